@@ -1,0 +1,3 @@
+from amtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""The ``amtui`` command: open the workspace, quick capture, listing, maintenance.
+
+Parsing the command line imports nothing heavy; each command imports what it needs, and the
+capture and listing commands never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from amtui import __version__
+
+
+class UsageError(Exception):
+    """Bad input on the command line: exit status 2, nothing stored changed."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"amtui: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def workspace_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--workspace", "-w", metavar="DIR", default=default,
+        help="workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)",
+    )
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="amtui",
+        description="A keyboard-driven terminal workspace for account managers.",
+    )
+    parser.add_argument("--version", action="version", version=f"amtui {__version__}")
+    workspace_option(parser)
+    parser.add_argument("--pane", metavar="NAME", help="pane to open first (today, inbox, ...)")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme")
+    parser.add_argument("--safe-mode", action="store_true", help="load bundled plugins only")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    from amtui.cli import capture, listing, maintenance
+
+    for module in (capture, listing, maintenance):
+        module.add_commands(commands)
+    parser.set_defaults(handler=listing.summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    status = _run(args)
+    if status != 0:
+        from amtui.cli.common import discard_created_workspaces
+
+        discard_created_workspaces()
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        sys.stderr.write("amtui: interrupted; nothing was changed by the unfinished step\n")
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # noqa: BLE001 - every failure becomes one clear line
+        return report(error)
+
+
+def report(error: Exception) -> int:
+    """Print one line for ``error`` and return the exit status: 2 bad input, 1 other failure."""
+    from pydantic import ValidationError
+
+    from amtui.models import describe_validation_error
+    from amtui.storage.errors import (
+        InvalidRecord,
+        RecordNotFound,
+        StorageError,
+        WorkspaceNotFound,
+    )
+    from amtui.text import one_line
+
+    if isinstance(error, ValidationError):
+        message, status = describe_validation_error(error), 2
+    elif isinstance(error, UsageError | InvalidRecord | RecordNotFound | WorkspaceNotFound):
+        message, status = str(error), 2
+    elif isinstance(error, StorageError):
+        message, status = str(error), 1
+    else:
+        if os.environ.get("AMTUI_DEBUG"):
+            raise error
+        message = (f"unexpected {type(error).__name__}: {error} (this is a bug in amtui; "
+                   "run again with AMTUI_DEBUG=1 to see where)")
+        status = 1
+    sys.stderr.write(f"amtui: error: {one_line(message)}\n")
+    return status
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageError(message)

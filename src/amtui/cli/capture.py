@@ -1,0 +1,287 @@
+"""Quick capture from the shell: ``amtui add client|task|message|note|contact|deal|member``.
+
+Each prints the new record's id and nothing else. Imports no Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import open_workspace, parse_moment, parse_money
+
+if TYPE_CHECKING:
+    from amtui.models import Record
+    from amtui.storage import Workspace
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    add = commands.add_parser("add", help="quick capture: add a record, print its id")
+    kinds = add.add_subparsers(title="what to add", metavar="KIND", required=True)
+
+    client = kinds.add_parser("client", help="a client (company or person)")
+    client.add_argument("name")
+    client.add_argument("--kind", help="b2b (default) or b2c")
+    client.add_argument("--person", action="store_true", help="a person, not a company")
+    client.add_argument("--status", help="lead, active (default), dormant or churned")
+    client.add_argument("--owner", metavar="MEMBER", help="owning member: id, name or login")
+    client.add_argument("--stage", help="tactical, operational, functional or strategic")
+    client.add_argument("--key-account", action="store_true", help="mark as a key account")
+    client.add_argument("--industry")
+    client.add_argument("--channel", help="preferred channel: telegram, whatsapp, email, phone…")
+    client.add_argument("--timezone", metavar="ZONE", help="IANA zone, e.g. Asia/Yekaterinburg")
+    client.add_argument("--cadence", help="update cadence: daily, weekly, biweekly, monthly, none")
+    client.add_argument("--revenue", metavar="AMOUNT", help="monthly revenue")
+    client.add_argument("--cost", metavar="AMOUNT", help="monthly cost to serve")
+    client.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    workspace_option(client, argparse.SUPPRESS)
+    client.set_defaults(handler=add_client)
+
+    task = kinds.add_parser("task", help="a task for a department")
+    task.add_argument("title")
+    task.add_argument("--client", metavar="CLIENT", help="client id or exact name")
+    task.add_argument("--due", metavar="YYYY-MM-DD")
+    task.add_argument("--department", help="copywriting, seo, context_ads, analytics, design, …")
+    task.add_argument("--assignee", help="who in the department does it")
+    task.add_argument("--column", help="board column (default: the first)")
+    task.add_argument("--priority", help="low, normal (default), high or urgent")
+    task.add_argument("--description")
+    task.add_argument("--estimate", metavar="HOURS")
+    task.add_argument("--check", action="append", default=[], metavar="ITEM",
+                      help="a checklist item (repeatable)")
+    task.add_argument("--blocked-by-client", action="store_true",
+                      help="waiting for something from the client")
+    workspace_option(task, argparse.SUPPRESS)
+    task.set_defaults(handler=add_task)
+
+    message = kinds.add_parser("message", help="a message from (or to) a client")
+    message.add_argument("text")
+    message.add_argument("--client", required=True, metavar="CLIENT")
+    message.add_argument("--contact", metavar="CONTACT", help="contact id or exact name")
+    message.add_argument("--channel", help="telegram, whatsapp, email (default), phone, …")
+    message.add_argument("--kind", help="question (default), request, complaint, approval, …")
+    message.add_argument("--priority", help="low, normal (default), high or urgent")
+    message.add_argument("--outgoing", action="store_true", help="we wrote to the client")
+    message.add_argument("--received", metavar="WHEN", help="YYYY-MM-DD HH:MM (default: now)")
+    message.add_argument("--answer-by", metavar="WHEN",
+                         help="default: the workspace's answer time, in the client's hours")
+    workspace_option(message, argparse.SUPPRESS)
+    message.set_defaults(handler=add_message)
+
+    note = kinds.add_parser("note", help="a Markdown note")
+    note.add_argument("title")
+    note.add_argument("--client", metavar="CLIENT")
+    body = note.add_mutually_exclusive_group()
+    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--body-file", metavar="FILE", help="read the body from FILE (- for stdin)")
+    note.add_argument("--kind", help="meeting, brief, spec, knowledge (default), report")
+    note.add_argument("--tag", action="append", default=[])
+    note.add_argument("--pin", action="store_true")
+    workspace_option(note, argparse.SUPPRESS)
+    note.set_defaults(handler=add_note)
+
+    contact = kinds.add_parser("contact", help="a person on the client's side")
+    contact.add_argument("name")
+    contact.add_argument("--client", required=True, metavar="CLIENT")
+    contact.add_argument("--role", help="job title")
+    contact.add_argument("--email")
+    contact.add_argument("--phone")
+    contact.add_argument("--messenger")
+    contact.add_argument("--influence",
+                         help="decision_maker, champion, blocker or stakeholder (default)")
+    workspace_option(contact, argparse.SUPPRESS)
+    contact.set_defaults(handler=add_contact)
+
+    deal = kinds.add_parser("deal", help="a deal or contract")
+    deal.add_argument("title")
+    deal.add_argument("--client", required=True, metavar="CLIENT")
+    deal.add_argument("--amount", required=True)
+    deal.add_argument("--currency", help="ISO code (default: the workspace currency)")
+    deal.add_argument("--status", help="proposal (default), negotiation, won or lost")
+    deal.add_argument("--signed", metavar="YYYY-MM-DD")
+    deal.add_argument("--paid", metavar="YYYY-MM-DD")
+    deal.add_argument("--owner", metavar="MEMBER")
+    workspace_option(deal, argparse.SUPPRESS)
+    deal.set_defaults(handler=add_deal)
+
+    member = kinds.add_parser("member", help="a member of the team")
+    member.add_argument("name")
+    member.add_argument("--role", help="account_manager (default), kam, assistant or head")
+    member.add_argument("--login", help="OS login on the shared host")
+    member.add_argument("--email")
+    workspace_option(member, argparse.SUPPRESS)
+    member.set_defaults(handler=add_member)
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """Only the options the user gave, so the model's defaults apply to the rest."""
+    return {key: value for key, value in values.items() if value not in (None, [], False)}
+
+
+def _store(workspace: Workspace, record: Record) -> int:
+    stored = workspace.repo(type(record)).add(record)
+    sys.stdout.write(stored.id + "\n")
+    return 0
+
+
+def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
+    if name_or_id is None:
+        return None
+    from amtui.models import Client
+
+    return workspace.repo(Client).resolve(name_or_id).id
+
+
+def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
+    if name_or_id is None:
+        return None
+    from amtui.models import Member
+    from amtui.storage import RecordNotFound
+
+    members = workspace.repo(Member)
+    for member in members.all():
+        if name_or_id == member.login:
+            return member.id
+    try:
+        return members.resolve(name_or_id).id
+    except RecordNotFound:
+        raise UsageError(
+            f"no member {name_or_id!r}: add one with `amtui add member NAME --login LOGIN`"
+        ) from None
+
+
+def add_client(args: argparse.Namespace) -> int:
+    from amtui.models import Client
+
+    workspace = open_workspace(args, create=True)
+    record = Client(**_given(
+        name=args.name, kind=args.kind, status=args.status, stage=args.stage,
+        legal_form="person" if args.person else None, key_account=args.key_account,
+        owner_id=_member_id(workspace, args.owner), industry=args.industry,
+        preferred_channel=args.channel, timezone=args.timezone, cadence=args.cadence,
+        monthly_revenue=parse_money(args.revenue, "--revenue") if args.revenue else None,
+        cost_to_serve=parse_money(args.cost, "--cost") if args.cost else None, tags=args.tag,
+    ))
+    return _store(workspace, record)
+
+
+def add_task(args: argparse.Namespace) -> int:
+    from amtui.models import ChecklistItem, Task
+
+    workspace = open_workspace(args, create=True)
+    department = args.department
+    if department is not None and department not in workspace.settings.departments:
+        known = ", ".join(workspace.settings.departments)
+        raise UsageError(f"--department: unknown department {department!r} (known: {known})")
+    column = args.column or workspace.settings.columns[0]
+    if column not in workspace.settings.columns:
+        known = ", ".join(workspace.settings.columns)
+        raise UsageError(f"--column: unknown column {column!r} (columns: {known})")
+    record = Task(**_given(
+        title=args.title, client_id=_client_id(workspace, args.client), due=args.due,
+        department=department, assignee=args.assignee, column=column, priority=args.priority,
+        description=args.description,
+        estimate_hours=parse_money(args.estimate, "--estimate") if args.estimate else None,
+        checklist=[ChecklistItem(text=item) for item in args.check],
+        blocked_by_client=args.blocked_by_client,
+        blocked_since=workspace.clock() if args.blocked_by_client else None,
+    ))
+    return _store(workspace, record)
+
+
+def add_message(args: argparse.Namespace) -> int:
+    from amtui.models import Client, Contact, Message
+    from amtui.services.hours import add_working_hours
+
+    workspace = open_workspace(args, create=True)
+    client = workspace.repo(Client).resolve(args.client)
+    zone = client.timezone
+    received = (parse_moment(args.received, "--received", zone) if args.received
+                else workspace.clock())
+    outgoing = args.outgoing
+    if args.answer_by:
+        answer_by = parse_moment(args.answer_by, "--answer-by", zone)
+        if answer_by < received:
+            raise UsageError("--answer-by: the answer cannot be due before the message came")
+    elif outgoing:
+        answer_by = None
+    else:
+        answer_by = add_working_hours(received, workspace.settings.answer_within_hours,
+                                      client.working_hours, zone)
+    contact_id = None
+    if args.contact:
+        contact = workspace.repo(Contact).resolve(args.contact)
+        if contact.client_id != client.id:
+            raise UsageError(f"--contact: {contact.name!r} is not a contact of {client.name!r}")
+        contact_id = contact.id
+    record = Message(**_given(
+        text=args.text, client_id=client.id, contact_id=contact_id, channel=args.channel,
+        kind=args.kind or ("update" if outgoing else None), priority=args.priority,
+        direction="outgoing" if outgoing else None,
+        status="done" if outgoing else None, received_at=received, answer_by=answer_by,
+        assignee_id=client.owner_id,
+    ))
+    return _store(workspace, record)
+
+
+def add_note(args: argparse.Namespace) -> int:
+    from amtui.models import Note
+
+    body = args.body
+    if args.body_file:
+        body = _read_body(args.body_file)
+    workspace = open_workspace(args, create=True)
+    record = Note(**_given(
+        title=args.title, body=body, client_id=_client_id(workspace, args.client),
+        kind=args.kind, tags=args.tag, pinned=args.pin,
+    ))
+    return _store(workspace, record)
+
+
+def _read_body(name: str) -> str:
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        with open(name, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"--body-file: {name} does not exist") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--body-file: {name} is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"--body-file: cannot read {name}: {error.strerror}") from None
+
+
+def add_contact(args: argparse.Namespace) -> int:
+    from amtui.models import Contact
+
+    workspace = open_workspace(args, create=True)
+    record = Contact(**_given(
+        name=args.name, client_id=_client_id(workspace, args.client), role=args.role,
+        email=args.email, phone=args.phone, messenger=args.messenger, influence=args.influence,
+    ))
+    return _store(workspace, record)
+
+
+def add_deal(args: argparse.Namespace) -> int:
+    from amtui.models import Deal, Money
+
+    workspace = open_workspace(args, create=True)
+    amount = Money(amount=parse_money(args.amount, "--amount"),
+                   currency=(args.currency or workspace.settings.currency).upper())
+    record = Deal(**_given(
+        title=args.title, client_id=_client_id(workspace, args.client), amount=amount,
+        status=args.status, signed_on=args.signed, paid_on=args.paid,
+        owner_id=_member_id(workspace, args.owner),
+    ))
+    return _store(workspace, record)
+
+
+def add_member(args: argparse.Namespace) -> int:
+    from amtui.models import Member
+
+    workspace = open_workspace(args, create=True)
+    record = Member(**_given(name=args.name, role=args.role, login=args.login, email=args.email))
+    return _store(workspace, record)

@@ -1,0 +1,112 @@
+"""What the commands share: finding the workspace, parsing values, printing safely."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from amtui.cli import UsageError
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+ENVIRONMENT_VARIABLE = "AMTUI_WORKSPACE"
+
+
+def workspace_path(args: argparse.Namespace) -> Path:
+    """``--workspace``, else ``$AMTUI_WORKSPACE``, else the user data folder."""
+    chosen = getattr(args, "workspace", None) or os.environ.get(ENVIRONMENT_VARIABLE)
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("amtui", appauthor=False) / "workspace"
+
+
+CREATED_THIS_RUN: list[Path] = []
+"""Workspaces this command created; removed again if the command fails."""
+
+
+def open_workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
+    """Open the chosen workspace; ``create`` makes a new one if the folder has none yet."""
+    from amtui.storage import Workspace
+    from amtui.storage.workspace import CONFIG_NAME
+
+    path = workspace_path(args)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file, not a workspace folder")
+    if create and not (path / CONFIG_NAME).exists():
+        if path.exists() and any(path.iterdir()):
+            raise UsageError(f"{path} is a folder with other files in it, not a workspace")
+        CREATED_THIS_RUN.append(path.absolute())
+    return Workspace.open(path, create=create)
+
+
+def discard_created_workspaces() -> None:
+    """Undo the creation of a workspace by a command that then failed."""
+    import shutil
+
+    while CREATED_THIS_RUN:
+        shutil.rmtree(CREATED_THIS_RUN.pop(), ignore_errors=True)
+
+
+def parse_money(text: str, option: str) -> Decimal:
+    """Amounts as people type them: ``1 200 000``, ``1200000,50``, ``1_000``."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("_", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise UsageError(f"{option}: {text!r} is not an amount (e.g. 150000 or 1 200 000,50)")
+    if not value.is_finite():
+        raise UsageError(f"{option}: {text!r} is not an amount")
+    if value < 0:
+        raise UsageError(f"{option}: the amount cannot be negative ({text})")
+    return value
+
+
+def parse_moment(text: str, option: str, timezone: str) -> datetime:
+    """An ISO date-time; without a zone it is taken in ``timezone``."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option}: {text!r} is not a date and time (use YYYY-MM-DD HH:MM)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+def print_json(data: Any) -> None:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """Rows as aligned columns; every cell is made visible on one line first."""
+    import shutil
+
+    from amtui.text import one_line
+
+    if not rows:
+        return
+    width = shutil.get_terminal_size((120, 24)).columns
+    cells = [[one_line(cell) for cell in row] for row in rows]
+    widths = [min(40, max(len(headers[i]), *(len(row[i]) for row in cells)))
+              for i in range(len(headers))]
+    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    widths[-1] = max(12, min(widths[-1], width - fixed))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in cells:
+        lines.append("  ".join(
+            (cell if len(cell) <= w else cell[: w - 1] + "…").ljust(w)
+            for cell, w in zip(row, widths, strict=True)
+        ).rstrip())
+    sys.stdout.write("\n".join(lines) + "\n")

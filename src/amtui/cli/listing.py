@@ -1,0 +1,196 @@
+"""``amtui list …`` and the workspace summary. Imports no Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import open_workspace, print_json, print_table
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+TABLES = ("clients", "tasks", "messages", "notes", "contacts", "deals", "members")
+
+FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "client": ("client_id", ("tasks", "messages", "notes", "contacts", "deals")),
+    "status": ("status", ("clients", "messages", "deals")),
+    "owner": ("owner_id", ("clients", "deals")),
+    "kind": ("kind", ("clients", "messages", "notes")),
+    "department": ("department", ("tasks",)),
+    "assignee": ("assignee", ("tasks",)),
+    "column": ("column", ("tasks",)),
+    "priority": ("priority", ("tasks", "messages")),
+    "channel": ("channel", ("messages",)),
+    "tag": ("tags", ("clients", "notes")),
+    "role": ("role", ("members",)),
+}
+"""Option → (field, tables it applies to)."""
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    listing = commands.add_parser("list", help="list records (as text, or --json)")
+    listing.add_argument("table", metavar="WHAT", help=", ".join(TABLES))
+    listing.add_argument("--json", action="store_true", help="print a JSON list of records")
+    for option in FILTERS:
+        listing.add_argument(f"--{option}", help=f"only {FILTERS[option][1][0]} with this "
+                             f"{option.replace('_', ' ')}")
+    listing.add_argument("--overdue", action="store_true",
+                         help="tasks past their due date / messages past their answer time")
+    listing.add_argument("--search", metavar="TEXT", help="only records containing TEXT")
+    listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
+    workspace_option(listing, argparse.SUPPRESS)
+    listing.set_defaults(handler=list_records)
+
+
+def list_records(args: argparse.Namespace) -> int:
+    table = args.table
+    if table not in TABLES:
+        raise UsageError(f"cannot list {table!r}: choose one of {', '.join(TABLES)}")
+    for option, (_field, tables) in FILTERS.items():
+        if getattr(args, option) is not None and table not in tables:
+            raise UsageError(f"--{option} does not apply to {table} (it applies to "
+                             f"{', '.join(tables)})")
+    if args.overdue and table not in ("tasks", "messages"):
+        raise UsageError("--overdue applies to tasks and messages")
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit must be zero or more")
+    workspace = open_workspace(args)
+    records = _matching(workspace, args)
+    if args.limit is not None:
+        records = records[: args.limit]
+    if args.json:
+        print_json(records)
+    else:
+        _print_records(workspace, table, records)
+    return 0
+
+
+def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from amtui.models import Client
+
+    table = args.table
+    wanted: dict[str, str] = {}
+    for option, (field, _tables) in FILTERS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if option == "client":
+            value = workspace.repo(Client).resolve(value).id
+        elif option == "owner":
+            value = _member(workspace, value)
+        wanted[field] = value
+    now = workspace.clock()
+    today = now.date().isoformat()
+    search = args.search.casefold() if args.search else None
+    done_column = workspace.settings.columns[-1]
+    result = []
+    for raw in workspace.file(table).records().values():
+        if any(
+            (value not in raw.get(field, ())) if field == "tags" else raw.get(field) != value
+            for field, value in wanted.items()
+        ):
+            continue
+        if args.overdue:
+            if table == "tasks" and not (raw.get("due") and raw["due"] < today
+                                         and raw.get("column") != done_column):
+                continue
+            if table == "messages" and not (raw.get("answer_by") and raw.get("status")
+                                            in ("new", "waiting_on_us")
+                                            and raw["answer_by"] < now.isoformat()):
+                continue
+        if search and not any(search in str(value).casefold() for value in raw.values()
+                              if isinstance(value, str)):
+            continue
+        result.append(raw)
+    key = {"tasks": lambda r: (r.get("due") or "9999", r.get("title", "")),
+           "messages": lambda r: r.get("received_at", ""),
+           "notes": lambda r: r.get("updated_at", "")}.get(table)
+    if key is None:
+        result.sort(key=lambda r: str(r.get("name", "")).casefold())
+    else:
+        result.sort(key=key, reverse=table in ("messages", "notes"))
+    return result
+
+
+def _member(workspace: Workspace, name_or_id: str) -> str:
+    from amtui.models import Member
+
+    for raw in workspace.file(Member.table).records().values():
+        if name_or_id in (raw["id"], raw.get("login")):
+            return str(raw["id"])
+    return workspace.repo(Member).resolve(name_or_id).id
+
+
+def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
+    if not records:
+        sys.stderr.write(f"no {table} match\n")
+        return
+    clients = workspace.file("clients").records()
+
+    def client(raw: dict[str, Any]) -> str:
+        return str(clients.get(raw.get("client_id") or "", {}).get("name", ""))
+
+    columns: dict[str, tuple[list[str], Any]] = {
+        "clients": (["ID", "STATUS", "KIND", "REVENUE/MO", "NAME"],
+                    lambda r: [r["status"], r["kind"], _amount(r.get("monthly_revenue")),
+                               r["name"]]),
+        "tasks": (["ID", "DUE", "COLUMN", "DEPARTMENT", "CLIENT", "TITLE"],
+                  lambda r: [r.get("due") or "", r["column"], r["department"], client(r),
+                             r["title"]]),
+        "messages": (["ID", "RECEIVED", "STATUS", "KIND", "CLIENT", "TEXT"],
+                     lambda r: [r["received_at"][:16].replace("T", " "), r["status"], r["kind"],
+                                client(r), r["text"]]),
+        "notes": (["ID", "KIND", "CLIENT", "TITLE"],
+                  lambda r: [r["kind"], client(r), r["title"]]),
+        "contacts": (["ID", "INFLUENCE", "CLIENT", "NAME"],
+                     lambda r: [r["influence"], client(r), r["name"]]),
+        "deals": (["ID", "STATUS", "AMOUNT", "CLIENT", "TITLE"],
+                  lambda r: [r["status"], f"{_amount(r['amount']['amount'])} "
+                             f"{r['amount']['currency']}", client(r), r["title"]]),
+        "members": (["ID", "ROLE", "LOGIN", "NAME"],
+                    lambda r: [r["role"], r.get("login", ""), r["name"]]),
+    }
+    headers, cells = columns[table]
+    print_table(headers, [[raw["id"], *cells(raw)] for raw in records])
+
+
+def _amount(value: Any) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(str(value or 0)):,.0f}".replace(",", " ")
+
+
+def summary(args: argparse.Namespace) -> int:
+    """What opening the workspace shows until the full-screen app is there."""
+    from amtui.models import Client, Message, Task
+    from amtui.text import one_line
+
+    workspace = open_workspace(args)
+    now = workspace.clock()
+    today: date = now.date()
+    tasks = workspace.file(Task.table).records().values()
+    messages = workspace.file(Message.table).records().values()
+    done = workspace.settings.columns[-1]
+    overdue = [t for t in tasks if t.get("due") and t["due"] < today.isoformat()
+               and t.get("column") != done]
+    late = [m for m in messages if m.get("status") in ("new", "waiting_on_us")
+            and m.get("answer_by") and m["answer_by"] < now.isoformat()]
+    waiting = [m for m in messages if m.get("status") in ("new", "waiting_on_us")]
+    active = sum(1 for c in workspace.file(Client.table).records().values()
+                 if c.get("status") == "active")
+    lines = [f"{one_line(workspace.settings.name)} — {workspace.root}"]
+    for name in TABLES:
+        lines.append(f"  {name:<9} {len(workspace.file(name).records()):>7,}")
+    lines += [
+        f"  messages waiting on us: {len(waiting):,} ({len(late):,} past their answer time)",
+        f"  tasks overdue: {len(overdue):,}",
+        f"  clients active: {active:,}",
+    ]
+    for table, reason in workspace.read_only_tables().items():
+        lines.append(f"  read-only {table}: {one_line(reason)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

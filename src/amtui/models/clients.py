@@ -1,0 +1,149 @@
+"""Clients and the people on the client's side."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from amtui.models.base import Channel, NonBlank, Record
+
+
+class ClientKind(StrEnum):
+    B2B = "b2b"
+    B2C = "b2c"
+
+
+class LegalForm(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+class ClientStatus(StrEnum):
+    LEAD = "lead"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    CHURNED = "churned"
+
+
+class RelationshipStage(StrEnum):
+    TACTICAL = "tactical"
+    OPERATIONAL = "operational"
+    FUNCTIONAL = "functional"
+    STRATEGIC = "strategic"
+
+
+class Cadence(StrEnum):
+    """How often the client expects to hear from us."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    NONE = "none"
+
+
+class Influence(StrEnum):
+    DECISION_MAKER = "decision_maker"
+    CHAMPION = "champion"
+    BLOCKER = "blocker"
+    STAKEHOLDER = "stakeholder"
+
+
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = "an IANA name such as Europe/Moscow or Asia/Yekaterinburg"
+        raise ValueError(f"unknown time zone {value!r}: use {hint}") from None
+    return value
+
+
+class WorkingHours(BaseModel):
+    """When the client can be reached, in the client's own time zone."""
+
+    start: time = time(10, 0)
+    end: time = time(19, 0)
+    weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    """Days of the week the client works, Monday = 0."""
+
+    @field_validator("weekdays")
+    @classmethod
+    def _valid_weekdays(cls, days: list[int]) -> list[int]:
+        if any(day < 0 or day > 6 for day in days):
+            raise ValueError("weekdays are numbers from 0 (Monday) to 6 (Sunday)")
+        return sorted(set(days))
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise ValueError(f"working hours must start before they end ({self.start}–{self.end})")
+        return self
+
+
+class Client(Record):
+    """A company or a person we work for, or hope to."""
+
+    table = "clients"
+    references = {"owner_id": "members"}
+
+    name: NonBlank
+    kind: ClientKind = ClientKind.B2B
+    legal_form: LegalForm = LegalForm.COMPANY
+    status: ClientStatus = ClientStatus.ACTIVE
+    owner_id: str | None = None
+    """The member who owns the relationship."""
+    stage: RelationshipStage | None = None
+    key_account: bool = False
+    industry: str = ""
+    preferred_channel: Channel = Channel.EMAIL
+    timezone: str = "Europe/Moscow"
+    working_hours: WorkingHours = Field(default_factory=WorkingHours)
+    cadence: Cadence = Cadence.WEEKLY
+    """How often the client gets an update from us."""
+    monthly_revenue: Decimal = Decimal(0)
+    """Recurring revenue per month, in the workspace currency."""
+    cost_to_serve: Decimal = Decimal(0)
+    """What serving the client costs us per month, in the workspace currency."""
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @field_validator("monthly_revenue", "cost_to_serve")
+    @classmethod
+    def _not_negative(cls, value: Decimal) -> Decimal:
+        if not value.is_finite() or value < 0:
+            raise ValueError(f"must be zero or more, not {value}")
+        return value
+
+
+class Contact(Record):
+    """A person on the client's side."""
+
+    table = "contacts"
+    references = {"client_id": "clients"}
+
+    client_id: str
+    name: NonBlank
+    role: str = ""
+    """Job title, as the client calls it."""
+    email: str = ""
+    phone: str = ""
+    messenger: str = ""
+    """Messenger handle, e.g. a Telegram username."""
+    influence: Influence = Influence.STAKEHOLDER
+    cadence: Cadence | None = None
+    """Update cadence for this person, when it differs from the client's."""
+
+    @field_validator("email")
+    @classmethod
+    def _plausible_email(cls, value: str) -> str:
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value

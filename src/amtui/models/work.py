@@ -1,0 +1,128 @@
+"""Tasks handed to departments, messages from clients, notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator
+
+from amtui.models.base import Channel, Day, NonBlank, Priority, Record
+
+DEFAULT_DEPARTMENTS = (
+    "copywriting",
+    "seo",
+    "context_ads",
+    "analytics",
+    "design",
+    "development",
+    "other",
+)
+DEFAULT_COLUMNS = ("backlog", "todo", "in_progress", "review", "client_approval", "done")
+
+
+class ChecklistItem(BaseModel):
+    text: NonBlank
+    done: bool = False
+
+
+class Task(Record):
+    """A piece of work handed to a department."""
+
+    table = "tasks"
+    references = {"client_id": "clients", "message_id": "messages"}
+
+    title: NonBlank
+    description: str = ""
+    client_id: str | None = None
+    department: str = "other"
+    assignee: str = ""
+    """Who in the department does it (a name; departments are not members)."""
+    column: str = "backlog"
+    """Board column the task is in."""
+    position: float = 0.0
+    """Order within the column."""
+    priority: Priority = Priority.NORMAL
+    due: Day | None = None
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    blocked_by_client: bool = False
+    blocked_since: datetime | None = None
+    estimate_hours: Decimal | None = None
+    done_at: datetime | None = None
+    message_id: str | None = None
+    """The client message this task came from, if any."""
+
+    @field_validator("estimate_hours")
+    @classmethod
+    def _positive_estimate(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and (not value.is_finite() or value < 0):
+            raise ValueError(f"the estimate must be zero or more hours, not {value}")
+        return value
+
+
+class Direction(StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+class MessageKind(StrEnum):
+    QUESTION = "question"
+    REQUEST = "request"
+    COMPLAINT = "complaint"
+    APPROVAL = "approval"
+    FEEDBACK = "feedback"
+    REPLY = "reply"
+    UPDATE = "update"
+    CALL = "call"
+
+
+class MessageStatus(StrEnum):
+    NEW = "new"
+    WAITING_ON_US = "waiting_on_us"
+    WAITING_ON_CLIENT = "waiting_on_client"
+    DONE = "done"
+
+
+class Message(Record):
+    """Something a client said to us, or we to them."""
+
+    table = "messages"
+    references = {"client_id": "clients", "contact_id": "contacts", "assignee_id": "members"}
+
+    client_id: str
+    contact_id: str | None = None
+    channel: Channel = Channel.EMAIL
+    direction: Direction = Direction.INCOMING
+    kind: MessageKind = MessageKind.QUESTION
+    status: MessageStatus = MessageStatus.NEW
+    priority: Priority = Priority.NORMAL
+    text: NonBlank = Field(max_length=100_000)
+    received_at: datetime
+    answer_by: datetime | None = None
+    """When the answer is due; past it, the message is late."""
+    assignee_id: str | None = None
+    snoozed_until: datetime | None = None
+
+
+class NoteKind(StrEnum):
+    MEETING = "meeting"
+    BRIEF = "brief"
+    SPEC = "spec"
+    KNOWLEDGE = "knowledge"
+    REPORT = "report"
+    CHECKLIST = "checklist"
+
+
+class Note(Record):
+    """A Markdown note: meeting notes, a brief, a spec, knowledge."""
+
+    table = "notes"
+    references = {"client_id": "clients"}
+
+    title: NonBlank
+    body: str = Field(default="", max_length=1_000_000)
+    client_id: str | None = None
+    kind: NoteKind = NoteKind.KNOWLEDGE
+    tags: list[str] = Field(default_factory=list)
+    pinned: bool = False

@@ -1,0 +1,32 @@
+"""Settings of a workspace, read from its ``workspace.toml``."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from amtui.models.clients import check_timezone
+from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
+
+
+class WorkspaceSettings(BaseModel):
+    """Everything in ``workspace.toml``; unknown sections are kept for plugins."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(default="Workspace", min_length=1, max_length=200)
+    currency: str = Field(default="RUB", pattern=r"^[A-Z]{3}$")
+    """Currency of revenue and costs that do not name their own."""
+    locale: str = "ru_RU"
+    timezone: str = "Europe/Moscow"
+    """The agency's own time zone."""
+    departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
+    columns: list[str] = Field(default_factory=lambda: list(DEFAULT_COLUMNS))
+    """Board columns, left to right."""
+    answer_within_hours: int = Field(default=4, ge=1, le=24 * 30)
+    """Working hours within which a client message must be answered."""
+    disabled_plugins: list[str] = Field(default_factory=list)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id → keys, e.g. ``"board.move_right" = "L"``."""
+
+    def model_post_init(self, __context: object) -> None:
+        check_timezone(self.timezone)

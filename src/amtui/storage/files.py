@@ -1,0 +1,135 @@
+"""Crash-safe file writes: a temp file beside the target, fsync, fchmod, rename, fsync the folder."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from amtui.storage.errors import DiskFullError, ReadOnlyError, StorageError
+
+TEMP_MARK = ".tmp-"
+"""Temp files are named ``.<target name>.tmp-<random>`` in the target's folder."""
+
+
+def file_mode_for(folder: Path) -> int:
+    """0660 in a group-writable folder (a team's shared workspace), 0600 otherwise."""
+    try:
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return 0o600
+    return 0o660 if folder_mode & stat.S_IWGRP else 0o600
+
+
+def make_folder(path: Path, like: Path, *, inherit_group: bool = True) -> None:
+    """Create ``path`` (and parents) sharing the group permissions of folder ``like``.
+
+    Without ``inherit_group`` the group bits are shared only when ``like`` is a setgid
+    (team) folder; a workspace created in an ordinary folder is private to its owner.
+    """
+    if path.is_dir():
+        return
+    try:
+        like_mode = stat.S_IMODE(like.stat().st_mode)
+    except OSError:
+        like_mode = 0
+    shared = inherit_group or bool(like_mode & stat.S_ISGID)
+    mode = 0o700 | (like_mode & (stat.S_ISGID | 0o070) if shared else 0)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(mode)
+    except OSError as error:
+        raise _as_storage_error(error, path) from None
+
+
+def atomic_write(path: Path, content: bytes, file_mode: int) -> os.stat_result:
+    """Replace ``path`` with ``content`` so that readers see the old file or the new, never a mix.
+
+    Returns the new file's stat. On failure the old file is untouched and the temp file removed.
+    """
+    folder = path.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=folder)
+    except OSError as error:
+        raise _as_storage_error(error, path) from None
+    try:
+        try:
+            os.fchmod(fd, file_mode)
+            view = memoryview(content)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+            result = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp_name, path)
+    except OSError as error:
+        _remove_quietly(temp_name)
+        raise _as_storage_error(error, path) from None
+    except BaseException:
+        _remove_quietly(temp_name)
+        raise
+    fsync_folder(folder)
+    return result
+
+
+def append_line(path: Path, line: bytes, file_mode: int) -> None:
+    """Append one line to an append-only log, durably."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, file_mode)
+        try:
+            status = os.fstat(fd)
+            if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) != file_mode:
+                os.fchmod(fd, file_mode)
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise _as_storage_error(error, path) from None
+
+
+def fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def is_temp_file(name: str) -> bool:
+    return name.startswith(".") and TEMP_MARK in name
+
+
+def temp_target(name: str) -> str:
+    """The data file a temp file was written for."""
+    return name[1:].split(TEMP_MARK, 1)[0]
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def _as_storage_error(error: OSError, path: Path) -> StorageError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(
+            f"the disk is full: {path.name} was not saved and is unchanged; free some space "
+            "and try again"
+        )
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return ReadOnlyError(
+            f"cannot write {path}: {error.strerror}; the workspace is read-only for "
+            "this user, so nothing was changed"
+        )
+    return StorageError(f"could not save {path}: {error.strerror or error}; nothing was changed")

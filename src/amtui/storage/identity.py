@@ -1,0 +1,15 @@
+"""Who is working: the OS account, not the ``$USER`` variable anyone can set."""
+
+from __future__ import annotations
+
+import functools
+import os
+import pwd
+
+
+@functools.cache
+def os_user() -> str:
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid {os.getuid()}"

@@ -1,0 +1,123 @@
+"""Exclusive per-file locks between processes, using ``flock`` on files that are never replaced."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from amtui.storage.errors import LockTimeout, ReadOnlyError
+from amtui.storage.identity import os_user
+
+DEFAULT_TIMEOUT = 10.0
+"""Seconds to wait for another process to finish its save."""
+
+
+class FileLock:
+    """An exclusive lock on one data file; re-entrant within a process.
+
+    The lock file also says who holds the lock, so a waiting process can name the holder.
+    """
+
+    def __init__(self, path: Path, file_mode: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.path = path
+        self.file_mode = file_mode
+        self.timeout = timeout
+        self._fd: int | None = None
+        self._depth = 0
+
+    @property
+    def held(self) -> bool:
+        return self._depth > 0
+
+    def acquire(self) -> None:
+        if self._depth:
+            self._depth += 1
+            return
+        fd = self._open()
+        deadline = time.monotonic() + self.timeout
+        delay = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = self._holder(fd)
+                    os.close(fd)
+                    raise LockTimeout(
+                        f"{self.path.name.removesuffix('.lock')} is being saved by {holder} "
+                        f"and stayed locked for {self.timeout:g} s; try again, or check that "
+                        "process"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        self._fd = fd
+        self._depth = 1
+        self._write_holder(fd)
+
+    def release(self) -> None:
+        if not self._depth:
+            return
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fd, self._fd = self._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def try_acquire(self) -> bool:
+        """Take the lock only if nobody holds it."""
+        if self._depth:
+            self._depth += 1
+            return True
+        fd = self._open()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd, self._depth = fd, 1
+        return True
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    def _open(self) -> int:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self.file_mode)
+        except OSError as error:
+            raise ReadOnlyError(
+                f"cannot lock {self.path}: {error.strerror}; the workspace is not writable here"
+            ) from None
+        try:
+            if os.fstat(fd).st_uid == os.getuid():
+                os.fchmod(fd, self.file_mode)
+        except OSError:
+            pass
+        return fd
+
+    @staticmethod
+    def _holder(fd: int) -> str:
+        try:
+            text = os.pread(fd, 512, 0).decode("utf-8", "replace").strip()
+        except OSError:
+            text = ""
+        return text or "another process"
+
+    @staticmethod
+    def _write_holder(fd: int) -> None:
+        since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        text = f"{os_user()}@{socket.gethostname()} (pid {os.getpid()}, since {since})"
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, text.encode(), 0)
+        except OSError:
+            pass

@@ -1,0 +1,246 @@
+"""Repositories: the one way UI, CLI and plugins read and change records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import ValidationError
+from tinydb.queries import QueryLike
+
+from amtui.models import Record, describe_validation_error
+from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
+from amtui.storage.identity import os_user
+from amtui.storage.tables import tinydb_table
+from amtui.storage.trash import KEEP_DAYS, TrashEntry
+
+if TYPE_CHECKING:
+    from amtui.storage.workspace import Workspace
+
+R = TypeVar("R", bound=Record)
+
+_BOOKKEEPING = frozenset({"rev", "updated_at", "created_at"})
+
+
+class Repository(Generic[R]):
+    """Records of one type: read them as models, change them safely."""
+
+    def __init__(self, workspace: Workspace, record_type: type[R]) -> None:
+        self.workspace = workspace
+        self.record_type = record_type
+        self.table = record_type.table
+
+    # reading
+
+    def raw(self) -> dict[str, dict[str, Any]]:
+        """The stored records as plain dicts (fast; do not modify)."""
+        return self.workspace.file(self.table).records()
+
+    def count(self) -> int:
+        return len(self.raw())
+
+    def get(self, record_id: str) -> R:
+        raw = self.raw().get(record_id)
+        if raw is None:
+            raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+        return self._model(raw)
+
+    def find(self, record_id: str | None) -> R | None:
+        raw = self.raw().get(record_id) if record_id else None
+        return self._model(raw) if raw is not None else None
+
+    def all(self) -> list[R]:
+        return [self._model(raw) for raw in self.raw().values()]
+
+    def search(self, condition: QueryLike) -> list[R]:
+        """Records matching a TinyDB query, e.g. ``where("client_id") == client.id``."""
+        table = tinydb_table(self.workspace.file(self.table))
+        return [self._model(document) for document in table.search(condition)]
+
+    def where(self, **values: Any) -> list[R]:
+        """Records whose fields equal the given values."""
+        return [
+            self._model(raw)
+            for raw in self.raw().values()
+            if all(raw.get(field) == value for field, value in values.items())
+        ]
+
+    def resolve(self, name_or_id: str) -> R:
+        """A record named by its id, or by its exact name (case-insensitive if unambiguous)."""
+        records = self.raw()
+        if name_or_id in records:
+            return self._model(records[name_or_id])
+        wanted = name_or_id.strip()
+        label = "name" if "name" in self.record_type.model_fields else "title"
+        matches = [raw for raw in records.values() if raw.get(label) == wanted]
+        if not matches:
+            folded = wanted.casefold()
+            matches = [raw for raw in records.values()
+                       if str(raw.get(label, "")).casefold() == folded]
+        if len(matches) == 1:
+            return self._model(matches[0])
+        if not matches:
+            raise RecordNotFound(
+                f"no {self._noun} named {wanted!r}; see `amtui list {self.table}` for names and ids"
+            )
+        ids = ", ".join(raw["id"] for raw in matches[:5])
+        raise RecordNotFound(
+            f"{len(matches)} {self.table} are named {wanted!r}; name one by id ({ids})"
+        )
+
+    # changing
+
+    def add(self, record: R) -> R:
+        """Store a new record; returns it as stored (revision 1)."""
+        return self.add_many([record])[0]
+
+    def add_many(self, records: list[R], *, keep_timestamps: bool = False) -> list[R]:
+        """Store new records in one transaction and one write.
+
+        ``keep_timestamps`` keeps the records' own creation times (imports, demo data).
+        """
+        now = self.workspace.clock().isoformat()
+        raws = []
+        for record in records:
+            raw = self._dump(record)
+            if keep_timestamps:
+                raw["rev"] = max(record.rev, 1)
+            else:
+                raw.update(rev=1, created_at=now, updated_at=now)
+            raws.append(raw)
+        stored = [self._checked(raw) for raw in raws]
+        with self.workspace.transaction(self.table) as tx:
+            existing = tx.records(self.table)
+            for raw in raws:
+                if raw["id"] in existing:
+                    raise InvalidRecord(f"a {self._noun} with id {raw['id']} already exists")
+            self._check_references(raws)
+            tx.put_many(self.table, raws, "add")
+        return stored
+
+    def update(self, record: R) -> R:
+        """Save changes to a record read earlier.
+
+        Raises ConflictError if someone saved it after it was read: their change is never
+        silently overwritten. Fields this version of amtui does not know are kept.
+        """
+        with self.workspace.transaction(self.table) as tx:
+            stored = tx.records(self.table).get(record.id)
+            if stored is None:
+                raise RecordNotFound(
+                    f"{self._noun} {record.label()!r} is no longer there (deleted meanwhile?)"
+                )
+            if stored.get("rev") != record.rev:
+                raise ConflictError(
+                    f"{self._noun} {record.label()!r} was changed by someone else after you "
+                    "opened it; reload it, or save again to overwrite their change",
+                    current=self._model(stored),
+                )
+            new = self._dump(record)
+            changed = sorted(
+                field for field, value in new.items()
+                if field not in _BOOKKEEPING and stored.get(field) != value
+            )
+            merged = {**stored, **new}
+            merged.update(
+                rev=record.rev + 1,
+                created_at=stored.get("created_at", new["created_at"]),
+                updated_at=self.workspace.clock().isoformat(),
+            )
+            result = self._checked(merged)
+            self._check_references([merged])
+            tx.put(self.table, merged, "update", changed)
+        return result
+
+    def overwrite(self, record: R) -> R:
+        """Save ``record`` over whatever is stored now (after the user chose to overwrite)."""
+        current = self.get(record.id)
+        return self.update(record.model_copy(update={"rev": current.rev}))
+
+    def delete(self, record_id: str) -> TrashEntry:
+        """Move a record to the trash, where it can be restored for 30 days."""
+        with self.workspace.transaction(self.table, TrashEntry.table) as tx:
+            stored = tx.records(self.table).get(record_id)
+            if stored is None:
+                raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+            now = self.workspace.clock()
+            entry = TrashEntry(
+                source_table=self.table, record_id=record_id,
+                title=self._model(stored).label(), record=dict(stored),
+                deleted_at=now, deleted_by=os_user(), rev=1, created_at=now, updated_at=now,
+            )
+            cutoff = now - timedelta(days=KEEP_DAYS)
+            for old in list(tx.records(TrashEntry.table).values()):
+                if TrashEntry.model_validate(old).deleted_at < cutoff:
+                    tx.remove(TrashEntry.table, old["id"], action="purge")
+            tx.put(TrashEntry.table, entry.model_dump(mode="json"), "trash", [])
+            tx.remove(self.table, record_id)
+        return entry
+
+    # helpers
+
+    @property
+    def _noun(self) -> str:
+        return self.record_type.__name__.lower()
+
+    def _model(self, raw: dict[str, Any]) -> R:
+        try:
+            return self.record_type.model_validate(raw)
+        except ValidationError as error:
+            raise StorageError(
+                f"{self._noun} {raw.get('id')!r} in data/{self.table}.json is not valid: "
+                f"{describe_validation_error(error)}; run `amtui doctor`"
+            ) from None
+
+    def _dump(self, record: R) -> dict[str, Any]:
+        if not isinstance(record, self.record_type):
+            raise TypeError(f"expected {self.record_type.__name__}, got {type(record).__name__}")
+        return record.model_dump(mode="json")
+
+    def _checked(self, raw: dict[str, Any]) -> R:
+        try:
+            return self.record_type.model_validate(raw)
+        except ValidationError as error:
+            raise InvalidRecord(describe_validation_error(error)) from None
+
+    def _check_references(self, raws: list[dict[str, Any]]) -> None:
+        for field, table in self.record_type.references.items():
+            values = {raw.get(field) for raw in raws} - {None, ""}
+            if not values:
+                continue
+            known = self.workspace.file(table).records()
+            missing = sorted(value for value in values if value not in known)
+            if missing:
+                noun = table.removesuffix("s")
+                raise InvalidRecord(f"{field.replace('_', ' ')}: unknown {noun} {missing[0]!r}")
+
+
+class TrashBin:
+    """The workspace trash: list and restore deleted records."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def entries(self) -> list[TrashEntry]:
+        cutoff = self.workspace.clock() - timedelta(days=KEEP_DAYS)
+        entries = self.workspace.repo(TrashEntry).all()
+        return sorted(
+            (entry for entry in entries if entry.deleted_at >= cutoff),
+            key=lambda entry: entry.deleted_at, reverse=True,
+        )
+
+    def restore(self, entry_id: str) -> dict[str, Any]:
+        """Put a deleted record back; returns it as stored."""
+        trash = self.workspace.repo(TrashEntry)
+        entry = trash.get(entry_id)
+        with self.workspace.transaction(entry.source_table, TrashEntry.table) as tx:
+            restored = dict(entry.record)
+            if restored["id"] in tx.records(entry.source_table):
+                raise InvalidRecord(f"{entry.title!r} is already back in {entry.source_table}")
+            restored["rev"] = int(restored.get("rev", 0)) + 1
+            restored["updated_at"] = self.workspace.clock().isoformat()
+            tx.put(entry.source_table, restored, "restore", [])
+            tx.remove(TrashEntry.table, entry_id, action="restore")
+        return restored
+
+

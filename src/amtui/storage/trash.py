@@ -1,0 +1,30 @@
+"""Deleted records, kept for 30 days so they can be restored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from amtui.models import Record
+from amtui.storage.datafile import TableSpec
+
+KEEP_DAYS = 30
+
+
+class TrashEntry(Record):
+    """A deleted record and who deleted it when."""
+
+    table = "trash"
+
+    source_table: str
+    record_id: str
+    title: str = ""
+    """The deleted record's name or title, to find it in the trash."""
+    record: dict[str, Any] = Field(default_factory=dict)
+    deleted_at: datetime
+    deleted_by: str
+
+
+TRASH_SPEC = TableSpec("trash", TrashEntry)

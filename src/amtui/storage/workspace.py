@@ -1,0 +1,279 @@
+"""A workspace: the folder of data files, its settings, and safe changes to it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import orjson
+from pydantic import ValidationError
+from tinydb.table import Document
+
+from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
+from amtui.models.workspace import WorkspaceSettings
+from amtui.storage.datafile import DataFile, RawRecords, TableSpec, backup_snapshot
+from amtui.storage.errors import StorageError, WorkspaceNotFound
+from amtui.storage.files import (
+    append_line,
+    atomic_write,
+    file_mode_for,
+    is_temp_file,
+    make_folder,
+    temp_target,
+)
+from amtui.storage.identity import os_user
+from amtui.storage.tables import RecordTable, tinydb_table
+from amtui.storage.trash import TRASH_SPEC
+
+if TYPE_CHECKING:
+    from amtui.storage.repository import Repository
+
+R = TypeVar("R", bound=Record)
+Clock = Callable[[], datetime]
+
+CONFIG_NAME = "workspace.toml"
+AUDIT_NAME = "audit.jsonl"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class Change:
+    """One record changed in a transaction, for the audit log."""
+
+    __slots__ = ("action", "fields", "record_id", "table")
+
+    def __init__(self, action: str, table: str, record_id: str, fields: list[str]) -> None:
+        self.action, self.table, self.record_id, self.fields = action, table, record_id, fields
+
+
+class Transaction:
+    """Changes to one or more tables, made under their locks and written together at the end."""
+
+    def __init__(self, workspace: Workspace, files: dict[str, DataFile]) -> None:
+        self.workspace = workspace
+        self.files = files
+        self.changes: list[Change] = []
+        self._tables: dict[str, RecordTable] = {}
+
+    def records(self, table: str) -> RawRecords:
+        """The table's records as they are now, under the lock."""
+        return self.files[table].records()
+
+    def table(self, name: str) -> RecordTable:
+        """The TinyDB table, for changes staged in this transaction."""
+        if name not in self._tables:
+            self._tables[name] = tinydb_table(self.files[name])
+        return self._tables[name]
+
+    def put(self, table: str, record: dict[str, Any], action: str, fields: list[str]) -> None:
+        """Insert or replace one record."""
+        self.files[table].check_writable()
+        self.table(table).upsert(Document(record, doc_id=record["id"]))
+        self.changes.append(Change(action, table, record["id"], fields))
+
+    def put_many(self, table: str, records: list[dict[str, Any]], action: str) -> None:
+        """Insert many new records in one step."""
+        self.files[table].check_writable()
+        self.table(table).insert_multiple(Document(r, doc_id=r["id"]) for r in records)
+        self.changes.extend(Change(action, table, r["id"], []) for r in records)
+
+    def remove(self, table: str, record_id: str, action: str = "delete") -> None:
+        self.files[table].check_writable()
+        self.table(table).remove(doc_ids=[record_id])
+        self.changes.append(Change(action, table, record_id, []))
+
+
+class Workspace:
+    """An open workspace folder. Everything that reads or changes stored data goes through it."""
+
+    def __init__(self, root: Path, settings: WorkspaceSettings, clock: Clock = system_clock,
+                 lock_timeout: float = 10.0) -> None:
+        self.root = root
+        self.settings = settings
+        self.clock = clock
+        self.lock_timeout = lock_timeout
+        self.file_mode = file_mode_for(root)
+        self._specs: dict[str, TableSpec] = {}
+        self._files: dict[str, DataFile] = {}
+        self._repositories: dict[str, Repository[Any]] = {}
+        for record_type in CORE_RECORD_TYPES:
+            self.register_table(TableSpec(record_type.table, record_type))
+        self.register_table(TRASH_SPEC)
+
+    # opening and creating
+
+    @classmethod
+    def open(cls, root: Path | str, *, create: bool = False, clock: Clock = system_clock,
+             lock_timeout: float = 10.0) -> Workspace:
+        """Open the workspace at ``root``; with ``create``, make it if it does not exist."""
+        root = Path(root).expanduser().absolute()
+        config = root / CONFIG_NAME
+        if not config.exists():
+            if not create:
+                raise WorkspaceNotFound(
+                    f"no workspace at {root} (no {CONFIG_NAME}); create one with "
+                    f"`amtui demo --workspace {root}` or `amtui add client ... --workspace {root}`"
+                )
+            cls._create(root)
+        settings = read_settings(config)
+        workspace = cls(root, settings, clock=clock, lock_timeout=lock_timeout)
+        workspace.remove_stale_temp_files()
+        return workspace
+
+    @staticmethod
+    def _create(root: Path) -> None:
+        make_folder(root, root.parent, inherit_group=False)
+        for sub in ("data", ".locks", "backups"):
+            make_folder(root / sub, root)
+        name = root.name or "Workspace"
+        text = (
+            "# amtui workspace settings\n"
+            f"name = {orjson.dumps(name).decode()}\n"
+            'currency = "RUB"\n'
+            'locale = "ru_RU"\n'
+            'timezone = "Europe/Moscow"\n'
+            "answer_within_hours = 4\n"
+            "disabled_plugins = []\n"
+        )
+        target = root / CONFIG_NAME
+        if not target.exists():
+            atomic_write(target, text.encode(), file_mode_for(root))
+
+    def remove_stale_temp_files(self) -> None:
+        """Remove temp files a crashed save left behind; only those no live writer owns."""
+        data = self.root / "data"
+        if not data.is_dir():
+            return
+        for folder, _subfolders, names in os.walk(data):
+            for name in names:
+                if not is_temp_file(name):
+                    continue
+                relative = Path(folder, temp_target(name)).relative_to(data).as_posix()
+                data_file = self._file_for_path(relative)
+                if data_file is None:
+                    continue
+                try:
+                    if not data_file.lock.try_acquire():
+                        continue
+                except StorageError:
+                    return
+                try:
+                    os.unlink(Path(folder, name))
+                except OSError:
+                    pass
+                finally:
+                    data_file.lock.release()
+
+    # tables
+
+    def register_table(self, spec: TableSpec) -> None:
+        self._specs[spec.name] = spec
+        self._files.pop(spec.name, None)
+        self._repositories.pop(spec.name, None)
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(self._specs)
+
+    def file(self, table: str) -> DataFile:
+        try:
+            return self._files[table]
+        except KeyError:
+            pass
+        if table not in self._specs:
+            raise StorageError(f"no table named {table!r}")
+        data_file = DataFile(self.root, self._specs[table], self.file_mode)
+        data_file.lock.timeout = self.lock_timeout
+        self._files[table] = data_file
+        return data_file
+
+    def _file_for_path(self, relative_path: str) -> DataFile | None:
+        for spec in self._specs.values():
+            if spec.relative_path == relative_path:
+                return self.file(spec.name)
+        return None
+
+    def repo(self, record_type: type[R]) -> Repository[R]:
+        from amtui.storage.repository import Repository
+
+        repository = self._repositories.get(record_type.table)
+        if repository is None:
+            repository = Repository(self, record_type)
+            self._repositories[record_type.table] = repository
+        return repository
+
+    # changes
+
+    @contextmanager
+    def transaction(self, *tables: str) -> Iterator[Transaction]:
+        """Lock ``tables`` (in a fixed order, so two transactions never deadlock), bring them up
+        to date, let the caller change them, then write each changed file atomically and log
+        the changes in the audit. On any error nothing is written."""
+        files = {name: self.file(name) for name in sorted(set(tables))}
+        with ExitStack() as locks:
+            for data_file in files.values():
+                data_file.lock.acquire()
+                locks.callback(data_file.lock.release)
+            for data_file in files.values():
+                data_file.records()
+            transaction = Transaction(self, files)
+            try:
+                yield transaction
+                for data_file in files.values():
+                    data_file.commit()
+            except BaseException:
+                for data_file in files.values():
+                    data_file.discard()
+                raise
+            self._audit(transaction.changes)
+
+    def _audit(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        at = self.clock().astimezone(UTC).isoformat(timespec="seconds")
+        user, host = os_user(), socket.gethostname()
+        lines = b"".join(
+            orjson.dumps({
+                "at": at, "user": user, "host": host, "action": change.action,
+                "table": change.table, "id": change.record_id, "fields": change.fields,
+            }) + b"\n"
+            for change in changes
+        )
+        append_line(self.root / AUDIT_NAME, lines, self.file_mode)
+
+    def backup(self, reason: str = "on-demand") -> Path:
+        """Snapshot every data file into ``backups/``."""
+        return backup_snapshot(self.root, [self.file(name) for name in self._specs], reason)
+
+    def read_only_tables(self) -> dict[str, str]:
+        """Tables that cannot be changed now, with the reason."""
+        reasons = {}
+        for name in self._specs:
+            data_file = self.file(name)
+            data_file.records()
+            if data_file.read_only_reason:
+                reasons[name] = data_file.read_only_reason
+        return reasons
+
+
+def read_settings(path: Path) -> WorkspaceSettings:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise StorageError(f"{path} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return WorkspaceSettings.model_validate(data)
+    except (ValidationError, ValueError) as error:
+        detail = describe_validation_error(error) if isinstance(error, ValidationError) else error
+        raise StorageError(f"{path}: {detail}") from None
