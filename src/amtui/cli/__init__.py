@@ -74,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except Exception as error:  # noqa: BLE001 - every failure becomes one clear line
+    except Exception as error:
         return report(error)
 
 

@@ -131,7 +131,8 @@ def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
         return None
     from amtui.models import Client
 
-    return workspace.repo(Client).resolve(name_or_id).id
+    clients = workspace.repo(Client)
+    return name_or_id if clients.exists(name_or_id) else clients.resolve(name_or_id).id
 
 
 def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:

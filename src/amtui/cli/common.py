@@ -61,7 +61,9 @@ def parse_money(text: str, option: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise UsageError(f"{option}: {text!r} is not an amount (e.g. 150000 or 1 200 000,50)")
+        raise UsageError(
+            f"{option}: {text!r} is not an amount (e.g. 150000 or 1 200 000,50)"
+        ) from None
     if not value.is_finite():
         raise UsageError(f"{option}: {text!r} is not an amount")
     if value < 0:

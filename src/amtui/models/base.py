@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -98,7 +97,7 @@ class Record(BaseModel):
 class Money(BaseModel):
     """An exact amount of money in one currency."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     amount: Decimal
     currency: str = Field(default="RUB", pattern=r"^[A-Z]{3}$")

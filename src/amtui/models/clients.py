@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from amtui.models.base import Channel, NonBlank, Record
 
@@ -63,6 +63,8 @@ def check_timezone(value: str) -> str:
 
 
 class WorkingHours(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     """When the client can be reached, in the client's own time zone."""
 
     start: time = time(10, 0)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from amtui.models.base import Channel, Day, NonBlank, Priority, Record
 
@@ -23,6 +23,8 @@ DEFAULT_COLUMNS = ("backlog", "todo", "in_progress", "review", "client_approval"
 
 
 class ChecklistItem(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     text: NonBlank
     done: bool = False
 

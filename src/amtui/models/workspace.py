@@ -11,7 +11,7 @@ from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
 class WorkspaceSettings(BaseModel):
     """Everything in ``workspace.toml``; unknown sections are kept for plugins."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     name: str = Field(default="Workspace", min_length=1, max_length=200)
     currency: str = Field(default="RUB", pattern=r"^[A-Z]{3}$")

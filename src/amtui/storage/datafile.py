@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from amtui.storage.errors import ReadOnlyError, StorageError
-from amtui.storage.files import atomic_write, make_folder
+from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
+from amtui.storage.files import atomic_splice, atomic_write, make_folder
 from amtui.storage.locks import FileLock
 
 if TYPE_CHECKING:
@@ -77,6 +78,17 @@ def encode_table_file(table: str, version: int, records: RawRecords) -> bytes:
     return orjson.dumps({META_KEY: {"schema": version, "table": table}, table: records})
 
 
+def file_header(table: str, version: int) -> bytes:
+    """The bytes every file written by :func:`encode_table_file` starts with."""
+    return encode_table_file(table, version, {})[:-2]
+
+
+def _stored_key(record_id: str) -> bytes:
+    """How a record starts in an encoded file: its id as key, then its own ``id`` field."""
+    quoted = orjson.dumps(record_id)
+    return quoted + b':{"id":' + quoted
+
+
 class DataFile:
     """A table's JSON file with its lock, its cache and its state."""
 
@@ -92,6 +104,8 @@ class DataFile:
         self._signature: Signature | None = None
         self._version = spec.version
         self._staged = False
+        self._appended: RawRecords = {}
+        """New records staged without reading the file (see :meth:`insert`)."""
 
     @property
     def name(self) -> str:
@@ -103,6 +117,8 @@ class DataFile:
 
     def records(self) -> RawRecords:
         """The table's records as stored, re-read only if the file changed since the last read."""
+        if self._appended:
+            self._merge_appended()
         if self._staged and self._records is not None:
             return self._records
         try:
@@ -123,6 +139,51 @@ class DataFile:
             signature = None
         return signature != self._signature
 
+    def contains(self, record_id: str) -> bool:
+        """Whether a record with this id is stored; answered without parsing the file when
+        this process has not read it yet."""
+        if self._records is not None and not self.changed_on_disk():
+            return record_id in self._records
+        try:
+            content = self.path.read_bytes()
+        except FileNotFoundError:
+            return False
+        if content.startswith(file_header(self.name, self.spec.version)) and (
+            _stored_key(record_id) in content
+        ):
+            return True
+        return record_id in self.records()
+
+    def insert(self, new_records: list[dict[str, Any]]) -> None:
+        """Stage new records. Inside a transaction only.
+
+        When this process holds no parsed copy of the file (a quick capture from the shell),
+        the records are added to the file's bytes at commit without parsing the whole file.
+        """
+        if not self.lock.held:
+            raise RuntimeError(f"{self.relative_name} changed outside a transaction")
+        if self._records is None and not self._staged:
+            for record in new_records:
+                if record["id"] in self._appended:
+                    raise InvalidRecord(f"a record with id {record['id']} is already there")
+                self._appended[record["id"]] = record
+            return
+        records = dict(self.records())
+        for record in new_records:
+            if record["id"] in records:
+                raise InvalidRecord(f"a record with id {record['id']} is already there")
+            records[record["id"]] = record
+        self.stage(records)
+
+    def _merge_appended(self) -> None:
+        appended, self._appended = self._appended, {}
+        records = dict(self.records())
+        for record_id, record in appended.items():
+            if record_id in records:
+                raise InvalidRecord(f"a record with id {record_id} is already there")
+            records[record_id] = record
+        self.stage(records)
+
     def stage(self, records: RawRecords) -> None:
         """Hold new records to be written at commit. Only inside a transaction."""
         if not self.lock.held:
@@ -137,6 +198,10 @@ class DataFile:
             raise ReadOnlyError(self.read_only_reason)
 
     def commit(self) -> None:
+        if self._appended and self._append_to_file():
+            return
+        if self._appended:
+            self._merge_appended()
         if not self._staged:
             return
         assert self._records is not None
@@ -153,11 +218,41 @@ class DataFile:
         self._version = self.spec.version
         self._staged = False
 
+    def _append_to_file(self) -> bool:
+        """Splice the appended records into the file as written by amtui; False if the file
+        is not in that form (then it is parsed and rewritten as usual)."""
+        header = file_header(self.name, self.spec.version)
+        try:
+            with open(self.path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size < len(header) + 2:
+                    return False
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+                    if content[: len(header)] != header or content[-2:] != b"}}":
+                        return False
+                    if any(content.find(_stored_key(record_id)) >= 0
+                           for record_id in self._appended):
+                        self.discard()
+                        raise InvalidRecord("a record with that id is already there")
+        except FileNotFoundError:
+            return False
+        pieces = b",".join(
+            orjson.dumps(record_id) + b":" + orjson.dumps(record)
+            for record_id, record in self._appended.items()
+        )
+        separator = b"" if size == len(header) + 2 else b","
+        try:
+            atomic_splice(self.path, size - 2, separator + pieces + b"}}", self.file_mode)
+        finally:
+            self.discard()
+        return True
+
     def discard(self) -> None:
         """Forget staged and cached data; the next read comes from disk."""
         self._records = None
         self._signature = None
         self._staged = False
+        self._appended = {}
 
     def _load(self) -> None:
         self.read_only_reason = None

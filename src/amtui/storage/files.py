@@ -1,11 +1,13 @@
-"""Crash-safe file writes: a temp file beside the target, fsync, fchmod, rename, fsync the folder."""
+"""Crash-safe writes: a temp file beside the target, fsync, fchmod, rename, fsync the folder."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from amtui.storage.errors import DiskFullError, ReadOnlyError, StorageError
@@ -44,11 +46,14 @@ def make_folder(path: Path, like: Path, *, inherit_group: bool = True) -> None:
         raise _as_storage_error(error, path) from None
 
 
-def atomic_write(path: Path, content: bytes, file_mode: int) -> os.stat_result:
-    """Replace ``path`` with ``content`` so that readers see the old file or the new, never a mix.
+def atomic_write(path: Path, content: bytes | Sequence[bytes | memoryview],
+                 file_mode: int) -> os.stat_result:
+    """Replace ``path`` with ``content`` (bytes, or pieces written one after another) so that
+    readers see the old file or the new, never a mix.
 
     Returns the new file's stat. On failure the old file is untouched and the temp file removed.
     """
+    pieces = [content] if isinstance(content, bytes) else content
     folder = path.parent
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=folder)
@@ -57,14 +62,56 @@ def atomic_write(path: Path, content: bytes, file_mode: int) -> os.stat_result:
     try:
         try:
             os.fchmod(fd, file_mode)
-            view = memoryview(content)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in pieces:
+                view = memoryview(piece)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
             result = os.fstat(fd)
         finally:
             os.close(fd)
+        os.replace(temp_name, path)
+    except OSError as error:
+        _remove_quietly(temp_name)
+        raise _as_storage_error(error, path) from None
+    except BaseException:
+        _remove_quietly(temp_name)
+        raise
+    fsync_folder(folder)
+    return result
+
+
+def atomic_splice(path: Path, keep: int, tail: bytes, file_mode: int) -> os.stat_result:
+    """Replace ``path`` with its first ``keep`` bytes followed by ``tail``, atomically.
+
+    The kept bytes are copied inside the kernel, so a large file is never read into memory.
+    """
+    folder = path.parent
+    try:
+        source = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as error:
+        raise _as_storage_error(error, path) from None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=folder)
+    except OSError as error:
+        os.close(source)
+        raise _as_storage_error(error, path) from None
+    try:
+        try:
+            os.fchmod(fd, file_mode)
+            offset = 0
+            while offset < keep:
+                copied = os.copy_file_range(source, fd, keep - offset, offset)
+                if copied == 0:
+                    raise OSError(errno.EIO, "the file shrank while it was copied")
+                offset += copied
+            os.write(fd, tail)
+            os.fsync(fd)
+            result = os.fstat(fd)
+        finally:
+            os.close(fd)
+            os.close(source)
         os.replace(temp_name, path)
     except OSError as error:
         _remove_quietly(temp_name)
@@ -115,10 +162,8 @@ def temp_target(name: str) -> str:
 
 
 def _remove_quietly(name: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(name)
-    except OSError:
-        pass
 
 
 def _as_storage_error(error: OSError, path: Path) -> StorageError:

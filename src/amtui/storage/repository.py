@@ -39,6 +39,9 @@ class Repository(Generic[R]):
     def count(self) -> int:
         return len(self.raw())
 
+    def exists(self, record_id: str) -> bool:
+        return self.workspace.file(self.table).contains(record_id)
+
     def get(self, record_id: str) -> R:
         raw = self.raw().get(record_id)
         if raw is None:
@@ -110,12 +113,8 @@ class Repository(Generic[R]):
             raws.append(raw)
         stored = [self._checked(raw) for raw in raws]
         with self.workspace.transaction(self.table) as tx:
-            existing = tx.records(self.table)
-            for raw in raws:
-                if raw["id"] in existing:
-                    raise InvalidRecord(f"a {self._noun} with id {raw['id']} already exists")
             self._check_references(raws)
-            tx.put_many(self.table, raws, "add")
+            tx.insert(self.table, raws)
         return stored
 
     def update(self, record: R) -> R:
@@ -205,11 +204,15 @@ class Repository(Generic[R]):
 
     def _check_references(self, raws: list[dict[str, Any]]) -> None:
         for field, table in self.record_type.references.items():
-            values = {raw.get(field) for raw in raws} - {None, ""}
+            values = {str(raw[field]) for raw in raws if raw.get(field)}
             if not values:
                 continue
-            known = self.workspace.file(table).records()
-            missing = sorted(value for value in values if value not in known)
+            known = self.workspace.file(table)
+            if len(values) > 20:
+                records = known.records()
+                missing = sorted(value for value in values if value not in records)
+            else:
+                missing = sorted(value for value in values if not known.contains(value))
             if missing:
                 noun = table.removesuffix("s")
                 raise InvalidRecord(f"{field.replace('_', ' ')}: unknown {noun} {missing[0]!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tinydb import Storage
@@ -28,9 +29,39 @@ class DataFileStorage(Storage):
 
 
 class RecordTable(Table):
-    """A TinyDB table whose document ids are the records' own string ids."""
+    """A TinyDB table whose document ids are the records' own string ids.
+
+    Changes replace whole documents and never modify a stored one in place, so a reader
+    holding the records of an earlier read keeps a consistent view.
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def put_documents(self, documents: list[dict[str, Any]]) -> None:
+        """Insert or replace documents, keyed by their ``id``."""
+
+        def updater(table: dict[str, Any]) -> None:
+            for document in documents:
+                table[document["id"]] = document
+
+        self._update_table(updater)
+
+    def remove_documents(self, document_ids: list[str]) -> None:
+        def updater(table: dict[str, Any]) -> None:
+            for document_id in document_ids:
+                del table[document_id]
+
+        self._update_table(updater)
+
+    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
+        # TinyDB converts every id to ``document_id_class`` and back on each change; the ids
+        # are strings already, so a shallow copy is all that is needed.
+        tables = self._storage.read() or {}
+        table: dict[Any, Any] = dict(tables.get(self.name, {}))
+        updater(table)
+        tables[self.name] = table
+        self._storage.write(tables)
+        self.clear_cache()
 
 
 def tinydb_table(data_file: DataFile) -> RecordTable:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
-from tinydb.table import Document
 
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
@@ -76,18 +75,17 @@ class Transaction:
     def put(self, table: str, record: dict[str, Any], action: str, fields: list[str]) -> None:
         """Insert or replace one record."""
         self.files[table].check_writable()
-        self.table(table).upsert(Document(record, doc_id=record["id"]))
+        self.table(table).put_documents([record])
         self.changes.append(Change(action, table, record["id"], fields))
 
-    def put_many(self, table: str, records: list[dict[str, Any]], action: str) -> None:
-        """Insert many new records in one step."""
-        self.files[table].check_writable()
-        self.table(table).insert_multiple(Document(r, doc_id=r["id"]) for r in records)
-        self.changes.extend(Change(action, table, r["id"], []) for r in records)
+    def insert(self, table: str, records: list[dict[str, Any]]) -> None:
+        """Add new records (their ids must be new)."""
+        self.files[table].insert(records)
+        self.changes.extend(Change("add", table, r["id"], []) for r in records)
 
     def remove(self, table: str, record_id: str, action: str = "delete") -> None:
         self.files[table].check_writable()
-        self.table(table).remove(doc_ids=[record_id])
+        self.table(table).remove_documents([record_id])
         self.changes.append(Change(action, table, record_id, []))
 
 
@@ -222,8 +220,6 @@ class Workspace:
             for data_file in files.values():
                 data_file.lock.acquire()
                 locks.callback(data_file.lock.release)
-            for data_file in files.values():
-                data_file.records()
             transaction = Transaction(self, files)
             try:
                 yield transaction
