@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import os
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
-from amtui.storage.files import atomic_splice, atomic_write, make_folder
+from amtui.storage.files import atomic_patch, atomic_write, make_folder
 from amtui.storage.locks import FileLock
+from amtui.storage.patch import plan_edits
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -101,11 +100,16 @@ class DataFile:
         self.read_only_reason: str | None = None
         """Why the table cannot be changed now, or None."""
         self._records: RawRecords | None = None
+        """The records as this process sees them, staged changes included."""
+        self._saved: RawRecords | None = None
+        """The records as the file holds them, when ``_signature`` says it is unchanged."""
         self._signature: Signature | None = None
         self._version = spec.version
         self._staged = False
         self._appended: RawRecords = {}
         """New records staged without reading the file (see :meth:`insert`)."""
+        self._changed: set[str] = set()
+        """Ids of the records staged changes added, replaced or removed."""
 
     @property
     def name(self) -> str:
@@ -168,28 +172,28 @@ class DataFile:
                     raise InvalidRecord(f"a record with id {record['id']} is already there")
                 self._appended[record["id"]] = record
             return
-        records = dict(self.records())
-        for record in new_records:
-            if record["id"] in records:
-                raise InvalidRecord(f"a record with id {record['id']} is already there")
-            records[record["id"]] = record
-        self.stage(records)
+        self._add_to_records({record["id"]: record for record in new_records})
 
     def _merge_appended(self) -> None:
         appended, self._appended = self._appended, {}
+        self._add_to_records(appended)
+
+    def _add_to_records(self, new_records: RawRecords) -> None:
         records = dict(self.records())
-        for record_id, record in appended.items():
+        for record_id, record in new_records.items():
             if record_id in records:
                 raise InvalidRecord(f"a record with id {record_id} is already there")
             records[record_id] = record
-        self.stage(records)
+        self.stage(records, set(new_records))
 
-    def stage(self, records: RawRecords) -> None:
-        """Hold new records to be written at commit. Only inside a transaction."""
+    def stage(self, records: RawRecords, changed: set[str]) -> None:
+        """Hold new records to be written at commit; ``changed`` names the ids added, replaced
+        or removed. Only inside a transaction."""
         if not self.lock.held:
             raise RuntimeError(f"{self.relative_name} changed outside a transaction")
         self.check_writable()
         self._records = records
+        self._changed |= changed
         self._staged = True
 
     def check_writable(self) -> None:
@@ -198,15 +202,17 @@ class DataFile:
             raise ReadOnlyError(self.read_only_reason)
 
     def commit(self) -> None:
-        if self._appended and self._append_to_file():
+        """Write staged changes: as byte edits of the file when few records changed, else
+        by rewriting it; either way atomically."""
+        if not (self._staged or self._appended):
             return
-        if self._appended:
-            self._merge_appended()
-        if not self._staged:
-            return
-        assert self._records is not None
-        make_folder(self.path.parent, self.root)
         try:
+            make_folder(self.path.parent, self.root)
+            if self._patch_file():
+                return
+            if self._appended:
+                self._merge_appended()
+            assert self._records is not None
             stat = atomic_write(
                 self.path, encode_table_file(self.name, self.spec.version, self._records),
                 self.file_mode,
@@ -214,45 +220,60 @@ class DataFile:
         except BaseException:
             self.discard()
             raise
+        self._saved_as(stat)
+
+    def _patch_file(self) -> bool:
+        """Apply the staged changes as edits of the file; False if that cannot be done safely
+        (the file is not as amtui wrote it, or too much changed)."""
+        header = file_header(self.name, self.spec.version)
+        if not self.path.exists():
+            return False
+        with open(self.path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_size < len(header) + 2:
+                return False
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+                if content[: len(header)] != header or content[-2:] != b"}}":
+                    return False
+                if self._appended:
+                    if any(content.find(_stored_key(record_id)) >= 0
+                           for record_id in self._appended):
+                        raise InvalidRecord("a record with that id is already there")
+                    edits = plan_edits(content, len(header), {}, self._appended,
+                                       set(self._appended))
+                    if edits and stat.st_size > len(header) + 2:
+                        start, end, added = edits[0]
+                        edits = [(start, end, b"," + added)]
+                elif self._saved is not None and _signature(stat) == self._signature:
+                    assert self._records is not None
+                    edits = plan_edits(content, len(header), self._saved, self._records,
+                                       self._changed)
+                else:
+                    return False
+        if edits is None:
+            return False
+        new_stat = atomic_patch(self.path, edits, self.file_mode)
+        if self._appended:
+            self.discard()
+        else:
+            self._saved_as(new_stat)
+        return True
+
+    def _saved_as(self, stat: os.stat_result) -> None:
+        self._saved = self._records
         self._signature = _signature(stat)
         self._version = self.spec.version
         self._staged = False
-
-    def _append_to_file(self) -> bool:
-        """Splice the appended records into the file as written by amtui; False if the file
-        is not in that form (then it is parsed and rewritten as usual)."""
-        header = file_header(self.name, self.spec.version)
-        try:
-            with open(self.path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size < len(header) + 2:
-                    return False
-                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
-                    if content[: len(header)] != header or content[-2:] != b"}}":
-                        return False
-                    if any(content.find(_stored_key(record_id)) >= 0
-                           for record_id in self._appended):
-                        self.discard()
-                        raise InvalidRecord("a record with that id is already there")
-        except FileNotFoundError:
-            return False
-        pieces = b",".join(
-            orjson.dumps(record_id) + b":" + orjson.dumps(record)
-            for record_id, record in self._appended.items()
-        )
-        separator = b"" if size == len(header) + 2 else b","
-        try:
-            atomic_splice(self.path, size - 2, separator + pieces + b"}}", self.file_mode)
-        finally:
-            self.discard()
-        return True
+        self._changed = set()
 
     def discard(self) -> None:
         """Forget staged and cached data; the next read comes from disk."""
         self._records = None
+        self._saved = None
         self._signature = None
         self._staged = False
         self._appended = {}
+        self._changed = set()
 
     def _load(self) -> None:
         self.read_only_reason = None
@@ -264,6 +285,7 @@ class DataFile:
                 content = handle.read()
         except FileNotFoundError:
             self._records, self._signature, self._version = {}, None, self.spec.version
+            self._saved = None
             return
         except PermissionError:
             raise StorageError(f"cannot read {self.path}: permission denied") from None
@@ -278,6 +300,7 @@ class DataFile:
             self._signature = signature
             return
         self._records, self._signature, self._version = records, signature, version
+        self._saved = records
         if version > self.spec.version:
             self.read_only_reason = (
                 f"{self.relative_name} was written by a newer amtui (schema {version}; this one "
@@ -288,9 +311,11 @@ class DataFile:
 
     def _quarantine(self, content: bytes, problem: str) -> None:
         """Keep a copy of a damaged file aside and open the table read-only; never overwrite."""
-        self._records = {}
+        self._records, self._saved = {}, None
         copy = ""
         if content:
+            import hashlib
+
             digest = hashlib.sha256(content).hexdigest()[:12]
             target = self.root / "backups" / "quarantine" / f"{self.path.name}.{digest}"
             try:
@@ -327,6 +352,7 @@ class DataFile:
                         )
                     records = step(records)
                 self._records, self._staged = records, True
+                self._changed = set(records)
                 self.commit()
         except StorageError as error:
             self.read_only_reason = (
@@ -352,6 +378,8 @@ def backup_snapshot(root: Path, files: list[DataFile], reason: str) -> Path:
         target = folder / data_file.spec.relative_path
         make_folder(target.parent, root)
         atomic_write(target, content, data_file.file_mode)
+    import shutil
+
     for old in snapshots(root)[:-KEEP_SNAPSHOTS]:
         shutil.rmtree(old, ignore_errors=True)
     return folder

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,17 +55,14 @@ def atomic_write(path: Path, content: bytes | Sequence[bytes | memoryview],
     pieces = [content] if isinstance(content, bytes) else content
     folder = path.parent
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=folder)
+        fd, temp_name = _create_temp(path)
     except OSError as error:
         raise _as_storage_error(error, path) from None
     try:
         try:
             os.fchmod(fd, file_mode)
             for piece in pieces:
-                view = memoryview(piece)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+                _write_all(fd, piece)
             os.fsync(fd)
             result = os.fstat(fd)
         finally:
@@ -82,31 +78,33 @@ def atomic_write(path: Path, content: bytes | Sequence[bytes | memoryview],
     return result
 
 
-def atomic_splice(path: Path, keep: int, tail: bytes, file_mode: int) -> os.stat_result:
-    """Replace ``path`` with its first ``keep`` bytes followed by ``tail``, atomically.
+Edit = tuple[int, int, bytes]
+"""Replace the bytes ``[start, end)`` of a file with new bytes."""
 
-    The kept bytes are copied inside the kernel, so a large file is never read into memory.
-    """
+
+def atomic_patch(path: Path, edits: list[Edit], file_mode: int) -> os.stat_result:
+    """Replace ``path`` with a copy that has ``edits`` (sorted, not overlapping) applied,
+    atomically. Unchanged stretches are copied inside the kernel, so a large file is never
+    read into memory and only the edited bytes are encoded."""
     folder = path.parent
     try:
         source = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as error:
         raise _as_storage_error(error, path) from None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=folder)
+        fd, temp_name = _create_temp(path)
     except OSError as error:
         os.close(source)
         raise _as_storage_error(error, path) from None
     try:
         try:
             os.fchmod(fd, file_mode)
-            offset = 0
-            while offset < keep:
-                copied = os.copy_file_range(source, fd, keep - offset, offset)
-                if copied == 0:
-                    raise OSError(errno.EIO, "the file shrank while it was copied")
-                offset += copied
-            os.write(fd, tail)
+            size = os.fstat(source).st_size
+            cursor = 0
+            for start, end, replacement in [*edits, (size, size, b"")]:
+                _copy_range(source, fd, cursor, start)
+                _write_all(fd, replacement)
+                cursor = end
             os.fsync(fd)
             result = os.fstat(fd)
         finally:
@@ -121,6 +119,33 @@ def atomic_splice(path: Path, keep: int, tail: bytes, file_mode: int) -> os.stat
         raise
     fsync_folder(folder)
     return result
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new, empty temp file beside ``path``, only readable by its owner."""
+    while True:
+        name = str(path.parent / f".{path.name}{TEMP_MARK}{os.urandom(6).hex()}")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+
+
+def _copy_range(source: int, target: int, start: int, end: int) -> None:
+    offset = start
+    while offset < end:
+        copied = os.copy_file_range(source, target, end - offset, offset)
+        if copied == 0:
+            raise OSError(errno.EIO, "the file shrank while it was copied")
+        offset += copied
+
+
+def _write_all(fd: int, content: bytes | memoryview) -> None:
+    view = memoryview(content)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def append_line(path: Path, line: bytes, file_mode: int) -> None:

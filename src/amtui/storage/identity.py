@@ -13,3 +13,8 @@ def os_user() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:
         return f"uid {os.getuid()}"
+
+
+@functools.cache
+def host_name() -> str:
+    return os.uname().nodename

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from amtui.storage.errors import LockTimeout, ReadOnlyError
-from amtui.storage.identity import os_user
+from amtui.storage.identity import host_name, os_user
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds to wait for another process to finish its save."""
@@ -115,7 +114,7 @@ class FileLock:
     @staticmethod
     def _write_holder(fd: int) -> None:
         since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        text = f"{os_user()}@{socket.gethostname()} (pid {os.getpid()}, since {since})"
+        text = f"{os_user()}@{host_name()} (pid {os.getpid()}, since {since})"
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, text.encode(), 0)

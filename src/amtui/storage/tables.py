@@ -11,6 +11,31 @@ from tinydb.table import Table
 from amtui.storage.datafile import DataFile
 
 
+class TrackedRecords(dict[str, Any]):
+    """The records of a table being changed, noting which ids were set or removed."""
+
+    def __init__(self, records: dict[str, Any]) -> None:
+        super().__init__(records)
+        self.changed: set[str] = set()
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.changed.add(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.changed.add(key)
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.changed.add(key)
+        return super().pop(key, *default)
+
+    def _not_supported(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("change records one by one")
+
+    update = setdefault = popitem = clear = _not_supported
+
+
 class DataFileStorage(Storage):
     """A TinyDB storage reading the cached records of a data file and staging writes to it.
 
@@ -25,7 +50,10 @@ class DataFileStorage(Storage):
         return {self.data_file.name: self.data_file.records()}
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.data_file.stage(data[self.data_file.name])
+        records = data[self.data_file.name]
+        if not isinstance(records, TrackedRecords):
+            raise TypeError("tables change through RecordTable only")
+        self.data_file.stage(dict(records), records.changed)
 
 
 class RecordTable(Table):
@@ -46,6 +74,11 @@ class RecordTable(Table):
 
         self._update_table(updater)
 
+    def update(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("records are replaced, not changed in place: use put_documents")
+
+    update_multiple = upsert = update
+
     def remove_documents(self, document_ids: list[str]) -> None:
         def updater(table: dict[str, Any]) -> None:
             for document_id in document_ids:
@@ -57,7 +90,7 @@ class RecordTable(Table):
         # TinyDB converts every id to ``document_id_class`` and back on each change; the ids
         # are strings already, so a shallow copy is all that is needed.
         tables = self._storage.read() or {}
-        table: dict[Any, Any] = dict(tables.get(self.name, {}))
+        table = TrackedRecords(tables.get(self.name, {}))
         updater(table)
         tables[self.name] = table
         self._storage.write(tables)

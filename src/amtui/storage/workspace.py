@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -26,7 +25,7 @@ from amtui.storage.files import (
     make_folder,
     temp_target,
 )
-from amtui.storage.identity import os_user
+from amtui.storage.identity import host_name, os_user
 from amtui.storage.tables import RecordTable, tinydb_table
 from amtui.storage.trash import TRASH_SPEC
 
@@ -235,7 +234,7 @@ class Workspace:
         if not changes:
             return
         at = self.clock().astimezone(UTC).isoformat(timespec="seconds")
-        user, host = os_user(), socket.gethostname()
+        user, host = os_user(), host_name()
         lines = b"".join(
             orjson.dumps({
                 "at": at, "user": user, "host": host, "action": change.action,
