@@ -50,10 +50,15 @@ COMPANY_WORDS = [
     "Vector Motors", "Silver Birch Hotels", "Northstar Clinics", "Oak & Iron Furniture",
 ]
 COMPANY_FORMS = ["ООО «{}»", "АО «{}»", "{}", "{} Group", "ГК «{}»", "{} Ltd"]
-PEOPLE_FIRST = ["Алексей", "Марина", "Сергей", "Елена", "Виктор", "Юлия", "Андрей", "Ирина",
-                "John", "Emma", "Oliver", "Sophia", "Михаил", "Татьяна", "Roman", "Daria"]
-PEOPLE_LAST = ["Иванов", "Кузнецова", "Попов", "Васильева", "Соколов", "Михайлова", "Новиков",
-               "Smith", "Brown", "Wilson", "Федоров", "Морозова", "Volkov", "Pavlova"]
+PEOPLE = [
+    (["Алексей", "Сергей", "Виктор", "Андрей", "Михаил", "Дмитрий"],
+     ["Иванов", "Попов", "Соколов", "Новиков", "Фёдоров", "Лебедев"]),
+    (["Марина", "Елена", "Юлия", "Ирина", "Татьяна", "Дарья"],
+     ["Кузнецова", "Васильева", "Михайлова", "Морозова", "Павлова", "Орлова"]),
+    (["John", "Emma", "Oliver", "Sophia", "James", "Olivia"],
+     ["Smith", "Brown", "Wilson", "Taylor", "Clarke", "Evans"]),
+]
+"""First and last names that go together: Russian male, Russian female, English."""
 INDUSTRIES = ["e-commerce", "недвижимость", "медицина", "HoReCa", "образование", "логистика",
               "retail", "финансы", "строительство", "beauty", "auto", "b2b-услуги"]
 TIMEZONES = ["Europe/Moscow"] * 6 + ["Asia/Yekaterinburg", "Asia/Novosibirsk", "Europe/Samara",
@@ -155,11 +160,15 @@ class DemoBuilder:
                                  email=f"{login}@agency.example"))
         return result
 
-    def client_name(self, index: int, used: set[str]) -> str:
-        word = self.rng.choice(COMPANY_WORDS)
-        name = self.rng.choice(COMPANY_FORMS).format(word)
-        if self.rng.random() < 0.15:
-            name = f"{self.rng.choice(PEOPLE_FIRST)} {self.rng.choice(PEOPLE_LAST)}"
+    def person(self) -> tuple[str, str]:
+        first_names, last_names = self.rng.choice(PEOPLE)
+        return self.rng.choice(first_names), self.rng.choice(last_names)
+
+    def client_name(self, index: int, used: set[str], is_person: bool) -> str:
+        if is_person:
+            name = " ".join(self.person())
+        else:
+            name = self.rng.choice(COMPANY_FORMS).format(self.rng.choice(COMPANY_WORDS))
         while name in used:
             name = f"{name.rstrip('0123456789 ')} {index}"
             index += 7919
@@ -177,11 +186,11 @@ class DemoBuilder:
             if status == "active":
                 revenue = Decimal(int(self.rng.paretovariate(1.16) * 25_000) // 1000 * 1000)
             cost = (revenue * Decimal(self.rng.uniform(0.15, 0.6))).quantize(Decimal(1))
-            name = self.client_name(index, used)
+            is_person = kind == "b2c" and self.rng.random() < 0.5
+            name = self.client_name(index, used, is_person)
             result.append(Client(
                 **self.base(self.rng.uniform(30, 900)),
-                name=name, kind=kind,
-                legal_form="person" if name.split()[0] in PEOPLE_FIRST else "company",
+                name=name, kind=kind, legal_form="person" if is_person else "company",
                 status=status, owner_id=self.rng.choice(owners).id,
                 stage=self.rng.choice([None, "tactical", "operational", "functional",
                                        "strategic"]) if kind == "b2b" else None,
@@ -201,7 +210,7 @@ class DemoBuilder:
         result = []
         for client in clients:
             for position in range(self.rng.choice([1, 1, 2, 2, 3, 4])):
-                first, last = self.rng.choice(PEOPLE_FIRST), self.rng.choice(PEOPLE_LAST)
+                first, last = self.person()
                 influence = ("decision_maker" if position == 0 else
                              self.rng.choice(["champion", "stakeholder", "blocker"]))
                 result.append(Contact(
@@ -282,9 +291,15 @@ class DemoBuilder:
         for _ in range(count):
             client = self.rng.choice(working)
             kind = self.rng.choices(list(MESSAGES), [35, 30, 10, 15, 10])[0]
-            received = self.stamp(self.rng.uniform(0.05, 20) ** 1.3 / 5)
             status = self.rng.choices(["new", "waiting_on_us", "waiting_on_client", "done"],
                                       [10, 20, 15, 55])[0]
+            if status in ("new", "waiting_on_us"):
+                # mostly fresh, a few left too long: those are the late answers
+                days_ago = self.rng.uniform(0.02, 0.5) if self.rng.random() < 0.75 else \
+                    self.rng.uniform(0.5, 4)
+            else:
+                days_ago = self.rng.uniform(0.1, 25)
+            received = self.stamp(days_ago)
             people = by_client.get(client.id, [])
             result.append(Message(
                 **self.base((self.now - received).total_seconds() / 86400),
@@ -311,7 +326,7 @@ class DemoBuilder:
                       "report": f"Отчёт: {client.name}"}
             result.append(Note(
                 **self.base(self.rng.uniform(0, 200)), title=titles[kind], kind=kind,
-                body=NOTE_BODIES[kind].format(topic=topic, person=self.rng.choice(PEOPLE_FIRST),
+                body=NOTE_BODIES[kind].format(topic=topic, person=" ".join(self.person()),
                                               member=self.rng.choice(members).name),
                 client_id=client.id, pinned=self.rng.random() < 0.05,
                 tags=self.rng.sample(["seo", "smm", "ppc", "design", "важное"],
