@@ -96,7 +96,7 @@ class DataFile:
         self.spec = spec
         self.file_mode = file_mode
         self.path = root / "data" / spec.relative_path
-        self.lock = FileLock(root / ".locks" / f"{spec.relative_path}.lock", file_mode)
+        self.lock = FileLock(root / ".locks" / f"{spec.relative_path}.lock", file_mode, root=root)
         self.read_only_reason: str | None = None
         """Why the table cannot be changed now, or None."""
         self._records: RawRecords | None = None
@@ -235,7 +235,11 @@ class DataFile:
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
                 if content[: len(header)] != header or content[-2:] != b"}}":
                     return False
+                if stat.st_size > len(header) + 2 and content[-3:] != b"}}}":
+                    return False  # cut short, or something after it: not as amtui wrote it
                 if self._appended:
+                    if self.lock.written() != _fingerprint(stat):
+                        return False  # not as amtui last wrote it: parse it first
                     if any(content.find(_stored_key(record_id)) >= 0
                            for record_id in self._appended):
                         raise InvalidRecord("a record with that id is already there")
@@ -255,11 +259,13 @@ class DataFile:
         new_stat = atomic_patch(self.path, edits, self.file_mode)
         if self._appended:
             self.discard()
+            self.lock.record_written(_fingerprint(new_stat))
         else:
             self._saved_as(new_stat)
         return True
 
     def _saved_as(self, stat: os.stat_result) -> None:
+        self.lock.record_written(_fingerprint(stat))
         self._saved = self._records
         self._signature = _signature(stat)
         self._version = self.spec.version
@@ -396,3 +402,8 @@ def snapshots(root: Path) -> list[Path]:
 
 def _signature(stat: os.stat_result) -> Signature:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _fingerprint(stat: os.stat_result) -> str:
+    """The signature of a data file as text, as its lock file records it."""
+    return "written {} {} {}".format(*_signature(stat))

@@ -38,9 +38,15 @@ def make_folder(path: Path, like: Path, *, inherit_group: bool = True) -> None:
         like_mode = 0
     shared = inherit_group or bool(like_mode & stat.S_ISGID)
     mode = 0o700 | (like_mode & (stat.S_ISGID | 0o070) if shared else 0)
+    missing = []
+    folder = path
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        path.chmod(mode)
+        for folder in reversed(missing):  # every new folder, not only the last, gets the mode
+            folder.mkdir(exist_ok=True)
+            folder.chmod(mode)
     except OSError as error:
         raise _as_storage_error(error, path) from None
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from amtui.storage.errors import LockTimeout, ReadOnlyError
+from amtui.storage.files import make_folder
 from amtui.storage.identity import host_name, os_user
 
 DEFAULT_TIMEOUT = 10.0
@@ -21,8 +22,11 @@ class FileLock:
     The lock file also says who holds the lock, so a waiting process can name the holder.
     """
 
-    def __init__(self, path: Path, file_mode: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, path: Path, file_mode: int, timeout: float = DEFAULT_TIMEOUT,
+                 root: Path | None = None) -> None:
         self.path = path
+        self.root = root or path.parent
+        """The folder whose permissions a new lock folder copies (the workspace)."""
         self.file_mode = file_mode
         self.timeout = timeout
         self._fd: int | None = None
@@ -90,7 +94,8 @@ class FileLock:
 
     def _open(self) -> int:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.parent.is_dir():
+                make_folder(self.path.parent, self.root)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self.file_mode)
         except OSError as error:
             raise ReadOnlyError(
@@ -106,17 +111,40 @@ class FileLock:
     @staticmethod
     def _holder(fd: int) -> str:
         try:
-            text = os.pread(fd, 512, 0).decode("utf-8", "replace").strip()
+            text = os.pread(fd, 512, 0).decode("utf-8", "replace")
         except OSError:
             text = ""
-        return text or "another process"
+        return text.partition("\n")[0].strip() or "another process"
+
+    def _write_holder(self, fd: int) -> None:
+        since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        holder = f"{os_user()}@{host_name()} (pid {os.getpid()}, since {since})"
+        self._write(fd, holder, self._read_written(fd))
+
+    # The lock file's second line records the data file as this lock's holder last wrote it,
+    # so a later writer can tell the file is exactly as amtui left it without parsing it.
+
+    def written(self) -> str | None:
+        """What :meth:`record_written` last stored; only meaningful while holding the lock."""
+        return self._read_written(self._fd) if self._fd is not None else None
+
+    def record_written(self, fingerprint: str) -> None:
+        if self._fd is not None:
+            holder = self._holder(self._fd)
+            self._write(self._fd, holder, fingerprint)
 
     @staticmethod
-    def _write_holder(fd: int) -> None:
-        since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        text = f"{os_user()}@{host_name()} (pid {os.getpid()}, since {since})"
+    def _read_written(fd: int) -> str | None:
+        try:
+            lines = os.pread(fd, 1024, 0).decode("utf-8", "replace").split("\n")
+        except OSError:
+            return None
+        return lines[1].strip() or None if len(lines) > 1 else None
+
+    @staticmethod
+    def _write(fd: int, holder: str, written: str | None) -> None:
         try:
             os.ftruncate(fd, 0)
-            os.pwrite(fd, text.encode(), 0)
+            os.pwrite(fd, f"{holder}\n{written or ''}\n".encode(), 0)
         except OSError:
             pass

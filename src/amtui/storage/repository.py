@@ -126,6 +126,7 @@ class Repository(Generic[R]):
         with self.workspace.transaction(self.table) as tx:
             stored = tx.records(self.table).get(record.id)
             if stored is None:
+                self.workspace.file(self.table).check_writable()
                 raise RecordNotFound(
                     f"{self._noun} {record.label()!r} is no longer there (deleted meanwhile?)"
                 )
@@ -158,9 +159,10 @@ class Repository(Generic[R]):
 
     def delete(self, record_id: str) -> TrashEntry:
         """Move a record to the trash, where it can be restored for 30 days."""
-        with self.workspace.transaction(self.table, TrashEntry.table) as tx:
+        with self.workspace.transaction(TrashEntry.table, self.table) as tx:
             stored = tx.records(self.table).get(record_id)
             if stored is None:
+                self.workspace.file(self.table).check_writable()
                 raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
             now = self.workspace.clock()
             entry = TrashEntry(

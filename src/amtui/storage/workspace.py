@@ -211,14 +211,18 @@ class Workspace:
 
     @contextmanager
     def transaction(self, *tables: str) -> Iterator[Transaction]:
-        """Lock ``tables`` (in a fixed order, so two transactions never deadlock), bring them up
-        to date, let the caller change them, then write each changed file atomically and log
-        the changes in the audit. On any error nothing is written."""
-        files = {name: self.file(name) for name in sorted(set(tables))}
+        """Lock ``tables``, let the caller change them, then write each changed file atomically
+        and log the changes in the audit. On any error before the writes nothing is written.
+
+        Locks are taken in name order, so two transactions never deadlock; files are written
+        in the order given, so a change spanning files puts the safe half first (a deleted
+        record reaches the trash before it leaves its table).
+        """
+        files = {name: self.file(name) for name in dict.fromkeys(tables)}
         with ExitStack() as locks:
-            for data_file in files.values():
-                data_file.lock.acquire()
-                locks.callback(data_file.lock.release)
+            for name in sorted(files):
+                files[name].lock.acquire()
+                locks.callback(files[name].lock.release)
             transaction = Transaction(self, files)
             try:
                 yield transaction
