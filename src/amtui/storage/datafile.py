@@ -148,14 +148,16 @@ class DataFile:
         this process has not read it yet."""
         if self._records is not None and not self.changed_on_disk():
             return record_id in self._records
+        header = file_header(self.name, self.spec.version)
         try:
-            content = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                if os.fstat(handle.fileno()).st_size > len(header):
+                    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+                        if (content[: len(header)] == header
+                                and content.find(_stored_key(record_id)) >= 0):
+                            return True
         except FileNotFoundError:
             return False
-        if content.startswith(file_header(self.name, self.spec.version)) and (
-            _stored_key(record_id) in content
-        ):
-            return True
         return record_id in self.records()
 
     def insert(self, new_records: list[dict[str, Any]]) -> None:
