@@ -188,8 +188,9 @@ def test_cli_on_a_damaged_file(workspace_path: Path, one_task: Task, case: str) 
     assert tasks_file(workspace_path).read_bytes() == content
 
     listed = run_cli("list", "tasks", "--json", workspace=workspace_path)
-    assert listed.returncode == 0, listed.stderr
-    assert json.loads(listed.stdout) == []
+    assert listed.returncode == 1
+    assert listed.stdout == ""
+    assert "data/tasks.json" in listed.stderr and "damaged" in listed.stderr
 
     doctor = run_cli("doctor", workspace=workspace_path)
     assert doctor.returncode == 1

@@ -55,13 +55,15 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from amtui.cli.common import CREATED_THIS_RUN, discard_created_workspaces
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    CREATED_THIS_RUN.clear()
     status = _run(args)
     if status != 0:
-        from amtui.cli.common import discard_created_workspaces
-
         discard_created_workspaces()
+    CREATED_THIS_RUN.clear()
     return status
 
 

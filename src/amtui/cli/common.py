@@ -28,7 +28,7 @@ def workspace_path(args: argparse.Namespace) -> Path:
     return user_data_path("amtui", appauthor=False) / "workspace"
 
 
-CREATED_THIS_RUN: list[Path] = []
+CREATED_THIS_RUN: list[tuple[Path, bool]] = []
 """Workspaces this command created; removed again if the command fails."""
 
 
@@ -43,8 +43,19 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False) -> Workspa
     if create and not (path / CONFIG_NAME).exists():
         if path.exists() and any(path.iterdir()):
             raise UsageError(f"{path} is a folder with other files in it, not a workspace")
-        CREATED_THIS_RUN.append(path.absolute())
+        CREATED_THIS_RUN.append(_created_folder(path.absolute()))
     return Workspace.open(path, create=create)
+
+
+def _created_folder(path: Path) -> tuple[Path, bool]:
+    """What to remove if the command fails: the top-most folder it will create, or (for an
+    empty folder that was already there) only what it puts inside."""
+    if path.exists():
+        return path, True
+    top = path
+    while not top.parent.exists():
+        top = top.parent
+    return top, False
 
 
 def discard_created_workspaces() -> None:
@@ -52,7 +63,15 @@ def discard_created_workspaces() -> None:
     import shutil
 
     while CREATED_THIS_RUN:
-        shutil.rmtree(CREATED_THIS_RUN.pop(), ignore_errors=True)
+        folder, keep_folder = CREATED_THIS_RUN.pop()
+        if not keep_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
 
 
 def parse_money(text: str, option: str) -> Decimal:

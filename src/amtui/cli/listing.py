@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
@@ -58,11 +58,20 @@ def list_records(args: argparse.Namespace) -> int:
         raise UsageError("--overdue applies to tasks and messages")
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be zero or more")
+    from amtui.storage import StorageError
+
     workspace = open_workspace(args)
+    data_file = workspace.file(table)
+    data_file.records()
+    if data_file.damage:
+        raise StorageError(data_file.read_only_reason or f"{data_file.relative_name} is damaged")
     records = _matching(workspace, args)
     if args.limit is not None:
         records = records[: args.limit]
     if args.json:
+        if table == "messages":
+            records = [{"id": raw["id"], "title": _first_line(raw["text"]), **raw}
+                       for raw in records]
         print_json(records)
     else:
         _print_records(workspace, table, records)
@@ -98,9 +107,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
             if table == "tasks" and not (raw.get("due") and raw["due"] < today
                                          and raw.get("column") != done_column):
                 continue
-            if table == "messages" and not (raw.get("answer_by") and raw.get("status")
-                                            in ("new", "waiting_on_us")
-                                            and raw["answer_by"] < now.isoformat()):
+            if table == "messages" and not _late(raw, now):
                 continue
         if search and not any(search in str(value).casefold() for value in raw.values()
                               if isinstance(value, str)):
@@ -114,6 +121,14 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
     else:
         result.sort(key=key, reverse=table in ("messages", "notes"))
     return result
+
+
+def _late(message: dict[str, Any], now: datetime) -> bool:
+    """Waiting on us and past its answer-by time."""
+    answer_by = message.get("answer_by")
+    return bool(answer_by) and message.get("status") in ("new", "waiting_on_us") and (
+        datetime.fromisoformat(answer_by) < now
+    )
 
 
 def _member(workspace: Workspace, name_or_id: str) -> str:
@@ -158,6 +173,13 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
     print_table(headers, [[raw["id"], *cells(raw)] for raw in records])
 
 
+def _first_line(text: str, width: int = 80) -> str:
+    from amtui.text import one_line
+
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return one_line(line, width)
+
+
 def _amount(value: Any) -> str:
     from decimal import Decimal
 
@@ -177,8 +199,7 @@ def summary(args: argparse.Namespace) -> int:
     done = workspace.settings.columns[-1]
     overdue = [t for t in tasks if t.get("due") and t["due"] < today.isoformat()
                and t.get("column") != done]
-    late = [m for m in messages if m.get("status") in ("new", "waiting_on_us")
-            and m.get("answer_by") and m["answer_by"] < now.isoformat()]
+    late = [m for m in messages if _late(m, now)]
     waiting = [m for m in messages if m.get("status") in ("new", "waiting_on_us")]
     active = sum(1 for c in workspace.file(Client.table).records().values()
                  if c.get("status") == "active")

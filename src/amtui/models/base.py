@@ -9,17 +9,38 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
 )
 
 from amtui.models.ids import new_id
 
-NonBlank = Annotated[str, Field(min_length=1, max_length=500)]
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+"""A name or a title: surrounding spaces removed, not empty."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("cannot be empty")
+    return value
+
+
+LongText = Annotated[str, Field(max_length=100_000), AfterValidator(_not_blank)]
+"""Text kept exactly as written (indentation included), but not empty."""
+
+
+def _in_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
+"""A moment in time, stored in UTC (a naive one is taken as UTC)."""
 
 
 def parse_day(value: Any) -> Any:
@@ -66,7 +87,6 @@ class Record(BaseModel):
 
     model_config = ConfigDict(
         extra="ignore",
-        str_strip_whitespace=True,
         validate_assignment=True,
         use_enum_values=False,
         defer_build=True,
@@ -81,13 +101,8 @@ class Record(BaseModel):
     """Stable id, never reused."""
     rev: int = Field(default=0, ge=0)
     """Revision: 0 before the first save, then increased by every save."""
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
-
-    @field_validator("created_at", "updated_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    created_at: Moment = Field(default_factory=utc_now)
+    updated_at: Moment = Field(default_factory=utc_now)
 
     def label(self) -> str:
         """The name people know this record by."""

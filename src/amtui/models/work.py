@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from amtui.models.base import Channel, Day, NonBlank, Priority, Record
+from amtui.models.base import Channel, Day, LongText, Moment, NonBlank, Priority, Record
 
 DEFAULT_DEPARTMENTS = (
     "copywriting",
@@ -49,9 +48,9 @@ class Task(Record):
     due: Day | None = None
     checklist: list[ChecklistItem] = Field(default_factory=list)
     blocked_by_client: bool = False
-    blocked_since: datetime | None = None
+    blocked_since: Moment | None = None
     estimate_hours: Decimal | None = None
-    done_at: datetime | None = None
+    done_at: Moment | None = None
     message_id: str | None = None
     """The client message this task came from, if any."""
 
@@ -99,12 +98,12 @@ class Message(Record):
     kind: MessageKind = MessageKind.QUESTION
     status: MessageStatus = MessageStatus.NEW
     priority: Priority = Priority.NORMAL
-    text: NonBlank = Field(max_length=100_000)
-    received_at: datetime
-    answer_by: datetime | None = None
+    text: LongText
+    received_at: Moment
+    answer_by: Moment | None = None
     """When the answer is due; past it, the message is late."""
     assignee_id: str | None = None
-    snoozed_until: datetime | None = None
+    snoozed_until: Moment | None = None
 
 
 class NoteKind(StrEnum):

@@ -99,6 +99,8 @@ class DataFile:
         self.lock = FileLock(root / ".locks" / f"{spec.relative_path}.lock", file_mode, root=root)
         self.read_only_reason: str | None = None
         """Why the table cannot be changed now, or None."""
+        self.damage: str | None = None
+        """What is wrong with the file, if it could not be read."""
         self._records: RawRecords | None = None
         """The records as this process sees them, staged changes included."""
         self._saved: RawRecords | None = None
@@ -284,7 +286,7 @@ class DataFile:
         self._changed = set()
 
     def _load(self) -> None:
-        self.read_only_reason = None
+        self.read_only_reason = self.damage = None
         try:
             with open(self.path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
@@ -320,6 +322,7 @@ class DataFile:
     def _quarantine(self, content: bytes, problem: str) -> None:
         """Keep a copy of a damaged file aside and open the table read-only; never overwrite."""
         self._records, self._saved = {}, None
+        self.damage = problem
         copy = ""
         if content:
             import hashlib

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field
 
 from amtui.models import Record
+from amtui.models.base import Moment
 from amtui.storage.datafile import TableSpec
 
 KEEP_DAYS = 30
@@ -23,7 +23,7 @@ class TrashEntry(Record):
     title: str = ""
     """The deleted record's name or title, to find it in the trash."""
     record: dict[str, Any] = Field(default_factory=dict)
-    deleted_at: datetime
+    deleted_at: Moment
     deleted_by: str
 
 

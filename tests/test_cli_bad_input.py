@@ -1,0 +1,297 @@
+"""Bad input on the command line: exit status 2, one clear line on stderr, nothing changed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from amtui.models import Client, Contact, Member, Task
+from amtui.storage import Workspace
+from conftest import run_cli, snapshot_files
+
+ROMASHKA = "ООО «Ромашка»"
+TWIN = "Двойник"
+OTHER_CONTACT = "Чужой Контакт"
+MISSING_ID = "01KQ0000000000000000000000"
+
+
+def assert_rejected(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit status 2, exactly one line on stderr naming ``words``, no traceback, no output."""
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and result.stderr.endswith("\n"), result.stderr
+    line = lines[0].casefold()
+    for word in words:
+        assert word.casefold() in line, f"{word!r} not in {lines[0]!r}"
+    assert result.stdout == ""
+
+
+@pytest.fixture
+def filled(workspace: Workspace) -> Workspace:
+    """A workspace with a client, two clients of the same name, a task and another client's
+    contact."""
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name=ROMASHKA))
+    clients.add(Client(name=TWIN))
+    clients.add(Client(name=TWIN))
+    other = clients.add(Client(name="Blue Fern Studio"))
+    workspace.repo(Contact).add(Contact(name=OTHER_CONTACT, client_id=other.id))
+    workspace.repo(Contact).add(Contact(name="Свой Контакт", client_id=romashka.id))
+    workspace.repo(Member).add(Member(name="Анна Смирнова", login="anna"))
+    workspace.repo(Task).add(Task(title="Уже есть", client_id=romashka.id))
+    return workspace
+
+
+# Cases against a workspace that has data: (arguments, words the one line must contain).
+CASES: list[tuple[list[str], list[str]]] = [
+    # dates
+    (["add", "task", "x", "--due", "2026-02-30"], ["due", "2026-02-30", "not a date that exists"]),
+    (["add", "task", "x", "--due", "2026-13-01"], ["due", "2026-13-01"]),
+    (["add", "task", "x", "--due", "next week"], ["due", "next week", "YYYY-MM-DD"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "100", "--signed", "2026-02-30"],
+     ["signed", "2026-02-30"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "100", "--signed", "2026-10-10",
+      "--paid", "2026-10-01"], ["paid", "before"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--received", "yesterday"],
+     ["--received", "yesterday"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--answer-by", "2026-02-30 10:00"],
+     ["--answer-by", "2026-02-30"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--received", "2026-11-20 10:00",
+      "--answer-by", "2026-11-19 10:00"], ["--answer-by", "before"]),
+    # amounts
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "-5"], ["amount", "negative"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "сто"], ["amount", "сто"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "NaN"], ["amount", "nan"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "100", "--currency", "рубли"],
+     ["currency"]),
+    (["add", "client", "c", "--revenue", "много"], ["--revenue", "много"]),
+    (["add", "client", "c", "--cost", "-1"], ["--cost", "negative"]),
+    (["add", "task", "t", "--estimate", "-3"], ["--estimate", "negative"]),
+    # clients, contacts, members that are not there or not unique
+    (["add", "task", "x", "--client", "Нет Такого"], ["client", "Нет Такого"]),
+    (["add", "task", "x", "--client", MISSING_ID], ["client", MISSING_ID]),
+    (["add", "message", "m", "--client", "Нет Такого"], ["client", "Нет Такого"]),
+    (["add", "deal", "d", "--client", MISSING_ID, "--amount", "1"], ["client", MISSING_ID]),
+    (["add", "contact", "c", "--client", "Нет Такого"], ["client", "Нет Такого"]),
+    (["add", "note", "n", "--client", "Нет Такого"], ["client", "Нет Такого"]),
+    (["add", "task", "x", "--client", TWIN], ["2", TWIN, "id"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--contact", OTHER_CONTACT],
+     ["contact", OTHER_CONTACT, ROMASHKA]),
+    (["add", "message", "m", "--client", ROMASHKA, "--contact", "Никто"], ["contact", "Никто"]),
+    (["add", "client", "c", "--owner", "nobody"], ["member", "nobody"]),
+    (["list", "tasks", "--client", "Нет Такого"], ["client", "Нет Такого"]),
+    (["list", "tasks", "--client", TWIN], [TWIN, "id"]),
+    # values that are not among the known ones
+    (["add", "client", "c", "--kind", "b2g"], ["kind", "b2g", "b2b"]),
+    (["add", "client", "c", "--status", "vip"], ["status", "vip", "active"]),
+    (["add", "client", "c", "--stage", "eternal"], ["stage", "eternal"]),
+    (["add", "client", "c", "--cadence", "hourly"], ["cadence", "hourly"]),
+    (["add", "client", "c", "--channel", "pigeon"], ["channel", "pigeon"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "1", "--status", "maybe"],
+     ["status", "maybe", "won"]),
+    (["add", "task", "t", "--priority", "asap"], ["priority", "asap", "urgent"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--priority", "asap"], ["priority", "asap"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--channel", "pigeon"],
+     ["channel", "pigeon", "telegram"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--kind", "gossip"], ["kind", "gossip"]),
+    (["add", "note", "n", "--kind", "poem"], ["kind", "poem", "meeting"]),
+    (["add", "contact", "c", "--client", ROMASHKA, "--influence", "boss"], ["influence", "boss"]),
+    (["add", "contact", "c", "--client", ROMASHKA, "--email", "не-почта"], ["email", "не-почта"]),
+    (["add", "member", "m", "--role", "ceo"], ["role", "ceo"]),
+    (["add", "task", "t", "--department", "marketing"], ["department", "marketing", "seo"]),
+    (["add", "task", "t", "--column", "someday"], ["column", "someday", "backlog"]),
+    (["add", "client", "c", "--timezone", "Mars/Olympus"], ["time zone", "Mars/Olympus"]),
+    (["add", "client", "c", "--timezone", "MSK+3"], ["time zone", "MSK+3"]),
+    # empty text
+    (["add", "task", ""], ["title"]),
+    (["add", "task", "   "], ["title"]),
+    (["add", "client", ""], ["name"]),
+    (["add", "note", "\t"], ["title"]),
+    (["add", "message", " ", "--client", ROMASHKA], ["text"]),
+    (["add", "member", ""], ["name"]),
+    (["add", "contact", "", "--client", ROMASHKA], ["name"]),
+    # files
+    (["add", "note", "n", "--body-file", "/nonexistent/бриф.md"],
+     ["--body-file", "/nonexistent/бриф.md"]),
+    # listing
+    (["list", "projects"], ["projects", "clients"]),
+    (["list", "notes", "--department", "seo"], ["--department", "notes", "tasks"]),
+    (["list", "clients", "--column", "done"], ["--column", "clients"]),
+    (["list", "clients", "--overdue"], ["--overdue"]),
+    (["list", "tasks", "--limit", "-1"], ["--limit"]),
+    (["list", "tasks", "--limit", "few"], ["--limit", "few"]),
+    # demo
+    (["demo", "--size", "huge"], ["--size", "huge", "small"]),
+    (["demo"], ["already has data"]),
+    (["demo", "--seed", "lucky"], ["--seed", "lucky"]),
+    # the parser itself
+    (["frobnicate"], ["frobnicate"]),
+    (["add", "project", "x"], ["project"]),
+    (["add", "task"], ["title", "required"]),
+    (["add", "message", "m"], ["--client", "required"]),
+    (["add", "contact", "c"], ["--client", "required"]),
+    (["add", "deal", "d", "--client", ROMASHKA], ["--amount", "required"]),
+    (["add", "task", "t", "--bogus"], ["--bogus"]),
+    (["list", "tasks", "--bogus"], ["--bogus"]),
+    (["list"], ["required"]),
+    (["add", "note", "n", "--body", "a", "--body-file", "b"], ["--body", "--body-file"]),
+    (["--pane"], ["--pane"]),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), CASES, ids=[" ".join(a)[:60] for a, _ in CASES])
+def test_bad_input_changes_nothing(filled: Workspace, args: list[str], words: list[str]) -> None:
+    before = snapshot_files(filled.root)
+    result = run_cli(*args, workspace=filled.root)
+    assert_rejected(result, *words)
+    assert snapshot_files(filled.root) == before
+
+
+def test_add_without_a_kind(filled: Workspace) -> None:
+    before = snapshot_files(filled.root)
+    result = run_cli("add", env={"AMTUI_WORKSPACE": str(filled.root)})
+    assert_rejected(result, "required")
+    assert snapshot_files(filled.root) == before
+
+
+def test_ambiguous_client_names_both_ids(filled: Workspace) -> None:
+    twins = [c.id for c in filled.repo(Client).all() if c.name == TWIN]
+    result = run_cli("add", "task", "x", "--client", TWIN, workspace=filled.root)
+    assert_rejected(result, TWIN)
+    assert all(twin in result.stderr for twin in twins)
+
+
+def test_bad_input_with_the_workspace_from_the_environment(filled: Workspace) -> None:
+    before = snapshot_files(filled.root)
+    result = run_cli("add", "task", "x", "--due", "2026-02-30",
+                     env={"AMTUI_WORKSPACE": str(filled.root)})
+    assert_rejected(result, "2026-02-30")
+    assert snapshot_files(filled.root) == before
+
+
+def test_control_characters_in_bad_input_stay_on_one_line(filled: Workspace) -> None:
+    before = snapshot_files(filled.root)
+    result = run_cli("add", "task", "x", "--client", "Evil\nName\x1b[2J", workspace=filled.root)
+    assert_rejected(result, "client")
+    assert "\x1b" not in result.stderr
+    assert snapshot_files(filled.root) == before
+
+
+# A workspace that did not exist before must not exist after.
+
+NEW_WORKSPACE_CASES: list[tuple[list[str], list[str]]] = [
+    (["add", "task", "x", "--due", "2026-02-30"], ["2026-02-30"]),
+    (["add", "task", "x", "--due", "next week"], ["next week"]),
+    (["add", "task", ""], ["title"]),
+    (["add", "task", "x", "--client", "Нет Такого"], ["Нет Такого"]),
+    (["add", "task", "x", "--department", "marketing"], ["marketing"]),
+    (["add", "message", "m", "--client", MISSING_ID], [MISSING_ID]),
+    (["add", "deal", "d", "--client", "Нет Такого", "--amount", "-1"], ["amount"]),
+    (["add", "client", "c", "--timezone", "Mars/Olympus"], ["Mars/Olympus"]),
+    (["add", "client", "c", "--kind", "b2g"], ["b2g"]),
+    (["add", "client", "c", "--owner", "nobody"], ["nobody"]),
+    (["add", "note", "n", "--body-file", "/nonexistent/file.md"], ["/nonexistent/file.md"]),
+    (["demo", "--size", "huge"], ["huge"]),
+    (["list", "tasks"], ["no workspace"]),
+    (["list", "notes", "--department", "seo"], ["--department"]),
+    ([], ["no workspace"]),
+    (["doctor"], ["no workspace"]),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), NEW_WORKSPACE_CASES,
+                         ids=[" ".join(a)[:60] or "summary" for a, _ in NEW_WORKSPACE_CASES])
+def test_bad_input_leaves_no_new_workspace(tmp_path: Path, args: list[str],
+                                           words: list[str]) -> None:
+    target = tmp_path / "new-ws"
+    result = run_cli(*args, workspace=target)
+    assert_rejected(result, *words)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_leaves_no_new_parent_folders(tmp_path: Path) -> None:
+    target = tmp_path / "clients" / "2026" / "ws"
+    result = run_cli("add", "task", "x", "--due", "2026-02-30", workspace=target)
+    assert_rejected(result, "2026-02-30")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_keeps_an_empty_folder_made_beforehand(tmp_path: Path) -> None:
+    target = tmp_path / "ws"
+    target.mkdir()
+    result = run_cli("add", "task", "x", "--due", "2026-02-30", workspace=target)
+    assert_rejected(result, "2026-02-30")
+    assert target.is_dir()
+    assert list(target.iterdir()) == []
+
+
+def test_bad_input_in_the_default_workspace_leaves_nothing(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    result = run_cli("add", "task", "x", "--due", "2026-02-30", env=env)
+    assert_rejected(result, "2026-02-30")
+    assert list(tmp_path.rglob("workspace.toml")) == []
+    assert not (tmp_path / "xdg" / "amtui").exists()
+
+
+# Paths that are not workspaces.
+
+
+@pytest.mark.parametrize("args", [["add", "client", "c"], ["add", "task", "t"], ["list", "tasks"],
+                                  ["demo"], ["doctor"], []])
+def test_workspace_path_that_is_a_file(tmp_path: Path, args: list[str]) -> None:
+    path = tmp_path / "workspace.txt"
+    path.write_text("not a folder\n")
+    result = run_cli(*args, workspace=path)
+    assert_rejected(result, str(path))
+    assert "file" in result.stderr
+    assert path.read_text() == "not a folder\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["workspace.txt"]
+
+
+@pytest.mark.parametrize("args", [["list", "tasks"], ["list", "clients", "--json"], ["doctor"],
+                                  []])
+def test_listing_a_folder_that_is_not_a_workspace(tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(b"PK\x03\x04")
+    before = snapshot_files(folder)
+    result = run_cli(*args, workspace=folder)
+    assert_rejected(result, "no workspace", str(folder))
+    assert snapshot_files(folder) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["report.docx"]
+
+
+@pytest.mark.parametrize("args", [["add", "client", "c"], ["demo"]])
+def test_creating_a_workspace_in_a_folder_with_other_files(tmp_path: Path,
+                                                           args: list[str]) -> None:
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(b"PK\x03\x04")
+    result = run_cli(*args, workspace=folder)
+    assert_rejected(result, str(folder), "not a workspace")
+    assert sorted(p.name for p in folder.iterdir()) == ["report.docx"]
+
+
+def test_a_failing_command_keeps_what_earlier_commands_stored(
+    workspace_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``amtui.cli.main`` called in one process (a script, a plugin's test): a command that
+    fails removes only a workspace it created itself, never one an earlier command made."""
+    from amtui.cli import main
+
+    where = ["--workspace", str(workspace_path)]
+    assert main(["add", "client", ROMASHKA, *where]) == 0
+    assert main(["add", "task", "Важная задача", "--client", ROMASHKA, *where]) == 0
+    before = snapshot_files(workspace_path)
+    capsys.readouterr()
+
+    assert main(["add", "task", "x", "--due", "2026-02-30", *where]) == 2
+
+    error = capsys.readouterr().err
+    assert len(error.splitlines()) == 1 and "2026-02-30" in error
+    assert snapshot_files(workspace_path) == before

@@ -1,0 +1,103 @@
+"""The wheel: built from the repository, it holds every module and works installed on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "src" / "amtui"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    wheels = list(out.glob("amtui-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
+         "--target", str(target), str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return target
+
+
+def source_modules() -> set[str]:
+    return {
+        path.relative_to(PACKAGE.parent).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+
+
+def test_wheel_holds_every_module(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    packaged = {name for name in names if name.endswith(".py")}
+    expected = source_modules()
+    assert "amtui/cli/__init__.py" in expected and "amtui/models/base.py" in expected
+    assert packaged == expected, {"missing": sorted(expected - packaged),
+                                  "extra": sorted(packaged - expected)}
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    assert not [name for name in names if name.startswith(("tests/", "src/", ".venv"))]
+
+
+def test_wheel_files_match_the_sources(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(source_modules()):
+            assert archive.read(name) == (PACKAGE.parent / name).read_bytes(), name
+
+
+def test_wheel_declares_the_script_and_dependencies(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        entry_points = archive.read(next(n for n in names
+                                         if n.endswith(".dist-info/entry_points.txt"))).decode()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    assert "amtui = amtui.cli:main" in entry_points
+    requires = [line for line in metadata.decode().splitlines()
+                if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    for dependency in ("textual", "pluggy", "tinydb", "pydantic", "orjson", "platformdirs"):
+        assert any(dependency in line for line in requires), dependency
+
+
+def test_installed_wheel_captures_a_client(site: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    code = (
+        "import contextlib, io, json, sys\n"
+        "import amtui, amtui.cli\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    status = amtui.cli.main(['add', 'client', 'X', '--workspace', {str(workspace)!r}])\n"
+        "print(json.dumps({'status': status, 'out': out.getvalue(), 'file': amtui.__file__}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8"}
+    env.pop("AMTUI_WORKSPACE", None)
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert Path(result["file"]).is_relative_to(site), "the installed copy must be the one used"
+    assert result["status"] == 0
+    client_id = result["out"].strip()
+    assert len(client_id) == 26
+    stored = json.loads((workspace / "data" / "clients.json").read_bytes())
+    assert stored["clients"][client_id]["name"] == "X"
