@@ -54,9 +54,15 @@ def build_parser() -> Parser:
     return parser
 
 
+PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
+"""amtui uses no pydantic plugins; looking for them scans every installed package's metadata
+(about 50 ms of each command), so it is switched off unless the user set it."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from amtui.cli.common import CREATED_THIS_RUN, discard_created_workspaces
 
+    os.environ.setdefault(PYDANTIC_PLUGINS_SWITCH, "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
     CREATED_THIS_RUN.clear()

@@ -79,7 +79,8 @@ def encode_table_file(table: str, version: int, records: RawRecords) -> bytes:
 
 def file_header(table: str, version: int) -> bytes:
     """The bytes every file written by :func:`encode_table_file` starts with."""
-    return encode_table_file(table, version, {})[:-2]
+    meta = orjson.dumps({"schema": version, "table": table})
+    return b'{"' + META_KEY.encode() + b'":' + meta + b"," + orjson.dumps(table) + b":{"
 
 
 def _stored_key(record_id: str) -> bytes:

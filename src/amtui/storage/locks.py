@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -11,6 +12,9 @@ from pathlib import Path
 from amtui.storage.errors import LockTimeout, ReadOnlyError
 from amtui.storage.files import make_folder
 from amtui.storage.identity import host_name, os_user
+
+LOCK_RECORD_BYTES = 512
+"""Size of what a lock file holds: who holds the lock, and the data file as last written."""
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds to wait for another process to finish its save."""
@@ -111,7 +115,7 @@ class FileLock:
     @staticmethod
     def _holder(fd: int) -> str:
         try:
-            text = os.pread(fd, 512, 0).decode("utf-8", "replace")
+            text = os.pread(fd, LOCK_RECORD_BYTES, 0).decode("utf-8", "replace")
         except OSError:
             text = ""
         return text.partition("\n")[0].strip() or "another process"
@@ -136,15 +140,14 @@ class FileLock:
     @staticmethod
     def _read_written(fd: int) -> str | None:
         try:
-            lines = os.pread(fd, 1024, 0).decode("utf-8", "replace").split("\n")
+            lines = os.pread(fd, LOCK_RECORD_BYTES, 0).decode("utf-8", "replace").split("\n")
         except OSError:
             return None
         return lines[1].strip() or None if len(lines) > 1 else None
 
     @staticmethod
     def _write(fd: int, holder: str, written: str | None) -> None:
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{holder}\n{written or ''}\n".encode(), 0)
-        except OSError:
-            pass
+        # A fixed-size record: each write covers the last one, so no truncation is needed.
+        text = f"{holder}\n{written or ''}\n".encode()[:LOCK_RECORD_BYTES]
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, text.ljust(LOCK_RECORD_BYTES), 0)
