@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from amtui.storage.errors import DiskFullError, ReadOnlyError, StorageError
@@ -59,29 +59,12 @@ def atomic_write(path: Path, content: bytes | Sequence[bytes | memoryview],
     Returns the new file's stat. On failure the old file is untouched and the temp file removed.
     """
     pieces = [content] if isinstance(content, bytes) else content
-    folder = path.parent
-    try:
-        fd, temp_name = _create_temp(path)
-    except OSError as error:
-        raise _as_storage_error(error, path) from None
-    try:
-        try:
-            os.fchmod(fd, file_mode)
-            for piece in pieces:
-                _write_all(fd, piece)
-            os.fsync(fd)
-            result = os.fstat(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp_name, path)
-    except OSError as error:
-        _remove_quietly(temp_name)
-        raise _as_storage_error(error, path) from None
-    except BaseException:
-        _remove_quietly(temp_name)
-        raise
-    fsync_folder(folder)
-    return result
+
+    def fill(fd: int) -> None:
+        for piece in pieces:
+            _write_all(fd, piece)
+
+    return _replace(path, file_mode, fill)
 
 
 Edit = tuple[int, int, bytes]
@@ -92,30 +75,40 @@ def atomic_patch(path: Path, edits: list[Edit], file_mode: int) -> os.stat_resul
     """Replace ``path`` with a copy that has ``edits`` (sorted, not overlapping) applied,
     atomically. Unchanged stretches are copied inside the kernel, so a large file is never
     read into memory and only the edited bytes are encoded."""
-    folder = path.parent
     try:
         source = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as error:
         raise _as_storage_error(error, path) from None
+
+    def fill(fd: int) -> None:
+        size = os.fstat(source).st_size
+        cursor = 0
+        for start, end, replacement in [*edits, (size, size, b"")]:
+            _copy_range(source, fd, cursor, start)
+            _write_all(fd, replacement)
+            cursor = end
+
+    try:
+        return _replace(path, file_mode, fill)
+    finally:
+        os.close(source)
+
+
+def _replace(path: Path, file_mode: int, fill: Callable[[int], None]) -> os.stat_result:
+    """Write a temp file beside ``path`` with ``fill``, make it durable, rename it over
+    ``path`` and make the rename durable. Returns the new file's stat."""
     try:
         fd, temp_name = _create_temp(path)
     except OSError as error:
-        os.close(source)
         raise _as_storage_error(error, path) from None
     try:
         try:
             os.fchmod(fd, file_mode)
-            size = os.fstat(source).st_size
-            cursor = 0
-            for start, end, replacement in [*edits, (size, size, b"")]:
-                _copy_range(source, fd, cursor, start)
-                _write_all(fd, replacement)
-                cursor = end
+            fill(fd)
             os.fsync(fd)
             result = os.fstat(fd)
         finally:
             os.close(fd)
-            os.close(source)
         os.replace(temp_name, path)
     except OSError as error:
         _remove_quietly(temp_name)
@@ -123,7 +116,7 @@ def atomic_patch(path: Path, edits: list[Edit], file_mode: int) -> os.stat_resul
     except BaseException:
         _remove_quietly(temp_name)
         raise
-    fsync_folder(folder)
+    fsync_folder(path.parent)
     return result
 
 
