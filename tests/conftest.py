@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import sysconfig
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+import amtui
 from amtui.storage import Workspace
 
 FIXED_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -63,3 +66,50 @@ def snapshot_files(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and ".locks" not in path.parts
     }
+
+
+def unavailable(reason: str) -> NoReturn:
+    """This machine cannot run the test (not root, no tmpfs…): skip it here, but never on CI,
+    where every test must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must be able to run this test, but {reason}")
+    pytest.skip(reason)
+
+
+NOBODY = 65534
+"""The uid and gid of ``nobody``: the other user in multi-user tests."""
+
+
+def as_nobody() -> None:
+    """``preexec_fn`` for a subprocess that runs as ``nobody``."""
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+def python_for_other_user(preexec: Callable[[], None] | None,
+                          env: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A Python that another user may run and that imports amtui, with its environment.
+
+    The virtualenv's interpreter may live where only its owner can reach it (e.g. pyenv under
+    /root); a system Python of the same version can then use the virtualenv's packages.
+    """
+    source = str(Path(amtui.__file__).resolve().parent.parent)
+    packages = sysconfig.get_paths()["purelib"]
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates: list[tuple[str, dict[str, str]]] = [(sys.executable, {})]
+    for name in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
+        if os.path.exists(name):
+            candidates.append((name, {"PYTHONPATH": f"{source}:{packages}"}))
+    for executable, extra in candidates:
+        try:
+            probe = subprocess.run(
+                [executable, "-c", "import amtui.cli, amtui.storage, pydantic, orjson, tinydb"],
+                capture_output=True, env={**env, **extra}, preexec_fn=preexec, timeout=60,
+                cwd="/",
+            )
+        except OSError:
+            continue
+        if probe.returncode == 0:
+            return executable, {**env, **extra}
+    unavailable("no Python that the other user can run imports amtui")

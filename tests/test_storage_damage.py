@@ -13,8 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +21,6 @@ from typing import Any
 import orjson
 import pytest
 
-import amtui
 import amtui.storage.files as storage_files
 from amtui.models import Client, Record, Task
 from amtui.storage import (
@@ -35,7 +32,14 @@ from amtui.storage import (
     Workspace,
 )
 from amtui.storage.files import is_temp_file
-from conftest import FakeClock, run_cli, snapshot_files
+from conftest import (
+    FakeClock,
+    as_nobody,
+    python_for_other_user,
+    run_cli,
+    snapshot_files,
+    unavailable,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -377,7 +381,7 @@ def test_full_disk_refuses_the_save_and_keeps_the_file(
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs, when this runs as root and may mount one."""
     if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("needs root to mount a tmpfs (the FakeDisk tests cover this case)")
+        unavailable("mounting a tmpfs needs root (the FakeDisk tests cover this case)")
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
     mounted = subprocess.run(
@@ -385,7 +389,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         capture_output=True, text=True,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+        unavailable(f"a tmpfs cannot be mounted here: {mounted.stderr.strip()}")
     try:
         yield mount_point
     finally:
@@ -442,9 +446,6 @@ def test_really_full_disk(tiny_disk: Path, clock: FakeClock, reader: str,
 
 # a workspace this user may read but not change
 
-NOBODY = 65534
-
-
 @pytest.fixture
 def shared_readable_workspace(clock: FakeClock) -> Iterator[Path]:
     """A workspace outside the (private) pytest temp folder, so another user can reach it."""
@@ -462,40 +463,6 @@ def shared_readable_workspace(clock: FakeClock) -> Iterator[Path]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _as_other_user() -> None:
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-
-
-def python_for_other_user(preexec: Callable[[], None] | None,
-                          env: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """A Python that the other user may run and that imports amtui, with its environment.
-
-    The virtualenv's interpreter may live where only its owner can reach it (e.g. pyenv under
-    /root); a system Python of the same version can then use the virtualenv's packages.
-    """
-    source = str(Path(amtui.__file__).resolve().parent.parent)
-    packages = sysconfig.get_paths()["purelib"]
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [(sys.executable, {})]
-    for name in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
-        if os.path.exists(name):
-            candidates.append((name, {"PYTHONPATH": f"{source}:{packages}"}))
-    for executable, extra in candidates:
-        try:
-            probe = subprocess.run(
-                [executable, "-c", "import amtui.cli, amtui.storage, pydantic, orjson, tinydb"],
-                capture_output=True, env={**env, **extra}, preexec_fn=preexec, timeout=60,
-                cwd="/",
-            )
-        except OSError:
-            continue
-        if probe.returncode == 0:
-            return executable, {**env, **extra}
-    pytest.skip("no Python that the other user can run imports amtui")
-
-
 def _every_file(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
@@ -508,7 +475,7 @@ def test_read_only_workspace(shared_readable_workspace: Path) -> None:
             os.chmod(folder, 0o755)
             for name in names:
                 os.chmod(Path(folder, name), 0o644)
-        preexec: Callable[[], None] | None = _as_other_user
+        preexec: Callable[[], None] | None = as_nobody
     else:
         for folder, _subs, names in os.walk(root, topdown=False):
             for name in names:

@@ -11,20 +11,15 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
-import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import amtui
 from amtui.models import Client, Record, Task
 from amtui.storage import TableSpec, TrashBin, Workspace
-from conftest import FakeClock
-
-NOBODY = 65534
+from conftest import NOBODY, FakeClock, as_nobody, python_for_other_user, unavailable
 
 
 class Tally(Record):
@@ -202,35 +197,9 @@ def test_migration_backup_of_a_plugin_table_in_a_team_folder(tmp_path: Path, clo
 # two users of one team folder
 
 
-def _as_nobody() -> None:
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-
-
-def _python_for_nobody(env: dict[str, str]) -> tuple[str, dict[str, str]]:
-    source = str(Path(amtui.__file__).resolve().parent.parent)
-    packages = sysconfig.get_paths()["purelib"]
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [(sys.executable, {})]
-    for name in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
-        if os.path.exists(name):
-            candidates.append((name, {"PYTHONPATH": f"{source}:{packages}"}))
-    for executable, extra in candidates:
-        try:
-            probe = subprocess.run([executable, "-c", "import amtui.cli, pydantic, orjson"],
-                                   capture_output=True, env={**env, **extra},
-                                   preexec_fn=_as_nobody, timeout=60, cwd="/")
-        except OSError:
-            continue
-        if probe.returncode == 0:
-            return executable, {**env, **extra}
-    pytest.skip("no Python that user nobody can run imports amtui")
-
-
 def test_another_member_of_the_group_can_save(clock: FakeClock) -> None:
     if os.geteuid() != 0:
-        pytest.skip("needs root to act as a second user")
+        unavailable("acting as a second user needs root")
     gid = NOBODY
     base = Path(tempfile.mkdtemp(prefix="amtui-team-"))
     try:
@@ -243,11 +212,11 @@ def test_another_member_of_the_group_can_save(clock: FakeClock) -> None:
         client = mine.repo(Client).add(Client(name="Ромашка"))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONIOENCODING": "utf-8", "HOME": str(base), "LANG": "C.UTF-8"}
-        python, env = _python_for_nobody(env)
+        python, env = python_for_other_user(as_nobody, env)
         added = subprocess.run(
             [python, "-m", "amtui", "add", "task", "From nobody", "--client", "Ромашка",
              "--workspace", str(team)],
-            capture_output=True, text=True, env=env, preexec_fn=_as_nobody, cwd=str(base),
+            capture_output=True, text=True, env=env, preexec_fn=as_nobody, cwd=str(base),
             timeout=60,
         )
         assert added.returncode == 0, added.stderr
