@@ -32,8 +32,10 @@ CREATED_THIS_RUN: list[tuple[Path, bool]] = []
 """Workspaces this command created; removed again if the command fails."""
 
 
-def open_workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
-    """Open the chosen workspace; ``create`` makes a new one if the folder has none yet."""
+def open_workspace(args: argparse.Namespace, *, create: bool = False,
+                   name: str | None = None) -> Workspace:
+    """Open the chosen workspace; ``create`` makes a new one (called ``name``) if the folder
+    has none yet."""
     from amtui.storage import Workspace
     from amtui.storage.workspace import CONFIG_NAME
 
@@ -44,7 +46,7 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False) -> Workspa
         if path.exists() and any(path.iterdir()):
             raise UsageError(f"{path} is a folder with other files in it, not a workspace")
         CREATED_THIS_RUN.append(_created_folder(path.absolute()))
-    return Workspace.open(path, create=create)
+    return Workspace.open(path, create=create, name=name)
 
 
 def _created_folder(path: Path) -> tuple[Path, bool]:

@@ -27,12 +27,15 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     backup.set_defaults(handler=run_backup)
 
 
+DEMO_NAME = "Demo agency «Северный код»"
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from amtui.services.demo import SIZES, fill_demo
 
     if args.size not in SIZES:
         raise UsageError(f"--size: {args.size!r} is not one of {', '.join(SIZES)}")
-    workspace = open_workspace(args, create=True)
+    workspace = open_workspace(args, create=True, name=DEMO_NAME)
     filled = [name for name in workspace.table_names if workspace.file(name).records()]
     if filled:
         raise UsageError(

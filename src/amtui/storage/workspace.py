@@ -109,8 +109,9 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path | str, *, create: bool = False, clock: Clock = system_clock,
-             lock_timeout: float = 10.0) -> Workspace:
-        """Open the workspace at ``root``; with ``create``, make it if it does not exist."""
+             lock_timeout: float = 10.0, name: str | None = None) -> Workspace:
+        """Open the workspace at ``root``; with ``create``, make it if it does not exist
+        (named ``name``, or after its folder)."""
         root = Path(root).expanduser().absolute()
         config = root / CONFIG_NAME
         if not config.exists():
@@ -119,18 +120,17 @@ class Workspace:
                     f"no workspace at {root} (no {CONFIG_NAME}); create one with "
                     f"`amtui demo --workspace {root}` or `amtui add client ... --workspace {root}`"
                 )
-            cls._create(root)
+            cls._create(root, name or root.name or "Workspace")
         settings = read_settings(config)
         workspace = cls(root, settings, clock=clock, lock_timeout=lock_timeout)
         workspace.remove_stale_temp_files()
         return workspace
 
     @staticmethod
-    def _create(root: Path) -> None:
+    def _create(root: Path, name: str) -> None:
         make_folder(root, root.parent, inherit_group=False)
         for sub in ("data", ".locks", "backups"):
             make_folder(root / sub, root)
-        name = root.name or "Workspace"
         text = (
             "# amtui workspace settings\n"
             f"name = {orjson.dumps(name).decode()}\n"
