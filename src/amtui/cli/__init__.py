@@ -50,7 +50,9 @@ def build_parser() -> Parser:
 
     for module in (capture, listing, maintenance):
         module.add_commands(commands)
-    parser.set_defaults(handler=listing.summary)
+    from amtui.cli.open_app import open_app
+
+    parser.set_defaults(handler=open_app)
     return parser
 
 

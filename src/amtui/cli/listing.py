@@ -45,6 +45,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
 
+    today = commands.add_parser("today", help="the agenda of the day (as text, or --json)")
+    today.add_argument("--json", action="store_true", help="print the sections as JSON")
+    workspace_option(today, argparse.SUPPRESS)
+    today.set_defaults(handler=show_today)
+
 
 def list_records(args: argparse.Namespace) -> int:
     table = args.table
@@ -184,6 +189,32 @@ def _amount(value: Any) -> str:
     from decimal import Decimal
 
     return f"{Decimal(str(value or 0)):,.0f}".replace(",", " ")
+
+
+def show_today(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from amtui.services.agenda import build_agenda
+    from amtui.text import one_line
+
+    workspace = open_workspace(args)
+    sections = build_agenda(workspace)
+    if args.json:
+        print_json([{"key": section.key, "title": section.title,
+                     "items": [asdict(item) for item in section.items]}
+                    for section in sections])
+        return 0
+    lines = []
+    for section in sections:
+        lines.append(f"{section.title} ({len(section.items)})")
+        if not section.items:
+            lines.append(f"  {section.empty}")
+        for item in section.items:
+            client = f" — {one_line(item.client, 40)}" if item.client != item.title else ""
+            lines.append(f"  {one_line(item.title, 60)}{client} · {one_line(item.detail)}")
+        lines.append("")
+    sys.stdout.write("\n".join(lines))
+    return 0
 
 
 def summary(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from amtui.models.base import Channel, NonBlank, Record
+from amtui.models.base import Channel, Moment, NonBlank, Record
 
 
 class ClientKind(StrEnum):
@@ -44,6 +44,11 @@ class Cadence(StrEnum):
     BIWEEKLY = "biweekly"
     MONTHLY = "monthly"
     NONE = "none"
+
+    @property
+    def days(self) -> int | None:
+        """Days between two updates; None for no fixed cadence."""
+        return {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 30}.get(self.value)
 
 
 class Influence(StrEnum):
@@ -106,6 +111,8 @@ class Client(Record):
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
     cadence: Cadence = Cadence.WEEKLY
     """How often the client gets an update from us."""
+    update_snoozed_until: Moment | None = None
+    """The update is not due before this moment, whatever the cadence says."""
     monthly_revenue: Decimal = Decimal(0)
     """Recurring revenue per month, in the workspace currency."""
     cost_to_serve: Decimal = Decimal(0)

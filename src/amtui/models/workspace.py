@@ -24,6 +24,12 @@ class WorkspaceSettings(BaseModel):
     """Board columns, left to right."""
     answer_within_hours: int = Field(default=4, ge=1, le=24 * 30)
     """Working hours within which a client message must be answered."""
+    push_client_after_days: int = Field(default=3, ge=1, le=365)
+    """A task waiting on the client this long shows on Today: time to push the client."""
+    dormant_contact_days: int = Field(default=60, ge=1, le=3650)
+    """A dormant client not contacted this long shows on Today, to offer them something."""
+    remarket_after_days: int = Field(default=14, ge=1, le=3650)
+    """A client whose last work was delivered this long ago, with nothing open, shows on Today."""
     disabled_plugins: list[str] = Field(default_factory=list)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → keys, e.g. ``"board.move_right" = "L"``."""

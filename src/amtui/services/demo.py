@@ -286,7 +286,7 @@ class DemoBuilder:
         by_client: dict[str, list[Contact]] = {}
         for contact in contacts:
             by_client.setdefault(contact.client_id, []).append(contact)
-        working = [c for c in clients if c.status != "churned"] or clients
+        working = [c for c in clients if c.status in ("active", "lead")] or clients
         result = []
         for _ in range(count):
             client = self.rng.choice(working)

@@ -119,6 +119,11 @@ class DataFile:
         return self.spec.name
 
     @property
+    def loaded(self) -> bool:
+        """Whether this process holds the file's records in memory."""
+        return self._records is not None
+
+    @property
     def relative_name(self) -> str:
         return f"data/{self.spec.relative_path}"
 

@@ -1,0 +1,163 @@
+"""Today: the agenda an account manager opens the day with.
+
+Computed from the stored records (as plain dicts, so it stays fast on a large workspace) and
+shared by the Today pane and ``amtui today``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from amtui.models import Cadence
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+Raw = dict[str, Any]
+
+OPEN_MESSAGE = ("new", "waiting_on_us")
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One line of the agenda, pointing at the record it is about."""
+
+    table: str
+    record_id: str
+    title: str
+    client: str
+    detail: str
+    """Why it is on the agenda: "answer was due 3 h ago", "due 2026-11-20", …"""
+    client_id: str | None = None
+
+
+@dataclass
+class AgendaSection:
+    key: str
+    title: str
+    empty: str
+    """What to say when nothing is in the section."""
+    items: list[AgendaItem] = field(default_factory=list)
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _ago(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(int(hours * 60), 1)} min"
+    if hours < 48:
+        return f"{int(hours)} h"
+    return f"{int(hours // 24)} days"
+
+
+def last_contacts(messages: Iterable[Raw]) -> dict[str, datetime]:
+    """When each client last had any logged interaction (a message either way, a call)."""
+    latest: dict[str, datetime] = {}
+    for message in messages:
+        moment = _moment(message.get("received_at"))
+        client_id = message.get("client_id")
+        if moment and client_id and (client_id not in latest or moment > latest[client_id]):
+            latest[client_id] = moment
+    return latest
+
+
+def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[AgendaSection]:
+    """The sections of Today, in the order they are shown."""
+    now = now or workspace.clock()
+    settings = workspace.settings
+    clients = workspace.file("clients").records()
+    messages = workspace.file("messages").records().values()
+    tasks = workspace.file("tasks").records().values()
+    done_column = settings.columns[-1]
+
+    def client_name(client_id: str | None) -> str:
+        return str(clients.get(client_id or "", {}).get("name", ""))
+
+    late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
+                         "answer time.")
+    for message in sorted((m for m in messages if m.get("status") in OPEN_MESSAGE),
+                          key=lambda m: m.get("answer_by") or ""):
+        answer_by = _moment(message.get("answer_by"))
+        snoozed = _moment(message.get("snoozed_until"))
+        if answer_by is None or answer_by >= now or (snoozed and snoozed > now):
+            continue
+        late.items.append(AgendaItem(
+            "messages", message["id"], message["text"].strip().split("\n")[0],
+            client_name(message.get("client_id")),
+            f"answer was due {_ago(now - answer_by)} ago", message.get("client_id"),
+        ))
+
+    today = now.date().isoformat()
+    overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
+    waiting = AgendaSection("waiting_on_client", "Waiting on the client",
+                            "No task has waited on a client for long.")
+    push_after = timedelta(days=settings.push_client_after_days)
+    delivered: dict[str, datetime] = {}
+    open_work: set[str] = set()
+    for task in tasks:
+        client_id = task.get("client_id")
+        if task.get("column") == done_column:
+            done_at = _moment(task.get("done_at"))
+            if client_id and done_at and (client_id not in delivered
+                                          or done_at > delivered[client_id]):
+                delivered[client_id] = done_at
+            continue
+        if client_id:
+            open_work.add(client_id)
+        if task.get("due") and task["due"] < today:
+            overdue.items.append(AgendaItem(
+                "tasks", task["id"], task["title"], client_name(client_id),
+                f"due {task['due']} · {task.get('department', '')}", client_id,
+            ))
+        blocked_since = _moment(task.get("blocked_since"))
+        if task.get("blocked_by_client") and blocked_since and now - blocked_since >= push_after:
+            waiting.items.append(AgendaItem(
+                "tasks", task["id"], task["title"], client_name(client_id),
+                f"waiting {_ago(now - blocked_since)} for the client", client_id,
+            ))
+    overdue.items.sort(key=lambda item: item.detail)
+    waiting.items.sort(key=lambda item: item.detail)
+
+    contacted = last_contacts(messages)
+    updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
+                            "on time.")
+    remarket = AgendaSection("remarket", "Remarket", "No dormant or delivered client to "
+                             "offer something now.")
+    dormant_after = timedelta(days=settings.dormant_contact_days)
+    remarket_after = timedelta(days=settings.remarket_after_days)
+    for client in clients.values():
+        last = contacted.get(client["id"])
+        since = f"last contact {_ago(now - last)} ago" if last else "never contacted"
+        status = client.get("status")
+        if status == "active":
+            days = Cadence(client.get("cadence", "weekly")).days
+            snoozed = _moment(client.get("update_snoozed_until"))
+            if days and not (snoozed and snoozed > now) and (
+                last is None or now - last >= timedelta(days=days)
+            ):
+                updates.items.append(AgendaItem(
+                    "clients", client["id"], client["name"], client["name"],
+                    f"{client.get('cadence')} update · {since}", client["id"],
+                ))
+            finished = delivered.get(client["id"])
+            if (finished and client["id"] not in open_work and now - finished >= remarket_after
+                    and (last is None or now - last >= remarket_after)):
+                remarket.items.append(AgendaItem(
+                    "clients", client["id"], client["name"], client["name"],
+                    f"work delivered {_ago(now - finished)} ago · offer what comes next",
+                    client["id"],
+                ))
+        elif status == "dormant" and (last is None or now - last >= dormant_after):
+            remarket.items.append(AgendaItem(
+                "clients", client["id"], client["name"], client["name"],
+                f"dormant · {since}", client["id"],
+            ))
+    updates.items.sort(key=lambda item: item.title.casefold())
+    remarket.items.sort(key=lambda item: item.title.casefold())
+    return [late, overdue, waiting, updates, remarket]

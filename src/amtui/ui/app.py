@@ -1,0 +1,132 @@
+"""The amtui app: one workspace, panes switched by number keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from amtui.i18n import _
+from amtui.models import Client, Message
+from amtui.storage import StorageError, Workspace
+from amtui.text import one_line
+from amtui.ui.help import HelpScreen, KeyRow
+from amtui.ui.panes import CORE_PANES
+from amtui.ui.panes.base import PaneScreen
+from amtui.ui.record import RecordScreen
+
+REFRESH_SECONDS = 2.0
+"""How often the app looks for changes other processes made to the workspace."""
+
+WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members")
+
+
+class AmtuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "amtui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(number), f"pane('{pane.PANE_ID}')", pane.TITLE_TEXT,
+                  id=f"app.pane_{pane.PANE_ID}", show=False)
+          for number, pane in enumerate(CORE_PANES, start=1)),
+        Binding("question_mark,f1", "help", _("Help"), id="app.help"),
+        Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
+    ]
+
+    def __init__(self, workspace: Workspace, pane: str = "today",
+                 theme: str | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.first_pane = pane
+        if theme:
+            self.theme = theme
+        self._modes.update({pane_type.PANE_ID: pane_type for pane_type in CORE_PANES})
+
+    def pane_titles(self) -> list[tuple[str, str]]:
+        return [(pane.PANE_ID, pane.TITLE_TEXT) for pane in CORE_PANES]
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.first_pane)
+        self.set_interval(REFRESH_SECONDS, self.look_for_changes)
+
+    def action_pane(self, pane_id: str) -> None:
+        if pane_id != self.current_mode:
+            self.switch_mode(pane_id)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        global_ids = {binding.id for binding in self._bindings_of(self)}
+        pane_keys: list[KeyRow] = []
+        global_keys: list[KeyRow] = []
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description:
+                continue
+            row = (self.get_key_display(binding) or key, binding.description)
+            (global_keys if binding.id in global_ids else pane_keys).append(row)
+        title = getattr(screen, "TITLE_TEXT", "") or _("This screen")
+        self.push_screen(HelpScreen(title, pane_keys, global_keys))
+
+    @staticmethod
+    def _bindings_of(node: Any) -> list[Binding]:
+        return [binding for binding in node.BINDINGS if isinstance(binding, Binding)]
+
+    def open_record(self, table: str, record_id: str) -> None:
+        record = self.workspace.file(table).records().get(record_id)
+        if record is None:
+            self.notify(_("That record is no longer there."), severity="warning")
+            return
+        title = str(record.get("name") or record.get("title") or record.get("text", ""))
+        self.push_screen(RecordScreen(one_line(title, 80), record,
+                                      self._related(table, record)))
+
+    def _related(self, table: str, record: dict[str, Any]) -> list[tuple[str, list[str]]]:
+        """For a client: its contacts, deals and latest messages."""
+        if table != Client.table:
+            return []
+        client_id = record["id"]
+        contacts = [f"{c['name']} · {c.get('role', '')} · {c.get('influence', '')}"
+                    for c in self.workspace.file("contacts").records().values()
+                    if c.get("client_id") == client_id]
+        deals = [f"{d['title']} · {d['status']} · {d['amount']['amount']} "
+                 f"{d['amount']['currency']}"
+                 for d in self.workspace.file("deals").records().values()
+                 if d.get("client_id") == client_id]
+        messages = sorted((m for m in self.workspace.file(Message.table).records().values()
+                           if m.get("client_id") == client_id),
+                          key=lambda m: m["received_at"], reverse=True)[:10]
+        timeline = [f"{m['received_at'][:16].replace('T', ' ')} · {m['direction']} · "
+                    f"{one_line(m['text'], 80)}" for m in messages]
+        return [(_("Contacts"), contacts), (_("Deals"), deals),
+                (_("Latest messages"), timeline)]
+
+    @work(thread=True, exclusive=False, group="save")
+    def change(self, save: Callable[[], Any], done_message: str) -> None:
+        """Run a store change off the UI thread, then refresh what is shown."""
+        try:
+            save()
+        except StorageError as error:
+            self.call_from_thread(self.notify, one_line(str(error)), severity="error",
+                                  markup=False)
+            return
+        self.call_from_thread(self._changed, done_message)
+
+    def _changed(self, done_message: str) -> None:
+        self.notify(done_message, markup=False)
+        self._refresh_panes()
+
+    def look_for_changes(self) -> None:
+        """Refresh the visible pane when another process saved something it shows."""
+        if any(data_file.loaded and data_file.changed_on_disk()
+               for data_file in map(self.workspace.file, WATCHED_TABLES)):
+            self._refresh_panes()
+
+    def _refresh_panes(self) -> None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, PaneScreen):
+                screen.data_changed()
+                break

@@ -1,0 +1,42 @@
+"""The help screen: every key of the current pane and the global ones."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from amtui.i18n import _
+
+KeyRow = tuple[str, str]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", _("Close"), id="help.close"),
+    ]
+
+    def __init__(self, pane_title: str, pane_keys: list[KeyRow], global_keys: list[KeyRow]):
+        super().__init__()
+        self.pane_title = pane_title
+        self.pane_keys = pane_keys
+        self.global_keys = global_keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Content(_("Keys")).stylize("bold"), id="help-title")
+            for heading, keys in ((self.pane_title, self.pane_keys),
+                                  (_("Everywhere"), self.global_keys)):
+                yield Static(Content(heading).stylize("bold underline"), classes="help-heading")
+                yield Static(Content("\n").join(
+                    Content.assemble((f"{key:>14}  ", "bold"), description)
+                    for key, description in keys
+                ))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

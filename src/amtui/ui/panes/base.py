@@ -1,0 +1,112 @@
+"""What every pane shares: the workspace header, the pane bar, the footer, loading in a worker,
+and the notice shown when the terminal is too small."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from amtui.i18n import _
+from amtui.storage import os_user
+from amtui.ui.safe import line
+
+if TYPE_CHECKING:
+    from amtui.ui.app import AmtuiApp
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+"""Below this the panes cannot be used; a notice says so instead."""
+
+
+class PaneBar(Static):
+    """The panes, with their number keys; the current one highlighted."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="pane-bar")
+        self.current = current
+
+    def on_mount(self) -> None:
+        app: AmtuiApp = self.app  # type: ignore[assignment]
+        parts: list[Content] = []
+        for number, (pane_id, title) in enumerate(app.pane_titles(), start=1):
+            style = "reverse bold" if pane_id == self.current else ""
+            parts.append(Content.assemble((f" {number} ", "bold"), (title, style), " "))
+        self.update(Content("").join(parts))
+
+
+class Loaded(Message):
+    """A worker finished reading what the pane shows."""
+
+    def __init__(self, payload: Any) -> None:
+        super().__init__()
+        self.payload = payload
+
+
+class PaneScreen(Screen[None]):
+    """A pane: subclasses compose the body and say how to load and show their data."""
+
+    PANE_ID: ClassVar[str] = ""
+    TITLE_TEXT: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", _("Reload"), id="pane.reload", show=False),
+    ]
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        workspace = self.amtui.workspace
+        yield Static(
+            Content.assemble(("amtui", "bold"), " · ", line(workspace.settings.name, 50),
+                             " · ", os_user()),
+            id="workspace-header",
+        )
+        yield PaneBar(self.PANE_ID)
+        with Vertical(id="pane-body"):
+            yield from self.compose_body()
+        yield Static(_("The terminal is too small for amtui: make it at least "
+                       f"{MIN_WIDTH}×{MIN_HEIGHT}."), id="too-small")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
+        self.load()
+
+    def on_resize(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Read what the pane shows, off the UI thread."""
+        self.post_message(Loaded(self.read()))
+
+    def read(self) -> Any:
+        """Runs in a worker: read from the store, touch no widget."""
+        return None
+
+    def on_loaded(self, message: Loaded) -> None:
+        self.show(message.payload)
+
+    def show(self, payload: Any) -> None:
+        """Runs on the UI thread with what :meth:`read` returned."""
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def data_changed(self) -> None:
+        """Another process changed the workspace: read again, keeping the cursor."""
+        self.load()

@@ -1,0 +1,102 @@
+"""A pane that lists records in a table, filtered as you type."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Input, Static
+
+from amtui.i18n import _
+from amtui.ui.panes.base import PaneScreen
+
+MAX_ROWS = 500
+"""Rows shown at once; typing narrows the list."""
+
+Row = tuple[str, str, list[Text]]
+"""(record id, text to search in, cells)."""
+
+
+class ListPane(PaneScreen):
+    """Subclasses give the table name, the columns, and how to turn records into rows."""
+
+    TABLE: ClassVar[str] = ""
+    COLUMNS: ClassVar[list[str]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", _("Search"), id="list.search"),
+        Binding("escape", "leave_search", _("Back to the list"), id="list.leave_search",
+                show=False),
+        Binding("enter", "open", _("Open"), id="list.open", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
+                    id="search")
+        yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="list-status")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*self.COLUMNS)
+        super().on_mount()
+        self.query_one(DataTable).focus()
+
+    def read(self) -> list[Row]:
+        return self.rows_from(self.amtui.workspace.file(self.TABLE).records())
+
+    def rows_from(self, records: dict[str, dict[str, Any]]) -> list[Row]:
+        raise NotImplementedError
+
+    def show(self, payload: list[Row]) -> None:
+        self.rows = payload
+        self.refilter()
+
+    def refilter(self) -> None:
+        table = self.query_one(DataTable)
+        wanted = self.query_one("#search", Input).value.strip().casefold()
+        current = self.current_id()
+        matching = [row for row in self.rows if wanted in row[1]] if wanted else self.rows
+        table.clear()
+        table.add_rows(cells for _record_id, _text, cells in matching[:MAX_ROWS])
+        for index, (record_id, _text, _cells) in enumerate(matching[:MAX_ROWS]):
+            if record_id == current:
+                table.move_cursor(row=index)
+                break
+        self._shown_ids = [record_id for record_id, _text, _cells in matching[:MAX_ROWS]]
+        shown = min(len(matching), MAX_ROWS)
+        note = _("{shown} of {total}").format(shown=shown, total=len(self.rows))
+        if len(matching) > MAX_ROWS:
+            note += " · " + _("type to narrow the list")
+        self.query_one("#list-status", Static).update(note)
+
+    def current_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        ids = getattr(self, "_shown_ids", [])
+        if table.row_count and 0 <= table.cursor_row < len(ids):
+            return str(ids[table.cursor_row])
+        return None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refilter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_open(self) -> None:
+        record_id = self.current_id()
+        if record_id:
+            self.amtui.open_record(self.TABLE, record_id)

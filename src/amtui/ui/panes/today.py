@@ -1,0 +1,91 @@
+"""Today: answers overdue, tasks overdue or waiting on the client, updates due, remarketing."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from amtui.i18n import _
+from amtui.services.actions import log_contact, mark_message_done, mark_task_done
+from amtui.services.agenda import AgendaItem, AgendaSection, build_agenda
+from amtui.ui.panes.base import PaneScreen
+from amtui.ui.safe import line
+
+
+class TodayPane(PaneScreen):
+    PANE_ID = "today"
+    TITLE_TEXT = _("Today")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", _("Open"), id="today.open", show=False),
+        Binding("d", "done", _("Done / contacted"), id="today.done",
+                tooltip=_("Mark the message answered, the task done, or the client contacted")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, AgendaItem] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
+
+    def read(self) -> list[AgendaSection]:
+        return build_agenda(self.amtui.workspace)
+
+    def show(self, payload: list[AgendaSection]) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
+        self.items = {}
+        options: list[Option] = []
+        for section in payload:
+            heading = Content.assemble((f"{section.title} ", "bold"), f"({len(section.items)})")
+            options.append(Option(heading, disabled=True))
+            if not section.items:
+                options.append(Option(Content(f"  {section.empty}").stylize("italic"),
+                                      disabled=True))
+            for item in section.items:
+                option_id = f"{section.key}:{item.table}:{item.record_id}"
+                self.items[option_id] = item
+                client = (Content.assemble(" — ", line(item.client, 40))
+                          if item.client and item.client != item.title else Content(""))
+                options.append(Option(
+                    Content.assemble("  ", line(item.title, 60), client, " · ",
+                                     line(item.detail).stylize("$text-muted")),
+                    id=option_id,
+                ))
+        agenda.set_options(options)
+        if highlighted and highlighted in self.items:
+            agenda.highlighted = agenda.get_option_index(highlighted)
+        elif self.items:
+            agenda.highlighted = agenda.get_option_index(next(iter(self.items)))
+
+    def _current(self) -> AgendaItem | None:
+        option = self.query_one("#agenda", OptionList).highlighted_option
+        return self.items.get(option.id) if option and option.id else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.amtui.open_record(item.table, item.record_id)
+
+    def action_done(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        workspace = self.amtui.workspace
+        if item.table == "messages":
+            self.amtui.change(lambda: mark_message_done(workspace, item.record_id),
+                              _("Marked answered"))
+        elif item.table == "tasks":
+            self.amtui.change(lambda: mark_task_done(workspace, item.record_id),
+                              _("Task done"))
+        elif item.table == "clients":
+            self.amtui.change(lambda: log_contact(workspace, item.record_id),
+                              _("Contact logged"))

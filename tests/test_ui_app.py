@@ -1,0 +1,188 @@
+"""The full-screen app, driven by the keys a user presses (Textual's Pilot)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, OptionList, Static
+
+from amtui.models import Client, Message, MessageStatus, Task
+from amtui.storage import Workspace
+from amtui.ui.app import AmtuiApp
+from amtui.ui.help import HelpScreen
+from amtui.ui.record import RecordScreen
+from conftest import FakeClock, run_cli
+
+HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
+
+
+@pytest.fixture
+def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+    """A client with a late message, an overdue task, and a client with a hostile name."""
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name="ООО «Ромашка»", cadence="weekly"))
+    clients.add(Client(name=HOSTILE))
+    now = clock()
+    workspace.repo(Message).add(Message(
+        client_id=romashka.id, text="Когда будет готов макет?", status="waiting_on_us",
+        received_at=now - timedelta(hours=10), answer_by=now - timedelta(hours=2),
+    ))
+    workspace.repo(Task).add(Task(
+        title="Тексты для лендинга", client_id=romashka.id, department="copywriting",
+        due=date(2026, 11, 20), column="in_progress",
+    ))
+    return workspace
+
+
+def agenda_text(app: AmtuiApp) -> str:
+    agenda = app.screen.query_one("#agenda", OptionList)
+    return "\n".join(str(agenda.get_option_at_index(i).prompt)
+                     for i in range(agenda.option_count))
+
+
+def table_cells(app: AmtuiApp) -> list[list[str]]:
+    table = app.screen.query_one("#records", DataTable)
+    return [[cell.plain if isinstance(cell, Text) else str(cell)
+             for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+async def test_today_shows_the_agenda_with_counts(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = agenda_text(app)
+        assert "Answers overdue (1)" in text
+        assert "Когда будет готов макет?" in text
+        assert "Tasks overdue (1)" in text
+        assert "Тексты для лендинга" in text
+        assert "Waiting on the client (0)" in text
+        assert "No task has waited on a client for long." in text
+
+
+async def test_number_keys_switch_panes(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == "inbox"
+        assert any("Когда будет готов макет?" in cell for row in table_cells(app)
+                   for cell in row)
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == "clients"
+        assert sorted(row[0] for row in table_cells(app))[0].startswith("[@click")
+        await pilot.press("1")
+        assert app.current_mode == "today"
+
+
+async def test_d_marks_a_late_message_answered(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#agenda", OptionList).highlighted_option.id.startswith(
+            "late_answers:messages:")
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (message,) = filled.repo(Message).all()
+        assert message.status == MessageStatus.DONE
+        assert "Answers overdue (0)" in agenda_text(app)
+
+
+async def test_d_on_an_overdue_task_moves_it_to_done(filled: Workspace,
+                                                     clock: FakeClock) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (task,) = filled.repo(Task).all()
+        assert task.column == "done"
+        assert task.done_at == clock()
+        assert "Tasks overdue (0)" in agenda_text(app)
+
+
+async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        names = [row[0] for row in table_cells(app)]
+        assert "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m" in names
+        table = app.screen.query_one("#records", DataTable)
+        row = names.index("[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m")
+        table.move_cursor(row=row)
+        await pilot.click(table, offset=(2, row + 1))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, RecordScreen)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "[@click=app.quit]x[/]" in shown
+        assert "\x1b" not in shown
+
+
+async def test_typing_filters_the_clients(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(table_cells(app)) == 2
+        await pilot.press("slash", *"ромаш")
+        await pilot.pause()
+        assert [row[0] for row in table_cells(app)] == ["ООО «Ромашка»"]
+        assert "1 of 2" in str(app.screen.query_one("#list-status", Static).render())
+
+
+async def test_help_lists_the_pane_and_global_keys(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "Done / contacted" in shown
+        assert "Help" in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_change_from_another_process_appears(filled: Workspace, workspace_path: Path,
+                                                     clock: FakeClock) -> None:
+    app = AmtuiApp(filled, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        other = Workspace.open(workspace_path, clock=clock)
+        other.repo(Client).add(Client(name="Added elsewhere"))
+        app.look_for_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Added elsewhere" in [row[0] for row in table_cells(app)]
+
+
+async def test_too_small_terminal_says_so(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(50, 12)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        assert app.screen.query_one("#too-small").display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+
+
+def test_unknown_pane_is_bad_input(workspace: Workspace) -> None:
+    result = run_cli("--pane", "nowhere", workspace=workspace.root)
+    assert result.returncode == 2
+    assert "nowhere" in result.stderr and "today" in result.stderr
