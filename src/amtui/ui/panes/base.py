@@ -81,7 +81,8 @@ class PaneScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fit(self.app.size.width, self.app.size.height)
-        self.load()
+        # Paint the pane first; reading a large workspace would hold the first frame back.
+        self.call_after_refresh(self.load)
 
     def on_resize(self) -> None:
         self._fit(self.app.size.width, self.app.size.height)
