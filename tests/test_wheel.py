@@ -40,20 +40,25 @@ def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+PACKAGED_SUFFIXES = (".py", ".tcss", ".typed")
+"""Every file of these kinds under src/amtui is needed at run time."""
+
+
 def source_modules() -> set[str]:
     return {
         path.relative_to(PACKAGE.parent).as_posix()
-        for path in PACKAGE.rglob("*.py")
-        if "__pycache__" not in path.parts
+        for path in PACKAGE.rglob("*")
+        if path.suffix in PACKAGED_SUFFIXES and "__pycache__" not in path.parts
     }
 
 
 def test_wheel_holds_every_module(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    packaged = {name for name in names if name.endswith(".py")}
+    packaged = {name for name in names if name.endswith(PACKAGED_SUFFIXES)}
     expected = source_modules()
     assert "amtui/cli/__init__.py" in expected and "amtui/models/base.py" in expected
+    assert "amtui/ui/app.tcss" in expected
     assert packaged == expected, {"missing": sorted(expected - packaged),
                                   "extra": sorted(packaged - expected)}
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
