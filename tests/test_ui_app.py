@@ -186,3 +186,46 @@ def test_unknown_pane_is_bad_input(workspace: Workspace) -> None:
     result = run_cli("--pane", "nowhere", workspace=workspace.root)
     assert result.returncode == 2
     assert "nowhere" in result.stderr and "today" in result.stderr
+
+
+async def test_u_undoes_the_last_change(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        assert filled.repo(Message).all()[0].status == MessageStatus.DONE
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (message,) = filled.repo(Message).all()
+        assert message.status == MessageStatus.WAITING_ON_US
+        assert message.rev == 3
+        assert "Answers overdue (1)" in agenda_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert filled.repo(Message).all()[0].rev == 3
+
+
+async def test_trash_restores_a_deleted_record(filled: Workspace) -> None:
+    (task,) = filled.repo(Task).all()
+    filled.repo(Task).delete(task.id)
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        rows = app.screen.query_one("#trash-table", DataTable)
+        assert rows.row_count == 1
+        assert "Тексты для лендинга" in rows.get_row_at(0)[3].plain
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [t.title for t in filled.repo(Task).all()] == ["Тексты для лендинга"]
+
+
+async def test_palette_lists_the_panes_and_the_trash(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "go: Inbox" in titles and "trash: open" in titles and "edit: undo" in titles

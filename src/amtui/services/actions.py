@@ -1,38 +1,41 @@
-"""Small changes people make from Today and the Inbox: answered, done, contacted."""
+"""Small changes people make from Today and the Inbox: answered, done, contacted.
+
+Each returns an :class:`~amtui.services.undo.Undo`, so the app can take it back.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
+from amtui.services import undo
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
 
 
-def mark_message_done(workspace: Workspace, message_id: str) -> Message:
-    messages = workspace.repo(Message)
-    message = messages.get(message_id)
+def mark_message_done(workspace: Workspace, message_id: str) -> undo.Undo:
+    message = workspace.repo(Message).get(message_id)
     message.status = MessageStatus.DONE
-    return messages.update(message)
+    return undo.update(workspace, message, f"message «{one_line(message.text, 40)}» answered")[1]
 
 
-def mark_task_done(workspace: Workspace, task_id: str) -> Task:
+def mark_task_done(workspace: Workspace, task_id: str) -> undo.Undo:
     """Move the task to the last board column and stamp when it was done."""
-    tasks = workspace.repo(Task)
-    task = tasks.get(task_id)
+    task = workspace.repo(Task).get(task_id)
     task.column = workspace.settings.columns[-1]
     task.done_at = workspace.clock()
     task.blocked_by_client = False
-    return tasks.update(task)
+    return undo.update(workspace, task, f"task «{one_line(task.title, 40)}» done")[1]
 
 
-def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent") -> Message:
+def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent") -> undo.Undo:
     """Record that we contacted the client (an outgoing update): it resets their cadence."""
     client = workspace.repo(Client).get(client_id)
-    now = workspace.clock()
-    return workspace.repo(Message).add(Message(
+    message = Message(
         client_id=client.id, channel=client.preferred_channel, direction=Direction.OUTGOING,
-        kind=MessageKind.UPDATE, status=MessageStatus.DONE, text=text, received_at=now,
-        assignee_id=client.owner_id,
-    ))
+        kind=MessageKind.UPDATE, status=MessageStatus.DONE, text=text,
+        received_at=workspace.clock(), assignee_id=client.owner_id,
+    )
+    return undo.add(workspace, message, f"contact with «{one_line(client.name, 40)}» logged")[1]

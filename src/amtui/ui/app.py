@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from amtui.i18n import _
 from amtui.models import Client, Message
-from amtui.storage import StorageError, Workspace
+from amtui.services.undo import Undo
+from amtui.storage import ConflictError, StorageError, TrashBin, Workspace
 from amtui.text import one_line
+from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
 from amtui.ui.panes import CORE_PANES
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
+from amtui.ui.trash import TrashScreen
 
 REFRESH_SECONDS = 2.0
 """How often the app looks for changes other processes made to the workspace."""
@@ -32,6 +37,9 @@ class AmtuiApp(App[None]):
                   id=f"app.pane_{pane.PANE_ID}", show=False)
           for number, pane in enumerate(CORE_PANES, start=1)),
         Binding("question_mark,f1", "help", _("Help"), id="app.help"),
+        Binding("u,ctrl+z", "undo", _("Undo"), id="app.undo",
+                tooltip=_("Revert the last change made since amtui was opened")),
+        Binding("f8", "trash", _("Trash"), id="app.trash"),
         Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
     ]
 
@@ -40,6 +48,8 @@ class AmtuiApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.first_pane = pane
+        self.undo_stack: list[Undo] = []
+        """Changes made since the app was opened, newest last."""
         if theme:
             self.theme = theme
         self._modes.update({pane_type.PANE_ID: pane_type for pane_type in CORE_PANES})
@@ -104,20 +114,72 @@ class AmtuiApp(App[None]):
         return [(_("Contacts"), contacts), (_("Deals"), deals),
                 (_("Latest messages"), timeline)]
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for number, (pane_id, title) in enumerate(self.pane_titles(), start=1):
+            yield SystemCommand(_("go: {title}").format(title=title),
+                                _("Open the pane (key {number})").format(number=number),
+                                partial(self.action_pane, pane_id))
+        yield SystemCommand(_("trash: open"), _("Deleted records; restore one (F8)"),
+                            self.action_trash)
+        yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
+
+    def change(self, save: Callable[[], Any], done_message: str,
+               overwrite: Callable[[], Any] | None = None) -> None:
+        """Run a store change off the UI thread, then refresh what is shown. A change that
+        returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict."""
+        self._save(save, done_message, overwrite)
+
     @work(thread=True, exclusive=False, group="save")
-    def change(self, save: Callable[[], Any], done_message: str) -> None:
-        """Run a store change off the UI thread, then refresh what is shown."""
+    def _save(self, save: Callable[[], Any], done_message: str,
+              overwrite: Callable[[], Any] | None) -> None:
         try:
-            save()
+            result = save()
+        except ConflictError as error:
+            self.call_from_thread(self._conflict, str(error), done_message, overwrite)
+            return
         except StorageError as error:
             self.call_from_thread(self.notify, one_line(str(error)), severity="error",
                                   markup=False)
             return
-        self.call_from_thread(self._changed, done_message)
+        self.call_from_thread(self._changed, done_message, result)
 
-    def _changed(self, done_message: str) -> None:
+    def _changed(self, done_message: str, result: Any) -> None:
+        if isinstance(result, Undo):
+            self.undo_stack.append(result)
         self.notify(done_message, markup=False)
         self._refresh_panes()
+
+    def _conflict(self, message: str, done_message: str,
+                  overwrite: Callable[[], Any] | None) -> None:
+        if overwrite is None:
+            self.notify(one_line(message), severity="warning", markup=False)
+            self._refresh_panes()
+            return
+
+        def chosen(overwrite_theirs: bool | None) -> None:
+            if overwrite_theirs:
+                self.change(overwrite, done_message)
+            else:
+                self._refresh_panes()
+
+        self.push_screen(ConflictScreen(message), chosen)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify(_("Nothing to undo since amtui was opened."), markup=False)
+            return
+        last = self.undo_stack.pop()
+        self.change(last.revert, _("Undone: {what}").format(what=last.description))
+
+    def action_trash(self) -> None:
+        trash = TrashBin(self.workspace)
+
+        def chosen(entry_id: str | None) -> None:
+            if entry_id:
+                self.change(lambda: trash.restore(entry_id), _("Restored from the trash"))
+
+        self.push_screen(TrashScreen(trash.entries()), chosen)
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""

@@ -1,0 +1,55 @@
+"""Changes that can be undone: each saving helper returns what it saved and how to revert it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from amtui.models import Record
+from amtui.storage import ConflictError, TrashBin
+
+if TYPE_CHECKING:
+    from amtui.storage import Repository, Workspace
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to revert one change."""
+
+    description: str
+    """What the change was, e.g. "client «Ромашка» edited"."""
+    revert: Callable[[], object]
+
+
+def add(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
+    repository: Repository[R] = workspace.repo(type(record))
+    saved = repository.add(record)
+    return saved, Undo(description, lambda: repository.delete(saved.id))
+
+
+def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
+    """Save ``record`` (read earlier); undo puts back the version it replaced, unless someone
+    changed it again since."""
+    repository: Repository[R] = workspace.repo(type(record))
+    before = repository.get(record.id)
+    saved = repository.update(record)
+
+    def revert() -> R:
+        current = repository.get(saved.id)
+        if current.rev != saved.rev:
+            raise ConflictError(
+                f"{current.label()!r} was changed again since; it was not undone", current
+            )
+        return repository.update(before.model_copy(update={"rev": current.rev}))
+
+    return saved, Undo(description, revert)
+
+
+def delete(workspace: Workspace, record_type: type[R], record_id: str,
+           description: str) -> Undo:
+    """Move a record to the trash; undo restores it."""
+    entry = workspace.repo(record_type).delete(record_id)
+    return Undo(description, lambda: TrashBin(workspace).restore(entry.id))
