@@ -1,16 +1,26 @@
 """``amtui`` with no command: open the workspace in the full-screen app.
 
 When amtui is not talking to a terminal (a script, a pipe), it prints the summary instead.
+The app is started before the store is imported, so the first screen shows quickly; the
+workspace is opened by the app's first worker.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError
-from amtui.cli.common import open_workspace
+from amtui.cli.common import workspace_path
 from amtui.ui.pane_ids import CORE_PANE_IDS
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+CONFIG_NAME = "workspace.toml"
 
 
 def open_app(args: argparse.Namespace) -> int:
@@ -21,7 +31,8 @@ def open_app(args: argparse.Namespace) -> int:
         from amtui.cli.listing import summary
 
         return summary(args)
-    workspace = open_workspace(args)
+    path = workspace_path(args)
+    name = _workspace_name(path)
     from textual.theme import BUILTIN_THEMES
 
     if args.theme and args.theme not in BUILTIN_THEMES:
@@ -29,5 +40,23 @@ def open_app(args: argparse.Namespace) -> int:
                          f"{', '.join(sorted(BUILTIN_THEMES))})")
     from amtui.ui.app import AmtuiApp
 
-    AmtuiApp(workspace, pane, theme=args.theme).run()
+    def open_workspace() -> Workspace:
+        from amtui.storage import Workspace
+
+        return Workspace.open(path)
+
+    AmtuiApp(open_workspace, pane, theme=args.theme, name=name).run()
     return 0
+
+
+def _workspace_name(path: Path) -> str:
+    """The workspace's name, read from its settings without importing the store."""
+    try:
+        with open(path / CONFIG_NAME, "rb") as handle:
+            name = tomllib.load(handle).get("name")
+    except (OSError, tomllib.TOMLDecodeError):
+        # Missing or unreadable: the store says what is wrong, as for any other command.
+        from amtui.storage import Workspace
+
+        return Workspace.open(path).settings.name
+    return str(name or path.name)

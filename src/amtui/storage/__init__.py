@@ -3,6 +3,7 @@
 Only this package knows TinyDB; everything else uses repositories that return models.
 """
 
+from amtui.identity import os_user
 from amtui.storage.datafile import TableSpec
 from amtui.storage.errors import (
     ConflictError,
@@ -14,7 +15,6 @@ from amtui.storage.errors import (
     StorageError,
     WorkspaceNotFound,
 )
-from amtui.storage.identity import os_user
 from amtui.storage.repository import Repository, TrashBin
 from amtui.storage.trash import TrashEntry
 from amtui.storage.workspace import Workspace

@@ -9,9 +9,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from amtui.identity import host_name, os_user
 from amtui.storage.errors import LockTimeout, ReadOnlyError
 from amtui.storage.files import make_folder
-from amtui.storage.identity import host_name, os_user
 
 LOCK_RECORD_BYTES = 512
 """Size of what a lock file holds: who holds the lock, and the data file as last written."""

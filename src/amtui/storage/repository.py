@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import ValidationError
 from tinydb.queries import QueryLike
 
+from amtui.identity import os_user
 from amtui.models import Record, describe_validation_error
 from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
-from amtui.storage.identity import os_user
 from amtui.storage.tables import tinydb_table
 from amtui.storage.trash import KEEP_DAYS, TrashEntry
 

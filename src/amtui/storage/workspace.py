@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 from pydantic import ValidationError
 
+from amtui.identity import host_name, os_user
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
 from amtui.storage.datafile import DataFile, RawRecords, TableSpec, backup_snapshot
@@ -25,7 +26,6 @@ from amtui.storage.files import (
     make_folder,
     temp_target,
 )
-from amtui.storage.identity import host_name, os_user
 from amtui.storage.tables import RecordTable, tinydb_table
 from amtui.storage.trash import TRASH_SPEC
 

@@ -1,10 +1,15 @@
-"""The amtui app: one workspace, panes switched by number keys."""
+"""The amtui app: one workspace, panes switched by number keys.
+
+The first screen is painted before the store (and pydantic) is imported: the workspace is
+opened by the first worker that needs it, and each pane's module is imported on first visit.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -12,16 +17,18 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from amtui.i18n import _
-from amtui.models import Client, Message
-from amtui.services.undo import Undo
-from amtui.storage import ConflictError, StorageError, TrashBin, Workspace
 from amtui.text import one_line
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
-from amtui.ui.panes import CORE_PANES
+from amtui.ui.pane_ids import CORE_PANES
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
-from amtui.ui.trash import TrashScreen
+
+if TYPE_CHECKING:
+    from amtui.services.undo import Undo
+    from amtui.storage import Workspace
+
+WorkspaceOpener = Callable[[], "Workspace"]
 
 REFRESH_SECONDS = 2.0
 """How often the app looks for changes other processes made to the workspace."""
@@ -33,8 +40,8 @@ class AmtuiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "amtui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(number), f"pane('{pane.PANE_ID}')", pane.TITLE_TEXT,
-                  id=f"app.pane_{pane.PANE_ID}", show=False)
+        *(Binding(str(number), f"pane('{pane.id}')", pane.title, id=f"app.pane_{pane.id}",
+                  show=False)
           for number, pane in enumerate(CORE_PANES, start=1)),
         Binding("question_mark,f1", "help", _("Help"), id="app.help"),
         Binding("u,ctrl+z", "undo", _("Undo"), id="app.undo",
@@ -43,19 +50,39 @@ class AmtuiApp(App[None]):
         Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
     ]
 
-    def __init__(self, workspace: Workspace, pane: str = "today",
-                 theme: str | None = None) -> None:
+    def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
+                 theme: str | None = None, name: str | None = None) -> None:
+        """``workspace`` is an open Workspace, or a function that opens it (called by the
+        first worker that reads); ``name`` is shown until it is open."""
         super().__init__()
-        self.workspace = workspace
+        self._workspace: Workspace | None = None
+        self._open_workspace: WorkspaceOpener | None = None
+        if callable(workspace):
+            self._open_workspace = workspace
+        else:
+            self._workspace = workspace
+            name = name or workspace.settings.name
+        self.workspace_name = name or ""
+        self._opening = threading.Lock()
         self.first_pane = pane
         self.undo_stack: list[Undo] = []
         """Changes made since the app was opened, newest last."""
         if theme:
             self.theme = theme
-        self._modes.update({pane_type.PANE_ID: pane_type for pane_type in CORE_PANES})
+        self._modes.update({pane.id: pane.create for pane in CORE_PANES})
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace; opened on first use (from a worker, off the UI thread)."""
+        if self._workspace is None:
+            with self._opening:
+                if self._workspace is None:
+                    assert self._open_workspace is not None
+                    self._workspace = self._open_workspace()
+        return self._workspace
 
     def pane_titles(self) -> list[tuple[str, str]]:
-        return [(pane.PANE_ID, pane.TITLE_TEXT) for pane in CORE_PANES]
+        return [(pane.id, pane.title) for pane in CORE_PANES]
 
     def on_mount(self) -> None:
         self.switch_mode(self.first_pane)
@@ -78,7 +105,8 @@ class AmtuiApp(App[None]):
                 continue
             row = (self.get_key_display(binding) or key, binding.description)
             (global_keys if binding.id in global_ids else pane_keys).append(row)
-        title = getattr(screen, "TITLE_TEXT", "") or _("This screen")
+        titles = dict(self.pane_titles())
+        title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
         self.push_screen(HelpScreen(title, pane_keys, global_keys))
 
     @staticmethod
@@ -96,7 +124,7 @@ class AmtuiApp(App[None]):
 
     def _related(self, table: str, record: dict[str, Any]) -> list[tuple[str, list[str]]]:
         """For a client: its contacts, deals and latest messages."""
-        if table != Client.table:
+        if table != "clients":
             return []
         client_id = record["id"]
         contacts = [f"{c['name']} · {c.get('role', '')} · {c.get('influence', '')}"
@@ -106,7 +134,7 @@ class AmtuiApp(App[None]):
                  f"{d['amount']['currency']}"
                  for d in self.workspace.file("deals").records().values()
                  if d.get("client_id") == client_id]
-        messages = sorted((m for m in self.workspace.file(Message.table).records().values()
+        messages = sorted((m for m in self.workspace.file("messages").records().values()
                            if m.get("client_id") == client_id),
                           key=lambda m: m["received_at"], reverse=True)[:10]
         timeline = [f"{m['received_at'][:16].replace('T', ' ')} · {m['direction']} · "
@@ -133,6 +161,8 @@ class AmtuiApp(App[None]):
     @work(thread=True, exclusive=False, group="save")
     def _save(self, save: Callable[[], Any], done_message: str,
               overwrite: Callable[[], Any] | None) -> None:
+        from amtui.storage import ConflictError, StorageError
+
         try:
             result = save()
         except ConflictError as error:
@@ -145,6 +175,8 @@ class AmtuiApp(App[None]):
         self.call_from_thread(self._changed, done_message, result)
 
     def _changed(self, done_message: str, result: Any) -> None:
+        from amtui.services.undo import Undo
+
         if isinstance(result, Undo):
             self.undo_stack.append(result)
         self.notify(done_message, markup=False)
@@ -173,6 +205,9 @@ class AmtuiApp(App[None]):
         self.change(last.revert, _("Undone: {what}").format(what=last.description))
 
     def action_trash(self) -> None:
+        from amtui.storage import TrashBin
+        from amtui.ui.trash import TrashScreen
+
         trash = TrashBin(self.workspace)
 
         def chosen(entry_id: str | None) -> None:
@@ -183,6 +218,8 @@ class AmtuiApp(App[None]):
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""
+        if self._workspace is None:
+            return
         if any(data_file.loaded and data_file.changed_on_disk()
                for data_file in map(self.workspace.file, WATCHED_TABLES)):
             self._refresh_panes()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from amtui.i18n import _
-from amtui.storage import os_user
+from amtui.identity import os_user
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
@@ -63,9 +63,8 @@ class PaneScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        workspace = self.amtui.workspace
         yield Static(
-            Content.assemble(("amtui", "bold"), " · ", line(workspace.settings.name, 50),
+            Content.assemble(("amtui", "bold"), " · ", line(self.amtui.workspace_name, 50),
                              " · ", os_user()),
             id="workspace-header",
         )

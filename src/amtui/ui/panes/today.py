@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,10 +11,11 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from amtui.i18n import _
-from amtui.services.actions import log_contact, mark_message_done, mark_task_done
-from amtui.services.agenda import AgendaItem, AgendaSection, build_agenda
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
+
+if TYPE_CHECKING:
+    from amtui.services.agenda import AgendaItem, AgendaSection
 
 
 class TodayPane(PaneScreen):
@@ -34,6 +35,8 @@ class TodayPane(PaneScreen):
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
     def read(self) -> list[AgendaSection]:
+        from amtui.services.agenda import build_agenda
+
         return build_agenda(self.amtui.workspace)
 
     def show(self, payload: list[AgendaSection]) -> None:
@@ -79,6 +82,8 @@ class TodayPane(PaneScreen):
         item = self._current()
         if item is None:
             return
+        from amtui.services.actions import log_contact, mark_message_done, mark_task_done
+
         workspace = self.amtui.workspace
         if item.table == "messages":
             self.amtui.change(lambda: mark_message_done(workspace, item.record_id),

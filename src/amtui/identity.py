@@ -1,4 +1,4 @@
-"""Who is working: the OS account, not the ``$USER`` variable anyone can set."""
+"""Who is working and where: the OS account (not the `$USER` variable anyone can set), the host."""
 
 from __future__ import annotations
 
