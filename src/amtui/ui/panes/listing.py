@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input, Static
 from amtui.i18n import _
 from amtui.ui.panes.base import PaneScreen
 
-MAX_ROWS = 500
-"""Rows shown at once; typing narrows the list."""
+MAX_ROWS = 200
+"""Rows shown at once (several screens' worth); typing narrows the list."""
 
 Row = tuple[str, str, list[Text]]
 """(record id, text to search in, cells)."""

@@ -14,6 +14,9 @@ from amtui.i18n import _
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
 
+SECTION_ROWS = 100
+"""Items shown per section; the count says how many there are in all."""
+
 if TYPE_CHECKING:
     from amtui.services.agenda import AgendaItem, AgendaSection
 
@@ -50,7 +53,7 @@ class TodayPane(PaneScreen):
             if not section.items:
                 options.append(Option(Content(f"  {section.empty}").stylize("italic"),
                                       disabled=True))
-            for item in section.items:
+            for item in section.items[:SECTION_ROWS]:
                 option_id = f"{section.key}:{item.table}:{item.record_id}"
                 self.items[option_id] = item
                 client = (Content.assemble(" — ", line(item.client, 40))
@@ -60,6 +63,11 @@ class TodayPane(PaneScreen):
                                      line(item.detail).stylize("$text-muted")),
                     id=option_id,
                 ))
+            hidden = len(section.items) - SECTION_ROWS
+            if hidden > 0:
+                options.append(Option(Content(
+                    "  " + _("… and {count} more").format(count=hidden)).stylize("italic"),
+                    disabled=True))
         agenda.set_options(options)
         if highlighted and highlighted in self.items:
             agenda.highlighted = agenda.get_option_index(highlighted)
