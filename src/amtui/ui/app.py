@@ -54,6 +54,8 @@ class AmtuiApp(App[None]):
                  theme: str | None = None, name: str | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
         first worker that reads); ``name`` is shown until it is open."""
+        # Start in the first pane's mode, so no empty default screen is painted first.
+        self.DEFAULT_MODE = pane  # type: ignore[misc]
         super().__init__()
         self._workspace: Workspace | None = None
         self._open_workspace: WorkspaceOpener | None = None
@@ -85,7 +87,6 @@ class AmtuiApp(App[None]):
         return [(pane.id, pane.title) for pane in CORE_PANES]
 
     def on_mount(self) -> None:
-        self.switch_mode(self.first_pane)
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
 
     def action_pane(self, pane_id: str) -> None:
