@@ -229,3 +229,28 @@ async def test_palette_lists_the_panes_and_the_trash(filled: Workspace) -> None:
     async with app.run_test(size=(80, 24)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "go: Inbox" in titles and "trash: open" in titles and "edit: undo" in titles
+
+
+async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
+                                                          clock: FakeClock) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("backspace", "x", "enter")
+        await pilot.pause()
+        assert "number of days" in str(app.screen.query_one("#ask-problem", Static).render())
+        assert filled.repo(Message).all()[0].snoozed_until is None
+        await pilot.press("backspace", "3", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (message,) = filled.repo(Message).all()
+        assert message.snoozed_until == clock() + timedelta(days=3)
+        assert "Answers overdue (0)" in agenda_text(app)
+        clock.advance(days=4)
+        app.screen.load()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Answers overdue (1)" in agenda_text(app)

@@ -5,6 +5,7 @@ Each returns an :class:`~amtui.services.undo.Undo`, so the app can take it back.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
@@ -30,12 +31,29 @@ def mark_task_done(workspace: Workspace, task_id: str) -> undo.Undo:
     return undo.update(workspace, task, f"task «{one_line(task.title, 40)}» done")[1]
 
 
-def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent") -> undo.Undo:
-    """Record that we contacted the client (an outgoing update): it resets their cadence."""
+def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent",
+                contact_id: str | None = None) -> undo.Undo:
+    """Record that we contacted the client (an outgoing update), or one of its contacts: it
+    resets the cadence."""
     client = workspace.repo(Client).get(client_id)
     message = Message(
-        client_id=client.id, channel=client.preferred_channel, direction=Direction.OUTGOING,
+        client_id=client.id, contact_id=contact_id, channel=client.preferred_channel,
+        direction=Direction.OUTGOING,
         kind=MessageKind.UPDATE, status=MessageStatus.DONE, text=text,
         received_at=workspace.clock(), assignee_id=client.owner_id,
     )
     return undo.add(workspace, message, f"contact with «{one_line(client.name, 40)}» logged")[1]
+
+
+def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.Undo:
+    """Keep a message, or a client's update, off Today for ``days`` days."""
+    until = workspace.clock() + timedelta(days=days)
+    if table == "messages":
+        message = workspace.repo(Message).get(record_id)
+        message.snoozed_until = until
+        what = f"message «{one_line(message.text, 40)}» snoozed for {days} d"
+        return undo.update(workspace, message, what)[1]
+    client = workspace.repo(Client).get(record_id)
+    client.update_snoozed_until = until
+    return undo.update(workspace, client,
+                       f"update of «{one_line(client.name, 40)}» snoozed for {days} d")[1]

@@ -56,14 +56,15 @@ def _ago(delta: timedelta) -> str:
     return f"{int(hours // 24)} days"
 
 
-def last_contacts(messages: Iterable[Raw]) -> dict[str, datetime]:
-    """When each client last had any logged interaction (a message either way, a call)."""
+def last_contacts(messages: Iterable[Raw], key: str = "client_id") -> dict[str, datetime]:
+    """When each client (or, with ``key="contact_id"``, each contact) last had any logged
+    interaction: a message either way, a call."""
     latest: dict[str, datetime] = {}
     for message in messages:
         moment = _moment(message.get("received_at"))
-        client_id = message.get("client_id")
-        if moment and client_id and (client_id not in latest or moment > latest[client_id]):
-            latest[client_id] = moment
+        owner = message.get(key)
+        if moment and owner and (owner not in latest or moment > latest[owner]):
+            latest[owner] = moment
     return latest
 
 
@@ -157,6 +158,20 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
             remarket.items.append(AgendaItem(
                 "clients", client["id"], client["name"], client["name"],
                 f"dormant · {since}", client["id"],
+            ))
+    contacted_people = last_contacts(messages, key="contact_id")
+    for contact in workspace.file("contacts").records().values():
+        cadence = contact.get("cadence")
+        client = clients.get(contact.get("client_id", ""), {})
+        days = Cadence(cadence).days if cadence else None
+        if not days or client.get("status") != "active":
+            continue
+        last = contacted_people.get(contact["id"])
+        if last is None or now - last >= timedelta(days=days):
+            since = f"last contact {_ago(now - last)} ago" if last else "never contacted"
+            updates.items.append(AgendaItem(
+                "contacts", contact["id"], contact["name"], client["name"],
+                f"{cadence} update for this contact · {since}", client["id"],
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())

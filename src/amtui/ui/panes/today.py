@@ -28,6 +28,8 @@ class TodayPane(PaneScreen):
         Binding("enter", "open", _("Open"), id="today.open", show=False),
         Binding("d", "done", _("Done / contacted"), id="today.done",
                 tooltip=_("Mark the message answered, the task done, or the client contacted")),
+        Binding("s", "snooze", _("Snooze"), id="today.snooze",
+                tooltip=_("Keep a late answer or a due update off Today for some days")),
     ]
 
     def __init__(self) -> None:
@@ -102,3 +104,30 @@ class TodayPane(PaneScreen):
         elif item.table == "clients":
             self.amtui.change(lambda: log_contact(workspace, item.record_id),
                               _("Contact logged"))
+        elif item.table == "contacts" and item.client_id:
+            client_id = item.client_id
+            self.amtui.change(
+                lambda: log_contact(workspace, client_id, contact_id=item.record_id),
+                _("Contact logged"),
+            )
+
+    def action_snooze(self) -> None:
+        item = self._current()
+        if item is None or item.table not in ("messages", "clients"):
+            self.notify(_("Only late answers and due updates can be snoozed."), markup=False)
+            return
+        from amtui.services.actions import snooze
+        from amtui.ui.ask import AskScreen, check_days
+
+        workspace = self.amtui.workspace
+
+        def chosen(answer: str | None) -> None:
+            if answer:
+                days = int(answer)
+                self.amtui.change(
+                    lambda: snooze(workspace, item.table, item.record_id, days),
+                    _("Snoozed for {days} days").format(days=days),
+                )
+
+        self.app.push_screen(AskScreen(_("Snooze for how many days?"), "1", check_days),
+                             chosen)

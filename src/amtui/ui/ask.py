@@ -1,0 +1,60 @@
+"""A one-line question: "Snooze for how many days?"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from amtui.i18n import _
+from amtui.ui.safe import content
+
+
+class AskScreen(ModalScreen[str | None]):
+    """Dismissed with the answer once ``check`` accepts it (it returns a problem or None)."""
+
+    DEFAULT_CSS = """
+    AskScreen { align: center middle; }
+    AskScreen > Vertical {
+        width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1;
+    }
+    AskScreen #ask-problem { color: $error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="ask.cancel"),
+    ]
+
+    def __init__(self, question: str, default: str = "",
+                 check: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.default = default
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(content(self.question))
+            yield Input(value=self.default, id="ask-answer")
+            yield Static("", id="ask-problem")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check else None
+        if problem:
+            self.query_one("#ask-problem", Static).update(content(problem))
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def check_days(text: str) -> str | None:
+    """A whole number of days from 1 to 365."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 365:
+        return _("Type a number of days from 1 to 365.")
+    return None
