@@ -98,8 +98,12 @@ class PaneScreen(Screen[None]):
         """Runs in a worker: read from the store, touch no widget."""
         return None
 
+    loads_shown: int = 0
+    """How many times the pane has shown what it read (tests wait for the first)."""
+
     def on_loaded(self, message: Loaded) -> None:
         self.show(message.payload)
+        self.loads_shown += 1
 
     def show(self, payload: Any) -> None:
         """Runs on the UI thread with what :meth:`read` returned."""

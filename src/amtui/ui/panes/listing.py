@@ -24,6 +24,7 @@ class ListPane(PaneScreen):
 
     TABLE: ClassVar[str] = ""
     COLUMNS: ClassVar[list[str]] = []
+    AUTO_FOCUS = "#records"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", _("Search"), id="list.search"),
         Binding("escape", "leave_search", _("Back to the list"), id="list.leave_search",
@@ -44,7 +45,6 @@ class ListPane(PaneScreen):
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*self.COLUMNS)
         super().on_mount()
-        self.query_one(DataTable).focus()
 
     def read(self) -> list[Row]:
         return self.rows_from(self.amtui.workspace.file(self.TABLE).records())
