@@ -18,12 +18,15 @@ MAX_ROWS = 200
 Row = tuple[str, str, list[Text]]
 """(record id, text to search in, cells)."""
 
+Column = str | tuple[str, int]
+"""A column's label, or its label and fixed width (a stable layout, and no measuring)."""
+
 
 class ListPane(PaneScreen):
     """Subclasses give the table name, the columns, and how to turn records into rows."""
 
     TABLE: ClassVar[str] = ""
-    COLUMNS: ClassVar[list[str]] = []
+    COLUMNS: ClassVar[list[Column]] = []
     AUTO_FOCUS = "#records"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", _("Search"), id="list.search"),
@@ -43,7 +46,12 @@ class ListPane(PaneScreen):
         yield Static("", id="list-status")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*self.COLUMNS)
+        table = self.query_one(DataTable)
+        for column in self.COLUMNS:
+            if isinstance(column, tuple):
+                table.add_column(column[0], width=column[1])
+            else:
+                table.add_column(column)
         super().on_mount()
 
     def read(self) -> list[Row]:
