@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from amtui.models import Record
 from amtui.storage import ConflictError, TrashBin
@@ -39,7 +39,7 @@ def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
 
     def revert() -> R:
         current = repository.get(saved.id)
-        if current.rev != saved.rev:
+        if _content(current) != _content(saved):
             raise ConflictError(
                 f"{current.label()!r} was changed again since; it was not undone", current
             )
@@ -53,3 +53,8 @@ def delete(workspace: Workspace, record_type: type[R], record_id: str,
     """Move a record to the trash; undo restores it."""
     entry = workspace.repo(record_type).delete(record_id)
     return Undo(description, lambda: TrashBin(workspace).restore(entry.id))
+
+
+def _content(record: Record) -> dict[str, Any]:
+    """A record without its bookkeeping: what a person would call its content."""
+    return record.model_dump(exclude={"rev", "updated_at"})

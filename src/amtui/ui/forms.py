@@ -63,7 +63,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                 value = self.values.get(spec.name, "")
                 if spec.choices:
                     known = {choice for _label, choice in spec.choices}
-                    yield Select(spec.choices, value=value if value in known else Select.BLANK,
+                    yield Select(spec.choices, value=value if value in known else Select.NULL,
                                  id=f"field-{spec.name}", allow_blank=value not in known)
                 else:
                     yield Input(value=value, placeholder=spec.placeholder,
@@ -74,13 +74,17 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                 yield Button(_("Save (F2)"), variant="primary", id="form-save")
                 yield Button(_("Cancel (Esc)"), id="form-cancel")
 
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
     def typed(self) -> dict[str, str]:
         """What is in the fields now."""
         values: dict[str, str] = {}
         for spec in self.fields:
             widget = self.query_one(f"#field-{spec.name}")
             if isinstance(widget, Select):
-                values[spec.name] = "" if widget.value is Select.BLANK else str(widget.value)
+                values[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
             elif isinstance(widget, Input):
                 values[spec.name] = widget.value
         return values

@@ -1,65 +1,517 @@
-"""Inbox: client messages, newest first, with their answer-by countdown."""
+"""Inbox: client messages, newest first, with filters, a search box and a preview of the
+selected message; reply, call, status, priority, assignee, snooze, task, brief, delete."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
 
+from rich.style import Style
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
+from textual.color import Color
+from textual.containers import Container, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
-from amtui.services.actions import mark_message_done
-from amtui.ui.panes.listing import ListPane, Row
-from amtui.ui.safe import cell
+from amtui.ui.panes.listing import Column, ListPane, Row
+from amtui.ui.safe import cell, content, line
 
-STATUS_LABELS = {"new": "new", "waiting_on_us": "on us", "waiting_on_client": "on client",
-                 "done": "done"}
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from amtui.models import Message, Note, Task
+    from amtui.services.inbox import InboxEntry, InboxFilter
+    from amtui.services.undo import Undo
+    from amtui.storage import Workspace
+
+STATUS_LABELS = {"new": _("new"), "waiting_on_us": _("waiting on us"),
+                 "waiting_on_client": _("waiting on client"), "done": _("done")}
+STATUS_SHORT = {"new": _("new"), "waiting_on_us": _("on us"),
+                "waiting_on_client": _("on client"), "done": _("done")}
+PRIORITY_LABELS = {"low": _("low"), "normal": _("normal"), "high": _("high"),
+                   "urgent": _("urgent")}
+PRIORITY_MARKS = {"low": "↓", "normal": "", "high": "!", "urgent": "!!"}
+KIND_LABELS = {"question": _("question"), "request": _("request"), "complaint": _("complaint"),
+               "approval": _("approval"), "feedback": _("feedback"), "reply": _("reply"),
+               "update": _("update"), "call": _("call")}
+
+WIDE = 110
+"""From this width on, the preview stands beside the list instead of under it."""
+
+REFRESH_COUNTDOWN_SECONDS = 60.0
+"""How often the answer-by countdown is brought up to date."""
 
 
-def countdown(answer_by: str | None, status: str, now: datetime) -> tuple[str, bool]:
-    """How long until the answer is due (or how late it is), and whether it is late."""
-    if not answer_by or status not in ("new", "waiting_on_us"):
-        return "", False
-    seconds = (datetime.fromisoformat(answer_by) - now).total_seconds()
-    hours, minutes = divmod(int(abs(seconds)) // 60, 60)
-    text = f"{hours}h{minutes:02d}" if hours < 48 else f"{hours // 24}d"
-    return (f"-{text}", True) if seconds < 0 else (text, False)
+class InboxRows(list[Row]):
+    """The table rows the worker read, with the messages they show and when it read them (in
+    the agency's time zone, which the times shown are in)."""
+
+    def __init__(self, rows: list[Row], entries: list[InboxEntry], now: datetime) -> None:
+        super().__init__(rows)
+        self.entries = entries
+        self.now = now
 
 
 class InboxPane(ListPane):
     PANE_ID = "inbox"
     TITLE_TEXT = _("Inbox")
     TABLE = "messages"
-    COLUMNS: ClassVar[list[str]] = [_("Received"), _("Answer in"), _("Status"), _("Client"),
-                                    _("Message"), _("Kind")]
+    COLUMNS: ClassVar[list[Column]] = [(_("When"), 5), (_("Answer"), 7), (_("Status"), 9),
+                                       ("!", 2), (_("Client"), 18), (_("Message"), 60)]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "done", _("Answered"), id="inbox.done",
+        Binding("a", "reply", _("Reply"), id="inbox.reply",
+                tooltip=_("Log a reply we sent: it answers the message and counts as contact")),
+        Binding("c", "call", _("Call"), id="inbox.call", show=False,
+                tooltip=_("Log a phone call about the message; it counts as contact")),
+        Binding("t", "task", _("Task"), id="inbox.task",
+                tooltip=_("Turn the message into a task for its client")),
+        Binding("b", "brief", _("Brief"), id="inbox.brief",
+                tooltip=_("Write a brief from the request and give departments tasks")),
+        Binding("n", "new", _("New"), id="inbox.new", tooltip=_("Log a new message")),
+        Binding("f", "filter", _("Filter"), id="inbox.filter",
+                tooltip=_("Show messages by status, client, channel, kind, priority")),
+        Binding("F", "clear_filter", _("Clear filters"), id="inbox.clear_filter", show=False),
+        Binding("d", "done", _("Answered"), id="inbox.done", show=False,
                 tooltip=_("Mark the message answered (done)")),
+        Binding("s", "status", _("Status"), id="inbox.status", show=False,
+                tooltip=_("Choose the message's status")),
+        Binding("p", "priority", _("Priority"), id="inbox.priority", show=False,
+                tooltip=_("Choose the message's priority")),
+        Binding("m", "assign", _("Assign"), id="inbox.assign", show=False,
+                tooltip=_("Give the message to a member of the team")),
+        Binding("z", "snooze", _("Snooze"), id="inbox.snooze", show=False,
+                tooltip=_("Keep the message off Today's late answers for some days")),
+        Binding("x,delete", "delete", _("Delete"), id="inbox.delete", show=False,
+                tooltip=_("Move the message to the trash (u brings it back)")),
     ]
+    DEFAULT_CSS = """
+    InboxPane #inbox-filters { height: 1; padding: 0 1; color: $text-muted; }
+    InboxPane #inbox-main { height: 1fr; layout: vertical; }
+    InboxPane #records { overflow-x: hidden; }
+    InboxPane #inbox-preview-box {
+        height: 45%; min-height: 4; padding: 0 1; border-top: solid $primary;
+    }
+    InboxPane.-wide #inbox-main { layout: horizontal; }
+    InboxPane.-wide #records { width: 3fr; }
+    InboxPane.-wide #inbox-preview-box {
+        width: 2fr; height: 1fr; border-top: none; border-left: solid $primary;
+    }
+    """
 
-    def rows_from(self, records: dict[str, dict[str, Any]]) -> list[Row]:
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, InboxEntry] = {}
+        self.all_rows: list[Row] = []
+        self.inbox_filter: InboxFilter | None = None
+        self.now: datetime | None = None
+        self.late_style = Style(bold=True)
+        """How a late answer-by countdown is shown: the theme's error colour."""
+        self._select_next: str | None = None
+        """A message to put the cursor on once it is shown (one just added)."""
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
+                    id="search")
+        yield Static("", id="inbox-filters")
+        with Container(id="inbox-main"):
+            yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="inbox-preview-box"):
+                yield Static(Content(_("Loading…")), id="inbox-preview")
+        yield Static("", id="list-status")
+
+    def on_mount(self) -> None:
+        self._fit_preview()
+        self._use_theme()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.set_interval(REFRESH_COUNTDOWN_SECONDS, self.load)
+        self._show_filters()
+
+    def on_resize(self) -> None:
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+
+    def _use_theme(self) -> None:
+        error = self.app.theme_variables.get("error") or self.app.get_css_variables()["error"]
+        self.late_style = Style(color=Color.parse(error).rich_color, bold=True)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._use_theme()
+        self.load()
+
+    # reading and showing
+
+    def read(self) -> InboxRows:
+        from amtui.services.inbox import load_inbox
+
         workspace = self.amtui.workspace
-        clients = workspace.file("clients").records()
-        now = workspace.clock()
-        rows: list[Row] = []
-        for message in sorted(records.values(), key=lambda m: m.get("received_at", ""),
-                              reverse=True):
-            client = str(clients.get(message.get("client_id", ""), {}).get("name", ""))
-            due, late = countdown(message.get("answer_by"), message.get("status", ""), now)
-            received = datetime.fromisoformat(message["received_at"]).astimezone()
-            rows.append((message["id"], f"{client} {message['text']}".casefold(), [
-                cell(received.strftime("%d.%m %H:%M")),
-                cell(due, style="bold red" if late else ""),
-                cell(STATUS_LABELS.get(message.get("status", ""), "")),
-                cell(client, 20),
-                cell(message["text"], 100),
-                cell(message.get("kind", "")),
-            ]))
-        return rows
+        now = workspace.clock().astimezone(ZoneInfo(workspace.settings.timezone))
+        entries = load_inbox(workspace)
+        return InboxRows([self._row(entry, now) for entry in entries], entries, now)
+
+    def _row(self, entry: InboxEntry, now: datetime) -> Row:
+        from amtui.services.inbox import countdown
+
+        message = entry.message
+        status = message.get("status", "")
+        due, late = countdown(message.get("answer_by"), status, now)
+        if due and self._snoozed(message, now):
+            due, late = _("snoozed"), False
+        due_cell = cell(due)
+        if late:
+            due_cell.stylize(self.late_style)
+        return (entry.id, entry.search_text, [
+            cell(_when(message["received_at"], now)),
+            due_cell,
+            cell(STATUS_SHORT.get(status, status)),
+            cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
+            cell(entry.client, 18),
+            cell(message.get("text", ""), 60),
+        ])
+
+    @staticmethod
+    def _snoozed(message: dict[str, Any], now: datetime) -> bool:
+        until = message.get("snoozed_until")
+        return isinstance(until, str) and datetime.fromisoformat(until) > now
+
+    def show(self, payload: list[Row]) -> None:
+        assert isinstance(payload, InboxRows), "read() gives InboxRows"
+        self.entries = {entry.id: entry for entry in payload.entries}
+        self.all_rows = payload
+        self.now = payload.now
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        wanted = self.inbox_filter
+        self.rows = ([row for row in self.all_rows if wanted.matches(self.entries[row[0]].message)]
+                     if wanted is not None and wanted.active else self.all_rows)
+        self.refilter()
+
+    def refilter(self) -> None:
+        super().refilter()
+        table = self.query_one(DataTable)
+        shown_ids = getattr(self, "_shown_ids", [])
+        if self._select_next in shown_ids:
+            table.move_cursor(row=shown_ids.index(self._select_next))
+            self._select_next = None
+        if len(self.rows) < len(self.all_rows):
+            status = self.query_one("#list-status", Static)
+            status.update(Content.assemble(
+                str(status.render()), " · ",
+                _("{hidden} hidden by the filters").format(
+                    hidden=len(self.all_rows) - len(self.rows))))
+        self._show_preview()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_preview()
+
+    def _show_filters(self) -> None:
+        wanted = self.inbox_filter
+        bar = self.query_one("#inbox-filters", Static)
+        if wanted is None or not wanted.active:
+            bar.update(Content(_("All messages · f filters")))
+            return
+        parts: list[Content] = []
+        if wanted.status:
+            parts.append(Content(STATUS_LABELS.get(wanted.status, _("open"))))
+        if wanted.client_id:
+            parts.append(line(wanted.client_name, 30))
+        for value, labels in ((wanted.channel, {}), (wanted.kind, KIND_LABELS),
+                              (wanted.priority, PRIORITY_LABELS)):
+            if value:
+                parts.append(Content(labels.get(value, value)))
+        bar.update(Content.assemble(
+            (_("Only: "), "bold"), Content(" · ").join(parts),
+            "  ", (_("f change · F clear"), "italic")))
+
+    def _show_preview(self) -> None:
+        preview = self.query_one("#inbox-preview", Static)
+        entry = self.entries.get(self.current_id() or "")
+        if entry is None:
+            preview.update(Content(_("No message matches.") if self.all_rows
+                                   else _("No messages yet. n logs one.")))
+            return
+        preview.update(self._preview(entry))
+
+    def _preview(self, entry: InboxEntry) -> Content:
+        from amtui.services.inbox import countdown
+
+        message = entry.message
+        now = self.now or datetime.now().astimezone()
+        status = str(message.get("status", ""))
+
+        def field(label: str, value: Content | str) -> Content:
+            shown = value if isinstance(value, Content) else line(value)
+            return Content.assemble((f"{label}: ", "$text-muted"), shown)
+
+        client = line(entry.client or _("(unknown client)"), 80).stylize("bold")
+        rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
+                else client]
+        rows.append(Content(" · ").join([
+            Content(KIND_LABELS.get(message.get("kind", ""), "")),
+            line(message.get("channel", "")),
+            Content(_("from the client") if message.get("direction") == "incoming"
+                    else _("from us")),
+            Content(STATUS_LABELS.get(status, status)),
+            Content(_("priority {priority}").format(
+                priority=PRIORITY_LABELS.get(message.get("priority", ""), ""))),
+        ]))
+        rows.append(field(_("Received"), _moment(message.get("received_at"), now)))
+        if message.get("answer_by"):
+            due, late = countdown(message["answer_by"], status, now)
+            answer = Content(_moment(message["answer_by"], now))
+            if late:
+                answer += Content.assemble(" ", (_("late by {time}").format(
+                    time=due.lstrip("-")), "bold $error"))
+            elif due:
+                answer += " " + _("in {time}").format(time=due)
+            rows.append(field(_("Answer by"), answer))
+        if self._snoozed(message, now):
+            rows.append(field(_("Snoozed until"), _moment(message["snoozed_until"], now)))
+        rows.append(field(_("Assigned to"), entry.assignee or _("nobody")))
+        if entry.tasks:
+            rows.append(field(_("Tasks"), Content(_("{done} of {total} done").format(
+                done=entry.tasks_done, total=len(entry.tasks))).stylize("bold")))
+        rows += [Content(""), content(message.get("text", "")), Content("")]
+        rows += self._task_lines(entry)
+        return Content("\n").join(rows)
+
+    @staticmethod
+    def _task_lines(entry: InboxEntry) -> list[Content]:
+        if not entry.tasks:
+            return [Content(_("No tasks from this message yet: t makes one, b a brief with "
+                              "department tasks.")).stylize("italic $text-muted")]
+        lines = []
+        for task in entry.tasks:
+            mark = ("✓ ", "$success") if task.done else ("· ", "")
+            lines.append(Content.assemble(
+                mark, line(task.department.replace("_", " ")), " · ", line(task.title, 60),
+                " · ", line(task.column.replace("_", " ")).stylize("$text-muted")))
+        return lines
+
+    # changes
+
+    def _selected(self) -> InboxEntry | None:
+        entry = self.entries.get(self.current_id() or "")
+        if entry is None:
+            self.notify(_("No message is selected."), severity="warning")
+        return entry
+
+    @staticmethod
+    def _model(entry: InboxEntry) -> Message:
+        from amtui.models import Message
+
+        return Message.model_validate(entry.message)
+
+    def _change_message(self, message: Message,
+                        change: Callable[[Workspace, Message, bool], Undo],
+                        done_message: str) -> None:
+        """Save a change to ``message`` as the user saw it; after a conflict they may
+        overwrite what someone else saved meanwhile."""
+        workspace = self.amtui.workspace
+        self.amtui.change(lambda: change(workspace, message, False), done_message,
+                          overwrite=lambda: change(workspace, message, True))
 
     def action_done(self) -> None:
-        record_id = self.current_id()
-        if record_id and self.query_one(DataTable).has_focus:
-            workspace = self.amtui.workspace
-            self.amtui.change(lambda: mark_message_done(workspace, record_id), _("Answered"))
+        entry = self._selected()
+        if entry is not None:
+            from amtui.services.inbox import set_status
+
+            self._change_message(
+                self._model(entry),
+                lambda workspace, message, overwrite: set_status(
+                    workspace, message, "done", overwrite=overwrite),
+                _("Answered"))
+
+    def action_reply(self) -> None:
+        self._log_outgoing("reply")
+
+    def action_call(self) -> None:
+        self._log_outgoing("call")
+
+    def _log_outgoing(self, kind: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import log_outgoing
+        from amtui.ui.inbox_forms import OutgoingForm
+
+        form = OutgoingForm(self.amtui.workspace, self._model(entry), kind)
+
+        def logged(sent: Message | None) -> None:
+            if sent is not None:
+                self._change_message(
+                    form.answered,
+                    lambda workspace, message, overwrite: log_outgoing(
+                        workspace, message, sent, form.status_after, overwrite=overwrite),
+                    _("Call logged") if kind == "call" else _("Reply logged"))
+
+        self.app.push_screen(form, logged)
+
+    def action_status(self) -> None:
+        from amtui.services.inbox import set_status
+
+        self._choose(_("Status"), [(Content(label), value)
+                                   for value, label in STATUS_LABELS.items()],
+                     "status", set_status, _("Status changed"))
+
+    def action_priority(self) -> None:
+        from amtui.services.inbox import set_priority
+
+        self._choose(_("Priority"), [(Content(label), value)
+                                     for value, label in PRIORITY_LABELS.items()],
+                     "priority", set_priority, _("Priority changed"))
+
+    def action_assign(self) -> None:
+        from amtui.services.inbox import assign
+
+        members = sorted(self.amtui.workspace.file("members").records().values(),
+                         key=lambda member: str(member.get("name", "")).casefold())
+        options = [(Content(_("nobody")), ""),
+                   *((line(member.get("name", ""), 40), member["id"]) for member in members)]
+        self._choose(_("Assign to"), options, "assignee_id", assign, _("Assigned"))
+
+    def _choose(self, title: str, options: list[tuple[Content, str]], field: str,
+                change: Callable[..., Undo], done_message: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.ui.inbox_forms import ChoiceScreen
+
+        current = str(entry.message.get(field) or "")
+
+        def chosen(value: str | None) -> None:
+            if value is not None and value != current:
+                self._change_message(
+                    self._model(entry),
+                    lambda workspace, message, overwrite: change(
+                        workspace, message, value, overwrite=overwrite),
+                    done_message)
+
+        self.app.push_screen(ChoiceScreen(title, options, current), chosen)
+
+    def action_snooze(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import snooze
+        from amtui.ui.inbox_forms import SnoozeForm
+
+        form = SnoozeForm(self._model(entry))
+
+        def snoozed(message: Message | None) -> None:
+            if message is not None:
+                self._change_message(
+                    message,
+                    lambda workspace, seen, overwrite: snooze(
+                        workspace, seen, form.days, overwrite=overwrite),
+                    _("Snoozed for {days} days").format(days=form.days))
+
+        self.app.push_screen(form, snoozed)
+
+    def action_delete(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import delete_message
+
+        workspace = self.amtui.workspace
+        note = _("Message moved to the trash (u brings it back)")
+        if entry.tasks:
+            note += " · " + _("its {count} tasks stay on the board").format(
+                count=len(entry.tasks))
+        self.amtui.change(lambda: delete_message(workspace, entry.id), note)
+
+    def action_task(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import add_task
+        from amtui.ui.inbox_forms import task_form
+
+        workspace = self.amtui.workspace
+
+        def made(task: Task | None) -> None:
+            if task is not None:
+                self.amtui.change(lambda: add_task(workspace, task), _("Task added"))
+
+        self.app.push_screen(task_form(workspace, self._model(entry)), made)
+
+    def action_brief(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.message.get("direction") != "incoming":
+            self.notify(_("A brief starts from a client's request; this message is one we "
+                          "sent."), severity="warning")
+            return
+        from amtui.services.inbox import save_brief
+        from amtui.ui.inbox_forms import BriefForm
+
+        workspace = self.amtui.workspace
+        form = BriefForm(workspace, self._model(entry), entry.client, entry.contact)
+
+        def written(note: Note | None) -> None:
+            plan = form.plan
+            if note is not None and plan is not None:
+                self.amtui.change(lambda: save_brief(workspace, plan), _(
+                    "Brief written; department tasks added: {count}").format(
+                        count=len(plan.tasks)))
+
+        self.app.push_screen(form, written)
+
+    def action_new(self) -> None:
+        from amtui.services.inbox import ClientFinder, add_message
+        from amtui.ui.inbox_forms import NewMessageForm
+
+        workspace = self.amtui.workspace
+        finder = ClientFinder(workspace.file("clients").records().values())
+        client = self.inbox_filter.client_name if self.inbox_filter else ""
+
+        def logged(message: Message | None) -> None:
+            if message is not None:
+                self._select_next = message.id
+                self.amtui.change(lambda: add_message(workspace, message), _("Message added"))
+
+        self.app.push_screen(NewMessageForm(workspace, finder, client), logged)
+
+    def action_filter(self) -> None:
+        from amtui.services.inbox import ClientFinder, InboxFilter
+        from amtui.ui.inbox_forms import FilterScreen
+
+        finder = ClientFinder(self.amtui.workspace.file("clients").records().values())
+
+        def chosen(wanted: InboxFilter | None) -> None:
+            if wanted is not None:
+                self._set_filter(wanted)
+
+        self.app.push_screen(FilterScreen(self.inbox_filter or InboxFilter(), finder), chosen)
+
+    def action_clear_filter(self) -> None:
+        self._set_filter(None)
+
+    def _set_filter(self, wanted: InboxFilter | None) -> None:
+        self.inbox_filter = wanted
+        self._show_filters()
+        self._apply_filter()
+
+
+def _when(value: str, now: datetime) -> str:
+    """A short time for the list, in ``now``'s time zone: the hour today, the day this year,
+    else the year."""
+    moment = datetime.fromisoformat(value).astimezone(now.tzinfo)
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%d.%m" if moment.year == now.year else "%Y")
+
+
+def _moment(value: str | None, now: datetime) -> str:
+    """Day and time in ``now``'s time zone."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(now.tzinfo).strftime("%d.%m.%Y %H:%M")

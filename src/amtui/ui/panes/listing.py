@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,8 +16,9 @@ from amtui.ui.panes.base import PaneScreen
 MAX_ROWS = 200
 """Rows shown at once (several screens' worth); typing narrows the list."""
 
-Row = tuple[str, str, list[Text]]
-"""(record id, text to search in, cells)."""
+Row = tuple[str, str, list[Text] | Callable[[], list[Text]]]
+"""(record id, text to search in, cells — or a function that makes them, called only for the
+rows shown)."""
 
 Column = str | tuple[str, int]
 """A column's label, or its label and fixed width (a stable layout, and no measuring)."""
@@ -52,7 +54,6 @@ class ListPane(PaneScreen):
                 table.add_column(column[0], width=column[1])
             else:
                 table.add_column(column)
-        super().on_mount()
 
     def read(self) -> list[Row]:
         return self.rows_from(self.amtui.workspace.file(self.TABLE).records())
@@ -70,7 +71,8 @@ class ListPane(PaneScreen):
         current = self.current_id()
         matching = [row for row in self.rows if wanted in row[1]] if wanted else self.rows
         table.clear()
-        table.add_rows(cells for _record_id, _text, cells in matching[:MAX_ROWS])
+        table.add_rows(cells() if callable(cells) else cells
+                       for _record_id, _text, cells in matching[:MAX_ROWS])
         for index, (record_id, _text, _cells) in enumerate(matching[:MAX_ROWS]):
             if record_id == current:
                 table.move_cursor(row=index)

@@ -1,0 +1,491 @@
+"""The Inbox: client messages with their people and tasks, the filters over them, and what an
+account manager does with a message — reply, call, status, priority, assignee, snooze, task,
+brief and department tasks, delete.
+
+Reading works on the stored dicts, so it stays fast on a large workspace. Every change returns
+an :class:`~amtui.services.undo.Undo`; a change to a message the user saw at an older revision
+raises :class:`~amtui.storage.ConflictError` unless ``overwrite`` is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails
+
+from amtui.i18n import _
+from amtui.models import (
+    Channel,
+    Client,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Note,
+    NoteKind,
+    Priority,
+    Task,
+)
+from amtui.services import undo
+from amtui.services.hours import add_working_hours
+from amtui.text import one_line
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+Raw = dict[str, Any]
+
+OPEN_STATUSES = ("new", "waiting_on_us")
+"""Statuses of a message that waits for our answer."""
+
+MAX_SNOOZE_DAYS = 365
+
+
+def countdown(answer_by: str | None, status: str, now: datetime) -> tuple[str, bool]:
+    """How long until the answer is due (or how late it is), and whether it is late."""
+    if not answer_by or status not in OPEN_STATUSES:
+        return "", False
+    seconds = (datetime.fromisoformat(answer_by) - now).total_seconds()
+    hours, minutes = divmod(int(abs(seconds)) // 60, 60)
+    text = f"{hours}h{minutes:02d}" if hours < 48 else f"{hours // 24}d"
+    return (f"-{text}", True) if seconds < 0 else (text, False)
+
+
+def first_line(text: str, width: int = 80) -> str:
+    """The first non-empty line of ``text``, on one line, clipped: a title made from a message."""
+    lines = [part.strip() for part in text.splitlines() if part.strip()]
+    return one_line(lines[0] if lines else text.strip(), width)
+
+
+def _quoted(text: str) -> str:
+    return "«" + first_line(text, 40) + "»"
+
+
+# reading
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """Where one task made from a message stands."""
+
+    title: str
+    department: str
+    column: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One message as the Inbox shows it: the stored record and the names it points at."""
+
+    message: Raw
+    """The message as stored (read-only), with the revision the user sees."""
+    client: str
+    contact: str
+    """The contact's name, with their role when known."""
+    assignee: str
+    tasks: tuple[TaskState, ...]
+    search_text: str
+    """Client, contact and text, casefolded: what the search box looks in."""
+
+    @property
+    def id(self) -> str:
+        return str(self.message["id"])
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(task.done for task in self.tasks)
+
+
+def load_inbox(workspace: Workspace) -> list[InboxEntry]:
+    """Every message, newest first, with its client, contact, assignee and tasks."""
+    clients = workspace.file("clients").records()
+    contacts = workspace.file("contacts").records()
+    members = workspace.file("members").records()
+    done_column = workspace.settings.columns[-1]
+    tasks: dict[str, list[TaskState]] = {}
+    for task in workspace.file("tasks").records().values():
+        if task.get("message_id"):
+            tasks.setdefault(task["message_id"], []).append(TaskState(
+                str(task.get("title", "")), str(task.get("department", "")),
+                str(task.get("column", "")), task.get("column") == done_column,
+            ))
+    entries = []
+    messages = workspace.file("messages").records().values()
+    for message in sorted(messages, key=lambda m: m.get("received_at", ""), reverse=True):
+        client = str(clients.get(message.get("client_id") or "", {}).get("name", ""))
+        person = contacts.get(message.get("contact_id") or "", {})
+        contact = str(person.get("name", ""))
+        if contact and person.get("role"):
+            contact += f" ({person['role']})"
+        assignee = str(members.get(message.get("assignee_id") or "", {}).get("name", ""))
+        entries.append(InboxEntry(
+            message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
+            f"{client} {contact} {message.get('text', '')}".casefold(),
+        ))
+    return entries
+
+
+ANY_OPEN = "open"
+"""The status filter that keeps messages waiting on us (new or waiting on us)."""
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """Which messages the Inbox shows; an empty field lets every value through."""
+
+    status: str = ""
+    """A message status, or :data:`ANY_OPEN`."""
+    client_id: str = ""
+    client_name: str = ""
+    """The client's name, to show which filter is on."""
+    channel: str = ""
+    kind: str = ""
+    priority: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.client_id, self.channel, self.kind, self.priority))
+
+    def matches(self, message: Raw) -> bool:
+        status = message.get("status")
+        if self.status == ANY_OPEN:
+            if status not in OPEN_STATUSES:
+                return False
+        elif self.status and status != self.status:
+            return False
+        return all(not wanted or message.get(field) == wanted for field, wanted in (
+            ("client_id", self.client_id), ("channel", self.channel), ("kind", self.kind),
+            ("priority", self.priority),
+        ))
+
+
+def fold(text: str) -> str:
+    """Text for matching what people type: case folded (Cyrillic too), ё read as е."""
+    return text.casefold().replace("ё", "е")
+
+
+_WORD_BREAK = re.compile(r"[\W_]+")
+
+
+class ClientFinder:
+    """Clients found by what is typed: by the start of the name, the start of a word, any part
+    of the name, or its letters in order ("рмшк" finds "Ромашка"), case-insensitively."""
+
+    def __init__(self, clients: Iterable[Raw]) -> None:
+        self._clients = sorted(
+            ((fold(str(client.get("name", ""))), str(client["id"]), str(client.get("name", "")))
+             for client in clients),
+            key=lambda item: item[0],
+        )
+
+    def name(self, client_id: str) -> str:
+        return next((name for _folded, known, name in self._clients if known == client_id), "")
+
+    def find(self, typed: str, limit: int | None = 50) -> list[tuple[str, str]]:
+        """(id, name) of the clients that match, best first."""
+        wanted = fold(typed.strip())
+        if not wanted:
+            return [(client_id, name) for _folded, client_id, name in self._clients[:limit]]
+        in_order = re.compile(".*?".join(map(re.escape, wanted)))
+        ranked = []
+        for folded, client_id, name in self._clients:
+            if wanted in folded:
+                if folded.startswith(wanted):
+                    rank = 0
+                elif any(word.startswith(wanted) for word in _WORD_BREAK.split(folded)):
+                    rank = 1
+                else:
+                    rank = 2
+            elif in_order.search(folded):
+                rank = 3
+            else:
+                continue
+            ranked.append((rank, folded, client_id, name))
+        ranked.sort(key=lambda item: item[:2])
+        return [(client_id, name) for _rank, _folded, client_id, name in ranked[:limit]]
+
+    def resolve(self, typed: str) -> str | None:
+        """The one client ``typed`` means: its exact name (case aside), or the only match."""
+        wanted = fold(typed.strip())
+        if not wanted:
+            return None
+        exact = [client_id for folded, client_id, _name in self._clients if folded == wanted]
+        if len(exact) == 1:
+            return exact[0]
+        found = self.find(typed, limit=2)
+        return found[0][0] if len(found) == 1 else None
+
+
+# changing one message
+
+
+def _changed(workspace: Workspace, message: Message, description: str, overwrite: bool,
+             **changes: Any) -> undo.Undo:
+    """Save ``message`` (as the user saw it) with ``changes``; with ``overwrite``, make the
+    changes to the message as it is stored now, whoever changed it meanwhile."""
+    if overwrite:
+        message = workspace.repo(Message).get(message.id)
+    changed = Message.model_validate({**message.model_dump(), **changes})
+    return undo.update(workspace, changed, description)[1]
+
+
+def set_status(workspace: Workspace, message: Message, status: MessageStatus | str, *,
+               overwrite: bool = False) -> undo.Undo:
+    status = MessageStatus(status)
+    description = _("message {text} marked {status}").format(
+        text=_quoted(message.text), status=status.value.replace("_", " "))
+    return _changed(workspace, message, description, overwrite, status=status)
+
+
+def set_priority(workspace: Workspace, message: Message, priority: Priority | str, *,
+                 overwrite: bool = False) -> undo.Undo:
+    priority = Priority(priority)
+    description = _("priority of {text} set to {priority}").format(
+        text=_quoted(message.text), priority=priority.value)
+    return _changed(workspace, message, description, overwrite, priority=priority)
+
+
+def assign(workspace: Workspace, message: Message, member_id: str | None, *,
+           overwrite: bool = False) -> undo.Undo:
+    """Give the message to a member (None: to nobody)."""
+    description = _("message {text} assigned").format(text=_quoted(message.text))
+    return _changed(workspace, message, description, overwrite, assignee_id=member_id or None)
+
+
+def check_days(days: int) -> int:
+    """``days`` if a message may be snoozed that long; else a ValueError that says why."""
+    if not 1 <= days <= MAX_SNOOZE_DAYS:
+        raise ValueError(_("snooze for 1 to {most} days, not {days}").format(
+            most=MAX_SNOOZE_DAYS, days=days))
+    return days
+
+
+def parse_days(typed: str) -> int:
+    """A number of days to snooze, as typed in a form."""
+    try:
+        days = int(typed.strip())
+    except ValueError:
+        raise ValueError(_("type a whole number of days, e.g. 3")) from None
+    return check_days(days)
+
+
+def snooze(workspace: Workspace, message: Message, days: int, *,
+           overwrite: bool = False) -> undo.Undo:
+    """Keep the message off Today's late answers for ``days``."""
+    until = workspace.clock() + timedelta(days=check_days(days))
+    description = _("message {text} snoozed for {days} days").format(
+        text=_quoted(message.text), days=days)
+    return _changed(workspace, message, description, overwrite, snoozed_until=until)
+
+
+# messages we send
+
+
+def outgoing(workspace: Workspace, message: Message, kind: MessageKind | str,
+             text: str) -> Message:
+    """A reply or a call answering ``message``, not yet saved: sent now, on the message's
+    channel (a call: by phone), to the same contact. It counts as contact for the cadence."""
+    kind = MessageKind(kind)
+    return Message(
+        client_id=message.client_id, contact_id=message.contact_id,
+        channel=Channel.PHONE if kind == MessageKind.CALL else message.channel,
+        direction=Direction.OUTGOING, kind=kind, status=MessageStatus.DONE,
+        priority=message.priority, text=text, received_at=workspace.clock(),
+        assignee_id=message.assignee_id,
+    )
+
+
+def log_outgoing(workspace: Workspace, message: Message, sent: Message,
+                 status_after: MessageStatus | str, *, overwrite: bool = False) -> undo.Undo:
+    """Store ``sent`` (see :func:`outgoing`) and give ``message`` its status after it."""
+    status_after = MessageStatus(status_after)
+    what = _("call") if sent.kind == MessageKind.CALL else _("reply")
+    description = _("{what} to {text} logged").format(what=what, text=_quoted(message.text))
+    steps: list[Callable[[], undo.Undo]] = []
+    if status_after != message.status:
+        steps.append(lambda: set_status(workspace, message, status_after, overwrite=overwrite))
+    steps.append(lambda: undo.add(workspace, sent, description)[1])
+    return together(description, steps)
+
+
+def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str = "",
+                kind: str = "", priority: str = "", direction: str = "",
+                contact_id: str | None = None) -> Message:
+    """A message received (or sent) now, not yet saved. An incoming one is due for an answer
+    within the workspace's answer time, counted in the client's working hours."""
+    client = workspace.repo(Client).get(client_id)
+    received = workspace.clock()
+    is_outgoing = direction == Direction.OUTGOING
+    values: dict[str, Any] = {
+        "client_id": client.id, "contact_id": contact_id, "text": text,
+        "channel": channel or client.preferred_channel, "received_at": received,
+        "assignee_id": client.owner_id,
+        "direction": direction or Direction.INCOMING,
+        "kind": kind or (MessageKind.UPDATE if is_outgoing else MessageKind.QUESTION),
+        "priority": priority or Priority.NORMAL,
+        "status": MessageStatus.DONE if is_outgoing else MessageStatus.NEW,
+        "answer_by": None if is_outgoing else add_working_hours(
+            received, workspace.settings.answer_within_hours, client.working_hours,
+            client.timezone),
+    }
+    return Message.model_validate(values)
+
+
+def add_message(workspace: Workspace, message: Message) -> undo.Undo:
+    return undo.add(workspace, message, _("message {text} added").format(
+        text=_quoted(message.text)))[1]
+
+
+def delete_message(workspace: Workspace, message_id: str) -> undo.Undo:
+    """Move the message to the trash. Tasks made from it stay, no longer linked to it; undo
+    brings the message back and links them again."""
+    message = workspace.repo(Message).get(message_id)
+    description = _("message {text} deleted").format(text=_quoted(message.text))
+    steps: list[Callable[[], undo.Undo]] = [partial(_unlink, workspace, task, description)
+                                            for task in workspace.repo(Task).where(
+                                                message_id=message_id)]
+    steps.append(lambda: undo.delete(workspace, Message, message_id, description))
+    return together(description, steps)
+
+
+def _unlink(workspace: Workspace, task: Task, description: str) -> undo.Undo:
+    return undo.update(workspace, task.model_copy(update={"message_id": None}), description)[1]
+
+
+# tasks and briefs
+
+
+def task_from(message: Message, *, title: str, department: str, due: str | date | None,
+              description: str | None = None) -> Task:
+    """A task made from ``message``, not yet saved: for its client, linked to it."""
+    return Task.model_validate({
+        "title": title, "department": department, "due": due or None,
+        "client_id": message.client_id, "message_id": message.id,
+        "priority": message.priority,
+        "description": message.text if description is None else description,
+    })
+
+
+def add_task(workspace: Workspace, task: Task) -> undo.Undo:
+    return undo.add(workspace, task, _("task {title} added").format(
+        title=_quoted(task.title)))[1]
+
+
+BRIEF_QUESTIONS = (
+    (_("Goal"), _("What should the work achieve? What changes for the client when it is "
+                  "done?")),
+    (_("Audience"), _("Who is it for: who they are, what they need, where they are.")),
+    (_("Budget and deadlines"), _("How much the client can spend; when the result is due, "
+                                  "and any dates in between.")),
+    (_("Examples"), _("Work the client likes and dislikes: competitors, references.")),
+    (_("Decision maker"), _("Who approves the result; who else has a say.")),
+    (_("Success criteria"), _("How we and the client will know it worked: figures, dates.")),
+)
+
+
+def brief_body(title: str, client: str, contact: str, request: Message) -> str:
+    """The brief template in Markdown, filled with the client and the request."""
+    quoted = "\n".join(f"> {line}".rstrip() for line in request.text.strip().splitlines())
+    lines = [f"# {title}", "", _("Client: {client}").format(client=client)]
+    if contact:
+        lines.append(_("Contact: {contact}").format(contact=contact))
+    lines += ["", _("The request of {day}:").format(day=request.received_at.date().isoformat()),
+              "", quoted]
+    for heading, question in BRIEF_QUESTIONS:
+        lines += ["", f"## {heading}", "", f"_{question}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class BriefPlan:
+    """A brief and the department tasks made from a request, checked but not yet saved."""
+
+    note: Note
+    tasks: list[Task]
+
+
+def plan_brief(request: Message, *, title: str, client: str, contact: str,
+               departments: Iterable[str], due: str | date | None) -> BriefPlan:
+    """The brief note for ``request`` and one task per department, linked to the request and
+    its client. Raises pydantic's ValidationError naming ``title`` and ``due``, both at once
+    when both are wrong, and the due date even when no department is chosen."""
+    problems: list[InitErrorDetails] = []
+    try:
+        note = Note.model_validate({
+            "title": title, "client_id": request.client_id, "kind": NoteKind.BRIEF,
+            "body": brief_body(title.strip(), client, contact, request),
+        })
+    except ValidationError as error:
+        problems += _details(error)
+    try:
+        task_from(request, title="-", department="other", due=due)
+    except ValidationError as error:
+        problems += _details(error)
+    if problems:
+        raise ValidationError.from_exception_data("brief", problems)
+    task_text = _("From the brief {title}.\n\nThe request:\n{text}").format(
+        title=_quoted(note.title), text=request.text)
+    tasks = [task_from(request, title=f"{note.title} — {department.replace('_', ' ')}",
+                       department=department, due=due, description=task_text)
+             for department in departments]
+    return BriefPlan(note, tasks)
+
+
+def _details(error: ValidationError) -> list[InitErrorDetails]:
+    """The problems of ``error``, to be raised again together with others."""
+    details = []
+    for problem in error.errors():
+        detail = InitErrorDetails(type=problem["type"], loc=problem["loc"],
+                                  input=problem["input"])
+        if "ctx" in problem:
+            detail["ctx"] = problem["ctx"]
+        details.append(detail)
+    return details
+
+
+def save_brief(workspace: Workspace, plan: BriefPlan) -> undo.Undo:
+    description = _("brief {title} with {count} tasks added").format(
+        title=_quoted(plan.note.title), count=len(plan.tasks))
+    steps: list[Callable[[], undo.Undo]] = [
+        lambda: undo.add(workspace, plan.note, description)[1]]
+    if plan.tasks:
+        steps.append(lambda: _add_tasks(workspace, plan.tasks, description))
+    return together(description, steps)
+
+
+def _add_tasks(workspace: Workspace, tasks: list[Task], description: str) -> undo.Undo:
+    """Store ``tasks`` in one write; undo moves them to the trash."""
+    repository = workspace.repo(Task)
+    saved = repository.add_many(tasks)
+
+    def revert() -> None:
+        for task in saved:
+            repository.delete(task.id)
+
+    return undo.Undo(description, revert)
+
+
+def together(description: str, steps: Iterable[Callable[[], undo.Undo]]) -> undo.Undo:
+    """Make the changes ``steps`` make, in order, as one: if a step fails, those already made
+    are reverted. The undo reverts them newest first."""
+    undos: list[undo.Undo] = []
+    try:
+        for step in steps:
+            undos.append(step())
+    except Exception:
+        for made in reversed(undos):
+            made.revert()
+        raise
+
+    def revert() -> None:
+        for made in reversed(undos):
+            made.revert()
+
+    return undo.Undo(description, revert)

@@ -1,0 +1,531 @@
+"""The Inbox pane, driven by the keys a user presses: filters, preview, every action on a
+message, their forms' bad input, and undo."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.binding import Binding
+from textual.color import Color
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from amtui.models import Client, Contact, Member, Message, Note, Priority, Task
+from amtui.services.agenda import build_agenda, last_contacts
+from amtui.services.hours import add_working_hours
+from amtui.storage import TrashBin, Workspace
+from amtui.ui.app import AmtuiApp
+from amtui.ui.conflict import ConflictScreen
+from amtui.ui.forms import FormScreen
+from amtui.ui.help import HelpScreen
+from amtui.ui.inbox_forms import ChoiceScreen, FilterScreen
+from amtui.ui.panes.inbox import InboxPane
+from conftest import FakeClock
+
+HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
+HOSTILE_SHOWN = "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m"
+
+
+@pytest.fixture
+def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+    """Newest first: a request from Atlas, a late question from Ромашка (contact Марина), and
+    an old answered complaint from Ромашка with markup and an escape sequence in it."""
+    now = clock()
+    anna = workspace.repo(Member).add(Member(name="Анна Смирнова"))
+    workspace.repo(Member).add(Member(name="Борис Котов"))
+    romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»", owner_id=anna.id,
+                                                 preferred_channel="telegram"))
+    atlas = workspace.repo(Client).add(Client(name="Atlas Fitness", kind="b2c"))
+    workspace.repo(Client).add(Client(name="Ромашка Ltd"))
+    marina = workspace.repo(Contact).add(Contact(client_id=romashka.id, name="Марина",
+                                                 role="маркетолог"))
+    messages = workspace.repo(Message)
+    messages.add(Message(
+        client_id=atlas.id, text="Нужен лендинг к акции\nБюджет 100 000", kind="request",
+        priority="high", received_at=now - timedelta(hours=1),
+        answer_by=now + timedelta(hours=3)))
+    messages.add(Message(
+        client_id=romashka.id, contact_id=marina.id, text="Когда будет готов макет?",
+        status="waiting_on_us", channel="telegram", assignee_id=anna.id,
+        received_at=now - timedelta(hours=10), answer_by=now - timedelta(hours=2)))
+    messages.add(Message(
+        client_id=romashka.id, text=HOSTILE, kind="complaint", status="done",
+        received_at=now - timedelta(hours=30)))
+    return workspace
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let saves and the reads they start finish, and the screen show the result."""
+    for _round in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@asynccontextmanager
+async def inbox(workspace: Workspace, size: tuple[int, int] = (80, 24)
+                ) -> AsyncIterator[tuple[AmtuiApp, Pilot[None]]]:
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InboxPane)
+        yield app, pilot
+
+
+def rows(app: AmtuiApp) -> list[list[str]]:
+    table = app.screen.query_one("#records", DataTable)
+    return [[cell.plain if isinstance(cell, Text) else str(cell)
+             for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def texts(app: AmtuiApp) -> list[str]:
+    return [row[5] for row in rows(app)]
+
+
+def preview(app: AmtuiApp) -> str:
+    return str(app.screen.query_one("#inbox-preview", Static).render())
+
+
+def shown(app: AmtuiApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def stored(workspace: Workspace, text_start: str) -> Message:
+    (found,) = [m for m in workspace.repo(Message).all() if m.text.startswith(text_start)]
+    return found
+
+
+def snapshot(workspace: Workspace) -> dict[str, dict[str, object]]:
+    return {table: dict(workspace.file(table).records())
+            for table in ("messages", "tasks", "notes")}
+
+
+async def fill(pilot: Pilot[None], text: str, field: str = "") -> None:
+    """Put ``text`` in the focused field (or the ``field`` selector names) in place of what is
+    there, as pasting does: Pilot takes a frame per key, so long text is not typed key by key."""
+    box = pilot.app.screen.query_one(field, Input) if field else pilot.app.focused
+    assert isinstance(box, Input), box
+    box.focus()
+    box.value = text
+    box.cursor_position = len(text)
+    await pilot.pause()
+
+
+# what the pane shows
+
+
+async def test_list_preview_and_the_late_answer_in_the_themes_error_colour(
+        filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        assert [row[2] for row in rows(app)] == ["new", "on us", "done"]
+        assert [row[1] for row in rows(app)] == ["3h00", "-2h00", ""]
+        assert [row[3] for row in rows(app)] == ["!", "", ""]
+        assert "Atlas Fitness" in preview(app)
+        assert "Нужен лендинг к акции\nБюджет 100 000" in preview(app)
+        assert "No tasks from this message yet" in preview(app)
+        await pilot.press("down")
+        text = preview(app)
+        assert "ООО «Ромашка» · Марина (маркетолог)" in text
+        assert "question · telegram · from the client · waiting on us" in text
+        assert "Answer by: " in text and "late by 2h00" in text
+        assert "Assigned to: Анна Смирнова" in text
+
+        def late_colour() -> object:
+            late = app.screen.query_one("#records", DataTable).get_row_at(1)[1]
+            return late.spans[0].style.color
+
+        assert late_colour() == Color.parse(app.theme_variables["error"]).rich_color
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        assert late_colour() == Color.parse(app.theme_variables["error"]).rich_color
+        assert app.screen.query_one("#records", DataTable).get_row_at(0)[1].spans == []
+
+
+async def test_markup_and_escapes_in_a_message_show_literally(filled: Workspace) -> None:
+    async with inbox(filled, size=(120, 40)) as (app, pilot):
+        assert app.screen.has_class("-wide")
+        assert texts(app)[2] == HOSTILE_SHOWN
+        await pilot.press("down", "down")
+        assert HOSTILE_SHOWN in preview(app)
+        assert "\x1b" not in preview(app)
+        line = preview(app).splitlines().index(HOSTILE_SHOWN)
+        await pilot.click("#inbox-preview", offset=(2, line))
+        await pilot.click("#records", offset=(40, 3))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_keys_type_into_the_search_box_and_change_nothing(filled: Workspace) -> None:
+    before = snapshot(filled)
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("slash", *"acstbnfzxdpmu")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == "acstbnfzxdpmu"
+        assert isinstance(app.screen, InboxPane)
+        assert rows(app) == []
+        assert "No message matches." in preview(app)
+        await pilot.press("ctrl+u", *"ромашка")
+        await pilot.pause()
+        assert texts(app) == ["Когда будет готов макет?", HOSTILE_SHOWN]
+    assert snapshot(filled) == before
+
+
+# filters
+
+
+async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press("enter", "down", "enter")  # status: open
+        await pilot.press("tab")
+        await fill(pilot, "zzz")
+        await pilot.press("enter")
+        assert "no client matches «zzz»" in shown(app, "#filter-error")
+        await fill(pilot, "ромашка")
+        await pilot.press("f2")
+        assert "several clients match «ромашка»" in shown(app, "#filter-error")
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press("ctrl+u", *"atl")
+        assert "Atlas Fitness" in str(app.screen.query_one("ClientField OptionList")
+                                      .get_option_at_index(0).prompt)
+        await pilot.press("enter", "f2")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxPane)
+        assert texts(app) == ["Нужен лендинг к акции Бюджет 100 000"]
+        assert "Only: open · Atlas Fitness" in shown(app, "#inbox-filters")
+        assert "2 hidden by the filters" in shown(app, "#list-status")
+        await pilot.press("F")
+        await pilot.pause()
+        assert len(rows(app)) == 3
+        assert "All messages" in shown(app, "#inbox-filters")
+
+
+async def test_filter_by_channel_kind_and_priority(filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("f")
+        await pilot.pause()
+        for key, downs in (("channel", 3), ("kind", 3), ("priority", 3)):  # email, complaint,
+            app.screen.query_one(f"#filter-{key}").focus()                 # high
+            await pilot.press("enter", *["down"] * downs, "enter")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxPane)
+        wanted = app.screen.inbox_filter
+        assert wanted is not None
+        assert (wanted.status, wanted.client_id, wanted.channel, wanted.kind,
+                wanted.priority) == ("", "", "email", "complaint", "high")
+        assert rows(app) == []
+        assert "Only: email · complaint · high" in shown(app, "#inbox-filters")
+        assert "No message matches." in preview(app)
+
+
+# logging a reply or a call
+
+
+async def test_reply_logs_an_outgoing_message_and_undo_takes_it_back(
+        filled: Workspace, clock: FakeClock) -> None:
+    async with inbox(filled) as (app, pilot):
+        before = snapshot(filled)
+        await pilot.press("down", "a", "space", "f2")
+        assert isinstance(app.screen, FormScreen)
+        assert "cannot be empty" in shown(app, "#error-text")
+        assert app.screen.query_one("#field-text", Input).value == " "
+        assert snapshot(filled) == before
+        await fill(pilot, "Завтра к обеду")
+        await pilot.press("f2")
+        await settle(pilot)
+        (reply,) = filled.repo(Message).where(kind="reply")
+        question = stored(filled, "Когда")
+        assert (reply.direction, reply.channel, reply.text) == (
+            "outgoing", "telegram", "Завтра к обеду")
+        assert (reply.client_id, reply.contact_id) == (question.client_id, question.contact_id)
+        assert question.status == "done"
+        messages = filled.file("messages").records().values()
+        assert last_contacts(messages)[question.client_id] == clock()
+        assert "Завтра к обеду" in texts(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert filled.repo(Message).where(kind="reply") == []
+        assert stored(filled, "Когда").status == "waiting_on_us"
+        assert "Завтра к обеду" not in texts(app)
+
+
+async def test_a_call_is_by_phone_and_can_leave_the_message_waiting_on_the_client(
+        filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("c", "f2")
+        assert "cannot be empty" in shown(app, "#error-text")
+        assert filled.repo(Message).where(kind="call") == []
+        await fill(pilot, "Обсудили бюджет")
+        await pilot.press("tab", "enter", "up", "enter", "f2")
+        await settle(pilot)
+        (call,) = filled.repo(Message).where(kind="call")
+        assert (call.channel, call.direction, call.text) == ("phone", "outgoing",
+                                                             "Обсудили бюджет")
+        assert stored(filled, "Нужен").status == "waiting_on_client"
+        await pilot.press("u")
+        await settle(pilot)
+        assert filled.repo(Message).where(kind="call") == []
+        assert stored(filled, "Нужен").status == "new"
+
+
+# status, priority, assignee, snooze, delete
+
+
+async def test_status_priority_and_assignee_are_chosen_and_undone(filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("down", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "enter")  # waiting on us → waiting on client
+        await settle(pilot)
+        assert stored(filled, "Когда").status == "waiting_on_client"
+        assert rows(app)[1][2] == "on client"
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(filled, "Когда").status == "waiting_on_us"
+
+        await pilot.press("p", "down", "down", "enter")  # normal → urgent
+        await settle(pilot)
+        assert stored(filled, "Когда").priority == "urgent"
+        assert rows(app)[1][3] == "!!"
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(filled, "Когда").priority == "normal"
+
+        await pilot.press("m", "down", "enter")  # Анна → Борис
+        await settle(pilot)
+        boris = filled.repo(Member).resolve("Борис Котов")
+        assert stored(filled, "Когда").assignee_id == boris.id
+        assert "Assigned to: Борис Котов" in preview(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Assigned to: Анна Смирнова" in preview(app)
+        assert stored(filled, "Когда").rev == 7
+
+
+async def test_snooze_takes_the_message_off_today_and_undo_brings_it_back(
+        filled: Workspace, clock: FakeClock) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("down", "z")
+        await pilot.pause()
+        for bad, problem in (("0", "snooze for 1 to 365 days, not 0"),
+                             ("три", "type a whole number of days")):
+            await fill(pilot, bad)
+            await pilot.press("f2")
+            await pilot.pause()
+            assert problem in shown(app, "#error-days")
+            assert stored(filled, "Когда").snoozed_until is None
+        await fill(pilot, "3")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert stored(filled, "Когда").snoozed_until == clock() + timedelta(days=3)
+        assert rows(app)[1][1] == "snoozed"
+        assert "Snoozed until: " in preview(app)
+        assert build_agenda(filled)[0].items == []
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(filled, "Когда").snoozed_until is None
+        assert rows(app)[1][1] == "-2h00"
+
+
+async def test_delete_moves_to_the_trash_and_undo_restores(filled: Workspace) -> None:
+    question = stored(filled, "Когда")
+    task = filled.repo(Task).add(Task(title="Макет", client_id=question.client_id,
+                                      message_id=question.id))
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("down", "x")
+        await settle(pilot)
+        assert not filled.repo(Message).exists(question.id)
+        assert filled.repo(Task).get(task.id).message_id is None
+        assert [e.record_id for e in TrashBin(filled).entries()] == [question.id]
+        assert "Когда будет готов макет?" not in texts(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert filled.repo(Message).get(question.id).text == question.text
+        assert filled.repo(Task).get(task.id).message_id == question.id
+        assert "Когда будет готов макет?" in texts(app)
+
+
+async def test_a_change_someone_else_made_meanwhile_asks_before_overwriting(
+        filled: Workspace, workspace_path: Path, clock: FakeClock) -> None:
+    async with inbox(filled) as (app, pilot):
+        other = Workspace.open(workspace_path, clock=clock)
+        seen = stored(other, "Нужен")
+        other.repo(Message).update(seen.model_copy(update={"priority": Priority.LOW}))
+        await pilot.press("s", "down", "down", "enter")  # new → waiting on client
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert stored(filled, "Нужен").status == "new"
+        await pilot.press("o")
+        await settle(pilot)
+        assert (stored(filled, "Нужен").status, stored(filled, "Нужен").priority) == (
+            "waiting_on_client", "low")
+
+
+# a task, a brief and its department tasks
+
+
+async def test_t_makes_a_task_from_the_message_after_checking_the_date(
+        filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.query_one("#field-title", Input).value == "Нужен лендинг к акции"
+        await pilot.press("tab", "tab")
+        await fill(pilot, "2026-13-01")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "2026-13-01 is not a date that exists" in shown(app, "#error-due")
+        assert filled.repo(Task).all() == []
+        await fill(pilot, "2026-12-01")
+        await pilot.press("f2")
+        await settle(pilot)
+        (task,) = filled.repo(Task).all()
+        request = stored(filled, "Нужен")
+        assert (task.title, task.client_id, task.message_id, task.due, task.department) == (
+            "Нужен лендинг к акции", request.client_id, request.id, date(2026, 12, 1), "other")
+        assert task.description == request.text
+        assert "Tasks: 0 of 1 done" in preview(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert filled.repo(Task).all() == []
+        assert "No tasks from this message yet" in preview(app)
+
+
+async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
+        filled: Workspace, workspace_path: Path, clock: FakeClock) -> None:
+    async with inbox(filled) as (app, pilot):
+        before = snapshot(filled)
+        await pilot.press("b")
+        title = app.screen.query_one("#field-title", Input)
+        assert title.value == "Brief: Нужен лендинг к акции"
+        await fill(pilot, "")
+        await pilot.press("tab", "down", "space", "down", "down", "down", "space")  # seo, design
+        await pilot.press("tab")
+        await fill(pilot, "10.12.2026")
+        await pilot.press("f2")
+        assert "is not a date: use YYYY-MM-DD" in shown(app, "#error-due")
+        assert "at least 1 character" in shown(app, "#error-title")
+        assert snapshot(filled) == before
+        assert app.screen.focused is title
+        await fill(pilot, "Brief: лендинг")
+        await fill(pilot, "2026-12-10", "#field-due")
+        await pilot.press("f2")
+        await settle(pilot)
+        request = stored(filled, "Нужен")
+        (note,) = filled.repo(Note).all()
+        assert (note.kind, note.client_id, note.title) == (
+            "brief", request.client_id, "Brief: лендинг")
+        assert "> Нужен лендинг к акции\n> Бюджет 100 000" in note.body
+        assert "## Decision maker" in note.body and "Client: Atlas Fitness" in note.body
+        tasks = sorted(filled.repo(Task).all(), key=lambda task: task.department)
+        assert [(t.department, t.message_id, t.client_id, t.due) for t in tasks] == [
+            ("design", request.id, request.client_id, date(2026, 12, 10)),
+            ("seo", request.id, request.client_id, date(2026, 12, 10)),
+        ]
+        assert "Tasks: 0 of 2 done" in preview(app)
+        other = Workspace.open(workspace_path, clock=clock)
+        other.repo(Task).update(tasks[1].model_copy(update={"column": "done"}))
+        app.look_for_changes()
+        await settle(pilot)
+        assert "Tasks: 1 of 2 done" in preview(app)
+        assert "✓ seo · Brief: лендинг — seo · done" in preview(app)
+        assert "· design · Brief: лендинг — design · backlog" in preview(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert filled.repo(Note).all() == [] and filled.repo(Task).all() == []
+
+
+async def test_a_brief_is_made_only_from_a_clients_message(filled: Workspace) -> None:
+    outgoing = Message(client_id=stored(filled, "Нужен").client_id, text="Отчёт отправлен",
+                       direction="outgoing", kind="update", status="done",
+                       received_at=filled.clock())
+    filled.repo(Message).add(outgoing)
+    async with inbox(filled) as (app, pilot):
+        assert texts(app)[0] == "Отчёт отправлен"
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxPane)
+        assert filled.repo(Note).all() == []
+
+
+# a new message
+
+
+async def test_n_logs_a_message_for_a_client_found_by_letters_in_order(
+        filled: Workspace, clock: FakeClock) -> None:
+    async with inbox(filled) as (app, pilot):
+        before = snapshot(filled)
+        await pilot.press("n")
+        await fill(pilot, "zzz")
+        await pilot.press("f2")
+        assert "no client matches «zzz»" in shown(app, "#error-client")
+        await pilot.press("ctrl+u", *"рмшк")
+        matches = app.screen.query_one("ClientField OptionList")
+        assert [str(matches.get_option_at_index(i).prompt)
+                for i in range(matches.option_count)] == ["ООО «Ромашка»", "Ромашка Ltd"]
+        await pilot.press("f2")
+        assert "several clients match «рмшк»" in shown(app, "#error-client")
+        await pilot.press("down", "up", "enter")
+        assert app.screen.query_one("#field-client", Input).value == "ООО «Ромашка»"
+        assert app.screen.focused is app.screen.query_one("#field-text", Input)
+        await pilot.press("f2")
+        assert shown(app, "#error-client") == ""
+        assert "cannot be empty" in shown(app, "#error-text")
+        assert snapshot(filled) == before
+        await fill(pilot, "Пришлите счёт")
+        await pilot.press("f2")
+        await settle(pilot)
+        new = stored(filled, "Пришлите")
+        romashka = filled.repo(Client).resolve("ООО «Ромашка»")
+        assert (new.client_id, new.status, new.channel, new.direction) == (
+            romashka.id, "new", "telegram", "incoming")
+        assert new.answer_by == add_working_hours(clock(), 4, romashka.working_hours,
+                                                  romashka.timezone)
+        assert texts(app)[0] == "Пришлите счёт"
+        assert "Пришлите счёт" in preview(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert not filled.repo(Message).exists(new.id)
+
+
+# keys
+
+
+async def test_help_lists_every_inbox_key(filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        for description in ("Reply", "Call", "Task", "Brief", "New", "Filter",
+                            "Clear filters", "Status", "Priority", "Assign", "Snooze",
+                            "Delete", "Answered"):
+            assert f"  {description}" in text, description
+
+
+def test_every_inbox_binding_has_an_id_a_description_and_no_priority() -> None:
+    bindings = [b for b in InboxPane.BINDINGS if isinstance(b, Binding)]
+    assert len(bindings) == 13
+    for binding in bindings:
+        assert binding.id and binding.id.startswith("inbox."), binding
+        assert binding.description and not binding.priority, binding
+
+
+async def test_d_marks_the_message_answered(filled: Workspace) -> None:
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("down", "d")
+        await settle(pilot)
+        assert stored(filled, "Когда").status == "done"
+        assert rows(app)[1][1:3] == ["", "done"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(filled, "Когда").status == "waiting_on_us"
+        assert rows(app)[1][1:3] == ["-2h00", "on us"]
