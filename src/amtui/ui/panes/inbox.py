@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
@@ -155,6 +157,10 @@ class InboxPane(ListPane):
         return InboxRows([self._row(entry, now) for entry in entries], entries, now)
 
     def _row(self, entry: InboxEntry, now: datetime) -> Row:
+        """A row whose cells are made only if it is shown."""
+        return (entry.id, entry.search_text, partial(self._cells, entry, now))
+
+    def _cells(self, entry: InboxEntry, now: datetime) -> list[Text]:
         from amtui.services.inbox import countdown
 
         message = entry.message
@@ -165,14 +171,14 @@ class InboxPane(ListPane):
         due_cell = cell(due)
         if late:
             due_cell.stylize(self.late_style)
-        return (entry.id, entry.search_text, [
+        return [
             cell(_when(message["received_at"], now)),
             due_cell,
             cell(STATUS_SHORT.get(status, status)),
             cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
             cell(entry.client, 18),
             cell(message.get("text", ""), 60),
-        ])
+        ]
 
     @staticmethod
     def _snoozed(message: dict[str, Any], now: datetime) -> bool:
