@@ -12,8 +12,8 @@ from textual.widgets import DataTable, OptionList, Static
 from amtui.models import Client, Message, MessageStatus, Task
 from amtui.storage import Workspace
 from amtui.ui.app import AmtuiApp
+from amtui.ui.client_card import ClientCard
 from amtui.ui.help import HelpScreen
-from amtui.ui.record import RecordScreen
 from conftest import FakeClock, run_cli
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
@@ -124,9 +124,10 @@ async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) ->
         table.move_cursor(row=row)
         await pilot.click(table, offset=(2, row + 1))
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.is_running
-        assert isinstance(app.screen, RecordScreen)
+        assert isinstance(app.screen, ClientCard)
         shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
         assert "[@click=app.quit]x[/]" in shown
         assert "\x1b" not in shown

@@ -26,7 +26,7 @@ from amtui.ui.app import AmtuiApp
 from conftest import FakeClock
 
 SIZES = [(80, 24), (120, 40)]
-PANES = ["today", "inbox"]
+PANES = ["today", "inbox", "clients"]
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 

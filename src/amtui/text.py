@@ -30,3 +30,8 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(flat) > width:
         return flat[: max(width - 1, 0)] + "…"
     return flat
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: case-folded (Cyrillic too), and ё read as е."""
+    return text.casefold().replace("ё", "е")

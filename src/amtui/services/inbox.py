@@ -34,7 +34,10 @@ from amtui.models import (
 )
 from amtui.services import undo
 from amtui.services.hours import add_working_hours
-from amtui.text import one_line
+from amtui.text import (
+    fold,
+    one_line,
+)
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -164,11 +167,6 @@ class InboxFilter:
             ("client_id", self.client_id), ("channel", self.channel), ("kind", self.kind),
             ("priority", self.priority),
         ))
-
-
-def fold(text: str) -> str:
-    """Text for matching what people type: case folded (Cyrillic too), ё read as е."""
-    return text.casefold().replace("ё", "е")
 
 
 _WORD_BREAK = re.compile(r"[\W_]+")

@@ -33,7 +33,7 @@ WorkspaceOpener = Callable[[], "Workspace"]
 REFRESH_SECONDS = 2.0
 """How often the app looks for changes other processes made to the workspace."""
 
-WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members")
+WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members", "notes")
 
 
 class AmtuiApp(App[None]):
@@ -115,33 +115,17 @@ class AmtuiApp(App[None]):
         return [binding for binding in node.BINDINGS if isinstance(binding, Binding)]
 
     def open_record(self, table: str, record_id: str) -> None:
+        if table == "clients":
+            from amtui.ui.client_card import ClientCard
+
+            self.push_screen(ClientCard(record_id))
+            return
         record = self.workspace.file(table).records().get(record_id)
         if record is None:
             self.notify(_("That record is no longer there."), severity="warning")
             return
         title = str(record.get("name") or record.get("title") or record.get("text", ""))
-        self.push_screen(RecordScreen(one_line(title, 80), record,
-                                      self._related(table, record)))
-
-    def _related(self, table: str, record: dict[str, Any]) -> list[tuple[str, list[str]]]:
-        """For a client: its contacts, deals and latest messages."""
-        if table != "clients":
-            return []
-        client_id = record["id"]
-        contacts = [f"{c['name']} · {c.get('role', '')} · {c.get('influence', '')}"
-                    for c in self.workspace.file("contacts").records().values()
-                    if c.get("client_id") == client_id]
-        deals = [f"{d['title']} · {d['status']} · {d['amount']['amount']} "
-                 f"{d['amount']['currency']}"
-                 for d in self.workspace.file("deals").records().values()
-                 if d.get("client_id") == client_id]
-        messages = sorted((m for m in self.workspace.file("messages").records().values()
-                           if m.get("client_id") == client_id),
-                          key=lambda m: m["received_at"], reverse=True)[:10]
-        timeline = [f"{m['received_at'][:16].replace('T', ' ')} · {m['direction']} · "
-                    f"{one_line(m['text'], 80)}" for m in messages]
-        return [(_("Contacts"), contacts), (_("Deals"), deals),
-                (_("Latest messages"), timeline)]
+        self.push_screen(RecordScreen(one_line(title, 80), record))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -226,7 +210,12 @@ class AmtuiApp(App[None]):
             self._refresh_panes()
 
     def _refresh_panes(self) -> None:
+        """The pane reads its data again, and so does any screen above it that shows stored
+        records (a client card)."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, PaneScreen):
                 screen.data_changed()
                 break
+            refresh = getattr(screen, "data_changed", None)
+            if callable(refresh):
+                refresh()

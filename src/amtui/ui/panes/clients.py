@@ -1,36 +1,258 @@
-"""Clients: the client base, filtered as you type."""
+"""Clients: the client base, narrowed by filters and by the words typed in the search box."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
-from amtui.ui.panes.listing import ListPane, Row
-from amtui.ui.safe import cell
+from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
+from amtui.ui.safe import cell, line
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from amtui.services.clients import ClientFilter, ClientSummary
+
+
+@dataclass(frozen=True)
+class ClientRows:
+    """What the pane read: the clients, and what the filters offer."""
+
+    clients: list[ClientSummary]
+    members: dict[str, str]
+    """Member id → name."""
+    tags: list[str]
+
+
+class CellsMade(Message):
+    """A worker made the table cells of every client."""
+
+    def __init__(self, clients: list[ClientSummary], cells: dict[str, list[Text]]) -> None:
+        super().__init__()
+        self.clients = clients
+        self.cells = cells
 
 
 class ClientsPane(ListPane):
     PANE_ID = "clients"
     TITLE_TEXT = _("Clients")
     TABLE = "clients"
-    COLUMNS: ClassVar[list[str]] = [_("Client"), _("Status"), _("Kind"), _("Key"),
-                                    _("Revenue/mo"), _("Owner"), _("Cadence")]
+    COLUMNS: ClassVar[list[Column]] = [
+        (_("Client"), 26), (_("Status"), 8), (_("Kind"), 4), (_("Key"), 3),
+        (_("Revenue/mo"), 10), (_("Owner"), 16), (_("Cadence"), 8), (_("Tags"), 24),
+    ]
+    """Fixed widths: the first six fit 80 columns; cadence and tags show from about 100."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", _("New"), id="clients.new", tooltip=_("Create a client")),
+        Binding("e", "edit", _("Edit"), id="clients.edit",
+                tooltip=_("Edit the selected client")),
+        Binding("x,delete", "delete", _("Delete"), id="clients.delete",
+                tooltip=_("Move the selected client to the trash (u undoes)")),
+        Binding("f", "filters", _("Filters"), id="clients.filters",
+                tooltip=_("Show clients by status, owner, B2B/B2C, key account or tag")),
+        Binding("F", "clear_filters", _("Clear filters"), id="clients.clear_filters",
+                show=False, tooltip=_("Show every client again")),
+    ]
 
-    def rows_from(self, records: dict[str, dict[str, Any]]) -> list[Row]:
-        members = self.amtui.workspace.file("members").records()
-        rows: list[Row] = []
-        for client in sorted(records.values(), key=lambda c: str(c.get("name", "")).casefold()):
-            owner = str(members.get(client.get("owner_id") or "", {}).get("name", ""))
-            revenue = f"{Decimal(str(client.get('monthly_revenue', 0))):,.0f}".replace(",", " ")
-            tags = " ".join(client.get("tags", []))
-            rows.append((client["id"], f"{client['name']} {owner} {tags}".casefold(), [
-                cell(client["name"], 40),
-                cell(client.get("status", "")),
-                cell(client.get("kind", "")),
-                cell("★" if client.get("key_account") else ""),
-                cell(revenue),
-                cell(owner, 24),
-                cell(client.get("cadence", "")),
-            ]))
-        return rows
+    def __init__(self) -> None:
+        super().__init__()
+        self.clients: list[ClientSummary] = []
+        self.cells: dict[str, list[Text]] = {}
+        """Client id → the cells of its row: those shown first are made at once, the rest by
+        a worker after the list is up (for ten thousand clients that takes a second)."""
+        self._narrowed: tuple[list[str], ClientFilter | None, list[ClientSummary]] | None = None
+        """The words and filter of the last search, and the clients found."""
+        self._shown_ids: list[str] = []
+        self._rows_changed = False
+        self.members: dict[str, str] = {}
+        self.tags: list[str] = []
+        self.client_filter: ClientFilter | None = None
+
+    # The list's rows carry what the filters look at, so read and show pass more than rows.
+    def read(self) -> ClientRows:  # type: ignore[override]
+        from amtui.services.clients import all_tags, summarise_clients
+
+        workspace = self.amtui.workspace
+        members = workspace.file("members").records()
+        summaries = summarise_clients(workspace.file("clients").records(), members,
+                                      workspace.file("contacts").records().values())
+        return ClientRows(
+            summaries,
+            {member_id: str(member.get("name", "")) for member_id, member in members.items()},
+            all_tags(summaries),
+        )
+
+    @staticmethod
+    def _cells(client: ClientSummary) -> list[Text]:
+        from amtui.services.clients import format_amount
+
+        return [
+            cell(client.name, 60),
+            cell(client.status),
+            cell(client.kind.upper()),
+            cell("★" if client.key_account else ""),
+            right(cell(format_amount(client.monthly_revenue.quantize(1)))),
+            cell(client.owner_name, 24),
+            cell(client.cadence),
+            cell(", ".join(client.tags), 30),
+        ]
+
+    def show(self, payload: ClientRows) -> None:  # type: ignore[override]
+        self.clients = payload.clients
+        self.cells = {}
+        self.members = payload.members
+        self.tags = payload.tags
+        self._narrowed = None
+        self._rows_changed = True
+        self.refilter()
+        self._make_cells(payload.clients)
+
+    @work(thread=True, exclusive=True, group="client-cells")
+    def _make_cells(self, clients: list[ClientSummary]) -> None:
+        self.post_message(CellsMade(clients, {summary.id: self._cells(summary)
+                                              for summary in clients}))
+
+    def on_cells_made(self, message: CellsMade) -> None:
+        if message.clients is self.clients:
+            self.cells = {**message.cells, **self.cells}
+
+    def _candidates(self, query: str) -> list[ClientSummary]:
+        """Where to look: while the typed words only grow (and the filter stays), the clients
+        found for the last keystroke; otherwise every client."""
+        from amtui.services.clients import search_words
+
+        words, last = search_words(query), self._narrowed
+        if last and last[1] is self.client_filter and last[0] and all(
+                any(old in new for new in words) for old in last[0]):
+            return last[2]
+        return self.clients
+
+    def refilter(self) -> None:
+        """Show the clients the filter lets through that hold every typed word, keeping the
+        cursor on the same client."""
+        from amtui.services.clients import matching, search_words
+
+        table = self.query_one(DataTable)
+        current = self.current_id()
+        query = self.query_one("#search", Input).value
+        found = matching(self._candidates(query), query, self.client_filter)
+        self._narrowed = (search_words(query), self.client_filter, found)
+        shown = found[:MAX_ROWS]
+        shown_ids = [summary.id for summary in shown]
+        if self._rows_changed or shown_ids != self._shown_ids:
+            self._rows_changed = False
+            table.clear()
+            table.add_rows(self.cells.get(summary.id) or self.cells.setdefault(
+                summary.id, self._cells(summary)) for summary in shown)
+            self._shown_ids = shown_ids
+            if current in shown_ids:
+                table.move_cursor(row=shown_ids.index(current))
+        note = _("{shown} of {total}").format(shown=len(shown_ids), total=len(self.clients))
+        if len(found) > MAX_ROWS:
+            note = _("first {shown} of {found} found, {total} in all · type to narrow the "
+                     "list").format(shown=len(shown_ids), found=len(found),
+                                    total=len(self.clients))
+        status = Content(note)
+        described = self._describe_filter()
+        if described:
+            status = Content.assemble(status, " · ", described, muted_hint(_("F clears")))
+        else:
+            status = Content.assemble(status, muted_hint(_("f filters")))
+        self.query_one("#list-status", Static).update(status)
+
+    def _describe_filter(self) -> Content:
+        from amtui.services.clients import NOBODY
+
+        chosen = self.client_filter
+        if chosen is None or not chosen.active:
+            return Content("")
+        parts: list[Content] = []
+        if chosen.status:
+            parts.append(Content(chosen.status))
+        if chosen.kind:
+            parts.append(Content(chosen.kind.upper()))
+        if chosen.key_account:
+            parts.append(Content(_("key accounts") if chosen.key_account == "yes"
+                                 else _("not key accounts")))
+        if chosen.owner_id:
+            owner = (_("nobody") if chosen.owner_id == NOBODY
+                     else self.members.get(chosen.owner_id, chosen.owner_id))
+            parts.append(Content.assemble(_("owner") + " ", line(owner, 30)))
+        if chosen.tag:
+            parts.append(Content.assemble(_("tag") + " ", line(chosen.tag, 30)))
+        return Content(" · ").join(parts).stylize("bold")
+
+    def data_changed(self) -> None:
+        """Read again, and so does a client card open above the pane."""
+        from amtui.ui.client_card import ClientCard
+
+        super().data_changed()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ClientCard):
+                screen.data_changed()
+
+    def _selected(self) -> tuple[str, str] | None:
+        """(id, name) of the client under the cursor, when the list has the focus."""
+        record_id = self.current_id()
+        if record_id is None or not self.query_one(DataTable).has_focus:
+            return None
+        name = next((summary.name for summary in self.clients if summary.id == record_id), "")
+        return record_id, name
+
+    def action_open(self) -> None:
+        from amtui.ui.client_card import ClientCard
+
+        record_id = self.current_id()
+        if record_id:
+            self.app.push_screen(ClientCard(record_id))
+
+    def action_new(self) -> None:
+        from amtui.ui.client_forms import new_client
+
+        new_client(self.amtui)
+
+    def action_edit(self) -> None:
+        from amtui.ui.client_forms import edit_client
+
+        selected = self._selected()
+        if selected:
+            edit_client(self.amtui, selected[0])
+
+    def action_delete(self) -> None:
+        from amtui.ui.client_forms import delete_client
+
+        selected = self._selected()
+        if selected:
+            delete_client(self.amtui, *selected)
+
+    def action_filters(self) -> None:
+        from amtui.services.clients import ClientFilter
+        from amtui.ui.client_forms import FilterScreen
+
+        def chosen(new_filter: ClientFilter | None) -> None:
+            if new_filter is not None:
+                self.client_filter = new_filter
+                self.refilter()
+
+        self.app.push_screen(FilterScreen(self.client_filter or ClientFilter(), self.members,
+                                          self.tags), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.client_filter = None
+        self.refilter()
+
+
+def right(text: Text) -> Text:
+    text.justify = "right"
+    return text
+
+
+def muted_hint(text: str) -> Content:
+    return Content(f"  ({text})").stylize("$text-muted")

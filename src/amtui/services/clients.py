@@ -1,0 +1,600 @@
+"""Clients: finding them, what their card shows, and turning typed form values into records.
+
+Shared by the Clients pane and anything else that needs it; no Textual here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo, available_timezones
+
+import orjson
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails
+
+from amtui.models import (
+    Client,
+    ClientStatus,
+    Contact,
+    Deal,
+    DealStatus,
+    Member,
+    Message,
+    Note,
+    Task,
+    WorkingHours,
+)
+from amtui.services import undo
+from amtui.storage.workspace import AUDIT_NAME
+from amtui.text import (
+    fold,
+    one_line,
+)
+
+if TYPE_CHECKING:
+    from amtui.models import Record
+    from amtui.storage import Workspace
+
+Raw = dict[str, Any]
+R = TypeVar("R", bound="Record")
+
+# Finding clients
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search; a client matches when it holds all of them, in any order."""
+    return fold(query).split()
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One line of the client list, with what the filters and the search look at."""
+
+    id: str
+    name: str
+    status: str
+    kind: str
+    key_account: bool
+    owner_id: str
+    owner_name: str
+    tags: tuple[str, ...]
+    monthly_revenue: Decimal
+    cadence: str
+    searchable: str
+    """Name, owner, industry, tags and contact names, folded for searching."""
+
+
+def summarise_clients(clients: Mapping[str, Raw], members: Mapping[str, Raw],
+                      contacts: Iterable[Raw] = ()) -> list[ClientSummary]:
+    """The clients sorted by name, from the stored records."""
+    contact_names: dict[str, list[str]] = {}
+    for contact in contacts:
+        contact_names.setdefault(str(contact.get("client_id")), []).append(
+            str(contact.get("name", "")))
+    summaries = []
+    for client in clients.values():
+        owner_id = str(client.get("owner_id") or "")
+        owner_name = str(members.get(owner_id, {}).get("name", ""))
+        tags = tuple(str(tag) for tag in client.get("tags", []))
+        words = [str(client.get("name", "")), owner_name, str(client.get("industry", "")),
+                 *tags, *contact_names.get(client["id"], [])]
+        summaries.append(ClientSummary(
+            id=client["id"], name=str(client.get("name", "")),
+            status=str(client.get("status", "")), kind=str(client.get("kind", "")),
+            key_account=bool(client.get("key_account")), owner_id=owner_id,
+            owner_name=owner_name, tags=tags,
+            monthly_revenue=Decimal(str(client.get("monthly_revenue", 0))),
+            cadence=str(client.get("cadence", "")), searchable=fold(" ".join(words)),
+        ))
+    summaries.sort(key=lambda summary: fold(summary.name))
+    return summaries
+
+
+NOBODY = "-"
+"""The owner filter value for clients nobody owns."""
+
+
+@dataclass(frozen=True)
+class ClientFilter:
+    """What the client list is narrowed to; an empty value lets every client through."""
+
+    status: str = ""
+    owner_id: str = ""
+    """A member's id, or :data:`NOBODY`."""
+    kind: str = ""
+    key_account: str = ""
+    """``"yes"``, ``"no"`` or empty."""
+    tag: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.owner_id, self.kind, self.key_account, self.tag))
+
+    def accepts(self, client: ClientSummary) -> bool:
+        owner = client.owner_id or NOBODY
+        return ((not self.status or client.status == self.status)
+                and (not self.owner_id or owner == self.owner_id)
+                and (not self.kind or client.kind == self.kind)
+                and (not self.key_account or client.key_account == (self.key_account == "yes"))
+                and (not self.tag or fold(self.tag) in map(fold, client.tags)))
+
+
+def matching(clients: Iterable[ClientSummary], query: str,
+             client_filter: ClientFilter | None = None) -> list[ClientSummary]:
+    """The clients the filter lets through that hold every word of ``query``.
+
+    One pass per word, each a plain comprehension: fast enough to run on every keystroke
+    over ten thousand clients.
+    """
+    found = list(clients)
+    if client_filter and client_filter.active:
+        found = [client for client in found if client_filter.accepts(client)]
+    for word in search_words(query):
+        found = [client for client in found if word in client.searchable]
+    return found
+
+
+def all_tags(clients: Iterable[ClientSummary]) -> list[str]:
+    """Every tag in use, once (the first spelling seen), sorted."""
+    seen: dict[str, str] = {}
+    for client in clients:
+        for tag in client.tags:
+            seen.setdefault(fold(tag), tag)
+    return sorted(seen.values(), key=fold)
+
+
+# The client card
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """The client's clock now, and whether it is within their working hours."""
+
+    now: datetime
+    """Now, in the client's time zone."""
+    hours: WorkingHours
+    working: bool
+
+
+def local_time(client: Client, now: datetime) -> LocalTime:
+    there = now.astimezone(ZoneInfo(client.timezone))
+    hours = client.working_hours
+    working = (there.weekday() in hours.weekdays
+               and hours.start <= there.time() < hours.end)
+    return LocalTime(there, hours, working)
+
+
+@dataclass(frozen=True)
+class UpdateDue:
+    """When the client next expects to hear from us, by their cadence."""
+
+    last_contact: datetime | None
+    due: datetime | None
+    """None when no update is due: no fixed cadence, or the client is not active."""
+    overdue: bool = False
+
+
+def next_update(client: Client, last_contact: datetime | None, now: datetime) -> UpdateDue:
+    """Due one cadence after the last contact (now, if never contacted), not before a snooze
+    ends; the same rule Today uses."""
+    days = client.cadence.days
+    if days is None or client.status != ClientStatus.ACTIVE:
+        return UpdateDue(last_contact, None)
+    due = last_contact + timedelta(days=days) if last_contact else now
+    if client.update_snoozed_until and client.update_snoozed_until > due:
+        due = client.update_snoozed_until
+    return UpdateDue(last_contact, due, overdue=due <= now)
+
+
+DealTotals = dict[str, dict[str, Decimal]]
+"""Deal status (or ``"all"``) → currency → total amount."""
+
+
+def deal_totals(deals: Iterable[Deal]) -> DealTotals:
+    """Sums per status, in the order deals move, then ``"all"``; per currency, sorted."""
+    totals: DealTotals = {}
+    overall: dict[str, Decimal] = {}
+    for deal in deals:
+        by_currency = totals.setdefault(deal.status.value, {})
+        currency = deal.amount.currency
+        by_currency[currency] = by_currency.get(currency, Decimal(0)) + deal.amount.amount
+        overall[currency] = overall.get(currency, Decimal(0)) + deal.amount.amount
+    ordered: DealTotals = {status.value: dict(sorted(totals[status.value].items()))
+                           for status in DealStatus if status.value in totals}
+    if overall:
+        ordered["all"] = dict(sorted(overall.items()))
+    return ordered
+
+
+def revenue_to_cost(client: Client) -> Decimal | None:
+    """Monthly revenue per unit of cost to serve; None when no cost is recorded."""
+    if not client.cost_to_serve:
+        return None
+    return client.monthly_revenue / client.cost_to_serve
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened with the client."""
+
+    at: datetime
+    kind: str
+    """message, task, task_done, note, deal or change."""
+    table: str
+    record_id: str
+    text: str
+    """What it was: the message, the task's title, the changed fields…"""
+    facts: tuple[str, ...] = ()
+    """Short values that say more: direction, kind, channel, status of a message (and the
+    contact who wrote it); department (and column) of a task; for a change: the action, the
+    changed fields and the OS user."""
+
+
+@dataclass
+class ClientDetails:
+    """Everything the client card shows."""
+
+    client: Client
+    owner: Member | None
+    contacts: list[Contact]
+    deals: list[Deal]
+    local: LocalTime
+    update: UpdateDue
+    totals: DealTotals
+    ratio: Decimal | None
+    timeline: list[TimelineEntry]
+    older: int = 0
+    """Timeline entries left out beyond the limit."""
+
+
+def records_of(workspace: Workspace, record_type: type[R], client_id: str) -> list[R]:
+    """The client's records of one type (a plain scan: the tables can be large)."""
+    repository = workspace.repo(record_type)
+    return [repository.get(record_id) for record_id, raw in repository.raw().items()
+            if raw.get("client_id") == client_id]
+
+
+def client_details(workspace: Workspace, client_id: str, now: datetime | None = None,
+                   timeline_limit: int = 300) -> ClientDetails:
+    """Read the client and everything linked to it (raises RecordNotFound)."""
+    now = now or workspace.clock()
+    client = workspace.repo(Client).get(client_id)
+    contacts = sorted(records_of(workspace, Contact, client_id),
+                      key=lambda contact: fold(contact.name))
+    deals = sorted(records_of(workspace, Deal, client_id),
+                   key=lambda deal: deal.created_at, reverse=True)
+    messages = records_of(workspace, Message, client_id)
+    last = max((message.received_at for message in messages), default=None)
+    timeline = client_timeline(workspace, client, contacts, deals, messages)
+    return ClientDetails(
+        client=client, owner=workspace.repo(Member).find(client.owner_id),
+        contacts=contacts, deals=deals, local=local_time(client, now),
+        update=next_update(client, last, now), totals=deal_totals(deals),
+        ratio=revenue_to_cost(client), timeline=timeline[:timeline_limit],
+        older=max(len(timeline) - timeline_limit, 0),
+    )
+
+
+def client_timeline(workspace: Workspace, client: Client, contacts: list[Contact],
+                    deals: list[Deal], messages: list[Message]) -> list[TimelineEntry]:
+    """Messages, tasks, notes, deals and the audit's changes for the client, newest first."""
+    entries: list[TimelineEntry] = []
+    people = {contact.id: contact.name for contact in contacts}
+    for message in messages:
+        facts: tuple[str, ...] = (message.direction.value, message.kind.value,
+                                  message.channel.value, message.status.value)
+        if message.contact_id in people:
+            facts += (people[message.contact_id],)
+        entries.append(TimelineEntry(message.received_at, "message", Message.table,
+                                     message.id, message.text, facts))
+    for task in records_of(workspace, Task, client.id):
+        entries.append(TimelineEntry(task.created_at, "task", Task.table, task.id, task.title,
+                                     (task.department, task.column)))
+        if task.done_at:
+            entries.append(TimelineEntry(task.done_at, "task_done", Task.table, task.id,
+                                         task.title, (task.department,)))
+    for note in records_of(workspace, Note, client.id):
+        entries.append(TimelineEntry(note.created_at, "note", Note.table, note.id, note.title,
+                                     (note.kind.value,)))
+    for deal in deals:
+        amount = f"{format_amount(deal.amount.amount)} {deal.amount.currency}"
+        entries.append(TimelineEntry(deal.created_at, "deal", Deal.table, deal.id, deal.title,
+                                     (deal.status.value, amount)))
+    shown = {entry.record_id for entry in entries}
+    labels = {record.id: record.label() for record in [client, *contacts]}
+    labels.update({entry.record_id: entry.text for entry in entries})
+    labels.update(_trashed_labels(workspace, client.id))
+    for change in audit_changes(workspace, set(labels)):
+        if change.get("action") == "add" and change["id"] in shown:
+            continue
+        fields = ", ".join(str(name).replace("_", " ") for name in change.get("fields", []))
+        entries.append(TimelineEntry(
+            datetime.fromisoformat(change["at"]), "change", str(change.get("table", "")),
+            change["id"], labels.get(change["id"]) or str(change["id"]),
+            (str(change.get("action", "")), fields, str(change.get("user", "")))))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _trashed_labels(workspace: Workspace, client_id: str) -> dict[str, str]:
+    """Records of the client now in the trash (and the client itself, if it was): id → name."""
+    labels = {}
+    for entry in workspace.file("trash").records().values():
+        record = entry.get("record", {})
+        if client_id in (record.get("client_id"), record.get("id")):
+            labels[str(entry.get("record_id"))] = str(entry.get("title", ""))
+    return labels
+
+
+def audit_changes(workspace: Workspace, ids: set[str]) -> list[Raw]:
+    """The audit log's lines about any of ``ids``, oldest first; unreadable lines skipped.
+
+    The log grows with every change, so it is searched in one pass for the ids, and only
+    the lines that name one are parsed.
+    """
+    if not ids:
+        return []
+    try:
+        log = (workspace.root / AUDIT_NAME).read_bytes()
+    except FileNotFoundError:
+        return []
+    wanted = b"|".join(re.escape(orjson.dumps(record_id)) for record_id in sorted(ids))
+    found = []
+    for match in re.finditer(b'"id":(?:' + wanted + b")", log):
+        start = log.rfind(b"\n", 0, match.start()) + 1
+        end = log.find(b"\n", match.end())
+        try:
+            change = orjson.loads(log[start:end if end >= 0 else len(log)])
+            datetime.fromisoformat(change["at"])
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            continue
+        if isinstance(change, dict) and change.get("id") in ids:
+            found.append(change)
+    return found
+
+
+# Typed form values
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as people type it: "1 200 000,50", "1,200,000.50", "1200000" (empty is 0)."""
+    compact = re.sub(r"[\s\u00a0\u202f\u2009'’_]", "", text)
+    if not compact:
+        return Decimal(0)
+    example = "1 200 000,50"
+    if compact.startswith("-"):
+        raise ValueError(f"cannot be negative ({text.strip()})")
+    if not re.fullmatch(r"[0-9.,]+", compact) or not re.search(r"[0-9]", compact):
+        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount: type digits, "
+                         f"e.g. {example}")
+    last = max(compact.rfind(","), compact.rfind("."))
+    separators = {char for char in compact if char in ",."}
+    if len(separators) == 1 and compact.count(compact[last]) > 1:
+        whole, decimals = compact, ""  # only thousands separators: 1.200.000
+    elif last >= 0:
+        whole, decimals = compact[:last], compact[last + 1:]
+    else:
+        whole, decimals = compact, ""
+    if ("," in decimals or "." in decimals
+            or any(len(group) != 3 for group in re.split(r"[.,]", whole)[1:])):
+        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount: type digits, "
+                         f"e.g. {example}")
+    if len(decimals) > 4:
+        raise ValueError(f"at most four digits after the decimal comma ({text.strip()})")
+    try:
+        return Decimal(re.sub(r"[.,]", "", whole) + ("." + decimals if decimals else ""))
+    except InvalidOperation:
+        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount") from None
+
+
+def format_amount(value: Decimal) -> str:
+    """An amount grouped in thousands, with cents only when there are some ("1 200 000",
+    "1 200 000.50"); never rounded, so what a form shows saves back unchanged."""
+    exponent = value.as_tuple().exponent
+    places = 0 if value == value.to_integral_value() or not isinstance(exponent, int) else (
+        max(2, -exponent))
+    return f"{value:,.{places}f}".replace(",", " ")
+
+
+def parse_tags(text: str) -> list[str]:
+    """Comma-separated tags, spaces trimmed, each once (first spelling kept)."""
+    tags: dict[str, str] = {}
+    for tag in text.split(","):
+        tag = " ".join(tag.split())
+        if tag:
+            tags.setdefault(fold(tag), tag)
+    return list(tags.values())
+
+
+def known_timezone(text: str) -> str:
+    """The IANA name as typed, or its proper spelling when only the case differs
+    ("europe/moscow" → "Europe/Moscow"); anything else is returned for the model to reject."""
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+        return name
+    except (ValueError, KeyError, OSError):
+        pass
+    spellings = {zone.casefold(): zone for zone in available_timezones()}
+    return spellings.get(name.casefold(), name)
+
+
+DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+        "пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6}
+"""Day names the working-hours field understands (English and Russian abbreviations)."""
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*,?\s*(.*)",
+                    re.DOTALL)
+
+
+def format_hours(hours: WorkingHours) -> str:
+    """Working hours as the form shows them: "10:00-19:00 Mon-Fri"."""
+    days = hours.weekdays
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        day_text = f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
+    else:
+        day_text = ",".join(DAY_NAMES[day] for day in days)
+    return f"{hours.start:%H:%M}-{hours.end:%H:%M} {day_text}".strip()
+
+
+def _weekday(word: str) -> int:
+    day = DAYS.get(word[:3], DAYS.get(word[:2]))
+    if day is None:
+        raise ValueError(f"unknown day «{one_line(word, 20)}»: use Mon Tue Wed Thu Fri Sat "
+                         "Sun, or a range such as Mon-Fri")
+    return day
+
+
+def parse_hours(text: str) -> WorkingHours:
+    """Working hours as typed: "10:00-19:00 Mon-Fri", "9:30–18:00 пн-пт",
+    "10:00-16:00 mon,wed,fri"; without days, Monday to Friday."""
+    match = _HOURS.fullmatch(text)
+    if not match:
+        raise ValueError(f"«{one_line(text.strip(), 40)}» is not working hours: type e.g. "
+                         "10:00-19:00 Mon-Fri")
+    start_hour, start_minute, end_hour, end_minute, day_text = match.groups()
+    try:
+        start = time(int(start_hour), int(start_minute))
+        end = time(int(end_hour), int(end_minute))
+    except ValueError:
+        raise ValueError(f"«{one_line(text.strip(), 40)}» names a time that does not "
+                         "exist") from None
+    weekdays: list[int] = []
+    for part in re.split(r"[\s,;]+", fold(day_text)):
+        if not part:
+            continue
+        first, _dash, last = part.partition("-")
+        begin = _weekday(first)
+        finish = _weekday(last) if last else begin
+        weekdays.extend(range(begin, finish + 1) if finish >= begin
+                        else [*range(begin, 7), *range(finish + 1)])
+    return WorkingHours(start=start, end=end, weekdays=weekdays or [0, 1, 2, 3, 4])
+
+
+CLIENT_TEXT_FIELDS = ("name", "industry", "timezone")
+CLIENT_CHOICE_FIELDS = ("kind", "legal_form", "status", "owner_id", "stage",
+                        "preferred_channel", "cadence")
+
+
+def client_form_values(client: Client | None, owner_id: str = "") -> dict[str, str]:
+    """What a client form starts with: the client's values, or a new client's defaults."""
+    shown = client or Client(name="-", owner_id=owner_id or None)
+    values = {name: str(getattr(getattr(shown, name), "value", getattr(shown, name)) or "")
+              for name in (*CLIENT_TEXT_FIELDS, *CLIENT_CHOICE_FIELDS)}
+    values.update(
+        name=client.name if client else "",
+        key_account="yes" if shown.key_account else "no",
+        monthly_revenue=format_amount(shown.monthly_revenue) if client else "",
+        cost_to_serve=format_amount(shown.cost_to_serve) if client else "",
+        tags=", ".join(shown.tags),
+        working_hours=format_hours(shown.working_hours),
+    )
+    return values
+
+
+def _problem(name: str, typed: str, message: str) -> InitErrorDetails:
+    return InitErrorDetails(type="value_error", loc=(name,), input=typed,
+                            ctx={"error": ValueError(message)})
+
+
+def client_from_form(values: Mapping[str, str], base: Client | None = None) -> Client:
+    """The client the form describes (``base`` with the typed values, when editing).
+
+    Raises a ValidationError naming every field that is wrong, all at once.
+    """
+    data: dict[str, Any] = base.model_dump() if base else {}
+    problems: list[InitErrorDetails] = []
+    for name in CLIENT_TEXT_FIELDS:
+        data[name] = values.get(name, "").strip()
+    if not data["name"]:
+        problems.append(_problem("name", "", "type the client's name"))
+    if data["timezone"]:
+        data["timezone"] = known_timezone(data["timezone"])
+    else:
+        problems.append(_problem("timezone", "", "type a time zone, e.g. Europe/Moscow"))
+    for name in CLIENT_CHOICE_FIELDS:
+        data[name] = values.get(name) or None
+    data["key_account"] = values.get("key_account") == "yes"
+    data["tags"] = parse_tags(values.get("tags", ""))
+    for name in ("monthly_revenue", "cost_to_serve"):
+        try:
+            amount = parse_amount(values.get(name, ""))
+            if base is None or amount != getattr(base, name):  # 1200 and 1200.00: unchanged
+                data[name] = amount
+        except ValueError as error:
+            problems.append(_problem(name, values.get(name, ""), str(error)))
+            data.pop(name, None)
+    try:
+        data["working_hours"] = parse_hours(values.get("working_hours", ""))
+    except (ValueError, ValidationError) as error:
+        message = str(error)
+        if isinstance(error, ValidationError):
+            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        problems.append(_problem("working_hours", values.get("working_hours", ""), message))
+        data.pop("working_hours", None)
+    data = {name: value for name, value in data.items() if value is not None
+            or name in ("owner_id", "stage")}
+    reported = {str(problem["loc"][0]) for problem in problems}
+    try:
+        client = Client.model_validate(data)
+    except ValidationError as error:
+        problems.extend(
+            InitErrorDetails(type=problem["type"], loc=problem["loc"], input=problem["input"],
+                             ctx=problem.get("ctx", {}))
+            for problem in error.errors() if str(problem["loc"][0]) not in reported)
+    if problems:
+        raise ValidationError.from_exception_data(Client.__name__, problems)
+    return client
+
+
+CONTACT_FIELDS = ("name", "role", "influence", "email", "phone", "messenger")
+
+
+def contact_from_form(values: Mapping[str, str], client_id: str) -> Contact:
+    """A new contact of the client from the typed values (raises ValidationError)."""
+    data: dict[str, Any] = {name: values.get(name, "").strip() for name in CONTACT_FIELDS}
+    if not data["name"]:
+        raise ValidationError.from_exception_data(
+            Contact.__name__, [_problem("name", "", "type the person's name")])
+    data["influence"] = data["influence"] or None
+    return Contact.model_validate({"client_id": client_id, **{
+        name: value for name, value in data.items() if value is not None}})
+
+
+# Changes (each returns how to undo it)
+
+
+def _label(client: Client) -> str:
+    return f"client «{one_line(client.name, 40)}»"
+
+
+def add_client(workspace: Workspace, client: Client) -> undo.Undo:
+    return undo.add(workspace, client, f"{_label(client)} created")[1]
+
+
+def save_client(workspace: Workspace, client: Client) -> undo.Undo:
+    """Save an edited client; ConflictError if someone saved it since it was read."""
+    return undo.update(workspace, client, f"{_label(client)} edited")[1]
+
+
+def overwrite_client(workspace: Workspace, client: Client) -> undo.Undo:
+    """Save an edited client over a newer version someone else saved."""
+    current = workspace.repo(Client).get(client.id)
+    return save_client(workspace, client.model_copy(update={"rev": current.rev}))
+
+
+def delete_client(workspace: Workspace, client_id: str) -> undo.Undo:
+    """Move the client to the trash; its contacts, deals and messages stay, and are its
+    again when it is restored."""
+    client = workspace.repo(Client).get(client_id)
+    return undo.delete(workspace, Client, client_id, f"{_label(client)} deleted")
+
+
+def add_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
+    return undo.add(workspace, contact,
+                    f"contact «{one_line(contact.name, 40)}» added")[1]

@@ -1,0 +1,380 @@
+"""The client card: company data, how to reach them now, cadence, contacts, deals and a
+timeline of everything that happened, newest first. Two columns when the terminal is wide."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from amtui.i18n import _
+from amtui.services import clients as service
+from amtui.storage import RecordNotFound, StorageError
+from amtui.text import one_line
+from amtui.ui import client_forms
+from amtui.ui.safe import line
+
+if TYPE_CHECKING:
+    from amtui.services.clients import ClientDetails, DealTotals, TimelineEntry
+    from amtui.ui.app import AmtuiApp
+
+WIDE = 110
+"""From this many columns the card shows the timeline beside the rest."""
+
+LABEL_WIDTH = 14
+
+TIMELINE_KINDS = {"message": _("message"), "task": _("task"), "task_done": _("task done"),
+                  "note": _("note"), "deal": _("deal")}
+TABLE_NOUNS = {"clients": _("client"), "contacts": _("contact"), "messages": _("message"),
+               "tasks": _("task"), "notes": _("note"), "deals": _("deal")}
+"""How a change in the audit names the kind of record changed."""
+CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
+           "restore": _("restored from the trash")}
+
+
+class CardLoaded(Message):
+    """The card's worker read the client (None: it is no longer there)."""
+
+    def __init__(self, details: ClientDetails | None, problem: str = "") -> None:
+        super().__init__()
+        self.details = details
+        self.problem = problem
+
+
+def span(delta: timedelta) -> str:
+    """A length of time in the largest unit that reads well: "40 min", "5 h", "3 days"."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 60:
+        return _("{count} min").format(count=max(minutes, 1))
+    if minutes < 48 * 60:
+        return _("{count} h").format(count=minutes // 60)
+    return _("{count} days").format(count=minutes // (24 * 60))
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"{service.format_amount(amount)} {currency}"
+
+
+def heading(text: str, count: int | None = None) -> Content:
+    title = text if count is None else f"{text} ({count})"
+    return Content(title).stylize("bold underline")
+
+
+def row(label: str, *parts: Content | str) -> Content:
+    """A labelled line; ``parts`` are Content (workspace text made safe) or our own words."""
+    return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), *parts)
+
+
+def muted(text: Content | str) -> Content:
+    return (text if isinstance(text, Content) else Content(text)).stylize("$text-muted")
+
+
+class ClientCard(Screen[None]):
+    """One client; opened with Enter on the client list."""
+
+    DEFAULT_CSS = """
+    ClientCard #card-title {
+        height: 1;
+        background: $panel;
+        color: $text;
+        padding: 0 1;
+        text-style: bold;
+    }
+    ClientCard #card-body {
+        height: 1fr;
+    }
+    ClientCard .card-column {
+        height: auto;
+        overflow-y: hidden;
+        padding: 0 1;
+    }
+    ClientCard .card-section {
+        margin-bottom: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    ClientCard.-wide #card-body {
+        layout: horizontal;
+        overflow-y: hidden;
+    }
+    ClientCard.-wide .card-column {
+        width: 1fr;
+        height: 1fr;
+        overflow-y: auto;
+    }
+    ClientCard.-wide #card-history {
+        border-left: vkey $primary-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", _("Close"), id="client_card.close"),
+        Binding("e", "edit", _("Edit"), id="client_card.edit",
+                tooltip=_("Edit the client's data")),
+        Binding("c", "add_contact", _("Add contact"), id="client_card.add_contact",
+                tooltip=_("Add a person on the client's side")),
+        Binding("d", "contacted", _("Contacted"), id="client_card.contacted",
+                tooltip=_("Log an update sent to the client: resets their cadence")),
+        Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
+                tooltip=_("Move the client to the trash (u undoes)")),
+        Binding("r", "reload", _("Reload"), id="client_card.reload", show=False),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.details: ClientDetails | None = None
+        self._reading = False
+        self._read_again = False
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(_("Loading…")), id="card-title")
+        with VerticalScroll(id="card-body"):
+            with VerticalScroll(id="card-main", classes="card-column"):
+                for section in ("company", "reach", "updates", "contacts", "deals"):
+                    yield Static(id=f"card-{section}", classes="card-section")
+            with VerticalScroll(id="card-history", classes="card-column"):
+                yield Static(id="card-timeline", classes="card-section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.width)
+        self.reload()
+
+    def on_resize(self) -> None:
+        self._fit(self.app.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Wide: two columns, each scrolls on its own. Narrow: one column that scrolls."""
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self.query_one("#card-body").can_focus = not wide
+        for column in self.query(".card-column"):
+            column.can_focus = wide
+        focused = self.focused
+        if focused is None or not focused.can_focus:
+            self.set_focus(self.query_one("#card-main" if wide else "#card-body"))
+
+    def reload(self) -> None:
+        """Read the client again; a reload asked for while one runs follows it."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        self._read()
+
+    def data_changed(self) -> None:
+        """The workspace changed (a save, an undo, another process): read the client again."""
+        self.reload()
+
+    @work(thread=True, group="client-card")
+    def _read(self) -> None:
+        try:
+            details = service.client_details(self.amtui.workspace, self.client_id)
+        except RecordNotFound:
+            self.post_message(CardLoaded(None))
+        except StorageError as error:
+            self.post_message(CardLoaded(None, str(error)))
+        else:
+            self.post_message(CardLoaded(details))
+
+    def on_card_loaded(self, message: CardLoaded) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.reload()
+        if message.details is None:
+            self._gone(message.problem or _("That client is no longer there."))
+            return
+        self.details = message.details
+        self._show(message.details)
+
+    def _gone(self, problem: str) -> None:
+        self.details = None
+        if self.is_current:
+            self.app.notify(one_line(problem), severity="warning", markup=False)
+            self.dismiss()
+        else:
+            self.query_one("#card-title", Static).update(line(problem))
+
+    def _show(self, details: ClientDetails) -> None:
+        client = details.client
+        title = Content.assemble(line(client.name, 90), ("  ★" if client.key_account else ""))
+        self.query_one("#card-title", Static).update(title)
+        currency = self.amtui.workspace.settings.currency
+        self._section("company", [heading(_("Company")), *self._company(details, currency)])
+        self._section("reach", [heading(_("Reaching them")), *self._reach(details)])
+        self._section("updates", [heading(_("Updates")), *self._updates(details)])
+        self._section("contacts", [heading(_("Contacts"), len(details.contacts)),
+                                   *self._contacts(details)])
+        self._section("deals", [heading(_("Deals"), len(details.deals)),
+                                *self._deals(details)])
+        self._section("timeline", [heading(_("Timeline"), len(details.timeline) + details.older),
+                                   *self._timeline(details)])
+
+    def _section(self, name: str, lines: list[Content]) -> None:
+        self.query_one(f"#card-{name}", Static).update(Content("\n").join(lines))
+
+    def _company(self, details: ClientDetails, currency: str) -> list[Content]:
+        client = details.client
+        owner = line(details.owner.name, 40) if details.owner else muted(_("nobody"))
+        ratio = (muted(_("no cost to serve recorded")) if details.ratio is None
+                 else Content(f"{details.ratio:.1f}×"))
+        return [
+            row(_("Kind"), client.kind.value.upper(), " · ", client.legal_form.value),
+            row(_("Status"), client.status.value),
+            row(_("Owner"), owner),
+            row(_("Stage"), client.stage.value if client.stage else muted(_("not set"))),
+            row(_("Key account"), _("yes ★") if client.key_account else _("no")),
+            row(_("Industry"), line(client.industry, 60) if client.industry
+                else muted(_("not set"))),
+            row(_("Tags"), line(", ".join(client.tags), 80) if client.tags else muted(_("none"))),
+            row(_("Revenue/mo"), money(client.monthly_revenue, currency)),
+            row(_("Cost/mo"), money(client.cost_to_serve, currency)),
+            row(_("Rev./cost"), ratio),
+        ]
+
+    def _reach(self, details: ClientDetails) -> list[Content]:
+        client, local = details.client, details.local
+        offset = local.now.strftime("%z")
+        working = (Content(_("working now")).stylize("$success") if local.working
+                   else Content(_("not working now")).stylize("$warning"))
+        return [
+            row(_("Channel"), client.preferred_channel.value),
+            row(_("Local time"), local.now.strftime("%a %H:%M"), " · ",
+                line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
+            row(_("Hours"), service.format_hours(local.hours), " · ", working),
+        ]
+
+    def _updates(self, details: ClientDetails) -> list[Content]:
+        client, update = details.client, details.update
+        now = self.amtui.workspace.clock()
+        last = (Content.assemble(self._moment(update.last_contact), " · ",
+                                 _("{span} ago").format(span=span(now - update.last_contact)))
+                if update.last_contact else muted(_("never")))
+        if update.due is None:
+            due = muted(_("no fixed cadence") if client.cadence.days is None
+                        else _("only active clients get updates"))
+        elif update.overdue:
+            late = _("due now") if update.last_contact is None else _("overdue by {span}").format(
+                span=span(now - update.due))
+            due = Content.assemble(self._moment(update.due), " · ",
+                                   Content(late).stylize("bold $error"))
+        else:
+            due = Content.assemble(self._moment(update.due), " · ",
+                                   _("in {span}").format(span=span(update.due - now)))
+        return [row(_("Cadence"), client.cadence.value), row(_("Last contact"), last),
+                row(_("Next update"), due)]
+
+    def _contacts(self, details: ClientDetails) -> list[Content]:
+        """Two lines each: who they are and their weight; then how to reach them."""
+        if not details.contacts:
+            return [muted(_("No contacts yet: c adds one."))]
+        lines = []
+        for contact in details.contacts:
+            parts: list[Content | str] = [line(contact.name, 40).stylize("bold")]
+            if contact.role:
+                parts += [" · ", line(contact.role, 40)]
+            parts += [" · ", contact.influence.value.replace("_", " ")]
+            if contact.cadence:
+                parts += [" · ", _("cadence {cadence}").format(cadence=contact.cadence.value)]
+            lines.append(Content.assemble(*parts))
+            reach = " · ".join(value for value in (contact.email, contact.phone,
+                                                   contact.messenger) if value)
+            if reach:
+                lines.append(Content.assemble("    ", muted(line(reach, 120))))
+        return lines
+
+    def _deals(self, details: ClientDetails) -> list[Content]:
+        if not details.deals:
+            return [muted(_("No deals yet."))]
+        lines = []
+        for deal in details.deals:
+            dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
+                     _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
+            lines.append(Content.assemble(
+                line(deal.title, 50), " · ", deal.status.value, " · ",
+                money(deal.amount.amount, deal.amount.currency),
+                *(muted(f" · {date}") for date in dates if date)))
+        return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]
+
+    @staticmethod
+    def _totals(totals: DealTotals) -> list[Content]:
+        labels = {"all": _("all deals")}
+        return [Content.assemble(
+            (f"  {labels.get(status, status):<{LABEL_WIDTH - 2}}", "bold" if status == "all"
+             else ""),
+            " · ".join(money(amount, currency) for currency, amount in by_currency.items()))
+            for status, by_currency in totals.items()]
+
+    def _timeline(self, details: ClientDetails) -> list[Content]:
+        if not details.timeline:
+            return [muted(_("Nothing has happened with this client yet."))]
+        lines = [part for entry in details.timeline for part in self._entry(entry)]
+        if details.older:
+            lines.append(muted(_("… {count} older entries not shown").format(
+                count=details.older)))
+        return lines
+
+    def _entry(self, entry: TimelineEntry) -> list[Content]:
+        """Two lines: when, what kind and its facts; then the text, indented."""
+        if entry.kind == "change":
+            action, fields, user = entry.facts
+            kind = TABLE_NOUNS.get(entry.table, entry.table)
+            facts = [CHANGES.get(action, action) + (f": {fields}" if fields else "")]
+            if user:
+                facts.append(_("by {user}").format(user=user))
+        else:
+            kind = TIMELINE_KINDS.get(entry.kind, entry.kind)
+            facts = [fact.replace("_", " ") for fact in entry.facts]
+        return [
+            Content.assemble(self._moment(entry.at), "  ", (kind, "bold"),
+                             muted(line(" · " + " · ".join(facts), 100)) if facts else ""),
+            Content.assemble("    ", line(entry.text, 200)),
+        ]
+
+    def _moment(self, moment: datetime) -> Content:
+        """A moment in the agency's own time zone."""
+        zone = ZoneInfo(self.amtui.workspace.settings.timezone)
+        return Content(moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+
+    # actions
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_edit(self) -> None:
+        client_forms.edit_client(self.amtui, self.client_id)
+
+    def action_add_contact(self) -> None:
+        if self.details:
+            client_forms.add_contact(self.amtui, self.client_id, self.details.client.name)
+
+    def action_contacted(self) -> None:
+        from amtui.services.actions import log_contact
+
+        workspace = self.amtui.workspace
+        client_id = self.client_id
+        self.amtui.change(lambda: log_contact(workspace, client_id), _("Contact logged"))
+
+    def action_delete(self) -> None:
+        if self.details:
+            client_forms.delete_client(self.amtui, self.client_id, self.details.client.name)
+            self.dismiss()
