@@ -27,7 +27,7 @@ from conftest import FIXED_NOW, FakeClock
 def summaries(*records: Client, members: tuple[Member, ...] = (),
               contacts: tuple[Contact, ...] = ()) -> list[service.ClientSummary]:
     return service.summarise_clients(
-        {client.id: client.model_dump(mode="json") for client in records},
+        [client.model_dump(mode="json") for client in records],
         {member.id: member.model_dump(mode="json") for member in members},
         [contact.model_dump(mode="json") for contact in contacts])
 

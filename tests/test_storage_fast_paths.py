@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from amtui.models import Client, Task
-from amtui.storage import Workspace
+from amtui.storage import ReadOnlyError, Workspace
 from amtui.storage import datafile as datafile_module
 from conftest import FakeClock
 
@@ -38,6 +38,7 @@ def test_quick_capture_does_not_parse_the_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = fill(workspace)
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", 0)  # a table too large to hold
     fresh = Workspace.open(workspace_path, clock=clock)
     forbid(monkeypatch, "parse_table_file")
     forbid(monkeypatch, "encode_table_file")
@@ -106,3 +107,45 @@ def test_many_changes_at_once_fall_back_to_a_full_rewrite(
     assert len(stored(workspace_path)["tasks"]) == 510
     assert (workspace_path / "data" / "tasks.json").read_bytes() == \
         datafile_module.encode_table_file("tasks", 1, tasks.raw())
+
+
+def test_a_large_table_is_read_record_by_record(
+    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past CACHE_BYTES a table is never parsed whole nor kept: reads go to the file."""
+    client = fill(workspace, 50)
+    ids = list(workspace.repo(Task).raw())
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", 0)
+    forbid(monkeypatch, "parse_table_file")
+    fresh = Workspace.open(workspace_path, clock=clock)
+    tasks = fresh.repo(Task)
+    assert tasks.count() == 50
+    assert [raw["id"] for raw in tasks.scan()] == ids
+    assert tasks.get(ids[17]).title == "Задача 17"
+    assert tasks.find("01NOSUCHTASK00000000000000") is None
+    assert tasks.exists(ids[-1]) and not tasks.exists("01NOSUCHTASK00000000000000")
+    assert len(tasks.where(client_id=client.id)) == 50
+    changed = tasks.update(tasks.get(ids[3]).model_copy(update={"title": "Новое"}))
+    tasks.delete(ids[0])
+    assert [raw["id"] for raw in tasks.scan()] == ids[1:]
+    assert Workspace.open(workspace_path).repo(Task).get(ids[3]) == changed
+    assert fresh.file("tasks")._cache is None
+
+
+def test_a_large_file_edited_by_another_tool_is_checked_before_it_is_trusted(
+    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Same layout, one record broken by hand: the store notices before any save."""
+    fill(workspace, 20)
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", 0)
+    path = workspace_path / "data" / "tasks.json"
+    lines = path.read_bytes().split(b"\n")
+    lines[5] = lines[5].replace(b'"rev":1', b'"rev":1,,')
+    path.write_bytes(b"\n".join(lines))
+    fresh = Workspace.open(workspace_path, clock=clock)
+    with pytest.raises(ReadOnlyError, match="damaged"):
+        fresh.repo(Task).add(Task(title="Ещё одна"))
+    assert path.read_bytes() == b"\n".join(lines)
+    assert list((workspace_path / "backups" / "quarantine").iterdir())

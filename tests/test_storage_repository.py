@@ -45,6 +45,7 @@ from amtui.storage import (
     RecordNotFound,
     TrashBin,
     Workspace,
+    datafile,
     os_user,
 )
 from conftest import FIXED_NOW, FakeClock, snapshot_files
@@ -525,11 +526,15 @@ operations = st.lists(
 )
 
 
-def test_any_sequence_of_changes_keeps_the_file_exact(tmp_path_factory: pytest.TempPathFactory,
-                                                      ) -> None:
+@pytest.mark.parametrize("cache_bytes", [datafile.CACHE_BYTES, 0], ids=["cached", "streamed"])
+def test_any_sequence_of_changes_keeps_the_file_exact(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, cache_bytes: int,
+) -> None:
     """Two Workspace objects (two processes, in effect, each with its own cache) change the
-    same table in turn; after every step the file is valid compact JSON holding exactly the
-    expected records, whichever way (edit in place or rewrite) the store chose to save."""
+    same table in turn; after every step the file is valid JSON with one record per line
+    holding exactly the expected records, whichever way (edit in place or rewrite) the store
+    chose to save, and whether the table is held in memory or read from disk."""
+    monkeypatch.setattr(datafile, "CACHE_BYTES", cache_bytes)
 
     @settings(max_examples=40, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -582,7 +587,8 @@ def test_any_sequence_of_changes_keeps_the_file_exact(tmp_path_factory: pytest.T
             content = path.read_bytes()
             data = orjson.loads(content)
             if compact:
-                assert orjson.dumps(data) == content, "the file is not in compact form"
+                assert datafile.encode_table_file("tasks", 1, data["tasks"]) == content, \
+                    "the file is not one record per line"
             stored_records = {
                 record_id: (record["title"], record["rev"])
                 for record_id, record in data["tasks"].items()

@@ -255,3 +255,47 @@ async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Answers overdue (1)" in agenda_text(app)
+
+
+async def test_the_key_bar_follows_the_pane_and_focus_and_a_click_presses_the_key(
+        filled: Workspace) -> None:
+    from amtui.ui.widgets.keybar import KeyBar
+
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Done / contacted" in str(app.screen.query_one(KeyBar).render())
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        shown = str(bar.render())
+        assert "Search" in shown and "Done / contacted" not in shown
+        # A click on "? Help" presses ?, which opens the help.
+        column = shown.index("? Help")
+        await pilot.click(KeyBar, offset=(column + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_theme_change_redraws_a_table_shown_before(filled: Workspace) -> None:
+    """The table keeps its drawn cells across pane switches, but not across a new look."""
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#records", DataTable)
+
+        def background() -> object:
+            """The colours of the header line and of the cursor's row."""
+            return [next(iter(table.render_line(y))).style.bgcolor  # type: ignore[union-attr]
+                    for y in (0, 1)]
+
+        await pilot.press("1", "3")
+        await pilot.pause()
+        dark = background()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert background() != dark

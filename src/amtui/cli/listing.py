@@ -67,7 +67,7 @@ def list_records(args: argparse.Namespace) -> int:
 
     workspace = open_workspace(args)
     data_file = workspace.file(table)
-    data_file.records()
+    data_file.refresh()
     if data_file.damage:
         raise StorageError(data_file.read_only_reason or f"{data_file.relative_name} is damaged")
     records = _matching(workspace, args)
@@ -102,7 +102,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
     search = args.search.casefold() if args.search else None
     done_column = workspace.settings.columns[-1]
     result = []
-    for raw in workspace.file(table).records().values():
+    for raw in workspace.file(table).scan():
         if any(
             (value not in raw.get(field, ())) if field == "tags" else raw.get(field) != value
             for field, value in wanted.items()
@@ -139,7 +139,7 @@ def _late(message: dict[str, Any], now: datetime) -> bool:
 def _member(workspace: Workspace, name_or_id: str) -> str:
     from amtui.models import Member
 
-    for raw in workspace.file(Member.table).records().values():
+    for raw in workspace.file(Member.table).scan():
         if name_or_id in (raw["id"], raw.get("login")):
             return str(raw["id"])
     return workspace.repo(Member).resolve(name_or_id).id
@@ -149,10 +149,12 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
     if not records:
         sys.stderr.write(f"no {table} match\n")
         return
-    clients = workspace.file("clients").records()
+    wanted = {raw.get("client_id") for raw in records}
+    clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()
+               if raw["id"] in wanted}
 
     def client(raw: dict[str, Any]) -> str:
-        return str(clients.get(raw.get("client_id") or "", {}).get("name", ""))
+        return clients.get(raw.get("client_id") or "", "")
 
     columns: dict[str, tuple[list[str], Any]] = {
         "clients": (["ID", "STATUS", "KIND", "REVENUE/MO", "NAME"],
@@ -225,21 +227,20 @@ def summary(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     now = workspace.clock()
     today: date = now.date()
-    tasks = workspace.file(Task.table).records().values()
-    messages = workspace.file(Message.table).records().values()
     done = workspace.settings.columns[-1]
-    overdue = [t for t in tasks if t.get("due") and t["due"] < today.isoformat()
-               and t.get("column") != done]
-    late = [m for m in messages if _late(m, now)]
-    waiting = [m for m in messages if m.get("status") in ("new", "waiting_on_us")]
-    active = sum(1 for c in workspace.file(Client.table).records().values()
-                 if c.get("status") == "active")
+    overdue = sum(1 for t in workspace.file(Task.table).scan()
+                  if t.get("due") and t["due"] < today.isoformat() and t.get("column") != done)
+    late = waiting = 0
+    for message in workspace.file(Message.table).scan():
+        late += _late(message, now)
+        waiting += message.get("status") in ("new", "waiting_on_us")
+    active = sum(1 for c in workspace.file(Client.table).scan() if c.get("status") == "active")
     lines = [f"{one_line(workspace.settings.name)} — {workspace.root}"]
     for name in TABLES:
-        lines.append(f"  {name:<9} {len(workspace.file(name).records()):>7,}")
+        lines.append(f"  {name:<9} {workspace.file(name).count():>7,}")
     lines += [
-        f"  messages waiting on us: {len(waiting):,} ({len(late):,} past their answer time)",
-        f"  tasks overdue: {len(overdue):,}",
+        f"  messages waiting on us: {waiting:,} ({late:,} past their answer time)",
+        f"  tasks overdue: {overdue:,}",
         f"  clients active: {active:,}",
     ]
     for table, reason in workspace.read_only_tables().items():

@@ -36,7 +36,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.size not in SIZES:
         raise UsageError(f"--size: {args.size!r} is not one of {', '.join(SIZES)}")
     workspace = open_workspace(args, create=True, name=DEMO_NAME)
-    filled = [name for name in workspace.table_names if workspace.file(name).records()]
+    filled = [name for name in workspace.table_names if workspace.file(name).count()]
     if filled:
         raise UsageError(
             f"{workspace.root} already has data ({', '.join(filled)}); demo data goes into an "

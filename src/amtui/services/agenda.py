@@ -21,7 +21,7 @@ Raw = dict[str, Any]
 OPEN_MESSAGE = ("new", "waiting_on_us")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
     """One line of the agenda, pointing at the record it is about."""
 
@@ -41,6 +41,8 @@ class AgendaSection:
     empty: str
     """What to say when nothing is in the section."""
     items: list[AgendaItem] = field(default_factory=list)
+    total: int = 0
+    """How many items the section has; more than ``items`` when the agenda was limited."""
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -68,31 +70,56 @@ def last_contacts(messages: Iterable[Raw], key: str = "client_id") -> dict[str, 
     return latest
 
 
-def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[AgendaSection]:
-    """The sections of Today, in the order they are shown."""
+CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until")
+"""What the agenda needs of a client (the rest is not kept, to stay small on large data)."""
+
+
+def build_agenda(workspace: Workspace, now: datetime | None = None,
+                 limit: int | None = None) -> list[AgendaSection]:
+    """The sections of Today, in the order they are shown.
+
+    Each table is read once, record by record, keeping only what the agenda shows: a large
+    workspace never has to be in memory at once. With ``limit``, each section keeps its
+    first ``limit`` items (``total`` still counts them all).
+    """
     now = now or workspace.clock()
     settings = workspace.settings
-    clients = workspace.file("clients").records()
-    messages = workspace.file("messages").records().values()
-    tasks = workspace.file("tasks").records().values()
+    clients = {
+        client["id"]: {key: client.get(key) for key in CLIENT_FIELDS}
+        for client in workspace.file("clients").scan()
+    }
     done_column = settings.columns[-1]
 
     def client_name(client_id: str | None) -> str:
-        return str(clients.get(client_id or "", {}).get("name", ""))
+        return str((clients.get(client_id or "") or {}).get("name") or "")
 
     late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
                          "answer time.")
-    for message in sorted((m for m in messages if m.get("status") in OPEN_MESSAGE),
-                          key=lambda m: m.get("answer_by") or ""):
+    late_messages: list[tuple[datetime, str, str, str | None]] = []
+    contacted: dict[str, datetime] = {}
+    contacted_people: dict[str, datetime] = {}
+    for message in workspace.file("messages").scan():
+        moment = _moment(message.get("received_at"))
+        if moment:
+            for owner, latest in ((message.get("client_id"), contacted),
+                                  (message.get("contact_id"), contacted_people)):
+                if owner and (owner not in latest or moment > latest[owner]):
+                    latest[owner] = moment
+        if message.get("status") not in OPEN_MESSAGE:
+            continue
         answer_by = _moment(message.get("answer_by"))
         snoozed = _moment(message.get("snoozed_until"))
         if answer_by is None or answer_by >= now or (snoozed and snoozed > now):
             continue
+        late_messages.append((answer_by, message["id"],
+                              message["text"].strip().split("\n")[0], message.get("client_id")))
+    late_messages.sort(key=lambda late_message: late_message[0])
+    for answer_by, message_id, first_line, client_id in late_messages:
         late.items.append(AgendaItem(
-            "messages", message["id"], message["text"].strip().split("\n")[0],
-            client_name(message.get("client_id")),
-            f"answer was due {_ago(now - answer_by)} ago", message.get("client_id"),
+            "messages", message_id, first_line, client_name(client_id),
+            f"answer was due {_ago(now - answer_by)} ago", client_id,
         ))
+    del late_messages
 
     today = now.date().isoformat()
     overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
@@ -101,7 +128,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
     push_after = timedelta(days=settings.push_client_after_days)
     delivered: dict[str, datetime] = {}
     open_work: set[str] = set()
-    for task in tasks:
+    for task in workspace.file("tasks").scan():
         client_id = task.get("client_id")
         if task.get("column") == done_column:
             done_at = _moment(task.get("done_at"))
@@ -125,7 +152,6 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
     overdue.items.sort(key=lambda item: item.detail)
     waiting.items.sort(key=lambda item: item.detail)
 
-    contacted = last_contacts(messages)
     updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
                             "on time.")
     remarket = AgendaSection("remarket", "Remarket", "No dormant or delivered client to "
@@ -137,7 +163,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
         since = f"last contact {_ago(now - last)} ago" if last else "never contacted"
         status = client.get("status")
         if status == "active":
-            days = Cadence(client.get("cadence", "weekly")).days
+            days = Cadence(client.get("cadence") or "weekly").days
             snoozed = _moment(client.get("update_snoozed_until"))
             if days and not (snoozed and snoozed > now) and (
                 last is None or now - last >= timedelta(days=days)
@@ -159,10 +185,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
                 "clients", client["id"], client["name"], client["name"],
                 f"dormant · {since}", client["id"],
             ))
-    contacted_people = last_contacts(messages, key="contact_id")
-    for contact in workspace.file("contacts").records().values():
+    for contact in workspace.file("contacts").scan():
         cadence = contact.get("cadence")
-        client = clients.get(contact.get("client_id", ""), {})
+        client = clients.get(contact.get("client_id") or "") or {}
         days = Cadence(cadence).days if cadence else None
         if not days or client.get("status") != "active":
             continue
@@ -175,4 +200,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None) -> list[Agen
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())
-    return [late, overdue, waiting, updates, remarket]
+    sections = [late, overdue, waiting, updates, remarket]
+    for section in sections:
+        section.total = len(section.items)
+        if limit is not None:
+            del section.items[limit:]
+    return sections

@@ -30,6 +30,7 @@ from amtui.models import (
     WorkingHours,
 )
 from amtui.services import undo
+from amtui.services.projection import Interner
 from amtui.storage.workspace import AUDIT_NAME
 from amtui.text import (
     fold,
@@ -51,7 +52,7 @@ def search_words(query: str) -> list[str]:
     return fold(query).split()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientSummary:
     """One line of the client list, with what the filters and the search look at."""
 
@@ -69,27 +70,30 @@ class ClientSummary:
     """Name, owner, industry, tags and contact names, folded for searching."""
 
 
-def summarise_clients(clients: Mapping[str, Raw], members: Mapping[str, Raw],
+def summarise_clients(clients: Iterable[Raw], members: Mapping[str, Raw],
                       contacts: Iterable[Raw] = ()) -> list[ClientSummary]:
-    """The clients sorted by name, from the stored records."""
+    """The clients sorted by name, from the stored records (read one by one; only the
+    summaries are kept)."""
+    shared = Interner()
     contact_names: dict[str, list[str]] = {}
     for contact in contacts:
-        contact_names.setdefault(str(contact.get("client_id")), []).append(
+        contact_names.setdefault(shared(str(contact.get("client_id"))), []).append(
             str(contact.get("name", "")))
     summaries = []
-    for client in clients.values():
-        owner_id = str(client.get("owner_id") or "")
+    for client in clients:
+        owner_id = shared(str(client.get("owner_id") or ""))
         owner_name = str(members.get(owner_id, {}).get("name", ""))
-        tags = tuple(str(tag) for tag in client.get("tags", []))
+        tags = tuple(shared(str(tag)) for tag in client.get("tags", []))
         words = [str(client.get("name", "")), owner_name, str(client.get("industry", "")),
-                 *tags, *contact_names.get(client["id"], [])]
+                 *tags, *contact_names.pop(client["id"], [])]
         summaries.append(ClientSummary(
             id=client["id"], name=str(client.get("name", "")),
-            status=str(client.get("status", "")), kind=str(client.get("kind", "")),
+            status=shared(str(client.get("status", ""))),
+            kind=shared(str(client.get("kind", ""))),
             key_account=bool(client.get("key_account")), owner_id=owner_id,
-            owner_name=owner_name, tags=tags,
+            owner_name=shared(owner_name), tags=tags,
             monthly_revenue=Decimal(str(client.get("monthly_revenue", 0))),
-            cadence=str(client.get("cadence", "")), searchable=fold(" ".join(words)),
+            cadence=shared(str(client.get("cadence", ""))), searchable=fold(" ".join(words)),
         ))
     summaries.sort(key=lambda summary: fold(summary.name))
     return summaries
@@ -254,9 +258,7 @@ class ClientDetails:
 
 def records_of(workspace: Workspace, record_type: type[R], client_id: str) -> list[R]:
     """The client's records of one type (a plain scan: the tables can be large)."""
-    repository = workspace.repo(record_type)
-    return [repository.get(record_id) for record_id, raw in repository.raw().items()
-            if raw.get("client_id") == client_id]
+    return workspace.repo(record_type).where(client_id=client_id)
 
 
 def client_details(workspace: Workspace, client_id: str, now: datetime | None = None,
@@ -324,7 +326,7 @@ def client_timeline(workspace: Workspace, client: Client, contacts: list[Contact
 def _trashed_labels(workspace: Workspace, client_id: str) -> dict[str, str]:
     """Records of the client now in the trash (and the client itself, if it was): id → name."""
     labels = {}
-    for entry in workspace.file("trash").records().values():
+    for entry in workspace.file("trash").scan():
         record = entry.get("record", {})
         if client_id in (record.get("client_id"), record.get("id")):
             labels[str(entry.get("record_id"))] = str(entry.get("title", ""))

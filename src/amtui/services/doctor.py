@@ -70,7 +70,7 @@ def _check_table(workspace: Workspace, name: str) -> list[Finding]:
         findings.append(Finding("problem", f"{label}: {invalid} invalid record(s), first "
                                 f"{first_problem}"))
     for field, table in model.references.items():
-        known = workspace.file(table).records()
+        known = {raw["id"] for raw in workspace.file(table).scan()}
         dangling = [r["id"] for r in records.values() if r.get(field) and r[field] not in known]
         if dangling:
             findings.append(Finding("note", f"{label}: {len(dangling)} record(s) point to a "

@@ -34,6 +34,7 @@ from amtui.models import (
 )
 from amtui.services import undo
 from amtui.services.hours import add_working_hours
+from amtui.services.projection import Interner, View
 from amtui.text import (
     fold,
     one_line,
@@ -73,7 +74,7 @@ def _quoted(text: str) -> str:
 # reading
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskState:
     """Where one task made from a message stands."""
 
@@ -83,12 +84,13 @@ class TaskState:
     done: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InboxEntry:
     """One message as the Inbox shows it: the stored record and the names it points at."""
 
-    message: Raw
-    """The message as stored (read-only), with the revision the user sees."""
+    message: View
+    """The fields of the message the Inbox shows (read-only), with the revision the user
+    sees; :func:`stored_message` reads the whole record."""
     client: str
     contact: str
     """The contact's name, with their role when known."""
@@ -106,28 +108,71 @@ class InboxEntry:
         return sum(task.done for task in self.tasks)
 
 
+def stored_message(workspace: Workspace, entry: InboxEntry) -> Message | None:
+    """The whole stored message, at the revision the user saw in the Inbox (so saving it
+    after someone else changed it is a conflict, as it should be); None if it is gone."""
+    raw = workspace.file(Message.table).get(entry.id)
+    if raw is None:
+        return None
+    return Message.model_validate({**raw, "rev": entry.message.get("rev", raw.get("rev"))})
+
+
+class MessageView(View):
+    """What the Inbox keeps of each message; the rest is read from the store when needed."""
+
+    __slots__ = (
+        "answer_by",
+        "assignee_id",
+        "channel",
+        "client_id",
+        "contact_id",
+        "direction",
+        "id",
+        "kind",
+        "priority",
+        "received_at",
+        "rev",
+        "snoozed_until",
+        "status",
+        "text",
+    )
+
+_SHARED = frozenset({"client_id", "contact_id", "channel", "direction", "kind", "status",
+                     "priority", "assignee_id", "snoozed_until"})
+
+
 def load_inbox(workspace: Workspace) -> list[InboxEntry]:
-    """Every message, newest first, with its client, contact, assignee and tasks."""
-    clients = workspace.file("clients").records()
-    contacts = workspace.file("contacts").records()
-    members = workspace.file("members").records()
+    """Every message, newest first, with its client, contact, assignee and tasks.
+
+    Tables are read record by record and only what the Inbox shows is kept.
+    """
+    shared = Interner()
+    clients = {client["id"]: shared(str(client.get("name", "")))
+               for client in workspace.file("clients").scan()}
+    contacts: dict[str, str] = {}
+    for person in workspace.file("contacts").scan():
+        name = str(person.get("name", ""))
+        if name and person.get("role"):
+            name += f" ({person['role']})"
+        contacts[person["id"]] = shared(name)
+    members = {member["id"]: str(member.get("name", ""))
+               for member in workspace.file("members").scan()}
     done_column = workspace.settings.columns[-1]
     tasks: dict[str, list[TaskState]] = {}
-    for task in workspace.file("tasks").records().values():
+    for task in workspace.file("tasks").scan():
         if task.get("message_id"):
             tasks.setdefault(task["message_id"], []).append(TaskState(
-                str(task.get("title", "")), str(task.get("department", "")),
-                str(task.get("column", "")), task.get("column") == done_column,
+                str(task.get("title", "")), shared(str(task.get("department", ""))),
+                shared(str(task.get("column", ""))), task.get("column") == done_column,
             ))
+    messages = [MessageView.of(message, shared, _SHARED)
+                for message in workspace.file("messages").scan()]
+    messages.sort(key=lambda m: m.get("received_at", ""), reverse=True)
     entries = []
-    messages = workspace.file("messages").records().values()
-    for message in sorted(messages, key=lambda m: m.get("received_at", ""), reverse=True):
-        client = str(clients.get(message.get("client_id") or "", {}).get("name", ""))
-        person = contacts.get(message.get("contact_id") or "", {})
-        contact = str(person.get("name", ""))
-        if contact and person.get("role"):
-            contact += f" ({person['role']})"
-        assignee = str(members.get(message.get("assignee_id") or "", {}).get("name", ""))
+    for message in messages:
+        client = clients.get(message.get("client_id") or "", "")
+        contact = contacts.get(message.get("contact_id") or "", "")
+        assignee = members.get(message.get("assignee_id") or "", "")
         entries.append(InboxEntry(
             message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
             f"{client} {contact} {message.get('text', '')}".casefold(),
@@ -156,7 +201,7 @@ class InboxFilter:
     def active(self) -> bool:
         return any((self.status, self.client_id, self.channel, self.kind, self.priority))
 
-    def matches(self, message: Raw) -> bool:
+    def matches(self, message: Raw | View) -> bool:
         status = message.get("status")
         if self.status == ANY_OPEN:
             if status not in OPEN_STATUSES:

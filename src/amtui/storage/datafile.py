@@ -1,21 +1,35 @@
-"""One table's data file: parsed once, re-read only when it changed, checked, versioned."""
+"""One table's data file: one record per line, read as a stream, held in memory only when small.
+
+A data file is JSON that any tool reads, written with one record per line::
+
+    {"_meta":{"schema":1,"table":"tasks"},"tasks":{
+    "01M8B…":{"id":"01M8B…","rev":3,…},
+    "01M8C…":{"id":"01M8C…","rev":1,…}
+    }}
+
+so that a large table can be read record by record (never the whole file in memory), a record
+found by searching for its line, and a save can replace a few lines without touching the rest.
+Files up to :data:`CACHE_BYTES` are parsed once and kept until they change on disk; larger ones
+are read from disk whenever they are needed, and only what the caller keeps stays in memory.
+"""
 
 from __future__ import annotations
 
-import mmap
+import hashlib
 import os
-from collections.abc import Callable, Mapping
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
 from amtui.storage.files import atomic_patch, atomic_write, make_folder
 from amtui.storage.locks import FileLock
-from amtui.storage.patch import plan_edits
+from amtui.storage.patch import encode_entry, plan_edits
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -26,6 +40,10 @@ Signature = tuple[int, int, int]
 
 META_KEY = "_meta"
 MAX_FILE_BYTES = 2 * 1024**3
+CACHE_BYTES = 2 * 1024**2
+"""Data files up to this size are kept parsed in memory; larger ones are read when needed."""
+FOOTER = b"}}"
+_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class DamagedFile(StorageError):
 
 
 def parse_table_file(content: bytes, table: str) -> tuple[int, RawRecords]:
-    """Parse and check a data file's bytes; raises DamagedFile saying what is wrong."""
+    """Parse and check a whole data file's bytes; raises DamagedFile saying what is wrong."""
     if not content.strip(b" \t\r\n"):
         raise DamagedFile("the file is empty")
     try:
@@ -61,36 +79,86 @@ def parse_table_file(content: bytes, table: str) -> tuple[int, RawRecords]:
         raise DamagedFile(f"it is not valid JSON ({error})") from None
     if not isinstance(data, dict):
         raise DamagedFile("it does not hold a JSON object")
-    meta = data.get(META_KEY)
-    if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
-        raise DamagedFile(f"its {META_KEY}.schema version is missing")
+    version = _schema(data)
     records = data.get(table, {})
     if not isinstance(records, dict):
         raise DamagedFile(f"its {table!r} entry is not an object of records")
     for record_id, record in records.items():
-        if not isinstance(record, dict) or record.get("id") != record_id:
-            raise DamagedFile(f"record {record_id[:40]!r} is malformed")
-    return meta["schema"], records
+        _check_record(record_id, record)
+    return version, records
 
 
-def encode_table_file(table: str, version: int, records: RawRecords) -> bytes:
-    return orjson.dumps({META_KEY: {"schema": version, "table": table}, table: records})
+def _schema(data: dict[str, Any]) -> int:
+    meta = data.get(META_KEY)
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
+        raise DamagedFile(f"its {META_KEY}.schema version is missing")
+    return int(meta["schema"])
+
+
+def _check_record(record_id: str, record: Any) -> None:
+    if not isinstance(record, dict) or record.get("id") != record_id:
+        raise DamagedFile(f"record {record_id[:40]!r} is malformed")
 
 
 def file_header(table: str, version: int) -> bytes:
-    """The bytes every file written by :func:`encode_table_file` starts with."""
+    """The first line of a data file, without its newline."""
     meta = orjson.dumps({"schema": version, "table": table})
     return b'{"' + META_KEY.encode() + b'":' + meta + b"," + orjson.dumps(table) + b":{"
 
 
-def _stored_key(record_id: str) -> bytes:
-    """How a record starts in an encoded file: its id as key, then its own ``id`` field."""
-    quoted = orjson.dumps(record_id)
-    return quoted + b':{"id":' + quoted
+def encoded_blocks(table: str, version: int,
+                   records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A data file's bytes, in blocks of about a megabyte, one record per line."""
+    block = [file_header(table, version), b"\n"]
+    size = 0
+    previous: bytes | None = None
+    for record in records:
+        if previous is not None:
+            block.append(previous + b",\n")
+            size += len(previous)
+            if size >= _BLOCK:
+                yield b"".join(block)
+                block, size = [], 0
+        previous = encode_entry(record["id"], record)
+    if previous is not None:
+        block.append(previous + b"\n")
+    block.append(FOOTER)
+    yield b"".join(block)
+
+
+def encode_table_file(table: str, version: int, records: RawRecords) -> bytes:
+    return b"".join(encoded_blocks(table, version, records.values()))
+
+
+def parse_line(line: bytes) -> tuple[str, dict[str, Any]]:
+    """The record on one line of a data file (without the line's comma and newline)."""
+    try:
+        entry = orjson.loads(b"{" + line + b"}")
+    except orjson.JSONDecodeError as error:
+        raise DamagedFile(f"a record is not valid JSON ({error})") from None
+    if len(entry) != 1:
+        raise DamagedFile("a line holds more than one record")
+    ((record_id, record),) = entry.items()
+    _check_record(record_id, record)
+    return record_id, record
+
+
+def entry_key(record_id: str) -> bytes:
+    """How the line of a record starts, newline before it included."""
+    return b"\n" + orjson.dumps(record_id) + b":"
+
+
+def line_id(line: bytes) -> str:
+    """The id a record's line starts with, read without parsing the record."""
+    end = line.find(b'"', 1)
+    raw = line[1:end]
+    if end < 0 or b"\\" in raw:
+        return parse_line(line.rstrip(b",\n"))[0]
+    return raw.decode()
 
 
 class DataFile:
-    """A table's JSON file with its lock, its cache and its state."""
+    """A table's JSON file with its lock, its cache, its staged changes and its state."""
 
     def __init__(self, root: Path, spec: TableSpec, file_mode: int) -> None:
         self.root = root
@@ -102,246 +170,360 @@ class DataFile:
         """Why the table cannot be changed now, or None."""
         self.damage: str | None = None
         """What is wrong with the file, if it could not be read."""
-        self._records: RawRecords | None = None
-        """The records as this process sees them, staged changes included."""
-        self._saved: RawRecords | None = None
-        """The records as the file holds them, when ``_signature`` says it is unchanged."""
+        self.loaded = False
+        """Whether this process has read the file (and so may be showing its records)."""
         self._signature: Signature | None = None
+        """The file as last examined: (inode, size, mtime); None if it did not exist."""
+        self._examined = False
+        self._cache: RawRecords | None = None
+        """All records of the file as ``_signature`` says it is, when the file is small."""
+        self._lines = False
+        """Whether the file is in the one-record-per-line form (else it is parsed whole)."""
         self._version = spec.version
-        self._staged = False
-        self._appended: RawRecords = {}
-        """New records staged without reading the file (see :meth:`insert`)."""
-        self._changed: set[str] = set()
-        """Ids of the records staged changes added, replaced or removed."""
+        self._changes: dict[str, dict[str, Any] | None] = {}
+        """Staged in a transaction: new or replaced records by id, None for removed ones."""
+        self._added: set[str] = set()
+        """Ids staged as new records (checked to be new when the file is written)."""
 
     @property
     def name(self) -> str:
         return self.spec.name
 
     @property
-    def loaded(self) -> bool:
-        """Whether this process holds the file's records in memory."""
-        return self._records is not None
-
-    @property
     def relative_name(self) -> str:
         return f"data/{self.spec.relative_path}"
 
+    # reading
+
     def records(self) -> RawRecords:
-        """The table's records as stored, re-read only if the file changed since the last read."""
-        if self._appended:
-            self._merge_appended()
-        if self._staged and self._records is not None:
-            return self._records
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            stat = None
-        signature = _signature(stat) if stat else None
-        if self._records is None or signature != self._signature:
-            self._load()
-        assert self._records is not None
-        return self._records
+        """All records as a dict by id, staged changes included. For small tables and for
+        whole-table work (migrations, checks); panes and services should :meth:`scan`."""
+        self._examine()
+        if self._cache is not None and not self._changes:
+            return self._cache
+        return {record["id"]: record for record in self.scan()}
+
+    def scan(self) -> Iterator[dict[str, Any]]:
+        """Every record, in file order, staged changes included; large files are read record
+        by record, so only what the caller keeps stays in memory."""
+        self._examine()
+        changes = dict(self._changes)
+        seen: set[str] = set()
+        for record in self._stored():
+            record_id = record["id"]
+            if record_id in changes:
+                seen.add(record_id)
+                replacement = changes[record_id]
+                if replacement is not None:
+                    yield replacement
+                continue
+            yield record
+        for record_id, staged in changes.items():
+            if staged is not None and record_id not in seen:
+                yield staged
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        """One record by id, or None; found without parsing the rest of a large file."""
+        if record_id in self._changes:
+            return self._changes[record_id]
+        self._examine()
+        if self._cache is not None:
+            return self._cache.get(record_id)
+        line = self._find_line(record_id)
+        return parse_line(line)[1] if line is not None else None
+
+    def contains(self, record_id: str) -> bool:
+        """Whether a record with this id is stored (or staged)."""
+        if record_id in self._changes:
+            return self._changes[record_id] is not None
+        self._examine()
+        if self._cache is not None:
+            return record_id in self._cache
+        return self._find_line(record_id) is not None
+
+    def count(self) -> int:
+        """How many records the table holds, counted without parsing a large file."""
+        self._examine()
+        if self._changes:
+            return sum(1 for _ in self.scan())
+        if self._cache is not None:
+            return len(self._cache)
+        newlines = 0
+        with self._open() as handle:
+            while chunk := handle.read(_BLOCK):
+                newlines += chunk.count(b"\n")
+        return max(newlines - 1, 0)
+
+    def refresh(self) -> None:
+        """Look at the file again if it changed on disk: its version, whether it is damaged."""
+        self._examine()
 
     def changed_on_disk(self) -> bool:
         """Whether another process has saved the file since we last read it."""
-        try:
-            signature: Signature | None = _signature(self.path.stat())
-        except FileNotFoundError:
-            signature = None
-        return signature != self._signature
+        return self._stat_signature() != self._signature
 
-    def contains(self, record_id: str) -> bool:
-        """Whether a record with this id is stored; answered without parsing the file when
-        this process has not read it yet."""
-        if self._records is not None and not self.changed_on_disk():
-            return record_id in self._records
-        header = file_header(self.name, self.spec.version)
-        try:
-            with open(self.path, "rb") as handle:
-                if os.fstat(handle.fileno()).st_size > len(header):
-                    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
-                        if (content[: len(header)] == header
-                                and content.find(_stored_key(record_id)) >= 0):
-                            return True
-        except FileNotFoundError:
-            return False
-        return record_id in self.records()
+    # changing (inside a transaction)
 
     def insert(self, new_records: list[dict[str, Any]]) -> None:
-        """Stage new records. Inside a transaction only.
-
-        When this process holds no parsed copy of the file (a quick capture from the shell),
-        the records are added to the file's bytes at commit without parsing the whole file.
-        """
-        if not self.lock.held:
-            raise RuntimeError(f"{self.relative_name} changed outside a transaction")
-        if self._records is None and not self._staged:
-            for record in new_records:
-                if record["id"] in self._appended:
-                    raise InvalidRecord(f"a record with id {record['id']} is already there")
-                self._appended[record["id"]] = record
-            return
-        self._add_to_records({record["id"]: record for record in new_records})
-
-    def _merge_appended(self) -> None:
-        appended, self._appended = self._appended, {}
-        self._add_to_records(appended)
-
-    def _add_to_records(self, new_records: RawRecords) -> None:
-        records = dict(self.records())
-        for record_id, record in new_records.items():
-            if record_id in records:
+        """Stage new records; their ids must not be stored yet (checked when written, so a
+        quick capture never reads a large table)."""
+        self._check_locked()
+        for record in new_records:
+            record_id = record["id"]
+            if record_id in self._changes and self._changes[record_id] is not None:
                 raise InvalidRecord(f"a record with id {record_id} is already there")
-            records[record_id] = record
-        self.stage(records, set(new_records))
+            self._changes[record_id] = record
+            self._added.add(record_id)
 
-    def stage(self, records: RawRecords, changed: set[str]) -> None:
-        """Hold new records to be written at commit; ``changed`` names the ids added, replaced
-        or removed. Only inside a transaction."""
+    def put(self, record: dict[str, Any]) -> None:
+        """Stage a new version of a record (or a record restored from the trash)."""
+        self._check_locked()
+        self.check_writable()
+        self._changes[record["id"]] = record
+        self._added.discard(record["id"])
+
+    def remove(self, record_id: str) -> None:
+        self._check_locked()
+        self.check_writable()
+        self._changes[record_id] = None
+        self._added.discard(record_id)
+
+    def _check_locked(self) -> None:
         if not self.lock.held:
             raise RuntimeError(f"{self.relative_name} changed outside a transaction")
-        self.check_writable()
-        self._records = records
-        self._changed |= changed
-        self._staged = True
 
     def check_writable(self) -> None:
-        self.records()
+        self._examine()
         if self.read_only_reason:
             raise ReadOnlyError(self.read_only_reason)
 
     def commit(self) -> None:
-        """Write staged changes: as byte edits of the file when few records changed, else
-        by rewriting it; either way atomically."""
-        if not (self._staged or self._appended):
+        """Write staged changes: as edits of the changed lines when the file is as amtui wrote
+        it, else by rewriting it record by record; either way atomically."""
+        if not self._changes:
             return
         try:
+            self.check_writable()
             make_folder(self.path.parent, self.root)
-            if self._patch_file():
-                return
-            if self._appended:
-                self._merge_appended()
-            assert self._records is not None
-            stat = atomic_write(
-                self.path, encode_table_file(self.name, self.spec.version, self._records),
-                self.file_mode,
-            )
+            stat = self._patch_file()
+            if stat is None:
+                stat = atomic_write(
+                    self.path, encoded_blocks(self.name, self.spec.version, self._merged()),
+                    self.file_mode,
+                )
         except BaseException:
             self.discard()
             raise
         self._saved_as(stat)
 
-    def _patch_file(self) -> bool:
-        """Apply the staged changes as edits of the file; False if that cannot be done safely
+    def _patch_file(self) -> os.stat_result | None:
+        """Apply the staged changes as edits of the file; None if that cannot be done safely
         (the file is not as amtui wrote it, or too much changed)."""
-        header = file_header(self.name, self.spec.version)
-        if not self.path.exists():
-            return False
-        with open(self.path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            if stat.st_size < len(header) + 2:
-                return False
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
-                if content[: len(header)] != header or content[-2:] != b"}}":
-                    return False
-                if stat.st_size > len(header) + 2 and content[-3:] != b"}}}":
-                    return False  # cut short, or something after it: not as amtui wrote it
-                if self._appended:
-                    if self.lock.written() != _fingerprint(stat):
-                        return False  # not as amtui last wrote it: parse it first
-                    if any(content.find(_stored_key(record_id)) >= 0
-                           for record_id in self._appended):
-                        raise InvalidRecord("a record with that id is already there")
-                    edits = plan_edits(content, len(header), {}, self._appended,
-                                       set(self._appended))
-                    if edits and stat.st_size > len(header) + 2:
-                        start, end, added = edits[0]
-                        edits = [(start, end, b"," + added)]
-                elif self._saved is not None and _signature(stat) == self._signature:
-                    assert self._records is not None
-                    edits = plan_edits(content, len(header), self._saved, self._records,
-                                       self._changed)
-                else:
-                    return False
+        if not self._lines or self._signature is None or self.changed_on_disk():
+            return None
+        with self._open() as handle:
+            edits = plan_edits(handle, self._signature[1], self._changes, self._added)
         if edits is None:
-            return False
-        new_stat = atomic_patch(self.path, edits, self.file_mode)
-        if self._appended:
-            self.discard()
-            self.lock.record_written(_fingerprint(new_stat))
-        else:
-            self._saved_as(new_stat)
-        return True
+            return None
+        return atomic_patch(self.path, edits, self.file_mode)
+
+    def _merged(self) -> Iterator[dict[str, Any]]:
+        """The stored records with the staged changes, for a full rewrite; a new record whose
+        id is stored already stops it (before the rename, so the file is left as it was)."""
+        changes = self._changes
+        seen: set[str] = set()
+        for record in self._stored():
+            record_id = record["id"]
+            if record_id not in changes:
+                yield record
+                continue
+            if record_id in self._added:
+                raise InvalidRecord(f"a record with id {record_id} is already there")
+            seen.add(record_id)
+            replacement = changes[record_id]
+            if replacement is not None:
+                yield replacement
+        for record_id, staged in changes.items():
+            if staged is not None and record_id not in seen:
+                yield staged
 
     def _saved_as(self, stat: os.stat_result) -> None:
         self.lock.record_written(_fingerprint(stat))
-        self._saved = self._records
+        cache = self._cache
+        if cache is not None and stat.st_size <= CACHE_BYTES:
+            cache = dict(cache)  # never changed in place: other threads may be reading it
+            for record_id, record in self._changes.items():
+                if record is None:
+                    cache.pop(record_id, None)
+                else:
+                    cache[record_id] = record
+        else:
+            cache = None
+        self._changes, self._added = {}, set()
+        self._cache = cache
         self._signature = _signature(stat)
-        self._version = self.spec.version
-        self._staged = False
-        self._changed = set()
+        self._lines, self._version, self._examined = True, self.spec.version, True
+        if cache is None and stat.st_size <= CACHE_BYTES:
+            self._examined = False  # read it back into the cache when next asked
 
     def discard(self) -> None:
-        """Forget staged and cached data; the next read comes from disk."""
-        self._records = None
-        self._saved = None
+        """Forget staged changes and cached data; the next read comes from disk."""
+        self._changes, self._added = {}, set()
+        self._cache = None
         self._signature = None
-        self._staged = False
-        self._appended = {}
-        self._changed = set()
+        self._examined = False
 
-    def _load(self) -> None:
-        self.read_only_reason = self.damage = None
+    # reading the file
+
+    def _stat_signature(self) -> Signature | None:
         try:
-            with open(self.path, "rb") as handle:
+            return _signature(self.path.stat())
+        except FileNotFoundError:
+            return None
+
+    def _examine(self) -> None:
+        """Bring what we know about the file up to date if it changed on disk."""
+        signature = self._stat_signature()
+        if self._examined and signature == self._signature:
+            return
+        self._cache, self._signature, self._examined = None, signature, True
+        self.read_only_reason = self.damage = None
+        self._version, self._lines = self.spec.version, False
+        self.loaded = True
+        if signature is None:
+            self._cache = {}
+            return
+        try:
+            with self._open() as handle:
                 stat = os.fstat(handle.fileno())
+                self._signature = _signature(stat)
                 if stat.st_size > MAX_FILE_BYTES:
                     raise DamagedFile(f"it is {stat.st_size} bytes, larger than any workspace")
-                content = handle.read()
-        except FileNotFoundError:
-            self._records, self._signature, self._version = {}, None, self.spec.version
-            self._saved = None
-            return
-        except PermissionError:
-            raise StorageError(f"cannot read {self.path}: permission denied") from None
+                version = self._read_header(handle)
+                if version is None or stat.st_size <= CACHE_BYTES:
+                    handle.seek(0)
+                    self._version, self._cache = parse_table_file(handle.read(), self.name)
+                elif not self._written_by_amtui(stat):
+                    for _ in self._lines_of(handle):
+                        pass  # check every record once before trusting the file
         except DamagedFile as damage:
-            self._quarantine(b"", str(damage))
+            self._quarantine(str(damage))
             return
-        signature = _signature(stat)
-        try:
-            version, records = parse_table_file(content, self.name)
-        except DamagedFile as damage:
-            self._quarantine(content, str(damage))
-            self._signature = signature
-            return
-        self._records, self._signature, self._version = records, signature, version
-        self._saved = records
-        if version > self.spec.version:
+        if self._version > self.spec.version:
             self.read_only_reason = (
-                f"{self.relative_name} was written by a newer amtui (schema {version}; this one "
-                f"knows {self.spec.version}); it is open read-only: upgrade amtui to change it"
+                f"{self.relative_name} was written by a newer amtui (schema {self._version}; "
+                f"this one knows {self.spec.version}); it is open read-only: upgrade amtui to "
+                "change it"
             )
-        elif version < self.spec.version:
+        elif self._version < self.spec.version:
             self._migrate()
 
-    def _quarantine(self, content: bytes, problem: str) -> None:
+    def _read_header(self, handle: BinaryIO) -> int | None:
+        """The schema version from a file in line form (and notes that it is), else None."""
+        first = handle.readline(4096)
+        if not first.endswith(b":{\n"):
+            return None
+        try:
+            head = orjson.loads(first[:-1] + FOOTER)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(head, dict) or list(head) != [META_KEY, self.name]:
+            return None
+        version = _schema(head)
+        if first[:-1] != file_header(self.name, version):
+            return None
+        self._lines, self._version = True, version
+        return version
+
+    def _written_by_amtui(self, stat: os.stat_result) -> bool:
+        """Whether the lock file says amtui wrote the file exactly as it is now."""
+        return self.lock.peek_written() == _fingerprint(stat)
+
+    def _stored(self) -> Iterator[dict[str, Any]]:
+        """The records as the file holds them."""
+        if self._cache is not None:
+            yield from self._cache.values()
+            return
+        if self._signature is None:
+            return
+        for _attempt in range(5):
+            handle = self._open()
+            with handle:
+                if _signature(os.fstat(handle.fileno())) != self._signature:
+                    self._examine()  # replaced since we looked: look again, then read that
+                    if self._cache is not None:
+                        yield from self._cache.values()
+                        return
+                    continue
+                handle.readline()
+                try:
+                    for _record_id, record in self._lines_of(handle):
+                        yield record
+                except DamagedFile as damage:
+                    self._quarantine(str(damage))
+                    raise StorageError(self.read_only_reason or str(damage)) from None
+                return
+        raise StorageError(f"{self.relative_name} keeps changing while it is read; try again")
+
+    def _lines_of(self, handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Parse the record lines that follow the header, checking the file's shape."""
+        for line in handle:
+            if line.endswith(b",\n"):
+                yield parse_line(line[:-2])
+            elif line == FOOTER:
+                if handle.read(1):
+                    raise DamagedFile("something follows the end of the records")
+                return
+            elif line.endswith(b"\n"):
+                yield parse_line(line[:-1])
+            else:
+                raise DamagedFile("it ends before its records do (cut short?)")
+        raise DamagedFile("it ends before its records do (cut short?)")
+
+    def _find_line(self, record_id: str) -> bytes | None:
+        """The line holding ``record_id`` (without comma and newline), searching the file."""
+        key = entry_key(record_id)
+        with self._open() as handle:
+            carry = b""
+            offset = 0
+            while chunk := handle.read(_BLOCK):
+                window = carry + chunk
+                at = window.find(key)
+                if at >= 0:
+                    start = offset - len(carry) + at + 1
+                    handle.seek(start)
+                    line = handle.readline()
+                    return line.rstrip(b"\n").removesuffix(b",")
+                carry = window[-len(key) + 1:]
+                offset += len(chunk)
+        return None
+
+    def _open(self) -> BinaryIO:
+        try:
+            return open(self.path, "rb")
+        except PermissionError:
+            raise StorageError(f"cannot read {self.path}: permission denied") from None
+
+    def _quarantine(self, problem: str) -> None:
         """Keep a copy of a damaged file aside and open the table read-only; never overwrite."""
-        self._records, self._saved = {}, None
+        self._cache, self._lines, self._examined = {}, False, True
         self.damage = problem
         copy = ""
-        if content:
-            import hashlib
-
-            digest = hashlib.sha256(content).hexdigest()[:12]
-            target = self.root / "backups" / "quarantine" / f"{self.path.name}.{digest}"
-            try:
-                if not target.exists():
-                    make_folder(target.parent, self.root)
-                    atomic_write(target, content, self.file_mode)
+        try:
+            digest = hashlib.sha256()
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(_BLOCK):
+                    digest.update(chunk)
+            target = self.root / "backups" / "quarantine" / (
+                f"{self.path.name}.{digest.hexdigest()[:12]}")
+            if self.path.stat().st_size and not target.exists():
+                make_folder(target.parent, self.root)
+                with open(self.path, "rb") as source:
+                    atomic_write(target, _blocks_of(source), self.file_mode)
+            if target.exists():
                 copy = f"; a copy is kept at {target.relative_to(self.root)}"
-            except StorageError:
-                copy = ""
+        except (OSError, StorageError):
+            copy = ""
         self.read_only_reason = (
             f"{self.relative_name} is damaged: {problem}. The table is open read-only and the "
             f"file is left as it is{copy}. Restore it with `amtui doctor --restore "
@@ -354,12 +536,11 @@ class DataFile:
         try:
             with self.lock:
                 if self.changed_on_disk():
-                    self.discard()
-                    self.records()
+                    self._examined = False
+                    self._examine()
                     return
-                assert self._records is not None
                 backup_snapshot(self.root, [self], reason=f"before-migrating-{self.name}")
-                records = self._records
+                records = self.records()
                 for version in range(self._version, self.spec.version):
                     step = self.spec.migrations.get(version)
                     if step is None:
@@ -368,9 +549,14 @@ class DataFile:
                             f"{version + 1}"
                         )
                     records = step(records)
-                self._records, self._staged = records, True
-                self._changed = set(records)
-                self.commit()
+                stat = atomic_write(
+                    self.path, encoded_blocks(self.name, self.spec.version, records.values()),
+                    self.file_mode,
+                )
+                self.lock.record_written(_fingerprint(stat))
+                self._signature, self._version, self._lines = _signature(stat), \
+                    self.spec.version, True
+                self._cache = records if stat.st_size <= CACHE_BYTES else None
         except StorageError as error:
             self.read_only_reason = (
                 f"{self.relative_name} uses schema {self._version} and could not be upgraded "
@@ -389,14 +575,13 @@ def backup_snapshot(root: Path, files: list[DataFile], reason: str) -> Path:
     folder = backups / f"{stamp}-{reason}"
     for data_file in files:
         try:
-            content = data_file.path.read_bytes()
+            source = open(data_file.path, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             continue
-        target = folder / data_file.spec.relative_path
-        make_folder(target.parent, root)
-        atomic_write(target, content, data_file.file_mode)
-    import shutil
-
+        with source:
+            target = folder / data_file.spec.relative_path
+            make_folder(target.parent, root)
+            atomic_write(target, _blocks_of(source), data_file.file_mode)
     for old in snapshots(root)[:-KEEP_SNAPSHOTS]:
         shutil.rmtree(old, ignore_errors=True)
     return folder
@@ -409,6 +594,11 @@ def snapshots(root: Path) -> list[Path]:
     except FileNotFoundError:
         return []
     return [entry for entry in entries if entry.is_dir() and entry.name[:1].isdigit()]
+
+
+def _blocks_of(handle: BinaryIO) -> Iterator[bytes]:
+    while block := handle.read(_BLOCK):
+        yield block
 
 
 def _signature(stat: os.stat_result) -> Signature:

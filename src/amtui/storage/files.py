@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from amtui.storage.errors import DiskFullError, ReadOnlyError, StorageError
@@ -51,7 +51,7 @@ def make_folder(path: Path, like: Path, *, inherit_group: bool = True) -> None:
         raise _as_storage_error(error, path) from None
 
 
-def atomic_write(path: Path, content: bytes | Sequence[bytes | memoryview],
+def atomic_write(path: Path, content: bytes | Iterable[bytes | memoryview],
                  file_mode: int) -> os.stat_result:
     """Replace ``path`` with ``content`` (bytes, or pieces written one after another) so that
     readers see the old file or the new, never a mix.

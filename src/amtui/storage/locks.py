@@ -132,6 +132,18 @@ class FileLock:
         """What :meth:`record_written` last stored; only meaningful while holding the lock."""
         return self._read_written(self._fd) if self._fd is not None else None
 
+    def peek_written(self) -> str | None:
+        """What :meth:`record_written` last stored, read without taking the lock (a reader
+        compares it with the data file; a torn read just fails to match)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            return self._read_written(fd)
+        finally:
+            os.close(fd)
+
     def record_written(self, fingerprint: str) -> None:
         if self._fd is not None:
             holder = self._holder(self._fd)

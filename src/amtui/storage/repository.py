@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -11,7 +12,6 @@ from tinydb.queries import QueryLike
 from amtui.identity import os_user
 from amtui.models import Record, describe_validation_error
 from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
-from amtui.storage.tables import tinydb_table
 from amtui.storage.trash import KEEP_DAYS, TrashEntry
 
 if TYPE_CHECKING:
@@ -33,53 +33,62 @@ class Repository(Generic[R]):
     # reading
 
     def raw(self) -> dict[str, dict[str, Any]]:
-        """The stored records as plain dicts (fast; do not modify)."""
+        """All stored records as plain dicts by id (do not modify). For small tables; large
+        ones are better read with :meth:`scan`."""
         return self.workspace.file(self.table).records()
 
+    def scan(self) -> Iterator[dict[str, Any]]:
+        """The stored records as plain dicts, one at a time (do not modify)."""
+        return self.workspace.file(self.table).scan()
+
     def count(self) -> int:
-        return len(self.raw())
+        return self.workspace.file(self.table).count()
 
     def exists(self, record_id: str) -> bool:
         return self.workspace.file(self.table).contains(record_id)
 
     def get(self, record_id: str) -> R:
-        raw = self.raw().get(record_id)
+        raw = self.workspace.file(self.table).get(record_id)
         if raw is None:
             raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
         return self._model(raw)
 
     def find(self, record_id: str | None) -> R | None:
-        raw = self.raw().get(record_id) if record_id else None
+        raw = self.workspace.file(self.table).get(record_id) if record_id else None
         return self._model(raw) if raw is not None else None
 
     def all(self) -> list[R]:
-        return [self._model(raw) for raw in self.raw().values()]
+        return [self._model(raw) for raw in self.scan()]
 
     def search(self, condition: QueryLike) -> list[R]:
         """Records matching a TinyDB query, e.g. ``where("client_id") == client.id``."""
-        table = tinydb_table(self.workspace.file(self.table))
-        return [self._model(document) for document in table.search(condition)]
+        return [self._model(document) for document in self.scan() if condition(document)]
 
     def where(self, **values: Any) -> list[R]:
         """Records whose fields equal the given values."""
         return [
             self._model(raw)
-            for raw in self.raw().values()
+            for raw in self.scan()
             if all(raw.get(field) == value for field, value in values.items())
         ]
 
     def resolve(self, name_or_id: str) -> R:
         """A record named by its id, or by its exact name (case-insensitive if unambiguous)."""
-        records = self.raw()
-        if name_or_id in records:
-            return self._model(records[name_or_id])
+        data_file = self.workspace.file(self.table)
+        by_id = data_file.get(name_or_id) if name_or_id else None
+        if by_id is not None:
+            return self._model(by_id)
         wanted = name_or_id.strip()
         label = "name" if "name" in self.record_type.model_fields else "title"
-        matches = [raw for raw in records.values() if raw.get(label) == wanted]
-        if not matches:
-            folded = wanted.casefold()
-            matches = [raw for raw in records.values()
-                       if str(raw.get(label, "")).casefold() == folded]
+        folded = wanted.casefold()
+        exact, similar = [], []
+        for raw in data_file.scan():
+            value = raw.get(label)
+            if value == wanted:
+                exact.append(raw)
+            elif str(value or "").casefold() == folded:
+                similar.append(raw)
+        matches = exact or similar
         if len(matches) == 1:
             return self._model(matches[0])
         if not matches:
@@ -124,7 +133,7 @@ class Repository(Generic[R]):
         silently overwritten. Fields this version of amtui does not know are kept.
         """
         with self.workspace.transaction(self.table) as tx:
-            stored = tx.records(self.table).get(record.id)
+            stored = tx.get(self.table, record.id)
             if stored is None:
                 self.workspace.file(self.table).check_writable()
                 raise RecordNotFound(
@@ -160,7 +169,7 @@ class Repository(Generic[R]):
     def delete(self, record_id: str) -> TrashEntry:
         """Move a record to the trash, where it can be restored for 30 days."""
         with self.workspace.transaction(TrashEntry.table, self.table) as tx:
-            stored = tx.records(self.table).get(record_id)
+            stored = tx.get(self.table, record_id)
             if stored is None:
                 self.workspace.file(self.table).check_writable()
                 raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
@@ -171,7 +180,7 @@ class Repository(Generic[R]):
                 deleted_at=now, deleted_by=os_user(), rev=1, created_at=now, updated_at=now,
             )
             cutoff = now - timedelta(days=KEEP_DAYS)
-            for old in list(tx.records(TrashEntry.table).values()):
+            for old in list(tx.scan(TrashEntry.table)):
                 if TrashEntry.model_validate(old).deleted_at < cutoff:
                     tx.remove(TrashEntry.table, old["id"], action="purge")
             tx.put(TrashEntry.table, entry.model_dump(mode="json"), "trash", [])
@@ -211,8 +220,8 @@ class Repository(Generic[R]):
                 continue
             known = self.workspace.file(table)
             if len(values) > 20:
-                records = known.records()
-                missing = sorted(value for value in values if value not in records)
+                stored = {raw["id"] for raw in known.scan() if raw["id"] in values}
+                missing = sorted(values - stored)
             else:
                 missing = sorted(value for value in values if not known.contains(value))
             if missing:
@@ -240,7 +249,7 @@ class TrashBin:
         entry = trash.get(entry_id)
         with self.workspace.transaction(entry.source_table, TrashEntry.table) as tx:
             restored = dict(entry.record)
-            if restored["id"] in tx.records(entry.source_table):
+            if tx.get(entry.source_table, restored["id"]) is not None:
                 raise InvalidRecord(f"{entry.title!r} is already back in {entry.source_table}")
             restored["rev"] = int(restored.get("rev", 0)) + 1
             restored["updated_at"] = self.workspace.clock().isoformat()

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from amtui.identity import host_name, os_user
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
-from amtui.storage.datafile import DataFile, RawRecords, TableSpec, backup_snapshot
+from amtui.storage.datafile import DataFile, TableSpec, backup_snapshot
 from amtui.storage.errors import StorageError, WorkspaceNotFound
 from amtui.storage.files import (
     append_line,
@@ -26,7 +26,6 @@ from amtui.storage.files import (
     make_folder,
     temp_target,
 )
-from amtui.storage.tables import RecordTable, tinydb_table
 from amtui.storage.trash import TRASH_SPEC
 
 if TYPE_CHECKING:
@@ -59,22 +58,18 @@ class Transaction:
         self.workspace = workspace
         self.files = files
         self.changes: list[Change] = []
-        self._tables: dict[str, RecordTable] = {}
 
-    def records(self, table: str) -> RawRecords:
+    def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        """A record as it is now, under the lock (staged changes included)."""
+        return self.files[table].get(record_id)
+
+    def scan(self, table: str) -> Iterator[dict[str, Any]]:
         """The table's records as they are now, under the lock."""
-        return self.files[table].records()
-
-    def table(self, name: str) -> RecordTable:
-        """The TinyDB table, for changes staged in this transaction."""
-        if name not in self._tables:
-            self._tables[name] = tinydb_table(self.files[name])
-        return self._tables[name]
+        return self.files[table].scan()
 
     def put(self, table: str, record: dict[str, Any], action: str, fields: list[str]) -> None:
         """Insert or replace one record."""
-        self.files[table].check_writable()
-        self.table(table).put_documents([record])
+        self.files[table].put(record)
         self.changes.append(Change(action, table, record["id"], fields))
 
     def insert(self, table: str, records: list[dict[str, Any]]) -> None:
@@ -83,8 +78,7 @@ class Transaction:
         self.changes.extend(Change("add", table, r["id"], []) for r in records)
 
     def remove(self, table: str, record_id: str, action: str = "delete") -> None:
-        self.files[table].check_writable()
-        self.table(table).remove_documents([record_id])
+        self.files[table].remove(record_id)
         self.changes.append(Change(action, table, record_id, []))
 
 
@@ -257,7 +251,7 @@ class Workspace:
         reasons = {}
         for name in self._specs:
             data_file = self.file(name)
-            data_file.records()
+            data_file.refresh()
             if data_file.read_only_reason:
                 reasons[name] = data_file.read_only_reason
         return reasons

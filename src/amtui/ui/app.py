@@ -120,7 +120,7 @@ class AmtuiApp(App[None]):
 
             self.push_screen(ClientCard(record_id))
             return
-        record = self.workspace.file(table).records().get(record_id)
+        record = self.workspace.file(table).get(record_id)
         if record is None:
             self.notify(_("That record is no longer there."), severity="warning")
             return

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from amtui.i18n import _
 from amtui.services import clients as service
@@ -23,6 +23,7 @@ from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
 from amtui.ui import client_forms
 from amtui.ui.safe import line
+from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from amtui.services.clients import ClientDetails, DealTotals, TimelineEntry
@@ -149,7 +150,7 @@ class ClientCard(Screen[None]):
                     yield Static(id=f"card-{section}", classes="card-section")
             with VerticalScroll(id="card-history", classes="card-column"):
                 yield Static(id="card-timeline", classes="card-section")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._fit(self.app.size.width)

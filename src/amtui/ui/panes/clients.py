@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
@@ -31,13 +29,8 @@ class ClientRows:
     tags: list[str]
 
 
-class CellsMade(Message):
-    """A worker made the table cells of every client."""
-
-    def __init__(self, clients: list[ClientSummary], cells: dict[str, list[Text]]) -> None:
-        super().__init__()
-        self.clients = clients
-        self.cells = cells
+MAX_CACHED_ROWS = 2_000
+"""Rows whose cells are kept between keystrokes; more are made again when shown."""
 
 
 class ClientsPane(ListPane):
@@ -81,8 +74,8 @@ class ClientsPane(ListPane):
 
         workspace = self.amtui.workspace
         members = workspace.file("members").records()
-        summaries = summarise_clients(workspace.file("clients").records(), members,
-                                      workspace.file("contacts").records().values())
+        summaries = summarise_clients(workspace.file("clients").scan(), members,
+                                      workspace.file("contacts").scan())
         return ClientRows(
             summaries,
             {member_id: str(member.get("name", "")) for member_id, member in members.items()},
@@ -112,16 +105,6 @@ class ClientsPane(ListPane):
         self._narrowed = None
         self._rows_changed = True
         self.refilter()
-        self._make_cells(payload.clients)
-
-    @work(thread=True, exclusive=True, group="client-cells")
-    def _make_cells(self, clients: list[ClientSummary]) -> None:
-        self.post_message(CellsMade(clients, {summary.id: self._cells(summary)
-                                              for summary in clients}))
-
-    def on_cells_made(self, message: CellsMade) -> None:
-        if message.clients is self.clients:
-            self.cells = {**message.cells, **self.cells}
 
     def _candidates(self, query: str) -> list[ClientSummary]:
         """Where to look: while the typed words only grow (and the filter stays), the clients
@@ -149,6 +132,8 @@ class ClientsPane(ListPane):
         if self._rows_changed or shown_ids != self._shown_ids:
             self._rows_changed = False
             table.clear()
+            if len(self.cells) > MAX_CACHED_ROWS:
+                self.cells = {}  # cells are made for rows shown, and kept while few
             table.add_rows(self.cells.get(summary.id) or self.cells.setdefault(
                 summary.id, self._cells(summary)) for summary in shown)
             self._shown_ids = shown_ids

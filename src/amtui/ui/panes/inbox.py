@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Static
 from amtui.i18n import _
 from amtui.ui.panes.listing import Column, ListPane, Row
 from amtui.ui.safe import cell, content, line
+from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -120,7 +121,7 @@ class InboxPane(ListPane):
                     id="search")
         yield Static("", id="inbox-filters")
         with Container(id="inbox-main"):
-            yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+            yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="inbox-preview-box"):
                 yield Static(Content(_("Loading…")), id="inbox-preview")
         yield Static("", id="list-status")
@@ -308,11 +309,15 @@ class InboxPane(ListPane):
             self.notify(_("No message is selected."), severity="warning")
         return entry
 
-    @staticmethod
-    def _model(entry: InboxEntry) -> Message:
-        from amtui.models import Message
+    def _model(self, entry: InboxEntry) -> Message | None:
+        """The whole message as the user saw it; None (and a notice) if it is gone."""
+        from amtui.services.inbox import stored_message
 
-        return Message.model_validate(entry.message)
+        message = stored_message(self.amtui.workspace, entry)
+        if message is None:
+            self.notify(_("This message is no longer there (deleted meanwhile?)."),
+                        severity="warning")
+        return message
 
     def _change_message(self, message: Message,
                         change: Callable[[Workspace, Message, bool], Undo],
@@ -325,11 +330,11 @@ class InboxPane(ListPane):
 
     def action_done(self) -> None:
         entry = self._selected()
-        if entry is not None:
+        if entry is not None and (message := self._model(entry)) is not None:
             from amtui.services.inbox import set_status
 
             self._change_message(
-                self._model(entry),
+                message,
                 lambda workspace, message, overwrite: set_status(
                     workspace, message, "done", overwrite=overwrite),
                 _("Answered"))
@@ -347,7 +352,10 @@ class InboxPane(ListPane):
         from amtui.services.inbox import log_outgoing
         from amtui.ui.inbox_forms import OutgoingForm
 
-        form = OutgoingForm(self.amtui.workspace, self._model(entry), kind)
+        message = self._model(entry)
+        if message is None:
+            return
+        form = OutgoingForm(self.amtui.workspace, message, kind)
 
         def logged(sent: Message | None) -> None:
             if sent is not None:
@@ -376,7 +384,7 @@ class InboxPane(ListPane):
     def action_assign(self) -> None:
         from amtui.services.inbox import assign
 
-        members = sorted(self.amtui.workspace.file("members").records().values(),
+        members = sorted(self.amtui.workspace.file("members").scan(),
                          key=lambda member: str(member.get("name", "")).casefold())
         options = [(Content(_("nobody")), ""),
                    *((line(member.get("name", ""), 40), member["id"]) for member in members)]
@@ -392,9 +400,10 @@ class InboxPane(ListPane):
         current = str(entry.message.get(field) or "")
 
         def chosen(value: str | None) -> None:
-            if value is not None and value != current:
+            if value is not None and value != current and (
+                    message := self._model(entry)) is not None:
                 self._change_message(
-                    self._model(entry),
+                    message,
                     lambda workspace, message, overwrite: change(
                         workspace, message, value, overwrite=overwrite),
                     done_message)
@@ -408,7 +417,10 @@ class InboxPane(ListPane):
         from amtui.services.inbox import snooze
         from amtui.ui.inbox_forms import SnoozeForm
 
-        form = SnoozeForm(self._model(entry))
+        message = self._model(entry)
+        if message is None:
+            return
+        form = SnoozeForm(message)
 
         def snoozed(message: Message | None) -> None:
             if message is not None:
@@ -446,7 +458,8 @@ class InboxPane(ListPane):
             if task is not None:
                 self.amtui.change(lambda: add_task(workspace, task), _("Task added"))
 
-        self.app.push_screen(task_form(workspace, self._model(entry)), made)
+        if (message := self._model(entry)) is not None:
+            self.app.push_screen(task_form(workspace, message), made)
 
     def action_brief(self) -> None:
         entry = self._selected()
@@ -460,7 +473,10 @@ class InboxPane(ListPane):
         from amtui.ui.inbox_forms import BriefForm
 
         workspace = self.amtui.workspace
-        form = BriefForm(workspace, self._model(entry), entry.client, entry.contact)
+        message = self._model(entry)
+        if message is None:
+            return
+        form = BriefForm(workspace, message, entry.client, entry.contact)
 
         def written(note: Note | None) -> None:
             plan = form.plan
@@ -476,7 +492,7 @@ class InboxPane(ListPane):
         from amtui.ui.inbox_forms import NewMessageForm
 
         workspace = self.amtui.workspace
-        finder = ClientFinder(workspace.file("clients").records().values())
+        finder = ClientFinder(workspace.file("clients").scan())
         client = self.inbox_filter.client_name if self.inbox_filter else ""
 
         def logged(message: Message | None) -> None:
@@ -490,7 +506,7 @@ class InboxPane(ListPane):
         from amtui.services.inbox import ClientFinder, InboxFilter
         from amtui.ui.inbox_forms import FilterScreen
 
-        finder = ClientFinder(self.amtui.workspace.file("clients").records().values())
+        finder = ClientFinder(self.amtui.workspace.file("clients").scan())
 
         def chosen(wanted: InboxFilter | None) -> None:
             if wanted is not None:

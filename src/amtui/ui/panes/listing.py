@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
 from amtui.ui.panes.base import PaneScreen
+from amtui.ui.widgets.table import RecordTable
 
-MAX_ROWS = 200
+MAX_ROWS = 100
 """Rows shown at once (several screens' worth); typing narrows the list."""
 
 Row = tuple[str, str, list[Text] | Callable[[], list[Text]]]
@@ -44,7 +45,7 @@ class ListPane(PaneScreen):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
                     id="search")
-        yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
 
     def on_mount(self) -> None:
@@ -56,9 +57,9 @@ class ListPane(PaneScreen):
                 table.add_column(column)
 
     def read(self) -> list[Row]:
-        return self.rows_from(self.amtui.workspace.file(self.TABLE).records())
+        return self.rows_from(self.amtui.workspace.file(self.TABLE).scan())
 
-    def rows_from(self, records: dict[str, dict[str, Any]]) -> list[Row]:
+    def rows_from(self, records: Iterable[dict[str, Any]]) -> list[Row]:
         raise NotImplementedError
 
     def show(self, payload: list[Row]) -> None:

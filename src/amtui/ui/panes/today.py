@@ -42,7 +42,7 @@ class TodayPane(PaneScreen):
     def read(self) -> list[AgendaSection]:
         from amtui.services.agenda import build_agenda
 
-        return build_agenda(self.amtui.workspace)
+        return build_agenda(self.amtui.workspace, limit=SECTION_ROWS)
 
     def show(self, payload: list[AgendaSection]) -> None:
         agenda = self.query_one("#agenda", OptionList)
@@ -50,7 +50,7 @@ class TodayPane(PaneScreen):
         self.items = {}
         options: list[Option] = []
         for section in payload:
-            heading = Content.assemble((f"{section.title} ", "bold"), f"({len(section.items)})")
+            heading = Content.assemble((f"{section.title} ", "bold"), f"({section.total})")
             options.append(Option(heading, disabled=True))
             if not section.items:
                 options.append(Option(Content(f"  {section.empty}").stylize("italic"),
@@ -65,7 +65,7 @@ class TodayPane(PaneScreen):
                                      line(item.detail).stylize("$text-muted")),
                     id=option_id,
                 ))
-            hidden = len(section.items) - SECTION_ROWS
+            hidden = section.total - len(section.items[:SECTION_ROWS])
             if hidden > 0:
                 options.append(Option(Content(
                     "  " + _("… and {count} more").format(count=hidden)).stylize("italic"),

@@ -1,0 +1,47 @@
+"""A DataTable that keeps its rendered cells when its look has not changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+
+class RecordTable(DataTable[Any]):
+    """A DataTable for record lists.
+
+    Textual re-applies the styles of every widget on a screen each time the screen is shown
+    again, and DataTable answers any style update by throwing away every rendered cell, so
+    switching back to a pane re-rendered the whole table (about 70 ms for a full screen of
+    rows). This table waits until it is next drawn, when the styles are settled, and drops its
+    rendered cells only if the styles it draws with really changed (a new theme, focus).
+    """
+
+    _COMPONENTS = tuple(sorted(DataTable.COMPONENT_CLASSES))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._drawn_with: tuple[Style, ...] | None = None
+        self._check_styles = False
+
+    def notify_style_update(self) -> None:
+        Widget.notify_style_update(self)  # the widget's own style caches, not the cells
+        self._check_styles = True
+        self.refresh()
+
+    def _look(self) -> tuple[Style, ...]:
+        return (self.rich_style, *(self.get_component_rich_style(name, partial=True)
+                                   for name in self._COMPONENTS))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._check_styles:
+            self._check_styles = False
+            look = self._look()
+            if look != self._drawn_with:
+                self._drawn_with = look
+                super().notify_style_update()
+        return super().render_lines(crop)
