@@ -69,16 +69,16 @@ async def test_number_keys_switch_panes(filled: Workspace) -> None:
         await pilot.press("2")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.current_mode == "inbox"
+        assert app.current_pane == "inbox"
         assert any("Когда будет готов макет?" in cell for row in table_cells(app)
                    for cell in row)
         await pilot.press("3")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.current_mode == "clients"
+        assert app.current_pane == "clients"
         assert sorted(row[0] for row in table_cells(app))[0].startswith("[@click")
         await pilot.press("1")
-        assert app.current_mode == "today"
+        assert app.current_pane == "today"
 
 
 async def test_d_marks_a_late_message_answered(filled: Workspace) -> None:
