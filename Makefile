@@ -26,6 +26,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/ui.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build bench/.work

@@ -4,6 +4,11 @@
 
 Prints: work per keystroke while filtering 10,000 clients (budget 16 ms), pane switch after
 the first visit (budget 50 ms), and peak memory against a bare Textual app (budget 3x).
+
+First paint is measured in a real terminal with the shared tool, e.g.
+
+    ../shared/tools/first-paint -n 25 --python .venv/bin/python Today -- \
+        .venv/bin/amtui --workspace bench/.work/large
 """
 
 from __future__ import annotations
