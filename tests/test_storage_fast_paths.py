@@ -149,3 +149,49 @@ def test_a_large_file_edited_by_another_tool_is_checked_before_it_is_trusted(
         fresh.repo(Task).add(Task(title="Ещё одна"))
     assert path.read_bytes() == b"\n".join(lines)
     assert list((workspace_path / "backups" / "quarantine").iterdir())
+
+
+@pytest.mark.parametrize("block", [7, 64, 1000, 1 << 20])
+def test_records_are_found_wherever_blocks_of_the_file_end(
+    workspace_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, block: int,
+) -> None:
+    """Searching the file in blocks finds a record whose line is cut by a block's end."""
+    from amtui.storage import patch
+
+    fill(workspace, 40)
+    path = workspace_path / "data" / "tasks.json"
+    expected = {}
+    offset = len(path.read_bytes().split(b"\n")[0]) + 1
+    for line in path.read_bytes().split(b"\n")[1:-1]:
+        record_id = orjson.loads(b"{" + line.removesuffix(b",") + b"}").popitem()[0]
+        expected[record_id] = (offset, line + b"\n")
+        offset += len(line) + 1
+    monkeypatch.setattr(patch, "BLOCK", block)
+    with open(path, "rb") as handle:
+        found = patch.search_lines(handle, [*expected, "01NOSUCHTASK00000000000000"])
+    assert found == expected
+
+
+def test_a_new_id_is_not_searched_for_but_a_second_add_of_it_is_refused(
+    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amtui.storage import InvalidRecord, patch
+
+    fill(workspace, 30)
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", 0)
+    fresh = Workspace.open(workspace_path, clock=clock)
+    searched: list[list[str]] = []
+    real_search = patch.search_lines
+
+    def spy(handle: Any, ids: Any) -> Any:
+        searched.append(list(ids))
+        return real_search(handle, ids)
+
+    monkeypatch.setattr(patch, "search_lines", spy)
+    task = Task(title="Новая")
+    fresh.repo(Task).add(task)
+    assert all(task.id not in ids for ids in searched)
+    with pytest.raises(InvalidRecord, match="already there"):
+        Workspace.open(workspace_path, clock=clock).repo(Task).add(task)
+    assert [raw["id"] for raw in fresh.repo(Task).scan()].count(task.id) == 1

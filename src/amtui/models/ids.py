@@ -18,6 +18,23 @@ def encode_ulid(milliseconds: int, randomness: bytes) -> str:
     return "".join(reversed(chars))
 
 
+_fresh: set[str] = set()
+"""Ids made by :func:`new_id` in this process and not yet stored."""
+
+
 def new_id() -> str:
     """A new unique id, ordered by creation time."""
-    return encode_ulid(time.time_ns() // 1_000_000, os.urandom(10))
+    record_id = encode_ulid(time.time_ns() // 1_000_000, os.urandom(10))
+    _fresh.add(record_id)
+    return record_id
+
+
+def claim_fresh(record_id: str) -> bool:
+    """Whether ``record_id`` was made here by :func:`new_id` and never claimed before: such
+    an id (80 random bits) cannot be stored yet, so a store need not look for it. Each id is
+    claimed once; a second store of the same id is checked like any other."""
+    try:
+        _fresh.remove(record_id)
+    except KeyError:
+        return False
+    return True

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
+from amtui.models.ids import claim_fresh
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
 from amtui.storage.files import atomic_patch, atomic_write, make_folder
 from amtui.storage.locks import FileLock
-from amtui.storage.patch import encode_entry, plan_edits
+from amtui.storage.patch import Found, encode_entry, plan_edits, search_lines
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -143,11 +144,6 @@ def parse_line(line: bytes) -> tuple[str, dict[str, Any]]:
     return record_id, record
 
 
-def entry_key(record_id: str) -> bytes:
-    """How the line of a record starts, newline before it included."""
-    return b"\n" + orjson.dumps(record_id) + b":"
-
-
 def line_id(line: bytes) -> str:
     """The id a record's line starts with, read without parsing the record."""
     end = line.find(b'"', 1)
@@ -184,6 +180,11 @@ class DataFile:
         """Staged in a transaction: new or replaced records by id, None for removed ones."""
         self._added: set[str] = set()
         """Ids staged as new records (checked to be new when the file is written)."""
+        self._fresh: set[str] = set()
+        """New ids just made by this process: nothing stored can have them."""
+        self._found: Found = {}
+        """Lines found by :meth:`get` in the file as ``_signature`` says it is (a save of
+        the record then need not search for it again)."""
 
     @property
     def name(self) -> str:
@@ -274,6 +275,8 @@ class DataFile:
                 raise InvalidRecord(f"a record with id {record_id} is already there")
             self._changes[record_id] = record
             self._added.add(record_id)
+            if claim_fresh(record_id):
+                self._fresh.add(record_id)
 
     def put(self, record: dict[str, Any]) -> None:
         """Stage a new version of a record (or a record restored from the trash)."""
@@ -281,12 +284,14 @@ class DataFile:
         self.check_writable()
         self._changes[record["id"]] = record
         self._added.discard(record["id"])
+        self._fresh.discard(record["id"])
 
     def remove(self, record_id: str) -> None:
         self._check_locked()
         self.check_writable()
         self._changes[record_id] = None
         self._added.discard(record_id)
+        self._fresh.discard(record_id)
 
     def _check_locked(self) -> None:
         if not self.lock.held:
@@ -322,7 +327,8 @@ class DataFile:
         if not self._lines or self._signature is None or self.changed_on_disk():
             return None
         with self._open() as handle:
-            edits = plan_edits(handle, self._signature[1], self._changes, self._added)
+            edits = plan_edits(handle, self._signature[1], self._changes, self._added,
+                               self._found, self._fresh)
         if edits is None:
             return None
         return atomic_patch(self.path, edits, self.file_mode)
@@ -359,7 +365,7 @@ class DataFile:
                     cache[record_id] = record
         else:
             cache = None
-        self._changes, self._added = {}, set()
+        self._changes, self._added, self._found, self._fresh = {}, set(), {}, set()
         self._cache = cache
         self._signature = _signature(stat)
         self._lines, self._version, self._examined = True, self.spec.version, True
@@ -368,7 +374,7 @@ class DataFile:
 
     def discard(self) -> None:
         """Forget staged changes and cached data; the next read comes from disk."""
-        self._changes, self._added = {}, set()
+        self._changes, self._added, self._found, self._fresh = {}, set(), {}, set()
         self._cache = None
         self._signature = None
         self._examined = False
@@ -387,6 +393,7 @@ class DataFile:
         if self._examined and signature == self._signature:
             return
         self._cache, self._signature, self._examined = None, signature, True
+        self._found = {}
         self.read_only_reason = self.damage = None
         self._version, self._lines = self.spec.version, False
         self.loaded = True
@@ -482,21 +489,15 @@ class DataFile:
 
     def _find_line(self, record_id: str) -> bytes | None:
         """The line holding ``record_id`` (without comma and newline), searching the file."""
-        key = entry_key(record_id)
         with self._open() as handle:
-            carry = b""
-            offset = 0
-            while chunk := handle.read(_BLOCK):
-                window = carry + chunk
-                at = window.find(key)
-                if at >= 0:
-                    start = offset - len(carry) + at + 1
-                    handle.seek(start)
-                    line = handle.readline()
-                    return line.rstrip(b"\n").removesuffix(b",")
-                carry = window[-len(key) + 1:]
-                offset += len(chunk)
-        return None
+            found = search_lines(handle, [record_id])
+            if _signature(os.fstat(handle.fileno())) == self._signature:
+                if len(self._found) > 64:
+                    self._found = {}
+                self._found.update(found)
+        if record_id not in found:
+            return None
+        return found[record_id][1].rstrip(b"\n").removesuffix(b",")
 
     def _open(self) -> BinaryIO:
         try:
