@@ -91,7 +91,7 @@ def test_entries_are_newest_first_with_names_and_task_states(filled: Workspace) 
     assert sorted((t.department, t.column, t.done) for t in question.tasks) == [
         ("copywriting", "in_progress", False), ("design", "done", True)]
     assert question.tasks_done == 1
-    assert "марина" in question.search_text and "когда" in question.search_text
+    assert question.holds("марина") and question.holds("когда") and not question.holds("xyz")
 
 
 def test_filters_by_status_client_channel_kind_and_priority(filled: Workspace) -> None:

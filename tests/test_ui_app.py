@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -143,6 +144,33 @@ async def test_typing_filters_the_clients(filled: Workspace) -> None:
         await pilot.pause()
         assert [row[0] for row in table_cells(app)] == ["ООО «Ромашка»"]
         assert "1 of 2" in str(app.screen.query_one("#list-status", Static).render())
+
+
+async def settled_status(app: AmtuiApp, pilot: Any) -> str:
+    """The list's status line once the search for similar names (a worker) is over."""
+    for _ in range(200):
+        await pilot.pause(0.01)
+        status = str(app.screen.query_one("#list-status", Static).render())
+        if "looking for" not in status:
+            return status
+    raise AssertionError("the search for similar names did not finish")
+
+
+async def test_a_typo_in_the_client_search_offers_similar_names(filled: Workspace) -> None:
+    filled.repo(Client).add(Client(name="Северный ветер"))
+    app = AmtuiApp(filled, pane="clients")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("slash", *"ромашко")
+        assert "no exact match" in await settled_status(app, pilot)
+        assert [row[0] for row in table_cells(app)] == ["ООО «Ромашка»"]
+        await pilot.press(*["backspace"] * 7, *"сверный")
+        await settled_status(app, pilot)
+        assert [row[0] for row in table_cells(app)] == ["Северный ветер"]
+        await pilot.press(*["backspace"] * 7, *"zzzz")
+        assert "no exact match; 0 similar" in await settled_status(app, pilot)
+        assert table_cells(app) == []
 
 
 async def test_help_lists_the_pane_and_global_keys(filled: Workspace) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.models import Cadence
+from amtui.services.projection import Interner
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -84,8 +85,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     """
     now = now or workspace.clock()
     settings = workspace.settings
+    shared = Interner()
     clients = {
-        client["id"]: {key: client.get(key) for key in CLIENT_FIELDS}
+        client["id"]: {key: shared(client.get(key)) for key in CLIENT_FIELDS}
         for client in workspace.file("clients").scan()
     }
     done_column = settings.columns[-1]
@@ -128,6 +130,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     push_after = timedelta(days=settings.push_client_after_days)
     delivered: dict[str, datetime] = {}
     open_work: set[str] = set()
+    late_tasks: list[tuple[str, str, str, str | None]] = []
+    blocked_tasks: list[tuple[str, str, str, str | None]] = []
     for task in workspace.file("tasks").scan():
         client_id = task.get("client_id")
         if task.get("column") == done_column:
@@ -138,19 +142,21 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             continue
         if client_id:
             open_work.add(client_id)
+        # Kept as plain tuples until sorted and cut to ``limit``: there can be thousands.
         if task.get("due") and task["due"] < today:
-            overdue.items.append(AgendaItem(
-                "tasks", task["id"], task["title"], client_name(client_id),
-                f"due {task['due']} · {task.get('department', '')}", client_id,
-            ))
+            late_tasks.append((f"due {task['due']} · {task.get('department', '')}",
+                               task["id"], task["title"], client_id))
         blocked_since = _moment(task.get("blocked_since"))
         if task.get("blocked_by_client") and blocked_since and now - blocked_since >= push_after:
-            waiting.items.append(AgendaItem(
-                "tasks", task["id"], task["title"], client_name(client_id),
-                f"waiting {_ago(now - blocked_since)} for the client", client_id,
-            ))
-    overdue.items.sort(key=lambda item: item.detail)
-    waiting.items.sort(key=lambda item: item.detail)
+            blocked_tasks.append((f"waiting {_ago(now - blocked_since)} for the client",
+                                  task["id"], task["title"], client_id))
+    for section, rows in ((overdue, late_tasks), (waiting, blocked_tasks)):
+        rows.sort(key=lambda row: row[0])
+        section.total = len(rows)
+        section.items = [AgendaItem("tasks", task_id, title, client_name(client_id), detail,
+                                    client_id)
+                         for detail, task_id, title, client_id in rows[:limit]]
+    del late_tasks, blocked_tasks
 
     updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
                             "on time.")
@@ -202,7 +208,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     remarket.items.sort(key=lambda item: item.title.casefold())
     sections = [late, overdue, waiting, updates, remarket]
     for section in sections:
-        section.total = len(section.items)
+        section.total = max(section.total, len(section.items))
         if limit is not None:
             del section.items[limit:]
     return sections

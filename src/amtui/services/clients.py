@@ -143,6 +143,29 @@ def matching(clients: Iterable[ClientSummary], query: str,
     return found
 
 
+SIMILAR_SCORE = 80
+"""How alike (0-100) a name must be to a search with no exact match to be offered."""
+
+
+def similar(clients: Iterable[ClientSummary], query: str,
+            client_filter: ClientFilter | None = None, limit: int = 200,
+            ) -> list[ClientSummary]:
+    """Clients whose name is like ``query`` though not exactly (a typo, a missed letter:
+    "ромашко" finds "Ромашка"), most alike first. For when :func:`matching` finds nothing."""
+    wanted = fold(query.strip())
+    if not wanted:
+        return []
+    from rapidfuzz import fuzz, process
+
+    candidates = [client for client in clients
+                  if not (client_filter and client_filter.active)
+                  or client_filter.accepts(client)]
+    names = [fold(client.name) for client in candidates]
+    found = process.extract(wanted, names, scorer=fuzz.partial_ratio,
+                            score_cutoff=SIMILAR_SCORE, limit=limit)
+    return [candidates[index] for _name, _score, index in found]
+
+
 def all_tags(clients: Iterable[ClientSummary]) -> list[str]:
     """Every tag in use, once (the first spelling seen), sorted."""
     seen: dict[str, str] = {}

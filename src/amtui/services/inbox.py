@@ -97,7 +97,13 @@ class InboxEntry:
     assignee: str
     tasks: tuple[TaskState, ...]
     search_text: str
-    """Client, contact and text, casefolded: what the search box looks in."""
+    """The text, casefolded."""
+    names: str
+    """Client and contact, casefolded (one string shared by the client's messages)."""
+
+    def holds(self, wanted: str) -> bool:
+        """Whether the search box's (casefolded) text is in the message or its names."""
+        return wanted in self.search_text or wanted in self.names
 
     @property
     def id(self) -> str:
@@ -175,7 +181,8 @@ def load_inbox(workspace: Workspace) -> list[InboxEntry]:
         assignee = members.get(message.get("assignee_id") or "", "")
         entries.append(InboxEntry(
             message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
-            f"{client} {contact} {message.get('text', '')}".casefold(),
+            str(message.get("text", "")).casefold(),
+            shared(f"{client} {contact}".casefold()),
         ))
     return entries
 

@@ -27,6 +27,24 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 """Below this the panes cannot be used; a notice says so instead."""
 
 
+def release_free_memory() -> None:
+    """Hand memory freed by reading a large workspace back to the system (glibc keeps it
+    otherwise, and the next pane's reading would start from the higher mark)."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim: Any = None
+
+
 class PaneBar(Static):
     """The panes, with their number keys; the current one highlighted."""
 
@@ -112,6 +130,7 @@ class PaneScreen(Screen[None]):
         # now out of its reach keeps collections short; the pane's data has no reference
         # cycles, so reference counting still frees it when the pane reads again.
         gc.freeze()
+        release_free_memory()
 
     def show(self, payload: Any) -> None:
         """Runs on the UI thread with what :meth:`read` returned."""

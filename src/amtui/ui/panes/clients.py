@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
@@ -29,7 +30,7 @@ class ClientRows:
     tags: list[str]
 
 
-MAX_CACHED_ROWS = 2_000
+MAX_CACHED_ROWS = 500
 """Rows whose cells are kept between keystrokes; more are made again when shown."""
 
 
@@ -119,14 +120,36 @@ class ClientsPane(ListPane):
 
     def refilter(self) -> None:
         """Show the clients the filter lets through that hold every typed word, keeping the
-        cursor on the same client."""
+        cursor on the same client. When none does (a typo, most likely), the names most like
+        what was typed are looked for off the UI thread and shown when found."""
         from amtui.services.clients import matching, search_words
 
-        table = self.query_one(DataTable)
-        current = self.current_id()
         query = self.query_one("#search", Input).value
         found = matching(self._candidates(query), query, self.client_filter)
         self._narrowed = (search_words(query), self.client_filter, found)
+        if not found and query.strip():
+            self._find_similar(query, self.client_filter)
+            self._show_found([], searching=True)
+        else:
+            self._show_found(found)
+
+    @work(thread=True, exclusive=True, group="similar-clients")
+    def _find_similar(self, query: str, client_filter: ClientFilter | None) -> None:
+        from amtui.services.clients import similar
+
+        found = similar(self.clients, query, client_filter, limit=MAX_ROWS)
+        self.app.call_from_thread(self._similar_found, query, client_filter, found)
+
+    def _similar_found(self, query: str, client_filter: ClientFilter | None,
+                       found: list[ClientSummary]) -> None:
+        if (query == self.query_one("#search", Input).value
+                and client_filter is self.client_filter):
+            self._show_found(found, alike=True)
+
+    def _show_found(self, found: list[ClientSummary], *, alike: bool = False,
+                    searching: bool = False) -> None:
+        table = self.query_one(DataTable)
+        current = self.current_id()
         shown = found[:MAX_ROWS]
         shown_ids = [summary.id for summary in shown]
         if self._rows_changed or shown_ids != self._shown_ids:
@@ -140,7 +163,12 @@ class ClientsPane(ListPane):
             if current in shown_ids:
                 table.move_cursor(row=shown_ids.index(current))
         note = _("{shown} of {total}").format(shown=len(shown_ids), total=len(self.clients))
-        if len(found) > MAX_ROWS:
+        if searching:
+            note = _("no exact match; looking for similar names…")
+        elif alike:
+            note = _("no exact match; {shown} similar names of {total}").format(
+                shown=len(shown_ids), total=len(self.clients))
+        elif len(found) > MAX_ROWS:
             note = _("first {shown} of {found} found, {total} in all · type to narrow the "
                      "list").format(shown=len(shown_ids), found=len(found),
                                     total=len(self.clients))

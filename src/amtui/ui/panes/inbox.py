@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -49,13 +48,12 @@ REFRESH_COUNTDOWN_SECONDS = 60.0
 """How often the answer-by countdown is brought up to date."""
 
 
-class InboxRows(list[Row]):
-    """The table rows the worker read, with the messages they show and when it read them (in
-    the agency's time zone, which the times shown are in)."""
+class InboxRows(list["InboxEntry"]):
+    """The messages the worker read, newest first, and when it read them (in the agency's
+    time zone, which the times shown are in)."""
 
-    def __init__(self, rows: list[Row], entries: list[InboxEntry], now: datetime) -> None:
-        super().__init__(rows)
-        self.entries = entries
+    def __init__(self, entries: list[InboxEntry], now: datetime) -> None:
+        super().__init__(entries)
         self.now = now
 
 
@@ -108,7 +106,7 @@ class InboxPane(ListPane):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, InboxEntry] = {}
-        self.all_rows: list[Row] = []
+        self.all_rows: list[InboxEntry] = []
         self.inbox_filter: InboxFilter | None = None
         self.now: datetime | None = None
         self.late_style = Style(bold=True)
@@ -154,12 +152,18 @@ class InboxPane(ListPane):
 
         workspace = self.amtui.workspace
         now = workspace.clock().astimezone(ZoneInfo(workspace.settings.timezone))
-        entries = load_inbox(workspace)
-        return InboxRows([self._row(entry, now) for entry in entries], entries, now)
+        return InboxRows(load_inbox(workspace), now)
 
-    def _row(self, entry: InboxEntry, now: datetime) -> Row:
-        """A row whose cells are made only if it is shown."""
-        return (entry.id, entry.search_text, partial(self._cells, entry, now))
+    # The rows are the entries themselves; cells are made only for the rows shown.
+
+    def row_id(self, row: InboxEntry) -> str:
+        return row.id
+
+    def row_matches(self, row: InboxEntry, wanted: str) -> bool:
+        return row.holds(wanted)
+
+    def row_cells(self, row: InboxEntry) -> list[Text]:
+        return self._cells(row, self.now)
 
     def _cells(self, entry: InboxEntry, now: datetime) -> list[Text]:
         from amtui.services.inbox import countdown
@@ -188,14 +192,14 @@ class InboxPane(ListPane):
 
     def show(self, payload: list[Row]) -> None:
         assert isinstance(payload, InboxRows), "read() gives InboxRows"
-        self.entries = {entry.id: entry for entry in payload.entries}
+        self.entries = {entry.id: entry for entry in payload}
         self.all_rows = payload
         self.now = payload.now
         self._apply_filter()
 
     def _apply_filter(self) -> None:
         wanted = self.inbox_filter
-        self.rows = ([row for row in self.all_rows if wanted.matches(self.entries[row[0]].message)]
+        self.rows = ([entry for entry in self.all_rows if wanted.matches(entry.message)]
                      if wanted is not None and wanted.active else self.all_rows)
         self.refilter()
 

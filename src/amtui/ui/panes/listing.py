@@ -40,7 +40,9 @@ class ListPane(PaneScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Row] = []
+        self.rows: list[Any] = []
+        """What the list can show: :data:`Row` tuples, or what a subclass's ``row_*``
+        methods understand."""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
@@ -66,21 +68,30 @@ class ListPane(PaneScreen):
         self.rows = payload
         self.refilter()
 
+    def row_id(self, row: Any) -> str:
+        return str(row[0])
+
+    def row_matches(self, row: Any, wanted: str) -> bool:
+        """Whether the row holds ``wanted`` (casefolded search text)."""
+        return wanted in row[1]
+
+    def row_cells(self, row: Any) -> list[Text]:
+        cells = row[2]
+        return cells() if callable(cells) else cells  # type: ignore[no-any-return]
+
     def refilter(self) -> None:
         table = self.query_one(DataTable)
         wanted = self.query_one("#search", Input).value.strip().casefold()
         current = self.current_id()
-        matching = [row for row in self.rows if wanted in row[1]] if wanted else self.rows
+        matches = self.row_matches
+        matching = [row for row in self.rows if matches(row, wanted)] if wanted else self.rows
+        shown = matching[:MAX_ROWS]
         table.clear()
-        table.add_rows(cells() if callable(cells) else cells
-                       for _record_id, _text, cells in matching[:MAX_ROWS])
-        for index, (record_id, _text, _cells) in enumerate(matching[:MAX_ROWS]):
-            if record_id == current:
-                table.move_cursor(row=index)
-                break
-        self._shown_ids = [record_id for record_id, _text, _cells in matching[:MAX_ROWS]]
-        shown = min(len(matching), MAX_ROWS)
-        note = _("{shown} of {total}").format(shown=shown, total=len(self.rows))
+        table.add_rows(self.row_cells(row) for row in shown)
+        self._shown_ids = [self.row_id(row) for row in shown]
+        if current in self._shown_ids:
+            table.move_cursor(row=self._shown_ids.index(current))
+        note = _("{shown} of {total}").format(shown=len(shown), total=len(self.rows))
         if len(matching) > MAX_ROWS:
             note += " · " + _("type to narrow the list")
         self.query_one("#list-status", Static).update(note)
