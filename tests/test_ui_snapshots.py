@@ -26,7 +26,7 @@ from amtui.ui.app import AmtuiApp
 from conftest import FakeClock
 
 SIZES = [(80, 24), (120, 40)]
-PANES = ["today", "inbox", "clients"]
+PANES = ["today", "inbox", "clients", "board"]
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 

@@ -51,6 +51,8 @@ class Task(Record):
     blocked_since: Moment | None = None
     estimate_hours: Decimal | None = None
     done_at: Moment | None = None
+    column_since: Moment | None = None
+    """When the task came into its column (how long it has waited there)."""
     message_id: str | None = None
     """The client message this task came from, if any."""
 

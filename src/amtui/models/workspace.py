@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from amtui.models.clients import check_timezone
@@ -20,8 +22,14 @@ class WorkspaceSettings(BaseModel):
     timezone: str = "Europe/Moscow"
     """The agency's own time zone."""
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
-    columns: list[str] = Field(default_factory=lambda: list(DEFAULT_COLUMNS))
-    """Board columns, left to right."""
+    columns: list[str] = Field(default_factory=lambda: list(DEFAULT_COLUMNS), min_length=1)
+    """Board columns, left to right (ids stored on tasks; the last one means done)."""
+    column_titles: dict[str, str] = Field(default_factory=dict)
+    """Column id → the title shown, to rename a column without touching its tasks."""
+    wip_limits: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    """Column id → most tasks it may hold."""
+    board_done_days: int = Field(default=14, ge=0, le=3650)
+    """Done tasks older than this are counted on the board, not shown as cards."""
     answer_within_hours: int = Field(default=4, ge=1, le=24 * 30)
     """Working hours within which a client message must be answered."""
     push_client_after_days: int = Field(default=3, ge=1, le=365)
@@ -36,3 +44,8 @@ class WorkspaceSettings(BaseModel):
 
     def model_post_init(self, __context: object) -> None:
         check_timezone(self.timezone)
+        if len(set(self.columns)) != len(self.columns):
+            raise ValueError("columns: a column is named twice")
+        unknown = sorted(set(self.wip_limits) - set(self.columns))
+        if unknown:
+            raise ValueError(f"wip_limits: {unknown[0]!r} is not one of the columns")

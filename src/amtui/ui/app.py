@@ -132,6 +132,11 @@ class AmtuiApp(App[None]):
 
             self.push_screen(ClientCard(record_id))
             return
+        if table == "tasks":
+            from amtui.ui.task_screen import TaskScreen
+
+            self.push_screen(TaskScreen(record_id))
+            return
         record = self.workspace.file(table).get(record_id)
         if record is None:
             self.notify(_("That record is no longer there."), severity="warning")

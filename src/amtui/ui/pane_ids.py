@@ -30,6 +30,7 @@ CORE_PANES = (
     PaneInfo("today", _("Today"), "amtui.ui.panes.today:TodayPane"),
     PaneInfo("inbox", _("Inbox"), "amtui.ui.panes.inbox:InboxPane"),
     PaneInfo("clients", _("Clients"), "amtui.ui.panes.clients:ClientsPane"),
+    PaneInfo("board", _("Board"), "amtui.ui.panes.board:BoardPane"),
 )
 
 CORE_PANE_IDS = tuple(pane.id for pane in CORE_PANES)

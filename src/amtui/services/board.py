@@ -1,0 +1,257 @@
+"""The board: tasks in columns, moved along as the departments and the client do their part.
+
+Read once per load, task by task, keeping a small view of each open task; done tasks older
+than a cut-off are only counted (a workspace holds years of them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from amtui.i18n import _
+from amtui.models import Task
+from amtui.services import undo
+from amtui.services.projection import Interner
+from amtui.storage import InvalidRecord
+
+if TYPE_CHECKING:
+    from amtui.models.workspace import WorkspaceSettings
+    from amtui.storage import Workspace
+
+APPROVAL_COLUMN = "client_approval"
+"""Moving a task here means the client now has to answer: it waits on the client."""
+
+COLUMN_TITLES = {
+    "backlog": _("Backlog"), "todo": _("To do"), "in_progress": _("In progress"),
+    "review": _("Review"), "client_approval": _("Client approval"), "done": _("Done"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a card shows of a task."""
+
+    id: str
+    rev: int
+    title: str
+    client_id: str | None
+    client: str
+    department: str
+    assignee: str
+    column: str
+    position: float
+    due: str | None
+    checklist_done: int
+    checklist_total: int
+    blocked_since: datetime | None
+    """Waiting on the client since then (None: waiting on us, the department)."""
+    since: datetime | None
+    """In this column since then."""
+    done_at: datetime | None
+
+    def waiting_days(self, now: datetime) -> int:
+        """Days in its current state: waiting on the client, or on the department."""
+        start = self.blocked_since or self.since
+        return max((now - start).days, 0) if start else 0
+
+
+@dataclass
+class Column:
+    id: str
+    title: str
+    wip: int | None
+    """Most tasks the column may hold; None for no limit."""
+    cards: list[Card] = field(default_factory=list)
+    older_done: int = 0
+    """Done tasks left off the board (done before the cut-off)."""
+
+    @property
+    def over_limit(self) -> bool:
+        return self.wip is not None and len(self.cards) > self.wip
+
+    @property
+    def at_limit(self) -> bool:
+        return self.wip is not None and len(self.cards) >= self.wip
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board is narrowed to; empty values let every task through."""
+
+    client_id: str = ""
+    department: str = ""
+    assignee: str = ""
+    due: str = ""
+    """``overdue`` or ``week`` (due within seven days), or empty."""
+    blocked: bool = False
+    """Only tasks waiting on the client."""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.client_id or self.department or self.assignee or self.due
+                    or self.blocked)
+
+    def accepts(self, card: Card, today: date) -> bool:
+        if self.client_id and card.client_id != self.client_id:
+            return False
+        if self.department and card.department != self.department:
+            return False
+        if self.assignee and card.assignee.casefold() != self.assignee.casefold():
+            return False
+        if self.blocked and card.blocked_since is None:
+            return False
+        if self.due == "overdue":
+            return bool(card.due) and str(card.due) < today.isoformat()
+        if self.due == "week":
+            return bool(card.due) and str(card.due) <= (today + timedelta(days=7)).isoformat()
+        return True
+
+
+def column_title(settings: WorkspaceSettings, column: str) -> str:
+    return settings.column_titles.get(column) or COLUMN_TITLES.get(column) or \
+        column.replace("_", " ")
+
+
+def _moment(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def load_board(workspace: Workspace, now: datetime | None = None,
+               board_filter: BoardFilter | None = None) -> list[Column]:
+    """The columns with their cards in order. Tasks in a column the settings no longer name
+    are shown in the first column, so nothing disappears."""
+    settings = workspace.settings
+    now = now or workspace.clock()
+    today = now.date()
+    columns = [Column(column_id, column_title(settings, column_id),
+                      settings.wip_limits.get(column_id))
+               for column_id in settings.columns]
+    by_id = {column.id: column for column in columns}
+    done = by_id.get(settings.columns[-1])
+    cutoff = now - timedelta(days=settings.board_done_days)
+    shared = Interner()
+    clients = {client["id"]: shared(str(client.get("name", "")))
+               for client in workspace.file("clients").scan()}
+    for task in workspace.file("tasks").scan():
+        column = by_id.get(task.get("column") or "") or columns[0]
+        done_at = _moment(task.get("done_at"))
+        if column is done and done_at is not None and done_at < cutoff:
+            column.older_done += 1
+            continue
+        checklist = task.get("checklist") or []
+        card = Card(
+            id=task["id"], rev=int(task.get("rev", 0)), title=str(task.get("title", "")),
+            client_id=shared(task.get("client_id")),
+            client=clients.get(task.get("client_id") or "", ""),
+            department=shared(str(task.get("department", ""))),
+            assignee=shared(str(task.get("assignee", ""))),
+            column=column.id, position=float(task.get("position") or 0.0),
+            due=shared(task.get("due")),
+            checklist_done=sum(1 for item in checklist if item.get("done")),
+            checklist_total=len(checklist),
+            blocked_since=(_moment(task.get("blocked_since"))
+                           if task.get("blocked_by_client") else None),
+            since=_moment(task.get("column_since")) or _moment(task.get("updated_at")),
+            done_at=done_at,
+        )
+        if board_filter is None or board_filter.accepts(card, today):
+            column.cards.append(card)
+    for column in columns:
+        column.cards.sort(key=lambda card: (card.position, card.id))
+    return columns
+
+
+def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | None = None,
+         *, overwrite: bool = False) -> undo.Undo:
+    """Move a task to another column, at its end. Moving to the last column stamps when it was
+    done; to client approval, it starts waiting on the client. A column at its WIP limit takes
+    no more tasks."""
+    settings = workspace.settings
+    if to_column not in settings.columns:
+        raise InvalidRecord(f"no board column {to_column!r} (columns: "
+                            f"{', '.join(settings.columns)})")
+    repository = workspace.repo(Task)
+    task = repository.get(task_id)
+    if seen_rev is not None and not overwrite:
+        task = task.model_copy(update={"rev": seen_rev})
+    if task.column == to_column:
+        raise InvalidRecord(_("the task is already in {column}").format(
+            column=column_title(settings, to_column)))
+    held, last = 0, 0.0
+    for raw in workspace.file("tasks").scan():
+        if raw.get("column") == to_column:
+            held += 1
+            last = max(last, float(raw.get("position") or 0.0))
+    limit = settings.wip_limits.get(to_column)
+    if limit is not None and held >= limit:
+        raise InvalidRecord(_("{column} holds {held} tasks, its limit is {limit}: finish one "
+                              "there first").format(
+            column=column_title(settings, to_column), held=held, limit=limit))
+    now = workspace.clock()
+    changes: dict[str, Any] = {"column": to_column, "position": last + 1.0, "column_since": now}
+    done_column = settings.columns[-1]
+    if to_column == done_column:
+        changes["done_at"] = now
+    elif task.column == done_column:
+        changes["done_at"] = None
+    if to_column == APPROVAL_COLUMN:
+        changes.update(blocked_by_client=True, blocked_since=now)
+    elif task.column == APPROVAL_COLUMN:
+        changes.update(blocked_by_client=False, blocked_since=None)
+    moved = task.model_copy(update=changes)
+    return undo.update(workspace, moved, _("task «{title}» moved to {column}").format(
+        title=task.title[:40], column=column_title(settings, to_column)))[1]
+
+
+def reorder(workspace: Workspace, card: Card, before: Card | None, after: Card | None,
+            *, overwrite: bool = False) -> undo.Undo:
+    """Put a task between two cards of its column (either may be None: the column's end)."""
+    task = workspace.repo(Task).get(card.id)
+    if not overwrite:
+        task = task.model_copy(update={"rev": card.rev})
+    if before is None and after is None:
+        raise InvalidRecord(_("the task is alone in its column"))
+    if before is None:
+        assert after is not None
+        position = after.position - 1.0
+    elif after is None:
+        position = before.position + 1.0
+    else:
+        position = (before.position + after.position) / 2
+        if position in (before.position, after.position):
+            position = before.position + 0.5  # positions too close: not exact, still ordered
+    return undo.update(workspace, task.model_copy(update={"position": position}),
+                       _("task «{title}» reordered").format(title=task.title[:40]))[1]
+
+
+def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple[Task, undo.Undo]:
+    """Tick or untick one checklist item of a task."""
+    if not 0 <= index < len(task.checklist):
+        raise InvalidRecord(_("the task has no checklist item {number}").format(
+            number=index + 1))
+    items = list(task.checklist)
+    item = items[index]
+    items[index] = item.model_copy(update={"done": not item.done})
+    return undo.update(workspace, task.model_copy(update={"checklist": items}),
+                       _("checklist of «{title}» ticked").format(title=task.title[:40]))
+
+
+def add_task(workspace: Workspace, task: Task) -> undo.Undo:
+    """A new task, at the end of its column."""
+    last = max((float(raw.get("position") or 0.0) for raw in workspace.file("tasks").scan()
+                if raw.get("column") == task.column), default=0.0)
+    placed = task.model_copy(update={"position": last + 1.0,
+                                     "column_since": workspace.clock()})
+    return undo.add(workspace, placed, _("task «{title}» added").format(
+        title=task.title[:40]))[1]
+
+
+def save_task(workspace: Workspace, task: Task, *, overwrite: bool = False) -> undo.Undo:
+    """Save an edited task (as read earlier; ``overwrite`` after a conflict)."""
+    if overwrite:
+        current = workspace.repo(Task).get(task.id)
+        task = task.model_copy(update={"rev": current.rev})
+    return undo.update(workspace, task, _("task «{title}» edited").format(
+        title=task.title[:40]))[1]

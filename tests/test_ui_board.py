@@ -1,0 +1,258 @@
+"""The Board pane, driven by the keys a user presses."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from amtui.models import ChecklistItem, Client, Task
+from amtui.storage import Workspace
+from amtui.text import visible
+from amtui.ui.app import AmtuiApp
+from amtui.ui.panes.board import BoardPane, CardList
+from amtui.ui.task_screen import TaskScreen
+from conftest import FakeClock
+
+HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
+
+
+@pytest.fixture
+def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+    client = workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
+    tasks = workspace.repo(Task)
+    tasks.add(Task(title="Тексты для лендинга", column="todo", position=1.0,
+                   client_id=client.id, department="copywriting", assignee="Лена",
+                   due=date(2026, 11, 20),
+                   checklist=[ChecklistItem(text="Структура"), ChecklistItem(text="Черновик")]))
+    tasks.add(Task(title="Метатеги", column="todo", position=2.0, department="seo"))
+    tasks.add(Task(title=HOSTILE, column="review", position=1.0))
+    return workspace
+
+
+def cards(app: AmtuiApp, column: str) -> list[str]:
+    card_list = app.screen.query_one(f"#column-{column}", CardList)
+    return [str(card_list.get_option_at_index(index).prompt).split("\n")[0]
+            for index in range(card_list.option_count)
+            if card_list.get_option_at_index(index).id]
+
+
+def stored(workspace: Workspace, title: str) -> Task:
+    return next(task for task in workspace.repo(Task).all() if task.title == title)
+
+
+async def open_board(app: AmtuiApp, pilot: Any) -> BoardPane:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BoardPane)
+    return screen
+
+
+async def settle(app: AmtuiApp, pilot: Any) -> None:
+    """Let a save run, the board read again and show it."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_the_board_shows_columns_and_cards(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        headers = [str(header.render()) for header in board.query(".board-header")]
+        assert headers[:2] == ["Backlog (0)", "To do (2)"]
+        assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
+        card = str(board.query_one("#column-todo", CardList).get_option_at_index(0).prompt)
+        assert "ООО «Ромашка»" in card and "Лена" in card and "☑ 0/2" in card
+        assert "2026-11-20" in card
+        # Shown as it is, not as markup; the escape character made visible.
+        assert cards(app, "review") == [visible(HOSTILE)]
+        assert "\x1b" not in str(board.query_one("#column-review", CardList)
+                                  .get_option_at_index(0).prompt)
+
+
+async def test_number_key_four_opens_the_board(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await open_board(app, pilot)
+        assert app.current_pane == "board"
+
+
+async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
+                                                             clock: FakeClock) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("l")  # to do, on its first card
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").column == "in_progress"
+        assert cards(app, "in_progress") == ["Тексты для лендинга"]
+        assert board.focused is board.query_one("#column-in_progress", CardList)
+        await pilot.press("L", )
+        await settle(app, pilot)
+        await pilot.press("shift+right", )
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").blocked_by_client  # client approval
+        await pilot.press("L")
+        await settle(app, pilot)
+        done = stored(filled, "Тексты для лендинга")
+        assert (done.column, done.done_at) == ("done", clock())
+        await pilot.press("u")  # undo the last move
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").column == "client_approval"
+        await pilot.press("H")
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").column == "review"
+
+
+async def test_shift_j_and_k_reorder_within_the_column(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "J")
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Метатеги", "Тексты для лендинга"]
+        await pilot.press("K")
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
+
+
+async def test_a_column_at_its_wip_limit_refuses_the_move(workspace_path: Path,
+                                                          clock: FakeClock) -> None:
+    Workspace.open(workspace_path, create=True)
+    config = workspace_path / "workspace.toml"
+    config.write_text(config.read_text() + "[wip_limits]\nin_progress = 1\n")
+    workspace = Workspace.open(workspace_path, clock=clock)
+    workspace.repo(Task).add(Task(title="Уже в работе", column="in_progress"))
+    workspace.repo(Task).add(Task(title="Ждёт", column="todo"))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        header = str(list(board.query(".board-header"))[2].render())
+        assert header == "In progress (1/1)"
+        await pilot.press("l", "L")
+        await settle(app, pilot)
+        assert stored(workspace, "Ждёт").column == "todo"
+        assert any("limit is 1" in str(note.message) for note in app._notifications)
+
+
+async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskScreen)
+        checklist = app.screen.query_one("#task-checklist", OptionList)
+        assert str(checklist.get_option_at_index(0).prompt) == "☐ Структура"
+        await pilot.press("down", "space")
+        await settle(app, pilot)
+        assert [item.done for item in stored(filled, "Тексты для лендинга").checklist] == [
+            False, True]
+        assert str(app.screen.query_one("#task-checklist", OptionList)
+                   .get_option_at_index(1).prompt) == "☑ Черновик"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        card = str(app.screen.query_one("#column-todo", CardList).get_option_at_index(0).prompt)
+        assert "☑ 1/2" in card
+
+
+async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "l", "n")
+        await pilot.pause()
+        await pilot.press(*"Баннеры")
+        app.screen.query_one("#field-client", Input).value = "ооо «ромашка»"
+        await pilot.press("f2")
+        await settle(app, pilot)
+        new = stored(filled, "Баннеры")
+        assert new.column == "in_progress" and new.client_id is not None
+        assert cards(app, "in_progress") == ["Баннеры"]
+        await pilot.press("e")
+        await pilot.pause()
+        title = app.screen.query_one("#field-title", Input)
+        title.value = "Баннеры к акции"
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert stored(filled, "Баннеры к акции").id == new.id
+
+
+async def test_a_client_that_does_not_exist_is_refused_next_to_the_field(
+        filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Задача", "tab", *"Нет такого", "f2")
+        await pilot.pause()
+        error = str(app.screen.query_one("#error-client", Static).render())
+        assert "no client named" in error
+        assert app.screen.query_one("#field-title", Input).value == "Задача"  # kept
+
+
+async def test_slash_filters_the_board_and_shift_f_clears(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#field-client", Input).value = "ооо «ромашка»"
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Тексты для лендинга"]
+        assert cards(app, "review") == []
+        assert "filtered" in str(board.query_one("#board-status", Static).render())
+        await pilot.press("F")
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
+
+
+async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        todo = board.query_one("#column-todo", CardList)
+        lanes = [str(todo.get_option_at_index(index).prompt)
+                 for index in range(todo.option_count)]
+        assert lanes[0].startswith("── ООО «Ромашка»")
+        assert "── none" in lanes
+        await pilot.press("w")
+        await pilot.pause()
+        assert str(todo.get_option_at_index(0).prompt).startswith("── copywriting")
+
+
+async def test_old_done_tasks_are_counted_not_shown(workspace: Workspace,
+                                                    clock: FakeClock) -> None:
+    for days in (1, 20, 40):
+        workspace.repo(Task).add(Task(title=f"Сделано {days} дн.", column="done",
+                                      done_at=clock() - timedelta(days=days)))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        assert cards(app, "done") == ["Сделано 1 дн."]
+        done = board.query_one("#column-done", CardList)
+        last = str(done.get_option_at_index(done.option_count - 1).prompt)
+        assert last == "2 done earlier, not shown"
+
+
+async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await open_board(app, pilot)
+        for _ in range(5):
+            await pilot.press("l")
+        await pilot.pause()
+        assert board.focused is board.query_one("#column-done", CardList)
+        assert board.query_one("#column-done", CardList).region.right <= 80
