@@ -161,3 +161,13 @@ def test_a_checklist_item_is_ticked_and_unticked(workspace: Workspace) -> None:
     assert board.load_board(workspace)[0].cards[0].checklist_done == 1
     with pytest.raises(InvalidRecord, match="no checklist item 3"):
         board.toggle_checklist_item(workspace, ticked, 2)
+
+
+def test_a_limited_board_keeps_each_columns_first_cards_and_counts_all(
+        workspace: Workspace) -> None:
+    for position in (5.0, 1.0, 4.0, 2.0, 3.0):
+        add(workspace, f"Позиция {position:g}", column="todo", position=position)
+    todo = board.load_board(workspace, limit=2)[1]
+    assert [card.title for card in todo.cards] == ["Позиция 1", "Позиция 2"]
+    assert todo.total == 5
+    assert board.load_board(workspace)[1].total == 5

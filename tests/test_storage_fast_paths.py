@@ -195,3 +195,23 @@ def test_a_new_id_is_not_searched_for_but_a_second_add_of_it_is_refused(
     with pytest.raises(InvalidRecord, match="already there"):
         Workspace.open(workspace_path, clock=clock).repo(Task).add(task)
     assert [raw["id"] for raw in fresh.repo(Task).scan()].count(task.id) == 1
+
+
+@pytest.mark.parametrize(("cache_bytes", "block"), [(1 << 21, 1 << 20), (0, 1 << 20), (0, 50)])
+def test_records_are_counted_by_a_field_without_parsing(
+    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch, cache_bytes: int, block: int,
+) -> None:
+    fill(workspace, 0)
+    tasks = workspace.repo(Task)
+    tasks.add_many([Task(title=f"Задача {n}", column="todo" if n % 3 else "review",
+                         description='"column":"todo"') for n in range(40)])
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", cache_bytes)
+    monkeypatch.setattr(datafile_module, "_BLOCK", block)
+    fresh = Workspace.open(workspace_path, clock=clock)
+    if cache_bytes == 0:
+        forbid(monkeypatch, "parse_table_file")
+        monkeypatch.setattr(datafile_module, "parse_line", None)  # nothing may be parsed
+    assert fresh.file("tasks").count_where("column", "todo") == 26
+    assert fresh.file("tasks").count_where("column", "review") == 14
+    assert fresh.file("tasks").count_where("column", "done") == 0

@@ -6,6 +6,7 @@ than a cut-off are only counted (a workspace holds years of them).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -64,16 +65,15 @@ class Column:
     wip: int | None
     """Most tasks the column may hold; None for no limit."""
     cards: list[Card] = field(default_factory=list)
+    """The column's first cards, in order (all of them unless the board was limited)."""
+    total: int = 0
+    """How many tasks are in the column (those filtered out not counted)."""
     older_done: int = 0
     """Done tasks left off the board (done before the cut-off)."""
 
     @property
     def over_limit(self) -> bool:
-        return self.wip is not None and len(self.cards) > self.wip
-
-    @property
-    def at_limit(self) -> bool:
-        return self.wip is not None and len(self.cards) >= self.wip
+        return self.wip is not None and self.total > self.wip
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,11 @@ def _moment(value: Any) -> datetime | None:
 
 
 def load_board(workspace: Workspace, now: datetime | None = None,
-               board_filter: BoardFilter | None = None) -> list[Column]:
+               board_filter: BoardFilter | None = None,
+               limit: int | None = None) -> list[Column]:
     """The columns with their cards in order. Tasks in a column the settings no longer name
-    are shown in the first column, so nothing disappears."""
+    are shown in the first column, so nothing disappears. With ``limit``, each column keeps
+    only its first ``limit`` cards (and counts the rest): a large board is never held whole."""
     settings = workspace.settings
     now = now or workspace.clock()
     today = now.date()
@@ -134,40 +136,59 @@ def load_board(workspace: Workspace, now: datetime | None = None,
     shared = Interner()
     clients = {client["id"]: shared(str(client.get("name", "")))
                for client in workspace.file("clients").scan()}
+    heaps: dict[str, list[tuple[float, int, Card]]] = {column.id: [] for column in columns}
     for task in workspace.file("tasks").scan():
         column = by_id.get(task.get("column") or "") or columns[0]
         done_at = _moment(task.get("done_at"))
         if column is done and done_at is not None and done_at < cutoff:
             column.older_done += 1
             continue
-        checklist = task.get("checklist") or []
-        card = Card(
-            id=task["id"], rev=int(task.get("rev", 0)), title=str(task.get("title", "")),
-            client_id=shared(task.get("client_id")),
-            client=clients.get(task.get("client_id") or "", ""),
-            department=shared(str(task.get("department", ""))),
-            assignee=shared(str(task.get("assignee", ""))),
-            column=column.id, position=float(task.get("position") or 0.0),
-            due=shared(task.get("due")),
-            checklist_done=sum(1 for item in checklist if item.get("done")),
-            checklist_total=len(checklist),
-            blocked_since=(_moment(task.get("blocked_since"))
-                           if task.get("blocked_by_client") else None),
-            since=_moment(task.get("column_since")) or _moment(task.get("updated_at")),
-            done_at=done_at,
-        )
-        if board_filter is None or board_filter.accepts(card, today):
-            column.cards.append(card)
+        position = float(task.get("position") or 0.0)
+        kept = heaps[column.id]
+        if board_filter is None:
+            column.total += 1
+            if limit is not None and len(kept) >= limit and -position <= kept[0][0]:
+                continue  # not among the column's first cards: counted, not built
+        card = _card(task, column.id, position, done_at, clients, shared)
+        if board_filter is not None:
+            if not board_filter.accepts(card, today):
+                continue
+            column.total += 1
+        entry = (-position, -column.total, card)
+        if limit is None or len(kept) < limit:
+            heapq.heappush(kept, entry)
+        elif entry[:2] > kept[0][:2]:  # earlier than the last card kept
+            heapq.heapreplace(kept, entry)
     for column in columns:
-        column.cards.sort(key=lambda card: (card.position, card.id))
+        column.cards = sorted((entry[2] for entry in heaps[column.id]),
+                              key=lambda card: (card.position, card.id))
     return columns
+
+
+def _card(task: dict[str, Any], column: str, position: float, done_at: datetime | None,
+          clients: dict[str, str], shared: Interner) -> Card:
+    checklist = task.get("checklist") or []
+    return Card(
+        id=task["id"], rev=int(task.get("rev", 0)), title=str(task.get("title", "")),
+        client_id=shared(task.get("client_id")),
+        client=clients.get(task.get("client_id") or "", ""),
+        department=shared(str(task.get("department", ""))),
+        assignee=shared(str(task.get("assignee", ""))),
+        column=column, position=position, due=shared(task.get("due")),
+        checklist_done=sum(1 for item in checklist if item.get("done")),
+        checklist_total=len(checklist),
+        blocked_since=(_moment(task.get("blocked_since"))
+                       if task.get("blocked_by_client") else None),
+        since=_moment(task.get("column_since")) or _moment(task.get("updated_at")),
+        done_at=done_at,
+    )
 
 
 def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | None = None,
          *, overwrite: bool = False) -> undo.Undo:
-    """Move a task to another column, at its end. Moving to the last column stamps when it was
-    done; to client approval, it starts waiting on the client. A column at its WIP limit takes
-    no more tasks."""
+    """Move a task to another column, at its top (where the eye and the cursor are). Moving to
+    the last column stamps when it was done; to client approval, it starts waiting on the
+    client. A column at its WIP limit takes no more tasks."""
     settings = workspace.settings
     if to_column not in settings.columns:
         raise InvalidRecord(f"no board column {to_column!r} (columns: "
@@ -179,18 +200,17 @@ def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | Non
     if task.column == to_column:
         raise InvalidRecord(_("the task is already in {column}").format(
             column=column_title(settings, to_column)))
-    held, last = 0, 0.0
-    for raw in workspace.file("tasks").scan():
-        if raw.get("column") == to_column:
-            held += 1
-            last = max(last, float(raw.get("position") or 0.0))
     limit = settings.wip_limits.get(to_column)
+    held = workspace.file("tasks").count_where("column", to_column) if limit else 0
     if limit is not None and held >= limit:
         raise InvalidRecord(_("{column} holds {held} tasks, its limit is {limit}: finish one "
                               "there first").format(
             column=column_title(settings, to_column), held=held, limit=limit))
     now = workspace.clock()
-    changes: dict[str, Any] = {"column": to_column, "position": last + 1.0, "column_since": now}
+    # On top of the column: before every position given so far (they are small numbers, or
+    # earlier moves' own, which are larger negative times).
+    changes: dict[str, Any] = {"column": to_column, "column_since": now,
+                               "position": -now.timestamp()}
     done_column = settings.columns[-1]
     if to_column == done_column:
         changes["done_at"] = now

@@ -259,6 +259,24 @@ class DataFile:
         """Look at the file again if it changed on disk: its version, whether it is damaged."""
         self._examine()
 
+    def count_where(self, field: str, value: str) -> int:
+        """How many records have ``field`` equal to the string ``value`` (staged changes not
+        included), counted in the file's bytes without parsing a large file."""
+        self._examine()
+        if self._cache is not None:
+            return sum(1 for record in self._cache.values() if record.get(field) == value)
+        pattern = orjson.dumps(field) + b":" + orjson.dumps(value)
+        count = 0
+        with self._open() as handle:
+            carry = b""
+            for block in _blocks_of(handle):
+                window = carry + block
+                count += window.count(pattern)
+                # The tail that could begin a match cut by the block's end (too short to hold
+                # a whole one, so nothing is counted twice).
+                carry = window[-(len(pattern) - 1):]
+        return count
+
     def changed_on_disk(self) -> bool:
         """Whether another process has saved the file since we last read it."""
         return self._stat_signature() != self._signature

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +20,7 @@ from amtui.ui.safe import line
 if TYPE_CHECKING:
     from amtui.services.board import BoardFilter, Card, Column
 
-MAX_CARDS = 200
+MAX_CARDS = 40
 """Cards drawn per column; the rest are counted (a filter narrows the board)."""
 
 MIN_COLUMN_WIDTH = 20
@@ -94,6 +95,8 @@ class BoardPane(PaneScreen):
         self._follow: str | None = None
         """A card to put the cursor on once the board is read again (it was just moved)."""
         self._column = 0
+        self._shown: dict[str, tuple[Any, ...]] = {}
+        """What each column shows now, to leave alone a column that has not changed."""
 
     def compose_body(self) -> ComposeResult:
         yield Horizontal(Static(_("Loading…")), id="board-columns")
@@ -106,7 +109,7 @@ class BoardPane(PaneScreen):
 
         workspace = self.amtui.workspace
         now = workspace.clock()
-        return BoardData(load_board(workspace, now, self.board_filter), now)
+        return BoardData(load_board(workspace, now, self.board_filter, limit=MAX_CARDS), now)
 
     def show(self, payload: BoardData) -> None:
         follow = self._follow or self._current_id()
@@ -138,14 +141,27 @@ class BoardPane(PaneScreen):
         narrow = self.app.size.width < len(self.columns) * MIN_COLUMN_WIDTH
         self.query_one("#board-columns", Horizontal).set_class(narrow, "-narrow")
 
-    def _fill(self, follow: str | None, focused_column: int) -> None:
+    def _fill(self, follow: str | None, focused_column: int,
+              only: set[int] | None = None) -> None:
+        """Show the columns (``only`` those at these indexes) and put the cursor on
+        ``follow`` if it is shown, else where it was."""
         self._fit_columns()
         lists = list(self.query(CardList).results(CardList))
         headers = list(self.query(".board-header").results(Static))
         target: tuple[int, int] | None = None
         for index, (column, card_list, header) in enumerate(
                 zip(self.columns, lists, headers, strict=True)):
-            count = f"{len(column.cards)}/{column.wip}" if column.wip else str(len(column.cards))
+            if only is not None and index not in only:
+                continue
+            shown = (self.lanes, column.total, column.older_done,
+                     tuple((card.id, card.rev) for card in column.cards[:MAX_CARDS]))
+            if self._shown.get(column.id) == shown:
+                # As it is on screen already (say, a move shown before it was saved).
+                if follow is not None and any(card.id == follow for card in column.cards):
+                    target = (index, card_list.get_option_index(follow))
+                continue
+            self._shown[column.id] = shown
+            count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
             header.update(Content.assemble(line(column.title, 30), f" ({count})"))
             header.set_class(column.over_limit, "-over")
             options, ids = self._options(column)
@@ -187,7 +203,7 @@ class BoardPane(PaneScreen):
                 options.append(None)  # a line between two cards (not an option itself)
             options.append(Option(self._card(card), id=card.id))
             ids.append(card.id)
-        hidden = len(column.cards) - MAX_CARDS
+        hidden = column.total - len(column.cards[:MAX_CARDS])
         if hidden > 0:
             options.append(Option(Content(_("… and {count} more: / narrows the board").format(
                 count=hidden)).stylize("italic"), disabled=True))
@@ -222,7 +238,7 @@ class BoardPane(PaneScreen):
                                 Content(" · ").join(details).stylize("$text-muted"))
 
     def _show_status(self) -> None:
-        parts = [_("{count} cards").format(count=len(self.cards))]
+        parts = [_("{count} cards").format(count=sum(column.total for column in self.columns))]
         if self.board_filter is not None and self.board_filter.active:
             parts.append(_("filtered (F clears)"))
         if self.lanes:
@@ -288,11 +304,28 @@ class BoardPane(PaneScreen):
 
         workspace = self.amtui.workspace
         target = ids[index]
-        self._follow = card.id
+        destination = self.columns[index]
+        if destination.wip is not None and destination.total >= destination.wip:
+            self.notify(_("{column} holds {held} tasks, its limit is {limit}: finish one there "
+                          "first").format(column=destination.title, held=destination.total,
+                                          limit=destination.wip), severity="warning")
+            return
         self.amtui.change(
             lambda: move(workspace, card.id, target, card.rev),
-            _("Moved to {column}").format(column=self.columns[index].title),
+            _("Moved to {column}").format(column=destination.title),
             overwrite=lambda: move(workspace, card.id, target, overwrite=True))
+        # Show the move at once; the board is read again when the save is done.
+        source_index = ids.index(card.column)
+        source = self.columns[source_index]
+        first = min((other.position for other in destination.cards), default=1.0)
+        moved = replace(card, column=target, position=first - 1.0, rev=card.rev + 1)
+        source.cards.remove(card)
+        source.total -= 1
+        destination.cards.insert(0, moved)
+        destination.total += 1
+        self.cards[card.id] = moved
+        self._follow = card.id
+        self._fill(card.id, index, only={source_index, index})
 
     def action_reorder(self, step: int) -> None:
         card = self._current()
