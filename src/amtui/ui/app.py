@@ -157,7 +157,8 @@ class AmtuiApp(App[None]):
     def change(self, save: Callable[[], Any], done_message: str,
                overwrite: Callable[[], Any] | None = None) -> None:
         """Run a store change off the UI thread, then refresh what is shown. A change that
-        returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict."""
+        returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict.
+        ``done_message`` is shown when it is saved (none if empty)."""
         self._save(save, done_message, overwrite)
 
     @work(thread=True, exclusive=False, group="save")
@@ -181,7 +182,8 @@ class AmtuiApp(App[None]):
 
         if isinstance(result, Undo):
             self.undo_stack.append(result)
-        self.notify(done_message, markup=False)
+        if done_message:  # empty when the screen shows the change itself (a card moved)
+            self.notify(done_message, markup=False)
         self._refresh_panes()
 
     def _conflict(self, message: str, done_message: str,

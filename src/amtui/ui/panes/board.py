@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from amtui.i18n import _
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
+from amtui.ui.widgets.cards import CardColumn, CardLines, Part
 
 if TYPE_CHECKING:
     from amtui.services.board import BoardFilter, Card, Column
@@ -38,17 +38,11 @@ class BoardData:
         self.now = now
 
 
-class CardList(OptionList):
-    """One column's cards; j/k move like the arrows."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", _("Down"), id="board.down", show=False),
-        Binding("k", "cursor_up", _("Up"), id="board.up", show=False),
-    ]
+class CardList(CardColumn):
+    """One column's cards."""
 
     def __init__(self, column_id: str) -> None:
-        super().__init__(id=f"column-{column_id}", classes="board-cards")
-        self.column_id = column_id
+        super().__init__(column_id, id=f"column-{column_id}", classes="board-cards")
 
 
 class BoardPane(PaneScreen):
@@ -60,8 +54,7 @@ class BoardPane(PaneScreen):
     #board-columns.-narrow .board-column { width: 22; }
     .board-header { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     .board-header.-over { color: $error; }
-    .board-cards { height: 1fr; border: none; padding: 0; text-wrap: nowrap;
-                   text-overflow: ellipsis; }
+    .board-cards { height: 1fr; }
     #board-status { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -157,26 +150,20 @@ class BoardPane(PaneScreen):
                      tuple((card.id, card.rev) for card in column.cards[:MAX_CARDS]))
             if self._shown.get(column.id) == shown:
                 # As it is on screen already (say, a move shown before it was saved).
-                if follow is not None and any(card.id == follow for card in column.cards):
-                    target = (index, card_list.get_option_index(follow))
+                if follow is not None and card_list.move_to(follow):
+                    target = (index, 0)
                 continue
             self._shown[column.id] = shown
             count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
-            header.update(Content.assemble(line(column.title, 30), f" ({count})"))
+            title = Content.assemble(line(column.title, 30), f" ({count})")
+            if header.visual != title:
+                header.update(title)
             header.set_class(column.over_limit, "-over")
-            options, ids = self._options(column)
-            highlighted = card_list.highlighted
-            card_list.set_options(options)
-            if follow is not None and follow in ids:
-                target = (index, ids.index(follow))
-            elif card_list.option_count:
-                wanted = min(highlighted or 0, card_list.option_count - 1)
-                card_list.highlighted = next(
-                    (row for row in range(wanted, card_list.option_count) if ids[row]),
-                    wanted)
+            card_list.set_entries(self._entries(column))
+            if follow is not None and card_list.move_to(follow):
+                target = (index, 0)
         self._follow = None
         if target is not None:
-            lists[target[0]].highlighted = target[1]
             self._column = target[0]
         elif lists:
             self._column = min(max(focused_column, 0), len(lists) - 1)
@@ -184,58 +171,45 @@ class BoardPane(PaneScreen):
             lists[self._column].focus()
         self._show_status()
 
-    def _options(self, column: Column) -> tuple[list[Option | None], list[str | None]]:
-        """The column's options (None: a separator line), and for each option (separators
-        are not options) the card id it shows, None for lane headers and notes."""
-        options: list[Option | None] = []
-        ids: list[str | None] = []
+    def _entries(self, column: Column) -> list[CardLines]:
+        """What the column draws: its cards (under lane headings if asked), then notes."""
+        entries: list[CardLines] = []
         lane: str | None = None
         for card in column.cards[:MAX_CARDS]:
             if self.lanes:
                 name = card.client if self.lanes == "client" else card.department
                 if name != lane:
                     lane = name
-                    options.append(Option(Content.assemble(
-                        "── ", line(name or _("none"), 30)).stylize("bold $text-muted"),
-                        disabled=True))
-                    ids.append(None)
-            if ids and ids[-1] is not None:
-                options.append(None)  # a line between two cards (not an option itself)
-            options.append(Option(self._card(card), id=card.id))
-            ids.append(card.id)
+                    entries.append(CardLines(("lane", name), None,
+                                             f"── {name or _('none')}", note=True))
+            entries.append(CardLines((card.id, card.rev, self.now.date()), card.id, card.title,
+                                     self._details(card)))
         hidden = column.total - len(column.cards[:MAX_CARDS])
         if hidden > 0:
-            options.append(Option(Content(_("… and {count} more: / narrows the board").format(
-                count=hidden)).stylize("italic"), disabled=True))
-            ids.append(None)
+            text = _("… and {count} more: / narrows the board").format(count=hidden)
+            entries.append(CardLines(("more", hidden), None, text, note=True))
         if column.older_done:
-            options.append(Option(Content(_("{count} done earlier, not shown").format(
-                count=column.older_done)).stylize("italic $text-muted"), disabled=True))
-            ids.append(None)
-        return options, ids
+            text = _("{count} done earlier, not shown").format(count=column.older_done)
+            entries.append(CardLines(("older", column.older_done), None, text, note=True))
+        return entries
 
-    def _card(self, card: Card) -> Content:
+    def _details(self, card: Card) -> tuple[Part, ...]:
         today = self.now.date().isoformat()
-        details: list[Content] = []
+        parts: list[Part] = []
         if card.client:
-            details.append(line(card.client, 24))
-        details.append(line(card.department.replace("_", " "), 20))
+            parts.append((card.client, ""))
+        parts.append((card.department.replace("_", " "), ""))
         if card.assignee:
-            details.append(line(card.assignee, 20))
+            parts.append((card.assignee, ""))
         if card.due:
-            due = Content(card.due)
-            if card.due < today:
-                due = due.stylize("bold $error")
-            elif card.due == today:
-                due = due.stylize("bold $warning")
-            details.append(due)
+            parts.append((card.due, "late" if card.due < today else
+                          "today" if card.due == today else ""))
         if card.checklist_total:
-            details.append(Content(f"☑ {card.checklist_done}/{card.checklist_total}"))
+            parts.append((f"☑ {card.checklist_done}/{card.checklist_total}", ""))
         if card.blocked_since is not None:
-            details.append(Content(_("waiting for client {days} d").format(
-                days=card.waiting_days(self.now))).stylize("$warning"))
-        return Content.assemble(line(card.title, 80), "\n",
-                                Content(" · ").join(details).stylize("$text-muted"))
+            parts.append((_("waiting for client {days} d").format(
+                days=card.waiting_days(self.now)), "waiting"))
+        return tuple(parts)
 
     def _show_status(self) -> None:
         parts = [_("{count} cards").format(count=sum(column.total for column in self.columns))]
@@ -265,10 +239,8 @@ class BoardPane(PaneScreen):
         lists = self._lists()
         if not lists:
             return None
-        option = lists[self._focused_column_index()].highlighted_option
-        if option is not None and option.id in self.cards:
-            return option.id
-        return None
+        card_id = lists[self._focused_column_index()].current_card_id
+        return card_id if card_id in self.cards else None
 
     def _current(self) -> Card | None:
         card_id = self._current_id()
@@ -285,12 +257,8 @@ class BoardPane(PaneScreen):
             return
         index = self._focused_column_index() + step
         if 0 <= index < len(lists):
-            row = lists[index - step].highlighted or 0
-            target = lists[index]
             self._column = index
-            target.focus()
-            if target.option_count and target.highlighted is None:
-                target.highlighted = min(row, target.option_count - 1)
+            lists[index].focus()
 
     def action_move(self, step: int) -> None:
         card = self._current()
@@ -311,8 +279,7 @@ class BoardPane(PaneScreen):
                                           limit=destination.wip), severity="warning")
             return
         self.amtui.change(
-            lambda: move(workspace, card.id, target, card.rev),
-            _("Moved to {column}").format(column=destination.title),
+            lambda: move(workspace, card.id, target, card.rev), "",  # the card shows it
             overwrite=lambda: move(workspace, card.id, target, overwrite=True))
         # Show the move at once; the board is read again when the save is done.
         source_index = ids.index(card.column)
@@ -345,12 +312,11 @@ class BoardPane(PaneScreen):
 
         workspace = self.amtui.workspace
         self._follow = card.id
-        self.amtui.change(lambda: reorder(workspace, card, before, after),
-                          _("Reordered"),
+        self.amtui.change(lambda: reorder(workspace, card, before, after), "",
                           overwrite=lambda: reorder(workspace, card, before, after,
                                                     overwrite=True))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_card_column_selected(self, event: CardColumn.Selected) -> None:
         event.stop()
         self.action_open()
 
