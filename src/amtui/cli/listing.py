@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
@@ -44,6 +44,17 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
+
+    report = commands.add_parser("report", help="reports: `report daily --client C` composes "
+                                 "the daily client update")
+    report.add_argument("kind", metavar="KIND", help="daily")
+    report.add_argument("--client", required=True, help="the client, by name or id")
+    report.add_argument("--since", metavar="YYYY-MM-DD",
+                        help="done since this day (default: the last update sent, or a day ago)")
+    report.add_argument("--sent", action="store_true",
+                        help="also log the update as sent (an outgoing message to the client)")
+    workspace_option(report, argparse.SUPPRESS)
+    report.set_defaults(handler=show_report)
 
     today = commands.add_parser("today", help="the agenda of the day (as text, or --json)")
     today.add_argument("--json", action="store_true", help="print the sections as JSON")
@@ -246,4 +257,27 @@ def summary(args: argparse.Namespace) -> int:
     for table, reason in workspace.read_only_tables().items():
         lines.append(f"  read-only {table}: {one_line(reason)}")
     sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def show_report(args: argparse.Namespace) -> int:
+    """Print the daily update for a client as Markdown (and log it as sent with --sent)."""
+    from amtui.models import Client
+    from amtui.services.report import compose_daily_update, log_update_sent
+
+    if args.kind != "daily":
+        raise UsageError(f"no report {args.kind!r}: the reports are: daily")
+    since = None
+    if args.since is not None:
+        try:
+            day = date.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since: {args.since!r} is not a date (YYYY-MM-DD)") from None
+        since = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    workspace = open_workspace(args)
+    client = workspace.repo(Client).resolve(args.client)
+    update = compose_daily_update(workspace, client.id, since)
+    sys.stdout.write(update.markdown)
+    if args.sent:
+        log_update_sent(workspace, client.id, update.markdown)
     return 0

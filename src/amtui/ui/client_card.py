@@ -128,7 +128,9 @@ class ClientCard(Screen[None]):
                 tooltip=_("Log an update sent to the client: resets their cadence")),
         Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
                 tooltip=_("Move the client to the trash (u undoes)")),
-        Binding("r", "reload", _("Reload"), id="client_card.reload", show=False),
+        Binding("ctrl+r,f5", "reload", _("Reload"), id="client_card.reload", show=False),
+        Binding("r", "update", _("Daily update"), id="client_card.update",
+                tooltip=_("Compose today's update for the client, edit it, send it")),
     ]
 
     def __init__(self, client_id: str) -> None:
@@ -360,6 +362,11 @@ class ClientCard(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_update(self) -> None:
+        from amtui.ui.update_screen import UpdateScreen
+
+        self.app.push_screen(UpdateScreen(self.client_id))
 
     def action_edit(self) -> None:
         client_forms.edit_client(self.amtui, self.client_id)

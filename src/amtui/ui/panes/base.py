@@ -75,7 +75,7 @@ class PaneScreen(Screen[None]):
     PANE_ID: ClassVar[str] = ""
     TITLE_TEXT: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", _("Reload"), id="pane.reload", show=False),
+        Binding("ctrl+r,f5", "reload", _("Reload"), id="pane.reload", show=False),
     ]
 
     @property

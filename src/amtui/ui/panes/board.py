@@ -74,6 +74,8 @@ class BoardPane(PaneScreen):
         Binding("slash", "filter", _("Filter"), id="board.filter",
                 tooltip=_("Narrow the board by client, department, assignee, due date")),
         Binding("F", "clear_filter", _("Clear filter"), id="board.clear_filter", show=False),
+        Binding("r", "update", _("Daily update"), id="board.update", show=False,
+                tooltip=_("Compose today's update for the task's client")),
         Binding("w", "lanes", _("Swimlanes"), id="board.lanes",
                 tooltip=_("Group the cards by client, by department, or not")),
     ]
@@ -381,6 +383,17 @@ class BoardPane(PaneScreen):
         if self.board_filter is not None and self.board_filter.active:
             self.board_filter = None
             self.load()
+
+    def action_update(self) -> None:
+        card = self._current()
+        if card is None:
+            return
+        if not card.client_id:
+            self.notify(_("This task has no client."), severity="warning")
+            return
+        from amtui.ui.update_screen import UpdateScreen
+
+        self.app.push_screen(UpdateScreen(card.client_id))
 
     def action_lanes(self) -> None:
         self.lanes = LANES[(LANES.index(self.lanes) + 1) % len(LANES)]

@@ -45,6 +45,8 @@ class ClientsPane(ListPane):
     """Fixed widths: the first six fit 80 columns; cadence and tags show from about 100."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", _("New"), id="clients.new", tooltip=_("Create a client")),
+        Binding("r", "update", _("Daily update"), id="clients.update",
+                tooltip=_("Compose today's update for the client, edit it, send it")),
         Binding("e", "edit", _("Edit"), id="clients.edit",
                 tooltip=_("Edit the selected client")),
         Binding("x,delete", "delete", _("Delete"), id="clients.delete",
@@ -117,6 +119,15 @@ class ClientsPane(ListPane):
                 any(old in new for new in words) for old in last[0]):
             return last[2]
         return self.clients
+
+    def action_update(self) -> None:
+        client_id = self.current_id()
+        if client_id is None:
+            self.notify(_("No client is selected."), severity="warning")
+            return
+        from amtui.ui.update_screen import UpdateScreen
+
+        self.app.push_screen(UpdateScreen(client_id))
 
     def refilter(self) -> None:
         """Show the clients the filter lets through that hold every typed word, keeping the

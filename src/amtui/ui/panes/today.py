@@ -28,6 +28,8 @@ class TodayPane(PaneScreen):
         Binding("enter", "open", _("Open"), id="today.open", show=False),
         Binding("d", "done", _("Done / contacted"), id="today.done",
                 tooltip=_("Mark the message answered, the task done, or the client contacted")),
+        Binding("r", "update", _("Daily update"), id="today.update",
+                tooltip=_("Compose today's update for the client of the line")),
         Binding("s", "snooze", _("Snooze"), id="today.snooze",
                 tooltip=_("Keep a late answer or a due update off Today for some days")),
     ]
@@ -110,6 +112,15 @@ class TodayPane(PaneScreen):
                 lambda: log_contact(workspace, client_id, contact_id=item.record_id),
                 _("Contact logged"),
             )
+
+    def action_update(self) -> None:
+        item = self._current()
+        if item is None or not item.client_id:
+            self.notify(_("This line is not about a client."), severity="warning")
+            return
+        from amtui.ui.update_screen import UpdateScreen
+
+        self.app.push_screen(UpdateScreen(item.client_id))
 
     def action_snooze(self) -> None:
         item = self._current()

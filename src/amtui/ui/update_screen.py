@@ -1,0 +1,105 @@
+"""The daily client update, composed and edited before it is sent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from amtui.i18n import _
+from amtui.ui.safe import line
+
+
+def update_file(root: Path, client_name: str, day: str) -> Path:
+    """Where a saved update goes: ``exports/updates/<day>-<client>.md`` in the workspace."""
+    slug = re.sub(r"[^\w]+", "-", client_name.casefold()).strip("-")[:60] or "client"
+    return root / "exports" / "updates" / f"{day}-{slug}.md"
+
+
+class UpdateScreen(ModalScreen[None]):
+    """Edit the update; F2 copies it (through the terminal) and logs it as sent, F3 saves it
+    as a file and logs it as sent. Either way the client's cadence starts again."""
+
+    DEFAULT_CSS = """
+    UpdateScreen { align: center middle; }
+    #update-box { width: 95%; max-width: 120; height: 95%; border: round $primary;
+                  background: $surface; padding: 0 1; }
+    #update-text { height: 1fr; }
+    #update-hint { height: 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="update.cancel"),
+        Binding("f2,ctrl+s", "send", _("Copy and log as sent"), id="update.send"),
+        Binding("f3", "save", _("Save as a file and log as sent"), id="update.save"),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.client_name = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="update-box"):
+            yield Static("", id="update-title")
+            yield TextArea("", language="markdown", id="update-text", soft_wrap=True)
+            yield Static(_("F2 copy and log as sent · F3 save as a file and log as sent · "
+                           "Esc cancel"), id="update-hint")
+
+    def on_mount(self) -> None:
+        from amtui.services.report import compose_daily_update
+        from amtui.ui.app import AmtuiApp
+
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        update = compose_daily_update(app.workspace, self.client_id)
+        self.client_name = update.client.name
+        self.query_one("#update-title", Static).update(Content.assemble(
+            (_("Daily update") + " · ", "bold"), line(update.client.name, 80)))
+        text = self.query_one("#update-text", TextArea)
+        text.load_text(update.markdown)
+        text.focus()
+
+    def _log(self, done: str) -> None:
+        from amtui.services.report import log_update_sent
+        from amtui.ui.app import AmtuiApp
+
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        workspace, client_id = app.workspace, self.client_id
+        text = self.query_one("#update-text", TextArea).text
+        app.change(lambda: log_update_sent(workspace, client_id, text), done)
+        self.dismiss(None)
+
+    def action_send(self) -> None:
+        self.app.copy_to_clipboard(self.query_one("#update-text", TextArea).text)
+        self._log(_("Update copied and logged as sent"))
+
+    def action_save(self) -> None:
+        from amtui.storage import StorageError
+        from amtui.storage.files import atomic_write, make_folder
+        from amtui.ui.app import AmtuiApp
+
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        workspace = app.workspace
+        target = update_file(workspace.root, self.client_name,
+                             workspace.clock().date().isoformat())
+        try:
+            make_folder(target.parent, workspace.root)
+            atomic_write(target, self.query_one("#update-text", TextArea).text.encode(),
+                         workspace.file_mode)
+        except StorageError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._log(_("Update saved to {path} and logged as sent").format(
+            path=target.relative_to(workspace.root)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,150 @@
+"""The daily client update: composed from the board and messages, sent from the app or CLI."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from amtui.models import Client, Message, MessageStatus, Task
+from amtui.services.agenda import build_agenda
+from amtui.services.report import compose_daily_update, log_update_sent
+from amtui.storage import Workspace
+from amtui.ui.app import AmtuiApp
+from amtui.ui.update_screen import UpdateScreen
+from conftest import FakeClock, run_cli, snapshot_files
+
+
+@pytest.fixture
+def client(workspace: Workspace, clock: FakeClock) -> Client:
+    romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»", cadence="daily"))
+    tasks = workspace.repo(Task)
+    now = clock()
+    tasks.add(Task(title="Тексты для лендинга", client_id=romashka.id, column="done",
+                   done_at=now - timedelta(hours=3)))
+    tasks.add(Task(title="Старый отчёт", client_id=romashka.id, column="done",
+                   done_at=now - timedelta(days=9)))
+    tasks.add(Task(title="Макет главной", client_id=romashka.id, column="in_progress",
+                   due=date(2026, 12, 1)))
+    tasks.add(Task(title="Согласовать баннеры", client_id=romashka.id,
+                   column="client_approval", blocked_by_client=True,
+                   blocked_since=now - timedelta(days=2)))
+    tasks.add(Task(title="Идея на потом", client_id=romashka.id, column="backlog"))
+    tasks.add(Task(title="Чужая задача", column="in_progress"))
+    workspace.repo(Message).add(Message(
+        client_id=romashka.id, text="Пришлите доступы к Метрике, пожалуйста",
+        status=MessageStatus.WAITING_ON_CLIENT, received_at=now - timedelta(days=1)))
+    return romashka
+
+
+def test_the_update_says_what_was_done_what_moves_and_what_we_need(
+        workspace: Workspace, client: Client) -> None:
+    text = compose_daily_update(workspace, client.id).markdown
+    done, moving, needed = text.split("## ")[1:]
+    assert "Тексты для лендинга" in done and "Старый отчёт" not in done
+    assert "Макет главной — In progress, expected by 2026-12-01" in moving
+    assert "Идея на потом" not in text and "Чужая задача" not in text
+    assert "Согласовать баннеры (we asked on 2026-11-24)" in needed
+    assert "Пришлите доступы к Метрике" in needed
+    assert text.startswith("# Update for ООО «Ромашка» — 2026-11-26")
+
+
+def test_sending_resets_the_cadence_and_the_next_update_starts_there(
+        workspace: Workspace, client: Client, clock: FakeClock) -> None:
+    def due() -> list[str]:
+        sections = {section.key: section for section in build_agenda(workspace)}
+        return [item.title for item in sections["updates_due"].items]
+
+    assert due() == ["ООО «Ромашка»"]
+    log_update_sent(workspace, client.id, compose_daily_update(workspace, client.id).markdown)
+    assert due() == []
+    sent = [m for m in workspace.repo(Message).all() if m.kind == "update"]
+    assert len(sent) == 1 and sent[0].direction == "outgoing"
+    clock.advance(hours=1)
+    later = compose_daily_update(workspace, client.id)
+    assert later.since == clock() - timedelta(hours=1)
+    assert "Тексты для лендинга" not in later.markdown.split("## ")[1]
+
+
+def test_the_cli_prints_the_update_and_logs_it_when_asked(
+        workspace: Workspace, workspace_path: Path, client: Client) -> None:
+    printed = run_cli("report", "daily", "--client", "ООО «Ромашка»", "--since", "2026-11-01",
+                      workspace=workspace_path)
+    assert printed.returncode == 0, printed.stderr
+    assert "Старый отчёт" in printed.stdout  # done since November 1st
+    assert not [m for m in workspace.repo(Message).all() if m.kind == "update"]
+    sent = run_cli("report", "daily", "--client", client.id, "--sent", workspace=workspace_path)
+    assert sent.returncode == 0, sent.stderr
+    assert len([m for m in workspace.repo(Message).all() if m.kind == "update"]) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "weekly", "--client", "ООО «Ромашка»"),
+    ("report", "daily", "--client", "Нет такого"),
+    ("report", "daily", "--client", "ООО «Ромашка»", "--since", "вчера"),
+    ("report", "daily"),
+])
+def test_bad_report_input_is_one_line_and_changes_nothing(
+        workspace: Workspace, workspace_path: Path, client: Client, args: tuple[str, ...]) -> None:
+    before = snapshot_files(workspace_path)
+    result = run_cli(*args, workspace=workspace_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot_files(workspace_path) == before
+
+
+async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
+        workspace: Workspace, client: Client) -> None:
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, UpdateScreen)
+        text = app.screen.query_one("#update-text", TextArea)
+        assert "Тексты для лендинга" in text.text
+        text.load_text(text.text + "\nСпасибо!")
+        await pilot.press("f3")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        saved = workspace.root / "exports" / "updates" / "2026-11-26-ооо-ромашка.md"
+        assert saved.read_text().endswith("Спасибо!")
+        sent = [m for m in workspace.repo(Message).all() if m.kind == "update"]
+        assert len(sent) == 1 and sent[0].text.endswith("Спасибо!")
+
+
+async def test_escape_leaves_the_update_unsent(workspace: Workspace, client: Client,
+                                               workspace_path: Path) -> None:
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = snapshot_files(workspace_path)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, UpdateScreen)
+        assert snapshot_files(workspace_path) == before
+
+
+async def test_r_works_from_today_and_the_board(workspace: Workspace, client: Client) -> None:
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")  # the first line of Today is about the client
+        await pilot.pause()
+        assert isinstance(app.screen, UpdateScreen)
+        await pilot.press("escape", "4")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("l", "l", "r")  # in progress: «Макет главной»
+        await pilot.pause()
+        assert isinstance(app.screen, UpdateScreen)
+        assert app.screen.client_id == client.id
