@@ -19,7 +19,7 @@ def section(workspace: Workspace, key: str) -> list[str]:
 def test_empty_workspace_has_empty_sections(workspace: Workspace) -> None:
     sections = build_agenda(workspace)
     assert [s.key for s in sections] == ["late_answers", "overdue_tasks", "waiting_on_client",
-                                         "updates_due", "remarket"]
+                                         "stuck_with_department", "updates_due", "remarket"]
     assert all(not s.items and s.empty for s in sections)
 
 
@@ -104,3 +104,27 @@ def test_remarket_dormant_and_delivered(workspace: Workspace, clock: FakeClock) 
     tasks.add(Task(title="more", client_id=busy.id, column="todo"))
     assert section(workspace, "remarket") == ["Delivered", "Dormant"]
     del dormant
+
+
+def test_a_task_sitting_with_its_department_is_flagged_after_the_set_days(
+        workspace: Workspace, clock: FakeClock) -> None:
+    from amtui.models import Task
+    from amtui.services import board
+
+    tasks = workspace.repo(Task)
+    moving = tasks.add(Task(title="Свёрстать лендинг", column="todo"))
+    tasks.add(Task(title="Идея", column="backlog"))  # the backlog is not anyone's yet
+    waiting = tasks.add(Task(title="Ждёт клиента", column="review"))
+    board.move(workspace, moving.id, "in_progress")
+    board.move(workspace, waiting.id, "client_approval")  # with the client, not stuck
+
+    def stuck() -> list[str]:
+        sections = {section.key: section for section in build_agenda(workspace)}
+        return [f"{item.title}: {item.detail}" for item in sections["stuck_with_department"].items]
+
+    clock.advance(days=4)
+    assert stuck() == []
+    clock.advance(days=1)  # stale_after_days is 5 by default
+    assert stuck() == ["Свёрстать лендинг: in progress for 5 days · other"]
+    card = board.load_board(workspace, clock())[2].cards[0]
+    assert card.waiting_days(clock()) == 5

@@ -270,3 +270,16 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
         await pilot.pause()
         assert board.focused is board.query_one("#column-done", CardList)
         assert board.query_one("#column-done", CardList).region.right <= 80
+
+
+async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,
+                                                         clock: FakeClock) -> None:
+    workspace.repo(Task).add(Task(title="Забытая", column="review",
+                                  column_since=clock() - timedelta(days=6)))
+    workspace.repo(Task).add(Task(title="Свежая", column="review", position=2.0,
+                                  column_since=clock() - timedelta(days=1)))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(240, 40)) as pilot:
+        await open_board(app, pilot)
+        assert [("stale" in line) for line in details(app, "review")] == [True, False]
+        assert "stale 6 d in this column" in details(app, "review")[0]

@@ -33,6 +33,8 @@ class WorkspaceSettings(BaseModel):
     answer_within_hours: int = Field(default=4, ge=1, le=24 * 30)
     """Working hours within which a client message must be answered."""
     push_client_after_days: int = Field(default=3, ge=1, le=365)
+    stale_after_days: int = Field(default=5, ge=1, le=365)
+    """A task in one column (with its department) this long is flagged on the Board and Today."""
     """A task waiting on the client this long shows on Today: time to push the client."""
     dormant_contact_days: int = Field(default=60, ge=1, le=3650)
     """A dormant client not contacted this long shows on Today, to offer them something."""

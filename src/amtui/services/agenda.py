@@ -127,11 +127,17 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
     waiting = AgendaSection("waiting_on_client", "Waiting on the client",
                             "No task has waited on a client for long.")
+    stuck = AgendaSection("stuck_with_department", "Stuck with a department",
+                          "No task has sat in one column for long.")
     push_after = timedelta(days=settings.push_client_after_days)
+    stale_after = timedelta(days=settings.stale_after_days)
+    first_column = settings.columns[0]
     delivered: dict[str, datetime] = {}
     open_work: set[str] = set()
-    late_tasks: list[tuple[str, str, str, str | None]] = []
-    blocked_tasks: list[tuple[str, str, str, str | None]] = []
+    Row = tuple[Any, str, str, str, str | None]  # sort key, detail, id, title, client
+    late_tasks: list[Row] = []
+    blocked_tasks: list[Row] = []
+    stuck_tasks: list[Row] = []
     for task in workspace.file("tasks").scan():
         client_id = task.get("client_id")
         if task.get("column") == done_column:
@@ -144,19 +150,30 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             open_work.add(client_id)
         # Kept as plain tuples until sorted and cut to ``limit``: there can be thousands.
         if task.get("due") and task["due"] < today:
-            late_tasks.append((f"due {task['due']} · {task.get('department', '')}",
-                               task["id"], task["title"], client_id))
+            detail = f"due {task['due']} · {task.get('department', '')}"
+            late_tasks.append((detail, detail, task["id"], task["title"], client_id))
         blocked_since = _moment(task.get("blocked_since"))
-        if task.get("blocked_by_client") and blocked_since and now - blocked_since >= push_after:
-            blocked_tasks.append((f"waiting {_ago(now - blocked_since)} for the client",
-                                  task["id"], task["title"], client_id))
-    for section, rows in ((overdue, late_tasks), (waiting, blocked_tasks)):
+        if task.get("blocked_by_client"):
+            if blocked_since and now - blocked_since >= push_after:
+                blocked_tasks.append((blocked_since,
+                                      f"waiting {_ago(now - blocked_since)} for the client",
+                                      task["id"], task["title"], client_id))
+        elif task.get("column") != first_column:
+            # With the department: since it came into its column (or was last changed).
+            since = _moment(task.get("column_since")) or _moment(task.get("updated_at"))
+            if since and now - since >= stale_after:
+                column = str(task.get("column", "")).replace("_", " ")
+                stuck_tasks.append((since, f"{column} for {_ago(now - since)} · "
+                                           f"{task.get('department', '')}",
+                                    task["id"], task["title"], client_id))
+    for section, rows in ((overdue, late_tasks), (waiting, blocked_tasks),
+                          (stuck, stuck_tasks)):
         rows.sort(key=lambda row: row[0])
         section.total = len(rows)
         section.items = [AgendaItem("tasks", task_id, title, client_name(client_id), detail,
                                     client_id)
-                         for detail, task_id, title, client_id in rows[:limit]]
-    del late_tasks, blocked_tasks
+                         for _key, detail, task_id, title, client_id in rows[:limit]]
+    del late_tasks, blocked_tasks, stuck_tasks
 
     updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
                             "on time.")
@@ -206,7 +223,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())
-    sections = [late, overdue, waiting, updates, remarket]
+    sections = [late, overdue, waiting, stuck, updates, remarket]
     for section in sections:
         section.total = max(section.total, len(section.items))
         if limit is not None:

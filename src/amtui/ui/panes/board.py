@@ -208,9 +208,13 @@ class BoardPane(PaneScreen):
                           "today" if card.due == today else ""))
         if card.checklist_total:
             parts.append((f"☑ {card.checklist_done}/{card.checklist_total}", ""))
+        settings = self.amtui.workspace.settings
+        days = card.waiting_days(self.now)
         if card.blocked_since is not None:
-            parts.append((_("waiting for client {days} d").format(
-                days=card.waiting_days(self.now)), "waiting"))
+            parts.append((_("waiting for client {days} d").format(days=days), "waiting"))
+        elif (card.column not in (settings.columns[0], settings.columns[-1])
+              and days >= settings.stale_after_days):
+            parts.append((_("stale {days} d in this column").format(days=days), "late"))
         return tuple(parts)
 
     def _show_status(self) -> None:
