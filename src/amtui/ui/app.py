@@ -84,6 +84,11 @@ class AmtuiApp(App[None]):
                     self._workspace = self._open_workspace()
         return self._workspace
 
+    @property
+    def opened_workspace(self) -> Workspace | None:
+        """The workspace if it is open already (without opening it)."""
+        return self._workspace
+
     def pane_titles(self) -> list[tuple[str, str]]:
         return [(pane.id, pane.title) for pane in CORE_PANES]
 

@@ -132,7 +132,7 @@ class PaneScreen(Screen[None]):
         # a cycle is never collected, so freezing after every read would leak a little each
         # time (measured: 0.5-1 MB per save on the Board).
         if self.loads_shown == 1:
-            gc.collect()  # what is garbage now is not frozen
+            gc.collect(1)  # recent garbage is not frozen (a full collection would pause)
             gc.freeze()
         release_free_memory()
 

@@ -94,7 +94,20 @@ class BoardPane(PaneScreen):
         """What each column shows now, to leave alone a column that has not changed."""
 
     def compose_body(self) -> ComposeResult:
-        yield Horizontal(Static(_("Loading…")), id="board-columns")
+        # The columns are known once the workspace is open (it is, unless the board is the
+        # first pane shown): then they are made now, and the read only fills them.
+        workspace = self.amtui.opened_workspace
+        if workspace is None:
+            yield Horizontal(Static(_("Loading…")), id="board-columns")
+        else:
+            from amtui.services.board import column_title
+
+            with Horizontal(id="board-columns"):
+                for column_id in workspace.settings.columns:
+                    yield Vertical(
+                        Static(line(column_title(workspace.settings, column_id), 30),
+                               classes="board-header"),
+                        CardList(column_id), classes="board-column")
         yield Static("", id="board-status")
 
     # reading and showing
