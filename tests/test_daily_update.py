@@ -32,6 +32,8 @@ def client(workspace: Workspace, clock: FakeClock) -> Client:
                    column="client_approval", blocked_by_client=True,
                    blocked_since=now - timedelta(days=2)))
     tasks.add(Task(title="Идея на потом", client_id=romashka.id, column="backlog"))
+    tasks.add(Task(title="Просроченный баннер", client_id=romashka.id, column="review",
+                   due=date(2026, 11, 20)))
     tasks.add(Task(title="Чужая задача", column="in_progress"))
     workspace.repo(Message).add(Message(
         client_id=romashka.id, text="Пришлите доступы к Метрике, пожалуйста",
@@ -45,6 +47,7 @@ def test_the_update_says_what_was_done_what_moves_and_what_we_need(
     done, moving, needed = text.split("## ")[1:]
     assert "Тексты для лендинга" in done and "Старый отчёт" not in done
     assert "Макет главной — In progress, expected by 2026-12-01" in moving
+    assert "Просроченный баннер — Review, running late (planned for 2026-11-20)" in moving
     assert "Идея на потом" not in text and "Чужая задача" not in text
     assert "Согласовать баннеры (we asked on 2026-11-24)" in needed
     assert "Пришлите доступы к Метрике" in needed
@@ -115,6 +118,12 @@ async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
         assert saved.read_text().endswith("Спасибо!")
         sent = [m for m in workspace.repo(Message).all() if m.kind == "update"]
         assert len(sent) == 1 and sent[0].text.endswith("Спасибо!")
+        await pilot.press("r", "f3")  # a second one the same day: a new file
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert saved.read_text().endswith("Спасибо!")
+        assert (saved.parent / "2026-11-26-ооо-ромашка-2.md").exists()
 
 
 async def test_escape_leaves_the_update_unsent(workspace: Workspace, client: Client,

@@ -169,7 +169,7 @@ async def test_a_typo_in_the_client_search_offers_similar_names(filled: Workspac
         await settled_status(app, pilot)
         assert [row[0] for row in table_cells(app)] == ["Северный ветер"]
         await pilot.press(*["backspace"] * 7, *"zzzz")
-        assert "no exact match; 0 similar" in await settled_status(app, pilot)
+        assert "no exact match; similar names: 0" in await settled_status(app, pilot)
         assert table_cells(app) == []
 
 

@@ -77,7 +77,7 @@ async def test_the_board_shows_columns_and_cards(filled: Workspace) -> None:
     async with app.run_test(size=(240, 40)) as pilot:
         board = await open_board(app, pilot)
         headers = [str(header.render()) for header in board.query(".board-header")]
-        assert headers[:2] == ["Backlog (0)", "To do (2)"]
+        assert headers[:2] == ["Backlog 0", "To do 2"]
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
         card = details(app, "todo")[0]
         assert "ООО «Ромашка»" in card and "Лена" in card and "☑ 0/2" in card
@@ -153,7 +153,7 @@ async def test_a_column_at_its_wip_limit_refuses_the_move(workspace_path: Path,
     async with app.run_test(size=(120, 40)) as pilot:
         board = await open_board(app, pilot)
         header = str(list(board.query(".board-header"))[2].render())
-        assert header == "In progress (1/1)"
+        assert header == "In progress 1/1"
         await pilot.press("l", "L")
         await settle(app, pilot)
         assert stored(workspace, "Ждёт").column == "todo"
@@ -193,6 +193,14 @@ async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> 
         new = stored(filled, "Баннеры")
         assert new.column == "in_progress" and new.client_id is not None
         assert cards(app, "in_progress") == ["Баннеры"]
+        await pilot.press("h", "n", *"Новая сверху", "f2")  # on top of a column with cards
+        await settle(app, pilot)
+        assert cards(app, "todo")[0] == "Новая сверху"
+        board = app.screen
+        assert isinstance(board, BoardPane)
+        assert board.query_one("#column-todo", CardList).current_card_id == stored(
+            filled, "Новая сверху").id
+        await pilot.press("l")
         await pilot.press("e")
         await pilot.pause()
         title = app.screen.query_one("#field-title", Input)
@@ -233,6 +241,31 @@ async def test_slash_filters_the_board_and_shift_f_clears(filled: Workspace) -> 
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
 
 
+async def test_the_arrow_keys_move_between_columns(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert board.focused is board.query_one("#column-in_progress", CardList)
+        await pilot.press("left")
+        await pilot.pause()
+        assert board.focused is board.query_one("#column-todo", CardList)
+
+
+async def test_the_cursor_is_drawn_in_the_focused_column_only(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        todo = board.query_one("#column-todo", CardList)
+        review = board.query_one("#column-review", CardList)
+        cursor = todo.get_component_rich_style("card-column--cursor").bgcolor
+        assert next(iter(todo.render_line(0))).style.bgcolor == cursor  # type: ignore[union-attr]
+        assert next(iter(review.render_line(0))).style.bgcolor != cursor  # type: ignore[union-attr]
+
+
 async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -244,7 +277,8 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
         assert lanes == ["── ООО «Ромашка»", "── none"]
         await pilot.press("w")
         await pilot.pause()
-        assert todo.entries[0].title == "── copywriting"
+        assert [entry.title for entry in todo.entries if not entry.card_id] == [
+            "── copywriting", "── seo"]
 
 
 async def test_old_done_tasks_are_counted_not_shown(workspace: Workspace,

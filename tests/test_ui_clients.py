@@ -454,3 +454,15 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
         shown = [Content.from_markup(str(overlay.get_option_at_index(index).prompt)).plain
                  for index in range(overlay.option_count)]  # select labels are markup
         assert HOSTILE_SHOWN in shown
+
+
+async def test_j_and_k_move_the_cursor_in_the_list(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#records", DataTable)
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1

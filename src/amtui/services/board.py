@@ -259,11 +259,9 @@ def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple
 
 
 def add_task(workspace: Workspace, task: Task) -> undo.Undo:
-    """A new task, at the end of its column."""
-    last = max((float(raw.get("position") or 0.0) for raw in workspace.file("tasks").scan()
-                if raw.get("column") == task.column), default=0.0)
-    placed = task.model_copy(update={"position": last + 1.0,
-                                     "column_since": workspace.clock()})
+    """A new task, on top of its column (where the cursor goes)."""
+    now = workspace.clock()
+    placed = task.model_copy(update={"position": -now.timestamp(), "column_since": now})
     return undo.add(workspace, placed, _("task «{title}» added").format(
         title=task.title[:40]))[1]
 

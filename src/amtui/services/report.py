@@ -70,7 +70,11 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
         if column == settings.columns[0]:
             continue  # the backlog is not news for the client
         due = task.get("due")
-        expected = _(", expected by {date}").format(date=due) if due else ""
+        expected = ""
+        if due and due < now.date().isoformat():
+            expected = _(", running late (planned for {date})").format(date=due)
+        elif due:
+            expected = _(", expected by {date}").format(date=due)
         in_progress.append((due or "9999", f"- {title} — {column_title(settings, column)}"
                                            f"{expected}"))
     questions = [
@@ -84,7 +88,7 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
         f"{now.date().isoformat()}",
         "",
         f"## {_('Done since {date}').format(date=since.date().isoformat())}",
-        *_listed(done, _("Nothing finished since then; the work below is moving.")),
+        *_listed(done, _("Nothing finished since then.")),
         "",
         f"## {_('In progress')}",
         *_listed(in_progress, _("Nothing in progress right now.")),

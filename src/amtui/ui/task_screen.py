@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from amtui.i18n import _
 from amtui.models import Client, Task
+from amtui.services.board import column_title
 from amtui.ui.safe import content, line
 
 
@@ -58,7 +59,7 @@ class TaskScreen(ModalScreen[None]):
         self.query_one("#task-title", Static).update(line(task.title).stylize("bold"))
         rows = [
             (_("Client"), client.name if client else ""),
-            (_("Column"), task.column.replace("_", " ")),
+            (_("Column"), column_title(app.workspace.settings, task.column)),
             (_("Department"), task.department.replace("_", " ")),
             (_("Assignee"), task.assignee),
             (_("Due"), task.due.isoformat() if task.due else ""),

@@ -18,9 +18,15 @@ from amtui.ui.safe import line
 
 
 def update_file(root: Path, client_name: str, day: str) -> Path:
-    """Where a saved update goes: ``exports/updates/<day>-<client>.md`` in the workspace."""
+    """Where a saved update goes: ``exports/updates/<day>-<client>.md`` in the workspace
+    (``-2``, ``-3``… for later ones the same day, so none is overwritten)."""
     slug = re.sub(r"[^\w]+", "-", client_name.casefold()).strip("-")[:60] or "client"
-    return root / "exports" / "updates" / f"{day}-{slug}.md"
+    folder = root / "exports" / "updates"
+    target, number = folder / f"{day}-{slug}.md", 1
+    while target.exists():  # a second update the same day gets its own file
+        number += 1
+        target = folder / f"{day}-{slug}-{number}.md"
+    return target
 
 
 class UpdateScreen(ModalScreen[None]):

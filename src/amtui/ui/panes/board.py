@@ -170,7 +170,7 @@ class BoardPane(PaneScreen):
                 continue
             self._shown[column.id] = shown
             count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
-            title = Content.assemble(line(column.title, 30), f" ({count})")
+            title = Content.assemble(line(column.title, 30), f" {count}")
             if header.visual != title:
                 header.update(title)
             header.set_class(column.over_limit, "-over")
@@ -190,9 +190,13 @@ class BoardPane(PaneScreen):
         """What the column draws: its cards (under lane headings if asked), then notes."""
         entries: list[CardLines] = []
         lane: str | None = None
-        for card in column.cards[:MAX_CARDS]:
+        cards = column.cards[:MAX_CARDS]
+        if self.lanes:
+            cards = sorted(cards, key=lambda card: (not self._lane(card),  # "none" last
+                                                    self._lane(card).casefold(), card.position))
+        for card in cards:
             if self.lanes:
-                name = card.client if self.lanes == "client" else card.department
+                name = self._lane(card)
                 if name != lane:
                     lane = name
                     entries.append(CardLines(("lane", name), None,
@@ -207,6 +211,9 @@ class BoardPane(PaneScreen):
             text = _("{count} done earlier, not shown").format(count=column.older_done)
             entries.append(CardLines(("older", column.older_done), None, text, note=True))
         return entries
+
+    def _lane(self, card: Card) -> str:
+        return card.client if self.lanes == "client" else card.department.replace("_", " ")
 
     def _details(self, card: Card) -> tuple[Part, ...]:
         today = self.now.date().isoformat()
@@ -231,7 +238,7 @@ class BoardPane(PaneScreen):
         return tuple(parts)
 
     def _show_status(self) -> None:
-        parts = [_("{count} cards").format(count=sum(column.total for column in self.columns))]
+        parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]
         if self.board_filter is not None and self.board_filter.active:
             parts.append(_("filtered (F clears)"))
         if self.lanes:

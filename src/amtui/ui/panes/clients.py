@@ -177,7 +177,7 @@ class ClientsPane(ListPane):
         if searching:
             note = _("no exact match; looking for similar names…")
         elif alike:
-            note = _("no exact match; {shown} similar names of {total}").format(
+            note = _("no exact match; similar names: {shown} of {total}").format(
                 shown=len(shown_ids), total=len(self.clients))
         elif len(found) > MAX_ROWS:
             note = _("first {shown} of {found} found, {total} in all · type to narrow the "

@@ -48,7 +48,7 @@ class CardColumn(ScrollView, can_focus=True):
     # shown again. Plain theme colours (error, warning, the rule) are read from the theme.
     COMPONENT_CLASSES: ClassVar[set[str]] = {"card-column--cursor", "card-column--muted"}
     DEFAULT_CSS = """
-    CardColumn { height: 1fr; }
+    CardColumn { height: 1fr; padding-right: 1; }
     CardColumn > .card-column--muted { color: $text-muted; }
     CardColumn > .card-column--cursor { background: $block-cursor-blurred-background; }
     CardColumn:focus > .card-column--cursor {
@@ -58,6 +58,10 @@ class CardColumn(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", _("Down"), id="board.down", show=False),
         Binding("k,up", "cursor(-1)", _("Up"), id="board.up", show=False),
+        Binding("left", "screen.column(-1)", _("Column left"), id="board.left_arrow",
+                show=False),
+        Binding("right", "screen.column(1)", _("Column right"), id="board.right_arrow",
+                show=False),
         Binding("home", "first", _("First card"), id="board.first", show=False),
         Binding("end", "last", _("Last card"), id="board.last", show=False),
     ]
@@ -103,6 +107,7 @@ class CardColumn(ScrollView, can_focus=True):
             self.move_to(current)
         if self.cursor is None:
             self.cursor = self._next_card(0, 1)
+        self._scroll_to_cursor()
         self.refresh()
 
     @property
@@ -136,11 +141,22 @@ class CardColumn(ScrollView, can_focus=True):
             return
         self.cursor = index
         self.refresh()
-        if index is not None:
-            top = self._starts[index]
-            bottom = self._starts[index + 1] if index + 1 < len(self._starts) else self._height
-            self.scroll_to_region(Region(0, top, 1, bottom - top), animate=False,
-                                  immediate=True)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor is None:
+            self.scroll_home(animate=False, immediate=True)
+            return
+        top = self._starts[self.cursor]
+        bottom = (self._starts[self.cursor + 1] if self.cursor + 1 < len(self._starts)
+                  else self._height)
+        self.scroll_to_region(Region(0, top, 1, bottom - top), animate=False, immediate=True)
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor is drawn in the focused column only
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     # keys and mouse
 
@@ -187,7 +203,7 @@ class CardColumn(ScrollView, can_focus=True):
         entry = self.entries[index]
         offset = line - self._starts[index]
         lines = 2 if entry.details is not None else 1
-        cursor = index == self.cursor
+        cursor = index == self.cursor and self.has_focus
         key = (entry.key, offset, width, cursor, self._look)
         strip = self._cache.get(key)
         if strip is None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
+
+from amtui.i18n import _
 
 
 class RecordTable(DataTable[Any]):
@@ -22,6 +25,10 @@ class RecordTable(DataTable[Any]):
     """
 
     _COMPONENTS = tuple(sorted(DataTable.COMPONENT_CLASSES))
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", _("Down"), id="table.down", show=False),
+        Binding("k", "cursor_up", _("Up"), id="table.up", show=False),
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
