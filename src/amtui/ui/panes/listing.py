@@ -14,7 +14,7 @@ from amtui.i18n import _
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.widgets.table import RecordTable
 
-MAX_ROWS = 100
+MAX_ROWS = 60
 """Rows shown at once (several screens' worth); typing narrows the list."""
 
 Row = tuple[str, str, list[Text] | Callable[[], list[Text]]]
