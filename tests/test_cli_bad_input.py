@@ -295,3 +295,14 @@ def test_a_failing_command_keeps_what_earlier_commands_stored(
     error = capsys.readouterr().err
     assert len(error.splitlines()) == 1 and "2026-02-30" in error
     assert snapshot_files(workspace_path) == before
+
+
+def test_a_misspelt_client_name_suggests_the_close_ones(filled: Workspace) -> None:
+    before = snapshot_files(filled.root)
+    result = run_cli("add", "task", "x", "--client", "Blue Fren Studio", workspace=filled.root)
+    assert_rejected(result, "no client named 'Blue Fren Studio'",
+                    "did you mean 'Blue Fern Studio'?")
+    far = run_cli("add", "task", "x", "--client", "Совсем другое", workspace=filled.root)
+    assert_rejected(far, "no client named")
+    assert "did you mean" not in far.stderr
+    assert snapshot_files(filled.root) == before

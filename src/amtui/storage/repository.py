@@ -82,18 +82,27 @@ class Repository(Generic[R]):
         label = "name" if "name" in self.record_type.model_fields else "title"
         folded = wanted.casefold()
         exact, similar = [], []
+        names: dict[str, str] = {}
         for raw in data_file.scan():
             value = raw.get(label)
             if value == wanted:
                 exact.append(raw)
             elif str(value or "").casefold() == folded:
                 similar.append(raw)
+            elif isinstance(value, str):
+                names.setdefault(value.casefold(), value)
         matches = exact or similar
         if len(matches) == 1:
             return self._model(matches[0])
         if not matches:
+            import difflib
+
+            close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.75)
+            hint = (" (did you mean " + ", ".join(repr(names[name]) for name in close) + "?)"
+                    if close else "")
             raise RecordNotFound(
-                f"no {self._noun} named {wanted!r}; see `amtui list {self.table}` for names and ids"
+                f"no {self._noun} named {wanted!r}{hint}; see `amtui list {self.table}` for "
+                "names and ids"
             )
         ids = ", ".join(raw["id"] for raw in matches[:5])
         raise RecordNotFound(
