@@ -7,9 +7,10 @@ sending; sending it logs an outgoing message, which resets the client's cadence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import _
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus
@@ -28,12 +29,13 @@ class DailyUpdate:
     markdown: str
 
 
-def last_update_sent(workspace: Workspace, client_id: str) -> datetime | None:
-    """When the client was last sent an update (an outgoing message of kind update)."""
+def last_update_sent(messages: Iterable[dict[str, Any]]) -> datetime | None:
+    """When the client of ``messages`` was last sent an update (an outgoing message of kind
+    update)."""
     latest: datetime | None = None
-    for raw in workspace.file(Message.table).scan():
-        if (raw.get("client_id") == client_id and raw.get("direction") == "outgoing"
-                and raw.get("kind") == "update" and raw.get("received_at")):
+    for raw in messages:
+        if (raw.get("direction") == "outgoing" and raw.get("kind") == "update"
+                and raw.get("received_at")):
             moment = datetime.fromisoformat(raw["received_at"])
             latest = moment if latest is None or moment > latest else latest
     return latest
@@ -45,8 +47,10 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
     day ago), in progress with expected dates, and what we need from the client."""
     now = now or workspace.clock()
     client = workspace.repo(Client).get(client_id)
+    messages = [raw for raw in workspace.file(Message.table).scan()
+                if raw.get("client_id") == client_id]
     if since is None:
-        since = last_update_sent(workspace, client_id) or now - timedelta(days=1)
+        since = last_update_sent(messages) or now - timedelta(days=1)
     settings = workspace.settings
     done_column = settings.columns[-1]
     done: list[tuple[str, str]] = []
@@ -80,8 +84,7 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
     questions = [
         (raw.get("received_at") or "",
          f"- {one_line(str(raw.get('text', '')), 160)}")
-        for raw in workspace.file(Message.table).scan()
-        if raw.get("client_id") == client_id and raw.get("status") == "waiting_on_client"
+        for raw in messages if raw.get("status") == "waiting_on_client"
     ]
     lines = [
         f"# {_('Update for {client}').format(client=one_line(client.name, 120))} — "
