@@ -215,3 +215,31 @@ def test_records_are_counted_by_a_field_without_parsing(
     assert fresh.file("tasks").count_where("column", "todo") == 26
     assert fresh.file("tasks").count_where("column", "review") == 14
     assert fresh.file("tasks").count_where("column", "done") == 0
+
+
+def test_a_record_found_once_is_not_searched_for_again(
+    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading a record and then saving it searches a large file once, not once per step."""
+    from amtui.storage import patch
+
+    fill(workspace, 30)
+    task_id = next(iter(workspace.repo(Task).raw()))
+    monkeypatch.setattr(datafile_module, "CACHE_BYTES", 0)
+    fresh = Workspace.open(workspace_path, clock=clock)
+    searched: list[list[str]] = []
+    real_search = patch.search_lines
+
+    def spy(handle: Any, ids: Any) -> Any:
+        searched.append(list(ids))
+        return real_search(handle, ids)
+
+    monkeypatch.setattr(datafile_module, "search_lines", spy)
+    monkeypatch.setattr(patch, "search_lines", spy)
+    tasks = fresh.repo(Task)
+    task = tasks.get(task_id)
+    assert tasks.get(task_id) == task
+    tasks.update(task.model_copy(update={"title": "Снова"}))
+    assert [ids for ids in searched if task_id in ids] == [[task_id]]
+    assert Workspace.open(workspace_path).repo(Task).get(task_id).title == "Снова"

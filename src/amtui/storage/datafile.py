@@ -30,7 +30,13 @@ from amtui.models.ids import claim_fresh
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
 from amtui.storage.files import atomic_patch, atomic_write, make_folder
 from amtui.storage.locks import FileLock
-from amtui.storage.patch import Found, encode_entry, plan_edits, search_lines
+from amtui.storage.patch import (
+    Found,
+    confirmed_lines,
+    encode_entry,
+    plan_edits,
+    search_lines,
+)
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -506,13 +512,17 @@ class DataFile:
         raise DamagedFile("it ends before its records do (cut short?)")
 
     def _find_line(self, record_id: str) -> bytes | None:
-        """The line holding ``record_id`` (without comma and newline), searching the file."""
+        """The line holding ``record_id`` (without comma and newline): where it was found
+        last in this version of the file, else by searching the file."""
         with self._open() as handle:
-            found = search_lines(handle, [record_id])
-            if _signature(os.fstat(handle.fileno())) == self._signature:
-                if len(self._found) > 64:
-                    self._found = {}
-                self._found.update(found)
+            current = _signature(os.fstat(handle.fileno())) == self._signature
+            found = confirmed_lines(handle, self._found, [record_id]) if current else {}
+            if not found:
+                found = search_lines(handle, [record_id])
+                if current:
+                    if len(self._found) > 64:
+                        self._found = {}
+                    self._found.update(found)
         if record_id not in found:
             return None
         return found[record_id][1].rstrip(b"\n").removesuffix(b",")

@@ -88,7 +88,7 @@ def plan_edits(handle: BinaryIO, size: int, changes: dict[str, dict[str, Any] | 
     has_lines = size > len(header) + len(FOOTER)
     if not tail.endswith(b"\n" + FOOTER if has_lines else FOOTER):
         return None
-    found = _confirmed(handle, known or {}, changes)
+    found = confirmed_lines(handle, known or {}, changes)
     missing = [record_id for record_id in changes
                if record_id not in found and record_id not in fresh]
     if len(missing) > SEARCH_LIMIT:
@@ -136,8 +136,8 @@ def plan_edits(handle: BinaryIO, size: int, changes: dict[str, dict[str, Any] | 
 
 
 
-def _confirmed(handle: BinaryIO, known: Found, wanted: Iterable[str]) -> Found:
-    """The lines of ``known`` that are still where they were."""
+def confirmed_lines(handle: BinaryIO, known: Found, wanted: Iterable[str]) -> Found:
+    """The lines of ``known`` (of the wanted ids) that are still where they were."""
     confirmed: Found = {}
     for record_id in wanted:
         if record_id in known:
