@@ -105,6 +105,7 @@ async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("r")
+        await app.workers.wait_for_complete()  # composed in a worker
         await pilot.pause()
         assert isinstance(app.screen, UpdateScreen)
         text = app.screen.query_one("#update-text", TextArea)
@@ -118,7 +119,10 @@ async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
         assert saved.read_text().endswith("Спасибо!")
         sent = [m for m in workspace.repo(Message).all() if m.kind == "update"]
         assert len(sent) == 1 and sent[0].text.endswith("Спасибо!")
-        await pilot.press("r", "f3")  # a second one the same day: a new file
+        await pilot.press("r")  # a second one the same day: a new file
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f3")
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()

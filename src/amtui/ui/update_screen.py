@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,6 +16,9 @@ from textual.widgets import Static, TextArea
 
 from amtui.i18n import _
 from amtui.ui.safe import line
+
+if TYPE_CHECKING:
+    from amtui.services.report import DailyUpdate
 
 
 def update_file(root: Path, client_name: str, day: str) -> Path:
@@ -59,18 +63,33 @@ class UpdateScreen(ModalScreen[None]):
                            "Esc cancel"), id="update-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#update-title", Static).update(_("Composing the update…"))
+        self._compose_update()
+
+    @work(thread=True, exclusive=True, group="daily-update")
+    def _compose_update(self) -> None:
+        """Read the board and the messages off the UI thread (a large workspace takes a
+        moment)."""
         from amtui.services.report import compose_daily_update
         from amtui.ui.app import AmtuiApp
 
         app = self.app
         assert isinstance(app, AmtuiApp)
         update = compose_daily_update(app.workspace, self.client_id)
+        app.call_from_thread(self._show, update)
+
+    def _show(self, update: DailyUpdate) -> None:
         self.client_name = update.client.name
         self.query_one("#update-title", Static).update(Content.assemble(
             (_("Daily update") + " · ", "bold"), line(update.client.name, 80)))
         text = self.query_one("#update-text", TextArea)
         text.load_text(update.markdown)
         text.focus()
+
+    def _composed(self) -> bool:
+        if not self.client_name:
+            self.notify(_("The update is still being composed."), severity="warning")
+        return bool(self.client_name)
 
     def _log(self, done: str) -> None:
         from amtui.services.report import log_update_sent
@@ -84,6 +103,8 @@ class UpdateScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_send(self) -> None:
+        if not self._composed():
+            return
         self.app.copy_to_clipboard(self.query_one("#update-text", TextArea).text)
         self._log(_("Update copied and logged as sent"))
 
@@ -92,6 +113,8 @@ class UpdateScreen(ModalScreen[None]):
         from amtui.storage.files import atomic_write, make_folder
         from amtui.ui.app import AmtuiApp
 
+        if not self._composed():
+            return
         app = self.app
         assert isinstance(app, AmtuiApp)
         workspace = app.workspace
