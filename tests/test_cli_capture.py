@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, snapshot_files
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
@@ -400,3 +400,23 @@ def test_user_data_dir_under_home_without_xdg(tmp_path: Path) -> None:
     found = _workspaces_under(tmp_path)
     assert len(found) == 1
     assert found[0].is_relative_to(home / ".local" / "share" / "amtui")
+
+
+def test_note_from_a_template_is_filled_for_the_client(with_client: tuple[Path, str]) -> None:
+    workspace_path, client_id = with_client
+    note_id = add(workspace_path, "note", "Чек-лист", "--client", ROMASHKA,
+                  "--template", "anti-disaster")
+    note = listed(workspace_path, "notes")[note_id]
+    assert note["kind"] == "checklist" and note["client_id"] == client_id
+    assert note["body"].count("- [ ]") == 10
+    assert f"Anti-disaster checklist — {ROMASHKA}" in note["body"]
+
+
+def test_an_unknown_template_is_refused_and_nothing_stored(
+        with_client: tuple[Path, str]) -> None:
+    workspace_path, _client_id = with_client
+    before = snapshot_files(workspace_path)
+    result = run_cli("add", "note", "x", "--template", "poem", workspace=workspace_path)
+    assert result.returncode == 2
+    assert "no template 'poem'" in result.stderr and "anti-disaster" in result.stderr
+    assert snapshot_files(workspace_path) == before

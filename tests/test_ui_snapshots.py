@@ -20,13 +20,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from amtui.models import Client, Contact, Deal, Member, Message, Money, Task
+from amtui.models import Client, Contact, Deal, Member, Message, Money, Note, Task
 from amtui.storage import Workspace
 from amtui.ui.app import AmtuiApp
 from conftest import FakeClock
 
 SIZES = [(80, 24), (120, 40)]
-PANES = ["today", "inbox", "clients", "board"]
+PANES = ["today", "inbox", "clients", "board", "notes"]
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
@@ -50,7 +50,7 @@ def agency(workspace: Workspace, clock: FakeClock) -> Workspace:
 
 
 def fill_agency(workspace: Workspace, clock: FakeClock) -> Workspace:
-    """Three clients, a contact, a deal, two messages and two tasks."""
+    """Three clients, a contact, a deal, two messages, two tasks and two notes."""
     now = clock()
     anna = workspace.repo(Member).add(Member(name="Анна Смирнова", role="head", login="anna"))
     clients = workspace.repo(Client)
@@ -77,6 +77,11 @@ def fill_agency(workspace: Workspace, clock: FakeClock) -> Workspace:
     tasks.add(Task(title="Баннеры к акции", client_id=atlas.id, department="design",
                    column="client_approval", blocked_by_client=True,
                    blocked_since=now - timedelta(days=5)))
+    notes = workspace.repo(Note)
+    notes.add(Note(title="Бриф: новый сайт", client_id=romashka.id, kind="brief", pinned=True,
+                   tags=["seo"], body="# Бриф\n\n- [x] Цель: заявки +20%\n- [ ] Бюджет"))
+    notes.add(Note(title="Call with Atlas", client_id=atlas.id, kind="meeting",
+                   body="Agreed: weekly report on Fridays."))
     return workspace
 
 

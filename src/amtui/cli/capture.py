@@ -76,7 +76,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     body = note.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT")
     body.add_argument("--body-file", metavar="FILE", help="read the body from FILE (- for stdin)")
-    note.add_argument("--kind", help="meeting, brief, spec, knowledge (default), report")
+    body.add_argument("--template", metavar="NAME",
+                      help="start from a note template: brief, spec, meeting, report, "
+                           "anti-disaster, or one of the workspace's templates/notes/")
+    note.add_argument("--kind", help="meeting, brief, spec, knowledge (default), report, "
+                                     "checklist")
     note.add_argument("--tag", action="append", default=[])
     note.add_argument("--pin", action="store_true")
     workspace_option(note, argparse.SUPPRESS)
@@ -234,11 +238,31 @@ def add_note(args: argparse.Namespace) -> int:
     if args.body_file:
         body = _read_body(args.body_file)
     workspace = open_workspace(args, create=True)
+    client_id = _client_id(workspace, args.client)
+    kind = args.kind
+    if args.template:
+        body, template_kind = _from_template(workspace, args.template, client_id)
+        kind = kind or template_kind
     record = Note(**_given(
-        title=args.title, body=body, client_id=_client_id(workspace, args.client),
-        kind=args.kind, tags=args.tag, pinned=args.pin,
+        title=args.title, body=body, client_id=client_id, kind=kind, tags=args.tag,
+        pinned=args.pin,
     ))
     return _store(workspace, record)
+
+
+def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tuple[str, str]:
+    """The body and kind a note template gives, filled in for the client."""
+    from amtui.identity import os_user
+    from amtui.services.templates import load_templates
+
+    templates = {template.key: template for template in load_templates(workspace)[0]}
+    if key not in templates:
+        raise UsageError(f"--template: no template {key!r} (templates: "
+                         f"{', '.join(sorted(templates))})")
+    client = workspace.file("clients").get(client_id) if client_id else None
+    _title, body = templates[key].fill(str(client.get("name", "")) if client else "",
+                                       workspace.clock().date(), os_user())
+    return body, templates[key].kind
 
 
 def _read_body(name: str) -> str:

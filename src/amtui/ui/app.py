@@ -142,6 +142,11 @@ class AmtuiApp(App[None]):
 
             self.push_screen(TaskScreen(record_id))
             return
+        if table == "notes":
+            from amtui.ui.panes.notes import open_note
+
+            open_note(self, record_id)
+            return
         record = self.workspace.file(table).get(record_id)
         if record is None:
             self.notify(_("That record is no longer there."), severity="warning")
@@ -155,9 +160,25 @@ class AmtuiApp(App[None]):
             yield SystemCommand(_("go: {title}").format(title=title),
                                 _("Open the pane (key {number})").format(number=number),
                                 partial(self.action_pane, pane_id))
+        yield from self._screen_commands(screen)
         yield SystemCommand(_("trash: open"), _("Deleted records; restore one (F8)"),
                             self.action_trash)
         yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
+
+    def _screen_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The keys of the screen under the palette as commands: "board: move right"."""
+        prefix = getattr(screen, "PANE_ID", "") or type(screen).__name__.lower()
+        global_ids = {binding.id for binding in self._bindings_of(self)}
+        seen: set[str] = set()
+        for key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
+            if (not enabled or not binding.description or not binding.id
+                    or binding.id in global_ids or binding.action in seen or node is self):
+                continue  # only amtui's own keys (they have ids), not Textual's widgets'
+            seen.add(binding.action)
+            key_shown = self.get_key_display(binding) or key
+            help_text = f"{binding.tooltip or binding.description} ({key_shown})"
+            yield SystemCommand(f"{prefix}: {binding.description.lower()}", help_text,
+                                partial(self.run_action, binding.action, node))
 
     def change(self, save: Callable[[], Any], done_message: str,
                overwrite: Callable[[], Any] | None = None) -> None:

@@ -105,17 +105,20 @@ class ClientField(Vertical):
     ]
 
     def __init__(self, finder: ClientFinder, value: str, input_id: str,
-                 placeholder: str = "") -> None:
+                 placeholder: str = "", *, client_id: str = "", compact: bool = False) -> None:
+        """``client_id``: the client ``value`` names, if it is one already chosen."""
         super().__init__()
         self.finder = finder
         self.initial = value
         self.input_id = input_id
         self.placeholder = placeholder
-        self.picked: tuple[str, str] | None = None
+        self.compact = compact
+        self.picked: tuple[str, str] | None = (client_id, value) if client_id else None
         """(id, name as shown) of the client last taken from the list."""
 
     def compose(self) -> ComposeResult:
-        yield Input(self.initial, placeholder=self.placeholder, id=self.input_id)
+        yield Input(self.initial, placeholder=self.placeholder, id=self.input_id,
+                    compact=self.compact)
         matches = OptionList()
         matches.can_focus = False
         yield matches
@@ -374,7 +377,8 @@ class FilterScreen(ModalScreen[InboxFilter | None]):
             with Horizontal(classes="filter-row"):
                 yield Label(_("Client"), classes="filter-label")
                 yield ClientField(self.finder, one_line(self.current.client_name),
-                                  "filter-client", _("any client; type part of the name"))
+                                  "filter-client", _("any client; type part of the name"),
+                                  client_id=self.current.client_id)
             for name, label, options, value in selects[1:]:
                 yield from self._select_row(name, label, options, value)
             yield Static("", id="filter-error")
@@ -391,9 +395,6 @@ class FilterScreen(ModalScreen[InboxFilter | None]):
                          id=f"filter-{name}")
 
     def on_mount(self) -> None:
-        field = self.query_one(ClientField)
-        if self.current.client_id:
-            field.picked = (self.current.client_id, one_line(self.current.client_name))
         self.query_one("#filter-status", Select).focus()
 
     def _value(self, name: str) -> str:

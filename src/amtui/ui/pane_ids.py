@@ -31,6 +31,7 @@ CORE_PANES = (
     PaneInfo("inbox", _("Inbox"), "amtui.ui.panes.inbox:InboxPane"),
     PaneInfo("clients", _("Clients"), "amtui.ui.panes.clients:ClientsPane"),
     PaneInfo("board", _("Board"), "amtui.ui.panes.board:BoardPane"),
+    PaneInfo("notes", _("Notes"), "amtui.ui.panes.notes:NotesPane"),
 )
 
 CORE_PANE_IDS = tuple(pane.id for pane in CORE_PANES)

@@ -1,0 +1,107 @@
+"""Note templates: Markdown files chosen when a note is created.
+
+amtui ships its own (``amtui/templates/notes/*.md``); a team adds or replaces them with files in
+the workspace's ``templates/notes/`` folder (a file with the same name replaces the shipped one).
+A file may start with a front matter block::
+
+    ---
+    name: Client brief
+    kind: brief
+    title: Brief — {{client}}
+    ---
+
+``{{client}}``, ``{{date}}`` and ``{{me}}`` in the title and body are filled in when the note
+is made; nothing else in the text is interpreted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from amtui.models import NoteKind
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+WORKSPACE_FOLDER = Path("templates") / "notes"
+KINDS = {kind.value for kind in NoteKind}
+
+
+@dataclass(frozen=True)
+class NoteTemplate:
+    key: str
+    """The file name without ``.md``."""
+    name: str
+    kind: str
+    title: str
+    body: str
+    source: str
+    """"amtui" or "workspace"."""
+
+    def fill(self, client: str, today: date, me: str) -> tuple[str, str]:
+        """(title, body) with the placeholders filled in."""
+        values = {"{{client}}": client, "{{date}}": today.isoformat(), "{{me}}": me}
+        title, body = self.title, self.body
+        for placeholder, value in values.items():
+            title, body = title.replace(placeholder, value), body.replace(placeholder, value)
+        return " ".join(title.split()).strip(" —-,") or self.name, body
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; the message names it and says why."""
+
+
+def parse_template(key: str, text: str, source: str) -> NoteTemplate:
+    """A template from a file's text; TemplateError if its front matter is wrong."""
+    meta: dict[str, str] = {}
+    body = text
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end < 0:
+            raise TemplateError(f"{key}.md: the front matter has no closing ---")
+        for number, line in enumerate(text[4:end].splitlines(), start=2):
+            if not line.strip():
+                continue
+            name, colon, value = line.partition(":")
+            if not colon or name.strip() not in ("name", "kind", "title"):
+                raise TemplateError(f"{key}.md line {number}: expected name:, kind: or "
+                                    f"title:, got {line.strip()[:40]!r}")
+            meta[name.strip()] = value.strip()
+        body = text[end + 5:]
+    kind = meta.get("kind", NoteKind.KNOWLEDGE.value)
+    if kind not in KINDS:
+        raise TemplateError(f"{key}.md: unknown kind {kind!r} (one of: "
+                            f"{', '.join(sorted(KINDS))})")
+    name = meta.get("name") or key.replace("-", " ").replace("_", " ").capitalize()
+    return NoteTemplate(key, name, kind, meta.get("title") or name, body, source)
+
+
+def load_templates(workspace: Workspace | None) -> tuple[list[NoteTemplate], list[str]]:
+    """The templates to offer, by name, and the problems with files that were skipped."""
+    found: dict[str, NoteTemplate] = {}
+    problems: list[str] = []
+    shipped = resources.files("amtui") / "templates" / "notes"
+    sources: list[tuple[str, list[tuple[str, str]]]] = [(
+        "amtui", [(item.name, item.read_text(encoding="utf-8"))
+                  for item in shipped.iterdir() if item.name.endswith(".md")])]
+    if workspace is not None:
+        folder = workspace.root / WORKSPACE_FOLDER
+        own: list[tuple[str, str]] = []
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+            try:
+                own.append((path.name, path.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError) as error:
+                problems.append(f"{path.name}: cannot be read ({error.__class__.__name__})")
+        sources.append(("workspace", own))
+    for source, files in sources:
+        for file_name, text in files:
+            key = file_name.removesuffix(".md")
+            try:
+                found[key] = parse_template(key, text, source)
+            except TemplateError as error:
+                problems.append(str(error))
+    return sorted(found.values(), key=lambda template: template.name.casefold()), problems

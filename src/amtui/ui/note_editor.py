@@ -1,0 +1,242 @@
+"""The note editor: Markdown in a text area, a live preview beside it (or instead of it on a
+narrow terminal), the note's title, client, kind and tags above.
+
+F2 (or ctrl+s) saves; leaving with Esc saves too. F3 shows or hides the preview; F4 ticks the
+checklist item on the cursor's line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Label, Markdown, Select, Static, TextArea
+
+from amtui.i18n import _
+from amtui.models import Note
+from amtui.services import notes as service
+from amtui.text import one_line, visible
+from amtui.ui.inbox_forms import ClientField
+from amtui.ui.safe import line
+from amtui.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from amtui.services.inbox import ClientFinder
+    from amtui.ui.app import AmtuiApp
+
+PREVIEW_DELAY = 0.3
+"""Seconds of quiet typing before the preview is drawn again."""
+
+SIDE_BY_SIDE_WIDTH = 100
+"""From this width the preview sits beside the text; below it, it takes the text's place."""
+
+
+class NoteEditor(Screen[None]):
+    """Edit one note (``note`` is the stored version, or a new note not yet saved)."""
+
+    DEFAULT_CSS = """
+    NoteEditor #note-head { height: 1; padding: 0 1; background: $boost; }
+    NoteEditor .note-row { height: auto; }
+    NoteEditor .note-row > * { margin: 0 1 0 0; }
+    NoteEditor .note-label { width: 7; color: $text-muted; text-align: right; }
+    NoteEditor #note-title { width: 1fr; }
+    NoteEditor #note-kind { width: 20; }
+    NoteEditor ClientField { width: 1fr; }
+    NoteEditor #note-tags { width: 1fr; }
+    NoteEditor #note-panes { height: 1fr; }
+    NoteEditor #note-body { width: 1fr; height: 1fr; }
+    NoteEditor #note-preview {
+        width: 1fr; height: 1fr; display: none; border-left: vkey $primary; padding: 0 1;
+        overflow-y: auto;
+    }
+    NoteEditor.-preview #note-preview { display: block; }
+    NoteEditor.-preview.-narrow #note-body { display: none; }
+    NoteEditor #note-error { height: auto; color: $error; padding: 0 1; display: none; }
+    NoteEditor #note-error.-shown { display: block; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", _("Save and close"), id="note.leave"),
+        Binding("f2,ctrl+s", "save", _("Save"), id="note.save",
+                tooltip=_("Check the fields and save the note")),
+        Binding("f3", "preview", _("Preview"), id="note.preview",
+                tooltip=_("Show or hide the Markdown preview")),
+        Binding("f4", "tick", _("Tick"), id="note.tick",
+                tooltip=_("Tick or untick the checklist item on the cursor's line")),
+    ]
+    AUTO_FOCUS = "#note-body"
+
+    def __init__(self, note: Note, finder: ClientFinder, *, new: bool) -> None:
+        super().__init__()
+        self.note = note
+        """The note as last saved (or as made from a template, when new)."""
+        self.finder = finder
+        self.new = new
+        self.saved_values = self._values_of(note) if not new else None
+        """What the fields held at the last save (None: never saved)."""
+        self._discard_armed = False
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    @staticmethod
+    def _values_of(note: Note) -> dict[str, object]:
+        return {"title": note.title, "body": note.body, "client_id": note.client_id,
+                "kind": note.kind.value, "tags": list(note.tags)}
+
+    def compose(self) -> ComposeResult:
+        note = self.note
+        head = _("New note") if self.new else _("Note")
+        yield Static(Content.assemble((head, "bold"), " · ", line(note.title, 60)),
+                     id="note-head")
+        client_id = note.client_id or ""
+        with Horizontal(classes="note-row"):
+            yield Label(_("Title"), classes="note-label")
+            yield Input(note.title, placeholder=_("Title"), id="note-title", compact=True)
+            yield Label(_("Kind"), classes="note-label")
+            yield Select([(kind, kind) for kind in service.NOTE_KINDS], value=note.kind.value,
+                         allow_blank=False, id="note-kind", compact=True)
+        with Horizontal(classes="note-row"):
+            yield Label(_("Client"), classes="note-label")
+            yield ClientField(self.finder, one_line(self.finder.name(client_id)), "note-client",
+                              _("client (optional): type part of the name"),
+                              client_id=client_id, compact=True)
+            yield Label(_("Tags"), classes="note-label")
+            yield Input(", ".join(note.tags), placeholder=_("tags, comma separated"),
+                        id="note-tags", compact=True)
+        yield Static("", id="note-error")
+        with Horizontal(id="note-panes"):
+            yield TextArea(note.body, id="note-body", soft_wrap=True)  # Tab leaves, Esc closes
+            yield Markdown("", id="note-preview")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        self.set_class(self.app.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
+
+    # The preview -------------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        self.toggle_class("-preview")
+        if self.has_class("-preview"):
+            self._draw_preview()
+        else:
+            self.query_one("#note-body", TextArea).focus()
+
+    @on(TextArea.Changed, "#note-body")
+    def _typed(self) -> None:
+        self._discard_armed = False
+        if self.has_class("-preview"):
+            self.set_timer(PREVIEW_DELAY, self._draw_preview, name="preview")
+
+    def _draw_preview(self) -> None:
+        body = self.query_one("#note-body", TextArea).text
+        self.query_one("#note-preview", Markdown).update(
+            service.preview_markdown(visible(body)))
+
+    # Checklist ---------------------------------------------------------------------------
+
+    def action_tick(self) -> None:
+        area = self.query_one("#note-body", TextArea)
+        row, column = area.cursor_location
+        changed = service.toggle_checkbox(area.text, row)
+        if changed is None:
+            self.notify(_("The cursor's line is not a checklist item (- [ ] …)."),
+                        markup=False)
+            return
+        old_line = area.document.get_line(row)
+        new_line = changed.split("\n")[row]
+        area.replace(new_line, (row, 0), (row, len(old_line)))
+        area.cursor_location = (row, column)
+
+    # Saving ------------------------------------------------------------------------------
+
+    def typed(self) -> dict[str, object]:
+        field = self.query_one(ClientField)
+        client_text = self.query_one("#note-client", Input).value.strip()
+        tags = [tag.strip() for tag in self.query_one("#note-tags", Input).value.split(",")]
+        return {
+            "title": self.query_one("#note-title", Input).value,
+            "body": self.query_one("#note-body", TextArea).text,
+            "client_id": field.client_id if client_text else None,
+            "kind": str(self.query_one("#note-kind", Select).value),
+            "tags": [tag for tag in tags if tag],
+        }
+
+    def changed(self) -> bool:
+        return self.typed() != (self.saved_values or self._values_of(self.note))
+
+    def action_save(self) -> bool:
+        """Check the fields and save; False (with the problem shown) if they are wrong."""
+        values = self.typed()
+        if self.query_one("#note-client", Input).value.strip() and values["client_id"] is None:
+            self._problem(self.query_one(ClientField).problem())
+            self.query_one("#note-client", Input).focus()
+            return False
+        try:
+            note = Note.model_validate({**self.note.model_dump(), **values})
+        except ValidationError as problem:
+            first = problem.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            self._problem(f"{where}: {first['msg']}")
+            return False
+        self._problem("")
+        if not self.new and self.saved_values == values:
+            return True
+        self._store(note)
+        return True
+
+    def _problem(self, text: str) -> None:
+        error = self.query_one("#note-error", Static)
+        error.update(Content(text))
+        error.set_class(bool(text), "-shown")
+
+    def _store(self, note: Note) -> None:
+        workspace = self.amtui.workspace
+        new = self.new
+        self.new = False
+        self.saved_values = self.typed()
+        self.note = note
+
+        def save() -> object:
+            done = service.add_note(workspace, note) if new else service.save_note(
+                workspace, note)
+            self.note = workspace.repo(Note).get(note.id)  # the next save builds on this rev
+            return done
+
+        def overwrite() -> object:
+            done = service.overwrite_note(workspace, note)
+            self.note = workspace.repo(Note).get(note.id)
+            return done
+
+        self.query_one("#note-head", Static).update(
+            Content.assemble((_("Note"), "bold"), " · ", line(note.title, 60)))
+        self.amtui.change(save, _("Note «{title}» saved").format(title=one_line(note.title, 40)),
+                          overwrite=None if new else overwrite)
+
+    def action_leave(self) -> None:
+        if not self.changed() or self._discard_armed:
+            self.dismiss(None)
+            return
+        if self.action_save():
+            self.dismiss(None)
+            return
+        self._discard_armed = True
+        self.notify(_("Not saved: fix the field, or press Esc again to leave without saving."),
+                    severity="warning", markup=False)
+
+    def data_changed(self) -> None:
+        """Someone saved the workspace; the editor keeps what is typed (a save over a newer
+        version asks whether to overwrite)."""
+

@@ -1,0 +1,249 @@
+"""Notes: meeting notes, briefs, specs and the knowledge around each client.
+
+Pinned notes come first, then the most recently changed. Typing in the search box ranks the
+notes whose title or body hold every word typed, and marks the words in the title and in the
+preview under the list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import DataTable, Input, Static
+
+from amtui.i18n import _
+from amtui.text import visible
+from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
+from amtui.ui.safe import cell
+
+if TYPE_CHECKING:
+    from amtui.services.inbox import ClientFinder
+    from amtui.services.notes import NoteFilter, NoteRow
+    from amtui.services.templates import NoteTemplate
+
+MATCH_STYLE = "bold underline"
+"""How a searched word is marked (readable without colour too)."""
+
+PREVIEW_LINES = 6
+
+
+class NotesPane(ListPane):
+    PANE_ID = "notes"
+    TITLE_TEXT = _("Notes")
+    TABLE = "notes"
+    DEFAULT_CSS = """
+    #note-preview-box {
+        height: 25%; min-height: 4; border-top: solid $primary; padding: 0 1; color: $text;
+    }
+    """
+    COLUMNS: ClassVar[list[Column]] = [
+        ("★", 1), (_("Title"), 28), (_("Client"), 14), (_("Kind"), 9), ("✓", 5),
+        (_("Changed"), 10), (_("Tags"), 20),
+    ]
+    """The first six fit 80 columns."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", _("New"), id="notes.new",
+                tooltip=_("A new note, blank or from a template")),
+        Binding("e", "open", _("Edit"), id="notes.edit", tooltip=_("Edit the selected note")),
+        Binding("p", "pin", _("Pin"), id="notes.pin",
+                tooltip=_("Pin the note to the top of the list, or unpin it")),
+        Binding("x,delete", "delete", _("Delete"), id="notes.delete",
+                tooltip=_("Move the note to the trash (u undoes)")),
+        Binding("f", "filters", _("Filters"), id="notes.filters",
+                tooltip=_("Show notes of one client, kind or tag")),
+        Binding("F", "clear_filters", _("Clear filters"), id="notes.clear_filters",
+                show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[NoteRow] = []
+        self.note_filter: NoteFilter | None = None
+        self._finder: ClientFinder | None = None
+        self._query = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield from super().compose_body()
+        yield Static("", id="note-preview-box")
+
+    def read(self) -> list[NoteRow]:  # type: ignore[override]
+        from amtui.services.notes import read_notes
+
+        return read_notes(self.amtui.workspace)[0]
+
+    def show(self, payload: list[NoteRow]) -> None:  # type: ignore[override]
+        self.notes = payload
+        self.refilter()
+
+    def refilter(self) -> None:
+        from amtui.services.notes import search, search_words, spans_of
+
+        table = self.query_one(DataTable)
+        query = self.query_one("#search", Input).value
+        current = self.current_id()
+        chosen = self.note_filter
+        rows = [row for row in self.notes if chosen.keeps(row)] if chosen else self.notes
+        hits = search(rows, query)
+        shown = hits[:MAX_ROWS]
+        words = search_words(query)
+        table.clear()
+        table.add_rows(self._cells(hit.row, spans_of(hit.row.title, words) if words else [])
+                       for hit in shown)
+        self._shown_ids = [hit.row.id for hit in shown]
+        self._query = query
+        if current in self._shown_ids:
+            table.move_cursor(row=self._shown_ids.index(current))
+        note = _("{shown} of {total}").format(shown=len(hits), total=len(self.notes))
+        if chosen:
+            note += " · " + _("filter: {what} (F clears)").format(what=chosen.describe())
+        if len(hits) > MAX_ROWS:
+            note += " · " + _("type to narrow the list")
+        self.query_one("#list-status", Static).update(Content(note))
+        self._preview()
+
+    @staticmethod
+    def _cells(row: NoteRow, spans: list[tuple[int, int]]) -> list[Text]:
+        title = cell(row.title, 80)
+        for start, end in spans:
+            title.stylize(MATCH_STYLE, start, end)
+        ticked, total = row.checklist
+        return [
+            cell("★" if row.pinned else ""), title, cell(row.client_name, 40), cell(row.kind),
+            cell(f"{ticked}/{total}" if total else ""), cell(row.updated_at[:10]),
+            cell(", ".join(row.tags), 30),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        from amtui.services.notes import snippet
+
+        box = self.query_one("#note-preview-box", Static)
+        note_id = self.current_id()
+        row = next((row for row in self.notes if row.id == note_id), None) if note_id else None
+        if row is None:
+            box.update(Content(_("No note here. n makes one.")).stylize("dim"))
+            return
+        if self._query.strip():
+            text, spans = snippet(row.body, self._query, width=PREVIEW_LINES * 70)
+            shown = Content(text)
+            for start, end in spans:
+                shown = shown.stylize(MATCH_STYLE, start, end)
+        else:
+            shown = Content("\n".join(visible(row.body).splitlines()[:PREVIEW_LINES]))
+        box.update(shown)
+
+    # Actions -----------------------------------------------------------------------------
+
+    def finder(self) -> ClientFinder:
+        from amtui.services.inbox import ClientFinder
+
+        if self._finder is None:
+            self._finder = ClientFinder(self.amtui.workspace.file("clients").scan())
+        return self._finder
+
+    def data_changed(self) -> None:
+        self._finder = None
+        super().data_changed()
+
+    def action_open(self) -> None:
+        note_id = self.current_id()
+        if note_id:
+            open_note(self.amtui, note_id, self.finder())
+
+    def action_new(self) -> None:
+        from amtui.services.templates import load_templates
+        from amtui.ui.inbox_forms import ChoiceScreen
+        from amtui.ui.note_forms import template_options
+
+        templates, problems = load_templates(self.amtui.workspace)
+        for problem in problems:
+            self.notify(_("Template skipped: {problem}").format(problem=problem),
+                        severity="warning", markup=False)
+        by_key = {template.key: template for template in templates}
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.new_note(by_key.get(key))
+
+        self.app.push_screen(ChoiceScreen(_("New note from"), template_options(templates), ""),
+                             chosen)
+
+    def new_note(self, template: NoteTemplate | None) -> None:
+        """Open the editor on a new note (not saved until F2 or Esc), for the client the list
+        is filtered by, if any."""
+        from amtui.identity import os_user
+        from amtui.models import Note, NoteKind
+
+        client_id = self.note_filter.client_id if self.note_filter else ""
+        client_name = self.note_filter.client_name if self.note_filter else ""
+        if template is None:
+            note = Note(title=_("Untitled"), client_id=client_id or None)
+        else:
+            today = self.amtui.workspace.clock().date()
+            title, body = template.fill(client_name, today, os_user())
+            note = Note(title=title, body=body, kind=NoteKind(template.kind),
+                        client_id=client_id or None)
+        from amtui.ui.note_editor import NoteEditor
+
+        self.app.push_screen(NoteEditor(note, self.finder(), new=True))
+
+    def action_pin(self) -> None:
+        from amtui.services.notes import set_pinned
+
+        row = self._current_row()
+        if row is None:
+            return
+        workspace = self.amtui.workspace
+        message = _("Pinned") if not row.pinned else _("Unpinned")
+        self.amtui.change(lambda: set_pinned(workspace, row.id, not row.pinned), message)
+
+    def action_delete(self) -> None:
+        from amtui.services.notes import delete_note
+
+        row = self._current_row()
+        if row is None:
+            return
+        workspace = self.amtui.workspace
+        self.amtui.change(lambda: delete_note(workspace, row.id),
+                          _("Note moved to the trash; u undoes"))
+
+    def _current_row(self) -> NoteRow | None:
+        note_id = self.current_id()
+        return next((row for row in self.notes if row.id == note_id), None)
+
+    def action_filters(self) -> None:
+        from amtui.services.notes import NoteFilter, all_tags
+        from amtui.ui.note_forms import NoteFilterScreen
+
+        def chosen(new: NoteFilter | None) -> None:
+            if new is not None:
+                self.note_filter = new or None
+                self.refilter()
+
+        self.app.push_screen(NoteFilterScreen(self.note_filter or NoteFilter(), self.finder(),
+                                              all_tags(self.notes)), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.note_filter = None
+        self.refilter()
+
+
+def open_note(app: Any, note_id: str, finder: ClientFinder | None = None) -> None:
+    """Open the stored note in the editor (from the list, a client's timeline, the palette)."""
+    from amtui.models import Note
+    from amtui.services.inbox import ClientFinder
+    from amtui.ui.note_editor import NoteEditor
+
+    note = app.workspace.repo(Note).find(note_id)
+    if note is None:
+        app.notify(_("That note is no longer there."), severity="warning")
+        return
+    if finder is None:
+        finder = ClientFinder(app.workspace.file("clients").scan())
+    app.push_screen(NoteEditor(note, finder, new=False))

@@ -1,0 +1,281 @@
+"""The Notes pane and editor, driven by the keys a user presses: search with highlights,
+filters, pin, delete, templates, the editor's save keys, preview and checklist, and the
+client timeline opening a note."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Markdown, OptionList, Select, Static, TextArea
+
+from amtui.models import Client, Note
+from amtui.storage import TrashBin, Workspace
+from amtui.ui.app import AmtuiApp
+from amtui.ui.client_card import ClientCard
+from amtui.ui.inbox_forms import ChoiceScreen
+from amtui.ui.note_editor import NoteEditor
+from amtui.ui.note_forms import NoteFilterScreen
+from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
+from conftest import FakeClock
+
+HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
+
+
+@pytest.fixture
+def base(workspace: Workspace, clock: FakeClock) -> Workspace:
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name="ООО «Ромашка»"))
+    clients.add(Client(name="Atlas Fitness"))
+    repo = workspace.repo(Note)
+    repo.add(Note(title="Встреча с Ромашкой", client_id=romashka.id, kind="meeting",
+                  body="Обсудили бюджет на SEO.\n\n- [ ] Прислать отчёт", tags=["seo"]))
+    clock.advance(minutes=5)
+    repo.add(Note(title="Бриф: зелёный сайт", client_id=romashka.id, kind="brief",
+                  body="Цель: заявки.", tags=["важное"]))
+    clock.advance(minutes=5)
+    repo.add(Note(title="Brand book", kind="knowledge", body="Fonts and colours " + HOSTILE,
+                  pinned=True))
+    return workspace
+
+
+async def settle(app: AmtuiApp, pilot: Pilot[None]) -> None:
+    for _attempt in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def titles(app: AmtuiApp) -> list[str]:
+    table = app.screen.query_one("#records", DataTable)
+    return [table.get_row_at(row)[1].plain for row in range(table.row_count)]
+
+
+def stored(workspace: Workspace) -> dict[str, Note]:
+    return {note.title: note for note in workspace.repo(Note).all()}
+
+
+async def paste(pilot: Pilot[None], widget: Input | TextArea, text: str) -> None:
+    widget.focus()
+    widget.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def test_list_pinned_first_then_newest(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert titles(app) == ["Brand book", "Бриф: зелёный сайт", "Встреча с Ромашкой"]
+        table = app.screen.query_one("#records", DataTable)
+        assert table.get_row_at(0)[0].plain == "★"
+        assert table.get_row_at(2)[4].plain == "0/1"  # checklist progress
+        preview = str(app.screen.query_one("#note-preview-box", Static).render())
+        assert "\\x1b[31mred" in preview and "[@click=app.quit]" in preview  # shown, not run
+
+
+async def test_search_ranks_and_highlights_russian_text(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"ЗЕЛЕНЫЙ")
+        await pilot.pause()
+        assert titles(app) == ["Бриф: зелёный сайт"]
+        title = app.screen.query_one("#records", DataTable).get_row_at(0)[1]
+        assert isinstance(title, Text)
+        marked = [title.plain[span.start:span.end] for span in title.spans
+                  if span.style == MATCH_STYLE]
+        assert marked == ["зелёный"]
+        search = app.screen.query_one("#search", Input)
+        search.value = ""
+        await paste(pilot, search, "бюджет")
+        assert titles(app) == ["Встреча с Ромашкой"]  # found in the body
+        preview = app.screen.query_one("#note-preview-box", Static).render()
+        assert "бюджет" in str(preview)
+        assert any(str(preview)[span.start:span.end] == "бюджет" for span in preview.spans)
+        assert "1 of 3" in str(app.screen.query_one("#list-status", Static).render())
+
+
+async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, NoteFilterScreen)
+        await paste(pilot, app.screen.query_one("#note-filter-client", Input), "Ромаш")
+        await pilot.press("enter")  # takes the client from the list
+        app.screen.query_one("#note-filter-kind", Select).value = "brief"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesPane)
+        assert titles(app) == ["Бриф: зелёный сайт"]
+        assert "filter: client ООО «Ромашка», kind brief" in str(
+            app.screen.query_one("#list-status", Static).render())
+        await pilot.press("F")
+        await pilot.pause()
+        assert len(titles(app)) == 3
+        await pilot.press("f")
+        app.screen.query_one("#note-filter-tag", Select).value = "seo"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert titles(app) == ["Встреча с Ромашкой"]
+
+
+async def test_pin_and_delete_then_undo(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=2)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert stored(base)["Встреча с Ромашкой"].pinned
+        assert titles(app)[:2] == ["Встреча с Ромашкой", "Brand book"]  # newest pinned first
+        app.screen.query_one("#records", DataTable).move_cursor(
+            row=titles(app).index("Бриф: зелёный сайт"))
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert "Бриф: зелёный сайт" not in stored(base)
+        assert "Бриф: зелёный сайт" not in titles(app)
+        assert any(entry.source_table == "notes" for entry in TrashBin(base).entries())
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "Бриф: зелёный сайт" in stored(base)
+
+
+async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, ChoiceScreen)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt)
+                  for i in range(options.option_count)]
+        options.highlighted = next(i for i, label in enumerate(labels)
+                                   if label.startswith("Anti-disaster"))
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        area = editor.query_one("#note-body", TextArea)
+        first_item = next(i for i, text in enumerate(area.text.split("\n"))
+                          if text.startswith("- [ ]"))
+        area.cursor_location = (first_item, 0)
+        await pilot.press("f4")
+        assert area.text.split("\n")[first_item].startswith("- [x]")
+        assert base.repo(Note).count() == 3  # nothing stored before a save
+        await pilot.press("f2")
+        await settle(app, pilot)
+        note = stored(base)["Anti-disaster checklist"]
+        assert note.kind.value == "checklist"
+        assert note.body.count("- [x]") == 1 and note.body.count("- [ ]") == 9
+        await pilot.press("f4")  # untick, then leave: leaving saves
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotesPane)
+        assert stored(base)["Anti-disaster checklist"].body.count("- [x]") == 0
+        assert base.repo(Note).count() == 4  # saved twice, stored once
+        assert "Anti-disaster checklist" in titles(app)
+
+
+async def test_edit_client_kind_and_tags_and_live_preview(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=0)  # Brand book
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        client = editor.query_one("#note-client", Input)
+        await paste(pilot, client, "atlas")
+        await pilot.press("enter")
+        editor.query_one("#note-kind", Select).value = "spec"
+        await paste(pilot, editor.query_one("#note-tags", Input), "design, web")
+        await pilot.press("f3")
+        assert editor.has_class("-preview")
+        area = editor.query_one("#note-body", TextArea)
+        await paste(pilot, area, "\n# Heading typed\n- [x] done")
+        await pilot.pause(0.5)
+        preview = editor.query_one("#note-preview", Markdown)
+        assert "Heading typed" in preview.source
+        assert "☑ done" in preview.source
+        await pilot.press("f2")
+        await settle(app, pilot)
+        note = stored(base)["Brand book"]
+        atlas = base.repo(Client).resolve("Atlas Fitness")
+        assert note.client_id == atlas.id
+        assert note.kind.value == "spec" and note.tags == ["design", "web"]
+        assert "# Heading typed" in note.body
+
+
+async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
+        base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        before = {title: note.rev for title, note in stored(base).items()}
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        editor.query_one("#note-title", Input).value = "   "
+        await pilot.press("f2")
+        await pilot.pause()
+        error = editor.query_one("#note-error", Static)
+        assert "title" in str(error.render()) and error.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is editor  # not left: the first Esc warns
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotesPane)
+        assert {title: note.rev for title, note in stored(base).items()} == before
+
+
+async def test_unknown_client_is_refused(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        client = editor.query_one("#note-client", Input)
+        client.value = "Nobody at all"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "no client matches" in str(editor.query_one("#note-error", Static).render())
+        assert app.screen is editor
+
+
+async def test_a_note_appears_on_its_clients_timeline_and_opens_by_id(
+        base: Workspace) -> None:
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        romashka = base.repo(Client).resolve("ООО «Ромашка»")
+        app.open_record("clients", romashka.id)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientCard)
+        timeline = str(app.screen.query_one("#card-timeline", Static).render())
+        assert "Бриф: зелёный сайт" in timeline and "Встреча с Ромашкой" in timeline
+        assert "Brand book" not in timeline  # no client
+        app.open_record("notes", stored(base)["Бриф: зелёный сайт"].id)
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one("#note-title", Input).value == "Бриф: зелёный сайт"
+
+
+async def test_the_palette_offers_the_panes_keys_as_commands(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=2)
+        commands = [command.title for command in app.get_system_commands(app.screen)]
+        assert "notes: pin" in commands and "notes: new" in commands
+        assert not any("cursor" in title for title in commands)  # the table's own keys
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"notes: pin")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert stored(base)["Встреча с Ромашкой"].pinned
