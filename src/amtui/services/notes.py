@@ -7,9 +7,13 @@ than its middle, and the whole phrase more than scattered words.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from amtui.models import Note, NoteKind
@@ -43,7 +47,6 @@ class NoteRow:
     checklist: tuple[int, int]
     """(ticked, all) items of the note's task list."""
     folded_title: str = ""
-    folded_body: str = ""
 
 
 def row_of(note: Mapping[str, Any], client_names: Mapping[str, str]) -> NoteRow:
@@ -55,7 +58,7 @@ def row_of(note: Mapping[str, Any], client_names: Mapping[str, str]) -> NoteRow:
         tags=tuple(str(tag) for tag in note.get("tags") or ()),
         pinned=bool(note.get("pinned")), updated_at=str(note.get("updated_at", "")),
         body=body, checklist=checklist_progress(body),
-        folded_title=fold(title), folded_body=fold(body),
+        folded_title=fold(title),
     )
 
 
@@ -112,61 +115,112 @@ def all_tags(rows: Iterable[NoteRow]) -> list[str]:
 # Search ------------------------------------------------------------------------------------
 
 TITLE_WEIGHT, BODY_WEIGHT, BODY_CAP = 10.0, 1.0, 5
-WORD_START_BONUS, PHRASE_IN_TITLE, PHRASE_IN_BODY = 1.5, 20.0, 5.0
+WORD_START_BONUS, PHRASE_IN_TITLE, PHRASE_IN_BODY = 0.5, 20.0, 5.0
+PHRASE_CHECKS = 200
+"""How many of the best matches are looked at for the words together in the body."""
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A note that matches, how well, and where."""
+    """A note that matches, and how well."""
 
     row: NoteRow
     score: float
-    title_spans: list[Span] = field(default_factory=list)
 
 
 def search_words(query: str) -> list[str]:
-    return [word for word in fold(query).split() if word]
+    """The words of a query as search compares them: folded, punctuation dropped."""
+    return _WORD.findall(fold(query))
 
 
-def _at_word_start(text: str, index: int) -> bool:
-    return index == 0 or not text[index - 1].isalnum()
+class NoteIndex:
+    """The words of every note, and which notes hold each: a search looks at the words that
+    contain what was typed and at their notes, never at every note's text."""
 
+    def __init__(self, rows: list[NoteRow]) -> None:
+        self.rows = rows
+        self._in_titles: dict[str, array[int]] = {}
+        """Word → the positions of the rows whose title holds it."""
+        self._in_bodies: dict[str, array[int]] = {}
+        """Word → (row position << 8 | occurrences, at most 255) for the bodies holding it."""
+        for position, row in enumerate(rows):
+            for word in set(_WORD.findall(row.folded_title)):
+                self._in_titles.setdefault(word, array("I")).append(position)
+            for word, count in Counter(_WORD.findall(fold(row.body))).items():
+                self._in_bodies.setdefault(word, array("I")).append(
+                    position << 8 | min(count, 255))
+        self._words = sorted(self._in_titles.keys() | self._in_bodies.keys())
 
-def _score_in(text: str, word: str, weight: float, cap: int) -> float:
-    """How much ``word``'s occurrences in ``text`` weigh (0 if it does not occur)."""
-    score, start, found = 0.0, 0, 0
-    while found < cap:
-        index = text.find(word, start)
-        if index < 0:
-            break
-        score += weight * (WORD_START_BONUS if _at_word_start(text, index) else 1.0)
-        found += 1
-        start = index + len(word)
-    return score
-
-
-def search(rows: Iterable[NoteRow], query: str) -> list[Hit]:
-    """The rows holding every word of ``query``, best first (ties: list order)."""
-    words = search_words(query)
-    if not words:
-        return [Hit(row, 0.0) for row in rows]
-    phrase = " ".join(words)
-    hits: list[tuple[float, int, Hit]] = []
-    for position, row in enumerate(rows):
-        title, body = row.folded_title, row.folded_body
-        score = 0.0
+    def search(self, query: str, rows: Iterable[int] | None = None,
+               limit: int | None = None) -> tuple[list[Hit], int]:
+        """The rows holding every word of ``query`` (inside their words: «риф» finds «брифа»;
+        a single letter only at a word's start), best first, ties in list order; and how many
+        there are. ``rows``: look only at these positions; ``limit``: only the best so many."""
+        words = search_words(query)
+        if not words:
+            positions = list(rows) if rows is not None else range(len(self.rows))
+            return [Hit(self.rows[position], 0.0)
+                    for position in positions[:limit]], len(positions)
+        scores: dict[int, float] | None = None
         for word in words:
-            in_title = _score_in(title, word, TITLE_WEIGHT, 1)
-            in_body = _score_in(body, word, BODY_WEIGHT, BODY_CAP)
-            if not in_title and not in_body:
-                break
-            score += in_title + in_body
+            found = self._score_word(word)
+            if scores is None:
+                scores = found if rows is None else {
+                    position: found[position] for position in rows if position in found}
+            else:
+                scores = {position: score + found[position]
+                          for position, score in scores.items() if position in found}
+            if not scores:
+                return [], 0
+        assert scores is not None
+        if len(words) > 1:
+            phrase = " ".join(words)
+            for position in scores:
+                if phrase in self.rows[position].folded_title:
+                    scores[position] += PHRASE_IN_TITLE
+            # Bodies are not kept folded: only the best candidates are looked at for it.
+            for position, _score in heapq.nsmallest(PHRASE_CHECKS, scores.items(),
+                                                    key=_best_first):
+                if phrase in fold(self.rows[position].body):
+                    scores[position] += PHRASE_IN_BODY
+        ranked = (heapq.nsmallest(limit, scores.items(), key=_best_first)
+                  if limit is not None else sorted(scores.items(), key=_best_first))
+        return [Hit(self.rows[position], score) for position, score in ranked], len(scores)
+
+    def _score_word(self, wanted: str) -> dict[int, float]:
+        """Row position → how much ``wanted`` weighs in it (rows without it are left out)."""
+        in_title: dict[int, float] = {}
+        in_body: dict[int, tuple[int, bool]] = {}
+        if len(wanted) == 1:  # one letter inside words matches nearly every note: starts only
+            first = bisect.bisect_left(self._words, wanted)
+            last = bisect.bisect_left(self._words, wanted + "\U0010ffff")
+            candidates: Iterable[str] = self._words[first:last]
         else:
-            if len(words) > 1:
-                score += PHRASE_IN_TITLE * (phrase in title) + PHRASE_IN_BODY * (phrase in body)
-            hits.append((-score, position, Hit(row, score, spans_of(row.title, words))))
-    hits.sort(key=lambda item: item[:2])
-    return [hit for _score, _position, hit in hits]
+            candidates = (word for word in self._words if wanted in word)
+        for word in candidates:
+            at_start = word.startswith(wanted)
+            for position in self._in_titles.get(word, ()):
+                if at_start or position not in in_title:
+                    in_title[position] = TITLE_WEIGHT * (1 + WORD_START_BONUS * at_start)
+            for packed in self._in_bodies.get(word, ()):
+                position = packed >> 8
+                count, started = in_body.get(position, (0, False))
+                in_body[position] = (count + (packed & 255), started or at_start)
+        scores = in_title
+        for position, (count, started) in in_body.items():
+            scores[position] = scores.get(position, 0.0) + BODY_WEIGHT * (
+                min(count, BODY_CAP) + WORD_START_BONUS * started)
+        return scores
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+def search(rows: list[NoteRow], query: str) -> list[Hit]:
+    """Search ``rows`` once (a pane keeps a :class:`NoteIndex` instead)."""
+    return NoteIndex(rows).search(query)[0]
 
 
 def spans_of(text: str, words: list[str]) -> list[Span]:

@@ -22,7 +22,7 @@ from amtui.ui.safe import cell
 
 if TYPE_CHECKING:
     from amtui.services.inbox import ClientFinder
-    from amtui.services.notes import NoteFilter, NoteRow
+    from amtui.services.notes import NoteFilter, NoteIndex, NoteRow
     from amtui.services.templates import NoteTemplate
 
 MATCH_STYLE = "bold underline"
@@ -62,6 +62,10 @@ class NotesPane(ListPane):
     def __init__(self) -> None:
         super().__init__()
         self.notes: list[NoteRow] = []
+        self.index: NoteIndex | None = None
+        self._by_id: dict[str, NoteRow] = {}
+        self._row_cells: dict[str, list[Text]] = {}
+        """Note id → its cells as drawn without marks (made when first shown)."""
         self.note_filter: NoteFilter | None = None
         self._finder: ClientFinder | None = None
         self._query = ""
@@ -70,52 +74,64 @@ class NotesPane(ListPane):
         yield from super().compose_body()
         yield Static("", id="note-preview-box")
 
-    def read(self) -> list[NoteRow]:  # type: ignore[override]
-        from amtui.services.notes import read_notes
+    def read(self) -> NoteIndex:  # type: ignore[override]
+        from amtui.services.notes import NoteIndex, read_notes
 
-        return read_notes(self.amtui.workspace)[0]
+        return NoteIndex(read_notes(self.amtui.workspace)[0])
 
-    def show(self, payload: list[NoteRow]) -> None:  # type: ignore[override]
-        self.notes = payload
+    def show(self, payload: NoteIndex) -> None:  # type: ignore[override]
+        self.index = payload
+        self.notes = payload.rows
+        self._by_id = {row.id: row for row in payload.rows}
+        self._row_cells = {}
         self.refilter()
 
     def refilter(self) -> None:
-        from amtui.services.notes import search, search_words, spans_of
+        from amtui.services.notes import search_words
 
         table = self.query_one(DataTable)
         query = self.query_one("#search", Input).value
         current = self.current_id()
         chosen = self.note_filter
-        rows = [row for row in self.notes if chosen.keeps(row)] if chosen else self.notes
-        hits = search(rows, query)
-        shown = hits[:MAX_ROWS]
+        if self.index is None:
+            return
+        kept = [position for position, row in enumerate(self.notes)
+                if chosen.keeps(row)] if chosen else None
+        shown, found = self.index.search(query, kept, MAX_ROWS)
         words = search_words(query)
         table.clear()
-        table.add_rows(self._cells(hit.row, spans_of(hit.row.title, words) if words else [])
-                       for hit in shown)
+        table.add_rows(self._cells(hit.row, words) for hit in shown)
         self._shown_ids = [hit.row.id for hit in shown]
         self._query = query
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))
-        note = _("{shown} of {total}").format(shown=len(hits), total=len(self.notes))
+        note = _("{shown} of {total}").format(shown=found, total=len(self.notes))
         if chosen:
             note += " · " + _("filter: {what} (F clears)").format(what=chosen.describe())
-        if len(hits) > MAX_ROWS:
+        if found > MAX_ROWS:
             note += " · " + _("type to narrow the list")
         self.query_one("#list-status", Static).update(Content(note))
         self._preview()
 
-    @staticmethod
-    def _cells(row: NoteRow, spans: list[tuple[int, int]]) -> list[Text]:
-        title = cell(row.title, 80)
-        for start, end in spans:
+    def _cells(self, row: NoteRow, words: list[str]) -> list[Text]:
+        """The row's cells; kept between keystrokes, but for a title with words marked."""
+        from amtui.services.notes import spans_of
+
+        cells = self._row_cells.get(row.id)
+        if cells is None:
+            ticked, total = row.checklist
+            cells = [
+                cell("★" if row.pinned else ""), cell(row.title, 80), cell(row.client_name, 40),
+                cell(row.kind), cell(f"{ticked}/{total}" if total else ""),
+                cell(row.updated_at[:10]), cell(", ".join(row.tags), 30),
+            ]
+            self._row_cells[row.id] = cells
+        if not words:
+            return cells
+        title = cells[1].copy()
+        for start, end in spans_of(row.title, words):
             title.stylize(MATCH_STYLE, start, end)
-        ticked, total = row.checklist
-        return [
-            cell("★" if row.pinned else ""), title, cell(row.client_name, 40), cell(row.kind),
-            cell(f"{ticked}/{total}" if total else ""), cell(row.updated_at[:10]),
-            cell(", ".join(row.tags), 30),
-        ]
+        return [cells[0], title, *cells[2:]]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._preview()
@@ -125,7 +141,7 @@ class NotesPane(ListPane):
 
         box = self.query_one("#note-preview-box", Static)
         note_id = self.current_id()
-        row = next((row for row in self.notes if row.id == note_id), None) if note_id else None
+        row = self._by_id.get(note_id) if note_id else None
         if row is None:
             box.update(Content(_("No note here. n makes one.")).stylize("dim"))
             return
@@ -215,7 +231,7 @@ class NotesPane(ListPane):
 
     def _current_row(self) -> NoteRow | None:
         note_id = self.current_id()
-        return next((row for row in self.notes if row.id == note_id), None)
+        return self._by_id.get(note_id) if note_id else None
 
     def action_filters(self) -> None:
         from amtui.services.notes import NoteFilter, all_tags
