@@ -279,3 +279,29 @@ async def test_the_palette_offers_the_panes_keys_as_commands(base: Workspace) ->
         await pilot.press("enter")
         await settle(app, pilot)
         assert stored(base)["Встреча с Ромашкой"].pinned
+
+
+async def test_quitting_from_the_editor_saves_the_note_first(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")  # Brand book
+        assert isinstance(app.screen, NoteEditor)
+        await paste(pilot, app.screen.query_one("#note-body", TextArea), "Typed just now. ")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert "Typed just now. " in stored(base)["Brand book"].body
+
+
+async def test_a_new_note_saved_unchanged_with_f2(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", "enter")  # a blank note
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert "Untitled" in stored(base)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert base.repo(Note).count() == 4

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Markdown, Select, Static, TextArea
 from amtui.i18n import _
 from amtui.models import Note
 from amtui.services import notes as service
+from amtui.storage import StorageError
 from amtui.text import one_line, visible
 from amtui.ui.inbox_forms import ClientField
 from amtui.ui.safe import line
@@ -68,6 +69,7 @@ class NoteEditor(Screen[None]):
                 tooltip=_("Show or hide the Markdown preview")),
         Binding("f4", "tick", _("Tick"), id="note.tick",
                 tooltip=_("Tick or untick the checklist item on the cursor's line")),
+        Binding("ctrl+q", "quit", _("Save and quit"), id="note.quit", show=False),
     ]
     AUTO_FOCUS = "#note-body"
 
@@ -177,24 +179,30 @@ class NoteEditor(Screen[None]):
     def changed(self) -> bool:
         return self.typed() != (self.saved_values or self._values_of(self.note))
 
-    def action_save(self) -> bool:
-        """Check the fields and save; False (with the problem shown) if they are wrong."""
+    def _checked(self) -> Note | None:
+        """The note as the fields say, or None with the problem shown."""
         values = self.typed()
         if self.query_one("#note-client", Input).value.strip() and values["client_id"] is None:
             self._problem(self.query_one(ClientField).problem())
             self.query_one("#note-client", Input).focus()
-            return False
+            return None
         try:
             note = Note.model_validate({**self.note.model_dump(), **values})
         except ValidationError as problem:
             first = problem.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             self._problem(f"{where}: {first['msg']}")
-            return False
+            return None
         self._problem("")
-        if not self.new and self.saved_values == values:
-            return True
-        self._store(note)
+        return note
+
+    def action_save(self) -> bool:
+        """Check the fields and save; False (with the problem shown) if they are wrong."""
+        note = self._checked()
+        if note is None:
+            return False
+        if self.new or self.changed():
+            self._store(note)
         return True
 
     def _problem(self, text: str) -> None:
@@ -235,6 +243,24 @@ class NoteEditor(Screen[None]):
         self._discard_armed = True
         self.notify(_("Not saved: fix the field, or press Esc again to leave without saving."),
                     severity="warning", markup=False)
+
+    def action_quit(self) -> None:
+        """Quit amtui, saving the note first (here, not in a worker that quitting would
+        stop); a note that cannot be saved keeps the app open."""
+        if self.changed():
+            note = self._checked()
+            if note is None:
+                self._discard_armed = False
+                return
+            try:
+                if self.new:
+                    service.add_note(self.amtui.workspace, note)
+                else:
+                    service.save_note(self.amtui.workspace, note)
+            except StorageError as error:
+                self._problem(one_line(str(error)))
+                return
+        self.app.exit()
 
     def data_changed(self) -> None:
         """Someone saved the workspace; the editor keeps what is typed (a save over a newer
