@@ -71,7 +71,7 @@ def test_columns_titles_and_limits_come_from_the_settings(workspace_path: Path,
 def test_moving_to_done_stamps_it_and_undo_takes_it_back(workspace: Workspace,
                                                         clock: FakeClock) -> None:
     task = add(workspace, "Сделать", column="review")
-    undo = board.move(workspace, task.id, "done")
+    _moved, undo = board.move(workspace, task.id, "done")
     moved = workspace.repo(Task).get(task.id)
     assert (moved.column, moved.done_at, moved.column_since) == ("done", clock(), clock())
     undo.revert()

@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.color import Color
+from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 
 from amtui.models import ChecklistItem, Client, Task
 from amtui.storage import Workspace
 from amtui.text import visible
 from amtui.ui.app import AmtuiApp
-from amtui.ui.panes.board import BoardPane, CardList
+from amtui.ui.panes.board import BoardPane
 from amtui.ui.task_screen import TaskScreen
+from amtui.ui.widgets.cards import BoardView
 from conftest import FakeClock
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
@@ -33,23 +36,40 @@ def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
     return workspace
 
 
+def view(app: AmtuiApp) -> BoardView:
+    return app.screen.query_one(BoardView)
+
+
 def cards(app: AmtuiApp, column: str) -> list[str]:
-    card_list = app.screen.query_one(f"#column-{column}", CardList)
-    return [entry.title for entry in card_list.entries if entry.card_id]
+    return [entry.title for entry in view(app).column_of(column).entries if entry.card_id]
 
 
 def details(app: AmtuiApp, column: str) -> list[str]:
     """Each card's second line, whole."""
-    card_list = app.screen.query_one(f"#column-{column}", CardList)
     return [" · ".join(part for part, _kind in entry.details or ())
-            for entry in card_list.entries if entry.card_id]
+            for entry in view(app).column_of(column).entries if entry.card_id]
+
+
+def drawn(app: AmtuiApp, column: str) -> list[Strip]:
+    """The column's lines as drawn, its header first."""
+    board = view(app)
+    region = board.column_region(column)
+    assert region is not None, f"{column} is not shown"
+    return [board.render_line(y).crop(region.x, region.right)
+            for y in range(board.size.height)]
+
+
+def header(app: AmtuiApp, column: str) -> str:
+    return drawn(app, column)[0].text.strip()
 
 
 def shown(app: AmtuiApp, column: str) -> list[str]:
-    """Every line of the column as drawn (titles, details, headings, notes)."""
-    card_list = app.screen.query_one(f"#column-{column}", CardList)
-    return [str(strip.text) for strip in (card_list.render_line(y)
-                                          for y in range(card_list.size.height))]
+    """Every line of the column as drawn under its header (titles, details, headings, notes)."""
+    return [strip.text for strip in drawn(app, column)[1:]]
+
+
+def background(strip: Strip) -> Color | None:
+    return next(iter(strip)).style.bgcolor  # type: ignore[union-attr]
 
 
 def stored(workspace: Workspace, title: str) -> Task:
@@ -75,9 +95,8 @@ async def settle(app: AmtuiApp, pilot: Any) -> None:
 async def test_the_board_shows_columns_and_cards(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(240, 40)) as pilot:
-        board = await open_board(app, pilot)
-        headers = [str(header.render()) for header in board.query(".board-header")]
-        assert headers[:2] == ["Backlog 0", "To do 2"]
+        await open_board(app, pilot)
+        assert [header(app, "backlog"), header(app, "todo")] == ["Backlog 0", "To do 2"]
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
         card = details(app, "todo")[0]
         assert "ООО «Ромашка»" in card and "Лена" in card and "☑ 0/2" in card
@@ -106,12 +125,11 @@ async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
         await settle(app, pilot)
         assert stored(filled, "Тексты для лендинга").column == "in_progress"
         assert cards(app, "in_progress") == ["Тексты для лендинга"]
-        column = board.query_one("#column-in_progress", CardList)
-        assert board.focused is column and column.current_card_id == stored(
+        assert board.focused is view(app) and view(app).current_card_id == stored(
             filled, "Тексты для лендинга").id
-        # The cursor's card is drawn in the cursor's colours, the others not.
-        cursor = column.get_component_rich_style("card-column--cursor")
-        assert next(iter(column.render_line(0))).style.bgcolor == cursor.bgcolor  # type: ignore[union-attr]
+        # The cursor's card is drawn in the cursor's colours, both its lines.
+        cursor = view(app).look.cursor.bgcolor
+        assert [background(line) for line in drawn(app, "in_progress")[1:3]] == [cursor] * 2
         await pilot.press("L", )
         await settle(app, pilot)
         await pilot.press("shift+right", )
@@ -151,9 +169,8 @@ async def test_a_column_at_its_wip_limit_refuses_the_move(workspace_path: Path,
     workspace.repo(Task).add(Task(title="Ждёт", column="todo"))
     app = AmtuiApp(workspace, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
-        board = await open_board(app, pilot)
-        header = str(list(board.query(".board-header"))[2].render())
-        assert header == "In progress 1/1"
+        await open_board(app, pilot)
+        assert header(app, "in_progress") == "In progress 1/1"
         await pilot.press("l", "L")
         await settle(app, pilot)
         assert stored(workspace, "Ждёт").column == "todo"
@@ -196,10 +213,7 @@ async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> 
         await pilot.press("h", "n", *"Новая сверху", "f2")  # on top of a column with cards
         await settle(app, pilot)
         assert cards(app, "todo")[0] == "Новая сверху"
-        board = app.screen
-        assert isinstance(board, BoardPane)
-        assert board.query_one("#column-todo", CardList).current_card_id == stored(
-            filled, "Новая сверху").id
+        assert view(app).current_card_id == stored(filled, "Новая сверху").id
         await pilot.press("l")
         await pilot.press("e")
         await pilot.pause()
@@ -247,32 +261,32 @@ async def test_the_arrow_keys_move_between_columns(filled: Workspace) -> None:
         board = await open_board(app, pilot)
         await pilot.press("right", "right")
         await pilot.pause()
-        assert board.focused is board.query_one("#column-in_progress", CardList)
+        assert board.focused is view(app) and view(app).current is not None
+        assert view(app).current.id == "in_progress"
         await pilot.press("left")
         await pilot.pause()
-        assert board.focused is board.query_one("#column-todo", CardList)
+        assert view(app).current.id == "todo"
 
 
 async def test_the_cursor_is_drawn_in_the_focused_column_only(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
-        board = await open_board(app, pilot)
+        await open_board(app, pilot)
         await pilot.press("l")
         await pilot.pause()
-        todo = board.query_one("#column-todo", CardList)
-        review = board.query_one("#column-review", CardList)
-        cursor = todo.get_component_rich_style("card-column--cursor").bgcolor
-        assert next(iter(todo.render_line(0))).style.bgcolor == cursor  # type: ignore[union-attr]
-        assert next(iter(review.render_line(0))).style.bgcolor != cursor  # type: ignore[union-attr]
+        cursor = view(app).look.cursor.bgcolor
+        assert background(drawn(app, "todo")[1]) == cursor
+        assert background(drawn(app, "todo")[4]) != cursor  # the next card
+        assert background(drawn(app, "review")[1]) != cursor
 
 
 async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
-        board = await open_board(app, pilot)
+        await open_board(app, pilot)
         await pilot.press("w")
         await pilot.pause()
-        todo = board.query_one("#column-todo", CardList)
+        todo = view(app).column_of("todo")
         lanes = [entry.title for entry in todo.entries if not entry.card_id]
         assert lanes == ["── ООО «Ромашка»", "── none"]
         await pilot.press("w")
@@ -288,10 +302,9 @@ async def test_old_done_tasks_are_counted_not_shown(workspace: Workspace,
                                       done_at=clock() - timedelta(days=days)))
     app = AmtuiApp(workspace, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
-        board = await open_board(app, pilot)
+        await open_board(app, pilot)
         assert cards(app, "done") == ["Сделано 1 дн."]
-        done = board.query_one("#column-done", CardList)
-        assert done.entries[-1].title == "2 done earlier, not shown"
+        assert view(app).column_of("done").entries[-1].title == "2 done earlier, not shown"
         assert any(line.startswith("2 done earlier") for line in shown(app, "done"))
 
 
@@ -299,11 +312,14 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(80, 24)) as pilot:
         board = await open_board(app, pilot)
+        assert view(app).column_region("done") is None  # not all columns fit
         for _ in range(5):
             await pilot.press("l")
         await pilot.pause()
-        assert board.focused is board.query_one("#column-done", CardList)
-        assert board.query_one("#column-done", CardList).region.right <= 80
+        assert board.focused is view(app) and view(app).current_card_id is None
+        region = view(app).column_region("done")  # scrolled into sight
+        assert region is not None and view(app).region.x + region.right <= 80
+        assert header(app, "done") == "Done 0"
 
 
 async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,

@@ -1,13 +1,15 @@
 """The board: tasks in columns, moved along as the departments and the client do their part.
 
-Read once per load, task by task, keeping a small view of each open task; done tasks older
-than a cut-off are only counted (a workspace holds years of them).
+Read once per load, task by task, keeping a small view of each column's first tasks and
+counting the rest; done tasks older than a cut-off are only counted (a workspace holds years
+of them). The changes return the task as saved, so a view can show it without reading again.
 """
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -134,8 +136,6 @@ def load_board(workspace: Workspace, now: datetime | None = None,
     done = by_id.get(settings.columns[-1])
     cutoff = now - timedelta(days=settings.board_done_days)
     shared = Interner()
-    clients = {client["id"]: shared(str(client.get("name", "")))
-               for client in workspace.file("clients").scan()}
     heaps: dict[str, list[tuple[float, int, Card]]] = {column.id: [] for column in columns}
     for task in workspace.file("tasks").scan():
         column = by_id.get(task.get("column") or "") or columns[0]
@@ -149,7 +149,7 @@ def load_board(workspace: Workspace, now: datetime | None = None,
             column.total += 1
             if limit is not None and len(kept) >= limit and -position <= kept[0][0]:
                 continue  # not among the column's first cards: counted, not built
-        card = _card(task, column.id, position, done_at, clients, shared)
+        card = _card(task, column.id, position, done_at, shared)
         if board_filter is not None:
             if not board_filter.accepts(card, today):
                 continue
@@ -159,19 +159,63 @@ def load_board(workspace: Workspace, now: datetime | None = None,
             heapq.heappush(kept, entry)
         elif entry[:2] > kept[0][:2]:  # earlier than the last card kept
             heapq.heapreplace(kept, entry)
+    # Client names only for the cards kept (not a name for each of thousands of clients).
+    names = _client_names(workspace, {entry[2].client_id for kept in heaps.values()
+                                      for entry in kept if entry[2].client_id}, shared)
     for column in columns:
-        column.cards = sorted((entry[2] for entry in heaps[column.id]),
+        column.cards = sorted((replace(entry[2], client=names.get(entry[2].client_id, ""))
+                               if entry[2].client_id else entry[2]
+                               for entry in heaps[column.id]),
                               key=lambda card: (card.position, card.id))
     return columns
 
 
+def board_version(workspace: Workspace) -> tuple[object, ...]:
+    """The version on disk of the files the board is read from: different after any save,
+    by this process or another."""
+    version: list[object] = []
+    for table in ("tasks", "clients"):
+        try:
+            stat = os.stat(workspace.file(table).path)
+        except FileNotFoundError:
+            version.append(None)
+        else:
+            version.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(version)
+
+
+def card_of(workspace: Workspace, task: Task, client: str | None = None) -> Card:
+    """The card of a task (as just saved); ``client`` is its client's name, looked up when
+    not given."""
+    raw = task.model_dump(mode="json")
+    columns = workspace.settings.columns
+    column = task.column if task.column in columns else columns[0]
+    card = _card(raw, column, task.position, task.done_at, Interner())
+    if client is None and task.client_id:
+        client = _client_names(workspace, {task.client_id}, Interner()).get(task.client_id)
+    return replace(card, client=client or "")
+
+
+def _client_names(workspace: Workspace, wanted: set[str | None],
+                  shared: Interner) -> dict[str | None, str]:
+    if not wanted:
+        return {}
+    clients = workspace.file("clients")
+    if len(wanted) == 1:
+        (client_id,) = wanted
+        found = clients.get(client_id) if client_id else None  # found without a full scan
+        return {client_id: str(found.get("name", ""))} if found else {}
+    return {client["id"]: shared(str(client.get("name", ""))) for client in clients.scan()
+            if client["id"] in wanted}
+
+
 def _card(task: dict[str, Any], column: str, position: float, done_at: datetime | None,
-          clients: dict[str, str], shared: Interner) -> Card:
+          shared: Interner) -> Card:
+    """A card without its client's name (filled in for the cards kept)."""
     checklist = task.get("checklist") or []
     return Card(
         id=task["id"], rev=int(task.get("rev", 0)), title=str(task.get("title", "")),
-        client_id=shared(task.get("client_id")),
-        client=clients.get(task.get("client_id") or "", ""),
+        client_id=shared(task.get("client_id")), client="",
         department=shared(str(task.get("department", ""))),
         assignee=shared(str(task.get("assignee", ""))),
         column=column, position=position, due=shared(task.get("due")),
@@ -185,7 +229,7 @@ def _card(task: dict[str, Any], column: str, position: float, done_at: datetime 
 
 
 def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | None = None,
-         *, overwrite: bool = False) -> undo.Undo:
+         *, overwrite: bool = False) -> tuple[Task, undo.Undo]:
     """Move a task to another column, at its top (where the eye and the cursor are). Moving to
     the last column stamps when it was done; to client approval, it starts waiting on the
     client. A column at its WIP limit takes no more tasks."""
@@ -222,28 +266,33 @@ def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | Non
         changes.update(blocked_by_client=False, blocked_since=None)
     moved = task.model_copy(update=changes)
     return undo.update(workspace, moved, _("task «{title}» moved to {column}").format(
-        title=task.title[:40], column=column_title(settings, to_column)))[1]
+        title=task.title[:40], column=column_title(settings, to_column)))
 
 
 def reorder(workspace: Workspace, card: Card, before: Card | None, after: Card | None,
-            *, overwrite: bool = False) -> undo.Undo:
+            *, overwrite: bool = False) -> tuple[Task, undo.Undo]:
     """Put a task between two cards of its column (either may be None: the column's end)."""
+    position = position_between(before, after)
     task = workspace.repo(Task).get(card.id)
     if not overwrite:
         task = task.model_copy(update={"rev": card.rev})
+    return undo.update(workspace, task.model_copy(update={"position": position}),
+                       _("task «{title}» reordered").format(title=task.title[:40]))
+
+
+def position_between(before: Card | None, after: Card | None) -> float:
+    """A position between two cards of a column (either may be None: the column's end)."""
     if before is None and after is None:
         raise InvalidRecord(_("the task is alone in its column"))
     if before is None:
         assert after is not None
-        position = after.position - 1.0
-    elif after is None:
-        position = before.position + 1.0
-    else:
-        position = (before.position + after.position) / 2
-        if position in (before.position, after.position):
-            position = before.position + 0.5  # positions too close: not exact, still ordered
-    return undo.update(workspace, task.model_copy(update={"position": position}),
-                       _("task «{title}» reordered").format(title=task.title[:40]))[1]
+        return after.position - 1.0
+    if after is None:
+        return before.position + 1.0
+    position = (before.position + after.position) / 2
+    if position in (before.position, after.position):
+        position = before.position + 0.5  # positions too close: not exact, still ordered
+    return position
 
 
 def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple[Task, undo.Undo]:
@@ -258,18 +307,19 @@ def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple
                        _("checklist of «{title}» ticked").format(title=task.title[:40]))
 
 
-def add_task(workspace: Workspace, task: Task) -> undo.Undo:
+def add_task(workspace: Workspace, task: Task) -> tuple[Task, undo.Undo]:
     """A new task, on top of its column (where the cursor goes)."""
     now = workspace.clock()
     placed = task.model_copy(update={"position": -now.timestamp(), "column_since": now})
     return undo.add(workspace, placed, _("task «{title}» added").format(
-        title=task.title[:40]))[1]
+        title=task.title[:40]))
 
 
-def save_task(workspace: Workspace, task: Task, *, overwrite: bool = False) -> undo.Undo:
+def save_task(workspace: Workspace, task: Task, *,
+              overwrite: bool = False) -> tuple[Task, undo.Undo]:
     """Save an edited task (as read earlier; ``overwrite`` after a conflict)."""
     if overwrite:
         current = workspace.repo(Task).get(task.id)
         task = task.model_copy(update={"rev": current.rev})
     return undo.update(workspace, task, _("task «{title}» edited").format(
-        title=task.title[:40]))[1]
+        title=task.title[:40]))

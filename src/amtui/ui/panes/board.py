@@ -1,60 +1,69 @@
-"""Board: the tasks handed to departments, in columns, moved along by keyboard."""
+"""Board: the tasks handed to departments, in columns, moved along by keyboard.
+
+The board is read in a worker once; after that a change made here (a move, a new or edited
+task) is shown at once and saved in a worker, and the task as saved replaces the guess. The
+board is read again only when something else changed its files.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import threading
+from collections import deque
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
 from amtui.i18n import _
+from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
-from amtui.ui.safe import line
-from amtui.ui.widgets.cards import CardColumn, CardLines, Part
+from amtui.ui.widgets.cards import BoardView, CardLines, ColumnHead, Part
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from amtui.models import Task
     from amtui.services.board import BoardFilter, Card, Column
+    from amtui.services.undo import Undo
 
 MAX_CARDS = 40
 """Cards drawn per column; the rest are counted (a filter narrows the board)."""
 
-MIN_COLUMN_WIDTH = 20
-"""Narrower than this, columns keep a fixed width and the board scrolls sideways."""
-
 LANES = ("", "client", "department")
 """Swimlanes: none, by client, by department (``w`` goes through them)."""
 
+SAVE_WAIT = 10.0
+"""Seconds a save waits for the board's previous save to finish (they run in order)."""
 
+
+@dataclass(frozen=True)
 class BoardData:
-    """What the worker read: the columns with their cards, and when."""
+    """What the worker read: the columns with their cards, when, and the files' version."""
 
-    def __init__(self, columns: list[Column], now: datetime) -> None:
-        self.columns = columns
-        self.now = now
+    columns: list[Column]
+    now: datetime
+    version: object
 
 
-class CardList(CardColumn):
-    """One column's cards."""
+@dataclass(frozen=True)
+class Saved:
+    """A task the board saved (in a worker), and the files' version before and after."""
 
-    def __init__(self, column_id: str) -> None:
-        super().__init__(column_id, id=f"column-{column_id}", classes="board-cards")
+    before: object
+    after: object
+    card: Card
+    was_in: str | None
+    """The column the task was in before (None for a new task)."""
 
 
 class BoardPane(PaneScreen):
     PANE_ID = "board"
     TITLE_TEXT = _("Board")
     DEFAULT_CSS = """
-    #board-columns { height: 1fr; overflow-x: auto; }
-    .board-column { width: 1fr; height: 1fr; }
-    #board-columns.-narrow .board-column { width: 22; }
-    .board-header { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    .board-header.-over { color: $error; }
-    .board-cards { height: 1fr; }
     #board-status { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,109 +91,149 @@ class BoardPane(PaneScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        # A new screen is styled with the stylesheet as it is; without this Textual parses
+        # all CSS again for it, on the first visit and again on the first return.
+        self._css_update_count = self.app._css_update_count
         self.columns: list[Column] = []
         self.cards: dict[str, Card] = {}
         self.now = datetime.now().astimezone()
         self.board_filter: BoardFilter | None = None
         self.lanes = ""
         self._follow: str | None = None
-        """A card to put the cursor on once the board is read again (it was just moved)."""
-        self._column = 0
-        self._shown: dict[str, tuple[Any, ...]] = {}
+        """A card to put the cursor on once it is shown (it was just added)."""
+        self._shown: dict[str, object] = {}
         """What each column shows now, to leave alone a column that has not changed."""
+        self._version: object = None
+        """The version of the files the board shows (None: not read yet)."""
+        self._saved: deque[Saved] = deque()
+        """Filled by the save workers, emptied here on the UI thread."""
+        self._last_save = threading.Event()
+        self._last_save.set()
+        self.view = BoardView(id="board-view")
 
     def compose_body(self) -> ComposeResult:
+        view = self.view
         # The columns are known once the workspace is open (it is, unless the board is the
-        # first pane shown): then they are made now, and the read only fills them.
+        # first pane shown): their headers are drawn at once, the read fills them.
         workspace = self.amtui.opened_workspace
-        if workspace is None:
-            yield Horizontal(Static(_("Loading…")), id="board-columns")
-        else:
+        if workspace is not None:
             from amtui.services.board import column_title
 
-            with Horizontal(id="board-columns"):
-                for column_id in workspace.settings.columns:
-                    yield Vertical(
-                        Static(line(column_title(workspace.settings, column_id), 30),
-                               classes="board-header"),
-                        CardList(column_id), classes="board-column")
-        yield Static("", id="board-status")
+            view.set_columns([(column_id, ColumnHead(
+                one_line(column_title(workspace.settings, column_id), 30), ""))
+                for column_id in workspace.settings.columns])
+        yield view
+        yield Static(_("Loading…"), id="board-status")
 
     # reading and showing
 
     def read(self) -> BoardData:
-        from amtui.services.board import load_board
+        from amtui.services.board import board_version, load_board
 
         workspace = self.amtui.workspace
         now = workspace.clock()
-        return BoardData(load_board(workspace, now, self.board_filter, limit=MAX_CARDS), now)
+        version = board_version(workspace)  # before reading: a save meanwhile reads again
+        columns = load_board(workspace, now, self.board_filter, limit=MAX_CARDS)
+        return BoardData(columns, now, version)
 
     def show(self, payload: BoardData) -> None:
-        follow = self._follow or self._current_id()
-        focused_column = self._focused_column_index()
-        self.columns, self.now = payload.columns, payload.now
+        follow = self._follow or self.view.current_card_id
+        self.columns, self.now, self._version = payload.columns, payload.now, payload.version
         self.cards = {card.id: card for column in self.columns for card in column.cards}
-        lists = list(self.query(CardList).results(CardList))
-        if [card_list.column_id for card_list in lists] != [c.id for c in self.columns]:
-            self.call_later(self._build_columns, follow, focused_column)
+        if not self._catch_up():
+            self.load()
+        view = self.view
+        if [column.id for column in view.columns] != [column.id for column in self.columns]:
+            view.set_columns([(column.id, self._head(column)) for column in self.columns])
+            self._shown.clear()
+        self._fill(follow)
+
+    def data_changed(self) -> None:
+        """Something was saved: show the board's own saves, and read the board again only
+        if its files changed otherwise."""
+        if self._catch_up():
+            self._fill(self._follow)
         else:
-            self._fill(follow, focused_column)
+            self.load()
 
-    async def _build_columns(self, follow: str | None, focused_column: int) -> None:
-        """Make one list per column (on the first read, or when the columns changed)."""
-        holder = self.query_one("#board-columns", Horizontal)
-        await holder.remove_children()
-        await holder.mount_all(
-            Vertical(Static("", classes="board-header"), CardList(column.id),
-                     classes="board-column") for column in self.columns)
-        self._fill(follow, focused_column)
+    def on_screen_resume(self) -> None:
+        # Other panes may have changed tasks meanwhile.
+        if self.loads_shown and not self._catch_up():
+            self.load()
 
-    def on_resize(self) -> None:
-        super().on_resize()
-        self._fit_columns()
+    def _catch_up(self) -> bool:
+        """Put the board's own saves made since it was read into what it shows; False if
+        the files changed otherwise too (then the board must be read again)."""
+        from amtui.services.board import board_version
 
-    def _fit_columns(self) -> None:
-        """Columns share the width; when too many to be readable, they keep a readable
-        width and the board scrolls sideways to the column with the cursor."""
-        narrow = self.app.size.width < len(self.columns) * MIN_COLUMN_WIDTH
-        self.query_one("#board-columns", Horizontal).set_class(narrow, "-narrow")
+        exact = True
+        while self._saved:
+            saved = self._saved.popleft()
+            if self._version is not None and saved.before == self._version:
+                self._version = saved.after
+                exact = self._apply(saved) and exact
+        return (exact and self._version is not None
+                and self._version == board_version(self.amtui.workspace))
 
-    def _fill(self, follow: str | None, focused_column: int,
-              only: set[int] | None = None) -> None:
-        """Show the columns (``only`` those at these indexes) and put the cursor on
-        ``follow`` if it is shown, else where it was."""
-        self._fit_columns()
-        lists = list(self.query(CardList).results(CardList))
-        headers = list(self.query(".board-header").results(Static))
-        target: tuple[int, int] | None = None
-        for index, (column, card_list, header) in enumerate(
-                zip(self.columns, lists, headers, strict=True)):
-            if only is not None and index not in only:
-                continue
-            shown = (self.lanes, column.total, column.older_done,
-                     tuple((card.id, card.rev) for card in column.cards[:MAX_CARDS]))
+    def _apply(self, saved: Saved) -> bool:
+        """Show a saved task in place of what is shown of it; False if that cannot be done
+        exactly (it was not shown)."""
+        card = saved.card
+        shown = self.cards.get(card.id)
+        if shown is None and saved.was_in is not None:
+            return False
+        if shown is not None:
+            if shown.rev > card.rev:
+                return True  # a newer version is shown already
+            self._take_out(shown)
+        self._put_in(card)
+        return True
+
+    def _column(self, column_id: str) -> Column:
+        return next((column for column in self.columns if column.id == column_id),
+                    self.columns[0])
+
+    def _take_out(self, card: Card) -> None:
+        column = self._column(card.column)
+        if card in column.cards:
+            column.cards.remove(card)
+            column.total -= 1
+        self.cards.pop(card.id, None)
+
+    def _put_in(self, card: Card) -> None:
+        """Add a card to its column in order (counted only, when past the cards drawn)."""
+        if self.board_filter is not None and not self.board_filter.accepts(card,
+                                                                           self.now.date()):
+            return
+        column = self._column(card.column)
+        column.total += 1
+        cards = column.cards
+        at = next((index for index, other in enumerate(cards)
+                   if (other.position, other.id) > (card.position, card.id)), len(cards))
+        if at >= MAX_CARDS:
+            return
+        cards.insert(at, card)
+        self.cards[card.id] = card
+        if len(cards) > MAX_CARDS:
+            self.cards.pop(cards.pop().id, None)
+
+    def _fill(self, follow: str | None = None) -> None:
+        """Show the columns that changed, and put the cursor on ``follow`` if it is shown."""
+        view = self.view
+        for index, column in enumerate(self.columns):
+            cards = tuple(column.cards[:MAX_CARDS])
+            shown = (self.lanes, column.total, column.older_done, cards)
             if self._shown.get(column.id) == shown:
-                # As it is on screen already (say, a move shown before it was saved).
-                if follow is not None and card_list.move_to(follow):
-                    target = (index, 0)
                 continue
             self._shown[column.id] = shown
-            count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
-            title = Content.assemble(line(column.title, 30), f" {count}")
-            if header.visual != title:
-                header.update(title)
-            header.set_class(column.over_limit, "-over")
-            card_list.set_entries(self._entries(column))
-            if follow is not None and card_list.move_to(follow):
-                target = (index, 0)
-        self._follow = None
-        if target is not None:
-            self._column = target[0]
-        elif lists:
-            self._column = min(max(focused_column, 0), len(lists) - 1)
-        if lists:
-            lists[self._column].focus()
+            view.set_column(index, self._head(column), self._entries(column))
+        if follow is not None and view.move_to(follow) and follow == self._follow:
+            self._follow = None
         self._show_status()
+
+    def _head(self, column: Column) -> ColumnHead:
+        count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
+        return ColumnHead(one_line(column.title, 30), count, column.over_limit)
 
     def _entries(self, column: Column) -> list[CardLines]:
         """What the column draws: its cards (under lane headings if asked), then notes."""
@@ -194,6 +243,7 @@ class BoardPane(PaneScreen):
         if self.lanes:
             cards = sorted(cards, key=lambda card: (not self._lane(card),  # "none" last
                                                     self._lane(card).casefold(), card.position))
+        today = self.now.date()
         for card in cards:
             if self.lanes:
                 name = self._lane(card)
@@ -201,9 +251,8 @@ class BoardPane(PaneScreen):
                     lane = name
                     entries.append(CardLines(("lane", name), None,
                                              f"── {name or _('none')}", note=True))
-            entries.append(CardLines((card.id, card.rev, self.now.date()), card.id, card.title,
-                                     self._details(card)))
-        hidden = column.total - len(column.cards[:MAX_CARDS])
+            entries.append(CardLines((card, today), card.id, card.title, self._details(card)))
+        hidden = column.total - len(cards)
         if hidden > 0:
             text = _("… and {count} more: / narrows the board").format(count=hidden)
             entries.append(CardLines(("more", hidden), None, text, note=True))
@@ -243,34 +292,49 @@ class BoardPane(PaneScreen):
             parts.append(_("filtered (F clears)"))
         if self.lanes:
             parts.append(_("swimlanes by {what}").format(what=_(self.lanes)))
-        self.query_one("#board-status", Static).update(Content(" · ".join(parts)))
+        status = self.query_one("#board-status", Static)
+        text = Content(" · ".join(parts))
+        if status.visual != text:
+            status.update(text, layout=False)
+
+    # saving
+
+    def _change(self, save: Callable[[], tuple[Task, Undo]], done_message: str, *,
+                was_in: str | None, client: str | None = None,
+                overwrite: Callable[[], tuple[Task, Undo]] | None = None) -> None:
+        """Save in a worker, after the board's earlier saves (a card moved twice quickly is
+        saved twice in that order), and hand the task as saved back to the board.
+        ``client`` is the task's client's name if known (else it is looked up)."""
+        previous, finished = self._last_save, threading.Event()
+        self._last_save = finished
+
+        def in_turn() -> Undo:
+            previous.wait(SAVE_WAIT)
+            try:
+                return self._record(save, was_in, client)
+            finally:
+                finished.set()
+
+        self.amtui.change(in_turn, done_message, overwrite=None if overwrite is None else
+                          lambda: self._record(overwrite, was_in, client))
+
+    def _record(self, save: Callable[[], tuple[Task, Undo]], was_in: str | None,
+                client: str | None) -> Undo:
+        """Runs in a worker: save, and note what was saved over which version."""
+        from amtui.services.board import board_version, card_of
+
+        workspace = self.amtui.workspace
+        before = board_version(workspace)
+        task, undo = save()
+        after = board_version(workspace)
+        self._saved.append(Saved(before, after, card_of(workspace, task, client), was_in))
+        return undo
 
     # where the cursor is
 
-    def _lists(self) -> list[CardList]:
-        return list(self.query(CardList).results(CardList))
-
-    def _focused_column_index(self) -> int:
-        """The column with the cursor (kept here: focus moves a moment after a key)."""
-        return min(self._column, max(len(self.columns) - 1, 0))
-
-    def on_descendant_focus(self, event: Any) -> None:
-        widget = getattr(event, "widget", None) or getattr(event, "control", None)
-        if isinstance(widget, CardList):
-            lists = self._lists()
-            if widget in lists:
-                self._column = lists.index(widget)
-
-    def _current_id(self) -> str | None:
-        lists = self._lists()
-        if not lists:
-            return None
-        card_id = lists[self._focused_column_index()].current_card_id
-        return card_id if card_id in self.cards else None
-
     def _current(self) -> Card | None:
-        card_id = self._current_id()
-        if card_id is None:
+        card_id = self.view.current_card_id
+        if card_id is None or card_id not in self.cards:
             self.notify(_("No task is selected."), severity="warning")
             return None
         return self.cards[card_id]
@@ -278,13 +342,8 @@ class BoardPane(PaneScreen):
     # keys
 
     def action_column(self, step: int) -> None:
-        lists = self._lists()
-        if not lists:
-            return
-        index = self._focused_column_index() + step
-        if 0 <= index < len(lists):
-            self._column = index
-            lists[index].focus()
+        view = self.view
+        view.go_to_column(view.column + step)
 
     def action_move(self, step: int) -> None:
         card = self._current()
@@ -304,28 +363,20 @@ class BoardPane(PaneScreen):
                           "first").format(column=destination.title, held=destination.total,
                                           limit=destination.wip), severity="warning")
             return
-        self.amtui.change(
-            lambda: move(workspace, card.id, target, card.rev), "",  # the card shows it
-            overwrite=lambda: move(workspace, card.id, target, overwrite=True))
-        # Show the move at once; the board is read again when the save is done.
-        source_index = ids.index(card.column)
-        source = self.columns[source_index]
+        self._change(lambda: move(workspace, card.id, target, card.rev), "",  # shown at once
+                     was_in=card.column, client=card.client,
+                     overwrite=lambda: move(workspace, card.id, target, overwrite=True))
+        # On top of the destination, as it will be saved; the save then brings its details.
         first = min((other.position for other in destination.cards), default=1.0)
-        moved = replace(card, column=target, position=first - 1.0, rev=card.rev + 1)
-        source.cards.remove(card)
-        source.total -= 1
-        destination.cards.insert(0, moved)
-        destination.total += 1
-        self.cards[card.id] = moved
-        self._follow = card.id
-        self._fill(card.id, index, only={source_index, index})
+        self._take_out(card)
+        self._put_in(replace(card, column=target, position=first - 1.0, rev=card.rev + 1))
+        self._fill(card.id)
 
     def action_reorder(self, step: int) -> None:
         card = self._current()
         if card is None:
             return
-        column = next(column for column in self.columns if column.id == card.column)
-        cards = column.cards
+        cards = self._column(card.column).cards
         index = cards.index(card)
         if not 0 <= index + step < len(cards):
             return
@@ -334,15 +385,17 @@ class BoardPane(PaneScreen):
         beyond = index + 2 * step
         other = cards[beyond] if 0 <= beyond < len(cards) else None
         before, after = (neighbour, other) if step > 0 else (other, neighbour)
-        from amtui.services.board import reorder
+        from amtui.services.board import position_between, reorder
 
         workspace = self.amtui.workspace
-        self._follow = card.id
-        self.amtui.change(lambda: reorder(workspace, card, before, after), "",
-                          overwrite=lambda: reorder(workspace, card, before, after,
-                                                    overwrite=True))
+        self._change(lambda: reorder(workspace, card, before, after), "",
+                     was_in=card.column, client=card.client,
+                     overwrite=lambda: reorder(workspace, card, before, after, overwrite=True))
+        self._take_out(card)
+        self._put_in(replace(card, position=position_between(before, after), rev=card.rev + 1))
+        self._fill(card.id)
 
-    def on_card_column_selected(self, event: CardColumn.Selected) -> None:
+    def on_board_view_selected(self, event: BoardView.Selected) -> None:
         event.stop()
         self.action_open()
 
@@ -354,8 +407,7 @@ class BoardPane(PaneScreen):
             self.app.push_screen(TaskScreen(card.id))
 
     def action_new(self) -> None:
-        lists = self._lists()
-        column = self.columns[self._focused_column_index()].id if lists else None
+        column = self.view.current
         from amtui.services.board import add_task
         from amtui.ui.task_forms import task_form
 
@@ -364,9 +416,9 @@ class BoardPane(PaneScreen):
         def made(task: Any) -> None:
             if task is not None:
                 self._follow = task.id
-                self.amtui.change(lambda: add_task(workspace, task), _("Task added"))
+                self._change(lambda: add_task(workspace, task), _("Task added"), was_in=None)
 
-        self.app.push_screen(task_form(workspace, column=column), made)
+        self.app.push_screen(task_form(workspace, column=column.id if column else None), made)
 
     def action_edit(self) -> None:
         card = self._current()
@@ -385,9 +437,9 @@ class BoardPane(PaneScreen):
 
         def edited(changed: Any) -> None:
             if changed is not None:
-                self.amtui.change(lambda: save_task(workspace, changed), _("Task saved"),
-                                  overwrite=lambda: save_task(workspace, changed,
-                                                              overwrite=True))
+                self._change(lambda: save_task(workspace, changed), _("Task saved"),
+                             was_in=card.column,
+                             overwrite=lambda: save_task(workspace, changed, overwrite=True))
 
         self.app.push_screen(task_form(workspace, task=seen), edited)
 
@@ -421,5 +473,4 @@ class BoardPane(PaneScreen):
 
     def action_lanes(self) -> None:
         self.lanes = LANES[(LANES.index(self.lanes) + 1) % len(LANES)]
-        self._follow = self._current_id()
-        self._fill(self._follow, self._focused_column_index())
+        self._fill(self.view.current_card_id)

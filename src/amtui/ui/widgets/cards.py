@@ -1,11 +1,17 @@
-"""A column of cards drawn line by line: only the lines on screen are made, and each card's
-lines are kept until the card changes, so a board with many cards stays quick."""
+"""The board drawn as one widget: a line of column headers, then the columns side by side,
+each with its own cursor and scroll position.
+
+A move, a cursor step or a new read redraws the columns that changed and lays nothing out
+again. Each card's lines are made once per look and kept as segments (not as strips, which
+Textual fills with caches of their own); only the lines on screen are made at all.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -13,10 +19,10 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from amtui.i18n import _
 from amtui.text import one_line
@@ -25,14 +31,20 @@ Part = tuple[str, str]
 """A piece of a card's second line and how it is marked: "" (plain), "late", "today" or
 "waiting" (drawn in the theme's error / warning colours)."""
 
+MIN_COLUMN_WIDTH = 20
+"""Narrower than this, fewer columns are shown and ``h``/``l`` bring in the others."""
 
-@dataclass(frozen=True)
+SCROLL_STEP = 3
+"""Lines a column scrolls per turn of the mouse wheel."""
+
+
+@dataclass(frozen=True, slots=True)
 class CardLines:
-    """What one entry of the column shows: a card (its title, then its details) or a note.
+    """What one entry of a column shows: a card (its title, then its details) or a note.
     The text is the workspace's: it is shown sanitised and never parsed as markup."""
 
     key: object
-    """Changes whenever what is drawn changes (id and revision, say)."""
+    """Equal whenever what is drawn is the same (the card itself and the day, say)."""
     card_id: str | None
     """None for a lane heading or a note, which the cursor skips."""
     title: str
@@ -40,95 +52,70 @@ class CardLines:
     note: bool = False
     """Drawn muted (a lane heading, "and 20 more")."""
 
+    @property
+    def lines(self) -> int:
+        """Lines it takes, the rule under it included."""
+        return 3 if self.details is not None else 2
 
-class CardColumn(ScrollView, can_focus=True):
-    """Cards one under another, a rule between them, a cursor on one card."""
 
-    # Few component classes: Textual styles each one like a widget whenever the screen is
-    # shown again. Plain theme colours (error, warning, the rule) are read from the theme.
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"card-column--cursor", "card-column--muted"}
-    DEFAULT_CSS = """
-    CardColumn { height: 1fr; padding-right: 1; }
-    CardColumn > .card-column--muted { color: $text-muted; }
-    CardColumn > .card-column--cursor { background: $block-cursor-blurred-background; }
-    CardColumn:focus > .card-column--cursor {
-        background: $block-cursor-background; color: $block-cursor-foreground;
-    }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", _("Down"), id="board.down", show=False),
-        Binding("k,up", "cursor(-1)", _("Up"), id="board.up", show=False),
-        Binding("left", "screen.column(-1)", _("Column left"), id="board.left_arrow",
-                show=False),
-        Binding("right", "screen.column(1)", _("Column right"), id="board.right_arrow",
-                show=False),
-        Binding("home", "first", _("First card"), id="board.first", show=False),
-        Binding("end", "last", _("Last card"), id="board.last", show=False),
-    ]
+@dataclass(frozen=True, slots=True)
+class ColumnHead:
+    title: str
+    count: str
+    over: bool = False
+    """Over its WIP limit: drawn in the theme's error colour."""
 
-    class Selected(Message):
-        """Enter (or a click) on a card."""
 
-        def __init__(self, column: CardColumn, card_id: str) -> None:
-            super().__init__()
-            self.column = column
-            self.card_id = card_id
+class BoardColumn:
+    """One column as drawn: its entries, the line each starts on, the cursor, the scroll."""
 
-    def __init__(self, column_id: str, *, id: str | None = None,
-                 classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.column_id = column_id
+    __slots__ = ("cursor", "entries", "head", "height", "id", "starts", "top")
+
+    def __init__(self, column_id: str, head: ColumnHead) -> None:
+        self.id = column_id
+        self.head = head
         self.entries: list[CardLines] = []
-        self._starts: list[int] = []
-        """First line of each entry."""
-        self._height = 0
+        self.starts: list[int] = []
+        self.height = 0
         self.cursor: int | None = None
         """Index into ``entries`` of the card with the cursor."""
-        self._cache: dict[tuple[object, int, int, bool, object], Strip] = {}
-        self._look: tuple[object, ...] = ()
-
-    # contents
+        self.top = 0
+        """The first line shown (the column scrolled down)."""
 
     def set_entries(self, entries: Sequence[CardLines]) -> None:
-        """Show these entries, keeping the cursor on the same card if it is still there."""
-        current = self.current_card_id
+        """Show these entries, the cursor kept on its card if that is still there."""
+        current = self.card_id
         self.entries = list(entries)
         starts, line = [], 0
         for entry in self.entries:
             starts.append(line)
-            line += 2 if entry.details is not None else 1
-            line += 1  # the rule under it
-        self._starts, self._height = starts, line
-        if len(self._cache) > 2000:
-            self._cache.clear()
-        self.virtual_size = Size(self.size.width, self._height)
+            line += entry.lines
+        self.starts, self.height = starts, line
+        if starts and self.top:
+            self.top = starts[self.entry_at(min(self.top, line - 1))]  # on a card's start
         self.cursor = None
-        if current is not None:
-            self.move_to(current)
-        if self.cursor is None:
-            self.cursor = self._next_card(0, 1)
-        self._scroll_to_cursor()
-        self.refresh()
+        if current is None or not self.find(current):
+            self.cursor = self.next_card(0, 1)
+
+    @property
+    def card_id(self) -> str | None:
+        if self.cursor is None or not 0 <= self.cursor < len(self.entries):
+            return None
+        return self.entries[self.cursor].card_id
 
     @property
     def card_ids(self) -> list[str]:
         return [entry.card_id for entry in self.entries if entry.card_id]
 
-    @property
-    def current_card_id(self) -> str | None:
-        if self.cursor is None or not 0 <= self.cursor < len(self.entries):
-            return None
-        return self.entries[self.cursor].card_id
-
-    def move_to(self, card_id: str) -> bool:
+    def find(self, card_id: str) -> bool:
         """Put the cursor on a card; False if it is not in the column."""
         for index, entry in enumerate(self.entries):
             if entry.card_id == card_id:
-                self._set_cursor(index)
+                self.cursor = index
                 return True
         return False
 
-    def _next_card(self, start: int, step: int) -> int | None:
+    def next_card(self, start: int, step: int) -> int | None:
         index = start
         while 0 <= index < len(self.entries):
             if self.entries[index].card_id:
@@ -136,140 +123,375 @@ class CardColumn(ScrollView, can_focus=True):
             index += step
         return None
 
-    def _set_cursor(self, index: int | None) -> None:
-        if index == self.cursor:
+    def entry_at(self, line: int) -> int:
+        """The entry drawn on ``line`` (which must be below the column's height)."""
+        return bisect_right(self.starts, line) - 1
+
+    def scroll_to_cursor(self, area: int) -> None:
+        """Scroll so the cursor's card is in the ``area`` lines shown (the top line the
+        start of a card)."""
+        if self.cursor is not None:
+            start = self.starts[self.cursor]
+            end = start + self.entries[self.cursor].lines
+            if start < self.top:
+                self.top = start
+            elif end > self.top + area:
+                self.top = min(self.starts[bisect_left(self.starts, end - area)], start)
+        self.scroll_by(0, area)
+
+    def scroll_by(self, lines: int, area: int) -> None:
+        self.top = max(0, min(self.top + lines, self.height - area))
+
+
+class Look(NamedTuple):
+    """The styles the board is drawn with (from the theme and the CSS)."""
+
+    base: Style
+    header: Style
+    over: Style
+    cursor: Style
+    muted: Style
+    rule: Style
+    thumb: Style
+    late: Style
+    today: Style
+    waiting: Style
+
+
+class BoardView(Widget, can_focus=True):
+    """The board's columns; ``j``/``k`` move the cursor in the current column."""
+
+    # Few component classes: Textual styles each one like a widget whenever the screen is
+    # shown again. Plain theme colours (error, warning, the rule) are read from the theme.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "board-view--header", "board-view--cursor", "board-view--muted"}
+    DEFAULT_CSS = """
+    BoardView { height: 1fr; }
+    BoardView > .board-view--header { background: $boost; text-style: bold; }
+    BoardView > .board-view--muted { color: $text-muted; }
+    BoardView > .board-view--cursor { background: $block-cursor-blurred-background; }
+    BoardView:focus > .board-view--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", _("Down"), id="board.down", show=False),
+        Binding("k,up", "cursor(-1)", _("Up"), id="board.up", show=False),
+        Binding("home", "first", _("First card"), id="board.first", show=False),
+        Binding("end", "last", _("Last card"), id="board.last", show=False),
+    ]
+
+    class Selected(Message):
+        """A double click on a card."""
+
+        def __init__(self, view: BoardView, card_id: str) -> None:
+            super().__init__()
+            self.view = view
+            self.card_id = card_id
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns: list[BoardColumn] = []
+        self.column = 0
+        """The column with the cursor."""
+        self.first = 0
+        """The first column shown (when not all fit)."""
+        self._look: Look | None = None
+        self._look_id = 0
+        self._looks: dict[Look, int] = {}
+        self._pieces: dict[tuple[object, ...], list[Segment]] = {}
+        """Each card line and header made so far, by what it shows, its width and look."""
+
+    # contents
+
+    def set_columns(self, columns: Sequence[tuple[str, ColumnHead]]) -> None:
+        """The columns (ids and headers), left to right; a column already shown keeps its
+        cards until it is given new ones."""
+        known = {column.id: column for column in self.columns}
+        self.columns = []
+        for column_id, head in columns:
+            column = known.get(column_id) or BoardColumn(column_id, head)
+            column.head = head
+            self.columns.append(column)
+        self.column = min(self.column, max(len(self.columns) - 1, 0))
+        self._keep_column_in_view()
+        if self.is_mounted:
+            self.refresh()
+
+    def set_column(self, index: int, head: ColumnHead, entries: Sequence[CardLines]) -> None:
+        """Show a column's header and entries; its cursor stays on its card if it can."""
+        column = self.columns[index]
+        column.head = head
+        column.set_entries(entries)
+        column.scroll_to_cursor(self._area)
+        self._refresh_column(index)
+        if len(self._pieces) > 4000:
+            self._pieces.clear()
+
+    @property
+    def current(self) -> BoardColumn | None:
+        return self.columns[self.column] if self.columns else None
+
+    @property
+    def current_card_id(self) -> str | None:
+        column = self.current
+        return column.card_id if column is not None else None
+
+    def column_of(self, column_id: str) -> BoardColumn:
+        return next(column for column in self.columns if column.id == column_id)
+
+    def move_to(self, card_id: str) -> bool:
+        """Put the cursor on a card, in whichever column it is; False if it is not shown."""
+        for index, column in enumerate(self.columns):
+            if column.find(card_id):
+                column.scroll_to_cursor(self._area)
+                self.go_to_column(index)
+                self._refresh_column(index)
+                return True
+        return False
+
+    def go_to_column(self, index: int) -> None:
+        if not 0 <= index < len(self.columns) or index == self.column:
             return
-        self.cursor = index
-        self.refresh()
-        self._scroll_to_cursor()
+        before, self.column = self.column, index
+        if self._keep_column_in_view():
+            self.refresh()
+        else:
+            self._refresh_column(before)
+            self._refresh_column(index)
 
-    def _scroll_to_cursor(self) -> None:
-        if self.cursor is None:
-            self.scroll_home(animate=False, immediate=True)
-            return
-        top = self._starts[self.cursor]
-        bottom = (self._starts[self.cursor + 1] if self.cursor + 1 < len(self._starts)
-                  else self._height)
-        self.scroll_to_region(Region(0, top, 1, bottom - top), animate=False, immediate=True)
+    # where things are
 
-    def on_focus(self) -> None:
-        self.refresh()  # the cursor is drawn in the focused column only
+    @property
+    def _area(self) -> int:
+        """Lines under the header."""
+        return max(self.size.height - 1, 0)
 
-    def on_blur(self) -> None:
+    def _slots(self) -> list[tuple[int, int, int]]:
+        """The columns shown: index, first cell, width (a gap cell at its right included)."""
+        count = len(self.columns)
+        width = self.size.width
+        if not count or width <= 0:
+            return []
+        shown = min(count, max(width // MIN_COLUMN_WIDTH, 1))
+        base, extra = divmod(width, shown)
+        slots, x = [], 0
+        for offset in range(shown):
+            column_width = base + (1 if offset < extra else 0)
+            slots.append((self.first + offset, x, column_width))
+            x += column_width
+        return slots
+
+    def _keep_column_in_view(self) -> bool:
+        """Scroll sideways so the current column is shown; whether that changed anything."""
+        count = len(self.columns)
+        shown = min(count, max(self.size.width // MIN_COLUMN_WIDTH, 1)) if count else 0
+        first = min(max(self.first, self.column - shown + 1, 0), self.column)
+        first = max(min(first, count - shown), 0)
+        changed, self.first = first != self.first, first
+        return changed
+
+    def column_region(self, column_id: str) -> Region | None:
+        """Where the column is drawn in the widget, if it is shown."""
+        for index, x, width in self._slots():
+            if self.columns[index].id == column_id:
+                return Region(x, 0, width, self.size.height)
+        return None
+
+    def _refresh_column(self, index: int) -> None:
+        for shown, x, width in self._slots():
+            if shown == index:
+                self.refresh(Region(x, 0, width, self.size.height))
+
+    def on_resize(self) -> None:
+        self._keep_column_in_view()
+        for column in self.columns:
+            column.scroll_to_cursor(self._area)
         self.refresh()
 
     # keys and mouse
 
     def action_cursor(self, step: int) -> None:
-        start = (self.cursor if self.cursor is not None else -step) + step
-        found = self._next_card(start, step)
-        if found is not None:
-            self._set_cursor(found)
+        column = self.current
+        if column is None:
+            return
+        start = (column.cursor if column.cursor is not None else -step) + step
+        self._set_cursor(column.next_card(start, step))
 
     def action_first(self) -> None:
-        self._set_cursor(self._next_card(0, 1))
+        if self.current is not None:
+            self._set_cursor(self.current.next_card(0, 1))
 
     def action_last(self) -> None:
-        self._set_cursor(self._next_card(len(self.entries) - 1, -1))
+        if self.current is not None:
+            self._set_cursor(self.current.next_card(len(self.current.entries) - 1, -1))
 
-    def key_enter(self, event: events.Key) -> None:
-        card_id = self.current_card_id
-        if card_id is not None:
-            event.stop()
-            self.post_message(self.Selected(self, card_id))
+    def _set_cursor(self, index: int | None) -> None:
+        column = self.current
+        if column is None or index is None or index == column.cursor:
+            return
+        column.cursor = index
+        column.scroll_to_cursor(self._area)
+        self._refresh_column(self.column)
+
+    def _column_at(self, x: int) -> int | None:
+        for index, start, width in self._slots():
+            if start <= x < start + width:
+                return index
+        return None
 
     def on_click(self, event: events.Click) -> None:
-        line = event.y + int(self.scroll_y)
-        for index in range(len(self.entries) - 1, -1, -1):
-            if self._starts[index] <= line:
-                if self.entries[index].card_id:
-                    self._set_cursor(index)
-                    if event.chain == 2:
-                        self.post_message(self.Selected(self, self.entries[index].card_id))
-                return
+        index = self._column_at(event.x)
+        if index is None:
+            return
+        self.go_to_column(index)
+        column = self.columns[index]
+        line = column.top + event.y - 1
+        if event.y < 1 or line >= column.height:
+            return
+        entry = column.entry_at(line)
+        card_id = column.entries[entry].card_id
+        if card_id:
+            self._set_cursor(entry)
+            if event.chain == 2:
+                self.post_message(self.Selected(self, card_id))
 
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self._height)
+    def _scroll_column(self, event: events.MouseEvent, lines: int) -> None:
+        index = self._column_at(event.x)
+        if index is not None:
+            event.stop()
+            self.columns[index].scroll_by(lines, self._area)
+            self._refresh_column(index)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll_column(event, SCROLL_STEP)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll_column(event, -SCROLL_STEP)
 
     # drawing
 
     def render_line(self, y: int) -> Strip:
-        line = y + int(self.scroll_y)
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if line >= self._height or not self.entries:
-            return Strip.blank(width, base)
-        index = self._entry_at(line)
-        entry = self.entries[index]
-        offset = line - self._starts[index]
-        lines = 2 if entry.details is not None else 1
-        cursor = index == self.cursor and self.has_focus
-        key = (entry.key, offset, width, cursor, self._look)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._draw(entry, offset, lines, width, cursor, base)
-            self._cache[key] = strip
-        return strip
-
-    def _entry_at(self, line: int) -> int:
-        low, high = 0, len(self._starts) - 1
-        while low < high:  # the last entry starting at or before the line
-            middle = (low + high + 1) // 2
-            if self._starts[middle] <= line:
-                low = middle
+        look = self.look
+        width = self.size.width
+        slots = self._slots()
+        if not slots:
+            return Strip([Segment(" " * width, look.base)], width)
+        segments: list[Segment] = []
+        last = len(self.columns) - 1
+        for index, _x, column_width in slots:
+            column = self.columns[index]
+            inner = column_width - 1
+            if y == 0:
+                more_left = index == self.first and index > 0
+                segments.extend(self._head(column.head, inner, more_left))
+                more_right = index == slots[-1][0] and index < last
+                segments.append(Segment("▸" if more_right else " ", look.header))
             else:
-                high = middle - 1
-        return low
+                segments.extend(self._line(index, column.top + y - 1, inner))
+                segments.append(self._thumb(column, y - 1))
+        return Strip(segments, width)
 
-    def _draw(self, entry: CardLines, offset: int, lines: int, width: int, cursor: bool,
-              base: Style) -> Strip:
-        if offset >= lines:  # the rule under the entry
-            rule = self._theme_style("panel-lighten-2")
-            return Strip([Segment("─" * width, base + rule)], width)
-        text = self._text(entry, offset)
-        style = base + self.get_component_rich_style("card-column--cursor") if cursor else base
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments).apply_style(style)
-        if strip.cell_length > width:
-            strip = strip.crop(0, max(width - 1, 0)).extend_cell_length(width - 1, style)
-            strip = Strip([*strip, Segment("…", style)], width)
-        return strip.extend_cell_length(width, style)
+    def _line(self, index: int, line: int, width: int) -> list[Segment]:
+        column = self.columns[index]
+        if line >= column.height:
+            return self._blank(width)
+        number = column.entry_at(line)
+        entry = column.entries[number]
+        offset = line - column.starts[number]
+        cursor = number == column.cursor and index == self.column
+        key = (entry.key, offset, width, cursor, self._look_id)
+        piece = self._pieces.get(key)
+        if piece is None:
+            piece = self._pieces[key] = self._card_line(entry, offset, width, cursor)
+        return piece
 
-    def _theme_style(self, variable: str, bold: bool = False) -> Style:
-        value = self.app.theme_variables.get(variable) or self.app.get_css_variables().get(
-            variable, "")
-        try:
-            return Style(color=Color.parse(value).rich_color, bold=bold)
-        except ColorParseError:
-            return Style(bold=bold)
+    def _blank(self, width: int) -> list[Segment]:
+        key = ("blank", width, self._look_id)
+        piece = self._pieces.get(key)
+        if piece is None:
+            piece = self._pieces[key] = [Segment(" " * width, self.look.base)]
+        return piece
 
-    def _text(self, entry: CardLines, offset: int) -> Text:
-        muted = self.get_component_rich_style("card-column--muted")
+    def _card_line(self, entry: CardLines, offset: int, width: int,
+                   cursor: bool) -> list[Segment]:
+        look = self.look
+        if offset == entry.lines - 1:  # the rule under the entry
+            return [Segment("─" * width, look.rule)]
         if offset == 0:
-            return Text(one_line(entry.title), style=muted if entry.note else Style(bold=True),
+            text = Text(one_line(entry.title), style=look.muted if entry.note else "bold",
                         no_wrap=True)
-        marks = {"late": self._theme_style("error", bold=True),
-                 "today": self._theme_style("warning", bold=True),
-                 "waiting": self._theme_style("warning")}
-        text = Text(no_wrap=True)
-        for number, (part, kind) in enumerate(entry.details or ()):
-            if number:
-                text.append(" · ", muted)
-            text.append(one_line(part), marks.get(kind, muted))
-        return text
+        else:
+            marks = {"late": look.late, "today": look.today, "waiting": look.waiting}
+            text = Text(no_wrap=True)
+            for number, (part, kind) in enumerate(entry.details or ()):
+                if number:
+                    text.append(" · ", look.muted)
+                text.append(one_line(part), marks.get(kind, look.muted))
+        return self._fit(text, width, look.cursor if cursor else look.base)
+
+    def _head(self, head: ColumnHead, width: int, more_left: bool) -> list[Segment]:
+        key = ("head", head, width, more_left, self._look_id)
+        piece = self._pieces.get(key)
+        if piece is None:
+            look = self.look
+            count = f" {head.count}"
+            title = Text(("◂ " if more_left else "") + head.title)
+            title.truncate(max(width - 1 - len(count), 1), overflow="ellipsis")
+            piece = self._fit(Text.assemble(" ", title, count), width,
+                              look.over if head.over else look.header)
+            self._pieces[key] = piece
+        return piece
+
+    def _fit(self, text: Text, width: int, style: Style) -> list[Segment]:
+        """The text cut (with an ellipsis) or padded to ``width`` cells, over ``style``."""
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return list(Segment.apply_style(text.render(self.app.console), style))
+
+    def _thumb(self, column: BoardColumn, row: int) -> Segment:
+        """The cell right of a column's line: a scroll bar when the column is longer than
+        the screen."""
+        look = self.look
+        area = self._area
+        if column.height <= area or area <= 0:
+            return Segment(" ", look.base)
+        size = max(area * area // column.height, 1)
+        start = column.top * (area - size) // max(column.height - area, 1)
+        return Segment(" ", look.thumb if start <= row < start + size else look.base)
+
+    @property
+    def look(self) -> Look:
+        if self._look is None:
+            self._look = self._make_look()
+            self._look_id = self._looks.setdefault(self._look, len(self._looks))
+        return self._look
+
+    def _make_look(self) -> Look:
+        variables = self.app.get_css_variables()
+
+        def color(name: str, bold: bool = False) -> Style:
+            try:
+                return Style(color=Color.parse(variables.get(name, "")).rich_color, bold=bold)
+            except ColorParseError:
+                return Style(bold=bold)
+
+        base = self.rich_style
+        header = self.get_component_rich_style("board-view--header")
+        muted = self.get_component_rich_style("board-view--muted")
+        try:
+            thumb = Style(bgcolor=Color.parse(variables.get("scrollbar", "")).rich_color)
+        except ColorParseError:
+            thumb = Style(reverse=True)
+        return Look(
+            base=base, header=header, over=header + color("error"),
+            cursor=base + self.get_component_rich_style("board-view--cursor"),
+            muted=Style(color=muted.color), rule=base + color("panel-lighten-2"),
+            thumb=base + thumb, late=color("error", bold=True),
+            today=color("warning", bold=True), waiting=color("warning"))
 
     def notify_style_update(self) -> None:
-        # Screens restyle every widget when shown again; the drawn lines are kept unless the
-        # look they were drawn with changed (a new theme, say).
+        # Screens restyle every widget when shown again, and focus changes the cursor's
+        # colours. The lines drawn are kept by the look they were drawn with (which comes
+        # back), so nothing needs clearing here.
         super().notify_style_update()
-        try:
-            look: tuple[object, ...] = (
-                self.app.theme, self.rich_style,
-                *(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES)))
-        except KeyError:  # component styles not made yet (being mounted)
-            look = ()
-        # Lines are cached by the look they were drawn with (focus changes it, and comes
-        # back), so nothing needs clearing here but the oldest lines now and then.
-        self._look = look if look else (self.app.theme, self.has_focus)
-        if len(self._cache) > 4000:
-            self._cache.clear()
+        self._look = None
