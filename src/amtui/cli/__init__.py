@@ -34,7 +34,9 @@ def workspace_option(parser: argparse.ArgumentParser, default: object = None) ->
     )
 
 
-def build_parser() -> Parser:
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser; with ``argv`` naming a command amtui does not have, plugins are loaded to
+    add theirs (otherwise no plugin is imported)."""
     parser = Parser(
         prog="amtui",
         description="A keyboard-driven terminal workspace for account managers.",
@@ -46,14 +48,31 @@ def build_parser() -> Parser:
     parser.add_argument("--safe-mode", action="store_true", help="load bundled plugins only")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
-    from amtui.cli import capture, listing, maintenance
+    from amtui.cli import capture, listing, maintenance, plugins
 
-    for module in (capture, listing, maintenance):
+    for module in (capture, listing, maintenance, plugins):
         module.add_commands(commands)
+    if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
+        options = argparse.ArgumentParser(add_help=False)
+        options.add_argument("--workspace", "-w")
+        options.add_argument("--safe-mode", action="store_true")
+        plugins.add_plugin_commands(commands, options.parse_known_args(argv)[0])
     from amtui.cli.open_app import open_app
 
     parser.set_defaults(handler=open_app)
     return parser
+
+
+def _names_other_command(parser: Parser, argv: Sequence[str], known: set[str]) -> bool:
+    """Whether the first word of ``argv`` that is not an option names no core command."""
+    values = {"--workspace", "-w", "--pane", "--theme"}
+    words = iter(argv)
+    for word in words:
+        if word in values:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word not in known
+    return False
 
 
 PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
@@ -65,8 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from amtui.cli.common import CREATED_THIS_RUN, discard_created_workspaces
 
     os.environ.setdefault(PYDANTIC_PLUGINS_SWITCH, "__all__")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     CREATED_THIS_RUN.clear()
     status = _run(args)
     if status != 0:

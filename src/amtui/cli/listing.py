@@ -207,11 +207,15 @@ def _amount(value: Any) -> str:
 def show_today(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from amtui.services.agenda import build_agenda
+    from amtui.cli.plugins import load_host
+    from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.text import one_line
 
     workspace = open_workspace(args)
-    sections = build_agenda(workspace)
+    plugins = load_host(args)
+    plugins.attach(workspace)
+    now = workspace.clock()
+    sections = build_agenda(workspace, now) + plugin_sections(workspace, plugins, now)
     if args.json:
         print_json([{"key": section.key, "title": section.title,
                      "items": [asdict(item) for item in section.items]}

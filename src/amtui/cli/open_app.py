@@ -24,9 +24,14 @@ CONFIG_NAME = "workspace.toml"
 
 
 def open_app(args: argparse.Namespace) -> int:
+    from amtui.cli.plugins import load_host
+    from amtui.ui.pane_ids import panes_with_plugins
+
     pane = args.pane or CORE_PANE_IDS[0]
-    if pane not in CORE_PANE_IDS:
-        raise UsageError(f"--pane: no pane {pane!r} (panes: {', '.join(CORE_PANE_IDS)})")
+    plugins = load_host(args)
+    pane_ids = [info.id for info in panes_with_plugins(plugins)]
+    if pane not in pane_ids:
+        raise UsageError(f"--pane: no pane {pane!r} (panes: {', '.join(pane_ids)})")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from amtui.cli.listing import summary
 
@@ -45,7 +50,7 @@ def open_app(args: argparse.Namespace) -> int:
 
         return Workspace.open(path)
 
-    AmtuiApp(open_workspace, pane, theme=args.theme, name=name).run()
+    AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins).run()
     return 0
 
 

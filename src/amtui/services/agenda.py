@@ -15,6 +15,7 @@ from amtui.models import Cadence
 from amtui.services.projection import Interner
 
 if TYPE_CHECKING:
+    from amtui.plugins.host import PluginHost
     from amtui.storage import Workspace
 
 Raw = dict[str, Any]
@@ -229,3 +230,26 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if limit is not None:
             del section.items[limit:]
     return sections
+
+
+def plugin_sections(workspace: Workspace, host: PluginHost, now: datetime | None = None,
+                    limit: int | None = None) -> list[AgendaSection]:
+    """Today's sections that plugins add, one per plugin and section title."""
+    now = now or workspace.clock()
+    sections: dict[tuple[str, str], AgendaSection] = {}
+    names: dict[str, str] = {}
+    for plugin, entry in host.agenda(workspace, now):
+        section = sections.setdefault((plugin, entry.section), AgendaSection(
+            f"plugin:{plugin}:{entry.section}", entry.section, ""))
+        section.total += 1
+        if limit is not None and len(section.items) >= limit:
+            continue
+        client = ""
+        if entry.client_id:
+            if entry.client_id not in names:
+                found = workspace.file("clients").get(entry.client_id)
+                names[entry.client_id] = str(found.get("name", "")) if found else ""
+            client = names[entry.client_id]
+        section.items.append(AgendaItem(entry.table, entry.record_id, entry.title, client,
+                                        entry.detail, entry.client_id))
+    return list(sections.values())

@@ -95,6 +95,9 @@ class Workspace:
         self._specs: dict[str, TableSpec] = {}
         self._files: dict[str, DataFile] = {}
         self._repositories: dict[str, Repository[Any]] = {}
+        self.observers: list[Callable[[list[Change]], None]] = []
+        """Called with the changes of each transaction once it is written and unlocked (the
+        plugins' record events); what they raise does not undo the saved change."""
         for record_type in CORE_RECORD_TYPES:
             self.register_table(TableSpec(record_type.table, record_type))
         self.register_table(TRASH_SPEC)
@@ -227,6 +230,9 @@ class Workspace:
                     data_file.discard()
                 raise
             self._audit(transaction.changes)
+        if transaction.changes:
+            for observer in self.observers:
+                observer(transaction.changes)
 
     def _audit(self, changes: list[Change]) -> None:
         if not changes:

@@ -17,14 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from amtui.i18n import _
+from amtui.plugins.specs import Event
 from amtui.text import one_line
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
-from amtui.ui.pane_ids import CORE_PANES
+from amtui.ui.pane_ids import CORE_PANES, panes_with_plugins
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
+    from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
 
@@ -51,16 +53,24 @@ class AmtuiApp(App[None]):
     ]
 
     def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
-                 theme: str | None = None, name: str | None = None) -> None:
+                 theme: str | None = None, name: str | None = None,
+                 plugins: PluginHost | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
-        first worker that reads); ``name`` is shown until it is open."""
+        first worker that reads); ``name`` is shown until it is open. ``plugins``: the
+        loaded plugins (none if not given)."""
         super().__init__()
+        from amtui.plugins.host import PluginHost
+
+        self.plugins = plugins or PluginHost()
+        self.panes = panes_with_plugins(self.plugins)
+        """Every pane: the core ones, then the plugins'."""
         self._workspace: Workspace | None = None
         self._open_workspace: WorkspaceOpener | None = None
         if callable(workspace):
             self._open_workspace = workspace
         else:
             self._workspace = workspace
+            self.plugins.attach(workspace)
             name = name or workspace.settings.name
         self.workspace_name = name or ""
         self._opening = threading.Lock()
@@ -72,7 +82,10 @@ class AmtuiApp(App[None]):
         # The first pane is the default screen; the others are modes made on first visit.
         # (A mode's first screen makes Textual parse all CSS again: fine on a later visit,
         # measured as a tenth of the time to the first screen if done for the first pane.)
-        self._modes.update({info.id: info.create for info in CORE_PANES if info.id != pane})
+        self._modes.update({info.id: info.create for info in self.panes if info.id != pane})
+        for number, info in enumerate(self.panes[len(CORE_PANES):9],
+                                      start=len(CORE_PANES) + 1):
+            self.bind(str(number), f"pane('{info.id}')", description=info.title, show=False)
 
     @property
     def workspace(self) -> Workspace:
@@ -81,7 +94,9 @@ class AmtuiApp(App[None]):
             with self._opening:
                 if self._workspace is None:
                     assert self._open_workspace is not None
-                    self._workspace = self._open_workspace()
+                    workspace = self._open_workspace()
+                    self.plugins.attach(workspace)
+                    self._workspace = workspace
         return self._workspace
 
     @property
@@ -90,14 +105,27 @@ class AmtuiApp(App[None]):
         return self._workspace
 
     def pane_titles(self) -> list[tuple[str, str]]:
-        return [(pane.id, pane.title) for pane in CORE_PANES]
+        return [(pane.id, pane.title) for pane in self.panes]
 
     def on_mount(self) -> None:
         self._modes[self.DEFAULT_MODE] = self.get_default_screen  # so switch_mode comes back
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
+        self.plugins.emit(self._workspace, Event("startup"))
+        self.show_plugin_failures()
+
+    def on_unmount(self) -> None:
+        self.plugins.emit(self._workspace, Event("shutdown"))
+
+    def show_plugin_failures(self) -> None:
+        """One notification per plugin that failed since the last call."""
+        failures, self.plugins.failures = self.plugins.failures, []
+        for name, error in failures:
+            self.notify(_("Plugin {name} failed and is switched off: {error}").format(
+                name=name, error=one_line(error, 200)), severity="error", markup=False,
+                timeout=10)
 
     def get_default_screen(self) -> Screen[Any]:
-        first = next(info for info in CORE_PANES if info.id == self.first_pane)
+        first = next(info for info in self.panes if info.id == self.first_pane)
         screen: Screen[Any] = first.create()
         return screen
 
@@ -161,9 +189,16 @@ class AmtuiApp(App[None]):
                                 _("Open the pane (key {number})").format(number=number),
                                 partial(self.action_pane, pane_id))
         yield from self._screen_commands(screen)
+        for plugin, command in self.plugins.commands():
+            yield SystemCommand(command.title, command.help,
+                                partial(self._run_plugin_command, plugin, command.run))
         yield SystemCommand(_("trash: open"), _("Deleted records; restore one (F8)"),
                             self.action_trash)
         yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
+
+    def _run_plugin_command(self, plugin: str, run: Callable[[Any], None]) -> None:
+        self.plugins.run_guarded(plugin, lambda: run(self))
+        self.show_plugin_failures()
 
     def _screen_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The keys of the screen under the palette as commands: "board: move right"."""

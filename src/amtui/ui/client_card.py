@@ -26,6 +26,7 @@ from amtui.ui.safe import line
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from amtui.plugins.specs import ClientSection
     from amtui.services.clients import ClientDetails, DealTotals, TimelineEntry
     from amtui.ui.app import AmtuiApp
 
@@ -46,10 +47,13 @@ CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
 class CardLoaded(Message):
     """The card's worker read the client (None: it is no longer there)."""
 
-    def __init__(self, details: ClientDetails | None, problem: str = "") -> None:
+    def __init__(self, details: ClientDetails | None, problem: str = "",
+                 sections: list[tuple[str, ClientSection]] | None = None) -> None:
         super().__init__()
         self.details = details
         self.problem = problem
+        self.sections = sections or []
+        """(plugin, section) pairs that plugins add to the card."""
 
 
 def span(delta: timedelta) -> str:
@@ -148,7 +152,7 @@ class ClientCard(Screen[None]):
         yield Static(Content(_("Loading…")), id="card-title")
         with VerticalScroll(id="card-body"):
             with VerticalScroll(id="card-main", classes="card-column"):
-                for section in ("company", "reach", "updates", "contacts", "deals"):
+                for section in ("company", "reach", "updates", "contacts", "deals", "plugins"):
                     yield Static(id=f"card-{section}", classes="card-section")
             with VerticalScroll(id="card-history", classes="card-column"):
                 yield Static(id="card-timeline", classes="card-section")
@@ -186,14 +190,22 @@ class ClientCard(Screen[None]):
 
     @work(thread=True, group="client-card")
     def _read(self) -> None:
+        workspace = self.amtui.workspace
         try:
-            details = service.client_details(self.amtui.workspace, self.client_id)
+            details = service.client_details(workspace, self.client_id)
         except RecordNotFound:
             self.post_message(CardLoaded(None))
         except StorageError as error:
             self.post_message(CardLoaded(None, str(error)))
         else:
-            self.post_message(CardLoaded(details))
+            sections = self.amtui.plugins.client_sections(workspace, details.client)
+            added = [service.TimelineEntry(item.at, item.kind, item.table, item.record_id,
+                                           item.text)
+                     for _plugin, section in sections for item in section.timeline]
+            if added:
+                details.timeline = sorted([*details.timeline, *added],
+                                          key=lambda entry: entry.at, reverse=True)
+            self.post_message(CardLoaded(details, sections=sections))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
         self._reading = False
@@ -205,6 +217,12 @@ class ClientCard(Screen[None]):
             return
         self.details = message.details
         self._show(message.details)
+        self._section("plugins", [
+            part for _plugin, section in message.sections
+            for part in (heading(line(section.title, 60).plain),
+                         *(Content.assemble("  ", line(text, 200)) for text in section.lines))])
+        self.query_one("#card-plugins").display = bool(message.sections)
+        self.amtui.show_plugin_failures()
 
     def _gone(self, problem: str) -> None:
         self.details = None

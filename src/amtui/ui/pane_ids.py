@@ -7,10 +7,14 @@ so that only the first pane shown is loaded before the first screen is painted.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import _
+
+if TYPE_CHECKING:
+    from amtui.plugins.host import PluginHost
 
 
 @dataclass(frozen=True)
@@ -35,3 +39,36 @@ CORE_PANES = (
 )
 
 CORE_PANE_IDS = tuple(pane.id for pane in CORE_PANES)
+
+
+@dataclass(frozen=True)
+class PluginPane:
+    """A plugin's pane: made by the plugin's factory, or an error panel if that fails."""
+
+    id: str
+    title: str
+    plugin: str
+    factory: Callable[[], Any]
+    host: PluginHost
+
+    def create(self) -> Any:
+        screen = self.host.run_guarded(self.plugin, self.factory)
+        if screen is None:
+            from amtui.ui.panes.failed import FailedPane
+
+            error = self.host.plugins[self.plugin].error
+            return FailedPane(self.id, self.plugin, error)
+        return screen
+
+
+def panes_with_plugins(host: PluginHost) -> list[PaneInfo | PluginPane]:
+    """The core panes, then the plugins' (a plugin pane cannot take a core pane's id)."""
+    panes: list[PaneInfo | PluginPane] = list(CORE_PANES)
+    taken = set(CORE_PANE_IDS)
+    for plugin, spec in host.panes():
+        if spec.id in taken:
+            host.fail(plugin, f"pane id {spec.id!r} is taken")
+            continue
+        taken.add(spec.id)
+        panes.append(PluginPane(spec.id, spec.title, plugin, spec.factory, host))
+    return panes

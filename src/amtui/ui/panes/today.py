@@ -42,11 +42,15 @@ class TodayPane(PaneScreen):
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
     def read(self) -> list[AgendaSection]:
-        from amtui.services.agenda import build_agenda
+        from amtui.services.agenda import build_agenda, plugin_sections
 
-        return build_agenda(self.amtui.workspace, limit=SECTION_ROWS)
+        workspace = self.amtui.workspace
+        now = workspace.clock()
+        return (build_agenda(workspace, now, limit=SECTION_ROWS)
+                + plugin_sections(workspace, self.amtui.plugins, now, limit=SECTION_ROWS))
 
     def show(self, payload: list[AgendaSection]) -> None:
+        self.amtui.show_plugin_failures()
         agenda = self.query_one("#agenda", OptionList)
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
         self.items = {}
@@ -87,7 +91,7 @@ class TodayPane(PaneScreen):
 
     def action_open(self) -> None:
         item = self._current()
-        if item is not None:
+        if item is not None and item.table and item.record_id:
             self.amtui.open_record(item.table, item.record_id)
 
     def action_done(self) -> None:

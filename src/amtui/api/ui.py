@@ -1,0 +1,19 @@
+"""The UI building blocks a plugin may use (imports Textual: import this inside a pane's
+factory, not at the top of a plugin that also offers command-line commands).
+
+- :class:`PaneScreen`: a pane with amtui's header, pane bar and key bar; override
+  ``compose_body``, ``read`` (runs in a worker) and ``show`` (runs on the UI thread).
+- :class:`ListPane`: a pane listing records in a table, filtered as you type.
+- :class:`RecordTable`: the table the lists use.
+- :class:`FormScreen` and :class:`FormField`: a modal form checked by a record's model.
+- :func:`cell`, :func:`line`, :func:`content`: untrusted text made safe to show.
+"""
+
+from amtui.ui.forms import FormField, FormScreen
+from amtui.ui.panes.base import PaneScreen
+from amtui.ui.panes.listing import ListPane
+from amtui.ui.safe import cell, content, line
+from amtui.ui.widgets.table import RecordTable
+
+__all__ = ["FormField", "FormScreen", "ListPane", "PaneScreen", "RecordTable", "cell",
+           "content", "line"]

@@ -1,0 +1,115 @@
+"""``amtui plugins``: what is installed and in what state; ``amtui plugins new``: a plugin
+package to start from; and the subcommands plugins add to ``amtui``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from amtui.cli import Parser, UsageError, workspace_option
+from amtui.cli.common import workspace_path
+
+if TYPE_CHECKING:
+    from amtui.plugins.host import PluginHost
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    plugins = commands.add_parser("plugins", help="list plugins: source, hooks, status, errors")
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+    workspace_option(plugins, argparse.SUPPRESS)
+    plugins.set_defaults(handler=list_plugins)
+    actions = plugins.add_subparsers(title="actions", metavar="ACTION", parser_class=Parser)
+    new = actions.add_parser("new", help="make a plugin package that passes its own test")
+    new.add_argument("name", help="the plugin's name: lowercase letters, digits, _")
+    new.add_argument("--dir", default=".", help="where to make it (default: here)")
+    new.set_defaults(handler=new_plugin)
+
+
+def disabled_plugins(root: Path) -> list[str]:
+    """``disabled_plugins`` from the workspace's settings, read without the store."""
+    try:
+        with open(root / "workspace.toml", "rb") as handle:
+            value = tomllib.load(handle).get("disabled_plugins", [])
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    return [str(name) for name in value] if isinstance(value, list) else []
+
+
+def load_host(args: argparse.Namespace) -> PluginHost:
+    from amtui.plugins.host import PluginHost
+
+    root = workspace_path(args)
+    return PluginHost.load(root if root.is_dir() else None,
+                           safe_mode=bool(getattr(args, "safe_mode", False)),
+                           disabled=disabled_plugins(root))
+
+
+def list_plugins(args: argparse.Namespace) -> int:
+    from amtui.text import one_line
+
+    host = load_host(args)
+    if args.json:
+        json.dump([info.as_json() for info in host], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not host.plugins:
+        print("no plugins found")
+        return 0
+    for info in host:
+        version = f" {info.version}" if info.version else ""
+        print(f"{info.name}{version}  [{info.status}]  {info.source}: {one_line(info.location)}")
+        if info.hooks:
+            print(f"    hooks: {', '.join(info.hooks)}")
+        if info.error:
+            print(f"    error: {one_line(info.error)}")
+    return 0
+
+
+NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+def new_plugin(args: argparse.Namespace) -> int:
+    from amtui.plugins.scaffold import write_plugin
+
+    if not NAME.match(args.name):
+        raise UsageError(f"plugin name {args.name!r}: use 2-41 lowercase letters, digits and _, "
+                         "starting with a letter")
+    folder = Path(args.dir).expanduser() / f"amtui-{args.name.replace('_', '-')}"
+    if folder.exists():
+        raise UsageError(f"{folder} already exists")
+    write_plugin(folder, args.name)
+    print(folder)
+    return 0
+
+
+def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                        args_so_far: argparse.Namespace) -> None:
+    """Add the subcommands that plugins register (loads the plugins)."""
+    from amtui.cli.common import open_workspace
+
+    host = load_host(args_so_far)
+    taken = set(commands.choices)
+    for plugin, command in host.cli_commands():
+        if command.name in taken:
+            host.fail(plugin, f"command {command.name!r} is taken")
+            continue
+        taken.add(command.name)
+        parser = commands.add_parser(command.name, help=f"{command.help} ({plugin} plugin)")
+        workspace_option(parser, argparse.SUPPRESS)
+        if host.run_guarded(plugin, lambda parser=parser, command=command:  # type: ignore[misc]
+                            command.configure(parser) or True) is None:
+            continue
+
+        def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
+            workspace = open_workspace(args)
+            host.attach(workspace)
+            return int(command.run(args, workspace) or 0)
+
+        parser.set_defaults(handler=handler)
+    for name, error in host.failures:
+        sys.stderr.write(f"amtui: plugin {name} failed: {error}\n")

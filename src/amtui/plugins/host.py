@@ -1,0 +1,392 @@
+"""Finding, loading and calling plugins, each inside its own ``try``.
+
+Where plugins come from, later overriding earlier (a plugin of the same name replaces the one
+found before it): amtui's bundled plugins, the ``amtui`` entry-point group, ``plugins/`` in the
+user config folder, ``plugins/`` in the workspace.
+
+A plugin that fails to import, has a misspelt hook, raises in a hook or whose pane cannot be
+made is marked failed with the reason; the others, and amtui, go on. Core code calls plugins
+only through :class:`PluginHost`'s typed methods, never ``pm.hook`` directly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import stat
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from amtui.plugins import specs
+from amtui.plugins.specs import (
+    AgendaEntry,
+    CliCommand,
+    ClientSection,
+    CommandSpec,
+    Event,
+    PaneSpec,
+    SettingsSection,
+    TableSpec,
+    ThemeSpec,
+)
+
+if TYPE_CHECKING:
+    from amtui.models import Record
+    from amtui.storage import Workspace
+
+ALLOW_VARIABLE = "AMTUI_LOAD_PLUGINS"
+"""Comma-separated names of the only plugins to load; set but empty loads none."""
+
+HOOK_NAMES = frozenset(name for name in dir(specs) if name.startswith("amtui_"))
+
+SOURCES = ("bundled", "entry point", "user", "workspace")
+
+
+@dataclass
+class PluginInfo:
+    """What ``amtui plugins`` says about one plugin."""
+
+    name: str
+    source: str
+    location: str
+    version: str = ""
+    hooks: list[str] = field(default_factory=list)
+    status: str = "loaded"
+    """loaded, disabled or failed."""
+    error: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "source": self.source,
+                "location": self.location, "hooks": self.hooks, "status": self.status,
+                "error": self.error}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A plugin found but not loaded yet."""
+
+    name: str
+    source: str
+    location: str
+    load: Callable[[], ModuleType]
+    version: str = ""
+    refusal: str = ""
+    """Why it must not be loaded (an untrusted file in a shared workspace), if so."""
+
+
+def bundled_folder() -> Path:
+    """amtui's own plugins: inside the installed package, or ``plugins/`` of a checkout."""
+    inside = Path(__file__).resolve().parent.parent / "bundled_plugins"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[3] / "plugins"
+
+
+def user_plugin_folder() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("amtui", appauthor=False) / "plugins"
+
+
+def _module_from_path(name: str, path: Path, source: str) -> Callable[[], ModuleType]:
+    def load() -> ModuleType:
+        module_name = f"amtui_plugin_{source.replace(' ', '_')}_{name}"
+        init = path / "__init__.py" if path.is_dir() else path
+        spec = importlib.util.spec_from_file_location(
+            module_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {init}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(module_name, None)
+            raise
+        return module
+
+    return load
+
+
+def plugins_in(folder: Path, source: str,
+               check: Callable[[Path], str] | None = None) -> list[Candidate]:
+    """The plugins in a folder: ``name.py`` files and ``name/`` packages (``_``-prefixed and
+    hidden ones are skipped)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.suffix == ".py" and path.is_file():
+            name = path.stem
+        elif path.is_dir() and (path / "__init__.py").is_file():
+            name = path.name
+        else:
+            continue
+        refusal = check(path) if check else ""
+        found.append(Candidate(name, source, str(path), _module_from_path(name, path, source),
+                               refusal=refusal))
+    return found
+
+
+def entry_point_plugins() -> list[Candidate]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry in entry_points(group=specs.PROJECT):
+        version = entry.dist.version if entry.dist is not None else ""
+        found.append(Candidate(entry.name, "entry point", entry.value, entry.load,
+                               version=version))
+    return found
+
+
+def trust_problem(path: Path, workspace_root: Path) -> str:
+    """Why a file in a shared workspace's ``plugins/`` must not run as whoever opens the
+    workspace ("" if it may): it must belong to this user or to the workspace folder's owner,
+    and nobody else may be able to change it."""
+    me, admin = os.getuid(), workspace_root.stat().st_uid
+    paths = [path, *sorted(path.rglob("*.py"))] if path.is_dir() else [path]
+    for item in paths:
+        info = item.lstat()
+        if info.st_uid not in (me, admin):
+            return (f"{item.name} belongs to uid {info.st_uid}, neither you nor the "
+                    f"workspace's owner; it would run as you, so it is not loaded")
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return (f"{item.name} can be changed by other users (mode "
+                    f"{stat.filemode(info.st_mode)}); make it writable by its owner only "
+                    "(chmod go-w) to load it")
+    return ""
+
+
+def discover(workspace_root: Path | None, *, safe_mode: bool = False,
+             user_folder: Path | None = None) -> list[Candidate]:
+    """Every plugin found, in load order (a later one of the same name replaces an earlier)."""
+    found = plugins_in(bundled_folder(), "bundled")
+    if safe_mode:
+        return found
+    found += entry_point_plugins()
+    found += plugins_in(user_folder or user_plugin_folder(), "user")
+    if workspace_root is not None:
+        found += plugins_in(workspace_root / "plugins", "workspace",
+                            lambda path: trust_problem(path, workspace_root))
+    return found
+
+
+def _one_line_error(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"{type(error).__name__}: {text}{where}"
+
+
+class PluginHost:
+    """The loaded plugins and the typed calls into them."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(specs.PROJECT)
+        self.pm.add_hookspecs(specs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self.failures: list[tuple[str, str]] = []
+        """(plugin, error) in the order they happened, for the app to show."""
+        self.settings: dict[str, Any] = {}
+        """Section name → the plugin's settings model, read from ``workspace.toml``."""
+
+    @classmethod
+    def load(cls, workspace_root: Path | None, *, safe_mode: bool = False,
+             disabled: Iterable[str] = (), user_folder: Path | None = None) -> PluginHost:
+        host = cls()
+        host.load_all(discover(workspace_root, safe_mode=safe_mode, user_folder=user_folder),
+                      disabled)
+        return host
+
+    def load_all(self, candidates: list[Candidate], disabled: Iterable[str] = ()) -> None:
+        disabled = set(disabled)
+        allowed = os.environ.get(ALLOW_VARIABLE)
+        allow = None if allowed is None else {
+            name.strip() for name in allowed.split(",") if name.strip()}
+        chosen: dict[str, Candidate] = {}
+        for candidate in candidates:
+            chosen.pop(candidate.name, None)
+            chosen[candidate.name] = candidate  # later sources override earlier ones
+        for candidate in chosen.values():
+            info = PluginInfo(candidate.name, candidate.source, candidate.location,
+                              candidate.version)
+            self.plugins[candidate.name] = info
+            if candidate.name in disabled:
+                info.status, info.error = "disabled", "disabled in workspace.toml"
+            elif allow is not None and candidate.name not in allow:
+                info.status, info.error = "disabled", f"not in {ALLOW_VARIABLE}"
+            elif candidate.refusal:
+                self._fail(info.name, candidate.refusal)
+            else:
+                self._load_one(candidate, info)
+
+    def _load_one(self, candidate: Candidate, info: PluginInfo) -> None:
+        try:
+            module = candidate.load()
+        except BaseException as error:  # a plugin's import may raise anything, even exit
+            self._fail(info.name, f"import failed: {_one_line_error(error)}")
+            return
+        info.version = info.version or str(getattr(module, "__version__", ""))
+        misspelt = sorted(name for name in dir(module) if name.startswith("amtui_")
+                          and callable(getattr(module, name)) and name not in HOOK_NAMES)
+        if misspelt:
+            self._fail(info.name, f"unknown hook {misspelt[0]!r} (hooks: "
+                                  f"{', '.join(sorted(HOOK_NAMES))})")
+            return
+        try:
+            self.pm.register(module, name=info.name)
+            self.pm.check_pending()
+        except Exception as error:
+            if self.pm.is_registered(module):
+                self.pm.unregister(module)
+            self._fail(info.name, _one_line_error(error))
+            return
+        info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(module) or ())
+
+    def _fail(self, name: str, error: str) -> None:
+        info = self.plugins[name]
+        info.status, info.error = "failed", error
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        self.failures.append((name, error))
+
+    def fail(self, name: str, error: BaseException | str) -> None:
+        """Mark a loaded plugin failed (its pane could not be made, …); it is called no more."""
+        message = error if isinstance(error, str) else _one_line_error(error)
+        if name in self.plugins and self.plugins[name].status != "failed":
+            self._fail(name, message)
+
+    @property
+    def loaded(self) -> list[str]:
+        return [name for name, info in self.plugins.items() if info.status == "loaded"]
+
+    # Calling hooks: one implementation at a time, each in its own try ----------------------
+
+    def _call(self, hook_name: str, make_kwargs: Callable[[str], dict[str, Any]]) -> None:
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in list(caller.get_hookimpls()):
+            name = impl.plugin_name
+            if self.plugins.get(name, PluginInfo(name, "", "")).status != "loaded":
+                continue
+            try:
+                impl.function(**make_kwargs(name))
+            except Exception as error:
+                self.fail(name, f"{hook_name}: {_one_line_error(error)}")
+
+    def _collect(self, hook_name: str, kind: type[Any]) -> list[tuple[str, Any]]:
+        """What the plugins register through ``hook_name``: (plugin, item) pairs; an item of
+        the wrong type fails its plugin."""
+        found: list[tuple[str, Any]] = []
+        problems: list[tuple[str, str]] = []
+
+        def kwargs(name: str) -> dict[str, Any]:
+            def register(item: Any) -> None:
+                if not isinstance(item, kind):
+                    problems.append((name, f"{hook_name}: expected {kind.__name__}, got "
+                                           f"{type(item).__name__}"))
+                    return
+                found.append((name, item))
+            return {"register": register}
+
+        self._call(hook_name, kwargs)
+        for name, problem in problems:
+            self.fail(name, problem)
+        failed = {name for name, _problem in problems}
+        return [(name, item) for name, item in found
+                if name not in failed and self.plugins[name].status == "loaded"]
+
+    def tables(self) -> list[tuple[str, TableSpec]]:
+        return self._collect("amtui_register_tables", TableSpec)
+
+    def panes(self) -> list[tuple[str, PaneSpec]]:
+        panes = self._collect("amtui_register_panes", PaneSpec)
+        return sorted(panes, key=lambda pair: (pair[1].order, pair[1].title))
+
+    def commands(self) -> list[tuple[str, CommandSpec]]:
+        return self._collect("amtui_register_commands", CommandSpec)
+
+    def cli_commands(self) -> list[tuple[str, CliCommand]]:
+        return self._collect("amtui_register_cli", CliCommand)
+
+    def themes(self) -> list[tuple[str, ThemeSpec]]:
+        return self._collect("amtui_register_themes", ThemeSpec)
+
+    def settings_sections(self) -> list[tuple[str, SettingsSection]]:
+        return self._collect("amtui_register_settings", SettingsSection)
+
+    def agenda(self, workspace: Workspace, now: datetime) -> list[tuple[str, AgendaEntry]]:
+        return self._added("amtui_agenda", AgendaEntry, workspace=workspace, now=now)
+
+    def client_sections(self, workspace: Workspace,
+                        client: Record) -> list[tuple[str, ClientSection]]:
+        return self._added("amtui_client_sections", ClientSection, workspace=workspace,
+                           client=client)
+
+    def _added(self, hook_name: str, kind: type[Any], **given: Any) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = []
+
+        def kwargs(name: str) -> dict[str, Any]:
+            def add(item: Any) -> None:
+                if not isinstance(item, kind):
+                    raise TypeError(f"expected {kind.__name__}, got {type(item).__name__}")
+                found.append((name, item))
+            return {**given, "add": add}
+
+        self._call(hook_name, kwargs)
+        return [(name, item) for name, item in found if self.plugins[name].status == "loaded"]
+
+    def emit(self, workspace: Workspace | None, event: Event) -> None:
+        self._call("amtui_event", lambda _name: {"workspace": workspace, "event": event})
+
+    def attach(self, workspace: Workspace) -> None:
+        """Give the workspace the plugins' tables (in ``data/<plugin>/``), check their
+        settings sections, and tell them of every saved change from now on."""
+        from amtui.storage.datafile import TableSpec as StoredTable
+
+        for name, table in self.tables():
+            try:
+                workspace.register_table(StoredTable(
+                    table.name, table.model, table.version, dict(table.migrations),
+                    folder=name))
+            except Exception as error:
+                self.fail(name, f"table {table.name!r}: {_one_line_error(error)}")
+        extra = workspace.settings.model_extra or {}
+        for name, section in self.settings_sections():
+            try:
+                self.settings[section.name] = section.model.model_validate(
+                    extra.get(section.name, {}))
+            except Exception as error:
+                self.fail(name, f"workspace.toml [{section.name}]: {_one_line_error(error)}")
+
+        def changed(changes: list[Any]) -> None:
+            for change in changes:
+                kind = "record_deleted" if change.action in ("delete", "trash", "purge") \
+                    else "record_saved"
+                self.emit(workspace, Event(kind, change.table, change.record_id,
+                                           tuple(change.fields)))
+
+        if self.loaded:
+            workspace.observers.append(changed)
+
+    def run_guarded(self, name: str, action: Callable[[], Any]) -> Any:
+        """Run a plugin's own code (a command, a pane factory); None if it raised (the plugin
+        is then marked failed)."""
+        try:
+            return action()
+        except Exception as error:
+            self.fail(name, error)
+            return None
+
+    def __iter__(self) -> Iterator[PluginInfo]:
+        return iter(self.plugins.values())

@@ -1,0 +1,241 @@
+"""``amtui plugins new NAME``: a plugin package that works and passes its own test at once.
+
+The plugin it makes is the one ``docs/plugins.md`` walks through: follow-ups to come back to
+with a client on a given day, with a table, a pane, a palette command, a Today section, a
+client-card section and a command-line command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PYPROJECT = '''\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "amtui-@dash@"
+version = "0.1.0"
+description = "@title@: an amtui plugin"
+requires-python = ">=3.11"
+dependencies = ["amtui"]
+
+[project.entry-points.amtui]
+@name@ = "amtui_@name@"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/amtui_@name@"]
+
+[tool.pytest.ini_options]
+asyncio_mode = "auto"
+pythonpath = ["src"]
+testpaths = ["tests"]
+'''
+
+PLUGIN = '''\
+"""@title@: follow-ups to come back to with a client on a given day."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import Field
+
+from amtui.api import (
+    AgendaEntry,
+    ClientSection,
+    CliCommand,
+    CommandSpec,
+    PaneSpec,
+    Record,
+    TableSpec,
+    TimelineItem,
+    Workspace,
+    hookimpl,
+)
+
+__version__ = "0.1.0"
+
+TABLE = "@name@"
+
+
+class FollowUp(Record):
+    """Something to come back to with a client on a given day."""
+
+    table = TABLE
+    references = {"client_id": "clients"}
+
+    client_id: str
+    text: str = Field(min_length=1, max_length=500)
+    due: date
+    done: bool = False
+
+
+def open_follow_ups(workspace: Workspace, client_id: str | None = None) -> list[FollowUp]:
+    """Follow-ups not done yet (of one client), soonest first."""
+    found = [item for item in workspace.repo(FollowUp).all()
+             if not item.done and (client_id is None or item.client_id == client_id)]
+    return sorted(found, key=lambda item: item.due)
+
+
+@hookimpl
+def amtui_register_tables(register: Any) -> None:
+    register(TableSpec(TABLE, FollowUp))
+
+
+@hookimpl
+def amtui_register_panes(register: Any) -> None:
+    register(PaneSpec("@name@", "Follow-ups", make_pane))
+
+
+def make_pane() -> Any:
+    from .pane import FollowUpsPane  # Textual is imported only when the pane opens
+
+    return FollowUpsPane()
+
+
+@hookimpl
+def amtui_register_commands(register: Any) -> None:
+    register(CommandSpec("@name@: open follow-ups", "Every follow-up not done yet",
+                         lambda app: app.action_pane("@name@")))
+
+
+@hookimpl
+def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
+    for item in open_follow_ups(workspace):
+        if item.due <= now.date():
+            add(AgendaEntry("Follow-ups due", item.text, f"due {item.due}", item.client_id,
+                            TABLE, item.id))
+
+
+@hookimpl
+def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
+    items = open_follow_ups(workspace, client.id)
+    add(ClientSection(
+        "Follow-ups", [f"{item.due}  {item.text}" for item in items] or ["none open"],
+        [TimelineItem(datetime.combine(item.due, time(9), tzinfo=UTC), "follow-up",
+                      item.text, TABLE, item.id) for item in items]))
+
+
+@hookimpl
+def amtui_register_cli(register: Any) -> None:
+    register(CliCommand("@name@", "add or list follow-ups", configure, run))
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="?", help="what to come back to (omit to list)")
+    parser.add_argument("--client", help="the client, by name or id")
+    parser.add_argument("--in-days", type=int, default=1, help="due in this many days")
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from amtui.api import Client
+
+    if args.text is None:
+        for item in open_follow_ups(workspace):
+            print(f"{item.due}  {item.text}")
+        return 0
+    if not args.client:
+        raise ValueError("--client is required to add a follow-up")
+    client = workspace.repo(Client).resolve(args.client)
+    due = workspace.clock().date() + timedelta(days=args.in_days)
+    saved = workspace.repo(FollowUp).add(FollowUp(client_id=client.id, text=args.text, due=due))
+    print(saved.id)
+    return 0
+'''
+
+PANE = '''\
+"""The follow-ups pane: every follow-up not done yet, soonest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from amtui.api.ui import ListPane, cell
+
+
+class FollowUpsPane(ListPane):
+    PANE_ID = "@name@"
+    TITLE_TEXT = "Follow-ups"
+    TABLE = "@name@"
+    COLUMNS: ClassVar[list[Any]] = [("Due", 10), ("Client", 24), ("Follow-up", 40)]
+
+    def rows_from(self, records: Iterable[dict[str, Any]]) -> list[Any]:
+        clients = self.amtui.workspace.file("clients")
+        rows = []
+        for record in sorted(records, key=lambda record: record["due"]):
+            if record.get("done"):
+                continue
+            client = clients.get(record["client_id"]) or {}
+            name = str(client.get("name", ""))
+            rows.append((record["id"], f"{name} {record['text']}".casefold(),
+                         [cell(record["due"]), cell(name, 30), cell(record["text"], 80)]))
+        return rows
+'''
+
+CONFTEST = '''\
+pytest_plugins = ["amtui.testing"]
+'''
+
+TEST = '''\
+"""The plugin's own tests, on a temporary workspace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable
+
+import amtui_@name@ as plugin
+from amtui.api import Client
+from amtui.services.agenda import plugin_sections
+
+
+def test_a_follow_up_due_today_is_on_the_agenda(amtui_workspace, register_plugin):
+    host = register_plugin(plugin, "@name@")
+    client = amtui_workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
+    today = amtui_workspace.clock().date()
+    follow_ups = amtui_workspace.repo(plugin.FollowUp)
+    follow_ups.add(plugin.FollowUp(client_id=client.id, text="Call about the brief", due=today))
+    follow_ups.add(plugin.FollowUp(client_id=client.id, text="Later",
+                                   due=today + timedelta(days=3)))
+    sections = plugin_sections(amtui_workspace, host)
+    assert [item.title for section in sections for item in section.items] == [
+        "Call about the brief"]
+    assert sections[0].items[0].client == "ООО «Ромашка»"
+
+
+async def test_the_pane_lists_open_follow_ups(amtui_workspace, register_plugin, run_app):
+    host = register_plugin(plugin, "@name@")
+    client = amtui_workspace.repo(Client).add(Client(name="Atlas"))
+    amtui_workspace.repo(plugin.FollowUp).add(plugin.FollowUp(
+        client_id=client.id, text="Send the report", due=amtui_workspace.clock().date()))
+    async with run_app(host, pane="@name@") as pilot:
+        table = pilot.app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[2].plain == "Send the report"
+'''
+
+
+def write_plugin(folder: Path, name: str) -> None:
+    """Make the plugin package ``amtui-<name>`` in ``folder``."""
+    title = name.replace("_", " ").capitalize()
+    files = {
+        "pyproject.toml": PYPROJECT,
+        f"src/amtui_{name}/__init__.py": PLUGIN,
+        f"src/amtui_{name}/pane.py": PANE,
+        "tests/conftest.py": CONFTEST,
+        f"tests/test_{name}.py": TEST,
+        "README.md": "# amtui-@dash@\n\n@title@: an amtui plugin. Install it next to amtui "
+                     "(`pip install -e .`), then `amtui plugins` lists it.\n\n"
+                     "Test it: `pytest`.\n",
+    }
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.replace("@name@", name).replace("@dash@", name.replace("_", "-"))
+                        .replace("@title@", title), encoding="utf-8")
