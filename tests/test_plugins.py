@@ -1,0 +1,348 @@
+"""Plugins: discovery and its order, isolation of every kind of broken plugin, control
+(disabled, allowlist, safe mode), trust in a shared workspace, and the plugin built from
+docs/plugins.md alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from amtui.api import Client
+from amtui.plugins.host import ALLOW_VARIABLE, PluginHost
+from amtui.services.agenda import plugin_sections
+from amtui.storage import Workspace
+from amtui.ui.app import AmtuiApp
+from amtui.ui.client_card import ClientCard
+from amtui.ui.panes.failed import FailedPane
+from conftest import NOBODY, run_cli, snapshot_files, unavailable
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
+
+GOOD = '''
+from amtui.api import AgendaEntry, hookimpl
+
+@hookimpl
+def amtui_agenda(workspace, now, add):
+    add(AgendaEntry("From good", "good line"))
+'''
+
+
+def write(folder: Path, name: str, code: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.py"
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    path.chmod(0o644)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_user_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plugins of the person running the tests stay out of them."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv(ALLOW_VARIABLE, raising=False)
+
+
+def plugins_dir(workspace: Workspace) -> Path:
+    return workspace.root / "plugins"
+
+
+def host_for(workspace: Workspace, **options: object) -> PluginHost:
+    host = PluginHost.load(workspace.root, **options)  # type: ignore[arg-type]
+    host.attach(workspace)
+    return host
+
+
+def statuses(host: PluginHost) -> dict[str, str]:
+    return {info.name: info.status for info in host}
+
+
+BROKEN = {
+    "import_error": ("import nothing_like_this_exists\n", "ModuleNotFoundError"),
+    "misspelt": ('from amtui.api import hookimpl\n@hookimpl\n'
+                 'def amtui_register_pane(register):\n    pass\n', "amtui_register_pane"),
+    "wrong_argument": ('from amtui.api import hookimpl\n@hookimpl\n'
+                       'def amtui_agenda(workspace, when, add):\n    pass\n', "when"),
+    "raises_in_hook": ('from amtui.api import hookimpl\n@hookimpl\n'
+                       'def amtui_agenda(workspace, now, add):\n    raise RuntimeError("boom")\n',
+                       "amtui_agenda: RuntimeError: boom"),
+    "exits_on_import": ("raise SystemExit(3)\n", "SystemExit"),
+}
+
+
+def test_each_broken_plugin_fails_alone_and_the_good_one_works(workspace: Workspace) -> None:
+    for name, (code, _error) in BROKEN.items():
+        write(plugins_dir(workspace), name, code)
+    write(plugins_dir(workspace), "good", GOOD)
+    host = host_for(workspace)
+    sections = plugin_sections(workspace, host)
+    assert [section.title for section in sections] == ["From good"]
+    found = {info.name: info for info in host}
+    assert found["good"].status == "loaded" and found["good"].hooks == ["amtui_agenda"]
+    for name, (_code, error) in BROKEN.items():
+        assert found[name].status == "failed", name
+        assert error in found[name].error, (name, found[name].error)
+
+
+def test_a_plugin_raising_on_save_leaves_the_save_whole(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "grumpy", '''
+        from amtui.api import hookimpl
+
+        @hookimpl
+        def amtui_event(workspace, event):
+            if event.kind == "record_saved":
+                raise ValueError("no saving today")
+    ''')
+    write(plugins_dir(workspace), "listener", '''
+        from amtui.api import hookimpl
+        seen = []
+
+        @hookimpl
+        def amtui_event(workspace, event):
+            seen.append((event.kind, event.table))
+    ''')
+    host = host_for(workspace)
+    saved = workspace.repo(Client).add(Client(name="Ромашка"))
+    assert workspace.repo(Client).get(saved.id).name == "Ромашка"  # stored, whole
+    assert Workspace.open(workspace.root).repo(Client).get(saved.id).name == "Ромашка"
+    assert statuses(host)["grumpy"] == "failed"
+    assert "no saving today" in host.plugins["grumpy"].error
+    listener = sys.modules["amtui_plugin_workspace_listener"]
+    assert ("record_saved", "clients") in listener.seen  # the other plugin still heard it
+    workspace.repo(Client).delete(saved.id)
+    assert ("record_deleted", "clients") in listener.seen
+
+
+def test_later_sources_override_earlier_ones(workspace: Workspace, tmp_path: Path) -> None:
+    user = tmp_path / "config" / "amtui" / "plugins"
+    write(user, "twin", GOOD.replace("From good", "From the user folder"))
+    write(plugins_dir(workspace), "twin", GOOD.replace("From good", "From the workspace"))
+    host = host_for(workspace)
+    assert host.plugins["twin"].source == "workspace"
+    assert [s.title for s in plugin_sections(workspace, host)] == ["From the workspace"]
+
+
+def test_disabled_allowlist_and_safe_mode(workspace: Workspace,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    write(plugins_dir(workspace), "one", GOOD)
+    write(plugins_dir(workspace), "two", GOOD)
+    assert statuses(host_for(workspace, disabled=["two"])) == {"one": "loaded",
+                                                               "two": "disabled"}
+    monkeypatch.setenv(ALLOW_VARIABLE, "two")
+    assert statuses(host_for(workspace)) == {"one": "disabled", "two": "loaded"}
+    monkeypatch.setenv(ALLOW_VARIABLE, "")
+    assert set(statuses(host_for(workspace)).values()) == {"disabled"}
+    monkeypatch.delenv(ALLOW_VARIABLE)
+    assert "one" not in statuses(host_for(workspace, safe_mode=True))
+
+
+def test_untrusted_files_in_a_shared_workspace_are_refused(workspace: Workspace) -> None:
+    writable = write(plugins_dir(workspace), "writable", GOOD)
+    writable.chmod(0o666)
+    foreign = write(plugins_dir(workspace), "foreign", GOOD)
+    if os.getuid() != 0:
+        unavailable("only root can give a file to another user")
+    os.chown(foreign, NOBODY, NOBODY)
+    host = host_for(workspace)
+    assert statuses(host) == {"foreign": "failed", "writable": "failed"}
+    assert "can be changed by other users" in host.plugins["writable"].error
+    assert "belongs to uid 65534" in host.plugins["foreign"].error
+    assert plugin_sections(workspace, host) == []  # neither ran
+
+
+def test_amtui_plugins_reports_each_state(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "good", GOOD)
+    write(plugins_dir(workspace), "misspelt", BROKEN["misspelt"][0])
+    (workspace.root / "workspace.toml").write_text(
+        (workspace.root / "workspace.toml").read_text() .replace(
+            "disabled_plugins = []", 'disabled_plugins = ["off"]'), encoding="utf-8")
+    write(plugins_dir(workspace), "off", GOOD)
+    result = run_cli("plugins", "--json", workspace=workspace.root,
+                     env={"XDG_CONFIG_HOME": str(workspace.root / "no-config")})
+    assert result.returncode == 0, result.stderr
+    listed = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert listed["good"]["status"] == "loaded" and listed["good"]["source"] == "workspace"
+    assert listed["misspelt"]["status"] == "failed"
+    assert "amtui_register_pane" in listed["misspelt"]["error"]
+    assert listed["off"]["status"] == "disabled"
+    text = run_cli("plugins", workspace=workspace.root).stdout
+    assert "misspelt  [failed]" in text and "error: unknown hook" in text
+
+
+# The app with plugins ----------------------------------------------------------------------
+
+PANE_PLUGIN = '''
+from amtui.api import CommandSpec, PaneSpec, hookimpl
+
+calls = []
+
+@hookimpl
+def amtui_register_panes(register):
+    register(PaneSpec("broken", "Broken", lambda: 1 / 0, order=2))
+    register(PaneSpec("hello", "Hello", make, order=1))
+
+def make():
+    from textual.widgets import Static
+    from amtui.api.ui import PaneScreen
+
+    class Hello(PaneScreen):
+        PANE_ID = "hello"
+        def compose_body(self):
+            yield Static("hello from a plugin", id="hello-text")
+    return Hello()
+
+@hookimpl
+def amtui_register_commands(register):
+    register(CommandSpec("hello: wave", "Wave", lambda app: calls.append(app)))
+'''
+
+
+async def test_plugin_panes_keys_commands_and_a_failing_pane(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "panes", PANE_PLUGIN)
+    host = host_for(workspace)
+    app = AmtuiApp(workspace, plugins=host)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [pane_id for pane_id, _title in app.pane_titles()][-2:] == ["hello", "broken"]
+        await pilot.press("6")
+        await pilot.pause()
+        assert str(app.screen.query_one("#hello-text", Static).render()) == \
+            "hello from a plugin"
+        await pilot.press("7")
+        await pilot.pause()
+        assert isinstance(app.screen, FailedPane)
+        assert "ZeroDivisionError" in str(app.screen.query_one("#failed-pane", Static).render())
+        assert host.plugins["panes"].status == "failed"
+        await pilot.press("3")  # the core panes still work
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_pane == "clients"
+    module = sys.modules["amtui_plugin_workspace_panes"]
+    assert module.calls == []
+
+
+async def test_palette_command_and_failure_notification(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "panes", PANE_PLUGIN.replace("lambda: 1 / 0", "make"))
+    write(plugins_dir(workspace), "misspelt", BROKEN["misspelt"][0])
+    host = host_for(workspace)
+    app = AmtuiApp(workspace, plugins=host)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert any("Plugin misspelt failed" in str(note.message)
+                   for note in app._notifications)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["hello: wave"].callback()
+        module = sys.modules["amtui_plugin_workspace_panes"]
+        assert module.calls == [app]
+
+
+async def test_client_card_shows_plugin_sections_and_timeline(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "card", '''
+        from datetime import datetime, UTC
+        from amtui.api import ClientSection, TimelineItem, hookimpl
+
+        @hookimpl
+        def amtui_client_sections(workspace, client, add):
+            add(ClientSection("Posts", ["3 waiting for approval"], [
+                TimelineItem(datetime(2026, 11, 25, tzinfo=UTC), "post", "Sale post approved")]))
+    ''')
+    client = workspace.repo(Client).add(Client(name="Ромашка"))
+    app = AmtuiApp(workspace, pane="clients", plugins=host_for(workspace))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.open_record("clients", client.id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ClientCard)
+        section = str(app.screen.query_one("#card-plugins", Static).render())
+        assert "Posts" in section and "3 waiting for approval" in section
+        assert "Sale post approved" in str(app.screen.query_one("#card-timeline",
+                                                                Static).render())
+
+
+# The plugin in docs/plugins.md --------------------------------------------------------------
+
+def plugin_from_docs(folder: Path) -> Path:
+    """Write the files docs/plugins.md builds, from its code blocks alone."""
+    text = DOCS.read_text(encoding="utf-8")
+    files: dict[str, list[str]] = {}
+    for name, code in re.findall(r"<!-- file: (\S+) -->\n```python\n(.*?)```", text, re.S):
+        files.setdefault(name, []).append(code)
+    assert set(files) == {"followups/__init__.py", "followups/pane.py"}
+    for name, parts in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n\n".join(parts), encoding="utf-8")
+    return folder / "followups"
+
+
+async def test_the_plugin_written_from_the_docs_works(workspace: Workspace) -> None:
+    plugin_from_docs(plugins_dir(workspace))
+    client = workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
+    added = run_cli("followups", "Call about the brief", "--client", "ООО «Ромашка»",
+                    "--in-days", "0", workspace=workspace.root)
+    assert added.returncode == 0, added.stderr
+    host = host_for(workspace)
+    assert host.plugins["followups"].status == "loaded"
+    assert (workspace.root / "data" / "followups" / "followups.json").is_file()
+    sections = plugin_sections(workspace, host)
+    assert [(s.title, [i.title for i in s.items]) for s in sections] == [
+        ("Follow-ups due", ["Call about the brief"])]
+    app = AmtuiApp(workspace, pane="followups", plugins=host)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _attempt in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.get_row_at(0)[2].plain == "Call about the brief"
+        assert "followups: open follow-ups" in [
+            command.title for command in app.get_system_commands(app.screen)]
+        app.open_record("clients", client.id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Call about the brief" in str(app.screen.query_one("#card-plugins",
+                                                                  Static).render())
+    listed = run_cli("followups", workspace=workspace.root)
+    assert "Call about the brief" in listed.stdout
+
+
+def test_a_plugin_command_with_bad_input_changes_nothing(workspace: Workspace) -> None:
+    plugin_from_docs(plugins_dir(workspace))
+    workspace.repo(Client).add(Client(name="Ромашка"))
+    before = snapshot_files(workspace.root)
+    result = run_cli("followups", "x", "--client", "Nobody", workspace=workspace.root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("amtui: error:") and "Traceback" not in result.stderr
+    assert snapshot_files(workspace.root) == before
+
+
+def test_plugins_new_makes_a_package_that_passes_its_own_test(tmp_path: Path) -> None:
+    made = run_cli("plugins", "new", "leads_log", "--dir", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    folder = Path(made.stdout.strip())
+    assert (folder / "pyproject.toml").is_file()
+    assert 'leads_log = "amtui_leads_log"' in (folder / "pyproject.toml").read_text()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "-p", "no:xdist"], cwd=folder, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+    again = run_cli("plugins", "new", "leads_log", "--dir", str(tmp_path))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    bad = run_cli("plugins", "new", "Bad-Name", "--dir", str(tmp_path))
+    assert bad.returncode == 2
+
+
+def test_the_plugin_api_imports_without_textual() -> None:
+    code = ("import sys, amtui.api, amtui.plugins.host; from amtui.api import hookimpl, "
+            "PaneSpec; assert 'textual' not in sys.modules; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
