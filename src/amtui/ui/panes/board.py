@@ -103,6 +103,8 @@ class BoardPane(PaneScreen):
         """A card to put the cursor on once it is shown (it was just added)."""
         self._shown: dict[str, object] = {}
         """What each column shows now, to leave alone a column that has not changed."""
+        self._dirty: set[str] = set()
+        """Columns whose cards were changed here since they were last shown."""
         self._version: object = None
         """The version of the files the board shows (None: not read yet)."""
         self._saved: deque[Saved] = deque()
@@ -146,7 +148,7 @@ class BoardPane(PaneScreen):
         if [column.id for column in view.columns] != [column.id for column in self.columns]:
             view.set_columns([(column.id, self._head(column)) for column in self.columns])
             self._shown.clear()
-        self._fill(follow)
+        self._fill(follow, everything=True)
 
     def data_changed(self) -> None:
         """Something was saved: show the board's own saves, and read the board again only
@@ -198,6 +200,7 @@ class BoardPane(PaneScreen):
         if card in column.cards:
             column.cards.remove(card)
             column.total -= 1
+            self._dirty.add(column.id)
         self.cards.pop(card.id, None)
 
     def _put_in(self, card: Card) -> None:
@@ -207,6 +210,7 @@ class BoardPane(PaneScreen):
             return
         column = self._column(card.column)
         column.total += 1
+        self._dirty.add(column.id)
         cards = column.cards
         at = next((index for index, other in enumerate(cards)
                    if (other.position, other.id) > (card.position, card.id)), len(cards))
@@ -217,10 +221,14 @@ class BoardPane(PaneScreen):
         if len(cards) > MAX_CARDS:
             self.cards.pop(cards.pop().id, None)
 
-    def _fill(self, follow: str | None = None) -> None:
-        """Show the columns that changed, and put the cursor on ``follow`` if it is shown."""
+    def _fill(self, follow: str | None = None, everything: bool = False) -> None:
+        """Show the columns that changed (``everything``: check them all, else those whose
+        cards were changed here), and put the cursor on ``follow`` if it is shown."""
         view = self.view
+        dirty, self._dirty = self._dirty, set()
         for index, column in enumerate(self.columns):
+            if not everything and column.id not in dirty:
+                continue
             cards = tuple(column.cards[:MAX_CARDS])
             shown = (self.lanes, column.total, column.older_done, cards)
             if self._shown.get(column.id) == shown:
@@ -243,22 +251,20 @@ class BoardPane(PaneScreen):
         if self.lanes:
             cards = sorted(cards, key=lambda card: (not self._lane(card),  # "none" last
                                                     self._lane(card).casefold(), card.position))
-        today = self.now.date()
         for card in cards:
             if self.lanes:
                 name = self._lane(card)
                 if name != lane:
                     lane = name
-                    entries.append(CardLines(("lane", name), None,
-                                             f"── {name or _('none')}", note=True))
-            entries.append(CardLines((card, today), card.id, card.title, self._details(card)))
+                    entries.append(CardLines(None, f"── {name or _('none')}", note=True))
+            entries.append(CardLines(card.id, card.title, self._details(card)))
         hidden = column.total - len(cards)
         if hidden > 0:
             text = _("… and {count} more: / narrows the board").format(count=hidden)
-            entries.append(CardLines(("more", hidden), None, text, note=True))
+            entries.append(CardLines(None, text, note=True))
         if column.older_done:
             text = _("{count} done earlier, not shown").format(count=column.older_done)
-            entries.append(CardLines(("older", column.older_done), None, text, note=True))
+            entries.append(CardLines(None, text, note=True))
         return entries
 
     def _lane(self, card: Card) -> str:
@@ -473,4 +479,4 @@ class BoardPane(PaneScreen):
 
     def action_lanes(self) -> None:
         self.lanes = LANES[(LANES.index(self.lanes) + 1) % len(LANES)]
-        self._fill(self.view.current_card_id)
+        self._fill(self.view.current_card_id, everything=True)

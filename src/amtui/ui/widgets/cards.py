@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -41,16 +41,18 @@ SCROLL_STEP = 3
 @dataclass(frozen=True, slots=True)
 class CardLines:
     """What one entry of a column shows: a card (its title, then its details) or a note.
-    The text is the workspace's: it is shown sanitised and never parsed as markup."""
+    The text is the workspace's: it is shown sanitised and never parsed as markup.
+    Entries are equal when they draw the same."""
 
-    key: object
-    """Equal whenever what is drawn is the same (the card itself and the day, say)."""
     card_id: str | None
     """None for a lane heading or a note, which the cursor skips."""
     title: str
     details: tuple[Part, ...] | None = None
     note: bool = False
     """Drawn muted (a lane heading, "and 20 more")."""
+    pieces: dict[tuple[int, int, bool, int], list[Segment]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Its lines as drawn, by line, width, cursor and look."""
 
     @property
     def lines(self) -> int:
@@ -69,7 +71,7 @@ class ColumnHead:
 class BoardColumn:
     """One column as drawn: its entries, the line each starts on, the cursor, the scroll."""
 
-    __slots__ = ("cursor", "entries", "head", "height", "id", "starts", "top")
+    __slots__ = ("_thumb", "cursor", "entries", "head", "height", "id", "starts", "top")
 
     def __init__(self, column_id: str, head: ColumnHead) -> None:
         self.id = column_id
@@ -81,11 +83,16 @@ class BoardColumn:
         """Index into ``entries`` of the card with the cursor."""
         self.top = 0
         """The first line shown (the column scrolled down)."""
+        self._thumb: tuple[tuple[int, int, int], range] = ((-1, -1, -1), range(0))
 
-    def set_entries(self, entries: Sequence[CardLines]) -> None:
-        """Show these entries, the cursor kept on its card if that is still there."""
+    def set_entries(self, entries: Sequence[CardLines]) -> bool:
+        """Show these entries, the cursor kept on its card if that is still there; False if
+        they draw what is drawn already. Entries drawn before keep their lines."""
+        if list(entries) == self.entries:
+            return False
         current = self.card_id
-        self.entries = list(entries)
+        drawn = {entry: entry for entry in self.entries}
+        self.entries = [drawn.get(entry, entry) for entry in entries]
         starts, line = [], 0
         for entry in self.entries:
             starts.append(line)
@@ -96,6 +103,7 @@ class BoardColumn:
         self.cursor = None
         if current is None or not self.find(current):
             self.cursor = self.next_card(0, 1)
+        return True
 
     @property
     def card_id(self) -> str | None:
@@ -141,6 +149,19 @@ class BoardColumn:
 
     def scroll_by(self, lines: int, area: int) -> None:
         self.top = max(0, min(self.top + lines, self.height - area))
+
+    def thumb(self, area: int) -> range:
+        """The lines of the scroll bar's thumb (none when the column fits)."""
+        key = (self.top, self.height, area)
+        if self._thumb[0] != key:
+            if self.height <= area or area <= 0:
+                lines = range(0)
+            else:
+                size = max(area * area // self.height, 1)
+                start = self.top * (area - size) // max(self.height - area, 1)
+                lines = range(start, start + size)
+            self._thumb = (key, lines)
+        return self._thumb[1]
 
 
 class Look(NamedTuple):
@@ -196,11 +217,14 @@ class BoardView(Widget, can_focus=True):
         """The column with the cursor."""
         self.first = 0
         """The first column shown (when not all fit)."""
+        self._width = self._height = 0
+        """The size, kept here: Textual works it out from the screen each time it is asked."""
+        self._slots: list[tuple[int, int, int]] = []
+        """The columns shown: index, first cell, width (a gap cell at its right included)."""
         self._look: Look | None = None
         self._look_id = 0
         self._looks: dict[Look, int] = {}
-        self._pieces: dict[tuple[object, ...], list[Segment]] = {}
-        """Each card line and header made so far, by what it shows, its width and look."""
+        self._heads: dict[tuple[ColumnHead, int, bool, int], list[Segment]] = {}
 
     # contents
 
@@ -214,19 +238,21 @@ class BoardView(Widget, can_focus=True):
             column.head = head
             self.columns.append(column)
         self.column = min(self.column, max(len(self.columns) - 1, 0))
-        self._keep_column_in_view()
+        self._lay_out()
         if self.is_mounted:
             self.refresh()
 
     def set_column(self, index: int, head: ColumnHead, entries: Sequence[CardLines]) -> None:
-        """Show a column's header and entries; its cursor stays on its card if it can."""
+        """Show a column's header and entries (redrawn only if they changed); its cursor
+        stays on its card if it can."""
         column = self.columns[index]
+        changed = head != column.head
         column.head = head
-        column.set_entries(entries)
-        column.scroll_to_cursor(self._area)
-        self._refresh_column(index)
-        if len(self._pieces) > 4000:
-            self._pieces.clear()
+        if column.set_entries(entries):
+            column.scroll_to_cursor(self._area)
+            changed = True
+        if changed:
+            self._refresh_column(index)
 
     @property
     def current(self) -> BoardColumn | None:
@@ -243,10 +269,12 @@ class BoardView(Widget, can_focus=True):
     def move_to(self, card_id: str) -> bool:
         """Put the cursor on a card, in whichever column it is; False if it is not shown."""
         for index, column in enumerate(self.columns):
+            cursor, top = column.cursor, column.top
             if column.find(card_id):
                 column.scroll_to_cursor(self._area)
+                if (cursor, top) != (column.cursor, column.top):
+                    self._refresh_column(index)
                 self.go_to_column(index)
-                self._refresh_column(index)
                 return True
         return False
 
@@ -254,7 +282,7 @@ class BoardView(Widget, can_focus=True):
         if not 0 <= index < len(self.columns) or index == self.column:
             return
         before, self.column = self.column, index
-        if self._keep_column_in_view():
+        if self._lay_out():
             self.refresh()
         else:
             self._refresh_column(before)
@@ -265,46 +293,40 @@ class BoardView(Widget, can_focus=True):
     @property
     def _area(self) -> int:
         """Lines under the header."""
-        return max(self.size.height - 1, 0)
+        return max(self._height - 1, 0)
 
-    def _slots(self) -> list[tuple[int, int, int]]:
-        """The columns shown: index, first cell, width (a gap cell at its right included)."""
+    def _lay_out(self) -> bool:
+        """Work out the columns shown (scrolled sideways so the current one is among them);
+        whether that changed."""
         count = len(self.columns)
-        width = self.size.width
-        if not count or width <= 0:
-            return []
-        shown = min(count, max(width // MIN_COLUMN_WIDTH, 1))
-        base, extra = divmod(width, shown)
-        slots, x = [], 0
-        for offset in range(shown):
-            column_width = base + (1 if offset < extra else 0)
-            slots.append((self.first + offset, x, column_width))
-            x += column_width
-        return slots
-
-    def _keep_column_in_view(self) -> bool:
-        """Scroll sideways so the current column is shown; whether that changed anything."""
-        count = len(self.columns)
-        shown = min(count, max(self.size.width // MIN_COLUMN_WIDTH, 1)) if count else 0
+        shown = min(count, max(self._width // MIN_COLUMN_WIDTH, 1)) if count else 0
         first = min(max(self.first, self.column - shown + 1, 0), self.column)
-        first = max(min(first, count - shown), 0)
-        changed, self.first = first != self.first, first
+        self.first = max(min(first, count - shown), 0)
+        slots, x = [], 0
+        if shown and self._width > 0:
+            base, extra = divmod(self._width, shown)
+            for offset in range(shown):
+                column_width = base + (1 if offset < extra else 0)
+                slots.append((self.first + offset, x, column_width))
+                x += column_width
+        changed, self._slots = slots != self._slots, slots
         return changed
 
     def column_region(self, column_id: str) -> Region | None:
         """Where the column is drawn in the widget, if it is shown."""
-        for index, x, width in self._slots():
+        for index, x, width in self._slots:
             if self.columns[index].id == column_id:
-                return Region(x, 0, width, self.size.height)
+                return Region(x, 0, width, self._height)
         return None
 
     def _refresh_column(self, index: int) -> None:
-        for shown, x, width in self._slots():
+        for shown, x, width in self._slots:
             if shown == index:
-                self.refresh(Region(x, 0, width, self.size.height))
+                self.refresh(Region(x, 0, width, self._height))
 
-    def on_resize(self) -> None:
-        self._keep_column_in_view()
+    def on_resize(self, event: events.Resize) -> None:
+        self._width, self._height = event.size
+        self._lay_out()
         for column in self.columns:
             column.scroll_to_cursor(self._area)
         self.refresh()
@@ -335,7 +357,7 @@ class BoardView(Widget, can_focus=True):
         self._refresh_column(self.column)
 
     def _column_at(self, x: int) -> int | None:
-        for index, start, width in self._slots():
+        for index, start, width in self._slots:
             if start <= x < start + width:
                 return index
         return None
@@ -373,45 +395,39 @@ class BoardView(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         look = self.look
-        width = self.size.width
-        slots = self._slots()
-        if not slots:
+        width = self._width
+        if not self._slots:
             return Strip([Segment(" " * width, look.base)], width)
         segments: list[Segment] = []
-        last = len(self.columns) - 1
-        for index, _x, column_width in slots:
-            column = self.columns[index]
-            inner = column_width - 1
-            if y == 0:
+        if y == 0:
+            last = len(self.columns) - 1
+            for index, _x, column_width in self._slots:
                 more_left = index == self.first and index > 0
-                segments.extend(self._head(column.head, inner, more_left))
-                more_right = index == slots[-1][0] and index < last
+                segments.extend(self._head(self.columns[index].head, column_width - 1,
+                                           more_left))
+                more_right = index == self._slots[-1][0] and index < last
                 segments.append(Segment("▸" if more_right else " ", look.header))
+            return Strip(segments, width)
+        row = y - 1
+        area = self._area
+        for index, _x, column_width in self._slots:
+            column = self.columns[index]
+            line = column.top + row
+            inner = column_width - 1
+            if line < column.height:
+                number = column.entry_at(line)
+                entry = column.entries[number]
+                offset = line - column.starts[number]
+                cursor = number == column.cursor and index == self.column
+                key = (offset, inner, cursor, self._look_id)
+                piece = entry.pieces.get(key)
+                if piece is None:
+                    piece = entry.pieces[key] = self._card_line(entry, offset, inner, cursor)
+                segments.extend(piece)
             else:
-                segments.extend(self._line(index, column.top + y - 1, inner))
-                segments.append(self._thumb(column, y - 1))
+                segments.append(Segment(" " * inner, look.base))
+            segments.append(Segment(" ", look.thumb if row in column.thumb(area) else look.base))
         return Strip(segments, width)
-
-    def _line(self, index: int, line: int, width: int) -> list[Segment]:
-        column = self.columns[index]
-        if line >= column.height:
-            return self._blank(width)
-        number = column.entry_at(line)
-        entry = column.entries[number]
-        offset = line - column.starts[number]
-        cursor = number == column.cursor and index == self.column
-        key = (entry.key, offset, width, cursor, self._look_id)
-        piece = self._pieces.get(key)
-        if piece is None:
-            piece = self._pieces[key] = self._card_line(entry, offset, width, cursor)
-        return piece
-
-    def _blank(self, width: int) -> list[Segment]:
-        key = ("blank", width, self._look_id)
-        piece = self._pieces.get(key)
-        if piece is None:
-            piece = self._pieces[key] = [Segment(" " * width, self.look.base)]
-        return piece
 
     def _card_line(self, entry: CardLines, offset: int, width: int,
                    cursor: bool) -> list[Segment]:
@@ -431,8 +447,8 @@ class BoardView(Widget, can_focus=True):
         return self._fit(text, width, look.cursor if cursor else look.base)
 
     def _head(self, head: ColumnHead, width: int, more_left: bool) -> list[Segment]:
-        key = ("head", head, width, more_left, self._look_id)
-        piece = self._pieces.get(key)
+        key = (head, width, more_left, self._look_id)
+        piece = self._heads.get(key)
         if piece is None:
             look = self.look
             count = f" {head.count}"
@@ -440,24 +456,15 @@ class BoardView(Widget, can_focus=True):
             title.truncate(max(width - 1 - len(count), 1), overflow="ellipsis")
             piece = self._fit(Text.assemble(" ", title, count), width,
                               look.over if head.over else look.header)
-            self._pieces[key] = piece
+            if len(self._heads) > 200:
+                self._heads.clear()
+            self._heads[key] = piece
         return piece
 
     def _fit(self, text: Text, width: int, style: Style) -> list[Segment]:
         """The text cut (with an ellipsis) or padded to ``width`` cells, over ``style``."""
         text.truncate(width, overflow="ellipsis", pad=True)
-        return list(Segment.apply_style(text.render(self.app.console), style))
-
-    def _thumb(self, column: BoardColumn, row: int) -> Segment:
-        """The cell right of a column's line: a scroll bar when the column is longer than
-        the screen."""
-        look = self.look
-        area = self._area
-        if column.height <= area or area <= 0:
-            return Segment(" ", look.base)
-        size = max(area * area // column.height, 1)
-        start = column.top * (area - size) // max(column.height - area, 1)
-        return Segment(" ", look.thumb if start <= row < start + size else look.base)
+        return list(Segment.simplify(Segment.apply_style(text.render(self.app.console), style)))
 
     @property
     def look(self) -> Look:
