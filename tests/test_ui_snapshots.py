@@ -119,11 +119,29 @@ def what_it_shows(svg: str) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("pane", PANES)
 async def test_pane_snapshot(agency: Workspace, pane: str, size: tuple[int, int]) -> None:
-    app = AmtuiApp(agency, pane=pane)
+    await compare(agency, pane, size, None, f"{pane}-{size[0]}x{size[1]}.svg")
+
+
+SHIPPED_THEMES = sorted(path.stem for path in
+                        (Path(__file__).parents[1] / "themes").glob("*.toml"))
+
+
+@pytest.mark.parametrize("theme", [name for name in SHIPPED_THEMES if name != "amtui-dark"])
+@pytest.mark.parametrize("pane", PANES)
+async def test_every_shipped_theme_renders_every_pane(agency: Workspace, pane: str,
+                                                      theme: str) -> None:
+    """(amtui-dark, the default, is the theme of the snapshots above.)"""
+    await compare(agency, pane, (80, 24), theme, f"{pane}-80x24-{theme}.svg")
+
+
+async def compare(workspace: Workspace, pane: str, size: tuple[int, int], theme: str | None,
+                  name: str) -> None:
+    app = AmtuiApp(workspace, pane=pane, theme=theme)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
+        assert app.theme == (theme or "amtui-dark")
         svg = app.export_screenshot(title=f"amtui {pane}")
-    picture = SNAPSHOTS / f"{pane}-{size[0]}x{size[1]}.svg"
+    picture = SNAPSHOTS / name
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         SNAPSHOTS.mkdir(exist_ok=True)
         picture.write_text(svg, encoding="utf-8")

@@ -40,15 +40,29 @@ def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-PACKAGED_SUFFIXES = (".py", ".tcss", ".typed")
-"""Every file of these kinds under src/amtui is needed at run time."""
+PACKAGED_SUFFIXES = (".py", ".tcss", ".typed", ".md", ".toml")
+"""Every file of these kinds under src/amtui is needed at run time (note templates are .md)."""
+
+SHIPPED_FOLDERS = {"themes": "amtui/themes", "plugins": "amtui/bundled_plugins"}
+"""Top-level folders of the repository that the wheel carries inside the package."""
 
 
 def source_modules() -> set[str]:
-    return {
+    inside = {
         path.relative_to(PACKAGE.parent).as_posix()
         for path in PACKAGE.rglob("*")
         if path.suffix in PACKAGED_SUFFIXES and "__pycache__" not in path.parts
+    }
+    return inside | set(shipped_files())
+
+
+def shipped_files() -> dict[str, Path]:
+    """Wheel path → repository file, for the folders shipped inside the package."""
+    return {
+        f"{target}/{path.relative_to(REPO / folder).as_posix()}": path
+        for folder, target in SHIPPED_FOLDERS.items()
+        for path in (REPO / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
     }
 
 
@@ -58,7 +72,8 @@ def test_wheel_holds_every_module(wheel: Path) -> None:
     packaged = {name for name in names if name.endswith(PACKAGED_SUFFIXES)}
     expected = source_modules()
     assert "amtui/cli/__init__.py" in expected and "amtui/models/base.py" in expected
-    assert "amtui/ui/app.tcss" in expected
+    assert "amtui/ui/app.tcss" in expected and "amtui/themes/amtui-dark.toml" in expected
+    assert "amtui/templates/notes/anti-disaster.md" in expected
     assert packaged == expected, {"missing": sorted(expected - packaged),
                                   "extra": sorted(packaged - expected)}
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
@@ -67,8 +82,10 @@ def test_wheel_holds_every_module(wheel: Path) -> None:
 
 def test_wheel_files_match_the_sources(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
+        shipped = shipped_files()
         for name in sorted(source_modules()):
-            assert archive.read(name) == (PACKAGE.parent / name).read_bytes(), name
+            source = shipped.get(name, PACKAGE.parent / name)
+            assert archive.read(name) == source.read_bytes(), name
 
 
 def test_wheel_declares_the_script_and_dependencies(wheel: Path) -> None:
@@ -106,3 +123,25 @@ def test_installed_wheel_captures_a_client(site: Path, tmp_path: Path) -> None:
     assert len(client_id) == 26
     stored = json.loads((workspace / "data" / "clients.json").read_bytes())
     assert stored["clients"][client_id]["name"] == "X"
+
+
+def test_installed_wheel_finds_its_themes_templates_and_plugins_folder(site: Path,
+                                                                        tmp_path: Path) -> None:
+    code = (
+        "import json, amtui\n"
+        "from amtui.ui.themes import load_theme_files, shipped_theme_folder\n"
+        "from amtui.services.templates import load_templates\n"
+        "from amtui.plugins.host import bundled_folder\n"
+        "print(json.dumps({'themes': sorted(t.name for t in load_theme_files().themes),\n"
+        "    'folder': str(shipped_theme_folder()), 'plugins': str(bundled_folder()),\n"
+        "    'templates': sorted(t.key for t in load_templates(None)[0])}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "XDG_CONFIG_HOME": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    assert found["themes"] == ["amtui-16", "amtui-dark", "amtui-high-contrast", "amtui-light"]
+    assert Path(found["folder"]).is_relative_to(site)
+    assert Path(found["plugins"]).is_relative_to(site)
+    assert "anti-disaster" in found["templates"]

@@ -32,17 +32,22 @@ def open_app(args: argparse.Namespace) -> int:
     pane_ids = [info.id for info in panes_with_plugins(plugins)]
     if pane not in pane_ids:
         raise UsageError(f"--pane: no pane {pane!r} (panes: {', '.join(pane_ids)})")
+    if args.theme:
+        from textual.theme import BUILTIN_THEMES
+
+        from amtui.ui.themes import load_theme_files
+
+        names = {*BUILTIN_THEMES, *(theme.name for theme in load_theme_files().themes),
+                 *(str(spec.values.get("name")) for _plugin, spec in plugins.themes())}
+        if args.theme not in names:
+            raise UsageError(f"--theme: no theme {args.theme!r} (themes: "
+                             f"{', '.join(sorted(names))})")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from amtui.cli.listing import summary
 
         return summary(args)
     path = workspace_path(args)
     name = _workspace_name(path)
-    from textual.theme import BUILTIN_THEMES
-
-    if args.theme and args.theme not in BUILTIN_THEMES:
-        raise UsageError(f"--theme: no theme {args.theme!r} (themes: "
-                         f"{', '.join(sorted(BUILTIN_THEMES))})")
     from amtui.ui.app import AmtuiApp
 
     def open_workspace() -> Workspace:

@@ -77,8 +77,9 @@ class AmtuiApp(App[None]):
         self.first_pane = pane
         self.undo_stack: list[Undo] = []
         """Changes made since the app was opened, newest last."""
-        if theme:
-            self.theme = theme
+        self.theme_problems: list[str] = []
+        """Theme files that were skipped, and why; shown once the app is up."""
+        self._use_theme(theme)
         # The first pane is the default screen; the others are modes made on first visit.
         # (A mode's first screen makes Textual parse all CSS again: fine on a later visit,
         # measured as a tenth of the time to the first screen if done for the first pane.)
@@ -86,6 +87,48 @@ class AmtuiApp(App[None]):
         for number, info in enumerate(self.panes[len(CORE_PANES):9],
                                       start=len(CORE_PANES) + 1):
             self.bind(str(number), f"pane('{info.id}')", description=info.title, show=False)
+
+    def _use_theme(self, wanted: str | None) -> None:
+        """Register amtui's, the user's and the plugins' themes, then show ``wanted``, else
+        the one chosen last time, else amtui's dark theme."""
+        from amtui.ui.themes import DEFAULT_THEME, load_theme_files, remembered_theme, theme_from
+
+        loaded = load_theme_files()
+        for found in loaded.themes:
+            self.register_theme(found)
+        for plugin, spec in self.plugins.themes():
+            try:
+                self.register_theme(theme_from(dict(spec.values), f"plugin {plugin}"))
+            except ValueError as error:
+                self.plugins.fail(plugin, str(error))
+        self.theme_problems = loaded.problems
+        chosen = wanted or remembered_theme() or DEFAULT_THEME
+        if chosen not in self.available_themes:
+            self.theme_problems.append(f"theme {chosen!r} not found; using {DEFAULT_THEME}")
+            chosen = DEFAULT_THEME
+        self.theme = chosen
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables and amtui's own (``$amtui-overdue``, …), which default to the
+        theme's base colours."""
+        from amtui.ui.themes import AMTUI_VARIABLES
+
+        variables = super().get_css_variables()
+        for name, base in AMTUI_VARIABLES.items():
+            variables.setdefault(name, variables[base])
+        self.theme_variables = variables
+        return variables
+
+    def _theme_chosen(self, theme: Any) -> None:
+        from amtui.ui.themes import remember_theme, remembered_theme
+
+        if theme.name == remembered_theme():
+            return
+        try:
+            remember_theme(theme.name)
+        except OSError as error:
+            self.notify(_("The theme could not be remembered: {error}").format(
+                error=error.strerror or error), severity="warning", markup=False)
 
     @property
     def workspace(self) -> Workspace:
@@ -112,6 +155,10 @@ class AmtuiApp(App[None]):
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
         self.plugins.emit(self._workspace, Event("startup"))
         self.show_plugin_failures()
+        for problem in self.theme_problems:
+            self.notify(_("Theme skipped: {problem}").format(problem=one_line(problem, 200)),
+                        severity="warning", markup=False, timeout=10)
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
 
     def on_unmount(self) -> None:
         self.plugins.emit(self._workspace, Event("shutdown"))
@@ -194,6 +241,8 @@ class AmtuiApp(App[None]):
                                 partial(self._run_plugin_command, plugin, command.run))
         yield SystemCommand(_("trash: open"), _("Deleted records; restore one (F8)"),
                             self.action_trash)
+        yield SystemCommand(_("theme: switch"), _("Choose a colour theme, previewed as you move"),
+                            self.action_change_theme)
         yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
 
     def _run_plugin_command(self, plugin: str, run: Callable[[Any], None]) -> None:

@@ -234,7 +234,8 @@ class ClientCard(Screen[None]):
 
     def _show(self, details: ClientDetails) -> None:
         client = details.client
-        title = Content.assemble(line(client.name, 90), ("  ★" if client.key_account else ""))
+        star = ("  ★" if client.key_account else "", "$amtui-key-account")
+        title = Content.assemble(line(client.name, 90), star)
         self.query_one("#card-title", Static).update(title)
         currency = self.amtui.workspace.settings.currency
         self._section("company", [heading(_("Company")), *self._company(details, currency)])
@@ -294,7 +295,7 @@ class ClientCard(Screen[None]):
             late = _("due now") if update.last_contact is None else _("overdue by {span}").format(
                 span=span(now - update.due))
             due = Content.assemble(self._moment(update.due), " · ",
-                                   Content(late).stylize("bold $error"))
+                                   Content(late).stylize("bold $amtui-overdue"))
         else:
             due = Content.assemble(self._moment(update.due), " · ",
                                    _("in {span}").format(span=span(update.due - now)))

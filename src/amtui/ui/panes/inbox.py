@@ -278,7 +278,7 @@ class InboxPane(ListPane):
             answer = Content(_moment(message["answer_by"], now))
             if late:
                 answer += Content.assemble(" ", (_("late by {time}").format(
-                    time=due.lstrip("-")), "bold $error"))
+                    time=due.lstrip("-")), "bold $amtui-overdue"))
             elif due:
                 answer += " " + _("in {time}").format(time=due)
             rows.append(field(_("Answer by"), answer))
