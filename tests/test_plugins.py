@@ -346,3 +346,34 @@ def test_the_plugin_api_imports_without_textual() -> None:
             "PaneSpec; assert 'textual' not in sys.modules; print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+SETTINGS_PLUGIN = '''
+from pydantic import BaseModel, Field
+from amtui.api import SettingsSection, hookimpl
+
+class Followups(BaseModel):
+    remind_days: int = Field(default=1, ge=0)
+
+@hookimpl
+def amtui_register_settings(register):
+    register(SettingsSection("followups", Followups))
+'''
+
+
+@pytest.mark.parametrize("section, status", [
+    ("", "loaded"), ("[followups]\nremind_days = 3\n", "loaded"),
+    ("[followups]\nremind_days = -1\n", "failed"),
+])
+def test_plugin_settings_sections_are_checked(workspace_path: Path, section: str,
+                                              status: str) -> None:
+    Workspace.open(workspace_path, create=True)
+    settings = workspace_path / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + section, encoding="utf-8")
+    write(workspace_path / "plugins", "settings_plugin", SETTINGS_PLUGIN)
+    host = host_for(Workspace.open(workspace_path))
+    assert host.plugins["settings_plugin"].status == status
+    if status == "loaded":
+        assert host.settings["followups"].remind_days == (3 if section else 1)
+    else:
+        assert "[followups]" in host.plugins["settings_plugin"].error

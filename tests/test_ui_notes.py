@@ -305,3 +305,16 @@ async def test_a_new_note_saved_unchanged_with_f2(base: Workspace) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert base.repo(Note).count() == 4
+
+
+async def test_the_workspace_keymap_remaps_a_key(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes", keymap={"notes.pin": "P"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=2)
+        await pilot.press("p")  # no longer the key
+        await settle(app, pilot)
+        assert not stored(base)["Встреча с Ромашкой"].pinned
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert stored(base)["Встреча с Ромашкой"].pinned

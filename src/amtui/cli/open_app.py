@@ -47,7 +47,7 @@ def open_app(args: argparse.Namespace) -> int:
 
         return summary(args)
     path = workspace_path(args)
-    name = _workspace_name(path)
+    name, keymap = _workspace_name_and_keymap(path)
     from amtui.ui.app import AmtuiApp
 
     def open_workspace() -> Workspace:
@@ -55,18 +55,25 @@ def open_app(args: argparse.Namespace) -> int:
 
         return Workspace.open(path)
 
-    AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins).run()
+    AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
+             keymap=keymap).run()
     return 0
 
 
-def _workspace_name(path: Path) -> str:
-    """The workspace's name, read from its settings without importing the store."""
+def _workspace_name_and_keymap(path: Path) -> tuple[str, dict[str, str]]:
+    """The workspace's name and keymap, read from its settings without importing the store."""
     try:
         with open(path / CONFIG_NAME, "rb") as handle:
-            name = tomllib.load(handle).get("name")
+            settings = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         # Missing or unreadable: the store says what is wrong, as for any other command.
         from amtui.storage import Workspace
 
-        return Workspace.open(path).settings.name
-    return str(name or path.name)
+        workspace = Workspace.open(path)
+        return workspace.settings.name, workspace.settings.keymap
+    keymap = settings.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(
+            isinstance(value, str) for value in keymap.values()):
+        raise UsageError(f"{path / CONFIG_NAME}: keymap: each entry must be "
+                         '"binding.id" = "keys"')
+    return str(settings.get("name") or path.name), {str(k): v for k, v in keymap.items()}

@@ -54,10 +54,12 @@ class AmtuiApp(App[None]):
 
     def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
                  theme: str | None = None, name: str | None = None,
-                 plugins: PluginHost | None = None) -> None:
+                 plugins: PluginHost | None = None,
+                 keymap: dict[str, str] | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
         first worker that reads); ``name`` is shown until it is open. ``plugins``: the
-        loaded plugins (none if not given)."""
+        loaded plugins (none if not given). ``keymap``: binding id → keys, from the
+        workspace's settings (read from them if the workspace is given open)."""
         super().__init__()
         from amtui.plugins.host import PluginHost
 
@@ -72,6 +74,8 @@ class AmtuiApp(App[None]):
             self._workspace = workspace
             self.plugins.attach(workspace)
             name = name or workspace.settings.name
+            keymap = keymap if keymap is not None else workspace.settings.keymap
+        self.user_keymap = dict(keymap or {})
         self.workspace_name = name or ""
         self._opening = threading.Lock()
         self.first_pane = pane
@@ -159,6 +163,8 @@ class AmtuiApp(App[None]):
             self.notify(_("Theme skipped: {problem}").format(problem=one_line(problem, 200)),
                         severity="warning", markup=False, timeout=10)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
 
     def on_unmount(self) -> None:
         self.plugins.emit(self._workspace, Event("shutdown"))
