@@ -220,6 +220,7 @@ async def test_plugin_panes_keys_commands_and_a_failing_pane(workspace: Workspac
         await pilot.pause()
         assert isinstance(app.screen, FailedPane)
         assert "ZeroDivisionError" in str(app.screen.query_one("#failed-pane", Static).render())
+        assert any("Plugin panes failed" in str(note.message) for note in app._notifications)
         assert host.plugins["panes"].status == "failed"
         await pilot.press("3")  # the core panes still work
         await app.workers.wait_for_complete()

@@ -27,3 +27,7 @@ class FailedPane(PaneScreen):
             _("The rest of amtui works. `amtui plugins` lists every plugin and its state; "
               "`amtui --safe-mode` starts with amtui's own plugins only."),
         ), id="failed-pane")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.amtui.show_plugin_failures()
