@@ -378,3 +378,32 @@ def test_plugin_settings_sections_are_checked(workspace_path: Path, section: str
         assert host.settings["followups"].remind_days == (3 if section else 1)
     else:
         assert "[followups]" in host.plugins["settings_plugin"].error
+
+
+DEMO_PLUGIN = '''
+from amtui.api import Record, TableSpec, hookimpl
+
+class Tip(Record):
+    table = "tips"
+    text: str
+
+@hookimpl
+def amtui_register_tables(register):
+    register(TableSpec("tips", Tip))
+
+@hookimpl
+def amtui_demo(workspace, size, seed, say):
+    say("writing 2 tips")
+    workspace.repo(Tip).add_many([Tip(text=f"tip {seed}-{n}") for n in range(2)])
+'''
+
+
+def test_amtui_demo_lets_plugins_fill_their_tables(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    write(config / "amtui" / "plugins", "tips", DEMO_PLUGIN)
+    result = run_cli("demo", "--seed", "7", workspace=tmp_path / "ws",
+                     env={"XDG_CONFIG_HOME": str(config)})
+    assert result.returncode == 0, result.stderr
+    assert "writing 2 tips" in result.stderr
+    stored = json.loads((tmp_path / "ws" / "data" / "tips" / "tips.json").read_bytes())
+    assert sorted(tip["text"] for tip in stored["tips"].values()) == ["tip 7-0", "tip 7-1"]

@@ -46,7 +46,14 @@ def run_demo(args: argparse.Namespace) -> int:
     def progress(text: str) -> None:
         sys.stderr.write(f"demo: {text}\n")
 
+    from amtui.cli.plugins import load_host
+
+    plugins = load_host(args)
+    plugins.attach(workspace)
     counts = fill_demo(workspace, args.size, args.seed, progress=progress)
+    plugins.fill_demo(workspace, args.size, args.seed, progress)
+    for name, error in plugins.failures:
+        sys.stderr.write(f"amtui: plugin {name} failed: {error}\n")
     sys.stdout.write(
         f"demo workspace at {workspace.root}: {counts.clients:,} clients, {counts.tasks:,} "
         f"tasks, {counts.messages:,} messages, {counts.notes:,} notes, {counts.deals:,} deals\n"

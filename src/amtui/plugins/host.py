@@ -346,6 +346,11 @@ class PluginHost:
         self._call(hook_name, kwargs)
         return [(name, item) for name, item in found if self.plugins[name].status == "loaded"]
 
+    def fill_demo(self, workspace: Workspace, size: str, seed: int,
+                  say: Callable[[str], None]) -> None:
+        self._call("amtui_demo", lambda _name: {"workspace": workspace, "size": size,
+                                                "seed": seed, "say": say})
+
     def emit(self, workspace: Workspace | None, event: Event) -> None:
         self._call("amtui_event", lambda _name: {"workspace": workspace, "event": event})
 

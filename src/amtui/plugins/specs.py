@@ -184,5 +184,13 @@ def amtui_client_sections(workspace: Workspace, client: Record,
 
 
 @hookspec
+def amtui_demo(workspace: Workspace, size: str, seed: int,
+               say: Callable[[str], None]) -> None:
+    """Fill the plugin's tables with demo data (``amtui demo``), after amtui's own records
+    exist; ``size`` is small or large, the same ``seed`` gives the same data; ``say`` reports
+    progress."""
+
+
+@hookspec
 def amtui_event(workspace: Workspace | None, event: Event) -> None:
     """Something happened; called after a save is complete, so raising cannot undo it."""
