@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,69 @@ async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
         assert stored(filled, "Тексты для лендинга").column == "review"
 
 
+async def test_the_boards_own_saves_are_shown_without_reading_it_again(
+        filled: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.services import board as service
+
+    move, calls = service.move, []
+
+    def slow_first_move(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 1:
+            time.sleep(0.3)  # the next moves must wait for this one
+        return move(*args, **kwargs)
+
+    monkeypatch.setattr(service, "move", slow_first_move)
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(240, 40)) as pilot:
+        board = await open_board(app, pilot)
+        reads = board.loads_shown
+        await pilot.press("l", "L", "L", "L")  # quickly: saved one after the other, in order
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardPane)  # no conflict
+        assert stored(filled, "Тексты для лендинга").column == "client_approval"
+        # The task as saved: waiting on the client since the move.
+        assert "waiting for client 0 d" in details(app, "client_approval")[0]
+        await pilot.press("J")  # alone in its column: nothing to do
+        await pilot.press("h", "J")
+        await settle(app, pilot)
+        assert cards(app, "review") == [HOSTILE]
+        assert board.loads_shown == reads
+
+
+async def test_a_change_saved_by_someone_else_is_read_again(filled: Workspace,
+                                                           workspace_path: Path) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(240, 40)) as pilot:
+        board = await open_board(app, pilot)
+        reads = board.loads_shown
+        other = Workspace.open(workspace_path)  # as another amtui would
+        other.repo(Task).add(Task(title="Чужая", column="todo", position=0.5))
+        app.look_for_changes()
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Чужая", "Тексты для лендинга", "Метатеги"]
+        # Saved by someone else just before a move here: the move reads the board again.
+        other.repo(Task).add(Task(title="Ещё одна", column="review"))
+        await pilot.press("l", "L")
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").column == "in_progress"  # cursor kept
+        assert cards(app, "review") == ["Ещё одна", HOSTILE]
+        assert board.loads_shown == reads + 2
+
+
+async def test_a_click_puts_the_cursor_on_a_card(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        region = view(app).column_region("todo")
+        assert region is not None
+        await pilot.click(BoardView, offset=(region.x + 2, 4))  # the second card's title
+        assert view(app).current_card_id == stored(filled, "Метатеги").id
+        await pilot.click(BoardView, offset=(region.x + 2, 4), times=2)
+        await settle(app, pilot)
+        assert isinstance(app.screen, TaskScreen)
+
+
 async def test_shift_j_and_k_reorder_within_the_column(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -182,7 +246,7 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
     async with app.run_test(size=(240, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("l", "enter")
-        await pilot.pause()
+        await settle(app, pilot)  # the task is read in a worker
         assert isinstance(app.screen, TaskScreen)
         checklist = app.screen.query_one("#task-checklist", OptionList)
         assert str(checklist.get_option_at_index(0).prompt) == "☐ Структура"
@@ -195,6 +259,8 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
         await pilot.press("escape")
         await settle(app, pilot)
         assert "☑ 1/2" in details(app, "todo")[0]
+        board = app.screen
+        assert isinstance(board, BoardPane) and board.loads_shown == 1  # not read again
 
 
 async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> None:
@@ -313,6 +379,7 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         board = await open_board(app, pilot)
         assert view(app).column_region("done") is None  # not all columns fit
+        assert view(app).render_line(0).text.endswith("▸")  # more on the right
         for _ in range(5):
             await pilot.press("l")
         await pilot.pause()
@@ -320,6 +387,12 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
         region = view(app).column_region("done")  # scrolled into sight
         assert region is not None and view(app).region.x + region.right <= 80
         assert header(app, "done") == "Done 0"
+        assert view(app).column_region("backlog") is None
+        assert header(app, "in_progress") == "◂ In progress 0"  # more on the left
+        for _ in range(5):
+            await pilot.press("h")
+        await pilot.pause()
+        assert header(app, "backlog") == "Backlog 0"
 
 
 async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,

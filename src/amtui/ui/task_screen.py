@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,21 +20,30 @@ from amtui.models import Client, Task
 from amtui.services.board import column_title
 from amtui.ui.safe import content, line
 
+if TYPE_CHECKING:
+    from amtui.services.undo import Undo
+
+Save = Callable[[Callable[[], "tuple[Task, Undo]"], str], None]
+"""Runs a change of the task in a worker; the second argument says what it was."""
+
 
 class TaskScreen(ModalScreen[None]):
     """A task as the board holds it; ``space`` ticks the highlighted checklist item."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", _("Close"), id="task.close"),
-        Binding("space", "toggle", _("Tick"), id="task.toggle",
+        Binding("space", "tick", _("Tick"), id="task.toggle",
                 tooltip=_("Tick or untick the highlighted checklist item")),
     ]
     AUTO_FOCUS = "#task-checklist"
 
-    def __init__(self, task_id: str) -> None:
+    def __init__(self, task_id: str, save: Save | None = None) -> None:
+        """``save``: how to save a change (the board's own way, which shows it without
+        reading the board again); the app's by default."""
         super().__init__()
         self.task_id = task_id
         self.task_record: Task | None = None
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-box"):
@@ -40,22 +52,43 @@ class TaskScreen(ModalScreen[None]):
             yield Static(Content(_("Checklist")).stylize("bold underline"), classes="related")
             yield OptionList(id="task-checklist")
 
+    class Read(Message):
+        """The task and its client as the worker read them (None: the task is gone)."""
+
+        def __init__(self, task: Task | None, client: Client | None) -> None:
+            super().__init__()
+            self.task = task
+            self.client = client
+
     def on_mount(self) -> None:
         self.data_changed()
 
     def data_changed(self) -> None:
         """Read the task again (saved here, or by someone else)."""
+        self._read()
+
+    @work(thread=True, exclusive=True, group="task-screen")
+    def _read(self) -> None:
+        """Runs in a worker: finding one task in a large workspace reads its file."""
         from amtui.ui.app import AmtuiApp
 
         app = self.app
         assert isinstance(app, AmtuiApp)
         task = app.workspace.repo(Task).find(self.task_id)
+        client = app.workspace.repo(Client).find(task.client_id) if task else None
+        self.post_message(self.Read(task, client))
+
+    def on_task_screen_read(self, message: Read) -> None:
+        from amtui.ui.app import AmtuiApp
+
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        task, client = message.task, message.client
         if task is None:
             self.notify(_("This task is no longer there."), severity="warning")
             self.dismiss(None)
             return
         self.task_record = task
-        client = app.workspace.repo(Client).find(task.client_id)
         self.query_one("#task-title", Static).update(line(task.title).stylize("bold"))
         rows = [
             (_("Client"), client.name if client else ""),
@@ -82,7 +115,7 @@ class TaskScreen(ModalScreen[None]):
         else:
             checklist.highlighted = min(highlighted or 0, len(task.checklist) - 1)
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         from amtui.services.board import toggle_checklist_item
         from amtui.ui.app import AmtuiApp
 
@@ -93,11 +126,18 @@ class TaskScreen(ModalScreen[None]):
         if task is None or index is None or not task.checklist:
             return
         workspace = app.workspace
-        app.change(lambda: toggle_checklist_item(workspace, task, index)[1], _("Ticked"))
+
+        def ticked() -> tuple[Task, Undo]:
+            return toggle_checklist_item(workspace, task, index)
+
+        if self.save is not None:
+            self.save(ticked, _("Ticked"))
+        else:
+            app.change(lambda: ticked()[1], _("Ticked"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_tick()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -410,7 +410,8 @@ class BoardPane(PaneScreen):
         if card is not None:
             from amtui.ui.task_screen import TaskScreen
 
-            self.app.push_screen(TaskScreen(card.id))
+            self.app.push_screen(TaskScreen(card.id, save=lambda change, message: self._change(
+                change, message, was_in=card.column, client=card.client)))
 
     def action_new(self) -> None:
         column = self.view.current
