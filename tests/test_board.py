@@ -171,3 +171,20 @@ def test_a_limited_board_keeps_each_columns_first_cards_and_counts_all(
     assert [card.title for card in todo.cards] == ["Позиция 1", "Позиция 2"]
     assert todo.total == 5
     assert board.load_board(workspace)[1].total == 5
+
+
+@pytest.mark.parametrize(("start", "to"), [
+    ("review", "client_approval"), ("client_approval", "done"), ("done", "todo"),
+    ("todo", "in_progress")])
+def test_a_card_moved_on_screen_is_the_card_the_move_saves(
+        workspace: Workspace, client: Client, clock: FakeClock, start: str, to: str) -> None:
+    add(workspace, "Макет", column=start, client_id=client.id,
+        blocked_by_client=start == "client_approval",
+        blocked_since=clock() - timedelta(days=2) if start == "client_approval" else None,
+        done_at=clock() - timedelta(days=1) if start == "done" else None)
+    card = next(card for column in board.load_board(workspace) for card in column.cards)
+    clock.advance(hours=1)
+    shown = board.moved_card(workspace.settings, card, to, clock())
+    saved, _undo = board.move(workspace, card.id, to, card.rev)
+    assert shown == board.card_of(workspace, saved) == board.card_of(workspace, saved,
+                                                                     card.client)

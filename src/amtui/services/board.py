@@ -250,7 +250,16 @@ def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | Non
         raise InvalidRecord(_("{column} holds {held} tasks, its limit is {limit}: finish one "
                               "there first").format(
             column=column_title(settings, to_column), held=held, limit=limit))
-    now = workspace.clock()
+    changes = move_changes(settings, task.column, to_column, workspace.clock())
+    moved = task.model_copy(update=changes)
+    return undo.update(workspace, moved, _("task «{title}» moved to {column}").format(
+        title=task.title[:40], column=column_title(settings, to_column)))
+
+
+def move_changes(settings: WorkspaceSettings, from_column: str, to_column: str,
+                 now: datetime) -> dict[str, Any]:
+    """The fields a move changes: the column, since when, the place on top of it, and the
+    done and waiting-on-the-client stamps."""
     # On top of the column: before every position given so far (they are small numbers, or
     # earlier moves' own, which are larger negative times).
     changes: dict[str, Any] = {"column": to_column, "column_since": now,
@@ -258,15 +267,24 @@ def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | Non
     done_column = settings.columns[-1]
     if to_column == done_column:
         changes["done_at"] = now
-    elif task.column == done_column:
+    elif from_column == done_column:
         changes["done_at"] = None
     if to_column == APPROVAL_COLUMN:
         changes.update(blocked_by_client=True, blocked_since=now)
-    elif task.column == APPROVAL_COLUMN:
+    elif from_column == APPROVAL_COLUMN:
         changes.update(blocked_by_client=False, blocked_since=None)
-    moved = task.model_copy(update=changes)
-    return undo.update(workspace, moved, _("task «{title}» moved to {column}").format(
-        title=task.title[:40], column=column_title(settings, to_column)))
+    return changes
+
+
+def moved_card(settings: WorkspaceSettings, card: Card, to_column: str,
+               now: datetime) -> Card:
+    """The card as :func:`move` will save it (shown before the save is done)."""
+    changes = move_changes(settings, card.column, to_column, now)
+    blocked = changes.get("blocked_by_client")
+    return replace(
+        card, column=to_column, position=changes["position"], rev=card.rev + 1,
+        since=now, done_at=changes.get("done_at", card.done_at),
+        blocked_since=card.blocked_since if blocked is None else changes["blocked_since"])
 
 
 def reorder(workspace: Workspace, card: Card, before: Card | None, after: Card | None,

@@ -105,6 +105,7 @@ class BoardPane(PaneScreen):
         """What each column shows now, to leave alone a column that has not changed."""
         self._dirty: set[str] = set()
         """Columns whose cards were changed here since they were last shown."""
+        self._lines: dict[Card, CardLines] = {}
         self._version: object = None
         """The version of the files the board shows (None: not read yet)."""
         self._saved: deque[Saved] = deque()
@@ -141,6 +142,7 @@ class BoardPane(PaneScreen):
     def show(self, payload: BoardData) -> None:
         follow = self._follow or self.view.current_card_id
         self.columns, self.now, self._version = payload.columns, payload.now, payload.version
+        self._lines.clear()  # drawn as of the new time
         self.cards = {card.id: card for column in self.columns for card in column.cards}
         if not self._catch_up():
             self.load()
@@ -257,7 +259,7 @@ class BoardPane(PaneScreen):
                 if name != lane:
                     lane = name
                     entries.append(CardLines(None, f"── {name or _('none')}", note=True))
-            entries.append(CardLines(card.id, card.title, self._details(card)))
+            entries.append(self._card_lines(card))
         hidden = column.total - len(cards)
         if hidden > 0:
             text = _("… and {count} more: / narrows the board").format(count=hidden)
@@ -266,6 +268,15 @@ class BoardPane(PaneScreen):
             text = _("{count} done earlier, not shown").format(count=column.older_done)
             entries.append(CardLines(None, text, note=True))
         return entries
+
+    def _card_lines(self, card: Card) -> CardLines:
+        """What a card draws, made once per card (a move changes two cards of eighty)."""
+        lines = self._lines.get(card)
+        if lines is None:
+            if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
+                self._lines.clear()
+            lines = self._lines[card] = CardLines(card.id, card.title, self._details(card))
+        return lines
 
     def _lane(self, card: Card) -> str:
         return card.client if self.lanes == "client" else card.department.replace("_", " ")
@@ -359,7 +370,7 @@ class BoardPane(PaneScreen):
         index = ids.index(card.column) + step
         if not 0 <= index < len(ids):
             return
-        from amtui.services.board import move
+        from amtui.services.board import move, moved_card
 
         workspace = self.amtui.workspace
         target = ids[index]
@@ -372,10 +383,9 @@ class BoardPane(PaneScreen):
         self._change(lambda: move(workspace, card.id, target, card.rev), "",  # shown at once
                      was_in=card.column, client=card.client,
                      overwrite=lambda: move(workspace, card.id, target, overwrite=True))
-        # On top of the destination, as it will be saved; the save then brings its details.
-        first = min((other.position for other in destination.cards), default=1.0)
+        # Shown as it will be saved; the task as saved then takes its place.
         self._take_out(card)
-        self._put_in(replace(card, column=target, position=first - 1.0, rev=card.rev + 1))
+        self._put_in(moved_card(workspace.settings, card, target, workspace.clock()))
         self._fill(card.id)
 
     def action_reorder(self, step: int) -> None:
