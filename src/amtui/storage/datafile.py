@@ -287,6 +287,11 @@ class DataFile:
         """Whether another process has saved the file since we last read it."""
         return self._stat_signature() != self._signature
 
+    def version_on_disk(self) -> Signature | None:
+        """The file as it is on disk now, (inode, size, mtime), or None if there is none:
+        different after every save, by this process or another."""
+        return self._stat_signature()
+
     # changing (inside a transaction)
 
     def insert(self, new_records: list[dict[str, Any]]) -> None:
