@@ -26,6 +26,8 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
@@ -38,8 +40,16 @@ REFRESH_SECONDS = 2.0
 WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members", "notes")
 
 
+def _finder_provider() -> type[Provider]:
+    """The palette's record search, imported when the palette first opens."""
+    from amtui.ui.finder import FinderProvider
+
+    return FinderProvider
+
+
 class AmtuiApp(App[None]):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {_finder_provider}
     TITLE = "amtui"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(number), f"pane('{pane.id}')", pane.title, id=f"app.pane_{pane.id}",
