@@ -13,7 +13,7 @@ from textual.strip import Strip
 from textual.widgets import Input, OptionList, Static
 
 from amtui.models import ChecklistItem, Client, Task
-from amtui.storage import Workspace
+from amtui.storage import InvalidRecord, Workspace
 from amtui.text import visible
 from amtui.ui.app import AmtuiApp
 from amtui.ui.panes.board import BoardPane
@@ -176,6 +176,49 @@ async def test_the_boards_own_saves_are_shown_without_reading_it_again(
         await settle(app, pilot)
         assert cards(app, "review") == [HOSTILE]
         assert board.loads_shown == reads
+
+
+async def test_a_save_noticed_before_it_is_done_does_not_read_the_board_again(
+        filled: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.services import board as service
+
+    move = service.move
+    app = AmtuiApp(filled, pane="board")
+
+    def move_noticed(*args: Any, **kwargs: Any) -> Any:
+        saved = move(*args, **kwargs)
+        board = app.screen
+        assert isinstance(board, BoardPane)
+        app.call_from_thread(board.data_changed)  # the file changed, the save not yet done
+        return saved
+
+    monkeypatch.setattr(service, "move", move_noticed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await open_board(app, pilot)
+        await pilot.press("l", "L")
+        await settle(app, pilot)
+        assert stored(filled, "Тексты для лендинга").column == "in_progress"
+        assert board.loads_shown == 1
+
+
+async def test_a_move_that_cannot_be_saved_is_taken_back(
+        filled: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.services import board as service
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # long enough to see the move shown before the save is done
+        raise InvalidRecord("the column is closed")
+
+    monkeypatch.setattr(service, "move", refused)
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "L")
+        assert cards(app, "in_progress") == ["Тексты для лендинга"]  # shown at once
+        await settle(app, pilot)
+        assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]  # as stored
+        assert cards(app, "in_progress") == []
+        assert any("the column is closed" in str(note.message) for note in app._notifications)
 
 
 async def test_a_change_saved_by_someone_else_is_read_again(filled: Workspace,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from amtui.i18n import _
@@ -167,9 +168,12 @@ class BoardPane(PaneScreen):
 
     def _catch_up(self) -> bool:
         """Put the board's own saves made since it was read into what it shows; False if
-        the files changed otherwise too (then the board must be read again)."""
+        the files changed otherwise too (then the board must be read again). While a save
+        of its own is under way, wait: it calls again when done."""
         from amtui.services.board import board_version
 
+        if not self._last_save.is_set():
+            return True
         exact = True
         while self._saved:
             saved = self._saved.popleft()
@@ -337,15 +341,26 @@ class BoardPane(PaneScreen):
 
     def _record(self, save: Callable[[], tuple[Task, Undo]], was_in: str | None,
                 client: str | None) -> Undo:
-        """Runs in a worker: save, and note what was saved over which version."""
+        """Runs in a worker: save, and note what was saved over which version. A save that
+        fails leaves the board showing its guess: it is read again."""
         from amtui.services.board import board_version, card_of
 
         workspace = self.amtui.workspace
         before = board_version(workspace)
-        task, undo = save()
+        try:
+            task, undo = save()
+        except Exception:
+            self.post_message(self.SaveFailed())
+            raise
         after = board_version(workspace)
         self._saved.append(Saved(before, after, card_of(workspace, task, client), was_in))
         return undo
+
+    class SaveFailed(Message):
+        """A save the board showed at once failed (the app says why)."""
+
+    def on_board_pane_save_failed(self) -> None:
+        self.load()
 
     # where the cursor is
 
