@@ -15,7 +15,6 @@ import importlib.util
 import os
 import stat
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,7 +137,30 @@ def plugins_in(folder: Path, source: str,
     return found
 
 
+def _entry_points_declared() -> bool:
+    """Whether any installed distribution declares ``amtui`` entry points, found by reading
+    the few ``entry_points.txt`` files there are (importing importlib.metadata to ask costs
+    more than the first frame can spare when no plugin is installed that way)."""
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(folder or ".", name, "entry_points.txt"),
+                              encoding="utf-8") as handle:
+                        if f"[{specs.PROJECT}]" in handle.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 def entry_point_plugins() -> list[Candidate]:
+    if not _entry_points_declared():
+        return []
     from importlib.metadata import entry_points
 
     found = []
@@ -182,6 +204,8 @@ def discover(workspace_root: Path | None, *, safe_mode: bool = False,
 
 
 def _one_line_error(error: BaseException) -> str:
+    import traceback
+
     frames = traceback.extract_tb(error.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     text = " ".join(str(error).split()) or type(error).__name__
