@@ -45,9 +45,10 @@ def write(folder: Path, name: str, code: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_user_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plugins of the person running the tests stay out of them."""
+    """Plugins of the person running the tests, and amtui's bundled ones, stay out of them."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv(ALLOW_VARIABLE, raising=False)
+    monkeypatch.setattr("amtui.plugins.host.bundled_folder", lambda: tmp_path / "no-bundled")
 
 
 def plugins_dir(workspace: Workspace) -> Path:
