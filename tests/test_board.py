@@ -188,3 +188,12 @@ def test_a_card_moved_on_screen_is_the_card_the_move_saves(
     saved, _undo = board.move(workspace, card.id, to, card.rev)
     assert shown == board.card_of(workspace, saved) == board.card_of(workspace, saved,
                                                                      card.client)
+
+
+def test_the_done_tasks_older_than_the_cut_off_can_be_shown(
+        workspace: Workspace, clock: FakeClock) -> None:
+    add(workspace, "Давно", column="done", done_at=clock() - timedelta(days=30))
+    add(workspace, "Вчера", column="done", done_at=clock() - timedelta(days=1))
+    done = board.load_board(workspace, board_filter=board.BoardFilter(done_earlier=True))[-1]
+    assert sorted(card.title for card in done.cards) == ["Вчера", "Давно"]
+    assert (done.total, done.older_done) == (2, 0)

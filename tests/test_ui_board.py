@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rich.color import Color
 from textual.strip import Strip
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from amtui.models import ChecklistItem, Client, Task
 from amtui.storage import InvalidRecord, Workspace
@@ -404,17 +404,29 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
             "── copywriting", "── seo"]
 
 
-async def test_old_done_tasks_are_counted_not_shown(workspace: Workspace,
-                                                    clock: FakeClock) -> None:
+async def test_old_done_tasks_are_counted_and_the_filter_shows_them(
+        workspace: Workspace, clock: FakeClock) -> None:
     for days in (1, 20, 40):
         workspace.repo(Task).add(Task(title=f"Сделано {days} дн.", column="done",
+                                      position=float(days),
                                       done_at=clock() - timedelta(days=days)))
     app = AmtuiApp(workspace, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         assert cards(app, "done") == ["Сделано 1 дн."]
-        assert view(app).column_of("done").entries[-1].title == "2 done earlier, not shown"
+        assert view(app).column_of("done").entries[-1].title == (
+            "2 done earlier, not shown (/ shows them)")
         assert any(line.startswith("2 done earlier") for line in shown(app, "done"))
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#field-done_earlier", Select).value = "yes"
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert cards(app, "done") == ["Сделано 1 дн.", "Сделано 20 дн.", "Сделано 40 дн."]
+        assert header(app, "done") == "Done 3"
+        await pilot.press("F")
+        await settle(app, pilot)
+        assert cards(app, "done") == ["Сделано 1 дн."]
 
 
 async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:

@@ -89,11 +89,13 @@ class BoardFilter:
     """``overdue`` or ``week`` (due within seven days), or empty."""
     blocked: bool = False
     """Only tasks waiting on the client."""
+    done_earlier: bool = False
+    """Also the done tasks older than the cut-off (otherwise only counted)."""
 
     @property
     def active(self) -> bool:
         return bool(self.client_id or self.department or self.assignee or self.due
-                    or self.blocked)
+                    or self.blocked or self.done_earlier)
 
     def accepts(self, card: Card, today: date) -> bool:
         if self.client_id and card.client_id != self.client_id:
@@ -135,6 +137,8 @@ def load_board(workspace: Workspace, now: datetime | None = None,
     by_id = {column.id: column for column in columns}
     done = by_id.get(settings.columns[-1])
     cutoff = now - timedelta(days=settings.board_done_days)
+    if board_filter is not None and board_filter.done_earlier:
+        done = None
     shared = Interner()
     heaps: dict[str, list[tuple[float, int, Card]]] = {column.id: [] for column in columns}
     for task in workspace.file("tasks").scan():

@@ -75,10 +75,14 @@ def board_filter_form(workspace: Workspace, current: BoardFilter) -> InboxForm[B
                                     (_("within a week"), "week")]),
         FormField("blocked", _("Waiting on the client"), [(_("any"), ANY),
                                                           (_("only those"), "yes")]),
+        FormField("done_earlier", _("Done before the last {days} days").format(
+            days=workspace.settings.board_done_days), [(_("counted"), ANY),
+                                                       (_("shown"), "yes")]),
     ]
     values = {"client": client.name if client else "",
               "department": current.department or ANY, "assignee": current.assignee,
-              "due": current.due or ANY, "blocked": "yes" if current.blocked else ANY}
+              "due": current.due or ANY, "blocked": "yes" if current.blocked else ANY,
+              "done_earlier": "yes" if current.done_earlier else ANY}
 
     def build(typed: dict[str, str]) -> BoardFilter:
         def value(name: str) -> str:
@@ -87,7 +91,8 @@ def board_filter_form(workspace: Workspace, current: BoardFilter) -> InboxForm[B
         return BoardFilter(client_id=_client_id(workspace, typed["client"]) or "",
                            department=value("department"),
                            assignee=typed["assignee"].strip(), due=value("due"),
-                           blocked=typed["blocked"] == "yes")
+                           blocked=typed["blocked"] == "yes",
+                           done_earlier=typed["done_earlier"] == "yes")
 
     return InboxForm(_("Filter the board"), fields, values, build)
 

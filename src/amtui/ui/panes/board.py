@@ -269,7 +269,8 @@ class BoardPane(PaneScreen):
             text = _("… and {count} more: / narrows the board").format(count=hidden)
             entries.append(CardLines(None, text, note=True))
         if column.older_done:
-            text = _("{count} done earlier, not shown").format(count=column.older_done)
+            text = _("{count} done earlier, not shown (/ shows them)").format(
+                count=column.older_done)
             entries.append(CardLines(None, text, note=True))
         return entries
 
