@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/amtui --workspace $(DEMO)
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench plugins
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2
 

@@ -36,6 +36,10 @@ _LAZY = {
          "ClientStatus", "DealStatus", "Role", "Influence", "ChecklistItem", "new_id",
          "describe_validation_error"),
         "amtui.models"),
+    # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name
+    **dict.fromkeys(("Moment", "Day", "NonBlank"), "amtui.models.base"),
+    # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
+    "Undo": "amtui.services.undo",
     # the store
     **dict.fromkeys(
         ("Workspace", "Repository", "StorageError", "ConflictError", "InvalidRecord",

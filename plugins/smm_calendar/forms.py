@@ -1,0 +1,215 @@
+"""The calendar's forms: a post, a status change, a comment, the filter, an export, a content
+plan rule. Each checks what was typed and says what is wrong next to the field (or under the
+form); nothing is saved until it is right."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from amtui.api import Client, Workspace
+from amtui.api.ui import FormField, FormScreen
+
+from .index import Filter
+from .model import Post, PostStatus, Refused
+from .slots import parse_weekdays
+from .times import check_period, parse_date, parse_time
+from .workflow import PostFields, build_post, check_transition
+
+if TYPE_CHECKING:
+    from .index import CalendarData
+
+ANY = ""
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word for word in re.split(r"[\s,]+", text.strip()) if word)
+
+
+def _client(workspace: Workspace, text: str) -> Client:
+    if not text.strip():
+        raise Refused("client: name the client (or give its id)")
+    return workspace.repo(Client).resolve(text)
+
+
+def channel_choices(data: CalendarData) -> list[tuple[str, str]]:
+    return [(data.settings.title_of(channel), channel) for channel in data.settings.channels]
+
+
+def member_choices(data: CalendarData, blank: str) -> list[tuple[str, str]]:
+    members = sorted(data.members.items(), key=lambda pair: pair[1].casefold())
+    return [(blank, ANY), *((name, member_id) for member_id, name in members)]
+
+
+def form(title: str, fields: list[FormField], values: dict[str, str],
+         build: Any) -> FormScreen[Any]:
+    """A FormScreen whose result is whatever ``build`` returns."""
+    return FormScreen(title, fields, values, build)
+
+
+# a post ------------------------------------------------------------------------------------
+
+def post_form(workspace: Workspace, data: CalendarData, title: str,
+              values: dict[str, str]) -> FormScreen[Any]:
+    """A new or edited post; dismissed with :class:`PostFields` once they are right."""
+    fields = [
+        FormField("client", "Client (name or id)"),
+        FormField("channel", "Channel", channel_choices(data)),
+        FormField("day", "Day (YYYY-MM-DD)"),
+        FormField("time", "Time (HH:MM, the client's time zone)"),
+        FormField("title", "Title"),
+        FormField("text", "Text (w on the post writes it in several paragraphs)"),
+        FormField("media_notes", "Media: pictures, video"),
+        FormField("hashtags", "Hashtags", placeholder="#sale #new"),
+        FormField("tags", "Tags", placeholder="promo, ugc"),
+        FormField("assignee_id", "Assignee", member_choices(data, "nobody")),
+    ]
+
+    def build(typed: dict[str, str]) -> PostFields:
+        client = _client(workspace, typed["client"])
+        chosen = PostFields(
+            client_id=client.id, channel=typed["channel"],
+            day=parse_date(typed["day"], "day"), at=parse_time(typed["time"]),
+            title=typed["title"], text=typed["text"], media_notes=typed["media_notes"],
+            hashtags=_words(typed["hashtags"]), tags=_words(typed["tags"]),
+            assignee_id=typed["assignee_id"] or None)
+        build_post(workspace, chosen)  # every field checked as the post will be
+        return chosen
+
+    return form(title, fields, values, build)
+
+
+def post_values(post: Post, data: CalendarData, client_name: str, day: date,
+                at: time) -> dict[str, str]:
+    return {"client": client_name, "channel": post.channel, "day": day.isoformat(),
+            "time": f"{at:%H:%M}", "title": post.title, "text": post.text,
+            "media_notes": post.media_notes, "hashtags": " ".join(post.hashtags),
+            "tags": ", ".join(post.tags), "assignee_id": post.assignee_id or ANY}
+
+
+# the approval loop -------------------------------------------------------------------------
+
+def status_form(post: Post) -> FormScreen[Any]:
+    """Where the post goes next, with a comment; dismissed with (status, comment)."""
+    from .workflow import allowed
+
+    choices = [(status.label, status.value) for status in allowed(post.status)]
+    fields = [FormField("status", f"From {post.status.label} to", choices),
+              FormField("comment", "Comment (required when the client asks for changes)")]
+
+    def build(typed: dict[str, str]) -> tuple[PostStatus, str]:
+        if not typed["status"]:
+            raise Refused("choose the status the post goes to")
+        target = PostStatus(typed["status"])
+        check_transition(post, target, typed["comment"])
+        return target, typed["comment"]
+
+    return form(f"Status of {post.title!r}", fields,
+                {"status": choices[0][1] if choices else ""}, build)
+
+
+def comment_form(title: str, label: str, required: bool = True) -> FormScreen[Any]:
+    """One line of comment; dismissed with it."""
+
+    def build(typed: dict[str, str]) -> str:
+        if required and not typed["comment"].strip():
+            raise Refused("the comment is empty: write what was said")
+        return typed["comment"]
+
+    return form(title, [FormField("comment", label)], {}, build)
+
+
+# the filter --------------------------------------------------------------------------------
+
+def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> FormScreen[Any]:
+    fields = [
+        FormField("client", "Client (name or id; empty: every client)"),
+        FormField("channel", "Channel", [("any channel", ANY), *channel_choices(data)]),
+        FormField("status", "Status", [("any status", ANY), *(
+            (status.label, status.value) for status in PostStatus)]),
+        FormField("assignee", "Assignee", member_choices(data, "anyone")),
+    ]
+    values = {"client": current.client_name, "channel": current.channel,
+              "status": current.status, "assignee": current.assignee_id}
+
+    def build(typed: dict[str, str]) -> Filter:
+        client = _client(workspace, typed["client"]) if typed["client"].strip() else None
+        return Filter(client_id=client.id if client else "",
+                      client_name=client.name if client else "", channel=typed["channel"],
+                      status=typed["status"], assignee_id=typed["assignee"],
+                      assignee_name=data.members.get(typed["assignee"], ""))
+
+    return form("Show posts of", fields, values, build)
+
+
+# export and the content plan ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    start: date
+    end: date
+    client_id: str | None
+    fmt: str
+
+
+def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]:
+    from .export import FORMATS, format_of
+
+    fields = [
+        FormField("path", "File (.ics for calendar apps, .csv for spreadsheets)"),
+        FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
+        FormField("client", "Client (name or id; empty: every client)"),
+        FormField("format", "Format", [(name, name) for name in FORMATS]),
+    ]
+
+    def build(typed: dict[str, str]) -> ExportRequest:
+        if not typed["path"].strip():
+            raise Refused("file: say where to write the export")
+        path = Path(typed["path"].strip()).expanduser()
+        start, end = parse_date(typed["start"], "from"), parse_date(typed["end"], "to")
+        check_period(start, end)
+        if not path.parent.is_dir():
+            raise Refused(f"file: the folder {path.parent} does not exist")
+        if path.is_dir():
+            raise Refused(f"file: {path} is a folder; give a file name")
+        client = _client(workspace, typed["client"]) if typed["client"].strip() else None
+        return ExportRequest(path, start, end, client.id if client else None,
+                             format_of(path, typed["format"] or None))
+
+    return form("Export posts", fields, values, build)
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    client_id: str
+    client_name: str
+    channel: str
+    weekdays: list[int]
+    at: time
+    start: date
+    end: date
+
+
+def slots_form(workspace: Workspace, data: CalendarData,
+               values: dict[str, str]) -> FormScreen[Any]:
+    fields = [
+        FormField("client", "Client (name or id)"),
+        FormField("channel", "Channel", channel_choices(data)),
+        FormField("days", "Days of the week", placeholder="Mon/Wed/Fri"),
+        FormField("time", "Time (HH:MM, the client's time zone)"),
+        FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
+    ]
+
+    def build(typed: dict[str, str]) -> SlotRequest:
+        client = _client(workspace, typed["client"])
+        channel = data.settings.check_channel(typed["channel"] or "?")
+        start, end = parse_date(typed["start"], "from"), parse_date(typed["end"], "to")
+        check_period(start, end)
+        return SlotRequest(client.id, client.name, channel, parse_weekdays(typed["days"]),
+                           parse_time(typed["time"]), start, end)
+
+    return form("Content plan: empty slots for a rule", fields, values, build)

@@ -1,0 +1,379 @@
+"""The calendar drawn as one widget: a month (weeks of day cells) or a week (a row per
+channel, a column per day), each cell holding compact post chips.
+
+Nothing is laid out per cell: the widget works out its columns and rows once per size, and
+draws each cell's lines from the day index. A cell's lines are kept (as segments) until the
+data, the filter or the look changes, so a cursor step redraws the two cells it touches and a
+return to the pane redraws nothing new. Post text is the workspace's: it is shown sanitised
+and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.color import Color, ColorParseError
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from amtui.api import one_line
+
+from .model import GLYPHS, PostStatus
+from .times import month_bounds, month_weeks, week_start
+
+if TYPE_CHECKING:
+    from .index import CalendarData, Filter, PostRow
+
+STATUS_COLOURS = {
+    PostStatus.DRAFT: "secondary", PostStatus.INTERNAL_REVIEW: "accent",
+    PostStatus.CLIENT_APPROVAL: "amtui-waiting-client", PostStatus.APPROVED: "success",
+    PostStatus.SCHEDULED: "primary", PostStatus.PUBLISHED: "amtui-done",
+    PostStatus.REJECTED: "error",
+}
+"""Theme variables the status marks are drawn in (ideas are muted)."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MIN_TIME_WIDTH = 15
+"""Cells at least this wide show each post's time."""
+
+
+class Look(NamedTuple):
+    base: Style
+    header: Style
+    muted: Style
+    cursor: Style
+    today: Style
+    late: Style
+    stripe: Style
+    statuses: tuple[tuple[PostStatus, Style], ...]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A column of the grid: where it starts and how wide it is."""
+
+    x: int
+    width: int
+
+
+class CalendarGrid(Widget, can_focus=True):
+    """The month or the week around ``cursor``; the pane moves the cursor and says what to
+    show."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "calendar-grid--header", "calendar-grid--cursor", "calendar-grid--muted",
+        "calendar-grid--today"}
+    DEFAULT_CSS = """
+    CalendarGrid { height: 1fr; }
+    CalendarGrid > .calendar-grid--header { background: $boost; text-style: bold; }
+    CalendarGrid > .calendar-grid--muted { color: $text-muted; }
+    CalendarGrid > .calendar-grid--today { background: $primary; color: $text; }
+    CalendarGrid > .calendar-grid--cursor { background: $block-cursor-blurred-background; }
+    CalendarGrid:focus > .calendar-grid--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    """
+
+    class DayClicked(Message):
+        def __init__(self, day: date, channel: int | None, twice: bool) -> None:
+            super().__init__()
+            self.day = day
+            self.channel = channel
+            self.twice = twice
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: CalendarData | None = None
+        self.chosen: Filter | None = None
+        self.view = "month"
+        self.cursor = date.today()
+        self.channel = 0
+        """The week view's row with the cursor."""
+        self.title = ""
+        """The line above the grid (the pane sets it)."""
+        self._width = self._height = 0
+        self._slots: list[Slot] = []
+        self._label = 0
+        """The week view's channel label width."""
+        self._look: Look | None = None
+        self._look_stale = False
+        self._cells: dict[tuple[object, ...], list[Segment]] = {}
+
+    # what is shown
+
+    def show_data(self, data: CalendarData, chosen: Filter | None) -> None:
+        self.data, self.chosen = data, chosen
+        self._lay_out()
+        self.refresh()
+
+    def forget_days(self, days: set[date]) -> None:
+        """These days' posts changed: draw their cells again."""
+        self._cells = {key: drawn for key, drawn in self._cells.items() if key[1] not in days}
+        self.refresh()
+
+    def set_filter(self, chosen: Filter | None) -> None:
+        self.chosen = chosen
+        self._lay_out()
+        self.refresh()
+
+    def set_view(self, view: str) -> None:
+        self.view = view
+        self._lay_out()
+        self.refresh()
+
+    def move_to(self, day: date, channel: int | None = None) -> None:
+        """Put the cursor on ``day`` (and the week view's row ``channel``)."""
+        before = self._frame()
+        self.cursor = day
+        if channel is not None:
+            self.channel = max(0, min(channel, len(self.channels()) - 1))
+        if self._frame() != before:
+            self._lay_out()
+        self.refresh()
+
+    def _frame(self) -> date:
+        """The first day shown: the month's or the week's."""
+        return self.cursor.replace(day=1) if self.view == "month" else week_start(self.cursor)
+
+    def channels(self) -> list[str]:
+        if self.data is None:
+            return []
+        if self.chosen and self.chosen.channel:
+            return [self.chosen.channel]
+        return self.data.channels()
+
+    @property
+    def current_channel(self) -> str | None:
+        channels = self.channels()
+        return channels[self.channel] if self.view == "week" and channels else None
+
+    def days(self) -> list[date]:
+        """Every day drawn, in order."""
+        if self.view == "week":
+            start = week_start(self.cursor)
+            return [start + timedelta(days=offset) for offset in range(7)]
+        weeks = month_weeks(self.cursor.replace(day=1))
+        return [week + timedelta(days=offset) for week in weeks for offset in range(7)]
+
+    def shown_range(self) -> tuple[date, date]:
+        """The first and last day of the month or week shown."""
+        if self.view == "week":
+            start = week_start(self.cursor)
+            return start, start + timedelta(days=6)
+        return month_bounds(self.cursor)
+
+    # layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._width, self._height = event.size
+        self._lay_out()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        self._cells.clear()
+        self._label = 0
+        if self.view == "week" and self.data is not None:
+            longest = max((len(self.data.settings.title_of(channel))
+                           for channel in self.channels()), default=6)
+            self._label = max(min(longest + 2, 14, self._width // 8), 6)
+        room = max(self._width - self._label, 7)
+        base, extra = divmod(room, 7)
+        x = self._label
+        self._slots = []
+        for column in range(7):
+            width = base + (1 if column < extra else 0)
+            self._slots.append(Slot(x, width))
+            x += width
+
+    def _rows(self) -> tuple[int, int]:
+        """How many rows (weeks or channels) and lines each."""
+        area = max(self._height - 2, 1)
+        if self.view == "week":
+            count = max(len(self.channels()), 1)
+        else:
+            count = len(month_weeks(self.cursor.replace(day=1)))
+        return count, max(area // count, 2 if self.view == "month" else 1)
+
+    # drawing
+
+    def render_line(self, y: int) -> Strip:
+        look = self.look
+        width = self._width
+        if y == 0:
+            return Strip(self._fit(Text(" " + self.title), width, look.header), width)
+        if y == 1:
+            return Strip(self._day_names(), width)
+        count, lines = self._rows()
+        row, offset = divmod(y - 2, lines)
+        if self.data is None or row >= count:
+            return Strip([Segment(" " * width, look.base)], width)
+        segments: list[Segment] = []
+        if self.view == "week":
+            channel = self.channels()[row]
+            start = week_start(self.cursor)
+            label = self.data.settings.title_of(channel) if offset == 0 else ""
+            stripe = look.stripe if row % 2 else look.base
+            segments.extend(self._fit(Text(" " + label, style="bold"), self._label, stripe))
+            for column, slot in enumerate(self._slots):
+                day = start + timedelta(days=column)
+                segments.extend(self._cell(day, channel, row, offset, lines, slot.width))
+        else:
+            week = month_weeks(self.cursor.replace(day=1))[row]
+            for column, slot in enumerate(self._slots):
+                day = week + timedelta(days=column)
+                segments.extend(self._cell(day, None, row, offset, lines, slot.width))
+        return Strip(segments, width)
+
+    def _day_names(self) -> list[Segment]:
+        look = self.look
+        segments: list[Segment] = []
+        if self.view == "week":
+            segments.extend(self._fit(Text(""), self._label, look.muted))
+            start = week_start(self.cursor)
+            today = self.data.today if self.data else None
+            for column, slot in enumerate(self._slots):
+                day = start + timedelta(days=column)
+                style = look.today if day == today else look.muted
+                segments.extend(self._fit(Text(f" {WEEKDAYS[column]} {day.day}"), slot.width,
+                                          style))
+        else:
+            for column, slot in enumerate(self._slots):
+                segments.extend(self._fit(Text(f" {WEEKDAYS[column]}"), slot.width,
+                                          look.muted))
+        return segments
+
+    def _cell(self, day: date, channel: str | None, row: int, offset: int, lines: int,
+              width: int) -> list[Segment]:
+        cursor = day == self.cursor and (channel is None or row == self.channel)
+        key = (self.view, day, channel, row % 2, offset, lines, width, cursor)
+        drawn = self._cells.get(key)
+        if drawn is None:
+            if len(self._cells) > 4000:
+                self._cells.clear()
+            drawn = self._cells[key] = self._draw_cell(day, channel, row, offset, lines,
+                                                       width, cursor)
+        return drawn
+
+    def _draw_cell(self, day: date, channel: str | None, row: int, offset: int, lines: int,
+                   width: int, cursor: bool) -> list[Segment]:
+        look = self.look
+        assert self.data is not None
+        rows = self.data.on_day(day, self.chosen)
+        if channel is not None:
+            rows = [post for post in rows if post.channel == channel]
+        inside = self.view == "week" or day.month == self.cursor.month
+        if self.view == "week":
+            base = look.stripe if row % 2 else look.base
+            first_chip = 0
+        else:
+            base = look.base
+            first_chip = 1
+            if offset == 0:  # the day's number and how many posts it has
+                shown = f" {day.day}" if day.day != 1 else f" 1 {day:%b}"
+                number = Text(shown, style=look.today if day == self.data.today
+                              else Style(bold=inside))
+                count = f"{len(rows)} " if rows else ""
+                gap = max(width - number.cell_len - len(count), 0)
+                number.append(" " * gap)
+                number.append(count, look.muted)
+                style = look.header if inside else look.header + look.muted + Style(bold=False)
+                return self._fit(number, width, look.cursor if cursor else style)
+        room = lines - first_chip
+        index = offset - first_chip
+        if cursor:
+            base = look.cursor
+        if index >= len(rows) or index < 0:
+            return [Segment(" " * width, base)]
+        if index == room - 1 and len(rows) > room:
+            return self._fit(Text(f" +{len(rows) - index} more", style=look.muted), width,
+                             base)
+        return self._fit(self._chip(rows[index], width, inside), width, base)
+
+    def _chip(self, post: PostRow, width: int, inside: bool) -> Text:
+        look = self.look
+        statuses = dict(look.statuses)
+        mark = GLYPHS[post.status]
+        mark_style = look.late if post.late else statuses.get(post.status, look.muted)
+        text = Text(" ")
+        text.append(mark, mark_style)
+        text.append(" ")
+        if width >= MIN_TIME_WIDTH:
+            text.append(post.at + " ", look.muted)
+        client_chosen = self.chosen is not None and bool(self.chosen.client_id)
+        words = post.title if client_chosen or not post.client_name else post.client_name
+        style = look.muted if post.empty_slot or post.status is PostStatus.REJECTED or \
+            not inside else Style()
+        text.append(one_line(words), style)
+        return text
+
+    def _fit(self, text: Text, width: int, style: Style) -> list[Segment]:
+        """The text cut (with an ellipsis) or padded to ``width`` cells, over ``style``."""
+        text.no_wrap = True
+        text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+        return list(Segment.simplify(Segment.apply_style(text.render(self.app.console), style)))
+
+    # mouse
+
+    def on_click(self, event: events.Click) -> None:
+        if self.data is None or event.y < 2:
+            return
+        column = next((number for number, slot in enumerate(self._slots)
+                       if slot.x <= event.x < slot.x + slot.width), None)
+        if column is None:
+            return
+        count, lines = self._rows()
+        row = (event.y - 2) // lines
+        if row >= count:
+            return
+        if self.view == "week":
+            day = week_start(self.cursor) + timedelta(days=column)
+            self.post_message(self.DayClicked(day, row, event.chain >= 2))
+        else:
+            day = month_weeks(self.cursor.replace(day=1))[row] + timedelta(days=column)
+            self.post_message(self.DayClicked(day, None, event.chain >= 2))
+
+    # the look
+
+    @property
+    def look(self) -> Look:
+        """The styles drawn with, worked out again after a style update (once the styles are
+        settled, when next drawn); the cells drawn are kept if it did not change."""
+        if self._look is None or self._look_stale:
+            self._look_stale = False
+            look = self._make_look()
+            if look != self._look:
+                self._look = look
+                self._cells.clear()
+        assert self._look is not None
+        return self._look
+
+    def _make_look(self) -> Look:
+        variables = self.app.get_css_variables()
+
+        def colour(name: str, bold: bool = False) -> Style:
+            try:
+                return Style(color=Color.parse(variables.get(name, "")).rich_color, bold=bold)
+            except ColorParseError:
+                return Style(bold=bold)
+
+        base = self.rich_style
+        header = base + self.get_component_rich_style("calendar-grid--header")
+        muted = Style(color=self.get_component_rich_style("calendar-grid--muted").color)
+        return Look(
+            base=base, header=header, muted=muted,
+            cursor=base + self.get_component_rich_style("calendar-grid--cursor"),
+            today=self.get_component_rich_style("calendar-grid--today") + Style(bold=True),
+            late=colour("amtui-overdue", bold=True),
+            stripe=base + Style(bgcolor=header.bgcolor),
+            statuses=tuple((status, colour(name)) for status, name in STATUS_COLOURS.items()))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._look_stale = True

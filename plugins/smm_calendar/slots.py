@@ -1,0 +1,192 @@
+"""Content plan slots: a rule such as "VK, Mon/Wed/Fri 10:00" for a client makes empty posts
+(ideas) on those days of a period, in the client's time zone. A slot is never made on a day
+that already has a post of that client on that channel, so nothing is overwritten and making
+the same period twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from amtui.api import Undo, os_user
+
+from .model import (
+    Post,
+    PostStatus,
+    Refused,
+    SlotRule,
+    TrailEntry,
+    TrailKind,
+    describe_weekdays,
+    settings_of,
+)
+from .times import check_period, local, moment_at
+from .workflow import client_zone
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+DAY_WORDS = {
+    0: ("mon", "monday", "mo", "пн", "понедельник"),
+    1: ("tue", "tuesday", "tu", "вт", "вторник"),
+    2: ("wed", "wednesday", "we", "ср", "среда"),
+    3: ("thu", "thursday", "th", "чт", "четверг"),
+    4: ("fri", "friday", "fr", "пт", "пятница"),
+    5: ("sat", "saturday", "sa", "сб", "суббота"),
+    6: ("sun", "sunday", "su", "вс", "воскресенье"),
+}
+_DAY_BY_WORD = {word: day for day, words in DAY_WORDS.items() for word in words}
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """"Mon/Wed/Fri", "mon, wed, fri", "пн ср пт" → [0, 2, 4]; Refused naming a bad word."""
+    words = [word for word in re.split(r"[\s,/;]+", text.strip().casefold()) if word]
+    if not words:
+        raise Refused("days: name at least one day of the week, e.g. Mon/Wed/Fri")
+    days = []
+    for word in words:
+        if word not in _DAY_BY_WORD:
+            raise Refused(f"days: {word!r} is not a day of the week (use Mon Tue Wed Thu Fri "
+                          "Sat Sun, or пн вт ср чт пт сб вс)")
+        days.append(_DAY_BY_WORD[word])
+    return sorted(set(days))
+
+
+def slot_days(weekdays: list[int], start: date, end: date) -> list[date]:
+    """The days from ``start`` to ``end`` (both included) that fall on ``weekdays``."""
+    wanted = set(weekdays)
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)
+            if (start + timedelta(days=offset)).weekday() in wanted]
+
+
+@dataclass
+class SlotsMade:
+    rule: SlotRule
+    made: list[Post] = field(default_factory=list)
+    taken: list[date] = field(default_factory=list)
+    """Days that had a post on the channel already (no slot made)."""
+
+
+def _days_taken(workspace: Workspace, client_id: str, channel: str, zone_name: str,
+                start: date, end: date) -> dict[date, list[dict[str, Any]]]:
+    """The client's posts on the channel (rejected ones aside) by local day in the period."""
+    taken: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    for raw in workspace.repo(Post).scan():
+        if (raw.get("client_id") != client_id or raw.get("channel") != channel
+                or raw.get("status") == PostStatus.REJECTED):
+            continue
+        day = local(datetime.fromisoformat(raw["publish_at"]), zone_name).date()
+        if start <= day <= end:
+            taken[day].append(raw)
+    return taken
+
+
+def make_slots(workspace: Workspace, client_id: str, channel: str, weekdays: list[int],
+               at: time, start: date, end: date, by: str | None = None) -> SlotsMade:
+    """Keep the rule for the client's channel (replacing the one it had) and make its empty
+    slots from ``start`` to ``end`` (the client's local days)."""
+    check_period(start, end)
+    settings = settings_of(workspace)
+    channel = settings.check_channel(channel)
+    if workspace.file("clients").get(client_id) is None:
+        raise Refused(f"client: no client with id {client_id!r}")
+    rules = workspace.repo(SlotRule)
+    known = next((rule for rule in rules.where(client_id=client_id, channel=channel)), None)
+    if known is None:
+        rule = rules.add(SlotRule(client_id=client_id, channel=channel, weekdays=weekdays,
+                                  at=at))
+    elif (known.weekdays, known.at) != (sorted(set(weekdays)), at):
+        rule = rules.update(known.model_copy(update={"weekdays": sorted(set(weekdays)),
+                                                     "at": at}))
+    else:
+        rule = known
+    zone_name = client_zone(workspace, client_id)
+    taken = _days_taken(workspace, client_id, channel, zone_name, start, end)
+    result = SlotsMade(rule)
+    now, who = workspace.clock(), by or os_user()
+    title = f"{settings.title_of(channel)} slot"
+    for day in slot_days(rule.weekdays, start, end):
+        if day in taken:
+            result.taken.append(day)
+            continue
+        entry = TrailEntry(at=now, by=who, kind=TrailKind.CREATED, to_status=PostStatus.IDEA,
+                           text=f"content plan: {rule.label()}")
+        result.made.append(Post(client_id=client_id, channel=channel, title=title,
+                                publish_at=moment_at(day, rule.at, zone_name),
+                                slot_rule_id=rule.id, trail=[entry]))
+    if result.made:
+        result.made = workspace.repo(Post).add_many(result.made)
+    return result
+
+
+def undo_slots(workspace: Workspace, made: SlotsMade) -> Undo:
+    """Removes the slots made (those still empty)."""
+    def revert() -> None:
+        posts = workspace.repo(Post)
+        for post in made.made:
+            current = posts.find(post.id)
+            if current is not None and current.is_empty_slot():
+                posts.delete(post.id)
+
+    return Undo(f"{len(made.made)} slots made", revert)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One rule over a period: how many slots it asks for and how many have a post."""
+
+    client_id: str
+    client_name: str
+    channel: str
+    rule: str
+    """"Mon/Wed/Fri 10:00"."""
+    expected: int
+    filled: int
+    """Days with a real post (not an empty slot) on the channel."""
+    empty: int
+    """Days with only an empty slot."""
+    missing: int
+    """Days with no post at all (slots not made yet)."""
+    weekdays: tuple[int, ...] = ()
+    at: time = time(10, 0)
+
+
+def plan(workspace: Workspace, start: date, end: date,
+         client_id: str | None = None) -> list[PlanLine]:
+    """Filled and empty slots per client and rule over the period."""
+    check_period(start, end)
+    rules = [rule for rule in workspace.repo(SlotRule).all()
+             if client_id is None or rule.client_id == client_id]
+    if not rules:
+        return []
+    wanted = {(rule.client_id, rule.channel) for rule in rules}
+    clients = workspace.file("clients")
+    zones = {rule.client_id: client_zone(workspace, rule.client_id) for rule in rules}
+    # (client, channel) → day → whether a real post is there (else only an empty slot)
+    days: dict[tuple[str, str], dict[date, bool]] = defaultdict(dict)
+    for raw in workspace.repo(Post).scan():
+        key = (raw.get("client_id", ""), raw.get("channel", ""))
+        if key not in wanted or raw.get("status") == PostStatus.REJECTED:
+            continue
+        day = local(datetime.fromisoformat(raw["publish_at"]), zones[key[0]]).date()
+        if not start <= day <= end:
+            continue
+        empty = (raw.get("slot_rule_id") is not None and raw.get("status") == PostStatus.IDEA
+                 and not str(raw.get("text", "")).strip())
+        days[key][day] = days[key].get(day, False) or not empty
+    lines = []
+    for rule in rules:
+        expected = slot_days(rule.weekdays, start, end)
+        found = days.get((rule.client_id, rule.channel), {})
+        filled = sum(1 for day in expected if found.get(day))
+        empty = sum(1 for day in expected if found.get(day) is False)
+        client = clients.get(rule.client_id) or {}
+        lines.append(PlanLine(rule.client_id, str(client.get("name", rule.client_id)),
+                              rule.channel, f"{describe_weekdays(rule.weekdays)} {rule.at:%H:%M}",
+                              len(expected), filled, empty, len(expected) - filled - empty,
+                              tuple(rule.weekdays), rule.at))
+    return sorted(lines, key=lambda line: (line.client_name.casefold(), line.channel))

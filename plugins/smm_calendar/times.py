@@ -1,0 +1,115 @@
+"""Days and times as people type them, and moments in a client's time zone.
+
+A post's publish time is typed and shown in its client's time zone and stored as a UTC moment.
+A local time the clock skips when summer time starts (01:30 on the night it jumps from 01:00
+to 02:00) moves forward by the gap; a local time that happens twice when it ends is the first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import Refused
+
+MAX_PERIOD_DAYS = 366
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    """The time zone named (UTC for a name this machine does not know)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def moment_at(day: date, at: time, zone_name: str) -> datetime:
+    """The UTC moment of ``at`` o'clock on ``day`` in the zone."""
+    local = datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone(zone_name))
+    return local.astimezone(UTC)
+
+
+def local(moment: datetime, zone_name: str) -> datetime:
+    """A UTC moment as the wall clock in the zone shows it."""
+    return moment.astimezone(zone(zone_name))
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """YYYY-MM-DD; Refused saying plainly what is wrong."""
+    cleaned = text.strip()
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            raise Refused(f"{what}: {cleaned} is not a date that exists") from None
+        raise Refused(f"{what}: {cleaned!r} is not a date: use YYYY-MM-DD") from None
+
+
+def parse_time(text: str, what: str = "time") -> time:
+    """HH:MM (24-hour); Refused saying plainly what is wrong."""
+    cleaned = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", cleaned)
+    if match:
+        hours, minutes = int(match[1]), int(match[2])
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+        raise Refused(f"{what}: {cleaned} is not a time of day (00:00–23:59)")
+    raise Refused(f"{what}: {cleaned!r} is not a time: use HH:MM, e.g. 10:00")
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise Refused(f"the period ends ({end}) before it starts ({start})")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise Refused(f"the period {start} – {end} is longer than a year: choose a shorter one")
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first and last day of the month ``day`` is in."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    first = date(year, month + 1, 1)
+    return first.replace(day=min(day.day, month_bounds(first)[1].day))
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_weeks(first: date) -> list[date]:
+    """The Mondays of the weeks the month of ``first`` touches (4 to 6 of them)."""
+    start = week_start(first)
+    last = month_bounds(first)[1]
+    weeks = []
+    while start <= last:
+        weeks.append(start)
+        start += timedelta(days=7)
+    return weeks
+
+
+def describe_moment(moment: datetime, zone_name: str, with_zone: bool = False) -> str:
+    """"Fri 27 Nov 2026 10:00" in the zone (and the zone's name after it)."""
+    shown = local(moment, zone_name)
+    text = f"{shown:%a %d %b %Y %H:%M}"
+    return f"{text} ({zone_name})" if with_zone else text
+
+
+def in_words(delta: timedelta) -> str:
+    """"2 days", "5 hours", "20 minutes": the largest unit that fits, rounded."""
+    seconds = abs(delta.total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3600)):
+        if seconds >= size:
+            count = round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
