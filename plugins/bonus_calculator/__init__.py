@@ -1,0 +1,109 @@
+"""Salary and bonus calculator: compensation plans per member or role, and a monthly
+statement computed from the workspace's deals, inbox and clients — exact, and explained line
+by line.
+
+Importing this module is cheap (amtui imports it before the first screen): the models, the
+calculation and the pane are imported by the hooks that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+__version__ = "0.1.0"
+
+PANE_ID = "bonus"
+
+
+@hookimpl
+def amtui_register_tables(register: Any) -> None:
+    from .plan import PLANS_TABLE, Plan
+    from .records import STATEMENTS_TABLE, TIME_TABLE, LockedStatement, TimeEntry
+
+    register(TableSpec(PLANS_TABLE, Plan))
+    register(TableSpec(TIME_TABLE, TimeEntry))
+    register(TableSpec(STATEMENTS_TABLE, LockedStatement))
+
+
+@hookimpl
+def amtui_register_settings(register: Any) -> None:
+    from .market import SECTION, BonusSettings
+
+    register(SettingsSection(SECTION, BonusSettings))
+
+
+@hookimpl
+def amtui_register_panes(register: Any) -> None:
+    register(PaneSpec(PANE_ID, "Bonus", make_pane, order=130))
+
+
+def make_pane() -> Any:
+    from .pane import BonusPane  # Textual is imported only when the pane opens
+
+    return BonusPane()
+
+
+def _on_pane(action: str) -> Any:
+    def run(app: Any) -> None:
+        app.action_pane(PANE_ID)
+        app.call_after_refresh(lambda: app.screen.run_action(action))
+
+    return run
+
+
+@hookimpl
+def amtui_register_commands(register: Any) -> None:
+    register(CommandSpec("bonus: open statements", "Your pay this month, line by line",
+                         lambda app: app.action_pane(PANE_ID)))
+    register(CommandSpec("bonus: what if…", "Try another deal amount, quota or rate; nothing "
+                         "is saved", _on_pane("what_if")))
+    register(CommandSpec("bonus: log hours", "Hours worked; outside working hours they are "
+                         "paid as overtime", _on_pane("log_hours")))
+
+
+@hookimpl
+def amtui_register_cli(register: Any) -> None:
+    register(CliCommand("bonus", "pay statements, plans, locking, hours", configure, run))
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from .cli import configure as configure_bonus
+
+    configure_bonus(parser)
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .cli import run as run_bonus
+
+    return run_bonus(args, workspace)
+
+
+@hookimpl
+def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
+    from .views import agenda_entries
+
+    for entry in agenda_entries(workspace, now):
+        add(entry)
+
+
+@hookimpl
+def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
+    from .views import worth_section
+
+    section = worth_section(workspace, client.id)
+    if section is not None:
+        add(section)
+
+
+@hookimpl
+def amtui_demo(workspace: Workspace, size: str, seed: int, say: Any) -> None:
+    from .demo import fill_demo
+
+    fill_demo(workspace, size, seed, say)

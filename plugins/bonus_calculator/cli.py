@@ -1,0 +1,216 @@
+"""``amtui bonus …``: statements, plans, locking and hours from the shell (no Textual)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+    from .engine import Period
+    from .facts import Snapshot
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", dest="bonus_action",
+                                    parser_class=type(parser))
+    actions.required = True
+    statement = actions.add_parser("statement", help="a member's statement for a month")
+    _member_and_period(statement)
+    statement.add_argument("--format", choices=("md", "csv", "json"), default="md",
+                           help="Markdown (default), CSV or JSON")
+    statement.add_argument("--output", "-o", metavar="FILE",
+                           help="write to FILE (readable by you only) instead of printing")
+    plan = actions.add_parser("plan", help="show the plan in force, or store one from a file")
+    plan_actions = plan.add_subparsers(title="plan", metavar="show|set", dest="plan_action",
+                                       parser_class=type(parser))
+    plan_actions.required = True
+    show = plan_actions.add_parser("show", help="print the plan in force as TOML")
+    _member_and_period(show)
+    store = plan_actions.add_parser("set", help="store the plan in a TOML file (the head)")
+    store.add_argument("file", help="the plan file (see docs/bonus.md), - for stdin")
+    lock = actions.add_parser("lock", help="lock a month's statement once paid (the head)")
+    _member_and_period(lock, required=True)
+    hours = actions.add_parser("hours", help="log hours worked (overtime when outside hours)")
+    hours.add_argument("--member", metavar="M", help="whose hours (default: yours)")
+    hours.add_argument("--day", required=True, metavar="YYYY-MM-DD")
+    hours.add_argument("--start", required=True, metavar="HH:MM")
+    hours.add_argument("--end", required=True, metavar="HH:MM")
+    hours.add_argument("--client", metavar="C", help="the client they were for (billable)")
+    hours.add_argument("--note", default="")
+    market = actions.add_parser("market", help="the market ranges statements are compared with")
+    for command in (statement, show, store, lock, hours, market):
+        command.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
+                             help="workspace folder (default: $AMTUI_WORKSPACE, else the user "
+                                  "data folder)")
+
+
+def _member_and_period(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument("--member", metavar="M", required=required,
+                        help="login, name or id (default: you)")
+    parser.add_argument("--period", metavar="YYYY-MM", required=required,
+                        help="the month (default: this month)")
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from amtui.api import InvalidRecord
+
+    from .plan_file import PlanFileError
+    from .statements import NotAllowed
+
+    try:
+        return _run(args, workspace)
+    except (NotAllowed, PlanFileError, ValueError) as error:
+        raise InvalidRecord(str(error)) from None
+
+
+def _run(args: argparse.Namespace, workspace: Workspace) -> int:
+    action = args.bonus_action
+    if action == "statement":
+        return _statement(args, workspace)
+    if action == "plan":
+        return _plan(args, workspace)
+    if action == "lock":
+        return _lock(args, workspace)
+    if action == "hours":
+        return _hours(args, workspace)
+    return _market(workspace)
+
+
+def _who_and_when(args: argparse.Namespace, snapshot: Snapshot) -> tuple[str, Period]:
+    from .engine import Period
+    from .statements import NotAllowed, check_may_see, find_member, not_a_member, viewer_of
+
+    if args.member:
+        member_id = find_member(snapshot, args.member).id
+    else:
+        viewer = viewer_of(snapshot)
+        if viewer is None:
+            raise NotAllowed(not_a_member())
+        member_id = viewer.id
+    check_may_see(snapshot, member_id)
+    period = Period.parse(args.period) if args.period else Period.of(snapshot.today)
+    return member_id, period
+
+
+def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .export import render
+    from .facts import read_snapshot
+    from .statements import compute_statement
+
+    snapshot = read_snapshot(workspace)
+    member_id, period = _who_and_when(args, snapshot)
+    text = render(compute_statement(snapshot, member_id, period), args.format)
+    if args.output:
+        write_private(Path(args.output), text)
+        print(args.output)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole (a temp file renamed), readable by the owner only:
+    pay is nobody else's business."""
+    import os
+    import tempfile
+
+    path = path.expanduser()
+    handle, temp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .facts import read_snapshot
+    from .plan_file import write_plan
+    from .store import save_plan
+
+    if args.plan_action == "set":
+        try:
+            text = sys.stdin.read() if args.file == "-" else \
+                Path(args.file).expanduser().read_text(encoding="utf-8")
+        except OSError as error:
+            raise ValueError(f"cannot read {args.file}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{args.file} is not UTF-8 text") from None
+        plan, new = save_plan(workspace, text)
+        print(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
+              f"{plan.valid_from}")
+        return 0
+    snapshot = read_snapshot(workspace)
+    member_id, period = _who_and_when(args, snapshot)
+    in_force = snapshot.plan_for(member_id, period)
+    if in_force is None:
+        raise ValueError(f"{snapshot.members[member_id].name} has no plan in {period}")
+    sys.stdout.write(write_plan(in_force, snapshot.members))
+    return 0
+
+
+def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .engine import Period
+    from .facts import read_snapshot
+    from .money import money
+    from .statements import find_member, lock_statement
+
+    member = find_member(read_snapshot(workspace, set()), args.member)
+    record = lock_statement(workspace, member.id, Period.parse(args.period))
+    print(f"locked {record.period} of {member.name}: {money(record.total, record.currency)}")
+    return 0
+
+
+def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
+    from pydantic import ValidationError
+
+    from amtui.api import Client, describe_validation_error
+
+    from .facts import read_snapshot
+    from .records import TimeEntry
+    from .statements import NotAllowed, find_member, not_a_member, viewer_of
+    from .store import add_time_entry
+
+    snapshot = read_snapshot(workspace, set())
+    if args.member:
+        member_id = find_member(snapshot, args.member).id
+    else:
+        viewer = viewer_of(snapshot)
+        if viewer is None:
+            raise NotAllowed(not_a_member())
+        member_id = viewer.id
+    client_id = workspace.repo(Client).resolve(args.client).id if args.client else None
+    try:
+        entry = TimeEntry(member_id=member_id, day=_parse(date, args.day, "--day"),
+                          start=_parse(time, args.start, "--start"),
+                          end=_parse(time, args.end, "--end"), client_id=client_id,
+                          note=args.note)
+    except ValidationError as error:
+        raise ValueError(describe_validation_error(error)) from None
+    print(add_time_entry(workspace, entry).id)
+    return 0
+
+
+def _parse(kind: type[date] | type[time], text: str, option: str) -> date | time:
+    try:
+        return kind.fromisoformat(text.strip())
+    except ValueError:
+        shape = "YYYY-MM-DD" if kind is date else "HH:MM"
+        raise ValueError(f"{option}: {text!r} is not {shape}") from None
+
+
+def _market(workspace: Workspace) -> int:
+    from .market import settings_of
+
+    for item in settings_of(workspace).market:
+        print(item.label())
+    return 0

@@ -1,0 +1,561 @@
+"""The calculation: a plan and the month's facts in, the statement's lines out.
+
+Pure functions, no store and no clock. Every line says where it comes from (a deal, a KPI, a
+time entry), what the rate applies to, the rate, and the amount — computed exactly in Decimal
+and rounded once, to the currency's minor unit. The total is the sum of the rounded lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from .money import ZERO, minor_unit, money, number, rounded
+from .plan import AT_MOST_KINDS, PERCENT_KINDS, Band, Commission, Kpi, Plan, WorkHours
+
+HUNDRED = Decimal(100)
+GROWTH_MONTHS = 3
+"""The average order of a month is compared with that of the months before it, this many."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+FINAL_KINDS = frozenset({"kpi", "excluded"})
+"""Lines measured once: a locked statement's KPI lines are final, never adjusted."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        parts = text.strip().split("-")
+        if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit() \
+                and len(parts[0]) == 4 and 1 <= int(parts[1]) <= 12:
+            return cls(int(parts[0]), int(parts[1]))
+        raise ValueError(f"{text!r} is not a month: use YYYY-MM, e.g. 2026-10")
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the month."""
+        return self.next().start - timedelta(days=1)
+
+    def next(self) -> Period:
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and day.year == self.year and day.month == self.month
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.year}-Q{(self.month - 1) // 3 + 1}"
+
+    def quarter_months(self) -> list[Period]:
+        first = (self.month - 1) // 3 * 3 + 1
+        return [Period(self.year, first + offset) for offset in range(3)]
+
+    def months_before(self, count: int) -> list[Period]:
+        months, current = [], self
+        for _ in range(count):
+            current = current.previous()
+            months.append(current)
+        return months
+
+
+@dataclass(frozen=True)
+class DealFact:
+    """A deal as the calculation sees it."""
+
+    id: str
+    title: str
+    client: str
+    amount: Decimal
+    currency: str
+    status: str
+    signed_on: date | None = None
+    paid_on: date | None = None
+
+    def counted_on(self, basis: str) -> date | None:
+        """The day the deal counts for commission on ``basis``, if it counts at all."""
+        if self.status != "won":
+            return None
+        return self.signed_on if basis == "signed" else self.paid_on
+
+
+@dataclass(frozen=True)
+class TimeFact:
+    """Hours logged on one day."""
+
+    id: str
+    day: date
+    start: time
+    end: time
+    client_id: str | None = None
+    client: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    """What the workspace's inbox and clients say about the member's month."""
+
+    messages_due: int = 0
+    """Client messages whose answer was due in the month (and is due by now)."""
+    answered_in_time: int = 0
+    complaints: int = 0
+    clients_at_start: int = 0
+    """The member's clients at the start of the month (not churned before it)."""
+    clients_lost: int = 0
+    """Of those, churned during the month."""
+    active_clients: int = 0
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    """Everything a month's statement is computed from."""
+
+    period: Period
+    deals: Sequence[DealFact] = ()
+    """The member's deals, all of them (the plan's basis picks the month's)."""
+    time_entries: Sequence[TimeFact] = ()
+    """The member's time entries in the month."""
+    kpi: KpiFacts = field(default_factory=KpiFacts)
+    earlier_plans: Mapping[Period, Plan | None] = field(default_factory=dict)
+    """The plans of the quarter's earlier months (a quarterly accelerator is settled on the
+    commission each of them paid)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a statement."""
+
+    kind: str
+    """base, commission, cap_deal, accelerator, cap_month, kpi, overtime, excluded,
+    adjustment or clawback."""
+    key: str
+    """Identifies what the line is about, the same from one computation to the next (an
+    adjustment is the difference per key)."""
+    source: str
+    """What it comes from, in words: the deal, the KPI, the hours."""
+    amount: Decimal
+    """Rounded to the currency's minor unit."""
+    basis: Decimal | None = None
+    """What the rate applies to: a deal's amount, the commission, hours, a measured KPI."""
+    unit: str = ""
+    """The basis's unit: a currency code, ``h`` or ``%`` (or nothing for a count)."""
+    rate: str = ""
+    detail: str = ""
+    """The whole computation in words."""
+    source_id: str = ""
+    """The deal's or time entry's id, or the KPI's kind."""
+    adjusts: str = ""
+    """For an adjustment: the locked month (YYYY-MM) it corrects."""
+
+
+def total(lines: Iterable[Line]) -> Decimal:
+    return sum((line.amount for line in lines), ZERO)
+
+
+# Commission -----------------------------------------------------------------------------------
+
+def tier_of(amount: Decimal, commission: Commission) -> int:
+    """The index of the tier ``amount`` falls in (a tier's end belongs to it)."""
+    for index, tier in enumerate(commission.tiers):
+        if tier.end is None or amount <= tier.end:
+            return index
+    return len(commission.tiers) - 1  # the last tier has no end (checked with the plan)
+
+
+def deal_commission(amount: Decimal, commission: Commission,
+                    currency: str) -> tuple[Decimal, str, str]:
+    """The commission on one deal, not rounded yet, with its rate and how it was computed."""
+    tiers = commission.tiers
+    if commission.mode == "whole_deal":
+        index = tier_of(amount, commission)
+        tier = tiers[index]
+        value = amount * tier.rate / HUNDRED
+        earned = money(rounded(value, currency), currency)
+        how = (f"the whole deal ({number(amount)}) falls in tier {index + 1} ({tier.label()}): "
+               f"{number(tier.rate)}% of {number(amount)} = {earned}")
+        return value, f"{number(tier.rate)}%", how
+    value, parts, rates = ZERO, [], []
+    for tier in tiers:
+        upper = amount if tier.end is None else min(amount, tier.end)
+        portion = upper - tier.start
+        if portion <= 0:
+            continue
+        share = portion * tier.rate / HUNDRED
+        value += share
+        rates.append(f"{number(tier.rate)}%")
+        parts.append(f"{number(tier.rate)}% of {number(portion)} ({tier.label()}) = "
+                     f"{number(share)}")
+    how = "marginal: " + ("; ".join(parts) if parts else "nothing") + \
+        f"; together {money(rounded(value, currency), currency)}"
+    return value, " + ".join(rates) or f"{number(tiers[0].rate)}%", how
+
+
+def counted_deals(deals: Iterable[DealFact], basis: str,
+                  months: Sequence[Period]) -> list[DealFact]:
+    """Won deals whose basis day falls in one of ``months``, oldest first."""
+    found = [deal for deal in deals
+             if any(month.contains(deal.counted_on(basis)) for month in months)]
+    return sorted(found, key=lambda deal: (deal.counted_on(basis) or date.min, deal.id))
+
+
+def commission_lines(plan: Plan, deals: Iterable[DealFact], period: Period) -> list[Line]:
+    """A line per deal counted in the month, a cap line under any deal over the cap, and a
+    zero line for a deal in another currency (it cannot count)."""
+    commission = plan.commission
+    if commission is None:
+        return []
+    currency = plan.currency
+    lines: list[Line] = []
+    for deal in counted_deals(deals, commission.basis, [period]):
+        source = f"«{deal.title}» · {deal.client}" if deal.client else f"«{deal.title}»"
+        day = deal.counted_on(commission.basis)
+        if deal.currency != currency:
+            lines.append(Line(
+                "excluded", f"excluded:{deal.id}", source, ZERO, deal.amount, deal.currency,
+                "—", f"the deal is in {deal.currency} and the plan pays in {currency}: it is "
+                     f"not counted (amtui does not convert currencies); correct the deal's "
+                     f"currency or give the member a plan in {deal.currency}",
+                deal.id))
+            continue
+        value, rate, how = deal_commission(deal.amount, commission, currency)
+        amount = rounded(value, currency)
+        lines.append(Line("commission", f"commission:{deal.id}", source, amount, deal.amount,
+                          currency, rate,
+                          f"{commission.basis} on {day}; {how}", deal.id))
+        cap = commission.cap_per_deal
+        if cap is not None and amount > cap:
+            cut = rounded(cap, currency) - amount
+            lines.append(Line(
+                "cap_deal", f"cap_deal:{deal.id}", f"Cap per deal on «{deal.title}»", cut,
+                amount, currency, f"at most {number(cap)}",
+                f"the deal earned {money(amount, currency)}; one deal pays at most "
+                f"{money(rounded(cap, currency), currency)}: {money(cut, currency)}", deal.id))
+    return lines
+
+
+def band_of(bands: Sequence[Band], attainment: Decimal) -> Band | None:
+    """The band ``attainment`` (percent) falls in: the last one starting at or below it."""
+    found = None
+    for band in bands:
+        if attainment >= band.start:
+            found = band
+    return found
+
+
+def attainment(plan: Plan, deals: Iterable[DealFact], months: Sequence[Period]) -> Decimal:
+    """Sales in ``months`` (on the commission's basis, in the plan's currency) as a percent of
+    the quota."""
+    assert plan.quota is not None
+    basis = plan.commission.basis if plan.commission else "signed"
+    sales = sum((deal.amount for deal in counted_deals(deals, basis, months)
+                 if deal.currency == plan.currency), ZERO)
+    return sales * HUNDRED / plan.quota.amount
+
+
+def sales(plan: Plan, deals: Iterable[DealFact], months: Sequence[Period]) -> Decimal:
+    basis = plan.commission.basis if plan.commission else "signed"
+    return sum((deal.amount for deal in counted_deals(deals, basis, months)
+                if deal.currency == plan.currency), ZERO)
+
+
+def accelerator_line(plan: Plan, facts: PeriodFacts, paid: Decimal) -> Line | None:
+    """The accelerator: the commission multiplied by the band the quota's attainment is in
+    (a line for the difference). A quarterly quota is settled in the quarter's last month,
+    on the commission of the whole quarter."""
+    quota = plan.quota
+    if quota is None or plan.commission is None or not quota.bands:
+        return None
+    period, currency = facts.period, plan.currency
+    months = period.quarter_months() if quota.period == "quarter" else [period]
+    label = period.quarter if quota.period == "quarter" else str(period)
+    if quota.period == "quarter" and period != months[-1]:
+        return Line("accelerator", "accelerator", f"Accelerator: quota {label}", ZERO, None, "",
+                    "—", f"a quarterly quota is settled in {months[-1]}, on the quarter's "
+                         "commission")
+    base, parts = paid, []
+    for month in months[:-1]:
+        earlier = facts.earlier_plans.get(month)
+        earned = total(line for line in commission_lines(earlier, facts.deals, month)
+                       if line.kind in ("commission", "cap_deal")) if earlier else ZERO
+        base += earned
+        parts.append(f"{month}: {number(earned)}")
+    if not base:
+        return None
+    if parts:
+        parts.append(f"{period}: {number(paid)}")
+    reached = attainment(plan, facts.deals, months)
+    band = band_of(quota.bands, reached)
+    multiplier = band.multiplier if band else Decimal(1)
+    amount = rounded(base * (multiplier - 1), currency)
+    sold = sales(plan, facts.deals, months)
+    of_what = f"the quarter's commission {number(base)} ({'; '.join(parts)})" if parts \
+        else f"the month's commission {number(base)}"
+    detail = (f"sales {number(sold)} of the quota {number(quota.amount)} = "
+              f"{number(reached.quantize(Decimal('0.1')))}%, in the band from "
+              f"{number(band.start if band else ZERO)}%: ×{number(multiplier)} on {of_what}; "
+              f"{number(base)} × ({number(multiplier)} − 1) = {money(amount, currency)}")
+    return Line("accelerator", "accelerator", f"Accelerator: quota {label}", amount, base,
+                currency, f"×{number(multiplier)}", detail, label)
+
+
+# KPIs -----------------------------------------------------------------------------------------
+
+def average_order(plan: Plan, deals: Sequence[DealFact],
+                  months: Sequence[Period]) -> Decimal | None:
+    basis = plan.commission.basis if plan.commission else "signed"
+    amounts = [deal.amount for deal in counted_deals(deals, basis, months)
+               if deal.currency == plan.currency]
+    return sum(amounts, ZERO) / len(amounts) if amounts else None
+
+
+def measure(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> tuple[Decimal | None, str]:
+    """The KPI's measured value for the month (None: nothing to measure), and how."""
+    kpi_facts, period = facts.kpi, facts.period
+    if kpi.kind == "answered_in_time":
+        due = kpi_facts.messages_due
+        if not due:
+            return None, f"no client message was due for an answer in {period}"
+        share = Decimal(kpi_facts.answered_in_time) * HUNDRED / due
+        return share, (f"{kpi_facts.answered_in_time} of {due} messages due in {period} were "
+                       f"answered in time")
+    if kpi.kind == "no_complaints":
+        return Decimal(kpi_facts.complaints), f"{kpi_facts.complaints} complaints in {period}"
+    if kpi.kind == "clients_retained":
+        start = kpi_facts.clients_at_start
+        if not start:
+            return None, f"no clients at the start of {period}"
+        kept = start - kpi_facts.clients_lost
+        return (Decimal(kept) * HUNDRED / start,
+                f"{kept} of the {start} clients at the start of {period} were kept")
+    if kpi.kind == "plan_fulfilment":
+        assert plan.quota is not None
+        months = [period]
+        reached = attainment(plan, facts.deals, months)
+        return reached, (f"sales {number(sales(plan, facts.deals, months))} of the month's "
+                         f"quota {number(plan.quota.amount)}")
+    if kpi.kind == "average_order_growth":
+        now = average_order(plan, facts.deals, [period])
+        earlier_months = period.months_before(GROWTH_MONTHS)
+        before = average_order(plan, facts.deals, earlier_months)
+        if now is None:
+            return None, f"no deal counted in {period}"
+        if before is None:
+            return None, (f"no deal in the {GROWTH_MONTHS} months before {period} to compare "
+                          "the average order with")
+        growth = (now / before - 1) * HUNDRED
+        return growth, (f"average order {number(rounded(now, plan.currency))} in {period} "
+                        f"against {number(rounded(before, plan.currency))} in "
+                        f"{earlier_months[-1]}…{earlier_months[0]}")
+    return Decimal(kpi_facts.active_clients), f"{kpi_facts.active_clients} active clients"
+
+
+def kpi_line(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> Line:
+    currency = plan.currency
+    value, how = measure(kpi, plan, facts)
+    unit = "%" if kpi.kind in PERCENT_KINDS else ""
+    at_most = kpi.kind in AT_MOST_KINDS
+    target = f"{'≤' if at_most else '≥'} {number(kpi.target)}{unit}"
+    if kpi.amount is not None:
+        bonus, bonus_how = kpi.amount, money(rounded(kpi.amount, currency), currency)
+    else:
+        assert kpi.percent_of_base is not None
+        bonus = plan.base_salary * kpi.percent_of_base / HUNDRED
+        bonus_how = (f"{number(kpi.percent_of_base)}% of the base salary "
+                     f"{number(plan.base_salary)} = {money(rounded(bonus, currency), currency)}")
+    met = value is not None and (value <= kpi.target if at_most else value >= kpi.target)
+    shown = None if value is None else value.quantize(Decimal("0.1")) if unit else value
+    if value is None:
+        outcome = "nothing to measure: not paid"
+    else:
+        outcome = f"{number(shown or ZERO)}{unit}, target {target}: " + \
+            (f"met, {bonus_how}" if met else "not met")
+    return Line("kpi", f"kpi:{kpi.kind}", f"KPI: {kpi.label()}",
+                rounded(bonus, currency) if met else ZERO, shown, unit, target,
+                f"{how}; {outcome}", kpi.kind)
+
+
+# Overtime -------------------------------------------------------------------------------------
+
+def hours_outside(entry: TimeFact, hours: WorkHours) -> Decimal:
+    """Hours of the entry outside working hours (all of them on a day off)."""
+    def minutes(moment: time) -> int:
+        return moment.hour * 60 + moment.minute
+
+    start, end = minutes(entry.start), minutes(entry.end)
+    if entry.day.weekday() not in hours.weekdays:
+        outside = end - start
+    else:
+        inside = max(0, min(end, minutes(hours.end)) - max(start, minutes(hours.start)))
+        outside = end - start - inside
+    return Decimal(outside) / 60
+
+
+def describe_hours(hours: WorkHours) -> str:
+    days = ", ".join(WEEKDAYS[day] for day in hours.weekdays) or "no days"
+    return f"{hours.start:%H:%M}–{hours.end:%H:%M} {days}"
+
+
+def hourly_rate(plan: Plan) -> tuple[Decimal, str]:
+    """Pay per overtime hour before the coefficient, and where it comes from."""
+    assert plan.overtime is not None
+    if plan.overtime.hourly_rate is not None:
+        return plan.overtime.hourly_rate, f"{number(plan.overtime.hourly_rate)} per hour"
+    per_hour = plan.base_salary / plan.overtime.hours_per_month
+    return per_hour, (f"the base salary {number(plan.base_salary)} / "
+                      f"{number(plan.overtime.hours_per_month)} h = "
+                      f"{number(per_hour.quantize(Decimal('0.0001')))} per hour")
+
+
+def overtime_lines(plan: Plan, entries: Iterable[TimeFact]) -> list[Line]:
+    overtime = plan.overtime
+    if overtime is None:
+        return []
+    rate, rate_how = hourly_rate(plan)
+    lines = []
+    for entry in sorted(entries, key=lambda entry: (entry.day, entry.start, entry.id)):
+        hours = hours_outside(entry, overtime.working_hours)
+        if hours <= 0:
+            continue
+        amount = rounded(hours * rate * overtime.coefficient, plan.currency)
+        where = f" · {entry.client}" if entry.client else ""
+        lines.append(Line(
+            "overtime", f"overtime:{entry.id}",
+            f"Overtime {entry.day} {entry.start:%H:%M}–{entry.end:%H:%M}{where}", amount, hours,
+            "h", f"{number(rounded(rate, plan.currency), minor_unit(plan.currency))}/h "
+                 f"×{number(overtime.coefficient)}",
+            f"{number(hours)} h outside working hours ({describe_hours(overtime.working_hours)})"
+            f"; {rate_how}; {number(hours)} h × {number(rate.quantize(Decimal('0.0001')))}"
+            f" × {number(overtime.coefficient)} = "
+            f"{money(amount, plan.currency)}" + (f"; {entry.note}" if entry.note else ""),
+            entry.id))
+    return lines
+
+
+@dataclass(frozen=True)
+class Billable:
+    """Overtime hours the client is billed for, with the workspace's overtime coefficient."""
+
+    client_id: str
+    client: str
+    hours: Decimal
+    billed_hours: Decimal
+    """Hours × the coefficient."""
+    coefficient: Decimal
+    amount: Decimal | None
+    """Billed hours × the client hourly rate, if the workspace sets one."""
+
+
+def billable(plan: Plan | None, entries: Iterable[TimeFact], coefficient: Decimal,
+             hourly: Decimal | None, currency: str) -> list[Billable]:
+    """The month's overtime per client, as billed to the client."""
+    hours_by_client: dict[str, tuple[str, Decimal]] = {}
+    work_hours = plan.overtime.working_hours if plan and plan.overtime else WorkHours()
+    for entry in entries:
+        if not entry.client_id:
+            continue
+        hours = hours_outside(entry, work_hours)
+        if hours > 0:
+            name, before = hours_by_client.get(entry.client_id, (entry.client, ZERO))
+            hours_by_client[entry.client_id] = (name, before + hours)
+    return [Billable(client_id, name, hours, hours * coefficient, coefficient,
+                     rounded(hours * coefficient * hourly, currency) if hourly is not None
+                     else None)
+            for client_id, (name, hours) in sorted(hours_by_client.items(),
+                                                   key=lambda item: item[1][0])]
+
+
+# The statement --------------------------------------------------------------------------------
+
+def own_lines(plan: Plan | None, facts: PeriodFacts) -> list[Line]:
+    """The lines of the month itself (adjustments to locked months come on top)."""
+    if plan is None:
+        return []
+    currency = plan.currency
+    lines: list[Line] = []
+    if plan.base_salary:
+        base = rounded(plan.base_salary, currency)
+        lines.append(Line("base", "base", "Base salary", base, None, "", "per month",
+                          f"the plan «{plan.name}» pays {money(base, currency)} a month"))
+    deals = commission_lines(plan, facts.deals, facts.period)
+    lines += deals
+    earned = total(line for line in deals if line.kind in ("commission", "cap_deal"))
+    accelerator = accelerator_line(plan, facts, earned)
+    if accelerator is not None:
+        lines.append(accelerator)
+        earned += accelerator.amount
+    cap = plan.commission.cap_per_month if plan.commission else None
+    if cap is not None and earned > cap:
+        cut = rounded(cap, currency) - earned
+        lines.append(Line("cap_month", "cap_month", "Cap per month", cut, earned, currency,
+                          f"at most {number(cap)}",
+                          f"the month's commission came to {money(earned, currency)}; a month "
+                          f"pays at most {money(rounded(cap, currency), currency)}: "
+                          f"{money(cut, currency)}"))
+    lines += [kpi_line(kpi, plan, facts) for kpi in plan.kpis]
+    lines += overtime_lines(plan, facts.time_entries)
+    return lines
+
+
+def adjustment_lines(locked_period: str, recomputed: Sequence[Line], paid: Sequence[Line],
+                     adjusted: Sequence[Line], currency: str,
+                     lost_deals: Mapping[str, str] | None = None) -> list[Line]:
+    """What a locked month's lines would be now, less what was paid for them (its own lines)
+    and what later months already adjusted: a line per key that differs. KPI lines are final
+    once locked. ``lost_deals``: deal id → why it no longer counts (a clawback)."""
+    lost_deals = lost_deals or {}
+    now: dict[str, Decimal] = {}
+    before: dict[str, Decimal] = {}
+    names: dict[str, Line] = {}
+    for line in recomputed:
+        if line.kind not in FINAL_KINDS:
+            now[line.key] = now.get(line.key, ZERO) + line.amount
+            names.setdefault(line.key, line)
+    for line in [*paid, *adjusted]:
+        if line.kind not in FINAL_KINDS:
+            key = line.key.split("@", 1)[0]
+            before[key] = before.get(key, ZERO) + line.amount
+            names.setdefault(key, line)
+    lines = []
+    for key, line in names.items():
+        difference = now.get(key, ZERO) - before.get(key, ZERO)
+        if not difference:
+            continue
+        deal_id = key.removeprefix("commission:") if key.startswith("commission:") else ""
+        was, will = before.get(key, ZERO), now.get(key, ZERO)
+        if deal_id and not will and deal_id in lost_deals:
+            lines.append(Line(
+                "clawback", f"{key}@{locked_period}", f"Clawback {locked_period}: {line.source}",
+                difference, was, currency, "−100%",
+                f"paid {money(was, currency)} in {locked_period}; {lost_deals[deal_id]}",
+                line.source_id, locked_period))
+            continue
+        lines.append(Line(
+            "adjustment", f"{key}@{locked_period}", f"Adjustment {locked_period}: {line.source}",
+            difference, was, currency, "",
+            f"paid {money(was, currency)} for this in {locked_period} (locked); computed "
+            f"from today's data it comes to {money(will, currency)}", line.source_id,
+            locked_period))
+    return lines

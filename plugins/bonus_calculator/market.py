@@ -1,0 +1,118 @@
+"""The plugin's settings (``[bonus]`` in ``workspace.toml``) and the market reference: what
+account managers are paid elsewhere, and where a statement's total falls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .money import money, number
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+SECTION = "bonus"
+
+
+class MarketRange(BaseModel):
+    """Monthly pay of an account manager in a segment and region."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
+
+    segment: Literal["b2b", "b2c"]
+    region: str = Field(min_length=1, max_length=60)
+    low: Decimal = Field(ge=0)
+    high: Decimal = Field(ge=0)
+    currency: str = Field(default="RUB", pattern=r"^[A-Z]{3}$")
+
+    @model_validator(mode="after")
+    def _low_below_high(self) -> MarketRange:
+        if self.low > self.high:
+            raise ValueError(f"{self.segment} {self.region}: low ({number(self.low)}) is above "
+                             f"high ({number(self.high)})")
+        return self
+
+    def label(self) -> str:
+        return (f"{self.segment.upper()} {self.region} {number(self.low)}–"
+                f"{number(self.high)} {self.currency}")
+
+
+DEFAULT_MARKET = [
+    MarketRange(segment="b2c", region="regions", low=Decimal(15_000), high=Decimal(30_000)),
+    MarketRange(segment="b2c", region="Moscow", low=Decimal(15_000), high=Decimal(50_000)),
+    MarketRange(segment="b2b", region="regions", low=Decimal(20_000), high=Decimal(150_000)),
+    MarketRange(segment="b2b", region="Moscow", low=Decimal(20_000), high=Decimal(300_000)),
+]
+"""Russia, per month (hh.ru and the profession's own descriptions): B2C 15–30k in the regions,
+up to 50k in Moscow; B2B 20–150k in the regions, up to 300k in Moscow."""
+
+
+class BonusSettings(BaseModel):
+    """``[bonus]`` in ``workspace.toml``."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    region: str = "regions"
+    """The market region statements are compared with, unless a plan names its own."""
+    client_overtime_coefficient: Decimal = Field(default=Decimal("1.5"), ge=0)
+    """Overtime hours are billed to the client multiplied by this."""
+    client_hourly_rate: Decimal | None = Field(default=None, ge=0)
+    """What an hour is billed to a client at, in the workspace's currency (none: hours only)."""
+    market: list[MarketRange] = Field(default_factory=lambda: list(DEFAULT_MARKET))
+    """The market ranges, editable: ``[[bonus.market]]`` tables."""
+
+
+def settings_of(workspace: Workspace) -> BonusSettings:
+    """The ``[bonus]`` section, checked; a bad one raises ValueError naming the problem."""
+    from amtui.api import describe_validation_error
+
+    section: Any = (workspace.settings.model_extra or {}).get(SECTION, {})
+    try:
+        return BonusSettings.model_validate(section)
+    except ValidationError as error:
+        raise ValueError(f"workspace.toml [{SECTION}]: "
+                         f"{describe_validation_error(error)}") from None
+
+
+@dataclass(frozen=True)
+class MarketPosition:
+    """Where a total falls in a market range."""
+
+    range: MarketRange
+    text: str
+    share: Decimal | None
+    """0–100: how far from low to high (None outside the range)."""
+
+
+def segment_for(role: str, plan_segment: str | None) -> str:
+    if plan_segment:
+        return plan_segment
+    return "b2b" if role in ("kam", "head") else "b2c"
+
+
+def position(total: Decimal, currency: str, ranges: list[MarketRange], segment: str,
+             region: str) -> MarketPosition | None:
+    """Where ``total`` falls among the range for ``segment`` and ``region`` (None: no such
+    range)."""
+    found = next((item for item in ranges if item.segment == segment
+                  and item.region.casefold() == region.casefold()), None)
+    if found is None:
+        return None
+    if found.currency != currency:
+        return MarketPosition(found, f"{found.label()}: not comparable, the statement is in "
+                                     f"{currency}", None)
+    if total < found.low:
+        text = f"below range by {money(found.low - total, currency)}"
+        share = None
+    elif total > found.high:
+        text = f"above range by {money(total - found.high, currency)}"
+        share = None
+    else:
+        width = found.high - found.low
+        share = ((total - found.low) * 100 / width).quantize(Decimal(1)) if width else \
+            Decimal(100)
+        text = f"in range, {number(share)}% of the way up"
+    return MarketPosition(found, f"{found.label()}: {text}", share)

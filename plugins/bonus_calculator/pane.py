@@ -1,0 +1,390 @@
+"""The Bonus pane: a member's statement for a month, line by line, with what each line comes
+from and how it was computed; the plan, the what-if, hours, locking and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from amtui.api.ui import FormField, FormScreen, PaneScreen, RecordTable, cell, content, line
+
+from .engine import Period
+from .money import minor_unit, money, number
+from .screens import ConfirmLock, MemberPicker, PlanEditor, WhatIfScreen
+
+if TYPE_CHECKING:
+    from .engine import Line
+    from .facts import MemberInfo, Snapshot
+    from .records import TimeEntry
+    from .statements import Statement
+
+
+BASIS_WIDTH, RATE_WIDTH, AMOUNT_WIDTH = 13, 14, 12
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the pane read: whose statement, which month, and the statement."""
+
+    period: Period | None = None
+    member_id: str | None = None
+    snapshot: Snapshot | None = None
+    statement: Statement | None = None
+    members: list[MemberInfo] = field(default_factory=list)
+    viewer: MemberInfo | None = None
+    problem: str = ""
+
+
+class BonusPane(PaneScreen):
+    PANE_ID = "bonus"
+    TITLE_TEXT = "Bonus"
+    AUTO_FOCUS = "#bonus-lines"
+    DEFAULT_CSS = """
+    BonusPane #bonus-title {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        text-style: bold;
+    }
+    BonusPane #bonus-lines {
+        height: 1fr;
+    }
+    BonusPane #bonus-detail {
+        height: auto;
+        min-height: 1;
+        max-height: 2;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    BonusPane #bonus-total {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+    }
+    BonusPane #bonus-notes {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "month(-1)", "Earlier", id="bonus.previous_month",
+                tooltip="The month before"),
+        Binding("right_square_bracket", "month(1)", "Later", id="bonus.next_month",
+                tooltip="The month after"),
+        Binding("m", "member", "Member", id="bonus.member",
+                tooltip="Whose statement to see (the head sees everyone's)"),
+        Binding("w", "what_if", "What if", id="bonus.what_if",
+                tooltip="Try another deal amount, quota or rate; nothing is saved"),
+        Binding("e", "plan", "Plan", id="bonus.plan",
+                tooltip="The plan in force this month (the head edits it)"),
+        Binding("h", "log_hours", "Hours", id="bonus.hours",
+                tooltip="Log hours worked; outside working hours they are overtime"),
+        Binding("l", "lock", "Lock", id="bonus.lock",
+                tooltip="Lock the month's statement once paid (the head)"),
+        Binding("x", "export('md')", "Export", id="bonus.export_md",
+                tooltip="Save the statement as Markdown in the current folder"),
+        Binding("X", "export('csv')", "Export CSV", id="bonus.export_csv", show=False,
+                tooltip="Save the statement as CSV in the current folder"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period: Period | None = None
+        self.member_id: str | None = None
+        self.shown = Shown()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading…", id="bonus-title")
+        yield RecordTable(id="bonus-lines", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="bonus-detail")
+        yield Static("", id="bonus-total")
+        yield Static("", id="bonus-notes")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(DataTable)
+        self.what_width = max(20, self.app.size.width - BASIS_WIDTH - RATE_WIDTH
+                              - AMOUNT_WIDTH - 8 - 3)
+        for label, width in (("What", self.what_width), ("Basis".rjust(BASIS_WIDTH), BASIS_WIDTH),
+                             ("Rate", RATE_WIDTH), ("Amount".rjust(AMOUNT_WIDTH), AMOUNT_WIDTH)):
+            table.add_column(label, width=width)
+
+    # reading (in a worker: no widgets here)
+
+    def read(self) -> Shown:
+        from .facts import read_snapshot
+        from .statements import compute_statement, not_a_member, viewer_of, visible_members
+
+        workspace = self.amtui.workspace
+        wanted = self.member_id
+        try:
+            snapshot = read_snapshot(workspace, viewer_only=wanted is None) if wanted is None \
+                else read_snapshot(workspace, {wanted})
+            viewer = viewer_of(snapshot)
+            members = visible_members(snapshot)
+            period = self.period or Period.of(snapshot.today)
+            if viewer is None:
+                return Shown(period, problem=not_a_member())
+            if wanted not in {member.id for member in members}:
+                wanted = viewer.id
+                snapshot = read_snapshot(workspace, {wanted})
+            statement = compute_statement(snapshot, wanted, period)
+        except ValueError as error:
+            return Shown(self.period, problem=str(error))
+        return Shown(period, wanted, snapshot, statement, members, viewer)
+
+    # showing
+
+    def show(self, payload: Shown) -> None:
+        self.shown = payload
+        self.period = payload.period
+        self.member_id = payload.member_id
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        statement = payload.statement
+        title = self.query_one("#bonus-title", Static)
+        if statement is None:
+            title.update(line(f"Bonus · {payload.period or ''}", 100))
+            self.query_one("#bonus-detail", Static).update(content(payload.problem))
+            self.query_one("#bonus-total", Static).update("")
+            self.query_one("#bonus-notes", Static).update("")
+            return
+        plan = statement.plan
+        state = "locked" if statement.locked else "open"
+        title.update(line(
+            f"{statement.period} · {state} · {statement.member.name}, "
+            f"{statement.member.role.replace('_', ' ')} · "
+            + (f"«{plan.name}» from {plan.valid_from}" if plan else "no plan"),
+            max(20, self.app.size.width - 2)))
+        places = minor_unit(statement.currency)
+        table.add_rows([self._cells(item, places) for item in statement.lines])
+        if statement.lines:
+            table.move_cursor(row=min(cursor, len(statement.lines) - 1))
+        self._show_detail(table.cursor_row)
+        total = Content.assemble(("Total ", "bold"),
+                                 (money(statement.total, statement.currency), "bold"))
+        if statement.market is not None:
+            total = Content.assemble(total, " · ", line(statement.market.text, 120))
+        self.query_one("#bonus-total", Static).update(total)
+        notes = list(statement.notes)
+        if statement.billable:
+            notes.append("billable overtime: " + ", ".join(
+                f"{item.client} {number(item.hours)} h × {number(item.coefficient)} = "
+                f"{number(item.billed_hours)} h"
+                + (f" ({money(item.amount, statement.currency)})" if item.amount is not None
+                   else "") for item in statement.billable))
+        self.query_one("#bonus-notes", Static).update(content("\n".join(notes)))
+
+    def _cells(self, item: Line, places: int) -> list[Any]:
+        basis = "" if item.basis is None else \
+            f"{number(item.basis)}{item.unit if item.unit == '%' else ' ' + item.unit}".strip()
+        return [cell(item.source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
+                cell(item.rate), cell(number(item.amount, places).rjust(AMOUNT_WIDTH))]
+
+    def _show_detail(self, row: int) -> None:
+        statement = self.shown.statement
+        detail = self.query_one("#bonus-detail", Static)
+        if statement is None or not (0 <= row < len(statement.lines)):
+            detail.update("" if statement is None or statement.lines else
+                          "Nothing to pay this month.")
+            return
+        item = statement.lines[row]
+        detail.update(content(f"{item.source}: {item.detail}"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    # actions
+
+    def _current(self) -> tuple[Snapshot, str, Period] | None:
+        shown = self.shown
+        if shown.snapshot is None or shown.member_id is None or shown.period is None:
+            self.notify(shown.problem or "Nothing to show yet.", severity="warning",
+                        markup=False)
+            return None
+        return shown.snapshot, shown.member_id, shown.period
+
+    def action_month(self, step: int) -> None:
+        if self.period is None:
+            return
+        self.period = self.period.next() if step > 0 else self.period.previous()
+        self.load()
+
+    def action_member(self) -> None:
+        if not self.shown.members:
+            self.notify(self.shown.problem or "Nobody to choose.", markup=False)
+            return
+
+        def chosen(member_id: str | None) -> None:
+            if member_id and member_id != self.member_id:
+                self.member_id = member_id
+                self.load()
+
+        self.app.push_screen(MemberPicker(self.shown.members, self.member_id), chosen)
+
+    def action_what_if(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        snapshot, member_id, period = current
+        if snapshot.plan_for(member_id, period) is None:
+            self.notify(f"{snapshot.members[member_id].name} has no plan in {period}: "
+                        "nothing to try.", severity="warning", markup=False)
+            return
+        self.app.push_screen(WhatIfScreen(snapshot, member_id, period))
+
+    def action_plan(self) -> None:
+        from .plan_file import template, write_plan
+
+        current = self._current()
+        if current is None:
+            return
+        snapshot, member_id, period = current
+        member = snapshot.members[member_id]
+        plan = snapshot.plan_for(member_id, period)
+        head = self.shown.viewer is not None and self.shown.viewer.role == "head"
+        if plan is None and not head:
+            self.notify(f"No plan for you in {period}; the head sets it.", markup=False)
+            return
+        text = write_plan(plan, snapshot.members) if plan else \
+            template(member, period.start, snapshot.workspace_currency)
+        whose = f"the role {plan.role}" if plan and plan.role else member.name
+        title = (f"Plan for {whose}, in force in {period}" if plan
+                 else f"New plan for {member.name} from {period}")
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.load()
+
+        self.app.push_screen(PlanEditor(title, text, read_only=not head), closed)
+
+    def action_log_hours(self) -> None:
+        from amtui.api import Client
+
+        from .records import TimeEntry
+
+        current = self._current()
+        if current is None:
+            return
+        snapshot, member_id, period = current
+        workspace = self.amtui.workspace
+        today = snapshot.today
+        day = today if period.contains(today) else period.end
+
+        def build(values: dict[str, str]) -> TimeEntry:
+            client = values.get("client", "").strip()
+            client_id = workspace.repo(Client).resolve(client).id if client else None
+            return TimeEntry(member_id=member_id, day=values["day"].strip(),
+                             start=_time(values["start"], "start"),
+                             end=_time(values["end"], "end"), client_id=client_id,
+                             note=values.get("note", "").strip())
+
+        fields = [FormField("day", "Day (YYYY-MM-DD)"), FormField("start", "From (HH:MM)"),
+                  FormField("end", "To (HH:MM)"),
+                  FormField("client", "Client (name or id; empty: none)"),
+                  FormField("note", "Note")]
+        values = {"day": str(day), "start": "19:00", "end": "21:00"}
+
+        def chosen(entry: TimeEntry | None) -> None:
+            if entry is not None:
+                self._change(lambda: _add_entry(workspace, entry),
+                             f"Hours logged for {snapshot.members[member_id].name}")
+
+        self.app.push_screen(FormScreen(f"Hours of {snapshot.members[member_id].name}",
+                                        fields, values, build), chosen)
+
+    def action_lock(self) -> None:
+        from .statements import lock_statement
+
+        current = self._current()
+        if current is None:
+            return
+        snapshot, member_id, period = current
+        statement = self.shown.statement
+        viewer = self.shown.viewer
+        if viewer is None or viewer.role != "head":
+            self.notify("Only the head locks statements.", severity="warning", markup=False)
+            return
+        if statement is None or statement.locked is not None:
+            self.notify(f"{period} is locked already.", markup=False)
+            return
+        if period.end >= snapshot.today:
+            self.notify(f"{period} has not ended yet: lock a month once it is over and paid.",
+                        severity="warning", markup=False)
+            return
+        question = (f"Lock {period} of {statement.member.name}: "
+                    f"{money(statement.total, statement.currency)}?\n\nA locked statement "
+                    "never changes: later changes to its deals, hours or plan become "
+                    "adjustments in the next month.")
+        workspace = self.amtui.workspace
+
+        def answered(lock: bool | None) -> None:
+            if lock:
+                self._change(lambda: lock_statement(workspace, member_id, period),
+                             f"{period} of {statement.member.name} locked")
+
+        self.app.push_screen(ConfirmLock(question), answered)
+
+    def action_export(self, fmt: str) -> None:
+        statement = self.shown.statement
+        if statement is None:
+            self.notify(self.shown.problem or "Nothing to export.", markup=False)
+            return
+        member = statement.member.login or statement.member.id
+        path = Path.cwd() / f"bonus-{member}-{statement.period}.{fmt}"
+        self._export(statement, fmt, path)
+
+    @work(thread=True, group="bonus-export")
+    def _export(self, statement: Statement, fmt: str, path: Path) -> None:
+        from .cli import write_private
+        from .export import render
+
+        try:
+            write_private(path, render(statement, fmt))
+        except OSError as error:
+            self.app.call_from_thread(self.notify, f"Not saved: {error.strerror or error}",
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Saved {path}", markup=False)
+
+    def _change(self, save: Any, done: str) -> None:
+        self._save(save, done)
+
+    @work(thread=True, group="bonus-save")
+    def _save(self, save: Any, done: str) -> None:
+        from amtui.api import StorageError
+
+        from .statements import NotAllowed
+
+        try:
+            save()
+        except (StorageError, NotAllowed, ValueError) as error:
+            self.app.call_from_thread(self.notify, " ".join(str(error).split()),
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self.load)
+
+
+def _time(text: str, what: str) -> time:
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{what}: {text.strip()!r} is not a time: use HH:MM") from None
+
+
+def _add_entry(workspace: Any, entry: TimeEntry) -> TimeEntry:
+    from .store import add_time_entry
+
+    return add_time_entry(workspace, entry)

@@ -1,0 +1,206 @@
+"""Plans as TOML, the format of ``workspace.toml``: read (checked as a whole) and written.
+
+Numbers are read as exact decimals (``1.2`` is 1.2, not a float near it).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .money import number
+from .plan import KPI_KINDS, Plan, describe_plan_error
+
+if TYPE_CHECKING:
+    from .facts import MemberInfo
+
+KEYS = ("name", "member", "role", "valid_from", "currency", "base_salary", "market_segment",
+        "market_region", "commission", "quota", "kpi", "overtime")
+"""The keys a plan file has, in the order they are written."""
+
+
+class PlanFileError(ValueError):
+    """The plan file cannot be stored as it is; the message says what to change."""
+
+
+def read_plan(text: str, members: dict[str, MemberInfo], *, keep_id: str | None = None) -> Plan:
+    """The plan in ``text``. ``member`` may name a member by login, name or id.
+    Raises PlanFileError saying what is wrong; nothing is stored here."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise PlanFileError(f"the plan is not valid TOML: {error}") from None
+    unknown = [key for key in data if key not in KEYS]
+    if unknown:
+        raise PlanFileError(f"{unknown[0]}: is not a field a plan has (fields: "
+                            f"{', '.join(KEYS)})")
+    if "valid_from" not in data:
+        raise PlanFileError("valid from: is required: say from which month the plan applies, "
+                            "e.g. valid_from = 2026-10-01")
+    fields: dict[str, Any] = {key: value for key, value in data.items()
+                              if key not in ("member", "kpi")}
+    if "member" in data:
+        fields["member_id"] = _member_id(str(data["member"]), members)
+    fields["kpis"] = data.get("kpi", [])
+    if keep_id:
+        fields["id"] = keep_id
+    try:
+        return Plan.model_validate(fields)
+    except ValidationError as error:
+        raise PlanFileError(describe_plan_error(error)) from None
+
+
+def _member_id(wanted: str, members: dict[str, MemberInfo]) -> str:
+    if wanted in members:
+        return wanted
+    folded = wanted.strip().casefold()
+    for matches in ([m for m in members.values() if m.login and m.login.casefold() == folded],
+                    [m for m in members.values() if m.name.casefold() == folded]):
+        if len(matches) == 1:
+            return matches[0].id
+        if matches:
+            raise PlanFileError(f"member: {len(matches)} members are named {wanted!r}; name "
+                                "one by login or id")
+    names = ", ".join(sorted(member.name for member in members.values())[:12])
+    raise PlanFileError(f"member: no member named {wanted!r} (members: {names or 'none'})")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize() if value == value.to_integral_value() else value, "f")
+    if isinstance(value, int | date):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _table(pairs: list[tuple[str, Any]]) -> str:
+    return "{ " + ", ".join(f"{key} = {_value(value)}" for key, value in pairs
+                            if value is not None) + " }"
+
+
+def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
+    """The plan as a TOML file that :func:`read_plan` reads back to the same plan."""
+    out = ["# Compensation plan. Checked as a whole when saved; see docs/bonus.md.",
+           f"name = {_value(plan.name)}"]
+    if plan.member_id:
+        member = members.get(plan.member_id)
+        who = member.login or member.name if member else plan.member_id
+        out.append(f"member = {_value(who)}")
+    else:
+        out.append(f"role = {_value(plan.role)}")
+    out += [f"valid_from = {plan.valid_from}      # the first day of a month",
+            f"currency = {_value(plan.currency)}",
+            f"base_salary = {_value(plan.base_salary)}"]
+    if plan.market_segment:
+        out.append(f"market_segment = {_value(plan.market_segment)}")
+    if plan.market_region:
+        out.append(f"market_region = {_value(plan.market_region)}")
+    commission = plan.commission
+    if commission is not None:
+        out += ["", "[commission]",
+                f"basis = {_value(commission.basis)}        # signed or paid",
+                f"mode = {_value(commission.mode)}        # marginal or whole_deal"]
+        if commission.cap_per_deal is not None:
+            out.append(f"cap_per_deal = {_value(commission.cap_per_deal)}")
+        if commission.cap_per_month is not None:
+            out.append(f"cap_per_month = {_value(commission.cap_per_month)}")
+        out.append("tiers = [                  # percent; a tier's `to` belongs to it")
+        out += [f"  {_table([('from', tier.start), ('to', tier.end), ('rate', tier.rate)])},"
+                for tier in commission.tiers]
+        out.append("]")
+    quota = plan.quota
+    if quota is not None:
+        out += ["", "[quota]", f"amount = {_value(quota.amount)}",
+                f"period = {_value(quota.period)}        # month or quarter",
+                "bands = [                  # attainment in percent; a band starts at its from"]
+        out += [f"  {_table([('from', band.start), ('multiplier', band.multiplier)])},"
+                for band in quota.bands]
+        out.append("]")
+    for kpi in plan.kpis:
+        out += ["", "[[kpi]]", f"kind = {_value(kpi.kind)}   # {KPI_KINDS[kpi.kind]}",
+                f"target = {_value(kpi.target)}"]
+        if kpi.amount is not None:
+            out.append(f"amount = {_value(kpi.amount)}")
+        if kpi.percent_of_base is not None:
+            out.append(f"percent_of_base = {_value(kpi.percent_of_base)}")
+    overtime = plan.overtime
+    if overtime is not None:
+        hours = overtime.working_hours
+        out += ["", "[overtime]", f"coefficient = {_value(overtime.coefficient)}"]
+        if overtime.hourly_rate is not None:
+            out.append(f"hourly_rate = {_value(overtime.hourly_rate)}")
+        shown = _table([("start", f"{hours.start:%H:%M}"), ("end", f"{hours.end:%H:%M}"),
+                        ("weekdays", hours.weekdays)])
+        out += [f"hours_per_month = {_value(overtime.hours_per_month)}",
+                f"working_hours = {shown}"]
+    return "\n".join(out) + "\n"
+
+
+def template(member: MemberInfo, valid_from: date, currency: str) -> str:
+    """A starting plan for a member who has none: every component, with example values."""
+    return f"""# Compensation plan for {member.name}. F2 saves it; nothing is saved while it has a
+# problem. Every component is explained in docs/bonus.md.
+name = "{member.name} {valid_from.year}"
+member = {_value(member.login or member.id)}
+valid_from = {valid_from}      # the first day of a month
+currency = "{currency}"
+base_salary = 60000
+
+[commission]
+basis = "signed"        # signed or paid: the month a deal counts in
+mode = "marginal"       # marginal or whole_deal
+cap_per_deal = 150000
+tiers = [               # percent; a tier's `to` belongs to it
+  {{ from = 0, to = 500000, rate = 12 }},
+  {{ from = 500000, rate = 5 }},
+]
+
+[quota]
+amount = 1000000
+period = "month"        # month or quarter
+bands = [               # attainment in percent; a band starts at its from
+  {{ from = 0, multiplier = 0 }},
+  {{ from = 50, multiplier = 1 }},
+  {{ from = 100, multiplier = 1.2 }},
+  {{ from = 150, multiplier = 1.5 }},
+]
+
+[[kpi]]
+kind = "answered_in_time"   # share of client messages answered in time, percent
+target = 90
+amount = 5000
+
+[[kpi]]
+kind = "no_complaints"      # at most this many complaints
+target = 0
+percent_of_base = 5
+
+[overtime]
+coefficient = 1.5
+hours_per_month = 168
+working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
+"""
+
+
+def describe(plan: Plan) -> str:
+    """One line: what the plan pays."""
+    parts = [f"base {number(plan.base_salary)} {plan.currency}"]
+    if plan.commission:
+        rates = "/".join(f"{number(tier.rate)}%" for tier in plan.commission.tiers)
+        parts.append(f"commission {rates} {plan.commission.mode.replace('_', ' ')}")
+    if plan.quota:
+        parts.append(f"quota {number(plan.quota.amount)}/{plan.quota.period}")
+    if plan.kpis:
+        parts.append(f"{len(plan.kpis)} KPI")
+    if plan.overtime:
+        parts.append(f"overtime ×{number(plan.overtime.coefficient)}")
+    return ", ".join(parts)

@@ -1,0 +1,405 @@
+"""The pane's dialogs: the plan editor, the what-if, the member picker, the lock question."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from amtui.api.ui import RecordTable, cell, content, line
+
+from .engine import Period, total
+from .money import minor_unit, money, number, signed_money
+from .whatif import WhatIf, compare
+
+if TYPE_CHECKING:
+    from .facts import MemberInfo, Snapshot
+    from .statements import Statement
+
+DIALOG_CSS = """
+{name} {{
+    align: center middle;
+}}
+{name} > Vertical {{
+    width: 100%;
+    max-width: 110;
+    height: 100%;
+    max-height: 40;
+    border: round $primary;
+    background: $surface;
+    padding: 0 1;
+}}
+{name} .dialog-title {{
+    text-style: bold;
+    height: 1;
+}}
+{name} .dialog-hint {{
+    color: $text-muted;
+    height: 1;
+}}
+{name} .dialog-error {{
+    color: $error;
+    height: auto;
+    max-height: 3;
+}}
+"""
+
+
+def parse_amount(text: str, what: str) -> Decimal | None:
+    """A number typed by the user (spaces and a comma for the point allowed); None if empty.
+    Raises ValueError saying what is wrong."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{what}: {text.strip()!r} is not a number") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{what}: must be zero or more, not {text.strip()}")
+    return value
+
+
+class PlanEditor(ModalScreen[bool]):
+    """A plan as TOML. F2 checks it as a whole and saves it; with any problem the message
+    says what to change, the text stays, and nothing is saved."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PlanEditor") + """
+    PlanEditor #plan-text {
+        height: 1fr;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="bonus.plan.cancel"),
+        Binding("f2,ctrl+s", "save", "Save", id="bonus.plan.save",
+                tooltip="Check the plan and save it"),
+    ]
+
+    def __init__(self, title: str, text: str, read_only: bool) -> None:
+        super().__init__()
+        self.dialog_title = title
+        self.text = text
+        self.read_only = read_only
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(line(self.dialog_title, 100), classes="dialog-title")
+            yield TextArea(self.text, id="plan-text", read_only=self.read_only,
+                           soft_wrap=False, show_line_numbers=True)
+            yield Static("", id="plan-error", classes="dialog-error")
+            hint = ("Read only: only the head changes plans · Esc closes" if self.read_only
+                    else "F2 saves (checked first; nothing is saved with a problem) · Esc cancels")
+            yield Static(hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        if self.read_only:
+            self.query_one("#plan-error", Static).update("Only the head changes plans.")
+            return
+        self.query_one("#plan-error", Static).update("Checking…")
+        self._save(self.query_one(TextArea).text)
+
+    @work(thread=True, exclusive=True, group="bonus-plan")
+    def _save(self, text: str) -> None:
+        from amtui.api import StorageError
+
+        from .plan_file import PlanFileError
+        from .statements import NotAllowed
+        from .store import save_plan
+
+        try:
+            plan, new = save_plan(self.app.workspace, text)  # type: ignore[attr-defined]
+        except (PlanFileError, NotAllowed, StorageError, ValueError) as error:
+            self.app.call_from_thread(self._problem, str(error))
+            return
+        verb = "added" if new else "saved"
+        self.app.call_from_thread(self._saved, f"Plan «{plan.name}» from {plan.valid_from} "
+                                               f"{verb}")
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#plan-error", Static).update(content(message))
+
+    def _saved(self, message: str) -> None:
+        self.app.notify(message, markup=False)
+        self.dismiss(True)
+
+
+class MemberPicker(ModalScreen[str | None]):
+    """Choose whose statement to see (the head sees everyone's)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="MemberPicker") + """
+    MemberPicker > Vertical {
+        max-width: 60;
+        height: auto;
+        max-height: 22;
+    }
+    MemberPicker #members {
+        height: auto;
+        max-height: 16;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="bonus.member.cancel"),
+    ]
+
+    def __init__(self, members: list[MemberInfo], current: str | None) -> None:
+        super().__init__()
+        self.members = members
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Whose statement", classes="dialog-title")
+            yield OptionList(*[
+                Option(Content.assemble(line(member.name, 40), " · ",
+                                        member.role.replace("_", " ")), id=member.id)
+                for member in self.members], id="members")
+            yield Static("Enter chooses · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [member.id for member in self.members]
+        if self.current in ids:
+            options.highlighted = ids.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmLock(ModalScreen[bool]):
+    """Locking cannot be undone: ask first."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmLock") + """
+    ConfirmLock > Vertical {
+        max-width: 70;
+        height: auto;
+    }
+    ConfirmLock #lock-question {
+        height: auto;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "lock", "Lock", id="bonus.lock.yes"),
+        Binding("n,escape", "cancel", "Cancel", id="bonus.lock.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(content(self.question), id="lock-question")
+            yield Static("y locks · n or Esc cancels", classes="dialog-hint")
+
+    def action_lock(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class WhatIfScreen(ModalScreen[None]):
+    """Try another deal amount, quota or tier rate, and see each line and the total change;
+    nothing is stored."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="WhatIfScreen") + """
+    WhatIfScreen Horizontal {
+        height: 3;
+    }
+    WhatIfScreen #whatif-deal, WhatIfScreen #whatif-tier {
+        width: 1fr;
+    }
+    WhatIfScreen #whatif-amount, WhatIfScreen #whatif-rate {
+        width: 18;
+    }
+    WhatIfScreen #whatif-quota {
+        width: 24;
+    }
+    WhatIfScreen #whatif-lines {
+        height: 1fr;
+    }
+    WhatIfScreen #whatif-total {
+        height: 1;
+        text-style: bold;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="bonus.whatif.close"),
+        Binding("f3", "reset", "Reset", id="bonus.whatif.reset",
+                tooltip="Forget every change tried"),
+    ]
+
+    def __init__(self, snapshot: Snapshot, member_id: str, period: Period) -> None:
+        from .statements import compute_statement
+
+        super().__init__()
+        self.snapshot = snapshot
+        self.member_id = member_id
+        self.period = period
+        self.now: Statement = compute_statement(snapshot, member_id, period)
+        self.plan = snapshot.plan_for(member_id, period)
+        self.deal_amounts: dict[str, Decimal] = {}
+        self.tier_rates: dict[int, Decimal] = {}
+        self.quota: Decimal | None = None
+        self.problems: dict[str, str] = {}
+
+    def _deal_choices(self) -> list[tuple[Any, str]]:
+        basis = self.plan.commission.basis if self.plan and self.plan.commission else "signed"
+        choices = []
+        for deal in self.snapshot.deals.get(self.member_id, []):
+            counted = self.period.contains(deal.counted_on(basis))
+            if not counted and deal.status not in ("proposal", "negotiation"):
+                continue
+            state = "" if counted else " (open)"
+            label = Content.assemble(line(f"«{deal.title}» · {deal.client}", 50),
+                                     f" {number(deal.amount)}{state}")
+            choices.append((label, deal.id))
+        return choices
+
+    def compose(self) -> ComposeResult:
+        member = self.snapshot.members[self.member_id]
+        plan = self.plan
+        with Vertical():
+            yield Static(line(f"What if… {member.name}, {self.period} (nothing is saved)", 100),
+                         classes="dialog-title")
+            with Horizontal():
+                yield Select(self._deal_choices(), prompt="Deal (this month's and open ones)",
+                             id="whatif-deal")
+                yield Input(placeholder="amount", id="whatif-amount")
+            with Horizontal():
+                quota = plan.quota.amount if plan and plan.quota else None
+                yield Input(placeholder=f"quota {number(quota)}" if quota is not None
+                            else "no quota", id="whatif-quota", disabled=quota is None)
+                tiers = plan.commission.tiers if plan and plan.commission else []
+                yield Select([(f"tier {index + 1}: {tier.label()} at {number(tier.rate)}%",
+                               index) for index, tier in enumerate(tiers)],
+                             prompt="Commission tier", id="whatif-tier")
+                yield Input(placeholder="rate %", id="whatif-rate")
+            table = RecordTable(id="whatif-lines", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("", id="whatif-total")
+            yield Static("", id="whatif-error", classes="dialog-error")
+            yield Static("Tab moves between fields · F3 resets · Esc closes",
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        currency = self.now.currency
+        width = max(20, min(self.app.size.width, 110) - 4 - 3 * 13 - 8 - 2)
+        for label, size in (("What", width), (f"Now, {currency}".rjust(13), 13),
+                            (f"What if, {currency}".rjust(13), 13), ("Change".rjust(13), 13)):
+            table.add_column(label, width=size)
+        self.recompute()
+        self.query_one("#whatif-deal").focus()
+
+    def what_if(self) -> WhatIf:
+        return WhatIf(dict(self.deal_amounts), self.quota, dict(self.tier_rates))
+
+    def recompute(self) -> None:
+        from .statements import compute_statement
+
+        errors = self.query_one("#whatif-error", Static)
+        try:
+            then = compute_statement(self.snapshot, self.member_id, self.period, self.what_if())
+        except ValueError as error:
+            self.problems["plan"] = str(error)
+            errors.update(content("; ".join(self.problems.values())))
+            return
+        self.problems.pop("plan", None)
+        errors.update(content("; ".join(self.problems.values())))
+        currency = self.now.currency
+        places = minor_unit(currency)
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = []
+        for item in compare(self.now.lines, then.lines):
+            change = ("+" if item.change > 0 else "") + number(item.change, places) \
+                if item.change else ""
+            rows.append([cell(item.source, 80), _amount(number(item.now, places)),
+                         _amount(number(item.then, places)), _amount(change)])
+        table.add_rows(rows)
+        before, after = self.now.total, total(then.lines)
+        self.query_one("#whatif-total", Static).update(content(
+            f"Total {money(before, currency)} → {money(after, currency)} "
+            f"({signed_money(after - before, currency) if after != before else 'no change'})"))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "whatif-deal":
+            self._show_override("whatif-amount", self.deal_amounts.get(str(event.value)))
+        elif event.select.id == "whatif-tier":
+            index = event.value if isinstance(event.value, int) else -1
+            self._show_override("whatif-rate", self.tier_rates.get(index))
+
+    def _show_override(self, input_id: str, value: Decimal | None) -> None:
+        field = self.query_one(f"#{input_id}", Input)
+        with self.prevent(Input.Changed):
+            field.value = "" if value is None else format(value, "f")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        names = {"whatif-amount": "amount", "whatif-quota": "quota", "whatif-rate": "rate"}
+        try:
+            value = parse_amount(event.value, names.get(field, field))
+        except ValueError as error:
+            self.problems[field] = str(error)
+            self.query_one("#whatif-error", Static).update(
+                content("; ".join(self.problems.values())))
+            return
+        self.problems.pop(field, None)
+        if field == "whatif-amount":
+            deal = self.query_one("#whatif-deal", Select).value
+            if deal is Select.NULL:
+                self.problems[field] = "amount: choose a deal first"
+            elif value is None:
+                self.deal_amounts.pop(str(deal), None)
+            else:
+                self.deal_amounts[str(deal)] = value
+        elif field == "whatif-quota":
+            self.quota = value
+        elif field == "whatif-rate":
+            tier = self.query_one("#whatif-tier", Select).value
+            if not isinstance(tier, int):
+                self.problems[field] = "rate: choose a tier first"
+            elif value is None:
+                self.tier_rates.pop(tier, None)
+            else:
+                self.tier_rates[tier] = value
+        self.recompute()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_reset(self) -> None:
+        self.deal_amounts.clear()
+        self.tier_rates.clear()
+        self.quota = None
+        self.problems.clear()
+        for field in self.query(Input).results(Input):
+            with self.prevent(Input.Changed):
+                field.value = ""
+        self.recompute()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _amount(text: str) -> Any:
+    return cell(text.rjust(13))

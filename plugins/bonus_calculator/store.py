@@ -1,0 +1,70 @@
+"""Changes the plugin makes to the store: plans (by the head) and time entries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .facts import Snapshot, read_snapshot
+from .plan_file import PlanFileError, read_plan
+from .statements import check_head, check_may_see
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+    from .plan import Plan
+    from .records import TimeEntry
+
+
+def _target(plan: Plan) -> tuple[str, str]:
+    return ("member", plan.member_id) if plan.member_id else ("role", plan.role or "")
+
+
+def check_currency(snapshot: Snapshot, plan: Plan) -> None:
+    """A plan pays in the currency of the deals it pays on: refuse one that does not."""
+    if plan.member_id:
+        members = [plan.member_id]
+    else:
+        members = [member.id for member in snapshot.members.values()
+                   if member.role == plan.role]
+    for member_id in members:
+        for deal in snapshot.deals.get(member_id, []):
+            if deal.currency == plan.currency or deal.status == "lost":
+                continue
+            day = deal.signed_on or deal.paid_on
+            if deal.status == "won" and day is not None and day < plan.valid_from:
+                continue
+            name = snapshot.members[member_id].name
+            raise PlanFileError(
+                f"currency: the plan pays in {plan.currency} but the deal «{deal.title}» of "
+                f"{name} is in {deal.currency}; amtui does not convert currencies: give the "
+                f"plan the deals' currency, or correct the deal")
+
+
+def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
+    """Store the plan in ``text`` (TOML): it replaces the plan for the same member or role
+    from the same month, or is added. Returns the plan and whether it is new. Only the head
+    may; a plan with any problem raises PlanFileError and nothing is stored."""
+    from .plan import Plan
+
+    snapshot = read_snapshot(workspace)
+    check_head(snapshot, "changes plans")
+    plan = read_plan(text, snapshot.members)
+    check_currency(snapshot, plan)
+    plans = workspace.repo(Plan)
+    same = next((stored for stored in snapshot.plans
+                 if _target(stored) == _target(plan) and stored.valid_from == plan.valid_from),
+                None)
+    if same is None:
+        return plans.add(plan), True
+    replaced = plan.model_copy(update={"id": same.id, "rev": same.rev,
+                                       "created_at": same.created_at})
+    return plans.update(replaced), False
+
+
+def add_time_entry(workspace: Workspace, entry: TimeEntry) -> TimeEntry:
+    """Store a time entry: a member logs their own hours; the head, anyone's."""
+    from .records import TimeEntry
+
+    snapshot = read_snapshot(workspace, {entry.member_id})
+    check_may_see(snapshot, entry.member_id)
+    return workspace.repo(TimeEntry).add(entry)

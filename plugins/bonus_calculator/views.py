@@ -1,0 +1,105 @@
+"""What the plugin adds to Today and to the client card, for the person at the keyboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .engine import Period, own_lines, sales, total
+from .facts import read_snapshot
+from .money import money, number, signed_money
+from .statements import viewer_of
+from .whatif import WhatIf, apply, compare
+
+if TYPE_CHECKING:
+    from amtui.api import AgendaEntry, ClientSection, Workspace
+
+SECTION = "Bonus"
+OPEN_STATUSES = ("proposal", "negotiation")
+KIND_NAMES = {"commission": "commission", "cap_deal": "cap per deal",
+              "accelerator": "accelerator", "cap_month": "cap per month"}
+
+
+def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
+    """Your quota so far this month; for the head, last month's statements still to lock."""
+    from amtui.api import AgendaEntry
+
+    snapshot = read_snapshot(workspace, viewer_only=True, with_inbox=False)
+    viewer = viewer_of(snapshot)
+    if viewer is None:
+        return []
+    entries = []
+    period = Period.of(snapshot.today)
+    plan = snapshot.plan_for(viewer.id, period)
+    if plan is not None and plan.quota is not None and plan.quota.period == "month":
+        deals = snapshot.deals.get(viewer.id, [])
+        sold = sales(plan, deals, [period])
+        reached = sold * 100 / plan.quota.amount
+        title = f"Quota {period}: {number(reached.quantize(Decimal('0.1')))}% reached"
+        detail = f"{money(sold, plan.currency)} of {money(plan.quota.amount, plan.currency)}"
+        ahead = [band for band in plan.quota.bands if band.start > reached]
+        if ahead:
+            to_go = plan.quota.amount * ahead[0].start / 100 - sold
+            detail += (f"; ×{number(ahead[0].multiplier)} from {number(ahead[0].start)}%: "
+                       f"{money(to_go, plan.currency)} to go")
+        entries.append(AgendaEntry(SECTION, title, detail))
+    if viewer.role == "head":
+        last = period.previous()
+        waiting = [member.name for member in snapshot.members.values()
+                   if snapshot.plan_for(member.id, last) is not None
+                   and last not in snapshot.locked.get(member.id, {})
+                   and (snapshot.last_locked(member.id) or last.previous()) < last]
+        if waiting:
+            entries.append(AgendaEntry(
+                SECTION, f"{last} statements to lock: {len(waiting)}",
+                "once paid; Bonus pane, l: " + ", ".join(sorted(waiting)[:5])
+                + ("…" if len(waiting) > 5 else "")))
+    return entries
+
+
+def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
+    """"What it is worth to me": for each open deal of the client, what winning it this month
+    would add to its owner's payout under their plan. Shown to the owner and the head."""
+    from amtui.api import ClientSection, Deal
+
+    owners = {str(raw.get("owner_id")) for raw in workspace.repo(Deal).scan()
+              if raw.get("client_id") == client_id and raw.get("status") in OPEN_STATUSES}
+    client = workspace.file("clients").get(client_id) or {}
+    if client.get("owner_id"):
+        owners.add(str(client["owner_id"]))
+    # A deal does not change the inbox: its KPIs are the same either way, so it is not read.
+    snapshot = read_snapshot(workspace, owners, with_inbox=False)
+    viewer = viewer_of(snapshot)
+    if viewer is None:
+        return None
+    period = Period.of(snapshot.today)
+    lines: list[str] = []
+    for owner_id, deals in snapshot.deals.items():
+        if viewer.role != "head" and owner_id != viewer.id:
+            continue
+        open_deals = [deal for deal in deals if deal.status in OPEN_STATUSES
+                      and snapshot.deal_clients.get(deal.id) == client_id]
+        if not open_deals:
+            continue
+        owner = snapshot.members[owner_id]
+        plan = snapshot.plan_for(owner_id, period)
+        for deal in open_deals:
+            heading = f"«{deal.title}» {number(deal.amount)} {deal.currency}"
+            if plan is None:
+                lines.append(f"{heading}: {owner.name} has no plan in {period}")
+                continue
+            facts = snapshot.facts(owner_id, period)
+            before = own_lines(plan, facts)
+            after = own_lines(*apply(WhatIf(deal_amounts={deal.id: deal.amount}), plan, facts))
+            change = total(after) - total(before)
+            parts = [f"{KIND_NAMES.get(item.kind, item.source)} "
+                     f"{signed_money(item.change, plan.currency)}"
+                     for item in compare(before, after) if item.change]
+            lines.append(f"{heading}: {signed_money(change, plan.currency)} for {owner.name} "
+                         f"if won in {period}")
+            if parts:
+                lines.append("    " + ", ".join(parts))
+    if not lines:
+        return None
+    return ClientSection("What it is worth to me", lines)

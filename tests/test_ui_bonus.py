@@ -1,0 +1,303 @@
+"""The Bonus pane, driven by the keys a user presses: the statement line by line, months and
+members, editing a plan (and a bad one refused), a what-if that stores nothing, locking,
+logging hours, privacy, hostile text; snapshots at 80×24 and 120×40."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select, Static, TextArea
+
+from amtui.api import Client, Deal, Member, Money, Role, os_user
+from amtui.storage import Workspace
+from amtui.testing import load_plugin
+from amtui.ui.app import AmtuiApp
+from amtui.ui.forms import FormScreen
+from conftest import snapshot_files
+from test_bonus_calculator import (
+    GOOD_PLAN,
+    bonus,
+    facts_module,
+    member_id,
+    records,
+    store,
+    team,
+)
+from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
+
+__all__ = ["team", "utc_local_time"]  # fixtures used here
+
+D = Decimal
+HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
+
+
+@pytest.fixture
+def anna_paid(team: Workspace) -> Workspace:
+    """Anna (head, at this keyboard) on the KAM plan, with a deal won in November, an open
+    one, and an evening of overtime."""
+    store.save_plan(team, GOOD_PLAN)
+    romashka = team.repo(Client).resolve("ООО «Ромашка»").id
+    anna = member_id(team, "Анна Смирнова")
+    team.repo(Deal).add_many([
+        Deal(client_id=romashka, title="SEO на год", amount=Money(amount=D(600_000)),
+             status="won", signed_on=date(2026, 11, 3), owner_id=anna),
+        Deal(client_id=romashka, title="Контекст", amount=Money(amount=D(200_000)),
+             status="negotiation", owner_id=anna),
+    ])
+    team.repo(records.TimeEntry).add(records.TimeEntry(
+        member_id=anna, day=date(2026, 11, 14), start="11:00", end="14:00",
+        client_id=romashka, note="запуск"))
+    return team
+
+
+@asynccontextmanager
+async def bonus_pane(workspace: Workspace, size: tuple[int, int] = (80, 24)
+                     ) -> AsyncIterator[Pilot[None]]:
+    host = load_plugin(bonus, workspace, "bonus_calculator")
+    app = AmtuiApp(workspace, pane="bonus", plugins=host)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def idle(pilot: Pilot[None]) -> None:
+    for _attempt in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(pilot: Pilot[None], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def rows(pilot: Pilot[None], selector: str = "#bonus-lines") -> list[list[str]]:
+    table = pilot.app.screen.query_one(selector, DataTable)
+    return [[str(getattr(value, "plain", value)).strip() for value in table.get_row_at(index)]
+            for index in range(table.row_count)]
+
+
+async def test_the_statement_line_by_line(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        assert text_of(pilot, "#bonus-title") == \
+            "2026-11 · open · Анна Смирнова, head · «KAM plan» from 2026-09-01"
+        assert [row[0] for row in rows(pilot)] == [
+            "Base salary", "«SEO на год» · ООО «Ромашка»", "Accelerator: quota 2026-11",
+            "KPI: complaints", "Overtime 2026-11-14 11:00–14:00 · ООО «Ромашка»"]
+        assert [row[3] for row in rows(pilot)] == [
+            "80 000.00", "65 000.00", "0.00", "3 000.00", "2 142.86"]
+        assert text_of(pilot, "#bonus-total").startswith("Total 150 142.86 RUB · B2B regions")
+        assert text_of(pilot, "#bonus-detail").startswith("Base salary: the plan «KAM plan»")
+        await pilot.press("down")
+        assert "12% of 500 000 (0–500 000) = 60 000; 5% of 100 000" in \
+            text_of(pilot, "#bonus-detail")
+        assert "billable overtime: ООО «Ромашка» 3 h × 1.5 = 4.5 h" in text_of(pilot,
+                                                                            "#bonus-notes")
+
+
+async def test_months_and_members(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("left_square_bracket")
+        await idle(pilot)
+        assert text_of(pilot, "#bonus-title").startswith("2026-10 · open · Анна")
+        assert [row[0] for row in rows(pilot)] == ["Base salary", "KPI: complaints"]
+        await pilot.press("m")
+        await pilot.press("down", "enter")
+        await idle(pilot)
+        assert text_of(pilot, "#bonus-title") == \
+            "2026-10 · open · Игорь Волков, account manager · no plan"
+        assert "no plan for Игорь Волков in 2026-10" in text_of(pilot, "#bonus-notes")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await idle(pilot)
+        assert text_of(pilot, "#bonus-title").startswith("2026-12 · ")
+
+
+async def press_until(pilot: Pilot[None], key: str, line_text: str) -> None:
+    """Move the editor's cursor down to the line that starts with ``line_text``."""
+    area = pilot.app.screen.query_one(TextArea)
+    for _step in range(60):
+        if area.document.get_line(area.cursor_location[0]).startswith(line_text):
+            return
+        await pilot.press(key)
+    raise AssertionError(f"no line starting with {line_text!r}")
+
+
+async def test_editing_a_plan_in_the_pane(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("m", "down", "enter")  # Игорь, who has no plan
+        await idle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        area = pilot.app.screen.query_one(TextArea)
+        assert 'member = "igor"' in area.text and "valid_from = 2026-11-01" in area.text
+        await pilot.press("f2")
+        await idle(pilot)
+        igor = member_id(anna_paid, "Игорь Волков")
+        stored = facts_module.read_snapshot(anna_paid).plan_for(igor, facts_module.Period(
+            2026, 11))
+        assert stored is not None and stored.base_salary == D(60_000)
+        assert "· «Игорь Волков 2026» fro" in text_of(pilot, "#bonus-title")
+
+        await pilot.press("e")
+        await pilot.pause()
+        await press_until(pilot, "down", "base_salary")
+        await pilot.press("end", *["backspace"] * 5, *"72500", "f2")
+        await idle(pilot)
+        stored = facts_module.read_snapshot(anna_paid).plan_for(igor, facts_module.Period(
+            2026, 11))
+        assert stored.base_salary == D(72_500) and stored.rev == 2
+        assert rows(pilot)[0][3] == "72 500.00"
+
+
+async def test_a_bad_plan_shows_what_is_wrong_and_saves_nothing(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        before = snapshot_files(anna_paid.root)
+        await pilot.press("e")
+        await pilot.pause()
+        await press_until(pilot, "down", "  { from = 0, to = 500000, rate = 12 }")
+        await pilot.press("end", *["left"] * 5, "minus", "f2")
+        await idle(pilot)
+        assert pilot.app.screen.__class__.__name__ == "PlanEditor"  # still open
+        assert "the rate cannot be negative (-12%)" in text_of(pilot, "#plan-error")
+        assert "rate = -12 }" in pilot.app.screen.query_one(TextArea).text  # text kept
+        assert snapshot_files(anna_paid.root) == before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert rows(pilot)[1][3] == "65 000.00"
+
+
+async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        before = snapshot_files(anna_paid.root)
+        await pilot.press("w")
+        await pilot.pause()
+        deals = pilot.app.screen.query_one("#whatif-deal", Select)
+        assert deals.has_focus
+        await pilot.press("enter", "down", "down", "enter")  # «Контекст», still open
+        await pilot.pause()
+        await pilot.press("tab", *"300000")
+        await pilot.pause()
+        # won this month at 300 000: 12% (tiers go by the deal's size) = 36 000;
+        # 900 000 of the 1 000 000 quota is still the ×1 band
+        assert text_of(pilot, "#whatif-total") == \
+            "Total 150 142.86 RUB → 186 142.86 RUB (+36 000.00 RUB)"
+        changed = [row for row in rows(pilot, "#whatif-lines") if row[3]]
+        assert changed == [["«Контекст» · ООО «Ромашка»", "0.00", "36 000.00", "+36 000.00"]]
+        await pilot.press("tab", *"500000")  # quota 500 000: 180%, the top band ×1.2
+        await pilot.pause()
+        assert text_of(pilot, "#whatif-total") == \
+            "Total 150 142.86 RUB → 206 342.86 RUB (+56 200.00 RUB)"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert text_of(pilot, "#whatif-total").endswith("(no change)")
+        await pilot.press("escape")
+        await idle(pilot)
+        assert snapshot_files(anna_paid.root) == before
+        assert text_of(pilot, "#bonus-total").startswith("Total 150 142.86 RUB")
+
+
+async def test_what_if_says_what_is_wrong_with_a_value(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        pilot.app.screen.query_one("#whatif-rate", Input).focus()
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert "rate: 'abc' is not a number" in text_of(pilot, "#whatif-error")
+        pilot.app.screen.query_one("#whatif-quota", Input).focus()
+        await pilot.press("0")
+        await pilot.pause()
+        assert "the quota must be more than 0" in text_of(pilot, "#whatif-error")
+
+
+async def test_locking_a_month_from_the_pane(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert pilot.app.screen.__class__.__name__ == "BonusPane"  # November has not ended
+        await pilot.press("left_square_bracket")
+        await idle(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Lock 2026-10 of Анна Смирнова: 83 000.00 RUB?" in text_of(pilot,
+                                                                          "#lock-question")
+        await pilot.press("y")
+        await idle(pilot)
+        locked = anna_paid.repo(records.LockedStatement).all()
+        assert [(item.period, item.total) for item in locked] == [("2026-10", D("83000.00"))]
+        assert text_of(pilot, "#bonus-title").startswith("2026-10 · locked · ")
+        assert "locked on 2026-11-26 by" in text_of(pilot, "#bonus-notes")
+
+
+async def test_logging_hours_from_the_pane(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FormScreen)
+        pilot.app.screen.query_one("#field-start", Input).value = "20:00"
+        pilot.app.screen.query_one("#field-end", Input).value = "19:00"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "ends (19:00) before it starts (20:00)" in text_of(pilot, "#form-error")
+        pilot.app.screen.query_one("#field-end", Input).value = "22:30"
+        pilot.app.screen.query_one("#field-client", Input).value = "ООО «Ромашка»"
+        await pilot.press("f2")
+        await idle(pilot)
+        entries = sorted(anna_paid.repo(records.TimeEntry).all(), key=lambda item: item.day)
+        assert [(str(item.day), str(item.start), str(item.end)) for item in entries] == [
+            ("2026-11-14", "11:00:00", "14:00:00"), ("2026-11-26", "20:00:00", "22:30:00")]
+        assert rows(pilot)[-1][0] == "Overtime 2026-11-26 20:00–22:30 · ООО «Ромашка»"
+
+
+async def test_a_member_sees_their_own_and_cannot_change_the_plan(anna_paid: Workspace) -> None:
+    anna = anna_paid.repo(Member).resolve("Анна Смирнова")
+    anna_paid.repo(Member).update(anna.model_copy(update={"role": Role.KAM}))
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        options = pilot.app.screen.query_one("#members")
+        assert options.option_count == 1  # only herself
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        area = pilot.app.screen.query_one(TextArea)
+        assert area.read_only
+        before = snapshot_files(anna_paid.root)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert text_of(pilot, "#plan-error") == "Only the head changes plans."
+        assert snapshot_files(anna_paid.root) == before
+
+
+async def test_someone_not_in_the_team_is_told_why_they_see_nothing(
+        anna_paid: Workspace) -> None:
+    anna = anna_paid.repo(Member).resolve("Анна Смирнова")
+    anna_paid.repo(Member).update(anna.model_copy(update={"login": "someone-else"}))
+    async with bonus_pane(anna_paid) as pilot:
+        assert rows(pilot) == []
+        assert f"you ({os_user()}) are not a member of this workspace" in \
+            text_of(pilot, "#bonus-detail")
+
+
+async def test_hostile_text_is_shown_as_it_is(anna_paid: Workspace) -> None:
+    romashka = anna_paid.repo(Client).resolve("ООО «Ромашка»")
+    anna_paid.repo(Client).update(romashka.model_copy(update={"name": HOSTILE}))
+    async with bonus_pane(anna_paid, size=(160, 30)) as pilot:
+        assert rows(pilot)[1][0] == "«SEO на год» · [@click=app.quit]x[/] \\x1b[31mred"
+        assert pilot.app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda size: f"{size[0]}x{size[1]}")
+async def test_bonus_snapshot(anna_paid: Workspace, size: tuple[int, int]) -> None:
+    async with bonus_pane(anna_paid, size) as pilot:
+        svg = pilot.app.export_screenshot(title="amtui bonus")
+    picture = SNAPSHOTS / f"bonus-{size[0]}x{size[1]}.svg"
+    if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
+        picture.write_text(svg, encoding="utf-8")
+    assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
+    assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
+        f"the Bonus pane at {size[0]}x{size[1]} looks different from {picture.name}")
