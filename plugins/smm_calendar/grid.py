@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.color import Color, ColorParseError
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -129,14 +130,27 @@ class CalendarGrid(Widget, can_focus=True):
         self.refresh()
 
     def move_to(self, day: date, channel: int | None = None) -> None:
-        """Put the cursor on ``day`` (and the week view's row ``channel``)."""
-        before = self._frame()
+        """Put the cursor on ``day`` (and the week view's row ``channel``); within the month
+        or week shown, only the two cells the cursor leaves and enters are drawn again."""
+        before, left = self._frame(), self._cell_region(self.cursor, self.channel)
         self.cursor = day
         if channel is not None:
             self.channel = max(0, min(channel, len(self.channels()) - 1))
         if self._frame() != before:
             self._lay_out()
-        self.refresh()
+            self.refresh()
+            return
+        self.refresh(left, self._cell_region(self.cursor, self.channel))
+
+    def _cell_region(self, day: date, channel: int) -> Region:
+        _count, lines = self._rows()
+        slot = self._slots[day.weekday()] if self._slots else Slot(0, self._width)
+        if self.view == "week":
+            row = channel
+        else:
+            weeks = month_weeks(self.cursor.replace(day=1))
+            row = weeks.index(week_start(day)) if week_start(day) in weeks else 0
+        return Region(slot.x, 2 + row * lines, slot.width, lines)
 
     def _frame(self) -> date:
         """The first day shown: the month's or the week's."""

@@ -89,6 +89,8 @@ class CalendarData:
     """Member id → name."""
     member_logins: dict[str, str] = field(default_factory=dict)
     """OS login → member name (who did a step of a trail)."""
+    other_channels: set[str] = field(default_factory=set)
+    """Channels stored posts name that the settings do not (a channel taken out of them)."""
 
     def on_day(self, day: date, chosen: Filter | None = None) -> list[PostRow]:
         rows = self.by_day.get(day, ())
@@ -98,9 +100,7 @@ class CalendarData:
 
     def channels(self) -> list[str]:
         """The settings' channels, then any other a stored post names."""
-        known = list(self.settings.channels)
-        others = sorted({row.channel for row in self.by_id.values()} - set(known))
-        return known + others
+        return [*self.settings.channels, *sorted(self.other_channels)]
 
     def row(self, raw: dict[str, Any]) -> PostRow:
         """A stored post as the calendar shows it (its client must be in ``clients``)."""
@@ -123,6 +123,8 @@ class CalendarData:
         rows = self.by_day.setdefault(row.day, [])
         insort(rows, row, key=_order)
         self.by_id[row.id] = row
+        if row.channel not in self.settings.channels:
+            self.other_channels.add(row.channel)
 
     def remove(self, post_id: str) -> None:
         old = self.by_id.pop(post_id, None)
@@ -166,4 +168,5 @@ def read_calendar(workspace: Workspace) -> CalendarData:
     for rows in by_day.values():
         rows.sort(key=_order)
     data.by_day = dict(by_day)
+    data.other_channels = {row.channel for row in data.by_id.values()} - set(settings.channels)
     return data

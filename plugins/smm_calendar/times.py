@@ -86,7 +86,8 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def month_weeks(first: date) -> list[date]:
+@lru_cache(maxsize=64)
+def month_weeks(first: date) -> tuple[date, ...]:
     """The Mondays of the weeks the month of ``first`` touches (4 to 6 of them)."""
     start = week_start(first)
     last = month_bounds(first)[1]
@@ -94,7 +95,7 @@ def month_weeks(first: date) -> list[date]:
     while start <= last:
         weeks.append(start)
         start += timedelta(days=7)
-    return weeks
+    return tuple(weeks)
 
 
 def describe_moment(moment: datetime, zone_name: str, with_zone: bool = False) -> str:
