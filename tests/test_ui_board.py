@@ -461,3 +461,16 @@ async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,
         await open_board(app, pilot)
         assert [("stale" in line) for line in details(app, "review")] == [True, False]
         assert "stale 6 d in this column" in details(app, "review")[0]
+
+
+async def test_the_board_is_drawn_again_in_a_new_theme(filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        dark = view(app).look
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        light = view(app).look
+        assert light.base.bgcolor != dark.base.bgcolor and light.rule != dark.rule
+        assert background(drawn(app, "todo")[2]) == light.base.bgcolor

@@ -107,6 +107,7 @@ class BoardPane(PaneScreen):
         self._dirty: set[str] = set()
         """Columns whose cards were changed here since they were last shown."""
         self._lines: dict[Card, CardLines] = {}
+        """What each card draws, made once per card and read."""
         self._version: object = None
         """The version of the files the board shows (None: not read yet)."""
         self._saved: deque[Saved] = deque()
@@ -162,9 +163,8 @@ class BoardPane(PaneScreen):
             self.load()
 
     def on_screen_resume(self) -> None:
-        # Other panes may have changed tasks meanwhile.
-        if self.loads_shown and not self._catch_up():
-            self.load()
+        if self.loads_shown:
+            self.data_changed()  # other panes may have changed tasks meanwhile
 
     def _catch_up(self) -> bool:
         """Put the board's own saves made since it was read into what it shows; False if
@@ -215,13 +215,14 @@ class BoardPane(PaneScreen):
                                                                            self.now.date()):
             return
         column = self._column(card.column)
+        cards = column.cards
+        hidden = column.total > len(cards)
         column.total += 1
         self._dirty.add(column.id)
-        cards = column.cards
         at = next((index for index, other in enumerate(cards)
                    if (other.position, other.id) > (card.position, card.id)), len(cards))
-        if at >= MAX_CARDS:
-            return
+        if at >= MAX_CARDS or (hidden and at == len(cards)):
+            return  # among the cards not drawn (or after some of them)
         cards.insert(at, card)
         self.cards[card.id] = card
         if len(cards) > MAX_CARDS:

@@ -474,7 +474,8 @@ class BoardView(Widget, can_focus=True):
         return self._look
 
     def _make_look(self) -> Look:
-        variables = self.app.get_css_variables()
+        # As of the stylesheet's last refresh (working them out again takes a millisecond).
+        variables = self.app.theme_variables or self.app.get_css_variables()
 
         def color(name: str, bold: bool = False) -> Style:
             try:
