@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 import io
 import json
+import os
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date, time, timedelta
@@ -861,3 +862,45 @@ def test_the_demo_fills_plans_hours_and_locked_months(workspace: Workspace) -> N
         result = statements.compute_statement(snapshot, member.id, NOV)
         assert result.total == engine.total(result.lines) and result.plan is not None
     assert any("locking 30 statements" in line for line in said)
+
+
+def test_importing_the_plugin_is_cheap_and_its_commands_need_no_textual(
+        igor_with_deals: Workspace) -> None:
+    import subprocess
+
+    code = "\n".join([
+        "import importlib.util, json, sys",
+        f"spec = importlib.util.spec_from_file_location('bonus_calculator', "
+        f"{str(PLUGIN / '__init__.py')!r}, submodule_search_locations=[{str(PLUGIN)!r}])",
+        "module = importlib.util.module_from_spec(spec)",
+        "sys.modules['bonus_calculator'] = module",
+        "spec.loader.exec_module(module)",
+        "heavy = {'textual', 'pydantic', 'rich'}",
+        "on_import = sorted(heavy & {name.split('.')[0] for name in sys.modules})",
+        "from amtui.cli import main",
+        "status = main(['bonus', 'statement', '--member', 'igor', '--period', '2026-09',",
+        f"               '--workspace', {str(igor_with_deals.root)!r}])",
+        "after = sorted(heavy & {name.split('.')[0] for name in sys.modules})",
+        "print('RESULT', json.dumps([on_import, status, after]))",
+    ])
+    env = {**os.environ, "AMTUI_LOAD_PLUGINS": "bonus_calculator", "PYTHONIOENCODING": "utf-8"}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    on_import, status, after = json.loads(ran.stdout.rsplit("RESULT ", 1)[1])
+    assert on_import == []  # the app imports it before its first screen
+    assert status == 0 and "**Total: 80 000.00 RUB**" in ran.stdout
+    assert "textual" not in after and "pydantic" in after
+
+
+def test_a_save_in_this_process_is_seen_at_once(igor_with_deals: Workspace,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots are kept between reads while the files are unchanged; a save in this
+    process is seen at once even if the files' signatures could not tell (two saves of the
+    same size within one clock tick, on a reused inode)."""
+    monkeypatch.setattr(facts_module, "data_version", lambda workspace: ("unchanged",))
+    assert statement(igor_with_deals, "Игорь Волков", OCT).total == D("45000.00")
+    corporate = igor_with_deals.repo(Deal).resolve("Корпоратив")
+    igor_with_deals.repo(Deal).update(corporate.model_copy(
+        update={"amount": Money(amount=D(60_000))}))  # 50000 → 60000: the same length
+    assert statement(igor_with_deals, "Игорь Волков", OCT).total == D("46000.00")

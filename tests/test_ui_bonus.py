@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -301,3 +302,16 @@ async def test_bonus_snapshot(anna_paid: Workspace, size: tuple[int, int]) -> No
     assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
     assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
         f"the Bonus pane at {size[0]}x{size[1]} looks different from {picture.name}")
+
+
+async def test_exporting_the_statement(anna_paid: Workspace, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("x", "X")
+        await idle(pilot)
+    markdown = tmp_path / f"bonus-{os_user()}-2026-11.md"
+    table = tmp_path / f"bonus-{os_user()}-2026-11.csv"
+    assert "**Total: 150 142.86 RUB**" in markdown.read_text(encoding="utf-8")
+    assert table.read_text(encoding="utf-8").splitlines()[-1].endswith(",150142.86,RUB,,")
+    assert markdown.stat().st_mode & 0o777 == 0o600  # pay is nobody else's business

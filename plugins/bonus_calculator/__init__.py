@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
 
 if TYPE_CHECKING:
-    from amtui.api import Workspace
+    from amtui.api import Event, Workspace
 
 __version__ = "0.1.0"
 
@@ -100,6 +100,15 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     section = worth_section(workspace, client.id)
     if section is not None:
         add(section)
+
+
+@hookimpl
+def amtui_event(workspace: Workspace | None, event: Event) -> None:
+    import sys
+
+    facts = sys.modules.get(f"{__name__}.facts")  # not imported yet: nothing kept to forget
+    if facts is not None and event.kind in ("record_saved", "record_deleted"):
+        facts.forget_recent(event.table)
 
 
 @hookimpl

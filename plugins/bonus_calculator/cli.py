@@ -102,8 +102,8 @@ def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
     from .facts import read_snapshot
     from .statements import compute_statement
 
-    snapshot = read_snapshot(workspace)
-    member_id, period = _who_and_when(args, snapshot)
+    member_id, period = _who_and_when(args, read_snapshot(workspace, set()))
+    snapshot = read_snapshot(workspace, {member_id})
     text = render(compute_statement(snapshot, member_id, period), args.format)
     if args.output:
         write_private(Path(args.output), text)
@@ -149,7 +149,7 @@ def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
               f"{plan.valid_from}")
         return 0
-    snapshot = read_snapshot(workspace)
+    snapshot = read_snapshot(workspace, set())
     member_id, period = _who_and_when(args, snapshot)
     in_force = snapshot.plan_for(member_id, period)
     if in_force is None:

@@ -113,6 +113,9 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], N
     say(f"writing {len(entries)} time entries")
     workspace.repo(TimeEntry).add_many(entries)
     snapshot = read_snapshot(workspace)
+    snapshot.locked = {member: dict(months) for member, months in snapshot.locked.items()}
+    snapshot.locked_periods = {member: set(months)
+                               for member, months in snapshot.locked_periods.items()}
     months = []
     month = first
     while month.next() < Period.of(today):
@@ -124,7 +127,7 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], N
             if snapshot.plan_for(member.id, month) is None:
                 continue
             record = locked_record(snapshot, member.id, month, "demo")
-            snapshot.locked.setdefault(member.id, {})[month] = record
+            snapshot.add_locked(record)
             records.append(record)
     say(f"locking {len(records)} statements of past months")
     if records:

@@ -81,7 +81,7 @@ class Period:
         return months
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DealFact:
     """A deal as the calculation sees it."""
 
@@ -101,7 +101,7 @@ class DealFact:
         return self.signed_on if basis == "signed" else self.paid_on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeFact:
     """Hours logged on one day."""
 

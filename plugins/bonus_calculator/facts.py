@@ -8,7 +8,9 @@ pure, so a what-if or another month needs no second read.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+import sys
+import threading
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -29,7 +31,7 @@ ANSWERABLE = frozenset({"question", "request", "complaint", "approval", "feedbac
 ANSWERED_STATUSES = frozenset({"done", "waiting_on_client"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberInfo:
     id: str
     name: str
@@ -37,7 +39,7 @@ class MemberInfo:
     login: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientInfo:
     id: str
     name: str
@@ -47,7 +49,7 @@ class ClientInfo:
     changed: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MessageFact:
     """An incoming message that waited for an answer."""
 
@@ -88,6 +90,12 @@ class Snapshot:
     time_entries: dict[str, list[TimeFact]] = field(default_factory=dict)
     plans: list[Plan] = field(default_factory=list)
     locked: dict[str, dict[Period, LockedStatement]] = field(default_factory=dict)
+    """The wanted members' locked statements."""
+    locked_periods: dict[str, set[Period]] = field(default_factory=dict)
+    """Every member's locked months."""
+    version: tuple[Any, ...] = ()
+    """The data files as they were when read (see :func:`data_version`)."""
+    _by_owner: dict[str, list[ClientInfo]] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> date:
@@ -132,9 +140,7 @@ class Snapshot:
         complaints = sum(1 for day in self.complaints.get(member_id, [])
                          if period.contains(day))
         at_start = lost = active = 0
-        for client in self.clients.values():
-            if client.owner_id != member_id:
-                continue
+        for client in self.clients_of(member_id):
             active += client.status == "active"
             churned_before = client.status == "churned" and client.changed < period.start
             if client.created < period.start and not churned_before:
@@ -142,17 +148,78 @@ class Snapshot:
                 lost += client.status == "churned" and period.contains(client.changed)
         return KpiFacts(due, in_time, complaints, at_start, lost, active)
 
+    def clients_of(self, member_id: str) -> list[ClientInfo]:
+        """The clients the member owns."""
+        if self._by_owner is None:
+            self._by_owner = {}
+            for client in self.clients.values():
+                self._by_owner.setdefault(client.owner_id or "", []).append(client)
+        return self._by_owner.get(member_id, [])
+
     def last_locked(self, member_id: str) -> Period | None:
-        locked = self.locked.get(member_id)
+        locked = self.locked_periods.get(member_id)
         return max(locked) if locked else None
+
+    def add_locked(self, statement: LockedStatement) -> None:
+        period = Period.parse(statement.period)
+        self.locked.setdefault(statement.member_id, {})[period] = statement
+        self.locked_periods.setdefault(statement.member_id, set()).add(period)
+
+
+SOURCE_TABLES = ("members", "clients", "deals", "messages", "bonus_plans",
+                 "bonus_time_entries", "bonus_statements")
+"""The tables statements are computed from."""
+
+
+def data_version(workspace: Workspace) -> tuple[Any, ...]:
+    """Changes whenever a file the statements are computed from is saved."""
+    return tuple(workspace.file(table).version_on_disk() for table in SOURCE_TABLES)
+
+
+def forget_recent(table: str) -> None:
+    """A record of ``table`` was saved in this process: snapshots that read it are old (a
+    file's signature alone could miss two saves of the same size within a clock tick)."""
+    if table in SOURCE_TABLES:
+        with _RECENT_LOCK:
+            _RECENT.clear()
+
+
+_RECENT: dict[tuple[Any, ...], Snapshot] = {}
+_RECENT_LOCK = threading.Lock()
+KEEP_RECENT = 3
+"""Snapshots kept, so that another month, a what-if or Today again reads nothing while the
+files are unchanged (on the large demo a read takes most of a second)."""
 
 
 def read_snapshot(workspace: Workspace, member_ids: set[str] | None = None, *,
                   viewer_only: bool = False, with_inbox: bool = True) -> Snapshot:
-    """Read what the statements of ``member_ids`` (all members if None; with
-    ``viewer_only``, the person at the keyboard's own) are computed from. Members, clients,
-    plans and locked statements are always read whole; the inbox only ``with_inbox`` (its
-    KPIs are then measured as if there were no messages)."""
+    """What the statements of ``member_ids`` (all members if None; with ``viewer_only``, the
+    person at the keyboard's own; none: only members, plans and locked statements) are
+    computed from. The inbox is read only ``with_inbox`` (its KPIs are then measured as if
+    there were no messages). Read again only when a file has changed."""
+    from amtui.api import os_user
+
+    version = data_version(workspace)
+    key = (str(workspace.root), id(workspace.settings), viewer_only and os_user(),
+           None if member_ids is None else frozenset(member_ids), with_inbox)
+    with _RECENT_LOCK:
+        recent = _RECENT.get(key)
+    if recent is not None and recent.version == version:
+        return replace(recent, now=workspace.clock())
+    snapshot = _read(workspace, member_ids, viewer_only, with_inbox)
+    snapshot.version = version
+    with _RECENT_LOCK:
+        _RECENT.pop(key, None)
+        _RECENT[key] = snapshot
+        while len(_RECENT) > KEEP_RECENT:
+            del _RECENT[next(iter(_RECENT))]
+    return snapshot
+
+
+def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
+          with_inbox: bool) -> Snapshot:
+    """Deals and messages first, then only the clients they (or the members) need: a
+    member's statement keeps a few hundred records of a large workspace, not all of it."""
     from .plan import Plan
     from .records import LockedStatement, TimeEntry
 
@@ -168,80 +235,121 @@ def read_snapshot(workspace: Workspace, member_ids: set[str] | None = None, *,
         me = os_user()
         member_ids = {member.id for member in snapshot.members.values() if member.login == me}
     wanted = set(snapshot.members) if member_ids is None else member_ids
+    snapshot.plans = workspace.repo(Plan).all()
+    for raw in workspace.file(LockedStatement.table).scan():
+        if raw.get("member_id") in wanted:
+            snapshot.add_locked(LockedStatement.model_validate(raw))
+        else:
+            snapshot.locked_periods.setdefault(str(raw.get("member_id")), set()).add(
+                Period.parse(str(raw.get("period"))))
+    if not wanted:
+        return snapshot
+    deals = _scan_deals(workspace, wanted)
+    messages, replies = _scan_messages(workspace, wanted) if with_inbox else ([], {})
+    entries = [raw for raw in workspace.file(TimeEntry.table).scan()
+               if raw.get("member_id") in wanted]
+    needed = {client_id for _owner, client_id, _fact in deals} \
+        | {client_id for _owner, client_id, _fact in messages} \
+        | {str(raw.get("client_id")) for raw in entries if raw.get("client_id")}
     zone = snapshot.zone
     for raw in workspace.file("clients").scan():
+        owner = raw.get("owner_id")
+        if owner not in wanted and raw["id"] not in needed:
+            continue
         created = _moment(raw.get("created_at")) or snapshot.now
         changed = _moment(raw.get("updated_at")) or created
         snapshot.clients[raw["id"]] = ClientInfo(
-            raw["id"], str(raw.get("name", "")), raw.get("owner_id"),
-            str(raw.get("status", "active")), created.astimezone(zone).date(),
+            raw["id"], str(raw.get("name", "")), sys.intern(owner) if owner else None,
+            sys.intern(str(raw.get("status", "active"))), created.astimezone(zone).date(),
             changed.astimezone(zone).date())
-    _read_deals(workspace, snapshot, wanted)
-    if with_inbox:
-        _read_messages(workspace, snapshot, wanted)
-    for raw in workspace.file(TimeEntry.table).scan():
-        if raw.get("member_id") not in wanted:
-            continue
+    _keep_deals(snapshot, deals, wanted)
+    _keep_messages(snapshot, messages, replies, wanted)
+    for raw in entries:
         client_id = raw.get("client_id")
         client = snapshot.clients.get(client_id or "")
         snapshot.time_entries.setdefault(raw["member_id"], []).append(TimeFact(
             raw["id"], date.fromisoformat(raw["day"]), time.fromisoformat(raw["start"]),
             time.fromisoformat(raw["end"]), client_id, client.name if client else "",
             str(raw.get("note", ""))))
-    snapshot.plans = workspace.repo(Plan).all()
-    for statement in workspace.repo(LockedStatement).all():
-        snapshot.locked.setdefault(statement.member_id, {})[
-            Period.parse(statement.period)] = statement
+    kept = set(snapshot.deal_clients.values()) | {
+        str(raw.get("client_id")) for raw in entries if raw.get("client_id")}
+    snapshot.clients = {client_id: client for client_id, client in snapshot.clients.items()
+                        if client.owner_id in wanted or client_id in kept}
     return snapshot
 
 
-def _owner(raw: dict[str, Any], field_name: str, clients: dict[str, ClientInfo]) -> str | None:
-    owner = raw.get(field_name)
-    if owner:
-        return str(owner)
-    client = clients.get(raw.get("client_id") or "")
-    return client.owner_id if client else None
+Owned = tuple[str | None, str, Any]
+"""(owner or assignee, if the record names one; client id; what was read of it)."""
 
 
-def _read_deals(workspace: Workspace, snapshot: Snapshot, wanted: set[str]) -> None:
+def _scan_deals(workspace: Workspace, wanted: set[str]) -> list[Owned]:
+    """The deals of the wanted members, and those with no owner (their client's decides)."""
+    found: list[Owned] = []
     for raw in workspace.file("deals").scan():
-        owner = _owner(raw, "owner_id", snapshot.clients)
-        if owner not in wanted:
+        owner = raw.get("owner_id")
+        if owner and owner not in wanted:
             continue
-        client = snapshot.clients.get(raw.get("client_id") or "")
         amount = raw.get("amount") or {}
-        snapshot.deal_clients[raw["id"]] = str(raw.get("client_id", ""))
-        snapshot.deals.setdefault(owner, []).append(DealFact(
-            raw["id"], str(raw.get("title", "")), client.name if client else "",
+        found.append((owner, str(raw.get("client_id", "")), DealFact(
+            raw["id"], str(raw.get("title", "")), "",
             Decimal(str(amount.get("amount", "0"))), str(amount.get("currency", "RUB")),
             str(raw.get("status", "proposal")), _day(raw.get("signed_on")),
-            _day(raw.get("paid_on"))))
+            _day(raw.get("paid_on")))))
+    return found
 
 
-def _read_messages(workspace: Workspace, snapshot: Snapshot, wanted: set[str]) -> None:
+def _keep_deals(snapshot: Snapshot, deals: list[Owned], wanted: set[str]) -> None:
+    for owner, client_id, fact in deals:
+        client = snapshot.clients.get(client_id)
+        owner = owner or (client.owner_id if client else None)
+        if owner not in wanted:
+            continue
+        snapshot.deal_clients[fact.id] = client_id
+        snapshot.deals.setdefault(owner, []).append(
+            replace(fact, client=client.name) if client else fact)
+
+
+def _scan_messages(workspace: Workspace, wanted: set[str]
+                   ) -> tuple[list[Owned], dict[str, list[datetime]]]:
+    """Incoming messages of the wanted members (and unassigned ones), and when we wrote to
+    each client."""
     replies: dict[str, list[datetime]] = {}
-    incoming: list[tuple[str, dict[str, Any]]] = []
+    incoming: list[Owned] = []
     for raw in workspace.file("messages").scan():
+        client_id = str(raw.get("client_id"))
         if raw.get("direction") == "outgoing":
             sent = _moment(raw.get("received_at"))
             if sent is not None:
-                replies.setdefault(str(raw.get("client_id")), []).append(sent)
+                replies.setdefault(client_id, []).append(sent)
             continue
-        owner = _owner(raw, "assignee_id", snapshot.clients)
-        if owner in wanted:
-            incoming.append((owner, raw))
+        assignee = raw.get("assignee_id")
+        if assignee and assignee not in wanted:
+            continue
+        kind = raw.get("kind")
+        if kind != "complaint" and (kind not in ANSWERABLE or not raw.get("answer_by")):
+            continue
+        incoming.append((assignee, client_id, (
+            kind, _moment(raw.get("received_at")), _moment(raw.get("answer_by")),
+            raw.get("status"), _moment(raw.get("updated_at")))))
     for times in replies.values():
         times.sort()
-    for owner, raw in incoming:
-        received = _moment(raw.get("received_at"))
-        if raw.get("kind") == "complaint" and received is not None:
-            snapshot.complaints.setdefault(owner, []).append(snapshot.local_day(received))
-        answer_by = _moment(raw.get("answer_by"))
-        if answer_by is None or received is None or raw.get("kind") not in ANSWERABLE:
+    return incoming, replies
+
+
+def _keep_messages(snapshot: Snapshot, messages: list[Owned],
+                   replies: dict[str, list[datetime]], wanted: set[str]) -> None:
+    for assignee, client_id, (kind, received, answer_by, status, updated) in messages:
+        client = snapshot.clients.get(client_id)
+        owner = assignee or (client.owner_id if client else None)
+        if owner not in wanted or received is None:
             continue
-        times = replies.get(str(raw.get("client_id")), [])
+        if kind == "complaint":
+            snapshot.complaints.setdefault(owner, []).append(snapshot.local_day(received))
+        if answer_by is None or kind not in ANSWERABLE:
+            continue
+        times = replies.get(client_id, [])
         at = bisect.bisect_left(times, received)
         answered = times[at] if at < len(times) else None
-        if answered is None and raw.get("status") in ANSWERED_STATUSES:
-            answered = _moment(raw.get("updated_at"))
+        if answered is None and status in ANSWERED_STATUSES:
+            answered = updated
         snapshot.messages.setdefault(owner, []).append(MessageFact(answer_by, answered))

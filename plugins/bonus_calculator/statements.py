@@ -221,7 +221,7 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
     if period.end >= snapshot.today:
         raise InvalidRecord(f"{period} has not ended yet (its last day is {period.end}): lock "
                             "a month once it is over and paid")
-    if period in snapshot.locked.get(member_id, {}):
+    if period in snapshot.locked_periods.get(member_id, set()):
         raise InvalidRecord(f"{period} of {member.name} is locked already")
     expected = adjustment_month(snapshot, member_id)
     if expected is not None and period != expected:

@@ -46,9 +46,12 @@ def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
     may; a plan with any problem raises PlanFileError and nothing is stored."""
     from .plan import Plan
 
-    snapshot = read_snapshot(workspace)
-    check_head(snapshot, "changes plans")
-    plan = read_plan(text, snapshot.members)
+    people = read_snapshot(workspace, set())
+    check_head(people, "changes plans")
+    plan = read_plan(text, people.members)
+    targets = {plan.member_id} if plan.member_id else {
+        member.id for member in people.members.values() if member.role == plan.role}
+    snapshot = read_snapshot(workspace, targets, with_inbox=False)
     check_currency(snapshot, plan)
     plans = workspace.repo(Plan)
     same = next((stored for stored in snapshot.plans

@@ -48,7 +48,7 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         last = period.previous()
         waiting = [member.name for member in snapshot.members.values()
                    if snapshot.plan_for(member.id, last) is not None
-                   and last not in snapshot.locked.get(member.id, {})
+                   and last not in snapshot.locked_periods.get(member.id, set())
                    and (snapshot.last_locked(member.id) or last.previous()) < last]
         if waiting:
             entries.append(AgendaEntry(
@@ -63,16 +63,18 @@ def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
     would add to its owner's payout under their plan. Shown to the owner and the head."""
     from amtui.api import ClientSection, Deal
 
-    owners = {str(raw.get("owner_id")) for raw in workspace.repo(Deal).scan()
-              if raw.get("client_id") == client_id and raw.get("status") in OPEN_STATUSES}
-    client = workspace.file("clients").get(client_id) or {}
-    if client.get("owner_id"):
-        owners.add(str(client["owner_id"]))
-    # A deal does not change the inbox: its KPIs are the same either way, so it is not read.
-    snapshot = read_snapshot(workspace, owners, with_inbox=False)
-    viewer = viewer_of(snapshot)
+    people = read_snapshot(workspace, set())
+    viewer = viewer_of(people)
     if viewer is None:
         return None
+    owners = {viewer.id}
+    if viewer.role == "head":
+        client = workspace.file("clients").get(client_id) or {}
+        owners = {str(raw.get("owner_id") or client.get("owner_id"))
+                  for raw in workspace.repo(Deal).scan()
+                  if raw.get("client_id") == client_id and raw.get("status") in OPEN_STATUSES}
+    # A deal does not change the inbox: its KPIs are the same either way, so it is not read.
+    snapshot = read_snapshot(workspace, owners, with_inbox=False)
     period = Period.of(snapshot.today)
     lines: list[str] = []
     for owner_id, deals in snapshot.deals.items():
