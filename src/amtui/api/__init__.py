@@ -33,8 +33,8 @@ _LAZY = {
     **dict.fromkeys(
         ("Record", "Money", "Channel", "Priority", "Client", "Contact", "Message", "Task",
          "Note", "Deal", "Member", "NoteKind", "MessageStatus", "MessageKind", "Direction",
-         "ClientStatus", "DealStatus", "Role", "Influence", "ChecklistItem", "new_id",
-         "describe_validation_error"),
+         "ClientStatus", "DealStatus", "Role", "Influence", "RelationshipStage", "ChecklistItem",
+         "new_id", "describe_validation_error"),
         "amtui.models"),
     # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name
     **dict.fromkeys(("Moment", "Day", "NonBlank"), "amtui.models.base"),

@@ -1,0 +1,187 @@
+"""The KAM team view: who carries which accounts, which accounts are key, where each
+relationship stands, and how the portfolio is doing.
+
+A bundled plugin: it uses only :mod:`amtui.api` (and :mod:`amtui.api.ui` in its pane). Its
+pane is ``team``; ``amtui team report`` and ``amtui team dossier`` work from the shell.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from amtui.api import (
+    AgendaEntry,
+    CliCommand,
+    ClientSection,
+    CommandSpec,
+    PaneSpec,
+    SettingsSection,
+    TableSpec,
+    TimelineItem,
+    hookimpl,
+)
+
+if TYPE_CHECKING:
+    import argparse
+
+    from amtui.api import Event, Workspace
+
+# The records (and pydantic) are imported by the hooks that need them, not when amtui starts.
+
+__version__ = "0.1.0"
+
+PANE_ID = "team"
+UNHAPPY_DAYS = 90
+"""A key account's unhappy survey answer stays on Today this long."""
+
+
+@hookimpl
+def amtui_register_tables(register: Any) -> None:
+    from .models import AccountHistory, AccountPlan, StageMove, Survey
+
+    for model in (AccountPlan, StageMove, Survey, AccountHistory):
+        register(TableSpec(model.table, model))
+
+
+@hookimpl
+def amtui_register_settings(register: Any) -> None:
+    from .models import KamSettings
+
+    register(SettingsSection("kam_team", KamSettings))
+
+
+@hookimpl
+def amtui_register_panes(register: Any) -> None:
+    register(PaneSpec(PANE_ID, "Team", make_pane, order=20))
+
+
+def make_pane() -> Any:
+    from .pane import TeamPane  # Textual is imported only when the pane opens
+
+    return TeamPane()
+
+
+def _open_view(view: str) -> Any:
+    def run(app: Any) -> None:
+        from .pane import open_view
+
+        open_view(app, view)
+
+    return run
+
+
+@hookimpl
+def amtui_register_commands(register: Any) -> None:
+    for view, title, help_text in (
+        ("load", "team: load", "Each member's accounts and load; reassign accounts"),
+        ("accounts", "team: key accounts", "Pareto of revenue, checklist scores, suggestions"),
+        ("stages", "team: relationship stages", "Key accounts by stage; move them with a reason"),
+        ("kpis", "team: portfolio KPIs", "Churn, expansion, NRR, satisfaction, cost to serve"),
+    ):
+        register(CommandSpec(title, help_text, _open_view(view)))
+
+
+@hookimpl
+def amtui_register_cli(register: Any) -> None:
+    register(CliCommand("team", "the team's figures (report) and an account's handover "
+                                "dossier", _configure, _run))
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    from .report import configure
+
+    configure(parser)
+
+
+def _run(args: argparse.Namespace, workspace: Workspace) -> int:
+    from .report import run
+
+    return run(args, workspace)
+
+
+@hookimpl
+def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
+    """Key accounts whose latest survey answer in the last 90 days was unhappy."""
+    from .models import SURVEYS, UNHAPPY_UP_TO, Survey
+
+    since = now.date() - timedelta(days=UNHAPPY_DAYS)
+    latest: dict[str, Survey] = {}
+    for raw in workspace.file(SURVEYS).scan():
+        survey = Survey.model_validate(raw)
+        known = latest.get(survey.client_id)
+        if survey.on >= since and (known is None or survey.on >= known.on):
+            latest[survey.client_id] = survey
+    clients = workspace.file("clients")
+    for client_id, survey in sorted(latest.items(), key=lambda pair: pair[1].on):
+        if survey.score > UNHAPPY_UP_TO[survey.scale]:
+            continue
+        client = clients.get(client_id)
+        if client is None or not client.get("key_account"):
+            continue
+        scale = "of 5" if survey.scale == "csat" else "of 10"
+        add(AgendaEntry("Key accounts: unhappy", str(client.get("name", "")),
+                        f"scored {survey.score} {scale} on {survey.on}", client_id,
+                        SURVEYS, survey.id))
+
+
+@hookimpl
+def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
+    """The account's stage, purpose, team, stakeholders and surveys; stage moves and surveys
+    join the timeline."""
+    from .models import PLANS, STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
+
+    plan_raw = workspace.file(PLANS).get(plan_id(client.id))
+    plan = AccountPlan.model_validate(plan_raw) if plan_raw else None
+    moves = sorted((StageMove.model_validate(raw) for raw in workspace.file(STAGE_MOVES).scan()
+                    if raw.get("client_id") == client.id), key=lambda move: move.on)
+    surveys = sorted((Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()
+                      if raw.get("client_id") == client.id), key=lambda survey: survey.on)
+    if plan is None and not moves and not surveys and not client.key_account:
+        return
+    members = workspace.file("members")
+
+    def name(member_id: str | None) -> str:
+        found = members.get(member_id) if member_id else None
+        return str(found.get("name", "")) if found else "—"
+
+    stage = client.stage.value if client.stage else "not set"
+    purpose = plan.purpose.value if plan and plan.purpose else "not set"
+    lines = [f"{'Key account' if client.key_account else 'Account'} · stage {stage} · "
+             f"purpose {purpose}"]
+    if plan is not None:
+        lines.append(f"KAM {name(plan.kam_id or client.owner_id)} · assistant "
+                     f"{name(plan.assistant_id)} · {len(plan.specialists)} from departments")
+        attitudes = [view.attitude.value for view in plan.stakeholders]
+        if attitudes:
+            lines.append("Stakeholders: " + ", ".join(
+                f"{attitudes.count(kind)} {kind}" for kind in dict.fromkeys(attitudes)))
+    if surveys:
+        last = surveys[-1]
+        lines.append(f"Last survey {last.on}: {last.score} ({last.scale.value})")
+    timeline = [TimelineItem(move.created_at, "stage",
+                             f"stage → {move.to_stage.value if move.to_stage else 'none'}: "
+                             f"{move.reason}", STAGE_MOVES, move.id) for move in moves]
+    timeline += [TimelineItem(datetime.combine(survey.on, time(12), tzinfo=UTC), "survey",
+                              f"survey {survey.score} ({survey.scale.value})"
+                              + (f": {survey.comment}" if survey.comment else ""),
+                              SURVEYS, survey.id) for survey in surveys]
+    add(ClientSection("Key account management", lines, timeline))
+
+
+@hookimpl
+def amtui_event(workspace: Workspace | None, event: Event) -> None:
+    """A client saved with a new status, revenue, cost or owner: the history notes it."""
+    from .history import TRACKED, follow_client_change
+
+    if (workspace is None or event.kind != "record_saved" or event.table != "clients"
+            or not TRACKED.intersection(event.fields)):
+        return
+    follow_client_change(workspace, event.record_id)
+
+
+@hookimpl
+def amtui_demo(workspace: Workspace, size: str, seed: int, say: Any) -> None:
+    from .demo import fill_demo
+
+    fill_demo(workspace, size, seed, say)

@@ -1,0 +1,58 @@
+"""Reassigning accounts: choose who takes them, then save them all in one go."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from amtui.api.ui import line
+
+from .dialogs import Pick
+from .load import ROLE_ORDER
+
+if TYPE_CHECKING:
+    from .load import MemberLoad
+    from .view_load import LoadView
+
+ROLE_NAMES = {"head": "head", "kam": "KAM", "account_manager": "account manager",
+              "assistant": "assistant"}
+
+
+def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> None:
+    """Ask which member takes ``client_ids`` (accounts of ``source``), then reassign them."""
+    figures = view.figures
+    if figures is None:
+        return
+    load = {row.member_id: row for row in figures.load}
+    members = sorted((member for member in figures.data.members
+                      if member.id != source.member_id),
+                     key=lambda member: (ROLE_ORDER.get(member.role, 9), member.name.casefold()))
+    if not members:
+        view.app.notify("There is nobody else on the team to take the accounts.", markup=False)
+        return
+    options = []
+    for member in members:
+        row = load.get(member.id)
+        carried = f"{row.accounts} accounts, {row.key} key" if row else "no accounts"
+        options.append((Content.assemble(line(member.name, 40), (
+            f"  {ROLE_NAMES.get(member.role, member.role)} · {carried}", "dim")), member.id))
+    names = [figures.data.clients[client_id].name for client_id in client_ids[:3]
+             if client_id in figures.data.clients]
+    more = f" and {len(client_ids) - len(names)} more" if len(client_ids) > len(names) else ""
+    context = f"{source.name}: {', '.join(names)}{more}"
+    title = f"Reassign {len(client_ids)} account(s) to…"
+
+    def chosen(member_id: str | None) -> None:
+        if not member_id:
+            return
+        from .actions import reassign
+
+        workspace = view.pane.amtui.workspace
+        target = next(member.name for member in members if member.id == member_id)
+        view.marked = set()
+        view.pane.change(lambda: reassign(workspace, client_ids, source.member_id, member_id),
+                         f"{len(client_ids)} account(s) of {source.name} reassigned to "
+                         f"{target} (u undoes)")
+
+    view.app.push_screen(Pick(title, options, context=context), chosen)

@@ -1,0 +1,333 @@
+"""Everything the team view shows, read in one pass over the workspace (as plain records, so
+that it stays fast with 10,000 clients and 50,000 tasks). Runs in a worker or on the command
+line; imports no Textual."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import history
+from .history import Timeline, decimal
+from .models import (
+    PLANS,
+    STAGE_MOVES,
+    SURVEYS,
+    AccountPlan,
+    KamSettings,
+    StageMove,
+    Survey,
+    settings_of,
+)
+
+if TYPE_CHECKING:
+    from amtui.api import Workspace
+
+Raw = dict[str, Any]
+T = TypeVar("T")
+OPEN_MESSAGE = frozenset({"new", "waiting_on_us"})
+ANSWERED = frozenset({"done", "waiting_on_client"})
+LATE_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    id: str
+    name: str
+    status: str
+    owner_id: str | None
+    key: bool
+    stage: str | None
+    revenue: Decimal
+    """Recurring revenue per month."""
+    cost: Decimal
+    """Cost to serve per month."""
+    rev: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(slots=True)
+class ClientWork:
+    """A client's open work and its inbox."""
+
+    open_tasks: int = 0
+    overdue_tasks: int = 0
+    waiting: int = 0
+    """Incoming messages waiting on us (new or waiting on us)."""
+
+
+@dataclass
+class TeamData:
+    """What the team view and the report are computed from."""
+
+    today: date
+    currency: str
+    settings: KamSettings
+    members: list[MemberRow]
+    clients: dict[str, ClientRow]
+    work: dict[str, ClientWork]
+    late_answers: Counter[str | None]
+    """Member id (None: nobody) → answers given late in the last 30 days."""
+    waiting_by_member: Counter[str | None]
+    contacts: Counter[str]
+    """Client id → how many contacts it has."""
+    deals: dict[str, list[tuple[date, Decimal]]]
+    """Client id → its won deals in the workspace currency: (signed on, amount)."""
+    other_currency_deals: int
+    timelines: dict[str, Timeline]
+    plans: dict[str, AccountPlan]
+    moves: dict[str, list[StageMove]]
+    """Client id → its stage moves, oldest first."""
+    surveys: list[Survey]
+    history_written: bool = True
+    """False if the history could not be brought up to date on disk (a read-only file)."""
+    member_names: dict[str, str] = field(default_factory=dict)
+
+    def member_name(self, member_id: str | None) -> str:
+        if not member_id:
+            return "(no owner)"
+        return self.member_names.get(member_id, member_id)
+
+
+def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
+    """Read the workspace; with ``write_history`` bring the account history up to date."""
+    now = workspace.clock()
+    today = now.date()
+    members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
+               for raw in workspace.file("members").scan()]
+    client_raws = list(workspace.file("clients").scan())
+    clients = {raw["id"]: ClientRow(
+        raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
+        raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
+        decimal(raw.get("monthly_revenue")), decimal(raw.get("cost_to_serve")),
+        int(raw.get("rev", 0))) for raw in client_raws}
+    stored = history.stored_histories(workspace)
+    catching = history.missing_entries(client_raws, stored, today)
+    written = True
+    if write_history and catching:
+        from amtui.api import StorageError
+
+        try:
+            history.write(workspace, catching)
+        except StorageError:
+            written = False
+    timelines = history.timelines(client_raws, stored, catching)
+    del client_raws, stored
+    work, waiting_by_member, late = _cached(
+        workspace, "work", ("tasks", "messages", "clients"),
+        lambda: _read_work(workspace, clients, now))
+    deals, other = _cached(workspace, "deals", ("deals",),
+                           lambda: _read_deals(workspace, workspace.settings.currency))
+    contacts = _cached(workspace, "contacts", ("contacts",), lambda: Counter(
+        raw.get("client_id") for raw in workspace.file("contacts").scan()))
+    data = TeamData(
+        today=today, currency=workspace.settings.currency, settings=settings_of(workspace),
+        members=members, clients=clients, work=work, late_answers=late,
+        waiting_by_member=waiting_by_member,
+        contacts=contacts,
+        deals=deals, other_currency_deals=other, timelines=timelines,
+        plans=_cached(workspace, "plans", (PLANS,), lambda: {
+            raw["client_id"]: AccountPlan.model_validate(raw)
+            for raw in workspace.file(PLANS).scan()}),
+        moves=_cached(workspace, "moves", (STAGE_MOVES,), lambda: _read_moves(workspace)),
+        surveys=_cached(workspace, "surveys", (SURVEYS,), lambda: sorted(
+            (Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()),
+            key=lambda survey: (survey.on, survey.created_at))),
+        history_written=written,
+        member_names={member.id: member.name for member in members},
+    )
+    return data
+
+
+_computed: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+
+def _cached(workspace: Workspace, what: str, tables: tuple[str, ...],
+            compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave last time if none of ``tables`` changed on disk since
+    (the large tables are read again only after a change)."""
+    version = (workspace.clock().date(), *(workspace.file(table).version_on_disk()
+                                          for table in tables))
+    key = (str(workspace.root), what)
+    found = _computed.get(key)
+    if found is not None and found[0] == version:
+        return found[1]  # type: ignore[no-any-return]
+    value = compute()
+    _computed[key] = (version, value)
+    return value
+
+
+def _read_moves(workspace: Workspace) -> dict[str, list[StageMove]]:
+    moves: dict[str, list[StageMove]] = defaultdict(list)
+    for raw in workspace.file(STAGE_MOVES).scan():
+        move = StageMove.model_validate(raw)
+        moves[move.client_id].append(move)
+    for found in moves.values():
+        found.sort(key=lambda move: (move.on, move.created_at))
+    return dict(moves)
+
+
+def _read_deals(workspace: Workspace, currency: str
+                ) -> tuple[dict[str, list[tuple[date, Decimal]]], int]:
+    deals: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+    other = 0
+    for raw in workspace.file("deals").scan():
+        if raw.get("status") != "won" or not raw.get("signed_on"):
+            continue
+        amount = raw.get("amount") or {}
+        if amount.get("currency", currency) != currency:
+            other += 1
+            continue
+        deals[raw["client_id"]].append((date.fromisoformat(raw["signed_on"]),
+                                        decimal(amount.get("amount"))))
+    return dict(deals), other
+
+
+def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetime
+               ) -> tuple[dict[str, ClientWork], Counter[str | None], Counter[str | None]]:
+    today = now.date()
+    done_column = workspace.settings.columns[-1]
+    work: dict[str, ClientWork] = defaultdict(ClientWork)
+    for task in workspace.file("tasks").scan():
+        client_id = task.get("client_id")
+        if not client_id or task.get("column") == done_column:
+            continue
+        entry = work[client_id]
+        entry.open_tasks += 1
+        due = task.get("due")
+        if due and due < today.isoformat():
+            entry.overdue_tasks += 1
+    waiting_by_member: Counter[str | None] = Counter()
+    answered: list[tuple[str, str, str, str | None]] = []
+    """(client id, received at, answer by, the member answering) of answered requests."""
+    outgoing: dict[str, list[str]] = defaultdict(list)
+    answer_moment: dict[tuple[str, str], str] = {}
+    window_start = (now - timedelta(days=LATE_WINDOW_DAYS)).isoformat()
+    for message in workspace.file("messages").scan():
+        client_id = message.get("client_id", "")
+        if message.get("direction") == "outgoing":
+            outgoing[client_id].append(message.get("received_at", ""))
+            continue
+        status = message.get("status")
+        client = clients.get(client_id)
+        member = message.get("assignee_id") or (client.owner_id if client else None)
+        if status in OPEN_MESSAGE:
+            work[client_id].waiting += 1
+            waiting_by_member[member] += 1
+        elif status in ANSWERED and message.get("answer_by"):
+            answered.append((client_id, message.get("received_at", ""), message["answer_by"],
+                             member))
+            answer_moment[(client_id, message.get("received_at", ""))] = message.get(
+                "updated_at", "")
+    for moments in outgoing.values():
+        moments.sort()
+    late: Counter[str | None] = Counter()
+    for client_id, received, answer_by, member in answered:
+        replies = outgoing.get(client_id, [])
+        position = bisect_left(replies, received)
+        closed = answer_moment[(client_id, received)]
+        at = min(replies[position], closed) if position < len(replies) and closed else (
+            closed or (replies[position] if position < len(replies) else ""))
+        if at and at[:19] >= window_start[:19] and _later(at, answer_by):
+            late[member] += 1
+    return dict(work), waiting_by_member, late
+
+
+def _later(moment: str, deadline: str) -> bool:
+    """Whether ISO moment ``moment`` is after ``deadline`` (both stored in UTC)."""
+    if moment[:19] != deadline[:19] and len(moment) >= 19 and len(deadline) >= 19:
+        return moment[:19] > deadline[:19]
+    return datetime.fromisoformat(moment) > datetime.fromisoformat(deadline)
+
+
+KPI_MONTHS = 12
+KPI_QUARTERS = 5
+
+
+@dataclass
+class TeamFigures:
+    """What the pane shows, computed off the UI thread."""
+
+    data: TeamData
+    load: list[Any]
+    """:class:`~.load.MemberLoad` rows."""
+    accounts_period: Any
+    """The :class:`~.periods.Period` of ``accounts``."""
+    accounts: list[Any]
+    """:class:`~.keyaccounts.KeyRow` rows."""
+    months: list[dict[str, Any]]
+    """The last 12 months' KPIs (oldest first): scope → :class:`~.kpis.Figures`."""
+    quarters: list[dict[str, Any]]
+
+
+def compute(data: TeamData, accounts_period: Any = None) -> TeamFigures:
+    from .keyaccounts import key_accounts
+    from .kpis import series
+    from .load import team_load
+    from .periods import last_months, recent_months, recent_quarters
+
+    period = accounts_period or last_months(data.settings.pareto_months, data.today)
+    return TeamFigures(
+        data=data, load=team_load(data), accounts_period=period,
+        accounts=key_accounts(data, period),
+        months=series(data.timelines, data.surveys, recent_months(KPI_MONTHS, data.today),
+                      data.today),
+        quarters=series(data.timelines, data.surveys,
+                        recent_quarters(KPI_QUARTERS, data.today), data.today),
+    )
+
+
+@dataclass
+class AccountDetails:
+    """One account as its screen shows it."""
+
+    client: Any
+    """The :class:`amtui.api.Client`."""
+    owner: str
+    contacts: list[Raw]
+    plan: AccountPlan | None
+    moves: list[StageMove]
+    surveys: list[Survey]
+    members: list[MemberRow]
+    score: Decimal | None
+    single_threaded: str
+    """Why the account is single-threaded ("" if it is not)."""
+
+
+def read_account(workspace: Workspace, client_id: str) -> AccountDetails:
+    from amtui.api import Client
+
+    from .keyaccounts import checklist_score, single_threaded_because
+    from .models import plan_id
+
+    client = workspace.repo(Client).get(client_id)
+    members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
+               for raw in workspace.file("members").scan()]
+    names = {member.id: member.name for member in members}
+    contacts = [raw for raw in workspace.file("contacts").scan()
+                if raw.get("client_id") == client_id]
+    influence_order = {"decision_maker": 0, "champion": 1, "blocker": 2, "stakeholder": 3}
+    contacts.sort(key=lambda raw: (influence_order.get(raw.get("influence", ""), 9),
+                                   str(raw.get("name", "")).casefold()))
+    plan_raw = workspace.file(PLANS).get(plan_id(client_id))
+    plan = AccountPlan.model_validate(plan_raw) if plan_raw else None
+    moves = _read_moves(workspace).get(client_id, [])
+    surveys = sorted((Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()
+                      if raw.get("client_id") == client_id),
+                     key=lambda survey: (survey.on, survey.created_at))
+    return AccountDetails(
+        client=client, owner=names.get(client.owner_id or "", "(no owner)"), contacts=contacts,
+        plan=plan, moves=moves, surveys=surveys, members=members,
+        score=checklist_score(plan.scores if plan else None, settings_of(workspace).weights),
+        single_threaded=single_threaded_because(len(contacts), plan, client.owner_id))

@@ -1,0 +1,156 @@
+"""Key-account identification: every account with revenue in the period, ranked (the Pareto
+of revenue), with the cumulative share and the 80% line, the revenue-to-cost ratio, the
+checklist score, and what the figures suggest."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import DataTable
+
+from amtui.api.ui import cell
+
+from .fmt import money, ratio
+from .keyaccounts import KEY_FIGURES, KeyRow, line_rank
+from .periods import last_months, month_of, quarter_of, shift, year
+from .view_load import right
+from .widgets import Cells, PagedTable, TeamView
+
+if TYPE_CHECKING:
+    from .periods import Period
+    from .snapshot import TeamFigures
+
+COLUMNS = [("rank", 4), ("client", 20), ("revenue", 10), ("share", 6), ("ratio", 8),
+           ("score", 5), ("suggestion", 8)]
+"""(figure, width): fits 80 columns."""
+FILTERS = ("all", "key", "suggested", "above the line")
+LENGTHS = ("12 months", "quarter", "month", "year")
+
+
+class AccountsView(TeamView):
+    VIEW_ID = "accounts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("K", "key", "Key ★", id="team.accounts.key",
+                tooltip="Mark the account key, or not key"),
+        Binding("c", "score", "Score", id="team.accounts.score",
+                tooltip="Score the account on the criteria checklist"),
+        Binding("f", "filter", "Filter", id="team.accounts.filter",
+                tooltip="All accounts, key ones, suggested ones, or those above the line"),
+        Binding("left_square_bracket", "period(-1)", "Earlier", id="team.accounts.earlier",
+                show=False),
+        Binding("right_square_bracket", "period(1)", "Later", id="team.accounts.later",
+                show=False),
+        Binding("p", "length", "Period", id="team.accounts.length",
+                tooltip="12 months, a quarter, a month or a year ([ and ] move it)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = FILTERS[0]
+        self.length = LENGTHS[0]
+
+    def compose_view(self) -> ComposeResult:
+        yield PagedTable([(KEY_FIGURES[key][0], width) for key, width in COLUMNS],
+                         id="accounts-table", cursor_type="cell")
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    def draw(self, figures: TeamFigures) -> None:
+        rows = [row for row in figures.accounts if self._kept(row)]
+        self.table.fill([(row.client_id, self._cells(row)) for row in rows])
+        ranked = figures.accounts
+        line = figures.data.settings.pareto_share.normalize()
+        at = line_rank(ranked)
+        where = (f"{line:f}% of revenue by rank {at:,} of {len(ranked):,}" if at
+                 else "no revenue in the period")
+        shown = "" if self.filter == "all" else f" · {self.filter}: {len(rows):,}"
+        self.heading(Content(f"{figures.accounts_period.label} · {where}{shown} · "
+                             "[ ] p: period"))
+
+    def _kept(self, row: KeyRow) -> bool:
+        return (self.filter == "all" or (self.filter == "key" and row.key)
+                or (self.filter == "suggested" and bool(row.suggestion))
+                or (self.filter == "above the line" and row.above_line))
+
+    def _cells(self, row: KeyRow) -> Cells:
+        def cells() -> list[Text]:
+            mark = ("★⚠ " if row.single_threaded else "★ ") if row.key else ""
+            share = f"{'▲' if row.above_line else ' '}{row.share:.1f}" if row.share is not None \
+                else "—"
+            suggestion = cell(row.suggestion, style="bold" if row.suggestion else "")
+            return [right(f"{row.rank:,}"), cell(mark + row.name, 60), right(money(row.revenue)),
+                    right(share), right(ratio(row.ratio)),
+                    right(f"{row.score:.0f}" if row.score is not None else "—"), suggestion]
+        return cells
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self.explain()
+
+    def explain(self) -> None:
+        key = COLUMNS[min(self.table.cursor_column, len(COLUMNS) - 1)][0]
+        title, text = KEY_FIGURES[key]
+        why = ""
+        if key == "suggestion" and self.figures is not None:
+            found = self._row(self.table.current_key())
+            if found is not None and found.why:
+                why = f" Here: {found.why}."
+        self.pane.explain(Content.assemble((f"{title}: ", "bold"), text, why))
+
+    def _row(self, client_id: str | None) -> KeyRow | None:
+        if self.figures is None or client_id is None:
+            return None
+        return next((row for row in self.figures.accounts if row.client_id == client_id), None)
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        client_id = self.table.current_key()
+        if client_id:
+            from .account import AccountScreen
+
+            self.app.push_screen(AccountScreen(client_id))
+
+    def action_key(self) -> None:
+        client_id = self.table.current_key()
+        if client_id:
+            self.pane.toggle_key(client_id)
+
+    def action_score(self) -> None:
+        client_id = self.table.current_key()
+        if client_id:
+            from .account import ask_scores
+
+            ask_scores(self.pane, client_id)
+
+    def action_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        if self.figures is not None:
+            self.draw(self.figures)
+
+    def action_period(self, steps: int) -> None:
+        if self.figures is None:
+            return
+        moved = shift(self.figures.accounts_period, steps)
+        if moved.start > self.figures.data.today:
+            self.app.notify("That period has not started yet.", markup=False)
+            return
+        self._compute(moved)
+
+    def action_length(self) -> None:
+        if self.figures is None:
+            return
+        self.length = LENGTHS[(LENGTHS.index(self.length) + 1) % len(LENGTHS)]
+        today = self.figures.data.today
+        period = {"12 months": lambda: last_months(12, today),
+                  "quarter": lambda: quarter_of(today), "month": lambda: month_of(today),
+                  "year": lambda: year(today.year)}[self.length]()
+        self._compute(period)
+
+    def _compute(self, period: Period) -> None:
+        self.heading(Content(f"{period.label} · computing…"))
+        self.pane.recompute_accounts(period)

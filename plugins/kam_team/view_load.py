@@ -1,0 +1,250 @@
+"""The team and its load: one row per member; Enter shows a member's accounts, where
+accounts are marked (space) and reassigned (R) to another member in one go."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import DataTable
+
+from amtui.api.ui import cell, line
+
+from .fmt import money
+from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
+from .widgets import PagedTable, TeamView
+
+if TYPE_CHECKING:
+    from .snapshot import ClientRow, TeamFigures
+
+ROLES = {"head": "head", "kam": "KAM", "account_manager": "AM", "assistant": "asst"}
+TEAM_COLUMNS = [("member", "Member", 15), ("role", "Role", 4), ("accounts", "Accts", 5),
+                ("key", "Key", 3), ("revenue", "Revenue", 9), ("open", "Open", 5),
+                ("overdue", "Overdue", 7), ("waiting", "Waiting", 7), ("late", "Late", 4)]
+"""(figure, title, width): fits 80 columns."""
+ACCOUNT_COLUMNS: list[tuple[str, str, int, str]] = [
+    ("mark", "✓", 1, "Marked for reassigning (space marks; R reassigns the marked ones, or all "
+                    "when none is marked)."),
+    ("client", "Client", 22, "★ key account (K marks or unmarks it; Enter opens the account)."),
+    ("status", "Status", 7, "The client's status: lead, active or dormant."),
+    ("stage", "Stage", 11, "The relationship stage: tactical → operational → functional → "
+                           "strategic."),
+    ("revenue", "Revenue", 9, "Recurring revenue per month."),
+    ("open", "Open", 4, LOAD_FIGURES["open"][1]),
+    ("overdue", "Over", 4, "Overdue: " + LOAD_FIGURES["overdue"][1]),
+    ("waiting", "Wait", 4, "Waiting: client messages waiting on us (new or waiting on us)."),
+]
+"""(figure, title, width, definition): fits 80 columns."""
+HIGH_FIRST = {"accounts", "key", "revenue", "open", "overdue", "waiting", "late"}
+
+
+def right(text: str) -> Text:
+    return Text(text, justify="right", no_wrap=True)
+
+
+class LoadView(TeamView):
+    VIEW_ID = "load"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "sort", "Sort", id="team.load.sort",
+                tooltip="Sort by the column under the cursor (again: the other way)"),
+        Binding("R", "reassign", "Reassign", id="team.load.reassign",
+                tooltip="Give the member's accounts (the marked ones, or all) to another member"),
+        Binding("space", "mark", "Mark", id="team.load.mark", show=False),
+        Binding("K", "key", "Key ★", id="team.load.key", show=False,
+                tooltip="Mark the account key, or not key"),
+        Binding("escape,backspace", "back", "Back", id="team.load.back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.member: MemberLoad | None = None
+        """The member whose accounts are shown (None: the team)."""
+        self.sort_key: str | None = None
+        self.descending = False
+        self.marked: set[str] = set()
+
+    def compose_view(self) -> ComposeResult:
+        yield PagedTable([(title, width) for _key, title, width in TEAM_COLUMNS],
+                         id="load-team", cursor_type="cell")
+        yield PagedTable([(title, width) for _key, title, width, _help in ACCOUNT_COLUMNS],
+                         id="load-accounts", cursor_type="cell")
+
+    def on_mount(self) -> None:
+        self.query_one("#load-accounts").display = False
+        self.heading(Content("Team"))
+
+    def focus_view(self) -> None:
+        self.query_one("#load-accounts" if self.member else "#load-team").focus()
+
+    @property
+    def team_table(self) -> PagedTable:
+        return self.query_one("#load-team", PagedTable)
+
+    @property
+    def accounts_table(self) -> PagedTable:
+        return self.query_one("#load-accounts", PagedTable)
+
+    def draw(self, figures: TeamFigures) -> None:
+        rows = figures.load
+        if self.sort_key:
+            rows = sort_load(rows, self.sort_key, self.descending)
+        self.team_table.fill([(row.member_id or "", self._member_cells(row)) for row in rows])
+        total = sum(row.accounts for row in figures.load)
+        if self.member is not None:
+            found = next((row for row in figures.load if row.member_id == self.member.member_id),
+                         None)
+            if found is None:
+                self.action_back()
+            else:
+                self.member = found
+                self._draw_accounts(figures)
+                return
+        order = ""
+        if self.sort_key:
+            arrow = "↓" if self.descending else "↑"
+            order = f" · sorted by {LOAD_FIGURES[self.sort_key][0]} {arrow}"
+        self.heading(Content(f"Team · {len(figures.data.members)} members · {total:,} accounts"
+                             f"{order} · Enter: a member's accounts"))
+
+    def _member_cells(self, row: MemberLoad) -> object:
+        def cells() -> list[Text]:
+            return [cell(row.name, 40), cell(ROLES.get(row.role, row.role)),
+                    right(f"{row.accounts:,}"), right(str(row.key)), right(money(row.revenue)),
+                    right(f"{row.open:,}"), right(f"{row.overdue:,}"),
+                    right(f"{row.waiting:,}"), right(f"{row.late:,}")]
+        return cells
+
+    def _draw_accounts(self, figures: TeamFigures) -> None:
+        assert self.member is not None
+        accounts = member_accounts(figures.data, self.member.member_id)
+        self.marked &= {client.id for client in accounts}
+        table = self.accounts_table
+        table.fill([(client.id, self._account_cells(figures, client)) for client in accounts])
+        self._account_heading(len(accounts))
+
+    def _account_heading(self, count: int) -> None:
+        assert self.member is not None
+        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        self.heading(Content.assemble(
+            line(self.member.name, 40), f" · {count} accounts{marked} · space marks · "
+            "R reassigns · Esc: the team"))
+
+    def _account_cells(self, figures: TeamFigures, client: ClientRow) -> object:
+        def cells() -> list[Text]:
+            work = figures.data.work.get(client.id)
+            key = "★ " if client.key else ""
+            return [cell("✓" if client.id in self.marked else ""),
+                    cell(key + client.name, 60), cell(client.status),
+                    cell(client.stage or ""), right(money(client.revenue)),
+                    right(str(work.open_tasks if work else 0)),
+                    right(str(work.overdue_tasks if work else 0)),
+                    right(str(work.waiting if work else 0))]
+        return cells
+
+    # the help line ----------------------------------------------------------------------
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self.explain()
+
+    def explain(self) -> None:
+        if self.member is None:
+            table = self.team_table
+            key, title, _width = TEAM_COLUMNS[min(table.cursor_column, len(TEAM_COLUMNS) - 1)]
+            text = LOAD_FIGURES[key][1]
+        else:
+            table = self.accounts_table
+            _key, title, _width, text = ACCOUNT_COLUMNS[min(table.cursor_column,
+                                                            len(ACCOUNT_COLUMNS) - 1)]
+        self.pane.explain(Content.assemble((f"{title}: ", "bold"), text))
+
+    # actions ----------------------------------------------------------------------------
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        if self.member is None:
+            self._drill(self.team_table.current_key())
+        else:
+            client_id = self.accounts_table.current_key()
+            if client_id:
+                from .account import AccountScreen
+
+                self.app.push_screen(AccountScreen(client_id))
+
+    def _drill(self, member_id: str | None) -> None:
+        if self.figures is None or member_id is None:
+            return
+        self.member = next((row for row in self.figures.load
+                            if (row.member_id or "") == member_id), None)
+        if self.member is None:
+            return
+        self.marked = set()
+        self.team_table.display = False
+        self.accounts_table.display = True
+        self._draw_accounts(self.figures)
+        self.accounts_table.move_cursor(row=0, column=1, animate=False)
+        self.accounts_table.focus()
+        self.explain()
+
+    def action_back(self) -> None:
+        if self.member is None:
+            return
+        self.member = None
+        self.marked = set()
+        self.accounts_table.display = False
+        self.team_table.display = True
+        self.team_table.focus()
+        if self.figures is not None:
+            self._stale = True
+            self.draw_if_stale()
+        self.explain()
+
+    def action_sort(self) -> None:
+        if self.member is not None or self.figures is None:
+            return
+        key = TEAM_COLUMNS[min(self.team_table.cursor_column, len(TEAM_COLUMNS) - 1)][0]
+        if key == self.sort_key:
+            self.descending = not self.descending
+        else:
+            self.sort_key, self.descending = key, key in HIGH_FIRST
+        self.draw(self.figures)
+
+    def action_mark(self) -> None:
+        if self.member is None or self.figures is None:
+            return
+        client_id = self.accounts_table.current_key()
+        if client_id is None:
+            return
+        self.marked ^= {client_id}
+        self.accounts_table.redraw(client_id)
+        self.accounts_table.action_cursor_down()
+        self._account_heading(len(self.accounts_table.keys))
+
+    def action_key(self) -> None:
+        client_id = self.accounts_table.current_key() if self.member else None
+        if client_id is not None:
+            self.pane.toggle_key(client_id)
+
+    def action_reassign(self) -> None:
+        if self.figures is None:
+            return
+        if self.member is None:
+            member_id = self.team_table.current_key()
+            source = next((row for row in self.figures.load
+                           if (row.member_id or "") == member_id), None)
+            if source is None:
+                return
+            chosen = [client.id for client in member_accounts(self.figures.data,
+                                                              source.member_id)]
+        else:
+            source = self.member
+            chosen = [key for key in self.accounts_table.keys if key in self.marked] or list(
+                self.accounts_table.keys)
+        if not chosen:
+            self.app.notify("No accounts to reassign.", markup=False)
+            return
+        from .reassign import ask_reassign
+
+        ask_reassign(self, source, chosen)

@@ -1,0 +1,367 @@
+"""The Team pane (plugins/kam_team) driven from the keyboard with Textual's Pilot: the load and
+a member's accounts, reassigning, sorting, marking key accounts, the checklist form, moving a
+stage, the KPIs with their chart, the account screen; and snapshots at 80×24 and 120×40.
+
+Snapshots: ``AMTUI_UPDATE_SNAPSHOTS=1 pytest tests/test_ui_kam_team.py`` rewrites them; look
+at the changed SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from amtui.models import Client, Contact, Deal, Member, Money
+from amtui.plugins.host import PluginHost
+from amtui.storage import Workspace
+from amtui.testing import load_plugin
+from amtui.ui.app import AmtuiApp
+from conftest import FakeClock, snapshot_files
+from test_kam_team import NAME, actions, models, snapshot, team_plugin
+from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
+
+__all__ = ["utc_local_time"]  # the snapshots' fixture: local times shown as UTC
+
+plugin = team_plugin()
+MARKUP_NAME = "[bold]Кедр[/bold] & Co"
+
+
+@pytest.fixture
+def host(workspace: Workspace) -> PluginHost:
+    return load_plugin(plugin, workspace, NAME)
+
+
+@pytest.fixture
+def agency(workspace: Workspace, host: PluginHost, clock: FakeClock) -> dict[str, Any]:
+    """Three members; a key account at the functional stage, two others, and one whose name
+    looks like markup; a year of history."""
+    members = workspace.repo(Member)
+    anna = members.add(Member(name="Анна Смирнова", role="head"))
+    igor = members.add(Member(name="Игорь Волков", role="kam"))
+    sergey = members.add(Member(name="Sergey Orlov", role="assistant"))
+    created = datetime(2025, 11, 1, 9, tzinfo=UTC)
+    stamps = {"created_at": created, "updated_at": created}
+    clients = {client.name: client for client in workspace.repo(Client).add_many([
+        Client(name="ООО «Ромашка»", owner_id=anna.id, monthly_revenue=250_000,
+               cost_to_serve=80_000, key_account=True, stage="functional", **stamps),
+        Client(name="Atlas Fitness", owner_id=anna.id, monthly_revenue=40_000,
+               cost_to_serve=20_000, **stamps),
+        Client(name=MARKUP_NAME, owner_id=anna.id, monthly_revenue=90_000,
+               cost_to_serve=30_000, **stamps),
+        Client(name="Байкал Ltd", owner_id=igor.id, monthly_revenue=15_000, status="active",
+               **stamps),
+    ], keep_timestamps=True)}
+    romashka = clients["ООО «Ромашка»"]
+    workspace.repo(Contact).add_many([
+        Contact(client_id=romashka.id, name="Марина Кузнецова", role="CMO",
+                influence="decision_maker"),
+        Contact(client_id=romashka.id, name="Олег Петров", role="маркетолог",
+                influence="champion")])
+    workspace.repo(Deal).add(Deal(client_id=romashka.id, title="SEO на год",
+                                  amount=Money(amount=1_200_000), status="won",
+                                  signed_on=date(2026, 10, 1)))
+    snapshot.read_team(workspace)
+    actions.set_team(workspace, romashka.id, None, sergey.id, [])
+    actions.set_purpose(workspace, romashka.id, models.Purpose.GROWTH)
+    actions.score(workspace, romashka.id, dict.fromkeys(models.Criterion, 4))
+    surveys = workspace.repo(models.Survey)
+    for back, score in ((70, 5), (40, 4), (10, 3)):
+        surveys.add(models.Survey(client_id=romashka.id, on=date(2026, 11, 26) -
+                                  timedelta(days=back), score=score))
+    return {"anna": anna, "igor": igor, "sergey": sergey, "clients": clients}
+
+
+@asynccontextmanager
+async def team_app(workspace: Workspace, host: PluginHost,
+                   size: tuple[int, int] = (80, 24)) -> AsyncIterator[Pilot[None]]:
+    app = AmtuiApp(workspace, pane="team", plugins=host)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def idle(pilot: Pilot[None]) -> None:
+    for _attempt in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def plain_rows(table: DataTable[Any]) -> list[list[str]]:
+    return [[str(getattr(value, "plain", value)) for value in table.get_row_at(row)]
+            for row in range(table.row_count)]
+
+
+def help_line(pilot: Pilot[None]) -> str:
+    return str(pilot.app.screen.query_one("#team-help", Static).render())
+
+
+def client(workspace: Workspace, agency: dict[str, Any], name: str) -> Any:
+    return workspace.repo(Client).get(agency["clients"][name].id)
+
+
+# The team and its load ------------------------------------------------------------------------
+
+async def test_the_team_opens_with_each_members_load(workspace: Workspace, host: PluginHost,
+                                                      agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        rows = plain_rows(pilot.app.screen.query_one("#load-team", DataTable))
+        assert [row[:5] for row in rows] == [
+            ["Анна Смирнова", "head", "3", "1", "380 000"],
+            ["Игорь Волков", "KAM", "1", "0", "15 000"],
+            ["Sergey Orlov", "asst", "0", "0", "0"]]
+        assert help_line(pilot).startswith("Member: The person on our side")
+        await pilot.press("right", "right", "right", "right")
+        assert help_line(pilot).startswith("Revenue: Recurring revenue per month")
+
+
+async def test_s_sorts_by_the_column_under_the_cursor(workspace: Workspace, host: PluginHost,
+                                                       agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        table = pilot.app.screen.query_one("#load-team", DataTable)
+        await pilot.press("right", "right", "right", "right", "s")
+        assert [row[0] for row in plain_rows(table)] == [
+            "Анна Смирнова", "Игорь Волков", "Sergey Orlov"]  # highest revenue first
+        await pilot.press("s")
+        assert [row[0] for row in plain_rows(table)] == [
+            "Sergey Orlov", "Игорь Волков", "Анна Смирнова"]
+
+
+async def test_reassigning_the_marked_accounts_from_the_keyboard(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("enter")  # Анна's accounts, key ones first
+        accounts = pilot.app.screen.query_one("#load-accounts", DataTable)
+        assert [row[1] for row in plain_rows(accounts)] == [
+            "★ ООО «Ромашка»", MARKUP_NAME, "Atlas Fitness"]
+        await pilot.press("space")  # marks Ромашка, the cursor goes down
+        await pilot.press("down", "space")  # marks Atlas
+        assert [row[0] for row in plain_rows(accounts)] == ["✓", "", "✓"]
+        await pilot.press("R")
+        await pilot.pause()
+        assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
+            ".pick-title", Static).render())
+        await pilot.press("enter")  # Игорь Волков, the first offered
+        await idle(pilot)
+        igor = agency["igor"].id
+        assert client(workspace, agency, "ООО «Ромашка»").owner_id == igor
+        assert client(workspace, agency, "Atlas Fitness").owner_id == igor
+        assert client(workspace, agency, MARKUP_NAME).owner_id == agency["anna"].id
+        assert [row[1] for row in plain_rows(accounts)] == [MARKUP_NAME]
+        await pilot.press("u")
+        await idle(pilot)
+        assert client(workspace, agency, "Atlas Fitness").owner_id == agency["anna"].id
+        await pilot.press("escape")
+        assert pilot.app.screen.query_one("#load-team", DataTable).display
+
+
+async def test_leaving_the_member_picker_reassigns_nothing(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        before = snapshot_files(workspace.root)
+        await pilot.press("R")  # all of Анна's accounts …
+        await pilot.pause()
+        await pilot.press("escape")  # … or not
+        await idle(pilot)
+        assert snapshot_files(workspace.root) == before
+
+
+# Key accounts ------------------------------------------------------------------------------
+
+async def test_k_marks_an_account_key_in_one_press(workspace: Workspace, host: PluginHost,
+                                                    agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a")
+        table = pilot.app.screen.query_one("#accounts-table", DataTable)
+        rows = plain_rows(table)
+        assert [row[1] for row in rows] == ["★ ООО «Ромашка»", MARKUP_NAME, "Atlas Fitness",
+                                            "Байкал Ltd"]
+        assert rows[1][6] == "make key" and rows[1][3].startswith("▲")
+        await pilot.press("down", "K")
+        assert plain_rows(table)[1][1].startswith("★")  # shown at once
+        await idle(pilot)
+        assert client(workspace, agency, MARKUP_NAME).key_account
+        # read again: a key account with no contact is single-threaded
+        assert plain_rows(table)[1][1] == f"★⚠ {MARKUP_NAME}"
+        assert plain_rows(table)[1][6] == ""
+
+
+async def test_a_score_off_the_checklists_scale_is_refused_in_the_form(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "down", "c")
+        await pilot.pause()
+        form = pilot.app.screen
+        form.query_one("#field-relationship", Input).value = "9"
+        form.query_one("#field-revenue", Input).value = "5"
+        before = snapshot_files(workspace.root)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "less than or equal to 5" in str(form.query_one("#error-relationship",
+                                                               Static).render())
+        assert snapshot_files(workspace.root) == before
+        form.query_one("#field-relationship", Input).value = "4"
+        await pilot.press("f2")
+        await idle(pilot)
+        plan = workspace.repo(models.AccountPlan).get(
+            models.plan_id(agency["clients"][MARKUP_NAME].id))
+        assert plan.scores == {models.Criterion.RELATIONSHIP: 4, models.Criterion.REVENUE: 5}
+
+
+async def test_brackets_move_the_period_and_f_filters(workspace: Workspace, host: PluginHost,
+                                                       agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "p")  # 12 months → the current quarter
+        await idle(pilot)
+        heading = pilot.app.screen.query_one("#view-accounts .view-heading", Static)
+        assert str(heading.render()).startswith("2026-Q4 ·")
+        await pilot.press("left_square_bracket")
+        await idle(pilot)
+        assert str(heading.render()).startswith("2026-Q3 ·")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await idle(pilot)
+        assert str(heading.render()).startswith("2026-Q4 ·")  # 2027-Q1 has not started
+        await pilot.press("f")  # key accounts only
+        table = pilot.app.screen.query_one("#accounts-table", DataTable)
+        assert [row[1] for row in plain_rows(table)] == ["★ ООО «Ромашка»"]
+
+
+# Stages --------------------------------------------------------------------------------------
+
+async def test_moving_a_stage_asks_why_and_keeps_the_move(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("g")
+        assert pilot.app.focused.id == "stage-table-functional"
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason
+        await pilot.pause()
+        assert "Say why" in str(pilot.app.screen.query_one("#ask-problem", Static).render())
+        await pilot.press(*"Совместный план")
+        await pilot.press("enter")
+        await idle(pilot)
+        romashka = client(workspace, agency, "ООО «Ромашка»")
+        assert romashka.stage == "strategic"
+        moves = workspace.repo(models.StageMove).all()
+        assert [(move.from_stage, move.to_stage, move.reason) for move in moves] == [
+            ("functional", "strategic", "Совместный план")]
+        assert pilot.app.focused.id == "stage-table-strategic"
+        await pilot.press("L")  # strategic is the last stage
+        await pilot.pause()
+        assert len(workspace.repo(models.StageMove).all()) == 1
+
+
+async def test_escape_on_the_reason_moves_nothing(workspace: Workspace, host: PluginHost,
+                                                   agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        before = snapshot_files(workspace.root)
+        await pilot.press("g", "H")
+        await pilot.pause()
+        await pilot.press("escape")
+        await idle(pilot)
+        assert snapshot_files(workspace.root) == before
+        assert client(workspace, agency, "ООО «Ромашка»").stage == "functional"
+
+
+# KPIs ---------------------------------------------------------------------------------------
+
+async def test_the_kpis_chart_the_figure_under_the_cursor_and_define_it(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host, size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await idle(pilot)
+        view = pilot.app.screen.query_one("#view-kpis")
+        table = view.query_one("#kpi-table", DataTable)
+        assert table.row_count == 12
+        assert view.chart is not None and view.chart.is_mounted
+        assert help_line(pilot).startswith("Churn %: Churn rate:")
+        assert view.chart._series[0] == "Churn %"
+        await pilot.press("right")
+        assert help_line(pilot).startswith("Exp %: Expansion rate:")
+        assert view.chart._series[0] == "Exp %"
+        await pilot.press("q")  # by quarter
+        assert table.row_count == 5
+        assert plain_rows(table)[-1][0] == "2026-Q4"
+        await pilot.press("w")  # Анна's clients
+        assert "Анна Смирнова" in str(view.query_one(".view-heading", Static).render())
+
+
+# The account screen ------------------------------------------------------------------------
+
+async def test_the_account_screen_edits_a_stakeholder_and_warns_when_single_threaded(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter")
+        await idle(pilot)
+        screen = pilot.app.screen
+        assert not screen.query_one("#account-warning").display  # two contacts, two of ours
+        stakeholders = plain_rows(screen.query_one("#account-stakeholders", DataTable))
+        assert [row[:3] for row in stakeholders] == [
+            ["Марина Кузнецова", "CMO", "decision maker"], ["Олег Петров", "маркетолог",
+                                                            "champion"]]
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#field-strength", Input).value = "7"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "less than or equal to 5" in str(pilot.app.screen.query_one(
+            "#error-strength", Static).render())
+        pilot.app.screen.query_one("#field-strength", Input).value = "4"
+        await pilot.press("f2")
+        await idle(pilot)
+        assert plain_rows(screen.query_one("#account-stakeholders", DataTable))[0][3:] == [
+            "neutral", "4/5"]
+        await pilot.press("escape")
+        await pilot.press("down", "enter")  # the markup-named account: no contacts
+        await idle(pilot)
+        warning = pilot.app.screen.query_one("#account-warning", Static)
+        assert warning.display
+        assert "Single-threaded: no contact on the client's side" in str(warning.render())
+        title = str(pilot.app.screen.query_one("#account-title", Static).render())
+        assert MARKUP_NAME in title  # the brackets are shown, not taken for markup
+
+
+async def test_the_palette_opens_the_team_pane_at_a_view(workspace: Workspace,
+                                                         host: PluginHost,
+                                                         agency: dict[str, Any]) -> None:
+    app = AmtuiApp(workspace, pane="today", plugins=host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        command = next(command for _name, command in host.commands()
+                       if command.title == "team: portfolio KPIs")
+        command.run(app)
+        await idle(pilot)
+        assert app.current_pane == "team"
+        assert app.screen.current_view == "kpis"
+
+
+# Snapshots -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("view", "size"), [
+    ("t", (80, 24)), ("t", (120, 40)), ("a", (80, 24)), ("g", (80, 24)), ("i", (80, 24)),
+    ("i", (120, 40)),
+], ids=["load-80x24", "load-120x40", "accounts-80x24", "stages-80x24", "kpis-80x24",
+        "kpis-120x40"])
+async def test_snapshot(workspace: Workspace, host: PluginHost, agency: dict[str, Any],
+                        view: str, size: tuple[int, int]) -> None:
+    names = {"t": "load", "a": "accounts", "g": "stages", "i": "kpis"}
+    async with team_app(workspace, host, size) as pilot:
+        await pilot.press(view)
+        await idle(pilot)
+        await settle(pilot)
+        svg = pilot.app.export_screenshot(title="amtui team")
+    picture = SNAPSHOTS / f"team-{names[view]}-{size[0]}x{size[1]}.svg"
+    if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
+        picture.write_text(svg, encoding="utf-8")
+    assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
+    assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
+        f"the Team pane's {names[view]} view at {size[0]}x{size[1]} looks different from "
+        f"{picture.name}")
+
