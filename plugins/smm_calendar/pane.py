@@ -113,6 +113,10 @@ class CalendarPane(PostActions):
     def on_resize(self) -> None:
         self._fit_side_panel()
 
+    def on_screen_resume(self) -> None:
+        if self._saved:  # saved while another pane was shown
+            self.data_changed()
+
     def _fit_side_panel(self) -> None:
         self.set_class(self.app.size.width >= SIDE_PANEL_WIDTH, "-wide")
 
