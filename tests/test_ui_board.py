@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rich.color import Color
 from textual.strip import Strip
+from textual.theme import Theme
 from textual.widgets import Input, OptionList, Select, Static
 
 from amtui.models import ChecklistItem, Client, Task
@@ -474,3 +475,32 @@ async def test_the_board_is_drawn_again_in_a_new_theme(filled: Workspace) -> Non
         light = view(app).look
         assert light.base.bgcolor != dark.base.bgcolor and light.rule != dark.rule
         assert background(drawn(app, "todo")[2]) == light.base.bgcolor
+
+
+async def test_marks_are_drawn_in_amtuis_theme_colours(workspace: Workspace,
+                                                       clock: FakeClock) -> None:
+    today = clock().date()
+    workspace.repo(Task).add(Task(title="Забытая", column="review",
+                                  due=today - timedelta(days=1),
+                                  column_since=clock() - timedelta(days=6)))
+    workspace.repo(Task).add(Task(title="Ждёт", column="client_approval", due=today,
+                                  blocked_by_client=True,
+                                  blocked_since=clock() - timedelta(days=2)))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(240, 40)) as pilot:
+        app.register_theme(Theme(name="marks", primary="#0000ff", variables={
+            "amtui-overdue": "#ff0001", "amtui-due-today": "#ff0002",
+            "amtui-waiting-client": "#ff0003", "amtui-stale": "#ff0004"}))
+        app.theme = "marks"
+        await open_board(app, pilot)
+
+        def colour(column: str, text: str) -> str:
+            segment = next(segment for strip in drawn(app, column) for segment in strip
+                           if text in segment.text)
+            assert segment.style is not None and segment.style.color is not None
+            return segment.style.color.get_truecolor().hex
+
+        assert colour("review", (today - timedelta(days=1)).isoformat()) == "#ff0001"
+        assert colour("review", "stale 6 d") == "#ff0004"
+        assert colour("client_approval", today.isoformat()) == "#ff0002"
+        assert colour("client_approval", "waiting for") == "#ff0003"

@@ -306,7 +306,7 @@ class BoardPane(PaneScreen):
             parts.append((_("waiting for client {days} d").format(days=days), "waiting"))
         elif (card.column not in (settings.columns[0], settings.columns[-1])
               and days >= settings.stale_after_days):
-            parts.append((_("stale {days} d in this column").format(days=days), "late"))
+            parts.append((_("stale {days} d in this column").format(days=days), "stale"))
         return tuple(parts)
 
     def _show_status(self) -> None:

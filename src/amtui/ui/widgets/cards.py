@@ -28,8 +28,9 @@ from amtui.i18n import _
 from amtui.text import one_line
 
 Part = tuple[str, str]
-"""A piece of a card's second line and how it is marked: "" (plain), "late", "today" or
-"waiting" (drawn in the theme's error / warning colours)."""
+"""A piece of a card's second line and how it is marked: "" (plain), "late", "today",
+"waiting" or "stale" (drawn in the theme's ``$amtui-overdue``, ``$amtui-due-today``,
+``$amtui-waiting-client`` and ``$amtui-stale`` colours)."""
 
 MIN_COLUMN_WIDTH = 20
 """Narrower than this, fewer columns are shown and ``h``/``l`` bring in the others."""
@@ -177,6 +178,7 @@ class Look(NamedTuple):
     late: Style
     today: Style
     waiting: Style
+    stale: Style
 
 
 class BoardView(Widget, can_focus=True):
@@ -438,7 +440,8 @@ class BoardView(Widget, can_focus=True):
             text = Text(one_line(entry.title), style=look.muted if entry.note else "bold",
                         no_wrap=True)
         else:
-            marks = {"late": look.late, "today": look.today, "waiting": look.waiting}
+            marks = {"late": look.late, "today": look.today, "waiting": look.waiting,
+                     "stale": look.stale}
             text = Text(no_wrap=True)
             for number, (part, kind) in enumerate(entry.details or ()):
                 if number:
@@ -477,9 +480,11 @@ class BoardView(Widget, can_focus=True):
         # As of the stylesheet's last refresh (working them out again takes a millisecond).
         variables = self.app.theme_variables or self.app.get_css_variables()
 
-        def color(name: str, bold: bool = False) -> Style:
+        def color(name: str, base: str = "", bold: bool = False) -> Style:
+            """A theme colour (amtui's own, else the base colour it defaults to)."""
+            value = variables.get(name) or variables.get(base, "")
             try:
-                return Style(color=Color.parse(variables.get(name, "")).rich_color, bold=bold)
+                return Style(color=Color.parse(value).rich_color, bold=bold)
             except ColorParseError:
                 return Style(bold=bold)
 
@@ -494,8 +499,10 @@ class BoardView(Widget, can_focus=True):
             base=base, header=header, over=header + color("error"),
             cursor=base + self.get_component_rich_style("board-view--cursor"),
             muted=Style(color=muted.color), rule=base + color("panel-lighten-2"),
-            thumb=base + thumb, late=color("error", bold=True),
-            today=color("warning", bold=True), waiting=color("warning"))
+            thumb=base + thumb, late=color("amtui-overdue", "error", bold=True),
+            today=color("amtui-due-today", "warning", bold=True),
+            waiting=color("amtui-waiting-client", "accent"),
+            stale=color("amtui-stale", "warning"))
 
     def notify_style_update(self) -> None:
         # Screens restyle every widget when shown again, and focus changes the cursor's
