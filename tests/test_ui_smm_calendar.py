@@ -191,8 +191,9 @@ async def test_enter_lists_the_days_posts_and_opens_one_with_its_trail(
         trail = str(post.query_one("#post-trail").render())
         assert "anna" in trail or "Анна Смирнова" in trail
         assert "made (client approval)" in trail
-        assert "Publish: Thu 26 Nov 2026 18:00 (Europe/Moscow)" in str(
-            post.query_one("#post-facts").render())
+        facts = str(post.query_one("#post-facts").render())
+        assert "Publish: Thu 26 Nov 2026 18:00 (Europe/Moscow)" in facts
+        assert "With the client since Mon 23 Nov 12:00 (3 days)" in facts
         await pilot.press("escape", "escape")
         assert not isinstance(pilot.app.screen, DayScreen | PostScreen)
 
@@ -431,3 +432,17 @@ async def test_names_and_titles_are_shown_as_the_characters_they_are(
         assert "\x1b" not in shown(pilot)
         day_panel = str(pilot.app.screen.query_one("#calendar-day").render())
         assert "[@click=app.quit]x[/]" in day_panel and "[b]Evil[/b]\\x1b[3" in day_panel
+
+
+async def test_the_palette_opens_the_calendars_plan_from_another_pane(
+        agency: Agency, host: PluginHost) -> None:
+    app = AmtuiApp(agency.workspace, pane="today", plugins=host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await saved(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"calendar: content plan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await saved(pilot)
+        assert app.current_pane == "calendar"
+        assert isinstance(app.screen, PlanScreen)

@@ -19,7 +19,7 @@ from amtui.api import Client
 from amtui.api.ui import RecordTable, cell, content, line
 
 from .model import GLYPHS, Post, PostStatus, TrailKind
-from .times import describe_moment, local
+from .times import describe_moment, in_words, local
 
 if TYPE_CHECKING:
     from .index import PostRow
@@ -47,6 +47,9 @@ def title_width(screen_width: int, columns: tuple[tuple[str, int], ...],
 
 
 DAY_COLUMNS = (("Time", 5), ("Status", 11), ("Channel", 9), ("Client", 16))
+PLAN_COLUMNS = (("Rule", 22), ("Plan", 4), ("Filled", 6), ("Empty", 5), ("Missing", 7))
+"""After the client's name: the channel and its rule, then slots planned, filled, empty and
+not made."""
 
 
 def status_label(status: PostStatus) -> Content:
@@ -237,6 +240,12 @@ class PostScreen(ModalScreen[None]):
                              ("Assignee: ", "bold"),
                              line(members.get(post.assignee_id or "", "") or "nobody")),
         ]
+        if post.status is PostStatus.CLIENT_APPROVAL and post.sent_for_approval_at:
+            now = self.pane.amtui.workspace.clock()
+            facts.append(Content.assemble(
+                ("With the client since ", "bold"),
+                f"{local(post.sent_for_approval_at, zone_name):%a %d %b %H:%M} "
+                f"({in_words(now - post.sent_for_approval_at)})"))
         if post.hashtags or post.tags:
             facts.append(Content.assemble(("Hashtags: ", "bold"), line(" ".join(post.hashtags)),
                                           "   ", ("Tags: ", "bold"), line(", ".join(post.tags))))
@@ -385,7 +394,8 @@ class PlanScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(f"Content plan {self.start:%d %b} – {self.end:%d %b %Y}"),
+            yield Static(Content(f"Content plan {self.start.day} {self.start:%b} – "
+                                 f"{self.end.day} {self.end:%b %Y}"),
                          classes="modal-title")
             yield RecordTable(id="plan-lines", cursor_type="row", zebra_stripes=True)
             yield Static("Enter show the client's posts · g make missing slots · Esc close",
@@ -393,8 +403,9 @@ class PlanScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(RecordTable)
-        for label, width in (("Client", 22), ("Channel", 10), ("Rule", 16), ("Slots", 5),
-                             ("Filled", 6), ("Empty", 5), ("Not made", 8)):
+        inner = min(self.app.size.width * 96 // 100, 110) - 4
+        table.add_column("Client", width=title_width(inner, PLAN_COLUMNS))
+        for label, width in PLAN_COLUMNS:
             table.add_column(label, width=width)
         self.read()
 
@@ -413,11 +424,11 @@ class PlanScreen(ModalScreen[None]):
         settings = self.pane.settings
         table.clear()
         if not self.lines:
-            table.add_row(cell("No rules yet: g on the calendar makes one."), *[cell("")] * 6)
+            table.add_row(cell("No rules yet: g on the calendar makes one."), *[cell("")] * 5)
             return
         table.add_rows([cell(item.client_name, 40),
-                        cell(settings.title_of(item.channel) if settings else item.channel),
-                        cell(item.rule), cell(item.expected), cell(item.filled),
+                        cell(f"{settings.title_of(item.channel) if settings else item.channel}"
+                             f" {item.rule}"), cell(item.expected), cell(item.filled),
                         cell(item.empty, style="bold" if item.empty else ""),
                         cell(item.missing, style="bold" if item.missing else "")]
                        for item in self.lines)
