@@ -260,6 +260,8 @@ async def test_a_refused_status_change_says_why_in_the_form_and_saves_nothing(
 async def test_m_picks_a_post_up_and_enter_puts_it_on_the_day_chosen(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
+        pane = pilot.app.screen
+        reads = pane.loads_shown
         await pilot.press("right", "m")
         assert "Moving Weekly digest" in status_line(pilot)
         await pilot.press("right", "right", "enter")
@@ -272,10 +274,13 @@ async def test_m_picks_a_post_up_and_enter_puts_it_on_the_day_chosen(
         assert [row.id for row in grid.data.on_day(date(2026, 11, 29))] == [post.id]
         assert grid.data.on_day(date(2026, 11, 27)) == []
         assert "Weekly digest" not in status_line(pilot)
+        assert pane.loads_shown == reads  # the saved post was put in place, nothing re-read
         await pilot.press("u")
         await saved(pilot)
         assert stored(agency.workspace, agency.approved.id).publish_at == (
             agency.approved.publish_at)
+        assert [row.title for row in grid.data.on_day(date(2026, 11, 27))] == [
+            "Weekly digest"]
 
 
 async def test_escape_puts_the_post_down_where_it_was(agency: Agency,
@@ -446,3 +451,17 @@ async def test_the_palette_opens_the_calendars_plan_from_another_pane(
         await saved(pilot)
         assert app.current_pane == "calendar"
         assert isinstance(app.screen, PlanScreen)
+
+
+async def test_a_click_chooses_the_day_and_a_double_click_opens_it(
+        agency: Agency, host: PluginHost) -> None:
+    async with calendar(agency.workspace, host) as pilot:
+        grid = grid_of(pilot)
+        # 80 columns: Monday to Sunday are 12, 12, 12, 11, 11, 11, 11 wide; the month's six
+        # weeks have 3 lines each under the title and the day names.
+        await pilot.click(CalendarGrid, offset=(48, 2 + 4 * 3 + 1))
+        assert grid.cursor == date(2026, 11, 27)
+        await pilot.double_click(CalendarGrid, offset=(2, 2 + 5 * 3))
+        assert grid.cursor == date(2026, 11, 30)
+        assert isinstance(pilot.app.screen, DayScreen)
+        assert [row.title for row in pilot.app.screen.rows] == ["VK slot"]
