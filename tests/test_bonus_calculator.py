@@ -254,6 +254,20 @@ def test_b2b_kpis_from_deals() -> None:
     assert amounts(short, "kpi") == [D(0), D(0)]  # 10.5% of the quota; growth 5%
 
 
+def test_plan_fulfilment_of_a_quarterly_quota_is_measured_at_the_quarters_end() -> None:
+    plan = make_plan(commission={"tiers": [{"from": 0, "rate": 10}]},
+                     quota={"amount": 3_000_000, "period": "quarter"},
+                     kpis=[{"kind": "plan_fulfilment", "target": 100, "amount": 20_000}])
+    deals = [deal("oct", 2_000_000, date(2026, 10, 10)),
+             deal("dec", 1_000_000, date(2026, 12, 10))]
+    october = next(line for line in lines_of(plan, deals, OCT) if line.kind == "kpi")
+    assert (october.amount, october.detail) == (
+        D(0), "a quarterly quota is measured in 2026-12; nothing to measure: not paid")
+    december = next(line for line in lines_of(plan, deals, Period(2026, 12))
+                    if line.kind == "kpi")
+    assert (december.basis, december.amount) == (D("100.0"), D("20000.00"))
+
+
 # Overtime ------------------------------------------------------------------------------------
 
 def entry(entry_id: str, day: date, start: str, end: str, client: str = "") -> Any:

@@ -101,6 +101,21 @@ async def test_the_statement_line_by_line(anna_paid: Workspace) -> None:
                                                                             "#bonus-notes")
 
 
+async def test_enter_explains_a_line_whole(anna_paid: Workspace) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert text_of(pilot, "#line-text") == (
+            "«SEO на год» · ООО «Ромашка»\n\n"
+            "What      commission\nBasis     600 000 RUB\nRate      12% + 5%\n"
+            "Amount    65 000.00 RUB\n\n"
+            "signed on 2026-11-03; marginal: 12% of 500 000 (0–500 000) = 60 000; 5% of "
+            "100 000 (above 500 000) = 5 000; together 65 000.00 RUB")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen.__class__.__name__ == "BonusPane"
+
+
 async def test_months_and_members(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("left_square_bracket")

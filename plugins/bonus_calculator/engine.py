@@ -353,8 +353,13 @@ def measure(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> tuple[Decimal | None, s
     if kpi.kind == "plan_fulfilment":
         assert plan.quota is not None
         months = [period]
+        if plan.quota.period == "quarter":
+            months = period.quarter_months()
+            if period != months[-1]:
+                return None, f"a quarterly quota is measured in {months[-1]}"
         reached = attainment(plan, facts.deals, months)
-        return reached, (f"sales {number(sales(plan, facts.deals, months))} of the month's "
+        span = period.quarter if plan.quota.period == "quarter" else "the month"
+        return reached, (f"sales {number(sales(plan, facts.deals, months))} of {span}'s "
                          f"quota {number(plan.quota.amount)}")
     if kpi.kind == "average_order_growth":
         now = average_order(plan, facts.deals, [period])

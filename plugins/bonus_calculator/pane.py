@@ -18,7 +18,14 @@ from amtui.api.ui import FormField, FormScreen, PaneScreen, RecordTable, cell, c
 
 from .engine import Period
 from .money import minor_unit, money, number
-from .screens import ConfirmLock, MemberPicker, PlanEditor, WhatIfScreen
+from .screens import (
+    ConfirmLock,
+    LineDetail,
+    MemberPicker,
+    PlanEditor,
+    WhatIfScreen,
+    describe_line,
+)
 
 if TYPE_CHECKING:
     from .engine import Line
@@ -81,6 +88,8 @@ class BonusPane(PaneScreen):
                 tooltip="The month before"),
         Binding("right_square_bracket", "month(1)", "Later", id="bonus.next_month",
                 tooltip="The month after"),
+        Binding("enter", "explain", "Explain", id="bonus.explain", show=False,
+                tooltip="The highlighted line, all of it: where it comes from, how computed"),
         Binding("m", "member", "Member", id="bonus.member",
                 tooltip="Whose statement to see (the head sees everyone's)"),
         Binding("w", "what_if", "What if", id="bonus.what_if",
@@ -205,6 +214,9 @@ class BonusPane(PaneScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_explain()
+
     # actions
 
     def _current(self) -> tuple[Snapshot, str, Period] | None:
@@ -214,6 +226,13 @@ class BonusPane(PaneScreen):
                         markup=False)
             return None
         return shown.snapshot, shown.member_id, shown.period
+
+    def action_explain(self) -> None:
+        table = self.query_one(DataTable)
+        statement = self.shown.statement
+        if statement is not None and 0 <= table.cursor_row < len(statement.lines):
+            self.app.push_screen(LineDetail(describe_line(statement.lines[table.cursor_row],
+                                                          statement.currency)))
 
     def action_month(self, step: int) -> None:
         if self.period is None:

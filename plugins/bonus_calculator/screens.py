@@ -21,6 +21,7 @@ from .money import minor_unit, money, number, signed_money
 from .whatif import WhatIf, compare
 
 if TYPE_CHECKING:
+    from .engine import Line
     from .facts import MemberInfo, Snapshot
     from .statements import Statement
 
@@ -214,6 +215,44 @@ class ConfirmLock(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class LineDetail(ModalScreen[None]):
+    """One line of a statement, all of it: what it comes from and how it was computed."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="LineDetail") + """
+    LineDetail > Vertical {
+        max-width: 90;
+        height: auto;
+    }
+    LineDetail #line-text {
+        height: auto;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="bonus.line.close"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(content(self.text), id="line-text")
+            yield Static("Esc closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def describe_line(item: Line, currency: str) -> str:
+    """A statement line as the dialog shows it."""
+    basis = "" if item.basis is None else f"{number(item.basis)} {item.unit}".strip()
+    rows = [("What", item.kind.replace("_", " ")), ("Basis", basis), ("Rate", item.rate),
+            ("Amount", money(item.amount, currency)), ("Corrects", item.adjusts)]
+    shown = "\n".join(f"{label:<10}{value}" for label, value in rows if value)
+    return f"{item.source}\n\n{shown}\n\n{item.detail}"
 
 
 class WhatIfScreen(ModalScreen[None]):

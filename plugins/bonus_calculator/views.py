@@ -32,11 +32,15 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
     entries = []
     period = Period.of(snapshot.today)
     plan = snapshot.plan_for(viewer.id, period)
-    if plan is not None and plan.quota is not None and plan.quota.period == "month":
+    if plan is not None and plan.quota is not None:
+        quarterly = plan.quota.period == "quarter"
+        months = [month for month in period.quarter_months() if month <= period] \
+            if quarterly else [period]
         deals = snapshot.deals.get(viewer.id, [])
-        sold = sales(plan, deals, [period])
+        sold = sales(plan, deals, months)
         reached = sold * 100 / plan.quota.amount
-        title = f"Quota {period}: {number(reached.quantize(Decimal('0.1')))}% reached"
+        label = period.quarter if quarterly else str(period)
+        title = f"Quota {label}: {number(reached.quantize(Decimal('0.1')))}% reached"
         detail = f"{money(sold, plan.currency)} of {money(plan.quota.amount, plan.currency)}"
         ahead = [band for band in plan.quota.bands if band.start > reached]
         if ahead:
