@@ -92,9 +92,6 @@ class BoardPane(PaneScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # A new screen is styled with the stylesheet as it is; without this Textual parses
-        # all CSS again for it, on the first visit and again on the first return.
-        self._css_update_count = self.app._css_update_count
         self.columns: list[Column] = []
         self.cards: dict[str, Card] = {}
         self.now = datetime.now().astimezone()
