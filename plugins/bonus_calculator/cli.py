@@ -81,17 +81,23 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
     return _market(workspace)
 
 
-def _who_and_when(args: argparse.Namespace, snapshot: Snapshot) -> tuple[str, Period]:
-    from .engine import Period
-    from .statements import NotAllowed, check_may_see, find_member, not_a_member, viewer_of
+def _member_id(args: argparse.Namespace, snapshot: Snapshot) -> str:
+    """The member ``--member`` names, else the person at the keyboard."""
+    from .statements import NotAllowed, find_member, not_a_member, viewer_of
 
     if args.member:
-        member_id = find_member(snapshot, args.member).id
-    else:
-        viewer = viewer_of(snapshot)
-        if viewer is None:
-            raise NotAllowed(not_a_member())
-        member_id = viewer.id
+        return find_member(snapshot, args.member).id
+    viewer = viewer_of(snapshot)
+    if viewer is None:
+        raise NotAllowed(not_a_member())
+    return viewer.id
+
+
+def _who_and_when(args: argparse.Namespace, snapshot: Snapshot) -> tuple[str, Period]:
+    from .engine import Period
+    from .statements import check_may_see
+
+    member_id = _member_id(args, snapshot)
     check_may_see(snapshot, member_id)
     period = Period.parse(args.period) if args.period else Period.of(snapshot.today)
     return member_id, period
@@ -177,17 +183,9 @@ def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
 
     from .facts import read_snapshot
     from .records import TimeEntry
-    from .statements import NotAllowed, find_member, not_a_member, viewer_of
     from .store import add_time_entry
 
-    snapshot = read_snapshot(workspace, set())
-    if args.member:
-        member_id = find_member(snapshot, args.member).id
-    else:
-        viewer = viewer_of(snapshot)
-        if viewer is None:
-            raise NotAllowed(not_a_member())
-        member_id = viewer.id
+    member_id = _member_id(args, read_snapshot(workspace, set()))
     client_id = workspace.repo(Client).resolve(args.client).id if args.client else None
     try:
         entry = TimeEntry(member_id=member_id, day=_parse(date, args.day, "--day"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from amtui.api import Record
+
+from .engine import Line
 
 TIME_TABLE = "bonus_time_entries"
 STATEMENTS_TABLE = "bonus_statements"
@@ -36,23 +38,6 @@ class TimeEntry(Record):
         return self
 
 
-class StoredLine(BaseModel):
-    """A line of a locked statement, exactly as it was paid."""
-
-    model_config = ConfigDict(defer_build=True, frozen=True)
-
-    kind: str
-    key: str
-    source: str
-    amount: Decimal
-    basis: Decimal | None = None
-    unit: str = ""
-    rate: str = ""
-    detail: str = ""
-    source_id: str = ""
-    adjusts: str = ""
-
-
 class LockedStatement(Record):
     """A member's statement for a month, locked once paid: it never changes again; later
     changes to what it was computed from become adjustments in the next month."""
@@ -65,7 +50,8 @@ class LockedStatement(Record):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     plan_id: str | None = None
     plan_name: str = ""
-    lines: list[StoredLine] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    """The lines exactly as they were paid."""
     total: Decimal
     locked_at: datetime
     locked_by: str

@@ -3,7 +3,7 @@ for what changed in locked months; who may see whose statement."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,7 @@ def adjustment_month(snapshot: Snapshot, member_id: str) -> Period | None:
 
 
 def stored_lines(statement: LockedStatement) -> list[Line]:
-    return [Line(**line.model_dump()) for line in statement.lines]
+    return list(statement.lines)
 
 
 def _why_gone(snapshot: Snapshot, member_id: str, plan: Plan | None) -> dict[str, str]:
@@ -215,7 +215,7 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
     Raises InvalidRecord saying why not."""
     from amtui.api import InvalidRecord
 
-    from .records import LockedStatement, StoredLine
+    from .records import LockedStatement
 
     member = snapshot.members[member_id]
     if period.end >= snapshot.today:
@@ -238,7 +238,7 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
     return LockedStatement(
         member_id=member_id, period=str(period), currency=statement.currency,
         plan_id=statement.plan.id, plan_name=statement.plan.name,
-        lines=[StoredLine(**asdict(line)) for line in statement.lines],
+        lines=list(statement.lines),
         total=statement.total, locked_at=now, locked_by=by, rev=1, created_at=now,
         updated_at=now)
 
