@@ -261,7 +261,8 @@ class BonusPane(PaneScreen):
             self.notify(f"{snapshot.members[member_id].name} has no plan in {period}: "
                         "nothing to try.", severity="warning", markup=False)
             return
-        self.app.push_screen(WhatIfScreen(snapshot, member_id, period))
+        if self.shown.statement is not None:
+            self.app.push_screen(WhatIfScreen(snapshot, self.shown.statement))
 
     def action_plan(self) -> None:
         from .plan_file import template, write_plan

@@ -16,9 +16,9 @@ from textual.widgets.option_list import Option
 
 from amtui.api.ui import RecordTable, cell, content, line
 
-from .engine import Period, total
+from .engine import own_lines, total
 from .money import minor_unit, money, number, signed_money
-from .whatif import WhatIf, compare
+from .whatif import WhatIf, apply, compare
 
 if TYPE_CHECKING:
     from .engine import Line
@@ -286,15 +286,16 @@ class WhatIfScreen(ModalScreen[None]):
                 tooltip="Forget every change tried"),
     ]
 
-    def __init__(self, snapshot: Snapshot, member_id: str, period: Period) -> None:
-        from .statements import compute_statement
-
+    def __init__(self, snapshot: Snapshot, statement: Statement) -> None:
         super().__init__()
         self.snapshot = snapshot
-        self.member_id = member_id
-        self.period = period
-        self.now: Statement = compute_statement(snapshot, member_id, period)
-        self.plan = snapshot.plan_for(member_id, period)
+        self.now = statement
+        self.member_id = statement.member.id
+        self.period = statement.period
+        self.plan = snapshot.plan_for(self.member_id, self.period)
+        self.facts = snapshot.facts(self.member_id, self.period)
+        self.carried = [line for line in statement.lines if line.adjusts]
+        """Adjustments to locked months: a what-if of this month does not change them."""
         self.deal_amounts: dict[str, Decimal] = {}
         self.tier_rates: dict[int, Decimal] = {}
         self.quota: Decimal | None = None
@@ -353,11 +354,12 @@ class WhatIfScreen(ModalScreen[None]):
         return WhatIf(dict(self.deal_amounts), self.quota, dict(self.tier_rates))
 
     def recompute(self) -> None:
-        from .statements import compute_statement
-
+        """Only the month's own lines are computed again (a few milliseconds): fine for every
+        keystroke."""
         errors = self.query_one("#whatif-error", Static)
+        assert self.plan is not None
         try:
-            then = compute_statement(self.snapshot, self.member_id, self.period, self.what_if())
+            plan, facts = apply(self.what_if(), self.plan, self.facts)
         except ValueError as error:
             self.problems["plan"] = str(error)
             errors.update(content("; ".join(self.problems.values())))
@@ -369,13 +371,14 @@ class WhatIfScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         rows = []
-        for item in compare(self.now.lines, then.lines):
+        then = [*own_lines(plan, facts), *self.carried]
+        for item in compare(self.now.lines, then):
             change = ("+" if item.change > 0 else "") + number(item.change, places) \
                 if item.change else ""
             rows.append([cell(item.source, 80), _amount(number(item.now, places)),
                          _amount(number(item.then, places)), _amount(change)])
         table.add_rows(rows)
-        before, after = self.now.total, total(then.lines)
+        before, after = self.now.total, total(then)
         self.query_one("#whatif-total", Static).update(content(
             f"Total {money(before, currency)} → {money(after, currency)} "
             f"({signed_money(after - before, currency) if after != before else 'no change'})"))
