@@ -12,6 +12,7 @@ import asyncio
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,9 +34,13 @@ async def measure(workspace_path: Path) -> None:
 
     workspace = Workspace.open(workspace_path)
     started = time.perf_counter()
-    rows, _names = read_notes(workspace)
-    print(f"read {len(rows):,} notes: {(time.perf_counter() - started) * 1000:.0f} ms "
-          "(in a worker)")
+    tracemalloc.start()
+    index = read_notes(workspace)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    print(f"read and index {len(index.rows):,} notes: "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms (in a worker, traced), holding "
+          f"{held / 2**20:.1f} MB")
     app = AmtuiApp(Workspace.open(workspace_path), pane="notes")
     async with app.run_test(size=(120, 40)) as pilot:
         for _attempt in range(3):

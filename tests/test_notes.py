@@ -10,16 +10,20 @@ import pytest
 
 from amtui.models import Client, Note
 from amtui.services import notes
-from amtui.services.notes import NoteFilter, NoteRow, row_of
+from amtui.services.notes import NoteFilter, NoteIndex, NoteRow, row_of
 from amtui.services.templates import TemplateError, load_templates, parse_template
 from amtui.storage import Workspace
 
 
 def row(title: str, body: str = "", *, pinned: bool = False, updated: str = "2026-11-01",
-        **fields: object) -> NoteRow:
-    note = {"id": title, "title": title, "body": body, "pinned": pinned,
+        **fields: object) -> dict[str, object]:
+    """A stored note as the store hands it over."""
+    return {"id": title, "title": title, "body": body, "pinned": pinned,
             "updated_at": updated, **fields}
-    return row_of(note, {"c1": "ООО «Ромашка»"})
+
+
+def listed(*notes: dict[str, object]) -> list[NoteRow]:
+    return NoteIndex.from_notes(notes, {"c1": "ООО «Ромашка»"}).rows
 
 
 def titles(hits: list[notes.Hit]) -> list[str]:
@@ -82,14 +86,22 @@ def test_snippet_shows_the_first_match_with_its_spans() -> None:
 
 
 def test_pinned_first_then_most_recently_changed() -> None:
-    rows = [row("old"), row("new", updated="2026-11-20"), row("pinned old", pinned=True,
-                                                               updated="2026-01-01")]
-    assert [r.title for r in notes.in_order(rows)] == ["pinned old", "new", "old"]
+    rows = listed(row("old"), row("new", updated="2026-11-20"),
+                  row("pinned old", pinned=True, updated="2026-01-01"))
+    assert [r.title for r in rows] == ["pinned old", "new", "old"]
+
+
+def test_rows_keep_no_body_but_its_words_are_indexed() -> None:
+    body = "- [x] done\n" + "слово " * 1000 + "конец"
+    only = listed(row("long", body))[0]
+    assert not hasattr(only, "body") and only.checklist == (1, 1)
+    assert titles(notes.search([row("long", body)], "конец")) == ["long"]
 
 
 def test_filter_by_client_kind_and_tag() -> None:
-    rows = [row("a", client_id="c1", kind="brief", tags=["seo"]),
-            row("b", client_id="c1", kind="meeting"), row("c", kind="brief", tags=["seo"])]
+    rows = [row_of(note, {"c1": "ООО «Ромашка»"}) for note in (
+        row("a", client_id="c1", kind="brief", tags=["seo"]),
+        row("b", client_id="c1", kind="meeting"), row("c", kind="brief", tags=["seo"]))]
     assert rows[0].client_name == "ООО «Ромашка»"
     assert [r.title for r in rows if NoteFilter(client_id="c1").keeps(r)] == ["a", "b"]
     assert [r.title for r in rows if NoteFilter(kind="brief", tag="seo").keeps(r)] == ["a", "c"]
@@ -111,11 +123,12 @@ def test_checklist_progress_and_toggle() -> None:
 
 def test_read_notes_names_clients_and_orders_rows(workspace: Workspace) -> None:
     client = workspace.repo(Client).add(Client(name="Байкал"))
-    workspace.repo(Note).add(Note(title="one", client_id=client.id))
+    workspace.repo(Note).add(Note(title="one", client_id=client.id, body="про бюджет"))
     workspace.repo(Note).add(Note(title="two", pinned=True))
-    rows, names = notes.read_notes(workspace)
-    assert [r.title for r in rows] == ["two", "one"]
-    assert rows[1].client_name == "Байкал" and names == {client.id: "Байкал"}
+    index = notes.read_notes(workspace)
+    assert [r.title for r in index.rows] == ["two", "one"]
+    assert index.rows[1].client_name == "Байкал"
+    assert [hit.row.title for hit in index.search("бюджет")[0]] == ["one"]
 
 
 def test_tick_saves_the_stored_note_and_undo_reverts(workspace: Workspace) -> None:

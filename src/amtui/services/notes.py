@@ -2,7 +2,7 @@
 
 Search compares folded text (case-insensitive, Cyrillic too, ё read as е). Every word typed
 must occur in the title or the body; the title counts more than the body, a word's start more
-than its middle, and the whole phrase more than scattered words.
+than its middle, and the words together in the title more than apart.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.models import Note, NoteKind
 from amtui.services import undo
+from amtui.services.projection import Interner
 from amtui.text import fold, one_line
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ _CHECKBOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]", re.MULTILINE)
 
 @dataclass(slots=True)
 class NoteRow:
-    """What the list shows of a note, and what search looks in."""
+    """What the list shows of a note. Not its body: bodies can be long, and the preview reads
+    the one note it shows from the store."""
 
     id: str
     title: str
@@ -43,34 +45,27 @@ class NoteRow:
     pinned: bool
     updated_at: str
     """ISO moment: sorts as text."""
-    body: str
     checklist: tuple[int, int]
     """(ticked, all) items of the note's task list."""
-    folded_title: str = ""
 
 
-def row_of(note: Mapping[str, Any], client_names: Mapping[str, str]) -> NoteRow:
-    title, body = str(note.get("title", "")), str(note.get("body", ""))
-    client_id = str(note.get("client_id") or "")
+def row_of(note: Mapping[str, Any], client_names: Mapping[str, str],
+           shared: Interner | None = None) -> NoteRow:
+    """The list's row for a stored note; ``shared`` keeps one copy of values that repeat."""
+    share = shared or Interner()
+    body = str(note.get("body", ""))
+    client_id = share(str(note.get("client_id") or ""))
     return NoteRow(
-        id=str(note["id"]), title=title, client_id=client_id,
-        client_name=client_names.get(client_id, ""), kind=str(note.get("kind", "")),
-        tags=tuple(str(tag) for tag in note.get("tags") or ()),
+        id=str(note["id"]), title=str(note.get("title", "")), client_id=client_id,
+        client_name=client_names.get(client_id, ""), kind=share(str(note.get("kind", ""))),
+        tags=share(tuple(share(str(tag)) for tag in note.get("tags") or ())),
         pinned=bool(note.get("pinned")), updated_at=str(note.get("updated_at", "")),
-        body=body, checklist=checklist_progress(body),
-        folded_title=fold(title),
+        checklist=checklist_progress(body),
     )
 
 
-def in_order(rows: list[NoteRow]) -> list[NoteRow]:
-    """Pinned first, then the most recently changed."""
-    rows.sort(key=lambda row: row.updated_at, reverse=True)
-    rows.sort(key=lambda row: not row.pinned)
-    return rows
-
-
-def read_notes(workspace: Workspace) -> tuple[list[NoteRow], dict[str, str]]:
-    """Every note as a row, in list order, and the names of the clients they belong to."""
+def read_notes(workspace: Workspace) -> NoteIndex:
+    """Every note as a row, in list order, with the index of their words."""
     notes = list(workspace.file("notes").scan())
     wanted = {str(note["client_id"]) for note in notes if note.get("client_id")}
     clients = workspace.file("clients")
@@ -81,8 +76,7 @@ def read_notes(workspace: Workspace) -> tuple[list[NoteRow], dict[str, str]]:
     else:
         client_names = {str(client["id"]): str(client.get("name", ""))
                         for client in clients.scan() if client["id"] in wanted}
-    rows = [row_of(note, client_names) for note in notes]
-    return in_order(rows), client_names
+    return NoteIndex.from_notes(notes, client_names)
 
 
 @dataclass(frozen=True)
@@ -115,9 +109,8 @@ def all_tags(rows: Iterable[NoteRow]) -> list[str]:
 # Search ------------------------------------------------------------------------------------
 
 TITLE_WEIGHT, BODY_WEIGHT, BODY_CAP = 10.0, 1.0, 5
-WORD_START_BONUS, PHRASE_IN_TITLE, PHRASE_IN_BODY = 0.5, 20.0, 5.0
-PHRASE_CHECKS = 200
-"""How many of the best matches are looked at for the words together in the body."""
+WORD_START_BONUS, PHRASE_IN_TITLE = 0.5, 20.0
+SCORES_KEPT = 16
 _WORD = re.compile(r"\w+")
 
 
@@ -138,19 +131,34 @@ class NoteIndex:
     """The words of every note, and which notes hold each: a search looks at the words that
     contain what was typed and at their notes, never at every note's text."""
 
-    def __init__(self, rows: list[NoteRow]) -> None:
+    def __init__(self, rows: list[NoteRow], bodies: list[str]) -> None:
+        """``rows`` in list order, and each row's whole body."""
         self.rows = rows
         self._in_titles: dict[str, array[int]] = {}
         """Word → the positions of the rows whose title holds it."""
         self._in_bodies: dict[str, array[int]] = {}
         """Word → (row position << 8 | occurrences, at most 255) for the bodies holding it."""
-        for position, row in enumerate(rows):
-            for word in set(_WORD.findall(row.folded_title)):
+        for position, (row, body) in enumerate(zip(rows, bodies, strict=True)):
+            for word in set(_WORD.findall(fold(row.title))):
                 self._in_titles.setdefault(word, array("I")).append(position)
-            for word, count in Counter(_WORD.findall(fold(row.body))).items():
+            for word, count in Counter(_WORD.findall(fold(body))).items():
                 self._in_bodies.setdefault(word, array("I")).append(
                     position << 8 | min(count, 255))
         self._words = sorted(self._in_titles.keys() | self._in_bodies.keys())
+        self._scored: dict[str, dict[int, float]] = {}
+        """The last few words' scores: typing "бриф д" scores «бриф» once, not per key."""
+
+    @classmethod
+    def from_notes(cls, notes: Iterable[Mapping[str, Any]],
+                   client_names: Mapping[str, str] | None = None) -> NoteIndex:
+        """The index of stored notes (dicts), their rows in list order: pinned first, then
+        the most recently changed."""
+        shared = Interner()
+        pairs = [(row_of(note, client_names or {}, shared), str(note.get("body", "")))
+                 for note in notes]
+        pairs.sort(key=lambda pair: pair[0].updated_at, reverse=True)
+        pairs.sort(key=lambda pair: not pair[0].pinned)
+        return cls([row for row, _body in pairs], [body for _row, body in pairs])
 
     def search(self, query: str, rows: Iterable[int] | None = None,
                limit: int | None = None) -> tuple[list[Hit], int]:
@@ -164,9 +172,13 @@ class NoteIndex:
                     for position in positions[:limit]], len(positions)
         scores: dict[int, float] | None = None
         for word in words:
-            found = self._score_word(word)
+            found = self._scored.get(word)
+            if found is None:
+                found = self._scored[word] = self._score_word(word)
+                while len(self._scored) > SCORES_KEPT:
+                    del self._scored[next(iter(self._scored))]
             if scores is None:
-                scores = found if rows is None else {
+                scores = dict(found) if rows is None else {
                     position: found[position] for position in rows if position in found}
             else:
                 scores = {position: score + found[position]
@@ -177,13 +189,8 @@ class NoteIndex:
         if len(words) > 1:
             phrase = " ".join(words)
             for position in scores:
-                if phrase in self.rows[position].folded_title:
+                if phrase in fold(self.rows[position].title):
                     scores[position] += PHRASE_IN_TITLE
-            # Bodies are not kept folded: only the best candidates are looked at for it.
-            for position, _score in heapq.nsmallest(PHRASE_CHECKS, scores.items(),
-                                                    key=_best_first):
-                if phrase in fold(self.rows[position].body):
-                    scores[position] += PHRASE_IN_BODY
         ranked = (heapq.nsmallest(limit, scores.items(), key=_best_first)
                   if limit is not None else sorted(scores.items(), key=_best_first))
         return [Hit(self.rows[position], score) for position, score in ranked], len(scores)
@@ -218,9 +225,9 @@ def _best_first(item: tuple[int, float]) -> tuple[float, int]:
     return -item[1], item[0]
 
 
-def search(rows: list[NoteRow], query: str) -> list[Hit]:
-    """Search ``rows`` once (a pane keeps a :class:`NoteIndex` instead)."""
-    return NoteIndex(rows).search(query)[0]
+def search(notes: Iterable[Mapping[str, Any]], query: str) -> list[Hit]:
+    """Search stored notes once (a pane keeps a :class:`NoteIndex` instead)."""
+    return NoteIndex.from_notes(notes).search(query)[0]
 
 
 def spans_of(text: str, words: list[str]) -> list[Span]:

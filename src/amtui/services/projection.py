@@ -14,14 +14,14 @@ Raw = dict[str, Any]
 
 
 class Interner:
-    """Hands back one shared object for equal strings."""
+    """Hands back one shared object for equal strings (and tuples of them)."""
 
     def __init__(self) -> None:
-        self._pool: dict[str, str] = {}
+        self._pool: dict[Any, Any] = {}
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._pool.setdefault(value, value)
+        if isinstance(value, str | tuple):
+            return self._pool.setdefault(value, value)  # type: ignore[arg-type]
         return value
 
 

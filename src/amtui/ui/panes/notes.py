@@ -75,9 +75,9 @@ class NotesPane(ListPane):
         yield Static("", id="note-preview-box")
 
     def read(self) -> NoteIndex:  # type: ignore[override]
-        from amtui.services.notes import NoteIndex, read_notes
+        from amtui.services.notes import read_notes
 
-        return NoteIndex(read_notes(self.amtui.workspace)[0])
+        return read_notes(self.amtui.workspace)
 
     def show(self, payload: NoteIndex) -> None:  # type: ignore[override]
         self.index = payload
@@ -145,13 +145,16 @@ class NotesPane(ListPane):
         if row is None:
             box.update(Content(_("No note here. n makes one.")).stylize("dim"))
             return
+        # The list keeps no bodies: the note shown is read (a few ms even in a large file).
+        body = str((self.amtui.workspace.file("notes").get(row.id) or {}).get("body", ""))
         if self._query.strip():
-            text, spans = snippet(row.body, self._query, width=PREVIEW_LINES * 70)
+            text, spans = snippet(body, self._query, width=PREVIEW_LINES * 70)
             shown = Content(text)
             for start, end in spans:
                 shown = shown.stylize(MATCH_STYLE, start, end)
         else:
-            shown = Content("\n".join(visible(row.body).splitlines()[:PREVIEW_LINES]))
+            shown = Content("\n".join(visible(body[:PREVIEW_LINES * 200]).splitlines()
+                                       [:PREVIEW_LINES]))
         box.update(shown)
 
     # Actions -----------------------------------------------------------------------------
