@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -46,14 +47,37 @@ MIN_TIME_WIDTH = 15
 
 
 class Look(NamedTuple):
+    """The styles the grid is drawn with (from the theme and the CSS)."""
+
     base: Style
     header: Style
     muted: Style
+    out_of_month: Style
     cursor: Style
     today: Style
     late: Style
     stripe: Style
-    statuses: tuple[tuple[PostStatus, Style], ...]
+    statuses: dict[PostStatus, Style]
+
+
+def fit(parts: list[tuple[str, Style]], width: int, base: Style) -> list[Segment]:
+    """Pieces of text (already made safe to show) one after the other over ``base``, cut with
+    an ellipsis or padded to ``width`` cells."""
+    segments: list[Segment] = []
+    used = 0
+    for text, style in parts:
+        length = cell_len(text)
+        if used + length > width:
+            room = width - used
+            if room > 0:
+                segments.append(Segment(set_cell_size(text, room - 1) + "…", base + style))
+            return segments
+        if text:
+            segments.append(Segment(text, base + style))
+            used += length
+    if used < width:
+        segments.append(Segment(" " * (width - used), base))
+    return segments
 
 
 @dataclass(frozen=True)
@@ -290,15 +314,15 @@ class CalendarGrid(Widget, can_focus=True):
             base = look.base
             first_chip = 1
             if offset == 0:  # the day's number and how many posts it has
-                shown = f" {day.day}" if day.day != 1 else f" 1 {day:%b}"
-                number = Text(shown, style=look.today if day == self.data.today
-                              else Style(bold=inside))
+                style = look.header if inside else look.header + look.out_of_month
+                if cursor:
+                    style = look.cursor
+                number = f" {day.day}" if day.day != 1 else f" 1 {day:%b}"
                 count = f"{len(rows)} " if rows else ""
-                gap = max(width - number.cell_len - len(count), 0)
-                number.append(" " * gap)
-                number.append(count, look.muted)
-                style = look.header if inside else look.header + look.muted + Style(bold=False)
-                return self._fit(number, width, look.cursor if cursor else style)
+                gap = " " * max(width - cell_len(number) - len(count), 0)
+                today = look.today if day == self.data.today else Style()
+                return fit([(number, today), (gap, Style()), (count, look.muted)], width,
+                           style)
         room = lines - first_chip
         index = offset - first_chip
         if cursor:
@@ -306,26 +330,22 @@ class CalendarGrid(Widget, can_focus=True):
         if index >= len(rows) or index < 0:
             return [Segment(" " * width, base)]
         if index == room - 1 and len(rows) > room:
-            return self._fit(Text(f" +{len(rows) - index} more", style=look.muted), width,
-                             base)
-        return self._fit(self._chip(rows[index], width, inside), width, base)
+            return fit([(f" +{len(rows) - index} more", look.muted)], width, base)
+        return fit(self._chip(rows[index], width, inside), width, base)
 
-    def _chip(self, post: PostRow, width: int, inside: bool) -> Text:
+    def _chip(self, post: PostRow, width: int, inside: bool) -> list[tuple[str, Style]]:
+        """A post in a cell: its status mark, its time if there is room, and the client (or
+        its title when one client is shown)."""
         look = self.look
-        statuses = dict(look.statuses)
-        mark = GLYPHS[post.status]
-        mark_style = look.late if post.late else statuses.get(post.status, look.muted)
-        text = Text(" ")
-        text.append(mark, mark_style)
-        text.append(" ")
+        mark_style = look.late if post.late else look.statuses.get(post.status, look.muted)
+        parts = [(" ", Style()), (GLYPHS[post.status], mark_style), (" ", Style())]
         if width >= MIN_TIME_WIDTH:
-            text.append(post.at + " ", look.muted)
+            parts.append((post.at + " ", look.muted))
         client_chosen = self.chosen is not None and bool(self.chosen.client_id)
         words = post.title if client_chosen or not post.client_name else post.client_name
-        style = look.muted if post.empty_slot or post.status is PostStatus.REJECTED or \
-            not inside else Style()
-        text.append(one_line(words), style)
-        return text
+        quiet = post.empty_slot or post.status is PostStatus.REJECTED or not inside
+        parts.append((one_line(words), look.muted if quiet else Style()))
+        return parts
 
     def _fit(self, text: Text, width: int, style: Style) -> list[Segment]:
         """The text cut (with an ellipsis) or padded to ``width`` cells, over ``style``."""
@@ -381,12 +401,12 @@ class CalendarGrid(Widget, can_focus=True):
         header = base + self.get_component_rich_style("calendar-grid--header")
         muted = Style(color=self.get_component_rich_style("calendar-grid--muted").color)
         return Look(
-            base=base, header=header, muted=muted,
+            base=base, header=header, muted=muted, out_of_month=muted + Style(bold=False),
             cursor=base + self.get_component_rich_style("calendar-grid--cursor"),
             today=self.get_component_rich_style("calendar-grid--today") + Style(bold=True),
             late=colour("amtui-overdue", bold=True),
             stripe=base + Style(bgcolor=header.bgcolor),
-            statuses=tuple((status, colour(name)) for status, name in STATUS_COLOURS.items()))
+            statuses={status: colour(name) for status, name in STATUS_COLOURS.items()})
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
