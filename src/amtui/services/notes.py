@@ -65,18 +65,35 @@ def row_of(note: Mapping[str, Any], client_names: Mapping[str, str],
 
 
 def read_notes(workspace: Workspace) -> NoteIndex:
-    """Every note as a row, in list order, with the index of their words."""
-    notes = list(workspace.file("notes").scan())
-    wanted = {str(note["client_id"]) for note in notes if note.get("client_id")}
+    """Every note as a row, in list order, with the index of their words.
+
+    The notes file is read twice, a record at a time, rather than held whole: first the rows
+    (which fix the order), then the bodies' words. Bodies can be long; a workspace can hold
+    many.
+    """
+    notes = workspace.file("notes")
+    shared = Interner()
+    rows = [row_of(note, {}, shared) for note in notes.scan()]
+    wanted = {row.client_id for row in rows if row.client_id}
     clients = workspace.file("clients")
     if len(wanted) < 50:  # a few lookups beat reading every client
         found = (clients.get(client_id) for client_id in wanted)
-        client_names = {str(client["id"]): str(client.get("name", ""))
-                        for client in found if client is not None}
+        names = {str(client["id"]): str(client.get("name", ""))
+                 for client in found if client is not None}
     else:
-        client_names = {str(client["id"]): str(client.get("name", ""))
-                        for client in clients.scan() if client["id"] in wanted}
-    return NoteIndex.from_notes(notes, client_names)
+        names = {str(client["id"]): str(client.get("name", ""))
+                 for client in clients.scan() if client["id"] in wanted}
+    for row in rows:
+        row.client_name = names.get(row.client_id, "")
+    return NoteIndex.indexed(in_order(rows), (
+        (str(note["id"]), str(note.get("body", ""))) for note in notes.scan()))
+
+
+def in_order(rows: list[NoteRow]) -> list[NoteRow]:
+    """Pinned first, then the most recently changed."""
+    rows.sort(key=lambda row: row.updated_at, reverse=True)
+    rows.sort(key=lambda row: not row.pinned)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -133,17 +150,41 @@ class NoteIndex:
 
     def __init__(self, rows: list[NoteRow], bodies: list[str]) -> None:
         """``rows`` in list order, and each row's whole body."""
+        self._start(rows)
+        for position, body in enumerate(bodies):
+            self._add_body(position, body)
+        self._finish()
+
+    @classmethod
+    def indexed(cls, rows: list[NoteRow], bodies: Iterable[tuple[str, str]]) -> NoteIndex:
+        """The index of ``rows`` (in list order) from (note id, body) pairs in any order."""
+        index = cls.__new__(cls)
+        index._start(rows)
+        positions = {row.id: position for position, row in enumerate(rows)}
+        for note_id, body in bodies:
+            if note_id in positions:
+                index._add_body(positions[note_id], body)
+        index._finish()
+        return index
+
+    def _start(self, rows: list[NoteRow]) -> None:
         self.rows = rows
         self._in_titles: dict[str, array[int]] = {}
         """Word → the positions of the rows whose title holds it."""
         self._in_bodies: dict[str, array[int]] = {}
-        """Word → (row position << 8 | occurrences, at most 255) for the bodies holding it."""
-        for position, (row, body) in enumerate(zip(rows, bodies, strict=True)):
+        """Word → (row position << 8 | occurrences, at most 255) for the bodies holding it.
+        Positions come in any order; :meth:`_finish` sorts them."""
+        for position, row in enumerate(rows):
             for word in set(_WORD.findall(fold(row.title))):
                 self._in_titles.setdefault(word, array("I")).append(position)
-            for word, count in Counter(_WORD.findall(fold(body))).items():
-                self._in_bodies.setdefault(word, array("I")).append(
-                    position << 8 | min(count, 255))
+
+    def _add_body(self, position: int, body: str) -> None:
+        for word, count in Counter(_WORD.findall(fold(body))).items():
+            self._in_bodies.setdefault(word, array("I")).append(position << 8 | min(count, 255))
+
+    def _finish(self) -> None:
+        for word, postings in self._in_bodies.items():
+            self._in_bodies[word] = array("I", sorted(postings))
         self._words = sorted(self._in_titles.keys() | self._in_bodies.keys())
         self._scored: dict[str, dict[int, float]] = {}
         """The last few words' scores: typing "бриф д" scores «бриф» once, not per key."""
@@ -154,11 +195,10 @@ class NoteIndex:
         """The index of stored notes (dicts), their rows in list order: pinned first, then
         the most recently changed."""
         shared = Interner()
-        pairs = [(row_of(note, client_names or {}, shared), str(note.get("body", "")))
-                 for note in notes]
-        pairs.sort(key=lambda pair: pair[0].updated_at, reverse=True)
-        pairs.sort(key=lambda pair: not pair[0].pinned)
-        return cls([row for row, _body in pairs], [body for _row, body in pairs])
+        stored = list(notes)
+        rows = in_order([row_of(note, client_names or {}, shared) for note in stored])
+        return cls.indexed(rows, ((str(note["id"]), str(note.get("body", "")))
+                                  for note in stored))
 
     def search(self, query: str, rows: Iterable[int] | None = None,
                limit: int | None = None) -> tuple[list[Hit], int]:
