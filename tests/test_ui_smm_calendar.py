@@ -465,3 +465,51 @@ async def test_a_click_chooses_the_day_and_a_double_click_opens_it(
         assert grid.cursor == date(2026, 11, 30)
         assert isinstance(pilot.app.screen, DayScreen)
         assert [row.title for row in pilot.app.screen.rows] == ["VK slot"]
+
+
+async def test_a_post_is_edited_written_and_commented_from_its_screen(
+        agency: Agency, host: PluginHost) -> None:
+    from textual.widgets import TextArea
+
+    async with calendar(agency.workspace, host) as pilot:
+        await pilot.press("enter", "enter")
+        await saved(pilot)
+        await pilot.press("e")
+        form = pilot.app.screen
+        assert form.query_one("#field-time", Input).value == "10:00"
+        form.query_one("#field-title", Input).value = "Анонс акции выходных"
+        form.query_one("#field-time", Input).value = "11:30"
+        await pilot.press("f2")
+        await saved(pilot)
+        await pilot.press("w")
+        editor = pilot.app.screen.query_one(TextArea)
+        editor.text = "Первый абзац.\n\nВторой абзац [b]как есть[/b]."
+        await pilot.press("f2")
+        await saved(pilot)
+        await pilot.press("c")
+        pilot.app.screen.query_one("#field-comment", Input).value = "Согласовать с юристом"
+        await pilot.press("f2")
+        await saved(pilot)
+        post = stored(agency.workspace, agency.draft.id)
+        assert post.title == "Анонс акции выходных"
+        assert post.publish_at == datetime(2026, 11, 26, 8, 30, tzinfo=UTC)  # 11:30 Moscow
+        assert post.text == "Первый абзац.\n\nВторой абзац [b]как есть[/b]."
+        assert post.status is S.DRAFT
+        assert (post.trail[-1].kind, post.trail[-1].text) == (TrailKind.COMMENT,
+                                                              "Согласовать с юристом")
+        screen = pilot.app.screen
+        assert isinstance(screen, PostScreen)
+        assert "[b]как есть[/b]" in str(screen.query_one("#post-text").render())
+
+
+async def test_x_moves_a_post_to_the_trash_and_u_brings_it_back(
+        agency: Agency, host: PluginHost) -> None:
+    async with calendar(agency.workspace, host) as pilot:
+        await pilot.press("enter", "x")
+        await saved(pilot)
+        assert agency.workspace.repo(Post).find(agency.draft.id) is None
+        assert [row.title for row in pilot.app.screen.rows] == ["Кейс клиента"]
+        await pilot.press("escape", "u")
+        await saved(pilot)
+        assert agency.workspace.repo(Post).find(agency.draft.id) is not None
+        assert len(grid_of(pilot).data.on_day(date(2026, 11, 26))) == 2
