@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WORKSPACE = HERE / ".work" / "calendar-large"
@@ -36,6 +37,17 @@ def ensure_workspace() -> Path:
 def ms(samples: list[float]) -> str:
     return (f"median {statistics.median(samples) * 1000:.1f} ms, "
             f"max {max(samples) * 1000:.1f} ms")
+
+
+async def presses(pilot: Any, keys: tuple[str, ...]) -> list[float]:
+    """The CPU time of each key press and the frame that follows it."""
+    timed = []
+    for key in keys:
+        started = time.process_time()
+        await pilot.press(key)
+        await pilot.pause()
+        timed.append(time.process_time() - started)
+    return timed
 
 
 async def measure(root: Path) -> None:
@@ -72,38 +84,13 @@ async def measure(root: Path) -> None:
             pane.read()
             reads.append(time.perf_counter() - started)
         print(f"reading every post (the worker's part, off the UI thread): {ms(reads)}")
-        switches = []
-        for _round in range(8):
-            for key in ("1", calendar_key):
-                started = time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                if key == calendar_key:
-                    switches.append(time.process_time() - started)
-        print(f"switch back to the month view (CPU time): {ms(switches)} (budget 50 ms)")
-        steps = []
-        for key in ("right", "right", "down", "left", "up") * 4:
-            started = time.process_time()
-            await pilot.press(key)
-            await pilot.pause()
-            steps.append(time.process_time() - started)
-        print(f"cursor step: {ms(steps)} (budget 16 ms)")
-        months = []
-        for key in ("pagedown", "pageup") * 4:
-            started = time.process_time()
-            await pilot.press(key)
-            await pilot.pause()
-            months.append(time.process_time() - started)
-        print(f"month step: {ms(months)}")
-        views = []
-        for _round in range(3):
-            for key in ("v", "v", "v"):  # week, list, month
-                started = time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                views.append((key, time.process_time() - started))
-        week = [seconds for number, (_key, seconds) in enumerate(views) if number % 3 == 0]
-        print(f"month → week view: {ms(week)}")
+        timed = await presses(pilot, ("1", calendar_key) * 8)
+        print(f"switch back to the month view (CPU time): {ms(timed[1::2])} (budget 50 ms)")
+        timed = await presses(pilot, ("right", "right", "down", "left", "up") * 4)
+        print(f"cursor step: {ms(timed)} (budget 16 ms)")
+        print(f"month step: {ms(await presses(pilot, ('pagedown', 'pageup') * 4))}")
+        timed = await presses(pilot, ("v", "v", "v") * 3)  # week, list, month
+        print(f"month → week view: {ms(timed[::3])}")
         await pilot.press("t")
         await pilot.pause()
         day = pane.grid.cursor
@@ -131,7 +118,6 @@ async def measure(root: Path) -> None:
 
 def main() -> int:
     root = ensure_workspace()
-    sys.path.insert(0, str(HERE))
     asyncio.run(measure(root))
     return 0
 
