@@ -408,3 +408,16 @@ def test_amtui_demo_lets_plugins_fill_their_tables(tmp_path: Path) -> None:
     assert "writing 2 tips" in result.stderr
     stored = json.loads((tmp_path / "ws" / "data" / "tips" / "tips.json").read_bytes())
     assert sorted(tip["text"] for tip in stored["tips"].values()) == ["tip 7-0", "tip 7-1"]
+
+
+def test_write_text_file_writes_whole_files_for_plugin_exports(tmp_path: Path) -> None:
+    from amtui.api import write_text_file
+
+    report = write_text_file(tmp_path / "report.md", "# Отчёт\n")
+    assert report.read_text(encoding="utf-8") == "# Отчёт\n"
+    assert report.stat().st_mode & 0o777 == 0o644
+    secret = write_text_file(tmp_path / "pay.csv", "a,b\n", private=True)
+    assert secret.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(ValueError, match="is a folder"):
+        write_text_file(tmp_path, "x")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pay.csv", "report.md"]

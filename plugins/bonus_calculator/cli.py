@@ -120,22 +120,11 @@ def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole (a temp file renamed), readable by the owner only:
-    pay is nobody else's business."""
-    import os
-    import tempfile
+    """Write ``text`` to ``path`` whole, readable by the owner only: pay is nobody else's
+    business."""
+    from amtui.api import write_text_file
 
-    path = path.expanduser()
-    handle, temp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_file(path, text, private=True)
 
 
 def _plan(args: argparse.Namespace, workspace: Workspace) -> int:

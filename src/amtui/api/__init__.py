@@ -45,6 +45,8 @@ _LAZY = {
         ("Workspace", "Repository", "StorageError", "ConflictError", "InvalidRecord",
          "RecordNotFound", "ReadOnlyError", "TrashBin", "os_user"),
         "amtui.storage"),
+    # exports: a file written whole (temp file, fsync, rename)
+    "write_text_file": "amtui.storage.files",
     # text and translation
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
     "_": "amtui.i18n",

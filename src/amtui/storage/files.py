@@ -202,3 +202,13 @@ def _as_storage_error(error: OSError, path: Path) -> StorageError:
             "this user, so nothing was changed"
         )
     return StorageError(f"could not save {path}: {error.strerror or error}; nothing was changed")
+
+
+def write_text_file(path: Path | str, text: str, *, private: bool = False) -> Path:
+    """Write an export (a report, a calendar, a statement) whole: readers see the old file or
+    the new, never a part. ``private``: readable by the owner only (0600), else 0644."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ValueError(f"{target} is a folder; give a file name")
+    atomic_write(target, text.encode("utf-8"), 0o600 if private else 0o644)
+    return target

@@ -9,9 +9,7 @@ themes with files in ``themes/`` in the config folder; plugins register theirs t
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,17 +163,10 @@ def remember_theme(name: str, folder: Path | None = None) -> None:
     config["theme"] = name
     lines = [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in config.items()
              if isinstance(value, str | int | float | bool)]
+    from amtui.storage.files import write_text_file  # the store is not needed before then
+
     folder.mkdir(parents=True, exist_ok=True)
-    handle_number, temporary = tempfile.mkstemp(dir=folder, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(handle_number, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_file(path, "\n".join(lines) + "\n")
 
 
 def _toml_key(key: str) -> str:
