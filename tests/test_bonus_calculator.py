@@ -19,8 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from amtui.api import Client, Deal, DealStatus, Member, Message, Money, Role, os_user
 from amtui.storage import Workspace

@@ -323,6 +323,9 @@ def test_a_plugin_command_with_bad_input_changes_nothing(workspace: Workspace) -
     result = run_cli("followups", "x", "--client", "Nobody", workspace=workspace.root)
     assert result.returncode == 2
     assert result.stderr.startswith("amtui: error:") and "Traceback" not in result.stderr
+    no_client = run_cli("followups", "x", workspace=workspace.root)  # the plugin's ValueError
+    assert no_client.returncode == 2
+    assert no_client.stderr == "amtui: error: --client is required to add a follow-up\n"
     assert snapshot_files(workspace.root) == before
 
 
@@ -421,3 +424,60 @@ def test_write_text_file_writes_whole_files_for_plugin_exports(tmp_path: Path) -
     with pytest.raises(ValueError, match="is a folder"):
         write_text_file(tmp_path, "x")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pay.csv", "report.md"]
+
+
+async def test_today_shows_plugin_lines_that_point_at_no_record(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "lines", '''
+        from amtui.api import AgendaEntry, hookimpl
+
+        @hookimpl
+        def amtui_agenda(workspace, now, add):
+            add(AgendaEntry("Bonus", "Quota 40% reached"))
+            add(AgendaEntry("Bonus", "Two statements to lock"))
+    ''')
+    app = AmtuiApp(workspace, plugins=host_for(workspace))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _attempt in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        shown = [str(option.prompt) for option in app.screen.query_one("#agenda")._options]
+        assert any("Quota 40% reached" in text for text in shown)
+        assert any("Two statements to lock" in text for text in shown)
+        await pilot.press("enter")  # nothing to open: no error
+        await pilot.pause()
+
+
+OPENER_PLUGIN = '''
+from amtui.api import Record, TableSpec, hookimpl
+
+opened = []
+
+class Post(Record):
+    table = "posts"
+    title: str
+
+@hookimpl
+def amtui_register_tables(register):
+    register(TableSpec("posts", Post, open=lambda app, record_id: opened.append(record_id)))
+'''
+
+
+async def test_a_plugin_shows_its_own_records_and_its_table_is_watched(
+        workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "poster", OPENER_PLUGIN)
+    host = host_for(workspace)
+    module = sys.modules["amtui_plugin_workspace_poster"]
+    post = workspace.repo(module.Post).add(module.Post(title="Sale"))
+    app = AmtuiApp(workspace, plugins=host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.open_record("posts", post.id)
+        assert module.opened == [post.id]
+        refreshed: list[bool] = []
+        app._refresh_panes = lambda: refreshed.append(True)  # type: ignore[method-assign]
+        other = Workspace.open(workspace.root)  # another process saves a post
+        host_for(other)
+        other.repo(module.Post).add(module.Post(title="Another"))
+        app.look_for_changes()
+        assert refreshed == [True]

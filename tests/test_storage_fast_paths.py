@@ -9,8 +9,7 @@ import orjson
 import pytest
 
 from amtui.models import Client, Task
-from amtui.storage import ReadOnlyError, Workspace
-from amtui.storage import datafile as datafile_module
+from amtui.storage import ReadOnlyError, Workspace, datafile as datafile_module
 from conftest import FakeClock
 
 

@@ -12,7 +12,7 @@ What is here is stable within a major version of amtui; anything imported from a
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amtui.plugins.specs import (
     AgendaEntry,
@@ -66,3 +66,60 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
+if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
+    from amtui.i18n import (
+        _ as _,
+    )
+    from amtui.models import (
+        Channel as Channel,
+        ChecklistItem as ChecklistItem,
+        Client as Client,
+        ClientStatus as ClientStatus,
+        Contact as Contact,
+        Deal as Deal,
+        DealStatus as DealStatus,
+        Direction as Direction,
+        Influence as Influence,
+        Member as Member,
+        Message as Message,
+        MessageKind as MessageKind,
+        MessageStatus as MessageStatus,
+        Money as Money,
+        Note as Note,
+        NoteKind as NoteKind,
+        Priority as Priority,
+        Record as Record,
+        RelationshipStage as RelationshipStage,
+        Role as Role,
+        Task as Task,
+        describe_validation_error as describe_validation_error,
+        new_id as new_id,
+    )
+    from amtui.models.base import (
+        Day as Day,
+        Moment as Moment,
+        NonBlank as NonBlank,
+    )
+    from amtui.services.undo import (
+        Undo as Undo,
+    )
+    from amtui.storage import (
+        ConflictError as ConflictError,
+        InvalidRecord as InvalidRecord,
+        ReadOnlyError as ReadOnlyError,
+        RecordNotFound as RecordNotFound,
+        Repository as Repository,
+        StorageError as StorageError,
+        TrashBin as TrashBin,
+        Workspace as Workspace,
+        os_user as os_user,
+    )
+    from amtui.storage.files import (
+        write_text_file as write_text_file,
+    )
+    from amtui.text import (
+        fold as fold,
+        one_line as one_line,
+        visible as visible,
+    )

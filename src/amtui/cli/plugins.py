@@ -108,7 +108,12 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
             workspace = open_workspace(args)
             host.attach(workspace)
-            return int(command.run(args, workspace) or 0)
+            try:
+                return int(command.run(args, workspace) or 0)
+            except ValueError as error:  # the plugin's word for bad input: exit 2
+                if type(error).__name__ == "ValidationError":
+                    raise
+                raise UsageError(str(error)) from None
 
         parser.set_defaults(handler=handler)
     for name, error in host.failures:

@@ -15,6 +15,7 @@ import importlib.util
 import os
 import stat
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -223,6 +224,9 @@ class PluginHost:
         """(plugin, error) in the order they happened, for the app to show."""
         self.settings: dict[str, Any] = {}
         """Section name → the plugin's settings model, read from ``workspace.toml``."""
+        self._attached: weakref.WeakSet[Workspace] = weakref.WeakSet()
+        self.openers: dict[str, tuple[str, Callable[[Any, str], None] | None]] = {}
+        """Plugin table → (plugin, how to show one of its records)."""
 
     @classmethod
     def load(cls, workspace_root: Path | None, *, safe_mode: bool = False,
@@ -383,13 +387,21 @@ class PluginHost:
         settings sections, and tell them of every saved change from now on."""
         from amtui.storage.datafile import TableSpec as StoredTable
 
+        if workspace in self._attached:
+            return
+        self._attached.add(workspace)
         for name, table in self.tables():
+            if table.name in workspace.table_names and table.name not in self.openers:
+                self.fail(name, f"table {table.name!r} is taken")
+                continue
             try:
                 workspace.register_table(StoredTable(
                     table.name, table.model, table.version, dict(table.migrations),
                     folder=name))
             except Exception as error:
                 self.fail(name, f"table {table.name!r}: {_one_line_error(error)}")
+                continue
+            self.openers[table.name] = (name, table.open)
         extra = workspace.settings.model_extra or {}
         for name, section in self.settings_sections():
             try:
@@ -397,6 +409,7 @@ class PluginHost:
                     extra.get(section.name, {}))
             except Exception as error:
                 self.fail(name, f"workspace.toml [{section.name}]: {_one_line_error(error)}")
+        workspace.plugin_settings.update(self.settings)
 
         def changed(changes: list[Any]) -> None:
             for change in changes:
@@ -407,6 +420,18 @@ class PluginHost:
 
         if self.loaded:
             workspace.observers.append(changed)
+
+    def opener(self, table: str) -> Callable[[Any, str], None] | None:
+        """How the plugin that owns ``table`` shows a record (None: it did not say, or the
+        table is not a loaded plugin's)."""
+        name, open_record = self.openers.get(table, ("", None))
+        if open_record is None or self.plugins[name].status != "loaded":
+            return None
+
+        def guarded(app: Any, record_id: str) -> None:
+            self.run_guarded(name, lambda: open_record(app, record_id))
+
+        return guarded
 
     def run_guarded(self, name: str, action: Callable[[], Any]) -> Any:
         """Run a plugin's own code (a command, a pane factory); None if it raised (the plugin

@@ -40,6 +40,9 @@ class TableSpec:
     migrations: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = field(
         default_factory=dict)
     """``{n: function}`` turns a record of version ``n`` into version ``n + 1``."""
+    open: Callable[[Any, str], None] | None = None
+    """Shows one record (Enter on a Today line, the palette): called with the app and the
+    record's id. Without it a record is shown as its fields."""
 
 
 @dataclass(frozen=True)

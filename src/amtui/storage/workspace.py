@@ -95,6 +95,8 @@ class Workspace:
         self._specs: dict[str, TableSpec] = {}
         self._files: dict[str, DataFile] = {}
         self._repositories: dict[str, Repository[Any]] = {}
+        self.plugin_settings: dict[str, Any] = {}
+        """Section of ``workspace.toml`` → a plugin's settings, checked by its model."""
         self.observers: list[Callable[[list[Change]], None]] = []
         """Called with the changes of each transaction once it is written and unlocked (the
         plugins' record events); what they raise does not undo the saved change."""

@@ -223,6 +223,11 @@ class AmtuiApp(App[None]):
         return [binding for binding in node.BINDINGS if isinstance(binding, Binding)]
 
     def open_record(self, table: str, record_id: str) -> None:
+        plugin_opener = self.plugins.opener(table)
+        if plugin_opener is not None:
+            plugin_opener(self, record_id)
+            self.show_plugin_failures()
+            return
         if table == "clients":
             from amtui.ui.client_card import ClientCard
 
@@ -350,8 +355,9 @@ class AmtuiApp(App[None]):
         """Refresh the visible pane when another process saved something it shows."""
         if self._workspace is None:
             return
+        watched = [*WATCHED_TABLES, *self.plugins.openers]  # the plugins' tables too
         if any(data_file.loaded and data_file.changed_on_disk()
-               for data_file in map(self.workspace.file, WATCHED_TABLES)):
+               for data_file in map(self.workspace.file, watched)):
             self._refresh_panes()
 
     def _refresh_panes(self) -> None:

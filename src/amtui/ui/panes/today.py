@@ -63,6 +63,8 @@ class TodayPane(PaneScreen):
                                       disabled=True))
             for item in section.items[:SECTION_ROWS]:
                 option_id = f"{section.key}:{item.table}:{item.record_id}"
+                if option_id in self.items:  # a plugin's lines may point at no record
+                    option_id += f":{len(self.items)}"
                 self.items[option_id] = item
                 client = (Content.assemble(" — ", line(item.client, 40))
                           if item.client and item.client != item.title else Content(""))
