@@ -513,3 +513,18 @@ async def test_x_moves_a_post_to_the_trash_and_u_brings_it_back(
         await saved(pilot)
         assert agency.workspace.repo(Post).find(agency.draft.id) is not None
         assert len(grid_of(pilot).data.on_day(date(2026, 11, 26))) == 2
+
+
+async def test_a_post_chosen_on_today_opens_in_the_calendar(agency: Agency,
+                                                            host: PluginHost) -> None:
+    app = AmtuiApp(agency.workspace, pane="today", plugins=host)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.open_record(Post.table, agency.waiting.id)
+        for _attempt in range(5):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.current_pane == "calendar"
+        assert isinstance(app.screen, PostScreen)
+        assert app.screen.post_id == agency.waiting.id

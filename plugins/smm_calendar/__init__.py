@@ -21,8 +21,20 @@ PANE_ID = "calendar"
 def amtui_register_tables(register: Any) -> None:
     from .model import Post, SlotRule
 
-    register(TableSpec(Post.table, Post))
+    register(TableSpec(Post.table, Post, open=open_post))
     register(TableSpec(SlotRule.table, SlotRule))
+
+
+def open_post(app: Any, post_id: str) -> None:
+    """Show a post chosen on Today or in the palette: in the calendar, on its own screen."""
+    app.action_pane(PANE_ID)
+
+    def show() -> None:
+        pane = app.screen
+        if getattr(pane, "PANE_ID", "") == PANE_ID:
+            pane.open_post(post_id)
+
+    app.call_after_refresh(show)
 
 
 @hookimpl
