@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from .history import Timeline, state_at
+from .history import Timeline
 from .models import MAX_SCORE, Criterion
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .snapshot import TeamData
 
 HUNDRED = Decimal(100)
+CRITERIA = tuple(Criterion)
 TENTH = Decimal("0.1")
 CENT = Decimal("0.01")
 
@@ -59,11 +60,13 @@ def months_until(period: Period, today: date) -> list[date]:
 
 
 def recurring(timeline: Timeline, counted_at: list[date]) -> tuple[Decimal, Decimal]:
-    """Recurring revenue and cost to serve over the months counted at ``counted_at``."""
+    """Recurring revenue and cost to serve over the months counted at ``counted_at`` (in
+    order)."""
+    from .kpis import states_on
+
     revenue = cost = Decimal(0)
-    for day in counted_at:
-        state = state_at(timeline, day)
-        if state is not None and state.active:
+    for state in states_on(timeline, counted_at):
+        if state is not None and state.status == "active":
             revenue += state.revenue
             cost += state.cost
     return revenue, cost
@@ -74,12 +77,12 @@ def checklist_score(scores: Mapping[Criterion, int] | None,
     """Σ weight × score ÷ (Σ weight × 5) × 100, to one decimal; None if never scored."""
     if not scores:
         return None
-    total_weight = sum((weights.get(criterion, Decimal(1)) for criterion in Criterion),
+    total_weight = sum((weights.get(criterion, Decimal(1)) for criterion in CRITERIA),
                        Decimal(0))
     if not total_weight:
         return None
-    earned = sum((weights.get(criterion, Decimal(1)) * scores.get(criterion, 0)
-                  for criterion in Criterion), Decimal(0))
+    earned = sum((weights.get(criterion, Decimal(1)) * score
+                  for criterion, score in scores.items()), Decimal(0))
     return (earned * HUNDRED / (total_weight * MAX_SCORE)).quantize(TENTH, ROUND_HALF_UP)
 
 
@@ -175,7 +178,7 @@ def key_accounts(data: TeamData, period: Period) -> list[KeyRow]:
     costs: dict[str, Decimal] = {}
     for client in data.clients.values():
         won = sum((amount for signed, amount in data.deals.get(client.id, ())
-                   if signed in period), Decimal(0))
+                   if period.start <= signed <= period.end), Decimal(0))
         monthly, cost = recurring(data.timelines.get(client.id, []), counted_at)
         plan = data.plans.get(client.id)
         if won + monthly > 0 or client.key or (plan is not None and plan.scores):

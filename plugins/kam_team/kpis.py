@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from .history import Timeline, state_at
+from .history import State, Timeline, state_at
 from .keyaccounts import TENTH, months_until, percent
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .periods import Period
 
 Owner = str | None
+ZERO = Decimal(0)
 TEAM = "team"
 """The scope of the whole team (a member's scope is their id)."""
 
@@ -112,24 +113,78 @@ def figures_by_scope(timelines: Mapping[str, Timeline], surveys: Iterable[Survey
                      period: Period, today: date) -> dict[str, Figures]:
     """The KPIs of ``period`` for the team (key "team") and for each member who owned a
     client in it (key: the member's id; "" for clients nobody owned)."""
-    end = min(period.end, today)
-    start_day = period.day_before
-    counted_at = months_until(period, today)
+    return series(timelines, list(surveys), [period], today)[0]
+
+
+def series(timelines: Mapping[str, Timeline], surveys: list[Survey], periods: list[Period],
+           today: date) -> list[dict[str, Figures]]:
+    """The KPIs of each period, by scope. Each client's state is looked up once per day that
+    matters (the days before the periods, their ends and their months' ends), not once per
+    period."""
+    days = sorted({day for period in periods
+                   for day in (period.day_before, min(period.end, today),
+                               *months_until(period, today))})
+    grid = [states_on(timeline, days) for timeline in timelines.values()]
+    column = {day: index for index, day in enumerate(days)}
+    served = _served(grid, len(days))
+    in_order = sorted(surveys, key=lambda survey: (survey.on, survey.created_at))
+    return [_figures(grid, column, served, timelines, in_order, period, today)
+            for period in periods]
+
+
+def _served(grid: list[list[State | None]], days: int
+            ) -> list[dict[str, tuple[Decimal, Decimal]]]:
+    """For each day: owner ("" for nobody) → (cost to serve, recurring revenue) of the
+    clients active that day."""
+    totals: list[dict[str, list[Decimal]]] = [{} for _day in range(days)]
+    for states in grid:
+        for index, state in enumerate(states):
+            if state is not None and state.status == "active":
+                found = totals[index].get(state.owner_id or "")
+                if found is None:
+                    totals[index][state.owner_id or ""] = [state.cost, state.revenue]
+                else:
+                    found[0] += state.cost
+                    found[1] += state.revenue
+    return [{owner: (pair[0], pair[1]) for owner, pair in day.items()} for day in totals]
+
+
+def states_on(timeline: Timeline, days: list[date]) -> list[State | None]:
+    """The client's state at the end of each of ``days`` (in order), in one walk."""
+    found: list[State | None] = []
+    current = None
+    position = 0
+    for day in days:
+        while position < len(timeline) and timeline[position].on <= day:
+            current = timeline[position]
+            position += 1
+        found.append(current)
+    return found
+
+
+def _figures(grid: list[list[State | None]], column: dict[date, int],
+             served: list[dict[str, tuple[Decimal, Decimal]]],
+             timelines: Mapping[str, Timeline], surveys: list[Survey], period: Period,
+             today: date) -> dict[str, Figures]:
+    start = column[period.day_before]
+    end = column[min(period.end, today)]
+    months = [column[day] for day in months_until(period, today)]
     tallies: dict[str, _Tally] = {TEAM: _Tally()}
+    team = tallies[TEAM]
 
-    def tallies_of(owner: Owner) -> tuple[_Tally, _Tally]:
-        own = tallies.get(owner or "")
-        if own is None:
-            own = tallies[owner or ""] = _Tally()
-        return tallies[TEAM], own
+    def own(owner: Owner) -> _Tally:
+        found = tallies.get(owner or "")
+        if found is None:
+            found = tallies[owner or ""] = _Tally()
+        return found
 
-    for timeline in timelines.values():
-        before = state_at(timeline, start_day)
-        if before is not None and before.active:
-            after = state_at(timeline, end)
+    for states in grid:
+        before = states[start]
+        if before is not None and before.status == "active":
+            after = states[end]
             gone = after is None or after.status == "churned"
-            now = after.revenue if after is not None and after.active else Decimal(0)
-            for tally in tallies_of(before.owner_id):
+            now = after.revenue if after is not None and after.status == "active" else ZERO
+            for tally in (team, own(before.owner_id)):
                 tally.active += 1
                 tally.at_start += before.revenue
                 if gone:
@@ -139,20 +194,19 @@ def figures_by_scope(timelines: Mapping[str, Timeline], surveys: Iterable[Survey
                     tally.expansion += now - before.revenue
                 else:
                     tally.contraction += before.revenue - now
-        for day in counted_at:
-            state = state_at(timeline, day)
-            if state is not None and state.active:
-                for tally in tallies_of(state.owner_id):
-                    tally.cost += state.cost
-                    tally.revenue += state.revenue
+    for index in months:
+        for owner, (cost, revenue) in served[index].items():
+            for tally in (team, own(owner)):
+                tally.cost += cost
+                tally.revenue += revenue
     latest: dict[str, dict[str, Survey]] = {TEAM: {}}
-    for survey in sorted(surveys, key=lambda survey: (survey.on, survey.created_at)):
+    for survey in surveys:  # oldest first: the last one kept is the latest
         if survey.on in period and survey.on <= today:
             then = state_at(timelines.get(survey.client_id, []), survey.on)
             owner = (then.owner_id if then else None) or ""
             latest[TEAM][survey.client_id] = survey
             latest.setdefault(owner, {})[survey.client_id] = survey
-            tallies.setdefault(owner, _Tally())
+            own(owner)
     return {scope: tally.figures(period, list(latest.get(scope, {}).values()))
             for scope, tally in tallies.items()}
 
@@ -168,8 +222,3 @@ def empty_figures(period: Period) -> Figures:
     """The figures of a scope with no clients in the period."""
     return _Tally().figures(period, [])
 
-
-def series(timelines: Mapping[str, Timeline], surveys: list[Survey], periods: list[Period],
-           today: date) -> list[dict[str, Figures]]:
-    """The KPIs of each period, by scope."""
-    return [figures_by_scope(timelines, surveys, period, today) for period in periods]

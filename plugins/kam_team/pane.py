@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from amtui.api.ui import PaneScreen, save_change
 
@@ -24,22 +24,26 @@ from .view_accounts import AccountsView
 from .view_kpis import KpiView
 from .view_load import LoadView
 from .view_stages import StagesView
+from .widgets import TeamView
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .periods import Period
     from .snapshot import TeamFigures
-    from .widgets import TeamView
 
 VIEWS = (("load", "t", "Team"), ("accounts", "a", "Key accounts"), ("stages", "g", "Stages"),
          ("kpis", "i", "KPIs"))
 """(view id, key, title)."""
+VIEW_CLASSES: dict[str, type[TeamView]] = {
+    "load": LoadView, "accounts": AccountsView, "stages": StagesView, "kpis": KpiView}
 REQUESTED = "kam_team_requested_view"
 """The app's attribute that names the view the palette asked for, until the pane shows it."""
 
 
 class AccountsComputed(Message):
+    """Key accounts (and KPIs) computed in a worker."""
+
     def __init__(self, figures: TeamFigures) -> None:
         super().__init__()
         self.figures = figures
@@ -66,21 +70,29 @@ class TeamPane(PaneScreen):
         super().__init__()
         self.current_view = "load"
         self.figures: TeamFigures | None = None
+        self.accounts_period: Period | None = None
+        """The period of the key-account list asked for (None: the default)."""
+        self.view_states: dict[str, dict[str, Any]] = {}
+        """What each view remembers while another one is shown."""
 
     def compose_body(self) -> ComposeResult:
+        requested = getattr(self.app, REQUESTED, None)
+        if requested in VIEW_CLASSES:
+            setattr(self.app, REQUESTED, None)
+            self.current_view = requested
         yield Static("", id="team-bar")
-        with Vertical(id="team-views"), ContentSwitcher(initial=f"view-{self.current_view}"):
-            yield LoadView()
-            yield AccountsView()
-            yield StagesView()
-            yield KpiView()
+        with Vertical(id="team-views"):
+            yield self._make(self.current_view)
         yield Static("", id="team-status")
         yield Static(Content("Reading the team's accounts…"), id="team-help")
+
+    def _make(self, view_id: str) -> TeamView:
+        self._shown = VIEW_CLASSES[view_id](self.view_states.setdefault(view_id, {}))
+        return self._shown
 
     def on_mount(self) -> None:
         # (PaneScreen's own on_mount runs too: Textual calls each class's handler.)
         self._show_bar()
-        self.view(self.current_view).focus_view()
         self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
@@ -88,6 +100,11 @@ class TeamPane(PaneScreen):
         if requested:
             setattr(self.app, REQUESTED, None)
             self.action_view(requested)
+
+    @property
+    def current(self) -> TeamView:
+        """The view shown (the only one in the pane)."""
+        return self._shown
 
     def view(self, view_id: str) -> TeamView:
         return self.query_one(f"#view-{view_id}")  # type: ignore[return-value]
@@ -100,53 +117,84 @@ class TeamPane(PaneScreen):
         self.query_one("#team-bar", Static).update(Content("").join(parts))
 
     def action_view(self, view_id: str) -> None:
-        if view_id not in {view for view, _key, _title in VIEWS}:
+        if view_id not in VIEW_CLASSES or view_id == self.current_view:
             return
+        leaving = self.current
+        leaving.remember()
+        leaving.remove()
         self.current_view = view_id
-        self.query_one(ContentSwitcher).current = f"view-{view_id}"
+        shown = self._make(view_id)
+        self.query_one("#team-views").mount(shown)
         self._show_bar()
-        shown = self.view(view_id)
-        shown.draw_if_stale()
-        shown.focus_view()
-        shown.explain()
 
     # reading -----------------------------------------------------------------------------
 
     def read(self) -> TeamFigures:
-        from .snapshot import compute, read_team
+        from .snapshot import read_team, with_load
 
-        period = self.figures.accounts_period if self.figures else None
-        return compute(read_team(self.amtui.workspace), period)
+        return with_load(read_team(self.amtui.workspace), self.accounts_period, self.figures)
 
     def show(self, payload: TeamFigures) -> None:
         self.figures = payload
+        self.accounts_period = payload.accounts_period
         status = self.query_one("#team-status", Static)
         if not payload.data.history_written:
             status.update(Content("The account history could not be saved (the file is "
                                   "read-only); figures are as of now."))
         status.set_class(not payload.data.history_written, "-shown")
-        for view, _key, _title in VIEWS:
-            self.view(view).given(payload)
-        self.view(self.current_view).explain()
+        self.current.given(payload)
+        self._complete()
+
+    # (Workers take no figures as arguments: Textual describes each worker with the repr of
+    # its arguments, which for 10,000 clients took half a second of the UI thread.)
+
+    @work(thread=True, exclusive=True, group="team-compute")
+    def _complete(self) -> None:
+        """The key accounts and the KPIs, computed after the load is shown."""
+        from textual.worker import get_current_worker
+
+        from .snapshot import completed
+
+        figures = self.figures
+        if figures is None:
+            return
+        done = completed(figures)
+        if not get_current_worker().is_cancelled:
+            self.post_message(AccountsComputed(done))
 
     def recompute_accounts(self, period: Period) -> None:
         """The key-account list for another period, computed in a worker."""
         if self.figures is not None:
-            self._accounts_for(self.figures, period)
+            self.accounts_period = period
+            self._accounts_for(period)
 
     @work(thread=True, exclusive=True, group="team-accounts")
-    def _accounts_for(self, figures: TeamFigures, period: Period) -> None:
+    def _accounts_for(self, period: Period) -> None:
         from dataclasses import replace
 
         from .keyaccounts import key_accounts
 
+        figures = self.figures
+        if figures is None:
+            return
         rows = key_accounts(figures.data, period)
         self.post_message(AccountsComputed(replace(figures, accounts_period=period,
                                                    accounts=rows)))
 
     def on_accounts_computed(self, message: AccountsComputed) -> None:
-        self.figures = message.figures
-        self.view("accounts").given(message.figures)
+        from dataclasses import replace
+
+        current, new = self.figures, message.figures
+        if current is None or new.data is not current.data:
+            return  # computed from a read that a newer one replaced
+        if new.accounts_period != self.accounts_period:  # another period was asked for since
+            new = replace(new, accounts_period=current.accounts_period,
+                          accounts=current.accounts)
+        if new.months is None:
+            new = replace(new, months=current.months, quarters=current.quarters)
+        self.figures = new
+        if self.current_view != "load":
+            self.current.given(message.figures)
 
     # helpers for the views -----------------------------------------------------------------
 
@@ -170,11 +218,16 @@ class TeamPane(PaneScreen):
         self.change(lambda: set_key(workspace, client_id, key), f"«{client.name}» {what} "
                                                                  "(u undoes)")
         self.figures.data.clients[client_id] = replace(client, key=key)
-        self.figures.accounts = [
-            replace(row, key=key, suggestion="", why="") if row.client_id == client_id else row
-            for row in self.figures.accounts]
-        for view, _key, _title in VIEWS:
-            self.view(view).given(self.figures)
+        toggled = None
+        for index, row in enumerate(self.figures.accounts or []):
+            if row.client_id == client_id:
+                toggled = self.figures.accounts[index] = replace(  # type: ignore[index]
+                    row, key=key, suggestion="", why="")
+                break
+        if toggled is not None:
+            self.current.key_toggled(toggled)
+        else:
+            self.current.given(self.figures)
 
     def change(self, save: Callable[[], Any], done: str) -> None:
         """Save in a worker (a bad change is refused with a message; ``u`` undoes), then

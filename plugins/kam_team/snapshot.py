@@ -257,35 +257,59 @@ KPI_QUARTERS = 5
 
 @dataclass
 class TeamFigures:
-    """What the pane shows, computed off the UI thread."""
+    """What the pane shows, computed off the UI thread: first the load (quick), then the
+    key accounts and the KPIs (None until they are computed)."""
 
     data: TeamData
     load: list[Any]
     """:class:`~.load.MemberLoad` rows."""
     accounts_period: Any
     """The :class:`~.periods.Period` of ``accounts``."""
-    accounts: list[Any]
+    accounts: list[Any] | None = None
     """:class:`~.keyaccounts.KeyRow` rows."""
-    months: list[dict[str, Any]]
+    months: list[dict[str, Any]] | None = None
     """The last 12 months' KPIs (oldest first): scope → :class:`~.kpis.Figures`."""
-    quarters: list[dict[str, Any]]
+    quarters: list[dict[str, Any]] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.accounts is not None and self.months is not None
 
 
-def compute(data: TeamData, accounts_period: Any = None) -> TeamFigures:
-    from .keyaccounts import key_accounts
-    from .kpis import series
+def with_load(data: TeamData, accounts_period: Any = None,
+              earlier: TeamFigures | None = None) -> TeamFigures:
+    """The first part: the team's load. What ``earlier`` figures had of the rest is kept until
+    it is computed again (nothing blinks)."""
     from .load import team_load
-    from .periods import last_months, recent_months, recent_quarters
+    from .periods import last_months
 
     period = accounts_period or last_months(data.settings.pareto_months, data.today)
-    return TeamFigures(
-        data=data, load=team_load(data), accounts_period=period,
-        accounts=key_accounts(data, period),
+    return TeamFigures(data=data, load=team_load(data), accounts_period=period,
+                       accounts=earlier.accounts if earlier else None,
+                       months=earlier.months if earlier else None,
+                       quarters=earlier.quarters if earlier else None)
+
+
+def completed(figures: TeamFigures) -> TeamFigures:
+    """The rest: the key accounts of the period and the KPIs by month and quarter."""
+    from dataclasses import replace
+
+    from .keyaccounts import key_accounts
+    from .kpis import series
+    from .periods import recent_months, recent_quarters
+
+    data = figures.data
+    return replace(
+        figures, accounts=key_accounts(data, figures.accounts_period),
         months=series(data.timelines, data.surveys, recent_months(KPI_MONTHS, data.today),
                       data.today),
         quarters=series(data.timelines, data.surveys,
-                        recent_quarters(KPI_QUARTERS, data.today), data.today),
-    )
+                        recent_quarters(KPI_QUARTERS, data.today), data.today))
+
+
+def compute(data: TeamData, accounts_period: Any = None) -> TeamFigures:
+    """Everything at once (the command line and tests)."""
+    return completed(with_load(data, accounts_period))
 
 
 @dataclass

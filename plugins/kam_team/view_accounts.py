@@ -18,7 +18,7 @@ from .fmt import money, ratio
 from .keyaccounts import KEY_FIGURES, KeyRow, line_rank
 from .periods import last_months, month_of, quarter_of, shift, year
 from .view_load import right
-from .widgets import Cells, PagedTable, TeamView
+from .widgets import Cells, PagedTable, Remembered, TeamView
 
 if TYPE_CHECKING:
     from .periods import Period
@@ -48,10 +48,16 @@ class AccountsView(TeamView):
                 tooltip="12 months, a quarter, a month or a year ([ and ] move it)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.filter = FILTERS[0]
-        self.length = LENGTHS[0]
+    filter = Remembered(FILTERS[0])
+    length = Remembered(LENGTHS[0])
+
+    def __init__(self, state: dict[str, object]) -> None:
+        super().__init__(state)  # type: ignore[arg-type]
+        self._shown: tuple[object, str] | None = None
+        """The list of accounts and the filter the table shows."""
+
+    def key_toggled(self, row: KeyRow) -> None:
+        self.table.replace(row.client_id, self._cells(row))
 
     def compose_view(self) -> ComposeResult:
         yield PagedTable([(KEY_FIGURES[key][0], width) for key, width in COLUMNS],
@@ -62,15 +68,22 @@ class AccountsView(TeamView):
         return self.query_one(PagedTable)
 
     def draw(self, figures: TeamFigures) -> None:
-        rows = [row for row in figures.accounts if self._kept(row)]
-        self.table.fill([(row.client_id, self._cells(row)) for row in rows])
+        if figures.accounts is None:
+            self.heading(Content(f"{figures.accounts_period.label} · ranking the accounts…"))
+            return
+        if (self._shown is None or self._shown[0] is not figures.accounts
+                or self._shown[1] != self.filter):  # (a read that changed no account keeps
+            self._shown = (figures.accounts, self.filter)  # the same list)
+            rows = [row for row in figures.accounts if self._kept(row)]
+            self.table.fill([(row.client_id, self._cells(row)) for row in rows], same=rows)
+        rows_shown = len(self.table.keys)
         ranked = figures.accounts
         line = figures.data.settings.pareto_share.normalize()
         at = line_rank(ranked)
         where = (f"{line:f}% of revenue by rank {at:,} of {len(ranked):,}" if at
                  else "no revenue in the period")
-        shown = "" if self.filter == "all" else f" · {self.filter}: {len(rows):,}"
-        self.heading(Content(f"{figures.accounts_period.label} · {where}{shown} · "
+        shown_note = "" if self.filter == "all" else f" · {self.filter}: {rows_shown:,}"
+        self.heading(Content(f"{figures.accounts_period.label} · {where}{shown_note} · "
                              "[ ] p: period"))
 
     def _kept(self, row: KeyRow) -> bool:
@@ -103,7 +116,7 @@ class AccountsView(TeamView):
         self.pane.explain(Content.assemble((f"{title}: ", "bold"), text, why))
 
     def _row(self, client_id: str | None) -> KeyRow | None:
-        if self.figures is None or client_id is None:
+        if self.figures is None or client_id is None or self.figures.accounts is None:
             return None
         return next((row for row in self.figures.accounts if row.client_id == client_id), None)
 

@@ -19,7 +19,7 @@ from amtui.api.ui import cell, line
 from .fmt import money, share
 from .kpis import KPI_FIGURES, TEAM, Figures, empty_figures
 from .view_load import right
-from .widgets import Cells, PagedTable, TeamView
+from .widgets import Cells, PagedTable, Remembered, TeamView
 
 if TYPE_CHECKING:
     from .snapshot import TeamFigures
@@ -56,10 +56,11 @@ class KpiView(TeamView):
                 tooltip="The whole team, or one member's clients"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_quarter = False
-        self.scope = TEAM
+    by_quarter = Remembered(False)
+    scope = Remembered(TEAM)
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(state)
         self.chart: Any = None
 
     def compose_view(self) -> ComposeResult:
@@ -79,17 +80,20 @@ class KpiView(TeamView):
     def series(self, figures: TeamFigures) -> list[Figures]:
         """The figures of the scope shown, oldest period first (a member without clients in
         a period has empty figures there)."""
-        found = figures.quarters if self.by_quarter else figures.months
+        found = (figures.quarters if self.by_quarter else figures.months) or []
         return [by_scope.get(self.scope) or empty_figures(by_scope[TEAM].period)
                 for by_scope in found]
 
     def draw(self, figures: TeamFigures) -> None:
+        if figures.months is None:
+            self.heading(Content("KPIs · computing the figures…"))
+            return
         if self.scope != TEAM and not any(member.id == self.scope
                                           for member in figures.data.members):
             self.scope = TEAM
         rows = self.series(figures)
         first = self.table.row_count == 0
-        self.table.fill([(row.period.label, self._cells(row)) for row in rows])
+        self.table.fill([(row.period.label, self._cells(row)) for row in rows], same=rows)
         if first and rows:
             self.table.move_cursor(row=len(rows) - 1, column=FIRST_CHARTED, animate=False)
         whose = "the team" if self.scope == TEAM else figures.data.member_name(self.scope)

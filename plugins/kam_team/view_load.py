@@ -15,7 +15,7 @@ from amtui.api.ui import cell, line
 
 from .fmt import money
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
-from .widgets import PagedTable, TeamView
+from .widgets import PagedTable, Remembered, TeamView
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
@@ -58,13 +58,11 @@ class LoadView(TeamView):
         Binding("escape,backspace", "back", "Back", id="team.load.back", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.member: MemberLoad | None = None
-        """The member whose accounts are shown (None: the team)."""
-        self.sort_key: str | None = None
-        self.descending = False
-        self.marked: set[str] = set()
+    member = Remembered()
+    """The :class:`MemberLoad` whose accounts are shown (None: the team)."""
+    sort_key = Remembered()
+    descending = Remembered(False)
+    marked = Remembered(factory=set)
 
     def compose_view(self) -> ComposeResult:
         yield PagedTable([(title, width) for _key, title, width in TEAM_COLUMNS],
@@ -73,8 +71,8 @@ class LoadView(TeamView):
                          id="load-accounts", cursor_type="cell")
 
     def on_mount(self) -> None:
-        self.query_one("#load-accounts").display = False
-        self.heading(Content("Team"))
+        self.team_table.display = self.member is None
+        self.accounts_table.display = self.member is not None
 
     def focus_view(self) -> None:
         self.query_one("#load-accounts" if self.member else "#load-team").focus()
@@ -91,17 +89,18 @@ class LoadView(TeamView):
         rows = figures.load
         if self.sort_key:
             rows = sort_load(rows, self.sort_key, self.descending)
-        self.team_table.fill([(row.member_id or "", self._member_cells(row)) for row in rows])
+        self.team_table.fill([(row.member_id or "", self._member_cells(row)) for row in rows],
+                             same=rows)
         total = sum(row.accounts for row in figures.load)
         if self.member is not None:
             found = next((row for row in figures.load if row.member_id == self.member.member_id),
                          None)
-            if found is None:
-                self.action_back()
-            else:
+            if found is not None:
                 self.member = found
                 self._draw_accounts(figures)
                 return
+            self.member = None  # no longer on the team
+            self.accounts_table.display, self.team_table.display = False, True
         order = ""
         if self.sort_key:
             arrow = "↓" if self.descending else "↑"
@@ -122,7 +121,10 @@ class LoadView(TeamView):
         accounts = member_accounts(figures.data, self.member.member_id)
         self.marked &= {client.id for client in accounts}
         table = self.accounts_table
-        table.fill([(client.id, self._account_cells(figures, client)) for client in accounts])
+        work = figures.data.work
+        table.fill([(client.id, self._account_cells(figures, client)) for client in accounts],
+                   same=[(client, work.get(client.id), client.id in self.marked)
+                         for client in accounts])
         self._account_heading(len(accounts))
 
     def _account_heading(self, count: int) -> None:
@@ -197,8 +199,7 @@ class LoadView(TeamView):
         self.team_table.display = True
         self.team_table.focus()
         if self.figures is not None:
-            self._stale = True
-            self.draw_if_stale()
+            self.draw(self.figures)
         self.explain()
 
     def action_sort(self) -> None:

@@ -1,6 +1,10 @@
 """The relationship stages: key accounts in columns tactical → operational → functional →
 strategic. h/l (or ←/→) go from column to column; H/L (or shift+←/→) move the account, asking
-why: every move is kept with its day and reason. p sets the account's purpose."""
+why: every move is kept with its day and reason. p sets the account's purpose.
+
+The board is one table whose columns are the stages (row n holds the n-th account of each), so
+that showing the pane again has one widget to restyle, not one per stage.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
@@ -19,12 +22,13 @@ from amtui.api.ui import cell, line
 
 from .fmt import compact, money
 from .models import STAGES, Purpose
-from .widgets import Cells, PagedTable, TeamView
+from .widgets import Cells, PagedTable, Remembered, TeamView
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
 
 UNSET = "none"
+ORDER = tuple(stage.value for stage in STAGES)
 PURPOSE_MARKS = {Purpose.GROWTH: "↑", Purpose.PRESERVATION: "=", Purpose.IMAGE: "◆"}
 STAGE_HELP = {
     UNSET: "No stage set yet.",
@@ -35,37 +39,27 @@ STAGE_HELP = {
 }
 
 
-class StageColumn(Vertical):
-    DEFAULT_CSS = """
-    StageColumn { width: 1fr; height: 1fr; }
-    StageColumn > .stage-title { height: 1; padding: 0 0 0 1; text-style: bold; color: $text; }
-    StageColumn > PagedTable { height: 1fr; overflow-x: hidden; }
-    StageColumn.-empty-unset { display: none; }
-    """
+class StageBoard(PagedTable):
+    """The board: h/l and ←/→ go from stage to stage, staying on an account."""
 
-    def __init__(self, stage: str) -> None:
-        super().__init__(id=f"stage-{stage}")
-        self.stage = stage
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h,left", "column(-1)", "Stage left", id="team.stages.left", show=False),
+        Binding("l,right", "column(1)", "Stage right", id="team.stages.right", show=False),
+    ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(self.stage, classes="stage-title")
-        yield PagedTable([("Account", 60)], id=f"stage-table-{self.stage}", cursor_type="row",
-                         show_header=False)
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one(PagedTable)
+    def action_column(self, step: int) -> None:
+        view = self.parent
+        if isinstance(view, StagesView):
+            view.go_column(step)
 
 
 class StagesView(TeamView):
     VIEW_ID = "stages"
     DEFAULT_CSS = """
-    #stage-columns { height: 1fr; }
+    #stage-board { height: 1fr; }
     #stage-detail { height: 2; padding: 0 1; color: $text; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h,left", "column(-1)", "Column left", id="team.stages.left", show=False),
-        Binding("l,right", "column(1)", "Column right", id="team.stages.right", show=False),
         Binding("H,shift+left", "move(-1)", "Stage back", id="team.stages.move_left",
                 tooltip="Move the account a stage back (the reason is asked)"),
         Binding("L,shift+right", "move(1)", "Stage on", id="team.stages.move_right",
@@ -74,99 +68,153 @@ class StagesView(TeamView):
                 tooltip="Why we hold the account: growth, preservation or image"),
     ]
 
+    stage = Remembered()
+    """The stage the cursor is on."""
+    client_id = Remembered()
+    """The account the cursor is on."""
+
+    def __init__(self, state: dict[str, object]) -> None:
+        super().__init__(state)  # type: ignore[arg-type]
+        self.stages: list[str] = []
+        """The columns shown ("none" first when a key account has no stage)."""
+        self.accounts: list[list[ClientRow]] = []
+        """Each column's accounts, biggest first."""
+        self._layout: tuple[tuple[str, ...], int] | None = None
+
     def compose_view(self) -> ComposeResult:
-        with Horizontal(id="stage-columns"):
-            for stage in (UNSET, *(stage.value for stage in STAGES)):
-                yield StageColumn(stage)
+        yield StageBoard([], id="stage-board", cursor_type="cell", show_cursor=True)
         yield Static("", id="stage-detail")
 
-    def columns(self) -> list[StageColumn]:
-        return [column for column in self.query(StageColumn) if column.display]
+    @property
+    def board(self) -> StageBoard:
+        return self.query_one(StageBoard)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stage: str | None = None
-        """The column the cursor is in (kept here: focus moves a moment after a key)."""
-
-    def focused_column(self) -> StageColumn:
-        columns = self.columns()
-        return next((column for column in columns if column.stage == self.stage), columns[0])
-
-    def focus_view(self) -> None:
-        columns = self.columns()
-        if self.stage not in {column.stage for column in columns}:
-            self.stage = next((c for c in columns if c.table.row_count), columns[0]).stage
-        self.focused_column().table.focus()
+    def on_resize(self) -> None:
+        if self.figures is not None and self._ready:
+            self.draw(self.figures)
 
     def draw(self, figures: TeamFigures) -> None:
         keyed = [client for client in figures.data.clients.values() if client.key]
         keyed.sort(key=lambda client: (-client.revenue, client.name.casefold()))
         by_stage: dict[str, list[ClientRow]] = {}
         for client in keyed:
-            by_stage.setdefault(client.stage or UNSET, []).append(client)
-        for column in self.query(StageColumn):
-            accounts = by_stage.get(column.stage, [])
-            column.set_class(column.stage == UNSET and not accounts, "-empty-unset")
-            column.display = column.stage != UNSET or bool(accounts)
+            by_stage.setdefault(client.stage if client.stage in ORDER else UNSET,
+                                []).append(client)
+        self.stages = ([UNSET] if UNSET in by_stage else []) + list(ORDER)
+        self.accounts = [by_stage.get(stage, []) for stage in self.stages]
+        board = self.board
+        width = max(8, (self.size.width - 2) // len(self.stages) - 2)
+        titles = []
+        for stage, accounts in zip(self.stages, self.accounts, strict=True):
             total = sum((client.revenue for client in accounts if client.status == "active"),
                         Decimal(0))
-            column.query_one(".stage-title", Static).update(Content(
-                f"{column.stage.capitalize()} {len(accounts)} · {compact(total)}"))
-            column.table.fill([(client.id, self._card(figures, client)) for client in accounts])
-        churned = sum(1 for client in keyed if client.status != "active")
-        self.heading(Content(f"Relationship stages · {len(keyed):,} key accounts"
-                             + (f" ({churned} not active: ✗)" if churned else "")
+            title = f"{stage.capitalize()} {len(accounts)} · {compact(total)}"
+            if len(title) > width:
+                title = f"{stage.capitalize()} {len(accounts)}"  # the sum is in the heading
+            titles.append(Text(title, overflow="ellipsis", no_wrap=True))
+        layout = (tuple(self.stages), width)
+        if layout != self._layout:
+            self._layout = layout
+            board.clear(columns=True)
+            for title in titles:
+                board.add_column(title, width=width)
+        else:
+            for column, title in zip(board.columns.values(), titles, strict=True):
+                column.label = title
+            board.refresh()
+        depth = max((len(accounts) for accounts in self.accounts), default=0)
+        plans = figures.data.plans
+        board.fill([(str(row), self._row(figures, row, width)) for row in range(depth)],
+                   keep="", same=[tuple((accounts[row], plans.get(accounts[row].id))
+                                        if row < len(accounts) else None
+                                        for accounts in self.accounts)
+                                  for row in range(depth)])
+        self._place_cursor()
+        gone = sum(1 for client in keyed if client.status != "active")
+        accounts = "key account" if len(keyed) == 1 else "key accounts"
+        self.heading(Content(f"Relationship stages · {len(keyed):,} {accounts}"
+                             + (f" ({gone} not active: ✗)" if gone else "")
                              + " · H/L move · p purpose"))
-        self.explain()
 
-    def _card(self, figures: TeamFigures, client: ClientRow) -> Cells:
+    def _row(self, figures: TeamFigures, row: int, width: int) -> Cells:
         def cells() -> list[Text]:
-            plan = figures.data.plans.get(client.id)
-            mark = PURPOSE_MARKS.get(plan.purpose, " ") if plan and plan.purpose else " "
-            gone = "✗ " if client.status != "active" else ""
-            return [cell(f"{mark} {gone}{client.name}", 60)]
+            found = []
+            for accounts in self.accounts:
+                if row >= len(accounts):
+                    found.append(cell(""))
+                    continue
+                client = accounts[row]
+                plan = figures.data.plans.get(client.id)
+                mark = PURPOSE_MARKS.get(plan.purpose, " ") if plan and plan.purpose else " "
+                gone = "✗ " if client.status != "active" else ""
+                found.append(cell(f"{mark} {gone}{client.name}", width))
+            return found
         return cells
 
+    def _place_cursor(self) -> None:
+        """Back on the account (or the stage) the cursor was on."""
+        column = self.stages.index(self.stage) if self.stage in self.stages else next(
+            (index for index, accounts in enumerate(self.accounts) if accounts), 0)
+        ids = [client.id for client in self.accounts[column]] if self.accounts else []
+        row = ids.index(self.client_id) if self.client_id in ids else 0
+        self.board.move_cursor(row=row, column=column, animate=False)
+        self._note_cursor()
+
+    def _note_cursor(self) -> None:
+        row, column = self.board.cursor_coordinate
+        if not self.stages:
+            return
+        column = min(column, len(self.stages) - 1)
+        self.stage = self.stages[column]
+        accounts = self.accounts[column]
+        self.client_id = accounts[min(row, len(accounts) - 1)].id if accounts else None
+
+    def focus_view(self) -> None:
+        self.board.focus()
+
     def current_client(self) -> str | None:
-        return self.focused_column().table.current_key()
+        return self.client_id  # type: ignore[no-any-return]
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.explain()
+    def go_column(self, step: int) -> None:
+        if not self.stages:
+            return
+        row, column = self.board.cursor_coordinate
+        target = max(0, min(len(self.stages) - 1, column + step))
+        depth = len(self.accounts[target])
+        self.board.move_cursor(row=min(row, max(depth - 1, 0)), column=target, animate=False)
 
-    def on_descendant_focus(self, event: object) -> None:
-        widget = getattr(event, "widget", None)
-        column = widget.parent if widget is not None else None
-        if isinstance(column, StageColumn):
-            self.stage = column.stage
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        row, column = self.board.cursor_coordinate  # (the event may be an older move's)
+        if self.accounts and column < len(self.accounts):
+            depth = len(self.accounts[column])
+            if depth and row >= depth:  # below the column's last account: back onto it
+                self.board.move_cursor(row=depth - 1, column=column, animate=False)
+                return
+        self._note_cursor()
         self.explain()
 
     def explain(self) -> None:
-        column = self.focused_column()
         self.pane.explain(Content.assemble(
-            (f"{STAGE_HELP.get(column.stage, '')} ", "bold"),
+            (f"{STAGE_HELP.get(self.stage or '', '')} ", "bold"),
             "↑ growth · = preservation · ◆ image (purpose) · ✗ not active"))
         detail = self.query_one("#stage-detail", Static)
-        client_id = column.table.current_key()
-        if self.figures is None or client_id is None:
+        client_id = self.current_client()
+        data = self.figures.data if self.figures else None
+        client = data.clients.get(client_id) if data and client_id else None
+        if data is None or client is None:
             detail.update("")
             return
-        data = self.figures.data
-        client = data.clients.get(client_id)
-        if client is None:
-            return
-        plan = data.plans.get(client_id)
-        moves = data.moves.get(client_id, [])
+        plan = data.plans.get(client.id)
+        moves = data.moves.get(client.id, [])
         purpose = plan.purpose.value if plan and plan.purpose else "purpose not set"
-        since = ""
-        if moves:
-            last = moves[-1]
-            since = f"\nsince {last.on}: "
         detail.update(Content.assemble(
-            line(client.name, 40), f" · {line(data.member_name(client.owner_id), 30)} · "
-            f"{money(client.revenue)}/mo · {purpose}", since,
+            line(client.name, 40), " · ", line(data.member_name(client.owner_id), 30),
+            f" · {money(client.revenue)}/mo · {purpose}",
+            f"\nsince {moves[-1].on}: " if moves else "",
             line(moves[-1].reason, 120) if moves else ""))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         client_id = self.current_client()
         if client_id:
@@ -174,28 +222,19 @@ class StagesView(TeamView):
 
             self.app.push_screen(AccountScreen(client_id))
 
-    def action_column(self, step: int) -> None:
-        columns = self.columns()
-        index = columns.index(self.focused_column())
-        target = columns[max(0, min(len(columns) - 1, index + step))]
-        self.stage = target.stage
-        target.table.focus()
-        self.explain()
-
     def action_move(self, step: int) -> None:
         client_id = self.current_client()
         if self.figures is None or client_id is None:
             return
         client = self.figures.data.clients[client_id]
-        order = [stage.value for stage in STAGES]
-        index = order.index(client.stage) if client.stage in order else -1
+        index = ORDER.index(client.stage) if client.stage in ORDER else -1
         target_index = index + step
-        if target_index < 0 or target_index >= len(order):
+        if target_index < 0 or target_index >= len(ORDER):
             where = "the first" if step < 0 else "the last"
-            self.app.notify(f"{order[index] if index >= 0 else 'none'} is {where} stage.",
+            self.app.notify(f"{ORDER[index] if index >= 0 else 'none'} is {where} stage.",
                             markup=False)
             return
-        target = order[target_index]
+        target = ORDER[target_index]
         from .account import ask_stage_move
 
         ask_stage_move(self.pane, client_id, client.name, client.stage, target, client.rev,
@@ -207,12 +246,9 @@ class StagesView(TeamView):
             return
         clients = self.figures.data.clients
         clients[client_id] = replace(clients[client_id], stage=stage)
+        self.stage, self.client_id = stage, client_id
         self.draw(self.figures)
-        column = self.query_one(f"#stage-{stage}", StageColumn)
-        if client_id in column.table.keys:
-            column.table.move_cursor(row=column.table.keys.index(client_id), animate=False)
-        self.stage = stage
-        column.table.focus()
+        self.explain()
 
     def action_purpose(self) -> None:
         client_id = self.current_client()

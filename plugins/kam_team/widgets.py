@@ -34,16 +34,40 @@ class PagedTable(RecordTable):
         self._columns = list(columns)
         self._keys: list[str] = []
         self._cells: list[Cells] = []
+        self._same: list[object] = []
         self._held = 0
+        self.resume: tuple[str | None, int] | None = None
+        """Where the cursor was when the view was last shown: (row key, column)."""
 
     def on_mount(self) -> None:
         for title, width in self._columns:
             self.add_column(title, width=width)
 
-    def fill(self, rows: Sequence[tuple[str, Cells]], keep: str | None = None) -> None:
+    def fill(self, rows: Sequence[tuple[str, Cells]], keep: str | None = None,
+             column: int | None = None, same: Sequence[object] | None = None) -> None:
         """Show ``rows`` ((key, function making the cells) pairs), the cursor on ``keep`` if
-        it is among them, else where it was."""
-        row, column = self.cursor_coordinate
+        it is among them (in ``column`` if given), else where it was.
+
+        ``same``: what each row shows (compared with ``==``): when the rows are the ones shown
+        already, only those whose ``same`` changed are drawn again."""
+        keys = [key for key, _cells in rows]
+        if same is not None and self.resume is None and keys == self._keys and len(
+                same) == len(self._same):
+            self._cells = [cells for _key, cells in rows]
+            changed = [index for index, (new, old) in enumerate(zip(same, self._same,
+                                                                    strict=True))
+                       if new != old]
+            self._same = list(same)
+            for index in changed:
+                if index < self._held:
+                    for place, value in enumerate(self._cells[index]()):
+                        self.update_cell_at((index, place), value)
+            return
+        self._same = list(same) if same is not None else []
+        row, was_in = self.cursor_coordinate
+        if self.resume is not None:
+            (keep, column), self.resume = self.resume, None
+        column = was_in if column is None else column
         keep = keep if keep is not None else self.current_key()
         self._keys, self._cells, self._held = [], [], 0
         self.clear()
@@ -92,20 +116,45 @@ class PagedTable(RecordTable):
         super().action_scroll_bottom()
 
 
+class Remembered:
+    """An attribute of a view that the pane keeps while the view is not shown."""
+
+    def __init__(self, default: Any = None, factory: Callable[[], Any] | None = None) -> None:
+        self.default = default
+        self.factory = factory
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, view: TeamView | None, owner: type) -> Any:
+        if view is None:
+            return self
+        if self.name not in view.state:
+            view.state[self.name] = self.factory() if self.factory else self.default
+        return view.state[self.name]
+
+    def __set__(self, view: TeamView, value: Any) -> None:
+        view.state[self.name] = value
+
+
 class TeamView(Vertical):
-    """One of the pane's views: told the figures when they are read, drawn when shown."""
+    """One of the pane's views. Only the view shown is in the pane (a pane with fewer widgets
+    is quicker to show again); what it should remember while another is shown (the sort, the
+    member, the cursor) it keeps in ``self.state``, which the pane holds."""
 
     VIEW_ID: ClassVar[str] = ""
-    TITLE: ClassVar[str] = ""
     DEFAULT_CSS = """
     TeamView { height: 1fr; }
     TeamView > .view-heading { height: 1; padding: 0 1; color: $text; background: $boost; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, state: dict[str, Any]) -> None:
         super().__init__(id=f"view-{self.VIEW_ID}")
+        self.state = state
         self.figures: TeamFigures | None = None
-        self._stale = False
+        self._ready = False
+        """Whether every part of the view is there to draw in."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="view-heading")
@@ -113,6 +162,22 @@ class TeamView(Vertical):
 
     def compose_view(self) -> ComposeResult:
         yield from ()
+
+    def on_mount(self) -> None:
+        self.heading(Content("Reading the team's accounts…"))
+        # Drawn once every part is there (the parts of parts are made a moment later).
+        self.call_after_refresh(self._first_draw)
+
+    def _first_draw(self) -> None:
+        if not self.is_attached:
+            return  # taken away already (another view was asked for at once)
+        self._ready = True
+        for table in self.query(PagedTable):
+            table.resume = self.state.pop(f"cursor-{table.id}", None)
+        figures = self.pane.figures
+        if figures is not None:
+            self.given(figures)
+        self.focus_view()
 
     @property
     def pane(self) -> TeamPane:
@@ -122,19 +187,25 @@ class TeamView(Vertical):
         self.query_one(".view-heading", Static).update(text)
 
     def given(self, figures: TeamFigures) -> None:
-        """New figures: drawn now if the view is shown, else when it is."""
+        """New figures: show them (on the UI thread: only what is visible)."""
         self.figures = figures
-        self._stale = True
-        if self.display and self.pane.current_view == self.VIEW_ID:
-            self.draw_if_stale()
-
-    def draw_if_stale(self) -> None:
-        if self._stale and self.figures is not None:
-            self._stale = False
-            self.draw(self.figures)
+        if self._ready and self.is_attached:
+            self.draw(figures)
+            self.explain()
 
     def draw(self, figures: TeamFigures) -> None:
-        """Show the figures (on the UI thread: only what is visible)."""
+        """Show the figures."""
+
+    def key_toggled(self, row: Any) -> None:
+        """An account was marked key or not key (``row``: its :class:`KeyRow`, as now)."""
+        if self.figures is not None:
+            self.given(self.figures)
+
+    def remember(self) -> None:
+        """The view is about to be taken away: note where the cursors are."""
+        for table in self.query(PagedTable):
+            if table.row_count:
+                self.state[f"cursor-{table.id}"] = (table.current_key(), table.cursor_column)
 
     def focus_view(self) -> None:
         """Put the focus where the view's keys work."""
