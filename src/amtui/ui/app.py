@@ -167,7 +167,10 @@ class AmtuiApp(App[None]):
     def on_mount(self) -> None:
         self._modes[self.DEFAULT_MODE] = self.get_default_screen  # so switch_mode comes back
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
-        self.plugins.emit(self._workspace, Event("startup"))
+        # Plugins hear of the start after the first frame, off the UI thread: what they do
+        # then must not hold the first screen back.
+        self.call_after_refresh(self.run_worker, partial(self.plugins.emit, self._workspace,
+                                                         Event("startup")), thread=True)
         self.show_plugin_failures()
         for problem in self.theme_problems:
             self.notify(_("Theme skipped: {problem}").format(problem=one_line(problem, 200)),
