@@ -481,3 +481,16 @@ async def test_a_plugin_shows_its_own_records_and_its_table_is_watched(
         other.repo(module.Post).add(module.Post(title="Another"))
         app.look_for_changes()
         assert refreshed == [True]
+
+
+def test_loading_the_bundled_plugins_imports_neither_pydantic_nor_textual() -> None:
+    """What runs before the first frame: finding and loading plugins, their panes and
+    themes. A plugin's models and widgets wait until they are needed."""
+    code = ("import sys\n"
+            "from amtui.plugins.host import PluginHost\n"
+            "host = PluginHost.load(None)\n"
+            "assert {'smm_calendar', 'kam_team', 'bonus_calculator'} <= set(host.loaded)\n"
+            "host.panes(); host.themes()\n"
+            "print(sorted(m for m in ('pydantic', 'textual') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
