@@ -401,8 +401,16 @@ def owners(workspace: Workspace) -> dict[str, str | None]:
 
 def test_reassigning_some_accounts_moves_only_those_in_the_audit_and_the_history(
         workspace: Workspace, team: dict[str, Any], clock: FakeClock) -> None:
+    from amtui.models import Message
+
     anna, igor, clients = team["anna"], team["igor"], team["clients"]
     chosen = [clients["ООО «Ромашка»"].id, clients["Kedr"].id]
+    messages = workspace.repo(Message)
+    asked = {text: messages.add(Message(client_id=client.id, text=text, status=status,
+                                        received_at=workspace.clock(), assignee_id=anna.id))
+             for text, client, status in (("open", clients["ООО «Ромашка»"], "waiting_on_us"),
+                                          ("answered", clients["ООО «Ромашка»"], "done"),
+                                          ("other", clients["Atlas Fitness"], "new"))}
     before = len(audit_lines(workspace))
     undo = actions.reassign(workspace, chosen, anna.id, igor.id)
     assert owners(workspace) == {"ООО «Ромашка»": igor.id, "Atlas Fitness": anna.id,
@@ -411,12 +419,29 @@ def test_reassigning_some_accounts_moves_only_those_in_the_audit_and_the_history
     assert sorted(line["id"] for line in changed) == sorted(chosen)
     assert {(line["action"], tuple(line["fields"])) for line in changed} == {
         ("update", ("owner_id",))}
+    assignees = {text: messages.get(message.id).assignee_id for text, message in asked.items()}
+    assert assignees == {"open": igor.id, "answered": anna.id, "other": anna.id}
     timeline = snapshot.read_team(workspace).timelines[clients["ООО «Ромашка»"].id]
     assert [(state.on, state.owner_id) for state in timeline] == [
         (date(2026, 1, 1), anna.id), (TODAY, igor.id)]
     assert undo.description == "2 account(s) reassigned to Игорь Волков"
     undo.revert()
     assert owners(workspace)["ООО «Ромашка»"] == anna.id and owners(workspace)["Kedr"] == anna.id
+    assert messages.get(asked["open"].id).assignee_id == anna.id
+
+
+def test_many_accounts_are_reassigned_in_one_go(workspace: Workspace,
+                                                team: dict[str, Any]) -> None:
+    anna, igor = team["anna"], team["igor"]
+    many = workspace.repo(Client).add_many([Client(name=f"Клиент {n}", owner_id=anna.id,
+                                                   monthly_revenue=n) for n in range(30)])
+    snapshot.read_team(workspace)
+    undo = actions.reassign(workspace, [client.id for client in many], anna.id, igor.id)
+    assert {owners(workspace)[f"Клиент {n}"] for n in range(30)} == {igor.id}
+    timelines = snapshot.read_team(workspace).timelines
+    assert {timelines[client.id][-1].owner_id for client in many} == {igor.id}
+    undo.revert()
+    assert {owners(workspace)[f"Клиент {n}"] for n in range(30)} == {anna.id}
 
 
 def test_a_reassignment_that_cannot_be_done_whole_changes_nothing(

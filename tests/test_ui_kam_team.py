@@ -331,6 +331,104 @@ async def test_the_account_screen_edits_a_stakeholder_and_warns_when_single_thre
         assert MARKUP_NAME in title  # the brackets are shown, not taken for markup
 
 
+async def test_the_dossier_is_written_from_the_account_screen(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], tmp_path: Any) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter")
+        await idle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        answer = pilot.app.screen.query_one("#ask-answer", Input)
+        assert answer.value.endswith(".md") and "dossier-ооо-ромашка" in answer.value
+        answer.value = str(tmp_path / "missing" / "x.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is not a folder that exists" in str(pilot.app.screen.query_one(
+            "#ask-problem", Static).render())
+        answer.value = str(tmp_path / "romashka.md")
+        await pilot.press("enter")
+        await idle(pilot)
+        text = (tmp_path / "romashka.md").read_text(encoding="utf-8")
+        assert text.startswith("# Handover dossier: ООО «Ромашка»")
+        assert "| Марина Кузнецова | CMO | decision maker |" in text
+        assert not (tmp_path / "missing").exists()
+
+
+async def test_a_survey_answer_off_its_scale_or_in_the_future_is_refused(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter")
+        await idle(pilot)
+        before = len(workspace.repo(models.Survey).all())
+        await pilot.press("v")
+        await pilot.pause()
+        form = pilot.app.screen
+        form.query_one("#field-score", Input).value = "6"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "a csat score is 1 to 5, not 6" in str(form.query_one("#form-error",
+                                                                     Static).render())
+        form.query_one("#field-score", Input).value = "5"
+        form.query_one("#field-on", Input).value = "2026-12-01"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "that day has not come yet" in str(form.query_one("#form-error",
+                                                                 Static).render())
+        assert len(workspace.repo(models.Survey).all()) == before
+        form.query_one("#field-on", Input).value = "2026-11-20"
+        form.query_one("#field-comment", Input).value = "[red]доволен[/red]"
+        await pilot.press("f2")
+        await idle(pilot)
+        added = [survey for survey in workspace.repo(models.Survey).all()
+                 if survey.on == date(2026, 11, 20)]
+        assert [(survey.score, survey.comment) for survey in added] == [
+            (5, "[red]доволен[/red]")]
+        assert "[red]доволен[/red]" in str(pilot.app.screen.query_one(
+            "#account-surveys", Static).render())
+
+
+async def test_the_account_team_and_the_purpose_are_set_from_the_keyboard(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    from textual.widgets import Select
+
+    romashka = agency["clients"]["ООО «Ромашка»"]
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("g", "p")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # growth → preservation → image
+        await idle(pilot)
+        plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
+        assert plan.purpose == "image"
+        await pilot.press("enter")  # the account
+        await idle(pilot)
+        await pilot.press("T")
+        await pilot.pause()
+        form = pilot.app.screen
+        form.query_one("#field-kam_id", Select).value = agency["igor"].id
+        form.query_one("#field-specialists", Input).value = "Лена (copywriting), (seo)"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "a name is missing" in str(form.query_one("#form-error", Static).render())
+        form.query_one("#field-specialists", Input).value = "Лена (copywriting)"
+        await pilot.press("f2")
+        await idle(pilot)
+        plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
+        assert (plan.kam_id, plan.assistant_id) == (agency["igor"].id, agency["sergey"].id)
+        assert [(s.name, s.department) for s in plan.specialists] == [("Лена", "copywriting")]
+        team_line = str(pilot.app.screen.query_one("#account-team", Static).render())
+        assert team_line.startswith("KAM Игорь Волков · assistant Sergey Orlov · Лена")
+
+
+async def test_help_lists_the_views_keys(workspace: Workspace, host: PluginHost,
+                                         agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("g", "question_mark")
+        await pilot.pause()
+        shown = " ".join(str(static.render()) for static in pilot.app.screen.query(Static))
+        for words in ("Stage back", "Stage on", "Purpose", "Key accounts", "KPIs"):
+            assert words in shown
+
+
 async def test_the_palette_opens_the_team_pane_at_a_view(workspace: Workspace,
                                                          host: PluginHost,
                                                          agency: dict[str, Any]) -> None:

@@ -42,23 +42,41 @@ def _quoted(text: str) -> str:
     return f"«{one_line(text, 40)}»"
 
 
+OPEN_MESSAGES = frozenset({"new", "waiting_on_us", "waiting_on_client"})
+
+
 def reassign(workspace: Workspace, client_ids: Iterable[str], from_member: str | None,
              to_member: str | None) -> Undo:
-    """Give the accounts of ``from_member`` (None: nobody's) to ``to_member`` in one
-    transaction: all of them move, or none (if one changed owner meanwhile, nothing is
-    written). The history notes each account's new owner."""
+    """Give the accounts of ``from_member`` (None: nobody's) to ``to_member``, with the
+    accounts' open messages assigned to ``from_member``, in one transaction: everything moves,
+    or nothing (if an account changed owner meanwhile, nothing is written). The history notes
+    each account's new owner."""
     wanted = list(dict.fromkeys(client_ids))
     if not wanted:
         raise InvalidRecord("no accounts chosen to reassign")
     if to_member == from_member:
         raise InvalidRecord("the accounts already belong to that member")
     target = workspace.repo(Member).get(to_member) if to_member else None
+    messages = _move(workspace, wanted, None, from_member, to_member)
+    who = target.name if target else "nobody"
+    description = f"{len(wanted)} account(s) reassigned to {one_line(who, 40)}"
+    return Undo(description,
+                lambda: _move(workspace, wanted, messages, to_member, from_member))
+
+
+def _move(workspace: Workspace, client_ids: list[str], message_ids: list[str] | None,
+          from_member: str | None, to_member: str | None) -> list[str]:
+    """Move the clients (and their open messages of ``from_member``, or exactly
+    ``message_ids``) to ``to_member``; returns the ids of the messages moved."""
     now = workspace.clock()
     stamp = now.isoformat()
-    with recording_itself(), workspace.transaction("clients", HISTORY) as tx:
+    with recording_itself(), workspace.transaction("clients", "messages", HISTORY) as tx:
         moved = []
-        for client_id in wanted:
-            stored = tx.get("clients", client_id)
+        wanted = set(client_ids)
+        found = ({raw["id"]: raw for raw in tx.scan("clients") if raw["id"] in wanted}
+                 if len(client_ids) > 20 else {})  # one pass, not one search per client
+        for client_id in client_ids:
+            stored = found.get(client_id) or tx.get("clients", client_id)
             if stored is None:
                 raise RecordNotFound(f"a client to reassign is no longer there ({client_id})")
             if stored.get("owner_id") != from_member:
@@ -71,9 +89,19 @@ def reassign(workspace: Workspace, client_ids: Iterable[str], from_member: str |
             tx.put("clients", changed, "update", ["owner_id"])
             moved.append((changed, now.date()))
         history_puts(tx, moved, stamp)
-    who = target.name if target else "nobody"
-    description = f"{len(wanted)} account(s) reassigned to {one_line(who, 40)}"
-    return Undo(description, lambda: reassign(workspace, wanted, to_member, from_member))
+        if message_ids is None:
+            message_ids = [raw["id"] for raw in tx.scan("messages")
+                           if raw.get("client_id") in wanted
+                           and raw.get("status") in OPEN_MESSAGES
+                           and raw.get("assignee_id") == from_member and from_member]
+        for message_id in message_ids:
+            stored = tx.get("messages", message_id)
+            if stored is None or stored.get("assignee_id") != from_member:
+                continue  # answered and reassigned by someone meanwhile: theirs to keep
+            tx.put("messages", {**stored, "assignee_id": to_member,
+                                "rev": int(stored.get("rev", 0)) + 1, "updated_at": stamp},
+                   "update", ["assignee_id"])
+    return message_ids
 
 
 def _check(record_type: type[Record], raw: dict[str, Any]) -> None:

@@ -197,8 +197,12 @@ def follow_client_change(workspace: Workspace, client_id: str) -> None:
 def history_puts(tx: Any, changes: Iterable[tuple[Raw, date]], now: str) -> None:
     """Within a transaction that also holds the history table: append each client's new state
     (the client records as they are being saved) to its history."""
+    changes = list(changes)
+    ids = {history_id(client["id"]) for client, _on in changes}
+    found = ({raw["id"]: raw for raw in tx.scan(HISTORY) if raw["id"] in ids}
+             if len(ids) > 20 else {})  # one pass, not one search per client
     for client, on in changes:
-        record = tx.get(HISTORY, history_id(client["id"]))
+        record = found.get(history_id(client["id"])) or tx.get(HISTORY, history_id(client["id"]))
         entry = current_entry(client, on).model_dump(mode="json")
         if record is None:
             history = AccountHistory(id=history_id(client["id"]), client_id=client["id"],
