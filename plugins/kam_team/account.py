@@ -100,7 +100,7 @@ class AccountScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for title, width in (("Name", 22), ("Role", 14), ("Influence", 14), ("Attitude", 9),
+        for title, width in (("Name", 20), ("Role", 12), ("Influence", 14), ("Attitude", 9),
                              ("Strength", 8)):
             table.add_column(title, width=width)
         table.focus()

@@ -71,7 +71,7 @@ class TrendChart(PlotextPlot):
                         color=self._colour("accent"))
         step = max(1, len(labels) // max(1, self.size.width // 9))
         ticks = list(range(1, len(labels) + 1))[::step]
-        plt.xticks(ticks, [labels[tick - 1][2:] for tick in ticks])
+        plt.xticks([float(tick) for tick in ticks], [labels[tick - 1][2:] for tick in ticks])
         if not points:
             plt.text("no figures in these periods", x=1, y=0)
         drawn = super().render()

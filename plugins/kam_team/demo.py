@@ -122,7 +122,7 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], A
         if changed:
             with workspace.transaction("clients") as tx:
                 for client_id in sorted(changed):
-                    stored = tx.get("clients", client_id)
+                    stored = tx.get("clients", client_id) or {"rev": 0}
                     fields = sorted(k for k in ("key_account", "stage", "status",
                                                 "monthly_revenue", "cost_to_serve")
                                     if stored.get(k) != clients[client_id].get(k))

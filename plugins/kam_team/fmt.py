@@ -15,6 +15,11 @@ def money(value: Decimal | None) -> str:
     return f"{value:,.{places}f}".replace(",", " ")
 
 
+def count(value: int) -> str:
+    """A whole number grouped in thousands like money: "1 152"."""
+    return f"{value:,}".replace(",", " ")
+
+
 def share(value: Decimal | None) -> str:
     return NONE if value is None else f"{value:.1f}"
 

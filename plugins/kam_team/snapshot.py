@@ -130,7 +130,7 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
     deals, other = _cached(workspace, "deals", ("deals",),
                            lambda: _read_deals(workspace, workspace.settings.currency))
     contacts = _cached(workspace, "contacts", ("contacts",), lambda: Counter(
-        raw.get("client_id") for raw in workspace.file("contacts").scan()))
+        str(raw.get("client_id", "")) for raw in workspace.file("contacts").scan()))
     data = TeamData(
         today=today, currency=workspace.settings.currency, settings=settings_of(workspace),
         members=members, clients=clients, work=work, late_answers=late,

@@ -4,7 +4,7 @@ checklist score, and what the figures suggest."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,11 +14,11 @@ from textual.widgets import DataTable
 
 from amtui.api.ui import cell
 
-from .fmt import money, ratio
+from .fmt import count, money, ratio
 from .keyaccounts import KEY_FIGURES, KeyRow, line_rank
 from .periods import last_months, month_of, quarter_of, shift, year
 from .view_load import right
-from .widgets import Cells, PagedTable, Remembered, TeamView
+from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
 
 if TYPE_CHECKING:
     from .periods import Period
@@ -51,8 +51,8 @@ class AccountsView(TeamView):
     filter = Remembered(FILTERS[0])
     length = Remembered(LENGTHS[0])
 
-    def __init__(self, state: dict[str, object]) -> None:
-        super().__init__(state)  # type: ignore[arg-type]
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(state)
         self._shown: tuple[object, str] | None = None
         """The list of accounts and the filter the table shows."""
 
@@ -75,14 +75,17 @@ class AccountsView(TeamView):
                 or self._shown[1] != self.filter):  # (a read that changed no account keeps
             self._shown = (figures.accounts, self.filter)  # the same list)
             rows = [row for row in figures.accounts if self._kept(row)]
+            fixed = [width for _key, width in COLUMNS]
+            fixed[2] = max(fixed[2], max((len(money(row.revenue)) for row in rows), default=0))
+            self.table.fit(widths_for(self.size.width, fixed, 1, 14, 48))
             self.table.fill([(row.client_id, self._cells(row)) for row in rows], same=rows)
         rows_shown = len(self.table.keys)
         ranked = figures.accounts
         line = figures.data.settings.pareto_share.normalize()
         at = line_rank(ranked)
-        where = (f"{line:f}% of revenue by rank {at:,} of {len(ranked):,}" if at
+        where = (f"{line:f}% of revenue by rank {count(at)} of {count(len(ranked))}" if at
                  else "no revenue in the period")
-        shown_note = "" if self.filter == "all" else f" · {self.filter}: {rows_shown:,}"
+        shown_note = "" if self.filter == "all" else f" · {self.filter}: {count(rows_shown)}"
         self.heading(Content(f"{figures.accounts_period.label} · {where}{shown_note} · "
                              "[ ] p: period"))
 
@@ -97,7 +100,7 @@ class AccountsView(TeamView):
             share = f"{'▲' if row.above_line else ' '}{row.share:.1f}" if row.share is not None \
                 else "—"
             suggestion = cell(row.suggestion, style="bold" if row.suggestion else "")
-            return [right(f"{row.rank:,}"), cell(mark + row.name, 60), right(money(row.revenue)),
+            return [right(count(row.rank)), cell(mark + row.name, 60), right(money(row.revenue)),
                     right(share), right(ratio(row.ratio)),
                     right(f"{row.score:.0f}" if row.score is not None else "—"), suggestion]
         return cells

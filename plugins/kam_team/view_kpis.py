@@ -92,6 +92,9 @@ class KpiView(TeamView):
                                           for member in figures.data.members):
             self.scope = TEAM
         rows = self.series(figures)
+        fixed = [width for _key, width in COLUMNS]
+        fixed[8] = max(fixed[8], max((len(money(row.cost)) for row in rows), default=0))
+        self.table.fit(fixed)
         first = self.table.row_count == 0
         self.table.fill([(row.period.label, self._cells(row)) for row in rows], same=rows)
         if first and rows:
@@ -130,7 +133,7 @@ class KpiView(TeamView):
         rows = self.series(self.figures)
         title = KPI_FIGURES[key][0]
         self.chart.plot(title, [row.period.label for row in rows],
-                        [row.value(key) for row in rows])  # type: ignore[misc]
+                        [row.value(key) for row in rows])
 
     @work(thread=True, exclusive=True, group="team-chart")
     def _import_chart(self) -> None:

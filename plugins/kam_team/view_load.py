@@ -13,18 +13,19 @@ from textual.widgets import DataTable
 
 from amtui.api.ui import cell, line
 
-from .fmt import money
+from .fmt import count, money
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
-from .widgets import PagedTable, Remembered, TeamView
+from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
 
 ROLES = {"head": "head", "kam": "KAM", "account_manager": "AM", "assistant": "asst"}
-TEAM_COLUMNS = [("member", "Member", 15), ("role", "Role", 4), ("accounts", "Accts", 5),
+TEAM_COLUMNS = [("member", "Member", 14), ("role", "Role", 4), ("accounts", "Accts", 5),
                 ("key", "Key", 3), ("revenue", "Revenue", 9), ("open", "Open", 5),
                 ("overdue", "Overdue", 7), ("waiting", "Waiting", 7), ("late", "Late", 4)]
-"""(figure, title, width): fits 80 columns."""
+"""(figure, title, width): fits 80 columns; the member's name takes what is left, the
+revenue what its largest figure needs."""
 ACCOUNT_COLUMNS: list[tuple[str, str, int, str]] = [
     ("mark", "✓", 1, "Marked for reassigning (space marks; R reassigns the marked ones, or all "
                     "when none is marked)."),
@@ -89,6 +90,10 @@ class LoadView(TeamView):
         rows = figures.load
         if self.sort_key:
             rows = sort_load(rows, self.sort_key, self.descending)
+        widest = max((len(money(row.revenue)) for row in rows), default=0)
+        fixed = [width for _key, _title, width in TEAM_COLUMNS]
+        fixed[4] = max(fixed[4], widest)
+        self.team_table.fit(widths_for(self.size.width, fixed, 0, 12, 32))
         self.team_table.fill([(row.member_id or "", self._member_cells(row)) for row in rows],
                              same=rows)
         total = sum(row.accounts for row in figures.load)
@@ -105,15 +110,15 @@ class LoadView(TeamView):
         if self.sort_key:
             arrow = "↓" if self.descending else "↑"
             order = f" · sorted by {LOAD_FIGURES[self.sort_key][0]} {arrow}"
-        self.heading(Content(f"Team · {len(figures.data.members)} members · {total:,} accounts"
+        self.heading(Content(f"Team · {len(figures.data.members)} members · {count(total)} accounts"
                              f"{order} · Enter: a member's accounts"))
 
-    def _member_cells(self, row: MemberLoad) -> object:
+    def _member_cells(self, row: MemberLoad) -> Cells:
         def cells() -> list[Text]:
             return [cell(row.name, 40), cell(ROLES.get(row.role, row.role)),
-                    right(f"{row.accounts:,}"), right(str(row.key)), right(money(row.revenue)),
-                    right(f"{row.open:,}"), right(f"{row.overdue:,}"),
-                    right(f"{row.waiting:,}"), right(f"{row.late:,}")]
+                    right(count(row.accounts)), right(count(row.key)), right(money(row.revenue)),
+                    right(count(row.open)), right(count(row.overdue)),
+                    right(count(row.waiting)), right(count(row.late))]
         return cells
 
     def _draw_accounts(self, figures: TeamFigures) -> None:
@@ -122,19 +127,23 @@ class LoadView(TeamView):
         self.marked &= {client.id for client in accounts}
         table = self.accounts_table
         work = figures.data.work
+        fixed = [width for _key, _title, width, _help in ACCOUNT_COLUMNS]
+        fixed[4] = max(fixed[4], max((len(money(client.revenue)) for client in accounts),
+                                     default=0))
+        table.fit(widths_for(self.size.width, fixed, 1, 14, 48))
         table.fill([(client.id, self._account_cells(figures, client)) for client in accounts],
                    same=[(client, work.get(client.id), client.id in self.marked)
                          for client in accounts])
         self._account_heading(len(accounts))
 
-    def _account_heading(self, count: int) -> None:
+    def _account_heading(self, shown: int) -> None:
         assert self.member is not None
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         self.heading(Content.assemble(
-            line(self.member.name, 40), f" · {count} accounts{marked} · space marks · "
+            line(self.member.name, 40), f" · {shown} accounts{marked} · space marks · "
             "R reassigns · Esc: the team"))
 
-    def _account_cells(self, figures: TeamFigures, client: ClientRow) -> object:
+    def _account_cells(self, figures: TeamFigures, client: ClientRow) -> Cells:
         def cells() -> list[Text]:
             work = figures.data.work.get(client.id)
             key = "★ " if client.key else ""

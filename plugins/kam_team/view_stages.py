@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -73,8 +73,8 @@ class StagesView(TeamView):
     client_id = Remembered()
     """The account the cursor is on."""
 
-    def __init__(self, state: dict[str, object]) -> None:
-        super().__init__(state)  # type: ignore[arg-type]
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(state)
         self.stages: list[str] = []
         """The columns shown ("none" first when a key account has no stage)."""
         self.accounts: list[list[ClientRow]] = []
@@ -88,10 +88,6 @@ class StagesView(TeamView):
     @property
     def board(self) -> StageBoard:
         return self.query_one(StageBoard)
-
-    def on_resize(self) -> None:
-        if self.figures is not None and self._ready:
-            self.draw(self.figures)
 
     def draw(self, figures: TeamFigures) -> None:
         keyed = [client for client in figures.data.clients.values() if client.key]
@@ -108,10 +104,10 @@ class StagesView(TeamView):
         for stage, accounts in zip(self.stages, self.accounts, strict=True):
             total = sum((client.revenue for client in accounts if client.status == "active"),
                         Decimal(0))
-            title = f"{stage.capitalize()} {len(accounts)} · {compact(total)}"
-            if len(title) > width:
-                title = f"{stage.capitalize()} {len(accounts)}"  # the sum is in the heading
-            titles.append(Text(title, overflow="ellipsis", no_wrap=True))
+            words = f"{stage.capitalize()} {len(accounts)} · {compact(total)}"
+            if len(words) > width:
+                words = f"{stage.capitalize()} {len(accounts)}"  # the sum is in the heading
+            titles.append(Text(words, overflow="ellipsis", no_wrap=True))
         layout = (tuple(self.stages), width)
         if layout != self._layout:
             self._layout = layout
@@ -131,8 +127,8 @@ class StagesView(TeamView):
                                   for row in range(depth)])
         self._place_cursor()
         gone = sum(1 for client in keyed if client.status != "active")
-        accounts = "key account" if len(keyed) == 1 else "key accounts"
-        self.heading(Content(f"Relationship stages · {len(keyed):,} {accounts}"
+        noun = "key account" if len(keyed) == 1 else "key accounts"
+        self.heading(Content(f"Relationship stages · {len(keyed):,} {noun}"
                              + (f" ({gone} not active: ✗)" if gone else "")
                              + " · H/L move · p purpose"))
 

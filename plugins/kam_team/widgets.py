@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from amtui.api.ui import RecordTable
@@ -23,6 +24,18 @@ PAGE = 60
 drawn at once."""
 
 Cells = Callable[[], list[Text]]
+
+
+def widths_for(available: int, fixed: Sequence[int], stretchy: int, least: int,
+               most: int = 60) -> list[int]:
+    """Column widths: ``fixed``, with the one at ``stretchy`` given what is left of
+    ``available`` columns (a table cell has a space either side; 2 are kept for a scroll
+    bar), between ``least`` and ``most``."""
+    used = sum(width for index, width in enumerate(fixed) if index != stretchy)
+    left = available - 2 - 2 * len(fixed) - used
+    widths = list(fixed)
+    widths[stretchy] = max(least, min(most, left))
+    return widths
 
 
 class PagedTable(RecordTable):
@@ -40,6 +53,21 @@ class PagedTable(RecordTable):
         """Where the cursor was when the view was last shown: (row key, column)."""
 
     def on_mount(self) -> None:
+        for title, width in self._columns:
+            self.add_column(title, width=width)
+
+    def fit(self, widths: Sequence[int]) -> None:
+        """Give the columns these widths (the rows are drawn again if they change)."""
+        if len(widths) != len(self._columns) or [
+                width for _title, width in self._columns] == list(widths):
+            return
+        self._columns = [(title, width) for (title, _old), width in zip(self._columns, widths,
+                                                                          strict=True)]
+        column = self.cursor_coordinate.column
+        if self.resume is None and self._keys:
+            self.resume = (self.current_key(), column)
+        self._keys, self._cells, self._same, self._held = [], [], [], 0
+        self.clear(columns=True)
         for title, width in self._columns:
             self.add_column(title, width=width)
 
@@ -61,7 +89,7 @@ class PagedTable(RecordTable):
             for index in changed:
                 if index < self._held:
                     for place, value in enumerate(self._cells[index]()):
-                        self.update_cell_at((index, place), value)
+                        self.update_cell_at(Coordinate(index, place), value)
             return
         self._same = list(same) if same is not None else []
         row, was_in = self.cursor_coordinate
@@ -99,7 +127,7 @@ class PagedTable(RecordTable):
         index = self._keys.index(key)
         if index < self._held:
             for column, value in enumerate(self._cells[index]()):
-                self.update_cell_at((index, column), value)
+                self.update_cell_at(Coordinate(index, column), value)
 
     def replace(self, key: str, cells: Cells) -> None:
         if key in self._keys:
@@ -178,6 +206,10 @@ class TeamView(Vertical):
         if figures is not None:
             self.given(figures)
         self.focus_view()
+
+    def on_resize(self) -> None:
+        if self.figures is not None and self._ready:
+            self.draw(self.figures)  # the columns fit the new width
 
     @property
     def pane(self) -> TeamPane:
