@@ -112,7 +112,7 @@ def client(workspace: Workspace, agency: dict[str, Any], name: str) -> Any:
 async def test_the_team_opens_with_each_members_load(workspace: Workspace, host: PluginHost,
                                                       agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
-        rows = plain_rows(pilot.app.screen.query_one("#load-team", DataTable))
+        rows = plain_rows(pilot.app.screen.query_one("#load-table", DataTable))
         assert [row[:5] for row in rows] == [
             ["Анна Смирнова", "head", "3", "1", "380 000"],
             ["Игорь Волков", "KAM", "1", "0", "15 000"],
@@ -125,7 +125,7 @@ async def test_the_team_opens_with_each_members_load(workspace: Workspace, host:
 async def test_s_sorts_by_the_column_under_the_cursor(workspace: Workspace, host: PluginHost,
                                                        agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
-        table = pilot.app.screen.query_one("#load-team", DataTable)
+        table = pilot.app.screen.query_one("#load-table", DataTable)
         await pilot.press("right", "right", "right", "right", "s")
         assert [row[0] for row in plain_rows(table)] == [
             "Анна Смирнова", "Игорь Волков", "Sergey Orlov"]  # highest revenue first
@@ -138,7 +138,7 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("enter")  # Анна's accounts, key ones first
-        accounts = pilot.app.screen.query_one("#load-accounts", DataTable)
+        accounts = pilot.app.screen.query_one("#load-table", DataTable)
         assert [row[1] for row in plain_rows(accounts)] == [
             "★ ООО «Ромашка»", MARKUP_NAME, "Atlas Fitness"]
         await pilot.press("space")  # marks Ромашка, the cursor goes down
@@ -159,7 +159,9 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         await idle(pilot)
         assert client(workspace, agency, "Atlas Fitness").owner_id == agency["anna"].id
         await pilot.press("escape")
-        assert pilot.app.screen.query_one("#load-team", DataTable).display
+        table = pilot.app.screen.query_one("#load-table", DataTable)
+        assert plain_rows(table)[0][0] == "Анна Смирнова"  # the team again
+        assert table.cursor_row == 0 and table.cursor_column == 0  # where the cursor was
 
 
 async def test_leaving_the_member_picker_reassigns_nothing(

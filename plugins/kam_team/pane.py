@@ -8,6 +8,7 @@ when it is shown.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -20,10 +21,6 @@ from textual.widgets import Static
 
 from amtui.api.ui import PaneScreen, save_change
 
-from .view_accounts import AccountsView
-from .view_kpis import KpiView
-from .view_load import LoadView
-from .view_stages import StagesView
 from .widgets import TeamView
 
 if TYPE_CHECKING:
@@ -35,8 +32,15 @@ if TYPE_CHECKING:
 VIEWS = (("load", "t", "Team"), ("accounts", "a", "Key accounts"), ("stages", "g", "Stages"),
          ("kpis", "i", "KPIs"))
 """(view id, key, title)."""
-VIEW_CLASSES: dict[str, type[TeamView]] = {
-    "load": LoadView, "accounts": AccountsView, "stages": StagesView, "kpis": KpiView}
+VIEW_CLASSES = {"load": "view_load:LoadView", "accounts": "view_accounts:AccountsView",
+                "stages": "view_stages:StagesView", "kpis": "view_kpis:KpiView"}
+"""Each view's class, imported when the view is first shown."""
+
+
+def view_class(view_id: str) -> type[TeamView]:
+    module, _colon, name = VIEW_CLASSES[view_id].partition(":")
+    found: type[TeamView] = getattr(importlib.import_module(f".{module}", __package__), name)
+    return found
 REQUESTED = "kam_team_requested_view"
 """The app's attribute that names the view the palette asked for, until the pane shows it."""
 
@@ -87,7 +91,7 @@ class TeamPane(PaneScreen):
         yield Static(Content("Reading the team's accounts…"), id="team-help")
 
     def _make(self, view_id: str) -> TeamView:
-        self._shown = VIEW_CLASSES[view_id](self.view_states.setdefault(view_id, {}))
+        self._shown = view_class(view_id)(self.view_states.setdefault(view_id, {}))
         return self._shown
 
     def on_mount(self) -> None:

@@ -67,36 +67,21 @@ class LoadView(TeamView):
 
     def compose_view(self) -> ComposeResult:
         yield PagedTable([(title, width) for _key, title, width in TEAM_COLUMNS],
-                         id="load-team", cursor_type="cell")
-        yield PagedTable([(title, width) for _key, title, width, _help in ACCOUNT_COLUMNS],
-                         id="load-accounts", cursor_type="cell")
-
-    def on_mount(self) -> None:
-        self.team_table.display = self.member is None
-        self.accounts_table.display = self.member is not None
+                         id="load-table", cursor_type="cell")
 
     def focus_view(self) -> None:
-        self.query_one("#load-accounts" if self.member else "#load-team").focus()
+        self.table.focus()
 
     @property
-    def team_table(self) -> PagedTable:
-        return self.query_one("#load-team", PagedTable)
-
-    @property
-    def accounts_table(self) -> PagedTable:
-        return self.query_one("#load-accounts", PagedTable)
+    def table(self) -> PagedTable:
+        """The team, or a member's accounts (one table: a pane with fewer widgets is quicker
+        to show again)."""
+        return self.query_one("#load-table", PagedTable)
 
     def draw(self, figures: TeamFigures) -> None:
         rows = figures.load
         if self.sort_key:
             rows = sort_load(rows, self.sort_key, self.descending)
-        widest = max((len(money(row.revenue)) for row in rows), default=0)
-        fixed = [width for _key, _title, width in TEAM_COLUMNS]
-        fixed[4] = max(fixed[4], widest)
-        self.team_table.fit(widths_for(self.size.width, fixed, 0, 12, 32))
-        self.team_table.fill([(row.member_id or "", self._member_cells(row)) for row in rows],
-                             same=rows)
-        total = sum(row.accounts for row in figures.load)
         if self.member is not None:
             found = next((row for row in figures.load if row.member_id == self.member.member_id),
                          None)
@@ -105,7 +90,15 @@ class LoadView(TeamView):
                 self._draw_accounts(figures)
                 return
             self.member = None  # no longer on the team
-            self.accounts_table.display, self.team_table.display = False, True
+        widest = max((len(money(row.revenue)) for row in rows), default=0)
+        fixed = [width for _key, _title, width in TEAM_COLUMNS]
+        fixed[4] = max(fixed[4], widest)
+        widths = widths_for(self.size.width, fixed, 0, 12, 32)
+        self.table.set_columns([(title, width) for (_key, title, _width), width
+                                in zip(TEAM_COLUMNS, widths, strict=True)])
+        self.table.fill([(row.member_id or "", self._member_cells(row)) for row in rows],
+                        same=rows)
+        total = sum(row.accounts for row in figures.load)
         order = ""
         if self.sort_key:
             arrow = "↓" if self.descending else "↑"
@@ -125,12 +118,14 @@ class LoadView(TeamView):
         assert self.member is not None
         accounts = member_accounts(figures.data, self.member.member_id)
         self.marked &= {client.id for client in accounts}
-        table = self.accounts_table
+        table = self.table
         work = figures.data.work
         fixed = [width for _key, _title, width, _help in ACCOUNT_COLUMNS]
         fixed[4] = max(fixed[4], max((len(money(client.revenue)) for client in accounts),
                                      default=0))
-        table.fit(widths_for(self.size.width, fixed, 1, 14, 48))
+        widths = widths_for(self.size.width, fixed, 1, 14, 48)
+        table.set_columns([(title, width) for (_key, title, _width, _help), width
+                           in zip(ACCOUNT_COLUMNS, widths, strict=True)])
         table.fill([(client.id, self._account_cells(figures, client)) for client in accounts],
                    same=[(client, work.get(client.id), client.id in self.marked)
                          for client in accounts])
@@ -161,14 +156,12 @@ class LoadView(TeamView):
         self.explain()
 
     def explain(self) -> None:
+        column = self.table.cursor_column
         if self.member is None:
-            table = self.team_table
-            key, title, _width = TEAM_COLUMNS[min(table.cursor_column, len(TEAM_COLUMNS) - 1)]
+            key, title, _width = TEAM_COLUMNS[min(column, len(TEAM_COLUMNS) - 1)]
             text = LOAD_FIGURES[key][1]
         else:
-            table = self.accounts_table
-            _key, title, _width, text = ACCOUNT_COLUMNS[min(table.cursor_column,
-                                                            len(ACCOUNT_COLUMNS) - 1)]
+            _key, title, _width, text = ACCOUNT_COLUMNS[min(column, len(ACCOUNT_COLUMNS) - 1)]
         self.pane.explain(Content.assemble((f"{title}: ", "bold"), text))
 
     # actions ----------------------------------------------------------------------------
@@ -176,9 +169,9 @@ class LoadView(TeamView):
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         if self.member is None:
-            self._drill(self.team_table.current_key())
+            self._drill(self.table.current_key())
         else:
-            client_id = self.accounts_table.current_key()
+            client_id = self.table.current_key()
             if client_id:
                 from .account import AccountScreen
 
@@ -192,11 +185,9 @@ class LoadView(TeamView):
         if self.member is None:
             return
         self.marked = set()
-        self.team_table.display = False
-        self.accounts_table.display = True
+        self.state["team-cursor"] = (member_id, self.table.cursor_column)
+        self.table.resume = ("", 1)  # the first account, on its name
         self._draw_accounts(self.figures)
-        self.accounts_table.move_cursor(row=0, column=1, animate=False)
-        self.accounts_table.focus()
         self.explain()
 
     def action_back(self) -> None:
@@ -204,9 +195,7 @@ class LoadView(TeamView):
             return
         self.member = None
         self.marked = set()
-        self.accounts_table.display = False
-        self.team_table.display = True
-        self.team_table.focus()
+        self.table.resume = self.state.pop("team-cursor", None) or ("", 0)
         if self.figures is not None:
             self.draw(self.figures)
         self.explain()
@@ -214,7 +203,7 @@ class LoadView(TeamView):
     def action_sort(self) -> None:
         if self.member is not None or self.figures is None:
             return
-        key = TEAM_COLUMNS[min(self.team_table.cursor_column, len(TEAM_COLUMNS) - 1)][0]
+        key = TEAM_COLUMNS[min(self.table.cursor_column, len(TEAM_COLUMNS) - 1)][0]
         if key == self.sort_key:
             self.descending = not self.descending
         else:
@@ -224,16 +213,16 @@ class LoadView(TeamView):
     def action_mark(self) -> None:
         if self.member is None or self.figures is None:
             return
-        client_id = self.accounts_table.current_key()
+        client_id = self.table.current_key()
         if client_id is None:
             return
         self.marked ^= {client_id}
-        self.accounts_table.redraw(client_id)
-        self.accounts_table.action_cursor_down()
-        self._account_heading(len(self.accounts_table.keys))
+        self.table.redraw(client_id)
+        self.table.action_cursor_down()
+        self._account_heading(len(self.table.keys))
 
     def action_key(self) -> None:
-        client_id = self.accounts_table.current_key() if self.member else None
+        client_id = self.table.current_key() if self.member else None
         if client_id is not None:
             self.pane.toggle_key(client_id)
 
@@ -241,7 +230,7 @@ class LoadView(TeamView):
         if self.figures is None:
             return
         if self.member is None:
-            member_id = self.team_table.current_key()
+            member_id = self.table.current_key()
             source = next((row for row in self.figures.load
                            if (row.member_id or "") == member_id), None)
             if source is None:
@@ -250,8 +239,8 @@ class LoadView(TeamView):
                                                               source.member_id)]
         else:
             source = self.member
-            chosen = [key for key in self.accounts_table.keys if key in self.marked] or list(
-                self.accounts_table.keys)
+            chosen = [key for key in self.table.keys if key in self.marked] or list(
+                self.table.keys)
         if not chosen:
             self.app.notify("No accounts to reassign.", markup=False)
             return

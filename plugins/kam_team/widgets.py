@@ -58,14 +58,18 @@ class PagedTable(RecordTable):
 
     def fit(self, widths: Sequence[int]) -> None:
         """Give the columns these widths (the rows are drawn again if they change)."""
-        if len(widths) != len(self._columns) or [
-                width for _title, width in self._columns] == list(widths):
+        if len(widths) == len(self._columns):
+            self.set_columns([(title, width) for (title, _old), width
+                              in zip(self._columns, widths, strict=True)])
+
+    def set_columns(self, columns: Sequence[tuple[str, int]]) -> None:
+        """Other columns (titles and widths): the rows are drawn again if they change."""
+        if list(columns) == self._columns:
             return
-        self._columns = [(title, width) for (title, _old), width in zip(self._columns, widths,
-                                                                          strict=True)]
+        self._columns = list(columns)
         column = self.cursor_coordinate.column
         if self.resume is None and self._keys:
-            self.resume = (self.current_key(), column)
+            self.resume = (self.current_key(), min(column, len(columns) - 1))
         self._keys, self._cells, self._same, self._held = [], [], [], 0
         self.clear(columns=True)
         for title, width in self._columns:
@@ -95,6 +99,7 @@ class PagedTable(RecordTable):
         row, was_in = self.cursor_coordinate
         if self.resume is not None:
             (keep, column), self.resume = self.resume, None
+            row = 0  # (if that row is gone: the top)
         column = was_in if column is None else column
         keep = keep if keep is not None else self.current_key()
         self._keys, self._cells, self._held = [], [], 0
