@@ -793,3 +793,26 @@ def test_the_same_seed_gives_the_same_team_data(demo: Workspace, tmp_path: Path)
     first, second = demo_content(demo.root), demo_content(tmp_path / "ws")
     assert [len(records) for records in first] == [len(records) for records in second]
     assert first == second
+
+
+def test_loading_the_plugin_and_starting_the_app_imports_neither_pydantic_nor_textual() -> None:
+    """amtui paints its first screen before pydantic is imported: the plugin's hooks that run
+    by then (panes, commands, the startup event) import nothing heavy."""
+    import subprocess
+
+    code = f"""
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location(
+    "kam_team", {str(PACKAGE / "__init__.py")!r}, submodule_search_locations=[{str(PACKAGE)!r}])
+module = importlib.util.module_from_spec(spec); sys.modules["kam_team"] = module
+spec.loader.exec_module(module)
+from amtui.plugins.specs import Event
+found = []
+module.amtui_register_panes(register=found.append)
+module.amtui_register_commands(register=found.append)
+module.amtui_event(workspace=object(), event=Event("startup"))
+print(len(found), sorted(name for name in ("pydantic", "textual") if name in sys.modules))
+"""
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert ran.stdout.strip() == "5 []", ran.stderr

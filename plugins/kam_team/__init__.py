@@ -172,12 +172,12 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
 @hookimpl
 def amtui_event(workspace: Workspace | None, event: Event) -> None:
     """A client saved with a new status, revenue, cost or owner: the history notes it."""
+    if workspace is None or event.kind != "record_saved" or event.table != "clients":
+        return  # (checked before importing anything: startup calls this before the first paint)
     from .history import TRACKED, follow_client_change
 
-    if (workspace is None or event.kind != "record_saved" or event.table != "clients"
-            or not TRACKED.intersection(event.fields)):
-        return
-    follow_client_change(workspace, event.record_id)
+    if TRACKED.intersection(event.fields):
+        follow_client_change(workspace, event.record_id)
 
 
 @hookimpl
