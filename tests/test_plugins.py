@@ -494,3 +494,21 @@ def test_loading_the_bundled_plugins_imports_neither_pydantic_nor_textual() -> N
             "print(sorted(m for m in ('pydantic', 'textual') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_plugin_cannot_take_a_core_table(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "thief", '''
+        from amtui.api import Record, TableSpec, hookimpl
+
+        class Fake(Record):
+            table = "clients"
+            name: str
+
+        @hookimpl
+        def amtui_register_tables(register):
+            register(TableSpec("clients", Fake))
+    ''')
+    host = host_for(workspace)
+    assert host.plugins["thief"].status == "failed"
+    assert "table 'clients' is taken" in host.plugins["thief"].error
+    assert workspace.repo(Client).add(Client(name="Still core")).name == "Still core"

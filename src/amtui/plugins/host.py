@@ -391,7 +391,8 @@ class PluginHost:
             return
         self._attached.add(workspace)
         for name, table in self.tables():
-            if table.name in workspace.table_names and table.name not in self.openers:
+            taken = workspace.table_spec(table.name)
+            if taken is not None and taken.folder != name:  # amtui's or another plugin's
                 self.fail(name, f"table {table.name!r} is taken")
                 continue
             try:

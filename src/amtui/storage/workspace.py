@@ -179,6 +179,10 @@ class Workspace:
     def table_names(self) -> list[str]:
         return list(self._specs)
 
+    def table_spec(self, table: str) -> TableSpec | None:
+        """What ``table`` holds and where (None if the workspace has no such table)."""
+        return self._specs.get(table)
+
     def file(self, table: str) -> DataFile:
         try:
             return self._files[table]
