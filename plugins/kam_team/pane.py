@@ -110,9 +110,6 @@ class TeamPane(PaneScreen):
         """The view shown (the only one in the pane)."""
         return self._shown
 
-    def view(self, view_id: str) -> TeamView:
-        return self.query_one(f"#view-{view_id}")  # type: ignore[return-value]
-
     def _show_bar(self) -> None:
         parts = []
         for view, key, title in VIEWS:

@@ -271,10 +271,6 @@ class TeamFigures:
     """The last 12 months' KPIs (oldest first): scope → :class:`~.kpis.Figures`."""
     quarters: list[dict[str, Any]] | None = None
 
-    @property
-    def complete(self) -> bool:
-        return self.accounts is not None and self.months is not None
-
 
 def with_load(data: TeamData, accounts_period: Any = None,
               earlier: TeamFigures | None = None) -> TeamFigures:
