@@ -86,7 +86,7 @@ async def measure(root: Path) -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             switches = []
-            for _round in range(5):
+            for _round in range(10):
                 for key in ("1", team_key):
                     started = time.process_time()
                     await pilot.press(key)
