@@ -468,3 +468,19 @@ async def test_snapshot(workspace: Workspace, host: PluginHost, agency: dict[str
         f"the Team pane's {names[view]} view at {size[0]}x{size[1]} looks different from "
         f"{picture.name}")
 
+
+
+async def test_an_unhappy_survey_chosen_on_today_opens_its_account(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], clock: FakeClock) -> None:
+    from kam_team.account import AccountScreen  # type: ignore[import-not-found]
+
+    romashka = workspace.repo(Client).resolve("ООО «Ромашка»")
+    survey = workspace.repo(models.Survey).add(models.Survey(
+        client_id=romashka.id, on=clock().date(), score=1, comment="Медленно"))
+    app = AmtuiApp(workspace, pane="today", plugins=host)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.open_record(models.SURVEYS, survey.id)
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)

@@ -40,8 +40,21 @@ UNHAPPY_DAYS = 90
 def amtui_register_tables(register: Any) -> None:
     from .models import AccountHistory, AccountPlan, StageMove, Survey
 
-    for model in (AccountPlan, StageMove, Survey, AccountHistory):
+    for model in (AccountPlan, StageMove, AccountHistory):
         register(TableSpec(model.table, model))
+    register(TableSpec(Survey.table, Survey, open=open_survey))
+
+
+def open_survey(app: Any, survey_id: str) -> None:
+    """A survey chosen on Today: the account it is about, on the account screen."""
+    from .account import AccountScreen
+    from .models import Survey
+
+    survey = app.workspace.repo(Survey).find(survey_id)
+    if survey is None:
+        app.notify("That survey is no longer there.", severity="warning")
+        return
+    app.push_screen(AccountScreen(survey.client_id))
 
 
 @hookimpl
