@@ -27,6 +27,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/ui.py
+	$(BIN)/python bench/notes.py
+	$(BIN)/python bench/finder.py
+	$(BIN)/python bench/smm_calendar_bench.py
+	$(BIN)/python bench/team.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build bench/.work

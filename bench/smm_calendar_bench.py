@@ -1,7 +1,7 @@
 """The content calendar on the large demo workspace (10,000 posts), measured headless with
 Textual's Pilot.
 
-    python bench/calendar.py
+    python bench/smm_calendar_bench.py
 
 Prints: the worker's read of every post on the first visit, the switch back to the month view
 after the first visit (budget 50 ms, like every pane switch), a cursor step, a month step, a
