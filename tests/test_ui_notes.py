@@ -318,3 +318,13 @@ async def test_the_workspace_keymap_remaps_a_key(base: Workspace) -> None:
         await pilot.press("P")
         await settle(app, pilot)
         assert stored(base)["Встреча с Ромашкой"].pinned
+
+
+@pytest.mark.parametrize("width, title_width", [(80, 28), (140, 44)])
+async def test_wide_terminals_give_titles_more_room(base: Workspace, width: int,
+                                                    title_width: int) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(app, pilot)
+        columns = list(app.screen.query_one("#records", DataTable).columns.values())
+        assert columns[1].width == title_width

@@ -45,6 +45,11 @@ class NotesPane(ListPane):
         (_("Changed"), 10), (_("Tags"), 20),
     ]
     """The first six fit 80 columns."""
+    WIDE_COLUMNS: ClassVar[list[Column]] = [
+        ("★", 1), (_("Title"), 44), (_("Client"), 24), (_("Kind"), 9), ("✓", 5),
+        (_("Changed"), 10), (_("Tags"), 20),
+    ]
+    """From 130 columns titles and clients get more room."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", _("New"), id="notes.new",
                 tooltip=_("A new note, blank or from a template")),
@@ -69,6 +74,10 @@ class NotesPane(ListPane):
         self.note_filter: NoteFilter | None = None
         self._finder: ClientFinder | None = None
         self._query = ""
+
+    def on_mount(self) -> None:
+        if self.app.size.width >= 130:  # before ListPane's on_mount adds the columns
+            self.COLUMNS = self.WIDE_COLUMNS
 
     def compose_body(self) -> ComposeResult:
         yield from super().compose_body()
