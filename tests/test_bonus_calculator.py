@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from amtui.api import Client, Deal, DealStatus, Member, Message, Money, Role, os_user
 from amtui.storage import Workspace
-from amtui.testing import load_plugin
+from amtui.testing import import_bundled, load_plugin
 from conftest import FakeClock, snapshot_files
 
 PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "bonus_calculator"
@@ -31,15 +31,7 @@ PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "bonus_calculator"
 
 def load_bonus() -> ModuleType:
     """The bundled plugin, imported from its folder under a name of its own."""
-    if "bonus_calculator" in sys.modules:
-        return sys.modules["bonus_calculator"]
-    spec = importlib.util.spec_from_file_location(
-        "bonus_calculator", PLUGIN / "__init__.py", submodule_search_locations=[str(PLUGIN)])
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bonus_calculator"] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_bundled("bonus_calculator")
 
 
 bonus = load_bonus()

@@ -22,7 +22,7 @@ from amtui.models import Client, Contact, Deal, Member, Money
 from amtui.plugins.host import PluginHost
 from amtui.services.agenda import plugin_sections
 from amtui.storage import ConflictError, InvalidRecord, RecordNotFound, Workspace
-from amtui.testing import load_plugin
+from amtui.testing import import_bundled, load_plugin
 from conftest import FakeClock, run_cli, snapshot_files
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "kam_team"
@@ -31,14 +31,7 @@ NAME = "kam_team"
 
 def team_plugin() -> ModuleType:
     """The bundled package, imported from its folder (once per process)."""
-    if NAME not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            NAME, PACKAGE / "__init__.py", submodule_search_locations=[str(PACKAGE)])
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[NAME] = module
-        spec.loader.exec_module(module)
-    return sys.modules[NAME]
+    return import_bundled(NAME)
 
 
 plugin = team_plugin()

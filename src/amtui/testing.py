@@ -15,6 +15,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from amtui.plugins.host import Candidate, PluginHost
+from amtui.plugins.host import Candidate, PluginHost, bundled_folder, import_from_path
 from amtui.storage import Workspace
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -51,6 +52,14 @@ def amtui_clock() -> StillClock:
 @pytest.fixture
 def amtui_workspace(tmp_path: Path, amtui_clock: StillClock) -> Workspace:
     return Workspace.open(tmp_path / "workspace", create=True, clock=amtui_clock)
+
+
+def import_bundled(name: str) -> ModuleType:
+    """One of amtui's bundled plugins imported as the package ``name`` (once per process),
+    so that a test reaches its modules: ``importlib.import_module(f"{name}.models")``."""
+    if name not in sys.modules:
+        import_from_path(name, bundled_folder() / name)
+    return sys.modules[name]
 
 
 def load_plugin(module: ModuleType | Any, workspace: Workspace | None = None,

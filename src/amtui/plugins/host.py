@@ -96,24 +96,26 @@ def user_plugin_folder() -> Path:
     return user_config_path("amtui", appauthor=False) / "plugins"
 
 
-def _module_from_path(name: str, path: Path, source: str) -> Callable[[], ModuleType]:
-    def load() -> ModuleType:
-        module_name = f"amtui_plugin_{source.replace(' ', '_')}_{name}"
-        init = path / "__init__.py" if path.is_dir() else path
-        spec = importlib.util.spec_from_file_location(
-            module_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load {init}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            sys.modules.pop(module_name, None)
-            raise
-        return module
+def import_from_path(module_name: str, path: Path) -> ModuleType:
+    """Import a plugin file (``name.py``) or package folder as ``module_name``."""
+    init = path / "__init__.py" if path.is_dir() else path
+    spec = importlib.util.spec_from_file_location(
+        module_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {init}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
 
-    return load
+
+def _module_from_path(name: str, path: Path, source: str) -> Callable[[], ModuleType]:
+    module_name = f"amtui_plugin_{source.replace(' ', '_')}_{name}"
+    return lambda: import_from_path(module_name, path)
 
 
 def plugins_in(folder: Path, source: str,
