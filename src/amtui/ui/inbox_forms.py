@@ -131,6 +131,14 @@ class ClientField(Vertical):
             return self.picked[0]
         return self.finder.resolve(typed)
 
+    def optional_choice(self) -> tuple[str, str] | None:
+        """("", "") if nothing is typed, (id, name) of the client meant, or None if the text
+        names no single client (:meth:`problem` says why)."""
+        if not self.query_one(Input).value.strip():
+            return "", ""
+        found = self.client_id
+        return None if found is None else (found, self.finder.name(found))
+
     def problem(self) -> str:
         """Why no single client is meant by what is typed."""
         typed = self.query_one(Input).value.strip()
@@ -411,14 +419,12 @@ class FilterScreen(ModalScreen[InboxFilter | None]):
 
     def action_apply(self) -> None:
         field = self.query_one(ClientField)
-        client_id, client_name = "", ""
-        if self.query_one("#filter-client", Input).value.strip():
-            found = field.client_id
-            if found is None:
-                self.query_one("#filter-error", Static).update(Content(field.problem()))
-                self.query_one("#filter-client", Input).focus()
-                return
-            client_id, client_name = found, self.finder.name(found)
+        chosen = field.optional_choice()
+        if chosen is None:
+            self.query_one("#filter-error", Static).update(Content(field.problem()))
+            self.query_one("#filter-client", Input).focus()
+            return
+        client_id, client_name = chosen
         self.dismiss(InboxFilter(
             status=self._value("status"), client_id=client_id, client_name=client_name,
             channel=self._value("channel"), kind=self._value("kind"),

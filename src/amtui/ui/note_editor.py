@@ -182,8 +182,9 @@ class NoteEditor(Screen[None]):
     def _checked(self) -> Note | None:
         """The note as the fields say, or None with the problem shown."""
         values = self.typed()
-        if self.query_one("#note-client", Input).value.strip() and values["client_id"] is None:
-            self._problem(self.query_one(ClientField).problem())
+        field = self.query_one(ClientField)
+        if field.optional_choice() is None:
+            self._problem(field.problem())
             self.query_one("#note-client", Input).focus()
             return None
         try:

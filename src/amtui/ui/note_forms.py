@@ -102,14 +102,12 @@ class NoteFilterScreen(ModalScreen[NoteFilter | None]):
 
     def action_apply(self) -> None:
         field = self.query_one(ClientField)
-        client_id, client_name = "", ""
-        if self.query_one("#note-filter-client", Input).value.strip():
-            found = field.client_id
-            if found is None:
-                self.query_one("#note-filter-error", Static).update(Content(field.problem()))
-                self.query_one("#note-filter-client", Input).focus()
-                return
-            client_id, client_name = found, self.finder.name(found)
+        chosen = field.optional_choice()
+        if chosen is None:
+            self.query_one("#note-filter-error", Static).update(Content(field.problem()))
+            self.query_one("#note-filter-client", Input).focus()
+            return
+        client_id, client_name = chosen
         self.dismiss(NoteFilter(
             client_id=client_id, client_name=client_name,
             kind=str(self.query_one("#note-filter-kind", Select).value),
