@@ -609,8 +609,7 @@ def save_client(workspace: Workspace, client: Client) -> undo.Undo:
 
 def overwrite_client(workspace: Workspace, client: Client) -> undo.Undo:
     """Save an edited client over a newer version someone else saved."""
-    current = workspace.repo(Client).get(client.id)
-    return save_client(workspace, client.model_copy(update={"rev": current.rev}))
+    return undo.overwrite(workspace, client, f"{_label(client)} edited")[1]
 
 
 def delete_client(workspace: Workspace, client_id: str) -> undo.Undo:

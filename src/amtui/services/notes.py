@@ -368,8 +368,7 @@ def save_note(workspace: Workspace, note: Note) -> undo.Undo:
 
 def overwrite_note(workspace: Workspace, note: Note) -> undo.Undo:
     """Save an edited note over a newer version someone else saved."""
-    current = workspace.repo(Note).get(note.id)
-    return save_note(workspace, note.model_copy(update={"rev": current.rev}))
+    return undo.overwrite(workspace, note, f"{_label(note)} edited")[1]
 
 
 def set_pinned(workspace: Workspace, note_id: str, pinned: bool) -> undo.Undo:

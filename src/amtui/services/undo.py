@@ -48,6 +48,13 @@ def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
     return saved, Undo(description, revert)
 
 
+def overwrite(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
+    """Save ``record`` over a newer version someone else saved (the user chose to); undo
+    puts back that version."""
+    current = workspace.repo(type(record)).get(record.id)
+    return update(workspace, record.model_copy(update={"rev": current.rev}), description)
+
+
 def delete(workspace: Workspace, record_type: type[R], record_id: str,
            description: str) -> Undo:
     """Move a record to the trash; undo restores it."""
