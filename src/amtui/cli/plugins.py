@@ -111,8 +111,10 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
             try:
                 return int(command.run(args, workspace) or 0)
             except ValueError as error:  # the plugin's word for bad input: exit 2
-                if type(error).__name__ == "ValidationError":
-                    raise
+                from pydantic import ValidationError
+
+                if isinstance(error, ValidationError):
+                    raise  # described field by field by the usual report
                 raise UsageError(str(error)) from None
 
         parser.set_defaults(handler=handler)
