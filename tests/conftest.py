@@ -1,4 +1,8 @@
-"""Shared fixtures: a temporary workspace with a clock that only moves when told to."""
+"""Shared fixtures: a temporary workspace with a clock that only moves when told to.
+
+Every test runs on that clock: ``AMTUI_NOW`` holds its moment (see ``amtui.testing``), so the
+``amtui`` processes a test starts see the same day as the test, whatever the machine's date.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +11,18 @@ import subprocess
 import sys
 import sysconfig
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
 import amtui
+from amtui.clock import ENVIRONMENT_VARIABLE as NOW_VARIABLE
 from amtui.storage import Workspace
+from amtui.testing import START, StillClock
 
-FIXED_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock for tests: starts at FIXED_NOW and moves only with ``advance``."""
-
-    def __init__(self, now: datetime = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+# Module- and session-wide fixtures run before any test's clock: they see the same moment.
+os.environ[NOW_VARIABLE] = START.isoformat()
 
 
 @pytest.fixture(autouse=True)
@@ -40,9 +33,10 @@ def own_config_folder(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+@pytest.fixture(autouse=True)
+def clock(amtui_clock: StillClock) -> StillClock:
+    """The test's clock, for every test: the day never comes from the machine."""
+    return amtui_clock
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def workspace_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def workspace(workspace_path: Path, clock: FakeClock) -> Iterator[Workspace]:
+def workspace(workspace_path: Path, clock: StillClock) -> Iterator[Workspace]:
     yield Workspace.open(workspace_path, create=True, clock=clock)
 
 

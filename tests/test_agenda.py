@@ -8,7 +8,7 @@ from amtui.models import Client, Contact, Message, Task
 from amtui.services.actions import log_contact, snooze
 from amtui.services.agenda import build_agenda
 from amtui.storage import Workspace
-from conftest import FakeClock
+from amtui.testing import StillClock
 
 
 def section(workspace: Workspace, key: str) -> list[str]:
@@ -24,7 +24,7 @@ def test_empty_workspace_has_empty_sections(workspace: Workspace) -> None:
 
 
 def test_late_answers_compare_moments_across_time_zones(workspace: Workspace,
-                                                        clock: FakeClock) -> None:
+                                                        clock: StillClock) -> None:
     client = workspace.repo(Client).add(Client(name="Камчатка", timezone="Asia/Kamchatka"))
     now = clock()
     messages = workspace.repo(Message)
@@ -38,7 +38,7 @@ def test_late_answers_compare_moments_across_time_zones(workspace: Workspace,
     assert section(workspace, "late_answers") == ["late"]
 
 
-def test_overdue_and_waiting_on_the_client(workspace: Workspace, clock: FakeClock) -> None:
+def test_overdue_and_waiting_on_the_client(workspace: Workspace, clock: StillClock) -> None:
     client = workspace.repo(Client).add(Client(name="Ромашка"))
     tasks = workspace.repo(Task)
     now = clock()
@@ -55,7 +55,7 @@ def test_overdue_and_waiting_on_the_client(workspace: Workspace, clock: FakeCloc
 
 
 def test_updates_due_by_cadence_reset_by_contact_and_snooze(workspace: Workspace,
-                                                            clock: FakeClock) -> None:
+                                                            clock: StillClock) -> None:
     clients = workspace.repo(Client)
     daily = clients.add(Client(name="Daily", cadence="daily"))
     weekly = clients.add(Client(name="Weekly", cadence="weekly"))
@@ -75,7 +75,7 @@ def test_updates_due_by_cadence_reset_by_contact_and_snooze(workspace: Workspace
     assert section(workspace, "updates_due") == ["Daily", "Weekly"]
 
 
-def test_a_contact_with_its_own_cadence(workspace: Workspace, clock: FakeClock) -> None:
+def test_a_contact_with_its_own_cadence(workspace: Workspace, clock: StillClock) -> None:
     client = workspace.repo(Client).add(Client(name="Ромашка", cadence="monthly"))
     log_contact(workspace, client.id)
     contact = workspace.repo(Contact).add(Contact(client_id=client.id, name="Марина",
@@ -87,7 +87,7 @@ def test_a_contact_with_its_own_cadence(workspace: Workspace, clock: FakeClock) 
     assert section(workspace, "updates_due") == ["Марина"]
 
 
-def test_remarket_dormant_and_delivered(workspace: Workspace, clock: FakeClock) -> None:
+def test_remarket_dormant_and_delivered(workspace: Workspace, clock: StillClock) -> None:
     clients = workspace.repo(Client)
     now = clock()
     dormant = clients.add(Client(name="Dormant", status="dormant"))
@@ -107,7 +107,7 @@ def test_remarket_dormant_and_delivered(workspace: Workspace, clock: FakeClock) 
 
 
 def test_a_task_sitting_with_its_department_is_flagged_after_the_set_days(
-        workspace: Workspace, clock: FakeClock) -> None:
+        workspace: Workspace, clock: StillClock) -> None:
     from amtui.models import Task
     from amtui.services import board
 

@@ -10,7 +10,8 @@ import pytest
 from amtui.models import ChecklistItem, Client, Task
 from amtui.services import board
 from amtui.storage import InvalidRecord, Workspace
-from conftest import FakeClock, snapshot_files
+from amtui.testing import StillClock
+from conftest import snapshot_files
 
 
 def titles(columns: list[board.Column]) -> dict[str, list[str]]:
@@ -39,7 +40,7 @@ def test_cards_are_in_their_columns_in_order(workspace: Workspace, client: Clien
 
 
 def test_done_tasks_older_than_the_cut_off_are_only_counted(
-        workspace: Workspace, clock: FakeClock) -> None:
+        workspace: Workspace, clock: StillClock) -> None:
     add(workspace, "Давно", column="done", done_at=clock() - timedelta(days=30))
     add(workspace, "Вчера", column="done", done_at=clock() - timedelta(days=1))
     done = board.load_board(workspace)[-1]
@@ -48,7 +49,7 @@ def test_done_tasks_older_than_the_cut_off_are_only_counted(
 
 
 def test_columns_titles_and_limits_come_from_the_settings(workspace_path: Path,
-                                                          clock: FakeClock) -> None:
+                                                          clock: StillClock) -> None:
     Workspace.open(workspace_path, create=True)
     config = workspace_path / "workspace.toml"
     config.write_text(config.read_text() + 'columns = ["queue", "doing", "shipped"]\n'
@@ -69,7 +70,7 @@ def test_columns_titles_and_limits_come_from_the_settings(workspace_path: Path,
 
 
 def test_moving_to_done_stamps_it_and_undo_takes_it_back(workspace: Workspace,
-                                                        clock: FakeClock) -> None:
+                                                        clock: StillClock) -> None:
     task = add(workspace, "Сделать", column="review")
     _moved, undo = board.move(workspace, task.id, "done")
     moved = workspace.repo(Task).get(task.id)
@@ -84,7 +85,7 @@ def test_moving_to_done_stamps_it_and_undo_takes_it_back(workspace: Workspace,
 
 
 def test_client_approval_waits_on_the_client_and_today_shows_it_later(
-        workspace: Workspace, clock: FakeClock, client: Client) -> None:
+        workspace: Workspace, clock: StillClock, client: Client) -> None:
     from amtui.services.agenda import build_agenda
 
     task = add(workspace, "Макет", column="review", client_id=client.id)
@@ -132,7 +133,7 @@ def test_reorder_puts_a_card_between_its_neighbours(workspace: Workspace) -> Non
 
 
 def test_filters_narrow_the_board(workspace: Workspace, client: Client,
-                                  clock: FakeClock) -> None:
+                                  clock: StillClock) -> None:
     today = clock().date()
     add(workspace, "Просрочена", column="todo", due=today - timedelta(days=1),
         department="seo", client_id=client.id)
@@ -177,7 +178,7 @@ def test_a_limited_board_keeps_each_columns_first_cards_and_counts_all(
     ("review", "client_approval"), ("client_approval", "done"), ("done", "todo"),
     ("todo", "in_progress")])
 def test_a_card_moved_on_screen_is_the_card_the_move_saves(
-        workspace: Workspace, client: Client, clock: FakeClock, start: str, to: str) -> None:
+        workspace: Workspace, client: Client, clock: StillClock, start: str, to: str) -> None:
     add(workspace, "Макет", column=start, client_id=client.id,
         blocked_by_client=start == "client_approval",
         blocked_since=clock() - timedelta(days=2) if start == "client_approval" else None,
@@ -191,7 +192,7 @@ def test_a_card_moved_on_screen_is_the_card_the_move_saves(
 
 
 def test_the_done_tasks_older_than_the_cut_off_can_be_shown(
-        workspace: Workspace, clock: FakeClock) -> None:
+        workspace: Workspace, clock: StillClock) -> None:
     add(workspace, "Давно", column="done", done_at=clock() - timedelta(days=30))
     add(workspace, "Вчера", column="done", done_at=clock() - timedelta(days=1))
     done = board.load_board(workspace, board_filter=board.BoardFilter(done_earlier=True))[-1]

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from amtui.api import Client, Deal, DealStatus, Member, Message, Money, Role, os_user
 from amtui.storage import Workspace
-from amtui.testing import import_bundled, load_plugin
-from conftest import FakeClock, snapshot_files
+from amtui.testing import StillClock, import_bundled, load_plugin
+from conftest import snapshot_files
 
 PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "bonus_calculator"
 
@@ -572,7 +572,7 @@ def summary(result: Any) -> list[tuple[str, str, Decimal]]:
 
 
 def test_a_locked_statement_never_changes_and_changes_become_adjustments(
-        igor_with_deals: Workspace, clock: FakeClock) -> None:
+        igor_with_deals: Workspace, clock: StillClock) -> None:
     team = igor_with_deals
     igor = member_id(team, "Игорь Волков")
     september = statement(team, "Игорь Волков", SEP)
@@ -592,7 +592,7 @@ def test_a_locked_statement_never_changes_and_changes_become_adjustments(
 
 
 def test_clawback_of_a_deal_lost_after_it_was_paid(igor_with_deals: Workspace,
-                                                   clock: FakeClock) -> None:
+                                                   clock: StillClock) -> None:
     team = igor_with_deals
     igor = member_id(team, "Игорь Волков")
     statements.lock_statement(team, igor, SEP)
@@ -632,7 +632,7 @@ def test_what_cannot_be_locked(igor_with_deals: Workspace, period: Any, message:
 
 
 def test_months_are_locked_in_order_once(igor_with_deals: Workspace,
-                                         clock: FakeClock) -> None:
+                                         clock: StillClock) -> None:
     team = igor_with_deals
     igor = member_id(team, "Игорь Волков")
     statements.lock_statement(team, igor, OCT)
@@ -652,7 +652,7 @@ def test_only_the_head_locks(igor_with_deals: Workspace) -> None:
                                   SEP)
 
 
-def test_answered_in_time_is_measured_from_the_inbox(team: Workspace, clock: FakeClock) -> None:
+def test_answered_in_time_is_measured_from_the_inbox(team: Workspace, clock: StillClock) -> None:
     store.save_plan(team, PLAN_FOR_IGOR + '[[kpi]]\nkind = "answered_in_time"\ntarget = 50\n'
                                           'amount = 1000\n')
     atlas = client_id(team, "Atlas Fitness")
@@ -739,7 +739,7 @@ def test_the_client_card_says_what_an_open_deal_is_worth(team: Workspace) -> Non
     assert views.worth_section(team, romashka) is None  # not the owner's, nor the head's
 
 
-def test_today_shows_my_quota(team: Workspace, clock: FakeClock) -> None:
+def test_today_shows_my_quota(team: Workspace, clock: StillClock) -> None:
     store.save_plan(team, good_plan(team))
     team.repo(Deal).add(Deal(client_id=client_id(team, "ООО «Ромашка»"), title="SEO",
                              amount=Money(amount=D(400_000)), status="won",

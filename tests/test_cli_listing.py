@@ -17,7 +17,8 @@ import pytest
 
 from amtui.models import Client, Contact, Deal, Member, Message, Money, Note, Task
 from amtui.storage import Workspace
-from conftest import FakeClock, run_cli, snapshot_files
+from amtui.testing import StillClock
+from conftest import run_cli, snapshot_files
 
 # The listing runs in a subprocess on the real clock, so "overdue" is decided with dates far in
 # the past or the future.
@@ -108,7 +109,7 @@ def fill(workspace: Workspace) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
     root = tmp_path_factory.mktemp("listing") / "ws"
-    workspace = Workspace.open(root, create=True, clock=FakeClock())
+    workspace = Workspace.open(root, create=True, clock=StillClock())
     ids = fill(workspace)
     before = snapshot_files(root)
     yield Sample(root, ids)
@@ -309,9 +310,10 @@ def test_json_escapes_control_characters(hostile: Workspace) -> None:
 # overdue messages across time zones
 
 
-def test_overdue_messages_compare_moments_not_strings(workspace: Workspace) -> None:
+def test_overdue_messages_compare_moments_not_strings(workspace: Workspace,
+                                                     clock: StillClock) -> None:
     """An answer time written in the client's own zone is compared as a moment in time."""
-    now = datetime.now(UTC)
+    now = clock()
     client = workspace.repo(Client).add(Client(name="Камчатка", timezone="Asia/Kamchatka"))
     far_east, far_west = ZoneInfo("Asia/Kamchatka"), ZoneInfo("Pacific/Honolulu")
     messages = workspace.repo(Message)
@@ -329,12 +331,12 @@ def test_overdue_messages_compare_moments_not_strings(workspace: Workspace) -> N
     assert on_time.id not in overdue
 
 
-def test_overdue_messages_added_from_the_shell(workspace_path: Path) -> None:
+def test_overdue_messages_added_from_the_shell(workspace_path: Path, clock: StillClock) -> None:
     """``add message --received`` in the client's zone, then ``list --overdue``."""
     run = run_cli("add", "client", "Владивосток", "--timezone", "Asia/Vladivostok",
                   workspace=workspace_path)
     assert run.returncode == 0, run.stderr
-    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Vladivostok"))
+    now = clock().astimezone(ZoneInfo("Asia/Vladivostok"))
     received = (now - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
     answer_by = (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     run = run_cli("add", "message", "Срочно", "--client", "Владивосток", "--received", received,

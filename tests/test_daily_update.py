@@ -12,13 +12,14 @@ from amtui.models import Client, Message, MessageStatus, Task
 from amtui.services.agenda import build_agenda
 from amtui.services.report import compose_daily_update, log_update_sent
 from amtui.storage import Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
 from amtui.ui.update_screen import UpdateScreen
-from conftest import FakeClock, run_cli, snapshot_files
+from conftest import run_cli, snapshot_files
 
 
 @pytest.fixture
-def client(workspace: Workspace, clock: FakeClock) -> Client:
+def client(workspace: Workspace, clock: StillClock) -> Client:
     romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»", cadence="daily"))
     tasks = workspace.repo(Task)
     now = clock()
@@ -55,7 +56,7 @@ def test_the_update_says_what_was_done_what_moves_and_what_we_need(
 
 
 def test_sending_resets_the_cadence_and_the_next_update_starts_there(
-        workspace: Workspace, client: Client, clock: FakeClock) -> None:
+        workspace: Workspace, client: Client, clock: StillClock) -> None:
     def due() -> list[str]:
         sections = {section.key: section for section in build_agenda(workspace)}
         return [item.title for item in sections["updates_due"].items]

@@ -19,7 +19,8 @@ from amtui.models import CORE_RECORD_TYPES, Client, Record
 from amtui.services.demo import SIZES, DemoCounts, fill_demo
 from amtui.services.doctor import check_workspace
 from amtui.storage import Workspace
-from conftest import FIXED_NOW, FakeClock, run_cli, snapshot_files
+from amtui.testing import START, StillClock
+from conftest import run_cli, snapshot_files
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 LATIN = re.compile("[A-Za-z]")
@@ -27,8 +28,8 @@ MODELS: dict[str, type[Record]] = {model.table: model for model in CORE_RECORD_T
 
 
 def demo_workspace(root: Path, seed: int, size: str = "small",
-                   clock: FakeClock | None = None) -> tuple[Workspace, DemoCounts]:
-    workspace = Workspace.open(root, create=True, clock=clock or FakeClock())
+                   clock: StillClock | None = None) -> tuple[Workspace, DemoCounts]:
+    workspace = Workspace.open(root, create=True, clock=clock or StillClock())
     counts = fill_demo(workspace, size, seed)
     return workspace, counts
 
@@ -55,7 +56,7 @@ def top_fifth_share(workspace: Workspace) -> float:
 # determinism
 
 
-def test_same_seed_and_clock_give_identical_files(tmp_path: Path, clock: FakeClock) -> None:
+def test_same_seed_and_clock_give_identical_files(tmp_path: Path, clock: StillClock) -> None:
     first, _ = demo_workspace(tmp_path / "one", seed=7, clock=clock)
     second, _ = demo_workspace(tmp_path / "two", seed=7, clock=clock)
     one, two = data_files(first.root), data_files(second.root)
@@ -64,7 +65,7 @@ def test_same_seed_and_clock_give_identical_files(tmp_path: Path, clock: FakeClo
     assert one == two
 
 
-def test_different_seeds_give_different_data(tmp_path: Path, clock: FakeClock) -> None:
+def test_different_seeds_give_different_data(tmp_path: Path, clock: StillClock) -> None:
     first, _ = demo_workspace(tmp_path / "one", seed=7, clock=clock)
     second, _ = demo_workspace(tmp_path / "two", seed=8, clock=clock)
     one, two = data_files(first.root), data_files(second.root)
@@ -174,7 +175,7 @@ def test_work_spreads_over_departments_and_columns(small: tuple[Workspace, DemoC
 
 def test_some_tasks_are_overdue_and_some_are_not(small: tuple[Workspace, DemoCounts]) -> None:
     workspace, _ = small
-    today = FIXED_NOW.date()
+    today = START.date()
     done = workspace.settings.columns[-1]
     open_tasks = [t for t in records(workspace, "tasks").values() if t["column"] != done]
     overdue = [t for t in open_tasks if t["due"] and date.fromisoformat(t["due"]) < today]
@@ -188,7 +189,7 @@ def test_messages_wait_on_us(small: tuple[Workspace, DemoCounts]) -> None:
     messages = list(records(workspace, "messages").values())
     waiting = [m for m in messages if m["status"] in ("new", "waiting_on_us")]
     assert waiting
-    late = [m for m in waiting if datetime.fromisoformat(m["answer_by"]) < FIXED_NOW]
+    late = [m for m in waiting if datetime.fromisoformat(m["answer_by"]) < START]
     assert late and len(late) < len(waiting)
     assert len({m["status"] for m in messages}) == 4
     assert any(CYRILLIC.search(m["text"]) for m in messages)
@@ -215,12 +216,12 @@ def test_nothing_comes_from_the_future(small: tuple[Workspace, DemoCounts]) -> N
     workspace, _ = small
     for table in MODELS:
         for raw in records(workspace, table).values():
-            assert datetime.fromisoformat(raw["created_at"]) <= FIXED_NOW, (table, raw["id"])
+            assert datetime.fromisoformat(raw["created_at"]) <= START, (table, raw["id"])
     for message in records(workspace, "messages").values():
-        assert datetime.fromisoformat(message["received_at"]) <= FIXED_NOW
+        assert datetime.fromisoformat(message["received_at"]) <= START
     for deal in records(workspace, "deals").values():
         for day in (deal["signed_on"], deal["paid_on"]):
-            assert day is None or date.fromisoformat(day) <= FIXED_NOW.date()
+            assert day is None or date.fromisoformat(day) <= START.date()
 
 
 def test_top_fifth_of_clients_hold_most_won_revenue(
@@ -230,7 +231,7 @@ def test_top_fifth_of_clients_hold_most_won_revenue(
     assert top_fifth_share(workspace) > 0.55
 
 
-def test_revenue_concentration_holds_for_any_seed(tmp_path: Path, clock: FakeClock) -> None:
+def test_revenue_concentration_holds_for_any_seed(tmp_path: Path, clock: StillClock) -> None:
     shares = [top_fifth_share(demo_workspace(tmp_path / f"s{seed}", seed, clock=clock)[0])
               for seed in range(1, 11)]
     assert min(shares) > 0.5, shares

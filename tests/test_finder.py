@@ -19,19 +19,19 @@ from textual.screen import Screen
 from amtui.models import Client, Message, Note, Task
 from amtui.services.finder import EXACT, TYPO, FinderIndex, Found, build_in_child
 from amtui.storage import Workspace
+from amtui.testing import StillClock
 from amtui.ui import finder as finder_ui
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.finder import FinderProvider, hit_display
 from amtui.ui.record import RecordScreen
 from amtui.ui.task_screen import TaskScreen
-from conftest import FakeClock
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 
 
 @pytest.fixture
-def ids(workspace: Workspace, clock: FakeClock) -> dict[str, str]:
+def ids(workspace: Workspace, clock: StillClock) -> dict[str, str]:
     """Clients, a task, a note and a message; the ids by a short name."""
     clients = workspace.repo(Client)
     made = {

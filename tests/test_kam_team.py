@@ -22,8 +22,8 @@ from amtui.models import Client, Contact, Deal, Member, Money
 from amtui.plugins.host import PluginHost
 from amtui.services.agenda import plugin_sections
 from amtui.storage import ConflictError, InvalidRecord, RecordNotFound, Workspace
-from amtui.testing import import_bundled, load_plugin
-from conftest import FakeClock, run_cli, snapshot_files
+from amtui.testing import StillClock, import_bundled, load_plugin
+from conftest import run_cli, snapshot_files
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "kam_team"
 NAME = "kam_team"
@@ -393,7 +393,7 @@ def owners(workspace: Workspace) -> dict[str, str | None]:
 
 
 def test_reassigning_some_accounts_moves_only_those_in_the_audit_and_the_history(
-        workspace: Workspace, team: dict[str, Any], clock: FakeClock) -> None:
+        workspace: Workspace, team: dict[str, Any], clock: StillClock) -> None:
     from amtui.models import Message
 
     anna, igor, clients = team["anna"], team["igor"], team["clients"]
@@ -456,7 +456,7 @@ def test_a_reassignment_that_cannot_be_done_whole_changes_nothing(
 # Stage history --------------------------------------------------------------------------------
 
 def test_every_stage_move_is_kept_with_its_day_reason_and_author(
-        workspace: Workspace, team: dict[str, Any], clock: FakeClock) -> None:
+        workspace: Workspace, team: dict[str, Any], clock: StillClock) -> None:
     from amtui.api import os_user
 
     romashka = team["clients"]["ООО «Ромашка»"]
@@ -537,7 +537,7 @@ def test_the_history_starts_on_the_day_each_client_was_created(
 
 
 def test_a_saved_client_change_is_in_the_history_that_day(
-        workspace: Workspace, team: dict[str, Any], clock: FakeClock) -> None:
+        workspace: Workspace, team: dict[str, Any], clock: StillClock) -> None:
     clients = workspace.repo(Client)
     atlas = clients.get(team["clients"]["Atlas Fitness"].id)
     clock.advance(days=1)
@@ -552,7 +552,7 @@ def test_a_saved_client_change_is_in_the_history_that_day(
 
 
 def test_a_change_made_with_the_plugin_off_is_caught_up_when_the_team_view_reads(
-        workspace: Workspace, team: dict[str, Any], clock: FakeClock) -> None:
+        workspace: Workspace, team: dict[str, Any], clock: StillClock) -> None:
     from amtui.storage import Workspace as Store
 
     elsewhere = Store.open(workspace.root, clock=clock)  # no plugin: no events
@@ -745,12 +745,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     result = run_cli("demo", "--seed", "7", workspace=root, env={"AMTUI_LOAD_PLUGINS": NAME})
     assert result.returncode == 0, result.stderr
     assert "account plans" in result.stderr
-    return Workspace.open(root)
+    workspace = Workspace.open(root, clock=StillClock())
+    load_plugin(plugin, workspace, NAME)
+    return workspace
 
 
 def test_the_demo_shows_key_accounts_a_single_threaded_one_and_a_churned_one(
         demo: Workspace) -> None:
-    load_plugin(plugin, demo, NAME)
     data = snapshot.read_team(demo, write_history=False)
     rows = keyaccounts.key_accounts(data, periods.last_months(12, data.today))
     key = [row for row in rows if row.key]

@@ -21,7 +21,7 @@ from amtui.models import (
 )
 from amtui.services import clients as service
 from amtui.storage import ConflictError, TrashBin, Workspace
-from conftest import FIXED_NOW, FakeClock
+from amtui.testing import START, StillClock
 
 
 def summaries(*records: Client, members: tuple[Member, ...] = (),
@@ -88,7 +88,7 @@ def test_all_tags_lists_each_tag_once() -> None:
 
 # the card's figures
 
-THURSDAY_9_UTC = FIXED_NOW
+THURSDAY_9_UTC = START
 
 
 @pytest.mark.parametrize(("zone", "clock_there", "working"), [
@@ -253,7 +253,7 @@ def test_a_bad_client_form_names_every_wrong_field_at_once() -> None:
 
 
 def test_editing_keeps_what_the_form_does_not_show() -> None:
-    snooze = FIXED_NOW + timedelta(days=3)
+    snooze = START + timedelta(days=3)
     base = Client(name="Old", rev=4, update_snoozed_until=snooze, stage="strategic",
                   owner_id=ANNA.id)
     values = service.client_form_values(base)
@@ -282,7 +282,7 @@ def test_contact_form() -> None:
 # reading the store
 
 @pytest.fixture
-def client_with_history(workspace: Workspace, clock: FakeClock) -> Client:
+def client_with_history(workspace: Workspace, clock: StillClock) -> Client:
     """A client with a contact, a message, a task done later, a note, a deal and an edit;
     another client's changes are in the same audit."""
     member = workspace.repo(Member).add(Member(name="Анна"))
@@ -326,7 +326,7 @@ def test_details_of_a_client(workspace: Workspace, client_with_history: Client) 
     assert details.ratio == Decimal(3)
     assert details.totals == {"won": {"RUB": Decimal(120_000)},
                               "all": {"RUB": Decimal(120_000)}}
-    assert details.update.last_contact == FIXED_NOW + timedelta(hours=1, minutes=30)
+    assert details.update.last_contact == START + timedelta(hours=1, minutes=30)
     assert details.update.due == details.update.last_contact + timedelta(days=7)
 
 
@@ -351,7 +351,7 @@ def test_the_timeline_is_newest_first_with_the_audits_changes(
 
 
 def test_a_deleted_record_still_shows_in_the_timeline(
-        workspace: Workspace, client_with_history: Client, clock: FakeClock) -> None:
+        workspace: Workspace, client_with_history: Client, clock: StillClock) -> None:
     (task,) = workspace.repo(Task).where(client_id=client_with_history.id)
     clock.advance(hours=1)
     workspace.repo(Task).delete(task.id)
@@ -366,7 +366,7 @@ def test_the_timeline_is_cut_at_its_limit(workspace: Workspace,
     assert len(details.timeline) == 3 and details.older == 6
 
 
-def test_changes_undo(workspace: Workspace, clock: FakeClock) -> None:
+def test_changes_undo(workspace: Workspace, clock: StillClock) -> None:
     new = service.add_client(workspace, Client(name="Новый"))
     (client,) = workspace.repo(Client).all()
     read_earlier = client.model_copy(update={"industry": "mine"})

@@ -14,11 +14,11 @@ from amtui.services import inbox
 from amtui.services.agenda import build_agenda, last_contacts
 from amtui.services.undo import Undo
 from amtui.storage import ConflictError, RecordNotFound, TrashBin, Workspace
-from conftest import FIXED_NOW, FakeClock
+from amtui.testing import START, StillClock
 
 
 @pytest.fixture
-def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+def filled(workspace: Workspace, clock: StillClock) -> Workspace:
     """Анна owns Ромашка (contact Марина); a late question from Ромашка, a request from Atlas."""
     now = clock()
     anna = workspace.repo(Member).add(Member(name="Анна Смирнова"))
@@ -59,14 +59,14 @@ def test_the_inbox_service_imports_without_textual() -> None:
 
 
 def test_countdown_says_how_long_is_left_or_how_late() -> None:
-    due = (FIXED_NOW + timedelta(hours=2, minutes=5)).isoformat()
-    late = (FIXED_NOW - timedelta(hours=3)).isoformat()
-    far = (FIXED_NOW + timedelta(days=3)).isoformat()
-    assert inbox.countdown(due, "new", FIXED_NOW) == ("2h05", False)
-    assert inbox.countdown(late, "waiting_on_us", FIXED_NOW) == ("-3h00", True)
-    assert inbox.countdown(far, "new", FIXED_NOW) == ("3d", False)
-    assert inbox.countdown(late, "waiting_on_client", FIXED_NOW) == ("", False)
-    assert inbox.countdown(None, "new", FIXED_NOW) == ("", False)
+    due = (START + timedelta(hours=2, minutes=5)).isoformat()
+    late = (START - timedelta(hours=3)).isoformat()
+    far = (START + timedelta(days=3)).isoformat()
+    assert inbox.countdown(due, "new", START) == ("2h05", False)
+    assert inbox.countdown(late, "waiting_on_us", START) == ("-3h00", True)
+    assert inbox.countdown(far, "new", START) == ("3d", False)
+    assert inbox.countdown(late, "waiting_on_client", START) == ("", False)
+    assert inbox.countdown(None, "new", START) == ("", False)
 
 
 def test_an_empty_workspace_has_an_empty_inbox(workspace: Workspace) -> None:
@@ -190,7 +190,7 @@ def test_an_unknown_status_or_priority_changes_nothing(filled: Workspace) -> Non
 
 
 def test_snooze_keeps_the_message_off_today_until_it_ends(filled: Workspace,
-                                                          clock: FakeClock) -> None:
+                                                          clock: StillClock) -> None:
     seen = message(filled, "Когда")
     assert [i.record_id for i in build_agenda(filled)[0].items] == [seen.id]
     made = inbox.snooze(filled, seen, 2)
@@ -217,7 +217,7 @@ def test_snooze_refuses_zero_days_and_changes_nothing(filled: Workspace) -> None
 
 
 def test_a_reply_is_an_outgoing_message_that_counts_as_contact(filled: Workspace,
-                                                               clock: FakeClock) -> None:
+                                                               clock: StillClock) -> None:
     seen = message(filled, "Когда")
     sent = inbox.outgoing(filled, seen, "reply", "Завтра к обеду")
     made = inbox.log_outgoing(filled, seen, sent, "waiting_on_client")
@@ -259,8 +259,8 @@ def test_a_failed_step_takes_back_the_steps_before_it(filled: Workspace) -> None
 
 
 def test_a_new_message_is_due_within_the_clients_working_hours(filled: Workspace,
-                                                              clock: FakeClock) -> None:
-    # FIXED_NOW is Thursday 12:00 in Moscow; four working hours later is 16:00 there.
+                                                              clock: StillClock) -> None:
+    # START is Thursday 12:00 in Moscow; four working hours later is 16:00 there.
     romashka = client_id(filled, "ООО «Ромашка»")
     new = inbox.new_message(filled, client_id=romashka, text="Пришлите счёт")
     assert new.answer_by == clock() + timedelta(hours=4)

@@ -22,8 +22,8 @@ from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
 from amtui.services.agenda import plugin_sections
 from amtui.storage import Workspace
-from amtui.testing import import_bundled, load_plugin
-from conftest import FIXED_NOW, FakeClock, run_cli, snapshot_files
+from amtui.testing import START, StillClock, import_bundled, load_plugin
+from conftest import run_cli, snapshot_files
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "smm_calendar"
 NAME = "smm_calendar"
@@ -77,7 +77,7 @@ def stored(workspace: Workspace, post_id: str) -> Any:
 # the approval loop ---------------------------------------------------------------------------
 
 def test_a_post_goes_all_the_way_to_published_and_each_step_is_in_the_trail(
-        workspace: Workspace, romashka: Client, clock: FakeClock) -> None:
+        workspace: Workspace, romashka: Client, clock: StillClock) -> None:
     post = add_post(workspace, romashka, date(2026, 12, 3))
     path = [S.DRAFT, S.INTERNAL_REVIEW, S.CLIENT_APPROVAL, S.APPROVED, S.SCHEDULED,
             S.PUBLISHED]
@@ -89,9 +89,9 @@ def test_a_post_goes_all_the_way_to_published_and_each_step_is_in_the_trail(
     steps = [(step.from_status, step.to_status) for step in done.trail[1:]]
     assert steps == list(zip([S.IDEA, *path[:-1]], path, strict=True))
     assert [step.at for step in done.trail[1:]] == [
-        FIXED_NOW + timedelta(hours=hours) for hours in range(1, 7)]
+        START + timedelta(hours=hours) for hours in range(1, 7)]
     assert {step.by for step in done.trail} == {"anna"}
-    assert done.sent_for_approval_at == FIXED_NOW + timedelta(hours=3)
+    assert done.sent_for_approval_at == START + timedelta(hours=3)
 
 
 @pytest.mark.parametrize(("start", "target", "says"), [
@@ -128,7 +128,7 @@ def test_a_post_without_text_is_not_sent_to_the_client(
 
 
 def test_changes_the_client_asked_for_send_the_post_back_to_draft_with_their_comment(
-        workspace: Workspace, romashka: Client, clock: FakeClock) -> None:
+        workspace: Workspace, romashka: Client, clock: StillClock) -> None:
     post = add_post(workspace, romashka, date(2026, 12, 3), status=S.INTERNAL_REVIEW)
     workflow.change_status(workspace, post.id, S.CLIENT_APPROVAL, by="anna")
     clock.advance(days=1)
@@ -137,7 +137,7 @@ def test_changes_the_client_asked_for_send_the_post_back_to_draft_with_their_com
     last = saved.post.trail[-1]
     assert (last.kind, last.from_status, last.to_status, last.text, last.at) == (
         model.TrailKind.CHANGES_REQUESTED, S.CLIENT_APPROVAL, S.DRAFT,
-        "Другое фото, пожалуйста", FIXED_NOW + timedelta(days=1))
+        "Другое фото, пожалуйста", START + timedelta(days=1))
     with pytest.raises(Refused, match="the post is draft"):
         workflow.request_changes(workspace, post.id, "ещё раз")
 
@@ -223,7 +223,7 @@ def test_a_duplicate_is_a_new_draft_with_the_same_content_on_another_day(
 # Today and the client card -----------------------------------------------------------------
 
 def test_today_lists_posts_the_client_sat_on_and_posts_due_soon_not_approved(
-        workspace: Workspace, romashka: Client, host: PluginHost, clock: FakeClock) -> None:
+        workspace: Workspace, romashka: Client, host: PluginHost, clock: StillClock) -> None:
     now = clock()
     late = add_post(workspace, romashka, date(2026, 12, 10), title="Ждёт клиента 3 дня",
                     status=S.CLIENT_APPROVAL, sent_for_approval_at=now - timedelta(days=3))
@@ -246,7 +246,7 @@ def test_today_lists_posts_the_client_sat_on_and_posts_due_soon_not_approved(
 
 
 def test_the_agreed_approval_time_comes_from_workspace_toml(
-        workspace_path: Path, clock: FakeClock) -> None:
+        workspace_path: Path, clock: StillClock) -> None:
     Workspace.open(workspace_path, create=True, clock=clock)
     settings = workspace_path / "workspace.toml"
     settings.write_text(settings.read_text(encoding="utf-8")
@@ -267,7 +267,7 @@ def test_the_agreed_approval_time_comes_from_workspace_toml(
     ('chanels = ["vk"]', "chanels"),
 ])
 def test_wrong_settings_switch_the_plugin_off_with_the_reason(
-        workspace_path: Path, clock: FakeClock, section: str, problem: str) -> None:
+        workspace_path: Path, clock: StillClock, section: str, problem: str) -> None:
     Workspace.open(workspace_path, create=True, clock=clock)
     settings = workspace_path / "workspace.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + f"\n[smm_calendar]\n{section}\n",
@@ -279,7 +279,7 @@ def test_wrong_settings_switch_the_plugin_off_with_the_reason(
 
 
 def test_the_client_card_shows_what_waits_what_is_coming_and_the_approval_steps(
-        workspace: Workspace, romashka: Client, host: PluginHost, clock: FakeClock) -> None:
+        workspace: Workspace, romashka: Client, host: PluginHost, clock: StillClock) -> None:
     post = add_post(workspace, romashka, date(2026, 12, 10), title="Кейс клиента",
                     status=S.INTERNAL_REVIEW)
     workflow.change_status(workspace, post.id, S.CLIENT_APPROVAL, by="anna")
@@ -643,7 +643,7 @@ def test_importing_the_plugin_imports_neither_pydantic_nor_textual() -> None:
 # demo data -------------------------------------------------------------------------------------
 
 def demo_workspace(path: Path, seed: int, clients: int = 40) -> Workspace:
-    workspace = Workspace.open(path, create=True, clock=FakeClock())
+    workspace = Workspace.open(path, create=True, clock=StillClock())
     load_plugin(plugin, workspace, NAME)
     workspace.repo(Member).add_many([Member(name=f"AM {number}", login=f"am{number}")
                                      for number in range(3)])
@@ -668,7 +668,7 @@ def test_the_demo_is_the_same_for_the_same_seed_and_reads_like_real_work(
     assert len(one) == demo.SIZES["small"].posts
     assert said[0].startswith("writing 300 posts and ")
     posts = first.repo(Post).all()  # every record validates
-    now = FakeClock()()
+    now = StillClock()()
     statuses = {post.status for post in posts}
     assert {S.PUBLISHED, S.CLIENT_APPROVAL, S.DRAFT, S.IDEA, S.SCHEDULED} <= statuses
     for post in posts:

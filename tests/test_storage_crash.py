@@ -22,7 +22,7 @@ from amtui.models import Client, Task
 from amtui.storage import Workspace
 from amtui.storage.datafile import parse_table_file
 from amtui.storage.files import is_temp_file, temp_target
-from conftest import FakeClock
+from amtui.testing import StillClock
 
 WRITER = textwrap.dedent(
     """
@@ -107,7 +107,7 @@ def check_workspace(root: Path, acknowledged: dict[tuple[str, str], int]) -> int
         assert isinstance(data, dict), path
         parse_table_file(content, path.stem)
     # ... and through the store, which sees no damage.
-    workspace = Workspace.open(root, clock=FakeClock())
+    workspace = Workspace.open(root, clock=StillClock())
     assert temp_files(root) == []
     assert workspace.read_only_tables() == {}
     stored = {
@@ -169,7 +169,7 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path: Path,
 # temp files left by a crash
 
 
-def test_stale_temp_files_are_removed_at_open(workspace: Workspace, clock: FakeClock) -> None:
+def test_stale_temp_files_are_removed_at_open(workspace: Workspace, clock: StillClock) -> None:
     workspace.repo(Task).add(Task(title="Kept"))
     data = workspace.root / "data"
     tasks_bytes = (data / "tasks.json").read_bytes()
@@ -207,7 +207,7 @@ HOLDER = textwrap.dedent(
 )
 
 
-def test_temp_file_of_a_locked_data_file_is_kept(workspace: Workspace, clock: FakeClock,
+def test_temp_file_of_a_locked_data_file_is_kept(workspace: Workspace, clock: StillClock,
                                                  tmp_path: Path) -> None:
     """A temp file may belong to a save in progress in another process: only the lock says."""
     workspace.repo(Task).add(Task(title="Kept"))

@@ -32,14 +32,8 @@ from amtui.storage import (
     Workspace,
 )
 from amtui.storage.files import is_temp_file
-from conftest import (
-    FakeClock,
-    as_nobody,
-    python_for_other_user,
-    run_cli,
-    snapshot_files,
-    unavailable,
-)
+from amtui.testing import StillClock
+from conftest import as_nobody, python_for_other_user, run_cli, snapshot_files, unavailable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +106,7 @@ def damage(root: Path, task: Task, case: str) -> bytes:
 
 @pytest.mark.parametrize("case", list(DAMAGE))
 def test_save_into_damaged_file_is_refused_and_the_file_kept(
-    workspace_path: Path, clock: FakeClock, one_task: Task, case: str,
+    workspace_path: Path, clock: StillClock, one_task: Task, case: str,
 ) -> None:
     """A process that has not read the table yet (a quick capture) tries to add to it."""
     content = damage(workspace_path, one_task, case)
@@ -128,7 +122,7 @@ def test_save_into_damaged_file_is_refused_and_the_file_kept(
 
 @pytest.mark.parametrize("case", list(DAMAGE))
 def test_damaged_file_opens_as_an_empty_read_only_table(
-    workspace_path: Path, clock: FakeClock, one_task: Task, case: str,
+    workspace_path: Path, clock: StillClock, one_task: Task, case: str,
 ) -> None:
     content = damage(workspace_path, one_task, case)
     workspace = Workspace.open(workspace_path, clock=clock)
@@ -161,7 +155,7 @@ def test_damaged_file_opens_as_an_empty_read_only_table(
 
 
 def test_update_and_delete_on_a_damaged_table_say_it_is_read_only(
-    workspace_path: Path, clock: FakeClock, one_task: Task,
+    workspace_path: Path, clock: StillClock, one_task: Task,
 ) -> None:
     """Someone edits a record they read before the file was damaged: the save is refused
     because the table is read-only, not because the record "was deleted meanwhile"."""
@@ -207,7 +201,7 @@ def test_cli_on_a_damaged_file(workspace_path: Path, one_task: Task, case: str) 
 
 
 def test_newer_schema_opens_read_only_with_records_readable(
-    workspace_path: Path, clock: FakeClock, one_task: Task,
+    workspace_path: Path, clock: StillClock, one_task: Task,
 ) -> None:
     path = tasks_file(workspace_path)
     data = orjson.loads(path.read_bytes())
@@ -262,7 +256,7 @@ def _mm_to_cm(records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return migrated
 
 
-def test_older_schema_is_migrated_after_a_backup(workspace_path: Path, clock: FakeClock) -> None:
+def test_older_schema_is_migrated_after_a_backup(workspace_path: Path, clock: StillClock) -> None:
     version_1 = Workspace.open(workspace_path, create=True, clock=clock)
     version_1.register_table(TableSpec("gadgets", Gadget, version=1, folder="gadgetry"))
     stored = version_1.repo(Gadget).add(Gadget(name="Widget"))
@@ -295,7 +289,7 @@ def test_older_schema_is_migrated_after_a_backup(workspace_path: Path, clock: Fa
 
 
 def test_missing_migration_step_leaves_the_file_alone_and_read_only(
-    workspace_path: Path, clock: FakeClock,
+    workspace_path: Path, clock: StillClock,
 ) -> None:
     version_1 = Workspace.open(workspace_path, create=True, clock=clock)
     version_1.register_table(TableSpec("gadgets", Gadget, version=1))
@@ -339,7 +333,7 @@ class FakeDisk:
         return written
 
 
-def _check_refused_save(root: Path, clock: FakeClock, save: Callable[[], Any],
+def _check_refused_save(root: Path, clock: StillClock, save: Callable[[], Any],
                         before: dict[str, bytes]) -> None:
     with pytest.raises(DiskFullError) as caught:
         save()
@@ -356,7 +350,7 @@ def _check_refused_save(root: Path, clock: FakeClock, save: Callable[[], Any],
 @pytest.mark.parametrize("room", [0, 20, 300])
 @pytest.mark.parametrize("reader", ["quick-capture", "has-read-the-table"])
 def test_full_disk_refuses_the_save_and_keeps_the_file(
-    workspace_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+    workspace_path: Path, clock: StillClock, monkeypatch: pytest.MonkeyPatch,
     room: int, reader: str,
 ) -> None:
     Workspace.open(workspace_path, create=True, clock=clock).repo(Task).add(Task(title="Kept"))
@@ -414,7 +408,7 @@ PAGE = 4096
 
 @pytest.mark.parametrize("free_pages", [0, "just-too-few"])
 @pytest.mark.parametrize("reader", ["quick-capture", "has-read-the-table"])
-def test_really_full_disk(tiny_disk: Path, clock: FakeClock, reader: str,
+def test_really_full_disk(tiny_disk: Path, clock: StillClock, reader: str,
                           free_pages: int | str) -> None:
     root = tiny_disk / "ws"
     setup = Workspace.open(root, create=True, clock=clock)
@@ -447,7 +441,7 @@ def test_really_full_disk(tiny_disk: Path, clock: FakeClock, reader: str,
 # a workspace this user may read but not change
 
 @pytest.fixture
-def shared_readable_workspace(clock: FakeClock) -> Iterator[Path]:
+def shared_readable_workspace(clock: StillClock) -> Iterator[Path]:
     """A workspace outside the (private) pytest temp folder, so another user can reach it."""
     base = Path(tempfile.mkdtemp(prefix="amtui-ro-"))
     try:
@@ -514,7 +508,7 @@ def test_read_only_workspace(shared_readable_workspace: Path) -> None:
 # restore from a backup
 
 
-def test_doctor_restore_puts_back_the_newest_backup(workspace_path: Path, clock: FakeClock,
+def test_doctor_restore_puts_back_the_newest_backup(workspace_path: Path, clock: StillClock,
                                                     one_task: Task) -> None:
     backup = run_cli("backup", workspace=workspace_path)
     assert backup.returncode == 0, backup.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from amtui.models import Client, Task
 from amtui.storage import ReadOnlyError, Workspace, datafile as datafile_module
-from conftest import FakeClock
+from amtui.testing import StillClock
 
 
 def fill(workspace: Workspace, count: int = 300) -> Client:
@@ -33,7 +33,7 @@ def forbid(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
 
 def test_quick_capture_does_not_parse_the_table(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = fill(workspace)
@@ -52,7 +52,7 @@ def test_quick_capture_does_not_parse_the_table(
 
 
 def test_a_file_not_as_amtui_wrote_it_is_parsed_before_adding(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Rewritten by another tool (same records, pretty-printed): quick capture must not
@@ -109,7 +109,7 @@ def test_many_changes_at_once_fall_back_to_a_full_rewrite(
 
 
 def test_a_large_table_is_read_record_by_record(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Past CACHE_BYTES a table is never parsed whole nor kept: reads go to the file."""
@@ -133,7 +133,7 @@ def test_a_large_table_is_read_record_by_record(
 
 
 def test_a_large_file_edited_by_another_tool_is_checked_before_it_is_trusted(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Same layout, one record broken by hand: the store notices before any save."""
@@ -172,7 +172,7 @@ def test_records_are_found_wherever_blocks_of_the_file_end(
 
 
 def test_a_new_id_is_not_searched_for_but_a_second_add_of_it_is_refused(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from amtui.storage import InvalidRecord, patch
@@ -198,7 +198,7 @@ def test_a_new_id_is_not_searched_for_but_a_second_add_of_it_is_refused(
 
 @pytest.mark.parametrize(("cache_bytes", "block"), [(1 << 21, 1 << 20), (0, 1 << 20), (0, 50)])
 def test_records_are_counted_by_a_field_without_parsing(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch, cache_bytes: int, block: int,
 ) -> None:
     fill(workspace, 0)
@@ -217,7 +217,7 @@ def test_records_are_counted_by_a_field_without_parsing(
 
 
 def test_a_record_found_once_is_not_searched_for_again(
-    workspace_path: Path, workspace: Workspace, clock: FakeClock,
+    workspace_path: Path, workspace: Workspace, clock: StillClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Reading a record and then saving it searches a large file once, not once per step."""

@@ -19,7 +19,8 @@ import pytest
 
 from amtui.models import Client, Record, Task
 from amtui.storage import TableSpec, TrashBin, Workspace
-from conftest import NOBODY, FakeClock, as_nobody, python_for_other_user, unavailable
+from amtui.testing import StillClock
+from conftest import NOBODY, as_nobody, python_for_other_user, unavailable
 
 
 class Tally(Record):
@@ -52,7 +53,7 @@ def team_group() -> int:
     return others[0] if others else os.getegid()
 
 
-def use_every_kind_of_file(root: Path, clock: FakeClock, *, create: bool = True) -> None:
+def use_every_kind_of_file(root: Path, clock: StillClock, *, create: bool = True) -> None:
     """Make amtui create each kind of file and folder it ever writes."""
     workspace = Workspace.open(root, create=create, clock=clock)
     workspace.register_table(TableSpec("tallies", Tally, folder="tallyplugin"))
@@ -107,7 +108,7 @@ def check_modes(root: Path, file_mode: int, folder_mode: int, gid: int | None) -
 
 
 @pytest.mark.parametrize("layout", ["workspace-is-the-team-folder", "workspace-inside-it"])
-def test_team_folder_files_are_0660_and_group_owned(tmp_path: Path, clock: FakeClock,
+def test_team_folder_files_are_0660_and_group_owned(tmp_path: Path, clock: StillClock,
                                                     umask: int, layout: str) -> None:
     gid = team_group()
     team = tmp_path / "team"
@@ -125,7 +126,7 @@ def test_team_folder_files_are_0660_and_group_owned(tmp_path: Path, clock: FakeC
         assert root.stat().st_gid == gid
 
 
-def test_private_folder_files_are_0600(tmp_path: Path, clock: FakeClock, umask: int) -> None:
+def test_private_folder_files_are_0600(tmp_path: Path, clock: StillClock, umask: int) -> None:
     private = tmp_path / "private"
     private.mkdir()
     private.chmod(0o700)
@@ -133,7 +134,7 @@ def test_private_folder_files_are_0600(tmp_path: Path, clock: FakeClock, umask: 
     check_modes(private, 0o600, 0o700, None)
 
 
-def test_workspace_made_in_an_ordinary_folder_is_private(tmp_path: Path, clock: FakeClock,
+def test_workspace_made_in_an_ordinary_folder_is_private(tmp_path: Path, clock: StillClock,
                                                          umask: int) -> None:
     """A group-writable folder without the setgid bit is not a team folder: the workspace
     created in it is private to its owner."""
@@ -147,7 +148,7 @@ def test_workspace_made_in_an_ordinary_folder_is_private(tmp_path: Path, clock: 
 
 
 def test_files_made_private_are_made_shared_when_the_folder_becomes_a_team_folder(
-    tmp_path: Path, clock: FakeClock, umask: int,
+    tmp_path: Path, clock: StillClock, umask: int,
 ) -> None:
     """The lock files and the audit are kept, not replaced; their mode follows the folder."""
     root = tmp_path / "ws"
@@ -167,7 +168,7 @@ class Tally2(Record):
     count: int = 0
 
 
-def test_migration_backup_of_a_plugin_table_in_a_team_folder(tmp_path: Path, clock: FakeClock,
+def test_migration_backup_of_a_plugin_table_in_a_team_folder(tmp_path: Path, clock: StillClock,
                                                              umask: int) -> None:
     gid = team_group()
     team = tmp_path / "team"
@@ -197,7 +198,7 @@ def test_migration_backup_of_a_plugin_table_in_a_team_folder(tmp_path: Path, clo
 # two users of one team folder
 
 
-def test_another_member_of_the_group_can_save(clock: FakeClock) -> None:
+def test_another_member_of_the_group_can_save(clock: StillClock) -> None:
     if os.geteuid() != 0:
         unavailable("acting as a second user needs root")
     gid = NOBODY

@@ -47,7 +47,8 @@ from amtui.storage import (
     datafile,
     os_user,
 )
-from conftest import FIXED_NOW, FakeClock, snapshot_files
+from amtui.testing import START, StillClock
+from conftest import snapshot_files
 
 BOOKKEEPING = {"rev", "created_at", "updated_at"}
 
@@ -66,12 +67,12 @@ def audit_lines(workspace: Workspace) -> list[dict[str, Any]]:
 # add / get / update / delete / restore
 
 
-def test_add_then_get_returns_the_stored_record(workspace: Workspace, clock: FakeClock) -> None:
+def test_add_then_get_returns_the_stored_record(workspace: Workspace, clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Write the brief", due=date(2026, 12, 1),
                             estimate_hours=Decimal("2.5")))
     assert stored.rev == 1
-    assert stored.created_at == stored.updated_at == FIXED_NOW
+    assert stored.created_at == stored.updated_at == START
     assert tasks.get(stored.id) == stored
     raw = data_json(workspace, "tasks")
     assert raw["_meta"]["schema"] == 1
@@ -83,37 +84,37 @@ def test_add_then_get_returns_the_stored_record(workspace: Workspace, clock: Fak
 
 
 def test_update_increments_revision_keeps_created_at_and_stamps_updated_at(
-    workspace: Workspace, clock: FakeClock,
+    workspace: Workspace, clock: StillClock,
 ) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Draft"))
     clock.advance(hours=3)
     second = tasks.update(stored.model_copy(update={"title": "Draft v2"}))
     assert second.rev == 2
-    assert second.created_at == FIXED_NOW
-    assert second.updated_at == FIXED_NOW + timedelta(hours=3)
+    assert second.created_at == START
+    assert second.updated_at == START + timedelta(hours=3)
     clock.advance(days=1)
     third = tasks.update(second.model_copy(update={"column": "todo"}))
     assert third.rev == 3
-    assert third.created_at == FIXED_NOW
-    assert third.updated_at == FIXED_NOW + timedelta(days=1, hours=3)
+    assert third.created_at == START
+    assert third.updated_at == START + timedelta(days=1, hours=3)
     reread = Workspace.open(workspace.root, clock=clock).repo(Task).get(stored.id)
     assert (reread.title, reread.column, reread.rev) == ("Draft v2", "todo", 3)
-    assert reread.created_at == FIXED_NOW
+    assert reread.created_at == START
 
 
 def test_update_ignores_created_at_sent_by_the_caller(workspace: Workspace,
-                                                      clock: FakeClock) -> None:
+                                                      clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Keep my birthday"))
     clock.advance(minutes=5)
     forged = stored.model_copy(update={"created_at": datetime(2000, 1, 1, tzinfo=UTC)})
-    assert tasks.update(forged).created_at == FIXED_NOW
-    assert tasks.get(stored.id).created_at == FIXED_NOW
+    assert tasks.update(forged).created_at == START
+    assert tasks.get(stored.id).created_at == START
 
 
 def test_unknown_fields_in_a_stored_record_survive_an_update(workspace: Workspace,
-                                                             clock: FakeClock) -> None:
+                                                             clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="From a newer amtui"))
     path = workspace.root / "data" / "tasks.json"
@@ -134,7 +135,7 @@ def test_unknown_fields_in_a_stored_record_survive_an_update(workspace: Workspac
 
 
 def test_stale_revision_is_a_conflict_with_the_stored_record(workspace: Workspace,
-                                                             clock: FakeClock) -> None:
+                                                             clock: StillClock) -> None:
     stored = workspace.repo(Task).add(Task(title="Original"))
     # Two people (two Workspace objects, each with its own cache) open the same record.
     mine = Workspace.open(workspace.root, clock=clock).repo(Task)
@@ -220,7 +221,7 @@ def test_update_to_an_unknown_client_is_rejected_and_nothing_written(
 
 
 def test_delete_moves_to_trash_and_restore_brings_it_back(workspace: Workspace,
-                                                          clock: FakeClock) -> None:
+                                                          clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Call Ромашка", priority=Priority.HIGH))
     stored = tasks.update(stored.model_copy(update={"column": "todo"}))
@@ -267,7 +268,7 @@ def test_restore_refuses_when_the_record_is_back_already(workspace: Workspace) -
 
 
 def test_trash_entries_older_than_30_days_are_purged_on_the_next_delete(
-    workspace: Workspace, clock: FakeClock,
+    workspace: Workspace, clock: StillClock,
 ) -> None:
     tasks = workspace.repo(Task)
     old, middle, new = (tasks.add(Task(title=title)) for title in ("old", "middle", "new"))
@@ -289,7 +290,7 @@ def test_trash_entries_older_than_30_days_are_purged_on_the_next_delete(
 
 
 def test_audit_names_the_os_user_not_the_user_variable(
-    workspace: Workspace, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+    workspace: Workspace, clock: StillClock, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("USER", "mallory")
     monkeypatch.setenv("LOGNAME", "mallory")
@@ -316,8 +317,8 @@ def test_audit_names_the_os_user_not_the_user_variable(
     assert {line["host"] for line in lines} == {socket.gethostname()}
     assert lines[1]["fields"] == ["due", "title"]
     assert lines[0]["fields"] == []
-    assert datetime.fromisoformat(lines[0]["at"]) == FIXED_NOW
-    assert datetime.fromisoformat(lines[1]["at"]) == FIXED_NOW + timedelta(minutes=10)
+    assert datetime.fromisoformat(lines[0]["at"]) == START
+    assert datetime.fromisoformat(lines[1]["at"]) == START + timedelta(minutes=10)
     assert entry.deleted_by == real_user
 
 
@@ -493,7 +494,7 @@ def deals(draw: st.DrawFn, client_ids: list[str]) -> Deal:
                          ids=["client", "task", "note", "deal"])
 def test_any_valid_record_round_trips_unchanged(tmp_path: Path, strategy: Any) -> None:
     root = tmp_path / "prop"
-    clock = FakeClock()
+    clock = StillClock()
     setup = Workspace.open(root, create=True, clock=clock)
     client_ids = [setup.repo(Client).add(Client(name="Клиент «Ромашка»")).id]
 
@@ -542,7 +543,7 @@ def test_any_sequence_of_changes_keeps_the_file_exact(
         if not any(title.strip() for _op, _pick, title in steps):
             reject()
         root = tmp_path_factory.mktemp("seq") / "ws"
-        clock = FakeClock()
+        clock = StillClock()
         views = [Workspace.open(root, create=True, clock=clock),
                  Workspace.open(root, clock=clock)]
         expected: dict[str, tuple[str, int]] = {}

@@ -12,16 +12,17 @@ from textual.widgets import DataTable, OptionList, Static
 
 from amtui.models import Client, Message, MessageStatus, Task
 from amtui.storage import Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.help import HelpScreen
-from conftest import FakeClock, run_cli
+from conftest import run_cli
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 
 
 @pytest.fixture
-def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+def filled(workspace: Workspace, clock: StillClock) -> Workspace:
     """A client with a late message, an overdue task, and a client with a hostile name."""
     clients = workspace.repo(Client)
     romashka = clients.add(Client(name="ООО «Ромашка»", cadence="weekly"))
@@ -98,7 +99,7 @@ async def test_d_marks_a_late_message_answered(filled: Workspace) -> None:
 
 
 async def test_d_on_an_overdue_task_moves_it_to_done(filled: Workspace,
-                                                     clock: FakeClock) -> None:
+                                                     clock: StillClock) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
@@ -187,7 +188,7 @@ async def test_help_lists_the_pane_and_global_keys(filled: Workspace) -> None:
 
 
 async def test_a_change_from_another_process_appears(filled: Workspace, workspace_path: Path,
-                                                     clock: FakeClock) -> None:
+                                                     clock: StillClock) -> None:
     app = AmtuiApp(filled, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
@@ -261,7 +262,7 @@ async def test_palette_lists_the_panes_and_the_trash(filled: Workspace) -> None:
 
 
 async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
-                                                          clock: FakeClock) -> None:
+                                                          clock: StillClock) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

@@ -15,18 +15,18 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from amtui.models import ChecklistItem, Client, Task
 from amtui.storage import InvalidRecord, Workspace
+from amtui.testing import StillClock
 from amtui.text import visible
 from amtui.ui.app import AmtuiApp
 from amtui.ui.panes.board import BoardPane
 from amtui.ui.task_screen import TaskScreen
 from amtui.ui.widgets.cards import BoardView
-from conftest import FakeClock
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
 
 @pytest.fixture
-def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+def filled(workspace: Workspace, clock: StillClock) -> Workspace:
     client = workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
     tasks = workspace.repo(Task)
     tasks.add(Task(title="Тексты для лендинга", column="todo", position=1.0,
@@ -118,7 +118,7 @@ async def test_number_key_four_opens_the_board(filled: Workspace) -> None:
 
 
 async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
-                                                             clock: FakeClock) -> None:
+                                                             clock: StillClock) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
         board = await open_board(app, pilot)
@@ -268,7 +268,7 @@ async def test_shift_j_and_k_reorder_within_the_column(filled: Workspace) -> Non
 
 
 async def test_a_column_at_its_wip_limit_refuses_the_move(workspace_path: Path,
-                                                          clock: FakeClock) -> None:
+                                                          clock: StillClock) -> None:
     Workspace.open(workspace_path, create=True)
     config = workspace_path / "workspace.toml"
     config.write_text(config.read_text() + "[wip_limits]\nin_progress = 1\n")
@@ -406,7 +406,7 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
 
 
 async def test_old_done_tasks_are_counted_and_the_filter_shows_them(
-        workspace: Workspace, clock: FakeClock) -> None:
+        workspace: Workspace, clock: StillClock) -> None:
     for days in (1, 20, 40):
         workspace.repo(Task).add(Task(title=f"Сделано {days} дн.", column="done",
                                       position=float(days),
@@ -452,7 +452,7 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
 
 
 async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,
-                                                         clock: FakeClock) -> None:
+                                                         clock: StillClock) -> None:
     workspace.repo(Task).add(Task(title="Забытая", column="review",
                                   column_since=clock() - timedelta(days=6)))
     workspace.repo(Task).add(Task(title="Свежая", column="review", position=2.0,
@@ -478,7 +478,7 @@ async def test_the_board_is_drawn_again_in_a_new_theme(filled: Workspace) -> Non
 
 
 async def test_marks_are_drawn_in_amtuis_theme_colours(workspace: Workspace,
-                                                       clock: FakeClock) -> None:
+                                                       clock: StillClock) -> None:
     today = clock().date()
     workspace.repo(Task).add(Task(title="Забытая", column="review",
                                   due=today - timedelta(days=1),

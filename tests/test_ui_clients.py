@@ -17,18 +17,19 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from amtui.identity import os_user
 from amtui.models import Client, Contact, Deal, Member, Message, Money, Task
 from amtui.storage import TrashBin, Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ClientForm, ContactForm, FilterScreen
 from amtui.ui.conflict import ConflictScreen
-from conftest import FakeClock, snapshot_files
+from conftest import snapshot_files
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 HOSTILE_SHOWN = "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m"
 
 
 @pytest.fixture
-def base(workspace: Workspace, clock: FakeClock) -> Workspace:
+def base(workspace: Workspace, clock: StillClock) -> Workspace:
     """Three clients; «Ромашка» has a contact, a message three days old, a task and deals."""
     anna = workspace.repo(Member).add(Member(name="Анна Смирнова", login=os_user()))
     igor = workspace.repo(Member).add(Member(name="Игорь Волков"))
@@ -177,7 +178,7 @@ async def test_filters_by_kind_tag_and_nobody(base: Workspace) -> None:
 # the card
 
 async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
-                                          clock: FakeClock) -> None:
+                                          clock: StillClock) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -222,7 +223,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
 
 
 async def test_next_update_overdue_and_local_time_after_hours(base: Workspace,
-                                                              clock: FakeClock) -> None:
+                                                              clock: StillClock) -> None:
     clock.advance(days=5, hours=5)  # Tuesday 14:40 UTC: 19:40 in Yekaterinburg
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -419,7 +420,7 @@ async def test_delete_moves_to_the_trash_and_u_brings_it_back(base: Workspace) -
 # hostile text
 
 async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
-        base: Workspace, clock: FakeClock) -> None:
+        base: Workspace, clock: StillClock) -> None:
     hostile = base.repo(Client).add(Client(name=HOSTILE, industry=HOSTILE, tags=[HOSTILE]))
     base.repo(Contact).add(Contact(client_id=hostile.id, name=HOSTILE, role=HOSTILE))
     base.repo(Message).add(Message(client_id=hostile.id, text=HOSTILE, received_at=clock()))

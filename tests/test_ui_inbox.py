@@ -19,20 +19,20 @@ from amtui.models import Client, Contact, Member, Message, Note, Priority, Task
 from amtui.services.agenda import build_agenda, last_contacts
 from amtui.services.hours import add_working_hours
 from amtui.storage import TrashBin, Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.forms import FormScreen
 from amtui.ui.help import HelpScreen
 from amtui.ui.inbox_forms import ChoiceScreen, FilterScreen
 from amtui.ui.panes.inbox import InboxPane
-from conftest import FakeClock
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 HOSTILE_SHOWN = "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m"
 
 
 @pytest.fixture
-def filled(workspace: Workspace, clock: FakeClock) -> Workspace:
+def filled(workspace: Workspace, clock: StillClock) -> Workspace:
     """Newest first: a request from Atlas, a late question from Ромашка (contact Марина), and
     an old answered complaint from Ромашка with markup and an escape sequence in it."""
     now = clock()
@@ -229,7 +229,7 @@ async def test_filter_by_channel_kind_and_priority(filled: Workspace) -> None:
 
 
 async def test_reply_logs_an_outgoing_message_and_undo_takes_it_back(
-        filled: Workspace, clock: FakeClock) -> None:
+        filled: Workspace, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         before = snapshot(filled)
         await pilot.press("down", "a", "space", "f2")
@@ -311,7 +311,7 @@ async def test_status_priority_and_assignee_are_chosen_and_undone(filled: Worksp
 
 
 async def test_snooze_takes_the_message_off_today_and_undo_brings_it_back(
-        filled: Workspace, clock: FakeClock) -> None:
+        filled: Workspace, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("down", "z")
         await pilot.pause()
@@ -354,7 +354,7 @@ async def test_delete_moves_to_the_trash_and_undo_restores(filled: Workspace) ->
 
 
 async def test_a_change_someone_else_made_meanwhile_asks_before_overwriting(
-        filled: Workspace, workspace_path: Path, clock: FakeClock) -> None:
+        filled: Workspace, workspace_path: Path, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         other = Workspace.open(workspace_path, clock=clock)
         seen = stored(other, "Нужен")
@@ -400,7 +400,7 @@ async def test_t_makes_a_task_from_the_message_after_checking_the_date(
 
 
 async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
-        filled: Workspace, workspace_path: Path, clock: FakeClock) -> None:
+        filled: Workspace, workspace_path: Path, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         before = snapshot(filled)
         await pilot.press("b")
@@ -460,7 +460,7 @@ async def test_a_brief_is_made_only_from_a_clients_message(filled: Workspace) ->
 
 
 async def test_n_logs_a_message_for_a_client_found_by_letters_in_order(
-        filled: Workspace, clock: FakeClock) -> None:
+        filled: Workspace, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         before = snapshot(filled)
         await pilot.press("n")

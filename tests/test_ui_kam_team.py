@@ -21,9 +21,9 @@ from textual.widgets import DataTable, Input, Static
 from amtui.models import Client, Contact, Deal, Member, Money
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
-from amtui.testing import load_plugin
+from amtui.testing import StillClock, load_plugin
 from amtui.ui.app import AmtuiApp
-from conftest import FakeClock, snapshot_files
+from conftest import snapshot_files
 from test_kam_team import NAME, actions, models, snapshot, team_plugin
 from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
 
@@ -39,7 +39,7 @@ def host(workspace: Workspace) -> PluginHost:
 
 
 @pytest.fixture
-def agency(workspace: Workspace, host: PluginHost, clock: FakeClock) -> dict[str, Any]:
+def agency(workspace: Workspace, host: PluginHost, clock: StillClock) -> dict[str, Any]:
     """Three members; a key account at the functional stage, two others, and one whose name
     looks like markup; a year of history."""
     members = workspace.repo(Member)
@@ -471,7 +471,7 @@ async def test_snapshot(workspace: Workspace, host: PluginHost, agency: dict[str
 
 
 async def test_an_unhappy_survey_chosen_on_today_opens_its_account(
-        workspace: Workspace, host: PluginHost, agency: dict[str, Any], clock: FakeClock) -> None:
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], clock: StillClock) -> None:
     from kam_team.account import AccountScreen  # type: ignore[import-not-found]
 
     romashka = workspace.repo(Client).resolve("ООО «Ромашка»")

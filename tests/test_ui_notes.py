@@ -12,19 +12,19 @@ from textual.widgets import DataTable, Input, Markdown, OptionList, Select, Stat
 
 from amtui.models import Client, Note
 from amtui.storage import TrashBin, Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.note_editor import NoteEditor
 from amtui.ui.note_forms import NoteFilterScreen
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
-from conftest import FakeClock
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
 
 @pytest.fixture
-def base(workspace: Workspace, clock: FakeClock) -> Workspace:
+def base(workspace: Workspace, clock: StillClock) -> Workspace:
     clients = workspace.repo(Client)
     romashka = clients.add(Client(name="ООО «Ромашка»"))
     clients.add(Client(name="Atlas Fitness"))

@@ -23,9 +23,9 @@ from textual.widgets import Input, Select
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
-from amtui.testing import load_plugin
+from amtui.testing import StillClock, load_plugin
 from amtui.ui.app import AmtuiApp
-from conftest import FakeClock, snapshot_files
+from conftest import snapshot_files
 from test_smm_calendar import NAME, add_post, calendar_plugin, stored
 from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
 
@@ -47,7 +47,7 @@ def host(workspace: Workspace) -> PluginHost:
 class Agency:
     """Two clients and their posts around Thursday 26 November 2026 (today)."""
 
-    def __init__(self, workspace: Workspace, clock: FakeClock) -> None:
+    def __init__(self, workspace: Workspace, clock: StillClock) -> None:
         self.workspace = workspace
         now = clock()
         workspace.repo(Member).add(Member(name="Анна Смирнова", login="anna"))
@@ -73,7 +73,7 @@ class Agency:
 
 
 @pytest.fixture
-def agency(workspace: Workspace, clock: FakeClock, host: PluginHost) -> Agency:
+def agency(workspace: Workspace, clock: StillClock, host: PluginHost) -> Agency:
     return Agency(workspace, clock)
 
 

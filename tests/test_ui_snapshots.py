@@ -22,8 +22,8 @@ from textual.widgets import DataTable
 
 from amtui.models import Client, Contact, Deal, Member, Message, Money, Note, Task
 from amtui.storage import Workspace
+from amtui.testing import StillClock
 from amtui.ui.app import AmtuiApp
-from conftest import FakeClock
 
 SIZES = [(80, 24), (120, 40)]
 PANES = ["today", "inbox", "clients", "board", "notes"]
@@ -45,11 +45,11 @@ def utc_local_time() -> Iterator[None]:
 
 
 @pytest.fixture
-def agency(workspace: Workspace, clock: FakeClock) -> Workspace:
+def agency(workspace: Workspace, clock: StillClock) -> Workspace:
     return fill_agency(workspace, clock)
 
 
-def fill_agency(workspace: Workspace, clock: FakeClock) -> Workspace:
+def fill_agency(workspace: Workspace, clock: StillClock) -> Workspace:
     """Three clients, a contact, a deal, two messages, two tasks and two notes."""
     now = clock()
     anna = workspace.repo(Member).add(Member(name="Анна Смирнова", role="head", login="anna"))

@@ -4,7 +4,6 @@ is single-threaded."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -217,7 +216,8 @@ class AccountScreen(Screen[None]):
             return
         from .dossier import slug
 
-        default = Path.cwd() / f"dossier-{slug(self.details.client.name)}-{date.today()}.md"
+        today = self.app.workspace.clock().date()  # type: ignore[attr-defined]
+        default = Path.cwd() / f"dossier-{slug(self.details.client.name)}-{today}.md"
 
         def check(typed: str) -> str | None:
             path = Path(typed.strip()).expanduser()

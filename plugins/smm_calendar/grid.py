@@ -113,12 +113,12 @@ class CalendarGrid(Widget, can_focus=True):
             self.channel = channel
             self.twice = twice
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: CalendarData | None = None
         self.chosen: Filter | None = None
         self.view = "month"
-        self.cursor = date.today()
+        self.cursor = today
         self.channel = 0
         """The week view's row with the cursor."""
         self.title = ""

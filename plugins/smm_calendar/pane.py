@@ -103,7 +103,7 @@ class CalendarPane(PostActions):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="calendar-main"):
-            yield CalendarGrid(id="calendar-grid")
+            yield CalendarGrid(self.workspace.clock().date(), id="calendar-grid")
             yield Static("", id="calendar-day")
         yield Static("Reading the calendar…", id="calendar-status")
 

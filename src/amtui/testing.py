@@ -1,52 +1,85 @@
-"""Pytest fixtures for testing amtui plugins. In a plugin's ``conftest.py``::
+"""Pytest fixtures and helpers for testing amtui and its plugins. In a plugin's ``conftest.py``::
 
     pytest_plugins = ["amtui.testing"]
 
 Fixtures:
 
 - ``amtui_clock``: a clock that stands still at 2026-11-26 09:00 UTC until ``advance(...)``.
+  While the test runs, ``AMTUI_NOW`` says the same moment, so an ``amtui`` the test starts in a
+  subprocess, and a workspace opened without a clock, see the same day as the test.
 - ``amtui_workspace``: an empty workspace in a temporary folder, on that clock.
 - ``register_plugin``: ``register_plugin(module)`` loads a plugin module (or any object with
   ``@hookimpl`` functions) the way amtui loads an installed one, gives the workspace its tables,
   and returns the :class:`~amtui.plugins.host.PluginHost`.
 - ``run_app``: ``async with run_app(host, pane="id") as pilot:`` runs the app on the workspace
   with the plugin, headless, and waits until the pane has shown its data.
+
+Helpers for Textual's ``Pilot``, which wait for a state, never for a length of time:
+
+- ``await settle(pilot)``: until the app has nothing left to do (no worker running, every
+  message handled, the pane's data shown).
+- ``await wait_until(pilot, condition, "what")``: until ``condition()`` is true.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from amtui.clock import ENVIRONMENT_VARIABLE as NOW_VARIABLE
 from amtui.plugins.host import Candidate, PluginHost, bundled_folder, import_from_path
 from amtui.storage import Workspace
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 class StillClock:
-    """A clock that moves only when told: ``clock.advance(days=1)``."""
+    """A clock that moves only when told: ``clock.advance(days=1)``.
 
-    def __init__(self, now: datetime = START) -> None:
+    Given an ``environ`` (``os.environ``), it keeps ``AMTUI_NOW`` there at its own time, so
+    that amtui processes started with that environment agree with it.
+    """
+
+    def __init__(self, now: datetime = START,
+                 environ: MutableMapping[str, str] | None = None) -> None:
+        self._environ = environ
         self.now = now
 
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self._now = moment
+        if self._environ is not None:
+            self._environ[NOW_VARIABLE] = moment.isoformat()
+
     def __call__(self) -> datetime:
-        return self.now
+        return self._now
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
 
 
 @pytest.fixture
-def amtui_clock() -> StillClock:
-    return StillClock()
+def amtui_clock(monkeypatch: pytest.MonkeyPatch) -> StillClock:
+    """The test's clock; ``AMTUI_NOW`` follows it and is put back after the test."""
+    monkeypatch.setenv(NOW_VARIABLE, START.isoformat())
+    return StillClock(environ=os.environ)
 
 
 @pytest.fixture
@@ -90,9 +123,55 @@ def run_app(amtui_workspace: Workspace) -> Iterator[Callable[..., Any]]:
 
         app = AmtuiApp(amtui_workspace, pane=pane, plugins=host)
         async with app.run_test(size=size) as pilot:
-            for _attempt in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+            await settle(pilot)
             yield pilot
 
     yield run
+
+
+WAIT_LIMIT = 120.0
+"""Seconds after which a wait gives up and fails the test. Only a hung app reaches it: a busy
+machine makes a wait longer, never wrong."""
+
+
+def _busy(app: App[Any]) -> str:
+    """What the app still has to do, or "" when it has nothing left."""
+    running = [worker.name for worker in app.workers if not worker.is_finished]
+    if running:
+        return f"workers running: {', '.join(running)}"
+    screen = app.screen
+    pumps = [app, *screen.walk_children(with_self=True)]
+    queued = [type(pump).__name__ for pump in pumps if pump.message_queue_size]
+    if queued:
+        return f"messages waiting in: {', '.join(queued)}"
+    if getattr(screen, "_callbacks", None):
+        return "callbacks waiting for the next refresh"
+    if getattr(screen, "loads_shown", None) == 0:
+        return f"{type(screen).__name__} has not shown its data yet"
+    return ""
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the app has nothing left to do: no worker running, every message handled,
+    and the pane shown has shown its data, twice in a row (a handler may start more work)."""
+    app = pilot.app
+    quiet_rounds = 0
+    deadline = time.monotonic() + WAIT_LIMIT
+    while quiet_rounds < 2:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = _busy(app)
+        quiet_rounds = 0 if busy else quiet_rounds + 1
+        if busy and time.monotonic() > deadline:
+            raise AssertionError(f"the app never settled ({busy})")
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], object],
+                     what: str = "the condition") -> None:
+    """Let the app run until ``condition()`` is true; fail naming ``what`` if it never is."""
+    deadline = time.monotonic() + WAIT_LIMIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited in vain for {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -96,7 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from amtui.clock import fixed_moment
+
     try:
+        fixed_moment()  # a bad AMTUI_NOW is bad input, before anything is read or stored
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         sys.stderr.write("amtui: interrupted; nothing was changed by the unfinished step\n")
@@ -112,6 +115,7 @@ def report(error: Exception) -> int:
     """Print one line for ``error`` and return the exit status: 2 bad input, 1 other failure."""
     from pydantic import ValidationError
 
+    from amtui.clock import BadClockSetting
     from amtui.models import describe_validation_error
     from amtui.storage.errors import (
         InvalidRecord,
@@ -123,7 +127,8 @@ def report(error: Exception) -> int:
 
     if isinstance(error, ValidationError):
         message, status = describe_validation_error(error), 2
-    elif isinstance(error, UsageError | InvalidRecord | RecordNotFound | WorkspaceNotFound):
+    elif isinstance(error, UsageError | BadClockSetting | InvalidRecord | RecordNotFound
+                    | WorkspaceNotFound):
         message, status = str(error), 2
     elif isinstance(error, StorageError):
         message, status = str(error), 1

@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from amtui.clock import now
 from amtui.models.ids import new_id
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -59,10 +60,6 @@ Day = Annotated[date, BeforeValidator(parse_day)]
 """A calendar date, given as YYYY-MM-DD."""
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Priority(StrEnum):
     LOW = "low"
     NORMAL = "normal"
@@ -101,8 +98,8 @@ class Record(BaseModel):
     """Stable id, never reused."""
     rev: int = Field(default=0, ge=0)
     """Revision: 0 before the first save, then increased by every save."""
-    created_at: Moment = Field(default_factory=utc_now)
-    updated_at: Moment = Field(default_factory=utc_now)
+    created_at: Moment = Field(default_factory=now)
+    updated_at: Moment = Field(default_factory=now)
 
     def label(self) -> str:
         """The name people know this record by."""

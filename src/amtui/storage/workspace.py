@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 from pydantic import ValidationError
 
+from amtui.clock import now as clock_now
 from amtui.identity import host_name, os_user
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
@@ -36,10 +37,6 @@ Clock = Callable[[], datetime]
 
 CONFIG_NAME = "workspace.toml"
 AUDIT_NAME = "audit.jsonl"
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class Change:
@@ -85,7 +82,7 @@ class Transaction:
 class Workspace:
     """An open workspace folder. Everything that reads or changes stored data goes through it."""
 
-    def __init__(self, root: Path, settings: WorkspaceSettings, clock: Clock = system_clock,
+    def __init__(self, root: Path, settings: WorkspaceSettings, clock: Clock = clock_now,
                  lock_timeout: float = 10.0) -> None:
         self.root = root
         self.settings = settings
@@ -107,7 +104,7 @@ class Workspace:
     # opening and creating
 
     @classmethod
-    def open(cls, root: Path | str, *, create: bool = False, clock: Clock = system_clock,
+    def open(cls, root: Path | str, *, create: bool = False, clock: Clock = clock_now,
              lock_timeout: float = 10.0, name: str | None = None) -> Workspace:
         """Open the workspace at ``root``; with ``create``, make it if it does not exist
         (named ``name``, or after its folder)."""

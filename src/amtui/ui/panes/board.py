@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from amtui.clock import now as clock_now
 from amtui.i18n import _
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
@@ -94,7 +95,7 @@ class BoardPane(PaneScreen):
         super().__init__()
         self.columns: list[Column] = []
         self.cards: dict[str, Card] = {}
-        self.now = datetime.now().astimezone()
+        self.now = clock_now().astimezone()
         self.board_filter: BoardFilter | None = None
         self.lanes = ""
         self._follow: str | None = None

@@ -253,7 +253,7 @@ class InboxPane(ListPane):
         from amtui.services.inbox import countdown
 
         message = entry.message
-        now = self.now or datetime.now().astimezone()
+        now = self.now or self.amtui.workspace.clock().astimezone()
         status = str(message.get("status", ""))
 
         def field(label: str, value: Content | str) -> Content:
