@@ -1,5 +1,6 @@
 """Shared fixtures: a temporary workspace with a clock that only moves when told to.
 
+The fixtures of ``amtui.testing`` are loaded too (``-p amtui.testing`` in pyproject.toml).
 Every test runs on that clock: ``AMTUI_NOW`` holds its moment (see ``amtui.testing``), so the
 ``amtui`` processes a test starts see the same day as the test, whatever the machine's date.
 """
@@ -12,7 +13,7 @@ import sys
 import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -20,6 +21,9 @@ import amtui
 from amtui.clock import ENVIRONMENT_VARIABLE as NOW_VARIABLE
 from amtui.storage import Workspace
 from amtui.testing import START, StillClock
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 # Module- and session-wide fixtures run before any test's clock: they see the same moment.
 os.environ[NOW_VARIABLE] = START.isoformat()
@@ -59,6 +63,15 @@ def run_cli(*args: str, workspace: Path | None = None, stdin: str | None = None,
     full_env.update(PYTHONIOENCODING="utf-8", **(env or {}))
     return subprocess.run(command, capture_output=True, text=True, input=stdin, env=full_env,
                           timeout=120)
+
+
+def palette_lines(app: App[object]) -> str:
+    """What the open command palette lists, one line per line of each option."""
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList)
+    return "\n".join(str(options.get_option_at_index(index).prompt)
+                     for index in range(options.option_count))
 
 
 def snapshot_files(root: Path) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ from amtui.models import Client, Message, MessageStatus, Task
 from amtui.services.agenda import build_agenda
 from amtui.services.report import compose_daily_update, log_update_sent
 from amtui.storage import Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.update_screen import UpdateScreen
 from conftest import run_cli, snapshot_files
@@ -103,30 +103,23 @@ async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
         workspace: Workspace, client: Client) -> None:
     app = AmtuiApp(workspace, pane="clients")
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await app.workers.wait_for_complete()  # composed in a worker
-        await pilot.pause()
+        await settle(pilot)  # composed in a worker
         assert isinstance(app.screen, UpdateScreen)
         text = app.screen.query_one("#update-text", TextArea)
         assert "Тексты для лендинга" in text.text
         text.load_text(text.text + "\nСпасибо!")
         await pilot.press("f3")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         saved = workspace.root / "exports" / "updates" / "2026-11-26-ооо-ромашка.md"
         assert saved.read_text().endswith("Спасибо!")
         sent = [m for m in workspace.repo(Message).all() if m.kind == "update"]
         assert len(sent) == 1 and sent[0].text.endswith("Спасибо!")
         await pilot.press("r")  # a second one the same day: a new file
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f3")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         assert saved.read_text().endswith("Спасибо!")
         assert (saved.parent / "2026-11-26-ооо-ромашка-2.md").exists()
 
@@ -135,13 +128,12 @@ async def test_escape_leaves_the_update_unsent(workspace: Workspace, client: Cli
                                                workspace_path: Path) -> None:
     app = AmtuiApp(workspace, pane="clients")
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         before = snapshot_files(workspace_path)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, UpdateScreen)
         assert snapshot_files(workspace_path) == before
 
@@ -149,16 +141,13 @@ async def test_escape_leaves_the_update_unsent(workspace: Workspace, client: Cli
 async def test_r_works_from_today_and_the_board(workspace: Workspace, client: Client) -> None:
     app = AmtuiApp(workspace)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")  # the first line of Today is about the client
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UpdateScreen)
         await pilot.press("escape", "4")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press("l", "l", "r")  # in progress: «Макет главной»
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UpdateScreen)
         assert app.screen.client_id == client.id

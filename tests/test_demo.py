@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import statistics
-import time as timer
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -260,17 +259,15 @@ def test_notes_are_markdown_in_both_languages(small: tuple[Workspace, DemoCounts
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, DemoCounts, float]:
-    started = timer.monotonic()
-    workspace, counts = demo_workspace(tmp_path_factory.mktemp("large") / "ws", seed=3,
-                                       size="large")
-    return workspace, counts, timer.monotonic() - started
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, DemoCounts]:
+    return demo_workspace(tmp_path_factory.mktemp("large") / "ws", seed=3, size="large")
 
 
+@pytest.mark.slow
 def test_large_demo_has_the_promised_counts(
-    large: tuple[Workspace, DemoCounts, float],
+    large: tuple[Workspace, DemoCounts],
 ) -> None:
-    workspace, counts, _seconds = large
+    workspace, counts = large
     expected = {"clients": 10_000, "tasks": 50_000, "messages": 20_000, "notes": 5_000}
     assert {table: getattr(counts, table) for table in expected} == expected
     # Read back from the files by a fresh process's view, not from the cache.
@@ -278,8 +275,9 @@ def test_large_demo_has_the_promised_counts(
     assert {table: len(records(fresh, table)) for table in expected} == expected
 
 
-def test_large_demo_references_hold(large: tuple[Workspace, DemoCounts, float]) -> None:
-    workspace, _counts, _seconds = large
+@pytest.mark.slow
+def test_large_demo_references_hold(large: tuple[Workspace, DemoCounts]) -> None:
+    workspace, _counts = large
     for table, model in MODELS.items():
         for field, target in model.references.items():
             known = records(workspace, target)
@@ -290,6 +288,7 @@ def test_large_demo_references_hold(large: tuple[Workspace, DemoCounts, float]) 
     assert len(set(names)) == len(names)
 
 
-def test_large_demo_revenue_is_concentrated(large: tuple[Workspace, DemoCounts, float]) -> None:
-    workspace, _counts, _seconds = large
+@pytest.mark.slow
+def test_large_demo_revenue_is_concentrated(large: tuple[Workspace, DemoCounts]) -> None:
+    workspace, _counts = large
     assert top_fifth_share(workspace) > 0.7

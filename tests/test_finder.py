@@ -12,20 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 
 from amtui.models import Client, Message, Note, Task
 from amtui.services.finder import EXACT, TYPO, FinderIndex, Found, build_in_child
 from amtui.storage import Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle, wait_until
 from amtui.ui import finder as finder_ui
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.finder import FinderProvider, hit_display
 from amtui.ui.record import RecordScreen
 from amtui.ui.task_screen import TaskScreen
+from conftest import palette_lines
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 
@@ -217,42 +218,23 @@ def finder_app(workspace: Workspace) -> AmtuiApp:
     return app
 
 
-async def palette_lines(app: AmtuiApp, pilot: Pilot[None], typed: str, wanted: str) -> str:
+async def typed_in_palette(app: AmtuiApp, pilot: Pilot[None], typed: str, wanted: str) -> str:
     """Open the palette, type, and wait (for the index too) until ``wanted`` is listed."""
-    await pilot.press("ctrl+p")
-    await pilot.press(*typed)
-    lines = ""
-    for _attempt in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        options = app.screen.query_one(CommandList)
-        lines = "\n".join(str(options.get_option_at_index(index).prompt)
-                          for index in range(options.option_count))
-        if wanted in lines:
-            break
-    return lines
+    await pilot.press("ctrl+p", *typed)
+    return await listed_when(app, pilot, lambda lines: wanted in lines)
 
 
 async def choose_first(app: AmtuiApp, pilot: Pilot[None]) -> Screen[Any]:
     """Press Enter on the first line the palette lists; the screen then shown."""
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return app.screen
 
 
 async def listed_when(app: AmtuiApp, pilot: Pilot[None], done: Callable[[str], bool]) -> str:
-    """What the palette lists once ``done`` says so (or after fifty pauses): for when a
-    worker is held back on purpose and cannot be waited for."""
-    lines = ""
-    for _attempt in range(50):
-        await pilot.pause()
-        options = app.screen.query_one(CommandList)
-        lines = "\n".join(str(options.get_option_at_index(index).prompt)
-                          for index in range(options.option_count))
-        if done(lines):
-            break
-    return lines
+    """What the palette lists once ``done`` says so (a worker may be held back on purpose)."""
+    await wait_until(pilot, lambda: done(palette_lines(app)), "the palette's list")
+    return palette_lines(app)
 
 
 async def test_records_are_listed_when_the_index_is_ready_without_another_key(
@@ -281,7 +263,7 @@ async def test_the_palette_opens_the_client_found(workspace: Workspace,
                                                   ids: dict[str, str]) -> None:
     app = finder_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        lines = await palette_lines(app, pilot, "ромашка", "client: Ромашка")
+        lines = await typed_in_palette(app, pilot, "ромашка", "client: Ромашка")
         assert lines.startswith("client: Ромашка\nactive\nclient: Ромашка Плюс")
         card = await choose_first(app, pilot)
         assert isinstance(card, ClientCard)
@@ -297,7 +279,7 @@ async def test_the_palette_opens_tasks_and_messages(
         screen_type: type) -> None:
     app = finder_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        lines = await palette_lines(app, pilot, typed, line)
+        lines = await typed_in_palette(app, pilot, typed, line)
         assert lines.startswith(line)
         assert isinstance(await choose_first(app, pilot), screen_type)
 
@@ -306,12 +288,12 @@ async def test_the_palette_finds_a_record_saved_since_it_last_opened(
         workspace: Workspace, ids: dict[str, str]) -> None:
     app = finder_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        await palette_lines(app, pilot, "горизонт", "find: reading")
-        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p", *"горизонт")
+        await settle(pilot)  # the index is built
         await pilot.press("escape")
         assert not isinstance(app.screen, CommandPalette)
         new = workspace.repo(Client).add(Client(name="Новый Горизонт"))
-        lines = await palette_lines(app, pilot, "горизонт", "client: Новый Горизонт")
+        lines = await typed_in_palette(app, pilot, "горизонт", "client: Новый Горизонт")
         assert lines.startswith("client: Новый Горизонт")
         card = await choose_first(app, pilot)
         assert isinstance(card, ClientCard)

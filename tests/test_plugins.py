@@ -19,6 +19,7 @@ from amtui.api import Client
 from amtui.plugins.host import ALLOW_VARIABLE, PluginHost
 from amtui.services.agenda import plugin_sections
 from amtui.storage import Workspace
+from amtui.testing import settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.panes.failed import FailedPane
@@ -210,22 +211,20 @@ async def test_plugin_panes_keys_commands_and_a_failing_pane(workspace: Workspac
     host = host_for(workspace)
     app = AmtuiApp(workspace, plugins=host)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [pane_id for pane_id, _title in app.pane_titles()][-2:] == ["hello", "broken"]
         await pilot.press("6")
-        await pilot.pause()
+        await settle(pilot)
         assert str(app.screen.query_one("#hello-text", Static).render()) == \
             "hello from a plugin"
         await pilot.press("7")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FailedPane)
         assert "ZeroDivisionError" in str(app.screen.query_one("#failed-pane", Static).render())
         assert any("Plugin panes failed" in str(note.message) for note in app._notifications)
         assert host.plugins["panes"].status == "failed"
         await pilot.press("3")  # the core panes still work
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.current_pane == "clients"
     module = sys.modules["amtui_plugin_workspace_panes"]
     assert module.calls == []
@@ -237,7 +236,7 @@ async def test_palette_command_and_failure_notification(workspace: Workspace) ->
     host = host_for(workspace)
     app = AmtuiApp(workspace, plugins=host)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert any("Plugin misspelt failed" in str(note.message)
                    for note in app._notifications)
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
@@ -259,10 +258,9 @@ async def test_client_card_shows_plugin_sections_and_timeline(workspace: Workspa
     client = workspace.repo(Client).add(Client(name="Ромашка"))
     app = AmtuiApp(workspace, pane="clients", plugins=host_for(workspace))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         app.open_record("clients", client.id)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ClientCard)
         section = str(app.screen.query_one("#card-plugins", Static).render())
         assert "Posts" in section and "3 waiting for approval" in section
@@ -300,16 +298,13 @@ async def test_the_plugin_written_from_the_docs_works(workspace: Workspace) -> N
         ("Follow-ups due", ["Call about the brief"])]
     app = AmtuiApp(workspace, pane="followups", plugins=host)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _attempt in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert table.get_row_at(0)[2].plain == "Call about the brief"
         assert "followups: open follow-ups" in [
             command.title for command in app.get_system_commands(app.screen)]
         app.open_record("clients", client.id)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Call about the brief" in str(app.screen.query_one("#card-plugins",
                                                                   Static).render())
     listed = run_cli("followups", workspace=workspace.root)
@@ -329,6 +324,7 @@ def test_a_plugin_command_with_bad_input_changes_nothing(workspace: Workspace) -
     assert snapshot_files(workspace.root) == before
 
 
+@pytest.mark.slow
 def test_plugins_new_makes_a_package_that_passes_its_own_test(tmp_path: Path) -> None:
     made = run_cli("plugins", "new", "leads_log", "--dir", str(tmp_path))
     assert made.returncode == 0, made.stderr
@@ -437,14 +433,12 @@ async def test_today_shows_plugin_lines_that_point_at_no_record(workspace: Works
     ''')
     app = AmtuiApp(workspace, plugins=host_for(workspace))
     async with app.run_test(size=(100, 30)) as pilot:
-        for _attempt in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         shown = [str(option.prompt) for option in app.screen.query_one("#agenda")._options]
         assert any("Quota 40% reached" in text for text in shown)
         assert any("Two statements to lock" in text for text in shown)
         await pilot.press("enter")  # nothing to open: no error
-        await pilot.pause()
+        await settle(pilot)
 
 
 OPENER_PLUGIN = '''
@@ -470,8 +464,7 @@ async def test_a_plugin_shows_its_own_records_and_its_table_is_watched(
     post = workspace.repo(module.Post).add(module.Post(title="Sale"))
     app = AmtuiApp(workspace, plugins=host)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         app.open_record("posts", post.id)
         assert module.opened == [post.id]
         refreshed: list[bool] = []

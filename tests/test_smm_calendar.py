@@ -685,6 +685,7 @@ def test_the_demo_is_the_same_for_the_same_seed_and_reads_like_real_work(
     assert [raw["title"] for raw in third.file("posts").scan()] != [row[1] for row in one]
 
 
+@pytest.mark.slow
 def test_the_large_demo_has_ten_thousand_posts(tmp_path: Path) -> None:
     workspace = demo_workspace(tmp_path / "large", 1, clients=1_000)
     demo.fill_calendar(workspace, "large", 1, lambda _text: None)

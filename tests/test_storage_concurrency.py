@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import socket
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from amtui.models import Task
-from amtui.storage import ConflictError, LockTimeout, Workspace, os_user
+from amtui.storage import ConflictError, LockTimeout, Workspace, locks, os_user
 from conftest import snapshot_files
 
 # Forked workers start in milliseconds and need nothing pickled but their arguments.
@@ -116,64 +116,94 @@ def test_two_updates_of_the_same_revision_one_wins_one_conflicts(tmp_path: Path,
     assert (stored.title, stored.rev) == (winner, 2)
 
 
-def _hold_lock(root: str, table: str, locked: Any, release: Any, hold_for: float) -> None:
+def _hold_lock(root: str, table: str, locked: Any, release: Any, released: Any) -> None:
     workspace = Workspace.open(root)
     lock = workspace.file(table).lock
     lock.acquire()
     locked.set()
-    release.wait(timeout=hold_for)
+    release.wait(timeout=120)
     lock.release()
+    released.set()
 
 
-def test_lock_timeout_names_the_holder(tmp_path: Path) -> None:
+class LockHolder:
+    """Another process holding ``table``'s lock until :meth:`release`."""
+
+    def __init__(self, root: Path, table: str) -> None:
+        self.locked, self._release, self.released = (CONTEXT.Event() for _ in range(3))
+        self.process = CONTEXT.Process(target=_hold_lock, args=(
+            str(root), table, self.locked, self._release, self.released))
+
+    def __enter__(self) -> LockHolder:
+        self.process.start()
+        assert self.locked.wait(timeout=120)
+        return self
+
+    def release(self) -> None:
+        self._release.set()
+        assert self.released.wait(timeout=120)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._release.set()
+        self.process.join(timeout=120)
+
+
+class WaitingTime:
+    """The lock's view of time while it waits: every pause it takes moves this clock on by
+    exactly that much, at once, and may let something happen (``then``)."""
+
+    def __init__(self, then: Callable[[float], None] | None = None) -> None:
+        self.now = 0.0
+        self.then = then
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        if self.then is not None:
+            self.then(self.now)
+
+
+def test_lock_timeout_names_the_holder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "ws"
     Workspace.open(root, create=True).repo(Task).add(Task(title="Existing"))
-    locked, release = CONTEXT.Event(), CONTEXT.Event()
-    holder = CONTEXT.Process(target=_hold_lock, args=(str(root), "tasks", locked, release, 30))
-    holder.start()
-    try:
-        assert locked.wait(timeout=30)
+    waited = WaitingTime()
+    with LockHolder(root, "tasks") as holder:
         before = snapshot_files(root)
         waiting = Workspace.open(root, lock_timeout=0.5)
-        started = time.monotonic()
+        monkeypatch.setattr(locks, "time", waited)
         with pytest.raises(LockTimeout) as caught:
             waiting.repo(Task).add(Task(title="Blocked"))
-        waited = time.monotonic() - started
         message = str(caught.value)
         assert f"{os_user()}@{socket.gethostname()}" in message
-        assert f"pid {holder.pid}" in message
-        assert "tasks" in message
+        assert f"pid {holder.process.pid}" in message
+        assert "tasks" in message and "0.5 s" in message
         assert "\n" not in message
-        assert 0.45 <= waited < 5
+        assert 0.5 <= waited.now < 0.6  # it gave up once the timeout had passed, not before
         assert snapshot_files(root) == before
         # Another table is not blocked by this lock.
         from amtui.models import Client
 
         assert waiting.repo(Client).add(Client(name="Not blocked")).rev == 1
-    finally:
-        release.set()
-        holder.join(timeout=30)
-    assert holder.exitcode == 0
+    assert holder.process.exitcode == 0
     # Once the holder is gone, the same workspace object saves normally.
     assert waiting.repo(Task).add(Task(title="After")).rev == 1
     assert sorted(t.title for t in Workspace.open(root).repo(Task).all()) == ["After", "Existing"]
 
 
-def test_a_short_wait_for_the_lock_succeeds(tmp_path: Path) -> None:
+def test_a_short_wait_for_the_lock_succeeds(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "ws"
     Workspace.open(root, create=True)
-    locked, release = CONTEXT.Event(), CONTEXT.Event()
-    holder = CONTEXT.Process(target=_hold_lock,
-                             args=(str(root), "tasks", locked, release, 0.4))
-    holder.start()
-    try:
-        assert locked.wait(timeout=30)
-        started = time.monotonic()
+    with LockHolder(root, "tasks") as holder:
+        def release_after_a_while(now: float) -> None:
+            if now >= 0.4 and not holder.released.is_set():
+                holder.release()
+
+        waited = WaitingTime(release_after_a_while)
+        monkeypatch.setattr(locks, "time", waited)
         saved = Workspace.open(root, lock_timeout=10).repo(Task).add(Task(title="Waited"))
-        waited = time.monotonic() - started
-    finally:
-        release.set()
-        holder.join(timeout=30)
     assert saved.rev == 1
-    assert 0.2 <= waited < 5
+    assert 0.4 <= waited.now < 0.5  # it took the lock at its first try after the release
     assert [t.title for t in Workspace.open(root).repo(Task).all()] == ["Waited"]

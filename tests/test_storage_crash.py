@@ -123,18 +123,20 @@ def check_workspace(root: Path, acknowledged: dict[tuple[str, str], int]) -> int
     return sum(len(records) for records in stored.values())
 
 
+@pytest.mark.slow
 def test_kill_during_saves_loses_nothing_acknowledged(tmp_path: Path,
                                                       writer_script: Path) -> None:
     root = tmp_path / "ws"
     rng = random.Random(20261126)
     acknowledged: dict[tuple[str, str], int] = {}
     killed_mid_write = 0
-    started = time.monotonic()
     for round_number in range(ROUNDS):
         writer = subprocess.Popen(
             [sys.executable, str(writer_script), str(root), str(round_number)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
+        # The delays below choose the moment of the kill, at random; they wait for nothing.
+        read = b""
         try:
             if round_number % 5 == 4 and (root / "workspace.toml").exists():
                 # Sometimes kill it while it starts (opening, cleaning up temp files).
@@ -142,9 +144,13 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path: Path,
             else:
                 first = writer.stdout.readline()
                 assert first == b"ready\n", writer.stderr.read().decode()
-                time.sleep(rng.uniform(0.02, 0.4))
+                # Some saves are always acknowledged, however slow the machine.
+                for _save in range(rng.randint(2, 5)):
+                    read += writer.stdout.readline()
+                time.sleep(rng.uniform(0.0, 0.3))
             writer.send_signal(signal.SIGKILL)
             output, errors = writer.communicate(timeout=30)
+            output = read + output
         finally:
             if writer.poll() is None:
                 writer.kill()
@@ -162,7 +168,6 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path: Path,
         assert count >= len(acknowledged)
     assert len(acknowledged) >= 20, "the writer saved too little to test anything"
     assert any(rev > 1 for rev in acknowledged.values()), "no update was acknowledged"
-    assert time.monotonic() - started < 60
     print(f"{len(acknowledged)} records acknowledged, {killed_mid_write} kills left a temp file")
 
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from amtui.plugins.specs import ThemeSpec, hookimpl
 from amtui.storage import Workspace
-from amtui.testing import load_plugin
+from amtui.testing import load_plugin, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.themes import (
     AMTUI_VARIABLES,
@@ -78,7 +78,7 @@ async def test_the_app_falls_back_and_says_which_file_was_bad(config: Path,
     remember_theme("gone-theme")
     app = AmtuiApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.theme == DEFAULT_THEME
         messages = [str(note.message) for note in app._notifications]
         assert any("bad.toml" in message and "primary" in message for message in messages)
@@ -90,8 +90,8 @@ async def test_the_choice_is_remembered(config: Path, workspace: Workspace) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.theme == DEFAULT_THEME
         app.theme = "amtui-light"
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
     assert remembered_theme() == "amtui-light"
     assert 'theme = "amtui-light"' in (config / "config.toml").read_text()
     again = AmtuiApp(workspace)
@@ -118,7 +118,7 @@ async def test_amtui_colours_are_theme_variables(config: Path, workspace: Worksp
         assert set(AMTUI_VARIABLES) <= set(variables)
         late = Static(Content("late").stylize("$amtui-overdue"))
         await app.screen.mount(late)
-        await pilot.pause()
+        await settle(pilot)
         style = late.render_line(0)._segments[0].style
         assert style is not None and style.color is not None
         assert style.color.triplet is not None and style.color.triplet.hex == "#123456"

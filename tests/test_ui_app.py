@@ -12,7 +12,7 @@ from textual.widgets import DataTable, OptionList, Static
 
 from amtui.models import Client, Message, MessageStatus, Task
 from amtui.storage import Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.help import HelpScreen
@@ -54,8 +54,7 @@ def table_cells(app: AmtuiApp) -> list[list[str]]:
 async def test_today_shows_the_agenda_with_counts(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         text = agenda_text(app)
         assert "Answers overdue (1)" in text
         assert "Когда будет готов макет?" in text
@@ -69,14 +68,12 @@ async def test_number_keys_switch_panes(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.current_pane == "inbox"
         assert any("Когда будет готов макет?" in cell for row in table_cells(app)
                    for cell in row)
         await pilot.press("3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.current_pane == "clients"
         assert sorted(row[0] for row in table_cells(app))[0].startswith("[@click")
         await pilot.press("1")
@@ -86,13 +83,11 @@ async def test_number_keys_switch_panes(filled: Workspace) -> None:
 async def test_d_marks_a_late_message_answered(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#agenda", OptionList).highlighted_option.id.startswith(
             "late_answers:messages:")
         await pilot.press("d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.status == MessageStatus.DONE
         assert "Answers overdue (0)" in agenda_text(app)
@@ -102,11 +97,9 @@ async def test_d_on_an_overdue_task_moves_it_to_done(filled: Workspace,
                                                      clock: StillClock) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         (task,) = filled.repo(Task).all()
         assert task.column == "done"
         assert task.done_at == clock()
@@ -117,8 +110,7 @@ async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) ->
     app = AmtuiApp(filled)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         names = [row[0] for row in table_cells(app)]
         assert "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m" in names
         table = app.screen.query_one("#records", DataTable)
@@ -126,8 +118,7 @@ async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) ->
         table.move_cursor(row=row)
         await pilot.click(table, offset=(2, row + 1))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, ClientCard)
         shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
@@ -138,31 +129,30 @@ async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) ->
 async def test_typing_filters_the_clients(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(table_cells(app)) == 2
         await pilot.press("slash", *"ромаш")
-        await pilot.pause()
+        await settle(pilot)
         assert [row[0] for row in table_cells(app)] == ["ООО «Ромашка»"]
         assert "1 of 2" in str(app.screen.query_one("#list-status", Static).render())
 
 
 async def settled_status(app: AmtuiApp, pilot: Any) -> str:
     """The list's status line once the search for similar names (a worker) is over."""
-    for _ in range(200):
-        await pilot.pause(0.01)
-        status = str(app.screen.query_one("#list-status", Static).render())
-        if "looking for" not in status:
-            return status
-    raise AssertionError("the search for similar names did not finish")
+
+    def status() -> str:
+        return str(app.screen.query_one("#list-status", Static).render())
+
+    await wait_until(pilot, lambda: "looking for" not in status(),
+                     "the search for similar names to finish")
+    return status()
 
 
 async def test_a_typo_in_the_client_search_offers_similar_names(filled: Workspace) -> None:
     filled.repo(Client).add(Client(name="Северный ветер"))
     app = AmtuiApp(filled, pane="clients")
     async with app.run_test(size=(100, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("slash", *"ромашко")
         assert "no exact match" in await settled_status(app, pilot)
         assert [row[0] for row in table_cells(app)] == ["ООО «Ромашка»"]
@@ -178,7 +168,7 @@ async def test_help_lists_the_pane_and_global_keys(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
         assert "Done / contacted" in shown
@@ -191,24 +181,22 @@ async def test_a_change_from_another_process_appears(filled: Workspace, workspac
                                                      clock: StillClock) -> None:
     app = AmtuiApp(filled, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         other = Workspace.open(workspace_path, clock=clock)
         other.repo(Client).add(Client(name="Added elsewhere"))
         app.look_for_changes()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Added elsewhere" in [row[0] for row in table_cells(app)]
 
 
 async def test_too_small_terminal_says_so(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(50, 12)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.has_class("-too-small")
         assert app.screen.query_one("#too-small").display
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await settle(pilot)
         assert not app.screen.has_class("-too-small")
 
 
@@ -221,20 +209,18 @@ def test_unknown_pane_is_bad_input(workspace: Workspace) -> None:
 async def test_u_undoes_the_last_change(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("d")
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         assert filled.repo(Message).all()[0].status == MessageStatus.DONE
         await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.status == MessageStatus.WAITING_ON_US
         assert message.rev == 3
         assert "Answers overdue (1)" in agenda_text(app)
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert filled.repo(Message).all()[0].rev == 3
 
 
@@ -244,13 +230,12 @@ async def test_trash_restores_a_deleted_record(filled: Workspace) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
-        await pilot.pause()
+        await settle(pilot)
         rows = app.screen.query_one("#trash-table", DataTable)
         assert rows.row_count == 1
         assert "Тексты для лендинга" in rows.get_row_at(0)[3].plain
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [t.title for t in filled.repo(Task).all()] == ["Тексты для лендинга"]
 
 
@@ -265,24 +250,21 @@ async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
                                                           clock: StillClock) -> None:
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("backspace", "x", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "number of days" in str(app.screen.query_one("#ask-problem", Static).render())
         assert filled.repo(Message).all()[0].snoozed_until is None
         await pilot.press("backspace", "3", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.snoozed_until == clock() + timedelta(days=3)
         assert "Answers overdue (0)" in agenda_text(app)
         clock.advance(days=4)
         app.screen.load()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Answers overdue (1)" in agenda_text(app)
 
 
@@ -292,19 +274,17 @@ async def test_the_key_bar_follows_the_pane_and_focus_and_a_click_presses_the_ke
 
     app = AmtuiApp(filled)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Done / contacted" in str(app.screen.query_one(KeyBar).render())
         await pilot.press("3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         bar = app.screen.query_one(KeyBar)
         shown = str(bar.render())
         assert "Search" in shown and "Done / contacted" not in shown
         # A click on "? Help" presses ?, which opens the help.
         column = shown.index("? Help")
         await pilot.click(KeyBar, offset=(column + 1, 0))
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
 
 
@@ -313,8 +293,7 @@ async def test_a_theme_change_redraws_a_table_shown_before(filled: Workspace) ->
     app = AmtuiApp(filled)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#records", DataTable)
 
         def background() -> object:
@@ -323,8 +302,8 @@ async def test_a_theme_change_redraws_a_table_shown_before(filled: Workspace) ->
                     for y in (0, 1)]
 
         await pilot.press("1", "3")
-        await pilot.pause()
+        await settle(pilot)
         dark = background()
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
-        await pilot.pause()
+        await settle(pilot)
         assert background() != dark

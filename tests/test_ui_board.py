@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from amtui.models import ChecklistItem, Client, Task
 from amtui.storage import InvalidRecord, Workspace
-from amtui.testing import StillClock
+from amtui.testing import WAIT_LIMIT, StillClock, settle
 from amtui.text import visible
 from amtui.ui.app import AmtuiApp
 from amtui.ui.panes.board import BoardPane
@@ -79,19 +79,10 @@ def stored(workspace: Workspace, title: str) -> Task:
 
 
 async def open_board(app: AmtuiApp, pilot: Any) -> BoardPane:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, BoardPane)
     return screen
-
-
-async def settle(app: AmtuiApp, pilot: Any) -> None:
-    """Let a save run, the board read again and show it."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_the_board_shows_columns_and_cards(filled: Workspace) -> None:
@@ -124,7 +115,7 @@ async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
         board = await open_board(app, pilot)
         await pilot.press("l")  # to do, on its first card
         await pilot.press("L")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").column == "in_progress"
         assert cards(app, "in_progress") == ["Тексты для лендинга"]
         assert board.focused is view(app) and view(app).current_card_id == stored(
@@ -133,19 +124,19 @@ async def test_move_keys_move_the_task_and_the_cursor_follows(filled: Workspace,
         cursor = view(app).look.cursor.bgcolor
         assert [background(line) for line in drawn(app, "in_progress")[1:3]] == [cursor] * 2
         await pilot.press("L", )
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("shift+right", )
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").blocked_by_client  # client approval
         await pilot.press("L")
-        await settle(app, pilot)
+        await settle(pilot)
         done = stored(filled, "Тексты для лендинга")
         assert (done.column, done.done_at) == ("done", clock())
         await pilot.press("u")  # undo the last move
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").column == "client_approval"
         await pilot.press("H")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").column == "review"
 
 
@@ -153,28 +144,31 @@ async def test_the_boards_own_saves_are_shown_without_reading_it_again(
         filled: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from amtui.services import board as service
 
-    move, calls = service.move, []
+    move, calls, go_on = service.move, [], threading.Event()
 
-    def slow_first_move(*args: Any, **kwargs: Any) -> Any:
+    def held_first_move(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         if len(calls) == 1:
-            time.sleep(0.3)  # the next moves must wait for this one
+            assert go_on.wait(timeout=WAIT_LIMIT)  # the next moves must wait for this one
         return move(*args, **kwargs)
 
-    monkeypatch.setattr(service, "move", slow_first_move)
+    monkeypatch.setattr(service, "move", held_first_move)
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(240, 40)) as pilot:
         board = await open_board(app, pilot)
         reads = board.loads_shown
-        await pilot.press("l", "L", "L", "L")  # quickly: saved one after the other, in order
-        await settle(app, pilot)
+        try:
+            await pilot.press("l", "L", "L", "L")  # while the first is being saved
+        finally:
+            go_on.set()
+        await settle(pilot)
         assert isinstance(app.screen, BoardPane)  # no conflict
         assert stored(filled, "Тексты для лендинга").column == "client_approval"
         # The task as saved: waiting on the client since the move.
         assert "waiting for client 0 d" in details(app, "client_approval")[0]
         await pilot.press("J")  # alone in its column: nothing to do
         await pilot.press("h", "J")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "review") == [HOSTILE]
         assert board.loads_shown == reads
 
@@ -197,7 +191,7 @@ async def test_a_save_noticed_before_it_is_done_does_not_read_the_board_again(
     async with app.run_test(size=(120, 40)) as pilot:
         board = await open_board(app, pilot)
         await pilot.press("l", "L")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").column == "in_progress"
         assert board.loads_shown == 1
 
@@ -206,17 +200,22 @@ async def test_a_move_that_cannot_be_saved_is_taken_back(
         filled: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from amtui.services import board as service
 
+    go_on = threading.Event()
+
     def refused(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)  # long enough to see the move shown before the save is done
+        assert go_on.wait(timeout=WAIT_LIMIT)  # until the move has been seen on the board
         raise InvalidRecord("the column is closed")
 
     monkeypatch.setattr(service, "move", refused)
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
-        await pilot.press("l", "L")
-        assert cards(app, "in_progress") == ["Тексты для лендинга"]  # shown at once
-        await settle(app, pilot)
+        try:
+            await pilot.press("l", "L")
+            assert cards(app, "in_progress") == ["Тексты для лендинга"]  # shown at once
+        finally:
+            go_on.set()
+        await settle(pilot)
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]  # as stored
         assert cards(app, "in_progress") == []
         assert any("the column is closed" in str(note.message) for note in app._notifications)
@@ -231,12 +230,12 @@ async def test_a_change_saved_by_someone_else_is_read_again(filled: Workspace,
         other = Workspace.open(workspace_path)  # as another amtui would
         other.repo(Task).add(Task(title="Чужая", column="todo", position=0.5))
         app.look_for_changes()
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo") == ["Чужая", "Тексты для лендинга", "Метатеги"]
         # Saved by someone else just before a move here: the move reads the board again.
         other.repo(Task).add(Task(title="Ещё одна", column="review"))
         await pilot.press("l", "L")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Тексты для лендинга").column == "in_progress"  # cursor kept
         assert cards(app, "review") == ["Ещё одна", HOSTILE]
         assert board.loads_shown == reads + 2
@@ -251,7 +250,7 @@ async def test_a_click_puts_the_cursor_on_a_card(filled: Workspace) -> None:
         await pilot.click(BoardView, offset=(region.x + 2, 4))  # the second card's title
         assert view(app).current_card_id == stored(filled, "Метатеги").id
         await pilot.click(BoardView, offset=(region.x + 2, 4), times=2)
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TaskScreen)
 
 
@@ -260,10 +259,10 @@ async def test_shift_j_and_k_reorder_within_the_column(filled: Workspace) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("l", "J")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo") == ["Метатеги", "Тексты для лендинга"]
         await pilot.press("K")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
 
 
@@ -280,7 +279,7 @@ async def test_a_column_at_its_wip_limit_refuses_the_move(workspace_path: Path,
         await open_board(app, pilot)
         assert header(app, "in_progress") == "In progress 1/1"
         await pilot.press("l", "L")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(workspace, "Ждёт").column == "todo"
         assert any("limit is 1" in str(note.message) for note in app._notifications)
 
@@ -290,18 +289,18 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
     async with app.run_test(size=(240, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("l", "enter")
-        await settle(app, pilot)  # the task is read in a worker
+        await settle(pilot)  # the task is read in a worker
         assert isinstance(app.screen, TaskScreen)
         checklist = app.screen.query_one("#task-checklist", OptionList)
         assert str(checklist.get_option_at_index(0).prompt) == "☐ Структура"
         await pilot.press("down", "space")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [item.done for item in stored(filled, "Тексты для лендинга").checklist] == [
             False, True]
         assert str(app.screen.query_one("#task-checklist", OptionList)
                    .get_option_at_index(1).prompt) == "☑ Черновик"
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "☑ 1/2" in details(app, "todo")[0]
         board = app.screen
         assert isinstance(board, BoardPane) and board.loads_shown == 1  # not read again
@@ -312,25 +311,25 @@ async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("l", "l", "n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Баннеры")
         app.screen.query_one("#field-client", Input).value = "ооо «ромашка»"
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         new = stored(filled, "Баннеры")
         assert new.column == "in_progress" and new.client_id is not None
         assert cards(app, "in_progress") == ["Баннеры"]
         await pilot.press("h", "n", *"Новая сверху", "f2")  # on top of a column with cards
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo")[0] == "Новая сверху"
         assert view(app).current_card_id == stored(filled, "Новая сверху").id
         await pilot.press("l")
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         title = app.screen.query_one("#field-title", Input)
         title.value = "Баннеры к акции"
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(filled, "Баннеры к акции").id == new.id
 
 
@@ -340,9 +339,9 @@ async def test_a_client_that_does_not_exist_is_refused_next_to_the_field(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Задача", "tab", *"Нет такого", "f2")
-        await pilot.pause()
+        await settle(pilot)
         error = str(app.screen.query_one("#error-client", Static).render())
         assert "no client named" in error
         assert app.screen.query_one("#field-title", Input).value == "Задача"  # kept
@@ -353,15 +352,15 @@ async def test_slash_filters_the_board_and_shift_f_clears(filled: Workspace) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         board = await open_board(app, pilot)
         await pilot.press("slash")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#field-client", Input).value = "ооо «ромашка»"
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo") == ["Тексты для лендинга"]
         assert cards(app, "review") == []
         assert "filtered" in str(board.query_one("#board-status", Static).render())
         await pilot.press("F")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
 
 
@@ -370,11 +369,11 @@ async def test_the_arrow_keys_move_between_columns(filled: Workspace) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         board = await open_board(app, pilot)
         await pilot.press("right", "right")
-        await pilot.pause()
+        await settle(pilot)
         assert board.focused is view(app) and view(app).current is not None
         assert view(app).current.id == "in_progress"
         await pilot.press("left")
-        await pilot.pause()
+        await settle(pilot)
         assert view(app).current.id == "todo"
 
 
@@ -383,7 +382,7 @@ async def test_the_cursor_is_drawn_in_the_focused_column_only(filled: Workspace)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         cursor = view(app).look.cursor.bgcolor
         assert background(drawn(app, "todo")[1]) == cursor
         assert background(drawn(app, "todo")[4]) != cursor  # the next card
@@ -395,12 +394,12 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_board(app, pilot)
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         todo = view(app).column_of("todo")
         lanes = [entry.title for entry in todo.entries if not entry.card_id]
         assert lanes == ["── ООО «Ромашка»", "── none"]
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         assert [entry.title for entry in todo.entries if not entry.card_id] == [
             "── copywriting", "── seo"]
 
@@ -419,14 +418,14 @@ async def test_old_done_tasks_are_counted_and_the_filter_shows_them(
             "2 done earlier, not shown (/ shows them)")
         assert any(line.startswith("2 done earlier") for line in shown(app, "done"))
         await pilot.press("slash")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#field-done_earlier", Select).value = "yes"
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "done") == ["Сделано 1 дн.", "Сделано 20 дн.", "Сделано 40 дн."]
         assert header(app, "done") == "Done 3"
         await pilot.press("F")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cards(app, "done") == ["Сделано 1 дн."]
 
 
@@ -438,7 +437,7 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
         assert view(app).render_line(0).text.endswith("▸")  # more on the right
         for _ in range(5):
             await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert board.focused is view(app) and view(app).current_card_id is None
         region = view(app).column_region("done")  # scrolled into sight
         assert region is not None and view(app).region.x + region.right <= 80
@@ -447,7 +446,7 @@ async def test_the_board_works_at_80_by_24(filled: Workspace) -> None:
         assert header(app, "in_progress") == "◂ In progress 0"  # more on the left
         for _ in range(5):
             await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert header(app, "backlog") == "Backlog 0"
 
 
@@ -470,8 +469,8 @@ async def test_the_board_is_drawn_again_in_a_new_theme(filled: Workspace) -> Non
         await open_board(app, pilot)
         dark = view(app).look
         app.theme = "textual-light"
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         light = view(app).look
         assert light.base.bgcolor != dark.base.bgcolor and light.rule != dark.rule
         assert background(drawn(app, "todo")[2]) == light.base.bgcolor

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from amtui.api import Client, Deal, Member, Money, Role, os_user
 from amtui.storage import Workspace
-from amtui.testing import load_plugin
+from amtui.testing import load_plugin, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.forms import FormScreen
 from conftest import snapshot_files
@@ -30,7 +30,7 @@ from test_bonus_calculator import (
     store,
     team,
 )
-from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
+from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
 __all__ = ["team", "utc_local_time"]  # fixtures used here
 
@@ -67,12 +67,6 @@ async def bonus_pane(workspace: Workspace, size: tuple[int, int] = (80, 24)
         yield pilot
 
 
-async def idle(pilot: Pilot[None]) -> None:
-    for _attempt in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def text_of(pilot: Pilot[None], selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).render())
 
@@ -104,7 +98,7 @@ async def test_the_statement_line_by_line(anna_paid: Workspace) -> None:
 async def test_enter_explains_a_line_whole(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(pilot, "#line-text") == (
             "«SEO на год» · ООО «Ромашка»\n\n"
             "What      commission\nBasis     600 000 RUB\nRate      12% + 5%\n"
@@ -112,24 +106,24 @@ async def test_enter_explains_a_line_whole(anna_paid: Workspace) -> None:
             "signed on 2026-11-03; marginal: 12% of 500 000 (0–500 000) = 60 000; 5% of "
             "100 000 (above 500 000) = 5 000; together 65 000.00 RUB")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen.__class__.__name__ == "BonusPane"
 
 
 async def test_months_and_members(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("left_square_bracket")
-        await idle(pilot)
+        await settle(pilot)
         assert text_of(pilot, "#bonus-title").startswith("2026-10 · open · Анна")
         assert [row[0] for row in rows(pilot)] == ["Base salary", "KPI: complaints"]
         await pilot.press("m")
         await pilot.press("down", "enter")
-        await idle(pilot)
+        await settle(pilot)
         assert text_of(pilot, "#bonus-title") == \
             "2026-10 · open · Игорь Волков, account manager · no plan"
         assert "no plan for Игорь Волков in 2026-10" in text_of(pilot, "#bonus-notes")
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await idle(pilot)
+        await settle(pilot)
         assert text_of(pilot, "#bonus-title").startswith("2026-12 · ")
 
 
@@ -146,13 +140,13 @@ async def press_until(pilot: Pilot[None], key: str, line_text: str) -> None:
 async def test_editing_a_plan_in_the_pane(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("m", "down", "enter")  # Игорь, who has no plan
-        await idle(pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         area = pilot.app.screen.query_one(TextArea)
         assert 'member = "igor"' in area.text and "valid_from = 2026-11-01" in area.text
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         igor = member_id(anna_paid, "Игорь Волков")
         stored = facts_module.read_snapshot(anna_paid).plan_for(igor, facts_module.Period(
             2026, 11))
@@ -160,10 +154,10 @@ async def test_editing_a_plan_in_the_pane(anna_paid: Workspace) -> None:
         assert "· «Игорь Волков 2026» fro" in text_of(pilot, "#bonus-title")
 
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         await press_until(pilot, "down", "base_salary")
         await pilot.press("end", *["backspace"] * 5, *"72500", "f2")
-        await idle(pilot)
+        await settle(pilot)
         stored = facts_module.read_snapshot(anna_paid).plan_for(igor, facts_module.Period(
             2026, 11))
         assert stored.base_salary == D(72_500) and stored.rev == 2
@@ -174,16 +168,16 @@ async def test_a_bad_plan_shows_what_is_wrong_and_saves_nothing(anna_paid: Works
     async with bonus_pane(anna_paid) as pilot:
         before = snapshot_files(anna_paid.root)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         await press_until(pilot, "down", "  { from = 0, to = 500000, rate = 12 }")
         await pilot.press("end", *["left"] * 5, "minus", "f2")
-        await idle(pilot)
+        await settle(pilot)
         assert pilot.app.screen.__class__.__name__ == "PlanEditor"  # still open
         assert "the rate cannot be negative (-12%)" in text_of(pilot, "#plan-error")
         assert "rate = -12 }" in pilot.app.screen.query_one(TextArea).text  # text kept
         assert snapshot_files(anna_paid.root) == before
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert rows(pilot)[1][3] == "65 000.00"
 
 
@@ -191,13 +185,13 @@ async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None
     async with bonus_pane(anna_paid) as pilot:
         before = snapshot_files(anna_paid.root)
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         deals = pilot.app.screen.query_one("#whatif-deal", Select)
         assert deals.has_focus
         await pilot.press("enter", "down", "down", "enter")  # «Контекст», still open
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("tab", *"300000")
-        await pilot.pause()
+        await settle(pilot)
         # won this month at 300 000: 12% (tiers go by the deal's size) = 36 000;
         # 900 000 of the 1 000 000 quota is still the ×1 band
         assert text_of(pilot, "#whatif-total") == \
@@ -205,14 +199,14 @@ async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None
         changed = [row for row in rows(pilot, "#whatif-lines") if row[3]]
         assert changed == [["«Контекст» · ООО «Ромашка»", "0.00", "36 000.00", "+36 000.00"]]
         await pilot.press("tab", *"500000")  # quota 500 000: 180%, the top band ×1.2
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(pilot, "#whatif-total") == \
             "Total 150 142.86 RUB → 206 342.86 RUB (+56 200.00 RUB)"
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(pilot, "#whatif-total").endswith("(no change)")
         await pilot.press("escape")
-        await idle(pilot)
+        await settle(pilot)
         assert snapshot_files(anna_paid.root) == before
         assert text_of(pilot, "#bonus-total").startswith("Total 150 142.86 RUB")
 
@@ -220,30 +214,30 @@ async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None
 async def test_what_if_says_what_is_wrong_with_a_value(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one("#whatif-rate", Input).focus()
         await pilot.press(*"abc")
-        await pilot.pause()
+        await settle(pilot)
         assert "rate: 'abc' is not a number" in text_of(pilot, "#whatif-error")
         pilot.app.screen.query_one("#whatif-quota", Input).focus()
         await pilot.press("0")
-        await pilot.pause()
+        await settle(pilot)
         assert "the quota must be more than 0" in text_of(pilot, "#whatif-error")
 
 
 async def test_locking_a_month_from_the_pane(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen.__class__.__name__ == "BonusPane"  # November has not ended
         await pilot.press("left_square_bracket")
-        await idle(pilot)
+        await settle(pilot)
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert "Lock 2026-10 of Анна Смирнова: 83 000.00 RUB?" in text_of(pilot,
                                                                           "#lock-question")
         await pilot.press("y")
-        await idle(pilot)
+        await settle(pilot)
         locked = anna_paid.repo(records.LockedStatement).all()
         assert [(item.period, item.total) for item in locked] == [("2026-10", D("83000.00"))]
         assert text_of(pilot, "#bonus-title").startswith("2026-10 · locked · ")
@@ -253,17 +247,17 @@ async def test_locking_a_month_from_the_pane(anna_paid: Workspace) -> None:
 async def test_logging_hours_from_the_pane(anna_paid: Workspace) -> None:
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, FormScreen)
         pilot.app.screen.query_one("#field-start", Input).value = "20:00"
         pilot.app.screen.query_one("#field-end", Input).value = "19:00"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "ends (19:00) before it starts (20:00)" in text_of(pilot, "#form-error")
         pilot.app.screen.query_one("#field-end", Input).value = "22:30"
         pilot.app.screen.query_one("#field-client", Input).value = "ООО «Ромашка»"
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         entries = sorted(anna_paid.repo(records.TimeEntry).all(), key=lambda item: item.day)
         assert [(str(item.day), str(item.start), str(item.end)) for item in entries] == [
             ("2026-11-14", "11:00:00", "14:00:00"), ("2026-11-26", "20:00:00", "22:30:00")]
@@ -275,16 +269,16 @@ async def test_a_member_sees_their_own_and_cannot_change_the_plan(anna_paid: Wor
     anna_paid.repo(Member).update(anna.model_copy(update={"role": Role.KAM}))
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
         options = pilot.app.screen.query_one("#members")
         assert options.option_count == 1  # only herself
         await pilot.press("escape", "e")
-        await pilot.pause()
+        await settle(pilot)
         area = pilot.app.screen.query_one(TextArea)
         assert area.read_only
         before = snapshot_files(anna_paid.root)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(pilot, "#plan-error") == "Only the head changes plans."
         assert snapshot_files(anna_paid.root) == before
 
@@ -310,7 +304,7 @@ async def test_hostile_text_is_shown_as_it_is(anna_paid: Workspace) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda size: f"{size[0]}x{size[1]}")
 async def test_bonus_snapshot(anna_paid: Workspace, size: tuple[int, int]) -> None:
     async with bonus_pane(anna_paid, size) as pilot:
-        svg = pilot.app.export_screenshot(title="amtui bonus")
+        svg = await steady_screenshot(pilot, "amtui bonus")
     picture = SNAPSHOTS / f"bonus-{size[0]}x{size[1]}.svg"
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         picture.write_text(svg, encoding="utf-8")
@@ -324,7 +318,7 @@ async def test_exporting_the_statement(anna_paid: Workspace, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("x", "X")
-        await idle(pilot)
+        await settle(pilot)
     markdown = tmp_path / f"bonus-{os_user()}-2026-11.md"
     table = tmp_path / f"bonus-{os_user()}-2026-11.csv"
     assert "**Total: 150 142.86 RUB**" in markdown.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from amtui.identity import os_user
 from amtui.models import Client, Contact, Deal, Member, Message, Money, Task
 from amtui.storage import TrashBin, Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ClientForm, ContactForm, FilterScreen
@@ -63,13 +63,6 @@ def base(workspace: Workspace, clock: StillClock) -> Workspace:
     return workspace
 
 
-async def settle(app: AmtuiApp, pilot: Pilot[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def names_listed(app: AmtuiApp) -> list[str]:
     table = app.screen.query_one("#records", DataTable)
     first = [table.get_row_at(row)[0] for row in range(table.row_count)]
@@ -91,7 +84,7 @@ def section(app: AmtuiApp, name: str) -> str:
 async def open_card(app: AmtuiApp, pilot: Pilot[None], name: str) -> ClientCard:
     app.screen.query_one("#records", DataTable).move_cursor(row=names_listed(app).index(name))
     await pilot.press("enter")
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ClientCard)
     return app.screen
 
@@ -102,7 +95,7 @@ async def retype(pilot: Pilot[None], field: Input, text: str) -> None:
     field.focus()
     field.clear()
     field.post_message(events.Paste(text))
-    await pilot.pause()
+    await settle(pilot)
 
 
 # the list: search and filters
@@ -112,64 +105,64 @@ async def test_search_is_case_insensitive_any_order_and_reads_yo_as_ye(
     monkeypatch.setattr("amtui.ui.panes.clients.MAX_ROWS", 2)
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert names_listed(app) == ["Pixel Forge", "Зелёный Квартал"]  # the first two
         assert "first 2 of 3 found, 3 in all · type to narrow" in list_status(app)
         await pilot.press("slash", *"РОМАШКА ооо")
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["ООО «Ромашка»"]
         assert "1 of 3" in list_status(app)
         assert isinstance(app.screen.focused, Input)  # letters typed in, no binding fired
         await retype(pilot, app.screen.query_one("#search", Input), "зеленый")
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["Зелёный Квартал"]
         await retype(pilot, app.screen.query_one("#search", Input), "смирнова vip")
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["ООО «Ромашка»"]  # the owner's name and a tag
 
 
 async def test_filters_by_keyboard_and_clearing_them(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f")
         assert isinstance(app.screen, FilterScreen)
         await pilot.press("enter", "d", "enter", "f2")  # status: dormant
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["Зелёный Квартал"]
         assert "1 of 3 · dormant" in list_status(app)
         await pilot.press("f", "f3")  # clear all
-        await pilot.pause()
+        await settle(pilot)
         assert len(names_listed(app)) == 3
         # owner: the second member (by name); key account: only key accounts
         await pilot.press("f", "tab", "enter", "down", "down", "enter",
                           "tab", "tab", "enter", "down", "enter", "f2")
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["ООО «Ромашка»"]
         assert "key accounts · owner Анна Смирнова" in list_status(app)
         await pilot.press("F")
-        await pilot.pause()
+        await settle(pilot)
         assert len(names_listed(app)) == 3 and "Анна" not in list_status(app)
 
 
 async def test_filters_by_kind_tag_and_nobody(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pane = app.screen
         await pilot.press("f")
         app.screen.query_one("#filter-kind").focus()
         await pilot.press("enter", "down", "down", "enter")  # B2C
         app.screen.query_one("#filter-tag").focus()
         await pilot.press("enter", "down", "enter", "f2")  # retail (then vip)
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is pane
         assert names_listed(app) == ["Зелёный Квартал"]
         assert "B2C · tag retail" in list_status(app)
         await pilot.press("F", "f")
         app.screen.query_one("#filter-owner_id").focus()
         await pilot.press("enter", "down", "enter", "f2")  # nobody
-        await pilot.pause()
+        await settle(pilot)
         assert names_listed(app) == ["Pixel Forge"]
         await pilot.press("f", "escape")  # cancelling keeps the filter
         assert names_listed(app) == ["Pixel Forge"]
@@ -181,7 +174,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
                                           clock: StillClock) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         card = await open_card(app, pilot, "ООО «Ромашка»")
         assert not card.has_class("-wide")
         company = section(app, "company")
@@ -216,7 +209,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
                                         direction="outgoing", kind="call",
                                         received_at=clock()))
         app.look_for_changes()
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is card
         assert section(app, "timeline").splitlines()[2].strip() == "Созвонились"
         assert "2026-11-26 12:40 · 1 min ago" in section(app, "updates")
@@ -227,7 +220,7 @@ async def test_next_update_overdue_and_local_time_after_hours(base: Workspace,
     clock.advance(days=5, hours=5)  # Tuesday 14:40 UTC: 19:40 in Yekaterinburg
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await open_card(app, pilot, "ООО «Ромашка»")
         assert "Tue 19:40" in section(app, "reach")
         assert "not working now" in section(app, "reach")
@@ -238,19 +231,19 @@ async def test_the_card_uses_two_columns_when_wide_and_scrolls_when_small(
         base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         card = await open_card(app, pilot, "ООО «Ромашка»")
         assert card.has_class("-wide")
         main = card.query_one("#card-main")
         history = card.query_one("#card-history")
         assert main.region.y == history.region.y and history.region.x > main.region.right - 1
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await settle(pilot)
         assert not card.has_class("-wide")
         body = card.query_one("#card-body")
         assert body.max_scroll_y > 0 and card.focused is body
         await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         assert body.scroll_y > 0
         await pilot.press("escape")
         assert not isinstance(app.screen, ClientCard)
@@ -263,7 +256,7 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
     stored = snapshot_files(workspace_path)
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("n")
         form = app.screen
         assert isinstance(form, ClientForm)
@@ -272,7 +265,7 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
         await retype(pilot, form.query_one("#field-monthly_revenue", Input), "12abc")
         await retype(pilot, form.query_one("#field-working_hours", Input), "19:00-10:00")
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form
         errors = {name: str(form.query_one(f"#error-{name}", Static).render())
                   for name in ("timezone", "monthly_revenue", "working_hours", "name")}
@@ -293,7 +286,7 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
         form.query_one("#field-kind").focus()
         await pilot.press("enter", "down", "enter")  # B2C
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, ClientForm)
         (client,) = base.repo(Client).where(name="ИП Кузнецова")
         assert client.kind == "b2c" and client.industry == "beauty"
@@ -305,27 +298,27 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
         assert client.owner_id == anna.id  # the member who is working
         assert "ИП Кузнецова" in names_listed(app)
         await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         assert base.repo(Client).where(name="ИП Кузнецова") == []
 
 
 async def test_edit_from_the_card_and_an_empty_name_is_refused(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await open_card(app, pilot, "Pixel Forge")
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, ClientForm)
         await retype(pilot, form.query_one("#field-name", Input), "")
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "type the client's name" in str(form.query_one("#error-name", Static).render())
         assert base.repo(Client).where(name="Pixel Forge")[0].rev == 1
         await retype(pilot, form.query_one("#field-name", Input), "Pixel Forge Studio")
         await retype(pilot, form.query_one("#field-cost_to_serve", Input), "20 000")
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         (client,) = base.repo(Client).where(name="Pixel Forge Studio")
         assert client.rev == 2 and client.cost_to_serve == Decimal(20_000)
         assert isinstance(app.screen, ClientCard)
@@ -338,7 +331,7 @@ async def test_edit_from_the_card_and_an_empty_name_is_refused(base: Workspace) 
 async def conflicting_edit(app: AmtuiApp, pilot: Pilot[None], workspace: Workspace,
                            their_industry: str) -> None:
     """Open the edit form, let someone else save the client, then save ours."""
-    await settle(app, pilot)
+    await settle(pilot)
     app.screen.query_one("#records", DataTable).move_cursor(row=0)  # Pixel Forge
     await pilot.press("e")
     form = app.screen
@@ -347,7 +340,7 @@ async def conflicting_edit(app: AmtuiApp, pilot: Pilot[None], workspace: Workspa
     workspace.repo(Client).update(theirs)
     await retype(pilot, form.query_one("#field-industry", Input), "mine")
     await pilot.press("f2")
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ConflictScreen)
 
 
@@ -356,7 +349,7 @@ async def test_a_conflict_reloaded_then_overwritten(base: Workspace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await conflicting_edit(app, pilot, base, "theirs")
         await pilot.press("r")
-        await settle(app, pilot)
+        await settle(pilot)
         client = base.repo(Client).where(name="Pixel Forge")[0]
         assert (client.industry, client.rev) == ("theirs", 2)
         await open_card(app, pilot, "Pixel Forge")
@@ -364,18 +357,18 @@ async def test_a_conflict_reloaded_then_overwritten(base: Workspace) -> None:
         await pilot.press("escape")
         await conflicting_edit(app, pilot, base, "theirs again")
         await pilot.press("o")
-        await settle(app, pilot)
+        await settle(pilot)
         client = base.repo(Client).where(name="Pixel Forge")[0]
         assert (client.industry, client.rev) == ("mine", 4)
         await pilot.press("u")  # undo puts their version back
-        await settle(app, pilot)
+        await settle(pilot)
         assert base.repo(Client).where(name="Pixel Forge")[0].industry == "theirs again"
 
 
 async def test_add_a_contact_from_the_card(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await open_card(app, pilot, "Pixel Forge")
         assert "No contacts yet" in section(app, "contacts")
         await pilot.press("c", *"John Smith", "tab", *"CTO")
@@ -383,13 +376,13 @@ async def test_add_a_contact_from_the_card(base: Workspace) -> None:
         assert isinstance(form, ContactForm)
         await retype(pilot, form.query_one("#field-email", Input), "not-an-address")
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "is not an e-mail address" in str(form.query_one("#error-email",
                                                                   Static).render())
         assert base.repo(Contact).where(name="John Smith") == []
         await retype(pilot, form.query_one("#field-email", Input), "john@pixel.example")
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         (contact,) = base.repo(Contact).where(name="John Smith")
         assert (contact.role, contact.email) == ("CTO", "john@pixel.example")
         assert "John Smith · CTO · stakeholder" in section(app, "contacts")
@@ -400,19 +393,19 @@ async def test_add_a_contact_from_the_card(base: Workspace) -> None:
 async def test_delete_moves_to_the_trash_and_u_brings_it_back(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("x")  # the cursor is on «Pixel Forge»
-        await settle(app, pilot)
+        await settle(pilot)
         assert base.repo(Client).where(name="Pixel Forge") == []
         assert [entry.title for entry in TrashBin(base).entries()] == ["Pixel Forge"]
         assert names_listed(app) == ["Зелёный Квартал", "ООО «Ромашка»"]
         await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(base.repo(Client).where(name="Pixel Forge")) == 1
         assert "Pixel Forge" in names_listed(app)
         await open_card(app, pilot, "Зелёный Квартал")
         await pilot.press("delete")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, ClientCard)
         assert base.repo(Client).where(name="Зелёный Квартал") == []
 
@@ -427,14 +420,14 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
     base.repo(Member).add(Member(name=HOSTILE))
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert HOSTILE_SHOWN in names_listed(app)
         row = names_listed(app).index(HOSTILE_SHOWN)
         table = app.screen.query_one("#records", DataTable)
         table.move_cursor(row=row)
         await pilot.click(table, offset=(3, row + 1))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.is_running
         card = app.screen
         assert isinstance(card, ClientCard)
@@ -449,7 +442,7 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
         assert isinstance(dialog, FilterScreen)
         dialog.query_one("#filter-owner_id").focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running
         overlay = dialog.query_one("#filter-owner_id").query_one(OptionList)
         shown = [Content.from_markup(str(overlay.get_option_at_index(index).prompt)).plain
@@ -460,8 +453,7 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
 async def test_j_and_k_move_the_cursor_in_the_list(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#records", DataTable)
         await pilot.press("j", "j")
         assert table.cursor_row == 2

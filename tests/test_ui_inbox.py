@@ -19,7 +19,7 @@ from amtui.models import Client, Contact, Member, Message, Note, Priority, Task
 from amtui.services.agenda import build_agenda, last_contacts
 from amtui.services.hours import add_working_hours
 from amtui.storage import TrashBin, Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.forms import FormScreen
@@ -57,13 +57,6 @@ def filled(workspace: Workspace, clock: StillClock) -> Workspace:
         client_id=romashka.id, text=HOSTILE, kind="complaint", status="done",
         received_at=now - timedelta(hours=30)))
     return workspace
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let saves and the reads they start finish, and the screen show the result."""
-    for _round in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @asynccontextmanager
@@ -112,7 +105,7 @@ async def fill(pilot: Pilot[None], text: str, field: str = "") -> None:
     box.focus()
     box.value = text
     box.cursor_position = len(text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 # what the pane shows
@@ -155,7 +148,7 @@ async def test_markup_and_escapes_in_a_message_show_literally(filled: Workspace)
         line = preview(app).splitlines().index(HOSTILE_SHOWN)
         await pilot.click("#inbox-preview", offset=(2, line))
         await pilot.click("#records", offset=(40, 3))
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running
 
 
@@ -163,13 +156,13 @@ async def test_keys_type_into_the_search_box_and_change_nothing(filled: Workspac
     before = snapshot(filled)
     async with inbox(filled) as (app, pilot):
         await pilot.press("slash", *"acstbnfzxdpmu")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#search", Input).value == "acstbnfzxdpmu"
         assert isinstance(app.screen, InboxPane)
         assert rows(app) == []
         assert "No message matches." in preview(app)
         await pilot.press("ctrl+u", *"ромашка")
-        await pilot.pause()
+        await settle(pilot)
         assert texts(app) == ["Когда будет готов макет?", HOSTILE_SHOWN]
     assert snapshot(filled) == before
 
@@ -180,7 +173,7 @@ async def test_keys_type_into_the_search_box_and_change_nothing(filled: Workspac
 async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FilterScreen)
         await pilot.press("enter", "down", "enter")  # status: open
         await pilot.press("tab")
@@ -201,7 +194,7 @@ async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) 
         assert "Only: open · Atlas Fitness" in shown(app, "#inbox-filters")
         assert "2 hidden by the filters" in shown(app, "#list-status")
         await pilot.press("F")
-        await pilot.pause()
+        await settle(pilot)
         assert len(rows(app)) == 3
         assert "All messages" in shown(app, "#inbox-filters")
 
@@ -209,7 +202,7 @@ async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) 
 async def test_filter_by_channel_kind_and_priority(filled: Workspace) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("f")
-        await pilot.pause()
+        await settle(pilot)
         for key, downs in (("channel", 3), ("kind", 3), ("priority", 3)):  # email, complaint,
             app.screen.query_one(f"#filter-{key}").focus()                 # high
             await pilot.press("enter", *["down"] * downs, "enter")
@@ -281,7 +274,7 @@ async def test_a_call_is_by_phone_and_can_leave_the_message_waiting_on_the_clien
 async def test_status_priority_and_assignee_are_chosen_and_undone(filled: Workspace) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("down", "s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "enter")  # waiting on us → waiting on client
         await settle(pilot)
@@ -314,12 +307,12 @@ async def test_snooze_takes_the_message_off_today_and_undo_brings_it_back(
         filled: Workspace, clock: StillClock) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("down", "z")
-        await pilot.pause()
+        await settle(pilot)
         for bad, problem in (("0", "snooze for 1 to 365 days, not 0"),
                              ("три", "type a whole number of days")):
             await fill(pilot, bad)
             await pilot.press("f2")
-            await pilot.pause()
+            await settle(pilot)
             assert problem in shown(app, "#error-days")
             assert stored(filled, "Когда").snoozed_until is None
         await fill(pilot, "3")
@@ -376,12 +369,12 @@ async def test_t_makes_a_task_from_the_message_after_checking_the_date(
         filled: Workspace) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#field-title", Input).value == "Нужен лендинг к акции"
         await pilot.press("tab", "tab")
         await fill(pilot, "2026-13-01")
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "2026-13-01 is not a date that exists" in shown(app, "#error-due")
         assert filled.repo(Task).all() == []
         await fill(pilot, "2026-12-01")
@@ -451,7 +444,7 @@ async def test_a_brief_is_made_only_from_a_clients_message(filled: Workspace) ->
     async with inbox(filled) as (app, pilot):
         assert texts(app)[0] == "Отчёт отправлен"
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, InboxPane)
         assert filled.repo(Note).all() == []
 
@@ -502,7 +495,7 @@ async def test_n_logs_a_message_for_a_client_found_by_letters_in_order(
 async def test_help_lists_every_inbox_key(filled: Workspace) -> None:
     async with inbox(filled) as (app, pilot):
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(static.render()) for static in app.screen.query(Static))
         for description in ("Reply", "Call", "Task", "Brief", "New", "Filter",

@@ -21,11 +21,11 @@ from textual.widgets import DataTable, Input, Static
 from amtui.models import Client, Contact, Deal, Member, Money
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
-from amtui.testing import StillClock, load_plugin
+from amtui.testing import StillClock, load_plugin, settle
 from amtui.ui.app import AmtuiApp
 from conftest import snapshot_files
 from test_kam_team import NAME, actions, models, snapshot, team_plugin
-from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
+from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
 __all__ = ["utc_local_time"]  # the snapshots' fixture: local times shown as UTC
 
@@ -84,14 +84,8 @@ async def team_app(workspace: Workspace, host: PluginHost,
     app = AmtuiApp(workspace, pane="team", plugins=host)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await idle(pilot)  # the key accounts and the KPIs are computed after the load
+        await settle(pilot)  # the key accounts and the KPIs are computed after the load
         yield pilot
-
-
-async def idle(pilot: Pilot[None]) -> None:
-    for _attempt in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def plain_rows(table: DataTable[Any]) -> list[list[str]]:
@@ -145,18 +139,18 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         await pilot.press("down", "space")  # marks Atlas
         assert [row[0] for row in plain_rows(accounts)] == ["✓", "", "✓"]
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
             ".pick-title", Static).render())
         await pilot.press("enter")  # Игорь Волков, the first offered
-        await idle(pilot)
+        await settle(pilot)
         igor = agency["igor"].id
         assert client(workspace, agency, "ООО «Ромашка»").owner_id == igor
         assert client(workspace, agency, "Atlas Fitness").owner_id == igor
         assert client(workspace, agency, MARKUP_NAME).owner_id == agency["anna"].id
         assert [row[1] for row in plain_rows(accounts)] == [MARKUP_NAME]
         await pilot.press("u")
-        await idle(pilot)
+        await settle(pilot)
         assert client(workspace, agency, "Atlas Fitness").owner_id == agency["anna"].id
         await pilot.press("escape")
         table = pilot.app.screen.query_one("#load-table", DataTable)
@@ -169,9 +163,9 @@ async def test_leaving_the_member_picker_reassigns_nothing(
     async with team_app(workspace, host) as pilot:
         before = snapshot_files(workspace.root)
         await pilot.press("R")  # all of Анна's accounts …
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")  # … or not
-        await idle(pilot)
+        await settle(pilot)
         assert snapshot_files(workspace.root) == before
 
 
@@ -188,7 +182,7 @@ async def test_k_marks_an_account_key_in_one_press(workspace: Workspace, host: P
         assert rows[1][6] == "make key" and rows[1][3].startswith("▲")
         await pilot.press("down", "K")
         assert plain_rows(table)[1][1].startswith("★")  # shown at once
-        await idle(pilot)
+        await settle(pilot)
         assert client(workspace, agency, MARKUP_NAME).key_account
         # read again: a key account with no contact is single-threaded
         assert plain_rows(table)[1][1] == f"★⚠ {MARKUP_NAME}"
@@ -199,19 +193,19 @@ async def test_a_score_off_the_checklists_scale_is_refused_in_the_form(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("a", "down", "c")
-        await pilot.pause()
+        await settle(pilot)
         form = pilot.app.screen
         form.query_one("#field-relationship", Input).value = "9"
         form.query_one("#field-revenue", Input).value = "5"
         before = snapshot_files(workspace.root)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "less than or equal to 5" in str(form.query_one("#error-relationship",
                                                                Static).render())
         assert snapshot_files(workspace.root) == before
         form.query_one("#field-relationship", Input).value = "4"
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         plan = workspace.repo(models.AccountPlan).get(
             models.plan_id(agency["clients"][MARKUP_NAME].id))
         assert plan.scores == {models.Criterion.RELATIONSHIP: 4, models.Criterion.REVENUE: 5}
@@ -221,14 +215,14 @@ async def test_brackets_move_the_period_and_f_filters(workspace: Workspace, host
                                                        agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("a", "p")  # 12 months → the current quarter
-        await idle(pilot)
+        await settle(pilot)
         heading = pilot.app.screen.query_one("#view-accounts .view-heading", Static)
         assert str(heading.render()).startswith("2026-Q4 ·")
         await pilot.press("left_square_bracket")
-        await idle(pilot)
+        await settle(pilot)
         assert str(heading.render()).startswith("2026-Q3 ·")
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await idle(pilot)
+        await settle(pilot)
         assert str(heading.render()).startswith("2026-Q4 ·")  # 2027-Q1 has not started
         await pilot.press("f")  # key accounts only
         table = pilot.app.screen.query_one("#accounts-table", DataTable)
@@ -241,17 +235,17 @@ async def test_moving_a_stage_asks_why_and_keeps_the_move(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("g")
-        await idle(pilot)
+        await settle(pilot)
         view = pilot.app.screen.query_one("#view-stages")
         assert (view.stage, view.client_id) == ("functional", agency["clients"]["ООО «Ромашка»"].id)
         await pilot.press("L")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # no reason
-        await pilot.pause()
+        await settle(pilot)
         assert "Say why" in str(pilot.app.screen.query_one("#ask-problem", Static).render())
         await pilot.press(*"Совместный план")
         await pilot.press("enter")
-        await idle(pilot)
+        await settle(pilot)
         romashka = client(workspace, agency, "ООО «Ромашка»")
         assert romashka.stage == "strategic"
         moves = workspace.repo(models.StageMove).all()
@@ -259,7 +253,7 @@ async def test_moving_a_stage_asks_why_and_keeps_the_move(
             ("functional", "strategic", "Совместный план")]
         assert view.stage == "strategic"  # the cursor went with the account
         await pilot.press("L")  # strategic is the last stage
-        await pilot.pause()
+        await settle(pilot)
         assert len(workspace.repo(models.StageMove).all()) == 1
 
 
@@ -268,9 +262,9 @@ async def test_escape_on_the_reason_moves_nothing(workspace: Workspace, host: Pl
     async with team_app(workspace, host) as pilot:
         before = snapshot_files(workspace.root)
         await pilot.press("g", "H")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await idle(pilot)
+        await settle(pilot)
         assert snapshot_files(workspace.root) == before
         assert client(workspace, agency, "ООО «Ромашка»").stage == "functional"
 
@@ -281,7 +275,7 @@ async def test_the_kpis_chart_the_figure_under_the_cursor_and_define_it(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host, size=(120, 40)) as pilot:
         await pilot.press("i")
-        await idle(pilot)
+        await settle(pilot)
         view = pilot.app.screen.query_one("#view-kpis")
         table = view.query_one("#kpi-table", DataTable)
         assert table.row_count == 12
@@ -304,7 +298,7 @@ async def test_the_account_screen_edits_a_stakeholder_and_warns_when_single_thre
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("a", "enter")
-        await idle(pilot)
+        await settle(pilot)
         screen = pilot.app.screen
         assert not screen.query_one("#account-warning").display  # two contacts, two of ours
         stakeholders = plain_rows(screen.query_one("#account-stakeholders", DataTable))
@@ -312,20 +306,20 @@ async def test_the_account_screen_edits_a_stakeholder_and_warns_when_single_thre
             ["Марина Кузнецова", "CMO", "decision maker"], ["Олег Петров", "маркетолог",
                                                             "champion"]]
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one("#field-strength", Input).value = "7"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "less than or equal to 5" in str(pilot.app.screen.query_one(
             "#error-strength", Static).render())
         pilot.app.screen.query_one("#field-strength", Input).value = "4"
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         assert plain_rows(screen.query_one("#account-stakeholders", DataTable))[0][3:] == [
             "neutral", "4/5"]
         await pilot.press("escape")
         await pilot.press("down", "enter")  # the markup-named account: no contacts
-        await idle(pilot)
+        await settle(pilot)
         warning = pilot.app.screen.query_one("#account-warning", Static)
         assert warning.display
         assert "Single-threaded: no contact on the client's side" in str(warning.render())
@@ -337,19 +331,19 @@ async def test_the_dossier_is_written_from_the_account_screen(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any], tmp_path: Any) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("a", "enter")
-        await idle(pilot)
+        await settle(pilot)
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         answer = pilot.app.screen.query_one("#ask-answer", Input)
         assert answer.value.endswith(".md") and "dossier-ооо-ромашка" in answer.value
         answer.value = str(tmp_path / "missing" / "x.md")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "is not a folder that exists" in str(pilot.app.screen.query_one(
             "#ask-problem", Static).render())
         answer.value = str(tmp_path / "romashka.md")
         await pilot.press("enter")
-        await idle(pilot)
+        await settle(pilot)
         text = (tmp_path / "romashka.md").read_text(encoding="utf-8")
         assert text.startswith("# Handover dossier: ООО «Ромашка»")
         assert "| Марина Кузнецова | CMO | decision maker |" in text
@@ -360,27 +354,27 @@ async def test_a_survey_answer_off_its_scale_or_in_the_future_is_refused(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("a", "enter")
-        await idle(pilot)
+        await settle(pilot)
         before = len(workspace.repo(models.Survey).all())
         await pilot.press("v")
-        await pilot.pause()
+        await settle(pilot)
         form = pilot.app.screen
         form.query_one("#field-score", Input).value = "6"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "a csat score is 1 to 5, not 6" in str(form.query_one("#form-error",
                                                                      Static).render())
         form.query_one("#field-score", Input).value = "5"
         form.query_one("#field-on", Input).value = "2026-12-01"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "that day has not come yet" in str(form.query_one("#form-error",
                                                                  Static).render())
         assert len(workspace.repo(models.Survey).all()) == before
         form.query_one("#field-on", Input).value = "2026-11-20"
         form.query_one("#field-comment", Input).value = "[red]доволен[/red]"
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         added = [survey for survey in workspace.repo(models.Survey).all()
                  if survey.on == date(2026, 11, 20)]
         assert [(survey.score, survey.comment) for survey in added] == [
@@ -396,24 +390,24 @@ async def test_the_account_team_and_the_purpose_are_set_from_the_keyboard(
     romashka = agency["clients"]["ООО «Ромашка»"]
     async with team_app(workspace, host) as pilot:
         await pilot.press("g", "p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down", "enter")  # growth → preservation → image
-        await idle(pilot)
+        await settle(pilot)
         plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
         assert plan.purpose == "image"
         await pilot.press("enter")  # the account
-        await idle(pilot)
+        await settle(pilot)
         await pilot.press("T")
-        await pilot.pause()
+        await settle(pilot)
         form = pilot.app.screen
         form.query_one("#field-kam_id", Select).value = agency["igor"].id
         form.query_one("#field-specialists", Input).value = "Лена (copywriting), (seo)"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "a name is missing" in str(form.query_one("#form-error", Static).render())
         form.query_one("#field-specialists", Input).value = "Лена (copywriting)"
         await pilot.press("f2")
-        await idle(pilot)
+        await settle(pilot)
         plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
         assert (plan.kam_id, plan.assistant_id) == (agency["igor"].id, agency["sergey"].id)
         assert [(s.name, s.department) for s in plan.specialists] == [("Лена", "copywriting")]
@@ -425,7 +419,7 @@ async def test_help_lists_the_views_keys(workspace: Workspace, host: PluginHost,
                                          agency: dict[str, Any]) -> None:
     async with team_app(workspace, host) as pilot:
         await pilot.press("g", "question_mark")
-        await pilot.pause()
+        await settle(pilot)
         shown = " ".join(str(static.render()) for static in pilot.app.screen.query(Static))
         for words in ("Stage back", "Stage on", "Purpose", "Key accounts", "KPIs"):
             assert words in shown
@@ -436,11 +430,11 @@ async def test_the_palette_opens_the_team_pane_at_a_view(workspace: Workspace,
                                                          agency: dict[str, Any]) -> None:
     app = AmtuiApp(workspace, pane="today", plugins=host)
     async with app.run_test(size=(80, 24)) as pilot:
-        await idle(pilot)
+        await settle(pilot)
         command = next(command for _name, command in host.commands()
                        if command.title == "team: portfolio KPIs")
         command.run(app)
-        await idle(pilot)
+        await settle(pilot)
         assert app.current_pane == "team"
         assert app.screen.current_view == "kpis"
 
@@ -457,9 +451,9 @@ async def test_snapshot(workspace: Workspace, host: PluginHost, agency: dict[str
     names = {"t": "load", "a": "accounts", "g": "stages", "i": "kpis"}
     async with team_app(workspace, host, size) as pilot:
         await pilot.press(view)
-        await idle(pilot)
         await settle(pilot)
-        svg = pilot.app.export_screenshot(title="amtui team")
+        await settle(pilot)
+        svg = await steady_screenshot(pilot, "amtui team")
     picture = SNAPSHOTS / f"team-{names[view]}-{size[0]}x{size[1]}.svg"
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         picture.write_text(svg, encoding="utf-8")
@@ -479,8 +473,7 @@ async def test_an_unhappy_survey_chosen_on_today_opens_its_account(
         client_id=romashka.id, on=clock().date(), score=1, comment="Медленно"))
     app = AmtuiApp(workspace, pane="today", plugins=host)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         app.open_record(models.SURVEYS, survey.id)
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AccountScreen)

@@ -12,13 +12,14 @@ from textual.widgets import DataTable, Input, Markdown, OptionList, Select, Stat
 
 from amtui.models import Client, Note
 from amtui.storage import TrashBin, Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.note_editor import NoteEditor
 from amtui.ui.note_forms import NoteFilterScreen
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
+from conftest import palette_lines
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
@@ -40,12 +41,6 @@ def base(workspace: Workspace, clock: StillClock) -> Workspace:
     return workspace
 
 
-async def settle(app: AmtuiApp, pilot: Pilot[None]) -> None:
-    for _attempt in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def titles(app: AmtuiApp) -> list[str]:
     table = app.screen.query_one("#records", DataTable)
     return [table.get_row_at(row)[1].plain for row in range(table.row_count)]
@@ -58,13 +53,13 @@ def stored(workspace: Workspace) -> dict[str, Note]:
 async def paste(pilot: Pilot[None], widget: Input | TextArea, text: str) -> None:
     widget.focus()
     widget.post_message(events.Paste(text))
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_list_pinned_first_then_newest(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert titles(app) == ["Brand book", "Бриф: зелёный сайт", "Встреча с Ромашкой"]
         table = app.screen.query_one("#records", DataTable)
         assert table.get_row_at(0)[0].plain == "★"
@@ -76,9 +71,9 @@ async def test_list_pinned_first_then_newest(base: Workspace) -> None:
 async def test_search_ranks_and_highlights_russian_text(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("slash", *"ЗЕЛЕНЫЙ")
-        await pilot.pause()
+        await settle(pilot)
         assert titles(app) == ["Бриф: зелёный сайт"]
         title = app.screen.query_one("#records", DataTable).get_row_at(0)[1]
         assert isinstance(title, Text)
@@ -98,53 +93,53 @@ async def test_search_ranks_and_highlights_russian_text(base: Workspace) -> None
 async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f")
         assert isinstance(app.screen, NoteFilterScreen)
         await paste(pilot, app.screen.query_one("#note-filter-client", Input), "Ромаш")
         await pilot.press("enter")  # takes the client from the list
         app.screen.query_one("#note-filter-kind", Select).value = "brief"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, NotesPane)
         assert titles(app) == ["Бриф: зелёный сайт"]
         assert "filter: client ООО «Ромашка», kind brief" in str(
             app.screen.query_one("#list-status", Static).render())
         await pilot.press("F")
-        await pilot.pause()
+        await settle(pilot)
         assert len(titles(app)) == 3
         await pilot.press("f")
         app.screen.query_one("#note-filter-tag", Select).value = "seo"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert titles(app) == ["Встреча с Ромашкой"]
 
 
 async def test_pin_and_delete_then_undo(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#records", DataTable).move_cursor(row=2)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(base)["Встреча с Ромашкой"].pinned
         assert titles(app)[:2] == ["Встреча с Ромашкой", "Brand book"]  # newest pinned first
         app.screen.query_one("#records", DataTable).move_cursor(
             row=titles(app).index("Бриф: зелёный сайт"))
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Бриф: зелёный сайт" not in stored(base)
         assert "Бриф: зелёный сайт" not in titles(app)
         assert any(entry.source_table == "notes" for entry in TrashBin(base).entries())
         await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Бриф: зелёный сайт" in stored(base)
 
 
 async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("n")
         assert isinstance(app.screen, ChoiceScreen)
         options = app.screen.query_one(OptionList)
@@ -153,7 +148,7 @@ async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspac
         options.highlighted = next(i for i, label in enumerate(labels)
                                    if label.startswith("Anti-disaster"))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         area = editor.query_one("#note-body", TextArea)
@@ -164,13 +159,13 @@ async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspac
         assert area.text.split("\n")[first_item].startswith("- [x]")
         assert base.repo(Note).count() == 3  # nothing stored before a save
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         note = stored(base)["Anti-disaster checklist"]
         assert note.kind.value == "checklist"
         assert note.body.count("- [x]") == 1 and note.body.count("- [ ]") == 9
         await pilot.press("f4")  # untick, then leave: leaving saves
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, NotesPane)
         assert stored(base)["Anti-disaster checklist"].body.count("- [x]") == 0
         assert base.repo(Note).count() == 4  # saved twice, stored once
@@ -180,10 +175,10 @@ async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspac
 async def test_edit_client_kind_and_tags_and_live_preview(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#records", DataTable).move_cursor(row=0)  # Brand book
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         client = editor.query_one("#note-client", Input)
@@ -195,12 +190,11 @@ async def test_edit_client_kind_and_tags_and_live_preview(base: Workspace) -> No
         assert editor.has_class("-preview")
         area = editor.query_one("#note-body", TextArea)
         await paste(pilot, area, "\n# Heading typed\n- [x] done")
-        await pilot.pause(0.5)
         preview = editor.query_one("#note-preview", Markdown)
-        assert "Heading typed" in preview.source
+        await wait_until(pilot, lambda: "Heading typed" in preview.source, "the preview")
         assert "☑ done" in preview.source
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         note = stored(base)["Brand book"]
         atlas = base.repo(Client).resolve("Atlas Fitness")
         assert note.client_id == atlas.id
@@ -212,21 +206,21 @@ async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
         base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         before = {title: note.rev for title, note in stored(base).items()}
         await pilot.press("enter")
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         editor.query_one("#note-title", Input).value = "   "
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         error = editor.query_one("#note-error", Static)
         assert "title" in str(error.render()) and error.display
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is editor  # not left: the first Esc warns
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, NotesPane)
         assert {title: note.rev for title, note in stored(base).items()} == before
 
@@ -234,14 +228,14 @@ async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
 async def test_unknown_client_is_refused(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
         editor = app.screen
         assert isinstance(editor, NoteEditor)
         client = editor.query_one("#note-client", Input)
         client.value = "Nobody at all"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "no client matches" in str(editor.query_one("#note-error", Static).render())
         assert app.screen is editor
 
@@ -250,16 +244,16 @@ async def test_a_note_appears_on_its_clients_timeline_and_opens_by_id(
         base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         romashka = base.repo(Client).resolve("ООО «Ромашка»")
         app.open_record("clients", romashka.id)
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClientCard)
         timeline = str(app.screen.query_one("#card-timeline", Static).render())
         assert "Бриф: зелёный сайт" in timeline and "Встреча с Ромашкой" in timeline
         assert "Brand book" not in timeline  # no client
         app.open_record("notes", stored(base)["Бриф: зелёный сайт"].id)
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
         assert app.screen.query_one("#note-title", Input).value == "Бриф: зелёный сайт"
 
@@ -267,56 +261,57 @@ async def test_a_note_appears_on_its_clients_timeline_and_opens_by_id(
 async def test_the_palette_offers_the_panes_keys_as_commands(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#records", DataTable).move_cursor(row=2)
         commands = [command.title for command in app.get_system_commands(app.screen)]
         assert "notes: pin" in commands and "notes: new" in commands
         assert not any("cursor" in title for title in commands)  # the table's own keys
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"notes: pin")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: palette_lines(app).startswith("notes: pin"),
+                         "the palette to offer the command")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(base)["Встреча с Ромашкой"].pinned
 
 
 async def test_quitting_from_the_editor_saves_the_note_first(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")  # Brand book
         assert isinstance(app.screen, NoteEditor)
         await paste(pilot, app.screen.query_one("#note-body", TextArea), "Typed just now. ")
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await settle(pilot)
     assert "Typed just now. " in stored(base)["Brand book"].body
 
 
 async def test_a_new_note_saved_unchanged_with_f2(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("n", "enter")  # a blank note
         assert isinstance(app.screen, NoteEditor)
         await pilot.press("f2")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Untitled" in stored(base)
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert base.repo(Note).count() == 4
 
 
 async def test_the_workspace_keymap_remaps_a_key(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes", keymap={"notes.pin": "P"})
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#records", DataTable).move_cursor(row=2)
         await pilot.press("p")  # no longer the key
-        await settle(app, pilot)
+        await settle(pilot)
         assert not stored(base)["Встреча с Ромашкой"].pinned
         await pilot.press("P")
-        await settle(app, pilot)
+        await settle(pilot)
         assert stored(base)["Встреча с Ромашкой"].pinned
 
 
@@ -325,6 +320,6 @@ async def test_wide_terminals_give_titles_more_room(base: Workspace, width: int,
                                                     title_width: int) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(width, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         columns = list(app.screen.query_one("#records", DataTable).columns.values())
         assert columns[1].width == title_width

@@ -23,11 +23,11 @@ from textual.widgets import Input, Select
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
-from amtui.testing import StillClock, load_plugin
+from amtui.testing import StillClock, load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
-from conftest import snapshot_files
+from conftest import palette_lines, snapshot_files
 from test_smm_calendar import NAME, add_post, calendar_plugin, stored
-from test_ui_snapshots import SNAPSHOTS, settle, utc_local_time, what_it_shows
+from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
 plugin = calendar_plugin()
 from smm_calendar.grid import CalendarGrid  # noqa: E402
@@ -86,13 +86,6 @@ async def calendar(workspace: Workspace, host: PluginHost,
         yield pilot
 
 
-async def saved(pilot: Pilot[None]) -> None:
-    """Wait for the save worker and what it makes the screens show."""
-    for _attempt in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def grid_of(pilot: Pilot[None]) -> CalendarGrid:
     return pilot.app.screen.query_one(CalendarGrid)
 
@@ -121,7 +114,7 @@ async def test_snapshot(agency: Agency, host: PluginHost, view: str,
         if view == "week":
             await pilot.press("v")
             await settle(pilot)
-        svg = pilot.app.export_screenshot(title=f"amtui calendar {view}")
+        svg = await steady_screenshot(pilot, f"amtui calendar {view}")
     picture = SNAPSHOTS / f"calendar-{view}-{size[0]}x{size[1]}.svg"
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         picture.write_text(svg, encoding="utf-8")
@@ -185,7 +178,7 @@ async def test_enter_lists_the_days_posts_and_opens_one_with_its_trail(
         assert isinstance(day, DayScreen)
         assert [row.title for row in day.rows] == ["Анонс акции недели", "Кейс клиента"]
         await pilot.press("down", "enter")
-        await saved(pilot)
+        await settle(pilot)
         post = pilot.app.screen
         assert isinstance(post, PostScreen)
         trail = str(post.query_one("#post-trail").render())
@@ -202,9 +195,9 @@ async def test_a_moves_the_post_on_and_the_trail_and_calendar_show_it(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("enter", "enter")
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("a")
-        await saved(pilot)
+        await settle(pilot)
         post = stored(agency.workspace, agency.draft.id)
         assert post.status is S.INTERNAL_REVIEW
         assert (post.trail[-1].from_status, post.trail[-1].to_status) == (
@@ -212,7 +205,7 @@ async def test_a_moves_the_post_on_and_the_trail_and_calendar_show_it(
         assert "draft → internal review" in str(pilot.app.screen.query_one(
             "#post-trail").render())
         await pilot.press("a")  # no text is missing: on to the client
-        await saved(pilot)
+        await settle(pilot)
         assert stored(agency.workspace, agency.draft.id).status is S.CLIENT_APPROVAL
         await pilot.press("escape")
         day = pilot.app.screen
@@ -224,12 +217,12 @@ async def test_the_clients_changes_send_the_post_back_to_draft_with_the_comment(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("enter", "down", "enter")
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("r")
         form = pilot.app.screen
         form.query_one("#field-comment", Input).value = "Нужно другое фото"
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
         post = stored(agency.workspace, agency.waiting.id)
         assert post.status is S.DRAFT
         assert (post.trail[-1].kind, post.trail[-1].text) == (TrailKind.CHANGES_REQUESTED,
@@ -240,18 +233,18 @@ async def test_a_refused_status_change_says_why_in_the_form_and_saves_nothing(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("enter", "down", "enter")
-        await saved(pilot)
+        await settle(pilot)
         before = snapshot_files(agency.workspace.root)
         await pilot.press("s")
         form = pilot.app.screen
         form.query_one("#field-status", Select).value = "draft"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "say what the client asked to change" in str(
             form.query_one("#form-error").render())
         assert pilot.app.screen is form
         await pilot.press("escape")
-        await saved(pilot)
+        await settle(pilot)
         assert snapshot_files(agency.workspace.root) == before
 
 
@@ -265,7 +258,7 @@ async def test_m_picks_a_post_up_and_enter_puts_it_on_the_day_chosen(
         await pilot.press("right", "m")
         assert "Moving Weekly digest" in status_line(pilot)
         await pilot.press("right", "right", "enter")
-        await saved(pilot)
+        await settle(pilot)
         post = stored(agency.workspace, agency.approved.id)
         assert local_day(post, "Europe/London") == date(2026, 11, 29)
         assert post.publish_at == datetime(2026, 11, 29, 12, 30, tzinfo=UTC)
@@ -276,7 +269,7 @@ async def test_m_picks_a_post_up_and_enter_puts_it_on_the_day_chosen(
         assert "Weekly digest" not in status_line(pilot)
         assert pane.loads_shown == reads  # the saved post was put in place, nothing re-read
         await pilot.press("u")
-        await saved(pilot)
+        await settle(pilot)
         assert stored(agency.workspace, agency.approved.id).publish_at == (
             agency.approved.publish_at)
         assert [row.title for row in grid.data.on_day(date(2026, 11, 27))] == [
@@ -288,7 +281,7 @@ async def test_escape_puts_the_post_down_where_it_was(agency: Agency,
     async with calendar(agency.workspace, host) as pilot:
         before = snapshot_files(agency.workspace.root)
         await pilot.press("right", "m", "right", "escape", "enter")
-        await saved(pilot)
+        await settle(pilot)
         assert isinstance(pilot.app.screen, DayScreen)  # Enter opens the day again
         assert snapshot_files(agency.workspace.root) == before
 
@@ -306,7 +299,7 @@ async def test_d_in_a_day_copies_the_post_to_the_day_chosen(
         await pilot.press("enter", "d")
         assert "Copying Анонс акции недели" in status_line(pilot)
         await pilot.press("down", "enter")
-        await saved(pilot)
+        await settle(pilot)
         copies = [post for post in agency.workspace.repo(Post).all()
                   if post.title == "Анонс акции недели"]
         assert sorted(local_day(post, "Europe/Moscow") for post in copies) == [
@@ -326,7 +319,7 @@ async def test_n_makes_a_post_on_the_selected_day_at_the_default_time(
         form.query_one("#field-title", Input).value = "[b]Weekend[/b] offer"
         form.query_one("#field-hashtags", Input).value = "sale #gym"
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
         [post] = [post for post in agency.workspace.repo(Post).all()
                   if post.title == "[b]Weekend[/b] offer"]
         assert (post.client_id, post.channel, post.status, post.hashtags) == (
@@ -352,12 +345,12 @@ async def test_a_new_post_with_bad_input_stays_in_the_form_and_nothing_is_saved(
         form.query_one("#field-title", Input).value = "Title"
         form.query_one(f"#field-{field}", Input).value = value
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is form
         problems = " ".join(str(widget.render()) for widget in form.query(".form-error"))
         assert says in problems.replace("String should have at least 1 character", "required")
         await pilot.press("escape")
-        await saved(pilot)
+        await settle(pilot)
         assert snapshot_files(agency.workspace.root) == before
 
 
@@ -370,7 +363,7 @@ async def test_the_filter_shows_one_clients_posts_by_title(
         await pilot.press("f")
         pilot.app.screen.query_one("#field-client", Input).value = "Atlas Fitness"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         text = shown(pilot)
         assert text.splitlines()[0].startswith(" November 2026 · 1 post · Atlas Fitness")
         assert "12:30 Weekly" in text and "Ромашка" not in text
@@ -383,7 +376,7 @@ async def test_the_plan_shows_filled_and_empty_slots_and_enter_filters_to_them(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("p")
-        await saved(pilot)
+        await settle(pilot)
         plan = pilot.app.screen
         assert isinstance(plan, PlanScreen)
         [line] = plan.lines
@@ -391,7 +384,7 @@ async def test_the_plan_shows_filled_and_empty_slots_and_enter_filters_to_them(
         assert (line.client_name, line.expected, line.filled, line.empty, line.missing) == (
             "ООО «Ромашка»", 5, 0, 2, 3)
         await pilot.press("g")
-        await saved(pilot)
+        await settle(pilot)
         assert (plan.lines[0].empty, plan.lines[0].missing) == (5, 0)
         await pilot.press("enter")
         pane = pilot.app.screen
@@ -407,7 +400,7 @@ async def test_e_exports_the_month_to_an_ics_file(agency: Agency, host: PluginHo
         assert form.query_one("#field-start", Input).value == "2026-11-01"
         form.query_one("#field-path", Input).value = str(target)
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
     events = list(icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
     assert len(events) == 7
     assert {str(event["uid"]).split("@")[0] for event in events} >= {
@@ -421,7 +414,7 @@ async def test_an_export_to_a_missing_folder_says_so_in_the_form(
         form = pilot.app.screen
         form.query_one("#field-path", Input).value = str(tmp_path / "nope" / "x.ics")
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert "does not exist" in str(form.query_one("#form-error").render())
     assert not (tmp_path / "nope").exists()
 
@@ -443,12 +436,13 @@ async def test_the_palette_opens_the_calendars_plan_from_another_pane(
         agency: Agency, host: PluginHost) -> None:
     app = AmtuiApp(agency.workspace, pane="today", plugins=host)
     async with app.run_test(size=(80, 24)) as pilot:
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"calendar: content plan")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: palette_lines(app).startswith("calendar: content plan"),
+                         "the palette to offer the command")
         await pilot.press("enter")
-        await saved(pilot)
+        await settle(pilot)
         assert app.current_pane == "calendar"
         assert isinstance(app.screen, PlanScreen)
 
@@ -473,23 +467,23 @@ async def test_a_post_is_edited_written_and_commented_from_its_screen(
 
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("enter", "enter")
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("e")
         form = pilot.app.screen
         assert form.query_one("#field-time", Input).value == "10:00"
         form.query_one("#field-title", Input).value = "Анонс акции выходных"
         form.query_one("#field-time", Input).value = "11:30"
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("w")
         editor = pilot.app.screen.query_one(TextArea)
         editor.text = "Первый абзац.\n\nВторой абзац [b]как есть[/b]."
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
         await pilot.press("c")
         pilot.app.screen.query_one("#field-comment", Input).value = "Согласовать с юристом"
         await pilot.press("f2")
-        await saved(pilot)
+        await settle(pilot)
         post = stored(agency.workspace, agency.draft.id)
         assert post.title == "Анонс акции выходных"
         assert post.publish_at == datetime(2026, 11, 26, 8, 30, tzinfo=UTC)  # 11:30 Moscow
@@ -506,11 +500,11 @@ async def test_x_moves_a_post_to_the_trash_and_u_brings_it_back(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:
         await pilot.press("enter", "x")
-        await saved(pilot)
+        await settle(pilot)
         assert agency.workspace.repo(Post).find(agency.draft.id) is None
         assert [row.title for row in pilot.app.screen.rows] == ["Кейс клиента"]
         await pilot.press("escape", "u")
-        await saved(pilot)
+        await settle(pilot)
         assert agency.workspace.repo(Post).find(agency.draft.id) is not None
         assert len(grid_of(pilot).data.on_day(date(2026, 11, 26))) == 2
 
@@ -519,12 +513,9 @@ async def test_a_post_chosen_on_today_opens_in_the_calendar(agency: Agency,
                                                             host: PluginHost) -> None:
     app = AmtuiApp(agency.workspace, pane="today", plugins=host)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         app.open_record(Post.table, agency.waiting.id)
-        for _attempt in range(5):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         assert app.current_pane == "calendar"
         assert isinstance(app.screen, PostScreen)
         assert app.screen.post_id == agency.waiting.id

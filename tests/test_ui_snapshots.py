@@ -22,7 +22,7 @@ from textual.widgets import DataTable
 
 from amtui.models import Client, Contact, Deal, Member, Message, Money, Note, Task
 from amtui.storage import Workspace
-from amtui.testing import StillClock
+from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -85,27 +85,20 @@ def fill_agency(workspace: Workspace, clock: StillClock) -> Workspace:
     return workspace
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until the pane has shown its data (its worker starts after the first frame)."""
-    for _attempt in range(200):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if getattr(pilot.app.screen, "loads_shown", 0):
-            break
-    else:
-        raise AssertionError("the pane never showed its data")
-    # A table sizes its columns for new rows when the app is next idle (a private flag of
-    # DataTable says when that is still to come); then wait for a picture that stays the same.
-    previous = ""
-    for _attempt in range(100):
-        await pilot.pause(0.02)
+async def steady_screenshot(pilot: Pilot[None], title: str) -> str:
+    """The screen as an SVG, once the app has settled and two pictures in a row agree."""
+    await settle(pilot)
+    pictures = [""]
+
+    def steady() -> bool:
+        # A table sizes its columns for new rows when the app is next idle.
         if any(table._require_update_dimensions for table in pilot.app.screen.query(DataTable)):
-            continue
-        current = pilot.app.export_screenshot()
-        if what_it_shows(current) == what_it_shows(previous):
-            return
-        previous = current
-    raise AssertionError("the pane never settled")
+            return False
+        pictures.append(pilot.app.export_screenshot(title=title))
+        return what_it_shows(pictures[-1]) == what_it_shows(pictures[-2])
+
+    await wait_until(pilot, steady, "a picture that stays the same")
+    return pictures[-1]
 
 
 def what_it_shows(svg: str) -> list[str]:
@@ -138,9 +131,8 @@ async def compare(workspace: Workspace, pane: str, size: tuple[int, int], theme:
                   name: str) -> None:
     app = AmtuiApp(workspace, pane=pane, theme=theme)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+        svg = await steady_screenshot(pilot, f"amtui {pane}")
         assert app.theme == (theme or "amtui-dark")
-        svg = app.export_screenshot(title=f"amtui {pane}")
     picture = SNAPSHOTS / name
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         SNAPSHOTS.mkdir(exist_ok=True)

@@ -168,10 +168,10 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], object],
                      what: str = "the condition") -> None:
-    """Let the app run until ``condition()`` is true; fail naming ``what`` if it never is."""
+    """Let the app run until ``condition()`` is true; fail naming ``what`` if it never is.
+    Workers are not waited for, so this also serves while one is held back on purpose."""
     deadline = time.monotonic() + WAIT_LIMIT
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"waited in vain for {what}")
-        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
