@@ -67,3 +67,17 @@ def test_the_tests_clock_and_the_program_clock_agree(clock: StillClock,
     assert program_clock.now() == clock() == workspace.clock() == START
     clock.advance(minutes=90)
     assert program_clock.now() == clock() == START + timedelta(minutes=90)
+
+
+def test_backups_stay_in_the_order_made_when_the_clock_stands_still_or_goes_back(
+        workspace_path: Path, clock: StillClock) -> None:
+    added_task(workspace_path)
+    made = []
+    for step in (0, 0, -3):  # twice at the same moment, then with the clock set back 3 days
+        clock.advance(days=step)
+        backup = run_cli("backup", workspace=workspace_path)
+        assert backup.returncode == 0, backup.stderr
+        made.append(Path(backup.stdout.strip()))
+    assert len(set(made)) == 3
+    assert sorted(made) == made
+    assert made[0].name.startswith(START.strftime("%Y%m%dT%H%M%S"))

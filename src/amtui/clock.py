@@ -5,9 +5,10 @@ is UTC) stops the clock at that moment for the whole program and every amtui pro
 with it in the environment: tests, demos and screenshots then see the same day whatever the
 machine's date.
 
-Only business time comes from here (what is due, late, received, changed). Record ids,
-backup folder names and the "since" in a lock holder's line keep the machine's own time:
-they must be unique and ordered across processes, and a stopped clock would break that.
+Everything amtui dates comes from here: what is due, late, received or changed, and the names
+of backup snapshots (kept in the order they were made even when the clock stands still or goes
+back). Record ids and the "since" in a lock holder's line keep the machine's own time: ids
+must be unique across processes, and the lock line tells people when a process really took it.
 """
 
 from __future__ import annotations

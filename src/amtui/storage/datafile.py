@@ -20,12 +20,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
+from amtui.clock import now as clock_now
 from amtui.models.ids import claim_fresh
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
 from amtui.storage.files import atomic_patch, atomic_write, make_folder
@@ -604,9 +605,7 @@ KEEP_SNAPSHOTS = 20
 
 def backup_snapshot(root: Path, files: list[DataFile], reason: str) -> Path:
     """Copy data files into ``backups/<time>-<reason>/``; returns the snapshot folder."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    backups = root / "backups"
-    folder = backups / f"{stamp}-{reason}"
+    folder = root / "backups" / f"{_next_stamp(root)}-{reason}"
     for data_file in files:
         try:
             source = open(data_file.path, "rb")  # noqa: SIM115 - closed below
@@ -619,6 +618,24 @@ def backup_snapshot(root: Path, files: list[DataFile], reason: str) -> Path:
     for old in snapshots(root)[:-KEEP_SNAPSHOTS]:
         shutil.rmtree(old, ignore_errors=True)
     return folder
+
+
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+
+
+def _next_stamp(root: Path) -> str:
+    """The time for a new snapshot's name: now, or just after the newest snapshot if the clock
+    says otherwise (it was set back, or stands still), so that names sort in the order made."""
+    moment = clock_now()
+    existing = snapshots(root)
+    if existing:
+        try:
+            newest = datetime.strptime(existing[-1].name[:22], STAMP_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            newest = None
+        if newest is not None and moment <= newest:
+            moment = newest + timedelta(microseconds=1)
+    return moment.strftime(STAMP_FORMAT)
 
 
 def snapshots(root: Path) -> list[Path]:
