@@ -89,3 +89,14 @@ async def test_settle_fails_naming_a_pane_that_never_shows_its_data(
         monkeypatch.setattr(amtui.testing, "WAIT_LIMIT", 0.0)
         with pytest.raises(AssertionError, match="NeverShown has not shown its data yet"):
             await settle(pilot)
+
+
+async def test_settle_fails_naming_a_worker_that_never_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    app = Chain(last=1, gate=gate)
+    async with app.run_test() as pilot:
+        monkeypatch.setattr(amtui.testing, "WAIT_LIMIT", 0.0)
+        with pytest.raises(AssertionError, match="workers running: step"):
+            await settle(pilot)
+        gate.set()

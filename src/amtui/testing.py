@@ -23,6 +23,7 @@ Helpers for Textual's ``Pilot``, which wait for a state, never for a length of t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
@@ -158,7 +159,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     quiet_rounds = 0
     deadline = time.monotonic() + WAIT_LIMIT
     while quiet_rounds < 2:
-        await app.workers.wait_for_complete()
+        # Not wait_for: cancelling the wait would cancel the workers it waits for.
+        waiting = asyncio.ensure_future(app.workers.wait_for_complete())
+        done, _pending = await asyncio.wait({waiting}, timeout=max(deadline - time.monotonic(),
+                                                                     0.001))
+        if not done:
+            raise AssertionError(f"the app never settled ({_busy(app)})")
         await pilot.pause()
         busy = _busy(app)
         quiet_rounds = 0 if busy else quiet_rounds + 1
