@@ -10,9 +10,9 @@ client seen for the first time gets an entry dated the day it was created.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -168,23 +168,25 @@ def write(workspace: Workspace, catching: Catching) -> None:
             tx.put(HISTORY, extended, "update", ["entries"])
 
 
-_quiet = threading.local()
+_quiet: ContextVar[bool] = ContextVar("kam_team_recording_itself", default=False)
+"""A context variable, not a thread-local: amtui runs each event hook in a thread of its own,
+with the context of the code whose save raised the event."""
 
 
 @contextmanager
 def recording_itself() -> Iterator[None]:
     """While the plugin writes the history along with a change of its own, the change's
     events need not be compared again."""
-    _quiet.on = True
+    token = _quiet.set(True)
     try:
         yield
     finally:
-        _quiet.on = False
+        _quiet.reset(token)
 
 
 def follow_client_change(workspace: Workspace, client_id: str) -> None:
     """A client was saved with a tracked field changed: note its new state, dated today."""
-    if getattr(_quiet, "on", False):
+    if _quiet.get():
         return
     client = workspace.file("clients").get(client_id)
     if client is None:

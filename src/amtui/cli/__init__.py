@@ -19,6 +19,11 @@ class UsageError(Exception):
     """Bad input on the command line: exit status 2, nothing stored changed."""
 
 
+class CommandFailed(Exception):
+    """A failure that is not the input's fault (a plugin could not finish its part): exit
+    status 1, one line."""
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr, exit status 2."""
 
@@ -130,7 +135,7 @@ def report(error: Exception) -> int:
     elif isinstance(error, UsageError | BadClockSetting | InvalidRecord | RecordNotFound
                     | WorkspaceNotFound):
         message, status = str(error), 2
-    elif isinstance(error, StorageError):
+    elif isinstance(error, StorageError | CommandFailed):
         message, status = str(error), 1
     else:
         if os.environ.get("AMTUI_DEBUG"):

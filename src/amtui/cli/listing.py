@@ -207,7 +207,7 @@ def _amount(value: Any) -> str:
 def show_today(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from amtui.cli.plugins import load_host
+    from amtui.cli.plugins import load_host, report_failures
     from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.text import one_line
 
@@ -216,6 +216,7 @@ def show_today(args: argparse.Namespace) -> int:
     plugins.attach(workspace)
     now = workspace.clock()
     sections = build_agenda(workspace, now) + plugin_sections(workspace, plugins, now)
+    report_failures(plugins)
     if args.json:
         print_json([{"key": section.key, "title": section.title,
                      "items": [asdict(item) for item in section.items]}

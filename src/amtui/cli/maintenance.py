@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from amtui.cli import UsageError, workspace_option
+from amtui.cli import CommandFailed, UsageError, workspace_option
 from amtui.cli.common import open_workspace
 
 
@@ -46,14 +46,16 @@ def run_demo(args: argparse.Namespace) -> int:
     def progress(text: str) -> None:
         sys.stderr.write(f"demo: {text}\n")
 
-    from amtui.cli.plugins import load_host
+    from amtui.cli.plugins import load_host, report_failures
 
     plugins = load_host(args)
     plugins.attach(workspace)
     counts = fill_demo(workspace, args.size, args.seed, progress=progress)
-    plugins.fill_demo(workspace, args.size, args.seed, progress)
-    for name, error in plugins.failures:
-        sys.stderr.write(f"amtui: plugin {name} failed: {error}\n")
+    unfinished = plugins.fill_demo(workspace, args.size, args.seed, progress)
+    report_failures(plugins)
+    if unfinished:
+        raise CommandFailed(f"the demo data is incomplete: {', '.join(unfinished)} could not "
+                             "add theirs (see above)")
     sys.stdout.write(
         f"demo workspace at {workspace.root}: {counts.clients:,} clients, {counts.tasks:,} "
         f"tasks, {counts.messages:,} messages, {counts.notes:,} notes, {counts.deals:,} deals\n"

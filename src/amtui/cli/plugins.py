@@ -49,6 +49,16 @@ def load_host(args: argparse.Namespace) -> PluginHost:
                            disabled=disabled_plugins(root))
 
 
+def report_failures(host: PluginHost) -> None:
+    """One line on stderr per plugin that failed since the last report."""
+    from amtui.text import one_line
+
+    failures, host.failures = host.failures, []
+    for name, error in failures:
+        sys.stderr.write(f"amtui: plugin {one_line(name)} failed and is switched off: "
+                         f"{one_line(error)}\n")
+
+
 def list_plugins(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 

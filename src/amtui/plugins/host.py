@@ -4,8 +4,9 @@ Where plugins come from, later overriding earlier (a plugin of the same name rep
 found before it): amtui's bundled plugins, the ``amtui`` entry-point group, ``plugins/`` in the
 user config folder, ``plugins/`` in the workspace.
 
-A plugin that fails to import, has a misspelt hook, raises in a hook or whose pane cannot be
-made is marked failed with the reason; the others, and amtui, go on. Core code calls plugins
+A plugin that fails to import, has a misspelt hook, raises (or exits) in a hook, takes longer
+than its time limit (see :mod:`amtui.plugins.guard`) or whose pane cannot be made is marked
+failed with the reason; the others, and amtui, go on. Core code calls plugins
 only through :class:`PluginHost`'s typed methods, never ``pm.hook`` directly.
 """
 
@@ -19,6 +20,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from amtui.plugins import specs
+from amtui.plugins.guard import REGISTER_SECONDS, WORK_SECONDS, limit, run_plugin_code
 from amtui.plugins.specs import (
     AgendaEntry,
     CliCommand,
@@ -262,7 +265,9 @@ class PluginHost:
 
     def _load_one(self, candidate: Candidate, info: PluginInfo) -> None:
         try:
-            module = candidate.load()
+            module = run_plugin_code(candidate.load, limit(REGISTER_SECONDS))
+        except KeyboardInterrupt:
+            raise
         except BaseException as error:  # a plugin's import may raise anything, even exit
             self._fail(info.name, f"import failed: {_one_line_error(error)}")
             return
@@ -303,15 +308,21 @@ class PluginHost:
 
     # Calling hooks: one implementation at a time, each in its own try ----------------------
 
-    def _call(self, hook_name: str, make_kwargs: Callable[[str], dict[str, Any]]) -> None:
+    def _call(self, hook_name: str, make_kwargs: Callable[[str], dict[str, Any]],
+              seconds: float | None = REGISTER_SECONDS) -> None:
+        """Call each plugin's implementation of ``hook_name``, each allowed ``seconds``
+        (``None``: no limit), each failing only its own plugin."""
         caller = getattr(self.pm.hook, hook_name)
+        allowed = None if seconds is None else limit(seconds)
         for impl in list(caller.get_hookimpls()):
             name = impl.plugin_name
             if self.plugins.get(name, PluginInfo(name, "", "")).status != "loaded":
                 continue
             try:
-                impl.function(**make_kwargs(name))
-            except Exception as error:
+                run_plugin_code(partial(impl.function, **make_kwargs(name)), allowed)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # SystemExit too: a plugin never ends amtui
                 self.fail(name, f"{hook_name}: {_one_line_error(error)}")
 
     def _collect(self, hook_name: str, kind: type[Any]) -> list[tuple[str, Any]]:
@@ -373,16 +384,20 @@ class PluginHost:
                 found.append((name, item))
             return {**given, "add": add}
 
-        self._call(hook_name, kwargs)
+        self._call(hook_name, kwargs, WORK_SECONDS)
         return [(name, item) for name, item in found if self.plugins[name].status == "loaded"]
 
     def fill_demo(self, workspace: Workspace, size: str, seed: int,
-                  say: Callable[[str], None]) -> None:
+                  say: Callable[[str], None]) -> list[str]:
+        """Let each plugin add its demo data; the plugins that failed to."""
+        before = len(self.failures)
         self._call("amtui_demo", lambda _name: {"workspace": workspace, "size": size,
-                                                "seed": seed, "say": say})
+                                                "seed": seed, "say": say}, None)
+        return [name for name, _error in self.failures[before:]]
 
     def emit(self, workspace: Workspace | None, event: Event) -> None:
-        self._call("amtui_event", lambda _name: {"workspace": workspace, "event": event})
+        self._call("amtui_event", lambda _name: {"workspace": workspace, "event": event},
+                   WORK_SECONDS)
 
     def attach(self, workspace: Workspace) -> None:
         """Give the workspace the plugins' tables (in ``data/<plugin>/``), check their
@@ -437,11 +452,13 @@ class PluginHost:
         return guarded
 
     def run_guarded(self, name: str, action: Callable[[], Any]) -> Any:
-        """Run a plugin's own code (a command, a pane factory); None if it raised (the plugin
-        is then marked failed)."""
+        """Run a plugin's own code on this thread (a command, a pane factory: they make
+        widgets); None if it raised or exited (the plugin is then marked failed)."""
         try:
             return action()
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
             self.fail(name, error)
             return None
 

@@ -309,6 +309,15 @@ class AmtuiApp(App[None]):
             self.call_from_thread(self.notify, one_line(str(error)), severity="error",
                                   markup=False)
             return
+        except ValueError as error:  # bad input, the convention plugins follow too
+            self.call_from_thread(self.notify, one_line(str(error)), severity="warning",
+                                  markup=False)
+            return
+        except Exception as error:  # a plugin's save with a bug: it must not end the app
+            self.call_from_thread(self.notify, _("The change was not saved: {error}").format(
+                error=one_line(f"{type(error).__name__}: {error}", 200)), severity="error",
+                markup=False)
+            return
         self.call_from_thread(self._changed, done_message, result)
 
     def _changed(self, done_message: str, result: Any) -> None:

@@ -58,6 +58,10 @@ class PluginPane:
 
             error = self.host.plugins[self.plugin].error
             return FailedPane(self.id, self.plugin, error)
+        from amtui.ui.panes.base import PaneScreen
+
+        if isinstance(screen, PaneScreen):  # what it raises then fails only the plugin
+            screen.plugin = self.plugin
         return screen
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.compose import compose
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -21,6 +22,10 @@ from amtui.ui.safe import line
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.widget import Widget
+
     from amtui.ui.app import AmtuiApp
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
@@ -78,6 +83,10 @@ class PaneScreen(Screen[None]):
         Binding("ctrl+r,f5", "reload", _("Reload"), id="pane.reload", show=False),
     ]
 
+    plugin: str = ""
+    """The plugin whose pane this is ("" for amtui's own): what it raises fails that plugin
+    and shows in the pane, instead of ending the app."""
+
     def __init__(self) -> None:
         super().__init__()
         # A new screen is styled with the stylesheet as it is: without this Textual parses
@@ -97,7 +106,7 @@ class PaneScreen(Screen[None]):
         )
         yield PaneBar(self.PANE_ID)
         with Vertical(id="pane-body"):
-            yield from self.compose_body()
+            yield from self._guarded(lambda: compose(self, self.compose_body()))
         yield Static(_("The terminal is too small for amtui: make it at least "
                        f"{MIN_WIDTH}×{MIN_HEIGHT}."), id="too-small")
         yield KeyBar()
@@ -116,10 +125,42 @@ class PaneScreen(Screen[None]):
     def _fit(self, width: int, height: int) -> None:
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
+    def _guarded(self, make: Callable[[], list[Widget]]) -> list[Widget]:
+        """The widgets ``make`` returns; for a plugin's pane, a notice of the failure instead
+        if it raises (the plugin is then marked failed)."""
+        if not self.plugin:
+            return make()
+        try:
+            return make()
+        except Exception as error:
+            return [self._fail(error)]
+
+    def _fail(self, error: Exception) -> Widget:
+        from amtui.ui.panes.failed import failure_notice
+
+        self.amtui.plugins.fail(self.plugin, error)
+        self.amtui.show_plugin_failures()
+        return failure_notice(self.plugin, self.amtui.plugins.plugins[self.plugin].error)
+
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """Read what the pane shows, off the UI thread."""
-        self.post_message(Loaded(self.read()))
+        try:
+            payload = None if self._plugin_failed() else self.read()
+        except Exception as error:
+            if not self.plugin:
+                raise
+            self.app.call_from_thread(self._replace_body, error)
+            return
+        self.post_message(Loaded(payload))
+
+    def _plugin_failed(self) -> bool:
+        return bool(self.plugin) and self.amtui.plugins.plugins[self.plugin].status == "failed"
+
+    def _replace_body(self, error: Exception) -> None:
+        body = self.query_one("#pane-body")
+        body.remove_children()
+        body.mount(self._fail(error))
 
     def read(self) -> Any:
         """Runs in a worker: read from the store, touch no widget."""
@@ -129,7 +170,13 @@ class PaneScreen(Screen[None]):
     """How many times the pane has shown what it read (tests wait for the first)."""
 
     def on_loaded(self, message: Loaded) -> None:
-        self.show(message.payload)
+        if not self._plugin_failed():
+            try:
+                self.show(message.payload)
+            except Exception as error:
+                if not self.plugin:
+                    raise
+                self._replace_body(error)
         self.loads_shown += 1
         # What a pane holds of a large workspace is hundreds of thousands of small objects.
         # Left to the cycle collector, each full collection walks all of them (measured:

@@ -11,6 +11,16 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import content
 
 
+def failure_notice(plugin: str, error: str) -> Static:
+    """Which plugin failed, why, and how to look into it."""
+    return Static(Content.assemble(
+        (_("This pane could not be opened."), "bold"), "\n\n",
+        _("Plugin: "), content(plugin), "\n", _("Error: "), content(error), "\n\n",
+        _("The rest of amtui works. `amtui plugins` lists every plugin and its state; "
+          "`amtui --safe-mode` starts with amtui's own plugins only."),
+    ), id="failed-pane")
+
+
 class FailedPane(PaneScreen):
     """The plugin's pane failed: say which plugin, why, and how to look into it."""
 
@@ -21,12 +31,7 @@ class FailedPane(PaneScreen):
         self.error = error
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Content.assemble(
-            (_("This pane could not be opened."), "bold"), "\n\n",
-            _("Plugin: "), content(self.plugin), "\n", _("Error: "), content(self.error), "\n\n",
-            _("The rest of amtui works. `amtui plugins` lists every plugin and its state; "
-              "`amtui --safe-mode` starts with amtui's own plugins only."),
-        ), id="failed-pane")
+        yield failure_notice(self.plugin, self.error)
 
     def on_mount(self) -> None:
         super().on_mount()
