@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,39 +151,38 @@ def _check_unknown_tables(workspace: Workspace) -> list[Finding]:
 
 def _check_audit_covers_records(workspace: Workspace) -> list[Finding]:
     """Every stored revision of a record should have its audit line (written before the data
-    file, see docs/data-format.md); a logged change missing from the data was not saved."""
-    audited: set[tuple[str, str, int]] = set()
-    older_amtui: set[tuple[str, str]] = set()
+    file, see docs/data-format.md); a logged change missing from the data was not saved.
+    Memory follows the number of records, not the length of the log."""
+    stored: dict[tuple[str, str], Any] = {}
+    for name in workspace.table_names:
+        try:
+            stored.update({(name, record["id"]): record.get("rev")
+                           for record in workspace.file(name).scan()})
+        except StorageError:
+            continue  # damaged: said above
+    covered: set[tuple[str, str]] = set()
     last: dict[tuple[str, str], int | None] = {}
     for entry in _audit_entries(workspace):
         key = (str(entry.get("table")), str(entry.get("id")))
         if "rev" not in entry:
-            older_amtui.add(key)  # an amtui that did not log revisions
+            covered.add(key)  # logged by an amtui that did not log revisions: not judged
             continue
         rev = entry["rev"] if isinstance(entry["rev"], int) else None
-        if rev is not None:
-            audited.add((*key, rev))
+        if rev is not None and stored.get(key) == rev:
+            covered.add(key)
         last[key] = rev
     findings = []
-    stored: dict[tuple[str, str], Any] = {}
-    for name in workspace.table_names:
-        data_file = workspace.file(name)
-        missing: list[tuple[str, Any]] = []
-        try:
-            for record in data_file.scan():
-                key, rev = (name, record["id"]), record.get("rev")
-                stored[key] = rev
-                if (*key, rev) not in audited and key not in older_amtui:
-                    missing.append((record["id"], rev))
-        except StorageError:
-            continue  # damaged: said above
-        if missing:
-            first_id, first_rev = missing[0]
-            findings.append(Finding(
-                "problem", f"{data_file.relative_name}: {len(missing)} record(s) have no audit "
-                f"entry for their revision (first {first_id} rev {first_rev}): changed without "
-                f"amtui's audit log (by hand, by another program, or by an older amtui stopped "
-                "mid-save)"))
+    missing: dict[str, list[tuple[str, Any]]] = {}
+    for (table, record_id), rev in stored.items():
+        if (table, record_id) not in covered:
+            missing.setdefault(table, []).append((record_id, rev))
+    for table, records in missing.items():
+        first_id, first_rev = records[0]
+        findings.append(Finding(
+            "problem", f"{workspace.file(table).relative_name}: {len(records)} record(s) have "
+            f"no audit entry for their revision (first {first_id} rev {first_rev}): changed "
+            "without amtui's audit log (by hand, by another program, or by an older amtui "
+            "stopped mid-save)"))
     unsaved = Counter(table for (table, record_id), rev in last.items()
                       if workspace.table_spec(table) is not None
                       and _not_saved(rev, stored.get((table, record_id))))
@@ -202,21 +202,20 @@ def _not_saved(logged: int | None, stored: int | None) -> bool:
     return not isinstance(stored, int) or stored < logged
 
 
-def _audit_entries(workspace: Workspace) -> list[dict[str, Any]]:
+def _audit_entries(workspace: Workspace) -> Iterator[dict[str, Any]]:
+    """The audit log's readable entries, read a line at a time."""
     try:
-        with open_data(workspace.root, workspace.root / AUDIT_NAME) as handle:
-            lines = handle.read().splitlines()
+        handle = open_data(workspace.root, workspace.root / AUDIT_NAME)
     except (OSError, StorageError):
-        return []
-    entries = []
-    for line in lines:
-        try:
-            entry = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+        return
+    with handle:
+        for line in handle:
+            try:
+                entry = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
 
 
 def restore_table(workspace: Workspace, name: str) -> tuple[str, str]:
