@@ -237,6 +237,25 @@ def test_workspace_plugins_write_no_bytecode(workspace: Workspace) -> None:
     assert sorted(section.title for section in sections) == ["From good", "From the package"]
 
 
+RESOURCES = """
+from importlib.resources import files
+
+from amtui.api import AgendaEntry, hookimpl
+
+@hookimpl
+def amtui_agenda(workspace, now, add):
+    add(AgendaEntry(files(__name__).joinpath("title.txt").read_text(encoding="utf-8"), "x"))
+"""
+
+
+def test_a_package_plugin_reads_its_own_files(workspace: Workspace) -> None:
+    """Loaded from source, a package still reaches its files with importlib.resources."""
+    write(plugins_dir(workspace) / "pack", "__init__", RESOURCES)
+    (plugins_dir(workspace) / "pack" / "title.txt").write_text("Из файла", encoding="utf-8")
+    host = host_for(workspace)
+    assert [section.title for section in plugin_sections(workspace, host)] == ["Из файла"]
+
+
 LATE_IMPORT = """
 from amtui.api import AgendaEntry, hookimpl
 

@@ -164,6 +164,16 @@ class SourceOnlyFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                        dont_inherit=True)
         exec(code, module.__dict__)
 
+    def get_resource_reader(self, fullname: str) -> Any:
+        """Lets ``importlib.resources`` read the files of a plugin package."""
+        from importlib.readers import FileReader
+        from types import SimpleNamespace
+
+        spec = getattr(sys.modules.get(fullname), "__spec__", None)
+        if spec is None or spec.origin is None:
+            return None
+        return FileReader(SimpleNamespace(path=spec.origin))  # type: ignore[arg-type]
+
 
 def _is_real(path: Path, kind: Callable[[int], bool]) -> bool:
     """Whether ``path`` is there as that kind of file itself, not through a link."""
