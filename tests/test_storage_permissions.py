@@ -415,3 +415,15 @@ def test_a_hard_link_or_a_fifo_in_place_of_a_log_is_refused(team: Team) -> None:
     result = run_cli("add", "task", "New", workspace=team.root)  # returns: no wait for a reader
     assert result.returncode == 1
     assert f"{audit} is a special file, not a regular file" in result.stderr
+
+
+def test_a_linked_copy_in_a_backup_is_not_restored(team: Team) -> None:
+    backup = run_cli("backup", workspace=team.root)
+    assert backup.returncode == 0, backup.stderr
+    copy = team.link(f"{Path(backup.stdout.strip()).relative_to(team.root)}/tasks.json",
+                     team.secret)
+    tasks_before = (team.root / "data" / "tasks.json").read_bytes()
+    result = run_cli("doctor", "--restore", "tasks", workspace=team.root)
+    assert_refused(result, copy)
+    assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
+    team.secret_untouched()
