@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from amtui.models import Client, Record, Task
+from amtui.models import Client, Note, Record, Task
 from amtui.storage import TableSpec, TrashBin, Workspace
 from amtui.storage.datafile import KEEP_SNAPSHOTS
 from amtui.storage.errors import UnsafePathError
@@ -335,8 +335,12 @@ def test_a_linked_audit_log_is_refused_before_anything_is_saved(team: Team) -> N
     assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
 
 
-def test_a_linked_data_file_is_neither_read_nor_quarantined(team: Team) -> None:
+def test_a_linked_data_file_is_neither_read_nor_quarantined(team: Team,
+                                                            clock: StillClock) -> None:
     notes = team.link("data/notes.json", team.secret)
+    workspace = Workspace.open(team.root, clock=clock)  # the app: an empty, read-only table
+    assert workspace.repo(Note).all() == []
+    assert workspace.read_only_tables()["notes"].startswith(f"{notes} is a symbolic link")
     result = run_cli("list", "notes", workspace=team.root)
     assert_refused(result, notes)
     added = run_cli("add", "note", "Brief", workspace=team.root)

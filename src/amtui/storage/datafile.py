@@ -474,6 +474,10 @@ class DataFile:
         except DamagedFile as damage:
             self._quarantine(str(damage))
             return
+        except UnsafePathError as refusal:  # neither read nor copied: open empty, read-only
+            self._cache, self._lines = {}, False
+            self.damage = self.read_only_reason = str(refusal)
+            return
         if self._version > self.spec.version:
             self.read_only_reason = (
                 f"{self.relative_name} was written by a newer amtui (schema {self._version}; "
