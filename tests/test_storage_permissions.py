@@ -317,20 +317,13 @@ def assert_refused(result: subprocess.CompletedProcess[str], path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
-def test_a_linked_lock_file_is_refused(team: Team) -> None:
-    lock = team.link(".locks/tasks.json.lock", team.secret)
+@pytest.mark.parametrize("linked", [".locks/tasks.json.lock", "audit.jsonl"])
+def test_a_linked_lock_or_audit_log_is_refused_before_anything_is_saved(team: Team,
+                                                                        linked: str) -> None:
+    link = team.link(linked, team.secret)
     tasks_before = (team.root / "data" / "tasks.json").read_bytes()
     result = run_cli("add", "task", "New", workspace=team.root)
-    assert_refused(result, lock)
-    team.secret_untouched()
-    assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
-
-
-def test_a_linked_audit_log_is_refused_before_anything_is_saved(team: Team) -> None:
-    audit = team.link("audit.jsonl", team.secret)
-    tasks_before = (team.root / "data" / "tasks.json").read_bytes()
-    result = run_cli("add", "task", "New", workspace=team.root)
-    assert_refused(result, audit)
+    assert_refused(result, link)
     team.secret_untouched()
     assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
 
