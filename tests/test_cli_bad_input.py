@@ -230,6 +230,53 @@ def test_bad_input_keeps_an_empty_folder_made_beforehand(tmp_path: Path) -> None
     assert list(target.iterdir()) == []
 
 
+def interrupted_demo(monkeypatch: pytest.MonkeyPatch, meanwhile: list[str] | None,
+                     target: Path) -> int:
+    """``amtui demo`` stopped by Ctrl-C after it stored a client, while another process
+    ran ``amtui <meanwhile>`` in the new workspace (if given)."""
+    from amtui.cli import main
+    from amtui.services import demo
+
+    def fill_until_interrupted(workspace: Workspace, *args: object, **kwargs: object) -> None:
+        workspace.repo(Client).add(Client(name="From the demo"))
+        if meanwhile is not None:
+            other = run_cli(*meanwhile, workspace=target)
+            assert other.returncode == 0, other.stderr
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "fill_demo", fill_until_interrupted)
+    return main(["demo", "--workspace", str(target)])
+
+
+@pytest.mark.parametrize("meanwhile", [["add", "client", "Another"],
+                                       ["add", "task", "Another"]])
+def test_an_interrupted_first_command_keeps_what_another_process_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    meanwhile: list[str],
+) -> None:
+    target = tmp_path / "new-ws"
+    assert interrupted_demo(monkeypatch, meanwhile, target) == 130
+    error = capsys.readouterr().err
+    assert f"amtui: the new workspace {target} was kept: it holds {target}/" in error
+    workspace = Workspace.open(target)
+    assert workspace.read_only_tables() == {}
+    names = {record.name for record in workspace.repo(Client).all()}
+    titles = [task.title for task in workspace.repo(Task).all()]
+    assert "Another" in names | set(titles)
+
+
+def test_an_interrupted_first_command_removes_what_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "clients" / "new-ws"
+    assert interrupted_demo(monkeypatch, None, target) == 130
+    assert list(tmp_path.iterdir()) == []
+    made_before = tmp_path / "empty"
+    made_before.mkdir()
+    assert interrupted_demo(monkeypatch, None, made_before) == 130
+    assert list(made_before.iterdir()) == []
+
+
 def test_bad_input_in_the_default_workspace_leaves_nothing(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
     result = run_cli("add", "task", "x", "--due", "2026-02-30", env=env)

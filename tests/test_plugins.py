@@ -159,6 +159,134 @@ def test_untrusted_files_in_a_shared_workspace_are_refused(workspace: Workspace)
     assert plugin_sections(workspace, host) == []  # neither ran
 
 
+# Bytecode a teammate could write is never run ------------------------------------------
+
+PLANTED = """
+import pathlib
+pathlib.Path({marker!r}).write_text("the planted bytecode ran")
+"""
+
+PACKAGE_INIT = """
+from amtui.api import AgendaEntry, hookimpl
+
+from .helper import TITLE
+
+@hookimpl
+def amtui_agenda(workspace, now, add):
+    add(AgendaEntry(TITLE, "line"))
+"""
+
+
+def plant_bytecode(source: Path, marker: Path) -> Path:
+    """A teammate's ``.pyc`` for ``source`` in a group-writable ``__pycache__`` (as umask 002
+    makes it), with a header matching the source's mtime and size: Python's own import would
+    run it in place of the source."""
+    from importlib._bootstrap_external import (  # type: ignore[import-not-found]
+        _code_to_timestamp_pyc,
+    )
+    from importlib.util import cache_from_source
+
+    if os.getuid() != 0:
+        unavailable("only root can give a file to another user")
+    cached = Path(cache_from_source(str(source)))
+    cached.parent.mkdir(exist_ok=True)
+    cached.parent.chmod(0o2775)
+    info = source.stat()
+    code = compile(PLANTED.format(marker=str(marker)) + source.read_text(encoding="utf-8"),
+                   str(source), "exec")
+    cached.write_bytes(_code_to_timestamp_pyc(code, int(info.st_mtime), info.st_size))
+    os.chown(cached, NOBODY, NOBODY)
+    return cached
+
+
+@pytest.mark.parametrize("layout", ["module", "package"])
+@pytest.mark.parametrize("source", ["workspace", "user"])
+def test_planted_bytecode_never_runs(workspace: Workspace, tmp_path: Path, source: str,
+                                     layout: str) -> None:
+    config = tmp_path / "victim-config"
+    folder = plugins_dir(workspace) if source == "workspace" else config / "amtui" / "plugins"
+    marker = tmp_path / "marker"
+    if layout == "module":
+        planted_for = write(folder, "hello", GOOD)
+    else:
+        write(folder / "hello", "__init__", PACKAGE_INIT)
+        planted_for = write(folder / "hello", "helper", 'TITLE = "From good"\n')
+    plant_bytecode(planted_for, marker)
+
+    result = run_cli("plugins", "--json", workspace=workspace.root,
+                     env={"XDG_CONFIG_HOME": str(config)})
+
+    assert result.returncode == 0, result.stderr
+    listed = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert listed["hello"]["status"] == "loaded", listed["hello"]["error"]
+    assert listed["hello"]["source"] == source
+    assert not marker.exists(), "the teammate's bytecode ran as the victim"
+
+
+def test_workspace_plugins_write_no_bytecode(workspace: Workspace) -> None:
+    write(plugins_dir(workspace), "hello", GOOD)
+    write(plugins_dir(workspace) / "pack", "__init__", PACKAGE_INIT)
+    write(plugins_dir(workspace) / "pack", "helper", 'TITLE = "From the package"\n')
+    result = run_cli("plugins", "--json", workspace=workspace.root,
+                     env={"PYTHONDONTWRITEBYTECODE": ""})
+    assert result.returncode == 0, result.stderr
+    assert {entry["status"] for entry in json.loads(result.stdout)} == {"loaded"}
+    assert sorted(path.name for path in plugins_dir(workspace).rglob("*")
+                  if "__pycache__" in path.parts or path.suffix == ".pyc") == []
+    sections = plugin_sections(workspace, host_for(workspace))
+    assert sorted(section.title for section in sections) == ["From good", "From the package"]
+
+
+RESOURCES = """
+from importlib.resources import files
+
+from amtui.api import AgendaEntry, hookimpl
+
+@hookimpl
+def amtui_agenda(workspace, now, add):
+    add(AgendaEntry(files(__name__).joinpath("title.txt").read_text(encoding="utf-8"), "x"))
+"""
+
+
+def test_a_package_plugin_reads_its_own_files(workspace: Workspace) -> None:
+    """Loaded from source, a package still reaches its files with importlib.resources."""
+    write(plugins_dir(workspace) / "pack", "__init__", RESOURCES)
+    (plugins_dir(workspace) / "pack" / "title.txt").write_text("Из файла", encoding="utf-8")
+    host = host_for(workspace)
+    assert [section.title for section in plugin_sections(workspace, host)] == ["Из файла"]
+
+
+LATE_IMPORT = """
+from amtui.api import AgendaEntry, hookimpl
+
+@hookimpl
+def amtui_agenda(workspace, now, add):
+    from . import late
+    add(AgendaEntry(late.TITLE, "line"))
+"""
+
+
+def test_a_module_added_by_a_teammate_after_the_check_is_refused(workspace: Workspace,
+                                                                 tmp_path: Path) -> None:
+    """A trusted package's modules are checked as each is read, not only when the plugin is
+    found: one a teammate adds later does not run."""
+    if os.getuid() != 0:
+        unavailable("only root can give a file to another user")
+    write(plugins_dir(workspace) / "pack", "__init__", LATE_IMPORT)
+    host = host_for(workspace)
+    assert statuses(host) == {"pack": "loaded"}
+    marker = tmp_path / "marker"
+    late = write(plugins_dir(workspace) / "pack", "late",
+                 PLANTED.format(marker=str(marker)) + 'TITLE = "late"\n')
+    os.chown(late, NOBODY, NOBODY)
+
+    assert plugin_sections(workspace, host) == []
+
+    assert not marker.exists()
+    assert statuses(host) == {"pack": "failed"}
+    assert "late.py belongs to uid 65534" in host.plugins["pack"].error
+
+
 def test_amtui_plugins_reports_each_state(workspace: Workspace) -> None:
     write(plugins_dir(workspace), "good", GOOD)
     write(plugins_dir(workspace), "misspelt", BROKEN["misspelt"][0])

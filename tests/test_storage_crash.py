@@ -99,6 +99,18 @@ def acknowledged_lines(output: bytes) -> list[tuple[str, str, int]]:
     return saves
 
 
+def audited_revisions(root: Path) -> set[tuple[str, str, int]]:
+    """(table, id, rev) of every readable audit line."""
+    found = set()
+    for line in (root / "audit.jsonl").read_bytes().splitlines():
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        found.add((entry["table"], entry["id"], entry.get("rev")))
+    return found
+
+
 def check_workspace(root: Path, acknowledged: dict[tuple[str, str], int]) -> int:
     # Every data file parses as it is on disk (before anything could repair it) ...
     for path in data_files(root):
@@ -114,6 +126,10 @@ def check_workspace(root: Path, acknowledged: dict[tuple[str, str], int]) -> int
         "tasks": {task.id: task.rev for task in workspace.repo(Task).all()},
         "clients": {client.id: client.rev for client in workspace.repo(Client).all()},
     }
+    audited = audited_revisions(root)
+    unaudited = [(table, record_id, rev) for table, records in stored.items()
+                 for record_id, rev in records.items() if (table, record_id, rev) not in audited]
+    assert unaudited == [], f"{len(unaudited)} stored revision(s) have no audit line"
     for (table, record_id), rev in acknowledged.items():
         assert record_id in stored[table], f"acknowledged {table} {record_id} is lost"
         assert stored[table][record_id] >= rev, (
@@ -241,3 +257,92 @@ def test_temp_file_of_a_locked_data_file_is_kept(workspace: Workspace, clock: St
 
     Workspace.open(workspace.root, clock=clock)
     assert not in_progress.exists()
+
+
+# the audit and the data: a stored change always has its audit line
+
+KILLED_AT_THE_RENAME = textwrap.dedent(
+    """
+    import os
+    import signal
+    import sys
+
+    import amtui.storage.files as files
+    from amtui.models import Task
+    from amtui.storage import Workspace
+
+    root, action, moment = sys.argv[1:4]
+
+
+    class KillAtTheRename:
+        \"\"\"``os`` for amtui.storage.files: SIGKILL just before or after tasks.json is
+        renamed into place.\"\"\"
+
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def replace(self, source, target, **folders):
+            ours = os.fspath(target).endswith("tasks.json")
+            if ours and moment == "before":
+                os.kill(os.getpid(), signal.SIGKILL)
+            os.replace(source, target, **folders)
+            if ours and moment == "after":
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+    workspace = Workspace.open(root)
+    tasks = workspace.repo(Task)
+    files.os = KillAtTheRename()
+    if action == "add":
+        tasks.add(Task(title="Killed while saved"))
+    else:
+        task = tasks.all()[0]
+        tasks.update(task.model_copy(update={"title": "Killed while saved"}))
+    """
+)
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+@pytest.mark.parametrize("action", ["add", "update"])
+def test_a_kill_at_the_data_rename_never_leaves_a_change_unaudited(
+    tmp_path: Path, clock: StillClock, action: str, moment: str,
+) -> None:
+    from conftest import run_cli
+
+    root = tmp_path / "ws"
+    Workspace.open(root, create=True, clock=clock).repo(Task).add(Task(title="First"))
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_AT_THE_RENAME, encoding="utf-8")
+
+    killed = subprocess.run([sys.executable, str(script), str(root), action, moment],
+                            capture_output=True, text=True, timeout=60)
+
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    stored = {task.id: task for task in Workspace.open(root, clock=clock).repo(Task).all()}
+    titles = sorted(task.title for task in stored.values())
+    saved = moment == "after"
+    if action == "add":
+        assert titles == (["First", "Killed while saved"] if saved else ["First"])
+    else:
+        assert titles == (["Killed while saved"] if saved else ["First"])
+    audited = audited_revisions(root)
+    assert {("tasks", task.id, task.rev) for task in stored.values()} <= audited
+    doctor = run_cli("doctor", workspace=root)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "no audit entry" not in doctor.stdout
+    assert ("1 logged change(s) were not saved (1 in tasks)" in doctor.stdout) != saved
+
+
+def test_a_torn_audit_line_is_ended_before_the_next_one(workspace: Workspace) -> None:
+    """A process killed while it appended left half a line: the next save's line starts on a
+    line of its own, and only the torn piece is unreadable."""
+    first = workspace.repo(Task).add(Task(title="First"))
+    audit = workspace.root / "audit.jsonl"
+    with open(audit, "ab") as log:
+        log.write(b'{"at":"2026-11-26T09:00:00+00:00","user":"killed","act')
+    second = workspace.repo(Task).add(Task(title="Second"))
+    lines = audit.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    assert lines[1].endswith(b'"act')
+    entries = [orjson.loads(line) for line in (lines[0], lines[2])]
+    assert [(entry["id"], entry["rev"]) for entry in entries] == [(first.id, 1), (second.id, 1)]

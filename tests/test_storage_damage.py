@@ -371,6 +371,56 @@ def test_full_disk_refuses_the_save_and_keeps_the_file(
     assert titles == ["Fits now", "Kept"]
 
 
+class FullForTheAudit(FakeDisk):
+    """A disk with ``room`` bytes left for the audit log, and all the room data files need."""
+
+    def write(self, fd: int, data: Any) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("audit.jsonl"):
+            return super().write(fd, data)
+        return os.write(fd, data)
+
+
+@pytest.mark.parametrize("room", [0, 40])
+def test_full_disk_at_the_audit_saves_nothing_and_a_retry_adds_once(
+    workspace_path: Path, clock: StillClock, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], room: int,
+) -> None:
+    """The audit line is written before the data: when it does not fit, nothing is saved,
+    the command fails, and trying again stores the record once."""
+    from amtui.cli import main
+
+    Workspace.open(workspace_path, create=True, clock=clock).repo(Task).add(Task(title="Kept"))
+    before = snapshot_files(workspace_path)
+    where = ["--workspace", str(workspace_path)]
+    monkeypatch.setattr(storage_files, "os", FullForTheAudit(room))
+
+    assert main(["add", "task", "New", *where]) == 1
+
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "disk is full" in error and "tasks.json" in error
+    assert snapshot_files(workspace_path) == before  # the audit too: a cut line is taken back
+    assert temp_files(workspace_path) == []
+    monkeypatch.undo()
+    assert main(["add", "task", "New", *where]) == 0
+    titles = [task.title for task in Workspace.open(workspace_path, clock=clock).repo(Task).all()]
+    assert sorted(titles) == ["Kept", "New"]
+
+
+def test_doctor_finds_records_with_no_audit_entry(workspace_path: Path, one_task: Task) -> None:
+    """A revision saved without amtui's audit (a hand edit, another program, an older amtui
+    killed between its save and its log) is reported."""
+    healthy = run_cli("doctor", workspace=workspace_path)
+    assert healthy.returncode == 0, healthy.stdout
+    path = tasks_file(workspace_path)
+    path.write_bytes(path.read_bytes().replace(b'"rev":1', b'"rev":2'))
+
+    result = run_cli("doctor", workspace=workspace_path)
+
+    assert result.returncode == 1
+    assert (f"data/tasks.json: 1 record(s) have no audit entry for their revision (first "
+            f"{one_task.id} rev 2)") in result.stdout
+
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs, when this runs as root and may mount one."""
@@ -532,10 +582,11 @@ def test_doctor_restore_puts_back_the_newest_backup(workspace_path: Path, clock:
     assert sorted(t.title for t in workspace.repo(Task).all()) == [
         "In the newer backup", "Stored before the damage",
     ]
-    # The damaged file was kept in a snapshot before it was replaced, not thrown away.
-    kept = [p for p in (workspace_path / "backups").rglob("tasks.json")
+    # The damaged file was kept in a snapshot before it was replaced, not thrown away, under
+    # a name that no restore takes for a readable copy.
+    kept = [p.name for p in (workspace_path / "backups").rglob("tasks.json*")
             if "quarantine" not in p.parts and p.read_bytes() == damaged]
-    assert kept
+    assert kept == ["tasks.json.damaged"]
     # And the table is writable again.
     assert workspace.repo(Task).add(Task(title="After the restore")).rev == 1
 
@@ -563,16 +614,127 @@ def test_damaged_data_file_does_not_hide_read_errors(
     from amtui.storage import datafile
 
     path = tasks_file(workspace_path)
-    real_open = open
+    real_open = datafile.open_in
 
-    def refusing_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(file) == path:
+    def refusing_open(within: Path, file: Path, *args: Any, **kwargs: Any) -> Any:
+        if file == path:
             raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
+        return real_open(within, file, *args, **kwargs)
 
-    monkeypatch.setattr(datafile, "open", refusing_open, raising=False)
+    monkeypatch.setattr(datafile, "open_in", refusing_open)
     with pytest.raises(StorageError) as caught:
         Workspace.open(workspace_path).repo(Task).all()
     assert "permission denied" in str(caught.value)
     assert "data/tasks.json" in str(caught.value)
     assert quarantined(workspace_path) == []
+
+
+# every table, plugins' too: backups, doctor, restore
+
+
+class Tally(Record):
+    """A plugin's table, in data/tallyplugin/."""
+
+    table = "tallies"
+
+    name: str
+
+
+TALLIES = TableSpec("tallies", Tally, folder="tallyplugin")
+EMPTY_POSTS = b'{"_meta":{"schema":1,"table":"posts"},"posts":{\n}}'
+
+
+def posts_file(root: Path) -> Path:
+    return root / "data" / "smm_calendar" / "posts.json"
+
+
+def test_backup_copies_plugin_tables_whether_or_not_their_plugin_is_loaded(
+    workspace: Workspace,
+) -> None:
+    workspace.register_table(TALLIES)
+    workspace.repo(Tally).add(Tally(name="one"))
+    posts_file(workspace.root).parent.mkdir()
+    posts_file(workspace.root).write_bytes(EMPTY_POSTS)
+    for plugins in ("", None):  # none loaded, then the bundled ones
+        env = {"AMTUI_LOAD_PLUGINS": plugins} if plugins is not None else {}
+        result = run_cli("backup", workspace=workspace.root, env=env)
+        assert result.returncode == 0, result.stderr
+        snapshot = Path(result.stdout.strip())
+        tallies = workspace.root / "data" / "tallyplugin" / "tallies.json"
+        assert (snapshot / "tallyplugin" / "tallies.json").read_bytes() == tallies.read_bytes()
+        assert (snapshot / "smm_calendar" / "posts.json").read_bytes() == EMPTY_POSTS
+
+
+@pytest.mark.parametrize("plugins", ["bundled loaded", "none loaded"])
+def test_doctor_checks_plugin_tables(workspace: Workspace, plugins: str) -> None:
+    env = {} if plugins == "bundled loaded" else {"AMTUI_LOAD_PLUGINS": ""}
+    posts_file(workspace.root).parent.mkdir()
+    posts_file(workspace.root).write_bytes(EMPTY_POSTS)
+    healthy = run_cli("doctor", workspace=workspace.root, env=env)
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    posts_file(workspace.root).write_bytes(b"garbage, not a table")
+
+    result = run_cli("doctor", workspace=workspace.root, env=env)
+
+    assert result.returncode == 1
+    assert "workspace is healthy" not in result.stdout
+    assert "problem data/smm_calendar/posts.json: it is not valid JSON" in result.stdout
+    assert "1 problem(s) found" in result.stdout
+
+
+@pytest.mark.parametrize("name, plugins", [("posts", "bundled loaded"),
+                                           ("smm_calendar/posts", "none loaded")])
+def test_doctor_restores_a_plugin_table(workspace: Workspace, name: str, plugins: str) -> None:
+    env = {} if plugins == "bundled loaded" else {"AMTUI_LOAD_PLUGINS": ""}
+    posts_file(workspace.root).parent.mkdir()
+    posts_file(workspace.root).write_bytes(EMPTY_POSTS)
+    assert run_cli("backup", workspace=workspace.root).returncode == 0
+    posts_file(workspace.root).write_bytes(b"garbage")
+
+    result = run_cli("doctor", "--restore", name, workspace=workspace.root, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("restored data/smm_calendar/posts.json from backups/")
+    assert posts_file(workspace.root).read_bytes() == EMPTY_POSTS
+
+
+def test_doctor_restore_names_the_tables_it_knows(workspace: Workspace) -> None:
+    posts_file(workspace.root).parent.mkdir()
+    posts_file(workspace.root).write_bytes(EMPTY_POSTS)
+    result = run_cli("doctor", "--restore", "post", workspace=workspace.root,
+                     env={"AMTUI_LOAD_PLUGINS": ""})
+    assert result.returncode == 2
+    assert "no table named 'post'" in result.stderr and "smm_calendar/posts" in result.stderr
+    assert posts_file(workspace.root).read_bytes() == EMPTY_POSTS
+
+
+def test_backup_of_a_damaged_file_says_so_and_never_prunes_the_last_good_copy(
+    workspace: Workspace, clock: StillClock,
+) -> None:
+    from amtui.services.doctor import restore_table
+    from amtui.storage.datafile import KEEP_SNAPSHOTS, snapshots
+
+    workspace.register_table(TALLIES)
+    workspace.repo(Tally).add(Tally(name="one"))
+    workspace.repo(Task).add(Task(title="Kept"))
+    tallies = workspace.root / "data" / "tallyplugin" / "tallies.json"
+    good = tallies.read_bytes()
+    assert run_cli("backup", workspace=workspace.root).returncode == 0
+    first = snapshots(workspace.root)[0]
+    tallies.write_bytes(b'{"_meta": ')
+
+    for _backup in range(KEEP_SNAPSHOTS + 3):
+        result = run_cli("backup", workspace=workspace.root)
+        assert result.returncode == 1
+        assert result.stderr == (
+            "amtui: data/tallyplugin/tallies.json is damaged (it is not valid JSON (unexpected "
+            "end of data: line 1 column 11 (char 10))): kept in this backup as "
+            "tallyplugin/tallies.json.damaged; the newest readable copy is in "
+            f"backups/{first.name}\n")
+        assert (Path(result.stdout.strip()) / "tallyplugin" / "tallies.json.damaged").exists()
+    kept = snapshots(workspace.root)
+    assert len(kept) == KEEP_SNAPSHOTS + 1
+    assert kept[0] == first  # the last readable copy of tallies.json
+    assert restore_table(workspace, "tallies") == ("data/tallyplugin/tallies.json",
+                                                   f"backups/{first.name}")
+    assert tallies.read_bytes() == good

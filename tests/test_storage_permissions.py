@@ -13,14 +13,17 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from amtui.models import Client, Record, Task
+from amtui.models import Client, Note, Record, Task
 from amtui.storage import TableSpec, TrashBin, Workspace
+from amtui.storage.datafile import KEEP_SNAPSHOTS
+from amtui.storage.errors import UnsafePathError
 from amtui.testing import StillClock
-from conftest import NOBODY, as_nobody, python_for_other_user, unavailable
+from conftest import NOBODY, as_nobody, python_for_other_user, run_cli, unavailable
 
 
 class Tally(Record):
@@ -240,3 +243,184 @@ def test_another_member_of_the_group_can_save(clock: StillClock) -> None:
         assert tasks_json.stat().st_gid == gid
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+# A teammate's links and special files: amtui follows none of them
+
+
+@dataclass
+class Team:
+    """A shared workspace (group nogroup, setgid, 2770), the teammate ``nobody`` in its group,
+    and the victim (root, running amtui) with a private folder outside it."""
+
+    root: Path
+    private: Path
+    secret: Path
+    """The victim's private file (0600), which the teammate wants read or changed."""
+    task_id: str
+
+    def teammate(self, *command: str) -> None:
+        """Run a command as the teammate."""
+        done = subprocess.run(command, preexec_fn=as_nobody, cwd="/", capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
+    def link(self, relative: str, target: Path) -> Path:
+        """The teammate replaces ``relative`` in the workspace with a link to ``target``."""
+        path = self.root / relative
+        self.teammate("rm", "-rf", str(path))
+        self.teammate("ln", "-s", str(target), str(path))
+        assert path.is_symlink()
+        return path
+
+    def secret_untouched(self) -> None:
+        assert self.secret.read_bytes() == SECRET
+        assert stat.S_IMODE(self.secret.stat().st_mode) == 0o600
+        assert sorted(p.name for p in self.private.iterdir()) == ["old-backups", "secret"]
+        assert [p.name for p in (self.private / "old-backups").iterdir()] == [OLD_SNAPSHOT]
+
+
+SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\nnot for the team\n"
+OLD_SNAPSHOT = "20200101T000000000000Z-mine"
+
+
+@pytest.fixture
+def team(clock: StillClock) -> Iterator[Team]:
+    if os.geteuid() != 0:
+        unavailable("acting as a second user needs root")
+    base = Path(tempfile.mkdtemp(prefix="amtui-links-"))
+    try:
+        base.chmod(0o755)
+        root = base / "team"
+        root.mkdir()
+        os.chown(root, -1, team_group())
+        root.chmod(0o2770)
+        workspace = Workspace.open(root, create=True, clock=clock)
+        client = workspace.repo(Client).add(Client(name="Ромашка"))
+        task = workspace.repo(Task).add(Task(title="Shared", client_id=client.id))
+        private = base / "victim"
+        private.mkdir(mode=0o700)
+        secret = private / "secret"
+        secret.write_bytes(SECRET)
+        secret.chmod(0o600)
+        (private / "old-backups" / OLD_SNAPSHOT).mkdir(parents=True)
+        yield Team(root, private, secret, task.id)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], path: Path) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("amtui: error: "), result.stderr
+    assert f"{path} is a symbolic link" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("linked", [".locks/tasks.json.lock", "audit.jsonl"])
+def test_a_linked_lock_or_audit_log_is_refused_before_anything_is_saved(team: Team,
+                                                                        linked: str) -> None:
+    link = team.link(linked, team.secret)
+    tasks_before = (team.root / "data" / "tasks.json").read_bytes()
+    result = run_cli("add", "task", "New", workspace=team.root)
+    assert_refused(result, link)
+    team.secret_untouched()
+    assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
+
+
+def test_a_linked_data_file_is_neither_read_nor_quarantined(team: Team,
+                                                            clock: StillClock) -> None:
+    notes = team.link("data/notes.json", team.secret)
+    workspace = Workspace.open(team.root, clock=clock)  # the app: an empty, read-only table
+    assert workspace.repo(Note).all() == []
+    assert workspace.read_only_tables()["notes"].startswith(f"{notes} is a symbolic link")
+    result = run_cli("list", "notes", workspace=team.root)
+    assert_refused(result, notes)
+    added = run_cli("add", "note", "Brief", workspace=team.root)
+    assert_refused(added, notes)
+    team.secret_untouched()
+    copies = [path for path in (team.root / "backups").rglob("*") if path.is_file()]
+    assert [path for path in copies if path.read_bytes() == SECRET] == []
+
+
+@pytest.mark.parametrize("linked", [".locks", "data", "data/tallyplugin", "backups"])
+def test_a_linked_folder_on_the_way_is_refused(team: Team, clock: StillClock,
+                                               linked: str) -> None:
+    """Nothing is made, changed or removed in the folder a link points to."""
+    elsewhere = team.private / "old-backups"
+    (team.root / "data" / "tallyplugin").mkdir(exist_ok=True)
+    (team.root / "backups" / "quarantine").mkdir(exist_ok=True)
+    link = team.link(linked, elsewhere)
+
+    def use_the_workspace() -> None:
+        workspace = Workspace.open(team.root, clock=clock)
+        workspace.register_table(TableSpec("tallies", Tally, folder="tallyplugin"))
+        workspace.repo(Tally).add(Tally(name="two"))
+        workspace.repo(Task).add(Task(title="Another"))
+        # A damaged file makes a quarantine copy; a backup prunes the oldest snapshots.
+        (team.root / "data" / "notes.json").write_bytes(b'{"_meta": ')
+        workspace.read_only_tables()
+        for _ in range(KEEP_SNAPSHOTS + 1):
+            workspace.backup()
+
+    with pytest.raises(UnsafePathError) as caught:
+        use_the_workspace()
+    assert str(caught.value).startswith(f"{link} is a symbolic link")
+    assert "\n" not in str(caught.value)
+    team.secret_untouched()
+
+
+def test_a_quarantine_copy_is_not_made_through_a_link(team: Team, clock: StillClock) -> None:
+    link = team.link("backups/quarantine", team.private / "old-backups")
+    (team.root / "data" / "notes.json").write_bytes(b'{"_meta": ')
+    reasons = Workspace.open(team.root, clock=clock).read_only_tables()
+    assert f"no copy could be kept ({link} is a symbolic link" in reasons["notes"]
+    team.secret_untouched()
+
+
+def test_start_up_cleans_no_temp_file_through_a_linked_folder(team: Team,
+                                                              clock: StillClock) -> None:
+    victims_temp = team.private / ".tallies.json.tmp-0123abcd"
+    victims_temp.write_bytes(b"the victim's own file")
+    (team.root / "data" / "tallyplugin").mkdir(exist_ok=True)
+    team.link("data/tallyplugin", team.private)
+    workspace = Workspace.open(team.root, clock=clock)
+    workspace.register_table(TableSpec("tallies", Tally, folder="tallyplugin"))
+    workspace.remove_stale_temp_files()
+    assert victims_temp.read_bytes() == b"the victim's own file"
+    data_link = team.link("data", team.private)
+    with pytest.raises(UnsafePathError, match=f"{data_link} is a symbolic link"):
+        Workspace.open(team.root, clock=clock)
+    assert victims_temp.read_bytes() == b"the victim's own file"
+
+
+def test_a_hard_link_or_a_fifo_in_place_of_a_log_is_refused(team: Team) -> None:
+    """A lock file or the audit log is changed in place, so it must be a regular file with no
+    other name (root makes the hard link here: the kernel keeps other users from linking a
+    file they cannot write)."""
+    lock = team.root / ".locks" / "tasks.json.lock"
+    lock.unlink()
+    os.link(team.secret, lock)
+    result = run_cli("add", "task", "New", workspace=team.root)
+    assert result.returncode == 1
+    assert f"{lock} has 2 names (hard links)" in result.stderr
+    lock.unlink()
+    team.secret_untouched()
+    audit = team.root / "audit.jsonl"
+    team.teammate("rm", "-f", str(audit))
+    team.teammate("mkfifo", str(audit))
+    result = run_cli("add", "task", "New", workspace=team.root)  # returns: no wait for a reader
+    assert result.returncode == 1
+    assert f"{audit} is a special file, not a regular file" in result.stderr
+
+
+def test_a_linked_copy_in_a_backup_is_not_restored(team: Team) -> None:
+    backup = run_cli("backup", workspace=team.root)
+    assert backup.returncode == 0, backup.stderr
+    copy = team.link(f"{Path(backup.stdout.strip()).relative_to(team.root)}/tasks.json",
+                     team.secret)
+    tasks_before = (team.root / "data" / "tasks.json").read_bytes()
+    result = run_cli("doctor", "--restore", "tasks", workspace=team.root)
+    assert_refused(result, copy)
+    assert (team.root / "data" / "tasks.json").read_bytes() == tasks_before
+    team.secret_untouched()

@@ -86,17 +86,17 @@ PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from amtui.cli.common import CREATED_THIS_RUN, discard_created_workspaces
+    from amtui.cli.common import discard_created_workspaces, forget_created_workspaces
 
     os.environ.setdefault(PYDANTIC_PLUGINS_SWITCH, "__all__")
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
-    CREATED_THIS_RUN.clear()
+    forget_created_workspaces()
     status = _run(args)
     if status != 0:
         discard_created_workspaces()
-    CREATED_THIS_RUN.clear()
+    forget_created_workspaces()
     return status
 
 

@@ -14,6 +14,7 @@ from amtui.cli import UsageError
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
+    from amtui.storage.files import CreationLog
 
 ENVIRONMENT_VARIABLE = "AMTUI_WORKSPACE"
 
@@ -28,8 +29,8 @@ def workspace_path(args: argparse.Namespace) -> Path:
     return user_data_path("amtui", appauthor=False) / "workspace"
 
 
-CREATED_THIS_RUN: list[tuple[Path, bool]] = []
-"""Workspaces this command created; removed again if the command fails."""
+CREATED_THIS_RUN: list[tuple[Path, CreationLog, bool]] = []
+"""Workspaces this command created, with what it made there; taken back if it fails."""
 
 
 def open_workspace(args: argparse.Namespace, *, create: bool = False,
@@ -37,6 +38,7 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     """Open the chosen workspace; ``create`` makes a new one (called ``name``) if the folder
     has none yet."""
     from amtui.storage import Workspace
+    from amtui.storage.files import log_creations
     from amtui.storage.workspace import CONFIG_NAME
 
     path = workspace_path(args)
@@ -45,7 +47,8 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     if create and not (path / CONFIG_NAME).exists():
         if path.exists() and any(path.iterdir()):
             raise UsageError(f"{path} is a folder with other files in it, not a workspace")
-        CREATED_THIS_RUN.append(_created_folder(path.absolute()))
+        top, keep_folder = _created_folder(path.absolute())
+        CREATED_THIS_RUN.append((path, log_creations(top), keep_folder))
     return Workspace.open(path, create=create, name=name)
 
 
@@ -61,19 +64,26 @@ def _created_folder(path: Path) -> tuple[Path, bool]:
 
 
 def discard_created_workspaces() -> None:
-    """Undo the creation of a workspace by a command that then failed."""
-    import shutil
+    """Undo the creation of a workspace by a command that then failed: remove what it made,
+    unless something there is not its own (another process saved into the new workspace
+    meanwhile); then all of it is kept, and said so."""
+    from amtui.storage.files import remove_created
+    from amtui.storage.workspace import CONFIG_NAME
+    from amtui.text import one_line
 
     while CREATED_THIS_RUN:
-        folder, keep_folder = CREATED_THIS_RUN.pop()
-        if not keep_folder:
-            shutil.rmtree(folder, ignore_errors=True)
-            continue
-        for child in folder.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+        path, log, keep_folder = CREATED_THIS_RUN.pop()
+        kept = remove_created(log, keep_top=keep_folder, last=CONFIG_NAME)
+        if kept:
+            sys.stderr.write(one_line(f"amtui: the new workspace {path} was kept: {kept}") + "\n")
+
+
+def forget_created_workspaces() -> None:
+    """The command is over: stop noting what it makes."""
+    from amtui.storage.files import stop_logging
+
+    while CREATED_THIS_RUN:
+        stop_logging(CREATED_THIS_RUN.pop()[1])
 
 
 def parse_money(text: str, option: str) -> Decimal:

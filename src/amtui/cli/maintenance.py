@@ -64,13 +64,18 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
+    from amtui.cli.plugins import load_host
     from amtui.services.doctor import check_workspace, restore_table
     from amtui.text import one_line
 
     workspace = open_workspace(args)
+    plugins = load_host(args)
+    plugins.attach(workspace)  # their tables are checked too
+    for name, error in plugins.failures:
+        sys.stderr.write(f"amtui: plugin {name} failed: {one_line(error)}\n")
     if args.restore:
-        source = restore_table(workspace, args.restore)
-        sys.stdout.write(f"restored data/{args.restore}.json from {source}\n")
+        restored, source = restore_table(workspace, args.restore)
+        sys.stdout.write(one_line(f"restored {restored} from {source}") + "\n")
     findings = check_workspace(workspace)
     for finding in findings:
         sys.stdout.write(f"{finding.level:<7} {one_line(finding.text)}\n")
@@ -80,7 +85,19 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    """Snapshot every data file; a damaged one is kept as ``<name>.damaged``, said on stderr
+    with where its newest readable copy is, and the status is then 1."""
+    from amtui.storage.datafile import readable_copies, snapshots
+    from amtui.text import one_line
+
     workspace = open_workspace(args)
-    folder = workspace.backup()
-    sys.stdout.write(f"{folder}\n")
-    return 0
+    snapshot = workspace.backup()
+    sys.stdout.write(f"{snapshot.folder}\n")
+    for relative, problem in snapshot.damaged.items():
+        good = next((older for older in reversed(snapshots(workspace.root))
+                     if relative in readable_copies(workspace.root, older)), None)
+        where = (f"the newest readable copy is in {good.relative_to(workspace.root)}" if good
+                 else "no backup holds a readable copy")
+        sys.stderr.write(one_line(f"amtui: data/{relative} is damaged ({problem}): kept in this "
+                                  f"backup as {relative}.damaged; {where}") + "\n")
+    return 1 if snapshot.damaged else 0

@@ -12,6 +12,8 @@ only through :class:`PluginHost`'s typed methods, never ``pm.hook`` directly.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import stat
@@ -116,15 +118,123 @@ def import_from_path(module_name: str, path: Path) -> ModuleType:
     return module
 
 
-def _module_from_path(name: str, path: Path, source: str) -> Callable[[], ModuleType]:
+FileCheck = Callable[[os.stat_result, Path], str]
+"""Why a plugin's source file (its stat, its path) must not run ("" if it may)."""
+
+
+class SourceOnlyFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Loads workspace and user plugins, and the modules of their packages, from their
+    source files only: ``__pycache__`` is neither read nor written, since someone else may
+    be able to write bytecode there that Python would run in place of the source. A checked
+    plugin's files are opened without following a link and checked on the open file."""
+
+    def __init__(self) -> None:
+        self.packages: dict[str, tuple[Path, FileCheck | None]] = {}
+        """Package module name → its folder and the check for its files."""
+
+    def find_spec(self, fullname: str, path: Any = None,
+                  target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        package, _dot, rest = fullname.partition(".")
+        if not rest or package not in self.packages:
+            return None
+        folder, check = self.packages[package]
+        base = folder.joinpath(*rest.split("."))
+        if _is_real(base, stat.S_ISDIR) and _is_real(base / "__init__.py", stat.S_ISREG):
+            return self.spec(fullname, base, check)
+        candidate = base.with_name(base.name + ".py")
+        if _is_real(candidate, stat.S_ISREG):
+            return self.spec(fullname, candidate, check)
+        return None
+
+    def spec(self, name: str, path: Path,
+             check: FileCheck | None) -> importlib.machinery.ModuleSpec:
+        """The spec of a plugin module (``name.py``) or package (a folder)."""
+        is_package = path.is_dir()
+        origin = path / "__init__.py" if is_package else path
+        spec = importlib.machinery.ModuleSpec(name, self, origin=str(origin),
+                                              is_package=is_package)
+        spec.has_location = True
+        spec.loader_state = check
+        if is_package:
+            spec.submodule_search_locations = [str(path)]
+        return spec
+
+    def exec_module(self, module: ModuleType) -> None:
+        spec = module.__spec__
+        assert spec is not None and spec.origin is not None
+        origin = Path(spec.origin)
+        code = compile(_read_source(origin, spec.loader_state), str(origin), "exec",
+                       dont_inherit=True)
+        exec(code, module.__dict__)
+
+    def get_resource_reader(self, fullname: str) -> Any:
+        """Lets ``importlib.resources`` read the files of a plugin package."""
+        from importlib.readers import FileReader
+        from types import SimpleNamespace
+
+        spec = getattr(sys.modules.get(fullname), "__spec__", None)
+        if spec is None or spec.origin is None:
+            return None
+        return FileReader(SimpleNamespace(path=spec.origin))  # type: ignore[arg-type]
+
+
+def _is_real(path: Path, kind: Callable[[int], bool]) -> bool:
+    """Whether ``path`` is there as that kind of file itself, not through a link."""
+    try:
+        return kind(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _read_source(path: Path, check: FileCheck | None) -> bytes:
+    """A plugin file's source; with ``check``, read from a descriptor that follows no link and
+    whose file passed the check (so it cannot be swapped between the check and the read)."""
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK
+    fd = os.open(path, flags | (os.O_NOFOLLOW if check else 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        problem = "" if stat.S_ISREG(info.st_mode) else f"{path.name} is not a regular file"
+        if not problem and check is not None:
+            problem = check(info, path)
+        if problem:
+            raise ImportError(problem)
+        return handle.read()
+
+
+SOURCE_ONLY = SourceOnlyFinder()
+
+
+def import_source_only(module_name: str, path: Path, check: FileCheck | None) -> ModuleType:
+    """Import a plugin file or package folder as ``module_name`` from source (see
+    :class:`SourceOnlyFinder`), its files checked with ``check``."""
+    if SOURCE_ONLY not in sys.meta_path:
+        sys.meta_path.insert(0, SOURCE_ONLY)
+    spec = SOURCE_ONLY.spec(module_name, path, check)
+    if path.is_dir():
+        SOURCE_ONLY.packages[module_name] = (path, check)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        SOURCE_ONLY.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def _module_from_path(name: str, path: Path, source: str,
+                      check: FileCheck | None) -> Callable[[], ModuleType]:
     module_name = f"amtui_plugin_{source.replace(' ', '_')}_{name}"
-    return lambda: import_from_path(module_name, path)
+    if source == "bundled":  # installed with amtui, like its own code
+        return lambda: import_from_path(module_name, path)
+    return lambda: import_source_only(module_name, path, check)
 
 
-def plugins_in(folder: Path, source: str,
-               check: Callable[[Path], str] | None = None) -> list[Candidate]:
+def plugins_in(folder: Path, source: str, check: Callable[[Path], str] | None = None,
+               file_check: FileCheck | None = None) -> list[Candidate]:
     """The plugins in a folder: ``name.py`` files and ``name/`` packages (``_``-prefixed and
-    hidden ones are skipped)."""
+    hidden ones are skipped). ``check`` may refuse a plugin before it is loaded;
+    ``file_check`` checks each of its files as it is read."""
     if not folder.is_dir():
         return []
     found = []
@@ -138,7 +248,8 @@ def plugins_in(folder: Path, source: str,
         else:
             continue
         refusal = check(path) if check else ""
-        found.append(Candidate(name, source, str(path), _module_from_path(name, path, source),
+        found.append(Candidate(name, source, str(path),
+                               _module_from_path(name, path, source, file_check),
                                refusal=refusal))
     return found
 
@@ -181,10 +292,20 @@ def trust_problem(path: Path, workspace_root: Path) -> str:
     """Why a file in a shared workspace's ``plugins/`` must not run as whoever opens the
     workspace ("" if it may): it must belong to this user or to the workspace folder's owner,
     and nobody else may be able to change it."""
-    me, admin = os.getuid(), workspace_root.stat().st_uid
+    check = owner_check(workspace_root)
     paths = [path, *sorted(path.rglob("*.py"))] if path.is_dir() else [path]
     for item in paths:
-        info = item.lstat()
+        problem = check(item.lstat(), item)
+        if problem:
+            return problem
+    return ""
+
+
+def owner_check(workspace_root: Path) -> FileCheck:
+    """The check of a workspace plugin's files: see :func:`trust_problem`."""
+    me, admin = os.getuid(), workspace_root.stat().st_uid
+
+    def check(info: os.stat_result, item: Path) -> str:
         if info.st_uid not in (me, admin):
             return (f"{item.name} belongs to uid {info.st_uid}, neither you nor the "
                     f"workspace's owner; it would run as you, so it is not loaded")
@@ -192,12 +313,16 @@ def trust_problem(path: Path, workspace_root: Path) -> str:
             return (f"{item.name} can be changed by other users (mode "
                     f"{stat.filemode(info.st_mode)}); make it writable by its owner only "
                     "(chmod go-w) to load it")
-    return ""
+        return ""
+
+    return check
 
 
 def discover(workspace_root: Path | None, *, safe_mode: bool = False,
              user_folder: Path | None = None) -> list[Candidate]:
-    """Every plugin found, in load order (a later one of the same name replaces an earlier)."""
+    """Every plugin found, in load order (a later one of the same name replaces an earlier).
+    User and workspace plugins are loaded from their source only (:class:`SourceOnlyFinder`),
+    and a workspace plugin's files are checked as they are read."""
     found = plugins_in(bundled_folder(), "bundled")
     if safe_mode:
         return found
@@ -205,7 +330,8 @@ def discover(workspace_root: Path | None, *, safe_mode: bool = False,
     found += plugins_in(user_folder or user_plugin_folder(), "user")
     if workspace_root is not None:
         found += plugins_in(workspace_root / "plugins", "workspace",
-                            lambda path: trust_problem(path, workspace_root))
+                            lambda path: trust_problem(path, workspace_root),
+                            owner_check(workspace_root))
     return found
 
 

@@ -28,8 +28,17 @@ import orjson
 
 from amtui.clock import now as clock_now
 from amtui.models.ids import claim_fresh
-from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError
-from amtui.storage.files import atomic_patch, atomic_write, make_folder
+from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError, UnsafePathError
+from amtui.storage.files import (
+    atomic_patch,
+    atomic_write,
+    file_mode_for,
+    is_temp_file,
+    link_refused,
+    open_folder,
+    open_in,
+    walk_folder,
+)
 from amtui.storage.locks import FileLock
 from amtui.storage.patch import (
     Found,
@@ -106,6 +115,22 @@ def _schema(data: dict[str, Any]) -> int:
 def _check_record(record_id: str, record: Any) -> None:
     if not isinstance(record, dict) or record.get("id") != record_id:
         raise DamagedFile(f"record {record_id[:40]!r} is malformed")
+
+
+def _header_version(first: bytes, table: str) -> int | None:
+    """The schema version if ``first`` is the header line of a file in line form, else None."""
+    if not first.endswith(b":{\n"):
+        return None
+    try:
+        head = orjson.loads(first[:-1] + FOOTER)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(head, dict) or list(head) != [META_KEY, table]:
+        return None
+    version = _schema(head)
+    if first[:-1] != file_header(table, version):
+        return None
+    return version
 
 
 def file_header(table: str, version: int) -> bytes:
@@ -323,6 +348,10 @@ class DataFile:
         self._added.discard(record_id)
         self._fresh.discard(record_id)
 
+    def has_changes(self) -> bool:
+        """Whether changes are staged, to be written by :meth:`commit`."""
+        return bool(self._changes)
+
     def _check_locked(self) -> None:
         if not self.lock.held:
             raise RuntimeError(f"{self.relative_name} changed outside a transaction")
@@ -339,12 +368,11 @@ class DataFile:
             return
         try:
             self.check_writable()
-            make_folder(self.path.parent, self.root)
             stat = self._patch_file()
             if stat is None:
                 stat = atomic_write(
                     self.path, encoded_blocks(self.name, self.spec.version, self._merged()),
-                    self.file_mode,
+                    self.file_mode, within=self.root,
                 )
         except BaseException:
             self.discard()
@@ -361,7 +389,7 @@ class DataFile:
                                self._found, self._fresh)
         if edits is None:
             return None
-        return atomic_patch(self.path, edits, self.file_mode)
+        return atomic_patch(self.path, edits, self.file_mode, within=self.root)
 
     def _merged(self) -> Iterator[dict[str, Any]]:
         """The stored records with the staged changes, for a full rewrite; a new record whose
@@ -446,6 +474,10 @@ class DataFile:
         except DamagedFile as damage:
             self._quarantine(str(damage))
             return
+        except UnsafePathError as refusal:  # neither read nor copied: open empty, read-only
+            self._cache, self._lines = {}, False
+            self.damage = self.read_only_reason = str(refusal)
+            return
         if self._version > self.spec.version:
             self.read_only_reason = (
                 f"{self.relative_name} was written by a newer amtui (schema {self._version}; "
@@ -457,19 +489,9 @@ class DataFile:
 
     def _read_header(self, handle: BinaryIO) -> int | None:
         """The schema version from a file in line form (and notes that it is), else None."""
-        first = handle.readline(4096)
-        if not first.endswith(b":{\n"):
-            return None
-        try:
-            head = orjson.loads(first[:-1] + FOOTER)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(head, dict) or list(head) != [META_KEY, self.name]:
-            return None
-        version = _schema(head)
-        if first[:-1] != file_header(self.name, version):
-            return None
-        self._lines, self._version = True, version
+        version = _header_version(handle.readline(4096), self.name)
+        if version is not None:
+            self._lines, self._version = True, version
         return version
 
     def _written_by_amtui(self, stat: os.stat_result) -> bool:
@@ -502,7 +524,8 @@ class DataFile:
                 return
         raise StorageError(f"{self.relative_name} keeps changing while it is read; try again")
 
-    def _lines_of(self, handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
+    @staticmethod
+    def _lines_of(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
         """Parse the record lines that follow the header, checking the file's shape."""
         for line in handle:
             if line.endswith(b",\n"):
@@ -534,10 +557,8 @@ class DataFile:
         return found[record_id][1].rstrip(b"\n").removesuffix(b",")
 
     def _open(self) -> BinaryIO:
-        try:
-            return open(self.path, "rb")
-        except PermissionError:
-            raise StorageError(f"cannot read {self.path}: permission denied") from None
+        """The data file for reading, reached without following a link."""
+        return open_data(self.root, self.path)
 
     def _quarantine(self, problem: str) -> None:
         """Keep a copy of a damaged file aside and open the table read-only; never overwrite."""
@@ -545,18 +566,19 @@ class DataFile:
         self.damage = problem
         copy = ""
         try:
-            digest = hashlib.sha256()
-            with open(self.path, "rb") as handle:
-                while chunk := handle.read(_BLOCK):
+            with self._open() as source:
+                digest = hashlib.sha256()
+                for chunk in _blocks_of(source):
                     digest.update(chunk)
-            target = self.root / "backups" / "quarantine" / (
-                f"{self.path.name}.{digest.hexdigest()[:12]}")
-            if self.path.stat().st_size and not target.exists():
-                make_folder(target.parent, self.root)
-                with open(self.path, "rb") as source:
-                    atomic_write(target, _blocks_of(source), self.file_mode)
-            if target.exists():
+                target = self.root / "backups" / "quarantine" / (
+                    f"{self.path.name}.{digest.hexdigest()[:12]}")
+                if source.tell() and not _exists_in(self.root, target):
+                    source.seek(0)
+                    atomic_write(target, _blocks_of(source), self.file_mode, within=self.root)
+            if _exists_in(self.root, target):
                 copy = f"; a copy is kept at {target.relative_to(self.root)}"
+        except UnsafePathError as error:
+            copy = f"; no copy could be kept ({error})"
         except (OSError, StorageError):
             copy = ""
         self.read_only_reason = (
@@ -574,7 +596,8 @@ class DataFile:
                     self._examined = False
                     self._examine()
                     return
-                backup_snapshot(self.root, [self], reason=f"before-migrating-{self.name}")
+                backup_snapshot(self.root, [self.spec.relative_path],
+                                reason=f"before-migrating-{self.name}")
                 records = self.records()
                 for version in range(self._version, self.spec.version):
                     step = self.spec.migrations.get(version)
@@ -586,7 +609,7 @@ class DataFile:
                     records = step(records)
                 stat = atomic_write(
                     self.path, encoded_blocks(self.name, self.spec.version, records.values()),
-                    self.file_mode,
+                    self.file_mode, within=self.root,
                 )
                 self.lock.record_written(_fingerprint(stat))
                 self._signature, self._version, self._lines = _signature(stat), \
@@ -600,24 +623,128 @@ class DataFile:
 
 
 KEEP_SNAPSHOTS = 20
-"""How many snapshots ``backups/`` keeps; older ones are removed."""
+"""How many snapshots ``backups/`` keeps; older ones are removed, except those that hold the
+last readable copy of a file."""
+DAMAGED_SUFFIX = ".damaged"
+"""A snapshot keeps a copy of a file that was damaged when it was taken under this suffix."""
 
 
-def backup_snapshot(root: Path, files: list[DataFile], reason: str) -> Path:
-    """Copy data files into ``backups/<time>-<reason>/``; returns the snapshot folder."""
+@dataclass(frozen=True)
+class Snapshot:
+    folder: Path
+    damaged: dict[str, str]
+    """Files (relative to ``data/``) that were damaged, with what is wrong: each kept in the
+    snapshot as ``<name>.damaged``."""
+
+
+def backup_snapshot(root: Path, files: Iterable[str], reason: str) -> Snapshot:
+    """Copy data files (paths relative to ``data/``) into ``backups/<time>-<reason>/``, each
+    checked: a damaged one is kept as ``<name>.damaged``, so that it never passes for a
+    readable copy. Then prunes old snapshots, but never the one with the newest readable copy
+    of a file."""
+    mode = file_mode_for(root)
     folder = root / "backups" / f"{_next_stamp(root)}-{reason}"
-    for data_file in files:
+    damaged = {}
+    for relative in files:
         try:
-            source = open(data_file.path, "rb")  # noqa: SIM115 - closed below
+            source = open_data(root, root / "data" / relative)
         except FileNotFoundError:
             continue
         with source:
-            target = folder / data_file.spec.relative_path
-            make_folder(target.parent, root)
-            atomic_write(target, _blocks_of(source), data_file.file_mode)
-    for old in snapshots(root)[:-KEEP_SNAPSHOTS]:
-        shutil.rmtree(old, ignore_errors=True)
-    return folder
+            name = relative
+            try:
+                check_table_file(source, Path(relative).stem)
+            except DamagedFile as damage:
+                damaged[relative] = str(damage)
+                name = relative + DAMAGED_SUFFIX
+            source.seek(0)
+            atomic_write(folder / name, _blocks_of(source), mode, within=root)
+    _prune(root)
+    return Snapshot(folder, damaged)
+
+
+def _prune(root: Path) -> None:
+    existing = snapshots(root)
+    old = existing[:-KEEP_SNAPSHOTS]
+    if not old:
+        return
+    keep: set[Path] = set()
+    seen: set[str] = set()
+    for snapshot in reversed(existing):
+        for relative in readable_copies(root, snapshot):
+            if relative not in seen:
+                seen.add(relative)
+                keep.add(snapshot)
+    backups = open_folder(root, root / "backups")
+    try:
+        for snapshot in old:
+            if snapshot not in keep:
+                shutil.rmtree(snapshot.name, ignore_errors=True, dir_fd=backups)
+    finally:
+        os.close(backups)
+
+
+def readable_copies(root: Path, snapshot: Path) -> list[str]:
+    """The data files a snapshot holds a readable copy of, relative to its folder."""
+    found = []
+    for folder, _fd, entries in walk_folder(root, snapshot):
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.name.endswith(".json"):
+                found.append((folder / entry.name).relative_to(snapshot).as_posix())
+    return found
+
+
+def data_files(root: Path) -> list[str]:
+    """Every data file in ``data/`` (plugins' folders included, registered or not), relative
+    to ``data/``; a link there is refused."""
+    data = root / "data"
+    found = []
+    for folder, _fd, entries in walk_folder(root, data):
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_symlink():
+                raise link_refused(path)
+            if entry.is_file() and entry.name.endswith(".json") and not is_temp_file(entry.name):
+                found.append(path.relative_to(data).as_posix())
+    return sorted(found)
+
+
+def check_table_file(handle: BinaryIO, table: str) -> None:
+    """Raise DamagedFile saying what is wrong unless ``handle`` (at its start) holds a
+    readable data file of ``table``; a file in line form is checked a record at a time."""
+    if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+        raise DamagedFile("it is larger than any workspace")
+    if _header_version(handle.readline(4096), table) is not None:
+        for _ in DataFile._lines_of(handle):
+            pass
+    else:
+        handle.seek(0)
+        parse_table_file(handle.read(), table)
+
+
+def open_data(root: Path, path: Path) -> BinaryIO:
+    """A workspace file for reading (a data file, a snapshot's copy), reached without
+    following a link."""
+    try:
+        fd = open_in(root, path, os.O_RDONLY)
+    except PermissionError:
+        raise StorageError(f"cannot read {path}: permission denied") from None
+    return os.fdopen(fd, "rb")
+
+
+def _exists_in(root: Path, path: Path) -> bool:
+    """Whether something is at ``path`` inside ``root`` (a link counts, and is not followed)."""
+    try:
+        folder = open_folder(root, path.parent)
+    except FileNotFoundError:
+        return False
+    try:
+        os.stat(path.name, dir_fd=folder, follow_symlinks=False)
+        return True
+    except FileNotFoundError:
+        return False
+    finally:
+        os.close(folder)
 
 
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
@@ -639,12 +766,18 @@ def _next_stamp(root: Path) -> str:
 
 
 def snapshots(root: Path) -> list[Path]:
-    """Snapshot folders in ``backups/``, oldest first."""
+    """Snapshot folders in ``backups/``, oldest first (a link there is no snapshot)."""
     try:
-        entries = sorted((root / "backups").iterdir())
+        fd = open_folder(root, root / "backups")
     except FileNotFoundError:
         return []
-    return [entry for entry in entries if entry.is_dir() and entry.name[:1].isdigit()]
+    try:
+        with os.scandir(fd) as listing:
+            names = sorted(entry.name for entry in listing
+                           if entry.is_dir(follow_symlinks=False) and entry.name[:1].isdigit())
+    finally:
+        os.close(fd)
+    return [root / "backups" / name for name in names]
 
 
 def _blocks_of(handle: BinaryIO) -> Iterator[bytes]:

@@ -25,6 +25,11 @@ class DiskFullError(StorageError):
     pass
 
 
+class UnsafePathError(StorageError):
+    """A link (or another kind of file) stands where a workspace file or folder should be;
+    amtui refuses to follow it, so a teammate cannot make it write or copy elsewhere."""
+
+
 class RecordNotFound(StorageError):
     pass
 

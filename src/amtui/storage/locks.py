@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from amtui.identity import host_name, os_user
-from amtui.storage.errors import LockTimeout, ReadOnlyError
-from amtui.storage.files import make_folder
+from amtui.storage.errors import LockTimeout, ReadOnlyError, StorageError
+from amtui.storage.files import check_one_name, open_in
 
 LOCK_RECORD_BYTES = 512
 """Size of what a lock file holds: who holds the lock, and the data file as last written."""
@@ -97,17 +98,22 @@ class FileLock:
         self.release()
 
     def _open(self) -> int:
+        """The lock file, made if missing; never through a link, never one with two names
+        (amtui writes who holds the lock into it)."""
         try:
-            if not self.path.parent.is_dir():
-                make_folder(self.path.parent, self.root)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self.file_mode)
+            fd = open_in(self.root, self.path, os.O_RDWR | os.O_CREAT, self.file_mode,
+                         create_folders=True)
         except OSError as error:
             raise ReadOnlyError(
                 f"cannot lock {self.path}: {error.strerror}; the workspace is not writable here"
             ) from None
         try:
-            if os.fstat(fd).st_uid == os.getuid():
+            status = check_one_name(fd, self.path)
+            if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) != self.file_mode:
                 os.fchmod(fd, self.file_mode)
+        except StorageError:
+            os.close(fd)
+            raise
         except OSError:
             pass
         return fd
@@ -136,8 +142,8 @@ class FileLock:
         """What :meth:`record_written` last stored, read without taking the lock (a reader
         compares it with the data file; a torn read just fails to match)."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
+            fd = open_in(self.root, self.path, os.O_RDONLY)
+        except (OSError, StorageError):
             return None
         try:
             return self._read_written(fd)

@@ -17,15 +17,18 @@ from amtui.clock import now as clock_now
 from amtui.identity import host_name, os_user
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
-from amtui.storage.datafile import DataFile, TableSpec, backup_snapshot
-from amtui.storage.errors import StorageError, WorkspaceNotFound
+from amtui.storage.datafile import DataFile, Snapshot, TableSpec, backup_snapshot, data_files
+from amtui.storage.errors import DiskFullError, StorageError, WorkspaceNotFound
 from amtui.storage.files import (
+    Appended,
     append_line,
     atomic_write,
     file_mode_for,
     is_temp_file,
     make_folder,
+    retract,
     temp_target,
+    walk_folder,
 )
 from amtui.storage.trash import TRASH_SPEC
 
@@ -42,10 +45,13 @@ AUDIT_NAME = "audit.jsonl"
 class Change:
     """One record changed in a transaction, for the audit log."""
 
-    __slots__ = ("action", "fields", "record_id", "table")
+    __slots__ = ("action", "fields", "record_id", "rev", "table")
 
-    def __init__(self, action: str, table: str, record_id: str, fields: list[str]) -> None:
+    def __init__(self, action: str, table: str, record_id: str, fields: list[str],
+                 rev: int | None = None) -> None:
         self.action, self.table, self.record_id, self.fields = action, table, record_id, fields
+        self.rev = rev
+        """The record's revision as saved; None when it was removed."""
 
 
 class Transaction:
@@ -67,12 +73,12 @@ class Transaction:
     def put(self, table: str, record: dict[str, Any], action: str, fields: list[str]) -> None:
         """Insert or replace one record."""
         self.files[table].put(record)
-        self.changes.append(Change(action, table, record["id"], fields))
+        self.changes.append(Change(action, table, record["id"], fields, record.get("rev")))
 
     def insert(self, table: str, records: list[dict[str, Any]]) -> None:
         """Add new records (their ids must be new)."""
         self.files[table].insert(records)
-        self.changes.extend(Change("add", table, r["id"], []) for r in records)
+        self.changes.extend(Change("add", table, r["id"], [], r.get("rev")) for r in records)
 
     def remove(self, table: str, record_id: str, action: str = "delete") -> None:
         self.files[table].remove(record_id)
@@ -138,32 +144,41 @@ class Workspace:
         )
         target = root / CONFIG_NAME
         if not target.exists():
-            atomic_write(target, text.encode(), file_mode_for(root))
+            atomic_write(target, text.encode(), file_mode_for(root), within=root)
 
     def remove_stale_temp_files(self) -> None:
-        """Remove temp files a crashed save left behind; only those no live writer owns."""
+        """Remove temp files a crashed save left behind; only those no live writer owns.
+        The folders are walked without following a link, and only files are removed."""
         data = self.root / "data"
-        if not data.is_dir():
-            return
-        for folder, _subfolders, names in os.walk(data):
-            for name in names:
-                if not is_temp_file(name):
-                    continue
-                relative = Path(folder, temp_target(name)).relative_to(data).as_posix()
-                data_file = self._file_for_path(relative)
-                if data_file is None:
-                    continue
-                try:
-                    if not data_file.lock.try_acquire():
-                        continue
-                except StorageError:
-                    return
-                try:
-                    os.unlink(Path(folder, name))
-                except OSError:
-                    pass
-                finally:
-                    data_file.lock.release()
+        try:
+            for folder, folder_fd, entries in walk_folder(self.root, data):
+                for entry in entries:
+                    if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
+                        relative = (folder / temp_target(entry.name)).relative_to(data)
+                        if not self._remove_if_unowned(relative.as_posix(), entry.name,
+                                                       folder_fd):
+                            return
+        except OSError:
+            return  # not readable here: left for a user who can clean up
+
+    def _remove_if_unowned(self, relative: str, name: str, folder: int) -> bool:
+        """Remove the temp file ``name`` of data file ``relative`` unless a save owns it
+        (holds its lock); False if the lock cannot be taken at all (a read-only workspace)."""
+        data_file = self._file_for_path(relative)
+        if data_file is None:
+            return True
+        try:
+            if not data_file.lock.try_acquire():
+                return True
+        except StorageError:
+            return False
+        try:
+            os.unlink(name, dir_fd=folder)
+        except OSError:
+            pass
+        finally:
+            data_file.lock.release()
+        return True
 
     # tables
 
@@ -211,12 +226,15 @@ class Workspace:
 
     @contextmanager
     def transaction(self, *tables: str) -> Iterator[Transaction]:
-        """Lock ``tables``, let the caller change them, then write each changed file atomically
-        and log the changes in the audit. On any error before the writes nothing is written.
+        """Lock ``tables``, let the caller change them, then log the changes in the audit
+        and write each changed file atomically. On any error before the writes nothing is
+        written, and the audit lines are taken back.
 
-        Locks are taken in name order, so two transactions never deadlock; files are written
-        in the order given, so a change spanning files puts the safe half first (a deleted
-        record reaches the trash before it leaves its table).
+        The audit comes first, made durable before any data file is replaced: a change that
+        is stored always has its audit line, whatever stops the process. Locks are taken in
+        name order, so two transactions never deadlock; files are written in the order
+        given, so a change spanning files puts the safe half first (a deleted record reaches
+        the trash before it leaves its table).
         """
         files = {name: self.file(name) for name in dict.fromkeys(tables)}
         with ExitStack() as locks:
@@ -224,36 +242,56 @@ class Workspace:
                 files[name].lock.acquire()
                 locks.callback(files[name].lock.release)
             transaction = Transaction(self, files)
+            committed = 0
+            logged: Appended | None = None
             try:
                 yield transaction
-                for data_file in files.values():
+                changed = [data_file for data_file in files.values() if data_file.has_changes()]
+                for data_file in changed:
+                    data_file.check_writable()
+                logged = self._audit(transaction.changes)
+                for data_file in changed:
                     data_file.commit()
+                    committed += 1
             except BaseException:
                 for data_file in files.values():
                     data_file.discard()
+                if logged is not None and not committed:
+                    retract(logged)
                 raise
-            self._audit(transaction.changes)
         if transaction.changes:
             for observer in self.observers:
                 observer(transaction.changes)
 
-    def _audit(self, changes: list[Change]) -> None:
+    def _audit(self, changes: list[Change]) -> Appended | None:
         if not changes:
-            return
+            return None
         at = self.clock().astimezone(UTC).isoformat(timespec="seconds")
         user, host = os_user(), host_name()
+        transaction = os.urandom(6).hex()
         lines = b"".join(
             orjson.dumps({
                 "at": at, "user": user, "host": host, "action": change.action,
                 "table": change.table, "id": change.record_id, "fields": change.fields,
+                "rev": change.rev, "tx": transaction,
             }) + b"\n"
             for change in changes
         )
-        append_line(self.root / AUDIT_NAME, lines, self.file_mode)
+        try:
+            return append_line(self.root / AUDIT_NAME, lines, self.file_mode, within=self.root)
+        except DiskFullError:
+            names = ", ".join(sorted({self.file(change.table).path.name for change in changes}))
+            raise DiskFullError(
+                f"the disk is full: {names} was not saved and is unchanged (its audit entry "
+                "did not fit); free some space and try again"
+            ) from None
 
-    def backup(self, reason: str = "on-demand") -> Path:
-        """Snapshot every data file into ``backups/``."""
-        return backup_snapshot(self.root, [self.file(name) for name in self._specs], reason)
+    def backup(self, reason: str = "on-demand") -> Snapshot:
+        """Snapshot every data file into ``backups/``: every table, plugins' included,
+        whether or not their plugin is loaded now."""
+        stored = set(data_files(self.root))
+        stored.update(spec.relative_path for spec in self._specs.values())
+        return backup_snapshot(self.root, sorted(stored), reason)
 
     def read_only_tables(self) -> dict[str, str]:
         """Tables that cannot be changed now, with the reason."""

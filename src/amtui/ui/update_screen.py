@@ -110,7 +110,7 @@ class UpdateScreen(ModalScreen[None]):
 
     def action_save(self) -> None:
         from amtui.storage import StorageError
-        from amtui.storage.files import atomic_write, make_folder
+        from amtui.storage.files import atomic_write
         from amtui.ui.app import AmtuiApp
 
         if not self._composed():
@@ -121,9 +121,8 @@ class UpdateScreen(ModalScreen[None]):
         target = update_file(workspace.root, self.client_name,
                              workspace.clock().date().isoformat())
         try:
-            make_folder(target.parent, workspace.root)
             atomic_write(target, self.query_one("#update-text", TextArea).text.encode(),
-                         workspace.file_mode)
+                         workspace.file_mode, within=workspace.root)
         except StorageError as error:
             self.notify(str(error), severity="error", markup=False)
             return
