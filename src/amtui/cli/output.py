@@ -113,20 +113,22 @@ def visible_output() -> Iterator[None]:
     """Make ``sys.stdout`` and ``sys.stderr`` :class:`VisibleStream`\\ s until the end of the
     block (a stream that is one already stays as it is)."""
     before = sys.stdout, sys.stderr
-    if not isinstance(sys.stdout, VisibleStream):
-        sys.stdout = VisibleStream(sys.stdout)
-    if not isinstance(sys.stderr, VisibleStream):
-        sys.stderr = VisibleStream(sys.stderr)
-    made = sys.stdout, sys.stderr
+    made = [VisibleStream(stream) for stream in before
+            if stream is not None and not isinstance(stream, VisibleStream)]
+    for stream in made:
+        if stream.stream is sys.stdout:
+            sys.stdout = stream
+        else:
+            sys.stderr = stream
     try:
         yield
     finally:
         sys.stdout, sys.stderr = before
-        for stream, under in zip(made, before, strict=True):
-            if stream is under or under.closed:
+        for stream in made:
+            if stream.stream.closed:
                 continue
             if stream.closed:  # closed on purpose (a broken pipe): close what it wrote to
-                under.close()
+                stream.stream.close()
                 continue
             with suppress(BrokenPipeError):
                 stream.flush()
