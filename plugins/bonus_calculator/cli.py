@@ -8,6 +8,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from amtui.api import echo
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
@@ -113,9 +115,9 @@ def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
     text = render(compute_statement(snapshot, member_id, period), args.format)
     if args.output:
         write_private(Path(args.output), text)
-        print(args.output)
+        echo(args.output)
     else:
-        sys.stdout.write(text)
+        echo(text, end="")
     return 0
 
 
@@ -141,15 +143,15 @@ def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
         except UnicodeDecodeError:
             raise ValueError(f"{args.file} is not UTF-8 text") from None
         plan, new = save_plan(workspace, text)
-        print(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
-              f"{plan.valid_from}")
+        echo(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
+             f"{plan.valid_from}")
         return 0
     snapshot = read_snapshot(workspace, set())
     member_id, period = _who_and_when(args, snapshot)
     in_force = snapshot.plan_for(member_id, period)
     if in_force is None:
         raise ValueError(f"{snapshot.members[member_id].name} has no plan in {period}")
-    sys.stdout.write(write_plan(in_force, snapshot.members))
+    echo(write_plan(in_force, snapshot.members), end="")
     return 0
 
 
@@ -161,7 +163,7 @@ def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
 
     member = find_member(read_snapshot(workspace, set()), args.member)
     record = lock_statement(workspace, member.id, Period.parse(args.period))
-    print(f"locked {record.period} of {member.name}: {money(record.total, record.currency)}")
+    echo(f"locked {record.period} of {member.name}: {money(record.total, record.currency)}")
     return 0
 
 
@@ -183,7 +185,7 @@ def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
                           note=args.note)
     except ValidationError as error:
         raise ValueError(describe_validation_error(error)) from None
-    print(add_time_entry(workspace, entry).id)
+    echo(add_time_entry(workspace, entry).id)
     return 0
 
 
@@ -199,5 +201,5 @@ def _market(workspace: Workspace) -> int:
     from .market import settings_of
 
     for item in settings_of(workspace).market:
-        print(item.label())
+        echo(item.label())
     return 0

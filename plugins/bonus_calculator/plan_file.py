@@ -5,6 +5,7 @@ Numbers are read as exact decimals (``1.2`` is 1.2, not a float near it).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -78,8 +79,19 @@ def _value(value: Any) -> str:
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(item) for item in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    return '"' + _ESCAPED.sub(_escape, str(value)) + '"'
+
+
+_ESCAPED = re.compile('["\\\\\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029'
+                      '\u202a-\u202e\u2066-\u2069]')
+"""What a TOML string shows as an escape: the quote and backslash, which TOML requires, and
+the control characters but tab, which TOML requires for C0 and a terminal showing the file
+needs for the rest."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    return "\\" + character if character in '"\\' else f"\\u{ord(character):04x}"
 
 
 def _table(pairs: list[tuple[str, Any]]) -> str:

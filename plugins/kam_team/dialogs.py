@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from amtui.api.ui import content, line
+from amtui.api.ui import content, editable, kept, line
 
 
 class Ask(ModalScreen[str | None]):
@@ -48,17 +48,18 @@ class Ask(ModalScreen[str | None]):
             yield Static(line(self.title_text, 200), classes="ask-title")
             if self.context:
                 yield Static(content(self.context))
-            yield Input(value=self.default, id="ask-answer")
+            yield Input(value=editable(self.default), id="ask-answer")
             yield Static("", id="ask-problem")
             yield Static(Content(self.hint or "Enter: done · Esc: cancel"), id="ask-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        problem = self.check(event.value) if self.check else None
+        answer = kept(self.default, event.value)
+        problem = self.check(answer) if self.check else None
         if problem:
             self.query_one("#ask-problem", Static).update(content(problem))
             return
-        self.dismiss(event.value)
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -7,10 +7,11 @@ import argparse
 import csv
 import io
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from amtui.api import echo
 
 from .fmt import NONE, money, share
 from .keyaccounts import KEY_FIGURES, key_accounts, line_rank
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             return _dossier(args, workspace)
         return _report(args, workspace)
     except ValueError as error:
-        sys.stderr.write(f"amtui: error: {error}\n")
+        echo(f"amtui: error: {error}", err=True)
         return 2
 
 
@@ -66,7 +67,7 @@ def _report(args: argparse.Namespace, workspace: Workspace) -> int:
     data = read_team(workspace, write_history=False)
     report = team_report(data, period)
     text = {"md": as_markdown, "json": as_json, "csv": as_csv}[args.format](report)
-    sys.stdout.write(text)
+    echo(text, end="")
     return 0
 
 
@@ -75,9 +76,9 @@ def _dossier(args: argparse.Namespace, workspace: Workspace) -> int:
 
     text, _name = dossier(workspace, args.client)
     if args.output:
-        print(write_file(Path(args.output), text))
+        echo(write_file(Path(args.output), text))
     else:
-        sys.stdout.write(text)
+        echo(text, end="")
     return 0
 
 

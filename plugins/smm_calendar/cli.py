@@ -12,6 +12,8 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
+from amtui.api import echo
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
@@ -71,8 +73,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
         count = write_export(workspace, args.output, start, end,
                              _client_id(workspace, args.client), args.format)
-        print(f"{count} post{'s' if count != 1 else ''} ({start} – {end}) written to "
-              f"{args.output}")
+        echo(f"{count} post{'s' if count != 1 else ''} ({start} – {end}) written to "
+             f"{args.output}")
     elif action == "slots":
         from .model import settings_of
         from .slots import make_slots, parse_weekdays
@@ -84,8 +86,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         made = make_slots(workspace, client_id, args.channel, parse_weekdays(args.days), at,
                           start, end)
         taken = len(made.taken)
-        print(f"{len(made.made)} empty slots made for {made.rule.label()} ({start} – {end}); "
-              f"{taken} day{'s' if taken != 1 else ''} had a post already")
+        echo(f"{len(made.made)} empty slots made for {made.rule.label()} ({start} – {end}); "
+             f"{taken} day{'s' if taken != 1 else ''} had a post already")
     else:
         from .model import settings_of
         from .slots import plan
@@ -93,9 +95,9 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         settings = settings_of(workspace)
         lines = plan(workspace, start, end, _client_id(workspace, args.client))
         if not lines:
-            print("no content plan rules (make one with `amtui calendar slots`)")
+            echo("no content plan rules (make one with `amtui calendar slots`)")
         for line in lines:
-            print(f"{line.client_name}  {settings.title_of(line.channel)} {line.rule}: "
-                  f"{line.filled} of {line.expected} filled, {line.empty} empty, "
-                  f"{line.missing} not made")
+            echo(f"{line.client_name}  {settings.title_of(line.channel)} {line.rule}: "
+                 f"{line.filled} of {line.expected} filled, {line.empty} empty, "
+                 f"{line.missing} not made")
     return 0

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TextArea
 
 from amtui.api import Client
-from amtui.api.ui import RecordTable, cell, content, line
+from amtui.api.ui import RecordTable, cell, content, editable, kept, line
 
 from .model import GLYPHS, Post, PostStatus, TrailKind
 from .times import describe_moment, in_words, local
@@ -349,14 +349,15 @@ class TextScreen(ModalScreen[None]):
         with Vertical():
             yield Static(Content.assemble("Text of ", line(self.post.title, 60)),
                          classes="modal-title")
-            yield TextArea(self.post.text, id="post-text-editor", soft_wrap=True)
+            yield TextArea(editable(self.post.text, lines=True), id="post-text-editor",
+                           soft_wrap=True)
             yield Static("F2 save · Esc cancel (nothing saved)", classes="modal-keys")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
+        text = kept(self.post.text, self.query_one(TextArea).text, lines=True)
         if len(text) > 20_000:
             self.notify("The text is longer than 20,000 characters: shorten it.",
                         severity="error")

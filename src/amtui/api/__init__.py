@@ -49,6 +49,8 @@ _LAZY = {
     "write_text_file": "amtui.storage.files",
     # text and translation
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
+    # a command's output, made visible on the way to the terminal
+    "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
     "_": "amtui.i18n",
 }
 
@@ -68,6 +70,10 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
+    from amtui.cli.output import (
+        echo as echo,
+        echo_json as echo_json,
+    )
     from amtui.i18n import (
         _ as _,
     )

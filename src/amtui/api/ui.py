@@ -7,6 +7,8 @@ factory, not at the top of a plugin that also offers command-line commands).
 - :class:`RecordTable`: the table the lists use.
 - :class:`FormScreen` and :class:`FormField`: a modal form checked by a record's model.
 - :func:`cell`, :func:`line`, :func:`content`: untrusted text made safe to show.
+- :func:`editable` and :func:`kept`: stored text into a text box (``Input``, ``TextArea``)
+  with control characters visible, and back unchanged unless it was edited.
 - :func:`save_change`: run a change to the store off the UI thread, as amtui's panes do.
 """
 
@@ -18,11 +20,11 @@ from typing import Any
 from amtui.ui.forms import FormField, FormScreen
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.panes.listing import ListPane
-from amtui.ui.safe import cell, content, line
+from amtui.ui.safe import cell, content, editable, kept, line
 from amtui.ui.widgets.table import RecordTable
 
 __all__ = ["FormField", "FormScreen", "ListPane", "PaneScreen", "RecordTable", "cell",
-           "content", "line", "save_change"]
+           "content", "editable", "kept", "line", "save_change"]
 
 
 def save_change(app: Any, save: Callable[[], Any], done_message: str = "") -> None:

@@ -86,18 +86,22 @@ PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; what it prints (help and errors included) is made visible on the
+    way out (see :mod:`amtui.cli.output`)."""
     from amtui.cli.common import discard_created_workspaces, forget_created_workspaces
+    from amtui.cli.output import visible_output
 
     os.environ.setdefault(PYDANTIC_PLUGINS_SWITCH, "__all__")
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
-    forget_created_workspaces()
-    status = _run(args)
-    if status != 0:
-        discard_created_workspaces()
-    forget_created_workspaces()
-    return status
+    with visible_output():
+        parser = build_parser(arguments)
+        args = parser.parse_args(arguments)
+        forget_created_workspaces()
+        status = _run(args)
+        if status != 0:
+            discard_created_workspaces()
+        forget_created_workspaces()
+        return status
 
 
 def _run(args: argparse.Namespace) -> int:

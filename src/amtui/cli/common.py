@@ -116,9 +116,9 @@ def parse_moment(text: str, option: str, timezone: str) -> datetime:
 
 
 def print_json(data: Any) -> None:
-    import orjson
+    from amtui.cli.output import echo_json
 
-    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    echo_json(data)
     sys.stdout.flush()
 
 

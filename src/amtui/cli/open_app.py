@@ -48,6 +48,7 @@ def open_app(args: argparse.Namespace) -> int:
         return summary(args)
     path = workspace_path(args)
     name, keymap = _workspace_name_and_keymap(path)
+    from amtui.cli.output import terminal_output
     from amtui.ui.app import AmtuiApp
 
     def open_workspace() -> Workspace:
@@ -55,8 +56,9 @@ def open_app(args: argparse.Namespace) -> int:
 
         return Workspace.open(path)
 
-    AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
-             keymap=keymap).run()
+    with terminal_output():  # the app shows text safely itself, through Textual
+        AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
+                 keymap=keymap).run()
     return 0
 
 

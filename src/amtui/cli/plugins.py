@@ -4,7 +4,6 @@ package to start from; and the subcommands plugins add to ``amtui``."""
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import tomllib
@@ -64,8 +63,9 @@ def list_plugins(args: argparse.Namespace) -> int:
 
     host = load_host(args)
     if args.json:
-        json.dump([info.as_json() for info in host], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from amtui.cli.common import print_json
+
+        print_json([info.as_json() for info in host])
         return 0
     if not host.plugins:
         print("no plugins found")

@@ -132,18 +132,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    from amtui.api import Client
+    from amtui.api import Client, echo
 
     if args.text is None:
         for item in open_follow_ups(workspace):
-            print(f"{item.due}  {item.text}")
+            echo(f"{item.due}  {item.text}")
         return 0
     if not args.client:
         raise ValueError("--client is required to add a follow-up")
     client = workspace.repo(Client).resolve(args.client)
     due = workspace.clock().date() + timedelta(days=args.in_days)
     saved = workspace.repo(FollowUp).add(FollowUp(client_id=client.id, text=args.text, due=due))
-    print(saved.id)
+    echo(saved.id)
     return 0
 '''
 

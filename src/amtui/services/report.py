@@ -79,7 +79,7 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
             expected = _(", running late (planned for {date})").format(date=due)
         elif due:
             expected = _(", expected by {date}").format(date=due)
-        in_progress.append((due or "9999", f"- {title} — {column_title(settings, column)}"
+        in_progress.append((due or "9999", f"- {title} — {one_line(column_title(settings, column))}"
                                            f"{expected}"))
     questions = [
         (raw.get("received_at") or "",

@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from amtui.i18n import _
 from amtui.plugins.specs import Event
-from amtui.text import one_line
+from amtui.text import one_line, visible
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
 from amtui.ui.pane_ids import CORE_PANES, panes_with_plugins
@@ -27,6 +27,7 @@ from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.notifications import SeverityLevel
 
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
@@ -181,6 +182,13 @@ class AmtuiApp(App[None]):
 
     def on_unmount(self) -> None:
         self.plugins.emit(self._workspace, Event("shutdown"))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification as text, whoever asks (a pane, a plugin): control characters
+        visible, never markup, since a message may quote a name from the workspace."""
+        super().notify(visible(str(message)), title=one_line(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def show_plugin_failures(self) -> None:
         """One notification per plugin that failed since the last call."""

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from amtui.i18n import _
-from amtui.ui.safe import content
+from amtui.ui.safe import content, editable, kept
 
 
 class AskScreen(ModalScreen[str | None]):
@@ -39,15 +39,16 @@ class AskScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(content(self.question))
-            yield Input(value=self.default, id="ask-answer")
+            yield Input(value=editable(self.default), id="ask-answer")
             yield Static("", id="ask-problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        problem = self.check(event.value) if self.check else None
+        answer = kept(self.default, event.value)
+        problem = self.check(answer) if self.check else None
         if problem:
             self.query_one("#ask-problem", Static).update(content(problem))
             return
-        self.dismiss(event.value)
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from amtui.i18n import _
 from amtui.models import Record
 from amtui.storage import InvalidRecord, RecordNotFound
+from amtui.ui.safe import editable, kept
 
 R = TypeVar("R", bound=Record)
 
@@ -66,7 +67,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                     yield Select(spec.choices, value=value if value in known else Select.NULL,
                                  id=f"field-{spec.name}", allow_blank=value not in known)
                 else:
-                    yield Input(value=value, placeholder=spec.placeholder,
+                    yield Input(value=editable(value), placeholder=spec.placeholder,
                                 id=f"field-{spec.name}")
                 yield Static("", id=f"error-{spec.name}", classes="form-error")
             yield Static("", id="form-error", classes="form-error")
@@ -86,7 +87,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             if isinstance(widget, Select):
                 values[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
             elif isinstance(widget, Input):
-                values[spec.name] = widget.value
+                values[spec.name] = kept(self.values.get(spec.name, ""), widget.value)
         return values
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

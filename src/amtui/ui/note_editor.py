@@ -3,6 +3,9 @@ narrow terminal), the note's title, client, kind and tags above.
 
 F2 (or ctrl+s) saves; leaving with Esc saves too. F3 shows or hides the preview; F4 ticks the
 checklist item on the cursor's line.
+
+The note's text is the workspace's, so the preview shows it made visible (control characters as
+escapes) and follows no link in it: a link clicked shows its address, nothing is opened.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from amtui.services import notes as service
 from amtui.storage import StorageError
 from amtui.text import one_line, visible
 from amtui.ui.inbox_forms import ClientField
-from amtui.ui.safe import line
+from amtui.ui.safe import editable, kept, line
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -100,7 +103,8 @@ class NoteEditor(Screen[None]):
         client_id = note.client_id or ""
         with Horizontal(classes="note-row"):
             yield Label(_("Title"), classes="note-label")
-            yield Input(note.title, placeholder=_("Title"), id="note-title", compact=True)
+            yield Input(editable(note.title), placeholder=_("Title"), id="note-title",
+                        compact=True)
             yield Label(_("Kind"), classes="note-label")
             yield Select([(kind, kind) for kind in service.NOTE_KINDS], value=note.kind.value,
                          allow_blank=False, id="note-kind", compact=True)
@@ -110,12 +114,13 @@ class NoteEditor(Screen[None]):
                               _("client (optional): type part of the name"),
                               client_id=client_id, compact=True)
             yield Label(_("Tags"), classes="note-label")
-            yield Input(", ".join(note.tags), placeholder=_("tags, comma separated"),
+            yield Input(editable(", ".join(note.tags)), placeholder=_("tags, comma separated"),
                         id="note-tags", compact=True)
         yield Static("", id="note-error")
         with Horizontal(id="note-panes"):
-            yield TextArea(note.body, id="note-body", soft_wrap=True)  # Tab leaves, Esc closes
-            yield Markdown("", id="note-preview")
+            yield TextArea(editable(note.body, lines=True), id="note-body",
+                           soft_wrap=True)  # Tab leaves, Esc closes
+            yield Markdown("", id="note-preview", open_links=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -147,6 +152,11 @@ class NoteEditor(Screen[None]):
         self.query_one("#note-preview", Markdown).update(
             service.preview_markdown(visible(body)))
 
+    @on(Markdown.LinkClicked, "#note-preview")
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        self.notify(_("Link (not opened): {address}").format(address=one_line(event.href, 200)),
+                    markup=False)
+
     # Checklist ---------------------------------------------------------------------------
 
     def action_tick(self) -> None:
@@ -165,12 +175,15 @@ class NoteEditor(Screen[None]):
     # Saving ------------------------------------------------------------------------------
 
     def typed(self) -> dict[str, object]:
+        """What the fields hold (a field not edited: the stored text, exactly)."""
         field = self.query_one(ClientField)
+        note = self.note
         client_text = self.query_one("#note-client", Input).value.strip()
-        tags = [tag.strip() for tag in self.query_one("#note-tags", Input).value.split(",")]
+        tags = [tag.strip() for tag in kept(", ".join(note.tags),
+                                            self.query_one("#note-tags", Input).value).split(",")]
         return {
-            "title": self.query_one("#note-title", Input).value,
-            "body": self.query_one("#note-body", TextArea).text,
+            "title": kept(note.title, self.query_one("#note-title", Input).value),
+            "body": kept(note.body, self.query_one("#note-body", TextArea).text, lines=True),
             "client_id": field.client_id if client_text else None,
             "kind": str(self.query_one("#note-kind", Select).value),
             "tags": [tag for tag in tags if tag],

@@ -1,4 +1,10 @@
-"""Show untrusted text: sanitised, and never parsed as markup."""
+"""Show untrusted text: sanitised, and never parsed as markup.
+
+Text boxes (``Input``, ``TextArea``) draw their value as it is, so stored text goes into them
+through :func:`editable`, which makes control characters visible; :func:`kept` turns what the
+box holds back into what to save: the stored text itself while the box still shows it
+unchanged, so that opening and saving a form never rewrites a field nobody touched.
+"""
 
 from __future__ import annotations
 
@@ -21,3 +27,16 @@ def content(value: object) -> Content:
 
 def line(value: object, width: int | None = None) -> Content:
     return Content(one_line("" if value is None else str(value), width))
+
+
+def editable(stored: str, *, lines: bool = False) -> str:
+    """Stored text as a text box shows it: control characters visible, on one line for an
+    ``Input`` (``lines`` for a ``TextArea``, which keeps newlines and tabs)."""
+    return visible(stored) if lines else one_line(stored)
+
+
+def kept(stored: str, typed: str, *, lines: bool = False) -> str:
+    """What to save from a box that was filled with ``editable(stored)``: ``stored`` while the
+    box still shows it unchanged, else what was typed (escapes shown are then saved as the
+    text they are)."""
+    return stored if typed == editable(stored, lines=lines) else typed

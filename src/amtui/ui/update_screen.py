@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from amtui.i18n import _
+from amtui.text import visible
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class UpdateScreen(ModalScreen[None]):
         self.query_one("#update-title", Static).update(Content.assemble(
             (_("Daily update") + " · ", "bold"), line(update.client.name, 80)))
         text = self.query_one("#update-text", TextArea)
-        text.load_text(update.markdown)
+        text.load_text(visible(update.markdown))
         text.focus()
 
     def _composed(self) -> bool:
