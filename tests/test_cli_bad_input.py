@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from amtui.models import Client, Contact, Member, Task
 from amtui.storage import Workspace
-from conftest import run_cli, snapshot_files
+from conftest import (
+    NOW_VARIABLE,
+    as_nobody,
+    python_for_other_user,
+    run_cli,
+    snapshot_files,
+    unavailable,
+)
 
 ROMASHKA = "ООО «Ромашка»"
 TWIN = "Двойник"
@@ -105,6 +115,37 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["add", "task", "t", "--column", "someday"], ["column", "someday", "backlog"]),
     (["add", "client", "c", "--timezone", "Mars/Olympus"], ["time zone", "Mars/Olympus"]),
     (["add", "client", "c", "--timezone", "MSK+3"], ["time zone", "MSK+3"]),
+    (["add", "client", "c", "--timezone", "Europe/" + "Z" * 300], ["time zone", "Europe/ZZZ"]),
+    (["add", "client", "c", "--timezone", "../../../etc/passwd"], ["time zone"]),
+    # bytes that are not UTF-8 (the shell hands them over as lone surrogates)
+    *[(["add", "client", "c", option, "ok\udcff\udcfe"], [field, "not UTF-8"])
+      for option, field in (("--industry", "industry"), ("--tag", "tags"))],
+    *[(["add", "task", "t", option, "\udcff"], [field, "not UTF-8"])
+      for option, field in (("--assignee", "assignee"), ("--description", "description"),
+                            ("--check", "text"))],
+    *[(["add", "contact", "c", "--client", ROMASHKA, option, "x\udce9"], [field, "not UTF-8"])
+      for option, field in (("--role", "role"), ("--phone", "phone"),
+                            ("--messenger", "messenger"), ("--email", "email"))],
+    (["add", "task", "\udcff"], ["title", "not UTF-8"]),
+    (["add", "note", "n", "--body", "\udcff"], ["body", "not UTF-8"]),
+    (["add", "member", "m", "--login", "\udcff"], ["login", "not UTF-8"]),
+    # far dates, huge and over-precise amounts
+    (["add", "message", "m", "--client", ROMASHKA, "--received", "9999-12-31 23:59"],
+     ["--received", "9999-12-31", "between 1900 and 2200"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--answer-by", "0001-01-01 00:00+03:00"],
+     ["--answer-by", "0001-01-01"]),
+    (["add", "task", "t", "--due", "9999-12-31"], ["due", "9999-12-31", "1900"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "1", "--signed", "1066-10-14"],
+     ["signed", "1066-10-14"]),
+    (["report", "daily", "--client", ROMASHKA, "--since", "0001-01-01"], ["--since", "0001"]),
+    (["add", "client", "Big", "--revenue", "1e29"], ["--revenue", "too large"]),
+    (["add", "client", "Big", "--cost", "1 000 000 000 000 000"], ["--cost", "too large"]),
+    (["add", "client", "Big", "--revenue", "0,000001"], ["--revenue", "digits after the point"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "1e15"], ["--amount", "too large"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "10,005"], ["--amount", "digits"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "10.5", "--currency", "JPY"],
+     ["--amount", "digits"]),
+    (["add", "task", "t", "--estimate", "1e9"], ["--estimate", "too large"]),
     # empty text
     (["add", "task", ""], ["title"]),
     (["add", "task", "   "], ["title"]),
@@ -116,6 +157,8 @@ CASES: list[tuple[list[str], list[str]]] = [
     # files
     (["add", "note", "n", "--body-file", "/nonexistent/бриф.md"],
      ["--body-file", "/nonexistent/бриф.md"]),
+    (["add", "note", "n", "--body-file", "/dev/zero"], ["--body-file", "/dev/zero", "longer"]),
+    (["add", "note", "n", "--body-file", "/"], ["--body-file", "/"]),
     # listing
     (["list", "projects"], ["projects", "clients"]),
     (["list", "notes", "--department", "seo"], ["--department", "notes", "tasks"]),
@@ -148,6 +191,23 @@ def test_bad_input_changes_nothing(filled: Workspace, args: list[str], words: li
     result = run_cli(*args, workspace=filled.root)
     assert_rejected(result, *words)
     assert snapshot_files(filled.root) == before
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--dir", "/dev/null"], ["--dir", "/dev/null", "not a folder"]),
+    (["--dir", "/dev/zero"], ["--dir", "/dev/zero", "not a folder"]),
+    (["--dir", "/nonexistent/here"], ["--dir", "/nonexistent/here", "does not exist"]),
+    (["--dir", "/tmp/" + "x" * 300], ["--dir", "too long"]),
+], ids=lambda value: " ".join(value)[:30] if isinstance(value, list) else None)
+def test_a_plugin_cannot_be_made_where_no_folder_is(args: list[str], words: list[str]) -> None:
+    assert_rejected(run_cli("plugins", "new", "followups", *args), *words)
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc\nversion = 2", "Abc", "a", "a-b", "abc\udcff"])
+def test_a_plugin_name_that_would_break_its_package_is_refused(tmp_path: Path,
+                                                                name: str) -> None:
+    assert_rejected(run_cli("plugins", "new", name, "--dir", str(tmp_path)), "plugin name")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_add_without_a_kind(filled: Workspace) -> None:
@@ -306,3 +366,33 @@ def test_a_misspelt_client_name_suggests_the_close_ones(filled: Workspace) -> No
     assert_rejected(far, "no client named")
     assert "did you mean" not in far.stderr
     assert snapshot_files(filled.root) == before
+
+
+# A workspace this user may not read.
+
+
+@pytest.mark.parametrize("args", [["list", "tasks"], ["today"], ["add", "task", "x"], ["doctor"],
+                                  ["backup"], ["report", "daily", "--client", ROMASHKA],
+                                  ["plugins"], []],
+                         ids=lambda args: " ".join(args) or "summary")
+def test_a_workspace_this_user_may_not_read(clock: object, args: list[str]) -> None:
+    if os.geteuid() != 0:
+        unavailable("acting as a second user needs root")
+    base = Path(tempfile.mkdtemp(prefix="amtui-private-"))
+    try:
+        base.chmod(0o755)
+        private = base / "ws"
+        Workspace.open(private, create=True).repo(Client).add(Client(name=ROMASHKA))
+        private.chmod(0o700)
+        before = snapshot_files(private)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTHONIOENCODING": "utf-8", "HOME": str(base), "LANG": "C.UTF-8",
+               NOW_VARIABLE: os.environ[NOW_VARIABLE]}
+        python, env = python_for_other_user(as_nobody, env)
+        result = subprocess.run([python, "-m", "amtui", *args, "--workspace", str(private)],
+                                capture_output=True, text=True, env=env, preexec_fn=as_nobody,
+                                cwd=str(base), timeout=60)
+        assert_rejected(result, "no access to the workspace", str(private), "nobody")
+        assert snapshot_files(private) == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

@@ -132,6 +132,10 @@ def report(error: Exception) -> int:
         message, status = str(error), 2
     elif isinstance(error, StorageError):
         message, status = str(error), 1
+    elif isinstance(error, OSError) and error.strerror:
+        # The system refused (a file vanished, a device failed): not the input's fault.
+        where = f": {error.filename}" if error.filename else ""
+        message, status = f"{error.strerror}{where}", 1
     else:
         if os.environ.get("AMTUI_DEBUG"):
             raise error
