@@ -6,12 +6,16 @@ import os
 from dataclasses import dataclass
 
 import orjson
-from pydantic import ValidationError
 
-from amtui.models import describe_validation_error
 from amtui.storage import StorageError, Workspace
-from amtui.storage.datafile import DamagedFile, parse_table_file, snapshots
-from amtui.storage.errors import RecordNotFound
+from amtui.storage.datafile import (
+    DamagedFile,
+    checked_record,
+    parse_table_file,
+    read_table_file,
+    snapshots,
+)
+from amtui.storage.errors import InvalidRecord, RecordNotFound
 from amtui.storage.files import atomic_write, is_temp_file
 from amtui.storage.workspace import AUDIT_NAME
 
@@ -23,10 +27,15 @@ class Finding:
     text: str
 
 
+SHOWN_INVALID = 20
+"""Invalid records listed per file; the rest are counted."""
+
+
 def check_workspace(workspace: Workspace) -> list[Finding]:
     findings: list[Finding] = []
+    known_ids: dict[str, set[str] | None] = {}
     for name in workspace.table_names:
-        findings.extend(_check_table(workspace, name))
+        findings.extend(_check_table(workspace, name, known_ids))
     for folder, _subfolders, names in os.walk(workspace.root / "data"):
         for name in names:
             if is_temp_file(name):
@@ -38,64 +47,99 @@ def check_workspace(workspace: Workspace) -> list[Finding]:
     return findings
 
 
-def _check_table(workspace: Workspace, name: str) -> list[Finding]:
+def _check_table(workspace: Workspace, name: str,
+                 known_ids: dict[str, set[str] | None]) -> list[Finding]:
+    """Check one table's file record by record (a large file is never held in memory)."""
     data_file = workspace.file(name)
     label = data_file.relative_name
+    restore = f"amtui doctor --restore {data_file.spec.relative_path.removesuffix('.json')}"
+    model = data_file.spec.model
+    invalid: list[tuple[str, str]] = []
+    invalid_count = records = 0
+    dangling: dict[str, tuple[int, str]] = {}
     try:
-        content = data_file.path.read_bytes()
+        with open(data_file.path, "rb") as handle:
+            version, stream = read_table_file(handle, data_file.spec.name)
+            current = version == data_file.spec.version
+            references = {field: known for field, table in model.references.items()
+                          if (known := _ids_of(workspace, table, known_ids)) is not None}
+            for record_id, record in stream:
+                records += 1
+                if current:
+                    try:
+                        checked_record(model, record)
+                    except InvalidRecord as problem:
+                        invalid_count += 1
+                        if len(invalid) < SHOWN_INVALID:
+                            invalid.append((record_id, str(problem)))
+                for field, known in references.items():
+                    value = record.get(field)
+                    if value and value not in known:
+                        count, first = dangling.get(field, (0, record_id))
+                        dangling[field] = (count + 1, first)
     except FileNotFoundError:
         return [Finding("ok", f"{label}: no records yet")]
+    except DamagedFile as damage:
+        return [Finding("problem", f"{label}: {damage}; restore it with `{restore}`")]
     except OSError as error:
         return [Finding("problem", f"{label}: cannot be read ({error.strerror})")]
-    try:
-        version, records = parse_table_file(content, name)
-    except DamagedFile as damage:
-        return [Finding("problem", f"{label}: {damage}; restore it with "
-                        f"`amtui doctor --restore {name}`")]
     findings = []
     if version > data_file.spec.version:
         findings.append(Finding("problem", f"{label}: schema {version} is newer than this "
                                 f"amtui knows ({data_file.spec.version}); read-only"))
-    invalid = 0
-    first_problem = ""
-    model = data_file.spec.model
-    for record in records.values():
-        try:
-            model.model_validate(record)
-        except ValidationError as error:
-            invalid += 1
-            first_problem = first_problem or (f"{record.get('id')}: "
-                                              f"{describe_validation_error(error)}")
-    if invalid:
-        findings.append(Finding("problem", f"{label}: {invalid} invalid record(s), first "
-                                f"{first_problem}"))
-    for field, table in model.references.items():
-        known = {raw["id"] for raw in workspace.file(table).scan()}
-        dangling = [r["id"] for r in records.values() if r.get(field) and r[field] not in known]
-        if dangling:
-            findings.append(Finding("note", f"{label}: {len(dangling)} record(s) point to a "
-                                    f"missing {table} record through {field} (first "
-                                    f"{dangling[0]})"))
+    if invalid_count:
+        findings.append(Finding(
+            "problem", f"{label}: {invalid_count} invalid record(s), left out of every view "
+            f"and keeping the table read-only; correct them in the file or restore it with "
+            f"`{restore}`"))
+        for record_id, problem in invalid:
+            findings.append(Finding("problem", f"{label}: record {record_id[:40]!r}: {problem}"))
+        if invalid_count > len(invalid):
+            findings.append(Finding("problem", f"{label}: … and {invalid_count - len(invalid)} "
+                                    "more invalid record(s)"))
+    for field, (count, first) in dangling.items():
+        table = model.references[field]
+        findings.append(Finding("note", f"{label}: {count} record(s) point to a missing "
+                                f"{table} record through {field} (first {first})"))
     if not findings:
-        findings.append(Finding("ok", f"{label}: {len(records):,} records, schema {version}"))
+        findings.append(Finding("ok", f"{label}: {records:,} records, schema {version}"))
     return findings
+
+
+def _ids_of(workspace: Workspace, table: str,
+            known_ids: dict[str, set[str] | None]) -> set[str] | None:
+    """The ids stored in ``table`` (read once per check); None if its file is damaged (it is
+    reported on its own, and what points into it cannot be checked)."""
+    if table not in known_ids:
+        data_file = workspace.file(table)
+        try:
+            data_file.refresh()
+            unreadable = data_file.damage and not data_file.invalid
+            known_ids[table] = (None if unreadable else
+                                {raw["id"] for raw in data_file.scan()} | set(data_file.invalid))
+        except StorageError:
+            known_ids[table] = None
+    return known_ids[table]
 
 
 def _check_audit(workspace: Workspace) -> list[Finding]:
     path = workspace.root / AUDIT_NAME
+    bad = lines = 0
     try:
-        lines = path.read_bytes().splitlines()
+        with open(path, "rb") as handle:
+            for line in handle:  # a line at a time: the log only grows
+                lines += 1
+                try:
+                    orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    bad += 1
     except FileNotFoundError:
         return []
-    bad = 0
-    for line in lines:
-        try:
-            orjson.loads(line)
-        except orjson.JSONDecodeError:
-            bad += 1
+    except OSError as error:
+        return [Finding("note", f"{AUDIT_NAME}: cannot be read ({error.strerror})")]
     if bad:
-        return [Finding("note", f"{AUDIT_NAME}: {bad} unreadable line(s) of {len(lines)}")]
-    return [Finding("ok", f"{AUDIT_NAME}: {len(lines):,} entries")]
+        return [Finding("note", f"{AUDIT_NAME}: {bad} unreadable line(s) of {lines}")]
+    return [Finding("ok", f"{AUDIT_NAME}: {lines:,} entries")]
 
 
 def restore_table(workspace: Workspace, name: str) -> str:
