@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -396,3 +397,33 @@ def test_a_workspace_this_user_may_not_read(clock: object, args: list[str]) -> N
         assert snapshot_files(private) == before
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+# Exports onto something that is not a regular file.
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace: the plugins' tables are filled too."""
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    made = run_cli("demo", workspace=root)
+    assert made.returncode == 0, made.stderr
+    return root
+
+
+def test_an_export_onto_a_pipe_is_refused_and_the_pipe_left(demo: Path, tmp_path: Path) -> None:
+    """``-o /dev/null`` as root would otherwise put a file in place of the device (the export
+    is written beside its target and renamed over it); a pipe shows it without harm."""
+    workspace = Workspace.open(demo)
+    client = workspace.repo(Client).all()[0].name
+    login = next(member.login for member in workspace.repo(Member).all() if member.login)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    before = snapshot_files(demo)
+    for args in (["calendar", "export", "-o", str(pipe)],
+                 ["team", "dossier", "--client", client, "-o", str(pipe)],
+                 ["bonus", "statement", "--member", login, "--output", str(pipe)]):
+        assert_rejected(run_cli(*args, workspace=demo), str(pipe), "not a regular file")
+        assert stat.S_ISFIFO(pipe.lstat().st_mode)
+        assert [path.name for path in tmp_path.iterdir()] == ["pipe"]
+    assert snapshot_files(demo) == before

@@ -203,6 +203,9 @@ def write_file(path: Path, text: str) -> Path:
         raise ValueError(f"{folder} is not a folder that exists")
     if target.is_dir():
         raise ValueError(f"{target} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null): the rename would put a file in its place.
+        raise ValueError(f"{target} is not a regular file; give a file name")
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".dossier-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -210,5 +210,8 @@ def write_text_file(path: Path | str, text: str, *, private: bool = False) -> Pa
     target = Path(path).expanduser()
     if target.is_dir():
         raise ValueError(f"{target} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null): the rename would put a file in its place.
+        raise ValueError(f"{target} is not a regular file; give a file name")
     atomic_write(target, text.encode("utf-8"), 0o600 if private else 0o644)
     return target
