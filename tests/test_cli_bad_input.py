@@ -427,3 +427,38 @@ def test_an_export_onto_a_pipe_is_refused_and_the_pipe_left(demo: Path, tmp_path
         assert stat.S_ISFIFO(pipe.lstat().st_mode)
         assert [path.name for path in tmp_path.iterdir()] == ["pipe"]
     assert snapshot_files(demo) == before
+
+
+# Found by the fuzz test (tests/test_cli_fuzz.py).
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["backup", "--workspace", "~nosuchuser/ws"], ["--workspace", "~nosuchuser", "no user"]),
+    (["plugins", "new", "followups", "--dir", "~nosuchuser"], ["--dir", "no user"]),
+    (["bonus", "plan", "set", "/dev/zero", "--workspace", "{demo}"], ["/dev/zero", "longer"]),
+    (["--bogus", "bonus", "lock", "--period", "-w"], ["--period", "expected one argument"]),
+    (["calendar", "slots", "--client", "", "--channel", "vk", "--days", "mon",
+      "--workspace", "{demo}"], ["--client"]),
+    (["calendar", "plan", "--from", "9999-12-05", "--workspace", "{demo}"],
+     ["--from", "9999-12-05", "between 1900 and 2200"]),
+    (["calendar", "export", "-o", "~nosuchuser/x.ics", "--workspace", "{demo}"],
+     ["~nosuchuser", "no user"]),
+], ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None)
+def test_found_by_fuzzing(demo: Path, tmp_path: Path, args: list[str], words: list[str]) -> None:
+    before = snapshot_files(demo)
+    result = run_cli(*(arg.replace("{demo}", str(demo)) for arg in args),
+                     env={"HOME": str(tmp_path)})
+    assert_rejected(result, *words)
+    assert snapshot_files(demo) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_workspace_folder_named_in_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """The folder's name becomes the workspace's name, and paths are printed escaped."""
+    folder = tmp_path / os.fsdecode(b"\xc1\xe3\xf0\xe0")  # "Агра" in Windows-1251
+    added = run_cli("add", "client", ROMASHKA, workspace=folder)
+    assert added.returncode == 0, added.stderr
+    assert 'name = "\ufffd\ufffd\ufffd\ufffd"' in (folder / "workspace.toml").read_text()
+    summary = run_cli(workspace=folder)
+    assert summary.returncode == 0, summary.stderr
+    assert "\\udcc1\\udce3\\udcf0\\udce0" in summary.stdout

@@ -197,7 +197,10 @@ def slug(name: str) -> str:
 def write_file(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` whole or not at all (a temporary file renamed into place),
     readable by its owner only: it holds the contacts' details."""
-    target = path.expanduser()
+    try:
+        target = path.expanduser()
+    except RuntimeError:  # ~user, and no such user
+        raise ValueError(f"{path}: no user has that home folder") from None
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder that exists")

@@ -155,7 +155,10 @@ def write_export(workspace: Workspace, path: Path | str, start: date, end: date,
     """Write the posts of the period (of one client, or all) to ``path`` as ``.ics`` or
     ``.csv`` (by ``fmt`` or the file's suffix); returns how many posts. The file is written
     whole or not at all."""
-    target = Path(path).expanduser()
+    try:
+        target = Path(path).expanduser()
+    except RuntimeError:  # ~user, and no such user
+        raise Refused(f"{path}: no user has that home folder") from None
     chosen = format_of(target, fmt)
     if target.is_dir():
         raise Refused(f"{target} is a folder: give a file name")

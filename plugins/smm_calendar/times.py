@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from amtui.api import check_day
+
 from .model import Refused
 
 MAX_PERIOD_DAYS = 366
@@ -41,9 +43,11 @@ def parse_date(text: str, what: str = "date") -> date:
     """YYYY-MM-DD; Refused saying plainly what is wrong."""
     cleaned = text.strip()
     try:
-        return date.fromisoformat(cleaned)
-    except ValueError:
+        return check_day(date.fromisoformat(cleaned))
+    except ValueError as error:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            if "out of range" in str(error):
+                raise Refused(f"{what}: {error}") from None
             raise Refused(f"{what}: {cleaned} is not a date that exists") from None
         raise Refused(f"{what}: {cleaned!r} is not a date: use YYYY-MM-DD") from None
 

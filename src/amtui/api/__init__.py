@@ -38,8 +38,8 @@ _LAZY = {
         "amtui.models"),
     # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name,
     # a short text; and the bounds of money and dates every record keeps to
-    **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "MAX_AMOUNT", "check_amount"),
-                    "amtui.models.base"),
+    **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "MAX_AMOUNT", "check_amount",
+                     "check_day"), "amtui.models.base"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
     # the store
@@ -105,6 +105,7 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         NonBlank as NonBlank,
         ShortText as ShortText,
         check_amount as check_amount,
+        check_day as check_day,
     )
     from amtui.services.undo import (
         Undo as Undo,

@@ -22,10 +22,21 @@ def workspace_path(args: argparse.Namespace) -> Path:
     """``--workspace``, else ``$AMTUI_WORKSPACE``, else the user data folder."""
     chosen = getattr(args, "workspace", None) or os.environ.get(ENVIRONMENT_VARIABLE)
     if chosen:
-        return Path(chosen).expanduser()
+        return expanded(chosen, "--workspace")
     from platformdirs import user_data_path
 
     return user_data_path("amtui", appauthor=False) / "workspace"
+
+
+def expanded(path: str, option: str) -> Path:
+    """``path`` with ``~`` or ``~user`` made the home folder, as the shell does; bad input if
+    there is no such user."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        user = path[1:].partition("/")[0]
+        raise UsageError(f"{option}: {path!r}: there is no user {user!r} whose home folder "
+                         "`~` could stand for") from None
 
 
 def readable_folder(path: Path) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amtui.cli import Parser, UsageError, workspace_option
-from amtui.cli.common import check_access, readable_folder, workspace_path
+from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -43,10 +43,13 @@ def disabled_plugins(root: Path) -> list[str]:
 def load_host(args: argparse.Namespace) -> PluginHost:
     from amtui.plugins.host import PluginHost
 
-    root = workspace_path(args)
-    return PluginHost.load(root if readable_folder(root) else None,
+    try:
+        root: Path | None = workspace_path(args)
+    except UsageError:
+        root = None  # the command says so, once the command line is read
+    return PluginHost.load(root if root is not None and readable_folder(root) else None,
                            safe_mode=bool(getattr(args, "safe_mode", False)),
-                           disabled=disabled_plugins(root))
+                           disabled=disabled_plugins(root) if root is not None else [])
 
 
 def list_plugins(args: argparse.Namespace) -> int:
@@ -80,7 +83,7 @@ def new_plugin(args: argparse.Namespace) -> int:
     if not NAME.fullmatch(args.name):
         raise UsageError(f"plugin name {args.name!r}: use 2-41 lowercase letters, digits and _, "
                          "starting with a letter")
-    parent = Path(args.dir).expanduser()
+    parent = expanded(args.dir, "--dir")
     try:
         is_folder = parent.is_dir()
     except OSError as error:
