@@ -19,6 +19,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import traceback
@@ -54,9 +55,14 @@ SCRATCH = "{scratch}"
 """Placeholders in generated values: the example's workspace and its scratch folder (the
 current folder of the run, where relative paths land)."""
 
-PATH_DESTS = {"workspace", "output", "dir", "body_file", "file"}
-"""Options (by ``dest``) that name files or folders: they get paths, all inside the example's
-scratch folder or harmless (a device is refused as an export target, never replaced)."""
+READ_DESTS = {"workspace", "body_file", "file", "dir"}
+"""Options (by ``dest``) that name files or folders to read (or to make things in): they get
+paths inside the example's scratch folder, and /dev/null, /dev/zero and the like."""
+
+WRITE_DESTS = {"output"}
+"""Options that name a file to write: paths inside the scratch folder only, where a device
+like /dev/null is made to stand for the real one (a writer that replaced its target would
+replace that copy, not the machine's /dev/null)."""
 
 
 @dataclass(frozen=True)
@@ -111,13 +117,18 @@ NASTY = ["", " ", "\t", "\x1b[2J\x1b]0;pwned\x07", "a\nb", "\r", "\x7f", "\u202e
          "~nosuchuser/x", "x" * 300, "я" * 5000, "x" * 100_001]
 
 
-def path_values() -> st.SearchStrategy[str]:
+SCRATCH_PATHS = [f"{SCRATCH}/out.md", f"{SCRATCH}/deep/er/out.ics", f"{SCRATCH}/folder",
+                 f"{SCRATCH}/file.txt", f"{SCRATCH}/plan.toml", f"{SCRATCH}/null-device",
+                 "out.csv", "", "~nosuchuser/x", f"{SCRATCH}/" + "x" * 300,
+                 f"{SCRATCH}/\udcff\udcfe.md", f"{SCRATCH}/new-ws/out.md"]
+
+
+def path_values(dest: str) -> st.SearchStrategy[str]:
+    if dest in WRITE_DESTS:
+        return st.sampled_from(SCRATCH_PATHS)
     return st.sampled_from([
-        WORKSPACE, WORKSPACE, WORKSPACE, f"{SCRATCH}/new-ws", f"{SCRATCH}/out.md",
-        f"{SCRATCH}/deep/er/out.ics", f"{SCRATCH}/folder", f"{SCRATCH}/file.txt",
-        f"{SCRATCH}/plan.toml", "out.csv", "", "-", "/dev/null", "/dev/zero", "/nonexistent/x",
-        "~nosuchuser/x", f"{SCRATCH}/" + "x" * 300, f"{SCRATCH}/\udcff\udcfe.md",
-        f"{WORKSPACE}/data/tasks.json",
+        WORKSPACE, WORKSPACE, WORKSPACE, f"{SCRATCH}/new-ws", *SCRATCH_PATHS, "-",
+        "/dev/null", "/dev/zero", "/nonexistent/x", f"{WORKSPACE}/data/tasks.json",
     ])
 
 
@@ -150,8 +161,8 @@ commands get past their first check and deeper code is fed too."""
 
 
 def values_for(action: argparse.Action, names: list[str]) -> st.SearchStrategy[str]:
-    if action.dest in PATH_DESTS:
-        return path_values()
+    if action.dest in READ_DESTS | WRITE_DESTS:
+        return path_values(action.dest)
     general = general_values(names)
     likely: list[str] = list(HINTS.get(action.dest, ()))
     if action.dest in ("client", "owner", "member", "contact", "name", "title", "text"):
@@ -310,6 +321,8 @@ def example_folders(template: Path, base: Path) -> Iterator[tuple[Path, Path]]:
     (scratch / "folder").mkdir()
     (scratch / "file.txt").write_text("a file, not a folder\n")
     (scratch / "plan.toml").write_text('name = "x"\nvalid_from = 2026-11-01\nrole = "kam"\n')
+    if os.geteuid() == 0:  # a device like /dev/null, where replacing it does no harm
+        os.mknod(scratch / "null-device", stat.S_IFCHR | 0o666, os.makedev(1, 3))
     workspace = base / "ws"
     shutil.rmtree(workspace, ignore_errors=True)
     shutil.copytree(template, workspace)
@@ -331,11 +344,14 @@ def fuzz(template: Path, base: Path, data: st.DataObject, commands: list[Command
         before = snapshot_files(workspace)
         run = run_in_process(argv)
         check(run, argv, before, workspace)
+        device = scratch / "null-device"
+        if os.geteuid() == 0:
+            assert stat.S_ISCHR(device.lstat().st_mode), f"amtui {argv!r} replaced a device"
         if as_process:
             shutil.rmtree(workspace)
             shutil.copytree(template, workspace)
             for child in scratch.iterdir():
-                if child.name not in ("folder", "file.txt", "plan.toml"):
+                if child.name not in ("folder", "file.txt", "plan.toml", "null-device"):
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
             process = run_as_process(argv, scratch)
             check(process, argv, before, workspace)
