@@ -197,11 +197,15 @@ def test_bad_input_changes_nothing(filled: Workspace, args: list[str], words: li
 @pytest.mark.parametrize(("args", "words"), [
     (["--dir", "/dev/null"], ["--dir", "/dev/null", "not a folder"]),
     (["--dir", "/dev/zero"], ["--dir", "/dev/zero", "not a folder"]),
-    (["--dir", "/nonexistent/here"], ["--dir", "/nonexistent/here", "does not exist"]),
-    (["--dir", "/tmp/" + "x" * 300], ["--dir", "too long"]),
+    (["--dir", "{tmp}/not/here"], ["--dir", "/not/here", "does not exist"]),
+    (["--dir", "{tmp}/" + "x" * 300], ["--dir", "too long"]),
 ], ids=lambda value: " ".join(value)[:30] if isinstance(value, list) else None)
-def test_a_plugin_cannot_be_made_where_no_folder_is(args: list[str], words: list[str]) -> None:
-    assert_rejected(run_cli("plugins", "new", "followups", *args), *words)
+def test_a_plugin_cannot_be_made_where_no_folder_is(tmp_path: Path, args: list[str],
+                                                     words: list[str]) -> None:
+    result = run_cli("plugins", "new", "followups",
+                     *(arg.replace("{tmp}", str(tmp_path)) for arg in args))
+    assert_rejected(result, *words)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("name", ["abc\n", "abc\nversion = 2", "Abc", "a", "a-b", "abc\udcff"])

@@ -57,7 +57,8 @@ current folder of the run, where relative paths land)."""
 
 READ_DESTS = {"workspace", "body_file", "file", "dir"}
 """Options (by ``dest``) that name files or folders to read (or to make things in): they get
-paths inside the example's scratch folder, and /dev/null, /dev/zero and the like."""
+paths inside the example's scratch folder (where a command may make what it is for: a
+workspace, a plugin), and /dev/null and /dev/zero, which cannot hold anything."""
 
 WRITE_DESTS = {"output"}
 """Options that name a file to write: paths inside the scratch folder only, where a device
@@ -128,7 +129,7 @@ def path_values(dest: str) -> st.SearchStrategy[str]:
         return st.sampled_from(SCRATCH_PATHS)
     return st.sampled_from([
         WORKSPACE, WORKSPACE, WORKSPACE, f"{SCRATCH}/new-ws", *SCRATCH_PATHS, "-",
-        "/dev/null", "/dev/zero", "/nonexistent/x", f"{WORKSPACE}/data/tasks.json",
+        "/dev/null", "/dev/zero", f"{SCRATCH}/missing/x", f"{WORKSPACE}/data/tasks.json",
     ])
 
 

@@ -17,7 +17,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from amtui.models import Client, Message, Note, Task
-from amtui.storage import ReadOnlyError, Workspace
+from amtui.storage import InvalidRecord, ReadOnlyError, Workspace
 from amtui.storage.datafile import _signature
 from amtui.testing import StillClock, load_plugin, settle
 from amtui.ui.app import AmtuiApp
@@ -313,3 +313,18 @@ async def test_a_plugin_pane_says_its_file_is_damaged(workspace: Workspace,
         await settle(pilot)
         assert f"{relative} is damaged" in notice(app)
         assert "amtui doctor --restore " in notice(app)
+
+
+def test_the_store_writes_only_valid_records(filled: Workspace) -> None:
+    """A file amtui wrote is trusted when read, so nothing invalid is written, whatever path
+    it takes (a plugin's transaction, a record restored from the trash)."""
+    before = snapshot_files(filled.root)
+    task = filled.file("tasks").get(filled.repo(Task).all()[0].id)
+    assert task is not None
+    for record in ({**task, "rev": "x"}, {**task, "title": None},
+                   {**task, "id": "01KNEW00000000000000000001", "due": "9999-12-31"}):
+        with pytest.raises(InvalidRecord), filled.transaction("tasks") as change:
+            change.put("tasks", record, "update", [])
+        with pytest.raises(InvalidRecord), filled.transaction("tasks") as change:
+            change.insert("tasks", [{**record, "id": "01KNEW00000000000000000002"}])
+    assert snapshot_files(filled.root) == before

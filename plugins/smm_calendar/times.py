@@ -43,13 +43,15 @@ def parse_date(text: str, what: str = "date") -> date:
     """YYYY-MM-DD; Refused saying plainly what is wrong."""
     cleaned = text.strip()
     try:
-        return check_day(date.fromisoformat(cleaned))
-    except ValueError as error:
+        day = date.fromisoformat(cleaned)
+    except ValueError:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-            if "out of range" in str(error):
-                raise Refused(f"{what}: {error}") from None
             raise Refused(f"{what}: {cleaned} is not a date that exists") from None
         raise Refused(f"{what}: {cleaned!r} is not a date: use YYYY-MM-DD") from None
+    try:
+        return check_day(day)
+    except ValueError as error:
+        raise Refused(f"{what}: {error}") from None
 
 
 def parse_time(text: str, what: str = "time") -> time:

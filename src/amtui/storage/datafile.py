@@ -370,9 +370,11 @@ class DataFile:
 
     def insert(self, new_records: list[dict[str, Any]]) -> None:
         """Stage new records; their ids must not be stored yet (checked when written, so a
-        quick capture never reads a large table)."""
+        quick capture never reads a large table). Each must be valid: a file amtui wrote is
+        trusted when read."""
         self._check_locked()
         for record in new_records:
+            checked_record(self.spec.model, record)
             record_id = record["id"]
             if record_id in self._changes and self._changes[record_id] is not None:
                 raise InvalidRecord(f"a record with id {record_id} is already there")
@@ -382,9 +384,11 @@ class DataFile:
                 self._fresh.add(record_id)
 
     def put(self, record: dict[str, Any]) -> None:
-        """Stage a new version of a record (or a record restored from the trash)."""
+        """Stage a new version of a record (or a record restored from the trash); it must be
+        valid."""
         self._check_locked()
         self.check_writable()
+        checked_record(self.spec.model, record)
         self._changes[record["id"]] = record
         self._added.discard(record["id"])
         self._fresh.discard(record["id"])
