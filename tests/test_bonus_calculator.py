@@ -433,6 +433,10 @@ BAD_PLANS = [
     ("base_salary = 80000", "base_salary = -1", "the base salary cannot be negative"),
     ("[commission]", "[commission\n", "the plan is not valid TOML"),
     ("rate = 5 }", "rate = 5, rat = 1 }", "is not a field a plan has"),
+    ("base_salary = 80000", "base_salary = 1e29", "the base salary is too large"),
+    ("amount = 1000000", "amount = 1e40", "the quota is too large"),
+    ("multiplier = 1.2 }", "multiplier = 1e30 }", "the multiplier is too large"),
+    ("amount = 3000", "amount = 3e20", "the amount is too large"),
 ]
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import stat
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from amtui.models import Client, Contact, Member, Task
 from amtui.storage import Workspace
-from conftest import run_cli, snapshot_files
+from conftest import (
+    NOW_VARIABLE,
+    as_nobody,
+    python_for_other_user,
+    run_cli,
+    snapshot_files,
+    unavailable,
+)
 
 ROMASHKA = "ООО «Ромашка»"
 TWIN = "Двойник"
@@ -105,6 +116,37 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["add", "task", "t", "--column", "someday"], ["column", "someday", "backlog"]),
     (["add", "client", "c", "--timezone", "Mars/Olympus"], ["time zone", "Mars/Olympus"]),
     (["add", "client", "c", "--timezone", "MSK+3"], ["time zone", "MSK+3"]),
+    (["add", "client", "c", "--timezone", "Europe/" + "Z" * 300], ["time zone", "Europe/ZZZ"]),
+    (["add", "client", "c", "--timezone", "../../../etc/passwd"], ["time zone"]),
+    # bytes that are not UTF-8 (the shell hands them over as lone surrogates)
+    *[(["add", "client", "c", option, "ok\udcff\udcfe"], [field, "not UTF-8"])
+      for option, field in (("--industry", "industry"), ("--tag", "tags"))],
+    *[(["add", "task", "t", option, "\udcff"], [field, "not UTF-8"])
+      for option, field in (("--assignee", "assignee"), ("--description", "description"),
+                            ("--check", "text"))],
+    *[(["add", "contact", "c", "--client", ROMASHKA, option, "x\udce9"], [field, "not UTF-8"])
+      for option, field in (("--role", "role"), ("--phone", "phone"),
+                            ("--messenger", "messenger"), ("--email", "email"))],
+    (["add", "task", "\udcff"], ["title", "not UTF-8"]),
+    (["add", "note", "n", "--body", "\udcff"], ["body", "not UTF-8"]),
+    (["add", "member", "m", "--login", "\udcff"], ["login", "not UTF-8"]),
+    # far dates, huge and over-precise amounts
+    (["add", "message", "m", "--client", ROMASHKA, "--received", "9999-12-31 23:59"],
+     ["--received", "9999-12-31", "between 1900 and 2200"]),
+    (["add", "message", "m", "--client", ROMASHKA, "--answer-by", "0001-01-01 00:00+03:00"],
+     ["--answer-by", "0001-01-01"]),
+    (["add", "task", "t", "--due", "9999-12-31"], ["due", "9999-12-31", "1900"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "1", "--signed", "1066-10-14"],
+     ["signed", "1066-10-14"]),
+    (["report", "daily", "--client", ROMASHKA, "--since", "0001-01-01"], ["--since", "0001"]),
+    (["add", "client", "Big", "--revenue", "1e29"], ["--revenue", "too large"]),
+    (["add", "client", "Big", "--cost", "1 000 000 000 000 000"], ["--cost", "too large"]),
+    (["add", "client", "Big", "--revenue", "0,000001"], ["--revenue", "digits after the point"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "1e15"], ["--amount", "too large"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "10,005"], ["--amount", "digits"]),
+    (["add", "deal", "d", "--client", ROMASHKA, "--amount", "10.5", "--currency", "JPY"],
+     ["--amount", "digits"]),
+    (["add", "task", "t", "--estimate", "1e9"], ["--estimate", "too large"]),
     # empty text
     (["add", "task", ""], ["title"]),
     (["add", "task", "   "], ["title"]),
@@ -116,6 +158,8 @@ CASES: list[tuple[list[str], list[str]]] = [
     # files
     (["add", "note", "n", "--body-file", "/nonexistent/бриф.md"],
      ["--body-file", "/nonexistent/бриф.md"]),
+    (["add", "note", "n", "--body-file", "/dev/zero"], ["--body-file", "/dev/zero", "longer"]),
+    (["add", "note", "n", "--body-file", "/"], ["--body-file", "/"]),
     # listing
     (["list", "projects"], ["projects", "clients"]),
     (["list", "notes", "--department", "seo"], ["--department", "notes", "tasks"]),
@@ -148,6 +192,27 @@ def test_bad_input_changes_nothing(filled: Workspace, args: list[str], words: li
     result = run_cli(*args, workspace=filled.root)
     assert_rejected(result, *words)
     assert snapshot_files(filled.root) == before
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--dir", "/dev/null"], ["--dir", "/dev/null", "not a folder"]),
+    (["--dir", "/dev/zero"], ["--dir", "/dev/zero", "not a folder"]),
+    (["--dir", "{tmp}/not/here"], ["--dir", "/not/here", "does not exist"]),
+    (["--dir", "{tmp}/" + "x" * 300], ["--dir", "too long"]),
+], ids=lambda value: " ".join(value)[:30] if isinstance(value, list) else None)
+def test_a_plugin_cannot_be_made_where_no_folder_is(tmp_path: Path, args: list[str],
+                                                     words: list[str]) -> None:
+    result = run_cli("plugins", "new", "followups",
+                     *(arg.replace("{tmp}", str(tmp_path)) for arg in args))
+    assert_rejected(result, *words)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc\nversion = 2", "Abc", "a", "a-b", "abc\udcff"])
+def test_a_plugin_name_that_would_break_its_package_is_refused(tmp_path: Path,
+                                                                name: str) -> None:
+    assert_rejected(run_cli("plugins", "new", name, "--dir", str(tmp_path)), "plugin name")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_add_without_a_kind(filled: Workspace) -> None:
@@ -353,3 +418,98 @@ def test_a_misspelt_client_name_suggests_the_close_ones(filled: Workspace) -> No
     assert_rejected(far, "no client named")
     assert "did you mean" not in far.stderr
     assert snapshot_files(filled.root) == before
+
+
+# A workspace this user may not read.
+
+
+@pytest.mark.parametrize("args", [["list", "tasks"], ["today"], ["add", "task", "x"], ["doctor"],
+                                  ["backup"], ["report", "daily", "--client", ROMASHKA],
+                                  ["plugins"], []],
+                         ids=lambda args: " ".join(args) or "summary")
+def test_a_workspace_this_user_may_not_read(clock: object, args: list[str]) -> None:
+    if os.geteuid() != 0:
+        unavailable("acting as a second user needs root")
+    base = Path(tempfile.mkdtemp(prefix="amtui-private-"))
+    try:
+        base.chmod(0o755)
+        private = base / "ws"
+        Workspace.open(private, create=True).repo(Client).add(Client(name=ROMASHKA))
+        private.chmod(0o700)
+        before = snapshot_files(private)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTHONIOENCODING": "utf-8", "HOME": str(base), "LANG": "C.UTF-8",
+               NOW_VARIABLE: os.environ[NOW_VARIABLE]}
+        python, env = python_for_other_user(as_nobody, env)
+        result = subprocess.run([python, "-m", "amtui", *args, "--workspace", str(private)],
+                                capture_output=True, text=True, env=env, preexec_fn=as_nobody,
+                                cwd=str(base), timeout=60)
+        assert_rejected(result, "no access to the workspace", str(private), "nobody")
+        assert snapshot_files(private) == before
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# Exports onto something that is not a regular file.
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace: the plugins' tables are filled too."""
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    made = run_cli("demo", workspace=root)
+    assert made.returncode == 0, made.stderr
+    return root
+
+
+def test_an_export_onto_a_pipe_is_refused_and_the_pipe_left(demo: Path, tmp_path: Path) -> None:
+    """``-o /dev/null`` as root would otherwise put a file in place of the device (the export
+    is written beside its target and renamed over it); a pipe shows it without harm."""
+    workspace = Workspace.open(demo)
+    client = workspace.repo(Client).all()[0].name
+    login = next(member.login for member in workspace.repo(Member).all() if member.login)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    before = snapshot_files(demo)
+    for args in (["calendar", "export", "-o", str(pipe)],
+                 ["team", "dossier", "--client", client, "-o", str(pipe)],
+                 ["bonus", "statement", "--member", login, "--output", str(pipe)]):
+        assert_rejected(run_cli(*args, workspace=demo), str(pipe), "not a regular file")
+        assert stat.S_ISFIFO(pipe.lstat().st_mode)
+        assert [path.name for path in tmp_path.iterdir()] == ["pipe"]
+    assert snapshot_files(demo) == before
+
+
+# Found by the fuzz test (tests/test_cli_fuzz.py).
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["backup", "--workspace", "~nosuchuser/ws"], ["--workspace", "~nosuchuser", "no user"]),
+    (["plugins", "new", "followups", "--dir", "~nosuchuser"], ["--dir", "no user"]),
+    (["bonus", "plan", "set", "/dev/zero", "--workspace", "{demo}"], ["/dev/zero", "longer"]),
+    (["--bogus", "bonus", "lock", "--period", "-w"], ["--period", "expected one argument"]),
+    (["calendar", "slots", "--client", "", "--channel", "vk", "--days", "mon",
+      "--workspace", "{demo}"], ["--client"]),
+    (["calendar", "plan", "--from", "9999-12-05", "--workspace", "{demo}"],
+     ["--from", "9999-12-05", "between 1900 and 2200"]),
+    (["calendar", "export", "-o", "~nosuchuser/x.ics", "--workspace", "{demo}"],
+     ["~nosuchuser", "no user"]),
+], ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None)
+def test_found_by_fuzzing(demo: Path, tmp_path: Path, args: list[str], words: list[str]) -> None:
+    before = snapshot_files(demo)
+    result = run_cli(*(arg.replace("{demo}", str(demo)) for arg in args),
+                     env={"HOME": str(tmp_path)})
+    assert_rejected(result, *words)
+    assert snapshot_files(demo) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_workspace_folder_named_in_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """The folder's name becomes the workspace's name, and paths are printed escaped."""
+    folder = tmp_path / os.fsdecode(b"\xc1\xe3\xf0\xe0")  # "Агра" in Windows-1251
+    added = run_cli("add", "client", ROMASHKA, workspace=folder)
+    assert added.returncode == 0, added.stderr
+    assert 'name = "\ufffd\ufffd\ufffd\ufffd"' in (folder / "workspace.toml").read_text()
+    summary = run_cli(workspace=folder)
+    assert summary.returncode == 0, summary.stderr
+    assert "\\udcc1\\udce3\\udcf0\\udce0" in summary.stdout

@@ -185,10 +185,13 @@ def test_cli_on_a_damaged_file(workspace_path: Path, one_task: Task, case: str) 
     assert "Traceback" not in added.stderr
     assert tasks_file(workspace_path).read_bytes() == content
 
+    # What can be read is printed (nothing), the damage is said on stderr.
     listed = run_cli("list", "tasks", "--json", workspace=workspace_path)
     assert listed.returncode == 1
-    assert listed.stdout == ""
+    assert listed.stdout == "[]\n"
+    assert listed.stderr.startswith("amtui: warning: ")
     assert "data/tasks.json" in listed.stderr and "damaged" in listed.stderr
+    assert "amtui doctor --restore tasks" in listed.stderr
 
     doctor = run_cli("doctor", workspace=workspace_path)
     assert doctor.returncode == 1

@@ -302,6 +302,27 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
         assert base.repo(Client).where(name="ИП Кузнецова") == []
 
 
+async def test_the_form_refuses_an_impossible_revenue(
+        base: Workspace, workspace_path: Path) -> None:
+    """10^29 was stored once, and the pane could not show it: the model bounds it now."""
+    stored = snapshot_files(workspace_path)
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        await pilot.press(*"Big")
+        await retype(pilot, form.query_one("#field-monthly_revenue", Input),
+                     "100 000 000 000 000 000 000 000 000 000")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one("#error-monthly_revenue", Static).render())
+        assert "too large" in error
+        assert snapshot_files(workspace_path) == stored
+
+
 async def test_edit_from_the_card_and_an_empty_name_is_refused(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -129,6 +129,10 @@ def write_private(path: Path, text: str) -> None:
     write_text_file(path, text, private=True)
 
 
+MAX_PLAN_FILE = 100_000
+"""The most characters a plan file is read to (a plan takes a few hundred)."""
+
+
 def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
     from .facts import read_snapshot
     from .plan_file import write_plan
@@ -136,12 +140,20 @@ def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
 
     if args.plan_action == "set":
         try:
-            text = sys.stdin.read() if args.file == "-" else \
-                Path(args.file).expanduser().read_text(encoding="utf-8")
+            if args.file == "-":
+                text = sys.stdin.read(MAX_PLAN_FILE + 1)
+            else:
+                with open(Path(args.file).expanduser(), encoding="utf-8") as plan_file:
+                    text = plan_file.read(MAX_PLAN_FILE + 1)
         except OSError as error:
             raise ValueError(f"cannot read {args.file}: {error.strerror}") from None
+        except RuntimeError:  # ~user, and no such user
+            raise ValueError(f"{args.file}: no user has that home folder") from None
         except UnicodeDecodeError:
             raise ValueError(f"{args.file} is not UTF-8 text") from None
+        if len(text) > MAX_PLAN_FILE:
+            raise ValueError(f"{args.file} is longer than a plan can be "
+                             f"({MAX_PLAN_FILE:,} characters)")
         plan, new = save_plan(workspace, text)
         echo(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
              f"{plan.valid_from}")

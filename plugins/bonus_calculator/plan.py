@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from amtui.api import Record
+from amtui.api import MAX_AMOUNT, Record
 
 from .money import number
 
@@ -40,8 +40,12 @@ PERCENT_KINDS = frozenset({"answered_in_time", "clients_retained", "plan_fulfilm
 
 
 def _finite(value: Decimal | None, what: str) -> None:
+    """A number, and of a size money can have (a larger one is a slip of the keyboard)."""
     if value is not None and not value.is_finite():
         raise ValueError(f"{what} must be a number")
+    if value is not None and abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"{what} is too large ({value:.3E}; the most is "
+                         f"{number(MAX_AMOUNT - 1)})")
 
 
 class Strict(BaseModel):

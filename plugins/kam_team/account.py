@@ -220,7 +220,10 @@ class AccountScreen(Screen[None]):
         default = Path.cwd() / f"dossier-{slug(self.details.client.name)}-{today}.md"
 
         def check(typed: str) -> str | None:
-            path = Path(typed.strip()).expanduser()
+            try:
+                path = Path(typed.strip()).expanduser()
+            except RuntimeError:  # ~user, and no such user
+                return f"No user has the home folder {typed.strip()}."
             if not typed.strip():
                 return "Type a file name."
             if path.is_dir():

@@ -197,12 +197,18 @@ def slug(name: str) -> str:
 def write_file(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` whole or not at all (a temporary file renamed into place),
     readable by its owner only: it holds the contacts' details."""
-    target = path.expanduser()
+    try:
+        target = path.expanduser()
+    except RuntimeError:  # ~user, and no such user
+        raise ValueError(f"{path}: no user has that home folder") from None
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder that exists")
     if target.is_dir():
         raise ValueError(f"{target} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null): the rename would put a file in its place.
+        raise ValueError(f"{target} is not a regular file; give a file name")
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".dossier-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

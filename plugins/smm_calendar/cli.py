@@ -81,7 +81,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         from .times import parse_time
 
         client_id = _client_id(workspace, args.client)
-        assert client_id is not None
+        if client_id is None:
+            raise ValueError("--client: name the client the slots are for (name or id)")
         at = parse_time(args.time, "--time") if args.time else settings_of(workspace).default_time
         made = make_slots(workspace, client_id, args.channel, parse_weekdays(args.days), at,
                           start, end)

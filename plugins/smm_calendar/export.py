@@ -155,10 +155,16 @@ def write_export(workspace: Workspace, path: Path | str, start: date, end: date,
     """Write the posts of the period (of one client, or all) to ``path`` as ``.ics`` or
     ``.csv`` (by ``fmt`` or the file's suffix); returns how many posts. The file is written
     whole or not at all."""
-    target = Path(path).expanduser()
+    try:
+        target = Path(path).expanduser()
+    except RuntimeError:  # ~user, and no such user
+        raise Refused(f"{path}: no user has that home folder") from None
     chosen = format_of(target, fmt)
     if target.is_dir():
         raise Refused(f"{target} is a folder: give a file name")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null): the rename would put a file in its place.
+        raise Refused(f"{target} is not a regular file: give a file name")
     if not target.parent.is_dir():
         raise Refused(f"the folder {target.parent} does not exist")
     rows = posts_between(workspace, start, end, client_id)

@@ -169,7 +169,11 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
     def build(typed: dict[str, str]) -> ExportRequest:
         if not typed["path"].strip():
             raise Refused("file: say where to write the export")
-        path = Path(typed["path"].strip()).expanduser()
+        try:
+            path = Path(typed["path"].strip()).expanduser()
+        except RuntimeError:  # ~user, and no such user
+            raise Refused(f"file: no user has the home folder of {typed['path'].strip()}")\
+                from None
         start, end = parse_date(typed["start"], "from"), parse_date(typed["end"], "to")
         check_period(start, end)
         if not path.parent.is_dir():

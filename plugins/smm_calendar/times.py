@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from amtui.api import check_day
+
 from .model import Refused
 
 MAX_PERIOD_DAYS = 366
@@ -41,11 +43,15 @@ def parse_date(text: str, what: str = "date") -> date:
     """YYYY-MM-DD; Refused saying plainly what is wrong."""
     cleaned = text.strip()
     try:
-        return date.fromisoformat(cleaned)
+        day = date.fromisoformat(cleaned)
     except ValueError:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
             raise Refused(f"{what}: {cleaned} is not a date that exists") from None
         raise Refused(f"{what}: {cleaned!r} is not a date: use YYYY-MM-DD") from None
+    try:
+        return check_day(day)
+    except ValueError as error:
+        raise Refused(f"{what}: {error}") from None
 
 
 def parse_time(text: str, what: str = "time") -> time:

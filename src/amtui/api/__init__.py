@@ -36,8 +36,10 @@ _LAZY = {
          "ClientStatus", "DealStatus", "Role", "Influence", "RelationshipStage", "ChecklistItem",
          "new_id", "describe_validation_error"),
         "amtui.models"),
-    # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name
-    **dict.fromkeys(("Moment", "Day", "NonBlank"), "amtui.models.base"),
+    # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name,
+    # a short text; and the bounds of money and dates every record keeps to
+    **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "MAX_AMOUNT", "check_amount",
+                     "check_day"), "amtui.models.base"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
     # the store
@@ -103,9 +105,13 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         new_id as new_id,
     )
     from amtui.models.base import (
+        MAX_AMOUNT as MAX_AMOUNT,
         Day as Day,
         Moment as Moment,
         NonBlank as NonBlank,
+        ShortText as ShortText,
+        check_amount as check_amount,
+        check_day as check_day,
     )
     from amtui.services.undo import (
         Undo as Undo,

@@ -58,14 +58,26 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     for module in (capture, listing, maintenance, plugins):
         module.add_commands(commands)
     if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
-        options = argparse.ArgumentParser(add_help=False)
+        options = _Lenient(add_help=False)
         options.add_argument("--workspace", "-w")
         options.add_argument("--safe-mode", action="store_true")
-        plugins.add_plugin_commands(commands, options.parse_known_args(argv)[0])
+        try:
+            known = options.parse_known_args(argv)[0]
+        except argparse.ArgumentError:  # the full parser says what is wrong, in one line
+            known = argparse.Namespace(workspace=None, safe_mode=False)
+        plugins.add_plugin_commands(commands, known)
     from amtui.cli.open_app import open_app
 
     parser.set_defaults(handler=open_app)
     return parser
+
+
+class _Lenient(argparse.ArgumentParser):
+    """A first look at the options that choose the plugins: its errors are left to the full
+    parser."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
 
 
 def _names_other_command(parser: Parser, argv: Sequence[str], known: set[str]) -> bool:
@@ -92,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from amtui.cli.output import visible_output
 
     os.environ.setdefault(PYDANTIC_PLUGINS_SWITCH, "__all__")
+    # A path given in bytes that are not UTF-8 is printed escaped (\udcff), never a crash.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
     arguments = list(sys.argv[1:] if argv is None else argv)
     with visible_output():
         parser = build_parser(arguments)
@@ -141,6 +157,10 @@ def report(error: Exception) -> int:
         message, status = str(error), 2
     elif isinstance(error, StorageError | CommandFailed):
         message, status = str(error), 1
+    elif isinstance(error, OSError) and error.strerror:
+        # The system refused (a file vanished, a device failed): not the input's fault.
+        where = f": {error.filename}" if error.filename else ""
+        message, status = f"{error.strerror}{where}", 1
     else:
         if os.environ.get("AMTUI_DEBUG"):
             raise error

@@ -159,6 +159,7 @@ def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
 
 def add_client(args: argparse.Namespace) -> int:
     from amtui.models import Client
+    from amtui.models.base import MONTHLY_PLACES
 
     workspace = open_workspace(args, create=True)
     record = Client(**_given(
@@ -166,14 +167,18 @@ def add_client(args: argparse.Namespace) -> int:
         legal_form="person" if args.person else None, key_account=args.key_account,
         owner_id=_member_id(workspace, args.owner), industry=args.industry,
         preferred_channel=args.channel, timezone=args.timezone, cadence=args.cadence,
-        monthly_revenue=parse_money(args.revenue, "--revenue") if args.revenue else None,
-        cost_to_serve=parse_money(args.cost, "--cost") if args.cost else None, tags=args.tag,
+        monthly_revenue=(parse_money(args.revenue, "--revenue", places=MONTHLY_PLACES)
+                         if args.revenue else None),
+        cost_to_serve=(parse_money(args.cost, "--cost", places=MONTHLY_PLACES)
+                       if args.cost else None),
+        tags=args.tag,
     ))
     return _store(workspace, record)
 
 
 def add_task(args: argparse.Namespace) -> int:
     from amtui.models import ChecklistItem, Task
+    from amtui.models.work import MAX_ESTIMATE_HOURS
 
     workspace = open_workspace(args, create=True)
     department = args.department
@@ -188,7 +193,8 @@ def add_task(args: argparse.Namespace) -> int:
         title=args.title, client_id=_client_id(workspace, args.client), due=args.due,
         department=department, assignee=args.assignee, column=column, priority=args.priority,
         description=args.description,
-        estimate_hours=parse_money(args.estimate, "--estimate") if args.estimate else None,
+        estimate_hours=(parse_money(args.estimate, "--estimate", limit=MAX_ESTIMATE_HOURS)
+                        if args.estimate else None),
         checklist=[ChecklistItem(text=item) for item in args.check],
         blocked_by_client=args.blocked_by_client,
         blocked_since=workspace.clock() if args.blocked_by_client else None,
@@ -266,17 +272,25 @@ def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tup
 
 
 def _read_body(name: str) -> str:
+    """The text of FILE (``-``: stdin), read no further than a note's body may be long."""
+    from amtui.models.work import MAX_NOTE_BODY
+
     try:
         if name == "-":
-            return sys.stdin.read()
-        with open(name, encoding="utf-8") as handle:
-            return handle.read()
+            body = sys.stdin.read(MAX_NOTE_BODY + 1)
+        else:
+            with open(name, encoding="utf-8") as handle:
+                body = handle.read(MAX_NOTE_BODY + 1)
     except FileNotFoundError:
         raise UsageError(f"--body-file: {name} does not exist") from None
     except UnicodeDecodeError:
         raise UsageError(f"--body-file: {name} is not UTF-8 text") from None
     except OSError as error:
         raise UsageError(f"--body-file: cannot read {name}: {error.strerror}") from None
+    if len(body) > MAX_NOTE_BODY:
+        raise UsageError(f"--body-file: {'stdin' if name == '-' else name} is longer than a "
+                         f"note may be ({MAX_NOTE_BODY:,} characters)".replace(",", " "))
+    return body
 
 
 def add_contact(args: argparse.Namespace) -> int:
@@ -292,10 +306,12 @@ def add_contact(args: argparse.Namespace) -> int:
 
 def add_deal(args: argparse.Namespace) -> int:
     from amtui.models import Deal, Money
+    from amtui.models.base import minor_unit
 
     workspace = open_workspace(args, create=True)
-    amount = Money(amount=parse_money(args.amount, "--amount"),
-                   currency=(args.currency or workspace.settings.currency).upper())
+    currency = (args.currency or workspace.settings.currency).upper()
+    amount = Money(amount=parse_money(args.amount, "--amount", places=minor_unit(currency)),
+                   currency=currency)
     record = Deal(**_given(
         title=args.title, client_id=_client_id(workspace, args.client), amount=amount,
         status=args.status, signed_on=args.signed, paid_on=args.paid,

@@ -23,10 +23,45 @@ def workspace_path(args: argparse.Namespace) -> Path:
     """``--workspace``, else ``$AMTUI_WORKSPACE``, else the user data folder."""
     chosen = getattr(args, "workspace", None) or os.environ.get(ENVIRONMENT_VARIABLE)
     if chosen:
-        return Path(chosen).expanduser()
+        return expanded(chosen, "--workspace")
     from platformdirs import user_data_path
 
     return user_data_path("amtui", appauthor=False) / "workspace"
+
+
+def expanded(path: str, option: str) -> Path:
+    """``path`` with ``~`` or ``~user`` made the home folder, as the shell does; bad input if
+    there is no such user."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        user = path[1:].partition("/")[0]
+        raise UsageError(f"{option}: {path!r}: there is no user {user!r} whose home folder "
+                         "`~` could stand for") from None
+
+
+def readable_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder this user may read (False for anything odd about it)."""
+    try:
+        return path.is_dir() and os.access(path, os.R_OK | os.X_OK)
+    except OSError:
+        return False
+
+
+def check_access(path: Path) -> None:
+    """Bad input if ``path`` cannot be looked at, or is a folder this user may not read."""
+    try:
+        is_folder = path.is_dir()
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+    if is_folder and not os.access(path, os.R_OK | os.X_OK):
+        from amtui.identity import os_user
+
+        raise UsageError(
+            f"no access to the workspace at {path}: this user ({os_user()}) may not read it; "
+            f"its owner can share it with your group (`chgrp TEAM {path} && chmod 2770 "
+            f"{path}`)"
+        )
 
 
 CREATED_THIS_RUN: list[tuple[Path, CreationLog, bool]] = []
@@ -42,6 +77,7 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     from amtui.storage.workspace import CONFIG_NAME
 
     path = workspace_path(args)
+    check_access(path)
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} is a file, not a workspace folder")
     if create and not (path / CONFIG_NAME).exists():
@@ -86,8 +122,13 @@ def forget_created_workspaces() -> None:
         stop_logging(CREATED_THIS_RUN.pop()[1])
 
 
-def parse_money(text: str, option: str) -> Decimal:
-    """Amounts as people type them: ``1 200 000``, ``1200000,50``, ``1_000``."""
+def parse_money(text: str, option: str, places: int = 2, limit: Decimal | None = None
+                ) -> Decimal:
+    """Amounts as people type them: ``1 200 000``, ``1200000,50``, ``1_000``; at most
+    ``places`` digits after the point and below ``limit`` (default: the most money amtui
+    stores)."""
+    from amtui.models.base import MAX_AMOUNT, check_amount
+
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace("_", "").replace(",", ".")
     try:
         value = Decimal(cleaned)
@@ -97,14 +138,17 @@ def parse_money(text: str, option: str) -> Decimal:
         ) from None
     if not value.is_finite():
         raise UsageError(f"{option}: {text!r} is not an amount")
-    if value < 0:
-        raise UsageError(f"{option}: the amount cannot be negative ({text})")
-    return value
+    try:
+        return check_amount(value, places, MAX_AMOUNT if limit is None else limit)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
 
 
 def parse_moment(text: str, option: str, timezone: str) -> datetime:
     """An ISO date-time; without a zone it is taken in ``timezone``."""
     from zoneinfo import ZoneInfo
+
+    from amtui.models.base import check_moment
 
     try:
         moment = datetime.fromisoformat(text.strip())
@@ -112,7 +156,10 @@ def parse_moment(text: str, option: str, timezone: str) -> datetime:
         raise UsageError(
             f"{option}: {text!r} is not a date and time (use YYYY-MM-DD HH:MM)"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+    try:
+        return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone)))
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
 
 
 def print_json(data: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import heapq
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -74,27 +76,34 @@ def list_records(args: argparse.Namespace) -> int:
         raise UsageError("--overdue applies to tasks and messages")
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be zero or more")
-    from amtui.storage import StorageError
+    from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
-    data_file = workspace.file(table)
-    data_file.refresh()
-    if data_file.damage:
-        raise StorageError(data_file.read_only_reason or f"{data_file.relative_name} is damaged")
-    records = _matching(workspace, args)
-    if args.limit is not None:
-        records = records[: args.limit]
-    if args.json:
-        if table == "messages":
-            records = [{"id": raw["id"], "title": _first_line(raw["text"]), **raw}
-                       for raw in records]
-        print_json(records)
-    else:
-        _print_records(workspace, table, records)
-    return 0
+    with damaged_files_read() as damaged:
+        records = _matching(workspace, args)
+        if args.json:
+            if table == "messages":
+                records = [{"id": raw["id"], "title": _first_line(raw["text"]), **raw}
+                           for raw in records]
+            print_json(records)
+        else:
+            _print_records(workspace, table, records)
+    return warn_damaged(damaged)
+
+
+def warn_damaged(damaged: dict[str, str]) -> int:
+    """Say on stderr which damaged files were read, and how to restore them (what was printed
+    lacks their records): exit status 1 if there were any, else 0."""
+    from amtui.text import one_line
+
+    for reason in damaged.values():
+        sys.stderr.write(f"amtui: warning: {one_line(reason)}\n")
+    return 1 if damaged else 0
 
 
 def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The records ``list`` prints, in order; with ``--limit N`` only the first N are ever
+    held, however large the table."""
     from amtui.models import Client
 
     table = args.table
@@ -112,31 +121,35 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
     today = now.date().isoformat()
     search = args.search.casefold() if args.search else None
     done_column = workspace.settings.columns[-1]
-    result = []
-    for raw in workspace.file(table).scan():
-        if any(
-            (value not in raw.get(field, ())) if field == "tags" else raw.get(field) != value
-            for field, value in wanted.items()
-        ):
-            continue
-        if args.overdue:
-            if table == "tasks" and not (raw.get("due") and raw["due"] < today
-                                         and raw.get("column") != done_column):
+
+    def matching() -> Iterator[dict[str, Any]]:
+        for raw in workspace.file(table).scan():
+            if any(
+                (value not in raw.get(field, ())) if field == "tags" else raw.get(field) != value
+                for field, value in wanted.items()
+            ):
                 continue
-            if table == "messages" and not _late(raw, now):
+            if args.overdue:
+                if table == "tasks" and not (raw.get("due") and raw["due"] < today
+                                             and raw.get("column") != done_column):
+                    continue
+                if table == "messages" and not _late(raw, now):
+                    continue
+            if search and not any(search in str(value).casefold() for value in raw.values()
+                                  if isinstance(value, str)):
                 continue
-        if search and not any(search in str(value).casefold() for value in raw.values()
-                              if isinstance(value, str)):
-            continue
-        result.append(raw)
-    key = {"tasks": lambda r: (r.get("due") or "9999", r.get("title", "")),
-           "messages": lambda r: r.get("received_at", ""),
-           "notes": lambda r: r.get("updated_at", "")}.get(table)
-    if key is None:
-        result.sort(key=lambda r: str(r.get("name", "")).casefold())
-    else:
-        result.sort(key=key, reverse=table in ("messages", "notes"))
-    return result
+            yield raw
+
+    key: Callable[[dict[str, Any]], Any] = {
+        "tasks": lambda r: (r.get("due") or "9999", r.get("title", "")),
+        "messages": lambda r: r.get("received_at", ""),
+        "notes": lambda r: r.get("updated_at", ""),
+    }.get(table, lambda r: str(r.get("name", "")).casefold())
+    newest_first = table in ("messages", "notes")
+    if args.limit is not None:
+        pick = heapq.nlargest if newest_first else heapq.nsmallest
+        return pick(args.limit, matching(), key=key)
+    return sorted(matching(), key=key, reverse=newest_first)
 
 
 def _late(message: dict[str, Any], now: datetime) -> bool:
@@ -209,19 +222,21 @@ def show_today(args: argparse.Namespace) -> int:
 
     from amtui.cli.plugins import load_host, report_failures
     from amtui.services.agenda import build_agenda, plugin_sections
+    from amtui.storage.damage import damaged_files_read
     from amtui.text import one_line
 
     workspace = open_workspace(args)
     plugins = load_host(args)
     plugins.attach(workspace)
     now = workspace.clock()
-    sections = build_agenda(workspace, now) + plugin_sections(workspace, plugins, now)
+    with damaged_files_read() as damaged:
+        sections = build_agenda(workspace, now) + plugin_sections(workspace, plugins, now)
     report_failures(plugins)
     if args.json:
         print_json([{"key": section.key, "title": section.title,
                      "items": [asdict(item) for item in section.items]}
                     for section in sections])
-        return 0
+        return warn_damaged(damaged)
     lines = []
     for section in sections:
         lines.append(f"{section.title} ({len(section.items)})")
@@ -232,7 +247,8 @@ def show_today(args: argparse.Namespace) -> int:
             lines.append(f"  {one_line(item.title, 60)}{client} · {one_line(item.detail)}")
         lines.append("")
     sys.stdout.write("\n".join(lines))
-    return 0
+    sys.stdout.flush()
+    return warn_damaged(damaged)
 
 
 def summary(args: argparse.Namespace) -> int:
@@ -274,15 +290,30 @@ def show_report(args: argparse.Namespace) -> int:
         raise UsageError(f"no report {args.kind!r}: the reports are: daily")
     since = None
     if args.since is not None:
+        from amtui.models.base import check_day
+
         try:
             day = date.fromisoformat(args.since)
         except ValueError:
             raise UsageError(f"--since: {args.since!r} is not a date (YYYY-MM-DD)") from None
+        try:
+            check_day(day)
+        except ValueError as error:
+            raise UsageError(f"--since: {error}") from None
         since = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    from amtui.storage.damage import damaged_files_read
+
     workspace = open_workspace(args)
-    client = workspace.repo(Client).resolve(args.client)
-    update = compose_daily_update(workspace, client.id, since)
+    with damaged_files_read() as damaged:
+        client = workspace.repo(Client).resolve(args.client)
+        update = compose_daily_update(workspace, client.id, since)
     sys.stdout.write(update.markdown)
+    sys.stdout.flush()
+    if damaged:
+        if args.sent:
+            sys.stderr.write("amtui: warning: not logged as sent: the update may lack what "
+                             "the damaged files below hold\n")
+        return warn_damaged(damaged)
     if args.sent:
         log_update_sent(workspace, client.id, update.markdown)
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError
-from amtui.cli.common import workspace_path
+from amtui.cli.common import check_access, workspace_path
 from amtui.ui.pane_ids import CORE_PANE_IDS
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def open_app(args: argparse.Namespace) -> int:
 
         return summary(args)
     path = workspace_path(args)
+    check_access(path)
     name, keymap = _workspace_name_and_keymap(path)
     from amtui.cli.output import terminal_output
     from amtui.ui.app import AmtuiApp

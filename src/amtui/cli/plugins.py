@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amtui.cli import Parser, UsageError, workspace_option
-from amtui.cli.common import workspace_path
+from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -42,10 +42,13 @@ def disabled_plugins(root: Path) -> list[str]:
 def load_host(args: argparse.Namespace) -> PluginHost:
     from amtui.plugins.host import PluginHost
 
-    root = workspace_path(args)
-    return PluginHost.load(root if root.is_dir() else None,
+    try:
+        root: Path | None = workspace_path(args)
+    except UsageError:
+        root = None  # the command says so, once the command line is read
+    return PluginHost.load(root if root is not None and readable_folder(root) else None,
                            safe_mode=bool(getattr(args, "safe_mode", False)),
-                           disabled=disabled_plugins(root))
+                           disabled=disabled_plugins(root) if root is not None else [])
 
 
 def report_failures(host: PluginHost) -> None:
@@ -61,6 +64,7 @@ def report_failures(host: PluginHost) -> None:
 def list_plugins(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 
+    check_access(workspace_path(args))
     host = load_host(args)
     if args.json:
         from amtui.cli.common import print_json
@@ -80,19 +84,33 @@ def list_plugins(args: argparse.Namespace) -> int:
     return 0
 
 
-NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
 
 
 def new_plugin(args: argparse.Namespace) -> int:
     from amtui.plugins.scaffold import write_plugin
 
-    if not NAME.match(args.name):
+    if not NAME.fullmatch(args.name):
         raise UsageError(f"plugin name {args.name!r}: use 2-41 lowercase letters, digits and _, "
                          "starting with a letter")
-    folder = Path(args.dir).expanduser() / f"amtui-{args.name.replace('_', '-')}"
-    if folder.exists():
+    parent = expanded(args.dir, "--dir")
+    try:
+        is_folder = parent.is_dir()
+    except OSError as error:
+        raise UsageError(f"--dir: {args.dir!r}: {error.strerror}") from None
+    if not is_folder:
+        raise UsageError(f"--dir: {args.dir!r} is not a folder"
+                         + ("" if parent.exists() else " (it does not exist)"))
+    folder = parent / f"amtui-{args.name.replace('_', '-')}"
+    if folder.exists() or folder.is_symlink():
         raise UsageError(f"{folder} already exists")
-    write_plugin(folder, args.name)
+    try:
+        write_plugin(folder, args.name)
+    except OSError as error:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UsageError(f"--dir: cannot make {folder}: {error.strerror}") from None
     print(folder)
     return 0
 

@@ -16,7 +16,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
+    model_validator,
 )
 
 from amtui.clock import now
@@ -24,6 +24,77 @@ from amtui.models.ids import new_id
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 """A name or a title: surrounding spaces removed, not empty."""
+
+ShortText = Annotated[str, Field(max_length=500)]
+"""A short free-text field (an industry, a role, a phone number), possibly empty."""
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+Tags = Annotated[list[Tag], Field(max_length=100)]
+"""Labels of a record: at most 100, each a word or a few."""
+
+RECORD_RULES = 2
+"""The version of what makes a stored record valid. A file amtui wrote under other rules is
+checked record by record when read (records stored before a bound was added may not meet it)."""
+
+MAX_AMOUNT = Decimal(10) ** 15
+"""Amounts of money are below this (a quadrillion): a larger one is a slip of the keyboard,
+and formatting it would need more digits than decimal arithmetic carries."""
+
+MINOR_UNITS = {
+    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
+    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
+}
+"""Digits after the point of the currencies that do not have two (ISO 4217)."""
+
+
+def minor_unit(currency: str) -> int:
+    """How many digits after the point the currency has (RUB: 2, JPY: 0)."""
+    return MINOR_UNITS.get(currency, 2)
+
+
+def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -> Decimal:
+    """``value`` if it is a sane amount: a number, not negative, below ``limit``, with at most
+    ``places`` digits after the point; else ValueError saying which of these it is not."""
+    if not value.is_finite():
+        raise ValueError("the amount must be a number")
+    if value < 0:
+        raise ValueError(f"the amount cannot be negative ({value})")
+    if value >= limit:
+        shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
+        raise ValueError(f"{shown} is too large (the most is {limit - 1:,.0f})"
+                         .replace(",", " "))
+    exponent = value.as_tuple().exponent
+    if (isinstance(exponent, int) and -exponent > places
+            and value != value.quantize(Decimal(1).scaleb(-places))):
+        shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
+        raise ValueError(f"{shown} has more than {places} digits after the point")
+    return value
+
+
+MONTHLY_PLACES = 4
+"""Digits after the point of a monthly figure (a yearly sum spread over twelve months)."""
+
+
+def _monthly_amount(value: Decimal) -> Decimal:
+    return check_amount(value, MONTHLY_PLACES)
+
+
+MonthlyAmount = Annotated[Decimal, AfterValidator(_monthly_amount)]
+"""Money per month in the workspace currency: not negative, below :data:`MAX_AMOUNT`, with
+at most four digits after the point."""
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+"""Dates and moments amtui stores lie between these: others are typing slips (and the
+arithmetic on them, a due date plus working hours, would leave the calendar)."""
+
+
+def check_day(value: date) -> date:
+    """``value`` if it lies within :data:`FIRST_DAY` … :data:`LAST_DAY`."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"{value.isoformat()} is out of range: dates are between "
+                         f"{FIRST_DAY.year} and {LAST_DAY.year}")
+    return value
 
 
 def _not_blank(value: str) -> str:
@@ -37,7 +108,17 @@ LongText = Annotated[str, Field(max_length=100_000), AfterValidator(_not_blank)]
 
 
 def _in_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    check_day(value.date())  # first, so that the change of zone cannot leave the calendar
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return check_moment(moment)
+
+
+def check_moment(value: datetime) -> datetime:
+    """``value`` if its day (in UTC when it has a zone) lies within the stored range."""
+    check_day(value.date())
+    if value.tzinfo is not None:
+        check_day(value.astimezone(UTC).date())
+    return value
 
 
 Moment = Annotated[datetime, AfterValidator(_in_utc)]
@@ -56,7 +137,7 @@ def parse_day(value: Any) -> Any:
     return value
 
 
-Day = Annotated[date, BeforeValidator(parse_day)]
+Day = Annotated[date, BeforeValidator(parse_day), AfterValidator(check_day)]
 """A calendar date, given as YYYY-MM-DD."""
 
 
@@ -101,9 +182,38 @@ class Record(BaseModel):
     created_at: Moment = Field(default_factory=now)
     updated_at: Moment = Field(default_factory=now)
 
+    @model_validator(mode="after")
+    def _only_text(self) -> Record:
+        """No text holds bytes that are not UTF-8 (a shell passes them on as lone surrogates,
+        which cannot be stored)."""
+        for name, value in self.__dict__.items():
+            if _has_surrogates(value):
+                raise ValueError(f"{name.replace('_', ' ')}: holds bytes that are not UTF-8 "
+                                 "text; type it again, or convert the file to UTF-8")
+        return self
+
     def label(self) -> str:
         """The name people know this record by."""
         return str(getattr(self, "name", None) or getattr(self, "title", None) or self.id)
+
+
+def _has_surrogates(value: Any) -> bool:
+    """Whether ``value`` (text, or lists, dicts and models of it) holds a lone surrogate."""
+    if isinstance(value, str):
+        if value.isascii():
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, list | tuple):
+        return any(_has_surrogates(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_surrogates(key) or _has_surrogates(item) for key, item in value.items())
+    if isinstance(value, BaseModel):
+        return any(_has_surrogates(item) for item in value.__dict__.values())
+    return False
 
 
 class Money(BaseModel):
@@ -114,16 +224,15 @@ class Money(BaseModel):
     amount: Decimal
     currency: str = Field(default="RUB", pattern=r"^[A-Z]{3}$")
 
-    @field_validator("amount")
-    @classmethod
-    def _valid_amount(cls, value: Decimal) -> Decimal:
-        if not value.is_finite():
-            raise ValueError("the amount must be a number")
-        if value < 0:
-            raise ValueError(f"the amount cannot be negative ({value})")
-        if value.as_tuple().exponent < -4:  # type: ignore[operator]
-            raise ValueError(f"too many decimal places in {value}")
-        return value
+    @model_validator(mode="after")
+    def _valid_amount(self) -> Money:
+        places = minor_unit(self.currency)
+        try:
+            check_amount(self.amount, places)
+        except ValueError as error:
+            raise ValueError(f"{error} ({self.currency} has {places})"
+                             if "digits after" in str(error) else str(error)) from None
+        return self
 
     def __str__(self) -> str:
         return f"{self.amount:,.2f} {self.currency}".replace(",", " ")
@@ -133,12 +242,15 @@ def describe_validation_error(error: ValidationError) -> str:
     """One readable line per problem: "field: what is wrong"."""
     lines = []
     for problem in error.errors():
-        field = ".".join(str(part) for part in problem["loc"]) or "value"
+        field = ".".join(str(part) for part in problem["loc"])
         message = str(problem["msg"]).removeprefix("Value error, ")
         if problem["type"] == "missing":
             message = "is required"
+        elif problem["type"] == "string_unicode":
+            message = "holds bytes that are not UTF-8 text"
         elif problem["type"] == "enum":
             expected = problem.get("ctx", {}).get("expected", "")
             message = f"{problem['input']!r} is not one of {expected}"
-        lines.append(f"{field.replace('_', ' ')}: {message}")
+        # A check of the whole record names its fields itself.
+        lines.append(f"{field.replace('_', ' ')}: {message}" if field else message)
     return "; ".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from decimal import Decimal
 from enum import StrEnum
@@ -9,7 +10,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from amtui.models.base import Channel, Moment, NonBlank, Record
+from amtui.models.base import (
+    Channel,
+    Moment,
+    MonthlyAmount,
+    NonBlank,
+    Record,
+    ShortText,
+    Tags,
+)
 
 
 class ClientKind(StrEnum):
@@ -58,12 +67,19 @@ class Influence(StrEnum):
     STAKEHOLDER = "stakeholder"
 
 
+ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,3}")
+"""What an IANA time zone name looks like (Europe/Moscow, America/Argentina/Buenos_Aires)."""
+
+
 def check_timezone(value: str) -> str:
+    hint = "an IANA name such as Europe/Moscow or Asia/Yekaterinburg"
+    shown = repr(value) if len(value) <= 60 else repr(value[:60]) + "…"
+    if len(value) > 64 or not ZONE_NAME.fullmatch(value):
+        raise ValueError(f"unknown time zone {shown}: use {hint}")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        hint = "an IANA name such as Europe/Moscow or Asia/Yekaterinburg"
-        raise ValueError(f"unknown time zone {value!r}: use {hint}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {shown}: use {hint}") from None
     return value
 
 
@@ -105,7 +121,7 @@ class Client(Record):
     """The member who owns the relationship."""
     stage: RelationshipStage | None = None
     key_account: bool = False
-    industry: str = ""
+    industry: ShortText = ""
     preferred_channel: Channel = Channel.EMAIL
     timezone: str = "Europe/Moscow"
     working_hours: WorkingHours = Field(default_factory=WorkingHours)
@@ -113,23 +129,16 @@ class Client(Record):
     """How often the client gets an update from us."""
     update_snoozed_until: Moment | None = None
     """The update is not due before this moment, whatever the cadence says."""
-    monthly_revenue: Decimal = Decimal(0)
+    monthly_revenue: MonthlyAmount = Decimal(0)
     """Recurring revenue per month, in the workspace currency."""
-    cost_to_serve: Decimal = Decimal(0)
+    cost_to_serve: MonthlyAmount = Decimal(0)
     """What serving the client costs us per month, in the workspace currency."""
-    tags: list[str] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return check_timezone(value)
-
-    @field_validator("monthly_revenue", "cost_to_serve")
-    @classmethod
-    def _not_negative(cls, value: Decimal) -> Decimal:
-        if not value.is_finite() or value < 0:
-            raise ValueError(f"must be zero or more, not {value}")
-        return value
 
 
 class Contact(Record):
@@ -140,11 +149,11 @@ class Contact(Record):
 
     client_id: str
     name: NonBlank
-    role: str = ""
+    role: ShortText = ""
     """Job title, as the client calls it."""
-    email: str = ""
-    phone: str = ""
-    messenger: str = ""
+    email: ShortText = ""
+    phone: ShortText = ""
+    messenger: ShortText = ""
     """Messenger handle, e.g. a Telegram username."""
     influence: Influence = Influence.STAKEHOLDER
     cadence: Cadence | None = None

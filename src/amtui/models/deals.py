@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from amtui.models.base import Day, Money, NonBlank, Record
+from amtui.models.base import Day, Money, NonBlank, Record, ShortText
 
 
 class DealStatus(StrEnum):
@@ -55,4 +55,4 @@ class Member(Record):
     role: Role = Role.ACCOUNT_MANAGER
     login: str = Field(default="", max_length=64)
     """The OS login the member uses on the shared host."""
-    email: str = ""
+    email: ShortText = ""

@@ -7,7 +7,24 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from amtui.models.base import Channel, Day, LongText, Moment, NonBlank, Priority, Record
+from amtui.models.base import (
+    Channel,
+    Day,
+    LongText,
+    Moment,
+    NonBlank,
+    Priority,
+    Record,
+    ShortText,
+    Tags,
+    check_amount,
+)
+
+MAX_NOTE_BODY = 1_000_000
+"""The most characters a note's body holds."""
+
+MAX_ESTIMATE_HOURS = Decimal(100_000)
+"""A task's estimate is below this (more than ten years of work is a typing slip)."""
 
 DEFAULT_DEPARTMENTS = (
     "copywriting",
@@ -35,18 +52,18 @@ class Task(Record):
     references = {"client_id": "clients", "message_id": "messages"}
 
     title: NonBlank
-    description: str = ""
+    description: str = Field(default="", max_length=100_000)
     client_id: str | None = None
-    department: str = "other"
-    assignee: str = ""
+    department: ShortText = "other"
+    assignee: ShortText = ""
     """Who in the department does it (a name; departments are not members)."""
-    column: str = "backlog"
+    column: ShortText = "backlog"
     """Board column the task is in."""
-    position: float = 0.0
+    position: float = Field(default=0.0, allow_inf_nan=False)
     """Order within the column."""
     priority: Priority = Priority.NORMAL
     due: Day | None = None
-    checklist: list[ChecklistItem] = Field(default_factory=list)
+    checklist: list[ChecklistItem] = Field(default_factory=list, max_length=1000)
     blocked_by_client: bool = False
     blocked_since: Moment | None = None
     estimate_hours: Decimal | None = None
@@ -59,8 +76,13 @@ class Task(Record):
     @field_validator("estimate_hours")
     @classmethod
     def _positive_estimate(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and (not value.is_finite() or value < 0):
-            raise ValueError(f"the estimate must be zero or more hours, not {value}")
+        if value is not None:
+            try:
+                check_amount(value, places=2, limit=MAX_ESTIMATE_HOURS)
+            except ValueError as error:
+                raise ValueError(f"the estimate must be a number of hours from 0 to "
+                                 f"{MAX_ESTIMATE_HOURS - 1:,.0f}: {error}".replace(",", " "))\
+                    from None
         return value
 
 
@@ -124,8 +146,8 @@ class Note(Record):
     references = {"client_id": "clients"}
 
     title: NonBlank
-    body: str = Field(default="", max_length=1_000_000)
+    body: str = Field(default="", max_length=MAX_NOTE_BODY)
     client_id: str | None = None
     kind: NoteKind = NoteKind.KNOWLEDGE
-    tags: list[str] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=list)
     pinned: bool = False

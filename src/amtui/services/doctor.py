@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import os
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
-from amtui.models import describe_validation_error
 from amtui.storage import StorageError, Workspace
 from amtui.storage.datafile import (
     DamagedFile,
     check_table_file,
+    checked_record,
     data_files,
     open_data,
-    parse_table_file,
+    read_table_file,
     readable_copies,
     snapshots,
 )
-from amtui.storage.errors import RecordNotFound
+from amtui.storage.errors import InvalidRecord, RecordNotFound
 from amtui.storage.files import atomic_write, is_temp_file, walk_folder
 from amtui.storage.locks import FileLock
 from amtui.storage.workspace import AUDIT_NAME
@@ -36,12 +37,17 @@ class Finding:
     text: str
 
 
+SHOWN_INVALID = 20
+"""Invalid records listed per file; the rest are counted."""
+
+
 def check_workspace(workspace: Workspace) -> list[Finding]:
     findings: list[Finding] = _check_links(workspace)
     if findings:
         return findings  # reading on could mean following one of them
+    known_ids: dict[str, set[str] | None] = {}
     for name in workspace.table_names:
-        findings.extend(_check_table(workspace, name))
+        findings.extend(_check_table(workspace, name, known_ids))
     findings.extend(_check_unknown_tables(workspace))
     for folder, _subfolders, names in os.walk(workspace.root / "data"):
         for name in names:
@@ -55,64 +61,103 @@ def check_workspace(workspace: Workspace) -> list[Finding]:
     return findings
 
 
-def _check_table(workspace: Workspace, name: str) -> list[Finding]:
+def _check_table(workspace: Workspace, name: str,
+                 known_ids: dict[str, set[str] | None]) -> list[Finding]:
+    """Check one table's file record by record (a large file is never held in memory)."""
     data_file = workspace.file(name)
     label = data_file.relative_name
+    restore = f"amtui doctor --restore {data_file.spec.relative_path.removesuffix('.json')}"
+    model = data_file.spec.model
+    invalid: list[tuple[str, str]] = []
+    invalid_count = records = 0
+    dangling: dict[str, tuple[int, str]] = {}
     try:
-        content = data_file.path.read_bytes()
+        with open_data(workspace.root, data_file.path) as handle:
+            version, stream = read_table_file(handle, data_file.spec.name)
+            current = version == data_file.spec.version
+            references = {field: known for field, table in model.references.items()
+                          if (known := _ids_of(workspace, table, known_ids)) is not None}
+            for record_id, record in stream:
+                records += 1
+                if current:
+                    try:
+                        checked_record(model, record)
+                    except InvalidRecord as problem:
+                        invalid_count += 1
+                        if len(invalid) < SHOWN_INVALID:
+                            invalid.append((record_id, str(problem)))
+                for field, known in references.items():
+                    value = record.get(field)
+                    if value and value not in known:
+                        count, first = dangling.get(field, (0, record_id))
+                        dangling[field] = (count + 1, first)
     except FileNotFoundError:
         return [Finding("ok", f"{label}: no records yet")]
+    except DamagedFile as damage:
+        return [Finding("problem", f"{label}: {damage}; restore it with `{restore}`")]
     except OSError as error:
         return [Finding("problem", f"{label}: cannot be read ({error.strerror})")]
-    try:
-        version, records = parse_table_file(content, name)
-    except DamagedFile as damage:
-        return [Finding("problem", f"{label}: {damage}; restore it with "
-                        f"`amtui doctor --restore {name}`")]
+    except StorageError as error:  # a link, no permission
+        return [Finding("problem", f"{label}: {error}")]
     findings = []
     if version > data_file.spec.version:
         findings.append(Finding("problem", f"{label}: schema {version} is newer than this "
                                 f"amtui knows ({data_file.spec.version}); read-only"))
-    invalid = 0
-    first_problem = ""
-    model = data_file.spec.model
-    for record in records.values():
-        try:
-            model.model_validate(record)
-        except ValidationError as error:
-            invalid += 1
-            first_problem = first_problem or (f"{record.get('id')}: "
-                                              f"{describe_validation_error(error)}")
-    if invalid:
-        findings.append(Finding("problem", f"{label}: {invalid} invalid record(s), first "
-                                f"{first_problem}"))
-    for field, table in model.references.items():
-        known = {raw["id"] for raw in workspace.file(table).scan()}
-        dangling = [r["id"] for r in records.values() if r.get(field) and r[field] not in known]
-        if dangling:
-            findings.append(Finding("note", f"{label}: {len(dangling)} record(s) point to a "
-                                    f"missing {table} record through {field} (first "
-                                    f"{dangling[0]})"))
+    if invalid_count:
+        findings.append(Finding(
+            "problem", f"{label}: {invalid_count} invalid record(s), left out of every view "
+            f"and keeping the table read-only; correct them in the file or restore it with "
+            f"`{restore}`"))
+        for record_id, problem in invalid:
+            findings.append(Finding("problem", f"{label}: record {record_id[:40]!r}: {problem}"))
+        if invalid_count > len(invalid):
+            findings.append(Finding("problem", f"{label}: … and {invalid_count - len(invalid)} "
+                                    "more invalid record(s)"))
+    for field, (count, first) in dangling.items():
+        table = model.references[field]
+        findings.append(Finding("note", f"{label}: {count} record(s) point to a missing "
+                                f"{table} record through {field} (first {first})"))
     if not findings:
-        findings.append(Finding("ok", f"{label}: {len(records):,} records, schema {version}"))
+        findings.append(Finding("ok", f"{label}: {records:,} records, schema {version}"))
     return findings
+
+
+def _ids_of(workspace: Workspace, table: str,
+            known_ids: dict[str, set[str] | None]) -> set[str] | None:
+    """The ids stored in ``table`` (read once per check); None if its file is damaged (it is
+    reported on its own, and what points into it cannot be checked)."""
+    if table not in known_ids:
+        data_file = workspace.file(table)
+        try:
+            data_file.refresh()
+            unreadable = data_file.damage and not data_file.invalid
+            known_ids[table] = (None if unreadable else
+                                {raw["id"] for raw in data_file.scan()} | set(data_file.invalid))
+        except StorageError:
+            known_ids[table] = None
+    return known_ids[table]
 
 
 def _check_audit(workspace: Workspace) -> list[Finding]:
     path = workspace.root / AUDIT_NAME
+    bad = lines = 0
     try:
-        lines = path.read_bytes().splitlines()
+        with open_data(workspace.root, path) as handle:
+            for line in handle:  # a line at a time: the log only grows
+                lines += 1
+                try:
+                    orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    bad += 1
     except FileNotFoundError:
         return []
-    bad = 0
-    for line in lines:
-        try:
-            orjson.loads(line)
-        except orjson.JSONDecodeError:
-            bad += 1
+    except OSError as error:
+        return [Finding("note", f"{AUDIT_NAME}: cannot be read ({error.strerror})")]
+    except StorageError as error:
+        return [Finding("note", f"{AUDIT_NAME}: {error}")]
     if bad:
-        return [Finding("note", f"{AUDIT_NAME}: {bad} unreadable line(s) of {len(lines)}")]
-    return [Finding("ok", f"{AUDIT_NAME}: {len(lines):,} entries")]
+        return [Finding("note", f"{AUDIT_NAME}: {bad} unreadable line(s) of {lines}")]
+    return [Finding("ok", f"{AUDIT_NAME}: {lines:,} entries")]
 
 
 def _check_links(workspace: Workspace) -> list[Finding]:
@@ -149,43 +194,84 @@ def _check_unknown_tables(workspace: Workspace) -> list[Finding]:
     return findings
 
 
+NO_REV = -1
+"""A stored record's revision that is not a whole number (it cannot have an audit line)."""
+
+
+class _Revisions:
+    """The stored revision of each record of one table, by the hash of its id, in two sorted
+    arrays (16 bytes a record). A revision is made negative (``-rev - 2``) once its audit line
+    is seen."""
+
+    def __init__(self, records: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self.hashes = array("q", sorted(hash(record["id"]) for record in records()))
+        self.states = array("q", bytes(8 * len(self.hashes)))
+        for record in records():
+            self.states[self._index(hash(record["id"]))] = _whole(record.get("rev"))
+
+    def _index(self, key: int) -> int:
+        index = bisect_left(self.hashes, key)
+        return index if index < len(self.hashes) and self.hashes[index] == key else -1
+
+    def get(self, key: int) -> int | None:
+        index = self._index(key)
+        return None if index < 0 else self.states[index]
+
+    def cover(self, key: int) -> None:
+        index = self._index(key)
+        if index >= 0 and self.states[index] >= 0:
+            self.states[index] = -self.states[index] - 2
+
+    def uncovered(self) -> int:
+        return sum(1 for state in self.states if state >= NO_REV)
+
+
 def _check_audit_covers_records(workspace: Workspace) -> list[Finding]:
     """Every stored revision of a record should have its audit line (written before the data
     file, see docs/data-format.md); a logged change missing from the data was not saved.
-    Memory follows the number of records, not the length of the log."""
-    stored: dict[tuple[str, str], Any] = {}
+    Memory follows the number of records (16 bytes each), not the length of the log; what is
+    logged but not stored is kept only while it stays so (normally nothing)."""
+    stored: dict[str, _Revisions] = {}
     for name in workspace.table_names:
         try:
-            stored.update({(name, record["id"]): record.get("rev")
-                           for record in workspace.file(name).scan()})
+            stored[name] = _Revisions(workspace.file(name).scan)
         except StorageError:
             continue  # damaged: said above
-    covered: set[tuple[str, str]] = set()
-    last: dict[tuple[str, str], int | None] = {}
+    ahead: set[tuple[str, int]] = set()
+    """Records whose last logged change is not in the data: a newer revision, a removal of a
+    record still there, or an addition of one that is not."""
     for entry in _audit_entries(workspace):
-        key = (str(entry.get("table")), str(entry.get("id")))
-        if "rev" not in entry:
-            covered.add(key)  # logged by an amtui that did not log revisions: not judged
+        table = str(entry.get("table"))
+        revisions = stored.get(table)
+        if revisions is None:
+            continue  # a table not known now (a plugin not loaded)
+        key = hash(str(entry.get("id")))
+        if "rev" not in entry:  # logged by an amtui that did not log revisions: not judged
+            revisions.cover(key)
             continue
+        state = revisions.get(key)
+        stored_rev = None if state is None else (state if state >= NO_REV else -state - 2)
         rev = entry["rev"] if isinstance(entry["rev"], int) else None
-        if rev is not None and stored.get(key) == rev:
-            covered.add(key)
-        last[key] = rev
+        if rev is not None and rev == state:
+            revisions.cover(key)
+        if _not_saved(rev, stored_rev):
+            ahead.add((table, key))
+        else:
+            ahead.discard((table, key))
     findings = []
-    missing: dict[str, list[tuple[str, Any]]] = {}
-    for (table, record_id), rev in stored.items():
-        if (table, record_id) not in covered:
-            missing.setdefault(table, []).append((record_id, rev))
-    for table, records in missing.items():
-        first_id, first_rev = records[0]
+    for table, revisions in stored.items():
+        missing = revisions.uncovered()
+        if not missing:
+            continue
+        first_id, first_rev = next(
+            (record["id"], record.get("rev")) for record in workspace.file(table).scan()
+            if (revisions.get(hash(record["id"])) or 0) >= NO_REV)
         findings.append(Finding(
-            "problem", f"{workspace.file(table).relative_name}: {len(records)} record(s) have "
+            "problem", f"{workspace.file(table).relative_name}: {missing} record(s) have "
             f"no audit entry for their revision (first {first_id} rev {first_rev}): changed "
             "without amtui's audit log (by hand, by another program, or by an older amtui "
             "stopped mid-save)"))
-    unsaved = Counter(table for (table, record_id), rev in last.items()
-                      if workspace.table_spec(table) is not None
-                      and _not_saved(rev, stored.get((table, record_id))))
+    unsaved = Counter(table for table, _key in ahead)
     if unsaved:
         tables = ", ".join(f"{count} in {table}" for table, count in sorted(unsaved.items()))
         findings.append(Finding("note", f"{AUDIT_NAME}: {sum(unsaved.values())} logged change(s) "
@@ -194,12 +280,17 @@ def _check_audit_covers_records(workspace: Workspace) -> list[Finding]:
     return findings
 
 
+def _whole(rev: Any) -> int:
+    """A stored revision as kept by the check: a whole number from 0, else NO_REV."""
+    return rev if isinstance(rev, int) and not isinstance(rev, bool) and rev >= 0 else NO_REV
+
+
 def _not_saved(logged: int | None, stored: int | None) -> bool:
     """Whether a record's last logged change is missing from the data: a removal of a record
     that is still there, or a revision newer than the stored one."""
     if logged is None:
         return stored is not None
-    return not isinstance(stored, int) or stored < logged
+    return stored is None or stored == NO_REV or stored < logged
 
 
 def _audit_entries(workspace: Workspace) -> Iterator[dict[str, Any]]:

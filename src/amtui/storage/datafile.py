@@ -25,9 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
+from pydantic import ValidationError
 
 from amtui.clock import now as clock_now
+from amtui.models.base import RECORD_RULES, describe_validation_error
 from amtui.models.ids import claim_fresh
+from amtui.storage.damage import note_damaged
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError, UnsafePathError
 from amtui.storage.files import (
     atomic_patch,
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
     from amtui.models import Record
 
 RawRecords = dict[str, dict[str, Any]]
+Entry = tuple[str, dict[str, Any]]
+"""A record's id and the record."""
 Migration = Callable[[RawRecords], RawRecords]
 Signature = tuple[int, int, int]
 
@@ -61,6 +66,7 @@ CACHE_BYTES = 2 * 1024**2
 """Data files up to this size are kept parsed in memory; larger ones are read when needed."""
 FOOTER = b"}}"
 _BLOCK = 1 << 20
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -117,22 +123,6 @@ def _check_record(record_id: str, record: Any) -> None:
         raise DamagedFile(f"record {record_id[:40]!r} is malformed")
 
 
-def _header_version(first: bytes, table: str) -> int | None:
-    """The schema version if ``first`` is the header line of a file in line form, else None."""
-    if not first.endswith(b":{\n"):
-        return None
-    try:
-        head = orjson.loads(first[:-1] + FOOTER)
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(head, dict) or list(head) != [META_KEY, table]:
-        return None
-    version = _schema(head)
-    if first[:-1] != file_header(table, version):
-        return None
-    return version
-
-
 def file_header(table: str, version: int) -> bytes:
     """The first line of a data file, without its newline."""
     meta = orjson.dumps({"schema": version, "table": table})
@@ -176,6 +166,61 @@ def parse_line(line: bytes) -> tuple[str, dict[str, Any]]:
     return record_id, record
 
 
+def read_table_file(handle: BinaryIO, table: str) -> tuple[int, Iterator[Entry]]:
+    """The schema version of an open data file and its records, one at a time: a file in the
+    one-record-per-line layout is read a record at a time (never whole), any other layout is
+    parsed whole. Raises DamagedFile saying what is wrong, also while iterating."""
+    first = handle.readline(4096)
+    version = _line_form_version(first, table)
+    if version is None:
+        handle.seek(0)
+        version, records = parse_table_file(handle.read(), table)
+        return version, iter(records.items())
+    return version, record_lines(handle)
+
+
+def _line_form_version(first: bytes, table: str) -> int | None:
+    """The schema version if ``first`` is the header line of the line layout, else None."""
+    if not first.endswith(b":{\n"):
+        return None
+    try:
+        head = orjson.loads(first[:-1] + FOOTER)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(head, dict) or list(head) != [META_KEY, table]:
+        return None
+    version = _schema(head)
+    if first[:-1] != file_header(table, version):
+        return None
+    return version
+
+
+def record_lines(handle: BinaryIO) -> Iterator[Entry]:
+    """Parse the record lines that follow the header, checking the file's shape."""
+    for line in handle:
+        if line.endswith(b",\n"):
+            yield parse_line(line[:-2])
+        elif line == FOOTER:
+            if handle.read(1):
+                raise DamagedFile("something follows the end of the records")
+            return
+        elif line.endswith(b"\n"):
+            yield parse_line(line[:-1])
+        else:
+            raise DamagedFile("it ends before its records do (cut short?)")
+    raise DamagedFile("it ends before its records do (cut short?)")
+
+
+def checked_record(model: type[Record], record: dict[str, Any]) -> Record:
+    """``record`` as ``model`` reads it; InvalidRecord saying what is wrong if it does not."""
+    try:
+        return model.model_validate(record)
+    except ValidationError as error:
+        raise InvalidRecord(describe_validation_error(error)) from None
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as error:
+        raise InvalidRecord(f"{type(error).__name__}: {error}"[:300]) from None
+
+
 def line_id(line: bytes) -> str:
     """The id a record's line starts with, read without parsing the record."""
     end = line.find(b'"', 1)
@@ -217,6 +262,13 @@ class DataFile:
         self._found: Found = {}
         """Lines found by :meth:`get` in the file as ``_signature`` says it is (a save of
         the record then need not search for it again)."""
+        self.invalid: dict[str, str] = {}
+        """Records of the file that its model does not accept: id → what is wrong. They are
+        left out of every read (and the table is read-only while there are any)."""
+        self._normalize = False
+        """Whether records read from a large file must be checked one by one as they are
+        read: the file was not written by amtui, and some of its records are invalid or not
+        in the form amtui writes (``"rev": "3"``, a field left out)."""
 
     @property
     def name(self) -> str:
@@ -262,8 +314,13 @@ class DataFile:
         self._examine()
         if self._cache is not None:
             return self._cache.get(record_id)
+        if record_id in self.invalid:
+            return None
         line = self._find_line(record_id)
-        return parse_line(line)[1] if line is not None else None
+        if line is None:
+            return None
+        record = parse_line(line)[1]
+        return self._as_model_reads(record) if self._normalize else record
 
     def contains(self, record_id: str) -> bool:
         """Whether a record with this id is stored (or staged)."""
@@ -272,7 +329,7 @@ class DataFile:
         self._examine()
         if self._cache is not None:
             return record_id in self._cache
-        return self._find_line(record_id) is not None
+        return record_id not in self.invalid and self._find_line(record_id) is not None
 
     def count(self) -> int:
         """How many records the table holds, counted without parsing a large file."""
@@ -285,7 +342,7 @@ class DataFile:
         with self._open() as handle:
             while chunk := handle.read(_BLOCK):
                 newlines += chunk.count(b"\n")
-        return max(newlines - 1, 0)
+        return max(newlines - 1 - len(self.invalid), 0)
 
     def refresh(self) -> None:
         """Look at the file again if it changed on disk: its version, whether it is damaged."""
@@ -322,9 +379,11 @@ class DataFile:
 
     def insert(self, new_records: list[dict[str, Any]]) -> None:
         """Stage new records; their ids must not be stored yet (checked when written, so a
-        quick capture never reads a large table)."""
+        quick capture never reads a large table). Each must be valid: a file amtui wrote is
+        trusted when read."""
         self._check_locked()
         for record in new_records:
+            checked_record(self.spec.model, record)
             record_id = record["id"]
             if record_id in self._changes and self._changes[record_id] is not None:
                 raise InvalidRecord(f"a record with id {record_id} is already there")
@@ -334,9 +393,11 @@ class DataFile:
                 self._fresh.add(record_id)
 
     def put(self, record: dict[str, Any]) -> None:
-        """Stage a new version of a record (or a record restored from the trash)."""
+        """Stage a new version of a record (or a record restored from the trash); it must be
+        valid."""
         self._check_locked()
         self.check_writable()
+        checked_record(self.spec.model, record)
         self._changes[record["id"]] = record
         self._added.discard(record["id"])
         self._fresh.discard(record["id"])
@@ -382,7 +443,8 @@ class DataFile:
     def _patch_file(self) -> os.stat_result | None:
         """Apply the staged changes as edits of the file; None if that cannot be done safely
         (the file is not as amtui wrote it, or too much changed)."""
-        if not self._lines or self._signature is None or self.changed_on_disk():
+        if (not self._lines or self._normalize or self._signature is None
+                or self.changed_on_disk()):
             return None
         with self._open() as handle:
             edits = plan_edits(handle, self._signature[1], self._changes, self._added,
@@ -425,6 +487,7 @@ class DataFile:
             cache = None
         self._changes, self._added, self._found, self._fresh = {}, set(), {}, set()
         self._cache = cache
+        self._normalize = False
         self._signature = _signature(stat)
         self._lines, self._version, self._examined = True, self.spec.version, True
         if cache is None and stat.st_size <= CACHE_BYTES:
@@ -446,7 +509,13 @@ class DataFile:
             return None
 
     def _examine(self) -> None:
-        """Bring what we know about the file up to date if it changed on disk."""
+        """Bring what we know about the file up to date if it changed on disk; a damaged
+        file is reported to whoever collects the damaged files read (see ``damage``)."""
+        self._look_at_file()
+        if self.damage and self.read_only_reason:
+            note_damaged(self.relative_name, self.read_only_reason)
+
+    def _look_at_file(self) -> None:
         signature = self._stat_signature()
         if self._examined and signature == self._signature:
             return
@@ -454,6 +523,7 @@ class DataFile:
         self._found = {}
         self.read_only_reason = self.damage = None
         self._version, self._lines = self.spec.version, False
+        self.invalid, self._normalize = {}, False
         self.loaded = True
         if signature is None:
             self._cache = {}
@@ -465,18 +535,30 @@ class DataFile:
                 if stat.st_size > MAX_FILE_BYTES:
                     raise DamagedFile(f"it is {stat.st_size} bytes, larger than any workspace")
                 version = self._read_header(handle)
+                trusted = self._written_by_amtui(stat)
                 if version is None or stat.st_size <= CACHE_BYTES:
                     handle.seek(0)
                     self._version, self._cache = parse_table_file(handle.read(), self.name)
-                elif not self._written_by_amtui(stat):
+                    if not trusted and self._version == self.spec.version:
+                        self._cache = self._valid_records(self._cache.values())
+                elif not trusted and version == self.spec.version:
+                    self._check_lines(handle)
+                elif not trusted:
                     for _ in self._lines_of(handle):
-                        pass  # check every record once before trusting the file
+                        pass  # check the file's shape once before trusting it
         except DamagedFile as damage:
             self._quarantine(str(damage))
             return
         except UnsafePathError as refusal:  # neither read nor copied: open empty, read-only
             self._cache, self._lines = {}, False
             self.damage = self.read_only_reason = str(refusal)
+            return
+        if self.invalid:
+            first_id, first_problem = next(iter(self.invalid.items()))
+            count = len(self.invalid)
+            self._quarantine(
+                f"{count} record{'s' if count > 1 else ''} in it {'are' if count > 1 else 'is'}"
+                f" not valid (first {first_id[:40]!r}: {first_problem})", records_kept=True)
             return
         if self._version > self.spec.version:
             self.read_only_reason = (
@@ -489,7 +571,7 @@ class DataFile:
 
     def _read_header(self, handle: BinaryIO) -> int | None:
         """The schema version from a file in line form (and notes that it is), else None."""
-        version = _header_version(handle.readline(4096), self.name)
+        version = _line_form_version(handle.readline(4096), self.name)
         if version is not None:
             self._lines, self._version = True, version
         return version
@@ -497,6 +579,37 @@ class DataFile:
     def _written_by_amtui(self, stat: os.stat_result) -> bool:
         """Whether the lock file says amtui wrote the file exactly as it is now."""
         return self.lock.peek_written() == _fingerprint(stat)
+
+    # records as the model reads them
+
+    def _as_model_reads(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """``record`` in the form amtui writes it (fields its model fills in added, values
+        such as ``"rev": "3"`` made what the model says), unknown fields kept; None if the
+        model does not accept it (noted in :attr:`invalid`)."""
+        try:
+            normal = checked_record(self.spec.model, record).model_dump(mode="json")
+        except InvalidRecord as problem:
+            self.invalid[record["id"]] = str(problem)
+            return None
+        if all(record.get(key, _MISSING) == value for key, value in normal.items()):
+            return record
+        return {**record, **normal}
+
+    def _valid_records(self, records: Iterable[dict[str, Any]]) -> RawRecords:
+        """The records the model accepts, by id, as it reads them."""
+        valid = {}
+        for record in records:
+            checked = self._as_model_reads(record)
+            if checked is not None:
+                valid[checked["id"]] = checked
+        return valid
+
+    def _check_lines(self, handle: BinaryIO) -> None:
+        """Check every record of a large file once (the file's shape and each record),
+        noting the invalid ones; whether reads must then check each record again."""
+        for _record_id, record in self._lines_of(handle):
+            if self._as_model_reads(record) is not record:
+                self._normalize = True
 
     def _stored(self) -> Iterator[dict[str, Any]]:
         """The records as the file holds them."""
@@ -516,6 +629,14 @@ class DataFile:
                     continue
                 handle.readline()
                 try:
+                    if self._normalize:
+                        invalid = self.invalid
+                        for record_id, record in self._lines_of(handle):
+                            if record_id not in invalid:
+                                normal = self._as_model_reads(record)
+                                if normal is not None:
+                                    yield normal
+                        return
                     for _record_id, record in self._lines_of(handle):
                         yield record
                 except DamagedFile as damage:
@@ -527,18 +648,7 @@ class DataFile:
     @staticmethod
     def _lines_of(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
         """Parse the record lines that follow the header, checking the file's shape."""
-        for line in handle:
-            if line.endswith(b",\n"):
-                yield parse_line(line[:-2])
-            elif line == FOOTER:
-                if handle.read(1):
-                    raise DamagedFile("something follows the end of the records")
-                return
-            elif line.endswith(b"\n"):
-                yield parse_line(line[:-1])
-            else:
-                raise DamagedFile("it ends before its records do (cut short?)")
-        raise DamagedFile("it ends before its records do (cut short?)")
+        return record_lines(handle)
 
     def _find_line(self, record_id: str) -> bytes | None:
         """The line holding ``record_id`` (without comma and newline): where it was found
@@ -560,9 +670,11 @@ class DataFile:
         """The data file for reading, reached without following a link."""
         return open_data(self.root, self.path)
 
-    def _quarantine(self, problem: str) -> None:
-        """Keep a copy of a damaged file aside and open the table read-only; never overwrite."""
-        self._cache, self._lines, self._examined = {}, False, True
+    def _quarantine(self, problem: str, records_kept: bool = False) -> None:
+        """Keep a copy of a damaged file aside and open the table read-only; never overwrite.
+        ``records_kept``: only some records are invalid, and the others can still be read."""
+        if not records_kept:
+            self._cache, self._lines, self._examined = {}, False, True
         self.damage = problem
         copy = ""
         try:
@@ -581,12 +693,21 @@ class DataFile:
             copy = f"; no copy could be kept ({error})"
         except (OSError, StorageError):
             copy = ""
-        self.read_only_reason = (
-            f"{self.relative_name} is damaged: {problem}. The table is open read-only and the "
-            f"file is left as it is{copy}. Restore it with `amtui doctor --restore "
-            f"{self.spec.relative_path.removesuffix('.json')}` (latest backup) or move it aside "
-            "to start the table empty"
-        )
+        restore = f"amtui doctor --restore {self.spec.relative_path.removesuffix('.json')}"
+        if records_kept:
+            self.read_only_reason = (
+                f"{self.relative_name} is damaged: {problem}. They are not shown; the table "
+                f"is open read-only and the file is left as it is{copy}. Correct them in the "
+                f"file (`amtui doctor` lists them), or restore it with `{restore}` (latest "
+                "backup)"
+            )
+        else:
+            self.read_only_reason = (
+                f"{self.relative_name} is damaged: {problem}. The table is open read-only and "
+                f"the file is left as it is{copy}. Restore it with `{restore}` (latest "
+                "backup) or move it aside to start the table empty"
+            )
+        note_damaged(self.relative_name, self.read_only_reason)
 
     def _migrate(self) -> None:
         """Bring an older file up to this version, under the lock, after a backup."""
@@ -714,7 +835,7 @@ def check_table_file(handle: BinaryIO, table: str) -> None:
     readable data file of ``table``; a file in line form is checked a record at a time."""
     if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
         raise DamagedFile("it is larger than any workspace")
-    if _header_version(handle.readline(4096), table) is not None:
+    if _line_form_version(handle.readline(4096), table) is not None:
         for _ in DataFile._lines_of(handle):
             pass
     else:
@@ -790,5 +911,6 @@ def _signature(stat: os.stat_result) -> Signature:
 
 
 def _fingerprint(stat: os.stat_result) -> str:
-    """The signature of a data file as text, as its lock file records it."""
-    return "written {} {} {}".format(*_signature(stat))
+    """The signature of a data file as text, as its lock file records it, with the version of
+    the rules its records were checked by."""
+    return "written {} {} {} rules {}".format(*_signature(stat), RECORD_RULES)

@@ -481,9 +481,15 @@ def _as_storage_error(error: OSError, path: Path) -> StorageError:
 def write_text_file(path: Path | str, text: str, *, private: bool = False) -> Path:
     """Write an export (a report, a calendar, a statement) whole: readers see the old file or
     the new, never a part. ``private``: readable by the owner only (0600), else 0644."""
-    target = Path(path).expanduser()
+    try:
+        target = Path(path).expanduser()
+    except RuntimeError:  # ~user, and no such user
+        raise ValueError(f"{path}: no user has that home folder") from None
     if target.is_dir():
         raise ValueError(f"{target} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null): the rename would put a file in its place.
+        raise ValueError(f"{target} is not a regular file; give a file name")
     atomic_write(target, text.encode("utf-8"), 0o600 if private else 0o644)
     return target
 

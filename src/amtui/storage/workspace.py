@@ -122,7 +122,8 @@ class Workspace:
                     f"no workspace at {root} (no {CONFIG_NAME}); create one with "
                     f"`amtui demo --workspace {root}` or `amtui add client ... --workspace {root}`"
                 )
-            cls._create(root, name or root.name or "Workspace")
+            folder_name = os.fsencode(root.name).decode("utf-8", "replace")  # bytes not UTF-8
+            cls._create(root, name or folder_name or "Workspace")
         settings = read_settings(config)
         workspace = cls(root, settings, clock=clock, lock_timeout=lock_timeout)
         workspace.remove_stale_temp_files()

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from amtui.i18n import _
 from amtui.identity import os_user
+from amtui.text import one_line
 from amtui.ui.safe import line
 from amtui.ui.widgets.keybar import KeyBar
 
@@ -69,9 +70,24 @@ class PaneBar(Static):
 class Loaded(Message):
     """A worker finished reading what the pane shows."""
 
-    def __init__(self, payload: Any) -> None:
+    def __init__(self, payload: Any, damaged: dict[str, str] | None = None) -> None:
         super().__init__()
         self.payload = payload
+        self.damaged = damaged or {}
+        """Damaged data files the reading came across: file → why it is read-only."""
+
+
+class LoadFailed(Message):
+    """A worker could not read what the pane shows (the store said why)."""
+
+    def __init__(self, problem: str, damaged: dict[str, str]) -> None:
+        super().__init__()
+        self.problem = problem
+        self.damaged = damaged
+
+
+SHOWN_DAMAGED_FILES = 3
+"""Damaged files the notice above a pane names; the rest are counted."""
 
 
 class PaneScreen(Screen[None]):
@@ -105,6 +121,7 @@ class PaneScreen(Screen[None]):
             id="workspace-header",
         )
         yield PaneBar(self.PANE_ID)
+        yield Static("", id="damage-notice")
         with Vertical(id="pane-body"):
             yield from self._guarded(lambda: compose(self, self.compose_body()))
         yield Static(_("The terminal is too small for amtui: make it at least "
@@ -144,15 +161,22 @@ class PaneScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        """Read what the pane shows, off the UI thread."""
-        try:
-            payload = None if self._plugin_failed() else self.read()
-        except Exception as error:
-            if not self.plugin:
-                raise
-            self.app.call_from_thread(self._replace_body, error)
-            return
-        self.post_message(Loaded(payload))
+        """Read what the pane shows, off the UI thread, noting the damaged files read."""
+        from amtui.storage import StorageError
+        from amtui.storage.damage import damaged_files_read
+
+        with damaged_files_read() as damaged:
+            try:
+                payload = None if self._plugin_failed() else self.read()
+            except StorageError as error:
+                self.post_message(LoadFailed(str(error), damaged))
+                return
+            except Exception as error:
+                if not self.plugin:
+                    raise
+                self.app.call_from_thread(self._replace_body, error)
+                return
+        self.post_message(Loaded(payload, damaged))
 
     def _plugin_failed(self) -> bool:
         return bool(self.plugin) and self.amtui.plugins.plugins[self.plugin].status == "failed"
@@ -177,6 +201,7 @@ class PaneScreen(Screen[None]):
                 if not self.plugin:
                     raise
                 self._replace_body(error)
+        self._show_damage(list(message.damaged.values()))
         self.loads_shown += 1
         # What a pane holds of a large workspace is hundreds of thousands of small objects.
         # Left to the cycle collector, each full collection walks all of them (measured:
@@ -192,6 +217,22 @@ class PaneScreen(Screen[None]):
 
     def show(self, payload: Any) -> None:
         """Runs on the UI thread with what :meth:`read` returned."""
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self._show_damage([message.problem, *message.damaged.values()])
+        self.loads_shown += 1
+
+    def _show_damage(self, problems: list[str]) -> None:
+        """Above the pane, what is wrong with the files it read (it shows what it could read
+        of them): which file, and how to restore it. Hidden when all is well."""
+        notice = self.query_one("#damage-notice", Static)
+        shown = list(dict.fromkeys(problems))[:SHOWN_DAMAGED_FILES]
+        lines = [f"⚠ {one_line(problem)}" for problem in shown]
+        if len(problems) > len(shown):
+            lines.append(_("… and {count} more: run `amtui doctor`").format(
+                count=len(problems) - len(shown)))
+        notice.update(Content("\n".join(lines)))
+        notice.display = bool(lines)
 
     def action_reload(self) -> None:
         self.load()
