@@ -197,15 +197,14 @@ class Record(BaseModel):
         return str(getattr(self, "name", None) or getattr(self, "title", None) or self.id)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogates(value: Any) -> bool:
     """Whether ``value`` (text, or lists, dicts and models of it) holds a lone surrogate."""
     if isinstance(value, str):
-        if value.isascii():
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if value is None or isinstance(value, int | float | Decimal | date):
         return False
     if isinstance(value, list | tuple):
         return any(_has_surrogates(item) for item in value)

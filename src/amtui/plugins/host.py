@@ -22,7 +22,6 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -436,16 +435,28 @@ class PluginHost:
 
     def _call(self, hook_name: str, make_kwargs: Callable[[str], dict[str, Any]],
               seconds: float | None = REGISTER_SECONDS) -> None:
-        """Call each plugin's implementation of ``hook_name``, each allowed ``seconds``
+        """Call each plugin's implementation of ``hook_name`` once, each allowed ``seconds``
         (``None``: no limit), each failing only its own plugin."""
+        self._call_each(hook_name, lambda name: (make_kwargs(name),), seconds)
+
+    def _call_each(self, hook_name: str, calls_for: Callable[[str], Iterable[dict[str, Any]]],
+                   seconds: float | None) -> None:
+        """Call each plugin's implementation of ``hook_name`` with each of the arguments
+        ``calls_for(plugin)`` gives, in one thread per plugin allowed ``seconds`` for them
+        all."""
         caller = getattr(self.pm.hook, hook_name)
         allowed = None if seconds is None else limit(seconds)
         for impl in list(caller.get_hookimpls()):
             name = impl.plugin_name
             if self.plugins.get(name, PluginInfo(name, "", "")).status != "loaded":
                 continue
+
+            def calls(function: Callable[..., Any] = impl.function, name: str = name) -> None:
+                for kwargs in calls_for(name):
+                    function(**kwargs)
+
             try:
-                run_plugin_code(partial(impl.function, **make_kwargs(name)), allowed)
+                run_plugin_code(calls, allowed)
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # SystemExit too: a plugin never ends amtui
@@ -521,9 +532,11 @@ class PluginHost:
                                                 "seed": seed, "say": say}, None)
         return [name for name, _error in self.failures[before:]]
 
-    def emit(self, workspace: Workspace | None, event: Event) -> None:
-        self._call("amtui_event", lambda _name: {"workspace": workspace, "event": event},
-                   WORK_SECONDS)
+    def emit(self, workspace: Workspace | None, *events: Event) -> None:
+        """Tell the plugins of ``events``, in order: one thread per plugin for them all (a
+        save of 50,000 records is one call each, not 50,000)."""
+        self._call_each("amtui_event", lambda _name: ({"workspace": workspace, "event": event}
+                                                      for event in events), WORK_SECONDS)
 
     def attach(self, workspace: Workspace) -> None:
         """Give the workspace the plugins' tables (in ``data/<plugin>/``), check their
@@ -556,11 +569,10 @@ class PluginHost:
         workspace.plugin_settings.update(self.settings)
 
         def changed(changes: list[Any]) -> None:
-            for change in changes:
-                kind = "record_deleted" if change.action in ("delete", "trash", "purge") \
-                    else "record_saved"
-                self.emit(workspace, Event(kind, change.table, change.record_id,
-                                           tuple(change.fields)))
+            self.emit(workspace, *(
+                Event("record_deleted" if change.action in ("delete", "trash", "purge")
+                      else "record_saved", change.table, change.record_id, tuple(change.fields))
+                for change in changes))
 
         if self.loaded:
             workspace.observers.append(changed)
