@@ -137,3 +137,32 @@ def test_help_as_a_command(tmp_path: Path) -> None:
                 for line in completed.stderr.splitlines() if line.startswith("import time:")}
     assert "amtui" in imported
     assert imported.isdisjoint({"textual", "pydantic"})
+
+
+def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path) -> None:
+    """The first screen is painted before the store is read: everything ``amtui`` does
+    before it runs the app stays clear of the store and of pydantic (70 ms together)."""
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "workspace.toml").write_text('name = "Agency"\n', encoding="utf-8")
+    result = loaded_after(f"""
+        import amtui.cli.open_app as open_app
+        from amtui.cli import main
+        from amtui.ui.app import AmtuiApp
+
+        open_app.sys = type("Terminal", (), {{
+            "stdin": type("In", (), {{"isatty": staticmethod(lambda: True)}}),
+            "stdout": type("Out", (), {{"isatty": staticmethod(lambda: True)}})}})
+
+        def run(self):
+            result["title"] = self.sub_title or self.title
+            result["store_before_run"] = "amtui.storage" in sys.modules
+            result["pydantic_before_run"] = "pydantic" in sys.modules
+
+        AmtuiApp.run = run
+        result["status"] = main(["--workspace", {str(workspace)!r}])
+    """, tmp_path)
+    assert result["status"] == 0
+    assert "store_before_run" in result  # the app was really started
+    assert result["store_before_run"] is False
+    assert result["pydantic_before_run"] is False

@@ -116,6 +116,8 @@ def discard_created_workspaces() -> None:
 
 def forget_created_workspaces() -> None:
     """The command is over: stop noting what it makes."""
+    if not CREATED_THIS_RUN:
+        return  # nothing to stop, and the store (70 ms to import) is not needed
     from amtui.storage.files import stop_logging
 
     while CREATED_THIS_RUN:
