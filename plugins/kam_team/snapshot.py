@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from amtui.api import message_open
+
 from . import history
 from .history import Timeline, decimal
 from .models import (
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
 Raw = dict[str, Any]
 T = TypeVar("T")
-OPEN_MESSAGE = frozenset({"new", "waiting_on_us"})
 ANSWERED = frozenset({"done", "waiting_on_client"})
 LATE_WINDOW_DAYS = 30
 
@@ -222,7 +223,7 @@ def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetim
         status = message.get("status")
         client = clients.get(client_id)
         member = message.get("assignee_id") or (client.owner_id if client else None)
-        if status in OPEN_MESSAGE:
+        if message_open(message):
             work[client_id].waiting += 1
             waiting_by_member[member] += 1
         elif status in ANSWERED and message.get("answer_by"):

@@ -42,6 +42,9 @@ _LAZY = {
                      "check_day"), "amtui.models.base"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
+    # the domain's facts, decided in one place (see amtui.services.rules)
+    **dict.fromkeys(("message_open", "message_late", "message_snoozed", "task_overdue",
+                     "task_due_within", "OPEN_MESSAGE_STATUSES"), "amtui.services.rules"),
     # the store
     **dict.fromkeys(
         ("Workspace", "Repository", "StorageError", "ConflictError", "InvalidRecord",
@@ -112,6 +115,14 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         ShortText as ShortText,
         check_amount as check_amount,
         check_day as check_day,
+    )
+    from amtui.services.rules import (
+        OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,
+        message_late as message_late,
+        message_open as message_open,
+        message_snoozed as message_snoozed,
+        task_due_within as task_due_within,
+        task_overdue as task_overdue,
     )
     from amtui.services.undo import (
         Undo as Undo,

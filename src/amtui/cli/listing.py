@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import open_workspace, print_json, print_table
+from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -118,7 +119,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
             value = _member(workspace, value)
         wanted[field] = value
     now = workspace.clock()
-    today = now.date().isoformat()
+    today = now.date()
     search = args.search.casefold() if args.search else None
     done_column = workspace.settings.columns[-1]
 
@@ -130,10 +131,9 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
             ):
                 continue
             if args.overdue:
-                if table == "tasks" and not (raw.get("due") and raw["due"] < today
-                                             and raw.get("column") != done_column):
+                if table == "tasks" and not task_overdue(raw, today, done_column):
                     continue
-                if table == "messages" and not _late(raw, now):
+                if table == "messages" and not message_late(raw, now):
                     continue
             if search and not any(search in str(value).casefold() for value in raw.values()
                                   if isinstance(value, str)):
@@ -150,14 +150,6 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
         pick = heapq.nlargest if newest_first else heapq.nsmallest
         return pick(args.limit, matching(), key=key)
     return sorted(matching(), key=key, reverse=newest_first)
-
-
-def _late(message: dict[str, Any], now: datetime) -> bool:
-    """Waiting on us and past its answer-by time."""
-    answer_by = message.get("answer_by")
-    return bool(answer_by) and message.get("status") in ("new", "waiting_on_us") and (
-        datetime.fromisoformat(answer_by) < now
-    )
 
 
 def _member(workspace: Workspace, name_or_id: str) -> str:
@@ -260,12 +252,11 @@ def summary(args: argparse.Namespace) -> int:
     now = workspace.clock()
     today: date = now.date()
     done = workspace.settings.columns[-1]
-    overdue = sum(1 for t in workspace.file(Task.table).scan()
-                  if t.get("due") and t["due"] < today.isoformat() and t.get("column") != done)
+    overdue = sum(task_overdue(t, today, done) for t in workspace.file(Task.table).scan())
     late = waiting = 0
     for message in workspace.file(Message.table).scan():
-        late += _late(message, now)
-        waiting += message.get("status") in ("new", "waiting_on_us")
+        late += message_late(message, now)
+        waiting += message_open(message)
     active = sum(1 for c in workspace.file(Client.table).scan() if c.get("status") == "active")
     lines = [f"{one_line(workspace.settings.name)} — {workspace.root}"]
     for name in TABLES:

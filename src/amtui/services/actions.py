@@ -5,11 +5,11 @@ Each returns an :class:`~amtui.services.undo.Undo`, so the app can take it back.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
 from amtui.services import undo
+from amtui.services.rules import snooze_end
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent",
 
 def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.Undo:
     """Keep a message, or a client's update, off Today for ``days`` days."""
-    until = workspace.clock() + timedelta(days=days)
+    until = snooze_end(workspace.clock(), days)
     if table == "messages":
         message = workspace.repo(Message).get(record_id)
         message.snoozed_until = until

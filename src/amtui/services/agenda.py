@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.models import Cadence
 from amtui.services.projection import Interner
+from amtui.services.rules import message_late, snoozed, task_overdue
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
     from amtui.storage import Workspace
 
 Raw = dict[str, Any]
-
-OPEN_MESSAGE = ("new", "waiting_on_us")
-
 
 @dataclass(frozen=True, slots=True)
 class AgendaItem:
@@ -108,12 +106,10 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                                   (message.get("contact_id"), contacted_people)):
                 if owner and (owner not in latest or moment > latest[owner]):
                     latest[owner] = moment
-        if message.get("status") not in OPEN_MESSAGE:
+        if not message_late(message, now):
             continue
-        answer_by = _moment(message.get("answer_by"))
-        snoozed = _moment(message.get("snoozed_until"))
-        if answer_by is None or answer_by >= now or (snoozed and snoozed > now):
-            continue
+        answer_by = _moment(message["answer_by"])
+        assert answer_by is not None  # a late message has one
         late_messages.append((answer_by, message["id"],
                               message["text"].strip().split("\n")[0], message.get("client_id")))
     late_messages.sort(key=lambda late_message: late_message[0])
@@ -124,7 +120,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         ))
     del late_messages
 
-    today = now.date().isoformat()
+    today = now.date()
     overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
     waiting = AgendaSection("waiting_on_client", "Waiting on the client",
                             "No task has waited on a client for long.")
@@ -150,7 +146,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if client_id:
             open_work.add(client_id)
         # Kept as plain tuples until sorted and cut to ``limit``: there can be thousands.
-        if task.get("due") and task["due"] < today:
+        if task_overdue(task, today, done_column):
             detail = f"due {task['due']} · {task.get('department', '')}"
             late_tasks.append((detail, detail, task["id"], task["title"], client_id))
         blocked_since = _moment(task.get("blocked_since"))
@@ -188,8 +184,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
-            snoozed = _moment(client.get("update_snoozed_until"))
-            if days and not (snoozed and snoozed > now) and (
+            if days and not snoozed(client.get("update_snoozed_until"), now) and (
                 last is None or now - last >= timedelta(days=days)
             ):
                 updates.items.append(AgendaItem(

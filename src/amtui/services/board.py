@@ -17,6 +17,7 @@ from amtui.i18n import _
 from amtui.models import Task
 from amtui.services import undo
 from amtui.services.projection import Interner
+from amtui.services.rules import task_due_within, task_overdue
 from amtui.storage import InvalidRecord
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class BoardFilter:
         return bool(self.client_id or self.department or self.assignee or self.due
                     or self.blocked or self.done_earlier)
 
-    def accepts(self, card: Card, today: date) -> bool:
+    def accepts(self, card: Card, today: date, done_column: str) -> bool:
         if self.client_id and card.client_id != self.client_id:
             return False
         if self.department and card.department != self.department:
@@ -107,9 +108,10 @@ class BoardFilter:
         if self.blocked and card.blocked_since is None:
             return False
         if self.due == "overdue":
-            return bool(card.due) and str(card.due) < today.isoformat()
+            return task_overdue({"due": card.due, "column": card.column}, today, done_column)
         if self.due == "week":
-            return bool(card.due) and str(card.due) <= (today + timedelta(days=7)).isoformat()
+            return task_due_within({"due": card.due, "column": card.column}, today, 7,
+                                   done_column)
         return True
 
 
@@ -155,7 +157,7 @@ def load_board(workspace: Workspace, now: datetime | None = None,
                 continue  # not among the column's first cards: counted, not built
         card = _card(task, column.id, position, done_at, shared)
         if board_filter is not None:
-            if not board_filter.accepts(card, today):
+            if not board_filter.accepts(card, today, settings.columns[-1]):
                 continue
             column.total += 1
         entry = (-position, -column.total, card)

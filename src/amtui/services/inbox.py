@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,11 @@ from amtui.models import (
 from amtui.services import undo
 from amtui.services.hours import add_working_hours
 from amtui.services.projection import Interner, View
+from amtui.services.rules import (
+    OPEN_MESSAGE_STATUSES,
+    parse_snooze_days,
+    snooze_end,
+)
 from amtui.text import (
     fold,
     one_line,
@@ -45,10 +50,7 @@ if TYPE_CHECKING:
 
 Raw = dict[str, Any]
 
-OPEN_STATUSES = ("new", "waiting_on_us")
-"""Statuses of a message that waits for our answer."""
-
-MAX_SNOOZE_DAYS = 365
+OPEN_STATUSES = OPEN_MESSAGE_STATUSES
 
 
 def countdown(answer_by: str | None, status: str, now: datetime) -> tuple[str, bool]:
@@ -309,27 +311,13 @@ def assign(workspace: Workspace, message: Message, member_id: str | None, *,
     return _changed(workspace, message, description, overwrite, assignee_id=member_id or None)
 
 
-def check_days(days: int) -> int:
-    """``days`` if a message may be snoozed that long; else a ValueError that says why."""
-    if not 1 <= days <= MAX_SNOOZE_DAYS:
-        raise ValueError(_("snooze for 1 to {most} days, not {days}").format(
-            most=MAX_SNOOZE_DAYS, days=days))
-    return days
-
-
-def parse_days(typed: str) -> int:
-    """A number of days to snooze, as typed in a form."""
-    try:
-        days = int(typed.strip())
-    except ValueError:
-        raise ValueError(_("type a whole number of days, e.g. 3")) from None
-    return check_days(days)
+parse_days = parse_snooze_days
 
 
 def snooze(workspace: Workspace, message: Message, days: int, *,
            overwrite: bool = False) -> undo.Undo:
     """Keep the message off Today's late answers for ``days``."""
-    until = workspace.clock() + timedelta(days=check_days(days))
+    until = snooze_end(workspace.clock(), days)
     description = _("message {text} snoozed for {days} days").format(
         text=_quoted(message.text), days=days)
     return _changed(workspace, message, description, overwrite, snoozed_until=until)

@@ -55,7 +55,11 @@ class AskScreen(ModalScreen[str | None]):
 
 
 def check_days(text: str) -> str | None:
-    """A whole number of days from 1 to 365."""
-    if not text.strip().isdigit() or not 1 <= int(text) <= 365:
-        return _("Type a number of days from 1 to 365.")
+    """What is wrong with ``text`` as a number of days to snooze (None: nothing)."""
+    from amtui.services.rules import parse_snooze_days
+
+    try:
+        parse_snooze_days(text)
+    except ValueError as error:
+        return str(error)
     return None

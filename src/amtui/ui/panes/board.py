@@ -209,8 +209,8 @@ class BoardPane(PaneScreen):
 
     def _put_in(self, card: Card) -> None:
         """Add a card to its column in order (counted only, when past the cards drawn)."""
-        if self.board_filter is not None and not self.board_filter.accepts(card,
-                                                                           self.now.date()):
+        if self.board_filter is not None and not self.board_filter.accepts(
+                card, self.now.date(), self.amtui.workspace.settings.columns[-1]):
             return
         column = self._column(card.column)
         cards = column.cards

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
+from amtui.services.rules import message_snoozed
 from amtui.ui.panes.listing import Column, ListPane, Row
 from amtui.ui.safe import cell, content, line
 from amtui.ui.widgets.table import RecordTable
@@ -171,7 +172,7 @@ class InboxPane(ListPane):
         message = entry.message
         status = message.get("status", "")
         due, late = countdown(message.get("answer_by"), status, now)
-        if due and self._snoozed(message, now):
+        if due and message_snoozed(message, now):
             due, late = _("snoozed"), False
         due_cell = cell(due)
         if late:
@@ -184,11 +185,6 @@ class InboxPane(ListPane):
             cell(entry.client, 18),
             cell(message.get("text", ""), 60),
         ]
-
-    @staticmethod
-    def _snoozed(message: dict[str, Any], now: datetime) -> bool:
-        until = message.get("snoozed_until")
-        return isinstance(until, str) and datetime.fromisoformat(until) > now
 
     def show(self, payload: list[Row]) -> None:
         assert isinstance(payload, InboxRows), "read() gives InboxRows"
@@ -282,7 +278,7 @@ class InboxPane(ListPane):
             elif due:
                 answer += " " + _("in {time}").format(time=due)
             rows.append(field(_("Answer by"), answer))
-        if self._snoozed(message, now):
+        if message_snoozed(message, now):
             rows.append(field(_("Snoozed until"), _moment(message["snoozed_until"], now)))
         rows.append(field(_("Assigned to"), entry.assignee or _("nobody")))
         if entry.tasks:

@@ -1,0 +1,99 @@
+"""The domain's facts, each decided in one place: which message waits for our answer, which is
+late, what a snooze does, which task is overdue.
+
+Today, the Inbox, the Board, the command line and the plugins ask these functions, so they
+always agree. They work on the stored records as plain dicts (what ``scan()`` gives) and import
+nothing heavy, so any layer may use them.
+
+Decided once:
+
+- A message waits for our answer while its status is ``new`` or ``waiting_on_us``.
+- It is *late* when it waits, its answer-by time has passed, and it is not snoozed. A snooze
+  takes a message off the late list until it ends; then it is late again (if still unanswered).
+- A task is *overdue* when it has a due day before today and is not in the done column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+Raw = Mapping[str, Any]
+
+OPEN_MESSAGE_STATUSES = frozenset({"new", "waiting_on_us"})
+"""Statuses of a message that waits for our answer."""
+
+MAX_SNOOZE_DAYS = 365
+"""The longest snooze, in days (of a message or a client's update)."""
+
+
+def moment(value: object) -> datetime | None:
+    """A stored moment (ISO text) as a datetime; None when absent."""
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def message_open(message: Raw) -> bool:
+    """The message waits for our answer."""
+    return message.get("status") in OPEN_MESSAGE_STATUSES
+
+
+def snoozed(until: object, now: datetime) -> bool:
+    """A snooze (``snoozed_until``, ``update_snoozed_until``) that has not ended at ``now``."""
+    end = moment(until)
+    return end is not None and end > now
+
+
+def message_snoozed(message: Raw, now: datetime) -> bool:
+    return snoozed(message.get("snoozed_until"), now)
+
+
+def message_late(message: Raw, now: datetime) -> bool:
+    """Waiting for our answer past its answer-by time, and not snoozed."""
+    if not message_open(message):
+        return False
+    answer_by = moment(message.get("answer_by"))
+    return answer_by is not None and answer_by < now and not message_snoozed(message, now)
+
+
+def task_open(task: Raw, done_column: str) -> bool:
+    return task.get("column") != done_column
+
+
+def task_overdue(task: Raw, today: date, done_column: str) -> bool:
+    """Due before ``today`` and not done."""
+    due = task.get("due")
+    return bool(due) and str(due) < today.isoformat() and task_open(task, done_column)
+
+
+def task_due_within(task: Raw, today: date, days: int, done_column: str) -> bool:
+    """Not done and due by ``today + days`` (overdue ones included)."""
+    due = task.get("due")
+    return (bool(due) and str(due) <= (today + timedelta(days=days)).isoformat()
+            and task_open(task, done_column))
+
+
+def check_snooze_days(days: int) -> int:
+    """``days`` if a snooze may last that long; else a ValueError that says why."""
+    from amtui.i18n import _
+
+    if not 1 <= days <= MAX_SNOOZE_DAYS:
+        raise ValueError(_("snooze for 1 to {most} days, not {days}").format(
+            most=MAX_SNOOZE_DAYS, days=days))
+    return days
+
+
+def parse_snooze_days(typed: str) -> int:
+    """A number of days to snooze, as typed in a form or on the command line."""
+    from amtui.i18n import _
+
+    try:
+        days = int(typed.strip())
+    except ValueError:
+        raise ValueError(_("type a whole number of days, e.g. 3")) from None
+    return check_snooze_days(days)
+
+
+def snooze_end(now: datetime, days: int) -> datetime:
+    """When a snooze of ``days`` started at ``now`` ends (checked: 1 to MAX_SNOOZE_DAYS)."""
+    return now + timedelta(days=check_snooze_days(days))
