@@ -192,7 +192,7 @@ async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) 
         assert isinstance(app.screen, InboxPane)
         assert texts(app) == ["Нужен лендинг к акции Бюджет 100 000"]
         assert "Only: open · Atlas Fitness" in shown(app, "#inbox-filters")
-        assert "2 hidden by the filters" in shown(app, "#list-status")
+        assert shown(app, "#list-status") == "1 of 3 messages match"
         await pilot.press("F")
         await settle(pilot)
         assert len(rows(app)) == 3

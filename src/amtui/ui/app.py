@@ -249,6 +249,11 @@ class AmtuiApp(App[None]):
 
             self.push_screen(TaskScreen(record_id))
             return
+        if table == "messages":
+            from amtui.ui.message_screen import MessageScreen
+
+            self.push_screen(MessageScreen(record_id))
+            return
         if table == "notes":
             from amtui.ui.panes.notes import open_note
 
