@@ -26,6 +26,7 @@ from amtui.ui.message_actions import (
 )
 from amtui.ui.panes.listing import Column, ListPane, Row
 from amtui.ui.safe import cell, content, line
+from amtui.ui.times import day_and_time
 from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
@@ -375,7 +376,5 @@ def _when(value: str, now: datetime) -> str:
 
 
 def _moment(value: str | None, now: datetime) -> str:
-    """Day and time in ``now``'s time zone."""
-    if not value:
-        return ""
-    return datetime.fromisoformat(value).astimezone(now.tzinfo).strftime("%d.%m.%Y %H:%M")
+    """Day and time in ``now``'s time zone (the agency's)."""
+    return day_and_time(datetime.fromisoformat(value), now) if value else ""
