@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from amtui.clock import now as clock_now
 from amtui.i18n import _
+from amtui.services.rules import task_overdue
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.widgets.cards import BoardView, CardLines, ColumnHead, Part
@@ -514,8 +515,6 @@ class BoardPane(PaneScreen):
 def card_facts(card: Card, now: datetime, settings: WorkspaceSettings) -> tuple[Part, ...]:
     """A card's facts, each with its mark: due day ("!" overdue), waiting on the client
     ("⏸" days), stale in its column ("◷" days), the checklist and the assignee."""
-    from amtui.services.rules import task_overdue
-
     today = now.date()
     done_column = settings.columns[-1]
     parts: list[Part] = []
