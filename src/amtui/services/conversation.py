@@ -74,29 +74,33 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
         return None
     client_id = raw.get("client_id") or ""
     client = workspace.file("clients").get(client_id) if client_id else None
-    people = [person for person in workspace.file("contacts").scan()
-              if person.get("client_id") == client_id]
-    names = {person["id"]: str(person.get("name", "")) for person in people}
     assignee = workspace.file("members").get(raw.get("assignee_id") or "") \
         if raw.get("assignee_id") else None
     settings = workspace.settings
     done_column = settings.columns[-1]
-    tasks = [task for task in workspace.file("tasks").scan()
-             if task.get("message_id") == message_id]
+    task_file = workspace.file("tasks")
+    # Most messages have no task: counted in the file's bytes, the tasks are read only if so.
+    tasks = [task for task in task_file.scan() if task.get("message_id") == message_id] \
+        if task_file.count_where("message_id", message_id) or task_file.has_changes() else []
     same_client = sorted((message for message in workspace.file("messages").scan()
                           if message.get("client_id") == client_id),
                          key=lambda message: str(message.get("received_at", "")))
     at = next(index for index, message in enumerate(same_client)
               if message["id"] == message_id)
     first, last = max(at - THREAD_AROUND, 0), at + THREAD_AROUND + 1
+    contacts = workspace.file("contacts")
+    people = {contact_id: person for contact_id in
+              {message.get("contact_id") for message in same_client[first:last]} if contact_id
+              and (person := contacts.get(contact_id)) is not None}
+    names = {contact_id: str(person.get("name", "")) for contact_id, person in people.items()}
     thread = [ThreadMessage(
         id=message["id"], received_at=datetime.fromisoformat(message["received_at"]),
         incoming=message.get("direction") == "incoming", text=str(message.get("text", "")),
         contact=names.get(message.get("contact_id") or "", ""),
         this=message["id"] == message_id) for message in same_client[first:last]]
     client_name = str(client.get("name", "")) if client else ""
-    contact = next((_contact_name(person) for person in people
-                    if person["id"] == raw.get("contact_id")), "")
+    person = people.get(raw.get("contact_id") or "")
+    contact = _contact_name(person) if person else ""
     entry = InboxEntry(
         MessageView.of(raw, Interner()), client_name, contact,
         str(assignee.get("name", "")) if assignee else "",
