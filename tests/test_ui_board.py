@@ -398,8 +398,10 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
         todo = view(app).column_of("todo")
         lanes = [entry.title for entry in todo.entries if entry.note]
         assert lanes == ["── ООО «Ромашка»", "── none"]
+        assert details(app, "todo")[0].startswith("copywriting · ")  # the lane names the client
         await pilot.press("w")
         await settle(pilot)
+        assert details(app, "todo")[0].startswith("ООО «Ромашка» · copywriting · ")
         # Every column has every lane (the review's "other" too), at the same line.
         assert [entry.title for entry in todo.entries if entry.note] == [
             "── copywriting", "── other", "── seo"]

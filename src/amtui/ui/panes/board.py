@@ -302,9 +302,12 @@ class BoardPane(PaneScreen):
         if lines is None:
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
+            department = card.department.replace("_", " ")
+            # In lanes by client, the lane names the client: the card has room for the rest.
+            who = (department,) if self.lanes == "client" else (card.client, department)
             lines = self._lines[card] = CardLines(
                 card.id, card.title, card_facts(card, self.now, self.amtui.workspace.settings),
-                who=(card.client, card.department.replace("_", " ")))
+                who=who)
         return lines
 
     def _lane(self, card: Card) -> str:
@@ -509,6 +512,7 @@ class BoardPane(PaneScreen):
 
     def action_lanes(self) -> None:
         self.lanes = LANES[(LANES.index(self.lanes) + 1) % len(LANES)]
+        self._lines.clear()  # a card says whose it is unless its lane does
         self._fill(self.view.current_card_id, everything=True)
 
 
