@@ -17,7 +17,6 @@ from textual.widgets import Static
 
 from amtui.i18n import _
 from amtui.services.rules import message_snoozed
-from amtui.text import one_line
 from amtui.ui.message_actions import (
     KIND_LABELS,
     PRIORITY_LABELS,
@@ -211,7 +210,7 @@ class MessageScreen(MessageActions):
                         day=task.due.strftime("%d.%m.%Y")), "bold $amtui-overdue"))
             rows.append(Content.assemble(
                 ("✓ ", "$success") if task.done else "· ", line(task.title, 60), " · ",
-                line(task.department), " · ", (line(task.column).plain, "$text-muted"), due))
+                line(task.department), " · ", line(task.column).stylize("$text-muted"), due))
         return Content("\n").join(rows)
 
     @staticmethod
@@ -227,7 +226,7 @@ class MessageScreen(MessageActions):
             row = Content.assemble(
                 ("▶ " if message.this else "  "),
                 (f"{day_and_time(message.received_at, now)}  ", "$text-muted"),
-                f"{arrow} ", line(who, 30), ": ", line(one_line(message.text), 200))
+                f"{arrow} ", line(who, 30), ": ", line(message.text, 200))
             rows.append(row.stylize("bold") if message.this else row)
         if found.later:
             rows.append(Content(_("… {count} later").format(count=found.later)).stylize(
