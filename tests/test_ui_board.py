@@ -433,6 +433,14 @@ async def test_swimlane_headings_line_up_across_columns(filled: Workspace) -> No
         await settle(pilot)
         moved = heading_rows("todo")
         assert moved != rows and moved == heading_rows("review") == heading_rows("backlog")
+        # Steps to the left keep to the lane (across an empty column): the cursor goes to
+        # its card there.
+        await pilot.press("h", "h")
+        await settle(pilot)
+        todo = view(app).current
+        assert todo is not None and todo.id == "todo" and todo.cursor is not None
+        assert todo.entries[todo.cursor].title == "Метатеги"
+        assert heading_rows("todo") == moved
 
 
 async def test_old_done_tasks_are_counted_and_the_filter_shows_them(

@@ -269,6 +269,8 @@ class BoardView(Widget, can_focus=True):
         self._heads: dict[tuple[ColumnHead, int, bool, int], list[Segment]] = {}
         self.linked = False
         """The columns scroll together (lanes shown: their headings line up)."""
+        self._beside_line = 0
+        """Linked: the line the cursor was last on, kept while crossing an empty column."""
 
     # contents
 
@@ -373,13 +375,18 @@ class BoardView(Widget, can_focus=True):
         return None
 
     def _cursor_beside(self, left: BoardColumn, column: BoardColumn) -> None:
-        """Put the cursor on the card at the line of ``left``'s cursor (the same lane)."""
+        """Put the cursor on the card at the line of ``left``'s cursor (the same lane), or
+        of the last cursor if ``left`` has none (a column with no cards)."""
         column.top = left.top
-        if left.cursor is not None and column.entries:
-            line = min(left.starts[left.cursor], column.height - 1)
+        if left.cursor is not None:
+            self._beside_line = left.starts[left.cursor]
+        if column.entries:
+            line = min(self._beside_line, column.height - 1)
             at = column.entry_at(line)
-            found = column.next_card(at, 1)
-            column.cursor = found if found is not None else column.next_card(at, -1)
+            # A lane's cards come before its gaps: from a gap, the lane's card is above.
+            step = -1 if column.entries[at].gap else 1
+            found = column.next_card(at, step)
+            column.cursor = found if found is not None else column.next_card(at, -step)
         column.scroll_to_cursor(self._area)
 
     def _refresh_column(self, index: int) -> None:
