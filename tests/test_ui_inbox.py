@@ -573,6 +573,10 @@ async def test_scrolling_down_reaches_every_message_past_the_first_screens(
         await pilot.press("end")
         await settle(pilot)
         assert table.cursor_row == 149 and "Сообщение 149" in preview(app)
+        await pilot.press("up", "d")  # answered: the list is read again, the place kept
+        await settle(pilot)
+        assert table.cursor_row == 148 and "Сообщение 148" in preview(app)
+        assert stored(many, "Сообщение 148").status == "done"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 40)])

@@ -90,13 +90,22 @@ class ListPane(PaneScreen):
         matches = self.row_matches
         self.matching = ([row for row in self.rows if matches(row, wanted)] if wanted
                          else self.rows)
-        shown = self.matching[:MAX_ROWS]
+        shown = self.matching[:self._rows_to_keep(current)]
         table.clear()
         table.add_rows(self.row_cells(row) for row in shown)
         self._shown_ids = [self.row_id(row) for row in shown]
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))
         self.query_one("#list-status", Static).update(self.count_note())
+
+    def _rows_to_keep(self, current: str | None) -> int:
+        """How many rows to put in the table: the first ones, and as far as the cursor's
+        row if it was further down (a list read again keeps the place scrolled to)."""
+        if current is not None and len(self._shown_ids) > MAX_ROWS:
+            for index, row in enumerate(self.matching[:len(self._shown_ids)]):
+                if self.row_id(row) == current:
+                    return max(MAX_ROWS, -(-(index + 1) // MAX_ROWS) * MAX_ROWS)
+        return MAX_ROWS
 
     def count_note(self) -> str:
         """The status line: how many rows match the search, of how many."""
