@@ -119,3 +119,16 @@ async def test_a_time_in_the_agencys_zone_does_not_name_a_zone(workspace: Worksp
         await open_view(app, pilot)
         text = view_text(app)
         assert "Received: 23.11 12:00\n" in text and "UTC" not in text
+
+
+async def test_today_opens_a_late_message_in_the_same_view(workspace: Workspace,
+                                                           thread: dict[str, str]) -> None:
+    app = AmtuiApp(workspace, pane="today")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # on the first line: the late answer
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageScreen)
+                         and app.screen.shown is not None, "the message view")
+        assert isinstance(app.screen, MessageScreen)
+        assert app.screen.message_id == thread["message"]
+        assert "Сайт не открывается, срочно" in view_text(app)
