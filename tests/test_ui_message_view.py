@@ -132,3 +132,23 @@ async def test_today_opens_a_late_message_in_the_same_view(workspace: Workspace,
         assert isinstance(app.screen, MessageScreen)
         assert app.screen.message_id == thread["message"]
         assert "Сайт не открывается, срочно" in view_text(app)
+
+
+def test_the_thread_is_the_clients_messages_around_the_one_opened(
+        workspace: Workspace, clock: StillClock) -> None:
+    from amtui.services.conversation import THREAD_AROUND, conversation
+
+    now = clock()
+    ours, other = (workspace.repo(Client).add(Client(name=name)) for name in ("Наш", "Чужой"))
+    added = workspace.repo(Message).add_many([Message(
+        client_id=(ours if number % 2 == 0 else other).id, text=f"№{number}",
+        received_at=now - timedelta(hours=30 - number)) for number in range(30)])
+    opened = added[14]  # the 8th of ours (0, 2, …, 28)
+    found = conversation(workspace, opened.id, now.date())
+    assert found is not None
+    assert [message.text for message in found.thread] == [
+        f"№{number}" for number in range(4, 25, 2)]
+    assert len(found.thread) == 2 * THREAD_AROUND + 1
+    assert [message.this for message in found.thread].index(True) == THREAD_AROUND
+    assert (found.earlier, found.later) == (2, 2)
+    assert conversation(workspace, "no-such-message", now.date()) is None

@@ -85,8 +85,10 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
     same_client = sorted((message for message in workspace.file("messages").scan()
                           if message.get("client_id") == client_id),
                          key=lambda message: str(message.get("received_at", "")))
-    at = next(index for index, message in enumerate(same_client)
-              if message["id"] == message_id)
+    at = next((index for index, message in enumerate(same_client)
+               if message["id"] == message_id), None)
+    if at is None:
+        return None  # deleted since it was read a moment ago
     first, last = max(at - THREAD_AROUND, 0), at + THREAD_AROUND + 1
     contacts = workspace.file("contacts")
     people = {contact_id: person for contact_id in
