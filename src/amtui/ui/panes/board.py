@@ -314,12 +314,12 @@ class BoardPane(PaneScreen):
         return card.client if self.lanes == "client" else card.department.replace("_", " ")
 
     def _show_status(self) -> None:
-        parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns)),
-                 _("! overdue ⏸ waiting on client ◷ stale")]
+        parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]
         if self.board_filter is not None and self.board_filter.active:
             parts.append(_("filtered (F clears)"))
         if self.lanes:
             parts.append(_("swimlanes by {what}").format(what=_(self.lanes)))
+        parts.append(_("! overdue ⏸ waiting on client ◷ stale"))  # last: cut first
         status = self.query_one("#board-status", Static)
         text = Content(" · ".join(parts))
         if status.visual != text:
