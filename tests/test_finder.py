@@ -24,7 +24,7 @@ from amtui.ui import finder as finder_ui
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.finder import FinderProvider, hit_display
-from amtui.ui.record import RecordScreen
+from amtui.ui.message_screen import MessageScreen
 from amtui.ui.task_screen import TaskScreen
 from conftest import palette_lines
 
@@ -272,7 +272,7 @@ async def test_the_palette_opens_the_client_found(workspace: Workspace,
 
 @pytest.mark.parametrize(("typed", "line", "screen_type"), [
     ("макет глвной", "task: Макет главной страницы", TaskScreen),
-    ("когда будет", "message: Когда будет отчёт?", RecordScreen),
+    ("когда будет", "message: Когда будет отчёт?", MessageScreen),
 ])
 async def test_the_palette_opens_tasks_and_messages(
         workspace: Workspace, ids: dict[str, str], typed: str, line: str,

@@ -107,7 +107,7 @@ Step = tuple[str, tuple[str, ...], str, bool]
 WALKS: dict[str, list[Step]] = {
     "today": [
         ("the agenda", (), "TodayPane", True),
-        ("a message opened", ("down", "enter"), "RecordScreen", True),
+        ("a message opened", ("down", "enter"), "MessageScreen", True),
         ("the keys", ("escape", "question_mark"), "HelpScreen", False),
         ("the palette finding records", ("escape", "ctrl+p", *"evil"), "CommandPalette", True),
         ("the trash", ("escape", "f8"), "TrashScreen", True),
@@ -117,6 +117,7 @@ WALKS: dict[str, list[Step]] = {
         ("a reply", ("a",), "OutgoingForm", False),
         ("a task from the message", ("escape", "t"), "InboxForm", True),
         ("the filters", ("escape", "f"), "FilterScreen", False),
+        ("a message opened", ("escape", "enter"), "MessageScreen", True),
     ],
     "clients": [
         ("the list", (), "ClientsPane", True),

@@ -47,8 +47,8 @@ def cards(app: AmtuiApp, column: str) -> list[str]:
 
 
 def details(app: AmtuiApp, column: str) -> list[str]:
-    """Each card's second line, whole."""
-    return [" · ".join(part for part, _kind in entry.details or ())
+    """Each card's second line, whole: whose work it is, then its facts."""
+    return [" · ".join([*entry.who, *(part for part, _kind in entry.details or ())])
             for entry in view(app).column_of(column).entries if entry.card_id]
 
 
@@ -92,9 +92,9 @@ async def test_the_board_shows_columns_and_cards(filled: Workspace) -> None:
         assert [header(app, "backlog"), header(app, "todo")] == ["Backlog 0", "To do 2"]
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
         card = details(app, "todo")[0]
-        assert "ООО «Ромашка»" in card and "Лена" in card and "☑ 0/2" in card
-        assert "2026-11-20" in card
-        assert shown(app, "todo")[1].startswith("ООО «Ромашка» · copywriting")
+        assert "ООО «Ромашка»" in card and "Лена" in card and "☑0/2" in card
+        assert "!20.11" in card  # overdue
+        assert shown(app, "todo")[1].rstrip() == "ООО «Ромашка» · copyw… !20.11 ☑0/2 Лена"
         # Shown as it is, not as markup; the escape character made visible.
         assert shown(app, "review")[0].rstrip() == visible(HOSTILE)
         assert cards(app, "review") == [HOSTILE]
@@ -165,7 +165,7 @@ async def test_the_boards_own_saves_are_shown_without_reading_it_again(
         assert isinstance(app.screen, BoardPane)  # no conflict
         assert stored(filled, "Тексты для лендинга").column == "client_approval"
         # The task as saved: waiting on the client since the move.
-        assert "waiting for client 0 d" in details(app, "client_approval")[0]
+        assert "⏸0d" in details(app, "client_approval")[0]
         await pilot.press("J")  # alone in its column: nothing to do
         await pilot.press("h", "J")
         await settle(pilot)
@@ -301,7 +301,7 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
                    .get_option_at_index(1).prompt) == "☑ Черновик"
         await pilot.press("escape")
         await settle(pilot)
-        assert "☑ 1/2" in details(app, "todo")[0]
+        assert "☑1/2" in details(app, "todo")[0]
         board = app.screen
         assert isinstance(board, BoardPane) and board.loads_shown == 1  # not read again
 
@@ -396,12 +396,51 @@ async def test_w_groups_cards_in_swimlanes(filled: Workspace) -> None:
         await pilot.press("w")
         await settle(pilot)
         todo = view(app).column_of("todo")
-        lanes = [entry.title for entry in todo.entries if not entry.card_id]
+        lanes = [entry.title for entry in todo.entries if entry.note]
         assert lanes == ["── ООО «Ромашка»", "── none"]
+        assert details(app, "todo")[0].startswith("copywriting · ")  # the lane names the client
         await pilot.press("w")
         await settle(pilot)
-        assert [entry.title for entry in todo.entries if not entry.card_id] == [
-            "── copywriting", "── seo"]
+        assert details(app, "todo")[0].startswith("ООО «Ромашка» · copywriting · ")
+        # Every column has every lane (the review's "other" too), at the same line.
+        assert [entry.title for entry in todo.entries if entry.note] == [
+            "── copywriting", "── other", "── seo"]
+
+
+async def test_swimlane_headings_line_up_across_columns(filled: Workspace) -> None:
+    tasks = filled.repo(Task)
+    tasks.add(Task(title="Ещё тексты", column="todo", position=3.0, department="copywriting"))
+    tasks.add(Task(title="Семантика", column="review", position=2.0, department="seo"))
+    for number in range(5):
+        tasks.add(Task(title=f"Аудит {number}", column="review", position=3.0 + number,
+                       department="seo"))
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("w", "w")  # by department
+        await settle(pilot)
+
+        def heading_rows(column: str) -> dict[str, int]:
+            return {line.strip(): row for row, line in enumerate(shown(app, column))
+                    if line.startswith("── ")}
+
+        rows = heading_rows("todo")
+        assert list(rows) == ["── copywriting", "── other", "── seo"]
+        assert heading_rows("backlog") == rows == heading_rows("review")
+        assert rows["── other"] - rows["── copywriting"] == 2 + 2 * 3  # two copywriting cards
+        # Scrolled down, the columns stay lined up.
+        await pilot.press("l", "l", "l", "end")
+        await settle(pilot)
+        moved = heading_rows("todo")
+        assert moved != rows and moved == heading_rows("review") == heading_rows("backlog")
+        # Steps to the left keep to the lane (across an empty column): the cursor goes to
+        # its card there.
+        await pilot.press("h", "h")
+        await settle(pilot)
+        todo = view(app).current
+        assert todo is not None and todo.id == "todo" and todo.cursor is not None
+        assert todo.entries[todo.cursor].title == "Метатеги"
+        assert heading_rows("todo") == moved
 
 
 async def test_old_done_tasks_are_counted_and_the_filter_shows_them(
@@ -459,8 +498,8 @@ async def test_a_card_long_in_its_column_is_marked_stale(workspace: Workspace,
     app = AmtuiApp(workspace, pane="board")
     async with app.run_test(size=(240, 40)) as pilot:
         await open_board(app, pilot)
-        assert [("stale" in line) for line in details(app, "review")] == [True, False]
-        assert "stale 6 d in this column" in details(app, "review")[0]
+        assert [("◷" in line) for line in details(app, "review")] == [True, False]
+        assert "◷6d" in details(app, "review")[0]
 
 
 async def test_the_board_is_drawn_again_in_a_new_theme(filled: Workspace) -> None:
@@ -499,7 +538,65 @@ async def test_marks_are_drawn_in_amtuis_theme_colours(workspace: Workspace,
             assert segment.style is not None and segment.style.color is not None
             return segment.style.color.get_truecolor().hex
 
-        assert colour("review", (today - timedelta(days=1)).isoformat()) == "#ff0001"
-        assert colour("review", "stale 6 d") == "#ff0004"
-        assert colour("client_approval", today.isoformat()) == "#ff0002"
-        assert colour("client_approval", "waiting for") == "#ff0003"
+        assert colour("review", "!" + (today - timedelta(days=1)).strftime("%d.%m")) == \
+            "#ff0001"
+        assert colour("review", "◷6d") == "#ff0004"
+        assert colour("client_approval", "today") == "#ff0002"
+        assert colour("client_approval", "⏸2d") == "#ff0003"
+
+
+@pytest.fixture
+def facts(workspace: Workspace, clock: StillClock) -> Workspace:
+    """A card with every fact, a done one past its due day, one waiting on the client."""
+    now, today = clock(), clock().date()
+    long_name = workspace.repo(Client).add(Client(name="Общество «Северо-Западная Логистика»"))
+    tasks = workspace.repo(Task)
+    tasks.add(Task(title="Перелинковка каталога обуви", column="review", position=1.0,
+                   client_id=long_name.id, department="seo", assignee="Аня, дизайн",
+                   due=today - timedelta(days=2), column_since=now - timedelta(days=9),
+                   checklist=[ChecklistItem(text="Список")]))
+    tasks.add(Task(title="Сдано давно", column="done", position=1.0, client_id=long_name.id,
+                   due=today - timedelta(days=3), done_at=now - timedelta(days=1)))
+    tasks.add(Task(title="Ждём тексты", column="client_approval", position=1.0,
+                   client_id=long_name.id, assignee="Stas", due=today + timedelta(days=4),
+                   blocked_by_client=True, blocked_since=now - timedelta(days=6)))
+    return workspace
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_cards_show_due_waiting_stale_and_assignee_at_any_width(
+        facts: Workspace, clock: StillClock, size: tuple[int, int]) -> None:
+    today = clock().date()
+    app = AmtuiApp(facts, pane="board")
+    async with app.run_test(size=size) as pilot:
+        await open_board(app, pilot)
+        for _ in range(5):
+            await pilot.press("l")  # the last columns in sight at 80 columns too
+        await settle(pilot)
+        overdue = "!" + (today - timedelta(days=2)).strftime("%d.%m")
+        card = shown(app, "review")[1]
+        # The client shortened, every fact kept: overdue, stale 9 days, the assignee.
+        assert card.startswith("Общ") and "…" in card
+        assert overdue in card and "◷9d" in card and card.rstrip().endswith("Аня")
+        waiting = shown(app, "client_approval")[1]
+        assert (today + timedelta(days=4)).strftime("%d.%m") in waiting
+        assert "!" not in waiting and "⏸6d" in waiting and "Stas" in waiting
+        done = shown(app, "done")[1]  # past its due day, but done: not overdue
+        assert (today - timedelta(days=3)).strftime("%d.%m") in done and "!" not in done
+        status = str(app.screen.query_one("#board-status", Static).render())
+        assert "! overdue" in status and "⏸ waiting on client" in status
+
+
+async def test_the_overdue_filter_leaves_out_done_tasks(facts: Workspace) -> None:
+    app = AmtuiApp(facts, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        assert cards(app, "done") == ["Сдано давно"]
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one("#field-due", Select).value = "overdue"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert cards(app, "review") == ["Перелинковка каталога обуви"]
+        assert cards(app, "done") == [] and cards(app, "client_approval") == []
+        assert header(app, "done") == "Done 0"

@@ -192,7 +192,7 @@ async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) 
         assert isinstance(app.screen, InboxPane)
         assert texts(app) == ["Нужен лендинг к акции Бюджет 100 000"]
         assert "Only: open · Atlas Fitness" in shown(app, "#inbox-filters")
-        assert "2 hidden by the filters" in shown(app, "#list-status")
+        assert shown(app, "#list-status") == "1 of 3 messages match"
         await pilot.press("F")
         await settle(pilot)
         assert len(rows(app)) == 3
@@ -522,3 +522,70 @@ async def test_d_marks_the_message_answered(filled: Workspace) -> None:
         await settle(pilot)
         assert stored(filled, "Когда").status == "waiting_on_us"
         assert rows(app)[1][1:3] == ["-2h00", "on us"]
+
+
+# counting and scrolling through every match
+
+
+@pytest.fixture
+def many(workspace: Workspace, clock: StillClock) -> Workspace:
+    """150 messages, one a minute back from now: even ones from Ромашка (open), odd ones from
+    Atlas; every third one says "отчёт"."""
+    now = clock()
+    romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
+    atlas = workspace.repo(Client).add(Client(name="Atlas Fitness"))
+    workspace.repo(Message).add_many([Message(
+        client_id=(romashka if number % 2 == 0 else atlas).id,
+        text=f"Сообщение {number}" + (" про отчёт" if number % 3 == 0 else ""),
+        status="new" if number % 2 == 0 else "done",
+        received_at=now - timedelta(minutes=number)) for number in range(150)])
+    return workspace
+
+
+async def test_the_counter_counts_what_the_filter_and_the_search_let_through(
+        many: Workspace) -> None:
+    async with inbox(many) as (app, pilot):
+        assert shown(app, "#list-status") == "150 messages"
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter", "down", "enter", "f2")  # status: open (the even ones)
+        await settle(pilot)
+        assert shown(app, "#list-status") == "75 of 150 messages match"
+        await pilot.press("slash", *"отчёт")  # and every third: numbers divisible by 6
+        await settle(pilot)
+        assert shown(app, "#list-status") == "25 of 150 messages match"
+        assert texts(app)[:2] == ["Сообщение 0 про отчёт", "Сообщение 6 про отчёт"]
+
+
+async def test_scrolling_down_reaches_every_message_past_the_first_screens(
+        many: Workspace) -> None:
+    async with inbox(many) as (app, pilot):
+        table = app.screen.query_one("#records", DataTable)
+        assert table.row_count == 60
+        await pilot.press("end")  # the last row added: the next ones come
+        await settle(pilot)
+        assert table.row_count == 120 and texts(app)[60] == "Сообщение 60 про отчёт"
+        for _ in range(4):
+            await pilot.press("pagedown")
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.row_count == 150
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_row == 149 and "Сообщение 149" in preview(app)
+        await pilot.press("up", "d")  # answered: the list is read again, the place kept
+        await settle(pilot)
+        assert table.cursor_row == 148 and "Сообщение 148" in preview(app)
+        assert stored(many, "Сообщение 148").status == "done"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 40)])
+async def test_the_message_text_takes_the_width_the_other_columns_leave(
+        filled: Workspace, size: tuple[int, int]) -> None:
+    async with inbox(filled, size=size) as (app, _pilot):
+        table = app.screen.query_one("#records", DataTable)
+        columns = table.ordered_columns
+        used = sum(column.get_render_width(table) for column in columns)
+        scroll_bar = table.styles.scrollbar_size_vertical
+        assert used + scroll_bar == table.size.width
+        assert columns[-1].width != 60

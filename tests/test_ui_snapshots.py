@@ -20,7 +20,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from amtui.models import Client, Contact, Deal, Member, Message, Money, Note, Task
+from amtui.models import ChecklistItem, Client, Contact, Deal, Member, Message, Money, Note, Task
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
@@ -113,6 +113,19 @@ def what_it_shows(svg: str) -> list[str]:
 @pytest.mark.parametrize("pane", PANES)
 async def test_pane_snapshot(agency: Workspace, pane: str, size: tuple[int, int]) -> None:
     await compare(agency, pane, size, None, f"{pane}-{size[0]}x{size[1]}.svg")
+
+
+async def test_board_card_with_all_its_facts(agency: Workspace, clock: StillClock) -> None:
+    """A card overdue, stale, with a checklist and an assignee, at 80 columns; one waiting
+    on the client beside it."""
+    now = clock()
+    client = agency.repo(Client).add(Client(name="Северо-Западная Логистика"))
+    tasks = agency.repo(Task)
+    tasks.add(Task(title="Перелинковка каталога", client_id=client.id, department="seo",
+                   column="review", assignee="Stas, SEO", due=now.date() - timedelta(days=2),
+                   column_since=now - timedelta(days=9),
+                   checklist=[ChecklistItem(text="Список", done=True)]))
+    await compare(agency, "board", (80, 24), None, "board-card-facts-80x24.svg")
 
 
 SHIPPED_THEMES = sorted(path.stem for path in

@@ -249,6 +249,11 @@ class AmtuiApp(App[None]):
 
             self.push_screen(TaskScreen(record_id))
             return
+        if table == "messages":
+            from amtui.ui.message_screen import MessageScreen
+
+            self.push_screen(MessageScreen(record_id))
+            return
         if table == "notes":
             from amtui.ui.panes.notes import open_note
 
@@ -361,6 +366,7 @@ class AmtuiApp(App[None]):
 
     def action_trash(self) -> None:
         from amtui.storage import TrashBin
+        from amtui.ui.times import agency_zone
         from amtui.ui.trash import TrashScreen
 
         trash = TrashBin(self.workspace)
@@ -369,7 +375,8 @@ class AmtuiApp(App[None]):
             if entry_id:
                 self.change(lambda: trash.restore(entry_id), _("Restored from the trash"))
 
-        self.push_screen(TrashScreen(trash.entries()), chosen)
+        now = self.workspace.clock().astimezone(agency_zone(self.workspace.settings.timezone))
+        self.push_screen(TrashScreen(trash.entries(), now), chosen)
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""

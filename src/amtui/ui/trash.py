@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Static
 from amtui.i18n import _
 from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
+from amtui.ui.times import day_and_time
 
 
 class TrashScreen(ModalScreen[str | None]):
@@ -24,9 +26,11 @@ class TrashScreen(ModalScreen[str | None]):
         Binding("enter", "restore", _("Restore"), id="trash.restore"),
     ]
 
-    def __init__(self, entries: list[TrashEntry]) -> None:
+    def __init__(self, entries: list[TrashEntry], now: datetime) -> None:
         super().__init__()
         self.entries = entries
+        self.now = now
+        """The time now in the agency's zone, which the times are shown in."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trash-box"):
@@ -34,7 +38,7 @@ class TrashScreen(ModalScreen[str | None]):
             table: DataTable[object] = DataTable(id="trash-table", cursor_type="row")
             table.add_columns(_("Deleted"), _("By"), _("What"), _("Name"))
             table.add_rows(
-                [cell(entry.deleted_at.astimezone().strftime("%d.%m %H:%M")),
+                [cell(day_and_time(entry.deleted_at, self.now)),
                  cell(entry.deleted_by), cell(entry.source_table), cell(entry.title, 60)]
                 for entry in self.entries
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from amtui.clock import now as clock_now
 from amtui.i18n import _
+from amtui.services.rules import task_overdue
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.widgets.cards import BoardView, CardLines, ColumnHead, Part
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from amtui.models import Task
+    from amtui.models.workspace import WorkspaceSettings
     from amtui.services.board import BoardFilter, Card, Column
     from amtui.services.undo import Undo
 
@@ -231,15 +233,17 @@ class BoardPane(PaneScreen):
         cards were changed here), and put the cursor on ``follow`` if it is shown."""
         view = self.view
         dirty, self._dirty = self._dirty, set()
+        lanes = self._lane_heights()
+        view.linked = bool(self.lanes)
         for index, column in enumerate(self.columns):
-            if not everything and column.id not in dirty:
+            if not everything and not lanes and column.id not in dirty:
                 continue
             cards = tuple(column.cards[:MAX_CARDS])
-            shown = (self.lanes, column.total, column.older_done, cards)
+            shown = (self.lanes, lanes, column.total, column.older_done, cards)
             if self._shown.get(column.id) == shown:
                 continue
             self._shown[column.id] = shown
-            view.set_column(index, self._head(column), self._entries(column))
+            view.set_column(index, self._head(column), self._entries(column, lanes))
         if follow is not None and view.move_to(follow) and follow == self._follow:
             self._follow = None
         self._show_status()
@@ -248,21 +252,40 @@ class BoardPane(PaneScreen):
         count = f"{column.total}/{column.wip}" if column.wip else str(column.total)
         return ColumnHead(one_line(column.title, 30), count, column.over_limit)
 
-    def _entries(self, column: Column) -> list[CardLines]:
-        """What the column draws: its cards (under lane headings if asked), then notes."""
+    def _lane_heights(self) -> tuple[tuple[str, int], ...]:
+        """With lanes: each lane (in order, "none" last) and the most cards it has in any
+        column, so that every column gives it as many lines and the headings line up."""
+        if not self.lanes:
+            return ()
+        most: dict[str, int] = {}
+        for column in self.columns:
+            counts: dict[str, int] = {}
+            for card in column.cards[:MAX_CARDS]:
+                lane = self._lane(card)
+                counts[lane] = counts.get(lane, 0) + 1
+            for lane, count in counts.items():
+                most[lane] = max(most.get(lane, 0), count)
+        order = sorted(most, key=lambda lane: (not lane, lane.casefold()))
+        return tuple((lane, most[lane]) for lane in order)
+
+    def _entries(self, column: Column,
+                 lanes: tuple[tuple[str, int], ...] = ()) -> list[CardLines]:
+        """What the column draws: its cards (under lane headings, each lane as tall as in
+        the column where it is tallest), then notes."""
         entries: list[CardLines] = []
-        lane: str | None = None
         cards = column.cards[:MAX_CARDS]
-        if self.lanes:
-            cards = sorted(cards, key=lambda card: (not self._lane(card),  # "none" last
-                                                    self._lane(card).casefold(), card.position))
-        for card in cards:
-            if self.lanes:
-                name = self._lane(card)
-                if name != lane:
-                    lane = name
-                    entries.append(CardLines(None, f"── {name or _('none')}", note=True))
-            entries.append(self._card_lines(card))
+        if lanes:
+            by_lane: dict[str, list[Card]] = {}
+            for card in cards:
+                by_lane.setdefault(self._lane(card), []).append(card)
+            for name, most in lanes:
+                entries.append(CardLines(None, f"── {name or _('none')}", note=True))
+                lane_cards = by_lane.get(name, [])
+                entries.extend(self._card_lines(card) for card in lane_cards)
+                gap = CardLines(None, "", gap=True)
+                entries.extend([gap] * (3 * (most - len(lane_cards))))
+        else:
+            entries.extend(self._card_lines(card) for card in cards)
         hidden = column.total - len(cards)
         if hidden > 0:
             text = _("… and {count} more: / narrows the board").format(count=hidden)
@@ -279,33 +302,16 @@ class BoardPane(PaneScreen):
         if lines is None:
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
-            lines = self._lines[card] = CardLines(card.id, card.title, self._details(card))
+            department = card.department.replace("_", " ")
+            # In lanes by client, the lane names the client: the card has room for the rest.
+            who = (department,) if self.lanes == "client" else (card.client, department)
+            lines = self._lines[card] = CardLines(
+                card.id, card.title, card_facts(card, self.now, self.amtui.workspace.settings),
+                who=who)
         return lines
 
     def _lane(self, card: Card) -> str:
         return card.client if self.lanes == "client" else card.department.replace("_", " ")
-
-    def _details(self, card: Card) -> tuple[Part, ...]:
-        today = self.now.date().isoformat()
-        parts: list[Part] = []
-        if card.client:
-            parts.append((card.client, ""))
-        parts.append((card.department.replace("_", " "), ""))
-        if card.assignee:
-            parts.append((card.assignee, ""))
-        if card.due:
-            parts.append((card.due, "late" if card.due < today else
-                          "today" if card.due == today else ""))
-        if card.checklist_total:
-            parts.append((f"☑ {card.checklist_done}/{card.checklist_total}", ""))
-        settings = self.amtui.workspace.settings
-        days = card.waiting_days(self.now)
-        if card.blocked_since is not None:
-            parts.append((_("waiting for client {days} d").format(days=days), "waiting"))
-        elif (card.column not in (settings.columns[0], settings.columns[-1])
-              and days >= settings.stale_after_days):
-            parts.append((_("stale {days} d in this column").format(days=days), "stale"))
-        return tuple(parts)
 
     def _show_status(self) -> None:
         parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]
@@ -313,6 +319,7 @@ class BoardPane(PaneScreen):
             parts.append(_("filtered (F clears)"))
         if self.lanes:
             parts.append(_("swimlanes by {what}").format(what=_(self.lanes)))
+        parts.append(_("! overdue ⏸ waiting on client ◷ stale"))  # last: cut first
         status = self.query_one("#board-status", Static)
         text = Content(" · ".join(parts))
         if status.visual != text:
@@ -505,4 +512,33 @@ class BoardPane(PaneScreen):
 
     def action_lanes(self) -> None:
         self.lanes = LANES[(LANES.index(self.lanes) + 1) % len(LANES)]
+        self._lines.clear()  # a card says whose it is unless its lane does
         self._fill(self.view.current_card_id, everything=True)
+
+
+def card_facts(card: Card, now: datetime, settings: WorkspaceSettings) -> tuple[Part, ...]:
+    """A card's facts, each with its mark: due day ("!" overdue), waiting on the client
+    ("⏸" days), stale in its column ("◷" days), the checklist and the assignee."""
+    today = now.date()
+    done_column = settings.columns[-1]
+    parts: list[Part] = []
+    if card.due:
+        due = date.fromisoformat(card.due)
+        shown = due.strftime("%d.%m" if due.year == today.year else "%d.%m.%y")
+        if task_overdue({"due": card.due, "column": card.column}, today, done_column):
+            parts.append(("!" + shown, "late"))
+        elif due == today and card.column != done_column:
+            parts.append((_("today"), "today"))
+        else:
+            parts.append((shown, ""))
+    days = card.waiting_days(now)
+    if card.blocked_since is not None:
+        parts.append((_("⏸{days}d").format(days=days), "waiting"))
+    elif (card.column not in (settings.columns[0], done_column)
+          and days >= settings.stale_after_days):
+        parts.append((_("◷{days}d").format(days=days), "stale"))
+    if card.checklist_total:
+        parts.append((f"☑{card.checklist_done}/{card.checklist_total}", "checklist"))
+    if card.assignee:
+        parts.append((card.assignee, "who"))
+    return tuple(parts)

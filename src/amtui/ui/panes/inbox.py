@@ -3,7 +3,6 @@ selected message; reply, call, status, priority, assignee, snooze, task, brief, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
@@ -19,31 +18,35 @@ from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
 from amtui.services.rules import message_snoozed
+from amtui.ui.message_actions import (
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    MessageActions,
+)
 from amtui.ui.panes.listing import Column, ListPane, Row
 from amtui.ui.safe import cell, content, line
+from amtui.ui.times import day_and_time
 from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from textual.theme import Theme
 
-    from amtui.models import Message, Note, Task
+    from amtui.models import Message
     from amtui.services.inbox import InboxEntry, InboxFilter
-    from amtui.services.undo import Undo
-    from amtui.storage import Workspace
 
-STATUS_LABELS = {"new": _("new"), "waiting_on_us": _("waiting on us"),
-                 "waiting_on_client": _("waiting on client"), "done": _("done")}
 STATUS_SHORT = {"new": _("new"), "waiting_on_us": _("on us"),
                 "waiting_on_client": _("on client"), "done": _("done")}
-PRIORITY_LABELS = {"low": _("low"), "normal": _("normal"), "high": _("high"),
-                   "urgent": _("urgent")}
 PRIORITY_MARKS = {"low": "↓", "normal": "", "high": "!", "urgent": "!!"}
-KIND_LABELS = {"question": _("question"), "request": _("request"), "complaint": _("complaint"),
-               "approval": _("approval"), "feedback": _("feedback"), "reply": _("reply"),
-               "update": _("update"), "call": _("call")}
 
 WIDE = 110
 """From this width on, the preview stands beside the list instead of under it."""
+
+MESSAGE_WIDTH = 60
+"""The message column's width until the table's own width is known."""
+
+MESSAGE_CHARS = 300
+"""Most of a message's text put in its cell (the column shows what fits)."""
 
 REFRESH_COUNTDOWN_SECONDS = 60.0
 """How often the answer-by countdown is brought up to date."""
@@ -58,12 +61,12 @@ class InboxRows(list["InboxEntry"]):
         self.now = now
 
 
-class InboxPane(ListPane):
+class InboxPane(MessageActions, ListPane):
     PANE_ID = "inbox"
     TITLE_TEXT = _("Inbox")
     TABLE = "messages"
     COLUMNS: ClassVar[list[Column]] = [(_("When"), 5), (_("Answer"), 7), (_("Status"), 9),
-                                       ("!", 2), (_("Client"), 18), (_("Message"), 60)]
+                                       ("!", 2), (_("Client"), 18), (_("Message"), MESSAGE_WIDTH)]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "reply", _("Reply"), id="inbox.reply",
                 tooltip=_("Log a reply we sent: it answers the message and counts as contact")),
@@ -127,6 +130,7 @@ class InboxPane(ListPane):
 
     def on_mount(self) -> None:
         self._fit_preview()
+        self.call_after_refresh(self._fit_message)
         self._use_theme()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.set_interval(REFRESH_COUNTDOWN_SECONDS, self.load)
@@ -134,6 +138,19 @@ class InboxPane(ListPane):
 
     def on_resize(self) -> None:
         self._fit_preview()
+        self.call_after_refresh(self._fit_message)
+
+    def _fit_message(self) -> None:
+        """Give the message column the width the other columns leave (a scroll bar's too)."""
+        table = self.query_one(DataTable)
+        *others, message = table.ordered_columns
+        taken = sum(column.get_render_width(table) for column in others)
+        room = (table.size.width - table.styles.scrollbar_size_vertical - taken
+                - 2 * table.cell_padding)
+        width = max(room, 10)
+        if width != message.width:
+            message.width = width
+            self.refilter()  # drawn again at the new width
 
     def _fit_preview(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
@@ -183,7 +200,7 @@ class InboxPane(ListPane):
             cell(STATUS_SHORT.get(status, status)),
             cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
             cell(entry.client, 18),
-            cell(message.get("text", ""), 60),
+            cell(message.get("text", ""), MESSAGE_CHARS),
         ]
 
     def show(self, payload: list[Row]) -> None:
@@ -202,17 +219,21 @@ class InboxPane(ListPane):
     def refilter(self) -> None:
         super().refilter()
         table = self.query_one(DataTable)
-        shown_ids = getattr(self, "_shown_ids", [])
-        if self._select_next in shown_ids:
-            table.move_cursor(row=shown_ids.index(self._select_next))
-            self._select_next = None
-        if len(self.rows) < len(self.all_rows):
-            status = self.query_one("#list-status", Static)
-            status.update(Content.assemble(
-                str(status.render()), " · ",
-                _("{hidden} hidden by the filters").format(
-                    hidden=len(self.all_rows) - len(self.rows))))
+        if self._select_next is not None and self._select_next in self.entries:
+            while (self._select_next not in self._shown_ids
+                   and len(self._shown_ids) < len(self.matching)):
+                self.show_more()
+            if self._select_next in self._shown_ids:
+                table.move_cursor(row=self._shown_ids.index(self._select_next))
+                self._select_next = None
         self._show_preview()
+
+    def count_note(self) -> str:
+        total = len(self.all_rows)
+        if len(self.matching) == total:
+            return _("{total} messages").format(total=total)
+        return _("{matching} of {total} messages match").format(matching=len(self.matching),
+                                                               total=total)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_preview()
@@ -309,184 +330,6 @@ class InboxPane(ListPane):
             self.notify(_("No message is selected."), severity="warning")
         return entry
 
-    def _model(self, entry: InboxEntry) -> Message | None:
-        """The whole message as the user saw it; None (and a notice) if it is gone."""
-        from amtui.services.inbox import stored_message
-
-        message = stored_message(self.amtui.workspace, entry)
-        if message is None:
-            self.notify(_("This message is no longer there (deleted meanwhile?)."),
-                        severity="warning")
-        return message
-
-    def _change_message(self, message: Message,
-                        change: Callable[[Workspace, Message, bool], Undo],
-                        done_message: str) -> None:
-        """Save a change to ``message`` as the user saw it; after a conflict they may
-        overwrite what someone else saved meanwhile."""
-        workspace = self.amtui.workspace
-        self.amtui.change(lambda: change(workspace, message, False), done_message,
-                          overwrite=lambda: change(workspace, message, True))
-
-    def action_done(self) -> None:
-        entry = self._selected()
-        if entry is not None and (message := self._model(entry)) is not None:
-            from amtui.services.inbox import set_status
-
-            self._change_message(
-                message,
-                lambda workspace, message, overwrite: set_status(
-                    workspace, message, "done", overwrite=overwrite),
-                _("Answered"))
-
-    def action_reply(self) -> None:
-        self._log_outgoing("reply")
-
-    def action_call(self) -> None:
-        self._log_outgoing("call")
-
-    def _log_outgoing(self, kind: str) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        from amtui.services.inbox import log_outgoing
-        from amtui.ui.inbox_forms import OutgoingForm
-
-        message = self._model(entry)
-        if message is None:
-            return
-        form = OutgoingForm(self.amtui.workspace, message, kind)
-
-        def logged(sent: Message | None) -> None:
-            if sent is not None:
-                self._change_message(
-                    form.answered,
-                    lambda workspace, message, overwrite: log_outgoing(
-                        workspace, message, sent, form.status_after, overwrite=overwrite),
-                    _("Call logged") if kind == "call" else _("Reply logged"))
-
-        self.app.push_screen(form, logged)
-
-    def action_status(self) -> None:
-        from amtui.services.inbox import set_status
-
-        self._choose(_("Status"), [(Content(label), value)
-                                   for value, label in STATUS_LABELS.items()],
-                     "status", set_status, _("Status changed"))
-
-    def action_priority(self) -> None:
-        from amtui.services.inbox import set_priority
-
-        self._choose(_("Priority"), [(Content(label), value)
-                                     for value, label in PRIORITY_LABELS.items()],
-                     "priority", set_priority, _("Priority changed"))
-
-    def action_assign(self) -> None:
-        from amtui.services.inbox import assign
-
-        members = sorted(self.amtui.workspace.file("members").scan(),
-                         key=lambda member: str(member.get("name", "")).casefold())
-        options = [(Content(_("nobody")), ""),
-                   *((line(member.get("name", ""), 40), member["id"]) for member in members)]
-        self._choose(_("Assign to"), options, "assignee_id", assign, _("Assigned"))
-
-    def _choose(self, title: str, options: list[tuple[Content, str]], field: str,
-                change: Callable[..., Undo], done_message: str) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        from amtui.ui.inbox_forms import ChoiceScreen
-
-        current = str(entry.message.get(field) or "")
-
-        def chosen(value: str | None) -> None:
-            if value is not None and value != current and (
-                    message := self._model(entry)) is not None:
-                self._change_message(
-                    message,
-                    lambda workspace, message, overwrite: change(
-                        workspace, message, value, overwrite=overwrite),
-                    done_message)
-
-        self.app.push_screen(ChoiceScreen(title, options, current), chosen)
-
-    def action_snooze(self) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        from amtui.services.inbox import snooze
-        from amtui.ui.inbox_forms import SnoozeForm
-
-        message = self._model(entry)
-        if message is None:
-            return
-        form = SnoozeForm(message)
-
-        def snoozed(message: Message | None) -> None:
-            if message is not None:
-                self._change_message(
-                    message,
-                    lambda workspace, seen, overwrite: snooze(
-                        workspace, seen, form.days, overwrite=overwrite),
-                    _("Snoozed for {days} days").format(days=form.days))
-
-        self.app.push_screen(form, snoozed)
-
-    def action_delete(self) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        from amtui.services.inbox import delete_message
-
-        workspace = self.amtui.workspace
-        note = _("Message moved to the trash (u brings it back)")
-        if entry.tasks:
-            note += " · " + _("its {count} tasks stay on the board").format(
-                count=len(entry.tasks))
-        self.amtui.change(lambda: delete_message(workspace, entry.id), note)
-
-    def action_task(self) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        from amtui.services.inbox import add_task
-        from amtui.ui.inbox_forms import task_form
-
-        workspace = self.amtui.workspace
-
-        def made(task: Task | None) -> None:
-            if task is not None:
-                self.amtui.change(lambda: add_task(workspace, task), _("Task added"))
-
-        if (message := self._model(entry)) is not None:
-            self.app.push_screen(task_form(workspace, message), made)
-
-    def action_brief(self) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        if entry.message.get("direction") != "incoming":
-            self.notify(_("A brief starts from a client's request; this message is one we "
-                          "sent."), severity="warning")
-            return
-        from amtui.services.inbox import save_brief
-        from amtui.ui.inbox_forms import BriefForm
-
-        workspace = self.amtui.workspace
-        message = self._model(entry)
-        if message is None:
-            return
-        form = BriefForm(workspace, message, entry.client, entry.contact)
-
-        def written(note: Note | None) -> None:
-            plan = form.plan
-            if note is not None and plan is not None:
-                self.amtui.change(lambda: save_brief(workspace, plan), _(
-                    "Brief written; department tasks added: {count}").format(
-                        count=len(plan.tasks)))
-
-        self.app.push_screen(form, written)
-
     def action_new(self) -> None:
         from amtui.services.inbox import ClientFinder, add_message
         from amtui.ui.inbox_forms import NewMessageForm
@@ -533,7 +376,5 @@ def _when(value: str, now: datetime) -> str:
 
 
 def _moment(value: str | None, now: datetime) -> str:
-    """Day and time in ``now``'s time zone."""
-    if not value:
-        return ""
-    return datetime.fromisoformat(value).astimezone(now.tzinfo).strftime("%d.%m.%Y %H:%M")
+    """Day and time in ``now``'s time zone (the agency's)."""
+    return day_and_time(datetime.fromisoformat(value), now) if value else ""

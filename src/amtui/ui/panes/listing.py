@@ -15,7 +15,8 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.widgets.table import RecordTable
 
 MAX_ROWS = 60
-"""Rows shown at once (several screens' worth); typing narrows the list."""
+"""Rows added to the table at a time (several screens' worth); more are added when the
+cursor reaches the last of them."""
 
 Row = tuple[str, str, list[Text] | Callable[[], list[Text]]]
 """(record id, text to search in, cells — or a function that makes them, called only for the
@@ -43,6 +44,9 @@ class ListPane(PaneScreen):
         self.rows: list[Any] = []
         """What the list can show: :data:`Row` tuples, or what a subclass's ``row_*``
         methods understand."""
+        self.matching: list[Any] = []
+        """The rows that match the search, in order; the table holds the first of them."""
+        self._shown_ids: list[str] = []
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
@@ -84,21 +88,45 @@ class ListPane(PaneScreen):
         wanted = self.query_one("#search", Input).value.strip().casefold()
         current = self.current_id()
         matches = self.row_matches
-        matching = [row for row in self.rows if matches(row, wanted)] if wanted else self.rows
-        shown = matching[:MAX_ROWS]
+        self.matching = ([row for row in self.rows if matches(row, wanted)] if wanted
+                         else self.rows)
+        shown = self.matching[:self._rows_to_keep(current)]
         table.clear()
         table.add_rows(self.row_cells(row) for row in shown)
         self._shown_ids = [self.row_id(row) for row in shown]
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))
-        note = _("{shown} of {total}").format(shown=len(shown), total=len(self.rows))
-        if len(matching) > MAX_ROWS:
-            note += " · " + _("type to narrow the list")
-        self.query_one("#list-status", Static).update(note)
+        self.query_one("#list-status", Static).update(self.count_note())
+
+    def _rows_to_keep(self, current: str | None) -> int:
+        """How many rows to put in the table: the first ones, and as far as the cursor's
+        row if it was further down (a list read again keeps the place scrolled to)."""
+        if current is not None and len(self._shown_ids) > MAX_ROWS:
+            for index, row in enumerate(self.matching[:len(self._shown_ids)]):
+                if self.row_id(row) == current:
+                    return max(MAX_ROWS, -(-(index + 1) // MAX_ROWS) * MAX_ROWS)
+        return MAX_ROWS
+
+    def count_note(self) -> str:
+        """The status line: how many rows match the search, of how many."""
+        return _("{matching} of {total}").format(matching=len(self.matching),
+                                                 total=len(self.rows))
+
+    def show_more(self) -> None:
+        """Add the next rows that match to the table (the cursor reached the last one)."""
+        start = len(self._shown_ids)
+        more = self.matching[start:start + MAX_ROWS]
+        if more:
+            self.query_one(DataTable).add_rows(self.row_cells(row) for row in more)
+            self._shown_ids += [self.row_id(row) for row in more]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self._shown_ids) - 1:
+            self.show_more()
 
     def current_id(self) -> str | None:
         table = self.query_one(DataTable)
-        ids = getattr(self, "_shown_ids", [])
+        ids = self._shown_ids
         if table.row_count and 0 <= table.cursor_row < len(ids):
             return str(ids[table.cursor_row])
         return None

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,9 +29,11 @@ from amtui.i18n import _
 from amtui.text import one_line
 
 Part = tuple[str, str]
-"""A piece of a card's second line and how it is marked: "" (plain), "late", "today",
+"""A fact on a card's second line and how it is marked: "" (plain), "late", "today",
 "waiting" or "stale" (drawn in the theme's ``$amtui-overdue``, ``$amtui-due-today``,
-``$amtui-waiting-client`` and ``$amtui-stale`` colours)."""
+``$amtui-waiting-client`` and ``$amtui-stale`` colours), "checklist" or "who" (the
+assignee, plain; dropped and shortened first when room is short). The text carries its own
+mark ("!", "⏸", "◷"), so it reads without colour too."""
 
 MIN_COLUMN_WIDTH = 20
 """Narrower than this, fewer columns are shown and ``h``/``l`` bring in the others."""
@@ -46,11 +49,17 @@ class CardLines:
     Entries are equal when they draw the same."""
 
     card_id: str | None
-    """None for a lane heading or a note, which the cursor skips."""
+    """None for a lane heading, a note or a gap, which the cursor skips."""
     title: str
     details: tuple[Part, ...] | None = None
+    """The card's facts (due day, waiting, stale, checklist, assignee): never cut before
+    ``who``, and the due day never at all."""
+    who: tuple[str, ...] = ()
+    """Whose work it is (client, department): shortened first when the facts need room."""
     note: bool = False
     """Drawn muted (a lane heading, "and 20 more")."""
+    gap: bool = False
+    """One blank line (lanes line up across columns with them)."""
     pieces: dict[tuple[int, int, bool, int], list[Segment]] = field(
         default_factory=dict, compare=False, repr=False)
     """Its lines as drawn, by line, width, cursor and look."""
@@ -58,6 +67,8 @@ class CardLines:
     @property
     def lines(self) -> int:
         """Lines it takes, the rule under it included."""
+        if self.gap:
+            return 1
         return 3 if self.details is not None else 2
 
 
@@ -165,6 +176,35 @@ class BoardColumn:
         return self._thumb[1]
 
 
+def fit_facts(facts: list[Part], width: int, leave: int = 0) -> list[Part]:
+    """The facts that fit in ``width`` cells, ``leave`` of them left over if it can be: the
+    assignee (the last fact) shortened to a first name, then the checklist dropped, then the
+    assignee cut. The due day and the waiting or stale days are always kept."""
+    def cells(parts: list[Part]) -> int:
+        return sum(cell_len(part) for part, _kind in parts) + max(len(parts) - 1, 0)
+
+    facts = list(facts)
+    if cells(facts) <= width - leave:
+        return facts
+    if facts and facts[-1][1] == "who":
+        name, kind = facts[-1]
+        words = name.replace(",", " ").replace("(", " ").split()
+        facts[-1] = (words[0] if words else name, kind)
+    if cells(facts) > width - leave:
+        facts = [fact for fact in facts if fact[1] != "checklist"]
+    over = cells(facts) - width
+    if over > 0 and facts and facts[-1][1] == "who":
+        name, kind = facts.pop()
+        keep = cell_len(name) - over - 1
+        if keep >= 1:
+            facts.append((set_cell_size(name, keep) + "…", kind))
+    return facts
+
+
+WHO_ROOM = 8
+"""Cells a card keeps for its client's name if its facts can leave them."""
+
+
 class Look(NamedTuple):
     """The styles the board is drawn with (from the theme and the CSS)."""
 
@@ -227,6 +267,10 @@ class BoardView(Widget, can_focus=True):
         self._look_id = 0
         self._looks: dict[Look, int] = {}
         self._heads: dict[tuple[ColumnHead, int, bool, int], list[Segment]] = {}
+        self.linked = False
+        """The columns scroll together (lanes shown: their headings line up)."""
+        self._beside_line = 0
+        """Linked: the line the cursor was last on, kept while crossing an empty column."""
 
     # contents
 
@@ -251,7 +295,8 @@ class BoardView(Widget, can_focus=True):
         changed = head != column.head
         column.head = head
         if column.set_entries(entries):
-            column.scroll_to_cursor(self._area)
+            if not self.linked or index == self.column:  # linked: the current one leads
+                column.scroll_to_cursor(self._area)
             changed = True
         if changed:
             self._refresh_column(index)
@@ -273,6 +318,12 @@ class BoardView(Widget, can_focus=True):
         for index, column in enumerate(self.columns):
             cursor, top = column.cursor, column.top
             if column.find(card_id):
+                if self.linked:
+                    self.column = index
+                    column.scroll_to_cursor(self._area)
+                    self._lay_out()
+                    self._refresh_column(index)
+                    return True
                 column.scroll_to_cursor(self._area)
                 if (cursor, top) != (column.cursor, column.top):
                     self._refresh_column(index)
@@ -284,6 +335,8 @@ class BoardView(Widget, can_focus=True):
         if not 0 <= index < len(self.columns) or index == self.column:
             return
         before, self.column = self.column, index
+        if self.linked:
+            self._cursor_beside(self.columns[before], self.columns[index])
         if self._lay_out():
             self.refresh()
         else:
@@ -321,7 +374,28 @@ class BoardView(Widget, can_focus=True):
                 return Region(x, 0, width, self._height)
         return None
 
+    def _cursor_beside(self, left: BoardColumn, column: BoardColumn) -> None:
+        """Put the cursor on the card at the line of ``left``'s cursor (the same lane), or
+        of the last cursor if ``left`` has none (a column with no cards)."""
+        column.top = left.top
+        if left.cursor is not None:
+            self._beside_line = left.starts[left.cursor]
+        if column.entries:
+            line = min(self._beside_line, column.height - 1)
+            at = column.entry_at(line)
+            # A lane's cards come before its gaps: from a gap, the lane's card is above.
+            step = -1 if column.entries[at].gap else 1
+            found = column.next_card(at, step)
+            column.cursor = found if found is not None else column.next_card(at, -step)
+        column.scroll_to_cursor(self._area)
+
     def _refresh_column(self, index: int) -> None:
+        if self.linked:  # every column scrolled as the current one
+            current = self.columns[self.column]
+            for column in self.columns:
+                column.top = current.top
+            self.refresh()
+            return
         for shown, x, width in self._slots:
             if shown == index:
                 self.refresh(Region(x, 0, width, self._height))
@@ -331,6 +405,8 @@ class BoardView(Widget, can_focus=True):
         self._lay_out()
         for column in self.columns:
             column.scroll_to_cursor(self._area)
+        if self.linked and self.columns:
+            self._refresh_column(self.column)
         self.refresh()
 
     # keys and mouse
@@ -384,7 +460,7 @@ class BoardView(Widget, can_focus=True):
         index = self._column_at(event.x)
         if index is not None:
             event.stop()
-            self.columns[index].scroll_by(lines, self._area)
+            self.columns[self.column if self.linked else index].scroll_by(lines, self._area)
             self._refresh_column(index)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -434,20 +510,39 @@ class BoardView(Widget, can_focus=True):
     def _card_line(self, entry: CardLines, offset: int, width: int,
                    cursor: bool) -> list[Segment]:
         look = self.look
+        if entry.gap:
+            return [Segment(" " * width, look.base)]
         if offset == entry.lines - 1:  # the rule under the entry
             return [Segment("─" * width, look.rule)]
         if offset == 0:
             text = Text(one_line(entry.title), style=look.muted if entry.note else "bold",
                         no_wrap=True)
         else:
-            marks = {"late": look.late, "today": look.today, "waiting": look.waiting,
-                     "stale": look.stale}
-            text = Text(no_wrap=True)
-            for number, (part, kind) in enumerate(entry.details or ()):
-                if number:
-                    text.append(" · ", look.muted)
-                text.append(one_line(part), marks.get(kind, look.muted))
+            text = self._facts_line(entry, width)
         return self._fit(text, width, look.cursor if cursor else look.base)
+
+    def _facts_line(self, entry: CardLines, width: int) -> Text:
+        """Whose work it is on the left, shortened as the facts on the right need."""
+        look = self.look
+        marks = {"late": look.late, "today": look.today, "waiting": look.waiting,
+                 "stale": look.stale}
+        facts = fit_facts([(one_line(part), kind) for part, kind in entry.details or ()],
+                          width, WHO_ROOM if entry.who else 0)
+        right = Text(no_wrap=True)
+        for number, (part, kind) in enumerate(facts):
+            if number:
+                right.append(" ")
+            right.append(part, marks.get(kind, look.muted))
+        room = width - right.cell_len - (1 if right.cell_len else 0)
+        who = [one_line(name) for name in entry.who if name]
+        left = Text(" · ".join(who), style=look.muted, no_wrap=True)
+        if left.cell_len > room and who and cell_len(who[0]) + 3 > room:
+            left = Text(who[0], style=look.muted, no_wrap=True)  # the client, not its team
+        if room < 2:
+            left = Text()
+        else:
+            left.truncate(room, overflow="ellipsis", pad=True)
+        return Text.assemble(left, " " if left.cell_len else "", right)
 
     def _head(self, head: ColumnHead, width: int, more_left: bool) -> list[Segment]:
         key = (head, width, more_left, self._look_id)

@@ -28,6 +28,9 @@ class RecordTable(DataTable[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", _("Down"), id="table.down", show=False),
         Binding("k", "cursor_up", _("Up"), id="table.up", show=False),
+        Binding("home", "scroll_top", _("First row"), id="table.first", show=False),
+        Binding("end", "scroll_bottom", _("Last row"), id="table.last", show=False,
+                tooltip=_("The last row shown; in a long list, the next rows come")),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

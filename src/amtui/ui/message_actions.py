@@ -1,0 +1,219 @@
+"""What can be done with one message, from the Inbox's list or from the message's own view:
+reply, call, answered, status, priority, assignee, snooze, delete, task and brief."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.content import Content
+from textual.screen import Screen
+
+from amtui.i18n import _
+from amtui.ui.safe import line
+
+if TYPE_CHECKING:
+    from amtui.models import Message, Note, Task
+    from amtui.services.inbox import InboxEntry
+    from amtui.services.undo import Undo
+    from amtui.storage import Workspace
+    from amtui.ui.app import AmtuiApp
+
+STATUS_LABELS = {"new": _("new"), "waiting_on_us": _("waiting on us"),
+                 "waiting_on_client": _("waiting on client"), "done": _("done")}
+KIND_LABELS = {"question": _("question"), "request": _("request"), "complaint": _("complaint"),
+               "approval": _("approval"), "feedback": _("feedback"), "reply": _("reply"),
+               "update": _("update"), "call": _("call")}
+PRIORITY_LABELS = {"low": _("low"), "normal": _("normal"), "high": _("high"),
+                   "urgent": _("urgent")}
+
+
+class MessageActions(Screen[Any]):
+    """The actions on the message :meth:`_selected` gives; a screen that shows messages
+    subclasses this and binds the keys."""
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def _selected(self) -> InboxEntry | None:
+        """The message acted on (None, with a notice, if there is none)."""
+        raise NotImplementedError
+
+    def _model(self, entry: InboxEntry) -> Message | None:
+        """The whole message as the user saw it; None (and a notice) if it is gone."""
+        from amtui.services.inbox import stored_message
+
+        message = stored_message(self.amtui.workspace, entry)
+        if message is None:
+            self.notify(_("This message is no longer there (deleted meanwhile?)."),
+                        severity="warning")
+        return message
+
+    def _change_message(self, message: Message,
+                        change: Callable[[Workspace, Message, bool], Undo],
+                        done_message: str) -> None:
+        """Save a change to ``message`` as the user saw it; after a conflict they may
+        overwrite what someone else saved meanwhile."""
+        workspace = self.amtui.workspace
+        self.amtui.change(lambda: change(workspace, message, False), done_message,
+                          overwrite=lambda: change(workspace, message, True))
+
+    def action_done(self) -> None:
+        entry = self._selected()
+        if entry is not None and (message := self._model(entry)) is not None:
+            from amtui.services.inbox import set_status
+
+            self._change_message(
+                message,
+                lambda workspace, message, overwrite: set_status(
+                    workspace, message, "done", overwrite=overwrite),
+                _("Answered"))
+
+    def action_reply(self) -> None:
+        self._log_outgoing("reply")
+
+    def action_call(self) -> None:
+        self._log_outgoing("call")
+
+    def _log_outgoing(self, kind: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import log_outgoing
+        from amtui.ui.inbox_forms import OutgoingForm
+
+        message = self._model(entry)
+        if message is None:
+            return
+        form = OutgoingForm(self.amtui.workspace, message, kind)
+
+        def logged(sent: Message | None) -> None:
+            if sent is not None:
+                self._change_message(
+                    form.answered,
+                    lambda workspace, message, overwrite: log_outgoing(
+                        workspace, message, sent, form.status_after, overwrite=overwrite),
+                    _("Call logged") if kind == "call" else _("Reply logged"))
+
+        self.app.push_screen(form, logged)
+
+    def action_status(self) -> None:
+        from amtui.services.inbox import set_status
+
+        self._choose(_("Status"), [(Content(label), value)
+                                   for value, label in STATUS_LABELS.items()],
+                     "status", set_status, _("Status changed"))
+
+    def action_priority(self) -> None:
+        from amtui.services.inbox import set_priority
+
+        self._choose(_("Priority"), [(Content(label), value)
+                                     for value, label in PRIORITY_LABELS.items()],
+                     "priority", set_priority, _("Priority changed"))
+
+    def action_assign(self) -> None:
+        from amtui.services.inbox import assign
+
+        members = sorted(self.amtui.workspace.file("members").scan(),
+                         key=lambda member: str(member.get("name", "")).casefold())
+        options = [(Content(_("nobody")), ""),
+                   *((line(member.get("name", ""), 40), member["id"]) for member in members)]
+        self._choose(_("Assign to"), options, "assignee_id", assign, _("Assigned"))
+
+    def _choose(self, title: str, options: list[tuple[Content, str]], field: str,
+                change: Callable[..., Undo], done_message: str) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.ui.inbox_forms import ChoiceScreen
+
+        current = str(entry.message.get(field) or "")
+
+        def chosen(value: str | None) -> None:
+            if value is not None and value != current and (
+                    message := self._model(entry)) is not None:
+                self._change_message(
+                    message,
+                    lambda workspace, message, overwrite: change(
+                        workspace, message, value, overwrite=overwrite),
+                    done_message)
+
+        self.app.push_screen(ChoiceScreen(title, options, current), chosen)
+
+    def action_snooze(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import snooze
+        from amtui.ui.inbox_forms import SnoozeForm
+
+        message = self._model(entry)
+        if message is None:
+            return
+        form = SnoozeForm(message)
+
+        def snoozed(message: Message | None) -> None:
+            if message is not None:
+                self._change_message(
+                    message,
+                    lambda workspace, seen, overwrite: snooze(
+                        workspace, seen, form.days, overwrite=overwrite),
+                    _("Snoozed for {days} days").format(days=form.days))
+
+        self.app.push_screen(form, snoozed)
+
+    def action_delete(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import delete_message
+
+        workspace = self.amtui.workspace
+        note = _("Message moved to the trash (u brings it back)")
+        if entry.tasks:
+            note += " · " + _("its {count} tasks stay on the board").format(
+                count=len(entry.tasks))
+        self.amtui.change(lambda: delete_message(workspace, entry.id), note)
+
+    def action_task(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        from amtui.services.inbox import add_task
+        from amtui.ui.inbox_forms import task_form
+
+        workspace = self.amtui.workspace
+
+        def made(task: Task | None) -> None:
+            if task is not None:
+                self.amtui.change(lambda: add_task(workspace, task), _("Task added"))
+
+        if (message := self._model(entry)) is not None:
+            self.app.push_screen(task_form(workspace, message), made)
+
+    def action_brief(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.message.get("direction") != "incoming":
+            self.notify(_("A brief starts from a client's request; this message is one we "
+                          "sent."), severity="warning")
+            return
+        from amtui.services.inbox import save_brief
+        from amtui.ui.inbox_forms import BriefForm
+
+        workspace = self.amtui.workspace
+        message = self._model(entry)
+        if message is None:
+            return
+        form = BriefForm(workspace, message, entry.client, entry.contact)
+
+        def written(note: Note | None) -> None:
+            plan = form.plan
+            if note is not None and plan is not None:
+                self.amtui.change(lambda: save_brief(workspace, plan), _(
+                    "Brief written; department tasks added: {count}").format(
+                        count=len(plan.tasks)))
+
+        self.app.push_screen(form, written)

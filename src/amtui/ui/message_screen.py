@@ -1,0 +1,245 @@
+"""One client message, readable: who wrote it and through what, its times in the agency's
+zone (and the client's, when that differs), its status and priority in words, the text, the
+tasks made from it and the client's messages around it. The Inbox's keys act on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from amtui.i18n import _
+from amtui.services.rules import message_snoozed
+from amtui.ui.message_actions import (
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    MessageActions,
+)
+from amtui.ui.safe import content, line
+from amtui.ui.times import agency_zone, day_and_time, elsewhere
+from amtui.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from amtui.services.conversation import Conversation
+    from amtui.services.inbox import InboxEntry
+
+
+class ConversationRead(Message):
+    """The message and what belongs to it, as read in a worker (None: it is gone)."""
+
+    def __init__(self, found: Conversation | None, now: datetime) -> None:
+        super().__init__()
+        self.found = found
+        self.now = now
+
+
+class MessageScreen(MessageActions):
+    """A message opened from the Inbox or Today; Esc goes back."""
+
+    DEFAULT_CSS = """
+    MessageScreen #message-title {
+        height: 1; background: $panel; color: $text; padding: 0 1; text-style: bold;
+    }
+    MessageScreen #message-body { height: 1fr; padding: 0 1; }
+    MessageScreen .message-section { margin-bottom: 1; }
+    MessageScreen #message-thread { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", _("Back"), id="message.close"),
+        Binding("a", "reply", _("Reply"), id="message.reply",
+                tooltip=_("Log a reply we sent: it answers the message and counts as contact")),
+        Binding("d", "done", _("Answered"), id="message.done",
+                tooltip=_("Mark the message answered (done)")),
+        Binding("s", "status", _("Status"), id="message.status",
+                tooltip=_("Choose the message's status")),
+        Binding("z", "snooze", _("Snooze"), id="message.snooze",
+                tooltip=_("Keep the message off Today's late answers for some days")),
+        Binding("t", "task", _("Task"), id="message.task",
+                tooltip=_("Turn the message into a task for its client")),
+        Binding("c", "call", _("Call"), id="message.call", show=False,
+                tooltip=_("Log a phone call about the message; it counts as contact")),
+        Binding("p", "priority", _("Priority"), id="message.priority", show=False,
+                tooltip=_("Choose the message's priority")),
+        Binding("m", "assign", _("Assign"), id="message.assign", show=False,
+                tooltip=_("Give the message to a member of the team")),
+        Binding("b", "brief", _("Brief"), id="message.brief", show=False,
+                tooltip=_("Write a brief from the request and give departments tasks")),
+        Binding("x,delete", "delete", _("Delete"), id="message.delete", show=False,
+                tooltip=_("Move the message to the trash (u brings it back)")),
+    ]
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__()
+        self.message_id = message_id
+        self.shown: Conversation | None = None
+        self._reading = False
+        self._read_again = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(_("Loading…")), id="message-title")
+        with VerticalScroll(id="message-body"):
+            yield Static(id="message-facts", classes="message-section")
+            yield Static(id="message-text", classes="message-section")
+            yield Static(id="message-tasks", classes="message-section")
+            yield Static(id="message-thread", classes="message-section")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#message-body").focus()
+        self.reload()
+
+    # reading
+
+    def reload(self) -> None:
+        """Read the message again; a reload asked for while one runs follows it."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        self._read()
+
+    def data_changed(self) -> None:
+        """Something was saved (here, or elsewhere): show the message as it is now."""
+        self.reload()
+
+    @work(thread=True, group="message-screen")
+    def _read(self) -> None:
+        from amtui.services.conversation import conversation
+
+        workspace = self.amtui.workspace
+        now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
+        self.post_message(ConversationRead(
+            conversation(workspace, self.message_id, now.date()), now))
+
+    def on_conversation_read(self, read: ConversationRead) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.reload()
+        if read.found is None:
+            self.shown = None
+            if self.is_current:
+                self.app.notify(_("This message is no longer there."), severity="warning")
+                self.dismiss()
+            return
+        self.shown = read.found
+        self._show(read.found, read.now)
+
+    # showing
+
+    def _show(self, found: Conversation, now: datetime) -> None:
+        entry = found.entry
+        title = line(entry.client or _("(unknown client)"), 60).stylize("bold")
+        if entry.contact:
+            title = Content.assemble(title, " · ", line(entry.contact, 60))
+        self.query_one("#message-title", Static).update(title)
+        self.query_one("#message-facts", Static).update(self._facts(found, now))
+        self.query_one("#message-text", Static).update(content(found.message.get("text", "")))
+        self.query_one("#message-tasks", Static).update(self._tasks(found))
+        self.query_one("#message-thread", Static).update(self._thread(found, now))
+
+    def _facts(self, found: Conversation, now: datetime) -> Content:
+        from amtui.services.inbox import countdown
+
+        message = found.message
+        status = str(message.get("status", ""))
+        priority = str(message.get("priority", ""))
+
+        def field(label: str, value: Content | str) -> Content:
+            shown = value if isinstance(value, Content) else line(value)
+            return Content.assemble((f"{label}: ", "$text-muted"), shown)
+
+        def when(value: object) -> Content:
+            moment = datetime.fromisoformat(str(value))
+            shown = Content(day_and_time(moment, now))
+            if found.client_zone:
+                there = elsewhere(moment, agency_zone(found.client_zone), now)
+                if there:
+                    shown += Content.assemble(" · ", (_("client's time {time}").format(
+                        time=there), "$text-muted"))
+            return shown
+
+        incoming = message.get("direction") == "incoming"
+        rows = [Content(" · ").join([
+            line(message.get("channel", "")),
+            Content(_("from the client") if incoming else _("from us")),
+            Content(KIND_LABELS.get(str(message.get("kind", "")), "")),
+        ])]
+        status_text = Content(STATUS_LABELS.get(status, status)).stylize("bold")
+        rows.append(Content.assemble(
+            field(_("Status"), status_text), "  ",
+            field(_("Priority"), Content(PRIORITY_LABELS.get(priority, priority)).stylize(
+                "bold $amtui-overdue" if priority == "urgent" else "")), "  ",
+            field(_("Assigned to"), found.entry.assignee or _("nobody"))))
+        rows.append(field(_("Received"), when(message["received_at"])))
+        if message.get("answer_by"):
+            due, late = countdown(str(message["answer_by"]), status, now)
+            answer = when(message["answer_by"])
+            if late and not message_snoozed(message, now):
+                answer += Content.assemble("  ", (_("late by {time}").format(
+                    time=due.lstrip("-")), "bold $amtui-overdue"))
+            elif due and not late:
+                answer += "  " + _("in {time}").format(time=due)
+            rows.append(field(_("Answer by"), answer))
+        if message_snoozed(message, now):
+            rows.append(field(_("Snoozed until"), when(message["snoozed_until"])))
+        return Content("\n").join(rows)
+
+    @staticmethod
+    def _tasks(found: Conversation) -> Content:
+        heading = Content(_("Tasks from this message")).stylize("bold underline")
+        if not found.tasks:
+            return Content.assemble(heading, "\n", Content(_(
+                "None yet: t makes one, b a brief with department tasks.")).stylize(
+                    "italic $text-muted"))
+        rows = [heading]
+        for task in found.tasks:
+            due = Content()
+            if task.due is not None:
+                due = Content(" · " + _("due {day}").format(day=task.due.strftime("%d.%m.%Y")))
+                if task.overdue:
+                    due = Content.assemble(" · ", ("!" + _("overdue since {day}").format(
+                        day=task.due.strftime("%d.%m.%Y")), "bold $amtui-overdue"))
+            rows.append(Content.assemble(
+                ("✓ ", "$success") if task.done else "· ", line(task.title, 60), " · ",
+                line(task.department), " · ", line(task.column).stylize("$text-muted"), due))
+        return Content("\n").join(rows)
+
+    @staticmethod
+    def _thread(found: Conversation, now: datetime) -> Content:
+        rows = [Content(_("Conversation with the client, newest last")).stylize(
+            "bold underline")]
+        if found.earlier:
+            rows.append(Content(_("… {count} earlier").format(count=found.earlier)).stylize(
+                "$text-muted"))
+        for message in found.thread:
+            who = (message.contact or _("client")) if message.incoming else _("we")
+            arrow = "←" if message.incoming else "→"
+            row = Content.assemble(
+                ("▶ " if message.this else "  "),
+                (f"{day_and_time(message.received_at, now)}  ", "$text-muted"),
+                f"{arrow} ", line(who, 30), ": ", line(message.text, 200))
+            rows.append(row.stylize("bold") if message.this else row)
+        if found.later:
+            rows.append(Content(_("… {count} later").format(count=found.later)).stylize(
+                "$text-muted"))
+        return Content("\n").join(rows)
+
+    # acting
+
+    def _selected(self) -> InboxEntry | None:
+        if self.shown is None:
+            self.notify(_("The message is still being read."), severity="warning")
+            return None
+        return self.shown.entry
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,154 @@
+"""The message view, opened with Enter from the Inbox: what it shows (in words and local
+times, never ids or stored ISO times), the Inbox's keys acting from it, and Esc."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from amtui.models import Client, Contact, Member, Message, Task
+from amtui.storage import Workspace
+from amtui.testing import StillClock, settle, wait_until
+from amtui.ui.app import AmtuiApp
+from amtui.ui.message_screen import MessageScreen
+from amtui.ui.panes.inbox import InboxPane
+
+
+@pytest.fixture
+def thread(workspace: Workspace, clock: StillClock) -> dict[str, str]:
+    """A client in Yekaterinburg (the agency is in Moscow): a question yesterday, our reply,
+    then today's urgent request with a task made from it. The clock: 09:00 UTC, 12:00 in
+    Moscow, 14:00 in Yekaterinburg."""
+    now = clock()
+    anna = workspace.repo(Member).add(Member(name="Анна Смирнова"))
+    client = workspace.repo(Client).add(Client(name="Уралсталь", timezone="Asia/Yekaterinburg"))
+    contact = workspace.repo(Contact).add(Contact(client_id=client.id, name="Ольга",
+                                                  role="маркетолог"))
+    messages = workspace.repo(Message)
+    messages.add(Message(client_id=client.id, contact_id=contact.id, text="Где отчёт?",
+                         status="done", received_at=now - timedelta(days=1, hours=2)))
+    messages.add(Message(client_id=client.id, text="Отправили отчёт", direction="outgoing",
+                         kind="reply", status="done",
+                         received_at=now - timedelta(days=1, hours=1)))
+    request = messages.add(Message(
+        client_id=client.id, contact_id=contact.id, text="Сайт не открывается, срочно",
+        channel="telegram", kind="complaint", priority="urgent", status="waiting_on_us",
+        assignee_id=anna.id, received_at=now - timedelta(hours=2),
+        answer_by=now - timedelta(hours=1)))
+    task = workspace.repo(Task).add(Task(title="Поднять сайт", client_id=client.id,
+                                         message_id=request.id, department="development",
+                                         column="in_progress", due=date(2026, 11, 25)))
+    return {"message": request.id, "client": client.id, "contact": contact.id,
+            "task": task.id, "member": anna.id}
+
+
+def view_text(app: AmtuiApp) -> str:
+    return "\n".join(str(static.render()) for static in app.screen.query(Static))
+
+
+async def open_view(app: AmtuiApp, pilot: Pilot[None]) -> MessageScreen:
+    await settle(pilot)
+    assert isinstance(app.screen, InboxPane)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, MessageScreen)
+                     and app.screen.shown is not None, "the message view")
+    assert isinstance(app.screen, MessageScreen)
+    return app.screen
+
+
+async def test_enter_opens_the_message_in_words_and_local_times(
+        workspace: Workspace, thread: dict[str, str]) -> None:
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_view(app, pilot)
+        assert screen.message_id == thread["message"]
+        text = view_text(app)
+        assert "Уралсталь · Ольга (маркетолог)" in text
+        assert "telegram · from the client · complaint" in text
+        assert "Status: waiting on us" in text and "Priority: urgent" in text
+        assert "Assigned to: Анна Смирнова" in text
+        # The agency's time, and the client's with whose it is.
+        assert "Received: today 10:00 · client's time 12:00 (Yekaterinburg, UTC+5)" in text
+        assert "Answer by: today 11:00" in text and "late by 1h00" in text
+        assert "Сайт не открывается, срочно" in text
+        assert ("· Поднять сайт · development · In progress · !overdue since 25.11.2026"
+                in text)
+        # The conversation, newest last, each with its time and direction.
+        lines = text.splitlines()
+        start = lines.index("Conversation with the client, newest last")
+        assert lines[start + 1:start + 4] == [
+            "  yesterday 10:00  ← Ольга: Где отчёт?",
+            "  yesterday 11:00  → we: Отправили отчёт",
+            "▶ today 10:00  ← Ольга: Сайт не открывается, срочно"]
+        # No field dumps: no ids, no stored times.
+        for record_id in thread.values():
+            assert record_id not in text
+        assert not re.search(r"\d{4}-\d\d-\d\d|T\d\d:\d\d|\+00:00", text)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxPane)
+
+
+async def test_the_inbox_keys_act_from_the_message_view(workspace: Workspace,
+                                                        thread: dict[str, str]) -> None:
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(app, pilot)
+        footer = str(app.screen.query_one("KeyBar").render())
+        assert "Reply" in footer and "Answered" in footer and "Snooze" in footer
+        await pilot.press("d")  # answered
+        await wait_until(pilot, lambda: "Status: done" in view_text(app), "the new status")
+        assert workspace.repo(Message).get(thread["message"]).status == "done"
+        assert isinstance(app.screen, MessageScreen)
+        await pilot.press("x")  # to the trash: the view closes
+        await wait_until(pilot, lambda: isinstance(app.screen, InboxPane), "the Inbox")
+        assert workspace.repo(Message).find(thread["message"]) is None
+
+
+async def test_a_time_in_the_agencys_zone_does_not_name_a_zone(workspace: Workspace,
+                                                               clock: StillClock) -> None:
+    client = workspace.repo(Client).add(Client(name="Ромашка"))  # Moscow, as the agency
+    workspace.repo(Message).add(Message(client_id=client.id, text="Привет",
+                                        received_at=clock() - timedelta(days=3)))
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(app, pilot)
+        text = view_text(app)
+        assert "Received: 23.11 12:00\n" in text and "UTC" not in text
+
+
+async def test_today_opens_a_late_message_in_the_same_view(workspace: Workspace,
+                                                           thread: dict[str, str]) -> None:
+    app = AmtuiApp(workspace, pane="today")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # on the first line: the late answer
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageScreen)
+                         and app.screen.shown is not None, "the message view")
+        assert isinstance(app.screen, MessageScreen)
+        assert app.screen.message_id == thread["message"]
+        assert "Сайт не открывается, срочно" in view_text(app)
+
+
+def test_the_thread_is_the_clients_messages_around_the_one_opened(
+        workspace: Workspace, clock: StillClock) -> None:
+    from amtui.services.conversation import THREAD_AROUND, conversation
+
+    now = clock()
+    ours, other = (workspace.repo(Client).add(Client(name=name)) for name in ("Наш", "Чужой"))
+    added = workspace.repo(Message).add_many([Message(
+        client_id=(ours if number % 2 == 0 else other).id, text=f"№{number}",
+        received_at=now - timedelta(hours=30 - number)) for number in range(30)])
+    opened = added[14]  # the 8th of ours (0, 2, …, 28)
+    found = conversation(workspace, opened.id, now.date())
+    assert found is not None
+    assert [message.text for message in found.thread] == [
+        f"№{number}" for number in range(4, 25, 2)]
+    assert len(found.thread) == 2 * THREAD_AROUND + 1
+    assert [message.this for message in found.thread].index(True) == THREAD_AROUND
+    assert (found.earlier, found.later) == (2, 2)
+    assert conversation(workspace, "no-such-message", now.date()) is None
