@@ -26,17 +26,23 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.command import Provider
     from textual.notifications import SeverityLevel
 
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
+    from amtui.ui.first_run import FirstRunScreen
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
 REFRESH_SECONDS = 2.0
 """How often the app looks for changes other processes made to the workspace."""
+
+NEEDS_WORKSPACE = frozenset({"pane", "undo", "trash", "command_palette"})
+"""The app's actions that the first-run screen leaves off: there is no workspace yet."""
 
 WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members", "notes")
 
@@ -66,11 +72,14 @@ class AmtuiApp(App[None]):
     def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
                  theme: str | None = None, name: str | None = None,
                  plugins: PluginHost | None = None,
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None,
+                 new_workspace_at: Path | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
         first worker that reads); ``name`` is shown until it is open. ``plugins``: the
         loaded plugins (none if not given). ``keymap``: binding id → keys, from the
-        workspace's settings (read from them if the workspace is given open)."""
+        workspace's settings (read from them if the workspace is given open).
+        ``new_workspace_at``: a folder with no workspace yet, made by the first-run screen
+        shown first."""
         super().__init__()
         from amtui.plugins.host import PluginHost
 
@@ -90,6 +99,8 @@ class AmtuiApp(App[None]):
         self.workspace_name = name or ""
         self._opening = threading.Lock()
         self.first_pane = pane
+        self.new_workspace_at = new_workspace_at
+        """Where the first-run screen will make the workspace (None once there is one)."""
         self.undo_stack: list[Undo] = []
         """Changes made since the app was opened, newest last."""
         self.theme_problems: list[str] = []
@@ -199,9 +210,29 @@ class AmtuiApp(App[None]):
                 timeout=10)
 
     def get_default_screen(self) -> Screen[Any]:
+        if self.new_workspace_at is not None:
+            from amtui.ui.first_run import FirstRunScreen
+
+            return FirstRunScreen(self.new_workspace_at)
         first = next(info for info in self.panes if info.id == self.first_pane)
         screen: Screen[Any] = first.create()
         return screen
+
+    def on_first_run_screen_made(self, message: FirstRunScreen.Made) -> None:
+        """The first-run screen made the workspace: show the first pane on it."""
+        self._workspace = message.workspace
+        self.plugins.attach(message.workspace)
+        self.workspace_name = message.workspace.settings.name
+        self.new_workspace_at = None
+        # The first pane becomes a mode like the others, and the first-run screen goes.
+        first = next(info for info in self.panes if info.id == self.first_pane)
+        self.add_mode(first.id, first.create)
+        self.switch_mode(first.id)
+        self.remove_mode(self.DEFAULT_MODE)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the first-run screen has made the workspace, what needs one does not work."""
+        return self.new_workspace_at is None or action not in NEEDS_WORKSPACE
 
     @property
     def current_pane(self) -> str:
@@ -210,7 +241,7 @@ class AmtuiApp(App[None]):
 
     def action_pane(self, pane_id: str) -> None:
         if pane_id != self.current_pane:
-            self.switch_mode(self.DEFAULT_MODE if pane_id == self.first_pane else pane_id)
+            self.switch_mode(pane_id if pane_id in self._modes else self.DEFAULT_MODE)
 
     def action_help(self) -> None:
         screen = self.screen
