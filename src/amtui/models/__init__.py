@@ -6,6 +6,8 @@ from amtui.models.base import (
     Priority,
     Record,
     describe_validation_error,
+    problem_field,
+    problem_message,
 )
 from amtui.models.clients import (
     Cadence,
@@ -67,4 +69,6 @@ __all__ = [
     "WorkingHours",
     "describe_validation_error",
     "new_id",
+    "problem_field",
+    "problem_message",
 ]

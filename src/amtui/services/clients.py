@@ -52,6 +52,27 @@ def search_words(query: str) -> list[str]:
     return fold(query).split()
 
 
+LEGAL_FORMS = frozenset({"ооо", "оао", "зао", "пао", "ао", "ип", "гк", "нко", "llc", "ltd",
+                         "inc", "jsc", "plc", "gmbh"})
+"""Legal forms written around a client's name, which do not tell two clients apart."""
+_NAME_WORDS = re.compile(r"[\W_]+")
+
+
+def client_name_key(name: str) -> str:
+    """What two clients' names share when they name the same client: case, quotes, punctuation
+    and legal forms set aside (``ООО «Ромашка»`` and ``ромашка`` give ``ромашка``)."""
+    words = [word for word in _NAME_WORDS.split(fold(name)) if word]
+    return " ".join(word for word in words if word not in LEGAL_FORMS) or " ".join(words)
+
+
+def same_name_clients(names: Iterable[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    """The (id, name) pairs of ``names`` whose name names the same client as ``name``."""
+    key = client_name_key(name)
+    longest = max(key.split(), key=len, default="")  # a quick look first: most names lack it
+    return [(client_id, other) for client_id, other in names
+            if longest in fold(other) and client_name_key(other) == key]
+
+
 @dataclass(frozen=True, slots=True)
 class ClientSummary:
     """One line of the client list, with what the filters and the search look at."""
