@@ -66,6 +66,8 @@ class AmtuiApp(App[None]):
         Binding("u,ctrl+z", "undo", _("Undo"), id="app.undo",
                 tooltip=_("Revert the last change made since amtui was opened")),
         Binding("f8", "trash", _("Trash"), id="app.trash"),
+        Binding("ctrl+p", "command_palette", _("Palette"), id="app.palette", show=False,
+                priority=True, tooltip=_("Every command and record, by name")),
         Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
     ]
 
@@ -247,18 +249,19 @@ class AmtuiApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        global_ids = {binding.id for binding in self._bindings_of(self)}
-        pane_keys: list[KeyRow] = []
-        global_keys: list[KeyRow] = []
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
+        # The pane's own keys (amtui's have ids), then the app's, then Textual's widgets'.
+        groups: tuple[dict[tuple[int, str], KeyRow], ...] = ({}, {}, {})
+        for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
             if not binding.description:
                 continue
-            row = (self.get_key_display(binding) or key, binding.description)
-            (global_keys if binding.id in global_ids else pane_keys).append(row)
+            group = groups[1] if node is self else groups[0] if binding.id else groups[2]
+            shown = self.get_key_display(binding) or key
+            keys, _description = group.get((id(node), binding.action), ("", ""))
+            group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
+                                               binding.description)
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
-        self.push_screen(HelpScreen(title, pane_keys, global_keys))
+        self.push_screen(HelpScreen(title, *(list(group.values()) for group in groups)))
 
     @staticmethod
     def _bindings_of(node: Any) -> list[Binding]:
@@ -293,7 +296,9 @@ class AmtuiApp(App[None]):
         self.push_screen(RecordScreen(one_line(title, 80), record))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's theme command gives way to amtui's "theme: switch" below: one, not two.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.callback != self.action_change_theme)
         for number, (pane_id, title) in enumerate(self.pane_titles(), start=1):
             yield SystemCommand(_("go: {title}").format(title=title),
                                 _("Open the pane (key {number})").format(number=number),
