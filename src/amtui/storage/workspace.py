@@ -120,8 +120,9 @@ class Workspace:
         if not config.exists():
             if not create:
                 raise WorkspaceNotFound(
-                    f"no workspace at {root} (no {CONFIG_NAME}); create one with "
-                    f"`amtui demo --workspace {root}` or `amtui add client ... --workspace {root}`"
+                    f"no workspace at {root} (no {CONFIG_NAME}); make one by opening it in a "
+                    f"terminal (`amtui --workspace {root}`), with `amtui demo --workspace "
+                    f"{root}`, or by adding to it (`amtui add client ... --workspace {root}`)"
                 )
             folder_name = os.fsencode(root.name).decode("utf-8", "replace")  # bytes not UTF-8
             cls._create(root, name or folder_name or "Workspace", timezone, currency)
