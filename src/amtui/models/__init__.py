@@ -6,6 +6,7 @@ from amtui.models.base import (
     Priority,
     Record,
     describe_validation_error,
+    in_own_words,
     problem_field,
     problem_message,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Task",
     "WorkingHours",
     "describe_validation_error",
+    "in_own_words",
     "new_id",
     "problem_field",
     "problem_message",

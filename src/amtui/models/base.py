@@ -251,6 +251,17 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(lines)
 
 
+def in_own_words(error: ValidationError) -> ValidationError:
+    """The same problems, each with amtui's message (:func:`problem_message`), for a form that
+    shows ``msg`` next to each field."""
+    from pydantic_core import InitErrorDetails
+
+    return ValidationError.from_exception_data(error.title, [
+        InitErrorDetails(type="value_error", loc=problem["loc"], input=problem.get("input"),
+                         ctx={"error": ValueError(problem_message(problem))})
+        for problem in error.errors()])
+
+
 def problem_field(problem: ErrorDetails) -> str:
     """The field a problem is about, as people say it: ``tags #2``, ``signed on``."""
     return " ".join(f"#{part + 1}" if isinstance(part, int) else str(part).replace("_", " ")

@@ -28,6 +28,8 @@ from amtui.models import (
     Note,
     Task,
     WorkingHours,
+    in_own_words,
+    problem_message,
 )
 from amtui.services import undo
 from amtui.services.projection import Interner
@@ -580,7 +582,7 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
     except (ValueError, ValidationError) as error:
         message = str(error)
         if isinstance(error, ValidationError):
-            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            message = problem_message(error.errors()[0])
         problems.append(_problem("working_hours", values.get("working_hours", ""), message))
         data.pop("working_hours", None)
     data = {name: value for name, value in data.items() if value is not None
@@ -592,7 +594,8 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
         problems.extend(
             InitErrorDetails(type=problem["type"], loc=problem["loc"], input=problem["input"],
                              ctx=problem.get("ctx", {}))
-            for problem in error.errors() if str(problem["loc"][0]) not in reported)
+            for problem in in_own_words(error).errors()
+            if str(problem["loc"][0]) not in reported)
     if problems:
         raise ValidationError.from_exception_data(Client.__name__, problems)
     return client
@@ -608,8 +611,11 @@ def contact_from_form(values: Mapping[str, str], client_id: str) -> Contact:
         raise ValidationError.from_exception_data(
             Contact.__name__, [_problem("name", "", "type the person's name")])
     data["influence"] = data["influence"] or None
-    return Contact.model_validate({"client_id": client_id, **{
-        name: value for name, value in data.items() if value is not None}})
+    try:
+        return Contact.model_validate({"client_id": client_id, **{
+            name: value for name, value in data.items() if value is not None}})
+    except ValidationError as error:
+        raise in_own_words(error) from None
 
 
 # Changes (each returns how to undo it)
