@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from amtui.models import Client, Member
+from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
 from amtui.testing import settle, wait_until
 from amtui.ui.app import AmtuiApp
@@ -25,8 +26,8 @@ def os_account(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("amtui.ui.first_run.machine_timezone", lambda: "Europe/Samara")
 
 
-def first_run_app(path: Path) -> AmtuiApp:
-    return AmtuiApp(lambda: Workspace.open(path), new_workspace_at=path)
+def first_run_app(path: Path, plugins: PluginHost | None = None) -> AmtuiApp:
+    return AmtuiApp(lambda: Workspace.open(path), new_workspace_at=path, plugins=plugins)
 
 
 def shown(app: AmtuiApp) -> str:
@@ -60,7 +61,7 @@ async def test_the_answers_make_the_workspace_and_today_shows(tmp_path: Path) ->
 async def test_load_demo_data_fills_the_new_workspace(tmp_path: Path) -> None:
     path = tmp_path / "agency"
     path.mkdir()  # an empty folder is a new workspace too
-    app = first_run_app(path)
+    app = first_run_app(path, PluginHost.load(None, safe_mode=True))  # the bundled ones
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f3")
@@ -70,8 +71,13 @@ async def test_load_demo_data_fills_the_new_workspace(tmp_path: Path) -> None:
         assert "Tasks overdue (0)" not in [str(agenda.get_option_at_index(i).prompt)
                                            for i in range(agenda.option_count)]
     workspace = Workspace.open(path)
-    assert len(workspace.repo(Client).all()) == 40
-    assert "ivan" in {member.login for member in workspace.repo(Member).all()}
+    clients = workspace.repo(Client).all()
+    assert len(clients) == 40
+    (me,) = workspace.repo(Member).where(login="ivan")
+    assert me.name == "Иван Петров"
+    assert any(client.owner_id == me.id for client in clients)  # the demo has work of mine
+    posts = path / "data" / "smm_calendar" / "posts.json"
+    assert posts.stat().st_size > 10_000  # the plugins' demo data too
 
 
 async def test_wrong_answers_are_shown_by_their_fields_and_nothing_is_made(

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from amtui.clock import now
 from amtui.i18n import _
 from amtui.storage import Workspace
 from amtui.storage.files import creation_top, log_creations, remove_created, stop_logging
 from amtui.storage.workspace import CONFIG_NAME, Clock
+
+if TYPE_CHECKING:
+    from amtui.plugins.host import PluginHost
 
 LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
 """What an OS login may look like (POSIX portable names, and the ``user@domain`` of SSSD)."""
@@ -81,10 +85,13 @@ class WorkspaceExists(ValueError):
     """The folder is no longer empty: someone made a workspace (or put files) there."""
 
 
-def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now) -> Workspace:
+def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now,
+                     plugins: PluginHost | None = None) -> Workspace:
     """Make the workspace at ``root`` (a folder that does not exist, or an empty one) from the
-    checked ``answers``: its settings, the first member, demo data if asked. If a step fails,
-    what was made is removed and the error raised."""
+    checked ``answers``: its settings, the first member, demo data if asked (the plugins'
+    too). With demo data the first demo member becomes the one answering, so that the demo
+    has clients and work of theirs. If a step fails, what was made is removed and the error
+    raised (a plugin that fails to add its demo data is only marked failed)."""
     from amtui.models import Member
     from amtui.services.demo import fill_demo
 
@@ -97,9 +104,17 @@ def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now) -> W
     try:
         workspace = Workspace.open(root, create=True, clock=clock, name=answers.agency,
                                    timezone=answers.timezone, currency=answers.currency)
-        workspace.repo(Member).add(Member(name=answers.member_name, login=answers.login))
+        if plugins is not None:
+            plugins.attach(workspace)
+        members = workspace.repo(Member)
         if answers.demo:
             fill_demo(workspace)
+            if plugins is not None:
+                plugins.fill_demo(workspace, "small", 1, lambda _progress: None)
+            members.update(members.all()[0].model_copy(
+                update={"name": answers.member_name, "login": answers.login}))
+        else:
+            members.add(Member(name=answers.member_name, login=answers.login))
     except BaseException:
         remove_created(log, keep_top=keep_top, last=CONFIG_NAME)
         raise

@@ -215,7 +215,7 @@ class AmtuiApp(App[None]):
         if self.new_workspace_at is not None:
             from amtui.ui.first_run import FirstRunScreen
 
-            return FirstRunScreen(self.new_workspace_at)
+            return FirstRunScreen(self.new_workspace_at, self.plugins)
         first = next(info for info in self.panes if info.id == self.first_pane)
         screen: Screen[Any] = first.create()
         return screen
@@ -231,6 +231,7 @@ class AmtuiApp(App[None]):
         self.add_mode(first.id, first.create)
         self.switch_mode(first.id)
         self.remove_mode(self.DEFAULT_MODE)
+        self.show_plugin_failures()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the first-run screen has made the workspace, what needs one does not work."""

@@ -7,7 +7,6 @@ worker that makes the workspace, not before: the screen paints as fast as any pa
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -26,6 +25,9 @@ from amtui.ui.safe import editable, line
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from amtui.plugins.host import PluginHost
     from amtui.storage import Workspace
 
 FIELDS = (
@@ -112,9 +114,12 @@ class FirstRunScreen(Screen[None]):
             super().__init__()
             self.workspace = workspace
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, plugins: PluginHost | None = None) -> None:
+        """``root``: where to make the workspace; ``plugins``: the loaded plugins, given its
+        tables (and their demo data)."""
         super().__init__()
         self.root = root
+        self.plugins = plugins
         self.making = False
         """A worker is making the workspace: the keys that would start another wait."""
 
@@ -186,7 +191,7 @@ class FirstRunScreen(Screen[None]):
 
         try:
             answers = NewWorkspace(**typed, demo=demo).checked()
-            workspace = create_workspace(self.root, answers)
+            workspace = create_workspace(self.root, answers, plugins=self.plugins)
         except NewWorkspaceProblems as error:
             self.app.call_from_thread(self._show_problems, error.problems)
             return
