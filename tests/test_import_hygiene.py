@@ -159,6 +159,7 @@ def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path,
             "stdout": type("Out", (), {{"isatty": staticmethod(lambda: True)}})}})
 
         def run(self):
+            import amtui.ui.first_run  # noqa: F401 (its screen is painted first, in a new folder)
             result["title"] = self.sub_title or self.title
             result["store_before_run"] = "amtui.storage" in sys.modules
             result["pydantic_before_run"] = "pydantic" in sys.modules

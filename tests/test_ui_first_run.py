@@ -113,3 +113,17 @@ def test_without_a_terminal_a_new_folder_is_a_clear_error(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no workspace at" in result.stderr
     assert not (tmp_path / "agency").exists()
+
+
+def test_the_machines_zone_is_offered_when_it_is_a_known_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui import identity
+
+    monkeypatch.setattr(identity, "_localtime_zone", lambda: "")
+    monkeypatch.setattr(identity, "_etc_timezone", lambda: "")
+    monkeypatch.setenv("TZ", "Asia/Novosibirsk")
+    assert identity.machine_timezone() == "Asia/Novosibirsk"
+    monkeypatch.setenv("TZ", "MSK-3")  # a POSIX rule, not a zone name
+    assert identity.machine_timezone() == "Europe/Moscow"
+    monkeypatch.setattr(identity, "_localtime_zone", lambda: "Asia/Vladivostok")
+    assert identity.machine_timezone() == "Asia/Vladivostok"
