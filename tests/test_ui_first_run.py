@@ -97,6 +97,21 @@ async def test_wrong_answers_are_shown_by_their_fields_and_nothing_is_made(
         assert not path.exists()
 
 
+async def test_a_folder_filled_meanwhile_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "agency"
+    app = first_run_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        path.mkdir()
+        (path / "notes.txt").write_text("someone else's", encoding="utf-8")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        status = str(app.screen.query_one("#first-run-status", Static).render())
+        assert status.startswith("Nothing was made: ") and "not empty" in status
+    assert [child.name for child in path.iterdir()] == ["notes.txt"]
+
+
 @pytest.mark.parametrize("key", ["escape", "ctrl+q"])
 async def test_leaving_makes_nothing(tmp_path: Path, key: str) -> None:
     path = tmp_path / "new" / "agency"

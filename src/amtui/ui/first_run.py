@@ -196,7 +196,10 @@ class FirstRunScreen(Screen[None]):
             self.app.call_from_thread(self._show_problems, error.problems)
             return
         except (StorageError, OSError, ValueError) as error:
-            message = (getattr(error, "strerror", None) or str(error))
+            message = str(error)
+            if isinstance(error, OSError) and error.strerror:
+                message = f"{error.strerror}: {error.filename}" if error.filename else (
+                    error.strerror)
             self.app.call_from_thread(self._failed, _("Nothing was made: {problem}").format(
                 problem=one_line(message, 200)))
             return
