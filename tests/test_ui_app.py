@@ -197,6 +197,7 @@ async def test_help_lists_the_panes_own_keys_then_the_global_ones_then_the_widge
         assert (shown.index("Clients") < shown.index("Everywhere")
                 < shown.index("In lists and text boxes"))
         assert shown.index("New") < shown.index("Quit") < shown.index("Cursor up")
+        assert shown.index("Search") < shown.index("Down")  # the pane's, then its list's
 
 
 @pytest.mark.parametrize("pane", ["today", "inbox", "clients", "board", "notes"])

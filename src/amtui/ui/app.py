@@ -250,19 +250,26 @@ class AmtuiApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        # The pane's own keys (amtui's have ids), then the app's, then Textual's widgets'.
-        groups: tuple[dict[tuple[int, str], KeyRow], ...] = ({}, {}, {})
+        # The pane's own keys (the screen's, then its widgets' that have amtui ids), then the
+        # app's, then those of Textual's widgets; a binding's keys on one line.
+        KeyRows = dict[tuple[int, str], KeyRow]
+        screen_keys: KeyRows = {}
+        pane_widget_keys: KeyRows = {}
+        app_keys: KeyRows = {}
+        widget_keys: KeyRows = {}
         for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
             if not binding.description:
                 continue
-            group = groups[1] if node is self else groups[0] if binding.id else groups[2]
+            group = (app_keys if node is self else screen_keys if node is screen and binding.id
+                     else pane_widget_keys if binding.id else widget_keys)
             shown = self.get_key_display(binding) or key
             keys, _description = group.get((id(node), binding.action), ("", ""))
             group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
                                                binding.description)
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
-        self.push_screen(HelpScreen(title, *(list(group.values()) for group in groups)))
+        self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
+                                    list(app_keys.values()), list(widget_keys.values())))
 
     @staticmethod
     def _bindings_of(node: Any) -> list[Binding]:
