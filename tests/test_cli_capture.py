@@ -248,6 +248,48 @@ def test_member_round_trip(workspace_path: Path) -> None:
         "Ольга Лебедева", "assistant", "olebedeva", "olga@agency.example")
 
 
+def test_a_login_taken_is_refused_and_nothing_stored(workspace_path: Path) -> None:
+    first = add(workspace_path, "member", "Ольга Лебедева", "--login", "olga")
+    before = snapshot_files(workspace_path / "data")
+    result = run_cli("add", "member", "Ольга Другая", "--login", "olga",
+                     workspace=workspace_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"amtui: error: --login: 'olga' is the login of 'Ольга Лебедева' "
+                             f"({first}) already; each member has their own\n")
+    assert snapshot_files(workspace_path / "data") == before
+    add(workspace_path, "member", "Без логина")  # members without a login are not twins
+    add(workspace_path, "member", "Тоже без логина")
+
+
+@pytest.mark.parametrize("same_name", ["ромашка", "Romashka LLC", "ООО \"Ромашка\"",
+                                       "ЗАО  «РОМАШКА»", "ИП Ромашка"])
+def test_a_client_of_the_same_name_is_added_with_a_warning(workspace_path: Path,
+                                                           same_name: str) -> None:
+    first = add(workspace_path, "client", ROMASHKA) if "Romashka" not in same_name else add(
+        workspace_path, "client", "Romashka")
+    result = run_cli("add", "client", same_name, workspace=workspace_path)
+    assert result.returncode == 0
+    assert ULID.fullmatch(result.stdout.strip())
+    assert result.stderr.startswith("amtui: warning: a client of the same name exists already: ")
+    assert first in result.stderr and result.stderr.count("\n") == 1
+    assert len(listed(workspace_path, "clients")) == 2  # a warning, not a refusal
+
+
+def test_add_client_json_names_the_clients_of_the_same_name(workspace_path: Path) -> None:
+    first = add(workspace_path, "client", ROMASHKA)
+    add(workspace_path, "client", "Ромашка Плюс")  # another client: not the same name
+
+    def added(name: str) -> dict[str, Any]:
+        result = run_cli("add", "client", name, "--json", workspace=workspace_path)
+        assert result.returncode == 0, result.stderr
+        data: dict[str, Any] = json.loads(result.stdout)
+        assert listed(workspace_path, "clients")[data["id"]]["name"] == name
+        return data
+
+    assert added("Ромашка")["duplicate_of"] == [{"id": first, "name": ROMASHKA}]
+    assert added("Лютик")["duplicate_of"] == []
+
+
 def test_message_round_trip_with_contact_by_name(with_client: tuple[Path, str]) -> None:
     workspace_path, client_id = with_client
     contact_id = add(workspace_path, "contact", "Сергей Попов", "--client", ROMASHKA)

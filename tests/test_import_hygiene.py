@@ -139,12 +139,16 @@ def test_help_as_a_command(tmp_path: Path) -> None:
     assert imported.isdisjoint({"textual", "pydantic"})
 
 
-def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("made", [True, False], ids=["workspace", "new folder"])
+def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path,
+                                                                 made: bool) -> None:
     """The first screen is painted before the store is read: everything ``amtui`` does
-    before it runs the app stays clear of the store and of pydantic (70 ms together)."""
+    before it runs the app stays clear of the store and of pydantic (70 ms together), for a
+    workspace and for a new folder (the first-run screen)."""
     workspace = tmp_path / "ws"
-    workspace.mkdir()
-    (workspace / "workspace.toml").write_text('name = "Agency"\n', encoding="utf-8")
+    if made:
+        workspace.mkdir()
+        (workspace / "workspace.toml").write_text('name = "Agency"\n', encoding="utf-8")
     result = loaded_after(f"""
         import amtui.cli.open_app as open_app
         from amtui.cli import main
@@ -155,9 +159,11 @@ def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path)
             "stdout": type("Out", (), {{"isatty": staticmethod(lambda: True)}})}})
 
         def run(self):
+            import amtui.ui.first_run  # noqa: F401 (its screen is painted first, in a new folder)
             result["title"] = self.sub_title or self.title
             result["store_before_run"] = "amtui.storage" in sys.modules
             result["pydantic_before_run"] = "pydantic" in sys.modules
+            result["first_run"] = self.new_workspace_at is not None
 
         AmtuiApp.run = run
         result["status"] = main(["--workspace", {str(workspace)!r}])
@@ -166,3 +172,4 @@ def test_the_app_starts_before_the_store_or_pydantic_is_imported(tmp_path: Path)
     assert "store_before_run" in result  # the app was really started
     assert result["store_before_run"] is False
     assert result["pydantic_before_run"] is False
+    assert result["first_run"] is not made

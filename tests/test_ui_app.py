@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable, OptionList, Static
 
 from amtui.models import Client, Message, MessageStatus, Task
@@ -175,6 +176,51 @@ async def test_help_lists_the_pane_and_global_keys(filled: Workspace) -> None:
         assert "Help" in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_lists_the_panes_own_keys_then_the_global_ones_then_the_widgets(
+        filled: Workspace) -> None:
+    app = AmtuiApp(filled, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#records", DataTable).focus()
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert ("n", "New") in help_screen.pane_keys
+        assert ("?, f1", "Help") in help_screen.global_keys
+        assert ("↑", "Cursor up") in help_screen.widget_keys
+        assert not any(description == "Cursor up" for _key, description in
+                       help_screen.pane_keys + help_screen.global_keys)
+        shown = "\n".join(str(static.render()) for static in help_screen.query(Static))
+        assert (shown.index("Clients") < shown.index("Everywhere")
+                < shown.index("In lists and text boxes"))
+        assert shown.index("New") < shown.index("Quit") < shown.index("Cursor up")
+        assert shown.index("Search") < shown.index("Down")  # the pane's, then its list's
+
+
+@pytest.mark.parametrize("pane", ["today", "inbox", "clients", "board", "notes"])
+async def test_the_key_bar_keeps_help_and_the_palette_at_80_columns(filled: Workspace,
+                                                                   pane: str) -> None:
+    from amtui.ui.widgets.keybar import KeyBar
+
+    app = AmtuiApp(filled, pane=pane)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = str(app.screen.query_one(KeyBar).render())
+        assert len(shown) <= 80
+        assert shown.endswith("? Help  ^p Palette "), shown
+        keys = {binding.description for binding in app.screen.BINDINGS
+                if isinstance(binding, Binding) and binding.show}
+        assert any(f" {description} " in shown for description in keys), shown  # a pane key
+
+
+async def test_the_palette_has_one_theme_command(filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert [title for title in titles if "theme" in title.casefold()] == ["theme: switch"]
 
 
 async def test_a_change_from_another_process_appears(filled: Workspace, workspace_path: Path,

@@ -323,6 +323,25 @@ async def test_the_form_refuses_an_impossible_revenue(
         assert snapshot_files(workspace_path) == stored
 
 
+async def test_the_form_says_what_is_wrong_in_amtuis_own_words(
+        base: Workspace, workspace_path: Path) -> None:
+    stored = snapshot_files(workspace_path)
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        await pilot.press(*"Клиент")
+        await retype(pilot, form.query_one("#field-industry", Input), "и" * 501)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one("#error-industry", Static).render())
+        assert error == "can be at most 500 characters long"  # not "String should have…"
+        assert snapshot_files(workspace_path) == stored
+
+
 async def test_edit_from_the_card_and_an_empty_name_is_refused(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:

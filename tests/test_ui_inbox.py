@@ -405,7 +405,7 @@ async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
         await fill(pilot, "10.12.2026")
         await pilot.press("f2")
         assert "is not a date: use YYYY-MM-DD" in shown(app, "#error-due")
-        assert "at least 1 character" in shown(app, "#error-title")
+        assert shown(app, "#error-title") == "cannot be empty"
         assert snapshot(filled) == before
         assert app.screen.focused is title
         await fill(pilot, "Brief: лендинг")

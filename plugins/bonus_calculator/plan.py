@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from amtui.api import MAX_AMOUNT, Record
+from amtui.api import MAX_AMOUNT, Record, problem_message
 
 from .money import number
 
@@ -330,9 +330,8 @@ def describe_plan_error(error: Any) -> str:
             else:
                 parts.append(str(part).replace("_", " "))
         where = " ".join(parts)
-        message = str(problem["msg"]).removeprefix("Value error, ")
+        message = problem_message(problem)
         if problem["type"] == "missing":
-            message = "is required"
             if where == "valid from":
                 message += (": say from which month the plan applies, e.g. "
                             "valid_from = 2026-10-01")

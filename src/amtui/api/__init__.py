@@ -34,7 +34,7 @@ _LAZY = {
         ("Record", "Money", "Channel", "Priority", "Client", "Contact", "Message", "Task",
          "Note", "Deal", "Member", "NoteKind", "MessageStatus", "MessageKind", "Direction",
          "ClientStatus", "DealStatus", "Role", "Influence", "RelationshipStage", "ChecklistItem",
-         "new_id", "describe_validation_error"),
+         "new_id", "describe_validation_error", "in_own_words", "problem_field", "problem_message"),
         "amtui.models"),
     # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name,
     # a short text; and the bounds of money and dates every record keeps to
@@ -105,7 +105,10 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         Role as Role,
         Task as Task,
         describe_validation_error as describe_validation_error,
+        in_own_words as in_own_words,
         new_id as new_id,
+        problem_field as problem_field,
+        problem_message as problem_message,
     )
     from amtui.models.base import (
         MAX_AMOUNT as MAX_AMOUNT,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import open_workspace, parse_moment, parse_money
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -36,6 +37,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     client.add_argument("--revenue", metavar="AMOUNT", help="monthly revenue")
     client.add_argument("--cost", metavar="AMOUNT", help="monthly cost to serve")
     client.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    client.add_argument("--json", action="store_true",
+                        help='print {"id", "name", "duplicate_of"} instead of the id')
     workspace_option(client, argparse.SUPPRESS)
     client.set_defaults(handler=add_client)
 
@@ -173,7 +176,29 @@ def add_client(args: argparse.Namespace) -> int:
                        if args.cost else None),
         tags=args.tag,
     ))
-    return _store(workspace, record)
+    duplicates = _same_name_clients(workspace, record.name)
+    if duplicates:
+        named = ", ".join(f"{name!r} ({client_id})" for client_id, name in duplicates[:3])
+        more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
+        sys.stderr.write(one_line(f"amtui: warning: a client of the same name exists already: "
+                                  f"{named}{more}; the new one is added too") + "\n")
+    if not args.json:
+        return _store(workspace, record)
+    from amtui.cli.common import print_json
+
+    stored = workspace.repo(Client).add(record)
+    print_json({"id": stored.id, "name": stored.name,
+                "duplicate_of": [{"id": client_id, "name": name}
+                                 for client_id, name in duplicates]})
+    return 0
+
+
+def _same_name_clients(workspace: Workspace, name: str) -> list[tuple[str, str]]:
+    """The clients (id, name) whose name names the same client as ``name``."""
+    from amtui.services.clients import same_name_clients
+
+    return same_name_clients(((str(raw["id"]), str(raw.get("name", "")))
+                              for raw in workspace.file("clients").scan()), name)
 
 
 def add_task(args: argparse.Namespace) -> int:
@@ -325,4 +350,11 @@ def add_member(args: argparse.Namespace) -> int:
 
     workspace = open_workspace(args, create=True)
     record = Member(**_given(name=args.name, role=args.role, login=args.login, email=args.email))
+    if record.login:
+        login = record.login.casefold()
+        for raw in workspace.file("members").scan():
+            if str(raw.get("login") or "").casefold() == login:
+                raise UsageError(f"--login: {raw['login']!r} is the login of "
+                                 f"{raw.get('name', '')!r} ({raw['id']}) already; "
+                                 "each member has their own")
     return _store(workspace, record)

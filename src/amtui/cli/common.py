@@ -73,7 +73,7 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     """Open the chosen workspace; ``create`` makes a new one (called ``name``) if the folder
     has none yet."""
     from amtui.storage import Workspace
-    from amtui.storage.files import log_creations
+    from amtui.storage.files import creation_top, log_creations
     from amtui.storage.workspace import CONFIG_NAME
 
     path = workspace_path(args)
@@ -83,20 +83,9 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     if create and not (path / CONFIG_NAME).exists():
         if path.exists() and any(path.iterdir()):
             raise UsageError(f"{path} is a folder with other files in it, not a workspace")
-        top, keep_folder = _created_folder(path.absolute())
+        top, keep_folder = creation_top(path.absolute())
         CREATED_THIS_RUN.append((path, log_creations(top), keep_folder))
     return Workspace.open(path, create=create, name=name)
-
-
-def _created_folder(path: Path) -> tuple[Path, bool]:
-    """What to remove if the command fails: the top-most folder it will create, or (for an
-    empty folder that was already there) only what it puts inside."""
-    if path.exists():
-        return path, True
-    top = path
-    while not top.parent.exists():
-        top = top.parent
-    return top, False
 
 
 def discard_created_workspaces() -> None:

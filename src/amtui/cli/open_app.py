@@ -1,6 +1,8 @@
 """``amtui`` with no command: open the workspace in the full-screen app.
 
 When amtui is not talking to a terminal (a script, a pipe), it prints the summary instead.
+A folder with no workspace yet (none there, or an empty one) opens on the first-run screen,
+which makes the workspace.
 The app is started before the store is imported, so the first screen shows quickly; the
 workspace is opened by the app's first worker.
 """
@@ -48,7 +50,8 @@ def open_app(args: argparse.Namespace) -> int:
         return summary(args)
     path = workspace_path(args)
     check_access(path)
-    name, keymap = _workspace_name_and_keymap(path)
+    new_workspace_at = path.absolute() if _no_workspace_yet(path) else None
+    name, keymap = (path.name, {}) if new_workspace_at else _workspace_name_and_keymap(path)
     from amtui.cli.output import terminal_output
     from amtui.ui.app import AmtuiApp
 
@@ -59,8 +62,19 @@ def open_app(args: argparse.Namespace) -> int:
 
     with terminal_output():  # the app shows text safely itself, through Textual
         AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
-                 keymap=keymap).run()
+                 keymap=keymap, new_workspace_at=new_workspace_at).run()
     return 0
+
+
+def _no_workspace_yet(path: Path) -> bool:
+    """Whether ``path`` is where a new workspace can be made: no folder there yet, or an
+    empty one (the first-run screen then asks for its settings)."""
+    try:
+        if not path.exists():
+            return True
+        return path.is_dir() and next(path.iterdir(), None) is None
+    except OSError:
+        return False  # the store says what is wrong, as for any other command
 
 
 def _workspace_name_and_keymap(path: Path) -> tuple[str, dict[str, str]]:

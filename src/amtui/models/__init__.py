@@ -6,6 +6,9 @@ from amtui.models.base import (
     Priority,
     Record,
     describe_validation_error,
+    in_own_words,
+    problem_field,
+    problem_message,
 )
 from amtui.models.clients import (
     Cadence,
@@ -66,5 +69,8 @@ __all__ = [
     "Task",
     "WorkingHours",
     "describe_validation_error",
+    "in_own_words",
     "new_id",
+    "problem_field",
+    "problem_message",
 ]

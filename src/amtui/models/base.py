@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,9 @@ from pydantic import (
 
 from amtui.clock import now
 from amtui.models.ids import new_id
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 """A name or a title: surrounding spaces removed, not empty."""
@@ -238,18 +241,91 @@ class Money(BaseModel):
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    """One readable line per problem: "field: what is wrong"."""
+    """One readable line per problem: "field: what is wrong", in amtui's own words."""
     lines = []
     for problem in error.errors():
-        field = ".".join(str(part) for part in problem["loc"])
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        if problem["type"] == "missing":
-            message = "is required"
-        elif problem["type"] == "string_unicode":
-            message = "holds bytes that are not UTF-8 text"
-        elif problem["type"] == "enum":
-            expected = problem.get("ctx", {}).get("expected", "")
-            message = f"{problem['input']!r} is not one of {expected}"
+        field = problem_field(problem)
         # A check of the whole record names its fields itself.
-        lines.append(f"{field.replace('_', ' ')}: {message}" if field else message)
+        lines.append(f"{field}: {problem_message(problem)}" if field
+                     else problem_message(problem))
     return "; ".join(lines)
+
+
+def in_own_words(error: ValidationError) -> ValidationError:
+    """The same problems, each with amtui's message (:func:`problem_message`), for a form that
+    shows ``msg`` next to each field."""
+    from pydantic_core import InitErrorDetails
+
+    return ValidationError.from_exception_data(error.title, [
+        InitErrorDetails(type="value_error", loc=problem["loc"], input=problem.get("input"),
+                         ctx={"error": ValueError(problem_message(problem))})
+        for problem in error.errors()])
+
+
+def problem_field(problem: ErrorDetails) -> str:
+    """The field a problem is about, as people say it: ``tags #2``, ``signed on``."""
+    return " ".join(f"#{part + 1}" if isinstance(part, int) else str(part).replace("_", " ")
+                    for part in problem["loc"])
+
+
+def problem_message(problem: ErrorDetails) -> str:
+    """What is wrong with a field, in amtui's words rather than pydantic's."""
+    kind = problem["type"]
+    context: dict[str, Any] = dict(problem.get("ctx") or {})
+    typed = problem.get("input")
+    shown = repr(typed) if len(repr(typed)) <= 60 else repr(typed)[:59] + "…"
+    if kind in ("value_error", "assertion_error"):
+        return str(problem["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "string_too_short":
+        least = context.get("min_length", 1)
+        return "cannot be empty" if least == 1 else f"must be at least {least} characters long"
+    if kind == "string_too_long":
+        return f"can be at most {context.get('max_length', 0):,} characters long".replace(",", " ")
+    if kind == "string_pattern_mismatch":
+        if context.get("pattern") == r"^[A-Z]{3}$":
+            return f"{shown} is not a currency code: use three capital letters such as RUB"
+        return f"{shown} is not written as this field needs"
+    if kind in ("too_short", "too_long"):
+        bound = context.get("min_length" if kind == "too_short" else "max_length", 0)
+        return (f"needs at least {bound} item{'s' if bound != 1 else ''}" if kind == "too_short"
+                else f"can hold at most {bound} items")
+    plain = {
+        "missing": "is required",
+        "string_unicode": "holds bytes that are not UTF-8 text",
+        "string_type": "must be text",
+        "enum": f"{shown} is not one of {context.get('expected', '')}",
+        "literal_error": f"{shown} is not one of {context.get('expected', '')}",
+        "int_parsing": f"{shown} is not a whole number",
+        "int_type": f"{shown} is not a whole number",
+        "int_from_float": f"{shown} is not a whole number",
+        "float_parsing": f"{shown} is not a number",
+        "float_type": f"{shown} is not a number",
+        "decimal_parsing": f"{shown} is not a number",
+        "decimal_type": f"{shown} is not a number",
+        "finite_number": "must be a number",
+        "decimal_max_digits": "has too many digits",
+        "decimal_max_places": "has too many digits after the point",
+        "decimal_whole_digits": "has too many digits before the point",
+        "greater_than": f"must be more than {context.get('gt')}",
+        "greater_than_equal": f"must be at least {context.get('ge')}",
+        "less_than": f"must be less than {context.get('lt')}",
+        "less_than_equal": f"can be at most {context.get('le')}",
+        "bool_parsing": f"{shown} is not yes or no (true/false)",
+        "bool_type": f"{shown} is not yes or no (true/false)",
+        "date_parsing": f"{shown} is not a date: use YYYY-MM-DD",
+        "date_from_datetime_parsing": f"{shown} is not a date: use YYYY-MM-DD",
+        "date_from_datetime_inexact": f"{shown} is a moment, not a date: use YYYY-MM-DD",
+        "date_type": f"{shown} is not a date: use YYYY-MM-DD",
+        "datetime_parsing": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
+        "datetime_from_date_parsing": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
+        "datetime_type": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
+        "timezone_aware": "needs a time zone",
+        "list_type": "must be a list",
+        "dict_type": "must be a table of names and values",
+        "model_type": "must be a table of names and values",
+        "model_attributes_type": "must be a table of names and values",
+        "extra_forbidden": "is not a field amtui knows",
+        "frozen_instance": "cannot be changed",
+        "frozen_field": "cannot be changed",
+    }
+    return plain.get(kind) or str(problem["msg"])

@@ -28,6 +28,8 @@ from amtui.models import (
     Note,
     Task,
     WorkingHours,
+    in_own_words,
+    problem_message,
 )
 from amtui.services import undo
 from amtui.services.projection import Interner
@@ -50,6 +52,27 @@ R = TypeVar("R", bound="Record")
 def search_words(query: str) -> list[str]:
     """The words of a search; a client matches when it holds all of them, in any order."""
     return fold(query).split()
+
+
+LEGAL_FORMS = frozenset({"ооо", "оао", "зао", "пао", "ао", "ип", "гк", "нко", "llc", "ltd",
+                         "inc", "jsc", "plc", "gmbh"})
+"""Legal forms written around a client's name, which do not tell two clients apart."""
+_NAME_WORDS = re.compile(r"[\W_]+")
+
+
+def client_name_key(name: str) -> str:
+    """What two clients' names share when they name the same client: case, quotes, punctuation
+    and legal forms set aside (``ООО «Ромашка»`` and ``ромашка`` give ``ромашка``)."""
+    words = [word for word in _NAME_WORDS.split(fold(name)) if word]
+    return " ".join(word for word in words if word not in LEGAL_FORMS) or " ".join(words)
+
+
+def same_name_clients(names: Iterable[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    """The (id, name) pairs of ``names`` whose name names the same client as ``name``."""
+    key = client_name_key(name)
+    longest = max(key.split(), key=len, default="")  # a quick look first: most names lack it
+    return [(client_id, other) for client_id, other in names
+            if longest in fold(other) and client_name_key(other) == key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,7 +582,7 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
     except (ValueError, ValidationError) as error:
         message = str(error)
         if isinstance(error, ValidationError):
-            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            message = problem_message(error.errors()[0])
         problems.append(_problem("working_hours", values.get("working_hours", ""), message))
         data.pop("working_hours", None)
     data = {name: value for name, value in data.items() if value is not None
@@ -571,7 +594,8 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
         problems.extend(
             InitErrorDetails(type=problem["type"], loc=problem["loc"], input=problem["input"],
                              ctx=problem.get("ctx", {}))
-            for problem in error.errors() if str(problem["loc"][0]) not in reported)
+            for problem in in_own_words(error).errors()
+            if str(problem["loc"][0]) not in reported)
     if problems:
         raise ValidationError.from_exception_data(Client.__name__, problems)
     return client
@@ -587,8 +611,11 @@ def contact_from_form(values: Mapping[str, str], client_id: str) -> Contact:
         raise ValidationError.from_exception_data(
             Contact.__name__, [_problem("name", "", "type the person's name")])
     data["influence"] = data["influence"] or None
-    return Contact.model_validate({"client_id": client_id, **{
-        name: value for name, value in data.items() if value is not None}})
+    try:
+        return Contact.model_validate({"client_id": client_id, **{
+            name: value for name, value in data.items() if value is not None}})
+    except ValidationError as error:
+        raise in_own_words(error) from None
 
 
 # Changes (each returns how to undo it)

@@ -31,6 +31,7 @@ from amtui.models import (
     NoteKind,
     Priority,
     Task,
+    in_own_words,
 )
 from amtui.services import undo
 from amtui.services.hours import add_working_hours
@@ -479,7 +480,7 @@ def plan_brief(request: Message, *, title: str, client: str, contact: str,
 def _details(error: ValidationError) -> list[InitErrorDetails]:
     """The problems of ``error``, to be raised again together with others."""
     details = []
-    for problem in error.errors():
+    for problem in in_own_words(error).errors():
         detail = InitErrorDetails(type=problem["type"], loc=problem["loc"],
                                   input=problem["input"])
         if "ctx" in problem:

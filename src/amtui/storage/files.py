@@ -511,6 +511,17 @@ class CreationLog:
 _LOGS: list[CreationLog] = []
 
 
+def creation_top(path: Path) -> tuple[Path, bool]:
+    """Where to note what making a folder at ``path`` (absolute) creates: the top-most folder
+    it will make, or ``path`` itself when it is there already; True in that case (keep it)."""
+    if path.exists():
+        return path, True
+    top = path
+    while not top.parent.exists():
+        top = top.parent
+    return top, False
+
+
 def log_creations(top: Path) -> CreationLog:
     """Start noting what this process makes under ``top`` (an absolute path)."""
     log = CreationLog(top)

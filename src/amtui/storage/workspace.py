@@ -111,35 +111,37 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path | str, *, create: bool = False, clock: Clock = clock_now,
-             lock_timeout: float = 10.0, name: str | None = None) -> Workspace:
+             lock_timeout: float = 10.0, name: str | None = None,
+             timezone: str = "Europe/Moscow", currency: str = "RUB") -> Workspace:
         """Open the workspace at ``root``; with ``create``, make it if it does not exist
-        (named ``name``, or after its folder)."""
+        (named ``name``, or after its folder, in the agency's ``timezone`` and ``currency``)."""
         root = Path(root).expanduser().absolute()
         config = root / CONFIG_NAME
         if not config.exists():
             if not create:
                 raise WorkspaceNotFound(
-                    f"no workspace at {root} (no {CONFIG_NAME}); create one with "
-                    f"`amtui demo --workspace {root}` or `amtui add client ... --workspace {root}`"
+                    f"no workspace at {root} (no {CONFIG_NAME}); make one by opening it in a "
+                    f"terminal (`amtui --workspace {root}`), with `amtui demo --workspace "
+                    f"{root}`, or by adding to it (`amtui add client ... --workspace {root}`)"
                 )
             folder_name = os.fsencode(root.name).decode("utf-8", "replace")  # bytes not UTF-8
-            cls._create(root, name or folder_name or "Workspace")
+            cls._create(root, name or folder_name or "Workspace", timezone, currency)
         settings = read_settings(config)
         workspace = cls(root, settings, clock=clock, lock_timeout=lock_timeout)
         workspace.remove_stale_temp_files()
         return workspace
 
     @staticmethod
-    def _create(root: Path, name: str) -> None:
+    def _create(root: Path, name: str, timezone: str, currency: str) -> None:
         make_folder(root, root.parent, inherit_group=False)
         for sub in ("data", ".locks", "backups"):
             make_folder(root / sub, root)
         text = (
             "# amtui workspace settings\n"
             f"name = {orjson.dumps(name).decode()}\n"
-            'currency = "RUB"\n'
+            f"currency = {orjson.dumps(currency).decode()}\n"
             'locale = "ru_RU"\n'
-            'timezone = "Europe/Moscow"\n'
+            f"timezone = {orjson.dumps(timezone).decode()}\n"
             "answer_within_hours = 4\n"
             "disabled_plugins = []\n"
         )

@@ -26,17 +26,23 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.command import Provider
     from textual.notifications import SeverityLevel
 
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
+    from amtui.ui.first_run import FirstRunScreen
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
 REFRESH_SECONDS = 2.0
 """How often the app looks for changes other processes made to the workspace."""
+
+NEEDS_WORKSPACE = frozenset({"pane", "undo", "trash", "command_palette"})
+"""The app's actions that the first-run screen leaves off: there is no workspace yet."""
 
 WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members", "notes")
 
@@ -60,17 +66,22 @@ class AmtuiApp(App[None]):
         Binding("u,ctrl+z", "undo", _("Undo"), id="app.undo",
                 tooltip=_("Revert the last change made since amtui was opened")),
         Binding("f8", "trash", _("Trash"), id="app.trash"),
+        Binding("ctrl+p", "command_palette", _("Palette"), id="app.palette", show=False,
+                priority=True, tooltip=_("Every command and record, by name")),
         Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
     ]
 
     def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
                  theme: str | None = None, name: str | None = None,
                  plugins: PluginHost | None = None,
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None,
+                 new_workspace_at: Path | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
         first worker that reads); ``name`` is shown until it is open. ``plugins``: the
         loaded plugins (none if not given). ``keymap``: binding id → keys, from the
-        workspace's settings (read from them if the workspace is given open)."""
+        workspace's settings (read from them if the workspace is given open).
+        ``new_workspace_at``: a folder with no workspace yet, made by the first-run screen
+        shown first."""
         super().__init__()
         from amtui.plugins.host import PluginHost
 
@@ -90,6 +101,8 @@ class AmtuiApp(App[None]):
         self.workspace_name = name or ""
         self._opening = threading.Lock()
         self.first_pane = pane
+        self.new_workspace_at = new_workspace_at
+        """Where the first-run screen will make the workspace (None once there is one)."""
         self.undo_stack: list[Undo] = []
         """Changes made since the app was opened, newest last."""
         self.theme_problems: list[str] = []
@@ -199,9 +212,30 @@ class AmtuiApp(App[None]):
                 timeout=10)
 
     def get_default_screen(self) -> Screen[Any]:
+        if self.new_workspace_at is not None:
+            from amtui.ui.first_run import FirstRunScreen
+
+            return FirstRunScreen(self.new_workspace_at, self.plugins)
         first = next(info for info in self.panes if info.id == self.first_pane)
         screen: Screen[Any] = first.create()
         return screen
+
+    def on_first_run_screen_made(self, message: FirstRunScreen.Made) -> None:
+        """The first-run screen made the workspace: show the first pane on it."""
+        self._workspace = message.workspace
+        self.plugins.attach(message.workspace)
+        self.workspace_name = message.workspace.settings.name
+        self.new_workspace_at = None
+        # The first pane becomes a mode like the others, and the first-run screen goes.
+        first = next(info for info in self.panes if info.id == self.first_pane)
+        self.add_mode(first.id, first.create)
+        self.switch_mode(first.id)
+        self.remove_mode(self.DEFAULT_MODE)
+        self.show_plugin_failures()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the first-run screen has made the workspace, what needs one does not work."""
+        return self.new_workspace_at is None or action not in NEEDS_WORKSPACE
 
     @property
     def current_pane(self) -> str:
@@ -210,24 +244,32 @@ class AmtuiApp(App[None]):
 
     def action_pane(self, pane_id: str) -> None:
         if pane_id != self.current_pane:
-            self.switch_mode(self.DEFAULT_MODE if pane_id == self.first_pane else pane_id)
+            self.switch_mode(pane_id if pane_id in self._modes else self.DEFAULT_MODE)
 
     def action_help(self) -> None:
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        global_ids = {binding.id for binding in self._bindings_of(self)}
-        pane_keys: list[KeyRow] = []
-        global_keys: list[KeyRow] = []
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
+        # The pane's own keys (the screen's, then its widgets' that have amtui ids), then the
+        # app's, then those of Textual's widgets; a binding's keys on one line.
+        KeyRows = dict[tuple[int, str], KeyRow]
+        screen_keys: KeyRows = {}
+        pane_widget_keys: KeyRows = {}
+        app_keys: KeyRows = {}
+        widget_keys: KeyRows = {}
+        for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
             if not binding.description:
                 continue
-            row = (self.get_key_display(binding) or key, binding.description)
-            (global_keys if binding.id in global_ids else pane_keys).append(row)
+            group = (app_keys if node is self else screen_keys if node is screen and binding.id
+                     else pane_widget_keys if binding.id else widget_keys)
+            shown = self.get_key_display(binding) or key
+            keys, _description = group.get((id(node), binding.action), ("", ""))
+            group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
+                                               binding.description)
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
-        self.push_screen(HelpScreen(title, pane_keys, global_keys))
+        self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
+                                    list(app_keys.values()), list(widget_keys.values())))
 
     @staticmethod
     def _bindings_of(node: Any) -> list[Binding]:
@@ -267,7 +309,9 @@ class AmtuiApp(App[None]):
         self.push_screen(RecordScreen(one_line(title, 80), record))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's theme command gives way to amtui's "theme: switch" below: one, not two.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.callback != self.action_change_theme)
         for number, (pane_id, title) in enumerate(self.pane_titles(), start=1):
             yield SystemCommand(_("go: {title}").format(title=title),
                                 _("Open the pane (key {number})").format(number=number),

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Markdown, Select, Static, TextArea
 
 from amtui.i18n import _
-from amtui.models import Note
+from amtui.models import Note, problem_field, problem_message
 from amtui.services import notes as service
 from amtui.storage import StorageError
 from amtui.text import one_line, visible
@@ -204,8 +204,7 @@ class NoteEditor(Screen[None]):
             note = Note.model_validate({**self.note.model_dump(), **values})
         except ValidationError as problem:
             first = problem.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            self._problem(f"{where}: {first['msg']}")
+            self._problem(f"{problem_field(first)}: {problem_message(first)}")
             return None
         self._problem("")
         return note

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+
+PINNED_ACTIONS = ("help", "command_palette")
+"""The app's keys always shown, at the right end, in this order: whatever else is cut at 80
+columns, these two lead to every other key."""
+
+Hint = tuple[Content, str]
+"""A key as shown, and the key a click on it presses ("" for none: the key is disabled)."""
+
+
+def _cells(hints: list[Hint]) -> int:
+    return sum(shown.cell_length for shown, _key in hints)
+
+
+def _fitting(hints: list[Hint], width: int) -> list[Hint]:
+    """As many of ``hints`` as fit in ``width`` cells, in their order: one too wide is left
+    out, and a shorter one after it may still fit."""
+    kept: list[Hint] = []
+    for hint in hints:
+        if hint[0].cell_length <= width:
+            kept.append(hint)
+            width -= hint[0].cell_length
+    return kept
 
 
 class KeyBar(Static):
@@ -39,41 +66,57 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self.refresh_keys()
+
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen:
             self.refresh_keys()
 
     def refresh_keys(self) -> None:
-        """Show the keys of the focused widget, its containers, the screen and the app."""
-        active = self.screen.active_bindings
-        palette = self.app.COMMAND_PALETTE_BINDING
-        entries = [(binding, enabled) for key, (_node, binding, enabled, _tip) in active.items()
-                   if binding.show and key != palette]
-        if self.app.ENABLE_COMMAND_PALETTE and palette in active:
-            _node, binding, enabled, _tip = active[palette]
-            entries.append((binding, enabled))
-        parts: list[Content] = []
-        keys: list[tuple[int, int, str]] = []
+        """Show the keys of the focused widget, its containers and the screen, then the app's,
+        with help and the palette at the right end. When they do not all fit, the pane's keys
+        are left out first (the last ones), then the app's; help and the palette stay."""
+        pane: list[Hint] = []
+        shared: list[Hint] = []
+        pinned: dict[str, Hint] = {}
         actions: set[str] = set()
-        column = 0
-        for binding, enabled in entries:
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.action in actions:
                 continue
+            hint = (self._hint(binding, enabled), binding.key if enabled else "")
+            if node is self.app and binding.action in PINNED_ACTIONS:
+                if binding.action != "command_palette" or self.app.ENABLE_COMMAND_PALETTE:
+                    pinned[binding.action] = hint
+            elif binding.show:
+                (shared if node is self.app else pane).append(hint)
+            else:
+                continue
             actions.add(binding.action)
-            style = "" if enabled else " dim"
-            part = Content.assemble(
-                (f" {self.app.get_key_display(binding)}", f"bold $footer-key-foreground{style}"),
-                (f" {binding.description} ", f"$footer-description-foreground{style}"),
-            )
-            if enabled:
-                keys.append((column, column + part.cell_length, binding.key))
-            column += part.cell_length
-            parts.append(part)
-        content = Content("").join(parts)
+        right = [pinned[action] for action in PINNED_ACTIONS if action in pinned]
+        width = self.size.width or self.app.size.width
+        shared = _fitting(shared, width - _cells(right))
+        pane = _fitting(pane, width - _cells(right) - _cells(shared))
+        gap = max(width - _cells(pane) - _cells(shared) - _cells(right), 0)
+        hints = [*pane, *shared, (Content(" " * gap), ""), *right]
+        keys: list[tuple[int, int, str]] = []
+        column = 0
+        for shown, key in hints:
+            if key:
+                keys.append((column, column + shown.cell_length, key))
+            column += shown.cell_length
+        content = Content("").join(shown for shown, _key in hints)
         self._keys = keys
         if content != self._shown:
             self._shown = content
             self.update(content)
+
+    def _hint(self, binding: Binding, enabled: bool) -> Content:
+        style = "" if enabled else " dim"
+        return Content.assemble(
+            (f" {self.app.get_key_display(binding)}", f"bold $footer-key-foreground{style}"),
+            (f" {binding.description} ", f"$footer-description-foreground{style}"),
+        )
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._keys:
