@@ -75,8 +75,9 @@ class KeyBar(Static):
 
     def refresh_keys(self) -> None:
         """Show the keys of the focused widget, its containers and the screen, then the app's,
-        with help and the palette at the right end. When they do not all fit, the pane's keys
-        are left out first (the last ones), then the app's; help and the palette stay."""
+        with help and the palette at the right end. When they do not all fit, the app's keys
+        are left out first (quit, undo and trash are listed by help), then the pane's last
+        ones: what the pane does matters most; help and the palette stay."""
         pane: list[Hint] = []
         shared: list[Hint] = []
         pinned: dict[str, Hint] = {}
@@ -95,8 +96,8 @@ class KeyBar(Static):
             actions.add(binding.action)
         right = [pinned[action] for action in PINNED_ACTIONS if action in pinned]
         width = self.size.width or self.app.size.width
-        shared = _fitting(shared, width - _cells(right))
-        pane = _fitting(pane, width - _cells(right) - _cells(shared))
+        pane = _fitting(pane, width - _cells(right))
+        shared = _fitting(shared, width - _cells(right) - _cells(pane))
         gap = max(width - _cells(pane) - _cells(shared) - _cells(right), 0)
         hints = [*pane, *shared, (Content(" " * gap), ""), *right]
         keys: list[tuple[int, int, str]] = []
