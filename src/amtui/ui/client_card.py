@@ -128,6 +128,12 @@ class ClientCard(Screen[None]):
                 tooltip=_("Edit the client's data")),
         Binding("c", "add_contact", _("Add contact"), id="client_card.add_contact",
                 tooltip=_("Add a person on the client's side")),
+        Binding("C", "edit_contact", _("Edit contact"), id="client_card.edit_contact",
+                tooltip=_("Edit one of the client's contacts")),
+        Binding("n", "new_deal", _("New deal"), id="client_card.new_deal",
+                tooltip=_("Add a deal with the client: amount, status, dates")),
+        Binding("D", "edit_deal", _("Edit deal"), id="client_card.edit_deal",
+                tooltip=_("Edit one of the client's deals")),
         Binding("d", "contacted", _("Contacted"), id="client_card.contacted",
                 tooltip=_("Log an update sent to the client: resets their cadence")),
         Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
@@ -323,7 +329,7 @@ class ClientCard(Screen[None]):
 
     def _deals(self, details: ClientDetails) -> list[Content]:
         if not details.deals:
-            return [muted(_("No deals yet."))]
+            return [muted(_("No deals yet: n adds one."))]
         lines = []
         for deal in details.deals:
             dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
@@ -393,6 +399,38 @@ class ClientCard(Screen[None]):
     def action_add_contact(self) -> None:
         if self.details:
             client_forms.add_contact(self.amtui, self.client_id, self.details.client.name)
+
+    def action_edit_contact(self) -> None:
+        from amtui.ui import deal_forms
+
+        if not self.details:
+            return
+        contacts = self.details.contacts
+        if not contacts:
+            self.notify(_("No contacts yet: c adds one."), markup=False)
+            return
+        deal_forms.pick(self.amtui, _("Edit which contact?"),
+                        [line(contact.name, 60) for contact in contacts],
+                        lambda index: deal_forms.edit_contact(self.amtui, contacts[index]))
+
+    def action_new_deal(self) -> None:
+        from amtui.ui import deal_forms
+
+        if self.details:
+            deal_forms.new_deal(self.amtui, self.client_id, self.details.client.name)
+
+    def action_edit_deal(self) -> None:
+        from amtui.ui import deal_forms
+
+        if not self.details:
+            return
+        deals = self.details.deals
+        if not deals:
+            self.notify(_("No deals yet: n adds one."), markup=False)
+            return
+        deal_forms.pick(self.amtui, _("Edit which deal?"),
+                        [deal_forms.deal_label(deal) for deal in deals],
+                        lambda index: deal_forms.edit_deal(self.amtui, deals[index]))
 
     def action_contacted(self) -> None:
         from amtui.services.actions import log_contact
