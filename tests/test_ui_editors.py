@@ -34,7 +34,8 @@ def base(workspace: Workspace, clock: StillClock) -> Workspace:
     ])
     workspace.repo(Deal).add(Deal(client_id=client.id, title="SEO на год", status="proposal",
                                   amount=Money(amount=Decimal(100_000))))
-    workspace.repo(Task).add(Task(title="Макет главной", client_id=client.id, column="todo",
+    workspace.repo(Task).add(Task(title="Макет главной", client_id=client.id,
+                                  column=workspace.settings.columns[0],
                                   checklist=[ChecklistItem(text="Структура"),
                                              ChecklistItem(text="Черновик")]))
     return workspace
@@ -152,3 +153,57 @@ async def test_shift_c_edits_the_contact_picked(base: Workspace) -> None:
         assert len(base.repo(Contact).all()) == 2
         assert "Олег Петров · Генеральный директор" in section(app, "contacts")
         assert "oleg@romashka.example" in section(app, "contacts")
+
+
+# the task's checklist
+
+def checklist_shown(app: AmtuiApp) -> list[str]:
+    options = app.screen.query_one("#task-checklist", OptionList)
+    return [str(options.get_option_at_index(index).prompt)
+            for index in range(options.option_count)]
+
+
+@pytest.mark.parametrize("pane", ["board", "today"])
+async def test_the_checklist_is_edited_by_keyboard_and_u_undoes(base: Workspace,
+                                                                pane: str) -> None:
+    """From the board (its own saves) and from elsewhere (the app's)."""
+    app = AmtuiApp(base, pane=pane)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        (task,) = base.repo(Task).all()
+        if pane == "board":
+            await pilot.press("enter")
+        else:
+            app.open_record("tasks", task.id)
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        keys = str(app.screen.query_one("#key-bar", Static).render())
+        for hint in ("Tick", "Add item", "Rename", "Remove"):
+            assert hint in keys
+        await pilot.press("a", "enter")  # nothing typed: refused, the dialog stays
+        await settle(pilot)
+        assert "Type the item's words" in str(app.screen.query_one("#ask-problem",
+                                                                   Static).render())
+        await pilot.press(*"Согласовать", "enter")
+        await settle(pilot)
+        assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
+            "Структура", "Согласовать", "Черновик"]
+        assert checklist_shown(app) == ["☐ Структура", "☐ Согласовать", "☐ Черновик"]
+        await pilot.press("space")  # the new item is highlighted
+        await settle(pilot)
+        assert [item.done for item in base.repo(Task).get(task.id).checklist] == [
+            False, True, False]
+        await pilot.press("e", "ctrl+u", *"Согласовать с клиентом", "enter")
+        await settle(pilot)
+        assert checklist_shown(app) == ["☐ Структура", "☑ Согласовать с клиентом",
+                                        "☐ Черновик"]
+        await pilot.press("down", "x")
+        await settle(pilot)
+        assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
+            "Структура", "Согласовать с клиентом"]
+        assert checklist_shown(app) == ["☐ Структура", "☑ Согласовать с клиентом"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
+            "Структура", "Согласовать с клиентом", "Черновик"]
+        assert checklist_shown(app)[-1] == "☐ Черновик"

@@ -90,8 +90,9 @@ class AmtuiApp(App[None]):
         self.workspace_name = name or ""
         self._opening = threading.Lock()
         self.first_pane = pane
-        self.undo_stack: list[Undo] = []
-        """Changes made since the app was opened, newest last."""
+        self.undo_stack: list[tuple[str, Undo]] = []
+        """Changes made since the app was opened, newest last, each with the id of the pane
+        it was made in."""
         self.theme_problems: list[str] = []
         """Theme files that were skipped, and why; shown once the app is up."""
         self._use_theme(theme)
@@ -301,11 +302,11 @@ class AmtuiApp(App[None]):
         """Run a store change off the UI thread, then refresh what is shown. A change that
         returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict.
         ``done_message`` is shown when it is saved (none if empty)."""
-        self._save(save, done_message, overwrite)
+        self._save(save, done_message, overwrite, self.current_pane)
 
     @work(thread=True, exclusive=False, group="save")
     def _save(self, save: Callable[[], Any], done_message: str,
-              overwrite: Callable[[], Any] | None) -> None:
+              overwrite: Callable[[], Any] | None, pane: str) -> None:
         from amtui.storage import ConflictError, StorageError
 
         try:
@@ -326,13 +327,13 @@ class AmtuiApp(App[None]):
                 error=one_line(f"{type(error).__name__}: {error}", 200)), severity="error",
                 markup=False)
             return
-        self.call_from_thread(self._changed, done_message, result)
+        self.call_from_thread(self._changed, done_message, result, pane)
 
-    def _changed(self, done_message: str, result: Any) -> None:
+    def _changed(self, done_message: str, result: Any, pane: str) -> None:
         from amtui.services.undo import Undo
 
         if isinstance(result, Undo):
-            self.undo_stack.append(result)
+            self.undo_stack.append((pane, result))
         if done_message:  # empty when the screen shows the change itself (a card moved)
             self.notify(done_message, markup=False)
         self._refresh_panes()
@@ -353,10 +354,29 @@ class AmtuiApp(App[None]):
         self.push_screen(ConflictScreen(message), chosen)
 
     def action_undo(self) -> None:
+        """Revert the last change; one made in another pane only once the user says so,
+        told which pane and what it was."""
         if not self.undo_stack:
             self.notify(_("Nothing to undo since amtui was opened."), markup=False)
             return
-        last = self.undo_stack.pop()
+        pane, last = self.undo_stack[-1]
+        if pane == self.current_pane:
+            self._undo_last()
+            return
+        from amtui.ui.confirm import ConfirmScreen
+
+        where = dict(self.pane_titles()).get(pane, pane)
+        question = _("The last change was made in {pane}: {what}.\nUndo it from here?").format(
+            pane=where, what=one_line(last.description, 120))
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.undo_stack and self.undo_stack[-1][1] is last:
+                self._undo_last()
+
+        self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
+
+    def _undo_last(self) -> None:
+        _pane, last = self.undo_stack.pop()
         self.change(last.revert, _("Undone: {what}").format(what=last.description))
 
     def action_trash(self) -> None:
@@ -382,7 +402,7 @@ class AmtuiApp(App[None]):
 
     def _refresh_panes(self) -> None:
         """The pane reads its data again, and so does any screen above it that shows stored
-        records (a client card)."""
+        records (a client card). The other panes visited read theirs when next shown."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, PaneScreen):
                 screen.data_changed()
@@ -390,3 +410,10 @@ class AmtuiApp(App[None]):
             refresh = getattr(screen, "data_changed", None)
             if callable(refresh):
                 refresh()
+        for mode, stack in self._screen_stacks.items():
+            if mode != self.current_mode:
+                for screen in stack:
+                    if isinstance(screen, PaneScreen):
+                        screen.stale = True
+                    elif callable(refresh := getattr(screen, "data_changed", None)):
+                        refresh()  # a card or a task: one record, read at once

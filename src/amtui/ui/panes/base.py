@@ -234,6 +234,14 @@ class PaneScreen(Screen[None]):
         notice.update(Content("\n".join(lines)))
         notice.display = bool(lines)
 
+    stale: bool = False
+    """Something was saved while another pane was shown: read again when shown."""
+
+    def on_screen_resume(self) -> None:
+        if self.stale and self.loads_shown:
+            self.stale = False
+            self.data_changed()
+
     def action_reload(self) -> None:
         self.load()
 
