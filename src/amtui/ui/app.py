@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
-    from amtui.storage import Workspace
+    from amtui.storage import TrashEntry, Workspace
 
 WorkspaceOpener = Callable[[], "Workspace"]
 
@@ -381,15 +381,21 @@ class AmtuiApp(App[None]):
 
     def action_trash(self) -> None:
         from amtui.storage import TrashBin
-        from amtui.ui.trash import TrashScreen
+        from amtui.ui.trash import TrashScreen, entry_name
 
-        trash = TrashBin(self.workspace)
+        workspace = self.workspace
+        trash = TrashBin(workspace)
+        clients = {client_id: str(client.get("name", ""))
+                   for client_id, client in workspace.file("clients").records().items()}
 
-        def chosen(entry_id: str | None) -> None:
-            if entry_id:
-                self.change(lambda: trash.restore(entry_id), _("Restored from the trash"))
+        def chosen(entry: TrashEntry | None) -> None:
+            if entry is not None:
+                self.change(lambda: trash.restore(entry.id),
+                            _("«{name}» restored from the trash").format(
+                                name=one_line(entry_name(entry), 40)))
 
-        self.push_screen(TrashScreen(trash.entries()), chosen)
+        self.push_screen(TrashScreen(trash.entries(), workspace.settings.timezone, clients),
+                         chosen)
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""

@@ -41,7 +41,7 @@ TABLE_NOUNS = {"clients": _("client"), "contacts": _("contact"), "messages": _("
                "tasks": _("task"), "notes": _("note"), "deals": _("deal")}
 """How a change in the audit names the kind of record changed."""
 CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
-           "restore": _("restored from the trash")}
+           "restore": _("restored from the trash"), "discard": _("removed (its adding undone)")}
 
 
 class CardLoaded(Message):
