@@ -70,9 +70,11 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{service.format_amount(amount)} {currency}"
 
 
-def heading(text: str, count: int | None = None) -> Content:
+def heading(text: str, count: int | None = None, keys: str = "") -> Content:
+    """A section's title, with its count and the keys that change what it lists."""
     title = text if count is None else f"{text} ({count})"
-    return Content(title).stylize("bold underline")
+    return Content.assemble(Content(title).stylize("bold underline"),
+                            muted(f"  {keys}") if keys else "")
 
 
 def row(label: str, *parts: Content | str) -> Content:
@@ -129,11 +131,11 @@ class ClientCard(Screen[None]):
         Binding("c", "add_contact", _("Add contact"), id="client_card.add_contact",
                 tooltip=_("Add a person on the client's side")),
         Binding("C", "edit_contact", _("Edit contact"), id="client_card.edit_contact",
-                tooltip=_("Edit one of the client's contacts")),
+                tooltip=_("Edit one of the client's contacts"), show=False),
         Binding("n", "new_deal", _("New deal"), id="client_card.new_deal",
-                tooltip=_("Add a deal with the client: amount, status, dates")),
+                tooltip=_("Add a deal with the client: amount, status, dates"), show=False),
         Binding("D", "edit_deal", _("Edit deal"), id="client_card.edit_deal",
-                tooltip=_("Edit one of the client's deals")),
+                tooltip=_("Edit one of the client's deals"), show=False),
         Binding("d", "contacted", _("Contacted"), id="client_card.contacted",
                 tooltip=_("Log an update sent to the client: resets their cadence")),
         Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
@@ -247,9 +249,9 @@ class ClientCard(Screen[None]):
         self._section("company", [heading(_("Company")), *self._company(details, currency)])
         self._section("reach", [heading(_("Reaching them")), *self._reach(details)])
         self._section("updates", [heading(_("Updates")), *self._updates(details)])
-        self._section("contacts", [heading(_("Contacts"), len(details.contacts)),
-                                   *self._contacts(details)])
-        self._section("deals", [heading(_("Deals"), len(details.deals)),
+        self._section("contacts", [heading(_("Contacts"), len(details.contacts),
+                                           _("c add · C edit")), *self._contacts(details)])
+        self._section("deals", [heading(_("Deals"), len(details.deals), _("n new · D edit")),
                                 *self._deals(details)])
         self._section("timeline", [heading(_("Timeline"), len(details.timeline) + details.older),
                                    *self._timeline(details)])

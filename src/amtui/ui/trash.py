@@ -67,7 +67,7 @@ class TrashScreen(ModalScreen[TrashEntry | None]):
         return [cell(entry.deleted_at.astimezone(self.zone).strftime("%d.%m %H:%M")),
                 cell(entry.deleted_by, 12), cell(KINDS.get(entry.source_table,
                                                            entry.source_table), 10),
-                cell(entry_name(entry), 50), cell(client, 30)]
+                cell(entry_name(entry), 36), cell(client, 24)]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_restore()
