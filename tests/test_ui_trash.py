@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from amtui.models import Client, Message, Task
 from amtui.services import clients as client_service, inbox
-from amtui.storage import InvalidRecord, TrashBin, Workspace
+from amtui.storage import InvalidRecord, TrashBin, TrashEntry, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
@@ -89,3 +89,24 @@ def test_undoing_an_add_leaves_nothing_in_the_trash(base: Workspace) -> None:
     log_contact(base, client.id).revert()
     assert [m.kind for m in base.repo(Message).all()] == ["question"]
     assert TrashBin(base).entries() == []
+
+
+def test_a_link_to_a_record_gone_for_good_is_dropped_on_restore(base: Workspace) -> None:
+    """The task's message was deleted and its trash entry purged: the task comes back
+    without the link; a task whose client is in the trash waits for it."""
+    (client,) = base.repo(Client).all()
+    (task,) = base.repo(Task).all()
+    (message,) = base.repo(Message).all()
+    base.repo(Task).delete(task.id)
+    message_entry = base.repo(Message).delete(message.id)
+    base.repo(TrashEntry).discard(message_entry.id)
+    (task_entry,) = TrashBin(base).entries()
+    client_service.delete_client(base, client.id)
+    with pytest.raises(InvalidRecord, match="restore the client"):
+        TrashBin(base).restore(task_entry.id)
+    client_entry = next(entry for entry in TrashBin(base).entries()
+                        if entry.source_table == "clients")
+    TrashBin(base).restore(client_entry.id)
+    TrashBin(base).restore(task_entry.id)
+    restored = base.repo(Task).get(task.id)
+    assert (restored.client_id, restored.message_id) == (client.id, None)

@@ -295,8 +295,9 @@ class TrashBin:
         return restored
 
     def _check_owners(self, entry: TrashEntry, restored: dict[str, Any]) -> None:
-        """Refuse to restore a record whose owner (its client) is not there; drop an
-        optional link to a record that is not there."""
+        """Refuse to restore a record that points to one in the trash (its client): that one
+        comes back first. A link to a record gone for good is dropped if the record can do
+        without it (an assignee), else the restore is refused."""
         spec = self.workspace.table_spec(entry.source_table)
         if spec is None:
             return
@@ -304,16 +305,15 @@ class TrashBin:
             target = restored.get(field)
             if not target or self.workspace.file(table).contains(str(target)):
                 continue
-            info = spec.model.model_fields.get(field)
-            if info is not None and not info.is_required():
-                restored[field] = None
-                continue
             noun = table.removesuffix("s")
             owner = next((other for other in self.entries()
                           if other.source_table == table and other.record_id == target), None)
             if owner is not None:
                 raise InvalidRecord(f"restore the {noun} «{owner.title}» first: "
                                     f"{entry.title!r} belongs to it, and it is in the trash too")
-            raise InvalidRecord(f"{entry.title!r} cannot be restored: its {noun} is gone")
+            info = spec.model.model_fields.get(field)
+            if info is None or info.is_required():
+                raise InvalidRecord(f"{entry.title!r} cannot be restored: its {noun} is gone")
+            restored[field] = None
 
 
