@@ -207,3 +207,24 @@ async def test_the_checklist_is_edited_by_keyboard_and_u_undoes(base: Workspace,
         assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
             "Структура", "Согласовать с клиентом", "Черновик"]
         assert checklist_shown(app)[-1] == "☐ Черновик"
+
+
+async def test_the_deal_picker_shows_hostile_titles_literally(base: Workspace) -> None:
+    (client,) = base.repo(Client).all()
+    hostile = "[@click=app.quit]x[/] \x1b[31mred"
+    base.repo(Deal).add(Deal(client_id=client.id, title=hostile,
+                             amount=Money(amount=Decimal(5))))
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, base)
+        await pilot.press("D")
+        assert isinstance(app.screen, PickOne)
+        options = app.screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(index).prompt)
+                 for index in range(options.option_count)]
+        assert any(line.startswith("[@click=app.quit]x[/] \\x1b[31mred · proposal · 5 RUB")
+                   for line in shown)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCard)
