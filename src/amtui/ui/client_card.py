@@ -151,6 +151,8 @@ class ClientCard(Screen[None]):
         self.details: ClientDetails | None = None
         self._reading = False
         self._read_again = False
+        self._wide: bool | None = None
+        """Whether the card is laid out in two columns (None before it is laid out)."""
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -174,8 +176,12 @@ class ClientCard(Screen[None]):
         self._fit(self.app.size.width)
 
     def _fit(self, width: int) -> None:
-        """Wide: two columns, each scrolls on its own. Narrow: one column that scrolls."""
+        """Wide: two columns, each scrolls on its own. Narrow: one column that scrolls.
+        Nothing to do when the width stays on the same side (the card's first resize)."""
         wide = width >= WIDE
+        if wide == self._wide:
+            return
+        self._wide = wide
         self.set_class(wide, "-wide")
         self.query_one("#card-body").can_focus = not wide
         for column in self.query(".card-column"):
