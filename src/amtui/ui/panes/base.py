@@ -238,8 +238,11 @@ class PaneScreen(Screen[None]):
     """Something was saved while another pane was shown: read again when shown."""
 
     def on_screen_resume(self) -> None:
-        if self.stale and self.loads_shown:
-            self.stale = False
+        """Shown again: read again if something was saved meanwhile. (A pane with a resume
+        handler of its own, the Board's, decides for itself.)"""
+        stale, self.stale = self.stale, False
+        if (stale and self.loads_shown
+                and type(self).on_screen_resume is PaneScreen.on_screen_resume):
             self.data_changed()
 
     def action_reload(self) -> None:
