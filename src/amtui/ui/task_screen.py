@@ -128,7 +128,7 @@ class TaskScreen(ModalScreen[None]):
             checklist.add_option(Option(Content(_("no checklist")).stylize("italic"),
                                         disabled=True))
         else:
-            wanted = highlighted or 0 if self._highlight is None else self._highlight
+            wanted = (highlighted or 0) if self._highlight is None else self._highlight
             checklist.highlighted = min(wanted, len(task.checklist) - 1)
         self._highlight = None
 
