@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from amtui.models import Client, Message, MessageStatus, Task
 from amtui.services.agenda import build_agenda
@@ -14,6 +14,7 @@ from amtui.services.report import compose_daily_update, log_update_sent
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
+from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.update_screen import UpdateScreen
 from conftest import run_cli, snapshot_files
 
@@ -151,3 +152,51 @@ async def test_r_works_from_today_and_the_board(workspace: Workspace, client: Cl
         await settle(pilot)
         assert isinstance(app.screen, UpdateScreen)
         assert app.screen.client_id == client.id
+
+
+async def test_typing_goes_after_the_composed_text_then_where_the_cursor_is(
+        workspace: Workspace, client: Client) -> None:
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UpdateScreen)
+        text = screen.query_one("#update-text", TextArea)
+        composed = text.text
+        assert text.cursor_location == text.document.end
+        await pilot.press(*"Спасибо!")
+        assert text.text == composed + "Спасибо!"
+        await pilot.press(*["up"] * text.document.line_count, "home", *"Добрый день. ")
+        assert text.text == "Добрый день. " + composed + "Спасибо!"
+        shown = text.text
+        await pilot.press("f2")
+        await settle(pilot)
+        (sent,) = [m for m in workspace.repo(Message).all() if m.kind == "update"]
+        assert sent.text.encode() == shown.encode()  # logged byte for byte as shown
+
+
+async def test_escape_after_editing_asks_before_throwing_the_edits_away(
+        workspace: Workspace, client: Client, workspace_path: Path) -> None:
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = snapshot_files(workspace_path)
+        await pilot.press("r")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, UpdateScreen)
+        await pilot.press(*"Созвонимся в пятницу?", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Throw away your changes" in str(app.screen.query_one("#confirm-question",
+                                                                      Static).render())
+        await pilot.press("n")  # keep editing: nothing lost
+        await settle(pilot)
+        assert app.screen is editor
+        assert editor.query_one("#update-text", TextArea).text.endswith("Созвонимся в пятницу?")
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, UpdateScreen | ConfirmScreen)
+        assert snapshot_files(workspace_path) == before

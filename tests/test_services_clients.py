@@ -391,3 +391,34 @@ def test_changes_undo(workspace: Workspace, clock: StillClock) -> None:
 def test_no_audit_yet_means_no_changes(workspace: Workspace) -> None:
     assert not (workspace.root / "audit.jsonl").exists()
     assert service.audit_changes(workspace, {"anything"}) == []
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ({"amount": "12 тыс"}, ("amount", "is not an amount")),
+    ({"amount": ""}, ("amount", "type the deal's amount")),
+    ({"amount": "-5"}, ("amount", "cannot be negative")),
+    ({"amount": "10 000 000 000 000 000"}, ("amount", "is too large")),
+    ({"amount": "1 000,5", "currency": "JPY"}, ("amount", "JPY has 0")),
+    ({"currency": "рубли"}, ("currency", "three-letter currency code")),
+    ({"title": "  "}, ("title", "type what the deal is for")),
+    ({"signed_on": "2026-02-30"}, ("signed_on", "is not a date that exists")),
+    ({"signed_on": "2026-11-20", "paid_on": "2026-11-01"}, ("paid_on", "before the deal")),
+])
+def test_the_deal_form_names_the_field_that_is_wrong(typed: dict[str, str],
+                                                     problem: tuple[str, str]) -> None:
+    values = {"title": "SEO", "amount": "150 000", "currency": "RUB", "status": "won",
+              **typed}
+    with pytest.raises(ValidationError) as raised:
+        service.deal_from_form(values, "client")
+    field, words = problem
+    assert [(error["loc"][0], words in error["msg"]) for error in raised.value.errors()] == [
+        (field, True)]
+
+
+def test_the_deal_form_reads_money_as_people_type_it() -> None:
+    deal = service.deal_from_form({"title": " SEO ", "amount": "1 200 000,50",
+                                   "currency": "usd", "status": "won",
+                                   "signed_on": "2026-11-20"}, "client")
+    assert (deal.title, deal.amount.amount, deal.amount.currency) == (
+        "SEO", Decimal("1200000.50"), "USD")
+    assert service.deal_form_values(deal, "RUB")["amount"] == "1 200 000.50"

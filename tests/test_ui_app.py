@@ -16,6 +16,7 @@ from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
+from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.help import HelpScreen
 from conftest import run_cli
 
@@ -268,6 +269,38 @@ async def test_u_undoes_the_last_change(filled: Workspace) -> None:
         await pilot.press("u")
         await settle(pilot)
         assert filled.repo(Message).all()[0].rev == 3
+
+
+async def test_undo_from_another_pane_names_it_asks_and_every_pane_shows_the_result(
+        filled: Workspace) -> None:
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # on Today: the late message answered
+        await settle(pilot)
+        assert "Answers overdue (0)" in agenda_text(app)
+        await pilot.press("2")
+        await settle(pilot)
+        assert table_cells(app)[0][2] == "done"
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert "made in Today" in question and "Когда будет готов макет?" in question
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert filled.repo(Message).all()[0].status == MessageStatus.DONE
+        await pilot.press("u", "y")
+        await settle(pilot)
+        assert filled.repo(Message).all()[0].status == MessageStatus.WAITING_ON_US
+        assert table_cells(app)[0][2] != "done"  # the Inbox shows the undo at once
+        await pilot.press("1")  # Today, read before the undo, shows it too (no ctrl+r)
+        await settle(pilot)
+        assert "Answers overdue (1)" in agenda_text(app)
+        await pilot.press("d", "u")  # made here: undone without a question
+        await settle(pilot)
+        assert filled.repo(Message).all()[0].status == MessageStatus.WAITING_ON_US
+        assert "Answers overdue (1)" in agenda_text(app)
 
 
 async def test_trash_restores_a_deleted_record(filled: Workspace) -> None:

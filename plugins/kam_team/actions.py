@@ -168,7 +168,7 @@ def move_stage(workspace: Workspace, client_id: str, to_stage: RelationshipStage
 
     def revert() -> None:
         undo_client.revert()
-        workspace.repo(StageMove).delete(saved.id)
+        workspace.repo(StageMove).discard(saved.id)
 
     target = to_stage.value if to_stage else "no stage"
     return Undo(f"{_quoted(client.name)} moved to {target}", revert)
@@ -186,7 +186,7 @@ def save_plan(workspace: Workspace, plan: AccountPlan, description: str) -> Undo
     plans = workspace.repo(AccountPlan)
     if plan.rev == 0:
         saved = plans.add(plan)
-        return Undo(description, lambda: plans.delete(saved.id))
+        return Undo(description, lambda: plans.discard(saved.id))
     before = plans.get(plan.id)
     saved = plans.update(plan)
 
@@ -245,7 +245,7 @@ def add_survey(workspace: Workspace, survey: Survey) -> Undo:
     surveys = workspace.repo(Survey)
     saved = surveys.add(survey)
     return Undo(f"survey of {_name(workspace, survey.client_id)} added",
-                lambda: surveys.delete(saved.id))
+                lambda: surveys.discard(saved.id))
 
 
 def parse_specialists(text: str) -> list[Specialist]:

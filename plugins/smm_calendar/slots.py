@@ -130,7 +130,7 @@ def undo_slots(workspace: Workspace, made: SlotsMade) -> Undo:
         for post in made.made:
             current = posts.find(post.id)
             if current is not None and current.is_empty_slot():
-                posts.delete(post.id)
+                posts.discard(post.id)
 
     return Undo(f"{len(made.made)} slots made", revert)
 

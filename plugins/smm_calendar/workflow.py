@@ -74,7 +74,7 @@ def _update(workspace: Workspace, before: Post, after: Post, description: str) -
 def _add(workspace: Workspace, post: Post, description: str) -> Saved:
     posts = workspace.repo(Post)
     saved = posts.add(post)
-    return Saved(saved, Undo(description, lambda: posts.delete(saved.id)))
+    return Saved(saved, Undo(description, lambda: posts.discard(saved.id)))
 
 
 def _get(workspace: Workspace, post_id: str) -> Post:

@@ -129,6 +129,11 @@ class Message(Record):
     assignee_id: str | None = None
     snoozed_until: Moment | None = None
 
+    def label(self) -> str:
+        """The message's first words, on one line."""
+        words = " ".join(self.text.split())
+        return words if len(words) <= 60 else words[:59] + "…"
+
 
 class NoteKind(StrEnum):
     MEETING = "meeting"

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import _
-from amtui.models import Task
+from amtui.models import ChecklistItem, Task
 from amtui.services import undo
 from amtui.services.projection import Interner
 from amtui.services.rules import task_due_within, task_overdue
@@ -329,6 +329,52 @@ def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple
     items[index] = item.model_copy(update={"done": not item.done})
     return undo.update(workspace, task.model_copy(update={"checklist": items}),
                        _("checklist of «{title}» ticked").format(title=task.title[:40]))
+
+
+def add_checklist_item(workspace: Workspace, task: Task, text: str,
+                       after: int | None = None) -> tuple[Task, undo.Undo]:
+    """Add an item to the task's checklist, after item ``after`` (at the end if None)."""
+    items = list(task.checklist)
+    place = len(items) if after is None else min(max(after + 1, 0), len(items))
+    items.insert(place, ChecklistItem(text=_item_text(text)))
+    return undo.update(workspace, task.model_copy(update={"checklist": items}),
+                       _("checklist item added to «{title}»").format(title=task.title[:40]))
+
+
+def rename_checklist_item(workspace: Workspace, task: Task, index: int,
+                          text: str) -> tuple[Task, undo.Undo]:
+    """Give one checklist item new words; ticked stays ticked."""
+    items = list(task.checklist)
+    index = _item_index(task, index)
+    items[index] = items[index].model_copy(update={"text": _item_text(text)})
+    return undo.update(workspace, task.model_copy(update={"checklist": items}),
+                       _("checklist item of «{title}» renamed").format(title=task.title[:40]))
+
+
+def remove_checklist_item(workspace: Workspace, task: Task,
+                          index: int) -> tuple[Task, undo.Undo]:
+    """Take one item off the task's checklist."""
+    items = list(task.checklist)
+    del items[_item_index(task, index)]
+    return undo.update(workspace, task.model_copy(update={"checklist": items}),
+                       _("checklist item of «{title}» removed").format(title=task.title[:40]))
+
+
+def _item_index(task: Task, index: int) -> int:
+    if not 0 <= index < len(task.checklist):
+        raise InvalidRecord(_("the task has no checklist item {number}").format(
+            number=index + 1))
+    return index
+
+
+def _item_text(text: str) -> str:
+    """A checklist item's words: one line, not empty (else InvalidRecord)."""
+    words = " ".join(text.split())
+    if not words:
+        raise InvalidRecord(_("a checklist item needs some words"))
+    if len(words) > 500:
+        raise InvalidRecord(_("a checklist item is at most 500 characters"))
+    return words
 
 
 def add_task(workspace: Workspace, task: Task) -> tuple[Task, undo.Undo]:

@@ -604,18 +604,93 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
 CONTACT_FIELDS = ("name", "role", "influence", "email", "phone", "messenger")
 
 
-def contact_from_form(values: Mapping[str, str], client_id: str) -> Contact:
-    """A new contact of the client from the typed values (raises ValidationError)."""
+def contact_form_values(contact: Contact) -> dict[str, str]:
+    """What the contact form starts with when editing ``contact``."""
+    return {name: str(getattr(getattr(contact, name), "value", getattr(contact, name)))
+            for name in CONTACT_FIELDS}
+
+
+def contact_from_form(values: Mapping[str, str], client_id: str,
+                      base: Contact | None = None) -> Contact:
+    """The contact of the client the typed values describe: a new one, or ``base`` with them
+    (raises ValidationError)."""
     data: dict[str, Any] = {name: values.get(name, "").strip() for name in CONTACT_FIELDS}
     if not data["name"]:
         raise ValidationError.from_exception_data(
             Contact.__name__, [_problem("name", "", "type the person's name")])
     data["influence"] = data["influence"] or None
+    kept = {name: value for name, value in data.items() if value is not None}
     try:
-        return Contact.model_validate({"client_id": client_id, **{
-            name: value for name, value in data.items() if value is not None}})
+        if base is not None:
+            return Contact.model_validate({**base.model_dump(), **kept})
+        return Contact.model_validate({"client_id": client_id, **kept})
     except ValidationError as error:
         raise in_own_words(error) from None
+
+
+DEAL_FIELDS = ("title", "amount", "currency", "status", "owner_id", "signed_on", "paid_on")
+
+
+def deal_form_values(deal: Deal | None, currency: str, owner_id: str = "") -> dict[str, str]:
+    """What the deal form starts with: the deal's values, or a new deal's defaults."""
+    if deal is None:
+        return {"title": "", "amount": "", "currency": currency,
+                "status": DealStatus.PROPOSAL.value, "owner_id": owner_id,
+                "signed_on": "", "paid_on": ""}
+    return {"title": deal.title, "amount": format_amount(deal.amount.amount),
+            "currency": deal.amount.currency, "status": deal.status.value,
+            "owner_id": deal.owner_id or "",
+            "signed_on": deal.signed_on.isoformat() if deal.signed_on else "",
+            "paid_on": deal.paid_on.isoformat() if deal.paid_on else ""}
+
+
+def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None = None) -> Deal:
+    """The deal the form describes (``base`` with the typed values, when editing).
+
+    Raises a ValidationError naming every field that is wrong, all at once: the amount is
+    typed as people type money ("1 200 000,50"), not negative, with no more digits after the
+    point than the currency has; dates are YYYY-MM-DD, the payment not before the signing.
+    """
+    data: dict[str, Any] = base.model_dump() if base else {"client_id": client_id}
+    problems: list[InitErrorDetails] = []
+    data["title"] = values.get("title", "").strip()
+    if not data["title"]:
+        problems.append(_problem("title", "", "type what the deal is for"))
+    currency = values.get("currency", "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        problems.append(_problem("currency", currency,
+                                 "type a three-letter currency code, e.g. RUB"))
+        currency = "XXX"  # ISO's "no currency": the amount is still checked
+    typed_amount = values.get("amount", "")
+    try:
+        amount = parse_amount(typed_amount)
+        if not typed_amount.strip():
+            raise ValueError("type the deal's amount, e.g. 150 000")
+        if base is not None and amount == base.amount.amount:
+            amount = base.amount.amount  # 1200 and 1200.00: unchanged
+        data["amount"] = {"amount": amount, "currency": currency}
+    except ValueError as error:
+        problems.append(_problem("amount", typed_amount, str(error)))
+        data.pop("amount", None)
+    data["status"] = values.get("status") or DealStatus.PROPOSAL.value
+    data["owner_id"] = values.get("owner_id") or None
+    for name in ("signed_on", "paid_on"):
+        data[name] = values.get(name, "").strip() or None
+    reported = {str(problem["loc"][0]) for problem in problems}
+    try:
+        deal = Deal.model_validate(data)
+    except ValidationError as error:
+        for problem in error.errors():
+            location = problem["loc"] or ("paid_on",)  # only the dates are checked together
+            if str(location[0]) in reported:
+                continue
+            reported.add(str(location[0]))
+            problems.append(InitErrorDetails(
+                type=problem["type"], loc=location[:1], input=problem["input"],
+                ctx=problem.get("ctx", {"error": ValueError(problem["msg"])})))
+    if problems:
+        raise ValidationError.from_exception_data(Deal.__name__, problems)
+    return deal
 
 
 # Changes (each returns how to undo it)
@@ -649,3 +724,26 @@ def delete_client(workspace: Workspace, client_id: str) -> undo.Undo:
 def add_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
     return undo.add(workspace, contact,
                     f"contact «{one_line(contact.name, 40)}» added")[1]
+
+
+def save_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
+    """Save an edited contact; ConflictError if someone saved it since it was read."""
+    return undo.update(workspace, contact, f"contact «{one_line(contact.name, 40)}» edited")[1]
+
+
+def overwrite_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
+    return undo.overwrite(workspace, contact,
+                          f"contact «{one_line(contact.name, 40)}» edited")[1]
+
+
+def add_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
+    return undo.add(workspace, deal, f"deal «{one_line(deal.title, 40)}» added")[1]
+
+
+def save_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
+    """Save an edited deal; ConflictError if someone saved it since it was read."""
+    return undo.update(workspace, deal, f"deal «{one_line(deal.title, 40)}» edited")[1]
+
+
+def overwrite_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
+    return undo.overwrite(workspace, deal, f"deal «{one_line(deal.title, 40)}» edited")[1]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -387,15 +386,17 @@ def delete_message(workspace: Workspace, message_id: str) -> undo.Undo:
     brings the message back and links them again."""
     message = workspace.repo(Message).get(message_id)
     description = _("message {text} deleted").format(text=_quoted(message.text))
-    steps: list[Callable[[], undo.Undo]] = [partial(_unlink, workspace, task, description)
-                                            for task in workspace.repo(Task).where(
-                                                message_id=message_id)]
-    steps.append(lambda: undo.delete(workspace, Message, message_id, description))
-    return together(description, steps)
-
-
-def _unlink(workspace: Workspace, task: Task, description: str) -> undo.Undo:
-    return undo.update(workspace, task.model_copy(update={"message_id": None}), description)[1]
+    tasks = workspace.repo(Task)
+    unlinked: list[Task] = []
+    try:
+        for task in tasks.where(message_id=message_id):
+            unlinked.append(tasks.update(task.model_copy(update={"message_id": None})))
+        return undo.delete(workspace, Message, message_id, description,
+                           {"tasks.message_id": [task.id for task in unlinked]})
+    except Exception:
+        for task in unlinked:  # the message stays: so do its links
+            tasks.update(task.model_copy(update={"message_id": message_id}))
+        raise
 
 
 # tasks and briefs
@@ -500,13 +501,13 @@ def save_brief(workspace: Workspace, plan: BriefPlan) -> undo.Undo:
 
 
 def _add_tasks(workspace: Workspace, tasks: list[Task], description: str) -> undo.Undo:
-    """Store ``tasks`` in one write; undo moves them to the trash."""
+    """Store ``tasks`` in one write; undo removes them."""
     repository = workspace.repo(Task)
     saved = repository.add_many(tasks)
 
     def revert() -> None:
         for task in saved:
-            repository.delete(task.id)
+            repository.discard(task.id)
 
     return undo.Undo(description, revert)
 

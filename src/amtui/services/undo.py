@@ -25,9 +25,19 @@ class Undo:
 
 
 def add(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
+    """Store a new record; undo removes it: for good while it is as it was added (nobody
+    deleted it, so it is not for the trash), to the trash if it was changed since (those
+    changes can then still be restored)."""
     repository: Repository[R] = workspace.repo(type(record))
     saved = repository.add(record)
-    return saved, Undo(description, lambda: repository.delete(saved.id))
+
+    def revert() -> None:
+        if _content(repository.get(saved.id)) != _content(saved):
+            repository.delete(saved.id)
+        else:
+            repository.discard(saved.id)
+
+    return saved, Undo(description, revert)
 
 
 def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
@@ -56,9 +66,10 @@ def overwrite(workspace: Workspace, record: R, description: str) -> tuple[R, Und
 
 
 def delete(workspace: Workspace, record_type: type[R], record_id: str,
-           description: str) -> Undo:
-    """Move a record to the trash; undo restores it."""
-    entry = workspace.repo(record_type).delete(record_id)
+           description: str, unlinked: dict[str, list[str]] | None = None) -> Undo:
+    """Move a record to the trash; undo restores it (and links again the records
+    ``unlinked`` from it: ``"tasks.message_id"`` → ids)."""
+    entry = workspace.repo(record_type).delete(record_id, unlinked)
     return Undo(description, lambda: TrashBin(workspace).restore(entry.id))
 
 

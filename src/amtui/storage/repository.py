@@ -175,8 +175,11 @@ class Repository(Generic[R]):
         current = self.get(record.id)
         return self.update(record.model_copy(update={"rev": current.rev}))
 
-    def delete(self, record_id: str) -> TrashEntry:
-        """Move a record to the trash, where it can be restored for 30 days."""
+    def delete(self, record_id: str,
+               unlinked: dict[str, list[str]] | None = None) -> TrashEntry:
+        """Move a record to the trash, where it can be restored for 30 days. ``unlinked``:
+        records that pointed to it and were unlinked (``"tasks.message_id"`` → ids), to be
+        linked again when it is restored."""
         with self.workspace.transaction(TrashEntry.table, self.table) as tx:
             stored = tx.get(self.table, record_id)
             if stored is None:
@@ -187,6 +190,7 @@ class Repository(Generic[R]):
                 source_table=self.table, record_id=record_id,
                 title=self._model(stored).label(), record=dict(stored),
                 deleted_at=now, deleted_by=os_user(), rev=1, created_at=now, updated_at=now,
+                unlinked=unlinked or {},
             )
             cutoff = now - timedelta(days=KEEP_DAYS)
             for old in list(tx.scan(TrashEntry.table)):
@@ -195,6 +199,16 @@ class Repository(Generic[R]):
             tx.put(TrashEntry.table, entry.model_dump(mode="json"), "trash", [])
             tx.remove(self.table, record_id)
         return entry
+
+    def discard(self, record_id: str) -> None:
+        """Remove a record for good, not to the trash: for taking back a record just added
+        (an undo) and for records amtui keeps for itself. What a person deletes goes to the
+        trash (:meth:`delete`)."""
+        with self.workspace.transaction(self.table) as tx:
+            if tx.get(self.table, record_id) is None:
+                self.workspace.file(self.table).check_writable()
+                raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+            tx.remove(self.table, record_id, action="discard")
 
     # helpers
 
@@ -253,17 +267,53 @@ class TrashBin:
         )
 
     def restore(self, entry_id: str) -> dict[str, Any]:
-        """Put a deleted record back; returns it as stored."""
+        """Put a deleted record back, and link again the records unlinked from it; returns
+        it as stored. Refused (InvalidRecord) while a record it belongs to (its client) is
+        in the trash or gone; a link it may do without (an assignee who left) is dropped."""
         trash = self.workspace.repo(TrashEntry)
         entry = trash.get(entry_id)
-        with self.workspace.transaction(entry.source_table, TrashEntry.table) as tx:
+        links = {key: key.partition(".") for key in entry.unlinked}
+        tables = {table for table, _dot, _field in links.values()}
+        with self.workspace.transaction(entry.source_table, TrashEntry.table,
+                                        *sorted(tables)) as tx:
             restored = dict(entry.record)
             if tx.get(entry.source_table, restored["id"]) is not None:
                 raise InvalidRecord(f"{entry.title!r} is already back in {entry.source_table}")
+            self._check_owners(entry, restored)
+            now = self.workspace.clock().isoformat()
             restored["rev"] = int(restored.get("rev", 0)) + 1
-            restored["updated_at"] = self.workspace.clock().isoformat()
+            restored["updated_at"] = now
             tx.put(entry.source_table, restored, "restore", [])
             tx.remove(TrashEntry.table, entry_id, action="restore")
+            for key, (table, _dot, field) in links.items():
+                for record_id in entry.unlinked[key]:
+                    linked = tx.get(table, record_id)
+                    if linked is not None and not linked.get(field):
+                        tx.put(table, {**linked, field: restored["id"],
+                                       "rev": int(linked.get("rev", 0)) + 1,
+                                       "updated_at": now}, "update", [field])
         return restored
+
+    def _check_owners(self, entry: TrashEntry, restored: dict[str, Any]) -> None:
+        """Refuse to restore a record that points to one in the trash (its client): that one
+        comes back first. A link to a record gone for good is dropped if the record can do
+        without it (an assignee), else the restore is refused."""
+        spec = self.workspace.table_spec(entry.source_table)
+        if spec is None:
+            return
+        for field, table in spec.model.references.items():
+            target = restored.get(field)
+            if not target or self.workspace.file(table).contains(str(target)):
+                continue
+            noun = table.removesuffix("s")
+            owner = next((other for other in self.entries()
+                          if other.source_table == table and other.record_id == target), None)
+            if owner is not None:
+                raise InvalidRecord(f"restore the {noun} «{owner.title}» first: "
+                                    f"{entry.title!r} belongs to it, and it is in the trash too")
+            info = spec.model.model_fields.get(field)
+            if info is None or info.is_required():
+                raise InvalidRecord(f"{entry.title!r} cannot be restored: its {noun} is gone")
+            restored[field] = None
 
 

@@ -25,6 +25,9 @@ class TrashEntry(Record):
     record: dict[str, Any] = Field(default_factory=dict)
     deleted_at: Moment
     deleted_by: str
+    unlinked: dict[str, list[str]] = Field(default_factory=dict)
+    """Records that pointed to this one and were unlinked when it was deleted, linked again
+    when it is restored: ``"table.field"`` → their ids (``"tasks.message_id"``)."""
 
 
 TRASH_SPEC = TableSpec("trash", TrashEntry)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from amtui.plugins.host import PluginHost
     from amtui.services.undo import Undo
-    from amtui.storage import Workspace
+    from amtui.storage import TrashEntry, Workspace
     from amtui.ui.first_run import FirstRunScreen
 
 WorkspaceOpener = Callable[[], "Workspace"]
@@ -103,8 +103,9 @@ class AmtuiApp(App[None]):
         self.first_pane = pane
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
-        self.undo_stack: list[Undo] = []
-        """Changes made since the app was opened, newest last."""
+        self.undo_stack: list[tuple[str, Undo]] = []
+        """Changes made since the app was opened, newest last, each with the id of the pane
+        it was made in."""
         self.theme_problems: list[str] = []
         """Theme files that were skipped, and why; shown once the app is up."""
         self._use_theme(theme)
@@ -350,11 +351,11 @@ class AmtuiApp(App[None]):
         """Run a store change off the UI thread, then refresh what is shown. A change that
         returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict.
         ``done_message`` is shown when it is saved (none if empty)."""
-        self._save(save, done_message, overwrite)
+        self._save(save, done_message, overwrite, self.current_pane)
 
     @work(thread=True, exclusive=False, group="save")
     def _save(self, save: Callable[[], Any], done_message: str,
-              overwrite: Callable[[], Any] | None) -> None:
+              overwrite: Callable[[], Any] | None, pane: str) -> None:
         from amtui.storage import ConflictError, StorageError
 
         try:
@@ -375,13 +376,13 @@ class AmtuiApp(App[None]):
                 error=one_line(f"{type(error).__name__}: {error}", 200)), severity="error",
                 markup=False)
             return
-        self.call_from_thread(self._changed, done_message, result)
+        self.call_from_thread(self._changed, done_message, result, pane)
 
-    def _changed(self, done_message: str, result: Any) -> None:
+    def _changed(self, done_message: str, result: Any, pane: str) -> None:
         from amtui.services.undo import Undo
 
         if isinstance(result, Undo):
-            self.undo_stack.append(result)
+            self.undo_stack.append((pane, result))
         if done_message:  # empty when the screen shows the change itself (a card moved)
             self.notify(done_message, markup=False)
         self._refresh_panes()
@@ -402,25 +403,49 @@ class AmtuiApp(App[None]):
         self.push_screen(ConflictScreen(message), chosen)
 
     def action_undo(self) -> None:
+        """Revert the last change; one made in another pane only once the user says so,
+        told which pane and what it was."""
         if not self.undo_stack:
             self.notify(_("Nothing to undo since amtui was opened."), markup=False)
             return
-        last = self.undo_stack.pop()
+        pane, last = self.undo_stack[-1]
+        if pane == self.current_pane:
+            self._undo_last()
+            return
+        from amtui.ui.confirm import ConfirmScreen
+
+        where = dict(self.pane_titles()).get(pane, pane)
+        question = _("The last change was made in {pane}: {what}.\nUndo it from here?").format(
+            pane=where, what=one_line(last.description, 120))
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.undo_stack and self.undo_stack[-1][1] is last:
+                self._undo_last()
+
+        self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
+
+    def _undo_last(self) -> None:
+        _pane, last = self.undo_stack.pop()
         self.change(last.revert, _("Undone: {what}").format(what=last.description))
 
     def action_trash(self) -> None:
         from amtui.storage import TrashBin
         from amtui.ui.times import agency_zone
-        from amtui.ui.trash import TrashScreen
+        from amtui.ui.trash import TrashScreen, entry_name
 
-        trash = TrashBin(self.workspace)
+        workspace = self.workspace
+        trash = TrashBin(workspace)
+        clients = {client_id: str(client.get("name", ""))
+                   for client_id, client in workspace.file("clients").records().items()}
 
-        def chosen(entry_id: str | None) -> None:
-            if entry_id:
-                self.change(lambda: trash.restore(entry_id), _("Restored from the trash"))
+        def chosen(entry: TrashEntry | None) -> None:
+            if entry is not None:
+                self.change(lambda: trash.restore(entry.id),
+                            _("«{name}» restored from the trash").format(
+                                name=one_line(entry_name(entry), 40)))
 
-        now = self.workspace.clock().astimezone(agency_zone(self.workspace.settings.timezone))
-        self.push_screen(TrashScreen(trash.entries(), now), chosen)
+        now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
+        self.push_screen(TrashScreen(trash.entries(), now, clients), chosen)
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""
@@ -433,7 +458,7 @@ class AmtuiApp(App[None]):
 
     def _refresh_panes(self) -> None:
         """The pane reads its data again, and so does any screen above it that shows stored
-        records (a client card)."""
+        records (a client card). The other panes visited read theirs when next shown."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, PaneScreen):
                 screen.data_changed()
@@ -441,3 +466,10 @@ class AmtuiApp(App[None]):
             refresh = getattr(screen, "data_changed", None)
             if callable(refresh):
                 refresh()
+        for mode, stack in self._screen_stacks.items():
+            if mode != self.current_mode:
+                for screen in stack:
+                    if isinstance(screen, PaneScreen):
+                        screen.stale = True
+                    elif callable(refresh := getattr(screen, "data_changed", None)):
+                        refresh()  # a card or a task: one record, read at once

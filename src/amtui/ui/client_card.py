@@ -41,7 +41,7 @@ TABLE_NOUNS = {"clients": _("client"), "contacts": _("contact"), "messages": _("
                "tasks": _("task"), "notes": _("note"), "deals": _("deal")}
 """How a change in the audit names the kind of record changed."""
 CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
-           "restore": _("restored from the trash")}
+           "restore": _("restored from the trash"), "discard": _("removed (its adding undone)")}
 
 
 class CardLoaded(Message):
@@ -70,9 +70,11 @@ def money(amount: Decimal, currency: str) -> str:
     return f"{service.format_amount(amount)} {currency}"
 
 
-def heading(text: str, count: int | None = None) -> Content:
+def heading(text: str, count: int | None = None, keys: str = "") -> Content:
+    """A section's title, with its count and the keys that change what it lists."""
     title = text if count is None else f"{text} ({count})"
-    return Content(title).stylize("bold underline")
+    return Content.assemble(Content(title).stylize("bold underline"),
+                            muted(f"  {keys}") if keys else "")
 
 
 def row(label: str, *parts: Content | str) -> Content:
@@ -128,6 +130,12 @@ class ClientCard(Screen[None]):
                 tooltip=_("Edit the client's data")),
         Binding("c", "add_contact", _("Add contact"), id="client_card.add_contact",
                 tooltip=_("Add a person on the client's side")),
+        Binding("C", "edit_contact", _("Edit contact"), id="client_card.edit_contact",
+                tooltip=_("Edit one of the client's contacts"), show=False),
+        Binding("n", "new_deal", _("New deal"), id="client_card.new_deal",
+                tooltip=_("Add a deal with the client: amount, status, dates"), show=False),
+        Binding("D", "edit_deal", _("Edit deal"), id="client_card.edit_deal",
+                tooltip=_("Edit one of the client's deals"), show=False),
         Binding("d", "contacted", _("Contacted"), id="client_card.contacted",
                 tooltip=_("Log an update sent to the client: resets their cadence")),
         Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
@@ -143,6 +151,8 @@ class ClientCard(Screen[None]):
         self.details: ClientDetails | None = None
         self._reading = False
         self._read_again = False
+        self._wide: bool | None = None
+        """Whether the card is laid out in two columns (None before it is laid out)."""
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -166,8 +176,12 @@ class ClientCard(Screen[None]):
         self._fit(self.app.size.width)
 
     def _fit(self, width: int) -> None:
-        """Wide: two columns, each scrolls on its own. Narrow: one column that scrolls."""
+        """Wide: two columns, each scrolls on its own. Narrow: one column that scrolls.
+        Nothing to do when the width stays on the same side (the card's first resize)."""
         wide = width >= WIDE
+        if wide == self._wide:
+            return
+        self._wide = wide
         self.set_class(wide, "-wide")
         self.query_one("#card-body").can_focus = not wide
         for column in self.query(".card-column"):
@@ -241,9 +255,9 @@ class ClientCard(Screen[None]):
         self._section("company", [heading(_("Company")), *self._company(details, currency)])
         self._section("reach", [heading(_("Reaching them")), *self._reach(details)])
         self._section("updates", [heading(_("Updates")), *self._updates(details)])
-        self._section("contacts", [heading(_("Contacts"), len(details.contacts)),
-                                   *self._contacts(details)])
-        self._section("deals", [heading(_("Deals"), len(details.deals)),
+        self._section("contacts", [heading(_("Contacts"), len(details.contacts),
+                                           _("c add · C edit")), *self._contacts(details)])
+        self._section("deals", [heading(_("Deals"), len(details.deals), _("n new · D edit")),
                                 *self._deals(details)])
         self._section("timeline", [heading(_("Timeline"), len(details.timeline) + details.older),
                                    *self._timeline(details)])
@@ -323,7 +337,7 @@ class ClientCard(Screen[None]):
 
     def _deals(self, details: ClientDetails) -> list[Content]:
         if not details.deals:
-            return [muted(_("No deals yet."))]
+            return [muted(_("No deals yet: n adds one."))]
         lines = []
         for deal in details.deals:
             dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
@@ -393,6 +407,38 @@ class ClientCard(Screen[None]):
     def action_add_contact(self) -> None:
         if self.details:
             client_forms.add_contact(self.amtui, self.client_id, self.details.client.name)
+
+    def action_edit_contact(self) -> None:
+        from amtui.ui import deal_forms
+
+        if not self.details:
+            return
+        contacts = self.details.contacts
+        if not contacts:
+            self.notify(_("No contacts yet: c adds one."), markup=False)
+            return
+        deal_forms.pick(self.amtui, _("Edit which contact?"),
+                        [line(contact.name, 60) for contact in contacts],
+                        lambda index: deal_forms.edit_contact(self.amtui, contacts[index]))
+
+    def action_new_deal(self) -> None:
+        from amtui.ui import deal_forms
+
+        if self.details:
+            deal_forms.new_deal(self.amtui, self.client_id, self.details.client.name)
+
+    def action_edit_deal(self) -> None:
+        from amtui.ui import deal_forms
+
+        if not self.details:
+            return
+        deals = self.details.deals
+        if not deals:
+            self.notify(_("No deals yet: n adds one."), markup=False)
+            return
+        deal_forms.pick(self.amtui, _("Edit which deal?"),
+                        [deal_forms.deal_label(deal) for deal in deals],
+                        lambda index: deal_forms.edit_deal(self.amtui, deals[index]))
 
     def action_contacted(self) -> None:
         from amtui.services.actions import log_contact

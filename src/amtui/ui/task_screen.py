@@ -1,4 +1,5 @@
-"""One task: its fields, and its checklist ticked with the space bar."""
+"""One task: its fields, and its checklist: ticked with the space bar, items added, renamed
+and removed by keyboard."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from textual.widgets.option_list import Option
 from amtui.i18n import _
 from amtui.models import Client, Task
 from amtui.services.board import column_title
+from amtui.ui.ask import AskScreen
 from amtui.ui.safe import content, line
+from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from amtui.services.undo import Undo
+    from amtui.storage import Workspace
 
 Save = Callable[[Callable[[], "tuple[Task, Undo]"], str], None]
 """Runs a change of the task in a worker; the second argument says what it was."""
@@ -34,6 +38,14 @@ class TaskScreen(ModalScreen[None]):
         Binding("escape,q", "close", _("Close"), id="task.close"),
         Binding("space", "tick", _("Tick"), id="task.toggle",
                 tooltip=_("Tick or untick the highlighted checklist item")),
+        Binding("a", "add_item", _("Add item"), id="task.add_item",
+                tooltip=_("Add a checklist item below the highlighted one")),
+        Binding("e", "rename_item", _("Rename"), id="task.rename_item",
+                tooltip=_("Change the words of the highlighted checklist item")),
+        Binding("x,delete", "remove_item", _("Remove"), id="task.remove_item",
+                tooltip=_("Take the highlighted item off the checklist (u undoes)")),
+        Binding("u,ctrl+z", "app.undo", _("Undo"), id="task.undo",
+                tooltip=_("Revert the last change made since amtui was opened")),
     ]
     AUTO_FOCUS = "#task-checklist"
 
@@ -44,6 +56,8 @@ class TaskScreen(ModalScreen[None]):
         self.task_id = task_id
         self.task_record: Task | None = None
         self.save = save
+        self._highlight: int | None = None
+        """The checklist item to highlight once the task is read again (one just added)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-box"):
@@ -51,6 +65,7 @@ class TaskScreen(ModalScreen[None]):
             yield Static("", id="task-fields")
             yield Static(Content(_("Checklist")).stylize("bold underline"), classes="related")
             yield OptionList(id="task-checklist")
+        yield KeyBar()
 
     class Read(Message):
         """The task and its client as the worker read them (None: the task is gone)."""
@@ -113,27 +128,92 @@ class TaskScreen(ModalScreen[None]):
             checklist.add_option(Option(Content(_("no checklist")).stylize("italic"),
                                         disabled=True))
         else:
-            checklist.highlighted = min(highlighted or 0, len(task.checklist) - 1)
+            wanted = (highlighted or 0) if self._highlight is None else self._highlight
+            checklist.highlighted = min(wanted, len(task.checklist) - 1)
+        self._highlight = None
+
+    def _item(self) -> tuple[Task, int] | None:
+        """The task and the index of the highlighted checklist item, if there is one."""
+        task = self.task_record
+        index = self.query_one("#task-checklist", OptionList).highlighted
+        if task is None or index is None or not task.checklist:
+            return None
+        return task, index
+
+    def _change(self, change: Callable[[], tuple[Task, Undo]], done: str) -> None:
+        """Save a change of the task the board's way, or the app's."""
+        from amtui.ui.app import AmtuiApp
+
+        if self.save is not None:
+            self.save(change, done)
+            return
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        app.change(lambda: change()[1], done)
 
     def action_tick(self) -> None:
         from amtui.services.board import toggle_checklist_item
+
+        item = self._item()
+        if item is None:
+            return
+        task, index = item
+        workspace = self._workspace()
+        self._change(lambda: toggle_checklist_item(workspace, task, index), _("Ticked"))
+
+    def action_add_item(self) -> None:
+        from amtui.services.board import add_checklist_item
+
+        task = self.task_record
+        if task is None:
+            return
+        item = self._item()
+        after = item[1] if item else None
+        workspace = self._workspace()
+
+        def typed(text: str | None) -> None:
+            if text is None:
+                return
+            self._highlight = len(task.checklist) if after is None else after + 1
+            self._change(lambda: add_checklist_item(workspace, task, text, after),
+                         _("Checklist item added"))
+
+        self.app.push_screen(AskScreen(_("New checklist item:"), check=check_item), typed)
+
+    def action_rename_item(self) -> None:
+        from amtui.services.board import rename_checklist_item
+
+        item = self._item()
+        if item is None:
+            return
+        task, index = item
+        workspace = self._workspace()
+
+        def typed(text: str | None) -> None:
+            if text is not None and text != task.checklist[index].text:
+                self._change(lambda: rename_checklist_item(workspace, task, index, text),
+                             _("Checklist item renamed"))
+
+        self.app.push_screen(AskScreen(_("Checklist item:"), task.checklist[index].text,
+                                       check=check_item), typed)
+
+    def action_remove_item(self) -> None:
+        from amtui.services.board import remove_checklist_item
+
+        item = self._item()
+        if item is None:
+            return
+        task, index = item
+        workspace = self._workspace()
+        self._change(lambda: remove_checklist_item(workspace, task, index),
+                     _("Checklist item removed; u undoes"))
+
+    def _workspace(self) -> Workspace:
         from amtui.ui.app import AmtuiApp
 
         app = self.app
         assert isinstance(app, AmtuiApp)
-        task = self.task_record
-        index = self.query_one("#task-checklist", OptionList).highlighted
-        if task is None or index is None or not task.checklist:
-            return
-        workspace = app.workspace
-
-        def ticked() -> tuple[Task, Undo]:
-            return toggle_checklist_item(workspace, task, index)
-
-        if self.save is not None:
-            self.save(ticked, _("Ticked"))
-        else:
-            app.change(lambda: ticked()[1], _("Ticked"))
+        return app.workspace
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -141,3 +221,12 @@ class TaskScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def check_item(text: str) -> str | None:
+    """What is wrong with ``text`` as a checklist item (None: nothing)."""
+    if not text.strip():
+        return _("Type the item's words (Esc cancels).")
+    if len(" ".join(text.split())) > 500:
+        return _("At most 500 characters.")
+    return None

@@ -1,7 +1,9 @@
-"""The trash: deleted records of the last 30 days; Enter restores one."""
+"""The trash: deleted records of the last 30 days, by name, at the agency's local time; Enter
+restores one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -17,34 +19,56 @@ from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
 from amtui.ui.times import day_and_time
 
+KINDS = {"clients": _("client"), "contacts": _("contact"), "messages": _("message"),
+         "tasks": _("task"), "notes": _("note"), "deals": _("deal"), "members": _("member"),
+         "posts": _("post")}
+"""What a deleted record is, in words, by its table."""
 
-class TrashScreen(ModalScreen[str | None]):
-    """Dismissed with the id of the entry to restore, or None."""
+
+def entry_name(entry: TrashEntry) -> str:
+    """The deleted record's name; for a message deleted before messages had one, its text."""
+    if entry.title and entry.title != entry.record_id:
+        return entry.title
+    record = entry.record
+    return str(record.get("name") or record.get("title") or record.get("text")
+               or entry.record_id)
+
+
+class TrashScreen(ModalScreen[TrashEntry | None]):
+    """Dismissed with the entry to restore, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", _("Close"), id="trash.close"),
         Binding("enter", "restore", _("Restore"), id="trash.restore"),
     ]
 
-    def __init__(self, entries: list[TrashEntry], now: datetime) -> None:
+    def __init__(self, entries: list[TrashEntry], now: datetime,
+                 clients: Mapping[str, str] | None = None) -> None:
+        """``now``: the time now in the agency's zone, which the deletion times are shown
+        in; ``clients``: client id → name, to say whose record each was."""
         super().__init__()
         self.entries = entries
         self.now = now
-        """The time now in the agency's zone, which the times are shown in."""
+        self.clients = clients or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trash-box"):
             yield Static(Content(_("Trash — kept for 30 days. Enter restores.")).stylize("bold"))
             table: DataTable[object] = DataTable(id="trash-table", cursor_type="row")
-            table.add_columns(_("Deleted"), _("By"), _("What"), _("Name"))
-            table.add_rows(
-                [cell(day_and_time(entry.deleted_at, self.now)),
-                 cell(entry.deleted_by), cell(entry.source_table), cell(entry.title, 60)]
-                for entry in self.entries
-            )
+            table.add_columns(_("Deleted"), _("By"), _("What"), _("Name"), _("Client"))
+            table.add_rows(self._row(entry) for entry in self.entries)
             yield table
             if not self.entries:
                 yield Static(_("The trash is empty."))
+
+    def _row(self, entry: TrashEntry) -> list[object]:
+        record = entry.record
+        client_id = str(record.get("client_id") or "")
+        client = self.clients.get(client_id) or _trashed_client(self.entries, client_id)
+        return [cell(day_and_time(entry.deleted_at, self.now)),
+                cell(entry.deleted_by, 12), cell(KINDS.get(entry.source_table,
+                                                           entry.source_table), 10),
+                cell(entry_name(entry), 36), cell(client, 24)]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_restore()
@@ -52,7 +76,15 @@ class TrashScreen(ModalScreen[str | None]):
     def action_restore(self) -> None:
         table = self.query_one(DataTable)
         if self.entries and 0 <= table.cursor_row < len(self.entries):
-            self.dismiss(self.entries[table.cursor_row].id)
+            self.dismiss(self.entries[table.cursor_row])
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _trashed_client(entries: list[TrashEntry], client_id: str) -> str:
+    """The name of a client that is in the trash too."""
+    if not client_id:
+        return ""
+    return next((entry.title for entry in entries
+                 if entry.source_table == "clients" and entry.record_id == client_id), "")

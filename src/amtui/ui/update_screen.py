@@ -55,6 +55,8 @@ class UpdateScreen(ModalScreen[None]):
         super().__init__()
         self.client_id = client_id
         self.client_name = ""
+        self.composed = ""
+        """The update as composed, before any editing."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="update-box"):
@@ -85,6 +87,8 @@ class UpdateScreen(ModalScreen[None]):
             (_("Daily update") + " · ", "bold"), line(update.client.name, 80)))
         text = self.query_one("#update-text", TextArea)
         text.load_text(visible(update.markdown))
+        self.composed = text.text
+        text.move_cursor(text.document.end)  # what is typed first follows the composed text
         text.focus()
 
     def _composed(self) -> bool:
@@ -99,14 +103,18 @@ class UpdateScreen(ModalScreen[None]):
         app = self.app
         assert isinstance(app, AmtuiApp)
         workspace, client_id = app.workspace, self.client_id
-        text = self.query_one("#update-text", TextArea).text
+        text = self.shown()
         app.change(lambda: log_update_sent(workspace, client_id, text), done)
         self.dismiss(None)
+
+    def shown(self) -> str:
+        """The update exactly as the editor shows it: what is copied, saved and logged."""
+        return self.query_one("#update-text", TextArea).text
 
     def action_send(self) -> None:
         if not self._composed():
             return
-        self.app.copy_to_clipboard(self.query_one("#update-text", TextArea).text)
+        self.app.copy_to_clipboard(self.shown())
         self._log(_("Update copied and logged as sent"))
 
     def action_save(self) -> None:
@@ -122,7 +130,7 @@ class UpdateScreen(ModalScreen[None]):
         target = update_file(workspace.root, self.client_name,
                              workspace.clock().date().isoformat())
         try:
-            atomic_write(target, self.query_one("#update-text", TextArea).text.encode(),
+            atomic_write(target, self.shown().encode(),
                          workspace.file_mode, within=workspace.root)
         except StorageError as error:
             self.notify(str(error), severity="error", markup=False)
@@ -131,4 +139,16 @@ class UpdateScreen(ModalScreen[None]):
             path=target.relative_to(workspace.root)))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; if the update was edited, only once the user agrees to lose the edits."""
+        if not self.client_name or self.shown() == self.composed:
+            self.dismiss(None)
+            return
+        from amtui.ui.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(_("Throw away your changes to the update?"),
+                                           _("Discard the changes"), _("Keep editing")),
+                             answered)

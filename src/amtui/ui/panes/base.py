@@ -234,6 +234,17 @@ class PaneScreen(Screen[None]):
         notice.update(Content("\n".join(lines)))
         notice.display = bool(lines)
 
+    stale: bool = False
+    """Something was saved while another pane was shown: read again when shown."""
+
+    def on_screen_resume(self) -> None:
+        """Shown again: read again if something was saved meanwhile. (A pane with a resume
+        handler of its own, the Board's, decides for itself.)"""
+        stale, self.stale = self.stale, False
+        if (stale and self.loads_shown
+                and type(self).on_screen_resume is PaneScreen.on_screen_resume):
+            self.data_changed()
+
     def action_reload(self) -> None:
         self.load()
 

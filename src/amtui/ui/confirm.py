@@ -1,0 +1,56 @@
+"""A yes-or-no question asked before something that is hard to take back."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from amtui.i18n import _
+from amtui.ui.safe import content
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismissed with True for ``y`` (or the first button), False for ``n`` or Esc."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 90%; max-width: 70; height: auto; max-height: 90%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmScreen #confirm-question { height: auto; margin-bottom: 1; }
+    ConfirmScreen Horizontal { height: auto; }
+    ConfirmScreen Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "choose(True)", _("Yes"), id="confirm.yes"),
+        Binding("n,escape", "choose(False)", _("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        """``yes`` and ``no`` say what each answer does ("Discard the changes")."""
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(content(self.question), id="confirm-question")
+            with Horizontal():
+                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="warning")
+                yield Button(f"{self.no} (n)", id="confirm-no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_choose(self, yes: bool) -> None:
+        self.dismiss(yes)
