@@ -55,7 +55,8 @@ async def test_the_trash_lists_what_was_deleted_by_name_at_local_time_and_restor
         await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, TrashScreen)
-        assert trash_rows(app) == [["26.11 14:00", trash_rows(app)[0][1], "message",
+        # Deleted at 09:00 UTC: 14:00 in the agency's zone (UTC+5).
+        assert trash_rows(app) == [["today 14:00", trash_rows(app)[0][1], "message",
                                     "Когда будет макет главной страницы?", "ООО «Ромашка»"]]
         await pilot.press("enter")
         await settle(pilot)
