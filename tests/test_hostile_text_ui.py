@@ -115,12 +115,12 @@ WALKS: dict[str, list[Step]] = {
     "inbox": [
         ("the list and the preview", (), "InboxPane", True),
         ("a reply", ("a",), "OutgoingForm", False),
-        ("a task from the message", ("escape", "t"), "InboxForm", True),
-        ("the filters", ("escape", "f"), "FilterScreen", False),
+        ("a task from the message", ("escape", "t"), "FormScreen", True),
+        ("the filters", ("escape", "f"), "FilterForm", False),
     ],
     "clients": [
         ("the list", (), "ClientsPane", True),
-        ("the filters", ("f",), "FilterScreen", False),
+        ("the filters", ("f",), "FilterForm", False),
         ("the card", ("escape", "enter"), "ClientCard", True),
         ("the client form", ("e",), "ClientForm", True),
         ("the daily update", ("escape", "r"), "UpdateScreen", True),
@@ -129,8 +129,8 @@ WALKS: dict[str, list[Step]] = {
     "board": [
         ("the board", (), "BoardPane", True),
         ("a task", ("enter",), "TaskScreen", True),
-        ("the task form", ("escape", "e"), "InboxForm", True),
-        ("the filter", ("escape", "slash"), "InboxForm", True),
+        ("the task form", ("escape", "e"), "FormScreen", True),
+        ("the filter", ("escape", "slash"), "FilterForm", True),
     ],
     "notes": [
         ("the list", (), "NotesPane", True),

@@ -141,7 +141,7 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         await pilot.press("R")
         await settle(pilot)
         assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
-            ".pick-title", Static).render())
+            "#pick-title", Static).render())
         await pilot.press("enter")  # Игорь Волков, the first offered
         await settle(pilot)
         igor = agency["igor"].id

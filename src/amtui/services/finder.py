@@ -122,7 +122,8 @@ class _Scores(dict[int, float]):
 class _Rows:
     """Records as they are read, one row each: distinct texts numbered, ids in one buffer."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: tuple[str, ...]) -> None:
+        self.tables = tables
         self.folded: dict[str, int] = {}
         self.shown: dict[str, int] = {}
         self.states: dict[str, int] = {}
@@ -132,7 +133,7 @@ class _Rows:
         self.ids, self.id_ends = bytearray(), array("I")
 
     def add(self, table_code: int, record: dict[str, Any]) -> None:
-        table = TABLES[table_code]
+        table = self.tables[table_code]
         shown = " ".join(_title(table, record).split())[:TITLE_CHARS]
         if table == "clients":
             self.client_rows[record["id"]] = len(self.table)
@@ -152,10 +153,22 @@ class FinderIndex:
         """Read the indexed tables once, record by record."""
         self.signatures = signatures(workspace)
         """The data files as they were just before the index read them."""
+        self._read(TABLES, [workspace.file(table).scan() for table in TABLES])
+
+    @classmethod
+    def of(cls, table: str, records: Iterable[dict[str, Any]]) -> FinderIndex:
+        """An index of these records of one table only (the clients a picker offers)."""
+        index = cls.__new__(cls)
+        index.signatures = ()
+        index._read((table,), [records])
+        return index
+
+    def _read(self, tables: tuple[str, ...], records: list[Iterable[dict[str, Any]]]) -> None:
+        self._tables = tables
         self._firsts: dict[str, int] = {}
-        rows = _Rows()
-        for table_code, table in enumerate(TABLES):
-            for record in workspace.file(table).scan():
+        rows = _Rows(tables)
+        for table_code, table_records in enumerate(records):
+            for record in table_records:
                 rows.add(table_code, record)
         rows.client_rows.clear()
         titles, rows.folded = list(rows.folded), {}
@@ -362,7 +375,7 @@ class FinderIndex:
         client_name = self._shown_text(self._shown_of[client]) if client >= 0 else ""
         state = self._states[self._state_of[row]]
         return Found(
-            table=TABLES[self._table[row]],
+            table=self._tables[self._table[row]],
             record_id=self._ids[self._id_ends[row - 1] if row else 0:self._id_ends[row]].decode(),
             title=self._shown_text(self._shown_of[row]),
             detail=" · ".join(part for part in (client_name, state) if part),
@@ -371,6 +384,55 @@ class FinderIndex:
 
     def _shown_text(self, shown: int) -> str:
         return self._shown[self._shown_starts[shown]:self._shown_starts[shown + 1] - 1]
+
+
+class NameFinder:
+    """Records of one kind (clients, members) found by a typed name as the palette finds them:
+    a word's start, any part of a word, ё as е, without «», with a typo, or typed in the other
+    keyboard layout. What a picker field offers."""
+
+    def __init__(self, records: Iterable[dict[str, Any]], table: str = "clients") -> None:
+        kept = [record for record in records if record.get("id")]
+        self._names = {str(record["id"]): str(record.get("name") or "") for record in kept}
+        self._index = FinderIndex.of(table, kept)
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def name(self, record_id: str) -> str:
+        """The name of the record, "" if there is none with that id."""
+        return self._names.get(record_id, "")
+
+    def add(self, record_id: str, name: str) -> None:
+        """Know a record made since (a client created from a picker): it is found by its
+        exact name or id, not yet by parts of it."""
+        self._names[record_id] = name
+
+    def find(self, typed: str, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, name) of the records that match ``typed``, best first; the first ``limit``
+        by name when nothing is typed."""
+        if not search_text(typed):
+            ordered = sorted(self._names.items(), key=lambda item: fold(item[1]))
+            return ordered[:limit]
+        return [(found.record_id, self._names.get(found.record_id, found.title))
+                for found in self._index.search(typed, limit)]
+
+    def resolve(self, typed: str) -> str | None:
+        """The one record ``typed`` means: its id, its exact name (case, ё and quotes aside),
+        or the only match; None if it names none, or several."""
+        typed = typed.strip()
+        if not typed:
+            return None
+        if typed in self._names:
+            return typed
+        wanted = search_text(typed)
+        exact = [record_id for record_id, name in self._names.items()
+                 if search_text(name) == wanted]
+        if exact:
+            return exact[0] if len(exact) == 1 else None
+        found = self.find(typed, limit=2)
+        return found[0][0] if len(found) == 1 else None
 
 
 def build_in_child(root: Path, cancelled: Callable[[], bool] = lambda: False,

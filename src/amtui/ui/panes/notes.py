@@ -21,7 +21,7 @@ from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
 
 if TYPE_CHECKING:
-    from amtui.services.inbox import ClientFinder
+    from amtui.services.finder import NameFinder
     from amtui.services.notes import NoteFilter, NoteIndex, NoteRow
     from amtui.services.templates import NoteTemplate
 
@@ -72,7 +72,7 @@ class NotesPane(ListPane):
         self._row_cells: dict[str, list[Text]] = {}
         """Note id → its cells as drawn without marks (made when first shown)."""
         self.note_filter: NoteFilter | None = None
-        self._finder: ClientFinder | None = None
+        self._finder: NameFinder | None = None
         self._query = ""
 
     def on_mount(self) -> None:
@@ -168,11 +168,11 @@ class NotesPane(ListPane):
 
     # Actions -----------------------------------------------------------------------------
 
-    def finder(self) -> ClientFinder:
-        from amtui.services.inbox import ClientFinder
+    def finder(self) -> NameFinder:
+        from amtui.services.finder import NameFinder
 
         if self._finder is None:
-            self._finder = ClientFinder(self.amtui.workspace.file("clients").scan())
+            self._finder = NameFinder(self.amtui.workspace.file("clients").scan())
         return self._finder
 
     def data_changed(self) -> None:
@@ -247,25 +247,25 @@ class NotesPane(ListPane):
 
     def action_filters(self) -> None:
         from amtui.services.notes import NoteFilter, all_tags
-        from amtui.ui.note_forms import NoteFilterScreen
+        from amtui.ui.note_forms import filter_form
 
         def chosen(new: NoteFilter | None) -> None:
             if new is not None:
                 self.note_filter = new or None
                 self.refilter()
 
-        self.app.push_screen(NoteFilterScreen(self.note_filter or NoteFilter(), self.finder(),
-                                              all_tags(self.notes)), chosen)
+        self.app.push_screen(filter_form(self.note_filter or NoteFilter(), self.finder(),
+                                         all_tags(self.notes)), chosen)
 
     def action_clear_filters(self) -> None:
         self.note_filter = None
         self.refilter()
 
 
-def open_note(app: Any, note_id: str, finder: ClientFinder | None = None) -> None:
+def open_note(app: Any, note_id: str, finder: NameFinder | None = None) -> None:
     """Open the stored note in the editor (from the list, a client's timeline, the palette)."""
     from amtui.models import Note
-    from amtui.services.inbox import ClientFinder
+    from amtui.services.finder import NameFinder
     from amtui.ui.note_editor import NoteEditor
 
     note = app.workspace.repo(Note).find(note_id)
@@ -273,5 +273,5 @@ def open_note(app: Any, note_id: str, finder: ClientFinder | None = None) -> Non
         app.notify(_("That note is no longer there."), severity="warning")
         return
     if finder is None:
-        finder = ClientFinder(app.workspace.file("clients").scan())
+        finder = NameFinder(app.workspace.file("clients").scan())
     app.push_screen(NoteEditor(note, finder, new=False))
