@@ -150,7 +150,7 @@ WALKS: dict[str, list[Step]] = {
         ("the load", (), "TeamPane", True),
         ("key accounts", ("a",), "TeamPane", True),
         ("an account", ("enter",), "AccountScreen", True),
-        ("its dossier", ("d",), "Ask", False),
+        ("its dossier", ("d",), "AskScreen", False),
         ("stages", ("escape", "escape", "g"), "TeamPane", True),
         ("KPIs", ("i",), "TeamPane", False),
     ],
@@ -158,7 +158,7 @@ WALKS: dict[str, list[Step]] = {
         ("the statement", (), "BonusPane", True),
         ("a line explained", ("enter",), "LineDetail", True),
         ("the plan", ("escape", "e"), "PlanEditor", True),
-        ("the members", ("escape", "m"), "MemberPicker", True),
+        ("the members", ("escape", "m"), "PickScreen", True),
         ("what if", ("escape", "w"), "WhatIfScreen", True),
     ],
 }

@@ -21,8 +21,8 @@ from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ClientForm, ContactForm
-from amtui.ui.forms import FilterForm
 from amtui.ui.conflict import ConflictScreen
+from amtui.ui.forms import FilterForm
 from conftest import snapshot_files
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"

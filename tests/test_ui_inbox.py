@@ -22,9 +22,8 @@ from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.conflict import ConflictScreen
-from amtui.ui.forms import FormScreen
+from amtui.ui.forms import FilterForm, FormScreen
 from amtui.ui.help import HelpScreen
-from amtui.ui.forms import FilterForm
 from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.panes.inbox import InboxPane
 

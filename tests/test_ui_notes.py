@@ -15,9 +15,9 @@ from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
+from amtui.ui.forms import FilterForm
 from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.note_editor import NoteEditor
-from amtui.ui.forms import FilterForm
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
 from conftest import palette_lines
 

@@ -24,6 +24,7 @@ from amtui.api.ui import (
     RecordTable,
     cell,
     line,
+    member_picker,
 )
 
 from .fmt import money
@@ -372,10 +373,11 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
     from .actions import parse_specialists, set_team
 
     plan = details.plan
-    people = [(f"{member.name} ({member.role.replace('_', ' ')})", member.id)
-              for member in details.members]
-    fields = [FormField("kam_id", "KAM (leads the account team)", [("the owner", ""), *people]),
-              FormField("assistant_id", "Assistant", [("none", ""), *people]),
+    members = member_picker(pane.amtui.workspace)
+    fields = [FormField("kam_id", "KAM (leads the account team)", picker=members,
+                        placeholder="the owner; type part of a name"),
+              FormField("assistant_id", "Assistant", picker=members,
+                        placeholder="none; type part of a name"),
               FormField("specialists", "People from departments",
                         placeholder="Лена (copywriting), Stas (seo)")]
     values = {"kam_id": plan.kam_id or "" if plan else "",
