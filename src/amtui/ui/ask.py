@@ -34,6 +34,7 @@ class AskScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="ask.cancel"),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="ask.quit", show=False),
     ]
 
     def __init__(self, question: str, default: str = "",
@@ -84,6 +85,7 @@ class PickScreen(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="pick.cancel"),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="pick.quit", show=False),
     ]
 
     def __init__(self, title: str, options: list[tuple[Content, str]], current: str = "",

@@ -94,8 +94,6 @@ CONTACT_FIELDS = [
 class ClientForm(FormScreen[Client]):
     """The client form; time zone names are suggested as they are typed."""
 
-    AUTO_FOCUS = "#field-name"
-
     def on_mount(self) -> None:
         self.query_one("#field-timezone", Input).suggester = SuggestFromList(
             zone_names(), case_sensitive=False)
@@ -108,7 +106,7 @@ def zone_names() -> list[str]:
 
 
 class ContactForm(FormScreen[Contact]):
-    AUTO_FOCUS = "#field-name"
+    """A contact at a client."""
 
 
 def _new_client_values(app: AmtuiApp) -> dict[str, str]:
@@ -153,7 +151,7 @@ def quick_client(app: AmtuiApp, name: str, picked: Callable[[str, str], None]) -
                        _("Client «{name}» created").format(name=one_line(client.name, 40)),
                        then=lambda: picked(client.id, client.name))
 
-    app.push_screen(ClientForm(_("New client"), fields, {**defaults, "name": name},
+    app.push_screen(FormScreen(_("New client"), fields, {**defaults, "name": name},
                                lambda values: service.client_from_form({**defaults, **values})),
                     created)
 

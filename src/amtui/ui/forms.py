@@ -63,8 +63,12 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
         Binding("ctrl+s,f2", "save", _("Save"), id="form.save",
                 tooltip=_("Check the fields and save")),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="form.quit",
+                tooltip=_("Quit amtui; what is typed here is not saved")),
     ]
     SAVE_LABEL = _("Save (F2)")
+    AUTO_FOCUS = ""
+    """None: ``on_mount`` puts the cursor in the first field, keeping the title in view."""
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R]) -> None:
@@ -228,6 +232,7 @@ class FilterForm(FormScreen[R]):
         Binding("ctrl+s,f2", "save", _("Apply"), id="filter.apply",
                 tooltip=_("Show what matches")),
         Binding("f3", "clear", _("Clear all"), id="filter.clear", tooltip=_("Show everything")),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="filter.quit"),
     ]
     SAVE_LABEL = _("Apply (F2)")
 
