@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -389,34 +390,66 @@ class FinderIndex:
 class NameFinder:
     """Records of one kind (clients, members) found by a typed name as the palette finds them:
     a word's start, any part of a word, ё as е, without «», with a typo, or typed in the other
-    keyboard layout. What a picker field offers."""
+    keyboard layout. What a picker field offers.
 
-    def __init__(self, records: Iterable[dict[str, Any]], table: str = "clients") -> None:
-        kept = [record for record in records if record.get("id")]
-        self._names = {str(record["id"]): str(record.get("name") or "") for record in kept}
-        self._index = FinderIndex.of(table, kept)
+    The records are read and indexed on first use, or by :meth:`warm` (from a worker, so that
+    a form opens without waiting for them); ``lookup`` names one record by its id meanwhile.
+    """
+
+    def __init__(self, records: Iterable[dict[str, Any]], table: str = "clients",
+                 lookup: Callable[[str], str] | None = None) -> None:
+        self._records: Iterable[dict[str, Any]] | None = records
         self._table = table
+        self._lookup = lookup
+        self._lock = threading.Lock()
+        self._names: dict[str, str] = {}
+        self._index: FinderIndex | None = None
+        self._added: dict[str, str] = {}
+
+    def warm(self) -> None:
+        """Read and index the records now, if that is not done yet (safe from any thread)."""
+        with self._lock:
+            if self._records is None:
+                return
+            kept = [record for record in self._records if record.get("id")]
+            self._names = {str(record["id"]): str(record.get("name") or "") for record in kept}
+            self._index = FinderIndex.of(self._table, kept)
+            self._records = None
+
+    def _ready(self) -> FinderIndex:
+        self.warm()
+        assert self._index is not None
+        return self._index
 
     def __len__(self) -> int:
-        return len(self._names)
+        self._ready()
+        return len(self._names | self._added)
 
     def name(self, record_id: str) -> str:
         """The name of the record, "" if there is none with that id."""
+        if not record_id:
+            return ""
+        if record_id in self._added:
+            return self._added[record_id]
+        if self._records is not None and self._lookup is not None:
+            return self._lookup(record_id)
+        self._ready()
         return self._names.get(record_id, "")
 
     def add(self, record_id: str, name: str) -> None:
         """Know a record made since (a client created from a picker): it is found by its
         exact name or id, not yet by parts of it."""
-        self._names[record_id] = name
+        self._added[record_id] = name
 
     def find(self, typed: str, limit: int = 50) -> list[tuple[str, str]]:
         """(id, name) of the records that match ``typed``, best first; the first ``limit``
         by name when nothing is typed."""
+        index = self._ready()
         if not search_text(typed):
-            ordered = sorted(self._names.items(), key=lambda item: fold(item[1]))
-            return ordered[:limit]
+            names = self._names | self._added
+            return sorted(names.items(), key=lambda item: fold(item[1]))[:limit]
         return [(found.record_id, self._names.get(found.record_id, found.title))
-                for found in self._index.search(typed, limit)]
+                for found in index.search(typed, limit)]
 
     def resolve(self, typed: str) -> str | None:
         """The one record ``typed`` means: its id, its exact name (case, ё and quotes aside),
@@ -424,11 +457,12 @@ class NameFinder:
         typed = typed.strip()
         if not typed:
             return None
-        if typed in self._names:
+        self._ready()
+        names = self._names | self._added
+        if typed in names:
             return typed
         wanted = search_text(typed)
-        exact = [record_id for record_id, name in self._names.items()
-                 if search_text(name) == wanted]
+        exact = [record_id for record_id, name in names.items() if search_text(name) == wanted]
         if exact:
             return exact[0] if len(exact) == 1 else None
         found = self.find(typed, limit=2)

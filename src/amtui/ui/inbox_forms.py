@@ -18,7 +18,7 @@ from amtui.text import one_line
 from amtui.ui.ask import PickScreen
 from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
 from amtui.ui.panes.inbox import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from amtui.ui.picker import Picker, create_client
+from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
@@ -52,10 +52,16 @@ class NewMessageForm(FormScreen[Message]):
             FormField("direction", _("Direction"), [(_("from the client"), "incoming"),
                                                      (_("from us"), "outgoing")]),
         ]
-        values = {"client": finder.resolve(client) or client, "kind": "question",
-                  "priority": "normal", "direction": "incoming"}
+        values = {"kind": "question", "priority": "normal", "direction": "incoming"}
         super().__init__(_("New message"), fields, values, self._build)
         self.workspace = workspace
+        self.client_text = client
+        """The client's name the client field starts with (the Inbox's filter's)."""
+
+    def field_widget(self, spec: FormField) -> Widget:
+        if spec.picker is not None:
+            return PickerField(spec.picker, self.client_text, "field-client", spec.placeholder)
+        return super().field_widget(spec)
 
     def _build(self, values: dict[str, str]) -> Message:
         if not values["client"]:

@@ -48,12 +48,23 @@ class Picker:
 
 def client_picker(workspace: Workspace) -> Picker:
     """The workspace's clients; "new client…" makes one."""
-    return Picker(NameFinder(workspace.file("clients").scan()), _("client"), create_client)
+    return Picker(_finder(workspace, "clients"), _("client"), create_client)
 
 
 def member_picker(workspace: Workspace) -> Picker:
     """The workspace's team members."""
-    return Picker(NameFinder(workspace.file("members").scan(), "members"), _("member"))
+    return Picker(_finder(workspace, "members"), _("member"))
+
+
+def _finder(workspace: Workspace, table: str) -> NameFinder:
+    """The records of ``table``, read when first searched; one is named by its id before."""
+    data = workspace.file(table)
+
+    def lookup(record_id: str) -> str:
+        record = data.get(record_id) if record_id else None
+        return str(record.get("name") or "") if record else ""
+
+    return NameFinder(data.scan(), table, lookup)
 
 
 def create_client(app: App[Any], typed: str, picked: Picked) -> None:
@@ -94,6 +105,9 @@ class PickerField(Vertical):
     @property
     def finder(self) -> NameFinder:
         return self.picker.finder
+
+    def on_mount(self) -> None:
+        self.run_worker(self.finder.warm, thread=True, group="picker", exit_on_error=False)
 
     def compose(self) -> ComposeResult:
         yield Input(editable(self.initial), placeholder=self.placeholder, id=self.input_id,
