@@ -143,3 +143,15 @@ async def test_ctrl_q_quits_from_a_form(agency: Workspace) -> None:
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: app.return_code is not None, "the app to quit")
     assert app.return_code == 0
+
+
+async def test_a_member_is_picked_by_part_of_the_name(agency: Workspace) -> None:
+    async with form(agency, "clients", "n") as (app, pilot):
+        await pilot.press(*"Кедр")
+        app.screen.query_one("#field-owner_id", Input).focus()
+        await pilot.press("ctrl+u", *"fyyf")  # «анна» in the English layout
+        assert suggestions(app) == ["Анна Смирнова"]  # members: nothing made here
+        await pilot.press("enter", "f2")
+        await settle(pilot)
+    (anna,) = agency.repo(Member).all()
+    assert agency.repo(Client).resolve("Кедр").owner_id == anna.id

@@ -32,6 +32,7 @@ from amtui.services import clients as service
 from amtui.storage import RecordNotFound
 from amtui.text import one_line
 from amtui.ui.forms import FilterForm, FormField, FormScreen, choices_of
+from amtui.ui.picker import Picker, member_picker
 
 if TYPE_CHECKING:
     from amtui.ui.app import AmtuiApp
@@ -54,14 +55,15 @@ def member_names(app: AmtuiApp) -> dict[str, str]:
             for member_id, member in app.workspace.file("members").records().items()}
 
 
-def client_fields(members: Mapping[str, str], currency: str) -> list[FormField]:
+def client_fields(owners: Picker, currency: str) -> list[FormField]:
     return [
         FormField("name", _("Name"), placeholder=_("ООО «Ромашка», or a person's name")),
         FormField("kind", _("B2B or B2C"), [("B2B", ClientKind.B2B.value),
                                             ("B2C", ClientKind.B2C.value)]),
         FormField("legal_form", _("Legal form"), choices_of(list(LegalForm))),
         FormField("status", _("Status"), choices_of(list(ClientStatus))),
-        FormField("owner_id", _("Owner"), [(_("nobody"), ""), *owner_choices(members)]),
+        FormField("owner_id", _("Owner"), picker=owners,
+                  placeholder=_("nobody; type part of a member's name")),
         FormField("stage", _("Relationship stage"),
                   [(_("not set"), ""), *choices_of(list(RelationshipStage))]),
         FormField("key_account", _("Key account"), [(_("no"), "no"), (_("yes"), "yes")]),
@@ -129,7 +131,8 @@ def new_client(app: AmtuiApp) -> None:
                        _("Client «{name}» created").format(name=one_line(client.name, 40)))
 
     app.push_screen(ClientForm(_("New client"),
-                               client_fields(member_names(app), workspace.settings.currency),
+                               client_fields(member_picker(workspace),
+                                             workspace.settings.currency),
                                _new_client_values(app), service.client_from_form), created)
 
 
@@ -142,7 +145,7 @@ def quick_client(app: AmtuiApp, name: str, picked: Callable[[str, str], None]) -
     new prospect without leaving the form), save it, then tell ``picked`` its id and name."""
     workspace = app.workspace
     defaults = _new_client_values(app)
-    fields = [spec for spec in client_fields({}, workspace.settings.currency)
+    fields = [spec for spec in client_fields(member_picker(workspace), workspace.settings.currency)
               if spec.name in QUICK_CLIENT_FIELDS]
 
     def created(client: Client | None) -> None:
@@ -178,7 +181,8 @@ def edit_client(app: AmtuiApp, client_id: str) -> None:
     if values["owner_id"] not in members:
         values["owner_id"] = ""  # the owner left the team: the form offers members only
     title = _("Edit «{name}»").format(name=one_line(client.name, 50))
-    app.push_screen(ClientForm(title, client_fields(members, workspace.settings.currency),
+    app.push_screen(ClientForm(title, client_fields(member_picker(workspace),
+                                                    workspace.settings.currency),
                                values,
                                lambda values: service.client_from_form(values, client)),
                     edited)
