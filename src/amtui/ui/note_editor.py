@@ -26,7 +26,7 @@ from amtui.models import Note
 from amtui.services import notes as service
 from amtui.storage import StorageError
 from amtui.text import one_line, visible
-from amtui.ui.picker import Picker, PickerField
+from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import editable, kept, line
 from amtui.ui.widgets.keybar import KeyBar
 
@@ -110,7 +110,7 @@ class NoteEditor(Screen[None]):
                          allow_blank=False, id="note-kind", compact=True)
         with Horizontal(classes="note-row"):
             yield Label(_("Client"), classes="note-label")
-            yield PickerField(Picker(self.finder, _("client")),
+            yield PickerField(Picker(self.finder, _("client"), create_client),
                               one_line(self.finder.name(client_id)), "note-client",
                               _("client (optional): type part of the name"),
                               record_id=client_id, compact=True)
@@ -185,7 +185,7 @@ class NoteEditor(Screen[None]):
         return {
             "title": kept(note.title, self.query_one("#note-title", Input).value),
             "body": kept(note.body, self.query_one("#note-body", TextArea).text, lines=True),
-            "client_id": field.client_id if client_text else None,
+            "client_id": field.record_id if client_text else None,
             "kind": str(self.query_one("#note-kind", Select).value),
             "tags": [tag for tag in tags if tag],
         }

@@ -128,8 +128,6 @@ class PickerField(Vertical):
             return self.picked[0]
         return self.finder.resolve(typed)
 
-    client_id = record_id
-
     def optional_choice(self) -> tuple[str, str] | None:
         """("", "") if nothing is typed, (id, name) of the record meant, or None if the text
         names no single record (:meth:`problem` says why)."""
