@@ -123,7 +123,7 @@ def comment_form(title: str, label: str, required: bool = True) -> FormScreen[An
 
 def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> FilterForm[Any]:
     fields = [
-        FormField("client", "Client", picker=client_picker(workspace),
+        FormField("client", "Client", picker=client_picker(workspace, new=False),
                   placeholder="every client; type part of the name"),
         FormField("channel", "Channel", [("any channel", ANY), *channel_choices(data)]),
         FormField("status", "Status", [("any status", ANY), *(
@@ -161,7 +161,7 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
     fields = [
         FormField("path", "File (.ics for calendar apps, .csv for spreadsheets)"),
         FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
-        FormField("client", "Client", picker=client_picker(workspace),
+        FormField("client", "Client", picker=client_picker(workspace, new=False),
                   placeholder="every client; type part of the name"),
         FormField("format", "Format", [(name, name) for name in FORMATS]),
     ]

@@ -59,6 +59,10 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     """A modal form. ``build`` turns the typed values into a record (or any value) or raises
     a ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
 
+    DEFAULT_CSS = """
+    FormScreen .form-error { display: none; }
+    FormScreen .form-error.-shown { display: block; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
         Binding("ctrl+s,f2", "save", _("Save"), id="form.save",
@@ -163,6 +167,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def action_save(self) -> None:
         for static in self.query(".form-error").results(Static):
             static.update("")
+            static.remove_class("-shown")
         if self._picker_problems():
             self._show_first_problem()
             return
@@ -173,14 +178,19 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             return
         except (InvalidRecord, RecordNotFound, ValueError) as error:
             general = self.query_one("#form-error", Static)
-            general.update(Content(str(error)))
+            self._show(general, str(error))
             self.call_after_refresh(general.scroll_visible, animate=False)
             return
         self.dismiss(record)
 
     def show_problem(self, name: str, message: str) -> None:
         """Show ``message`` next to the field ``name``."""
-        self.query_one(f"#error-{name}", Static).update(Content(message))
+        self._show(self.query_one(f"#error-{name}", Static), message)
+
+    @staticmethod
+    def _show(problem: Static, message: str) -> None:
+        problem.update(Content(message))
+        problem.set_class(bool(message), "-shown")
 
     def _show_problems(self, error: ValidationError) -> None:
         names = {spec.name for spec in self.fields}
@@ -196,13 +206,13 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                 continue
             self.show_problem(name, message)
         if general:
-            self.query_one("#form-error", Static).update(Content("; ".join(general)))
+            self._show(self.query_one("#form-error", Static), "; ".join(general))
         self._show_first_problem()
 
     def _show_first_problem(self) -> None:
         """Put the cursor in the first field with a problem, the problem in view under it."""
         first = next((spec.name for spec in self.fields
-                      if str(self.query_one(f"#error-{spec.name}", Static).render())), None)
+                      if self.query_one(f"#error-{spec.name}").has_class("-shown")), None)
         shown = self.query_one(f"#error-{first}" if first else "#form-error", Static)
         if first:
             self.query_one(f"#field-{first}").focus(scroll_visible=False)
@@ -224,7 +234,7 @@ class FilterForm(FormScreen[R]):
     DEFAULT_CSS = """
     FilterForm #form-box { height: auto; max-height: 100%; max-width: 80; }
     FilterForm .filter-row { height: auto; }
-    FilterForm .filter-row > .form-label { width: 14; margin-top: 0; padding: 1 1 0 0; }
+    FilterForm .filter-row > .form-label { width: 14; padding-right: 1; }
     FilterForm .filter-row > Select, FilterForm .filter-row > PickerField { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -46,9 +46,9 @@ class Picker:
     Called with the app, the typed text and ``picked``; None: nothing can be made here."""
 
 
-def client_picker(workspace: Workspace) -> Picker:
-    """The workspace's clients; "new client…" makes one."""
-    return Picker(_finder(workspace, "clients"), _("client"), create_client)
+def client_picker(workspace: Workspace, *, new: bool = True) -> Picker:
+    """The workspace's clients; "new client…" makes one (unless ``new`` is false: a filter)."""
+    return Picker(_finder(workspace, "clients"), _("client"), create_client if new else None)
 
 
 def member_picker(workspace: Workspace) -> Picker:

@@ -60,7 +60,7 @@ def board_filter_form(workspace: Workspace, current: BoardFilter) -> FilterForm[
     """Narrow the board; every field may stay at "any"."""
     any_ = (_("any"), ANY)
     fields = [
-        FormField("client", _("Client"), picker=client_picker(workspace),
+        FormField("client", _("Client"), picker=client_picker(workspace, new=False),
                   placeholder=_("any client; type part of the name")),
         FormField("department", _("Department"),
                   [any_, *choices({}, workspace.settings.departments)]),
