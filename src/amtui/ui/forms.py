@@ -72,7 +72,8 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     ]
     SAVE_LABEL = _("Save (F2)")
     AUTO_FOCUS = ""
-    """None: ``on_mount`` puts the cursor in the first field, keeping the title in view."""
+    """Nothing focused on compose (that would scroll): ``on_mount`` puts the cursor in the
+    first field and the title stays in view."""
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R]) -> None:

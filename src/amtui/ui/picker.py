@@ -99,7 +99,7 @@ class PickerField(Vertical):
         self.input_id = input_id
         self.placeholder = placeholder
         self.compact = compact
-        self.picked: tuple[str, str] | None = (record_id, value) if record_id else None
+        self.picked: tuple[str, str] | None = (record_id, editable(value)) if record_id else None
         """(id, name as shown) of the record last taken from the list."""
 
     @property
@@ -152,8 +152,8 @@ class PickerField(Vertical):
                 return _("no {noun} matches «{typed}»: ↓ and Enter on “new {noun}…” makes "
                          "one").format(noun=noun, typed=shown)
             return _("no {noun} matches «{typed}»").format(noun=noun, typed=shown)
-        return _("several {noun}s match «{typed}»: take one from the list (↑↓, Enter)").format(
-            noun=noun, typed=shown)
+        return _("more than one {noun} matches «{typed}»: take one from the list (↑↓, "
+                 "Enter)").format(noun=noun, typed=shown)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
