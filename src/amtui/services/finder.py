@@ -421,10 +421,6 @@ class NameFinder:
         assert self._index is not None
         return self._index
 
-    def __len__(self) -> int:
-        self._ready()
-        return len(self._names | self._added)
-
     def name(self, record_id: str) -> str:
         """The name of the record, "" if there is none with that id."""
         if not record_id:
