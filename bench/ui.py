@@ -4,8 +4,12 @@
 
 Prints: work per keystroke while filtering 10,000 clients (budget 16 ms), the board's first
 visit (budget 200 ms) and a card move (budget 16 ms of UI work), pane switch after the first
-visit (budget 50 ms; Today, Inbox, Clients, Board and Notes in turn), and peak memory against
-a bare Textual app (budget 3x).
+visit (budget 50 ms; Today, Inbox, Clients, Board and Notes in turn), opening each form and
+filter (budget 100 ms of UI work), and peak memory against a bare Textual app (budget 3x).
+
+    python bench/ui.py forms
+
+measures only the forms.
 
 First paint is measured in a real terminal with the shared tool, e.g.
 
@@ -165,9 +169,52 @@ asyncio.run(main())
 '''
 
 
+FORMS = [("new message", "inbox", "n"), ("Inbox filter", "inbox", "f"),
+         ("new task", "board", "n"), ("board filter", "board", "slash"),
+         ("new client", "clients", "n"), ("client filter", "clients", "f"),
+         ("note filter", "notes", "f")]
+"""(what, the pane, the key that opens it)."""
+
+
+async def measure_forms(workspace_path: Path, rounds: int = 5) -> None:
+    """The UI thread's work (CPU time) from the key that opens a form until it is drawn,
+    its cursor in the first field; the median of ``rounds`` openings, each closed with Esc."""
+    from textual.screen import ModalScreen
+
+    from amtui.storage import Workspace
+    from amtui.ui.app import AmtuiApp
+
+    app = AmtuiApp(Workspace.open(workspace_path))
+    results: list[tuple[str, float, float]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for what, pane, key in FORMS:
+            await app.run_action(f"pane('{pane}')")
+            for _round in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            times = []
+            for _round in range(rounds):
+                started = time.thread_time()
+                await pilot.press(key)
+                await pilot.pause()
+                times.append(time.thread_time() - started)
+                assert isinstance(app.screen, ModalScreen), (what, app.screen)
+                await pilot.press("escape")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            results.append((what, statistics.median(times), max(times)))
+    for what, median, most in results:
+        print(f"open {what}: median {median * 1000:.0f} ms, max {most * 1000:.0f} ms of UI "
+              "work (budget 100 ms)")
+
+
 def main() -> int:
     workspace = ensure_large_workspace()
+    if sys.argv[1:] == ["forms"]:
+        asyncio.run(measure_forms(workspace))
+        return 0
     asyncio.run(measure(workspace))
+    asyncio.run(measure_forms(workspace))
     # The same peak without the measurements' own work (the filtering runs, the moves): a
     # person opening each pane once.
     visits = subprocess.run([sys.executable, "-c", VISITS, str(workspace)], capture_output=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from amtui.models import Client, Message, Note, Task
-from amtui.services.finder import EXACT, TYPO, FinderIndex, Found, build_in_child
+from amtui.services.finder import EXACT, TYPO, FinderIndex, Found, NameFinder, build_in_child
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui import finder as finder_ui
@@ -320,3 +320,20 @@ async def test_a_failed_build_is_told_and_commands_still_work(
         told = [str(note.message) for note in app._notifications]
         assert told == ["The finder could not read the workspace: "
                         "data/tasks.json: permission denied"]
+
+
+def test_a_name_finder_reads_its_records_only_when_first_searched() -> None:
+    read: list[str] = []
+
+    def records() -> Iterator[dict[str, str]]:
+        for record_id, name in (("1", "ООО «Ромашка»"), ("2", "Atlas Fitness")):
+            read.append(record_id)
+            yield {"id": record_id, "name": name}
+
+    finder = NameFinder(records(), lookup=lambda record_id: {"1": "ООО «Ромашка»"}[record_id])
+    assert finder.name("1") == "ООО «Ромашка»" and read == []  # named by the lookup
+    finder.warm()
+    assert read == ["1", "2"]
+    assert finder.find("hjvfirf") == [("1", "ООО «Ромашка»")]
+    assert finder.find("федфы") == [("2", "Atlas Fitness")]
+    assert finder.resolve("ооо ромашка") == "1" and finder.resolve("qqq") is None

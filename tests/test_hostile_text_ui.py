@@ -115,13 +115,13 @@ WALKS: dict[str, list[Step]] = {
     "inbox": [
         ("the list and the preview", (), "InboxPane", True),
         ("a reply", ("a",), "OutgoingForm", False),
-        ("a task from the message", ("escape", "t"), "InboxForm", True),
-        ("the filters", ("escape", "f"), "FilterScreen", False),
+        ("a task from the message", ("escape", "t"), "FormScreen", True),
+        ("the filters", ("escape", "f"), "FilterForm", False),
         ("a message opened", ("escape", "enter"), "MessageScreen", True),
     ],
     "clients": [
         ("the list", (), "ClientsPane", True),
-        ("the filters", ("f",), "FilterScreen", False),
+        ("the filters", ("f",), "FilterForm", False),
         ("the card", ("escape", "enter"), "ClientCard", True),
         ("the client form", ("e",), "ClientForm", True),
         ("the daily update", ("escape", "r"), "UpdateScreen", True),
@@ -130,8 +130,8 @@ WALKS: dict[str, list[Step]] = {
     "board": [
         ("the board", (), "BoardPane", True),
         ("a task", ("enter",), "TaskScreen", True),
-        ("the task form", ("escape", "e"), "InboxForm", True),
-        ("the filter", ("escape", "slash"), "InboxForm", True),
+        ("the task form", ("escape", "e"), "FormScreen", True),
+        ("the filter", ("escape", "slash"), "FilterForm", True),
     ],
     "notes": [
         ("the list", (), "NotesPane", True),
@@ -151,7 +151,7 @@ WALKS: dict[str, list[Step]] = {
         ("the load", (), "TeamPane", True),
         ("key accounts", ("a",), "TeamPane", True),
         ("an account", ("enter",), "AccountScreen", True),
-        ("its dossier", ("d",), "Ask", False),
+        ("its dossier", ("d",), "AskScreen", False),
         ("stages", ("escape", "escape", "g"), "TeamPane", True),
         ("KPIs", ("i",), "TeamPane", False),
     ],
@@ -159,7 +159,7 @@ WALKS: dict[str, list[Step]] = {
         ("the statement", (), "BonusPane", True),
         ("a line explained", ("enter",), "LineDetail", True),
         ("the plan", ("escape", "e"), "PlanEditor", True),
-        ("the members", ("escape", "m"), "MemberPicker", True),
+        ("the members", ("escape", "m"), "PickScreen", True),
         ("what if", ("escape", "w"), "WhatIfScreen", True),
     ],
 }

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from amtui.models import Client, Contact, Member, Message, Note, Task
 from amtui.services import inbox
 from amtui.services.agenda import build_agenda, last_contacts
+from amtui.services.finder import NameFinder
 from amtui.services.undo import Undo
 from amtui.storage import ConflictError, RecordNotFound, TrashBin, Workspace
 from amtui.testing import START, StillClock
@@ -123,17 +124,20 @@ CLIENTS = [{"id": str(number), "name": name} for number, name in enumerate([
 
 
 def found(typed: str) -> list[str]:
-    return [name for _id, name in inbox.ClientFinder(CLIENTS).find(typed)]
+    return [name for _id, name in NameFinder(CLIENTS).find(typed)]
 
 
-def test_client_finder_ranks_prefix_then_word_then_part_then_letters() -> None:
+def test_client_finder_finds_as_the_palette_does() -> None:
     assert found("ромашка") == ["Ромашка Ltd", "ООО «Ромашка»"]
     assert found("РОМ")[:2] == ["Ромашка Ltd", "ООО «Ромашка»"]
     assert found("fit") == ["Atlas Fitness"]
     assert found("ашк") == ["ООО «Ромашка»", "Ромашка Ltd"]
     assert found("рмшк") == ["ООО «Ромашка»", "Ромашка Ltd"]
     assert found("atl") == ["Atlas Fitness"]
-    assert found("ат") == ["Атлант", "Зелёный Квартал"]
+    assert found("ат") == ["Атлант"]
+    assert found("ромашко") == ["ООО «Ромашка»", "Ромашка Ltd"]  # a typo
+    assert found("hjvfirf") == ["Ромашка Ltd", "ООО «Ромашка»"]  # the other layout
+    assert found("ооо ромашка") == ["ООО «Ромашка»"]  # no «» needed
 
 
 def test_client_finder_reads_yo_as_ye_and_finds_nothing_for_nonsense() -> None:
@@ -144,7 +148,7 @@ def test_client_finder_reads_yo_as_ye_and_finds_nothing_for_nonsense() -> None:
 
 
 def test_client_finder_resolves_one_client_or_none() -> None:
-    finder = inbox.ClientFinder(CLIENTS)
+    finder = NameFinder(CLIENTS)
     assert finder.resolve("ромашка ltd") == "1"
     assert finder.resolve("pixel") == "4"
     assert finder.resolve("ромашка") is None  # two clients

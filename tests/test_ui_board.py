@@ -343,7 +343,7 @@ async def test_a_client_that_does_not_exist_is_refused_next_to_the_field(
         await pilot.press(*"Задача", "tab", *"Нет такого", "f2")
         await settle(pilot)
         error = str(app.screen.query_one("#error-client", Static).render())
-        assert "no client named" in error
+        assert "no client matches «Нет такого»" in error
         assert app.screen.query_one("#field-title", Input).value == "Задача"  # kept
 
 

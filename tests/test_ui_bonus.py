@@ -270,7 +270,7 @@ async def test_a_member_sees_their_own_and_cannot_change_the_plan(anna_paid: Wor
     async with bonus_pane(anna_paid) as pilot:
         await pilot.press("m")
         await settle(pilot)
-        options = pilot.app.screen.query_one("#members")
+        options = pilot.app.screen.query_one("#choices")
         assert options.option_count == 1  # only herself
         await pilot.press("escape", "e")
         await settle(pilot)

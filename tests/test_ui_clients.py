@@ -20,8 +20,9 @@ from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
-from amtui.ui.client_forms import ClientForm, ContactForm, FilterScreen
+from amtui.ui.client_forms import ClientForm, ContactForm
 from amtui.ui.conflict import ConflictScreen
+from amtui.ui.forms import FilterForm
 from conftest import snapshot_files
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
@@ -126,7 +127,7 @@ async def test_filters_by_keyboard_and_clearing_them(base: Workspace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f")
-        assert isinstance(app.screen, FilterScreen)
+        assert isinstance(app.screen, FilterForm)
         await pilot.press("enter", "d", "enter", "f2")  # status: dormant
         await settle(pilot)
         assert names_listed(app) == ["Зелёный Квартал"]
@@ -151,16 +152,16 @@ async def test_filters_by_kind_tag_and_nobody(base: Workspace) -> None:
         await settle(pilot)
         pane = app.screen
         await pilot.press("f")
-        app.screen.query_one("#filter-kind").focus()
+        app.screen.query_one("#field-kind").focus()
         await pilot.press("enter", "down", "down", "enter")  # B2C
-        app.screen.query_one("#filter-tag").focus()
+        app.screen.query_one("#field-tag").focus()
         await pilot.press("enter", "down", "enter", "f2")  # retail (then vip)
         await settle(pilot)
         assert app.screen is pane
         assert names_listed(app) == ["Зелёный Квартал"]
         assert "B2C · tag retail" in list_status(app)
         await pilot.press("F", "f")
-        app.screen.query_one("#filter-owner_id").focus()
+        app.screen.query_one("#field-owner_id").focus()
         await pilot.press("enter", "down", "enter", "f2")  # nobody
         await settle(pilot)
         assert names_listed(app) == ["Pixel Forge"]
@@ -479,12 +480,12 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(
         assert app.is_running and app.screen is card
         await pilot.press("escape", "f")
         dialog = app.screen
-        assert isinstance(dialog, FilterScreen)
-        dialog.query_one("#filter-owner_id").focus()
+        assert isinstance(dialog, FilterForm)
+        dialog.query_one("#field-owner_id").focus()
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running
-        overlay = dialog.query_one("#filter-owner_id").query_one(OptionList)
+        overlay = dialog.query_one("#field-owner_id").query_one(OptionList)
         shown = [Content.from_markup(str(overlay.get_option_at_index(index).prompt)).plain
                  for index in range(overlay.option_count)]  # select labels are markup
         assert HOSTILE_SHOWN in shown

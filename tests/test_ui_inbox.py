@@ -22,9 +22,9 @@ from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.conflict import ConflictScreen
-from amtui.ui.forms import FormScreen
+from amtui.ui.forms import FilterForm, FormScreen
 from amtui.ui.help import HelpScreen
-from amtui.ui.inbox_forms import ChoiceScreen, FilterScreen
+from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.panes.inbox import InboxPane
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
@@ -174,18 +174,18 @@ async def test_filter_by_status_and_client_from_the_keyboard(filled: Workspace) 
     async with inbox(filled) as (app, pilot):
         await pilot.press("f")
         await settle(pilot)
-        assert isinstance(app.screen, FilterScreen)
+        assert isinstance(app.screen, FilterForm)
         await pilot.press("enter", "down", "enter")  # status: open
         await pilot.press("tab")
         await fill(pilot, "zzz")
         await pilot.press("enter")
-        assert "no client matches «zzz»" in shown(app, "#filter-error")
+        assert "no client matches «zzz»" in shown(app, "#error-client")
         await fill(pilot, "ромашка")
         await pilot.press("f2")
-        assert "several clients match «ромашка»" in shown(app, "#filter-error")
-        assert isinstance(app.screen, FilterScreen)
+        assert "more than one client matches «ромашка»" in shown(app, "#error-client")
+        assert isinstance(app.screen, FilterForm)
         await pilot.press("ctrl+u", *"atl")
-        assert "Atlas Fitness" in str(app.screen.query_one("ClientField OptionList")
+        assert "Atlas Fitness" in str(app.screen.query_one("PickerField OptionList")
                                       .get_option_at_index(0).prompt)
         await pilot.press("enter", "f2")
         await settle(pilot)
@@ -204,7 +204,7 @@ async def test_filter_by_channel_kind_and_priority(filled: Workspace) -> None:
         await pilot.press("f")
         await settle(pilot)
         for key, downs in (("channel", 3), ("kind", 3), ("priority", 3)):  # email, complaint,
-            app.screen.query_one(f"#filter-{key}").focus()                 # high
+            app.screen.query_one(f"#field-{key}").focus()                 # high
             await pilot.press("enter", *["down"] * downs, "enter")
         await pilot.press("f2")
         await settle(pilot)
@@ -461,11 +461,12 @@ async def test_n_logs_a_message_for_a_client_found_by_letters_in_order(
         await pilot.press("f2")
         assert "no client matches «zzz»" in shown(app, "#error-client")
         await pilot.press("ctrl+u", *"рмшк")
-        matches = app.screen.query_one("ClientField OptionList")
+        matches = app.screen.query_one("PickerField OptionList")
         assert [str(matches.get_option_at_index(i).prompt)
-                for i in range(matches.option_count)] == ["ООО «Ромашка»", "Ромашка Ltd"]
+                for i in range(matches.option_count)] == ["ООО «Ромашка»", "Ромашка Ltd",
+                                                          "+ new client…"]
         await pilot.press("f2")
-        assert "several clients match «рмшк»" in shown(app, "#error-client")
+        assert "more than one client matches «рмшк»" in shown(app, "#error-client")
         await pilot.press("down", "up", "enter")
         assert app.screen.query_one("#field-client", Input).value == "ООО «Ромашка»"
         assert app.screen.focused is app.screen.query_one("#field-text", Input)

@@ -141,7 +141,7 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         await pilot.press("R")
         await settle(pilot)
         assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
-            ".pick-title", Static).render())
+            "#pick-title", Static).render())
         await pilot.press("enter")  # Игорь Волков, the first offered
         await settle(pilot)
         igor = agency["igor"].id
@@ -385,7 +385,6 @@ async def test_a_survey_answer_off_its_scale_or_in_the_future_is_refused(
 
 async def test_the_account_team_and_the_purpose_are_set_from_the_keyboard(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
-    from textual.widgets import Select
 
     romashka = agency["clients"]["ООО «Ромашка»"]
     async with team_app(workspace, host) as pilot:
@@ -400,7 +399,7 @@ async def test_the_account_team_and_the_purpose_are_set_from_the_keyboard(
         await pilot.press("T")
         await settle(pilot)
         form = pilot.app.screen
-        form.query_one("#field-kam_id", Select).value = agency["igor"].id
+        form.query_one("#field-kam_id", Input).value = agency["igor"].name
         form.query_one("#field-specialists", Input).value = "Лена (copywriting), (seo)"
         await pilot.press("f2")
         await settle(pilot)

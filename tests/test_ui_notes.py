@@ -15,9 +15,9 @@ from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
+from amtui.ui.forms import FilterForm
 from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.note_editor import NoteEditor
-from amtui.ui.note_forms import NoteFilterScreen
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
 from conftest import palette_lines
 
@@ -95,10 +95,10 @@ async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f")
-        assert isinstance(app.screen, NoteFilterScreen)
-        await paste(pilot, app.screen.query_one("#note-filter-client", Input), "Ромаш")
+        assert isinstance(app.screen, FilterForm)
+        await paste(pilot, app.screen.query_one("#field-client", Input), "Ромаш")
         await pilot.press("enter")  # takes the client from the list
-        app.screen.query_one("#note-filter-kind", Select).value = "brief"
+        app.screen.query_one("#field-kind", Select).value = "brief"
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, NotesPane)
@@ -109,7 +109,7 @@ async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
         await settle(pilot)
         assert len(titles(app)) == 3
         await pilot.press("f")
-        app.screen.query_one("#note-filter-tag", Select).value = "seo"
+        app.screen.query_one("#field-tag", Select).value = "seo"
         await pilot.press("f2")
         await settle(pilot)
         assert titles(app) == ["Встреча с Ромашкой"]

@@ -332,7 +332,7 @@ async def test_n_makes_a_post_on_the_selected_day_at_the_default_time(
 @pytest.mark.parametrize(("field", "value", "says"), [
     ("day", "2026-02-30", "2026-02-30 is not a date that exists"),
     ("time", "24:10", "24:10 is not a time of day"),
-    ("client", "Атлас", "no client named 'Атлас'"),
+    ("client", "Атлас", "no client matches «Атлас»"),
     ("title", "  ", "required"),
 ])
 async def test_a_new_post_with_bad_input_stays_in_the_form_and_nothing_is_saved(

@@ -146,11 +146,28 @@ async def compare(workspace: Workspace, pane: str, size: tuple[int, int], theme:
     async with app.run_test(size=size) as pilot:
         svg = await steady_screenshot(pilot, f"amtui {pane}")
         assert app.theme == (theme or "amtui-dark")
+    same_as_saved(svg, name, f"{pane} at {size[0]}x{size[1]}")
+
+
+async def test_a_form_with_a_problem_in_view_at_80x24(agency: Workspace) -> None:
+    """The new client form: a revenue it cannot read, the problem under the field."""
+    app = AmtuiApp(agency, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Кедр")
+        app.screen.query_one("#field-monthly_revenue").focus()
+        await settle(pilot)
+        await pilot.press(*"много", "enter")
+        svg = await steady_screenshot(pilot, "amtui client form")
+    same_as_saved(svg, "client-form-problem-80x24.svg", "the client form with a problem")
+
+
+def same_as_saved(svg: str, name: str, what: str) -> None:
     picture = SNAPSHOTS / name
     if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
         SNAPSHOTS.mkdir(exist_ok=True)
         picture.write_text(svg, encoding="utf-8")
     assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
     assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
-        f"{pane} at {size[0]}x{size[1]} looks different from {picture.name}"
+        f"{what} looks different from {picture.name}"
     )

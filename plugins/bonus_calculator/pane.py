@@ -14,14 +14,23 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from amtui.api.ui import FormField, FormScreen, PaneScreen, RecordTable, cell, content, line
+from amtui.api.ui import (
+    FormField,
+    FormScreen,
+    PaneScreen,
+    PickScreen,
+    RecordTable,
+    cell,
+    client_picker,
+    content,
+    line,
+)
 
 from .engine import Period
 from .money import minor_unit, money, number
 from .screens import (
     ConfirmLock,
     LineDetail,
-    MemberPicker,
     PlanEditor,
     WhatIfScreen,
     describe_line,
@@ -250,7 +259,11 @@ class BonusPane(PaneScreen):
                 self.member_id = member_id
                 self.load()
 
-        self.app.push_screen(MemberPicker(self.shown.members, self.member_id), chosen)
+        options = [(Content.assemble(line(member.name, 40), " · ",
+                                     member.role.replace("_", " ")), member.id)
+                   for member in self.shown.members]
+        self.app.push_screen(PickScreen("Whose statement", options, self.member_id or ""),
+                             chosen)
 
     def action_what_if(self) -> None:
         current = self._current()
@@ -290,7 +303,6 @@ class BonusPane(PaneScreen):
         self.app.push_screen(PlanEditor(title, text, read_only=not head), closed)
 
     def action_log_hours(self) -> None:
-        from amtui.api import Client
 
         from .records import TimeEntry
 
@@ -303,8 +315,7 @@ class BonusPane(PaneScreen):
         day = today if period.contains(today) else period.end
 
         def build(values: dict[str, str]) -> TimeEntry:
-            client = values.get("client", "").strip()
-            client_id = workspace.repo(Client).resolve(client).id if client else None
+            client_id = values.get("client") or None
             return TimeEntry(member_id=member_id, day=values["day"].strip(),
                              start=_time(values["start"], "start"),
                              end=_time(values["end"], "end"), client_id=client_id,
@@ -312,7 +323,8 @@ class BonusPane(PaneScreen):
 
         fields = [FormField("day", "Day (YYYY-MM-DD)"), FormField("start", "From (HH:MM)"),
                   FormField("end", "To (HH:MM)"),
-                  FormField("client", "Client (name or id; empty: none)"),
+                  FormField("client", "Client (empty: none)", picker=client_picker(workspace),
+                            placeholder="type part of the name"),
                   FormField("note", "Note")]
         values = {"day": str(day), "start": "19:00", "end": "21:00"}
 

@@ -1,4 +1,4 @@
-"""The pane's dialogs: the plan editor, the what-if, the member picker, the lock question."""
+"""The pane's dialogs: the plan editor, the what-if, the lock question."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from amtui.api.ui import RecordTable, cell, content, line
 
@@ -22,7 +21,7 @@ from .whatif import WhatIf, apply, compare
 
 if TYPE_CHECKING:
     from .engine import Line
-    from .facts import MemberInfo, Snapshot
+    from .facts import Snapshot
     from .statements import Statement
 
 DIALOG_CSS = """
@@ -136,52 +135,6 @@ class PlanEditor(ModalScreen[bool]):
     def _saved(self, message: str) -> None:
         self.app.notify(message, markup=False)
         self.dismiss(True)
-
-
-class MemberPicker(ModalScreen[str | None]):
-    """Choose whose statement to see (the head sees everyone's)."""
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="MemberPicker") + """
-    MemberPicker > Vertical {
-        max-width: 60;
-        height: auto;
-        max-height: 22;
-    }
-    MemberPicker #members {
-        height: auto;
-        max-height: 16;
-    }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="bonus.member.cancel"),
-    ]
-
-    def __init__(self, members: list[MemberInfo], current: str | None) -> None:
-        super().__init__()
-        self.members = members
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Whose statement", classes="dialog-title")
-            yield OptionList(*[
-                Option(Content.assemble(line(member.name, 40), " · ",
-                                        member.role.replace("_", " ")), id=member.id)
-                for member in self.members], id="members")
-            yield Static("Enter chooses · Esc cancels", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [member.id for member in self.members]
-        if self.current in ids:
-            options.highlighted = ids.index(self.current)
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmLock(ModalScreen[bool]):

@@ -16,9 +16,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from amtui.api.ui import FormField, FormScreen, RecordTable, cell, line
+from amtui.api.ui import (
+    AskScreen,
+    FormField,
+    FormScreen,
+    PickScreen,
+    RecordTable,
+    cell,
+    line,
+    member_picker,
+)
 
-from .dialogs import Ask, Pick
 from .fmt import money
 from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
 
@@ -236,7 +244,7 @@ class AccountScreen(Screen[None]):
             if typed:
                 self._write_dossier(Path(typed.strip()).expanduser())
 
-        self.app.push_screen(Ask("Write the handover dossier to", default=str(default),
+        self.app.push_screen(AskScreen("Write the handover dossier to", default=str(default),
                                  check=check), chosen)
 
     @work(thread=True, exclusive=True, group="team-dossier")
@@ -271,7 +279,7 @@ def ask_stage_move(pane: TeamPane, client_id: str, name: str, from_stage: str | 
                     f"«{name}» moved to {to_stage} (u undoes)")
         moved()
 
-    pane.app.push_screen(Ask(f"Move to {to_stage}: why?", context=f"{name}: "
+    pane.app.push_screen(AskScreen(f"Move to {to_stage}: why?", context=f"{name}: "
                              f"{from_stage or 'no stage'} → {to_stage}", check=check), chosen)
 
 
@@ -294,7 +302,7 @@ def ask_purpose(pane: TeamPane, client_id: str) -> None:
         pane.change(lambda: set_purpose(workspace, client_id, purpose),
                     f"purpose set to {value} (u undoes)")
 
-    pane.app.push_screen(Pick("Why we hold the account", options, current), chosen)
+    pane.app.push_screen(PickScreen("Why we hold the account", options, current), chosen)
 
 
 def _plan_now(pane: TeamPane, client_id: str) -> AccountPlan:
@@ -365,10 +373,11 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
     from .actions import parse_specialists, set_team
 
     plan = details.plan
-    people = [(f"{member.name} ({member.role.replace('_', ' ')})", member.id)
-              for member in details.members]
-    fields = [FormField("kam_id", "KAM (leads the account team)", [("the owner", ""), *people]),
-              FormField("assistant_id", "Assistant", [("none", ""), *people]),
+    members = member_picker(pane.amtui.workspace)
+    fields = [FormField("kam_id", "KAM (leads the account team)", picker=members,
+                        placeholder="the owner; type part of a name"),
+              FormField("assistant_id", "Assistant", picker=members,
+                        placeholder="none; type part of a name"),
               FormField("specialists", "People from departments",
                         placeholder="Лена (copywriting), Stas (seo)")]
     values = {"kam_id": plan.kam_id or "" if plan else "",

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from amtui.api.ui import line
+from amtui.api.ui import PickScreen, line
 
-from .dialogs import Pick
 from .load import ROLE_ORDER
 
 if TYPE_CHECKING:
@@ -55,4 +54,4 @@ def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> N
                          f"{len(client_ids)} account(s) of {source.name} reassigned to "
                          f"{target} (u undoes)")
 
-    view.app.push_screen(Pick(title, options, context=context), chosen)
+    view.app.push_screen(PickScreen(title, options, context=context), chosen)

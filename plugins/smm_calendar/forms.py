@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.api import Client, Workspace
-from amtui.api.ui import FormField, FormScreen
+from amtui.api.ui import FilterForm, FormField, FormScreen, client_picker, member_picker
 
 from .index import Filter
 from .model import Post, PostStatus, Refused
@@ -39,11 +39,6 @@ def channel_choices(data: CalendarData) -> list[tuple[str, str]]:
     return [(data.settings.title_of(channel), channel) for channel in data.settings.channels]
 
 
-def member_choices(data: CalendarData, blank: str) -> list[tuple[str, str]]:
-    members = sorted(data.members.items(), key=lambda pair: pair[1].casefold())
-    return [(blank, ANY), *((name, member_id) for member_id, name in members)]
-
-
 def form(title: str, fields: list[FormField], values: dict[str, str],
          build: Any) -> FormScreen[Any]:
     """A FormScreen whose result is whatever ``build`` returns."""
@@ -56,7 +51,8 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
               values: dict[str, str]) -> FormScreen[Any]:
     """A new or edited post; dismissed with :class:`PostFields` once they are right."""
     fields = [
-        FormField("client", "Client (name or id)"),
+        FormField("client", "Client", picker=client_picker(workspace),
+                  placeholder="type part of the name"),
         FormField("channel", "Channel", channel_choices(data)),
         FormField("day", "Day (YYYY-MM-DD)"),
         FormField("time", "Time (HH:MM, the client's time zone)"),
@@ -65,7 +61,8 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
         FormField("media_notes", "Media: pictures, video"),
         FormField("hashtags", "Hashtags", placeholder="#sale #new"),
         FormField("tags", "Tags", placeholder="promo, ugc"),
-        FormField("assignee_id", "Assignee", member_choices(data, "nobody")),
+        FormField("assignee_id", "Assignee", picker=member_picker(workspace),
+                  placeholder="nobody; type part of the name"),
     ]
 
     def build(typed: dict[str, str]) -> PostFields:
@@ -124,13 +121,15 @@ def comment_form(title: str, label: str, required: bool = True) -> FormScreen[An
 
 # the filter --------------------------------------------------------------------------------
 
-def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> FormScreen[Any]:
+def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> FilterForm[Any]:
     fields = [
-        FormField("client", "Client (name or id; empty: every client)"),
+        FormField("client", "Client", picker=client_picker(workspace, new=False),
+                  placeholder="every client; type part of the name"),
         FormField("channel", "Channel", [("any channel", ANY), *channel_choices(data)]),
         FormField("status", "Status", [("any status", ANY), *(
             (status.label, status.value) for status in PostStatus)]),
-        FormField("assignee", "Assignee", member_choices(data, "anyone")),
+        FormField("assignee", "Assignee", picker=member_picker(workspace),
+                  placeholder="anyone; type part of the name"),
     ]
     values = {"client": current.client_name, "channel": current.channel,
               "status": current.status, "assignee": current.assignee_id}
@@ -142,7 +141,7 @@ def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> Fo
                       status=typed["status"], assignee_id=typed["assignee"],
                       assignee_name=data.members.get(typed["assignee"], ""))
 
-    return form("Show posts of", fields, values, build)
+    return FilterForm("Show posts of", fields, values, build, Filter())
 
 
 # export and the content plan ---------------------------------------------------------------
@@ -162,7 +161,8 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
     fields = [
         FormField("path", "File (.ics for calendar apps, .csv for spreadsheets)"),
         FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
-        FormField("client", "Client (name or id; empty: every client)"),
+        FormField("client", "Client", picker=client_picker(workspace, new=False),
+                  placeholder="every client; type part of the name"),
         FormField("format", "Format", [(name, name) for name in FORMATS]),
     ]
 
@@ -201,7 +201,8 @@ class SlotRequest:
 def slots_form(workspace: Workspace, data: CalendarData,
                values: dict[str, str]) -> FormScreen[Any]:
     fields = [
-        FormField("client", "Client (name or id)"),
+        FormField("client", "Client", picker=client_picker(workspace),
+                  placeholder="type part of the name"),
         FormField("channel", "Channel", channel_choices(data)),
         FormField("days", "Days of the week", placeholder="Mon/Wed/Fri"),
         FormField("time", "Time (HH:MM, the client's time zone)"),

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -122,7 +123,8 @@ class _Scores(dict[int, float]):
 class _Rows:
     """Records as they are read, one row each: distinct texts numbered, ids in one buffer."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: tuple[str, ...]) -> None:
+        self.tables = tables
         self.folded: dict[str, int] = {}
         self.shown: dict[str, int] = {}
         self.states: dict[str, int] = {}
@@ -132,7 +134,7 @@ class _Rows:
         self.ids, self.id_ends = bytearray(), array("I")
 
     def add(self, table_code: int, record: dict[str, Any]) -> None:
-        table = TABLES[table_code]
+        table = self.tables[table_code]
         shown = " ".join(_title(table, record).split())[:TITLE_CHARS]
         if table == "clients":
             self.client_rows[record["id"]] = len(self.table)
@@ -152,10 +154,22 @@ class FinderIndex:
         """Read the indexed tables once, record by record."""
         self.signatures = signatures(workspace)
         """The data files as they were just before the index read them."""
+        self._read(TABLES, [workspace.file(table).scan() for table in TABLES])
+
+    @classmethod
+    def of(cls, table: str, records: Iterable[dict[str, Any]]) -> FinderIndex:
+        """An index of these records of one table only (the clients a picker offers)."""
+        index = cls.__new__(cls)
+        index.signatures = ()
+        index._read((table,), [records])
+        return index
+
+    def _read(self, tables: tuple[str, ...], records: list[Iterable[dict[str, Any]]]) -> None:
+        self._tables = tables
         self._firsts: dict[str, int] = {}
-        rows = _Rows()
-        for table_code, table in enumerate(TABLES):
-            for record in workspace.file(table).scan():
+        rows = _Rows(tables)
+        for table_code, table_records in enumerate(records):
+            for record in table_records:
                 rows.add(table_code, record)
         rows.client_rows.clear()
         titles, rows.folded = list(rows.folded), {}
@@ -362,7 +376,7 @@ class FinderIndex:
         client_name = self._shown_text(self._shown_of[client]) if client >= 0 else ""
         state = self._states[self._state_of[row]]
         return Found(
-            table=TABLES[self._table[row]],
+            table=self._tables[self._table[row]],
             record_id=self._ids[self._id_ends[row - 1] if row else 0:self._id_ends[row]].decode(),
             title=self._shown_text(self._shown_of[row]),
             detail=" · ".join(part for part in (client_name, state) if part),
@@ -371,6 +385,84 @@ class FinderIndex:
 
     def _shown_text(self, shown: int) -> str:
         return self._shown[self._shown_starts[shown]:self._shown_starts[shown + 1] - 1]
+
+
+class NameFinder:
+    """Records of one kind (clients, members) found by a typed name as the palette finds them:
+    a word's start, any part of a word, ё as е, without «», with a typo, or typed in the other
+    keyboard layout. What a picker field offers.
+
+    The records are read and indexed on first use, or by :meth:`warm` (from a worker, so that
+    a form opens without waiting for them); ``lookup`` names one record by its id meanwhile.
+    """
+
+    def __init__(self, records: Iterable[dict[str, Any]], table: str = "clients",
+                 lookup: Callable[[str], str] | None = None) -> None:
+        self._records: Iterable[dict[str, Any]] | None = records
+        self._table = table
+        self._lookup = lookup
+        self._lock = threading.Lock()
+        self._names: dict[str, str] = {}
+        self._index: FinderIndex | None = None
+        self._added: dict[str, str] = {}
+
+    def warm(self) -> None:
+        """Read and index the records now, if that is not done yet (safe from any thread)."""
+        with self._lock:
+            if self._records is None:
+                return
+            kept = [record for record in self._records if record.get("id")]
+            self._names = {str(record["id"]): str(record.get("name") or "") for record in kept}
+            self._index = FinderIndex.of(self._table, kept)
+            self._records = None
+
+    def _ready(self) -> FinderIndex:
+        self.warm()
+        assert self._index is not None
+        return self._index
+
+    def name(self, record_id: str) -> str:
+        """The name of the record, "" if there is none with that id."""
+        if not record_id:
+            return ""
+        if record_id in self._added:
+            return self._added[record_id]
+        if self._records is not None and self._lookup is not None:
+            return self._lookup(record_id)
+        self._ready()
+        return self._names.get(record_id, "")
+
+    def add(self, record_id: str, name: str) -> None:
+        """Know a record made since (a client created from a picker): it is found by its
+        exact name or id, not yet by parts of it."""
+        self._added[record_id] = name
+
+    def find(self, typed: str, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, name) of the records that match ``typed``, best first; the first ``limit``
+        by name when nothing is typed."""
+        index = self._ready()
+        if not search_text(typed):
+            names = self._names | self._added
+            return sorted(names.items(), key=lambda item: fold(item[1]))[:limit]
+        return [(found.record_id, self._names.get(found.record_id, found.title))
+                for found in index.search(typed, limit)]
+
+    def resolve(self, typed: str) -> str | None:
+        """The one record ``typed`` means: its id, its exact name (case, ё and quotes aside),
+        or the only match; None if it names none, or several."""
+        typed = typed.strip()
+        if not typed:
+            return None
+        self._ready()
+        names = self._names | self._added
+        if typed in names:
+            return typed
+        wanted = search_text(typed)
+        exact = [record_id for record_id, name in names.items() if search_text(name) == wanted]
+        if exact:
+            return exact[0] if len(exact) == 1 else None
+        found = self.find(typed, limit=2)
+        return found[0][0] if len(found) == 1 else None
 
 
 def build_in_child(root: Path, cancelled: Callable[[], bool] = lambda: False,

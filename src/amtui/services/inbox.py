@@ -9,7 +9,6 @@ raises :class:`~amtui.storage.ConflictError` unless ``overwrite`` is given.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,7 +40,6 @@ from amtui.services.rules import (
     snooze_end,
 )
 from amtui.text import (
-    fold,
     one_line,
 )
 
@@ -222,57 +220,6 @@ class InboxFilter:
             ("priority", self.priority),
         ))
 
-
-_WORD_BREAK = re.compile(r"[\W_]+")
-
-
-class ClientFinder:
-    """Clients found by what is typed: by the start of the name, the start of a word, any part
-    of the name, or its letters in order ("рмшк" finds "Ромашка"), case-insensitively."""
-
-    def __init__(self, clients: Iterable[Raw]) -> None:
-        self._clients = sorted(
-            ((fold(str(client.get("name", ""))), str(client["id"]), str(client.get("name", "")))
-             for client in clients),
-            key=lambda item: item[0],
-        )
-
-    def name(self, client_id: str) -> str:
-        return next((name for _folded, known, name in self._clients if known == client_id), "")
-
-    def find(self, typed: str, limit: int | None = 50) -> list[tuple[str, str]]:
-        """(id, name) of the clients that match, best first."""
-        wanted = fold(typed.strip())
-        if not wanted:
-            return [(client_id, name) for _folded, client_id, name in self._clients[:limit]]
-        in_order = re.compile(".*?".join(map(re.escape, wanted)))
-        ranked = []
-        for folded, client_id, name in self._clients:
-            if wanted in folded:
-                if folded.startswith(wanted):
-                    rank = 0
-                elif any(word.startswith(wanted) for word in _WORD_BREAK.split(folded)):
-                    rank = 1
-                else:
-                    rank = 2
-            elif in_order.search(folded):
-                rank = 3
-            else:
-                continue
-            ranked.append((rank, folded, client_id, name))
-        ranked.sort(key=lambda item: item[:2])
-        return [(client_id, name) for _rank, _folded, client_id, name in ranked[:limit]]
-
-    def resolve(self, typed: str) -> str | None:
-        """The one client ``typed`` means: its exact name (case aside), or the only match."""
-        wanted = fold(typed.strip())
-        if not wanted:
-            return None
-        exact = [client_id for folded, client_id, _name in self._clients if folded == wanted]
-        if len(exact) == 1:
-            return exact[0]
-        found = self.find(typed, limit=2)
-        return found[0][0] if len(found) == 1 else None
 
 
 # changing one message

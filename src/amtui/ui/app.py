@@ -347,15 +347,18 @@ class AmtuiApp(App[None]):
                                 partial(self.run_action, binding.action, node))
 
     def change(self, save: Callable[[], Any], done_message: str,
-               overwrite: Callable[[], Any] | None = None) -> None:
+               overwrite: Callable[[], Any] | None = None,
+               then: Callable[[], None] | None = None) -> None:
         """Run a store change off the UI thread, then refresh what is shown. A change that
         returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict.
-        ``done_message`` is shown when it is saved (none if empty)."""
-        self._save(save, done_message, overwrite, self.current_pane)
+        ``done_message`` is shown when it is saved (none if empty); ``then`` is called on the
+        UI thread once it is saved (not if it failed)."""
+        self._save(save, done_message, overwrite, self.current_pane, then)
 
     @work(thread=True, exclusive=False, group="save")
     def _save(self, save: Callable[[], Any], done_message: str,
-              overwrite: Callable[[], Any] | None, pane: str) -> None:
+              overwrite: Callable[[], Any] | None, pane: str,
+              then: Callable[[], None] | None = None) -> None:
         from amtui.storage import ConflictError, StorageError
 
         try:
@@ -377,6 +380,8 @@ class AmtuiApp(App[None]):
                 markup=False)
             return
         self.call_from_thread(self._changed, done_message, result, pane)
+        if then is not None:
+            self.call_from_thread(then)
 
     def _changed(self, done_message: str, result: Any, pane: str) -> None:
         from amtui.services.undo import Undo

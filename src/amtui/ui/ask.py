@@ -1,4 +1,6 @@
-"""A one-line question: "Snooze for how many days?"."""
+"""Two small questions: type a line ("Snooze for how many days?", a reason, a file name) or pick
+one of a short list (a member, a template). Workspace text in them is shown as text, never as
+markup."""
 
 from __future__ import annotations
 
@@ -8,47 +10,110 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from amtui.i18n import _
-from amtui.ui.safe import content, editable, kept
+from amtui.ui.safe import content, editable, kept, line
 
 
 class AskScreen(ModalScreen[str | None]):
-    """Dismissed with the answer once ``check`` accepts it (it returns a problem or None)."""
+    """One line typed; dismissed with it once ``check`` accepts it (it returns a problem or
+    None). Esc cancels."""
 
     DEFAULT_CSS = """
     AskScreen { align: center middle; }
     AskScreen > Vertical {
-        width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1;
+        width: 70; max-width: 95%; height: auto; border: round $primary; background: $surface;
+        padding: 0 1;
     }
+    AskScreen #ask-question { text-style: bold; }
     AskScreen #ask-problem { color: $error; height: auto; }
+    AskScreen #ask-hint { color: $text-muted; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="ask.cancel"),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="ask.quit", show=False),
     ]
 
     def __init__(self, question: str, default: str = "",
-                 check: Callable[[str], str | None] | None = None) -> None:
+                 check: Callable[[str], str | None] | None = None, *, context: str = "",
+                 hint: str = "") -> None:
+        """``context``: what the question is about, under it; ``hint``: the line at the
+        bottom (the keys, by default)."""
         super().__init__()
         self.question = question
         self.default = default
         self.check = check
+        self.context = context
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(content(self.question))
-            yield Input(value=editable(self.default), id="ask-answer")
+            yield Static(line(self.question, 200), id="ask-question")
+            if self.context:
+                yield Static(content(self.context))
+            yield Input(value=editable(self.default), id="ask-answer", select_on_focus=False)
             yield Static("", id="ask-problem")
+            yield Static(Content(self.hint or _("Enter: done · Esc: cancel")), id="ask-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         answer = kept(self.default, event.value)
         problem = self.check(answer) if self.check else None
         if problem:
             self.query_one("#ask-problem", Static).update(content(problem))
             return
         self.dismiss(answer)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickScreen(ModalScreen[str | None]):
+    """One value from a short list: ↑↓ and Enter; Esc leaves things as they are."""
+
+    DEFAULT_CSS = """
+    PickScreen { align: center middle; }
+    PickScreen > Vertical {
+        width: 64; max-width: 95%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    PickScreen #pick-title { text-style: bold; }
+    PickScreen OptionList { height: auto; max-height: 16; border: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="pick.cancel"),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="pick.quit", show=False),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[Content, str]], current: str = "",
+                 context: str = "") -> None:
+        """``options``: (label, value) pairs; ``current``: the value highlighted first."""
+        super().__init__()
+        self.pick_title = title
+        self.options = options
+        self.current = current
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(line(self.pick_title, 200), id="pick-title")
+            if self.context:
+                yield Static(content(self.context))
+            yield OptionList(*(label for label, _value in self.options), id="choices")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        values = [value for _label, value in self.options]
+        if self.current in values:
+            options.highlighted = values.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.options[event.option_index][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

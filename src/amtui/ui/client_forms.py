@@ -7,18 +7,13 @@ Every change goes through ``AmtuiApp.change``: it runs off the UI thread and can
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input
 
 from amtui.i18n import _
 from amtui.identity import os_user
@@ -36,7 +31,8 @@ from amtui.models import (
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound
 from amtui.text import one_line
-from amtui.ui.forms import FormField, FormScreen, choices_of
+from amtui.ui.forms import FilterForm, FormField, FormScreen, choices_of
+from amtui.ui.picker import Picker, member_picker
 
 if TYPE_CHECKING:
     from amtui.ui.app import AmtuiApp
@@ -59,14 +55,15 @@ def member_names(app: AmtuiApp) -> dict[str, str]:
             for member_id, member in app.workspace.file("members").records().items()}
 
 
-def client_fields(members: Mapping[str, str], currency: str) -> list[FormField]:
+def client_fields(owners: Picker, currency: str) -> list[FormField]:
     return [
         FormField("name", _("Name"), placeholder=_("ООО «Ромашка», or a person's name")),
         FormField("kind", _("B2B or B2C"), [("B2B", ClientKind.B2B.value),
                                             ("B2C", ClientKind.B2C.value)]),
         FormField("legal_form", _("Legal form"), choices_of(list(LegalForm))),
         FormField("status", _("Status"), choices_of(list(ClientStatus))),
-        FormField("owner_id", _("Owner"), [(_("nobody"), ""), *owner_choices(members)]),
+        FormField("owner_id", _("Owner"), picker=owners,
+                  placeholder=_("nobody; type part of a member's name")),
         FormField("stage", _("Relationship stage"),
                   [(_("not set"), ""), *choices_of(list(RelationshipStage))]),
         FormField("key_account", _("Key account"), [(_("no"), "no"), (_("yes"), "yes")]),
@@ -99,8 +96,6 @@ CONTACT_FIELDS = [
 class ClientForm(FormScreen[Client]):
     """The client form; time zone names are suggested as they are typed."""
 
-    AUTO_FOCUS = "#field-name"
-
     def on_mount(self) -> None:
         self.query_one("#field-timezone", Input).suggester = SuggestFromList(
             zone_names(), case_sensitive=False)
@@ -113,16 +108,22 @@ def zone_names() -> list[str]:
 
 
 class ContactForm(FormScreen[Contact]):
-    AUTO_FOCUS = "#field-name"
+    """A contact at a client."""
 
 
-def new_client(app: AmtuiApp) -> None:
+def _new_client_values(app: AmtuiApp) -> dict[str, str]:
+    """A new client's defaults: owned by the member who is logged in, in the agency's zone."""
     workspace = app.workspace
     owner = next((member_id for member_id, member in
                   workspace.file("members").records().items()
                   if member.get("login") and member.get("login") == os_user()), "")
     values = service.client_form_values(None, owner)
     values["timezone"] = workspace.settings.timezone
+    return values
+
+
+def new_client(app: AmtuiApp) -> None:
+    workspace = app.workspace
 
     def created(client: Client | None) -> None:
         if client is not None:
@@ -130,8 +131,32 @@ def new_client(app: AmtuiApp) -> None:
                        _("Client «{name}» created").format(name=one_line(client.name, 40)))
 
     app.push_screen(ClientForm(_("New client"),
-                               client_fields(member_names(app), workspace.settings.currency),
-                               values, service.client_from_form), created)
+                               client_fields(member_picker(workspace),
+                                             workspace.settings.currency),
+                               _new_client_values(app), service.client_from_form), created)
+
+
+QUICK_CLIENT_FIELDS = ["name", "kind"]
+"""The fields asked for a client made from a picker; the rest keep a new client's defaults."""
+
+
+def quick_client(app: AmtuiApp, name: str, picked: Callable[[str, str], None]) -> None:
+    """Ask for a new client's name and kind (from a client picker, to log a message from a
+    new prospect without leaving the form), save it, then tell ``picked`` its id and name."""
+    workspace = app.workspace
+    defaults = _new_client_values(app)
+    fields = [spec for spec in client_fields(member_picker(workspace), workspace.settings.currency)
+              if spec.name in QUICK_CLIENT_FIELDS]
+
+    def created(client: Client | None) -> None:
+        if client is not None:
+            app.change(lambda: service.add_client(workspace, client),
+                       _("Client «{name}» created").format(name=one_line(client.name, 40)),
+                       then=lambda: picked(client.id, client.name))
+
+    app.push_screen(FormScreen(_("New client"), fields, {**defaults, "name": name},
+                               lambda values: service.client_from_form({**defaults, **values})),
+                    created)
 
 
 def edit_client(app: AmtuiApp, client_id: str) -> None:
@@ -156,7 +181,8 @@ def edit_client(app: AmtuiApp, client_id: str) -> None:
     if values["owner_id"] not in members:
         values["owner_id"] = ""  # the owner left the team: the form offers members only
     title = _("Edit «{name}»").format(name=one_line(client.name, 50))
-    app.push_screen(ClientForm(title, client_fields(members, workspace.settings.currency),
+    app.push_screen(ClientForm(title, client_fields(member_picker(workspace),
+                                                    workspace.settings.currency),
                                values,
                                lambda values: service.client_from_form(values, client)),
                     edited)
@@ -183,92 +209,20 @@ def delete_client(app: AmtuiApp, client_id: str, client_name: str) -> None:
                    name=one_line(client_name, 40)))
 
 
-class FilterScreen(ModalScreen[service.ClientFilter | None]):
+def filter_form(current: service.ClientFilter, members: Mapping[str, str],
+                tags: list[str]) -> FilterForm[service.ClientFilter]:
     """Narrow the client list; dismissed with the new filter, or None to keep the old one."""
-
-    DEFAULT_CSS = """
-    FilterScreen {
-        align: center middle;
-    }
-    FilterScreen #filter-box {
-        width: 90%;
-        max-width: 72;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    FilterScreen .filter-row {
-        height: auto;
-    }
-    FilterScreen .filter-label {
-        width: 14;
-        padding-top: 1;
-    }
-    FilterScreen Select {
-        width: 1fr;
-    }
-    FilterScreen #filter-buttons {
-        height: auto;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="client_filters.cancel"),
-        Binding("ctrl+s,f2", "apply", _("Apply"), id="client_filters.apply",
-                tooltip=_("Show the clients that match")),
-        Binding("f3", "clear", _("Clear all"), id="client_filters.clear",
-                tooltip=_("Show every client")),
+    any_ = (_("any"), "")
+    fields = [
+        FormField("status", _("Status"), [any_, *choices_of(list(ClientStatus))]),
+        FormField("owner_id", _("Owner"),
+                  [any_, (_("nobody"), service.NOBODY), *owner_choices(members)]),
+        FormField("kind", _("B2B / B2C"),
+                  [any_, ("B2B", ClientKind.B2B.value), ("B2C", ClientKind.B2C.value)]),
+        FormField("key_account", _("Key account"), [any_, (_("key accounts only"), "yes"),
+                                                    (_("not key accounts"), "no")]),
+        FormField("tag", _("Tag"), [any_, *((plain_choice(tag), tag) for tag in tags)]),
     ]
-
-    def __init__(self, current: service.ClientFilter, members: Mapping[str, str],
-                 tags: list[str]) -> None:
-        super().__init__()
-        self.current = current
-        self.choices: dict[str, list[tuple[str, str]]] = {
-            "status": choices_of(list(ClientStatus)),
-            "owner_id": [(_("nobody"), service.NOBODY), *owner_choices(members)],
-            "kind": [("B2B", ClientKind.B2B.value), ("B2C", ClientKind.B2C.value)],
-            "key_account": [(_("key accounts only"), "yes"), (_("not key accounts"), "no")],
-            "tag": [(plain_choice(tag), tag) for tag in tags],
-        }
-
-    def compose(self) -> ComposeResult:
-        labels = {"status": _("Status"), "owner_id": _("Owner"), "kind": _("B2B / B2C"),
-                  "key_account": _("Key account"), "tag": _("Tag")}
-        with Vertical(id="filter-box"):
-            yield Static(Content(_("Show clients — F2 applies, F3 clears, Esc cancels"))
-                         .stylize("bold"))
-            for name, label in labels.items():
-                value = getattr(self.current, name)
-                known = {choice for _label, choice in self.choices[name]}
-                with Horizontal(classes="filter-row"):
-                    yield Label(label, classes="filter-label")
-                    yield Select(self.choices[name], prompt=_("any"), id=f"filter-{name}",
-                                 value=value if value in known else Select.NULL)
-            with Horizontal(id="filter-buttons"):
-                yield Button(_("Apply (F2)"), variant="primary", id="filter-apply")
-                yield Button(_("Clear all (F3)"), id="filter-clear")
-                yield Button(_("Cancel (Esc)"), id="filter-cancel")
-
-    def chosen(self) -> service.ClientFilter:
-        values = {}
-        for name in self.choices:
-            value = self.query_one(f"#filter-{name}", Select).value
-            values[name] = "" if value is Select.NULL else str(value)
-        return service.ClientFilter(**values)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"filter-apply": self.action_apply, "filter-clear": self.action_clear,
-                   "filter-cancel": self.action_cancel}
-        actions[event.button.id or "filter-cancel"]()
-
-    def action_apply(self) -> None:
-        self.dismiss(self.chosen())
-
-    def action_clear(self) -> None:
-        self.dismiss(service.ClientFilter())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    values = {spec.name: getattr(current, spec.name) for spec in fields}
+    return FilterForm(_("Show clients"), fields, values,
+                      lambda typed: service.ClientFilter(**typed), service.ClientFilter())

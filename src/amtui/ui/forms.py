@@ -1,7 +1,9 @@
 """Forms: fields typed in, checked by the record's model, problems shown next to each field.
 
 A form never loses what was typed: when a check fails the values stay, and the messages say
-what to change.
+what to change. One kit builds them all from a list of :class:`FormField`: a text box, a
+select (``choices``) or a picker (``picker``: a client or member found as it is typed);
+:class:`FilterForm` is the same kit laid out in rows, with "clear all".
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from amtui.i18n import _
-from amtui.models import Record
 from amtui.storage import InvalidRecord, RecordNotFound
+from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
+from amtui.ui.widgets.keybar import KeyBar
 
-R = TypeVar("R", bound=Record)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,39 @@ class FormField:
     choices: list[tuple[str, str]] = field(default_factory=list)
     """(label, value) pairs: a select instead of a text box."""
     placeholder: str = ""
+    picker: Picker | None = None
+    """A record chosen by typing part of its name: the value is its id ("" for none)."""
+    suggestions: list[str] = field(default_factory=list)
+    """Text offered as it is typed (→ takes it), for a text box: the team's names."""
+
+
+def field_problem(field: str, message: str) -> ValidationError:
+    """A validation error that the form shows next to ``field``."""
+    return ValidationError.from_exception_data("form", [
+        {"type": "value_error", "loc": (field,), "input": "",
+         "ctx": {"error": ValueError(message)}},
+    ])
 
 
 class FormScreen(ModalScreen[R | None], Generic[R]):
-    """A modal form. ``build`` turns the typed values into a record or raises a
-    ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
+    """A modal form. ``build`` turns the typed values into a record (or any value) or raises
+    a ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
 
+    DEFAULT_CSS = """
+    FormScreen .form-error { display: none; }
+    FormScreen .form-error.-shown { display: block; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
         Binding("ctrl+s,f2", "save", _("Save"), id="form.save",
                 tooltip=_("Check the fields and save")),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="form.quit",
+                tooltip=_("Quit amtui; what is typed here is not saved")),
     ]
+    SAVE_LABEL = _("Save (F2)")
+    AUTO_FOCUS = ""
+    """Nothing focused on compose (that would scroll): ``on_mount`` puts the cursor in the
+    first field and the title stays in view."""
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R]) -> None:
@@ -60,44 +87,80 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         with VerticalScroll(id="form-box"):
             yield Static(Content(self.form_title).stylize("bold"), id="form-title")
             for spec in self.fields:
-                yield Label(spec.label, classes="form-label")
-                value = self.values.get(spec.name, "")
-                if spec.choices:
-                    known = {choice for _label, choice in spec.choices}
-                    yield Select(spec.choices, value=value if value in known else Select.NULL,
-                                 id=f"field-{spec.name}", allow_blank=value not in known)
-                else:
-                    yield Input(value=editable(value), placeholder=spec.placeholder,
-                                id=f"field-{spec.name}")
-                yield Static("", id=f"error-{spec.name}", classes="form-error")
+                yield from self.compose_field(spec)
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button(_("Save (F2)"), variant="primary", id="form-save")
-                yield Button(_("Cancel (Esc)"), id="form-cancel")
+                yield from self.compose_buttons()
+        yield KeyBar()
+
+    def compose_field(self, spec: FormField) -> ComposeResult:
+        """The field's label, its widget and the line for its problem."""
+        yield Label(spec.label, classes="form-label")
+        yield self.field_widget(spec)
+        yield Static("", id=f"error-{spec.name}", classes="form-error")
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_("Cancel (Esc)"), id="form-cancel")
+
+    def field_widget(self, spec: FormField) -> Widget:
+        """The widget a field is typed or chosen in, with the value it starts with."""
+        value = self.values.get(spec.name, "")
+        if spec.picker is not None:
+            name = spec.picker.finder.name(value)
+            return PickerField(spec.picker, name or value, f"field-{spec.name}",
+                               spec.placeholder, record_id=value if name else "")
+        if spec.choices:
+            known = {choice for _label, choice in spec.choices}
+            return Select(spec.choices, value=value if value in known else Select.NULL,
+                          id=f"field-{spec.name}", allow_blank=value not in known)
+        suggester = (SuggestFromList(spec.suggestions, case_sensitive=False)
+                     if spec.suggestions else None)
+        return Input(value=editable(value), placeholder=spec.placeholder,
+                     id=f"field-{spec.name}", select_on_focus=False, suggester=suggester)
 
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#field-{self.fields[0].name}").focus()
+            self.query_one(f"#field-{self.fields[0].name}").focus(scroll_visible=False)
 
     def typed(self) -> dict[str, str]:
-        """What is in the fields now."""
+        """What is in the fields now (a picker's: the id of the record taken)."""
         values: dict[str, str] = {}
         for spec in self.fields:
             widget = self.query_one(f"#field-{spec.name}")
-            if isinstance(widget, Select):
+            if spec.picker is not None:
+                field = self._picker(spec.name)
+                chosen = field.optional_choice()
+                values[spec.name] = chosen[0] if chosen else ""
+            elif isinstance(widget, Select):
                 values[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
             elif isinstance(widget, Input):
                 values[spec.name] = kept(self.values.get(spec.name, ""), widget.value)
         return values
 
+    def _picker(self, name: str) -> PickerField:
+        field = self.query_one(f"#field-{name}").parent
+        assert isinstance(field, PickerField)
+        return field
+
+    def _picker_problems(self) -> bool:
+        """Show a problem next to each picker whose text names no single record."""
+        found = False
+        for spec in self.fields:
+            if spec.picker is not None:
+                field = self._picker(spec.name)
+                if field.optional_choice() is None:
+                    self.show_problem(spec.name, field.problem())
+                    found = True
+        return found
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "form-save":
-            self.action_save()
-        else:
-            self.action_cancel()
+        """Each button runs its action: ``form-save`` saves, ``form-cancel`` cancels."""
+        event.stop()
+        getattr(self, f"action_{(event.button.id or 'form-cancel').removeprefix('form-')}")()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -105,15 +168,30 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def action_save(self) -> None:
         for static in self.query(".form-error").results(Static):
             static.update("")
+            static.remove_class("-shown")
+        if self._picker_problems():
+            self._show_first_problem()
+            return
         try:
             record = self.build(self.typed())
         except ValidationError as error:
             self._show_problems(error)
             return
         except (InvalidRecord, RecordNotFound, ValueError) as error:
-            self.query_one("#form-error", Static).update(Content(str(error)))
+            general = self.query_one("#form-error", Static)
+            self._show(general, str(error))
+            self.call_after_refresh(general.scroll_visible, animate=False)
             return
         self.dismiss(record)
+
+    def show_problem(self, name: str, message: str) -> None:
+        """Show ``message`` next to the field ``name``."""
+        self._show(self.query_one(f"#error-{name}", Static), message)
+
+    @staticmethod
+    def _show(problem: Static, message: str) -> None:
+        problem.update(Content(message))
+        problem.set_class(bool(message), "-shown")
 
     def _show_problems(self, error: ValidationError) -> None:
         names = {spec.name for spec in self.fields}
@@ -127,13 +205,66 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             if name is None:
                 general.append(f"{'.'.join(location)}: {message}")
                 continue
-            self.query_one(f"#error-{name}", Static).update(Content(message))
+            self.show_problem(name, message)
         if general:
-            self.query_one("#form-error", Static).update(Content("; ".join(general)))
+            self._show(self.query_one("#form-error", Static), "; ".join(general))
+        self._show_first_problem()
+
+    def _show_first_problem(self) -> None:
+        """Put the cursor in the first field with a problem, the problem in view under it."""
         first = next((spec.name for spec in self.fields
-                      if str(self.query_one(f"#error-{spec.name}", Static).render())), None)
+                      if self.query_one(f"#error-{spec.name}").has_class("-shown")), None)
+        shown = self.query_one(f"#error-{first}" if first else "#form-error", Static)
         if first:
-            self.query_one(f"#field-{first}").focus()
+            self.query_one(f"#field-{first}").focus(scroll_visible=False)
+        # Once the problem's line has its height: the field and its problem, in view.
+        self.call_after_refresh(self._bring_into_view, shown)
+
+    def _bring_into_view(self, problem: Static) -> None:
+        box = self.query_one("#form-box", VerticalScroll)
+        focused = self.focused
+        if focused is not None and focused is not problem:
+            box.scroll_to_widget(focused, animate=False, immediate=True)
+        box.scroll_to_widget(problem, animate=False, immediate=True)
+
+
+class FilterForm(FormScreen[R]):
+    """A form that narrows a list: fields in rows (label, then the widget), F2 applies, F3
+    clears every field (dismissed with ``cleared``), Esc keeps the list as it is."""
+
+    DEFAULT_CSS = """
+    FilterForm #form-box { height: auto; max-height: 100%; max-width: 80; }
+    FilterForm .filter-row { height: auto; }
+    FilterForm .filter-row > .form-label { width: 14; padding-right: 1; }
+    FilterForm .filter-row > Select, FilterForm .filter-row > PickerField { width: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="filter.cancel"),
+        Binding("ctrl+s,f2", "save", _("Apply"), id="filter.apply",
+                tooltip=_("Show what matches")),
+        Binding("f3", "clear", _("Clear all"), id="filter.clear", tooltip=_("Show everything")),
+        Binding("ctrl+q", "app.quit", _("Quit"), id="filter.quit"),
+    ]
+    SAVE_LABEL = _("Apply (F2)")
+
+    def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
+                 build: Callable[[dict[str, str]], R], cleared: R) -> None:
+        super().__init__(title, fields, values, build)
+        self.cleared = cleared
+
+    def compose_field(self, spec: FormField) -> ComposeResult:
+        with Horizontal(classes="filter-row"):
+            yield Label(spec.label, classes="form-label")
+            yield self.field_widget(spec)
+        yield Static("", id=f"error-{spec.name}", classes="form-error")
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_("Clear all (F3)"), id="form-clear")
+        yield Button(_("Cancel (Esc)"), id="form-cancel")
+
+    def action_clear(self) -> None:
+        self.dismiss(self.cleared)
 
 
 def choices_of(options: list[str] | Any) -> list[tuple[str, str]]:

@@ -3,43 +3,27 @@ list to choose one value from. Imported when first needed (it loads the models).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from amtui.i18n import _
-from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Record, Task
+from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Task
 from amtui.services import inbox
-from amtui.services.inbox import ClientFinder, InboxFilter
+from amtui.services.inbox import InboxFilter
 from amtui.text import one_line
-from amtui.ui.forms import FormField, FormScreen
+from amtui.ui.ask import PickScreen
+from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
 from amtui.ui.panes.inbox import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
+    from amtui.services.finder import NameFinder
     from amtui.storage import Workspace
-
-R = TypeVar("R", bound=Record)
-
-MATCHES_SHOWN = 8
-"""Clients listed under a client field while typing."""
-
-def field_problem(field: str, message: str) -> ValidationError:
-    """A validation error that the form shows next to ``field``."""
-    return ValidationError.from_exception_data("form", [
-        {"type": "value_error", "loc": (field,), "input": "",
-         "ctx": {"error": ValueError(message)}},
-    ])
 
 
 def choices(labels: dict[str, str], values: list[str] | None = None) -> list[tuple[str, str]]:
@@ -47,162 +31,19 @@ def choices(labels: dict[str, str], values: list[str] | None = None) -> list[tup
             for value in (values if values is not None else list(labels))]
 
 
-class ChoiceScreen(ModalScreen[str | None]):
-    """Choose one value from a short list: ↑↓ and Enter, Esc to leave it as it is."""
-
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    #choice-box {
-        width: 50; max-width: 90%; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    #choice-box OptionList { height: auto; max-height: 16; border: none; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="choice.cancel"),
-    ]
-
-    def __init__(self, title: str, options: list[tuple[Content, str]], current: str) -> None:
-        super().__init__()
-        self.choice_title = title
-        self.options = options
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="choice-box"):
-            yield Static(Content(self.choice_title).stylize("bold"))
-            yield OptionList(*(label for label, _value in self.options), id="choices")
-
-    def on_mount(self) -> None:
-        options = self.query_one("#choices", OptionList)
-        values = [value for _label, value in self.options]
-        if self.current in values:
-            options.highlighted = values.index(self.current)
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.options[event.option_index][1])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+ChoiceScreen = PickScreen
+"""Choose one value from a short list (the name the Inbox pane knows it by)."""
 
 
-class ClientField(Vertical):
-    """Type part of a client's name; the clients that match are listed under it.
-    ↑↓ move in the list, Enter takes the highlighted client."""
+class NewMessageForm(FormScreen[Message]):
+    """A message logged by hand: the client found by typing part of its name, or made on the
+    spot ("new client…") for a message from a new prospect."""
 
-    DEFAULT_CSS = """
-    ClientField { height: auto; }
-    ClientField > OptionList {
-        display: none; height: auto; max-height: 8; border: none; background: $panel;
-    }
-    ClientField.-matching > OptionList { display: block; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", _("Next client"), id="client_field.next", show=False),
-        Binding("up", "move(-1)", _("Previous client"), id="client_field.previous",
-                show=False),
-    ]
-
-    def __init__(self, finder: ClientFinder, value: str, input_id: str,
-                 placeholder: str = "", *, client_id: str = "", compact: bool = False) -> None:
-        """``client_id``: the client ``value`` names, if it is one already chosen."""
-        super().__init__()
-        self.finder = finder
-        self.initial = value
-        self.input_id = input_id
-        self.placeholder = placeholder
-        self.compact = compact
-        self.picked: tuple[str, str] | None = (client_id, value) if client_id else None
-        """(id, name as shown) of the client last taken from the list."""
-
-    def compose(self) -> ComposeResult:
-        yield Input(self.initial, placeholder=self.placeholder, id=self.input_id,
-                    compact=self.compact)
-        matches = OptionList()
-        matches.can_focus = False
-        yield matches
-
-    @property
-    def client_id(self) -> str | None:
-        """The client meant: the one taken from the list, or the only one the text names."""
-        typed = self.query_one(Input).value
-        if self.picked and typed == self.picked[1]:
-            return self.picked[0]
-        return self.finder.resolve(typed)
-
-    def optional_choice(self) -> tuple[str, str] | None:
-        """("", "") if nothing is typed, (id, name) of the client meant, or None if the text
-        names no single client (:meth:`problem` says why)."""
-        if not self.query_one(Input).value.strip():
-            return "", ""
-        found = self.client_id
-        return None if found is None else (found, self.finder.name(found))
-
-    def problem(self) -> str:
-        """Why no single client is meant by what is typed."""
-        typed = self.query_one(Input).value.strip()
-        if not typed:
-            return _("type part of the client's name and take one from the list")
-        if not self.finder.find(typed, limit=1):
-            return _("no client matches «{typed}»").format(typed=one_line(typed, 40))
-        return _("several clients match «{typed}»: take one from the list (↑↓, Enter)").format(
-            typed=one_line(typed, 40))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.picked and event.value == self.picked[1]:
-            self._show([])
-        else:
-            self._show(self.finder.find(event.value, MATCHES_SHOWN) if event.value.strip()
-                       else [])
-
-    def _show(self, found: list[tuple[str, str]]) -> None:
-        matches = self.query_one(OptionList)
-        matches.set_options(Option(line(name, 60), id=client_id) for client_id, name in found)
-        matches.highlighted = 0 if found else None
-        self.set_class(bool(found), "-matching")
-
-    def action_move(self, step: int) -> None:
-        matches = self.query_one(OptionList)
-        if not self.has_class("-matching"):
-            self._show(self.finder.find(self.query_one(Input).value, MATCHES_SHOWN))
-            return
-        if matches.option_count:
-            current = matches.highlighted or 0
-            matches.highlighted = max(0, min(matches.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        matches = self.query_one(OptionList)
-        if self.has_class("-matching") and matches.highlighted is not None:
-            event.stop()
-            self._take(matches.get_option_at_index(matches.highlighted))
-            self.screen.focus_next()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._take(event.option)
-
-    def _take(self, option: Option) -> None:
-        name = str(option.prompt)
-        self.picked = (str(option.id), name)
-        self.query_one(Input).value = name
-        self._show([])
-
-
-class InboxForm(FormScreen[R]):
-    """A form that opens with the cursor in its first field."""
-
-    def on_mount(self) -> None:
-        self.query_one(f"#field-{self.fields[0].name}").focus()
-
-
-class NewMessageForm(InboxForm[Message]):
-    """A message logged by hand: the client found by typing part of its name."""
-
-    def __init__(self, workspace: Workspace, finder: ClientFinder, client: str = "") -> None:
+    def __init__(self, workspace: Workspace, finder: NameFinder, client: str = "") -> None:
+        picker = Picker(finder, _("client"), create_client)
         fields = [
-            FormField("client", _("Client"), placeholder=_("type part of the name; ↓ lists "
-                                                            "clients")),
+            FormField("client", _("Client"), picker=picker,
+                      placeholder=_("type part of the name; ↓ lists clients")),
             FormField("text", _("Message")),
             FormField("kind", _("Kind"), choices(KIND_LABELS)),
             FormField("channel", _("Channel"), [(_("the client's preferred one"), ""),
@@ -211,32 +52,28 @@ class NewMessageForm(InboxForm[Message]):
             FormField("direction", _("Direction"), [(_("from the client"), "incoming"),
                                                      (_("from us"), "outgoing")]),
         ]
-        values = {"client": client, "kind": "question", "priority": "normal",
-                  "direction": "incoming"}
+        values = {"kind": "question", "priority": "normal", "direction": "incoming"}
         super().__init__(_("New message"), fields, values, self._build)
         self.workspace = workspace
-        self.finder = finder
+        self.client_text = client
+        """The client's name the client field starts with (the Inbox's filter's)."""
 
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if widget.id == "field-client" and isinstance(widget, Input):
-                yield ClientField(self.finder, widget.value, "field-client", widget.placeholder)
-            else:
-                yield widget
+    def field_widget(self, spec: FormField) -> Widget:
+        if spec.picker is not None:
+            return PickerField(spec.picker, self.client_text, "field-client", spec.placeholder)
+        return super().field_widget(spec)
 
     def _build(self, values: dict[str, str]) -> Message:
-        field = self.query_one(ClientField)
-        client_id = field.client_id
-        if client_id is None:
-            raise field_problem("client", field.problem())
+        if not values["client"]:
+            raise field_problem("client", self._picker("client").problem())
         return inbox.new_message(
-            self.workspace, client_id=client_id, text=values["text"],
+            self.workspace, client_id=values["client"], text=values["text"],
             channel=values["channel"], kind=values["kind"], priority=values["priority"],
             direction=values["direction"],
         )
 
 
-class OutgoingForm(InboxForm[Message]):
+class OutgoingForm(FormScreen[Message]):
     """Log a reply or a call that answers a message, and what its status becomes."""
 
     def __init__(self, workspace: Workspace, message: Message, kind: str) -> None:
@@ -260,7 +97,7 @@ class OutgoingForm(InboxForm[Message]):
         return sent
 
 
-def task_form(workspace: Workspace, message: Message) -> InboxForm[Task]:
+def task_form(workspace: Workspace, message: Message) -> FormScreen[Task]:
     """A task made from the message: for its client, its text as the description."""
     departments = workspace.settings.departments
     fields = [
@@ -275,10 +112,10 @@ def task_form(workspace: Workspace, message: Message) -> InboxForm[Task]:
         return inbox.task_from(message, title=typed["title"], department=typed["department"],
                                due=typed["due"].strip() or None)
 
-    return InboxForm(_("Task from the message"), fields, values, build)
+    return FormScreen(_("Task from the message"), fields, values, build)
 
 
-class SnoozeForm(InboxForm[Message]):
+class SnoozeForm(FormScreen[Message]):
     """For how many days the message keeps off Today's late answers."""
 
     def __init__(self, message: Message) -> None:
@@ -297,7 +134,7 @@ class SnoozeForm(InboxForm[Message]):
         return self.snoozed
 
 
-class BriefForm(InboxForm[Note]):
+class BriefForm(FormScreen[Note]):
     """A brief from a request, and the departments that each get a task linked to it."""
 
     def __init__(self, workspace: Workspace, message: Message, client: str,
@@ -342,97 +179,30 @@ class BriefForm(InboxForm[Note]):
         return self.plan.note
 
 
-class FilterScreen(ModalScreen[InboxFilter | None]):
+def filter_form(current: InboxFilter, finder: NameFinder) -> FilterForm[InboxFilter]:
     """Which messages the Inbox shows: by status, client, channel, kind and priority."""
-
-    DEFAULT_CSS = """
-    FilterScreen { align: center middle; }
-    #filter-box {
-        width: 90%; max-width: 80; height: auto; max-height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    #filter-box .filter-row { height: auto; }
-    #filter-box .filter-label { width: 12; padding: 1 1 0 0; }
-    #filter-box Select, #filter-box ClientField { width: 1fr; }
-    #filter-error { color: $error; height: auto; }
-    #filter-buttons { height: auto; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="filter.cancel"),
-        Binding("ctrl+s,f2", "apply", _("Apply"), id="filter.apply"),
-        Binding("f3", "clear", _("Clear all"), id="filter.clear"),
+    any_ = (_("any"), "")
+    fields = [
+        FormField("status", _("Status"), [any_, (_("open: new or waiting on us"),
+                                                 inbox.ANY_OPEN), *choices(STATUS_LABELS)]),
+        FormField("client", _("Client"), picker=Picker(finder, _("client")),
+                  placeholder=_("any client; type part of the name")),
+        FormField("channel", _("Channel"), [any_, *choices({}, [c.value for c in Channel])]),
+        FormField("kind", _("Kind"), [any_, *choices(KIND_LABELS)]),
+        FormField("priority", _("Priority"), [any_, *choices(PRIORITY_LABELS)]),
     ]
+    if current.client_id:
+        finder.add(current.client_id, one_line(current.client_name))
+    values = {"status": current.status, "client": current.client_id, "channel": current.channel,
+              "kind": current.kind, "priority": current.priority}
 
-    def __init__(self, current: InboxFilter, finder: ClientFinder) -> None:
-        super().__init__()
-        self.current = current
-        self.finder = finder
+    def build(typed: dict[str, str]) -> InboxFilter:
+        return InboxFilter(status=typed["status"], client_id=typed["client"],
+                           client_name=finder.name(typed["client"]), channel=typed["channel"],
+                           kind=typed["kind"], priority=typed["priority"])
 
-    def compose(self) -> ComposeResult:
-        status_choices = [(_("open: new or waiting on us"), inbox.ANY_OPEN),
-                          *choices(STATUS_LABELS)]
-        selects: list[tuple[str, str, list[tuple[str, str]], str]] = [
-            ("status", _("Status"), status_choices, self.current.status),
-            ("channel", _("Channel"), choices({}, [c.value for c in Channel]),
-             self.current.channel),
-            ("kind", _("Kind"), choices(KIND_LABELS), self.current.kind),
-            ("priority", _("Priority"), choices(PRIORITY_LABELS), self.current.priority),
-        ]
-        with VerticalScroll(id="filter-box"):
-            yield Static(Content(_("Show messages")).stylize("bold"))
-            for name, label, options, value in selects[:1]:
-                yield from self._select_row(name, label, options, value)
-            with Horizontal(classes="filter-row"):
-                yield Label(_("Client"), classes="filter-label")
-                yield ClientField(self.finder, one_line(self.current.client_name),
-                                  "filter-client", _("any client; type part of the name"),
-                                  client_id=self.current.client_id)
-            for name, label, options, value in selects[1:]:
-                yield from self._select_row(name, label, options, value)
-            yield Static("", id="filter-error")
-            with Horizontal(id="filter-buttons"):
-                yield Button(_("Apply (F2)"), variant="primary", id="filter-apply")
-                yield Button(_("Clear all (F3)"), id="filter-clear")
-                yield Button(_("Cancel (Esc)"), id="filter-cancel")
+    return FilterForm(_("Show messages"), fields, values, build, InboxFilter())
 
-    def _select_row(self, name: str, label: str, options: list[tuple[str, str]],
-                    value: str) -> ComposeResult:
-        with Horizontal(classes="filter-row"):
-            yield Label(label, classes="filter-label")
-            yield Select([(_("any"), ""), *options], value=value, allow_blank=False,
-                         id=f"filter-{name}")
 
-    def on_mount(self) -> None:
-        self.query_one("#filter-status", Select).focus()
-
-    def _value(self, name: str) -> str:
-        return str(self.query_one(f"#filter-{name}", Select).value)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions: dict[str | None, Callable[[], None]] = {
-            "filter-apply": self.action_apply, "filter-clear": self.action_clear,
-        }
-        actions.get(event.button.id, self.action_cancel)()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_apply()
-
-    def action_apply(self) -> None:
-        field = self.query_one(ClientField)
-        chosen = field.optional_choice()
-        if chosen is None:
-            self.query_one("#filter-error", Static).update(Content(field.problem()))
-            self.query_one("#filter-client", Input).focus()
-            return
-        client_id, client_name = chosen
-        self.dismiss(InboxFilter(
-            status=self._value("status"), client_id=client_id, client_name=client_name,
-            channel=self._value("channel"), kind=self._value("kind"),
-            priority=self._value("priority"),
-        ))
-
-    def action_clear(self) -> None:
-        self.dismiss(InboxFilter())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+FilterScreen = filter_form
+"""The Inbox's filter dialog (the name the Inbox pane knows it by)."""

@@ -26,12 +26,12 @@ from amtui.models import Note, problem_field, problem_message
 from amtui.services import notes as service
 from amtui.storage import StorageError
 from amtui.text import one_line, visible
-from amtui.ui.inbox_forms import ClientField
+from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import editable, kept, line
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from amtui.services.inbox import ClientFinder
+    from amtui.services.finder import NameFinder
     from amtui.ui.app import AmtuiApp
 
 PREVIEW_DELAY = 0.3
@@ -51,7 +51,7 @@ class NoteEditor(Screen[None]):
     NoteEditor .note-label { width: 7; color: $text-muted; text-align: right; }
     NoteEditor #note-title { width: 1fr; }
     NoteEditor #note-kind { width: 20; }
-    NoteEditor ClientField { width: 1fr; }
+    NoteEditor PickerField { width: 1fr; }
     NoteEditor #note-tags { width: 1fr; }
     NoteEditor #note-panes { height: 1fr; }
     NoteEditor #note-body { width: 1fr; height: 1fr; }
@@ -76,7 +76,7 @@ class NoteEditor(Screen[None]):
     ]
     AUTO_FOCUS = "#note-body"
 
-    def __init__(self, note: Note, finder: ClientFinder, *, new: bool) -> None:
+    def __init__(self, note: Note, finder: NameFinder, *, new: bool) -> None:
         super().__init__()
         self.note = note
         """The note as last saved (or as made from a template, when new)."""
@@ -110,9 +110,10 @@ class NoteEditor(Screen[None]):
                          allow_blank=False, id="note-kind", compact=True)
         with Horizontal(classes="note-row"):
             yield Label(_("Client"), classes="note-label")
-            yield ClientField(self.finder, one_line(self.finder.name(client_id)), "note-client",
+            yield PickerField(Picker(self.finder, _("client"), create_client),
+                              one_line(self.finder.name(client_id)), "note-client",
                               _("client (optional): type part of the name"),
-                              client_id=client_id, compact=True)
+                              record_id=client_id, compact=True)
             yield Label(_("Tags"), classes="note-label")
             yield Input(editable(", ".join(note.tags)), placeholder=_("tags, comma separated"),
                         id="note-tags", compact=True)
@@ -176,7 +177,7 @@ class NoteEditor(Screen[None]):
 
     def typed(self) -> dict[str, object]:
         """What the fields hold (a field not edited: the stored text, exactly)."""
-        field = self.query_one(ClientField)
+        field = self.query_one(PickerField)
         note = self.note
         client_text = self.query_one("#note-client", Input).value.strip()
         tags = [tag.strip() for tag in kept(", ".join(note.tags),
@@ -184,7 +185,7 @@ class NoteEditor(Screen[None]):
         return {
             "title": kept(note.title, self.query_one("#note-title", Input).value),
             "body": kept(note.body, self.query_one("#note-body", TextArea).text, lines=True),
-            "client_id": field.client_id if client_text else None,
+            "client_id": field.record_id if client_text else None,
             "kind": str(self.query_one("#note-kind", Select).value),
             "tags": [tag for tag in tags if tag],
         }
@@ -195,7 +196,7 @@ class NoteEditor(Screen[None]):
     def _checked(self) -> Note | None:
         """The note as the fields say, or None with the problem shown."""
         values = self.typed()
-        field = self.query_one(ClientField)
+        field = self.query_one(PickerField)
         if field.optional_choice() is None:
             self._problem(field.problem())
             self.query_one("#note-client", Input).focus()

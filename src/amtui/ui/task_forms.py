@@ -5,53 +5,47 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from amtui.i18n import _
-from amtui.models import Client, Task
+from amtui.models import Task
 from amtui.services.board import BoardFilter
-from amtui.storage import RecordNotFound
-from amtui.ui.forms import FormField
-from amtui.ui.inbox_forms import InboxForm, choices, field_problem
+from amtui.ui.forms import FilterForm, FormField, FormScreen
+from amtui.ui.inbox_forms import choices
+from amtui.ui.picker import client_picker
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
 
-ANY = "any"
+ANY = ""
 
 
-def _client_id(workspace: Workspace, name: str) -> str | None:
-    """The client named (by exact name, any case, or id); None for no name."""
-    name = name.strip()
-    if not name:
-        return None
-    try:
-        return workspace.repo(Client).resolve(name).id
-    except RecordNotFound as error:
-        raise field_problem("client", str(error)) from None
+def _member_names(workspace: Workspace) -> list[str]:
+    return sorted(str(member.get("name") or "") for member in workspace.file("members").scan())
 
 
 def task_form(workspace: Workspace, *, column: str | None = None,
-              task: Task | None = None) -> InboxForm[Task]:
+              task: Task | None = None) -> FormScreen[Task]:
     """A new task (in ``column``), or ``task`` to edit."""
     settings = workspace.settings
     departments = settings.departments
     fields = [
         FormField("title", _("Task")),
-        FormField("client", _("Client (name, optional)")),
+        FormField("client", _("Client (optional)"), picker=client_picker(workspace),
+                  placeholder=_("type part of the name; ↓ lists clients")),
         FormField("department", _("Department"), choices({}, departments)),
-        FormField("assignee", _("Assignee (optional)")),
+        FormField("assignee", _("Assignee (optional)"),
+                  suggestions=_member_names(workspace)),
         FormField("due", _("Due (YYYY-MM-DD, optional)"), placeholder="2026-12-31"),
         FormField("description", _("Description (optional)")),
     ]
     values = {"department": "other" if "other" in departments else departments[0]}
     if task is not None:
-        client = workspace.repo(Client).find(task.client_id)
-        values = {"title": task.title, "client": client.name if client else "",
+        values = {"title": task.title, "client": task.client_id or "",
                   "department": task.department, "assignee": task.assignee,
                   "due": task.due.isoformat() if task.due else "",
                   "description": task.description}
 
     def build(typed: dict[str, str]) -> Task:
         changes = {
-            "title": typed["title"], "client_id": _client_id(workspace, typed["client"]),
+            "title": typed["title"], "client_id": typed["client"] or None,
             "department": typed["department"], "assignee": typed["assignee"].strip(),
             "due": typed["due"].strip() or None, "description": typed["description"],
         }
@@ -59,41 +53,37 @@ def task_form(workspace: Workspace, *, column: str | None = None,
             return Task.model_validate({**changes, "column": column or settings.columns[0]})
         return Task.model_validate({**task.model_dump(), **changes})
 
-    title = _("New task") if task is None else _("Edit task")
-    return InboxForm(title, fields, values, build)
+    return FormScreen(_("New task") if task is None else _("Edit task"), fields, values, build)
 
 
-def board_filter_form(workspace: Workspace, current: BoardFilter) -> InboxForm[BoardFilter]:
+def board_filter_form(workspace: Workspace, current: BoardFilter) -> FilterForm[BoardFilter]:
     """Narrow the board; every field may stay at "any"."""
-    client = workspace.repo(Client).find(current.client_id) if current.client_id else None
+    any_ = (_("any"), ANY)
     fields = [
-        FormField("client", _("Client (name; empty for any)")),
+        FormField("client", _("Client"), picker=client_picker(workspace, new=False),
+                  placeholder=_("any client; type part of the name")),
         FormField("department", _("Department"),
-                  [(_("any"), ANY), *choices({}, workspace.settings.departments)]),
-        FormField("assignee", _("Assignee (empty for any)")),
-        FormField("due", _("Due"), [(_("any"), ANY), (_("overdue"), "overdue"),
+                  [any_, *choices({}, workspace.settings.departments)]),
+        FormField("assignee", _("Assignee"), placeholder=_("anyone"),
+                  suggestions=_member_names(workspace)),
+        FormField("due", _("Due"), [any_, (_("overdue"), "overdue"),
                                     (_("within a week"), "week")]),
-        FormField("blocked", _("Waiting on the client"), [(_("any"), ANY),
-                                                          (_("only those"), "yes")]),
-        FormField("done_earlier", _("Done before the last {days} days").format(
-            days=workspace.settings.board_done_days), [(_("counted"), ANY),
-                                                       (_("shown"), "yes")]),
+        FormField("blocked", _("Waiting"), [any_, (_("only those waiting on the client"),
+                                                   "yes")]),
+        FormField("done_earlier", _("Done earlier"), [
+            (_("counted, not shown"), ANY),
+            (_("shown (done before the last {days} days)").format(
+                days=workspace.settings.board_done_days), "yes")]),
     ]
-    values = {"client": client.name if client else "",
-              "department": current.department or ANY, "assignee": current.assignee,
-              "due": current.due or ANY, "blocked": "yes" if current.blocked else ANY,
+    values = {"client": current.client_id, "department": current.department,
+              "assignee": current.assignee, "due": current.due,
+              "blocked": "yes" if current.blocked else ANY,
               "done_earlier": "yes" if current.done_earlier else ANY}
 
     def build(typed: dict[str, str]) -> BoardFilter:
-        def value(name: str) -> str:
-            return "" if typed[name] == ANY else typed[name]
-
-        return BoardFilter(client_id=_client_id(workspace, typed["client"]) or "",
-                           department=value("department"),
-                           assignee=typed["assignee"].strip(), due=value("due"),
+        return BoardFilter(client_id=typed["client"], department=typed["department"],
+                           assignee=typed["assignee"].strip(), due=typed["due"],
                            blocked=typed["blocked"] == "yes",
                            done_earlier=typed["done_earlier"] == "yes")
 
-    return InboxForm(_("Filter the board"), fields, values, build)
-
-
+    return FilterForm(_("Filter the board"), fields, values, build, BoardFilter())

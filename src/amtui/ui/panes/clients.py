@@ -258,15 +258,15 @@ class ClientsPane(ListPane):
 
     def action_filters(self) -> None:
         from amtui.services.clients import ClientFilter
-        from amtui.ui.client_forms import FilterScreen
+        from amtui.ui.client_forms import filter_form
 
         def chosen(new_filter: ClientFilter | None) -> None:
             if new_filter is not None:
                 self.client_filter = new_filter
                 self.refilter()
 
-        self.app.push_screen(FilterScreen(self.client_filter or ClientFilter(), self.members,
-                                          self.tags), chosen)
+        self.app.push_screen(filter_form(self.client_filter or ClientFilter(), self.members,
+                                         self.tags), chosen)
 
     def action_clear_filters(self) -> None:
         self.client_filter = None

@@ -331,11 +331,12 @@ class InboxPane(MessageActions, ListPane):
         return entry
 
     def action_new(self) -> None:
-        from amtui.services.inbox import ClientFinder, add_message
+        from amtui.services.finder import NameFinder
+        from amtui.services.inbox import add_message
         from amtui.ui.inbox_forms import NewMessageForm
 
         workspace = self.amtui.workspace
-        finder = ClientFinder(workspace.file("clients").scan())
+        finder = NameFinder(workspace.file("clients").scan())
         client = self.inbox_filter.client_name if self.inbox_filter else ""
 
         def logged(message: Message | None) -> None:
@@ -346,10 +347,11 @@ class InboxPane(MessageActions, ListPane):
         self.app.push_screen(NewMessageForm(workspace, finder, client), logged)
 
     def action_filter(self) -> None:
-        from amtui.services.inbox import ClientFinder, InboxFilter
+        from amtui.services.finder import NameFinder
+        from amtui.services.inbox import InboxFilter
         from amtui.ui.inbox_forms import FilterScreen
 
-        finder = ClientFinder(self.amtui.workspace.file("clients").scan())
+        finder = NameFinder(self.amtui.workspace.file("clients").scan())
 
         def chosen(wanted: InboxFilter | None) -> None:
             if wanted is not None:

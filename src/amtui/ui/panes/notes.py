@@ -21,7 +21,7 @@ from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
 
 if TYPE_CHECKING:
-    from amtui.services.inbox import ClientFinder
+    from amtui.services.finder import NameFinder
     from amtui.services.notes import NoteFilter, NoteIndex, NoteRow
     from amtui.services.templates import NoteTemplate
 
@@ -72,7 +72,7 @@ class NotesPane(ListPane):
         self._row_cells: dict[str, list[Text]] = {}
         """Note id → its cells as drawn without marks (made when first shown)."""
         self.note_filter: NoteFilter | None = None
-        self._finder: ClientFinder | None = None
+        self._finder: NameFinder | None = None
         self._query = ""
 
     def on_mount(self) -> None:
@@ -83,16 +83,18 @@ class NotesPane(ListPane):
         yield from super().compose_body()
         yield Static("", id="note-preview-box")
 
-    def read(self) -> tuple[NoteIndex, ClientFinder]:  # type: ignore[override]
-        """The notes, and the clients a note's editor offers (made here, off the UI thread:
-        for ten thousand clients it takes a tenth of a second)."""
-        from amtui.services.inbox import ClientFinder
+    def read(self) -> tuple[NoteIndex, NameFinder]:  # type: ignore[override]
+        """The notes, and the clients a note's editor offers (indexed here, off the UI
+        thread: for ten thousand clients it takes a tenth of a second)."""
+        from amtui.services.finder import NameFinder
         from amtui.services.notes import read_notes
 
         workspace = self.amtui.workspace
-        return read_notes(workspace), ClientFinder(workspace.file("clients").scan())
+        finder = NameFinder(workspace.file("clients").scan())
+        finder.warm()
+        return read_notes(workspace), finder
 
-    def show(self, payload: tuple[NoteIndex, ClientFinder]) -> None:  # type: ignore[override]
+    def show(self, payload: tuple[NoteIndex, NameFinder]) -> None:  # type: ignore[override]
         index, self._finder = payload
         self.index = index
         self.notes = index.rows
@@ -173,11 +175,11 @@ class NotesPane(ListPane):
 
     # Actions -----------------------------------------------------------------------------
 
-    def finder(self) -> ClientFinder:
-        from amtui.services.inbox import ClientFinder
+    def finder(self) -> NameFinder:
+        from amtui.services.finder import NameFinder
 
         if self._finder is None:
-            self._finder = ClientFinder(self.amtui.workspace.file("clients").scan())
+            self._finder = NameFinder(self.amtui.workspace.file("clients").scan())
         return self._finder
 
     def data_changed(self) -> None:
@@ -252,30 +254,30 @@ class NotesPane(ListPane):
 
     def action_filters(self) -> None:
         from amtui.services.notes import NoteFilter, all_tags
-        from amtui.ui.note_forms import NoteFilterScreen
+        from amtui.ui.note_forms import filter_form
 
         def chosen(new: NoteFilter | None) -> None:
             if new is not None:
                 self.note_filter = new or None
                 self.refilter()
 
-        self.app.push_screen(NoteFilterScreen(self.note_filter or NoteFilter(), self.finder(),
-                                              all_tags(self.notes)), chosen)
+        self.app.push_screen(filter_form(self.note_filter or NoteFilter(), self.finder(),
+                                         all_tags(self.notes)), chosen)
 
     def action_clear_filters(self) -> None:
         self.note_filter = None
         self.refilter()
 
 
-def open_note(app: Any, note_id: str, finder: ClientFinder | None = None) -> None:
+def open_note(app: Any, note_id: str, finder: NameFinder | None = None) -> None:
     """Open the stored note in the editor (from the list, a client's timeline, the palette).
     Without a ``finder`` (the Notes pane's), the clients it offers are read in a worker, and
     the editor opens when they are."""
     from amtui.models import Note
-    from amtui.services.inbox import ClientFinder
+    from amtui.services.finder import NameFinder
     from amtui.ui.note_editor import NoteEditor
 
-    def show(note: Note | None, finder: ClientFinder) -> None:
+    def show(note: Note | None, finder: NameFinder) -> None:
         if note is None:
             app.notify(_("That note is no longer there."), severity="warning")
             return
@@ -288,6 +290,8 @@ def open_note(app: Any, note_id: str, finder: ClientFinder | None = None) -> Non
     def read() -> None:
         workspace = app.workspace
         note = workspace.repo(Note).find(note_id)
-        app.call_from_thread(show, note, ClientFinder(workspace.file("clients").scan()))
+        finder = NameFinder(workspace.file("clients").scan())
+        finder.warm()
+        app.call_from_thread(show, note, finder)
 
     app.run_worker(read, thread=True, group="open-note")

@@ -1,0 +1,157 @@
+"""The forms' kit, driven by the keys a user presses: the client picker (typos, no «», the other
+keyboard layout, "new client…"), problems shown next to their field and in view at 80×24, Tab
+that keeps the text, and ctrl+q from a form."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from amtui.models import Client, ClientKind, Member, Message, Task
+from amtui.storage import Workspace
+from amtui.testing import StillClock, settle, wait_until
+from amtui.ui.app import AmtuiApp
+from amtui.ui.forms import FormScreen
+from amtui.ui.picker import PickerField
+
+
+@pytest.fixture
+def agency(workspace: Workspace, clock: StillClock) -> Workspace:
+    anna = workspace.repo(Member).add(Member(name="Анна Смирнова", login="anna"))
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name="ООО «Ромашка»", owner_id=anna.id))
+    clients.add(Client(name="Atlas Fitness", kind="b2c"))
+    clients.add(Client(name="Зелёный Квартал"))
+    workspace.repo(Message).add(Message(client_id=romashka.id, text="Когда будет макет?",
+                                        received_at=clock()))
+    return workspace
+
+
+@asynccontextmanager
+async def form(workspace: Workspace, pane: str, *keys: str, size: tuple[int, int] = (80, 24)
+               ) -> AsyncIterator[tuple[AmtuiApp, Pilot[None]]]:
+    """The app on ``pane``, with the form the ``keys`` open."""
+    app = AmtuiApp(workspace, pane=pane)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        yield app, pilot
+
+
+def suggestions(app: AmtuiApp) -> list[str]:
+    matches = app.screen.query_one(PickerField).query_one(OptionList)
+    return [str(matches.get_option_at_index(index).prompt)
+            for index in range(matches.option_count)]
+
+
+def client_id(workspace: Workspace, name: str) -> str:
+    return workspace.repo(Client).resolve(name).id
+
+
+async def test_the_client_picker_forgives_typos_quotes_and_the_other_layout(
+        agency: Workspace) -> None:
+    async with form(agency, "inbox", "n") as (app, pilot):
+        assert app.screen.focused is app.screen.query_one("#field-client", Input)
+        for typed, first in (("ооо ромашка", "ООО «Ромашка»"),  # no «» typed
+                             ("hjvfirf", "ООО «Ромашка»"),  # «ромашка» in the English layout
+                             ("зеленый кавртал", "Зелёный Квартал"),  # ё as е, a typo
+                             ("федфы", "Atlas Fitness")):  # "atlas" in the Russian layout
+            await pilot.press("ctrl+u", *typed)
+            assert suggestions(app)[0] == first, typed
+            assert suggestions(app)[-1] == "+ new client…"
+
+
+async def test_a_client_picked_by_keys_is_the_one_saved(agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        await pilot.press(*"Макет", "tab", *"hjvfirf")
+        await pilot.press("enter")  # takes the first suggestion, goes on to the department
+        assert app.screen.query_one("#field-client", Input).value == "ООО «Ромашка»"
+        assert app.screen.focused is app.screen.query_one("#field-department")
+        await pilot.press("f2")
+        await settle(pilot)
+    (task,) = agency.repo(Task).all()
+    assert (task.title, task.client_id) == ("Макет", client_id(agency, "ООО «Ромашка»"))
+
+
+async def test_new_client_from_the_picker_logs_a_message_from_a_new_prospect(
+        agency: Workspace) -> None:
+    async with form(agency, "inbox", "n") as (app, pilot):
+        message_form = app.screen
+        await pilot.press(*"Кедр")
+        assert suggestions(app) == ["+ new client…"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not message_form
+        assert app.screen.query_one("#field-name", Input).value == "Кедр"
+        await pilot.press("tab", "enter", "down", "enter", "f2")  # kind: B2C
+        await settle(pilot)
+        await wait_until(pilot, lambda: app.screen.focused is
+                         message_form.query_one("#field-text", Input), "the message's text")
+        assert app.screen is message_form
+        assert message_form.query_one("#field-client", Input).value == "Кедр"
+        await pilot.press(*"Нужен сайт", "f2")
+        await settle(pilot)
+    new = agency.repo(Client).resolve("Кедр")
+    assert new.kind == ClientKind.B2C
+    assert [(m.text, m.client_id) for m in agency.repo(Message).all()
+            if m.text == "Нужен сайт"] == [("Нужен сайт", new.id)]
+
+
+async def test_a_problem_at_80x24_is_shown_next_to_its_field_and_in_view(
+        agency: Workspace) -> None:
+    async with form(agency, "clients", "n") as (app, pilot):
+        screen = app.screen
+        assert screen.query_one("#form-title").region.y >= 0
+        assert screen.region.contains_region(screen.query_one("#field-name").region)
+        await pilot.press(*"Кедр")
+        revenue = screen.query_one("#field-monthly_revenue", Input)
+        revenue.focus()  # scrolled into view: the box's last line
+        await settle(pilot)
+        await pilot.press(*"много", "enter")
+        await settle(pilot)
+        problem = screen.query_one("#error-monthly_revenue", Static)
+        assert "много" in str(problem.render())
+        assert screen.focused is revenue
+        box = screen.query_one("#form-box")
+        for widget in (revenue, problem):
+            assert widget.region.height > 0
+            assert box.region.contains_region(widget.region), widget
+            assert screen.region.contains_region(widget.region), widget
+        assert problem.region.y == revenue.region.bottom  # right under its field
+    assert "Кедр" not in [client.name for client in agency.repo(Client).all()]
+
+
+async def test_tab_into_a_field_keeps_its_text_unselected(agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        await pilot.press(*"Макет", "tab", "shift+tab")
+        title = app.screen.query_one("#field-title", Input)
+        assert app.screen.focused is title
+        assert title.selection.is_empty
+        await pilot.press("x")
+        assert title.value == "Макетx"
+
+
+async def test_ctrl_q_quits_from_a_form(agency: Workspace) -> None:
+    async with form(agency, "inbox", "n") as (app, pilot):
+        assert "^q Quit" in str(app.screen.query_one("#key-bar", Static).render())
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: app.return_code is not None, "the app to quit")
+    assert app.return_code == 0
+
+
+async def test_a_member_is_picked_by_part_of_the_name(agency: Workspace) -> None:
+    async with form(agency, "clients", "n") as (app, pilot):
+        await pilot.press(*"Кедр")
+        app.screen.query_one("#field-owner_id", Input).focus()
+        await pilot.press("ctrl+u", *"fyyf")  # «анна» in the English layout
+        assert suggestions(app) == ["Анна Смирнова"]  # members: nothing made here
+        await pilot.press("enter", "f2")
+        await settle(pilot)
+    (anna,) = agency.repo(Member).all()
+    assert agency.repo(Client).resolve("Кедр").owner_id == anna.id
