@@ -18,8 +18,9 @@ def section(workspace: Workspace, key: str) -> list[str]:
 
 def test_empty_workspace_has_empty_sections(workspace: Workspace) -> None:
     sections = build_agenda(workspace)
-    assert [s.key for s in sections] == ["late_answers", "overdue_tasks", "waiting_on_client",
-                                         "stuck_with_department", "updates_due", "remarket"]
+    assert [s.key for s in sections] == ["urgent", "late_answers", "overdue_tasks", "due_today",
+                                         "updates_due", "waiting_on_client",
+                                         "stuck_with_department", "remarket"]
     assert all(not s.items and s.empty for s in sections)
 
 
@@ -120,11 +121,12 @@ def test_a_task_sitting_with_its_department_is_flagged_after_the_set_days(
 
     def stuck() -> list[str]:
         sections = {section.key: section for section in build_agenda(workspace)}
-        return [f"{item.title}: {item.detail}" for item in sections["stuck_with_department"].items]
+        return [f"{item.fact} {item.title} ({item.detail})"
+                for item in sections["stuck_with_department"].items]
 
     clock.advance(days=4)
     assert stuck() == []
     clock.advance(days=1)  # stale_after_days is 5 by default
-    assert stuck() == ["Свёрстать лендинг: in progress for 5 days · other"]
+    assert stuck() == ["in other 5 d Свёрстать лендинг (in progress)"]
     card = board.load_board(workspace, clock())[2].cards[0]
     assert card.waiting_days(clock()) == 5
