@@ -294,8 +294,9 @@ class TodayPane(PaneScreen):
         agenda.highlighted = agenda.get_option_index(f"section:{key}")
 
     def open_section(self, key: str) -> None:
-        """Enter on a section's title: unfold it; show its next MORE_ROWS lines ("+K more",
-        reading them if they were not read); when all are shown, only its head again."""
+        """Enter on a section's title: unfold it; else show its next MORE_ROWS lines ("+K
+        more", reading them if they were not read); else, all shown, only its head again; else
+        fold it."""
         if self.agenda is None:
             return
         agenda = self.query_one("#agenda", OptionList)
@@ -311,8 +312,10 @@ class TodayPane(PaneScreen):
                 self.limit = max(self.limit, self.opened[key])
                 self.load()
                 return
+        elif key in self.opened:
+            del self.opened[key]
         else:
-            self.opened.pop(key, None)
+            self.folded.add(key)
         self.render_agenda()
 
     def _jump(self, step: int) -> None:
