@@ -277,6 +277,28 @@ def test_a_new_message_is_due_within_the_clients_working_hours(filled: Workspace
     assert not filled.repo(Message).exists(new.id)
 
 
+@pytest.mark.parametrize(("text", "priority"), [("Сайт не открывается", ""),
+                                              ("Пришлите счёт", "urgent")])
+def test_a_new_urgent_message_is_due_within_the_urgent_answer_minutes(
+        filled: Workspace, clock: StillClock, text: str, priority: str) -> None:
+    new = inbox.new_message(filled, client_id=client_id(filled, "ООО «Ромашка»"), text=text,
+                            priority=priority)
+    assert new.answer_by == clock() + timedelta(minutes=60)
+
+
+def test_urgent_messages_waiting_on_us_come_first_in_the_inbox(filled: Workspace,
+                                                                clock: StillClock) -> None:
+    atlas = client_id(filled, "Atlas Fitness")
+    messages = filled.repo(Message)
+    messages.add(Message(client_id=atlas, text="Всё упало!", status="waiting_on_us",
+                         received_at=clock() - timedelta(days=1)))
+    messages.add(Message(client_id=atlas, text="Упало, но уже починили", status="done",
+                         received_at=clock() - timedelta(minutes=5)))
+    order = [str(entry.message["text"]).split("\n")[0] for entry in inbox.load_inbox(filled)]
+    assert order == ["Всё упало!", "Упало, но уже починили", "Нужен лендинг к акции",
+                     "Когда будет готов макет?"]
+
+
 def test_a_new_message_from_us_is_done_and_due_never(filled: Workspace) -> None:
     new = inbox.new_message(filled, client_id=client_id(filled, "Atlas Fitness"),
                             text="Отчёт отправлен", direction="outgoing", channel="email")
