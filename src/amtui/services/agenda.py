@@ -224,21 +224,21 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             open_work.add(client_id)
         if mine is not None and not theirs(client_id) and not mine.assignee(task.get("assignee")):
             continue
-        row = (task["id"], task["title"], client_id, task.get("department") or "",
-               task.get("column") or "")
+        shown = (task["id"], task["title"], client_id, task.get("department") or "",
+                 task.get("column") or "")
         if task_overdue(task, today, done_column):
-            late_tasks.append((task["due"], *row))
+            late_tasks.append((task["due"], *shown))
         elif task.get("due") == today_text:
-            today_tasks.append((PRIORITY_ORDER.get(task.get("priority", ""), 2), *row))
+            today_tasks.append((PRIORITY_ORDER.get(task.get("priority", ""), 2), *shown))
         blocked_since = _moment(task.get("blocked_since"))
         if task.get("blocked_by_client"):
             if blocked_since and now - blocked_since >= push_after:
-                blocked_tasks.append((blocked_since, *row))
+                blocked_tasks.append((blocked_since, *shown))
         elif task.get("column") != first_column:
             # With the department: since it came into its column (or was last changed).
             since = _moment(task.get("column_since")) or _moment(task.get("updated_at"))
             if since and now - since >= stale_after:
-                stuck_tasks.append((since, *row))
+                stuck_tasks.append((since, *shown))
 
     def column_title(column: str) -> str:
         return settings.column_titles.get(column) or _words(column)
@@ -270,7 +270,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not theirs(client["id"]):
             continue
         last = contacted.get(client["id"])
-        since = f"no contact {_ago(now - last)}" if last else "never contacted"
+        silence = f"no contact {_ago(now - last)}" if last else "never contacted"
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
@@ -279,7 +279,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             ):
                 updates.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
-                    f"{client.get('cadence')} update", client["id"], since,
+                    f"{client.get('cadence')} update", client["id"], silence,
                 ))
             finished = delivered.get(client["id"])
             if (finished and client["id"] not in open_work and now - finished >= remarket_after
@@ -292,7 +292,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         elif status == "dormant" and (last is None or now - last >= dormant_after):
             remarket.items.append(AgendaItem(
                 "clients", client["id"], client["name"], client["name"], "dormant",
-                client["id"], since,
+                client["id"], silence,
             ))
     for contact in workspace.file("contacts").scan():
         cadence = contact.get("cadence")
@@ -302,10 +302,10 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             continue
         last = contacted_people.get(contact["id"])
         if last is None or now - last >= timedelta(days=days):
-            since = f"no contact {_ago(now - last)}" if last else "never contacted"
+            silence = f"no contact {_ago(now - last)}" if last else "never contacted"
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],
-                f"{cadence} update for this contact", client["id"], since,
+                f"{cadence} update for this contact", client["id"], silence,
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())

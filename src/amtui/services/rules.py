@@ -30,6 +30,7 @@ from amtui.text import fold
 
 if TYPE_CHECKING:
     from amtui.models.workspace import WorkspaceSettings
+    from amtui.services.projection import View
 
 Raw = Mapping[str, Any]
 
@@ -45,7 +46,7 @@ def moment(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def message_open(message: Raw) -> bool:
+def message_open(message: Raw | View) -> bool:
     """The message waits for our answer."""
     return message.get("status") in OPEN_MESSAGE_STATUSES
 
@@ -76,7 +77,7 @@ def _urgent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(wanted) + ")") if wanted else None
 
 
-def message_urgent(message: Raw, settings: WorkspaceSettings) -> bool:
+def message_urgent(message: Raw | View, settings: WorkspaceSettings) -> bool:
     """Marked urgent, or says one of the workspace's urgent words."""
     if message.get("priority") == "urgent":
         return True
@@ -85,7 +86,7 @@ def message_urgent(message: Raw, settings: WorkspaceSettings) -> bool:
         is not None
 
 
-def answer_hours(message: Raw, settings: WorkspaceSettings) -> float:
+def answer_hours(message: Raw | View, settings: WorkspaceSettings) -> float:
     """Working hours within which a message just received must be answered."""
     if message_urgent(message, settings):
         return settings.urgent_answer_minutes / 60

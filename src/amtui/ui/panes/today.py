@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -146,9 +147,21 @@ class TodayPane(PaneScreen):
         member = member_by_login(workspace, os_user())
         me = Mine.of(member) if member else None
         mine = me if (self.showing_mine is not False) else None
-        return Agenda(me, mine, build_agenda(workspace, now, limit=self.limit, mine=mine)
-                      + plugin_sections(workspace, self.amtui.plugins, now,
-                                        limit=self.limit, mine=mine))
+        core = build_agenda(workspace, now, limit=self.limit, mine=mine)
+        # Shown now: the plugins' sections can take longer than all of amtui's own.
+        self.post_message(self.CoreRead(Agenda(me, mine, core)))
+        return Agenda(me, mine, core + plugin_sections(workspace, self.amtui.plugins, now,
+                                                       limit=self.limit, mine=mine))
+
+    class CoreRead(Message):
+        """amtui's own sections, read before the plugins' sections are."""
+
+        def __init__(self, agenda: Agenda) -> None:
+            super().__init__()
+            self.agenda = agenda
+
+    def on_today_pane_core_read(self, message: CoreRead) -> None:
+        self.show(message.agenda)
 
     def show(self, payload: Agenda) -> None:
         self.amtui.show_plugin_failures()
