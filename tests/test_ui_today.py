@@ -185,6 +185,11 @@ async def test_enter_on_more_opens_the_rest_and_d_acts_on_an_opened_line(
         assert task.column == "done"
         assert "▾ Tasks overdue (7)" in lines(app)
         assert not any("Задача 3" in line for line in lines(app))
+        assert cursor(app).strip().startswith("2 d overdue  Задача 2")  # the next one
+        await pilot.press("d")
+        await settle(pilot)
+        assert sorted(t.title for t in morning.repo(Task).where(column="done")) == [
+            "Задача 2", "Задача 3"]
 
 
 async def test_z_folds_a_section_and_the_brackets_jump_between_titles(

@@ -213,6 +213,7 @@ class TodayPane(PaneScreen):
         agenda = self.query_one("#agenda", OptionList)
         width = agenda.scrollable_content_region.width or self.app.size.width - 4
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
+        index = agenda.highlighted
         sections = self.agenda.sections
         heads = self._heads(sections, agenda.size.height or self.app.size.height - 4)
         self.items = {}
@@ -248,6 +249,10 @@ class TodayPane(PaneScreen):
             agenda.highlighted, self.land_on = self.land_on, None
         elif highlighted and any(option.id == highlighted for option in options):
             agenda.highlighted = agenda.get_option_index(highlighted)
+        elif index is not None and highlighted and self.items:
+            # The line is gone (done, snoozed): the next line, else the last.
+            lines = [i for i, option in enumerate(options) if option.id in self.items]
+            agenda.highlighted = next((i for i in lines if i >= index), lines[-1])
         elif self.items:
             agenda.highlighted = agenda.get_option_index(next(iter(self.items)))
 
@@ -291,6 +296,7 @@ class TodayPane(PaneScreen):
             return
         self.showing_mine = self.agenda.mine is None
         self.query_one("#today-scope", Static).update(Content(_("Loading…")))
+        self.query_one("#agenda", OptionList).highlighted = None  # the new list's first line
         self.load()
 
     def action_fold(self) -> None:
