@@ -110,8 +110,7 @@ class TodayPane(PaneScreen):
                 tooltip=_("Show only my records (my clients, what is assigned to me) or "
                           "everyone's")),
         Binding("z", "fold", _("Fold section"), id="today.fold", show=False,
-                tooltip=_("Fold or unfold the section of the line (Enter on a section's "
-                          "title does too)")),
+                tooltip=_("Fold or unfold the section of the line")),
         Binding("right_square_bracket", "next_section", _("Next section"),
                 id="today.next_section", show=False),
         Binding("left_square_bracket", "previous_section", _("Previous section"),
@@ -132,7 +131,8 @@ class TodayPane(PaneScreen):
         """Section key → how many of its lines are not shown now."""
         self.limit = SECTION_ROWS
         self.land_on: int | None = None
-        """Where the cursor goes when the agenda is next shown (after "+K more")."""
+        """Where the cursor goes when the agenda is next shown (the first line "+K more"
+        opened)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-scope")
