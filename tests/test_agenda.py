@@ -184,6 +184,8 @@ def test_urgent_messages_come_first_late_or_not_and_lines_lead_with_the_fact(
     ):
         messages.add(Message(client_id=client.id, text=text, priority=priority, status="new",
                              received_at=now - timedelta(days=3), answer_by=answer_by))
+    messages.add(Message(client_id=client.id, text="Не работает, срочно", status="new",
+                         received_at=now))  # no answer time: urgent all the same, last
     tasks = workspace.repo(Task)
     tasks.add(Task(title="Тексты", client_id=client.id, department="context_ads",
                    due=clock().date() - timedelta(days=3)))
@@ -193,7 +195,8 @@ def test_urgent_messages_come_first_late_or_not_and_lines_lead_with_the_fact(
     sections = {s.key: [(i.fact, i.title, i.client, i.detail) for i in s.items]
                 for s in build_agenda(workspace)}
     assert sections["urgent"] == [("answer 5 h late", "Посмотрите", "Ромашка", ""),
-                                  ("answer in 40 min", "Сайт упал", "Ромашка", "")]
+                                  ("answer in 40 min", "Сайт упал", "Ромашка", ""),
+                                  ("urgent", "Не работает, срочно", "Ромашка", "")]
     assert sections["late_answers"] == [("answer 2 d late", "Когда макет?", "Ромашка", "")]
     assert sections["overdue_tasks"] == [("3 d overdue", "Тексты", "Ромашка", "context ads")]
     assert sections["due_today"] == [("due today", "Отчёт", "Ромашка", "other")]

@@ -147,15 +147,17 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         return str((clients.get(client_id or "") or {}).get("name") or "")
 
     def theirs(client_id: str | None) -> bool:
-        """The client (or no client's record: only when it is everyone's agenda) is shown."""
+        """Records of this client are on the agenda: on everyone's always, on a member's
+        when the member owns the client."""
         return me is None or (clients.get(client_id or "") or {}).get("owner_id") == me
 
     urgent = AgendaSection("urgent", "Urgent", "No urgent message waits for an answer.")
     late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
                          "answer time.")
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    urgent_messages: list[tuple[datetime, str, str, str | None, str]] = []
-    late_messages: list[tuple[datetime, str, str, str | None, str]] = []
+    # sort key (the soonest answer first, none last), id, first line, client, fact
+    MessageRow = tuple[tuple[bool, datetime], str, str, str | None, str]
+    urgent_messages: list[MessageRow] = []
+    late_messages: list[MessageRow] = []
     contacted: dict[str, datetime] = {}
     contacted_people: dict[str, datetime] = {}
     for message in workspace.file("messages").scan():
@@ -182,7 +184,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             fact = f"answer {_ago(now - answer_by)} late"
         else:
             fact = f"answer in {_ago(answer_by - now)}"
-        row = (answer_by or far, message["id"], first_line, client_id, fact)
+        row = ((answer_by is None, answer_by or now), message["id"], first_line, client_id,
+               fact)
         (urgent_messages if is_urgent else late_messages).append(row)
     for section, rows in ((urgent, urgent_messages), (late, late_messages)):
         rows.sort(key=lambda row: row[0])
