@@ -251,3 +251,10 @@ async def test_snapshot_of_my_today_with_a_section_folded(workspace: Workspace,
     assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
     assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
         f"Today at 80x24 looks different from {picture.name}")
+
+
+def test_large_counts_keep_their_thousands_apart() -> None:
+    from amtui.ui.panes.today import count_text
+
+    assert (count_text(7), count_text(26_140), count_text(1_234_567)) == (
+        "7", "26 140", "1 234 567")

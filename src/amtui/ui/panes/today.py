@@ -78,6 +78,11 @@ def item_line(item: AgendaItem, fact_width: int, width: int) -> Content:
     return Content.assemble(*parts)
 
 
+def count_text(count: int) -> str:
+    """A count with its thousands apart: "26 140"."""
+    return f"{count:,}".replace(",", " ")
+
+
 def clear_lines(titles: list[str], width: int) -> list[Content]:
     """The titles of the sections with nothing in them, after "Clear:", in lines of
     ``width``."""
@@ -231,10 +236,10 @@ class TodayPane(PaneScreen):
             self.hidden[section.key] = section.total - len(shown)
             title = Content.assemble(
                 ("▸ " if folded else "▾ ", "$text-muted"), (section.title, "bold"),
-                f" ({section.total})")
+                f" ({count_text(section.total)})")
             if shown and self.hidden[section.key]:
                 title += Content("  " + _("+{count} more").format(
-                    count=self.hidden[section.key])).stylize("italic $accent")
+                    count=count_text(self.hidden[section.key]))).stylize("italic $accent")
             options.append(Option(title, id=f"section:{section.key}"))
             fact_width = min(max((len(item.fact) for item in shown), default=0), FACT_WIDTH)
             for item in shown:
