@@ -369,7 +369,7 @@ def test_default_answer_by_is_within_the_clients_working_hours(workspace_path: P
 def test_default_answer_by_when_received_now(workspace_path: Path) -> None:
     zone = "Asia/Vladivostok"
     add(workspace_path, "client", "Байкал", "--timezone", zone)
-    message_id = add(workspace_path, "message", "Почему упал трафик?", "--client", "Байкал")
+    message_id = add(workspace_path, "message", "Почему снизился трафик?", "--client", "Байкал")
 
     message = listed(workspace_path, "messages")[message_id]
     received = datetime.fromisoformat(message["received_at"])
@@ -384,10 +384,43 @@ def test_received_outside_hours_counts_from_the_next_working_morning(
     workspace_path: Path,
 ) -> None:
     add(workspace_path, "client", "Ладога")  # Europe/Moscow, 10:00–19:00, Monday to Friday
-    message_id = add(workspace_path, "message", "Срочно!", "--client", "Ладога",
+    message_id = add(workspace_path, "message", "Пришлите счёт", "--client", "Ладога",
                      "--received", "2026-11-28 23:30")  # Saturday night
     answer_by = datetime.fromisoformat(listed(workspace_path, "messages")[message_id]["answer_by"])
     assert answer_by == datetime(2026, 11, 30, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+@pytest.mark.parametrize(("text", "priority"), [
+    ("СРОЧНО! Сайт лежит", "normal"),
+    ("Сайт упала? Ёлки, форма не  работает", "normal"),  # any case, any spacing, ё as е
+    ("Please fix it ASAP", "normal"),
+    ("Посмотрите, когда будет время", "urgent"),
+])
+def test_an_urgent_message_is_due_within_the_urgent_answer_minutes_of_working_time(
+        workspace_path: Path, text: str, priority: str) -> None:
+    add(workspace_path, "client", "Ладога")  # Europe/Moscow, 10:00–19:00, Monday to Friday
+    message_id = add(workspace_path, "message", text, "--client", "Ладога", "--priority",
+                     priority, "--received", "2026-11-27 18:30")  # Friday, half an hour left
+    answer_by = datetime.fromisoformat(listed(workspace_path, "messages")[message_id]["answer_by"])
+    assert answer_by == datetime(2026, 11, 30, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def test_the_urgent_words_and_minutes_are_the_workspaces(workspace_path: Path) -> None:
+    add(workspace_path, "client", "Ладога")
+    toml = workspace_path / "workspace.toml"
+    toml.write_text(toml.read_text(encoding="utf-8")
+                    + '\nurgent_words = ["горит"]\nurgent_answer_minutes = 15\n',
+                    encoding="utf-8")
+    burning = add(workspace_path, "message", "Горит запуск", "--client", "Ладога",
+                  "--received", "2026-11-26 12:00")
+    asap = add(workspace_path, "message", "ASAP please", "--client", "Ладога",
+               "--received", "2026-11-26 12:00")
+    messages = listed(workspace_path, "messages")
+    moscow = ZoneInfo("Europe/Moscow")
+    assert datetime.fromisoformat(messages[burning]["answer_by"]) == datetime(
+        2026, 11, 26, 12, 15, tzinfo=moscow)
+    assert datetime.fromisoformat(messages[asap]["answer_by"]) == datetime(
+        2026, 11, 26, 16, 0, tzinfo=moscow)
 
 
 def test_explicit_answer_by_is_kept(with_client: tuple[Path, str]) -> None:

@@ -351,6 +351,8 @@ def fuzz(template: Path, base: Path, data: st.DataObject, commands: list[Command
         if as_process:
             shutil.rmtree(workspace)
             shutil.copytree(template, workspace)
+            # The default workspace too: `amtui demo` alone fills it, then refuses to again.
+            shutil.rmtree(os.environ["XDG_DATA_HOME"], ignore_errors=True)
             for child in scratch.iterdir():
                 if child.name not in ("folder", "file.txt", "plan.toml", "null-device"):
                     shutil.rmtree(child) if child.is_dir() else child.unlink()

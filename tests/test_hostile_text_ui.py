@@ -107,7 +107,8 @@ Step = tuple[str, tuple[str, ...], str, bool]
 WALKS: dict[str, list[Step]] = {
     "today": [
         ("the agenda", (), "TodayPane", True),
-        ("a message opened", ("down", "enter"), "MessageScreen", True),
+        # everyone's agenda (the messages are not the OS user's), its first line
+        ("a message opened", ("m", "home", "down", "enter"), "MessageScreen", True),
         ("the keys", ("escape", "question_mark"), "HelpScreen", False),
         ("the palette finding records", ("escape", "ctrl+p", *"evil"), "CommandPalette", True),
         ("the trash", ("escape", "f8"), "TrashScreen", True),

@@ -106,3 +106,49 @@ def test_today_and_the_command_line_agree_on_late_messages(
     assert listed.returncode == 0, listed.stderr
     in_cli = {message["text"] for message in json.loads(listed.stdout)}
     assert on_today == in_cli == LATE
+
+
+# urgent messages
+
+
+@pytest.mark.parametrize(("text", "priority", "urgent"), [
+    ("Сайт упал", "normal", True),
+    ("САЙТ УПАЛА ночью", "normal", True),  # any case; the start of a word
+    ("Форма не\nработает", "low", True),  # a phrase across a line break
+    ("Срочно!", "normal", True),
+    ("Сайт не открывается", "normal", True),
+    ("Ёлки, всё упало", "normal", True),
+    ("The site is down", "normal", True),
+    ("asap please", "normal", True),
+    ("URGENT: invoice", "normal", True),
+    ("Посмотрите, когда будет время", "urgent", True),
+    ("Посмотрите, когда будет время", "high", False),  # high is not urgent
+    ("Трафик выпал из топа", "normal", False),  # «упал» inside a word is not the word
+    ("Всё работает", "normal", False),
+    ("", "normal", False),
+])
+def test_a_message_is_urgent_by_its_priority_or_its_words(text: str, priority: str,
+                                                          urgent: bool) -> None:
+    from amtui.models.workspace import WorkspaceSettings
+
+    assert rules.message_urgent({"text": text, "priority": priority},
+                                WorkspaceSettings()) is urgent
+
+
+def test_the_urgent_words_are_the_workspaces_and_e_is_yo() -> None:
+    from amtui.models.workspace import WorkspaceSettings
+
+    settings = WorkspaceSettings(urgent_words=["всё сломалось", "горит"])
+    assert rules.message_urgent({"text": "Все сломалось"}, settings)
+    assert rules.message_urgent({"text": "ГОРИТ запуск"}, settings)
+    assert not rules.message_urgent({"text": "Сайт упал"}, settings)
+    assert not rules.message_urgent({"text": "Сайт упал"}, WorkspaceSettings(urgent_words=[]))
+
+
+def test_an_urgent_message_is_answered_within_the_urgent_minutes() -> None:
+    from amtui.models.workspace import WorkspaceSettings
+
+    settings = WorkspaceSettings(answer_within_hours=6, urgent_answer_minutes=30)
+    assert rules.answer_hours({"text": "Сайт упал"}, settings) == 0.5
+    assert rules.answer_hours({"text": "Пришлите счёт"}, settings) == 6
+    assert WorkspaceSettings().urgent_answer_minutes == 60

@@ -195,13 +195,17 @@ def test_an_unknown_status_or_priority_changes_nothing(filled: Workspace) -> Non
 
 def test_snooze_keeps_the_message_off_today_until_it_ends(filled: Workspace,
                                                           clock: StillClock) -> None:
+    def late() -> list[str]:
+        (section,) = [s for s in build_agenda(filled) if s.key == "late_answers"]
+        return [item.record_id for item in section.items]
+
     seen = message(filled, "Когда")
-    assert [i.record_id for i in build_agenda(filled)[0].items] == [seen.id]
+    assert late() == [seen.id]
     made = inbox.snooze(filled, seen, 2)
     assert message(filled, "Когда").snoozed_until == clock() + timedelta(days=2)
-    assert build_agenda(filled)[0].items == []
+    assert late() == []
     clock.advance(days=2, minutes=1)
-    assert seen.id in [i.record_id for i in build_agenda(filled)[0].items]
+    assert seen.id in late()
     made.revert()
     assert message(filled, "Когда").snoozed_until is None
 
@@ -275,6 +279,28 @@ def test_a_new_message_is_due_within_the_clients_working_hours(filled: Workspace
     assert filled.repo(Message).get(new.id).text == "Пришлите счёт"
     made.revert()
     assert not filled.repo(Message).exists(new.id)
+
+
+@pytest.mark.parametrize(("text", "priority"), [("Сайт не открывается", ""),
+                                              ("Пришлите счёт", "urgent")])
+def test_a_new_urgent_message_is_due_within_the_urgent_answer_minutes(
+        filled: Workspace, clock: StillClock, text: str, priority: str) -> None:
+    new = inbox.new_message(filled, client_id=client_id(filled, "ООО «Ромашка»"), text=text,
+                            priority=priority)
+    assert new.answer_by == clock() + timedelta(minutes=60)
+
+
+def test_urgent_messages_waiting_on_us_come_first_in_the_inbox(filled: Workspace,
+                                                                clock: StillClock) -> None:
+    atlas = client_id(filled, "Atlas Fitness")
+    messages = filled.repo(Message)
+    messages.add(Message(client_id=atlas, text="Всё упало!", status="waiting_on_us",
+                         received_at=clock() - timedelta(days=1)))
+    messages.add(Message(client_id=atlas, text="Упало, но уже починили", status="done",
+                         received_at=clock() - timedelta(minutes=5)))
+    order = [str(entry.message["text"]).split("\n")[0] for entry in inbox.load_inbox(filled)]
+    assert order == ["Всё упало!", "Упало, но уже починили", "Нужен лендинг к акции",
+                     "Когда будет готов макет?"]
 
 
 def test_a_new_message_from_us_is_done_and_due_never(filled: Workspace) -> None:

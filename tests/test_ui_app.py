@@ -62,8 +62,7 @@ async def test_today_shows_the_agenda_with_counts(filled: Workspace) -> None:
         assert "Когда будет готов макет?" in text
         assert "Tasks overdue (1)" in text
         assert "Тексты для лендинга" in text
-        assert "Waiting on the client (0)" in text
-        assert "No task has waited on a client for long." in text
+        assert "Clear: Urgent · Due today · Waiting on the client" in text
 
 
 async def test_number_keys_switch_panes(filled: Workspace) -> None:
@@ -92,7 +91,7 @@ async def test_d_marks_a_late_message_answered(filled: Workspace) -> None:
         await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.status == MessageStatus.DONE
-        assert "Answers overdue (0)" in agenda_text(app)
+        assert "Answers overdue (" not in agenda_text(app)
 
 
 async def test_d_on_an_overdue_task_moves_it_to_done(filled: Workspace,
@@ -100,12 +99,12 @@ async def test_d_on_an_overdue_task_moves_it_to_done(filled: Workspace,
     app = AmtuiApp(filled)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "d")
+        await pilot.press("right_square_bracket", "down", "d")  # the next section's first line
         await settle(pilot)
         (task,) = filled.repo(Task).all()
         assert task.column == "done"
         assert task.done_at == clock()
-        assert "Tasks overdue (0)" in agenda_text(app)
+        assert "Tasks overdue (" not in agenda_text(app)
 
 
 async def test_hostile_names_show_literally_and_do_nothing(filled: Workspace) -> None:
@@ -340,7 +339,7 @@ async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
         await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.snoozed_until == clock() + timedelta(days=3)
-        assert "Answers overdue (0)" in agenda_text(app)
+        assert "Answers overdue (" not in agenda_text(app)
         clock.advance(days=4)
         app.screen.load()
         await settle(pilot)

@@ -287,7 +287,7 @@ async def test_status_priority_and_assignee_are_chosen_and_undone(filled: Worksp
         await pilot.press("p", "down", "down", "enter")  # normal → urgent
         await settle(pilot)
         assert stored(filled, "Когда").priority == "urgent"
-        assert rows(app)[1][3] == "!!"
+        assert rows(app)[0][3] == "!!"  # urgent and waiting on us: first
         await pilot.press("u")
         await settle(pilot)
         assert stored(filled, "Когда").priority == "normal"

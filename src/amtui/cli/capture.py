@@ -230,6 +230,7 @@ def add_task(args: argparse.Namespace) -> int:
 def add_message(args: argparse.Namespace) -> int:
     from amtui.models import Client, Contact, Message
     from amtui.services.hours import add_working_hours
+    from amtui.services.rules import answer_hours
 
     workspace = open_workspace(args, create=True)
     client = workspace.repo(Client).resolve(args.client)
@@ -244,8 +245,9 @@ def add_message(args: argparse.Namespace) -> int:
     elif outgoing:
         answer_by = None
     else:
-        answer_by = add_working_hours(received, workspace.settings.answer_within_hours,
-                                      client.working_hours, zone)
+        answer_by = add_working_hours(received, answer_hours(
+            {"text": args.text, "priority": args.priority}, workspace.settings),
+            client.working_hours, zone)
     contact_id = None
     if args.contact:
         contact = workspace.repo(Contact).resolve(args.contact)

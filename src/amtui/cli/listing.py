@@ -14,6 +14,7 @@ from amtui.cli.common import open_workspace, print_json, print_table
 from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
+    from amtui.services.agenda import Mine
     from amtui.storage import Workspace
 
 TABLES = ("clients", "tasks", "messages", "notes", "contacts", "deals", "members")
@@ -61,6 +62,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     today = commands.add_parser("today", help="the agenda of the day (as text, or --json)")
     today.add_argument("--json", action="store_true", help="print the sections as JSON")
+    whose = today.add_mutually_exclusive_group()
+    whose.add_argument("--mine", action="store_true",
+                       help="only my records: the member whose login is this OS user's")
+    whose.add_argument("--for", dest="member_login", metavar="LOGIN",
+                       help="only the records of the member with this login")
     workspace_option(today, argparse.SUPPRESS)
     today.set_defaults(handler=show_today)
 
@@ -218,29 +224,60 @@ def show_today(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 
     workspace = open_workspace(args)
+    mine = _member_asked(args, workspace)
     plugins = load_host(args)
     plugins.attach(workspace)
     now = workspace.clock()
     with damaged_files_read() as damaged:
-        sections = build_agenda(workspace, now) + plugin_sections(workspace, plugins, now)
+        sections = (build_agenda(workspace, now, mine=mine)
+                    + plugin_sections(workspace, plugins, now, mine=mine))
     report_failures(plugins)
     if args.json:
-        print_json([{"key": section.key, "title": section.title,
+        print_json([{"key": section.key, "title": section.title, "total": section.total,
                      "items": [asdict(item) for item in section.items]}
                     for section in sections])
         return warn_damaged(damaged)
     lines = []
+    if mine is not None:
+        lines += [f"Today for {one_line(mine.name, 60)} ({one_line(mine.login, 30)})", ""]
     for section in sections:
         lines.append(f"{section.title} ({len(section.items)})")
         if not section.items:
             lines.append(f"  {section.empty}")
+        # The fact first, in a column as wide as the section's longest one.
+        width = max(len(item.fact) for item in section.items) if section.items else 0
         for item in section.items:
-            client = f" — {one_line(item.client, 40)}" if item.client != item.title else ""
-            lines.append(f"  {one_line(item.title, 60)}{client} · {one_line(item.detail)}")
+            parts = [one_line(item.title, 60)]
+            if item.client and item.client != item.title:
+                parts.append(one_line(item.client, 40))
+            if item.detail:
+                parts.append(one_line(item.detail))
+            fact = f"{one_line(item.fact):<{width}}  " if width else ""
+            lines.append(f"  {fact}{' · '.join(parts)}")
         lines.append("")
     sys.stdout.write("\n".join(lines))
     sys.stdout.flush()
     return warn_damaged(damaged)
+
+
+def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None:
+    """Whose agenda ``--mine`` or ``--for LOGIN`` asks for (None: everyone's)."""
+    from amtui.identity import os_user
+    from amtui.services.agenda import Mine, member_by_login
+
+    if args.mine:
+        member = member_by_login(workspace, os_user())
+        if member is None:
+            raise UsageError(f"--mine: no member of this workspace logs in as {os_user()!r}; "
+                             f"name one with --for LOGIN (see `amtui list members`)")
+        return Mine.of(member)
+    if args.member_login is not None:
+        member = member_by_login(workspace, args.member_login)
+        if member is None:
+            raise UsageError(f"--for: no member logs in as {args.member_login!r} "
+                             f"(see `amtui list members`)")
+        return Mine.of(member)
+    return None
 
 
 def summary(args: argparse.Namespace) -> int:

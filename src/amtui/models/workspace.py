@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from amtui.models.clients import check_timezone
 from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
 
+DEFAULT_URGENT_WORDS = ("срочно", "упал", "не работает", "не открывается", "urgent", "down",
+                        "asap")
+"""Words that make a client's message urgent, unless ``urgent_words`` says otherwise."""
+
 
 class WorkspaceSettings(BaseModel):
     """Everything in ``workspace.toml``; unknown sections are kept for plugins."""
@@ -32,6 +36,13 @@ class WorkspaceSettings(BaseModel):
     """Done tasks older than this are counted on the board, not shown as cards."""
     answer_within_hours: int = Field(default=4, ge=1, le=24 * 30)
     """Working hours within which a client message must be answered."""
+    urgent_answer_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
+    """Working minutes within which an urgent message must be answered (instead of
+    ``answer_within_hours``)."""
+    urgent_words: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=lambda: list(DEFAULT_URGENT_WORDS), max_length=500)
+    """A message whose text has one of these (at the start of a word, in any case, ё as е)
+    is urgent, as is one of urgent priority."""
     push_client_after_days: int = Field(default=3, ge=1, le=365)
     stale_after_days: int = Field(default=5, ge=1, le=365)
     """A task in one column (with its department) this long is flagged on the Board and Today."""

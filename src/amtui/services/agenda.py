@@ -6,14 +6,21 @@ shared by the Today pane and ``amtui today``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.models import Cadence
 from amtui.services.projection import Interner
-from amtui.services.rules import message_late, snoozed, task_overdue
+from amtui.services.rules import (
+    message_late,
+    message_open,
+    message_snoozed,
+    message_urgent,
+    snoozed,
+    task_overdue,
+)
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -30,8 +37,12 @@ class AgendaItem:
     title: str
     client: str
     detail: str
-    """Why it is on the agenda: "answer was due 3 h ago", "due 2026-11-20", …"""
+    """More about it, said after the record: the department, the cadence; for a plugin's line,
+    all it says."""
     client_id: str | None = None
+    fact: str = ""
+    """Why it is on the agenda, said first: "answer 2 d late", "3 d overdue", "due today"
+    (plugins' lines have none)."""
 
 
 @dataclass
@@ -45,17 +56,54 @@ class AgendaSection:
     """How many items the section has; more than ``items`` when the agenda was limited."""
 
 
+@dataclass(frozen=True)
+class Mine:
+    """Whose agenda it is: the records a member owns or is assigned to.
+
+    A client is theirs when they own it; a message when it is assigned to them or its client
+    is theirs; a task when its client is theirs or its assignee is their name or login; a
+    contact when its client is theirs; a plugin's line when its client is theirs (a line about
+    no client is everyone's).
+    """
+
+    member_id: str
+    name: str
+    login: str
+
+    @classmethod
+    def of(cls, member: Raw) -> Mine:
+        return cls(str(member["id"]), str(member.get("name", "")), str(member.get("login", "")))
+
+    def assignee(self, assignee: object) -> bool:
+        """A task's assignee (a name typed by someone) is this member."""
+        typed = str(assignee or "").strip().casefold()
+        return bool(typed) and typed in (self.name.casefold(), self.login.casefold())
+
+
+def member_by_login(workspace: Workspace, login: str) -> Raw | None:
+    """The member who logs in to the host as ``login``, if there is one."""
+    if not login:
+        return None
+    return next((member for member in workspace.file("members").scan()
+                 if member.get("login") == login), None)
+
+
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
 def _ago(delta: timedelta) -> str:
+    """A span as the agenda says it: "40 min", "5 h", "3 d"."""
     hours = delta.total_seconds() / 3600
     if hours < 1:
         return f"{max(int(hours * 60), 1)} min"
     if hours < 48:
         return f"{int(hours)} h"
-    return f"{int(hours // 24)} days"
+    return f"{int(hours // 24)} d"
+
+
+def _words(name: object) -> str:
+    return str(name or "").replace("_", " ")
 
 
 def last_contacts(messages: Iterable[Raw], key: str = "client_id") -> dict[str, datetime]:
@@ -70,17 +118,20 @@ def last_contacts(messages: Iterable[Raw], key: str = "client_id") -> dict[str, 
     return latest
 
 
-CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until")
+CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id")
 """What the agenda needs of a client (the rest is not kept, to stay small on large data)."""
+
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
 def build_agenda(workspace: Workspace, now: datetime | None = None,
-                 limit: int | None = None) -> list[AgendaSection]:
-    """The sections of Today, in the order they are shown.
+                 limit: int | None = None, mine: Mine | None = None) -> list[AgendaSection]:
+    """The sections of Today, most urgent first.
 
     Each table is read once, record by record, keeping only what the agenda shows: a large
     workspace never has to be in memory at once. With ``limit``, each section keeps its
-    first ``limit`` items (``total`` still counts them all).
+    first ``limit`` items (``total`` still counts them all). With ``mine``, only that
+    member's records (see :class:`Mine`).
     """
     now = now or workspace.clock()
     settings = workspace.settings
@@ -90,13 +141,23 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         for client in workspace.file("clients").scan()
     }
     done_column = settings.columns[-1]
+    me = mine.member_id if mine else None
 
     def client_name(client_id: str | None) -> str:
         return str((clients.get(client_id or "") or {}).get("name") or "")
 
+    def theirs(client_id: str | None) -> bool:
+        """Records of this client are on the agenda: on everyone's always, on a member's
+        when the member owns the client."""
+        return me is None or (clients.get(client_id or "") or {}).get("owner_id") == me
+
+    urgent = AgendaSection("urgent", "Urgent", "No urgent message waits for an answer.")
     late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
                          "answer time.")
-    late_messages: list[tuple[datetime, str, str, str | None]] = []
+    # sort key (the soonest answer first, none last), id, first line, client, fact
+    MessageRow = tuple[tuple[bool, datetime], str, str, str | None, str]
+    urgent_messages: list[MessageRow] = []
+    late_messages: list[MessageRow] = []
     contacted: dict[str, datetime] = {}
     contacted_people: dict[str, datetime] = {}
     for message in workspace.file("messages").scan():
@@ -106,22 +167,37 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                                   (message.get("contact_id"), contacted_people)):
                 if owner and (owner not in latest or moment > latest[owner]):
                     latest[owner] = moment
-        if not message_late(message, now):
+        if not message_open(message) or message_snoozed(message, now):
             continue
-        answer_by = _moment(message["answer_by"])
-        assert answer_by is not None  # a late message has one
-        late_messages.append((answer_by, message["id"],
-                              message["text"].strip().split("\n")[0], message.get("client_id")))
-    late_messages.sort(key=lambda late_message: late_message[0])
-    for answer_by, message_id, first_line, client_id in late_messages:
-        late.items.append(AgendaItem(
-            "messages", message_id, first_line, client_name(client_id),
-            f"answer was due {_ago(now - answer_by)} ago", client_id,
-        ))
-    del late_messages
+        client_id = message.get("client_id")
+        if me is not None and message.get("assignee_id") != me and not theirs(client_id):
+            continue
+        is_late = message_late(message, now)
+        is_urgent = message_urgent(message, settings)
+        if not is_late and not is_urgent:
+            continue
+        answer_by = _moment(message.get("answer_by"))
+        first_line = message["text"].strip().split("\n")[0]
+        if answer_by is None:
+            fact = "urgent"
+        elif is_late:
+            fact = f"answer {_ago(now - answer_by)} late"
+        else:
+            fact = f"answer in {_ago(answer_by - now)}"
+        row = ((answer_by is None, answer_by or now), message["id"], first_line, client_id,
+               fact)
+        (urgent_messages if is_urgent else late_messages).append(row)
+    for section, rows in ((urgent, urgent_messages), (late, late_messages)):
+        rows.sort(key=lambda row: row[0])
+        section.total = len(rows)
+        section.items = [AgendaItem("messages", message_id, first_line, client_name(client_id),
+                                    "", client_id, fact)
+                         for _key, message_id, first_line, client_id, fact in rows[:limit]]
+    del urgent_messages, late_messages
 
     today = now.date()
     overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
+    due_today = AgendaSection("due_today", "Due today", "No task is due today.")
     waiting = AgendaSection("waiting_on_client", "Waiting on the client",
                             "No task has waited on a client for long.")
     stuck = AgendaSection("stuck_with_department", "Stuck with a department",
@@ -129,10 +205,14 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     push_after = timedelta(days=settings.push_client_after_days)
     stale_after = timedelta(days=settings.stale_after_days)
     first_column = settings.columns[0]
+    today_text = today.isoformat()
     delivered: dict[str, datetime] = {}
     open_work: set[str] = set()
-    Row = tuple[Any, str, str, str, str | None]  # sort key, detail, id, title, client
+    # Kept as plain tuples of what the records hold until sorted and cut to ``limit`` (there
+    # can be thousands): sort key, id, title, client, department, column.
+    Row = tuple[Any, str, str, str | None, str, str]
     late_tasks: list[Row] = []
+    today_tasks: list[Row] = []
     blocked_tasks: list[Row] = []
     stuck_tasks: list[Row] = []
     for task in workspace.file("tasks").scan():
@@ -145,32 +225,43 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             continue
         if client_id:
             open_work.add(client_id)
-        # Kept as plain tuples until sorted and cut to ``limit``: there can be thousands.
+        if mine is not None and not theirs(client_id) and not mine.assignee(task.get("assignee")):
+            continue
+        shown = (task["id"], task["title"], client_id, task.get("department") or "",
+                 task.get("column") or "")
         if task_overdue(task, today, done_column):
-            detail = f"due {task['due']} · {task.get('department', '')}"
-            late_tasks.append((detail, detail, task["id"], task["title"], client_id))
+            late_tasks.append((task["due"], *shown))
+        elif task.get("due") == today_text:
+            today_tasks.append((PRIORITY_ORDER.get(task.get("priority", ""), 2), *shown))
         blocked_since = _moment(task.get("blocked_since"))
         if task.get("blocked_by_client"):
             if blocked_since and now - blocked_since >= push_after:
-                blocked_tasks.append((blocked_since,
-                                      f"waiting {_ago(now - blocked_since)} for the client",
-                                      task["id"], task["title"], client_id))
+                blocked_tasks.append((blocked_since, *shown))
         elif task.get("column") != first_column:
             # With the department: since it came into its column (or was last changed).
             since = _moment(task.get("column_since")) or _moment(task.get("updated_at"))
             if since and now - since >= stale_after:
-                column = str(task.get("column", "")).replace("_", " ")
-                stuck_tasks.append((since, f"{column} for {_ago(now - since)} · "
-                                           f"{task.get('department', '')}",
-                                    task["id"], task["title"], client_id))
-    for section, rows in ((overdue, late_tasks), (waiting, blocked_tasks),
-                          (stuck, stuck_tasks)):
-        rows.sort(key=lambda row: row[0])
-        section.total = len(rows)
-        section.items = [AgendaItem("tasks", task_id, title, client_name(client_id), detail,
-                                    client_id)
-                         for _key, detail, task_id, title, client_id in rows[:limit]]
-    del late_tasks, blocked_tasks, stuck_tasks
+                stuck_tasks.append((since, *shown))
+
+    def column_title(column: str) -> str:
+        return settings.column_titles.get(column) or _words(column)
+
+    says: list[tuple[AgendaSection, list[Row], Callable[[Row], tuple[str, str]]]] = [
+        (overdue, late_tasks, lambda row: (
+            f"{(today - date.fromisoformat(str(row[0]))).days} d overdue", _words(row[4]))),
+        (due_today, today_tasks, lambda row: ("due today", _words(row[4]))),
+        (waiting, blocked_tasks, lambda row: (f"waiting on client {_ago(now - row[0])}",
+                                              _words(row[4]))),
+        (stuck, stuck_tasks, lambda row: (f"in {_words(row[4])} {_ago(now - row[0])}",
+                                          column_title(row[5]))),
+    ]
+    for section, task_rows, fact_and_detail in says:
+        task_rows.sort(key=lambda row: row[0])
+        section.total = len(task_rows)
+        section.items = [AgendaItem("tasks", row[1], row[2], client_name(row[3]), detail,
+                                    row[3], fact)
+                         for row in task_rows[:limit] for fact, detail in [fact_and_detail(row)]]
+    del late_tasks, today_tasks, blocked_tasks, stuck_tasks
 
     updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
                             "on time.")
@@ -179,8 +270,10 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     dormant_after = timedelta(days=settings.dormant_contact_days)
     remarket_after = timedelta(days=settings.remarket_after_days)
     for client in clients.values():
+        if not theirs(client["id"]):
+            continue
         last = contacted.get(client["id"])
-        since = f"last contact {_ago(now - last)} ago" if last else "never contacted"
+        silence = f"no contact {_ago(now - last)}" if last else "never contacted"
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
@@ -189,37 +282,37 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             ):
                 updates.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
-                    f"{client.get('cadence')} update · {since}", client["id"],
+                    f"{client.get('cadence')} update", client["id"], silence,
                 ))
             finished = delivered.get(client["id"])
             if (finished and client["id"] not in open_work and now - finished >= remarket_after
                     and (last is None or now - last >= remarket_after)):
                 remarket.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
-                    f"work delivered {_ago(now - finished)} ago · offer what comes next",
-                    client["id"],
+                    "offer what comes next", client["id"],
+                    f"delivered {_ago(now - finished)} ago",
                 ))
         elif status == "dormant" and (last is None or now - last >= dormant_after):
             remarket.items.append(AgendaItem(
-                "clients", client["id"], client["name"], client["name"],
-                f"dormant · {since}", client["id"],
+                "clients", client["id"], client["name"], client["name"], "dormant",
+                client["id"], silence,
             ))
     for contact in workspace.file("contacts").scan():
         cadence = contact.get("cadence")
         client = clients.get(contact.get("client_id") or "") or {}
         days = Cadence(cadence).days if cadence else None
-        if not days or client.get("status") != "active":
+        if not days or client.get("status") != "active" or not theirs(client["id"]):
             continue
         last = contacted_people.get(contact["id"])
         if last is None or now - last >= timedelta(days=days):
-            since = f"last contact {_ago(now - last)} ago" if last else "never contacted"
+            silence = f"no contact {_ago(now - last)}" if last else "never contacted"
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],
-                f"{cadence} update for this contact · {since}", client["id"],
+                f"{cadence} update for this contact", client["id"], silence,
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())
-    sections = [late, overdue, waiting, stuck, updates, remarket]
+    sections = [urgent, late, overdue, due_today, updates, waiting, stuck, remarket]
     for section in sections:
         section.total = max(section.total, len(section.items))
         if limit is not None:
@@ -228,23 +321,26 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
 
 
 def plugin_sections(workspace: Workspace, host: PluginHost, now: datetime | None = None,
-                    limit: int | None = None) -> list[AgendaSection]:
-    """Today's sections that plugins add, one per plugin and section title."""
+                    limit: int | None = None, mine: Mine | None = None) -> list[AgendaSection]:
+    """Today's sections that plugins add, one per plugin and section title (with ``mine``,
+    only the lines about that member's clients or about no client)."""
     now = now or workspace.clock()
     sections: dict[tuple[str, str], AgendaSection] = {}
-    names: dict[str, str] = {}
+    clients: dict[str, tuple[str, object]] = {}
     for plugin, entry in host.agenda(workspace, now):
+        client = ""
+        if entry.client_id:
+            if entry.client_id not in clients:
+                found = workspace.file("clients").get(entry.client_id) or {}
+                clients[entry.client_id] = (str(found.get("name", "")), found.get("owner_id"))
+            client, owner = clients[entry.client_id]
+            if mine is not None and owner != mine.member_id:
+                continue
         section = sections.setdefault((plugin, entry.section), AgendaSection(
             f"plugin:{plugin}:{entry.section}", entry.section, ""))
         section.total += 1
         if limit is not None and len(section.items) >= limit:
             continue
-        client = ""
-        if entry.client_id:
-            if entry.client_id not in names:
-                found = workspace.file("clients").get(entry.client_id)
-                names[entry.client_id] = str(found.get("name", "")) if found else ""
-            client = names[entry.client_id]
         section.items.append(AgendaItem(entry.table, entry.record_id, entry.title, client,
                                         entry.detail, entry.client_id))
     return list(sections.values())

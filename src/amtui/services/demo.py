@@ -25,7 +25,9 @@ from amtui.models import (
     Task,
 )
 from amtui.models.ids import encode_ulid
+from amtui.models.workspace import WorkspaceSettings
 from amtui.services.hours import add_working_hours
+from amtui.services.rules import answer_hours
 from amtui.storage import Workspace
 
 SIZES = {
@@ -129,13 +131,13 @@ class DemoBuilder:
     """Builds the records of a demo workspace from a seeded random generator."""
 
     def __init__(self, seed: int, now: datetime, departments: list[str], columns: list[str],
-                 answer_within_hours: int) -> None:
+                 settings: WorkspaceSettings) -> None:
         self.rng = random.Random(seed)
         self.now = now
         self.today = now.date()
         self.departments = [d for d in departments if d in TASKS] or list(TASKS)
         self.columns = columns
-        self.answer_within_hours = answer_within_hours
+        self.settings = settings
         self._ms = int(now.timestamp() * 1000) - 10_000_000
 
     def new_id(self) -> str:
@@ -301,16 +303,17 @@ class DemoBuilder:
                 days_ago = self.rng.uniform(0.1, 25)
             received = self.stamp(days_ago)
             people = by_client.get(client.id, [])
+            contact_id = self.rng.choice(people).id if people else None
+            priority = "urgent" if kind == "complaint" else self.rng.choice(["normal", "high"])
+            text = self.rng.choice(MESSAGES[kind]).format(topic=self.rng.choice(TOPICS))
             result.append(Message(
                 **self.base((self.now - received).total_seconds() / 86400),
-                client_id=client.id,
-                contact_id=self.rng.choice(people).id if people else None,
+                client_id=client.id, contact_id=contact_id,
                 channel=client.preferred_channel, kind=kind, status=status,
-                priority="urgent" if kind == "complaint" else self.rng.choice(["normal", "high"]),
-                text=self.rng.choice(MESSAGES[kind]).format(topic=self.rng.choice(TOPICS)),
-                received_at=received,
-                answer_by=add_working_hours(received, self.answer_within_hours,
-                                            client.working_hours, client.timezone),
+                priority=priority, text=text, received_at=received,
+                answer_by=add_working_hours(
+                    received, answer_hours({"text": text, "priority": priority}, self.settings),
+                    client.working_hours, client.timezone),
                 assignee_id=client.owner_id,
             ))
         return result
@@ -341,7 +344,7 @@ def fill_demo(workspace: Workspace, size: str = "small", seed: int = 1,
     plan = SIZES[size]
     settings = workspace.settings
     builder = DemoBuilder(seed, workspace.clock().astimezone(UTC), settings.departments,
-                          settings.columns, settings.answer_within_hours)
+                          settings.columns, settings)
     say = progress or (lambda _text: None)
     counts = DemoCounts()
 

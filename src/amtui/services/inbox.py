@@ -36,6 +36,9 @@ from amtui.services.hours import add_working_hours
 from amtui.services.projection import Interner, View
 from amtui.services.rules import (
     OPEN_MESSAGE_STATUSES,
+    answer_hours,
+    message_open,
+    message_urgent,
     parse_snooze_days,
     snooze_end,
 )
@@ -148,7 +151,8 @@ _SHARED = frozenset({"client_id", "contact_id", "channel", "direction", "kind", 
 
 
 def load_inbox(workspace: Workspace) -> list[InboxEntry]:
-    """Every message, newest first, with its client, contact, assignee and tasks.
+    """Every message, newest first, but urgent ones waiting for our answer before all, with
+    its client, contact, assignee and tasks.
 
     Tables are read record by record and only what the Inbox shows is kept.
     """
@@ -174,6 +178,11 @@ def load_inbox(workspace: Workspace) -> list[InboxEntry]:
     messages = [MessageView.of(message, shared, _SHARED)
                 for message in workspace.file("messages").scan()]
     messages.sort(key=lambda m: m.get("received_at", ""), reverse=True)
+    settings = workspace.settings
+    urgent = [m for m in messages if message_open(m) and message_urgent(m, settings)]
+    if urgent:
+        first = {id(m) for m in urgent}
+        messages = urgent + [m for m in messages if id(m) not in first]
     entries = []
     for message in messages:
         client = clients.get(message.get("client_id") or "", "")
@@ -304,7 +313,8 @@ def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str
                 kind: str = "", priority: str = "", direction: str = "",
                 contact_id: str | None = None) -> Message:
     """A message received (or sent) now, not yet saved. An incoming one is due for an answer
-    within the workspace's answer time, counted in the client's working hours."""
+    within the workspace's answer time (its urgent answer time if it is urgent), counted in
+    the client's working hours."""
     client = workspace.repo(Client).get(client_id)
     received = workspace.clock()
     is_outgoing = direction == Direction.OUTGOING
@@ -317,8 +327,8 @@ def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str
         "priority": priority or Priority.NORMAL,
         "status": MessageStatus.DONE if is_outgoing else MessageStatus.NEW,
         "answer_by": None if is_outgoing else add_working_hours(
-            received, workspace.settings.answer_within_hours, client.working_hours,
-            client.timezone),
+            received, answer_hours({"text": text, "priority": priority}, workspace.settings),
+            client.working_hours, client.timezone),
     }
     return Message.model_validate(values)
 

@@ -11,13 +11,26 @@ Decided once:
 - It is *late* when it waits, its answer-by time has passed, and it is not snoozed. A snooze
   takes a message off the late list until it ends; then it is late again (if still unanswered).
 - A task is *overdue* when it has a due day before today and is not in the done column.
+- A message is *urgent* when its priority is ``urgent`` or its text has one of the workspace's
+  ``urgent_words`` at the start of a word (in any case, ё read as е: «упал» finds «Сайт
+  упала»). Only ``urgent``, not ``high``: a busy inbox marks many messages high, and "urgent"
+  must stay the few that cannot wait. An urgent message is answered within
+  ``urgent_answer_minutes`` of working time instead of ``answer_within_hours``.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from amtui.text import fold
+
+if TYPE_CHECKING:
+    from amtui.models.workspace import WorkspaceSettings
+    from amtui.services.projection import View
 
 Raw = Mapping[str, Any]
 
@@ -33,7 +46,7 @@ def moment(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def message_open(message: Raw) -> bool:
+def message_open(message: Raw | View) -> bool:
     """The message waits for our answer."""
     return message.get("status") in OPEN_MESSAGE_STATUSES
 
@@ -54,6 +67,30 @@ def message_late(message: Raw, now: datetime) -> bool:
         return False
     answer_by = moment(message.get("answer_by"))
     return answer_by is not None and answer_by < now and not message_snoozed(message, now)
+
+
+@functools.lru_cache(maxsize=8)
+def _urgent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern finding any of ``words`` at the start of a word (None if there are none)."""
+    wanted = [r"\s+".join(map(re.escape, fold(word).split())) for word in words
+              if word.strip()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(wanted) + ")") if wanted else None
+
+
+def message_urgent(message: Raw | View, settings: WorkspaceSettings) -> bool:
+    """Marked urgent, or says one of the workspace's urgent words."""
+    if message.get("priority") == "urgent":
+        return True
+    pattern = _urgent_pattern(tuple(settings.urgent_words))
+    return pattern is not None and pattern.search(fold(str(message.get("text", "")))) \
+        is not None
+
+
+def answer_hours(message: Raw | View, settings: WorkspaceSettings) -> float:
+    """Working hours within which a message just received must be answered."""
+    if message_urgent(message, settings):
+        return settings.urgent_answer_minutes / 60
+    return settings.answer_within_hours
 
 
 def task_open(task: Raw, done_column: str) -> bool:

@@ -1,24 +1,103 @@
-"""Today: answers overdue, tasks overdue or waiting on the client, updates due, remarketing."""
+"""Today: the plan for the morning — urgent messages, late answers, tasks overdue or due, updates
+owed, tasks waiting on the client or a department, clients to offer something.
+
+Every section shows its title, its count and its head (as many lines as the screen has room
+for, so that each section is in sight); Enter on a title that says "+K more" opens the rest. ``z``
+folds a section; ``]`` and ``[`` jump between sections; ``m`` shows the user's own records or
+everyone's.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import OptionList
+from textual.message import Message
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amtui.i18n import _
+from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
 
-SECTION_ROWS = 100
-"""Items shown per section; the count says how many there are in all."""
-
 if TYPE_CHECKING:
-    from amtui.services.agenda import AgendaItem, AgendaSection
+    from amtui.services.agenda import AgendaItem, AgendaSection, Mine
+
+SECTION_ROWS = 100
+"""Items read per section at first; "+K more" reads more when a section opens past them."""
+
+MORE_ROWS = 100
+"""Lines Enter on a section's title ("+K more") opens."""
+
+HEAD_ROWS = (1, 5)
+"""The fewest and the most lines of each section on the first screen."""
+
+FACT_WIDTH = 22
+"""The facts of a section are lined up in a column at most this wide (a longer fact is never
+cut: it pushes its own line's title along)."""
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What the pane read: whose agenda, the member the user is, the sections."""
+
+    me: Mine | None
+    """The member whose login is the OS user's, if any."""
+    mine: Mine | None
+    """Whose records are shown (None: everyone's)."""
+    sections: list[AgendaSection]
+
+
+def item_line(item: AgendaItem, fact_width: int, width: int) -> Content:
+    """One line of the agenda in ``width`` cells: the fact in full, then the record's title and
+    its client, shortened (the client first, down to a third of the room) to fit, then the
+    detail if it fits (a plugin's line, which has no fact, shows as much of it as fits)."""
+    fact = one_line(item.fact)
+    lead = f"  {fact:<{fact_width}}  " if fact_width else "  "
+    room = max(width - len(lead), 8)
+    title = one_line(item.title)
+    client = one_line(item.client) if item.client and item.client != item.title else ""
+    detail = " · " + one_line(item.detail) if item.detail else ""
+    needed = len(title) + (len(client) + 3 if client else 0)
+    if needed > room:
+        if client:
+            client = one_line(client, max(min(len(client), room // 3), 1))
+        title = one_line(title, max(room - (len(client) + 3 if client else 0), 1))
+    left = room - len(title) - (len(client) + 3 if client else 0)
+    parts = [Content.assemble((lead, "bold")), line(title)]
+    if client:
+        parts += [Content(" · "), line(client).stylize("$text-muted")]
+    if detail and not fact and left > 8:  # a plugin's line: its detail is what it says
+        detail = one_line(detail, left)
+    if detail and len(detail) <= left:
+        parts.append(Content(detail).stylize("$text-muted italic"))
+    return Content.assemble(*parts)
+
+
+def count_text(count: int) -> str:
+    """A count with its thousands apart: "26 140"."""
+    return f"{count:,}".replace(",", " ")
+
+
+def clear_lines(titles: list[str], width: int) -> list[Content]:
+    """The titles of the sections with nothing in them, after "Clear:", in lines of
+    ``width``."""
+    if not titles:
+        return []
+    lines: list[str] = []
+    current = _("Clear:") + " " + titles[0]
+    for title in titles[1:]:
+        if len(current) + len(title) + 3 > width:
+            lines.append(current)
+            current = "  " + title
+        else:
+            current += " · " + title
+    lines.append(current)
+    return [Content(text).stylize("$text-muted") for text in lines]
 
 
 class TodayPane(PaneScreen):
@@ -32,55 +111,153 @@ class TodayPane(PaneScreen):
                 tooltip=_("Compose today's update for the client of the line")),
         Binding("s", "snooze", _("Snooze"), id="today.snooze",
                 tooltip=_("Keep a late answer or a due update off Today for some days")),
+        Binding("m", "toggle_mine", _("Mine / all"), id="today.mine",
+                tooltip=_("Show only my records (my clients, what is assigned to me) or "
+                          "everyone's")),
+        Binding("z", "fold", _("Fold section"), id="today.fold", show=False,
+                tooltip=_("Fold or unfold the section of the line")),
+        Binding("right_square_bracket", "next_section", _("Next section"),
+                id="today.next_section", show=False),
+        Binding("left_square_bracket", "previous_section", _("Previous section"),
+                id="today.previous_section", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, AgendaItem] = {}
+        self.agenda: Agenda | None = None
+        self.showing_mine: bool | None = None
+        """Whether the user asked for their own records (None: not yet; then theirs if they
+        are a member)."""
+        self.folded: set[str] = set()
+        self.opened: dict[str, int] = {}
+        """Section key → lines shown, for the sections opened past their head."""
+        self.hidden: dict[str, int] = {}
+        """Section key → how many of its lines are not shown now."""
+        self.limit = SECTION_ROWS
+        self.land_on: int | None = None
+        """Where the cursor goes when the agenda is next shown (the first line "+K more"
+        opened)."""
 
     def compose_body(self) -> ComposeResult:
+        yield Static("", id="today-scope")
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
-    def read(self) -> list[AgendaSection]:
-        from amtui.services.agenda import build_agenda, plugin_sections
+    def read(self) -> Agenda:
+        from amtui.identity import os_user
+        from amtui.services.agenda import Mine, build_agenda, member_by_login, plugin_sections
 
         workspace = self.amtui.workspace
         now = workspace.clock()
-        return (build_agenda(workspace, now, limit=SECTION_ROWS)
-                + plugin_sections(workspace, self.amtui.plugins, now, limit=SECTION_ROWS))
+        member = member_by_login(workspace, os_user())
+        me = Mine.of(member) if member else None
+        mine = me if (self.showing_mine is not False) else None
+        core = build_agenda(workspace, now, limit=self.limit, mine=mine)
+        # Shown now: the plugins' sections can take longer than all of amtui's own.
+        self.post_message(self.CoreRead(Agenda(me, mine, core)))
+        return Agenda(me, mine, core + plugin_sections(workspace, self.amtui.plugins, now,
+                                                       limit=self.limit, mine=mine))
 
-    def show(self, payload: list[AgendaSection]) -> None:
+    class CoreRead(Message):
+        """amtui's own sections, read before the plugins' sections are."""
+
+        def __init__(self, agenda: Agenda) -> None:
+            super().__init__()
+            self.agenda = agenda
+
+    def on_today_pane_core_read(self, message: CoreRead) -> None:
+        self.show(message.agenda)
+
+    def show(self, payload: Agenda) -> None:
         self.amtui.show_plugin_failures()
+        self.agenda = payload
+        self._show_scope()
+        self.render_agenda()
+
+    def _show_scope(self) -> None:
+        scope = self.query_one("#today-scope", Static)
+        agenda = self.agenda
+        if agenda is None:
+            return
+        if agenda.mine is not None:
+            shown = Content.assemble((_("Mine"), "bold"), ": ", line(agenda.mine.name, 40),
+                                     f" ({one_line(agenda.mine.login, 20)})")
+            other = _("m: everyone's")
+        else:
+            shown = Content.assemble((_("Everyone's"), "bold"))
+            other = _("m: mine") if agenda.me is not None else ""
+        scope.update(Content.assemble(shown, "  ", Content(other).stylize("$text-muted")))
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.agenda is not None:
+            self.render_agenda()
+
+    def _heads(self, sections: list[AgendaSection], height: int) -> dict[str, int]:
+        """Lines of each section on the first screen: every section's title, then the screen's
+        other lines shared out one at a time, the most urgent sections first, each section at
+        least HEAD_ROWS[0] and at most HEAD_ROWS[1] lines."""
+        titles = sum(1 for s in sections if s.total) + 1  # and the line of clear sections
+        unfolded = [s for s in sections if s.total and s.key not in self.folded]
+        heads = {s.key: min(s.total, HEAD_ROWS[0]) for s in unfolded}
+        room = height - titles - sum(heads.values())
+        growing = True
+        while room > 0 and growing:
+            growing = False
+            for section in unfolded:
+                if room > 0 and heads[section.key] < min(section.total, HEAD_ROWS[1]):
+                    heads[section.key] += 1
+                    room -= 1
+                    growing = True
+        return heads
+
+    def render_agenda(self) -> None:
+        """Show the sections read, as folded and opened now; only the lines shown are made."""
+        if self.agenda is None:
+            return
         agenda = self.query_one("#agenda", OptionList)
+        width = agenda.scrollable_content_region.width or self.app.size.width - 4
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
+        index = agenda.highlighted
+        sections = self.agenda.sections
+        heads = self._heads(sections, agenda.size.height or self.app.size.height - 4)
         self.items = {}
+        self.hidden = {}
         options: list[Option] = []
-        for section in payload:
-            heading = Content.assemble((f"{section.title} ", "bold"), f"({section.total})")
-            options.append(Option(heading, disabled=True))
-            if not section.items:
-                options.append(Option(Content(f"  {section.empty}").stylize("italic"),
-                                      disabled=True))
-            for item in section.items[:SECTION_ROWS]:
+        clear: list[str] = []
+        for section in sections:
+            if not section.total:
+                if section.empty:
+                    clear.append(section.title)
+                continue
+            folded = section.key in self.folded
+            count = self.opened.get(section.key, heads.get(section.key, 0))
+            shown = [] if folded else section.items[:count]
+            self.hidden[section.key] = section.total - len(shown)
+            title = Content.assemble(
+                ("▸ " if folded else "▾ ", "$text-muted"), (section.title, "bold"),
+                f" ({count_text(section.total)})")
+            if shown and self.hidden[section.key]:
+                title += Content("  " + _("+{count} more").format(
+                    count=count_text(self.hidden[section.key]))).stylize("italic $accent")
+            options.append(Option(title, id=f"section:{section.key}"))
+            fact_width = min(max((len(item.fact) for item in shown), default=0), FACT_WIDTH)
+            for item in shown:
                 option_id = f"{section.key}:{item.table}:{item.record_id}"
                 if option_id in self.items:  # a plugin's lines may point at no record
                     option_id += f":{len(self.items)}"
                 self.items[option_id] = item
-                client = (Content.assemble(" — ", line(item.client, 40))
-                          if item.client and item.client != item.title else Content(""))
-                options.append(Option(
-                    Content.assemble("  ", line(item.title, 60), client, " · ",
-                                     line(item.detail).stylize("$text-muted")),
-                    id=option_id,
-                ))
-            hidden = section.total - len(section.items[:SECTION_ROWS])
-            if hidden > 0:
-                options.append(Option(Content(
-                    "  " + _("… and {count} more").format(count=hidden)).stylize("italic"),
-                    disabled=True))
+                options.append(Option(item_line(item, fact_width, width), id=option_id))
+        options += [Option(text, disabled=True) for text in clear_lines(clear, width)]
         agenda.set_options(options)
-        if highlighted and highlighted in self.items:
+        if self.land_on is not None:
+            agenda.highlighted, self.land_on = self.land_on, None
+        elif highlighted and any(option.id == highlighted for option in options):
             agenda.highlighted = agenda.get_option_index(highlighted)
+        elif index is not None and highlighted and self.items:
+            # The line is gone (done, snoozed): the next line, else the last.
+            lines = [i for i, option in enumerate(options) if option.id in self.items]
+            agenda.highlighted = next((i for i in lines if i >= index), lines[-1])
         elif self.items:
             agenda.highlighted = agenda.get_option_index(next(iter(self.items)))
 
@@ -88,13 +265,98 @@ class TodayPane(PaneScreen):
         option = self.query_one("#agenda", OptionList).highlighted_option
         return self.items.get(option.id) if option and option.id else None
 
+    def _section_of_cursor(self) -> str | None:
+        """The key of the section the highlighted line is in."""
+        agenda = self.query_one("#agenda", OptionList)
+        if agenda.highlighted is None:
+            return None
+        for index in range(agenda.highlighted, -1, -1):
+            option_id = agenda.get_option_at_index(index).id or ""
+            if option_id.startswith("section:"):
+                return option_id.removeprefix("section:")
+        return None
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_open()
+        option_id = event.option.id or ""
+        if option_id.startswith("section:"):
+            self.open_section(option_id.removeprefix("section:"))
+        else:
+            self.action_open()
 
     def action_open(self) -> None:
         item = self._current()
         if item is not None and item.table and item.record_id:
             self.amtui.open_record(item.table, item.record_id)
+
+    def action_toggle_mine(self) -> None:
+        if self.agenda is None:
+            return
+        if self.agenda.me is None:
+            from amtui.identity import os_user
+
+            self.notify(_("You ({login}) are not a member of this workspace, so everyone's "
+                          "records are shown: add yourself with `amtui add member NAME --login "
+                          "{login}`.").format(login=os_user()), severity="warning",
+                        markup=False)
+            return
+        self.showing_mine = self.agenda.mine is None
+        self.query_one("#today-scope", Static).update(Content(_("Loading…")))
+        self.query_one("#agenda", OptionList).highlighted = None  # the new list's first line
+        self.load()
+
+    def action_fold(self) -> None:
+        key = self._section_of_cursor()
+        if key is None:
+            return
+        if key in self.folded:
+            self.folded.discard(key)
+        else:
+            self.folded.add(key)
+        agenda = self.query_one("#agenda", OptionList)
+        agenda.highlighted = None
+        self.render_agenda()
+        agenda.highlighted = agenda.get_option_index(f"section:{key}")
+
+    def open_section(self, key: str) -> None:
+        """Enter on a section's title: unfold it; else show its next MORE_ROWS lines ("+K
+        more", reading them if they were not read); else, all shown, only its head again; else
+        fold it."""
+        if self.agenda is None:
+            return
+        agenda = self.query_one("#agenda", OptionList)
+        if key in self.folded:
+            self.folded.discard(key)
+        elif self.hidden.get(key):
+            section = next(s for s in self.agenda.sections if s.key == key)
+            shown = section.total - self.hidden[key]
+            self.opened[key] = shown + MORE_ROWS
+            # The cursor lands on the first line opened.
+            self.land_on = (agenda.highlighted or 0) + shown + 1
+            if self.opened[key] > len(section.items) < section.total:
+                self.limit = max(self.limit, self.opened[key])
+                self.load()
+                return
+        elif key in self.opened:
+            del self.opened[key]
+        else:
+            self.folded.add(key)
+        self.render_agenda()
+
+    def _jump(self, step: int) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        titles = [index for index, option in enumerate(agenda.options)
+                  if (option.id or "").startswith("section:")]
+        here = agenda.highlighted if agenda.highlighted is not None else -1
+        ahead = [index for index in titles if (index - here) * step > 0]
+        if ahead:
+            agenda.highlighted = ahead[0] if step > 0 else ahead[-1]
+            agenda.scroll_to_highlight(top=True)
+
+    def action_next_section(self) -> None:
+        self._jump(1)
+
+    def action_previous_section(self) -> None:
+        self._jump(-1)
 
     def action_done(self) -> None:
         item = self._current()

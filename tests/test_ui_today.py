@@ -1,0 +1,260 @@
+"""Today as the plan for the morning, driven by the keys a user presses: mine or everyone's
+(`m`), folding (`z`, Enter on a title), jumping between sections (`]`, `[`), "+K more", the
+fact first on every line, urgent messages first; and a picture of it at 80×24."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from textual.widgets import OptionList, Static
+
+import amtui.identity
+from amtui.models import Client, Member, Message, MessageStatus, Task
+from amtui.storage import Workspace
+from amtui.testing import StillClock, settle, wait_until
+from amtui.ui.app import AmtuiApp
+from test_ui_snapshots import (
+    SNAPSHOTS,
+    fill_agency,
+    steady_screenshot,
+    utc_local_time,
+    what_it_shows,
+)
+
+__all__ = ["utc_local_time"]  # the fixture: times come out the same on every machine
+
+
+@pytest.fixture
+def as_anna(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OS user is «anna», the login of the member Анна."""
+    monkeypatch.setattr(amtui.identity, "os_user", lambda: "anna")
+
+
+@pytest.fixture
+def morning(workspace: Workspace, clock: StillClock) -> Workspace:
+    """Анна's clients and Борис's: an urgent message, late answers, tasks overdue (many of
+    Анна's), one due today, one waiting on the client."""
+    now = clock()
+    anna = workspace.repo(Member).add(Member(name="Анна Смирнова", login="anna"))
+    boris = workspace.repo(Member).add(Member(name="Борис Ким", login="boris"))
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name="ООО «Ромашка»", owner_id=anna.id, cadence="none"))
+    baikal = clients.add(Client(name="Байкал Ltd", owner_id=boris.id, cadence="none"))
+    messages = workspace.repo(Message)
+    messages.add(Message(client_id=romashka.id, text="Сайт упал, ничего не открывается",
+                         status="new", received_at=now - timedelta(minutes=20),
+                         answer_by=now + timedelta(minutes=40)))
+    messages.add(Message(client_id=romashka.id, text="Когда будет макет?", status="new",
+                         received_at=now - timedelta(days=3),
+                         answer_by=now - timedelta(days=2)))
+    messages.add(Message(client_id=baikal.id, text="Где отчёт?", status="waiting_on_us",
+                         received_at=now - timedelta(hours=9), answer_by=now - timedelta(hours=3)))
+    tasks = workspace.repo(Task)
+    today = now.date()
+    for number in range(1, 9):
+        tasks.add(Task(title=f"Задача {number}", client_id=romashka.id, department="seo",
+                       column="todo", due=today - timedelta(days=number)))
+    tasks.add(Task(title="Чужая задача", client_id=baikal.id, column="todo",
+                   due=today - timedelta(days=1)))
+    tasks.add(Task(title="Отчёт за месяц", client_id=romashka.id, column="todo", due=today))
+    tasks.add(Task(title="Баннеры", client_id=romashka.id, column="client_approval",
+                   blocked_by_client=True, blocked_since=now - timedelta(days=6)))
+    return workspace
+
+
+def lines(app: AmtuiApp) -> list[str]:
+    agenda = app.screen.query_one("#agenda", OptionList)
+    return [str(agenda.get_option_at_index(i).prompt) for i in range(agenda.option_count)]
+
+
+def scope(app: AmtuiApp) -> str:
+    return str(app.screen.query_one("#today-scope", Static).render())
+
+
+def cursor(app: AmtuiApp) -> str:
+    option = app.screen.query_one("#agenda", OptionList).highlighted_option
+    return str(option.prompt) if option else ""
+
+
+async def test_m_switches_between_my_records_and_everyones(morning: Workspace,
+                                                           as_anna: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert scope(app).startswith("Mine: Анна Смирнова (anna)")
+        shown = "\n".join(lines(app))
+        assert "Когда будет макет?" in shown and "Где отчёт?" not in shown
+        assert "Tasks overdue (8)" in shown
+        await pilot.press("m")
+        await settle(pilot)
+        assert scope(app).startswith("Everyone's")
+        shown = "\n".join(lines(app))
+        assert "Где отчёт?" in shown and "Tasks overdue (9)" in shown
+        await pilot.press("m")
+        await settle(pilot)
+        assert scope(app).startswith("Mine")
+        assert "Tasks overdue (8)" in "\n".join(lines(app))
+
+
+async def test_everyones_records_when_the_user_is_no_member(morning: Workspace,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    monkeypatch.setattr(amtui.identity, "os_user", lambda: "guest")
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert scope(app).startswith("Everyone's")
+        await pilot.press("m")
+        await settle(pilot)
+        assert scope(app).startswith("Everyone's")
+        assert any("guest" in str(note.message) and "not a member" in str(note.message)
+                   for note in app._notifications)
+
+
+async def test_the_urgent_message_comes_first_and_each_line_leads_with_its_fact(
+        morning: Workspace, as_anna: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = lines(app)
+        assert shown[0].startswith("▾ Urgent (1)")
+        assert shown[1].split()[:4] == ["answer", "in", "40", "min"]
+        assert "Сайт упал, ничего не открывается · ООО «Ромашка»" in shown[1]
+        assert cursor(app) == shown[1]  # the first line is where the day starts
+        late = shown.index("▾ Answers overdue (1)")
+        assert shown[late + 1].strip().startswith("answer 2 d late  Когда будет макет?")
+        assert any(line.strip().startswith("8 d overdue  Задача 8") for line in shown)
+        assert any(line.strip().startswith("due today  Отчёт за месяц") for line in shown)
+        assert any(line.strip().startswith("waiting on client 6 d  Баннеры") for line in shown)
+
+
+async def test_at_80_columns_the_fact_stays_whole_and_the_title_and_client_give_way(
+        morning: Workspace, as_anna: None, clock: StillClock) -> None:
+    client = morning.repo(Client).add(Client(
+        name="Общество с ограниченной ответственностью «Очень длинное название»",
+        owner_id=morning.repo(Member).all()[0].id, cadence="none"))
+    morning.repo(Task).add(Task(
+        title="Подготовить подробный отчёт по всем рекламным кампаниям за прошлый квартал",
+        client_id=client.id, column="todo", due=clock().date() - timedelta(days=12)))
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        (line,) = [line for line in lines(app) if "Подготовить" in line]
+        width = app.screen.query_one("#agenda", OptionList).scrollable_content_region.width
+        assert len(line) <= width
+        assert line.strip().startswith("12 d overdue  Подготовить подробный")
+        assert "…" in line and "· Общество" in line
+
+
+async def test_every_sections_head_is_on_the_first_screen(morning: Workspace, as_anna: None
+                                                          ) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        agenda = app.screen.query_one("#agenda", OptionList)
+        shown = lines(app)
+        assert agenda.option_count <= agenda.size.height  # no scrolling to see a section
+        titles = [line for line in shown if line.startswith("▾")]
+        assert [title.split(" (")[0] for title in titles] == [
+            "▾ Urgent", "▾ Answers overdue", "▾ Tasks overdue", "▾ Due today",
+            "▾ Waiting on the client"]
+        overdue = shown.index(next(t for t in titles if "Tasks overdue" in t))
+        # the screen's lines shared out: the overdue tasks get five, three more behind a title
+        assert shown[overdue] == "▾ Tasks overdue (8)  +3 more"
+        assert [line.split()[0] for line in shown[overdue + 1:overdue + 6]] == [
+            "8", "7", "6", "5", "4"]
+        assert shown[-1].startswith("Clear: Updates due")
+
+
+async def test_enter_on_more_opens_the_rest_and_d_acts_on_an_opened_line(
+        morning: Workspace, as_anna: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert cursor(app) == "▾ Tasks overdue (8)  +3 more"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "▾ Tasks overdue (8)" in lines(app)
+        assert cursor(app).strip().startswith("3 d overdue  Задача 3")  # the first one opened
+        await pilot.press("d")
+        await settle(pilot)
+        (task,) = morning.repo(Task).where(title="Задача 3")
+        assert task.column == "done"
+        assert "▾ Tasks overdue (7)" in lines(app)
+        assert not any("Задача 3" in line for line in lines(app))
+        assert cursor(app).strip().startswith("2 d overdue  Задача 2")  # the next one
+        await pilot.press("d")
+        await settle(pilot)
+        assert sorted(t.title for t in morning.repo(Task).where(column="done")) == [
+            "Задача 2", "Задача 3"]
+
+
+async def test_z_folds_a_section_and_the_brackets_jump_between_titles(
+        morning: Workspace, as_anna: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "down", "z")  # from a line of the section
+        await settle(pilot)
+        assert cursor(app) == "▸ Answers overdue (1)"
+        assert not any("Когда будет макет?" in line for line in lines(app))
+        await pilot.press("right_square_bracket")
+        assert cursor(app).startswith("▾ Tasks overdue (8)")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert cursor(app) == "▾ Urgent (1)"
+        await pilot.press("right_square_bracket", "enter")  # Enter unfolds it
+        await settle(pilot)
+        assert any("Когда будет макет?" in line for line in lines(app))
+
+
+async def test_s_on_the_urgent_line_snoozes_the_message(morning: Workspace, as_anna: None,
+                                                        clock: StillClock) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("backspace", "2", "enter")
+        await settle(pilot)
+        (urgent,) = [m for m in morning.repo(Message).all() if "упал" in m.text]
+        assert urgent.snoozed_until == clock() + timedelta(days=2)
+        assert urgent.status == MessageStatus.NEW
+        await wait_until(pilot, lambda: not any("Сайт упал" in line for line in lines(app)),
+                         "the urgent message off Today")
+        assert "Urgent" in lines(app)[-1]  # named among the clear sections
+
+
+async def test_snapshot_of_my_today_with_a_section_folded(workspace: Workspace,
+                                                          clock: StillClock,
+                                                          as_anna: None) -> None:
+    agency = fill_agency(workspace, clock)
+    now = clock()
+    (romashka,) = agency.repo(Client).where(name="ООО «Ромашка»")
+    agency.repo(Message).add(Message(client_id=romashka.id, text="Срочно: форма не работает",
+                                     status="new", received_at=now - timedelta(minutes=10),
+                                     answer_by=now + timedelta(minutes=50)))
+    for number in range(1, 7):
+        agency.repo(Task).add(Task(title=f"Правки макета, круг {number}", client_id=romashka.id,
+                                   department="design", column="todo",
+                                   due=date(2026, 11, 20) + timedelta(days=number % 3)))
+    app = AmtuiApp(agency)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "z")
+        svg = await steady_screenshot(pilot, "amtui today")
+    picture = SNAPSHOTS / "today-mine-folded-80x24.svg"
+    if os.environ.get("AMTUI_UPDATE_SNAPSHOTS"):
+        picture.write_text(svg, encoding="utf-8")
+    assert picture.exists(), f"no snapshot {picture.name}: make it with AMTUI_UPDATE_SNAPSHOTS=1"
+    assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
+        f"Today at 80x24 looks different from {picture.name}")
+
+
+def test_large_counts_keep_their_thousands_apart() -> None:
+    from amtui.ui.panes.today import count_text
+
+    assert (count_text(7), count_text(26_140), count_text(1_234_567)) == (
+        "7", "26 140", "1 234 567")
