@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
@@ -43,8 +43,9 @@ async def test_the_answers_make_the_workspace_and_today_shows(tmp_path: Path) ->
         assert not path.exists()
         assert "A new amtui workspace" in shown(app)
         assert app.screen.query_one("#first-run-empty").region.bottom <= 23  # all in view
-        await pilot.press(*"Север", "tab", "tab", *"ivan.p", "tab", *"Asia/Yekaterinburg",
-                          "tab", *"usd", "f2")
+        # Tab leaves a field's text unselected: ctrl+u clears what is before the cursor.
+        await pilot.press("ctrl+u", *"Север", "tab", "tab", "ctrl+u", *"ivan.p", "tab",
+                          "ctrl+u", *"asia/yekaterinburg", "tab", "ctrl+u", *"usd", "f2")
         await wait_until(pilot, lambda: isinstance(app.screen, PaneScreen), "the Today pane")
         await settle(pilot)
         assert app.current_pane == "today"
@@ -86,7 +87,8 @@ async def test_wrong_answers_are_shown_by_their_fields_and_nothing_is_made(
     app = first_run_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("tab", "tab", "tab", *"Mars/Base", "tab", *"рубли", "f2")
+        await pilot.press("tab", "tab", "tab", "ctrl+u", *"Mars/Base", "tab", "ctrl+u",
+                          *"рубли", "f2")
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
         problem = str(app.screen.query_one("#first-run-problem-timezone", Static).render())
@@ -142,3 +144,14 @@ def test_the_machines_zone_is_offered_when_it_is_a_known_one(
     assert identity.machine_timezone() == "Europe/Moscow"
     monkeypatch.setattr(identity, "_localtime_zone", lambda: "Asia/Vladivostok")
     assert identity.machine_timezone() == "Asia/Vladivostok"
+
+
+async def test_tab_into_a_field_keeps_its_text_and_adds_to_it(tmp_path: Path) -> None:
+    app = first_run_app(tmp_path / "agency")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "tab", *"_2")  # the login suggested: ivan
+        await settle(pilot)
+        login = app.screen.query_one("#first-run-login", Input)
+        assert login.value == "ivan_2"
+        assert login.selected_text == ""

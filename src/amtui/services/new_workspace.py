@@ -6,6 +6,7 @@ It is made all at once or not at all: if a step fails, what was made is taken ba
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,15 @@ class NewWorkspace:
         elif len(tidy.member_name) > 500:
             problems["member_name"] = _("Your name can be at most 500 characters long.")
         if not LOGIN.fullmatch(tidy.login):
-            problems["login"] = _("The login must be your account's name on this machine "
-                                  "(letters, digits, '.', '_', '-'; at most 64).")
+            problems["login"] = _("A login is letters, digits, '.', '_' and '-' (at most 64); "
+                                  "your account's name on this machine links you to your "
+                                  "records.")
+        try:
+            check_timezone(tidy.timezone)
+        except ValueError:
+            canonical = _zone_named(tidy.timezone)
+            if canonical:
+                tidy = dataclasses.replace(tidy, timezone=canonical)
         try:
             check_timezone(tidy.timezone)
         except ValueError:
@@ -120,3 +128,12 @@ def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now,
         raise
     stop_logging(log)
     return workspace
+
+
+def _zone_named(typed: str) -> str | None:
+    """The IANA zone ``typed`` names, whatever its case (``europe/moscow``); None if none."""
+    from zoneinfo import available_timezones
+
+    wanted = typed.strip().casefold()
+    return next((zone for zone in available_timezones() if zone.casefold() == wanted), None)
+

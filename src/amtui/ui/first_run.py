@@ -138,7 +138,7 @@ class FirstRunScreen(Screen[None]):
             for name, label in FIELDS:
                 with Horizontal(classes="first-run-row"):
                     yield Label(label)
-                    yield Input(defaults[name], id=f"first-run-{name}")
+                    yield Input(defaults[name], id=f"first-run-{name}", select_on_focus=False)
                 yield Static("", id=f"first-run-problem-{name}", classes="first-run-problem")
             with Horizontal(id="first-run-buttons"):
                 yield Button(_("Start empty (F2)"), variant="primary", id="first-run-empty")
