@@ -441,6 +441,10 @@ async def test_swimlane_headings_line_up_across_columns(filled: Workspace) -> No
         assert todo is not None and todo.id == "todo" and todo.cursor is not None
         assert todo.entries[todo.cursor].title == "Метатеги"
         assert heading_rows("todo") == moved
+        # Back to the first card: the first lane's heading is in view above it again.
+        await pilot.press("home")
+        await settle(pilot)
+        assert heading_rows("todo") == rows
 
 
 async def test_old_done_tasks_are_counted_and_the_filter_shows_them(

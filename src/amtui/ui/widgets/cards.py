@@ -149,12 +149,15 @@ class BoardColumn:
 
     def scroll_to_cursor(self, area: int) -> None:
         """Scroll so the cursor's card is in the ``area`` lines shown (the top line the
-        start of a card)."""
+        start of a card), with its lane's heading above it when that is the line before."""
         if self.cursor is not None:
             start = self.starts[self.cursor]
             end = start + self.entries[self.cursor].lines
+            head = self.cursor
+            while head > 0 and self.entries[head - 1].card_id is None:
+                head -= 1  # the heading (and the gaps above it) the card comes after
             if start < self.top:
-                self.top = start
+                self.top = self.starts[head] if end - self.starts[head] <= area else start
             elif end > self.top + area:
                 self.top = min(self.starts[bisect_left(self.starts, end - area)], start)
         self.scroll_by(0, area)
