@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
+from amtui.api import hookimpl
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
+from amtui.plugins.specs import Event
 from amtui.storage import Workspace
-from amtui.testing import settle, wait_until
+from amtui.testing import load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.first_run import FirstRunScreen
 from amtui.ui.panes.base import PaneScreen
@@ -142,3 +144,29 @@ def test_the_machines_zone_is_offered_when_it_is_a_known_one(
     assert identity.machine_timezone() == "Europe/Moscow"
     monkeypatch.setattr(identity, "_localtime_zone", lambda: "Asia/Vladivostok")
     assert identity.machine_timezone() == "Asia/Vladivostok"
+
+
+class StartupListener:
+    """A plugin that notes the startup events it hears, with their workspace."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, Workspace | None]] = []
+
+    @hookimpl
+    def amtui_event(self, workspace: Workspace | None, event: Event) -> None:
+        if event.kind == "startup":
+            self.heard.append((event.kind, workspace))
+
+
+async def test_plugins_hear_of_the_start_once_the_workspace_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "agency"
+    listener = StartupListener()
+    app = first_run_app(path, load_plugin(listener, name="listener"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert listener.heard == []  # no workspace yet
+        await pilot.press(*"Север", "f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, PaneScreen), "the Today pane")
+        await settle(pilot)
+        assert listener.heard == [("startup", app.workspace)]
+        assert app.workspace.root == path
