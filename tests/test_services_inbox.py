@@ -393,6 +393,35 @@ def test_saving_a_brief_stores_note_and_tasks_and_undo_takes_all_back(
     assert filled.repo(Note).all() == [] and filled.repo(Task).all() == []
 
 
+def test_undoing_a_brief_keeps_tasks_edited_since_in_the_trash_and_skips_deleted_ones(
+        filled: Workspace) -> None:
+    request = message(filled, "Нужен")
+    plan = inbox.plan_brief(request, title="Бриф", client="Atlas", contact="",
+                            departments=["copywriting", "context_ads", "analytics"], due=None)
+    made = inbox.save_brief(filled, plan)
+    tasks = filled.repo(Task)
+    edited, gone, untouched = sorted(tasks.where(message_id=request.id),
+                                     key=lambda task: task.department or "")
+    tasks.update(edited.model_copy(update={"title": "Бриф — аналитика, с цифрами"}))
+    tasks.delete(gone.id)  # deleted by a colleague meanwhile
+    made.revert()
+    assert filled.repo(Note).all() == [] and tasks.all() == []
+    assert sorted(entry.title for entry in TrashBin(filled).entries()) == [
+        gone.title, "Бриф — аналитика, с цифрами"]  # the edit can still be restored
+    assert untouched.id not in {entry.record_id for entry in TrashBin(filled).entries()}
+
+
+def test_undoing_an_add_deleted_meanwhile_does_nothing(filled: Workspace) -> None:
+    client = filled.repo(Client).all()[0]
+    added = inbox.add_message(filled, Message(client_id=client.id, text="Привет",
+                                              received_at=START))
+    (new,) = filled.repo(Message).where(text="Привет")
+    filled.repo(Message).delete(new.id)
+    added.revert()
+    assert filled.repo(Message).where(text="Привет") == []
+    assert [entry.record_id for entry in TrashBin(filled).entries()] == [new.id]
+
+
 @pytest.mark.parametrize(("title", "due", "field"), [
     ("  ", None, "title"), ("Бриф", "2026-13-01", "due"), ("Бриф", "soon", "due"),
 ])

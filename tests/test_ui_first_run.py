@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from amtui.api import hookimpl
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
+from amtui.plugins.specs import Event
 from amtui.storage import Workspace
-from amtui.testing import settle, wait_until
+from amtui.testing import load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.first_run import FirstRunScreen
 from amtui.ui.panes.base import PaneScreen
@@ -155,3 +157,29 @@ async def test_tab_into_a_field_keeps_its_text_and_adds_to_it(tmp_path: Path) ->
         login = app.screen.query_one("#first-run-login", Input)
         assert login.value == "ivan_2"
         assert login.selected_text == ""
+
+
+class StartupListener:
+    """A plugin that notes the startup events it hears, with their workspace."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, Workspace | None]] = []
+
+    @hookimpl
+    def amtui_event(self, workspace: Workspace | None, event: Event) -> None:
+        if event.kind == "startup":
+            self.heard.append((event.kind, workspace))
+
+
+async def test_plugins_hear_of_the_start_once_the_workspace_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "agency"
+    listener = StartupListener()
+    app = first_run_app(path, load_plugin(listener, name="listener"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert listener.heard == []  # no workspace yet
+        await pilot.press(*"Север", "f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, PaneScreen), "the Today pane")
+        await settle(pilot)
+        assert listener.heard == [("startup", app.workspace)]
+        assert app.workspace.root == path

@@ -4,6 +4,9 @@ client timeline opening a note."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 from rich.text import Text
 from textual import events
@@ -11,8 +14,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, OptionList, Select, Static, TextArea
 
 from amtui.models import Client, Note
-from amtui.storage import TrashBin, Workspace
-from amtui.testing import StillClock, settle, wait_until
+from amtui.services.finder import FinderIndex
+from amtui.storage import Repository, StorageError, TrashBin, Workspace
+from amtui.testing import WAIT_LIMIT, StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
 from amtui.ui.forms import FilterForm
@@ -323,3 +327,67 @@ async def test_wide_terminals_give_titles_more_room(base: Workspace, width: int,
         await settle(pilot)
         columns = list(app.screen.query_one("#records", DataTable).columns.values())
         assert columns[1].width == title_width
+
+
+async def test_a_note_opened_while_the_list_is_read_again_indexes_no_client_on_the_ui_thread(
+        base: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed_on: list[threading.Thread] = []
+    index_of = FinderIndex.of
+
+    def noted(table: str, records: list[dict[str, Any]]) -> FinderIndex:
+        indexed_on.append(threading.current_thread())
+        return index_of(table, records)
+
+    monkeypatch.setattr(FinderIndex, "of", noted)
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, NotesPane)
+        read, reading, go_on = pane.read, threading.Event(), threading.Event()
+
+        def held() -> Any:
+            reading.set()
+            go_on.wait(WAIT_LIMIT)
+            return read()
+
+        monkeypatch.setattr(pane, "read", held)
+        pane.query_one("#records", DataTable).move_cursor(row=1)  # Бриф: зелёный сайт
+        await pilot.press("p")  # pinned: the list is read again (held back here)
+        await wait_until(pilot, reading.is_set, "the list read again")
+        assert stored(base)["Бриф: зелёный сайт"].pinned
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor), "the editor")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        assert editor.query_one("#note-client", Input).value == "ООО «Ромашка»"
+        go_on.set()
+        await settle(pilot)
+        assert threading.main_thread() not in indexed_on
+
+
+async def test_a_note_that_cannot_be_read_is_reported_and_opens_once(
+        base: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        note_id = stored(base)["Встреча с Ромашкой"].id
+        app.open_record("notes", note_id)  # from the palette, pressed twice
+        app.open_record("notes", note_id)
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack].count(NoteEditor) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesPane)
+
+        def damaged(repository: Repository[Any], record_id: str | None) -> None:
+            raise StorageError("note 'x' in data/notes.json is not valid")
+
+        monkeypatch.setattr(Repository, "find", damaged)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.open_record("notes", note_id)
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, NotesPane)
+        assert [note.message for note in app._notifications
+                if note.severity == "error"] == ["note 'x' in data/notes.json is not valid"] * 2

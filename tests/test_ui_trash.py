@@ -3,6 +3,7 @@ the agency's local time; restoring links back what the delete unlinked."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from textual.widgets import DataTable
 
 from amtui.models import Client, Message, Task
 from amtui.services import clients as client_service, inbox
-from amtui.storage import InvalidRecord, TrashBin, TrashEntry, Workspace
+from amtui.storage import InvalidRecord, StorageError, TrashBin, TrashEntry, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
 from amtui.ui.client_card import ClientCard
@@ -111,3 +112,72 @@ def test_a_link_to_a_record_gone_for_good_is_dropped_on_restore(base: Workspace)
     TrashBin(base).restore(task_entry.id)
     restored = base.repo(Task).get(task.id)
     assert (restored.client_id, restored.message_id) == (client.id, None)
+
+
+def notices(app: AmtuiApp) -> list[tuple[str, str]]:
+    return [(note.severity, note.message) for note in app._notifications]
+
+
+async def test_the_trash_is_read_off_the_ui_thread_and_a_damaged_one_is_reported(
+        base: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    readers: list[threading.Thread] = []
+
+    def unreadable(trash: TrashBin) -> list[TrashEntry]:
+        readers.append(threading.current_thread())
+        raise StorageError("data/trash.json is damaged")
+
+    monkeypatch.setattr(TrashBin, "entries", unreadable)
+    app = AmtuiApp(base, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert not isinstance(app.screen, TrashScreen)
+        assert ("error", "data/trash.json is damaged") in notices(app)
+        assert readers and threading.main_thread() not in readers
+        assert app.is_running
+
+
+async def test_a_restore_from_the_trash_is_undone_by_u_and_so_is_the_delete_after(
+        base: Workspace) -> None:
+    app = AmtuiApp(base, pane="inbox")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # the question deleted; its task unlinked
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("enter")  # restored, the task linked again
+        await settle(pilot)
+        (message,) = base.repo(Message).all()
+        (task,) = base.repo(Task).all()
+        assert task.message_id == message.id
+        assert "restored from the trash" in app.undo_stack[-1][1].description
+        await pilot.press("u")  # the restore undone: back in the trash, the task unlinked
+        await settle(pilot)
+        assert base.repo(Message).all() == []
+        assert base.repo(Task).get(task.id).message_id is None
+        assert [entry.record_id for entry in TrashBin(base).entries()] == [message.id]
+        await pilot.press("u")  # the delete undone
+        await settle(pilot)
+        assert [m.id for m in base.repo(Message).all()] == [message.id]
+        assert base.repo(Task).get(task.id).message_id == message.id
+        assert TrashBin(base).entries() == []
+        assert not [note for note in notices(app) if note[0] == "error"]
+
+
+async def test_undoing_a_delete_restored_meanwhile_says_so(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="inbox")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        (entry,) = TrashBin(base).entries()
+        TrashBin(base).restore(entry.id)  # by another amtui, say
+        await pilot.press("u")
+        await settle(pilot)
+        assert [m.text for m in base.repo(Message).all()] == [
+            "Когда будет макет главной страницы?"]
+        assert ("information", "«Когда будет макет главной страницы?» was restored from the "
+                "trash already.") in notices(app)
+        assert not [note for note in notices(app) if note[0] == "error"]

@@ -453,20 +453,10 @@ def save_brief(workspace: Workspace, plan: BriefPlan) -> undo.Undo:
     steps: list[Callable[[], undo.Undo]] = [
         lambda: undo.add(workspace, plan.note, description)[1]]
     if plan.tasks:
-        steps.append(lambda: _add_tasks(workspace, plan.tasks, description))
+        steps.append(lambda: undo.add_many(workspace, plan.tasks, description)[1])
     return together(description, steps)
 
 
-def _add_tasks(workspace: Workspace, tasks: list[Task], description: str) -> undo.Undo:
-    """Store ``tasks`` in one write; undo removes them."""
-    repository = workspace.repo(Task)
-    saved = repository.add_many(tasks)
-
-    def revert() -> None:
-        for task in saved:
-            repository.discard(task.id)
-
-    return undo.Undo(description, revert)
 
 
 def together(description: str, steps: Iterable[Callable[[], undo.Undo]]) -> undo.Undo:

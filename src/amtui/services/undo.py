@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from amtui.i18n import _
 from amtui.models import Record
-from amtui.storage import ConflictError, TrashBin
+from amtui.storage import ConflictError, StorageError, TrashBin, TrashEntry
 
 if TYPE_CHECKING:
     from amtui.storage import Repository, Workspace
@@ -24,6 +25,11 @@ class Undo:
     revert: Callable[[], object]
 
 
+class NothingToUndo(Exception):
+    """The change was taken back already, another way (its record restored from the trash):
+    ``str(notice)`` says so, as a notice rather than an error."""
+
+
 def add(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
     """Store a new record; undo removes it: for good while it is as it was added (nobody
     deleted it, so it is not for the trash), to the trash if it was changed since (those
@@ -32,10 +38,34 @@ def add(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
     saved = repository.add(record)
 
     def revert() -> None:
-        if _content(repository.get(saved.id)) != _content(saved):
-            repository.delete(saved.id)
-        else:
-            repository.discard(saved.id)
+        _take_back(repository, saved)
+
+    return saved, Undo(description, revert)
+
+
+def _take_back(repository: Repository[R], saved: R) -> None:
+    """Remove a record added by this session: for good while it is as added, to the trash if
+    it was changed since; nothing if someone deleted it meanwhile."""
+    current = repository.find(saved.id)
+    if current is None:
+        return
+    if _content(current) != _content(saved):
+        repository.delete(saved.id)
+    else:
+        repository.discard(saved.id)
+
+
+def add_many(workspace: Workspace, records: list[R], description: str) -> tuple[list[R], Undo]:
+    """Store new records of one type in one write; undo removes each as :func:`add`'s undo
+    does, skipping those deleted since."""
+    if not records:
+        return [], Undo(description, lambda: None)
+    repository: Repository[R] = workspace.repo(type(records[0]))
+    saved = repository.add_many(records)
+
+    def revert() -> None:
+        for record in saved:
+            _take_back(repository, record)
 
     return saved, Undo(description, revert)
 
@@ -70,7 +100,59 @@ def delete(workspace: Workspace, record_type: type[R], record_id: str,
     """Move a record to the trash; undo restores it (and links again the records
     ``unlinked`` from it: ``"tasks.message_id"`` → ids)."""
     entry = workspace.repo(record_type).delete(record_id, unlinked)
-    return Undo(description, lambda: TrashBin(workspace).restore(entry.id))
+    return Undo(description, lambda: _restore_deleted(workspace, entry))
+
+
+def _restore_deleted(workspace: Workspace, entry: TrashEntry) -> None:
+    """Bring back the record deleted into ``entry``: from that entry, or from the one a later
+    delete of the same record made. If it is out of the trash already, say so."""
+    trash = TrashBin(workspace)
+    if workspace.repo(TrashEntry).exists(entry.id):
+        trash.restore(entry.id)
+        return
+    later = next((other for other in trash.entries() if other.source_table == entry.source_table
+                  and other.record_id == entry.record_id), None)
+    if later is not None:
+        trash.restore(later.id)
+    elif workspace.file(entry.source_table).contains(entry.record_id):
+        raise NothingToUndo(_("«{name}» was restored from the trash already.").format(
+            name=entry.title))
+    else:
+        raise NothingToUndo(_("«{name}» is no longer in the trash.").format(name=entry.title))
+
+
+def restore(workspace: Workspace, entry: TrashEntry, description: str) -> Undo:
+    """Put a deleted record back from the trash (linking again what its delete unlinked);
+    undo deletes it again, to the trash, unlinking those records again."""
+    spec = workspace.table_spec(entry.source_table)
+    if spec is None:
+        raise StorageError(f"no table named {entry.source_table!r}")
+    TrashBin(workspace).restore(entry.id)
+    relinked = _relinked(workspace, entry)
+
+    def revert() -> None:
+        unlinked: dict[str, list[str]] = {}
+        for key, (repository, field, ids) in relinked.items():
+            for record in map(repository.find, ids):
+                if record is not None and getattr(record, field) == entry.record_id:
+                    repository.update(record.model_copy(update={field: None}))
+                    unlinked.setdefault(key, []).append(record.id)
+        workspace.repo(spec.model).delete(entry.record_id, unlinked)
+
+    return Undo(description, revert)
+
+
+def _relinked(workspace: Workspace, entry: TrashEntry,
+              ) -> dict[str, tuple[Repository[Any], str, list[str]]]:
+    """The records a restore linked again, by ``"table.field"``: their repository, field
+    and ids."""
+    relinked: dict[str, tuple[Repository[Any], str, list[str]]] = {}
+    for key, ids in entry.unlinked.items():
+        table, _dot, field = key.partition(".")
+        spec = workspace.table_spec(table)
+        if spec is not None and ids:
+            relinked[key] = (workspace.repo(spec.model), field, ids)
+    return relinked
 
 
 def _content(record: Record) -> dict[str, Any]:

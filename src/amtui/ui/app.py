@@ -26,6 +26,7 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.record import RecordScreen
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from textual.command import Provider
@@ -184,8 +185,8 @@ class AmtuiApp(App[None]):
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
         # Plugins hear of the start after the first frame, off the UI thread: what they do
         # then must not hold the first screen back.
-        self.call_after_refresh(self.run_worker, partial(self.plugins.emit, self._workspace,
-                                                         Event("startup")), thread=True)
+        if self.new_workspace_at is None:  # else once the first-run screen made it
+            self.call_after_refresh(self._start_plugins)
         self.show_plugin_failures()
         for problem in self.theme_problems:
             self.notify(_("Theme skipped: {problem}").format(problem=one_line(problem, 200)),
@@ -233,6 +234,19 @@ class AmtuiApp(App[None]):
         self.switch_mode(first.id)
         self.remove_mode(self.DEFAULT_MODE)
         self.show_plugin_failures()
+        self._start_plugins()
+
+    @work(thread=True, exit_on_error=False, group="plugins")
+    def _start_plugins(self) -> None:
+        """Tell the plugins amtui started, with the workspace (opened here if it is not yet),
+        off the UI thread: what they do then must not hold the first screen back."""
+        from amtui.storage import StorageError
+
+        try:
+            workspace = self.workspace
+        except StorageError:
+            return  # the pane says why it could not be opened
+        self.plugins.emit(workspace, Event("startup"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the first-run screen has made the workspace, what needs one does not work."""
@@ -359,10 +373,15 @@ class AmtuiApp(App[None]):
     def _save(self, save: Callable[[], Any], done_message: str,
               overwrite: Callable[[], Any] | None, pane: str,
               then: Callable[[], None] | None = None) -> None:
+        from amtui.services.undo import NothingToUndo
         from amtui.storage import ConflictError, StorageError
 
         try:
             result = save()
+        except NothingToUndo as notice:
+            self.call_from_thread(self.notify, one_line(str(notice)), markup=False)
+            self.call_from_thread(self._refresh_panes)
+            return
         except ConflictError as error:
             self.call_from_thread(self._conflict, str(error), done_message, overwrite)
             return
@@ -434,23 +453,45 @@ class AmtuiApp(App[None]):
         self.change(last.revert, _("Undone: {what}").format(what=last.description))
 
     def action_trash(self) -> None:
-        from amtui.storage import TrashBin
-        from amtui.ui.times import agency_zone
-        from amtui.ui.trash import TrashScreen, entry_name
+        from amtui.ui.trash import TrashScreen
 
-        workspace = self.workspace
-        trash = TrashBin(workspace)
-        clients = {client_id: str(client.get("name", ""))
-                   for client_id, client in workspace.file("clients").records().items()}
+        if not isinstance(self.screen, TrashScreen):
+            self._read_trash()
+
+    @work(thread=True, exclusive=True, group="trash", exit_on_error=False)
+    def _read_trash(self) -> None:
+        """Read the trash (and the names of the clients its records were of) off the UI
+        thread, then show it."""
+        from amtui.storage import StorageError, TrashBin
+        from amtui.ui.times import agency_zone
+
+        try:
+            workspace = self.workspace
+            entries = TrashBin(workspace).entries()
+            clients_file = workspace.file("clients")
+            client_ids = {str(entry.record.get("client_id") or "") for entry in entries}
+            clients = {client_id: str(client.get("name", "")) for client_id in client_ids
+                       if client_id and (client := clients_file.get(client_id)) is not None}
+            now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
+        except StorageError as error:
+            self.call_from_thread(self.notify, one_line(str(error)), severity="error",
+                                  markup=False)
+            return
+        self.call_from_thread(self._show_trash, workspace, entries, now, clients)
+
+    def _show_trash(self, workspace: Workspace, entries: list[TrashEntry], now: datetime,
+                    clients: dict[str, str]) -> None:
+        from amtui.services import undo
+        from amtui.ui.trash import TrashScreen, entry_name
 
         def chosen(entry: TrashEntry | None) -> None:
             if entry is not None:
-                self.change(lambda: trash.restore(entry.id),
-                            _("«{name}» restored from the trash").format(
-                                name=one_line(entry_name(entry), 40)))
+                done = _("«{name}» restored from the trash").format(
+                    name=one_line(entry_name(entry), 40))
+                self.change(lambda: undo.restore(workspace, entry, done), done)
 
-        now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
-        self.push_screen(TrashScreen(trash.entries(), now, clients), chosen)
+        if not isinstance(self.screen, TrashScreen):
+            self.push_screen(TrashScreen(entries, now, clients), chosen)
 
     def look_for_changes(self) -> None:
         """Refresh the visible pane when another process saved something it shows."""

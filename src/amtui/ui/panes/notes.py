@@ -7,6 +7,7 @@ preview under the list.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,11 +17,12 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
-from amtui.text import visible
+from amtui.text import one_line, visible
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
 
 if TYPE_CHECKING:
+    from amtui.models import Note
     from amtui.services.finder import NameFinder
     from amtui.services.notes import NoteFilter, NoteIndex, NoteRow
     from amtui.services.templates import NoteTemplate
@@ -176,15 +178,14 @@ class NotesPane(ListPane):
     # Actions -----------------------------------------------------------------------------
 
     def finder(self) -> NameFinder:
-        from amtui.services.finder import NameFinder
+        """The clients a note's editor offers: those read with the notes (kept while they are
+        read again); before the first read, a finder that reads them when first searched and
+        names one by its id meanwhile, so that the editor opens without waiting."""
+        from amtui.ui.picker import client_picker
 
         if self._finder is None:
-            self._finder = NameFinder(self.amtui.workspace.file("clients").scan())
+            self._finder = client_picker(self.amtui.workspace).finder
         return self._finder
-
-    def data_changed(self) -> None:
-        self._finder = None
-        super().data_changed()
 
     def action_open(self) -> None:
         note_id = self.current_id()
@@ -271,27 +272,52 @@ class NotesPane(ListPane):
 
 def open_note(app: Any, note_id: str, finder: NameFinder | None = None) -> None:
     """Open the stored note in the editor (from the list, a client's timeline, the palette).
-    Without a ``finder`` (the Notes pane's), the clients it offers are read in a worker, and
-    the editor opens when they are."""
-    from amtui.models import Note
-    from amtui.services.finder import NameFinder
-    from amtui.ui.note_editor import NoteEditor
+    With a ``finder`` (the Notes pane's) the note is read at once, as its preview is; without
+    one, the note and the clients it offers are read in a worker, and the editor opens when
+    they are (a second open while one is being read is ignored). A file that cannot be read
+    is reported."""
+    from textual.worker import WorkerState
 
-    def show(note: Note | None, finder: NameFinder) -> None:
-        if note is None:
-            app.notify(_("That note is no longer there."), severity="warning")
-            return
-        app.push_screen(NoteEditor(note, finder, new=False))
+    from amtui.models import Note
+    from amtui.storage import StorageError
 
     if finder is not None:
-        show(app.workspace.repo(Note).find(note_id), finder)
+        try:
+            note = app.workspace.repo(Note).find(note_id)
+        except StorageError as error:
+            app.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        _show_note(app, note, finder)
         return
+    if any(worker.group == "open-note" and worker.state in (WorkerState.PENDING,
+                                                            WorkerState.RUNNING)
+           for worker in app.workers):
+        return
+    app.run_worker(partial(_read_note, app, note_id), thread=True, group="open-note",
+                   exit_on_error=False)
 
-    def read() -> None:
+
+def _read_note(app: Any, note_id: str) -> None:
+    """Read the note and the clients, then open the editor on it (in a worker)."""
+    from amtui.models import Note
+    from amtui.services.finder import NameFinder
+    from amtui.storage import StorageError
+
+    try:
         workspace = app.workspace
         note = workspace.repo(Note).find(note_id)
         finder = NameFinder(workspace.file("clients").scan())
         finder.warm()
-        app.call_from_thread(show, note, finder)
+    except StorageError as error:
+        app.call_from_thread(app.notify, one_line(str(error)), severity="error", markup=False)
+        return
+    app.call_from_thread(_show_note, app, note, finder)
 
-    app.run_worker(read, thread=True, group="open-note")
+
+def _show_note(app: Any, note: Note | None, finder: NameFinder) -> None:
+    from amtui.ui.note_editor import NoteEditor
+
+    if note is None:
+        app.notify(_("That note is no longer there."), severity="warning", markup=False)
+        return
+    app.push_screen(NoteEditor(note, finder, new=False))
