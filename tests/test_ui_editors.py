@@ -16,9 +16,10 @@ from amtui.models import ChecklistItem, Client, Contact, Deal, Member, Money, Ta
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
+from amtui.ui.ask import PickScreen
 from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ContactForm
-from amtui.ui.deal_forms import DealForm, PickOne
+from amtui.ui.deal_forms import DealForm
 from amtui.ui.task_screen import TaskScreen
 
 
@@ -134,7 +135,7 @@ async def test_shift_c_edits_the_contact_picked(base: Workspace) -> None:
         await settle(pilot)
         await open_card(app, pilot, base)
         await pilot.press("C")
-        assert isinstance(app.screen, PickOne)
+        assert isinstance(app.screen, PickScreen)
         await pilot.press("down", "enter")
         form = app.screen
         assert isinstance(form, ContactForm)
@@ -219,7 +220,7 @@ async def test_the_deal_picker_shows_hostile_titles_literally(base: Workspace) -
         await settle(pilot)
         await open_card(app, pilot, base)
         await pilot.press("D")
-        assert isinstance(app.screen, PickOne)
+        assert isinstance(app.screen, PickScreen)
         options = app.screen.query_one(OptionList)
         shown = [str(options.get_option_at_index(index).prompt)
                  for index in range(options.option_count)]
