@@ -306,6 +306,49 @@ async def test_create_a_client_after_fixing_what_the_form_refused(
         assert base.repo(Client).where(name="ИП Кузнецова") == []
 
 
+def notices(app: AmtuiApp) -> list[str]:
+    return [str(note.message) for note in app._notifications]
+
+
+async def test_a_new_client_of_the_same_name_is_saved_with_a_warning(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"ромашка", "f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ClientForm)
+        assert len(base.repo(Client).where(name="ромашка")) == 1  # not refused
+        (warning,) = [note for note in app._notifications if note.severity == "warning"]
+        assert warning.message == ("A client of the same name was there already: "
+                                   "«ООО «Ромашка»».")
+        assert not warning.markup
+        await pilot.press("n", *"Pixel", "f2")
+        await settle(pilot)
+        assert len([note for note in app._notifications if note.severity == "warning"]) == 1
+
+
+async def test_a_client_made_from_a_picker_warns_of_the_same_name_too(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        task_form = app.screen
+        await pilot.press(*"Макет", "tab", *"ромашка")
+        matches = task_form.query_one("PickerField OptionList", OptionList)
+        assert str(matches.get_option_at_index(matches.option_count - 1).prompt) == (
+            "+ new client…")
+        await pilot.press(*["down"] * matches.option_count, "enter")  # "new client…"
+        await settle(pilot)
+        assert app.screen.query_one("#field-name", Input).value == "ромашка"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is task_form
+        assert len(base.repo(Client).where(name="ромашка")) == 1
+        assert ("A client of the same name was there already: «ООО «Ромашка»»."
+                in notices(app))
+
+
 async def test_the_form_refuses_an_impossible_revenue(
         base: Workspace, workspace_path: Path) -> None:
     """10^29 was stored once, and the pane could not show it: the model bounds it now."""
