@@ -157,6 +157,27 @@ async def test_the_deal_owner_is_picked_by_typing_part_of_a_members_name(
         assert new_form.query_one("#field-owner_id", Input).value == "Анна Смирнова"
 
 
+async def test_a_deal_owned_by_someone_who_left_can_still_be_edited(
+        base: Workspace) -> None:
+    gone = base.repo(Member).add(Member(name="Ушедший Менеджер"))
+    (deal,) = base.repo(Deal).all()
+    base.repo(Deal).update(deal.model_copy(update={"owner_id": gone.id}))
+    base.repo(Member).delete(gone.id)
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, base)
+        await pilot.press("D")
+        form = app.screen
+        assert isinstance(form, DealForm)
+        assert form.query_one("#field-owner_id", Input).value == ""  # members only
+        await retype(pilot, form.query_one("#field-amount", Input), "110 000")
+        await pilot.press("f2")
+        await settle(pilot)
+        (deal,) = base.repo(Deal).all()
+        assert (deal.amount.amount, deal.owner_id) == (110_000, None)  # a stored member only
+
+
 async def test_the_deal_form_says_what_is_wrong_in_amtuis_own_words(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:

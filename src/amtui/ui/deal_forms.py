@@ -89,7 +89,7 @@ def edit_deal(app: AmtuiApp, deal: Deal) -> None:
 
     values = service.deal_form_values(deal, workspace.settings.currency)
     if values["owner_id"] not in member_names(app):
-        values["owner_id"] = ""  # the owner left the team: the form offers members only
+        values["owner_id"] = ""  # the owner left the team: a deal is saved with members only
     title = _("Edit deal «{title}»").format(title=one_line(deal.title, 50))
     app.push_screen(DealForm(title, deal_fields(member_picker(workspace)), values,
                              lambda values: service.deal_from_form(values, deal.client_id,
