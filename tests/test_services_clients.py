@@ -415,6 +415,43 @@ def test_the_deal_form_names_the_field_that_is_wrong(typed: dict[str, str],
         (field, True)]
 
 
+@pytest.mark.parametrize(("typed", "words"), [
+    ({"title": "и" * 501}, "can be at most 500 characters long"),
+    ({"status": "zzz"}, "'zzz' is not one of 'proposal', 'negotiation', 'won' or 'lost'"),
+])
+def test_the_deal_form_says_what_is_wrong_in_amtuis_own_words(typed: dict[str, str],
+                                                               words: str) -> None:
+    values = {"title": "SEO", "amount": "150 000", "currency": "RUB", **typed}
+    with pytest.raises(ValidationError) as raised:
+        service.deal_from_form(values, "client")
+    (problem,) = raised.value.errors()
+    assert problem["msg"] == f"Value error, {words}"  # not pydantic's "Input should be …"
+
+
+def test_duplicates_of_names_the_clients_of_the_same_name(workspace: Workspace) -> None:
+    clients = workspace.repo(Client)
+    romashka = clients.add(Client(name="ООО «Ромашка»"))
+    clients.add(Client(name="Ромашка Плюс"))
+    assert service.duplicates_of(workspace, "ромашка") == [(romashka.id, "ООО «Ромашка»")]
+    assert service.duplicates_of(workspace, "ИП Ромашка") == [(romashka.id, "ООО «Ромашка»")]
+    assert service.duplicates_of(workspace, "Лютик") == []
+
+
+def test_a_login_is_free_unless_another_member_has_it(workspace: Workspace) -> None:
+    from amtui.services.members import LoginTaken, check_login_free
+
+    olga = workspace.repo(Member).add(Member(name="Ольга Лебедева", login="olga"))
+    workspace.repo(Member).add(Member(name="Без логина"))
+    with pytest.raises(LoginTaken) as taken:
+        check_login_free(workspace, " OLGA ")
+    assert (taken.value.member_id, taken.value.name) == (olga.id, "Ольга Лебедева")
+    assert str(taken.value) == (f"'olga' is the login of 'Ольга Лебедева' ({olga.id}) already; "
+                                "each member has their own")
+    check_login_free(workspace, "olga", member_id=olga.id)  # her own, when she is edited
+    check_login_free(workspace, "boris")
+    check_login_free(workspace, "")  # members without a login are not twins
+
+
 def test_the_deal_form_reads_money_as_people_type_it() -> None:
     deal = service.deal_from_form({"title": " SEO ", "amount": "1 200 000,50",
                                    "currency": "usd", "status": "won",

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from amtui.models import Client, Contact, Member, Message, Note, Task
 from amtui.services import inbox
-from amtui.services.agenda import build_agenda, last_contacts
+from amtui.services.agenda import build_agenda
+from amtui.services.clients import client_details
 from amtui.services.finder import NameFinder
 from amtui.services.undo import Undo
 from amtui.storage import ConflictError, RecordNotFound, TrashBin, Workspace
@@ -235,7 +236,7 @@ def test_a_reply_is_an_outgoing_message_that_counts_as_contact(filled: Workspace
         seen.client_id, seen.contact_id, "Завтра к обеду")
     assert reply.received_at == clock() and reply.answer_by is None
     assert message(filled, "Когда").status == "waiting_on_client"
-    assert last_contacts(filled.file("messages").records().values())[seen.client_id] == clock()
+    assert client_details(filled, seen.client_id).update.last_contact == clock()
     made.revert()
     assert filled.repo(Message).where(kind="reply") == []
     assert message(filled, "Когда").status == "waiting_on_us"

@@ -16,9 +16,10 @@ from amtui.models import ChecklistItem, Client, Contact, Deal, Member, Money, Ta
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
+from amtui.ui.ask import PickScreen
 from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ContactForm
-from amtui.ui.deal_forms import DealForm, PickOne
+from amtui.ui.deal_forms import DealForm
 from amtui.ui.task_screen import TaskScreen
 
 
@@ -128,13 +129,81 @@ async def test_shift_d_edits_a_deal_and_paid_before_signed_is_refused(
         assert "SEO на год · proposal · 120 000 RUB" in section(app, "deals")
 
 
+async def test_the_deal_owner_is_picked_by_typing_part_of_a_members_name(
+        base: Workspace) -> None:
+    boris = base.repo(Member).add(Member(name="Борис Ким"))
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, base)
+        await pilot.press("D")
+        form = app.screen
+        assert isinstance(form, DealForm)
+        owner = form.query_one("#field-owner_id", Input)
+        assert owner.value == ""  # the deal has no owner yet
+        owner.focus()
+        await pilot.press(*"бор")
+        await settle(pilot)
+        await pilot.press("enter")  # takes the first suggestion
+        assert owner.value == "Борис Ким"
+        await pilot.press("f2")
+        await settle(pilot)
+        (deal,) = base.repo(Deal).all()
+        assert deal.owner_id == boris.id
+        assert isinstance(app.screen, ClientCard)
+        await pilot.press("n")  # a new deal is the user's by default
+        new_form = app.screen
+        assert isinstance(new_form, DealForm)
+        assert new_form.query_one("#field-owner_id", Input).value == "Анна Смирнова"
+
+
+async def test_a_deal_owned_by_someone_who_left_can_still_be_edited(
+        base: Workspace) -> None:
+    gone = base.repo(Member).add(Member(name="Ушедший Менеджер"))
+    (deal,) = base.repo(Deal).all()
+    base.repo(Deal).update(deal.model_copy(update={"owner_id": gone.id}))
+    base.repo(Member).delete(gone.id)
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, base)
+        await pilot.press("D")
+        form = app.screen
+        assert isinstance(form, DealForm)
+        assert form.query_one("#field-owner_id", Input).value == ""  # members only
+        await retype(pilot, form.query_one("#field-amount", Input), "110 000")
+        await pilot.press("f2")
+        await settle(pilot)
+        (deal,) = base.repo(Deal).all()
+        assert (deal.amount.amount, deal.owner_id) == (110_000, None)  # a stored member only
+
+
+async def test_the_deal_form_says_what_is_wrong_in_amtuis_own_words(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, base)
+        await pilot.press("D")
+        form = app.screen
+        assert isinstance(form, DealForm)
+        await retype(pilot, form.query_one("#field-title", Input), "и" * 501)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(form, "title") == "can be at most 500 characters long"
+        shown = [str(problem.render()) for problem in form.query(".form-error").results(Static)]
+        assert not [problem for problem in shown if "should" in problem]  # pydantic's words
+        (deal,) = base.repo(Deal).all()
+        assert deal.title == "SEO на год" and deal.rev == 1
+
+
 async def test_shift_c_edits_the_contact_picked(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_card(app, pilot, base)
         await pilot.press("C")
-        assert isinstance(app.screen, PickOne)
+        assert isinstance(app.screen, PickScreen)
         await pilot.press("down", "enter")
         form = app.screen
         assert isinstance(form, ContactForm)
@@ -219,7 +288,7 @@ async def test_the_deal_picker_shows_hostile_titles_literally(base: Workspace) -
         await settle(pilot)
         await open_card(app, pilot, base)
         await pilot.press("D")
-        assert isinstance(app.screen, PickOne)
+        assert isinstance(app.screen, PickScreen)
         options = app.screen.query_one(OptionList)
         shown = [str(options.get_option_at_index(index).prompt)
                  for index in range(options.option_count)]

@@ -16,7 +16,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from amtui.models import Client, Contact, Member, Message, Note, Priority, Task
-from amtui.services.agenda import build_agenda, last_contacts
+from amtui.services.agenda import build_agenda
+from amtui.services.clients import client_details
 from amtui.services.hours import add_working_hours
 from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
@@ -239,8 +240,7 @@ async def test_reply_logs_an_outgoing_message_and_undo_takes_it_back(
             "outgoing", "telegram", "Завтра к обеду")
         assert (reply.client_id, reply.contact_id) == (question.client_id, question.contact_id)
         assert question.status == "done"
-        messages = filled.file("messages").records().values()
-        assert last_contacts(messages)[question.client_id] == clock()
+        assert client_details(filled, question.client_id).update.last_contact == clock()
         assert "Завтра к обеду" in texts(app)
         await pilot.press("u")
         await settle(pilot)

@@ -5,9 +5,12 @@ fact first on every line, urgent messages first; and a picture of it at 80×24."
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from textual.message import Message as Message_
 from textual.widgets import OptionList, Static
 
 import amtui.identity
@@ -96,6 +99,59 @@ async def test_m_switches_between_my_records_and_everyones(morning: Workspace,
         await settle(pilot)
         assert scope(app).startswith("Mine")
         assert "Tasks overdue (8)" in "\n".join(lines(app))
+
+
+async def test_an_agenda_read_by_a_superseded_load_is_never_shown(
+        morning: Workspace, as_anna: None, clock: StillClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`m`, then a reload after a new message: the first load read before the message came
+    and finishes last; what it read is out of date and never replaces the newer agenda."""
+    import amtui.services.agenda as agenda
+    from amtui.ui.panes.base import Loaded, PaneScreen
+    from amtui.ui.panes.today import TodayPane
+
+    build = agenda.build_agenda
+    release, first_read, first_done = threading.Event(), threading.Event(), threading.Event()
+    first_thread: list[threading.Thread] = []
+
+    def held_build(*args: Any, **kwargs: Any) -> list[agenda.AgendaSection]:
+        sections = build(*args, **kwargs)
+        if not first_thread:  # the first load after the patch: held once it has read
+            first_thread.append(threading.current_thread())
+            first_read.set()
+            assert release.wait(timeout=30)
+        return sections
+
+    post = PaneScreen.post_while_current
+
+    def noted_post(pane: PaneScreen, message: Message_) -> None:
+        post(pane, message)
+        if isinstance(message, Loaded) and threading.current_thread() in first_thread:
+            first_done.set()
+
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, TodayPane)
+        monkeypatch.setattr(agenda, "build_agenda", held_build)
+        monkeypatch.setattr(PaneScreen, "post_while_current", noted_post)
+        await pilot.press("m")  # everyone's: read, then held back
+        await wait_until(pilot, first_read.is_set, "the first load to read")
+        baikal = morning.repo(Client).resolve("Байкал Ltd")
+        morning.repo(Message).add(Message(
+            client_id=baikal.id, text="Новый вопрос про отчёт", status="new",
+            received_at=clock() - timedelta(hours=5), answer_by=clock() - timedelta(hours=1)))
+        shown = pane.loads_shown
+        await pilot.press("ctrl+r")  # a newer load, read at once
+        await wait_until(pilot, lambda: pane.loads_shown > shown, "the newer load shown")
+        assert "Новый вопрос про отчёт" in "\n".join(lines(app))
+        release.set()
+        await wait_until(pilot, first_done.is_set, "the first load to finish")
+        await settle(pilot)
+        assert scope(app).startswith("Everyone's")
+        assert "Новый вопрос про отчёт" in "\n".join(lines(app))
+        assert pane.loads_shown == shown + 1
 
 
 async def test_everyones_records_when_the_user_is_no_member(morning: Workspace,

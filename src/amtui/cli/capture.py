@@ -176,7 +176,9 @@ def add_client(args: argparse.Namespace) -> int:
                        if args.cost else None),
         tags=args.tag,
     ))
-    duplicates = _same_name_clients(workspace, record.name)
+    from amtui.services.clients import duplicates_of
+
+    duplicates = duplicates_of(workspace, record.name)
     if duplicates:
         named = ", ".join(f"{name!r} ({client_id})" for client_id, name in duplicates[:3])
         more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
@@ -191,14 +193,6 @@ def add_client(args: argparse.Namespace) -> int:
                 "duplicate_of": [{"id": client_id, "name": name}
                                  for client_id, name in duplicates]})
     return 0
-
-
-def _same_name_clients(workspace: Workspace, name: str) -> list[tuple[str, str]]:
-    """The clients (id, name) whose name names the same client as ``name``."""
-    from amtui.services.clients import same_name_clients
-
-    return same_name_clients(((str(raw["id"]), str(raw.get("name", "")))
-                              for raw in workspace.file("clients").scan()), name)
 
 
 def add_task(args: argparse.Namespace) -> int:
@@ -352,11 +346,10 @@ def add_member(args: argparse.Namespace) -> int:
 
     workspace = open_workspace(args, create=True)
     record = Member(**_given(name=args.name, role=args.role, login=args.login, email=args.email))
-    if record.login:
-        login = record.login.casefold()
-        for raw in workspace.file("members").scan():
-            if str(raw.get("login") or "").casefold() == login:
-                raise UsageError(f"--login: {raw['login']!r} is the login of "
-                                 f"{raw.get('name', '')!r} ({raw['id']}) already; "
-                                 "each member has their own")
+    from amtui.services.members import LoginTaken, check_login_free
+
+    try:
+        check_login_free(workspace, record.login or "")
+    except LoginTaken as error:
+        raise UsageError(f"--login: {error}") from None
     return _store(workspace, record)

@@ -6,7 +6,7 @@ shared by the Today pane and ``amtui today``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from amtui.services.rules import (
     message_open,
     message_snoozed,
     message_urgent,
+    moment,
     snoozed,
     task_overdue,
 )
@@ -88,10 +89,6 @@ def member_by_login(workspace: Workspace, login: str) -> Raw | None:
                  if member.get("login") == login), None)
 
 
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _ago(delta: timedelta) -> str:
     """A span as the agenda says it: "40 min", "5 h", "3 d"."""
     hours = delta.total_seconds() / 3600
@@ -104,18 +101,6 @@ def _ago(delta: timedelta) -> str:
 
 def _words(name: object) -> str:
     return str(name or "").replace("_", " ")
-
-
-def last_contacts(messages: Iterable[Raw], key: str = "client_id") -> dict[str, datetime]:
-    """When each client (or, with ``key="contact_id"``, each contact) last had any logged
-    interaction: a message either way, a call."""
-    latest: dict[str, datetime] = {}
-    for message in messages:
-        moment = _moment(message.get("received_at"))
-        owner = message.get(key)
-        if moment and owner and (owner not in latest or moment > latest[owner]):
-            latest[owner] = moment
-    return latest
 
 
 CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id")
@@ -161,12 +146,12 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     contacted: dict[str, datetime] = {}
     contacted_people: dict[str, datetime] = {}
     for message in workspace.file("messages").scan():
-        moment = _moment(message.get("received_at"))
-        if moment:
+        received = moment(message.get("received_at"))
+        if received:
             for owner, latest in ((message.get("client_id"), contacted),
                                   (message.get("contact_id"), contacted_people)):
-                if owner and (owner not in latest or moment > latest[owner]):
-                    latest[owner] = moment
+                if owner and (owner not in latest or received > latest[owner]):
+                    latest[owner] = received
         if not message_open(message) or message_snoozed(message, now):
             continue
         client_id = message.get("client_id")
@@ -176,7 +161,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         is_urgent = message_urgent(message, settings)
         if not is_late and not is_urgent:
             continue
-        answer_by = _moment(message.get("answer_by"))
+        answer_by = moment(message.get("answer_by"))
         first_line = message["text"].strip().split("\n")[0]
         if answer_by is None:
             fact = "urgent"
@@ -218,7 +203,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     for task in workspace.file("tasks").scan():
         client_id = task.get("client_id")
         if task.get("column") == done_column:
-            done_at = _moment(task.get("done_at"))
+            done_at = moment(task.get("done_at"))
             if client_id and done_at and (client_id not in delivered
                                           or done_at > delivered[client_id]):
                 delivered[client_id] = done_at
@@ -233,13 +218,13 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             late_tasks.append((task["due"], *shown))
         elif task.get("due") == today_text:
             today_tasks.append((PRIORITY_ORDER.get(task.get("priority", ""), 2), *shown))
-        blocked_since = _moment(task.get("blocked_since"))
+        blocked_since = moment(task.get("blocked_since"))
         if task.get("blocked_by_client"):
             if blocked_since and now - blocked_since >= push_after:
                 blocked_tasks.append((blocked_since, *shown))
         elif task.get("column") != first_column:
             # With the department: since it came into its column (or was last changed).
-            since = _moment(task.get("column_since")) or _moment(task.get("updated_at"))
+            since = moment(task.get("column_since")) or moment(task.get("updated_at"))
             if since and now - since >= stale_after:
                 stuck_tasks.append((since, *shown))
 

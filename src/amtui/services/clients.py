@@ -75,6 +75,13 @@ def same_name_clients(names: Iterable[tuple[str, str]], name: str) -> list[tuple
             if longest in fold(other) and client_name_key(other) == key]
 
 
+def duplicates_of(workspace: Workspace, name: str) -> list[tuple[str, str]]:
+    """The stored clients (id, name) whose name names the same client as ``name``: asked
+    before a new client is added, to warn (not refuse: two clients may share a name)."""
+    return same_name_clients(((str(raw["id"]), str(raw.get("name", "")))
+                              for raw in workspace.file("clients").scan()), name)
+
+
 @dataclass(frozen=True, slots=True)
 class ClientSummary:
     """One line of the client list, with what the filters and the search look at."""
@@ -449,6 +456,11 @@ def format_amount(value: Decimal) -> str:
     return f"{value:,.{places}f}".replace(",", " ")
 
 
+def format_money(amount: Decimal, currency: str) -> str:
+    """An amount with its currency, as the app shows money: "1 200 000 RUB"."""
+    return f"{format_amount(amount)} {currency}"
+
+
 def parse_tags(text: str) -> list[str]:
     """Comma-separated tags, spaces trimmed, each once (first spelling kept)."""
     tags: dict[str, str] = {}
@@ -680,7 +692,7 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
     try:
         deal = Deal.model_validate(data)
     except ValidationError as error:
-        for problem in error.errors():
+        for problem in in_own_words(error).errors():
             location = problem["loc"] or ("paid_on",)  # only the dates are checked together
             if str(location[0]) in reported:
                 continue

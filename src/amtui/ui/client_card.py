@@ -4,9 +4,7 @@ timeline of everything that happened, newest first. Two columns when the termina
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
-from zoneinfo import ZoneInfo
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,6 +21,7 @@ from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
 from amtui.ui import client_forms
 from amtui.ui.safe import line
+from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -64,10 +63,6 @@ def span(delta: timedelta) -> str:
     if minutes < 48 * 60:
         return _("{count} h").format(count=minutes // 60)
     return _("{count} days").format(count=minutes // (24 * 60))
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{service.format_amount(amount)} {currency}"
 
 
 def heading(text: str, count: int | None = None, keys: str = "") -> Content:
@@ -279,8 +274,8 @@ class ClientCard(Screen[None]):
             row(_("Industry"), line(client.industry, 60) if client.industry
                 else muted(_("not set"))),
             row(_("Tags"), line(", ".join(client.tags), 80) if client.tags else muted(_("none"))),
-            row(_("Revenue/mo"), money(client.monthly_revenue, currency)),
-            row(_("Cost/mo"), money(client.cost_to_serve, currency)),
+            row(_("Revenue/mo"), service.format_money(client.monthly_revenue, currency)),
+            row(_("Cost/mo"), service.format_money(client.cost_to_serve, currency)),
             row(_("Rev./cost"), ratio),
         ]
 
@@ -344,7 +339,7 @@ class ClientCard(Screen[None]):
                      _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
             lines.append(Content.assemble(
                 line(deal.title, 50), " · ", deal.status.value, " · ",
-                money(deal.amount.amount, deal.amount.currency),
+                service.format_money(deal.amount.amount, deal.amount.currency),
                 *(muted(f" · {date}") for date in dates if date)))
         return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]
 
@@ -354,7 +349,8 @@ class ClientCard(Screen[None]):
         return [Content.assemble(
             (f"  {labels.get(status, status):<{LABEL_WIDTH - 2}}", "bold" if status == "all"
              else ""),
-            " · ".join(money(amount, currency) for currency, amount in by_currency.items()))
+            " · ".join(service.format_money(amount, currency)
+                       for currency, amount in by_currency.items()))
             for status, by_currency in totals.items()]
 
     def _timeline(self, details: ClientDetails) -> list[Content]:
@@ -384,9 +380,11 @@ class ClientCard(Screen[None]):
         ]
 
     def _moment(self, moment: datetime) -> Content:
-        """A moment in the agency's own time zone."""
-        zone = ZoneInfo(self.amtui.workspace.settings.timezone)
-        return Content(moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+        """A moment as the app says it ("today 14:00", "03.12 10:30"), in the agency's own
+        time zone."""
+        workspace = self.amtui.workspace
+        now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
+        return Content(day_and_time(moment, now))
 
     # actions
 

@@ -29,12 +29,15 @@ from amtui.models import (
     RelationshipStage,
 )
 from amtui.services import clients as service
+from amtui.services.agenda import member_by_login
 from amtui.storage import RecordNotFound
 from amtui.text import one_line
 from amtui.ui.forms import FilterForm, FormField, FormScreen, choices_of
 from amtui.ui.picker import Picker, member_picker
 
 if TYPE_CHECKING:
+    from amtui.services.undo import Undo
+    from amtui.storage import Workspace
     from amtui.ui.app import AmtuiApp
 
 
@@ -111,15 +114,40 @@ class ContactForm(FormScreen[Contact]):
     """A contact at a client."""
 
 
+def my_member_id(workspace: Workspace) -> str:
+    """The id of the member who is logged in (to the host), or "" if they are not one."""
+    member = member_by_login(workspace, os_user())
+    return str(member["id"]) if member else ""
+
+
 def _new_client_values(app: AmtuiApp) -> dict[str, str]:
     """A new client's defaults: owned by the member who is logged in, in the agency's zone."""
     workspace = app.workspace
-    owner = next((member_id for member_id, member in
-                  workspace.file("members").records().items()
-                  if member.get("login") and member.get("login") == os_user()), "")
-    values = service.client_form_values(None, owner)
+    values = service.client_form_values(None, my_member_id(workspace))
     values["timezone"] = workspace.settings.timezone
     return values
+
+
+def _add_client(app: AmtuiApp, client: Client, then: Callable[[], None] | None = None) -> None:
+    """Save a new client; once it is saved, warn if clients of the same name were there
+    already (added anyway: two clients may share a name), then call ``then``."""
+    workspace = app.workspace
+    duplicates: list[tuple[str, str]] = []
+
+    def save() -> Undo:
+        duplicates.extend(service.duplicates_of(workspace, client.name))
+        return service.add_client(workspace, client)
+
+    def saved() -> None:
+        if duplicates:
+            app.notify(_("A client of the same name was there already: {names}.").format(
+                names=", ".join(f"«{one_line(name, 40)}»" for _id, name in duplicates[:3])
+                + ("…" if len(duplicates) > 3 else "")), severity="warning", markup=False)
+        if then is not None:
+            then()
+
+    app.change(save, _("Client «{name}» created").format(name=one_line(client.name, 40)),
+               then=saved)
 
 
 def new_client(app: AmtuiApp) -> None:
@@ -127,8 +155,7 @@ def new_client(app: AmtuiApp) -> None:
 
     def created(client: Client | None) -> None:
         if client is not None:
-            app.change(lambda: service.add_client(workspace, client),
-                       _("Client «{name}» created").format(name=one_line(client.name, 40)))
+            _add_client(app, client)
 
     app.push_screen(ClientForm(_("New client"),
                                client_fields(member_picker(workspace),
@@ -150,9 +177,7 @@ def quick_client(app: AmtuiApp, name: str, picked: Callable[[str, str], None]) -
 
     def created(client: Client | None) -> None:
         if client is not None:
-            app.change(lambda: service.add_client(workspace, client),
-                       _("Client «{name}» created").format(name=one_line(client.name, 40)),
-                       then=lambda: picked(client.id, client.name))
+            _add_client(app, client, then=lambda: picked(client.id, client.name))
 
     app.push_screen(FormScreen(_("New client"), fields, {**defaults, "name": name},
                                lambda values: service.client_from_form({**defaults, **values})),

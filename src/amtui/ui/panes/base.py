@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from amtui.i18n import _
 from amtui.identity import os_user
@@ -169,14 +170,21 @@ class PaneScreen(Screen[None]):
             try:
                 payload = None if self._plugin_failed() else self.read()
             except StorageError as error:
-                self.post_message(LoadFailed(str(error), damaged))
+                self.post_while_current(LoadFailed(str(error), damaged))
                 return
             except Exception as error:
                 if not self.plugin:
                     raise
-                self.app.call_from_thread(self._replace_body, error)
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(self._replace_body, error)
                 return
-        self.post_message(Loaded(payload, damaged))
+        self.post_while_current(Loaded(payload, damaged))
+
+    def post_while_current(self, message: Message) -> None:
+        """Post what the load worker read, unless a newer load has cancelled this one: what
+        it read is out of date, and could arrive after the newer load's."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
     def _plugin_failed(self) -> bool:
         return bool(self.plugin) and self.amtui.plugins.plugins[self.plugin].status == "failed"

@@ -154,7 +154,7 @@ class TodayPane(PaneScreen):
         mine = me if (self.showing_mine is not False) else None
         core = build_agenda(workspace, now, limit=self.limit, mine=mine)
         # Shown now: the plugins' sections can take longer than all of amtui's own.
-        self.post_message(self.CoreRead(Agenda(me, mine, core)))
+        self.post_while_current(self.CoreRead(Agenda(me, mine, core)))
         return Agenda(me, mine, core + plugin_sections(workspace, self.amtui.plugins, now,
                                                        limit=self.limit, mine=mine))
 
