@@ -314,3 +314,27 @@ def test_large_counts_keep_their_thousands_apart() -> None:
 
     assert (count_text(7), count_text(26_140), count_text(1_234_567)) == (
         "7", "26 140", "1 234 567")
+
+
+async def test_after_d_and_u_the_cursor_is_back_on_the_restored_line(morning: Workspace,
+                                                                     as_anna: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("]", "]", "down", "down")  # the second overdue task
+        await settle(pilot)
+        chosen = cursor(app)
+        assert "Задача" in chosen
+        await pilot.press("d")
+        await settle(pilot)
+        assert chosen not in lines(app)
+        assert "Задача" in cursor(app)  # the next line
+        await pilot.press("u")
+        await settle(pilot)
+        assert chosen in lines(app)
+        assert cursor(app) == chosen
+        await pilot.press("d")  # acts on the restored task again, not on another record
+        await settle(pilot)
+        title = chosen.split("  ")[-1].split(" · ")[0].strip()
+        (task,) = [task for task in morning.repo(Task).all() if task.title == title]
+        assert task.column == morning.settings.columns[-1]

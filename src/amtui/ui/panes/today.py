@@ -138,6 +138,9 @@ class TodayPane(PaneScreen):
         self.land_on: int | None = None
         """Where the cursor goes when the agenda is next shown (the first line "+K more"
         opened)."""
+        self.acted_on: str | None = None
+        """The line last marked done or snoozed: if it comes back (undone), the cursor goes
+        back to it, so that the next key acts on that record again."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-scope")
@@ -252,6 +255,9 @@ class TodayPane(PaneScreen):
         agenda.set_options(options)
         if self.land_on is not None:
             agenda.highlighted, self.land_on = self.land_on, None
+        elif self.acted_on in self.items:
+            agenda.highlighted = agenda.get_option_index(self.acted_on)
+            self.acted_on = None
         elif highlighted and any(option.id == highlighted for option in options):
             agenda.highlighted = agenda.get_option_index(highlighted)
         elif index is not None and highlighted and self.items:
@@ -260,6 +266,10 @@ class TodayPane(PaneScreen):
             agenda.highlighted = next((i for i in lines if i >= index), lines[-1])
         elif self.items:
             agenda.highlighted = agenda.get_option_index(next(iter(self.items)))
+
+    def _current_id(self) -> str | None:
+        option = self.query_one("#agenda", OptionList).highlighted_option
+        return option.id if option else None
 
     def _current(self) -> AgendaItem | None:
         option = self.query_one("#agenda", OptionList).highlighted_option
@@ -362,6 +372,7 @@ class TodayPane(PaneScreen):
         item = self._current()
         if item is None:
             return
+        self.acted_on = self._current_id()
         from amtui.services.actions import log_contact, mark_message_done, mark_task_done
 
         workspace = self.amtui.workspace
@@ -399,10 +410,12 @@ class TodayPane(PaneScreen):
         from amtui.ui.ask import AskScreen, check_days
 
         workspace = self.amtui.workspace
+        option_id = self._current_id()
 
         def chosen(answer: str | None) -> None:
             if answer:
                 days = int(answer)
+                self.acted_on = option_id
                 self.amtui.change(
                     lambda: snooze(workspace, item.table, item.record_id, days),
                     _("Snoozed for {days} days").format(days=days),
