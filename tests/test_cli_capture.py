@@ -261,6 +261,17 @@ def test_a_login_taken_is_refused_and_nothing_stored(workspace_path: Path) -> No
     add(workspace_path, "member", "Тоже без логина")
 
 
+@pytest.mark.parametrize("login", ["bad login", "", "-rf", "a" * 65, "ольга"])
+def test_a_login_no_account_could_have_is_refused_and_nothing_stored(
+        workspace_path: Path, login: str) -> None:
+    add(workspace_path, "member", "Ольга Лебедева", "--login", "olga")
+    before = snapshot_files(workspace_path / "data")
+    result = run_cli("add", "member", "Кто-то", f"--login={login}", workspace=workspace_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"amtui: error: --login: {login!r}: a login is letters")
+    assert snapshot_files(workspace_path / "data") == before
+
+
 @pytest.mark.parametrize("same_name", ["ромашка", "Romashka LLC", "ООО \"Ромашка\"",
                                        "ЗАО  «РОМАШКА»", "ИП Ромашка"])
 def test_a_client_of_the_same_name_is_added_with_a_warning(workspace_path: Path,

@@ -5,10 +5,25 @@ Shared by ``amtui add member`` and any form that makes members; no Textual here.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
+
+
+LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
+"""What an OS login may look like (POSIX portable names, and the ``user@domain`` of SSSD)."""
+
+
+def login_problem(login: str) -> str | None:
+    """What is wrong with ``login`` as a member's OS login (None: nothing)."""
+    from amtui.i18n import _
+
+    if LOGIN.fullmatch(login):
+        return None
+    return _("a login is letters, digits, '.', '_', '-' and '@' (at most 64, not starting "
+             "with '.', '-' or '@'), as the account's name on this machine")
 
 
 class LoginTaken(ValueError):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from amtui.clock import now
 from amtui.i18n import _
+from amtui.services.members import login_problem
 from amtui.storage import Workspace
 from amtui.storage.files import creation_top, log_creations, remove_created, stop_logging
 from amtui.storage.workspace import CONFIG_NAME, Clock
@@ -21,8 +22,6 @@ from amtui.storage.workspace import CONFIG_NAME, Clock
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
 
-LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
-"""What an OS login may look like (POSIX portable names, and the ``user@domain`` of SSSD)."""
 
 
 class NewWorkspaceProblems(ValueError):
@@ -66,7 +65,7 @@ class NewWorkspace:
             problems["member_name"] = _("Your name cannot be empty.")
         elif len(tidy.member_name) > 500:
             problems["member_name"] = _("Your name can be at most 500 characters long.")
-        if not LOGIN.fullmatch(tidy.login):
+        if login_problem(tidy.login):
             problems["login"] = _("A login is letters, digits, '.', '_' and '-' (at most 64); "
                                   "your account's name on this machine links you to your "
                                   "records.")
