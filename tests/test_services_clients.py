@@ -403,10 +403,11 @@ def test_no_audit_yet_means_no_changes(workspace: Workspace) -> None:
     ({"title": "  "}, ("title", "type what the deal is for")),
     ({"signed_on": "2026-02-30"}, ("signed_on", "is not a date that exists")),
     ({"signed_on": "2026-11-20", "paid_on": "2026-11-01"}, ("paid_on", "before the deal")),
+    ({"status": "won"}, ("signed_on", "the day a won deal was signed")),
 ])
 def test_the_deal_form_names_the_field_that_is_wrong(typed: dict[str, str],
                                                      problem: tuple[str, str]) -> None:
-    values = {"title": "SEO", "amount": "150 000", "currency": "RUB", "status": "won",
+    values = {"title": "SEO", "amount": "150 000", "currency": "RUB", "status": "negotiation",
               **typed}
     with pytest.raises(ValidationError) as raised:
         service.deal_from_form(values, "client")

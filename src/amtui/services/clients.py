@@ -688,6 +688,9 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
     data["owner_id"] = values.get("owner_id") or None
     for name in ("signed_on", "paid_on"):
         data[name] = values.get(name, "").strip() or None
+    if data["status"] == DealStatus.WON.value and not data["signed_on"]:
+        # Commission and KPIs count a won deal from the day it was signed.
+        problems.append(_problem("signed_on", "", "type the day a won deal was signed"))
     reported = {str(problem["loc"][0]) for problem in problems}
     try:
         deal = Deal.model_validate(data)

@@ -44,14 +44,14 @@ def deal_fields(owners: Picker) -> list[FormField]:
         FormField("owner_id", _("Owner on our side"), picker=owners,
                   placeholder=_("nobody; type part of a member's name")),
         FormField("signed_on", _("Signed on (YYYY-MM-DD, empty if not yet)"),
-                  placeholder="2026-11-26"),
+                  placeholder=_("YYYY-MM-DD")),
         FormField("paid_on", _("Paid on (YYYY-MM-DD, empty if not yet)"),
-                  placeholder="2026-12-01"),
+                  placeholder=_("YYYY-MM-DD")),
     ]
 
 
 class DealForm(FormScreen[Deal]):
-    AUTO_FOCUS = "#field-title"
+    """A deal's form: the title and the first field in view when it opens, as every form."""
 
 
 def deal_label(deal: Deal) -> Content:
