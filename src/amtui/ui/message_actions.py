@@ -61,7 +61,7 @@ def message_times(message: Mapping[str, Any], now: datetime,
         if message_late(message, now):
             answer += Content.assemble(" ", (_("late by {time}").format(
                 time=due.lstrip("-")), "bold $amtui-overdue"))
-        elif due and answer_by > now:
+        elif due and answer_by >= now:
             answer += " " + _("in {time}").format(time=due)
         rows.append(fact(_("Answer by"), answer))
     if message_snoozed(message, now):
