@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from amtui.models import Client, Contact, Member, Message, Note, Task
-from amtui.services import inbox
+from amtui.services import inbox, rules
 from amtui.services.agenda import build_agenda
 from amtui.services.clients import client_details
 from amtui.services.finder import NameFinder
@@ -64,11 +64,11 @@ def test_countdown_says_how_long_is_left_or_how_late() -> None:
     due = (START + timedelta(hours=2, minutes=5)).isoformat()
     late = (START - timedelta(hours=3)).isoformat()
     far = (START + timedelta(days=3)).isoformat()
-    assert inbox.countdown(due, "new", START) == ("2h05", False)
-    assert inbox.countdown(late, "waiting_on_us", START) == ("-3h00", True)
-    assert inbox.countdown(far, "new", START) == ("3d", False)
-    assert inbox.countdown(late, "waiting_on_client", START) == ("", False)
-    assert inbox.countdown(None, "new", START) == ("", False)
+    assert inbox.countdown(due, "new", START) == "2h05"
+    assert inbox.countdown(late, "waiting_on_us", START) == "-3h00"
+    assert inbox.countdown(far, "new", START) == "3d"
+    assert inbox.countdown(late, "waiting_on_client", START) == ""
+    assert inbox.countdown(None, "new", START) == ""
 
 
 def test_an_empty_workspace_has_an_empty_inbox(workspace: Workspace) -> None:
@@ -214,7 +214,7 @@ def test_snooze_keeps_the_message_off_today_until_it_ends(filled: Workspace,
 @pytest.mark.parametrize("typed", ["", "abc", "2.5", "0", "-1", "366"])
 def test_snooze_days_must_be_a_whole_number_from_1_to_365(typed: str) -> None:
     with pytest.raises(ValueError, match="days"):
-        inbox.parse_days(typed)
+        rules.parse_snooze_days(typed)
 
 
 def test_snooze_refuses_zero_days_and_changes_nothing(filled: Workspace) -> None:
@@ -222,7 +222,7 @@ def test_snooze_refuses_zero_days_and_changes_nothing(filled: Workspace) -> None
     with pytest.raises(ValueError):
         inbox.snooze(filled, seen, 0)
     assert message(filled, "Когда").rev == seen.rev
-    assert inbox.parse_days(" 7 ") == 7
+    assert rules.parse_snooze_days(" 7 ") == 7
 
 
 def test_a_reply_is_an_outgoing_message_that_counts_as_contact(filled: Workspace,

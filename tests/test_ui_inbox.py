@@ -22,10 +22,10 @@ from amtui.services.hours import add_working_hours
 from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
+from amtui.ui.ask import PickScreen
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.forms import FilterForm, FormScreen
 from amtui.ui.help import HelpScreen
-from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.panes.inbox import InboxPane
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
@@ -275,7 +275,7 @@ async def test_status_priority_and_assignee_are_chosen_and_undone(filled: Worksp
     async with inbox(filled) as (app, pilot):
         await pilot.press("down", "s")
         await settle(pilot)
-        assert isinstance(app.screen, ChoiceScreen)
+        assert isinstance(app.screen, PickScreen)
         await pilot.press("down", "enter")  # waiting on us → waiting on client
         await settle(pilot)
         assert stored(filled, "Когда").status == "waiting_on_client"
@@ -320,7 +320,14 @@ async def test_snooze_takes_the_message_off_today_and_undo_brings_it_back(
         await settle(pilot)
         assert stored(filled, "Когда").snoozed_until == clock() + timedelta(days=3)
         assert rows(app)[1][1] == "snoozed"
-        assert "Snoozed until: " in preview(app)
+        # Past its answer-by time but snoozed: late nowhere, in the list, preview or view.
+        assert "Snoozed until: " in preview(app) and "late by" not in preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "Snoozed until: " in view and "late by" not in view
+        await pilot.press("escape")
+        await settle(pilot)
         late = next(section for section in build_agenda(filled)
                     if section.key == "late_answers")
         assert [item.title for item in late.items] == []
@@ -580,6 +587,30 @@ async def test_scrolling_down_reaches_every_message_past_the_first_screens(
         await settle(pilot)
         assert table.cursor_row == 148 and "Сообщение 148" in preview(app)
         assert stored(many, "Сообщение 148").status == "done"
+
+
+async def test_a_new_message_the_search_hides_is_not_looked_for(many: Workspace) -> None:
+    async with inbox(many) as (app, pilot):
+        table = app.screen.query_one("#records", DataTable)
+        await pilot.press("slash", *"сообщение", "escape")  # every message, 60 rows shown
+        await settle(pilot)
+        assert table.row_count == 60
+        await pilot.press("n")
+        await settle(pilot)
+        await fill(pilot, "Atlas Fitness")
+        await fill(pilot, "Пришлите счёт", "#field-text")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert stored(many, "Пришлите").text == "Пришлите счёт"
+        assert shown(app, "#list-status") == "150 of 151 messages match"
+        # Hidden by the search: neither shown nor looked for, now or at the next keys.
+        assert table.row_count == 60 and "Пришлите" not in texts(app)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert table.row_count == 60 and table.cursor_row == 2
+        await pilot.press("slash", "ctrl+u", *"пришлите", "escape")
+        await settle(pilot)
+        assert texts(app) == ["Пришлите счёт"]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 40)])

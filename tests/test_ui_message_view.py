@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from amtui.models import Client, Contact, Member, Message, Task
-from amtui.storage import Workspace
+from amtui.storage import StorageError, Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.message_screen import MessageScreen
@@ -106,7 +106,12 @@ async def test_the_inbox_keys_act_from_the_message_view(workspace: Workspace,
         assert isinstance(app.screen, MessageScreen)
         await pilot.press("x")  # to the trash: the view closes
         await wait_until(pilot, lambda: isinstance(app.screen, InboxPane), "the Inbox")
-        assert workspace.repo(Message).find(thread["message"]) is None
+        await wait_until(pilot, lambda: workspace.repo(Message).find(thread["message"])
+                         is None, "the message in the trash")
+        await settle(pilot)
+        told = [str(note.message) for note in app._notifications]
+        assert any("moved to the trash" in note for note in told)
+        assert not any("no longer there" in note for note in told)
 
 
 async def test_a_time_in_the_agencys_zone_does_not_name_a_zone(workspace: Workspace,
@@ -152,3 +157,24 @@ def test_the_thread_is_the_clients_messages_around_the_one_opened(
     assert [message.this for message in found.thread].index(True) == THREAD_AROUND
     assert (found.earlier, found.later) == (2, 2)
     assert conversation(workspace, "no-such-message", now.date()) is None
+
+
+async def test_a_damaged_file_read_for_the_view_is_told_and_the_list_stays(
+        workspace: Workspace, thread: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file found damaged while the view reads it (as a large file cut short is)."""
+    problem = "data/messages.json is damaged: a record is not valid JSON [bold]x[/]"
+
+    def damaged(*_args: object) -> None:
+        raise StorageError(problem)
+
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr("amtui.services.conversation.conversation", damaged)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(problem == str(note.message)
+                                            for note in app._notifications), "the problem")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxPane) and app.is_running
+        assert "Сайт не открывается, срочно" in view_text(app)  # the list, as it was
+        assert workspace.repo(Message).get(thread["message"]).status == "waiting_on_us"

@@ -18,9 +18,9 @@ from amtui.services.finder import FinderIndex
 from amtui.storage import Repository, StorageError, TrashBin, Workspace
 from amtui.testing import WAIT_LIMIT, StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
+from amtui.ui.ask import PickScreen
 from amtui.ui.client_card import ClientCard
 from amtui.ui.forms import FilterForm
-from amtui.ui.inbox_forms import ChoiceScreen
 from amtui.ui.note_editor import NoteEditor
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
 from conftest import palette_lines
@@ -145,7 +145,7 @@ async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspac
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("n")
-        assert isinstance(app.screen, ChoiceScreen)
+        assert isinstance(app.screen, PickScreen)
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt)
                   for i in range(options.option_count)]

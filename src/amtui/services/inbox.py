@@ -39,7 +39,6 @@ from amtui.services.rules import (
     answer_hours,
     message_open,
     message_urgent,
-    parse_snooze_days,
     snooze_end,
 )
 from amtui.text import (
@@ -51,17 +50,17 @@ if TYPE_CHECKING:
 
 Raw = dict[str, Any]
 
-OPEN_STATUSES = OPEN_MESSAGE_STATUSES
 
-
-def countdown(answer_by: str | None, status: str, now: datetime) -> tuple[str, bool]:
-    """How long until the answer is due (or how late it is), and whether it is late."""
-    if not answer_by or status not in OPEN_STATUSES:
-        return "", False
+def countdown(answer_by: str | None, status: str, now: datetime) -> str:
+    """How long until the answer is due ("2h05", "3d"), or how long since ("-3h00"); empty
+    when the message waits for no answer. Whether it is late is
+    :func:`~amtui.services.rules.message_late`'s to say (a snooze, too)."""
+    if not answer_by or status not in OPEN_MESSAGE_STATUSES:
+        return ""
     seconds = (datetime.fromisoformat(answer_by) - now).total_seconds()
     hours, minutes = divmod(int(abs(seconds)) // 60, 60)
     text = f"{hours}h{minutes:02d}" if hours < 48 else f"{hours // 24}d"
-    return (f"-{text}", True) if seconds < 0 else (text, False)
+    return f"-{text}" if seconds < 0 else text
 
 
 def first_line(text: str, width: int = 80) -> str:
@@ -220,7 +219,7 @@ class InboxFilter:
     def matches(self, message: Raw | View) -> bool:
         status = message.get("status")
         if self.status == ANY_OPEN:
-            if status not in OPEN_STATUSES:
+            if status not in OPEN_MESSAGE_STATUSES:
                 return False
         elif self.status and status != self.status:
             return False
@@ -265,9 +264,6 @@ def assign(workspace: Workspace, message: Message, member_id: str | None, *,
     """Give the message to a member (None: to nobody)."""
     description = _("message {text} assigned").format(text=_quoted(message.text))
     return _changed(workspace, message, description, overwrite, assignee_id=member_id or None)
-
-
-parse_days = parse_snooze_days
 
 
 def snooze(workspace: Workspace, message: Message, days: int, *,

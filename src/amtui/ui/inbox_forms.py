@@ -14,10 +14,10 @@ from amtui.i18n import _
 from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Task
 from amtui.services import inbox
 from amtui.services.inbox import InboxFilter
+from amtui.services.rules import parse_snooze_days
 from amtui.text import one_line
-from amtui.ui.ask import PickScreen
 from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
-from amtui.ui.panes.inbox import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from amtui.ui.message_actions import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import line
 
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 def choices(labels: dict[str, str], values: list[str] | None = None) -> list[tuple[str, str]]:
     return [(labels.get(value, value.replace("_", " ")), value)
             for value in (values if values is not None else list(labels))]
-
-
-ChoiceScreen = PickScreen
-"""Choose one value from a short list (the name the Inbox pane knows it by)."""
 
 
 class NewMessageForm(FormScreen[Message]):
@@ -128,7 +124,7 @@ class SnoozeForm(FormScreen[Message]):
 
     def _build(self, values: dict[str, str]) -> Message:
         try:
-            self.days = inbox.parse_days(values["days"])
+            self.days = parse_snooze_days(values["days"])
         except ValueError as error:
             raise field_problem("days", str(error)) from None
         return self.snoozed
@@ -202,7 +198,3 @@ def filter_form(current: InboxFilter, finder: NameFinder) -> FilterForm[InboxFil
                            kind=typed["kind"], priority=typed["priority"])
 
     return FilterForm(_("Show messages"), fields, values, build, InboxFilter())
-
-
-FilterScreen = filter_form
-"""The Inbox's filter dialog (the name the Inbox pane knows it by)."""

@@ -3,14 +3,17 @@ reply, call, answered, status, priority, assignee, snooze, delete, task and brie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.screen import Screen
 
 from amtui.i18n import _
+from amtui.services.rules import message_late, message_snoozed, moment
 from amtui.ui.safe import line
+from amtui.ui.times import agency_zone, day_and_time, elsewhere
 
 if TYPE_CHECKING:
     from amtui.models import Message, Note, Task
@@ -26,6 +29,44 @@ KIND_LABELS = {"question": _("question"), "request": _("request"), "complaint": 
                "update": _("update"), "call": _("call")}
 PRIORITY_LABELS = {"low": _("low"), "normal": _("normal"), "high": _("high"),
                    "urgent": _("urgent")}
+
+
+def fact(label: str, value: Content | str) -> Content:
+    """One fact about a message: its label, muted, then its value (text shown as typed)."""
+    shown = value if isinstance(value, Content) else line(value)
+    return Content.assemble((f"{label}: ", "$text-muted"), shown)
+
+
+def message_times(message: Mapping[str, Any], now: datetime,
+                  client_zone: str = "") -> list[Content]:
+    """When a message came, by when it is to be answered (how late, or in how long) and
+    until when it is snoozed: in the agency's time (``now``'s), and in ``client_zone``'s
+    too when given and it keeps another time. The Inbox's preview and the message view
+    both show these."""
+    from amtui.services.inbox import countdown
+
+    def when(value: object) -> Content:
+        at = datetime.fromisoformat(str(value))
+        shown = Content(day_and_time(at, now))
+        if client_zone and (there := elsewhere(at, agency_zone(client_zone), now)):
+            shown += Content.assemble(" · ", (_("client's time {time}").format(time=there),
+                                              "$text-muted"))
+        return shown
+
+    rows = [fact(_("Received"), when(message["received_at"]))]
+    answer_by = moment(message.get("answer_by"))
+    if answer_by is not None:
+        due = countdown(message["answer_by"], str(message.get("status", "")), now)
+        answer = when(message["answer_by"])
+        if message_late(message, now):
+            answer += Content.assemble(" ", (_("late by {time}").format(
+                time=due.lstrip("-")), "bold $amtui-overdue"))
+        elif due and answer_by >= now:
+            answer += " " + _("in {time}").format(time=due)
+        rows.append(fact(_("Answer by"), answer))
+    if message_snoozed(message, now):
+        rows.append(fact(_("Snoozed until"), when(message["snoozed_until"])))
+    return rows
 
 
 class MessageActions(Screen[Any]):
@@ -126,7 +167,7 @@ class MessageActions(Screen[Any]):
         entry = self._selected()
         if entry is None:
             return
-        from amtui.ui.inbox_forms import ChoiceScreen
+        from amtui.ui.ask import PickScreen
 
         current = str(entry.message.get(field) or "")
 
@@ -139,7 +180,7 @@ class MessageActions(Screen[Any]):
                         workspace, message, value, overwrite=overwrite),
                     done_message)
 
-        self.app.push_screen(ChoiceScreen(title, options, current), chosen)
+        self.app.push_screen(PickScreen(title, options, current), chosen)
 
     def action_snooze(self) -> None:
         entry = self._selected()

@@ -16,15 +16,17 @@ from textual.message import Message
 from textual.widgets import Static
 
 from amtui.i18n import _
-from amtui.services.rules import message_snoozed
+from amtui.text import one_line
 from amtui.ui.message_actions import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
     MessageActions,
+    fact,
+    message_times,
 )
 from amtui.ui.safe import content, line
-from amtui.ui.times import agency_zone, day_and_time, elsewhere
+from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -113,11 +115,26 @@ class MessageScreen(MessageActions):
     @work(thread=True, group="message-screen")
     def _read(self) -> None:
         from amtui.services.conversation import conversation
+        from amtui.storage import StorageError
 
         workspace = self.amtui.workspace
         now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
-        self.post_message(ConversationRead(
-            conversation(workspace, self.message_id, now.date()), now))
+        try:
+            found = conversation(workspace, self.message_id, now.date())
+        except StorageError as error:  # a damaged file: say so, and keep what is shown
+            self.app.call_from_thread(self._read_failed, str(error))
+            return
+        self.post_message(ConversationRead(found, now))
+
+    def _read_failed(self, problem: str) -> None:
+        """Say what is wrong with the file; with nothing shown yet, go back to the list."""
+        self._reading = False
+        self.notify(one_line(problem), severity="error", markup=False)
+        if self.shown is None and self.is_current:
+            self.dismiss()
+        elif self._read_again:
+            self._read_again = False
+            self.reload()
 
     def on_conversation_read(self, read: ConversationRead) -> None:
         self._reading = False
@@ -146,27 +163,11 @@ class MessageScreen(MessageActions):
         self.query_one("#message-tasks", Static).update(self._tasks(found))
         self.query_one("#message-thread", Static).update(self._thread(found, now))
 
-    def _facts(self, found: Conversation, now: datetime) -> Content:
-        from amtui.services.inbox import countdown
-
+    @staticmethod
+    def _facts(found: Conversation, now: datetime) -> Content:
         message = found.message
         status = str(message.get("status", ""))
         priority = str(message.get("priority", ""))
-
-        def field(label: str, value: Content | str) -> Content:
-            shown = value if isinstance(value, Content) else line(value)
-            return Content.assemble((f"{label}: ", "$text-muted"), shown)
-
-        def when(value: object) -> Content:
-            moment = datetime.fromisoformat(str(value))
-            shown = Content(day_and_time(moment, now))
-            if found.client_zone:
-                there = elsewhere(moment, agency_zone(found.client_zone), now)
-                if there:
-                    shown += Content.assemble(" · ", (_("client's time {time}").format(
-                        time=there), "$text-muted"))
-            return shown
-
         incoming = message.get("direction") == "incoming"
         rows = [Content(" · ").join([
             line(message.get("channel", "")),
@@ -175,22 +176,11 @@ class MessageScreen(MessageActions):
         ])]
         status_text = Content(STATUS_LABELS.get(status, status)).stylize("bold")
         rows.append(Content.assemble(
-            field(_("Status"), status_text), "  ",
-            field(_("Priority"), Content(PRIORITY_LABELS.get(priority, priority)).stylize(
+            fact(_("Status"), status_text), "  ",
+            fact(_("Priority"), Content(PRIORITY_LABELS.get(priority, priority)).stylize(
                 "bold $amtui-overdue" if priority == "urgent" else "")), "  ",
-            field(_("Assigned to"), found.entry.assignee or _("nobody"))))
-        rows.append(field(_("Received"), when(message["received_at"])))
-        if message.get("answer_by"):
-            due, late = countdown(str(message["answer_by"]), status, now)
-            answer = when(message["answer_by"])
-            if late and not message_snoozed(message, now):
-                answer += Content.assemble("  ", (_("late by {time}").format(
-                    time=due.lstrip("-")), "bold $amtui-overdue"))
-            elif due and not late:
-                answer += "  " + _("in {time}").format(time=due)
-            rows.append(field(_("Answer by"), answer))
-        if message_snoozed(message, now):
-            rows.append(field(_("Snoozed until"), when(message["snoozed_until"])))
+            fact(_("Assigned to"), found.entry.assignee or _("nobody"))))
+        rows += message_times(message, now, found.client_zone)
         return Content("\n").join(rows)
 
     @staticmethod
@@ -240,6 +230,13 @@ class MessageScreen(MessageActions):
             self.notify(_("The message is still being read."), severity="warning")
             return None
         return self.shown.entry
+
+    def action_delete(self) -> None:
+        """To the trash, and back to the list: there is no message left to show."""
+        shown = self.shown
+        super().action_delete()
+        if shown is not None:
+            self.dismiss()
 
     def action_close(self) -> None:
         self.dismiss()

@@ -17,16 +17,17 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import _
-from amtui.services.rules import message_snoozed
+from amtui.services.rules import message_late, message_snoozed
 from amtui.ui.message_actions import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
     MessageActions,
+    fact,
+    message_times,
 )
 from amtui.ui.panes.listing import Column, ListPane, Row
 from amtui.ui.safe import cell, content, line
-from amtui.ui.times import day_and_time
 from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
@@ -188,11 +189,11 @@ class InboxPane(MessageActions, ListPane):
 
         message = entry.message
         status = message.get("status", "")
-        due, late = countdown(message.get("answer_by"), status, now)
+        due = countdown(message.get("answer_by"), status, now)
         if due and message_snoozed(message, now):
-            due, late = _("snoozed"), False
+            due = _("snoozed")
         due_cell = cell(due)
-        if late:
+        if message_late(message, now):
             due_cell.stylize(self.late_style)
         return [
             cell(_when(message["received_at"], now)),
@@ -218,15 +219,21 @@ class InboxPane(MessageActions, ListPane):
 
     def refilter(self) -> None:
         super().refilter()
-        table = self.query_one(DataTable)
         if self._select_next is not None and self._select_next in self.entries:
-            while (self._select_next not in self._shown_ids
-                   and len(self._shown_ids) < len(self.matching)):
-                self.show_more()
-            if self._select_next in self._shown_ids:
-                table.move_cursor(row=self._shown_ids.index(self._select_next))
-                self._select_next = None
+            self._go_to(self._select_next)
+            self._select_next = None  # read: shown now, or hidden by the filter or search
         self._show_preview()
+
+    def _go_to(self, message_id: str) -> None:
+        """Put the cursor on the message if the filter and the search let it through,
+        adding the rows down to it."""
+        index = next((index for index, entry in enumerate(self.matching)
+                      if entry.id == message_id), None)
+        if index is None:
+            return
+        while len(self._shown_ids) <= index:
+            self.show_more()
+        self.query_one(DataTable).move_cursor(row=index)
 
     def count_note(self) -> str:
         total = len(self.all_rows)
@@ -267,16 +274,9 @@ class InboxPane(MessageActions, ListPane):
         preview.update(self._preview(entry))
 
     def _preview(self, entry: InboxEntry) -> Content:
-        from amtui.services.inbox import countdown
-
         message = entry.message
         now = self.now or self.amtui.workspace.clock().astimezone()
         status = str(message.get("status", ""))
-
-        def field(label: str, value: Content | str) -> Content:
-            shown = value if isinstance(value, Content) else line(value)
-            return Content.assemble((f"{label}: ", "$text-muted"), shown)
-
         client = line(entry.client or _("(unknown client)"), 80).stylize("bold")
         rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
                 else client]
@@ -289,21 +289,10 @@ class InboxPane(MessageActions, ListPane):
             Content(_("priority {priority}").format(
                 priority=PRIORITY_LABELS.get(message.get("priority", ""), ""))),
         ]))
-        rows.append(field(_("Received"), _moment(message.get("received_at"), now)))
-        if message.get("answer_by"):
-            due, late = countdown(message["answer_by"], status, now)
-            answer = Content(_moment(message["answer_by"], now))
-            if late:
-                answer += Content.assemble(" ", (_("late by {time}").format(
-                    time=due.lstrip("-")), "bold $amtui-overdue"))
-            elif due:
-                answer += " " + _("in {time}").format(time=due)
-            rows.append(field(_("Answer by"), answer))
-        if message_snoozed(message, now):
-            rows.append(field(_("Snoozed until"), _moment(message["snoozed_until"], now)))
-        rows.append(field(_("Assigned to"), entry.assignee or _("nobody")))
+        rows += message_times(message, now)
+        rows.append(fact(_("Assigned to"), entry.assignee or _("nobody")))
         if entry.tasks:
-            rows.append(field(_("Tasks"), Content(_("{done} of {total} done").format(
+            rows.append(fact(_("Tasks"), Content(_("{done} of {total} done").format(
                 done=entry.tasks_done, total=len(entry.tasks))).stylize("bold")))
         rows += [Content(""), content(message.get("text", "")), Content("")]
         rows += self._task_lines(entry)
@@ -349,7 +338,7 @@ class InboxPane(MessageActions, ListPane):
     def action_filter(self) -> None:
         from amtui.services.finder import NameFinder
         from amtui.services.inbox import InboxFilter
-        from amtui.ui.inbox_forms import FilterScreen
+        from amtui.ui.inbox_forms import filter_form
 
         finder = NameFinder(self.amtui.workspace.file("clients").scan())
 
@@ -357,7 +346,7 @@ class InboxPane(MessageActions, ListPane):
             if wanted is not None:
                 self._set_filter(wanted)
 
-        self.app.push_screen(FilterScreen(self.inbox_filter or InboxFilter(), finder), chosen)
+        self.app.push_screen(filter_form(self.inbox_filter or InboxFilter(), finder), chosen)
 
     def action_clear_filter(self) -> None:
         self._set_filter(None)
@@ -375,8 +364,3 @@ def _when(value: str, now: datetime) -> str:
     if moment.date() == now.date():
         return moment.strftime("%H:%M")
     return moment.strftime("%d.%m" if moment.year == now.year else "%Y")
-
-
-def _moment(value: str | None, now: datetime) -> str:
-    """Day and time in ``now``'s time zone (the agency's)."""
-    return day_and_time(datetime.fromisoformat(value), now) if value else ""

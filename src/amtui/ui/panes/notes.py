@@ -194,7 +194,7 @@ class NotesPane(ListPane):
 
     def action_new(self) -> None:
         from amtui.services.templates import load_templates
-        from amtui.ui.inbox_forms import ChoiceScreen
+        from amtui.ui.ask import PickScreen
         from amtui.ui.note_forms import template_options
 
         templates, problems = load_templates(self.amtui.workspace)
@@ -207,7 +207,7 @@ class NotesPane(ListPane):
             if key is not None:
                 self.new_note(by_key.get(key))
 
-        self.app.push_screen(ChoiceScreen(_("New note from"), template_options(templates), ""),
+        self.app.push_screen(PickScreen(_("New note from"), template_options(templates), ""),
                              chosen)
 
     def new_note(self, template: NoteTemplate | None) -> None:
