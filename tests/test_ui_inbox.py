@@ -27,6 +27,7 @@ from amtui.ui.conflict import ConflictScreen
 from amtui.ui.forms import FilterForm, FormScreen
 from amtui.ui.help import HelpScreen
 from amtui.ui.panes.inbox import InboxPane
+from amtui.ui.widgets.ticklist import TickList
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
 HOSTILE_SHOWN = "[@click=app.quit]x[/] \\x1b[31mred\\x1b[0m"
@@ -410,6 +411,11 @@ async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
         assert title.value == "Brief: Нужен лендинг к акции"
         await fill(pilot, "")
         await pilot.press("tab", "down", "space", "down", "down", "down", "space")  # seo, design
+        departments = app.screen.query_one("#field-departments", TickList)
+        ticked = {departments.get_option_at_index(row).value: departments.render_line(row).text
+                  for row in range(departments.option_count)}  # read without colour
+        assert {value for value, text in ticked.items() if text.startswith("▐✓▌")} == {
+            "seo", "design"}
         await pilot.press("tab")
         await fill(pilot, "10.12.2026")
         await pilot.press("f2")

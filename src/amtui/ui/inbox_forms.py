@@ -20,6 +20,7 @@ from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
 from amtui.ui.message_actions import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import line
+from amtui.ui.widgets.ticklist import TickList
 
 if TYPE_CHECKING:
     from amtui.services.finder import NameFinder
@@ -158,7 +159,7 @@ class BriefForm(FormScreen[Note]):
     def _departments(self) -> list[Widget]:
         return [
             Label(_("Departments that get a task (Space ticks one)"), classes="form-label"),
-            SelectionList[str](
+            TickList[str](
                 *(Selection(line(name.replace("_", " ")), name) for name in self.departments),
                 id="field-departments",
             ),
