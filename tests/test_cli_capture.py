@@ -261,7 +261,7 @@ def test_a_login_taken_is_refused_and_nothing_stored(workspace_path: Path) -> No
     add(workspace_path, "member", "Тоже без логина")
 
 
-@pytest.mark.parametrize("login", ["bad login", "", "-rf", "a" * 65, "ольга"])
+@pytest.mark.parametrize("login", ["bad login", "", "-rf", "ольга"])
 def test_a_login_no_account_could_have_is_refused_and_nothing_stored(
         workspace_path: Path, login: str) -> None:
     add(workspace_path, "member", "Ольга Лебедева", "--login", "olga")

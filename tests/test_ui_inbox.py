@@ -141,7 +141,7 @@ async def test_list_preview_and_the_late_answer_in_the_themes_error_colour(
 
 
 async def test_markup_and_escapes_in_a_message_show_literally(filled: Workspace) -> None:
-    async with inbox(filled, size=(120, 40)) as (app, pilot):
+    async with inbox(filled, size=(150, 40)) as (app, pilot):
         assert app.screen.has_class("-wide")
         assert texts(app)[2] == HOSTILE_SHOWN
         await pilot.press("down", "down")
@@ -629,3 +629,5 @@ async def test_the_message_text_takes_the_width_the_other_columns_leave(
         scroll_bar = table.styles.scrollbar_size_vertical
         assert used + scroll_bar == table.size.width
         assert columns[-1].width != 60
+        if size[0] >= 120:  # the preview beside the list leaves it room to read
+            assert columns[-1].get_render_width(table) >= 40

@@ -345,10 +345,10 @@ def add_member(args: argparse.Namespace) -> int:
     from amtui.models import Member
     from amtui.services.members import LoginTaken, check_login_free, login_problem
 
-    if args.login is not None and (problem := login_problem(args.login)):
-        raise UsageError(f"--login: {args.login!r}: {problem}")
     workspace = open_workspace(args, create=True)
     record = Member(**_given(name=args.name, role=args.role, login=args.login, email=args.email))
+    if args.login is not None and (problem := login_problem(args.login)):
+        raise UsageError(f"--login: {args.login!r}: {problem}")
 
     try:
         check_login_free(workspace, record.login or "")

@@ -40,8 +40,9 @@ STATUS_SHORT = {"new": _("new"), "waiting_on_us": _("on us"),
                 "waiting_on_client": _("on client"), "done": _("done")}
 PRIORITY_MARKS = {"low": "↓", "normal": "", "high": "!", "urgent": "!!"}
 
-WIDE = 110
-"""From this width on, the preview stands beside the list instead of under it."""
+WIDE = 140
+"""From this width on, the preview stands beside the list instead of under it (narrower,
+the message column would be left a few letters wide)."""
 
 MESSAGE_WIDTH = 60
 """The message column's width until the table's own width is known."""
@@ -104,7 +105,8 @@ class InboxPane(MessageActions, ListPane):
     InboxPane.-wide #inbox-main { layout: horizontal; }
     InboxPane.-wide #records { width: 3fr; }
     InboxPane.-wide #inbox-preview-box {
-        width: 2fr; height: 1fr; border-top: none; border-left: solid $primary;
+        width: 2fr; max-width: 64; height: 1fr; border-top: none;
+        border-left: solid $primary;
     }
     """
 
