@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/finder.py
 	$(BIN)/python bench/smm_calendar_bench.py
 	$(BIN)/python bench/team.py
+	$(BIN)/python bench/actions.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build bench/.work
