@@ -293,7 +293,8 @@ class PickerScreen(ModalScreen[str | None]):
         border: round $primary; background: $surface; padding: 0 1;
     }
     PickerScreen #picker-title { text-style: bold; }
-    PickerScreen #picker-problem { color: $error; height: auto; }
+    PickerScreen #picker-problem { display: none; color: $error; height: auto; }
+    PickerScreen #picker-problem.-shown { display: block; }
     PickerScreen #picker-hint { color: $text-muted; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -332,7 +333,9 @@ class PickerScreen(ModalScreen[str | None]):
         if field.text.strip() and (chosen := field.optional_choice()) is not None:
             self.dismiss(chosen[0])
         else:
-            self.query_one("#picker-problem", Static).update(content(field.problem()))
+            problem = self.query_one("#picker-problem", Static)
+            problem.update(content(field.problem()))
+            problem.add_class("-shown")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
