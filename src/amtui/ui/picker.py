@@ -140,8 +140,6 @@ class PickerField(Vertical):
         if picker.none and picker.none[1] and value == picker.none[1]:
             value = picker.none[0]
             self.picked = (picker.none[1], value)
-        elif picker.free and value and not record_id:
-            self.picked = (value, editable(value))  # a free name kept as it was
         self.initial = value
 
     @property
