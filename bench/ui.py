@@ -172,7 +172,7 @@ asyncio.run(main())
 FORMS = [("new message", "inbox", "n"), ("Inbox filter", "inbox", "f"),
          ("new task", "board", "n"), ("board filter", "board", "slash"),
          ("new client", "clients", "n"), ("client filter", "clients", "f"),
-         ("note filter", "notes", "f")]
+         ("note filter", "notes", "f"), ("assign to", "inbox", "m")]
 """(what, the pane, the key that opens it)."""
 
 

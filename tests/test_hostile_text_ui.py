@@ -118,6 +118,7 @@ WALKS: dict[str, list[Step]] = {
         ("a reply", ("a",), "OutgoingForm", False),
         ("a task from the message", ("escape", "t"), "FormScreen", True),
         ("the filters", ("escape", "f"), "FilterForm", False),
+        ("the team to assign it to", ("escape", "m"), "PickerScreen", True),
         ("a message opened", ("escape", "enter"), "MessageScreen", True),
     ],
     "clients": [

@@ -7,7 +7,7 @@ Every change goes through ``AmtuiApp.change``: it runs off the UI thread and can
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
@@ -45,12 +45,6 @@ def plain_choice(text: str, width: int = 40) -> str:
     """A select label from workspace text: one line, and markup shown as the text it is
     (a Select renders its labels as markup)."""
     return escape(one_line(text, width))
-
-
-def owner_choices(members: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(label, member id) for every member, by name."""
-    return sorted(((plain_choice(name), member_id) for member_id, name in members.items()),
-                  key=lambda choice: service.fold(choice[0]))
 
 
 def member_names(app: AmtuiApp) -> dict[str, str]:
@@ -234,14 +228,15 @@ def delete_client(app: AmtuiApp, client_id: str, client_name: str) -> None:
                    name=one_line(client_name, 40)))
 
 
-def filter_form(current: service.ClientFilter, members: Mapping[str, str],
+def filter_form(current: service.ClientFilter, workspace: Workspace,
                 tags: list[str]) -> FilterForm[service.ClientFilter]:
     """Narrow the client list; dismissed with the new filter, or None to keep the old one."""
     any_ = (_("any"), "")
     fields = [
         FormField("status", _("Status"), [any_, *choices_of(list(ClientStatus))]),
         FormField("owner_id", _("Owner"),
-                  [any_, (_("nobody"), service.NOBODY), *owner_choices(members)]),
+                  picker=member_picker(workspace, none=(_("nobody"), service.NOBODY)),
+                  placeholder=_("any; type part of a name, or “nobody”")),
         FormField("kind", _("B2B / B2C"),
                   [any_, ("B2B", ClientKind.B2B.value), ("B2C", ClientKind.B2C.value)]),
         FormField("key_account", _("Key account"), [any_, (_("key accounts only"), "yes"),

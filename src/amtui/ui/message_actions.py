@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from amtui.i18n import _
 from amtui.services.rules import message_late, message_snoozed, moment
@@ -142,33 +142,39 @@ class MessageActions(Screen[Any]):
     def action_status(self) -> None:
         from amtui.services.inbox import set_status
 
-        self._choose(_("Status"), [(Content(label), value)
+        self._pick(_("Status"), [(Content(label), value)
                                    for value, label in STATUS_LABELS.items()],
                      "status", set_status, _("Status changed"))
 
     def action_priority(self) -> None:
         from amtui.services.inbox import set_priority
 
-        self._choose(_("Priority"), [(Content(label), value)
+        self._pick(_("Priority"), [(Content(label), value)
                                      for value, label in PRIORITY_LABELS.items()],
                      "priority", set_priority, _("Priority changed"))
 
     def action_assign(self) -> None:
         from amtui.services.inbox import assign
+        from amtui.ui.picker import PickerScreen, member_picker
 
-        members = sorted(self.amtui.workspace.file("members").scan(),
-                         key=lambda member: str(member.get("name", "")).casefold())
-        options = [(Content(_("nobody")), ""),
-                   *((line(member.get("name", ""), 40), member["id"]) for member in members)]
-        self._choose(_("Assign to"), options, "assignee_id", assign, _("Assigned"))
+        picker = member_picker(self.amtui.workspace, none=(_("nobody"), ""))
+        self._choose(lambda current: PickerScreen(_("Assign to"), picker, current),
+                     "assignee_id", assign, _("Assigned"))
 
-    def _choose(self, title: str, options: list[tuple[Content, str]], field: str,
+    def _pick(self, title: str, options: list[tuple[Content, str]], field: str,
+              change: Callable[..., Undo], done_message: str) -> None:
+        from amtui.ui.ask import PickScreen
+
+        self._choose(lambda current: PickScreen(title, options, current), field, change,
+                     done_message)
+
+    def _choose(self, screen: Callable[[str], ModalScreen[str | None]], field: str,
                 change: Callable[..., Undo], done_message: str) -> None:
+        """Ask for a new value of the message's ``field`` in ``screen`` (made with the value
+        now) and save it with ``change``."""
         entry = self._selected()
         if entry is None:
             return
-        from amtui.ui.ask import PickScreen
-
         current = str(entry.message.get(field) or "")
 
         def chosen(value: str | None) -> None:
@@ -180,7 +186,7 @@ class MessageActions(Screen[Any]):
                         workspace, message, value, overwrite=overwrite),
                     done_message)
 
-        self.app.push_screen(PickScreen(title, options, current), chosen)
+        self.app.push_screen(screen(current), chosen)
 
     def action_snooze(self) -> None:
         entry = self._selected()

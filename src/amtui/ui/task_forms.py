@@ -9,16 +9,12 @@ from amtui.models import Task
 from amtui.services.board import BoardFilter
 from amtui.ui.forms import FilterForm, FormField, FormScreen
 from amtui.ui.inbox_forms import choices
-from amtui.ui.picker import client_picker
+from amtui.ui.picker import assignee_picker, client_picker
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
 
 ANY = ""
-
-
-def _member_names(workspace: Workspace) -> list[str]:
-    return sorted(str(member.get("name") or "") for member in workspace.file("members").scan())
 
 
 def task_form(workspace: Workspace, *, column: str | None = None,
@@ -32,7 +28,8 @@ def task_form(workspace: Workspace, *, column: str | None = None,
                   placeholder=_("type part of the name; ↓ lists clients")),
         FormField("department", _("Department"), choices({}, departments)),
         FormField("assignee", _("Assignee (optional)"),
-                  suggestions=_member_names(workspace)),
+                  picker=assignee_picker(workspace, free=True),
+                  placeholder=_("type part of a name; ↓ lists the team")),
         FormField("due", _("Due (YYYY-MM-DD, optional)"), placeholder="2026-12-31"),
         FormField("description", _("Description (optional)")),
     ]
@@ -64,8 +61,8 @@ def board_filter_form(workspace: Workspace, current: BoardFilter) -> FilterForm[
                   placeholder=_("any client; type part of the name")),
         FormField("department", _("Department"),
                   [any_, *choices({}, workspace.settings.departments)]),
-        FormField("assignee", _("Assignee"), placeholder=_("anyone"),
-                  suggestions=_member_names(workspace)),
+        FormField("assignee", _("Assignee"), picker=assignee_picker(workspace),
+                  placeholder=_("anyone; type part of a name")),
         FormField("due", _("Due"), [any_, (_("overdue"), "overdue"),
                                     (_("within a week"), "week")]),
         FormField("blocked", _("Waiting"), [any_, (_("only those waiting on the client"),

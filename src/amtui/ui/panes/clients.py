@@ -265,8 +265,8 @@ class ClientsPane(ListPane):
                 self.client_filter = new_filter
                 self.refilter()
 
-        self.app.push_screen(filter_form(self.client_filter or ClientFilter(), self.members,
-                                         self.tags), chosen)
+        self.app.push_screen(filter_form(self.client_filter or ClientFilter(),
+                                         self.amtui.workspace, self.tags), chosen)
 
     def action_clear_filters(self) -> None:
         self.client_filter = None
