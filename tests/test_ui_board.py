@@ -11,7 +11,7 @@ import pytest
 from rich.color import Color
 from textual.strip import Strip
 from textual.theme import Theme
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 
 from amtui.models import ChecklistItem, Client, Task
 from amtui.storage import InvalidRecord, Workspace
@@ -21,6 +21,7 @@ from amtui.ui.app import AmtuiApp
 from amtui.ui.panes.board import BoardPane
 from amtui.ui.task_screen import TaskScreen
 from amtui.ui.widgets.cards import BoardView
+from amtui.ui.widgets.choice import Choice
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
@@ -462,7 +463,9 @@ async def test_old_done_tasks_are_counted_and_the_filter_shows_them(
         assert any(line.startswith("2 done earlier") for line in shown(app, "done"))
         await pilot.press("slash")
         await settle(pilot)
-        app.screen.query_one("#field-done_earlier", Select).value = "yes"
+        app.screen.query_one("#field-done_earlier").focus()
+        await pilot.press("right")
+        assert app.screen.query_one("#field-done_earlier", Choice).value == "yes"
         await pilot.press("f2")
         await settle(pilot)
         assert cards(app, "done") == ["Сделано 1 дн.", "Сделано 20 дн.", "Сделано 40 дн."]
@@ -598,7 +601,9 @@ async def test_the_overdue_filter_leaves_out_done_tasks(facts: Workspace) -> Non
         assert cards(app, "done") == ["Сдано давно"]
         await pilot.press("slash")
         await settle(pilot)
-        app.screen.query_one("#field-due", Select).value = "overdue"
+        app.screen.query_one("#field-due").focus()
+        await pilot.press("o")
+        assert app.screen.query_one("#field-due", Choice).value == "overdue"
         await pilot.press("f2")
         await settle(pilot)
         assert cards(app, "review") == ["Перелинковка каталога обуви"]

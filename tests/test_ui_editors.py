@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 
 from amtui.identity import os_user
 from amtui.models import ChecklistItem, Client, Contact, Deal, Member, Money, Task
@@ -21,6 +21,7 @@ from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ContactForm
 from amtui.ui.deal_forms import DealForm
 from amtui.ui.task_screen import TaskScreen
+from amtui.ui.widgets.choice import Choice
 
 
 @pytest.fixture
@@ -86,7 +87,9 @@ async def test_n_adds_a_deal_and_a_bad_amount_is_refused_with_nothing_stored(
         assert app.screen is form
         assert base.repo(Deal).where(title="Контекст") == []
         await retype(pilot, form.query_one("#field-amount", Input), "250 000,50")
-        form.query_one("#field-status", Select).value = "won"
+        form.query_one("#field-status").focus()
+        await pilot.press("w")
+        assert form.query_one("#field-status", Choice).value == "won"
         await retype(pilot, form.query_one("#field-signed_on", Input), "2026-11-20")
         await pilot.press("f2")
         await settle(pilot)

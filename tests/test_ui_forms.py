@@ -15,8 +15,10 @@ from amtui.models import Client, ClientKind, Member, Message, Task
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
+from amtui.ui.ask import PickScreen
 from amtui.ui.forms import FormScreen
 from amtui.ui.picker import PickerField
+from amtui.ui.widgets.choice import Choice
 
 
 @pytest.fixture
@@ -101,6 +103,33 @@ async def test_new_client_from_the_picker_logs_a_message_from_a_new_prospect(
     assert new.kind == ClientKind.B2C
     assert [(m.text, m.client_id) for m in agency.repo(Message).all()
             if m.text == "Нужен сайт"] == [("Нужен сайт", new.id)]
+
+
+async def test_choices_are_made_with_arrows_letters_and_the_pick_list(
+        agency: Workspace) -> None:
+    async with form(agency, "inbox", "n") as (app, pilot):
+        message_form = app.screen
+        await pilot.press(*"Ромаш", "enter", *"Счёт?", "tab")
+        kind = message_form.query_one("#field-kind", Choice)
+        assert message_form.focused is kind
+        assert str(kind.render()) == "‹ question ›"
+        await pilot.press("c")  # the next kind starting with c
+        assert str(kind.render()) == "‹ complaint ›"
+        await pilot.press("tab", "enter")  # channel: the list to pick from
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("escape")  # leaves it as it was
+        await settle(pilot)
+        assert message_form.query_one("#field-channel", Choice).value == ""
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        assert app.screen is message_form
+        assert message_form.query_one("#field-channel", Choice).value == "whatsapp"
+        await pilot.press("tab", "right", "right", "left", "tab", "space", "f2")
+        await settle(pilot)
+    (message,) = [m for m in agency.repo(Message).all() if m.text == "Счёт?"]
+    assert (message.kind, message.channel, message.priority, message.direction) == (
+        "complaint", "whatsapp", "high", "outgoing")
 
 
 async def test_a_problem_at_80x24_is_shown_next_to_its_field_and_in_view(

@@ -11,7 +11,7 @@ import pytest
 from rich.text import Text
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Markdown, OptionList, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Markdown, OptionList, Static, TextArea
 
 from amtui.models import Client, Note
 from amtui.services.finder import FinderIndex
@@ -23,6 +23,7 @@ from amtui.ui.client_card import ClientCard
 from amtui.ui.forms import FilterForm
 from amtui.ui.note_editor import NoteEditor
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
+from amtui.ui.widgets.choice import Choice
 from conftest import palette_lines
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
@@ -102,7 +103,9 @@ async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
         assert isinstance(app.screen, FilterForm)
         await paste(pilot, app.screen.query_one("#field-client", Input), "Ромаш")
         await pilot.press("enter")  # takes the client from the list
-        app.screen.query_one("#field-kind", Select).value = "brief"
+        app.screen.query_one("#field-kind").focus()
+        await pilot.press("b")
+        assert app.screen.query_one("#field-kind", Choice).value == "brief"
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, NotesPane)
@@ -113,7 +116,9 @@ async def test_filter_by_client_kind_and_tag(base: Workspace) -> None:
         await settle(pilot)
         assert len(titles(app)) == 3
         await pilot.press("f")
-        app.screen.query_one("#field-tag", Select).value = "seo"
+        app.screen.query_one("#field-tag").focus()
+        await pilot.press("s")
+        assert app.screen.query_one("#field-tag", Choice).value == "seo"
         await pilot.press("f2")
         await settle(pilot)
         assert titles(app) == ["Встреча с Ромашкой"]
@@ -188,7 +193,9 @@ async def test_edit_client_kind_and_tags_and_live_preview(base: Workspace) -> No
         client = editor.query_one("#note-client", Input)
         await paste(pilot, client, "atlas")
         await pilot.press("enter")
-        editor.query_one("#note-kind", Select).value = "spec"
+        editor.query_one("#note-kind").focus()
+        await pilot.press("s")
+        assert editor.query_one("#note-kind", Choice).value == "spec"
         await paste(pilot, editor.query_one("#note-tags", Input), "design, web")
         await pilot.press("f3")
         assert editor.has_class("-preview")

@@ -18,13 +18,14 @@ from typing import Any
 import icalendar
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from amtui.models import Client, Member
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
 from amtui.testing import StillClock, load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
+from amtui.ui.widgets.choice import Choice
 from conftest import palette_lines, snapshot_files
 from test_smm_calendar import NAME, add_post, calendar_plugin, stored
 from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
@@ -237,7 +238,9 @@ async def test_a_refused_status_change_says_why_in_the_form_and_saves_nothing(
         before = snapshot_files(agency.workspace.root)
         await pilot.press("s")
         form = pilot.app.screen
-        form.query_one("#field-status", Select).value = "draft"
+        form.query_one("#field-status").focus()
+        await pilot.press("d")
+        assert form.query_one("#field-status", Choice).value == "draft"
         await pilot.press("f2")
         await settle(pilot)
         assert "say what the client asked to change" in str(

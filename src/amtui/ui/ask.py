@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
@@ -71,8 +72,20 @@ class AskScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def next_starting(labels: list[str], current: int, letter: str) -> int | None:
+    """The index of the next label after ``current`` (round the end) that starts with
+    ``letter``, whatever the case; None if none does."""
+    letter = letter.casefold()
+    for step in range(1, len(labels) + 1):
+        index = (current + step) % len(labels)
+        if labels[index].casefold().startswith(letter):
+            return index
+    return None
+
+
 class PickScreen(ModalScreen[str | None]):
-    """One value from a short list: ↑↓ and Enter; Esc leaves things as they are."""
+    """One value from a short list: ↑↓ (or the first letter) and Enter; Esc leaves things as
+    they are."""
 
     DEFAULT_CSS = """
     PickScreen { align: center middle; }
@@ -110,6 +123,17 @@ class PickScreen(ModalScreen[str | None]):
         if self.current in values:
             options.highlighted = values.index(self.current)
         options.focus()
+
+    def on_key(self, event: Key) -> None:
+        """A letter or digit: the next value whose label starts with it."""
+        if not (event.character or "").isalnum():
+            return
+        event.stop()
+        options = self.query_one(OptionList)
+        labels = [label.plain for label, _value in self.options]
+        found = next_starting(labels, options.highlighted or 0, event.character or "")
+        if found is not None:
+            options.highlighted = found
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
-from textual.markup import escape
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
@@ -42,9 +41,8 @@ if TYPE_CHECKING:
 
 
 def plain_choice(text: str, width: int = 40) -> str:
-    """A select label from workspace text: one line, and markup shown as the text it is
-    (a Select renders its labels as markup)."""
-    return escape(one_line(text, width))
+    """A choice's label from workspace text: one line, control characters visible."""
+    return one_line(text, width)
 
 
 def member_names(app: AmtuiApp) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 A form never loses what was typed: when a check fails the values stay, and the messages say
 what to change. One kit builds them all from a list of :class:`FormField`: a text box, a
-select (``choices``) or a picker (``picker``: a client or member found as it is typed);
+choice (``choices``) or a picker (``picker``: a client or member found as it is typed);
 :class:`FilterForm` is the same kit laid out in rows, with "clear all".
 """
 
@@ -20,12 +20,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from amtui.i18n import _
 from amtui.storage import InvalidRecord, RecordNotFound
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
+from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
 
 R = TypeVar("R")
@@ -39,7 +40,8 @@ class FormField:
     """The model field it fills (or a name the form's ``build`` understands)."""
     label: str
     choices: list[tuple[str, str]] = field(default_factory=list)
-    """(label, value) pairs: a select instead of a text box."""
+    """(label, value) pairs: a :class:`~amtui.ui.widgets.choice.Choice` instead of a text
+    box."""
     placeholder: str = ""
     picker: Picker | None = None
     """A record chosen by typing part of its name: the value is its id ("" for none)."""
@@ -112,8 +114,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                                spec.placeholder, record_id=value if name else "")
         if spec.choices:
             known = {choice for _label, choice in spec.choices}
-            return Select(spec.choices, value=value if value in known else Select.NULL,
-                          id=f"field-{spec.name}", allow_blank=value not in known)
+            blank = [] if value in known else [("—", "")]
+            return Choice([*blank, *spec.choices], value, title=spec.label,
+                          id=f"field-{spec.name}")
         suggester = (SuggestFromList(spec.suggestions, case_sensitive=False)
                      if spec.suggestions else None)
         return Input(value=editable(value), placeholder=spec.placeholder,
@@ -132,8 +135,8 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
                 field = self._picker(spec.name)
                 chosen = field.optional_choice()
                 values[spec.name] = chosen[0] if chosen else ""
-            elif isinstance(widget, Select):
-                values[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Choice):
+                values[spec.name] = widget.value
             elif isinstance(widget, Input):
                 values[spec.name] = kept(self.values.get(spec.name, ""), widget.value)
         return values
@@ -236,7 +239,7 @@ class FilterForm(FormScreen[R]):
     FilterForm #form-box { height: auto; max-height: 100%; max-width: 80; }
     FilterForm .filter-row { height: auto; }
     FilterForm .filter-row > .form-label { width: 14; padding-right: 1; }
-    FilterForm .filter-row > Select, FilterForm .filter-row > PickerField { width: 1fr; }
+    FilterForm .filter-row > Choice, FilterForm .filter-row > PickerField { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="filter.cancel"),
@@ -268,6 +271,6 @@ class FilterForm(FormScreen[R]):
 
 
 def choices_of(options: list[str] | Any) -> list[tuple[str, str]]:
-    """Select choices from enum members or strings, labelled in plain words."""
+    """Choices from enum members or strings, labelled in plain words."""
     values = [getattr(option, "value", option) for option in options]
     return [(str(value).replace("_", " "), str(value)) for value in values]

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Label, Markdown, Select, Static, TextArea
+from textual.widgets import Input, Label, Markdown, Static, TextArea
 
 from amtui.i18n import _
 from amtui.models import Note, problem_field, problem_message
@@ -28,6 +28,7 @@ from amtui.storage import StorageError
 from amtui.text import one_line, visible
 from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import editable, kept, line
+from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ class NoteEditor(Screen[None]):
             yield Input(editable(note.title), placeholder=_("Title"), id="note-title",
                         compact=True)
             yield Label(_("Kind"), classes="note-label")
-            yield Select([(kind, kind) for kind in service.NOTE_KINDS], value=note.kind.value,
-                         allow_blank=False, id="note-kind", compact=True)
+            yield Choice([(kind, kind) for kind in service.NOTE_KINDS], note.kind.value,
+                         title=_("Kind"), id="note-kind", compact=True)
         with Horizontal(classes="note-row"):
             yield Label(_("Client"), classes="note-label")
             yield PickerField(Picker(self.finder, _("client"), create_client),
@@ -186,7 +187,7 @@ class NoteEditor(Screen[None]):
             "title": kept(note.title, self.query_one("#note-title", Input).value),
             "body": kept(note.body, self.query_one("#note-body", TextArea).text, lines=True),
             "client_id": field.record_id if client_text else None,
-            "kind": str(self.query_one("#note-kind", Select).value),
+            "kind": self.query_one("#note-kind", Choice).value,
             "tags": [tag for tag in tags if tag],
         }
 
