@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
@@ -45,8 +44,6 @@ class FormField:
     placeholder: str = ""
     picker: Picker | None = None
     """A record chosen by typing part of its name: the value is its id ("" for none)."""
-    suggestions: list[str] = field(default_factory=list)
-    """Text offered as it is typed (→ takes it), for a text box: the team's names."""
 
 
 def field_problem(field: str, message: str) -> ValidationError:
@@ -117,10 +114,8 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             blank = [] if value in known else [("—", "")]
             return Choice([*blank, *spec.choices], value, title=spec.label,
                           id=f"field-{spec.name}")
-        suggester = (SuggestFromList(spec.suggestions, case_sensitive=False)
-                     if spec.suggestions else None)
         return Input(value=editable(value), placeholder=spec.placeholder,
-                     id=f"field-{spec.name}", select_on_focus=False, suggester=suggester)
+                     id=f"field-{spec.name}", select_on_focus=False)
 
     def on_mount(self) -> None:
         if self.fields:
