@@ -135,6 +135,14 @@ async def test_the_task_form_takes_a_member_by_a_typo_and_keeps_a_free_name(
         assert [task.assignee for task in team.repo(Task).where(title="Шрифты")] == [
             "Вася из дизайна"]
 
+        # A name typed in full is kept as typed even when it is the start of a member's
+        # name: never the near match (which would store someone else).
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Логотип", "tab", "tab", "tab", *"Анна", "f2")
+        await settle(pilot)
+        assert [task.assignee for task in team.repo(Task).where(title="Логотип")] == ["Анна"]
+
 
 async def test_editing_a_task_keeps_its_free_assignee(team: Workspace) -> None:
     async with on(team, "board") as (app, pilot):

@@ -299,6 +299,24 @@ async def test_quitting_from_the_editor_saves_the_note_first(base: Workspace) ->
     assert "Typed just now. " in stored(base)["Brand book"].body
 
 
+async def test_quitting_from_the_kinds_list_saves_the_note_first(base: Workspace) -> None:
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "enter")  # a blank note
+        assert isinstance(app.screen, NoteEditor)
+        editor = app.screen
+        title = editor.query_one("#note-title", Input)
+        title.value = "Заметка перед выходом"
+        editor.query_one("#note-kind").focus()
+        await pilot.press("enter")  # the list of kinds, over the editor
+        await settle(pilot)
+        assert app.screen is not editor
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert "Заметка перед выходом" in stored(base)
+
+
 async def test_a_new_note_saved_unchanged_with_f2(base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:

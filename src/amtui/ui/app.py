@@ -261,6 +261,18 @@ class AmtuiApp(App[None]):
         if pane_id != self.current_pane:
             self.switch_mode(pane_id if pane_id in self._modes else self.DEFAULT_MODE)
 
+    async def action_quit(self) -> None:
+        """Quit; a note editor open under a dialog (its kind's list, "new client…") saves its
+        note first, as its own ctrl+q does, and keeps amtui open if the note cannot be saved."""
+        from amtui.ui.note_editor import NoteEditor
+
+        editor = next((screen for screen in self.screen_stack
+                       if isinstance(screen, NoteEditor)), None)
+        if editor is not None:
+            editor.action_quit()
+            return
+        await super().action_quit()
+
     def action_help(self) -> None:
         screen = self.screen
         if isinstance(screen, HelpScreen):

@@ -5,6 +5,7 @@ in place and takes it. :class:`PickerScreen` asks for one record the same way (t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -75,7 +76,7 @@ def assignee_picker(workspace: Workspace, *, free: bool = False) -> Picker:
 
     def names() -> Iterable[dict[str, Any]]:
         seen: set[str] = set()
-        for record in (*members.scan(), *tasks.scan()):
+        for record in itertools.chain(members.scan(), tasks.scan()):
             name = str(record.get("name") or record.get("assignee") or "").strip()
             if name and name not in seen:
                 seen.add(name)
@@ -168,10 +169,13 @@ class PickerField(Vertical):
             return self.picked[0]
         if self.picker.none and fold(typed.strip()) == fold(self.picker.none[0]):
             return self.picker.none[1]
-        found = self.finder.resolve(typed)
-        if found is None and self.picker.free and not self.finder.find(typed, limit=1):
-            return typed.strip()
-        return found
+        if self.picker.free and typed.strip():
+            # A name as typed, unless it is one of the names offered (case aside): never a
+            # near match, which would store someone else's name.
+            wanted = fold(typed.strip())
+            return next((record_id for record_id, name in self.finder.find(typed, limit=10)
+                         if fold(name) == wanted), typed.strip())
+        return self.finder.resolve(typed)
 
     def optional_choice(self) -> tuple[str, str] | None:
         """("", "") if nothing is typed, (id, name) of the record meant, or None if the text
