@@ -6,7 +6,6 @@ It is made all at once or not at all: if a step fails, what was made is taken ba
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,9 +52,11 @@ class NewWorkspace:
         """The answers tidied (spaces trimmed, the currency in capitals); raises
         :class:`NewWorkspaceProblems` naming every field that is wrong."""
         from amtui.models.clients import check_timezone
+        from amtui.services.clients import known_timezone
 
         tidy = NewWorkspace(self.agency.strip(), self.member_name.strip(), self.login.strip(),
-                            self.timezone.strip(), self.currency.strip().upper(), self.demo)
+                            known_timezone(self.timezone), self.currency.strip().upper(),
+                            self.demo)
         problems: dict[str, str] = {}
         if not tidy.agency:
             problems["agency"] = _("The agency's name cannot be empty.")
@@ -69,12 +70,6 @@ class NewWorkspace:
             problems["login"] = _("A login is letters, digits, '.', '_' and '-' (at most 64); "
                                   "your account's name on this machine links you to your "
                                   "records.")
-        try:
-            check_timezone(tidy.timezone)
-        except ValueError:
-            canonical = _zone_named(tidy.timezone)
-            if canonical:
-                tidy = dataclasses.replace(tidy, timezone=canonical)
         try:
             check_timezone(tidy.timezone)
         except ValueError:
@@ -127,12 +122,3 @@ def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now,
         raise
     stop_logging(log)
     return workspace
-
-
-def _zone_named(typed: str) -> str | None:
-    """The IANA zone ``typed`` names, whatever its case (``europe/moscow``); None if none."""
-    from zoneinfo import available_timezones
-
-    wanted = typed.strip().casefold()
-    return next((zone for zone in available_timezones() if zone.casefold() == wanted), None)
-
