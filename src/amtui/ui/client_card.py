@@ -20,6 +20,7 @@ from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
 from amtui.ui import client_forms
+from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
@@ -81,7 +82,7 @@ def muted(text: Content | str) -> Content:
     return (text if isinstance(text, Content) else Content(text)).stylize("$text-muted")
 
 
-class ClientCard(Screen[None]):
+class ClientCard(ReadInTurn, Screen[None]):
     """One client; opened with Enter on the client list."""
 
     DEFAULT_CSS = """
@@ -144,8 +145,6 @@ class ClientCard(Screen[None]):
         super().__init__()
         self.client_id = client_id
         self.details: ClientDetails | None = None
-        self._reading = False
-        self._read_again = False
         self._wide: bool | None = None
         """Whether the card is laid out in two columns (None before it is laid out)."""
 
@@ -185,14 +184,6 @@ class ClientCard(Screen[None]):
         if focused is None or not focused.can_focus:
             self.set_focus(self.query_one("#card-main" if wide else "#card-body"))
 
-    def reload(self) -> None:
-        """Read the client again; a reload asked for while one runs follows it."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        self._read()
-
     def data_changed(self) -> None:
         """The workspace changed (a save, an undo, another process): read the client again."""
         self.reload()
@@ -217,10 +208,7 @@ class ClientCard(Screen[None]):
             self.post_message(CardLoaded(details, sections=sections))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
-        self._reading = False
-        if self._read_again:
-            self._read_again = False
-            self.reload()
+        self.read_done()
         if message.details is None:
             self._gone(message.problem or _("That client is no longer there."))
             return

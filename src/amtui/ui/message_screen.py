@@ -25,6 +25,7 @@ from amtui.ui.message_actions import (
     fact,
     message_times,
 )
+from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import content, line
 from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
@@ -43,7 +44,7 @@ class ConversationRead(Message):
         self.now = now
 
 
-class MessageScreen(MessageActions):
+class MessageScreen(ReadInTurn, MessageActions):
     """A message opened from the Inbox or Today; Esc goes back."""
 
     DEFAULT_CSS = """
@@ -82,8 +83,6 @@ class MessageScreen(MessageActions):
         super().__init__()
         self.message_id = message_id
         self.shown: Conversation | None = None
-        self._reading = False
-        self._read_again = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content(_("Loading…")), id="message-title")
@@ -99,14 +98,6 @@ class MessageScreen(MessageActions):
         self.reload()
 
     # reading
-
-    def reload(self) -> None:
-        """Read the message again; a reload asked for while one runs follows it."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        self._read()
 
     def data_changed(self) -> None:
         """Something was saved (here, or elsewhere): show the message as it is now."""
@@ -128,19 +119,14 @@ class MessageScreen(MessageActions):
 
     def _read_failed(self, problem: str) -> None:
         """Say what is wrong with the file; with nothing shown yet, go back to the list."""
-        self._reading = False
         self.notify(one_line(problem), severity="error", markup=False)
         if self.shown is None and self.is_current:
             self.dismiss()
-        elif self._read_again:
-            self._read_again = False
-            self.reload()
+        else:
+            self.read_done()
 
     def on_conversation_read(self, read: ConversationRead) -> None:
-        self._reading = False
-        if self._read_again:
-            self._read_again = False
-            self.reload()
+        self.read_done()
         if read.found is None:
             self.shown = None
             if self.is_current:
