@@ -1,8 +1,9 @@
-"""Translation of user-facing strings: ``_("Today")``.
+"""Translation of user-facing strings: ``_("Today")``, ``ngettext("%d day", "%d days", n)``.
 
 Catalogues live in ``amtui/locale/<lang>/LC_MESSAGES/amtui.mo``; without one, English is shown.
-``current_locale()`` names the locale that dates, numbers and money are shown in (a Babel
-identifier such as ``"ru_RU"``).
+A plugin has its own domain (``Domain.beside(__file__)``: its package's ``locale/`` folder).
+``use_locale("ru_RU")`` chooses the language of every domain at once; ``current_locale()`` names
+the locale that dates, numbers and money are shown in (a Babel identifier such as ``"ru_RU"``).
 """
 
 from __future__ import annotations
@@ -10,20 +11,64 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-_translation = gettext.translation(
-    "amtui", localedir=Path(__file__).parent / "locale", fallback=True
-)
+_LOCALE_DIR = Path(__file__).parent / "locale"
 _locale = "en_US"
-
-
-def _(message: str) -> str:
-    return _translation.gettext(message)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+_catalogues: dict[tuple[Path, str, str], gettext.NullTranslations] = {}
 
 
 def current_locale() -> str:
     """The Babel locale identifier that dates, numbers and money are shown in."""
     return _locale
+
+
+def current_language() -> str:
+    """The language part of the current locale: ``"ru"`` for ``"ru_RU"``."""
+    return _locale.partition("_")[0]
+
+
+def use_locale(name: str) -> None:
+    """Show every domain's strings, dates, numbers and money in the locale ``name``."""
+    global _locale
+    _locale = name
+
+
+class Domain:
+    """One translation domain: a catalogue name and the folder its languages live in."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.folder = folder
+
+    @classmethod
+    def beside(cls, module_file: str) -> Domain:
+        """The domain of the package holding ``module_file``: named after it, in its ``locale/``."""
+        package = Path(module_file).resolve().parent
+        return cls(package.name, package / "locale")
+
+    def _catalogue(self) -> gettext.NullTranslations:
+        language = current_language()
+        key = (self.folder, self.name, language)
+        catalogue = _catalogues.get(key)
+        if catalogue is None:
+            catalogue = gettext.translation(
+                self.name, localedir=self.folder, languages=[language], fallback=True
+            )
+            _catalogues[key] = catalogue
+        return catalogue
+
+    def gettext(self, message: str) -> str:
+        return self._catalogue().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ngettext(singular, plural, n)
+
+
+_amtui = Domain("amtui", _LOCALE_DIR)
+
+
+def _(message: str) -> str:
+    return _amtui.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _amtui.ngettext(singular, plural, n)
