@@ -125,6 +125,9 @@ def test_today_and_the_command_line_agree_on_late_messages(
     ("Посмотрите, когда будет время", "high", False),  # high is not urgent
     ("Трафик выпал из топа", "normal", False),  # «упал» inside a word is not the word
     ("Всё работает", "normal", False),
+    ("Please download the report", "normal", False),  # a longer word is another word
+    ("Downtime again, urgently", "normal", True),  # an ending of up to three letters
+    ("Прошу срочного ответа", "normal", True),
     ("", "normal", False),
 ])
 def test_a_message_is_urgent_by_its_priority_or_its_words(text: str, priority: str,

@@ -41,8 +41,8 @@ class WorkspaceSettings(BaseModel):
     ``answer_within_hours``)."""
     urgent_words: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=lambda: list(DEFAULT_URGENT_WORDS), max_length=500)
-    """A message whose text has one of these (at the start of a word, in any case, ё as е)
-    is urgent, as is one of urgent priority."""
+    """A message whose text has one of these (as a word or with an ending of up to three
+    letters, in any case, ё as е) is urgent, as is one of urgent priority."""
     push_client_after_days: int = Field(default=3, ge=1, le=365)
     stale_after_days: int = Field(default=5, ge=1, le=365)
     """A task in one column (with its department) this long is flagged on the Board and Today."""

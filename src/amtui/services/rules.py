@@ -12,10 +12,11 @@ Decided once:
   takes a message off the late list until it ends; then it is late again (if still unanswered).
 - A task is *overdue* when it has a due day before today and is not in the done column.
 - A message is *urgent* when its priority is ``urgent`` or its text has one of the workspace's
-  ``urgent_words`` at the start of a word (in any case, ё read as е: «упал» finds «Сайт
-  упала»). Only ``urgent``, not ``high``: a busy inbox marks many messages high, and "urgent"
-  must stay the few that cannot wait. An urgent message is answered within
-  ``urgent_answer_minutes`` of working time instead of ``answer_within_hours``.
+  ``urgent_words`` as a word or with an ending of up to three letters (in any case, ё read
+  as е: «упал» finds «Сайт упала», "down" does not find "download").
+  Only ``urgent``, not ``high``: a busy inbox marks many messages high, and "urgent" must stay
+  the few that cannot wait. An urgent message is answered within ``urgent_answer_minutes`` of
+  working time instead of ``answer_within_hours``.
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ def message_late(message: Raw, now: datetime) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _urgent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A pattern finding any of ``words`` at the start of a word (None if there are none)."""
+    """A pattern finding any of ``words`` as a word or with an ending of at most three letters
+    («упал» finds «упала», "urgent" finds "urgently", "down" does not find "download"); None if
+    there are none."""
     wanted = [r"\s+".join(map(re.escape, fold(word).split())) for word in words
               if word.strip()]
-    return re.compile(r"(?<!\w)(?:" + "|".join(wanted) + ")") if wanted else None
+    return re.compile(r"(?<!\w)(?:" + "|".join(wanted) + r")\w{0,3}(?!\w)") if wanted else None
 
 
 def message_urgent(message: Raw | View, settings: WorkspaceSettings) -> bool:
