@@ -90,6 +90,7 @@ def test_case_yo_and_punctuation_do_not_matter(workspace: Workspace, ids: dict[s
     ("макет глвной", "task"),          # a letter missing in the second word
     ("brief landng pge", "note"),      # a three-letter word one letter short
     ("hjvfirf", "romashka"),           # typed with the English layout on
+    ("hjvifrf", "romashka"),           # the English layout on and two letters swapped
 ])
 def test_a_typo_still_finds_the_record(workspace: Workspace, ids: dict[str, str],
                                        query: str, wanted: str) -> None:

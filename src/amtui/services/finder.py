@@ -253,7 +253,8 @@ class FinderIndex:
     def search(self, query: str, limit: int = 20) -> list[Found]:
         """The records whose titles match ``query`` best: exact matches first (the whole
         title, its start, a word's start, inside a word), then the query as typed in the
-        other keyboard layout, then titles with words like the typed ones."""
+        other keyboard layout, then titles with words like the typed ones (as typed, then in
+        the other layout)."""
         phrase = search_text(query)
         if not phrase:
             return []
@@ -264,6 +265,8 @@ class FinderIndex:
             self._exact(swapped, scores, OTHER_LAYOUT)
         if not scores.full:
             self._typos(phrase.split(), scores)
+        if not scores.full and swapped and swapped != phrase:
+            self._typos(swapped.split(), scores, OTHER_LAYOUT)
         return self._found(scores, limit)
 
     def _exact(self, phrase: str, scores: _Scores, factor: float = 1.0) -> None:
@@ -300,7 +303,7 @@ class FinderIndex:
                 scores.keep(title, ALL_SUBSTRINGS * factor)
             position = hay.find(anchor, self._title_starts[title + 1])
 
-    def _typos(self, words: list[str], scores: _Scores) -> None:
+    def _typos(self, words: list[str], scores: _Scores, factor: float = 1.0) -> None:
         """Titles where every typed word starts, or is like, one of the title's words; found
         through the typed word whose look-alikes are in the fewest titles."""
         likes = [self.words.like(word) for word in words]
@@ -315,7 +318,7 @@ class FinderIndex:
                 if title not in scores:
                     match = self._typo_match(self.title_text(title), words, likes)
                     if match:
-                        scores.keep(title, TYPO * match)
+                        scores.keep(title, TYPO * match * factor)
                 if examined >= CANDIDATES or scores.full:
                     return
 
