@@ -125,6 +125,9 @@ async def test_months_and_members(anna_paid: Workspace) -> None:
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(pilot)
         assert text_of(pilot, "#bonus-title").startswith("2026-12 · ")
+        await pilot.press("m", *"fyyf", "enter")  # «анна» typed in the English layout
+        await settle(pilot)
+        assert text_of(pilot, "#bonus-title").startswith("2026-12 · open · Анна")
 
 
 async def press_until(pilot: Pilot[None], key: str, line_text: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from amtui.models import Client, Contact, Deal, Member, Money
 from amtui.plugins.host import PluginHost
@@ -156,6 +156,20 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         table = pilot.app.screen.query_one("#load-table", DataTable)
         assert plain_rows(table)[0][0] == "Анна Смирнова"  # the team again
         assert table.cursor_row == 0 and table.cursor_column == 0  # where the cursor was
+
+
+async def test_typing_part_of_a_name_narrows_the_members_offered(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("enter", "space", "R")  # Ромашка, from Анна …
+        await settle(pilot)
+        await pilot.press(*"orlv")  # … to Sergey Orlov, typed with a letter missing
+        offered = pilot.app.screen.query_one("#choices", OptionList)
+        assert [str(offered.get_option_at_index(index).prompt).split("  ")[0]
+                for index in range(offered.option_count)] == ["Sergey Orlov"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert client(workspace, agency, "ООО «Ромашка»").owner_id == agency["sergey"].id
 
 
 async def test_leaving_the_member_picker_reassigns_nothing(

@@ -262,8 +262,8 @@ class BonusPane(PaneScreen):
         options = [(Content.assemble(line(member.name, 40), " · ",
                                      member.role.replace("_", " ")), member.id)
                    for member in self.shown.members]
-        self.app.push_screen(PickScreen("Whose statement", options, self.member_id or ""),
-                             chosen)
+        self.app.push_screen(
+            PickScreen("Whose statement", options, self.member_id or "", search=True), chosen)
 
     def action_what_if(self) -> None:
         current = self._current()

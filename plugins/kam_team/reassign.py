@@ -54,4 +54,5 @@ def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> N
                          f"{len(client_ids)} account(s) of {source.name} reassigned to "
                          f"{target} (u undoes)")
 
-    view.app.push_screen(PickScreen(title, options, context=context), chosen)
+    view.app.push_screen(PickScreen(title, options, context=context, search=True),
+                         chosen)

@@ -85,7 +85,8 @@ def next_starting(labels: list[str], current: int, letter: str) -> int | None:
 
 class PickScreen(ModalScreen[str | None]):
     """One value from a short list: ↑↓ (or the first letter) and Enter; Esc leaves things as
-    they are."""
+    they are. With ``search`` (a list of people, say), what is typed narrows the list as a
+    picker does: any part of a word, a typo, the other keyboard layout."""
 
     DEFAULT_CSS = """
     PickScreen { align: center middle; }
@@ -95,6 +96,7 @@ class PickScreen(ModalScreen[str | None]):
     }
     PickScreen #pick-title { text-style: bold; }
     PickScreen OptionList { height: auto; max-height: 16; border: none; }
+    PickScreen #pick-search { border: none; height: 1; padding: 0; margin-bottom: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", _("Cancel"), id="pick.cancel"),
@@ -102,19 +104,25 @@ class PickScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, title: str, options: list[tuple[Content, str]], current: str = "",
-                 context: str = "") -> None:
-        """``options``: (label, value) pairs; ``current``: the value highlighted first."""
+                 context: str = "", *, search: bool = False) -> None:
+        """``options``: (label, value) pairs; ``current``: the value highlighted first;
+        ``search``: a line above the list to narrow it by typing."""
         super().__init__()
         self.pick_title = title
         self.options = options
         self.current = current
         self.context = context
+        self.search = search
+        self.shown = list(range(len(options)))
+        """Which of ``options`` the list shows, in its order."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(line(self.pick_title, 200), id="pick-title")
             if self.context:
                 yield Static(content(self.context))
+            if self.search:
+                yield Input(placeholder=_("Type to narrow the list"), id="pick-search")
             yield OptionList(*(label for label, _value in self.options), id="choices")
 
     def on_mount(self) -> None:
@@ -122,14 +130,47 @@ class PickScreen(ModalScreen[str | None]):
         values = [value for _label, value in self.options]
         if self.current in values:
             options.highlighted = values.index(self.current)
-        options.focus()
+        if self.search:
+            self.query_one("#pick-search", Input).focus()
+        else:
+            options.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Show only the options whose labels match what is typed, best first."""
+        event.stop()
+        from amtui.services.finder import NameFinder, search_text
+
+        if search_text(event.value):
+            finder = NameFinder({"id": str(index), "name": label.plain}
+                                for index, (label, _value) in enumerate(self.options))
+            self.shown = [int(index) for index, _name in finder.find(event.value)]
+        else:
+            self.shown = list(range(len(self.options)))
+        options = self.query_one(OptionList)
+        options.set_options(self.options[index][0] for index in self.shown)
+        options.highlighted = 0 if self.shown else None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None and self.shown:
+            self.dismiss(self.options[self.shown[highlighted]][1])
 
     def on_key(self, event: Key) -> None:
-        """A letter or digit: the next value whose label starts with it."""
+        """↑↓ from the search line move in the list; without one, a letter or digit: the next
+        value whose label starts with it."""
+        options = self.query_one(OptionList)
+        if self.search:
+            if event.key == "down":
+                event.stop()
+                options.action_cursor_down()
+            elif event.key == "up":
+                event.stop()
+                options.action_cursor_up()
+            return
         if not (event.character or "").isalnum():
             return
         event.stop()
-        options = self.query_one(OptionList)
         labels = [label.plain for label, _value in self.options]
         found = next_starting(labels, options.highlighted or 0, event.character or "")
         if found is not None:
@@ -137,7 +178,7 @@ class PickScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.options[event.option_index][1])
+        self.dismiss(self.options[self.shown[event.option_index]][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
