@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from amtui.api import BadDate, parse_date as read_date
+from amtui.api import TIME, WEEKDAY_DAY_MONTH_YEAR, BadDate, format_moment, parse_date as read_date
 
 from .model import Refused
 
@@ -99,9 +99,9 @@ def month_weeks(first: date) -> tuple[date, ...]:
 
 
 def describe_moment(moment: datetime, zone_name: str, with_zone: bool = False) -> str:
-    """"Fri 27 Nov 2026 10:00" in the zone (and the zone's name after it)."""
-    shown = local(moment, zone_name)
-    text = f"{shown:%a %d %b %Y %H:%M}"
+    """"Fri 27 Nov 2026 10:00" («пт 27 нояб. 2026 10:00») in the zone (and the zone's name
+    after it)."""
+    text = format_moment(local(moment, zone_name), f"{WEEKDAY_DAY_MONTH_YEAR} {TIME}")
     return f"{text} ({zone_name})" if with_zone else text
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from amtui.i18n import _, current_locale, ngettext
@@ -161,12 +162,16 @@ def today_of(workspace: Workspace) -> date:
     return workspace.clock().astimezone(zone).date()
 
 
-# How days and times are shown: Babel patterns, in the current locale.
+# How days and times are shown: Babel patterns, in the current locale. Days as numbers
+# ("03.12", "03.12.2026", "10:30") read the same in every language amtui speaks and are made
+# without Babel, so that the first screen does not wait for it.
 
 WEEKDAY = "EEE"
 """A weekday's short name: "Thu", «чт»."""
 DAY_MONTH = "dd MMM"
 """Day and month: "10 Dec", «10 дек.»."""
+DAY_MONTH_YEAR = "dd MMM y"
+"""Day, month and year: "10 Dec 2026", «10 дек. 2026»."""
 WEEKDAY_DAY = "EEE dd"
 """Weekday and day: "Thu 10", «чт 10»."""
 WEEKDAY_DAY_MONTH = "EEE dd MMM"
@@ -200,8 +205,29 @@ def format_moment(moment: datetime, pattern: str) -> str:
 
 def weekday_names() -> tuple[str, ...]:
     """The short names of the days of the week, Monday first: "Mon"…, «пн»…."""
+    return _weekday_names(current_locale())
+
+
+@lru_cache(maxsize=8)
+def _weekday_names(locale: str) -> tuple[str, ...]:
     monday = date(2024, 1, 1)
     return tuple(format_day(monday + timedelta(days=day), WEEKDAY) for day in range(7))
+
+
+def zone_city(key: str) -> str:
+    """The city a time zone is named after, in the current locale: "Asia/Yekaterinburg" is
+    "Yekaterinburg", «Екатеринбург» (a zone Babel does not know: its key's last part)."""
+    return _zone_city(key, current_locale())
+
+
+@lru_cache(maxsize=64)
+def _zone_city(key: str, locale: str) -> str:
+    from babel.dates import get_timezone_location
+
+    try:
+        return get_timezone_location(key, locale=locale, return_city=True)
+    except LookupError:
+        return key.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def duration(delta: timedelta, *, compact: bool = False) -> str:

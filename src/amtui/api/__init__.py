@@ -57,9 +57,10 @@ _LAZY = {
     # days as people type them (one reader for every date field) and days, times and lengths
     # of time as they read them, in the current locale (see amtui.dates)
     **dict.fromkeys(("BadDate", "parse_date", "today_of", "duration", "format_day",
-                     "format_moment", "weekday_names", "WEEKDAY", "DAY_MONTH", "WEEKDAY_DAY",
-                     "WEEKDAY_DAY_MONTH", "WEEKDAY_DAY_MONTH_YEAR", "LONG_DAY", "MONTH_YEAR",
-                     "MONTH", "TIME"), "amtui.dates"),
+                     "format_moment", "weekday_names", "zone_city", "WEEKDAY", "DAY_MONTH",
+                     "DAY_MONTH_YEAR", "WEEKDAY_DAY", "WEEKDAY_DAY_MONTH",
+                     "WEEKDAY_DAY_MONTH_YEAR", "LONG_DAY", "MONTH_YEAR", "MONTH", "TIME"),
+                    "amtui.dates"),
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
     "_": "amtui.i18n",
@@ -87,6 +88,7 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     )
     from amtui.dates import (
         DAY_MONTH as DAY_MONTH,
+        DAY_MONTH_YEAR as DAY_MONTH_YEAR,
         LONG_DAY as LONG_DAY,
         MONTH as MONTH,
         MONTH_YEAR as MONTH_YEAR,
@@ -102,6 +104,7 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         parse_date as parse_date,
         today_of as today_of,
         weekday_names as weekday_names,
+        zone_city as zone_city,
     )
     from amtui.i18n import (
         _ as _,

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
+from amtui.dates import duration
 from amtui.i18n import _
 from amtui.models import (
     Channel,
@@ -57,10 +58,9 @@ def countdown(answer_by: str | None, status: str, now: datetime) -> str:
     :func:`~amtui.services.rules.message_late`'s to say (a snooze, too)."""
     if not answer_by or status not in OPEN_MESSAGE_STATUSES:
         return ""
-    seconds = (datetime.fromisoformat(answer_by) - now).total_seconds()
-    hours, minutes = divmod(int(abs(seconds)) // 60, 60)
-    text = f"{hours}h{minutes:02d}" if hours < 48 else f"{hours // 24}d"
-    return f"-{text}" if seconds < 0 else text
+    left = datetime.fromisoformat(answer_by) - now
+    text = duration(left, compact=True)
+    return f"-{text}" if left < timedelta(0) else text
 
 
 def first_line(text: str, width: int = 80) -> str:
