@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
-from amtui.dates import duration
+from amtui.dates import BadDate, duration, parse_date
 from amtui.i18n import _
 from amtui.models import (
     Channel,
@@ -405,11 +405,20 @@ class BriefPlan:
 
 
 def plan_brief(request: Message, *, title: str, client: str, contact: str,
-               departments: Iterable[str], due: str | date | None) -> BriefPlan:
+               departments: Iterable[str], due: str | date | None,
+               today: date | None = None) -> BriefPlan:
     """The brief note for ``request`` and one task per department, linked to the request and
-    its client. Raises pydantic's ValidationError naming ``title`` and ``due``, both at once
+    its client; ``due`` as typed (see :func:`amtui.dates.parse_date`, counted from ``today``)
+    or a day. Raises pydantic's ValidationError naming ``title`` and ``due``, both at once
     when both are wrong, and the due date even when no department is chosen."""
     problems: list[InitErrorDetails] = []
+    if isinstance(due, str):
+        try:
+            due = parse_date(due, today) if due.strip() else None
+        except BadDate as error:
+            problems.append(InitErrorDetails(type="value_error", loc=("due",), input=due,
+                                             ctx={"error": error}))
+            due = None
     try:
         note = Note.model_validate({
             "title": title, "client_id": request.client_id, "kind": NoteKind.BRIEF,

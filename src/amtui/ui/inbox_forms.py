@@ -174,7 +174,7 @@ class BriefForm(FormScreen[Note]):
             self.request, title=values["title"], client=self.client_name,
             contact=self.contact_name,
             departments=[name for name in self.departments if name in chosen],
-            due=typed_day(values, "due", self.today),
+            due=values["due"], today=self.today,
         )
         return self.plan.note
 
