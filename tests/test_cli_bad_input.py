@@ -63,7 +63,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     # dates
     (["add", "task", "x", "--due", "2026-02-30"], ["due", "2026-02-30", "not a date that exists"]),
     (["add", "task", "x", "--due", "2026-13-01"], ["due", "2026-13-01"]),
-    (["add", "task", "x", "--due", "next week"], ["due", "next week", "YYYY-MM-DD"]),
+    (["add", "task", "x", "--due", "next week"], ["due", "next week", "10.12.2026"]),
     (["add", "deal", "d", "--client", ROMASHKA, "--amount", "100", "--signed", "2026-02-30"],
      ["signed", "2026-02-30"]),
     (["add", "deal", "d", "--client", ROMASHKA, "--amount", "100", "--signed", "2026-10-10",

@@ -88,7 +88,7 @@ def test_the_cli_prints_the_update_and_logs_it_when_asked(
 @pytest.mark.parametrize("args", [
     ("report", "weekly", "--client", "ООО «Ромашка»"),
     ("report", "daily", "--client", "Нет такого"),
-    ("report", "daily", "--client", "ООО «Ромашка»", "--since", "вчера"),
+    ("report", "daily", "--client", "ООО «Ромашка»", "--since", "на днях"),
     ("report", "daily"),
 ])
 def test_bad_report_input_is_one_line_and_changes_nothing(

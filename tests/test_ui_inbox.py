@@ -417,9 +417,9 @@ async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
         assert {value for value, text in ticked.items() if text.startswith("▐✓▌")} == {
             "seo", "design"}
         await pilot.press("tab")
-        await fill(pilot, "10.12.2026")
+        await fill(pilot, "10-12-2026")
         await pilot.press("f2")
-        assert "is not a date: use YYYY-MM-DD" in shown(app, "#error-due")
+        assert "is not a date: type e.g. 10.12.2026" in shown(app, "#error-due")
         assert shown(app, "#error-title") == "cannot be empty"
         assert snapshot(filled) == before
         assert app.screen.focused is title

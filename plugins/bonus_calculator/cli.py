@@ -39,7 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _member_and_period(lock, required=True)
     hours = actions.add_parser("hours", help="log hours worked (overtime when outside hours)")
     hours.add_argument("--member", metavar="M", help="whose hours (default: yours)")
-    hours.add_argument("--day", required=True, metavar="YYYY-MM-DD")
+    hours.add_argument("--day", required=True, metavar="DATE",
+                       help="10.12.2026, 2026-12-10, today, yesterday, +1d…")
     hours.add_argument("--start", required=True, metavar="HH:MM")
     hours.add_argument("--end", required=True, metavar="HH:MM")
     hours.add_argument("--client", metavar="C", help="the client they were for (billable)")
@@ -191,9 +192,9 @@ def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
     member_id = _member_id(args, read_snapshot(workspace, set()))
     client_id = workspace.repo(Client).resolve(args.client).id if args.client else None
     try:
-        entry = TimeEntry(member_id=member_id, day=_parse(date, args.day, "--day"),
-                          start=_parse(time, args.start, "--start"),
-                          end=_parse(time, args.end, "--end"), client_id=client_id,
+        entry = TimeEntry(member_id=member_id, day=_day(args.day, "--day", workspace),
+                          start=_time(args.start, "--start"),
+                          end=_time(args.end, "--end"), client_id=client_id,
                           note=args.note)
     except ValidationError as error:
         raise ValueError(describe_validation_error(error)) from None
@@ -201,12 +202,20 @@ def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
-def _parse(kind: type[date] | type[time], text: str, option: str) -> date | time:
+def _day(text: str, option: str, workspace: Workspace) -> date:
+    from amtui.api import BadDate, parse_date, today_of
+
     try:
-        return kind.fromisoformat(text.strip())
+        return parse_date(text, today_of(workspace))
+    except BadDate as error:
+        raise ValueError(f"{option}: {error}") from None
+
+
+def _time(text: str, option: str) -> time:
+    try:
+        return time.fromisoformat(text.strip())
     except ValueError:
-        shape = "YYYY-MM-DD" if kind is date else "HH:MM"
-        raise ValueError(f"{option}: {text!r} is not {shape}") from None
+        raise ValueError(f"{option}: {text!r} is not HH:MM") from None
 
 
 def _market(workspace: Workspace) -> int:

@@ -4,7 +4,7 @@ from and how it was computed; the plan, the what-if, hours, locking and export."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -316,7 +316,7 @@ class BonusPane(PaneScreen):
 
         def build(values: dict[str, str]) -> TimeEntry:
             client_id = values.get("client") or None
-            return TimeEntry(member_id=member_id, day=values["day"].strip(),
+            return TimeEntry(member_id=member_id, day=_day(values["day"], today),
                              start=_time(values["start"], "start"),
                              end=_time(values["end"], "end"), client_id=client_id,
                              note=values.get("note", "").strip())
@@ -407,6 +407,15 @@ class BonusPane(PaneScreen):
             return
         self.app.call_from_thread(self.notify, done, markup=False)
         self.app.call_from_thread(self.load)
+
+
+def _day(text: str, today: date) -> date:
+    from amtui.api import BadDate, parse_date
+
+    try:
+        return parse_date(text, today)
+    except BadDate as error:
+        raise ValueError(f"day: {error}") from None
 
 
 def _time(text: str, what: str) -> time:

@@ -54,8 +54,8 @@ def _dates(args: argparse.Namespace, workspace: Workspace) -> tuple[date, date]:
     from .times import month_bounds, parse_date, zone
 
     today = workspace.clock().astimezone(zone(workspace.settings.timezone)).date()
-    start = parse_date(args.start, "--from") if args.start else month_bounds(today)[0]
-    end = parse_date(args.end, "--to") if args.end else month_bounds(start)[1]
+    start = parse_date(args.start, "--from", today) if args.start else month_bounds(today)[0]
+    end = parse_date(args.end, "--to", today) if args.end else month_bounds(start)[1]
     return start, end
 
 

@@ -10,7 +10,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Client, Workspace
+from amtui.api import Client, Workspace, today_of
 from amtui.api.ui import FilterForm, FormField, FormScreen, client_picker, member_picker
 
 from .index import Filter
@@ -69,7 +69,7 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
         client = _client(workspace, typed["client"])
         chosen = PostFields(
             client_id=client.id, channel=typed["channel"],
-            day=parse_date(typed["day"], "day"), at=parse_time(typed["time"]),
+            day=parse_date(typed["day"], "day", today_of(workspace)), at=parse_time(typed["time"]),
             title=typed["title"], text=typed["text"], media_notes=typed["media_notes"],
             hashtags=_words(typed["hashtags"]), tags=_words(typed["tags"]),
             assignee_id=typed["assignee_id"] or None)
@@ -174,7 +174,9 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
         except RuntimeError:  # ~user, and no such user
             raise Refused(f"file: no user has the home folder of {typed['path'].strip()}")\
                 from None
-        start, end = parse_date(typed["start"], "from"), parse_date(typed["end"], "to")
+        today = today_of(workspace)
+        start = parse_date(typed["start"], "from", today)
+        end = parse_date(typed["end"], "to", today)
         check_period(start, end)
         if not path.parent.is_dir():
             raise Refused(f"file: the folder {path.parent} does not exist")
@@ -212,7 +214,9 @@ def slots_form(workspace: Workspace, data: CalendarData,
     def build(typed: dict[str, str]) -> SlotRequest:
         client = _client(workspace, typed["client"])
         channel = data.settings.check_channel(typed["channel"] or "?")
-        start, end = parse_date(typed["start"], "from"), parse_date(typed["end"], "to")
+        today = today_of(workspace)
+        start = parse_date(typed["start"], "from", today)
+        end = parse_date(typed["end"], "to", today)
         check_period(start, end)
         return SlotRequest(client.id, client.name, channel, parse_weekdays(typed["days"]),
                            parse_time(typed["time"]), start, end)

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from amtui.api import one_line
+from amtui.api import MONTH, format_day, one_line, weekday_names
 
 from .model import GLYPHS, PostStatus
 from .times import month_bounds, month_weeks, week_start
@@ -271,6 +271,7 @@ class CalendarGrid(Widget, can_focus=True):
 
     def _day_names(self) -> list[Segment]:
         look = self.look
+        names = weekday_names()
         segments: list[Segment] = []
         if self.view == "week":
             segments.extend(self._fit(Text(""), self._label, look.muted))
@@ -279,11 +280,11 @@ class CalendarGrid(Widget, can_focus=True):
             for column, slot in enumerate(self._slots):
                 day = start + timedelta(days=column)
                 style = look.today if day == today else look.muted
-                segments.extend(self._fit(Text(f" {WEEKDAYS[column]} {day.day}"), slot.width,
+                segments.extend(self._fit(Text(f" {names[column]} {day.day}"), slot.width,
                                           style))
         else:
             for column, slot in enumerate(self._slots):
-                segments.extend(self._fit(Text(f" {WEEKDAYS[column]}"), slot.width,
+                segments.extend(self._fit(Text(f" {names[column]}"), slot.width,
                                           look.muted))
         return segments
 
@@ -317,7 +318,7 @@ class CalendarGrid(Widget, can_focus=True):
                 style = look.header if inside else look.header + look.out_of_month
                 if cursor:
                     style = look.cursor
-                number = f" {day.day}" if day.day != 1 else f" 1 {day:%b}"
+                number = f" {day.day}" if day.day != 1 else f" 1 {format_day(day, MONTH)}"
                 count = f"{len(rows)} " if rows else ""
                 gap = " " * max(width - cell_len(number) - len(count), 0)
                 today = look.today if day == self.data.today else Style()

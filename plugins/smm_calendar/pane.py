@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
-from amtui.api import Workspace
+from amtui.api import DAY_MONTH, DAY_MONTH_YEAR, MONTH_YEAR, Workspace, format_day
 from amtui.api.ui import RecordTable, cell, line
 
 from .actions import PostActions
@@ -166,9 +166,10 @@ class CalendarPane(PostActions):
         count = sum(len(self._day_rows(start + timedelta(days=offset)))
                     for offset in range((end - start).days + 1))
         if self.view == "week":
-            heading = f"Week {start.isocalendar()[1]} · {start:%d %b} – {end:%d %b %Y}"
+            heading = (f"Week {start.isocalendar()[1]} · {format_day(start, DAY_MONTH)} – "
+                       f"{format_day(end, DAY_MONTH_YEAR)}")
         else:
-            heading = f"{start:%B %Y}"
+            heading = format_day(start, MONTH_YEAR).capitalize()
         heading += f" · {count} post{'s' if count != 1 else ''}"
         if self.chosen:
             heading += f" · {self.chosen.describe(self.data.settings)}"

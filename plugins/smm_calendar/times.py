@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from amtui.api import check_day
+from amtui.api import TIME, WEEKDAY_DAY_MONTH_YEAR, BadDate, format_moment, parse_date as read_date
 
 from .model import Refused
 
@@ -39,18 +39,12 @@ def local(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(zone(zone_name))
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """YYYY-MM-DD; Refused saying plainly what is wrong."""
-    cleaned = text.strip()
+def parse_date(text: str, what: str = "date", today: date | None = None) -> date:
+    """A day as amtui reads every typed day (10.12.2026, 2026-12-10, tomorrow, fri, +3d),
+    counted from ``today``; Refused saying plainly what is wrong."""
     try:
-        day = date.fromisoformat(cleaned)
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-            raise Refused(f"{what}: {cleaned} is not a date that exists") from None
-        raise Refused(f"{what}: {cleaned!r} is not a date: use YYYY-MM-DD") from None
-    try:
-        return check_day(day)
-    except ValueError as error:
+        return read_date(text, today)
+    except BadDate as error:
         raise Refused(f"{what}: {error}") from None
 
 
@@ -105,9 +99,9 @@ def month_weeks(first: date) -> tuple[date, ...]:
 
 
 def describe_moment(moment: datetime, zone_name: str, with_zone: bool = False) -> str:
-    """"Fri 27 Nov 2026 10:00" in the zone (and the zone's name after it)."""
-    shown = local(moment, zone_name)
-    text = f"{shown:%a %d %b %Y %H:%M}"
+    """"Fri 27 Nov 2026 10:00" («пт 27 нояб. 2026 10:00») in the zone (and the zone's name
+    after it)."""
+    text = format_moment(local(moment, zone_name), f"{WEEKDAY_DAY_MONTH_YEAR} {TIME}")
     return f"{text} ({zone_name})" if with_zone else text
 
 

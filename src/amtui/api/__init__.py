@@ -54,6 +54,13 @@ _LAZY = {
     "write_text_file": "amtui.storage.files",
     # text and translation
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
+    # days as people type them (one reader for every date field) and days, times and lengths
+    # of time as they read them, in the current locale (see amtui.dates)
+    **dict.fromkeys(("BadDate", "parse_date", "today_of", "duration", "format_day",
+                     "format_moment", "weekday_names", "zone_city", "WEEKDAY", "DAY_MONTH",
+                     "DAY_MONTH_YEAR", "WEEKDAY_DAY", "WEEKDAY_DAY_MONTH",
+                     "WEEKDAY_DAY_MONTH_YEAR", "LONG_DAY", "MONTH_YEAR", "MONTH", "TIME"),
+                    "amtui.dates"),
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
     "_": "amtui.i18n",
@@ -78,6 +85,26 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     from amtui.cli.output import (
         echo as echo,
         echo_json as echo_json,
+    )
+    from amtui.dates import (
+        DAY_MONTH as DAY_MONTH,
+        DAY_MONTH_YEAR as DAY_MONTH_YEAR,
+        LONG_DAY as LONG_DAY,
+        MONTH as MONTH,
+        MONTH_YEAR as MONTH_YEAR,
+        TIME as TIME,
+        WEEKDAY as WEEKDAY,
+        WEEKDAY_DAY as WEEKDAY_DAY,
+        WEEKDAY_DAY_MONTH as WEEKDAY_DAY_MONTH,
+        WEEKDAY_DAY_MONTH_YEAR as WEEKDAY_DAY_MONTH_YEAR,
+        BadDate as BadDate,
+        duration as duration,
+        format_day as format_day,
+        format_moment as format_moment,
+        parse_date as parse_date,
+        today_of as today_of,
+        weekday_names as weekday_names,
+        zone_city as zone_city,
     )
     from amtui.i18n import (
         _ as _,

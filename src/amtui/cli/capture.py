@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import open_workspace, parse_moment, parse_money
+from amtui.cli.common import DATE_HELP, open_workspace, parse_day, parse_moment, parse_money
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     task = kinds.add_parser("task", help="a task for a department")
     task.add_argument("title")
     task.add_argument("--client", metavar="CLIENT", help="client id or exact name")
-    task.add_argument("--due", metavar="YYYY-MM-DD")
+    task.add_argument("--due", metavar="DATE", help=DATE_HELP)
     task.add_argument("--department", help="copywriting, seo, context_ads, analytics, design, …")
     task.add_argument("--assignee", help="who in the department does it")
     task.add_argument("--column", help="board column (default: the first)")
@@ -107,8 +107,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     deal.add_argument("--amount", required=True)
     deal.add_argument("--currency", help="ISO code (default: the workspace currency)")
     deal.add_argument("--status", help="proposal (default), negotiation, won or lost")
-    deal.add_argument("--signed", metavar="YYYY-MM-DD")
-    deal.add_argument("--paid", metavar="YYYY-MM-DD")
+    deal.add_argument("--signed", metavar="DATE", help=DATE_HELP)
+    deal.add_argument("--paid", metavar="DATE", help=DATE_HELP)
     deal.add_argument("--owner", metavar="MEMBER")
     workspace_option(deal, argparse.SUPPRESS)
     deal.set_defaults(handler=add_deal)
@@ -209,7 +209,8 @@ def add_task(args: argparse.Namespace) -> int:
         known = ", ".join(workspace.settings.columns)
         raise UsageError(f"--column: unknown column {column!r} (columns: {known})")
     record = Task(**_given(
-        title=args.title, client_id=_client_id(workspace, args.client), due=args.due,
+        title=args.title, client_id=_client_id(workspace, args.client),
+        due=parse_day(args.due, "--due", workspace),
         department=department, assignee=args.assignee, column=column, priority=args.priority,
         description=args.description,
         estimate_hours=(parse_money(args.estimate, "--estimate", limit=MAX_ESTIMATE_HOURS)
@@ -335,7 +336,8 @@ def add_deal(args: argparse.Namespace) -> int:
                    currency=currency)
     record = Deal(**_given(
         title=args.title, client_id=_client_id(workspace, args.client), amount=amount,
-        status=args.status, signed_on=args.signed, paid_on=args.paid,
+        status=args.status, signed_on=parse_day(args.signed, "--signed", workspace),
+        paid_on=parse_day(args.paid, "--paid", workspace),
         owner_id=_member_id(workspace, args.owner),
     ))
     return _store(workspace, record)

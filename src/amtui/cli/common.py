@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,6 +132,23 @@ def parse_money(text: str, option: str, places: int = 2, limit: Decimal | None =
     try:
         return check_amount(value, places, MAX_AMOUNT if limit is None else limit)
     except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+DATE_HELP = "10.12.2026, 10.12, 2026-12-10, today, tomorrow, fri, +3d"
+"""What a date option takes (see :func:`amtui.dates.parse_date`)."""
+
+
+def parse_day(text: str | None, option: str, workspace: Workspace) -> date | None:
+    """A day as people type it (``None`` when the option is not given), counted from the
+    workspace's today."""
+    if text is None:
+        return None
+    from amtui.dates import BadDate, parse_date, today_of
+
+    try:
+        return parse_date(text, today_of(workspace))
+    except BadDate as error:
         raise UsageError(f"{option}: {error}") from None
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import open_workspace, print_json, print_table
+from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
 from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                                  "the daily client update")
     report.add_argument("kind", metavar="KIND", help="daily")
     report.add_argument("--client", required=True, help="the client, by name or id")
-    report.add_argument("--since", metavar="YYYY-MM-DD",
-                        help="done since this day (default: the last update sent, or a day ago)")
+    report.add_argument("--since", metavar="DATE",
+                        help="done since this day (default: the last update sent, or a day "
+                        f"ago): {DATE_HELP}")
     report.add_argument("--sent", action="store_true",
                         help="also log the update as sent (an outgoing message to the client)")
     workspace_option(report, argparse.SUPPRESS)
@@ -316,22 +317,11 @@ def show_report(args: argparse.Namespace) -> int:
 
     if args.kind != "daily":
         raise UsageError(f"no report {args.kind!r}: the reports are: daily")
-    since = None
-    if args.since is not None:
-        from amtui.models.base import check_day
-
-        try:
-            day = date.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(f"--since: {args.since!r} is not a date (YYYY-MM-DD)") from None
-        try:
-            check_day(day)
-        except ValueError as error:
-            raise UsageError(f"--since: {error}") from None
-        since = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
+    day = parse_day(args.since, "--since", workspace)
+    since = None if day is None else datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     with damaged_files_read() as damaged:
         client = workspace.repo(Client).resolve(args.client)
         update = compose_daily_update(workspace, client.id, since)

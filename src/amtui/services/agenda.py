@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from amtui.dates import duration
 from amtui.models import Cadence
 from amtui.services.projection import Interner
 from amtui.services.rules import (
@@ -89,16 +90,6 @@ def member_by_login(workspace: Workspace, login: str) -> Raw | None:
                  if member.get("login") == login), None)
 
 
-def _ago(delta: timedelta) -> str:
-    """A span as the agenda says it: "40 min", "5 h", "3 d"."""
-    hours = delta.total_seconds() / 3600
-    if hours < 1:
-        return f"{max(int(hours * 60), 1)} min"
-    if hours < 48:
-        return f"{int(hours)} h"
-    return f"{int(hours // 24)} d"
-
-
 def _words(name: object) -> str:
     return str(name or "").replace("_", " ")
 
@@ -166,9 +157,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if answer_by is None:
             fact = "urgent"
         elif is_late:
-            fact = f"answer {_ago(now - answer_by)} late"
+            fact = f"answer {duration(now - answer_by)} late"
         else:
-            fact = f"answer in {_ago(answer_by - now)}"
+            fact = f"answer in {duration(answer_by - now)}"
         row = ((answer_by is None, answer_by or now), message["id"], first_line, client_id,
                fact)
         (urgent_messages if is_urgent else late_messages).append(row)
@@ -235,9 +226,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         (overdue, late_tasks, lambda row: (
             f"{(today - date.fromisoformat(str(row[0]))).days} d overdue", _words(row[4]))),
         (due_today, today_tasks, lambda row: ("due today", _words(row[4]))),
-        (waiting, blocked_tasks, lambda row: (f"waiting on client {_ago(now - row[0])}",
+        (waiting, blocked_tasks, lambda row: (f"waiting on client {duration(now - row[0])}",
                                               _words(row[4]))),
-        (stuck, stuck_tasks, lambda row: (f"in {_words(row[4])} {_ago(now - row[0])}",
+        (stuck, stuck_tasks, lambda row: (f"in {_words(row[4])} {duration(now - row[0])}",
                                           column_title(row[5]))),
     ]
     for section, task_rows, fact_and_detail in says:
@@ -258,7 +249,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not theirs(client["id"]):
             continue
         last = contacted.get(client["id"])
-        silence = f"no contact {_ago(now - last)}" if last else "never contacted"
+        silence = f"no contact {duration(now - last)}" if last else "never contacted"
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
@@ -275,7 +266,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                 remarket.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
                     "offer what comes next", client["id"],
-                    f"delivered {_ago(now - finished)} ago",
+                    f"delivered {duration(now - finished)} ago",
                 ))
         elif status == "dormant" and (last is None or now - last >= dormant_after):
             remarket.items.append(AgendaItem(
@@ -290,7 +281,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             continue
         last = contacted_people.get(contact["id"])
         if last is None or now - last >= timedelta(days=days):
-            silence = f"no contact {_ago(now - last)}" if last else "never contacted"
+            silence = f"no contact {duration(now - last)}" if last else "never contacted"
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],
                 f"{cadence} update for this contact", client["id"], silence,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
@@ -17,6 +17,7 @@ import orjson
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
+from amtui.dates import BadDate, parse_date
 from amtui.models import (
     Client,
     ClientStatus,
@@ -656,12 +657,14 @@ def deal_form_values(deal: Deal | None, currency: str, owner_id: str = "") -> di
             "paid_on": deal.paid_on.isoformat() if deal.paid_on else ""}
 
 
-def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None = None) -> Deal:
+def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None = None,
+                   today: date | None = None) -> Deal:
     """The deal the form describes (``base`` with the typed values, when editing).
 
     Raises a ValidationError naming every field that is wrong, all at once: the amount is
     typed as people type money ("1 200 000,50"), not negative, with no more digits after the
-    point than the currency has; dates are YYYY-MM-DD, the payment not before the signing.
+    point than the currency has; dates as :func:`amtui.dates.parse_date` reads them (counted
+    from ``today``), the payment not before the signing.
     """
     data: dict[str, Any] = base.model_dump() if base else {"client_id": client_id}
     problems: list[InitErrorDetails] = []
@@ -687,8 +690,13 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
     data["status"] = values.get("status") or DealStatus.PROPOSAL.value
     data["owner_id"] = values.get("owner_id") or None
     for name in ("signed_on", "paid_on"):
-        data[name] = values.get(name, "").strip() or None
-    if data["status"] == DealStatus.WON.value and not data["signed_on"]:
+        typed = values.get(name, "").strip()
+        try:
+            data[name] = parse_date(typed, today) if typed else None
+        except BadDate as error:
+            problems.append(_problem(name, typed, str(error)))
+            data[name] = None
+    if data["status"] == DealStatus.WON.value and not values.get("signed_on", "").strip():
         # Commission and KPIs count a won deal from the day it was signed.
         problems.append(_problem("signed_on", "", "type the day a won deal was signed"))
     reported = {str(problem["loc"][0]) for problem in problems}

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
+from amtui.dates import BadDate, duration, parse_date
 from amtui.i18n import _
 from amtui.models import (
     Channel,
@@ -57,10 +58,9 @@ def countdown(answer_by: str | None, status: str, now: datetime) -> str:
     :func:`~amtui.services.rules.message_late`'s to say (a snooze, too)."""
     if not answer_by or status not in OPEN_MESSAGE_STATUSES:
         return ""
-    seconds = (datetime.fromisoformat(answer_by) - now).total_seconds()
-    hours, minutes = divmod(int(abs(seconds)) // 60, 60)
-    text = f"{hours}h{minutes:02d}" if hours < 48 else f"{hours // 24}d"
-    return f"-{text}" if seconds < 0 else text
+    left = datetime.fromisoformat(answer_by) - now
+    text = duration(left, compact=True)
+    return f"-{text}" if left < timedelta(0) else text
 
 
 def first_line(text: str, width: int = 80) -> str:
@@ -405,11 +405,20 @@ class BriefPlan:
 
 
 def plan_brief(request: Message, *, title: str, client: str, contact: str,
-               departments: Iterable[str], due: str | date | None) -> BriefPlan:
+               departments: Iterable[str], due: str | date | None,
+               today: date | None = None) -> BriefPlan:
     """The brief note for ``request`` and one task per department, linked to the request and
-    its client. Raises pydantic's ValidationError naming ``title`` and ``due``, both at once
+    its client; ``due`` as typed (see :func:`amtui.dates.parse_date`, counted from ``today``)
+    or a day. Raises pydantic's ValidationError naming ``title`` and ``due``, both at once
     when both are wrong, and the due date even when no department is chosen."""
     problems: list[InitErrorDetails] = []
+    if isinstance(due, str):
+        try:
+            due = parse_date(due, today) if due.strip() else None
+        except BadDate as error:
+            problems.append(InitErrorDetails(type="value_error", loc=("due",), input=due,
+                                             ctx={"error": error}))
+            due = None
     try:
         note = Note.model_validate({
             "title": title, "client_id": request.client_id, "kind": NoteKind.BRIEF,

@@ -3,7 +3,7 @@ timeline of everything that happened, newest first. Two columns when the termina
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from amtui.dates import TIME, WEEKDAY, duration, format_moment
 from amtui.i18n import _
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
@@ -54,16 +55,6 @@ class CardLoaded(Message):
         self.problem = problem
         self.sections = sections or []
         """(plugin, section) pairs that plugins add to the card."""
-
-
-def span(delta: timedelta) -> str:
-    """A length of time in the largest unit that reads well: "40 min", "5 h", "3 days"."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    if minutes < 60:
-        return _("{count} min").format(count=max(minutes, 1))
-    if minutes < 48 * 60:
-        return _("{count} h").format(count=minutes // 60)
-    return _("{count} days").format(count=minutes // (24 * 60))
 
 
 def heading(text: str, count: int | None = None, keys: str = "") -> Content:
@@ -274,7 +265,7 @@ class ClientCard(ReadInTurn, Screen[None]):
                    else Content(_("not working now")).stylize("$warning"))
         return [
             row(_("Channel"), client.preferred_channel.value),
-            row(_("Local time"), local.now.strftime("%a %H:%M"), " · ",
+            row(_("Local time"), format_moment(local.now, f"{WEEKDAY} {TIME}"), " · ",
                 line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
             row(_("Hours"), service.format_hours(local.hours), " · ", working),
         ]
@@ -283,19 +274,19 @@ class ClientCard(ReadInTurn, Screen[None]):
         client, update = details.client, details.update
         now = self.amtui.workspace.clock()
         last = (Content.assemble(self._moment(update.last_contact), " · ",
-                                 _("{span} ago").format(span=span(now - update.last_contact)))
+                                 _("{span} ago").format(span=duration(now - update.last_contact)))
                 if update.last_contact else muted(_("never")))
         if update.due is None:
             due = muted(_("no fixed cadence") if client.cadence.days is None
                         else _("only active clients get updates"))
         elif update.overdue:
             late = _("due now") if update.last_contact is None else _("overdue by {span}").format(
-                span=span(now - update.due))
+                span=duration(now - update.due))
             due = Content.assemble(self._moment(update.due), " · ",
                                    Content(late).stylize("bold $amtui-overdue"))
         else:
             due = Content.assemble(self._moment(update.due), " · ",
-                                   _("in {span}").format(span=span(update.due - now)))
+                                   _("in {span}").format(span=duration(update.due - now)))
         return [row(_("Cadence"), client.cadence.value), row(_("Last contact"), last),
                 row(_("Next update"), due)]
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from amtui.dates import today_of
 from amtui.i18n import _
 from amtui.models import Contact, Deal, DealStatus
 from amtui.services import clients as service
@@ -43,10 +44,10 @@ def deal_fields(owners: Picker) -> list[FormField]:
         FormField("status", _("Status"), choices_of(list(DealStatus))),
         FormField("owner_id", _("Owner on our side"), picker=owners,
                   placeholder=_("nobody; type part of a member's name")),
-        FormField("signed_on", _("Signed on (YYYY-MM-DD, empty if not yet)"),
-                  placeholder=_("YYYY-MM-DD")),
-        FormField("paid_on", _("Paid on (YYYY-MM-DD, empty if not yet)"),
-                  placeholder=_("YYYY-MM-DD")),
+        FormField("signed_on", _("Signed on (empty if not yet)"),
+                  placeholder=_("31.12.2026, today, +3d")),
+        FormField("paid_on", _("Paid on (empty if not yet)"),
+                  placeholder=_("31.12.2026, today, +3d")),
     ]
 
 
@@ -72,7 +73,8 @@ def new_deal(app: AmtuiApp, client_id: str, client_name: str) -> None:
     app.push_screen(DealForm(title, deal_fields(member_picker(workspace)),
                              service.deal_form_values(None, workspace.settings.currency,
                                                       my_member_id(workspace)),
-                             lambda values: service.deal_from_form(values, client_id)),
+                             lambda values: service.deal_from_form(values, client_id,
+                                                                   today=today_of(workspace))),
                     created)
 
 
@@ -92,8 +94,8 @@ def edit_deal(app: AmtuiApp, deal: Deal) -> None:
         values["owner_id"] = ""  # the owner left the team: a deal is saved with members only
     title = _("Edit deal «{title}»").format(title=one_line(deal.title, 50))
     app.push_screen(DealForm(title, deal_fields(member_picker(workspace)), values,
-                             lambda values: service.deal_from_form(values, deal.client_id,
-                                                                   deal)),
+                             lambda values: service.deal_from_form(
+                                 values, deal.client_id, deal, today=today_of(workspace))),
                     edited)
 
 

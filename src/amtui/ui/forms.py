@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from amtui.dates import BadDate, parse_date
 from amtui.i18n import _
 from amtui.storage import InvalidRecord, RecordNotFound
 from amtui.ui.picker import Picker, PickerField
@@ -52,6 +54,19 @@ def field_problem(field: str, message: str) -> ValidationError:
         {"type": "value_error", "loc": (field,), "input": "",
          "ctx": {"error": ValueError(message)}},
     ])
+
+
+def typed_day(typed: dict[str, str], name: str, today: date) -> date | None:
+    """The day typed in the field ``name`` in any form :func:`amtui.dates.parse_date` reads
+    ("10.12", "завтра", "+3d"), ``None`` when it is empty; a problem shown next to the field
+    when it is not a day."""
+    text = typed[name]
+    if not text.strip():
+        return None
+    try:
+        return parse_date(text, today)
+    except BadDate as error:
+        raise field_problem(name, str(error)) from None
 
 
 class FormScreen(ModalScreen[R | None], Generic[R]):

@@ -10,13 +10,14 @@ from textual.widget import Widget
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
+from amtui.dates import today_of
 from amtui.i18n import _
 from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Task
 from amtui.services import inbox
 from amtui.services.inbox import InboxFilter
 from amtui.services.rules import parse_snooze_days
 from amtui.text import one_line
-from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
+from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem, typed_day
 from amtui.ui.message_actions import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import line
@@ -100,14 +101,14 @@ def task_form(workspace: Workspace, message: Message) -> FormScreen[Task]:
     fields = [
         FormField("title", _("Task")),
         FormField("department", _("Department"), choices({}, departments)),
-        FormField("due", _("Due (YYYY-MM-DD, optional)"), placeholder="2026-12-31"),
+        FormField("due", _("Due (optional)"), placeholder=_("31.12.2026, tomorrow, fri, +3d")),
     ]
     values = {"title": inbox.first_line(message.text, 120),
               "department": "other" if "other" in departments else departments[0]}
 
     def build(typed: dict[str, str]) -> Task:
         return inbox.task_from(message, title=typed["title"], department=typed["department"],
-                               due=typed["due"].strip() or None)
+                               due=typed_day(typed, "due", today_of(workspace)))
 
     return FormScreen(_("Task from the message"), fields, values, build)
 
@@ -138,8 +139,8 @@ class BriefForm(FormScreen[Note]):
                  contact: str) -> None:
         fields = [
             FormField("title", _("Brief")),
-            FormField("due", _("The tasks are due (YYYY-MM-DD, optional)"),
-                      placeholder="2026-12-31"),
+            FormField("due", _("The tasks are due (optional)"),
+                      placeholder=_("31.12.2026, tomorrow, fri, +3d")),
         ]
         title = _("Brief: {text}").format(text=inbox.first_line(message.text, 60))
         super().__init__(_("Brief from the request"), fields, {"title": title}, self._build)
@@ -147,6 +148,8 @@ class BriefForm(FormScreen[Note]):
         self.client_name = client
         self.contact_name = contact
         self.departments = workspace.settings.departments
+        self.today = today_of(workspace)
+        """What "tomorrow" and "+3d" typed as the due day are counted from."""
         self.plan: inbox.BriefPlan | None = None
         """The brief and its tasks, checked; set when the form is saved."""
 
@@ -171,7 +174,7 @@ class BriefForm(FormScreen[Note]):
             self.request, title=values["title"], client=self.client_name,
             contact=self.contact_name,
             departments=[name for name in self.departments if name in chosen],
-            due=values["due"].strip() or None,
+            due=values["due"], today=self.today,
         )
         return self.plan.note
 

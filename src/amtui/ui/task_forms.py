@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from amtui.dates import today_of
 from amtui.i18n import _
 from amtui.models import Task
 from amtui.services.board import BoardFilter
-from amtui.ui.forms import FilterForm, FormField, FormScreen
+from amtui.ui.forms import FilterForm, FormField, FormScreen, typed_day
 from amtui.ui.inbox_forms import choices
 from amtui.ui.picker import assignee_picker, client_picker
 
@@ -30,7 +31,7 @@ def task_form(workspace: Workspace, *, column: str | None = None,
         FormField("assignee", _("Assignee (optional)"),
                   picker=assignee_picker(workspace, free=True),
                   placeholder=_("type part of a name; ↓ lists the team")),
-        FormField("due", _("Due (YYYY-MM-DD, optional)"), placeholder="2026-12-31"),
+        FormField("due", _("Due (optional)"), placeholder=_("31.12.2026, tomorrow, fri, +3d")),
         FormField("description", _("Description (optional)")),
     ]
     values = {"department": "other" if "other" in departments else departments[0]}
@@ -44,7 +45,8 @@ def task_form(workspace: Workspace, *, column: str | None = None,
         changes = {
             "title": typed["title"], "client_id": typed["client"] or None,
             "department": typed["department"], "assignee": typed["assignee"].strip(),
-            "due": typed["due"].strip() or None, "description": typed["description"],
+            "due": typed_day(typed, "due", today_of(workspace)),
+            "description": typed["description"],
         }
         if task is None:
             return Task.model_validate({**changes, "column": column or settings.columns[0]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from amtui.dates import zone_city
 from amtui.i18n import _
 
 
@@ -29,8 +30,9 @@ def day_and_time(moment: datetime, now: datetime) -> str:
 
 
 def zone_label(zone: ZoneInfo, at: datetime) -> str:
-    """A time zone as its city and offset at ``at``: "Yekaterinburg, UTC+5"."""
-    city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+    """A time zone as its city (in the current locale) and offset at ``at``:
+    "Yekaterinburg, UTC+5", «Екатеринбург, UTC+5»."""
+    city = zone_city(zone.key)
     offset = at.astimezone(zone).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
