@@ -390,7 +390,7 @@ def read_csv(data: bytes) -> Sheet:
 def _read_xlsx(path: Path) -> Sheet:
     from zipfile import BadZipFile
 
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -442,7 +442,7 @@ def read_vcards(path: Path) -> list[tuple[int, Values]]:
 
 def _card_values(card: str) -> Values:
     """One card's values; ``_problem`` says what makes it unreadable."""
-    import vobject
+    import vobject  # type: ignore[import-untyped]
 
     try:
         parsed = vobject.readOne(card)
@@ -908,13 +908,15 @@ class Planner:
 
     def _duplicate(self, line: int, table: str, record_id: str, given: Values,
                    why: str) -> None:
-        """A row naming a record stored or planned already: update it, or skip the row."""
+        """A row naming a record stored or planned already: update it (its name or title
+        stays as it is), or skip the row."""
         current = self._current(table, record_id)
         label = str(current.get("name") or current.get("title") or record_id)
         if self.options.on_duplicate != "update":
             self._note(line, Action.SKIP, label, record_id,
                        _("{why} as «{name}»").format(why=why, name=one_line(label, 60)))
             return
+        given = {key: value for key, value in given.items() if key not in ("name", "title")}
         model = _MODELS[table]
         merged = {**current, **model.model_validate({**current, **given}).model_dump(
             mode="json", include=set(given))}
