@@ -488,3 +488,26 @@ def test_progress_is_shown_on_a_terminal_for_long_files(workspace: Workspace, tm
     assert "1200/1200 rows" in terminal.getvalue()
     assert "500/1200 rows" in terminal.getvalue()
     assert workspace.repo(Client).count() == 1200
+
+
+def test_client_option_gives_the_client_of_rows_naming_none(workspace: Workspace,
+                                                            romashka: Client,
+                                                            tmp_path: Path) -> None:
+    source = write(tmp_path / "tasks.csv", "Задача;Клиент\nБаннеры;\nОтчёт;Нет такого\n")
+    before = snapshot_files(workspace.root)
+
+    dry = run_cli("import", "tasks", str(source), "--client", ROMASHKA, "--dry-run",
+                  "--json", workspace=workspace.root)
+
+    assert dry.returncode == 2  # the import would be refused: a row is bad
+    report = json.loads(dry.stdout)
+    assert (report["created"], report["bad"], report["written"]) == (1, 1, False)
+    assert report["rows"][1]["reason"].startswith("no client named «Нет такого»")
+    assert snapshot_files(workspace.root) == before
+
+    result = run_cli("import", "tasks", str(source), "--client", ROMASHKA, "--skip-bad",
+                     workspace=workspace.root)
+
+    assert result.returncode == 0, result.stderr
+    assert [(task.title, task.client_id) for task in workspace.repo(Task).all()] == [
+        ("Баннеры", romashka.id)]

@@ -16,6 +16,7 @@ from amtui.i18n import _
 if TYPE_CHECKING:
     from amtui.services.importing import Outcome, Plan
 
+PRESET_NAMES = {"hubspot": "HubSpot", "amocrm": "amoCRM", "bitrix24": "Bitrix24"}
 PROGRESS_FROM_ROWS = 1000
 """Files with more rows than this show a progress bar on a terminal."""
 
@@ -125,7 +126,7 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
         summary += _("; {count} bad rows: nothing would be imported without --skip-bad"
                      ).format(count=counts[Action.BAD])
     if plan.preset:
-        summary += _(" (columns of a {preset} export)").format(preset=plan.preset)
+        summary += _(" ({preset} export columns)").format(preset=PRESET_NAMES[plan.preset])
     sys.stdout.write(summary + "\n")
 
 

@@ -18,6 +18,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -145,7 +146,8 @@ def _tags(value: object) -> list[str]:
 STATUS_WORDS = {"лид": "lead", "lead": "lead", "потенц": "lead", "subscriber": "lead",
                 "opportunity": "lead", "prospect": "lead", "customer": "active",
                 "клиент": "active", "актив": "active", "действ": "active", "спящ": "dormant",
-                "dormant": "dormant", "неактив": "dormant", "ушел": "churned",
+                "evangelist": "active", "other": "active", "dormant": "dormant",
+                "неактив": "dormant", "ушел": "churned",
                 "отток": "churned", "churn": "churned", "former": "churned"}
 """Client statuses as files say them (HubSpot's lifecycle stages among them)."""
 DEAL_WORDS = {"won": "won", "успеш": "won", "выигр": "won", "lost": "lost", "провал": "lost",
@@ -324,18 +326,26 @@ class Sheet:
 
 def read_file(path: Path) -> Sheet:
     """The header and rows of a CSV or XLSX file. UnreadableFile if it cannot be read."""
-    try:
-        if path.suffix.lower() in SPREADSHEETS:
+    if path.suffix.lower() in SPREADSHEETS:
+        with _reading():
             return _read_xlsx(path)
+    with _reading():
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(_("{path} does not exist").format(path=path)) from None
-    except IsADirectoryError:
-        raise UnreadableFile(_("{path} is a folder, not a file").format(path=path)) from None
-    except OSError as error:
-        raise UnreadableFile(_("cannot read {path}: {reason}").format(
-            path=path, reason=error.strerror)) from None
     return read_csv(data)
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """A file that cannot be read is UnreadableFile, saying why."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise UnreadableFile(_("no such file")) from None
+    except IsADirectoryError:
+        raise UnreadableFile(_("a folder, not a file")) from None
+    except OSError as error:
+        raise UnreadableFile(_("cannot read it: {reason}").format(
+            reason=error.strerror)) from None
 
 
 def decode(data: bytes) -> str:
@@ -395,8 +405,8 @@ def _read_xlsx(path: Path) -> Sheet:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableFile(_("{path} is not an Excel workbook (.xlsx): {reason}").format(
-            path=path, reason=error)) from None
+        raise UnreadableFile(_("not an Excel workbook (.xlsx): {reason}").format(
+            reason=error)) from None
     try:
         sheet = book.worksheets[0]
         headers: list[str] | None = None
@@ -419,11 +429,8 @@ def _read_xlsx(path: Path) -> Sheet:
 def read_vcards(path: Path) -> list[tuple[int, Values]]:
     """The contacts of a vCard file, each with the line its card starts on: name (FN, else N),
     client (the first part of ORG), role (TITLE), e-mail, phone and Telegram."""
-    try:
+    with _reading():
         text = decode(path.read_bytes())
-    except OSError as error:
-        raise UnreadableFile(_("cannot read {path}: {reason}").format(
-            path=path, reason=error.strerror)) from None
     cards: list[tuple[int, str]] = []
     lines: list[str] = []
     start = 0
@@ -435,8 +442,7 @@ def read_vcards(path: Path) -> list[tuple[int, Values]]:
             cards.append((start, "\r\n".join(lines) + "\r\n"))
             start = 0
     if not cards:
-        raise UnreadableFile(_("{path} holds no vCard (BEGIN:VCARD … END:VCARD)").format(
-            path=path))
+        raise UnreadableFile(_("holds no vCard (BEGIN:VCARD … END:VCARD)"))
     return [(line, _card_values(card)) for line, card in cards]
 
 
