@@ -327,17 +327,23 @@ class Sheet:
 def read_file(path: Path) -> Sheet:
     """The header and rows of a CSV or XLSX file. UnreadableFile if it cannot be read."""
     if path.suffix.lower() in SPREADSHEETS:
-        with _reading():
+        with _reading(path):
             return _read_xlsx(path)
-    with _reading():
+    with _reading(path):
         data = path.read_bytes()
     return read_csv(data)
 
 
 @contextmanager
-def _reading() -> Iterator[None]:
-    """A file that cannot be read is UnreadableFile, saying why."""
+def _reading(path: Path) -> Iterator[None]:
+    """Read ``path`` in the block if it is a regular file (not a device such as /dev/zero, a
+    pipe or a folder); a file that cannot be read is UnreadableFile, saying why."""
+    import stat
+
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UnreadableFile(_("a folder, not a file") if path.is_dir()
+                                 else _("not a regular file"))
         yield
     except FileNotFoundError:
         raise UnreadableFile(_("no such file")) from None
@@ -429,7 +435,7 @@ def _read_xlsx(path: Path) -> Sheet:
 def read_vcards(path: Path) -> list[tuple[int, Values]]:
     """The contacts of a vCard file, each with the line its card starts on: name (FN, else N),
     client (the first part of ORG), role (TITLE), e-mail, phone and Telegram."""
-    with _reading():
+    with _reading(path):
         text = decode(path.read_bytes())
     cards: list[tuple[int, str]] = []
     lines: list[str] = []
