@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
-from amtui.i18n import _
+from amtui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from amtui.services.importing import Outcome, Plan
@@ -68,7 +68,7 @@ def import_file(args: argparse.Namespace) -> int:
         rows = load_rows(path, args.table, args.preset, args.map)
     except UnreadableFile as error:
         raise UsageError(f"{args.file}: {error}") from None
-    workspace = open_workspace(args)
+    workspace = open_workspace(args, create=not args.dry_run)
     options = Options(on_duplicate=args.on_duplicate, skip_bad=args.skip_bad,
                       client=args.client, create_clients=args.create_clients)
     progress = _Progress(len(rows.rows))
@@ -80,6 +80,7 @@ def import_file(args: argparse.Namespace) -> int:
     except ImportRefused as refused:
         progress.done()
         _report(refused.plan, args, refused=True)
+        sys.stderr.write(f"amtui: error: {refused}\n")
         return 2
     except UnreadableFile as error:
         progress.done()
@@ -90,6 +91,7 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None:
+    """Print the outcome: JSON, or bad rows on stderr and (unless ``refused``) a summary."""
     from amtui.services.importing import Action
 
     if args.json:
@@ -100,12 +102,7 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
     for outcome in plan.bad:
         sys.stderr.write(f"amtui: {'warning' if args.skip_bad else 'error'}: "
                          f"{_line(outcome)}\n")
-    if refused:
-        sys.stderr.write("amtui: error: " + _(
-            "nothing was imported: {count} bad rows (fix them, or import the others with "
-            "--skip-bad)").format(count=len(plan.bad)) + "\n")
-        return
-    if args.json:
+    if refused or args.json:
         return
     if args.dry_run:
         for outcome in plan.outcomes:
@@ -119,12 +116,16 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
         created=counts[Action.CREATE], updated=counts[Action.UPDATE],
         skipped=counts[Action.SKIP], table=plan.table)
     if made:
-        summary += _("; {count} new clients").format(count=made)
-    if counts[Action.BAD] and args.skip_bad:
-        summary += _("; {count} bad rows left out").format(count=counts[Action.BAD])
-    elif counts[Action.BAD]:
-        summary += _("; {count} bad rows: nothing would be imported without --skip-bad"
-                     ).format(count=counts[Action.BAD])
+        summary += ngettext("; {count} new client", "; {count} new clients", made).format(
+            count=made)
+    bad = counts[Action.BAD]
+    if bad and args.skip_bad:
+        summary += ngettext("; {count} bad row left out", "; {count} bad rows left out",
+                            bad).format(count=bad)
+    elif bad:
+        summary += ngettext("; {count} bad row: nothing would be imported without --skip-bad",
+                            "; {count} bad rows: nothing would be imported without "
+                            "--skip-bad", bad).format(count=bad)
     if plan.preset:
         summary += _(" ({preset} export columns)").format(preset=PRESET_NAMES[plan.preset])
     sys.stdout.write(summary + "\n")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
-from amtui.i18n import _
+from amtui.i18n import _, ngettext
 from amtui.models import Client, Contact, Deal, Record, Task, describe_validation_error
 from amtui.models.base import Channel, Money, Priority
 from amtui.models.clients import Cadence, ClientKind, ClientStatus, Influence, RelationshipStage
@@ -1014,8 +1014,11 @@ class ImportRefused(ValueError):
     """Rows are bad and ``--skip-bad`` was not given: nothing was imported."""
 
     def __init__(self, plan: Plan) -> None:
-        super().__init__(_("nothing was imported: {count} bad rows (fix them, or import the "
-                           "others with --skip-bad)").format(count=len(plan.bad)))
+        super().__init__(ngettext(
+            "nothing was imported: {count} bad row (fix it, or import the others with "
+            "--skip-bad)",
+            "nothing was imported: {count} bad rows (fix them, or import the others with "
+            "--skip-bad)", len(plan.bad)).format(count=len(plan.bad)))
         self.plan = plan
 
 
