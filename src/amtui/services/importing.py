@@ -64,7 +64,9 @@ class BadRow(ValueError):
 
 
 def read_amount(value: object) -> Decimal:
-    """An amount as a file holds it ("1 200 000,50", "1200000.5", a spreadsheet number)."""
+    """An amount as a file holds it ("1 200 000,50", "1200000.5", a spreadsheet number).
+
+    The one place amounts are read, through the parser the client form uses."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
     from amtui.services.clients import parse_amount
@@ -79,6 +81,8 @@ _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}.*)?")
 def read_day(value: object) -> date:
     """The day a cell names: ``2026-11-26``, ``26.11.2026`` (a time after it is ignored), or a
     spreadsheet date."""
+    # The one place dates are read: when amtui has one reader for every typed day, call it
+    # here (for the text case) instead of the two patterns below.
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
