@@ -511,3 +511,15 @@ def test_client_option_gives_the_client_of_rows_naming_none(workspace: Workspace
     assert result.returncode == 0, result.stderr
     assert [(task.title, task.client_id) for task in workspace.repo(Task).all()] == [
         ("Баннеры", romashka.id)]
+
+
+def test_a_bad_row_makes_no_client(workspace: Workspace, tmp_path: Path) -> None:
+    source = write(tmp_path / "deals.csv",
+                   "Сделка;Клиент;Сумма;Дата подписания;Дата оплаты\n"
+                   "Сайт;Новый клиент;100;10.12.2026;01.12.2026\n"  # paid before signed
+                   "SEO;Другой клиент;100 000;;\n")
+
+    plan = imported(workspace, "deals", source, create_clients=True, skip_bad=True)
+
+    assert [outcome.action.value for outcome in plan.outcomes] == ["bad", "created"]
+    assert names(workspace, Client) == ["Другой клиент"]

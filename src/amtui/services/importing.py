@@ -493,7 +493,7 @@ def _card_values(card: str) -> Values:
 
 
 @dataclass
-class Mapping_:
+class ColumnMap:
     """Which columns give which field, and the preset that chose them."""
 
     columns: dict[str, list[int]]
@@ -531,7 +531,7 @@ def detect_preset(headers: Iterable[str], table: str) -> str | None:
 
 
 def map_columns(headers: list[str], table: str, preset: str | None = None,
-                mapping: str = "") -> Mapping_:
+                mapping: str = "") -> ColumnMap:
     """Which column gives which field: ``mapping`` (``--map``) first, then the preset (given,
     or recognised), then amtui's own field names in English and Russian."""
     chosen = parse_map(mapping, table) if mapping else {}
@@ -560,10 +560,10 @@ def map_columns(headers: list[str], table: str, preset: str | None = None,
             raise UnreadableFile(_("no column gives the {table} field «{name}» (columns: "
                                    "{columns}); name one with --map \"COLUMN={name}\"").format(
                 table=table, name=name, columns=", ".join(headers)))
-    return Mapping_(columns, preset, ignored)
+    return ColumnMap(columns, preset, ignored)
 
 
-def row_values(cells: list[Any], mapping: Mapping_) -> Values:
+def row_values(cells: list[Any], mapping: ColumnMap) -> Values:
     """A row's values by field: for each field the first of its columns with a value."""
     values: Values = {}
     for name, indexes in mapping.columns.items():
@@ -798,7 +798,7 @@ class Planner:
             parts = (_text(values.get(part)) for part in ("first_name", "middle_name",
                                                           "last_name"))
             given["name"] = " ".join(part for part in parts if part)
-        given["client_id"] = self._client_of(values, required=True)
+        given["client_id"] = self._client_of(values, Contact, given)
         self._add_or_match(line, Contact, given)
 
     def _deals(self, line: int, values: Values) -> None:
@@ -817,7 +817,7 @@ class Planner:
         except ValueError as error:
             raise BadRow(f"amount: {error}") from None
         given["amount"] = Money(amount=amount, currency=currency)
-        given["client_id"] = self._client_of(values, required=True)
+        given["client_id"] = self._client_of(values, Deal, given)
         self._add_or_match(line, Deal, given)
 
     def _tasks(self, line: int, values: Values) -> None:
@@ -830,7 +830,7 @@ class Planner:
             "estimate_hours": read_amount,
         })
         given.setdefault("column", settings.columns[0])
-        client_id = self._client_of(values, required=False)
+        client_id = self._client_of(values, Task, given, required=False)
         if client_id:
             given["client_id"] = client_id
         self._add_or_match(line, Task, given)
@@ -867,9 +867,11 @@ class Planner:
                 name=self.options.client))
         return ids[0]
 
-    def _client_of(self, values: Values, *, required: bool) -> str | None:
+    def _client_of(self, values: Values, record_type: type[Record], given: Values, *,
+                   required: bool = True) -> str | None:
         """The id of the client a row belongs to: named in it, else ``--client``; a client
-        named and missing is made with ``--create-clients``."""
+        named and missing is made with ``--create-clients`` (once the row's record is known
+        to be good: a bad row makes no client)."""
         named = _text(values.get("client"))
         if not named:
             if self.default_client or not required:
@@ -884,6 +886,7 @@ class Planner:
         if not self.options.create_clients:
             raise BadRow(_("no client named «{name}» (import the clients first, or add "
                            "--create-clients)").format(name=one_line(named, 60)))
+        record_type.model_validate({**given, "client_id": "-"})
         raw = self._new("clients", Client(name=named))
         self.clients.add(raw)
         return str(raw["id"])
