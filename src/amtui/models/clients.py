@@ -134,6 +134,8 @@ class Client(Record):
     cost_to_serve: MonthlyAmount = Decimal(0)
     """What serving the client costs us per month, in the workspace currency."""
     tags: Tags = Field(default_factory=list)
+    tax_id: ShortText = ""
+    """The client's tax number (ИНН in Russia), as imported; tells two clients apart."""
 
     @field_validator("timezone")
     @classmethod

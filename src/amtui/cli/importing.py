@@ -1,0 +1,172 @@
+"""``amtui import clients|contacts|deals|tasks FILE``: records from a CSV, XLSX or vCard file.
+
+The work is :mod:`amtui.services.importing`'s; this reads the options, shows progress on a
+terminal and prints what was (or would be) done. Imports no Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from amtui.cli import UsageError, workspace_option
+from amtui.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from amtui.services.importing import Outcome, Plan
+
+PRESET_NAMES = {"hubspot": "HubSpot", "amocrm": "amoCRM", "bitrix24": "Bitrix24"}
+PROGRESS_FROM_ROWS = 1000
+"""Files with more rows than this show a progress bar on a terminal."""
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "import", help="import clients, contacts, deals or tasks from a CSV, XLSX or vCard file",
+        description="Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
+                    "(contacts) file. Columns are found by their headers; see docs/import.md.")
+    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks"],
+                         help="what the file holds")
+    command.add_argument("file", metavar="FILE", help="a .csv, .xlsx or .vcf file")
+    command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
+                         help='which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
+                              "(field - ignores the column)")
+    command.add_argument("--preset", choices=["hubspot", "amocrm", "bitrix24"],
+                         help="the CRM that exported the file (default: recognised by its "
+                              "headers)")
+    command.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
+                         help="a row naming a record already there: skip it (default) or "
+                              "update the record with the row's values")
+    command.add_argument("--skip-bad", action="store_true",
+                         help="import the good rows when some are bad (default: none)")
+    command.add_argument("--dry-run", action="store_true",
+                         help="say what would be created, updated and skipped; write nothing")
+    command.add_argument("--client", metavar="CLIENT",
+                         help="the client of rows that name none (contacts, deals, tasks)")
+    command.add_argument("--create-clients", action="store_true",
+                         help="make the clients that rows name and the workspace lacks")
+    command.add_argument("--json", action="store_true",
+                         help="print counts and each row's outcome as JSON")
+    workspace_option(command, argparse.SUPPRESS)
+    command.set_defaults(handler=import_file)
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from amtui.cli.common import expanded, open_workspace
+    from amtui.services.importing import (
+        ImportRefused,
+        Options,
+        UnreadableFile,
+        load_rows,
+        plan_import,
+        run_import,
+    )
+
+    path = expanded(args.file, "FILE")
+    try:
+        rows = load_rows(path, args.table, args.preset, args.map)
+    except UnreadableFile as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    workspace = open_workspace(args, create=not args.dry_run)
+    options = Options(on_duplicate=args.on_duplicate, skip_bad=args.skip_bad,
+                      client=args.client, create_clients=args.create_clients)
+    progress = _Progress(len(rows.rows))
+    try:
+        if args.dry_run:
+            plan = plan_import(workspace, args.table, rows, options, progress=progress)
+        else:
+            plan = run_import(workspace, args.table, rows, options, progress=progress)[0]
+    except ImportRefused as refused:
+        progress.done()
+        _report(refused.plan, args, refused=True)
+        sys.stderr.write(f"amtui: error: {refused}\n")
+        return 2
+    except UnreadableFile as error:
+        progress.done()
+        raise UsageError(str(error)) from None
+    progress.done()
+    _report(plan, args)
+    return 2 if plan.bad and args.dry_run and not args.skip_bad else 0
+
+
+def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None:
+    """Print the outcome: JSON, or bad rows on stderr and (unless ``refused``) a summary."""
+    from amtui.services.importing import Action
+
+    if args.json:
+        from amtui.cli.common import print_json
+
+        print_json({**plan.as_json(), "dry_run": args.dry_run,
+                    "written": not (args.dry_run or refused)})
+    for outcome in plan.bad:
+        sys.stderr.write(f"amtui: {'warning' if args.skip_bad else 'error'}: "
+                         f"{_line(outcome)}\n")
+    if refused or args.json:
+        return
+    if args.dry_run:
+        for outcome in plan.outcomes:
+            if outcome.action is not Action.BAD:
+                sys.stdout.write(_would(outcome, plan.table) + "\n")
+    counts = {action: plan.count(action) for action in Action}
+    made = len(plan.new.get("clients", {})) if plan.table != "clients" else 0
+    summary = (_("would create {created}, update {updated}, skip {skipped} {table}")
+               if args.dry_run else _("created {created}, updated {updated}, skipped "
+                                      "{skipped} {table}")).format(
+        created=counts[Action.CREATE], updated=counts[Action.UPDATE],
+        skipped=counts[Action.SKIP], table=plan.table)
+    if made:
+        summary += ngettext("; {count} new client", "; {count} new clients", made).format(
+            count=made)
+    bad = counts[Action.BAD]
+    if bad and args.skip_bad:
+        summary += ngettext("; {count} bad row left out", "; {count} bad rows left out",
+                            bad).format(count=bad)
+    elif bad:
+        summary += ngettext("; {count} bad row: nothing would be imported without --skip-bad",
+                            "; {count} bad rows: nothing would be imported without "
+                            "--skip-bad", bad).format(count=bad)
+    if plan.preset:
+        summary += _(" ({preset} export columns)").format(preset=PRESET_NAMES[plan.preset])
+    sys.stdout.write(summary + "\n")
+
+
+def _line(outcome: Outcome) -> str:
+    return _("line {line}: {reason}").format(line=outcome.line, reason=outcome.reason)
+
+
+def _would(outcome: Outcome, table: str) -> str:
+    from amtui.services.importing import Action
+    from amtui.text import one_line
+
+    name = one_line(outcome.label, 60)
+    if outcome.action is Action.CREATE:
+        return _("line {line}: create «{name}»").format(line=outcome.line, name=name)
+    if outcome.action is Action.UPDATE:
+        return _("line {line}: update «{name}» ({reason})").format(
+            line=outcome.line, name=name, reason=outcome.reason)
+    return _("line {line}: skip «{name}»: {reason}").format(
+        line=outcome.line, name=name, reason=outcome.reason)
+
+
+class _Progress:
+    """A progress bar on stderr, when it is a terminal and the file is long."""
+
+    def __init__(self, total: int) -> None:
+        self.shown = total > PROGRESS_FROM_ROWS and sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total} " + _("rows"))
+        sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            self.drawn = False
