@@ -79,10 +79,9 @@ _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}.*)?")
 
 
 def read_day(value: object) -> date:
-    """The day a cell names: ``2026-11-26``, ``26.11.2026`` (a time after it is ignored), or a
-    spreadsheet date."""
-    # The one place dates are read: when amtui has one reader for every typed day, call it
-    # here (for the text case) instead of the two patterns below.
+    """The day a cell names: ``2026-11-26``, ``26.11.2026`` (a time after either is ignored, as
+    exports write one), a spreadsheet date, or anything else a date field takes
+    (:func:`amtui.dates.parse_date`)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -99,8 +98,9 @@ def read_day(value: object) -> date:
             return date.fromisoformat(iso.group(1))
         except ValueError:
             raise ValueError(_("{text} is not a date that exists").format(text=text)) from None
-    raise ValueError(_("«{text}» is not a date: use YYYY-MM-DD or DD.MM.YYYY").format(
-        text=one_line(text, 40)))
+    from amtui.dates import parse_date
+
+    return parse_date(text)
 
 
 def _text(value: object) -> str:
