@@ -40,6 +40,9 @@ _LAZY = {
     # a short text; and the bounds of money and dates every record keeps to
     **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "MAX_AMOUNT", "check_amount",
                      "check_day"), "amtui.models.base"),
+    # money in the current locale: one formatter, one parser, the currency's digits
+    **dict.fromkeys(("format_money", "format_amount", "parse_money", "minor_unit", "MoneyError"),
+                    "amtui.money"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
     # the domain's facts, decided in one place (see amtui.services.rules)
@@ -118,6 +121,13 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         ShortText as ShortText,
         check_amount as check_amount,
         check_day as check_day,
+    )
+    from amtui.money import (
+        MoneyError as MoneyError,
+        format_amount as format_amount,
+        format_money as format_money,
+        minor_unit as minor_unit,
+        parse_money as parse_money,
     )
     from amtui.services.rules import (
         OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from amtui.i18n import _
+from amtui.money import format_money
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
@@ -262,8 +263,8 @@ class ClientCard(ReadInTurn, Screen[None]):
             row(_("Industry"), line(client.industry, 60) if client.industry
                 else muted(_("not set"))),
             row(_("Tags"), line(", ".join(client.tags), 80) if client.tags else muted(_("none"))),
-            row(_("Revenue/mo"), service.format_money(client.monthly_revenue, currency)),
-            row(_("Cost/mo"), service.format_money(client.cost_to_serve, currency)),
+            row(_("Revenue/mo"), format_money(client.monthly_revenue, currency)),
+            row(_("Cost/mo"), format_money(client.cost_to_serve, currency)),
             row(_("Rev./cost"), ratio),
         ]
 
@@ -327,7 +328,7 @@ class ClientCard(ReadInTurn, Screen[None]):
                      _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
             lines.append(Content.assemble(
                 line(deal.title, 50), " · ", deal.status.value, " · ",
-                service.format_money(deal.amount.amount, deal.amount.currency),
+                format_money(deal.amount.amount, deal.amount.currency),
                 *(muted(f" · {date}") for date in dates if date)))
         return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]
 
@@ -337,7 +338,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         return [Content.assemble(
             (f"  {labels.get(status, status):<{LABEL_WIDTH - 2}}", "bold" if status == "all"
              else ""),
-            " · ".join(service.format_money(amount, currency)
+            " · ".join(format_money(amount, currency)
                        for currency, amount in by_currency.items()))
             for status, by_currency in totals.items()]
 
