@@ -3,6 +3,7 @@ deal form and the command line read what people type and show what is stored."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -136,7 +137,7 @@ def test_with_three_digits_after_the_point_the_locale_decides(locale: None) -> N
     ("10 000 000 000 000 000", "is too large"), ("1e5", "is not an amount"),
 ])
 def test_bad_amounts_say_what_is_wrong(en: None, typed: str, message: str) -> None:
-    with pytest.raises(MoneyError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(MoneyError, match=re.escape(message)):
         parse_money(typed, "RUB")
 
 
@@ -145,7 +146,7 @@ def test_the_error_shows_an_example_in_the_users_language(locale: None) -> None:
     with pytest.raises(MoneyError, match=f"1{NBSP}200{NBSP}000,50"):
         parse_money("много", "RUB")
     use_locale("en_US")
-    with pytest.raises(MoneyError, match="1,200,000.50"):
+    with pytest.raises(MoneyError, match=re.escape("1,200,000.50")):
         parse_money("lots", "RUB")
     with pytest.raises(MoneyError, match="JPY has 0"):
         parse_money("1 000,5", "JPY")

@@ -5,7 +5,8 @@ One formatter and one parser for the whole app, its command line and its plugins
 - ``format_money(amount, currency)``: ``"1 200 000,50 ₽"`` in Russian, ``"RUB 1,200,000.50"``
   in English; digits after the point only when there are some (``all_digits=True`` always
   shows the currency's), never rounded, so what is shown is what is stored.
-- ``format_amount(amount)``: the same number without a currency, as a form field shows it.
+- ``format_amount(amount)``: the same number without a currency, as a form field shows it;
+  ``format_number(value, places)`` any other number (hours, shares, rates).
 - ``minor_unit(currency)``: how many digits after the point a currency has (Babel's CLDR data).
 - ``parse_money(text, currency)``: what people type in either language; raises ``MoneyError``.
 
@@ -73,14 +74,29 @@ def _with_places(pattern: NumberPattern, places: int) -> NumberPattern:
     return fixed
 
 
+def format_number(value: Decimal | int, places: int | None = None,
+                  locale: str | None = None) -> str:
+    """A number grouped in thousands in the locale: ``"1 234 567,5"``, ``"1,234,567.5"``.
+    ``places`` fixes the digits after the point (rounding half to even), otherwise it
+    has as many as the number (trailing zeros dropped)."""
+    from babel.numbers import format_decimal, parse_pattern
+
+    value = Decimal(value)
+    if places is None:
+        exponent = value.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        quantize = False
+    else:
+        quantize = True
+    pattern = _with_places(parse_pattern("#,##0"), places)
+    return format_decimal(value, format=pattern, locale=locale or current_locale(),
+                          decimal_quantization=quantize)
+
+
 def format_amount(amount: Decimal, locale: str | None = None) -> str:
     """``amount`` grouped in thousands in the locale (``"1 200 000,50"``, ``"1,200,000.50"``),
     digits after the point only when there are some (then at least two); never rounded."""
-    from babel.numbers import format_decimal, parse_pattern
-
-    pattern = _with_places(parse_pattern("#,##0"), _places(amount, 2))
-    return format_decimal(amount, format=pattern, locale=locale or current_locale(),
-                          decimal_quantization=False)
+    return format_number(amount, _places(amount, 2), locale)
 
 
 def format_money(amount: Decimal, currency: str, locale: str | None = None, *,
