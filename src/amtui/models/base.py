@@ -21,7 +21,7 @@ from pydantic import (
 
 from amtui.clock import now
 from amtui.models.ids import new_id
-from amtui.money import MAX_AMOUNT, format_money, minor_unit
+from amtui.money import MAX_AMOUNT, format_amount, format_money, minor_unit
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -51,8 +51,7 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
         raise ValueError(f"the amount cannot be negative ({value})")
     if value >= limit:
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
-        raise ValueError(f"{shown} is too large (the most is {limit - 1:,.0f})"
-                         .replace(",", " "))
+        raise ValueError(f"{shown} is too large (the most is {format_amount(limit - 1)})")
     exponent = value.as_tuple().exponent
     if (isinstance(exponent, int) and -exponent > places
             and value != value.quantize(Decimal(1).scaleb(-places))):
