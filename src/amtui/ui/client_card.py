@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from amtui.i18n import _
-from amtui.money import format_money
+from amtui.money import format_money, format_number
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
@@ -253,7 +253,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         client = details.client
         owner = line(details.owner.name, 40) if details.owner else muted(_("nobody"))
         ratio = (muted(_("no cost to serve recorded")) if details.ratio is None
-                 else Content(f"{details.ratio:.1f}×"))
+                 else Content(f"{format_number(details.ratio, 1)}×"))
         return [
             row(_("Kind"), client.kind.value.upper(), " · ", client.legal_form.value),
             row(_("Status"), client.status.value),
