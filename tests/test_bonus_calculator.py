@@ -102,8 +102,8 @@ def test_a_commission_line_says_where_it_comes_from_and_how() -> None:
     line = lines_of(plan, [deal("d1", 1_200_000)])[0]
     assert (line.source_id, line.basis, line.unit, line.rate) == ("d1", D(1_200_000), "RUB",
                                                                  "12% + 5%")
-    assert line.detail == ("signed on 2026-10-05; marginal: 12% of 500 000 (0–500 000) = 60 000; "
-                           "5% of 700 000 (above 500 000) = 35 000; together 95 000.00 RUB")
+    assert line.detail == ("signed on 2026-10-05; marginal: 12% of 500,000 (0–500,000) = 60,000; "
+                           "5% of 700,000 (above 500,000) = 35,000; together RUB\u00a095,000.00")
 
 
 def test_deals_count_in_the_month_of_the_plan_basis() -> None:
@@ -139,8 +139,8 @@ def test_rounding_follows_the_currency(currency: str, amount: str, expected: str
 
 
 def test_money_is_shown_with_the_currencys_digits() -> None:
-    assert money_module.money(D("1234567.5"), "RUB") == "1 234 567.50 RUB"
-    assert money_module.money(D(148), "JPY") == "148 JPY"
+    assert money_module.money(D("1234567.5"), "RUB") == "RUB\u00a01,234,567.50"
+    assert money_module.money(D(148), "JPY") == "¥148"
     assert money_module.rounded(D("-0.001"), "RUB") == D("0.00")
     assert str(money_module.rounded(D("-0.001"), "RUB")) == "0.00"  # never -0.00
 
@@ -201,7 +201,7 @@ def test_a_quarterly_quota_is_settled_in_the_quarters_last_month() -> None:
     accelerated = next(line for line in december if line.kind == "accelerator")
     # 3 600 000 of 3 000 000 = 120% → ×1.2 on the quarter's 360 000: +72 000
     assert (accelerated.basis, accelerated.amount) == (D("360000.00"), D("72000.00"))
-    assert "2026-10: 100 000; 2026-11: 100 000; 2026-12: 160 000" in accelerated.detail
+    assert "2026-10: 100,000; 2026-11: 100,000; 2026-12: 160,000" in accelerated.detail
 
 
 # KPIs ----------------------------------------------------------------------------------------
@@ -414,15 +414,15 @@ coefficient = 1.5
 
 BAD_PLANS = [
     ("{ from = 500000, rate = 5 }", "{ from = 400000, rate = 5 }",
-     "commission: the tiers overlap: tier 1 (0–500 000) and tier 2 (above 400 000)"),
+     "commission: the tiers overlap: tier 1 (0–500,000) and tier 2 (above 400,000)"),
     ("{ from = 500000, rate = 5 }", "{ from = 600000, rate = 5 }",
-     "the tiers leave a gap between 500 000 and 600 000"),
+     "the tiers leave a gap between 500,000 and 600,000"),
     ("rate = 12 }", "rate = -12 }", "the rate cannot be negative (-12%)"),
     ("valid_from = 2026-09-01\n", "", "valid from: is required"),
     ("valid_from = 2026-09-01", "valid_from = 2026-09-15",
      "a plan starts on the first day of a month"),
     ("{ from = 500000, rate = 5 },", "{ from = 500000, to = 900000, rate = 5 },",
-     "the last tier ends at 900 000"),
+     "the last tier ends at 900,000"),
     ("multiplier = 1.2 }", "multiplier = -1 }", "the multiplier cannot be negative"),
     ("{ from = 50, multiplier = 1 }, { from = 100", "{ from = 100, multiplier = 1 }, { from = 50",
      "the bands overlap"),
@@ -592,7 +592,7 @@ def test_a_locked_statement_never_changes_and_changes_become_adjustments(
         ("base", "Base salary", D("40000.00")),
         ("commission", "«Корпоратив» · Atlas Fitness", D("5000.00")),
         ("adjustment", "Adjustment 2026-09: «Fitness app» · Atlas Fitness", D("2000.00"))]
-    assert "paid 10 000.00 RUB for this in 2026-09 (locked)" in october.lines[2].detail
+    assert "paid RUB\u00a010,000.00 for this in 2026-09 (locked)" in october.lines[2].detail
 
 
 def test_clawback_of_a_deal_lost_after_it_was_paid(igor_with_deals: Workspace,
@@ -736,8 +736,8 @@ def test_the_client_card_says_what_an_open_deal_is_worth(team: Workspace) -> Non
     assert section is not None and section.title == "What it is worth to me"
     # 12% of 500 000 + 5% of 100 000 = 65 000, and 60% of the quota: ×1, no accelerator change
     assert section.lines == [
-        "«SEO на год» 600 000 RUB: +65 000.00 RUB for Анна Смирнова if won in 2026-11",
-        "    commission +65 000.00 RUB"]
+        "«SEO на год» 600,000 RUB: +RUB\u00a065,000.00 for Анна Смирнова if won in 2026-11",
+        "    commission +RUB\u00a065,000.00"]
     anna = team.repo(Member).resolve("Анна Смирнова")
     team.repo(Member).update(anna.model_copy(update={"login": "not-me"}))
     assert views.worth_section(team, romashka) is None  # not the owner's, nor the head's
@@ -751,17 +751,17 @@ def test_today_shows_my_quota(team: Workspace, clock: StillClock) -> None:
     entries = views.agenda_entries(team, clock())
     assert [(entry.title, entry.detail) for entry in entries] == [
         ("Quota 2026-11: 40% reached",
-         "400 000.00 RUB of 1 000 000.00 RUB; ×1 from 50%: 100 000.00 RUB to go"),
+         "RUB\u00a0400,000.00 of RUB\u00a01,000,000.00; ×1 from 50%: RUB\u00a0100,000.00 to go"),
         ("2026-10 statements to lock: 1", "once paid; Bonus pane, l: Анна Смирнова")]
 
 
 def test_the_market_reference(team: Workspace) -> None:
     assert market.position(D(20_000), "RUB", market.DEFAULT_MARKET, "b2c", "regions").text == (
-        "B2C regions 15 000–30 000 RUB: in range, 33% of the way up")
+        "B2C regions 15,000–30,000 RUB: in range, 33% of the way up")
     assert market.position(D(10_000), "RUB", market.DEFAULT_MARKET, "b2c", "Moscow").text == (
-        "B2C Moscow 15 000–50 000 RUB: below range by 5 000.00 RUB")
+        "B2C Moscow 15,000–50,000 RUB: below range by RUB\u00a05,000.00")
     assert market.position(D(400_000), "RUB", market.DEFAULT_MARKET, "b2b", "moscow").text == (
-        "B2B Moscow 20 000–300 000 RUB: above range by 100 000.00 RUB")
+        "B2B Moscow 20,000–300,000 RUB: above range by RUB\u00a0100,000.00")
     assert "not comparable" in market.position(D(1), "USD", market.DEFAULT_MARKET, "b2b",
                                                "regions").text
 
@@ -775,7 +775,7 @@ def test_market_ranges_are_edited_in_workspace_toml(team: Workspace) -> None:
     load_plugin(bonus, reopened, "bonus_calculator")
     store.save_plan(reopened, good_plan(reopened))
     result = statement(reopened, "Анна Смирнова", OCT)  # 80 000 + 3 000: 53/60 of the way
-    assert result.market.text == "B2B Kazan 30 000–90 000 RUB: in range, 88% of the way up"
+    assert result.market.text == "B2B Kazan 30,000–90,000 RUB: in range, 88% of the way up"
 
 
 # The command line ----------------------------------------------------------------------------
@@ -804,8 +804,8 @@ def test_cli_statement_in_every_format(igor_with_deals: Workspace,
     assert out.splitlines()[-1] == "2026-09,Игорь Волков,total,,,,,80000.00,RUB,,"
     status, out, _err = cli(igor_with_deals, "bonus", "statement", "--member", "igor",
                             "--period", "2026-09", monkeypatch=monkeypatch)
-    assert "**Total: 80 000.00 RUB**" in out
-    assert "| «Годовой абонемент» · Atlas Fitness | 300 000 RUB | 10% | 30 000.00 |" in out
+    assert "**Total: RUB\u00a080,000.00**" in out
+    assert "| «Годовой абонемент» · Atlas Fitness | 300,000 RUB | 10% | 30,000.00 |" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -843,7 +843,7 @@ def test_cli_plan_set_lock_and_hours(team: Workspace, tmp_path: Path,
     assert (status, err) == (0, "")
     status, out, err = cli(team, "bonus", "lock", "--member", "igor", "--period", "2026-10",
                            monkeypatch=monkeypatch)
-    assert (status, out) == (0, "locked 2026-10 of Игорь Волков: 41 800.00 RUB\n")
+    assert (status, out) == (0, "locked 2026-10 of Игорь Волков: RUB\u00a041,800.00\n")
     status, out, err = cli(team, "bonus", "plan", "show", "--member", "igor",
                            monkeypatch=monkeypatch)
     assert 'member = "igor"' in out and "hourly_rate = 400" in out
@@ -898,7 +898,7 @@ def test_importing_the_plugin_is_cheap_and_its_commands_need_no_textual(
     assert ran.returncode == 0, ran.stderr
     on_import, status, after = json.loads(ran.stdout.rsplit("RESULT ", 1)[1])
     assert on_import == []  # the app imports it before its first screen
-    assert status == 0 and "**Total: 80 000.00 RUB**" in ran.stdout
+    assert status == 0 and "**Total: RUB\u00a080,000.00**" in ran.stdout
     assert "textual" not in after and "pydantic" in after
 
 

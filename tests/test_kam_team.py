@@ -701,7 +701,7 @@ def test_the_dossier_has_what_a_colleague_needs_and_text_stays_text(
     assert "Марина \\| \\[bold\\]Кузнецова\\[/bold\\]" in text  # a name, not a table or markup
     assert "| supporter | 5/5 |" in text
     assert r"Когда макет?\\x1b\[31m" in text and "\x1b" not in text  # shown, escaped
-    assert "| SEO на год | won | 1 200 000.50 RUB | 2026-10-01 |" in text
+    assert "| SEO на год | won | RUB\u00a01,200,000.50 | 2026-10-01 |" in text
     assert "functional, by" in text and "Планируем вместе" in text
     assert "- Assistant: Игорь Волков" in text
     assert "**Single-threaded:**" not in text  # two contacts, two of ours

@@ -153,33 +153,6 @@ def test_revenue_to_cost_ratio() -> None:
 
 # typed values
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("1 200 000,50", Decimal("1200000.50")), ("1,200,000.50", Decimal("1200000.50")),
-    ("1.200.000", Decimal(1200000)), ("1\u00a0200", Decimal(1200)), ("12,5", Decimal("12.5")),
-    ("  ", Decimal(0)), ("1'000", Decimal(1000)), ("0,05", Decimal("0.05")),
-])
-def test_amounts_as_people_type_them(typed: str, amount: Decimal) -> None:
-    assert service.parse_amount(typed) == amount
-
-
-@pytest.mark.parametrize(("typed", "message"), [
-    ("12abc", "is not an amount"), ("-5", "cannot be negative"), ("1,2,3", "is not an amount"),
-    ("1.234,56789", "at most four digits"), ("1 200 ₽", "is not an amount"), (",", "not an amount"),
-])
-def test_bad_amounts_say_what_is_wrong(typed: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        service.parse_amount(typed)
-
-
-@pytest.mark.parametrize(("amount", "shown"), [
-    (Decimal("1200000.5"), "1 200 000.50"), (Decimal(1200), "1 200"),
-    (Decimal("1200.00"), "1 200"), (Decimal("20588.2353"), "20 588.2353"), (Decimal(0), "0"),
-])
-def test_amounts_show_unrounded_and_save_back_unchanged(amount: Decimal, shown: str) -> None:
-    assert service.format_amount(amount) == shown
-    assert service.parse_amount(shown) == amount
-
-
 def test_an_untouched_edit_form_changes_nothing() -> None:
     client = Client(name="x", monthly_revenue=Decimal("40000.00"),
                     cost_to_serve=Decimal("19721.3333"), tags=["vip"])
@@ -394,7 +367,7 @@ def test_no_audit_yet_means_no_changes(workspace: Workspace) -> None:
 
 
 @pytest.mark.parametrize(("typed", "problem"), [
-    ({"amount": "12 тыс"}, ("amount", "is not an amount")),
+    ({"amount": "12 апельсинов"}, ("amount", "is not an amount")),
     ({"amount": ""}, ("amount", "type the deal's amount")),
     ({"amount": "-5"}, ("amount", "cannot be negative")),
     ({"amount": "10 000 000 000 000 000"}, ("amount", "is too large")),
@@ -459,4 +432,4 @@ def test_the_deal_form_reads_money_as_people_type_it() -> None:
                                    "signed_on": "2026-11-20"}, "client")
     assert (deal.title, deal.amount.amount, deal.amount.currency) == (
         "SEO", Decimal("1200000.50"), "USD")
-    assert service.deal_form_values(deal, "RUB")["amount"] == "1 200 000.50"
+    assert service.deal_form_values(deal, "RUB")["amount"] == "1,200,000.50"  # en_US

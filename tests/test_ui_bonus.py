@@ -85,11 +85,11 @@ async def test_the_statement_line_by_line(anna_paid: Workspace) -> None:
             "Base salary", "«SEO на год» · ООО «Ромашка»", "Accelerator: quota 2026-11",
             "KPI: complaints", "Overtime 2026-11-14 11:00–14:00 · ООО «Ромашка»"]
         assert [row[3] for row in rows(pilot)] == [
-            "80 000.00", "65 000.00", "0.00", "3 000.00", "2 142.86"]
-        assert text_of(pilot, "#bonus-total").startswith("Total 150 142.86 RUB · B2B regions")
+            "80,000.00", "65,000.00", "0.00", "3,000.00", "2,142.86"]
+        assert text_of(pilot, "#bonus-total").startswith("Total RUB\u00a0150,142.86 · B2B regions")
         assert text_of(pilot, "#bonus-detail").startswith("Base salary: the plan «KAM plan»")
         await pilot.press("down")
-        assert "12% of 500 000 (0–500 000) = 60 000; 5% of 100 000" in \
+        assert "12% of 500,000 (0–500,000) = 60,000; 5% of 100,000" in \
             text_of(pilot, "#bonus-detail")
         assert "billable overtime: ООО «Ромашка» 3 h × 1.5 = 4.5 h" in text_of(pilot,
                                                                             "#bonus-notes")
@@ -101,10 +101,10 @@ async def test_enter_explains_a_line_whole(anna_paid: Workspace) -> None:
         await settle(pilot)
         assert text_of(pilot, "#line-text") == (
             "«SEO на год» · ООО «Ромашка»\n\n"
-            "What      commission\nBasis     600 000 RUB\nRate      12% + 5%\n"
-            "Amount    65 000.00 RUB\n\n"
-            "signed on 2026-11-03; marginal: 12% of 500 000 (0–500 000) = 60 000; 5% of "
-            "100 000 (above 500 000) = 5 000; together 65 000.00 RUB")
+            "What      commission\nBasis     600,000 RUB\nRate      12% + 5%\n"
+            "Amount    RUB\u00a065,000.00\n\n"
+            "signed on 2026-11-03; marginal: 12% of 500,000 (0–500,000) = 60,000; 5% of "
+            "100,000 (above 500,000) = 5,000; together RUB\u00a065,000.00")
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen.__class__.__name__ == "BonusPane"
@@ -164,7 +164,7 @@ async def test_editing_a_plan_in_the_pane(anna_paid: Workspace) -> None:
         stored = facts_module.read_snapshot(anna_paid).plan_for(igor, facts_module.Period(
             2026, 11))
         assert stored.base_salary == D(72_500) and stored.rev == 2
-        assert rows(pilot)[0][3] == "72 500.00"
+        assert rows(pilot)[0][3] == "72,500.00"
 
 
 async def test_a_bad_plan_shows_what_is_wrong_and_saves_nothing(anna_paid: Workspace) -> None:
@@ -181,7 +181,7 @@ async def test_a_bad_plan_shows_what_is_wrong_and_saves_nothing(anna_paid: Works
         assert snapshot_files(anna_paid.root) == before
         await pilot.press("escape")
         await settle(pilot)
-        assert rows(pilot)[1][3] == "65 000.00"
+        assert rows(pilot)[1][3] == "65,000.00"
 
 
 async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None:
@@ -198,20 +198,20 @@ async def test_what_if_compares_and_stores_nothing(anna_paid: Workspace) -> None
         # won this month at 300 000: 12% (tiers go by the deal's size) = 36 000;
         # 900 000 of the 1 000 000 quota is still the ×1 band
         assert text_of(pilot, "#whatif-total") == \
-            "Total 150 142.86 RUB → 186 142.86 RUB (+36 000.00 RUB)"
+            "Total RUB\u00a0150,142.86 → RUB\u00a0186,142.86 (+RUB\u00a036,000.00)"
         changed = [row for row in rows(pilot, "#whatif-lines") if row[3]]
-        assert changed == [["«Контекст» · ООО «Ромашка»", "0.00", "36 000.00", "+36 000.00"]]
+        assert changed == [["«Контекст» · ООО «Ромашка»", "0.00", "36,000.00", "+36,000.00"]]
         await pilot.press("tab", *"500000")  # quota 500 000: 180%, the top band ×1.2
         await settle(pilot)
         assert text_of(pilot, "#whatif-total") == \
-            "Total 150 142.86 RUB → 206 342.86 RUB (+56 200.00 RUB)"
+            "Total RUB\u00a0150,142.86 → RUB\u00a0206,342.86 (+RUB\u00a056,200.00)"
         await pilot.press("f3")
         await settle(pilot)
         assert text_of(pilot, "#whatif-total").endswith("(no change)")
         await pilot.press("escape")
         await settle(pilot)
         assert snapshot_files(anna_paid.root) == before
-        assert text_of(pilot, "#bonus-total").startswith("Total 150 142.86 RUB")
+        assert text_of(pilot, "#bonus-total").startswith("Total RUB\u00a0150,142.86")
 
 
 async def test_what_if_says_what_is_wrong_with_a_value(anna_paid: Workspace) -> None:
@@ -221,7 +221,7 @@ async def test_what_if_says_what_is_wrong_with_a_value(anna_paid: Workspace) -> 
         pilot.app.screen.query_one("#whatif-rate", Input).focus()
         await pilot.press(*"abc")
         await settle(pilot)
-        assert "rate: 'abc' is not a number" in text_of(pilot, "#whatif-error")
+        assert "rate: «abc» is not an amount" in text_of(pilot, "#whatif-error")
         pilot.app.screen.query_one("#whatif-quota", Input).focus()
         await pilot.press("0")
         await settle(pilot)
@@ -237,7 +237,7 @@ async def test_locking_a_month_from_the_pane(anna_paid: Workspace) -> None:
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        assert "Lock 2026-10 of Анна Смирнова: 83 000.00 RUB?" in text_of(pilot,
+        assert "Lock 2026-10 of Анна Смирнова: RUB\u00a083,000.00?" in text_of(pilot,
                                                                           "#lock-question")
         await pilot.press("y")
         await settle(pilot)
@@ -324,6 +324,6 @@ async def test_exporting_the_statement(anna_paid: Workspace, tmp_path: Path,
         await settle(pilot)
     markdown = tmp_path / f"bonus-{os_user()}-2026-11.md"
     table = tmp_path / f"bonus-{os_user()}-2026-11.csv"
-    assert "**Total: 150 142.86 RUB**" in markdown.read_text(encoding="utf-8")
+    assert "**Total: RUB\u00a0150,142.86**" in markdown.read_text(encoding="utf-8")
     assert table.read_text(encoding="utf-8").splitlines()[-1].endswith(",150142.86,RUB,,")
     assert markdown.stat().st_mode & 0o777 == 0o600  # pay is nobody else's business

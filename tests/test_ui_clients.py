@@ -183,7 +183,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
         assert not card.has_class("-wide")
         company = section(app, "company")
         for expected in ("B2B · company", "Анна Смирнова", "strategic", "yes ★", "vip",
-                         "e-commerce", "1 200 000 RUB", "300 000 RUB", "4.0×"):
+                         "e-commerce", "RUB\u00a01,200,000", "RUB\u00a0300,000", "4.0×"):
             assert expected in company
         # 09:40 UTC on Thursday is 14:40 in Yekaterinburg: within 10:00-19:00
         reach = section(app, "reach")
@@ -196,9 +196,9 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
         contacts = section(app, "contacts")
         assert "Марина Орлова · CMO · decision maker" in contacts
         deals = section(app, "deals")
-        assert "won         100 000 RUB · 2 000 USD" in deals
-        assert "proposal    50 000 RUB" in deals
-        assert "all deals   150 000 RUB · 2 000 USD" in deals
+        assert "won         RUB\u00a0100,000 · $2,000" in deals
+        assert "proposal    RUB\u00a050,000" in deals
+        assert "all deals   RUB\u00a0150,000 · $2,000" in deals
         timeline = section(app, "timeline").splitlines()
         assert timeline[0] == "Timeline (7)"  # 3 deals, task, message, 2 created
         order = [line.strip() for line in timeline[2::2]]

@@ -108,8 +108,8 @@ async def test_the_team_opens_with_each_members_load(workspace: Workspace, host:
     async with team_app(workspace, host) as pilot:
         rows = plain_rows(pilot.app.screen.query_one("#load-table", DataTable))
         assert [row[:5] for row in rows] == [
-            ["Анна Смирнова", "head", "3", "1", "380 000"],
-            ["Игорь Волков", "KAM", "1", "0", "15 000"],
+            ["Анна Смирнова", "head", "3", "1", "380,000"],
+            ["Игорь Волков", "KAM", "1", "0", "15,000"],
             ["Sergey Orlov", "asst", "0", "0", "0"]]
         assert help_line(pilot).startswith("Member: The person on our side")
         await pilot.press("right", "right", "right", "right")

@@ -1,21 +1,15 @@
-"""Exact money: Decimal amounts, each rounded once to its currency's minor unit."""
+"""Exact money: Decimal amounts, each rounded once to its currency's minor unit; shown by
+amtui's one money formatter, in the user's locale."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-MINOR_UNITS = {
-    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
-}
-"""Digits after the point of the currencies that do not have two (ISO 4217)."""
+from amtui.api import format_money, format_number, minor_unit
+
+__all__ = ["ZERO", "minor_unit", "money", "number", "rounded", "signed_money"]
 
 ZERO = Decimal(0)
-
-
-def minor_unit(currency: str) -> int:
-    """How many digits after the point the currency has (RUB: 2, JPY: 0)."""
-    return MINOR_UNITS.get(currency, 2)
 
 
 def rounded(amount: Decimal, currency: str) -> Decimal:
@@ -25,24 +19,17 @@ def rounded(amount: Decimal, currency: str) -> Decimal:
 
 
 def number(value: Decimal, places: int | None = None) -> str:
-    """A number with spaces between thousands: ``1 234 567.5``; ``places`` fixes the digits
-    after the point, otherwise as many as it has (trailing zeros dropped)."""
-    if places is None:
-        value = value.normalize() if value == value.to_integral_value() else value
-        text = f"{value:,f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    else:
-        text = f"{value:,.{places}f}"
-    return text.replace(",", " ")
+    """A number grouped in thousands in the user's locale (``1 234 567,5``, ``1,234,567.5``);
+    ``places`` fixes the digits after the point, otherwise as many as it has."""
+    return format_number(value, places)
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """``1 234.50 RUB``: all the currency's minor digits, with its code."""
-    return f"{number(amount, minor_unit(currency))} {currency}"
+    """``1 234,50 ₽`` / ``RUB 1,234.50``: a statement's money, with all the currency's digits."""
+    return format_money(amount, currency, all_digits=True)
 
 
 def signed_money(amount: Decimal, currency: str) -> str:
-    """``+1 234.50 RUB`` or ``-1 234.50 RUB``."""
+    """``+1 234,50 ₽`` or ``-1 234,50 ₽``."""
     sign = "+" if amount > 0 else ""
     return sign + money(amount, currency)

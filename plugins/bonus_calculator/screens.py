@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
+from amtui.api import MoneyError, format_amount, parse_money
 from amtui.api.ui import RecordTable, cell, content, line
 
 from .engine import own_lines, total
@@ -53,19 +54,20 @@ DIALOG_CSS = """
 """
 
 
-def parse_amount(text: str, what: str) -> Decimal | None:
-    """A number typed by the user (spaces and a comma for the point allowed); None if empty.
-    Raises ValueError saying what is wrong."""
-    cleaned = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not cleaned:
+RATE_PLACES = 6
+"""Digits after the point a what-if rate (a percentage) may have."""
+
+
+def typed_amount(text: str, what: str, currency: str, places: int | None = None
+                 ) -> Decimal | None:
+    """Money (or a rate, with ``places``) typed in a what-if field, read as amtui reads money;
+    None if empty. Raises ValueError saying what is wrong."""
+    if not text.strip():
         return None
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{what}: {text.strip()!r} is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{what}: must be zero or more, not {text.strip()}")
-    return value
+        return parse_money(text, currency, places=places)
+    except MoneyError as error:
+        raise ValueError(f"{what}: {error}") from None
 
 
 class PlanEditor(ModalScreen[bool]):
@@ -346,13 +348,14 @@ class WhatIfScreen(ModalScreen[None]):
     def _show_override(self, input_id: str, value: Decimal | None) -> None:
         field = self.query_one(f"#{input_id}", Input)
         with self.prevent(Input.Changed):
-            field.value = "" if value is None else format(value, "f")
+            field.value = "" if value is None else format_amount(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
         names = {"whatif-amount": "amount", "whatif-quota": "quota", "whatif-rate": "rate"}
         try:
-            value = parse_amount(event.value, names.get(field, field))
+            value = typed_amount(event.value, names.get(field, field), self.now.currency,
+                                 RATE_PLACES if field == "whatif-rate" else None)
         except ValueError as error:
             self.problems[field] = str(error)
             self.query_one("#whatif-error", Static).update(

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Client, one_line, os_user
+from amtui.api import Client, format_money, one_line, os_user
 
-from .fmt import NONE, money
+from .fmt import NONE
 from .history import decimal
 from .keyaccounts import single_threaded_because
 from .models import PLANS, STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
@@ -88,8 +88,8 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
         ["Name", md(client.name)], ["Kind", f"{client.kind.value}, {client.legal_form.value}"],
         ["Status", client.status.value], ["Industry", md(client.industry)],
         ["Owner", member(client.owner_id)], ["Key account", "yes" if client.key_account else "no"],
-        ["Recurring revenue", f"{money(client.monthly_revenue)} {currency} a month"],
-        ["Cost to serve", f"{money(client.cost_to_serve)} {currency} a month"],
+        ["Recurring revenue", f"{format_money(client.monthly_revenue, currency)} a month"],
+        ["Cost to serve", f"{format_money(client.cost_to_serve, currency)} a month"],
         ["Preferred channel", client.preferred_channel.value],
         ["Time zone and hours", f"{md(client.timezone)}, {hours.start:%H:%M}–{hours.end:%H:%M}, "
                                 f"{days}"],
@@ -141,8 +141,8 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
             for raw in open_tasks])]
     out += ["## Deals and terms", "", *_table(["Deal", "Status", "Amount", "Signed", "Paid"], [
         [md(raw.get("title")), str(raw.get("status", "")),
-         f"{money(decimal((raw.get('amount') or {}).get('amount')))} "
-         f"{(raw.get('amount') or {}).get('currency', currency)}",
+         format_money(decimal((raw.get("amount") or {}).get("amount")),
+                      str((raw.get("amount") or {}).get("currency", currency))),
          raw.get("signed_on") or NONE, raw.get("paid_on") or NONE]
         for raw in sorted(deals, key=lambda raw: raw.get("signed_on") or "")])]
     if surveys:

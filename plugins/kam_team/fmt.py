@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from amtui.api import format_number
+
 NONE = "—"
 
 
 def money(value: Decimal | None) -> str:
-    """Grouped in thousands, cents only when there are some: "1 200 000", "99.50"."""
+    """Grouped in thousands in the user's locale, cents only when there are some:
+    "1 200 000", "99,50" / "1,200,000", "99.50"."""
     if value is None:
         return NONE
-    places = 0 if value == value.to_integral_value() else 2
-    return f"{value:,.{places}f}".replace(",", " ")
+    return format_number(value, 0 if value == value.to_integral_value() else 2)
 
 
 def count(value: int) -> str:
-    """A whole number grouped in thousands like money: "1 152"."""
-    return f"{value:,}".replace(",", " ")
+    """A whole number grouped in thousands like money: "1 152" / "1,152"."""
+    return format_number(value)
 
 
 def share(value: Decimal | None) -> str:
-    return NONE if value is None else f"{value:.1f}"
+    return NONE if value is None else format_number(value, 1)
 
 
 def ratio(value: Decimal | None) -> str:
-    return NONE if value is None else f"{value:.2f}"
+    return NONE if value is None else format_number(value, 2)
 
 
 def number(value: object) -> str:

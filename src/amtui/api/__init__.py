@@ -38,8 +38,11 @@ _LAZY = {
         "amtui.models"),
     # field types for a plugin's own records: a UTC moment, a YYYY-MM-DD day, a non-empty name,
     # a short text; and the bounds of money and dates every record keeps to
-    **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "MAX_AMOUNT", "check_amount",
-                     "check_day"), "amtui.models.base"),
+    **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "check_amount", "check_day"),
+                    "amtui.models.base"),
+    # money in the current locale: one formatter, one parser, the currency's digits
+    **dict.fromkeys(("format_money", "format_amount", "format_number", "parse_money", "minor_unit",
+                     "MoneyError", "MAX_AMOUNT"), "amtui.money"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
     # the domain's facts, decided in one place (see amtui.services.rules)
@@ -138,13 +141,21 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         problem_message as problem_message,
     )
     from amtui.models.base import (
-        MAX_AMOUNT as MAX_AMOUNT,
         Day as Day,
         Moment as Moment,
         NonBlank as NonBlank,
         ShortText as ShortText,
         check_amount as check_amount,
         check_day as check_day,
+    )
+    from amtui.money import (
+        MAX_AMOUNT as MAX_AMOUNT,
+        MoneyError as MoneyError,
+        format_amount as format_amount,
+        format_money as format_money,
+        format_number as format_number,
+        minor_unit as minor_unit,
+        parse_money as parse_money,
     )
     from amtui.services.rules import (
         OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, parse_moment, parse_money
+from amtui.cli.common import DATE_HELP, money_option, open_workspace, parse_day, parse_moment
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -170,10 +170,10 @@ def add_client(args: argparse.Namespace) -> int:
         legal_form="person" if args.person else None, key_account=args.key_account,
         owner_id=_member_id(workspace, args.owner), industry=args.industry,
         preferred_channel=args.channel, timezone=args.timezone, cadence=args.cadence,
-        monthly_revenue=(parse_money(args.revenue, "--revenue", places=MONTHLY_PLACES)
-                         if args.revenue else None),
-        cost_to_serve=(parse_money(args.cost, "--cost", places=MONTHLY_PLACES)
-                       if args.cost else None),
+        monthly_revenue=(money_option(args.revenue, "--revenue", workspace.settings.currency,
+                                      places=MONTHLY_PLACES) if args.revenue else None),
+        cost_to_serve=(money_option(args.cost, "--cost", workspace.settings.currency,
+                                    places=MONTHLY_PLACES) if args.cost else None),
         tags=args.tag,
     ))
     from amtui.services.clients import duplicates_of
@@ -213,8 +213,8 @@ def add_task(args: argparse.Namespace) -> int:
         due=parse_day(args.due, "--due", workspace),
         department=department, assignee=args.assignee, column=column, priority=args.priority,
         description=args.description,
-        estimate_hours=(parse_money(args.estimate, "--estimate", limit=MAX_ESTIMATE_HOURS)
-                        if args.estimate else None),
+        estimate_hours=(money_option(args.estimate, "--estimate", "XXX", places=2,
+                                     limit=MAX_ESTIMATE_HOURS) if args.estimate else None),
         checklist=[ChecklistItem(text=item) for item in args.check],
         blocked_by_client=args.blocked_by_client,
         blocked_since=workspace.clock() if args.blocked_by_client else None,
@@ -328,12 +328,10 @@ def add_contact(args: argparse.Namespace) -> int:
 
 def add_deal(args: argparse.Namespace) -> int:
     from amtui.models import Deal, Money
-    from amtui.models.base import minor_unit
 
     workspace = open_workspace(args, create=True)
     currency = (args.currency or workspace.settings.currency).upper()
-    amount = Money(amount=parse_money(args.amount, "--amount", places=minor_unit(currency)),
-                   currency=currency)
+    amount = Money(amount=money_option(args.amount, "--amount", currency), currency=currency)
     record = Deal(**_given(
         title=args.title, client_id=_client_id(workspace, args.client), amount=amount,
         status=args.status, signed_on=parse_day(args.signed, "--signed", workspace),

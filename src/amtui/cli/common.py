@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,25 +113,16 @@ def forget_created_workspaces() -> None:
         stop_logging(CREATED_THIS_RUN.pop()[1])
 
 
-def parse_money(text: str, option: str, places: int = 2, limit: Decimal | None = None
-                ) -> Decimal:
-    """Amounts as people type them: ``1 200 000``, ``1200000,50``, ``1_000``; at most
-    ``places`` digits after the point and below ``limit`` (default: the most money amtui
-    stores)."""
-    from amtui.models.base import MAX_AMOUNT, check_amount
+def money_option(text: str, option: str, currency: str, places: int | None = None,
+                 limit: Decimal | None = None) -> Decimal:
+    """The amount an option gives, read by :func:`amtui.money.parse_money` (``1 200 000,50``,
+    ``1,200,000.50``, ``1,5 млн``); what cannot be read is a usage error naming the option."""
+    from amtui.money import MAX_AMOUNT, MoneyError, parse_money
 
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("_", "").replace(",", ".")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise UsageError(
-            f"{option}: {text!r} is not an amount (e.g. 150000 or 1 200 000,50)"
-        ) from None
-    if not value.is_finite():
-        raise UsageError(f"{option}: {text!r} is not an amount")
-    try:
-        return check_amount(value, places, MAX_AMOUNT if limit is None else limit)
-    except ValueError as error:
+        return parse_money(text, currency, places=places,
+                           limit=MAX_AMOUNT if limit is None else limit)
+    except MoneyError as error:
         raise UsageError(f"{option}: {error}") from None
 
 

@@ -194,8 +194,7 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
         "contacts": (["ID", "INFLUENCE", "CLIENT", "NAME"],
                      lambda r: [r["influence"], client(r), r["name"]]),
         "deals": (["ID", "STATUS", "AMOUNT", "CLIENT", "TITLE"],
-                  lambda r: [r["status"], f"{_amount(r['amount']['amount'])} "
-                             f"{r['amount']['currency']}", client(r), r["title"]]),
+                  lambda r: [r["status"], _money(r["amount"]), client(r), r["title"]]),
         "members": (["ID", "ROLE", "LOGIN", "NAME"],
                     lambda r: [r["role"], r.get("login", ""), r["name"]]),
     }
@@ -213,7 +212,17 @@ def _first_line(text: str, width: int = 80) -> str:
 def _amount(value: Any) -> str:
     from decimal import Decimal
 
-    return f"{Decimal(str(value or 0)):,.0f}".replace(",", " ")
+    from amtui.money import format_amount
+
+    return format_amount(Decimal(str(value or 0)))
+
+
+def _money(value: dict[str, Any]) -> str:
+    from decimal import Decimal
+
+    from amtui.money import format_money
+
+    return format_money(Decimal(str(value["amount"])), str(value["currency"]))
 
 
 def show_today(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from pydantic import (
 
 from amtui.clock import now
 from amtui.models.ids import new_id
+from amtui.money import MAX_AMOUNT, format_amount, format_money, minor_unit
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -40,21 +41,6 @@ RECORD_RULES = 2
 """The version of what makes a stored record valid. A file amtui wrote under other rules is
 checked record by record when read (records stored before a bound was added may not meet it)."""
 
-MAX_AMOUNT = Decimal(10) ** 15
-"""Amounts of money are below this (a quadrillion): a larger one is a slip of the keyboard,
-and formatting it would need more digits than decimal arithmetic carries."""
-
-MINOR_UNITS = {
-    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
-}
-"""Digits after the point of the currencies that do not have two (ISO 4217)."""
-
-
-def minor_unit(currency: str) -> int:
-    """How many digits after the point the currency has (RUB: 2, JPY: 0)."""
-    return MINOR_UNITS.get(currency, 2)
-
 
 def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -> Decimal:
     """``value`` if it is a sane amount: a number, not negative, below ``limit``, with at most
@@ -65,8 +51,7 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
         raise ValueError(f"the amount cannot be negative ({value})")
     if value >= limit:
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
-        raise ValueError(f"{shown} is too large (the most is {limit - 1:,.0f})"
-                         .replace(",", " "))
+        raise ValueError(f"{shown} is too large (the most is {format_amount(limit - 1)})")
     exponent = value.as_tuple().exponent
     if (isinstance(exponent, int) and -exponent > places
             and value != value.quantize(Decimal(1).scaleb(-places))):
@@ -228,7 +213,10 @@ class Money(BaseModel):
 
     @model_validator(mode="after")
     def _valid_amount(self) -> Money:
-        places = minor_unit(self.currency)
+        # Typed money is held to the currency's digits by amtui.money.parse_money; a stored
+        # amount may have two, as every currency Babel gives fewer had before it decided
+        # (HUF 1000.50 stays readable).
+        places = max(minor_unit(self.currency), 2)
         try:
             check_amount(self.amount, places)
         except ValueError as error:
@@ -237,7 +225,7 @@ class Money(BaseModel):
         return self
 
     def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}".replace(",", " ")
+        return format_money(self.amount, self.currency, all_digits=True)
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from amtui.dates import BadDate, parse_date
+from amtui.i18n import _
 from amtui.models import (
     Client,
     ClientStatus,
@@ -32,6 +33,8 @@ from amtui.models import (
     in_own_words,
     problem_message,
 )
+from amtui.models.base import MONTHLY_PLACES
+from amtui.money import format_amount, format_money, parse_money
 from amtui.services import undo
 from amtui.services.projection import Interner
 from amtui.storage.workspace import AUDIT_NAME
@@ -358,7 +361,7 @@ def client_timeline(workspace: Workspace, client: Client, contacts: list[Contact
         entries.append(TimelineEntry(note.created_at, "note", Note.table, note.id, note.title,
                                      (note.kind.value,)))
     for deal in deals:
-        amount = f"{format_amount(deal.amount.amount)} {deal.amount.currency}"
+        amount = format_money(deal.amount.amount, deal.amount.currency)
         entries.append(TimelineEntry(deal.created_at, "deal", Deal.table, deal.id, deal.title,
                                      (deal.status.value, amount)))
     shown = {entry.record_id for entry in entries}
@@ -415,51 +418,6 @@ def audit_changes(workspace: Workspace, ids: set[str]) -> list[Raw]:
 
 
 # Typed form values
-
-
-def parse_amount(text: str) -> Decimal:
-    """An amount as people type it: "1 200 000,50", "1,200,000.50", "1200000" (empty is 0)."""
-    compact = re.sub(r"[\s\u00a0\u202f\u2009'’_]", "", text)
-    if not compact:
-        return Decimal(0)
-    example = "1 200 000,50"
-    if compact.startswith("-"):
-        raise ValueError(f"cannot be negative ({text.strip()})")
-    if not re.fullmatch(r"[0-9.,]+", compact) or not re.search(r"[0-9]", compact):
-        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount: type digits, "
-                         f"e.g. {example}")
-    last = max(compact.rfind(","), compact.rfind("."))
-    separators = {char for char in compact if char in ",."}
-    if len(separators) == 1 and compact.count(compact[last]) > 1:
-        whole, decimals = compact, ""  # only thousands separators: 1.200.000
-    elif last >= 0:
-        whole, decimals = compact[:last], compact[last + 1:]
-    else:
-        whole, decimals = compact, ""
-    if ("," in decimals or "." in decimals
-            or any(len(group) != 3 for group in re.split(r"[.,]", whole)[1:])):
-        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount: type digits, "
-                         f"e.g. {example}")
-    if len(decimals) > 4:
-        raise ValueError(f"at most four digits after the decimal comma ({text.strip()})")
-    try:
-        return Decimal(re.sub(r"[.,]", "", whole) + ("." + decimals if decimals else ""))
-    except InvalidOperation:
-        raise ValueError(f"«{one_line(text.strip(), 40)}» is not an amount") from None
-
-
-def format_amount(value: Decimal) -> str:
-    """An amount grouped in thousands, with cents only when there are some ("1 200 000",
-    "1 200 000.50"); never rounded, so what a form shows saves back unchanged."""
-    exponent = value.as_tuple().exponent
-    places = 0 if value == value.to_integral_value() or not isinstance(exponent, int) else (
-        max(2, -exponent))
-    return f"{value:,.{places}f}".replace(",", " ")
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """An amount with its currency, as the app shows money: "1 200 000 RUB"."""
-    return f"{format_amount(amount)} {currency}"
 
 
 def parse_tags(text: str) -> list[str]:
@@ -563,8 +521,10 @@ def _problem(name: str, typed: str, message: str) -> InitErrorDetails:
                             ctx={"error": ValueError(message)})
 
 
-def client_from_form(values: Mapping[str, str], base: Client | None = None) -> Client:
-    """The client the form describes (``base`` with the typed values, when editing).
+def client_from_form(values: Mapping[str, str], base: Client | None = None,
+                     currency: str = "RUB") -> Client:
+    """The client the form describes (``base`` with the typed values, when editing); monthly
+    figures are money in ``currency``, the workspace's.
 
     Raises a ValidationError naming every field that is wrong, all at once.
     """
@@ -584,7 +544,9 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None) -> C
     data["tags"] = parse_tags(values.get("tags", ""))
     for name in ("monthly_revenue", "cost_to_serve"):
         try:
-            amount = parse_amount(values.get(name, ""))
+            typed = values.get(name, "")
+            amount = (parse_money(typed, currency, places=MONTHLY_PLACES) if typed.strip()
+                      else Decimal(0))
             if base is None or amount != getattr(base, name):  # 1200 and 1200.00: unchanged
                 data[name] = amount
         except ValueError as error:
@@ -678,9 +640,10 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
         currency = "XXX"  # ISO's "no currency": the amount is still checked
     typed_amount = values.get("amount", "")
     try:
-        amount = parse_amount(typed_amount)
         if not typed_amount.strip():
-            raise ValueError("type the deal's amount, e.g. 150 000")
+            raise ValueError(_("type the deal's amount, e.g. {example}")
+                             .format(example=format_amount(Decimal(150_000))))
+        amount = parse_money(typed_amount, currency)
         if base is not None and amount == base.amount.amount:
             amount = base.amount.amount  # 1200 and 1200.00: unchanged
         data["amount"] = {"amount": amount, "currency": currency}

@@ -63,15 +63,14 @@ class BadRow(ValueError):
 # Values: the adapters to the project's parsers of money and dates
 
 
-def read_amount(value: object) -> Decimal:
-    """An amount as a file holds it ("1 200 000,50", "1200000.5", a spreadsheet number).
-
-    The one place amounts are read, through the parser the client form uses."""
+def read_amount(value: object, currency: str = "XXX") -> Decimal:
+    """An amount of ``currency`` as a file holds it ("1 200 000,50", "1,200,000.50", a
+    spreadsheet number): through the parser every amount typed in amtui goes through."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
-    from amtui.services.clients import parse_amount
+    from amtui.money import parse_money
 
-    return parse_amount(str(value))
+    return parse_money(str(value), currency)
 
 
 _DOTTED = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -813,7 +812,7 @@ class Planner:
         if "amount" not in values:
             raise BadRow(_("amount: is required"))
         try:
-            amount = read_amount(values["amount"])
+            amount = read_amount(values["amount"], currency)
         except ValueError as error:
             raise BadRow(f"amount: {error}") from None
         given["amount"] = Money(amount=amount, currency=currency)

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from amtui.dates import TIME, WEEKDAY, duration, format_moment
 from amtui.i18n import _
+from amtui.money import format_money, format_number
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
@@ -243,7 +244,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         client = details.client
         owner = line(details.owner.name, 40) if details.owner else muted(_("nobody"))
         ratio = (muted(_("no cost to serve recorded")) if details.ratio is None
-                 else Content(f"{details.ratio:.1f}×"))
+                 else Content(f"{format_number(details.ratio, 1)}×"))
         return [
             row(_("Kind"), client.kind.value.upper(), " · ", client.legal_form.value),
             row(_("Status"), client.status.value),
@@ -253,8 +254,8 @@ class ClientCard(ReadInTurn, Screen[None]):
             row(_("Industry"), line(client.industry, 60) if client.industry
                 else muted(_("not set"))),
             row(_("Tags"), line(", ".join(client.tags), 80) if client.tags else muted(_("none"))),
-            row(_("Revenue/mo"), service.format_money(client.monthly_revenue, currency)),
-            row(_("Cost/mo"), service.format_money(client.cost_to_serve, currency)),
+            row(_("Revenue/mo"), format_money(client.monthly_revenue, currency)),
+            row(_("Cost/mo"), format_money(client.cost_to_serve, currency)),
             row(_("Rev./cost"), ratio),
         ]
 
@@ -318,7 +319,7 @@ class ClientCard(ReadInTurn, Screen[None]):
                      _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
             lines.append(Content.assemble(
                 line(deal.title, 50), " · ", deal.status.value, " · ",
-                service.format_money(deal.amount.amount, deal.amount.currency),
+                format_money(deal.amount.amount, deal.amount.currency),
                 *(muted(f" · {date}") for date in dates if date)))
         return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]
 
@@ -328,7 +329,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         return [Content.assemble(
             (f"  {labels.get(status, status):<{LABEL_WIDTH - 2}}", "bold" if status == "all"
              else ""),
-            " · ".join(service.format_money(amount, currency)
+            " · ".join(format_money(amount, currency)
                        for currency, amount in by_currency.items()))
             for status, by_currency in totals.items()]
 

@@ -152,7 +152,10 @@ def new_client(app: AmtuiApp) -> None:
     app.push_screen(ClientForm(_("New client"),
                                client_fields(member_picker(workspace),
                                              workspace.settings.currency),
-                               _new_client_values(app), service.client_from_form), created)
+                               _new_client_values(app),
+                               functools.partial(service.client_from_form,
+                                                 currency=workspace.settings.currency)),
+                    created)
 
 
 QUICK_CLIENT_FIELDS = ["name", "kind"]
@@ -172,7 +175,8 @@ def quick_client(app: AmtuiApp, name: str, picked: Callable[[str, str], None]) -
             _add_client(app, client, then=lambda: picked(client.id, client.name))
 
     app.push_screen(FormScreen(_("New client"), fields, {**defaults, "name": name},
-                               lambda values: service.client_from_form({**defaults, **values})),
+                               lambda values: service.client_from_form(
+                                   {**defaults, **values}, currency=workspace.settings.currency)),
                     created)
 
 
@@ -201,7 +205,8 @@ def edit_client(app: AmtuiApp, client_id: str) -> None:
     app.push_screen(ClientForm(title, client_fields(member_picker(workspace),
                                                     workspace.settings.currency),
                                values,
-                               lambda values: service.client_from_form(values, client)),
+                               lambda values: service.client_from_form(
+                                   values, client, workspace.settings.currency)),
                     edited)
 
 

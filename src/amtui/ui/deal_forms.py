@@ -13,6 +13,7 @@ from textual.content import Content
 from amtui.dates import today_of
 from amtui.i18n import _
 from amtui.models import Contact, Deal, DealStatus
+from amtui.money import format_money
 from amtui.services import clients as service
 from amtui.text import one_line
 from amtui.ui.ask import PickScreen
@@ -57,7 +58,7 @@ class DealForm(FormScreen[Deal]):
 
 def deal_label(deal: Deal) -> Content:
     return Content.assemble(line(deal.title, 50), " · ", deal.status.value, " · ",
-                            service.format_money(deal.amount.amount, deal.amount.currency))
+                            format_money(deal.amount.amount, deal.amount.currency))
 
 
 def new_deal(app: AmtuiApp, client_id: str, client_name: str) -> None:

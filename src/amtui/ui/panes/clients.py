@@ -87,7 +87,7 @@ class ClientsPane(ListPane):
 
     @staticmethod
     def _cells(client: ClientSummary) -> list[Text]:
-        from amtui.services.clients import format_amount
+        from amtui.money import format_amount
 
         return [
             cell(client.name, 60),
