@@ -57,6 +57,9 @@ _LAZY = {
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
     "_": "amtui.i18n",
+    # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
+    # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
+    **dict.fromkeys(("parse_weekdays", "WorkingDays"), "amtui.services.hours"),
 }
 
 __all__ = [
@@ -118,6 +121,10 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         ShortText as ShortText,
         check_amount as check_amount,
         check_day as check_day,
+    )
+    from amtui.services.hours import (
+        WorkingDays as WorkingDays,
+        parse_weekdays as parse_weekdays,
     )
     from amtui.services.rules import (
         OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,
