@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from amtui import api
+from amtui.i18n import current_locale, use_locale
 from amtui.models import Client, Message
 from amtui.services import clients as client_service, undo
 from amtui.services.agenda import build_agenda
@@ -126,3 +127,18 @@ def test_days_off_read_from_workspace_toml(tmp_path: Path) -> None:
                                                             date(2026, 12, 29)])
     assert WorkingDays.of(settings).holiday(date(2026, 12, 29))
     assert WorkingDays().holiday(date(2026, 1, 1)) is False
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("ru_RU", "10:00-19:00 пн-пт"), ("en_US", "10:00-19:00 Mon-Fri"),
+])
+def test_working_hours_are_shown_in_the_interface_language(name: str, shown: str) -> None:
+    before = current_locale()
+    use_locale(name)
+    try:
+        hours = client_service.parse_hours("10:00-19:00 Mon-Fri")
+        assert client_service.format_hours(hours) == shown
+        assert client_service.parse_hours(shown) == hours
+        assert api.describe_weekdays([0, 2, 4]).count(",") == 2
+    finally:
+        use_locale(before)

@@ -59,7 +59,8 @@ _LAZY = {
     "_": "amtui.i18n",
     # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
     # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
-    **dict.fromkeys(("parse_weekdays", "WorkingDays"), "amtui.services.hours"),
+    **dict.fromkeys(("parse_weekdays", "describe_weekdays", "WorkingDays"),
+                    "amtui.services.hours"),
 }
 
 __all__ = [
@@ -124,6 +125,7 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     )
     from amtui.services.hours import (
         WorkingDays as WorkingDays,
+        describe_weekdays as describe_weekdays,
         parse_weekdays as parse_weekdays,
     )
     from amtui.services.rules import (

@@ -32,7 +32,13 @@ from amtui.models import (
     problem_message,
 )
 from amtui.services import undo
-from amtui.services.hours import WEEKDAYS_ONLY, WorkingDays, on_working_day, parse_weekdays
+from amtui.services.hours import (
+    WEEKDAYS_ONLY,
+    WorkingDays,
+    describe_weekdays,
+    on_working_day,
+    parse_weekdays,
+)
 from amtui.services.projection import Interner
 from amtui.storage.workspace import AUDIT_NAME
 from amtui.text import (
@@ -492,19 +498,13 @@ def known_timezone(text: str) -> str:
     return spellings.get(name.casefold(), name)
 
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*,?\s*(.*)",
                     re.DOTALL)
 
 
 def format_hours(hours: WorkingHours) -> str:
     """Working hours as the form shows them: "10:00-19:00 Mon-Fri"."""
-    days = hours.weekdays
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        day_text = f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
-    else:
-        day_text = ",".join(DAY_NAMES[day] for day in days)
-    return f"{hours.start:%H:%M}-{hours.end:%H:%M} {day_text}".strip()
+    return f"{hours.start:%H:%M}-{hours.end:%H:%M} {describe_weekdays(hours.weekdays)}".strip()
 
 
 def parse_hours(text: str) -> WorkingHours:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from amtui.i18n import _
+from amtui.i18n import _, current_locale
 from amtui.models import WorkingHours
 from amtui.text import fold, one_line
 
@@ -58,6 +58,17 @@ def parse_weekdays(text: str) -> list[int]:
         days.update(range(begin, finish + 1) if finish >= begin
                     else [*range(begin, 7), *range(finish + 1)])
     return sorted(days)
+
+
+def describe_weekdays(days: list[int]) -> str:
+    """Days of the week by their short names in the current language, as
+    :func:`parse_weekdays` reads them back: "Mon-Fri", "Mon,Wed,Fri"; "пн-пт" in Russian."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=current_locale())
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{names[days[0]]}-{names[days[-1]]}"
+    return ",".join(str(names[day]) for day in days)
 
 
 @lru_cache(maxsize=64)
