@@ -18,6 +18,7 @@ from amtui.services.inbox import new_message
 from amtui.storage import StorageError, Workspace
 from amtui.storage.workspace import read_settings
 from amtui.testing import StillClock
+from conftest import run_cli
 
 MOSCOW_TUESDAY_18 = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)
 """Tuesday 3 November 2026, 18:00 in Moscow: the day before Unity Day (4 November)."""
@@ -50,6 +51,20 @@ def test_answer_by_skips_the_workspace_days_off(workspace: Workspace, clock: Sti
     with_settings(workspace, days_off=[date(2026, 11, 27)])
     message = new_message(workspace, client_id=client.id, text="Where is the report?")
     assert message.answer_by == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday
+
+
+def test_the_cli_answer_by_skips_the_workspace_days_off(workspace: Workspace,
+                                                       clock: StillClock) -> None:
+    clock.now = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday, 18:00 in Moscow
+    workspace.repo(Client).add(Client(name="Ромашка"))
+    settings = workspace.root / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "days_off = [2026-11-27]\n",
+                        encoding="utf-8")
+    added = run_cli("add", "message", "--client", "Ромашка", "Где отчёт?",
+                    workspace=workspace.root)
+    assert added.returncode == 0, added.stderr
+    [message] = Workspace.open(workspace.root).repo(Message).all()
+    assert message.answer_by == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday 13:00
 
 
 def test_a_moved_working_saturday_and_the_workspace_working_days() -> None:

@@ -125,7 +125,7 @@ WEEKDAYS_ONLY = WorkingDays()
 
 
 def add_working_hours(start: datetime, hours: float, hours_of_work: WorkingHours,
-                      timezone: str, calendar: WorkingDays = WEEKDAYS_ONLY) -> datetime:
+                      timezone: str, calendar: WorkingDays) -> datetime:
     """The moment ``hours`` working hours after ``start``, counting only the client's working
     time (its working days by ``calendar``, between its start and end time, in its time
     zone)."""
