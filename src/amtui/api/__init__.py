@@ -42,6 +42,10 @@ _LAZY = {
                      "check_day"), "amtui.models.base"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
+    # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
+    # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
+    **dict.fromkeys(("parse_weekdays", "describe_weekdays", "WorkingDays"),
+                    "amtui.services.hours"),
     # the domain's facts, decided in one place (see amtui.services.rules)
     **dict.fromkeys(("message_open", "message_late", "message_snoozed", "task_overdue",
                      "task_due_within", "OPEN_MESSAGE_STATUSES"), "amtui.services.rules"),
@@ -57,10 +61,6 @@ _LAZY = {
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
     "_": "amtui.i18n",
-    # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
-    # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
-    **dict.fromkeys(("parse_weekdays", "describe_weekdays", "WorkingDays"),
-                    "amtui.services.hours"),
 }
 
 __all__ = [
