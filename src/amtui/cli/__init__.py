@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from amtui import __version__
+from amtui.i18n import _
 
 
 class UsageError(Exception):
@@ -28,14 +29,15 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"amtui: error: {message} (see `{self.prog} --help`)\n")
+        sys.stderr.write(_("amtui: error: {message} (see `{prog} --help`)").format(
+            message=message, prog=self.prog) + "\n")
         raise SystemExit(2)
 
 
 def workspace_option(parser: argparse.ArgumentParser, default: object = None) -> None:
     parser.add_argument(
         "--workspace", "-w", metavar="DIR", default=default,
-        help="workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)",
+        help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)"),
     )
 
 
@@ -44,14 +46,14 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     add theirs (otherwise no plugin is imported)."""
     parser = Parser(
         prog="amtui",
-        description="A keyboard-driven terminal workspace for account managers.",
+        description=_("A keyboard-driven terminal workspace for account managers."),
     )
     parser.add_argument("--version", action="version", version=f"amtui {__version__}")
     workspace_option(parser)
-    parser.add_argument("--pane", metavar="NAME", help="pane to open first (today, inbox, ...)")
-    parser.add_argument("--theme", metavar="NAME", help="colour theme")
-    parser.add_argument("--safe-mode", action="store_true", help="load bundled plugins only")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--pane", metavar="NAME", help=_("pane to open first (today, inbox, ...)"))
+    parser.add_argument("--theme", metavar="NAME", help=_("colour theme"))
+    parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
 
     from amtui.cli import capture, listing, maintenance, plugins
 
@@ -127,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
         fixed_moment()  # a bad AMTUI_NOW is bad input, before anything is read or stored
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
-        sys.stderr.write("amtui: interrupted; nothing was changed by the unfinished step\n")
+        sys.stderr.write(_("amtui: interrupted; nothing was changed by the unfinished step") + "\n")
         return 130
     except BrokenPipeError:
         sys.stderr.close()
@@ -167,7 +169,7 @@ def report(error: Exception) -> int:
         message = (f"unexpected {type(error).__name__}: {error} (this is a bug in amtui; "
                    "run again with AMTUI_DEBUG=1 to see where)")
         status = 1
-    sys.stderr.write(f"amtui: error: {one_line(message)}\n")
+    sys.stderr.write(_("amtui: error: {message}").format(message=one_line(message)) + "\n")
     return status
 
 
