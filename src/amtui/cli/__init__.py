@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from amtui import __version__
@@ -35,10 +36,56 @@ class Parser(argparse.ArgumentParser):
 
 
 def workspace_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options every command takes: the workspace, and the language (see
+    :func:`language_option`)."""
     parser.add_argument(
         "--workspace", "-w", metavar="DIR", default=default,
         help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)"),
     )
+    language_option(parser, default)
+
+
+def language_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """``--lang``: chosen before the parser is built (see :func:`choose_language`); here so
+    that every command accepts it, lists it in its help and refuses a language amtui lacks."""
+    from amtui.language import languages
+
+    parser.add_argument(
+        "--lang", metavar="LANG", type=_language, default=default,
+        help=_("language of screens and messages: {languages} (default: $AMTUI_LANG, else "
+               "config.toml, else the workspace's locale, else $LANG)").format(
+                   languages=", ".join(languages())),
+    )
+
+
+def _language(value: str) -> str:
+    from amtui.language import languages, normalised
+
+    locale = normalised(value)
+    if locale is None:
+        raise argparse.ArgumentTypeError(_("no language {value!r} (languages: {languages})")
+                                         .format(value=value, languages=", ".join(languages())))
+    return locale
+
+
+def choose_language(argv: Sequence[str]) -> str:
+    """Use the language this run asks for (``--lang``, else the settings: see
+    :mod:`amtui.language`), before any text is built; returns its locale."""
+    from amtui.cli.common import workspace_path
+    from amtui.language import choose
+
+    options = _Lenient(add_help=False)
+    options.add_argument("--workspace", "-w")
+    options.add_argument("--lang")
+    try:
+        known = options.parse_known_args(argv)[0]
+    except argparse.ArgumentError:  # the full parser says what is wrong, in one line
+        known = argparse.Namespace(workspace=None, lang=None)
+    try:
+        folder: Path | None = workspace_path(known)
+    except UsageError:  # a bad --workspace: said in the chosen language, once it is known
+        folder = None
+    return choose(known.lang, folder)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
@@ -62,6 +109,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
         options = _Lenient(add_help=False)
         options.add_argument("--workspace", "-w")
+        options.add_argument("--lang")
         options.add_argument("--safe-mode", action="store_true")
         try:
             known = options.parse_known_args(argv)[0]
@@ -84,7 +132,7 @@ class _Lenient(argparse.ArgumentParser):
 
 def _names_other_command(parser: Parser, argv: Sequence[str], known: set[str]) -> bool:
     """Whether the first word of ``argv`` that is not an option names no core command."""
-    values = {"--workspace", "-w", "--pane", "--theme"}
+    values = {"--workspace", "-w", "--lang", "--pane", "--theme"}
     words = iter(argv)
     for word in words:
         if word in values:
@@ -112,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure(errors="backslashreplace")
     arguments = list(sys.argv[1:] if argv is None else argv)
     with visible_output():
+        choose_language(arguments)
         parser = build_parser(arguments)
         args = parser.parse_args(arguments)
         forget_created_workspaces()
@@ -166,8 +215,8 @@ def report(error: Exception) -> int:
     else:
         if os.environ.get("AMTUI_DEBUG"):
             raise error
-        message = (f"unexpected {type(error).__name__}: {error} (this is a bug in amtui; "
-                   "run again with AMTUI_DEBUG=1 to see where)")
+        message = _("unexpected {kind}: {error} (this is a bug in amtui; run again with "
+                    "AMTUI_DEBUG=1 to see where)").format(kind=type(error).__name__, error=error)
         status = 1
     sys.stderr.write(_("amtui: error: {message}").format(message=one_line(message)) + "\n")
     return status

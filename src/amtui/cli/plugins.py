@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amtui.cli import Parser, UsageError, workspace_option
+from amtui.cli import Parser, UsageError, language_option, workspace_option
 from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
 from amtui.i18n import _
 
@@ -27,6 +27,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     new = actions.add_parser("new", help=_("make a plugin package that passes its own test"))
     new.add_argument("name", help=_("the plugin's name: lowercase letters, digits, _"))
     new.add_argument("--dir", default=".", help=_("where to make it (default: here)"))
+    language_option(new, argparse.SUPPRESS)
     new.set_defaults(handler=new_plugin)
 
 
