@@ -336,3 +336,23 @@ def test_the_language_file_is_where_the_theme_is_remembered() -> None:
     from amtui.ui.themes import CONFIG_FILE, user_config_folder
 
     assert user_config_folder() / CONFIG_FILE == user_config_file()
+
+
+def test_the_keys_of_textuals_widgets_are_in_the_catalogue() -> None:
+    """The help screen lists the keys of Textual's widgets: each description is marked in
+    amtui.ui.textual_words, so it is translated (a new Textual with new keys fails here)."""
+    import textual.widgets
+    from textual.app import App
+    from textual.command import CommandPalette
+    from textual.screen import Screen
+    from textual.scroll_view import ScrollView
+
+    from amtui.ui.textual_words import KEYS, WIDGETS
+
+    classes = [getattr(textual.widgets, name) for name in WIDGETS]
+    described = {binding.description
+                 for cls in [*classes, ScrollView, CommandPalette, Screen, App]
+                 for klass in cls.__mro__
+                 for binding in getattr(klass, "BINDINGS", None) or ()
+                 if getattr(binding, "description", "")}
+    assert described <= set(KEYS), sorted(described - set(KEYS))
