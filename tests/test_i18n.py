@@ -356,3 +356,60 @@ def test_the_keys_of_textuals_widgets_are_in_the_catalogue() -> None:
                  for binding in getattr(klass, "BINDINGS", None) or ()
                  if getattr(binding, "description", "")}
     assert described <= set(KEYS), sorted(described - set(KEYS))
+
+
+# Shown in the language in use ---------------------------------------------------------------
+
+STAND_IN = {"Today": "Сегодня", "Clients": "Клиенты", "Client": "Клиент", "Search": "Поиск",
+            "Keys": "Клавиши", "Cursor down": "Курсор вниз", "go: {title}": "перейти: {title}",
+            "Search for commands…": "Найти команду…", "Quit": "Выйти"}
+"""A few Russian words, in a stand-in for amtui's catalogue: what this test needs, whatever
+the real one holds yet."""
+
+
+@pytest.fixture
+def stand_in_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel.messages.mofile import write_mo
+
+    import amtui.i18n
+
+    catalogue = Catalog(locale="ru", domain="amtui", fuzzy=False)
+    for message, translation in STAND_IN.items():
+        catalogue.add(message, translation)
+    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "amtui.mo", "wb") as handle:
+        write_mo(handle, catalogue)
+    monkeypatch.setattr(amtui.i18n, "_amtui", Domain("amtui", tmp_path / "locale"))
+
+
+async def test_words_defined_at_import_are_shown_in_the_language_chosen_later(
+        workspace: Workspace, stand_in_catalogue: None) -> None:
+    """Key descriptions, pane titles and column headings are made when their module is
+    imported (here, in English, before the switch): they are translated where shown."""
+    from textual.widgets import DataTable, Static
+
+    from amtui.testing import settle
+    from amtui.ui.app import AmtuiApp
+    from amtui.ui.panes import clients  # noqa: F401  (imported in English)
+    from amtui.ui.widgets.keybar import KeyBar
+
+    use_locale("ru_RU")
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Сегодня" in str(app.screen.query_one("#pane-bar", Static).render())
+        assert "Клиенты" in str(app.screen.query_one("#pane-bar", Static).render())
+        assert "Поиск" in str(app.screen.query_one(KeyBar).render())
+        headings = [str(column.label) for column in
+                    app.screen.query_one(DataTable).columns.values()]
+        assert headings[0] == "Клиент"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "Клавиши" in shown and "Поиск" in shown
+        await pilot.press("escape", "ctrl+p")
+        await settle(pilot)
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "Найти команду…"
