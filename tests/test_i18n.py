@@ -362,7 +362,9 @@ def test_the_keys_of_textuals_widgets_are_in_the_catalogue() -> None:
 
 STAND_IN = {"Today": "Сегодня", "Clients": "Клиенты", "Client": "Клиент", "Search": "Поиск",
             "Keys": "Клавиши", "Cursor down": "Курсор вниз", "go: {title}": "перейти: {title}",
-            "Search for commands…": "Найти команду…", "Quit": "Выйти"}
+            "Search for commands…": "Найти команду…", "Quit": "Выйти",
+            "usage: ": "использование: ", "options": "параметры",
+            "argument %(argument_name)s: %(message)s": "параметр %(argument_name)s: %(message)s"}
 """A few Russian words, in a stand-in for amtui's catalogue: what this test needs, whatever
 the real one holds yet."""
 
@@ -413,3 +415,16 @@ async def test_words_defined_at_import_are_shown_in_the_language_chosen_later(
         from textual.command import CommandInput
 
         assert app.screen.query_one(CommandInput).placeholder == "Найти команду…"
+
+
+def test_argparse_says_its_own_words_in_the_language_in_use(
+        stand_in_catalogue: None, capsys: pytest.CaptureFixture[str]) -> None:
+    from amtui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", "ru", "--help"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("использование: amtui") and "\nпараметры:\n" in shown
+    with pytest.raises(SystemExit):
+        main(["list", "--lang", "ru", "clients", "--limit", "many"])
+    assert capsys.readouterr().err.startswith("amtui: error: параметр --limit: ")
