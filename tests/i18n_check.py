@@ -108,8 +108,8 @@ def literals(node: ast.expr | None) -> Iterator[tuple[int, str]]:
     elif isinstance(node, ast.Call):
         if _name(node.func) in MARKERS:
             return
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-            yield from literals(node.func.value)
+        if isinstance(node.func, ast.Attribute) and node.func.attr != "join":
+            yield from literals(node.func.value)  # "…".format(…), f"…".replace(…)
         elif _name(node.func) in PASSED_ON and node.args:
             yield from literals(node.args[0])
     elif isinstance(node, ast.BinOp):
