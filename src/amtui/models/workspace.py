@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from amtui.i18n import _
 from amtui.models.clients import check_timezone
 from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
 
@@ -79,7 +80,8 @@ class WorkspaceSettings(BaseModel):
     @classmethod
     def _country(cls, code: str) -> str:
         if not re.fullmatch(r"([A-Za-z]{2})?", code):
-            raise ValueError(f"{code[:40]!r} is not a two-letter country code such as RU")
+            raise ValueError(_("{code!r} is not a two-letter country code such as RU").format(
+                code=code[:40]))
         return code.upper()
 
     @field_validator("days_off", "working_days", mode="before")
@@ -88,16 +90,19 @@ class WorkspaceSettings(BaseModel):
         """Days written as TOML dates (``2026-12-31``) or strings (``"2026-12-31"``)."""
         for day in days if isinstance(days, list) else ():
             if not _is_day(day):
-                raise ValueError(f"{str(day)[:40]!r} is not a day: write it as 2026-12-31")
+                raise ValueError(_("{day!r} is not a day: write it as 2026-12-31").format(
+                    day=str(day)[:40]))
         return days
 
     def model_post_init(self, __context: object) -> None:
         check_timezone(self.timezone)
         both = sorted(set(self.days_off) & set(self.working_days))
         if both:
-            raise ValueError(f"days_off and working_days both name {both[0].isoformat()}")
+            raise ValueError(_("days_off and working_days both name {day}").format(
+                day=both[0].isoformat()))
         if len(set(self.columns)) != len(self.columns):
-            raise ValueError("columns: a column is named twice")
+            raise ValueError(_("columns: a column is named twice"))
         unknown = sorted(set(self.wip_limits) - set(self.columns))
         if unknown:
-            raise ValueError(f"wip_limits: {unknown[0]!r} is not one of the columns")
+            raise ValueError(_("wip_limits: {unknown!r} is not one of the columns").format(
+                unknown=unknown[0]))
