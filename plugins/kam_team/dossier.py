@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Client, one_line, os_user
-from amtui.i18n import current_locale
+from amtui.api import Client, current_locale, one_line, os_user
 
 from .fmt import NONE, money
 from .history import decimal
