@@ -89,13 +89,13 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
     currency = workspace.settings.currency
 
     yes, no, not_set = _("yes"), _("no"), _("not set")
-    out = [f"# {_('Handover dossier: {client}').format(client=md(client.name))}", "",
+    out = ["# " + _("Handover dossier: {client}").format(client=md(client.name)), "",
            _("Written {moment} UTC by {me} from the workspace {workspace}.").format(
                moment=f"{now:%Y-%m-%d %H:%M}", me=md(os_user()),
                workspace=md(workspace.settings.name)), ""]
     hours = client.working_hours
     a_month = _("{amount} {currency} a month")
-    out += [f"## {_('Company')}", "", *_table(["", ""], [
+    out += ["## " + _("Company"), "", *_table(["", ""], [
         [_("Name"), md(client.name)],
         [_("Kind"), f"{client.kind.value}, {client.legal_form.value}"],
         [_("Status"), client.status.value], [_("Industry"), md(client.industry)],
@@ -110,7 +110,7 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
                                    f"{hours.end:%H:%M}, {_weekdays(hours.weekdays)}"],
         [_("Update cadence"), client.cadence.value], [_("Tags"), md(", ".join(client.tags))],
     ])]
-    out += [f"## {_('Stage and purpose')}", "",
+    out += ["## " + _("Stage and purpose"), "",
             "- " + _("Relationship stage: {stage}").format(
                 stage=client.stage.value if client.stage else not_set),
             "- " + _("Purpose: {purpose}").format(
@@ -120,7 +120,7 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
         to = move.to_stage.value if move.to_stage else _("none")
         out.append(f"- {move.on}: " + _("{was} → {to}, by {who}: {reason}").format(
             was=was, to=to, who=md(move.by), reason=md(move.reason)))
-    out += ["", f"## {_('Account team')}", ""]
+    out += ["", "## " + _("Account team"), ""]
     out += ["- " + _("KAM: {member}").format(
                 member=member(plan.kam_id if plan and plan.kam_id else client.owner_id)),
             "- " + _("Assistant: {member}").format(
@@ -128,7 +128,7 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
     for specialist in plan.specialists if plan else []:
         department = f" ({md(specialist.department)})" if specialist.department else ""
         out.append(f"- {md(specialist.name)}{department}")
-    out += ["", f"## {_('Contacts and stakeholder map')}", ""]
+    out += ["", "## " + _("Contacts and stakeholder map"), ""]
     alone = single_threaded_because(len(contacts), plan, client.owner_id)
     if alone:
         out += [_("**Single-threaded:** {why}; the relationship leaves with that person.").format(
@@ -147,7 +147,7 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
     open_requests = sorted((raw for raw in messages if raw.get("direction") != "outgoing"
                             and raw.get("status") in OPEN_REQUESTS),
                            key=lambda raw: raw.get("received_at", ""))
-    out += [f"## {_('Open requests')}", "", *_table(
+    out += ["## " + _("Open requests"), "", *_table(
         [_("Received"), _("Status"), _("Kind"), _("Answer by"), _("Text")], [
         [str(raw.get("received_at", ""))[:16].replace("T", " "),
          str(raw.get("status", "")).replace("_", " "), str(raw.get("kind", "")),
@@ -155,14 +155,14 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
         for raw in open_requests])]
     open_tasks = sorted((raw for raw in tasks if raw.get("column") != done_column),
                         key=lambda raw: (raw.get("due") or "9999", raw.get("title", "")))
-    out += [f"## {_('Open tasks')}", "", *_table(
+    out += ["## " + _("Open tasks"), "", *_table(
         [_("Task"), _("Department"), _("Column"), _("Due"), _("Assignee"),
          _("Blocked by client")], [
             [md(raw.get("title")), md(raw.get("department")),
              md(str(raw.get("column", "")).replace("_", " ")), raw.get("due") or NONE,
              md(raw.get("assignee")), yes if raw.get("blocked_by_client") else no]
             for raw in open_tasks])]
-    out += [f"## {_('Deals and terms')}", "", *_table(
+    out += ["## " + _("Deals and terms"), "", *_table(
         [_("Deal"), _("Status"), _("Amount"), _("Signed"), _("Paid")], [
         [md(raw.get("title")), str(raw.get("status", "")),
          f"{money(decimal((raw.get('amount') or {}).get('amount')))} "
@@ -170,14 +170,14 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
          raw.get("signed_on") or NONE, raw.get("paid_on") or NONE]
         for raw in sorted(deals, key=lambda raw: raw.get("signed_on") or "")])]
     if surveys:
-        out += [f"## {_('Satisfaction')}", ""]
+        out += ["## " + _("Satisfaction"), ""]
         out += [f"- {survey.on}: {survey.score} ({survey.scale.value})"
                 + (f": {md(survey.comment)}" if survey.comment else "")
                 for survey in surveys[-5:]]
         out.append("")
     events = _timeline(since, messages, tasks, deals, notes, moves, surveys)
-    out += [f"## {ngettext('The last {count} day', 'The last {count} days', TIMELINE_DAYS)}"
-            .format(count=TIMELINE_DAYS), ""]
+    out += ["## " + ngettext("The last {count} day", "The last {count} days",
+                             TIMELINE_DAYS).format(count=TIMELINE_DAYS), ""]
     out += [f"- {event.at:%Y-%m-%d %H:%M} {event.what}" for event in events] or [_("Nothing.")]
     out.append("")
     return "\n".join(out), client.name
