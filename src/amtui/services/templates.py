@@ -113,7 +113,8 @@ def load_templates(workspace: Workspace | None) -> tuple[list[NoteTemplate], lis
             try:
                 own.append((item.name, item.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as error:
-                problems.append(f"{item.name}: cannot be read ({error.__class__.__name__})")
+                problems.append(_("{name}: cannot be read ({error})").format(
+                    name=item.name, error=error.__class__.__name__))
         sources.append(("workspace", own))
     for source, files in sources:
         for file_name, text in files:
