@@ -45,6 +45,10 @@ _LAZY = {
                      "MoneyError", "MAX_AMOUNT"), "amtui.money"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
+    # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
+    # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
+    **dict.fromkeys(("parse_weekdays", "describe_weekdays", "WorkingDays"),
+                    "amtui.services.hours"),
     # the domain's facts, decided in one place (see amtui.services.rules)
     **dict.fromkeys(("message_open", "message_late", "message_snoozed", "task_overdue",
                      "task_due_within", "OPEN_MESSAGE_STATUSES"), "amtui.services.rules"),
@@ -66,7 +70,9 @@ _LAZY = {
                     "amtui.dates"),
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
-    "_": "amtui.i18n",
+    # a plugin's own catalogue: ``Domain.beside(__file__)`` (see docs/plugins.md); the locale
+    # dates, numbers and money are shown in
+    **dict.fromkeys(("_", "N_", "ngettext", "Domain", "current_locale"), "amtui.i18n"),
 }
 
 __all__ = [
@@ -110,7 +116,11 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         zone_city as zone_city,
     )
     from amtui.i18n import (
+        N_ as N_,
+        Domain as Domain,
         _ as _,
+        current_locale as current_locale,
+        ngettext as ngettext,
     )
     from amtui.models import (
         Channel as Channel,
@@ -156,6 +166,11 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         format_number as format_number,
         minor_unit as minor_unit,
         parse_money as parse_money,
+    )
+    from amtui.services.hours import (
+        WorkingDays as WorkingDays,
+        describe_weekdays as describe_weekdays,
+        parse_weekdays as parse_weekdays,
     )
     from amtui.services.rules import (
         OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,

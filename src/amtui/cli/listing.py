@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
+from amtui.i18n import _
 from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
@@ -36,38 +37,38 @@ FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    listing = commands.add_parser("list", help="list records (as text, or --json)")
+    listing = commands.add_parser("list", help=_("list records (as text, or --json)"))
     listing.add_argument("table", metavar="WHAT", help=", ".join(TABLES))
-    listing.add_argument("--json", action="store_true", help="print a JSON list of records")
+    listing.add_argument("--json", action="store_true", help=_("print a JSON list of records"))
     for option in FILTERS:
-        listing.add_argument(f"--{option}", help=f"only {FILTERS[option][1][0]} with this "
-                             f"{option.replace('_', ' ')}")
+        listing.add_argument(f"--{option}", help=_("only {table} with this {field}").format(
+            table=FILTERS[option][1][0], field=option.replace("_", " ")))
     listing.add_argument("--overdue", action="store_true",
-                         help="tasks past their due date / messages past their answer time")
-    listing.add_argument("--search", metavar="TEXT", help="only records containing TEXT")
-    listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
+                         help=_("tasks past their due date / messages past their answer time"))
+    listing.add_argument("--search", metavar="TEXT", help=_("only records containing TEXT"))
+    listing.add_argument("--limit", type=int, metavar="N", help=_("at most N records"))
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
 
-    report = commands.add_parser("report", help="reports: `report daily --client C` composes "
-                                 "the daily client update")
+    report = commands.add_parser("report", help=_("reports: `report daily --client C` composes "
+                                   "the daily client update"))
     report.add_argument("kind", metavar="KIND", help="daily")
-    report.add_argument("--client", required=True, help="the client, by name or id")
+    report.add_argument("--client", required=True, help=_("the client, by name or id"))
     report.add_argument("--since", metavar="DATE",
-                        help="done since this day (default: the last update sent, or a day "
-                        f"ago): {DATE_HELP}")
+                        help=_("done since this day (default: the last update sent, or a day "
+                               "ago): {dates}").format(dates=DATE_HELP))
     report.add_argument("--sent", action="store_true",
-                        help="also log the update as sent (an outgoing message to the client)")
+                        help=_("also log the update as sent (an outgoing message to the client)"))
     workspace_option(report, argparse.SUPPRESS)
     report.set_defaults(handler=show_report)
 
-    today = commands.add_parser("today", help="the agenda of the day (as text, or --json)")
-    today.add_argument("--json", action="store_true", help="print the sections as JSON")
+    today = commands.add_parser("today", help=_("the agenda of the day (as text, or --json)"))
+    today.add_argument("--json", action="store_true", help=_("print the sections as JSON"))
     whose = today.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true",
-                       help="only my records: the member whose login is this OS user's")
+                       help=_("only my records: the member whose login is this OS user's"))
     whose.add_argument("--for", dest="member_login", metavar="LOGIN",
-                       help="only the records of the member with this login")
+                       help=_("only the records of the member with this login"))
     workspace_option(today, argparse.SUPPRESS)
     today.set_defaults(handler=show_today)
 
@@ -75,15 +76,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def list_records(args: argparse.Namespace) -> int:
     table = args.table
     if table not in TABLES:
-        raise UsageError(f"cannot list {table!r}: choose one of {', '.join(TABLES)}")
+        raise UsageError(_("cannot list {table!r}: choose one of {tables}").format(
+            table=table, tables=", ".join(TABLES)))
     for option, (_field, tables) in FILTERS.items():
         if getattr(args, option) is not None and table not in tables:
-            raise UsageError(f"--{option} does not apply to {table} (it applies to "
-                             f"{', '.join(tables)})")
+            raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
+                             .format(option=option, table=table, tables=", ".join(tables)))
     if args.overdue and table not in ("tasks", "messages"):
-        raise UsageError("--overdue applies to tasks and messages")
+        raise UsageError(_("--overdue applies to tasks and messages"))
     if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit must be zero or more")
+        raise UsageError(_("--limit must be zero or more"))
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
@@ -105,7 +107,7 @@ def warn_damaged(damaged: dict[str, str]) -> int:
     from amtui.text import one_line
 
     for reason in damaged.values():
-        sys.stderr.write(f"amtui: warning: {one_line(reason)}\n")
+        sys.stderr.write(_("amtui: warning: {reason}").format(reason=one_line(reason)) + "\n")
     return 1 if damaged else 0
 
 
@@ -170,7 +172,7 @@ def _member(workspace: Workspace, name_or_id: str) -> str:
 
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
     if not records:
-        sys.stderr.write(f"no {table} match\n")
+        sys.stderr.write(_("no {table} match").format(table=table) + "\n")
         return
     wanted = {raw.get("client_id") for raw in records}
     clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()
@@ -180,22 +182,22 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
         return clients.get(raw.get("client_id") or "", "")
 
     columns: dict[str, tuple[list[str], Any]] = {
-        "clients": (["ID", "STATUS", "KIND", "REVENUE/MO", "NAME"],
+        "clients": ([_("ID"), _("STATUS"), _("KIND"), _("REVENUE/MO"), _("NAME")],
                     lambda r: [r["status"], r["kind"], _amount(r.get("monthly_revenue")),
                                r["name"]]),
-        "tasks": (["ID", "DUE", "COLUMN", "DEPARTMENT", "CLIENT", "TITLE"],
+        "tasks": ([_("ID"), _("DUE"), _("COLUMN"), _("DEPARTMENT"), _("CLIENT"), _("TITLE")],
                   lambda r: [r.get("due") or "", r["column"], r["department"], client(r),
                              r["title"]]),
-        "messages": (["ID", "RECEIVED", "STATUS", "KIND", "CLIENT", "TEXT"],
+        "messages": ([_("ID"), _("RECEIVED"), _("STATUS"), _("KIND"), _("CLIENT"), _("TEXT")],
                      lambda r: [r["received_at"][:16].replace("T", " "), r["status"], r["kind"],
                                 client(r), r["text"]]),
-        "notes": (["ID", "KIND", "CLIENT", "TITLE"],
+        "notes": ([_("ID"), _("KIND"), _("CLIENT"), _("TITLE")],
                   lambda r: [r["kind"], client(r), r["title"]]),
-        "contacts": (["ID", "INFLUENCE", "CLIENT", "NAME"],
+        "contacts": ([_("ID"), _("INFLUENCE"), _("CLIENT"), _("NAME")],
                      lambda r: [r["influence"], client(r), r["name"]]),
-        "deals": (["ID", "STATUS", "AMOUNT", "CLIENT", "TITLE"],
+        "deals": ([_("ID"), _("STATUS"), _("AMOUNT"), _("CLIENT"), _("TITLE")],
                   lambda r: [r["status"], _money(r["amount"]), client(r), r["title"]]),
-        "members": (["ID", "ROLE", "LOGIN", "NAME"],
+        "members": ([_("ID"), _("ROLE"), _("LOGIN"), _("NAME")],
                     lambda r: [r["role"], r.get("login", ""), r["name"]]),
     }
     headers, cells = columns[table]
@@ -249,7 +251,8 @@ def show_today(args: argparse.Namespace) -> int:
         return warn_damaged(damaged)
     lines = []
     if mine is not None:
-        lines += [f"Today for {one_line(mine.name, 60)} ({one_line(mine.login, 30)})", ""]
+        lines += [_("Today for {name} ({login})").format(name=one_line(mine.name, 60),
+                                                         login=one_line(mine.login, 30)), ""]
     for section in sections:
         lines.append(f"{section.title} ({len(section.items)})")
         if not section.items:
@@ -278,14 +281,15 @@ def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None
     if args.mine:
         member = member_by_login(workspace, os_user())
         if member is None:
-            raise UsageError(f"--mine: no member of this workspace logs in as {os_user()!r}; "
-                             f"name one with --for LOGIN (see `amtui list members`)")
+            raise UsageError(_("--mine: no member of this workspace logs in as {os_user!r}; "
+                               "name one with --for LOGIN (see `amtui list members`)").format(
+                                   os_user=os_user()))
         return Mine.of(member)
     if args.member_login is not None:
         member = member_by_login(workspace, args.member_login)
         if member is None:
-            raise UsageError(f"--for: no member logs in as {args.member_login!r} "
-                             f"(see `amtui list members`)")
+            raise UsageError(_("--for: no member logs in as {member_login!r} (see `amtui list "
+                               "members`)").format(member_login=args.member_login))
         return Mine.of(member)
     return None
 
@@ -306,15 +310,17 @@ def summary(args: argparse.Namespace) -> int:
         waiting += message_open(message)
     active = sum(1 for c in workspace.file(Client.table).scan() if c.get("status") == "active")
     lines = [f"{one_line(workspace.settings.name)} — {workspace.root}"]
-    for name in TABLES:
+    for name in TABLES:  # the names `amtui list` takes
         lines.append(f"  {name:<9} {workspace.file(name).count():>7,}")
     lines += [
-        f"  messages waiting on us: {waiting:,} ({late:,} past their answer time)",
-        f"  tasks overdue: {overdue:,}",
-        f"  clients active: {active:,}",
+        "  " + _("messages waiting on us: {waiting:,} ({late:,} past their answer time)").format(
+            waiting=waiting, late=late),
+        "  " + _("tasks overdue: {overdue:,}").format(overdue=overdue),
+        "  " + _("clients active: {active:,}").format(active=active),
     ]
     for table, reason in workspace.read_only_tables().items():
-        lines.append(f"  read-only {table}: {one_line(reason)}")
+        lines.append("  " + _("read-only {table}: {reason}").format(
+            table=table, reason=one_line(reason)))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
@@ -325,7 +331,7 @@ def show_report(args: argparse.Namespace) -> int:
     from amtui.services.report import compose_daily_update, log_update_sent
 
     if args.kind != "daily":
-        raise UsageError(f"no report {args.kind!r}: the reports are: daily")
+        raise UsageError(_("no report {kind!r}: the reports are: daily").format(kind=args.kind))
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
@@ -338,8 +344,8 @@ def show_report(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if damaged:
         if args.sent:
-            sys.stderr.write("amtui: warning: not logged as sent: the update may lack what "
-                             "the damaged files below hold\n")
+            sys.stderr.write(_("amtui: warning: not logged as sent: the update may lack what "
+                               "the damaged files below hold\n"))
         return warn_damaged(damaged)
     if args.sent:
         log_update_sent(workspace, client.id, update.markdown)

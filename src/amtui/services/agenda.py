@@ -12,7 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.dates import duration
-from amtui.models import Cadence
+from amtui.i18n import _
+from amtui.models import Cadence, WorkingHours
+from amtui.services.hours import WorkingDays, on_working_day
 from amtui.services.projection import Interner
 from amtui.services.rules import (
     message_late,
@@ -94,10 +96,26 @@ def _words(name: object) -> str:
     return str(name or "").replace("_", " ")
 
 
-CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id")
+CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id",
+                 "working_hours", "timezone")
 """What the agenda needs of a client (the rest is not kept, to stay small on large data)."""
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _update_due(client: dict[str, Any], last: datetime | None, days: int, now: datetime,
+                calendar: WorkingDays) -> bool:
+    """Whether a client's update is due: one cadence after the last contact, moved to the
+    start of the client's next working day if it falls on one they do not work (the calendar
+    is read only for updates the plain count makes due)."""
+    if last is None:
+        return True
+    due = last + timedelta(days=days)
+    if due > now:
+        return False
+    hours = WorkingHours.model_validate(client.get("working_hours") or {})
+    return on_working_day(due, hours.weekdays, hours.start,
+                          str(client.get("timezone") or "Europe/Moscow"), calendar) <= now
 
 
 def build_agenda(workspace: Workspace, now: datetime | None = None,
@@ -127,9 +145,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         when the member owns the client."""
         return me is None or (clients.get(client_id or "") or {}).get("owner_id") == me
 
-    urgent = AgendaSection("urgent", "Urgent", "No urgent message waits for an answer.")
-    late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
-                         "answer time.")
+    urgent = AgendaSection("urgent", _("Urgent"), _("No urgent message waits for an answer."))
+    late = AgendaSection("late_answers", _("Answers overdue"), _("No client is waiting past their "
+                           "answer time."))
     # sort key (the soonest answer first, none last), id, first line, client, fact
     MessageRow = tuple[tuple[bool, datetime], str, str, str | None, str]
     urgent_messages: list[MessageRow] = []
@@ -172,12 +190,12 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     del urgent_messages, late_messages
 
     today = now.date()
-    overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
-    due_today = AgendaSection("due_today", "Due today", "No task is due today.")
-    waiting = AgendaSection("waiting_on_client", "Waiting on the client",
-                            "No task has waited on a client for long.")
-    stuck = AgendaSection("stuck_with_department", "Stuck with a department",
-                          "No task has sat in one column for long.")
+    overdue = AgendaSection("overdue_tasks", _("Tasks overdue"), _("No task is past its due date."))
+    due_today = AgendaSection("due_today", _("Due today"), _("No task is due today."))
+    waiting = AgendaSection("waiting_on_client", _("Waiting on the client"),
+                            _("No task has waited on a client for long."))
+    stuck = AgendaSection("stuck_with_department", _("Stuck with a department"),
+                          _("No task has sat in one column for long."))
     push_after = timedelta(days=settings.push_client_after_days)
     stale_after = timedelta(days=settings.stale_after_days)
     first_column = settings.columns[0]
@@ -239,10 +257,11 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                          for row in task_rows[:limit] for fact, detail in [fact_and_detail(row)]]
     del late_tasks, today_tasks, blocked_tasks, stuck_tasks
 
-    updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
-                            "on time.")
-    remarket = AgendaSection("remarket", "Remarket", "No dormant or delivered client to "
-                             "offer something now.")
+    updates = AgendaSection("updates_due", _("Updates due"), _("Every client has heard from us "
+                              "on time."))
+    remarket = AgendaSection("remarket", _("Remarket"), _("No dormant or delivered client to "
+                               "offer something now."))
+    calendar = WorkingDays.of(settings)
     dormant_after = timedelta(days=settings.dormant_contact_days)
     remarket_after = timedelta(days=settings.remarket_after_days)
     for client in clients.values():
@@ -253,8 +272,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
-            if days and not snoozed(client.get("update_snoozed_until"), now) and (
-                last is None or now - last >= timedelta(days=days)
+            if days and not snoozed(client.get("update_snoozed_until"), now) and _update_due(
+                client, last, days, now, calendar
             ):
                 updates.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
@@ -280,8 +299,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not days or client.get("status") != "active" or not theirs(client["id"]):
             continue
         last = contacted_people.get(contact["id"])
-        if last is None or now - last >= timedelta(days=days):
-            silence = f"no contact {duration(now - last)}" if last else "never contacted"
+        if _update_due(client, last, days, now, calendar):
+            silence = (_("no contact {time}").format(time=duration(now - last)) if last
+                       else _("never contacted"))
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],
                 f"{cadence} update for this contact", client["id"], silence,

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.identity import os_user
 from amtui.text import one_line
 from amtui.ui.safe import line
@@ -97,7 +97,7 @@ class PaneScreen(Screen[None]):
     PANE_ID: ClassVar[str] = ""
     TITLE_TEXT: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r,f5", "reload", _("Reload"), id="pane.reload", show=False),
+        Binding("ctrl+r,f5", "reload", N_("Reload"), id="pane.reload", show=False),
     ]
 
     plugin: str = ""
@@ -126,7 +126,8 @@ class PaneScreen(Screen[None]):
         with Vertical(id="pane-body"):
             yield from self._guarded(lambda: compose(self, self.compose_body()))
         yield Static(_("The terminal is too small for amtui: make it at least "
-                       f"{MIN_WIDTH}×{MIN_HEIGHT}."), id="too-small")
+                       "{width}×{height}.").format(width=MIN_WIDTH, height=MIN_HEIGHT),
+                     id="too-small")
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
