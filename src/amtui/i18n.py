@@ -63,7 +63,8 @@ class Domain:
         return catalogue
 
     def gettext(self, message: str) -> str:
-        return self._catalogue().gettext(message)
+        """``message`` in the language in use; "" stays "" (gettext would give the header)."""
+        return self._catalogue().gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue().ngettext(singular, plural, n)

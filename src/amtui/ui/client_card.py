@@ -35,13 +35,13 @@ WIDE = 110
 
 LABEL_WIDTH = 14
 
-TIMELINE_KINDS = {"message": _("message"), "task": _("task"), "task_done": _("task done"),
-                  "note": _("note"), "deal": _("deal")}
-TABLE_NOUNS = {"clients": _("client"), "contacts": _("contact"), "messages": _("message"),
-               "tasks": _("task"), "notes": _("note"), "deals": _("deal")}
+TIMELINE_KINDS = {"message": N_("message"), "task": N_("task"), "task_done": N_("task done"),
+                  "note": N_("note"), "deal": N_("deal")}
+TABLE_NOUNS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("message"),
+               "tasks": N_("task"), "notes": N_("note"), "deals": N_("deal")}
 """How a change in the audit names the kind of record changed."""
-CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
-           "restore": _("restored from the trash"), "discard": _("removed (its adding undone)")}
+CHANGES = {"add": N_("created"), "update": N_("changed"), "delete": N_("deleted"),
+           "restore": N_("restored from the trash"), "discard": N_("removed (its adding undone)")}
 
 
 class CardLoaded(Message):
@@ -354,12 +354,12 @@ class ClientCard(ReadInTurn, Screen[None]):
         """Two lines: when, what kind and its facts; then the text, indented."""
         if entry.kind == "change":
             action, fields, user = entry.facts
-            kind = TABLE_NOUNS.get(entry.table, entry.table)
-            facts = [CHANGES.get(action, action) + (f": {fields}" if fields else "")]
+            kind = _(TABLE_NOUNS.get(entry.table, entry.table))
+            facts = [_(CHANGES.get(action, action)) + (f": {fields}" if fields else "")]
             if user:
                 facts.append(_("by {user}").format(user=user))
         else:
-            kind = TIMELINE_KINDS.get(entry.kind, entry.kind)
+            kind = _(TIMELINE_KINDS.get(entry.kind, entry.kind))
             facts = [fact.replace("_", " ") for fact in entry.facts]
         return [
             Content.assemble(self._moment(entry.at), "  ", (kind, "bold"),

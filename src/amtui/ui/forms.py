@@ -69,7 +69,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         Binding("ctrl+q", "app.quit", N_("Quit"), id="form.quit",
                 tooltip=N_("Quit amtui; what is typed here is not saved")),
     ]
-    SAVE_LABEL = _("Save (F2)")
+    SAVE_LABEL = N_("Save (F2)")
     AUTO_FOCUS = ""
     """Nothing focused on compose (that would scroll): ``on_mount`` puts the cursor in the
     first field and the title stays in view."""
@@ -99,7 +99,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_(self.SAVE_LABEL), variant="primary", id="form-save")
         yield Button(_("Cancel (Esc)"), id="form-cancel")
 
     def field_widget(self, spec: FormField) -> Widget:
@@ -243,7 +243,7 @@ class FilterForm(FormScreen[R]):
         Binding("f3", "clear", N_("Clear all"), id="filter.clear", tooltip=N_("Show everything")),
         Binding("ctrl+q", "app.quit", N_("Quit"), id="filter.quit"),
     ]
-    SAVE_LABEL = _("Apply (F2)")
+    SAVE_LABEL = N_("Apply (F2)")
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R], cleared: R) -> None:
@@ -257,7 +257,7 @@ class FilterForm(FormScreen[R]):
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_(self.SAVE_LABEL), variant="primary", id="form-save")
         yield Button(_("Clear all (F3)"), id="form-clear")
         yield Button(_("Cancel (Esc)"), id="form-cancel")
 
