@@ -94,7 +94,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
 
     def compose_field(self, spec: FormField) -> ComposeResult:
         """The field's label, its widget and the line for its problem."""
-        yield Label(spec.label, classes="form-label")
+        yield Label(_(spec.label), classes="form-label")
         yield self.field_widget(spec)
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
@@ -108,13 +108,13 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         if spec.picker is not None:
             name = spec.picker.finder.name(value)
             return PickerField(spec.picker, name or value, f"field-{spec.name}",
-                               spec.placeholder, record_id=value if name else "")
+                               _(spec.placeholder), record_id=value if name else "")
         if spec.choices:
             known = {choice for _label, choice in spec.choices}
             blank = [] if value in known else [("—", "")]
-            return Choice([*blank, *spec.choices], value, title=spec.label,
+            return Choice([*blank, *spec.choices], value, title=_(spec.label),
                           id=f"field-{spec.name}")
-        return Input(value=editable(value), placeholder=spec.placeholder,
+        return Input(value=editable(value), placeholder=_(spec.placeholder),
                      id=f"field-{spec.name}", select_on_focus=False)
 
     def on_mount(self) -> None:
@@ -252,7 +252,7 @@ class FilterForm(FormScreen[R]):
 
     def compose_field(self, spec: FormField) -> ComposeResult:
         with Horizontal(classes="filter-row"):
-            yield Label(spec.label, classes="form-label")
+            yield Label(_(spec.label), classes="form-label")
             yield self.field_widget(spec)
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
