@@ -184,6 +184,23 @@ def test_every_marked_string_reaches_the_catalogue() -> None:
     assert not lost
 
 
+def test_no_text_of_the_core_is_translated_when_its_module_is_imported() -> None:
+    """A module's constants are marked with ``N_()`` and translated where shown: ``_()`` run
+    at import would fix them in the language of that moment (tests switch after it)."""
+    early = []
+    for path in CORE.rglob("*.py"):
+        if path.name == "argparse_words.py":  # marks argparse's plural, used by argparse
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        inside = {id(inner) for node in ast.walk(tree) if isinstance(node, functions)
+                  for inner in ast.walk(node)}
+        early += [f"{path.relative_to(REPO)}:{node.lineno}" for node in ast.walk(tree)
+                  if id(node) not in inside and isinstance(node, ast.Call)
+                  and isinstance(node.func, ast.Name) and node.func.id in {"_", "ngettext"}]
+    assert not early
+
+
 SAMPLE = '''
 from amtui.i18n import _
 def f(app, x):
