@@ -451,3 +451,17 @@ def test_argparse_says_its_own_words_in_the_language_in_use(
     with pytest.raises(SystemExit):
         main(["list", "--lang", "ru", "clients", "--limit", "many"])
     assert capsys.readouterr().err.startswith("amtui: error: параметр --limit: ")
+
+
+def test_every_value_a_record_may_hold_has_its_words_in_the_catalogue() -> None:
+    """Statuses, channels, kinds… are shown through amtui.ui.values.shown: each is marked."""
+    import enum
+
+    import amtui.models
+    from amtui.ui.values import WORDS, shown
+
+    choices = {cls for name in dir(amtui.models)
+               if isinstance(cls := getattr(amtui.models, name), type)
+               and issubclass(cls, enum.Enum)}
+    values = {shown(member) for cls in choices for member in cls}
+    assert values <= set(WORDS), sorted(values - set(WORDS))

@@ -23,6 +23,7 @@ from amtui.ui import client_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
+from amtui.ui.values import shown
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -254,10 +255,10 @@ class ClientCard(ReadInTurn, Screen[None]):
         ratio = (muted(_("no cost to serve recorded")) if details.ratio is None
                  else Content(f"{details.ratio:.1f}×"))
         return [
-            row(_("Kind"), client.kind.value.upper(), " · ", client.legal_form.value),
-            row(_("Status"), client.status.value),
+            row(_("Kind"), client.kind.value.upper(), " · ", shown(client.legal_form)),
+            row(_("Status"), shown(client.status)),
             row(_("Owner"), owner),
-            row(_("Stage"), client.stage.value if client.stage else muted(_("not set"))),
+            row(_("Stage"), shown(client.stage) if client.stage else muted(_("not set"))),
             row(_("Key account"), _("yes ★") if client.key_account else _("no")),
             row(_("Industry"), line(client.industry, 60) if client.industry
                 else muted(_("not set"))),
@@ -273,7 +274,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         working = (Content(_("working now")).stylize("$success") if local.working
                    else Content(_("not working now")).stylize("$warning"))
         return [
-            row(_("Channel"), client.preferred_channel.value),
+            row(_("Channel"), shown(client.preferred_channel)),
             row(_("Local time"), local.now.strftime("%a %H:%M"), " · ",
                 line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
             row(_("Hours"), service.format_hours(local.hours), " · ", working),
@@ -296,7 +297,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         else:
             due = Content.assemble(self._moment(update.due), " · ",
                                    _("in {span}").format(span=span(update.due - now)))
-        return [row(_("Cadence"), client.cadence.value), row(_("Last contact"), last),
+        return [row(_("Cadence"), shown(client.cadence)), row(_("Last contact"), last),
                 row(_("Next update"), due)]
 
     def _contacts(self, details: ClientDetails) -> list[Content]:
@@ -308,9 +309,9 @@ class ClientCard(ReadInTurn, Screen[None]):
             parts: list[Content | str] = [line(contact.name, 40).stylize("bold")]
             if contact.role:
                 parts += [" · ", line(contact.role, 40)]
-            parts += [" · ", contact.influence.value.replace("_", " ")]
+            parts += [" · ", shown(contact.influence)]
             if contact.cadence:
-                parts += [" · ", _("cadence {cadence}").format(cadence=contact.cadence.value)]
+                parts += [" · ", _("cadence {cadence}").format(cadence=shown(contact.cadence))]
             lines.append(Content.assemble(*parts))
             reach = " · ".join(value for value in (contact.email, contact.phone,
                                                    contact.messenger) if value)
@@ -326,7 +327,7 @@ class ClientCard(ReadInTurn, Screen[None]):
             dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
                      _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
             lines.append(Content.assemble(
-                line(deal.title, 50), " · ", deal.status.value, " · ",
+                line(deal.title, 50), " · ", shown(deal.status), " · ",
                 service.format_money(deal.amount.amount, deal.amount.currency),
                 *(muted(f" · {date}") for date in dates if date)))
         return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]

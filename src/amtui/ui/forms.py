@@ -266,6 +266,7 @@ class FilterForm(FormScreen[R]):
 
 
 def choices_of(options: list[str] | Any) -> list[tuple[str, str]]:
-    """Choices from enum members or strings, labelled in plain words."""
-    values = [getattr(option, "value", option) for option in options]
-    return [(str(value).replace("_", " "), str(value)) for value in values]
+    """Choices from enum members or strings, labelled in plain words (translated)."""
+    from amtui.ui.values import shown
+
+    return [(shown(option), str(getattr(option, "value", option))) for option in options]
