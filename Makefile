@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO ?= .demo-workspace
 
-.PHONY: run test check bench clean
+.PHONY: run test check bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,13 @@ run: $(STAMP)
 	$(BIN)/amtui --workspace $(DEMO)
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench plugins
+	$(BIN)/ruff check src tests bench plugins tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 --durations=10
 
 # The edit-test loop: the same checks without the slow tests (see pyproject.toml's markers).
 check: $(STAMP)
-	$(BIN)/ruff check src tests bench plugins
+	$(BIN)/ruff check src tests bench plugins tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
@@ -38,6 +38,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/smm_calendar_bench.py
 	$(BIN)/python bench/team.py
 	$(BIN)/python bench/actions.py
+
+# Translations (Babel): the strings marked in the sources into each template (.pot), every
+# language's catalogue (.po) brought in step with it, each compiled to the .mo that ships.
+# The core is one domain (src/amtui/locale/amtui.*); each bundled plugin with a locale/ folder
+# is its own (plugins/NAME/locale/NAME.*). See docs/plugins.md, "Translating a plugin".
+messages: $(STAMP)
+	$(BIN)/python tools/messages.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build bench/.work
