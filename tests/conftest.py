@@ -19,6 +19,8 @@ import pytest
 
 import amtui
 from amtui.clock import ENVIRONMENT_VARIABLE as NOW_VARIABLE
+from amtui.i18n import use_locale
+from amtui.language import ENVIRONMENT_VARIABLE as LANGUAGE_VARIABLE
 from amtui.storage import Workspace
 from amtui.testing import START, StillClock
 
@@ -27,6 +29,17 @@ if TYPE_CHECKING:
 
 # Module- and session-wide fixtures run before any test's clock: they see the same moment.
 os.environ[NOW_VARIABLE] = START.isoformat()
+# The tests read amtui's English, whatever the workspace's locale or the machine's LANG; a test
+# of another language says so (`--lang ru`, `use_locale`, or removing AMTUI_LANG).
+os.environ[LANGUAGE_VARIABLE] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Each test starts in English, and a test that switches language leaves no trace."""
+    use_locale("en_US")
+    yield
+    use_locale("en_US")
 
 
 @pytest.fixture(autouse=True)

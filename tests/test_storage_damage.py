@@ -682,7 +682,7 @@ def test_doctor_checks_plugin_tables(workspace: Workspace, plugins: str) -> None
     assert result.returncode == 1
     assert "workspace is healthy" not in result.stdout
     assert "problem data/smm_calendar/posts.json: it is not valid JSON" in result.stdout
-    assert "1 problem(s) found" in result.stdout
+    assert "1 problem found" in result.stdout
 
 
 @pytest.mark.parametrize("name, plugins", [("posts", "bundled loaded"),

@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from amtui.i18n import _
+
 ENVIRONMENT_VARIABLE = "AMTUI_NOW"
 
 _parsed: tuple[str, datetime] | None = None
@@ -32,8 +34,9 @@ def parse_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadClockSetting(
-            f"{ENVIRONMENT_VARIABLE}={text!r} is not a moment: use an ISO 8601 time such as "
-            "2026-11-26T09:00:00+03:00, or unset it to use the machine's clock"
+            _("{variable}={text!r} is not a moment: use an ISO 8601 time such as "
+              "2026-11-26T09:00:00+03:00, or unset it to use the machine's clock").format(
+                  variable=ENVIRONMENT_VARIABLE, text=text)
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 

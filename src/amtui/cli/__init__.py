@@ -10,9 +10,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from amtui import __version__
+from amtui.i18n import _
 
 
 class UsageError(Exception):
@@ -28,15 +30,62 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"amtui: error: {message} (see `{self.prog} --help`)\n")
+        sys.stderr.write(_("amtui: error: {message} (see `{prog} --help`)").format(
+            message=message, prog=self.prog) + "\n")
         raise SystemExit(2)
 
 
 def workspace_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options every command takes: the workspace, and the language (see
+    :func:`language_option`)."""
     parser.add_argument(
         "--workspace", "-w", metavar="DIR", default=default,
-        help="workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)",
+        help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)"),
     )
+    language_option(parser, default)
+
+
+def language_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """``--lang``: chosen before the parser is built (see :func:`choose_language`); here so
+    that every command accepts it, lists it in its help and refuses a language amtui lacks."""
+    from amtui.language import languages
+
+    parser.add_argument(
+        "--lang", metavar="LANG", type=_language, default=default,
+        help=_("language of screens and messages: {languages} (default: $AMTUI_LANG, else "
+               "config.toml, else the workspace's locale, else $LANG)").format(
+                   languages=", ".join(languages())),
+    )
+
+
+def _language(value: str) -> str:
+    from amtui.language import languages, normalised
+
+    locale = normalised(value)
+    if locale is None:
+        raise argparse.ArgumentTypeError(_("no language {value!r} (languages: {languages})")
+                                         .format(value=value, languages=", ".join(languages())))
+    return locale
+
+
+def choose_language(argv: Sequence[str]) -> str:
+    """Use the language this run asks for (``--lang``, else the settings: see
+    :mod:`amtui.language`), before any text is built; returns its locale."""
+    from amtui.cli.common import workspace_path
+    from amtui.language import choose
+
+    options = _Lenient(add_help=False)
+    options.add_argument("--workspace", "-w")
+    options.add_argument("--lang")
+    try:
+        known = options.parse_known_args(argv)[0]
+    except argparse.ArgumentError:  # the full parser says what is wrong, in one line
+        known = argparse.Namespace(workspace=None, lang=None)
+    try:
+        folder: Path | None = workspace_path(known)
+    except UsageError:  # a bad --workspace: said in the chosen language, once it is known
+        folder = None
+    return choose(known.lang, folder)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
@@ -44,14 +93,14 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     add theirs (otherwise no plugin is imported)."""
     parser = Parser(
         prog="amtui",
-        description="A keyboard-driven terminal workspace for account managers.",
+        description=_("A keyboard-driven terminal workspace for account managers."),
     )
     parser.add_argument("--version", action="version", version=f"amtui {__version__}")
     workspace_option(parser)
-    parser.add_argument("--pane", metavar="NAME", help="pane to open first (today, inbox, ...)")
-    parser.add_argument("--theme", metavar="NAME", help="colour theme")
-    parser.add_argument("--safe-mode", action="store_true", help="load bundled plugins only")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--pane", metavar="NAME", help=_("pane to open first (today, inbox, ...)"))
+    parser.add_argument("--theme", metavar="NAME", help=_("colour theme"))
+    parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
 
     from amtui.cli import capture, listing, maintenance, plugins
 
@@ -60,6 +109,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
         options = _Lenient(add_help=False)
         options.add_argument("--workspace", "-w")
+        options.add_argument("--lang")
         options.add_argument("--safe-mode", action="store_true")
         try:
             known = options.parse_known_args(argv)[0]
@@ -82,7 +132,7 @@ class _Lenient(argparse.ArgumentParser):
 
 def _names_other_command(parser: Parser, argv: Sequence[str], known: set[str]) -> bool:
     """Whether the first word of ``argv`` that is not an option names no core command."""
-    values = {"--workspace", "-w", "--pane", "--theme"}
+    values = {"--workspace", "-w", "--lang", "--pane", "--theme"}
     words = iter(argv)
     for word in words:
         if word in values:
@@ -110,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure(errors="backslashreplace")
     arguments = list(sys.argv[1:] if argv is None else argv)
     with visible_output():
+        choose_language(arguments)
         parser = build_parser(arguments)
         args = parser.parse_args(arguments)
         forget_created_workspaces()
@@ -127,7 +178,7 @@ def _run(args: argparse.Namespace) -> int:
         fixed_moment()  # a bad AMTUI_NOW is bad input, before anything is read or stored
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
-        sys.stderr.write("amtui: interrupted; nothing was changed by the unfinished step\n")
+        sys.stderr.write(_("amtui: interrupted; nothing was changed by the unfinished step") + "\n")
         return 130
     except BrokenPipeError:
         sys.stderr.close()
@@ -164,10 +215,10 @@ def report(error: Exception) -> int:
     else:
         if os.environ.get("AMTUI_DEBUG"):
             raise error
-        message = (f"unexpected {type(error).__name__}: {error} (this is a bug in amtui; "
-                   "run again with AMTUI_DEBUG=1 to see where)")
+        message = _("unexpected {kind}: {error} (this is a bug in amtui; run again with "
+                    "AMTUI_DEBUG=1 to see where)").format(kind=type(error).__name__, error=error)
         status = 1
-    sys.stderr.write(f"amtui: error: {one_line(message)}\n")
+    sys.stderr.write(_("amtui: error: {message}").format(message=one_line(message)) + "\n")
     return status
 
 

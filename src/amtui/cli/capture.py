@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import open_workspace, parse_moment, parse_money
+from amtui.i18n import _
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -19,104 +20,106 @@ if TYPE_CHECKING:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    add = commands.add_parser("add", help="quick capture: add a record, print its id")
-    kinds = add.add_subparsers(title="what to add", metavar="KIND", required=True)
+    add = commands.add_parser("add", help=_("quick capture: add a record, print its id"))
+    kinds = add.add_subparsers(title=_("what to add"), metavar="KIND", required=True)
 
-    client = kinds.add_parser("client", help="a client (company or person)")
+    client = kinds.add_parser("client", help=_("a client (company or person)"))
     client.add_argument("name")
-    client.add_argument("--kind", help="b2b (default) or b2c")
-    client.add_argument("--person", action="store_true", help="a person, not a company")
-    client.add_argument("--status", help="lead, active (default), dormant or churned")
-    client.add_argument("--owner", metavar="MEMBER", help="owning member: id, name or login")
-    client.add_argument("--stage", help="tactical, operational, functional or strategic")
-    client.add_argument("--key-account", action="store_true", help="mark as a key account")
+    client.add_argument("--kind", help=_("b2b (default) or b2c"))
+    client.add_argument("--person", action="store_true", help=_("a person, not a company"))
+    client.add_argument("--status", help=_("lead, active (default), dormant or churned"))
+    client.add_argument("--owner", metavar="MEMBER", help=_("owning member: id, name or login"))
+    client.add_argument("--stage", help=_("tactical, operational, functional or strategic"))
+    client.add_argument("--key-account", action="store_true", help=_("mark as a key account"))
     client.add_argument("--industry")
-    client.add_argument("--channel", help="preferred channel: telegram, whatsapp, email, phone…")
-    client.add_argument("--timezone", metavar="ZONE", help="IANA zone, e.g. Asia/Yekaterinburg")
-    client.add_argument("--cadence", help="update cadence: daily, weekly, biweekly, monthly, none")
-    client.add_argument("--revenue", metavar="AMOUNT", help="monthly revenue")
-    client.add_argument("--cost", metavar="AMOUNT", help="monthly cost to serve")
-    client.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    client.add_argument("--channel", help=_("preferred channel: telegram, whatsapp, email, phone…"))
+    client.add_argument("--timezone", metavar="ZONE", help=_("IANA zone, e.g. Asia/Yekaterinburg"))
+    client.add_argument("--cadence",
+                        help=_("update cadence: daily, weekly, biweekly, monthly, none"))
+    client.add_argument("--revenue", metavar="AMOUNT", help=_("monthly revenue"))
+    client.add_argument("--cost", metavar="AMOUNT", help=_("monthly cost to serve"))
+    client.add_argument("--tag", action="append", default=[], help=_("a tag (repeatable)"))
     client.add_argument("--json", action="store_true",
-                        help='print {"id", "name", "duplicate_of"} instead of the id')
+                        help=_('print {"id", "name", "duplicate_of"} instead of the id'))
     workspace_option(client, argparse.SUPPRESS)
     client.set_defaults(handler=add_client)
 
-    task = kinds.add_parser("task", help="a task for a department")
+    task = kinds.add_parser("task", help=_("a task for a department"))
     task.add_argument("title")
-    task.add_argument("--client", metavar="CLIENT", help="client id or exact name")
+    task.add_argument("--client", metavar="CLIENT", help=_("client id or exact name"))
     task.add_argument("--due", metavar="YYYY-MM-DD")
-    task.add_argument("--department", help="copywriting, seo, context_ads, analytics, design, …")
-    task.add_argument("--assignee", help="who in the department does it")
-    task.add_argument("--column", help="board column (default: the first)")
-    task.add_argument("--priority", help="low, normal (default), high or urgent")
+    task.add_argument("--department", help=_("copywriting, seo, context_ads, analytics, design, …"))
+    task.add_argument("--assignee", help=_("who in the department does it"))
+    task.add_argument("--column", help=_("board column (default: the first)"))
+    task.add_argument("--priority", help=_("low, normal (default), high or urgent"))
     task.add_argument("--description")
     task.add_argument("--estimate", metavar="HOURS")
     task.add_argument("--check", action="append", default=[], metavar="ITEM",
-                      help="a checklist item (repeatable)")
+                      help=_("a checklist item (repeatable)"))
     task.add_argument("--blocked-by-client", action="store_true",
-                      help="waiting for something from the client")
+                      help=_("waiting for something from the client"))
     workspace_option(task, argparse.SUPPRESS)
     task.set_defaults(handler=add_task)
 
-    message = kinds.add_parser("message", help="a message from (or to) a client")
+    message = kinds.add_parser("message", help=_("a message from (or to) a client"))
     message.add_argument("text")
     message.add_argument("--client", required=True, metavar="CLIENT")
-    message.add_argument("--contact", metavar="CONTACT", help="contact id or exact name")
-    message.add_argument("--channel", help="telegram, whatsapp, email (default), phone, …")
-    message.add_argument("--kind", help="question (default), request, complaint, approval, …")
-    message.add_argument("--priority", help="low, normal (default), high or urgent")
-    message.add_argument("--outgoing", action="store_true", help="we wrote to the client")
-    message.add_argument("--received", metavar="WHEN", help="YYYY-MM-DD HH:MM (default: now)")
+    message.add_argument("--contact", metavar="CONTACT", help=_("contact id or exact name"))
+    message.add_argument("--channel", help=_("telegram, whatsapp, email (default), phone, …"))
+    message.add_argument("--kind", help=_("question (default), request, complaint, approval, …"))
+    message.add_argument("--priority", help=_("low, normal (default), high or urgent"))
+    message.add_argument("--outgoing", action="store_true", help=_("we wrote to the client"))
+    message.add_argument("--received", metavar="WHEN", help=_("YYYY-MM-DD HH:MM (default: now)"))
     message.add_argument("--answer-by", metavar="WHEN",
-                         help="default: the workspace's answer time, in the client's hours")
+                         help=_("default: the workspace's answer time, in the client's hours"))
     workspace_option(message, argparse.SUPPRESS)
     message.set_defaults(handler=add_message)
 
-    note = kinds.add_parser("note", help="a Markdown note")
+    note = kinds.add_parser("note", help=_("a Markdown note"))
     note.add_argument("title")
     note.add_argument("--client", metavar="CLIENT")
     body = note.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT")
-    body.add_argument("--body-file", metavar="FILE", help="read the body from FILE (- for stdin)")
+    body.add_argument("--body-file", metavar="FILE",
+                      help=_("read the body from FILE (- for stdin)"))
     body.add_argument("--template", metavar="NAME",
-                      help="start from a note template: brief, spec, meeting, report, "
-                           "anti-disaster, or one of the workspace's templates/notes/")
-    note.add_argument("--kind", help="meeting, brief, spec, knowledge (default), report, "
-                                     "checklist")
+                      help=_("start from a note template: brief, spec, meeting, report, "
+                             "anti-disaster, or one of the workspace's templates/notes/"))
+    note.add_argument("--kind", help=_("meeting, brief, spec, knowledge (default), report, "
+                                       "checklist"))
     note.add_argument("--tag", action="append", default=[])
     note.add_argument("--pin", action="store_true")
     workspace_option(note, argparse.SUPPRESS)
     note.set_defaults(handler=add_note)
 
-    contact = kinds.add_parser("contact", help="a person on the client's side")
+    contact = kinds.add_parser("contact", help=_("a person on the client's side"))
     contact.add_argument("name")
     contact.add_argument("--client", required=True, metavar="CLIENT")
-    contact.add_argument("--role", help="job title")
+    contact.add_argument("--role", help=_("job title"))
     contact.add_argument("--email")
     contact.add_argument("--phone")
     contact.add_argument("--messenger")
     contact.add_argument("--influence",
-                         help="decision_maker, champion, blocker or stakeholder (default)")
+                         help=_("decision_maker, champion, blocker or stakeholder (default)"))
     workspace_option(contact, argparse.SUPPRESS)
     contact.set_defaults(handler=add_contact)
 
-    deal = kinds.add_parser("deal", help="a deal or contract")
+    deal = kinds.add_parser("deal", help=_("a deal or contract"))
     deal.add_argument("title")
     deal.add_argument("--client", required=True, metavar="CLIENT")
     deal.add_argument("--amount", required=True)
-    deal.add_argument("--currency", help="ISO code (default: the workspace currency)")
-    deal.add_argument("--status", help="proposal (default), negotiation, won or lost")
+    deal.add_argument("--currency", help=_("ISO code (default: the workspace currency)"))
+    deal.add_argument("--status", help=_("proposal (default), negotiation, won or lost"))
     deal.add_argument("--signed", metavar="YYYY-MM-DD")
     deal.add_argument("--paid", metavar="YYYY-MM-DD")
     deal.add_argument("--owner", metavar="MEMBER")
     workspace_option(deal, argparse.SUPPRESS)
     deal.set_defaults(handler=add_deal)
 
-    member = kinds.add_parser("member", help="a member of the team")
+    member = kinds.add_parser("member", help=_("a member of the team"))
     member.add_argument("name")
-    member.add_argument("--role", help="account_manager (default), kam, assistant or head")
-    member.add_argument("--login", help="OS login on the shared host")
+    member.add_argument("--role", help=_("account_manager (default), kam, assistant or head"))
+    member.add_argument("--login", help=_("OS login on the shared host"))
     member.add_argument("--email")
     workspace_option(member, argparse.SUPPRESS)
     member.set_defaults(handler=add_member)
@@ -156,7 +159,8 @@ def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
         return members.resolve(name_or_id).id
     except RecordNotFound:
         raise UsageError(
-            f"no member {name_or_id!r}: add one with `amtui add member NAME --login LOGIN`"
+            _("no member {name!r}: add one with `amtui add member NAME --login LOGIN`")
+            .format(name=name_or_id)
         ) from None
 
 
@@ -181,9 +185,11 @@ def add_client(args: argparse.Namespace) -> int:
     duplicates = duplicates_of(workspace, record.name)
     if duplicates:
         named = ", ".join(f"{name!r} ({client_id})" for client_id, name in duplicates[:3])
-        more = f" and {len(duplicates) - 3} more" if len(duplicates) > 3 else ""
-        sys.stderr.write(one_line(f"amtui: warning: a client of the same name exists already: "
-                                  f"{named}{more}; the new one is added too") + "\n")
+        more = (_(" and {count} more").format(count=len(duplicates) - 3)
+                if len(duplicates) > 3 else "")
+        sys.stderr.write(one_line(_("amtui: warning: a client of the same name exists already: "
+                                    "{named}{more}; the new one is added too").format(
+                                        named=named, more=more)) + "\n")
     if not args.json:
         return _store(workspace, record)
     from amtui.cli.common import print_json
@@ -203,11 +209,13 @@ def add_task(args: argparse.Namespace) -> int:
     department = args.department
     if department is not None and department not in workspace.settings.departments:
         known = ", ".join(workspace.settings.departments)
-        raise UsageError(f"--department: unknown department {department!r} (known: {known})")
+        raise UsageError(_("--department: unknown department {department!r} (known: {known})")
+                         .format(department=department, known=known))
     column = args.column or workspace.settings.columns[0]
     if column not in workspace.settings.columns:
         known = ", ".join(workspace.settings.columns)
-        raise UsageError(f"--column: unknown column {column!r} (columns: {known})")
+        raise UsageError(_("--column: unknown column {column!r} (columns: {known})").format(
+            column=column, known=known))
     record = Task(**_given(
         title=args.title, client_id=_client_id(workspace, args.client), due=args.due,
         department=department, assignee=args.assignee, column=column, priority=args.priority,
@@ -235,7 +243,7 @@ def add_message(args: argparse.Namespace) -> int:
     if args.answer_by:
         answer_by = parse_moment(args.answer_by, "--answer-by", zone)
         if answer_by < received:
-            raise UsageError("--answer-by: the answer cannot be due before the message came")
+            raise UsageError(_("--answer-by: the answer cannot be due before the message came"))
     elif outgoing:
         answer_by = None
     else:
@@ -246,7 +254,8 @@ def add_message(args: argparse.Namespace) -> int:
     if args.contact:
         contact = workspace.repo(Contact).resolve(args.contact)
         if contact.client_id != client.id:
-            raise UsageError(f"--contact: {contact.name!r} is not a contact of {client.name!r}")
+            raise UsageError(_("--contact: {name!r} is not a contact of {name2!r}").format(
+                name=contact.name, name2=client.name))
         contact_id = contact.id
     record = Message(**_given(
         text=args.text, client_id=client.id, contact_id=contact_id, channel=args.channel,
@@ -284,8 +293,8 @@ def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tup
 
     templates = {template.key: template for template in load_templates(workspace)[0]}
     if key not in templates:
-        raise UsageError(f"--template: no template {key!r} (templates: "
-                         f"{', '.join(sorted(templates))})")
+        raise UsageError(_("--template: no template {key!r} (templates: {templates})").format(
+            key=key, templates=", ".join(sorted(templates))))
     client = workspace.file("clients").get(client_id) if client_id else None
     _title, body = templates[key].fill(str(client.get("name", "")) if client else "",
                                        workspace.clock().date(), os_user())
@@ -303,11 +312,12 @@ def _read_body(name: str) -> str:
             with open(name, encoding="utf-8") as handle:
                 body = handle.read(MAX_NOTE_BODY + 1)
     except FileNotFoundError:
-        raise UsageError(f"--body-file: {name} does not exist") from None
+        raise UsageError(_("--body-file: {name} does not exist").format(name=name)) from None
     except UnicodeDecodeError:
-        raise UsageError(f"--body-file: {name} is not UTF-8 text") from None
+        raise UsageError(_("--body-file: {name} is not UTF-8 text").format(name=name)) from None
     except OSError as error:
-        raise UsageError(f"--body-file: cannot read {name}: {error.strerror}") from None
+        raise UsageError(_("--body-file: cannot read {name}: {strerror}").format(
+            name=name, strerror=error.strerror)) from None
     if len(body) > MAX_NOTE_BODY:
         raise UsageError(f"--body-file: {'stdin' if name == '-' else name} is longer than a "
                          f"note may be ({MAX_NOTE_BODY:,} characters)".replace(",", " "))
@@ -348,10 +358,11 @@ def add_member(args: argparse.Namespace) -> int:
     workspace = open_workspace(args, create=True)
     record = Member(**_given(name=args.name, role=args.role, login=args.login, email=args.email))
     if args.login is not None and (problem := login_problem(args.login)):
-        raise UsageError(f"--login: {args.login!r}: {problem}")
+        raise UsageError(_("--login: {login!r}: {problem}").format(
+            login=args.login, problem=problem))
 
     try:
         check_login_free(workspace, record.login or "")
     except LoginTaken as error:
-        raise UsageError(f"--login: {error}") from None
+        raise UsageError(_("--login: {error}").format(error=error)) from None
     return _store(workspace, record)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError
+from amtui.i18n import _
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -36,8 +37,9 @@ def expanded(path: str, option: str) -> Path:
         return Path(path).expanduser()
     except RuntimeError:
         user = path[1:].partition("/")[0]
-        raise UsageError(f"{option}: {path!r}: there is no user {user!r} whose home folder "
-                         "`~` could stand for") from None
+        raise UsageError(_("{option}: {path!r}: there is no user {user!r} whose home folder "
+                           "`~` could stand for").format(
+                               option=option, path=path, user=user)) from None
 
 
 def readable_folder(path: Path) -> bool:
@@ -58,9 +60,9 @@ def check_access(path: Path) -> None:
         from amtui.identity import os_user
 
         raise UsageError(
-            f"no access to the workspace at {path}: this user ({os_user()}) may not read it; "
-            f"its owner can share it with your group (`chgrp TEAM {path} && chmod 2770 "
-            f"{path}`)"
+            _("no access to the workspace at {path}: this user ({os_user}) may not read it; "
+              "its owner can share it with your group (`chgrp TEAM {path} && chmod 2770 "
+              "{path}`)").format(path=path, os_user=os_user())
         )
 
 
@@ -79,10 +81,11 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
     path = workspace_path(args)
     check_access(path)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} is a file, not a workspace folder")
+        raise UsageError(_("{path} is a file, not a workspace folder").format(path=path))
     if create and not (path / CONFIG_NAME).exists():
         if path.exists() and any(path.iterdir()):
-            raise UsageError(f"{path} is a folder with other files in it, not a workspace")
+            raise UsageError(_("{path} is a folder with other files in it, not a workspace").format(
+                path=path))
         top, keep_folder = creation_top(path.absolute())
         CREATED_THIS_RUN.append((path, log_creations(top), keep_folder))
     return Workspace.open(path, create=create, name=name)
@@ -100,7 +103,8 @@ def discard_created_workspaces() -> None:
         path, log, keep_folder = CREATED_THIS_RUN.pop()
         kept = remove_created(log, keep_top=keep_folder, last=CONFIG_NAME)
         if kept:
-            sys.stderr.write(one_line(f"amtui: the new workspace {path} was kept: {kept}") + "\n")
+            sys.stderr.write(one_line(_("amtui: the new workspace {path} was kept: {kept}").format(
+                path=path, kept=kept)) + "\n")
 
 
 def forget_created_workspaces() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import open_workspace, print_json, print_table
+from amtui.i18n import _
 from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
@@ -36,37 +37,37 @@ FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    listing = commands.add_parser("list", help="list records (as text, or --json)")
+    listing = commands.add_parser("list", help=_("list records (as text, or --json)"))
     listing.add_argument("table", metavar="WHAT", help=", ".join(TABLES))
-    listing.add_argument("--json", action="store_true", help="print a JSON list of records")
+    listing.add_argument("--json", action="store_true", help=_("print a JSON list of records"))
     for option in FILTERS:
-        listing.add_argument(f"--{option}", help=f"only {FILTERS[option][1][0]} with this "
-                             f"{option.replace('_', ' ')}")
+        listing.add_argument(f"--{option}", help=_("only {table} with this {field}").format(
+            table=FILTERS[option][1][0], field=option.replace("_", " ")))
     listing.add_argument("--overdue", action="store_true",
-                         help="tasks past their due date / messages past their answer time")
-    listing.add_argument("--search", metavar="TEXT", help="only records containing TEXT")
-    listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
+                         help=_("tasks past their due date / messages past their answer time"))
+    listing.add_argument("--search", metavar="TEXT", help=_("only records containing TEXT"))
+    listing.add_argument("--limit", type=int, metavar="N", help=_("at most N records"))
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
 
-    report = commands.add_parser("report", help="reports: `report daily --client C` composes "
-                                 "the daily client update")
+    report = commands.add_parser("report", help=_("reports: `report daily --client C` composes "
+                                   "the daily client update"))
     report.add_argument("kind", metavar="KIND", help="daily")
-    report.add_argument("--client", required=True, help="the client, by name or id")
+    report.add_argument("--client", required=True, help=_("the client, by name or id"))
     report.add_argument("--since", metavar="YYYY-MM-DD",
-                        help="done since this day (default: the last update sent, or a day ago)")
+                        help=_("done since this day (default: the last update sent, or a day ago)"))
     report.add_argument("--sent", action="store_true",
-                        help="also log the update as sent (an outgoing message to the client)")
+                        help=_("also log the update as sent (an outgoing message to the client)"))
     workspace_option(report, argparse.SUPPRESS)
     report.set_defaults(handler=show_report)
 
-    today = commands.add_parser("today", help="the agenda of the day (as text, or --json)")
-    today.add_argument("--json", action="store_true", help="print the sections as JSON")
+    today = commands.add_parser("today", help=_("the agenda of the day (as text, or --json)"))
+    today.add_argument("--json", action="store_true", help=_("print the sections as JSON"))
     whose = today.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true",
-                       help="only my records: the member whose login is this OS user's")
+                       help=_("only my records: the member whose login is this OS user's"))
     whose.add_argument("--for", dest="member_login", metavar="LOGIN",
-                       help="only the records of the member with this login")
+                       help=_("only the records of the member with this login"))
     workspace_option(today, argparse.SUPPRESS)
     today.set_defaults(handler=show_today)
 
@@ -74,15 +75,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def list_records(args: argparse.Namespace) -> int:
     table = args.table
     if table not in TABLES:
-        raise UsageError(f"cannot list {table!r}: choose one of {', '.join(TABLES)}")
+        raise UsageError(_("cannot list {table!r}: choose one of {tables}").format(
+            table=table, tables=", ".join(TABLES)))
     for option, (_field, tables) in FILTERS.items():
         if getattr(args, option) is not None and table not in tables:
-            raise UsageError(f"--{option} does not apply to {table} (it applies to "
-                             f"{', '.join(tables)})")
+            raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
+                             .format(option=option, table=table, tables=", ".join(tables)))
     if args.overdue and table not in ("tasks", "messages"):
-        raise UsageError("--overdue applies to tasks and messages")
+        raise UsageError(_("--overdue applies to tasks and messages"))
     if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit must be zero or more")
+        raise UsageError(_("--limit must be zero or more"))
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
@@ -104,7 +106,7 @@ def warn_damaged(damaged: dict[str, str]) -> int:
     from amtui.text import one_line
 
     for reason in damaged.values():
-        sys.stderr.write(f"amtui: warning: {one_line(reason)}\n")
+        sys.stderr.write(_("amtui: warning: {reason}").format(reason=one_line(reason)) + "\n")
     return 1 if damaged else 0
 
 
@@ -169,7 +171,7 @@ def _member(workspace: Workspace, name_or_id: str) -> str:
 
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
     if not records:
-        sys.stderr.write(f"no {table} match\n")
+        sys.stderr.write(_("no {table} match").format(table=table) + "\n")
         return
     wanted = {raw.get("client_id") for raw in records}
     clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()
@@ -268,14 +270,15 @@ def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None
     if args.mine:
         member = member_by_login(workspace, os_user())
         if member is None:
-            raise UsageError(f"--mine: no member of this workspace logs in as {os_user()!r}; "
-                             f"name one with --for LOGIN (see `amtui list members`)")
+            raise UsageError(_("--mine: no member of this workspace logs in as {os_user!r}; "
+                               "name one with --for LOGIN (see `amtui list members`)").format(
+                                   os_user=os_user()))
         return Mine.of(member)
     if args.member_login is not None:
         member = member_by_login(workspace, args.member_login)
         if member is None:
-            raise UsageError(f"--for: no member logs in as {args.member_login!r} "
-                             f"(see `amtui list members`)")
+            raise UsageError(_("--for: no member logs in as {member_login!r} (see `amtui list "
+                               "members`)").format(member_login=args.member_login))
         return Mine.of(member)
     return None
 
@@ -315,7 +318,7 @@ def show_report(args: argparse.Namespace) -> int:
     from amtui.services.report import compose_daily_update, log_update_sent
 
     if args.kind != "daily":
-        raise UsageError(f"no report {args.kind!r}: the reports are: daily")
+        raise UsageError(_("no report {kind!r}: the reports are: daily").format(kind=args.kind))
     since = None
     if args.since is not None:
         from amtui.models.base import check_day
@@ -323,11 +326,12 @@ def show_report(args: argparse.Namespace) -> int:
         try:
             day = date.fromisoformat(args.since)
         except ValueError:
-            raise UsageError(f"--since: {args.since!r} is not a date (YYYY-MM-DD)") from None
+            raise UsageError(_("--since: {since!r} is not a date (YYYY-MM-DD)").format(
+                since=args.since)) from None
         try:
             check_day(day)
         except ValueError as error:
-            raise UsageError(f"--since: {error}") from None
+            raise UsageError(_("--since: {error}").format(error=error)) from None
         since = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     from amtui.storage.damage import damaged_files_read
 
@@ -339,8 +343,8 @@ def show_report(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if damaged:
         if args.sent:
-            sys.stderr.write("amtui: warning: not logged as sent: the update may lack what "
-                             "the damaged files below hold\n")
+            sys.stderr.write(_("amtui: warning: not logged as sent: the update may lack what "
+                               "the damaged files below hold\n"))
         return warn_damaged(damaged)
     if args.sent:
         log_update_sent(workspace, client.id, update.markdown)

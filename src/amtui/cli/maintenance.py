@@ -7,22 +7,23 @@ import sys
 
 from amtui.cli import CommandFailed, UsageError, workspace_option
 from amtui.cli.common import open_workspace
+from amtui.i18n import _, ngettext
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    demo = commands.add_parser("demo", help="fill an empty workspace with realistic demo data")
-    demo.add_argument("--size", default="small", help="small (default) or large")
-    demo.add_argument("--seed", type=int, default=1, help="same seed, same day: same data")
+    demo = commands.add_parser("demo", help=_("fill an empty workspace with realistic demo data"))
+    demo.add_argument("--size", default="small", help=_("small (default) or large"))
+    demo.add_argument("--seed", type=int, default=1, help=_("same seed, same day: same data"))
     workspace_option(demo, argparse.SUPPRESS)
     demo.set_defaults(handler=run_demo)
 
-    doctor = commands.add_parser("doctor", help="check every data file and say what is wrong")
+    doctor = commands.add_parser("doctor", help=_("check every data file and say what is wrong"))
     doctor.add_argument("--restore", metavar="TABLE",
-                        help="put back TABLE's file from the newest backup that has it")
+                        help=_("put back TABLE's file from the newest backup that has it"))
     workspace_option(doctor, argparse.SUPPRESS)
     doctor.set_defaults(handler=run_doctor)
 
-    backup = commands.add_parser("backup", help="snapshot every data file into backups/")
+    backup = commands.add_parser("backup", help=_("snapshot every data file into backups/"))
     workspace_option(backup, argparse.SUPPRESS)
     backup.set_defaults(handler=run_backup)
 
@@ -34,17 +35,18 @@ def run_demo(args: argparse.Namespace) -> int:
     from amtui.services.demo import SIZES, fill_demo
 
     if args.size not in SIZES:
-        raise UsageError(f"--size: {args.size!r} is not one of {', '.join(SIZES)}")
+        raise UsageError(_("--size: {size!r} is not one of {sizes}").format(
+            size=args.size, sizes=", ".join(SIZES)))
     workspace = open_workspace(args, create=True, name=DEMO_NAME)
     filled = [name for name in workspace.table_names if workspace.file(name).count()]
     if filled:
         raise UsageError(
-            f"{workspace.root} already has data ({', '.join(filled)}); demo data goes into an "
-            "empty workspace: choose another --workspace"
+            _("{root} already has data ({filled}); demo data goes into an empty workspace: "
+              "choose another --workspace").format(root=workspace.root, filled=", ".join(filled))
         )
 
     def progress(text: str) -> None:
-        sys.stderr.write(f"demo: {text}\n")
+        sys.stderr.write(_("demo: {text}").format(text=text) + "\n")
 
     from amtui.cli.plugins import load_host, report_failures
 
@@ -54,11 +56,13 @@ def run_demo(args: argparse.Namespace) -> int:
     unfinished = plugins.fill_demo(workspace, args.size, args.seed, progress)
     report_failures(plugins)
     if unfinished:
-        raise CommandFailed(f"the demo data is incomplete: {', '.join(unfinished)} could not "
-                             "add theirs (see above)")
+        raise CommandFailed(_("the demo data is incomplete: {unfinished} could not add theirs "
+                              "(see above)").format(unfinished=", ".join(unfinished)))
     sys.stdout.write(
-        f"demo workspace at {workspace.root}: {counts.clients:,} clients, {counts.tasks:,} "
-        f"tasks, {counts.messages:,} messages, {counts.notes:,} notes, {counts.deals:,} deals\n"
+        _("demo workspace at {root}: {clients:,} clients, {tasks:,} tasks, {messages:,} "
+          "messages, {notes:,} notes, {deals:,} deals\n").format(
+              root=workspace.root, clients=counts.clients, tasks=counts.tasks,
+              messages=counts.messages, notes=counts.notes, deals=counts.deals)
     )
     return 0
 
@@ -72,15 +76,21 @@ def run_doctor(args: argparse.Namespace) -> int:
     plugins = load_host(args)
     plugins.attach(workspace)  # their tables are checked too
     for name, error in plugins.failures:
-        sys.stderr.write(f"amtui: plugin {name} failed: {one_line(error)}\n")
+        sys.stderr.write(_("amtui: plugin {name} failed: {error}").format(
+            name=name, error=one_line(error)) + "\n")
     if args.restore:
         restored, source = restore_table(workspace, args.restore)
-        sys.stdout.write(one_line(f"restored {restored} from {source}") + "\n")
+        sys.stdout.write(one_line(_("restored {table} from {source}").format(
+            table=restored, source=source)) + "\n")
     findings = check_workspace(workspace)
     for finding in findings:
         sys.stdout.write(f"{finding.level:<7} {one_line(finding.text)}\n")
     problems = sum(1 for finding in findings if finding.level == "problem")
-    sys.stdout.write(f"{problems} problem(s) found\n" if problems else "workspace is healthy\n")
+    if problems:
+        sys.stdout.write(ngettext("{count} problem found", "{count} problems found", problems)
+                         .format(count=problems) + "\n")
+    else:
+        sys.stdout.write(_("workspace is healthy") + "\n")
     return 1 if problems else 0
 
 
@@ -96,8 +106,10 @@ def run_backup(args: argparse.Namespace) -> int:
     for relative, problem in snapshot.damaged.items():
         good = next((older for older in reversed(snapshots(workspace.root))
                      if relative in readable_copies(workspace.root, older)), None)
-        where = (f"the newest readable copy is in {good.relative_to(workspace.root)}" if good
-                 else "no backup holds a readable copy")
-        sys.stderr.write(one_line(f"amtui: data/{relative} is damaged ({problem}): kept in this "
-                                  f"backup as {relative}.damaged; {where}") + "\n")
+        where = (_("the newest readable copy is in {folder}").format(
+                     folder=good.relative_to(workspace.root)) if good
+                 else _("no backup holds a readable copy"))
+        sys.stderr.write(one_line(_("amtui: data/{file} is damaged ({problem}): kept in this "
+                                    "backup as {file}.damaged; {where}").format(
+                                        file=relative, problem=problem, where=where)) + "\n")
     return 1 if snapshot.damaged else 0

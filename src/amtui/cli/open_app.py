@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError
 from amtui.cli.common import check_access, workspace_path
+from amtui.i18n import _
 from amtui.ui.pane_ids import CORE_PANE_IDS
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ def open_app(args: argparse.Namespace) -> int:
     plugins = load_host(args)
     pane_ids = [info.id for info in panes_with_plugins(plugins)]
     if pane not in pane_ids:
-        raise UsageError(f"--pane: no pane {pane!r} (panes: {', '.join(pane_ids)})")
+        raise UsageError(_("--pane: no pane {pane!r} (panes: {pane_ids})").format(
+            pane=pane, pane_ids=", ".join(pane_ids)))
     if args.theme:
         from textual.theme import BUILTIN_THEMES
 
@@ -42,8 +44,8 @@ def open_app(args: argparse.Namespace) -> int:
         names = {*BUILTIN_THEMES, *(theme.name for theme in load_theme_files().themes),
                  *(str(spec.values.get("name")) for _plugin, spec in plugins.themes())}
         if args.theme not in names:
-            raise UsageError(f"--theme: no theme {args.theme!r} (themes: "
-                             f"{', '.join(sorted(names))})")
+            raise UsageError(_("--theme: no theme {theme!r} (themes: {names})").format(
+                theme=args.theme, names=", ".join(sorted(names))))
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         from amtui.cli.listing import summary
 
@@ -91,6 +93,6 @@ def _workspace_name_and_keymap(path: Path) -> tuple[str, dict[str, str]]:
     keymap = settings.get("keymap", {})
     if not isinstance(keymap, dict) or not all(
             isinstance(value, str) for value in keymap.values()):
-        raise UsageError(f"{path / CONFIG_NAME}: keymap: each entry must be "
-                         '"binding.id" = "keys"')
+        raise UsageError(_('{value}: keymap: each entry must be "binding.id" = "keys"').format(
+            value=path / CONFIG_NAME))
     return str(settings.get("name") or path.name), {str(k): v for k, v in keymap.items()}

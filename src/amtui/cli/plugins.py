@@ -10,22 +10,24 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amtui.cli import Parser, UsageError, workspace_option
+from amtui.cli import Parser, UsageError, language_option, workspace_option
 from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
+from amtui.i18n import _
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    plugins = commands.add_parser("plugins", help="list plugins: source, hooks, status, errors")
-    plugins.add_argument("--json", action="store_true", help="print JSON")
+    plugins = commands.add_parser("plugins", help=_("list plugins: source, hooks, status, errors"))
+    plugins.add_argument("--json", action="store_true", help=_("print JSON"))
     workspace_option(plugins, argparse.SUPPRESS)
     plugins.set_defaults(handler=list_plugins)
-    actions = plugins.add_subparsers(title="actions", metavar="ACTION", parser_class=Parser)
-    new = actions.add_parser("new", help="make a plugin package that passes its own test")
-    new.add_argument("name", help="the plugin's name: lowercase letters, digits, _")
-    new.add_argument("--dir", default=".", help="where to make it (default: here)")
+    actions = plugins.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=Parser)
+    new = actions.add_parser("new", help=_("make a plugin package that passes its own test"))
+    new.add_argument("name", help=_("the plugin's name: lowercase letters, digits, _"))
+    new.add_argument("--dir", default=".", help=_("where to make it (default: here)"))
+    language_option(new, argparse.SUPPRESS)
     new.set_defaults(handler=new_plugin)
 
 
@@ -57,8 +59,8 @@ def report_failures(host: PluginHost) -> None:
 
     failures, host.failures = host.failures, []
     for name, error in failures:
-        sys.stderr.write(f"amtui: plugin {one_line(name)} failed and is switched off: "
-                         f"{one_line(error)}\n")
+        sys.stderr.write(_("amtui: plugin {name} failed and is switched off: {error}").format(
+            name=one_line(name), error=one_line(error)) + "\n")
 
 
 def list_plugins(args: argparse.Namespace) -> int:
@@ -72,15 +74,15 @@ def list_plugins(args: argparse.Namespace) -> int:
         print_json([info.as_json() for info in host])
         return 0
     if not host.plugins:
-        print("no plugins found")
+        print(_("no plugins found"))
         return 0
     for info in host:
         version = f" {info.version}" if info.version else ""
         print(f"{info.name}{version}  [{info.status}]  {info.source}: {one_line(info.location)}")
         if info.hooks:
-            print(f"    hooks: {', '.join(info.hooks)}")
+            print(_("    hooks: {hooks}").format(hooks=", ".join(info.hooks)))
         if info.error:
-            print(f"    error: {one_line(info.error)}")
+            print(_("    error: {error}").format(error=one_line(info.error)))
     return 0
 
 
@@ -91,26 +93,28 @@ def new_plugin(args: argparse.Namespace) -> int:
     from amtui.plugins.scaffold import write_plugin
 
     if not NAME.fullmatch(args.name):
-        raise UsageError(f"plugin name {args.name!r}: use 2-41 lowercase letters, digits and _, "
-                         "starting with a letter")
+        raise UsageError(_("plugin name {name!r}: use 2-41 lowercase letters, digits and _, "
+                           "starting with a letter").format(name=args.name))
     parent = expanded(args.dir, "--dir")
     try:
         is_folder = parent.is_dir()
     except OSError as error:
-        raise UsageError(f"--dir: {args.dir!r}: {error.strerror}") from None
+        raise UsageError(_("--dir: {dir!r}: {strerror}").format(
+            dir=args.dir, strerror=error.strerror)) from None
     if not is_folder:
-        raise UsageError(f"--dir: {args.dir!r} is not a folder"
-                         + ("" if parent.exists() else " (it does not exist)"))
+        raise UsageError(_("--dir: {dir!r} is not a folder").format(dir=args.dir)
+                         + ("" if parent.exists() else _(" (it does not exist)")))
     folder = parent / f"amtui-{args.name.replace('_', '-')}"
     if folder.exists() or folder.is_symlink():
-        raise UsageError(f"{folder} already exists")
+        raise UsageError(_("{folder} already exists").format(folder=folder))
     try:
         write_plugin(folder, args.name)
     except OSError as error:
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
-        raise UsageError(f"--dir: cannot make {folder}: {error.strerror}") from None
+        raise UsageError(_("--dir: cannot make {folder}: {strerror}").format(
+            folder=folder, strerror=error.strerror)) from None
     print(folder)
     return 0
 
@@ -127,7 +131,8 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
             host.fail(plugin, f"command {command.name!r} is taken")
             continue
         taken.add(command.name)
-        parser = commands.add_parser(command.name, help=f"{command.help} ({plugin} plugin)")
+        parser = commands.add_parser(command.name, help=_("{help} ({plugin} plugin)").format(
+            help=command.help, plugin=plugin))
         workspace_option(parser, argparse.SUPPRESS)
         if host.run_guarded(plugin, lambda parser=parser, command=command:  # type: ignore[misc]
                             command.configure(parser) or True) is None:
@@ -147,4 +152,5 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
         parser.set_defaults(handler=handler)
     for name, error in host.failures:
-        sys.stderr.write(f"amtui: plugin {name} failed: {error}\n")
+        sys.stderr.write(_("amtui: plugin {name} failed: {error}").format(
+            name=name, error=error) + "\n")

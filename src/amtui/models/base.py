@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from amtui.clock import now
+from amtui.i18n import _
 from amtui.models.ids import new_id
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
     """``value`` if it is a sane amount: a number, not negative, below ``limit``, with at most
     ``places`` digits after the point; else ValueError saying which of these it is not."""
     if not value.is_finite():
-        raise ValueError("the amount must be a number")
+        raise ValueError(_("the amount must be a number"))
     if value < 0:
-        raise ValueError(f"the amount cannot be negative ({value})")
+        raise ValueError(_("the amount cannot be negative ({value})").format(value=value))
     if value >= limit:
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
         raise ValueError(f"{shown} is too large (the most is {limit - 1:,.0f})"
@@ -71,7 +72,8 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
     if (isinstance(exponent, int) and -exponent > places
             and value != value.quantize(Decimal(1).scaleb(-places))):
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
-        raise ValueError(f"{shown} has more than {places} digits after the point")
+        raise ValueError(_("{shown} has more than {places} digits after the point").format(
+            shown=shown, places=places))
     return value
 
 
@@ -95,14 +97,14 @@ arithmetic on them, a due date plus working hours, would leave the calendar)."""
 def check_day(value: date) -> date:
     """``value`` if it lies within :data:`FIRST_DAY` … :data:`LAST_DAY`."""
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"{value.isoformat()} is out of range: dates are between "
-                         f"{FIRST_DAY.year} and {LAST_DAY.year}")
+        raise ValueError(_("{date} is out of range: dates are between {first} and {last}")
+                         .format(date=value.isoformat(), first=FIRST_DAY.year, last=LAST_DAY.year))
     return value
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("cannot be empty")
+        raise ValueError(_("cannot be empty"))
     return value
 
 
@@ -135,8 +137,10 @@ def parse_day(value: Any) -> Any:
             return date.fromisoformat(value.strip())
         except ValueError:
             if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-                raise ValueError(f"{value.strip()} is not a date that exists") from None
-            raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD") from None
+                raise ValueError(_("{strip} is not a date that exists").format(
+                    strip=value.strip())) from None
+            raise ValueError(_("{value!r} is not a date: use YYYY-MM-DD").format(
+                value=value)) from None
     return value
 
 
@@ -191,8 +195,9 @@ class Record(BaseModel):
         which cannot be stored)."""
         for name, value in self.__dict__.items():
             if _has_surrogates(value):
-                raise ValueError(f"{name.replace('_', ' ')}: holds bytes that are not UTF-8 "
-                                 "text; type it again, or convert the file to UTF-8")
+                raise ValueError(_("{replace}: holds bytes that are not UTF-8 text; type it "
+                                   "again, or convert the file to UTF-8").format(
+                                       replace=name.replace('_', ' ')))
         return self
 
     def label(self) -> str:
@@ -232,7 +237,8 @@ class Money(BaseModel):
         try:
             check_amount(self.amount, places)
         except ValueError as error:
-            raise ValueError(f"{error} ({self.currency} has {places})"
+            raise ValueError(_("{error} ({currency} has {places})").format(
+                error=error, currency=self.currency, places=places)
                              if "digits after" in str(error) else str(error)) from None
         return self
 

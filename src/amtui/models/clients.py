@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from amtui.i18n import _
 from amtui.models.base import (
     Channel,
     Moment,
@@ -75,11 +76,12 @@ def check_timezone(value: str) -> str:
     hint = "an IANA name such as Europe/Moscow or Asia/Yekaterinburg"
     shown = repr(value) if len(value) <= 60 else repr(value[:60]) + "…"
     if len(value) > 64 or not ZONE_NAME.fullmatch(value):
-        raise ValueError(f"unknown time zone {shown}: use {hint}")
+        raise ValueError(_("unknown time zone {shown}: use {hint}").format(shown=shown, hint=hint))
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {shown}: use {hint}") from None
+        raise ValueError(_("unknown time zone {shown}: use {hint}").format(
+            shown=shown, hint=hint)) from None
     return value
 
 
@@ -97,13 +99,14 @@ class WorkingHours(BaseModel):
     @classmethod
     def _valid_weekdays(cls, days: list[int]) -> list[int]:
         if any(day < 0 or day > 6 for day in days):
-            raise ValueError("weekdays are numbers from 0 (Monday) to 6 (Sunday)")
+            raise ValueError(_("weekdays are numbers from 0 (Monday) to 6 (Sunday)"))
         return sorted(set(days))
 
     @model_validator(mode="after")
     def _start_before_end(self) -> WorkingHours:
         if self.start >= self.end:
-            raise ValueError(f"working hours must start before they end ({self.start}–{self.end})")
+            raise ValueError(_("working hours must start before they end ({start}–{end})").format(
+                start=self.start, end=self.end))
         return self
 
 
@@ -163,5 +166,5 @@ class Contact(Record):
     @classmethod
     def _plausible_email(cls, value: str) -> str:
         if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
-            raise ValueError(f"{value!r} is not an e-mail address")
+            raise ValueError(_("{value!r} is not an e-mail address").format(value=value))
         return value

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from amtui.i18n import _
 from amtui.models.base import Day, Money, NonBlank, Record, ShortText
 
 
@@ -34,7 +35,8 @@ class Deal(Record):
     def _paid_after_signed(self) -> Deal:
         if self.signed_on and self.paid_on and self.paid_on < self.signed_on:
             raise ValueError(
-                f"paid on {self.paid_on} is before the deal was signed on {self.signed_on}"
+                _("paid on {paid_on} is before the deal was signed on {signed_on}").format(
+                    paid_on=self.paid_on, signed_on=self.signed_on)
             )
         return self
 

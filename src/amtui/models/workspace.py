@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from amtui.i18n import _
 from amtui.models.clients import check_timezone
 from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
 
@@ -58,7 +59,8 @@ class WorkspaceSettings(BaseModel):
     def model_post_init(self, __context: object) -> None:
         check_timezone(self.timezone)
         if len(set(self.columns)) != len(self.columns):
-            raise ValueError("columns: a column is named twice")
+            raise ValueError(_("columns: a column is named twice"))
         unknown = sorted(set(self.wip_limits) - set(self.columns))
         if unknown:
-            raise ValueError(f"wip_limits: {unknown[0]!r} is not one of the columns")
+            raise ValueError(_("wip_limits: {unknown!r} is not one of the columns").format(
+                unknown=unknown[0]))

@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar
 
+from amtui.i18n import _
+
 T = TypeVar("T")
 
 LIMIT_VARIABLE = "AMTUI_PLUGIN_SECONDS"
@@ -83,7 +85,7 @@ def run_plugin_code(function: Callable[[], T], seconds: float | None) -> T:
     thread.start()
     thread.join(seconds)
     if thread.is_alive():
-        raise PluginTimeout(f"did not return within {seconds:g} s")
+        raise PluginTimeout(_("did not return within {seconds:g} s").format(seconds=seconds))
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]  # type: ignore[no-any-return]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from amtui.i18n import _
 from amtui.models import Cadence
 from amtui.services.projection import Interner
 from amtui.services.rules import (
@@ -136,9 +137,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         when the member owns the client."""
         return me is None or (clients.get(client_id or "") or {}).get("owner_id") == me
 
-    urgent = AgendaSection("urgent", "Urgent", "No urgent message waits for an answer.")
-    late = AgendaSection("late_answers", "Answers overdue", "No client is waiting past their "
-                         "answer time.")
+    urgent = AgendaSection("urgent", _("Urgent"), _("No urgent message waits for an answer."))
+    late = AgendaSection("late_answers", _("Answers overdue"), _("No client is waiting past their "
+                           "answer time."))
     # sort key (the soonest answer first, none last), id, first line, client, fact
     MessageRow = tuple[tuple[bool, datetime], str, str, str | None, str]
     urgent_messages: list[MessageRow] = []
@@ -181,12 +182,12 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     del urgent_messages, late_messages
 
     today = now.date()
-    overdue = AgendaSection("overdue_tasks", "Tasks overdue", "No task is past its due date.")
-    due_today = AgendaSection("due_today", "Due today", "No task is due today.")
-    waiting = AgendaSection("waiting_on_client", "Waiting on the client",
-                            "No task has waited on a client for long.")
-    stuck = AgendaSection("stuck_with_department", "Stuck with a department",
-                          "No task has sat in one column for long.")
+    overdue = AgendaSection("overdue_tasks", _("Tasks overdue"), _("No task is past its due date."))
+    due_today = AgendaSection("due_today", _("Due today"), _("No task is due today."))
+    waiting = AgendaSection("waiting_on_client", _("Waiting on the client"),
+                            _("No task has waited on a client for long."))
+    stuck = AgendaSection("stuck_with_department", _("Stuck with a department"),
+                          _("No task has sat in one column for long."))
     push_after = timedelta(days=settings.push_client_after_days)
     stale_after = timedelta(days=settings.stale_after_days)
     first_column = settings.columns[0]
@@ -248,10 +249,10 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                          for row in task_rows[:limit] for fact, detail in [fact_and_detail(row)]]
     del late_tasks, today_tasks, blocked_tasks, stuck_tasks
 
-    updates = AgendaSection("updates_due", "Updates due", "Every client has heard from us "
-                            "on time.")
-    remarket = AgendaSection("remarket", "Remarket", "No dormant or delivered client to "
-                             "offer something now.")
+    updates = AgendaSection("updates_due", _("Updates due"), _("Every client has heard from us "
+                              "on time."))
+    remarket = AgendaSection("remarket", _("Remarket"), _("No dormant or delivered client to "
+                               "offer something now."))
     dormant_after = timedelta(days=settings.dormant_contact_days)
     remarket_after = timedelta(days=settings.remarket_after_days)
     for client in clients.values():

@@ -241,8 +241,8 @@ def move(workspace: Workspace, task_id: str, to_column: str, seen_rev: int | Non
     client. A column at its WIP limit takes no more tasks."""
     settings = workspace.settings
     if to_column not in settings.columns:
-        raise InvalidRecord(f"no board column {to_column!r} (columns: "
-                            f"{', '.join(settings.columns)})")
+        raise InvalidRecord(_("no board column {to_column!r} (columns: {columns})").format(
+            to_column=to_column, columns=", ".join(settings.columns)))
     repository = workspace.repo(Task)
     task = repository.get(task_id)
     if seen_rev is not None and not overwrite:

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from amtui.i18n import _
 from amtui.storage import StorageError, Workspace
 from amtui.storage.datafile import (
     DamagedFile,
@@ -337,7 +338,8 @@ def restore_table(workspace: Workspace, name: str) -> tuple[str, str]:
             if data_file:
                 data_file.discard()
         return f"data/{relative}", str(snapshot.relative_to(root))
-    raise StorageError(f"no backup in {root / 'backups'} has a readable data/{relative}")
+    raise StorageError(_("no backup in {value} has a readable data/{relative}").format(
+        value=root / 'backups', relative=relative))
 
 
 def _data_file_named(workspace: Workspace, name: str) -> str:
@@ -353,5 +355,6 @@ def _data_file_named(workspace: Workspace, name: str) -> str:
         return relative
     names = sorted({*workspace.table_names,
                     *(path.removesuffix(".json") for path in known if "/" in path)})
-    raise RecordNotFound(f"no table named {name!r} ({', '.join(names)})")
+    raise RecordNotFound(_("no table named {name!r} ({names})").format(
+        name=name, names=", ".join(names)))
 

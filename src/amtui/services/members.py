@@ -30,8 +30,11 @@ class LoginTaken(ValueError):
     """Another member logs in as this login already."""
 
     def __init__(self, login: str, member_id: str, name: str) -> None:
-        super().__init__(f"{login!r} is the login of {name!r} ({member_id}) already; "
-                         "each member has their own")
+        from amtui.i18n import _
+
+        super().__init__(_("{login!r} is the login of {name!r} ({member_id}) already; "
+                           "each member has their own").format(
+                               login=login, name=name, member_id=member_id))
         self.member_id = member_id
         self.name = name
 

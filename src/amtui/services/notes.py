@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from amtui.i18n import _
 from amtui.models import Note, NoteKind
 from amtui.services import undo
 from amtui.services.projection import Interner
@@ -383,7 +384,7 @@ def tick(workspace: Workspace, note_id: str, line_number: int) -> undo.Undo:
     note = workspace.repo(Note).get(note_id)
     body = toggle_checkbox(note.body, line_number)
     if body is None:
-        raise ValueError("that line is not a checklist item")
+        raise ValueError(_("that line is not a checklist item"))
     note.body = body
     return undo.update(workspace, note, f"{_label(note)} checklist ticked")[1]
 

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from amtui.i18n import _
 from amtui.models import NoteKind
 
 if TYPE_CHECKING:
@@ -62,20 +63,21 @@ def parse_template(key: str, text: str, source: str) -> NoteTemplate:
     if text.startswith("---\n"):
         end = text.find("\n---\n", 3)
         if end < 0:
-            raise TemplateError(f"{key}.md: the front matter has no closing ---")
+            raise TemplateError(_("{key}.md: the front matter has no closing ---").format(key=key))
         for number, line in enumerate(text[4:end].splitlines(), start=2):
             if not line.strip():
                 continue
             name, colon, value = line.partition(":")
             if not colon or name.strip() not in ("name", "kind", "title"):
-                raise TemplateError(f"{key}.md line {number}: expected name:, kind: or "
-                                    f"title:, got {line.strip()[:40]!r}")
+                raise TemplateError(_("{key}.md line {number}: expected name:, kind: or "
+                                      "title:, got {strip!r}").format(
+                                          key=key, number=number, strip=line.strip()[:40]))
             meta[name.strip()] = value.strip()
         body = text[end + 5:]
     kind = meta.get("kind", NoteKind.KNOWLEDGE.value)
     if kind not in KINDS:
-        raise TemplateError(f"{key}.md: unknown kind {kind!r} (one of: "
-                            f"{', '.join(sorted(KINDS))})")
+        raise TemplateError(_("{key}.md: unknown kind {kind!r} (one of: {kinds})").format(
+            key=key, kind=kind, kinds=", ".join(sorted(KINDS))))
     name = meta.get("name") or key.replace("-", " ").replace("_", " ").capitalize()
     return NoteTemplate(key, name, kind, meta.get("title") or name, body, source)
 

@@ -81,7 +81,8 @@ def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
         current = repository.get(saved.id)
         if _content(current) != _content(saved):
             raise ConflictError(
-                f"{current.label()!r} was changed again since; it was not undone", current
+                _("{label!r} was changed again since; it was not undone").format(
+                    label=current.label()), current
             )
         return repository.update(before.model_copy(update={"rev": current.rev}))
 
@@ -126,7 +127,8 @@ def restore(workspace: Workspace, entry: TrashEntry, description: str) -> Undo:
     undo deletes it again, to the trash, unlinking those records again."""
     spec = workspace.table_spec(entry.source_table)
     if spec is None:
-        raise StorageError(f"no table named {entry.source_table!r}")
+        raise StorageError(_("no table named {source_table!r}").format(
+            source_table=entry.source_table))
     TrashBin(workspace).restore(entry.id)
     relinked = _relinked(workspace, entry)
 

@@ -28,6 +28,7 @@ import orjson
 from pydantic import ValidationError
 
 from amtui.clock import now as clock_now
+from amtui.i18n import _
 from amtui.models.base import RECORD_RULES, describe_validation_error
 from amtui.models.ids import claim_fresh
 from amtui.storage.damage import note_damaged
@@ -95,17 +96,17 @@ class DamagedFile(StorageError):
 def parse_table_file(content: bytes, table: str) -> tuple[int, RawRecords]:
     """Parse and check a whole data file's bytes; raises DamagedFile saying what is wrong."""
     if not content.strip(b" \t\r\n"):
-        raise DamagedFile("the file is empty")
+        raise DamagedFile(_("the file is empty"))
     try:
         data = orjson.loads(content)
     except orjson.JSONDecodeError as error:
-        raise DamagedFile(f"it is not valid JSON ({error})") from None
+        raise DamagedFile(_("it is not valid JSON ({error})").format(error=error)) from None
     if not isinstance(data, dict):
-        raise DamagedFile("it does not hold a JSON object")
+        raise DamagedFile(_("it does not hold a JSON object"))
     version = _schema(data)
     records = data.get(table, {})
     if not isinstance(records, dict):
-        raise DamagedFile(f"its {table!r} entry is not an object of records")
+        raise DamagedFile(_("its {table!r} entry is not an object of records").format(table=table))
     for record_id, record in records.items():
         _check_record(record_id, record)
     return version, records
@@ -114,13 +115,13 @@ def parse_table_file(content: bytes, table: str) -> tuple[int, RawRecords]:
 def _schema(data: dict[str, Any]) -> int:
     meta = data.get(META_KEY)
     if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
-        raise DamagedFile(f"its {META_KEY}.schema version is missing")
+        raise DamagedFile(_("its {key}.schema version is missing").format(key=META_KEY))
     return int(meta["schema"])
 
 
 def _check_record(record_id: str, record: Any) -> None:
     if not isinstance(record, dict) or record.get("id") != record_id:
-        raise DamagedFile(f"record {record_id[:40]!r} is malformed")
+        raise DamagedFile(_("record {record_id!r} is malformed").format(record_id=record_id[:40]))
 
 
 def file_header(table: str, version: int) -> bytes:
@@ -158,9 +159,9 @@ def parse_line(line: bytes) -> tuple[str, dict[str, Any]]:
     try:
         entry = orjson.loads(b"{" + line + b"}")
     except orjson.JSONDecodeError as error:
-        raise DamagedFile(f"a record is not valid JSON ({error})") from None
+        raise DamagedFile(_("a record is not valid JSON ({error})").format(error=error)) from None
     if len(entry) != 1:
-        raise DamagedFile("a line holds more than one record")
+        raise DamagedFile(_("a line holds more than one record"))
     ((record_id, record),) = entry.items()
     _check_record(record_id, record)
     return record_id, record
@@ -202,13 +203,13 @@ def record_lines(handle: BinaryIO) -> Iterator[Entry]:
             yield parse_line(line[:-2])
         elif line == FOOTER:
             if handle.read(1):
-                raise DamagedFile("something follows the end of the records")
+                raise DamagedFile(_("something follows the end of the records"))
             return
         elif line.endswith(b"\n"):
             yield parse_line(line[:-1])
         else:
-            raise DamagedFile("it ends before its records do (cut short?)")
-    raise DamagedFile("it ends before its records do (cut short?)")
+            raise DamagedFile(_("it ends before its records do (cut short?)"))
+    raise DamagedFile(_("it ends before its records do (cut short?)"))
 
 
 def checked_record(model: type[Record], record: dict[str, Any]) -> Record:
@@ -335,7 +336,7 @@ class DataFile:
         """How many records the table holds, counted without parsing a large file."""
         self._examine()
         if self._changes:
-            return sum(1 for _ in self.scan())
+            return sum(1 for _record in self.scan())
         if self._cache is not None:
             return len(self._cache)
         newlines = 0
@@ -386,7 +387,8 @@ class DataFile:
             checked_record(self.spec.model, record)
             record_id = record["id"]
             if record_id in self._changes and self._changes[record_id] is not None:
-                raise InvalidRecord(f"a record with id {record_id} is already there")
+                raise InvalidRecord(_("a record with id {record_id} is already there").format(
+                    record_id=record_id))
             self._changes[record_id] = record
             self._added.add(record_id)
             if claim_fresh(record_id):
@@ -464,7 +466,8 @@ class DataFile:
                 yield record
                 continue
             if record_id in self._added:
-                raise InvalidRecord(f"a record with id {record_id} is already there")
+                raise InvalidRecord(_("a record with id {record_id} is already there").format(
+                    record_id=record_id))
             seen.add(record_id)
             replacement = changes[record_id]
             if replacement is not None:
@@ -533,7 +536,8 @@ class DataFile:
                 stat = os.fstat(handle.fileno())
                 self._signature = _signature(stat)
                 if stat.st_size > MAX_FILE_BYTES:
-                    raise DamagedFile(f"it is {stat.st_size} bytes, larger than any workspace")
+                    raise DamagedFile(_("it is {st_size} bytes, larger than any workspace").format(
+                        st_size=stat.st_size))
                 version = self._read_header(handle)
                 trusted = self._written_by_amtui(stat)
                 if version is None or stat.st_size <= CACHE_BYTES:
@@ -544,7 +548,7 @@ class DataFile:
                 elif not trusted and version == self.spec.version:
                     self._check_lines(handle)
                 elif not trusted:
-                    for _ in self._lines_of(handle):
+                    for _line in self._lines_of(handle):
                         pass  # check the file's shape once before trusting it
         except DamagedFile as damage:
             self._quarantine(str(damage))
@@ -643,7 +647,8 @@ class DataFile:
                     self._quarantine(str(damage))
                     raise StorageError(self.read_only_reason or str(damage)) from None
                 return
-        raise StorageError(f"{self.relative_name} keeps changing while it is read; try again")
+        raise StorageError(_("{relative_name} keeps changing while it is read; try again").format(
+            relative_name=self.relative_name))
 
     @staticmethod
     def _lines_of(handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -724,8 +729,8 @@ class DataFile:
                     step = self.spec.migrations.get(version)
                     if step is None:
                         raise StorageError(
-                            f"{self.relative_name}: no migration from schema {version} to "
-                            f"{version + 1}"
+                            _("{file}: no migration from schema {version} to {next}").format(
+                                file=self.relative_name, version=version, next=version + 1)
                         )
                     records = step(records)
                 stat = atomic_write(
@@ -834,9 +839,9 @@ def check_table_file(handle: BinaryIO, table: str) -> None:
     """Raise DamagedFile saying what is wrong unless ``handle`` (at its start) holds a
     readable data file of ``table``; a file in line form is checked a record at a time."""
     if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-        raise DamagedFile("it is larger than any workspace")
+        raise DamagedFile(_("it is larger than any workspace"))
     if _line_form_version(handle.readline(4096), table) is not None:
-        for _ in DataFile._lines_of(handle):
+        for _line in DataFile._lines_of(handle):
             pass
     else:
         handle.seek(0)
@@ -849,7 +854,7 @@ def open_data(root: Path, path: Path) -> BinaryIO:
     try:
         fd = open_in(root, path, os.O_RDONLY)
     except PermissionError:
-        raise StorageError(f"cannot read {path}: permission denied") from None
+        raise StorageError(_("cannot read {path}: permission denied").format(path=path)) from None
     return os.fdopen(fd, "rb")
 
 

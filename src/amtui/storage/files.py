@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amtui.i18n import _
 from amtui.storage.errors import (
     DiskFullError,
     LockTimeout,
@@ -179,8 +180,9 @@ def check_one_name(fd: int, path: Path) -> os.stat_result:
     status = os.fstat(fd)
     if status.st_nlink != 1:
         raise UnsafePathError(
-            f"{path} has {status.st_nlink} names (hard links); amtui changes such a file in "
-            "place only when it has one, so nothing was changed: remove it and try again"
+            _("{path} has {st_nlink} names (hard links); amtui changes such a file in place "
+              "only when it has one, so nothing was changed: remove it and try again").format(
+                  path=path, st_nlink=status.st_nlink)
         )
     return status
 
@@ -409,8 +411,10 @@ def _lock_exclusively(fd: int, path: Path) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise LockTimeout(f"{path} stayed locked by another process for "
-                                  f"{APPEND_LOCK_SECONDS:g} s; try again") from None
+                raise LockTimeout(_("{path} stayed locked by another process for "
+                                    "{APPEND_LOCK_SECONDS:g} s; try again").format(
+                                        path=path,
+                                        APPEND_LOCK_SECONDS=APPEND_LOCK_SECONDS)) from None
             time.sleep(0.005)
 
 
@@ -484,12 +488,13 @@ def write_text_file(path: Path | str, text: str, *, private: bool = False) -> Pa
     try:
         target = Path(path).expanduser()
     except RuntimeError:  # ~user, and no such user
-        raise ValueError(f"{path}: no user has that home folder") from None
+        raise ValueError(_("{path}: no user has that home folder").format(path=path)) from None
     if target.is_dir():
-        raise ValueError(f"{target} is a folder; give a file name")
+        raise ValueError(_("{target} is a folder; give a file name").format(target=target))
     if target.exists() and not target.is_file():
         # A device or a pipe (/dev/null): the rename would put a file in its place.
-        raise ValueError(f"{target} is not a regular file; give a file name")
+        raise ValueError(_("{target} is not a regular file; give a file name").format(
+            target=target))
     atomic_write(target, text.encode("utf-8"), 0o600 if private else 0o644)
     return target
 

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from amtui.i18n import _
 from amtui.identity import host_name, os_user
 from amtui.storage.errors import LockTimeout, ReadOnlyError, StorageError
 from amtui.storage.files import check_one_name, open_in
@@ -57,9 +58,10 @@ class FileLock:
                     holder = self._holder(fd)
                     os.close(fd)
                     raise LockTimeout(
-                        f"{self.path.name.removesuffix('.lock')} is being saved by {holder} "
-                        f"and stayed locked for {self.timeout:g} s; try again, or check that "
-                        "process"
+                        _("{removesuffix} is being saved by {holder} and stayed locked for "
+                          "{timeout:g} s; try again, or check that process").format(
+                              removesuffix=self.path.name.removesuffix('.lock'), holder=holder,
+                              timeout=self.timeout)
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
@@ -105,7 +107,8 @@ class FileLock:
                          create_folders=True)
         except OSError as error:
             raise ReadOnlyError(
-                f"cannot lock {self.path}: {error.strerror}; the workspace is not writable here"
+                _("cannot lock {path}: {strerror}; the workspace is not writable here").format(
+                    path=self.path, strerror=error.strerror)
             ) from None
         try:
             status = check_one_name(fd, self.path)

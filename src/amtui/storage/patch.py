@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from amtui.i18n import _
 from amtui.storage.errors import InvalidRecord
 from amtui.storage.files import Edit
 
@@ -109,7 +110,8 @@ def plan_edits(handle: BinaryIO, size: int, changes: dict[str, dict[str, Any] | 
                 new_entries.append(encode_entry(record_id, record))
             continue
         if record_id in added:
-            raise InvalidRecord(f"a record with id {record_id} is already there")
+            raise InvalidRecord(_("a record with id {record_id} is already there").format(
+                record_id=record_id))
         start, line = place
         has_comma = line.endswith(b",\n")
         entry_end = start + len(line) - (2 if has_comma else 1)

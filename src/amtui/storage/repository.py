@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import ValidationError
 from tinydb.queries import QueryLike
 
+from amtui.i18n import _
 from amtui.identity import os_user
 from amtui.models import Record, describe_validation_error
 from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
@@ -50,7 +51,8 @@ class Repository(Generic[R]):
     def get(self, record_id: str) -> R:
         raw = self.workspace.file(self.table).get(record_id)
         if raw is None:
-            raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+            raise RecordNotFound(_("no {noun} with id {record_id!r}").format(
+                noun=self._noun, record_id=record_id))
         return self._model(raw)
 
     def find(self, record_id: str | None) -> R | None:
@@ -101,12 +103,13 @@ class Repository(Generic[R]):
             hint = (" (did you mean " + ", ".join(repr(names[name]) for name in close) + "?)"
                     if close else "")
             raise RecordNotFound(
-                f"no {self._noun} named {wanted!r}{hint}; see `amtui list {self.table}` for "
-                "names and ids"
+                _("no {noun} named {wanted!r}{hint}; see `amtui list {table}` for names and ids")
+                .format(noun=self._noun, wanted=wanted, hint=hint, table=self.table)
             )
         ids = ", ".join(raw["id"] for raw in matches[:5])
         raise RecordNotFound(
-            f"{len(matches)} {self.table} are named {wanted!r}; name one by id ({ids})"
+            _("{matches} {table} are named {wanted!r}; name one by id ({ids})").format(
+                matches=len(matches), table=self.table, wanted=wanted, ids=ids)
         )
 
     # changing
@@ -146,12 +149,14 @@ class Repository(Generic[R]):
             if stored is None:
                 self.workspace.file(self.table).check_writable()
                 raise RecordNotFound(
-                    f"{self._noun} {record.label()!r} is no longer there (deleted meanwhile?)"
+                    _("{noun} {label!r} is no longer there (deleted meanwhile?)").format(
+                        noun=self._noun, label=record.label())
                 )
             if stored.get("rev") != record.rev:
                 raise ConflictError(
-                    f"{self._noun} {record.label()!r} was changed by someone else after you "
-                    "opened it; reload it, or save again to overwrite their change",
+                    _("{noun} {label!r} was changed by someone else after you opened it; "
+                      "reload it, or save again to overwrite their change").format(
+                          noun=self._noun, label=record.label()),
                     current=self._model(stored),
                 )
             new = self._dump(record)
@@ -184,7 +189,8 @@ class Repository(Generic[R]):
             stored = tx.get(self.table, record_id)
             if stored is None:
                 self.workspace.file(self.table).check_writable()
-                raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+                raise RecordNotFound(_("no {noun} with id {record_id!r}").format(
+                    noun=self._noun, record_id=record_id))
             now = self.workspace.clock()
             entry = TrashEntry(
                 source_table=self.table, record_id=record_id,
@@ -207,7 +213,8 @@ class Repository(Generic[R]):
         with self.workspace.transaction(self.table) as tx:
             if tx.get(self.table, record_id) is None:
                 self.workspace.file(self.table).check_writable()
-                raise RecordNotFound(f"no {self._noun} with id {record_id!r}")
+                raise RecordNotFound(_("no {noun} with id {record_id!r}").format(
+                    noun=self._noun, record_id=record_id))
             tx.remove(self.table, record_id, action="discard")
 
     # helpers
@@ -221,8 +228,10 @@ class Repository(Generic[R]):
             return self.record_type.model_validate(raw)
         except ValidationError as error:
             raise StorageError(
-                f"{self._noun} {raw.get('id')!r} in data/{self.table}.json is not valid: "
-                f"{describe_validation_error(error)}; run `amtui doctor`"
+                _("{noun} {get!r} in data/{table}.json is not valid: "
+                  "{describe_validation_error}; run `amtui doctor`").format(
+                      noun=self._noun, get=raw.get('id'), table=self.table,
+                      describe_validation_error=describe_validation_error(error))
             ) from None
 
     def _dump(self, record: R) -> dict[str, Any]:
@@ -249,7 +258,8 @@ class Repository(Generic[R]):
                 missing = sorted(value for value in values if not known.contains(value))
             if missing:
                 noun = table.removesuffix("s")
-                raise InvalidRecord(f"{field.replace('_', ' ')}: unknown {noun} {missing[0]!r}")
+                raise InvalidRecord(_("{replace}: unknown {noun} {missing!r}").format(
+                    replace=field.replace('_', ' '), noun=noun, missing=missing[0]))
 
 
 class TrashBin:
@@ -278,7 +288,8 @@ class TrashBin:
                                         *sorted(tables)) as tx:
             restored = dict(entry.record)
             if tx.get(entry.source_table, restored["id"]) is not None:
-                raise InvalidRecord(f"{entry.title!r} is already back in {entry.source_table}")
+                raise InvalidRecord(_("{title!r} is already back in {source_table}").format(
+                    title=entry.title, source_table=entry.source_table))
             self._check_owners(entry, restored)
             now = self.workspace.clock().isoformat()
             restored["rev"] = int(restored.get("rev", 0)) + 1
@@ -309,11 +320,13 @@ class TrashBin:
             owner = next((other for other in self.entries()
                           if other.source_table == table and other.record_id == target), None)
             if owner is not None:
-                raise InvalidRecord(f"restore the {noun} «{owner.title}» first: "
-                                    f"{entry.title!r} belongs to it, and it is in the trash too")
+                raise InvalidRecord(_("restore the {noun} «{title}» first: {title2!r} belongs "
+                                      "to it, and it is in the trash too").format(
+                                          noun=noun, title=owner.title, title2=entry.title))
             info = spec.model.model_fields.get(field)
             if info is None or info.is_required():
-                raise InvalidRecord(f"{entry.title!r} cannot be restored: its {noun} is gone")
+                raise InvalidRecord(_("{title!r} cannot be restored: its {noun} is gone").format(
+                    title=entry.title, noun=noun))
             restored[field] = None
 
 

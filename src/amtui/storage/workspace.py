@@ -14,6 +14,7 @@ import orjson
 from pydantic import ValidationError
 
 from amtui.clock import now as clock_now
+from amtui.i18n import _
 from amtui.identity import host_name, os_user
 from amtui.models import CORE_RECORD_TYPES, Record, describe_validation_error
 from amtui.models.workspace import WorkspaceSettings
@@ -120,9 +121,10 @@ class Workspace:
         if not config.exists():
             if not create:
                 raise WorkspaceNotFound(
-                    f"no workspace at {root} (no {CONFIG_NAME}); make one by opening it in a "
-                    f"terminal (`amtui --workspace {root}`), with `amtui demo --workspace "
-                    f"{root}`, or by adding to it (`amtui add client ... --workspace {root}`)"
+                    _("no workspace at {root} (no {file}); make one by opening it in a "
+                      "terminal (`amtui --workspace {root}`), with `amtui demo --workspace "
+                      "{root}`, or by adding to it (`amtui add client ... --workspace {root}`)")
+                    .format(root=root, file=CONFIG_NAME)
                 )
             folder_name = os.fsencode(root.name).decode("utf-8", "replace")  # bytes not UTF-8
             cls._create(root, name or folder_name or "Workspace", timezone, currency)
@@ -204,7 +206,7 @@ class Workspace:
         except KeyError:
             pass
         if table not in self._specs:
-            raise StorageError(f"no table named {table!r}")
+            raise StorageError(_("no table named {table!r}").format(table=table))
         data_file = DataFile(self.root, self._specs[table], self.file_mode)
         data_file.lock.timeout = self.lock_timeout
         self._files[table] = data_file
@@ -285,8 +287,8 @@ class Workspace:
         except DiskFullError:
             names = ", ".join(sorted({self.file(change.table).path.name for change in changes}))
             raise DiskFullError(
-                f"the disk is full: {names} was not saved and is unchanged (its audit entry "
-                "did not fit); free some space and try again"
+                _("the disk is full: {names} was not saved and is unchanged (its audit entry "
+                  "did not fit); free some space and try again").format(names=names)
             ) from None
 
     def backup(self, reason: str = "on-demand") -> Snapshot:
@@ -312,9 +314,11 @@ def read_settings(path: Path) -> WorkspaceSettings:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise StorageError(f"{path} is not valid TOML: {error}") from None
+        raise StorageError(_("{path} is not valid TOML: {error}").format(
+            path=path, error=error)) from None
     except OSError as error:
-        raise StorageError(f"cannot read {path}: {error.strerror}") from None
+        raise StorageError(_("cannot read {path}: {strerror}").format(
+            path=path, strerror=error.strerror)) from None
     try:
         return WorkspaceSettings.model_validate(data)
     except (ValidationError, ValueError) as error:

@@ -67,14 +67,14 @@ def client_fields(owners: Picker, currency: str) -> list[FormField]:
         FormField("timezone", _("Time zone (IANA name)"),
                   placeholder="Europe/Moscow, Asia/Yekaterinburg"),
         FormField("working_hours", _("Working hours, in the client's time"),
-                  placeholder="10:00-19:00 Mon-Fri"),
+                  placeholder=_("10:00-19:00 Mon-Fri")),
         FormField("cadence", _("Update cadence"), choices_of(list(Cadence))),
         FormField("monthly_revenue", _("Monthly revenue, {currency}").format(currency=currency),
                   placeholder="1 200 000,50"),
         FormField("cost_to_serve",
                   _("Cost to serve per month, {currency}").format(currency=currency),
                   placeholder="300 000"),
-        FormField("tags", _("Tags, separated by commas"), placeholder="vip, retail"),
+        FormField("tags", _("Tags, separated by commas"), placeholder=_("vip, retail")),
     ]
 
 

@@ -126,7 +126,8 @@ class PaneScreen(Screen[None]):
         with Vertical(id="pane-body"):
             yield from self._guarded(lambda: compose(self, self.compose_body()))
         yield Static(_("The terminal is too small for amtui: make it at least "
-                       f"{MIN_WIDTH}×{MIN_HEIGHT}."), id="too-small")
+                       "{width}×{height}.").format(width=MIN_WIDTH, height=MIN_HEIGHT),
+                     id="too-small")
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
