@@ -463,7 +463,7 @@ def test_plugins_new_makes_a_package_that_passes_its_own_test(tmp_path: Path) ->
                              "-p", "no:xdist"], cwd=folder, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout
     again = run_cli("plugins", "new", "leads_log", "--dir", str(tmp_path))
     assert again.returncode == 2 and "already exists" in again.stderr
     bad = run_cli("plugins", "new", "Bad-Name", "--dir", str(tmp_path))

@@ -72,3 +72,10 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _amtui.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue where it is defined (a class's key descriptions, a
+    module's constants), without translating it: the code that shows it calls ``_()``, so it is
+    shown in the language in use then."""
+    return message

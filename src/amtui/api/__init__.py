@@ -56,7 +56,9 @@ _LAZY = {
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
     # a command's output, made visible on the way to the terminal
     "echo": "amtui.cli.output", "echo_json": "amtui.cli.output",
-    "_": "amtui.i18n",
+    # a plugin's own catalogue: ``Domain.beside(__file__)`` (see docs/plugins.md); the locale
+    # dates, numbers and money are shown in
+    **dict.fromkeys(("_", "N_", "ngettext", "Domain", "current_locale"), "amtui.i18n"),
 }
 
 __all__ = [
@@ -80,7 +82,11 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         echo_json as echo_json,
     )
     from amtui.i18n import (
+        N_ as N_,
+        Domain as Domain,
         _ as _,
+        current_locale as current_locale,
+        ngettext as ngettext,
     )
     from amtui.models import (
         Channel as Channel,

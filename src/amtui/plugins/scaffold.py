@@ -2,7 +2,8 @@
 
 The plugin it makes is the one ``docs/plugins.md`` walks through: follow-ups to come back to
 with a client on a given day, with a table, a pane, a palette command, a Today section, a
-client-card section and a command-line command.
+client-card section and a command-line command. Its words are translated: it has its own
+catalogue (``locale/``), with one language to start from (Russian).
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ from amtui.api import (
     hookimpl,
 )
 
+from .i18n import _
+
 __version__ = "0.1.0"
 
 TABLE = "@name@"
@@ -88,7 +91,7 @@ def amtui_register_tables(register: Any) -> None:
 
 @hookimpl
 def amtui_register_panes(register: Any) -> None:
-    register(PaneSpec("@name@", "Follow-ups", make_pane))
+    register(PaneSpec("@name@", _("Follow-ups"), make_pane))
 
 
 def make_pane() -> Any:
@@ -107,28 +110,28 @@ def amtui_register_commands(register: Any) -> None:
 def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
     for item in open_follow_ups(workspace):
         if item.due <= now.date():
-            add(AgendaEntry("Follow-ups due", item.text, f"due {item.due}", item.client_id,
-                            TABLE, item.id))
+            add(AgendaEntry(_("Follow-ups due"), item.text,
+                            _("due {day}").format(day=item.due), item.client_id, TABLE, item.id))
 
 
 @hookimpl
 def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     items = open_follow_ups(workspace, client.id)
     add(ClientSection(
-        "Follow-ups", [f"{item.due}  {item.text}" for item in items] or ["none open"],
+        _("Follow-ups"), [f"{item.due}  {item.text}" for item in items] or [_("none open")],
         [TimelineItem(datetime.combine(item.due, time(9), tzinfo=UTC), "follow-up",
                       item.text, TABLE, item.id) for item in items]))
 
 
 @hookimpl
 def amtui_register_cli(register: Any) -> None:
-    register(CliCommand("@name@", "add or list follow-ups", configure, run))
+    register(CliCommand("@name@", _("add or list follow-ups"), configure, run))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="?", help="what to come back to (omit to list)")
-    parser.add_argument("--client", help="the client, by name or id")
-    parser.add_argument("--in-days", type=int, default=1, help="due in this many days")
+    parser.add_argument("text", nargs="?", help=_("what to come back to (omit to list)"))
+    parser.add_argument("--client", help=_("the client, by name or id"))
+    parser.add_argument("--in-days", type=int, default=1, help=_("due in this many days"))
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -139,7 +142,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             echo(f"{item.due}  {item.text}")
         return 0
     if not args.client:
-        raise ValueError("--client is required to add a follow-up")
+        raise ValueError(_("--client is required to add a follow-up"))
     client = workspace.repo(Client).resolve(args.client)
     due = workspace.clock().date() + timedelta(days=args.in_days)
     saved = workspace.repo(FollowUp).add(FollowUp(client_id=client.id, text=args.text, due=due))
@@ -157,12 +160,14 @@ from typing import Any, ClassVar
 
 from amtui.api.ui import ListPane, cell
 
+from .i18n import _
+
 
 class FollowUpsPane(ListPane):
     PANE_ID = "@name@"
-    TITLE_TEXT = "Follow-ups"
+    TITLE_TEXT = _("Follow-ups")  # this module is imported when the pane first opens
     TABLE = "@name@"
-    COLUMNS: ClassVar[list[Any]] = [("Due", 10), ("Client", 24), ("Follow-up", 40)]
+    COLUMNS: ClassVar[list[Any]] = [(_("Due"), 10), (_("Client"), 24), (_("Follow-up"), 40)]
 
     def rows_from(self, records: Iterable[dict[str, Any]]) -> list[Any]:
         clients = self.amtui.workspace.file("clients")
@@ -176,6 +181,32 @@ class FollowUpsPane(ListPane):
                          [cell(record["due"]), cell(name, 30), cell(record["text"], 80)]))
         return rows
 '''
+
+I18N = '''\
+"""The plugin's own translations: its catalogue is the locale/ folder next to this file.
+
+After changing a marked string: pybabel extract -o src/amtui_@name@/locale/amtui_@name@.pot
+src/amtui_@name@, pybabel update -D amtui_@name@ -i …pot -d src/amtui_@name@/locale, translate,
+pybabel compile -D amtui_@name@ -d src/amtui_@name@/locale (see amtui's docs/plugins.md).
+"""
+
+from amtui.api import Domain
+
+_domain = Domain.beside(__file__)
+_ = _domain.gettext
+ngettext = _domain.ngettext
+'''
+
+RUSSIAN = {
+    "Follow-ups": "Напоминания",
+    "Follow-ups due": "Пора напомнить",
+    "due {day}": "срок {day}",
+    "none open": "открытых нет",
+    "Due": "Срок",
+    "Client": "Клиент",
+    "Follow-up": "Напоминание",
+}
+"""The catalogue the plugin starts with: enough to see its pane and Today's section in Russian."""
 
 CONFTEST = '''\
 pytest_plugins = ["amtui.testing"]
@@ -193,6 +224,18 @@ from textual.widgets import DataTable
 import amtui_@name@ as plugin
 from amtui.api import Client
 from amtui.services.agenda import plugin_sections
+
+
+def test_the_plugin_speaks_russian():
+    from amtui.i18n import use_locale
+    from amtui_@name@.i18n import _
+
+    use_locale("ru_RU")
+    try:
+        assert _("Follow-ups") == "Напоминания"
+    finally:
+        use_locale("en_US")
+    assert _("Follow-ups") == "Follow-ups"
 
 
 def test_a_follow_up_due_today_is_on_the_agenda(amtui_workspace, register_plugin):
@@ -228,6 +271,7 @@ def write_plugin(folder: Path, name: str) -> None:
         "pyproject.toml": PYPROJECT,
         f"src/amtui_{name}/__init__.py": PLUGIN,
         f"src/amtui_{name}/pane.py": PANE,
+        f"src/amtui_{name}/i18n.py": I18N,
         "tests/conftest.py": CONFTEST,
         f"tests/test_{name}.py": TEST,
         "README.md": "# amtui-@dash@\n\n@title@: an amtui plugin. Install it next to amtui "
@@ -239,3 +283,21 @@ def write_plugin(folder: Path, name: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.replace("@name@", name).replace("@dash@", name.replace("_", "-"))
                         .replace("@title@", title), encoding="utf-8")
+    write_catalogue(folder / "src" / f"amtui_{name}" / "locale", f"amtui_{name}")
+
+
+def write_catalogue(folder: Path, domain: str) -> None:
+    """The plugin's Russian catalogue, as text to edit (.po) and compiled (.mo)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="ru", domain=domain, fuzzy=False)
+    for message, translation in RUSSIAN.items():
+        catalog.add(message, translation)
+    target = folder / "ru" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / f"{domain}.po", "wb") as handle:
+        write_po(handle, catalog, width=100)
+    with open(target / f"{domain}.mo", "wb") as handle:
+        write_mo(handle, catalog)
