@@ -108,8 +108,8 @@ def literals(node: ast.expr | None) -> Iterator[tuple[int, str]]:
     elif isinstance(node, ast.Call):
         if _name(node.func) in MARKERS:
             return
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-            yield from literals(node.func.value)
+        if isinstance(node.func, ast.Attribute) and node.func.attr != "join":
+            yield from literals(node.func.value)  # "…".format(…), f"…".replace(…)
         elif _name(node.func) in PASSED_ON and node.args:
             yield from literals(node.args[0])
     elif isinstance(node, ast.BinOp):
@@ -150,19 +150,23 @@ def shown(tree: ast.AST, command_line: bool) -> Iterator[ast.expr]:
                 yield from [node.value] if node.value is not None else []
 
 
+def unmarked_in(source: str, where: str) -> list[tuple[int, str]]:
+    """The unmarked user-facing literals of the module ``source``, found at ``where`` (a path
+    relative to the repository: it says whether it is the command line's, and what is
+    allowed there), in the order they come."""
+    command_line = "/cli" in where or where.endswith("cli.py")
+    allowed = ALLOWED.get(where, set())
+    found = {(line, text) for expression in shown(ast.parse(source), command_line)
+             for line, text in literals(expression) if text not in allowed}
+    return sorted(found)
+
+
 def unmarked(folder: Path) -> list[Unmarked]:
     """Every unmarked user-facing literal in the Python files under ``folder``."""
-    found = []
-    for path in sorted(folder.rglob("*.py")):
-        where = path.relative_to(REPO).as_posix()
-        command_line = "/cli" in where or where.endswith("cli.py")
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        allowed = ALLOWED.get(where, set())
-        for expression in shown(tree, command_line):
-            for line, text in literals(expression):
-                if text not in allowed:
-                    found.append(Unmarked(path, line, text))
-    return sorted(set(found), key=lambda item: (str(item.path), item.line))
+    return [Unmarked(path, line, text)
+            for path in sorted(folder.rglob("*.py"))
+            for line, text in unmarked_in(path.read_text(encoding="utf-8"),
+                                          path.relative_to(REPO).as_posix())]
 
 
 if __name__ == "__main__":

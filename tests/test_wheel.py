@@ -42,8 +42,9 @@ def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-PACKAGED_SUFFIXES = (".py", ".tcss", ".typed", ".md", ".toml")
-"""Every file of these kinds under src/amtui is needed at run time (note templates are .md)."""
+PACKAGED_SUFFIXES = (".py", ".tcss", ".typed", ".md", ".toml", ".mo")
+"""Every file of these kinds under src/amtui is needed at run time (note templates are .md,
+compiled catalogues .mo)."""
 
 SHIPPED_FOLDERS = {"themes": "amtui/themes", "plugins": "amtui/bundled_plugins"}
 """Top-level folders of the repository that the wheel carries inside the package."""
@@ -76,6 +77,10 @@ def test_wheel_holds_every_module(wheel: Path) -> None:
     assert "amtui/cli/__init__.py" in expected and "amtui/models/base.py" in expected
     assert "amtui/ui/app.tcss" in expected and "amtui/themes/amtui-dark.toml" in expected
     assert "amtui/templates/notes/anti-disaster.md" in expected
+    assert "amtui/locale/ru/LC_MESSAGES/amtui.mo" in expected
+    assert {f"amtui/bundled_plugins/{folder.parent.name}/locale/ru/LC_MESSAGES/"
+            f"{folder.parent.name}.mo" for folder in (REPO / "plugins").glob("*/locale")
+            } <= expected
     assert packaged == expected, {"missing": sorted(expected - packaged),
                                   "extra": sorted(packaged - expected)}
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
@@ -147,3 +152,21 @@ def test_installed_wheel_finds_its_themes_templates_and_plugins_folder(site: Pat
     assert Path(found["folder"]).is_relative_to(site)
     assert Path(found["plugins"]).is_relative_to(site)
     assert "anti-disaster" in found["templates"]
+
+
+def test_installed_wheel_speaks_russian(site: Path, tmp_path: Path) -> None:
+    """The catalogue in the wheel is the one read: ``--lang ru`` shows the Russian of the
+    repository's catalogue (red while that has no Russian for the description)."""
+    from babel.messages.pofile import read_po
+
+    with (PACKAGE / "locale" / "ru" / "LC_MESSAGES" / "amtui.po").open("rb") as handle:
+        description = read_po(handle).get(
+            "A keyboard-driven terminal workspace for account managers.")
+    assert description is not None and description.string, "no Russian for it yet"
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8",
+           "XDG_CONFIG_HOME": str(tmp_path)}
+    code = "import amtui, amtui.cli, sys; print(amtui.__file__); amtui.cli.main(sys.argv[1:])"
+    ran = subprocess.run([sys.executable, "-c", code, "--lang", "ru", "--help"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert Path(ran.stdout.splitlines()[0]).is_relative_to(site), ran.stderr
+    assert description.string in ran.stdout

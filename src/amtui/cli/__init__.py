@@ -85,7 +85,11 @@ def choose_language(argv: Sequence[str]) -> str:
         folder: Path | None = workspace_path(known)
     except UsageError:  # a bad --workspace: said in the chosen language, once it is known
         folder = None
-    return choose(known.lang, folder)
+    locale = choose(known.lang, folder)
+    from amtui.cli.argparse_words import speak
+
+    speak()
+    return locale
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:

@@ -319,8 +319,9 @@ def _read_body(name: str) -> str:
         raise UsageError(_("--body-file: cannot read {name}: {strerror}").format(
             name=name, strerror=error.strerror)) from None
     if len(body) > MAX_NOTE_BODY:
-        raise UsageError(f"--body-file: {'stdin' if name == '-' else name} is longer than a "
-                         f"note may be ({MAX_NOTE_BODY:,} characters)".replace(",", " "))
+        raise UsageError(_("--body-file: {name} is longer than a note may be ({most} "
+                           "characters)").format(name="stdin" if name == "-" else name,
+                                                 most=f"{MAX_NOTE_BODY:,}".replace(",", " ")))
     return body
 
 

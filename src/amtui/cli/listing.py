@@ -181,23 +181,23 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
         return clients.get(raw.get("client_id") or "", "")
 
     columns: dict[str, tuple[list[str], Any]] = {
-        "clients": (["ID", "STATUS", "KIND", "REVENUE/MO", "NAME"],
+        "clients": ([_("ID"), _("STATUS"), _("KIND"), _("REVENUE/MO"), _("NAME")],
                     lambda r: [r["status"], r["kind"], _amount(r.get("monthly_revenue")),
                                r["name"]]),
-        "tasks": (["ID", "DUE", "COLUMN", "DEPARTMENT", "CLIENT", "TITLE"],
+        "tasks": ([_("ID"), _("DUE"), _("COLUMN"), _("DEPARTMENT"), _("CLIENT"), _("TITLE")],
                   lambda r: [r.get("due") or "", r["column"], r["department"], client(r),
                              r["title"]]),
-        "messages": (["ID", "RECEIVED", "STATUS", "KIND", "CLIENT", "TEXT"],
+        "messages": ([_("ID"), _("RECEIVED"), _("STATUS"), _("KIND"), _("CLIENT"), _("TEXT")],
                      lambda r: [r["received_at"][:16].replace("T", " "), r["status"], r["kind"],
                                 client(r), r["text"]]),
-        "notes": (["ID", "KIND", "CLIENT", "TITLE"],
+        "notes": ([_("ID"), _("KIND"), _("CLIENT"), _("TITLE")],
                   lambda r: [r["kind"], client(r), r["title"]]),
-        "contacts": (["ID", "INFLUENCE", "CLIENT", "NAME"],
+        "contacts": ([_("ID"), _("INFLUENCE"), _("CLIENT"), _("NAME")],
                      lambda r: [r["influence"], client(r), r["name"]]),
-        "deals": (["ID", "STATUS", "AMOUNT", "CLIENT", "TITLE"],
+        "deals": ([_("ID"), _("STATUS"), _("AMOUNT"), _("CLIENT"), _("TITLE")],
                   lambda r: [r["status"], f"{_amount(r['amount']['amount'])} "
                              f"{r['amount']['currency']}", client(r), r["title"]]),
-        "members": (["ID", "ROLE", "LOGIN", "NAME"],
+        "members": ([_("ID"), _("ROLE"), _("LOGIN"), _("NAME")],
                     lambda r: [r["role"], r.get("login", ""), r["name"]]),
     }
     headers, cells = columns[table]
@@ -241,7 +241,8 @@ def show_today(args: argparse.Namespace) -> int:
         return warn_damaged(damaged)
     lines = []
     if mine is not None:
-        lines += [f"Today for {one_line(mine.name, 60)} ({one_line(mine.login, 30)})", ""]
+        lines += [_("Today for {name} ({login})").format(name=one_line(mine.name, 60),
+                                                         login=one_line(mine.login, 30)), ""]
     for section in sections:
         lines.append(f"{section.title} ({len(section.items)})")
         if not section.items:
@@ -299,15 +300,17 @@ def summary(args: argparse.Namespace) -> int:
         waiting += message_open(message)
     active = sum(1 for c in workspace.file(Client.table).scan() if c.get("status") == "active")
     lines = [f"{one_line(workspace.settings.name)} — {workspace.root}"]
-    for name in TABLES:
+    for name in TABLES:  # the names `amtui list` takes
         lines.append(f"  {name:<9} {workspace.file(name).count():>7,}")
     lines += [
-        f"  messages waiting on us: {waiting:,} ({late:,} past their answer time)",
-        f"  tasks overdue: {overdue:,}",
-        f"  clients active: {active:,}",
+        "  " + _("messages waiting on us: {waiting:,} ({late:,} past their answer time)").format(
+            waiting=waiting, late=late),
+        "  " + _("tasks overdue: {overdue:,}").format(overdue=overdue),
+        "  " + _("clients active: {active:,}").format(active=active),
     ]
     for table, reason in workspace.read_only_tables().items():
-        lines.append(f"  read-only {table}: {one_line(reason)}")
+        lines.append("  " + _("read-only {table}: {reason}").format(
+            table=table, reason=one_line(reason)))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

@@ -66,8 +66,8 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
         raise ValueError(_("the amount cannot be negative ({value})").format(value=value))
     if value >= limit:
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
-        raise ValueError(f"{shown} is too large (the most is {limit - 1:,.0f})"
-                         .replace(",", " "))
+        raise ValueError(_("{amount} is too large (the most is {most})").format(
+            amount=shown, most=f"{limit - 1:,.0f}".replace(",", " ")))
     exponent = value.as_tuple().exponent
     if (isinstance(exponent, int) and -exponent > places
             and value != value.quantize(Decimal(1).scaleb(-places))):

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from amtui.i18n import _
 from amtui.models.base import (
     Channel,
     Day,
@@ -80,9 +81,10 @@ class Task(Record):
             try:
                 check_amount(value, places=2, limit=MAX_ESTIMATE_HOURS)
             except ValueError as error:
-                raise ValueError(f"the estimate must be a number of hours from 0 to "
-                                 f"{MAX_ESTIMATE_HOURS - 1:,.0f}: {error}".replace(",", " "))\
-                    from None
+                raise ValueError(_("the estimate must be a number of hours from 0 to {most}: "
+                                   "{error}").format(
+                    most=f"{MAX_ESTIMATE_HOURS - 1:,.0f}".replace(",", " "), error=error)
+                ) from None
         return value
 
 

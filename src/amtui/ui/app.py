@@ -16,7 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
 from amtui.ui.conflict import ConflictScreen
@@ -63,13 +63,13 @@ class AmtuiApp(App[None]):
         *(Binding(str(number), f"pane('{pane.id}')", pane.title, id=f"app.pane_{pane.id}",
                   show=False)
           for number, pane in enumerate(CORE_PANES, start=1)),
-        Binding("question_mark,f1", "help", _("Help"), id="app.help"),
-        Binding("u,ctrl+z", "undo", _("Undo"), id="app.undo",
-                tooltip=_("Revert the last change made since amtui was opened")),
-        Binding("f8", "trash", _("Trash"), id="app.trash"),
-        Binding("ctrl+p", "command_palette", _("Palette"), id="app.palette", show=False,
-                priority=True, tooltip=_("Every command and record, by name")),
-        Binding("ctrl+q", "quit", _("Quit"), id="app.quit"),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
+        Binding("u,ctrl+z", "undo", N_("Undo"), id="app.undo",
+                tooltip=N_("Revert the last change made since amtui was opened")),
+        Binding("f8", "trash", N_("Trash"), id="app.trash"),
+        Binding("ctrl+p", "command_palette", N_("Palette"), id="app.palette", show=False,
+                priority=True, tooltip=N_("Every command and record, by name")),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit"),
     ]
 
     def __init__(self, workspace: Workspace | WorkspaceOpener, pane: str = "today",
@@ -178,7 +178,8 @@ class AmtuiApp(App[None]):
         return self._workspace
 
     def pane_titles(self) -> list[tuple[str, str]]:
-        return [(pane.id, pane.title) for pane in self.panes]
+        """Each pane's id and title, in the language in use."""
+        return [(pane.id, _(pane.title)) for pane in self.panes]
 
     def on_mount(self) -> None:
         self._modes[self.DEFAULT_MODE] = self.get_default_screen  # so switch_mode comes back
@@ -292,7 +293,7 @@ class AmtuiApp(App[None]):
             shown = self.get_key_display(binding) or key
             keys, _description = group.get((id(node), binding.action), ("", ""))
             group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
-                                               binding.description)
+                                               _(binding.description))
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
         self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
@@ -335,9 +336,21 @@ class AmtuiApp(App[None]):
         title = str(record.get("name") or record.get("title") or record.get("text", ""))
         self.push_screen(RecordScreen(one_line(title, 80), record))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the language in use."""
+        from textual.command import CommandPalette
+
+        from amtui.ui.textual_words import PALETTE_PROMPT
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_(PALETTE_PROMPT),
+                                            id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's theme command gives way to amtui's "theme: switch" below: one, not two.
-        yield from (command for command in super().get_system_commands(screen)
+        # Textual's theme command gives way to amtui's "theme: switch" below: one, not two;
+        # Textual's words are in amtui's catalogue (amtui.ui.textual_words).
+        yield from (command._replace(title=_(command.title), help=_(command.help))
+                    for command in super().get_system_commands(screen)
                     if command.callback != self.action_change_theme)
         for number, (pane_id, title) in enumerate(self.pane_titles(), start=1):
             yield SystemCommand(_("go: {title}").format(title=title),
@@ -368,8 +381,8 @@ class AmtuiApp(App[None]):
                 continue  # only amtui's own keys (they have ids), not Textual's widgets'
             seen.add(binding.action)
             key_shown = self.get_key_display(binding) or key
-            help_text = f"{binding.tooltip or binding.description} ({key_shown})"
-            yield SystemCommand(f"{prefix}: {binding.description.lower()}", help_text,
+            help_text = f"{_(binding.tooltip or binding.description)} ({key_shown})"
+            yield SystemCommand(f"{prefix}: {_(binding.description).lower()}", help_text,
                                 partial(self.run_action, binding.action, node))
 
     def change(self, save: Callable[[], Any], done_message: str,

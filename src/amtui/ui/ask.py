@@ -15,7 +15,7 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.ui.safe import content, editable, kept, line
 
 
@@ -34,8 +34,8 @@ class AskScreen(ModalScreen[str | None]):
     AskScreen #ask-hint { color: $text-muted; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="ask.cancel"),
-        Binding("ctrl+q", "app.quit", _("Quit"), id="ask.quit", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="ask.cancel"),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="ask.quit", show=False),
     ]
 
     def __init__(self, question: str, default: str = "",
@@ -97,8 +97,8 @@ class PickScreen(ModalScreen[str | None]):
     PickScreen OptionList { height: auto; max-height: 16; border: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="pick.cancel"),
-        Binding("ctrl+q", "app.quit", _("Quit"), id="pick.quit", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="pick.cancel"),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="pick.quit", show=False),
     ]
 
     def __init__(self, title: str, options: list[tuple[Content, str]], current: str = "",

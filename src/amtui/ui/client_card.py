@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.services import clients as service
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
@@ -121,24 +121,24 @@ class ClientCard(ReadInTurn, Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", _("Close"), id="client_card.close"),
-        Binding("e", "edit", _("Edit"), id="client_card.edit",
-                tooltip=_("Edit the client's data")),
-        Binding("c", "add_contact", _("Add contact"), id="client_card.add_contact",
-                tooltip=_("Add a person on the client's side")),
-        Binding("C", "edit_contact", _("Edit contact"), id="client_card.edit_contact",
-                tooltip=_("Edit one of the client's contacts"), show=False),
-        Binding("n", "new_deal", _("New deal"), id="client_card.new_deal",
-                tooltip=_("Add a deal with the client: amount, status, dates"), show=False),
-        Binding("D", "edit_deal", _("Edit deal"), id="client_card.edit_deal",
-                tooltip=_("Edit one of the client's deals"), show=False),
-        Binding("d", "contacted", _("Contacted"), id="client_card.contacted",
-                tooltip=_("Log an update sent to the client: resets their cadence")),
-        Binding("x,delete", "delete", _("Delete"), id="client_card.delete",
-                tooltip=_("Move the client to the trash (u undoes)")),
-        Binding("ctrl+r,f5", "reload", _("Reload"), id="client_card.reload", show=False),
-        Binding("r", "update", _("Daily update"), id="client_card.update",
-                tooltip=_("Compose today's update for the client, edit it, send it")),
+        Binding("escape,q", "close", N_("Close"), id="client_card.close"),
+        Binding("e", "edit", N_("Edit"), id="client_card.edit",
+                tooltip=N_("Edit the client's data")),
+        Binding("c", "add_contact", N_("Add contact"), id="client_card.add_contact",
+                tooltip=N_("Add a person on the client's side")),
+        Binding("C", "edit_contact", N_("Edit contact"), id="client_card.edit_contact",
+                tooltip=N_("Edit one of the client's contacts"), show=False),
+        Binding("n", "new_deal", N_("New deal"), id="client_card.new_deal",
+                tooltip=N_("Add a deal with the client: amount, status, dates"), show=False),
+        Binding("D", "edit_deal", N_("Edit deal"), id="client_card.edit_deal",
+                tooltip=N_("Edit one of the client's deals"), show=False),
+        Binding("d", "contacted", N_("Contacted"), id="client_card.contacted",
+                tooltip=N_("Log an update sent to the client: resets their cadence")),
+        Binding("x,delete", "delete", N_("Delete"), id="client_card.delete",
+                tooltip=N_("Move the client to the trash (u undoes)")),
+        Binding("ctrl+r,f5", "reload", N_("Reload"), id="client_card.reload", show=False),
+        Binding("r", "update", N_("Daily update"), id="client_card.update",
+                tooltip=N_("Compose today's update for the client, edit it, send it")),
     ]
 
     def __init__(self, client_id: str) -> None:

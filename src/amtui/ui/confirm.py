@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_
 from amtui.ui.safe import content
 
 
@@ -28,8 +28,8 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "choose(True)", _("Yes"), id="confirm.yes"),
-        Binding("n,escape", "choose(False)", _("No"), id="confirm.no"),
+        Binding("y", "choose(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "choose(False)", N_("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: str, yes: str, no: str) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.ui.safe import content
 
 
@@ -18,8 +18,8 @@ class ConflictScreen(ModalScreen[bool]):
     """Dismissed with True to overwrite their change, False to keep it (reload)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r,escape", "choose(False)", _("Reload theirs"), id="conflict.reload"),
-        Binding("o", "choose(True)", _("Overwrite with mine"), id="conflict.overwrite"),
+        Binding("r,escape", "choose(False)", N_("Reload theirs"), id="conflict.reload"),
+        Binding("o", "choose(True)", N_("Overwrite with mine"), id="conflict.overwrite"),
     ]
 
     def __init__(self, message: str) -> None:

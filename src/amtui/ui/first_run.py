@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.identity import machine_timezone, os_user, os_user_full_name
 from amtui.text import one_line
 from amtui.ui.safe import editable, line
@@ -99,12 +99,12 @@ class FirstRunScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "create(False)", _("Start empty"), id="first_run.start_empty",
-                tooltip=_("Make the workspace with you as its only member")),
-        Binding("f3", "create(True)", _("Load demo data"), id="first_run.load_demo",
-                tooltip=_("Make the workspace with demo clients, tasks and messages to try")),
-        Binding("escape", "leave", _("Leave"), id="first_run.leave",
-                tooltip=_("Quit without making anything")),
+        Binding("f2", "create(False)", N_("Start empty"), id="first_run.start_empty",
+                tooltip=N_("Make the workspace with you as its only member")),
+        Binding("f3", "create(True)", N_("Load demo data"), id="first_run.load_demo",
+                tooltip=N_("Make the workspace with demo clients, tasks and messages to try")),
+        Binding("escape", "leave", N_("Leave"), id="first_run.leave",
+                tooltip=N_("Quit without making anything")),
     ]
 
     class Made(Message):

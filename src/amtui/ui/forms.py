@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.storage import InvalidRecord, RecordNotFound
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
@@ -63,11 +63,11 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     FormScreen .form-error.-shown { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
-        Binding("ctrl+s,f2", "save", _("Save"), id="form.save",
-                tooltip=_("Check the fields and save")),
-        Binding("ctrl+q", "app.quit", _("Quit"), id="form.quit",
-                tooltip=_("Quit amtui; what is typed here is not saved")),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("ctrl+s,f2", "save", N_("Save"), id="form.save",
+                tooltip=N_("Check the fields and save")),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="form.quit",
+                tooltip=N_("Quit amtui; what is typed here is not saved")),
     ]
     SAVE_LABEL = _("Save (F2)")
     AUTO_FOCUS = ""
@@ -237,11 +237,11 @@ class FilterForm(FormScreen[R]):
     FilterForm .filter-row > Choice, FilterForm .filter-row > PickerField { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="filter.cancel"),
-        Binding("ctrl+s,f2", "save", _("Apply"), id="filter.apply",
-                tooltip=_("Show what matches")),
-        Binding("f3", "clear", _("Clear all"), id="filter.clear", tooltip=_("Show everything")),
-        Binding("ctrl+q", "app.quit", _("Quit"), id="filter.quit"),
+        Binding("escape", "cancel", N_("Cancel"), id="filter.cancel"),
+        Binding("ctrl+s,f2", "save", N_("Apply"), id="filter.apply",
+                tooltip=N_("Show what matches")),
+        Binding("f3", "clear", N_("Clear all"), id="filter.clear", tooltip=N_("Show everything")),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="filter.quit"),
     ]
     SAVE_LABEL = _("Apply (F2)")
 

@@ -11,14 +11,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 
 KeyRow = tuple[str, str]
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", _("Close"), id="help.close"),
+        Binding("escape,q,question_mark,f1", "dismiss", N_("Close"), id="help.close"),
     ]
 
     def __init__(self, pane_title: str, pane_keys: list[KeyRow], global_keys: list[KeyRow],

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.text import one_line
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -56,27 +56,27 @@ class MessageScreen(ReadInTurn, MessageActions):
     MessageScreen #message-thread { text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", _("Back"), id="message.close"),
-        Binding("a", "reply", _("Reply"), id="message.reply",
-                tooltip=_("Log a reply we sent: it answers the message and counts as contact")),
-        Binding("d", "done", _("Answered"), id="message.done",
-                tooltip=_("Mark the message answered (done)")),
-        Binding("s", "status", _("Status"), id="message.status",
-                tooltip=_("Choose the message's status")),
-        Binding("z", "snooze", _("Snooze"), id="message.snooze",
-                tooltip=_("Keep the message off Today's late answers for some days")),
-        Binding("t", "task", _("Task"), id="message.task",
-                tooltip=_("Turn the message into a task for its client")),
-        Binding("c", "call", _("Call"), id="message.call", show=False,
-                tooltip=_("Log a phone call about the message; it counts as contact")),
-        Binding("p", "priority", _("Priority"), id="message.priority", show=False,
-                tooltip=_("Choose the message's priority")),
-        Binding("m", "assign", _("Assign"), id="message.assign", show=False,
-                tooltip=_("Give the message to a member of the team")),
-        Binding("b", "brief", _("Brief"), id="message.brief", show=False,
-                tooltip=_("Write a brief from the request and give departments tasks")),
-        Binding("x,delete", "delete", _("Delete"), id="message.delete", show=False,
-                tooltip=_("Move the message to the trash (u brings it back)")),
+        Binding("escape,q", "close", N_("Back"), id="message.close"),
+        Binding("a", "reply", N_("Reply"), id="message.reply",
+                tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
+        Binding("d", "done", N_("Answered"), id="message.done",
+                tooltip=N_("Mark the message answered (done)")),
+        Binding("s", "status", N_("Status"), id="message.status",
+                tooltip=N_("Choose the message's status")),
+        Binding("z", "snooze", N_("Snooze"), id="message.snooze",
+                tooltip=N_("Keep the message off Today's late answers for some days")),
+        Binding("t", "task", N_("Task"), id="message.task",
+                tooltip=N_("Turn the message into a task for its client")),
+        Binding("c", "call", N_("Call"), id="message.call", show=False,
+                tooltip=N_("Log a phone call about the message; it counts as contact")),
+        Binding("p", "priority", N_("Priority"), id="message.priority", show=False,
+                tooltip=N_("Choose the message's priority")),
+        Binding("m", "assign", N_("Assign"), id="message.assign", show=False,
+                tooltip=N_("Give the message to a member of the team")),
+        Binding("b", "brief", N_("Brief"), id="message.brief", show=False,
+                tooltip=N_("Write a brief from the request and give departments tasks")),
+        Binding("x,delete", "delete", N_("Delete"), id="message.delete", show=False,
+                tooltip=N_("Move the message to the trash (u brings it back)")),
     ]
 
     def __init__(self, message_id: str) -> None:

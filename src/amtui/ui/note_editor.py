@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Markdown, Static, TextArea
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models import Note, problem_field, problem_message
 from amtui.services import notes as service
 from amtui.storage import StorageError
@@ -66,14 +66,14 @@ class NoteEditor(Screen[None]):
     NoteEditor #note-error.-shown { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", _("Save and close"), id="note.leave"),
-        Binding("f2,ctrl+s", "save", _("Save"), id="note.save",
-                tooltip=_("Check the fields and save the note")),
-        Binding("f3", "preview", _("Preview"), id="note.preview",
-                tooltip=_("Show or hide the Markdown preview")),
-        Binding("f4", "tick", _("Tick"), id="note.tick",
-                tooltip=_("Tick or untick the checklist item on the cursor's line")),
-        Binding("ctrl+q", "quit", _("Save and quit"), id="note.quit", show=False),
+        Binding("escape", "leave", N_("Save and close"), id="note.leave"),
+        Binding("f2,ctrl+s", "save", N_("Save"), id="note.save",
+                tooltip=N_("Check the fields and save the note")),
+        Binding("f3", "preview", N_("Preview"), id="note.preview",
+                tooltip=N_("Show or hide the Markdown preview")),
+        Binding("f4", "tick", N_("Tick"), id="note.tick",
+                tooltip=N_("Tick or untick the checklist item on the cursor's line")),
+        Binding("ctrl+q", "quit", N_("Save and quit"), id="note.quit", show=False),
     ]
     AUTO_FOCUS = "#note-body"
 

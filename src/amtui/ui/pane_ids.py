@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from amtui.i18n import _
+from amtui.i18n import N_
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -31,11 +31,11 @@ class PaneInfo:
 
 
 CORE_PANES = (
-    PaneInfo("today", _("Today"), "amtui.ui.panes.today:TodayPane"),
-    PaneInfo("inbox", _("Inbox"), "amtui.ui.panes.inbox:InboxPane"),
-    PaneInfo("clients", _("Clients"), "amtui.ui.panes.clients:ClientsPane"),
-    PaneInfo("board", _("Board"), "amtui.ui.panes.board:BoardPane"),
-    PaneInfo("notes", _("Notes"), "amtui.ui.panes.notes:NotesPane"),
+    PaneInfo("today", N_("Today"), "amtui.ui.panes.today:TodayPane"),
+    PaneInfo("inbox", N_("Inbox"), "amtui.ui.panes.inbox:InboxPane"),
+    PaneInfo("clients", N_("Clients"), "amtui.ui.panes.clients:ClientsPane"),
+    PaneInfo("board", N_("Board"), "amtui.ui.panes.board:BoardPane"),
+    PaneInfo("notes", N_("Notes"), "amtui.ui.panes.notes:NotesPane"),
 )
 
 CORE_PANE_IDS = tuple(pane.id for pane in CORE_PANES)

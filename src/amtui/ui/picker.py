@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.services.finder import NameFinder
 from amtui.text import fold, one_line
 from amtui.ui.safe import content, editable, line
@@ -123,8 +123,8 @@ class PickerField(Vertical):
     PickerField.-matching > OptionList { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", _("Next suggestion"), id="picker.next", show=False),
-        Binding("up", "move(-1)", _("Previous suggestion"), id="picker.previous", show=False),
+        Binding("down", "move(1)", N_("Next suggestion"), id="picker.next", show=False),
+        Binding("up", "move(-1)", N_("Previous suggestion"), id="picker.previous", show=False),
     ]
 
     def __init__(self, picker: Picker, value: str, input_id: str, placeholder: str = "", *,
@@ -300,8 +300,8 @@ class PickerScreen(ModalScreen[str | None]):
     PickerScreen #picker-hint { color: $text-muted; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="picker.cancel"),
-        Binding("ctrl+q", "app.quit", _("Quit"), id="picker.quit", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="picker.cancel"),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="picker.quit", show=False),
     ]
 
     def __init__(self, title: str, picker: Picker, current: str = "") -> None:

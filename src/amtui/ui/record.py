@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.ui.safe import content, line
 
 HIDDEN = {"rev", "created_at", "updated_at", "id"}
@@ -21,7 +21,7 @@ class RecordScreen(ModalScreen[None]):
     """Every field of a record, and for a client its contacts, deals and latest messages."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", _("Close"), id="record.close"),
+        Binding("escape,q", "dismiss", N_("Close"), id="record.close"),
     ]
 
     def __init__(self, title: str, record: dict[str, Any],

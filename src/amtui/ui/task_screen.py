@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models import Client, Task
 from amtui.services.board import column_title
 from amtui.ui.ask import AskScreen
@@ -35,17 +35,17 @@ class TaskScreen(ModalScreen[None]):
     """A task as the board holds it; ``space`` ticks the highlighted checklist item."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", _("Close"), id="task.close"),
-        Binding("space", "tick", _("Tick"), id="task.toggle",
-                tooltip=_("Tick or untick the highlighted checklist item")),
-        Binding("a", "add_item", _("Add item"), id="task.add_item",
-                tooltip=_("Add a checklist item below the highlighted one")),
-        Binding("e", "rename_item", _("Rename"), id="task.rename_item",
-                tooltip=_("Change the words of the highlighted checklist item")),
-        Binding("x,delete", "remove_item", _("Remove"), id="task.remove_item",
-                tooltip=_("Take the highlighted item off the checklist (u undoes)")),
-        Binding("u,ctrl+z", "app.undo", _("Undo"), id="task.undo",
-                tooltip=_("Revert the last change made since amtui was opened")),
+        Binding("escape,q", "close", N_("Close"), id="task.close"),
+        Binding("space", "tick", N_("Tick"), id="task.toggle",
+                tooltip=N_("Tick or untick the highlighted checklist item")),
+        Binding("a", "add_item", N_("Add item"), id="task.add_item",
+                tooltip=N_("Add a checklist item below the highlighted one")),
+        Binding("e", "rename_item", N_("Rename"), id="task.rename_item",
+                tooltip=N_("Change the words of the highlighted checklist item")),
+        Binding("x,delete", "remove_item", N_("Remove"), id="task.remove_item",
+                tooltip=N_("Take the highlighted item off the checklist (u undoes)")),
+        Binding("u,ctrl+z", "app.undo", N_("Undo"), id="task.undo",
+                tooltip=N_("Revert the last change made since amtui was opened")),
     ]
     AUTO_FOCUS = "#task-checklist"
 

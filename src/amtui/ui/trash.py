@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
 from amtui.ui.times import day_and_time
@@ -38,8 +38,8 @@ class TrashScreen(ModalScreen[TrashEntry | None]):
     """Dismissed with the entry to restore, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", _("Close"), id="trash.close"),
-        Binding("enter", "restore", _("Restore"), id="trash.restore"),
+        Binding("escape,q", "close", N_("Close"), id="trash.close"),
+        Binding("enter", "restore", N_("Restore"), id="trash.restore"),
     ]
 
     def __init__(self, entries: list[TrashEntry], now: datetime,

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.text import visible
 from amtui.ui.safe import line
 
@@ -46,9 +46,9 @@ class UpdateScreen(ModalScreen[None]):
     #update-hint { height: 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel"), id="update.cancel"),
-        Binding("f2,ctrl+s", "send", _("Copy and log as sent"), id="update.send"),
-        Binding("f3", "save", _("Save as a file and log as sent"), id="update.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="update.cancel"),
+        Binding("f2,ctrl+s", "send", N_("Copy and log as sent"), id="update.send"),
+        Binding("f3", "save", N_("Save as a file and log as sent"), id="update.save"),
     ]
 
     def __init__(self, client_id: str) -> None:

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.identity import os_user
 from amtui.text import one_line
 from amtui.ui.safe import line
@@ -97,7 +97,7 @@ class PaneScreen(Screen[None]):
     PANE_ID: ClassVar[str] = ""
     TITLE_TEXT: ClassVar[str] = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r,f5", "reload", _("Reload"), id="pane.reload", show=False),
+        Binding("ctrl+r,f5", "reload", N_("Reload"), id="pane.reload", show=False),
     ]
 
     plugin: str = ""

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from amtui.clock import now as clock_now
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.services.rules import task_overdue
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
@@ -66,31 +66,31 @@ class Saved:
 
 class BoardPane(PaneScreen):
     PANE_ID = "board"
-    TITLE_TEXT = _("Board")
+    TITLE_TEXT = N_("Board")
     DEFAULT_CSS = """
     #board-status { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h,left", "column(-1)", _("Column left"), id="board.left", show=False),
-        Binding("l,right", "column(1)", _("Column right"), id="board.right", show=False),
-        Binding("H,shift+left", "move(-1)", _("Move left"), id="board.move_left",
-                tooltip=_("Move the task to the column on the left")),
-        Binding("L,shift+right", "move(1)", _("Move right"), id="board.move_right",
-                tooltip=_("Move the task to the column on the right")),
-        Binding("K,shift+up", "reorder(-1)", _("Up in column"), id="board.reorder_up",
+        Binding("h,left", "column(-1)", N_("Column left"), id="board.left", show=False),
+        Binding("l,right", "column(1)", N_("Column right"), id="board.right", show=False),
+        Binding("H,shift+left", "move(-1)", N_("Move left"), id="board.move_left",
+                tooltip=N_("Move the task to the column on the left")),
+        Binding("L,shift+right", "move(1)", N_("Move right"), id="board.move_right",
+                tooltip=N_("Move the task to the column on the right")),
+        Binding("K,shift+up", "reorder(-1)", N_("Up in column"), id="board.reorder_up",
                 show=False),
-        Binding("J,shift+down", "reorder(1)", _("Down in column"), id="board.reorder_down",
+        Binding("J,shift+down", "reorder(1)", N_("Down in column"), id="board.reorder_down",
                 show=False),
-        Binding("enter", "open", _("Open"), id="board.open", show=False),
-        Binding("n", "new", _("New"), id="board.new", tooltip=_("A new task in this column")),
-        Binding("e", "edit", _("Edit"), id="board.edit"),
-        Binding("slash", "filter", _("Filter"), id="board.filter",
-                tooltip=_("Narrow the board by client, department, assignee, due date")),
-        Binding("F", "clear_filter", _("Clear filter"), id="board.clear_filter", show=False),
-        Binding("r", "update", _("Daily update"), id="board.update", show=False,
-                tooltip=_("Compose today's update for the task's client")),
-        Binding("w", "lanes", _("Swimlanes"), id="board.lanes",
-                tooltip=_("Group the cards by client, by department, or not")),
+        Binding("enter", "open", N_("Open"), id="board.open", show=False),
+        Binding("n", "new", N_("New"), id="board.new", tooltip=N_("A new task in this column")),
+        Binding("e", "edit", N_("Edit"), id="board.edit"),
+        Binding("slash", "filter", N_("Filter"), id="board.filter",
+                tooltip=N_("Narrow the board by client, department, assignee, due date")),
+        Binding("F", "clear_filter", N_("Clear filter"), id="board.clear_filter", show=False),
+        Binding("r", "update", N_("Daily update"), id="board.update", show=False,
+                tooltip=N_("Compose today's update for the task's client")),
+        Binding("w", "lanes", N_("Swimlanes"), id="board.lanes",
+                tooltip=N_("Group the cards by client, by department, or not")),
     ]
 
     def __init__(self) -> None:

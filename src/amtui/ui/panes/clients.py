@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell, line
 
@@ -36,25 +36,25 @@ MAX_CACHED_ROWS = 500
 
 class ClientsPane(ListPane):
     PANE_ID = "clients"
-    TITLE_TEXT = _("Clients")
+    TITLE_TEXT = N_("Clients")
     TABLE = "clients"
     COLUMNS: ClassVar[list[Column]] = [
-        (_("Client"), 26), (_("Status"), 8), (_("Kind"), 4), (_("Key"), 3),
-        (_("Revenue/mo"), 10), (_("Owner"), 16), (_("Cadence"), 8), (_("Tags"), 24),
+        (N_("Client"), 26), (N_("Status"), 8), (N_("Kind"), 4), (N_("Key"), 3),
+        (N_("Revenue/mo"), 10), (N_("Owner"), 16), (N_("Cadence"), 8), (N_("Tags"), 24),
     ]
     """Fixed widths: the first six fit 80 columns; cadence and tags show from about 100."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", _("New"), id="clients.new", tooltip=_("Create a client")),
-        Binding("r", "update", _("Daily update"), id="clients.update",
-                tooltip=_("Compose today's update for the client, edit it, send it")),
-        Binding("e", "edit", _("Edit"), id="clients.edit",
-                tooltip=_("Edit the selected client")),
-        Binding("x,delete", "delete", _("Delete"), id="clients.delete",
-                tooltip=_("Move the selected client to the trash (u undoes)")),
-        Binding("f", "filters", _("Filters"), id="clients.filters",
-                tooltip=_("Show clients by status, owner, B2B/B2C, key account or tag")),
-        Binding("F", "clear_filters", _("Clear filters"), id="clients.clear_filters",
-                show=False, tooltip=_("Show every client again")),
+        Binding("n", "new", N_("New"), id="clients.new", tooltip=N_("Create a client")),
+        Binding("r", "update", N_("Daily update"), id="clients.update",
+                tooltip=N_("Compose today's update for the client, edit it, send it")),
+        Binding("e", "edit", N_("Edit"), id="clients.edit",
+                tooltip=N_("Edit the selected client")),
+        Binding("x,delete", "delete", N_("Delete"), id="clients.delete",
+                tooltip=N_("Move the selected client to the trash (u undoes)")),
+        Binding("f", "filters", N_("Filters"), id="clients.filters",
+                tooltip=N_("Show clients by status, owner, B2B/B2C, key account or tag")),
+        Binding("F", "clear_filters", N_("Clear filters"), id="clients.clear_filters",
+                show=False, tooltip=N_("Show every client again")),
     ]
 
     def __init__(self) -> None:

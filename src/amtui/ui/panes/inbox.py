@@ -16,7 +16,7 @@ from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.services.rules import message_late, message_snoozed
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -65,35 +65,35 @@ class InboxRows(list["InboxEntry"]):
 
 class InboxPane(MessageActions, ListPane):
     PANE_ID = "inbox"
-    TITLE_TEXT = _("Inbox")
+    TITLE_TEXT = N_("Inbox")
     TABLE = "messages"
-    COLUMNS: ClassVar[list[Column]] = [(_("When"), 5), (_("Answer"), 7), (_("Status"), 9),
-                                       ("!", 2), (_("Client"), 18), (_("Message"), MESSAGE_WIDTH)]
+    COLUMNS: ClassVar[list[Column]] = [(N_("When"), 5), (N_("Answer"), 7), (N_("Status"), 9),
+                                       ("!", 2), (N_("Client"), 18), (N_("Message"), MESSAGE_WIDTH)]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "reply", _("Reply"), id="inbox.reply",
-                tooltip=_("Log a reply we sent: it answers the message and counts as contact")),
-        Binding("c", "call", _("Call"), id="inbox.call", show=False,
-                tooltip=_("Log a phone call about the message; it counts as contact")),
-        Binding("t", "task", _("Task"), id="inbox.task",
-                tooltip=_("Turn the message into a task for its client")),
-        Binding("b", "brief", _("Brief"), id="inbox.brief",
-                tooltip=_("Write a brief from the request and give departments tasks")),
-        Binding("n", "new", _("New"), id="inbox.new", tooltip=_("Log a new message")),
-        Binding("f", "filter", _("Filter"), id="inbox.filter",
-                tooltip=_("Show messages by status, client, channel, kind, priority")),
-        Binding("F", "clear_filter", _("Clear filters"), id="inbox.clear_filter", show=False),
-        Binding("d", "done", _("Answered"), id="inbox.done", show=False,
-                tooltip=_("Mark the message answered (done)")),
-        Binding("s", "status", _("Status"), id="inbox.status", show=False,
-                tooltip=_("Choose the message's status")),
-        Binding("p", "priority", _("Priority"), id="inbox.priority", show=False,
-                tooltip=_("Choose the message's priority")),
-        Binding("m", "assign", _("Assign"), id="inbox.assign", show=False,
-                tooltip=_("Give the message to a member of the team")),
-        Binding("z", "snooze", _("Snooze"), id="inbox.snooze", show=False,
-                tooltip=_("Keep the message off Today's late answers for some days")),
-        Binding("x,delete", "delete", _("Delete"), id="inbox.delete", show=False,
-                tooltip=_("Move the message to the trash (u brings it back)")),
+        Binding("a", "reply", N_("Reply"), id="inbox.reply",
+                tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
+        Binding("c", "call", N_("Call"), id="inbox.call", show=False,
+                tooltip=N_("Log a phone call about the message; it counts as contact")),
+        Binding("t", "task", N_("Task"), id="inbox.task",
+                tooltip=N_("Turn the message into a task for its client")),
+        Binding("b", "brief", N_("Brief"), id="inbox.brief",
+                tooltip=N_("Write a brief from the request and give departments tasks")),
+        Binding("n", "new", N_("New"), id="inbox.new", tooltip=N_("Log a new message")),
+        Binding("f", "filter", N_("Filter"), id="inbox.filter",
+                tooltip=N_("Show messages by status, client, channel, kind, priority")),
+        Binding("F", "clear_filter", N_("Clear filters"), id="inbox.clear_filter", show=False),
+        Binding("d", "done", N_("Answered"), id="inbox.done", show=False,
+                tooltip=N_("Mark the message answered (done)")),
+        Binding("s", "status", N_("Status"), id="inbox.status", show=False,
+                tooltip=N_("Choose the message's status")),
+        Binding("p", "priority", N_("Priority"), id="inbox.priority", show=False,
+                tooltip=N_("Choose the message's priority")),
+        Binding("m", "assign", N_("Assign"), id="inbox.assign", show=False,
+                tooltip=N_("Give the message to a member of the team")),
+        Binding("z", "snooze", N_("Snooze"), id="inbox.snooze", show=False,
+                tooltip=N_("Keep the message off Today's late answers for some days")),
+        Binding("x,delete", "delete", N_("Delete"), id="inbox.delete", show=False,
+                tooltip=N_("Move the message to the trash (u brings it back)")),
     ]
     DEFAULT_CSS = """
     InboxPane #inbox-filters { height: 1; padding: 0 1; color: $text-muted; }

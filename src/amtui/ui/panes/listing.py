@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.widgets.table import RecordTable
 
@@ -33,10 +33,10 @@ class ListPane(PaneScreen):
     COLUMNS: ClassVar[list[Column]] = []
     AUTO_FOCUS = "#records"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", _("Search"), id="list.search"),
-        Binding("escape", "leave_search", _("Back to the list"), id="list.leave_search",
+        Binding("slash", "search", N_("Search"), id="list.search"),
+        Binding("escape", "leave_search", N_("Back to the list"), id="list.leave_search",
                 show=False),
-        Binding("enter", "open", _("Open"), id="list.open", show=False),
+        Binding("enter", "open", N_("Open"), id="list.open", show=False),
     ]
 
     def __init__(self) -> None:
@@ -58,9 +58,9 @@ class ListPane(PaneScreen):
         table = self.query_one(DataTable)
         for column in self.COLUMNS:
             if isinstance(column, tuple):
-                table.add_column(column[0], width=column[1])
+                table.add_column(_(column[0]), width=column[1])
             else:
-                table.add_column(column)
+                table.add_column(_(column))
 
     def read(self) -> list[Row]:
         return self.rows_from(self.amtui.workspace.file(self.TABLE).scan())

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.text import one_line, visible
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
@@ -35,7 +35,7 @@ PREVIEW_LINES = 6
 
 class NotesPane(ListPane):
     PANE_ID = "notes"
-    TITLE_TEXT = _("Notes")
+    TITLE_TEXT = N_("Notes")
     TABLE = "notes"
     DEFAULT_CSS = """
     #note-preview-box {
@@ -43,26 +43,26 @@ class NotesPane(ListPane):
     }
     """
     COLUMNS: ClassVar[list[Column]] = [
-        ("★", 1), (_("Title"), 28), (_("Client"), 14), (_("Kind"), 9), ("✓", 5),
-        (_("Changed"), 10), (_("Tags"), 20),
+        ("★", 1), (N_("Title"), 28), (N_("Client"), 14), (N_("Kind"), 9), ("✓", 5),
+        (N_("Changed"), 10), (N_("Tags"), 20),
     ]
     """The first six fit 80 columns."""
     WIDE_COLUMNS: ClassVar[list[Column]] = [
-        ("★", 1), (_("Title"), 44), (_("Client"), 24), (_("Kind"), 9), ("✓", 5),
-        (_("Changed"), 10), (_("Tags"), 20),
+        ("★", 1), (N_("Title"), 44), (N_("Client"), 24), (N_("Kind"), 9), ("✓", 5),
+        (N_("Changed"), 10), (N_("Tags"), 20),
     ]
     """From 130 columns titles and clients get more room."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", _("New"), id="notes.new",
-                tooltip=_("A new note, blank or from a template")),
-        Binding("e", "open", _("Edit"), id="notes.edit", tooltip=_("Edit the selected note")),
-        Binding("p", "pin", _("Pin"), id="notes.pin",
-                tooltip=_("Pin the note to the top of the list, or unpin it")),
-        Binding("x,delete", "delete", _("Delete"), id="notes.delete",
-                tooltip=_("Move the note to the trash (u undoes)")),
-        Binding("f", "filters", _("Filters"), id="notes.filters",
-                tooltip=_("Show notes of one client, kind or tag")),
-        Binding("F", "clear_filters", _("Clear filters"), id="notes.clear_filters",
+        Binding("n", "new", N_("New"), id="notes.new",
+                tooltip=N_("A new note, blank or from a template")),
+        Binding("e", "open", N_("Edit"), id="notes.edit", tooltip=N_("Edit the selected note")),
+        Binding("p", "pin", N_("Pin"), id="notes.pin",
+                tooltip=N_("Pin the note to the top of the list, or unpin it")),
+        Binding("x,delete", "delete", N_("Delete"), id="notes.delete",
+                tooltip=N_("Move the note to the trash (u undoes)")),
+        Binding("f", "filters", N_("Filters"), id="notes.filters",
+                tooltip=N_("Show notes of one client, kind or tag")),
+        Binding("F", "clear_filters", N_("Clear filters"), id="notes.clear_filters",
                 show=False),
     ]
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
@@ -102,23 +102,23 @@ def clear_lines(titles: list[str], width: int) -> list[Content]:
 
 class TodayPane(PaneScreen):
     PANE_ID = "today"
-    TITLE_TEXT = _("Today")
+    TITLE_TEXT = N_("Today")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", _("Open"), id="today.open", show=False),
-        Binding("d", "done", _("Done / contacted"), id="today.done",
-                tooltip=_("Mark the message answered, the task done, or the client contacted")),
-        Binding("r", "update", _("Daily update"), id="today.update",
-                tooltip=_("Compose today's update for the client of the line")),
-        Binding("s", "snooze", _("Snooze"), id="today.snooze",
-                tooltip=_("Keep a late answer or a due update off Today for some days")),
-        Binding("m", "toggle_mine", _("Mine / all"), id="today.mine",
-                tooltip=_("Show only my records (my clients, what is assigned to me) or "
+        Binding("enter", "open", N_("Open"), id="today.open", show=False),
+        Binding("d", "done", N_("Done / contacted"), id="today.done",
+                tooltip=N_("Mark the message answered, the task done, or the client contacted")),
+        Binding("r", "update", N_("Daily update"), id="today.update",
+                tooltip=N_("Compose today's update for the client of the line")),
+        Binding("s", "snooze", N_("Snooze"), id="today.snooze",
+                tooltip=N_("Keep a late answer or a due update off Today for some days")),
+        Binding("m", "toggle_mine", N_("Mine / all"), id="today.mine",
+                tooltip=N_("Show only my records (my clients, what is assigned to me) or "
                           "everyone's")),
-        Binding("z", "fold", _("Fold section"), id="today.fold", show=False,
-                tooltip=_("Fold or unfold the section of the line")),
-        Binding("right_square_bracket", "next_section", _("Next section"),
+        Binding("z", "fold", N_("Fold section"), id="today.fold", show=False,
+                tooltip=N_("Fold or unfold the section of the line")),
+        Binding("right_square_bracket", "next_section", N_("Next section"),
                 id="today.next_section", show=False),
-        Binding("left_square_bracket", "previous_section", _("Previous section"),
+        Binding("left_square_bracket", "previous_section", N_("Previous section"),
                 id="today.previous_section", show=False),
     ]
 

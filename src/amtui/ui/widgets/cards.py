@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from amtui.i18n import _
+from amtui.i18n import N_
 from amtui.text import one_line
 
 Part = tuple[str, str]
@@ -241,10 +241,10 @@ class BoardView(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", _("Down"), id="board.down", show=False),
-        Binding("k,up", "cursor(-1)", _("Up"), id="board.up", show=False),
-        Binding("home", "first", _("First card"), id="board.first", show=False),
-        Binding("end", "last", _("Last card"), id="board.last", show=False),
+        Binding("j,down", "cursor(1)", N_("Down"), id="board.down", show=False),
+        Binding("k,up", "cursor(-1)", N_("Up"), id="board.up", show=False),
+        Binding("home", "first", N_("First card"), id="board.first", show=False),
+        Binding("end", "last", N_("Last card"), id="board.last", show=False),
     ]
 
     class Selected(Message):

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.events import Click, Key
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import N_
 from amtui.ui.ask import PickScreen, next_starting
 from amtui.ui.safe import line
 
@@ -30,10 +30,10 @@ class Choice(Static, can_focus=True):
     Choice.-compact:focus { background: $block-cursor-background; color: $block-cursor-foreground; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "step(-1)", _("Previous"), id="choice.previous", show=False),
-        Binding("right,space", "step(1)", _("Next"), id="choice.next", show=False),
-        Binding("enter", "pick", _("Pick"), id="choice.pick",
-                tooltip=_("Pick from the list")),
+        Binding("left", "step(-1)", N_("Previous"), id="choice.previous", show=False),
+        Binding("right,space", "step(1)", N_("Next"), id="choice.next", show=False),
+        Binding("enter", "pick", N_("Pick"), id="choice.pick",
+                tooltip=N_("Pick from the list")),
     ]
 
     def __init__(self, choices: list[tuple[str, str]], value: str, *, title: str = "",

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from amtui.i18n import _
+
 if TYPE_CHECKING:
     from textual.binding import Binding
 
@@ -116,7 +118,7 @@ class KeyBar(Static):
         style = "" if enabled else " dim"
         return Content.assemble(
             (f" {self.app.get_key_display(binding)}", f"bold $footer-key-foreground{style}"),
-            (f" {binding.description} ", f"$footer-description-foreground{style}"),
+            (f" {_(binding.description)} ", f"$footer-description-foreground{style}"),
         )
 
     def on_click(self, event: events.Click) -> None:

@@ -11,7 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from amtui.i18n import _
+from amtui.i18n import N_
 
 
 class RecordTable(DataTable[Any]):
@@ -26,11 +26,11 @@ class RecordTable(DataTable[Any]):
 
     _COMPONENTS = tuple(sorted(DataTable.COMPONENT_CLASSES))
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", _("Down"), id="table.down", show=False),
-        Binding("k", "cursor_up", _("Up"), id="table.up", show=False),
-        Binding("home", "scroll_top", _("First row"), id="table.first", show=False),
-        Binding("end", "scroll_bottom", _("Last row"), id="table.last", show=False,
-                tooltip=_("The last row shown; in a long list, the next rows come")),
+        Binding("j", "cursor_down", N_("Down"), id="table.down", show=False),
+        Binding("k", "cursor_up", N_("Up"), id="table.up", show=False),
+        Binding("home", "scroll_top", N_("First row"), id="table.first", show=False),
+        Binding("end", "scroll_bottom", N_("Last row"), id="table.last", show=False,
+                tooltip=N_("The last row shown; in a long list, the next rows come")),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
