@@ -164,7 +164,7 @@ def unmarked_in(source: str, where: str) -> list[tuple[int, str]]:
 def unmarked(folder: Path) -> list[Unmarked]:
     """Every unmarked user-facing literal in the Python files under ``folder``."""
     return [Unmarked(path, line, text)
-            for path in sorted(folder.rglob("*.py"))
+            for path in sorted(folder.resolve().rglob("*.py"))
             for line, text in unmarked_in(path.read_text(encoding="utf-8"),
                                           path.relative_to(REPO).as_posix())]
 

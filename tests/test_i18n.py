@@ -165,17 +165,40 @@ def test_every_user_facing_literal_of_a_translated_plugin_is_marked(name: str) -
     assert not found, "\n".join(map(str, found[:40]))
 
 
-def test_no_string_is_formatted_before_it_is_translated() -> None:
-    """``_(f"…{x}")`` cannot be in the catalogue (the text differs each time)."""
-    formatted = []
+def _marker(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in {"_", "N_", "ngettext"})
+
+
+def test_every_marked_string_reaches_the_catalogue() -> None:
+    """``_(f"…{x}")`` cannot be in the catalogue (the text differs each time), and Babel does
+    not see ``N_("…")`` inside another ``_(…)``: both would stay English."""
+    lost = []
     for folder in (CORE, PLUGINS):
         for path in folder.rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in {"_", "N_", "ngettext"}
-                        and any(isinstance(arg, ast.JoinedStr) for arg in node.args)):
-                    formatted.append(f"{path.relative_to(REPO)}:{node.lineno}")
-    assert not formatted
+                if _marker(node) and any(
+                        isinstance(inner, ast.JoinedStr) or (inner is not node and _marker(inner))
+                        for arg in node.args for inner in ast.walk(arg)):  # type: ignore[union-attr]
+                    lost.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not lost
+
+
+def test_no_text_of_the_core_is_translated_when_its_module_is_imported() -> None:
+    """A module's constants are marked with ``N_()`` and translated where shown: ``_()`` run
+    at import would fix them in the language of that moment (tests switch after it)."""
+    early = []
+    for path in CORE.rglob("*.py"):
+        if path.name == "argparse_words.py":  # marks argparse's plural, used by argparse
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        inside = {id(inner) for node in ast.walk(tree) if isinstance(node, functions)
+                  for inner in ast.walk(node)}
+        early += [f"{path.relative_to(REPO)}:{node.lineno}" for node in ast.walk(tree)
+                  if id(node) not in inside and isinstance(node, ast.Call)
+                  and isinstance(node.func, ast.Name) and node.func.id in {"_", "ngettext"}]
+    assert not early
 
 
 SAMPLE = '''
@@ -428,3 +451,17 @@ def test_argparse_says_its_own_words_in_the_language_in_use(
     with pytest.raises(SystemExit):
         main(["list", "--lang", "ru", "clients", "--limit", "many"])
     assert capsys.readouterr().err.startswith("amtui: error: параметр --limit: ")
+
+
+def test_every_value_a_record_may_hold_has_its_words_in_the_catalogue() -> None:
+    """Statuses, channels, kinds… are shown through amtui.ui.values.shown: each is marked."""
+    import enum
+
+    import amtui.models
+    from amtui.ui.values import WORDS, shown
+
+    choices = {cls for name in dir(amtui.models)
+               if isinstance(cls := getattr(amtui.models, name), type)
+               and issubclass(cls, enum.Enum)}
+    values = {shown(member) for cls in choices for member in cls}
+    assert values <= set(WORDS), sorted(values - set(WORDS))

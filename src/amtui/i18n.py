@@ -4,6 +4,12 @@ Catalogues live in ``amtui/locale/<lang>/LC_MESSAGES/amtui.mo``; without one, En
 A plugin has its own domain (``Domain.beside(__file__)``: its package's ``locale/`` folder).
 ``use_locale("ru_RU")`` chooses the language of every domain at once; ``current_locale()`` names
 the locale that dates, numbers and money are shown in (a Babel identifier such as ``"ru_RU"``).
+
+amtui chooses the language (:mod:`amtui.language`) before it imports a screen, so ``_()`` in a
+module's constants gives the chosen language. Words that the UI's building blocks show — key
+descriptions, pane titles, column headings — are marked with ``N_()`` where they are defined
+and translated where they are shown, so they follow a language chosen later too (tests). The
+catalogues are made by ``make messages`` (tools/messages.py).
 """
 
 from __future__ import annotations
@@ -57,7 +63,8 @@ class Domain:
         return catalogue
 
     def gettext(self, message: str) -> str:
-        return self._catalogue().gettext(message)
+        """``message`` in the language in use; "" stays "" (gettext would give the header)."""
+        return self._catalogue().gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue().ngettext(singular, plural, n)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models import ChecklistItem, Task
 from amtui.services import undo
 from amtui.services.projection import Interner
@@ -28,8 +28,8 @@ APPROVAL_COLUMN = "client_approval"
 """Moving a task here means the client now has to answer: it waits on the client."""
 
 COLUMN_TITLES = {
-    "backlog": _("Backlog"), "todo": _("To do"), "in_progress": _("In progress"),
-    "review": _("Review"), "client_approval": _("Client approval"), "done": _("Done"),
+    "backlog": N_("Backlog"), "todo": N_("To do"), "in_progress": N_("In progress"),
+    "review": N_("Review"), "client_approval": N_("Client approval"), "done": N_("Done"),
 }
 
 
@@ -116,7 +116,7 @@ class BoardFilter:
 
 
 def column_title(settings: WorkspaceSettings, column: str) -> str:
-    return settings.column_titles.get(column) or COLUMN_TITLES.get(column) or \
+    return settings.column_titles.get(column) or _(COLUMN_TITLES.get(column, "")) or \
         column.replace("_", " ")
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from amtui.dates import BadDate, duration, parse_date
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models import (
     Channel,
     Client,
@@ -372,14 +372,14 @@ def add_task(workspace: Workspace, task: Task) -> undo.Undo:
 
 
 BRIEF_QUESTIONS = (
-    (_("Goal"), _("What should the work achieve? What changes for the client when it is "
+    (N_("Goal"), N_("What should the work achieve? What changes for the client when it is "
                   "done?")),
-    (_("Audience"), _("Who is it for: who they are, what they need, where they are.")),
-    (_("Budget and deadlines"), _("How much the client can spend; when the result is due, "
+    (N_("Audience"), N_("Who is it for: who they are, what they need, where they are.")),
+    (N_("Budget and deadlines"), N_("How much the client can spend; when the result is due, "
                                   "and any dates in between.")),
-    (_("Examples"), _("Work the client likes and dislikes: competitors, references.")),
-    (_("Decision maker"), _("Who approves the result; who else has a say.")),
-    (_("Success criteria"), _("How we and the client will know it worked: figures, dates.")),
+    (N_("Examples"), N_("Work the client likes and dislikes: competitors, references.")),
+    (N_("Decision maker"), N_("Who approves the result; who else has a say.")),
+    (N_("Success criteria"), N_("How we and the client will know it worked: figures, dates.")),
 )
 
 
@@ -392,7 +392,7 @@ def brief_body(title: str, client: str, contact: str, request: Message) -> str:
     lines += ["", _("The request of {day}:").format(day=request.received_at.date().isoformat()),
               "", quoted]
     for heading, question in BRIEF_QUESTIONS:
-        lines += ["", f"## {heading}", "", f"_{question}_", ""]
+        lines += ["", f"## {_(heading)}", "", f"_{_(question)}_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -25,6 +25,7 @@ from amtui.ui import client_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
+from amtui.ui.values import shown
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -37,13 +38,13 @@ WIDE = 110
 
 LABEL_WIDTH = 14
 
-TIMELINE_KINDS = {"message": _("message"), "task": _("task"), "task_done": _("task done"),
-                  "note": _("note"), "deal": _("deal")}
-TABLE_NOUNS = {"clients": _("client"), "contacts": _("contact"), "messages": _("message"),
-               "tasks": _("task"), "notes": _("note"), "deals": _("deal")}
+TIMELINE_KINDS = {"message": N_("message"), "task": N_("task"), "task_done": N_("task done"),
+                  "note": N_("note"), "deal": N_("deal")}
+TABLE_NOUNS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("message"),
+               "tasks": N_("task"), "notes": N_("note"), "deals": N_("deal")}
 """How a change in the audit names the kind of record changed."""
-CHANGES = {"add": _("created"), "update": _("changed"), "delete": _("deleted"),
-           "restore": _("restored from the trash"), "discard": _("removed (its adding undone)")}
+CHANGES = {"add": N_("created"), "update": N_("changed"), "delete": N_("deleted"),
+           "restore": N_("restored from the trash"), "discard": N_("removed (its adding undone)")}
 
 
 class CardLoaded(Message):
@@ -246,10 +247,10 @@ class ClientCard(ReadInTurn, Screen[None]):
         ratio = (muted(_("no cost to serve recorded")) if details.ratio is None
                  else Content(f"{format_number(details.ratio, 1)}×"))
         return [
-            row(_("Kind"), client.kind.value.upper(), " · ", client.legal_form.value),
-            row(_("Status"), client.status.value),
+            row(_("Kind"), client.kind.value.upper(), " · ", shown(client.legal_form)),
+            row(_("Status"), shown(client.status)),
             row(_("Owner"), owner),
-            row(_("Stage"), client.stage.value if client.stage else muted(_("not set"))),
+            row(_("Stage"), shown(client.stage) if client.stage else muted(_("not set"))),
             row(_("Key account"), _("yes ★") if client.key_account else _("no")),
             row(_("Industry"), line(client.industry, 60) if client.industry
                 else muted(_("not set"))),
@@ -265,7 +266,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         working = (Content(_("working now")).stylize("$success") if local.working
                    else Content(_("not working now")).stylize("$warning"))
         return [
-            row(_("Channel"), client.preferred_channel.value),
+            row(_("Channel"), shown(client.preferred_channel)),
             row(_("Local time"), format_moment(local.now, f"{WEEKDAY} {TIME}"), " · ",
                 line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
             row(_("Hours"), service.format_hours(local.hours), " · ", working),
@@ -288,7 +289,7 @@ class ClientCard(ReadInTurn, Screen[None]):
         else:
             due = Content.assemble(self._moment(update.due), " · ",
                                    _("in {span}").format(span=duration(update.due - now)))
-        return [row(_("Cadence"), client.cadence.value), row(_("Last contact"), last),
+        return [row(_("Cadence"), shown(client.cadence)), row(_("Last contact"), last),
                 row(_("Next update"), due)]
 
     def _contacts(self, details: ClientDetails) -> list[Content]:
@@ -300,9 +301,9 @@ class ClientCard(ReadInTurn, Screen[None]):
             parts: list[Content | str] = [line(contact.name, 40).stylize("bold")]
             if contact.role:
                 parts += [" · ", line(contact.role, 40)]
-            parts += [" · ", contact.influence.value.replace("_", " ")]
+            parts += [" · ", shown(contact.influence)]
             if contact.cadence:
-                parts += [" · ", _("cadence {cadence}").format(cadence=contact.cadence.value)]
+                parts += [" · ", _("cadence {cadence}").format(cadence=shown(contact.cadence))]
             lines.append(Content.assemble(*parts))
             reach = " · ".join(value for value in (contact.email, contact.phone,
                                                    contact.messenger) if value)
@@ -318,7 +319,7 @@ class ClientCard(ReadInTurn, Screen[None]):
             dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
                      _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
             lines.append(Content.assemble(
-                line(deal.title, 50), " · ", deal.status.value, " · ",
+                line(deal.title, 50), " · ", shown(deal.status), " · ",
                 format_money(deal.amount.amount, deal.amount.currency),
                 *(muted(f" · {date}") for date in dates if date)))
         return [*lines, Content(_("Totals")).stylize("bold"), *self._totals(details.totals)]
@@ -346,12 +347,12 @@ class ClientCard(ReadInTurn, Screen[None]):
         """Two lines: when, what kind and its facts; then the text, indented."""
         if entry.kind == "change":
             action, fields, user = entry.facts
-            kind = TABLE_NOUNS.get(entry.table, entry.table)
-            facts = [CHANGES.get(action, action) + (f": {fields}" if fields else "")]
+            kind = _(TABLE_NOUNS.get(entry.table, entry.table))
+            facts = [_(CHANGES.get(action, action)) + (f": {fields}" if fields else "")]
             if user:
                 facts.append(_("by {user}").format(user=user))
         else:
-            kind = TIMELINE_KINDS.get(entry.kind, entry.kind)
+            kind = _(TIMELINE_KINDS.get(entry.kind, entry.kind))
             facts = [fact.replace("_", " ") for fact in entry.facts]
         return [
             Content.assemble(self._moment(entry.at), "  ", (kind, "bold"),

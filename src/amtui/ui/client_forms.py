@@ -14,7 +14,7 @@ from zoneinfo import available_timezones
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.identity import os_user
 from amtui.models import (
     Cadence,
@@ -79,12 +79,12 @@ def client_fields(owners: Picker, currency: str) -> list[FormField]:
 
 
 CONTACT_FIELDS = [
-    FormField("name", _("Name")),
-    FormField("role", _("Role (job title)"), placeholder=_("CMO, генеральный директор")),
-    FormField("influence", _("Influence"), choices_of(list(Influence))),
-    FormField("email", _("E-mail")),
-    FormField("phone", _("Phone")),
-    FormField("messenger", _("Messenger"), placeholder="@username"),
+    FormField("name", N_("Name")),
+    FormField("role", N_("Role (job title)"), placeholder=N_("CMO, генеральный директор")),
+    FormField("influence", N_("Influence"), choices_of(list(Influence))),
+    FormField("email", N_("E-mail")),
+    FormField("phone", N_("Phone")),
+    FormField("messenger", N_("Messenger"), placeholder="@username"),
 ]
 
 

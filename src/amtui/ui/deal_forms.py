@@ -21,6 +21,7 @@ from amtui.ui.client_forms import CONTACT_FIELDS, ContactForm, member_names, my_
 from amtui.ui.forms import FormField, FormScreen, choices_of
 from amtui.ui.picker import Picker, member_picker
 from amtui.ui.safe import line
+from amtui.ui.values import shown
 
 if TYPE_CHECKING:
     from amtui.ui.app import AmtuiApp
@@ -57,7 +58,7 @@ class DealForm(FormScreen[Deal]):
 
 
 def deal_label(deal: Deal) -> Content:
-    return Content.assemble(line(deal.title, 50), " · ", deal.status.value, " · ",
+    return Content.assemble(line(deal.title, 50), " · ", shown(deal.status), " · ",
                             format_money(deal.amount.amount, deal.amount.currency))
 
 

@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from amtui.storage import Workspace
 
 FIELDS = (
-    ("agency", _("Agency name")),
-    ("member_name", _("Your name")),
-    ("login", _("Your login")),
-    ("timezone", _("Time zone")),
-    ("currency", _("Currency")),
+    ("agency", N_("Agency name")),
+    ("member_name", N_("Your name")),
+    ("login", N_("Your login")),
+    ("timezone", N_("Time zone")),
+    ("currency", N_("Currency")),
 )
 """The answers asked for: field name (as in :class:`NewWorkspace`) and label."""
 
@@ -137,7 +137,7 @@ class FirstRunScreen(Screen[None]):
                          id="first-run-where")
             for name, label in FIELDS:
                 with Horizontal(classes="first-run-row"):
-                    yield Label(label)
+                    yield Label(_(label))
                     yield Input(defaults[name], id=f"first-run-{name}", select_on_focus=False)
                 yield Static("", id=f"first-run-problem-{name}", classes="first-run-problem")
             with Horizontal(id="first-run-buttons"):

@@ -84,7 +84,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         Binding("ctrl+q", "app.quit", N_("Quit"), id="form.quit",
                 tooltip=N_("Quit amtui; what is typed here is not saved")),
     ]
-    SAVE_LABEL = _("Save (F2)")
+    SAVE_LABEL = N_("Save (F2)")
     AUTO_FOCUS = ""
     """Nothing focused on compose (that would scroll): ``on_mount`` puts the cursor in the
     first field and the title stays in view."""
@@ -109,12 +109,12 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
 
     def compose_field(self, spec: FormField) -> ComposeResult:
         """The field's label, its widget and the line for its problem."""
-        yield Label(spec.label, classes="form-label")
+        yield Label(_(spec.label), classes="form-label")
         yield self.field_widget(spec)
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_(self.SAVE_LABEL), variant="primary", id="form-save")
         yield Button(_("Cancel (Esc)"), id="form-cancel")
 
     def field_widget(self, spec: FormField) -> Widget:
@@ -123,13 +123,13 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         if spec.picker is not None:
             name = spec.picker.finder.name(value)
             return PickerField(spec.picker, name or value, f"field-{spec.name}",
-                               spec.placeholder, record_id=value if name else "")
+                               _(spec.placeholder), record_id=value if name else "")
         if spec.choices:
             known = {choice for _label, choice in spec.choices}
             blank = [] if value in known else [("—", "")]
-            return Choice([*blank, *spec.choices], value, title=spec.label,
+            return Choice([*blank, *spec.choices], value, title=_(spec.label),
                           id=f"field-{spec.name}")
-        return Input(value=editable(value), placeholder=spec.placeholder,
+        return Input(value=editable(value), placeholder=_(spec.placeholder),
                      id=f"field-{spec.name}", select_on_focus=False)
 
     def on_mount(self) -> None:
@@ -258,7 +258,7 @@ class FilterForm(FormScreen[R]):
         Binding("f3", "clear", N_("Clear all"), id="filter.clear", tooltip=N_("Show everything")),
         Binding("ctrl+q", "app.quit", N_("Quit"), id="filter.quit"),
     ]
-    SAVE_LABEL = _("Apply (F2)")
+    SAVE_LABEL = N_("Apply (F2)")
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R], cleared: R) -> None:
@@ -267,12 +267,12 @@ class FilterForm(FormScreen[R]):
 
     def compose_field(self, spec: FormField) -> ComposeResult:
         with Horizontal(classes="filter-row"):
-            yield Label(spec.label, classes="form-label")
+            yield Label(_(spec.label), classes="form-label")
             yield self.field_widget(spec)
         yield Static("", id=f"error-{spec.name}", classes="form-error")
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(self.SAVE_LABEL, variant="primary", id="form-save")
+        yield Button(_(self.SAVE_LABEL), variant="primary", id="form-save")
         yield Button(_("Clear all (F3)"), id="form-clear")
         yield Button(_("Cancel (Esc)"), id="form-cancel")
 
@@ -281,6 +281,7 @@ class FilterForm(FormScreen[R]):
 
 
 def choices_of(options: list[str] | Any) -> list[tuple[str, str]]:
-    """Choices from enum members or strings, labelled in plain words."""
-    values = [getattr(option, "value", option) for option in options]
-    return [(str(value).replace("_", " "), str(value)) for value in values]
+    """Choices from enum members or strings, labelled in plain words (translated)."""
+    from amtui.ui.values import shown
+
+    return [(shown(option), str(getattr(option, "value", option))) for option in options]

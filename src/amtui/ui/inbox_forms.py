@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def choices(labels: dict[str, str], values: list[str] | None = None) -> list[tuple[str, str]]:
-    return [(labels.get(value, value.replace("_", " ")), value)
+    return [(_(labels.get(value, value.replace("_", " "))), value)
             for value in (values if values is not None else list(labels))]
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.services.rules import message_late, message_snoozed, moment
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time, elsewhere
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from amtui.storage import Workspace
     from amtui.ui.app import AmtuiApp
 
-STATUS_LABELS = {"new": _("new"), "waiting_on_us": _("waiting on us"),
-                 "waiting_on_client": _("waiting on client"), "done": _("done")}
-KIND_LABELS = {"question": _("question"), "request": _("request"), "complaint": _("complaint"),
-               "approval": _("approval"), "feedback": _("feedback"), "reply": _("reply"),
-               "update": _("update"), "call": _("call")}
-PRIORITY_LABELS = {"low": _("low"), "normal": _("normal"), "high": _("high"),
-                   "urgent": _("urgent")}
+STATUS_LABELS = {"new": N_("new"), "waiting_on_us": N_("waiting on us"),
+                 "waiting_on_client": N_("waiting on client"), "done": N_("done")}
+KIND_LABELS = {"question": N_("question"), "request": N_("request"), "complaint": N_("complaint"),
+               "approval": N_("approval"), "feedback": N_("feedback"), "reply": N_("reply"),
+               "update": N_("update"), "call": N_("call")}
+PRIORITY_LABELS = {"low": N_("low"), "normal": N_("normal"), "high": N_("high"),
+                   "urgent": N_("urgent")}
 
 
 def fact(label: str, value: Content | str) -> Content:
@@ -142,14 +142,14 @@ class MessageActions(Screen[Any]):
     def action_status(self) -> None:
         from amtui.services.inbox import set_status
 
-        self._pick(_("Status"), [(Content(label), value)
+        self._pick(_("Status"), [(Content(_(label)), value)
                                    for value, label in STATUS_LABELS.items()],
                      "status", set_status, _("Status changed"))
 
     def action_priority(self) -> None:
         from amtui.services.inbox import set_priority
 
-        self._pick(_("Priority"), [(Content(label), value)
+        self._pick(_("Priority"), [(Content(_(label)), value)
                                      for value, label in PRIORITY_LABELS.items()],
                      "priority", set_priority, _("Priority changed"))
 

@@ -158,12 +158,12 @@ class MessageScreen(ReadInTurn, MessageActions):
         rows = [Content(" · ").join([
             line(message.get("channel", "")),
             Content(_("from the client") if incoming else _("from us")),
-            Content(KIND_LABELS.get(str(message.get("kind", "")), "")),
+            Content(_(KIND_LABELS.get(str(message.get("kind", "")), ""))),
         ])]
-        status_text = Content(STATUS_LABELS.get(status, status)).stylize("bold")
+        status_text = Content(_(STATUS_LABELS.get(status, status))).stylize("bold")
         rows.append(Content.assemble(
             fact(_("Status"), status_text), "  ",
-            fact(_("Priority"), Content(PRIORITY_LABELS.get(priority, priority)).stylize(
+            fact(_("Priority"), Content(_(PRIORITY_LABELS.get(priority, priority))).stylize(
                 "bold $amtui-overdue" if priority == "urgent" else "")), "  ",
             fact(_("Assigned to"), found.entry.assignee or _("nobody"))))
         rows += message_times(message, now, found.client_zone)

@@ -28,6 +28,7 @@ from amtui.storage import StorageError
 from amtui.text import one_line, visible
 from amtui.ui.picker import Picker, PickerField, create_client
 from amtui.ui.safe import editable, kept, line
+from amtui.ui.values import shown
 from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
 
@@ -107,7 +108,7 @@ class NoteEditor(Screen[None]):
             yield Input(editable(note.title), placeholder=_("Title"), id="note-title",
                         compact=True)
             yield Label(_("Kind"), classes="note-label")
-            yield Choice([(kind, kind) for kind in service.NOTE_KINDS], note.kind.value,
+            yield Choice([(shown(kind), kind) for kind in service.NOTE_KINDS], note.kind.value,
                          title=_("Kind"), id="note-kind", compact=True)
         with Horizontal(classes="note-row"):
             yield Label(_("Client"), classes="note-label")

@@ -19,9 +19,9 @@ from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
 from amtui.ui.times import day_and_time
 
-KINDS = {"clients": _("client"), "contacts": _("contact"), "messages": _("message"),
-         "tasks": _("task"), "notes": _("note"), "deals": _("deal"), "members": _("member"),
-         "posts": _("post")}
+KINDS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("message"),
+         "tasks": N_("task"), "notes": N_("note"), "deals": N_("deal"), "members": N_("member"),
+         "posts": N_("post")}
 """What a deleted record is, in words, by its table."""
 
 
@@ -66,8 +66,8 @@ class TrashScreen(ModalScreen[TrashEntry | None]):
         client_id = str(record.get("client_id") or "")
         client = self.clients.get(client_id) or _trashed_client(self.entries, client_id)
         return [cell(day_and_time(entry.deleted_at, self.now)),
-                cell(entry.deleted_by, 12), cell(KINDS.get(entry.source_table,
-                                                           entry.source_table), 10),
+                cell(entry.deleted_by, 12), cell(_(KINDS.get(entry.source_table,
+                                                             entry.source_table)), 10),
                 cell(entry_name(entry), 36), cell(client, 24)]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from amtui.models import Message
     from amtui.services.inbox import InboxEntry, InboxFilter
 
-STATUS_SHORT = {"new": _("new"), "waiting_on_us": _("on us"),
-                "waiting_on_client": _("on client"), "done": _("done")}
+STATUS_SHORT = {"new": N_("new"), "waiting_on_us": N_("on us"),
+                "waiting_on_client": N_("on client"), "done": N_("done")}
 PRIORITY_MARKS = {"low": "↓", "normal": "", "high": "!", "urgent": "!!"}
 
 WIDE = 140
@@ -200,7 +200,7 @@ class InboxPane(MessageActions, ListPane):
         return [
             cell(_when(message["received_at"], now)),
             due_cell,
-            cell(STATUS_SHORT.get(status, status)),
+            cell(_(STATUS_SHORT.get(status, status))),
             cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
             cell(entry.client, 18),
             cell(message.get("text", ""), MESSAGE_CHARS),
@@ -255,13 +255,14 @@ class InboxPane(MessageActions, ListPane):
             return
         parts: list[Content] = []
         if wanted.status:
-            parts.append(Content(STATUS_LABELS.get(wanted.status, _("open"))))
+            status = STATUS_LABELS.get(wanted.status, N_("open"))  # ANY_OPEN: any open one
+            parts.append(Content(_(status)))
         if wanted.client_id:
             parts.append(line(wanted.client_name, 30))
         for value, labels in ((wanted.channel, {}), (wanted.kind, KIND_LABELS),
                               (wanted.priority, PRIORITY_LABELS)):
             if value:
-                parts.append(Content(labels.get(value, value)))
+                parts.append(Content(_(labels.get(value, value))))
         bar.update(Content.assemble(
             (_("Only: "), "bold"), Content(" · ").join(parts),
             "  ", (_("f change · F clear"), "italic")))
@@ -283,13 +284,13 @@ class InboxPane(MessageActions, ListPane):
         rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
                 else client]
         rows.append(Content(" · ").join([
-            Content(KIND_LABELS.get(message.get("kind", ""), "")),
+            Content(_(KIND_LABELS.get(message.get("kind", ""), ""))),
             line(message.get("channel", "")),
             Content(_("from the client") if message.get("direction") == "incoming"
                     else _("from us")),
-            Content(STATUS_LABELS.get(status, status)),
+            Content(_(STATUS_LABELS.get(status, status))),
             Content(_("priority {priority}").format(
-                priority=PRIORITY_LABELS.get(message.get("priority", ""), ""))),
+                priority=_(PRIORITY_LABELS.get(message.get("priority", ""), "")))),
         ]))
         rows += message_times(message, now)
         rows.append(fact(_("Assigned to"), entry.assignee or _("nobody")))
