@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from .i18n import _
 from .money import number
 from .plan import KPI_KINDS, Plan, describe_plan_error
 
@@ -34,14 +35,14 @@ def read_plan(text: str, members: dict[str, MemberInfo], *, keep_id: str | None 
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise PlanFileError(f"the plan is not valid TOML: {error}") from None
+        raise PlanFileError(_("the plan is not valid TOML: {error}").format(error=error)) from None
     unknown = [key for key in data if key not in KEYS]
     if unknown:
-        raise PlanFileError(f"{unknown[0]}: is not a field a plan has (fields: "
-                            f"{', '.join(KEYS)})")
+        raise PlanFileError(_("{unknown}: is not a field a plan has (fields: {join})").format(
+            unknown=unknown[0], join=', '.join(KEYS)))
     if "valid_from" not in data:
-        raise PlanFileError("valid from: is required: say from which month the plan applies, "
-                            "e.g. valid_from = 2026-10-01")
+        raise PlanFileError(_("valid from: is required: say from which month the plan applies, "
+                            "e.g. valid_from = 2026-10-01"))
     fields: dict[str, Any] = {key: value for key, value in data.items()
                               if key not in ("member", "kpi")}
     if "member" in data:
@@ -64,10 +65,11 @@ def _member_id(wanted: str, members: dict[str, MemberInfo]) -> str:
         if len(matches) == 1:
             return matches[0].id
         if matches:
-            raise PlanFileError(f"member: {len(matches)} members are named {wanted!r}; name "
-                                "one by login or id")
+            raise PlanFileError(_("member: {count} members are named {wanted!r}; name one by "
+                                  "login or id").format(count=len(matches), wanted=wanted))
     names = ", ".join(sorted(member.name for member in members.values())[:12])
-    raise PlanFileError(f"member: no member named {wanted!r} (members: {names or 'none'})")
+    raise PlanFileError(_("member: no member named {wanted!r} (members: {value})").format(
+        wanted=wanted, value=names or 'none'))
 
 
 def _value(value: Any) -> str:
@@ -205,14 +207,17 @@ working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
 
 def describe(plan: Plan) -> str:
     """One line: what the plan pays."""
-    parts = [f"base {number(plan.base_salary)} {plan.currency}"]
+    parts = [_("base {number} {currency}").format(
+        number=number(plan.base_salary), currency=plan.currency)]
     if plan.commission:
         rates = "/".join(f"{number(tier.rate)}%" for tier in plan.commission.tiers)
-        parts.append(f"commission {rates} {plan.commission.mode.replace('_', ' ')}")
+        parts.append(_("commission {rates} {replace}").format(
+            rates=rates, replace=plan.commission.mode.replace('_', ' ')))
     if plan.quota:
-        parts.append(f"quota {number(plan.quota.amount)}/{plan.quota.period}")
+        parts.append(_("quota {number}/{period}").format(
+            number=number(plan.quota.amount), period=plan.quota.period))
     if plan.kpis:
-        parts.append(f"{len(plan.kpis)} KPI")
+        parts.append(_("{count} KPI").format(count=len(plan.kpis)))
     if plan.overtime:
-        parts.append(f"overtime ×{number(plan.overtime.coefficient)}")
+        parts.append(_("overtime ×{number}").format(number=number(plan.overtime.coefficient)))
     return ", ".join(parts)
