@@ -140,7 +140,7 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         assert [row[0] for row in plain_rows(accounts)] == ["✓", "", "✓"]
         await pilot.press("R")
         await settle(pilot)
-        assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
+        assert "Reassign 2 accounts to…" in str(pilot.app.screen.query_one(
             "#pick-title", Static).render())
         await pilot.press("enter")  # Игорь Волков, the first offered
         await settle(pilot)
