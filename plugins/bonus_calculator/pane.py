@@ -30,6 +30,7 @@ from .engine import Period
 from .i18n import _
 from .keys import N_, translate_keys
 from .money import minor_unit, money, number
+from .plan import role_name
 from .screens import (
     ConfirmLock,
     LineDetail,
@@ -183,10 +184,10 @@ class BonusPane(PaneScreen):
             self.query_one("#bonus-notes", Static).update("")
             return
         plan = statement.plan
-        state = "locked" if statement.locked else "open"
+        state = _("locked") if statement.locked else _("open")
         title.update(line(
             f"{statement.period} · {state} · {statement.member.name}, "
-            f"{statement.member.role.replace('_', ' ')} · "
+            f"{role_name(statement.member.role)} · "
             + (_("«{name}» from {valid_from}").format(
                 name=plan.name, valid_from=plan.valid_from) if plan else _("no plan")),
             max(20, self.app.size.width - 2)))
@@ -265,7 +266,7 @@ class BonusPane(PaneScreen):
                 self.load()
 
         options = [(Content.assemble(line(member.name, 40), " · ",
-                                     member.role.replace("_", " ")), member.id)
+                                     role_name(member.role)), member.id)
                    for member in self.shown.members]
         self.app.push_screen(PickScreen(_("Whose statement"), options, self.member_id or ""),
                              chosen)
@@ -299,7 +300,8 @@ class BonusPane(PaneScreen):
             return
         text = write_plan(plan, snapshot.members) if plan else \
             template(member, period.start, snapshot.workspace_currency)
-        whose = _("the role {role}").format(role=plan.role) if plan and plan.role else member.name
+        whose = (_("the role {role}").format(role=role_name(plan.role)) if plan and plan.role
+                 else member.name)
         title = (_("Plan for {whose}, in force in {period}").format(
             whose=whose, period=period) if plan
                  else _("New plan for {name} from {period}").format(

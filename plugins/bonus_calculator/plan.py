@@ -23,6 +23,13 @@ from .money import number
 PLANS_TABLE = "bonus_plans"
 
 ROLES = ("account_manager", "kam", "assistant", "head")
+ROLE_NAMES = {"account_manager": N_("account manager"), "kam": N_("KAM"),
+              "assistant": N_("assistant"), "head": N_("head")}
+
+
+def role_name(role: str) -> str:
+    """A member's role as shown: "account manager", not ``account_manager``."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role.replace("_", " ")
 
 KPI_KINDS = {
     "answered_in_time": N_("messages answered in time"),

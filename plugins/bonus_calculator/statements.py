@@ -19,6 +19,7 @@ from .engine import (
 from .facts import MemberInfo, Snapshot, read_snapshot
 from .i18n import _
 from .market import MarketPosition, position, segment_for
+from .plan import role_name
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -196,7 +197,7 @@ def check_head(snapshot: Snapshot, action: str) -> MemberInfo:
         raise NotAllowed(not_a_member())
     if viewer.role != "head":
         raise NotAllowed(_("only the head {action}; you are {role}").format(
-            action=action, role=viewer.role.replace("_", " ")))
+            action=action, role=role_name(viewer.role)))
     return viewer
 
 

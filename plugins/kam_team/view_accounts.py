@@ -118,7 +118,7 @@ class AccountsView(TeamView):
 
     def explain(self) -> None:
         key = COLUMNS[min(self.table.cursor_column, len(COLUMNS) - 1)][0]
-        title, text = KEY_FIGURES[key]
+        title, text = map(_, KEY_FIGURES[key])
         why = ""
         if key == "suggestion" and self.figures is not None:
             found = self._row(self.table.current_key())

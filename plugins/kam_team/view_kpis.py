@@ -134,7 +134,7 @@ class KpiView(TeamView):
             return
         key = self.charted()
         rows = self.series(self.figures)
-        title = KPI_FIGURES[key][0]
+        title = _(KPI_FIGURES[key][0])
         self.chart.plot(title, [row.period.label for row in rows],
                         [row.value(key) for row in rows])
 
@@ -161,7 +161,7 @@ class KpiView(TeamView):
             self._chart()
 
     def explain(self) -> None:
-        title, text = KPI_FIGURES[self.charted()]
+        title, text = map(_, KPI_FIGURES[self.charted()])
         self.pane.explain(Content.assemble((f"{title}: ", "bold"), text))
 
     def action_granularity(self) -> None:
