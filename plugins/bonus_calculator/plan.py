@@ -23,7 +23,7 @@ from .money import number
 PLANS_TABLE = "bonus_plans"
 
 ROLES = ("account_manager", "kam", "assistant", "head")
-ROLE_NAMES = {"account_manager": N_("account manager"), "kam": N_("KAM"),
+ROLE_NAMES = {"account_manager": N_("account manager"), "kam": N_("kam"),
               "assistant": N_("assistant"), "head": N_("head")}
 
 
