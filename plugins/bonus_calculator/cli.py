@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", dest="bonus_action",
+    actions = parser.add_subparsers(title=_("actions"), metavar="ACTION", dest="bonus_action",
                                     parser_class=type(parser))
     actions.required = True
     statement = actions.add_parser("statement", help=_("a member's statement for a month"))
@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     statement.add_argument("--output", "-o", metavar="FILE",
                            help=_("write to FILE (readable by you only) instead of printing"))
     plan = actions.add_parser("plan", help=_("show the plan in force, or store one from a file"))
-    plan_actions = plan.add_subparsers(title="plan", metavar="show|set", dest="plan_action",
+    plan_actions = plan.add_subparsers(title=_("plan"), metavar="show|set", dest="plan_action",
                                        parser_class=type(parser))
     plan_actions.required = True
     show = plan_actions.add_parser("show", help=_("print the plan in force as TOML"))

@@ -76,8 +76,8 @@ def settings_of(workspace: Workspace) -> BonusSettings:
     try:
         return BonusSettings.model_validate(section)
     except ValidationError as error:
-        raise ValueError(f"workspace.toml [{SECTION}]: "
-                         f"{describe_validation_error(error)}") from None
+        raise ValueError(_("workspace.toml [{section}]: {problem}").format(
+            section=SECTION, problem=describe_validation_error(error))) from None
 
 
 @dataclass(frozen=True)

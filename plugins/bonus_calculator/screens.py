@@ -286,7 +286,7 @@ class WhatIfScreen(ModalScreen[None]):
             with Horizontal():
                 yield Select(self._deal_choices(), prompt=_("Deal (this month's and open ones)"),
                              id="whatif-deal")
-                yield Input(placeholder="amount", id="whatif-amount")
+                yield Input(placeholder=_("amount"), id="whatif-amount")
             with Horizontal():
                 quota = plan.quota.amount if plan and plan.quota else None
                 yield Input(placeholder=_("quota {number}").format(

@@ -426,7 +426,7 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     from .models import Survey
 
     workspace = pane.amtui.workspace
-    fields = [FormField("on", "Answered on", placeholder="YYYY-MM-DD"),
+    fields = [FormField("on", _("Answered on"), placeholder=_("YYYY-MM-DD")),
               FormField("scale", _("Scale"), [(_("1–5 (satisfaction)"), "csat"),
                                            (_("0–10 (would recommend us)"), "nps")]),
               FormField("score", _("Score")),

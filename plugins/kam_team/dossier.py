@@ -15,6 +15,7 @@ from amtui.api import Client, one_line, os_user
 
 from .fmt import NONE, money
 from .history import decimal
+from .i18n import _
 from .keyaccounts import single_threaded_because
 from .models import PLANS, STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
 
@@ -200,15 +201,16 @@ def write_file(path: Path, text: str) -> Path:
     try:
         target = path.expanduser()
     except RuntimeError:  # ~user, and no such user
-        raise ValueError(f"{path}: no user has that home folder") from None
+        raise ValueError(_("{path}: no user has that home folder").format(path=path)) from None
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder that exists")
+        raise ValueError(_("{folder} is not a folder that exists").format(folder=folder))
     if target.is_dir():
-        raise ValueError(f"{target} is a folder; give a file name")
+        raise ValueError(_("{target} is a folder; give a file name").format(target=target))
     if target.exists() and not target.is_file():
         # A device or a pipe (/dev/null): the rename would put a file in its place.
-        raise ValueError(f"{target} is not a regular file; give a file name")
+        raise ValueError(_("{target} is not a regular file; give a file name").format(
+            target=target))
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".dossier-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
