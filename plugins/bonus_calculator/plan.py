@@ -33,7 +33,7 @@ def role_name(role: str) -> str:
 
 KPI_KINDS = {
     "answered_in_time": N_("messages answered in time"),
-    "no_complaints": "complaints",
+    "no_complaints": N_("complaints"),
     "clients_retained": N_("clients retained"),
     "plan_fulfilment": N_("plan fulfilment"),
     "average_order_growth": N_("growth of the average order"),

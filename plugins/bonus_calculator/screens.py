@@ -366,9 +366,10 @@ class WhatIfScreen(ModalScreen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
-        names = {"whatif-amount": "amount", "whatif-quota": "quota", "whatif-rate": "rate"}
+        names = {"whatif-amount": N_("amount"), "whatif-quota": N_("quota"),
+                 "whatif-rate": N_("rate")}
         try:
-            value = parse_amount(event.value, names.get(field, field))
+            value = parse_amount(event.value, _(names[field]) if field in names else field)
         except ValueError as error:
             self.problems[field] = str(error)
             self.query_one("#whatif-error", Static).update(
