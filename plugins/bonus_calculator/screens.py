@@ -206,10 +206,18 @@ class LineDetail(ModalScreen[None]):
         self.dismiss(None)
 
 
+LINE_KINDS = {"base": N_("base"), "commission": N_("commission"), "cap_deal": N_("cap deal"),
+              "accelerator": N_("accelerator"), "cap_month": N_("cap month"), "kpi": N_("kpi"),
+              "overtime": N_("overtime"), "excluded": N_("excluded"),
+              "adjustment": N_("adjustment"), "clawback": N_("clawback")}
+"""A line's kind → the words the dialog shows for it."""
+
+
 def describe_line(item: Line, currency: str) -> str:
     """A statement line as the dialog shows it."""
     basis = "" if item.basis is None else f"{number(item.basis)} {item.unit}".strip()
-    rows = [(N_("What"), item.kind.replace("_", " ")), (N_("Basis"), basis),
+    kind = _(LINE_KINDS[item.kind]) if item.kind in LINE_KINDS else item.kind.replace("_", " ")
+    rows = [(N_("What"), kind), (N_("Basis"), basis),
             (N_("Rate"), item.rate),
             (N_("Amount"), money(item.amount, currency)), (N_("Corrects"), item.adjusts)]
     shown = "\n".join(f"{_(label):<10}{value}" for label, value in rows if value)
