@@ -160,8 +160,8 @@ class AccountScreen(Screen[None]):
         self._show_team(details)
         self._show_stakeholders(details)
         self.query_one("#account-moves", Static).update(Content("\n").join([
-            Content.assemble(f"{move.on}  {move.from_stage or 'none'} → "
-                             f"{move.to_stage or 'none'}  ", line(move.reason, 100))
+            Content.assemble(f"{move.on}  {word(move.from_stage or 'none')} → "
+                             f"{word(move.to_stage or 'none')}  ", line(move.reason, 100))
             for move in details.moves[-5:]] or [Content(_("No moves yet."))]))
         self.query_one("#account-surveys", Static).update(Content("\n").join([
             Content.assemble(f"{survey.on}  {survey.score} "

@@ -18,6 +18,7 @@ from .i18n import _
 from .keys import N_
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
+from .words import word
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
@@ -154,8 +155,9 @@ class LoadView(TeamView):
             work = figures.data.work.get(client.id)
             key = "★ " if client.key else ""
             return [cell("✓" if client.id in self.marked else ""),
-                    cell(key + client.name, 60), cell(client.status),
-                    cell(client.stage or ""), right(money(client.revenue)),
+                    cell(key + client.name, 60), cell(word(client.status)),
+                    cell(word(client.stage) if client.stage else ""),
+                    right(money(client.revenue)),
                     right(str(work.open_tasks if work else 0)),
                     right(str(work.overdue_tasks if work else 0)),
                     right(str(work.waiting if work else 0))]
