@@ -531,8 +531,8 @@ async def test_the_calendar_in_russian(agency: Agency, host: PluginHost, russian
     async with calendar(agency.workspace, host) as pilot:
         screen = screen_text(pilot)
         assert "Календарь" in screen.splitlines()[1]  # the pane bar
-        assert shown(pilot).splitlines()[0].startswith(" November 2026 · 7 постов")
-        assert status_line(pilot).startswith("Thu 26 Nov 2026: 2 поста")
+        assert " · 7 постов" in shown(pilot).splitlines()[0]  # (dates: their own tests)
+        assert ": 2 поста · ? клавиши" in status_line(pilot)
         footer = screen.splitlines()[-1]
         for words in ("День", "Новый", "Перенос", "Вид", "Фильтр", "План"):
             assert words in footer
