@@ -541,6 +541,7 @@ async def test_the_calendar_in_russian(agency: Agency, host: PluginHost, russian
         headings = screen_text(pilot)
         for words in ("День", "Время", "Статус", "Канал", "Клиент", "Заголовок"):
             assert words in headings
+        assert "● опубликован " in headings  # the status column fits its longest word
         await pilot.press("n")
         await settle(pilot)
         form = screen_text(pilot)

@@ -24,7 +24,7 @@ from .i18n import _, ngettext
 from .index import CalendarData, Filter, PostRow, read_calendar
 from .keys import N_, translate_keys
 from .model import GLYPHS, CalendarSettings, PostStatus
-from .screens import DayScreen, title_width
+from .screens import DayScreen, shown_columns, title_width
 from .times import add_months, month_bounds
 from .workflow import duplicate_post, move_post
 
@@ -285,9 +285,10 @@ class CalendarPane(PostActions):
             self.grid.focus()
         else:
             table = RecordTable(id="calendar-list", cursor_type="row", zebra_stripes=True)
-            for label, width in LIST_COLUMNS:
-                table.add_column(_(label), width=width)
-            table.add_column(_("Title"), width=title_width(self.app.size.width, LIST_COLUMNS))
+            columns = shown_columns(LIST_COLUMNS)
+            for label, width in columns:
+                table.add_column(label, width=width)
+            table.add_column(_("Title"), width=title_width(self.app.size.width, columns))
             await self.query_one("#pane-body").mount(
                 table, before=self.query_one("#calendar-status"))
             table.focus()

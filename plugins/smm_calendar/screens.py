@@ -48,6 +48,14 @@ def title_width(screen_width: int, columns: tuple[tuple[str, int], ...],
     return max(screen_width - used, 16)
 
 
+def shown_columns(columns: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """``columns`` with their headings in the language in use and the status column as wide
+    as its longest word there (a status is shown whole: "● запланирован")."""
+    status = max(len(status.short) for status in PostStatus) + 2
+    return tuple((_(label), max(width, status) if label == "Status" else width)
+                 for label, width in columns)
+
+
 DAY_COLUMNS = ((N_("Time"), 5), (N_("Status"), 11), (N_("Channel"), 9), (N_("Client"), 16))
 PLAN_COLUMNS = ((N_("Rule"), 22), (N_("Plan"), 4), (N_("Filled"), 6), (N_("Empty"), 5),
                 (N_("Missing"), 7))
@@ -91,10 +99,11 @@ class DayScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(RecordTable)
-        for label, width in DAY_COLUMNS:
-            table.add_column(_(label), width=width)
+        columns = shown_columns(DAY_COLUMNS)
+        for label, width in columns:
+            table.add_column(label, width=width)
         inner = min(self.app.size.width * 96 // 100, 110) - 4
-        table.add_column(_("Title"), width=title_width(inner, DAY_COLUMNS))
+        table.add_column(_("Title"), width=title_width(inner, columns))
         self.show_rows(self.rows)
         if self.channel:
             first = next((number for number, row in enumerate(self.rows)
