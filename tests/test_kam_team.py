@@ -417,7 +417,7 @@ def test_reassigning_some_accounts_moves_only_those_in_the_audit_and_the_history
     timeline = snapshot.read_team(workspace).timelines[clients["ООО «Ромашка»"].id]
     assert [(state.on, state.owner_id) for state in timeline] == [
         (date(2026, 1, 1), anna.id), (TODAY, igor.id)]
-    assert undo.description == "2 account(s) reassigned to Игорь Волков"
+    assert undo.description == "2 accounts reassigned to Игорь Волков"
     undo.revert()
     assert owners(workspace)["ООО «Ромашка»"] == anna.id and owners(workspace)["Kedr"] == anna.id
     assert messages.get(asked["open"].id).assignee_id == anna.id

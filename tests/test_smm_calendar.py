@@ -646,7 +646,8 @@ def test_importing_the_plugin_imports_neither_pydantic_nor_textual() -> None:
         "import sys, importlib.util\n"
         f"spec = importlib.util.spec_from_file_location('cal', {str(PACKAGE / '__init__.py')!r},"
         f" submodule_search_locations=[{str(PACKAGE)!r}])\n"
-        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "module = importlib.util.module_from_spec(spec); sys.modules['cal'] = module\n"
+        "spec.loader.exec_module(module)\n"
         "print('pydantic' in sys.modules, 'textual' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120)

@@ -30,9 +30,10 @@ from test_bonus_calculator import (
     store,
     team,
 )
+from test_plugin_catalogues import russian, screen_text
 from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
-__all__ = ["team", "utc_local_time"]  # fixtures used here
+__all__ = ["russian", "team", "utc_local_time"]  # fixtures used here
 
 D = Decimal
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
@@ -327,3 +328,26 @@ async def test_exporting_the_statement(anna_paid: Workspace, tmp_path: Path,
     assert "**Total: RUB\u00a0150,142.86**" in markdown.read_text(encoding="utf-8")
     assert table.read_text(encoding="utf-8").splitlines()[-1].endswith(",150142.86,RUB,,")
     assert markdown.stat().st_mode & 0o777 == 0o600  # pay is nobody else's business
+
+
+# in Russian ------------------------------------------------------------------------------
+
+async def test_the_statement_in_russian(anna_paid: Workspace, russian: None) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        assert text_of(pilot, "#bonus-title") == \
+            "2026-11 · открыт · Анна Смирнова, руководитель · «KAM plan» с 2026-09-01"
+        assert [row[0] for row in rows(pilot)] == [
+            "Оклад", "«SEO на год» · ООО «Ромашка»", "Ускоритель: план продаж 2026-11",
+            "KPI: жалобы", "Переработка 2026-11-14 11:00–14:00 · ООО «Ромашка»"]
+        assert text_of(pilot, "#bonus-total").startswith("Итого ")  # (money: its own tests)
+        assert text_of(pilot, "#bonus-detail").startswith("Оклад: план «KAM plan» платит")
+        screen = screen_text(pilot)
+        assert "Премия" in screen.splitlines()[1]  # the pane bar
+        for words in ("Что", "База", "Ставка", "Сумма"):
+            assert words in screen.splitlines()[3]  # the columns' headings
+        for words in ("Раньше", "Позже", "Сотрудник", "Что если", "План", "Часы"):
+            assert words in screen.splitlines()[-1]  # the key bar
+        await pilot.press("down")
+        detail = text_of(pilot, "#bonus-detail")
+        assert detail.startswith("«SEO на год» · ООО «Ромашка»: ") and "12% от " in detail
+        assert "переработка к выставлению: ООО «Ромашка»" in text_of(pilot, "#bonus-notes")

@@ -25,9 +25,10 @@ from amtui.testing import StillClock, load_plugin, settle
 from amtui.ui.app import AmtuiApp
 from conftest import snapshot_files
 from test_kam_team import NAME, actions, models, snapshot, team_plugin
+from test_plugin_catalogues import russian, screen_text
 from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
-__all__ = ["utc_local_time"]  # the snapshots' fixture: local times shown as UTC
+__all__ = ["russian", "utc_local_time"]  # fixtures used here (local times shown as UTC)
 
 plugin = team_plugin()
 MARKUP_NAME = "[bold]Кедр[/bold] & Co"
@@ -140,7 +141,7 @@ async def test_reassigning_the_marked_accounts_from_the_keyboard(
         assert [row[0] for row in plain_rows(accounts)] == ["✓", "", "✓"]
         await pilot.press("R")
         await settle(pilot)
-        assert "Reassign 2 account(s) to…" in str(pilot.app.screen.query_one(
+        assert "Reassign 2 accounts to…" in str(pilot.app.screen.query_one(
             "#pick-title", Static).render())
         await pilot.press("enter")  # Игорь Волков, the first offered
         await settle(pilot)
@@ -490,3 +491,29 @@ async def test_an_unhappy_survey_chosen_on_today_opens_its_account(
         app.open_record(models.SURVEYS, survey.id)
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen)
+
+
+# in Russian ------------------------------------------------------------------------------
+
+async def test_the_team_in_russian(workspace: Workspace, host: PluginHost,
+                                   agency: dict[str, Any], russian: None) -> None:
+    async with team_app(workspace, host) as pilot:
+        screen = screen_text(pilot).splitlines()
+        assert "Команда" in screen[1]  # the pane bar
+        assert screen[2].split() == ["t", "Команда", "a", "Ключевые", "g", "Стадии", "i", "KPI"]
+        assert screen[3].startswith(" Команда · сотрудников: 3 · аккаунтов: 4")
+        assert screen[4].split()[:3] == ["Сотрудник", "Роль", "Акк."]
+        assert "руководитель" not in screen[5] and "рук." in screen[5]
+        for words in ("Сортировка", "Передать", "Ключевые", "Стадии"):
+            assert words in screen[-1]  # the key bar
+        await pilot.press("a")
+        table = pilot.app.screen.query_one("#accounts-table", DataTable)
+        assert plain_rows(table)[1][6] == "в ключ."
+        await pilot.press("down", "K")
+        await settle(pilot)
+        assert client(workspace, agency, MARKUP_NAME).key_account
+        assert f"«{MARKUP_NAME}» отмечен ключевым (u — отменить)" in [
+            str(note.message) for note in pilot.app._notifications]
+        await pilot.press("g")
+        await settle(pilot)
+        assert "Стадии отношений · 2 ключевых клиента" in screen_text(pilot)

@@ -27,7 +27,8 @@ from amtui.testing import StillClock, load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.widgets.choice import Choice
 from conftest import palette_lines, snapshot_files
-from test_smm_calendar import NAME, add_post, calendar_plugin, stored
+from test_plugin_catalogues import russian, screen_text
+from test_smm_calendar import NAME, add_post, calendar_plugin, filled, romashka, stored
 from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
 
 plugin = calendar_plugin()
@@ -37,7 +38,7 @@ from smm_calendar.screens import DayScreen, PlanScreen, PostScreen  # noqa: E402
 from smm_calendar.slots import make_slots  # noqa: E402
 
 S = PostStatus
-__all__ = ["utc_local_time"]  # the snapshots' fixture: local times shown as UTC
+__all__ = ["filled", "romashka", "russian", "utc_local_time"]  # fixtures used here
 
 
 @pytest.fixture
@@ -522,3 +523,41 @@ async def test_a_post_chosen_on_today_opens_in_the_calendar(agency: Agency,
         assert app.current_pane == "calendar"
         assert isinstance(app.screen, PostScreen)
         assert app.screen.post_id == agency.waiting.id
+
+
+# in Russian ------------------------------------------------------------------------------
+
+async def test_the_calendar_in_russian(agency: Agency, host: PluginHost, russian: None) -> None:
+    async with calendar(agency.workspace, host) as pilot:
+        screen = screen_text(pilot)
+        assert "Календарь" in screen.splitlines()[1]  # the pane bar
+        assert " · 7 постов" in shown(pilot).splitlines()[0]  # (dates: their own tests)
+        assert ": 2 поста · ? клавиши" in status_line(pilot)
+        footer = screen.splitlines()[-1]
+        for words in ("День", "Новый", "Перенос", "Вид", "Фильтр", "План"):
+            assert words in footer
+        await pilot.press("v", "v")  # the list
+        await settle(pilot)
+        headings = screen_text(pilot)
+        for words in ("День", "Время", "Статус", "Канал", "Клиент", "Заголовок"):
+            assert words in headings
+        assert "● опубликован " in headings  # the status column fits its longest word
+        await pilot.press("n")
+        await settle(pilot)
+        form = screen_text(pilot)
+        assert "Новый пост" in form and "Время (ЧЧ:ММ, часовой пояс клиента)" in form
+
+
+def test_the_calendar_command_prints_russian(filled: Workspace, russian: None,
+                                            capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.cli import main
+
+    monkeypatch.setenv("AMTUI_LANG", "ru")  # where the language is chosen from the environment
+    romashka = filled.repo(Client).resolve("ООО «Ромашка»")
+    make_slots(filled, romashka.id, "vk", [3], time(10), date(2026, 12, 1), date(2026, 12, 31))
+    assert main(["calendar", "plan", "--from", "2026-12-01", "--workspace",
+                 str(filled.root)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("ООО «Ромашка»  VK ")
+    assert ": заполнено 2 из 5, пусто 3, не создано 0" in said

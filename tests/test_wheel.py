@@ -42,9 +42,9 @@ def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-PACKAGED_SUFFIXES = (".py", ".tcss", ".typed", ".md", ".toml", ".mo")
+PACKAGED_SUFFIXES = (".py", ".tcss", ".typed", ".md", ".toml", ".mo", ".po", ".pot")
 """Every file of these kinds under src/amtui is needed at run time (note templates are .md,
-compiled catalogues .mo)."""
+compiled catalogues .mo; a catalogue's .po and template .pot travel with it)."""
 
 SHIPPED_FOLDERS = {"themes": "amtui/themes", "plugins": "amtui/bundled_plugins"}
 """Top-level folders of the repository that the wheel carries inside the package."""

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from amtui.api import Event, Workspace
 
@@ -41,7 +43,7 @@ def amtui_register_settings(register: Any) -> None:
 
 @hookimpl
 def amtui_register_panes(register: Any) -> None:
-    register(PaneSpec(PANE_ID, "Bonus", make_pane, order=130))
+    register(PaneSpec(PANE_ID, _("Bonus"), make_pane, order=130))
 
 
 def make_pane() -> Any:
@@ -60,17 +62,17 @@ def _on_pane(action: str) -> Any:
 
 @hookimpl
 def amtui_register_commands(register: Any) -> None:
-    register(CommandSpec("bonus: open statements", "Your pay this month, line by line",
+    register(CommandSpec(_("bonus: open statements"), _("Your pay this month, line by line"),
                          lambda app: app.action_pane(PANE_ID)))
-    register(CommandSpec("bonus: what if…", "Try another deal amount, quota or rate; nothing "
-                         "is saved", _on_pane("what_if")))
-    register(CommandSpec("bonus: log hours", "Hours worked; outside working hours they are "
-                         "paid as overtime", _on_pane("log_hours")))
+    register(CommandSpec(_("bonus: what if…"), _("Try another deal amount, quota or rate; nothing "
+                         "is saved"), _on_pane("what_if")))
+    register(CommandSpec(_("bonus: log hours"), _("Hours worked; outside working hours they are "
+                         "paid as overtime"), _on_pane("log_hours")))
 
 
 @hookimpl
 def amtui_register_cli(register: Any) -> None:
-    register(CliCommand("bonus", "pay statements, plans, locking, hours", configure, run))
+    register(CliCommand("bonus", _("pay statements, plans, locking, hours"), configure, run))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from amtui.api import echo
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
@@ -18,45 +20,45 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", dest="bonus_action",
+    actions = parser.add_subparsers(title=_("actions"), metavar="ACTION", dest="bonus_action",
                                     parser_class=type(parser))
     actions.required = True
-    statement = actions.add_parser("statement", help="a member's statement for a month")
+    statement = actions.add_parser("statement", help=_("a member's statement for a month"))
     _member_and_period(statement)
     statement.add_argument("--format", choices=("md", "csv", "json"), default="md",
-                           help="Markdown (default), CSV or JSON")
+                           help=_("Markdown (default), CSV or JSON"))
     statement.add_argument("--output", "-o", metavar="FILE",
-                           help="write to FILE (readable by you only) instead of printing")
-    plan = actions.add_parser("plan", help="show the plan in force, or store one from a file")
-    plan_actions = plan.add_subparsers(title="plan", metavar="show|set", dest="plan_action",
+                           help=_("write to FILE (readable by you only) instead of printing"))
+    plan = actions.add_parser("plan", help=_("show the plan in force, or store one from a file"))
+    plan_actions = plan.add_subparsers(title=_("plan"), metavar="show|set", dest="plan_action",
                                        parser_class=type(parser))
     plan_actions.required = True
-    show = plan_actions.add_parser("show", help="print the plan in force as TOML")
+    show = plan_actions.add_parser("show", help=_("print the plan in force as TOML"))
     _member_and_period(show)
-    store = plan_actions.add_parser("set", help="store the plan in a TOML file (the head)")
-    store.add_argument("file", help="the plan file (see docs/bonus.md), - for stdin")
-    lock = actions.add_parser("lock", help="lock a month's statement once paid (the head)")
+    store = plan_actions.add_parser("set", help=_("store the plan in a TOML file (the head)"))
+    store.add_argument("file", help=_("the plan file (see docs/bonus.md), - for stdin"))
+    lock = actions.add_parser("lock", help=_("lock a month's statement once paid (the head)"))
     _member_and_period(lock, required=True)
-    hours = actions.add_parser("hours", help="log hours worked (overtime when outside hours)")
-    hours.add_argument("--member", metavar="M", help="whose hours (default: yours)")
+    hours = actions.add_parser("hours", help=_("log hours worked (overtime when outside hours)"))
+    hours.add_argument("--member", metavar="M", help=_("whose hours (default: yours)"))
     hours.add_argument("--day", required=True, metavar="DATE",
-                       help="10.12.2026, 2026-12-10, today, yesterday, +1d…")
+                       help=_("10.12.2026, 2026-12-10, today, yesterday, +1d…"))
     hours.add_argument("--start", required=True, metavar="HH:MM")
     hours.add_argument("--end", required=True, metavar="HH:MM")
-    hours.add_argument("--client", metavar="C", help="the client they were for (billable)")
+    hours.add_argument("--client", metavar="C", help=_("the client they were for (billable)"))
     hours.add_argument("--note", default="")
-    market = actions.add_parser("market", help="the market ranges statements are compared with")
+    market = actions.add_parser("market", help=_("the market ranges statements are compared with"))
     for command in (statement, show, store, lock, hours, market):
         command.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
-                             help="workspace folder (default: $AMTUI_WORKSPACE, else the user "
-                                  "data folder)")
+                             help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user "
+                                  "data folder)"))
 
 
 def _member_and_period(parser: argparse.ArgumentParser, required: bool = False) -> None:
     parser.add_argument("--member", metavar="M", required=required,
-                        help="login, name or id (default: you)")
+                        help=_("login, name or id (default: you)"))
     parser.add_argument("--period", metavar="YYYY-MM", required=required,
-                        help="the month (default: this month)")
+                        help=_("the month (default: this month)"))
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -147,23 +149,27 @@ def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
                 with open(Path(args.file).expanduser(), encoding="utf-8") as plan_file:
                     text = plan_file.read(MAX_PLAN_FILE + 1)
         except OSError as error:
-            raise ValueError(f"cannot read {args.file}: {error.strerror}") from None
+            raise ValueError(_("cannot read {file}: {strerror}").format(
+                file=args.file, strerror=error.strerror)) from None
         except RuntimeError:  # ~user, and no such user
-            raise ValueError(f"{args.file}: no user has that home folder") from None
+            raise ValueError(_("{file}: no user has that home folder").format(
+                file=args.file)) from None
         except UnicodeDecodeError:
-            raise ValueError(f"{args.file} is not UTF-8 text") from None
+            raise ValueError(_("{file} is not UTF-8 text").format(file=args.file)) from None
         if len(text) > MAX_PLAN_FILE:
-            raise ValueError(f"{args.file} is longer than a plan can be "
-                             f"({MAX_PLAN_FILE:,} characters)")
+            raise ValueError(_("{file} is longer than a plan can be ({most:,} characters)").format(
+                file=args.file, most=MAX_PLAN_FILE))
         plan, new = save_plan(workspace, text)
-        echo(f"{'added' if new else 'replaced'} plan {plan.id} «{plan.name}» from "
-             f"{plan.valid_from}")
+        said = (_("added plan {id} «{name}» from {valid_from}") if new
+                else _("replaced plan {id} «{name}» from {valid_from}"))
+        echo(said.format(id=plan.id, name=plan.name, valid_from=plan.valid_from))
         return 0
     snapshot = read_snapshot(workspace, set())
     member_id, period = _who_and_when(args, snapshot)
     in_force = snapshot.plan_for(member_id, period)
     if in_force is None:
-        raise ValueError(f"{snapshot.members[member_id].name} has no plan in {period}")
+        raise ValueError(_("{name} has no plan in {period}").format(
+            name=snapshot.members[member_id].name, period=period))
     echo(write_plan(in_force, snapshot.members), end="")
     return 0
 
@@ -176,7 +182,8 @@ def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
 
     member = find_member(read_snapshot(workspace, set()), args.member)
     record = lock_statement(workspace, member.id, Period.parse(args.period))
-    echo(f"locked {record.period} of {member.name}: {money(record.total, record.currency)}")
+    echo(_("locked {period} of {name}: {money}").format(
+        period=record.period, name=member.name, money=money(record.total, record.currency)))
     return 0
 
 
@@ -215,7 +222,8 @@ def _time(text: str, option: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{option}: {text!r} is not HH:MM") from None
+        raise ValueError(_("{option}: {text!r} is not HH:MM").format(
+            option=option, text=text)) from None
 
 
 def _market(workspace: Workspace) -> int:

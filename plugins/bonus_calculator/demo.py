@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .engine import Period
 from .facts import read_snapshot
+from .i18n import _, ngettext
 from .statements import locked_record, store_locked
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def demo_hours(rng: random.Random, members: list[Any], clients: dict[str, list[s
 
     entries = []
     for member in members:
-        for _ in range(rng.randint(2, 5)):
+        for _round in range(rng.randint(2, 5)):
             day = today - timedelta(days=rng.randint(1, 60))
             if day.weekday() >= 5:
                 start, end = time(rng.choice([10, 11, 12]), 0), time(rng.choice([14, 15]), 30)
@@ -96,11 +97,13 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], N
     me = os_user()
     if head is not None and not any(member.login == me for member in members):
         workspace.repo(Member).update(head.model_copy(update={"login": me}))
-        say(f"you ({me}) are {head.name}, the head, in the demo: you see every statement")
+        say(_("you ({me}) are {name}, the head, in the demo: you see every statement").format(
+            me=me, name=head.name))
     today = workspace.clock().date()
     first = Period.of(today).months_before(6)[-1]
     plans = demo_plans(first.start, head.id if head else None)
-    say(f"writing {len(plans)} compensation plans")
+    say(ngettext("writing {count} compensation plan", "writing {count} compensation plans",
+                 len(plans)).format(count=len(plans)))
     workspace.repo(Plan).add_many(plans)
     clients: dict[str, list[str]] = {}
     for raw in workspace.repo(Client).scan():
@@ -110,7 +113,8 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], N
     if size != "small":
         working = working[:12]
     entries = demo_hours(rng, working, clients, today)
-    say(f"writing {len(entries)} time entries")
+    say(ngettext("writing {count} time entry", "writing {count} time entries",
+                 len(entries)).format(count=len(entries)))
     workspace.repo(TimeEntry).add_many(entries)
     snapshot = read_snapshot(workspace)
     snapshot.locked = {member: dict(months) for member, months in snapshot.locked.items()}
@@ -129,6 +133,8 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], N
             record = locked_record(snapshot, member.id, month, "demo")
             snapshot.add_locked(record)
             records.append(record)
-    say(f"locking {len(records)} statements of past months")
+    say(ngettext("locking {count} statement of past months",
+                 "locking {count} statements of past months", len(records)).format(
+        count=len(records)))
     if records:
         store_locked(workspace, records)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from .i18n import _
 from .money import ZERO, minor_unit, money, number, rounded
 from .plan import AT_MOST_KINDS, PERCENT_KINDS, Band, Commission, Kpi, Plan, WorkHours
 
@@ -38,7 +39,7 @@ class Period:
         if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit() \
                 and len(parts[0]) == 4 and 1 <= int(parts[1]) <= 12:
             return cls(int(parts[0]), int(parts[1]))
-        raise ValueError(f"{text!r} is not a month: use YYYY-MM, e.g. 2026-10")
+        raise ValueError(_("{text!r} is not a month: use YYYY-MM, e.g. 2026-10").format(text=text))
 
     @classmethod
     def of(cls, day: date) -> Period:
@@ -75,7 +76,7 @@ class Period:
 
     def months_before(self, count: int) -> list[Period]:
         months, current = [], self
-        for _ in range(count):
+        for _round in range(count):
             current = current.previous()
             months.append(current)
         return months
@@ -194,8 +195,10 @@ def deal_commission(amount: Decimal, commission: Commission,
         tier = tiers[index]
         value = amount * tier.rate / HUNDRED
         earned = money(rounded(value, currency), currency)
-        how = (f"the whole deal ({number(amount)}) falls in tier {index + 1} ({tier.label()}): "
-               f"{number(tier.rate)}% of {number(amount)} = {earned}")
+        how = (_("the whole deal ({number}) falls in tier {value} ({tier}): {number2}% of "
+                 "{number} = {earned}").format(
+            number=number(amount), value=index + 1, tier=tier.label(), number2=number(tier.rate),
+            earned=earned))
         return value, f"{number(tier.rate)}%", how
     value, parts, rates = ZERO, [], []
     for tier in tiers:
@@ -206,10 +209,11 @@ def deal_commission(amount: Decimal, commission: Commission,
         share = portion * tier.rate / HUNDRED
         value += share
         rates.append(f"{number(tier.rate)}%")
-        parts.append(f"{number(tier.rate)}% of {number(portion)} ({tier.label()}) = "
-                     f"{number(share)}")
-    how = "marginal: " + ("; ".join(parts) if parts else "nothing") + \
-        f"; together {money(rounded(value, currency), currency)}"
+        parts.append(_("{number}% of {number2} ({tier}) = {number3}").format(
+            number=number(tier.rate), number2=number(portion), tier=tier.label(),
+            number3=number(share)))
+    how = _("marginal: ") + ("; ".join(parts) if parts else _("nothing")) + \
+        _("; together {money}").format(money=money(rounded(value, currency), currency))
     return value, " + ".join(rates) or f"{number(tiers[0].rate)}%", how
 
 
@@ -235,24 +239,28 @@ def commission_lines(plan: Plan, deals: Iterable[DealFact], period: Period) -> l
         if deal.currency != currency:
             lines.append(Line(
                 "excluded", f"excluded:{deal.id}", source, ZERO, deal.amount, deal.currency,
-                "—", f"the deal is in {deal.currency} and the plan pays in {currency}: it is "
-                     f"not counted (amtui does not convert currencies); correct the deal's "
-                     f"currency or give the member a plan in {deal.currency}",
+                "—", _("the deal is in {currency} and the plan pays in {currency2}: it is not "
+                       "counted (amtui does not convert currencies); correct the deal's currency "
+                       "or give the member a plan in {currency}").format(
+                    currency=deal.currency, currency2=currency),
                 deal.id))
             continue
         value, rate, how = deal_commission(deal.amount, commission, currency)
         amount = rounded(value, currency)
         lines.append(Line("commission", f"commission:{deal.id}", source, amount, deal.amount,
                           currency, rate,
-                          f"{commission.basis} on {day}; {how}", deal.id))
+                          _("{basis} on {day}; {how}").format(
+                              basis=commission.basis, day=day, how=how), deal.id))
         cap = commission.cap_per_deal
         if cap is not None and amount > cap:
             cut = rounded(cap, currency) - amount
             lines.append(Line(
-                "cap_deal", f"cap_deal:{deal.id}", f"Cap per deal on «{deal.title}»", cut,
-                amount, currency, f"at most {number(cap)}",
-                f"the deal earned {money(amount, currency)}; one deal pays at most "
-                f"{money(rounded(cap, currency), currency)}: {money(cut, currency)}", deal.id))
+                "cap_deal", f"cap_deal:{deal.id}", _("Cap per deal on «{title}»").format(
+                    title=deal.title), cut,
+                amount, currency, _("at most {number}").format(number=number(cap)),
+                _("the deal earned {money}; one deal pays at most {money2}: {money3}").format(
+                    money=money(amount, currency), money2=money(rounded(cap, currency), currency),
+                    money3=money(cut, currency)), deal.id))
     return lines
 
 
@@ -292,9 +300,11 @@ def accelerator_line(plan: Plan, facts: PeriodFacts, paid: Decimal) -> Line | No
     months = period.quarter_months() if quota.period == "quarter" else [period]
     label = period.quarter if quota.period == "quarter" else str(period)
     if quota.period == "quarter" and period != months[-1]:
-        return Line("accelerator", "accelerator", f"Accelerator: quota {label}", ZERO, None, "",
-                    "—", f"a quarterly quota is settled in {months[-1]}, on the quarter's "
-                         "commission")
+        return Line("accelerator", "accelerator", _("Accelerator: quota {label}").format(
+            label=label), ZERO, None, "",
+                    "—", _("a quarterly quota is settled in {months}, on the quarter's "
+                           "commission").format(
+                        months=months[-1]))
     base, parts = paid, []
     for month in months[:-1]:
         earlier = facts.earlier_plans.get(month)
@@ -311,13 +321,17 @@ def accelerator_line(plan: Plan, facts: PeriodFacts, paid: Decimal) -> Line | No
     multiplier = band.multiplier if band else Decimal(1)
     amount = rounded(base * (multiplier - 1), currency)
     sold = sales(plan, facts.deals, months)
-    of_what = f"the quarter's commission {number(base)} ({'; '.join(parts)})" if parts \
-        else f"the month's commission {number(base)}"
-    detail = (f"sales {number(sold)} of the quota {number(quota.amount)} = "
-              f"{number(reached.quantize(Decimal('0.1')))}%, in the band from "
-              f"{number(band.start if band else ZERO)}%: ×{number(multiplier)} on {of_what}; "
-              f"{number(base)} × ({number(multiplier)} − 1) = {money(amount, currency)}")
-    return Line("accelerator", "accelerator", f"Accelerator: quota {label}", amount, base,
+    of_what = _("the quarter's commission {number} ({join})").format(
+        number=number(base), join='; '.join(parts)) if parts \
+        else _("the month's commission {number}").format(number=number(base))
+    detail = (_("sales {number} of the quota {number2} = {number3}%, in the band from {number4}%: "
+                "×{number5} on {of_what}; {number6} × ({number5} − 1) = {money}").format(
+        number=number(sold), number2=number(quota.amount),
+        number3=number(reached.quantize(Decimal('0.1'))),
+        number4=number(band.start if band else ZERO), number5=number(multiplier), of_what=of_what,
+        number6=number(base), money=money(amount, currency)))
+    return Line("accelerator", "accelerator", _("Accelerator: quota {label}").format(
+        label=label), amount, base,
                 currency, f"×{number(multiplier)}", detail, label)
 
 
@@ -337,44 +351,54 @@ def measure(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> tuple[Decimal | None, s
     if kpi.kind == "answered_in_time":
         due = kpi_facts.messages_due
         if not due:
-            return None, f"no client message was due for an answer in {period}"
+            return None, _("no client message was due for an answer in {period}").format(
+                period=period)
         share = Decimal(kpi_facts.answered_in_time) * HUNDRED / due
-        return share, (f"{kpi_facts.answered_in_time} of {due} messages due in {period} were "
-                       f"answered in time")
+        return share, (_("{answered_in_time} of {due} messages due in {period} were answered in "
+                         "time").format(
+            answered_in_time=kpi_facts.answered_in_time, due=due, period=period))
     if kpi.kind == "no_complaints":
-        return Decimal(kpi_facts.complaints), f"{kpi_facts.complaints} complaints in {period}"
+        return Decimal(kpi_facts.complaints), _("{complaints} complaints in {period}").format(
+            complaints=kpi_facts.complaints, period=period)
     if kpi.kind == "clients_retained":
         start = kpi_facts.clients_at_start
         if not start:
-            return None, f"no clients at the start of {period}"
+            return None, _("no clients at the start of {period}").format(period=period)
         kept = start - kpi_facts.clients_lost
         return (Decimal(kept) * HUNDRED / start,
-                f"{kept} of the {start} clients at the start of {period} were kept")
+                _("{kept} of the {start} clients at the start of {period} were kept").format(
+                    kept=kept, start=start, period=period))
     if kpi.kind == "plan_fulfilment":
         assert plan.quota is not None
         months = [period]
         if plan.quota.period == "quarter":
             months = period.quarter_months()
             if period != months[-1]:
-                return None, f"a quarterly quota is measured in {months[-1]}"
+                return None, _("a quarterly quota is measured in {months}").format(
+                    months=months[-1])
         reached = attainment(plan, facts.deals, months)
-        span = period.quarter if plan.quota.period == "quarter" else "the month"
-        return reached, (f"sales {number(sales(plan, facts.deals, months))} of {span}'s "
-                         f"quota {number(plan.quota.amount)}")
+        span = period.quarter if plan.quota.period == "quarter" else _("the month")
+        return reached, (_("sales {number} of {span}'s quota {number2}").format(
+            number=number(sales(plan, facts.deals, months)), span=span,
+            number2=number(plan.quota.amount)))
     if kpi.kind == "average_order_growth":
         now = average_order(plan, facts.deals, [period])
         earlier_months = period.months_before(GROWTH_MONTHS)
         before = average_order(plan, facts.deals, earlier_months)
         if now is None:
-            return None, f"no deal counted in {period}"
+            return None, _("no deal counted in {period}").format(period=period)
         if before is None:
-            return None, (f"no deal in the {GROWTH_MONTHS} months before {period} to compare "
-                          "the average order with")
+            return None, (_("no deal in the {GROWTH_MONTHS} months before {period} to compare the "
+                            "average order with").format(
+                GROWTH_MONTHS=GROWTH_MONTHS, period=period))
         growth = (now / before - 1) * HUNDRED
-        return growth, (f"average order {number(rounded(now, plan.currency))} in {period} "
-                        f"against {number(rounded(before, plan.currency))} in "
-                        f"{earlier_months[-1]}…{earlier_months[0]}")
-    return Decimal(kpi_facts.active_clients), f"{kpi_facts.active_clients} active clients"
+        return growth, (_("average order {number} in {period} against {number2} in "
+                          "{earlier_months}…{earlier_months2}").format(
+            number=number(rounded(now, plan.currency)), period=period,
+            number2=number(rounded(before, plan.currency)), earlier_months=earlier_months[-1],
+            earlier_months2=earlier_months[0]))
+    return Decimal(kpi_facts.active_clients), _("{active_clients} active clients").format(
+        active_clients=kpi_facts.active_clients)
 
 
 def kpi_line(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> Line:
@@ -388,16 +412,18 @@ def kpi_line(kpi: Kpi, plan: Plan, facts: PeriodFacts) -> Line:
     else:
         assert kpi.percent_of_base is not None
         bonus = plan.base_salary * kpi.percent_of_base / HUNDRED
-        bonus_how = (f"{number(kpi.percent_of_base)}% of the base salary "
-                     f"{number(plan.base_salary)} = {money(rounded(bonus, currency), currency)}")
+        bonus_how = (_("{number}% of the base salary {number2} = {money}").format(
+            number=number(kpi.percent_of_base), number2=number(plan.base_salary),
+            money=money(rounded(bonus, currency), currency)))
     met = value is not None and (value <= kpi.target if at_most else value >= kpi.target)
     shown = None if value is None else value.quantize(Decimal("0.1")) if unit else value
     if value is None:
-        outcome = "nothing to measure: not paid"
+        outcome = _("nothing to measure: not paid")
     else:
-        outcome = f"{number(shown or ZERO)}{unit}, target {target}: " + \
-            (f"met, {bonus_how}" if met else "not met")
-    return Line("kpi", f"kpi:{kpi.kind}", f"KPI: {kpi.label()}",
+        outcome = _("{number}{unit}, target {target}: ").format(
+            number=number(shown or ZERO), unit=unit, target=target) + \
+            (_("met, {bonus_how}").format(bonus_how=bonus_how) if met else _("not met"))
+    return Line("kpi", f"kpi:{kpi.kind}", _("KPI: {kpi}").format(kpi=kpi.label()),
                 rounded(bonus, currency) if met else ZERO, shown, unit, target,
                 f"{how}; {outcome}", kpi.kind)
 
@@ -419,7 +445,7 @@ def hours_outside(entry: TimeFact, hours: WorkHours) -> Decimal:
 
 
 def describe_hours(hours: WorkHours) -> str:
-    days = ", ".join(WEEKDAYS[day] for day in hours.weekdays) or "no days"
+    days = ", ".join(WEEKDAYS[day] for day in hours.weekdays) or _("no days")
     return f"{hours.start:%H:%M}–{hours.end:%H:%M} {days}"
 
 
@@ -427,11 +453,12 @@ def hourly_rate(plan: Plan) -> tuple[Decimal, str]:
     """Pay per overtime hour before the coefficient, and where it comes from."""
     assert plan.overtime is not None
     if plan.overtime.hourly_rate is not None:
-        return plan.overtime.hourly_rate, f"{number(plan.overtime.hourly_rate)} per hour"
+        return plan.overtime.hourly_rate, _("{number} per hour").format(
+            number=number(plan.overtime.hourly_rate))
     per_hour = plan.base_salary / plan.overtime.hours_per_month
-    return per_hour, (f"the base salary {number(plan.base_salary)} / "
-                      f"{number(plan.overtime.hours_per_month)} h = "
-                      f"{number(per_hour.quantize(Decimal('0.0001')))} per hour")
+    return per_hour, (_("the base salary {number} / {number2} h = {number3} per hour").format(
+        number=number(plan.base_salary), number2=number(plan.overtime.hours_per_month),
+        number3=number(per_hour.quantize(Decimal('0.0001')))))
 
 
 def overtime_lines(plan: Plan, entries: Iterable[TimeFact]) -> list[Line]:
@@ -448,13 +475,16 @@ def overtime_lines(plan: Plan, entries: Iterable[TimeFact]) -> list[Line]:
         where = f" · {entry.client}" if entry.client else ""
         lines.append(Line(
             "overtime", f"overtime:{entry.id}",
-            f"Overtime {entry.day} {entry.start:%H:%M}–{entry.end:%H:%M}{where}", amount, hours,
+            _("Overtime {day} {start:%H:%M}–{end:%H:%M}{where}").format(
+                day=entry.day, start=entry.start, end=entry.end, where=where), amount, hours,
             "h", f"{number(rounded(rate, plan.currency), minor_unit(plan.currency))}/h "
                  f"×{number(overtime.coefficient)}",
-            f"{number(hours)} h outside working hours ({describe_hours(overtime.working_hours)})"
-            f"; {rate_how}; {number(hours)} h × {number(rate.quantize(Decimal('0.0001')))}"
-            f" × {number(overtime.coefficient)} = "
-            f"{money(amount, plan.currency)}" + (f"; {entry.note}" if entry.note else ""),
+            _("{number} h outside working hours ({describe_hours}); {rate_how}; {number} h × "
+              "{number2} × {number3} = {money}").format(
+                number=number(hours), describe_hours=describe_hours(overtime.working_hours),
+                rate_how=rate_how, number2=number(rate.quantize(Decimal('0.0001'))),
+                number3=number(overtime.coefficient),
+                money=money(amount, plan.currency)) + (f"; {entry.note}" if entry.note else ""),
             entry.id))
     return lines
 
@@ -502,8 +532,9 @@ def own_lines(plan: Plan | None, facts: PeriodFacts) -> list[Line]:
     lines: list[Line] = []
     if plan.base_salary:
         base = rounded(plan.base_salary, currency)
-        lines.append(Line("base", "base", "Base salary", base, None, "", "per month",
-                          f"the plan «{plan.name}» pays {money(base, currency)} a month"))
+        lines.append(Line("base", "base", _("Base salary"), base, None, "", _("per month"),
+                          _("the plan «{name}» pays {money} a month").format(
+                              name=plan.name, money=money(base, currency))))
     deals = commission_lines(plan, facts.deals, facts.period)
     lines += deals
     earned = total(line for line in deals if line.kind in ("commission", "cap_deal"))
@@ -514,11 +545,13 @@ def own_lines(plan: Plan | None, facts: PeriodFacts) -> list[Line]:
     cap = plan.commission.cap_per_month if plan.commission else None
     if cap is not None and earned > cap:
         cut = rounded(cap, currency) - earned
-        lines.append(Line("cap_month", "cap_month", "Cap per month", cut, earned, currency,
-                          f"at most {number(cap)}",
-                          f"the month's commission came to {money(earned, currency)}; a month "
-                          f"pays at most {money(rounded(cap, currency), currency)}: "
-                          f"{money(cut, currency)}"))
+        lines.append(Line("cap_month", "cap_month", _("Cap per month"), cut, earned, currency,
+                          _("at most {number}").format(number=number(cap)),
+                          _("the month's commission came to {money}; a month pays at most "
+                            "{money2}: {money3}").format(
+                              money=money(earned, currency),
+                              money2=money(rounded(cap, currency), currency),
+                              money3=money(cut, currency))))
     lines += [kpi_line(kpi, plan, facts) for kpi in plan.kpis]
     lines += overtime_lines(plan, facts.time_entries)
     return lines
@@ -552,15 +585,23 @@ def adjustment_lines(locked_period: str, recomputed: Sequence[Line], paid: Seque
         was, will = before.get(key, ZERO), now.get(key, ZERO)
         if deal_id and not will and deal_id in lost_deals:
             lines.append(Line(
-                "clawback", f"{key}@{locked_period}", f"Clawback {locked_period}: {line.source}",
+                "clawback", f"{key}@{locked_period}", _("Clawback {locked_period}: "
+                                                        "{source}").format(
+                    locked_period=locked_period, source=line.source),
                 difference, was, currency, "−100%",
-                f"paid {money(was, currency)} in {locked_period}; {lost_deals[deal_id]}",
+                _("paid {money} in {locked_period}; {lost_deals}").format(
+                    money=money(was, currency), locked_period=locked_period,
+                    lost_deals=lost_deals[deal_id]),
                 line.source_id, locked_period))
             continue
         lines.append(Line(
-            "adjustment", f"{key}@{locked_period}", f"Adjustment {locked_period}: {line.source}",
+            "adjustment", f"{key}@{locked_period}", _("Adjustment {locked_period}: "
+                                                      "{source}").format(
+                locked_period=locked_period, source=line.source),
             difference, was, currency, "",
-            f"paid {money(was, currency)} for this in {locked_period} (locked); computed "
-            f"from today's data it comes to {money(will, currency)}", line.source_id,
+            _("paid {money} for this in {locked_period} (locked); computed from today's data it "
+              "comes to {money2}").format(
+                money=money(was, currency), locked_period=locked_period,
+                money2=money(will, currency)), line.source_id,
             locked_period))
     return lines

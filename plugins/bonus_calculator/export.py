@@ -7,6 +7,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from .i18n import _
 from .money import minor_unit, money, number
 
 if TYPE_CHECKING:
@@ -23,19 +24,22 @@ def _md(text: str) -> str:
 def markdown(statement: Statement) -> str:
     currency = statement.currency
     plan = statement.plan
-    state = "locked" if statement.locked else "not locked"
-    out = [f"# Statement {statement.period}: {_md(statement.member.name)}", "",
-           f"Plan: {_md(plan.label()) if plan else 'none'} · {currency} · {state}", "",
-           "| What | Basis | Rate | Amount | How |", "|---|---:|---|---:|---|"]
+    state = _("locked") if statement.locked else _("not locked")
+    out = [_("# Statement {period}: {md}").format(
+        period=statement.period, md=_md(statement.member.name)), "",
+           _("Plan: {md} · {currency} · {state}").format(
+               md=_md(plan.label()) if plan else 'none', currency=currency, state=state), "",
+           _("| What | Basis | Rate | Amount | How |"), "|---|---:|---|---:|---|"]
     for line in statement.lines:
         basis = f"{number(line.basis)} {line.unit}".strip() if line.basis is not None else ""
         out.append(f"| {_md(line.source)} | {_md(basis)} | {_md(line.rate)} | "
                    f"{number(line.amount, minor_unit(currency))} | {_md(line.detail)} |")
-    out += ["", f"**Total: {money(statement.total, currency)}**", ""]
+    out += ["", _("**Total: {money}**").format(money=money(statement.total, currency)), ""]
     if statement.market is not None:
-        out += [f"Market: {_md(statement.market.text)}", ""]
+        out += [_("Market: {md}").format(md=_md(statement.market.text)), ""]
     if statement.billable:
-        out += ["## Overtime billable to clients", "", "| Client | Hours | Billed hours | Amount |",
+        out += [_("## Overtime billable to clients"), "",
+                _("| Client | Hours | Billed hours | Amount |"),
                 "|---|---:|---:|---:|"]
         for item in statement.billable:
             amount = money(item.amount, currency) if item.amount is not None else ""

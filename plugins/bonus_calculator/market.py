@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .i18n import _
 from .money import money, number
 
 if TYPE_CHECKING:
@@ -31,8 +32,10 @@ class MarketRange(BaseModel):
     @model_validator(mode="after")
     def _low_below_high(self) -> MarketRange:
         if self.low > self.high:
-            raise ValueError(f"{self.segment} {self.region}: low ({number(self.low)}) is above "
-                             f"high ({number(self.high)})")
+            raise ValueError(_("{segment} {region}: low ({number}) is above high "
+                               "({number2})").format(
+                segment=self.segment, region=self.region, number=number(self.low),
+                number2=number(self.high)))
         return self
 
     def label(self) -> str:
@@ -73,8 +76,8 @@ def settings_of(workspace: Workspace) -> BonusSettings:
     try:
         return BonusSettings.model_validate(section)
     except ValidationError as error:
-        raise ValueError(f"workspace.toml [{SECTION}]: "
-                         f"{describe_validation_error(error)}") from None
+        raise ValueError(_("workspace.toml [{section}]: {problem}").format(
+            section=SECTION, problem=describe_validation_error(error))) from None
 
 
 @dataclass(frozen=True)
@@ -102,17 +105,18 @@ def position(total: Decimal, currency: str, ranges: list[MarketRange], segment: 
     if found is None:
         return None
     if found.currency != currency:
-        return MarketPosition(found, f"{found.label()}: not comparable, the statement is in "
-                                     f"{currency}", None)
+        return MarketPosition(found, _("{found}: not comparable, the statement is in "
+                                       "{currency}").format(
+            found=found.label(), currency=currency), None)
     if total < found.low:
-        text = f"below range by {money(found.low - total, currency)}"
+        text = _("below range by {money}").format(money=money(found.low - total, currency))
         share = None
     elif total > found.high:
-        text = f"above range by {money(total - found.high, currency)}"
+        text = _("above range by {money}").format(money=money(total - found.high, currency))
         share = None
     else:
         width = found.high - found.low
         share = ((total - found.low) * 100 / width).quantize(Decimal(1)) if width else \
             Decimal(100)
-        text = f"in range, {number(share)}% of the way up"
+        text = _("in range, {number}% of the way up").format(number=number(share))
     return MarketPosition(found, f"{found.label()}: {text}", share)

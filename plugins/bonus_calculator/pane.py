@@ -27,7 +27,10 @@ from amtui.api.ui import (
 )
 
 from .engine import Period
+from .i18n import _
+from .keys import N_, translate_keys
 from .money import minor_unit, money, number
+from .plan import role_name
 from .screens import (
     ConfirmLock,
     LineDetail,
@@ -61,7 +64,7 @@ class Shown:
 
 class BonusPane(PaneScreen):
     PANE_ID = "bonus"
-    TITLE_TEXT = "Bonus"
+    TITLE_TEXT = N_("Bonus")
     AUTO_FOCUS = "#bonus-lines"
     DEFAULT_CSS = """
     BonusPane #bonus-title {
@@ -93,36 +96,37 @@ class BonusPane(PaneScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "month(-1)", "Earlier", id="bonus.previous_month",
-                tooltip="The month before"),
-        Binding("right_square_bracket", "month(1)", "Later", id="bonus.next_month",
-                tooltip="The month after"),
-        Binding("enter", "explain", "Explain", id="bonus.explain", show=False,
-                tooltip="The highlighted line, all of it: where it comes from, how computed"),
-        Binding("m", "member", "Member", id="bonus.member",
-                tooltip="Whose statement to see (the head sees everyone's)"),
-        Binding("w", "what_if", "What if", id="bonus.what_if",
-                tooltip="Try another deal amount, quota or rate; nothing is saved"),
-        Binding("e", "plan", "Plan", id="bonus.plan",
-                tooltip="The plan in force this month (the head edits it)"),
-        Binding("h", "log_hours", "Hours", id="bonus.hours",
-                tooltip="Log hours worked; outside working hours they are overtime"),
-        Binding("l", "lock", "Lock", id="bonus.lock",
-                tooltip="Lock the month's statement once paid (the head)"),
-        Binding("x", "export('md')", "Export", id="bonus.export_md",
-                tooltip="Save the statement as Markdown in the current folder"),
-        Binding("X", "export('csv')", "Export CSV", id="bonus.export_csv", show=False,
-                tooltip="Save the statement as CSV in the current folder"),
+        Binding("left_square_bracket", "month(-1)", N_("Earlier"), id="bonus.previous_month",
+                tooltip=N_("The month before")),
+        Binding("right_square_bracket", "month(1)", N_("Later"), id="bonus.next_month",
+                tooltip=N_("The month after")),
+        Binding("enter", "explain", N_("Explain"), id="bonus.explain", show=False,
+                tooltip=N_("The highlighted line, all of it: where it comes from, how computed")),
+        Binding("m", "member", N_("Member"), id="bonus.member",
+                tooltip=N_("Whose statement to see (the head sees everyone's)")),
+        Binding("w", "what_if", N_("What if"), id="bonus.what_if",
+                tooltip=N_("Try another deal amount, quota or rate; nothing is saved")),
+        Binding("e", "plan", N_("Plan"), id="bonus.plan",
+                tooltip=N_("The plan in force this month (the head edits it)")),
+        Binding("h", "log_hours", N_("Hours"), id="bonus.hours",
+                tooltip=N_("Log hours worked; outside working hours they are overtime")),
+        Binding("l", "lock", N_("Lock"), id="bonus.lock",
+                tooltip=N_("Lock the month's statement once paid (the head)")),
+        Binding("x", "export('md')", N_("Export"), id="bonus.export_md",
+                tooltip=N_("Save the statement as Markdown in the current folder")),
+        Binding("X", "export('csv')", N_("Export CSV"), id="bonus.export_csv", show=False,
+                tooltip=N_("Save the statement as CSV in the current folder")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        translate_keys(self)
         self.period: Period | None = None
         self.member_id: str | None = None
         self.shown = Shown()
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading…", id="bonus-title")
+        yield Static(_("Loading…"), id="bonus-title")
         yield RecordTable(id="bonus-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="bonus-detail")
         yield Static("", id="bonus-total")
@@ -133,8 +137,9 @@ class BonusPane(PaneScreen):
         table = self.query_one(DataTable)
         self.what_width = max(20, self.app.size.width - BASIS_WIDTH - RATE_WIDTH
                               - AMOUNT_WIDTH - 8 - 3)
-        for label, width in (("What", self.what_width), ("Basis".rjust(BASIS_WIDTH), BASIS_WIDTH),
-                             ("Rate", RATE_WIDTH), ("Amount".rjust(AMOUNT_WIDTH), AMOUNT_WIDTH)):
+        for label, width in ((_("What"), self.what_width),
+                             (_("Basis").rjust(BASIS_WIDTH), BASIS_WIDTH), (_("Rate"), RATE_WIDTH),
+                             (_("Amount").rjust(AMOUNT_WIDTH), AMOUNT_WIDTH)):
             table.add_column(label, width=width)
 
     # reading (in a worker: no widgets here)
@@ -173,31 +178,32 @@ class BonusPane(PaneScreen):
         statement = payload.statement
         title = self.query_one("#bonus-title", Static)
         if statement is None:
-            title.update(line(f"Bonus · {payload.period or ''}", 100))
+            title.update(line(_("Bonus · {value}").format(value=payload.period or ''), 100))
             self.query_one("#bonus-detail", Static).update(content(payload.problem))
             self.query_one("#bonus-total", Static).update("")
             self.query_one("#bonus-notes", Static).update("")
             return
         plan = statement.plan
-        state = "locked" if statement.locked else "open"
+        state = _("locked") if statement.locked else _("open")
         title.update(line(
             f"{statement.period} · {state} · {statement.member.name}, "
-            f"{statement.member.role.replace('_', ' ')} · "
-            + (f"«{plan.name}» from {plan.valid_from}" if plan else "no plan"),
+            f"{role_name(statement.member.role)} · "
+            + (_("«{name}» from {valid_from}").format(
+                name=plan.name, valid_from=plan.valid_from) if plan else _("no plan")),
             max(20, self.app.size.width - 2)))
         places = minor_unit(statement.currency)
         table.add_rows([self._cells(item, places) for item in statement.lines])
         if statement.lines:
             table.move_cursor(row=min(cursor, len(statement.lines) - 1))
         self._show_detail(table.cursor_row)
-        total = Content.assemble(("Total ", "bold"),
+        total = Content.assemble((_("Total "), "bold"),
                                  (money(statement.total, statement.currency), "bold"))
         if statement.market is not None:
             total = Content.assemble(total, " · ", line(statement.market.text, 120))
         self.query_one("#bonus-total", Static).update(total)
         notes = list(statement.notes)
         if statement.billable:
-            notes.append("billable overtime: " + ", ".join(
+            notes.append(_("billable overtime: ") + ", ".join(
                 f"{item.client} {number(item.hours)} h × {number(item.coefficient)} = "
                 f"{number(item.billed_hours)} h"
                 + (f" ({money(item.amount, statement.currency)})" if item.amount is not None
@@ -215,7 +221,7 @@ class BonusPane(PaneScreen):
         detail = self.query_one("#bonus-detail", Static)
         if statement is None or not (0 <= row < len(statement.lines)):
             detail.update("" if statement is None or statement.lines else
-                          "Nothing to pay this month.")
+                          _("Nothing to pay this month."))
             return
         item = statement.lines[row]
         detail.update(content(f"{item.source}: {item.detail}"))
@@ -231,7 +237,7 @@ class BonusPane(PaneScreen):
     def _current(self) -> tuple[Snapshot, str, Period] | None:
         shown = self.shown
         if shown.snapshot is None or shown.member_id is None or shown.period is None:
-            self.notify(shown.problem or "Nothing to show yet.", severity="warning",
+            self.notify(shown.problem or _("Nothing to show yet."), severity="warning",
                         markup=False)
             return None
         return shown.snapshot, shown.member_id, shown.period
@@ -251,7 +257,7 @@ class BonusPane(PaneScreen):
 
     def action_member(self) -> None:
         if not self.shown.members:
-            self.notify(self.shown.problem or "Nobody to choose.", markup=False)
+            self.notify(self.shown.problem or _("Nobody to choose."), markup=False)
             return
 
         def chosen(member_id: str | None) -> None:
@@ -260,10 +266,10 @@ class BonusPane(PaneScreen):
                 self.load()
 
         options = [(Content.assemble(line(member.name, 40), " · ",
-                                     member.role.replace("_", " ")), member.id)
+                                     role_name(member.role)), member.id)
                    for member in self.shown.members]
         self.app.push_screen(
-            PickScreen("Whose statement", options, self.member_id or "", search=True), chosen)
+            PickScreen(_("Whose statement"), options, self.member_id or "", search=True), chosen)
 
     def action_what_if(self) -> None:
         current = self._current()
@@ -271,8 +277,9 @@ class BonusPane(PaneScreen):
             return
         snapshot, member_id, period = current
         if snapshot.plan_for(member_id, period) is None:
-            self.notify(f"{snapshot.members[member_id].name} has no plan in {period}: "
-                        "nothing to try.", severity="warning", markup=False)
+            self.notify(_("{name} has no plan in {period}: nothing to try.").format(
+                name=snapshot.members[member_id].name,
+                period=period), severity="warning", markup=False)
             return
         if self.shown.statement is not None:
             self.app.push_screen(WhatIfScreen(snapshot, self.shown.statement))
@@ -288,13 +295,17 @@ class BonusPane(PaneScreen):
         plan = snapshot.plan_for(member_id, period)
         head = self.shown.viewer is not None and self.shown.viewer.role == "head"
         if plan is None and not head:
-            self.notify(f"No plan for you in {period}; the head sets it.", markup=False)
+            self.notify(_("No plan for you in {period}; the head sets it.").format(
+                period=period), markup=False)
             return
         text = write_plan(plan, snapshot.members) if plan else \
             template(member, period.start, snapshot.workspace_currency)
-        whose = f"the role {plan.role}" if plan and plan.role else member.name
-        title = (f"Plan for {whose}, in force in {period}" if plan
-                 else f"New plan for {member.name} from {period}")
+        whose = (_("the role {role}").format(role=role_name(plan.role)) if plan and plan.role
+                 else member.name)
+        title = (_("Plan for {whose}, in force in {period}").format(
+            whose=whose, period=period) if plan
+                 else _("New plan for {name} from {period}").format(
+                     name=member.name, period=period))
 
         def closed(saved: bool | None) -> None:
             if saved:
@@ -321,19 +332,21 @@ class BonusPane(PaneScreen):
                              end=_time(values["end"], "end"), client_id=client_id,
                              note=values.get("note", "").strip())
 
-        fields = [FormField("day", "Day (YYYY-MM-DD)"), FormField("start", "From (HH:MM)"),
-                  FormField("end", "To (HH:MM)"),
-                  FormField("client", "Client (empty: none)", picker=client_picker(workspace),
-                            placeholder="type part of the name"),
-                  FormField("note", "Note")]
+        fields = [FormField("day", _("Day (YYYY-MM-DD)")), FormField("start", _("From (HH:MM)")),
+                  FormField("end", _("To (HH:MM)")),
+                  FormField("client", _("Client (empty: none)"), picker=client_picker(workspace),
+                            placeholder=_("type part of the name")),
+                  FormField("note", _("Note"))]
         values = {"day": str(day), "start": "19:00", "end": "21:00"}
 
         def chosen(entry: TimeEntry | None) -> None:
             if entry is not None:
                 self._change(lambda: _add_entry(workspace, entry),
-                             f"Hours logged for {snapshot.members[member_id].name}")
+                             _("Hours logged for {name}").format(
+                                 name=snapshot.members[member_id].name))
 
-        self.app.push_screen(FormScreen(f"Hours of {snapshot.members[member_id].name}",
+        self.app.push_screen(FormScreen(_("Hours of {name}").format(
+            name=snapshot.members[member_id].name),
                                         fields, values, build), chosen)
 
     def action_lock(self) -> None:
@@ -346,32 +359,36 @@ class BonusPane(PaneScreen):
         statement = self.shown.statement
         viewer = self.shown.viewer
         if viewer is None or viewer.role != "head":
-            self.notify("Only the head locks statements.", severity="warning", markup=False)
+            self.notify(_("Only the head locks statements."), severity="warning", markup=False)
             return
         if statement is None or statement.locked is not None:
-            self.notify(f"{period} is locked already.", markup=False)
+            self.notify(_("{period} is locked already.").format(period=period), markup=False)
             return
         if period.end >= snapshot.today:
-            self.notify(f"{period} has not ended yet: lock a month once it is over and paid.",
+            self.notify(_("{period} has not ended yet: lock a month once it is over and "
+                          "paid.").format(
+                period=period),
                         severity="warning", markup=False)
             return
-        question = (f"Lock {period} of {statement.member.name}: "
-                    f"{money(statement.total, statement.currency)}?\n\nA locked statement "
-                    "never changes: later changes to its deals, hours or plan become "
-                    "adjustments in the next month.")
+        question = (_("Lock {period} of {name}: {money}?\n\nA locked statement never changes: "
+                      "later changes to its deals, hours or plan become adjustments in the next "
+                      "month.").format(
+            period=period, name=statement.member.name,
+            money=money(statement.total, statement.currency)))
         workspace = self.amtui.workspace
 
         def answered(lock: bool | None) -> None:
             if lock:
                 self._change(lambda: lock_statement(workspace, member_id, period),
-                             f"{period} of {statement.member.name} locked")
+                             _("{period} of {name} locked").format(
+                                 period=period, name=statement.member.name))
 
         self.app.push_screen(ConfirmLock(question), answered)
 
     def action_export(self, fmt: str) -> None:
         statement = self.shown.statement
         if statement is None:
-            self.notify(self.shown.problem or "Nothing to export.", markup=False)
+            self.notify(self.shown.problem or _("Nothing to export."), markup=False)
             return
         member = statement.member.login or statement.member.id
         path = Path.cwd() / f"bonus-{member}-{statement.period}.{fmt}"
@@ -385,10 +402,11 @@ class BonusPane(PaneScreen):
         try:
             write_private(path, render(statement, fmt))
         except OSError as error:
-            self.app.call_from_thread(self.notify, f"Not saved: {error.strerror or error}",
+            self.app.call_from_thread(self.notify, _("Not saved: {value}").format(
+                value=error.strerror or error),
                                       severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Saved {path}", markup=False)
+        self.app.call_from_thread(self.notify, _("Saved {path}").format(path=path), markup=False)
 
     def _change(self, save: Any, done: str) -> None:
         self._save(save, done)
@@ -422,7 +440,8 @@ def _time(text: str, what: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{what}: {text.strip()!r} is not a time: use HH:MM") from None
+        raise ValueError(_("{what}: {text!r} is not a time: use HH:MM").format(
+            what=what, text=text.strip())) from None
 
 
 def _add_entry(workspace: Any, entry: TimeEntry) -> TimeEntry:

@@ -16,19 +16,28 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from amtui.api import MAX_AMOUNT, Record, problem_message
 
+from .i18n import _
+from .keys import N_
 from .money import number
 
 PLANS_TABLE = "bonus_plans"
 
 ROLES = ("account_manager", "kam", "assistant", "head")
+ROLE_NAMES = {"account_manager": N_("account manager"), "kam": N_("kam"),
+              "assistant": N_("assistant"), "head": N_("head")}
+
+
+def role_name(role: str) -> str:
+    """A member's role as shown: "account manager", not ``account_manager``."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role.replace("_", " ")
 
 KPI_KINDS = {
-    "answered_in_time": "messages answered in time",
-    "no_complaints": "complaints",
-    "clients_retained": "clients retained",
-    "plan_fulfilment": "plan fulfilment",
-    "average_order_growth": "growth of the average order",
-    "active_clients": "active clients",
+    "answered_in_time": N_("messages answered in time"),
+    "no_complaints": N_("complaints"),
+    "clients_retained": N_("clients retained"),
+    "plan_fulfilment": N_("plan fulfilment"),
+    "average_order_growth": N_("growth of the average order"),
+    "active_clients": N_("active clients"),
 }
 """KPI kind → what it measures. B2C: the first three; B2B: the last three."""
 
@@ -42,10 +51,10 @@ PERCENT_KINDS = frozenset({"answered_in_time", "clients_retained", "plan_fulfilm
 def _finite(value: Decimal | None, what: str) -> None:
     """A number, and of a size money can have (a larger one is a slip of the keyboard)."""
     if value is not None and not value.is_finite():
-        raise ValueError(f"{what} must be a number")
+        raise ValueError(_("{what} must be a number").format(what=what))
     if value is not None and abs(value) >= MAX_AMOUNT:
-        raise ValueError(f"{what} is too large ({value:.3E}; the most is "
-                         f"{number(MAX_AMOUNT - 1)})")
+        raise ValueError(_("{what} is too large ({value:.3E}; the most is {number})").format(
+            what=what, value=value, number=number(MAX_AMOUNT - 1)))
 
 
 class Strict(BaseModel):
@@ -68,21 +77,26 @@ class Tier(Strict):
     def _sane(self) -> Tier:
         _finite(self.start, "from")
         _finite(self.end, "to")
-        _finite(self.rate, "the rate")
+        _finite(self.rate, _("the rate"))
         if self.rate < 0:
-            raise ValueError(f"the rate cannot be negative ({number(self.rate)}%)")
+            raise ValueError(_("the rate cannot be negative ({number}%)").format(
+                number=number(self.rate)))
         if self.rate > 100:
-            raise ValueError(f"a rate above 100% ({number(self.rate)}%) pays more than the deal")
+            raise ValueError(_("a rate above 100% ({number}%) pays more than the deal").format(
+                number=number(self.rate)))
         if self.start < 0:
-            raise ValueError(f"from cannot be negative ({number(self.start)})")
+            raise ValueError(_("from cannot be negative ({number})").format(
+                number=number(self.start)))
         if self.end is not None and self.end <= self.start:
-            raise ValueError(f"the tier ends ({number(self.end)}) where or before it starts "
-                             f"({number(self.start)})")
+            raise ValueError(_("the tier ends ({number}) where or before it starts "
+                               "({number2})").format(
+                number=number(self.end), number2=number(self.start)))
         return self
 
     def label(self) -> str:
         if self.end is None:
-            return f"above {number(self.start)}" if self.start else "any amount"
+            return _("above {number}").format(
+                number=number(self.start)) if self.start else _("any amount")
         return f"{number(self.start)}–{number(self.end)}"
 
 
@@ -102,11 +116,12 @@ class Commission(Strict):
 
     @model_validator(mode="after")
     def _tiers_fit(self) -> Commission:
-        for what, cap in (("cap per deal", self.cap_per_deal),
-                          ("cap per month", self.cap_per_month)):
+        for what, cap in ((_("cap per deal"), self.cap_per_deal),
+                          (_("cap per month"), self.cap_per_month)):
             _finite(cap, what)
             if cap is not None and cap < 0:
-                raise ValueError(f"{what} cannot be negative ({number(cap)})")
+                raise ValueError(_("{what} cannot be negative ({number})").format(
+                    what=what, number=number(cap)))
         check_tiers(self.tiers)
         return self
 
@@ -115,23 +130,25 @@ def check_tiers(tiers: list[Tier]) -> None:
     """Tiers start at 0, each where the one before ends, and the last has no end."""
     first = tiers[0]
     if first.start != 0:
-        raise ValueError(f"the tiers start at 0 (the first starts at "
-                         f"{number(first.start)})")
+        raise ValueError(_("the tiers start at 0 (the first starts at {number})").format(
+            number=number(first.start)))
     for number_, (before, after) in enumerate(pairwise(tiers), start=1):
         if before.end is None:
-            raise ValueError(f"tier {number_} ({before.label()}) has no end but tier "
-                             f"{number_ + 1} follows it: only the last tier is open-ended")
+            raise ValueError(_("tier {number_} ({before}) has no end but tier {value} follows it: "
+                               "only the last tier is open-ended").format(
+                number_=number_, before=before.label(), value=number_ + 1))
         if after.start < before.end:
-            raise ValueError(f"the tiers overlap: tier {number_} ({before.label()}) and "
-                             f"tier {number_ + 1} ({after.label()}); each tier starts where "
-                             "the one before ends")
+            raise ValueError(_("the tiers overlap: tier {number_} ({before}) and tier {value} "
+                               "({after}); each tier starts where the one before ends").format(
+                number_=number_, before=before.label(), value=number_ + 1, after=after.label()))
         if after.start > before.end:
-            raise ValueError(f"the tiers leave a gap between {number(before.end)} and "
-                             f"{number(after.start)}: amounts there would have no rate")
+            raise ValueError(_("the tiers leave a gap between {number} and {number2}: amounts "
+                               "there would have no rate").format(
+                number=number(before.end), number2=number(after.start)))
     last = tiers[-1]
     if last.end is not None:
-        raise ValueError(f"the last tier ends at {number(last.end)}: leave out its `to`, or "
-                         f"amounts above {number(last.end)} would have no rate")
+        raise ValueError(_("the last tier ends at {number}: leave out its `to`, or amounts above "
+                           "{number} would have no rate").format(number=number(last.end)))
 
 
 class Band(Strict):
@@ -144,11 +161,13 @@ class Band(Strict):
     @model_validator(mode="after")
     def _sane(self) -> Band:
         _finite(self.start, "from")
-        _finite(self.multiplier, "the multiplier")
+        _finite(self.multiplier, _("the multiplier"))
         if self.start < 0:
-            raise ValueError(f"a band cannot start below 0% ({number(self.start)}%)")
+            raise ValueError(_("a band cannot start below 0% ({number}%)").format(
+                number=number(self.start)))
         if self.multiplier < 0:
-            raise ValueError(f"the multiplier cannot be negative (×{number(self.multiplier)})")
+            raise ValueError(_("the multiplier cannot be negative (×{number})").format(
+                number=number(self.multiplier)))
         return self
 
 
@@ -163,18 +182,20 @@ class Quota(Strict):
 
     @model_validator(mode="after")
     def _bands_fit(self) -> Quota:
-        _finite(self.amount, "the quota")
+        _finite(self.amount, _("the quota"))
         if self.amount <= 0:
-            raise ValueError(f"the quota must be more than 0 (it is {number(self.amount)})")
+            raise ValueError(_("the quota must be more than 0 (it is {number})").format(
+                number=number(self.amount)))
         if self.bands and self.bands[0].start != 0:
-            raise ValueError(f"the bands start at 0% (the first starts at "
-                             f"{number(self.bands[0].start)}%): say what is paid below it, "
-                             "e.g. { from = 0, multiplier = 0 }")
+            raise ValueError(_("the bands start at 0% (the first starts at {number}%): say what "
+                               "is paid below it, e.g. {{ from = 0, multiplier = 0 }}").format(
+                number=number(self.bands[0].start)))
         for before, after in pairwise(self.bands):
             if after.start <= before.start:
-                raise ValueError(f"the bands overlap: {number(after.start)}% comes "
-                                 f"after {number(before.start)}%; list them from low to high, "
-                                 "each starting higher than the one before")
+                raise ValueError(_("the bands overlap: {number}% comes after {number2}%; list "
+                                   "them from low to high, each starting higher than the one "
+                                   "before").format(
+                    number=number(after.start), number2=number(before.start)))
         return self
 
 
@@ -192,25 +213,28 @@ class Kpi(Strict):
     @model_validator(mode="after")
     def _sane(self) -> Kpi:
         if self.kind not in KPI_KINDS:
-            raise ValueError(f"unknown KPI {self.kind!r} (KPIs: {', '.join(KPI_KINDS)})")
-        _finite(self.target, "the target")
-        _finite(self.amount, "the amount")
-        _finite(self.percent_of_base, "percent of base")
+            raise ValueError(_("unknown KPI {kind!r} (KPIs: {join})").format(
+                kind=self.kind, join=', '.join(KPI_KINDS)))
+        _finite(self.target, _("the target"))
+        _finite(self.amount, _("the amount"))
+        _finite(self.percent_of_base, _("percent of base"))
         if self.kind != "average_order_growth" and self.target < 0:
-            raise ValueError(f"{self.kind}: the target cannot be negative")
+            raise ValueError(_("{kind}: the target cannot be negative").format(kind=self.kind))
         if self.kind in PERCENT_KINDS - {"average_order_growth", "plan_fulfilment"} \
                 and self.target > 100:
-            raise ValueError(f"{self.kind}: a share cannot be above 100% "
-                             f"({number(self.target)})")
+            raise ValueError(_("{kind}: a share cannot be above 100% ({number})").format(
+                kind=self.kind, number=number(self.target)))
         if (self.amount is None) == (self.percent_of_base is None):
-            raise ValueError(f"{self.kind}: give either amount or percent_of_base")
+            raise ValueError(_("{kind}: give either amount or percent_of_base").format(
+                kind=self.kind))
         for what, value in (("amount", self.amount), ("percent_of_base", self.percent_of_base)):
             if value is not None and value < 0:
-                raise ValueError(f"{self.kind}: {what} cannot be negative ({number(value)})")
+                raise ValueError(_("{kind}: {what} cannot be negative ({number})").format(
+                    kind=self.kind, what=what, number=number(value)))
         return self
 
     def label(self) -> str:
-        return KPI_KINDS[self.kind]
+        return _(KPI_KINDS[self.kind])
 
 
 class WorkHours(Strict):
@@ -224,10 +248,11 @@ class WorkHours(Strict):
     @model_validator(mode="after")
     def _sane(self) -> WorkHours:
         if self.start >= self.end:
-            raise ValueError(f"working hours must start before they end "
-                             f"({self.start:%H:%M}–{self.end:%H:%M})")
+            raise ValueError(_("working hours must start before they end "
+                               "({start:%H:%M}–{end:%H:%M})").format(
+                start=self.start, end=self.end))
         if any(day < 0 or day > 6 for day in self.weekdays):
-            raise ValueError("weekdays are numbers from 0 (Monday) to 6 (Sunday)")
+            raise ValueError(_("weekdays are numbers from 0 (Monday) to 6 (Sunday)"))
         return self
 
 
@@ -242,14 +267,15 @@ class Overtime(Strict):
 
     @model_validator(mode="after")
     def _sane(self) -> Overtime:
-        for what, value in (("the coefficient", self.coefficient),
-                            ("the hourly rate", self.hourly_rate),
-                            ("hours per month", self.hours_per_month)):
+        for what, value in ((_("the coefficient"), self.coefficient),
+                            (_("the hourly rate"), self.hourly_rate),
+                            (_("hours per month"), self.hours_per_month)):
             _finite(value, what)
             if value is not None and value < 0:
-                raise ValueError(f"{what} cannot be negative ({number(value)})")
+                raise ValueError(_("{what} cannot be negative ({number})").format(
+                    what=what, number=number(value)))
         if self.hours_per_month == 0:
-            raise ValueError("hours per month must be more than 0")
+            raise ValueError(_("hours per month must be more than 0"))
         return self
 
 
@@ -283,36 +309,39 @@ class Plan(Record):
     @classmethod
     def _first_of_month(cls, value: date) -> date:
         if value.day != 1:
-            raise ValueError(f"a plan starts on the first day of a month, so that each month "
-                             f"has one plan: use {value.replace(day=1)} or "
-                             f"{next_month_start(value)}, not {value}")
+            raise ValueError(_("a plan starts on the first day of a month, so that each month has "
+                               "one plan: use {replace} or {next_month_start}, not {value}").format(
+                replace=value.replace(day=1), next_month_start=next_month_start(value),
+                value=value))
         return value
 
     @field_validator("base_salary")
     @classmethod
     def _base_not_negative(cls, value: Decimal) -> Decimal:
-        _finite(value, "the base salary")
+        _finite(value, _("the base salary"))
         if value < 0:
-            raise ValueError(f"the base salary cannot be negative ({number(value)})")
+            raise ValueError(_("the base salary cannot be negative ({number})").format(
+                number=number(value)))
         return value
 
     @model_validator(mode="after")
     def _whose(self) -> Plan:
         if (self.member_id is None) == (self.role is None):
-            raise ValueError("a plan is for one member (member = …) or for a role "
-                             "(role = …): give exactly one")
+            raise ValueError(_("a plan is for one member (member = …) or for a role "
+                             "(role = …): give exactly one"))
         if self.role is not None and self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r} (roles: {', '.join(ROLES)})")
+            raise ValueError(_("unknown role {role!r} (roles: {join})").format(
+                role=self.role, join=', '.join(ROLES)))
         kinds = [kpi.kind for kpi in self.kpis]
         repeated = sorted({kind for kind in kinds if kinds.count(kind) > 1})
         if repeated:
-            raise ValueError(f"the KPI {repeated[0]} is given twice")
+            raise ValueError(_("the KPI {repeated} is given twice").format(repeated=repeated[0]))
         if any(kpi.kind == "plan_fulfilment" for kpi in self.kpis) and self.quota is None:
-            raise ValueError("the plan_fulfilment KPI needs a quota")
+            raise ValueError(_("the plan_fulfilment KPI needs a quota"))
         return self
 
     def label(self) -> str:
-        return f"{self.name} (from {self.valid_from})"
+        return _("{name} (from {valid_from})").format(name=self.name, valid_from=self.valid_from)
 
 
 def next_month_start(day: date) -> date:
@@ -333,9 +362,9 @@ def describe_plan_error(error: Any) -> str:
         message = problem_message(problem)
         if problem["type"] == "missing":
             if where == "valid from":
-                message += (": say from which month the plan applies, e.g. "
-                            "valid_from = 2026-10-01")
+                message += (_(": say from which month the plan applies, e.g. "
+                            "valid_from = 2026-10-01"))
         elif problem["type"] == "extra_forbidden":
-            message = "is not a field a plan has (a typo?)"
+            message = _("is not a field a plan has (a typo?)")
         lines.append(f"{where}: {message}" if where else message)
     return "; ".join(lines)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from .i18n import _
 from .money import number
 from .plan import KPI_KINDS, Plan, describe_plan_error
 
@@ -34,14 +35,14 @@ def read_plan(text: str, members: dict[str, MemberInfo], *, keep_id: str | None 
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise PlanFileError(f"the plan is not valid TOML: {error}") from None
+        raise PlanFileError(_("the plan is not valid TOML: {error}").format(error=error)) from None
     unknown = [key for key in data if key not in KEYS]
     if unknown:
-        raise PlanFileError(f"{unknown[0]}: is not a field a plan has (fields: "
-                            f"{', '.join(KEYS)})")
+        raise PlanFileError(_("{unknown}: is not a field a plan has (fields: {join})").format(
+            unknown=unknown[0], join=', '.join(KEYS)))
     if "valid_from" not in data:
-        raise PlanFileError("valid from: is required: say from which month the plan applies, "
-                            "e.g. valid_from = 2026-10-01")
+        raise PlanFileError(_("valid from: is required: say from which month the plan applies, "
+                            "e.g. valid_from = 2026-10-01"))
     fields: dict[str, Any] = {key: value for key, value in data.items()
                               if key not in ("member", "kpi")}
     if "member" in data:
@@ -64,10 +65,11 @@ def _member_id(wanted: str, members: dict[str, MemberInfo]) -> str:
         if len(matches) == 1:
             return matches[0].id
         if matches:
-            raise PlanFileError(f"member: {len(matches)} members are named {wanted!r}; name "
-                                "one by login or id")
+            raise PlanFileError(_("member: {count} members are named {wanted!r}; name one by "
+                                  "login or id").format(count=len(matches), wanted=wanted))
     names = ", ".join(sorted(member.name for member in members.values())[:12])
-    raise PlanFileError(f"member: no member named {wanted!r} (members: {names or 'none'})")
+    raise PlanFileError(_("member: no member named {wanted!r} (members: {value})").format(
+        wanted=wanted, value=names or 'none'))
 
 
 def _value(value: Any) -> str:
@@ -101,7 +103,7 @@ def _table(pairs: list[tuple[str, Any]]) -> str:
 
 def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
     """The plan as a TOML file that :func:`read_plan` reads back to the same plan."""
-    out = ["# Compensation plan. Checked as a whole when saved; see docs/bonus.md.",
+    out = [_("# Compensation plan. Checked as a whole when saved; see docs/bonus.md."),
            f"name = {_value(plan.name)}"]
     if plan.member_id:
         member = members.get(plan.member_id)
@@ -109,7 +111,7 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
         out.append(f"member = {_value(who)}")
     else:
         out.append(f"role = {_value(plan.role)}")
-    out += [f"valid_from = {plan.valid_from}      # the first day of a month",
+    out += [f"valid_from = {plan.valid_from}      # " + _("the first day of a month"),
             f"currency = {_value(plan.currency)}",
             f"base_salary = {_value(plan.base_salary)}"]
     if plan.market_segment:
@@ -119,26 +121,27 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
     commission = plan.commission
     if commission is not None:
         out += ["", "[commission]",
-                f"basis = {_value(commission.basis)}        # signed or paid",
-                f"mode = {_value(commission.mode)}        # marginal or whole_deal"]
+                f"basis = {_value(commission.basis)}        # " + _("signed or paid"),
+                f"mode = {_value(commission.mode)}        # " + _("marginal or whole_deal")]
         if commission.cap_per_deal is not None:
             out.append(f"cap_per_deal = {_value(commission.cap_per_deal)}")
         if commission.cap_per_month is not None:
             out.append(f"cap_per_month = {_value(commission.cap_per_month)}")
-        out.append("tiers = [                  # percent; a tier's `to` belongs to it")
+        out.append("tiers = [                  # " + _("percent; a tier's `to` belongs to it"))
         out += [f"  {_table([('from', tier.start), ('to', tier.end), ('rate', tier.rate)])},"
                 for tier in commission.tiers]
         out.append("]")
     quota = plan.quota
     if quota is not None:
         out += ["", "[quota]", f"amount = {_value(quota.amount)}",
-                f"period = {_value(quota.period)}        # month or quarter",
-                "bands = [                  # attainment in percent; a band starts at its from"]
+                f"period = {_value(quota.period)}        # " + _("month or quarter"),
+                "bands = [                  # "
+                + _("attainment in percent; a band starts at its from")]
         out += [f"  {_table([('from', band.start), ('multiplier', band.multiplier)])},"
                 for band in quota.bands]
         out.append("]")
     for kpi in plan.kpis:
-        out += ["", "[[kpi]]", f"kind = {_value(kpi.kind)}   # {KPI_KINDS[kpi.kind]}",
+        out += ["", "[[kpi]]", f"kind = {_value(kpi.kind)}   # {_(KPI_KINDS[kpi.kind])}",
                 f"target = {_value(kpi.target)}"]
         if kpi.amount is not None:
             out.append(f"amount = {_value(kpi.amount)}")
@@ -159,10 +162,10 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
 
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
     """A starting plan for a member who has none: every component, with example values."""
-    return f"""# Compensation plan for {member.name}. F2 saves it; nothing is saved while it has a
+    return _("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
 # problem. Every component is explained in docs/bonus.md.
-name = "{member.name} {valid_from.year}"
-member = {_value(member.login or member.id)}
+name = "{name} {year}"
+member = {member}
 valid_from = {valid_from}      # the first day of a month
 currency = "{currency}"
 base_salary = 60000
@@ -200,19 +203,23 @@ percent_of_base = 5
 coefficient = 1.5
 hours_per_month = 168
 working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
-"""
+""").format(name=member.name, year=valid_from.year, member=_value(member.login or member.id),
+            valid_from=valid_from, currency=currency)
 
 
 def describe(plan: Plan) -> str:
     """One line: what the plan pays."""
-    parts = [f"base {number(plan.base_salary)} {plan.currency}"]
+    parts = [_("base {number} {currency}").format(
+        number=number(plan.base_salary), currency=plan.currency)]
     if plan.commission:
         rates = "/".join(f"{number(tier.rate)}%" for tier in plan.commission.tiers)
-        parts.append(f"commission {rates} {plan.commission.mode.replace('_', ' ')}")
+        parts.append(_("commission {rates} {replace}").format(
+            rates=rates, replace=plan.commission.mode.replace('_', ' ')))
     if plan.quota:
-        parts.append(f"quota {number(plan.quota.amount)}/{plan.quota.period}")
+        parts.append(_("quota {number}/{period}").format(
+            number=number(plan.quota.amount), period=plan.quota.period))
     if plan.kpis:
-        parts.append(f"{len(plan.kpis)} KPI")
+        parts.append(_("{count} KPI").format(count=len(plan.kpis)))
     if plan.overtime:
-        parts.append(f"overtime ×{number(plan.overtime.coefficient)}")
+        parts.append(_("overtime ×{number}").format(number=number(plan.overtime.coefficient)))
     return ", ".join(parts)

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from amtui.api import Record
 
 from .engine import Line
+from .i18n import _
 
 TIME_TABLE = "bonus_time_entries"
 STATEMENTS_TABLE = "bonus_statements"
@@ -32,9 +33,9 @@ class TimeEntry(Record):
     @model_validator(mode="after")
     def _ends_after_start(self) -> TimeEntry:
         if self.end <= self.start:
-            raise ValueError(f"the entry ends ({self.end:%H:%M}) before it starts "
-                             f"({self.start:%H:%M}); log hours after midnight as an entry "
-                             "of the next day")
+            raise ValueError(_("the entry ends ({end:%H:%M}) before it starts ({start:%H:%M}); "
+                               "log hours after midnight as an entry of the next day").format(
+                end=self.end, start=self.start))
         return self
 
 
@@ -59,5 +60,5 @@ class LockedStatement(Record):
     @model_validator(mode="after")
     def _total_is_the_sum(self) -> LockedStatement:
         if sum((line.amount for line in self.lines), Decimal(0)) != self.total:
-            raise ValueError("the total is not the sum of the lines")
+            raise ValueError(_("the total is not the sum of the lines"))
         return self

@@ -17,6 +17,8 @@ from amtui.api import MoneyError, format_amount, parse_money
 from amtui.api.ui import RecordTable, cell, content, line
 
 from .engine import own_lines, total
+from .i18n import _
+from .keys import N_, translate_keys
 from .money import minor_unit, money, number, signed_money
 from .whatif import WhatIf, apply, compare
 
@@ -80,13 +82,14 @@ class PlanEditor(ModalScreen[bool]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="bonus.plan.cancel"),
-        Binding("f2,ctrl+s", "save", "Save", id="bonus.plan.save",
-                tooltip="Check the plan and save it"),
+        Binding("escape", "cancel", N_("Cancel"), id="bonus.plan.cancel"),
+        Binding("f2,ctrl+s", "save", N_("Save"), id="bonus.plan.save",
+                tooltip=N_("Check the plan and save it")),
     ]
 
     def __init__(self, title: str, text: str, read_only: bool) -> None:
         super().__init__()
+        translate_keys(self)
         self.dialog_title = title
         self.text = text
         self.read_only = read_only
@@ -97,8 +100,9 @@ class PlanEditor(ModalScreen[bool]):
             yield TextArea(self.text, id="plan-text", read_only=self.read_only,
                            soft_wrap=False, show_line_numbers=True)
             yield Static("", id="plan-error", classes="dialog-error")
-            hint = ("Read only: only the head changes plans · Esc closes" if self.read_only
-                    else "F2 saves (checked first; nothing is saved with a problem) · Esc cancels")
+            hint = (_("Read only: only the head changes plans · Esc closes") if self.read_only
+                    else _("F2 saves (checked first; nothing is saved with a problem) · Esc "
+                           "cancels"))
             yield Static(hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -109,9 +113,9 @@ class PlanEditor(ModalScreen[bool]):
 
     def action_save(self) -> None:
         if self.read_only:
-            self.query_one("#plan-error", Static).update("Only the head changes plans.")
+            self.query_one("#plan-error", Static).update(_("Only the head changes plans."))
             return
-        self.query_one("#plan-error", Static).update("Checking…")
+        self.query_one("#plan-error", Static).update(_("Checking…"))
         self._save(self.query_one(TextArea).text)
 
     @work(thread=True, exclusive=True, group="bonus-plan")
@@ -127,9 +131,10 @@ class PlanEditor(ModalScreen[bool]):
         except (PlanFileError, NotAllowed, StorageError, ValueError) as error:
             self.app.call_from_thread(self._problem, str(error))
             return
-        verb = "added" if new else "saved"
-        self.app.call_from_thread(self._saved, f"Plan «{plan.name}» from {plan.valid_from} "
-                                               f"{verb}")
+        said = (_("Plan «{name}» from {valid_from} added") if new
+                else _("Plan «{name}» from {valid_from} saved"))
+        self.app.call_from_thread(self._saved, said.format(name=plan.name,
+                                                           valid_from=plan.valid_from))
 
     def _problem(self, message: str) -> None:
         self.query_one("#plan-error", Static).update(content(message))
@@ -152,18 +157,19 @@ class ConfirmLock(ModalScreen[bool]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "lock", "Lock", id="bonus.lock.yes"),
-        Binding("n,escape", "cancel", "Cancel", id="bonus.lock.no"),
+        Binding("y", "lock", N_("Lock"), id="bonus.lock.yes"),
+        Binding("n,escape", "cancel", N_("Cancel"), id="bonus.lock.no"),
     ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
+        translate_keys(self)
         self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(content(self.question), id="lock-question")
-            yield Static("y locks · n or Esc cancels", classes="dialog-hint")
+            yield Static(_("y locks · n or Esc cancels"), classes="dialog-hint")
 
     def action_lock(self) -> None:
         self.dismiss(True)
@@ -185,28 +191,38 @@ class LineDetail(ModalScreen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", "Close", id="bonus.line.close"),
+        Binding("escape,enter", "close", N_("Close"), id="bonus.line.close"),
     ]
 
     def __init__(self, text: str) -> None:
         super().__init__()
+        translate_keys(self)
         self.text = text
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(content(self.text), id="line-text")
-            yield Static("Esc closes", classes="dialog-hint")
+            yield Static(_("Esc closes"), classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
+LINE_KINDS = {"base": N_("base"), "commission": N_("commission"), "cap_deal": N_("cap deal"),
+              "accelerator": N_("accelerator"), "cap_month": N_("cap month"), "kpi": N_("kpi"),
+              "overtime": N_("overtime"), "excluded": N_("excluded"),
+              "adjustment": N_("adjustment"), "clawback": N_("clawback")}
+"""A line's kind → the words the dialog shows for it."""
+
+
 def describe_line(item: Line, currency: str) -> str:
     """A statement line as the dialog shows it."""
     basis = "" if item.basis is None else f"{number(item.basis)} {item.unit}".strip()
-    rows = [("What", item.kind.replace("_", " ")), ("Basis", basis), ("Rate", item.rate),
-            ("Amount", money(item.amount, currency)), ("Corrects", item.adjusts)]
-    shown = "\n".join(f"{label:<10}{value}" for label, value in rows if value)
+    kind = _(LINE_KINDS[item.kind]) if item.kind in LINE_KINDS else item.kind.replace("_", " ")
+    rows = [(N_("What"), kind), (N_("Basis"), basis),
+            (N_("Rate"), item.rate),
+            (N_("Amount"), money(item.amount, currency)), (N_("Corrects"), item.adjusts)]
+    shown = "\n".join(f"{_(label):<10}{value}" for label, value in rows if value)
     return f"{item.source}\n\n{shown}\n\n{item.detail}"
 
 
@@ -236,13 +252,14 @@ class WhatIfScreen(ModalScreen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="bonus.whatif.close"),
-        Binding("f3", "reset", "Reset", id="bonus.whatif.reset",
-                tooltip="Forget every change tried"),
+        Binding("escape", "close", N_("Close"), id="bonus.whatif.close"),
+        Binding("f3", "reset", N_("Reset"), id="bonus.whatif.reset",
+                tooltip=N_("Forget every change tried")),
     ]
 
     def __init__(self, snapshot: Snapshot, statement: Statement) -> None:
         super().__init__()
+        translate_keys(self)
         self.snapshot = snapshot
         self.now = statement
         self.member_id = statement.member.id
@@ -263,7 +280,7 @@ class WhatIfScreen(ModalScreen[None]):
             counted = self.period.contains(deal.counted_on(basis))
             if not counted and deal.status not in ("proposal", "negotiation"):
                 continue
-            state = "" if counted else " (open)"
+            state = "" if counted else _(" (open)")
             label = Content.assemble(line(f"«{deal.title}» · {deal.client}", 50),
                                      f" {number(deal.amount)}{state}")
             choices.append((label, deal.id))
@@ -273,34 +290,39 @@ class WhatIfScreen(ModalScreen[None]):
         member = self.snapshot.members[self.member_id]
         plan = self.plan
         with Vertical():
-            yield Static(line(f"What if… {member.name}, {self.period} (nothing is saved)", 100),
+            yield Static(line(_("What if… {name}, {period} (nothing is saved)").format(
+                name=member.name, period=self.period), 100),
                          classes="dialog-title")
             with Horizontal():
-                yield Select(self._deal_choices(), prompt="Deal (this month's and open ones)",
+                yield Select(self._deal_choices(), prompt=_("Deal (this month's and open ones)"),
                              id="whatif-deal")
-                yield Input(placeholder="amount", id="whatif-amount")
+                yield Input(placeholder=_("amount"), id="whatif-amount")
             with Horizontal():
                 quota = plan.quota.amount if plan and plan.quota else None
-                yield Input(placeholder=f"quota {number(quota)}" if quota is not None
-                            else "no quota", id="whatif-quota", disabled=quota is None)
+                yield Input(placeholder=_("quota {number}").format(
+                    number=number(quota)) if quota is not None
+                            else _("no quota"), id="whatif-quota", disabled=quota is None)
                 tiers = plan.commission.tiers if plan and plan.commission else []
-                yield Select([(f"tier {index + 1}: {tier.label()} at {number(tier.rate)}%",
+                yield Select([(_("tier {value}: {tier} at {number}%").format(
+                    value=index + 1, tier=tier.label(), number=number(tier.rate)),
                                index) for index, tier in enumerate(tiers)],
-                             prompt="Commission tier", id="whatif-tier")
-                yield Input(placeholder="rate %", id="whatif-rate")
+                             prompt=_("Commission tier"), id="whatif-tier")
+                yield Input(placeholder=_("rate %"), id="whatif-rate")
             table = RecordTable(id="whatif-lines", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="whatif-total")
             yield Static("", id="whatif-error", classes="dialog-error")
-            yield Static("Tab moves between fields · F3 resets · Esc closes",
+            yield Static(_("Tab moves between fields · F3 resets · Esc closes"),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         currency = self.now.currency
         width = max(20, min(self.app.size.width, 110) - 4 - 3 * 13 - 8 - 2)
-        for label, size in (("What", width), (f"Now, {currency}".rjust(13), 13),
-                            (f"What if, {currency}".rjust(13), 13), ("Change".rjust(13), 13)):
+        now = _("Now, {currency}").format(currency=currency)
+        then = _("What if, {currency}").format(currency=currency)
+        for label, size in ((_("What"), width), (now.rjust(13), 13), (then.rjust(13), 13),
+                            (_("Change").rjust(13), 13)):
             table.add_column(label, width=size)
         self.recompute()
         self.query_one("#whatif-deal").focus()
@@ -335,8 +357,10 @@ class WhatIfScreen(ModalScreen[None]):
         table.add_rows(rows)
         before, after = self.now.total, total(then)
         self.query_one("#whatif-total", Static).update(content(
-            f"Total {money(before, currency)} → {money(after, currency)} "
-            f"({signed_money(after - before, currency) if after != before else 'no change'})"))
+            _("Total {before} → {after} ({change})").format(
+                before=money(before, currency), after=money(after, currency),
+                change=signed_money(after - before, currency) if after != before
+                else _("no change"))))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "whatif-deal":
@@ -352,10 +376,11 @@ class WhatIfScreen(ModalScreen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
-        names = {"whatif-amount": "amount", "whatif-quota": "quota", "whatif-rate": "rate"}
+        names = {"whatif-amount": N_("amount"), "whatif-quota": N_("quota"),
+                 "whatif-rate": N_("rate")}
         try:
-            value = typed_amount(event.value, names.get(field, field), self.now.currency,
-                                 RATE_PLACES if field == "whatif-rate" else None)
+            value = typed_amount(event.value, _(names[field]) if field in names else field,
+                                 self.now.currency, RATE_PLACES if field == "whatif-rate" else None)
         except ValueError as error:
             self.problems[field] = str(error)
             self.query_one("#whatif-error", Static).update(
@@ -365,7 +390,7 @@ class WhatIfScreen(ModalScreen[None]):
         if field == "whatif-amount":
             deal = self.query_one("#whatif-deal", Select).value
             if deal is Select.NULL:
-                self.problems[field] = "amount: choose a deal first"
+                self.problems[field] = _("amount: choose a deal first")
             elif value is None:
                 self.deal_amounts.pop(str(deal), None)
             else:
@@ -375,7 +400,7 @@ class WhatIfScreen(ModalScreen[None]):
         elif field == "whatif-rate":
             tier = self.query_one("#whatif-tier", Select).value
             if not isinstance(tier, int):
-                self.problems[field] = "rate: choose a tier first"
+                self.problems[field] = _("rate: choose a tier first")
             elif value is None:
                 self.tier_rates.pop(tier, None)
             else:

@@ -17,7 +17,9 @@ from .engine import (
     total,
 )
 from .facts import MemberInfo, Snapshot, read_snapshot
+from .i18n import _
 from .market import MarketPosition, position, segment_for
+from .plan import role_name
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -67,11 +69,13 @@ def _why_gone(snapshot: Snapshot, member_id: str, plan: Plan | None) -> dict[str
     basis = plan.commission.basis if plan and plan.commission else "signed"
     for deal in snapshot.deals.get(member_id, []):
         if deal.status == "lost":
-            reasons[deal.id] = f"«{deal.title}» is now lost"
+            reasons[deal.id] = _("«{title}» is now lost").format(title=deal.title)
         elif deal.status != "won":
-            reasons[deal.id] = f"«{deal.title}» is back to {deal.status}"
+            reasons[deal.id] = _("«{title}» is back to {status}").format(
+                title=deal.title, status=deal.status)
         elif basis == "paid" and deal.paid_on is None:
-            reasons[deal.id] = f"the payment for «{deal.title}» was taken back"
+            reasons[deal.id] = _("the payment for «{title}» was taken back").format(
+                title=deal.title)
     return reasons
 
 
@@ -84,8 +88,9 @@ def adjustments(snapshot: Snapshot, member_id: str, currency: str) -> tuple[list
     for period in sorted(locked):
         statement = locked[period]
         if statement.currency != currency:
-            notes.append(f"{period} was paid in {statement.currency}: it is not adjusted in "
-                         f"{currency}")
+            notes.append(_("{period} was paid in {currency}: it is not adjusted in "
+                           "{currency2}").format(
+                period=period, currency=statement.currency, currency2=currency))
             continue
         plan = snapshot.plan_for(member_id, period)
         recomputed = own_lines(plan, snapshot.facts(member_id, period))
@@ -95,7 +100,7 @@ def adjustments(snapshot: Snapshot, member_id: str, currency: str) -> tuple[list
         gone = _why_gone(snapshot, member_id, plan)
         for line in paid:
             if line.kind == "commission" and line.source_id not in known:
-                gone[line.source_id] = f"{line.source} was deleted"
+                gone[line.source_id] = _("{source} was deleted").format(source=line.source)
         lines += adjustment_lines(str(period), recomputed, paid, adjusted, currency, gone)
     return lines, notes
 
@@ -114,8 +119,10 @@ def compute_statement(snapshot: Snapshot, member_id: str, period: Period,
     if locked is not None and what_if is None:
         lines = stored_lines(locked)
         currency = locked.currency
-        notes.append(f"locked on {snapshot.local_day(locked.locked_at)} by {locked.locked_by}; "
-                     f"later changes become adjustments in {period.next()}")
+        notes.append(_("locked on {local_day} by {locked_by}; later changes become adjustments in "
+                       "{next}").format(
+            local_day=snapshot.local_day(locked.locked_at), locked_by=locked.locked_by,
+            next=period.next()))
     else:
         if what_if is not None and plan is not None:
             from .whatif import apply
@@ -123,17 +130,19 @@ def compute_statement(snapshot: Snapshot, member_id: str, period: Period,
             plan, facts = apply(what_if, plan, facts)
         lines = own_lines(plan, facts)
         if plan is None:
-            notes.append(f"no plan for {member.name} in {period}: the head gives them one "
-                         "(e in the Bonus pane, or `amtui bonus plan set FILE`)")
+            notes.append(_("no plan for {name} in {period}: the head gives them one (e in the "
+                           "Bonus pane, or `amtui bonus plan set FILE`)").format(
+                name=member.name, period=period))
         target = adjustment_month(snapshot, member_id)
         if target == period:
             extra, extra_notes = adjustments(snapshot, member_id, currency)
             lines += extra
             notes += extra_notes
         elif target is not None and period > target:
-            notes.append(f"adjustments to locked months come in {target}, the month after "
-                         "the last one locked")
-    notes += [f"not counted: {line.source} — {line.detail}" for line in lines
+            notes.append(_("adjustments to locked months come in {target}, the month after the "
+                           "last one locked").format(target=target))
+    notes += [_("not counted: {source} — {detail}").format(
+        source=line.source, detail=line.detail) for line in lines
               if line.kind == "excluded"]
     billed = billable(plan, facts.time_entries, settings.client_overtime_coefficient,
                       settings.client_hourly_rate, snapshot.workspace_currency)
@@ -158,8 +167,9 @@ def viewer_of(snapshot: Snapshot) -> MemberInfo | None:
 def not_a_member() -> str:
     from amtui.api import os_user
 
-    return (f"you ({os_user()}) are not a member of this workspace: the head sets your login "
-            "on your member record, and then you see your own statements")
+    return (_("you ({os_user}) are not a member of this workspace: the head sets your login on "
+              "your member record, and then you see your own statements").format(
+        os_user=os_user()))
 
 
 def visible_members(snapshot: Snapshot) -> list[MemberInfo]:
@@ -177,8 +187,8 @@ def check_may_see(snapshot: Snapshot, member_id: str) -> None:
     if viewer is None:
         raise NotAllowed(not_a_member())
     if viewer.role != "head" and viewer.id != member_id:
-        raise NotAllowed(f"you ({viewer.name}) may see only your own statements; the head "
-                         "sees everyone's")
+        raise NotAllowed(_("you ({name}) may see only your own statements; the head sees "
+                           "everyone's").format(name=viewer.name))
 
 
 def check_head(snapshot: Snapshot, action: str) -> MemberInfo:
@@ -186,7 +196,8 @@ def check_head(snapshot: Snapshot, action: str) -> MemberInfo:
     if viewer is None:
         raise NotAllowed(not_a_member())
     if viewer.role != "head":
-        raise NotAllowed(f"only the head {action}; you are {viewer.role.replace('_', ' ')}")
+        raise NotAllowed(_("only the head {action}; you are {role}").format(
+            action=action, role=role_name(viewer.role)))
     return viewer
 
 
@@ -202,9 +213,11 @@ def find_member(snapshot: Snapshot, wanted: str) -> MemberInfo:
     if len(found) == 1:
         return found[0]
     if found:
-        raise ValueError(f"{len(found)} members are named {text!r}; name one by id or login")
+        raise ValueError(_("{count} members are named {text!r}; name one by id or login").format(
+            count=len(found), text=text))
     names = ", ".join(sorted(member.name for member in snapshot.members.values())[:12])
-    raise ValueError(f"no member named {text!r} (members: {names or 'none'})")
+    raise ValueError(_("no member named {text!r} (members: {value})").format(
+        text=text, value=names or 'none'))
 
 
 # Locking --------------------------------------------------------------------------------------
@@ -219,21 +232,26 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
 
     member = snapshot.members[member_id]
     if period.end >= snapshot.today:
-        raise InvalidRecord(f"{period} has not ended yet (its last day is {period.end}): lock "
-                            "a month once it is over and paid")
+        raise InvalidRecord(_("{period} has not ended yet (its last day is {end}): lock a month "
+                              "once it is over and paid").format(period=period, end=period.end))
     if period in snapshot.locked_periods.get(member_id, set()):
-        raise InvalidRecord(f"{period} of {member.name} is locked already")
+        raise InvalidRecord(_("{period} of {name} is locked already").format(
+            period=period, name=member.name))
     expected = adjustment_month(snapshot, member_id)
     if expected is not None and period != expected:
-        raise InvalidRecord(f"lock the months of {member.name} in order: the last locked is "
-                            f"{expected.previous()}, so the next to lock is {expected}")
+        raise InvalidRecord(_("lock the months of {name} in order: the last locked is {previous}, "
+                              "so the next to lock is {expected}").format(
+            name=member.name, previous=expected.previous(), expected=expected))
     statement = compute_statement(snapshot, member_id, period)
     if statement.plan is None:
-        raise InvalidRecord(f"{member.name} has no plan in {period}: nothing to lock")
+        raise InvalidRecord(_("{name} has no plan in {period}: nothing to lock").format(
+            name=member.name, period=period))
     excluded = [line for line in statement.lines if line.kind == "excluded"]
     if excluded:
-        raise InvalidRecord(f"{excluded[0].source} is in {excluded[0].unit}, the plan pays in "
-                            f"{statement.currency}: correct it before locking {period}")
+        raise InvalidRecord(_("{source} is in {unit}, the plan pays in {currency}: correct it "
+                              "before locking {period}").format(
+            source=excluded[0].source, unit=excluded[0].unit, currency=statement.currency,
+            period=period))
     now = snapshot.now
     return LockedStatement(
         member_id=member_id, period=str(period), currency=statement.currency,
@@ -258,7 +276,8 @@ def store_locked(workspace: Workspace, records: list[LockedStatement]) -> None:
         for raw in transaction.scan(STATEMENTS_TABLE):
             since = first.get(raw.get("member_id", ""))
             if since is not None and str(raw.get("period", "")) >= since:
-                raise InvalidRecord(f"{raw.get('period')} was locked meanwhile; look again")
+                raise InvalidRecord(_("{period} was locked meanwhile; look again").format(
+                    period=raw.get("period")))
         transaction.insert(STATEMENTS_TABLE, [record.model_dump(mode="json")
                                               for record in records])
 
@@ -269,8 +288,8 @@ def lock_statement(workspace: Workspace, member_id: str, period: Period) -> Lock
 
     snapshot = read_snapshot(workspace, {member_id})
     if member_id not in snapshot.members:
-        raise InvalidRecord(f"no member with id {member_id!r}")
-    viewer = check_head(snapshot, "locks statements")
+        raise InvalidRecord(_("no member with id {member_id!r}").format(member_id=member_id))
+    viewer = check_head(snapshot, _("locks statements"))
     record = locked_record(snapshot, member_id, period, viewer.login)
     store_locked(workspace, [record])
     return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .facts import Snapshot, read_snapshot
+from .i18n import _
 from .plan_file import PlanFileError, read_plan
 from .statements import check_head, check_may_see
 
@@ -35,9 +36,10 @@ def check_currency(snapshot: Snapshot, plan: Plan) -> None:
                 continue
             name = snapshot.members[member_id].name
             raise PlanFileError(
-                f"currency: the plan pays in {plan.currency} but the deal «{deal.title}» of "
-                f"{name} is in {deal.currency}; amtui does not convert currencies: give the "
-                f"plan the deals' currency, or correct the deal")
+                _("currency: the plan pays in {currency} but the deal «{title}» of {name} is in "
+                  "{currency2}; amtui does not convert currencies: give the plan the deals' "
+                  "currency, or correct the deal").format(
+                    currency=plan.currency, title=deal.title, name=name, currency2=deal.currency))
 
 
 def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
@@ -47,7 +49,7 @@ def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
     from .plan import Plan
 
     people = read_snapshot(workspace, set())
-    check_head(people, "changes plans")
+    check_head(people, _("changes plans"))
     plan = read_plan(text, people.members)
     targets = {plan.member_id} if plan.member_id else {
         member.id for member in people.members.values() if member.role == plan.role}

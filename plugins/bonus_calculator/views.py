@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from .engine import Period, own_lines, sales, total
 from .facts import read_snapshot
+from .i18n import _
+from .keys import N_
 from .money import money, number, signed_money
 from .statements import viewer_of
 from .whatif import WhatIf, apply, compare
@@ -15,10 +17,10 @@ from .whatif import WhatIf, apply, compare
 if TYPE_CHECKING:
     from amtui.api import AgendaEntry, ClientSection, Workspace
 
-SECTION = "Bonus"
+SECTION = N_("Bonus")
 OPEN_STATUSES = ("proposal", "negotiation")
-KIND_NAMES = {"commission": "commission", "cap_deal": "cap per deal",
-              "accelerator": "accelerator", "cap_month": "cap per month"}
+KIND_NAMES = {"commission": N_("commission"), "cap_deal": N_("cap per deal"),
+              "accelerator": N_("accelerator"), "cap_month": N_("cap per month")}
 
 
 def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
@@ -40,14 +42,17 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         sold = sales(plan, deals, months)
         reached = sold * 100 / plan.quota.amount
         label = period.quarter if quarterly else str(period)
-        title = f"Quota {label}: {number(reached.quantize(Decimal('0.1')))}% reached"
-        detail = f"{money(sold, plan.currency)} of {money(plan.quota.amount, plan.currency)}"
+        title = _("Quota {label}: {number}% reached").format(
+            label=label, number=number(reached.quantize(Decimal('0.1'))))
+        detail = _("{money} of {money2}").format(
+            money=money(sold, plan.currency), money2=money(plan.quota.amount, plan.currency))
         ahead = [band for band in plan.quota.bands if band.start > reached]
         if ahead:
             to_go = plan.quota.amount * ahead[0].start / 100 - sold
-            detail += (f"; ×{number(ahead[0].multiplier)} from {number(ahead[0].start)}%: "
-                       f"{money(to_go, plan.currency)} to go")
-        entries.append(AgendaEntry(SECTION, title, detail))
+            detail += (_("; ×{number} from {number2}%: {money} to go").format(
+                number=number(ahead[0].multiplier), number2=number(ahead[0].start),
+                money=money(to_go, plan.currency)))
+        entries.append(AgendaEntry(_(SECTION), title, detail))
     if viewer.role == "head":
         last = period.previous()
         waiting = [member.name for member in snapshot.members.values()
@@ -56,8 +61,9 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
                    and (snapshot.last_locked(member.id) or last.previous()) < last]
         if waiting:
             entries.append(AgendaEntry(
-                SECTION, f"{last} statements to lock: {len(waiting)}",
-                "once paid; Bonus pane, l: " + ", ".join(sorted(waiting)[:5])
+                _(SECTION), _("{last} statements to lock: {count}").format(
+                    last=last, count=len(waiting)),
+                _("once paid; Bonus pane, l: ") + ", ".join(sorted(waiting)[:5])
                 + ("…" if len(waiting) > 5 else "")))
     return entries
 
@@ -93,19 +99,21 @@ def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
         for deal in open_deals:
             heading = f"«{deal.title}» {number(deal.amount)} {deal.currency}"
             if plan is None:
-                lines.append(f"{heading}: {owner.name} has no plan in {period}")
+                lines.append(_("{heading}: {name} has no plan in {period}").format(
+                    heading=heading, name=owner.name, period=period))
                 continue
             facts = snapshot.facts(owner_id, period)
             before = own_lines(plan, facts)
             after = own_lines(*apply(WhatIf(deal_amounts={deal.id: deal.amount}), plan, facts))
             change = total(after) - total(before)
-            parts = [f"{KIND_NAMES.get(item.kind, item.source)} "
+            parts = [f"{_(KIND_NAMES[item.kind]) if item.kind in KIND_NAMES else item.source} "
                      f"{signed_money(item.change, plan.currency)}"
                      for item in compare(before, after) if item.change]
-            lines.append(f"{heading}: {signed_money(change, plan.currency)} for {owner.name} "
-                         f"if won in {period}")
+            lines.append(_("{heading}: {signed_money} for {name} if won in {period}").format(
+                heading=heading, signed_money=signed_money(change, plan.currency), name=owner.name,
+                period=period))
             if parts:
                 lines.append("    " + ", ".join(parts))
     if not lines:
         return None
-    return ClientSection("What it is worth to me", lines)
+    return ClientSection(_("What it is worth to me"), lines)

@@ -22,6 +22,9 @@ from amtui.api import (
     hookimpl,
 )
 
+from .i18n import _
+from .words import word
+
 if TYPE_CHECKING:
     import argparse
 
@@ -52,7 +55,7 @@ def open_survey(app: Any, survey_id: str) -> None:
 
     survey = app.workspace.repo(Survey).find(survey_id)
     if survey is None:
-        app.notify("That survey is no longer there.", severity="warning")
+        app.notify(_("That survey is no longer there."), severity="warning")
         return
     app.push_screen(AccountScreen(survey.client_id))
 
@@ -66,7 +69,7 @@ def amtui_register_settings(register: Any) -> None:
 
 @hookimpl
 def amtui_register_panes(register: Any) -> None:
-    register(PaneSpec(PANE_ID, "Team", make_pane, order=20))
+    register(PaneSpec(PANE_ID, _("Team"), make_pane, order=20))
 
 
 def make_pane() -> Any:
@@ -87,18 +90,21 @@ def _open_view(view: str) -> Any:
 @hookimpl
 def amtui_register_commands(register: Any) -> None:
     for view, title, help_text in (
-        ("load", "team: load", "Each member's accounts and load; reassign accounts"),
-        ("accounts", "team: key accounts", "Pareto of revenue, checklist scores, suggestions"),
-        ("stages", "team: relationship stages", "Key accounts by stage; move them with a reason"),
-        ("kpis", "team: portfolio KPIs", "Churn, expansion, NRR, satisfaction, cost to serve"),
+        ("load", _("team: load"), _("Each member's accounts and load; reassign accounts")),
+        ("accounts", _("team: key accounts"),
+         _("Pareto of revenue, checklist scores, suggestions")),
+        ("stages", _("team: relationship stages"),
+         _("Key accounts by stage; move them with a reason")),
+        ("kpis", _("team: portfolio KPIs"),
+         _("Churn, expansion, NRR, satisfaction, cost to serve")),
     ):
         register(CommandSpec(title, help_text, _open_view(view)))
 
 
 @hookimpl
 def amtui_register_cli(register: Any) -> None:
-    register(CliCommand("team", "the team's figures (report) and an account's handover "
-                                "dossier", _configure, _run))
+    register(CliCommand("team", _("the team's figures (report) "
+                                  "and an account's handover dossier"), _configure, _run))
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -132,9 +138,10 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
         client = clients.get(client_id)
         if client is None or not client.get("key_account"):
             continue
-        scale = "of 5" if survey.scale == "csat" else "of 10"
-        add(AgendaEntry("Key accounts: unhappy", str(client.get("name", "")),
-                        f"scored {survey.score} {scale} on {survey.on}", client_id,
+        scale = _("of 5") if survey.scale == "csat" else _("of 10")
+        add(AgendaEntry(_("Key accounts: unhappy"), str(client.get("name", "")),
+                        _("scored {score} {scale} on {on}").format(
+                            score=survey.score, scale=scale, on=survey.on), client_id,
                         SURVEYS, survey.id))
 
 
@@ -158,28 +165,33 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
         found = members.get(member_id) if member_id else None
         return str(found.get("name", "")) if found else "—"
 
-    stage = client.stage.value if client.stage else "not set"
-    purpose = plan.purpose.value if plan and plan.purpose else "not set"
-    lines = [f"{'Key account' if client.key_account else 'Account'} · stage {stage} · "
-             f"purpose {purpose}"]
+    stage = word(client.stage.value) if client.stage else _("not set")
+    purpose = word(plan.purpose.value) if plan and plan.purpose else _("not set")
+    kind = _("Key account") if client.key_account else _("Account")
+    lines = [_("{kind} · stage {stage} · purpose {purpose}").format(
+        kind=kind, stage=stage, purpose=purpose)]
     if plan is not None:
-        lines.append(f"KAM {name(plan.kam_id or client.owner_id)} · assistant "
-                     f"{name(plan.assistant_id)} · {len(plan.specialists)} from departments")
+        lines.append(_("KAM {name} · assistant {name2} · {count} from departments").format(
+            name=name(plan.kam_id or client.owner_id), name2=name(plan.assistant_id),
+            count=len(plan.specialists)))
         attitudes = [view.attitude.value for view in plan.stakeholders]
         if attitudes:
-            lines.append("Stakeholders: " + ", ".join(
-                f"{attitudes.count(kind)} {kind}" for kind in dict.fromkeys(attitudes)))
+            lines.append(_("Stakeholders: ") + ", ".join(
+                f"{attitudes.count(kind)} {word(kind)}" for kind in dict.fromkeys(attitudes)))
     if surveys:
         last = surveys[-1]
-        lines.append(f"Last survey {last.on}: {last.score} ({last.scale.value})")
+        lines.append(_("Last survey {on}: {score} ({scale})").format(
+            on=last.on, score=last.score, scale=last.scale.value))
     timeline = [TimelineItem(move.created_at, "stage",
-                             f"stage → {move.to_stage.value if move.to_stage else 'none'}: "
-                             f"{move.reason}", STAGE_MOVES, move.id) for move in moves]
+                             _("stage → {stage}: {reason}").format(
+                                 stage=word(move.to_stage.value if move.to_stage else "none"),
+                                 reason=move.reason), STAGE_MOVES, move.id) for move in moves]
     timeline += [TimelineItem(datetime.combine(survey.on, time(12), tzinfo=UTC), "survey",
-                              f"survey {survey.score} ({survey.scale.value})"
+                              _("survey {score} ({scale})").format(
+                                  score=survey.score, scale=survey.scale.value)
                               + (f": {survey.comment}" if survey.comment else ""),
                               SURVEYS, survey.id) for survey in surveys]
-    add(ClientSection("Key account management", lines, timeline))
+    add(ClientSection(_("Key account management"), lines, timeline))
 
 
 @hookimpl

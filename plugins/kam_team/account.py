@@ -28,7 +28,10 @@ from amtui.api.ui import (
 )
 
 from .fmt import money
+from .i18n import _
+from .keys import N_, translate_keys
 from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
+from .words import word
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,8 +39,8 @@ if TYPE_CHECKING:
     from .pane import TeamPane
     from .snapshot import AccountDetails
 
-INFLUENCE = {"decision_maker": "decision maker", "champion": "champion", "blocker": "blocker",
-             "stakeholder": "stakeholder"}
+INFLUENCE = {"decision_maker": N_("decision maker"), "champion": N_("champion"),
+             "blocker": N_("blocker"), "stakeholder": N_("stakeholder")}
 
 
 class AccountRead(Message):
@@ -60,41 +63,42 @@ class AccountScreen(Screen[None]):
                     background: $footer-background; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="team.account.close"),
-        Binding("e", "stakeholder", "Stakeholder", id="team.account.stakeholder",
-                tooltip="Attitude and strength of our relationship with the contact"),
-        Binding("T", "team", "Team", id="team.account.team",
-                tooltip="The account team: KAM, assistant, people from departments"),
-        Binding("p", "purpose", "Purpose", id="team.account.purpose"),
-        Binding("c", "score", "Score", id="team.account.score"),
-        Binding("v", "survey", "Survey", id="team.account.survey",
-                tooltip="Add a satisfaction survey answer"),
-        Binding("d", "dossier", "Dossier", id="team.account.dossier",
-                tooltip="Write the handover dossier (Markdown)"),
-        Binding("o", "card", "Client card", id="team.account.card"),
+        Binding("escape", "close", N_("Back"), id="team.account.close"),
+        Binding("e", "stakeholder", N_("Stakeholder"), id="team.account.stakeholder",
+                tooltip=N_("Attitude and strength of our relationship with the contact")),
+        Binding("T", "team", N_("Team"), id="team.account.team",
+                tooltip=N_("The account team: KAM, assistant, people from departments")),
+        Binding("p", "purpose", N_("Purpose"), id="team.account.purpose"),
+        Binding("c", "score", N_("Score"), id="team.account.score"),
+        Binding("v", "survey", N_("Survey"), id="team.account.survey",
+                tooltip=N_("Add a satisfaction survey answer")),
+        Binding("d", "dossier", N_("Dossier"), id="team.account.dossier",
+                tooltip=N_("Write the handover dossier (Markdown)")),
+        Binding("o", "card", N_("Client card"), id="team.account.card"),
     ]
 
     def __init__(self, client_id: str) -> None:
         super().__init__()
+        translate_keys(self)
         self.client_id = client_id
         self.details: AccountDetails | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Reading the account…"), id="account-title")
+        yield Static(Content(_("Reading the account…")), id="account-title")
         with VerticalScroll(id="account-box"):
             yield Static("", id="account-summary")
             yield Static("", id="account-warning")
-            yield Static(Content("Account team"), classes="account-heading")
+            yield Static(Content(_("Account team")), classes="account-heading")
             yield Static("", id="account-team")
-            yield Static(Content("Stakeholder map (e edits the contact under the cursor)"),
+            yield Static(Content(_("Stakeholder map (e edits the contact under the cursor)")),
                          classes="account-heading")
             yield RecordTable(id="account-stakeholders", cursor_type="row", zebra_stripes=True)
-            yield Static(Content("Stage history"), classes="account-heading")
+            yield Static(Content(_("Stage history")), classes="account-heading")
             yield Static("", id="account-moves")
-            yield Static(Content("Surveys"), classes="account-heading")
+            yield Static(Content(_("Surveys")), classes="account-heading")
             yield Static("", id="account-surveys")
-        yield Static(Content("Esc back · e stakeholder · T team · p purpose · c score · "
-                             "v survey · d dossier · o client card"), id="account-keys")
+        yield Static(Content(_("Esc back · e stakeholder · T team · p purpose · c score · v "
+                               "survey · d dossier · o client card")), id="account-keys")
 
     @property
     def pane(self) -> TeamPane:
@@ -103,12 +107,12 @@ class AccountScreen(Screen[None]):
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, TeamPane):
                 return screen
-        raise LookupError("the Team pane is not open")
+        raise LookupError(_("the Team pane is not open"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for title, width in (("Name", 20), ("Role", 12), ("Influence", 14), ("Attitude", 9),
-                             ("Strength", 8)):
+        for title, width in ((_("Name"), 20), (_("Role"), 12), (_("Influence"), 14),
+                             (_("Attitude"), 9), (_("Strength"), 8)):
             table.add_column(title, width=width)
         table.focus()
         self.read()
@@ -134,34 +138,36 @@ class AccountScreen(Screen[None]):
             return
         self.details = details = message.details
         client, plan = details.client, details.plan
-        stage = client.stage.value if client.stage else "no stage"
-        purpose = plan.purpose.value if plan and plan.purpose else "purpose not set"
+        stage = word(client.stage.value) if client.stage else _("no stage")
+        purpose = word(plan.purpose.value) if plan and plan.purpose else _("purpose not set")
         self.query_one("#account-title", Static).update(Content.assemble(
             "★ " if client.key_account else "", line(client.name, 60),
-            f" · {client.status.value} · {stage} · {purpose}"))
+            f" · {word(client.status.value)} · {stage} · {purpose}"))
         ratio = (f"{client.monthly_revenue / client.cost_to_serve:.2f}"
                  if client.cost_to_serve else "—")
-        score = f"{details.score:.0f}/100" if details.score is not None else "not scored"
+        score = f"{details.score:.0f}/100" if details.score is not None else _("not scored")
         self.query_one("#account-summary", Static).update(Content.assemble(
-            "Owner ", line(details.owner, 40),
-            f" · {money(client.monthly_revenue)}/mo · cost {money(client.cost_to_serve)} · "
-            f"revenue/cost {ratio} · checklist {score}"))
+            _("Owner "), line(details.owner, 40),
+            _(" · {money}/mo · cost {money2} · revenue/cost {ratio} · checklist {score}").format(
+                money=money(client.monthly_revenue), money2=money(client.cost_to_serve),
+                ratio=ratio, score=score)))
         warning = self.query_one("#account-warning", Static)
-        warning.update(Content(f"⚠ Single-threaded: {details.single_threaded}; the "
-                               "relationship leaves with that person.")
+        warning.update(Content(_("⚠ Single-threaded: {single_threaded}; the relationship leaves "
+                                 "with that person.").format(
+            single_threaded=details.single_threaded))
                        if details.single_threaded else "")
         warning.display = bool(details.single_threaded)
         self._show_team(details)
         self._show_stakeholders(details)
         self.query_one("#account-moves", Static).update(Content("\n").join([
-            Content.assemble(f"{move.on}  {move.from_stage or 'none'} → "
-                             f"{move.to_stage or 'none'}  ", line(move.reason, 100))
-            for move in details.moves[-5:]] or [Content("No moves yet.")]))
+            Content.assemble(f"{move.on}  {word(move.from_stage or 'none')} → "
+                             f"{word(move.to_stage or 'none')}  ", line(move.reason, 100))
+            for move in details.moves[-5:]] or [Content(_("No moves yet."))]))
         self.query_one("#account-surveys", Static).update(Content("\n").join([
             Content.assemble(f"{survey.on}  {survey.score} "
-                             f"{'of 5' if survey.scale == Scale.CSAT else 'of 10'}  ",
+                             f"{_('of 5') if survey.scale == Scale.CSAT else _('of 10')}  ",
                              line(survey.comment, 100))
-            for survey in details.surveys[-5:]] or [Content("No surveys yet.")]))
+            for survey in details.surveys[-5:]] or [Content(_("No surveys yet."))]))
 
     def _show_team(self, details: AccountDetails) -> None:
         names = {member.id: member.name for member in details.members}
@@ -169,7 +175,8 @@ class AccountScreen(Screen[None]):
         kam = names.get((plan.kam_id if plan and plan.kam_id else details.client.owner_id) or "",
                         "—")
         assistant = names.get(plan.assistant_id or "", "—") if plan else "—"
-        parts = [Content.assemble("KAM ", line(kam, 40), " · assistant ", line(assistant, 40))]
+        parts = [Content.assemble(_("KAM "), line(kam, 40), _(" · assistant "),
+                                  line(assistant, 40))]
         for specialist in plan.specialists if plan else []:
             department = f" ({specialist.department})" if specialist.department else ""
             parts.append(line(f"{specialist.name}{department}", 60))
@@ -182,8 +189,9 @@ class AccountScreen(Screen[None]):
         for contact in details.contacts:
             view = details.plan.stakeholder(contact["id"]) if details.plan else None
             table.add_row(cell(contact.get("name"), 60), cell(contact.get("role"), 40),
-                          cell(INFLUENCE.get(contact.get("influence", ""), "")),
-                          cell(view.attitude.value if view else "?"),
+                          cell(_(INFLUENCE[contact["influence"]])
+                               if contact.get("influence") in INFLUENCE else ""),
+                          cell(word(view.attitude.value) if view else "?"),
                           cell(f"{view.strength}/5" if view and view.strength else "—"),
                           key=contact["id"])
         if details.contacts:
@@ -199,7 +207,7 @@ class AccountScreen(Screen[None]):
 
     def action_stakeholder(self) -> None:
         if self.details is None or not self.details.contacts:
-            self.notify("The client has no contacts: add one on the client card (o).",
+            self.notify(_("The client has no contacts: add one on the client card (o)."),
                         markup=False)
             return
         table = self.query_one(DataTable)
@@ -231,20 +239,20 @@ class AccountScreen(Screen[None]):
             try:
                 path = Path(typed.strip()).expanduser()
             except RuntimeError:  # ~user, and no such user
-                return f"No user has the home folder {typed.strip()}."
+                return _("No user has the home folder {typed}.").format(typed=typed.strip())
             if not typed.strip():
-                return "Type a file name."
+                return _("Type a file name.")
             if path.is_dir():
-                return f"{path} is a folder; add a file name."
+                return _("{path} is a folder; add a file name.").format(path=path)
             if not path.parent.is_dir():
-                return f"{path.parent} is not a folder that exists."
+                return _("{parent} is not a folder that exists.").format(parent=path.parent)
             return None
 
         def chosen(typed: str | None) -> None:
             if typed:
                 self._write_dossier(Path(typed.strip()).expanduser())
 
-        self.app.push_screen(AskScreen("Write the handover dossier to", default=str(default),
+        self.app.push_screen(AskScreen(_("Write the handover dossier to"), default=str(default),
                                  check=check), chosen)
 
     @work(thread=True, exclusive=True, group="team-dossier")
@@ -255,10 +263,11 @@ class AccountScreen(Screen[None]):
             text, _name = dossier(self.app.workspace, self.client_id)  # type: ignore[attr-defined]
             written = write_file(path, text)
         except (OSError, ValueError) as error:
-            self.app.call_from_thread(self.notify, f"The dossier was not written: {error}",
-                                      severity="error", markup=False)
+            self.app.call_from_thread(self.notify, _("The dossier was not written: {error}")
+                                      .format(error=error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Dossier written to {written}", markup=False)
+        self.app.call_from_thread(self.notify, _("Dossier written to {written}").format(
+            written=written), markup=False)
 
 
 # Forms ---------------------------------------------------------------------------------------
@@ -269,18 +278,21 @@ def ask_stage_move(pane: TeamPane, client_id: str, name: str, from_stage: str | 
     from .actions import move_stage
 
     def check(typed: str) -> str | None:
-        return None if typed.strip() else "Say why: every move is kept with its reason."
+        return None if typed.strip() else _("Say why: every move is kept with its reason.")
 
     def chosen(reason: str | None) -> None:
         if reason is None:
             return
         workspace = pane.amtui.workspace
         pane.change(lambda: move_stage(workspace, client_id, to_stage, reason.strip()),
-                    f"«{name}» moved to {to_stage} (u undoes)")
+                    _("«{name}» moved to {stage} (u undoes)").format(
+                        name=name, stage=word(to_stage)))
         moved()
 
-    pane.app.push_screen(AskScreen(f"Move to {to_stage}: why?", context=f"{name}: "
-                             f"{from_stage or 'no stage'} → {to_stage}", check=check), chosen)
+    pane.app.push_screen(AskScreen(_("Move to {stage}: why?").format(
+        stage=word(to_stage)), context=f"{name}: "
+                             f"{word(from_stage) if from_stage else _('no stage')} → "
+                             f"{word(to_stage)}", check=check), chosen)
 
 
 def ask_purpose(pane: TeamPane, client_id: str) -> None:
@@ -288,11 +300,11 @@ def ask_purpose(pane: TeamPane, client_id: str) -> None:
 
     plan = pane.figures.data.plans.get(client_id) if pane.figures else None
     current = plan.purpose.value if plan and plan.purpose else ""
-    options = [(Content.assemble((purpose.value, "bold"), f"  {text}"), purpose.value)
-               for purpose, text in ((Purpose.GROWTH, "grow it: the dividends"),
-                                     (Purpose.PRESERVATION, "keep its level as long as we can"),
-                                     (Purpose.IMAGE, "a prestige client, little turnover"))]
-    options.append((Content("not set"), "none"))
+    options = [(Content.assemble((word(purpose.value), "bold"), f"  {text}"), purpose.value)
+               for purpose, text in ((Purpose.GROWTH, _("grow it: the dividends")),
+                                     (Purpose.PRESERVATION, _("keep its level as long as we can")),
+                                     (Purpose.IMAGE, _("a prestige client, little turnover")))]
+    options.append((Content(_("not set")), "none"))
 
     def chosen(value: str | None) -> None:
         if value is None or value == current:
@@ -300,9 +312,9 @@ def ask_purpose(pane: TeamPane, client_id: str) -> None:
         purpose = None if value == "none" else Purpose(value)
         workspace = pane.amtui.workspace
         pane.change(lambda: set_purpose(workspace, client_id, purpose),
-                    f"purpose set to {value} (u undoes)")
+                    _("purpose set to {purpose} (u undoes)").format(purpose=word(value)))
 
-    pane.app.push_screen(PickScreen("Why we hold the account", options, current), chosen)
+    pane.app.push_screen(PickScreen(_("Why we hold the account"), options, current), chosen)
 
 
 def _plan_now(pane: TeamPane, client_id: str) -> AccountPlan:
@@ -320,9 +332,11 @@ def ask_scores(pane: TeamPane, client_id: str) -> None:
     workspace = pane.amtui.workspace
     plan = _plan_now(pane, client_id)
     weights = settings_of(workspace).weights
-    fields = [FormField(criterion.value, f"{CRITERION_LABELS[criterion].capitalize()} "
-                                         f"(weight {weights[criterion].normalize():f})",
-                        placeholder=f"0–{MAX_SCORE}, empty: not scored")
+    fields = [FormField(criterion.value, _("{capitalize} (weight {normalize:f})").format(
+        capitalize=_(CRITERION_LABELS[criterion]).capitalize(),
+        normalize=weights[criterion].normalize()),
+                        placeholder=_("0–{MAX_SCORE}, empty: not scored").format(
+                            MAX_SCORE=MAX_SCORE))
               for criterion in Criterion]
     values = {criterion.value: str(plan.scores[criterion]) for criterion in plan.scores}
 
@@ -333,11 +347,12 @@ def ask_scores(pane: TeamPane, client_id: str) -> None:
     def chosen(checked: Any) -> None:
         if checked is not None:
             pane.change(lambda: score(workspace, client_id, dict(checked.scores)),
-                        "checklist scored (u undoes)")
+                        _("checklist scored (u undoes)"))
 
     name = pane.figures.data.clients[client_id].name if pane.figures and \
         client_id in pane.figures.data.clients else ""
-    pane.app.push_screen(FormScreen(f"Criteria checklist: {name}", fields, values, build),
+    pane.app.push_screen(FormScreen(_("Criteria checklist: {name}").format(
+        name=name), fields, values, build),
                          chosen)
 
 
@@ -347,10 +362,10 @@ def ask_stakeholder(pane: TeamPane, client_id: str, contact: dict[str, Any],
     from .models import StakeholderView
 
     view = plan.stakeholder(contact["id"]) if plan else None
-    fields = [FormField("attitude", "Attitude towards us",
-                        [(attitude.value, attitude.value) for attitude in Attitude]),
-              FormField("strength", "Strength of our relationship (1 weak … 5 strong)",
-                        placeholder="1–5, empty: not known")]
+    fields = [FormField("attitude", _("Attitude towards us"),
+                        [(word(attitude.value), attitude.value) for attitude in Attitude]),
+              FormField("strength", _("Strength of our relationship (1 weak … 5 strong)"),
+                        placeholder=_("1–5, empty: not known"))]
     values = {"attitude": view.attitude.value if view else Attitude.NEUTRAL.value,
               "strength": str(view.strength) if view and view.strength else ""}
 
@@ -363,9 +378,10 @@ def ask_stakeholder(pane: TeamPane, client_id: str, contact: dict[str, Any],
         if checked is not None:
             workspace = pane.amtui.workspace
             pane.change(lambda: set_stakeholder(workspace, client_id, checked),
-                        "stakeholder saved (u undoes)")
+                        _("stakeholder saved (u undoes)"))
 
-    pane.app.push_screen(FormScreen(f"Stakeholder: {contact.get('name', '')}", fields, values,
+    pane.app.push_screen(FormScreen(_("Stakeholder: {get}").format(
+        get=contact.get('name', '')), fields, values,
                                     build), chosen)
 
 
@@ -374,12 +390,12 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
 
     plan = details.plan
     members = member_picker(pane.amtui.workspace)
-    fields = [FormField("kam_id", "KAM (leads the account team)", picker=members,
-                        placeholder="the owner; type part of a name"),
-              FormField("assistant_id", "Assistant", picker=members,
-                        placeholder="none; type part of a name"),
-              FormField("specialists", "People from departments",
-                        placeholder="Лена (copywriting), Stas (seo)")]
+    fields = [FormField("kam_id", _("KAM (leads the account team)"), picker=members,
+                        placeholder=_("the owner; type part of a name")),
+              FormField("assistant_id", _("Assistant"), picker=members,
+                        placeholder=_("none; type part of a name")),
+              FormField("specialists", _("People from departments"),
+                        placeholder=_("Лена (copywriting), Stas (seo)"))]
     values = {"kam_id": plan.kam_id or "" if plan else "",
               "assistant_id": plan.assistant_id or "" if plan else "",
               "specialists": ", ".join(
@@ -398,9 +414,10 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
             workspace = pane.amtui.workspace
             pane.change(lambda: set_team(workspace, client_id, checked.kam_id,
                                          checked.assistant_id, checked.specialists),
-                        "account team saved (u undoes)")
+                        _("account team saved (u undoes)"))
 
-    pane.app.push_screen(FormScreen(f"Account team: {details.client.name}", fields, values,
+    pane.app.push_screen(FormScreen(_("Account team: {name}").format(
+        name=details.client.name), fields, values,
                                     build), chosen)
 
 
@@ -409,11 +426,11 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     from .models import Survey
 
     workspace = pane.amtui.workspace
-    fields = [FormField("on", "Answered on", placeholder="YYYY-MM-DD"),
-              FormField("scale", "Scale", [("1–5 (satisfaction)", "csat"),
-                                           ("0–10 (would recommend us)", "nps")]),
-              FormField("score", "Score"),
-              FormField("comment", "Comment (optional)")]
+    fields = [FormField("on", _("Answered on"), placeholder=_("YYYY-MM-DD")),
+              FormField("scale", _("Scale"), [(_("1–5 (satisfaction)"), "csat"),
+                                           (_("0–10 (would recommend us)"), "nps")]),
+              FormField("score", _("Score")),
+              FormField("comment", _("Comment (optional)"))]
     values = {"on": workspace.clock().date().isoformat(), "scale": "csat"}
 
     def build(typed: dict[str, str]) -> Any:
@@ -422,11 +439,11 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
                                         "score": typed["score"].strip(),
                                         "comment": typed["comment"]})
         if survey.on > workspace.clock().date():
-            raise ValueError(f"answered on {survey.on}: that day has not come yet")
+            raise ValueError(_("answered on {on}: that day has not come yet").format(on=survey.on))
         return survey
 
     def chosen(checked: Any) -> None:
         if checked is not None:
-            pane.change(lambda: add_survey(workspace, checked), "survey added (u undoes)")
+            pane.change(lambda: add_survey(workspace, checked), _("survey added (u undoes)"))
 
-    pane.app.push_screen(FormScreen("Satisfaction survey", fields, values, build), chosen)
+    pane.app.push_screen(FormScreen(_("Satisfaction survey"), fields, values, build), chosen)

@@ -22,6 +22,7 @@ from amtui.api import (
 )
 
 from .history import history_puts, recording_itself
+from .i18n import _, ngettext
 from .models import (
     HISTORY,
     AccountPlan,
@@ -33,6 +34,7 @@ from .models import (
     Survey,
     plan_id,
 )
+from .words import word
 
 if TYPE_CHECKING:
     from amtui.api import RelationshipStage, Workspace
@@ -53,13 +55,15 @@ def reassign(workspace: Workspace, client_ids: Iterable[str], from_member: str |
     each account's new owner."""
     wanted = list(dict.fromkeys(client_ids))
     if not wanted:
-        raise InvalidRecord("no accounts chosen to reassign")
+        raise InvalidRecord(_("no accounts chosen to reassign"))
     if to_member == from_member:
-        raise InvalidRecord("the accounts already belong to that member")
+        raise InvalidRecord(_("the accounts already belong to that member"))
     target = workspace.repo(Member).get(to_member) if to_member else None
     messages = _move(workspace, wanted, None, from_member, to_member)
-    who = target.name if target else "nobody"
-    description = f"{len(wanted)} account(s) reassigned to {one_line(who, 40)}"
+    who = target.name if target else _("nobody")
+    description = ngettext("{count} account reassigned to {name}",
+                           "{count} accounts reassigned to {name}", len(wanted)).format(
+        count=len(wanted), name=one_line(who, 40))
     return Undo(description,
                 lambda: _move(workspace, wanted, messages, to_member, from_member))
 
@@ -78,11 +82,13 @@ def _move(workspace: Workspace, client_ids: list[str], message_ids: list[str] | 
         for client_id in client_ids:
             stored = found.get(client_id) or tx.get("clients", client_id)
             if stored is None:
-                raise RecordNotFound(f"a client to reassign is no longer there ({client_id})")
+                raise RecordNotFound(_("a client to reassign "
+                                       "is no longer there ({client_id})").format(
+                    client_id=client_id))
             if stored.get("owner_id") != from_member:
                 raise ConflictError(
-                    f"{_quoted(stored.get('name', ''))} changed owner meanwhile; nothing was "
-                    "reassigned: look again and retry", None)
+                    _("{quoted} changed owner meanwhile; nothing was reassigned: look again and "
+                      "retry").format(quoted=_quoted(stored.get('name', ''))), None)
             changed = {**stored, "owner_id": to_member, "rev": int(stored.get("rev", 0)) + 1,
                        "updated_at": stamp}
             _check(Client, changed)
@@ -120,8 +126,8 @@ def _update_client(workspace: Workspace, client_id: str, rev: int | None,
     clients = workspace.repo(Client)
     before = clients.get(client_id)
     if rev is not None and before.rev != rev:
-        raise ConflictError(f"{_quoted(before.name)} was changed by someone else meanwhile; "
-                            "look again and retry", before)
+        raise ConflictError(_("{quoted} was changed by someone else meanwhile; look again and "
+                              "retry").format(quoted=_quoted(before.name)), before)
     edited = before.model_copy()
     change(edited)
     saved = clients.update(edited)
@@ -129,8 +135,8 @@ def _update_client(workspace: Workspace, client_id: str, rev: int | None,
     def revert() -> Any:
         current = clients.get(client_id)
         if _content(current) != _content(saved):
-            raise ConflictError(f"{_quoted(current.name)} was changed again since; it was not "
-                                "undone", current)
+            raise ConflictError(_("{quoted} was changed again since; it was not undone").format(
+                quoted=_quoted(current.name)), current)
         return clients.update(before.model_copy(update={"rev": current.rev}))
 
     return Undo(description, revert)
@@ -144,7 +150,7 @@ def _content(record: Any) -> dict[str, Any]:
 def set_key(workspace: Workspace, client_id: str, key: bool, rev: int | None = None) -> Undo:
     """Mark the client a key account (or not)."""
     name = workspace.repo(Client).get(client_id).name
-    what = "marked key" if key else "no longer key"
+    what = _("marked key") if key else _("no longer key")
     return _update_client(workspace, client_id, rev,
                           lambda client: setattr(client, "key_account", key),
                           f"{_quoted(name)} {what}")
@@ -159,7 +165,8 @@ def move_stage(workspace: Workspace, client_id: str, to_stage: RelationshipStage
     to_stage = RelationshipStage(to_stage) if to_stage else None
     client = workspace.repo(Client).get(client_id)
     if client.stage == to_stage:
-        raise InvalidRecord(f"{_quoted(client.name)} is already at that stage")
+        raise InvalidRecord(_("{quoted} is already at that stage").format(
+            quoted=_quoted(client.name)))
     move = StageMove(client_id=client_id, on=on or workspace.clock().date(),
                      from_stage=client.stage, to_stage=to_stage, reason=reason, by=os_user())
     undo_client = _update_client(workspace, client_id, rev,
@@ -170,8 +177,9 @@ def move_stage(workspace: Workspace, client_id: str, to_stage: RelationshipStage
         undo_client.revert()
         workspace.repo(StageMove).discard(saved.id)
 
-    target = to_stage.value if to_stage else "no stage"
-    return Undo(f"{_quoted(client.name)} moved to {target}", revert)
+    target = word(to_stage.value) if to_stage else _("no stage")
+    return Undo(_("{quoted} moved to {target}").format(
+        quoted=_quoted(client.name), target=target), revert)
 
 
 def _plan(workspace: Workspace, client_id: str) -> AccountPlan:
@@ -193,7 +201,7 @@ def save_plan(workspace: Workspace, plan: AccountPlan, description: str) -> Undo
     def revert() -> Any:
         current = plans.get(saved.id)
         if _content(current) != _content(saved):
-            raise ConflictError("the account was changed again since; it was not undone",
+            raise ConflictError(_("the account was changed again since; it was not undone"),
                                 current)
         return plans.update(before.model_copy(update={"rev": current.rev}))
 
@@ -207,8 +215,9 @@ def _name(workspace: Workspace, client_id: str) -> str:
 def set_purpose(workspace: Workspace, client_id: str, purpose: Purpose | None) -> Undo:
     plan = _plan(workspace, client_id)
     plan.purpose = purpose
-    label = purpose.value if purpose else "none"
-    return save_plan(workspace, plan, f"purpose of {_name(workspace, client_id)}: {label}")
+    label = word(purpose.value) if purpose else _("none")
+    return save_plan(workspace, plan, _("purpose of {name}: {label}").format(
+        name=_name(workspace, client_id), label=label))
 
 
 def score(workspace: Workspace, client_id: str, scores: dict[Criterion, int]) -> Undo:
@@ -216,19 +225,20 @@ def score(workspace: Workspace, client_id: str, scores: dict[Criterion, int]) ->
     plan = _plan(workspace, client_id)
     plan.scores = dict(scores)
     plan.scored_on = workspace.clock().date()
-    return save_plan(workspace, plan, f"criteria of {_name(workspace, client_id)} scored")
+    return save_plan(workspace, plan, _("criteria of {name} scored").format(
+        name=_name(workspace, client_id)))
 
 
 def set_stakeholder(workspace: Workspace, client_id: str, view: StakeholderView) -> Undo:
     contact = workspace.file("contacts").get(view.contact_id)
     if contact is None or contact.get("client_id") != client_id:
-        raise RecordNotFound("that contact is not one of the client's")
+        raise RecordNotFound(_("that contact is not one of the client's"))
     plan = _plan(workspace, client_id)
     plan.stakeholders = [*(kept for kept in plan.stakeholders
                            if kept.contact_id != view.contact_id), view]
     who = _quoted(str(contact.get("name", "")))
-    return save_plan(workspace, plan, f"{who}: {view.attitude.value}, strength "
-                                      f"{view.strength or '—'}")
+    return save_plan(workspace, plan, _("{who}: {value}, strength {value2}").format(
+        who=who, value=word(view.attitude.value), value2=view.strength or "—"))
 
 
 def set_team(workspace: Workspace, client_id: str, kam_id: str | None,
@@ -238,13 +248,14 @@ def set_team(workspace: Workspace, client_id: str, kam_id: str | None,
             workspace.repo(Member).get(member_id)
     plan = _plan(workspace, client_id)
     plan.kam_id, plan.assistant_id, plan.specialists = kam_id, assistant_id, specialists
-    return save_plan(workspace, plan, f"team of {_name(workspace, client_id)} set")
+    return save_plan(workspace, plan, _("team of {name} set").format(
+        name=_name(workspace, client_id)))
 
 
 def add_survey(workspace: Workspace, survey: Survey) -> Undo:
     surveys = workspace.repo(Survey)
     saved = surveys.add(survey)
-    return Undo(f"survey of {_name(workspace, survey.client_id)} added",
+    return Undo(_("survey of {name} added").format(name=_name(workspace, survey.client_id)),
                 lambda: surveys.discard(saved.id))
 
 
@@ -258,6 +269,7 @@ def parse_specialists(text: str) -> list[Specialist]:
         name, _open, rest = part.partition("(")
         department = rest.rstrip(")").strip() if _open else ""
         if not name.strip():
-            raise ValueError(f"{part!r}: a name is missing before the department")
+            raise ValueError(_("{part!r}: a name is missing before the department").format(
+                part=part))
         found.append(Specialist(name=name.strip(), department=department))
     return found

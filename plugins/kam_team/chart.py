@@ -10,6 +10,8 @@ from typing import Any
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
+from .i18n import _
+
 
 def _in_order(data: Any) -> list[Any]:
     return list(dict.fromkeys(data))
@@ -73,7 +75,7 @@ class TrendChart(PlotextPlot):
         ticks = list(range(1, len(labels) + 1))[::step]
         plt.xticks([float(tick) for tick in ticks], [labels[tick - 1][2:] for tick in ticks])
         if not points:
-            plt.text("no figures in these periods", x=1, y=0)
+            plt.text(_("no figures in these periods"), x=1, y=0)
         drawn = super().render()
         self._drawn = (look, drawn)
         return drawn

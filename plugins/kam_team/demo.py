@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import Contact, Message
 
 from .history import created_on, decimal, recording_itself
+from .i18n import _
 from .models import (
     STAGES,
     AccountHistory,
@@ -116,7 +117,8 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], A
     if single is not None:
         contacts[single] = contacts[single][:1]
 
-    say(f"writing {len(changed):,} key accounts and {len(new_contacts):,} contacts")
+    say(_("writing {count:,} key accounts and {count2:,} contacts").format(
+        count=len(changed), count2=len(new_contacts)))
     stamp = workspace.clock().isoformat()
     with recording_itself():
         if changed:
@@ -132,7 +134,7 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], A
             workspace.repo(Contact).add_many(new_contacts, keep_timestamps=True)
         histories = [_history(rng, client, today, churn_day.get(client_id), members)
                      for client_id, client in clients.items()]
-        say(f"writing the history of {len(histories):,} accounts")
+        say(_("writing the history of {count:,} accounts").format(count=len(histories)))
         workspace.repo(AccountHistory).add_many(histories, keep_timestamps=True)
     timelines = {history.client_id: history.entries for history in histories}
 
@@ -147,14 +149,15 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], A
     candidates = [c for c in active[FEATURED + 1:] if c["id"] not in key_ids]
     for client in rng.sample(candidates, min(len(candidates), 2 if size == "small" else 40)):
         plans.append(_plan(rng, client, contacts[client["id"]], assistants, True, False, today))
-    say(f"writing {len(plans):,} account plans and {len(moves):,} stage moves")
+    say(_("writing {count:,} account plans and {count2:,} stage moves").format(
+        count=len(plans), count2=len(moves)))
     workspace.repo(AccountPlan).add_many(plans, keep_timestamps=True)
     workspace.repo(StageMove).add_many(moves, keep_timestamps=True)
     surveys = _surveys(rng, ids, clients, timelines, key_ids, featured, churned_key, today, size)
-    say(f"writing {len(surveys):,} satisfaction surveys")
+    say(_("writing {count:,} satisfaction surveys").format(count=len(surveys)))
     workspace.repo(Survey).add_many(surveys, keep_timestamps=True)
     replies = _late_replies(rng, ids, workspace, 0.1 if size == "small" else 0.02)
-    say(f"writing {len(replies):,} replies sent after their answer-by time")
+    say(_("writing {count:,} replies sent after their answer-by time").format(count=len(replies)))
     with workspace.transaction("messages") as tx:
         for request, reply in replies:
             tx.put("messages", {**request, "rev": request["rev"] + 1,

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from .history import Timeline
+from .i18n import _
+from .keys import N_
 from .models import MAX_SCORE, Criterion
 
 if TYPE_CHECKING:
@@ -22,26 +24,31 @@ CRITERIA = tuple(Criterion)
 TENTH = Decimal("0.1")
 CENT = Decimal("0.01")
 
+SUGGESTIONS = {"make key": N_("make key"), "review": N_("review")}
+"""A suggestion as stored in reports → the words shown for it."""
+
 KEY_FIGURES: dict[str, tuple[str, str]] = {
-    "rank": ("#", "Rank by revenue in the period, highest first (ties: by name)."),
-    "client": ("Client", "★ marks a key account; ⚠ a key account that is single-threaded "
-                         "(one contact, or one person of ours)."),
-    "revenue": ("Revenue", "Won deals signed in the period plus recurring revenue: the "
-                           "client's monthly revenue for each month of the period it was "
-                           "active at the month's end (the current month as it is today)."),
-    "share": ("Cum %", "Cumulative share: this account's and all higher-ranked accounts' "
-                       "revenue as a share of the period's total. ▲ marks the accounts up to "
-                       "the line where the share first reaches the Pareto line (80%), and any "
-                       "tied with the last of them."),
-    "ratio": ("Rev/Cost", "Revenue-to-cost-to-serve ratio: revenue in the period divided by "
-                          "the cost to serve in the months it was active; — when that cost "
-                          "is 0."),
-    "score": ("Score", "Criteria checklist score, 0–100: each criterion scored 0–5, weighted "
-                       "as set in workspace.toml, Σ weight × score ÷ (Σ weight × 5) × 100; "
-                       "criteria not scored count as 0; — if the account was never scored."),
-    "suggestion": ("Suggest", "Suggestion. Make key: an account that is not key but above the "
-                              "line or scoring at least the key score (60). Review: a key "
-                              "account below the line scoring less, or churned or dormant."),
+    "rank": ("#", N_("Rank by revenue in the period, highest first (ties: by name).")),
+    "client": (N_("Client"), N_("★ marks a key account; ⚠ a key account that is single-threaded "
+                                "(one contact, or one person of ours).")),
+    "revenue": (N_("Revenue"), N_("Won deals signed in the period plus recurring revenue: the "
+                                  "client's monthly revenue for each month of the period it was "
+                                  "active at the month's end (the current month as it is today).")),
+    "share": (N_("Cum %"), N_("Cumulative share: this account's and all higher-ranked accounts' "
+                              "revenue as a share of the period's total. ▲ marks the accounts up "
+                              "to the line where the share first reaches the Pareto line (80%), "
+                              "and any tied with the last of them.")),
+    "ratio": (N_("Rev/Cost"), N_("Revenue-to-cost-to-serve ratio: revenue in the period divided "
+                                 "by the cost to serve in the months it was active; — when that "
+                                 "cost is 0.")),
+    "score": (N_("Score"), N_("Criteria checklist score, 0–100: each criterion scored 0–5, "
+                              "weighted as set in workspace.toml, Σ weight × score ÷ (Σ weight × "
+                              "5) × 100; criteria not scored count as 0; — if the account was "
+                              "never scored.")),
+    "suggestion": (N_("Suggest"), N_("Suggestion. Make key: an account that is not key but above "
+                                     "the line or scoring at least the key score (60). Review: a "
+                                     "key account below the line scoring less, or churned or "
+                                     "dormant.")),
 }
 """Column key → (title, definition)."""
 
@@ -156,11 +163,11 @@ def single_threaded_because(contacts: int, plan: AccountPlan | None, owner_id: s
     people = len(ours) + (len(plan.specialists) if plan else 0)
     why = []
     if contacts <= 1:
-        why.append("one contact on the client's side" if contacts else
-                   "no contact on the client's side")
+        why.append(_("one contact on the client's side") if contacts else
+                   _("no contact on the client's side"))
     if people <= 1:
-        why.append("one person of ours on the account")
-    return " and ".join(why)
+        why.append(_("one person of ours on the account"))
+    return _(" and ").join(why)
 
 
 def single_threaded(data: TeamData, client_id: str) -> bool:
@@ -209,15 +216,15 @@ def _suggest(key: bool, status: str, above: bool, score: Decimal | None, key_sco
             return "", ""
         reasons = []
         if above:
-            reasons.append(f"above the {line.normalize():f}% line")
+            reasons.append(_("above the {normalize:f}% line").format(normalize=line.normalize()))
         if qualifies_by_score:
-            reasons.append(f"score {score}")
+            reasons.append(_("score {score}").format(score=score))
         return "make key", ", ".join(reasons)
     if status in ("churned", "dormant"):
         return "review", status
     if not above and not qualifies_by_score:
-        scored = "never scored" if score is None else f"score {score}"
-        return "review", f"below the line, {scored}"
+        scored = _("never scored") if score is None else _("score {score}").format(score=score)
+        return "review", _("below the line, {scored}").format(scored=scored)
     return "", ""
 
 

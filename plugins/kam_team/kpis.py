@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .history import State, Timeline, state_at
 from .keyaccounts import TENTH, months_until, percent
+from .keys import N_
 
 if TYPE_CHECKING:
     from .models import Survey
@@ -27,26 +28,31 @@ TEAM = "team"
 """The scope of the whole team (a member's scope is their id)."""
 
 KPI_FIGURES: dict[str, tuple[str, str]] = {
-    "period": ("Period", "The month or quarter."),
-    "active": ("Active", "Clients active at the start of the period (the end of the day "
-                         "before it)."),
-    "churned": ("Churned", "Of the clients active at the start, those churned at the end "
-                           "(one that churned and came back within the period is not counted)."),
-    "churn_rate": ("Churn %", "Churn rate: churned ÷ active at the start × 100."),
-    "expansion_rate": ("Exp %", "Expansion rate: the growth of monthly recurring revenue of "
-                                "the clients active at the start, summed over those whose "
-                                "revenue grew, ÷ their revenue at the start × 100."),
-    "nrr": ("NRR %", "Net revenue retention: the monthly recurring revenue at the end of the "
-                     "clients active at the start (0 for those no longer active) ÷ their "
-                     "revenue at the start × 100. New and returning clients do not count."),
-    "satisfied": ("Sat %", "Share of satisfied clients: of the clients surveyed in the period "
-                           "(their latest answer), those who gave 4–5 of 5 or 9–10 of 10."),
-    "index": ("Index", "Average satisfaction score, 0–100: the mean of the clients' latest "
-                       "answers in the period, 1–5 as (score − 1) × 25, 0–10 as score × 10."),
-    "cost": ("Cost", "Cost to serve: the monthly cost to serve of the clients active at each "
-                     "month's end (today for the current month), summed over the period."),
-    "cost_share": ("Cost %", "Cost to serve ÷ the recurring revenue of the same clients and "
-                             "months × 100."),
+    "period": (N_("Period"), N_("The month or quarter.")),
+    "active": (N_("Active"), N_("Clients active at the start of the period (the end of the day "
+                                "before it).")),
+    "churned": (N_("Churned"), N_("Of the clients active at the start, those churned at the end "
+                                  "(one that churned and came back within the period is not "
+                                  "counted).")),
+    "churn_rate": (N_("Churn %"), N_("Churn rate: churned ÷ active at the start × 100.")),
+    "expansion_rate": (N_("Exp %"), N_("Expansion rate: the growth of monthly recurring revenue "
+                                       "of the clients active at the start, summed over those "
+                                       "whose revenue grew, ÷ their revenue at the start × 100.")),
+    "nrr": (N_("NRR %"), N_("Net revenue retention: the monthly recurring revenue at the end of "
+                            "the clients active at the start (0 for those no longer active) ÷ "
+                            "their revenue at the start × 100. New and returning clients do not "
+                            "count.")),
+    "satisfied": (N_("Sat %"), N_("Share of satisfied clients: of the clients surveyed in the "
+                                  "period (their latest answer), those who gave 4–5 of 5 or 9–10 "
+                                  "of 10.")),
+    "index": (N_("Index"), N_("Average satisfaction score, 0–100: the mean of the clients' latest "
+                              "answers in the period, 1–5 as (score − "
+                              "1) × 25, 0–10 as score × 10.")),
+    "cost": (N_("Cost"), N_("Cost to serve: the monthly cost to serve of the clients active at "
+                            "each month's end (today for the current month), summed over the "
+                            "period.")),
+    "cost_share": (N_("Cost %"), N_("Cost to serve ÷ the recurring revenue of the same clients "
+                                    "and months × 100.")),
 }
 """Column key → (title, definition)."""
 CHARTED = ("churn_rate", "expansion_rate", "nrr", "satisfied", "index", "cost", "cost_share",

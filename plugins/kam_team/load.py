@@ -6,26 +6,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .keys import N_
+
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamData
 
 ROLE_ORDER = {"head": 0, "kam": 1, "account_manager": 2, "assistant": 3}
 
 LOAD_FIGURES: dict[str, tuple[str, str]] = {
-    "member": ("Member", "The person on our side (Enter: their accounts)."),
-    "role": ("Role", "head, KAM (key account manager), AM (account manager) or asst "
-                     "(assistant)."),
-    "accounts": ("Accounts", "Clients the member owns, churned ones not counted."),
-    "key": ("Key", "Of those, the key accounts."),
-    "revenue": ("Revenue", "Recurring revenue per month of the member's active clients."),
-    "open": ("Open", "Tasks of the member's clients not in the board's last column."),
-    "overdue": ("Overdue", "Of those, the tasks whose due date has passed."),
-    "waiting": ("Waiting", "Client messages waiting on us (new or waiting on us), assigned to "
-                           "the member or, unassigned, to the client's owner."),
-    "late": ("Late", "Answers given late in the last 30 days: client messages answered "
-                         "after their answer-by time; answered means our first message to "
-                         "the client after it, or the message being closed, whichever came "
-                         "first."),
+    "member": (N_("Member"), N_("The person on our side (Enter: their accounts).")),
+    "role": (N_("Role"), N_("head, KAM (key account manager), AM (account manager) or asst "
+                            "(assistant).")),
+    "accounts": (N_("Accounts"), N_("Clients the member owns, churned ones not counted.")),
+    "key": (N_("Key"), N_("Of those, the key accounts.")),
+    "revenue": (N_("Revenue"), N_("Recurring revenue per month of the member's active clients.")),
+    "open": (N_("Open"), N_("Tasks of the member's clients not in the board's last column.")),
+    "overdue": (N_("Overdue"), N_("Of those, the tasks whose due date has passed.")),
+    "waiting": (N_("Waiting"), N_("Client messages waiting on us (new or waiting on us), assigned "
+                                  "to the member or, unassigned, to the client's owner.")),
+    "late": (N_("Late"), N_("Answers given late in the last 30 days: client messages answered "
+                            "after their answer-by time; answered means our first message to the "
+                            "client after it, or the message being closed, whichever came first.")),
 }
 """Column key → (title, definition)."""
 

@@ -22,6 +22,9 @@ from pydantic import (
 
 from amtui.api import ClientStatus, Record, RelationshipStage
 
+from .i18n import _
+from .keys import N_
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
@@ -69,14 +72,14 @@ class Criterion(StrEnum):
 
     @property
     def label(self) -> str:
-        return CRITERION_LABELS[self]
+        return _(CRITERION_LABELS[self])
 
 
 CRITERION_LABELS = {
-    Criterion.RELATIONSHIP: "relationship", Criterion.MUTUAL_BENEFIT: "mutual benefit",
-    Criterion.FIT: "product and cultural fit", Criterion.PROSPECTS: "future prospects",
-    Criterion.PROCESS: "business process", Criterion.REVENUE: "revenue",
-    Criterion.PARTNERSHIP: "partnership", Criterion.LOCATION: "location",
+    Criterion.RELATIONSHIP: N_("relationship"), Criterion.MUTUAL_BENEFIT: N_("mutual benefit"),
+    Criterion.FIT: N_("product and cultural fit"), Criterion.PROSPECTS: N_("future prospects"),
+    Criterion.PROCESS: N_("business process"), Criterion.REVENUE: N_("revenue"),
+    Criterion.PARTNERSHIP: N_("partnership"), Criterion.LOCATION: N_("location"),
 }
 STAGES = tuple(RelationshipStage)
 """tactical → operational → functional → strategic."""
@@ -180,8 +183,8 @@ class Survey(Record):
     def _score_on_scale(self) -> Survey:
         low, high = (1, 5) if self.scale == Scale.CSAT else (0, 10)
         if not low <= self.score <= high:
-            raise ValueError(f"score: a {self.scale.value} score is {low} to {high}, "
-                             f"not {self.score}")
+            raise ValueError(_("score: a {value} score is {low} to {high}, not {score}").format(
+                value=self.scale.value, low=low, high=high, score=self.score))
         return self
 
     @property
@@ -248,11 +251,11 @@ class KamSettings(BaseModel):
     def _weights(cls, weights: dict[Criterion, Decimal]) -> dict[Criterion, Decimal]:
         for criterion, weight in weights.items():
             if not weight.is_finite() or weight < 0:
-                raise ValueError(f"{Criterion(criterion).value}: a weight is 0 or more, "
-                                 f"not {weight}")
+                raise ValueError(_("{value}: a weight is 0 or more, not {weight}").format(
+                    value=Criterion(criterion).value, weight=weight))
         full = {**_default_weights(), **weights}
         if not any(full.values()):
-            raise ValueError("at least one criterion must weigh more than 0")
+            raise ValueError(_("at least one criterion must weigh more than 0"))
         return full
 
 

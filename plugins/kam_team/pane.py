@@ -21,6 +21,8 @@ from textual.widgets import Static
 
 from amtui.api.ui import PaneScreen, save_change
 
+from .i18n import _
+from .keys import N_, translate_keys
 from .widgets import TeamView
 
 if TYPE_CHECKING:
@@ -29,8 +31,8 @@ if TYPE_CHECKING:
     from .periods import Period
     from .snapshot import TeamFigures
 
-VIEWS = (("load", "t", "Team"), ("accounts", "a", "Key accounts"), ("stages", "g", "Stages"),
-         ("kpis", "i", "KPIs"))
+VIEWS = (("load", "t", N_("Team")), ("accounts", "a", N_("Key accounts")),
+         ("stages", "g", N_("Stages")), ("kpis", "i", N_("KPIs")))
 """(view id, key, title)."""
 VIEW_CLASSES = {"load": "view_load:LoadView", "accounts": "view_accounts:AccountsView",
                 "stages": "view_stages:StagesView", "kpis": "view_kpis:KpiView"}
@@ -55,7 +57,7 @@ class AccountsComputed(Message):
 
 class TeamPane(PaneScreen):
     PANE_ID = "team"
-    TITLE_TEXT = "Team"
+    TITLE_TEXT = N_("Team")
     DEFAULT_CSS = """
     #team-views { height: 1fr; }
     #team-bar { height: 1; padding: 0 1; color: $text-muted; }
@@ -72,6 +74,7 @@ class TeamPane(PaneScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        translate_keys(self)
         self.current_view = "load"
         self.figures: TeamFigures | None = None
         self.accounts_period: Period | None = None
@@ -88,7 +91,7 @@ class TeamPane(PaneScreen):
         with Vertical(id="team-views"):
             yield self._make(self.current_view)
         yield Static("", id="team-status")
-        yield Static(Content("Reading the team's accounts…"), id="team-help")
+        yield Static(Content(_("Reading the team's accounts…")), id="team-help")
 
     def _make(self, view_id: str) -> TeamView:
         self._shown = view_class(view_id)(self.view_states.setdefault(view_id, {}))
@@ -114,7 +117,7 @@ class TeamPane(PaneScreen):
         parts = []
         for view, key, title in VIEWS:
             style = "reverse bold" if view == self.current_view else ""
-            parts.append(Content.assemble((f" {key} ", "bold"), (title, style), " "))
+            parts.append(Content.assemble((f" {key} ", "bold"), (_(title), style), " "))
         self.query_one("#team-bar", Static).update(Content("").join(parts))
 
     def action_view(self, view_id: str) -> None:
@@ -140,8 +143,8 @@ class TeamPane(PaneScreen):
         self.accounts_period = payload.accounts_period
         status = self.query_one("#team-status", Static)
         if not payload.data.history_written:
-            status.update(Content("The account history could not be saved (the file is "
-                                  "read-only); figures are as of now."))
+            status.update(Content(_("The account history could not be saved (the file is "
+                                    "read-only); figures are as of now.")))
         status.set_class(not payload.data.history_written, "-shown")
         self.current.given(payload)
         self._complete()
@@ -215,9 +218,9 @@ class TeamPane(PaneScreen):
         client = self.figures.data.clients[client_id]
         key = not client.key
         workspace = self.amtui.workspace
-        what = "marked key" if key else "no longer key"
-        self.change(lambda: set_key(workspace, client_id, key), f"«{client.name}» {what} "
-                                                                 "(u undoes)")
+        said = _("«{name}» marked key (u undoes)") if key \
+            else _("«{name}» no longer key (u undoes)")
+        self.change(lambda: set_key(workspace, client_id, key), said.format(name=client.name))
         self.figures.data.clients[client_id] = replace(client, key=key)
         toggled = None
         for index, row in enumerate(self.figures.accounts or []):

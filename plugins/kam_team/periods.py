@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .i18n import _
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -99,10 +101,11 @@ def parse_period(text: str, today: date) -> Period:
         else:
             raise ValueError
     except ValueError:
-        raise ValueError(f"period {typed!r}: use a month (2026-10), a quarter (2026-Q4) or a "
-                         "year (2026)") from None
+        raise ValueError(_("period {typed!r}: use a month (2026-10), a quarter (2026-Q4) or a "
+                           "year (2026)").format(typed=typed)) from None
     if period.start > today:
-        raise ValueError(f"period {period.label} has not started yet (today is {today})")
+        raise ValueError(_("period {label} has not started yet (today is {today})").format(
+            label=period.label, today=today))
     return period
 
 

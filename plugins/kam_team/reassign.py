@@ -8,14 +8,16 @@ from textual.content import Content
 
 from amtui.api.ui import PickScreen, line
 
+from .i18n import _, ngettext
+from .keys import N_
 from .load import ROLE_ORDER
 
 if TYPE_CHECKING:
     from .load import MemberLoad
     from .view_load import LoadView
 
-ROLE_NAMES = {"head": "head", "kam": "KAM", "account_manager": "account manager",
-              "assistant": "assistant"}
+ROLE_NAMES = {"head": N_("head"), "kam": N_("KAM"), "account_manager": N_("account manager"),
+              "assistant": N_("assistant")}
 
 
 def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> None:
@@ -28,19 +30,23 @@ def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> N
                       if member.id != source.member_id),
                      key=lambda member: (ROLE_ORDER.get(member.role, 9), member.name.casefold()))
     if not members:
-        view.app.notify("There is nobody else on the team to take the accounts.", markup=False)
+        view.app.notify(_("There is nobody else on the team to take the accounts."), markup=False)
         return
     options = []
     for member in members:
         row = load.get(member.id)
-        carried = f"{row.accounts} accounts, {row.key} key" if row else "no accounts"
+        carried = ngettext("{accounts} account, {key} key", "{accounts} accounts, {key} key",
+                           row.accounts).format(accounts=row.accounts, key=row.key) \
+            if row else _("no accounts")
         options.append((Content.assemble(line(member.name, 40), (
-            f"  {ROLE_NAMES.get(member.role, member.role)} · {carried}", "dim")), member.id))
+            f"  {_(ROLE_NAMES.get(member.role, member.role))} · {carried}", "dim")), member.id))
     names = [figures.data.clients[client_id].name for client_id in client_ids[:3]
              if client_id in figures.data.clients]
-    more = f" and {len(client_ids) - len(names)} more" if len(client_ids) > len(names) else ""
+    more = _(" and {count} more").format(
+        count=len(client_ids) - len(names)) if len(client_ids) > len(names) else ""
     context = f"{source.name}: {', '.join(names)}{more}"
-    title = f"Reassign {len(client_ids)} account(s) to…"
+    title = ngettext("Reassign {count} account to…", "Reassign {count} accounts to…",
+                     len(client_ids)).format(count=len(client_ids))
 
     def chosen(member_id: str | None) -> None:
         if not member_id:
@@ -51,8 +57,10 @@ def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> N
         target = next(member.name for member in members if member.id == member_id)
         view.marked = set()
         view.pane.change(lambda: reassign(workspace, client_ids, source.member_id, member_id),
-                         f"{len(client_ids)} account(s) of {source.name} reassigned to "
-                         f"{target} (u undoes)")
+                         ngettext("{count} account of {name} reassigned to {target} (u undoes)",
+                                  "{count} accounts of {name} reassigned to {target} (u undoes)",
+                                  len(client_ids)).format(
+                             count=len(client_ids), name=source.name, target=target))
 
     view.app.push_screen(PickScreen(title, options, context=context, search=True),
                          chosen)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import echo
 
 from .fmt import NONE, money, share
-from .keyaccounts import KEY_FIGURES, key_accounts, line_rank
+from .i18n import _
+from .keyaccounts import KEY_FIGURES, SUGGESTIONS, key_accounts, line_rank
 from .kpis import KPI_FIGURES, TEAM, Figures, figures_by_scope
 from .load import LOAD_FIGURES, team_load
 from .periods import Period, month_of, parse_period
@@ -34,16 +35,16 @@ TOP_ACCOUNTS = 50
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    report = actions.add_parser("report", help="the team's figures for a period")
-    report.add_argument("--period", help="a month (2026-10), quarter (2026-Q4) or year (2026); "
-                                         "default: the current month")
-    report.add_argument("--format", default="md", help="md (default), json or csv")
-    dossier = actions.add_parser("dossier", help="an account's handover dossier in Markdown")
-    dossier.add_argument("--client", required=True, help="the client, by name or id")
-    dossier.add_argument("-o", "--output", help="the file to write (default: print it)")
+    report = actions.add_parser("report", help=_("the team's figures for a period"))
+    report.add_argument("--period", help=_("a month (2026-10), quarter (2026-Q4) or year (2026); "
+                                           "default: the current month"))
+    report.add_argument("--format", default="md", help=_("md (default), json or csv"))
+    dossier = actions.add_parser("dossier", help=_("an account's handover dossier in Markdown"))
+    dossier.add_argument("--client", required=True, help=_("the client, by name or id"))
+    dossier.add_argument("-o", "--output", help=_("the file to write (default: print it)"))
     for sub in (report, dossier):
         sub.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
-                         help="workspace folder")
+                         help=_("workspace folder"))
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -61,7 +62,8 @@ def _report(args: argparse.Namespace, workspace: Workspace) -> int:
     from .snapshot import read_team
 
     if args.format not in FORMATS:
-        raise ValueError(f"--format: {args.format!r} is not one of {', '.join(FORMATS)}")
+        raise ValueError(_("--format: {format!r} is not one of {join}").format(
+            format=args.format, join=', '.join(FORMATS)))
     today = workspace.clock().date()
     period = parse_period(args.period, today) if args.period else month_of(today)
     data = read_team(workspace, write_history=False)
@@ -161,31 +163,34 @@ def _md(value: object) -> str:
 def as_markdown(report: dict[str, Any]) -> str:
     currency = report["currency"]
     titles = {key: title for key, (title, _text) in KPI_FIGURES.items()}
-    out = [f"# Team report {report['period']}", "",
-           f"{report['from']} to {report['to']} (today {report['today']}); money in {currency}.",
-           "", "## Portfolio KPIs", ""]
-    header = ["Scope", *(titles[key] for key in KPI_KEYS)]
+    out = [_("# Team report {period}").format(period=report["period"]), "",
+           _("{start} to {end} (today {today}); money in {currency}.").format(
+               start=report["from"], end=report["to"], today=report["today"],
+               currency=currency),
+           "", _("## Portfolio KPIs"), ""]
+    header = [_("Scope"), *(_(titles[key]) for key in KPI_KEYS)]
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name, values in [("Team", report["team"]),
+    for name, values in [(_("Team"), report["team"]),
                          *((_md(member["name"]), member) for member in report["members"])]:
         out.append("| " + " | ".join([name, *(_shown(key, values[key]) for key in KPI_KEYS)])
                    + " |")
-    out += ["", "## Load (today)", ""]
+    out += ["", _("## Load (today)"), ""]
     load_titles = {key: title for key, (title, _text) in LOAD_FIGURES.items()}
-    header = ["Member", "Role", *(load_titles[key] for key in LOAD_KEYS)]
+    header = [_("Member"), _("Role"), *(_(load_titles[key]) for key in LOAD_KEYS)]
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in report["load"]:
         out.append("| " + " | ".join([_md(row["name"]), row["role"].replace("_", " "),
                                       *(_shown(key, row[key]) for key in LOAD_KEYS)]) + " |")
     key_accounts = report["key_accounts"]
     total = money(Decimal(key_accounts["total_revenue"]))
-    out += ["", "## Key accounts", "",
-            f"{key_accounts['line']}% of the period's revenue ({total}) is reached at rank "
-            f"{key_accounts['line_rank']} of {key_accounts['ranked']}; "
-            f"{key_accounts['key']} accounts are marked key.", ""]
+    out += ["", _("## Key accounts"), "",
+            _("{line}% of the period's revenue ({total}) is reached at rank {rank} of "
+              "{ranked}; {key} accounts are marked key.").format(
+                line=key_accounts["line"], total=total, rank=key_accounts["line_rank"],
+                ranked=key_accounts["ranked"], key=key_accounts["key"]), ""]
     above = key_accounts["above_line"]
     if above:
-        out += ["| # | Client | Revenue | Cum % | Rev/Cost | Score | Key |",
+        out += [_("| # | Client | Revenue | Cum % | Rev/Cost | Score | Key |"),
                 "|---|---|---|---|---|---|---|"]
         for account in above[:TOP_ACCOUNTS]:
             out.append(f"| {account['rank']} | {_md(account['name'])} | "
@@ -194,15 +199,17 @@ def as_markdown(report: dict[str, Any]) -> str:
                        f"{account['ratio'] or NONE} | {account['score'] or NONE} | "
                        f"{'★' if account['key'] else ''} |")
         if len(above) > TOP_ACCOUNTS:
-            out.append(f"\n…and {len(above) - TOP_ACCOUNTS} more above the line.")
+            out.append(_("\n…and {count} more above the line.").format(
+                count=len(above) - TOP_ACCOUNTS))
     if key_accounts["suggestions"]:
-        out += ["", "### Suggestions", ""]
-        out += [f"- {suggestion['suggestion']}: {_md(suggestion['name'])} ({suggestion['why']})"
+        out += ["", _("### Suggestions"), ""]
+        out += [f"- {_(SUGGESTIONS[suggestion['suggestion']])}: {_md(suggestion['name'])} "
+                f"({suggestion['why']})"
                 for suggestion in key_accounts["suggestions"]]
-    for section, heading in (("kpi", "Portfolio KPIs"), ("load", "Load"),
-                             ("key_accounts", "Key accounts")):
-        out += ["", f"## Definitions: {heading}", ""]
-        out += [f"- **{key.replace('_', ' ')}**: {text}"
+    for section, heading in (("kpi", _("Portfolio KPIs")), ("load", _("Load")),
+                             ("key_accounts", _("Key accounts"))):
+        out += ["", _("## Definitions: {heading}").format(heading=heading), ""]
+        out += [f"- **{key.replace('_', ' ')}**: {_(text)}"
                 for key, text in report["definitions"][section].items()]
     return "\n".join(out) + "\n"
 

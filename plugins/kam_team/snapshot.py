@@ -16,6 +16,7 @@ from amtui.api import message_open
 
 from . import history
 from .history import Timeline, decimal
+from .i18n import _
 from .models import (
     PLANS,
     STAGE_MOVES,
@@ -97,7 +98,7 @@ class TeamData:
 
     def member_name(self, member_id: str | None) -> str:
         if not member_id:
-            return "(no owner)"
+            return _("(no owner)")
         return self.member_names.get(member_id, member_id)
 
 
@@ -348,7 +349,7 @@ def read_account(workspace: Workspace, client_id: str) -> AccountDetails:
                       if raw.get("client_id") == client_id),
                      key=lambda survey: (survey.on, survey.created_at))
     return AccountDetails(
-        client=client, owner=names.get(client.owner_id or "", "(no owner)"), contacts=contacts,
+        client=client, owner=names.get(client.owner_id or "", _("(no owner)")), contacts=contacts,
         plan=plan, moves=moves, surveys=surveys, members=members,
         score=checklist_score(plan.scores if plan else None, settings_of(workspace).weights),
         single_threaded=single_threaded_because(len(contacts), plan, client.owner_id))

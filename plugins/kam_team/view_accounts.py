@@ -15,7 +15,9 @@ from textual.widgets import DataTable
 from amtui.api.ui import cell
 
 from .fmt import count, money, ratio
-from .keyaccounts import KEY_FIGURES, KeyRow, line_rank
+from .i18n import _
+from .keyaccounts import KEY_FIGURES, SUGGESTIONS, KeyRow, line_rank
+from .keys import N_
 from .periods import last_months, month_of, quarter_of, shift, year
 from .view_load import right
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
@@ -28,24 +30,26 @@ COLUMNS = [("rank", 4), ("client", 20), ("revenue", 10), ("share", 6), ("ratio",
            ("score", 5), ("suggestion", 8)]
 """(figure, width): fits 80 columns."""
 FILTERS = ("all", "key", "suggested", "above the line")
+FILTER_WORDS = {"key": N_("key"), "suggested": N_("suggested"),
+                "above the line": N_("above the line")}
 LENGTHS = ("12 months", "quarter", "month", "year")
 
 
 class AccountsView(TeamView):
     VIEW_ID = "accounts"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("K", "key", "Key ★", id="team.accounts.key",
-                tooltip="Mark the account key, or not key"),
-        Binding("c", "score", "Score", id="team.accounts.score",
-                tooltip="Score the account on the criteria checklist"),
-        Binding("f", "filter", "Filter", id="team.accounts.filter",
-                tooltip="All accounts, key ones, suggested ones, or those above the line"),
-        Binding("left_square_bracket", "period(-1)", "Earlier", id="team.accounts.earlier",
+        Binding("K", "key", N_("Key ★"), id="team.accounts.key",
+                tooltip=N_("Mark the account key, or not key")),
+        Binding("c", "score", N_("Score"), id="team.accounts.score",
+                tooltip=N_("Score the account on the criteria checklist")),
+        Binding("f", "filter", N_("Filter"), id="team.accounts.filter",
+                tooltip=N_("All accounts, key ones, suggested ones, or those above the line")),
+        Binding("left_square_bracket", "period(-1)", N_("Earlier"), id="team.accounts.earlier",
                 show=False),
-        Binding("right_square_bracket", "period(1)", "Later", id="team.accounts.later",
+        Binding("right_square_bracket", "period(1)", N_("Later"), id="team.accounts.later",
                 show=False),
-        Binding("p", "length", "Period", id="team.accounts.length",
-                tooltip="12 months, a quarter, a month or a year ([ and ] move it)"),
+        Binding("p", "length", N_("Period"), id="team.accounts.length",
+                tooltip=N_("12 months, a quarter, a month or a year ([ and ] move it)")),
     ]
 
     filter = Remembered(FILTERS[0])
@@ -69,7 +73,8 @@ class AccountsView(TeamView):
 
     def draw(self, figures: TeamFigures) -> None:
         if figures.accounts is None:
-            self.heading(Content(f"{figures.accounts_period.label} · ranking the accounts…"))
+            self.heading(Content(_("{label} · ranking the accounts…").format(
+                label=figures.accounts_period.label)))
             return
         if (self._shown is None or self._shown[0] is not figures.accounts
                 or self._shown[1] != self.filter):  # (a read that changed no account keeps
@@ -83,11 +88,13 @@ class AccountsView(TeamView):
         ranked = figures.accounts
         line = figures.data.settings.pareto_share.normalize()
         at = line_rank(ranked)
-        where = (f"{line:f}% of revenue by rank {count(at)} of {count(len(ranked))}" if at
-                 else "no revenue in the period")
-        shown_note = "" if self.filter == "all" else f" · {self.filter}: {count(rows_shown)}"
-        self.heading(Content(f"{figures.accounts_period.label} · {where}{shown_note} · "
-                             "[ ] p: period"))
+        where = (_("{line:f}% of revenue by rank {count} of {count2}").format(
+            line=line, count=count(at), count2=count(len(ranked))) if at
+                 else _("no revenue in the period"))
+        shown_note = ("" if self.filter == "all"
+                      else f" · {_(FILTER_WORDS[self.filter])}: {count(rows_shown)}")
+        self.heading(Content(_("{label} · {where}{shown_note} · [ ] p: period").format(
+            label=figures.accounts_period.label, where=where, shown_note=shown_note)))
 
     def _kept(self, row: KeyRow) -> bool:
         return (self.filter == "all" or (self.filter == "key" and row.key)
@@ -99,7 +106,8 @@ class AccountsView(TeamView):
             mark = ("★⚠ " if row.single_threaded else "★ ") if row.key else ""
             share = f"{'▲' if row.above_line else ' '}{row.share:.1f}" if row.share is not None \
                 else "—"
-            suggestion = cell(row.suggestion, style="bold" if row.suggestion else "")
+            suggestion = cell(_(SUGGESTIONS[row.suggestion]) if row.suggestion else "",
+                              style="bold" if row.suggestion else "")
             return [right(count(row.rank)), cell(mark + row.name, 60), right(money(row.revenue)),
                     right(share), right(ratio(row.ratio)),
                     right(f"{row.score:.0f}" if row.score is not None else "—"), suggestion]
@@ -110,12 +118,12 @@ class AccountsView(TeamView):
 
     def explain(self) -> None:
         key = COLUMNS[min(self.table.cursor_column, len(COLUMNS) - 1)][0]
-        title, text = KEY_FIGURES[key]
+        title, text = map(_, KEY_FIGURES[key])
         why = ""
         if key == "suggestion" and self.figures is not None:
             found = self._row(self.table.current_key())
             if found is not None and found.why:
-                why = f" Here: {found.why}."
+                why = _(" Here: {why}.").format(why=found.why)
         self.pane.explain(Content.assemble((f"{title}: ", "bold"), text, why))
 
     def _row(self, client_id: str | None) -> KeyRow | None:
@@ -153,7 +161,7 @@ class AccountsView(TeamView):
             return
         moved = shift(self.figures.accounts_period, steps)
         if moved.start > self.figures.data.today:
-            self.app.notify("That period has not started yet.", markup=False)
+            self.app.notify(_("That period has not started yet."), markup=False)
             return
         self._compute(moved)
 
@@ -168,5 +176,5 @@ class AccountsView(TeamView):
         self._compute(period)
 
     def _compute(self, period: Period) -> None:
-        self.heading(Content(f"{period.label} · computing…"))
+        self.heading(Content(_("{label} · computing…").format(label=period.label)))
         self.pane.recompute_accounts(period)

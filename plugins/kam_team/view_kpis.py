@@ -17,6 +17,8 @@ from textual.widgets import DataTable, Static
 from amtui.api.ui import cell, line
 
 from .fmt import money, share
+from .i18n import _
+from .keys import N_
 from .kpis import KPI_FIGURES, TEAM, Figures, empty_figures
 from .view_load import right
 from .widgets import Cells, PagedTable, Remembered, TeamView
@@ -50,10 +52,10 @@ class KpiView(TeamView):
     #kpi-chart-wait { color: $text-muted; padding: 1 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "granularity", "Month/quarter", id="team.kpis.granularity",
-                tooltip="Figures by month or by quarter"),
-        Binding("w", "scope", "Whose", id="team.kpis.scope",
-                tooltip="The whole team, or one member's clients"),
+        Binding("q", "granularity", N_("Month/quarter"), id="team.kpis.granularity",
+                tooltip=N_("Figures by month or by quarter")),
+        Binding("w", "scope", N_("Whose"), id="team.kpis.scope",
+                tooltip=N_("The whole team, or one member's clients")),
     ]
 
     by_quarter = Remembered(False)
@@ -66,7 +68,7 @@ class KpiView(TeamView):
     def compose_view(self) -> ComposeResult:
         with Container(id="kpi-body"):
             with Container(id="kpi-chart-box"):
-                yield Static("The chart is being drawn…", id="kpi-chart-wait")
+                yield Static(_("The chart is being drawn…"), id="kpi-chart-wait")
             yield PagedTable([(KPI_FIGURES[key][0], width) for key, width in COLUMNS],
                              id="kpi-table", cursor_type="cell")
 
@@ -86,7 +88,7 @@ class KpiView(TeamView):
 
     def draw(self, figures: TeamFigures) -> None:
         if figures.months is None:
-            self.heading(Content("KPIs · computing the figures…"))
+            self.heading(Content(_("KPIs · computing the figures…")))
             return
         if self.scope != TEAM and not any(member.id == self.scope
                                           for member in figures.data.members):
@@ -99,10 +101,11 @@ class KpiView(TeamView):
         self.table.fill([(row.period.label, self._cells(row)) for row in rows], same=rows)
         if first and rows:
             self.table.move_cursor(row=len(rows) - 1, column=FIRST_CHARTED, animate=False)
-        whose = "the team" if self.scope == TEAM else figures.data.member_name(self.scope)
+        whose = _("the team") if self.scope == TEAM else figures.data.member_name(self.scope)
         self.heading(Content.assemble(
-            "KPIs by ", "quarter" if self.by_quarter else "month", " · ", line(whose, 30),
-            " · q month/quarter · w whose · ←→ figure"))
+            _("KPIs by quarter") if self.by_quarter else _("KPIs by month"), " · ",
+            line(whose, 30),
+            _(" · q month/quarter · w whose · ←→ figure")))
         self._chart()
 
     def _cells(self, row: Figures) -> Cells:
@@ -131,7 +134,7 @@ class KpiView(TeamView):
             return
         key = self.charted()
         rows = self.series(self.figures)
-        title = KPI_FIGURES[key][0]
+        title = _(KPI_FIGURES[key][0])
         self.chart.plot(title, [row.period.label for row in rows],
                         [row.value(key) for row in rows])
 
@@ -158,7 +161,7 @@ class KpiView(TeamView):
             self._chart()
 
     def explain(self) -> None:
-        title, text = KPI_FIGURES[self.charted()]
+        title, text = map(_, KPI_FIGURES[self.charted()])
         self.pane.explain(Content.assemble((f"{title}: ", "bold"), text))
 
     def action_granularity(self) -> None:

@@ -14,29 +14,37 @@ from textual.widgets import DataTable
 from amtui.api.ui import cell, line
 
 from .fmt import count, money
+from .i18n import _
+from .keys import N_
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
+from .words import word
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
 
-ROLES = {"head": "head", "kam": "KAM", "account_manager": "AM", "assistant": "asst"}
-TEAM_COLUMNS = [("member", "Member", 14), ("role", "Role", 4), ("accounts", "Accts", 5),
-                ("key", "Key", 3), ("revenue", "Revenue", 9), ("open", "Open", 5),
-                ("overdue", "Overdue", 7), ("waiting", "Waiting", 7), ("late", "Late", 4)]
+ROLES = {"head": N_("head"), "kam": N_("KAM"), "account_manager": N_("AM"),
+         "assistant": N_("asst")}
+TEAM_COLUMNS = [("member", N_("Member"), 14), ("role", N_("Role"), 4),
+                ("accounts", N_("Accts"), 5), ("key", N_("Key"), 3),
+                ("revenue", N_("Revenue"), 9), ("open", N_("Open"), 5),
+                ("overdue", N_("Overdue"), 7), ("waiting", N_("Waiting"), 7),
+                ("late", N_("Late"), 4)]
 """(figure, title, width): fits 80 columns; the member's name takes what is left, the
 revenue what its largest figure needs."""
 ACCOUNT_COLUMNS: list[tuple[str, str, int, str]] = [
-    ("mark", "✓", 1, "Marked for reassigning (space marks; R reassigns the marked ones, or all "
-                    "when none is marked)."),
-    ("client", "Client", 22, "★ key account (K marks or unmarks it; Enter opens the account)."),
-    ("status", "Status", 7, "The client's status: lead, active or dormant."),
-    ("stage", "Stage", 11, "The relationship stage: tactical → operational → functional → "
-                           "strategic."),
-    ("revenue", "Revenue", 9, "Recurring revenue per month."),
-    ("open", "Open", 4, LOAD_FIGURES["open"][1]),
-    ("overdue", "Over", 4, "Overdue: " + LOAD_FIGURES["overdue"][1]),
-    ("waiting", "Wait", 4, "Waiting: client messages waiting on us (new or waiting on us)."),
+    ("mark", "✓", 1, N_("Marked for reassigning (space marks; R reassigns the marked ones, or all "
+                        "when none is marked).")),
+    ("client", N_("Client"), 22,
+     N_("★ key account (K marks or unmarks it; Enter opens the account).")),
+    ("status", N_("Status"), 7, N_("The client's status: lead, active or dormant.")),
+    ("stage", N_("Stage"), 11, N_("The relationship stage: tactical → operational → functional → "
+                                  "strategic.")),
+    ("revenue", N_("Revenue"), 9, N_("Recurring revenue per month.")),
+    ("open", N_("Open"), 4, LOAD_FIGURES["open"][1]),
+    ("overdue", N_("Over"), 4, N_("Overdue: Of those, the tasks whose due date has passed.")),
+    ("waiting", N_("Wait"), 4,
+     N_("Waiting: client messages waiting on us (new or waiting on us).")),
 ]
 """(figure, title, width, definition): fits 80 columns."""
 HIGH_FIRST = {"accounts", "key", "revenue", "open", "overdue", "waiting", "late"}
@@ -49,14 +57,15 @@ def right(text: str) -> Text:
 class LoadView(TeamView):
     VIEW_ID = "load"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sort", "Sort", id="team.load.sort",
-                tooltip="Sort by the column under the cursor (again: the other way)"),
-        Binding("R", "reassign", "Reassign", id="team.load.reassign",
-                tooltip="Give the member's accounts (the marked ones, or all) to another member"),
-        Binding("space", "mark", "Mark", id="team.load.mark", show=False),
-        Binding("K", "key", "Key ★", id="team.load.key", show=False,
-                tooltip="Mark the account key, or not key"),
-        Binding("escape,backspace", "back", "Back", id="team.load.back", show=False),
+        Binding("s", "sort", N_("Sort"), id="team.load.sort",
+                tooltip=N_("Sort by the column under the cursor (again: the other way)")),
+        Binding("R", "reassign", N_("Reassign"), id="team.load.reassign",
+                tooltip=N_("Give the member's accounts (the marked ones, or all) to another "
+                           "member")),
+        Binding("space", "mark", N_("Mark"), id="team.load.mark", show=False),
+        Binding("K", "key", N_("Key ★"), id="team.load.key", show=False,
+                tooltip=N_("Mark the account key, or not key")),
+        Binding("escape,backspace", "back", N_("Back"), id="team.load.back", show=False),
     ]
 
     member = Remembered()
@@ -102,13 +111,15 @@ class LoadView(TeamView):
         order = ""
         if self.sort_key:
             arrow = "↓" if self.descending else "↑"
-            order = f" · sorted by {LOAD_FIGURES[self.sort_key][0]} {arrow}"
-        self.heading(Content(f"Team · {len(figures.data.members)} members · {count(total)} accounts"
-                             f"{order} · Enter: a member's accounts"))
+            order = _(" · sorted by {figure} {arrow}").format(
+                figure=_(LOAD_FIGURES[self.sort_key][0]), arrow=arrow)
+        self.heading(Content(_("Team · {count} members · {count2} accounts{order} · Enter: a "
+                               "member's accounts").format(
+            count=len(figures.data.members), count2=count(total), order=order)))
 
     def _member_cells(self, row: MemberLoad) -> Cells:
         def cells() -> list[Text]:
-            return [cell(row.name, 40), cell(ROLES.get(row.role, row.role)),
+            return [cell(row.name, 40), cell(_(ROLES.get(row.role, row.role))),
                     right(count(row.accounts)), right(count(row.key)), right(money(row.revenue)),
                     right(count(row.open)), right(count(row.overdue)),
                     right(count(row.waiting)), right(count(row.late))]
@@ -133,18 +144,20 @@ class LoadView(TeamView):
 
     def _account_heading(self, shown: int) -> None:
         assert self.member is not None
-        marked = f" · {len(self.marked)} marked" if self.marked else ""
+        marked = _(" · {count} marked").format(count=len(self.marked)) if self.marked else ""
         self.heading(Content.assemble(
-            line(self.member.name, 40), f" · {shown} accounts{marked} · space marks · "
-            "R reassigns · Esc: the team"))
+            line(self.member.name, 40), _(" · {shown} accounts{marked} · space marks · R "
+                                          "reassigns · Esc: the team").format(
+                shown=shown, marked=marked)))
 
     def _account_cells(self, figures: TeamFigures, client: ClientRow) -> Cells:
         def cells() -> list[Text]:
             work = figures.data.work.get(client.id)
             key = "★ " if client.key else ""
             return [cell("✓" if client.id in self.marked else ""),
-                    cell(key + client.name, 60), cell(client.status),
-                    cell(client.stage or ""), right(money(client.revenue)),
+                    cell(key + client.name, 60), cell(word(client.status)),
+                    cell(word(client.stage) if client.stage else ""),
+                    right(money(client.revenue)),
                     right(str(work.open_tasks if work else 0)),
                     right(str(work.overdue_tasks if work else 0)),
                     right(str(work.waiting if work else 0))]
@@ -159,10 +172,11 @@ class LoadView(TeamView):
         column = self.table.cursor_column
         if self.member is None:
             key, title, _width = TEAM_COLUMNS[min(column, len(TEAM_COLUMNS) - 1)]
-            text = LOAD_FIGURES[key][1]
+            text = _(LOAD_FIGURES[key][1])
         else:
             _key, title, _width, text = ACCOUNT_COLUMNS[min(column, len(ACCOUNT_COLUMNS) - 1)]
-        self.pane.explain(Content.assemble((f"{title}: ", "bold"), text))
+            text = _(text)
+        self.pane.explain(Content.assemble((f"{_(title)}: ", "bold"), text))
 
     # actions ----------------------------------------------------------------------------
 
@@ -242,7 +256,7 @@ class LoadView(TeamView):
             chosen = [key for key in self.table.keys if key in self.marked] or list(
                 self.table.keys)
         if not chosen:
-            self.app.notify("No accounts to reassign.", markup=False)
+            self.app.notify(_("No accounts to reassign."), markup=False)
             return
         from .reassign import ask_reassign
 

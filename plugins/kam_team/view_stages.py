@@ -21,8 +21,11 @@ from textual.widgets import DataTable, Static
 from amtui.api.ui import cell, line
 
 from .fmt import compact, money
+from .i18n import _, ngettext
+from .keys import N_
 from .models import STAGES, Purpose
 from .widgets import Cells, PagedTable, Remembered, TeamView
+from .words import word
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamFigures
@@ -31,11 +34,11 @@ UNSET = "none"
 ORDER = tuple(stage.value for stage in STAGES)
 PURPOSE_MARKS = {Purpose.GROWTH: "↑", Purpose.PRESERVATION: "=", Purpose.IMAGE: "◆"}
 STAGE_HELP = {
-    UNSET: "No stage set yet.",
-    "tactical": "Tactical: one contact each side, orders and prices.",
-    "operational": "Operational: more contacts, regular work, some trust.",
-    "functional": "Functional: departments work with departments; we plan together.",
-    "strategic": "Strategic: a partner in the client's plans; hard to replace.",
+    UNSET: N_("No stage set yet."),
+    "tactical": N_("Tactical: one contact each side, orders and prices."),
+    "operational": N_("Operational: more contacts, regular work, some trust."),
+    "functional": N_("Functional: departments work with departments; we plan together."),
+    "strategic": N_("Strategic: a partner in the client's plans; hard to replace."),
 }
 
 
@@ -43,8 +46,8 @@ class StageBoard(PagedTable):
     """The board: h/l and ←/→ go from stage to stage, staying on an account."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h,left", "column(-1)", "Stage left", id="team.stages.left", show=False),
-        Binding("l,right", "column(1)", "Stage right", id="team.stages.right", show=False),
+        Binding("h,left", "column(-1)", N_("Stage left"), id="team.stages.left", show=False),
+        Binding("l,right", "column(1)", N_("Stage right"), id="team.stages.right", show=False),
     ]
 
     def action_column(self, step: int) -> None:
@@ -60,12 +63,12 @@ class StagesView(TeamView):
     #stage-detail { height: 2; padding: 0 1; color: $text; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("H,shift+left", "move(-1)", "Stage back", id="team.stages.move_left",
-                tooltip="Move the account a stage back (the reason is asked)"),
-        Binding("L,shift+right", "move(1)", "Stage on", id="team.stages.move_right",
-                tooltip="Move the account a stage on (the reason is asked)"),
-        Binding("p", "purpose", "Purpose", id="team.stages.purpose",
-                tooltip="Why we hold the account: growth, preservation or image"),
+        Binding("H,shift+left", "move(-1)", N_("Stage back"), id="team.stages.move_left",
+                tooltip=N_("Move the account a stage back (the reason is asked)")),
+        Binding("L,shift+right", "move(1)", N_("Stage on"), id="team.stages.move_right",
+                tooltip=N_("Move the account a stage on (the reason is asked)")),
+        Binding("p", "purpose", N_("Purpose"), id="team.stages.purpose",
+                tooltip=N_("Why we hold the account: growth, preservation or image")),
     ]
 
     stage = Remembered()
@@ -104,9 +107,9 @@ class StagesView(TeamView):
         for stage, accounts in zip(self.stages, self.accounts, strict=True):
             total = sum((client.revenue for client in accounts if client.status == "active"),
                         Decimal(0))
-            words = f"{stage.capitalize()} {len(accounts)} · {compact(total)}"
+            words = f"{word(stage).capitalize()} {len(accounts)} · {compact(total)}"
             if len(words) > width:
-                words = f"{stage.capitalize()} {len(accounts)}"  # the sum is in the heading
+                words = f"{word(stage).capitalize()} {len(accounts)}"  # the sum is in the heading
             titles.append(Text(words, overflow="ellipsis", no_wrap=True))
         layout = (tuple(self.stages), width)
         if layout != self._layout:
@@ -127,10 +130,11 @@ class StagesView(TeamView):
                                   for row in range(depth)])
         self._place_cursor()
         gone = sum(1 for client in keyed if client.status != "active")
-        noun = "key account" if len(keyed) == 1 else "key accounts"
-        self.heading(Content(f"Relationship stages · {len(keyed):,} {noun}"
-                             + (f" ({gone} not active: ✗)" if gone else "")
-                             + " · H/L move · p purpose"))
+        self.heading(Content(ngettext("Relationship stages · {count:,} key account",
+                                      "Relationship stages · {count:,} key accounts",
+                                      len(keyed)).format(count=len(keyed))
+                             + (_(" ({gone} not active: ✗)").format(gone=gone) if gone else "")
+                             + _(" · H/L move · p purpose")))
 
     def _row(self, figures: TeamFigures, row: int, width: int) -> Cells:
         def cells() -> list[Text]:
@@ -192,8 +196,8 @@ class StagesView(TeamView):
 
     def explain(self) -> None:
         self.pane.explain(Content.assemble(
-            (f"{STAGE_HELP.get(self.stage or '', '')} ", "bold"),
-            "↑ growth · = preservation · ◆ image (purpose) · ✗ not active"))
+            (f"{_(STAGE_HELP[self.stage or ''])} ", "bold"),
+            _("↑ growth · = preservation · ◆ image (purpose) · ✗ not active")))
         detail = self.query_one("#stage-detail", Static)
         client_id = self.current_client()
         data = self.figures.data if self.figures else None
@@ -203,10 +207,10 @@ class StagesView(TeamView):
             return
         plan = data.plans.get(client.id)
         moves = data.moves.get(client.id, [])
-        purpose = plan.purpose.value if plan and plan.purpose else "purpose not set"
+        purpose = word(plan.purpose.value) if plan and plan.purpose else _("purpose not set")
         detail.update(Content.assemble(
             line(client.name, 40), " · ", line(data.member_name(client.owner_id), 30),
-            f" · {money(client.revenue)}/mo · {purpose}",
+            _(" · {money}/mo · {purpose}").format(money=money(client.revenue), purpose=purpose),
             f"\nsince {moves[-1].on}: " if moves else "",
             line(moves[-1].reason, 120) if moves else ""))
 
@@ -226,8 +230,8 @@ class StagesView(TeamView):
         index = ORDER.index(client.stage) if client.stage in ORDER else -1
         target_index = index + step
         if target_index < 0 or target_index >= len(ORDER):
-            where = "the first" if step < 0 else "the last"
-            self.app.notify(f"{ORDER[index] if index >= 0 else 'none'} is {where} stage.",
+            said = _("{stage} is the first stage.") if step < 0 else _("{stage} is the last stage.")
+            self.app.notify(said.format(stage=word(ORDER[index] if index >= 0 else "none")),
                             markup=False)
             return
         target = ORDER[target_index]

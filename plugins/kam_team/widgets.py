@@ -15,6 +15,9 @@ from textual.widgets import DataTable, Static
 
 from amtui.api.ui import RecordTable
 
+from .i18n import _
+from .keys import translate_keys
+
 if TYPE_CHECKING:
     from .pane import TeamPane
     from .snapshot import TeamFigures
@@ -43,7 +46,9 @@ class PagedTable(RecordTable):
     the cursor comes near the last row held."""
 
     def __init__(self, columns: Sequence[tuple[str, int]], **kwargs: Any) -> None:
+        """``columns``: (title, width) pairs; the titles are translated when shown."""
         super().__init__(zebra_stripes=True, **kwargs)
+        translate_keys(self)
         self._columns = list(columns)
         self._keys: list[str] = []
         self._cells: list[Cells] = []
@@ -54,7 +59,7 @@ class PagedTable(RecordTable):
 
     def on_mount(self) -> None:
         for title, width in self._columns:
-            self.add_column(title, width=width)
+            self.add_column(_(title), width=width)
 
     def fit(self, widths: Sequence[int]) -> None:
         """Give the columns these widths (the rows are drawn again if they change)."""
@@ -73,7 +78,7 @@ class PagedTable(RecordTable):
         self._keys, self._cells, self._same, self._held = [], [], [], 0
         self.clear(columns=True)
         for title, width in self._columns:
-            self.add_column(title, width=width)
+            self.add_column(_(title), width=width)
 
     def fill(self, rows: Sequence[tuple[str, Cells]], keep: str | None = None,
              column: int | None = None, same: Sequence[object] | None = None) -> None:
@@ -184,6 +189,7 @@ class TeamView(Vertical):
 
     def __init__(self, state: dict[str, Any]) -> None:
         super().__init__(id=f"view-{self.VIEW_ID}")
+        translate_keys(self)
         self.state = state
         self.figures: TeamFigures | None = None
         self._ready = False
@@ -197,7 +203,7 @@ class TeamView(Vertical):
         yield from ()
 
     def on_mount(self) -> None:
-        self.heading(Content("Reading the team's accounts…"))
+        self.heading(Content(_("Reading the team's accounts…")))
         # Drawn once every part is there (the parts of parts are made a moment later).
         self.call_after_refresh(self._first_draw)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
 
+from .i18n import _
+
 __version__ = "1.0.0"
 
 PANE_ID = "calendar"
@@ -46,7 +48,7 @@ def amtui_register_settings(register: Any) -> None:
 
 @hookimpl
 def amtui_register_panes(register: Any) -> None:
-    register(PaneSpec(PANE_ID, "Calendar", make_pane, order=10))
+    register(PaneSpec(PANE_ID, _("Calendar"), make_pane, order=10))
 
 
 def make_pane() -> Any:
@@ -64,11 +66,11 @@ def amtui_register_commands(register: Any) -> None:
                 app.call_after_refresh(lambda: app.screen.run_action(action))
         return run
 
-    register(CommandSpec("calendar: open", "The content calendar (month, week, list)",
+    register(CommandSpec(_("calendar: open"), _("The content calendar (month, week, list)"),
                          open_then("")))
-    register(CommandSpec("calendar: export to ics or csv",
-                         "Write the month's posts to an .ics or .csv file", open_then("export")))
-    register(CommandSpec("calendar: content plan", "Filled and empty slots per client",
+    register(CommandSpec(_("calendar: export to ics or csv"),
+                         _("Write the month's posts to an .ics or .csv file"), open_then("export")))
+    register(CommandSpec(_("calendar: content plan"), _("Filled and empty slots per client"),
                          open_then("plan")))
 
 
@@ -76,7 +78,7 @@ def amtui_register_commands(register: Any) -> None:
 def amtui_register_cli(register: Any) -> None:
     from .cli import configure, run
 
-    register(CliCommand("calendar", "the content calendar: export, slots, plan", configure,
+    register(CliCommand("calendar", _("the content calendar: export, slots, plan"), configure,
                         run))
 
 

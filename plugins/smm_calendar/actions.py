@@ -25,6 +25,7 @@ from .forms import (
     status_form,
 )
 from .grid import WEEKDAYS
+from .i18n import _, ngettext
 from .index import Filter, PostRow, client_of
 from .model import PostStatus
 from .screens import PlanScreen, PostScreen
@@ -92,9 +93,9 @@ class PostActions(_Pane):
         def made(fields: PostFields | None) -> None:
             if fields is not None:
                 self._save(lambda: add_post(workspace, build_post(workspace, fields)),
-                           "Post added")
+                           _("Post added"))
 
-        self.app.push_screen(post_form(workspace, self.data, "New post", values), made)
+        self.app.push_screen(post_form(workspace, self.data, _("New post"), values), made)
 
     def action_new(self) -> None:
         self.new_post()
@@ -109,20 +110,21 @@ class PostActions(_Pane):
         def edited(fields: PostFields | None) -> None:
             if fields is not None:
                 self._save(lambda: edit_post(workspace, post.id, fields, post.rev),
-                           "Post saved")
+                           _("Post saved"))
 
-        self.app.push_screen(post_form(workspace, self.data, "Edit post", values), edited)
+        self.app.push_screen(post_form(workspace, self.data, _("Edit post"), values), edited)
 
     def save_text(self, post: Post, text: str) -> None:
         workspace = self.workspace
-        self._save(lambda: set_text(workspace, post.id, text, post.rev), "Text saved")
+        self._save(lambda: set_text(workspace, post.id, text, post.rev), _("Text saved"))
 
     # the approval loop -------------------------------------------------------------------
 
     def advance(self, post_id: str) -> None:
         row = self.data.by_id.get(post_id) if self.data else None
         if row is not None and next_status(row.status) is None:
-            self.notify(f"The post is {row.status.label}: no step comes after.",
+            self.notify(_("The post is {status}: no step comes after.").format(
+                status=row.status.label),
                         severity="warning", markup=False)
             return
         workspace = self.workspace
@@ -130,7 +132,7 @@ class PostActions(_Pane):
 
     def choose_status(self, post: Post) -> None:
         if post.status is PostStatus.PUBLISHED:
-            self.notify("The post is published: its status stays.", markup=False)
+            self.notify(_("The post is published: its status stays."), markup=False)
             return
         workspace = self.workspace
 
@@ -143,32 +145,33 @@ class PostActions(_Pane):
 
     def changes_requested(self, post: Post) -> None:
         if post.status not in (PostStatus.CLIENT_APPROVAL, PostStatus.APPROVED):
-            self.notify(f"The post is {post.status.label}: changes are asked for a post sent "
-                        "for approval (or approved).", severity="warning", markup=False)
+            self.notify(_("The post is {status}: changes are asked for a post sent for approval "
+                          "(or approved).").format(status=post.status.label),
+                        severity="warning", markup=False)
             return
         workspace = self.workspace
 
         def said(comment: str | None) -> None:
             if comment is not None:
                 self._save(lambda: request_changes(workspace, post.id, comment),
-                           "Back to draft with the client's comment")
+                           _("Back to draft with the client's comment"))
 
-        self.app.push_screen(comment_form("The client asked for changes",
-                                          "What they asked for"), said)
+        self.app.push_screen(comment_form(_("The client asked for changes"),
+                                          _("What they asked for")), said)
 
     def comment(self, post_id: str) -> None:
         workspace = self.workspace
 
         def said(text: str | None) -> None:
             if text is not None:
-                self._save(lambda: add_comment(workspace, post_id, text), "Comment added")
+                self._save(lambda: add_comment(workspace, post_id, text), _("Comment added"))
 
-        self.app.push_screen(comment_form("Comment", "Comment"), said)
+        self.app.push_screen(comment_form(_("Comment"), _("Comment")), said)
 
     def delete(self, post_id: str, title: str) -> None:
         workspace = self.workspace
         self._save_other(lambda: delete_post(workspace, post_id),
-                         "Post moved to the trash; u undoes", removed=post_id)
+                         _("Post moved to the trash; u undoes"), removed=post_id)
 
     def _save(self, change: Callable[[], Saved], message: str, say: bool = False) -> None:
         """Save a post in a worker; the calendar then shows it without reading every post
@@ -260,7 +263,7 @@ class PostActions(_Pane):
         workspace = self.workspace
         self._save_other(lambda: undo_slots(workspace, make_slots(
             workspace, item.client_id, item.channel, list(item.weekdays), item.at, start,
-            end)), f"Slots made for {item.client_name}")
+            end)), _("Slots made for {client}").format(client=item.client_name))
 
     def action_slots(self) -> None:
         if self.data is None:
@@ -270,7 +273,7 @@ class PostActions(_Pane):
         values = {"client": self.chosen.client_name,
                   "channel": self.chosen.channel or self.grid.current_channel
                   or settings.channels[0],
-                  "days": "Mon/Wed/Fri", "time": f"{settings.default_time:%H:%M}",
+                  "days": _("Mon/Wed/Fri"), "time": f"{settings.default_time:%H:%M}",
                   "start": start.isoformat(), "end": end.isoformat()}
         workspace = self.workspace
 
@@ -306,7 +309,9 @@ class PostActions(_Pane):
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
         self.app.call_from_thread(
-            self.notify, f"{count} post{'s' if count != 1 else ''} written to {request.path}",
+            self.notify, ngettext("{count} post written to {path}",
+                                  "{count} posts written to {path}", count).format(
+                count=count, path=request.path),
             markup=False)
 
 
@@ -317,10 +322,14 @@ def _make_slots(app: Any, workspace: Workspace, request: SlotRequest) -> Any:
     made = make_slots(workspace, request.client_id, request.channel, request.weekdays,
                       request.at, request.start, request.end)
     days = ", ".join(f"{day:%d %b}" for day in made.taken[:5])
-    text = (f"{len(made.made)} empty slots made for {request.client_name} "
-            f"({made.rule.channel} {'/'.join(WEEKDAYS[day] for day in made.rule.weekdays)} "
-            f"{made.rule.at:%H:%M})")
+    rule = (f"{made.rule.channel} {'/'.join(WEEKDAYS[day] for day in made.rule.weekdays)} "
+            f"{made.rule.at:%H:%M}")
+    text = ngettext("{count} empty slot made for {client} ({rule})",
+                    "{count} empty slots made for {client} ({rule})", len(made.made)).format(
+        count=len(made.made), client=request.client_name, rule=rule)
     if made.taken:
-        text += f"; {len(made.taken)} days already had a post ({days}…)"
+        text += ngettext("; {count} day already had a post ({days}…)",
+                         "; {count} days already had a post ({days}…)", len(made.taken)).format(
+            count=len(made.taken), days=days)
     app.call_from_thread(app.notify, text, markup=False)
     return undo_slots(workspace, made)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import AgendaEntry, ClientSection, TimelineItem
 
+from .i18n import _, ngettext
+from .keys import N_
 from .model import NOT_APPROVED, POSTS, PostStatus, TrailKind, settings_of
 from .slots import plan
 from .times import describe_moment, in_words, month_bounds, zone
@@ -16,13 +18,13 @@ from .times import describe_moment, in_words, month_bounds, zone
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
-WAITING = "Posts waiting for client approval"
-DUE_SOON = "Posts due soon, not approved"
+WAITING = N_("Posts waiting for client approval")
+DUE_SOON = N_("Posts due soon, not approved")
 FORGOTTEN = timedelta(days=7)
 """A post whose time passed longer ago than this, still not approved, is no longer "due"."""
 CARD_LINES = 5
 """Posts of each kind listed on the client card."""
-TIMELINE_KINDS = {PostStatus.CLIENT_APPROVAL: "sent for approval",
+TIMELINE_KINDS = {PostStatus.CLIENT_APPROVAL: N_("sent for approval"),
                   PostStatus.APPROVED: "approved", PostStatus.PUBLISHED: "published"}
 
 
@@ -81,10 +83,11 @@ def needing_attention(workspace: Workspace, now: datetime,
 def _publish(item: Attention) -> str:
     when = describe_moment(item.publish_at, item.zone_name)
     if item.due_in is None:
-        return f"publish {when}"
+        return _("publish {when}").format(when=when)
     if item.due_in < timedelta(0):
-        return f"publish time passed {in_words(item.due_in)} ago ({when})"
-    return f"publish in {in_words(item.due_in)} ({when})"
+        return _("publish time passed {how_long} ago ({when})").format(
+            how_long=in_words(item.due_in), when=when)
+    return _("publish in {how_long} ({when})").format(how_long=in_words(item.due_in), when=when)
 
 
 def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
@@ -96,11 +99,12 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         owner, post_id = item.post.get("client_id"), item.post["id"]
         if item.waiting is not None:
             entries.append(AgendaEntry(
-                WAITING, title, f"{channel} · with the client {in_words(item.waiting)} · "
-                f"{_publish(item)}", owner, POSTS, post_id))
+                _(WAITING), title, _("{channel} · with the client {how_long} · {publish}").format(
+                    channel=channel, how_long=in_words(item.waiting), publish=_publish(item)),
+                owner, POSTS, post_id))
         if item.due_in is not None:
             status = PostStatus(item.post["status"]).label
-            entries.append(AgendaEntry(DUE_SOON, title, f"{channel} · {status} · "
+            entries.append(AgendaEntry(_(DUE_SOON), title, f"{channel} · {status} · "
                                        f"{_publish(item)}", owner, POSTS, post_id))
     return entries
 
@@ -114,13 +118,13 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     waiting = [item for item in attention if item.waiting is not None]
     due = [item for item in attention if item.due_in is not None]
     for item in waiting[:CARD_LINES]:
-        lines.append(f"waiting for approval {in_words(item.waiting or timedelta())}: "
-                     f"{item.post.get('title', '')} ({settings.title_of(item.channel)}, "
-                     f"{_publish(item)})")
+        lines.append(_("waiting for approval {how_long}: {title} ({channel}, {publish})").format(
+            how_long=in_words(item.waiting or timedelta()), title=item.post.get("title", ""),
+            channel=settings.title_of(item.channel), publish=_publish(item)))
     for item in due[:CARD_LINES]:
-        lines.append(f"not approved, due soon: {item.post.get('title', '')} "
-                     f"({settings.title_of(item.channel)}, "
-                     f"{PostStatus(item.post['status']).label}, {_publish(item)})")
+        lines.append(_("not approved, due soon: {title} ({channel}, {status}, {publish})").format(
+            title=item.post.get("title", ""), channel=settings.title_of(item.channel),
+            status=PostStatus(item.post["status"]).label, publish=_publish(item)))
     upcoming: dict[str, int] = {}
     timeline = []
     horizon = now + timedelta(days=30)
@@ -132,20 +136,26 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
         for step in raw.get("trail", []):
             kind = TIMELINE_KINDS.get(step.get("to_status"))
             if step.get("kind") == TrailKind.CHANGES_REQUESTED:
-                kind = "changes requested"
+                kind = N_("changes requested")
             if kind:
-                timeline.append(TimelineItem(datetime.fromisoformat(step["at"]), "post",
-                                             f"{kind}: {raw.get('title', '')}", POSTS,
+                timeline.append(TimelineItem(datetime.fromisoformat(step["at"]), _("post"),
+                                             f"{_(kind)}: {raw.get('title', '')}", POSTS,
                                              raw["id"]))
     if upcoming:
         counts = ", ".join(f"{upcoming[status]} {status.label}" for status in PostStatus
                            if status in upcoming)
-        lines.append(f"next 30 days: {sum(upcoming.values())} posts ({counts})")
+        total = sum(upcoming.values())
+        lines.append(ngettext("next 30 days: {count} post ({counts})",
+                              "next 30 days: {count} posts ({counts})", total).format(
+            count=total, counts=counts))
     today = now.astimezone(zone(workspace.settings.timezone)).date()
     first, last = month_bounds(today)
     for line in plan(workspace, first, last, client.id):
-        lines.append(f"plan {first:%b %Y}: {settings.title_of(line.channel)} {line.rule} — "
-                     f"{line.filled} of {line.expected} slots filled, {line.empty} empty"
-                     + (f", {line.missing} not made" if line.missing else ""))
+        lines.append(_("plan {first:%b %Y}: {channel} {rule} — {filled} of {expected} slots "
+                       "filled, {empty} empty").format(
+            first=first, channel=settings.title_of(line.channel), rule=line.rule,
+            filled=line.filled, expected=line.expected, empty=line.empty)
+                     + (_(", {missing} not made").format(missing=line.missing)
+                        if line.missing else ""))
     timeline.sort(key=lambda item: item.at)
-    return ClientSection("Content calendar", lines or ["no posts planned"], timeline[-50:])
+    return ClientSection(_("Content calendar"), lines or [_("no posts planned")], timeline[-50:])

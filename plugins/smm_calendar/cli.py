@@ -14,39 +14,41 @@ from typing import TYPE_CHECKING
 
 from amtui.api import echo
 
+from .i18n import _, ngettext
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write posts to an .ics (iCalendar) or .csv file")
-    export.add_argument("-o", "--output", required=True, help="the file to write (.ics or .csv)")
+    export = actions.add_parser("export", help=_("write posts to an .ics (iCalendar) or .csv file"))
+    export.add_argument("-o", "--output", required=True, help=_("the file to write (.ics or .csv)"))
     export.add_argument("--format", choices=["ics", "csv"],
-                        help="ics or csv (default: from the file name, else ics)")
+                        help=_("ics or csv (default: from the file name, else ics)"))
     _period_and_client(export)
-    slots = actions.add_parser("slots", help="make empty slots from a content plan rule")
-    slots.add_argument("--client", required=True, help="the client, by name or id")
-    slots.add_argument("--channel", required=True, help="vk, instagram, telegram, …")
-    slots.add_argument("--days", required=True, help="days of the week: Mon/Wed/Fri")
-    slots.add_argument("--time", default="", help="local time in the client's zone (HH:MM)")
+    slots = actions.add_parser("slots", help=_("make empty slots from a content plan rule"))
+    slots.add_argument("--client", required=True, help=_("the client, by name or id"))
+    slots.add_argument("--channel", required=True, help=_("vk, instagram, telegram, …"))
+    slots.add_argument("--days", required=True, help=_("days of the week: Mon/Wed/Fri"))
+    slots.add_argument("--time", default="", help=_("local time in the client's zone (HH:MM)"))
     _period(slots)
-    plan = actions.add_parser("plan", help="filled and empty slots per client and rule")
+    plan = actions.add_parser("plan", help=_("filled and empty slots per client and rule"))
     _period_and_client(plan)
     for action in (export, slots, plan):
         action.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
-                            help="workspace folder")
+                            help=_("workspace folder"))
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: the "
-                        "first of this month)")
-    parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: the last of "
-                        "the month --from is in)")
+    parser.add_argument("--from", dest="start", help=_("first day, YYYY-MM-DD (default: the "
+                        "first of this month)"))
+    parser.add_argument("--to", dest="end", help=_("last day, YYYY-MM-DD (default: the last of "
+                        "the month --from is in)"))
 
 
 def _period_and_client(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--client", help="only this client, by name or id (default: all)")
+    parser.add_argument("--client", help=_("only this client, by name or id (default: all)"))
     _period(parser)
 
 
@@ -73,8 +75,9 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
         count = write_export(workspace, args.output, start, end,
                              _client_id(workspace, args.client), args.format)
-        echo(f"{count} post{'s' if count != 1 else ''} ({start} – {end}) written to "
-             f"{args.output}")
+        echo(ngettext("{count} post ({start} – {end}) written to {output}",
+                      "{count} posts ({start} – {end}) written to {output}", count).format(
+            count=count, start=start, end=end, output=args.output))
     elif action == "slots":
         from .model import settings_of
         from .slots import make_slots, parse_weekdays
@@ -82,13 +85,17 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
         client_id = _client_id(workspace, args.client)
         if client_id is None:
-            raise ValueError("--client: name the client the slots are for (name or id)")
+            raise ValueError(_("--client: name the client the slots are for (name or id)"))
         at = parse_time(args.time, "--time") if args.time else settings_of(workspace).default_time
         made = make_slots(workspace, client_id, args.channel, parse_weekdays(args.days), at,
                           start, end)
         taken = len(made.taken)
-        echo(f"{len(made.made)} empty slots made for {made.rule.label()} ({start} – {end}); "
-             f"{taken} day{'s' if taken != 1 else ''} had a post already")
+        echo(ngettext("{count} empty slot made for {rule} ({start} – {end})",
+                      "{count} empty slots made for {rule} ({start} – {end})",
+                      len(made.made)).format(count=len(made.made), rule=made.rule.label(),
+                                             start=start, end=end)
+             + ngettext("; {count} day had a post already", "; {count} days had a post already",
+                        taken).format(count=taken))
     else:
         from .model import settings_of
         from .slots import plan
@@ -96,9 +103,11 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         settings = settings_of(workspace)
         lines = plan(workspace, start, end, _client_id(workspace, args.client))
         if not lines:
-            echo("no content plan rules (make one with `amtui calendar slots`)")
+            echo(_("no content plan rules (make one with `amtui calendar slots`)"))
         for line in lines:
-            echo(f"{line.client_name}  {settings.title_of(line.channel)} {line.rule}: "
-                 f"{line.filled} of {line.expected} filled, {line.empty} empty, "
-                 f"{line.missing} not made")
+            echo(_("{client}  {channel} {rule}: {filled} of {expected} filled, {empty} "
+                   "empty, {missing} not made").format(
+                client=line.client_name, channel=settings.title_of(line.channel), rule=line.rule,
+                filled=line.filled, expected=line.expected, empty=line.empty,
+                missing=line.missing))
     return 0

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from .i18n import ngettext
 from .model import (
     TRANSITIONS,
     Post,
@@ -186,6 +187,9 @@ def fill_calendar(workspace: Workspace, size: str, seed: int,
         day = today + timedelta(days=rng.randint(demo.plan.first_day, demo.plan.last_day))
         posts.append(demo.post(client, rng.choice(client_channels[client["id"]]), day,
                                rng.choice(HOURS), members, people))
-    say(f"writing {len(posts) + len(slots):,} posts and {len(rules)} content plan rules")
+    total = len(posts) + len(slots)
+    say(ngettext("writing {count:,} post", "writing {count:,} posts", total).format(count=total)
+        + ngettext(" and {count} content plan rule", " and {count} content plan rules",
+                   len(rules)).format(count=len(rules)))
     workspace.repo(SlotRule).add_many(rules, keep_timestamps=True)
     workspace.repo(Post).add_many(posts + slots, keep_timestamps=True)

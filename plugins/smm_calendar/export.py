@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import visible
 
+from .i18n import _
 from .model import CalendarSettings, PostStatus, Refused, settings_of
 from .times import check_period, zone
 
@@ -100,14 +101,15 @@ def ics_bytes(rows: list[ExportRow], settings: CalendarSettings, name: str) -> b
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=settings.event_minutes))
         event.add("summary", _text(f"[{channel}] {post.get('title', '')} — {row.client_name}"))
-        details = [f"Client: {row.client_name}", f"Channel: {channel}",
-                   f"Status: {status.label}"]
+        details = [_("Client: {client}").format(client=row.client_name),
+                   _("Channel: {channel}").format(channel=channel),
+                   _("Status: {status}").format(status=status.label)]
         if row.assignee:
-            details.append(f"Assignee: {row.assignee}")
+            details.append(_("Assignee: {assignee}").format(assignee=row.assignee))
         if post.get("hashtags"):
             details.append(" ".join(post["hashtags"]))
         if post.get("media_notes"):
-            details.append(f"Media: {post['media_notes']}")
+            details.append(_("Media: {media}").format(media=post["media_notes"]))
         if post.get("text"):
             details += ["", post["text"]]
         event.add("description", _text("\n".join(details)))
@@ -146,7 +148,8 @@ def csv_text(rows: list[ExportRow], settings: CalendarSettings) -> str:
 def format_of(path: Path, wanted: str | None = None) -> str:
     chosen = (wanted or path.suffix.lstrip(".") or "ics").casefold()
     if chosen not in FORMATS:
-        raise Refused(f"format: {chosen!r} is not one of {', '.join(FORMATS)}")
+        raise Refused(_("format: {chosen!r} is not one of {formats}").format(
+            chosen=chosen, formats=", ".join(FORMATS)))
     return chosen
 
 
@@ -158,20 +161,21 @@ def write_export(workspace: Workspace, path: Path | str, start: date, end: date,
     try:
         target = Path(path).expanduser()
     except RuntimeError:  # ~user, and no such user
-        raise Refused(f"{path}: no user has that home folder") from None
+        raise Refused(_("{path}: no user has that home folder").format(path=path)) from None
     chosen = format_of(target, fmt)
     if target.is_dir():
-        raise Refused(f"{target} is a folder: give a file name")
+        raise Refused(_("{target} is a folder: give a file name").format(target=target))
     if target.exists() and not target.is_file():
         # A device or a pipe (/dev/null): the rename would put a file in its place.
-        raise Refused(f"{target} is not a regular file: give a file name")
+        raise Refused(_("{target} is not a regular file: give a file name").format(target=target))
     if not target.parent.is_dir():
-        raise Refused(f"the folder {target.parent} does not exist")
+        raise Refused(_("the folder {folder} does not exist").format(folder=target.parent))
     rows = posts_between(workspace, start, end, client_id)
     settings = settings_of(workspace)
     if chosen == "ics":
         who = rows[0].client_name if client_id and rows else workspace.settings.name
-        data = ics_bytes(rows, settings, f"{who}: content {start} – {end}")
+        data = ics_bytes(rows, settings, _("{who}: content {start} – {end}").format(
+            who=who, start=start, end=end))
     else:
         data = csv_text(rows, settings).encode("utf-8-sig")
     _write_whole(target, data)
@@ -182,7 +186,8 @@ def _write_whole(target: Path, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as error:
-        raise Refused(f"cannot write in {target.parent}: {error.strerror}") from None
+        raise Refused(_("cannot write in {folder}: {reason}").format(
+            folder=target.parent, reason=error.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -191,4 +196,5 @@ def _write_whole(target: Path, data: bytes) -> None:
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise Refused(f"cannot write {target}: {error.strerror}") from None
+        raise Refused(_("cannot write {target}: {reason}").format(
+            target=target, reason=error.strerror)) from None

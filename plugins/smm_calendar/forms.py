@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import Client, Workspace, today_of
 from amtui.api.ui import FilterForm, FormField, FormScreen, client_picker, member_picker
 
+from .i18n import _
 from .index import Filter
 from .model import Post, PostStatus, Refused
 from .slots import parse_weekdays
@@ -31,7 +32,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _client(workspace: Workspace, text: str) -> Client:
     if not text.strip():
-        raise Refused("client: name the client (or give its id)")
+        raise Refused(_("client: name the client (or give its id)"))
     return workspace.repo(Client).resolve(text)
 
 
@@ -51,18 +52,18 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
               values: dict[str, str]) -> FormScreen[Any]:
     """A new or edited post; dismissed with :class:`PostFields` once they are right."""
     fields = [
-        FormField("client", "Client", picker=client_picker(workspace),
-                  placeholder="type part of the name"),
-        FormField("channel", "Channel", channel_choices(data)),
-        FormField("day", "Day (YYYY-MM-DD)"),
-        FormField("time", "Time (HH:MM, the client's time zone)"),
-        FormField("title", "Title"),
-        FormField("text", "Text (w on the post writes it in several paragraphs)"),
-        FormField("media_notes", "Media: pictures, video"),
-        FormField("hashtags", "Hashtags", placeholder="#sale #new"),
-        FormField("tags", "Tags", placeholder="promo, ugc"),
-        FormField("assignee_id", "Assignee", picker=member_picker(workspace),
-                  placeholder="nobody; type part of the name"),
+        FormField("client", _("Client"), picker=client_picker(workspace),
+                  placeholder=_("type part of the name")),
+        FormField("channel", _("Channel"), channel_choices(data)),
+        FormField("day", _("Day (YYYY-MM-DD)")),
+        FormField("time", _("Time (HH:MM, the client's time zone)")),
+        FormField("title", _("Title")),
+        FormField("text", _("Text (w on the post writes it in several paragraphs)")),
+        FormField("media_notes", _("Media: pictures, video")),
+        FormField("hashtags", _("Hashtags"), placeholder=_("#sale #new")),
+        FormField("tags", _("Tags"), placeholder=_("promo, ugc")),
+        FormField("assignee_id", _("Assignee"), picker=member_picker(workspace),
+                  placeholder=_("nobody; type part of the name")),
     ]
 
     def build(typed: dict[str, str]) -> PostFields:
@@ -94,17 +95,17 @@ def status_form(post: Post) -> FormScreen[Any]:
     from .workflow import allowed
 
     choices = [(status.label, status.value) for status in allowed(post.status)]
-    fields = [FormField("status", f"From {post.status.label} to", choices),
-              FormField("comment", "Comment (required when the client asks for changes)")]
+    fields = [FormField("status", _("From {status} to").format(status=post.status.label), choices),
+              FormField("comment", _("Comment (required when the client asks for changes)"))]
 
     def build(typed: dict[str, str]) -> tuple[PostStatus, str]:
         if not typed["status"]:
-            raise Refused("choose the status the post goes to")
+            raise Refused(_("choose the status the post goes to"))
         target = PostStatus(typed["status"])
         check_transition(post, target, typed["comment"])
         return target, typed["comment"]
 
-    return form(f"Status of {post.title!r}", fields,
+    return form(_("Status of {title!r}").format(title=post.title), fields,
                 {"status": choices[0][1] if choices else ""}, build)
 
 
@@ -113,7 +114,7 @@ def comment_form(title: str, label: str, required: bool = True) -> FormScreen[An
 
     def build(typed: dict[str, str]) -> str:
         if required and not typed["comment"].strip():
-            raise Refused("the comment is empty: write what was said")
+            raise Refused(_("the comment is empty: write what was said"))
         return typed["comment"]
 
     return form(title, [FormField("comment", label)], {}, build)
@@ -123,13 +124,13 @@ def comment_form(title: str, label: str, required: bool = True) -> FormScreen[An
 
 def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> FilterForm[Any]:
     fields = [
-        FormField("client", "Client", picker=client_picker(workspace, new=False),
-                  placeholder="every client; type part of the name"),
-        FormField("channel", "Channel", [("any channel", ANY), *channel_choices(data)]),
-        FormField("status", "Status", [("any status", ANY), *(
+        FormField("client", _("Client"), picker=client_picker(workspace, new=False),
+                  placeholder=_("every client; type part of the name")),
+        FormField("channel", _("Channel"), [(_("any channel"), ANY), *channel_choices(data)]),
+        FormField("status", _("Status"), [(_("any status"), ANY), *(
             (status.label, status.value) for status in PostStatus)]),
-        FormField("assignee", "Assignee", picker=member_picker(workspace),
-                  placeholder="anyone; type part of the name"),
+        FormField("assignee", _("Assignee"), picker=member_picker(workspace),
+                  placeholder=_("anyone; type part of the name")),
     ]
     values = {"client": current.client_name, "channel": current.channel,
               "status": current.status, "assignee": current.assignee_id}
@@ -141,7 +142,7 @@ def filter_form(workspace: Workspace, data: CalendarData, current: Filter) -> Fi
                       status=typed["status"], assignee_id=typed["assignee"],
                       assignee_name=data.members.get(typed["assignee"], ""))
 
-    return FilterForm("Show posts of", fields, values, build, Filter())
+    return FilterForm(_("Show posts of"), fields, values, build, Filter())
 
 
 # export and the content plan ---------------------------------------------------------------
@@ -159,34 +160,35 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
     from .export import FORMATS, format_of
 
     fields = [
-        FormField("path", "File (.ics for calendar apps, .csv for spreadsheets)"),
-        FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
-        FormField("client", "Client", picker=client_picker(workspace, new=False),
-                  placeholder="every client; type part of the name"),
-        FormField("format", "Format", [(name, name) for name in FORMATS]),
+        FormField("path", _("File (.ics for calendar apps, .csv for spreadsheets)")),
+        FormField("start", _("From (YYYY-MM-DD)")), FormField("end", _("To (YYYY-MM-DD)")),
+        FormField("client", _("Client"), picker=client_picker(workspace, new=False),
+                  placeholder=_("every client; type part of the name")),
+        FormField("format", _("Format"), [(name, name) for name in FORMATS]),
     ]
 
     def build(typed: dict[str, str]) -> ExportRequest:
         if not typed["path"].strip():
-            raise Refused("file: say where to write the export")
+            raise Refused(_("file: say where to write the export"))
         try:
             path = Path(typed["path"].strip()).expanduser()
         except RuntimeError:  # ~user, and no such user
-            raise Refused(f"file: no user has the home folder of {typed['path'].strip()}")\
+            raise Refused(_("file: no user has the home folder of {path}").format(
+                path=typed["path"].strip()))\
                 from None
         today = today_of(workspace)
         start = parse_date(typed["start"], "from", today)
         end = parse_date(typed["end"], "to", today)
         check_period(start, end)
         if not path.parent.is_dir():
-            raise Refused(f"file: the folder {path.parent} does not exist")
+            raise Refused(_("file: the folder {folder} does not exist").format(folder=path.parent))
         if path.is_dir():
-            raise Refused(f"file: {path} is a folder; give a file name")
+            raise Refused(_("file: {path} is a folder; give a file name").format(path=path))
         client = _client(workspace, typed["client"]) if typed["client"].strip() else None
         return ExportRequest(path, start, end, client.id if client else None,
                              format_of(path, typed["format"] or None))
 
-    return form("Export posts", fields, values, build)
+    return form(_("Export posts"), fields, values, build)
 
 
 @dataclass(frozen=True)
@@ -203,12 +205,12 @@ class SlotRequest:
 def slots_form(workspace: Workspace, data: CalendarData,
                values: dict[str, str]) -> FormScreen[Any]:
     fields = [
-        FormField("client", "Client", picker=client_picker(workspace),
-                  placeholder="type part of the name"),
-        FormField("channel", "Channel", channel_choices(data)),
-        FormField("days", "Days of the week", placeholder="Mon/Wed/Fri"),
-        FormField("time", "Time (HH:MM, the client's time zone)"),
-        FormField("start", "From (YYYY-MM-DD)"), FormField("end", "To (YYYY-MM-DD)"),
+        FormField("client", _("Client"), picker=client_picker(workspace),
+                  placeholder=_("type part of the name")),
+        FormField("channel", _("Channel"), channel_choices(data)),
+        FormField("days", _("Days of the week"), placeholder=_("Mon/Wed/Fri")),
+        FormField("time", _("Time (HH:MM, the client's time zone)")),
+        FormField("start", _("From (YYYY-MM-DD)")), FormField("end", _("To (YYYY-MM-DD)")),
     ]
 
     def build(typed: dict[str, str]) -> SlotRequest:
@@ -221,4 +223,4 @@ def slots_form(workspace: Workspace, data: CalendarData,
         return SlotRequest(client.id, client.name, channel, parse_weekdays(typed["days"]),
                            parse_time(typed["time"]), start, end)
 
-    return form("Content plan: empty slots for a rule", fields, values, build)
+    return form(_("Content plan: empty slots for a rule"), fields, values, build)

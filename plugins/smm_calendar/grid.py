@@ -27,6 +27,7 @@ from textual.widget import Widget
 
 from amtui.api import MONTH, format_day, one_line, weekday_names
 
+from .i18n import _
 from .model import GLYPHS, PostStatus
 from .times import month_bounds, month_weeks, week_start
 
@@ -331,7 +332,8 @@ class CalendarGrid(Widget, can_focus=True):
         if index >= len(rows) or index < 0:
             return [Segment(" " * width, base)]
         if index == room - 1 and len(rows) > room:
-            return fit([(f" +{len(rows) - index} more", look.muted)], width, base)
+            return fit([(_(" +{count} more").format(
+                count=len(rows) - index), look.muted)], width, base)
         return fit(self._chip(rows[index], width, inside), width, base)
 
     def _chip(self, post: PostRow, width: int, inside: bool) -> list[tuple[str, Style]]:

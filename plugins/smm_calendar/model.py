@@ -20,6 +20,9 @@ from pydantic import (
 
 from amtui.api import InvalidRecord, Moment, Record
 
+from .i18n import _
+from .keys import N_
+
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
@@ -55,15 +58,18 @@ class PostStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return _(LABELS[self.value])
 
     @property
     def short(self) -> str:
         """A word for narrow columns."""
-        return SHORT_LABELS.get(self.value, self.value)
+        return _(SHORT_LABELS[self.value]) if self.value in SHORT_LABELS else self.label
 
 
-SHORT_LABELS = {"internal_review": "review", "client_approval": "at client"}
+LABELS = {"idea": N_("idea"), "draft": N_("draft"), "internal_review": N_("internal review"),
+          "client_approval": N_("client approval"), "approved": N_("approved"),
+          "scheduled": N_("scheduled"), "published": N_("published"), "rejected": N_("rejected")}
+SHORT_LABELS = {"internal_review": N_("review"), "client_approval": N_("at client")}
 
 S = PostStatus
 TRANSITIONS: dict[PostStatus, tuple[PostStatus, ...]] = {
@@ -88,7 +94,7 @@ GLYPHS = {S.IDEA: "○", S.DRAFT: "✎", S.INTERNAL_REVIEW: "◑", S.CLIENT_APPR
 DEFAULT_CHANNELS = ("instagram", "vk", "telegram", "facebook", "youtube", "tiktok", "site")
 DEFAULT_TITLES = {"instagram": "Instagram", "vk": "VK", "telegram": "Telegram",
                   "facebook": "Facebook", "youtube": "YouTube", "tiktok": "TikTok",
-                  "site": "Site/blog"}
+                  "site": N_("Site/blog")}
 
 
 class TrailKind(StrEnum):
@@ -120,7 +126,8 @@ def _tags(values: list[str], prefix: str = "") -> list[str]:
         if not word:
             continue
         if any(character.isspace() for character in word):
-            raise ValueError(f"{value.strip()!r} has a space in it: one word per tag")
+            raise ValueError(_("{tag!r} has a space in it: one word per tag").format(
+                tag=value.strip()))
         if prefix + word not in cleaned:
             cleaned.append(prefix + word)
     return cleaned
@@ -185,7 +192,7 @@ class SlotRule(Record):
     @classmethod
     def _weekdays(cls, days: list[int]) -> list[int]:
         if any(day < 0 or day > 6 for day in days):
-            raise ValueError("weekdays are numbers from 0 (Monday) to 6 (Sunday)")
+            raise ValueError(_("weekdays are numbers from 0 (Monday) to 6 (Sunday)"))
         return sorted(set(days))
 
     def label(self) -> str:
@@ -222,11 +229,11 @@ class CalendarSettings(BaseModel):
     @classmethod
     def _unique(cls, channels: list[str]) -> list[str]:
         if len(set(channels)) != len(channels):
-            raise ValueError("a channel is named twice")
+            raise ValueError(_("a channel is named twice"))
         return channels
 
     def title_of(self, channel: str) -> str:
-        return self.channel_titles.get(channel) or DEFAULT_TITLES.get(channel) or channel
+        return self.channel_titles.get(channel) or _(DEFAULT_TITLES.get(channel) or channel)
 
     def check_channel(self, channel: str) -> str:
         """The channel's id if it is one of ours; Refused naming the known ones if not."""
@@ -235,8 +242,9 @@ class CalendarSettings(BaseModel):
             if wanted in (known, self.title_of(known).casefold()):
                 return known
         names = ", ".join(self.channels)
-        raise Refused(f"unknown channel {channel.strip()!r}: use one of {names} "
-                         "(channels are set in [smm_calendar] of workspace.toml)")
+        raise Refused(_("unknown channel {channel!r}: use one of {names} (channels are set in "
+                        "[smm_calendar] of workspace.toml)").format(
+            channel=channel.strip(), names=names))
 
 
 _settings_cache: dict[int, tuple[object, CalendarSettings]] = {}

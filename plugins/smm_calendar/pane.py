@@ -20,9 +20,11 @@ from amtui.api.ui import RecordTable, cell, line
 
 from .actions import PostActions
 from .grid import CalendarGrid
+from .i18n import _, ngettext
 from .index import CalendarData, Filter, PostRow, read_calendar
+from .keys import N_, translate_keys
 from .model import GLYPHS, CalendarSettings, PostStatus
-from .screens import DayScreen, title_width
+from .screens import DayScreen, shown_columns, title_width
 from .times import add_months, month_bounds
 from .workflow import duplicate_post, move_post
 
@@ -30,12 +32,13 @@ VIEWS = ("month", "week", "list")
 SIDE_PANEL_WIDTH = 110
 """From this terminal width the selected day's posts are listed beside the grid."""
 MAX_LIST_ROWS = 500
-LIST_COLUMNS = (("Day", 6), ("Time", 5), ("Status", 11), ("Channel", 9), ("Client", 16))
+LIST_COLUMNS = ((N_("Day"), 6), (N_("Time"), 5), (N_("Status"), 11), (N_("Channel"), 9),
+                (N_("Client"), 16))
 
 
 class CalendarPane(PostActions):
     PANE_ID = "calendar"
-    TITLE_TEXT = "Calendar"
+    TITLE_TEXT = N_("Calendar")
     AUTO_FOCUS = "#calendar-grid"
     DEFAULT_CSS = """
     CalendarPane #calendar-main { height: 1fr; }
@@ -49,37 +52,38 @@ class CalendarPane(PostActions):
     CalendarPane.-carrying #calendar-status { color: $warning; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "step(-1)", "Previous day", id="calendar.left", show=False),
-        Binding("right,l", "step(1)", "Next day", id="calendar.right", show=False),
-        Binding("up,k", "rise(-1)", "Up a week or channel", id="calendar.up", show=False),
-        Binding("down,j", "rise(1)", "Down a week or channel", id="calendar.down", show=False),
-        Binding("left_square_bracket,pageup", "period(-1)", "Previous month or week",
+        Binding("left,h", "step(-1)", N_("Previous day"), id="calendar.left", show=False),
+        Binding("right,l", "step(1)", N_("Next day"), id="calendar.right", show=False),
+        Binding("up,k", "rise(-1)", N_("Up a week or channel"), id="calendar.up", show=False),
+        Binding("down,j", "rise(1)", N_("Down a week or channel"), id="calendar.down", show=False),
+        Binding("left_square_bracket,pageup", "period(-1)", N_("Previous month or week"),
                 id="calendar.previous", show=False),
-        Binding("right_square_bracket,pagedown", "period(1)", "Next month or week",
+        Binding("right_square_bracket,pagedown", "period(1)", N_("Next month or week"),
                 id="calendar.next", show=False),
-        Binding("t,home", "today", "Today", id="calendar.today", show=False),
-        Binding("enter", "open_day", "Day", id="calendar.open_day",
-                tooltip="The day's posts (or put the post you carry there)"),
-        Binding("n", "new", "New", id="calendar.new", tooltip="A new post on the day"),
-        Binding("m", "move", "Move", id="calendar.move",
-                tooltip="Pick a post up and put it on another day"),
-        Binding("d", "duplicate", "Duplicate", id="calendar.duplicate", show=False,
-                tooltip="Put a copy of a post on another day"),
-        Binding("escape", "cancel", "Cancel move", id="calendar.cancel", show=False),
-        Binding("v", "view", "View", id="calendar.view", tooltip="Month, week, list"),
-        Binding("f", "filter", "Filter", id="calendar.filter",
-                tooltip="Show one client, channel, status or assignee"),
-        Binding("F", "clear_filter", "Clear filter", id="calendar.clear_filter", show=False),
-        Binding("p", "plan", "Plan", id="calendar.plan",
-                tooltip="Content plan: filled and empty slots per client"),
-        Binding("g", "slots", "Make slots", id="calendar.slots", show=False,
-                tooltip="A content plan rule (VK Mon/Wed/Fri 10:00) and its empty slots"),
-        Binding("e", "export", "Export", id="calendar.export",
-                tooltip="Write the posts shown to .ics or .csv"),
+        Binding("t,home", "today", N_("Today"), id="calendar.today", show=False),
+        Binding("enter", "open_day", N_("Day"), id="calendar.open_day",
+                tooltip=N_("The day's posts (or put the post you carry there)")),
+        Binding("n", "new", N_("New"), id="calendar.new", tooltip=N_("A new post on the day")),
+        Binding("m", "move", N_("Move"), id="calendar.move",
+                tooltip=N_("Pick a post up and put it on another day")),
+        Binding("d", "duplicate", N_("Duplicate"), id="calendar.duplicate", show=False,
+                tooltip=N_("Put a copy of a post on another day")),
+        Binding("escape", "cancel", N_("Cancel move"), id="calendar.cancel", show=False),
+        Binding("v", "view", N_("View"), id="calendar.view", tooltip=N_("Month, week, list")),
+        Binding("f", "filter", N_("Filter"), id="calendar.filter",
+                tooltip=N_("Show one client, channel, status or assignee")),
+        Binding("F", "clear_filter", N_("Clear filter"), id="calendar.clear_filter", show=False),
+        Binding("p", "plan", N_("Plan"), id="calendar.plan",
+                tooltip=N_("Content plan: filled and empty slots per client")),
+        Binding("g", "slots", N_("Make slots"), id="calendar.slots", show=False,
+                tooltip=N_("A content plan rule (VK Mon/Wed/Fri 10:00) and its empty slots")),
+        Binding("e", "export", N_("Export"), id="calendar.export",
+                tooltip=N_("Write the posts shown to .ics or .csv")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        translate_keys(self)
         self.data: CalendarData | None = None
         self.chosen = Filter()
         self.view = "month"
@@ -105,7 +109,7 @@ class CalendarPane(PostActions):
         with Horizontal(id="calendar-main"):
             yield CalendarGrid(self.workspace.clock().date(), id="calendar-grid")
             yield Static("", id="calendar-day")
-        yield Static("Reading the calendar…", id="calendar-status")
+        yield Static(_("Reading the calendar…"), id="calendar-status")
 
     def on_mount(self) -> None:
         self._fit_side_panel()
@@ -166,11 +170,12 @@ class CalendarPane(PostActions):
         count = sum(len(self._day_rows(start + timedelta(days=offset)))
                     for offset in range((end - start).days + 1))
         if self.view == "week":
-            heading = (f"Week {start.isocalendar()[1]} · {format_day(start, DAY_MONTH)} – "
-                       f"{format_day(end, DAY_MONTH_YEAR)}")
+            heading = _("Week {number} · {start} – {end}").format(
+                number=start.isocalendar()[1], start=format_day(start, DAY_MONTH),
+                end=format_day(end, DAY_MONTH_YEAR))
         else:
             heading = format_day(start, MONTH_YEAR).capitalize()
-        heading += f" · {count} post{'s' if count != 1 else ''}"
+        heading += " · " + ngettext("{count} post", "{count} posts", count).format(count=count)
         if self.chosen:
             heading += f" · {self.chosen.describe(self.data.settings)}"
         if heading != grid.title:
@@ -183,19 +188,20 @@ class CalendarPane(PostActions):
         cursor = self.grid.cursor
         if self.carrying is not None:
             row, copy = self.carrying
-            verb = "Copying" if copy else "Moving"
+            verb = _("Copying") if copy else _("Moving")
             status.update(Content.assemble(
-                f"{verb} ", line(row.title, 30), f" to {cursor:%a %d %b}: ←→↑↓ choose the day, "
-                "Enter puts it there, Esc cancels"), layout=False)
+                f"{verb} ", line(row.title, 30), _(" to {cursor:%a %d %b}: ←→↑↓ choose the day, "
+                                                   "Enter puts it there, Esc cancels").format(
+                    cursor=cursor)), layout=False)
             return
         channel = self.grid.current_channel
         rows = self._day_rows(cursor, channel)
         where = f" · {self.data.settings.title_of(channel)}" if self.data and channel else ""
-        text = (f"{cursor:%a %d %b %Y}{where}: {len(rows)} post"
-                f"{'s' if len(rows) != 1 else ''}")
+        text = f"{cursor:%a %d %b %Y}{where}: " + ngettext(
+            "{count} post", "{count} posts", len(rows)).format(count=len(rows))
         if self.chosen:
-            text += " · filtered (F clears)"
-        text += " · ? keys"
+            text += _(" · filtered (F clears)")
+        text += _(" · ? keys")
         status.update(Content(text), layout=False)
 
     def _show_day_panel(self) -> None:
@@ -213,10 +219,10 @@ class CalendarPane(PostActions):
                 line(settings.title_of(row.channel), 12), " ", line(row.client_name, 18)))
             parts.append(Content.assemble("  ", line(row.title, 60)))
         if len(rows) > room:
-            parts.append(Content(f"and {len(rows) - room} more: Enter lists them")
-                         .stylize("dim"))
+            parts.append(Content(_("and {count} more: Enter lists them").format(
+                count=len(rows) - room)).stylize("dim"))
         if not rows:
-            parts.append(Content("No posts. n makes one.").stylize("dim"))
+            parts.append(Content(_("No posts. n makes one.")).stylize("dim"))
         panel.update(Content("\n").join(parts), layout=False)
 
     def _fill_list(self) -> None:
@@ -235,8 +241,9 @@ class CalendarPane(PostActions):
                         cell(row.title, 80)] for row in shown)
         self._list_ids = [row.id for row in shown]
         if len(rows) > MAX_LIST_ROWS:
-            self.notify(f"The list shows the first {MAX_LIST_ROWS} of {len(rows)} posts: "
-                        "filter (f) to see the others.", markup=False)
+            self.notify(_("The list shows the first {shown} of {count} posts: filter (f) to "
+                          "see the others.").format(shown=MAX_LIST_ROWS, count=len(rows)),
+                        markup=False)
 
     # moving around -----------------------------------------------------------------------
 
@@ -279,9 +286,10 @@ class CalendarPane(PostActions):
             self.grid.focus()
         else:
             table = RecordTable(id="calendar-list", cursor_type="row", zebra_stripes=True)
-            for label, width in LIST_COLUMNS:
+            columns = shown_columns(LIST_COLUMNS)
+            for label, width in columns:
                 table.add_column(label, width=width)
-            table.add_column("Title", width=title_width(self.app.size.width, LIST_COLUMNS))
+            table.add_column(_("Title"), width=title_width(self.app.size.width, columns))
             await self.query_one("#pane-body").mount(
                 table, before=self.query_one("#calendar-status"))
             table.focus()
@@ -311,12 +319,13 @@ class CalendarPane(PostActions):
     def _post_here(self, copy: bool) -> None:
         rows = self._day_rows(self.grid.cursor, self.grid.current_channel)
         if not rows:
-            self.notify("No post on this day to pick up.", markup=False)
+            self.notify(_("No post on this day to pick up."), markup=False)
         elif len(rows) == 1:
             self.pick_up(rows[0], copy)
         else:
             self.action_open_day()
-            self.notify(f"Choose the post, then {'d' if copy else 'm'}.", markup=False)
+            self.notify(_("Choose the post, then {key}.").format(key="d" if copy else "m"),
+                        markup=False)
 
     def action_move(self) -> None:
         self._post_here(copy=False)
@@ -326,7 +335,7 @@ class CalendarPane(PostActions):
 
     def pick_up(self, row: PostRow, copy: bool) -> None:
         if not copy and row.status is PostStatus.PUBLISHED:
-            self.notify("The post is published: it stays on the day it went out.",
+            self.notify(_("The post is published: it stays on the day it went out."),
                         severity="warning", markup=False)
             return
         self.carrying = (row, copy)
@@ -339,16 +348,16 @@ class CalendarPane(PostActions):
         workspace = self.workspace
         if copy:
             self._save(lambda: duplicate_post(workspace, row.id, day),
-                       f"Copy put on {day:%a %d %b}")
+                       _("Copy put on {day:%a %d %b}").format(day=day))
         elif day == row.day:
-            self.notify("The post stays where it was.", markup=False)
+            self.notify(_("The post stays where it was."), markup=False)
         else:
             self._save(lambda: move_post(workspace, row.id, day),
-                       f"Moved to {day:%a %d %b}")
+                       _("Moved to {day:%a %d %b}").format(day=day))
         self._show_status()
 
     def action_cancel(self) -> None:
         if self.carrying is not None:
             self.carrying = None
             self._show_status()
-            self.notify("Nothing moved.", markup=False)
+            self.notify(_("Nothing moved."), markup=False)

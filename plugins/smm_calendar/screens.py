@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Static, TextArea
 from amtui.api import Client
 from amtui.api.ui import RecordTable, cell, content, editable, kept, line
 
+from .i18n import _, ngettext
+from .keys import N_, translate_keys
 from .model import GLYPHS, Post, PostStatus, TrailKind
 from .times import describe_moment, in_words, local
 
@@ -46,8 +48,17 @@ def title_width(screen_width: int, columns: tuple[tuple[str, int], ...],
     return max(screen_width - used, 16)
 
 
-DAY_COLUMNS = (("Time", 5), ("Status", 11), ("Channel", 9), ("Client", 16))
-PLAN_COLUMNS = (("Rule", 22), ("Plan", 4), ("Filled", 6), ("Empty", 5), ("Missing", 7))
+def shown_columns(columns: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """``columns`` with their headings in the language in use and the status column as wide
+    as its longest word there (a status is shown whole: "● запланирован")."""
+    status = max(len(status.short) for status in PostStatus) + 2
+    return tuple((_(label), max(width, status) if label == "Status" else width)
+                 for label, width in columns)
+
+
+DAY_COLUMNS = ((N_("Time"), 5), (N_("Status"), 11), (N_("Channel"), 9), (N_("Client"), 16))
+PLAN_COLUMNS = ((N_("Rule"), 22), (N_("Plan"), 4), (N_("Filled"), 6), (N_("Empty"), 5),
+                (N_("Missing"), 7))
 """After the client's name: the channel and its rule, then slots planned, filled, empty and
 not made."""
 
@@ -61,18 +72,19 @@ class DayScreen(ModalScreen[None]):
 
     DEFAULT_CSS = MODAL_CSS.format(name="DayScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="calendar_day.close"),
-        Binding("n", "new", "New", id="calendar_day.new", tooltip="A new post on this day"),
-        Binding("a", "advance", "Next status", id="calendar_day.advance"),
-        Binding("m", "move", "Move", id="calendar_day.move",
-                tooltip="Pick the post up; choose its day on the calendar"),
-        Binding("d", "duplicate", "Duplicate", id="calendar_day.duplicate"),
-        Binding("x,delete", "delete", "Delete", id="calendar_day.delete"),
+        Binding("escape,q", "close", N_("Close"), id="calendar_day.close"),
+        Binding("n", "new", N_("New"), id="calendar_day.new", tooltip=N_("A new post on this day")),
+        Binding("a", "advance", N_("Next status"), id="calendar_day.advance"),
+        Binding("m", "move", N_("Move"), id="calendar_day.move",
+                tooltip=N_("Pick the post up; choose its day on the calendar")),
+        Binding("d", "duplicate", N_("Duplicate"), id="calendar_day.duplicate"),
+        Binding("x,delete", "delete", N_("Delete"), id="calendar_day.delete"),
     ]
 
     def __init__(self, pane: CalendarPane, day: date, rows: list[PostRow],
                  channel: str | None = None) -> None:
         super().__init__()
+        translate_keys(self)
         self.pane = pane
         self.day = day
         self.rows = rows
@@ -82,15 +94,16 @@ class DayScreen(ModalScreen[None]):
         with Vertical():
             yield Static("", classes="modal-title", id="day-title")
             yield RecordTable(id="day-posts", cursor_type="row", zebra_stripes=True)
-            yield Static("Enter open · a next status · m move · d duplicate · n new · "
-                         "x delete · Esc close", classes="modal-keys")
+            yield Static(_("Enter open · a next status · m move · d duplicate · n new · "
+                         "x delete · Esc close"), classes="modal-keys")
 
     def on_mount(self) -> None:
         table = self.query_one(RecordTable)
-        for label, width in DAY_COLUMNS:
+        columns = shown_columns(DAY_COLUMNS)
+        for label, width in columns:
             table.add_column(label, width=width)
         inner = min(self.app.size.width * 96 // 100, 110) - 4
-        table.add_column("Title", width=title_width(inner, DAY_COLUMNS))
+        table.add_column(_("Title"), width=title_width(inner, columns))
         self.show_rows(self.rows)
         if self.channel:
             first = next((number for number, row in enumerate(self.rows)
@@ -102,8 +115,8 @@ class DayScreen(ModalScreen[None]):
         """Show these posts, the cursor kept on its post if it is still there."""
         current = self.current
         self.rows = rows
-        title = Content(f"{self.day:%A %d %B %Y}: {len(rows)} post"
-                        f"{'s' if len(rows) != 1 else ''}")
+        title = Content(f"{self.day:%A %d %B %Y}: " + ngettext(
+            "{count} post", "{count} posts", len(rows)).format(count=len(rows)))
         self.query_one("#day-title", Static).update(title)
         table = self.query_one(RecordTable)
         settings = self.pane.settings
@@ -167,23 +180,24 @@ class PostScreen(ModalScreen[None]):
     PostScreen .post-heading { text-style: bold underline; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="calendar_post.close"),
-        Binding("a", "advance", "Next status", id="calendar_post.advance",
-                tooltip="The next step: draft, internal review, client approval, …"),
-        Binding("s", "status", "Status…", id="calendar_post.status",
-                tooltip="Any allowed status, with a comment"),
-        Binding("r", "changes", "Changes asked", id="calendar_post.changes",
-                tooltip="The client asked for changes: back to draft with their comment"),
-        Binding("c", "comment", "Comment", id="calendar_post.comment"),
-        Binding("e", "edit", "Edit", id="calendar_post.edit"),
-        Binding("w", "write", "Write text", id="calendar_post.write"),
-        Binding("m", "move", "Move", id="calendar_post.move"),
-        Binding("d", "duplicate", "Duplicate", id="calendar_post.duplicate"),
-        Binding("x,delete", "delete", "Delete", id="calendar_post.delete"),
+        Binding("escape,q", "close", N_("Close"), id="calendar_post.close"),
+        Binding("a", "advance", N_("Next status"), id="calendar_post.advance",
+                tooltip=N_("The next step: draft, internal review, client approval, …")),
+        Binding("s", "status", N_("Status…"), id="calendar_post.status",
+                tooltip=N_("Any allowed status, with a comment")),
+        Binding("r", "changes", N_("Changes asked"), id="calendar_post.changes",
+                tooltip=N_("The client asked for changes: back to draft with their comment")),
+        Binding("c", "comment", N_("Comment"), id="calendar_post.comment"),
+        Binding("e", "edit", N_("Edit"), id="calendar_post.edit"),
+        Binding("w", "write", N_("Write text"), id="calendar_post.write"),
+        Binding("m", "move", N_("Move"), id="calendar_post.move"),
+        Binding("d", "duplicate", N_("Duplicate"), id="calendar_post.duplicate"),
+        Binding("x,delete", "delete", N_("Delete"), id="calendar_post.delete"),
     ]
 
     def __init__(self, pane: CalendarPane, post_id: str) -> None:
         super().__init__()
+        translate_keys(self)
         self.pane = pane
         self.post_id = post_id
         self.post: Post | None = None
@@ -191,15 +205,15 @@ class PostScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content("Reading the post…"), classes="modal-title", id="post-title")
+            yield Static(Content(_("Reading the post…")), classes="modal-title", id="post-title")
             with VerticalScroll(id="post-body"):
                 yield Static("", id="post-facts")
-                yield Static(Content("Text"), classes="post-heading")
+                yield Static(Content(_("Text")), classes="post-heading")
                 yield Static("", id="post-text")
-                yield Static(Content("Approval trail"), classes="post-heading")
+                yield Static(Content(_("Approval trail")), classes="post-heading")
                 yield Static("", id="post-trail")
-            yield Static("a next status · s status… · r changes asked · c comment · e edit · "
-                         "w write text · m move · d duplicate · x delete · Esc close",
+            yield Static(_("a next status · s status… · r changes asked · c comment · e edit · "
+                         "w write text · m move · d duplicate · x delete · Esc close"),
                          classes="modal-keys")
 
     def on_mount(self) -> None:
@@ -217,7 +231,7 @@ class PostScreen(ModalScreen[None]):
 
     def on_post_read(self, message: PostRead) -> None:
         if message.post is None:
-            self.notify("That post is no longer there.", severity="warning")
+            self.notify(_("That post is no longer there."), severity="warning")
             self.dismiss(None)
             return
         self.post, self.client = message.post, message.client
@@ -231,30 +245,30 @@ class PostScreen(ModalScreen[None]):
         members = self.pane.data.members if self.pane.data else {}
         self.query_one("#post-title", Static).update(line(post.title))
         facts = [
-            Content.assemble(("Client: ", "bold"), line(client.name if client else "?"),
-                             "   ", ("Channel: ", "bold"),
+            Content.assemble((_("Client: "), "bold"), line(client.name if client else "?"),
+                             "   ", (_("Channel: "), "bold"),
                              line(settings.title_of(post.channel) if settings else post.channel)),
-            Content.assemble(("Publish: ", "bold"),
+            Content.assemble((_("Publish: "), "bold"),
                              describe_moment(post.publish_at, zone_name, with_zone=True)),
-            Content.assemble(("Status: ", "bold"), status_label(post.status), "   ",
-                             ("Assignee: ", "bold"),
+            Content.assemble((_("Status: "), "bold"), status_label(post.status), "   ",
+                             (_("Assignee: "), "bold"),
                              line(members.get(post.assignee_id or "", "") or "nobody")),
         ]
         if post.status is PostStatus.CLIENT_APPROVAL and post.sent_for_approval_at:
             now = self.pane.amtui.workspace.clock()
             facts.append(Content.assemble(
-                ("With the client since ", "bold"),
+                (_("With the client since "), "bold"),
                 f"{local(post.sent_for_approval_at, zone_name):%a %d %b %H:%M} "
                 f"({in_words(now - post.sent_for_approval_at)})"))
         if post.hashtags or post.tags:
-            facts.append(Content.assemble(("Hashtags: ", "bold"), line(" ".join(post.hashtags)),
-                                          "   ", ("Tags: ", "bold"), line(", ".join(post.tags))))
+            facts.append(Content.assemble((_("Hashtags: "), "bold"), line(" ".join(post.hashtags)),
+                                          "   ", (_("Tags: "), "bold"), line(", ".join(post.tags))))
         if post.media_notes:
-            facts.append(Content.assemble(("Media: ", "bold"), line(post.media_notes)))
+            facts.append(Content.assemble((_("Media: "), "bold"), line(post.media_notes)))
         self.query_one("#post-facts", Static).update(Content("\n").join(facts))
         self.query_one("#post-text", Static).update(
             content(post.text) if post.text.strip()
-            else Content("No text yet: w writes it.").stylize("dim"))
+            else Content(_("No text yet: w writes it.")).stylize("dim"))
         self.query_one("#post-trail", Static).update(self._trail(post))
 
     def _trail(self, post: Post) -> Content:
@@ -265,7 +279,8 @@ class PostScreen(ModalScreen[None]):
             when = f"{local(step.at, workspace_zone):%d %b %H:%M}"
             who = logins.get(step.by, step.by)
             if step.kind is TrailKind.CREATED:
-                what = f"made ({step.to_status.label if step.to_status else 'idea'})"
+                what = _("made ({status})").format(
+                    status=step.to_status.label if step.to_status else PostStatus.IDEA.label)
             elif step.kind is TrailKind.COMMENT:
                 what = "comment"
             elif step.kind is TrailKind.MOVED:
@@ -275,12 +290,12 @@ class PostScreen(ModalScreen[None]):
                 after = step.to_status.label if step.to_status else "?"
                 what = f"{before} → {after}"
                 if step.kind is TrailKind.CHANGES_REQUESTED:
-                    what = f"client asked for changes: {what}"
+                    what = _("client asked for changes: {what}").format(what=what)
             entry = Content.assemble((when, "dim"), "  ", line(who, 20), "  ", (what, "bold"))
             if step.text:
                 entry = Content.assemble(entry, ": ", content(step.text))
             lines.append(entry)
-        return Content("\n").join(lines) if lines else Content("nothing yet")
+        return Content("\n").join(lines) if lines else Content(_("nothing yet"))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -336,22 +351,23 @@ class TextScreen(ModalScreen[None]):
     TextScreen TextArea { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,ctrl+s", "save", "Save", id="calendar_text.save"),
-        Binding("escape", "cancel", "Cancel", id="calendar_text.cancel"),
+        Binding("f2,ctrl+s", "save", N_("Save"), id="calendar_text.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="calendar_text.cancel"),
     ]
 
     def __init__(self, pane: CalendarPane, post: Post) -> None:
         super().__init__()
+        translate_keys(self)
         self.pane = pane
         self.post = post
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content.assemble("Text of ", line(self.post.title, 60)),
+            yield Static(Content.assemble(_("Text of "), line(self.post.title, 60)),
                          classes="modal-title")
             yield TextArea(editable(self.post.text, lines=True), id="post-text-editor",
                            soft_wrap=True)
-            yield Static("F2 save · Esc cancel (nothing saved)", classes="modal-keys")
+            yield Static(_("F2 save · Esc cancel (nothing saved)"), classes="modal-keys")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -359,7 +375,7 @@ class TextScreen(ModalScreen[None]):
     def action_save(self) -> None:
         text = kept(self.post.text, self.query_one(TextArea).text, lines=True)
         if len(text) > 20_000:
-            self.notify("The text is longer than 20,000 characters: shorten it.",
+            self.notify(_("The text is longer than 20,000 characters: shorten it."),
                         severity="error")
             return
         self.pane.save_text(self.post, text)
@@ -381,13 +397,14 @@ class PlanScreen(ModalScreen[None]):
 
     DEFAULT_CSS = MODAL_CSS.format(name="PlanScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="calendar_plan.close"),
-        Binding("g", "fill", "Make slots", id="calendar_plan.fill",
-                tooltip="Make the rule's missing slots in this period"),
+        Binding("escape,q", "close", N_("Close"), id="calendar_plan.close"),
+        Binding("g", "fill", N_("Make slots"), id="calendar_plan.fill",
+                tooltip=N_("Make the rule's missing slots in this period")),
     ]
 
     def __init__(self, pane: CalendarPane, start: date, end: date) -> None:
         super().__init__()
+        translate_keys(self)
         self.pane = pane
         self.start = start
         self.end = end
@@ -395,19 +412,19 @@ class PlanScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(f"Content plan {self.start.day} {self.start:%b} – "
-                                 f"{self.end.day} {self.end:%b %Y}"),
+            yield Static(Content(_("Content plan {first} {start:%b} – {last} {end:%b %Y}").format(
+                first=self.start.day, start=self.start, last=self.end.day, end=self.end)),
                          classes="modal-title")
             yield RecordTable(id="plan-lines", cursor_type="row", zebra_stripes=True)
-            yield Static("Enter show the client's posts · g make missing slots · Esc close",
+            yield Static(_("Enter show the client's posts · g make missing slots · Esc close"),
                          classes="modal-keys")
 
     def on_mount(self) -> None:
         table = self.query_one(RecordTable)
         inner = min(self.app.size.width * 96 // 100, 110) - 4
-        table.add_column("Client", width=title_width(inner, PLAN_COLUMNS))
+        table.add_column(_("Client"), width=title_width(inner, PLAN_COLUMNS))
         for label, width in PLAN_COLUMNS:
-            table.add_column(label, width=width)
+            table.add_column(_(label), width=width)
         self.read()
 
     def data_changed(self) -> None:
@@ -425,7 +442,7 @@ class PlanScreen(ModalScreen[None]):
         settings = self.pane.settings
         table.clear()
         if not self.lines:
-            table.add_row(cell("No rules yet: g on the calendar makes one."), *[cell("")] * 5)
+            table.add_row(cell(_("No rules yet: g on the calendar makes one.")), *[cell("")] * 5)
             return
         table.add_rows([cell(item.client_name, 40),
                         cell(f"{settings.title_of(item.channel) if settings else item.channel}"

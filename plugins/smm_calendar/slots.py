@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import Undo, WorkingDays, os_user, parse_weekdays as weekdays_of
 
+from .i18n import _, ngettext
 from .model import (
     Post,
     PostStatus,
@@ -80,7 +81,7 @@ def make_slots(workspace: Workspace, client_id: str, channel: str, weekdays: lis
     settings = settings_of(workspace)
     channel = settings.check_channel(channel)
     if workspace.file("clients").get(client_id) is None:
-        raise Refused(f"client: no client with id {client_id!r}")
+        raise Refused(_("client: no client with id {client_id!r}").format(client_id=client_id))
     rules = workspace.repo(SlotRule)
     known = next((rule for rule in rules.where(client_id=client_id, channel=channel)), None)
     if known is None:
@@ -119,7 +120,8 @@ def undo_slots(workspace: Workspace, made: SlotsMade) -> Undo:
             if current is not None and current.is_empty_slot():
                 posts.discard(post.id)
 
-    return Undo(f"{len(made.made)} slots made", revert)
+    return Undo(ngettext("{count} slot made", "{count} slots made", len(made.made)).format(
+        count=len(made.made)), revert)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import ConflictError, TrashBin, Undo, os_user
 
+from .i18n import _
 from .model import (
     NOT_APPROVED,
     TRANSITIONS,
@@ -64,8 +65,8 @@ def _update(workspace: Workspace, before: Post, after: Post, description: str) -
     def revert() -> Post:
         current = posts.get(saved.id)
         if _content(current) != _content(saved):
-            raise ConflictError(f"post {current.title!r} was changed again since; it was not "
-                                "undone", current)
+            raise ConflictError(_("post {title!r} was changed again since; it was not "
+                                  "undone").format(title=current.title), current)
         return posts.update(before.model_copy(update={"rev": current.rev}))
 
     return Saved(saved, Undo(description, revert))
@@ -97,16 +98,17 @@ def next_status(status: PostStatus) -> PostStatus | None:
 def check_transition(post: Post, to: PostStatus, comment: str = "") -> None:
     """Refused (saying why) if ``post`` may not go to ``to`` now."""
     if to == post.status:
-        raise Refused(f"the post is already {to.label}")
+        raise Refused(_("the post is already {status}").format(status=to.label))
     if to not in TRANSITIONS[post.status]:
-        options = ", ".join(status.label for status in TRANSITIONS[post.status]) or "none"
-        raise Refused(f"a post cannot go from {post.status.label} to {to.label} "
-                      f"(from {post.status.label}: {options})")
+        options = ", ".join(status.label for status in TRANSITIONS[post.status]) or _("none")
+        raise Refused(_("a post cannot go from {status} to {target} (from {status}: "
+                        "{options})").format(status=post.status.label, target=to.label,
+                                             options=options))
     if to is S.CLIENT_APPROVAL and not post.text.strip():
-        raise Refused("the post has no text yet: write it before sending it to the client")
+        raise Refused(_("the post has no text yet: write it before sending it to the client"))
     if post.status is S.CLIENT_APPROVAL and to is S.DRAFT and not comment.strip():
-        raise Refused("say what the client asked to change: the comment goes with the post "
-                      "back to draft")
+        raise Refused(_("say what the client asked to change: the comment goes with the post "
+                      "back to draft"))
 
 
 def change_status(workspace: Workspace, post_id: str, to: PostStatus | str, comment: str = "",
@@ -117,7 +119,8 @@ def change_status(workspace: Workspace, post_id: str, to: PostStatus | str, comm
         target = PostStatus(to)
     except ValueError:
         known = ", ".join(status.value for status in PostStatus)
-        raise Refused(f"unknown status {to!r}: use one of {known}") from None
+        raise Refused(_("unknown status {to!r}: use one of {known}").format(
+            to=to, known=known)) from None
     post = _get(workspace, post_id)
     check_transition(post, target, comment)
     changes_requested = target is S.DRAFT and post.status in (S.CLIENT_APPROVAL, S.APPROVED)
@@ -129,7 +132,8 @@ def change_status(workspace: Workspace, post_id: str, to: PostStatus | str, comm
         update["sent_for_approval_at"] = entry.at
     changed = post.model_copy(update=update)
     return _update(workspace, post, changed,
-                   f"post {post.title!r}: {post.status.label} → {target.label}")
+                   _("post {title!r}: {status} → {target}").format(
+                       title=post.title, status=post.status.label, target=target.label))
 
 
 def advance(workspace: Workspace, post_id: str, by: str | None = None) -> Saved:
@@ -137,7 +141,8 @@ def advance(workspace: Workspace, post_id: str, by: str | None = None) -> Saved:
     post = _get(workspace, post_id)
     following = next_status(post.status)
     if following is None:
-        raise Refused(f"the post is {post.status.label}: no step comes after")
+        raise Refused(_("the post is {status}: no step comes after").format(
+            status=post.status.label))
     return change_status(workspace, post_id, following, by=by)
 
 
@@ -146,20 +151,21 @@ def request_changes(workspace: Workspace, post_id: str, comment: str,
     """The client asked for changes: the post goes back to draft with their comment."""
     post = _get(workspace, post_id)
     if post.status not in (S.CLIENT_APPROVAL, S.APPROVED):
-        raise Refused(f"the post is {post.status.label}: the client asks for changes to a post "
-                      "sent for approval (or approved)")
+        raise Refused(_("the post is {status}: the client asks for changes to a post sent for "
+                        "approval (or approved)").format(status=post.status.label))
     if not comment.strip():
-        raise Refused("say what the client asked to change")
+        raise Refused(_("say what the client asked to change"))
     return change_status(workspace, post_id, S.DRAFT, comment, by)
 
 
 def add_comment(workspace: Workspace, post_id: str, text: str, by: str | None = None) -> Saved:
     if not text.strip():
-        raise Refused("the comment is empty")
+        raise Refused(_("the comment is empty"))
     post = _get(workspace, post_id)
     entry = _entry(workspace, TrailKind.COMMENT, by, text=text)
     changed = post.model_copy(update={"trail": [*post.trail, entry]})
-    return _update(workspace, post, changed, f"comment on post {post.title!r}")
+    return _update(workspace, post, changed, _("comment on post {title!r}").format(
+        title=post.title))
 
 
 # days --------------------------------------------------------------------------------------
@@ -168,15 +174,16 @@ def move_post(workspace: Workspace, post_id: str, day: date, by: str | None = No
     """Put the post on another day at the same local time (in the client's time zone)."""
     post = _get(workspace, post_id)
     if post.status is S.PUBLISHED:
-        raise Refused("the post is published: it stays on the day it went out")
+        raise Refused(_("the post is published: it stays on the day it went out"))
     zone_name = client_zone(workspace, post.client_id)
     was = local(post.publish_at, zone_name)
     if was.date() == day:
-        raise Refused(f"the post is on {day} already")
+        raise Refused(_("the post is on {day} already").format(day=day))
     entry = _entry(workspace, TrailKind.MOVED, by, text=f"from {was:%Y-%m-%d} to {day}")
     changed = post.model_copy(update={
         "publish_at": moment_at(day, was.time(), zone_name), "trail": [*post.trail, entry]})
-    return _update(workspace, post, changed, f"post {post.title!r} moved to {day}")
+    return _update(workspace, post, changed, _("post {title!r} moved to {day}").format(
+        title=post.title, day=day))
 
 
 def duplicate_post(workspace: Workspace, post_id: str, day: date | None = None,
@@ -193,12 +200,13 @@ def duplicate_post(workspace: Workspace, post_id: str, day: date | None = None,
                 text=post.text, media_notes=post.media_notes, hashtags=post.hashtags,
                 assignee_id=post.assignee_id, tags=post.tags, status=status, trail=[entry],
                 publish_at=moment_at(day or was.date(), was.time(), zone_name))
-    return _add(workspace, copy, f"copy of post {post.title!r}")
+    return _add(workspace, copy, _("copy of post {title!r}").format(title=post.title))
 
 
 def delete_post(workspace: Workspace, post_id: str) -> Undo:
     entry = workspace.repo(Post).delete(post_id)
-    return Undo(f"post {entry.title!r} deleted", lambda: TrashBin(workspace).restore(entry.id))
+    return Undo(_("post {title!r} deleted").format(
+        title=entry.title), lambda: TrashBin(workspace).restore(entry.id))
 
 
 # making and editing ------------------------------------------------------------------------
@@ -221,7 +229,8 @@ class PostFields:
 
 def _checked_fields(workspace: Workspace, fields: PostFields) -> dict[str, Any]:
     if workspace.file("clients").get(fields.client_id) is None:
-        raise Refused(f"client: no client with id {fields.client_id!r}")
+        raise Refused(_("client: no client with id {client_id!r}").format(
+            client_id=fields.client_id))
     channel = settings_of(workspace).check_channel(fields.channel)
     zone_name = client_zone(workspace, fields.client_id)
     return {"client_id": fields.client_id, "channel": channel,
@@ -240,7 +249,7 @@ def build_post(workspace: Workspace, fields: PostFields, status: PostStatus = S.
 
 
 def add_post(workspace: Workspace, post: Post) -> Saved:
-    return _add(workspace, post, f"post {post.title!r} added")
+    return _add(workspace, post, _("post {title!r} added").format(title=post.title))
 
 
 def edit_post(workspace: Workspace, post_id: str, fields: PostFields,
@@ -250,10 +259,10 @@ def edit_post(workspace: Workspace, post_id: str, fields: PostFields,
     post = _get(workspace, post_id)
     values = _checked_fields(workspace, fields)
     if post.status is S.PUBLISHED and values["publish_at"] != post.publish_at:
-        raise Refused("the post is published: its day and time stay as they were")
+        raise Refused(_("the post is published: its day and time stay as they were"))
     changed = Post.model_validate({**post.model_dump(), **values,
                                    "rev": post.rev if rev is None else rev})
-    return _update(workspace, post, changed, f"post {post.title!r} edited")
+    return _update(workspace, post, changed, _("post {title!r} edited").format(title=post.title))
 
 
 def set_text(workspace: Workspace, post_id: str, text: str, rev: int | None = None) -> Saved:
@@ -261,7 +270,7 @@ def set_text(workspace: Workspace, post_id: str, text: str, rev: int | None = No
     post = _get(workspace, post_id)
     changed = Post.model_validate({**post.model_dump(), "text": text,
                                    "rev": post.rev if rev is None else rev})
-    return _update(workspace, post, changed, f"text of post {post.title!r}")
+    return _update(workspace, post, changed, _("text of post {title!r}").format(title=post.title))
 
 
 def waiting_since(post: Post) -> datetime | None:
