@@ -323,6 +323,18 @@ def test_a_rule_makes_empty_slots_on_its_days_at_the_clients_local_time(
     assert made.rule.label() == "vk Mon/Wed/Fri 10:00"
 
 
+def test_no_slot_on_a_public_holiday_or_a_day_off_of_the_workspace(
+        workspace: Workspace, romashka: Client) -> None:
+    workspace.settings = workspace.settings.model_copy(update={"days_off": [date(2026, 11, 6)]})
+    made = slots.make_slots(workspace, romashka.id, "vk", slots.parse_weekdays("пн, ср, пт"),
+                            time(10), date(2026, 11, 2), date(2026, 11, 13))
+    # Wednesday 4 November is Unity Day; Friday 6 November the workspace's own day off
+    assert local_slots(made, MSK) == ["Mon 2026-11-02 10:00", "Mon 2026-11-09 10:00",
+                                      "Wed 2026-11-11 10:00", "Fri 2026-11-13 10:00"]
+    [line] = slots.plan(workspace, date(2026, 11, 2), date(2026, 11, 13))
+    assert (line.expected, line.empty, line.missing) == (4, 4, 0)
+
+
 def test_slots_never_overwrite_posts_and_making_them_twice_adds_nothing(
         workspace: Workspace, romashka: Client) -> None:
     mine = add_post(workspace, romashka, date(2026, 12, 9), at=time(18), title="Уже есть")
@@ -393,7 +405,7 @@ def test_days_of_the_week_in_english_or_russian(typed: str, days: list[int]) -> 
 
 
 @pytest.mark.parametrize(("typed", "says"), [
-    ("Funday", "'funday' is not a day of the week"), ("", "name at least one day"),
+    ("Funday", "unknown day «funday»"), ("", "name at least one day"),
 ])
 def test_a_day_that_is_not_a_weekday_is_refused(typed: str, says: str) -> None:
     with pytest.raises(Refused, match=says):
@@ -568,7 +580,7 @@ def test_cli_exports_a_clients_month_to_ics(filled: Workspace, tmp_path: Path) -
     (["slots", "--client", "ООО «Ромашка»", "--channel", "myspace", "--days", "mon"],
      "unknown channel 'myspace'"),
     (["slots", "--client", "ООО «Ромашка»", "--channel", "vk", "--days", "Funday"],
-     "'funday' is not a day of the week"),
+     "unknown day «funday»"),
     (["slots", "--client", "ООО «Ромашка»", "--channel", "vk", "--days", "mon",
       "--time", "9am"], "--time: '9am' is not a time"),
 ])
@@ -591,11 +603,12 @@ def test_cli_slots_and_plan(filled: Workspace) -> None:
                    "--days", "Thu", "--from", "2026-12-01", "--to", "2026-12-31",
                    workspace=filled.root)
     assert made.returncode == 0, made.stderr
-    assert "3 empty slots made for vk Thu 10:00" in made.stdout  # 5 Thursdays, 2 with posts
+    # 5 Thursdays: 2 with posts, and 31 December, a day off in Russia in 2026 (moved from 4 January)
+    assert "2 empty slots made for vk Thu 10:00" in made.stdout
     assert "2 days had a post already" in made.stdout
     shown = run_cli("calendar", "plan", "--from", "2026-12-01", workspace=filled.root)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.strip() == ("ООО «Ромашка»  VK Thu 10:00: 2 of 5 filled, 3 empty, "
+    assert shown.stdout.strip() == ("ООО «Ромашка»  VK Thu 10:00: 2 of 4 filled, 2 empty, "
                                     "0 not made")
 
 

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from amtui.models import Client, Contact, Member, Message, Note, Priority, Task
 from amtui.services.agenda import build_agenda
 from amtui.services.clients import client_details
-from amtui.services.hours import add_working_hours
+from amtui.services.hours import WorkingDays, add_working_hours
 from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
@@ -497,7 +497,7 @@ async def test_n_logs_a_message_for_a_client_found_by_letters_in_order(
         assert (new.client_id, new.status, new.channel, new.direction) == (
             romashka.id, "new", "telegram", "incoming")
         assert new.answer_by == add_working_hours(clock(), 4, romashka.working_hours,
-                                                  romashka.timezone)
+                                                  romashka.timezone, WorkingDays("RU"))
         assert texts(app)[0] == "Пришлите счёт"
         assert "Пришлите счёт" in preview(app)
         await pilot.press("u")

@@ -6,13 +6,12 @@ the same period twice adds nothing.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Undo, os_user
+from amtui.api import Undo, WorkingDays, os_user, parse_weekdays as weekdays_of
 
 from .model import (
     Post,
@@ -30,37 +29,25 @@ from .workflow import client_zone
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
-DAY_WORDS = {
-    0: ("mon", "monday", "mo", "пн", "понедельник"),
-    1: ("tue", "tuesday", "tu", "вт", "вторник"),
-    2: ("wed", "wednesday", "we", "ср", "среда"),
-    3: ("thu", "thursday", "th", "чт", "четверг"),
-    4: ("fri", "friday", "fr", "пт", "пятница"),
-    5: ("sat", "saturday", "sa", "сб", "суббота"),
-    6: ("sun", "sunday", "su", "вс", "воскресенье"),
-}
-_DAY_BY_WORD = {word: day for day, words in DAY_WORDS.items() for word in words}
-
-
 def parse_weekdays(text: str) -> list[int]:
-    """"Mon/Wed/Fri", "mon, wed, fri", "пн ср пт" → [0, 2, 4]; Refused naming a bad word."""
-    words = [word for word in re.split(r"[\s,/;]+", text.strip().casefold()) if word]
-    if not words:
+    """"Mon/Wed/Fri", "mon, wed, fri", "пн-пт" → [0, 2, 4]; Refused naming a bad word."""
+    if not text.strip():
         raise Refused("days: name at least one day of the week, e.g. Mon/Wed/Fri")
-    days = []
-    for word in words:
-        if word not in _DAY_BY_WORD:
-            raise Refused(f"days: {word!r} is not a day of the week (use Mon Tue Wed Thu Fri "
-                          "Sat Sun, or пн вт ср чт пт сб вс)")
-        days.append(_DAY_BY_WORD[word])
-    return sorted(set(days))
+    try:
+        return weekdays_of(text)
+    except ValueError as error:
+        raise Refused(f"days: {error}") from None
 
 
-def slot_days(weekdays: list[int], start: date, end: date) -> list[date]:
-    """The days from ``start`` to ``end`` (both included) that fall on ``weekdays``."""
+def slot_days(weekdays: list[int], start: date, end: date,
+              calendar: WorkingDays | None = None) -> list[date]:
+    """The days from ``start`` to ``end`` (both included) that fall on ``weekdays``; with a
+    ``calendar``, not its public holidays and days off (no slot is made on those: a post for a
+    holiday is planned by hand)."""
     wanted = set(weekdays)
-    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)
-            if (start + timedelta(days=offset)).weekday() in wanted]
+    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    return [day for day in days
+            if day.weekday() in wanted and not (calendar and calendar.holiday(day))]
 
 
 @dataclass
@@ -109,7 +96,7 @@ def make_slots(workspace: Workspace, client_id: str, channel: str, weekdays: lis
     result = SlotsMade(rule)
     now, who = workspace.clock(), by or os_user()
     title = f"{settings.title_of(channel)} slot"
-    for day in slot_days(rule.weekdays, start, end):
+    for day in slot_days(rule.weekdays, start, end, WorkingDays.of(workspace.settings)):
         if day in taken:
             result.taken.append(day)
             continue
@@ -166,6 +153,7 @@ def plan(workspace: Workspace, start: date, end: date,
     wanted = {(rule.client_id, rule.channel) for rule in rules}
     clients = workspace.file("clients")
     zones = {rule.client_id: client_zone(workspace, rule.client_id) for rule in rules}
+    calendar = WorkingDays.of(workspace.settings)
     # (client, channel) → day → whether a real post is there (else only an empty slot)
     days: dict[tuple[str, str], dict[date, bool]] = defaultdict(dict)
     for raw in workspace.repo(Post).scan():
@@ -180,7 +168,7 @@ def plan(workspace: Workspace, start: date, end: date,
         days[key][day] = days[key].get(day, False) or not empty
     lines = []
     for rule in rules:
-        expected = slot_days(rule.weekdays, start, end)
+        expected = slot_days(rule.weekdays, start, end, calendar)
         found = days.get((rule.client_id, rule.channel), {})
         filled = sum(1 for day in expected if found.get(day))
         empty = sum(1 for day in expected if found.get(day) is False)

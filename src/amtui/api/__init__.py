@@ -42,6 +42,10 @@ _LAZY = {
                      "check_day"), "amtui.models.base"),
     # what a change returns so that ``u`` can revert it (see ``amtui.api.ui.save_change``)
     "Undo": "amtui.services.undo",
+    # working time: days of the week as typed ("Mon-Fri", "пн–пт"), and which days are worked
+    # (public holidays of the workspace's country, its own days off): WorkingDays.of(settings)
+    **dict.fromkeys(("parse_weekdays", "describe_weekdays", "WorkingDays"),
+                    "amtui.services.hours"),
     # the domain's facts, decided in one place (see amtui.services.rules)
     **dict.fromkeys(("message_open", "message_late", "message_snoozed", "task_overdue",
                      "task_due_within", "OPEN_MESSAGE_STATUSES"), "amtui.services.rules"),
@@ -124,6 +128,11 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         ShortText as ShortText,
         check_amount as check_amount,
         check_day as check_day,
+    )
+    from amtui.services.hours import (
+        WorkingDays as WorkingDays,
+        describe_weekdays as describe_weekdays,
+        parse_weekdays as parse_weekdays,
     )
     from amtui.services.rules import (
         OPEN_MESSAGE_STATUSES as OPEN_MESSAGE_STATUSES,

@@ -231,7 +231,7 @@ def add_task(args: argparse.Namespace) -> int:
 
 def add_message(args: argparse.Namespace) -> int:
     from amtui.models import Client, Contact, Message
-    from amtui.services.hours import add_working_hours
+    from amtui.services.hours import WorkingDays, add_working_hours
     from amtui.services.rules import answer_hours
 
     workspace = open_workspace(args, create=True)
@@ -249,7 +249,7 @@ def add_message(args: argparse.Namespace) -> int:
     else:
         answer_by = add_working_hours(received, answer_hours(
             {"text": args.text, "priority": args.priority}, workspace.settings),
-            client.working_hours, zone)
+            client.working_hours, zone, WorkingDays.of(workspace.settings))
     contact_id = None
     if args.contact:
         contact = workspace.repo(Contact).resolve(args.contact)

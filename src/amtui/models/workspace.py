@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from amtui.i18n import _
 from amtui.models.clients import check_timezone
@@ -13,6 +15,18 @@ from amtui.models.work import DEFAULT_COLUMNS, DEFAULT_DEPARTMENTS
 DEFAULT_URGENT_WORDS = ("срочно", "упал", "не работает", "не открывается", "urgent", "down",
                         "asap")
 """Words that make a client's message urgent, unless ``urgent_words`` says otherwise."""
+
+
+def _is_day(value: Any) -> bool:
+    if isinstance(value, date):
+        return not isinstance(value, datetime)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 class WorkspaceSettings(BaseModel):
@@ -26,6 +40,12 @@ class WorkspaceSettings(BaseModel):
     locale: str = "ru_RU"
     timezone: str = "Europe/Moscow"
     """The agency's own time zone."""
+    country: str = "RU"
+    """Whose public holidays are days off (an ISO 3166 code such as "RU"; "" for none)."""
+    days_off: list[date] = Field(default_factory=list, max_length=1000)
+    """The workspace's own days off, besides the country's public holidays."""
+    working_days: list[date] = Field(default_factory=list, max_length=1000)
+    """Days worked although they are a weekend or a public holiday."""
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     columns: list[str] = Field(default_factory=lambda: list(DEFAULT_COLUMNS), min_length=1)
     """Board columns, left to right (ids stored on tasks; the last one means done)."""
@@ -56,8 +76,30 @@ class WorkspaceSettings(BaseModel):
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → keys, e.g. ``"board.move_right" = "L"``."""
 
+    @field_validator("country")
+    @classmethod
+    def _country(cls, code: str) -> str:
+        if not re.fullmatch(r"([A-Za-z]{2})?", code):
+            raise ValueError(_("{code!r} is not a two-letter country code such as RU").format(
+                code=code[:40]))
+        return code.upper()
+
+    @field_validator("days_off", "working_days", mode="before")
+    @classmethod
+    def _days(cls, days: Any) -> Any:
+        """Days written as TOML dates (``2026-12-31``) or strings (``"2026-12-31"``)."""
+        for day in days if isinstance(days, list) else ():
+            if not _is_day(day):
+                raise ValueError(_("{day!r} is not a day: write it as 2026-12-31").format(
+                    day=str(day)[:40]))
+        return days
+
     def model_post_init(self, __context: object) -> None:
         check_timezone(self.timezone)
+        both = sorted(set(self.days_off) & set(self.working_days))
+        if both:
+            raise ValueError(_("days_off and working_days both name {day}").format(
+                day=both[0].isoformat()))
         if len(set(self.columns)) != len(self.columns):
             raise ValueError(_("columns: a column is named twice"))
         unknown = sorted(set(self.wip_limits) - set(self.columns))

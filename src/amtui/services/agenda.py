@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import _
-from amtui.models import Cadence
+from amtui.models import Cadence, WorkingHours
+from amtui.services.hours import WorkingDays, on_working_day
 from amtui.services.projection import Interner
 from amtui.services.rules import (
     message_late,
@@ -104,10 +105,26 @@ def _words(name: object) -> str:
     return str(name or "").replace("_", " ")
 
 
-CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id")
+CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id",
+                 "working_hours", "timezone")
 """What the agenda needs of a client (the rest is not kept, to stay small on large data)."""
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _update_due(client: dict[str, Any], last: datetime | None, days: int, now: datetime,
+                calendar: WorkingDays) -> bool:
+    """Whether a client's update is due: one cadence after the last contact, moved to the
+    start of the client's next working day if it falls on one they do not work (the calendar
+    is read only for updates the plain count makes due)."""
+    if last is None:
+        return True
+    due = last + timedelta(days=days)
+    if due > now:
+        return False
+    hours = WorkingHours.model_validate(client.get("working_hours") or {})
+    return on_working_day(due, hours.weekdays, hours.start,
+                          str(client.get("timezone") or "Europe/Moscow"), calendar) <= now
 
 
 def build_agenda(workspace: Workspace, now: datetime | None = None,
@@ -253,6 +270,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                               "on time."))
     remarket = AgendaSection("remarket", _("Remarket"), _("No dormant or delivered client to "
                                "offer something now."))
+    calendar = WorkingDays.of(settings)
     dormant_after = timedelta(days=settings.dormant_contact_days)
     remarket_after = timedelta(days=settings.remarket_after_days)
     for client in clients.values():
@@ -263,8 +281,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
-            if days and not snoozed(client.get("update_snoozed_until"), now) and (
-                last is None or now - last >= timedelta(days=days)
+            if days and not snoozed(client.get("update_snoozed_until"), now) and _update_due(
+                client, last, days, now, calendar
             ):
                 updates.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
@@ -290,7 +308,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not days or client.get("status") != "active" or not theirs(client["id"]):
             continue
         last = contacted_people.get(contact["id"])
-        if last is None or now - last >= timedelta(days=days):
+        if _update_due(client, last, days, now, calendar):
             silence = f"no contact {_ago(now - last)}" if last else "never contacted"
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],

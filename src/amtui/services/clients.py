@@ -32,6 +32,13 @@ from amtui.models import (
     problem_message,
 )
 from amtui.services import undo
+from amtui.services.hours import (
+    WEEKDAYS_ONLY,
+    WorkingDays,
+    describe_weekdays,
+    on_working_day,
+    parse_weekdays,
+)
 from amtui.services.projection import Interner
 from amtui.storage.workspace import AUDIT_NAME
 from amtui.text import (
@@ -236,13 +243,19 @@ class UpdateDue:
     overdue: bool = False
 
 
-def next_update(client: Client, last_contact: datetime | None, now: datetime) -> UpdateDue:
-    """Due one cadence after the last contact (now, if never contacted), not before a snooze
-    ends; the same rule Today uses."""
+def next_update(client: Client, last_contact: datetime | None, now: datetime,
+                calendar: WorkingDays = WEEKDAYS_ONLY) -> UpdateDue:
+    """Due one cadence after the last contact (now, if never contacted), moved to the client's
+    next working day if that falls on a weekend, a holiday or a day off (by ``calendar``), not
+    before a snooze ends; the same rule Today uses."""
     days = client.cadence.days
     if days is None or client.status != ClientStatus.ACTIVE:
         return UpdateDue(last_contact, None)
-    due = last_contact + timedelta(days=days) if last_contact else now
+    due = now
+    if last_contact:
+        hours = client.working_hours
+        due = on_working_day(last_contact + timedelta(days=days), hours.weekdays, hours.start,
+                             client.timezone, calendar)
     if client.update_snoozed_until and client.update_snoozed_until > due:
         due = client.update_snoozed_until
     return UpdateDue(last_contact, due, overdue=due <= now)
@@ -329,7 +342,8 @@ def client_details(workspace: Workspace, client_id: str, now: datetime | None = 
     return ClientDetails(
         client=client, owner=workspace.repo(Member).find(client.owner_id),
         contacts=contacts, deals=deals, local=local_time(client, now),
-        update=next_update(client, last, now), totals=deal_totals(deals),
+        update=next_update(client, last, now, WorkingDays.of(workspace.settings)),
+        totals=deal_totals(deals),
         ratio=revenue_to_cost(client), timeline=timeline[:timeline_limit],
         older=max(len(timeline) - timeline_limit, 0),
     )
@@ -484,30 +498,13 @@ def known_timezone(text: str) -> str:
     return spellings.get(name.casefold(), name)
 
 
-DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-        "пн": 0, "вт": 1, "ср": 2, "чт": 3, "пт": 4, "сб": 5, "вс": 6}
-"""Day names the working-hours field understands (English and Russian abbreviations)."""
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*,?\s*(.*)",
                     re.DOTALL)
 
 
 def format_hours(hours: WorkingHours) -> str:
     """Working hours as the form shows them: "10:00-19:00 Mon-Fri"."""
-    days = hours.weekdays
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        day_text = f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
-    else:
-        day_text = ",".join(DAY_NAMES[day] for day in days)
-    return f"{hours.start:%H:%M}-{hours.end:%H:%M} {day_text}".strip()
-
-
-def _weekday(word: str) -> int:
-    day = DAYS.get(word[:3], DAYS.get(word[:2]))
-    if day is None:
-        raise ValueError(f"unknown day «{one_line(word, 20)}»: use Mon Tue Wed Thu Fri Sat "
-                         "Sun, or a range such as Mon-Fri")
-    return day
+    return f"{hours.start:%H:%M}-{hours.end:%H:%M} {describe_weekdays(hours.weekdays)}".strip()
 
 
 def parse_hours(text: str) -> WorkingHours:
@@ -524,15 +521,7 @@ def parse_hours(text: str) -> WorkingHours:
     except ValueError:
         raise ValueError(f"«{one_line(text.strip(), 40)}» names a time that does not "
                          "exist") from None
-    weekdays: list[int] = []
-    for part in re.split(r"[\s,;]+", fold(day_text)):
-        if not part:
-            continue
-        first, _dash, last = part.partition("-")
-        begin = _weekday(first)
-        finish = _weekday(last) if last else begin
-        weekdays.extend(range(begin, finish + 1) if finish >= begin
-                        else [*range(begin, 7), *range(finish + 1)])
+    weekdays = parse_weekdays(day_text)
     return WorkingHours(start=start, end=end, weekdays=weekdays or [0, 1, 2, 3, 4])
 
 

@@ -26,7 +26,7 @@ from amtui.models import (
 )
 from amtui.models.ids import encode_ulid
 from amtui.models.workspace import WorkspaceSettings
-from amtui.services.hours import add_working_hours
+from amtui.services.hours import WorkingDays, add_working_hours
 from amtui.services.rules import answer_hours
 from amtui.storage import Workspace
 
@@ -313,7 +313,7 @@ class DemoBuilder:
                 priority=priority, text=text, received_at=received,
                 answer_by=add_working_hours(
                     received, answer_hours({"text": text, "priority": priority}, self.settings),
-                    client.working_hours, client.timezone),
+                    client.working_hours, client.timezone, WorkingDays.of(self.settings)),
                 assignee_id=client.owner_id,
             ))
         return result

@@ -1,17 +1,134 @@
-"""Working-hours arithmetic in the client's own time zone."""
+"""Working time: which days are worked (weekdays, public holidays, the workspace's own days off)
+and working-hours arithmetic in the client's own time zone.
+
+Public holidays come from the ``holidays`` package for the workspace's ``country``. It is
+imported on first use, not at start-up, and each (country, year) is computed once.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from amtui.i18n import _, current_locale
 from amtui.models import WorkingHours
+from amtui.text import fold, one_line
+
+if TYPE_CHECKING:
+    from amtui.models.workspace import WorkspaceSettings
+
+_DAY_WORDS = (
+    ("monday", "понедельник", "пн"),
+    ("tuesday", "вторник", "вт"),
+    ("wednesday", "среда", "ср"),
+    ("thursday", "четверг", "чт"),
+    ("friday", "пятница", "пт"),
+    ("saturday", "суббота", "сб"),
+    ("sunday", "воскресенье", "вс"),
+)
+
+
+def _day(word: str) -> int:
+    """The day a word names: an English or Russian name or its start (two letters at least:
+    "mo", "mon", "пон"), or a Russian abbreviation ("пн")."""
+    for day, (english, russian, short) in enumerate(_DAY_WORDS):
+        if word == short or (len(word) >= 2 and (english.startswith(word)
+                                                 or russian.startswith(word))):
+            return day
+    raise ValueError(_("unknown day «{word}»: use Mon Tue Wed Thu Fri Sat Sun or пн вт ср чт "
+                       "пт сб вс, or a range such as Mon-Fri").format(word=one_line(word, 20)))
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """Days of the week as typed, in English or Russian whatever the interface language:
+    "Mon-Fri", "mon, wed, fri", "Mon/Wed/Fri", "пн–пт", "Sat-Mon" → numbers from 0 (Monday)
+    to 6, sorted; ValueError naming a word that is not a day. Empty text gives no days."""
+    days: set[int] = set()
+    for part in re.split(r"[\s,/;]+", fold(text).replace("–", "-").replace("—", "-")):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        begin = _day(first)
+        finish = _day(last) if dash else begin
+        days.update(range(begin, finish + 1) if finish >= begin
+                    else [*range(begin, 7), *range(finish + 1)])
+    return sorted(days)
+
+
+def describe_weekdays(days: list[int]) -> str:
+    """Days of the week by their short names in the current language, as
+    :func:`parse_weekdays` reads them back: "Mon-Fri", "Mon,Wed,Fri"; "пн-пт" in Russian."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=current_locale())
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{names[days[0]]}-{names[days[-1]]}"
+    return ",".join(str(names[day]) for day in days)
+
+
+@lru_cache(maxsize=64)
+def _public_calendar(country: str, year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, weekend days made working) of a country in a year; none for a country
+    the ``holidays`` package does not know."""
+    import holidays  # about 50 ms: only when a calendar is first needed
+
+    try:
+        calendar: Any = holidays.country_holidays(country, years=year)
+    except NotImplementedError:
+        return frozenset(), frozenset()
+    return frozenset(calendar), frozenset(getattr(calendar, "weekend_workdays", ()))
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """Which days are worked: a client's weekdays, less the country's public holidays (moved
+    days off included) and the workspace's ``days_off``, plus the weekends the country makes
+    working and the workspace's ``working_days``."""
+
+    country: str = ""
+    days_off: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+
+    @classmethod
+    def of(cls, settings: WorkspaceSettings) -> WorkingDays:
+        """The calendar of a workspace's settings (``country``, ``days_off``, ``working_days``)."""
+        return cls(settings.country, frozenset(settings.days_off),
+                   frozenset(settings.working_days))
+
+    def holiday(self, day: date) -> bool:
+        """Whether ``day`` is a public holiday or a day off of the workspace, whatever the
+        weekday."""
+        if day in self.working_days:
+            return False
+        if day in self.days_off:
+            return True
+        return bool(self.country) and day in _public_calendar(self.country, day.year)[0]
+
+    def works(self, day: date, weekdays: Collection[int]) -> bool:
+        """Whether ``day`` is worked by someone who works on ``weekdays`` (Monday = 0)."""
+        if day in self.working_days:
+            return True
+        if self.holiday(day):
+            return False
+        if day.weekday() in weekdays:
+            return True
+        return bool(self.country) and day in _public_calendar(self.country, day.year)[1]
+
+
+WEEKDAYS_ONLY = WorkingDays()
+"""A calendar of weekdays only: no public holidays, no days off."""
 
 
 def add_working_hours(start: datetime, hours: float, hours_of_work: WorkingHours,
-                      timezone: str) -> datetime:
+                      timezone: str, calendar: WorkingDays) -> datetime:
     """The moment ``hours`` working hours after ``start``, counting only the client's working
-    time (its weekdays, between its start and end time, in its time zone)."""
+    time (its working days by ``calendar``, between its start and end time, in its time
+    zone)."""
     zone = ZoneInfo(timezone)
     moment = start.astimezone(zone)
     remaining = timedelta(hours=hours)
@@ -20,7 +137,7 @@ def add_working_hours(start: datetime, hours: float, hours_of_work: WorkingHours
     while True:
         day_start = datetime.combine(moment.date(), hours_of_work.start, zone)
         day_end = datetime.combine(moment.date(), hours_of_work.end, zone)
-        if moment.weekday() not in hours_of_work.weekdays or moment >= day_end:
+        if not calendar.works(moment.date(), hours_of_work.weekdays) or moment >= day_end:
             moment = datetime.combine(moment.date() + timedelta(days=1), hours_of_work.start, zone)
             continue
         moment = max(moment, day_start)
@@ -29,3 +146,19 @@ def add_working_hours(start: datetime, hours: float, hours_of_work: WorkingHours
             return (moment + remaining).astimezone(start.tzinfo)
         remaining -= available
         moment = day_end
+
+
+def on_working_day(due: datetime, weekdays: Collection[int], start: time, timezone: str,
+                   calendar: WorkingDays) -> datetime:
+    """``due`` if it falls on a working day in the time zone; otherwise the start of the
+    working hours (``start``) of the next working day: an update due on a holiday or a
+    weekend is due when the client is back at work."""
+    zone = ZoneInfo(timezone)
+    day = due.astimezone(zone).date()
+    if not weekdays or calendar.works(day, weekdays):
+        return due
+    for _offset in range(366):
+        day += timedelta(days=1)
+        if calendar.works(day, weekdays):
+            return datetime.combine(day, start, zone).astimezone(due.tzinfo)
+    return due

@@ -32,7 +32,7 @@ from amtui.models import (
     in_own_words,
 )
 from amtui.services import undo
-from amtui.services.hours import add_working_hours
+from amtui.services.hours import WorkingDays, add_working_hours
 from amtui.services.projection import Interner, View
 from amtui.services.rules import (
     OPEN_MESSAGE_STATUSES,
@@ -324,7 +324,7 @@ def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str
         "status": MessageStatus.DONE if is_outgoing else MessageStatus.NEW,
         "answer_by": None if is_outgoing else add_working_hours(
             received, answer_hours({"text": text, "priority": priority}, workspace.settings),
-            client.working_hours, client.timezone),
+            client.working_hours, client.timezone, WorkingDays.of(workspace.settings)),
     }
     return Message.model_validate(values)
 

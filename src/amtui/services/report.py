@@ -87,16 +87,16 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
         for raw in messages if raw.get("status") == "waiting_on_client"
     ]
     lines = [
-        f"# {_('Update for {client}').format(client=one_line(client.name, 120))} — "
-        f"{now.date().isoformat()}",
+        "# " + _("Update for {client}").format(client=one_line(client.name, 120))
+        + f" — {now.date().isoformat()}",
         "",
-        f"## {_('Done since {date}').format(date=since.date().isoformat())}",
+        "## " + _("Done since {date}").format(date=since.date().isoformat()),
         *_listed(done, _("Nothing finished since then.")),
         "",
-        f"## {_('In progress')}",
+        "## " + _("In progress"),
         *_listed(in_progress, _("Nothing in progress right now.")),
         "",
-        f"## {_('What we need from you')}",
+        "## " + _("What we need from you"),
         *_listed(needed + questions, _("Nothing: everything is with us.")),
         "",
     ]

@@ -1,7 +1,9 @@
 """Note templates: Markdown files chosen when a note is created.
 
-amtui ships its own (``amtui/templates/notes/*.md``); a team adds or replaces them with files in
-the workspace's ``templates/notes/`` folder (a file with the same name replaces the shipped one).
+amtui ships its own (``amtui/templates/notes/*.md``), with translations in a folder named after
+the language (``amtui/templates/notes/ru/brief.md``): the interface's language chooses them. A
+team adds or replaces templates with files in the workspace's ``templates/notes/`` folder (a file
+with the same name replaces the shipped one), and its translations in ``templates/notes/ru/``.
 A file may start with a front matter block::
 
     ---
@@ -19,10 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amtui.i18n import _
+from amtui.i18n import _, current_language
 from amtui.models import NoteKind
 
 if TYPE_CHECKING:
@@ -82,22 +85,36 @@ def parse_template(key: str, text: str, source: str) -> NoteTemplate:
     return NoteTemplate(key, name, kind, meta.get("title") or name, body, source)
 
 
+def _files(folder: Traversable, language: str) -> list[Traversable]:
+    """The ``.md`` files of a folder, those in its ``language`` subfolder replacing the ones
+    with the same name."""
+    chosen: dict[str, Traversable] = {}
+    for place in (folder, folder / language):
+        if place.is_dir():
+            chosen.update({item.name: item for item in sorted(place.iterdir(),
+                                                              key=lambda item: item.name)
+                           if item.name.endswith(".md") and item.is_file()})
+    return list(chosen.values())
+
+
 def load_templates(workspace: Workspace | None) -> tuple[list[NoteTemplate], list[str]]:
-    """The templates to offer, by name, and the problems with files that were skipped."""
+    """The templates to offer, by name, in the interface's language where one is written in
+    it, and the problems with files that were skipped."""
     found: dict[str, NoteTemplate] = {}
     problems: list[str] = []
+    language = current_language()
     shipped = resources.files("amtui") / "templates" / "notes"
     sources: list[tuple[str, list[tuple[str, str]]]] = [(
         "amtui", [(item.name, item.read_text(encoding="utf-8"))
-                  for item in shipped.iterdir() if item.name.endswith(".md")])]
+                  for item in _files(shipped, language)])]
     if workspace is not None:
-        folder = workspace.root / WORKSPACE_FOLDER
         own: list[tuple[str, str]] = []
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        for item in _files(workspace.root / WORKSPACE_FOLDER, language):
             try:
-                own.append((path.name, path.read_text(encoding="utf-8")))
+                own.append((item.name, item.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as error:
-                problems.append(f"{path.name}: cannot be read ({error.__class__.__name__})")
+                problems.append(_("{name}: cannot be read ({error})").format(
+                    name=item.name, error=error.__class__.__name__))
         sources.append(("workspace", own))
     for source, files in sources:
         for file_name, text in files:
