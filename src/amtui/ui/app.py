@@ -309,9 +309,9 @@ class AmtuiApp(App[None]):
             self.show_plugin_failures()
             return
         if table == "clients":
-            from amtui.ui.client_card import ClientCard
+            from amtui.ui.client_card import open_card
 
-            self.push_screen(ClientCard(record_id))
+            open_card(self, record_id)
             return
         if table == "tasks":
             from amtui.ui.task_screen import TaskScreen

@@ -231,11 +231,11 @@ class ClientsPane(ListPane):
         return record_id, name
 
     def action_open(self) -> None:
-        from amtui.ui.client_card import ClientCard
+        from amtui.ui.client_card import open_card
 
         record_id = self.current_id()
         if record_id:
-            self.app.push_screen(ClientCard(record_id))
+            open_card(self.amtui, record_id)
 
     def action_new(self) -> None:
         from amtui.ui.client_forms import new_client
