@@ -24,7 +24,7 @@ from amtui.ui import client_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
-from amtui.ui.widgets.fresh import StyledOnce
+from amtui.ui.widgets.light import LightScreen
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def muted(text: Content | str) -> Content:
     return (text if isinstance(text, Content) else Content(text)).stylize("$text-muted")
 
 
-class ClientCard(StyledOnce, ReadInTurn, Screen[None]):
+class ClientCard(LightScreen, ReadInTurn, Screen[None]):
     """One client; opened with Enter on the client list."""
 
     DEFAULT_CSS = """
