@@ -24,8 +24,8 @@ from amtui.ui import client_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
-from amtui.ui.widgets.light import LightScreen
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from amtui.plugins.specs import ClientSection
@@ -196,10 +196,10 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
 
     def compose(self) -> ComposeResult:
         # Laid out for the width before it is mounted: changing the layout once mounted
-        # restyles and refocuses the whole card (measured: a fifth of its opening).
+        # restyles and refocuses the whole card (measured: a fifth of its opening). The first
+        # column that can have the focus gets it.
         wide = self._wide = self.app.size.width >= WIDE
         self.set_class(wide, "-wide")
-        self.AUTO_FOCUS = "#card-main" if wide else "#card-body"
         yield Static(Content(_("Loading…")), id="card-title")
         with VerticalScroll(id="card-body") as body:
             body.can_focus = not wide

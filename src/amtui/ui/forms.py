@@ -26,8 +26,8 @@ from amtui.storage import InvalidRecord, RecordNotFound
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
 from amtui.ui.widgets.choice import Choice
-from amtui.ui.widgets.light import LightScreen
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 R = TypeVar("R")
 

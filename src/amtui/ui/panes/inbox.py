@@ -56,11 +56,13 @@ REFRESH_COUNTDOWN_SECONDS = 60.0
 
 class InboxRows(list["InboxEntry"]):
     """The messages the worker read, newest first, and when it read them (in the agency's
-    time zone, which the times shown are in)."""
+    time zone, which the times shown are in); ``by_id`` finds one (made by the worker too:
+    for a large inbox it takes a while)."""
 
     def __init__(self, entries: list[InboxEntry], now: datetime) -> None:
         super().__init__(entries)
         self.now = now
+        self.by_id = {entry.id: entry for entry in entries}
 
 
 class InboxPane(MessageActions, ListPane):
@@ -208,7 +210,7 @@ class InboxPane(MessageActions, ListPane):
 
     def show(self, payload: list[Row]) -> None:
         assert isinstance(payload, InboxRows), "read() gives InboxRows"
-        self.entries = {entry.id: entry for entry in payload}
+        self.entries = payload.by_id
         self.all_rows = payload
         self.now = payload.now
         self._apply_filter()

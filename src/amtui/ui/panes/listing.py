@@ -84,15 +84,14 @@ class ListPane(PaneScreen):
         return cells() if callable(cells) else cells  # type: ignore[no-any-return]
 
     def refilter(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RecordTable)
         wanted = self.query_one("#search", Input).value.strip().casefold()
         current = self.current_id()
         matches = self.row_matches
         self.matching = ([row for row in self.rows if matches(row, wanted)] if wanted
                          else self.rows)
         shown = self.matching[:self._rows_to_keep(current)]
-        table.clear()
-        table.add_rows(self.row_cells(row) for row in shown)
+        table.show_rows(self.row_cells(row) for row in shown)
         self._shown_ids = [self.row_id(row) for row in shown]
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 
@@ -31,8 +31,9 @@ class LightScreen:
             self._shown_before = True
             event.refresh_styles = False
 
-    def _on_resize(self: Screen, event: events.Resize) -> None:  # type: ignore[misc]
-        screens = [self, *self.app._background_screens]
+    async def _on_resize(self, event: events.Resize) -> None:
+        screen = cast("Screen[Any]", self)
+        screens = [screen, *screen.app._background_screens]
         if all(screen._compositor.size == event.size for screen in screens):
             event.stop()
             event.prevent_default()
