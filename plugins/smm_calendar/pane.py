@@ -57,7 +57,11 @@ class CalendarPane(PostActions):
                 id="calendar.previous", show=False),
         Binding("right_square_bracket,pagedown", "period(1)", "Next month or week",
                 id="calendar.next", show=False),
-        Binding("t,home", "today", "Today", id="calendar.today", show=False),
+        Binding("t", "today", "Today", id="calendar.today", show=False),
+        Binding("home", "edge(0)", "First day of the month or week", id="calendar.first",
+                show=False),
+        Binding("end", "edge(1)", "Last day of the month or week", id="calendar.last",
+                show=False),
         Binding("enter", "open_day", "Day", id="calendar.open_day",
                 tooltip="The day's posts (or put the post you carry there)"),
         Binding("n", "new", "New", id="calendar.new", tooltip="A new post on the day"),
@@ -261,6 +265,15 @@ class CalendarPane(PostActions):
             self._go(cursor + timedelta(days=7 * step))
         else:
             self._go(add_months(cursor, step))
+
+    def action_edge(self, last: int) -> None:
+        """The first (or last) day of the month shown; of the week, in the week view."""
+        cursor = self.grid.cursor
+        if self.view == "week":
+            monday = cursor - timedelta(days=cursor.weekday())
+            self._go(monday + timedelta(days=6 * last))
+        else:
+            self._go(month_bounds(cursor)[last])
 
     def action_today(self) -> None:
         if self.data is not None:

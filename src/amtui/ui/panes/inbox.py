@@ -26,9 +26,8 @@ from amtui.ui.message_actions import (
     fact,
     message_times,
 )
-from amtui.ui.panes.listing import Column, ListPane, Row
+from amtui.ui.panes.listing import Column, ListPane, ListTable, Row
 from amtui.ui.safe import cell, content, line
-from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -128,7 +127,7 @@ class InboxPane(MessageActions, ListPane):
                     id="search")
         yield Static("", id="inbox-filters")
         with Container(id="inbox-main"):
-            yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
+            yield ListTable(id="records", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="inbox-preview-box"):
                 yield Static(Content(_("Loading…")), id="inbox-preview")
         yield Static("", id="list-status")
@@ -233,11 +232,8 @@ class InboxPane(MessageActions, ListPane):
         adding the rows down to it."""
         index = next((index for index, entry in enumerate(self.matching)
                       if entry.id == message_id), None)
-        if index is None:
-            return
-        while len(self._shown_ids) <= index:
-            self.show_more()
-        self.query_one(DataTable).move_cursor(row=index)
+        if index is not None:
+            self.reveal(index)
 
     def count_note(self) -> str:
         total = len(self.all_rows)
