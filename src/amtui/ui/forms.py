@@ -60,7 +60,6 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
     a ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
 
     DEFAULT_CSS = """
-    FormScreen { background: $background; }
     FormScreen .form-error { display: none; }
     FormScreen .form-error.-shown { display: block; }
     """
