@@ -110,7 +110,7 @@ WALKS: dict[str, list[Step]] = {
         # everyone's agenda (the messages are not the OS user's), its first line
         ("a message opened", ("m", "home", "down", "enter"), "MessageScreen", True),
         ("the keys", ("escape", "question_mark"), "HelpScreen", False),
-        ("the palette finding records", ("escape", "ctrl+p", *"evil"), "CommandPalette", True),
+        ("the palette finding records", ("escape", "ctrl+p", *"evil"), "Palette", True),
         ("the trash", ("escape", "f8"), "TrashScreen", True),
     ],
     "inbox": [

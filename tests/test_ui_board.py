@@ -609,3 +609,38 @@ async def test_the_overdue_filter_leaves_out_done_tasks(facts: Workspace) -> Non
         assert cards(app, "review") == ["Перелинковка каталога обуви"]
         assert cards(app, "done") == [] and cards(app, "client_approval") == []
         assert header(app, "done") == "Done 0"
+
+
+async def test_page_keys_go_a_screenful_down_and_up_the_column(workspace: Workspace) -> None:
+    tasks = workspace.repo(Task)
+    for number in range(30):
+        tasks.add(Task(title=f"Задача {number:02}", column="backlog", position=float(number)))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(app, pilot)
+        column = view(app).column_of("backlog")
+
+        def current() -> str:
+            assert column.cursor is not None
+            return column.entries[column.cursor].title
+
+        await pilot.press("pagedown")
+        await settle(pilot)
+        paged = current()
+        assert 5 <= int(paged.split()[1]) < 29  # a screenful down: not one card, not the last
+        lines = "\n".join(shown(app, "backlog"))
+        assert paged in lines and "Задача 00" not in lines  # scrolled to it
+        await pilot.press(*["pagedown"] * 5)
+        await settle(pilot)
+        assert current() == "Задача 29" and "Задача 29" in "\n".join(shown(app, "backlog"))
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert 0 < int(current().split()[1]) < 29
+        await pilot.press(*["pageup"] * 5)
+        await settle(pilot)
+        assert current() == "Задача 00"
+        # The cursor is where the user sees it: the card paged to is the one moved.
+        await pilot.press("pagedown", "L")
+        await settle(pilot)
+        assert stored(workspace, paged).column == workspace.settings.columns[1]
+        assert paged in cards(app, workspace.settings.columns[1])

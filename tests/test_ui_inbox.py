@@ -578,21 +578,45 @@ async def test_scrolling_down_reaches_every_message_past_the_first_screens(
     async with inbox(many) as (app, pilot):
         table = app.screen.query_one("#records", DataTable)
         assert table.row_count == 60
-        await pilot.press("end")  # the last row added: the next ones come
-        await settle(pilot)
-        assert table.row_count == 120 and texts(app)[60] == "Сообщение 60 про отчёт"
-        for _ in range(4):
+        while table.cursor_row < 59:  # the last row added: the next ones come
             await pilot.press("pagedown")
-        await pilot.press("end")
-        await settle(pilot)
-        assert table.row_count == 150
-        await pilot.press("end")
-        await settle(pilot)
-        assert table.cursor_row == 149 and "Сообщение 149" in preview(app)
+            await settle(pilot)
+        assert table.row_count == 120 and texts(app)[60] == "Сообщение 60 про отчёт"
+        while table.cursor_row < 149:
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert table.row_count == 150 and "Сообщение 149" in preview(app)
         await pilot.press("up", "d")  # answered: the list is read again, the place kept
         await settle(pilot)
         assert table.cursor_row == 148 and "Сообщение 148" in preview(app)
         assert stored(many, "Сообщение 148").status == "done"
+
+
+async def test_end_goes_to_the_last_message_at_once_and_home_back_to_the_first(
+        many: Workspace) -> None:
+    async with inbox(many) as (app, pilot):
+        table = app.screen.query_one("#records", DataTable)
+        await pilot.press("end")
+        await settle(pilot)
+        assert "Сообщение 149" in preview(app)
+        assert texts(app)[table.cursor_row] == "Сообщение 149"
+        await pilot.press("up", "d")  # answered: read again, the place kept at the end
+        await settle(pilot)
+        assert stored(many, "Сообщение 148").status == "done"
+        assert "Сообщение 148" in preview(app)
+        assert texts(app)[table.cursor_row] == "Сообщение 148"
+        while table.cursor_row > 0:  # up past the first row held: the earlier rows come
+            await pilot.press("pageup")
+            await settle(pilot)
+        assert "Сообщение 0 про отчёт" in preview(app) and table.cursor_row == 0
+        await pilot.press("end", "home")
+        await settle(pilot)
+        assert "Сообщение 0 про отчёт" in preview(app) and texts(app)[0] == (
+            "Сообщение 0 про отчёт")
+        await pilot.press("slash", *"отчёт", "escape", "end")  # the last of the matches
+        await settle(pilot)
+        assert "Сообщение 147 про отчёт" in preview(app)
+        assert shown(app, "#list-status") == "50 of 150 messages match"
 
 
 async def test_a_new_message_the_search_hides_is_not_looked_for(many: Workspace) -> None:

@@ -145,6 +145,24 @@ async def test_the_month_opens_on_today_and_the_keys_move_by_day_week_and_month(
         assert grid.cursor == date(2026, 11, 26)
 
 
+async def test_home_and_end_go_to_the_first_and_last_day_of_the_month_or_week(
+        agency: Agency, host: PluginHost) -> None:
+    async with calendar(agency.workspace, host) as pilot:
+        grid = grid_of(pilot)
+        await pilot.press("end")
+        assert grid.cursor == date(2026, 11, 30)
+        assert status_line(pilot).startswith("Mon 30 Nov 2026")
+        await pilot.press("home")
+        assert grid.cursor == date(2026, 11, 1)
+        assert status_line(pilot).startswith("Sun 01 Nov 2026")
+        await pilot.press("t", "v")  # the week view: Monday to Sunday
+        await pilot.press("end")
+        assert grid.cursor == date(2026, 11, 29)
+        await pilot.press("home")
+        assert grid.cursor == date(2026, 11, 23)
+        assert shown(pilot).splitlines()[0].startswith(" Week 48 · 23 Nov – 29 Nov 2026")
+
+
 async def test_the_week_view_has_a_row_per_channel_and_the_list_view_the_months_posts(
         agency: Agency, host: PluginHost) -> None:
     async with calendar(agency.workspace, host) as pilot:

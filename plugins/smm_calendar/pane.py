@@ -60,7 +60,11 @@ class CalendarPane(PostActions):
                 id="calendar.previous", show=False),
         Binding("right_square_bracket,pagedown", "period(1)", N_("Next month or week"),
                 id="calendar.next", show=False),
-        Binding("t,home", "today", N_("Today"), id="calendar.today", show=False),
+        Binding("t", "today", N_("Today"), id="calendar.today", show=False),
+        Binding("home", "edge(0)", N_("First day of the month or week"), id="calendar.first",
+                show=False),
+        Binding("end", "edge(1)", N_("Last day of the month or week"), id="calendar.last",
+                show=False),
         Binding("enter", "open_day", N_("Day"), id="calendar.open_day",
                 tooltip=N_("The day's posts (or put the post you carry there)")),
         Binding("n", "new", N_("New"), id="calendar.new", tooltip=N_("A new post on the day")),
@@ -269,6 +273,15 @@ class CalendarPane(PostActions):
             self._go(cursor + timedelta(days=7 * step))
         else:
             self._go(add_months(cursor, step))
+
+    def action_edge(self, last: int) -> None:
+        """The first (or last) day of the month shown; of the week, in the week view."""
+        cursor = self.grid.cursor
+        if self.view == "week":
+            monday = cursor - timedelta(days=cursor.weekday())
+            self._go(monday + timedelta(days=6 * last))
+        else:
+            self._go(month_bounds(cursor)[last])
 
     def action_today(self) -> None:
         if self.data is not None:

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from amtui.dates import TIME, WEEKDAY, duration, format_moment
 from amtui.i18n import N_, _
@@ -27,6 +28,7 @@ from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.values import shown
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from amtui.plugins.specs import ClientSection
@@ -59,6 +61,43 @@ class CardLoaded(Message):
         """(plugin, section) pairs that plugins add to the card."""
 
 
+def read_card(amtui: AmtuiApp, client_id: str) -> CardLoaded:
+    """Read what the card shows of the client, plugins' sections too (in a worker)."""
+    workspace = amtui.workspace
+    try:
+        details = service.client_details(workspace, client_id)
+    except RecordNotFound:
+        return CardLoaded(None)
+    except StorageError as error:
+        return CardLoaded(None, str(error))
+    sections = amtui.plugins.client_sections(workspace, details.client)
+    added = [service.TimelineEntry(item.at, item.kind, item.table, item.record_id, item.text)
+             for _plugin, section in sections for item in section.timeline]
+    if added:
+        details.timeline = sorted([*details.timeline, *added], key=lambda entry: entry.at,
+                                  reverse=True)
+    return CardLoaded(details, sections=sections)
+
+
+def open_card(amtui: AmtuiApp, client_id: str) -> None:
+    """Read the client off the UI thread, then open its card showing it; a client no longer
+    there is said so instead. A newer open replaces one still reading."""
+
+    def read() -> None:
+        loaded = read_card(amtui, client_id)
+        if not get_current_worker().is_cancelled:
+            amtui.call_from_thread(shown, loaded)
+
+    def shown(loaded: CardLoaded) -> None:
+        if loaded.details is None:
+            amtui.notify(one_line(loaded.problem or _("That client is no longer there.")),
+                         severity="warning", markup=False)
+        else:
+            amtui.push_screen(ClientCard(client_id, loaded))
+
+    amtui.run_worker(read, thread=True, group="open-card", exclusive=True)
+
+
 def heading(text: str, count: int | None = None, keys: str = "") -> Content:
     """A section's title, with its count and the keys that change what it lists."""
     title = text if count is None else f"{text} ({count})"
@@ -75,7 +114,7 @@ def muted(text: Content | str) -> Content:
     return (text if isinstance(text, Content) else Content(text)).stylize("$text-muted")
 
 
-class ClientCard(ReadInTurn, Screen[None]):
+class ClientCard(LightScreen, ReadInTurn, Screen[None]):
     """One client; opened with Enter on the client list."""
 
     DEFAULT_CSS = """
@@ -134,10 +173,13 @@ class ClientCard(ReadInTurn, Screen[None]):
                 tooltip=N_("Compose today's update for the client, edit it, send it")),
     ]
 
-    def __init__(self, client_id: str) -> None:
+    def __init__(self, client_id: str, loaded: CardLoaded | None = None) -> None:
+        """``loaded``: the client read already (:func:`open_card`): the card opens showing
+        it, laid out once, instead of "Loading…" then the client."""
         super().__init__()
         self.client_id = client_id
         self.details: ClientDetails | None = None
+        self._first = loaded
         self._wide: bool | None = None
         """Whether the card is laid out in two columns (None before it is laid out)."""
 
@@ -146,18 +188,30 @@ class ClientCard(ReadInTurn, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # Laid out for the width before it is mounted: changing the layout once mounted
+        # restyles and refocuses the whole card (measured: a fifth of its opening). The first
+        # column that can have the focus gets it.
+        wide = self._wide = self.app.size.width >= WIDE
+        self.set_class(wide, "-wide")
         yield Static(Content(_("Loading…")), id="card-title")
-        with VerticalScroll(id="card-body"):
-            with VerticalScroll(id="card-main", classes="card-column"):
-                for section in ("company", "reach", "updates", "contacts", "deals", "plugins"):
-                    yield Static(id=f"card-{section}", classes="card-section")
-            with VerticalScroll(id="card-history", classes="card-column"):
-                yield Static(id="card-timeline", classes="card-section")
+        with VerticalScroll(id="card-body") as body:
+            body.can_focus = not wide
+            for column_id, sections in (
+                    ("card-main", ("company", "reach", "updates", "contacts", "deals",
+                                   "plugins")),
+                    ("card-history", ("timeline",))):
+                with VerticalScroll(id=column_id, classes="card-column") as column:
+                    column.can_focus = wide
+                    for section in sections:
+                        yield Static(id=f"card-{section}", classes="card-section")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._fit(self.app.size.width)
-        self.reload()
+        if self._first is None:
+            self.reload()
+        else:
+            self._loaded(self._first)
+            self._first = None
 
     def on_resize(self) -> None:
         self._fit(self.app.size.width)
@@ -183,25 +237,13 @@ class ClientCard(ReadInTurn, Screen[None]):
 
     @work(thread=True, group="client-card")
     def _read(self) -> None:
-        workspace = self.amtui.workspace
-        try:
-            details = service.client_details(workspace, self.client_id)
-        except RecordNotFound:
-            self.post_message(CardLoaded(None))
-        except StorageError as error:
-            self.post_message(CardLoaded(None, str(error)))
-        else:
-            sections = self.amtui.plugins.client_sections(workspace, details.client)
-            added = [service.TimelineEntry(item.at, item.kind, item.table, item.record_id,
-                                           item.text)
-                     for _plugin, section in sections for item in section.timeline]
-            if added:
-                details.timeline = sorted([*details.timeline, *added],
-                                          key=lambda entry: entry.at, reverse=True)
-            self.post_message(CardLoaded(details, sections=sections))
+        self.post_message(read_card(self.amtui, self.client_id))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
         self.read_done()
+        self._loaded(message)
+
+    def _loaded(self, message: CardLoaded) -> None:
         if message.details is None:
             self._gone(message.problem or _("That client is no longer there."))
             return

@@ -29,6 +29,7 @@ from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
 from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 R = TypeVar("R")
 
@@ -69,7 +70,7 @@ def typed_day(typed: dict[str, str], name: str, today: date) -> date | None:
         raise field_problem(name, str(error)) from None
 
 
-class FormScreen(ModalScreen[R | None], Generic[R]):
+class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
     """A modal form. ``build`` turns the typed values into a record (or any value) or raises
     a ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
 
@@ -129,8 +130,10 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             blank = [] if value in known else [("—", "")]
             return Choice([*blank, *spec.choices], value, title=_(spec.label),
                           id=f"field-{spec.name}")
+        # Marked valid from the start, as the Input marks itself once mounted: else that
+        # mark restyles each field again (measured: a quarter of a form's opening).
         return Input(value=editable(value), placeholder=_(spec.placeholder),
-                     id=f"field-{spec.name}", select_on_focus=False)
+                     id=f"field-{spec.name}", select_on_focus=False, classes="-valid")
 
     def on_mount(self) -> None:
         if self.fields:

@@ -12,11 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from amtui.i18n import N_, _
+from amtui.ui.widgets.light import LightScreen
 
 KeyRow = tuple[str, str]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LightScreen, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", N_("Close"), id="help.close"),
     ]

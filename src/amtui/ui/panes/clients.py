@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from amtui.i18n import N_, _
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell, line
+from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -159,16 +160,15 @@ class ClientsPane(ListPane):
 
     def _show_found(self, found: list[ClientSummary], *, alike: bool = False,
                     searching: bool = False) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RecordTable)
         current = self.current_id()
         shown = found[:MAX_ROWS]
         shown_ids = [summary.id for summary in shown]
         if self._rows_changed or shown_ids != self._shown_ids:
             self._rows_changed = False
-            table.clear()
             if len(self.cells) > MAX_CACHED_ROWS:
                 self.cells = {}  # cells are made for rows shown, and kept while few
-            table.add_rows(self.cells.get(summary.id) or self.cells.setdefault(
+            table.show_rows(self.cells.get(summary.id) or self.cells.setdefault(
                 summary.id, self._cells(summary)) for summary in shown)
             self._shown_ids = shown_ids
             if current in shown_ids:
@@ -231,11 +231,11 @@ class ClientsPane(ListPane):
         return record_id, name
 
     def action_open(self) -> None:
-        from amtui.ui.client_card import ClientCard
+        from amtui.ui.client_card import open_card
 
         record_id = self.current_id()
         if record_id:
-            self.app.push_screen(ClientCard(record_id))
+            open_card(self.amtui, record_id)
 
     def action_new(self) -> None:
         from amtui.ui.client_forms import new_client

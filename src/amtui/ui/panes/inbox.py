@@ -26,9 +26,8 @@ from amtui.ui.message_actions import (
     fact,
     message_times,
 )
-from amtui.ui.panes.listing import Column, ListPane, Row
+from amtui.ui.panes.listing import Column, ListPane, ListTable, Row
 from amtui.ui.safe import cell, content, line
-from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -56,11 +55,13 @@ REFRESH_COUNTDOWN_SECONDS = 60.0
 
 class InboxRows(list["InboxEntry"]):
     """The messages the worker read, newest first, and when it read them (in the agency's
-    time zone, which the times shown are in)."""
+    time zone, which the times shown are in); ``by_id`` finds one (made by the worker too:
+    for a large inbox it takes a while)."""
 
     def __init__(self, entries: list[InboxEntry], now: datetime) -> None:
         super().__init__(entries)
         self.now = now
+        self.by_id = {entry.id: entry for entry in entries}
 
 
 class InboxPane(MessageActions, ListPane):
@@ -126,7 +127,7 @@ class InboxPane(MessageActions, ListPane):
                     id="search")
         yield Static("", id="inbox-filters")
         with Container(id="inbox-main"):
-            yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
+            yield ListTable(id="records", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="inbox-preview-box"):
                 yield Static(Content(_("Loading…")), id="inbox-preview")
         yield Static("", id="list-status")
@@ -208,7 +209,7 @@ class InboxPane(MessageActions, ListPane):
 
     def show(self, payload: list[Row]) -> None:
         assert isinstance(payload, InboxRows), "read() gives InboxRows"
-        self.entries = {entry.id: entry for entry in payload}
+        self.entries = payload.by_id
         self.all_rows = payload
         self.now = payload.now
         self._apply_filter()
@@ -231,11 +232,8 @@ class InboxPane(MessageActions, ListPane):
         adding the rows down to it."""
         index = next((index for index, entry in enumerate(self.matching)
                       if entry.id == message_id), None)
-        if index is None:
-            return
-        while len(self._shown_ids) <= index:
-            self.show_more()
-        self.query_one(DataTable).move_cursor(row=index)
+        if index is not None:
+            self.reveal(index)
 
     def count_note(self) -> str:
         total = len(self.all_rows)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _
@@ -16,7 +17,7 @@ from amtui.ui.widgets.table import RecordTable
 
 MAX_ROWS = 60
 """Rows added to the table at a time (several screens' worth); more are added when the
-cursor reaches the last of them."""
+cursor reaches the last of them (or the first, when the table holds the end of the list)."""
 
 Row = tuple[str, str, list[Text] | Callable[[], list[Text]]]
 """(record id, text to search in, cells — or a function that makes them, called only for the
@@ -24,6 +25,25 @@ rows shown)."""
 
 Column = str | tuple[str, int]
 """A column's label, or its label and fixed width (a stable layout, and no measuring)."""
+
+
+class ListTable(RecordTable):
+    """A list pane's table. It holds some of the rows that match, from the first or about
+    the cursor; Home and End go to the first and the last of all of them: the pane puts
+    them in the table first."""
+
+    class EdgeAsked(Message):
+        """Home (``last`` false) or End was pressed."""
+
+        def __init__(self, last: bool) -> None:
+            super().__init__()
+            self.last = last
+
+    def action_scroll_top(self) -> None:
+        self.post_message(self.EdgeAsked(last=False))
+
+    def action_scroll_bottom(self) -> None:
+        self.post_message(self.EdgeAsked(last=True))
 
 
 class ListPane(PaneScreen):
@@ -47,11 +67,13 @@ class ListPane(PaneScreen):
         self.matching: list[Any] = []
         """The rows that match the search, in order; the table holds the first of them."""
         self._shown_ids: list[str] = []
+        self._start = 0
+        """Where in :attr:`matching` the table's first row is."""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
                     id="search")
-        yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
 
     def on_mount(self) -> None:
@@ -84,28 +106,49 @@ class ListPane(PaneScreen):
         return cells() if callable(cells) else cells  # type: ignore[no-any-return]
 
     def refilter(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RecordTable)
         wanted = self.query_one("#search", Input).value.strip().casefold()
         current = self.current_id()
         matches = self.row_matches
         self.matching = ([row for row in self.rows if matches(row, wanted)] if wanted
                          else self.rows)
-        shown = self.matching[:self._rows_to_keep(current)]
-        table.clear()
-        table.add_rows(self.row_cells(row) for row in shown)
-        self._shown_ids = [self.row_id(row) for row in shown]
+        self._put(*self._window(current))
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))
         self.query_one("#list-status", Static).update(self.count_note())
 
-    def _rows_to_keep(self, current: str | None) -> int:
-        """How many rows to put in the table: the first ones, and as far as the cursor's
-        row if it was further down (a list read again keeps the place scrolled to)."""
-        if current is not None and len(self._shown_ids) > MAX_ROWS:
-            for index, row in enumerate(self.matching[:len(self._shown_ids)]):
+    def _window(self, current: str | None) -> tuple[int, int]:
+        """Which matches to put in the table (start, end): the first ones; as far as the
+        cursor's row if it was further down (a list read again keeps the place scrolled
+        to); the same stretch if the table held one further on."""
+        if current is not None and (self._start or len(self._shown_ids) > MAX_ROWS):
+            start, held = self._start, len(self._shown_ids)
+            for index, row in enumerate(self.matching[start:start + held], start=start):
                 if self.row_id(row) == current:
-                    return max(MAX_ROWS, -(-(index + 1) // MAX_ROWS) * MAX_ROWS)
-        return MAX_ROWS
+                    if start:
+                        return start, max(start + held, index + 1)
+                    return 0, max(MAX_ROWS, -(-(index + 1) // MAX_ROWS) * MAX_ROWS)
+        return 0, MAX_ROWS
+
+    def _put(self, start: int, end: int) -> None:
+        """Put the matches from ``start`` to ``end`` in the table (the cursor is then on
+        the first row, unless the table had these very rows)."""
+        shown = self.matching[start:end]
+        self.query_one(RecordTable).show_rows(self.row_cells(row) for row in shown)
+        self._start = start
+        self._shown_ids = [self.row_id(row) for row in shown]
+
+    def reveal(self, index: int) -> None:
+        """Put the cursor on the match at ``index``, putting the rows down to it in the
+        table (or, far from the rows it holds, the rows about it)."""
+        start, end = self._start, self._start + len(self._shown_ids)
+        if not start <= index < end:
+            if start <= index < end + MAX_ROWS:
+                self._put(start, index + 1)
+            else:
+                start = max(index - MAX_ROWS // 2, 0)
+                self._put(start, start + MAX_ROWS)
+        self.query_one(RecordTable).move_cursor(row=index - self._start)
 
     def count_note(self) -> str:
         """The status line: how many rows match the search, of how many."""
@@ -114,15 +157,39 @@ class ListPane(PaneScreen):
 
     def show_more(self) -> None:
         """Add the next rows that match to the table (the cursor reached the last one)."""
-        start = len(self._shown_ids)
+        start = self._start + len(self._shown_ids)
         more = self.matching[start:start + MAX_ROWS]
         if more:
             self.query_one(DataTable).add_rows(self.row_cells(row) for row in more)
             self._shown_ids += [self.row_id(row) for row in more]
 
+    def show_earlier(self) -> None:
+        """Put the rows before the first one in the table (the cursor reached the first one,
+        in a table that holds the end of a long list); the cursor stays on its row."""
+        start = max(self._start - MAX_ROWS, 0)
+        row = self._start - start
+        self._put(start, self._start + len(self._shown_ids))
+        self.query_one(DataTable).move_cursor(row=row)
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # the table changed since (its rows were put in again)
         if event.cursor_row >= len(self._shown_ids) - 1:
             self.show_more()
+        elif event.cursor_row == 0 and self._start:
+            self.show_earlier()
+
+    def on_list_table_edge_asked(self, event: ListTable.EdgeAsked) -> None:
+        """Home and End: the first and the last of all the rows that match."""
+        table = self.query_one(DataTable)
+        if event.last:
+            if self._start + len(self._shown_ids) < len(self.matching):
+                self._put(max(len(self.matching) - MAX_ROWS, 0), len(self.matching))
+            table.move_cursor(row=table.row_count - 1)
+        else:
+            if self._start:
+                self._put(0, MAX_ROWS)
+            table.move_cursor(row=0)
 
     def current_id(self) -> str | None:
         table = self.query_one(DataTable)

@@ -20,6 +20,7 @@ from amtui.i18n import N_, _
 from amtui.text import one_line, visible
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
+from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from amtui.models import Note
@@ -107,7 +108,7 @@ class NotesPane(ListPane):
     def refilter(self) -> None:
         from amtui.services.notes import search_words
 
-        table = self.query_one(DataTable)
+        table = self.query_one(RecordTable)
         query = self.query_one("#search", Input).value
         current = self.current_id()
         chosen = self.note_filter
@@ -117,8 +118,7 @@ class NotesPane(ListPane):
                 if chosen.keeps(row)] if chosen else None
         shown, found = self.index.search(query, kept, MAX_ROWS)
         words = search_words(query)
-        table.clear()
-        table.add_rows(self._cells(hit.row, words) for hit in shown)
+        table.show_rows(self._cells(hit.row, words) for hit in shown)
         self._shown_ids = [hit.row.id for hit in shown]
         self._query = query
         if current in self._shown_ids:

@@ -245,6 +245,8 @@ class BoardView(Widget, can_focus=True):
         Binding("k,up", "cursor(-1)", N_("Up"), id="board.up", show=False),
         Binding("home", "first", N_("First card"), id="board.first", show=False),
         Binding("end", "last", N_("Last card"), id="board.last", show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), id="board.page_down", show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), id="board.page_up", show=False),
     ]
 
     class Selected(Message):
@@ -428,6 +430,19 @@ class BoardView(Widget, can_focus=True):
     def action_last(self) -> None:
         if self.current is not None:
             self._set_cursor(self.current.next_card(len(self.current.entries) - 1, -1))
+
+    def action_page(self, step: int) -> None:
+        """The card a screenful of lines further down (or up) the column; the last (or the
+        first) card when there are fewer lines left."""
+        column = self.current
+        if column is None or column.cursor is None:
+            return
+        line = column.starts[column.cursor] + step * max(self._area - 1, 1)
+        entry = column.entry_at(max(0, min(line, column.height - 1)))
+        found = column.next_card(entry, step)
+        if found is None or found == column.cursor:
+            found = column.next_card(entry, -step)
+        self._set_cursor(found)
 
     def _set_cursor(self, index: int | None) -> None:
         column = self.current

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.strip import Strip
@@ -38,6 +40,21 @@ class RecordTable(DataTable[Any]):
         self._drawn_with: tuple[Style, ...] | None = None
         self._check_styles = False
 
+    def show_rows(self, rows: Iterable[list[Any]]) -> bool:
+        """Put ``rows`` in the table in place of the rows it has, unless they are the same,
+        cell for cell, as they look (a list read again after a change made elsewhere, which
+        left these rows as they were): the table then stays as it is, its cursor and its drawn
+        cells with it — drawing a screenful of rows again costs more than comparing them.
+        Returns whether the rows were replaced (the cursor is then on the first row)."""
+        rows = list(rows)
+        if len(rows) == self.row_count and all(
+                list(map(_look, row)) == list(map(_look, self.get_row_at(index)))
+                for index, row in enumerate(rows)):
+            return False
+        self.clear()
+        self.add_rows(rows)
+        return True
+
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the widget's own style caches, not the cells
         self._check_styles = True
@@ -55,3 +72,11 @@ class RecordTable(DataTable[Any]):
                 self._drawn_with = look
                 super().notify_style_update()
         return super().render_lines(crop)
+
+
+def _look(value: Any) -> Any:
+    """What decides how a cell is drawn: a Text's words and styles, else the value."""
+    if isinstance(value, Text):
+        return (value.plain, value.style, value.spans, value.justify, value.overflow,
+                value.no_wrap, value.end)
+    return value
