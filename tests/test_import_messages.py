@@ -177,3 +177,69 @@ def test_a_file_that_is_no_mail_is_one_line_exit_2_and_nothing_changed(
     assert messages(workspace) == []
     with pytest.raises(ValueError):
         list(read_mails(source))
+
+
+# Telegram Desktop exports
+
+
+def telegram_export(path: Path) -> Path:
+    """A chat as Telegram Desktop exports it: text as a string or as entities."""
+    path.write_text(json.dumps({"name": "Ромашка", "type": "personal_chat", "id": 777,
+                                "messages": [
+        {"id": 1, "type": "service", "date": "2026-11-25T09:00:00",
+         "date_unixtime": "1795586400", "actor": "Ирина", "action": "phone_call"},
+        {"id": 2, "type": "message", "date": "2026-11-25T10:00:00",
+         "date_unixtime": "1795590000", "from": "Ирина Петрова", "from_id": "user1",
+         "text": ["Смотрите ", {"type": "bold", "text": "[red]срочно[/red]"}, " ",
+                  {"type": "link", "text": "https://romashka.ru"}]},
+        {"id": 3, "type": "message", "date": "2026-11-25T10:05:00",
+         "date_unixtime": "1795590300", "from": "Анна", "from_id": "user2",
+         "text": "Смотрю"},
+        {"id": 4, "type": "message", "date": "2026-11-25T10:10:00",
+         "date_unixtime": "1795590600", "from": "Пётр", "from_id": "user3",
+         "text": "А я бухгалтер"},
+    ]}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_telegram_export_with_entities_mapped_to_contacts_and_imported_once(
+        workspace: Workspace, romashka: Client, tmp_path: Path) -> None:
+    workspace.repo(Member).add(Member(name="Анна", email="anna@agency.ru"))
+    source = telegram_export(tmp_path / "result.json")
+
+    first = run_cli("import", "telegram", str(source), "--client", "ООО «Ромашка»",
+                    workspace=workspace.root)
+    again = run_cli("import", "telegram", str(source), "--client", "ООО «Ромашка»",
+                    "--json", workspace=workspace.root)
+
+    assert first.returncode == 0, first.stderr
+    assert "added 3 messages" in first.stdout
+    assert json.loads(again.stdout)["created"] == 0
+    irina, anna, petr = messages(workspace)
+    assert irina.text == "Смотрите [red]срочно[/red] https://romashka.ru"
+    assert irina.contact_id and irina.direction == Direction.INCOMING
+    assert irina.channel == "telegram" and irina.answer_by is not None
+    assert irina.external_id == "telegram:777:2"
+    assert anna.direction == Direction.OUTGOING and anna.answer_by is None
+    assert petr.text == "Пётр: А я бухгалтер" and petr.contact_id is None
+
+
+def test_telegram_me_names_the_agency_side_and_bad_input_changes_nothing(
+        workspace: Workspace, romashka: Client, tmp_path: Path) -> None:
+    source = telegram_export(tmp_path / "result.json")
+    not_json = tmp_path / "bad.json"
+    not_json.write_text("[1, 2]")
+
+    for args in (("--client", "Нет такого"), ("--client", "ООО «Ромашка»", "--x"),
+                 ()):
+        result = run_cli("import", "telegram", str(source), *args, workspace=workspace.root)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    result = run_cli("import", "telegram", str(not_json), "--client", "ООО «Ромашка»",
+                     workspace=workspace.root)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert messages(workspace) == []
+
+    run_cli("import", "telegram", str(source), "--client", "ООО «Ромашка»", "--me", "анна",
+            workspace=workspace.root)
+    assert [m.direction for m in messages(workspace)] == [
+        Direction.INCOMING, Direction.OUTGOING, Direction.INCOMING]

@@ -28,11 +28,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "import", help="import clients, contacts, deals or tasks from a CSV, XLSX or vCard file",
         description="Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
                     "(contacts) file. Columns are found by their headers; see docs/import.md.")
-    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks", "messages"],
+    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks", "messages",
+                                           "telegram"],
                          help="what the file holds")
     command.add_argument("file", metavar="FILE",
                          help="a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
-                              "or a Maildir folder")
+                              "or a Maildir folder; for telegram a result.json")
     command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
                          help='which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
                               "(field - ignores the column)")
@@ -54,6 +55,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          help="print counts and each row's outcome as JSON")
     command.add_argument("--save-attachments", action="store_true",
                          help="messages: save mail attachments in the workspace's files/")
+    command.add_argument("--me", default="", metavar="NAME",
+                         help="telegram: the agency's side of the chat, when no member has "
+                              "that name")
     workspace_option(command, argparse.SUPPRESS)
     command.set_defaults(handler=import_file)
 
@@ -70,7 +74,7 @@ def import_file(args: argparse.Namespace) -> int:
     )
 
     path = expanded(args.file, "FILE")
-    if args.table == "messages":
+    if args.table in ("messages", "telegram"):
         return import_mail(args, path)
     try:
         rows = load_rows(path, args.table, args.preset, args.map)
@@ -99,14 +103,22 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def import_mail(args: argparse.Namespace, path: Path) -> int:
-    """``amtui import messages PATH``: see :mod:`amtui.services.mail_import`."""
+    """``amtui import messages PATH`` and ``amtui import telegram result.json --client C``:
+    see :mod:`amtui.services.mail_import` and :mod:`amtui.services.telegram_import`."""
     from amtui.cli.common import open_workspace, print_json
     from amtui.services.importing import UnreadableFile
     from amtui.services.mail_import import plan_mail, read_mails, run_mail_import
+    from amtui.services.telegram_import import plan_chat, read_chat, run_chat_import
 
+    if args.table == "telegram" and not args.client:
+        raise UsageError(_("import telegram: --client is required"))
     workspace = open_workspace(args, create=not args.dry_run)
     try:
-        if args.dry_run:
+        if args.table == "telegram" and args.dry_run:
+            plan = plan_chat(workspace, read_chat(path), args.client, args.me)
+        elif args.table == "telegram":
+            plan = run_chat_import(workspace, path, args.client, args.me)[0]
+        elif args.dry_run:
             plan = plan_mail(workspace, read_mails(path))
         else:
             plan = run_mail_import(workspace, path, save_attachments=args.save_attachments)[0]

@@ -309,9 +309,9 @@ def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str
                 kind: str = "", priority: str = "", direction: str = "",
                 contact_id: str | None = None,
                 received_at: datetime | None = None) -> Message:
-    """A message received (or sent) now (or at ``received_at``), not yet saved. An incoming one is due for an answer
-    within the workspace's answer time (its urgent answer time if it is urgent), counted in
-    the client's working hours."""
+    """A message received (or sent) now (or at ``received_at``), not yet saved. An incoming
+    one is due for an answer within the workspace's answer time (its urgent answer time if
+    it is urgent), counted in the client's working hours."""
     client = workspace.repo(Client).get(client_id)
     received = received_at or workspace.clock()
     is_outgoing = direction == Direction.OUTGOING
