@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,15 +41,16 @@ MAIL_ID = "mail:"
 # reading mail
 
 
-def read_mails(path: Path) -> Iterator[EmailMessage]:
-    """The mails in ``path``: a Maildir (a folder with cur/ and new/), an mbox (a file that
-    starts with a "From " line) or one mail. Raises UnreadableFile for anything else."""
+def read_mails(path: Path) -> Iterator[bytes]:
+    """The mails in ``path``, as they are stored: a Maildir (a folder with cur/ and new/), an
+    mbox (a file that starts with a "From " line) or one mail. Raises UnreadableFile for
+    anything else."""
     if path.is_dir():
         if not ((path / "cur").is_dir() and (path / "new").is_dir()):
             raise UnreadableFile(_("a folder that is not a Maildir (no cur/ and new/)"))
         box = mailbox.Maildir(path, factory=None, create=False)
         for key in sorted(box.keys()):
-            yield _parse_bytes(box.get_bytes(key))
+            yield box.get_bytes(key)
         return
     try:
         with path.open("rb") as file:
@@ -56,15 +58,23 @@ def read_mails(path: Path) -> Iterator[EmailMessage]:
     except OSError as error:
         raise UnreadableFile(error.strerror or str(error)) from None
     if head == b"From ":
-        yield from (_parse_bytes(mail.as_bytes()) for mail in mailbox.mbox(path, create=False))
+        box = mailbox.mbox(path, create=False)
+        yield from (box.get_bytes(key) for key in box.iterkeys())
         return
-    mail = _parse_bytes(path.read_bytes())
-    if not mail["From"]:
+    data = path.read_bytes()
+    if not _headers(data)["From"]:
         raise UnreadableFile(_("not a mail, an mbox or a Maildir"))
-    yield mail
+    yield data
 
 
-def _parse_bytes(data: bytes) -> EmailMessage:
+def _headers(data: bytes) -> EmailMessage:
+    """Only the headers of a mail: enough to tell whether it was imported before."""
+    mail = BytesHeaderParser(policy=email.policy.default).parsebytes(data)
+    assert isinstance(mail, EmailMessage)
+    return mail
+
+
+def _parse(data: bytes) -> EmailMessage:
     mail = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(mail, EmailMessage)
     return mail
@@ -202,19 +212,21 @@ class _People:
         return None
 
 
-def plan_mail(workspace: Workspace, mails: Iterator[EmailMessage]) -> MailPlan:
-    """The messages ``mails`` make that the workspace lacks (see the module's docstring)."""
+def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
+    """The messages ``mails`` make that the workspace lacks (see the module's docstring). Only
+    the headers of mail imported before are read."""
     people = _People(workspace)
     by_mail_id = {str(raw["external_id"]): str(raw["id"])
                   for raw in workspace.file(Message.table).scan() if raw.get("external_id")}
     plan = MailPlan()
     now = workspace.clock().isoformat()
-    for mail in mails:
-        mail_id = str(mail["Message-ID"] or "").strip()
+    for data in mails:
+        mail_id = str(_headers(data)["Message-ID"] or "").strip()
         key = MAIL_ID + mail_id if mail_id else ""
         if key and key in by_mail_id:
             plan.known += 1
             continue
+        mail = _parse(data)
         sender_name, sender = getaddresses([str(mail["From"] or "")])[0]
         sender = sender.strip().casefold()
         member = people.members.get(sender)
