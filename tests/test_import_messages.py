@@ -243,3 +243,20 @@ def test_telegram_me_names_the_agency_side_and_bad_input_changes_nothing(
             workspace=workspace.root)
     assert [m.direction for m in messages(workspace)] == [
         Direction.INCOMING, Direction.OUTGOING, Direction.INCOMING]
+
+
+def test_a_files_folder_that_is_a_link_is_refused_before_anything_is_stored(
+        workspace: Workspace, romashka: Client, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (workspace.root / "files").symlink_to(elsewhere)
+    message = mail("irina@romashka.ru", "Файл", "<l@r>")
+    message.add_attachment(b"x", maintype="text", subtype="plain", filename="a.txt")
+    source = tmp_path / "l.eml"
+    source.write_bytes(bytes(message))
+
+    result = run_cli("import", "messages", str(source), "--save-attachments",
+                     workspace=workspace.root)
+
+    assert result.returncode == 2 and "symbolic link" in result.stderr
+    assert messages(workspace) == [] and list(elsewhere.iterdir()) == []

@@ -285,12 +285,15 @@ def run_mail_import(workspace: Workspace, path: Path, *,
                     save_attachments: bool = False) -> tuple[MailPlan, Undo]:
     """Import the mail in ``path`` in one transaction: every new message, or none. With
     ``save_attachments``, their files go to ``files/<message id>/`` beside the workspace."""
+    folder = workspace.root / "files"
+    if save_attachments and folder.is_symlink():
+        raise UnreadableFile(_("{path} is a symbolic link").format(path=folder))
     with workspace.transaction(Message.table) as tx:
         plan = plan_mail(workspace, read_mails(path))
         if plan.new:
             tx.insert(Message.table, plan.new)
     if save_attachments:
-        save_files(workspace.root / "files", plan.files)
+        save_files(folder, plan.files)
     return plan, _undo(workspace, plan)
 
 
