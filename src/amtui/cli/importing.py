@@ -14,6 +14,8 @@ from amtui.cli import UsageError, workspace_option
 from amtui.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from amtui.services.importing import Outcome, Plan
 
 PRESET_NAMES = {"hubspot": "HubSpot", "amocrm": "amoCRM", "bitrix24": "Bitrix24"}
@@ -26,9 +28,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "import", help="import clients, contacts, deals or tasks from a CSV, XLSX or vCard file",
         description="Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
                     "(contacts) file. Columns are found by their headers; see docs/import.md.")
-    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks"],
+    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks", "messages",
+                                           "telegram"],
                          help="what the file holds")
-    command.add_argument("file", metavar="FILE", help="a .csv, .xlsx or .vcf file")
+    command.add_argument("file", metavar="FILE",
+                         help="a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
+                              "or a Maildir folder; for telegram a result.json")
     command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
                          help='which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
                               "(field - ignores the column)")
@@ -48,6 +53,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          help="make the clients that rows name and the workspace lacks")
     command.add_argument("--json", action="store_true",
                          help="print counts and each row's outcome as JSON")
+    command.add_argument("--save-attachments", action="store_true",
+                         help="messages: save mail attachments in the workspace's files/")
+    command.add_argument("--me", default="", metavar="NAME",
+                         help="telegram: the agency's side of the chat, when no member has "
+                              "that name")
     workspace_option(command, argparse.SUPPRESS)
     command.set_defaults(handler=import_file)
 
@@ -64,6 +74,8 @@ def import_file(args: argparse.Namespace) -> int:
     )
 
     path = expanded(args.file, "FILE")
+    if args.table in ("messages", "telegram"):
+        return import_mail(args, path)
     try:
         rows = load_rows(path, args.table, args.preset, args.map)
     except UnreadableFile as error:
@@ -88,6 +100,42 @@ def import_file(args: argparse.Namespace) -> int:
     progress.done()
     _report(plan, args)
     return 2 if plan.bad and args.dry_run and not args.skip_bad else 0
+
+
+def import_mail(args: argparse.Namespace, path: Path) -> int:
+    """``amtui import messages PATH`` and ``amtui import telegram result.json --client C``:
+    see :mod:`amtui.services.mail_import` and :mod:`amtui.services.telegram_import`."""
+    from amtui.cli.common import open_workspace, print_json
+    from amtui.services.importing import UnreadableFile
+    from amtui.services.mail_import import plan_mail, read_mails, run_mail_import
+    from amtui.services.telegram_import import plan_chat, read_chat, run_chat_import
+
+    if args.table == "telegram" and not args.client:
+        raise UsageError(_("import telegram: --client is required"))
+    workspace = open_workspace(args, create=not args.dry_run)
+    try:
+        if args.table == "telegram" and args.dry_run:
+            plan = plan_chat(workspace, read_chat(path), args.client, args.me)
+        elif args.table == "telegram":
+            plan = run_chat_import(workspace, path, args.client, args.me)[0]
+        elif args.dry_run:
+            plan = plan_mail(workspace, read_mails(path))
+        else:
+            plan = run_mail_import(workspace, path, save_attachments=args.save_attachments)[0]
+    except UnreadableFile as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    if args.json:
+        print_json({**plan.as_json(), "dry_run": args.dry_run})
+        return 0
+    for sender in plan.unmatched:
+        sys.stderr.write(_("amtui: warning: no client has the address {sender}; mail left "
+                           "out").format(sender=sender) + "\n")
+    summary = _("would add {created} messages, {known} already imported, {unmatched} "
+                "without a client") if args.dry_run else _(
+        "added {created} messages, {known} already imported, {unmatched} without a client")
+    sys.stdout.write(summary.format(created=len(plan.new), known=plan.known,
+                                    unmatched=len(plan.unmatched)) + "\n")
+    return 0
 
 
 def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None:

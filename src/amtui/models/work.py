@@ -130,6 +130,10 @@ class Message(Record):
     """When the answer is due; past it, the message is late."""
     assignee_id: str | None = None
     snoozed_until: Moment | None = None
+    external_id: str | None = Field(default=None, max_length=1000)
+    """Where the message came from, to import it once: "mail:<Message-ID>"."""
+    reply_to_id: str | None = None
+    """The message this one answers, when known (an imported mail's In-Reply-To)."""
 
     def label(self) -> str:
         """The message's first words, on one line."""

@@ -307,12 +307,13 @@ def log_outgoing(workspace: Workspace, message: Message, sent: Message,
 
 def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str = "",
                 kind: str = "", priority: str = "", direction: str = "",
-                contact_id: str | None = None) -> Message:
-    """A message received (or sent) now, not yet saved. An incoming one is due for an answer
-    within the workspace's answer time (its urgent answer time if it is urgent), counted in
-    the client's working hours."""
+                contact_id: str | None = None,
+                received_at: datetime | None = None) -> Message:
+    """A message received (or sent) now (or at ``received_at``), not yet saved. An incoming
+    one is due for an answer within the workspace's answer time (its urgent answer time if
+    it is urgent), counted in the client's working hours."""
     client = workspace.repo(Client).get(client_id)
-    received = workspace.clock()
+    received = received_at or workspace.clock()
     is_outgoing = direction == Direction.OUTGOING
     values: dict[str, Any] = {
         "client_id": client.id, "contact_id": contact_id, "text": text,
