@@ -433,7 +433,7 @@ def _day(text: str, today: date) -> date:
     try:
         return parse_date(text, today)
     except BadDate as error:
-        raise ValueError(f"day: {error}") from None
+        raise ValueError(_("day: {problem}").format(problem=error)) from None
 
 
 def _time(text: str, what: str) -> time:

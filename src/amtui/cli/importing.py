@@ -25,39 +25,39 @@ PROGRESS_FROM_ROWS = 1000
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
-        "import", help="import clients, contacts, deals or tasks from a CSV, XLSX or vCard file",
-        description="Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
-                    "(contacts) file. Columns are found by their headers; see docs/import.md.")
+        "import", help=_("import clients, contacts, deals or tasks from a CSV, XLSX or vCard file"),
+        description=_("Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
+                    "(contacts) file. Columns are found by their headers; see docs/import.md."))
     command.add_argument("table", choices=["clients", "contacts", "deals", "tasks", "messages",
                                            "telegram"],
-                         help="what the file holds")
+                         help=_("what the file holds"))
     command.add_argument("file", metavar="FILE",
-                         help="a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
-                              "or a Maildir folder; for telegram a result.json")
+                         help=_("a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
+                              "or a Maildir folder; for telegram a result.json"))
     command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
-                         help='which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
-                              "(field - ignores the column)")
+                         help=_('which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
+                              "(field - ignores the column)"))
     command.add_argument("--preset", choices=["hubspot", "amocrm", "bitrix24"],
-                         help="the CRM that exported the file (default: recognised by its "
-                              "headers)")
+                         help=_("the CRM that exported the file (default: recognised by its "
+                              "headers)"))
     command.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
-                         help="a row naming a record already there: skip it (default) or "
-                              "update the record with the row's values")
+                         help=_("a row naming a record already there: skip it (default) or "
+                              "update the record with the row's values"))
     command.add_argument("--skip-bad", action="store_true",
-                         help="import the good rows when some are bad (default: none)")
+                         help=_("import the good rows when some are bad (default: none)"))
     command.add_argument("--dry-run", action="store_true",
-                         help="say what would be created, updated and skipped; write nothing")
+                         help=_("say what would be created, updated and skipped; write nothing"))
     command.add_argument("--client", metavar="CLIENT",
-                         help="the client of rows that name none (contacts, deals, tasks)")
+                         help=_("the client of rows that name none (contacts, deals, tasks)"))
     command.add_argument("--create-clients", action="store_true",
-                         help="make the clients that rows name and the workspace lacks")
+                         help=_("make the clients that rows name and the workspace lacks"))
     command.add_argument("--json", action="store_true",
-                         help="print counts and each row's outcome as JSON")
+                         help=_("print counts and each row's outcome as JSON"))
     command.add_argument("--save-attachments", action="store_true",
-                         help="messages: save mail attachments in the workspace's files/")
+                         help=_("messages: save mail attachments in the workspace's files/"))
     command.add_argument("--me", default="", metavar="NAME",
-                         help="telegram: the agency's side of the chat, when no member has "
-                              "that name")
+                         help=_("telegram: the agency's side of the chat, when no member has "
+                              "that name"))
     workspace_option(command, argparse.SUPPRESS)
     command.set_defaults(handler=import_file)
 
@@ -92,7 +92,7 @@ def import_file(args: argparse.Namespace) -> int:
     except ImportRefused as refused:
         progress.done()
         _report(refused.plan, args, refused=True)
-        sys.stderr.write(f"amtui: error: {refused}\n")
+        sys.stderr.write(_("amtui: error: {problem}").format(problem=refused) + "\n")
         return 2
     except UnreadableFile as error:
         progress.done()
@@ -148,8 +148,9 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
         print_json({**plan.as_json(), "dry_run": args.dry_run,
                     "written": not (args.dry_run or refused)})
     for outcome in plan.bad:
-        sys.stderr.write(f"amtui: {'warning' if args.skip_bad else 'error'}: "
-                         f"{_line(outcome)}\n")
+        said = (_("amtui: warning: {problem}") if args.skip_bad
+                else _("amtui: error: {problem}"))
+        sys.stderr.write(said.format(problem=_line(outcome)) + "\n")
     if refused or args.json:
         return
     if args.dry_run:
