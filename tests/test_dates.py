@@ -102,22 +102,26 @@ def test_slashes_follow_the_locales_order() -> None:
         i18n.use_locale(before)
 
 
-@pytest.mark.parametrize(("typed", "words"), [
-    ("next week", "'next week' is not a date: type e.g. 10.12.2026"),
-    ("10/12/2026/1", "is not a date"),
-    ("32.01.2027", "32.01.2027 is not a date that exists"),
-    ("2026-02-29", "2026-02-29 is not a date that exists"),
-    ("29.02.2026", "29.02.2026 is not a date that exists"),
-    ("29.02", "29.02 is not a date that exists"),  # no 29 February in 2025, 2026 or 2027
-    ("31.04", "31.04 is not a date that exists"),
-    ("+3", "is not a date"),
-    ("+3y", "is not a date"),
-    ("  ", "type a date"),
-    ("+9999m", "out of range"),
-    ("01.01.1800", "out of range"),
+@pytest.mark.parametrize(("typed", "english", "russian"), [
+    ("next week", "'next week' is not a date: type e.g. 10.12.2026",
+     "'next week' — не дата: введите, например, 10.12.2026"),
+    ("10/12/2026/1", "is not a date", "не дата"),
+    ("32.01.2027", "32.01.2027 is not a date that exists", "даты 32.01.2027 не существует"),
+    ("2026-02-29", "2026-02-29 is not a date that exists", "даты 2026-02-29 не существует"),
+    ("29.02.2026", "29.02.2026 is not a date that exists", "даты 29.02.2026 не существует"),
+    # no 29 February in 2025, 2026 or 2027
+    ("29.02", "29.02 is not a date that exists", "даты 29.02 не существует"),
+    ("31.04", "31.04 is not a date that exists", "даты 31.04 не существует"),
+    ("+3", "is not a date", "не дата"),
+    ("+3y", "is not a date", "не дата"),
+    ("  ", "type a date", "введите дату"),
+    ("+9999m", "out of range", "вне диапазона"),
+    ("01.01.1800", "out of range", "вне диапазона"),
 ])
 def test_what_is_not_a_day_is_refused_saying_what_to_type(
-        locale: str, typed: str, words: str) -> None:
+        locale: str, typed: str, english: str, russian: str) -> None:
+    """Said in the interface's language."""
+    words = english if locale == "en_US" else russian
     with pytest.raises(BadDate, match=words.replace("(", r"\(").replace(".", r"\.")):
         parse_date(typed, THURSDAY)
 

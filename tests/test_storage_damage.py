@@ -531,7 +531,8 @@ def test_read_only_workspace(shared_readable_workspace: Path) -> None:
         preexec = None
     before = _every_file(root)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONIOENCODING": "utf-8", "HOME": str(root.parent), "LANG": "C.UTF-8"}
+           "PYTHONIOENCODING": "utf-8", "HOME": str(root.parent), "LANG": "C.UTF-8",
+           "AMTUI_LANG": "en"}  # the workspace says ru_RU; these lines are checked in English
     python, env = python_for_other_user(preexec, env)
 
     def amtui(*args: str) -> subprocess.CompletedProcess[str]:
