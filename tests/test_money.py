@@ -209,7 +209,7 @@ async def test_a_russian_amount_typed_into_the_deal_form_is_stored_exactly(
         await type_into(pilot, form.query_one("#field-amount", Input), "1 200 000,505")
         await pilot.press("f2")
         await settle(pilot)
-        assert "RUB has 2" in str(form.query_one("#error-amount", Static).render())
+        assert "у RUB их 2" in str(form.query_one("#error-amount", Static).render())
         assert romashka.repo(Deal).where(title="Контекст") == []
         await type_into(pilot, form.query_one("#field-amount", Input), "1 200 000,50")
         await pilot.press("f2")

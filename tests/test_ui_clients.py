@@ -149,6 +149,23 @@ async def test_filters_by_keyboard_and_clearing_them(base: Workspace) -> None:
         assert len(names_listed(app)) == 3 and "Анна" not in list_status(app)
 
 
+async def test_statuses_are_said_in_the_language_in_use(base: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#records", DataTable)
+        statuses = {str(table.get_row_at(row)[0]): str(table.get_row_at(row)[1])
+                    for row in range(table.row_count)}
+        assert statuses == {"ООО «Ромашка»": "активный", "Зелёный Квартал": "спящий",
+                            "Pixel Forge": "лид"}
+        await pilot.press("f", "enter", "с", "enter", "f2")  # status: «спящий», by its letter
+        await settle(pilot)
+        assert "· спящий" in list_status(app)
+
+
 async def test_filters_by_kind_tag_and_nobody(base: Workspace) -> None:
     app = AmtuiApp(base, pane="clients")
     async with app.run_test(size=(80, 24)) as pilot:

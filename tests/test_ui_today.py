@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from textual.message import Message as Message_
 from textual.widgets import OptionList, Static
 
 import amtui.identity
+from amtui.i18n import use_locale
 from amtui.models import Client, Member, Message, MessageStatus, Task
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
@@ -338,3 +340,32 @@ async def test_after_d_and_u_the_cursor_is_back_on_the_restored_line(morning: Wo
         title = chosen.split("  ")[-1].split(" · ")[0].strip()
         (task,) = [task for task in morning.repo(Task).all() if task.title == title]
         assert task.column == morning.settings.columns[-1]
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    use_locale("ru_RU")
+    yield
+    use_locale("en_US")
+
+
+async def test_in_russian_every_fact_and_the_pane_bar_are_russian_at_80_columns(
+        morning: Workspace, as_anna: None, russian: None) -> None:
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = [line.strip() for line in lines(app)]
+        assert shown[0].startswith("▾ Срочно (1)")
+        assert shown[1].startswith("ответить через 40 мин")
+        assert any(line.startswith("ответ просрочен на 2 дня  Когда будет макет?")
+                   for line in shown)
+        assert any(line.startswith("просрочено на 8 дней  Задача 8") for line in shown)
+        assert any(line.startswith("срок сегодня  Отчёт за месяц") for line in shown)
+        assert any(line.startswith("ждём клиента 6 дней  Баннеры") for line in shown)
+        assert "Задача 8 · ООО «Ромашка» · SEO" in "\n".join(shown)  # the department too
+        assert "Баннеры · ООО «Ромашка» · другое" in "\n".join(shown)
+        bar = str(app.screen.query_one("#pane-bar", Static).render())
+        assert len(bar) <= 80
+        assert "1 Сегодня" in bar  # the current pane's title whole
+        for number in range(2, len(app.pane_titles()) + 1):
+            assert f" {number} " in bar  # every pane's key, the others' titles shortened

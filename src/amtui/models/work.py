@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models.base import (
     Channel,
     Day,
@@ -36,6 +36,17 @@ DEFAULT_DEPARTMENTS = (
     "development",
     "other",
 )
+DEPARTMENT_WORDS = (N_("copywriting"), N_("seo"), N_("context ads"), N_("analytics"),
+                    N_("design"), N_("development"), N_("other"))
+"""The default departments in plain words, for the catalogue (shown by :func:`department`)."""
+
+
+def department(name: object) -> str:
+    """A department in plain words in the language in use ("context_ads": «контекст»); a
+    workspace's own departments as they are written."""
+    return _(str(name or "").replace("_", " "))
+
+
 DEFAULT_COLUMNS = ("backlog", "todo", "in_progress", "review", "client_approval", "done")
 
 

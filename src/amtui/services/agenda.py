@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.dates import duration
 from amtui.i18n import _
 from amtui.models import Cadence, WorkingHours
+from amtui.models.work import department
 from amtui.services.hours import WorkingDays, on_working_day
 from amtui.services.projection import Interner
 from amtui.services.rules import (
@@ -90,10 +91,6 @@ def member_by_login(workspace: Workspace, login: str) -> Raw | None:
         return None
     return next((member for member in workspace.file("members").scan()
                  if member.get("login") == login), None)
-
-
-def _words(name: object) -> str:
-    return str(name or "").replace("_", " ")
 
 
 CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id",
@@ -173,11 +170,11 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         answer_by = moment(message.get("answer_by"))
         first_line = message["text"].strip().split("\n")[0]
         if answer_by is None:
-            fact = "urgent"
+            fact = _("urgent")
         elif is_late:
-            fact = f"answer {duration(now - answer_by)} late"
+            fact = _("answer {time} late").format(time=duration(now - answer_by))
         else:
-            fact = f"answer in {duration(answer_by - now)}"
+            fact = _("answer in {time}").format(time=duration(answer_by - now))
         row = ((answer_by is None, answer_by or now), message["id"], first_line, client_id,
                fact)
         (urgent_messages if is_urgent else late_messages).append(row)
@@ -238,16 +235,23 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                 stuck_tasks.append((since, *shown))
 
     def column_title(column: str) -> str:
-        return settings.column_titles.get(column) or _words(column)
+        from amtui.services.board import column_title
+
+        return column_title(settings, column)
 
     says: list[tuple[AgendaSection, list[Row], Callable[[Row], tuple[str, str]]]] = [
         (overdue, late_tasks, lambda row: (
-            f"{(today - date.fromisoformat(str(row[0]))).days} d overdue", _words(row[4]))),
-        (due_today, today_tasks, lambda row: ("due today", _words(row[4]))),
-        (waiting, blocked_tasks, lambda row: (f"waiting on client {duration(now - row[0])}",
-                                              _words(row[4]))),
-        (stuck, stuck_tasks, lambda row: (f"in {_words(row[4])} {duration(now - row[0])}",
-                                          column_title(row[5]))),
+            _("{time} overdue").format(time=duration(
+                timedelta(days=(today - date.fromisoformat(str(row[0]))).days))),
+            department(row[4]))),
+        (due_today, today_tasks, lambda row: (_("due today"), department(row[4]))),
+        (waiting, blocked_tasks, lambda row: (
+            _("waiting on client {time}").format(time=duration(now - row[0])),
+            department(row[4]))),
+        (stuck, stuck_tasks, lambda row: (
+            _("in {department} {time}").format(department=department(row[4]),
+                                               time=duration(now - row[0])),
+            column_title(row[5]))),
     ]
     for section, task_rows, fact_and_detail in says:
         task_rows.sort(key=lambda row: row[0])
@@ -268,7 +272,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not theirs(client["id"]):
             continue
         last = contacted.get(client["id"])
-        silence = f"no contact {duration(now - last)}" if last else "never contacted"
+        silence = (_("no contact {time}").format(time=duration(now - last)) if last
+                   else _("never contacted"))
         status = client.get("status")
         if status == "active":
             days = Cadence(client.get("cadence") or "weekly").days
@@ -277,19 +282,20 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
             ):
                 updates.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
-                    f"{client.get('cadence')} update", client["id"], silence,
+                    _("{cadence} update").format(cadence=_(str(client.get("cadence")))),
+                    client["id"], silence,
                 ))
             finished = delivered.get(client["id"])
             if (finished and client["id"] not in open_work and now - finished >= remarket_after
                     and (last is None or now - last >= remarket_after)):
                 remarket.items.append(AgendaItem(
                     "clients", client["id"], client["name"], client["name"],
-                    "offer what comes next", client["id"],
-                    f"delivered {duration(now - finished)} ago",
+                    _("offer what comes next"), client["id"],
+                    _("delivered {time} ago").format(time=duration(now - finished)),
                 ))
         elif status == "dormant" and (last is None or now - last >= dormant_after):
             remarket.items.append(AgendaItem(
-                "clients", client["id"], client["name"], client["name"], "dormant",
+                "clients", client["id"], client["name"], client["name"], _("dormant"),
                 client["id"], silence,
             ))
     for contact in workspace.file("contacts").scan():
@@ -304,7 +310,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                        else _("never contacted"))
             updates.items.append(AgendaItem(
                 "contacts", contact["id"], contact["name"], client["name"],
-                f"{cadence} update for this contact", client["id"], silence,
+                _("{cadence} update for this contact").format(cadence=_(str(cadence))),
+                client["id"], silence,
             ))
     updates.items.sort(key=lambda item: item.title.casefold())
     remarket.items.sort(key=lambda item: item.title.casefold())

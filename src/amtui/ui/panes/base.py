@@ -53,19 +53,45 @@ _trim: Any = None
 
 
 class PaneBar(Static):
-    """The panes, with their number keys; the current one highlighted."""
+    """The panes, with their number keys; the current one highlighted. When the titles do not
+    fit (Russian ones at 80 columns), the other panes' titles are shortened alike, never the
+    current one's nor a number key."""
 
     def __init__(self, current: str) -> None:
         super().__init__(id="pane-bar")
         self.current = current
+        self._drawn_for = -1
 
     def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.size.width or self.app.size.width
+        if width == self._drawn_for:
+            return
+        self._drawn_for = width
         app: AmtuiApp = self.app  # type: ignore[assignment]
-        parts: list[Content] = []
-        for number, (pane_id, title) in enumerate(app.pane_titles(), start=1):
-            style = "reverse bold" if pane_id == self.current else ""
-            parts.append(Content.assemble((f" {number} ", "bold"), (title, style), " "))
-        self.update(Content("").join(parts))
+        titles = list(app.pane_titles())
+
+        def bar(longest: int) -> Content:
+            parts: list[Content] = []
+            for number, (pane_id, title) in enumerate(titles, start=1):
+                current = pane_id == self.current
+                if not current and len(title) > longest:
+                    title = title[:longest - 1] + "…"
+                parts.append(Content.assemble((f" {number} ", "bold"),
+                                              (title, "reverse bold" if current else ""), " "))
+            return Content("").join(parts)
+
+        longest = max((len(title) for _pane, title in titles), default=0)
+        shown = bar(longest)
+        while shown.cell_length > width and longest > 3:
+            longest -= 1
+            shown = bar(longest)
+        self.update(shown)
 
 
 class Loaded(Message):

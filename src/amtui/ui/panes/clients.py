@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from amtui.i18n import N_, _
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell, line
+from amtui.ui.values import shown
 from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class ClientsPane(ListPane):
 
         return [
             cell(client.name, 60),
-            cell(client.status),
+            cell(shown(client.status)),
             cell(client.kind.upper()),
             cell("★" if client.key_account else ""),
             right(cell(format_amount(client.monthly_revenue.quantize(1)))),
@@ -199,7 +200,7 @@ class ClientsPane(ListPane):
             return Content("")
         parts: list[Content] = []
         if chosen.status:
-            parts.append(Content(chosen.status))
+            parts.append(Content(shown(chosen.status)))
         if chosen.kind:
             parts.append(Content(chosen.kind.upper()))
         if chosen.key_account:

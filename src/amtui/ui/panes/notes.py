@@ -20,6 +20,7 @@ from amtui.i18n import N_, _
 from amtui.text import one_line, visible
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell
+from amtui.ui.values import shown
 from amtui.ui.widgets.table import RecordTable
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class NotesPane(ListPane):
             ticked, total = row.checklist
             cells = [
                 cell("★" if row.pinned else ""), cell(row.title, 80), cell(row.client_name, 40),
-                cell(row.kind), cell(f"{ticked}/{total}" if total else ""),
+                cell(shown(row.kind)), cell(f"{ticked}/{total}" if total else ""),
                 cell(row.updated_at[:10]), cell(", ".join(row.tags), 30),
             ]
             self._row_cells[row.id] = cells
