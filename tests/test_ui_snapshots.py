@@ -171,3 +171,22 @@ def same_as_saved(svg: str, name: str, what: str) -> None:
     assert what_it_shows(svg) == what_it_shows(picture.read_text(encoding="utf-8")), (
         f"{what} looks different from {picture.name}"
     )
+
+
+ENGLISH_UI_WORDS = {"Today", "Inbox", "Clients", "Board", "Notes", "Help", "Palette", "Search",
+                    "Filter", "filters", "New", "Edit", "Status", "Client", "Done", "overdue",
+                    "due", "Reply", "Task", "Quit", "Mine", "everyone", "messages"}
+"""Words of amtui's own English interface; none may show on a pane in Russian."""
+
+
+@pytest.mark.parametrize("pane", PANES)
+async def test_every_pane_in_russian_at_80x24(agency: Workspace, pane: str) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(agency, pane=pane)
+    async with app.run_test(size=(80, 24)) as pilot:
+        svg = await steady_screenshot(pilot, f"amtui {pane}")
+    shown = " ".join(re.findall(r">([^<]*)</text>", svg)).replace("&#160;", " ")
+    assert not ENGLISH_UI_WORDS & set(re.findall(r"[A-Za-z]+", shown)), shown
+    same_as_saved(svg, f"{pane}-80x24-ru.svg", f"{pane} in Russian at 80x24")
