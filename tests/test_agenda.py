@@ -127,7 +127,7 @@ def test_a_task_sitting_with_its_department_is_flagged_after_the_set_days(
     clock.advance(days=4)
     assert stuck() == []
     clock.advance(days=1)  # stale_after_days is 5 by default
-    assert stuck() == ["in other 5 d Свёрстать лендинг (in progress)"]
+    assert stuck() == ["in other 5 d Свёрстать лендинг (In progress)"]  # as the Board titles it
     card = board.load_board(workspace, clock())[2].cards[0]
     assert card.waiting_days(clock()) == 5
 
