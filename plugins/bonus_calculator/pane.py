@@ -27,8 +27,7 @@ from amtui.api.ui import (
 )
 
 from .engine import Period
-from .i18n import _
-from .keys import N_, translate_keys
+from .i18n import N_, _, translate_keys
 from .money import minor_unit, money, number
 from .plan import role_name
 from .screens import (

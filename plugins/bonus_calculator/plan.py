@@ -16,8 +16,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from amtui.api import MAX_AMOUNT, Record, problem_message
 
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 from .money import number
 
 PLANS_TABLE = "bonus_plans"

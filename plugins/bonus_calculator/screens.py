@@ -17,8 +17,7 @@ from amtui.api import MoneyError, format_amount, parse_money
 from amtui.api.ui import RecordTable, cell, content, line
 
 from .engine import own_lines, total
-from .i18n import _
-from .keys import N_, translate_keys
+from .i18n import N_, _, translate_keys
 from .money import minor_unit, money, number, signed_money
 from .whatif import WhatIf, apply, compare
 

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from .engine import Period, own_lines, sales, total
 from .facts import read_snapshot
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 from .money import money, number, signed_money
 from .statements import viewer_of
 from .whatif import WhatIf, apply, compare

@@ -28,8 +28,7 @@ from amtui.api.ui import (
 )
 
 from .fmt import money
-from .i18n import _
-from .keys import N_, translate_keys
+from .i18n import N_, _, translate_keys
 from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
 from .words import word
 

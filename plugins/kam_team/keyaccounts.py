@@ -10,8 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from .history import Timeline
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 from .models import MAX_SCORE, Criterion
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from .history import State, Timeline, state_at
+from .i18n import N_
 from .keyaccounts import TENTH, months_until, percent
-from .keys import N_
 
 if TYPE_CHECKING:
     from .models import Survey

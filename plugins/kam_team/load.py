@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .keys import N_
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .snapshot import ClientRow, TeamData

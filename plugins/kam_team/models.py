@@ -22,8 +22,7 @@ from pydantic import (
 
 from amtui.api import ClientStatus, Record, RelationshipStage
 
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from amtui.api import Workspace

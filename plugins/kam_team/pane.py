@@ -21,8 +21,7 @@ from textual.widgets import Static
 
 from amtui.api.ui import PaneScreen, save_change
 
-from .i18n import _
-from .keys import N_, translate_keys
+from .i18n import N_, _, translate_keys
 from .widgets import TeamView
 
 if TYPE_CHECKING:

@@ -8,8 +8,7 @@ from textual.content import Content
 
 from amtui.api.ui import PickScreen, line
 
-from .i18n import _, ngettext
-from .keys import N_
+from .i18n import N_, _, ngettext
 from .load import ROLE_ORDER
 
 if TYPE_CHECKING:

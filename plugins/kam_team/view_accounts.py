@@ -15,9 +15,8 @@ from textual.widgets import DataTable
 from amtui.api.ui import cell
 
 from .fmt import count, money, ratio
-from .i18n import _
+from .i18n import N_, _
 from .keyaccounts import KEY_FIGURES, SUGGESTIONS, KeyRow, line_rank
-from .keys import N_
 from .periods import last_months, month_of, quarter_of, shift, year
 from .view_load import right
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for

@@ -17,8 +17,7 @@ from textual.widgets import DataTable, Static
 from amtui.api.ui import cell, line
 
 from .fmt import money, share
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 from .kpis import KPI_FIGURES, TEAM, Figures, empty_figures
 from .view_load import right
 from .widgets import Cells, PagedTable, Remembered, TeamView

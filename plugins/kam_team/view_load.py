@@ -14,8 +14,7 @@ from textual.widgets import DataTable
 from amtui.api.ui import cell, line
 
 from .fmt import count, money
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
 from .words import word

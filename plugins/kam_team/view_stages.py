@@ -21,8 +21,7 @@ from textual.widgets import DataTable, Static
 from amtui.api.ui import cell, line
 
 from .fmt import compact, money
-from .i18n import _, ngettext
-from .keys import N_
+from .i18n import N_, _, ngettext
 from .models import STAGES, Purpose
 from .widgets import Cells, PagedTable, Remembered, TeamView
 from .words import word

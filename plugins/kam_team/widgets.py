@@ -15,8 +15,7 @@ from textual.widgets import DataTable, Static
 
 from amtui.api.ui import RecordTable
 
-from .i18n import _
-from .keys import translate_keys
+from .i18n import _, translate_keys
 
 if TYPE_CHECKING:
     from .pane import TeamPane

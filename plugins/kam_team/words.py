@@ -3,8 +3,7 @@ The stored value stays English; only what is shown is translated."""
 
 from __future__ import annotations
 
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 
 WORDS = {
     "tactical": N_("tactical"), "operational": N_("operational"),

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import AgendaEntry, ClientSection, TimelineItem
 
-from .i18n import _, ngettext
-from .keys import N_
+from .i18n import N_, _, ngettext
 from .model import NOT_APPROVED, POSTS, PostStatus, TrailKind, settings_of
 from .slots import plan
 from .times import describe_moment, in_words, month_bounds, zone

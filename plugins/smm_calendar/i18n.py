@@ -1,7 +1,10 @@
 """This plugin's own translation domain (its locale/ folder)."""
 
-from amtui.i18n import Domain
+from amtui.i18n import N_, Domain
 
 _domain = Domain.beside(__file__)
 _ = _domain.gettext
 ngettext = _domain.ngettext
+translate_keys = _domain.translate_keys
+
+__all__ = ["N_", "_", "ngettext", "translate_keys"]

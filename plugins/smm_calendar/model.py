@@ -20,8 +20,7 @@ from pydantic import (
 
 from amtui.api import InvalidRecord, Moment, Record
 
-from .i18n import _
-from .keys import N_
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from amtui.api import Workspace

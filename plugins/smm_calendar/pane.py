@@ -20,9 +20,8 @@ from amtui.api.ui import RecordTable, cell, line
 
 from .actions import PostActions
 from .grid import CalendarGrid
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext, translate_keys
 from .index import CalendarData, Filter, PostRow, read_calendar
-from .keys import N_, translate_keys
 from .model import GLYPHS, CalendarSettings, PostStatus
 from .screens import DayScreen, shown_columns, title_width
 from .times import add_months, month_bounds

@@ -18,8 +18,7 @@ from textual.widgets import DataTable, Static, TextArea
 from amtui.api import Client
 from amtui.api.ui import RecordTable, cell, content, editable, kept, line
 
-from .i18n import _, ngettext
-from .keys import N_, translate_keys
+from .i18n import N_, _, ngettext, translate_keys
 from .model import GLYPHS, Post, PostStatus, TrailKind
 from .times import describe_moment, in_words, local
 

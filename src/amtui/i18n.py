@@ -15,7 +15,9 @@ catalogues are made by ``make messages`` (tools/messages.py).
 from __future__ import annotations
 
 import gettext
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 _LOCALE_DIR = Path(__file__).parent / "locale"
 _locale = "en_US"
@@ -68,6 +70,18 @@ class Domain:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue().ngettext(singular, plural, n)
+
+    def translate_keys(self, node: Any) -> None:
+        """Give a screen's or widget's key descriptions and tooltips (marked with ``N_`` in its
+        BINDINGS, made before the language is chosen) in the language in use, from this
+        domain: called in its ``__init__``."""
+        keys = node._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [replace(binding,
+                                 description=self.gettext(binding.description)
+                                 if binding.description else "",
+                                 tooltip=self.gettext(binding.tooltip) if binding.tooltip else "")
+                         for binding in bindings]
 
 
 _amtui = Domain("amtui", _LOCALE_DIR)
