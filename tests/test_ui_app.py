@@ -270,6 +270,39 @@ async def test_u_undoes_the_last_change(filled: Workspace) -> None:
         assert filled.repo(Message).all()[0].rev == 3
 
 
+async def test_u_pressed_while_a_change_is_saved_undoes_that_change(
+        workspace: Workspace) -> None:
+    """A change still in its worker when u is pressed is the one undone, once it is saved;
+    never the change before it."""
+    import threading
+
+    from amtui.services.undo import Undo
+
+    happened: list[str] = []
+    release = threading.Event()
+
+    def change(name: str, wait: bool = False) -> Any:
+        def save() -> Undo:
+            if wait:
+                release.wait(60)
+            happened.append(name)
+            return Undo(name, lambda: happened.append(f"undo {name}"))
+        return save
+
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.change(change("first"), "")
+        await settle(pilot)
+        app.change(change("second", wait=True), "")
+        await pilot.press("u")  # the second is still being saved
+        assert happened == ["first"]
+        release.set()
+        await wait_until(pilot, lambda: happened[-1:] == ["undo second"], "the second undone")
+        await settle(pilot)
+        assert happened == ["first", "second", "undo second"]
+
+
 async def test_undo_from_another_pane_names_it_asks_and_every_pane_shows_the_result(
         filled: Workspace) -> None:
     app = AmtuiApp(filled)

@@ -116,6 +116,10 @@ class AmtuiApp(App[None]):
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
         self.undo_stack: list[tuple[str, Undo]] = []
+        self._saving = 0
+        """Changes sent to a worker and not yet saved (or failed)."""
+        self._undo_waiting = False
+        """``u`` was pressed while a change was still being saved: undo once it is."""
         """Changes made since the app was opened, newest last, each with the id of the pane
         it was made in."""
         self.theme_problems: list[str] = []
@@ -400,12 +404,21 @@ class AmtuiApp(App[None]):
         returns an :class:`Undo` can be undone; ``overwrite`` is offered after a conflict.
         ``done_message`` is shown when it is saved (none if empty); ``then`` is called on the
         UI thread once it is saved (not if it failed)."""
+        self._saving += 1
         self._save(save, done_message, overwrite, self.current_pane, then)
 
     @work(thread=True, exclusive=False, group="save")
     def _save(self, save: Callable[[], Any], done_message: str,
               overwrite: Callable[[], Any] | None, pane: str,
               then: Callable[[], None] | None = None) -> None:
+        try:
+            self._save_now(save, done_message, overwrite, pane, then)
+        finally:
+            self.call_from_thread(self._saved)
+
+    def _save_now(self, save: Callable[[], Any], done_message: str,
+                  overwrite: Callable[[], Any] | None, pane: str,
+                  then: Callable[[], None] | None) -> None:
         from amtui.services.undo import NothingToUndo
         from amtui.storage import ConflictError, StorageError
 
@@ -435,6 +448,12 @@ class AmtuiApp(App[None]):
         if then is not None:
             self.call_from_thread(then)
 
+    def _saved(self) -> None:
+        self._saving -= 1
+        if not self._saving and self._undo_waiting:
+            self._undo_waiting = False
+            self.action_undo()
+
     def _changed(self, done_message: str, result: Any, pane: str) -> None:
         from amtui.services.undo import Undo
 
@@ -461,7 +480,11 @@ class AmtuiApp(App[None]):
 
     def action_undo(self) -> None:
         """Revert the last change; one made in another pane only once the user says so,
-        told which pane and what it was."""
+        told which pane and what it was. Pressed while a change is still being saved, it waits
+        for that change, so that it is the one undone."""
+        if self._saving:
+            self._undo_waiting = True
+            return
         if not self.undo_stack:
             self.notify(_("Nothing to undo since amtui was opened."), markup=False)
             return
