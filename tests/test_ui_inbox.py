@@ -655,3 +655,20 @@ async def test_the_message_text_takes_the_width_the_other_columns_leave(
         assert columns[-1].width != 60
         if size[0] >= 120:  # the preview beside the list leaves it room to read
             assert columns[-1].get_render_width(table) >= 40
+
+
+async def test_a_tasks_department_is_said_in_russian_under_its_message(
+        filled: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await fill(pilot, "2026-12-01")
+        await pilot.press("f2")
+        await settle(pilot)
+        (task,) = filled.repo(Task).all()
+        assert task.department == "other"
+        assert "другое · Нужен лендинг к акции" in preview(app), preview(app)

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from amtui.i18n import N_, _
+from amtui.models.work import department
 from amtui.text import one_line
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -186,7 +187,8 @@ class MessageScreen(ReadInTurn, MessageActions):
                         day=task.due.strftime("%d.%m.%Y")), "bold $amtui-overdue"))
             rows.append(Content.assemble(
                 ("✓ ", "$success") if task.done else "· ", line(task.title, 60), " · ",
-                line(task.department), " · ", line(task.column).stylize("$text-muted"), due))
+                line(department(task.department)), " · ",
+                line(task.column).stylize("$text-muted"), due))
         return Content("\n").join(rows)
 
     @staticmethod

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from amtui.clock import now as clock_now
 from amtui.i18n import N_, _
+from amtui.models.work import department as department_words
 from amtui.services.rules import task_overdue
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
@@ -302,7 +303,7 @@ class BoardPane(PaneScreen):
         if lines is None:
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
-            department = card.department.replace("_", " ")
+            department = department_words(card.department)
             # In lanes by client, the lane names the client: the card has room for the rest.
             who = (department,) if self.lanes == "client" else (card.client, department)
             lines = self._lines[card] = CardLines(
@@ -311,7 +312,7 @@ class BoardPane(PaneScreen):
         return lines
 
     def _lane(self, card: Card) -> str:
-        return card.client if self.lanes == "client" else card.department.replace("_", " ")
+        return card.client if self.lanes == "client" else department_words(card.department)
 
     def _show_status(self) -> None:
         parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _
+from amtui.models.work import department
 from amtui.services.rules import message_late, message_snoozed
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -308,7 +309,7 @@ class InboxPane(MessageActions, ListPane):
         for task in entry.tasks:
             mark = ("✓ ", "$success") if task.done else ("· ", "")
             lines.append(Content.assemble(
-                mark, line(task.department.replace("_", " ")), " · ", line(task.title, 60),
+                mark, line(department(task.department)), " · ", line(task.title, 60),
                 " · ", line(task.column.replace("_", " ")).stylize("$text-muted")))
         return lines
 
