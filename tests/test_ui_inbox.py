@@ -444,8 +444,8 @@ async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
         app.look_for_changes()
         await settle(pilot)
         assert "Tasks: 1 of 2 done" in preview(app)
-        assert "✓ seo · Brief: лендинг — seo · done" in preview(app)
-        assert "· design · Brief: лендинг — design · backlog" in preview(app)
+        assert "✓ seo · Brief: лендинг — seo · Done" in preview(app)  # the Board's column title
+        assert "· design · Brief: лендинг — design · Backlog" in preview(app)
         await pilot.press("u")
         await settle(pilot)
         assert filled.repo(Note).all() == [] and filled.repo(Task).all() == []
@@ -657,7 +657,7 @@ async def test_the_message_text_takes_the_width_the_other_columns_leave(
             assert columns[-1].get_render_width(table) >= 40
 
 
-async def test_a_tasks_department_is_said_in_russian_under_its_message(
+async def test_a_tasks_department_and_column_are_said_in_russian_under_its_message(
         filled: Workspace) -> None:
     from amtui.i18n import use_locale
 
@@ -671,4 +671,5 @@ async def test_a_tasks_department_is_said_in_russian_under_its_message(
         await settle(pilot)
         (task,) = filled.repo(Task).all()
         assert task.department == "other"
-        assert "другое · Нужен лендинг к акции" in preview(app), preview(app)
+        assert "запрос · e-mail · от клиента" in preview(app)  # its channel too
+        assert "· другое · Нужен лендинг к акции · Бэклог" in preview(app), preview(app)

@@ -21,7 +21,6 @@ from textual.widgets import Static
 
 from amtui.clock import now as clock_now
 from amtui.i18n import N_, _
-from amtui.models.work import department as department_words
 from amtui.services.rules import task_overdue
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
@@ -301,18 +300,22 @@ class BoardPane(PaneScreen):
         """What a card draws, made once per card (a move changes two cards of eighty)."""
         lines = self._lines.get(card)
         if lines is None:
+            from amtui.models.work import department  # pydantic, kept out of the first paint
+
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
-            department = department_words(card.department)
+            work = department(card.department)
             # In lanes by client, the lane names the client: the card has room for the rest.
-            who = (department,) if self.lanes == "client" else (card.client, department)
+            who = (work,) if self.lanes == "client" else (card.client, work)
             lines = self._lines[card] = CardLines(
                 card.id, card.title, card_facts(card, self.now, self.amtui.workspace.settings),
                 who=who)
         return lines
 
     def _lane(self, card: Card) -> str:
-        return card.client if self.lanes == "client" else department_words(card.department)
+        from amtui.models.work import department
+
+        return card.client if self.lanes == "client" else department(card.department)
 
     def _show_status(self) -> None:
         parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]
