@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from amtui.i18n import _
+from amtui.i18n import _, ngettext
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
 from amtui.services import undo
 from amtui.services.rules import snooze_end
@@ -55,11 +55,13 @@ def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.
     if table == "messages":
         message = workspace.repo(Message).get(record_id)
         message.snoozed_until = until
-        what = _("message «{text}» snoozed for {days} d").format(
+        what = ngettext("message «{text}» snoozed for {days} day",
+                        "message «{text}» snoozed for {days} days", days).format(
             text=one_line(message.text, 40), days=days)
         return undo.update(workspace, message, what)[1]
     client = workspace.repo(Client).get(record_id)
     client.update_snoozed_until = until
     return undo.update(workspace, client,
-                       _("update of «{name}» snoozed for {days} d").format(
+                       ngettext("update of «{name}» snoozed for {days} day",
+                                "update of «{name}» snoozed for {days} days", days).format(
                            name=one_line(client.name, 40), days=days))[1]
