@@ -464,3 +464,15 @@ def test_listing_a_damaged_table_fails_clearly(sample: Sample, tmp_path: Path) -
     if result.returncode == 0:
         assert json.loads(result.stdout) == []
     assert (root / "data" / "tasks.json").read_bytes() == b"garbage"
+
+
+def test_text_listing_says_the_values_in_the_language_chosen(sample: Sample) -> None:
+    clients = run_cli("--lang", "ru", "list", "clients", workspace=sample.root, env=WIDE)
+    tasks = run_cli("--lang", "ru", "list", "tasks", "--department", "design",
+                    workspace=sample.root, env=WIDE)
+    assert clients.returncode == tasks.returncode == 0, clients.stderr + tasks.stderr
+    rows = {line.split()[1] for line in clients.stdout.splitlines()[1:]}
+    assert rows == {"активный", "спящий", "лид"}
+    assert "дизайн" in tasks.stdout and "В работе" in tasks.stdout
+    assert "design" not in tasks.stdout and "in_progress" not in tasks.stdout
+    assert listed(sample.root, "clients")[0]["status"] in {"active", "dormant", "lead"}

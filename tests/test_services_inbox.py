@@ -432,3 +432,16 @@ def test_a_bad_brief_names_the_field_even_without_departments(
         inbox.plan_brief(message(filled, "Нужен"), title=title, client="", contact="",
                          departments=[], due=due)
     assert problem.value.errors()[0]["loc"] == (field,)
+
+
+def test_a_snooze_from_today_is_described_in_russian_with_its_plural(filled: Workspace) -> None:
+    from amtui.i18n import use_locale
+    from amtui.services import actions
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    seen = message(filled, "Когда")
+    client = filled.repo(Client).get(seen.client_id)
+    assert actions.snooze(filled, "messages", seen.id, 2).description == (
+        "сообщение «Когда будет готов макет?» отложено на 2 дня")
+    assert actions.snooze(filled, "clients", client.id, 5).description == (
+        f"отчёт для «{client.name}» отложен на 5 дней")

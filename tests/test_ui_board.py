@@ -644,3 +644,17 @@ async def test_page_keys_go_a_screenful_down_and_up_the_column(workspace: Worksp
         await settle(pilot)
         assert stored(workspace, paged).column == workspace.settings.columns[1]
         assert paged in cards(app, workspace.settings.columns[1])
+
+
+async def test_cards_and_lanes_name_the_department_in_russian(filled: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(240, 40)) as pilot:
+        await open_board(app, pilot)
+        assert details(app, "todo")[0].startswith("ООО «Ромашка» · копирайтинг")
+        await pilot.press("w", "w")  # lanes by department
+        await settle(pilot)
+        lanes = "\n".join(shown(app, "todo"))
+        assert "копирайтинг" in lanes and "copywriting" not in lanes, lanes

@@ -444,8 +444,8 @@ async def test_b_writes_a_brief_and_gives_the_chosen_departments_tasks(
         app.look_for_changes()
         await settle(pilot)
         assert "Tasks: 1 of 2 done" in preview(app)
-        assert "✓ seo · Brief: лендинг — seo · done" in preview(app)
-        assert "· design · Brief: лендинг — design · backlog" in preview(app)
+        assert "✓ seo · Brief: лендинг — seo · Done" in preview(app)  # the Board's column title
+        assert "· design · Brief: лендинг — design · Backlog" in preview(app)
         await pilot.press("u")
         await settle(pilot)
         assert filled.repo(Note).all() == [] and filled.repo(Task).all() == []
@@ -655,3 +655,21 @@ async def test_the_message_text_takes_the_width_the_other_columns_leave(
         assert columns[-1].width != 60
         if size[0] >= 120:  # the preview beside the list leaves it room to read
             assert columns[-1].get_render_width(table) >= 40
+
+
+async def test_a_tasks_department_and_column_are_said_in_russian_under_its_message(
+        filled: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    async with inbox(filled) as (app, pilot):
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await fill(pilot, "2026-12-01")
+        await pilot.press("f2")
+        await settle(pilot)
+        (task,) = filled.repo(Task).all()
+        assert task.department == "other"
+        assert "запрос · e-mail · от клиента" in preview(app)  # its channel too
+        assert "· другое · Нужен лендинг к акции · Бэклог" in preview(app), preview(app)

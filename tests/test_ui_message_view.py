@@ -178,3 +178,16 @@ async def test_a_damaged_file_read_for_the_view_is_told_and_the_list_stays(
         assert isinstance(app.screen, InboxPane) and app.is_running
         assert "Сайт не открывается, срочно" in view_text(app)  # the list, as it was
         assert workspace.repo(Message).get(thread["message"]).status == "waiting_on_us"
+
+
+async def test_the_channel_and_the_tasks_work_are_said_in_russian(
+        workspace: Workspace, thread: dict[str, str]) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(app, pilot)
+        text = view_text(app)
+        assert "Telegram · от клиента" in text, text
+        assert "· Поднять сайт · разработка · В работе ·" in text, text

@@ -416,3 +416,38 @@ async def test_a_note_that_cannot_be_read_is_reported_and_opens_once(
         assert app.is_running and isinstance(app.screen, NotesPane)
         assert [note.message for note in app._notifications
                 if note.severity == "error"] == ["note 'x' in data/notes.json is not valid"] * 2
+
+
+async def test_pinning_and_its_undo_are_said_in_russian(base: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=2)
+        await pilot.press("p")
+        await settle(pilot)
+        assert stored(base)["Встреча с Ромашкой"].pinned
+        await pilot.press("u")
+        await settle(pilot)
+        assert not stored(base)["Встреча с Ромашкой"].pinned
+        told = [str(note.message) for note in app._notifications]
+        assert "Отменено: заметка «Встреча с Ромашкой» закреплена" in told, told
+
+
+async def test_the_palette_names_the_pane_and_says_no_match_in_russian(base: Workspace) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        commands = [command.title for command in app.get_system_commands(app.screen)]
+        assert any(title.startswith("заметки: ") for title in commands), commands
+        assert not any(title.startswith("notes: ") for title in commands)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"щщщщщ")
+        await wait_until(pilot, lambda: "Ничего не найдено" in palette_lines(app),
+                         "the palette to say nothing matches")

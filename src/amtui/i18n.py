@@ -95,6 +95,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _amtui.ngettext(singular, plural, n)
 
 
+def shown(value: object) -> str:
+    """A record's value — an enum member or the value stored for it ("waiting_on_us") — in
+    plain words, in the language in use. The words are marked in ``amtui.ui.values``."""
+    return _(str(getattr(value, "value", value)).replace("_", " "))
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue where it is defined (a class's key descriptions, a
     module's constants), without translating it: the code that shows it calls ``_()``, so it is

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
-from amtui.i18n import _
+from amtui.i18n import _, shown
 from amtui.services.rules import message_late, message_open, task_overdue
 
 if TYPE_CHECKING:
@@ -171,6 +171,9 @@ def _member(workspace: Workspace, name_or_id: str) -> str:
 
 
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
+    from amtui.models.work import department
+    from amtui.services.board import column_title
+
     if not records:
         sys.stderr.write(_("no {table} match").format(table=table) + "\n")
         return
@@ -183,22 +186,22 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
 
     columns: dict[str, tuple[list[str], Any]] = {
         "clients": ([_("ID"), _("STATUS"), _("KIND"), _("REVENUE/MO"), _("NAME")],
-                    lambda r: [r["status"], r["kind"], _amount(r.get("monthly_revenue")),
-                               r["name"]]),
+                    lambda r: [shown(r["status"]), shown(r["kind"]),
+                               _amount(r.get("monthly_revenue")), r["name"]]),
         "tasks": ([_("ID"), _("DUE"), _("COLUMN"), _("DEPARTMENT"), _("CLIENT"), _("TITLE")],
-                  lambda r: [r.get("due") or "", r["column"], r["department"], client(r),
-                             r["title"]]),
+                  lambda r: [r.get("due") or "", column_title(workspace.settings, r["column"]),
+                             department(r["department"]), client(r), r["title"]]),
         "messages": ([_("ID"), _("RECEIVED"), _("STATUS"), _("KIND"), _("CLIENT"), _("TEXT")],
-                     lambda r: [r["received_at"][:16].replace("T", " "), r["status"], r["kind"],
-                                client(r), r["text"]]),
+                     lambda r: [r["received_at"][:16].replace("T", " "), shown(r["status"]),
+                                shown(r["kind"]), client(r), r["text"]]),
         "notes": ([_("ID"), _("KIND"), _("CLIENT"), _("TITLE")],
-                  lambda r: [r["kind"], client(r), r["title"]]),
+                  lambda r: [shown(r["kind"]), client(r), r["title"]]),
         "contacts": ([_("ID"), _("INFLUENCE"), _("CLIENT"), _("NAME")],
-                     lambda r: [r["influence"], client(r), r["name"]]),
+                     lambda r: [shown(r["influence"]), client(r), r["name"]]),
         "deals": ([_("ID"), _("STATUS"), _("AMOUNT"), _("CLIENT"), _("TITLE")],
-                  lambda r: [r["status"], _money(r["amount"]), client(r), r["title"]]),
+                  lambda r: [shown(r["status"]), _money(r["amount"]), client(r), r["title"]]),
         "members": ([_("ID"), _("ROLE"), _("LOGIN"), _("NAME")],
-                    lambda r: [r["role"], r.get("login", ""), r["name"]]),
+                    lambda r: [shown(r["role"]), r.get("login", ""), r["name"]]),
     }
     headers, cells = columns[table]
     print_table(headers, [[raw["id"], *cells(raw)] for raw in records])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from amtui.i18n import _, ngettext
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
 from amtui.services import undo
 from amtui.services.rules import snooze_end
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 def mark_message_done(workspace: Workspace, message_id: str) -> undo.Undo:
     message = workspace.repo(Message).get(message_id)
     message.status = MessageStatus.DONE
-    return undo.update(workspace, message, f"message «{one_line(message.text, 40)}» answered")[1]
+    return undo.update(workspace, message, _("message «{text}» answered").format(
+        text=one_line(message.text, 40)))[1]
 
 
 def mark_task_done(workspace: Workspace, task_id: str) -> undo.Undo:
@@ -28,7 +30,8 @@ def mark_task_done(workspace: Workspace, task_id: str) -> undo.Undo:
     task.column = workspace.settings.columns[-1]
     task.done_at = workspace.clock()
     task.blocked_by_client = False
-    return undo.update(workspace, task, f"task «{one_line(task.title, 40)}» done")[1]
+    return undo.update(workspace, task, _("task «{title}» done").format(
+        title=one_line(task.title, 40)))[1]
 
 
 def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent",
@@ -42,7 +45,8 @@ def log_contact(workspace: Workspace, client_id: str, text: str = "Update sent",
         kind=MessageKind.UPDATE, status=MessageStatus.DONE, text=text,
         received_at=workspace.clock(), assignee_id=client.owner_id,
     )
-    return undo.add(workspace, message, f"contact with «{one_line(client.name, 40)}» logged")[1]
+    return undo.add(workspace, message, _("contact with «{name}» logged").format(
+        name=one_line(client.name, 40)))[1]
 
 
 def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.Undo:
@@ -51,9 +55,13 @@ def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.
     if table == "messages":
         message = workspace.repo(Message).get(record_id)
         message.snoozed_until = until
-        what = f"message «{one_line(message.text, 40)}» snoozed for {days} d"
+        what = ngettext("message «{text}» snoozed for {days} day",
+                        "message «{text}» snoozed for {days} days", days).format(
+            text=one_line(message.text, 40), days=days)
         return undo.update(workspace, message, what)[1]
     client = workspace.repo(Client).get(record_id)
     client.update_snoozed_until = until
     return undo.update(workspace, client,
-                       f"update of «{one_line(client.name, 40)}» snoozed for {days} d")[1]
+                       ngettext("update of «{name}» snoozed for {days} day",
+                                "update of «{name}» snoozed for {days} days", days).format(
+                           name=one_line(client.name, 40), days=days))[1]

@@ -671,54 +671,58 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
 # Changes (each returns how to undo it)
 
 
-def _label(client: Client) -> str:
-    return f"client «{one_line(client.name, 40)}»"
-
-
 def add_client(workspace: Workspace, client: Client) -> undo.Undo:
-    return undo.add(workspace, client, f"{_label(client)} created")[1]
+    return undo.add(workspace, client, _("client «{name}» created").format(
+        name=one_line(client.name, 40)))[1]
 
 
 def save_client(workspace: Workspace, client: Client) -> undo.Undo:
     """Save an edited client; ConflictError if someone saved it since it was read."""
-    return undo.update(workspace, client, f"{_label(client)} edited")[1]
+    return undo.update(workspace, client, _("client «{name}» edited").format(
+        name=one_line(client.name, 40)))[1]
 
 
 def overwrite_client(workspace: Workspace, client: Client) -> undo.Undo:
     """Save an edited client over a newer version someone else saved."""
-    return undo.overwrite(workspace, client, f"{_label(client)} edited")[1]
+    return undo.overwrite(workspace, client, _("client «{name}» edited").format(
+        name=one_line(client.name, 40)))[1]
 
 
 def delete_client(workspace: Workspace, client_id: str) -> undo.Undo:
     """Move the client to the trash; its contacts, deals and messages stay, and are its
     again when it is restored."""
     client = workspace.repo(Client).get(client_id)
-    return undo.delete(workspace, Client, client_id, f"{_label(client)} deleted")
+    return undo.delete(workspace, Client, client_id, _("client «{name}» deleted").format(
+        name=one_line(client.name, 40)))
 
 
 def add_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
     return undo.add(workspace, contact,
-                    f"contact «{one_line(contact.name, 40)}» added")[1]
+                    _("contact «{name}» added").format(name=one_line(contact.name, 40)))[1]
 
 
 def save_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
     """Save an edited contact; ConflictError if someone saved it since it was read."""
-    return undo.update(workspace, contact, f"contact «{one_line(contact.name, 40)}» edited")[1]
+    return undo.update(workspace, contact, _("contact «{name}» edited").format(
+        name=one_line(contact.name, 40)))[1]
 
 
 def overwrite_contact(workspace: Workspace, contact: Contact) -> undo.Undo:
     return undo.overwrite(workspace, contact,
-                          f"contact «{one_line(contact.name, 40)}» edited")[1]
+                          _("contact «{name}» edited").format(name=one_line(contact.name, 40)))[1]
 
 
 def add_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
-    return undo.add(workspace, deal, f"deal «{one_line(deal.title, 40)}» added")[1]
+    return undo.add(workspace, deal, _("deal «{title}» added").format(
+        title=one_line(deal.title, 40)))[1]
 
 
 def save_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
     """Save an edited deal; ConflictError if someone saved it since it was read."""
-    return undo.update(workspace, deal, f"deal «{one_line(deal.title, 40)}» edited")[1]
+    return undo.update(workspace, deal, _("deal «{title}» edited").format(
+        title=one_line(deal.title, 40)))[1]
 
 
 def overwrite_deal(workspace: Workspace, deal: Deal) -> undo.Undo:
-    return undo.overwrite(workspace, deal, f"deal «{one_line(deal.title, 40)}» edited")[1]
+    return undo.overwrite(workspace, deal, _("deal «{title}» edited").format(
+        title=one_line(deal.title, 40)))[1]

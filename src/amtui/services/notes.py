@@ -354,29 +354,29 @@ def preview_markdown(body: str) -> str:
 
 # Changes -----------------------------------------------------------------------------------
 
-def _label(note: Note) -> str:
-    return f"note «{one_line(note.title, 40)}»"
+def _title(note: Note) -> str:
+    return one_line(note.title, 40)
 
 
 def add_note(workspace: Workspace, note: Note) -> undo.Undo:
-    return undo.add(workspace, note, f"{_label(note)} created")[1]
+    return undo.add(workspace, note, _("note «{title}» created").format(title=_title(note)))[1]
 
 
 def save_note(workspace: Workspace, note: Note) -> undo.Undo:
     """Save an edited note; ConflictError if someone saved it since it was read."""
-    return undo.update(workspace, note, f"{_label(note)} edited")[1]
+    return undo.update(workspace, note, _("note «{title}» edited").format(title=_title(note)))[1]
 
 
 def overwrite_note(workspace: Workspace, note: Note) -> undo.Undo:
     """Save an edited note over a newer version someone else saved."""
-    return undo.overwrite(workspace, note, f"{_label(note)} edited")[1]
+    return undo.overwrite(workspace, note, _("note «{title}» edited").format(title=_title(note)))[1]
 
 
 def set_pinned(workspace: Workspace, note_id: str, pinned: bool) -> undo.Undo:
     note = workspace.repo(Note).get(note_id)
     note.pinned = pinned
-    what = "pinned" if pinned else "unpinned"
-    return undo.update(workspace, note, f"{_label(note)} {what}")[1]
+    what = _("note «{title}» pinned") if pinned else _("note «{title}» unpinned")
+    return undo.update(workspace, note, what.format(title=_title(note)))[1]
 
 
 def tick(workspace: Workspace, note_id: str, line_number: int) -> undo.Undo:
@@ -386,12 +386,14 @@ def tick(workspace: Workspace, note_id: str, line_number: int) -> undo.Undo:
     if body is None:
         raise ValueError(_("that line is not a checklist item"))
     note.body = body
-    return undo.update(workspace, note, f"{_label(note)} checklist ticked")[1]
+    return undo.update(workspace, note, _("note «{title}»: checklist item ticked").format(
+        title=_title(note)))[1]
 
 
 def delete_note(workspace: Workspace, note_id: str) -> undo.Undo:
     note = workspace.repo(Note).get(note_id)
-    return undo.delete(workspace, Note, note_id, f"{_label(note)} deleted")
+    return undo.delete(workspace, Note, note_id, _("note «{title}» deleted").format(
+        title=_title(note)))
 
 
 NOTE_KINDS = [kind.value for kind in NoteKind]

@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.align import Align
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 from amtui.i18n import N_, _
 from amtui.plugins.specs import Event
@@ -57,6 +60,23 @@ class Palette(LightScreen, CommandPalette):
     DEFAULT_CSS = """
     Palette { background: $background; }
     """
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's countdown to "No matches found", the words in the language in use."""
+        from amtui.ui.textual_words import NO_MATCHES
+
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(_(NO_MATCHES), style="not bold")), disabled=True,
+                    id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 def _finder_provider() -> type[Provider]:
@@ -383,8 +403,11 @@ class AmtuiApp(App[None]):
         self.show_plugin_failures()
 
     def _screen_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The keys of the screen under the palette as commands: "board: move right"."""
-        prefix = getattr(screen, "PANE_ID", "") or type(screen).__name__.lower()
+        """The keys of the screen under the palette as commands: "board: move right", the
+        pane named by its title in the language in use."""
+        title = getattr(screen, "TITLE_TEXT", "")
+        prefix = (_(title) if title else getattr(screen, "PANE_ID", "")
+                  or type(screen).__name__).lower()
         global_ids = {binding.id for binding in self._bindings_of(self)}
         seen: set[str] = set()
         for key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():

@@ -13,6 +13,7 @@ from textual.widgets.selection_list import Selection
 from amtui.dates import today_of
 from amtui.i18n import _
 from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Task
+from amtui.models.work import department
 from amtui.services import inbox
 from amtui.services.inbox import InboxFilter
 from amtui.services.rules import parse_snooze_days
@@ -163,7 +164,7 @@ class BriefForm(FormScreen[Note]):
         return [
             Label(_("Departments that get a task (Space ticks one)"), classes="form-label"),
             TickList[str](
-                *(Selection(line(name.replace("_", " ")), name) for name in self.departments),
+                *(Selection(line(department(name)), name) for name in self.departments),
                 id="field-departments",
             ),
         ]

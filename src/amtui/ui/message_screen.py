@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, shown
 from amtui.text import one_line
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -31,6 +31,7 @@ from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from amtui.models.workspace import WorkspaceSettings
     from amtui.services.conversation import Conversation
     from amtui.services.inbox import InboxEntry
 
@@ -146,7 +147,8 @@ class MessageScreen(ReadInTurn, MessageActions):
         self.query_one("#message-title", Static).update(title)
         self.query_one("#message-facts", Static).update(self._facts(found, now))
         self.query_one("#message-text", Static).update(content(found.message.get("text", "")))
-        self.query_one("#message-tasks", Static).update(self._tasks(found))
+        self.query_one("#message-tasks", Static).update(
+            self._tasks(found, self.amtui.workspace.settings))
         self.query_one("#message-thread", Static).update(self._thread(found, now))
 
     @staticmethod
@@ -156,7 +158,7 @@ class MessageScreen(ReadInTurn, MessageActions):
         priority = str(message.get("priority", ""))
         incoming = message.get("direction") == "incoming"
         rows = [Content(" · ").join([
-            line(message.get("channel", "")),
+            line(shown(message.get("channel", ""))),
             Content(_("from the client") if incoming else _("from us")),
             Content(_(KIND_LABELS.get(str(message.get("kind", "")), ""))),
         ])]
@@ -170,7 +172,10 @@ class MessageScreen(ReadInTurn, MessageActions):
         return Content("\n").join(rows)
 
     @staticmethod
-    def _tasks(found: Conversation) -> Content:
+    def _tasks(found: Conversation, settings: WorkspaceSettings) -> Content:
+        from amtui.models.work import department
+        from amtui.services.board import column_title
+
         heading = Content(_("Tasks from this message")).stylize("bold underline")
         if not found.tasks:
             return Content.assemble(heading, "\n", Content(_(
@@ -186,7 +191,8 @@ class MessageScreen(ReadInTurn, MessageActions):
                         day=task.due.strftime("%d.%m.%Y")), "bold $amtui-overdue"))
             rows.append(Content.assemble(
                 ("✓ ", "$success") if task.done else "· ", line(task.title, 60), " · ",
-                line(task.department), " · ", line(task.column).stylize("$text-muted"), due))
+                line(department(task.department)), " · ",
+                line(column_title(settings, task.column)).stylize("$text-muted"), due))
         return Content("\n").join(rows)
 
     @staticmethod

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from amtui.i18n import N_, _
 from amtui.models import Client, Task
+from amtui.models.work import department
 from amtui.services.board import column_title
 from amtui.ui.ask import AskScreen
 from amtui.ui.safe import content, line
@@ -108,7 +109,7 @@ class TaskScreen(ModalScreen[None]):
         rows = [
             (_("Client"), client.name if client else ""),
             (_("Column"), column_title(app.workspace.settings, task.column)),
-            (_("Department"), task.department.replace("_", " ")),
+            (_("Department"), department(task.department)),
             (_("Assignee"), task.assignee),
             (_("Due"), task.due.isoformat() if task.due else ""),
             (_("Waiting on the client since"),

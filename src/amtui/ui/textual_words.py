@@ -55,3 +55,6 @@ COMMANDS = (
 """The titles and help of Textual's palette commands (App.get_system_commands)."""
 
 PALETTE_PROMPT = N_("Search for commands…")
+
+NO_MATCHES = N_("No matches found")
+"""What the palette shows when nothing matches what was typed."""

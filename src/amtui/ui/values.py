@@ -1,12 +1,14 @@
 """The words for the values records hold — a client's status, a message's channel, a note's
-kind — marked for the catalogue, and shown in the language in use by :func:`shown`.
+kind — marked for the catalogue, and shown in the language in use by :func:`amtui.i18n.shown`.
 
 ``tests/test_i18n.py`` checks that every value of the record models' choices is here.
 """
 
 from __future__ import annotations
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, shown
+
+__all__ = ["WORDS", "shown"]
 
 WORDS = (
     N_("daily"), N_("weekly"), N_("biweekly"), N_("monthly"), N_("none"),
@@ -22,8 +24,3 @@ WORDS = (
     N_("account manager"), N_("kam"), N_("assistant"), N_("head"),
 )
 """Each value in plain words (``waiting_on_us`` is "waiting on us")."""
-
-
-def shown(value: object) -> str:
-    """An enum member (or the value stored for it) in plain words, in the language in use."""
-    return _(str(getattr(value, "value", value)).replace("_", " "))

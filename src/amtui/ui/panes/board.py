@@ -300,18 +300,22 @@ class BoardPane(PaneScreen):
         """What a card draws, made once per card (a move changes two cards of eighty)."""
         lines = self._lines.get(card)
         if lines is None:
+            from amtui.models.work import department  # pydantic, kept out of the first paint
+
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
-            department = card.department.replace("_", " ")
+            work = department(card.department)
             # In lanes by client, the lane names the client: the card has room for the rest.
-            who = (department,) if self.lanes == "client" else (card.client, department)
+            who = (work,) if self.lanes == "client" else (card.client, work)
             lines = self._lines[card] = CardLines(
                 card.id, card.title, card_facts(card, self.now, self.amtui.workspace.settings),
                 who=who)
         return lines
 
     def _lane(self, card: Card) -> str:
-        return card.client if self.lanes == "client" else card.department.replace("_", " ")
+        from amtui.models.work import department
+
+        return card.client if self.lanes == "client" else department(card.department)
 
     def _show_status(self) -> None:
         parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]

@@ -16,7 +16,7 @@ from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, shown
 from amtui.services.rules import message_late, message_snoozed
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from amtui.models import Message
+    from amtui.models.workspace import WorkspaceSettings
     from amtui.services.inbox import InboxEntry, InboxFilter
 
 STATUS_SHORT = {"new": N_("new"), "waiting_on_us": N_("on us"),
@@ -283,7 +284,7 @@ class InboxPane(MessageActions, ListPane):
                 else client]
         rows.append(Content(" · ").join([
             Content(_(KIND_LABELS.get(message.get("kind", ""), ""))),
-            line(message.get("channel", "")),
+            line(shown(message.get("channel", ""))),
             Content(_("from the client") if message.get("direction") == "incoming"
                     else _("from us")),
             Content(_(STATUS_LABELS.get(status, status))),
@@ -296,11 +297,14 @@ class InboxPane(MessageActions, ListPane):
             rows.append(fact(_("Tasks"), Content(_("{done} of {total} done").format(
                 done=entry.tasks_done, total=len(entry.tasks))).stylize("bold")))
         rows += [Content(""), content(message.get("text", "")), Content("")]
-        rows += self._task_lines(entry)
+        rows += self._task_lines(entry, self.amtui.workspace.settings)
         return Content("\n").join(rows)
 
     @staticmethod
-    def _task_lines(entry: InboxEntry) -> list[Content]:
+    def _task_lines(entry: InboxEntry, settings: WorkspaceSettings) -> list[Content]:
+        from amtui.models.work import department
+        from amtui.services.board import column_title
+
         if not entry.tasks:
             return [Content(_("No tasks from this message yet: t makes one, b a brief with "
                               "department tasks.")).stylize("italic $text-muted")]
@@ -308,8 +312,8 @@ class InboxPane(MessageActions, ListPane):
         for task in entry.tasks:
             mark = ("✓ ", "$success") if task.done else ("· ", "")
             lines.append(Content.assemble(
-                mark, line(task.department.replace("_", " ")), " · ", line(task.title, 60),
-                " · ", line(task.column.replace("_", " ")).stylize("$text-muted")))
+                mark, line(department(task.department)), " · ", line(task.title, 60),
+                " · ", line(column_title(settings, task.column)).stylize("$text-muted")))
         return lines
 
     # changes
