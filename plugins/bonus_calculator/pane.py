@@ -331,7 +331,8 @@ class BonusPane(PaneScreen):
                              end=_time(values["end"], "end"), client_id=client_id,
                              note=values.get("note", "").strip())
 
-        fields = [FormField("day", _("Day (YYYY-MM-DD)")), FormField("start", _("From (HH:MM)")),
+        fields = [FormField("day", _("Day"), placeholder=_("31.12.2026, today, -1d")),
+                  FormField("start", _("From (HH:MM)")),
                   FormField("end", _("To (HH:MM)")),
                   FormField("client", _("Client (empty: none)"), picker=client_picker(workspace),
                             placeholder=_("type part of the name")),
