@@ -24,7 +24,6 @@ from .forms import (
     slots_form,
     status_form,
 )
-from .grid import WEEKDAYS
 from .i18n import _, ngettext
 from .index import Filter, PostRow, client_of
 from .model import PostStatus
@@ -322,8 +321,7 @@ def _make_slots(app: Any, workspace: Workspace, request: SlotRequest) -> Any:
     made = make_slots(workspace, request.client_id, request.channel, request.weekdays,
                       request.at, request.start, request.end)
     days = ", ".join(format_day(day, DAY_MONTH) for day in made.taken[:5])
-    rule = (f"{made.rule.channel} {'/'.join(WEEKDAYS[day] for day in made.rule.weekdays)} "
-            f"{made.rule.at:%H:%M}")
+    rule = made.rule.label()
     text = ngettext("{count} empty slot made for {client} ({rule})",
                     "{count} empty slots made for {client} ({rule})", len(made.made)).format(
         count=len(made.made), client=request.client_name, rule=rule)
