@@ -367,8 +367,12 @@ BONUS_ENGLISH_WORDS = ENGLISH_UI_WORDS | {
 (the plan is called «KAM plan» there)."""
 
 
-async def test_the_bonus_pane_shows_no_english_word_in_russian(anna_paid: Workspace,
-                                                               russian: None) -> None:
+@pytest.mark.parametrize("keys", [(), ("enter",), ("w",), ("m",)],
+                         ids=["statement", "line", "what-if", "member"])
+async def test_the_bonus_pane_shows_no_english_word_in_russian(
+        anna_paid: Workspace, russian: None, keys: tuple[str, ...]) -> None:
     async with bonus_pane(anna_paid) as pilot:
+        await pilot.press(*keys)
+        await settle(pilot)
         screen = screen_text(pilot)
     assert not BONUS_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen
