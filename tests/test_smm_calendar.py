@@ -24,6 +24,7 @@ from amtui.services.agenda import plugin_sections
 from amtui.storage import Workspace
 from amtui.testing import START, StillClock, import_bundled, load_plugin
 from conftest import run_cli, snapshot_files
+from test_plugin_catalogues import russian  # noqa: F401 (a fixture)
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "smm_calendar"
 NAME = "smm_calendar"
@@ -704,3 +705,12 @@ def test_the_large_demo_has_ten_thousand_posts(tmp_path: Path) -> None:
     workspace = demo_workspace(tmp_path / "large", 1, clients=1_000)
     demo.fill_calendar(workspace, "large", 1, lambda _text: None)
     assert workspace.file("posts").count() == 10_000
+
+
+@pytest.mark.usefixtures("russian")
+def test_days_of_a_plan_refused_in_russian() -> None:
+    with pytest.raises(Refused, match=r"^дни: укажите хотя бы один день недели"):
+        slots.parse_weekdays(" ")
+    with pytest.raises(Refused, match=r"^дни: "):
+        slots.parse_weekdays("пн/понедельничек")
+    assert slots.parse_weekdays("пн/ср/пт") == [0, 2, 4]

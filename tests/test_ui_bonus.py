@@ -5,6 +5,7 @@ logging hours, privacy, hostile text; snapshots at 80×24 and 120×40."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -31,7 +32,13 @@ from test_bonus_calculator import (
     team,
 )
 from test_plugin_catalogues import russian, screen_text
-from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
+from test_ui_snapshots import (
+    ENGLISH_UI_WORDS,
+    SNAPSHOTS,
+    steady_screenshot,
+    utc_local_time,
+    what_it_shows,
+)
 
 __all__ = ["russian", "team", "utc_local_time"]  # fixtures used here
 
@@ -351,3 +358,21 @@ async def test_the_statement_in_russian(anna_paid: Workspace, russian: None) -> 
         detail = text_of(pilot, "#bonus-detail")
         assert detail.startswith("«SEO на год» · ООО «Ромашка»: ") and "12% от " in detail
         assert "переработка к выставлению: ООО «Ромашка»" in text_of(pilot, "#bonus-notes")
+
+
+BONUS_ENGLISH_WORDS = ENGLISH_UI_WORDS | {
+    "Bonus", "Salary", "Total", "open", "locked", "Overtime", "Accelerator", "sales", "regions",
+    "complaints", "Lock", "Period", "h", "Mon", "Tue", "Wed", "Thu", "Fri", "Oct", "Nov", "Dec"}
+"""Words of the bonus pane's English interface (and of English dates), none of them in its data
+(the plan is called «KAM plan» there)."""
+
+
+@pytest.mark.parametrize("keys", [(), ("enter",), ("w",), ("m",)],
+                         ids=["statement", "line", "what-if", "member"])
+async def test_the_bonus_pane_shows_no_english_word_in_russian(
+        anna_paid: Workspace, russian: None, keys: tuple[str, ...]) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen = screen_text(pilot)
+    assert not BONUS_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen

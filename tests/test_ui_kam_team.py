@@ -9,6 +9,7 @@ at the changed SVGs before committing them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -26,7 +27,13 @@ from amtui.ui.app import AmtuiApp
 from conftest import snapshot_files
 from test_kam_team import NAME, actions, models, snapshot, team_plugin
 from test_plugin_catalogues import russian, screen_text
-from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
+from test_ui_snapshots import (
+    ENGLISH_UI_WORDS,
+    SNAPSHOTS,
+    steady_screenshot,
+    utc_local_time,
+    what_it_shows,
+)
 
 __all__ = ["russian", "utc_local_time"]  # fixtures used here (local times shown as UTC)
 
@@ -517,3 +524,21 @@ async def test_the_team_in_russian(workspace: Workspace, host: PluginHost,
         await pilot.press("g")
         await settle(pilot)
         assert "Стадии отношений · 2 ключевых клиента" in screen_text(pilot)
+
+
+TEAM_ENGLISH_WORDS = ENGLISH_UI_WORDS | {
+    "Team", "Member", "Role", "Accounts", "Key", "Stages", "Load", "head", "lead", "accounts",
+    "members", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Oct", "Nov", "Dec"}
+"""Words of the team pane's English interface (and of English dates), none of them in its data."""
+
+
+@pytest.mark.parametrize("keys", [(), ("a",), ("g",), ("i",)],
+                         ids=["team", "key-accounts", "stages", "kpis"])
+async def test_the_team_shows_no_english_word_in_russian(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None,
+        keys: tuple[str, ...]) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen = screen_text(pilot)
+    assert not TEAM_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen

@@ -9,6 +9,7 @@ Snapshots: ``AMTUI_UPDATE_SNAPSHOTS=1 pytest tests/test_ui_smm_calendar.py`` rew
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,7 +30,13 @@ from amtui.ui.widgets.choice import Choice
 from conftest import palette_lines, snapshot_files
 from test_plugin_catalogues import russian, screen_text
 from test_smm_calendar import NAME, add_post, calendar_plugin, filled, romashka, stored
-from test_ui_snapshots import SNAPSHOTS, steady_screenshot, utc_local_time, what_it_shows
+from test_ui_snapshots import (
+    ENGLISH_UI_WORDS,
+    SNAPSHOTS,
+    steady_screenshot,
+    utc_local_time,
+    what_it_shows,
+)
 
 plugin = calendar_plugin()
 from smm_calendar.grid import CalendarGrid  # noqa: E402
@@ -579,3 +586,22 @@ def test_the_calendar_command_prints_russian(filled: Workspace, russian: None,
     said = capsys.readouterr().out
     assert said.startswith("ООО «Ромашка»  VK ")
     assert ": заполнено 2 из 4, пусто 2, не создано 0" in said  # 31 December is a day off
+
+
+CALENDAR_ENGLISH_WORDS = ENGLISH_UI_WORDS | {
+    "Calendar", "Week", "Month", "List", "Posts", "post", "posts", "Plan", "Move", "View", "Day",
+    "keys", "Draft", "draft", "approval", "published", "Channel", "Time", "Title",
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+    "Aug", "Sep", "Oct", "Nov", "Dec", "December", "November", "Monday", "Thursday"}
+"""Words of the calendar's English interface (and of English dates), none of them in its data."""
+
+
+@pytest.mark.parametrize("keys", [(), ("v",), ("v", "v"), ("enter",), ("p",)],
+                         ids=["month", "week", "list", "day", "plan"])
+async def test_the_calendar_shows_no_english_word_in_russian(
+        agency: Agency, host: PluginHost, russian: None, keys: tuple[str, ...]) -> None:
+    async with calendar(agency.workspace, host) as pilot:
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen = screen_text(pilot)
+    assert not CALENDAR_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen

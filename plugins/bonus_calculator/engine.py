@@ -20,8 +20,6 @@ HUNDRED = Decimal(100)
 GROWTH_MONTHS = 3
 """The average order of a month is compared with that of the months before it, this many."""
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 FINAL_KINDS = frozenset({"kpi", "excluded"})
 """Lines measured once: a locked statement's KPI lines are final, never adjusted."""
 
@@ -445,7 +443,10 @@ def hours_outside(entry: TimeFact, hours: WorkHours) -> Decimal:
 
 
 def describe_hours(hours: WorkHours) -> str:
-    days = ", ".join(WEEKDAYS[day] for day in hours.weekdays) or _("no days")
+    from amtui.api import weekday_names
+
+    names = weekday_names()
+    days = ", ".join(names[day] for day in hours.weekdays) or _("no days")
     return f"{hours.start:%H:%M}–{hours.end:%H:%M} {days}"
 
 
@@ -477,7 +478,7 @@ def overtime_lines(plan: Plan, entries: Iterable[TimeFact]) -> list[Line]:
             "overtime", f"overtime:{entry.id}",
             _("Overtime {day} {start:%H:%M}–{end:%H:%M}{where}").format(
                 day=entry.day, start=entry.start, end=entry.end, where=where), amount, hours,
-            "h", f"{number(rounded(rate, plan.currency), minor_unit(plan.currency))}/h "
+            "h", f"{number(rounded(rate, plan.currency), minor_unit(plan.currency))}/{_('h')} "
                  f"×{number(overtime.coefficient)}",
             _("{number} h outside working hours ({describe_hours}); {rate_how}; {number} h × "
               "{number2} × {number3} = {money}").format(

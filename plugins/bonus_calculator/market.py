@@ -9,13 +9,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .i18n import _
+from .i18n import N_, _
 from .money import money, number
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
 
 SECTION = "bonus"
+
+
+REGION_NAMES = {"regions": N_("regions"), "Moscow": N_("Moscow")}
+"""How the bundled ranges' regions read on screen; a workspace's own regions show as written."""
 
 
 class MarketRange(BaseModel):
@@ -39,7 +43,8 @@ class MarketRange(BaseModel):
         return self
 
     def label(self) -> str:
-        return (f"{self.segment.upper()} {self.region} {number(self.low)}–"
+        region = _(REGION_NAMES[self.region]) if self.region in REGION_NAMES else self.region
+        return (f"{self.segment.upper()} {region} {number(self.low)}–"
                 f"{number(self.high)} {self.currency}")
 
 

@@ -203,15 +203,15 @@ class BonusPane(PaneScreen):
         notes = list(statement.notes)
         if statement.billable:
             notes.append(_("billable overtime: ") + ", ".join(
-                f"{item.client} {number(item.hours)} h × {number(item.coefficient)} = "
-                f"{number(item.billed_hours)} h"
+                f"{item.client} {number(item.hours)} {_('h')} × {number(item.coefficient)} = "
+                f"{number(item.billed_hours)} {_('h')}"
                 + (f" ({money(item.amount, statement.currency)})" if item.amount is not None
                    else "") for item in statement.billable))
         self.query_one("#bonus-notes", Static).update(content("\n".join(notes)))
 
     def _cells(self, item: Line, places: int) -> list[Any]:
-        basis = "" if item.basis is None else \
-            f"{number(item.basis)}{item.unit if item.unit == '%' else ' ' + item.unit}".strip()
+        unit = {"%": "%", "h": " " + _("h")}.get(item.unit, f" {item.unit}")
+        basis = "" if item.basis is None else f"{number(item.basis)}{unit}".strip()
         return [cell(item.source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
                 cell(item.rate), cell(number(item.amount, places).rjust(AMOUNT_WIDTH))]
 
@@ -331,7 +331,8 @@ class BonusPane(PaneScreen):
                              end=_time(values["end"], "end"), client_id=client_id,
                              note=values.get("note", "").strip())
 
-        fields = [FormField("day", _("Day (YYYY-MM-DD)")), FormField("start", _("From (HH:MM)")),
+        fields = [FormField("day", _("Day"), placeholder=_("31.12.2026, today, -1d")),
+                  FormField("start", _("From (HH:MM)")),
                   FormField("end", _("To (HH:MM)")),
                   FormField("client", _("Client (empty: none)"), picker=client_picker(workspace),
                             placeholder=_("type part of the name")),

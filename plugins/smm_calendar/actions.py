@@ -10,7 +10,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from amtui.api import StorageError, Workspace
+from amtui.api import DAY_MONTH, StorageError, Workspace, format_day
 from amtui.api.ui import PaneScreen, save_change
 
 from .forms import (
@@ -24,7 +24,6 @@ from .forms import (
     slots_form,
     status_form,
 )
-from .grid import WEEKDAYS
 from .i18n import _, ngettext
 from .index import Filter, PostRow, client_of
 from .model import PostStatus
@@ -321,9 +320,8 @@ def _make_slots(app: Any, workspace: Workspace, request: SlotRequest) -> Any:
 
     made = make_slots(workspace, request.client_id, request.channel, request.weekdays,
                       request.at, request.start, request.end)
-    days = ", ".join(f"{day:%d %b}" for day in made.taken[:5])
-    rule = (f"{made.rule.channel} {'/'.join(WEEKDAYS[day] for day in made.rule.weekdays)} "
-            f"{made.rule.at:%H:%M}")
+    days = ", ".join(format_day(day, DAY_MONTH) for day in made.taken[:5])
+    rule = made.rule.label()
     text = ngettext("{count} empty slot made for {client} ({rule})",
                     "{count} empty slots made for {client} ({rule})", len(made.made)).format(
         count=len(made.made), client=request.client_name, rule=rule)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import AgendaEntry, ClientSection, TimelineItem
+from amtui.api import MONTH_YEAR, AgendaEntry, ClientSection, TimelineItem, format_day
 
 from .i18n import N_, _, ngettext
 from .model import NOT_APPROVED, POSTS, PostStatus, TrailKind, settings_of
@@ -150,9 +150,10 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     today = now.astimezone(zone(workspace.settings.timezone)).date()
     first, last = month_bounds(today)
     for line in plan(workspace, first, last, client.id):
-        lines.append(_("plan {first:%b %Y}: {channel} {rule} — {filled} of {expected} slots "
+        lines.append(_("plan for {month}: {channel} {rule} — {filled} of {expected} slots "
                        "filled, {empty} empty").format(
-            first=first, channel=settings.title_of(line.channel), rule=line.rule,
+            month=format_day(first, MONTH_YEAR), channel=settings.title_of(line.channel),
+            rule=line.rule,
             filled=line.filled, expected=line.expected, empty=line.empty)
                      + (_(", {missing} not made").format(missing=line.missing)
                         if line.missing else ""))

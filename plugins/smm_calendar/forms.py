@@ -55,7 +55,7 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
         FormField("client", _("Client"), picker=client_picker(workspace),
                   placeholder=_("type part of the name")),
         FormField("channel", _("Channel"), channel_choices(data)),
-        FormField("day", _("Day (YYYY-MM-DD)")),
+        FormField("day", _("Day"), placeholder=_("31.12.2026, tomorrow, +3d")),
         FormField("time", _("Time (HH:MM, the client's time zone)")),
         FormField("title", _("Title")),
         FormField("text", _("Text (w on the post writes it in several paragraphs)")),
@@ -161,7 +161,8 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
 
     fields = [
         FormField("path", _("File (.ics for calendar apps, .csv for spreadsheets)")),
-        FormField("start", _("From (YYYY-MM-DD)")), FormField("end", _("To (YYYY-MM-DD)")),
+        FormField("start", _("From"), placeholder=_("31.12.2026, tomorrow, +3d")),
+        FormField("end", _("To"), placeholder=_("31.12.2026, +30d")),
         FormField("client", _("Client"), picker=client_picker(workspace, new=False),
                   placeholder=_("every client; type part of the name")),
         FormField("format", _("Format"), [(name, name) for name in FORMATS]),
@@ -210,7 +211,8 @@ def slots_form(workspace: Workspace, data: CalendarData,
         FormField("channel", _("Channel"), channel_choices(data)),
         FormField("days", _("Days of the week"), placeholder=_("Mon/Wed/Fri")),
         FormField("time", _("Time (HH:MM, the client's time zone)")),
-        FormField("start", _("From (YYYY-MM-DD)")), FormField("end", _("To (YYYY-MM-DD)")),
+        FormField("start", _("From"), placeholder=_("31.12.2026, tomorrow, +3d")),
+        FormField("end", _("To"), placeholder=_("31.12.2026, +30d")),
     ]
 
     def build(typed: dict[str, str]) -> SlotRequest:

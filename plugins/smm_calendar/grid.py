@@ -42,7 +42,6 @@ STATUS_COLOURS = {
 }
 """Theme variables the status marks are drawn in (ideas are muted)."""
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_TIME_WIDTH = 15
 """Cells at least this wide show each post's time."""
 

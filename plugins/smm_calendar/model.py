@@ -18,7 +18,7 @@ from pydantic import (
     field_validator,
 )
 
-from amtui.api import InvalidRecord, Moment, Record
+from amtui.api import InvalidRecord, Moment, Record, weekday_names
 
 from .i18n import N_, _
 
@@ -198,11 +198,10 @@ class SlotRule(Record):
         return f"{self.channel} {describe_weekdays(self.weekdays)} {self.at:%H:%M}"
 
 
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 def describe_weekdays(days: list[int]) -> str:
-    return "/".join(WEEKDAY_NAMES[day] for day in days)
+    """Days of the week by their short names in the current language: "Mon/Wed/Fri", «пн/ср/пт»."""
+    names = weekday_names()
+    return "/".join(names[day] for day in days)
 
 
 class CalendarSettings(BaseModel):

@@ -15,7 +15,17 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
-from amtui.api import DAY_MONTH, DAY_MONTH_YEAR, MONTH_YEAR, Workspace, format_day
+from amtui.api import (
+    DAY_MONTH,
+    DAY_MONTH_YEAR,
+    LONG_DAY,
+    MONTH_YEAR,
+    WEEKDAY_DAY,
+    WEEKDAY_DAY_MONTH,
+    WEEKDAY_DAY_MONTH_YEAR,
+    Workspace,
+    format_day,
+)
 from amtui.api.ui import RecordTable, cell, line
 
 from .actions import PostActions
@@ -193,14 +203,14 @@ class CalendarPane(PostActions):
             row, copy = self.carrying
             verb = _("Copying") if copy else _("Moving")
             status.update(Content.assemble(
-                f"{verb} ", line(row.title, 30), _(" to {cursor:%a %d %b}: ←→↑↓ choose the day, "
+                f"{verb} ", line(row.title, 30), _(" to {cursor}: ←→↑↓ choose the day, "
                                                    "Enter puts it there, Esc cancels").format(
-                    cursor=cursor)), layout=False)
+                    cursor=format_day(cursor, WEEKDAY_DAY_MONTH))), layout=False)
             return
         channel = self.grid.current_channel
         rows = self._day_rows(cursor, channel)
         where = f" · {self.data.settings.title_of(channel)}" if self.data and channel else ""
-        text = f"{cursor:%a %d %b %Y}{where}: " + ngettext(
+        text = f"{format_day(cursor, WEEKDAY_DAY_MONTH_YEAR)}{where}: " + ngettext(
             "{count} post", "{count} posts", len(rows)).format(count=len(rows))
         if self.chosen:
             text += _(" · filtered (F clears)")
@@ -214,7 +224,7 @@ class CalendarPane(PostActions):
         cursor = self.grid.cursor
         rows = self._day_rows(cursor)
         room = max((panel.size.height - 2) // 2, 1)
-        parts = [Content(f"{cursor:%A %d %B}").stylize("bold")]
+        parts = [Content(format_day(cursor, LONG_DAY)).stylize("bold")]
         settings = self.data.settings
         for row in rows[:room]:
             parts.append(Content.assemble(
@@ -238,7 +248,7 @@ class CalendarPane(PostActions):
         settings = self.data.settings
         shown = rows[:MAX_LIST_ROWS]
         table.clear()
-        table.add_rows([cell(f"{row.day:%a %d}"), cell(row.at),
+        table.add_rows([cell(format_day(row.day, WEEKDAY_DAY)), cell(row.at),
                         cell(f"{GLYPHS[row.status]} {row.status.short}"),
                         cell(settings.title_of(row.channel)), cell(row.client_name, 40),
                         cell(row.title, 80)] for row in shown)
@@ -360,12 +370,12 @@ class CalendarPane(PostActions):
         workspace = self.workspace
         if copy:
             self._save(lambda: duplicate_post(workspace, row.id, day),
-                       _("Copy put on {day:%a %d %b}").format(day=day))
+                       _("Copy put on {day}").format(day=format_day(day, WEEKDAY_DAY_MONTH)))
         elif day == row.day:
             self.notify(_("The post stays where it was."), markup=False)
         else:
             self._save(lambda: move_post(workspace, row.id, day),
-                       _("Moved to {day:%a %d %b}").format(day=day))
+                       _("Moved to {day}").format(day=format_day(day, WEEKDAY_DAY_MONTH)))
         self._show_status()
 
     def action_cancel(self) -> None:

@@ -15,7 +15,16 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TextArea
 
-from amtui.api import Client
+from amtui.api import (
+    DAY_MONTH,
+    DAY_MONTH_YEAR,
+    LONG_DAY,
+    TIME,
+    WEEKDAY_DAY_MONTH,
+    Client,
+    format_day,
+    format_moment,
+)
 from amtui.api.ui import RecordTable, cell, content, editable, kept, line
 
 from .i18n import N_, _, ngettext, translate_keys
@@ -114,7 +123,7 @@ class DayScreen(ModalScreen[None]):
         """Show these posts, the cursor kept on its post if it is still there."""
         current = self.current
         self.rows = rows
-        title = Content(f"{self.day:%A %d %B %Y}: " + ngettext(
+        title = Content(f"{format_day(self.day, LONG_DAY)} {self.day.year}: " + ngettext(
             "{count} post", "{count} posts", len(rows)).format(count=len(rows)))
         self.query_one("#day-title", Static).update(title)
         table = self.query_one(RecordTable)
@@ -255,9 +264,10 @@ class PostScreen(ModalScreen[None]):
         ]
         if post.status is PostStatus.CLIENT_APPROVAL and post.sent_for_approval_at:
             now = self.pane.amtui.workspace.clock()
+            since = local(post.sent_for_approval_at, zone_name)
             facts.append(Content.assemble(
                 (_("With the client since "), "bold"),
-                f"{local(post.sent_for_approval_at, zone_name):%a %d %b %H:%M} "
+                f"{format_moment(since, f'{WEEKDAY_DAY_MONTH} {TIME}')} "
                 f"({in_words(now - post.sent_for_approval_at)})"))
         if post.hashtags or post.tags:
             facts.append(Content.assemble((_("Hashtags: "), "bold"), line(" ".join(post.hashtags)),
@@ -275,7 +285,7 @@ class PostScreen(ModalScreen[None]):
         logins = self.pane.data.member_logins if self.pane.data else {}
         lines = []
         for step in post.trail:
-            when = f"{local(step.at, workspace_zone):%d %b %H:%M}"
+            when = format_moment(local(step.at, workspace_zone), f"{DAY_MONTH} {TIME}")
             who = logins.get(step.by, step.by)
             if step.kind is TrailKind.CREATED:
                 what = _("made ({status})").format(
@@ -411,8 +421,8 @@ class PlanScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(_("Content plan {first} {start:%b} – {last} {end:%b %Y}").format(
-                first=self.start.day, start=self.start, last=self.end.day, end=self.end)),
+            yield Static(Content(_("Content plan {start} – {end}").format(
+                start=format_day(self.start, DAY_MONTH), end=format_day(self.end, DAY_MONTH_YEAR))),
                          classes="modal-title")
             yield RecordTable(id="plan-lines", cursor_type="row", zebra_stripes=True)
             yield Static(_("Enter show the client's posts · g make missing slots · Esc close"),

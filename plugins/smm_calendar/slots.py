@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 def parse_weekdays(text: str) -> list[int]:
     """"Mon/Wed/Fri", "mon, wed, fri", "пн-пт" → [0, 2, 4]; Refused naming a bad word."""
     if not text.strip():
-        raise Refused("days: name at least one day of the week, e.g. Mon/Wed/Fri")
+        raise Refused(_("days: name at least one day of the week, e.g. Mon/Wed/Fri"))
     try:
         return weekdays_of(text)
     except ValueError as error:
-        raise Refused(f"days: {error}") from None
+        raise Refused(_("days: {error}").format(error=error)) from None
 
 
 def slot_days(weekdays: list[int], start: date, end: date,
