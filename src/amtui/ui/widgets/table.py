@@ -44,10 +44,11 @@ class RecordTable(DataTable[Any]):
         self._check_styles = False
 
     def show_rows(self, rows: Iterable[list[Any]]) -> bool:
-        """Put ``rows`` in the table in place of the rows it has, unless they are the same,
-        cell for cell, as they look (a list read again after a change made elsewhere, which
-        left these rows as they were): the table then stays as it is, its cursor and its drawn
-        cells with it — drawing a screenful of rows again costs more than comparing them.
+        """Put ``rows`` in the table in place of the rows it has, unless as many rows differ
+        from them, as they look, in at most half their cells (a list read again after a change
+        made elsewhere, or countdowns that moved on): the table then keeps its rows, cursor,
+        scroll and drawn cells, and only the cells that differ are put in — drawing a
+        screenful of rows again costs more than comparing them.
         Returns whether the rows were replaced (the cursor is then on the first row)."""
         rows = list(rows)
         if len(rows) == self.row_count:
