@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from amtui.i18n import N_
 
@@ -41,19 +44,55 @@ class RecordTable(DataTable[Any]):
         self._check_styles = False
 
     def show_rows(self, rows: Iterable[list[Any]]) -> bool:
-        """Put ``rows`` in the table in place of the rows it has, unless they are the same,
-        cell for cell, as they look (a list read again after a change made elsewhere, which
-        left these rows as they were): the table then stays as it is, its cursor and its drawn
-        cells with it — drawing a screenful of rows again costs more than comparing them.
+        """Put ``rows`` in the table in place of the rows it has, unless as many rows differ
+        from them, as they look, in at most half their cells (a list read again after a change
+        made elsewhere, or countdowns that moved on): the table then keeps its rows, cursor,
+        scroll and drawn cells, and only the cells that differ are put in — drawing a
+        screenful of rows again costs more than comparing them.
         Returns whether the rows were replaced (the cursor is then on the first row)."""
         rows = list(rows)
-        if len(rows) == self.row_count and all(
-                list(map(_look, row)) == list(map(_look, self.get_row_at(index)))
-                for index, row in enumerate(rows)):
-            return False
+        if len(rows) == self.row_count:
+            changed = [(index, column, value)
+                       for index, row in enumerate(rows)
+                       for column, (value, shown) in enumerate(
+                           zip(row, self.get_row_at(index), strict=True))
+                       if _look(value) != _look(shown)]
+            if len(changed) <= len(rows) * len(self.columns) // 2:
+                self._update_cells(changed)
+                return False
         self.clear()
         self.add_rows(rows)
         return True
+
+    def _update_cells(self, changed: list[tuple[int, int, Any]]) -> None:
+        """Put new values in a few cells (countdowns that moved on since the list was last
+        shown). DataTable's own ``update_cell`` makes it draw every cell on the screen again;
+        when the columns keep their widths, only the rendered rows of these cells are
+        thrown away."""
+        cells = [(*self.coordinate_to_cell_key(Coordinate(index, column)), value)
+                 for index, column, value in changed]
+        for row_key, column_key, value in cells:
+            self._data[row_key][column_key] = value
+        if any(self._width_changes(column_key) for column_key in {key for _, key, _ in cells}):
+            for row_key, column_key, value in cells:
+                self.update_cell(row_key, column_key, value, update_width=True)
+            return
+        rows = {row_key for row_key, _, _ in cells}
+        for index, _column, _value in changed:
+            self._row_renderable_cache.discard((self._update_count, index))
+        for cache in (self._cell_render_cache, self._row_render_cache):
+            for key in [key for key in cache.keys() if key[0] in rows]:  # noqa: SIM118
+                cache.discard(key)
+        self._line_cache.clear()
+        self.refresh()
+
+    def _width_changes(self, column_key: ColumnKey) -> bool:
+        """Whether the column, sized to its cells, needs another width for its values now."""
+        column = self.columns[column_key]
+        if not column.auto_width:
+            return False
+        wanted = max([_width(column.label), *map(_width, self.get_column(column_key))])
+        return wanted != column.content_width
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the widget's own style caches, not the cells
@@ -72,6 +111,11 @@ class RecordTable(DataTable[Any]):
                 self._drawn_with = look
                 super().notify_style_update()
         return super().render_lines(crop)
+
+
+def _width(value: Any) -> int:
+    """How many columns a cell's value takes on one line."""
+    return value.cell_len if isinstance(value, Text) else cell_len(str(value))
 
 
 def _look(value: Any) -> Any:
