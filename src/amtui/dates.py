@@ -244,5 +244,9 @@ def duration(delta: timedelta, *, compact: bool = False) -> str:
         return _("{count} min").format(count=max(minutes, 1))
     if hours < 48:
         return _("{count} h").format(count=hours)
-    days = hours // 24
-    return ngettext("{count} d", "{count} d", days).format(count=days)
+    return days(hours // 24)
+
+
+def days(count: int) -> str:
+    """Whole days: "1 d", "5 d" («1 день», «5 дней»)."""
+    return ngettext("{count} d", "{count} d", count).format(count=count)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, shown
 from amtui.models.base import (
     Channel,
     Day,
@@ -44,7 +44,7 @@ DEPARTMENT_WORDS = (N_("copywriting"), N_("seo"), N_("context ads"), N_("analyti
 def department(name: object) -> str:
     """A department in plain words in the language in use ("context_ads": «контекст»); a
     workspace's own departments as they are written."""
-    return _(str(name or "").replace("_", " "))
+    return shown(name) if name else ""
 
 
 DEFAULT_COLUMNS = ("backlog", "todo", "in_progress", "review", "client_approval", "done")

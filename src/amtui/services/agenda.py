@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.dates import duration
-from amtui.i18n import _, ngettext
+from amtui.dates import days as whole_days, duration
+from amtui.i18n import _
 from amtui.models import Cadence, WorkingHours
 from amtui.models.work import department
 from amtui.services.hours import WorkingDays, on_working_day
@@ -91,11 +91,6 @@ def member_by_login(workspace: Workspace, login: str) -> Raw | None:
         return None
     return next((member for member in workspace.file("members").scan()
                  if member.get("login") == login), None)
-
-
-def _days(delta: timedelta) -> str:
-    """Whole days ("1 d", «5 дней»): a due day is missed by days, never "24 h"."""
-    return ngettext("{count} d", "{count} d", delta.days).format(count=delta.days)
 
 
 CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id",
@@ -246,7 +241,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
 
     says: list[tuple[AgendaSection, list[Row], Callable[[Row], tuple[str, str]]]] = [
         (overdue, late_tasks, lambda row: (
-            _("{time} overdue").format(time=_days(today - date.fromisoformat(str(row[0])))),
+            # a due day is missed by whole days, never "24 h"
+            _("{time} overdue").format(
+                time=whole_days((today - date.fromisoformat(str(row[0]))).days)),
             department(row[4]))),
         (due_today, today_tasks, lambda row: (_("due today"), department(row[4]))),
         (waiting, blocked_tasks, lambda row: (

@@ -5,7 +5,7 @@ markup."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +17,9 @@ from textual.widgets import Input, OptionList, Static
 
 from amtui.i18n import N_, _
 from amtui.ui.safe import content, editable, kept, line
+
+if TYPE_CHECKING:
+    from amtui.services.finder import NameFinder
 
 
 class AskScreen(ModalScreen[str | None]):
@@ -115,6 +118,7 @@ class PickScreen(ModalScreen[str | None]):
         self.search = search
         self.shown = list(range(len(options)))
         """Which of ``options`` the list shows, in its order."""
+        self._finder: NameFinder | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -141,9 +145,10 @@ class PickScreen(ModalScreen[str | None]):
         from amtui.services.finder import NameFinder, search_text
 
         if search_text(event.value):
-            finder = NameFinder({"id": str(index), "name": label.plain}
-                                for index, (label, _value) in enumerate(self.options))
-            self.shown = [int(index) for index, _name in finder.find(event.value)]
+            if self._finder is None:  # indexed once, at the first letter typed
+                self._finder = NameFinder({"id": str(index), "name": label.plain}
+                                          for index, (label, _value) in enumerate(self.options))
+            self.shown = [int(index) for index, _name in self._finder.find(event.value)]
         else:
             self.shown = list(range(len(self.options)))
         options = self.query_one(OptionList)
