@@ -5,7 +5,6 @@ Numbers are read as exact decimals (``1.2`` is 1.2, not a float near it).
 
 from __future__ import annotations
 
-import re
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -13,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .i18n import _
+from .i18n import N_, _
 from .money import number
 from .plan import KPI_KINDS, Plan, describe_plan_error
 
 if TYPE_CHECKING:
+    from tomlkit.items import Array, InlineTable, Item
+
     from .facts import MemberInfo
 
 KEYS = ("name", "member", "role", "valid_from", "currency", "base_salary", "market_segment",
@@ -72,102 +73,134 @@ def _member_id(wanted: str, members: dict[str, MemberInfo]) -> str:
         wanted=wanted, value=names or 'none'))
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize() if value == value.to_integral_value() else value, "f")
-    if isinstance(value, int | date):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    return '"' + _ESCAPED.sub(_escape, str(value)) + '"'
+def _number(value: Decimal) -> Item:
+    """An exact decimal as a TOML number written as it reads (``1.2``, never a float's
+    digits); a whole one as an integer."""
+    from tomlkit.items import Float, Integer, Trivia
+
+    if value == value.to_integral_value():
+        whole = int(value)
+        return Integer(whole, Trivia(), str(whole))
+    shown = format(value.normalize(), "f")
+    return Float(float(value), Trivia(), shown)
 
 
-_ESCAPED = re.compile('["\\\\\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029'
-                      '\u202a-\u202e\u2066-\u2069]')
-"""What a TOML string shows as an escape: the quote and backslash, which TOML requires, and
-the control characters but tab, which TOML requires for C0 and a terminal showing the file
-needs for the rest."""
+def _item(value: Any, comment: str | None = None) -> Item:
+    from amtui.api import toml_value
+
+    item = _number(value) if isinstance(value, Decimal) else toml_value(value)
+    if comment:
+        item.comment(comment)
+        item.trivia.comment_ws = "  "
+    return item
 
 
-def _escape(match: re.Match[str]) -> str:
-    character = match.group()
-    return "\\" + character if character in '"\\' else f"\\u{ord(character):04x}"
+def _inline(pairs: list[tuple[str, Any]]) -> InlineTable:
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    for key, value in pairs:
+        if value is not None:
+            table[key] = _item(value)
+    return table
 
 
-def _table(pairs: list[tuple[str, Any]]) -> str:
-    return "{ " + ", ".join(f"{key} = {_value(value)}" for key, value in pairs
-                            if value is not None) + " }"
+def _lines(rows: list[InlineTable], comment: str) -> Array:
+    """An array written one row a line, ``comment`` above the rows."""
+    import tomlkit
+
+    array = tomlkit.array()
+    array.add_line(comment=comment, indent="  ")
+    for row in rows:
+        array.add_line(row, indent="  ")
+    array.add_line(indent="")
+    return array
 
 
 def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
     """The plan as a TOML file that :func:`read_plan` reads back to the same plan."""
-    out = [_("# Compensation plan. Checked as a whole when saved; see docs/bonus.md."),
-           f"name = {_value(plan.name)}"]
+    import tomlkit
+
+    out = tomlkit.document()
+    out.add(tomlkit.comment(_("Compensation plan. Checked as a whole when saved; see "
+                              "docs/bonus.md.")))
+    out["name"] = _item(plan.name)
     if plan.member_id:
         member = members.get(plan.member_id)
-        who = member.login or member.name if member else plan.member_id
-        out.append(f"member = {_value(who)}")
+        out["member"] = _item(member.login or member.name if member else plan.member_id)
     else:
-        out.append(f"role = {_value(plan.role)}")
-    out += [f"valid_from = {plan.valid_from}      # " + _("the first day of a month"),
-            f"currency = {_value(plan.currency)}",
-            f"base_salary = {_value(plan.base_salary)}"]
-    if plan.market_segment:
-        out.append(f"market_segment = {_value(plan.market_segment)}")
-    if plan.market_region:
-        out.append(f"market_region = {_value(plan.market_region)}")
+        out["role"] = _item(plan.role)
+    out["valid_from"] = _item(plan.valid_from, _("the first day of a month"))
+    out["currency"] = _item(plan.currency)
+    out["base_salary"] = _item(plan.base_salary)
+    for key in ("market_segment", "market_region"):
+        if getattr(plan, key):
+            out[key] = _item(getattr(plan, key))
     commission = plan.commission
     if commission is not None:
-        out += ["", "[commission]",
-                f"basis = {_value(commission.basis)}        # " + _("signed or paid"),
-                f"mode = {_value(commission.mode)}        # " + _("marginal or whole_deal")]
-        if commission.cap_per_deal is not None:
-            out.append(f"cap_per_deal = {_value(commission.cap_per_deal)}")
-        if commission.cap_per_month is not None:
-            out.append(f"cap_per_month = {_value(commission.cap_per_month)}")
-        out.append("tiers = [                  # " + _("percent; a tier's `to` belongs to it"))
-        out += [f"  {_table([('from', tier.start), ('to', tier.end), ('rate', tier.rate)])},"
-                for tier in commission.tiers]
-        out.append("]")
+        table = tomlkit.table()
+        table["basis"] = _item(commission.basis, _("signed or paid"))
+        table["mode"] = _item(commission.mode, _("marginal or whole_deal"))
+        for key in ("cap_per_deal", "cap_per_month"):
+            if getattr(commission, key) is not None:
+                table[key] = _item(getattr(commission, key))
+        table["tiers"] = _lines(
+            [_inline([("from", tier.start), ("to", tier.end), ("rate", tier.rate)])
+             for tier in commission.tiers], _("percent; a tier's `to` belongs to it"))
+        out["commission"] = table
     quota = plan.quota
     if quota is not None:
-        out += ["", "[quota]", f"amount = {_value(quota.amount)}",
-                f"period = {_value(quota.period)}        # " + _("month or quarter"),
-                "bands = [                  # "
-                + _("attainment in percent; a band starts at its from")]
-        out += [f"  {_table([('from', band.start), ('multiplier', band.multiplier)])},"
-                for band in quota.bands]
-        out.append("]")
-    for kpi in plan.kpis:
-        out += ["", "[[kpi]]", f"kind = {_value(kpi.kind)}   # {_(KPI_KINDS[kpi.kind])}",
-                f"target = {_value(kpi.target)}"]
-        if kpi.amount is not None:
-            out.append(f"amount = {_value(kpi.amount)}")
-        if kpi.percent_of_base is not None:
-            out.append(f"percent_of_base = {_value(kpi.percent_of_base)}")
+        table = tomlkit.table()
+        table["amount"] = _item(quota.amount)
+        table["period"] = _item(quota.period, _("month or quarter"))
+        table["bands"] = _lines(
+            [_inline([("from", band.start), ("multiplier", band.multiplier)])
+             for band in quota.bands], _("attainment in percent; a band starts at its from"))
+        out["quota"] = table
+    if plan.kpis:
+        kpis = tomlkit.aot()
+        for kpi in plan.kpis:
+            table = tomlkit.table()
+            table["kind"] = _item(kpi.kind, _(KPI_KINDS[kpi.kind]))
+            table["target"] = _item(kpi.target)
+            for key in ("amount", "percent_of_base"):
+                if getattr(kpi, key) is not None:
+                    table[key] = _item(getattr(kpi, key))
+            kpis.append(table)
+        out["kpi"] = kpis
     overtime = plan.overtime
     if overtime is not None:
         hours = overtime.working_hours
-        out += ["", "[overtime]", f"coefficient = {_value(overtime.coefficient)}"]
+        table = tomlkit.table()
+        table["coefficient"] = _item(overtime.coefficient)
         if overtime.hourly_rate is not None:
-            out.append(f"hourly_rate = {_value(overtime.hourly_rate)}")
-        shown = _table([("start", f"{hours.start:%H:%M}"), ("end", f"{hours.end:%H:%M}"),
-                        ("weekdays", hours.weekdays)])
-        out += [f"hours_per_month = {_value(overtime.hours_per_month)}",
-                f"working_hours = {shown}"]
-    return "\n".join(out) + "\n"
+            table["hourly_rate"] = _item(overtime.hourly_rate)
+        table["hours_per_month"] = _item(overtime.hours_per_month)
+        table["working_hours"] = _inline([("start", f"{hours.start:%H:%M}"),
+                                          ("end", f"{hours.end:%H:%M}"),
+                                          ("weekdays", hours.weekdays)])
+        out["overtime"] = table
+    return out.as_string()
 
 
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
     """A starting plan for a member who has none: every component, with example values."""
-    return _("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
-# problem. Every component is explained in docs/bonus.md.
-name = "{name} {year}"
-member = {member}
-valid_from = {valid_from}      # the first day of a month
-currency = "{currency}"
+    import tomlkit
+
+    plan = tomlkit.parse(_(TEMPLATE))
+    plan["name"] = _item(f"{member.name} {valid_from.year}")
+    plan["member"] = _item(member.login or member.id)
+    plan["valid_from"] = _item(valid_from)
+    plan["currency"] = _item(currency)
+    return plan.as_string()
+
+
+TEMPLATE = N_("""# Compensation plan. F2 saves it; nothing is saved while it has a problem.
+# Every component is explained in docs/bonus.md.
+name = ""
+member = ""
+valid_from = 2026-01-01      # the first day of a month
+currency = "RUB"
 base_salary = 60000
 
 [commission]
@@ -175,18 +208,18 @@ basis = "signed"        # signed or paid: the month a deal counts in
 mode = "marginal"       # marginal or whole_deal
 cap_per_deal = 150000
 tiers = [               # percent; a tier's `to` belongs to it
-  {{ from = 0, to = 500000, rate = 12 }},
-  {{ from = 500000, rate = 5 }},
+  { from = 0, to = 500000, rate = 12 },
+  { from = 500000, rate = 5 },
 ]
 
 [quota]
 amount = 1000000
 period = "month"        # month or quarter
 bands = [               # attainment in percent; a band starts at its from
-  {{ from = 0, multiplier = 0 }},
-  {{ from = 50, multiplier = 1 }},
-  {{ from = 100, multiplier = 1.2 }},
-  {{ from = 150, multiplier = 1.5 }},
+  { from = 0, multiplier = 0 },
+  { from = 50, multiplier = 1 },
+  { from = 100, multiplier = 1.2 },
+  { from = 150, multiplier = 1.5 },
 ]
 
 [[kpi]]
@@ -202,9 +235,9 @@ percent_of_base = 5
 [overtime]
 coefficient = 1.5
 hours_per_month = 168
-working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
-""").format(name=member.name, year=valid_from.year, member=_value(member.login or member.id),
-            valid_from=valid_from, currency=currency)
+working_hours = { start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }
+""")
+"""The starting plan; :func:`template` fills in its name, member, month and currency."""
 
 
 def describe(plan: Plan) -> str:

@@ -59,6 +59,8 @@ _LAZY = {
         "amtui.storage"),
     # exports: a file written whole (temp file, fsync, rename)
     "write_text_file": "amtui.storage.files",
+    # TOML written by tomlkit, strings escaped so that a printed file is safe (never by hand)
+    "toml_string": "amtui.storage.toml_files", "toml_value": "amtui.storage.toml_files",
     # text and translation
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
     # days as people type them (one reader for every date field) and days, times and lengths
@@ -196,6 +198,10 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     )
     from amtui.storage.files import (
         write_text_file as write_text_file,
+    )
+    from amtui.storage.toml_files import (
+        toml_string as toml_string,
+        toml_value as toml_value,
     )
     from amtui.text import (
         fold as fold,

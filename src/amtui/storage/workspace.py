@@ -23,7 +23,6 @@ from amtui.storage.errors import DiskFullError, StorageError, WorkspaceNotFound
 from amtui.storage.files import (
     Appended,
     append_line,
-    atomic_write,
     file_mode_for,
     is_temp_file,
     make_folder,
@@ -138,18 +137,19 @@ class Workspace:
         make_folder(root, root.parent, inherit_group=False)
         for sub in ("data", ".locks", "backups"):
             make_folder(root / sub, root)
-        text = (
-            "# amtui workspace settings\n"
-            f"name = {orjson.dumps(name).decode()}\n"
-            f"currency = {orjson.dumps(currency).decode()}\n"
-            'locale = "ru_RU"\n'
-            f"timezone = {orjson.dumps(timezone).decode()}\n"
-            "answer_within_hours = 4\n"
-            "disabled_plugins = []\n"
-        )
+        import tomlkit
+
+        from amtui.storage.toml_files import toml_value, write_toml_document
+
+        settings = tomlkit.document()
+        settings.add(tomlkit.comment("amtui workspace settings"))
+        for key, value in (("name", name), ("currency", currency), ("locale", "ru_RU"),
+                           ("timezone", timezone), ("answer_within_hours", 4),
+                           ("disabled_plugins", [])):
+            settings[key] = toml_value(value)
         target = root / CONFIG_NAME
         if not target.exists():
-            atomic_write(target, text.encode(), file_mode_for(root), within=root)
+            write_toml_document(target, settings, file_mode_for(root), within=root)
 
     def remove_stale_temp_files(self) -> None:
         """Remove temp files a crashed save left behind; only those no live writer owns.

@@ -185,15 +185,17 @@ class AmtuiApp(App[None]):
         return variables
 
     def _theme_chosen(self, theme: Any) -> None:
+        from amtui.storage.errors import StorageError
         from amtui.ui.themes import remember_theme, remembered_theme
 
         if theme.name == remembered_theme():
             return
         try:
             remember_theme(theme.name)
-        except OSError as error:
+        except (OSError, StorageError) as error:
             self.notify(_("The theme could not be remembered: {error}").format(
-                error=error.strerror or error), severity="warning", markup=False)
+                error=getattr(error, "strerror", None) or error), severity="warning",
+                markup=False)
 
     @property
     def workspace(self) -> Workspace:

@@ -8,7 +8,6 @@ themes with files in ``themes/`` in the config folder; plugins register theirs t
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -152,30 +151,16 @@ def remembered_theme(folder: Path | None = None) -> str | None:
 
 
 def remember_theme(name: str, folder: Path | None = None) -> None:
-    """Write the theme's name into the user's ``config.toml`` (atomically; other keys kept)."""
+    """Write the theme's name into the user's ``config.toml`` (see :func:`remember_setting`)."""
+    remember_setting("theme", name, folder)
+
+
+def remember_setting(key: str, value: object, folder: Path | None = None) -> None:
+    """Set ``key`` in the user's ``config.toml`` to ``value``; the file's other keys, tables
+    and comments are kept byte for byte. Raises StorageError (a link there, a file that is
+    not TOML, a full disk) with the file unchanged."""
+    from amtui.storage.toml_files import set_toml_keys  # tomlkit is not needed before then
+
     folder = folder or user_config_folder()
-    path = folder / CONFIG_FILE
-    try:
-        with open(path, "rb") as handle:
-            config = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
-        config = {}
-    config["theme"] = name
-    lines = [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in config.items()
-             if isinstance(value, str | int | float | bool)]
-    from amtui.storage.files import write_text_file  # the store is not needed before then
-
     folder.mkdir(parents=True, exist_ok=True)
-    write_text_file(path, "\n".join(lines) + "\n")
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(str(value))  # a JSON string is a TOML basic string
+    set_toml_keys(folder / CONFIG_FILE, {key: value})
