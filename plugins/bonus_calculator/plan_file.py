@@ -102,6 +102,9 @@ def _inline(pairs: list[tuple[str, Any]]) -> InlineTable:
     for key, value in pairs:
         if value is not None:
             table[key] = _item(value)
+    body = table.value.body  # padded as people write it: { from = 0, rate = 12 }
+    body[0][1].trivia.indent = " "
+    body[-1][1].trivia.trail = " "
     return table
 
 

@@ -67,7 +67,8 @@ def toml_value(value: Any) -> Item:
         for key, item in value.items():
             table[key] = toml_value(item)
         return table
-    return tomlkit.item(value)
+    item: Item = tomlkit.item(value)
+    return item
 
 
 def read_toml_document(path: Path) -> tuple[TOMLDocument, int | None]:
