@@ -67,8 +67,8 @@ def toml_value(value: Any) -> Item:
         for key, item in value.items():
             table[key] = toml_value(item)
         return table
-    item: Item = tomlkit.item(value)
-    return item
+    scalar: Item = tomlkit.item(value)
+    return scalar
 
 
 def read_toml_document(path: Path) -> tuple[TOMLDocument, int | None]:
