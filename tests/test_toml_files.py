@@ -101,7 +101,7 @@ async def test_choosing_a_theme_changes_that_key_and_nothing_else(
     ("theme", "amtui-16", 'theme = "amtui-dark"', 'theme = "amtui-16"'),
     ("locale", "en", 'locale = "ru"', 'locale = "en"'),
     ("theme", "amtui-16", 'theme = "amtui-dark"   # the theme I chose last\n', ""),
-])
+], ids=["theme", "locale", "a new key"])
 def test_a_setting_changes_only_its_own_bytes(config_folder: Path, key: str, value: str,
                                               before: str, after: str) -> None:
     original = CONFIG if after else CONFIG.replace(before, "")
