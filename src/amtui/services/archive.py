@@ -42,7 +42,7 @@ OWN_FOLDERS = ("files", "templates")
 MAX_ENTRIES = 100_000
 MAX_ENTRY_BYTES = 2 * 1024**3
 MAX_TOTAL_BYTES = 16 * 1024**3
-MAX_RATIO = 1000
+MAX_RATIO = 200
 """An entry unpacking to more than this many times its packed size is refused (a zip bomb)."""
 
 Progress = Callable[[int, int], None]

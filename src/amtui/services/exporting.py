@@ -230,7 +230,7 @@ def as_xlsx(table: str, chosen: list[Raw], names: Names) -> bytes:
     sheet = book.create_sheet(table)
     sheet.append(list(COLUMNS[table]))
     for values in rows(table, chosen, names):
-        cells = []
+        cells: list[Any] = []
         for value in values.values():
             if isinstance(value, bool):
                 value = "yes" if value else "no"
@@ -302,7 +302,7 @@ def as_ics(chosen: list[Raw], names: Names, workspace_name: str) -> bytes:
             event.add("description", "\n".join(about))
         event.add("categories", [str(raw.get("column") or "")])
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def write_notes(folder: Path, chosen: list[Raw], names: Names) -> list[Path]:
