@@ -398,7 +398,18 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
                 if progress is not None:
                     progress(done, total)
     except BaseException:
+        _take_back(workspace, staged)
         for path in written:
             path.unlink(missing_ok=True)
         atomic_write(root / CONFIG_NAME, settings, workspace.file_mode, within=root)
         raise
+
+
+def _take_back(workspace: Workspace, staged: dict[str, list[dict[str, Any]]]) -> None:
+    """Remove the records of the tables a failed import had written already (a transaction
+    writes its files one after another)."""
+    with workspace.transaction(*staged) as tx:
+        for table, records in staged.items():
+            for record in records:
+                if tx.get(table, record["id"]) is not None:
+                    tx.remove(table, record["id"], action="discard")
