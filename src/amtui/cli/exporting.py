@@ -22,18 +22,18 @@ PROGRESS_FROM_RECORDS = 1000
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from amtui.services.exporting import FORMATS, TABLES
-
     command = commands.add_parser(
         "export", help=_("export a table as CSV, JSON, XLSX, vCard, iCalendar or Markdown, or "
                          "the whole workspace as a ZIP archive"),
         description=_("Export records with the column names `amtui import` reads; see "
                       "docs/export.md."))
     command.add_argument("table", nargs="?", metavar="TABLE",
-                         help=_("what to export: {tables}").format(tables=", ".join(TABLES)))
+                         help=_("what to export: {tables}").format(
+                             tables="clients, contacts, deals, tasks, messages, notes"))
     command.add_argument("--format", "-f", default="csv", metavar="FORMAT",
                          help=_("{formats} (default: csv; vcf for contacts, ics for tasks, "
-                                "markdown for notes)").format(formats=", ".join(FORMATS)))
+                                "markdown for notes)").format(
+                                    formats="csv, json, xlsx, vcf, ics, markdown"))
     command.add_argument("--output", "-o", metavar="FILE",
                          help=_("the file to write (default: standard output; xlsx needs a "
                                 "file, markdown a new or empty folder)"))
