@@ -166,13 +166,16 @@ class Progress:
         self.drawn = False
 
     def __call__(self, done: int, total: int) -> None:
+        from amtui.cli.output import terminal_output
+
         if total <= PROGRESS_FROM_RECORDS or not sys.stderr.isatty():
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                         + _("records"))
-        sys.stderr.flush()
+        with terminal_output():  # amtui's own text, with the \r that redraws the bar
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                             + _("records"))
+            sys.stderr.flush()
         self.drawn = True
 
     def done(self) -> None:

@@ -45,6 +45,9 @@ MAX_TOTAL_BYTES = 16 * 1024**3
 MAX_RATIO = 200
 """An entry unpacking to more than this many times its packed size is refused (a zip bomb)."""
 
+PROGRESS_EVERY = 2000
+"""Records between two calls of the progress callback."""
+
 Progress = Callable[[int, int], None]
 
 
@@ -341,6 +344,8 @@ def import_archive(workspace: Workspace, archive: Archive,
                if (spec := workspace.table_spec(name)) is not None}
     staged: dict[str, list[dict[str, Any]]] = {}
     summary = Summary(archive.path, files=len(archive.files))
+    total = 2 * sum(len(records) for _table, _version, records in archive.tables.values())
+    done = 0
     for path, (table, version, records) in archive.tables.items():
         spec = by_path.get(path)
         if spec is None or spec.name != table:
@@ -364,10 +369,20 @@ def import_archive(workspace: Workspace, archive: Archive,
             except InvalidRecord as error:
                 raise BadArchive(_("data/{path}: record {record_id}: {error}").format(
                     path=path, record_id=record_id[:40], error=error)) from None
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total)
         staged[spec.name] = list(records.values())
         summary.tables[path] = len(records)
-    _write(workspace, archive, staged, progress)
+    _write(workspace, archive, staged, _counting_from(done, total, progress))
     return summary
+
+
+def _counting_from(start: int, total: int, progress: Progress | None) -> Progress | None:
+    """``progress`` for the second half of the work: the records checked are done already."""
+    if progress is None:
+        return None
+    return lambda done, _total: progress(start + done, total)
 
 
 def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[str, Any]]],
@@ -393,10 +408,11 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
         done = 0
         with workspace.transaction(*staged) as tx:
             for table, records in staged.items():
-                tx.insert(table, records)
-                done += len(records)
-                if progress is not None:
-                    progress(done, total)
+                for start in range(0, len(records), PROGRESS_EVERY):
+                    tx.insert(table, records[start:start + PROGRESS_EVERY])
+                    done += len(records[start:start + PROGRESS_EVERY])
+                    if progress is not None:
+                        progress(done, total)
     except BaseException:
         _take_back(workspace, staged)
         for path in written:
