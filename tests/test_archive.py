@@ -232,3 +232,10 @@ def test_bad_command_lines_are_one_line_exit_2(workspace: Workspace, arguments: 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and said in result.stderr, result.stderr
     assert snapshot_files(workspace.root) == before
+
+
+def test_import_all_refuses_the_options_of_a_table_import(archive: Path, tmp_path: Path) -> None:
+    result = run_cli("import", "--all", str(archive), "--dry-run", workspace=tmp_path / "new")
+
+    assert result.returncode == 2 and "no table, file or other options" in result.stderr
+    assert not (tmp_path / "new").exists()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+import stat
+import subprocess
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +21,14 @@ from amtui.services import exporting, importing
 from amtui.services.exporting import ExportRefused, Filters, export
 from amtui.services.importing import Options, load_rows, run_import
 from amtui.storage import Workspace
-from conftest import run_cli, snapshot_files
+from conftest import (
+    NOW_VARIABLE,
+    as_nobody,
+    python_for_other_user,
+    run_cli,
+    snapshot_files,
+    unavailable,
+)
 
 HOSTILE = 'ООО «Ромашка» "Север",\nвторая строка'
 FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
@@ -147,7 +158,9 @@ def test_cells_that_begin_like_a_formula_are_neutralised_for_spreadsheets(
     assert all(cell.data_type == "s" for cell in texts)  # text, never a formula
 
     plain = exported(filled, "clients", "csv", tmp_path).read_text()
-    assert FORMULA.replace('"', '""') in plain  # files for programs keep the text as it is
+    assert "\"'" + FORMULA.replace('"', '""') in plain  # any CSV may end up in a spreadsheet
+    data = json.loads(exported(filled, "clients", "json", tmp_path).read_text())
+    assert FORMULA in [client["industry"] for client in data]  # JSON keeps the text exactly
 
 
 def test_json_has_the_csv_columns_with_names_iso_dates_and_decimal_strings(
@@ -335,14 +348,39 @@ def test_markdown_into_a_folder_with_files_is_refused_by_the_command(
     assert [path.name for path in folder.iterdir()] == ["old.md"]
 
 
-def test_an_unwritable_output_folder_is_refused(filled: Workspace, tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root may write anywhere")
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
+def test_an_output_folder_this_user_may_not_write_is_refused(filled: Workspace) -> None:
+    if os.geteuid() != 0:
+        unavailable("acting as a second user needs root")
+    base = Path(tempfile.mkdtemp(prefix="amtui-export-"))
+    try:
+        shutil.copytree(filled.root, base / "ws")
+        for path in (base, *base.rglob("*")):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        locked = base / "locked"
+        locked.mkdir(mode=0o755)  # root's: nobody may not write in it
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTHONIOENCODING": "utf-8", "HOME": str(base), "LANG": "C.UTF-8",
+               NOW_VARIABLE: os.environ[NOW_VARIABLE]}
+        python, env = python_for_other_user(as_nobody, env)
 
-    result = run_cli("export", "clients", "--output", str(locked / "c.csv"),
-                     workspace=filled.root)
+        result = subprocess.run(
+            [python, "-m", "amtui", "export", "clients", "--output", str(locked / "c.csv"),
+             "--workspace", str(base / "ws")], capture_output=True, text=True, env=env,
+            preexec_fn=as_nobody, cwd=str(base), timeout=60)
 
-    assert result.returncode == 2 and "may not write there" in result.stderr
-    assert list(locked.iterdir()) == []
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "may not write there" in result.stderr
+        assert list(locked.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_an_export_onto_a_pipe_is_refused_and_the_pipe_left(filled: Workspace,
+                                                             tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+
+    result = run_cli("export", "clients", "--output", str(pipe), workspace=filled.root)
+
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)

@@ -38,8 +38,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          help=_("the file to write (default: standard output; xlsx needs a "
                                 "file, markdown a new or empty folder)"))
     command.add_argument("--excel", action="store_true",
-                         help=_("CSV for Excel: UTF-8 with a BOM, ; between cells, decimal "
-                                "commas, formulas neutralised"))
+                         help=_("CSV for Russian Excel: UTF-8 with a BOM, ; between cells, "
+                                "decimal commas"))
     command.add_argument("--client", metavar="CLIENT",
                          help=_("only this client's records (its name or id)"))
     command.add_argument("--open", action="store_true",
@@ -130,8 +130,12 @@ def import_all(args: argparse.Namespace) -> int:
     from amtui.cli.plugins import load_host, report_failures
     from amtui.services.archive import BadArchive, NotEmpty, import_archive, read_archive
 
-    if args.table or args.file:
-        raise UsageError(_("import --all takes the archive alone, no table or file"))
+    if args.table or args.file or any(
+            getattr(args, option) for option in ("map", "preset", "skip_bad", "dry_run",
+                                                 "client", "create_clients",
+                                                 "save_attachments", "me")):
+        raise UsageError(_("import --all takes the archive alone, no table, file or other "
+                           "options"))
     path: Path = expanded(args.all, "--all")
     try:
         archive = read_archive(path)

@@ -6,8 +6,8 @@ ISO (``2026-11-26``), money a plain decimal (``1200000.50``) with its currency b
 Messages and notes export the same way (the importer takes messages from mail, not tables).
 
 For spreadsheets a cell whose text begins with ``=``, ``+``, ``-`` or ``@`` would be read as a
-formula: the Excel CSV puts an apostrophe before it (the importer takes it off again), an XLSX
-stores every text cell as text, which Excel never evaluates.
+formula: a CSV puts an apostrophe before it (the importer takes it off again), an XLSX stores
+every text cell as text, which Excel never evaluates; JSON keeps every text exactly.
 """
 
 from __future__ import annotations
@@ -197,14 +197,15 @@ def neutralised(text: str) -> str:
 
 def as_csv(table: str, chosen: list[Raw], names: Names, *, excel: bool = False) -> bytes:
     """CSV: UTF-8 with ``,``; ``excel``: what Russian Excel opens by a double click (UTF-8
-    with a BOM, ``;`` between cells, decimal commas, CRLF, formulas neutralised)."""
+    with a BOM, ``;`` between cells, decimal commas, CRLF). Either way a cell that begins
+    like a formula is neutralised: whatever the file is meant for, a spreadsheet may open it."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";" if excel else ",",
                         lineterminator="\r\n" if excel else "\n")
     writer.writerow(COLUMNS[table])
     for values in rows(table, chosen, names):
-        cells = [_plain(value, decimal_comma=excel) for value in values.values()]
-        writer.writerow([neutralised(cell) for cell in cells] if excel else cells)
+        writer.writerow([neutralised(_plain(value, decimal_comma=excel))
+                         for value in values.values()])
     return ((BOM if excel else "") + out.getvalue()).encode("utf-8")
 
 
