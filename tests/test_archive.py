@@ -127,8 +127,8 @@ def test_a_crash_while_writing_leaves_the_target_as_it_was(
     monkeypatch.setattr(DataFile, "commit", commit)
     assert written[0] == "clients" and failed  # one table was written before the failure
     assert all(workspace.file(name).count() == 0 for name in workspace.table_names)
-    after = snapshot_files(workspace.root)
-    assert not any(name.startswith(("files/", "templates/")) for name in after)
+    assert not (workspace.root / "files").exists()
+    assert not (workspace.root / "templates").exists()
     assert (workspace.root / "workspace.toml").read_bytes() == before["workspace.toml"]
 
 

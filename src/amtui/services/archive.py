@@ -21,6 +21,7 @@ import tempfile
 import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -394,12 +395,16 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
 
     root = workspace.root
     written: list[Path] = []
+    """Files and folders made, in the order they were made."""
     settings = _read_own(root, root / CONFIG_NAME)
     try:
         for relative, data in archive.files.items():
             target = root / relative
             if target.exists() or target.is_symlink():
                 raise NotEmpty(_("{path} is there already").format(path=target))
+            folders = [folder for folder in target.relative_to(root).parents
+                       if folder.parts and not (root / folder).exists()]
+            written.extend(root / folder for folder in reversed(folders))
             atomic_write(target, data, workspace.file_mode, within=root)
             written.append(target)
         if archive.settings:
@@ -415,8 +420,12 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
                         progress(done, total)
     except BaseException:
         _take_back(workspace, staged)
-        for path in written:
-            path.unlink(missing_ok=True)
+        for path in reversed(written):
+            with suppress(FileNotFoundError):
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
         atomic_write(root / CONFIG_NAME, settings, workspace.file_mode, within=root)
         raise
 
