@@ -239,3 +239,26 @@ def test_import_all_refuses_the_options_of_a_table_import(archive: Path, tmp_pat
 
     assert result.returncode == 2 and "no table, file or other options" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_tables_of_plugins_not_loaded_are_left_out_with_a_warning(
+        source: Path, tmp_path: Path) -> None:
+    path = tmp_path / "core.zip"
+
+    result = run_cli("export", "--all", str(path), "--json", workspace=source,
+                     env={"AMTUI_LOAD_PLUGINS": ""})
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: data/smm_calendar/posts.json left out" in result.stderr
+    summary = json.loads(result.stdout)
+    assert "smm_calendar/posts.json" in summary["left_out"]
+    assert "smm_calendar/posts.json" not in summary["tables"] and summary["tables"]["tasks.json"]
+
+
+def test_an_archive_inside_the_workspace_is_refused(source: Path) -> None:
+    before = snapshot_files(source)
+
+    result = run_cli("export", "--all", str(source / "files" / "copy.zip"), workspace=source)
+
+    assert result.returncode == 2 and "inside the workspace" in result.stderr
+    assert snapshot_files(source) == before
