@@ -262,3 +262,16 @@ def test_an_archive_inside_the_workspace_is_refused(source: Path) -> None:
 
     assert result.returncode == 2 and "inside the workspace" in result.stderr
     assert snapshot_files(source) == before
+
+
+def test_a_damaged_table_stops_the_export(workspace: Workspace, tmp_path: Path) -> None:
+    workspace.repo(Client).add(Client(name="Целый"))
+    tasks = workspace.root / "data" / "tasks.json"
+    tasks.write_text('{"_meta":{"schema":1,"table":"tasks"},"tasks":{"1":{"id":"1","rev":1}}}')
+
+    result = run_cli("export", "--all", str(tmp_path / "a.zip"), workspace=workspace.root)
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "data/tasks.json is damaged" in result.stderr
+    assert not (tmp_path / "a.zip").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["ws"]

@@ -102,6 +102,7 @@ def export_archive(workspace: Workspace, output: Path, progress: Progress | None
         with os.fdopen(fd, "wb") as handle, \
                 zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive, \
                 workspace.transaction(*workspace.table_names) as tx:
+            _check_whole(workspace)
             stamp = workspace.clock().timetuple()[:6]
             counts = {name: workspace.file(name).count() for name in workspace.table_names}
             total, done = sum(counts.values()), 0
@@ -139,6 +140,20 @@ def export_archive(workspace: Workspace, output: Path, progress: Progress | None
         Path(temp).unlink(missing_ok=True)
         raise
     return summary
+
+
+def _check_whole(workspace: Workspace) -> None:
+    """StorageError if a table is damaged: its invalid records would be left out."""
+    from amtui.storage.errors import StorageError
+
+    for name in workspace.table_names:
+        data_file = workspace.file(name)
+        data_file.refresh()
+        if data_file.damage or data_file.invalid:
+            raise StorageError(_("{file} is damaged, so an archive would miss some of its "
+                                 "records: see `amtui doctor`, restore it with `amtui doctor "
+                                 "--restore {table}`, then export again").format(
+                file=data_file.relative_name, table=name))
 
 
 def _read_own(root: Path, path: Path) -> bytes:
