@@ -92,8 +92,6 @@ def check_choice(table: str, form: str, output: Path | None) -> None:
 
 def records(workspace: Workspace, table: str, filters: Filters | None = None) -> list[Raw]:
     """The table's records that ``filters`` take, oldest first."""
-    from amtui.services import rules
-
     filters = filters or Filters()
     client_id = _client_id(workspace, filters.client) if filters.client else None
     done = workspace.settings.columns[-1]
@@ -102,17 +100,21 @@ def records(workspace: Workspace, table: str, filters: Filters | None = None) ->
         if client_id is not None and raw.get("client_id" if table != "clients" else "id") \
                 != client_id:
             continue
-        if filters.open_only and not _open(raw, table, done, rules):
+        if filters.open_only and not _open(raw, table, done):
             continue
         chosen.append(raw)
     return sorted(chosen, key=lambda raw: str(raw.get("id")))
 
 
-def _open(raw: Raw, table: str, done: str, rules: Any) -> bool:
+def _open(raw: Raw, table: str, done: str) -> bool:
+    """Whether a record is open: a task not done, a message awaiting our answer (as
+    :mod:`amtui.services.rules` says), a deal neither won nor lost, a client not churned."""
+    from amtui.services import rules
+
     if table == "tasks":
-        return bool(rules.task_open(raw, done))
+        return rules.task_open(raw, done)
     if table == "messages":
-        return bool(rules.message_open(raw))
+        return rules.message_open(raw)
     if table == "deals":
         return raw.get("status") not in ("won", "lost")
     if table == "clients":
