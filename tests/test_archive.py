@@ -13,7 +13,13 @@ import pytest
 
 from amtui.models import Client, Task
 from amtui.services import archive as archive_service
-from amtui.services.archive import BadArchive, NotEmpty, import_archive, read_archive
+from amtui.services.archive import (
+    BadArchive,
+    NotEmpty,
+    import_archive,
+    import_into_new,
+    read_archive,
+)
 from amtui.storage import Workspace
 from amtui.storage.datafile import DataFile, data_files
 from conftest import run_cli, snapshot_files
@@ -130,6 +136,35 @@ def test_a_crash_while_writing_leaves_the_target_as_it_was(
     assert not (workspace.root / "files").exists()
     assert not (workspace.root / "templates").exists()
     assert (workspace.root / "workspace.toml").read_bytes() == before["workspace.toml"]
+
+
+def test_a_new_workspace_appears_whole_or_not_at_all(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.plugins.host import PluginHost
+
+    host = PluginHost.load(None)
+    commit = DataFile.commit
+    seen: list[list[str]] = []
+
+    def crashing(self: DataFile) -> None:
+        """While the second table is written, the new workspace is not there yet."""
+        seen.append(sorted(path.name for path in tmp_path.iterdir()))
+        if len(seen) == 2:
+            raise OSError(5, "Input/output error")
+        commit(self)
+
+    monkeypatch.setattr(DataFile, "commit", crashing)
+    with pytest.raises(OSError):
+        import_into_new(tmp_path / "new", read_archive(archive), host.attach)
+
+    assert seen[1][0].startswith(".new.import-") and "new" not in seen[1]
+    assert list(tmp_path.iterdir()) == []  # no target, and the half-made one removed
+
+    monkeypatch.setattr(DataFile, "commit", commit)
+    summary = import_into_new(tmp_path / "new", read_archive(archive), host.attach)
+    assert [path.name for path in tmp_path.iterdir()] == ["new"]
+    assert tables_of(tmp_path / "new")["tasks.json"]
+    assert summary.tables["tasks.json"] == len(tables_of(tmp_path / "new")["tasks.json"])
 
 
 def hostile(tmp_path: Path, archive: Path, name: str, data: bytes = b"x",

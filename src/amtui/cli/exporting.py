@@ -126,9 +126,21 @@ def export_all(args: argparse.Namespace) -> int:
 
 def import_all(args: argparse.Namespace) -> int:
     """``amtui import --all ARCHIVE``: a whole workspace into an empty one."""
-    from amtui.cli.common import expanded, open_workspace, print_json
+    from amtui.cli.common import (
+        check_access,
+        expanded,
+        open_workspace,
+        print_json,
+        workspace_path,
+    )
     from amtui.cli.plugins import load_host, report_failures
-    from amtui.services.archive import BadArchive, NotEmpty, import_archive, read_archive
+    from amtui.services.archive import (
+        BadArchive,
+        NotEmpty,
+        import_archive,
+        import_into_new,
+        read_archive,
+    )
 
     if args.table or args.file or any(
             getattr(args, option) for option in ("map", "preset", "skip_bad", "dry_run",
@@ -141,26 +153,41 @@ def import_all(args: argparse.Namespace) -> int:
         archive = read_archive(path)
     except BadArchive as error:
         raise UsageError(str(error)) from None
-    workspace = open_workspace(args, create=True)
+    root = workspace_path(args)
+    check_access(root)
     plugins = load_host(args)
-    plugins.attach(workspace)
-    report_failures(plugins)
     progress = Progress()
     try:
-        summary = import_archive(workspace, archive, progress)
+        if _new(root):
+            summary = import_into_new(root, archive, plugins.attach, progress)
+        else:
+            workspace = open_workspace(args, create=True)
+            plugins.attach(workspace)
+            summary = import_archive(workspace, archive, progress)
     except (BadArchive, NotEmpty) as error:
         raise UsageError(str(error)) from None
     finally:
         progress.done()
+        report_failures(plugins)
     if args.json:
         print_json(summary.as_json())
     else:
         sys.stdout.write(_("imported {records} records of {tables} tables and {files} files "
                            "into {root}").format(records=sum(summary.tables.values()),
                                                  tables=len(summary.tables),
-                                                 files=summary.files, root=workspace.root)
+                                                 files=summary.files, root=root)
                          + "\n")
     return 0
+
+
+def _new(root: Path) -> bool:
+    """Whether ``root`` can be made whole beside it and renamed into place: it does not exist
+    or is an empty folder, in a folder that does."""
+    try:
+        return root.parent.is_dir() and (not root.exists() or (
+            root.is_dir() and not root.is_symlink() and not any(root.iterdir())))
+    except OSError:
+        return False
 
 
 class Progress:

@@ -349,6 +349,34 @@ def check_empty(workspace: Workspace) -> None:
                                                           filled=", ".join(filled)))
 
 
+def import_into_new(target: Path, archive: Archive, attach: Callable[[Workspace], None],
+                    progress: Progress | None = None) -> Summary:
+    """Make a new workspace at ``target`` (which does not exist, or is an empty folder) from
+    ``archive``: it is built beside ``target`` under a hidden name and renamed into place when
+    whole, so whatever stops the import (a crash, a kill) leaves no ``target`` behind, at
+    most a ``.<name>.import-…`` folder. ``attach`` gives the new workspace the plugins'
+    tables."""
+    import shutil
+
+    from amtui.storage import Workspace
+
+    staging = target.parent / f".{target.name}.import-{os.urandom(4).hex()}"
+    try:
+        workspace = Workspace.open(staging, create=True, name=target.name)
+        attach(workspace)
+        summary = import_archive(workspace, archive, progress)
+        try:
+            os.rename(staging, target)
+        except OSError as error:
+            raise NotEmpty(_("{root} is not empty ({filled}): import a workspace archive into "
+                             "a new or empty workspace").format(
+                root=target, filled=error.strerror)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
 def import_archive(workspace: Workspace, archive: Archive,
                    progress: Progress | None = None) -> Summary:
     """Write ``archive`` into the empty ``workspace``: everything, or (on any failure) nothing."""
