@@ -28,10 +28,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "import", help=_("import clients, contacts, deals or tasks from a CSV, XLSX or vCard file"),
         description=_("Import records from a CSV (UTF-8 or cp1251; ; , or tab), XLSX or vCard "
                     "(contacts) file. Columns are found by their headers; see docs/import.md."))
-    command.add_argument("table", choices=["clients", "contacts", "deals", "tasks", "messages",
-                                           "telegram"],
+    command.add_argument("table", nargs="?", choices=["clients", "contacts", "deals", "tasks",
+                                                      "messages", "telegram"],
                          help=_("what the file holds"))
-    command.add_argument("file", metavar="FILE",
+    command.add_argument("file", nargs="?", metavar="FILE",
                          help=_("a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
                               "or a Maildir folder; for telegram a result.json"))
     command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
@@ -58,6 +58,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command.add_argument("--me", default="", metavar="NAME",
                          help=_("telegram: the agency's side of the chat, when no member has "
                               "that name"))
+    command.add_argument("--all", metavar="ARCHIVE",
+                         help=_("a whole workspace from `amtui export --all`, into an empty "
+                                "one"))
     workspace_option(command, argparse.SUPPRESS)
     command.set_defaults(handler=import_file)
 
@@ -73,6 +76,12 @@ def import_file(args: argparse.Namespace) -> int:
         run_import,
     )
 
+    if args.all:
+        from amtui.cli.exporting import import_all
+
+        return import_all(args)
+    if not args.table or not args.file:
+        raise UsageError(_("import: name a table and a FILE, or give --all ARCHIVE"))
     path = expanded(args.file, "FILE")
     if args.table in ("messages", "telegram"):
         return import_mail(args, path)

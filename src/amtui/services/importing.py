@@ -334,7 +334,33 @@ def read_file(path: Path) -> Sheet:
             return _read_xlsx(path)
     with _reading(path):
         data = path.read_bytes()
+    if path.suffix.lower() == ".json":
+        return read_json(data)
     return read_csv(data)
+
+
+def read_json(data: bytes) -> Sheet:
+    """A JSON array of objects (as `amtui export --format json` writes) as a sheet: the keys
+    are the headers; lists are joined with commas."""
+    import orjson
+
+    try:
+        items = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise UnreadableFile(_("not valid JSON: {reason}").format(reason=error)) from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise UnreadableFile(_("the JSON should be an array of objects, one per record"))
+    headers = list(dict.fromkeys(str(key) for item in items for key in item))
+    if not headers:
+        raise UnreadableFile(_("the file is empty: the first line should name the columns"))
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(part) for part in value)
+        return "" if value is None else value
+
+    return Sheet(headers, [(number, [cell(item.get(key)) for key in headers])
+                           for number, item in enumerate(items, start=1)])
 
 
 @contextmanager
@@ -569,9 +595,17 @@ def row_values(cells: list[Any], mapping: ColumnMap) -> Values:
         for index in indexes:
             value = cells[index] if index < len(cells) else None
             if _text(value):
-                values[name] = value
+                values[name] = _unneutralised(value)
                 break
     return values
+
+
+def _unneutralised(value: Any) -> Any:
+    """A cell without the apostrophe a spreadsheet export puts before text that begins like a
+    formula (``'=SUM`` is the text ``=SUM``)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
+        return value[1:]
+    return value
 
 
 # Planning: what each row becomes
