@@ -360,7 +360,7 @@ def test_an_output_folder_this_user_may_not_write_is_refused(filled: Workspace) 
         locked.mkdir(mode=0o755)  # root's: nobody may not write in it
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONIOENCODING": "utf-8", "HOME": str(base), "LANG": "C.UTF-8",
-               NOW_VARIABLE: os.environ[NOW_VARIABLE]}
+               "AMTUI_LANG": "en", NOW_VARIABLE: os.environ[NOW_VARIABLE]}
         python, env = python_for_other_user(as_nobody, env)
 
         result = subprocess.run(

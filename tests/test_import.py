@@ -487,6 +487,7 @@ def test_progress_is_shown_on_a_terminal_for_long_files(workspace: Workspace, tm
     assert status == 0
     assert "1200/1200 rows" in terminal.getvalue()
     assert "500/1200 rows" in terminal.getvalue()
+    assert "\r[" in terminal.getvalue() and "\\x0d" not in terminal.getvalue()  # redrawn in place
     assert workspace.repo(Client).count() == 1200
 
 

@@ -12,13 +12,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.output import ProgressBar
 from amtui.i18n import _
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-PROGRESS_FROM_RECORDS = 1000
-"""Archives with more records than this show a progress bar on a terminal."""
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,7 +103,7 @@ def export_all(args: argparse.Namespace) -> int:
     plugins = load_host(args)
     plugins.attach(workspace)
     report_failures(plugins)
-    progress = Progress()
+    progress = ProgressBar(_("records"))
     try:
         summary = export_archive(workspace, output, progress, __version__)
     except BadArchive as error:
@@ -156,7 +155,7 @@ def import_all(args: argparse.Namespace) -> int:
     root = workspace_path(args)
     check_access(root)
     plugins = load_host(args)
-    progress = Progress()
+    progress = ProgressBar(_("records"))
     try:
         if _new(root):
             summary = import_into_new(root, archive, plugins.attach, progress)
@@ -190,26 +189,3 @@ def _new(root: Path) -> bool:
         return False
 
 
-class Progress:
-    """A progress bar on stderr, when it is a terminal and there are many records."""
-
-    def __init__(self) -> None:
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        from amtui.cli.output import terminal_output
-
-        if total <= PROGRESS_FROM_RECORDS or not sys.stderr.isatty():
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        with terminal_output():  # amtui's own text, with the \r that redraws the bar
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                             + _("records"))
-            sys.stderr.flush()
-        self.drawn = True
-
-    def done(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\n")
-            self.drawn = False

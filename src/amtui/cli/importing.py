@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.output import ProgressBar
 from amtui.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
     from amtui.services.importing import Outcome, Plan
 
 PRESET_NAMES = {"hubspot": "HubSpot", "amocrm": "amoCRM", "bitrix24": "Bitrix24"}
-PROGRESS_FROM_ROWS = 1000
-"""Files with more rows than this show a progress bar on a terminal."""
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,7 +91,7 @@ def import_file(args: argparse.Namespace) -> int:
     workspace = open_workspace(args, create=not args.dry_run)
     options = Options(on_duplicate=args.on_duplicate, skip_bad=args.skip_bad,
                       client=args.client, create_clients=args.create_clients)
-    progress = _Progress(len(rows.rows))
+    progress = ProgressBar(_("rows"))
     try:
         if args.dry_run:
             plan = plan_import(workspace, args.table, rows, options, progress=progress)
@@ -207,24 +206,3 @@ def _would(outcome: Outcome, table: str) -> str:
         line=outcome.line, name=name, reason=outcome.reason)
 
 
-class _Progress:
-    """A progress bar on stderr, when it is a terminal and the file is long."""
-
-    def __init__(self, total: int) -> None:
-        self.shown = total > PROGRESS_FROM_ROWS and sys.stderr.isatty()
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.shown:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done}/{total} " + _("rows"))
-        sys.stderr.flush()
-        self.drawn = True
-
-    def done(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\n")
-            self.drawn = False

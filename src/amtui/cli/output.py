@@ -150,6 +150,38 @@ def terminal_output() -> Iterator[None]:
         sys.stdout, sys.stderr = before
 
 
+PROGRESS_FROM = 1000
+"""Work on more items than this shows a progress bar on a terminal."""
+
+
+class ProgressBar:
+    """A progress bar on stderr, drawn when stderr is a terminal and the work counts more than
+    :data:`PROGRESS_FROM` items; called with (done, total) as the work goes, then :meth:`done`.
+
+    ``unit`` is the counted word, already translated ("rows", "records")."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        with terminal_output():  # amtui's own text, with the \r that redraws the bar
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                             + self.unit)
+            sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        """End the bar's line, if one was drawn."""
+        if self.drawn:
+            sys.stderr.write("\n")
+            self.drawn = False
+
+
 def echo(text: object = "", *, err: bool = False, end: str = "\n") -> None:
     """Print ``text`` (and ``end``) to stdout, or stderr with ``err``, with every control
     character made visible: the way a plugin's command prints workspace text."""
