@@ -119,6 +119,23 @@ def new_plugin(args: argparse.Namespace) -> int:
     return 0
 
 
+def options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let ``--workspace`` and ``--lang`` come after a plugin command's sub-actions too (as
+    after every core command): added to each sub-action's parser that lacks them."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sub in {id(sub): sub for sub in action.choices.values()}.values():
+            if "--workspace" not in sub._option_string_actions:
+                names = [name for name in ("--workspace", "-w")
+                         if name not in sub._option_string_actions]
+                sub.add_argument(*names, metavar="DIR", default=argparse.SUPPRESS,
+                                 help=_("workspace folder"))
+            if "--lang" not in sub._option_string_actions:
+                language_option(sub, argparse.SUPPRESS)
+            options_everywhere(sub)
+
+
 def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         args_so_far: argparse.Namespace) -> None:
     """Add the subcommands that plugins register (loads the plugins)."""
@@ -137,6 +154,7 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         if host.run_guarded(plugin, lambda parser=parser, command=command:  # type: ignore[misc]
                             command.configure(parser) or True) is None:
             continue
+        options_everywhere(parser)
 
         def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
             workspace = open_workspace(args)

@@ -443,7 +443,8 @@ class PluginHost:
                    seconds: float | None) -> None:
         """Call each plugin's implementation of ``hook_name`` with each of the arguments
         ``calls_for(plugin)`` gives, in one thread per plugin allowed ``seconds`` for them
-        all."""
+        all. An implementation gets only the arguments it names (as with pluggy: the names
+        pluggy read from its signature when it was registered)."""
         caller = getattr(self.pm.hook, hook_name)
         allowed = None if seconds is None else limit(seconds)
         for impl in list(caller.get_hookimpls()):
@@ -451,9 +452,10 @@ class PluginHost:
             if self.plugins.get(name, PluginInfo(name, "", "")).status != "loaded":
                 continue
 
-            def calls(function: Callable[..., Any] = impl.function, name: str = name) -> None:
+            def calls(function: Callable[..., Any] = impl.function, name: str = name,
+                      wanted: tuple[str, ...] = (*impl.argnames, *impl.kwargnames)) -> None:
                 for kwargs in calls_for(name):
-                    function(**kwargs)
+                    function(**{key: value for key, value in kwargs.items() if key in wanted})
 
             try:
                 run_plugin_code(calls, allowed)
