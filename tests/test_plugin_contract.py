@@ -6,15 +6,23 @@ keys stay put, and a plugin says what ``d`` and ``s`` do on its Today lines."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
-from amtui.plugins.host import ALLOW_VARIABLE, PluginHost
+from amtui.plugins.host import ALLOW_VARIABLE, PluginHost, bundled_folder
 from amtui.services.agenda import plugin_sections
 from amtui.storage import Workspace
+from amtui.testing import settle, wait_until
+from amtui.ui.app import AmtuiApp
+from amtui.ui.help import HelpScreen
+from amtui.ui.panes.base import PaneBar
 from conftest import run_cli
+
+BUNDLED = bundled_folder
 
 
 def write(folder: Path, name: str, code: str) -> Path:
@@ -70,6 +78,7 @@ def test_a_hook_takes_only_the_arguments_it_names(workspace: Workspace) -> None:
 
 COMPETITORS = '''
 import json
+import os
 from amtui.api import CliCommand, hookimpl
 
 def configure(parser):
@@ -100,3 +109,161 @@ def test_workspace_and_lang_may_come_after_a_plugin_sub_action(workspace: Worksp
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"action": "list", "json": True,
                                          "root": str(workspace.root)}
+
+
+# Failures at run time are remembered per workspace until the plugin's files change ----------
+
+RAISES_ON_TODAY = '''
+from amtui.api import AgendaEntry, hookimpl
+
+@hookimpl
+def amtui_agenda(add):
+    raise RuntimeError("the calendar is gone")
+'''
+
+
+def listed(workspace: Workspace) -> dict[str, dict[str, object]]:
+    result = run_cli("plugins", "--json", workspace=workspace.root)
+    assert result.returncode == 0, result.stderr
+    return {entry["name"]: entry for entry in json.loads(result.stdout)}
+
+
+def test_a_failure_at_run_time_is_remembered_until_the_files_change(
+        workspace: Workspace) -> None:
+    plugin = write(workspace.root / "plugins", "flaky", RAISES_ON_TODAY)
+    write(workspace.root / "plugins", "good", '''
+        from amtui.api import AgendaEntry, hookimpl
+
+        @hookimpl
+        def amtui_agenda(add):
+            add(AgendaEntry("From good", "a line"))
+    ''')
+    first = run_cli("today", workspace=workspace.root)
+    assert first.returncode == 0, first.stderr
+    assert "From good" in first.stdout
+    assert [line for line in first.stderr.splitlines() if "flaky" in line] == [
+        "amtui: plugin flaky failed and is switched off: amtui_agenda: RuntimeError: the "
+        "calendar is gone (flaky.py:6)"]
+
+    entry = listed(workspace)["flaky"]
+    assert (entry["status"], entry["hook"]) == ("failed", "amtui_agenda")
+    assert "the calendar is gone" in str(entry["error"]) and entry["time"]
+    assert listed(workspace)["good"]["status"] == "loaded"
+    text = run_cli("plugins", workspace=workspace.root).stdout
+    assert "flaky  [failed]" in text and "switched off until its files change" in text
+
+    again = run_cli("today", workspace=workspace.root)  # a new process: still off, and said
+    assert again.returncode == 0 and "From good" in again.stdout
+    said = [line for line in again.stderr.splitlines() if "flaky" in line]
+    assert len(said) == 1 and "remembered until the plugin's files change" in said[0]
+
+    info = plugin.stat()
+    os.utime(plugin, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    assert listed(workspace)["flaky"]["status"] == "loaded"  # tried again
+    assert listed(workspace)["flaky"]["error"] == ""
+
+
+# Pane keys: the bundled panes keep 6, 7, 8 --------------------------------------------------
+
+EXTRA_PANE = '''
+from amtui.api import PaneSpec, hookimpl
+
+@hookimpl
+def amtui_register_panes(register):
+    register(PaneSpec("extra", "Extra", make, order=1))
+
+def make():
+    from textual.widgets import Static
+    from amtui.api.ui import PaneScreen
+
+    class Extra(PaneScreen):
+        PANE_ID = "extra"
+        def compose_body(self):
+            yield Static("the extra pane", id="extra-text")
+    return Extra()
+'''
+
+
+def bar_text(app: AmtuiApp) -> str:
+    return str(app.screen.query_one(PaneBar).render())
+
+
+async def test_bundled_panes_keep_their_keys_and_others_come_after(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("amtui.plugins.host.bundled_folder", BUNDLED)
+    write(workspace.root / "plugins", "extra", EXTRA_PANE)
+    app = AmtuiApp(workspace, plugins=host_for(workspace))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert " 6 Calendar " in bar_text(app) and " 9 Extra " in bar_text(app)
+        for key, pane in [("6", "calendar"), ("7", "team"), ("8", "bonus"), ("9", "extra")]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_pane == pane
+        assert str(app.screen.query_one("#extra-text", Static).render()) == "the extra pane"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert ("9", "Extra") in help_screen.global_keys
+        assert ("8", "Bonus") in help_screen.global_keys
+
+
+# A plugin switched off is off everywhere ----------------------------------------------------
+
+PANE_AND_SETTINGS = EXTRA_PANE + '''
+from pydantic import BaseModel, Field
+from amtui.api import SettingsSection
+
+class Extra(BaseModel):
+    days: int = Field(default=1, ge=0)
+
+@hookimpl
+def amtui_register_settings(register):
+    register(SettingsSection("extra", Extra))
+'''
+
+
+async def test_a_bad_settings_value_takes_the_plugins_pane_away(workspace: Workspace) -> None:
+    settings = workspace.root / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "[extra]\ndays = -1\n",
+                        encoding="utf-8")
+    write(workspace.root / "plugins", "extra", PANE_AND_SETTINGS)
+    root = workspace.root
+    # As `amtui` starts: the workspace is opened (and the settings read) after the panes
+    # are known.
+    app = AmtuiApp(lambda: Workspace.open(root), plugins=PluginHost.load(root))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: "Extra" not in bar_text(app), "the pane to go")
+        assert any("Plugin extra failed" in str(note.message) for note in app._notifications)
+        assert "extra" not in dict(app.pane_titles())
+        await pilot.press("6")
+        await settle(pilot)
+        assert app.current_pane == "today"
+        assert any("switched off" in str(note.message) for note in app._notifications)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "go: Extra" not in titles and "go: Today" in titles
+
+
+RAISING_PANE_AND_LINES = EXTRA_PANE + '''
+@hookimpl
+def amtui_agenda(add):
+    raise RuntimeError("no lines today")
+'''
+
+
+async def test_a_remembered_failure_keeps_the_plugin_off_in_the_app(
+        workspace: Workspace) -> None:
+    write(workspace.root / "plugins", "extra", RAISING_PANE_AND_LINES)
+    app = AmtuiApp(workspace, plugins=host_for(workspace))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # Today asked the plugin for its lines, and it raised
+        await wait_until(pilot, lambda: "Extra" not in bar_text(app), "the pane to go")
+    again = AmtuiApp(workspace, plugins=host_for(workspace))  # the next session
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Extra" not in bar_text(again)
+        notes = [str(note.message) for note in again._notifications]
+        assert any("Plugin extra failed" in note and "no lines today" in note
+                   and "remembered" in note for note in notes), notes

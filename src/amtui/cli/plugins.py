@@ -66,24 +66,46 @@ def report_failures(host: PluginHost) -> None:
 def list_plugins(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 
-    check_access(workspace_path(args))
+    root = workspace_path(args)
+    check_access(root)
     host = load_host(args)
+    check_settings(host, root)
+    listed = []
+    for info in host:  # each plugin used, then those it replaces
+        listed.append(info)
+        listed += [other for other in host.shadowed if other.name == info.name]
     if args.json:
         from amtui.cli.common import print_json
 
-        print_json([info.as_json() for info in host])
+        print_json([info.as_json() for info in listed])
         return 0
-    if not host.plugins:
+    if not listed:
         print(_("no plugins found"))
         return 0
-    for info in host:
+    for info in listed:
         version = f" {info.version}" if info.version else ""
         print(f"{info.name}{version}  [{info.status}]  {info.source}: {one_line(info.location)}")
         if info.hooks:
             print(_("    hooks: {hooks}").format(hooks=", ".join(info.hooks)))
         if info.error:
             print(_("    error: {error}").format(error=one_line(info.error)))
+        if info.time:
+            print(_("    failed in {hook} at {time}; switched off until its files change").format(
+                hook=info.hook, time=info.time))
     return 0
+
+
+def check_settings(host: PluginHost, root: Path) -> None:
+    """Check the plugins' settings and tables against the workspace, as the app and every
+    command do, so that a plugin they would switch off is listed as failed."""
+    if not (root / "workspace.toml").is_file():
+        return
+    from amtui.storage import StorageError, Workspace
+
+    try:
+        host.attach(Workspace.open(root))
+    except StorageError:
+        return  # the workspace cannot be opened: the plugins are listed as found
 
 
 NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")

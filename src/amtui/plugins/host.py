@@ -21,7 +21,7 @@ import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from amtui.plugins import specs
+from amtui.plugins.failures import Failure, fingerprint, remember, remembered
 from amtui.plugins.guard import REGISTER_SECONDS, WORK_SECONDS, limit, run_plugin_code
 from amtui.plugins.specs import (
     AgendaEntry,
@@ -64,13 +65,17 @@ class PluginInfo:
     version: str = ""
     hooks: list[str] = field(default_factory=list)
     status: str = "loaded"
-    """loaded, disabled or failed."""
+    """loaded, disabled, failed, or shadowed (a later plugin of the same name is used)."""
     error: str = ""
+    hook: str = ""
+    """Where a failure at run time happened (a hook, ``pane``, ``command``, ``open``)."""
+    time: str = ""
+    """When it happened (ISO 8601), remembered until the plugin's files change."""
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "source": self.source,
                 "location": self.location, "hooks": self.hooks, "status": self.status,
-                "error": self.error}
+                "error": self.error, "hook": self.hook, "time": self.time}
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,10 @@ class PluginHost:
         """(plugin, error) in the order they happened, for the app to show."""
         self.settings: dict[str, Any] = {}
         """Section name → the plugin's settings model, read from ``workspace.toml``."""
+        self.root: Path | None = None
+        """The workspace whose failures are remembered (see :mod:`amtui.plugins.failures`)."""
+        self.shadowed: list[PluginInfo] = []
+        """Plugins not used because a later one has their name, each after the one used."""
         self._attached: weakref.WeakSet[Workspace] = weakref.WeakSet()
         self.openers: dict[str, tuple[str, Callable[[Any, str], None] | None]] = {}
         """Plugin table → (plugin, how to show one of its records)."""
@@ -362,9 +371,31 @@ class PluginHost:
     def load(cls, workspace_root: Path | None, *, safe_mode: bool = False,
              disabled: Iterable[str] = (), user_folder: Path | None = None) -> PluginHost:
         host = cls()
+        host.root = workspace_root
         host.load_all(discover(workspace_root, safe_mode=safe_mode, user_folder=user_folder),
                       disabled)
+        host.recall_failures()
         return host
+
+    def recall_failures(self) -> None:
+        """Switch off the loaded plugins that failed at run time in an earlier process, with
+        that failure, unless their files changed since (then it is forgotten)."""
+        if self.root is None:
+            return
+        forgotten: dict[str, Failure | None] = {}
+        for name, failure in remembered(self.root).items():
+            info = self.plugins.get(name)
+            if info is None or info.status != "loaded":
+                continue
+            if failure.fingerprint != fingerprint(info.source, info.location, info.version):
+                forgotten[name] = None
+                continue
+            self._fail(name, failure.error)
+            info.hook, info.time = failure.hook, failure.time
+            self.failures[-1] = (name, f"{failure.error} (in {failure.hook} at {failure.time}; "
+                                       "remembered until the plugin's files change)")
+        if forgotten:
+            remember(self.root, forgotten)
 
     def load_all(self, candidates: list[Candidate], disabled: Iterable[str] = ()) -> None:
         disabled = set(disabled)
@@ -372,9 +403,19 @@ class PluginHost:
         allow = None if allowed is None else {
             name.strip() for name in allowed.split(",") if name.strip()}
         chosen: dict[str, Candidate] = {}
+        replaced: dict[str, list[Candidate]] = {}
         for candidate in candidates:
-            chosen.pop(candidate.name, None)
+            earlier = chosen.pop(candidate.name, None)
+            if earlier is not None:
+                replaced.setdefault(candidate.name, []).append(earlier)
             chosen[candidate.name] = candidate  # later sources override earlier ones
+        for name, earlier_ones in replaced.items():
+            used = chosen[name]
+            self.shadowed += [PluginInfo(
+                earlier.name, earlier.source, earlier.location, earlier.version,
+                status="shadowed", error=f"not used: the {used.source} plugin of the same "
+                f"name ({used.location}) replaces it (later sources win: "
+                f"{', '.join(SOURCES)})") for earlier in earlier_ones]
         for candidate in chosen.values():
             info = PluginInfo(candidate.name, candidate.source, candidate.location,
                               candidate.version)
@@ -421,11 +462,20 @@ class PluginHost:
             self.pm.unregister(plugin)
         self.failures.append((name, error))
 
-    def fail(self, name: str, error: BaseException | str) -> None:
-        """Mark a loaded plugin failed (its pane could not be made, …); it is called no more."""
+    def fail(self, name: str, error: BaseException | str, *, hook: str = "") -> None:
+        """Mark a loaded plugin failed (its pane could not be made, …); it is called no more.
+        With ``hook`` (where its code raised at run time) the failure is remembered in the
+        workspace until the plugin's files change."""
         message = error if isinstance(error, str) else _one_line_error(error)
-        if name in self.plugins and self.plugins[name].status != "failed":
-            self._fail(name, message)
+        if name not in self.plugins or self.plugins[name].status == "failed":
+            return
+        self._fail(name, message)
+        if hook and self.root is not None:
+            info = self.plugins[name]
+            info.hook = hook
+            info.time = datetime.now(UTC).isoformat(timespec="seconds")
+            remember(self.root, {name: Failure(info.time, hook, message, fingerprint(
+                info.source, info.location, info.version))})
 
     @property
     def loaded(self) -> list[str]:
@@ -462,7 +512,7 @@ class PluginHost:
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # SystemExit too: a plugin never ends amtui
-                self.fail(name, f"{hook_name}: {_one_line_error(error)}")
+                self.fail(name, f"{hook_name}: {_one_line_error(error)}", hook=hook_name)
 
     def _collect(self, hook_name: str, kind: type[Any]) -> list[tuple[str, Any]]:
         """What the plugins register through ``hook_name``: (plugin, item) pairs; an item of
@@ -481,7 +531,7 @@ class PluginHost:
 
         self._call(hook_name, kwargs)
         for name, problem in problems:
-            self.fail(name, problem)
+            self.fail(name, problem, hook=hook_name)
         failed = {name for name, _problem in problems}
         return [(name, item) for name, item in found
                 if name not in failed and self.plugins[name].status == "loaded"]
@@ -587,19 +637,20 @@ class PluginHost:
             return None
 
         def guarded(app: Any, record_id: str) -> None:
-            self.run_guarded(name, lambda: open_record(app, record_id))
+            self.run_guarded(name, lambda: open_record(app, record_id), hook="open")
 
         return guarded
 
-    def run_guarded(self, name: str, action: Callable[[], Any]) -> Any:
+    def run_guarded(self, name: str, action: Callable[[], Any], *, hook: str = "") -> Any:
         """Run a plugin's own code on this thread (a command, a pane factory: they make
-        widgets); None if it raised or exited (the plugin is then marked failed)."""
+        widgets); None if it raised or exited (the plugin is then marked failed, and with
+        ``hook``, where it ran, that is remembered: see :meth:`fail`)."""
         try:
             return action()
         except KeyboardInterrupt:
             raise
         except BaseException as error:
-            self.fail(name, error)
+            self.fail(name, error, hook=hook)
             return None
 
     def __iter__(self) -> Iterator[PluginInfo]:
