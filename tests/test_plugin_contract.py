@@ -267,3 +267,22 @@ async def test_a_remembered_failure_keeps_the_plugin_off_in_the_app(
         notes = [str(note.message) for note in again._notifications]
         assert any("Plugin extra failed" in note and "no lines today" in note
                    and "remembered" in note for note in notes), notes
+
+
+# A workspace plugin shadowing another of the same name ---------------------------------------
+
+def test_amtui_plugins_shows_both_plugins_of_one_name_and_which_is_used(
+        workspace: Workspace, tmp_path: Path) -> None:
+    user = write(tmp_path / "config" / "amtui" / "plugins", "twin", FEW_ARGUMENTS)
+    here = write(workspace.root / "plugins", "twin", FEW_ARGUMENTS)
+    result = run_cli("plugins", "--json", workspace=workspace.root,
+                     env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert result.returncode == 0, result.stderr
+    entries = [(e["name"], e["source"], e["location"], e["status"])
+               for e in json.loads(result.stdout) if e["name"] == "twin"]
+    assert entries == [("twin", "workspace", str(here), "loaded"),
+                       ("twin", "user", str(user), "shadowed")]
+    text = run_cli("plugins", workspace=workspace.root,
+                   env={"XDG_CONFIG_HOME": str(tmp_path / "config")}).stdout
+    assert "twin  [shadowed]  user:" in text
+    assert f"not used: the workspace plugin of the same name ({here}) replaces it" in text

@@ -259,9 +259,15 @@ class AmtuiApp(App[None]):
             self.notify(_("Plugin {name} failed and is switched off: {error}").format(
                 name=name, error=one_line(error, 200)), severity="error", markup=False,
                 timeout=10)
-        if failures and not self.pane_is_on(self.current_pane):
-            self.action_pane("today")  # the failed plugin's pane goes
-        for bar in self.screen.query(PaneBar) if failures else ():
+        if failures:
+            self.call_after_refresh(self._leave_switched_off_pane)
+
+    def _leave_switched_off_pane(self) -> None:
+        """A plugin was switched off: its pane goes from the bar, and from the screen unless
+        it shows why it failed."""
+        if not self.pane_is_on(self.current_pane) and not self.screen.query("#failed-pane"):
+            self.action_pane("today")
+        for bar in self.screen.query(PaneBar):
             bar.draw()
 
     def get_default_screen(self) -> Screen[Any]:
