@@ -20,7 +20,7 @@ from amtui.testing import settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.help import HelpScreen
 from amtui.ui.panes.base import PaneBar
-from conftest import run_cli
+from conftest import NOBODY, run_cli, unavailable
 
 BUNDLED = bundled_folder
 
@@ -286,3 +286,33 @@ def test_amtui_plugins_shows_both_plugins_of_one_name_and_which_is_used(
                    env={"XDG_CONFIG_HOME": str(tmp_path / "config")}).stdout
     assert "twin  [shadowed]  user:" in text
     assert f"not used: the workspace plugin of the same name ({here}) replaces it" in text
+
+
+# A linked plugin folder is checked where it points ------------------------------------------
+
+def test_a_linked_plugin_folder_is_checked_where_it_points(workspace: Workspace,
+                                                           tmp_path: Path) -> None:
+    if os.getuid() != 0:
+        unavailable("only root can give a file to another user")
+    shelf = tmp_path / "shelf"
+    shelf.mkdir(mode=0o755)
+    shelf.chmod(0o755)
+    write(shelf / "linked", "__init__", FEW_ARGUMENTS)
+    (shelf / "linked").chmod(0o755)
+    (workspace.root / "plugins").mkdir()
+    (workspace.root / "plugins" / "linked").symlink_to(shelf / "linked")
+
+    host = host_for(workspace)  # the owner's own checkout, writable by them only: loaded
+    assert host.plugins["linked"].status == "loaded", host.plugins["linked"].error
+    assert [s.title for s in plugin_sections(workspace, host)] == ["Few arguments"]
+
+    shelf.chmod(0o775)  # a folder on the way that the group can change
+    error = PluginHost.load(workspace.root).plugins["linked"].error
+    assert f"{shelf} can be changed by other users (mode drwxrwxr-x)" in error
+    assert f"run `chmod go-w {shelf}` to load it" in error
+    shelf.chmod(0o755)
+
+    os.chown(shelf / "linked", NOBODY, NOBODY)  # what it points to is another user's
+    error = PluginHost.load(workspace.root).plugins["linked"].error
+    assert f"{shelf / 'linked'} belongs to uid {NOBODY}" in error
+    assert "copy the plugin into plugins/ instead" in error

@@ -252,8 +252,10 @@ def plugins_in(folder: Path, source: str, check: Callable[[Path], str] | None = 
         else:
             continue
         refusal = check(path) if check else ""
+        # A checked plugin that is a link is loaded from where it points, once checked there.
+        real = path.resolve() if check and path.is_symlink() else path
         found.append(Candidate(name, source, str(path),
-                               _module_from_path(name, path, source, file_check),
+                               _module_from_path(name, real, source, file_check),
                                refusal=refusal))
     return found
 
@@ -297,12 +299,39 @@ def trust_problem(path: Path, workspace_root: Path) -> str:
     workspace ("" if it may): it must belong to this user or to the workspace folder's owner,
     and nobody else may be able to change it."""
     check = owner_check(workspace_root)
+    if path.is_symlink():
+        return link_problem(path, workspace_root)
     paths = [path, *sorted(path.rglob("*.py"))] if path.is_dir() else [path]
     for item in paths:
         problem = check(item.lstat(), item)
         if problem:
             return problem
     return ""
+
+
+def link_problem(link: Path, workspace_root: Path) -> str:
+    """Why the plugin a link in ``plugins/`` points to must not run ("" if it may): what it
+    points to, and every folder on the way there, must belong to this user, the workspace's
+    owner or root, and nobody else may be able to change them (a folder with the sticky bit,
+    like ``/tmp``, may be writable by all: nobody can replace what others put in it)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        return f"{link.name} is a link that leads nowhere ({error})"
+    trusted = (os.getuid(), workspace_root.stat().st_uid, 0)
+    for item in (target, *target.parents):
+        info = item.stat()
+        if info.st_uid not in trusted:
+            return (f"{link.name} links to {target}, and {item} belongs to uid {info.st_uid} "
+                    "(neither you, the workspace's owner nor root): its owner could change "
+                    "code that would run as you; copy the plugin into plugins/ instead, or "
+                    f"have {item} owned by you (chown)")
+        sticky = item != target and item.is_dir() and info.st_mode & stat.S_ISVTX
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not sticky:
+            return (f"{link.name} links to {target}, and {item} can be changed by other "
+                    f"users (mode {stat.filemode(info.st_mode)}); run `chmod go-w {item}` "
+                    "to load it")
+    return trust_problem(target, workspace_root)
 
 
 def owner_check(workspace_root: Path) -> FileCheck:
