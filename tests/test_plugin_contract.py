@@ -316,3 +316,57 @@ def test_a_linked_plugin_folder_is_checked_where_it_points(workspace: Workspace,
     error = PluginHost.load(workspace.root).plugins["linked"].error
     assert f"{shelf / 'linked'} belongs to uid {NOBODY}" in error
     assert "copy the plugin into plugins/ instead" in error
+
+
+# d and s on a plugin's Today lines; its lines lead with their fact --------------------------
+
+APPROVALS = '''
+from amtui.api import AgendaEntry, Client, EntryAction, hookimpl
+
+def approve(workspace):
+    workspace.repo(Client).add(Client(name="Approved by d"))
+
+@hookimpl
+def amtui_agenda(add):
+    add(AgendaEntry("Approvals", "Post for Ромашка", fact="due today",
+                    done=EntryAction("Approve", approve, "Post approved")))
+    add(AgendaEntry("Approvals", "Post for Лютик", fact="2 d late"))
+'''
+
+
+async def test_a_plugin_says_what_d_does_on_its_today_lines(workspace: Workspace) -> None:
+    from amtui.api import Client
+    from amtui.ui.panes.today import TodayPane
+    from amtui.ui.widgets.keybar import KeyBar
+
+    write(workspace.root / "plugins", "approvals", APPROVALS)
+    app = AmtuiApp(workspace, plugins=host_for(workspace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, TodayPane)
+        lines = [str(option.prompt) for option in pane.query_one("#agenda").options]
+        assert "  due today  Post for Ромашка" in lines and "  2 d late   Post for Лютик" in lines
+
+        def keys() -> str:
+            return str(pane.query_one(KeyBar).render())
+
+        await wait_until(pilot, lambda: "d Approve" in keys(), "d to say Approve")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert ("d", "Approve") in app.screen.pane_keys
+        assert ("s", "not on this line") in app.screen.pane_keys
+        await pilot.press("escape")
+        await pilot.press("d")
+        await settle(pilot)
+        assert [c.name for c in workspace.repo(Client).all()] == ["Approved by d"]
+        assert any("Post approved" in str(note.message) for note in app._notifications)
+
+        await pilot.press("down")  # the line whose plugin says nothing about d
+        await wait_until(pilot, lambda: "d not on this line" in keys(), "d to say nothing")
+        await pilot.press("d")
+        await settle(pilot)
+        assert any("d does nothing on this line: the approvals plugin did not say"
+                   in str(note.message) for note in app._notifications)
+        assert len(workspace.repo(Client).all()) == 1

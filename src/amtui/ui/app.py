@@ -28,6 +28,7 @@ from amtui.ui.help import HelpScreen, KeyRow
 from amtui.ui.pane_ids import CORE_PANES, panes_with_plugins
 from amtui.ui.panes.base import PaneBar, PaneScreen
 from amtui.ui.record import RecordScreen
+from amtui.ui.widgets.keybar import described
 from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
@@ -353,7 +354,7 @@ class AmtuiApp(App[None]):
             shown = self.get_key_display(binding) or key
             keys, _description = group.get((id(node), binding.action), ("", ""))
             group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
-                                               _(binding.description))
+                                               described(screen, binding))
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
         self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
