@@ -370,3 +370,16 @@ async def test_a_plugin_says_what_d_does_on_its_today_lines(workspace: Workspace
         assert any("d does nothing on this line: the approvals plugin did not say"
                    in str(note.message) for note in app._notifications)
         assert len(workspace.repo(Client).all()) == 1
+
+
+def test_amtui_today_json_names_what_a_plugins_d_and_s_do(workspace: Workspace) -> None:
+    write(workspace.root / "plugins", "approvals", APPROVALS)
+    result = run_cli("today", "--json", workspace=workspace.root)
+    assert result.returncode == 0, result.stderr
+    section = next(s for s in json.loads(result.stdout) if s["title"] == "Approvals")
+    assert [(item["fact"], item["title"], item["plugin"], item["done"], item["snooze"])
+            for item in section["items"]] == [
+        ("due today", "Post for Ромашка", "approvals", "Approve", ""),
+        ("2 d late", "Post for Лютик", "approvals", "", "")]
+    text = run_cli("today", workspace=workspace.root).stdout
+    assert "  due today  Post for Ромашка" in text

@@ -56,6 +56,15 @@ class AgendaItem:
     snooze: EntryAction | None = None
     """What ``s`` does on a plugin's line."""
 
+    def as_json(self) -> dict[str, Any]:
+        """Its fields for ``amtui today --json``: what a plugin's ``d`` and ``s`` do, by
+        name (``done``, ``snooze``: their labels, "" if none)."""
+        return {"table": self.table, "record_id": self.record_id, "title": self.title,
+                "client": self.client, "detail": self.detail, "client_id": self.client_id,
+                "fact": self.fact, "plugin": self.plugin,
+                "done": self.done.label if self.done else "",
+                "snooze": self.snooze.label if self.snooze else ""}
+
 
 @dataclass
 class AgendaSection:
