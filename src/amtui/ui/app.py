@@ -25,7 +25,7 @@ from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
-from amtui.ui.pane_ids import CORE_PANES, panes_with_plugins
+from amtui.ui.pane_ids import CORE_PANES, PluginPane, panes_with_plugins
 from amtui.ui.panes.base import PaneBar, PaneScreen
 from amtui.ui.record import RecordScreen
 from amtui.ui.widgets.keybar import described
@@ -121,6 +121,9 @@ class AmtuiApp(App[None]):
         self.plugins = plugins or PluginHost()
         self.panes = panes_with_plugins(self.plugins)
         """Every pane: the core ones, then the plugins'."""
+        self.pane_plugins = {pane.id: pane.plugin for pane in self.panes
+                             if isinstance(pane, PluginPane)}
+        """A plugin pane's id → its plugin."""
         self._workspace: Workspace | None = None
         self._open_workspace: WorkspaceOpener | None = None
         if callable(workspace):
@@ -224,9 +227,8 @@ class AmtuiApp(App[None]):
 
     def pane_is_on(self, pane_id: str) -> bool:
         """Whether the pane is amtui's or its plugin is loaded (not failed or switched off)."""
-        plugin = next((getattr(pane, "plugin", "") for pane in self.panes
-                       if pane.id == pane_id), "")
-        return not plugin or plugin in self.plugins.loaded
+        plugin = self.pane_plugins.get(pane_id)
+        return plugin is None or self.plugins.plugins[plugin].status == "loaded"
 
     def on_mount(self) -> None:
         self._modes[self.DEFAULT_MODE] = self.get_default_screen  # so switch_mode comes back

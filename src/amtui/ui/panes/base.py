@@ -83,7 +83,7 @@ class PaneBar(Static):
                 current = pane_id == self.current
                 if not current and len(title) > longest:
                     title = title[:longest - 1] + "…"
-                key = app.pane_keys.get(pane_id, "")  # the tenth pane on have no key
+                key = app.pane_keys.get(pane_id, "")  # panes from the tenth on have none
                 parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
                                               (title, "reverse bold" if current else ""), " "))
             return Content("").join(parts)
