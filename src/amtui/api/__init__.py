@@ -19,6 +19,7 @@ from amtui.plugins.specs import (
     CliCommand,
     ClientSection,
     CommandSpec,
+    EntryAction,
     Event,
     PaneSpec,
     SettingsSection,
@@ -78,7 +79,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "AgendaEntry", "CliCommand", "ClientSection", "CommandSpec", "Event", "PaneSpec",
+    "AgendaEntry", "CliCommand", "ClientSection", "CommandSpec", "EntryAction", "Event",
+    "PaneSpec",
     "SettingsSection", "TableSpec", "ThemeSpec", "TimelineItem", "hookimpl", *_LAZY,
 ]
 

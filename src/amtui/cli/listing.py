@@ -231,8 +231,6 @@ def _money(value: dict[str, Any]) -> str:
 
 
 def show_today(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from amtui.cli.plugins import load_host, report_failures
     from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.storage.damage import damaged_files_read
@@ -249,7 +247,7 @@ def show_today(args: argparse.Namespace) -> int:
     report_failures(plugins)
     if args.json:
         print_json([{"key": section.key, "title": section.title, "total": section.total,
-                     "items": [asdict(item) for item in section.items]}
+                     "items": [item.as_json() for item in section.items]}
                     for section in sections])
         return warn_damaged(damaged)
     lines = []

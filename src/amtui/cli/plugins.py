@@ -66,24 +66,46 @@ def report_failures(host: PluginHost) -> None:
 def list_plugins(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 
-    check_access(workspace_path(args))
+    root = workspace_path(args)
+    check_access(root)
     host = load_host(args)
+    check_settings(host, root)
+    listed = []
+    for info in host:  # each plugin used, then those it replaces
+        listed.append(info)
+        listed += [other for other in host.shadowed if other.name == info.name]
     if args.json:
         from amtui.cli.common import print_json
 
-        print_json([info.as_json() for info in host])
+        print_json([info.as_json() for info in listed])
         return 0
-    if not host.plugins:
+    if not listed:
         print(_("no plugins found"))
         return 0
-    for info in host:
+    for info in listed:
         version = f" {info.version}" if info.version else ""
         print(f"{info.name}{version}  [{info.status}]  {info.source}: {one_line(info.location)}")
         if info.hooks:
             print(_("    hooks: {hooks}").format(hooks=", ".join(info.hooks)))
         if info.error:
             print(_("    error: {error}").format(error=one_line(info.error)))
+        if info.time:
+            print(_("    failed in {hook} at {time}; switched off until its files change").format(
+                hook=info.hook, time=info.time))
     return 0
+
+
+def check_settings(host: PluginHost, root: Path) -> None:
+    """Check the plugins' settings and tables against the workspace, as the app and every
+    command do, so that a plugin they would switch off is listed as failed."""
+    if not (root / "workspace.toml").is_file():
+        return
+    from amtui.storage import StorageError, Workspace
+
+    try:
+        host.attach(Workspace.open(root))
+    except StorageError:
+        return  # the workspace cannot be opened: the plugins are listed as found
 
 
 NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
@@ -119,6 +141,23 @@ def new_plugin(args: argparse.Namespace) -> int:
     return 0
 
 
+def options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let ``--workspace`` and ``--lang`` come after a plugin command's sub-actions too (as
+    after every core command): added to each sub-action's parser that lacks them."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sub in {id(sub): sub for sub in action.choices.values()}.values():
+            if "--workspace" not in sub._option_string_actions:
+                names = [name for name in ("--workspace", "-w")
+                         if name not in sub._option_string_actions]
+                sub.add_argument(*names, metavar="DIR", default=argparse.SUPPRESS,
+                                 help=_("workspace folder"))
+            if "--lang" not in sub._option_string_actions:
+                language_option(sub, argparse.SUPPRESS)
+            options_everywhere(sub)
+
+
 def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         args_so_far: argparse.Namespace) -> None:
     """Add the subcommands that plugins register (loads the plugins)."""
@@ -137,6 +176,7 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         if host.run_guarded(plugin, lambda parser=parser, command=command:  # type: ignore[misc]
                             command.configure(parser) or True) is None:
             continue
+        options_everywhere(parser)
 
         def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
             workspace = open_workspace(args)

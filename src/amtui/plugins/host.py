@@ -21,7 +21,7 @@ import sys
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from amtui.plugins import specs
+from amtui.plugins.failures import Failure, fingerprint, remember, remembered
 from amtui.plugins.guard import REGISTER_SECONDS, WORK_SECONDS, limit, run_plugin_code
 from amtui.plugins.specs import (
     AgendaEntry,
@@ -64,13 +65,17 @@ class PluginInfo:
     version: str = ""
     hooks: list[str] = field(default_factory=list)
     status: str = "loaded"
-    """loaded, disabled or failed."""
+    """loaded, disabled, failed, or shadowed (a later plugin of the same name is used)."""
     error: str = ""
+    hook: str = ""
+    """Where a failure at run time happened (a hook, ``pane``, ``command``, ``open``)."""
+    time: str = ""
+    """When it happened (ISO 8601), remembered until the plugin's files change."""
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "source": self.source,
                 "location": self.location, "hooks": self.hooks, "status": self.status,
-                "error": self.error}
+                "error": self.error, "hook": self.hook, "time": self.time}
 
 
 @dataclass(frozen=True)
@@ -247,8 +252,10 @@ def plugins_in(folder: Path, source: str, check: Callable[[Path], str] | None = 
         else:
             continue
         refusal = check(path) if check else ""
+        # A checked plugin that is a link is loaded from where it points, once checked there.
+        real = path.resolve() if check and path.is_symlink() else path
         found.append(Candidate(name, source, str(path),
-                               _module_from_path(name, path, source, file_check),
+                               _module_from_path(name, real, source, file_check),
                                refusal=refusal))
     return found
 
@@ -292,12 +299,39 @@ def trust_problem(path: Path, workspace_root: Path) -> str:
     workspace ("" if it may): it must belong to this user or to the workspace folder's owner,
     and nobody else may be able to change it."""
     check = owner_check(workspace_root)
+    if path.is_symlink():
+        return link_problem(path, workspace_root)
     paths = [path, *sorted(path.rglob("*.py"))] if path.is_dir() else [path]
     for item in paths:
         problem = check(item.lstat(), item)
         if problem:
             return problem
     return ""
+
+
+def link_problem(link: Path, workspace_root: Path) -> str:
+    """Why the plugin a link in ``plugins/`` points to must not run ("" if it may): what it
+    points to, and every folder on the way there, must belong to this user, the workspace's
+    owner or root, and nobody else may be able to change them (a folder with the sticky bit,
+    like ``/tmp``, may be writable by all: nobody can replace what others put in it)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        return f"{link.name} is a link that leads nowhere ({error})"
+    trusted = (os.getuid(), workspace_root.stat().st_uid, 0)
+    for item in (target, *target.parents):
+        info = item.stat()
+        if info.st_uid not in trusted:
+            return (f"{link.name} links to {target}, and {item} belongs to uid {info.st_uid} "
+                    "(neither you, the workspace's owner nor root): its owner could change "
+                    "code that would run as you; copy the plugin into plugins/ instead, or "
+                    f"have {item} owned by you (chown)")
+        sticky = item != target and item.is_dir() and info.st_mode & stat.S_ISVTX
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not sticky:
+            return (f"{link.name} links to {target}, and {item} can be changed by other "
+                    f"users (mode {stat.filemode(info.st_mode)}); run `chmod go-w {item}` "
+                    "to load it")
+    return trust_problem(target, workspace_root)
 
 
 def owner_check(workspace_root: Path) -> FileCheck:
@@ -354,6 +388,10 @@ class PluginHost:
         """(plugin, error) in the order they happened, for the app to show."""
         self.settings: dict[str, Any] = {}
         """Section name → the plugin's settings model, read from ``workspace.toml``."""
+        self.root: Path | None = None
+        """The workspace whose failures are remembered (see :mod:`amtui.plugins.failures`)."""
+        self.shadowed: list[PluginInfo] = []
+        """Plugins not used because a later one has their name, each after the one used."""
         self._attached: weakref.WeakSet[Workspace] = weakref.WeakSet()
         self.openers: dict[str, tuple[str, Callable[[Any, str], None] | None]] = {}
         """Plugin table → (plugin, how to show one of its records)."""
@@ -362,9 +400,31 @@ class PluginHost:
     def load(cls, workspace_root: Path | None, *, safe_mode: bool = False,
              disabled: Iterable[str] = (), user_folder: Path | None = None) -> PluginHost:
         host = cls()
+        host.root = workspace_root
         host.load_all(discover(workspace_root, safe_mode=safe_mode, user_folder=user_folder),
                       disabled)
+        host.recall_failures()
         return host
+
+    def recall_failures(self) -> None:
+        """Switch off the loaded plugins that failed at run time in an earlier process, with
+        that failure, unless their files changed since (then it is forgotten)."""
+        if self.root is None:
+            return
+        forgotten: dict[str, Failure | None] = {}
+        for name, failure in remembered(self.root).items():
+            info = self.plugins.get(name)
+            if info is None or info.status != "loaded":
+                continue
+            if failure.fingerprint != fingerprint(info.source, info.location, info.version):
+                forgotten[name] = None
+                continue
+            self._fail(name, failure.error)
+            info.hook, info.time = failure.hook, failure.time
+            self.failures[-1] = (name, f"{failure.error} (in {failure.hook} at {failure.time}; "
+                                       "remembered until the plugin's files change)")
+        if forgotten:
+            remember(self.root, forgotten)
 
     def load_all(self, candidates: list[Candidate], disabled: Iterable[str] = ()) -> None:
         disabled = set(disabled)
@@ -372,9 +432,19 @@ class PluginHost:
         allow = None if allowed is None else {
             name.strip() for name in allowed.split(",") if name.strip()}
         chosen: dict[str, Candidate] = {}
+        replaced: dict[str, list[Candidate]] = {}
         for candidate in candidates:
-            chosen.pop(candidate.name, None)
+            earlier = chosen.pop(candidate.name, None)
+            if earlier is not None:
+                replaced.setdefault(candidate.name, []).append(earlier)
             chosen[candidate.name] = candidate  # later sources override earlier ones
+        for name, earlier_ones in replaced.items():
+            used = chosen[name]
+            self.shadowed += [PluginInfo(
+                earlier.name, earlier.source, earlier.location, earlier.version,
+                status="shadowed", error=f"not used: the {used.source} plugin of the same "
+                f"name ({used.location}) replaces it (later sources win: "
+                f"{', '.join(SOURCES)})") for earlier in earlier_ones]
         for candidate in chosen.values():
             info = PluginInfo(candidate.name, candidate.source, candidate.location,
                               candidate.version)
@@ -421,11 +491,20 @@ class PluginHost:
             self.pm.unregister(plugin)
         self.failures.append((name, error))
 
-    def fail(self, name: str, error: BaseException | str) -> None:
-        """Mark a loaded plugin failed (its pane could not be made, …); it is called no more."""
+    def fail(self, name: str, error: BaseException | str, *, hook: str = "") -> None:
+        """Mark a loaded plugin failed (its pane could not be made, …); it is called no more.
+        With ``hook`` (where its code raised at run time) the failure is remembered in the
+        workspace until the plugin's files change."""
         message = error if isinstance(error, str) else _one_line_error(error)
-        if name in self.plugins and self.plugins[name].status != "failed":
-            self._fail(name, message)
+        if name not in self.plugins or self.plugins[name].status == "failed":
+            return
+        self._fail(name, message)
+        if hook and self.root is not None:
+            info = self.plugins[name]
+            info.hook = hook
+            info.time = datetime.now(UTC).isoformat(timespec="seconds")
+            remember(self.root, {name: Failure(info.time, hook, message, fingerprint(
+                info.source, info.location, info.version))})
 
     @property
     def loaded(self) -> list[str]:
@@ -443,7 +522,8 @@ class PluginHost:
                    seconds: float | None) -> None:
         """Call each plugin's implementation of ``hook_name`` with each of the arguments
         ``calls_for(plugin)`` gives, in one thread per plugin allowed ``seconds`` for them
-        all."""
+        all. An implementation gets only the arguments it names (as with pluggy: the names
+        pluggy read from its signature when it was registered)."""
         caller = getattr(self.pm.hook, hook_name)
         allowed = None if seconds is None else limit(seconds)
         for impl in list(caller.get_hookimpls()):
@@ -451,16 +531,17 @@ class PluginHost:
             if self.plugins.get(name, PluginInfo(name, "", "")).status != "loaded":
                 continue
 
-            def calls(function: Callable[..., Any] = impl.function, name: str = name) -> None:
+            def calls(function: Callable[..., Any] = impl.function, name: str = name,
+                      wanted: tuple[str, ...] = (*impl.argnames, *impl.kwargnames)) -> None:
                 for kwargs in calls_for(name):
-                    function(**kwargs)
+                    function(**{key: value for key, value in kwargs.items() if key in wanted})
 
             try:
                 run_plugin_code(calls, allowed)
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # SystemExit too: a plugin never ends amtui
-                self.fail(name, f"{hook_name}: {_one_line_error(error)}")
+                self.fail(name, f"{hook_name}: {_one_line_error(error)}", hook=hook_name)
 
     def _collect(self, hook_name: str, kind: type[Any]) -> list[tuple[str, Any]]:
         """What the plugins register through ``hook_name``: (plugin, item) pairs; an item of
@@ -479,7 +560,7 @@ class PluginHost:
 
         self._call(hook_name, kwargs)
         for name, problem in problems:
-            self.fail(name, problem)
+            self.fail(name, problem, hook=hook_name)
         failed = {name for name, _problem in problems}
         return [(name, item) for name, item in found
                 if name not in failed and self.plugins[name].status == "loaded"]
@@ -585,19 +666,20 @@ class PluginHost:
             return None
 
         def guarded(app: Any, record_id: str) -> None:
-            self.run_guarded(name, lambda: open_record(app, record_id))
+            self.run_guarded(name, lambda: open_record(app, record_id), hook="open")
 
         return guarded
 
-    def run_guarded(self, name: str, action: Callable[[], Any]) -> Any:
+    def run_guarded(self, name: str, action: Callable[[], Any], *, hook: str = "") -> Any:
         """Run a plugin's own code on this thread (a command, a pane factory: they make
-        widgets); None if it raised or exited (the plugin is then marked failed)."""
+        widgets); None if it raised or exited (the plugin is then marked failed, and with
+        ``hook``, where it ran, that is remembered: see :meth:`fail`)."""
         try:
             return action()
         except KeyboardInterrupt:
             raise
         except BaseException as error:
-            self.fail(name, error)
+            self.fail(name, error, hook=hook)
             return None
 
     def __iter__(self) -> Iterator[PluginInfo]:

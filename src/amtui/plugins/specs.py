@@ -87,6 +87,21 @@ class ThemeSpec:
 
 
 @dataclass(frozen=True)
+class EntryAction:
+    """What ``d`` or ``s`` does on a plugin's Today line: ``EntryAction("Approve",
+    approve)``. The key bar and help name it by ``label`` while the line is highlighted."""
+
+    label: str
+    """What the key does, in a word or two, in the plugin's language ("Approve")."""
+    run: Callable[[Workspace], Any]
+    """Makes the change: called off the UI thread with the workspace, as amtui's own saves
+    are. It may return an :class:`amtui.api.Undo` (then ``u`` reverts it); a ``ValueError``
+    is shown as bad input, and nothing else happens."""
+    done_message: str = ""
+    """Shown once the change is saved ("Post approved")."""
+
+
+@dataclass(frozen=True)
 class AgendaEntry:
     """A line a plugin adds to Today, in its own section."""
 
@@ -98,6 +113,13 @@ class AgendaEntry:
     table: str = ""
     """The table and record the line is about (opened with Enter), if any."""
     record_id: str = ""
+    fact: str = ""
+    """What matters about it, said first and lined up like the facts of amtui's own lines:
+    "due today", "2 d late", "waiting 6 d"."""
+    done: EntryAction | None = None
+    """What ``d`` does on the line; without it ``d`` is shown greyed out there."""
+    snooze: EntryAction | None = None
+    """What ``s`` does on the line; without it ``s`` is shown greyed out there."""
 
 
 @dataclass(frozen=True)

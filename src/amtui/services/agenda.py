@@ -29,6 +29,7 @@ from amtui.services.rules import (
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
+    from amtui.plugins.specs import EntryAction
     from amtui.storage import Workspace
 
 Raw = dict[str, Any]
@@ -47,7 +48,22 @@ class AgendaItem:
     client_id: str | None = None
     fact: str = ""
     """Why it is on the agenda, said first: "answer 2 d late", "3 d overdue", "due today"
-    (plugins' lines have none)."""
+    (a plugin's line: what its plugin says, if anything)."""
+    plugin: str = ""
+    """The plugin whose line it is ("" for amtui's own)."""
+    done: EntryAction | None = None
+    """What ``d`` does on a plugin's line (None: nothing, and the key says so)."""
+    snooze: EntryAction | None = None
+    """What ``s`` does on a plugin's line."""
+
+    def as_json(self) -> dict[str, Any]:
+        """Its fields for ``amtui today --json``: what a plugin's ``d`` and ``s`` do, by
+        name (``done``, ``snooze``: their labels, "" if none)."""
+        return {"table": self.table, "record_id": self.record_id, "title": self.title,
+                "client": self.client, "detail": self.detail, "client_id": self.client_id,
+                "fact": self.fact, "plugin": self.plugin,
+                "done": self.done.label if self.done else "",
+                "snooze": self.snooze.label if self.snooze else ""}
 
 
 @dataclass
@@ -346,5 +362,6 @@ def plugin_sections(workspace: Workspace, host: PluginHost, now: datetime | None
         if limit is not None and len(section.items) >= limit:
             continue
         section.items.append(AgendaItem(entry.table, entry.record_id, entry.title, client,
-                                        entry.detail, entry.client_id))
+                                        entry.detail, entry.client_id, entry.fact, plugin,
+                                        entry.done, entry.snooze))
     return list(sections.values())

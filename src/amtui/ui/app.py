@@ -25,9 +25,10 @@ from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
-from amtui.ui.pane_ids import CORE_PANES, panes_with_plugins
-from amtui.ui.panes.base import PaneScreen
+from amtui.ui.pane_ids import CORE_PANES, PluginPane, panes_with_plugins
+from amtui.ui.panes.base import PaneBar, PaneScreen
 from amtui.ui.record import RecordScreen
+from amtui.ui.widgets.keybar import described
 from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class AmtuiApp(App[None]):
         self.plugins = plugins or PluginHost()
         self.panes = panes_with_plugins(self.plugins)
         """Every pane: the core ones, then the plugins'."""
+        self.pane_plugins = {pane.id: pane.plugin for pane in self.panes
+                             if isinstance(pane, PluginPane)}
+        """A plugin pane's id → its plugin."""
         self._workspace: Workspace | None = None
         self._open_workspace: WorkspaceOpener | None = None
         if callable(workspace):
@@ -149,9 +153,13 @@ class AmtuiApp(App[None]):
         # (A mode's first screen makes Textual parse all CSS again: fine on a later visit,
         # measured as a tenth of the time to the first screen if done for the first pane.)
         self._modes.update({info.id: info.create for info in self.panes if info.id != pane})
-        for number, info in enumerate(self.panes[len(CORE_PANES):9],
-                                      start=len(CORE_PANES) + 1):
-            self.bind(str(number), f"pane('{info.id}')", description=info.title, show=False)
+        self.pane_keys = {info.id: str(number)
+                          for number, info in enumerate(self.panes[:9], start=1)}
+        """Pane id → its number key (panes past the ninth have none: the palette opens
+        them), fixed for the session even if a plugin's pane is switched off."""
+        for info in self.panes[len(CORE_PANES):9]:
+            self.bind(self.pane_keys[info.id], f"pane('{info.id}')", description=info.title,
+                      show=False)
 
     def _use_theme(self, wanted: str | None) -> None:
         """Register amtui's, the user's and the plugins' themes, then show ``wanted``, else
@@ -215,8 +223,14 @@ class AmtuiApp(App[None]):
         return self._workspace
 
     def pane_titles(self) -> list[tuple[str, str]]:
-        """Each pane's id and title, in the language in use."""
-        return [(pane.id, _(pane.title)) for pane in self.panes]
+        """Each pane's id and title, in the language in use; not the panes of plugins that
+        are switched off."""
+        return [(pane.id, _(pane.title)) for pane in self.panes if self.pane_is_on(pane.id)]
+
+    def pane_is_on(self, pane_id: str) -> bool:
+        """Whether the pane is amtui's or its plugin is loaded (not failed or switched off)."""
+        plugin = self.pane_plugins.get(pane_id)
+        return plugin is None or self.plugins.plugins[plugin].status == "loaded"
 
     def on_mount(self) -> None:
         self._modes[self.DEFAULT_MODE] = self.get_default_screen  # so switch_mode comes back
@@ -250,6 +264,16 @@ class AmtuiApp(App[None]):
             self.notify(_("Plugin {name} failed and is switched off: {error}").format(
                 name=name, error=one_line(error, 200)), severity="error", markup=False,
                 timeout=10)
+        if failures:
+            self.call_after_refresh(self._leave_switched_off_pane)
+
+    def _leave_switched_off_pane(self) -> None:
+        """A plugin was switched off: its pane goes from the bar, and from the screen unless
+        it shows why it failed."""
+        if not self.pane_is_on(self.current_pane) and not self.screen.query("#failed-pane"):
+            self.action_pane("today")
+        for bar in self.screen.query(PaneBar):
+            bar.draw()
 
     def get_default_screen(self) -> Screen[Any]:
         if self.new_workspace_at is not None:
@@ -296,6 +320,10 @@ class AmtuiApp(App[None]):
         return self.first_pane if self.current_mode == self.DEFAULT_MODE else self.current_mode
 
     def action_pane(self, pane_id: str) -> None:
+        if not self.pane_is_on(pane_id):
+            self.notify(_("That pane's plugin is switched off: see `amtui plugins`."),
+                        severity="warning", markup=False)
+            return
         if pane_id != self.current_pane:
             self.switch_mode(pane_id if pane_id in self._modes else self.DEFAULT_MODE)
 
@@ -330,7 +358,7 @@ class AmtuiApp(App[None]):
             shown = self.get_key_display(binding) or key
             keys, _description = group.get((id(node), binding.action), ("", ""))
             group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
-                                               _(binding.description))
+                                               described(screen, binding))
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
         self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
@@ -386,9 +414,11 @@ class AmtuiApp(App[None]):
         yield from (command._replace(title=_(command.title), help=_(command.help))
                     for command in super().get_system_commands(screen)
                     if command.callback != self.action_change_theme)
-        for number, (pane_id, title) in enumerate(self.pane_titles(), start=1):
+        for pane_id, title in self.pane_titles():
+            number = self.pane_keys.get(pane_id)
             yield SystemCommand(_("go: {title}").format(title=title),
-                                _("Open the pane (key {number})").format(number=number),
+                                _("Open the pane (key {number})").format(number=number)
+                                if number else _("Open the pane"),
                                 partial(self.action_pane, pane_id))
         yield from self._screen_commands(screen)
         for plugin, command in self.plugins.commands():
@@ -401,7 +431,7 @@ class AmtuiApp(App[None]):
         yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
 
     def _run_plugin_command(self, plugin: str, run: Callable[[Any], None]) -> None:
-        self.plugins.run_guarded(plugin, lambda: run(self))
+        self.plugins.run_guarded(plugin, lambda: run(self), hook="command")
         self.show_plugin_failures()
 
     def _screen_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

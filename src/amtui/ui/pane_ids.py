@@ -52,7 +52,7 @@ class PluginPane:
     host: PluginHost
 
     def create(self) -> Any:
-        screen = self.host.run_guarded(self.plugin, self.factory)
+        screen = self.host.run_guarded(self.plugin, self.factory, hook="pane")
         if screen is None:
             from amtui.ui.panes.failed import FailedPane
 
@@ -66,10 +66,12 @@ class PluginPane:
 
 
 def panes_with_plugins(host: PluginHost) -> list[PaneInfo | PluginPane]:
-    """The core panes, then the plugins' (a plugin pane cannot take a core pane's id)."""
+    """The core panes, then the bundled plugins' (so that their keys never move: 6, 7, 8),
+    then the other plugins' (a plugin pane cannot take a core pane's id)."""
     panes: list[PaneInfo | PluginPane] = list(CORE_PANES)
     taken = set(CORE_PANE_IDS)
-    for plugin, spec in host.panes():
+    found = host.panes()  # in order, then title
+    for plugin, spec in sorted(found, key=lambda pair: host.plugins[pair[0]].source != "bundled"):
         if spec.id in taken:
             host.fail(plugin, f"pane id {spec.id!r} is taken")
             continue

@@ -60,29 +60,31 @@ class PaneBar(Static):
     def __init__(self, current: str) -> None:
         super().__init__(id="pane-bar")
         self.current = current
-        self._drawn_for = -1
+        self._drawn_for: tuple[int, list[tuple[str, str]]] | None = None
 
     def on_mount(self) -> None:
-        self._draw()
+        self.draw()
 
     def on_resize(self) -> None:
-        self._draw()
+        self.draw()
 
-    def _draw(self) -> None:
+    def draw(self) -> None:
+        """Draw the bar, unless it shows this already (at this width, these panes)."""
         width = self.size.width or self.app.size.width
-        if width == self._drawn_for:
-            return
-        self._drawn_for = width
         app: AmtuiApp = self.app  # type: ignore[assignment]
         titles = list(app.pane_titles())
+        if (width, titles) == self._drawn_for:
+            return
+        self._drawn_for = (width, titles)
 
         def bar(longest: int) -> Content:
             parts: list[Content] = []
-            for number, (pane_id, title) in enumerate(titles, start=1):
+            for pane_id, title in titles:
                 current = pane_id == self.current
                 if not current and len(title) > longest:
                     title = title[:longest - 1] + "…"
-                parts.append(Content.assemble((f" {number} ", "bold"),
+                key = app.pane_keys.get(pane_id, "")  # panes from the tenth on have none
+                parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
                                               (title, "reverse bold" if current else ""), " "))
             return Content("").join(parts)
 
@@ -183,7 +185,7 @@ class PaneScreen(Screen[None]):
     def _fail(self, error: Exception) -> Widget:
         from amtui.ui.panes.failed import failure_notice
 
-        self.amtui.plugins.fail(self.plugin, error)
+        self.amtui.plugins.fail(self.plugin, error, hook="pane")
         self.amtui.show_plugin_failures()
         return failure_notice(self.plugin, self.amtui.plugins.plugins[self.plugin].error)
 
@@ -275,6 +277,8 @@ class PaneScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Shown again: read again if something was saved meanwhile. (A pane with a resume
         handler of its own, the Board's, decides for itself.)"""
+        for bar in self.query(PaneBar):  # a plugin's pane may have been switched off since
+            bar.draw()
         stale, self.stale = self.stale, False
         if (stale and self.loads_shown
                 and type(self).on_screen_resume is PaneScreen.on_screen_resume):

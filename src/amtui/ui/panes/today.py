@@ -25,6 +25,7 @@ from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
+    from amtui.plugins.specs import EntryAction
     from amtui.services.agenda import AgendaItem, AgendaSection, Mine
 
 SECTION_ROWS = 100
@@ -55,7 +56,7 @@ class Agenda:
 def item_line(item: AgendaItem, fact_width: int, width: int) -> Content:
     """One line of the agenda in ``width`` cells: the fact in full, then the record's title and
     its client, shortened (the client first, down to a third of the room) to fit, then the
-    detail if it fits (a plugin's line, which has no fact, shows as much of it as fits)."""
+    detail if it fits (a plugin's line without a fact shows as much of it as fits)."""
     fact = one_line(item.fact)
     lead = f"  {fact:<{fact_width}}  " if fact_width else "  "
     room = max(width - len(lead), 8)
@@ -138,6 +139,8 @@ class TodayPane(PaneScreen):
         self.land_on: int | None = None
         """Where the cursor goes when the agenda is next shown (the first line "+K more"
         opened)."""
+        self._keys_said: tuple[object, ...] | None = None
+        """What d and s were last said to do (a plugin's line's actions), if not amtui's."""
         self.acted_on: str | None = None
         """The line last marked done or snoozed: if it comes back (undone), the cursor goes
         back to it, so that the next key acts on that record again."""
@@ -368,9 +371,42 @@ class TodayPane(PaneScreen):
     def action_previous_section(self) -> None:
         self._jump(-1)
 
+    def on_option_list_option_highlighted(self) -> None:
+        """d and s say what they do on a plugin's line (the key bar is redrawn only when
+        that changes)."""
+        item = self._current()
+        said = (item.plugin, item.done, item.snooze) if item is not None and item.plugin else None
+        if said != self._keys_said:
+            self._keys_said = said
+            self.refresh_bindings()
+
+    def binding_description(self, binding: Binding) -> str | None:
+        """What ``d`` and ``s`` do on a plugin's line: what its plugin named, else that they
+        do nothing there (None: the binding's own description)."""
+        item = self._current() if binding.action in ("done", "snooze") else None
+        if item is None or not item.plugin:
+            return None
+        action: EntryAction | None = getattr(item, binding.action)
+        return one_line(action.label, 24) if action is not None else _("not on this line")
+
+    def _run_plugin_action(self, item: AgendaItem, action: EntryAction | None,
+                           key: str) -> None:
+        """``d`` or ``s`` on a plugin's line: the change its plugin said, saved as amtui's
+        own are; if it said none, a message that the key does nothing there."""
+        if action is None:
+            self.notify(_("{key} does nothing on this line: the {plugin} plugin did not say "
+                          "what it does.").format(key=key, plugin=item.plugin), markup=False)
+            return
+        workspace = self.amtui.workspace
+        self.acted_on = self._current_id()
+        self.amtui.change(lambda: action.run(workspace), action.done_message)
+
     def action_done(self) -> None:
         item = self._current()
         if item is None:
+            return
+        if item.plugin:
+            self._run_plugin_action(item, item.done, "d")
             return
         self.acted_on = self._current_id()
         from amtui.services.actions import log_contact, mark_message_done, mark_task_done
@@ -403,6 +439,9 @@ class TodayPane(PaneScreen):
 
     def action_snooze(self) -> None:
         item = self._current()
+        if item is not None and item.plugin:
+            self._run_plugin_action(item, item.snooze, "s")
+            return
         if item is None or item.table not in ("messages", "clients"):
             self.notify(_("Only late answers and due updates can be snoozed."), markup=False)
             return

@@ -37,6 +37,14 @@ def _fitting(hints: list[Hint], width: int) -> list[Hint]:
     return kept
 
 
+def described(screen: Screen[object], binding: Binding) -> str:
+    """What a key does: what the screen says it does now (its ``binding_description``, if
+    it has one: a plugin's Today line names its own ``d``), else the binding's
+    description."""
+    describe = getattr(screen, "binding_description", None)
+    return (describe(binding) if describe is not None else None) or _(binding.description)
+
+
 class KeyBar(Static):
     """One line of key hints, kept up to date as focus and bindings change; a click on a key
     presses it.
@@ -118,7 +126,7 @@ class KeyBar(Static):
         style = "" if enabled else " dim"
         return Content.assemble(
             (f" {self.app.get_key_display(binding)}", f"bold $footer-key-foreground{style}"),
-            (f" {_(binding.description)} ", f"$footer-description-foreground{style}"),
+            (f" {described(self.screen, binding)} ", f"$footer-description-foreground{style}"),
         )
 
     def on_click(self, event: events.Click) -> None:
