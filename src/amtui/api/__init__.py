@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from amtui.plugins.app import PluginApp
 from amtui.plugins.specs import (
     AgendaEntry,
     CliCommand,
@@ -57,6 +58,8 @@ _LAZY = {
         ("Workspace", "Repository", "StorageError", "ConflictError", "InvalidRecord",
          "RecordNotFound", "ReadOnlyError", "TrashBin", "os_user"),
         "amtui.storage"),
+    # several changes, all or nothing: what ``workspace.transaction(...)`` gives
+    "Transaction": "amtui.storage.workspace",
     # exports: a file written whole (temp file, fsync, rename)
     "write_text_file": "amtui.storage.files",
     # text and translation
@@ -76,7 +79,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "AgendaEntry", "CliCommand", "ClientSection", "CommandSpec", "Event", "PaneSpec",
+    "AgendaEntry", "CliCommand", "ClientSection", "CommandSpec", "Event", "PaneSpec", "PluginApp",
     "SettingsSection", "TableSpec", "ThemeSpec", "TimelineItem", "hookimpl", *_LAZY,
 ]
 
@@ -196,6 +199,9 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     )
     from amtui.storage.files import (
         write_text_file as write_text_file,
+    )
+    from amtui.storage.workspace import (
+        Transaction as Transaction,
     )
     from amtui.text import (
         fold as fold,

@@ -43,12 +43,15 @@ class Repository(Generic[R]):
         return self.workspace.file(self.table).scan()
 
     def count(self) -> int:
+        """How many records the table holds."""
         return self.workspace.file(self.table).count()
 
     def exists(self, record_id: str) -> bool:
+        """Whether a record has this id."""
         return self.workspace.file(self.table).contains(record_id)
 
     def get(self, record_id: str) -> R:
+        """The record with this id, as a model; :class:`RecordNotFound` if there is none."""
         raw = self.workspace.file(self.table).get(record_id)
         if raw is None:
             raise RecordNotFound(_("no {noun} with id {record_id!r}").format(
@@ -56,10 +59,12 @@ class Repository(Generic[R]):
         return self._model(raw)
 
     def find(self, record_id: str | None) -> R | None:
+        """The record with this id, or None (also for an empty or None id)."""
         raw = self.workspace.file(self.table).get(record_id) if record_id else None
         return self._model(raw) if raw is not None else None
 
     def all(self) -> list[R]:
+        """Every record, as models (for a large table, :meth:`scan` is faster)."""
         return [self._model(raw) for raw in self.scan()]
 
     def search(self, condition: QueryLike) -> list[R]:
@@ -269,6 +274,7 @@ class TrashBin:
         self.workspace = workspace
 
     def entries(self) -> list[TrashEntry]:
+        """What the trash holds and may still be restored, newest first."""
         cutoff = self.workspace.clock() - timedelta(days=KEEP_DAYS)
         entries = self.workspace.repo(TrashEntry).all()
         return sorted(
