@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO ?= .demo-workspace
 
-.PHONY: run test check bench messages clean
+.PHONY: run test check bench messages docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(STAMP)
 # is its own (plugins/NAME/locale/NAME.*). See docs/plugins.md, "Translating a plugin".
 messages: $(STAMP)
 	$(BIN)/python tools/messages.py
+
+# The plugin reference: docs/plugin-api.md's generated parts written again from the docstrings
+# (tests/test_plugin_api_docs.py fails when they are out of date).
+docs: $(STAMP)
+	$(BIN)/python tools/plugin_api.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build bench/.work

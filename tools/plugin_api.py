@@ -204,6 +204,8 @@ def shown_default(value: object) -> str:
         return str(getattr(value, "__name__", "…"))
     if isinstance(value, enum.Enum):
         return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, set | frozenset):  # in order, whatever the hash seed
+        return f"{type(value).__name__}({{{', '.join(sorted(map(repr, value)))}}})"
     return repr(value)
 
 
@@ -345,7 +347,7 @@ def render_value(name: str, module: str, value: object) -> list[str]:
         base = annotation(typing.get_args(value)[0]) if typing.get_args(value) else "…"
         lines += ["```python", f"{name} = Annotated[{base}, …]", "```", ""]
     else:
-        lines += ["```python", f"{name} = {value!r}", "```", ""]
+        lines += ["```python", f"{name} = {shown_default(value)}", "```", ""]
     lines += [doc, ""]
     if inspect.isclass(value):
         lines += render_fields(value)
