@@ -52,7 +52,7 @@ MEMBERS: dict[str, list[str]] = {
     "Workspace": ["open", "root", "settings", "clock", "plugin_settings", "repo", "transaction",
                   "table_names", "table_spec"],
     "Repository": ["get", "find", "exists", "count", "all", "where", "search", "resolve", "scan",
-                   "raw", "add", "add_many", "update", "delete"],
+                   "stored", "raw", "version", "add", "add_many", "update", "delete"],
     "TrashBin": ["entries", "restore"],
     "Transaction": ["get", "scan", "put", "insert", "remove"],
     "PaneScreen": ["PANE_ID", "TITLE_TEXT", "amtui", "compose_body", "read", "show", "load",

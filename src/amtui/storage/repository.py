@@ -42,6 +42,18 @@ class Repository(Generic[R]):
         """The stored records as plain dicts, one at a time (do not modify)."""
         return self.workspace.file(self.table).scan()
 
+    def stored(self, record_id: str | None) -> dict[str, Any] | None:
+        """The stored record with this id as a plain dict (do not modify), or None: the fast
+        read of one record, found without building a model or parsing the rest of a large
+        file."""
+        return self.workspace.file(self.table).get(record_id) if record_id else None
+
+    def version(self) -> object:
+        """A value that changes whenever the table's file changes, saved by this process or
+        another (None while there is no file): keep what you compute from the table with it,
+        and compute again when it differs."""
+        return self.workspace.file(self.table).version_on_disk()
+
     def count(self) -> int:
         """How many records the table holds."""
         return self.workspace.file(self.table).count()
