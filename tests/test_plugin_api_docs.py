@@ -65,3 +65,26 @@ def test_the_recipes_are_python() -> None:
     assert len(blocks) >= 5
     for block in blocks:
         ast.parse(block)
+
+
+def test_the_bundled_plugins_keep_to_the_documented_api() -> None:
+    """They import only amtui.api and amtui.api.ui, read records through repositories (not
+    the data files' dicts) and take their settings from ``workspace.plugin_settings``."""
+    problems = []
+    for path in sorted((REPO / "plugins").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(REPO)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("amtui"):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names if alias.name.startswith("amtui")]
+            else:
+                names = []
+            problems += [f"{where}: imports {name}" for name in names
+                         if name not in ("amtui.api", "amtui.api.ui")]
+            if isinstance(node, ast.Attribute) and (
+                    (node.attr == "file" and ast.unparse(node.value).endswith("workspace"))
+                    or node.attr == "model_extra"):
+                problems.append(f"{where}:{node.lineno}: {ast.unparse(node)}")
+    assert problems == []
