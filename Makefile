@@ -22,12 +22,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench plugins tools
 	$(BIN)/mypy
+	PYTHONPATH=plugins $(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2 --durations=10
 
 # The edit-test loop: the same checks without the slow tests (see pyproject.toml's markers).
 check: $(STAMP)
 	$(BIN)/ruff check src tests bench plugins tools
 	$(BIN)/mypy
+	PYTHONPATH=plugins $(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 bench: $(STAMP)
