@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,27 @@ def test_the_bundled_plugins_keep_to_the_documented_api() -> None:
                     or node.attr == "model_extra"):
                 problems.append(f"{where}:{node.lineno}: {ast.unparse(node)}")
     assert problems == []
+
+
+def recipe(title: str) -> str:
+    """The first code block under the heading ``### title`` of docs/plugin-api.md."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split(f"### {title}\n", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    return found[1]
+
+
+def test_the_recipe_for_reading_and_changing_records_works(amtui_workspace: Any) -> None:
+    from amtui.api import Client
+
+    namespace: dict[str, Any] = {}
+    exec(recipe("Reading and changing records"), namespace)
+    clients = amtui_workspace.repo(Client)
+    atlas = clients.add(Client(name="Atlas", key_account=True))
+    clients.add(Client(name="Bravo"))
+    namespace["rename"](amtui_workspace, atlas.id, "Atlas Group")
+    assert namespace["names"](amtui_workspace) == ["Atlas Group", "Bravo"]
+    assert namespace["key_accounts"](amtui_workspace) == 1
+    clients.update(clients.get(atlas.id).model_copy(update={"key_account": False}))
+    assert namespace["key_accounts"](amtui_workspace) == 0  # the file changed: counted again
