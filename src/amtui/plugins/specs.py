@@ -31,7 +31,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 ``def amtui_agenda(workspace, now, add): ...``. The function's name says which hook it is."""
 
 
-Record_ = dict[str, "JSONValue"]
+StoredRecord = dict[str, "JSONValue"]
 """A record as stored: its fields by name, in JSON's types."""
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 """A value in a stored record (a day or a moment is its ISO text)."""
@@ -54,7 +54,7 @@ class TableSpec:
     """The record model (a :class:`Record` subclass whose ``table`` is ``name``)."""
     version: int = 1
     """Raise it when old records no longer fit the model, and give ``migrations``."""
-    migrations: Mapping[int, Callable[[dict[str, Record_]], dict[str, Record_]]] = field(
+    migrations: Mapping[int, Callable[[dict[str, StoredRecord]], dict[str, StoredRecord]]] = field(
         default_factory=dict)
     """``{n: function}``: each function is given every record of version ``n`` (a dict of
     records by id) and returns them as version ``n + 1``; amtui backs the file up first and
@@ -221,8 +221,9 @@ def amtui_register_commands(register: Callable[[CommandSpec], None]) -> None:
     """Register command palette entries: ``register(CommandSpec("followups: open", "…",
     run))``.
 
-    Called when the app starts, in a thread of its own (5 s limit); each ``run(app)`` is
-    called on the UI thread when its entry is chosen."""
+    Called each time the command palette opens, in a thread of its own (5 s limit): register
+    the same entries every time, quickly. Each ``run(app)`` is called on the UI thread when its
+    entry is chosen."""
 
 
 @hookspec
@@ -240,8 +241,8 @@ def amtui_register_cli(register: Callable[[CliCommand], None]) -> None:
 def amtui_register_themes(register: Callable[[ThemeSpec], None]) -> None:
     """Register colour themes: ``register(ThemeSpec({"name": "…", "primary": "#…"}))``.
 
-    Called when the app starts, in a thread of its own (5 s limit); the themes join amtui's
-    in the palette's theme list."""
+    Called when the app starts (and when ``amtui --theme NAME`` is checked), in a thread of its
+    own (5 s limit); the themes join amtui's in the palette's theme list."""
 
 
 @hookspec
