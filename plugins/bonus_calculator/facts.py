@@ -8,6 +8,7 @@ pure, so a what-if or another month needs no second read.
 from __future__ import annotations
 
 import bisect
+import functools
 import sys
 import threading
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from .engine import DealFact, KpiFacts, Period, PeriodFacts, TimeFact
 from .market import BonusSettings, settings_of
 
 if TYPE_CHECKING:
-    from amtui.api import Workspace
+    from amtui.api import Record, Workspace
 
     from .plan import Plan
     from .records import LockedStatement
@@ -171,16 +172,21 @@ SOURCE_TABLES = ("members", "clients", "deals", "messages", "bonus_plans",
 """The tables statements are computed from."""
 
 
-def data_version(workspace: Workspace) -> tuple[Any, ...]:
-    """Changes whenever a file the statements are computed from is saved."""
+@functools.cache
+def source_models() -> tuple[type[Record], ...]:
+    """The records statements are computed from (those of :data:`SOURCE_TABLES`)."""
     # The records' modules load on first use (amtui imports the plugin for its CLI too).
     from amtui.api import Client, Deal, Member, Message
 
     from .plan import Plan
     from .records import LockedStatement, TimeEntry
 
-    return tuple(workspace.repo(model).version() for model in (
-        Member, Client, Deal, Message, Plan, TimeEntry, LockedStatement))
+    return (Member, Client, Deal, Message, Plan, TimeEntry, LockedStatement)
+
+
+def data_version(workspace: Workspace) -> tuple[Any, ...]:
+    """Changes whenever a file the statements are computed from is saved."""
+    return tuple(workspace.repo(model).version() for model in source_models())
 
 
 def forget_recent(table: str) -> None:
