@@ -35,7 +35,7 @@ check: $(STAMP)
 # The oldest Textual pyproject.toml allows, in a venv of its own: the UI tests (but the
 # snapshots, drawn by the newest) must pass there too. tests/test_textual_private.py lists the
 # few private names of Textual's amtui uses; this is where a change to them would show.
-TEXTUAL_OLDEST := 8.2.0
+TEXTUAL_OLDEST := 8.2.5
 OLDEST := .venv-textual-oldest
 
 $(OLDEST)/.installed: pyproject.toml

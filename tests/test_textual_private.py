@@ -1,5 +1,5 @@
 """amtui uses Textual through its public API, so that ``textual`` can be a range of versions
-(pyproject.toml: ``>=8.2,<9``) rather than one. A private name of Textual's (an attribute
+(pyproject.toml: ``>=8.2.5,<9``) rather than one. A private name of Textual's (an attribute
 starting with ``_`` that Textual defines and amtui does not) may appear only where this file
 lists it, with the reason: each is a place a new Textual may break, checked at both ends of
 the range (``make test-textual-oldest``)."""
