@@ -1,6 +1,6 @@
 """Shared fixtures: a temporary workspace with a clock that only moves when told to.
 
-The fixtures of ``amtui.testing`` are loaded too (``-p amtui.testing`` in pyproject.toml).
+The fixtures of ``amtui.testing`` are loaded too (its ``pytest11`` entry point in pyproject.toml).
 Every test runs on that clock: ``AMTUI_NOW`` holds its moment (see ``amtui.testing``), so the
 ``amtui`` processes a test starts see the same day as the test, whatever the machine's date.
 """

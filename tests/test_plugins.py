@@ -4,6 +4,7 @@ docs/plugins.md alone."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -459,6 +460,14 @@ def test_plugins_new_makes_a_package_that_passes_its_own_test(tmp_path: Path) ->
     folder = Path(made.stdout.strip())
     assert (folder / "pyproject.toml").is_file()
     assert 'leads_log = "amtui_leads_log"' in (folder / "pyproject.toml").read_text()
+    # Its tests import only what its pyproject declares (amtui's public modules, pytest) and
+    # the standard library; amtui.testing's fixtures come by its pytest11 entry point.
+    assert not (folder / "tests" / "conftest.py").exists()
+    imported = imports_of(folder / "tests" / "test_leads_log.py")
+    assert {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names} <= {
+        "amtui.api", "amtui.api.ui", "amtui.testing", "pytest", "amtui_leads_log",
+        "amtui_leads_log.i18n"}
+    assert "Leads log" in (folder / "tests" / "test_leads_log.py").read_text()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                              "-p", "no:xdist"], cwd=folder, capture_output=True, text=True,
                             timeout=300)
@@ -468,6 +477,33 @@ def test_plugins_new_makes_a_package_that_passes_its_own_test(tmp_path: Path) ->
     assert again.returncode == 2 and "already exists" in again.stderr
     bad = run_cli("plugins", "new", "Bad-Name", "--dir", str(tmp_path))
     assert bad.returncode == 2
+
+
+def imports_of(path: Path) -> set[str]:
+    """The modules a Python file imports (at any depth in it)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def test_amtui_never_imports_pytest() -> None:
+    """amtui.testing is a pytest plugin, but the app and the plugin API do without pytest."""
+    code = ("import sys, amtui, amtui.api, amtui.api.ui, amtui.cli, amtui.ui.app; "
+            "assert 'pytest' not in sys.modules and '_pytest' not in sys.modules, "
+            "sorted(name for name in sys.modules if 'pytest' in name); print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_amtui_testing_is_a_pytest_plugin_by_its_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="pytest11").select(name="amtui.testing")
+    assert [entry.value for entry in found] == ["amtui.testing"]
 
 
 def test_the_plugin_api_imports_without_textual() -> None:

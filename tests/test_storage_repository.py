@@ -603,3 +603,16 @@ def test_any_sequence_of_changes_keeps_the_file_exact(
         assert sorted(e.id for e in TrashBin(fresh).entries()) == sorted(trash)
 
     run()
+
+
+def test_stored_and_version_are_the_fast_reads_plugins_use(workspace: Workspace) -> None:
+    clients = workspace.repo(Client)
+    before = clients.version()
+    saved = clients.add(Client(name="Atlas"))
+    assert clients.stored(saved.id) == clients.raw()[saved.id]
+    assert clients.stored(saved.id)["name"] == "Atlas"
+    assert clients.stored("nope") is None and clients.stored(None) is None
+    after = clients.version()
+    assert after != before and clients.version() == after  # unchanged until the next save
+    clients.update(saved.model_copy(update={"name": "Atlas 2"}))
+    assert clients.version() != after

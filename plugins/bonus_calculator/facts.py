@@ -8,6 +8,7 @@ pure, so a what-if or another month needs no second read.
 from __future__ import annotations
 
 import bisect
+import functools
 import sys
 import threading
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from .engine import DealFact, KpiFacts, Period, PeriodFacts, TimeFact
 from .market import BonusSettings, settings_of
 
 if TYPE_CHECKING:
-    from amtui.api import Workspace
+    from amtui.api import Record, Workspace
 
     from .plan import Plan
     from .records import LockedStatement
@@ -171,9 +172,21 @@ SOURCE_TABLES = ("members", "clients", "deals", "messages", "bonus_plans",
 """The tables statements are computed from."""
 
 
+@functools.cache
+def source_models() -> tuple[type[Record], ...]:
+    """The records statements are computed from (those of :data:`SOURCE_TABLES`)."""
+    # The records' modules load on first use (amtui imports the plugin for its CLI too).
+    from amtui.api import Client, Deal, Member, Message
+
+    from .plan import Plan
+    from .records import LockedStatement, TimeEntry
+
+    return (Member, Client, Deal, Message, Plan, TimeEntry, LockedStatement)
+
+
 def data_version(workspace: Workspace) -> tuple[Any, ...]:
     """Changes whenever a file the statements are computed from is saved."""
-    return tuple(workspace.file(table).version_on_disk() for table in SOURCE_TABLES)
+    return tuple(workspace.repo(model).version() for model in source_models())
 
 
 def forget_recent(table: str) -> None:
@@ -220,12 +233,15 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
           with_inbox: bool) -> Snapshot:
     """Deals and messages first, then only the clients they (or the members) need: a
     member's statement keeps a few hundred records of a large workspace, not all of it."""
+    # The records' modules load on first use (amtui imports the plugin for its CLI too).
+    from amtui.api import Client, Member
+
     from .plan import Plan
     from .records import LockedStatement, TimeEntry
 
     snapshot = Snapshot(workspace.clock(), ZoneInfo(workspace.settings.timezone),
                         settings_of(workspace), workspace.settings.currency)
-    for raw in workspace.file("members").scan():
+    for raw in workspace.repo(Member).scan():
         snapshot.members[raw["id"]] = MemberInfo(raw["id"], str(raw.get("name", "")),
                                                  str(raw.get("role", "account_manager")),
                                                  str(raw.get("login", "")))
@@ -236,7 +252,7 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
         member_ids = {member.id for member in snapshot.members.values() if member.login == me}
     wanted = set(snapshot.members) if member_ids is None else member_ids
     snapshot.plans = workspace.repo(Plan).all()
-    for raw in workspace.file(LockedStatement.table).scan():
+    for raw in workspace.repo(LockedStatement).scan():
         if raw.get("member_id") in wanted:
             snapshot.add_locked(LockedStatement.model_validate(raw))
         else:
@@ -246,13 +262,13 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
         return snapshot
     deals = _scan_deals(workspace, wanted)
     messages, replies = _scan_messages(workspace, wanted) if with_inbox else ([], {})
-    entries = [raw for raw in workspace.file(TimeEntry.table).scan()
+    entries = [raw for raw in workspace.repo(TimeEntry).scan()
                if raw.get("member_id") in wanted]
     needed = {client_id for _owner, client_id, _fact in deals} \
         | {client_id for _owner, client_id, _fact in messages} \
         | {str(raw.get("client_id")) for raw in entries if raw.get("client_id")}
     zone = snapshot.zone
-    for raw in workspace.file("clients").scan():
+    for raw in workspace.repo(Client).scan():
         owner = raw.get("owner_id")
         if owner not in wanted and raw["id"] not in needed:
             continue
@@ -284,8 +300,10 @@ Owned = tuple[str | None, str, Any]
 
 def _scan_deals(workspace: Workspace, wanted: set[str]) -> list[Owned]:
     """The deals of the wanted members, and those with no owner (their client's decides)."""
+    from amtui.api import Deal  # the records' modules load on first use
+
     found: list[Owned] = []
-    for raw in workspace.file("deals").scan():
+    for raw in workspace.repo(Deal).scan():
         owner = raw.get("owner_id")
         if owner and owner not in wanted:
             continue
@@ -313,9 +331,11 @@ def _scan_messages(workspace: Workspace, wanted: set[str]
                    ) -> tuple[list[Owned], dict[str, list[datetime]]]:
     """Incoming messages of the wanted members (and unassigned ones), and when we wrote to
     each client."""
+    from amtui.api import Message  # the records' modules load on first use
+
     replies: dict[str, list[datetime]] = {}
     incoming: list[Owned] = []
-    for raw in workspace.file("messages").scan():
+    for raw in workspace.repo(Message).scan():
         client_id = str(raw.get("client_id"))
         if raw.get("direction") == "outgoing":
             sent = _moment(raw.get("received_at"))

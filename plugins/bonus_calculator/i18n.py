@@ -1,6 +1,6 @@
 """This plugin's own translation domain (its locale/ folder)."""
 
-from amtui.i18n import N_, Domain
+from amtui.api import N_, Domain
 
 _domain = Domain.beside(__file__)
 _ = _domain.gettext

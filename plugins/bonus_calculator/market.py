@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .i18n import N_, _
 from .money import money, number
@@ -74,15 +74,10 @@ class BonusSettings(BaseModel):
 
 
 def settings_of(workspace: Workspace) -> BonusSettings:
-    """The ``[bonus]`` section, checked; a bad one raises ValueError naming the problem."""
-    from amtui.api import describe_validation_error
-
-    section: Any = (workspace.settings.model_extra or {}).get(SECTION, {})
-    try:
-        return BonusSettings.model_validate(section)
-    except ValidationError as error:
-        raise ValueError(_("workspace.toml [{section}]: {problem}").format(
-            section=SECTION, problem=describe_validation_error(error))) from None
+    """The ``[bonus]`` section, as amtui checked it when the plugin was given the workspace
+    (a bad one switches the plugin off); the defaults where it says nothing."""
+    settings = workspace.plugin_settings.get(SECTION)
+    return settings if isinstance(settings, BonusSettings) else BonusSettings()
 
 
 @dataclass(frozen=True)

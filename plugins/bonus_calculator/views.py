@@ -70,7 +70,7 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
 def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
     """"What it is worth to me": for each open deal of the client, what winning it this month
     would add to its owner's payout under their plan. Shown to the owner and the head."""
-    from amtui.api import ClientSection, Deal
+    from amtui.api import Client, ClientSection, Deal
 
     people = read_snapshot(workspace, set())
     viewer = viewer_of(people)
@@ -78,7 +78,7 @@ def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
         return None
     owners = {viewer.id}
     if viewer.role == "head":
-        client = workspace.file("clients").get(client_id) or {}
+        client = workspace.repo(Client).stored(client_id) or {}
         owners = {str(raw.get("owner_id") or client.get("owner_id"))
                   for raw in workspace.repo(Deal).scan()
                   if raw.get("client_id") == client_id and raw.get("status") in OPEN_STATUSES}

@@ -122,20 +122,22 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
 @hookimpl
 def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
     """Key accounts whose latest survey answer in the last 90 days was unhappy."""
+    from amtui.api import Client  # records load on first use: `amtui --help` needs none
+
     from .models import SURVEYS, UNHAPPY_UP_TO, Survey
 
     since = now.date() - timedelta(days=UNHAPPY_DAYS)
     latest: dict[str, Survey] = {}
-    for raw in workspace.file(SURVEYS).scan():
+    for raw in workspace.repo(Survey).scan():
         survey = Survey.model_validate(raw)
         known = latest.get(survey.client_id)
         if survey.on >= since and (known is None or survey.on >= known.on):
             latest[survey.client_id] = survey
-    clients = workspace.file("clients")
+    clients = workspace.repo(Client)
     for client_id, survey in sorted(latest.items(), key=lambda pair: pair[1].on):
         if survey.score > UNHAPPY_UP_TO[survey.scale]:
             continue
-        client = clients.get(client_id)
+        client = clients.stored(client_id)
         if client is None or not client.get("key_account"):
             continue
         scale = _("of 5") if survey.scale == "csat" else _("of 10")
@@ -149,20 +151,21 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
 def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     """The account's stage, purpose, team, stakeholders and surveys; stage moves and surveys
     join the timeline."""
-    from .models import PLANS, STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
+    from amtui.api import Member  # records load on first use: `amtui --help` needs none
 
-    plan_raw = workspace.file(PLANS).get(plan_id(client.id))
-    plan = AccountPlan.model_validate(plan_raw) if plan_raw else None
-    moves = sorted((StageMove.model_validate(raw) for raw in workspace.file(STAGE_MOVES).scan()
+    from .models import STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
+
+    plan = workspace.repo(AccountPlan).find(plan_id(client.id))
+    moves = sorted((StageMove.model_validate(raw) for raw in workspace.repo(StageMove).scan()
                     if raw.get("client_id") == client.id), key=lambda move: move.on)
-    surveys = sorted((Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()
+    surveys = sorted((Survey.model_validate(raw) for raw in workspace.repo(Survey).scan()
                       if raw.get("client_id") == client.id), key=lambda survey: survey.on)
     if plan is None and not moves and not surveys and not client.key_account:
         return
-    members = workspace.file("members")
+    members = workspace.repo(Member)
 
     def name(member_id: str | None) -> str:
-        found = members.get(member_id) if member_id else None
+        found = members.stored(member_id)
         return str(found.get("name", "")) if found else "—"
 
     stage = word(client.stage.value) if client.stage else _("not set")

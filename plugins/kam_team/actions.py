@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import (
     Client,
     ConflictError,
+    Contact,
     InvalidRecord,
     Member,
     Record,
@@ -230,7 +231,7 @@ def score(workspace: Workspace, client_id: str, scores: dict[Criterion, int]) ->
 
 
 def set_stakeholder(workspace: Workspace, client_id: str, view: StakeholderView) -> Undo:
-    contact = workspace.file("contacts").get(view.contact_id)
+    contact = workspace.repo(Contact).stored(view.contact_id)
     if contact is None or contact.get("client_id") != client_id:
         raise RecordNotFound(_("that contact is not one of the client's"))
     plan = _plan(workspace, client_id)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Contact, Message
+from amtui.api import Client, Contact, Member, Message
 
 from .history import created_on, decimal, recording_itself
 from .i18n import _
@@ -76,12 +76,12 @@ def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], A
     rng = random.Random(f"kam_team-{seed}")
     ids = DemoIds(rng)
     today = workspace.clock().date()
-    members = list(workspace.file("members").scan())
+    members = list(workspace.repo(Member).scan())
     if not members:
         return
-    clients = {raw["id"]: dict(raw) for raw in workspace.file("clients").scan()}
+    clients = {raw["id"]: dict(raw) for raw in workspace.repo(Client).scan()}
     contacts: dict[str, list[Raw]] = defaultdict(list)
-    for raw in workspace.file("contacts").scan():
+    for raw in workspace.repo(Contact).scan():
         contacts[raw["client_id"]].append(raw)
     assistants = [m["id"] for m in members if m.get("role") == "assistant"] or [
         m["id"] for m in members]
@@ -172,7 +172,7 @@ def _late_replies(rng: random.Random, ids: DemoIds, workspace: Workspace, share:
     now = workspace.clock()
     since = (now - timedelta(days=LATE_WINDOW_DAYS)).isoformat()
     replies = []
-    for raw in workspace.file("messages").scan():
+    for raw in workspace.repo(Message).scan():
         if (raw.get("direction") == "outgoing" or raw.get("status") not in ANSWERED
                 or not raw.get("answer_by") or raw.get("received_at", "") < since
                 or rng.random() > share):

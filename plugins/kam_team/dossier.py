@@ -11,13 +11,26 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Client, current_locale, format_money, one_line, os_user
+from amtui.api import (
+    Client,
+    Contact,
+    Deal,
+    Member,
+    Message,
+    Note,
+    Record,
+    Task,
+    current_locale,
+    format_money,
+    one_line,
+    os_user,
+)
 
 from .fmt import NONE
 from .history import decimal
 from .i18n import _, ngettext
 from .keyaccounts import single_threaded_because
-from .models import PLANS, STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
+from .models import AccountPlan, StageMove, Survey, plan_id
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -67,24 +80,25 @@ def dossier(workspace: Workspace, client_name_or_id: str) -> tuple[str, str]:
     client = workspace.repo(Client).resolve(client_name_or_id)
     now = workspace.clock()
     since = now - timedelta(days=TIMELINE_DAYS)
-    members = {raw["id"]: raw for raw in workspace.file("members").scan()}
+    members = workspace.repo(Member).raw()
 
     def member(member_id: str | None) -> str:
         return md(members.get(member_id or "", {}).get("name")) if member_id else NONE
 
-    plan_raw = workspace.file(PLANS).get(plan_id(client.id))
-    plan = AccountPlan.model_validate(plan_raw) if plan_raw else None
-    contacts = [raw for raw in workspace.file("contacts").scan()
-                if raw.get("client_id") == client.id]
-    moves = sorted((StageMove.model_validate(raw) for raw in workspace.file(STAGE_MOVES).scan()
-                    if raw.get("client_id") == client.id), key=lambda move: move.on)
-    surveys = sorted((Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()
-                      if raw.get("client_id") == client.id), key=lambda survey: survey.on)
-    messages = [raw for raw in workspace.file("messages").scan()
-                if raw.get("client_id") == client.id]
-    tasks = [raw for raw in workspace.file("tasks").scan() if raw.get("client_id") == client.id]
-    deals = [raw for raw in workspace.file("deals").scan() if raw.get("client_id") == client.id]
-    notes = [raw for raw in workspace.file("notes").scan() if raw.get("client_id") == client.id]
+    plan = workspace.repo(AccountPlan).find(plan_id(client.id))
+
+    def of_client(model: type[Record]) -> list[Raw]:
+        return [raw for raw in workspace.repo(model).scan() if raw.get("client_id") == client.id]
+
+    contacts = of_client(Contact)
+    moves = sorted((StageMove.model_validate(raw) for raw in of_client(StageMove)),
+                   key=lambda move: move.on)
+    surveys = sorted((Survey.model_validate(raw) for raw in of_client(Survey)),
+                     key=lambda survey: survey.on)
+    messages = of_client(Message)
+    tasks = of_client(Task)
+    deals = of_client(Deal)
+    notes = of_client(Note)
     done_column = workspace.settings.columns[-1]
     currency = workspace.settings.currency
 

@@ -143,7 +143,7 @@ def timelines(clients: Iterable[Raw], stored: dict[str, Raw], catching: Catching
 
 
 def stored_histories(workspace: Workspace) -> dict[str, Raw]:
-    return {raw["client_id"]: raw for raw in workspace.file(HISTORY).scan()}
+    return {raw["client_id"]: raw for raw in workspace.repo(AccountHistory).scan()}
 
 
 def write(workspace: Workspace, catching: Catching) -> None:
@@ -188,10 +188,12 @@ def follow_client_change(workspace: Workspace, client_id: str) -> None:
     """A client was saved with a tracked field changed: note its new state, dated today."""
     if _quiet.get():
         return
-    client = workspace.file("clients").get(client_id)
+    from amtui.api import Client  # the core records load on first use
+
+    client = workspace.repo(Client).stored(client_id)
     if client is None:
         return
-    record = workspace.file(HISTORY).get(history_id(client_id))
+    record = workspace.repo(AccountHistory).stored(history_id(client_id))
     stored = {client_id: record} if record is not None else {}
     write(workspace, missing_entries([client], stored, workspace.clock().date()))
 

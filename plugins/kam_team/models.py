@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -258,16 +258,8 @@ class KamSettings(BaseModel):
         return full
 
 
-_settings_cache: dict[int, tuple[object, KamSettings]] = {}
-
-
 def settings_of(workspace: Workspace) -> KamSettings:
-    """The workspace's ``[kam_team]`` settings (defaults where it says nothing)."""
-    extra = workspace.settings.model_extra or {}
-    section: Any = extra.get(PLUGIN, {})
-    cached = _settings_cache.get(id(workspace.settings))
-    if cached is not None and cached[0] is section:
-        return cached[1]
-    settings = KamSettings.model_validate(section)
-    _settings_cache[id(workspace.settings)] = (section, settings)
-    return settings
+    """The workspace's ``[kam_team]`` settings, as amtui checked them when the plugin was
+    given the workspace (defaults where it says nothing)."""
+    settings = workspace.plugin_settings.get(PLUGIN)
+    return settings if isinstance(settings, KamSettings) else KamSettings()

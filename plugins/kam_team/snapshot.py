@@ -12,15 +12,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from amtui.api import message_open
+from amtui.api import Client, Contact, Deal, Member, Message, Record, Task, message_open
 
 from . import history
 from .history import Timeline, decimal
 from .i18n import _
 from .models import (
-    PLANS,
-    STAGE_MOVES,
-    SURVEYS,
     AccountPlan,
     KamSettings,
     StageMove,
@@ -107,8 +104,8 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
     now = workspace.clock()
     today = now.date()
     members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
-               for raw in workspace.file("members").scan()]
-    client_raws = list(workspace.file("clients").scan())
+               for raw in workspace.repo(Member).scan()]
+    client_raws = list(workspace.repo(Client).scan())
     clients = {raw["id"]: ClientRow(
         raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
         raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
@@ -127,24 +124,23 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
     timelines = history.timelines(client_raws, stored, catching)
     del client_raws, stored
     work, waiting_by_member, late = _cached(
-        workspace, "work", ("tasks", "messages", "clients"),
+        workspace, "work", (Task, Message, Client),
         lambda: _read_work(workspace, clients, now))
-    deals, other = _cached(workspace, "deals", ("deals",),
+    deals, other = _cached(workspace, "deals", (Deal,),
                            lambda: _read_deals(workspace, workspace.settings.currency))
-    contacts = _cached(workspace, "contacts", ("contacts",), lambda: Counter(
-        str(raw.get("client_id", "")) for raw in workspace.file("contacts").scan()))
+    contacts = _cached(workspace, "contacts", (Contact,), lambda: Counter(
+        str(raw.get("client_id", "")) for raw in workspace.repo(Contact).scan()))
     data = TeamData(
         today=today, currency=workspace.settings.currency, settings=settings_of(workspace),
         members=members, clients=clients, work=work, late_answers=late,
         waiting_by_member=waiting_by_member,
         contacts=contacts,
         deals=deals, other_currency_deals=other, timelines=timelines,
-        plans=_cached(workspace, "plans", (PLANS,), lambda: {
-            raw["client_id"]: AccountPlan.model_validate(raw)
-            for raw in workspace.file(PLANS).scan()}),
-        moves=_cached(workspace, "moves", (STAGE_MOVES,), lambda: _read_moves(workspace)),
-        surveys=_cached(workspace, "surveys", (SURVEYS,), lambda: sorted(
-            (Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()),
+        plans=_cached(workspace, "plans", (AccountPlan,), lambda: {
+            plan.client_id: plan for plan in workspace.repo(AccountPlan).all()}),
+        moves=_cached(workspace, "moves", (StageMove,), lambda: _read_moves(workspace)),
+        surveys=_cached(workspace, "surveys", (Survey,), lambda: sorted(
+            workspace.repo(Survey).all(),
             key=lambda survey: (survey.on, survey.created_at))),
         history_written=written,
         member_names={member.id: member.name for member in members},
@@ -155,12 +151,11 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
 _computed: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
-def _cached(workspace: Workspace, what: str, tables: tuple[str, ...],
+def _cached(workspace: Workspace, what: str, tables: tuple[type[Record], ...],
             compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave last time if none of ``tables`` changed on disk since
     (the large tables are read again only after a change)."""
-    version = (workspace.clock().date(), *(workspace.file(table).version_on_disk()
-                                          for table in tables))
+    version = (workspace.clock().date(), *(workspace.repo(table).version() for table in tables))
     key = (str(workspace.root), what)
     found = _computed.get(key)
     if found is not None and found[0] == version:
@@ -172,7 +167,7 @@ def _cached(workspace: Workspace, what: str, tables: tuple[str, ...],
 
 def _read_moves(workspace: Workspace) -> dict[str, list[StageMove]]:
     moves: dict[str, list[StageMove]] = defaultdict(list)
-    for raw in workspace.file(STAGE_MOVES).scan():
+    for raw in workspace.repo(StageMove).scan():
         move = StageMove.model_validate(raw)
         moves[move.client_id].append(move)
     for found in moves.values():
@@ -184,7 +179,7 @@ def _read_deals(workspace: Workspace, currency: str
                 ) -> tuple[dict[str, list[tuple[date, Decimal]]], int]:
     deals: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
     other = 0
-    for raw in workspace.file("deals").scan():
+    for raw in workspace.repo(Deal).scan():
         if raw.get("status") != "won" or not raw.get("signed_on"):
             continue
         amount = raw.get("amount") or {}
@@ -201,7 +196,7 @@ def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetim
     today = now.date()
     done_column = workspace.settings.columns[-1]
     work: dict[str, ClientWork] = defaultdict(ClientWork)
-    for task in workspace.file("tasks").scan():
+    for task in workspace.repo(Task).scan():
         client_id = task.get("client_id")
         if not client_id or task.get("column") == done_column:
             continue
@@ -216,7 +211,7 @@ def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetim
     outgoing: dict[str, list[str]] = defaultdict(list)
     answer_moment: dict[tuple[str, str], str] = {}
     window_start = (now - timedelta(days=LATE_WINDOW_DAYS)).isoformat()
-    for message in workspace.file("messages").scan():
+    for message in workspace.repo(Message).scan():
         client_id = message.get("client_id", "")
         if message.get("direction") == "outgoing":
             outgoing[client_id].append(message.get("received_at", ""))
@@ -328,24 +323,21 @@ class AccountDetails:
 
 
 def read_account(workspace: Workspace, client_id: str) -> AccountDetails:
-    from amtui.api import Client
-
     from .keyaccounts import checklist_score, single_threaded_because
     from .models import plan_id
 
     client = workspace.repo(Client).get(client_id)
     members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
-               for raw in workspace.file("members").scan()]
+               for raw in workspace.repo(Member).scan()]
     names = {member.id: member.name for member in members}
-    contacts = [raw for raw in workspace.file("contacts").scan()
+    contacts = [raw for raw in workspace.repo(Contact).scan()
                 if raw.get("client_id") == client_id]
     influence_order = {"decision_maker": 0, "champion": 1, "blocker": 2, "stakeholder": 3}
     contacts.sort(key=lambda raw: (influence_order.get(raw.get("influence", ""), 9),
                                    str(raw.get("name", "")).casefold()))
-    plan_raw = workspace.file(PLANS).get(plan_id(client_id))
-    plan = AccountPlan.model_validate(plan_raw) if plan_raw else None
+    plan = workspace.repo(AccountPlan).find(plan_id(client_id))
     moves = _read_moves(workspace).get(client_id, [])
-    surveys = sorted((Survey.model_validate(raw) for raw in workspace.file(SURVEYS).scan()
+    surveys = sorted((Survey.model_validate(raw) for raw in workspace.repo(Survey).scan()
                       if raw.get("client_id") == client_id),
                      key=lambda survey: (survey.on, survey.created_at))
     return AccountDetails(

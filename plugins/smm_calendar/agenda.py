@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import MONTH_YEAR, AgendaEntry, ClientSection, TimelineItem, format_day
+from amtui.api import MONTH_YEAR, AgendaEntry, Client, ClientSection, TimelineItem, format_day
 
 from .i18n import N_, _, ngettext
-from .model import NOT_APPROVED, POSTS, PostStatus, TrailKind, settings_of
+from .model import NOT_APPROVED, POSTS, Post, PostStatus, TrailKind, settings_of
 from .slots import plan
 from .times import describe_moment, in_words, month_bounds, zone
 
@@ -53,9 +53,9 @@ def needing_attention(workspace: Workspace, now: datetime,
     approval_limit = timedelta(days=settings.approval_days)
     due_limit = timedelta(days=settings.due_soon_days)
     zones: dict[str, str] = {}
-    clients = workspace.file("clients")
+    clients = workspace.repo(Client)
     found = []
-    for raw in workspace.file(POSTS).scan():
+    for raw in workspace.repo(Post).scan():
         status = raw.get("status")
         if status not in NOT_APPROVED:
             continue
@@ -73,7 +73,7 @@ def needing_attention(workspace: Workspace, now: datetime,
         if waiting is None and due_in is None:
             continue
         if owner not in zones:
-            client = clients.get(owner) or {}
+            client = clients.stored(owner) or {}
             zones[owner] = str(client.get("timezone") or workspace.settings.timezone)
         found.append(Attention(raw, zones[owner], publish_at, waiting, due_in))
     return sorted(found, key=lambda item: (item.publish_at, item.post["id"]))
@@ -127,7 +127,7 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     upcoming: dict[str, int] = {}
     timeline = []
     horizon = now + timedelta(days=30)
-    for raw in workspace.file(POSTS).scan():
+    for raw in workspace.repo(Post).scan():
         if raw.get("client_id") != client.id:
             continue
         if now <= datetime.fromisoformat(raw["publish_at"]) <= horizon:

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from amtui.api import Client, Member
+
 from .i18n import ngettext
 from .model import (
     TRANSITIONS,
@@ -151,11 +153,11 @@ def fill_calendar(workspace: Workspace, size: str, seed: int,
         return
     demo = DemoPosts(workspace, size, seed)
     rng = demo.rng
-    clients = [raw for raw in workspace.file("clients").scan() if raw.get("status") == "active"]
+    clients = [raw for raw in workspace.repo(Client).scan() if raw.get("status") == "active"]
     if not clients:
         return
     clients = rng.sample(clients, min(demo.plan.clients, len(clients)))
-    members = list(workspace.file("members").scan())
+    members = list(workspace.repo(Member).scan())
     people = [str(raw.get("login") or raw["id"]) for raw in members] or ["demo"]
     channels = demo.settings.channels
     client_channels = {client["id"]: rng.sample(channels, min(len(channels), rng.randint(1, 3)))

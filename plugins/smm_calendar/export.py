@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import visible
+from amtui.api import Client, Member, visible
 
 from .i18n import _
-from .model import CalendarSettings, PostStatus, Refused, settings_of
+from .model import CalendarSettings, Post, PostStatus, Refused, settings_of
 from .times import check_period, zone
 
 if TYPE_CHECKING:
@@ -55,16 +55,16 @@ def posts_between(workspace: Workspace, start: date, end: date,
                   client_id: str | None = None) -> list[ExportRow]:
     """Posts from ``start`` to ``end`` (both included, the client's local days), in order."""
     check_period(start, end)
-    clients = workspace.file("clients")
-    members = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("members").scan()}
+    clients = workspace.repo(Client)
+    members = {raw["id"]: str(raw.get("name", "")) for raw in workspace.repo(Member).scan()}
     found: dict[str, tuple[str, str]] = {}
     rows = []
-    for raw in workspace.file("posts").scan():
+    for raw in workspace.repo(Post).scan():
         owner = raw.get("client_id", "")
         if client_id is not None and owner != client_id:
             continue
         if owner not in found:
-            client = clients.get(owner) or {}
+            client = clients.stored(owner) or {}
             found[owner] = (str(client.get("name", "")),
                             str(client.get("timezone") or workspace.settings.timezone))
         name, zone_name = found[owner]

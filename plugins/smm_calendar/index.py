@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .model import NOT_APPROVED, POSTS, CalendarSettings, PostStatus, settings_of
+from amtui.api import Client, Member
+
+from .model import NOT_APPROVED, CalendarSettings, Post, PostStatus, settings_of
 from .times import zone
 
 if TYPE_CHECKING:
@@ -140,7 +142,7 @@ STATUSES = {status.value: status for status in PostStatus}
 
 
 def client_of(workspace: Workspace, client_id: str) -> tuple[str, str]:
-    raw = workspace.file("clients").get(client_id) or {}
+    raw = workspace.repo(Client).stored(client_id) or {}
     return (str(raw.get("name", "")), str(raw.get("timezone") or workspace.settings.timezone))
 
 
@@ -149,13 +151,13 @@ def read_calendar(workspace: Workspace) -> CalendarData:
     now = workspace.clock()
     default_zone = workspace.settings.timezone
     data = CalendarData(settings, now.astimezone(zone(default_zone)).date(), now, default_zone)
-    for raw in workspace.file("members").scan():
+    for raw in workspace.repo(Member).scan():
         data.members[raw["id"]] = str(raw.get("name", ""))
         if raw.get("login"):
             data.member_logins[str(raw["login"])] = str(raw.get("name", ""))
-    posts = list(workspace.file(POSTS).scan())
+    posts = list(workspace.repo(Post).scan())
     wanted = {raw.get("client_id") for raw in posts}
-    for raw in workspace.file("clients").scan():
+    for raw in workspace.repo(Client).scan():
         if raw["id"] in wanted:
             data.clients[raw["id"]] = (str(raw.get("name", "")),
                                        str(raw.get("timezone") or default_zone))

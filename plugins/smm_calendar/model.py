@@ -245,16 +245,8 @@ class CalendarSettings(BaseModel):
             channel=channel.strip(), names=names))
 
 
-_settings_cache: dict[int, tuple[object, CalendarSettings]] = {}
-
-
 def settings_of(workspace: Workspace) -> CalendarSettings:
-    """The workspace's ``[smm_calendar]`` settings (defaults where it says nothing)."""
-    extra = workspace.settings.model_extra or {}
-    section = extra.get(PLUGIN, {})
-    cached = _settings_cache.get(id(workspace.settings))
-    if cached is not None and cached[0] is section:
-        return cached[1]
-    settings = CalendarSettings.model_validate(section)
-    _settings_cache[id(workspace.settings)] = (section, settings)
-    return settings
+    """The workspace's ``[smm_calendar]`` settings, as amtui checked them when the plugin was
+    given the workspace (defaults where it says nothing)."""
+    settings = workspace.plugin_settings.get(PLUGIN)
+    return settings if isinstance(settings, CalendarSettings) else CalendarSettings()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import Undo, WorkingDays, os_user, parse_weekdays as weekdays_of
+from amtui.api import Client, Undo, WorkingDays, os_user, parse_weekdays as weekdays_of
 
 from .i18n import _, ngettext
 from .model import (
@@ -80,7 +80,7 @@ def make_slots(workspace: Workspace, client_id: str, channel: str, weekdays: lis
     check_period(start, end)
     settings = settings_of(workspace)
     channel = settings.check_channel(channel)
-    if workspace.file("clients").get(client_id) is None:
+    if not workspace.repo(Client).exists(client_id):
         raise Refused(_("client: no client with id {client_id!r}").format(client_id=client_id))
     rules = workspace.repo(SlotRule)
     known = next((rule for rule in rules.where(client_id=client_id, channel=channel)), None)
@@ -153,7 +153,7 @@ def plan(workspace: Workspace, start: date, end: date,
     if not rules:
         return []
     wanted = {(rule.client_id, rule.channel) for rule in rules}
-    clients = workspace.file("clients")
+    clients = workspace.repo(Client)
     zones = {rule.client_id: client_zone(workspace, rule.client_id) for rule in rules}
     calendar = WorkingDays.of(workspace.settings)
     # (client, channel) → day → whether a real post is there (else only an empty slot)
@@ -174,7 +174,7 @@ def plan(workspace: Workspace, start: date, end: date,
         found = days.get((rule.client_id, rule.channel), {})
         filled = sum(1 for day in expected if found.get(day))
         empty = sum(1 for day in expected if found.get(day) is False)
-        client = clients.get(rule.client_id) or {}
+        client = clients.stored(rule.client_id) or {}
         lines.append(PlanLine(rule.client_id, str(client.get("name", rule.client_id)),
                               rule.channel, f"{describe_weekdays(rule.weekdays)} {rule.at:%H:%M}",
                               len(expected), filled, empty, len(expected) - filled - empty,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import ConflictError, TrashBin, Undo, os_user
+from amtui.api import Client, ConflictError, TrashBin, Undo, os_user
 
 from .i18n import _
 from .model import (
@@ -41,7 +41,7 @@ class Saved:
 
 def client_zone(workspace: Workspace, client_id: str) -> str:
     """The client's time zone (the workspace's if the client has none)."""
-    client = workspace.file("clients").get(client_id) or {}
+    client = workspace.repo(Client).stored(client_id) or {}
     return str(client.get("timezone") or workspace.settings.timezone)
 
 
@@ -228,7 +228,7 @@ class PostFields:
 
 
 def _checked_fields(workspace: Workspace, fields: PostFields) -> dict[str, Any]:
-    if workspace.file("clients").get(fields.client_id) is None:
+    if not workspace.repo(Client).exists(fields.client_id):
         raise Refused(_("client: no client with id {client_id!r}").format(
             client_id=fields.client_id))
     channel = settings_of(workspace).check_channel(fields.channel)

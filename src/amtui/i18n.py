@@ -69,6 +69,7 @@ class Domain:
         return self._catalogue().gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """``singular`` or ``plural`` in the language in use, the form for ``n``."""
         return self._catalogue().ngettext(singular, plural, n)
 
     def translate_keys(self, node: Any) -> None:
@@ -88,10 +89,13 @@ _amtui = Domain("amtui", _LOCALE_DIR)
 
 
 def _(message: str) -> str:
+    """``message`` in the language in use, from amtui's own catalogue (a plugin uses its
+    own :class:`Domain`'s)."""
     return _amtui.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for ``n`` (Russian has three), from amtui's catalogue."""
     return _amtui.ngettext(singular, plural, n)
 
 

@@ -9,6 +9,7 @@ import pwd
 
 @functools.cache
 def os_user() -> str:
+    """The login name of the user amtui runs as (what the audit log records)."""
     try:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:

@@ -1,6 +1,8 @@
-"""Pytest fixtures and helpers for testing amtui and its plugins. In a plugin's ``conftest.py``::
+"""Pytest fixtures and helpers for testing amtui and its plugins.
 
-    pytest_plugins = ["amtui.testing"]
+This module is a pytest plugin, registered by amtui's ``pytest11`` entry point: installing
+amtui next to pytest is all a plugin's tests need for the fixtures below (amtui itself never
+imports this module, nor pytest). A plugin's test imports only ``amtui.api`` and this module.
 
 Fixtures:
 
@@ -14,7 +16,16 @@ Fixtures:
 - ``run_app``: ``async with run_app(host, pane="id") as pilot:`` runs the app on the workspace
   with the plugin, headless, and waits until the pane has shown its data.
 
-Helpers for Textual's ``Pilot``, which wait for a state, never for a length of time:
+Helpers:
+
+- ``plugin_sections(workspace, host)``: Today's sections the plugins add, as ``amtui today``
+  shows them (each with ``title`` and ``items``, an item with ``title``, ``client``,
+  ``detail``).
+- ``table_rows(pilot)``: the text of each row of the table the pane shows.
+- ``with speaking("ru_RU"):``: the interface (amtui's and every plugin's catalogue) in that
+  language inside the block.
+
+For Textual's ``Pilot``, waiting for a state, never for a length of time:
 
 - ``await settle(pilot)``: until the app has nothing left to do (no worker running, every
   message handled, the pane's data shown).
@@ -28,7 +39,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -37,14 +48,20 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from amtui.clock import ENVIRONMENT_VARIABLE as NOW_VARIABLE
+from amtui.i18n import current_locale, use_locale
 from amtui.plugins.host import Candidate, PluginHost, bundled_folder, import_from_path
+from amtui.services.agenda import plugin_sections
 from amtui.storage import Workspace
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
 
+__all__ = ["START", "StillClock", "import_bundled", "load_plugin", "plugin_sections", "settle",
+           "speaking", "table_rows", "wait_until"]
+
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+"""The moment the test's clock shows first: 2026-11-26 09:00 UTC, a Thursday."""
 
 
 class StillClock:
@@ -128,6 +145,28 @@ def run_app(amtui_workspace: Workspace) -> Iterator[Callable[..., Any]]:
             yield pilot
 
     yield run
+
+
+@contextmanager
+def speaking(locale: str) -> Iterator[None]:
+    """The interface in ``locale`` ("ru_RU") inside the block, as ``--lang`` would make it;
+    the language before it afterwards."""
+    before = current_locale()
+    use_locale(locale)
+    try:
+        yield
+    finally:
+        use_locale(before)
+
+
+def table_rows(pilot: Pilot[Any]) -> list[list[str]]:
+    """The text of each row of the first table on the screen shown (a list pane's list),
+    cell by cell, as the user reads it."""
+    from textual.widgets import DataTable  # Textual only for a UI test
+
+    table = pilot.app.screen.query_one(DataTable)
+    return [[getattr(value, "plain", str(value)) for value in table.get_row_at(index)]
+            for index in range(table.row_count)]
 
 
 WAIT_LIMIT = 120.0

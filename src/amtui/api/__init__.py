@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from amtui.plugins.app import PluginApp
 from amtui.plugins.specs import (
     AgendaEntry,
     CliCommand,
@@ -58,6 +59,8 @@ _LAZY = {
         ("Workspace", "Repository", "StorageError", "ConflictError", "InvalidRecord",
          "RecordNotFound", "ReadOnlyError", "TrashBin", "os_user"),
         "amtui.storage"),
+    # several changes, all or nothing: what ``workspace.transaction(...)`` gives
+    "Transaction": "amtui.storage.workspace",
     # exports: a file written whole (temp file, fsync, rename)
     "write_text_file": "amtui.storage.files",
     # TOML written by tomlkit, strings escaped so that a printed file is safe (never by hand)
@@ -80,7 +83,7 @@ _LAZY = {
 
 __all__ = [
     "AgendaEntry", "CliCommand", "ClientSection", "CommandSpec", "EntryAction", "Event",
-    "PaneSpec",
+    "PaneSpec", "PluginApp",
     "SettingsSection", "TableSpec", "ThemeSpec", "TimelineItem", "hookimpl", *_LAZY,
 ]
 
@@ -204,6 +207,9 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
     from amtui.storage.toml_files import (
         toml_string as toml_string,
         toml_value as toml_value,
+    )
+    from amtui.storage.workspace import (
+        Transaction as Transaction,
     )
     from amtui.text import (
         fold as fold,

@@ -20,8 +20,8 @@ factory, not at the top of a plugin that also offers command-line commands).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from amtui.plugins.app import PluginApp
 from amtui.ui.ask import AskScreen, PickScreen
 from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem
 from amtui.ui.panes.base import PaneScreen
@@ -35,7 +35,7 @@ __all__ = ["AskScreen", "FilterForm", "FormField", "FormScreen", "ListPane", "Pa
            "editable", "field_problem", "kept", "line", "member_picker", "save_change"]
 
 
-def save_change(app: Any, save: Callable[[], Any], done_message: str = "") -> None:
+def save_change(app: PluginApp, save: Callable[[], object], done_message: str = "") -> None:
     """Run ``save`` (a function that changes the store) in a worker, then make the pane and
     any screen above it read again. A storage error (bad input, a locked or read-only file)
     is shown as a message and nothing is changed; a conflict says someone saved first. If

@@ -135,6 +135,8 @@ Day = Annotated[date, BeforeValidator(parse_day), AfterValidator(check_day)]
 
 
 class Priority(StrEnum):
+    """How urgent a task or a message is."""
+
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"

@@ -33,6 +33,8 @@ class LegalForm(StrEnum):
 
 
 class ClientStatus(StrEnum):
+    """Where a client is with us: a lead, active, dormant (no work lately), churned."""
+
     LEAD = "lead"
     ACTIVE = "active"
     DORMANT = "dormant"
@@ -40,6 +42,8 @@ class ClientStatus(StrEnum):
 
 
 class RelationshipStage(StrEnum):
+    """How deep the relationship goes, from tactical (single orders) to strategic."""
+
     TACTICAL = "tactical"
     OPERATIONAL = "operational"
     FUNCTIONAL = "functional"
@@ -62,6 +66,8 @@ class Cadence(StrEnum):
 
 
 class Influence(StrEnum):
+    """A contact's say in the client's decisions."""
+
     DECISION_MAKER = "decision_maker"
     CHAMPION = "champion"
     BLOCKER = "blocker"

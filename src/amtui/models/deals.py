@@ -11,6 +11,8 @@ from amtui.models.base import Day, Money, NonBlank, Record, ShortText
 
 
 class DealStatus(StrEnum):
+    """Where a deal stands: from a proposal to won or lost."""
+
     PROPOSAL = "proposal"
     NEGOTIATION = "negotiation"
     WON = "won"
@@ -42,6 +44,8 @@ class Deal(Record):
 
 
 class Role(StrEnum):
+    """A team member's role in the agency."""
+
     ACCOUNT_MANAGER = "account_manager"
     KAM = "kam"
     ASSISTANT = "assistant"

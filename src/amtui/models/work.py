@@ -51,6 +51,8 @@ DEFAULT_COLUMNS = ("backlog", "todo", "in_progress", "review", "client_approval"
 
 
 class ChecklistItem(BaseModel):
+    """One line of a task's checklist, ticked or not."""
+
     model_config = ConfigDict(defer_build=True)
 
     text: NonBlank
@@ -100,11 +102,15 @@ class Task(Record):
 
 
 class Direction(StrEnum):
+    """Whether a message came from the client (incoming) or went to them (outgoing)."""
+
     INCOMING = "incoming"
     OUTGOING = "outgoing"
 
 
 class MessageKind(StrEnum):
+    """What a message is: a question, a request, a complaint, …"""
+
     QUESTION = "question"
     REQUEST = "request"
     COMPLAINT = "complaint"
@@ -116,6 +122,8 @@ class MessageKind(StrEnum):
 
 
 class MessageStatus(StrEnum):
+    """Who a message waits for: us (new, waiting_on_us), the client, or nobody (done)."""
+
     NEW = "new"
     WAITING_ON_US = "waiting_on_us"
     WAITING_ON_CLIENT = "waiting_on_client"
@@ -153,6 +161,8 @@ class Message(Record):
 
 
 class NoteKind(StrEnum):
+    """What a note is: meeting notes, a brief, a spec, knowledge, …"""
+
     MEETING = "meeting"
     BRIEF = "brief"
     SPEC = "spec"

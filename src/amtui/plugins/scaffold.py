@@ -22,6 +22,10 @@ description = "@title@: an amtui plugin"
 requires-python = ">=3.11"
 dependencies = ["amtui"]
 
+[project.optional-dependencies]
+# What the tests need besides amtui, whose pytest plugin (amtui.testing) gives the fixtures.
+test = ["pytest>=8", "pytest-asyncio>=0.23"]
+
 [project.entry-points.amtui]
 @name@ = "amtui_@name@"
 
@@ -40,17 +44,20 @@ PLUGIN = '''\
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from amtui.api import (
     AgendaEntry,
+    Client,
     ClientSection,
     CliCommand,
     CommandSpec,
     PaneSpec,
+    PluginApp,
     Record,
     TableSpec,
     TimelineItem,
@@ -59,6 +66,9 @@ from amtui.api import (
 )
 
 from .i18n import _
+
+if TYPE_CHECKING:
+    from .pane import FollowUpsPane
 
 __version__ = "0.1.0"
 
@@ -85,29 +95,39 @@ def open_follow_ups(workspace: Workspace, client_id: str | None = None) -> list[
 
 
 @hookimpl
-def amtui_register_tables(register: Any) -> None:
+def amtui_register_tables(register: Callable[[TableSpec], None]) -> None:
+    """The follow-ups table, in data/@name@/ in the workspace."""
     register(TableSpec(TABLE, FollowUp))
 
 
 @hookimpl
-def amtui_register_panes(register: Any) -> None:
+def amtui_register_panes(register: Callable[[PaneSpec], None]) -> None:
+    """The Follow-ups pane, after amtui's own in the pane bar."""
     register(PaneSpec("@name@", _("Follow-ups"), make_pane))
 
 
-def make_pane() -> Any:
+def make_pane() -> FollowUpsPane:
+    """The pane's screen, made on its first visit."""
     from .pane import FollowUpsPane  # Textual is imported only when the pane opens
 
     return FollowUpsPane()
 
 
-@hookimpl
-def amtui_register_commands(register: Any) -> None:
-    register(CommandSpec("@name@: open follow-ups", "Every follow-up not done yet",
-                         lambda app: app.action_pane("@name@")))
+def open_pane(app: PluginApp) -> None:
+    """The palette command: show the follow-ups."""
+    app.action_pane("@name@")
 
 
 @hookimpl
-def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
+def amtui_register_commands(register: Callable[[CommandSpec], None]) -> None:
+    """"@name@: open follow-ups" in the command palette."""
+    register(CommandSpec("@name@: open follow-ups", "Every follow-up not done yet", open_pane))
+
+
+@hookimpl
+def amtui_agenda(workspace: Workspace, now: datetime,
+                 add: Callable[[AgendaEntry], None]) -> None:
+    """On Today: the follow-ups due today or earlier."""
     for item in open_follow_ups(workspace):
         if item.due <= now.date():
             add(AgendaEntry(_("Follow-ups due"), item.text,
@@ -115,7 +135,9 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
 
 
 @hookimpl
-def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
+def amtui_client_sections(workspace: Workspace, client: Client,
+                          add: Callable[[ClientSection], None]) -> None:
+    """On the client's card: their open follow-ups, also on their timeline."""
     items = open_follow_ups(workspace, client.id)
     add(ClientSection(
         _("Follow-ups"), [f"{item.due}  {item.text}" for item in items] or [_("none open")],
@@ -124,18 +146,21 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
 
 
 @hookimpl
-def amtui_register_cli(register: Any) -> None:
+def amtui_register_cli(register: Callable[[CliCommand], None]) -> None:
+    """`amtui @name@`: add a follow-up, or list the open ones."""
     register(CliCommand("@name@", _("add or list follow-ups"), configure, run))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("text", nargs="?", help=_("what to come back to (omit to list)"))
     parser.add_argument("--client", help=_("the client, by name or id"))
     parser.add_argument("--in-days", type=int, default=1, help=_("due in this many days"))
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    from amtui.api import Client, echo
+    """Add the follow-up typed, or list the open ones; the exit status."""
+    from amtui.api import echo
 
     if args.text is None:
         for item in open_follow_ups(workspace):
@@ -158,19 +183,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from amtui.api import Client
 from amtui.api.ui import ListPane, cell
 
 from .i18n import _
 
 
 class FollowUpsPane(ListPane):
+    """Due day, client and text of each open follow-up; Enter shows one."""
+
     PANE_ID = "@name@"
     TITLE_TEXT = _("Follow-ups")  # this module is imported when the pane first opens
     TABLE = "@name@"
     COLUMNS: ClassVar[list[Any]] = [(_("Due"), 10), (_("Client"), 24), (_("Follow-up"), 40)]
 
     def rows_from(self, records: Iterable[dict[str, Any]]) -> list[Any]:
-        clients = self.amtui.workspace.file("clients")
+        """One row per open follow-up, soonest first, searched by client and text."""
+        clients = self.amtui.workspace.repo(Client).raw()
         rows = []
         for record in sorted(records, key=lambda record: record["due"]):
             if record.get("done"):
@@ -208,33 +237,23 @@ RUSSIAN = {
 }
 """The catalogue the plugin starts with: enough to see its pane and Today's section in Russian."""
 
-CONFTEST = '''\
-pytest_plugins = ["amtui.testing"]
-'''
-
 TEST = '''\
-"""The plugin's own tests, on a temporary workspace."""
+"""@title@'s own tests, on a temporary workspace (the fixtures come from amtui.testing, which
+pytest loads by itself once amtui is installed)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import DataTable
-
 import amtui_@name@ as plugin
 from amtui.api import Client
-from amtui.services.agenda import plugin_sections
+from amtui.testing import plugin_sections, speaking, table_rows
+from amtui_@name@.i18n import _
 
 
 def test_the_plugin_speaks_russian():
-    from amtui.i18n import use_locale
-    from amtui_@name@.i18n import _
-
-    use_locale("ru_RU")
-    try:
+    with speaking("ru_RU"):
         assert _("Follow-ups") == "Напоминания"
-    finally:
-        use_locale("en_US")
     assert _("Follow-ups") == "Follow-ups"
 
 
@@ -258,9 +277,7 @@ async def test_the_pane_lists_open_follow_ups(amtui_workspace, register_plugin, 
     amtui_workspace.repo(plugin.FollowUp).add(plugin.FollowUp(
         client_id=client.id, text="Send the report", due=amtui_workspace.clock().date()))
     async with run_app(host, pane="@name@") as pilot:
-        table = pilot.app.screen.query_one(DataTable)
-        assert table.row_count == 1
-        assert table.get_row_at(0)[2].plain == "Send the report"
+        assert table_rows(pilot) == [["2026-11-26", "Atlas", "Send the report"]]
 '''
 
 
@@ -272,11 +289,10 @@ def write_plugin(folder: Path, name: str) -> None:
         f"src/amtui_{name}/__init__.py": PLUGIN,
         f"src/amtui_{name}/pane.py": PANE,
         f"src/amtui_{name}/i18n.py": I18N,
-        "tests/conftest.py": CONFTEST,
         f"tests/test_{name}.py": TEST,
         "README.md": "# amtui-@dash@\n\n@title@: an amtui plugin. Install it next to amtui "
                      "(`pip install -e .`), then `amtui plugins` lists it.\n\n"
-                     "Test it: `pytest`.\n",
+                     "Test it: `pip install -e '.[test]'`, then `pytest`.\n",
     }
     for relative, text in files.items():
         path = folder / relative

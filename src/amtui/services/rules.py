@@ -59,6 +59,7 @@ def snoozed(until: object, now: datetime) -> bool:
 
 
 def message_snoozed(message: Raw, now: datetime) -> bool:
+    """Put off until a later moment (``snoozed_until``) that has not come yet."""
     return snoozed(message.get("snoozed_until"), now)
 
 

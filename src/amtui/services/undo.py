@@ -23,6 +23,8 @@ class Undo:
     description: str
     """What the change was, e.g. "client «Ромашка» edited"."""
     revert: Callable[[], object]
+    """Takes the change back (called in a worker when ``u`` is pressed); raises
+    :class:`amtui.api.StorageError` if it cannot."""
 
 
 class NothingToUndo(Exception):

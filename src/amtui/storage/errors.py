@@ -31,7 +31,7 @@ class UnsafePathError(StorageError):
 
 
 class RecordNotFound(StorageError):
-    pass
+    """No record has the id (or the name) asked for."""
 
 
 class InvalidRecord(StorageError):

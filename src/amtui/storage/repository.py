@@ -42,13 +42,28 @@ class Repository(Generic[R]):
         """The stored records as plain dicts, one at a time (do not modify)."""
         return self.workspace.file(self.table).scan()
 
+    def stored(self, record_id: str | None) -> dict[str, Any] | None:
+        """The stored record with this id as a plain dict (do not modify), or None: the fast
+        read of one record, found without building a model or parsing the rest of a large
+        file."""
+        return self.workspace.file(self.table).get(record_id) if record_id else None
+
+    def version(self) -> object:
+        """A value that changes whenever the table's file changes, saved by this process or
+        another (None while there is no file): keep what you compute from the table with it,
+        and compute again when it differs."""
+        return self.workspace.file(self.table).version_on_disk()
+
     def count(self) -> int:
+        """How many records the table holds."""
         return self.workspace.file(self.table).count()
 
     def exists(self, record_id: str) -> bool:
+        """Whether a record has this id."""
         return self.workspace.file(self.table).contains(record_id)
 
     def get(self, record_id: str) -> R:
+        """The record with this id, as a model; :class:`RecordNotFound` if there is none."""
         raw = self.workspace.file(self.table).get(record_id)
         if raw is None:
             raise RecordNotFound(_("no {noun} with id {record_id!r}").format(
@@ -56,10 +71,12 @@ class Repository(Generic[R]):
         return self._model(raw)
 
     def find(self, record_id: str | None) -> R | None:
+        """The record with this id, or None (also for an empty or None id)."""
         raw = self.workspace.file(self.table).get(record_id) if record_id else None
         return self._model(raw) if raw is not None else None
 
     def all(self) -> list[R]:
+        """Every record, as models (for a large table, :meth:`scan` is faster)."""
         return [self._model(raw) for raw in self.scan()]
 
     def search(self, condition: QueryLike) -> list[R]:
@@ -269,6 +286,7 @@ class TrashBin:
         self.workspace = workspace
 
     def entries(self) -> list[TrashEntry]:
+        """What the trash holds and may still be restored, newest first."""
         cutoff = self.workspace.clock() - timedelta(days=KEEP_DAYS)
         entries = self.workspace.repo(TrashEntry).all()
         return sorted(

@@ -55,7 +55,9 @@ class Change:
 
 
 class Transaction:
-    """Changes to one or more tables, made under their locks and written together at the end."""
+    """Changes to one or more tables, made under their locks and written together at the end:
+    what ``with workspace.transaction("clients", "followups") as change:`` gives. Records are
+    stored dicts; ``put`` a changed copy, never change one in place."""
 
     def __init__(self, workspace: Workspace, files: dict[str, DataFile]) -> None:
         self.workspace = workspace
@@ -81,6 +83,7 @@ class Transaction:
         self.changes.extend(Change("add", table, r["id"], [], r.get("rev")) for r in records)
 
     def remove(self, table: str, record_id: str, action: str = "delete") -> None:
+        """Take one record out of its table (``action`` is what the audit says)."""
         self.files[table].remove(record_id)
         self.changes.append(Change(action, table, record_id, []))
 
@@ -91,8 +94,11 @@ class Workspace:
     def __init__(self, root: Path, settings: WorkspaceSettings, clock: Clock = clock_now,
                  lock_timeout: float = 10.0) -> None:
         self.root = root
+        """The workspace folder (absolute)."""
         self.settings = settings
+        """``workspace.toml``, checked: ``name``, ``timezone``, ``currency``, ``columns``, …"""
         self.clock = clock
+        """``workspace.clock()`` is the moment now (aware, UTC); tests freeze it."""
         self.lock_timeout = lock_timeout
         self.file_mode = file_mode_for(root)
         self._specs: dict[str, TableSpec] = {}
@@ -194,6 +200,7 @@ class Workspace:
 
     @property
     def table_names(self) -> list[str]:
+        """Every table the workspace knows: amtui's and the loaded plugins'."""
         return list(self._specs)
 
     def table_spec(self, table: str) -> TableSpec | None:
@@ -219,6 +226,7 @@ class Workspace:
         return None
 
     def repo(self, record_type: type[R]) -> Repository[R]:
+        """The repository of ``record_type``'s table: ``workspace.repo(Client).get(id)``."""
         from amtui.storage.repository import Repository
 
         repository = self._repositories.get(record_type.table)

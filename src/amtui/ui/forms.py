@@ -92,6 +92,9 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R]) -> None:
+        """``values``: what each field (by name) shows first; ``build``: called on Save with
+        the typed values by field name, returns what the form is dismissed with (the
+        screen's ``callback`` gets it; None if cancelled)."""
         super().__init__()
         self.form_title = title
         self.fields = fields
@@ -265,6 +268,7 @@ class FilterForm(FormScreen[R]):
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R], cleared: R) -> None:
+        """As :class:`FormScreen`; ``cleared`` is what F3 dismisses it with (no filter)."""
         super().__init__(title, fields, values, build)
         self.cleared = cleared
 

@@ -26,6 +26,8 @@ def content(value: object) -> Content:
 
 
 def line(value: object, width: int | None = None) -> Content:
+    """One line of text for a label: control characters visible, no markup, newlines
+    flattened, cut to ``width`` with an ellipsis."""
     return Content(one_line("" if value is None else str(value), width))
 
 

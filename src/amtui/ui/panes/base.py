@@ -123,7 +123,9 @@ class PaneScreen(Screen[None]):
     """A pane: subclasses compose the body and say how to load and show their data."""
 
     PANE_ID: ClassVar[str] = ""
+    """The pane's id, as its :class:`PaneSpec` gives it (the pane bar marks it current)."""
     TITLE_TEXT: ClassVar[str] = ""
+    """The title in the header."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r,f5", "reload", N_("Reload"), id="pane.reload", show=False),
     ]
@@ -141,6 +143,8 @@ class PaneScreen(Screen[None]):
 
     @property
     def amtui(self) -> AmtuiApp:
+        """The app (see :class:`amtui.api.PluginApp`): ``self.amtui.workspace`` in
+        :meth:`read`, ``self.amtui.push_screen(...)`` in a key's action."""
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -159,6 +163,7 @@ class PaneScreen(Screen[None]):
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
+        """The pane's own widgets, between the pane bar and the key bar (none by default)."""
         yield from ()
 
     def on_mount(self) -> None:

@@ -50,7 +50,9 @@ class ListPane(PaneScreen):
     """Subclasses give the table name, the columns, and how to turn records into rows."""
 
     TABLE: ClassVar[str] = ""
+    """The table listed: its records are handed to :meth:`rows_from`; Enter opens one."""
     COLUMNS: ClassVar[list[Column]] = []
+    """The columns: a label, or (label, width); labels are translated with amtui's ``_``."""
     AUTO_FOCUS = "#records"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", N_("Search"), id="list.search"),
@@ -88,6 +90,9 @@ class ListPane(PaneScreen):
         return self.rows_from(self.amtui.workspace.file(self.TABLE).scan())
 
     def rows_from(self, records: Iterable[dict[str, Any]]) -> list[Row]:
+        """The rows to list, in order, made from the table's stored records (dicts, as
+        :meth:`amtui.api.Repository.scan` gives them): ``(id, text searched, cells)``, the
+        cells made with :func:`cell`. Runs in the worker, with :meth:`read`."""
         raise NotImplementedError
 
     def show(self, payload: list[Row]) -> None:
@@ -192,6 +197,7 @@ class ListPane(PaneScreen):
             table.move_cursor(row=0)
 
     def current_id(self) -> str | None:
+        """The id of the record on the cursor's row (None when the list is empty)."""
         table = self.query_one(DataTable)
         ids = self._shown_ids
         if table.row_count and 0 <= table.cursor_row < len(ids):
@@ -214,6 +220,8 @@ class ListPane(PaneScreen):
         self.query_one(DataTable).focus()
 
     def action_open(self) -> None:
+        """Enter on a row: open its record (the table's ``open``, see :class:`TableSpec`).
+        Override it to do something else with :meth:`current_id`."""
         record_id = self.current_id()
         if record_id:
             self.amtui.open_record(self.TABLE, record_id)

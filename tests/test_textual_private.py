@@ -1,0 +1,103 @@
+"""amtui uses Textual through its public API, so that ``textual`` can be a range of versions
+(pyproject.toml: ``>=8.2.5,<9``) rather than one. A private name of Textual's (an attribute
+starting with ``_`` that Textual defines and amtui does not) may appear only where this file
+lists it, with the reason: each is a place a new Textual may break, checked at both ends of
+the range (``make test-textual-oldest``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import textual
+
+REPO = Path(__file__).resolve().parents[1]
+
+ALLOWED: dict[tuple[str, str], str] = {
+    ("src/amtui/ui/app.py", "_modes"):
+        "add_mode refuses Textual's default mode, which switch_mode must know to come back to "
+        "the first pane (the default screen, shown without a mode's second CSS pass)",
+    ("src/amtui/ui/app.py", "_screen_stacks"):
+        "the screens of the panes not shown, marked stale after a save (no public accessor)",
+    ("src/amtui/ui/app.py", "_stop_no_matches_countdown"):
+        "the palette's \"No matches found\" in the language in use (CommandPalette's own)",
+    ("src/amtui/ui/app.py", "_NO_MATCHES"): "as above",
+    ("src/amtui/ui/app.py", "_NO_MATCHES_COUNTDOWN"): "as above",
+    ("src/amtui/ui/app.py", "_list_visible"): "as above",
+    ("src/amtui/ui/app.py", "_no_matches_timer"): "as above",
+    ("src/amtui/ui/app.py", "_start_no_matches_countdown"): "as above",
+    ("src/amtui/i18n.py", "_bindings"):
+        "a node's key descriptions translated once the language is chosen (BINDINGS are made "
+        "at import, before it is)",
+    ("src/amtui/ui/panes/base.py", "_css_update_count"):
+        "a pane's first screen skips Textual's second pass over all CSS (40-100 ms a visit)",
+    ("src/amtui/ui/widgets/light.py", "_background_screens"):
+        "a screen opened over a pane is not restyled when the pane's styles did not change",
+    ("src/amtui/ui/widgets/light.py", "_compositor"): "as above",
+    ("src/amtui/ui/widgets/table.py", "_data"):
+        "RecordTable.show_rows updates changed cells in place, keeping DataTable's drawn rows "
+        "(the shim: _update_cells, one method)",
+    ("src/amtui/ui/widgets/table.py", "_row_renderable_cache"): "as above",
+    ("src/amtui/ui/widgets/table.py", "_update_count"): "as above",
+    ("src/amtui/ui/widgets/table.py", "_cell_render_cache"): "as above",
+    ("src/amtui/ui/widgets/table.py", "_row_render_cache"): "as above",
+    ("src/amtui/ui/widgets/table.py", "_line_cache"): "as above",
+    ("src/amtui/testing.py", "_callbacks"):
+        "settle() waits for callbacks queued for the next refresh (tests only)",
+}
+"""(file, Textual's private name) → why amtui uses it."""
+
+
+def private_names_defined(root: Path) -> set[str]:
+    """The ``_names`` a package defines: functions, classes, attributes and module names."""
+    names: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return {name for name in names if name.startswith("_") and not name.startswith("__")}
+
+
+def used_names(path: Path) -> set[str]:
+    """The attributes a file uses, ``x._name`` or ``getattr(x, "_name")``, and the methods it
+    defines (an override of a private method is a use of it)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.add(node.name)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("getattr", "setattr", "hasattr") and len(node.args) > 1
+              and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            found.add(node.args[1].value)
+    return found
+
+
+def test_amtui_uses_no_private_name_of_textual_but_those_listed() -> None:
+    textuals = private_names_defined(Path(textual.__file__).parent)
+    ours = private_names_defined(REPO / "src" / "amtui") | private_names_defined(
+        REPO / "plugins")
+    # Names amtui also defines (an override, an attribute it sets on Textual's object) count
+    # where they are listed, and the two the issue named count everywhere.
+    always = {"_modes", "_css_update_count"}
+    listed = set(ALLOWED)
+    used = set()
+    for path in [*(REPO / "src" / "amtui").rglob("*.py"), *(REPO / "plugins").rglob("*.py")]:
+        where = str(path.relative_to(REPO))
+        for name in used_names(path) & textuals:
+            if name not in ours or name in always or (where, name) in listed:
+                used.add((where, name))
+    assert sorted(used - set(ALLOWED)) == []
+    assert sorted(set(ALLOWED) - used) == [], "listed but no longer used: take them out"
+
+
+def test_the_app_names_textual_modes_through_add_mode() -> None:
+    """Only Textual's default mode is put in its private table (see ALLOWED)."""
+    source = (REPO / "src" / "amtui" / "ui" / "app.py").read_text(encoding="utf-8")
+    assert source.count("._modes") == 1
+    assert "self._modes[self.DEFAULT_MODE] = self.get_default_screen" in source
