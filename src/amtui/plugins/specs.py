@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from amtui.models import Record
     from amtui.plugins.app import PluginApp
+    from amtui.services.undo import Undo
     from amtui.storage import Workspace
 
 PROJECT = "amtui"
@@ -125,7 +126,7 @@ class EntryAction:
 
     label: str
     """What the key does, in a word or two, in the plugin's language ("Approve")."""
-    run: Callable[[Workspace], Any]
+    run: Callable[[Workspace], Undo | None]
     """Makes the change: called off the UI thread with the workspace, as amtui's own saves
     are. It may return an :class:`amtui.api.Undo` (then ``u`` reverts it); a ``ValueError``
     is shown as bad input, and nothing else happens."""
