@@ -181,8 +181,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     for section, rows in ((urgent, urgent_messages), (late, late_messages)):
         rows.sort(key=lambda row: row[0])
         section.total = len(rows)
-        section.items = [AgendaItem("messages", message_id, first_line, client_name(client_id),
-                                    "", client_id, fact)
+        section.items = [AgendaItem("messages", message_id, first_line,
+                                    client_name(client_id) if client_id
+                                    else _("no client yet"), "", client_id, fact)
                          for _key, message_id, first_line, client_id, fact in rows[:limit]]
     del urgent_messages, late_messages
 

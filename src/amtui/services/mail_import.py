@@ -2,9 +2,13 @@
 
 Each mail becomes an incoming message of the client whose contact has the sender's address
 (or whose contacts' company mail domain matches), or an outgoing one when it is from one of
-the members. Mail is imported once, by its Message-ID (kept as the message's external id), so
-running the import from cron every minute adds only the new mail. The answer-by time comes
-from :func:`amtui.services.inbox.new_message`, the rule typed messages follow.
+the members. Mail no client can be found for is a message with no client ("no client yet"
+in the Inbox) that keeps its sender's name and address (for mail we sent: the recipient's),
+for a client to be made from them (:mod:`amtui.services.senders`). Mail is imported once,
+by its Message-ID (kept as the message's external id), so running the import from cron every
+minute adds only the new mail; mail from a sender who has a client by then is that client's.
+The answer-by time comes from :func:`amtui.services.inbox.new_message`, the rule typed
+messages follow.
 """
 
 from __future__ import annotations
@@ -176,7 +180,7 @@ class MailPlan:
     known: int = 0
     """Mail imported before (same Message-ID)."""
     unmatched: list[str] = field(default_factory=list)
-    """The senders of mail no client could be found for."""
+    """The senders of the new mail no client could be found for (added without a client)."""
     files: list[tuple[str, Attachment]] = field(default_factory=list)
     """(message id, attachment) of the mail to add."""
 
@@ -230,16 +234,18 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
         sender_name, sender = getaddresses([str(mail["From"] or "")])[0]
         sender = sender.strip().casefold()
         member = people.members.get(sender)
+        party = (sender_name.strip(), sender)
         if member:
-            recipients = getaddresses([str(mail[name] or "") for name in ("To", "Cc")])
-            found = next((people.client_of(address.casefold())
-                          for _name, address in recipients
-                          if people.client_of(address.casefold())), None)
+            recipients = [(name.strip(), address.strip().casefold()) for name, address
+                          in getaddresses([str(mail[header] or "") for header in ("To", "Cc")])
+                          if address.strip().casefold() not in people.members]
+            found = next((people.client_of(address) for _name, address in recipients
+                          if people.client_of(address)), None)
+            party = recipients[0] if recipients else ("", "")
         else:
             found = people.client_of(sender)
         if found is None:
-            plan.unmatched.append(sender or sender_name)
-            continue
+            plan.unmatched.append(party[1] or party[0] or sender)
         text, files = body_and_attachments(mail)
         subject = str(mail["Subject"] or "").strip()
         if subject:
@@ -248,13 +254,15 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
             text += "\n\n" + _("Attachments:") + "".join(
                 f"\n- {safe_name(file.name)} ({_size(file.size)})" for file in files)
         message = new_message(
-            workspace, client_id=found[0], contact_id=found[1],
+            workspace, client_id=found[0] if found else None,
+            contact_id=found[1] if found else None,
             text=text[:MAX_TEXT] or _("(empty mail)"), channel="email",
             direction=Direction.OUTGOING if member else Direction.INCOMING,
             received_at=_date(mail) or workspace.clock())
         replied = _replied(mail, by_mail_id)
         raw = message.model_copy(update={
             "external_id": key or None, "reply_to_id": replied,
+            "sender_name": party[0][:500], "sender_address": party[1][:500],
             "assignee_id": member or message.assignee_id}).model_dump(mode="json")
         raw.update(rev=1, created_at=now, updated_at=now)
         plan.new.append(raw)

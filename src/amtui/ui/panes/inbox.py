@@ -17,12 +17,13 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _, shown
-from amtui.services.rules import message_late, message_snoozed
+from amtui.services.rules import message_late, message_snoozed, message_without_client
 from amtui.ui.message_actions import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
     MessageActions,
+    client_title,
     fact,
     message_times,
 )
@@ -80,6 +81,13 @@ class InboxPane(MessageActions, ListPane):
                 tooltip=N_("Turn the message into a task for its client")),
         Binding("b", "brief", N_("Brief"), id="inbox.brief",
                 tooltip=N_("Write a brief from the request and give departments tasks")),
+        Binding("k", "make_client", N_("Client from sender"), id="inbox.make_client",
+                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
+                           "the sender's other such mail too")),
+        Binding("l", "attach_client", N_("Attach to client"), id="inbox.attach_client",
+                show=False,
+                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
+                           "a client you pick")),
         Binding("n", "new", N_("New"), id="inbox.new", tooltip=N_("Log a new message")),
         Binding("f", "filter", N_("Filter"), id="inbox.filter",
                 tooltip=N_("Show messages by status, client, channel, kind, priority")),
@@ -204,7 +212,7 @@ class InboxPane(MessageActions, ListPane):
             due_cell,
             cell(_(STATUS_SHORT.get(status, status))),
             cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
-            cell(entry.client, 18),
+            client_cell(entry),
             cell(message.get("text", ""), MESSAGE_CHARS),
         ]
 
@@ -245,6 +253,7 @@ class InboxPane(MessageActions, ListPane):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_preview()
+        self.refresh_bindings()  # the keys for mail with no client yet
 
     def _show_filters(self) -> None:
         wanted = self.inbox_filter
@@ -279,9 +288,12 @@ class InboxPane(MessageActions, ListPane):
         message = entry.message
         now = self.now or self.amtui.workspace.clock().astimezone()
         status = str(message.get("status", ""))
-        client = line(entry.client or _("(unknown client)"), 80).stylize("bold")
+        client = client_title(entry, 80)
         rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
                 else client]
+        if message_without_client(message):
+            rows.append(Content(_("k makes a client from the sender, l gives the mail to a "
+                                  "client")).stylize("italic $text-muted"))
         rows.append(Content(" · ").join([
             Content(_(KIND_LABELS.get(message.get("kind", ""), ""))),
             line(shown(message.get("channel", ""))),
@@ -318,8 +330,11 @@ class InboxPane(MessageActions, ListPane):
 
     # changes
 
+    def _current(self) -> InboxEntry | None:
+        return self.entries.get(self.current_id() or "")
+
     def _selected(self) -> InboxEntry | None:
-        entry = self.entries.get(self.current_id() or "")
+        entry = self._current()
         if entry is None:
             self.notify(_("No message is selected."), severity="warning")
         return entry
@@ -360,6 +375,13 @@ class InboxPane(MessageActions, ListPane):
         self.inbox_filter = wanted
         self._show_filters()
         self._apply_filter()
+
+
+def client_cell(entry: InboxEntry) -> Text:
+    """The Client column: the client's name, or "no client yet" (in italics)."""
+    if entry.client or not message_without_client(entry.message):
+        return cell(entry.client, 18)
+    return cell(_("no client yet"), 18, style="italic")
 
 
 def _when(value: str, now: datetime) -> str:

@@ -1,0 +1,156 @@
+"""Mail no client had yet, given one: a client made from its sender, or a client chosen.
+
+An imported mail from an address no contact has (and from no client's company domain) is a
+message with no client (:func:`amtui.services.rules.message_without_client`) that keeps its
+sender's name and address. :func:`make_client` makes a client and a contact from them and
+gives the client that message and every other from the sender
+(:func:`amtui.services.rules.from_sender`); :func:`attach_to_client` gives them to a client
+that exists. Either is one change, undone as one; the contact made means later mail from the
+address finds its client on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from amtui.i18n import ngettext
+from amtui.models import Client, ClientKind, Contact, Message
+from amtui.services import undo
+from amtui.services.importing import mail_domain
+from amtui.services.inbox import together
+from amtui.services.rules import from_sender
+from amtui.text import one_line
+
+if TYPE_CHECKING:
+    from amtui.storage import Workspace
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who a message with no client is from."""
+
+    name: str
+    address: str
+
+    @classmethod
+    def of(cls, message: Message) -> Sender:
+        return cls(message.sender_name.strip(), message.sender_address.strip().casefold())
+
+    @property
+    def domain(self) -> str:
+        """The company domain of the address ("" for public mail such as gmail.com)."""
+        return mail_domain(self.address)
+
+    def client_name(self) -> str:
+        """A name for a client made from the sender: the company domain, else (public mail:
+        a person) the sender's name, else the address."""
+        return self.domain or self.name or self.address
+
+    def contact_name(self) -> str:
+        return self.name or self.address.partition("@")[0] or self.address
+
+
+def sender_form_values(sender: Sender, defaults: dict[str, str]) -> dict[str, str]:
+    """The new-client form made from ``sender``: ``defaults`` (a new client's) with the
+    client's name and kind and the contact's name and address."""
+    return {**defaults, "name": sender.client_name(),
+            "kind": (ClientKind.B2B if sender.domain else ClientKind.B2C).value,
+            "contact_name": sender.contact_name(), "contact_email": sender.address}
+
+
+@dataclass(frozen=True)
+class SenderClient:
+    """A client and its first contact, made from a sender, not yet saved."""
+
+    client: Client
+    contact: Contact | None
+
+
+def sender_client(client: Client, values: dict[str, str]) -> SenderClient:
+    """``client`` (checked already) with the contact the form's ``contact_name`` and
+    ``contact_email`` describe (None when both are empty); raises ValidationError naming
+    those fields."""
+    name = values.get("contact_name", "").strip()
+    address = values.get("contact_email", "").strip()
+    if not (name or address):
+        return SenderClient(client, None)
+    try:
+        contact = Contact(client_id=client.id, name=name or address, email=address)
+    except ValidationError as error:
+        field = {"name": "contact_name", "email": "contact_email"}
+        raise ValidationError.from_exception_data("Contact", [
+            {"type": "value_error", "loc": (field.get(str(problem["loc"][0]), "contact_name"),),
+             "input": problem["input"],
+             "ctx": {"error": ValueError(problem["msg"].removeprefix("Value error, "))}}
+            for problem in error.errors()]) from None
+    return SenderClient(client, contact)
+
+
+def sender_messages(workspace: Workspace, sender: Sender,
+                    with_domain: bool = True) -> list[Message]:
+    """The messages with no client from ``sender``'s address (and, ``with_domain``, from
+    anyone at its company domain)."""
+    domain = sender.domain if with_domain else ""
+    return [Message.model_validate(raw) for raw in workspace.file(Message.table).scan()
+            if from_sender(raw, sender.address, domain)]
+
+
+def _attach_steps(workspace: Workspace, messages: list[Message], client: Client,
+                  description: str) -> list[Callable[[], undo.Undo]]:
+    """Give each message to ``client`` (and to its owner, when nobody has it)."""
+    def step(message: Message) -> Callable[[], undo.Undo]:
+        changes: dict[str, Any] = {"client_id": client.id}
+        if message.assignee_id is None:
+            changes["assignee_id"] = client.owner_id
+        return lambda: undo.update(workspace, message.model_copy(update=changes),
+                                   description)[1]
+
+    return [step(message) for message in messages]
+
+
+def make_client(workspace: Workspace, made: SenderClient, message: Message) -> undo.Undo:
+    """Save the client (and contact) made from ``message``'s sender and give it the sender's
+    messages with no client: from the address, or from anyone at its company domain."""
+    sender = Sender.of(message)
+    messages = {one.id: one for one in sender_messages(workspace, sender)}
+    messages.setdefault(message.id, message)
+    description = ngettext(
+        "client «{name}» made from {sender}, with {count} message",
+        "client «{name}» made from {sender}, with {count} messages", len(messages)).format(
+        name=one_line(made.client.name, 40), sender=sender.address or sender.name,
+        count=len(messages))
+    steps: list[Callable[[], undo.Undo]] = [
+        lambda: undo.add(workspace, made.client, description)[1]]
+    if made.contact is not None:
+        contact = made.contact
+        steps.append(lambda: undo.add(workspace, contact, description)[1])
+    steps += _attach_steps(workspace, list(messages.values()), made.client, description)
+    return together(description, steps)
+
+
+def attach_to_client(workspace: Workspace, message: Message, client_id: str) -> undo.Undo:
+    """Give ``message`` and the other messages with no client from its sender's address to
+    the client; the client gets a contact with the address, unless one of its contacts has
+    it, so later mail from it finds the client."""
+    client = workspace.repo(Client).get(client_id)
+    sender = Sender.of(message)
+    messages = {one.id: one for one in sender_messages(workspace, sender, with_domain=False)}
+    messages.setdefault(message.id, message)
+    description = ngettext(
+        "{count} message from {sender} given to «{name}»",
+        "{count} messages from {sender} given to «{name}»", len(messages)).format(
+        count=len(messages), sender=sender.address or sender.name,
+        name=one_line(client.name, 40))
+    steps = _attach_steps(workspace, list(messages.values()), client, description)
+    known = {str(contact.get("email") or "").strip().casefold()
+             for contact in workspace.file(Contact.table).scan()
+             if contact.get("client_id") == client.id}
+    if sender.address and sender.address not in known:
+        contact = Contact(client_id=client.id, name=sender.contact_name(),
+                          email=sender.address)
+        steps.append(lambda: undo.add(workspace, contact, description)[1])
+    return together(description, steps)
