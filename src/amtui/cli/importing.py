@@ -136,7 +136,7 @@ def import_mail(args: argparse.Namespace, path: Path) -> int:
     if plan.unmatched and args.table == "messages":
         senders = sorted(set(plan.unmatched))
         shown = ", ".join(one_line(sender, 60) for sender in senders[:5])
-        sys.stdout.write(_("no client yet for {senders}{more}: in the Inbox, k makes a client "
+        sys.stdout.write(_("no client yet for {senders}{more}: in the Inbox, C makes a client "
                            "from the sender; amtui list messages --no-client lists them").format(
             senders=shown, more="…" if len(senders) > 5 else "") + "\n")
     return 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from amtui.services.inbox import InboxEntry, MessageView, TaskState
+from amtui.services.inbox import InboxEntry, MessageView, TaskState, sender
 from amtui.services.projection import Interner
 from amtui.services.rules import from_sender, task_overdue
 
@@ -111,7 +111,7 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
         this=message["id"] == message_id) for message in same_client[first:last]]
     client_name = str(client.get("name", "")) if client else ""
     person = people.get(raw.get("contact_id") or "")
-    contact = _contact_name(person) if person else ""
+    contact = _contact_name(person) if person else "" if client_id else sender(raw)
     entry = InboxEntry(
         MessageView.of(raw, Interner()), client_name, contact,
         str(assignee.get("name", "")) if assignee else "",

@@ -102,10 +102,10 @@ class MessageActions(Screen[Any]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Making a client from the sender, or choosing one, is for messages with no client
-        yet: shown disabled for the others."""
+        yet: for the others, these keys are not shown (the key bar has room for the rest)."""
         if action in SENDER_ACTIONS:
             entry = self._current()
-            return entry is None or message_without_client(entry.message) or None
+            return entry is not None and message_without_client(entry.message)
         return True
 
     def _model(self, entry: InboxEntry) -> Message | None:

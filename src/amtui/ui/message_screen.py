@@ -59,6 +59,13 @@ class MessageScreen(ReadInTurn, MessageActions):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", N_("Back"), id="message.close"),
+        Binding("C", "make_client", N_("Client from sender"), id="message.make_client",
+                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
+                           "the sender's other such mail too")),
+        Binding("l", "attach_client", N_("Attach to client"), id="message.attach_client",
+                show=False,
+                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
+                           "a client you pick")),
         Binding("a", "reply", N_("Reply"), id="message.reply",
                 tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
         Binding("d", "done", N_("Answered"), id="message.done",
@@ -69,13 +76,6 @@ class MessageScreen(ReadInTurn, MessageActions):
                 tooltip=N_("Keep the message off Today's late answers for some days")),
         Binding("t", "task", N_("Task"), id="message.task",
                 tooltip=N_("Turn the message into a task for its client")),
-        Binding("k", "make_client", N_("Client from sender"), id="message.make_client",
-                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
-                           "the sender's other such mail too")),
-        Binding("l", "attach_client", N_("Attach to client"), id="message.attach_client",
-                show=False,
-                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
-                           "a client you pick")),
         Binding("c", "call", N_("Call"), id="message.call", show=False,
                 tooltip=N_("Log a phone call about the message; it counts as contact")),
         Binding("p", "priority", N_("Priority"), id="message.priority", show=False,

@@ -73,6 +73,13 @@ class InboxPane(MessageActions, ListPane):
     COLUMNS: ClassVar[list[Column]] = [(N_("When"), 5), (N_("Answer"), 7), (N_("Status"), 9),
                                        ("!", 2), (N_("Client"), 18), (N_("Message"), MESSAGE_WIDTH)]
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("C", "make_client", N_("Client from sender"), id="inbox.make_client",
+                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
+                           "the sender's other such mail too")),
+        Binding("l", "attach_client", N_("Attach to client"), id="inbox.attach_client",
+                show=False,
+                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
+                           "a client you pick")),
         Binding("a", "reply", N_("Reply"), id="inbox.reply",
                 tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
         Binding("c", "call", N_("Call"), id="inbox.call", show=False,
@@ -81,13 +88,6 @@ class InboxPane(MessageActions, ListPane):
                 tooltip=N_("Turn the message into a task for its client")),
         Binding("b", "brief", N_("Brief"), id="inbox.brief",
                 tooltip=N_("Write a brief from the request and give departments tasks")),
-        Binding("k", "make_client", N_("Client from sender"), id="inbox.make_client",
-                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
-                           "the sender's other such mail too")),
-        Binding("l", "attach_client", N_("Attach to client"), id="inbox.attach_client",
-                show=False,
-                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
-                           "a client you pick")),
         Binding("n", "new", N_("New"), id="inbox.new", tooltip=N_("Log a new message")),
         Binding("f", "filter", N_("Filter"), id="inbox.filter",
                 tooltip=N_("Show messages by status, client, channel, kind, priority")),
@@ -292,7 +292,7 @@ class InboxPane(MessageActions, ListPane):
         rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
                 else client]
         if message_without_client(message):
-            rows.append(Content(_("k makes a client from the sender, l gives the mail to a "
+            rows.append(Content(_("C makes a client from the sender, l gives the mail to a "
                                   "client")).stylize("italic $text-muted"))
         rows.append(Content(" · ").join([
             Content(_(KIND_LABELS.get(message.get("kind", ""), ""))),
