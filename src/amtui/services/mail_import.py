@@ -32,6 +32,7 @@ from amtui.models import Direction, Message
 from amtui.services.importing import UnreadableFile, mail_domain
 from amtui.services.inbox import new_message
 from amtui.services.undo import Undo
+from amtui.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -292,36 +293,39 @@ def _replied(mail: EmailMessage, by_mail_id: dict[str, str]) -> str | None:
 def run_mail_import(workspace: Workspace, path: Path, *,
                     save_attachments: bool = False) -> tuple[MailPlan, Undo]:
     """Import the mail in ``path`` in one transaction: every new message, or none. With
-    ``save_attachments``, their files go to ``files/<message id>/`` beside the workspace."""
+    ``save_attachments``, their files go to ``files/<message id>/`` beside the workspace,
+    written while the messages' lock is held, before the messages are."""
     folder = workspace.root / "files"
     if save_attachments and folder.is_symlink():
         raise UnreadableFile(_("{path} is a symbolic link").format(path=folder))
     with workspace.transaction(Message.table) as tx:
         plan = plan_mail(workspace, read_mails(path))
+        if save_attachments:
+            save_files(workspace.root, folder, plan.files)
         if plan.new:
             tx.insert(Message.table, plan.new)
-    if save_attachments:
-        save_files(folder, plan.files)
     return plan, _undo(workspace, plan)
 
 
-def save_files(folder: Path, files: list[tuple[str, Attachment]]) -> None:
-    """Write each attachment under ``folder/<message id>/``, never following a symlink and
-    never leaving that folder, never overwriting a file."""
+def save_files(root: Path, folder: Path, files: list[tuple[str, Attachment]]) -> None:
+    """Write each attachment under ``folder/<message id>/`` (``folder`` inside the workspace
+    ``root``), as the store writes its files: each whole or not at all, reached without
+    following a link, never leaving that folder, never over another file."""
+    from amtui.storage.files import atomic_write, file_mode_for
+
+    mode = file_mode_for(root)
     for message_id, file in files:
         target = folder / safe_name(message_id)
-        for place in (folder, target):
-            if place.is_symlink():
-                raise UnreadableFile(_("{path} is a symbolic link").format(path=place))
-            place.mkdir(exist_ok=True)
         name = safe_name(file.name)
         stem, dot, suffix = name.rpartition(".")
         number = 1
         while (target / name).exists() or (target / name).is_symlink():
             number += 1
             name = f"{stem} ({number}).{suffix}" if dot else f"{suffix} ({number})"
-        with (target / name).open("xb") as out:
-            out.write(file.data)
+        try:
+            atomic_write(target / name, file.data, mode, within=root)
+        except StorageError as error:
+            raise UnreadableFile(str(error)) from None
 
 
 def _undo(workspace: Workspace, plan: MailPlan) -> Undo:
