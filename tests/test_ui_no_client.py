@@ -113,8 +113,10 @@ async def test_capital_c_makes_a_client_from_the_sender_with_the_domains_mail_an
         newco = unknown.repo(Client).resolve("НьюКо")
         (oleg,) = unknown.repo(Contact).where(client_id=newco.id)
         assert (oleg.name, oleg.email) == ("Олег Новиков", "oleg@newco.ru")
-        assert message(unknown, "Хотим").client_id == newco.id
+        assert (message(unknown, "Хотим").client_id, message(unknown, "Хотим").contact_id) == (
+            newco.id, oleg.id)
         assert message(unknown, "Реквизиты").client_id == newco.id  # same company domain
+        assert "Client from sender" not in key_bar(app)
         assert message(unknown, "Я от").client_id is None  # public mail: not the domain's
         assert isinstance(app.screen, InboxPane)
         assert client_cells(app)["Реквизиты"] == "НьюКо"
@@ -137,11 +139,13 @@ async def test_l_gives_mail_from_a_personal_address_to_a_client_picked(
         await pilot.press(*"рмшк", "enter")
         await settle(pilot)
         romashka = unknown.repo(Client).resolve("ООО «Ромашка»")
-        assert message(unknown, "Я от").client_id == romashka.id
-        assert client_cells(app)["Я"] == "ООО «Ромашка»"
         petr = [c for c in unknown.repo(Contact).where(client_id=romashka.id)
                 if c.email == "petr.private@gmail.com"]
         assert [c.name for c in petr] == ["Пётр"]
+        assert (message(unknown, "Я от").client_id, message(unknown, "Я от").contact_id) == (
+            romashka.id, petr[0].id)
+        assert client_cells(app)["Я"] == "ООО «Ромашка»"
+        assert "ООО «Ромашка» · Пётр" in preview(app)
 
         # the contact made finds the client for the next mail from that address
         import_mails(unknown, tmp_path, ("petr.private@gmail.com", "Ещё вопрос", "<5@g>"))

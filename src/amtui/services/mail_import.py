@@ -232,10 +232,9 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
             plan.known += 1
             continue
         mail = _parse(data)
-        sender_name, sender = getaddresses([str(mail["From"] or "")])[0]
-        sender = sender.strip().casefold()
+        sender_name, sender = _from(str(mail["From"] or ""))
         member = people.members.get(sender)
-        party = (sender_name.strip(), sender)
+        party = (sender_name, sender)
         if member:
             recipients = [(name.strip(), address.strip().casefold()) for name, address
                           in getaddresses([str(mail[header] or "") for header in ("To", "Cc")])
@@ -271,6 +270,17 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
         if key:
             by_mail_id[key] = raw["id"]
     return plan
+
+
+def _from(header: str) -> tuple[str, str]:
+    """The sender's name and address (casefolded) in a From: header; from one that is not
+    read as an address (a name with brackets not quoted), whatever text it gives as the
+    name."""
+    found = getaddresses([header])
+    address = next((address for _name, address in found if "@" in address), "")
+    name = next((name for name, _address in found if name), "") or (
+        "" if address else " ".join(text for _name, text in found if text))
+    return " ".join(name.split()), address.strip().casefold()
 
 
 def _date(mail: EmailMessage) -> datetime | None:

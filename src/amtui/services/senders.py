@@ -100,12 +100,15 @@ def sender_messages(workspace: Workspace, sender: Sender,
 
 
 def _attach_steps(workspace: Workspace, messages: list[Message], client: Client,
-                  description: str) -> list[Callable[[], undo.Undo]]:
-    """Give each message to ``client`` (and to its owner, when nobody has it)."""
+                  contacts: dict[str, str], description: str) -> list[Callable[[], undo.Undo]]:
+    """Give each message to ``client`` (and to its owner, when nobody has it), from the
+    contact ``contacts`` (address → contact id) names for its sender's address."""
     def step(message: Message) -> Callable[[], undo.Undo]:
         changes: dict[str, Any] = {"client_id": client.id}
         if message.assignee_id is None:
             changes["assignee_id"] = client.owner_id
+        if message.contact_id is None and message.sender_address in contacts:
+            changes["contact_id"] = contacts[message.sender_address]
         return lambda: undo.update(workspace, message.model_copy(update=changes),
                                    description)[1]
 
@@ -125,10 +128,13 @@ def make_client(workspace: Workspace, made: SenderClient, message: Message) -> u
         count=len(messages))
     steps: list[Callable[[], undo.Undo]] = [
         lambda: undo.add(workspace, made.client, description)[1]]
+    contacts: dict[str, str] = {}
     if made.contact is not None:
         contact = made.contact
         steps.append(lambda: undo.add(workspace, contact, description)[1])
-    steps += _attach_steps(workspace, list(messages.values()), made.client, description)
+        contacts[contact.email.strip().casefold()] = contact.id
+    steps += _attach_steps(workspace, list(messages.values()), made.client, contacts,
+                           description)
     return together(description, steps)
 
 
@@ -145,12 +151,14 @@ def attach_to_client(workspace: Workspace, message: Message, client_id: str) -> 
         "{count} messages from {sender} given to «{name}»", len(messages)).format(
         count=len(messages), sender=sender.address or sender.name,
         name=one_line(client.name, 40))
-    steps = _attach_steps(workspace, list(messages.values()), client, description)
-    known = {str(contact.get("email") or "").strip().casefold()
-             for contact in workspace.file(Contact.table).scan()
-             if contact.get("client_id") == client.id}
-    if sender.address and sender.address not in known:
+    contacts = {str(contact.get("email") or "").strip().casefold(): str(contact["id"])
+                for contact in workspace.file(Contact.table).scan()
+                if contact.get("client_id") == client.id}
+    steps: list[Callable[[], undo.Undo]] = []
+    if sender.address and sender.address not in contacts:
         contact = Contact(client_id=client.id, name=sender.contact_name(),
                           email=sender.address)
         steps.append(lambda: undo.add(workspace, contact, description)[1])
+        contacts[sender.address] = contact.id
+    steps += _attach_steps(workspace, list(messages.values()), client, contacts, description)
     return together(description, steps)

@@ -179,9 +179,9 @@ def sender_client_form(app: AmtuiApp, sender: Sender) -> SenderClientForm:
 
     workspace = app.workspace
     currency = workspace.settings.currency
-    fields = [*client_fields(member_picker(workspace), currency),
-              FormField("contact_name", _("Contact (the sender)")),
-              FormField("contact_email", _("Contact's e-mail"))]
+    name, kind, *rest = client_fields(member_picker(workspace), currency)
+    fields = [name, kind, FormField("contact_name", _("Contact (the sender)")),
+              FormField("contact_email", _("Contact's e-mail")), *rest]
     return SenderClientForm(
         _("New client from {sender}").format(sender=one_line(sender.address or sender.name,
                                                               50)),

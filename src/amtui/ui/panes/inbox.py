@@ -253,7 +253,6 @@ class InboxPane(MessageActions, ListPane):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_preview()
-        self.refresh_bindings()  # the keys for mail with no client yet
 
     def _show_filters(self) -> None:
         wanted = self.inbox_filter
@@ -276,6 +275,7 @@ class InboxPane(MessageActions, ListPane):
             "  ", (_("f change · F clear"), "italic")))
 
     def _show_preview(self) -> None:
+        self.refresh_bindings()  # the keys for mail with no client yet come and go
         preview = self.query_one("#inbox-preview", Static)
         entry = self.entries.get(self.current_id() or "")
         if entry is None:
