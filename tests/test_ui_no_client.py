@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from amtui.models import Client, Contact, Message
+from amtui.models import Client, Contact, Member, Message
+from amtui.services.agenda import Mine, build_agenda
 from amtui.services.mail_import import run_mail_import
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
@@ -267,3 +268,16 @@ async def test_imported_mail_is_late_on_today_after_its_answer_time_even_with_no
         assert macket.endswith("· ООО «Ромашка»")
         (oleg,) = [line for line in shown if "Хотим сайт" in line]
         assert oleg.strip().startswith("answer 2 h late") and oleg.endswith("· no client yet")
+
+
+def test_mail_with_no_client_that_nobody_has_is_on_everyones_today(
+        unknown: Workspace, clock: StillClock) -> None:
+    anna = unknown.repo(Member).add(Member(name="Анна", login="anna"))
+    clock.advance(hours=6)
+
+    mine = build_agenda(unknown, mine=Mine.of(unknown.file("members").get(anna.id) or {}))
+
+    (late,) = [section for section in mine if section.key == "late_answers"]
+    assert sorted(item.title for item in late.items) == [
+        "Реквизиты для договора", "Хотим сайт", "Я от Ромашки, личная почта"]
+    assert {item.client for item in late.items} == {"no client yet"}

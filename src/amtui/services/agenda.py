@@ -66,7 +66,7 @@ class Mine:
     """Whose agenda it is: the records a member owns or is assigned to.
 
     A client is theirs when they own it; a message when it is assigned to them or its client
-    is theirs; a task when its client is theirs or its assignee is their name or login; a
+    is theirs (mail with no client yet that nobody has is everyone's); a task when its client is theirs or its assignee is their name or login; a
     contact when its client is theirs; a plugin's line when its client is theirs (a line about
     no client is everyone's).
     """
@@ -161,7 +161,8 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not message_open(message) or message_snoozed(message, now):
             continue
         client_id = message.get("client_id")
-        if me is not None and message.get("assignee_id") != me and not theirs(client_id):
+        if me is not None and message.get("assignee_id") != me and not theirs(client_id) \
+                and (client_id or message.get("assignee_id")):
             continue
         is_late = message_late(message, now)
         is_urgent = message_urgent(message, settings)
