@@ -281,3 +281,22 @@ def test_mail_with_no_client_that_nobody_has_is_on_everyones_today(
     assert sorted(item.title for item in late.items) == [
         "Реквизиты для договора", "Хотим сайт", "Я от Ромашки, личная почта"]
     assert {item.client for item in late.items} == {"no client yet"}
+
+
+async def test_a_bad_contact_address_in_the_form_is_named_and_nothing_is_stored(
+        unknown: Workspace) -> None:
+    app = AmtuiApp(unknown, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(app, pilot, "Хотим")
+        before = stored_state(unknown)
+        await pilot.press("C")
+        await settle(pilot)
+        box = app.screen.query_one("#field-contact_email", Input)
+        box.value = "oleg-at-newco"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        error = str(app.screen.query_one("#error-contact_email", Static).render())
+        assert "'oleg-at-newco' is not an e-mail address" in error
+        assert stored_state(unknown) == before
