@@ -66,9 +66,9 @@ class Mine:
     """Whose agenda it is: the records a member owns or is assigned to.
 
     A client is theirs when they own it; a message when it is assigned to them or its client
-    is theirs (mail with no client yet that nobody has is everyone's); a task when its client is theirs or its assignee is their name or login; a
-    contact when its client is theirs; a plugin's line when its client is theirs (a line about
-    no client is everyone's).
+    is theirs (mail with no client yet that nobody has is everyone's); a task when its client
+    is theirs or its assignee is their name or login; a contact when its client is theirs; a
+    plugin's line when its client is theirs (a line about no client is everyone's).
     """
 
     member_id: str

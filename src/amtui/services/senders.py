@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from amtui.i18n import ngettext
+from amtui.i18n import _
 from amtui.models import Client, ClientKind, Contact, Message
 from amtui.services import undo
 from amtui.services.importing import mail_domain
 from amtui.services.inbox import together
-from amtui.services.rules import from_sender
+from amtui.services.rules import from_sender, message_without_client
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -90,42 +90,57 @@ def sender_client(client: Client, values: dict[str, str]) -> SenderClient:
     return SenderClient(client, contact)
 
 
-def sender_messages(workspace: Workspace, sender: Sender,
-                    with_domain: bool = True) -> list[Message]:
-    """The messages with no client from ``sender``'s address (and, ``with_domain``, from
-    anyone at its company domain)."""
+ATTACHED = ("client_id", "contact_id", "assignee_id")
+"""What giving a message to a client changes."""
+
+
+def _attach(workspace: Workspace, message_id: str, sender: Sender, with_domain: bool,
+            client: Client, contacts: dict[str, str], description: str) -> undo.Undo:
+    """Give the message and the sender's other messages with no client (from the address,
+    and with ``with_domain`` from anyone at its company domain) to ``client``, in one write
+    under the lock: from the contact ``contacts`` (address → contact id) names for the
+    sender's address, and to the client's owner when nobody has them. Undo takes back those
+    not changed since."""
+    now = workspace.clock().isoformat()
     domain = sender.domain if with_domain else ""
-    return [Message.model_validate(raw) for raw in workspace.file(Message.table).scan()
-            if from_sender(raw, sender.address, domain)]
+    before: dict[str, tuple[int, dict[str, Any]]] = {}
+    with workspace.transaction(Message.table) as tx:
+        found = [stored for stored in tx.scan(Message.table)
+                 if message_without_client(stored) and (
+                     stored["id"] == message_id
+                     or from_sender(stored, sender.address, domain))]
+        for stored in found:
+            changes: dict[str, Any] = {"client_id": client.id}
+            if not stored.get("assignee_id"):
+                changes["assignee_id"] = client.owner_id
+            address = str(stored.get("sender_address") or "")
+            if not stored.get("contact_id") and address in contacts:
+                changes["contact_id"] = contacts[address]
+            merged = {**stored, **changes, "rev": int(stored.get("rev", 1)) + 1,
+                      "updated_at": now}
+            Message.model_validate(merged)
+            tx.put(Message.table, merged, "update", sorted(changes))
+            before[stored["id"]] = (merged["rev"], {field: stored.get(field)
+                                                     for field in ATTACHED})
 
+    def revert() -> None:
+        with workspace.transaction(Message.table) as tx:
+            for message_id, (rev, fields) in before.items():
+                current = tx.get(Message.table, message_id)
+                if current is not None and current.get("rev") == rev:
+                    tx.put(Message.table, {**current, **fields, "rev": rev + 1,
+                                           "updated_at": workspace.clock().isoformat()},
+                           "update", list(ATTACHED))
 
-def _attach_steps(workspace: Workspace, messages: list[Message], client: Client,
-                  contacts: dict[str, str], description: str) -> list[Callable[[], undo.Undo]]:
-    """Give each message to ``client`` (and to its owner, when nobody has it), from the
-    contact ``contacts`` (address → contact id) names for its sender's address."""
-    def step(message: Message) -> Callable[[], undo.Undo]:
-        changes: dict[str, Any] = {"client_id": client.id}
-        if message.assignee_id is None:
-            changes["assignee_id"] = client.owner_id
-        if message.contact_id is None and message.sender_address in contacts:
-            changes["contact_id"] = contacts[message.sender_address]
-        return lambda: undo.update(workspace, message.model_copy(update=changes),
-                                   description)[1]
-
-    return [step(message) for message in messages]
+    return undo.Undo(description, revert)
 
 
 def make_client(workspace: Workspace, made: SenderClient, message: Message) -> undo.Undo:
     """Save the client (and contact) made from ``message``'s sender and give it the sender's
     messages with no client: from the address, or from anyone at its company domain."""
     sender = Sender.of(message)
-    messages = {one.id: one for one in sender_messages(workspace, sender)}
-    messages.setdefault(message.id, message)
-    description = ngettext(
-        "client «{name}» made from {sender}, with {count} message",
-        "client «{name}» made from {sender}, with {count} messages", len(messages)).format(
-        name=one_line(made.client.name, 40), sender=sender.address or sender.name,
-        count=len(messages))
+    description = _("client «{name}» made from {sender}").format(
+        name=one_line(made.client.name, 40), sender=one_line(sender.address or sender.name))
     steps: list[Callable[[], undo.Undo]] = [
         lambda: undo.add(workspace, made.client, description)[1]]
     contacts: dict[str, str] = {}
@@ -133,8 +148,8 @@ def make_client(workspace: Workspace, made: SenderClient, message: Message) -> u
         contact = made.contact
         steps.append(lambda: undo.add(workspace, contact, description)[1])
         contacts[contact.email.strip().casefold()] = contact.id
-    steps += _attach_steps(workspace, list(messages.values()), made.client, contacts,
-                           description)
+    steps.append(lambda: _attach(workspace, message.id, sender, True, made.client, contacts,
+                                 description))
     return together(description, steps)
 
 
@@ -144,21 +159,21 @@ def attach_to_client(workspace: Workspace, message: Message, client_id: str) -> 
     it, so later mail from it finds the client."""
     client = workspace.repo(Client).get(client_id)
     sender = Sender.of(message)
-    messages = {one.id: one for one in sender_messages(workspace, sender, with_domain=False)}
-    messages.setdefault(message.id, message)
-    description = ngettext(
-        "{count} message from {sender} given to «{name}»",
-        "{count} messages from {sender} given to «{name}»", len(messages)).format(
-        count=len(messages), sender=sender.address or sender.name,
-        name=one_line(client.name, 40))
+    description = _("mail from {sender} given to «{name}»").format(
+        sender=one_line(sender.address or sender.name), name=one_line(client.name, 40))
     contacts = {str(contact.get("email") or "").strip().casefold(): str(contact["id"])
                 for contact in workspace.file(Contact.table).scan()
                 if contact.get("client_id") == client.id}
     steps: list[Callable[[], undo.Undo]] = []
     if sender.address and sender.address not in contacts:
-        contact = Contact(client_id=client.id, name=sender.contact_name(),
-                          email=sender.address)
-        steps.append(lambda: undo.add(workspace, contact, description)[1])
-        contacts[sender.address] = contact.id
-    steps += _attach_steps(workspace, list(messages.values()), client, contacts, description)
+        try:
+            contact = Contact(client_id=client.id, name=sender.contact_name(),
+                              email=sender.address)
+        except ValidationError:
+            pass  # an address no contact may have: the mail is given all the same
+        else:
+            steps.append(lambda: undo.add(workspace, contact, description)[1])
+            contacts[sender.address] = contact.id
+    steps.append(lambda: _attach(workspace, message.id, sender, False, client, contacts,
+                                 description))
     return together(description, steps)
