@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from amtui.models import Client, Contact, Member, Message
 from amtui.services.agenda import Mine, build_agenda
+from amtui.services.finder import FinderIndex
 from amtui.services.mail_import import run_mail_import
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
@@ -300,3 +301,9 @@ async def test_a_bad_contact_address_in_the_form_is_named_and_nothing_is_stored(
         error = str(app.screen.query_one("#error-contact_email", Static).render())
         assert "'oleg-at-newco' is not an e-mail address" in error
         assert stored_state(unknown) == before
+
+
+def test_the_palette_names_mail_with_no_client_yet(unknown: Workspace) -> None:
+    found = {hit.title: hit.detail for hit in FinderIndex(unknown).search("хотим сайт")}
+
+    assert found["Хотим сайт"].startswith("no client yet · ")
