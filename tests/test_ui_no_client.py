@@ -25,6 +25,9 @@ from amtui.ui.picker import PickerScreen
 from conftest import run_cli
 from test_import_messages import mail
 from test_ui_inbox import rows
+from test_ui_snapshots import fill_agency, same_as_saved, steady_screenshot, utc_local_time
+
+__all__ = ["utc_local_time"]  # the fixture: times come out the same on every machine
 
 
 def import_mails(workspace: Workspace, folder: Path, *mails: tuple[str, str, str]) -> None:
@@ -307,3 +310,15 @@ def test_the_palette_names_mail_with_no_client_yet(unknown: Workspace) -> None:
     found = {hit.title: hit.detail for hit in FinderIndex(unknown).search("хотим сайт")}
 
     assert found["Хотим сайт"].startswith("no client yet · ")
+
+
+async def test_snapshot_of_the_inbox_on_mail_with_no_client_yet_at_80x24(
+        workspace: Workspace, clock: StillClock, tmp_path: Path) -> None:
+    fill_agency(workspace, clock)
+    import_mails(workspace, tmp_path, ("Олег Новиков <oleg@newco.ru>", "Хотим сайт", "<n@n>"))
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(app, pilot, "Хотим")
+        svg = await steady_screenshot(pilot, "amtui inbox, no client yet")
+    same_as_saved(svg, "inbox-no-client-80x24.svg", "the Inbox on mail with no client yet")
