@@ -197,6 +197,7 @@ async def test_in_the_message_view_capital_c_makes_the_client_and_the_title_says
         assert title == "No client yet · buh@newco.ru"
         thread = str(app.screen.query_one("#message-thread", Static).render())
         assert "Реквизиты" in thread and "Хотим" not in thread  # the sender's own mail
+        assert "← buh@newco.ru: Реквизиты" in thread
         assert "C Client from sender" in key_bar(app)
         await pilot.press("C")
         await settle(pilot)

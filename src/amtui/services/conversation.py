@@ -107,7 +107,8 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
     thread = [ThreadMessage(
         id=message["id"], received_at=datetime.fromisoformat(message["received_at"]),
         incoming=message.get("direction") == "incoming", text=str(message.get("text", "")),
-        contact=names.get(message.get("contact_id") or "", ""),
+        contact=names.get(message.get("contact_id") or "", "") if client_id
+        else str(message.get("sender_name") or message.get("sender_address") or ""),
         this=message["id"] == message_id) for message in same_client[first:last]]
     client_name = str(client.get("name", "")) if client else ""
     person = people.get(raw.get("contact_id") or "")
