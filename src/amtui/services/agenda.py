@@ -161,8 +161,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not message_open(message) or message_snoozed(message, now):
             continue
         client_id = message.get("client_id")
+        nobodys = not client_id and not message.get("assignee_id")  # everyone's, then
         if me is not None and message.get("assignee_id") != me and not theirs(client_id) \
-                and (client_id or message.get("assignee_id")):
+                and not nobodys:
             continue
         is_late = message_late(message, now)
         is_urgent = message_urgent(message, settings)

@@ -166,7 +166,7 @@ def new_client(app: AmtuiApp) -> None:
 
 
 class SenderClientForm(FormScreen[SenderClient]):
-    """The client form with the sender's contact below it; time zones suggested as typed."""
+    """The client form with the sender as its first contact; time zones suggested as typed."""
 
     def on_mount(self) -> None:
         suggest_zones(self)
