@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from amtui.models import Client, Contact, Member, Message
+from amtui.models import Client, Contact, Member, Message, Task
 from amtui.services.agenda import Mine, build_agenda
 from amtui.services.finder import FinderIndex
 from amtui.services.mail_import import run_mail_import
@@ -103,6 +103,8 @@ async def test_capital_c_makes_a_client_from_the_sender_with_the_domains_mail_an
                                      "Реквизиты": "no client yet", "Я": "no client yet"}
         await go_to(app, pilot, "Хотим")
         assert "No client yet · Олег Новиков <oleg@newco.ru>" in preview(app)
+        task = unknown.repo(Task).add(Task(title="Смета на сайт",
+                                           message_id=message(unknown, "Хотим").id))
         before = stored_state(unknown)
 
         await pilot.press("C")
@@ -123,12 +125,14 @@ async def test_capital_c_makes_a_client_from_the_sender_with_the_domains_mail_an
         assert message(unknown, "Реквизиты").client_id == newco.id  # same company domain
         assert "Client from sender" not in key_bar(app)
         assert message(unknown, "Я от").client_id is None  # public mail: not the domain's
+        assert unknown.repo(Task).get(task.id).client_id == newco.id  # the task made from it
         assert isinstance(app.screen, InboxPane)
         assert client_cells(app)["Реквизиты"] == "НьюКо"
 
         await pilot.press("u")
         await settle(pilot)
         assert stored_state(unknown) == before
+        assert unknown.repo(Task).get(task.id).client_id is None
         assert client_cells(app)["Хотим"] == "no client yet"
 
 

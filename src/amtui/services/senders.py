@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from amtui.i18n import _
-from amtui.models import Client, ClientKind, Contact, Message
+from amtui.models import Client, ClientKind, Contact, Message, Task
 from amtui.services import undo
 from amtui.services.importing import mail_domain
 from amtui.services.inbox import together
@@ -27,6 +27,7 @@ from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
+    from amtui.storage.workspace import Transaction
 
 
 @dataclass(frozen=True)
@@ -90,21 +91,27 @@ def sender_client(client: Client, values: dict[str, str]) -> SenderClient:
     return SenderClient(client, contact)
 
 
-ATTACHED = ("client_id", "contact_id", "assignee_id")
-"""What giving a message to a client changes."""
-
-
 def _attach(workspace: Workspace, message_id: str, sender: Sender, with_domain: bool,
             client: Client, contacts: dict[str, str], description: str) -> undo.Undo:
     """Give the message and the sender's other messages with no client (from the address,
-    and with ``with_domain`` from anyone at its company domain) to ``client``, in one write
-    under the lock: from the contact ``contacts`` (address → contact id) names for the
-    sender's address, and to the client's owner when nobody has them. Undo takes back those
-    not changed since."""
+    and with ``with_domain`` from anyone at its company domain) to ``client``, with the tasks
+    made from them that have no client, in one write under the locks: from the contact
+    ``contacts`` (address → contact id) names for the sender's address, and to the client's
+    owner when nobody has them. Undo takes back those not changed since."""
     now = workspace.clock().isoformat()
     domain = sender.domain if with_domain else ""
-    before: dict[str, tuple[int, dict[str, Any]]] = {}
-    with workspace.transaction(Message.table) as tx:
+    # (table, id) → the revision given, and the fields it changed as they were
+    before: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+
+    def change(tx: Transaction, table: str, stored: dict[str, Any],
+               changes: dict[str, Any]) -> None:
+        merged = {**stored, **changes, "rev": int(stored.get("rev", 1)) + 1, "updated_at": now}
+        (Message if table == Message.table else Task).model_validate(merged)
+        tx.put(table, merged, "update", sorted(changes))
+        before[table, stored["id"]] = (merged["rev"], {field: stored.get(field)
+                                                        for field in changes})
+
+    with workspace.transaction(Message.table, Task.table) as tx:
         found = [stored for stored in tx.scan(Message.table)
                  if message_without_client(stored) and (
                      stored["id"] == message_id
@@ -116,28 +123,28 @@ def _attach(workspace: Workspace, message_id: str, sender: Sender, with_domain: 
             address = str(stored.get("sender_address") or "")
             if not stored.get("contact_id") and address in contacts:
                 changes["contact_id"] = contacts[address]
-            merged = {**stored, **changes, "rev": int(stored.get("rev", 1)) + 1,
-                      "updated_at": now}
-            Message.model_validate(merged)
-            tx.put(Message.table, merged, "update", sorted(changes))
-            before[stored["id"]] = (merged["rev"], {field: stored.get(field)
-                                                     for field in ATTACHED})
+            change(tx, Message.table, stored, changes)
+        given = {stored["id"] for stored in found}
+        for task in list(tx.scan(Task.table)):
+            if task.get("message_id") in given and not task.get("client_id"):
+                change(tx, Task.table, task, {"client_id": client.id})
 
     def revert() -> None:
-        with workspace.transaction(Message.table) as tx:
-            for message_id, (rev, fields) in before.items():
-                current = tx.get(Message.table, message_id)
+        with workspace.transaction(Message.table, Task.table) as tx:
+            for (table, record_id), (rev, fields) in before.items():
+                current = tx.get(table, record_id)
                 if current is not None and current.get("rev") == rev:
-                    tx.put(Message.table, {**current, **fields, "rev": rev + 1,
-                                           "updated_at": workspace.clock().isoformat()},
-                           "update", list(ATTACHED))
+                    tx.put(table, {**current, **fields, "rev": rev + 1,
+                                   "updated_at": workspace.clock().isoformat()},
+                           "update", sorted(fields))
 
     return undo.Undo(description, revert)
 
 
 def make_client(workspace: Workspace, made: SenderClient, message: Message) -> undo.Undo:
     """Save the client (and contact) made from ``message``'s sender and give it the sender's
-    messages with no client: from the address, or from anyone at its company domain."""
+    messages with no client (from the address, or from anyone at its company domain) and the
+    tasks made from them."""
     sender = Sender.of(message)
     description = _("client «{name}» made from {sender}").format(
         name=one_line(made.client.name, 40), sender=one_line(sender.address or sender.name))
