@@ -125,9 +125,10 @@ def _attach(workspace: Workspace, message_id: str, sender: Sender, with_domain: 
                 changes["contact_id"] = contacts[address]
             change(tx, Message.table, stored, changes)
         given = {stored["id"] for stored in found}
-        for task in list(tx.scan(Task.table)):
-            if task.get("message_id") in given and not task.get("client_id"):
-                change(tx, Task.table, task, {"client_id": client.id})
+        linked = [task for task in tx.scan(Task.table)
+                  if task.get("message_id") in given and not task.get("client_id")]
+        for task in linked:
+            change(tx, Task.table, task, {"client_id": client.id})
 
     def revert() -> None:
         with workspace.transaction(Message.table, Task.table) as tx:
