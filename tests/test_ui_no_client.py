@@ -172,6 +172,11 @@ async def test_the_keys_are_offered_only_for_mail_with_no_client_yet(
     app = AmtuiApp(unknown, pane="inbox")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("slash", *"no client")  # what the Client column says
+        await settle(pilot)
+        assert sorted(client_cells(app)) == ["Реквизиты", "Хотим", "Я"]
+        await pilot.press("ctrl+u", "escape")
+        await settle(pilot)
         await go_to(app, pilot, "Макет")
         before = stored_state(unknown)
         assert "Client from sender" not in key_bar(app)

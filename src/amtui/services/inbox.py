@@ -186,16 +186,19 @@ def load_inbox(workspace: Workspace) -> list[InboxEntry]:
         first = {id(m) for m in urgent}
         messages = urgent + [m for m in messages if id(m) not in first]
     entries = []
+    no_client = _("no client yet")  # what the Client column says, so the search finds it
     for message in messages:
         client = clients.get(message.get("client_id") or "", "")
         contact = contacts.get(message.get("contact_id") or "", "")
-        if not contact and message_without_client(message):
-            contact = sender(message)
+        named = client
+        if message_without_client(message):
+            contact = contact or sender(message)
+            named = no_client
         assignee = members.get(message.get("assignee_id") or "", "")
         entries.append(InboxEntry(
             message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
             str(message.get("text", "")).casefold(),
-            shared(f"{client} {contact}".casefold()),
+            shared(f"{named} {contact}".casefold()),
         ))
     return entries
 
