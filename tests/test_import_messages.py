@@ -83,12 +83,13 @@ def test_mbox_thread_of_three_is_linked_and_a_second_run_adds_nothing(
     first = run_mail_import(workspace, path)[0]
     again = run_mail_import(workspace, path)[0]
 
-    assert (len(first.new), first.known) == (2, 0)
-    assert first.unmatched == ["someone@sub.romashka.ru"]  # another domain: no client
-    assert (len(again.new), again.known) == (0, 2)
-    one, two = messages(workspace)
+    assert (len(first.new), first.known) == (3, 0)
+    assert first.unmatched == ["someone@sub.romashka.ru"]  # another domain: no client yet
+    assert (len(again.new), again.known) == (0, 3)
+    one, two, three = messages(workspace)
     assert two.direction == Direction.OUTGOING and two.client_id == romashka.id
     assert two.reply_to_id == one.id and two.answer_by is None
+    assert three.client_id is None and three.reply_to_id == two.id
 
 
 def test_maildir_cur_and_new_with_html_only_mail_and_a_lying_charset(

@@ -522,7 +522,7 @@ async def test_help_lists_every_inbox_key(filled: Workspace) -> None:
 
 def test_every_inbox_binding_has_an_id_a_description_and_no_priority() -> None:
     bindings = [b for b in InboxPane.BINDINGS if isinstance(b, Binding)]
-    assert len(bindings) == 13
+    assert len(bindings) == 15
     for binding in bindings:
         assert binding.id and binding.id.startswith("inbox."), binding
         assert binding.description and not binding.priority, binding

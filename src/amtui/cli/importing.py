@@ -117,6 +117,7 @@ def import_mail(args: argparse.Namespace, path: Path) -> int:
     from amtui.services.importing import UnreadableFile
     from amtui.services.mail_import import plan_mail, read_mails, run_mail_import
     from amtui.services.telegram_import import plan_chat, read_chat, run_chat_import
+    from amtui.text import one_line
 
     if args.table == "telegram" and not args.client:
         raise UsageError(_("import telegram: --client is required"))
@@ -135,14 +136,17 @@ def import_mail(args: argparse.Namespace, path: Path) -> int:
     if args.json:
         print_json({**plan.as_json(), "dry_run": args.dry_run})
         return 0
-    for sender in plan.unmatched:
-        sys.stderr.write(_("amtui: warning: no client has the address {sender}; mail left "
-                           "out").format(sender=sender) + "\n")
     summary = _("would add {created} messages, {known} already imported, {unmatched} "
                 "without a client") if args.dry_run else _(
         "added {created} messages, {known} already imported, {unmatched} without a client")
     sys.stdout.write(summary.format(created=len(plan.new), known=plan.known,
                                     unmatched=len(plan.unmatched)) + "\n")
+    if plan.unmatched and args.table == "messages":
+        senders = sorted(set(plan.unmatched))
+        shown = ", ".join(one_line(sender, 60) for sender in senders[:5])
+        sys.stdout.write(_("no client yet for {senders}{more}: in the Inbox, C makes a client "
+                           "from the sender; amtui list messages --no-client lists them").format(
+            senders=shown, more="…" if len(senders) > 5 else "") + "\n")
     return 0
 
 

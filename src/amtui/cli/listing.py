@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
 from amtui.i18n import _, shown
-from amtui.services.rules import message_late, message_open, task_overdue
+from amtui.services.rules import (
+    message_late,
+    message_open,
+    message_without_client,
+    task_overdue,
+)
 
 if TYPE_CHECKING:
     from amtui.services.agenda import Mine
@@ -45,6 +50,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             table=FILTERS[option][1][0], field=option.replace("_", " ")))
     listing.add_argument("--overdue", action="store_true",
                          help=_("tasks past their due date / messages past their answer time"))
+    listing.add_argument("--no-client", action="store_true",
+                         help=_("messages with no client yet (mail from unknown senders)"))
     listing.add_argument("--search", metavar="TEXT", help=_("only records containing TEXT"))
     listing.add_argument("--limit", type=int, metavar="N", help=_("at most N records"))
     workspace_option(listing, argparse.SUPPRESS)
@@ -84,6 +91,8 @@ def list_records(args: argparse.Namespace) -> int:
                              .format(option=option, table=table, tables=", ".join(tables)))
     if args.overdue and table not in ("tasks", "messages"):
         raise UsageError(_("--overdue applies to tasks and messages"))
+    if args.no_client and (table != "messages" or args.client is not None):
+        raise UsageError(_("--no-client applies to messages, without --client"))
     if args.limit is not None and args.limit < 0:
         raise UsageError(_("--limit must be zero or more"))
     from amtui.storage.damage import damaged_files_read
@@ -144,6 +153,8 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
                     continue
                 if table == "messages" and not message_late(raw, now):
                     continue
+            if args.no_client and not message_without_client(raw):
+                continue
             if search and not any(search in str(value).casefold() for value in raw.values()
                                   if isinstance(value, str)):
                 continue
@@ -173,6 +184,7 @@ def _member(workspace: Workspace, name_or_id: str) -> str:
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
     from amtui.models.work import department
     from amtui.services.board import column_title
+    from amtui.services.inbox import sender
 
     if not records:
         sys.stderr.write(_("no {table} match").format(table=table) + "\n")
@@ -182,6 +194,8 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
                if raw["id"] in wanted}
 
     def client(raw: dict[str, Any]) -> str:
+        if table == "messages" and message_without_client(raw):
+            return _("no client yet: {sender}").format(sender=sender(raw))
         return clients.get(raw.get("client_id") or "", "")
 
     columns: dict[str, tuple[list[str], Any]] = {

@@ -136,7 +136,9 @@ class Message(Record):
     table = "messages"
     references = {"client_id": "clients", "contact_id": "contacts", "assignee_id": "members"}
 
-    client_id: str
+    client_id: str | None = None
+    """The client who wrote (or whom we wrote); None for mail from a sender no client has
+    yet ("no client yet" in the Inbox), until a client is made from the sender or chosen."""
     contact_id: str | None = None
     channel: Channel = Channel.EMAIL
     direction: Direction = Direction.INCOMING
@@ -153,6 +155,10 @@ class Message(Record):
     """Where the message came from, to import it once: "mail:<Message-ID>"."""
     reply_to_id: str | None = None
     """The message this one answers, when known (an imported mail's In-Reply-To)."""
+    sender_name: ShortText = ""
+    sender_address: ShortText = ""
+    """Who an imported mail is from (its From: name and address), kept so that a client can
+    be made from the sender of mail no client had."""
 
     def label(self) -> str:
         """The message's first words, on one line."""

@@ -82,9 +82,9 @@ class Mine:
     """Whose agenda it is: the records a member owns or is assigned to.
 
     A client is theirs when they own it; a message when it is assigned to them or its client
-    is theirs; a task when its client is theirs or its assignee is their name or login; a
-    contact when its client is theirs; a plugin's line when its client is theirs (a line about
-    no client is everyone's).
+    is theirs (mail with no client yet that nobody has is everyone's); a task when its client
+    is theirs or its assignee is their name or login; a contact when its client is theirs; a
+    plugin's line when its client is theirs (a line about no client is everyone's).
     """
 
     member_id: str
@@ -177,7 +177,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
         if not message_open(message) or message_snoozed(message, now):
             continue
         client_id = message.get("client_id")
-        if me is not None and message.get("assignee_id") != me and not theirs(client_id):
+        nobodys = not client_id and not message.get("assignee_id")  # everyone's, then
+        if me is not None and message.get("assignee_id") != me and not theirs(client_id) \
+                and not nobodys:
             continue
         is_late = message_late(message, now)
         is_urgent = message_urgent(message, settings)
@@ -197,8 +199,9 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
     for section, rows in ((urgent, urgent_messages), (late, late_messages)):
         rows.sort(key=lambda row: row[0])
         section.total = len(rows)
-        section.items = [AgendaItem("messages", message_id, first_line, client_name(client_id),
-                                    "", client_id, fact)
+        section.items = [AgendaItem("messages", message_id, first_line,
+                                    client_name(client_id) if client_id
+                                    else _("no client yet"), "", client_id, fact)
                          for _key, message_id, first_line, client_id, fact in rows[:limit]]
     del urgent_messages, late_messages
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from amtui.services.inbox import InboxEntry, MessageView, TaskState
+from amtui.services.inbox import InboxEntry, MessageView, TaskState, sender
 from amtui.services.projection import Interner
-from amtui.services.rules import task_overdue
+from amtui.services.rules import from_sender, task_overdue
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -57,7 +57,8 @@ class Conversation:
     client_zone: str
     """The client's time zone ("" when the client is not known)."""
     thread: list[ThreadMessage]
-    """The client's messages around this one, oldest first."""
+    """The client's messages around this one, oldest first (with no client yet: the
+    sender's)."""
     earlier: int
     """The client's messages before the first one in ``thread``."""
     later: int
@@ -82,8 +83,16 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
     # Most messages have no task: counted in the file's bytes, the tasks are read only if so.
     tasks = [task for task in task_file.scan() if task.get("message_id") == message_id] \
         if task_file.count_where("message_id", message_id) or task_file.has_changes() else []
+    address = str(raw.get("sender_address") or "")
+
+    def same(message: dict[str, object]) -> bool:
+        """Of this thread: the client's, or (no client yet) the same sender's."""
+        if client_id:
+            return message.get("client_id") == client_id
+        return message["id"] == message_id or (bool(address) and from_sender(message, address))
+
     same_client = sorted((message for message in workspace.file("messages").scan()
-                          if message.get("client_id") == client_id),
+                          if same(message)),
                          key=lambda message: str(message.get("received_at", "")))
     at = next((index for index, message in enumerate(same_client)
                if message["id"] == message_id), None)
@@ -98,11 +107,12 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
     thread = [ThreadMessage(
         id=message["id"], received_at=datetime.fromisoformat(message["received_at"]),
         incoming=message.get("direction") == "incoming", text=str(message.get("text", "")),
-        contact=names.get(message.get("contact_id") or "", ""),
+        contact=names.get(message.get("contact_id") or "", "") if client_id
+        else str(message.get("sender_name") or message.get("sender_address") or ""),
         this=message["id"] == message_id) for message in same_client[first:last]]
     client_name = str(client.get("name", "")) if client else ""
     person = people.get(raw.get("contact_id") or "")
-    contact = _contact_name(person) if person else ""
+    contact = _contact_name(person) if person else "" if client_id else sender(raw)
     entry = InboxEntry(
         MessageView.of(raw, Interner()), client_name, contact,
         str(assignee.get("name", "")) if assignee else "",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from amtui.i18n import _
 from amtui.services.finder_words import TYPO_MIN_CHARS, Vocabulary, near_start
 from amtui.text import fold
 
@@ -120,6 +121,10 @@ class _Scores(dict[int, float]):
         return self.rows >= self.limit
 
 
+NO_CLIENT_YET = -2
+"""The client row of a message with no client yet (-1: a client not found)."""
+
+
 class _Rows:
     """Records as they are read, one row each: distinct texts numbered, ids in one buffer."""
 
@@ -142,7 +147,8 @@ class _Rows:
         self.shown_of.append(self.shown.setdefault(shown, len(self.shown)))
         self.state_of.append(self.states.setdefault(_state(table, record), len(self.states)))
         self.table.append(table_code)
-        self.client.append(self.client_rows.get(record.get("client_id") or "", -1))
+        self.client.append(NO_CLIENT_YET if table == "messages" and not record.get("client_id")
+                           else self.client_rows.get(record.get("client_id") or "", -1))
         self.ids += record["id"].encode()
         self.id_ends.append(len(self.ids))
 
@@ -188,7 +194,7 @@ class FinderIndex:
         for new, old in enumerate(order):
             new_row[old] = new
         self._client_of = array("i", (new_row[rows.client[row]] if rows.client[row] >= 0
-                                      else -1 for row in order))
+                                      else rows.client[row] for row in order))
         del new_row
         self._ids, self._id_ends = bytearray(), array("I")
         """Every record's id, one after another; row ``r``'s ends at ``_id_ends[r]``."""
@@ -376,7 +382,8 @@ class FinderIndex:
 
     def _row(self, row: int, score: float) -> Found:
         client = self._client_of[row]
-        client_name = self._shown_text(self._shown_of[client]) if client >= 0 else ""
+        client_name = (self._shown_text(self._shown_of[client]) if client >= 0
+                       else _("no client yet") if client == NO_CLIENT_YET else "")
         state = self._states[self._state_of[row]]
         return Found(
             table=self._tables[self._table[row]],

@@ -40,6 +40,7 @@ from amtui.services.rules import (
     answer_hours,
     message_open,
     message_urgent,
+    message_without_client,
     snooze_end,
 )
 from amtui.text import (
@@ -140,6 +141,8 @@ class MessageView(View):
         "priority",
         "received_at",
         "rev",
+        "sender_address",
+        "sender_name",
         "snoozed_until",
         "status",
         "text",
@@ -183,16 +186,28 @@ def load_inbox(workspace: Workspace) -> list[InboxEntry]:
         first = {id(m) for m in urgent}
         messages = urgent + [m for m in messages if id(m) not in first]
     entries = []
+    no_client = _("no client yet")  # what the Client column says, so the search finds it
     for message in messages:
         client = clients.get(message.get("client_id") or "", "")
         contact = contacts.get(message.get("contact_id") or "", "")
+        named = client
+        if message_without_client(message):
+            contact = contact or sender(message)
+            named = no_client
         assignee = members.get(message.get("assignee_id") or "", "")
         entries.append(InboxEntry(
             message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
             str(message.get("text", "")).casefold(),
-            shared(f"{client} {contact}".casefold()),
+            shared(f"{named} {contact}".casefold()),
         ))
     return entries
+
+
+def sender(message: Raw | View) -> str:
+    """Who a message with no client is from: "Name <address>", or whichever is known."""
+    name = str(message.get("sender_name") or "")
+    address = str(message.get("sender_address") or "")
+    return f"{name} <{address}>" if name and address else name or address
 
 
 ANY_OPEN = "open"
@@ -305,18 +320,21 @@ def log_outgoing(workspace: Workspace, message: Message, sent: Message,
     return together(description, steps)
 
 
-def new_message(workspace: Workspace, *, client_id: str, text: str, channel: str = "",
+def new_message(workspace: Workspace, *, client_id: str | None, text: str, channel: str = "",
                 kind: str = "", priority: str = "", direction: str = "",
                 contact_id: str | None = None,
                 received_at: datetime | None = None) -> Message:
     """A message received (or sent) now (or at ``received_at``), not yet saved. An incoming
     one is due for an answer within the workspace's answer time (its urgent answer time if
-    it is urgent), counted in the client's working hours."""
-    client = workspace.repo(Client).get(client_id)
+    it is urgent), counted in the client's working hours. Without a client (mail from a
+    sender no client has yet), in a new client's working hours in the agency's time zone."""
+    client = (workspace.repo(Client).get(client_id) if client_id
+              else Client(name="-", timezone=workspace.settings.timezone))
     received = received_at or workspace.clock()
     is_outgoing = direction == Direction.OUTGOING
     values: dict[str, Any] = {
-        "client_id": client.id, "contact_id": contact_id, "text": text,
+        "client_id": client.id if client_id else None, "contact_id": contact_id,
+        "text": text,
         "channel": channel or client.preferred_channel, "received_at": received,
         "assignee_id": client.owner_id,
         "direction": direction or Direction.INCOMING,

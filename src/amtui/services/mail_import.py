@@ -2,9 +2,13 @@
 
 Each mail becomes an incoming message of the client whose contact has the sender's address
 (or whose contacts' company mail domain matches), or an outgoing one when it is from one of
-the members. Mail is imported once, by its Message-ID (kept as the message's external id), so
-running the import from cron every minute adds only the new mail. The answer-by time comes
-from :func:`amtui.services.inbox.new_message`, the rule typed messages follow.
+the members. Mail no client can be found for is a message with no client ("no client yet"
+in the Inbox) that keeps its sender's name and address (for mail we sent: the recipient's),
+for a client to be made from them (:mod:`amtui.services.senders`). Mail is imported once,
+by its Message-ID (kept as the message's external id), so running the import from cron every
+minute adds only the new mail; mail from a sender who has a client by then is that client's.
+The answer-by time comes from :func:`amtui.services.inbox.new_message`, the rule typed
+messages follow.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from amtui.models import Direction, Message
 from amtui.services.importing import UnreadableFile, mail_domain
 from amtui.services.inbox import new_message
 from amtui.services.undo import Undo
+from amtui.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -176,7 +181,7 @@ class MailPlan:
     known: int = 0
     """Mail imported before (same Message-ID)."""
     unmatched: list[str] = field(default_factory=list)
-    """The senders of mail no client could be found for."""
+    """The senders of the new mail no client could be found for (added without a client)."""
     files: list[tuple[str, Attachment]] = field(default_factory=list)
     """(message id, attachment) of the mail to add."""
 
@@ -227,19 +232,20 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
             plan.known += 1
             continue
         mail = _parse(data)
-        sender_name, sender = getaddresses([str(mail["From"] or "")])[0]
-        sender = sender.strip().casefold()
+        sender_name, sender = _from(str(mail["From"] or ""))
         member = people.members.get(sender)
+        party = (sender_name, sender)
         if member:
-            recipients = getaddresses([str(mail[name] or "") for name in ("To", "Cc")])
-            found = next((people.client_of(address.casefold())
-                          for _name, address in recipients
-                          if people.client_of(address.casefold())), None)
+            recipients = [(name.strip(), address.strip().casefold()) for name, address
+                          in getaddresses([str(mail[header] or "") for header in ("To", "Cc")])
+                          if address.strip().casefold() not in people.members]
+            found = next((people.client_of(address) for _name, address in recipients
+                          if people.client_of(address)), None)
+            party = recipients[0] if recipients else ("", "")
         else:
             found = people.client_of(sender)
         if found is None:
-            plan.unmatched.append(sender or sender_name)
-            continue
+            plan.unmatched.append(party[1] or party[0] or sender)
         text, files = body_and_attachments(mail)
         subject = str(mail["Subject"] or "").strip()
         if subject:
@@ -248,13 +254,15 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
             text += "\n\n" + _("Attachments:") + "".join(
                 f"\n- {safe_name(file.name)} ({_size(file.size)})" for file in files)
         message = new_message(
-            workspace, client_id=found[0], contact_id=found[1],
+            workspace, client_id=found[0] if found else None,
+            contact_id=found[1] if found else None,
             text=text[:MAX_TEXT] or _("(empty mail)"), channel="email",
             direction=Direction.OUTGOING if member else Direction.INCOMING,
             received_at=_date(mail) or workspace.clock())
         replied = _replied(mail, by_mail_id)
         raw = message.model_copy(update={
             "external_id": key or None, "reply_to_id": replied,
+            "sender_name": party[0][:500], "sender_address": party[1][:500],
             "assignee_id": member or message.assignee_id}).model_dump(mode="json")
         raw.update(rev=1, created_at=now, updated_at=now)
         plan.new.append(raw)
@@ -262,6 +270,17 @@ def plan_mail(workspace: Workspace, mails: Iterator[bytes]) -> MailPlan:
         if key:
             by_mail_id[key] = raw["id"]
     return plan
+
+
+def _from(header: str) -> tuple[str, str]:
+    """The sender's name and address (casefolded) in a From: header; from one that is not
+    read as an address (a name with brackets not quoted), whatever text it gives as the
+    name."""
+    found = getaddresses([header])
+    address = next((address for _name, address in found if "@" in address), "")
+    name = next((name for name, _address in found if name), "") or (
+        "" if address else " ".join(text for _name, text in found if text))
+    return " ".join(name.split()), address.strip().casefold()
 
 
 def _date(mail: EmailMessage) -> datetime | None:
@@ -284,36 +303,39 @@ def _replied(mail: EmailMessage, by_mail_id: dict[str, str]) -> str | None:
 def run_mail_import(workspace: Workspace, path: Path, *,
                     save_attachments: bool = False) -> tuple[MailPlan, Undo]:
     """Import the mail in ``path`` in one transaction: every new message, or none. With
-    ``save_attachments``, their files go to ``files/<message id>/`` beside the workspace."""
+    ``save_attachments``, their files go to ``files/<message id>/`` beside the workspace,
+    written while the messages' lock is held, before the messages are."""
     folder = workspace.root / "files"
     if save_attachments and folder.is_symlink():
         raise UnreadableFile(_("{path} is a symbolic link").format(path=folder))
     with workspace.transaction(Message.table) as tx:
         plan = plan_mail(workspace, read_mails(path))
+        if save_attachments:
+            save_files(workspace.root, folder, plan.files)
         if plan.new:
             tx.insert(Message.table, plan.new)
-    if save_attachments:
-        save_files(folder, plan.files)
     return plan, _undo(workspace, plan)
 
 
-def save_files(folder: Path, files: list[tuple[str, Attachment]]) -> None:
-    """Write each attachment under ``folder/<message id>/``, never following a symlink and
-    never leaving that folder, never overwriting a file."""
+def save_files(root: Path, folder: Path, files: list[tuple[str, Attachment]]) -> None:
+    """Write each attachment under ``folder/<message id>/`` (``folder`` inside the workspace
+    ``root``), as the store writes its files: each whole or not at all, reached without
+    following a link, never leaving that folder, never over another file."""
+    from amtui.storage.files import atomic_write, file_mode_for
+
+    mode = file_mode_for(root)
     for message_id, file in files:
         target = folder / safe_name(message_id)
-        for place in (folder, target):
-            if place.is_symlink():
-                raise UnreadableFile(_("{path} is a symbolic link").format(path=place))
-            place.mkdir(exist_ok=True)
         name = safe_name(file.name)
         stem, dot, suffix = name.rpartition(".")
         number = 1
         while (target / name).exists() or (target / name).is_symlink():
             number += 1
             name = f"{stem} ({number}).{suffix}" if dot else f"{suffix} ({number})"
-        with (target / name).open("xb") as out:
-            out.write(file.data)
+        try:
+            atomic_write(target / name, file.data, mode, within=root)
+        except StorageError as error:
+            raise UnreadableFile(str(error)) from None
 
 
 def _undo(workspace: Workspace, plan: MailPlan) -> Undo:

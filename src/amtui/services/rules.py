@@ -10,6 +10,10 @@ Decided once:
 - A message waits for our answer while its status is ``new`` or ``waiting_on_us``.
 - It is *late* when it waits, its answer-by time has passed, and it is not snoozed. A snooze
   takes a message off the late list until it ends; then it is late again (if still unanswered).
+- A message has *no client yet* when it names none (mail from a sender no client had when
+  it was imported). The messages *from a sender* are those with no client yet from the same
+  address or, when the address is at a company's domain (not public mail), from anyone at
+  that domain: a client made from the sender takes them all.
 - A task is *overdue* when it has a due day before today and is not in the done column.
 - A message is *urgent* when its priority is ``urgent`` or its text has one of the workspace's
   ``urgent_words`` as a word or with an ending of up to three letters (in any case, ё read
@@ -69,6 +73,21 @@ def message_late(message: Raw, now: datetime) -> bool:
         return False
     answer_by = moment(message.get("answer_by"))
     return answer_by is not None and answer_by < now and not message_snoozed(message, now)
+
+
+def message_without_client(message: Raw | View) -> bool:
+    """No client yet: mail from a sender no client had when it came."""
+    return not message.get("client_id")
+
+
+def from_sender(message: Raw | View, address: str, domain: str = "") -> bool:
+    """A message with no client yet from ``address`` or, given a company ``domain`` (not
+    public mail: see :func:`amtui.services.importing.mail_domain`), from anyone at it."""
+    if not message_without_client(message):
+        return False
+    sender = str(message.get("sender_address") or "").casefold()
+    return bool(sender) and (sender == address.casefold()
+                             or (bool(domain) and sender.rpartition("@")[2] == domain))
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 from textual.suggester import SuggestFromList
@@ -29,12 +29,14 @@ from amtui.models import (
 )
 from amtui.services import clients as service
 from amtui.services.agenda import member_by_login
+from amtui.services.senders import SenderClient
 from amtui.storage import RecordNotFound
 from amtui.text import one_line
 from amtui.ui.forms import FilterForm, FormField, FormScreen, choices_of
 from amtui.ui.picker import Picker, member_picker
 
 if TYPE_CHECKING:
+    from amtui.services.senders import Sender
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
     from amtui.ui.app import AmtuiApp
@@ -92,8 +94,13 @@ class ClientForm(FormScreen[Client]):
     """The client form; time zone names are suggested as they are typed."""
 
     def on_mount(self) -> None:
-        self.query_one("#field-timezone", Input).suggester = SuggestFromList(
-            zone_names(), case_sensitive=False)
+        suggest_zones(self)
+
+
+def suggest_zones(form: FormScreen[Any]) -> None:
+    """Suggest time zone names in the form's time zone field as they are typed."""
+    form.query_one("#field-timezone", Input).suggester = SuggestFromList(
+        zone_names(), case_sensitive=False)
 
 
 @functools.cache
@@ -156,6 +163,31 @@ def new_client(app: AmtuiApp) -> None:
                                functools.partial(service.client_from_form,
                                                  currency=workspace.settings.currency)),
                     created)
+
+
+class SenderClientForm(FormScreen[SenderClient]):
+    """The client form with the sender as its first contact; time zones suggested as typed."""
+
+    def on_mount(self) -> None:
+        suggest_zones(self)
+
+
+def sender_client_form(app: AmtuiApp, sender: Sender) -> SenderClientForm:
+    """The new-client form filled from the sender of mail with no client: its name, and a
+    contact with the sender's name and address (see :mod:`amtui.services.senders`)."""
+    from amtui.services.senders import sender_client, sender_form_values
+
+    workspace = app.workspace
+    currency = workspace.settings.currency
+    name, kind, *rest = client_fields(member_picker(workspace), currency)
+    fields = [name, kind, FormField("contact_name", _("Contact (the sender)")),
+              FormField("contact_email", _("Contact's e-mail")), *rest]
+    return SenderClientForm(
+        _("New client from {sender}").format(sender=one_line(sender.address or sender.name,
+                                                              50)),
+        fields, sender_form_values(sender, _new_client_values(app)),
+        lambda values: sender_client(service.client_from_form(values, currency=currency),
+                                     values))
 
 
 QUICK_CLIENT_FIELDS = ["name", "kind"]

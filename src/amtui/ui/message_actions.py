@@ -1,5 +1,6 @@
 """What can be done with one message, from the Inbox's list or from the message's own view:
-reply, call, answered, status, priority, assignee, snooze, delete, task and brief."""
+reply, call, answered, status, priority, assignee, snooze, delete, task and brief; for mail
+with no client yet, make a client from its sender or give it to a client."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
 from amtui.i18n import N_, _
-from amtui.services.rules import message_late, message_snoozed, moment
+from amtui.services.rules import message_late, message_snoozed, message_without_client, moment
+from amtui.text import one_line
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time, elsewhere
 
 if TYPE_CHECKING:
     from amtui.models import Message, Note, Task
     from amtui.services.inbox import InboxEntry
+    from amtui.services.senders import SenderClient
     from amtui.services.undo import Undo
     from amtui.storage import Workspace
     from amtui.ui.app import AmtuiApp
@@ -29,6 +32,18 @@ KIND_LABELS = {"question": N_("question"), "request": N_("request"), "complaint"
                "update": N_("update"), "call": N_("call")}
 PRIORITY_LABELS = {"low": N_("low"), "normal": N_("normal"), "high": N_("high"),
                    "urgent": N_("urgent")}
+SENDER_ACTIONS = frozenset({"make_client", "attach_client"})
+"""What is done with mail that has no client yet."""
+
+
+def client_title(entry: InboxEntry, width: int) -> Content:
+    """The message's client in bold: its name, "no client yet" for mail from a sender no
+    client has, "(unknown client)" when its client is gone."""
+    if entry.client:
+        return line(entry.client, width).stylize("bold")
+    if message_without_client(entry.message):
+        return Content(_("No client yet")).stylize("bold italic")
+    return Content(_("(unknown client)")).stylize("bold")
 
 
 def fact(label: str, value: Content | str) -> Content:
@@ -80,6 +95,18 @@ class MessageActions(Screen[Any]):
     def _selected(self) -> InboxEntry | None:
         """The message acted on (None, with a notice, if there is none)."""
         raise NotImplementedError
+
+    def _current(self) -> InboxEntry | None:
+        """The message acted on, if any (no notice)."""
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Making a client from the sender, or choosing one, is for messages with no client
+        yet: for the others, these keys are not shown (the key bar has room for the rest)."""
+        if action in SENDER_ACTIONS:
+            entry = self._current()
+            return entry is not None and message_without_client(entry.message)
+        return True
 
     def _model(self, entry: InboxEntry) -> Message | None:
         """The whole message as the user saw it; None (and a notice) if it is gone."""
@@ -264,3 +291,51 @@ class MessageActions(Screen[Any]):
                         count=len(plan.tasks)))
 
         self.app.push_screen(form, written)
+
+    def _without_client(self) -> Message | None:
+        """The selected message if it has no client yet; else None, with a notice."""
+        entry = self._selected()
+        if entry is None:
+            return None
+        if not message_without_client(entry.message):
+            self.notify(_("This message is «{client}»'s already.").format(
+                client=one_line(entry.client, 40)), severity="warning", markup=False)
+            return None
+        return self._model(entry)
+
+    def action_make_client(self) -> None:
+        """The new-client form filled from the sender; saved, the client gets the sender's
+        messages that have no client."""
+        message = self._without_client()
+        if message is None:
+            return
+        from amtui.services.senders import Sender, make_client
+        from amtui.ui.client_forms import sender_client_form
+
+        workspace = self.amtui.workspace
+
+        def made(client: SenderClient | None) -> None:
+            if client is not None:
+                self.amtui.change(lambda: make_client(workspace, client, message),
+                                  _("Client «{name}» made from the sender").format(
+                                      name=one_line(client.client.name, 40)))
+
+        self.app.push_screen(sender_client_form(self.amtui, Sender.of(message)), made)
+
+    def action_attach_client(self) -> None:
+        """Pick a client for the message (and the sender's other messages with no client)."""
+        message = self._without_client()
+        if message is None:
+            return
+        from amtui.services.senders import attach_to_client
+        from amtui.ui.picker import PickerScreen, client_picker
+
+        workspace = self.amtui.workspace
+
+        def picked(client_id: str | None) -> None:
+            if client_id:
+                self.amtui.change(lambda: attach_to_client(workspace, message, client_id),
+                                  _("Message given to the client"))
+
+        self.app.push_screen(PickerScreen(_("Attach to client"),
+                                          client_picker(workspace, new=False)), picked)

@@ -22,6 +22,7 @@ from amtui.ui.message_actions import (
     PRIORITY_LABELS,
     STATUS_LABELS,
     MessageActions,
+    client_title,
     fact,
     message_times,
 )
@@ -58,6 +59,13 @@ class MessageScreen(ReadInTurn, MessageActions):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", N_("Back"), id="message.close"),
+        Binding("C", "make_client", N_("Client from sender"), id="message.make_client",
+                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
+                           "the sender's other such mail too")),
+        Binding("l", "attach_client", N_("Attach to client"), id="message.attach_client",
+                show=False,
+                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
+                           "a client you pick")),
         Binding("a", "reply", N_("Reply"), id="message.reply",
                 tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
         Binding("d", "done", N_("Answered"), id="message.done",
@@ -136,12 +144,13 @@ class MessageScreen(ReadInTurn, MessageActions):
             return
         self.shown = read.found
         self._show(read.found, read.now)
+        self.refresh_bindings()  # the keys for mail with no client yet
 
     # showing
 
     def _show(self, found: Conversation, now: datetime) -> None:
         entry = found.entry
-        title = line(entry.client or _("(unknown client)"), 60).stylize("bold")
+        title = client_title(entry, 60)
         if entry.contact:
             title = Content.assemble(title, " · ", line(entry.contact, 60))
         self.query_one("#message-title", Static).update(title)
@@ -216,6 +225,9 @@ class MessageScreen(ReadInTurn, MessageActions):
         return Content("\n").join(rows)
 
     # acting
+
+    def _current(self) -> InboxEntry | None:
+        return self.shown.entry if self.shown is not None else None
 
     def _selected(self) -> InboxEntry | None:
         if self.shown is None:

@@ -17,12 +17,13 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _, shown
-from amtui.services.rules import message_late, message_snoozed
+from amtui.services.rules import message_late, message_snoozed, message_without_client
 from amtui.ui.message_actions import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
     MessageActions,
+    client_title,
     fact,
     message_times,
 )
@@ -72,6 +73,13 @@ class InboxPane(MessageActions, ListPane):
     COLUMNS: ClassVar[list[Column]] = [(N_("When"), 5), (N_("Answer"), 7), (N_("Status"), 9),
                                        ("!", 2), (N_("Client"), 18), (N_("Message"), MESSAGE_WIDTH)]
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("C", "make_client", N_("Client from sender"), id="inbox.make_client",
+                tooltip=N_("Make a client from the sender of mail with no client yet; it gets "
+                           "the sender's other such mail too")),
+        Binding("l", "attach_client", N_("Attach to client"), id="inbox.attach_client",
+                show=False,
+                tooltip=N_("Give mail with no client yet (and the sender's other such mail) to "
+                           "a client you pick")),
         Binding("a", "reply", N_("Reply"), id="inbox.reply",
                 tooltip=N_("Log a reply we sent: it answers the message and counts as contact")),
         Binding("c", "call", N_("Call"), id="inbox.call", show=False,
@@ -204,7 +212,7 @@ class InboxPane(MessageActions, ListPane):
             due_cell,
             cell(_(STATUS_SHORT.get(status, status))),
             cell(PRIORITY_MARKS.get(message.get("priority", ""), "")),
-            cell(entry.client, 18),
+            client_cell(entry),
             cell(message.get("text", ""), MESSAGE_CHARS),
         ]
 
@@ -267,6 +275,7 @@ class InboxPane(MessageActions, ListPane):
             "  ", (_("f change · F clear"), "italic")))
 
     def _show_preview(self) -> None:
+        self.refresh_bindings()  # the keys for mail with no client yet come and go
         preview = self.query_one("#inbox-preview", Static)
         entry = self.entries.get(self.current_id() or "")
         if entry is None:
@@ -279,9 +288,12 @@ class InboxPane(MessageActions, ListPane):
         message = entry.message
         now = self.now or self.amtui.workspace.clock().astimezone()
         status = str(message.get("status", ""))
-        client = line(entry.client or _("(unknown client)"), 80).stylize("bold")
+        client = client_title(entry, 80)
         rows = [Content.assemble(client, " · ", line(entry.contact)) if entry.contact
                 else client]
+        if message_without_client(message):
+            rows.append(Content(_("C makes a client from the sender, l gives the mail to a "
+                                  "client")).stylize("italic $text-muted"))
         rows.append(Content(" · ").join([
             Content(_(KIND_LABELS.get(message.get("kind", ""), ""))),
             line(shown(message.get("channel", ""))),
@@ -318,8 +330,11 @@ class InboxPane(MessageActions, ListPane):
 
     # changes
 
+    def _current(self) -> InboxEntry | None:
+        return self.entries.get(self.current_id() or "")
+
     def _selected(self) -> InboxEntry | None:
-        entry = self.entries.get(self.current_id() or "")
+        entry = self._current()
         if entry is None:
             self.notify(_("No message is selected."), severity="warning")
         return entry
@@ -360,6 +375,13 @@ class InboxPane(MessageActions, ListPane):
         self.inbox_filter = wanted
         self._show_filters()
         self._apply_filter()
+
+
+def client_cell(entry: InboxEntry) -> Text:
+    """The Client column: the client's name, or "no client yet" (in italics)."""
+    if entry.client or not message_without_client(entry.message):
+        return cell(entry.client, 18)
+    return cell(_("no client yet"), 18, style="italic")
 
 
 def _when(value: str, now: datetime) -> str:
