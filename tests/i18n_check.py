@@ -4,7 +4,7 @@
 template of ``"…".format()``) that contains a word and is:
 
 - the text of a notification (``notify(...)``), of a ``Static``/``Label``/``Button`` and the
-  like, the description of a ``Binding``;
+  like, the description of a ``Binding``, what ``amtui doctor`` found (``Finding``);
 - a keyword argument that is shown (``title=``, ``placeholder=``, ``description=``,
   ``tooltip=``, ``label=``, ``help=``, ``prompt=``, ``subtitle=``, ``message=``);
 - assigned to what a screen shows as its title (``TITLE``, ``TITLE_TEXT``, ``border_title``…);
@@ -33,7 +33,7 @@ MARKERS = {"_", "N_", "ngettext", "gettext"}
 SHOWN_CALLS = {
     "notify": (0,), "Static": (0,), "Label": (0,), "Button": (0,), "Checkbox": (0,),
     "RadioButton": (0,), "Binding": (2,), "Option": (0,), "error": (0,),
-    "AgendaSection": (1, 2), "ClientSection": (0,),
+    "AgendaSection": (1, 2), "ClientSection": (0,), "Finding": (1,),
 }
 """Calls whose positional arguments at these places are shown."""
 PASSED_ON = {"one_line", "visible", "cell", "content", "line", "Text", "from_markup"}
