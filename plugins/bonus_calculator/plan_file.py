@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .i18n import _
+from .i18n import N_, _
 from .money import number
 from .plan import KPI_KINDS, Plan, describe_plan_error
 
@@ -23,6 +23,46 @@ if TYPE_CHECKING:
 KEYS = ("name", "member", "role", "valid_from", "currency", "base_salary", "market_segment",
         "market_region", "commission", "quota", "kpi", "overtime")
 """The keys a plan file has, in the order they are written."""
+
+
+KEY_WORDS = {
+    "name": N_("plan name"), "member": N_("member: login or name"), "role": N_("role"),
+    "valid_from": N_("valid from"), "currency": N_("currency"),
+    "base_salary": N_("salary a month"), "market_segment": N_("market segment"),
+    "market_region": N_("market region"), "commission": N_("commission on deals"),
+    "basis": N_("counted by"), "mode": N_("how tiers apply"), "cap_per_deal": N_("cap per deal"),
+    "cap_per_month": N_("cap per month"), "tiers": N_("tiers"), "quota": N_("sales quota"),
+    "amount": N_("amount"), "period": N_("period"), "bands": N_("bands"), "kpi": N_("KPI"),
+    "kind": N_("kind"), "target": N_("target"), "percent_of_base": N_("percent of salary"),
+    "overtime": N_("overtime"), "coefficient": N_("coefficient"),
+    "hourly_rate": N_("hourly rate"), "hours_per_month": N_("working hours a month"),
+    "working_hours": N_("working hours"),
+}
+"""What each key of a plan file means, said in a comment beside it in a language other than
+English (the keys are the file's format: the same in every language)."""
+
+_KEY_LINE = re.compile(r'(?P<key>\w+) = (?P<value>(?:"(?:[^"\\]|\\.)*"|[^#"])*?)'
+                       r'\s*(?:# (?P<comment>.*))?')
+_SECTION_LINE = re.compile(r"\[\[?(?P<key>\w+)\]\]?")
+
+
+def annotated(text: str) -> str:
+    """``text``, a plan file, with each key's meaning in a comment beside it where the
+    language in use has its own words for it; comments already there follow them."""
+    lines = []
+    for line in text.split("\n"):
+        match = _KEY_LINE.fullmatch(line) or _SECTION_LINE.fullmatch(line)
+        word = KEY_WORDS.get(match["key"]) if match else None
+        meaning = _(word) if word else None
+        if word and meaning != word:
+            comment = match.groupdict().get("comment")  # type: ignore[union-attr]
+            if comment:
+                start = match.start("comment")
+                line = f"{line[:start]}{meaning}: {comment}"
+            else:
+                line = f"{line}  # {meaning}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class PlanFileError(ValueError):
@@ -102,7 +142,8 @@ def _table(pairs: list[tuple[str, Any]]) -> str:
 
 
 def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
-    """The plan as a TOML file that :func:`read_plan` reads back to the same plan."""
+    """The plan as a TOML file that :func:`read_plan` reads back to the same plan, each key
+    explained in the language in use (:func:`annotated`)."""
     out = [_("# Compensation plan. Checked as a whole when saved; see docs/bonus.md."),
            f"name = {_value(plan.name)}"]
     if plan.member_id:
@@ -157,12 +198,13 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
                         ("weekdays", hours.weekdays)])
         out += [f"hours_per_month = {_value(overtime.hours_per_month)}",
                 f"working_hours = {shown}"]
-    return "\n".join(out) + "\n"
+    return annotated("\n".join(out) + "\n")
 
 
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
-    """A starting plan for a member who has none: every component, with example values."""
-    return _("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
+    """A starting plan for a member who has none: every component, with example values, each
+    key explained in the language in use (:func:`annotated`)."""
+    return annotated(_("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
 # problem. Every component is explained in docs/bonus.md.
 name = "{name} {year}"
 member = {member}
@@ -204,7 +246,7 @@ coefficient = 1.5
 hours_per_month = 168
 working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
 """).format(name=member.name, year=valid_from.year, member=_value(member.login or member.id),
-            valid_from=valid_from, currency=currency)
+            valid_from=valid_from, currency=currency))
 
 
 def describe(plan: Plan) -> str:
