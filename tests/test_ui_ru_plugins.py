@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 
 from amtui.storage import Workspace
+from amtui.testing import settle
 from test_bonus_calculator import facts_module, good_plan, plan_file, store, team
 from test_plugin_catalogues import russian, screen_text
 from test_ui_bonus import anna_paid, bonus_pane
@@ -48,9 +50,6 @@ def test_a_plan_file_in_russian_reads_back_to_the_same_plan(team: Workspace,
 async def test_the_plan_editor_in_russian_explains_every_key(
         anna_paid: Workspace, russian: None, keys: tuple[str, ...]) -> None:
     """Red until the plugin's catalogue has the keys' words."""
-    from amtui.testing import settle
-    from textual.widgets import TextArea
-
     async with bonus_pane(anna_paid) as pilot:
         for key in keys:
             await pilot.press(key)

@@ -204,7 +204,7 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
     """A starting plan for a member who has none: every component, with example values, each
     key explained in the language in use (:func:`annotated`)."""
-    return annotated(_("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
+    text = _("""# Compensation plan for {name}. F2 saves it; nothing is saved while it has a
 # problem. Every component is explained in docs/bonus.md.
 name = "{name} {year}"
 member = {member}
@@ -245,8 +245,10 @@ percent_of_base = 5
 coefficient = 1.5
 hours_per_month = 168
 working_hours = {{ start = "10:00", end = "19:00", weekdays = [0, 1, 2, 3, 4] }}
-""").format(name=member.name, year=valid_from.year, member=_value(member.login or member.id),
-            valid_from=valid_from, currency=currency))
+""")
+    return annotated(text.format(name=member.name, year=valid_from.year,
+                                 member=_value(member.login or member.id),
+                                 valid_from=valid_from, currency=currency))
 
 
 def describe(plan: Plan) -> str:
