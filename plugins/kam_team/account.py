@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from amtui.api import department as shown_department
 from amtui.api.ui import (
     AskScreen,
     FormField,
@@ -27,6 +28,7 @@ from amtui.api.ui import (
     member_picker,
 )
 
+from . import fmt
 from .fmt import money
 from .i18n import N_, _, translate_keys
 from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
@@ -142,8 +144,8 @@ class AccountScreen(Screen[None]):
         self.query_one("#account-title", Static).update(Content.assemble(
             "★ " if client.key_account else "", line(client.name, 60),
             f" · {word(client.status.value)} · {stage} · {purpose}"))
-        ratio = (f"{client.monthly_revenue / client.cost_to_serve:.2f}"
-                 if client.cost_to_serve else "—")
+        ratio = fmt.ratio(client.monthly_revenue / client.cost_to_serve
+                          if client.cost_to_serve else None)
         score = f"{details.score:.0f}/100" if details.score is not None else _("not scored")
         self.query_one("#account-summary", Static).update(Content.assemble(
             _("Owner "), line(details.owner, 40),
@@ -159,11 +161,11 @@ class AccountScreen(Screen[None]):
         self._show_team(details)
         self._show_stakeholders(details)
         self.query_one("#account-moves", Static).update(Content("\n").join([
-            Content.assemble(f"{move.on}  {word(move.from_stage or 'none')} → "
+            Content.assemble(f"{move.on:%d.%m.%Y}  {word(move.from_stage or 'none')} → "
                              f"{word(move.to_stage or 'none')}  ", line(move.reason, 100))
             for move in details.moves[-5:]] or [Content(_("No moves yet."))]))
         self.query_one("#account-surveys", Static).update(Content("\n").join([
-            Content.assemble(f"{survey.on}  {survey.score} "
+            Content.assemble(f"{survey.on:%d.%m.%Y}  {survey.score} "
                              f"{_('of 5') if survey.scale == Scale.CSAT else _('of 10')}  ",
                              line(survey.comment, 100))
             for survey in details.surveys[-5:]] or [Content(_("No surveys yet."))]))
@@ -177,7 +179,8 @@ class AccountScreen(Screen[None]):
         parts = [Content.assemble(_("KAM "), line(kam, 40), _(" · assistant "),
                                   line(assistant, 40))]
         for specialist in plan.specialists if plan else []:
-            department = f" ({specialist.department})" if specialist.department else ""
+            department = (f" ({shown_department(specialist.department)})"
+                          if specialist.department else "")
             parts.append(line(f"{specialist.name}{department}", 60))
         self.query_one("#account-team", Static).update(Content(" · ").join(parts))
 
@@ -425,7 +428,7 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     from .models import Survey
 
     workspace = pane.amtui.workspace
-    fields = [FormField("on", _("Answered on"), placeholder=_("YYYY-MM-DD")),
+    fields = [FormField("on", _("Answered on"), placeholder=_("31.10.2026, yesterday, -3d")),
               FormField("scale", _("Scale"), [(_("1–5 (satisfaction)"), "csat"),
                                            (_("0–10 (would recommend us)"), "nps")]),
               FormField("score", _("Score")),
@@ -433,7 +436,13 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     values = {"on": workspace.clock().date().isoformat(), "scale": "csat"}
 
     def build(typed: dict[str, str]) -> Any:
-        survey = Survey.model_validate({"client_id": client_id, "on": typed["on"].strip(),
+        from amtui.api import BadDate, parse_date, today_of
+
+        try:
+            on = parse_date(typed["on"], today_of(workspace))
+        except BadDate as error:
+            raise ValueError(_("answered on: {problem}").format(problem=error)) from None
+        survey = Survey.model_validate({"client_id": client_id, "on": on,
                                         "scale": typed["scale"] or "csat",
                                         "score": typed["score"].strip(),
                                         "comment": typed["comment"]})
