@@ -5,18 +5,23 @@ show no English word."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Input, Static, TextArea
 
+from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
 from amtui.testing import settle
+from conftest import run_cli
 from test_bonus_calculator import facts_module, good_plan, plan_file, store, team
+from test_kam_team import actions as kam_actions, models
 from test_plugin_catalogues import russian, screen_text
 from test_ui_bonus import anna_paid, bonus_pane
+from test_ui_kam_team import TEAM_ENGLISH_WORDS, agency, host, team_app
 
-__all__ = ["anna_paid", "russian", "team"]  # fixtures used here
+__all__ = ["agency", "anna_paid", "host", "russian", "team"]  # fixtures used here
 
 RUSSIAN_KEY_WORDS = {"plan name": "название плана", "salary a month": "оклад в месяц",
                      "commission on deals": "комиссия со сделок", "counted by": "что считается"}
@@ -59,3 +64,86 @@ async def test_the_plan_editor_in_russian_explains_every_key(
     keyed = [line for line in text.splitlines() if re.match(r"\w+ = |\[", line)]
     assert keyed and all(re.search(r"# [а-яё]", line) for line in keyed), text
     assert "сохранить" in screen.splitlines()[-2] or "сохраняет" in screen, screen
+
+
+# The team plugin's account screen -------------------------------------------------------------
+
+ACCOUNT_ENGLISH_WORDS = TEAM_ENGLISH_WORDS | {
+    "Owner", "cost", "checklist", "Stakeholders", "Name", "Influence", "Attitude", "Strength",
+    "Surveys", "Stage", "history", "assistant", "Back", "Stakeholder", "Purpose", "Score",
+    "Survey", "Dossier", "design", "of", "growth", "tactical", "functional", "none", "Answered",
+    "Scale", "satisfaction", "Comment", "optional", "Save", "Cancel", "yesterday"}
+"""Words of the account screen's English interface (none of them in the test's data)."""
+
+
+@pytest.mark.parametrize("keys", [(), ("v",), ("T",), ("e",), ("p",), ("c",)],
+                         ids=["account", "survey", "team", "stakeholder", "purpose", "score"])
+async def test_the_account_screens_show_no_english_word_in_russian(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None,
+        keys: tuple[str, ...]) -> None:
+    romashka = agency["clients"]["ООО «Ромашка»"]
+    kam_actions.set_team(workspace, romashka.id, None, agency["sergey"].id,
+                         kam_actions.parse_specialists("Лена (design)"))
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter", *keys)
+        await settle(pilot)
+        screen = screen_text(pilot)
+    assert not ACCOUNT_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen
+    if not keys:
+        assert re.search(r"\d\d\.\d\d\.\d{4}  ", screen), screen  # a survey's day
+        assert "Лена (дизайн)" in screen, screen
+
+
+async def test_a_surveys_day_is_typed_as_every_day_is(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None) -> None:
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter", "v")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert "вчера" in str(form.query_one("#field-on", Input).placeholder)
+        form.query_one("#field-score", Input).value = "4"
+        form.query_one("#field-on", Input).value = "31.02"
+        await pilot.press("f2")
+        await settle(pilot)
+        error = str(form.query_one("#form-error", Static).render())
+        assert "31.02" in error and not re.search(r"[A-Za-z]{2,}", error), error
+        assert not [survey for survey in workspace.repo(models.Survey).all()
+                    if survey.score == 4 and survey.on > date(2026, 11, 1)]
+        form.query_one("#field-on", Input).value = "вчера"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert [survey.on for survey in workspace.repo(models.Survey).all()
+                if survey.score == 4 and survey.on > date(2026, 11, 1)] == [date(2026, 11, 25)]
+        assert "25.11.2026  4 из 5" in str(pilot.app.screen.query_one(
+            "#account-surveys", Static).render())
+
+
+# The calendar's and the core's date options ----------------------------------------------------
+
+@pytest.mark.parametrize("command", [("calendar", "export"), ("calendar", "plan"),
+                                     ("add", "task"), ("report",)])
+def test_a_date_options_help_names_the_forms_a_day_is_typed_in(command: tuple[str, ...]) -> None:
+    """Red in Russian until the catalogues have these helps."""
+    english = run_cli("--lang", "en", *command, "--help", env={"COLUMNS": "200"})
+    assert "YYYY-MM-DD" not in english.stdout and "10.12.2026, 10.12" in english.stdout
+    russian_help = run_cli("--lang", "ru", *command, "--help", env={"COLUMNS": "200"})
+    dates = next(line for line in russian_help.stdout.splitlines() if "10.12.2026" in line)
+    assert "сегодня" in dates and "today" not in dates, dates
+
+
+async def test_a_department_is_typed_in_the_language_shown_and_stored_as_the_workspaces(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None) -> None:
+    romashka = agency["clients"]["ООО «Ромашка»"]
+    kam_actions.set_team(workspace, romashka.id, None, agency["sergey"].id,
+                         kam_actions.parse_specialists("Лена (design)"))
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a", "enter", "T")
+        await settle(pilot)
+        field = pilot.app.screen.query_one("#field-specialists", Input)
+        assert field.value == "Лена (дизайн)"
+        field.value = "Лена (дизайн), Стас (Копирайтинг), Олег (своё)"
+        await pilot.press("f2")
+        await settle(pilot)
+    plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
+    assert [(s.name, s.department) for s in plan.specialists] == [
+        ("Лена", "design"), ("Стас", "copywriting"), ("Олег", "своё")]

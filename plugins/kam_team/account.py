@@ -401,15 +401,21 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
     values = {"kam_id": plan.kam_id or "" if plan else "",
               "assistant_id": plan.assistant_id or "" if plan else "",
               "specialists": ", ".join(
-                  f"{s.name} ({s.department})" if s.department else s.name
+                  f"{s.name} ({shown_department(s.department)})" if s.department else s.name
                   for s in (plan.specialists if plan else []))}
     client_id = details.client.id
+    # The workspace's departments by the words shown for them: «дизайн» is stored as design.
+    departments = {shown_department(name).casefold(): name
+                   for name in pane.amtui.workspace.settings.departments}
 
     def build(typed: dict[str, str]) -> Any:
+        specialists = [{"name": s.name,
+                        "department": departments.get(s.department.casefold(), s.department)}
+                       for s in parse_specialists(typed["specialists"])]
         return AccountPlan.model_validate({
             "id": f"plan-{client_id}", "client_id": client_id,
             "kam_id": typed["kam_id"] or None, "assistant_id": typed["assistant_id"] or None,
-            "specialists": [s.model_dump() for s in parse_specialists(typed["specialists"])]})
+            "specialists": specialists})
 
     def chosen(checked: Any) -> None:
         if checked is not None:
