@@ -13,8 +13,9 @@ from textual.widgets import Input, Static, TextArea
 
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
-from amtui.testing import settle
-from conftest import run_cli
+from amtui.testing import import_bundled, load_plugin, settle, wait_until
+from amtui.ui.app import AmtuiApp
+from conftest import palette_lines, run_cli
 from test_bonus_calculator import facts_module, good_plan, plan_file, store, team
 from test_kam_team import actions as kam_actions, models
 from test_plugin_catalogues import russian, screen_text
@@ -147,3 +148,23 @@ async def test_a_department_is_typed_in_the_language_shown_and_stored_as_the_wor
     plan = workspace.repo(models.AccountPlan).get(models.plan_id(romashka.id))
     assert [(s.name, s.department) for s in plan.specialists] == [
         ("Лена", "design"), ("Стас", "copywriting"), ("Олег", "своё")]
+
+
+# The palette ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("plugin", "pane", "command"), [
+    ("bonus_calculator", "bonus", "премия: раньше"),
+    ("smm_calendar", "calendar", "календарь: следующий день"),
+    ("kam_team", "team", "команда: сортировка")])
+async def test_the_palette_names_a_plugin_panes_keys_by_its_russian_title(
+        anna_paid: Workspace, russian: None, plugin: str, pane: str, command: str) -> None:
+    app = AmtuiApp(anna_paid, pane=pane,
+                   plugins=load_plugin(import_bundled(plugin), anna_paid, plugin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *command)
+        await wait_until(pilot, lambda: palette_lines(app).startswith(command),
+                         "the palette to offer the pane's key")
+        await pilot.press("escape", "ctrl+p", *f"{pane}:")  # the English name finds no key
+        await settle(pilot)
+        assert not re.search(rf"^{pane}:", palette_lines(app), re.MULTILINE)
