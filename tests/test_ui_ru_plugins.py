@@ -4,12 +4,14 @@ show no English word."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from amtui.plugins.host import PluginHost
 from amtui.storage import Workspace
@@ -168,3 +170,17 @@ async def test_the_palette_names_a_plugin_panes_keys_by_its_russian_title(
         await pilot.press("escape", "ctrl+p", *f"{pane}:")  # the English name finds no key
         await settle(pilot)
         assert not re.search(rf"^{pane}:", palette_lines(app), re.MULTILINE)
+
+
+async def test_the_key_accounts_share_and_the_stages_money_are_russian_numbers(
+        workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None) -> None:
+    fmt = importlib.import_module("kam_team.fmt")
+    assert (fmt.compact(Decimal(1_250_000)), fmt.compact(Decimal(162_400))) == (
+        "1,2 млн", "162 тыс.")
+    async with team_app(workspace, host) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#accounts-table", DataTable)
+        shares = [str(getattr(value, "plain", value)) for value in table.get_column_at(3)]
+    assert shares and all(re.fullmatch(r"[▲ ]?\d+,\d|—", share.strip()) for share in shares), \
+        shares
