@@ -184,3 +184,12 @@ async def test_the_key_accounts_share_and_the_stages_money_are_russian_numbers(
         shares = [str(getattr(value, "plain", value)) for value in table.get_column_at(3)]
     assert shares and all(re.fullmatch(r"[▲ ]?\d+,\d|—", share.strip()) for share in shares), \
         shares
+
+
+async def test_a_commission_line_says_on_which_day_the_deal_counts_in_russian(
+        anna_paid: Workspace, russian: None) -> None:
+    async with bonus_pane(anna_paid) as pilot:
+        await pilot.press("down")
+        await settle(pilot)
+        detail = str(pilot.app.screen.query_one("#bonus-detail", Static).render())
+    assert "подписана 2026-11-03; " in detail and "signed" not in detail, detail
