@@ -193,3 +193,12 @@ async def test_a_commission_line_says_on_which_day_the_deal_counts_in_russian(
         await settle(pilot)
         detail = str(pilot.app.screen.query_one("#bonus-detail", Static).render())
     assert "подписана 2026-11-03; " in detail and "signed" not in detail, detail
+
+
+def test_amtui_plugins_says_each_plugins_state_and_source_in_russian(tmp_path: Any) -> None:
+    """Red until the Russian catalogue has the states' words; ``--json`` keeps the codes."""
+    listing = run_cli("--lang", "ru", "plugins", workspace=tmp_path / "ws")
+    first = listing.stdout.splitlines()[0]
+    assert "[загружен]  встроенный: " in first and "loaded" not in first, listing.stdout
+    as_json = run_cli("--lang", "ru", "plugins", "--json", workspace=tmp_path / "ws")
+    assert '"status": "loaded"' in as_json.stdout.replace('":"', '": "'), as_json.stdout
