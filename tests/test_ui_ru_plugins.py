@@ -202,3 +202,11 @@ def test_amtui_plugins_says_each_plugins_state_and_source_in_russian(tmp_path: A
     assert "[загружен]  встроенный: " in first and "loaded" not in first, listing.stdout
     as_json = run_cli("--lang", "ru", "plugins", "--json", workspace=tmp_path / "ws")
     assert '"status": "loaded"' in as_json.stdout.replace('":"', '": "'), as_json.stdout
+
+
+def test_a_record_not_found_is_named_in_russian(tmp_path: Any) -> None:
+    workspace = tmp_path / "ws"
+    run_cli("add", "client", "ООО «Ромашка»", workspace=workspace)
+    result = run_cli("--lang", "ru", "add", "task", "x", "--client", "nope", workspace=workspace)
+    assert result.returncode == 2
+    assert "клиент: нет записи с названием 'nope'" in result.stderr, result.stderr
