@@ -95,6 +95,7 @@ async def test_the_account_screens_show_no_english_word_in_russian(
     if not keys:
         assert re.search(r"\d\d\.\d\d\.\d{4}  ", screen), screen  # a survey's day
         assert "Лена (дизайн)" in screen, screen
+        assert screen.splitlines()[-1].rstrip().endswith("Esc назад"), screen  # not cut
 
 
 async def test_a_surveys_day_is_typed_as_every_day_is(
