@@ -4,7 +4,8 @@
 template of ``"…".format()``) that contains a word and is:
 
 - the text of a notification (``notify(...)``), of a ``Static``/``Label``/``Button`` and the
-  like, the description of a ``Binding``;
+  like, the description of a ``Binding``, what ``amtui doctor`` found (``Finding``), the
+  parts of a ``Content.assemble(...)`` (not their styles);
 - a keyword argument that is shown (``title=``, ``placeholder=``, ``description=``,
   ``tooltip=``, ``label=``, ``help=``, ``prompt=``, ``subtitle=``, ``message=``);
 - assigned to what a screen shows as its title (``TITLE``, ``TITLE_TEXT``, ``border_title``…);
@@ -33,7 +34,7 @@ MARKERS = {"_", "N_", "ngettext", "gettext"}
 SHOWN_CALLS = {
     "notify": (0,), "Static": (0,), "Label": (0,), "Button": (0,), "Checkbox": (0,),
     "RadioButton": (0,), "Binding": (2,), "Option": (0,), "error": (0,),
-    "AgendaSection": (1, 2), "ClientSection": (0,),
+    "AgendaSection": (1, 2), "ClientSection": (0,), "Finding": (1,),
 }
 """Calls whose positional arguments at these places are shown."""
 PASSED_ON = {"one_line", "visible", "cell", "content", "line", "Text", "from_markup"}
@@ -46,7 +47,9 @@ USER_ERRORS = {
     "ValueError", "UsageError", "CommandFailed", "InvalidRecord", "DamagedFile", "StorageError",
     "RecordNotFound", "TemplateError", "ReadOnlyError", "NothingToUndo", "LockTimeout",
     "ConflictError", "WorkspaceNotFound", "WorkspaceExists", "UnsafePathError", "PluginTimeout",
-    "LoginTaken", "DiskFullError", "BadClockSetting", "PlanError",
+    "LoginTaken", "DiskFullError", "BadClockSetting", "PlanError", "BadDate", "BadRow",
+    "ImportRefused", "MoneyError", "NewWorkspaceProblems", "NotAllowed", "PlanFileError",
+    "UnreadableFile", "Refused",
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -54,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     # Names and codes, the same in every language: the program's name, an IANA zone, a
     # messenger handle, a currency code, the word the `report` command takes.
     "src/amtui/ui/app.py": {"amtui"},
+    "src/amtui/ui/panes/base.py": {"amtui"},
     "src/amtui/ui/client_forms.py": {"Europe/Moscow, Asia/Yekaterinburg", "@username"},
     "src/amtui/ui/deal_forms.py": {"RUB"},
     "src/amtui/cli/listing.py": {"daily"},
@@ -118,6 +122,9 @@ def literals(node: ast.expr | None) -> Iterator[tuple[int, str]]:
     elif isinstance(node, ast.IfExp):
         yield from literals(node.body)
         yield from literals(node.orelse)
+    elif isinstance(node, ast.BoolOp):  # name or "nobody"
+        for value in node.values:
+            yield from literals(value)
     elif isinstance(node, ast.Tuple | ast.List):
         for element in node.elts:
             yield from literals(element)
@@ -130,6 +137,17 @@ def _is_command_output(call: ast.Call) -> bool:
         and _name(func.value) in {"stdout", "stderr"})
 
 
+def _texts_assembled(part: ast.expr) -> Iterator[ast.expr]:
+    """The texts of one part of ``Content.assemble``: a text, or a (text, style) pair."""
+    if isinstance(part, ast.Tuple) and part.elts:
+        yield part.elts[0]
+    elif isinstance(part, ast.IfExp):
+        yield from _texts_assembled(part.body)
+        yield from _texts_assembled(part.orelse)
+    else:
+        yield part
+
+
 def shown(tree: ast.AST, command_line: bool) -> Iterator[ast.expr]:
     """The expressions of ``tree`` whose text the user reads."""
     for node in ast.walk(tree):
@@ -137,6 +155,9 @@ def shown(tree: ast.AST, command_line: bool) -> Iterator[ast.expr]:
             places = SHOWN_CALLS.get(_name(node.func))
             if places is not None:
                 yield from (node.args[i] for i in places if i < len(node.args))
+            if _name(node.func) == "assemble":  # Content.assemble("text", ("text", "style"))
+                for arg in node.args:
+                    yield from _texts_assembled(arg)
             if command_line and _is_command_output(node):
                 yield from node.args
             yield from (keyword.value for keyword in node.keywords

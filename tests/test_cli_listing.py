@@ -452,6 +452,23 @@ def test_doctor_on_a_file_from_a_newer_amtui(sample: Sample, tmp_path: Path) -> 
     assert _problem_lines(result.stdout, "data/notes.json", "newer")
 
 
+def test_doctor_in_russian_says_what_it_found_in_russian(sample: Sample, tmp_path: Path) -> None:
+    """Red until the Russian catalogue has the doctor's findings."""
+    root = _damaged_copy(sample, tmp_path)
+    path = root / "data" / "tasks.json"
+    data = orjson.loads(path.read_bytes())
+    data["tasks"][sample["t_tz"]]["due"] = "2026-02-30"
+    path.write_bytes(orjson.dumps(data))
+    (root / "data" / "notes.json").write_bytes(b"")
+    result = run_cli("doctor", "--lang", "ru", workspace=root)
+    assert result.returncode == 1
+    # Names stay as they are: files, tables, the command to type, a record's id and field.
+    names = re.compile(r"`[^`]*`|\S+\.json\S*|'[^']*'|\b(?:due|notes|tasks)\b")
+    english = re.findall(r"[A-Za-z]{2,}", names.sub("", result.stdout))
+    assert not english, result.stdout
+    assert "в норме" in result.stdout and "ошибка" in result.stdout
+
+
 def test_listing_a_damaged_table_fails_clearly(sample: Sample, tmp_path: Path) -> None:
     root = _damaged_copy(sample, tmp_path)
     (root / "data" / "tasks.json").write_bytes(b"garbage")

@@ -162,7 +162,7 @@ def test_records_that_do_not_validate_are_left_out_and_reported(filled: Workspac
     doctor = run_cli("doctor", workspace=filled.root)
     assert doctor.returncode == 1
     assert "Traceback" not in doctor.stdout + doctor.stderr
-    assert "data/tasks.json: 3 invalid record(s)" in doctor.stdout
+    assert "data/tasks.json: 3 invalid records" in doctor.stdout
     problems = {record_id: line for line in doctor.stdout.splitlines()
                 for record_id in BROKEN_TASKS if record_id in line}
     assert set(problems) == set(BROKEN_TASKS)

@@ -218,6 +218,8 @@ def f(app, x):
     yield Static("Nothing yet" if x else _("Something"))  # 3: found
     Binding("a", "add", "Add client", id="clients.add")   # 4: found
     Input(placeholder="type an amount")                   # 5: found
+    Finding("note", f"{x}: unreadable")                   # 6: found, as "{}: unreadable"
+    Content.assemble(("Client: ", "bold"), x or "nobody")  # 7, 8: found, not "bold"
     print("done")                                         # only in command-line modules
     app.notify(x)                                         # a value, not a literal
     app.notify("  —  ")                                   # no word in it
@@ -226,7 +228,8 @@ def f(app, x):
 
 def test_the_check_finds_what_a_user_reads_unmarked() -> None:
     found = [text for _line, text in unmarked_in(SAMPLE, "src/amtui/ui/sample.py")]
-    assert found == ["Saved", "no client {}", "Nothing yet", "Add client", "type an amount"]
+    assert found == ["Saved", "no client {}", "Nothing yet", "Add client", "type an amount",
+                     "{}: unreadable", "Client: ", "nobody"]
     in_cli = [text for _line, text in unmarked_in(SAMPLE, "src/amtui/cli/sample.py")]
     assert "done" in in_cli
     assert list(shown(ast.parse("x = 1"), command_line=True)) == []

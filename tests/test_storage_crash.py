@@ -330,7 +330,7 @@ def test_a_kill_at_the_data_rename_never_leaves_a_change_unaudited(
     doctor = run_cli("doctor", workspace=root)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "no audit entry" not in doctor.stdout
-    assert ("1 logged change(s) were not saved (1 in tasks)" in doctor.stdout) != saved
+    assert ("1 logged change was not saved (1 in tasks)" in doctor.stdout) != saved
 
 
 def test_a_torn_audit_line_is_ended_before_the_next_one(workspace: Workspace) -> None:

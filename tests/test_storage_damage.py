@@ -420,7 +420,7 @@ def test_doctor_finds_records_with_no_audit_entry(workspace_path: Path, one_task
     result = run_cli("doctor", workspace=workspace_path)
 
     assert result.returncode == 1
-    assert (f"data/tasks.json: 1 record(s) have no audit entry for their revision (first "
+    assert (f"data/tasks.json: 1 record has no audit entry for its revision (first "
             f"{one_task.id} rev 2)") in result.stdout
 
 

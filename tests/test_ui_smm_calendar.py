@@ -212,7 +212,7 @@ async def test_enter_lists_the_days_posts_and_opens_one_with_its_trail(
         assert "anna" in trail or "Анна Смирнова" in trail
         assert "made (client approval)" in trail
         facts = str(post.query_one("#post-facts").render())
-        assert "Publish: Thu 26 Nov 2026 18:00 (Europe/Moscow)" in facts
+        assert "Publish: Thu 26 Nov 2026 18:00 (Moscow)" in facts
         assert "With the client since Mon 23 Nov 12:00 (3 days)" in facts
         await pilot.press("escape", "escape")
         assert not isinstance(pilot.app.screen, DayScreen | PostScreen)

@@ -39,7 +39,7 @@ MARKER = re.compile(r"(<!-- generated: (?P<part>[a-z-]+) -->\n)(.*?)(<!-- end ge
 GROUPS: list[tuple[str, list[str]]] = [
     ("What hooks are handed and what plugins register",
      ["amtui.plugins.specs", "amtui.plugins.app"]),
-    ("Records", ["amtui.models", "amtui.models.base"]),
+    ("Records", ["amtui.models", "amtui.models.base", "amtui.models.work"]),
     ("The store", ["amtui.storage", "amtui.storage.workspace", "amtui.storage.files",
                    "amtui.storage.toml_files",
                    "amtui.services.undo"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from .i18n import _
+from .i18n import N_, _
 from .money import ZERO, minor_unit, money, number, rounded
 from .plan import AT_MOST_KINDS, PERCENT_KINDS, Band, Commission, Kpi, Plan, WorkHours
 
@@ -22,6 +22,9 @@ GROWTH_MONTHS = 3
 
 FINAL_KINDS = frozenset({"kpi", "excluded"})
 """Lines measured once: a locked statement's KPI lines are final, never adjusted."""
+
+BASIS_WORDS = {"signed": N_("signed"), "paid": N_("paid")}
+"""The day a deal counts on, in words: the day it was signed or paid."""
 
 
 @dataclass(frozen=True, order=True)
@@ -248,7 +251,8 @@ def commission_lines(plan: Plan, deals: Iterable[DealFact], period: Period) -> l
         lines.append(Line("commission", f"commission:{deal.id}", source, amount, deal.amount,
                           currency, rate,
                           _("{basis} on {day}; {how}").format(
-                              basis=commission.basis, day=day, how=how), deal.id))
+                              basis=_(BASIS_WORDS[commission.basis]), day=day, how=how),
+                          deal.id))
         cap = commission.cap_per_deal
         if cap is not None and amount > cap:
             cut = rounded(cap, currency) - amount

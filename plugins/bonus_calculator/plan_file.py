@@ -5,6 +5,7 @@ Numbers are read as exact decimals (``1.2`` is 1.2, not a float near it).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,46 @@ if TYPE_CHECKING:
 KEYS = ("name", "member", "role", "valid_from", "currency", "base_salary", "market_segment",
         "market_region", "commission", "quota", "kpi", "overtime")
 """The keys a plan file has, in the order they are written."""
+
+
+KEY_WORDS = {
+    "name": N_("plan name"), "member": N_("member: login or name"), "role": N_("role"),
+    "valid_from": N_("valid from"), "currency": N_("currency"),
+    "base_salary": N_("salary a month"), "market_segment": N_("market segment"),
+    "market_region": N_("market region"), "commission": N_("commission on deals"),
+    "basis": N_("counted by"), "mode": N_("how tiers apply"), "cap_per_deal": N_("cap per deal"),
+    "cap_per_month": N_("cap per month"), "tiers": N_("tiers"), "quota": N_("sales quota"),
+    "amount": N_("amount"), "period": N_("period"), "bands": N_("bands"), "kpi": N_("KPI"),
+    "kind": N_("kind"), "target": N_("target"), "percent_of_base": N_("percent of salary"),
+    "overtime": N_("overtime"), "coefficient": N_("coefficient"),
+    "hourly_rate": N_("hourly rate"), "hours_per_month": N_("working hours a month"),
+    "working_hours": N_("working hours"),
+}
+"""What each key of a plan file means, said in a comment beside it in a language other than
+English (the keys are the file's format: the same in every language)."""
+
+_KEY_LINE = re.compile(r'(?P<key>\w+) = (?P<value>(?:"(?:[^"\\]|\\.)*"|[^#"])*?)'
+                       r'\s*(?:# (?P<comment>.*))?')
+_SECTION_LINE = re.compile(r"\[\[?(?P<key>\w+)\]\]?")
+
+
+def annotated(text: str) -> str:
+    """``text``, a plan file, with each key's meaning in a comment beside it where the
+    language in use has its own words for it; comments already there follow them."""
+    lines = []
+    for line in text.split("\n"):
+        match = _KEY_LINE.fullmatch(line) or _SECTION_LINE.fullmatch(line)
+        word = KEY_WORDS.get(match["key"]) if match else None
+        meaning = _(word) if word else None
+        if word and meaning != word:
+            comment = match.groupdict().get("comment")  # type: ignore[union-attr]
+            if comment:
+                start = match.start("comment")
+                line = f"{line[:start]}{meaning}: {comment}"
+            else:
+                line = f"{line}  # {meaning}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class PlanFileError(ValueError):
@@ -121,7 +162,8 @@ def _lines(rows: list[InlineTable], comment: str) -> Array:
 
 
 def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
-    """The plan as a TOML file that :func:`read_plan` reads back to the same plan."""
+    """The plan as a TOML file that :func:`read_plan` reads back to the same plan, each key
+    explained in the language in use (:func:`annotated`)."""
     import tomlkit
 
     out = tomlkit.document()
@@ -183,11 +225,12 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
                                           ("end", f"{hours.end:%H:%M}"),
                                           ("weekdays", hours.weekdays)])
         out["overtime"] = table
-    return out.as_string()
+    return annotated(out.as_string())
 
 
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
-    """A starting plan for a member who has none: every component, with example values."""
+    """A starting plan for a member who has none: every component, with example values, each
+    key explained in the language in use (:func:`annotated`)."""
     import tomlkit
 
     plan = tomlkit.parse(_(TEMPLATE))
@@ -195,7 +238,7 @@ def template(member: MemberInfo, valid_from: date, currency: str) -> str:
     plan["member"] = _item(member.login or member.id)
     plan["valid_from"] = _item(valid_from)
     plan["currency"] = _item(currency)
-    return plan.as_string()
+    return annotated(plan.as_string())
 
 
 TEMPLATE = N_("""# Compensation plan. F2 saves it; nothing is saved while it has a problem.

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from amtui.api import department as shown_department
 from amtui.api.ui import (
     AskScreen,
     FormField,
@@ -27,6 +28,7 @@ from amtui.api.ui import (
     member_picker,
 )
 
+from . import fmt
 from .fmt import money
 from .i18n import N_, _, translate_keys
 from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
@@ -142,8 +144,8 @@ class AccountScreen(Screen[None]):
         self.query_one("#account-title", Static).update(Content.assemble(
             "★ " if client.key_account else "", line(client.name, 60),
             f" · {word(client.status.value)} · {stage} · {purpose}"))
-        ratio = (f"{client.monthly_revenue / client.cost_to_serve:.2f}"
-                 if client.cost_to_serve else "—")
+        ratio = fmt.ratio(client.monthly_revenue / client.cost_to_serve
+                          if client.cost_to_serve else None)
         score = f"{details.score:.0f}/100" if details.score is not None else _("not scored")
         self.query_one("#account-summary", Static).update(Content.assemble(
             _("Owner "), line(details.owner, 40),
@@ -159,11 +161,11 @@ class AccountScreen(Screen[None]):
         self._show_team(details)
         self._show_stakeholders(details)
         self.query_one("#account-moves", Static).update(Content("\n").join([
-            Content.assemble(f"{move.on}  {word(move.from_stage or 'none')} → "
+            Content.assemble(f"{move.on:%d.%m.%Y}  {word(move.from_stage or 'none')} → "
                              f"{word(move.to_stage or 'none')}  ", line(move.reason, 100))
             for move in details.moves[-5:]] or [Content(_("No moves yet."))]))
         self.query_one("#account-surveys", Static).update(Content("\n").join([
-            Content.assemble(f"{survey.on}  {survey.score} "
+            Content.assemble(f"{survey.on:%d.%m.%Y}  {survey.score} "
                              f"{_('of 5') if survey.scale == Scale.CSAT else _('of 10')}  ",
                              line(survey.comment, 100))
             for survey in details.surveys[-5:]] or [Content(_("No surveys yet."))]))
@@ -177,7 +179,8 @@ class AccountScreen(Screen[None]):
         parts = [Content.assemble(_("KAM "), line(kam, 40), _(" · assistant "),
                                   line(assistant, 40))]
         for specialist in plan.specialists if plan else []:
-            department = f" ({specialist.department})" if specialist.department else ""
+            department = (f" ({shown_department(specialist.department)})"
+                          if specialist.department else "")
             parts.append(line(f"{specialist.name}{department}", 60))
         self.query_one("#account-team", Static).update(Content(" · ").join(parts))
 
@@ -398,15 +401,21 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
     values = {"kam_id": plan.kam_id or "" if plan else "",
               "assistant_id": plan.assistant_id or "" if plan else "",
               "specialists": ", ".join(
-                  f"{s.name} ({s.department})" if s.department else s.name
+                  f"{s.name} ({shown_department(s.department)})" if s.department else s.name
                   for s in (plan.specialists if plan else []))}
     client_id = details.client.id
+    # The workspace's departments by the words shown for them: «дизайн» is stored as design.
+    departments = {shown_department(name).casefold(): name
+                   for name in pane.amtui.workspace.settings.departments}
 
     def build(typed: dict[str, str]) -> Any:
+        specialists = [{"name": s.name,
+                        "department": departments.get(s.department.casefold(), s.department)}
+                       for s in parse_specialists(typed["specialists"])]
         return AccountPlan.model_validate({
             "id": f"plan-{client_id}", "client_id": client_id,
             "kam_id": typed["kam_id"] or None, "assistant_id": typed["assistant_id"] or None,
-            "specialists": [s.model_dump() for s in parse_specialists(typed["specialists"])]})
+            "specialists": specialists})
 
     def chosen(checked: Any) -> None:
         if checked is not None:
@@ -425,7 +434,7 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     from .models import Survey
 
     workspace = pane.amtui.workspace
-    fields = [FormField("on", _("Answered on"), placeholder=_("YYYY-MM-DD")),
+    fields = [FormField("on", _("Answered on"), placeholder=_("31.10.2026, yesterday, -3d")),
               FormField("scale", _("Scale"), [(_("1–5 (satisfaction)"), "csat"),
                                            (_("0–10 (would recommend us)"), "nps")]),
               FormField("score", _("Score")),
@@ -433,7 +442,13 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     values = {"on": workspace.clock().date().isoformat(), "scale": "csat"}
 
     def build(typed: dict[str, str]) -> Any:
-        survey = Survey.model_validate({"client_id": client_id, "on": typed["on"].strip(),
+        from amtui.api import BadDate, parse_date, today_of
+
+        try:
+            on = parse_date(typed["on"], today_of(workspace))
+        except BadDate as error:
+            raise ValueError(_("answered on: {problem}").format(problem=error)) from None
+        survey = Survey.model_validate({"client_id": client_id, "on": on,
                                         "scale": typed["scale"] or "csat",
                                         "score": typed["score"].strip(),
                                         "comment": typed["comment"]})

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from amtui.api import format_number
 
+from .i18n import _
+
 NONE = "—"
 
 
@@ -39,9 +41,9 @@ def number(value: object) -> str:
 
 
 def compact(value: Decimal) -> str:
-    """Money in a narrow space: "950", "162k", "1.2M"."""
+    """Money in a narrow space: "950", "162k", "1.2M" («162 тыс.», «1,2 млн»)."""
     if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M"
+        return _("{number}M").format(number=format_number(value / 1_000_000, 1))
     if value >= 10_000:
-        return f"{value / 1000:.0f}k"
+        return _("{number}k").format(number=format_number(value / 1000, 0))
     return money(value)

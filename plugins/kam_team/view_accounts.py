@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 
 from amtui.api.ui import cell
 
-from .fmt import count, money, ratio
+from .fmt import count, money, ratio, share as fmt_share
 from .i18n import N_, _
 from .keyaccounts import KEY_FIGURES, SUGGESTIONS, KeyRow, line_rank
 from .periods import last_months, month_of, quarter_of, shift, year
@@ -103,8 +103,8 @@ class AccountsView(TeamView):
     def _cells(self, row: KeyRow) -> Cells:
         def cells() -> list[Text]:
             mark = ("★⚠ " if row.single_threaded else "★ ") if row.key else ""
-            share = f"{'▲' if row.above_line else ' '}{row.share:.1f}" if row.share is not None \
-                else "—"
+            share = (f"{'▲' if row.above_line else ' '}{fmt_share(row.share)}"
+                     if row.share is not None else "—")
             suggestion = cell(_(SUGGESTIONS[row.suggestion]) if row.suggestion else "",
                               style="bold" if row.suggestion else "")
             return [right(count(row.rank)), cell(mark + row.name, 60), right(money(row.revenue)),

@@ -210,7 +210,7 @@ class StagesView(TeamView):
         detail.update(Content.assemble(
             line(client.name, 40), " · ", line(data.member_name(client.owner_id), 30),
             _(" · {money}/mo · {purpose}").format(money=money(client.revenue), purpose=purpose),
-            f"\nsince {moves[-1].on}: " if moves else "",
+            "\n" + _("since {day}: ").format(day=f"{moves[-1].on:%d.%m.%Y}") if moves else "",
             line(moves[-1].reason, 120) if moves else ""))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:

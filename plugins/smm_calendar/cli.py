@@ -41,10 +41,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="start", help=_("first day, YYYY-MM-DD (default: the "
-                        "first of this month)"))
-    parser.add_argument("--to", dest="end", help=_("last day, YYYY-MM-DD (default: the last of "
-                        "the month --from is in)"))
+    parser.add_argument("--from", dest="start", metavar="DATE", help=_(
+        "first day: 10.12.2026, 10.12, 2026-12-10, today, mon, -3d (default: the first of this "
+        "month)"))
+    parser.add_argument("--to", dest="end", metavar="DATE", help=_(
+        "last day, typed the same ways (default: the last of the month --from is in)"))
 
 
 def _period_and_client(parser: argparse.ArgumentParser) -> None:

@@ -70,7 +70,8 @@ def post_form(workspace: Workspace, data: CalendarData, title: str,
         client = _client(workspace, typed["client"])
         chosen = PostFields(
             client_id=client.id, channel=typed["channel"],
-            day=parse_date(typed["day"], "day", today_of(workspace)), at=parse_time(typed["time"]),
+            day=parse_date(typed["day"], _("day"), today_of(workspace)),
+            at=parse_time(typed["time"], _("time")),
             title=typed["title"], text=typed["text"], media_notes=typed["media_notes"],
             hashtags=_words(typed["hashtags"]), tags=_words(typed["tags"]),
             assignee_id=typed["assignee_id"] or None)
@@ -178,8 +179,8 @@ def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]
                 path=typed["path"].strip()))\
                 from None
         today = today_of(workspace)
-        start = parse_date(typed["start"], "from", today)
-        end = parse_date(typed["end"], "to", today)
+        start = parse_date(typed["start"], _("from"), today)
+        end = parse_date(typed["end"], _("to"), today)
         check_period(start, end)
         if not path.parent.is_dir():
             raise Refused(_("file: the folder {folder} does not exist").format(folder=path.parent))
@@ -219,10 +220,10 @@ def slots_form(workspace: Workspace, data: CalendarData,
         client = _client(workspace, typed["client"])
         channel = data.settings.check_channel(typed["channel"] or "?")
         today = today_of(workspace)
-        start = parse_date(typed["start"], "from", today)
-        end = parse_date(typed["end"], "to", today)
+        start = parse_date(typed["start"], _("from"), today)
+        end = parse_date(typed["end"], _("to"), today)
         check_period(start, end)
         return SlotRequest(client.id, client.name, channel, parse_weekdays(typed["days"]),
-                           parse_time(typed["time"]), start, end)
+                           parse_time(typed["time"], _("time")), start, end)
 
     return form(_("Content plan: empty slots for a rule"), fields, values, build)

@@ -260,7 +260,7 @@ class PostScreen(ModalScreen[None]):
                              describe_moment(post.publish_at, zone_name, with_zone=True)),
             Content.assemble((_("Status: "), "bold"), status_label(post.status), "   ",
                              (_("Assignee: "), "bold"),
-                             line(members.get(post.assignee_id or "", "") or "nobody")),
+                             line(members.get(post.assignee_id or "", "") or _("nobody"))),
         ]
         if post.status is PostStatus.CLIENT_APPROVAL and post.sent_for_approval_at:
             now = self.pane.amtui.workspace.clock()

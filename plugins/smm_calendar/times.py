@@ -12,8 +12,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from amtui.api import TIME, WEEKDAY_DAY_MONTH_YEAR, BadDate, format_moment, parse_date as read_date
+from amtui.api import (
+    TIME,
+    WEEKDAY_DAY_MONTH_YEAR,
+    BadDate,
+    format_moment,
+    parse_date as read_date,
+    zone_city,
+)
 
+from .i18n import _, ngettext
 from .model import Refused
 
 MAX_PERIOD_DAYS = 366
@@ -56,15 +64,19 @@ def parse_time(text: str, what: str = "time") -> time:
         hours, minutes = int(match[1]), int(match[2])
         if hours < 24 and minutes < 60:
             return time(hours, minutes)
-        raise Refused(f"{what}: {cleaned} is not a time of day (00:00–23:59)")
-    raise Refused(f"{what}: {cleaned!r} is not a time: use HH:MM, e.g. 10:00")
+        raise Refused(_("{what}: {time} is not a time of day (00:00–23:59)").format(
+            what=what, time=cleaned))
+    raise Refused(_("{what}: {time!r} is not a time: use HH:MM, e.g. 10:00").format(
+        what=what, time=cleaned))
 
 
 def check_period(start: date, end: date) -> None:
     if end < start:
-        raise Refused(f"the period ends ({end}) before it starts ({start})")
+        raise Refused(_("the period ends ({end}) before it starts ({start})").format(
+            end=f"{end:%d.%m.%Y}", start=f"{start:%d.%m.%Y}"))
     if (end - start).days >= MAX_PERIOD_DAYS:
-        raise Refused(f"the period {start} – {end} is longer than a year: choose a shorter one")
+        raise Refused(_("the period {start} – {end} is longer than a year: choose a shorter "
+                        "one").format(start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}"))
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -99,18 +111,21 @@ def month_weeks(first: date) -> tuple[date, ...]:
 
 
 def describe_moment(moment: datetime, zone_name: str, with_zone: bool = False) -> str:
-    """"Fri 27 Nov 2026 10:00" («пт 27 нояб. 2026 10:00») in the zone (and the zone's name
-    after it)."""
+    """"Fri 27 Nov 2026 10:00" («пт 27 нояб. 2026 10:00») in the zone (and the zone's city
+    after it, in the language in use: «(Владивосток)»)."""
     text = format_moment(local(moment, zone_name), f"{WEEKDAY_DAY_MONTH_YEAR} {TIME}")
-    return f"{text} ({zone_name})" if with_zone else text
+    return f"{text} ({zone_city(zone_name)})" if with_zone else text
 
 
 def in_words(delta: timedelta) -> str:
-    """"2 days", "5 hours", "20 minutes": the largest unit that fits, rounded."""
+    """"2 days", "5 hours", "20 minutes" («2 дня», «5 часов»): the largest unit that fits,
+    rounded."""
     seconds = abs(delta.total_seconds())
-    for unit, size in (("day", 86_400), ("hour", 3600)):
-        if seconds >= size:
-            count = round(seconds / size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    minutes = round(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds >= 86_400:
+        count = round(seconds / 86_400)
+        return ngettext("{count} day", "{count} days", count).format(count=count)
+    if seconds >= 3600:
+        count = round(seconds / 3600)
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    count = round(seconds / 60)
+    return ngettext("{count} minute", "{count} minutes", count).format(count=count)

@@ -42,6 +42,8 @@ _LAZY = {
     # a short text; and the bounds of money and dates every record keeps to
     **dict.fromkeys(("Moment", "Day", "NonBlank", "ShortText", "check_amount", "check_day"),
                     "amtui.models.base"),
+    # a department in plain words in the language in use ("context_ads": «контекст»)
+    "department": "amtui.models.work",
     # money in the current locale: one formatter, one parser, the currency's digits
     **dict.fromkeys(("format_money", "format_amount", "format_number", "parse_money", "minor_unit",
                      "MoneyError", "MAX_AMOUNT"), "amtui.money"),
@@ -165,6 +167,7 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         check_amount as check_amount,
         check_day as check_day,
     )
+    from amtui.models.work import department as department
     from amtui.money import (
         MAX_AMOUNT as MAX_AMOUNT,
         MoneyError as MoneyError,

@@ -99,7 +99,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         prog="amtui",
         description=_("A keyboard-driven terminal workspace for account managers."),
     )
-    parser.add_argument("--version", action="version", version=f"amtui {__version__}")
+    parser.add_argument("--version", action="version", version=f"amtui {__version__}",
+                        help=_("show program's version number and exit"))
     workspace_option(parser)
     parser.add_argument("--pane", metavar="NAME", help=_("pane to open first (today, inbox, ...)"))
     parser.add_argument("--theme", metavar="NAME", help=_("colour theme"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError
-from amtui.i18n import _
+from amtui.i18n import N_, _
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -130,8 +130,8 @@ def money_option(text: str, option: str, currency: str, places: int | None = Non
         raise UsageError(f"{option}: {error}") from None
 
 
-DATE_HELP = "10.12.2026, 10.12, 2026-12-10, today, tomorrow, fri, +3d"
-"""What a date option takes (see :func:`amtui.dates.parse_date`)."""
+DATE_HELP = N_("10.12.2026, 10.12, 2026-12-10, today, tomorrow, fri, +3d")
+"""What a date option takes (see :func:`amtui.dates.parse_date`); shown through ``_()``."""
 
 
 def parse_day(text: str | None, option: str, workspace: Workspace) -> date | None:

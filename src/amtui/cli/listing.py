@@ -63,7 +63,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.add_argument("--client", required=True, help=_("the client, by name or id"))
     report.add_argument("--since", metavar="DATE",
                         help=_("done since this day (default: the last update sent, or a day "
-                               "ago): {dates}").format(dates=DATE_HELP))
+                               "ago): {dates}").format(dates=_(DATE_HELP)))
     report.add_argument("--sent", action="store_true",
                         help=_("also log the update as sent (an outgoing message to the client)"))
     workspace_option(report, argparse.SUPPRESS)

@@ -69,7 +69,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     from amtui.cli.plugins import load_host
-    from amtui.services.doctor import check_workspace, restore_table
+    from amtui.services.doctor import LEVELS, check_workspace, restore_table
     from amtui.text import one_line
 
     workspace = open_workspace(args)
@@ -83,8 +83,9 @@ def run_doctor(args: argparse.Namespace) -> int:
         sys.stdout.write(one_line(_("restored {table} from {source}").format(
             table=restored, source=source)) + "\n")
     findings = check_workspace(workspace)
+    width = max(len(_(level)) for level in LEVELS.values())
     for finding in findings:
-        sys.stdout.write(f"{finding.level:<7} {one_line(finding.text)}\n")
+        sys.stdout.write(f"{finding.level_shown:<{width}} {one_line(finding.text)}\n")
     problems = sum(1 for finding in findings if finding.level == "problem")
     if problems:
         sys.stdout.write(ngettext("{count} problem found", "{count} problems found", problems)

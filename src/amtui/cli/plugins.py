@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from amtui.cli import Parser, UsageError, language_option, workspace_option
 from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
-from amtui.i18n import _
+from amtui.i18n import N_, _
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -63,6 +63,13 @@ def report_failures(host: PluginHost) -> None:
             name=one_line(name), error=one_line(error)) + "\n")
 
 
+STATES = {"loaded": N_("loaded"), "disabled": N_("disabled"), "failed": N_("failed")}
+"""A plugin's state as the text listing says it (``--json`` keeps the code)."""
+SOURCES = {"bundled": N_("bundled"), "entry point": N_("entry point"), "user": N_("user"),
+           "workspace": N_("workspace")}
+"""Where a plugin was found, as the text listing says it (``--json`` keeps the code)."""
+
+
 def list_plugins(args: argparse.Namespace) -> int:
     from amtui.text import one_line
 
@@ -84,7 +91,8 @@ def list_plugins(args: argparse.Namespace) -> int:
         return 0
     for info in listed:
         version = f" {info.version}" if info.version else ""
-        print(f"{info.name}{version}  [{info.status}]  {info.source}: {one_line(info.location)}")
+        print(f"{info.name}{version}  [{_(STATES.get(info.status, info.status))}]  "
+              f"{_(SOURCES.get(info.source, info.source))}: {one_line(info.location)}")
         if info.hooks:
             print(_("    hooks: {hooks}").format(hooks=", ".join(info.hooks)))
         if info.error:

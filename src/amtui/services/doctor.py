@@ -13,7 +13,8 @@ from typing import Any
 
 import orjson
 
-from amtui.i18n import _
+from amtui.i18n import N_, _, ngettext
+from amtui.money import format_number
 from amtui.storage import StorageError, Workspace
 from amtui.storage.datafile import (
     DamagedFile,
@@ -34,8 +35,17 @@ from amtui.storage.workspace import AUDIT_NAME
 @dataclass
 class Finding:
     level: str
-    """"ok", "note" or "problem"."""
+    """"ok", "note" or "problem": the same in every language."""
     text: str
+
+    @property
+    def level_shown(self) -> str:
+        """The level in the language in use."""
+        return _(LEVELS[self.level])
+
+
+LEVELS = {"ok": N_("ok"), "note": N_("note"), "problem": N_("problem")}
+"""Each finding's level, as a reader sees it."""
 
 
 SHOWN_INVALID = 20
@@ -53,12 +63,13 @@ def check_workspace(workspace: Workspace) -> list[Finding]:
     for folder, _subfolders, names in os.walk(workspace.root / "data"):
         for name in names:
             if is_temp_file(name):
-                findings.append(Finding("note", f"leftover temp file {os.path.join(folder, name)}"
-                                        " (removed at the next start if no save owns it)"))
+                findings.append(Finding("note", _(
+                    "leftover temp file {path} (removed at the next start if no save owns it)"
+                ).format(path=os.path.join(folder, name))))
     findings.extend(_check_audit(workspace))
     findings.extend(_check_audit_covers_records(workspace))
     if not os.access(workspace.root / "data", os.W_OK):
-        findings.append(Finding("note", "data/ is not writable for this user: read-only"))
+        findings.append(Finding("note", _("data/ is not writable for this user: read-only")))
     return findings
 
 
@@ -93,33 +104,48 @@ def _check_table(workspace: Workspace, name: str,
                         count, first = dangling.get(field, (0, record_id))
                         dangling[field] = (count + 1, first)
     except FileNotFoundError:
-        return [Finding("ok", f"{label}: no records yet")]
+        return [Finding("ok", _("{file}: no records yet").format(file=label))]
     except DamagedFile as damage:
-        return [Finding("problem", f"{label}: {damage}; restore it with `{restore}`")]
+        return [Finding("problem", _("{file}: {problem}; restore it with `{command}`").format(
+            file=label, problem=damage, command=restore))]
     except OSError as error:
-        return [Finding("problem", f"{label}: cannot be read ({error.strerror})")]
+        return [Finding("problem", _("{file}: cannot be read ({reason})").format(
+            file=label, reason=error.strerror))]
     except StorageError as error:  # a link, no permission
         return [Finding("problem", f"{label}: {error}")]
     findings = []
     if version > data_file.spec.version:
-        findings.append(Finding("problem", f"{label}: schema {version} is newer than this "
-                                f"amtui knows ({data_file.spec.version}); read-only"))
+        findings.append(Finding("problem", _(
+            "{file}: schema {version} is newer than this amtui knows ({known}); read-only"
+        ).format(file=label, version=version, known=data_file.spec.version)))
     if invalid_count:
-        findings.append(Finding(
-            "problem", f"{label}: {invalid_count} invalid record(s), left out of every view "
-            f"and keeping the table read-only; correct them in the file or restore it with "
-            f"`{restore}`"))
+        findings.append(Finding("problem", ngettext(
+            "{file}: {count} invalid record, left out of every view and keeping the table "
+            "read-only; correct it in the file or restore it with `{command}`",
+            "{file}: {count} invalid records, left out of every view and keeping the table "
+            "read-only; correct them in the file or restore it with `{command}`",
+            invalid_count).format(file=label, count=invalid_count, command=restore)))
         for record_id, problem in invalid:
-            findings.append(Finding("problem", f"{label}: record {record_id[:40]!r}: {problem}"))
+            findings.append(Finding("problem", _("{file}: record {id}: {problem}").format(
+                file=label, id=repr(record_id[:40]), problem=problem)))
         if invalid_count > len(invalid):
-            findings.append(Finding("problem", f"{label}: … and {invalid_count - len(invalid)} "
-                                    "more invalid record(s)"))
+            more = invalid_count - len(invalid)
+            findings.append(Finding("problem", ngettext(
+                "{file}: … and {count} more invalid record", "{file}: … and {count} more "
+                "invalid records", more).format(file=label, count=more)))
     for field, (count, first) in dangling.items():
         table = model.references[field]
-        findings.append(Finding("note", f"{label}: {count} record(s) point to a missing "
-                                f"{table} record through {field} (first {first})"))
+        findings.append(Finding("note", ngettext(
+            "{file}: {count} record points to a missing {table} record through {field} "
+            "(first {first})",
+            "{file}: {count} records point to a missing {table} record through {field} "
+            "(first {first})", count).format(
+                file=label, count=count, table=table, field=field, first=first)))
     if not findings:
-        findings.append(Finding("ok", f"{label}: {records:,} records, schema {version}"))
+        findings.append(Finding("ok", ngettext(
+            "{file}: {count} record, schema {version}",
+            "{file}: {count} records, schema {version}", records).format(
+                file=label, count=format_number(records), version=version)))
     return findings
 
 
@@ -153,12 +179,17 @@ def _check_audit(workspace: Workspace) -> list[Finding]:
     except FileNotFoundError:
         return []
     except OSError as error:
-        return [Finding("note", f"{AUDIT_NAME}: cannot be read ({error.strerror})")]
+        return [Finding("note", _("{file}: cannot be read ({reason})").format(
+            file=AUDIT_NAME, reason=error.strerror))]
     except StorageError as error:
         return [Finding("note", f"{AUDIT_NAME}: {error}")]
     if bad:
-        return [Finding("note", f"{AUDIT_NAME}: {bad} unreadable line(s) of {lines}")]
-    return [Finding("ok", f"{AUDIT_NAME}: {lines:,} entries")]
+        return [Finding("note", ngettext(
+            "{file}: {count} unreadable line of {lines}",
+            "{file}: {count} unreadable lines of {lines}", bad).format(
+                file=AUDIT_NAME, count=bad, lines=lines))]
+    return [Finding("ok", ngettext("{file}: {count} entry", "{file}: {count} entries",
+                                   lines).format(file=AUDIT_NAME, count=format_number(lines)))]
 
 
 def _check_links(workspace: Workspace) -> list[Finding]:
@@ -167,9 +198,10 @@ def _check_links(workspace: Workspace) -> list[Finding]:
     for folder, _fd, entries in walk_folder(workspace.root, workspace.root):
         for entry in entries:
             if entry.is_symlink():
-                findings.append(Finding("problem", f"{folder / entry.name} is a symbolic link; "
-                                        "amtui follows no link inside a workspace: put the real "
-                                        "file or folder there, or remove the link"))
+                findings.append(Finding("problem", _(
+                    "{path} is a symbolic link; amtui follows no link inside a workspace: put "
+                    "the real file or folder there, or remove the link").format(
+                        path=folder / entry.name)))
     return findings
 
 
@@ -185,13 +217,17 @@ def _check_unknown_tables(workspace: Workspace) -> list[Finding]:
             with open_data(workspace.root, workspace.root / "data" / relative) as handle:
                 check_table_file(handle, Path(relative).stem)
         except DamagedFile as damage:
-            findings.append(Finding("problem", f"{label}: {damage}; restore it with `amtui "
-                                    f"doctor --restore {relative.removesuffix('.json')}`"))
+            command = f"amtui doctor --restore {relative.removesuffix('.json')}"
+            findings.append(Finding("problem", _(
+                "{file}: {problem}; restore it with `{command}`").format(
+                    file=label, problem=damage, command=command)))
         except (OSError, StorageError) as error:
-            findings.append(Finding("problem", f"{label}: cannot be read ({error})"))
+            findings.append(Finding("problem", _("{file}: cannot be read ({reason})").format(
+                file=label, reason=error)))
         else:
-            findings.append(Finding("note", f"{label}: readable; no plugin loaded now knows "
-                                    "this table, so its records were not checked"))
+            findings.append(Finding("note", _(
+                "{file}: readable; no plugin loaded now knows this table, so its records were "
+                "not checked").format(file=label)))
     return findings
 
 
@@ -267,17 +303,26 @@ def _check_audit_covers_records(workspace: Workspace) -> list[Finding]:
         first_id, first_rev = next(
             (record["id"], record.get("rev")) for record in workspace.file(table).scan()
             if (revisions.get(hash(record["id"])) or 0) >= NO_REV)
-        findings.append(Finding(
-            "problem", f"{workspace.file(table).relative_name}: {missing} record(s) have "
-            f"no audit entry for their revision (first {first_id} rev {first_rev}): changed "
-            "without amtui's audit log (by hand, by another program, or by an older amtui "
-            "stopped mid-save)"))
+        findings.append(Finding("problem", ngettext(
+            "{file}: {count} record has no audit entry for its revision (first {id} rev "
+            "{rev}): changed without amtui's audit log (by hand, by another program, or by an "
+            "older amtui stopped mid-save)",
+            "{file}: {count} records have no audit entry for their revision (first {id} rev "
+            "{rev}): changed without amtui's audit log (by hand, by another program, or by an "
+            "older amtui stopped mid-save)", missing).format(
+                file=workspace.file(table).relative_name, count=missing, id=first_id,
+                rev=first_rev)))
     unsaved = Counter(table for table, _key in ahead)
     if unsaved:
-        tables = ", ".join(f"{count} in {table}" for table, count in sorted(unsaved.items()))
-        findings.append(Finding("note", f"{AUDIT_NAME}: {sum(unsaved.values())} logged change(s) "
-                                f"were not saved ({tables}): a save that failed or was "
-                                "stopped; the data is as it was before each of them"))
+        total = sum(unsaved.values())
+        tables = ", ".join(_("{count} in {table}").format(count=count, table=table)
+                           for table, count in sorted(unsaved.items()))
+        findings.append(Finding("note", ngettext(
+            "{file}: {count} logged change was not saved ({tables}): a save that failed or "
+            "was stopped; the data is as it was before it",
+            "{file}: {count} logged changes were not saved ({tables}): a save that failed or "
+            "was stopped; the data is as it was before each of them", total).format(
+                file=AUDIT_NAME, count=total, tables=tables)))
     return findings
 
 

@@ -848,7 +848,7 @@ class Planner:
         try:
             amount = read_amount(values["amount"], currency)
         except ValueError as error:
-            raise BadRow(f"amount: {error}") from None
+            raise BadRow(_("amount: {problem}").format(problem=error)) from None
         given["amount"] = Money(amount=amount, currency=currency)
         given["client_id"] = self._client_of(values, Deal, given)
         self._add_or_match(line, Deal, given)

@@ -238,7 +238,9 @@ class Repository(Generic[R]):
 
     @property
     def _noun(self) -> str:
-        return self.record_type.__name__.lower()
+        """What a record of this table is called, in the language in use («клиент»); a
+        plugin's record by its class's name."""
+        return _(self.record_type.__name__.lower())
 
     def _model(self, raw: dict[str, Any]) -> R:
         try:

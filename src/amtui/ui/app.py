@@ -442,9 +442,11 @@ class AmtuiApp(App[None]):
 
     def _screen_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The keys of the screen under the palette as commands: "board: move right", the
-        pane named by its title in the language in use."""
+        pane named by its title in the language in use (a plugin's pane: as it registered it,
+        from its own catalogue)."""
+        pane_id = getattr(screen, "PANE_ID", "")
         title = getattr(screen, "TITLE_TEXT", "")
-        prefix = (_(title) if title else getattr(screen, "PANE_ID", "")
+        prefix = (dict(self.pane_titles()).get(pane_id) or (_(title) if title else pane_id)
                   or type(screen).__name__).lower()
         global_ids = {binding.id for binding in self._bindings_of(self)}
         seen: set[str] = set()
