@@ -442,11 +442,14 @@ class AmtuiApp(App[None]):
     def _save_now(self, save: Callable[[], Any], done_message: str,
                   overwrite: Callable[[], Any] | None, pane: str,
                   then: Callable[[], None] | None) -> None:
-        from amtui.services.undo import NothingToUndo
+        from amtui.services import journal
+        from amtui.services.undo import NothingToUndo, Undo
         from amtui.storage import ConflictError, StorageError
 
         try:
             result = save()
+            if isinstance(result, Undo):  # shared with `amtui undo` (see services.journal)
+                result = journal.undoable(self.workspace, result)
         except NothingToUndo as notice:
             self.call_from_thread(self.notify, one_line(str(notice)), markup=False)
             self.call_from_thread(self._refresh_panes)
@@ -560,14 +563,13 @@ class AmtuiApp(App[None]):
 
     def _show_trash(self, workspace: Workspace, entries: list[TrashEntry], now: datetime,
                     clients: dict[str, str]) -> None:
-        from amtui.services import undo
-        from amtui.ui.trash import TrashScreen, entry_name
+        from amtui.services import actions
+        from amtui.ui.trash import TrashScreen
 
         def chosen(entry: TrashEntry | None) -> None:
             if entry is not None:
-                done = _("«{name}» restored from the trash").format(
-                    name=one_line(entry_name(entry), 40))
-                self.change(lambda: undo.restore(workspace, entry, done), done)
+                self.change(lambda: actions.restore(workspace, entry),
+                            actions.restored_message(entry))
 
         if not isinstance(self.screen, TrashScreen):
             self.push_screen(TrashScreen(entries, now, clients), chosen)
