@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json
 from amtui.i18n import N_, _
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.models import Record
@@ -148,8 +149,6 @@ def listed(table: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _say(description: str) -> None:
-    from amtui.text import one_line
-
     sys.stdout.write(one_line(description[:1].upper() + description[1:]) + "\n")
 
 
@@ -323,10 +322,17 @@ def undo_last(args: argparse.Namespace) -> int:
     from amtui.services.undo import NothingToUndo
 
     workspace = open_workspace(args)
+    entry = journal.last_change(workspace)
+    if entry is None:
+        from amtui.identity import os_user
+
+        raise UsageError(_("nothing to undo: no change of yours ({login}) is recorded in "
+                           "this workspace").format(login=os_user()))
     try:
-        entry = journal.undo_last(workspace)
-    except NothingToUndo as notice:
-        raise UsageError(str(notice)) from None
+        journal.take_back(workspace, entry.id, entry.description)
+    except NothingToUndo as notice:  # taken back another way already (restored by hand)
+        sys.stderr.write(_("amtui: {notice}").format(notice=one_line(str(notice))) + "\n")
+        return 1
     if args.json:
         records = []
         for step in entry.steps:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from amtui import identity
 from amtui.i18n import _
-from amtui.identity import os_user
 from amtui.services.undo import NothingToUndo, Undo, revert_step
 from amtui.storage import StorageError
 from amtui.storage.journal import KEEP_CHANGES, JournalEntry
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from amtui.storage import Workspace
 
 
@@ -22,7 +24,7 @@ def record(workspace: Workspace, change: Undo) -> str | None:
     workspace), leaves no entry: None."""
     if not change.steps:
         return None
-    login = os_user()
+    login = identity.os_user()
     journal = workspace.repo(JournalEntry)
     try:
         saved = journal.add(JournalEntry(login=login, description=change.description,
@@ -40,15 +42,10 @@ def changes_of(workspace: Workspace, login: str) -> list[JournalEntry]:
     return sorted(mine, key=lambda entry: (entry.made_at, entry.id))
 
 
-def undo_last(workspace: Workspace) -> JournalEntry:
-    """Take back this user's last change; returns it. NothingToUndo if there is none."""
-    mine = changes_of(workspace, os_user())
-    if not mine:
-        raise NothingToUndo(_("nothing to undo: no change of yours ({login}) is recorded in "
-                              "this workspace").format(login=os_user()))
-    last = mine[-1]
-    take_back(workspace, last.id, last.description)
-    return last
+def last_change(workspace: Workspace) -> JournalEntry | None:
+    """This user's last change that can be undone, if any."""
+    mine = changes_of(workspace, identity.os_user())
+    return mine[-1] if mine else None
 
 
 def take_back(workspace: Workspace, entry_id: str, description: str) -> None:
@@ -71,4 +68,20 @@ def undoable(workspace: Workspace, change: Undo) -> Undo:
     if entry_id is None:
         return change
     return Undo(change.description,
-                lambda: take_back(workspace, entry_id, change.description), change.steps)
+                lambda: take_back(workspace, entry_id, change.description), change.steps,
+                entry_id)
+
+
+def newer_change(workspace: Workspace, change: Undo | None,
+                 since: datetime | None = None) -> JournalEntry | None:
+    """This user's last change, if it was made after ``change`` (elsewhere: by the ``amtui``
+    command, or in another window) and ``change`` is still to be undone; with no ``change``,
+    their last one made ``since``. None: ``change`` is the one to undo."""
+    last = last_change(workspace)
+    if last is None:
+        return None
+    if change is None:
+        return last if since is None or last.made_at >= since else None
+    if not change.recorded or last.id == change.recorded:
+        return None
+    return last if workspace.repo(JournalEntry).exists(change.recorded) else None

@@ -32,6 +32,8 @@ class Undo:
     steps: tuple[Step, ...] = ()
     """The change as data, oldest step first, for the undo journal (see :mod:`amtui.services.
     journal`); empty for a change only this process can take back."""
+    recorded: str = ""
+    """Its entry in the undo journal, once recorded there."""
 
 
 class NothingToUndo(Exception):

@@ -136,6 +136,9 @@ class AmtuiApp(App[None]):
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
         self.undo_stack: list[tuple[str, Undo]] = []
+        self._opened_at = workspace.clock() if self._workspace is not None else None
+        """When the workspace was opened: ``u`` with nothing done here since takes back a
+        change made elsewhere (``amtui done …``) since then."""
         self._saving = 0
         """Changes sent to a worker and not yet saved (or failed)."""
         self._undo_waiting = False
@@ -204,6 +207,7 @@ class AmtuiApp(App[None]):
                     assert self._open_workspace is not None
                     workspace = self._open_workspace()
                     self.plugins.attach(workspace)
+                    self._opened_at = workspace.clock()
                     self._workspace = workspace
         return self._workspace
 
@@ -512,7 +516,7 @@ class AmtuiApp(App[None]):
             self._undo_waiting = True
             return
         if not self.undo_stack:
-            self.notify(_("Nothing to undo since amtui was opened."), markup=False)
+            self.change(lambda: self._undo_newest(None, ""), "")
             return
         pane, last = self.undo_stack[-1]
         if pane == self.current_pane:
@@ -531,8 +535,30 @@ class AmtuiApp(App[None]):
         self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
 
     def _undo_last(self) -> None:
-        _pane, last = self.undo_stack.pop()
-        self.change(last.revert, _("Undone: {what}").format(what=last.description))
+        pane, last = self.undo_stack.pop()
+        self.change(lambda: self._undo_newest(last, pane), "")
+
+    def _undo_newest(self, last: Undo | None, pane: str) -> None:
+        """Take back this user's newest change (off the UI thread): ``last``, the newest made
+        here, unless a newer one was made elsewhere since (``amtui done …``): that one then,
+        and ``last`` stays to be undone next. The undo journal says which (see
+        :mod:`amtui.services.journal`)."""
+        from amtui.services import journal
+
+        newer = journal.newer_change(self.workspace, last, self._opened_at)
+        if newer is not None:
+            if last is not None:
+                self.call_from_thread(self.undo_stack.append, (pane, last))
+            journal.take_back(self.workspace, newer.id, newer.description)
+            what = newer.description
+        elif last is None:
+            self.call_from_thread(self.notify, _("Nothing to undo since amtui was opened."),
+                                  markup=False)
+            return
+        else:
+            last.revert()
+            what = last.description
+        self.call_from_thread(self.notify, _("Undone: {what}").format(what=what), markup=False)
 
     def action_trash(self) -> None:
         from amtui.ui.trash import TrashScreen
