@@ -230,6 +230,17 @@ def test_undo_takes_back_the_last_change_first(workspace: Workspace, agency: dic
     assert task is not None and task["column"] == "todo"
 
 
+def test_undo_takes_back_an_add(workspace: Workspace, agency: dict[str, str],
+                                cli: Amtui) -> None:
+    result = cli("add", "task", "Лишняя задача", "--client", agency["clients"])
+    assert result.status == 0, result.stderr
+    task_id = result.stdout.strip()
+    assert stored(workspace, "tasks", task_id) is not None
+    assert cli("undo").stdout == "Undone: «Лишняя задача» added\n"
+    assert stored(workspace, "tasks", task_id) is None
+    assert TrashBin(Workspace.open(workspace.root)).entries() == []  # gone, not deleted
+
+
 def test_another_users_changes_are_not_undone(workspace: Workspace, agency: dict[str, str],
                                               cli: Amtui,
                                               monkeypatch: pytest.MonkeyPatch) -> None:

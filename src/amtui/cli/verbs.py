@@ -74,7 +74,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             editing.add_argument(flag, action="store_true", default=None,
                               help=f"{_(help_text)} — {applies}")
         else:
-            editing.add_argument(flag, metavar=option.split("_")[0].upper(),
+            editing.add_argument(flag, metavar="FILE" if option == "body_file" else option.upper(),
                               help=f"{_(help_text)} — {applies}" if help_text else applies)
     editing.add_argument("--currency", help=_("with --amount: ISO code (default: the deal's)"))
 
