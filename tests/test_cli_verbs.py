@@ -230,6 +230,16 @@ def test_undo_takes_back_the_last_change_first(workspace: Workspace, agency: dic
     assert task is not None and task["column"] == "todo"
 
 
+def test_workspace_text_never_reaches_the_terminal_raw(workspace: Workspace,
+                                                      agency: dict[str, str],
+                                                      cli: Amtui) -> None:
+    result = cli("edit", agency["tasks"], "--title", "\x1b[2J\x1b]0;pwned\x07 [bold]x[/]")
+    assert result.status == 0, result.stderr
+    assert result.stdout == "Task «\\x1b[2J\\x1b]0;pwned\\x07 [bold]x[/]» edited\n"
+    task = stored(workspace, "tasks", agency["tasks"])
+    assert task is not None and task["title"] == "\x1b[2J\x1b]0;pwned\x07 [bold]x[/]"
+
+
 def test_undo_takes_back_an_add(workspace: Workspace, agency: dict[str, str],
                                 cli: Amtui) -> None:
     result = cli("add", "task", "Лишняя задача", "--client", agency["clients"])
@@ -423,3 +433,17 @@ def test_date_of_the_plan_is_the_workspace_day(workspace: Workspace, plan: None,
     clock.advance(days=1)
     result = cli("today", "--format", "markdown")
     assert result.stdout.splitlines()[0] == "# Today, Fri 27 Nov 2026"
+
+
+def test_a_change_to_a_table_no_plugin_loads_is_kept_for_later(workspace: Workspace,
+                                                                clock: StillClock) -> None:
+    from amtui.services import journal
+    from amtui.storage import StorageError
+    from amtui.storage.journal import JournalEntry
+
+    entry = workspace.repo(JournalEntry).add(JournalEntry(
+        login="anna", description="post «x» restored from the trash", made_at=clock(),
+        steps=[{"action": "restore", "table": "posts", "id": "P", "unlinked": {}}]))
+    with pytest.raises(StorageError, match="without the plugin of posts"):
+        journal.take_back(workspace, entry.id, entry.description)
+    assert journal.last_change(workspace) == entry

@@ -88,14 +88,12 @@ def find(workspace: Workspace, typed: str) -> Found:
     wanted = typed.strip().upper()
     if not wanted:
         raise UsageError(_("ID: empty; give an id as `amtui list` shows it"))
-    matches: list[tuple[str, dict[str, Any]]] = []
     for table in TABLES:
-        data_file = workspace.file(table)
-        exact = data_file.get(wanted)
+        exact = workspace.file(table).get(wanted)
         if exact is not None:
             return _found(workspace, table, exact)
-        matches += [(table, raw) for raw in data_file.scan()
-                    if str(raw["id"]).upper().startswith(wanted)]
+    matches = [(table, raw) for table in TABLES for raw in workspace.file(table).scan()
+               if str(raw["id"]).upper().startswith(wanted)]
     if not matches:
         raise UsageError(_("no record has an id starting {typed!r} (see `amtui list`)").format(
             typed=typed))
@@ -328,6 +326,12 @@ def undo_last(args: argparse.Namespace) -> int:
 
         raise UsageError(_("nothing to undo: no change of yours ({login}) is recorded in "
                            "this workspace").format(login=os_user()))
+    if {step["table"] for step in entry.steps} - set(workspace.table_names):
+        from amtui.cli.plugins import load_host, report_failures
+
+        plugins = load_host(args)  # the change was to a plugin's records
+        plugins.attach(workspace)
+        report_failures(plugins)
     try:
         journal.take_back(workspace, entry.id, entry.description)
     except NothingToUndo as notice:  # taken back another way already (restored by hand)

@@ -56,6 +56,10 @@ def take_back(workspace: Workspace, entry_id: str, description: str) -> None:
     if entry is None:
         raise NothingToUndo(_("{what}: undone already (by `amtui undo` or in another "
                               "window).").format(what=description))
+    unknown = {step["table"] for step in entry.steps} - set(workspace.table_names)
+    if unknown:  # a plugin's table, and the plugin is not loaded: keep it for later
+        raise StorageError(_("{what}: cannot be undone without the plugin of {tables}").format(
+            what=description, tables=", ".join(sorted(unknown))))
     journal.discard(entry.id)
     for step in reversed(entry.steps):
         revert_step(workspace, step)
