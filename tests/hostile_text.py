@@ -175,6 +175,10 @@ def build_hostile_workspace(root: Path) -> dict[str, set[str]]:
     fill_demo(workspace, "small", 1, progress=lambda _text: None)
     host.fill_demo(workspace, "small", 1, lambda _text: None)
     assert not host.failures
+    from amtui.services import actions, journal
+
+    journal.record(workspace, actions.mark_task_done(workspace,  # an entry in the undo journal
+                                                     workspace.repo(Task).all()[0].id))
     filled = fill_with_hostile_text(workspace)
     for record_type in (Note, Task):
         workspace.repo(record_type).delete(workspace.repo(record_type).all()[0].id)

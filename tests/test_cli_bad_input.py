@@ -194,6 +194,18 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["list"], ["required"]),
     (["add", "note", "n", "--body", "a", "--body-file", "b"], ["--body", "--body-file"]),
     (["--pane"], ["--pane"]),
+    # the verbs (more in test_cli_verbs.py)
+    (["done", MISSING_ID], ["no record", MISSING_ID]),
+    (["move", MISSING_ID, "todo"], ["no record", MISSING_ID]),
+    (["assign", MISSING_ID, "anna"], ["no record", MISSING_ID]),
+    (["snooze", MISSING_ID, "3"], ["no record", MISSING_ID]),
+    (["edit", MISSING_ID, "--title", "x"], ["no record", MISSING_ID]),
+    (["delete", MISSING_ID], ["no record", MISSING_ID]),
+    (["restore", MISSING_ID], ["nothing in the trash", MISSING_ID]),
+    (["undo"], ["nothing to undo"]),
+    (["done", "0"], ["starts the ids of", "type more"]),
+    (["edit", "0", "--bogus", "x"], ["--bogus"]),
+    (["today", "--format", "html"], ["--format", "html"]),
 ]
 
 

@@ -151,7 +151,7 @@ def general_values(names: list[str]) -> st.SearchStrategy[str]:
 
 HINTS = {
     **dict.fromkeys(("due", "signed", "paid", "since", "start", "end", "day", "received",
-                     "answer_by", "period", "time", "days"), DATES),
+                     "answer_by", "period", "time", "days", "when"), DATES),
     **dict.fromkeys(("revenue", "cost", "amount", "estimate", "limit", "seed"), NUMBERS),
     **dict.fromkeys(("currency", "timezone", "kind", "status", "stage", "cadence", "channel",
                      "priority", "influence", "role", "column", "department", "table",
@@ -166,8 +166,10 @@ def values_for(action: argparse.Action, names: list[str]) -> st.SearchStrategy[s
         return path_values(action.dest)
     general = general_values(names)
     likely: list[str] = list(HINTS.get(action.dest, ()))
-    if action.dest in ("client", "owner", "member", "contact", "name", "title", "text"):
+    if action.dest in ("client", "owner", "member", "contact", "name", "title", "text", "id"):
         likely += names
+    if action.dest == "when":
+        likely += ["1", "3", "365", "366"]
     if action.choices:
         likely += [str(choice) for choice in action.choices]
     if not likely:
@@ -307,9 +309,12 @@ def names_in(workspace: Path) -> list[str]:
     opened = Workspace.open(workspace)
     names: list[str] = []
     for table, field in (("clients", "name"), ("members", "login"), ("members", "name"),
-                         ("contacts", "name"), ("notes", "title"), ("tasks", "id")):
+                         ("contacts", "name"), ("notes", "title"), ("tasks", "id"),
+                         ("messages", "id"), ("notes", "id"), ("clients", "id"),
+                         ("contacts", "id"), ("deals", "id"), ("trash", "record_id")):
         for record, _ in zip(opened.file(table).scan(), range(2), strict=False):
             names.append(str(record[field]))
+    names += [name[:20].lower() for name in names if len(name) == 26]  # ids' starts
     return names
 
 
@@ -373,7 +378,8 @@ def masked(text: str) -> str:
 @pytest.fixture
 def commands(fuzz_environment: Path) -> list[Command]:
     found = list(commands_of(build_parser(["--", "a-command-only-plugins-could-have"])))
-    assert {"add client", "list", "doctor", "plugins new", "calendar export"} <= {
+    assert {"add client", "list", "doctor", "plugins new", "calendar export", "done", "edit",
+            "move", "assign", "snooze", "delete", "restore", "undo"} <= {
         " ".join(command.words) for command in found}
     return found
 

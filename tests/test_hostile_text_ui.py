@@ -39,6 +39,7 @@ REFUSED = {
     "clients": {"timezone"},  # an IANA zone name
     "deals": {"amount.currency"},  # three capital letters
     "trash": {"deleted_by", "source_table", "title"},  # the OS user; a table; set on delete
+    "undo": {"login"},  # the OS user at the keyboard
     "bonus_plans": {"currency", "kpis[].kind", "role"},  # a code, a KPI's kind, a role
     "bonus_statements": {"currency", "period"},  # a code; YYYY-MM
     "posts": {"channel"},  # one of the channels the settings name

@@ -107,9 +107,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
 
-    from amtui.cli import capture, exporting, importing, listing, maintenance, plugins
+    from amtui.cli import capture, exporting, importing, listing, maintenance, plugins, verbs
 
-    for module in (capture, listing, maintenance, plugins, importing, exporting):
+    for module in (capture, listing, maintenance, plugins, importing, exporting, verbs):
         module.add_commands(commands)
     if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
         options = _Lenient(add_help=False)

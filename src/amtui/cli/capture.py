@@ -131,9 +131,18 @@ def _given(**values: Any) -> dict[str, Any]:
 
 
 def _store(workspace: Workspace, record: Record) -> int:
-    stored = workspace.repo(type(record)).add(record)
-    sys.stdout.write(stored.id + "\n")
+    sys.stdout.write(_added(workspace, record).id + "\n")
     return 0
+
+
+def _added(workspace: Workspace, record: Record) -> Record:
+    """Store the new record, undoable by `amtui undo` (and ``u`` in the app)."""
+    from amtui.services import journal, undo
+
+    stored, change = undo.add(workspace, record, _("«{name}» added").format(
+        name=one_line(record.label(), 40)))
+    journal.record(workspace, change)
+    return stored
 
 
 def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
@@ -194,7 +203,7 @@ def add_client(args: argparse.Namespace) -> int:
         return _store(workspace, record)
     from amtui.cli.common import print_json
 
-    stored = workspace.repo(Client).add(record)
+    stored = _added(workspace, record)
     print_json({"id": stored.id, "name": stored.name,
                 "duplicate_of": [{"id": client_id, "name": name}
                                  for client_id, name in duplicates]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -20,7 +21,7 @@ from amtui.services.rules import (
 )
 
 if TYPE_CHECKING:
-    from amtui.services.agenda import Mine
+    from amtui.services.agenda import AgendaItem, AgendaSection, Mine
     from amtui.storage import Workspace
 
 TABLES = ("clients", "tasks", "messages", "notes", "contacts", "deals", "members")
@@ -70,7 +71,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.set_defaults(handler=show_report)
 
     today = commands.add_parser("today", help=_("the agenda of the day (as text, or --json)"))
-    today.add_argument("--json", action="store_true", help=_("print the sections as JSON"))
+    shape = today.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help=_("print the sections as JSON"))
+    shape.add_argument("--format", choices=("text", "markdown"), default="text",
+                       help=_("text (default): plain lines, for a terminal or a mail; "
+                              "markdown: a heading for the day and each section, a bullet "
+                              "for each line"))
     whose = today.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true",
                        help=_("only my records: the member whose login is this OS user's"))
@@ -246,9 +252,9 @@ def _money(value: dict[str, Any]) -> str:
 
 def show_today(args: argparse.Namespace) -> int:
     from amtui.cli.plugins import load_host, report_failures
+    from amtui.dates import today_of
     from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.storage.damage import damaged_files_read
-    from amtui.text import one_line
 
     workspace = open_workspace(args)
     mine = _member_asked(args, workspace)
@@ -264,6 +270,20 @@ def show_today(args: argparse.Namespace) -> int:
                      "items": [item.as_json() for item in section.items]}
                     for section in sections])
         return warn_damaged(damaged)
+    if args.format == "markdown":
+        text = agenda_markdown(sections, mine, today_of(workspace))
+    else:
+        text = agenda_text(sections, mine)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return warn_damaged(damaged)
+
+
+def agenda_text(sections: list[AgendaSection], mine: Mine | None) -> str:
+    """The agenda as plain lines: each section's title and count, then its lines indented,
+    the fact first in a column as wide as the section's longest one."""
+    from amtui.text import one_line
+
     lines = []
     if mine is not None:
         lines += [_("Today for {name} ({login})").format(name=one_line(mine.name, 60),
@@ -272,20 +292,56 @@ def show_today(args: argparse.Namespace) -> int:
         lines.append(f"{section.title} ({len(section.items)})")
         if not section.items:
             lines.append(f"  {section.empty}")
-        # The fact first, in a column as wide as the section's longest one.
         width = max(len(item.fact) for item in section.items) if section.items else 0
         for item in section.items:
-            parts = [one_line(item.title, 60)]
-            if item.client and item.client != item.title:
-                parts.append(one_line(item.client, 40))
-            if item.detail:
-                parts.append(one_line(item.detail))
             fact = f"{one_line(item.fact):<{width}}  " if width else ""
-            lines.append(f"  {fact}{' · '.join(parts)}")
+            lines.append(f"  {fact}{' · '.join(_item_parts(item))}")
         lines.append("")
-    sys.stdout.write("\n".join(lines))
-    sys.stdout.flush()
-    return warn_damaged(damaged)
+    return "\n".join(lines)
+
+
+def agenda_markdown(sections: list[AgendaSection], mine: Mine | None, day: date) -> str:
+    """The agenda as Markdown, e.g. for a morning mail: a heading with the day (and whose
+    it is), a second-level heading for each section, a bullet for each line with its fact
+    in bold. Workspace text is escaped, so it reads as written."""
+    from amtui.dates import WEEKDAY_DAY_MONTH_YEAR, format_day
+    from amtui.text import one_line
+
+    when = format_day(day, WEEKDAY_DAY_MONTH_YEAR)
+    heading = (_("Today, {day}").format(day=when) if mine is None else
+               _("Today for {name} ({login}), {day}").format(
+                   name=markdown_text(one_line(mine.name, 60)),
+                   login=markdown_text(one_line(mine.login, 30)), day=when))
+    lines = [f"# {heading}", ""]
+    for section in sections:
+        lines += [f"## {markdown_text(section.title)} ({len(section.items)})", ""]
+        if not section.items:
+            lines += [f"_{markdown_text(section.empty)}_", ""]
+            continue
+        for item in section.items:
+            fact = f"**{markdown_text(one_line(item.fact))}** — " if item.fact else ""
+            lines.append(f"- {fact}{' · '.join(map(markdown_text, _item_parts(item)))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _item_parts(item: AgendaItem) -> list[str]:
+    from amtui.text import one_line
+
+    parts = [one_line(item.title, 60)]
+    if item.client and item.client != item.title:
+        parts.append(one_line(item.client, 40))
+    if item.detail:
+        parts.append(one_line(item.detail))
+    return parts
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` with every character Markdown gives a meaning escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None:

@@ -7,14 +7,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from amtui.i18n import _, ngettext
-from amtui.models import Client, Direction, Message, MessageKind, MessageStatus, Task
+from amtui.i18n import N_, _, ngettext
+from amtui.models import (
+    Client,
+    Contact,
+    Deal,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Record,
+    Task,
+)
 from amtui.services import undo
 from amtui.services.rules import snooze_end
 from amtui.text import one_line
 
 if TYPE_CHECKING:
-    from amtui.storage import Workspace
+    from amtui.storage import TrashEntry, Workspace
 
 
 def mark_message_done(workspace: Workspace, message_id: str) -> undo.Undo:
@@ -65,3 +75,38 @@ def snooze(workspace: Workspace, table: str, record_id: str, days: int) -> undo.
                        ngettext("update of «{name}» snoozed for {days} day",
                                 "update of «{name}» snoozed for {days} days", days).format(
                            name=one_line(client.name, 40), days=days))[1]
+
+
+DELETED = {
+    Task.table: (Task, N_("task «{name}» deleted")),
+    Contact.table: (Contact, N_("contact «{name}» deleted")),
+    Deal.table: (Deal, N_("deal «{name}» deleted")),
+}
+"""The tables whose records :func:`delete` moves to the trash, with what it says."""
+
+
+def delete(workspace: Workspace, table: str, record_id: str) -> undo.Undo:
+    """Move a task, contact or deal to the trash (clients, messages and notes have their own:
+    see services.clients, inbox and notes)."""
+    record_type, said = DELETED[table]
+    record: Record = workspace.repo(record_type).get(record_id)
+    return undo.delete(workspace, record_type, record_id,
+                       _(said).format(name=one_line(record.label(), 40)))
+
+
+def trashed_name(entry: TrashEntry) -> str:
+    """The deleted record's name; for a message deleted before messages had one, its text."""
+    if entry.title and entry.title != entry.record_id:
+        return entry.title
+    record = entry.record
+    return str(record.get("name") or record.get("title") or record.get("text")
+               or entry.record_id)
+
+
+def restore(workspace: Workspace, entry: TrashEntry) -> undo.Undo:
+    """Put a deleted record back from the trash."""
+    return undo.restore(workspace, entry, restored_message(entry))
+
+
+def restored_message(entry: TrashEntry) -> str:
+    return _("«{name}» restored from the trash").format(name=one_line(trashed_name(entry), 40))

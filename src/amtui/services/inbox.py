@@ -266,6 +266,12 @@ def set_status(workspace: Workspace, message: Message, status: MessageStatus | s
     return _changed(workspace, message, description, overwrite, status=status)
 
 
+def save_message(workspace: Workspace, message: Message) -> undo.Undo:
+    """Save an edited message (as read earlier); ConflictError if someone saved it since."""
+    return undo.update(workspace, message, _("message {text} edited").format(
+        text=_quoted(message.text)))[1]
+
+
 def set_priority(workspace: Workspace, message: Message, priority: Priority | str, *,
                  overwrite: bool = False) -> undo.Undo:
     priority = Priority(priority)
@@ -499,4 +505,6 @@ def together(description: str, steps: Iterable[Callable[[], undo.Undo]]) -> undo
         for made in reversed(undos):
             made.revert()
 
-    return undo.Undo(description, revert)
+    steps = tuple(step for made in undos for step in made.steps)
+    journaled = all(made.steps for made in undos)
+    return undo.Undo(description, revert, steps if journaled else ())

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Record)
 
 
+Step = dict[str, Any]
+"""One step of a change as data, enough to revert it in another process (see
+:func:`revert_step`): ``{"action": "add" | "update" | "delete" | "restore", "table", "id",
+…}``."""
+
+
 @dataclass(frozen=True)
 class Undo:
     """How to revert one change."""
@@ -25,6 +31,11 @@ class Undo:
     revert: Callable[[], object]
     """Takes the change back (called in a worker when ``u`` is pressed); raises
     :class:`amtui.api.StorageError` if it cannot."""
+    steps: tuple[Step, ...] = ()
+    """The change as data, oldest step first, for the undo journal (see :mod:`amtui.services.
+    journal`); empty for a change only this process can take back."""
+    recorded: str = ""
+    """Its entry in the undo journal, once recorded there."""
 
 
 class NothingToUndo(Exception):
@@ -38,11 +49,13 @@ def add(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
     changes can then still be restored)."""
     repository: Repository[R] = workspace.repo(type(record))
     saved = repository.add(record)
+    step = _added(saved)
+    return saved, Undo(description, lambda: revert_step(workspace, step), (step,))
 
-    def revert() -> None:
-        _take_back(repository, saved)
 
-    return saved, Undo(description, revert)
+def _added(saved: Record) -> Step:
+    return {"action": "add", "table": saved.table, "id": saved.id,
+            "record": saved.model_dump(mode="json")}
 
 
 def _take_back(repository: Repository[R], saved: R) -> None:
@@ -64,12 +77,13 @@ def add_many(workspace: Workspace, records: list[R], description: str) -> tuple[
         return [], Undo(description, lambda: None)
     repository: Repository[R] = workspace.repo(type(records[0]))
     saved = repository.add_many(records)
+    steps = tuple(map(_added, saved))
 
     def revert() -> None:
-        for record in saved:
-            _take_back(repository, record)
+        for step in steps:
+            revert_step(workspace, step)
 
-    return saved, Undo(description, revert)
+    return saved, Undo(description, revert, steps)
 
 
 def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
@@ -78,17 +92,9 @@ def update(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
     repository: Repository[R] = workspace.repo(type(record))
     before = repository.get(record.id)
     saved = repository.update(record)
-
-    def revert() -> R:
-        current = repository.get(saved.id)
-        if _content(current) != _content(saved):
-            raise ConflictError(
-                _("{label!r} was changed again since; it was not undone").format(
-                    label=current.label()), current
-            )
-        return repository.update(before.model_copy(update={"rev": current.rev}))
-
-    return saved, Undo(description, revert)
+    step = {"action": "update", "table": saved.table, "id": saved.id,
+            "before": before.model_dump(mode="json"), "after": saved.model_dump(mode="json")}
+    return saved, Undo(description, lambda: revert_step(workspace, step), (step,))
 
 
 def overwrite(workspace: Workspace, record: R, description: str) -> tuple[R, Undo]:
@@ -103,25 +109,28 @@ def delete(workspace: Workspace, record_type: type[R], record_id: str,
     """Move a record to the trash; undo restores it (and links again the records
     ``unlinked`` from it: ``"tasks.message_id"`` → ids)."""
     entry = workspace.repo(record_type).delete(record_id, unlinked)
-    return Undo(description, lambda: _restore_deleted(workspace, entry))
+    step = {"action": "delete", "table": entry.source_table, "id": entry.record_id,
+            "trash_id": entry.id, "title": entry.title}
+    return Undo(description, lambda: revert_step(workspace, step), (step,))
 
 
-def _restore_deleted(workspace: Workspace, entry: TrashEntry) -> None:
-    """Bring back the record deleted into ``entry``: from that entry, or from the one a later
-    delete of the same record made. If it is out of the trash already, say so."""
+def _restore_deleted(workspace: Workspace, step: Step) -> None:
+    """Bring back the record a delete put in the trash: from its entry, or from the one a
+    later delete of the same record made. If it is out of the trash already, say so."""
     trash = TrashBin(workspace)
-    if workspace.repo(TrashEntry).exists(entry.id):
-        trash.restore(entry.id)
+    if workspace.repo(TrashEntry).exists(step["trash_id"]):
+        trash.restore(step["trash_id"])
         return
-    later = next((other for other in trash.entries() if other.source_table == entry.source_table
-                  and other.record_id == entry.record_id), None)
+    later = next((other for other in trash.entries() if other.source_table == step["table"]
+                  and other.record_id == step["id"]), None)
     if later is not None:
         trash.restore(later.id)
-    elif workspace.file(entry.source_table).contains(entry.record_id):
+    elif workspace.file(step["table"]).contains(step["id"]):
         raise NothingToUndo(_("«{name}» was restored from the trash already.").format(
-            name=entry.title))
+            name=step["title"]))
     else:
-        raise NothingToUndo(_("«{name}» is no longer in the trash.").format(name=entry.title))
+        raise NothingToUndo(_("«{name}» is no longer in the trash.").format(
+            name=step["title"]))
 
 
 def restore(workspace: Workspace, entry: TrashEntry, description: str) -> Undo:
@@ -132,31 +141,66 @@ def restore(workspace: Workspace, entry: TrashEntry, description: str) -> Undo:
         raise StorageError(_("no table named {source_table!r}").format(
             source_table=entry.source_table))
     TrashBin(workspace).restore(entry.id)
-    relinked = _relinked(workspace, entry)
-
-    def revert() -> None:
-        unlinked: dict[str, list[str]] = {}
-        for key, (repository, field, ids) in relinked.items():
-            for record in map(repository.find, ids):
-                if record is not None and getattr(record, field) == entry.record_id:
-                    repository.update(record.model_copy(update={field: None}))
-                    unlinked.setdefault(key, []).append(record.id)
-        workspace.repo(spec.model).delete(entry.record_id, unlinked)
-
-    return Undo(description, revert)
+    step = {"action": "restore", "table": entry.source_table, "id": entry.record_id,
+            "unlinked": entry.unlinked}
+    return Undo(description, lambda: revert_step(workspace, step), (step,))
 
 
-def _relinked(workspace: Workspace, entry: TrashEntry,
+def _delete_again(workspace: Workspace, step: Step) -> None:
+    """Delete a restored record again, to the trash, unlinking again the records its restore
+    linked to it."""
+    spec = workspace.table_spec(step["table"])
+    if spec is None:
+        raise StorageError(_("no table named {source_table!r}").format(
+            source_table=step["table"]))
+    unlinked: dict[str, list[str]] = {}
+    for key, (repository, field, ids) in _relinked(workspace, step["unlinked"]).items():
+        for record in map(repository.find, ids):
+            if record is not None and getattr(record, field) == step["id"]:
+                repository.update(record.model_copy(update={field: None}))
+                unlinked.setdefault(key, []).append(record.id)
+    workspace.repo(spec.model).delete(step["id"], unlinked)
+
+
+def _relinked(workspace: Workspace, links: dict[str, list[str]],
               ) -> dict[str, tuple[Repository[Any], str, list[str]]]:
     """The records a restore linked again, by ``"table.field"``: their repository, field
     and ids."""
     relinked: dict[str, tuple[Repository[Any], str, list[str]]] = {}
-    for key, ids in entry.unlinked.items():
+    for key, ids in links.items():
         table, _dot, field = key.partition(".")
         spec = workspace.table_spec(table)
         if spec is not None and ids:
             relinked[key] = (workspace.repo(spec.model), field, ids)
     return relinked
+
+
+def revert_step(workspace: Workspace, step: Step) -> object:
+    """Take back one step of a change (see :attr:`Undo.steps`): an added record removed, an
+    update's record put back as it was, a deleted record restored, a restored one deleted
+    again."""
+    action = step["action"]
+    if action == "delete":
+        _restore_deleted(workspace, step)
+        return None
+    if action == "restore":
+        _delete_again(workspace, step)
+        return None
+    spec = workspace.table_spec(step["table"])
+    if spec is None:
+        raise StorageError(_("no table named {table!r}").format(table=step["table"]))
+    repository: Repository[Any] = workspace.repo(spec.model)
+    if action == "add":
+        _take_back(repository, spec.model.model_validate(step["record"]))
+        return None
+    current = repository.get(step["id"])
+    if _content(current) != _content(spec.model.model_validate(step["after"])):
+        raise ConflictError(
+            _("{label!r} was changed again since; it was not undone").format(
+                label=current.label()), current
+        )
+    before = spec.model.model_validate(step["before"])
+    return repository.update(before.model_copy(update={"rev": current.rev}))
 
 
 def _content(record: Record) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from amtui.storage.files import (
     temp_target,
     walk_folder,
 )
+from amtui.storage.journal import JOURNAL_SPEC
 from amtui.storage.trash import TRASH_SPEC
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ class Workspace:
         for record_type in CORE_RECORD_TYPES:
             self.register_table(TableSpec(record_type.table, record_type))
         self.register_table(TRASH_SPEC)
+        self.register_table(JOURNAL_SPEC)
 
     # opening and creating
 

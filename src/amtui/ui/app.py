@@ -140,6 +140,9 @@ class AmtuiApp(App[None]):
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
         self.undo_stack: list[tuple[str, Undo]] = []
+        self._opened_at = workspace.clock() if self._workspace is not None else None
+        """When the workspace was opened: ``u`` with nothing done here since takes back a
+        change made elsewhere (``amtui done …``) since then."""
         self._saving = 0
         """Changes sent to a worker and not yet saved (or failed)."""
         self._undo_waiting = False
@@ -216,6 +219,7 @@ class AmtuiApp(App[None]):
                     assert self._open_workspace is not None
                     workspace = self._open_workspace()
                     self.plugins.attach(workspace)
+                    self._opened_at = workspace.clock()
                     self._workspace = workspace
         return self._workspace
 
@@ -482,11 +486,14 @@ class AmtuiApp(App[None]):
     def _save_now(self, save: Callable[[], Any], done_message: str,
                   overwrite: Callable[[], Any] | None, pane: str,
                   then: Callable[[], None] | None) -> None:
-        from amtui.services.undo import NothingToUndo
+        from amtui.services import journal
+        from amtui.services.undo import NothingToUndo, Undo
         from amtui.storage import ConflictError, StorageError
 
         try:
             result = save()
+            if isinstance(result, Undo):  # shared with `amtui undo` (see services.journal)
+                result = journal.undoable(self.workspace, result)
         except NothingToUndo as notice:
             self.call_from_thread(self.notify, one_line(str(notice)), markup=False)
             self.call_from_thread(self._refresh_panes)
@@ -549,7 +556,7 @@ class AmtuiApp(App[None]):
             self._undo_waiting = True
             return
         if not self.undo_stack:
-            self.notify(_("Nothing to undo since amtui was opened."), markup=False)
+            self.change(lambda: self._undo_newest(None, ""), "")
             return
         pane, last = self.undo_stack[-1]
         if pane == self.current_pane:
@@ -568,8 +575,30 @@ class AmtuiApp(App[None]):
         self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
 
     def _undo_last(self) -> None:
-        _pane, last = self.undo_stack.pop()
-        self.change(last.revert, _("Undone: {what}").format(what=last.description))
+        pane, last = self.undo_stack.pop()
+        self.change(lambda: self._undo_newest(last, pane), "")
+
+    def _undo_newest(self, last: Undo | None, pane: str) -> None:
+        """Take back this user's newest change (off the UI thread): ``last``, the newest made
+        here, unless a newer one was made elsewhere since (``amtui done …``): that one then,
+        and ``last`` stays to be undone next. The undo journal says which (see
+        :mod:`amtui.services.journal`)."""
+        from amtui.services import journal
+
+        newer = journal.newer_change(self.workspace, last, self._opened_at)
+        if newer is not None:
+            if last is not None:
+                self.call_from_thread(self.undo_stack.append, (pane, last))
+            journal.take_back(self.workspace, newer.id, newer.description)
+            what = newer.description
+        elif last is None:
+            self.call_from_thread(self.notify, _("Nothing to undo since amtui was opened."),
+                                  markup=False)
+            return
+        else:
+            last.revert()
+            what = last.description
+        self.call_from_thread(self.notify, _("Undone: {what}").format(what=what), markup=False)
 
     def action_trash(self) -> None:
         from amtui.ui.trash import TrashScreen
@@ -600,14 +629,13 @@ class AmtuiApp(App[None]):
 
     def _show_trash(self, workspace: Workspace, entries: list[TrashEntry], now: datetime,
                     clients: dict[str, str]) -> None:
-        from amtui.services import undo
-        from amtui.ui.trash import TrashScreen, entry_name
+        from amtui.services import actions
+        from amtui.ui.trash import TrashScreen
 
         def chosen(entry: TrashEntry | None) -> None:
             if entry is not None:
-                done = _("«{name}» restored from the trash").format(
-                    name=one_line(entry_name(entry), 40))
-                self.change(lambda: undo.restore(workspace, entry, done), done)
+                self.change(lambda: actions.restore(workspace, entry),
+                            actions.restored_message(entry))
 
         if not isinstance(self.screen, TrashScreen):
             self.push_screen(TrashScreen(entries, now, clients), chosen)

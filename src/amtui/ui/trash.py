@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from amtui.i18n import N_, _
+from amtui.services.actions import trashed_name
 from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
 from amtui.ui.times import day_and_time
@@ -23,15 +24,6 @@ KINDS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("mes
          "tasks": N_("task"), "notes": N_("note"), "deals": N_("deal"), "members": N_("member"),
          "posts": N_("post")}
 """What a deleted record is, in words, by its table."""
-
-
-def entry_name(entry: TrashEntry) -> str:
-    """The deleted record's name; for a message deleted before messages had one, its text."""
-    if entry.title and entry.title != entry.record_id:
-        return entry.title
-    record = entry.record
-    return str(record.get("name") or record.get("title") or record.get("text")
-               or entry.record_id)
 
 
 class TrashScreen(ModalScreen[TrashEntry | None]):
@@ -68,7 +60,7 @@ class TrashScreen(ModalScreen[TrashEntry | None]):
         return [cell(day_and_time(entry.deleted_at, self.now)),
                 cell(entry.deleted_by, 12), cell(_(KINDS.get(entry.source_table,
                                                              entry.source_table)), 10),
-                cell(entry_name(entry), 36), cell(client, 24)]
+                cell(trashed_name(entry), 36), cell(client, 24)]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_restore()
