@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO ?= .demo-workspace
 
-.PHONY: run test check bench messages clean
+.PHONY: run test check bench bench-goals messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,9 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
+# Benchmarks, never part of `make test`: the issue's goals as one table first (bench/README.md).
 bench: $(STAMP)
+	$(BIN)/python bench/goals.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/notes.py
@@ -38,6 +40,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/smm_calendar_bench.py
 	$(BIN)/python bench/team.py
 	$(BIN)/python bench/actions.py
+
+bench-goals: $(STAMP)
+	$(BIN)/python bench/goals.py
 
 # Translations (Babel): the strings marked in the sources into each template (.pot), every
 # language's catalogue (.po) brought in step with it, each compiled to the .mo that ships.
