@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO ?= .demo-workspace
 
-.PHONY: run test check test-textual-oldest bench messages docs clean
+.PHONY: run test check test-textual-oldest bench bench-goals messages docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,9 @@ test-textual-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest -q -n 2 -m "not slow" tests/test_ui_*.py \
 		--ignore=tests/test_ui_snapshots.py
 
+# Benchmarks, never part of `make test`: the issue's goals as one table first (bench/README.md).
 bench: $(STAMP)
+	$(BIN)/python bench/goals.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/notes.py
@@ -57,6 +59,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/smm_calendar_bench.py
 	$(BIN)/python bench/team.py
 	$(BIN)/python bench/actions.py
+
+bench-goals: $(STAMP)
+	$(BIN)/python bench/goals.py
 
 # Translations (Babel): the strings marked in the sources into each template (.pot), every
 # language's catalogue (.po) brought in step with it, each compiled to the .mo that ships.

@@ -31,7 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import ensure_large_workspace, user_app  # noqa: E402
 
 QUERIES = (
     ("English", "landing page"),
@@ -151,11 +151,10 @@ async def app_peak(workspace_path: Path) -> None:
     from textual.command import CommandList
     from textual.widgets import Input
 
-    from amtui.storage import Workspace
     from amtui.ui.app import AmtuiApp
     from amtui.ui.finder import FinderProvider
 
-    app = AmtuiApp(Workspace.open(workspace_path))
+    app = user_app(workspace_path)
     app.COMMANDS = AmtuiApp.COMMANDS | {FinderProvider}  # type: ignore[misc]
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()

@@ -18,18 +18,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import ensure_large_workspace, user_app  # noqa: E402
 
 
 async def measure(workspace_path: Path) -> None:
     from textual.widgets import Input
 
-    from amtui.storage import Workspace
-    from amtui.ui.app import AmtuiApp
     from amtui.ui.message_screen import MessageScreen
     from amtui.ui.panes.inbox import InboxPane
 
-    app = AmtuiApp(Workspace.open(workspace_path), pane="inbox")
+    app = user_app(workspace_path, pane="inbox")
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

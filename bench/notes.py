@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import ensure_large_workspace, user_app  # noqa: E402
 
 QUERIES = ["б", "бр", "бри", "бриф", "бриф ", "бриф д", "бриф до", "бриф дос", "бриф дост",
            "", "s", "se", "seo", "seo b", "seo bu", "seo bud", "зеленый", "отчет", "ОТЧЁТ", ""]
@@ -29,7 +29,6 @@ async def measure(workspace_path: Path) -> None:
 
     from amtui.services.notes import read_notes
     from amtui.storage import Workspace
-    from amtui.ui.app import AmtuiApp
     from amtui.ui.panes.notes import NotesPane
 
     workspace = Workspace.open(workspace_path)
@@ -41,7 +40,7 @@ async def measure(workspace_path: Path) -> None:
     print(f"read and index {len(index.rows):,} notes: "
           f"{(time.perf_counter() - started) * 1000:.0f} ms (in a worker, traced), holding "
           f"{held / 2**20:.1f} MB")
-    app = AmtuiApp(Workspace.open(workspace_path), pane="notes")
+    app = user_app(workspace_path, pane="notes")
     async with app.run_test(size=(120, 40)) as pilot:
         for _attempt in range(3):
             await app.workers.wait_for_complete()

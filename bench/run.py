@@ -7,7 +7,8 @@
 - ``amtui add task`` (whole process) vs Taskwarrior's ``task add`` holding 50,000 tasks
   (Taskwarrior is installed with apt-get when missing).
 
-Absolute times drift on shared machines; compare the ratios, which come from one run.
+Absolute times drift on shared machines; compare the ratios, which come from one run. Both
+save, so they run on a copy of the large workspace (bench/.work/scratch-large).
 """
 
 from __future__ import annotations
@@ -23,18 +24,12 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / ".work"
-LARGE = WORK / "large"
+sys.path.insert(0, str(HERE))
+
+from workspaces import WORK, ensure_large_workspace, scratch_copy  # noqa: E402
+
+__all__ = ["ensure_large_workspace"]  # the other benches import it from here
 TASKS = 50_000
-
-
-def ensure_large_workspace() -> Path:
-    if not (LARGE / "data" / "tasks.json").exists():
-        shutil.rmtree(LARGE, ignore_errors=True)
-        print("making the large demo workspace (once)…", flush=True)
-        subprocess.run([sys.executable, "-m", "amtui", "demo", "--size", "large", "--seed", "1",
-                        "--workspace", str(LARGE)], check=True, stderr=subprocess.DEVNULL)
-    return LARGE
 
 
 def median_ms(samples: list[float]) -> float:
@@ -141,7 +136,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    workspace_path = ensure_large_workspace()
+    workspace_path = scratch_copy("large")  # both benches save
 
     ours, stock = bench_save(workspace_path, args.rounds)
     print(f"one saved change, 50,000 tasks: amtui {ours:.1f} ms, stock TinyDB {stock:.1f} ms "

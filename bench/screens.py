@@ -21,7 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import ensure_large_workspace, user_app  # noqa: E402
 
 ROUNDS = 7
 
@@ -47,14 +47,12 @@ async def opening(app: Any, pilot: Any, open_one: Callable[[], None],
 
 
 async def measure(workspace_path: Path) -> None:
-    from amtui.storage import Workspace
-    from amtui.ui.app import AmtuiApp
     from amtui.ui.client_card import ClientCard
     from amtui.ui.note_editor import NoteEditor
     from amtui.ui.panes.notes import NotesPane, open_note
 
-    workspace = Workspace.open(workspace_path)
-    app = AmtuiApp(workspace, pane="clients")
+    app = user_app(workspace_path, pane="clients")
+    workspace = app.workspace
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(app, pilot)
         client_ids = list(workspace.file("clients").records())[:ROUNDS]
