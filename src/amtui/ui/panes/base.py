@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -58,7 +59,7 @@ def release_off_thread(objects: dict[str, Any]) -> None:
     """Drop the references in ``objects`` in a thread of its own: whatever only they kept
     alive (what a pane read last time, tens of thousands of rows on a large workspace) is
     freed there a piece at a time, not on the UI thread between two frames (measured:
-    20-60 ms)."""
+    20-60 ms); then the memory freed is handed back to the system."""
     threading.Thread(target=_let_go_of, args=(objects,), name="amtui-release",
                      daemon=True).start()
 
@@ -66,6 +67,7 @@ def release_off_thread(objects: dict[str, Any]) -> None:
 def _let_go_of(objects: dict[str, Any]) -> None:
     while objects:
         _let_go(objects.popitem()[1], depth=4)
+    release_free_memory()
 
 
 def _let_go(value: Any, depth: int) -> None:
@@ -78,8 +80,8 @@ def _let_go(value: Any, depth: int) -> None:
     holders: list[Any] = []
     if isinstance(value, (list, dict)):
         holders.append(value)
-    if getattr(type(value), "__del__", None) is None:
-        holders.append(getattr(value, "__dict__", None) or {})
+    if getattr(type(value), "__del__", None) is None and not weakref.getweakrefcount(value):
+        holders.append(getattr(value, "__dict__", None) or {})  # nothing else can see it
     for holder in holders:
         while holder:
             _let_go(holder.popitem()[1] if isinstance(holder, dict) else holder.pop(),
@@ -285,7 +287,6 @@ class PaneScreen(Screen[None]):
             gc.collect(1)  # recent garbage is not frozen (a full collection would pause)
             gc.freeze()
         release_off_thread(held)
-        release_free_memory()
 
     def show(self, payload: Any) -> None:
         """Runs on the UI thread with what :meth:`read` returned."""
