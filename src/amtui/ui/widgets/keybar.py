@@ -90,7 +90,8 @@ class KeyBar(Static):
 
     def _refresh_due(self) -> None:
         self._due = False
-        self.refresh_keys()
+        if self.is_attached:  # not when its screen has closed meanwhile
+            self.refresh_keys()
 
     def refresh_keys(self) -> None:
         """Show the keys of the focused widget, its containers and the screen, then the app's,
