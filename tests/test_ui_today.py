@@ -369,3 +369,34 @@ async def test_in_russian_every_fact_and_the_pane_bar_are_russian_at_80_columns(
         assert "1 Сегодня" in bar  # the current pane's title whole
         for number in range(2, len(app.pane_titles()) + 1):
             assert f" {number} " in bar  # every pane's key, the others' titles shortened
+
+
+async def test_a_change_shows_the_agenda_once_with_the_plugins_sections(
+        morning: Workspace, as_anna: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first read shows amtui's own sections before the plugins' are read; read again
+    after d, the agenda is drawn once, whole: a plugin's section never blinks out."""
+    import amtui.services.agenda as agenda
+    from amtui.ui.panes.today import TodayPane
+
+    def plugins_section(*_args: Any, **_kwargs: Any) -> list[agenda.AgendaSection]:
+        return [agenda.AgendaSection("plugin:bonus:calls", "Bonus calls", "", [
+            agenda.AgendaItem("", "", "Call the accountant", "", "")], 1)]
+
+    monkeypatch.setattr(agenda, "plugin_sections", plugins_section)
+    drawn: list[bool] = []
+    render = TodayPane.render_agenda
+
+    def noted_render(pane: TodayPane) -> None:
+        render(pane)
+        drawn.append(any("Bonus calls" in line for line in lines(pane.app)))
+
+    monkeypatch.setattr(TodayPane, "render_agenda", noted_render)
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert drawn[-1]
+        first = len(drawn)
+        await pilot.press("]", "]", "down", "d")
+        await settle(pilot)
+        assert "Задача 8" not in "\n".join(lines(app))  # done: the agenda was read again
+        assert drawn[first:] == [True]

@@ -159,8 +159,12 @@ class TodayPane(PaneScreen):
         me = Mine.of(member) if member else None
         mine = me if (self.showing_mine is not False) else None
         core = build_agenda(workspace, now, limit=self.limit, mine=mine)
-        # Shown now: the plugins' sections can take longer than all of amtui's own.
-        self.post_while_current(self.CoreRead(Agenda(me, mine, core)))
+        if self.agenda is None:
+            # The first read shows amtui's own sections at once: the plugins' sections can
+            # take longer than all of them. A read again (a change, m) shows the agenda once,
+            # whole: drawing it twice would cost the UI thread a second frame and the
+            # plugins' sections would blink out and back.
+            self.post_while_current(self.CoreRead(Agenda(me, mine, core)))
         return Agenda(me, mine, core + plugin_sections(workspace, self.amtui.plugins, now,
                                                        limit=self.limit, mine=mine))
 

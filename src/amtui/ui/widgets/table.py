@@ -52,17 +52,27 @@ class RecordTable(DataTable[Any]):
         Returns whether the rows were replaced (the cursor is then on the first row)."""
         rows = list(rows)
         if len(rows) == self.row_count:
-            changed = [(index, column, value)
-                       for index, row in enumerate(rows)
-                       for column, (value, shown) in enumerate(
-                           zip(row, self.get_row_at(index), strict=True))
-                       if _look(value) != _look(shown)]
-            if len(changed) <= len(rows) * len(self.columns) // 2:
+            changed = self._changed_cells(rows, len(rows) * len(self.columns) // 2)
+            if changed is not None:
                 self._update_cells(changed)
                 return False
         self.clear()
         self.add_rows(rows)
         return True
+
+    def _changed_cells(self, rows: list[list[Any]],
+                       most: int) -> list[tuple[int, int, Any]] | None:
+        """The cells of ``rows`` that look different from the table's (row, column, value);
+        None as soon as more than ``most`` do (a search's next letter: other rows)."""
+        changed = []
+        for index, row in enumerate(rows):
+            for column, (value, shown) in enumerate(zip(row, self.get_row_at(index),
+                                                        strict=True)):
+                if _look(value) != _look(shown):
+                    changed.append((index, column, value))
+            if len(changed) > most:
+                return None
+        return changed
 
     def _update_cells(self, changed: list[tuple[int, int, Any]]) -> None:
         """Put new values in a few cells (countdowns that moved on since the list was last
