@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from amtui.cli import build_parser
+from amtui.cli import build_parser, main
 from amtui.i18n import Domain
 from amtui.plugins.host import PluginHost
 
@@ -25,6 +25,8 @@ PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%\([a-z_]+\)[a-z]|%[a-z])")
 
 def pseudo(message: str) -> str:
     """``message`` with every Latin letter outside its placeholders made Cyrillic."""
+    if not message:
+        return message
     return "".join(part if PLACEHOLDER.fullmatch(part) else part.translate(PSEUDO)
                    for part in PLACEHOLDER.split(message))
 
@@ -92,3 +94,13 @@ def test_the_plugin_host_says_why_a_plugin_is_off_in_the_language_in_use(tmp_pat
     assert shadowed.error.startswith(pseudo("not used: the ") + pseudo("user"))
     assert shadowed.error.endswith(pseudo("(later sources win: ") + ", ".join(
         pseudo(source) for source in ("bundled", "entry point", "user", "workspace")) + ")")
+
+
+@pytest.mark.usefixtures("pseudo_language")
+def test_a_message_names_a_table_in_the_language_in_use(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workspace = str(tmp_path / "ws")
+    assert main(["add", "client", "ООО «Ромашка»", "-w", workspace]) == 0
+    assert main(["list", "messages", "-w", workspace]) == 0
+    said = capsys.readouterr().err
+    assert said == pseudo("no {table} match").format(table=pseudo("messages")) + "\n", said

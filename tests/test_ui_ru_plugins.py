@@ -193,7 +193,9 @@ async def test_a_commission_line_says_on_which_day_the_deal_counts_in_russian(
         await pilot.press("down")
         await settle(pilot)
         detail = str(pilot.app.screen.query_one("#bonus-detail", Static).render())
-    assert "подписана 2026-11-03; " in detail and "signed" not in detail, detail
+        title = str(pilot.app.screen.query_one("#bonus-title", Static).render())
+    assert "подписана 03 нояб. 2026; " in detail and "signed" not in detail, detail
+    assert title.startswith("ноябрь 2026 · "), title
 
 
 def test_amtui_plugins_says_each_plugins_state_and_source_in_russian(tmp_path: Any) -> None:

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import table_name
 from amtui.cli.output import ProgressBar
 from amtui.i18n import _
 
@@ -77,7 +78,7 @@ def export_command(args: argparse.Namespace) -> int:
         print_json(done.as_json())
     elif output is not None:
         sys.stderr.write(_("exported {count} {table} to {output}").format(
-            count=done.count, table=done.table, output=output) + "\n")
+            count=done.count, table=table_name(done.table), output=output) + "\n")
     return 0
 
 

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import table_name
 from amtui.cli.output import ProgressBar
 from amtui.i18n import _, ngettext
 
@@ -175,7 +176,7 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
                if args.dry_run else _("created {created}, updated {updated}, skipped "
                                       "{skipped} {table}")).format(
         created=counts[Action.CREATE], updated=counts[Action.UPDATE],
-        skipped=counts[Action.SKIP], table=plan.table)
+        skipped=counts[Action.SKIP], table=table_name(plan.table))
     if made:
         summary += ngettext("; {count} new client", "; {count} new clients", made).format(
             count=made)

@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
+from amtui.cli.common import (
+    DATE_HELP,
+    open_workspace,
+    parse_day,
+    print_json,
+    print_table,
+    table_name,
+)
 from amtui.i18n import _, shown
 from amtui.services.rules import (
     message_late,
@@ -109,7 +116,8 @@ def list_records(args: argparse.Namespace) -> int:
     for option, (_field, tables) in FILTERS.items():
         if getattr(args, option) is not None and table not in tables:
             raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
-                             .format(option=option, table=table, tables=", ".join(tables)))
+                             .format(option=option, table=table_name(table),
+                                     tables=", ".join(map(table_name, tables))))
     if args.overdue and table not in ("tasks", "messages"):
         raise UsageError(_("--overdue applies to tasks and messages"))
     if args.no_client and (table != "messages" or args.client is not None):
@@ -208,7 +216,7 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
     from amtui.services.inbox import sender
 
     if not records:
-        sys.stderr.write(_("no {table} match").format(table=table) + "\n")
+        sys.stderr.write(_("no {table} match").format(table=table_name(table)) + "\n")
         return
     wanted = {raw.get("client_id") for raw in records}
     clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json
+from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, table_name
 from amtui.i18n import N_, _
 from amtui.text import one_line
 
@@ -66,7 +66,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     editing = verb("edit", _("change a record's fields (the options `amtui add` takes)"), edit)
     for option, (_field, tables, _parse, help_text) in EDIT_OPTIONS.items():
         flag = "--" + option.replace("_", "-")
-        applies = ", ".join(_(TABLE_WORDS[table]) for table in tables)
+        applies = ", ".join(table_name(table) for table in tables)
         if option == "tag":
             editing.add_argument(flag, action="append", metavar=_("TAG"), help=_(
                 "a tag (repeatable; replaces the tags) — {tables}").format(tables=applies))
@@ -114,8 +114,8 @@ def _found(workspace: Workspace, table: str, raw: dict[str, Any]) -> Found:
 def _only(found: Found, verb: str, tables: tuple[str, ...]) -> None:
     if found.table not in tables:
         raise UsageError(_("`{verb}` applies to {tables}, and {id} is one of the {table}")
-                         .format(verb=verb, tables=", ".join(tables), id=found.record.id,
-                                 table=found.table))
+                         .format(verb=verb, tables=", ".join(map(table_name, tables)),
+                                 id=found.record.id, table=table_name(found.table)))
 
 
 # what the verbs print
@@ -464,12 +464,6 @@ VALUE_WORDS = {
 }
 """What ``edit --help`` calls the value of each option that takes one."""
 
-TABLE_WORDS = {
-    "clients": N_("clients"), "tasks": N_("tasks"), "messages": N_("messages"),
-    "notes": N_("notes"), "contacts": N_("contacts"), "deals": N_("deals"),
-}
-"""The tables' names in ``edit --help``'s lists of the tables an option applies to."""
-
 FIELD_NAMES = {("clients", "channel"): "preferred_channel"}
 """Where an option's field is named otherwise for one table."""
 
@@ -495,8 +489,9 @@ def edit(args: argparse.Namespace) -> int:
         tables = EDIT_OPTIONS[option][1]
         if found.table not in tables:
             raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
-                             .format(option=option.replace("_", "-"), table=found.table,
-                                     tables=", ".join(tables)))
+                             .format(option=option.replace("_", "-"),
+                                     table=table_name(found.table),
+                                     tables=", ".join(map(table_name, tables))))
     changes: dict[str, Any] = {}
     for option, value in given.items():
         field, _tables, parse, _help = EDIT_OPTIONS[option]
