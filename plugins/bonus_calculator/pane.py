@@ -204,7 +204,7 @@ class BonusPane(PaneScreen):
         if statement.market is not None:
             total = Content.assemble(total, " · ", line(statement.market.text, 120))
         self.query_one("#bonus-total", Static).update(total)
-        notes = list(statement.notes)
+        notes = [shown_days(note) for note in statement.notes]
         if statement.billable:
             notes.append(_("billable overtime: ") + ", ".join(
                 f"{item.client} {number(item.hours)} {_('h')} × {number(item.coefficient)} = "
@@ -216,7 +216,8 @@ class BonusPane(PaneScreen):
     def _cells(self, item: Line, places: int) -> list[Any]:
         unit = {"%": "%", "h": " " + _("h")}.get(item.unit, f" {item.unit}")
         basis = "" if item.basis is None else f"{number(item.basis)}{unit}".strip()
-        return [cell(item.source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
+        source = shown_days(item.source) if item.kind == "accelerator" else item.source
+        return [cell(source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
                 cell(item.rate), cell(number(item.amount, places).rjust(AMOUNT_WIDTH))]
 
     def _show_detail(self, row: int) -> None:
@@ -455,16 +456,18 @@ def _add_entry(workspace: Any, entry: TimeEntry) -> TimeEntry:
 
 
 ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_QUARTER = re.compile(r"\b(\d{4})-Q([1-4])\b")
 
 
 def shown_days(text: str) -> str:
-    """A statement line's explanation (its files keep ISO days) with each day shown as the
-    pane's other days are: «03 нояб. 2026»."""
-    def shown(match: re.Match[str]) -> str:
+    """A statement's text (its files keep ISO days and quarters) with each day and quarter
+    shown as the pane's other ones are: «03 нояб. 2026», «4-й кв. 2026»."""
+    def day(match: re.Match[str]) -> str:
         try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
+            return format_day(date(int(match[1]), int(match[2]), int(match[3])), DAY_MONTH_YEAR)
         except ValueError:
             return match[0]
-        return format_day(day, DAY_MONTH_YEAR)
 
-    return ISO_DAY.sub(shown, text)
+    text = ISO_QUARTER.sub(lambda match: Period(int(match[1]), int(match[2]) * 3).shown_quarter,
+                           text)
+    return ISO_DAY.sub(day, text)
