@@ -8,6 +8,7 @@ Russian catalogue holds yet.
 from __future__ import annotations
 
 import argparse
+import gettext
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,11 +32,18 @@ def pseudo(message: str) -> str:
                    for part in PLACEHOLDER.split(message))
 
 
+class PseudoCatalogue(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return pseudo(msgid1 if n == 1 else msgid2)
+
+
 @pytest.fixture
 def pseudo_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Domain, "gettext", lambda self, message: pseudo(message))
-    monkeypatch.setattr(Domain, "ngettext",
-                        lambda self, one, many, n: pseudo(one if n == 1 else many))
+    """Every domain's catalogue (amtui's and the plugins') is the pseudo-translation."""
+    monkeypatch.setattr(Domain, "_catalogue", lambda self: PseudoCatalogue())
 
 
 def parsers(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()

@@ -252,7 +252,7 @@ async def test_locking_a_month_from_the_pane(anna_paid: Workspace) -> None:
         locked = anna_paid.repo(records.LockedStatement).all()
         assert [(item.period, item.total) for item in locked] == [("2026-10", D("83000.00"))]
         assert text_of(pilot, "#bonus-title").startswith("October 2026 · locked · ")
-        assert "locked on 2026-11-26 by" in text_of(pilot, "#bonus-notes")
+        assert "locked on 26 Nov 2026 by" in text_of(pilot, "#bonus-notes")
 
 
 async def test_logging_hours_from_the_pane(anna_paid: Workspace) -> None:
