@@ -325,9 +325,8 @@ def _show_note(app: Any, note: Note | None, finder: NameFinder) -> None:
 
 
 def changed_day(updated_at: str) -> str:
-    """The day of a note's last change (stored as ISO), in the locale's numbers."""
+    """The day of a note's last change (stored as ISO) in numbers, as the other panes show
+    days: «23.11.2026» (made without Babel, so that the first screen does not wait for it)."""
     from datetime import date
 
-    from amtui.dates import SHORT_DAY, format_day
-
-    return format_day(date.fromisoformat(updated_at[:10]), SHORT_DAY) if updated_at else ""
+    return date.fromisoformat(updated_at[:10]).strftime("%d.%m.%Y") if updated_at else ""
