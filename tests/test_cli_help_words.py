@@ -112,3 +112,14 @@ def test_a_message_names_a_table_in_the_language_in_use(
     assert main(["list", "messages", "-w", workspace]) == 0
     said = capsys.readouterr().err
     assert said == pseudo("no {table} match").format(table=pseudo("messages")) + "\n", said
+
+
+@pytest.mark.usefixtures("pseudo_language")
+def test_an_error_names_the_argument_as_the_help_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workspace = str(tmp_path / "ws")
+    assert main(["add", "task", "Тексты для лендинга", "-w", workspace]) == 0
+    task_id = capsys.readouterr().out.split()[-1]
+    assert main(["assign", task_id, "nobody", "-w", workspace]) == 2
+    said = capsys.readouterr().err
+    assert f"{pseudo('LOGIN')}: " in said and "LOGIN" not in said, said

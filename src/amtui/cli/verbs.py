@@ -204,7 +204,7 @@ def assign_to(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     found = find(workspace, args.id)
     _only(found, "assign", ("tasks", "messages", "clients", "deals"))
-    member = workspace.repo(Member).get(member_id(workspace, args.member, "LOGIN"))
+    member = workspace.repo(Member).get(member_id(workspace, args.member, _("LOGIN")))
     record = found.record
     if isinstance(record, Task):
         change = board.save_task(workspace, record.model_copy(update={"assignee": member.name}))[1]
