@@ -750,9 +750,9 @@ def test_today_shows_my_quota(team: Workspace, clock: StillClock) -> None:
                              signed_on=date(2026, 11, 3)))
     entries = views.agenda_entries(team, clock())
     assert [(entry.title, entry.detail) for entry in entries] == [
-        ("Quota 2026-11: 40% reached",
+        ("Quota November 2026: 40% reached",
          "RUB\u00a0400,000.00 of RUB\u00a01,000,000.00; ×1 from 50%: RUB\u00a0100,000.00 to go"),
-        ("2026-10 statements to lock: 1", "once paid; Bonus pane, l: Анна Смирнова")]
+        ("October 2026 statements to lock: 1", "once paid; Bonus pane, l: Анна Смирнова")]
 
 
 def test_the_market_reference(team: Workspace) -> None:

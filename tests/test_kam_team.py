@@ -581,7 +581,7 @@ def test_an_unhappy_key_account_is_on_today_for_90_days(
                               score=1))
     sections = plugin_sections(workspace, host)
     entries = [(item.title, item.detail) for section in sections for item in section.items]
-    assert entries == [("ООО «Ромашка»", f"scored 2 of 5 on {TODAY - timedelta(5)}")]
+    assert entries == [("ООО «Ромашка»", f"scored 2 of 5 on {TODAY - timedelta(5):%d %b %Y}")]
     surveys.add(models.Survey(client_id=clients["ООО «Ромашка»"].id, on=TODAY, scale="nps",
                               score=9))
     assert plugin_sections(workspace, host) == []  # the latest answer is happy

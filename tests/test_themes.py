@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from amtui.plugins.specs import ThemeSpec, hookimpl
 from amtui.storage import Workspace
-from amtui.testing import load_plugin, settle
+from amtui.testing import load_plugin, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.themes import (
     AMTUI_VARIABLES,
@@ -21,7 +21,7 @@ from amtui.ui.themes import (
     remember_theme,
     remembered_theme,
 )
-from conftest import run_cli
+from conftest import palette_lines, run_cli
 
 GOOD = 'name = "ocean"\nprimary = "#0077be"\n[variables]\namtui-overdue = "#123456"\n'
 
@@ -150,3 +150,24 @@ def test_theme_option_on_the_command_line(workspace_path: Path) -> None:
     result = run_cli("--theme", "nope", workspace=workspace_path)
     assert result.returncode == 2
     assert "no theme 'nope'" in result.stderr and "amtui-high-contrast" in result.stderr
+
+
+async def test_the_palette_switches_the_language_for_the_next_start(
+        config: Path, workspace: Workspace) -> None:
+    from amtui.language import chosen, user_config_file
+
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text('# mine\ntheme = "amtui-light"\n')
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Language")
+        await wait_until(pilot, lambda: "Language: Русский" in palette_lines(app),
+                         "the palette to offer Russian")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("Русский from the next start" in str(note.message)
+                                            for note in app._notifications),
+                         "the app to say when Russian comes")
+    assert (config / "config.toml").read_text() == (
+        '# mine\ntheme = "amtui-light"\nlocale = "ru"\n')
+    assert chosen(None, user_config_file(), None, {}) == "ru_RU"

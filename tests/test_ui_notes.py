@@ -451,3 +451,16 @@ async def test_the_palette_names_the_pane_and_says_no_match_in_russian(base: Wor
         await pilot.press(*"щщщщщ")
         await wait_until(pilot, lambda: "Ничего не найдено" in palette_lines(app),
                          "the palette to say nothing matches")
+
+
+async def test_the_day_a_note_changed_is_shown_the_russian_way(base: Workspace,
+                                                               clock: StillClock) -> None:
+    from amtui.i18n import use_locale
+
+    use_locale("ru_RU")
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#records", DataTable)
+        changed = {table.get_row_at(row)[5].plain for row in range(table.row_count)}
+    assert changed == {clock().strftime("%d.%m.%Y")}, changed

@@ -193,7 +193,9 @@ async def test_a_commission_line_says_on_which_day_the_deal_counts_in_russian(
         await pilot.press("down")
         await settle(pilot)
         detail = str(pilot.app.screen.query_one("#bonus-detail", Static).render())
-    assert "подписана 2026-11-03; " in detail and "signed" not in detail, detail
+        title = str(pilot.app.screen.query_one("#bonus-title", Static).render())
+    assert "подписана 03 нояб. 2026; " in detail and "signed" not in detail, detail
+    assert title.startswith("ноябрь 2026 · "), title
 
 
 def test_amtui_plugins_says_each_plugins_state_and_source_in_russian(tmp_path: Any) -> None:
@@ -211,3 +213,10 @@ def test_a_record_not_found_is_named_in_russian(tmp_path: Any) -> None:
     result = run_cli("--lang", "ru", "add", "task", "x", "--client", "nope", workspace=workspace)
     assert result.returncode == 2
     assert "клиент: нет записи с названием 'nope'" in result.stderr, result.stderr
+
+
+def test_a_statement_shows_its_iso_days_and_quarters_the_russian_way(russian: None) -> None:
+    pane = importlib.import_module("bonus_calculator.pane")
+    quarter = pane.Period(2026, 12).shown_quarter
+    assert pane.shown_days("Ускоритель: план продаж 2026-Q4; подписана 2026-11-03; 2026-13-40") \
+        == f"Ускоритель: план продаж {quarter}; подписана 03 нояб. 2026; 2026-13-40"

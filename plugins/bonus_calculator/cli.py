@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(title=_("actions"), metavar="ACTION", dest="bonus_action",
+    actions = parser.add_subparsers(title=_("actions"), metavar=_("ACTION"), dest="bonus_action",
                                     parser_class=type(parser))
     actions.required = True
     statement = actions.add_parser("statement", help=_("a member's statement for a month"))
     _member_and_period(statement)
     statement.add_argument("--format", choices=("md", "csv", "json"), default="md",
                            help=_("Markdown (default), CSV or JSON"))
-    statement.add_argument("--output", "-o", metavar="FILE",
+    statement.add_argument("--output", "-o", metavar=_("FILE"),
                            help=_("write to FILE (readable by you only) instead of printing"))
     plan = actions.add_parser("plan", help=_("show the plan in force, or store one from a file"))
     plan_actions = plan.add_subparsers(title=_("plan"), metavar="show|set", dest="plan_action",
@@ -36,28 +36,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show = plan_actions.add_parser("show", help=_("print the plan in force as TOML"))
     _member_and_period(show)
     store = plan_actions.add_parser("set", help=_("store the plan in a TOML file (the head)"))
-    store.add_argument("file", help=_("the plan file (see docs/bonus.md), - for stdin"))
+    store.add_argument("file", metavar=_("FILE"),
+                       help=_("the plan file (see docs/bonus.md), - for stdin"))
     lock = actions.add_parser("lock", help=_("lock a month's statement once paid (the head)"))
     _member_and_period(lock, required=True)
     hours = actions.add_parser("hours", help=_("log hours worked (overtime when outside hours)"))
-    hours.add_argument("--member", metavar="M", help=_("whose hours (default: yours)"))
-    hours.add_argument("--day", required=True, metavar="DATE",
+    hours.add_argument("--member", metavar=_("MEMBER"), help=_("whose hours (default: yours)"))
+    hours.add_argument("--day", required=True, metavar=_("DATE"),
                        help=_("10.12.2026, 2026-12-10, today, yesterday, +1d…"))
-    hours.add_argument("--start", required=True, metavar="HH:MM")
-    hours.add_argument("--end", required=True, metavar="HH:MM")
-    hours.add_argument("--client", metavar="C", help=_("the client they were for (billable)"))
-    hours.add_argument("--note", default="")
+    hours.add_argument("--start", required=True, metavar=_("HH:MM"))
+    hours.add_argument("--end", required=True, metavar=_("HH:MM"))
+    hours.add_argument("--client", metavar=_("CLIENT"),
+                       help=_("the client they were for (billable)"))
+    hours.add_argument("--note", default="", metavar=_("TEXT"))
     market = actions.add_parser("market", help=_("the market ranges statements are compared with"))
     for command in (statement, show, store, lock, hours, market):
-        command.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
+        command.add_argument("--workspace", "-w", metavar=_("DIR"), default=argparse.SUPPRESS,
                              help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user "
                                   "data folder)"))
 
 
 def _member_and_period(parser: argparse.ArgumentParser, required: bool = False) -> None:
-    parser.add_argument("--member", metavar="M", required=required,
+    parser.add_argument("--member", metavar=_("MEMBER"), required=required,
                         help=_("login, name or id (default: you)"))
-    parser.add_argument("--period", metavar="YYYY-MM", required=required,
+    parser.add_argument("--period", metavar=_("YYYY-MM"), required=required,
                         help=_("the month (default: this month)"))
 
 

@@ -71,6 +71,18 @@ class Period:
     def quarter(self) -> str:
         return f"{self.year}-Q{(self.month - 1) // 3 + 1}"
 
+    @property
+    def shown(self) -> str:
+        """The month as a reader is told it, in the language in use: «ноябрь 2026»."""
+        from amtui.api import MONTH_YEAR, format_day
+
+        return format_day(self.start, MONTH_YEAR)
+
+    @property
+    def shown_quarter(self) -> str:
+        """The month's quarter as a reader is told it: "Q4 2026", «4-й кв. 2026»."""
+        return _("Q{quarter} {year}").format(quarter=(self.month - 1) // 3 + 1, year=self.year)
+
     def quarter_months(self) -> list[Period]:
         first = (self.month - 1) // 3 * 3 + 1
         return [Period(self.year, first + offset) for offset in range(3)]

@@ -3,6 +3,7 @@ from and how it was computed; the plan, the what-if, hours, locking and export."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from amtui.api import DAY_MONTH_YEAR, format_day
 from amtui.api.ui import (
     FormField,
     FormScreen,
@@ -177,7 +179,8 @@ class BonusPane(PaneScreen):
         statement = payload.statement
         title = self.query_one("#bonus-title", Static)
         if statement is None:
-            title.update(line(_("Bonus · {value}").format(value=payload.period or ''), 100))
+            title.update(line(_("Bonus · {value}").format(
+                value=payload.period.shown if payload.period else ""), 100))
             self.query_one("#bonus-detail", Static).update(content(payload.problem))
             self.query_one("#bonus-total", Static).update("")
             self.query_one("#bonus-notes", Static).update("")
@@ -185,10 +188,11 @@ class BonusPane(PaneScreen):
         plan = statement.plan
         state = _("locked") if statement.locked else _("open")
         title.update(line(
-            f"{statement.period} · {state} · {statement.member.name}, "
+            f"{statement.period.shown} · {state} · {statement.member.name}, "
             f"{role_name(statement.member.role)} · "
             + (_("«{name}» from {valid_from}").format(
-                name=plan.name, valid_from=plan.valid_from) if plan else _("no plan")),
+                name=plan.name, valid_from=format_day(plan.valid_from, "short"))
+               if plan else _("no plan")),
             max(20, self.app.size.width - 2)))
         places = minor_unit(statement.currency)
         table.add_rows([self._cells(item, places) for item in statement.lines])
@@ -200,7 +204,7 @@ class BonusPane(PaneScreen):
         if statement.market is not None:
             total = Content.assemble(total, " · ", line(statement.market.text, 120))
         self.query_one("#bonus-total", Static).update(total)
-        notes = list(statement.notes)
+        notes = [shown_days(note) for note in statement.notes]
         if statement.billable:
             notes.append(_("billable overtime: ") + ", ".join(
                 f"{item.client} {number(item.hours)} {_('h')} × {number(item.coefficient)} = "
@@ -212,7 +216,8 @@ class BonusPane(PaneScreen):
     def _cells(self, item: Line, places: int) -> list[Any]:
         unit = {"%": "%", "h": " " + _("h")}.get(item.unit, f" {item.unit}")
         basis = "" if item.basis is None else f"{number(item.basis)}{unit}".strip()
-        return [cell(item.source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
+        source = shown_days(item.source) if item.kind == "accelerator" else item.source
+        return [cell(source, self.what_width + 40), cell(basis.rjust(BASIS_WIDTH)),
                 cell(item.rate), cell(number(item.amount, places).rjust(AMOUNT_WIDTH))]
 
     def _show_detail(self, row: int) -> None:
@@ -223,7 +228,7 @@ class BonusPane(PaneScreen):
                           _("Nothing to pay this month."))
             return
         item = statement.lines[row]
-        detail.update(content(f"{item.source}: {item.detail}"))
+        detail.update(content(f"{item.source}: {shown_days(item.detail)}"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
@@ -448,3 +453,21 @@ def _add_entry(workspace: Any, entry: TimeEntry) -> TimeEntry:
     from .store import add_time_entry
 
     return add_time_entry(workspace, entry)
+
+
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_QUARTER = re.compile(r"\b(\d{4})-Q([1-4])\b")
+
+
+def shown_days(text: str) -> str:
+    """A statement's text (its files keep ISO days and quarters) with each day and quarter
+    shown as the pane's other ones are: «03 нояб. 2026», «4-й кв. 2026»."""
+    def day(match: re.Match[str]) -> str:
+        try:
+            return format_day(date(int(match[1]), int(match[2]), int(match[3])), DAY_MONTH_YEAR)
+        except ValueError:
+            return match[0]
+
+    text = ISO_QUARTER.sub(lambda match: Period(int(match[1]), int(match[2]) * 3).shown_quarter,
+                           text)
+    return ISO_DAY.sub(day, text)

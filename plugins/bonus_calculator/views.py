@@ -40,9 +40,9 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         deals = snapshot.deals.get(viewer.id, [])
         sold = sales(plan, deals, months)
         reached = sold * 100 / plan.quota.amount
-        label = period.quarter if quarterly else str(period)
         title = _("Quota {label}: {number}% reached").format(
-            label=label, number=number(reached.quantize(Decimal('0.1'))))
+            label=period.shown_quarter if quarterly else period.shown,
+            number=number(reached.quantize(Decimal('0.1'))))
         detail = _("{money} of {money2}").format(
             money=money(sold, plan.currency), money2=money(plan.quota.amount, plan.currency))
         ahead = [band for band in plan.quota.bands if band.start > reached]
@@ -61,7 +61,7 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         if waiting:
             entries.append(AgendaEntry(
                 _(SECTION), _("{last} statements to lock: {count}").format(
-                    last=last, count=len(waiting)),
+                    last=last.shown, count=len(waiting)),
                 _("once paid; Bonus pane, l: ") + ", ".join(sorted(waiting)[:5])
                 + ("…" if len(waiting) > 5 else "")))
     return entries

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.api import (
+    DAY_MONTH_YEAR,
     AgendaEntry,
     CliCommand,
     ClientSection,
@@ -19,6 +20,7 @@ from amtui.api import (
     SettingsSection,
     TableSpec,
     TimelineItem,
+    format_day,
     hookimpl,
 )
 
@@ -143,7 +145,8 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
         scale = _("of 5") if survey.scale == "csat" else _("of 10")
         add(AgendaEntry(_("Key accounts: unhappy"), str(client.get("name", "")),
                         _("scored {score} {scale} on {on}").format(
-                            score=survey.score, scale=scale, on=survey.on), client_id,
+                            score=survey.score, scale=scale,
+                            on=format_day(survey.on, DAY_MONTH_YEAR)), client_id,
                         SURVEYS, survey.id))
 
 
@@ -184,7 +187,7 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     if surveys:
         last = surveys[-1]
         lines.append(_("Last survey {on}: {score} ({scale})").format(
-            on=last.on, score=last.score, scale=last.scale.value))
+            on=format_day(last.on, DAY_MONTH_YEAR), score=last.score, scale=last.scale.value))
     timeline = [TimelineItem(move.created_at, "stage",
                              _("stage → {stage}: {reason}").format(
                                  stage=word(move.to_stage.value if move.to_stage else "none"),

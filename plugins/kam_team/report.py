@@ -34,16 +34,20 @@ TOP_ACCOUNTS = 50
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="action", metavar=_("ACTION"), required=True)
     report = actions.add_parser("report", help=_("the team's figures for a period"))
-    report.add_argument("--period", help=_("a month (2026-10), quarter (2026-Q4) or year (2026); "
-                                           "default: the current month"))
-    report.add_argument("--format", default="md", help=_("md (default), json or csv"))
+    report.add_argument("--period", metavar=_("PERIOD"),
+                        help=_("a month (2026-10), quarter (2026-Q4) or year (2026); "
+                               "default: the current month"))
+    report.add_argument("--format", default="md", metavar=_("FORMAT"),
+                        help=_("md (default), json or csv"))
     dossier = actions.add_parser("dossier", help=_("an account's handover dossier in Markdown"))
-    dossier.add_argument("--client", required=True, help=_("the client, by name or id"))
-    dossier.add_argument("-o", "--output", help=_("the file to write (default: print it)"))
+    dossier.add_argument("--client", required=True, metavar=_("CLIENT"),
+                         help=_("the client, by name or id"))
+    dossier.add_argument("-o", "--output", metavar=_("FILE"),
+                         help=_("the file to write (default: print it)"))
     for sub in (report, dossier):
-        sub.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
+        sub.add_argument("--workspace", "-w", metavar=_("DIR"), default=argparse.SUPPRESS,
                          help=_("workspace folder"))
 
 

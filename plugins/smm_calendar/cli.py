@@ -21,35 +21,41 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="calendar_action", metavar=_("ACTION"), required=True)
     export = actions.add_parser("export", help=_("write posts to an .ics (iCalendar) or .csv file"))
-    export.add_argument("-o", "--output", required=True, help=_("the file to write (.ics or .csv)"))
+    export.add_argument("-o", "--output", required=True, metavar=_("FILE"),
+                        help=_("the file to write (.ics or .csv)"))
     export.add_argument("--format", choices=["ics", "csv"],
                         help=_("ics or csv (default: from the file name, else ics)"))
     _period_and_client(export)
     slots = actions.add_parser("slots", help=_("make empty slots from a content plan rule"))
-    slots.add_argument("--client", required=True, help=_("the client, by name or id"))
-    slots.add_argument("--channel", required=True, help=_("vk, instagram, telegram, …"))
-    slots.add_argument("--days", required=True, help=_("days of the week: Mon/Wed/Fri"))
-    slots.add_argument("--time", default="", help=_("local time in the client's zone (HH:MM)"))
+    slots.add_argument("--client", required=True, metavar=_("CLIENT"),
+                       help=_("the client, by name or id"))
+    slots.add_argument("--channel", required=True, metavar=_("CHANNEL"),
+                       help=_("vk, instagram, telegram, …"))
+    slots.add_argument("--days", required=True, metavar=_("DAYS"),
+                       help=_("days of the week: Mon/Wed/Fri"))
+    slots.add_argument("--time", default="", metavar=_("HH:MM"),
+                       help=_("local time in the client's zone (HH:MM)"))
     _period(slots)
     plan = actions.add_parser("plan", help=_("filled and empty slots per client and rule"))
     _period_and_client(plan)
     for action in (export, slots, plan):
-        action.add_argument("--workspace", "-w", metavar="DIR", default=argparse.SUPPRESS,
+        action.add_argument("--workspace", "-w", metavar=_("DIR"), default=argparse.SUPPRESS,
                             help=_("workspace folder"))
 
 
 def _period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="start", metavar="DATE", help=_(
+    parser.add_argument("--from", dest="start", metavar=_("DATE"), help=_(
         "first day: 10.12.2026, 10.12, 2026-12-10, today, mon, -3d (default: the first of this "
         "month)"))
-    parser.add_argument("--to", dest="end", metavar="DATE", help=_(
+    parser.add_argument("--to", dest="end", metavar=_("DATE"), help=_(
         "last day, typed the same ways (default: the last of the month --from is in)"))
 
 
 def _period_and_client(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--client", help=_("only this client, by name or id (default: all)"))
+    parser.add_argument("--client", metavar=_("CLIENT"),
+                        help=_("only this client, by name or id (default: all)"))
     _period(parser)
 
 

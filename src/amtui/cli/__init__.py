@@ -39,7 +39,7 @@ def workspace_option(parser: argparse.ArgumentParser, default: object = None) ->
     """The options every command takes: the workspace, and the language (see
     :func:`language_option`)."""
     parser.add_argument(
-        "--workspace", "-w", metavar="DIR", default=default,
+        "--workspace", "-w", metavar=_("DIR"), default=default,
         help=_("workspace folder (default: $AMTUI_WORKSPACE, else the user data folder)"),
     )
     language_option(parser, default)
@@ -51,7 +51,7 @@ def language_option(parser: argparse.ArgumentParser, default: object = None) -> 
     from amtui.language import languages
 
     parser.add_argument(
-        "--lang", metavar="LANG", type=_language, default=default,
+        "--lang", metavar=_("LANG"), type=_language, default=default,
         help=_("language of screens and messages: {languages} (default: $AMTUI_LANG, else "
                "config.toml, else the workspace's locale, else $LANG)").format(
                    languages=", ".join(languages())),
@@ -102,10 +102,11 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--version", action="version", version=f"amtui {__version__}",
                         help=_("show program's version number and exit"))
     workspace_option(parser)
-    parser.add_argument("--pane", metavar="NAME", help=_("pane to open first (today, inbox, ...)"))
-    parser.add_argument("--theme", metavar="NAME", help=_("colour theme"))
+    parser.add_argument("--pane", metavar=_("NAME"),
+                        help=_("pane to open first (today, inbox, ...)"))
+    parser.add_argument("--theme", metavar=_("NAME"), help=_("colour theme"))
     parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
-    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
+    commands = parser.add_subparsers(title=_("commands"), metavar=_("COMMAND"), parser_class=Parser)
 
     from amtui.cli import capture, exporting, importing, listing, maintenance, plugins, verbs
 

@@ -21,40 +21,47 @@ if TYPE_CHECKING:
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add = commands.add_parser("add", help=_("quick capture: add a record, print its id"))
-    kinds = add.add_subparsers(title=_("what to add"), metavar="KIND", required=True)
+    kinds = add.add_subparsers(title=_("what to add"), metavar=_("KIND"), required=True)
 
     client = kinds.add_parser("client", help=_("a client (company or person)"))
-    client.add_argument("name")
-    client.add_argument("--kind", help=_("b2b (default) or b2c"))
+    client.add_argument("name", metavar=_("NAME"))
+    client.add_argument("--kind", metavar=_("KIND"), help=_("b2b (default) or b2c"))
     client.add_argument("--person", action="store_true", help=_("a person, not a company"))
-    client.add_argument("--status", help=_("lead, active (default), dormant or churned"))
-    client.add_argument("--owner", metavar="MEMBER", help=_("owning member: id, name or login"))
-    client.add_argument("--stage", help=_("tactical, operational, functional or strategic"))
+    client.add_argument("--status", metavar=_("STATUS"),
+                        help=_("lead, active (default), dormant or churned"))
+    client.add_argument("--owner", metavar=_("MEMBER"), help=_("owning member: id, name or login"))
+    client.add_argument("--stage", metavar=_("STAGE"),
+                        help=_("tactical, operational, functional or strategic"))
     client.add_argument("--key-account", action="store_true", help=_("mark as a key account"))
-    client.add_argument("--industry")
-    client.add_argument("--channel", help=_("preferred channel: telegram, whatsapp, email, phone…"))
-    client.add_argument("--timezone", metavar="ZONE", help=_("IANA zone, e.g. Asia/Yekaterinburg"))
-    client.add_argument("--cadence",
+    client.add_argument("--industry", metavar=_("INDUSTRY"))
+    client.add_argument("--channel", metavar=_("CHANNEL"),
+                        help=_("preferred channel: telegram, whatsapp, email, phone…"))
+    client.add_argument("--timezone", metavar=_("ZONE"),
+                        help=_("IANA zone, e.g. Asia/Yekaterinburg"))
+    client.add_argument("--cadence", metavar=_("CADENCE"),
                         help=_("update cadence: daily, weekly, biweekly, monthly, none"))
-    client.add_argument("--revenue", metavar="AMOUNT", help=_("monthly revenue"))
-    client.add_argument("--cost", metavar="AMOUNT", help=_("monthly cost to serve"))
-    client.add_argument("--tag", action="append", default=[], help=_("a tag (repeatable)"))
+    client.add_argument("--revenue", metavar=_("AMOUNT"), help=_("monthly revenue"))
+    client.add_argument("--cost", metavar=_("AMOUNT"), help=_("monthly cost to serve"))
+    client.add_argument("--tag", metavar=_("TAG"), action="append", default=[],
+                        help=_("a tag (repeatable)"))
     client.add_argument("--json", action="store_true",
                         help=_('print {"id", "name", "duplicate_of"} instead of the id'))
     workspace_option(client, argparse.SUPPRESS)
     client.set_defaults(handler=add_client)
 
     task = kinds.add_parser("task", help=_("a task for a department"))
-    task.add_argument("title")
-    task.add_argument("--client", metavar="CLIENT", help=_("client id or exact name"))
-    task.add_argument("--due", metavar="DATE", help=_(DATE_HELP))
-    task.add_argument("--department", help=_("copywriting, seo, context_ads, analytics, design, …"))
-    task.add_argument("--assignee", help=_("who in the department does it"))
-    task.add_argument("--column", help=_("board column (default: the first)"))
-    task.add_argument("--priority", help=_("low, normal (default), high or urgent"))
-    task.add_argument("--description")
-    task.add_argument("--estimate", metavar="HOURS")
-    task.add_argument("--check", action="append", default=[], metavar="ITEM",
+    task.add_argument("title", metavar=_("TITLE"))
+    task.add_argument("--client", metavar=_("CLIENT"), help=_("client id or exact name"))
+    task.add_argument("--due", metavar=_("DATE"), help=_(DATE_HELP))
+    task.add_argument("--department", metavar=_("DEPARTMENT"),
+                      help=_("copywriting, seo, context_ads, analytics, design, …"))
+    task.add_argument("--assignee", metavar=_("ASSIGNEE"), help=_("who in the department does it"))
+    task.add_argument("--column", metavar=_("COLUMN"), help=_("board column (default: the first)"))
+    task.add_argument("--priority", metavar=_("PRIORITY"),
+                      help=_("low, normal (default), high or urgent"))
+    task.add_argument("--description", metavar=_("DESCRIPTION"))
+    task.add_argument("--estimate", metavar=_("HOURS"))
+    task.add_argument("--check", action="append", default=[], metavar=_("ITEM"),
                       help=_("a checklist item (repeatable)"))
     task.add_argument("--blocked-by-client", action="store_true",
                       help=_("waiting for something from the client"))
@@ -62,65 +69,72 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     task.set_defaults(handler=add_task)
 
     message = kinds.add_parser("message", help=_("a message from (or to) a client"))
-    message.add_argument("text")
-    message.add_argument("--client", required=True, metavar="CLIENT")
-    message.add_argument("--contact", metavar="CONTACT", help=_("contact id or exact name"))
-    message.add_argument("--channel", help=_("telegram, whatsapp, email (default), phone, …"))
-    message.add_argument("--kind", help=_("question (default), request, complaint, approval, …"))
-    message.add_argument("--priority", help=_("low, normal (default), high or urgent"))
+    message.add_argument("text", metavar=_("TEXT"))
+    message.add_argument("--client", required=True, metavar=_("CLIENT"))
+    message.add_argument("--contact", metavar=_("CONTACT"), help=_("contact id or exact name"))
+    message.add_argument("--channel", metavar=_("CHANNEL"),
+                         help=_("telegram, whatsapp, email (default), phone, …"))
+    message.add_argument("--kind", metavar=_("KIND"),
+                         help=_("question (default), request, complaint, approval, …"))
+    message.add_argument("--priority", metavar=_("PRIORITY"),
+                         help=_("low, normal (default), high or urgent"))
     message.add_argument("--outgoing", action="store_true", help=_("we wrote to the client"))
-    message.add_argument("--received", metavar="WHEN", help=_("YYYY-MM-DD HH:MM (default: now)"))
-    message.add_argument("--answer-by", metavar="WHEN",
+    message.add_argument("--received", metavar=_("WHEN"), help=_("YYYY-MM-DD HH:MM (default: now)"))
+    message.add_argument("--answer-by", metavar=_("WHEN"),
                          help=_("default: the workspace's answer time, in the client's hours"))
     workspace_option(message, argparse.SUPPRESS)
     message.set_defaults(handler=add_message)
 
     note = kinds.add_parser("note", help=_("a Markdown note"))
-    note.add_argument("title")
-    note.add_argument("--client", metavar="CLIENT")
+    note.add_argument("title", metavar=_("TITLE"))
+    note.add_argument("--client", metavar=_("CLIENT"))
     body = note.add_mutually_exclusive_group()
-    body.add_argument("--body", metavar="TEXT")
-    body.add_argument("--body-file", metavar="FILE",
+    body.add_argument("--body", metavar=_("TEXT"))
+    body.add_argument("--body-file", metavar=_("FILE"),
                       help=_("read the body from FILE (- for stdin)"))
-    body.add_argument("--template", metavar="NAME",
+    body.add_argument("--template", metavar=_("NAME"),
                       help=_("start from a note template: brief, spec, meeting, report, "
                              "anti-disaster, or one of the workspace's templates/notes/"))
-    note.add_argument("--kind", help=_("meeting, brief, spec, knowledge (default), report, "
+    note.add_argument("--kind", metavar=_("KIND"),
+                      help=_("meeting, brief, spec, knowledge (default), report, "
                                        "checklist"))
-    note.add_argument("--tag", action="append", default=[])
+    note.add_argument("--tag", metavar=_("TAG"), action="append", default=[])
     note.add_argument("--pin", action="store_true")
     workspace_option(note, argparse.SUPPRESS)
     note.set_defaults(handler=add_note)
 
     contact = kinds.add_parser("contact", help=_("a person on the client's side"))
-    contact.add_argument("name")
-    contact.add_argument("--client", required=True, metavar="CLIENT")
-    contact.add_argument("--role", help=_("job title"))
-    contact.add_argument("--email")
-    contact.add_argument("--phone")
-    contact.add_argument("--messenger")
-    contact.add_argument("--influence",
+    contact.add_argument("name", metavar=_("NAME"))
+    contact.add_argument("--client", required=True, metavar=_("CLIENT"))
+    contact.add_argument("--role", metavar=_("ROLE"), help=_("job title"))
+    contact.add_argument("--email", metavar=_("EMAIL"))
+    contact.add_argument("--phone", metavar=_("PHONE"))
+    contact.add_argument("--messenger", metavar=_("MESSENGER"))
+    contact.add_argument("--influence", metavar=_("INFLUENCE"),
                          help=_("decision_maker, champion, blocker or stakeholder (default)"))
     workspace_option(contact, argparse.SUPPRESS)
     contact.set_defaults(handler=add_contact)
 
     deal = kinds.add_parser("deal", help=_("a deal or contract"))
-    deal.add_argument("title")
-    deal.add_argument("--client", required=True, metavar="CLIENT")
-    deal.add_argument("--amount", required=True)
-    deal.add_argument("--currency", help=_("ISO code (default: the workspace currency)"))
-    deal.add_argument("--status", help=_("proposal (default), negotiation, won or lost"))
-    deal.add_argument("--signed", metavar="DATE", help=_(DATE_HELP))
-    deal.add_argument("--paid", metavar="DATE", help=_(DATE_HELP))
-    deal.add_argument("--owner", metavar="MEMBER")
+    deal.add_argument("title", metavar=_("TITLE"))
+    deal.add_argument("--client", required=True, metavar=_("CLIENT"))
+    deal.add_argument("--amount", metavar=_("AMOUNT"), required=True)
+    deal.add_argument("--currency", metavar=_("CURRENCY"),
+                      help=_("ISO code (default: the workspace currency)"))
+    deal.add_argument("--status", metavar=_("STATUS"),
+                      help=_("proposal (default), negotiation, won or lost"))
+    deal.add_argument("--signed", metavar=_("DATE"), help=_(DATE_HELP))
+    deal.add_argument("--paid", metavar=_("DATE"), help=_(DATE_HELP))
+    deal.add_argument("--owner", metavar=_("MEMBER"))
     workspace_option(deal, argparse.SUPPRESS)
     deal.set_defaults(handler=add_deal)
 
     member = kinds.add_parser("member", help=_("a member of the team"))
-    member.add_argument("name")
-    member.add_argument("--role", help=_("account_manager (default), kam, assistant or head"))
-    member.add_argument("--login", help=_("OS login on the shared host"))
-    member.add_argument("--email")
+    member.add_argument("name", metavar=_("NAME"))
+    member.add_argument("--role", metavar=_("ROLE"),
+                        help=_("account_manager (default), kam, assistant or head"))
+    member.add_argument("--login", metavar=_("LOGIN"), help=_("OS login on the shared host"))
+    member.add_argument("--email", metavar=_("EMAIL"))
     workspace_option(member, argparse.SUPPRESS)
     member.set_defaults(handler=add_member)
 

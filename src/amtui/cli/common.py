@@ -130,6 +130,19 @@ def money_option(text: str, option: str, currency: str, places: int | None = Non
         raise UsageError(f"{option}: {error}") from None
 
 
+TABLE_WORDS = {
+    "clients": N_("clients"), "tasks": N_("tasks"), "messages": N_("messages"),
+    "notes": N_("notes"), "contacts": N_("contacts"), "deals": N_("deals"),
+    "members": N_("members"),
+}
+"""The tables as messages and help name them (the commands take the codes)."""
+
+
+def table_name(table: str) -> str:
+    """A table's name in the language in use: «сообщения» for ``messages``."""
+    return _(TABLE_WORDS[table]) if table in TABLE_WORDS else table
+
+
 DATE_HELP = N_("10.12.2026, 10.12, 2026-12-10, today, tomorrow, fri, +3d")
 """What a date option takes (see :func:`amtui.dates.parse_date`); shown through ``_()``."""
 

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import table_name
 from amtui.cli.output import ProgressBar
 from amtui.i18n import _
 
@@ -26,25 +27,25 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          "the whole workspace as a ZIP archive"),
         description=_("Export records with the column names `amtui import` reads; see "
                       "docs/export.md."))
-    command.add_argument("table", nargs="?", metavar="TABLE",
+    command.add_argument("table", nargs="?", metavar=_("TABLE"),
                          help=_("what to export: {tables}").format(
                              tables="clients, contacts, deals, tasks, messages, notes"))
-    command.add_argument("--format", "-f", default="csv", metavar="FORMAT",
+    command.add_argument("--format", "-f", default="csv", metavar=_("FORMAT"),
                          help=_("{formats} (default: csv; vcf for contacts, ics for tasks, "
                                 "markdown for notes)").format(
                                     formats="csv, json, xlsx, vcf, ics, markdown"))
-    command.add_argument("--output", "-o", metavar="FILE",
+    command.add_argument("--output", "-o", metavar=_("FILE"),
                          help=_("the file to write (default: standard output; xlsx needs a "
                                 "file, markdown a new or empty folder)"))
     command.add_argument("--excel", action="store_true",
                          help=_("CSV for Russian Excel: UTF-8 with a BOM, ; between cells, "
                                 "decimal commas"))
-    command.add_argument("--client", metavar="CLIENT",
+    command.add_argument("--client", metavar=_("CLIENT"),
                          help=_("only this client's records (its name or id)"))
     command.add_argument("--open", action="store_true",
                          help=_("only open records (tasks not done, messages awaiting an "
                                 "answer, deals neither won nor lost)"))
-    command.add_argument("--all", metavar="ARCHIVE",
+    command.add_argument("--all", metavar=_("ARCHIVE"),
                          help=_("the whole workspace, plugins' tables and the trash included, "
                                 "into a ZIP archive"))
     command.add_argument("--json", action="store_true",
@@ -77,7 +78,7 @@ def export_command(args: argparse.Namespace) -> int:
         print_json(done.as_json())
     elif output is not None:
         sys.stderr.write(_("exported {count} {table} to {output}").format(
-            count=done.count, table=done.table, output=output) + "\n")
+            count=done.count, table=table_name(done.table), output=output) + "\n")
     return 0
 
 

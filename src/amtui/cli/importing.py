@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
+from amtui.cli.common import table_name
 from amtui.cli.output import ProgressBar
 from amtui.i18n import _, ngettext
 
@@ -30,10 +31,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command.add_argument("table", nargs="?", choices=["clients", "contacts", "deals", "tasks",
                                                       "messages", "telegram"],
                          help=_("what the file holds"))
-    command.add_argument("file", nargs="?", metavar="FILE",
+    command.add_argument("file", nargs="?", metavar=_("FILE"),
                          help=_("a .csv, .xlsx or .vcf file; for messages an .eml file, an mbox "
                               "or a Maildir folder; for telegram a result.json"))
-    command.add_argument("--map", default="", metavar='"COLUMN=field,..."',
+    command.add_argument("--map", default="", metavar=_('"COLUMN=field,..."'),
                          help=_('which column gives which field, e.g. "Компания=name,ИНН=tax_id" '
                               "(field - ignores the column)"))
     command.add_argument("--preset", choices=["hubspot", "amocrm", "bitrix24"],
@@ -46,7 +47,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          help=_("import the good rows when some are bad (default: none)"))
     command.add_argument("--dry-run", action="store_true",
                          help=_("say what would be created, updated and skipped; write nothing"))
-    command.add_argument("--client", metavar="CLIENT",
+    command.add_argument("--client", metavar=_("CLIENT"),
                          help=_("the client of rows that name none (contacts, deals, tasks)"))
     command.add_argument("--create-clients", action="store_true",
                          help=_("make the clients that rows name and the workspace lacks"))
@@ -54,10 +55,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                          help=_("print counts and each row's outcome as JSON"))
     command.add_argument("--save-attachments", action="store_true",
                          help=_("messages: save mail attachments in the workspace's files/"))
-    command.add_argument("--me", default="", metavar="NAME",
+    command.add_argument("--me", default="", metavar=_("NAME"),
                          help=_("telegram: the agency's side of the chat, when no member has "
                               "that name"))
-    command.add_argument("--all", metavar="ARCHIVE",
+    command.add_argument("--all", metavar=_("ARCHIVE"),
                          help=_("a whole workspace from `amtui export --all`, into an empty "
                                 "one"))
     workspace_option(command, argparse.SUPPRESS)
@@ -175,7 +176,7 @@ def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None
                if args.dry_run else _("created {created}, updated {updated}, skipped "
                                       "{skipped} {table}")).format(
         created=counts[Action.CREATE], updated=counts[Action.UPDATE],
-        skipped=counts[Action.SKIP], table=plan.table)
+        skipped=counts[Action.SKIP], table=table_name(plan.table))
     if made:
         summary += ngettext("; {count} new client", "; {count} new clients", made).format(
             count=made)

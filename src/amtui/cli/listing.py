@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, print_table
+from amtui.cli.common import (
+    DATE_HELP,
+    open_workspace,
+    parse_day,
+    print_json,
+    print_table,
+    table_name,
+)
 from amtui.i18n import _, shown
 from amtui.services.rules import (
     message_late,
@@ -44,25 +51,40 @@ FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = commands.add_parser("list", help=_("list records (as text, or --json)"))
-    listing.add_argument("table", metavar="WHAT", help=", ".join(TABLES))
+    listing.add_argument("table", metavar=_("WHAT"), help=", ".join(TABLES))
     listing.add_argument("--json", action="store_true", help=_("print a JSON list of records"))
+    filters = {
+        "client": (_("CLIENT"), _("only the tasks, messages, notes, contacts and deals of this "
+                                  "client (its name or id)")),
+        "status": (_("STATUS"), _("only the clients, messages or deals in this status")),
+        "owner": (_("MEMBER"), _("only the clients or deals this member owns")),
+        "kind": (_("KIND"), _("only the clients, messages or notes of this kind")),
+        "department": (_("DEPARTMENT"), _("only the tasks of this department")),
+        "assignee": (_("ASSIGNEE"), _("only the tasks of this assignee")),
+        "column": (_("COLUMN"), _("only the tasks in this board column")),
+        "priority": (_("PRIORITY"), _("only the tasks or messages of this priority")),
+        "channel": (_("CHANNEL"), _("only the messages that came by this channel")),
+        "tag": (_("TAG"), _("only the clients or notes with this tag")),
+        "role": (_("ROLE"), _("only the members with this role")),
+    }
     for option in FILTERS:
-        listing.add_argument(f"--{option}", help=_("only {table} with this {field}").format(
-            table=FILTERS[option][1][0], field=option.replace("_", " ")))
+        metavar, help_text = filters[option]
+        listing.add_argument(f"--{option}", metavar=metavar, help=help_text)
     listing.add_argument("--overdue", action="store_true",
                          help=_("tasks past their due date / messages past their answer time"))
     listing.add_argument("--no-client", action="store_true",
                          help=_("messages with no client yet (mail from unknown senders)"))
-    listing.add_argument("--search", metavar="TEXT", help=_("only records containing TEXT"))
-    listing.add_argument("--limit", type=int, metavar="N", help=_("at most N records"))
+    listing.add_argument("--search", metavar=_("TEXT"), help=_("only records containing TEXT"))
+    listing.add_argument("--limit", type=int, metavar=_("N"), help=_("at most N records"))
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
 
     report = commands.add_parser("report", help=_("reports: `report daily --client C` composes "
                                    "the daily client update"))
-    report.add_argument("kind", metavar="KIND", help="daily")
-    report.add_argument("--client", required=True, help=_("the client, by name or id"))
-    report.add_argument("--since", metavar="DATE",
+    report.add_argument("kind", metavar=_("KIND"), help="daily")
+    report.add_argument("--client", required=True, metavar=_("CLIENT"),
+                        help=_("the client, by name or id"))
+    report.add_argument("--since", metavar=_("DATE"),
                         help=_("done since this day (default: the last update sent, or a day "
                                "ago): {dates}").format(dates=_(DATE_HELP)))
     report.add_argument("--sent", action="store_true",
@@ -80,7 +102,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     whose = today.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true",
                        help=_("only my records: the member whose login is this OS user's"))
-    whose.add_argument("--for", dest="member_login", metavar="LOGIN",
+    whose.add_argument("--for", dest="member_login", metavar=_("LOGIN"),
                        help=_("only the records of the member with this login"))
     workspace_option(today, argparse.SUPPRESS)
     today.set_defaults(handler=show_today)
@@ -94,7 +116,8 @@ def list_records(args: argparse.Namespace) -> int:
     for option, (_field, tables) in FILTERS.items():
         if getattr(args, option) is not None and table not in tables:
             raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
-                             .format(option=option, table=table, tables=", ".join(tables)))
+                             .format(option=option, table=table_name(table),
+                                     tables=", ".join(map(table_name, tables))))
     if args.overdue and table not in ("tasks", "messages"):
         raise UsageError(_("--overdue applies to tasks and messages"))
     if args.no_client and (table != "messages" or args.client is not None):
@@ -193,7 +216,7 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
     from amtui.services.inbox import sender
 
     if not records:
-        sys.stderr.write(_("no {table} match").format(table=table) + "\n")
+        sys.stderr.write(_("no {table} match").format(table=table_name(table)) + "\n")
         return
     wanted = {raw.get("client_id") for raw in records}
     clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()

@@ -12,13 +12,15 @@ from amtui.i18n import _, ngettext
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = commands.add_parser("demo", help=_("fill an empty workspace with realistic demo data"))
-    demo.add_argument("--size", default="small", help=_("small (default) or large"))
-    demo.add_argument("--seed", type=int, default=1, help=_("same seed, same day: same data"))
+    demo.add_argument("--size", default="small", metavar=_("SIZE"),
+                      help=_("small (default) or large"))
+    demo.add_argument("--seed", type=int, default=1, metavar=_("NUMBER"),
+                      help=_("same seed, same day: same data"))
     workspace_option(demo, argparse.SUPPRESS)
     demo.set_defaults(handler=run_demo)
 
     doctor = commands.add_parser("doctor", help=_("check every data file and say what is wrong"))
-    doctor.add_argument("--restore", metavar="TABLE",
+    doctor.add_argument("--restore", metavar=_("TABLE"),
                         help=_("put back TABLE's file from the newest backup that has it"))
     workspace_option(doctor, argparse.SUPPRESS)
     doctor.set_defaults(handler=run_doctor)

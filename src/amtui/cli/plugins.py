@@ -23,10 +23,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     plugins.add_argument("--json", action="store_true", help=_("print JSON"))
     workspace_option(plugins, argparse.SUPPRESS)
     plugins.set_defaults(handler=list_plugins)
-    actions = plugins.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=Parser)
+    actions = plugins.add_subparsers(title=_("actions"), metavar=_("ACTION"), parser_class=Parser)
     new = actions.add_parser("new", help=_("make a plugin package that passes its own test"))
-    new.add_argument("name", help=_("the plugin's name: lowercase letters, digits, _"))
-    new.add_argument("--dir", default=".", help=_("where to make it (default: here)"))
+    new.add_argument("name", metavar=_("NAME"),
+                     help=_("the plugin's name: lowercase letters, digits, _"))
+    new.add_argument("--dir", default=".", metavar=_("DIR"),
+                     help=_("where to make it (default: here)"))
     language_option(new, argparse.SUPPRESS)
     new.set_defaults(handler=new_plugin)
 
@@ -63,14 +65,13 @@ def report_failures(host: PluginHost) -> None:
             name=one_line(name), error=one_line(error)) + "\n")
 
 
-STATES = {"loaded": N_("loaded"), "disabled": N_("disabled"), "failed": N_("failed")}
+STATES = {"loaded": N_("loaded"), "disabled": N_("disabled"), "failed": N_("failed"),
+          "shadowed": N_("shadowed")}
 """A plugin's state as the text listing says it (``--json`` keeps the code)."""
-SOURCES = {"bundled": N_("bundled"), "entry point": N_("entry point"), "user": N_("user"),
-           "workspace": N_("workspace")}
-"""Where a plugin was found, as the text listing says it (``--json`` keeps the code)."""
 
 
 def list_plugins(args: argparse.Namespace) -> int:
+    from amtui.plugins.host import SOURCE_WORDS
     from amtui.text import one_line
 
     root = workspace_path(args)
@@ -92,7 +93,7 @@ def list_plugins(args: argparse.Namespace) -> int:
     for info in listed:
         version = f" {info.version}" if info.version else ""
         print(f"{info.name}{version}  [{_(STATES.get(info.status, info.status))}]  "
-              f"{_(SOURCES.get(info.source, info.source))}: {one_line(info.location)}")
+              f"{_(SOURCE_WORDS.get(info.source, info.source))}: {one_line(info.location)}")
         if info.hooks:
             print(_("    hooks: {hooks}").format(hooks=", ".join(info.hooks)))
         if info.error:
@@ -159,7 +160,7 @@ def options_everywhere(parser: argparse.ArgumentParser) -> None:
             if "--workspace" not in sub._option_string_actions:
                 names = [name for name in ("--workspace", "-w")
                          if name not in sub._option_string_actions]
-                sub.add_argument(*names, metavar="DIR", default=argparse.SUPPRESS,
+                sub.add_argument(*names, metavar=_("DIR"), default=argparse.SUPPRESS,
                                  help=_("workspace folder"))
             if "--lang" not in sub._option_string_actions:
                 language_option(sub, argparse.SUPPRESS)
@@ -175,7 +176,7 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     taken = set(commands.choices)
     for plugin, command in host.cli_commands():
         if command.name in taken:
-            host.fail(plugin, f"command {command.name!r} is taken")
+            host.fail(plugin, _("command {command!r} is taken").format(command=command.name))
             continue
         taken.add(command.name)
         parser = commands.add_parser(command.name, help=_("{help} ({plugin} plugin)").format(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json
+from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, table_name
 from amtui.i18n import N_, _
 from amtui.text import one_line
 
@@ -43,7 +43,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
              ) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         if name != "undo":
-            parser.add_argument("id", metavar="ID",
+            parser.add_argument("id", metavar=_("ID"),
                                 help=_("the id `amtui list` shows, or its start"))
         parser.add_argument("--json", action="store_true",
                             help=_("print the changed record as JSON"))
@@ -53,30 +53,31 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     verb("done", _("mark a task done, or a message answered"), done)
     move = verb("move", _("move a task to a board column"), move_task)
-    move.add_argument("column", metavar="COLUMN", help=_("the column's id or title"))
+    move.add_argument("column", metavar=_("COLUMN"), help=_("the column's id or title"))
     assign = verb("assign", _("give a task, message, client or deal to a member"), assign_to)
-    assign.add_argument("member", metavar="LOGIN", help=_("the member's login (or id, or name)"))
+    assign.add_argument("member", metavar=_("LOGIN"), help=_("the member's login (or id, or name)"))
     snooze = verb("snooze", _("keep a message, or a client's update, off Today for a while"),
                   snooze_record)
-    snooze.add_argument("when", metavar="WHEN",
-                        help=_("days (3), or until a day: {dates}").format(dates=DATE_HELP))
+    snooze.add_argument("when", metavar=_("WHEN"),
+                        help=_("days (3), or until a day: {dates}").format(dates=_(DATE_HELP)))
     verb("delete", _("move a record to the trash"), delete)
     verb("restore", _("bring a record back from the trash (ID: the deleted record's)"), restore)
     verb("undo", _("take back your last change (made here or in the app)"), undo_last)
     editing = verb("edit", _("change a record's fields (the options `amtui add` takes)"), edit)
     for option, (_field, tables, _parse, help_text) in EDIT_OPTIONS.items():
         flag = "--" + option.replace("_", "-")
-        applies = ", ".join(tables)
+        applies = ", ".join(table_name(table) for table in tables)
         if option == "tag":
-            editing.add_argument(flag, action="append", help=_(
+            editing.add_argument(flag, action="append", metavar=_("TAG"), help=_(
                 "a tag (repeatable; replaces the tags) — {tables}").format(tables=applies))
         elif option in ("pin", "unpin", "blocked_by_client", "not_blocked"):
             editing.add_argument(flag, action="store_true", default=None,
                               help=f"{_(help_text)} — {applies}")
         else:
-            editing.add_argument(flag, metavar="FILE" if option == "body_file" else option.upper(),
-                              help=f"{_(help_text)} — {applies}" if help_text else applies)
-    editing.add_argument("--currency", help=_("with --amount: ISO code (default: the deal's)"))
+            editing.add_argument(flag, metavar=_(VALUE_WORDS[option]),
+                                 help=f"{_(help_text)} — {applies}" if help_text else applies)
+    editing.add_argument("--currency", metavar=_("CURRENCY"),
+                         help=_("with --amount: ISO code (default: the deal's)"))
 
 
 # finding the record
@@ -113,8 +114,8 @@ def _found(workspace: Workspace, table: str, raw: dict[str, Any]) -> Found:
 def _only(found: Found, verb: str, tables: tuple[str, ...]) -> None:
     if found.table not in tables:
         raise UsageError(_("`{verb}` applies to {tables}, and {id} is one of the {table}")
-                         .format(verb=verb, tables=", ".join(tables), id=found.record.id,
-                                 table=found.table))
+                         .format(verb=verb, tables=", ".join(map(table_name, tables)),
+                                 id=found.record.id, table=table_name(found.table)))
 
 
 # what the verbs print
@@ -203,7 +204,7 @@ def assign_to(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     found = find(workspace, args.id)
     _only(found, "assign", ("tasks", "messages", "clients", "deals"))
-    member = workspace.repo(Member).get(member_id(workspace, args.member, "LOGIN"))
+    member = workspace.repo(Member).get(member_id(workspace, args.member, _("LOGIN")))
     record = found.record
     if isinstance(record, Task):
         change = board.save_task(workspace, record.model_copy(update={"assignee": member.name}))[1]
@@ -450,6 +451,19 @@ EDIT_OPTIONS: dict[str, tuple[str, tuple[str, ...], Callable[[Any, Workspace, Fo
 """``edit``'s options: option → (field, the tables it applies to, how its value is read,
 help)."""
 
+VALUE_WORDS = {
+    "title": N_("TITLE"), "name": N_("NAME"), "text": N_("TEXT"), "client": N_("CLIENT"),
+    "due": N_("DATE"), "department": N_("DEPARTMENT"), "assignee": N_("ASSIGNEE"),
+    "priority": N_("PRIORITY"), "description": N_("DESCRIPTION"), "estimate": N_("HOURS"),
+    "kind": N_("KIND"), "status": N_("STATUS"), "owner": N_("MEMBER"), "stage": N_("STAGE"),
+    "industry": N_("INDUSTRY"), "channel": N_("CHANNEL"), "timezone": N_("ZONE"),
+    "cadence": N_("CADENCE"), "revenue": N_("AMOUNT"), "cost": N_("AMOUNT"), "body": N_("TEXT"),
+    "body_file": N_("FILE"), "role": N_("ROLE"), "email": N_("EMAIL"), "phone": N_("PHONE"),
+    "messenger": N_("MESSENGER"), "influence": N_("INFLUENCE"), "amount": N_("AMOUNT"),
+    "signed": N_("DATE"), "paid": N_("DATE"),
+}
+"""What ``edit --help`` calls the value of each option that takes one."""
+
 FIELD_NAMES = {("clients", "channel"): "preferred_channel"}
 """Where an option's field is named otherwise for one table."""
 
@@ -475,8 +489,9 @@ def edit(args: argparse.Namespace) -> int:
         tables = EDIT_OPTIONS[option][1]
         if found.table not in tables:
             raise UsageError(_("--{option} does not apply to {table} (it applies to {tables})")
-                             .format(option=option.replace("_", "-"), table=found.table,
-                                     tables=", ".join(tables)))
+                             .format(option=option.replace("_", "-"),
+                                     table=table_name(found.table),
+                                     tables=", ".join(map(table_name, tables))))
     changes: dict[str, Any] = {}
     for option, value in given.items():
         field, _tables, parse, _help = EDIT_OPTIONS[option]

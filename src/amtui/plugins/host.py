@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from amtui.i18n import N_, _
 from amtui.plugins import specs
 from amtui.plugins.failures import Failure, fingerprint, remember, remembered
 from amtui.plugins.guard import REGISTER_SECONDS, WORK_SECONDS, limit, run_plugin_code
@@ -52,7 +53,10 @@ ALLOW_VARIABLE = "AMTUI_LOAD_PLUGINS"
 
 HOOK_NAMES = frozenset(name for name in dir(specs) if name.startswith("amtui_"))
 
-SOURCES = ("bundled", "entry point", "user", "workspace")
+SOURCE_WORDS = {"bundled": N_("bundled"), "entry point": N_("entry point"), "user": N_("user"),
+                "workspace": N_("workspace")}
+"""Where a plugin can come from, in load order, and how a user is told so."""
+SOURCES = tuple(SOURCE_WORDS)
 
 
 @dataclass
@@ -197,7 +201,8 @@ def _read_source(path: Path, check: FileCheck | None) -> bytes:
     fd = os.open(path, flags | (os.O_NOFOLLOW if check else 0))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
-        problem = "" if stat.S_ISREG(info.st_mode) else f"{path.name} is not a regular file"
+        problem = "" if stat.S_ISREG(info.st_mode) else _(
+            "{file} is not a regular file").format(file=path.name)
         if not problem and check is not None:
             problem = check(info, path)
         if problem:
@@ -317,20 +322,23 @@ def link_problem(link: Path, workspace_root: Path) -> str:
     try:
         target = link.resolve(strict=True)
     except (OSError, RuntimeError) as error:
-        return f"{link.name} is a link that leads nowhere ({error})"
+        return _("{link} is a link that leads nowhere ({error})").format(link=link.name,
+                                                                         error=error)
     trusted = (os.getuid(), workspace_root.stat().st_uid, 0)
     for item in (target, *target.parents):
         info = item.stat()
         if info.st_uid not in trusted:
-            return (f"{link.name} links to {target}, and {item} belongs to uid {info.st_uid} "
-                    "(neither you, the workspace's owner nor root): its owner could change "
-                    "code that would run as you; copy the plugin into plugins/ instead, or "
-                    f"have {item} owned by you (chown)")
+            return _("{link} links to {target}, and {item} belongs to uid {uid} (neither you, "
+                     "the workspace's owner nor root): its owner could change code that would "
+                     "run as you; copy the plugin into plugins/ instead, or have {item} owned "
+                     "by you (chown)").format(link=link.name, target=target, item=item,
+                                              uid=info.st_uid)
         sticky = item != target and item.is_dir() and info.st_mode & stat.S_ISVTX
         if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not sticky:
-            return (f"{link.name} links to {target}, and {item} can be changed by other "
-                    f"users (mode {stat.filemode(info.st_mode)}); run `chmod go-w {item}` "
-                    "to load it")
+            return _("{link} links to {target}, and {item} can be changed by other users "
+                     "(mode {mode}); run `chmod go-w {item}` to load it").format(
+                         link=link.name, target=target, item=item,
+                         mode=stat.filemode(info.st_mode))
     return trust_problem(target, workspace_root)
 
 
@@ -340,12 +348,13 @@ def owner_check(workspace_root: Path) -> FileCheck:
 
     def check(info: os.stat_result, item: Path) -> str:
         if info.st_uid not in (me, admin):
-            return (f"{item.name} belongs to uid {info.st_uid}, neither you nor the "
-                    f"workspace's owner; it would run as you, so it is not loaded")
+            return _("{file} belongs to uid {uid}, neither you nor the workspace's owner; it "
+                     "would run as you, so it is not loaded").format(file=item.name,
+                                                                    uid=info.st_uid)
         if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return (f"{item.name} can be changed by other users (mode "
-                    f"{stat.filemode(info.st_mode)}); make it writable by its owner only "
-                    "(chmod go-w) to load it")
+            return _("{file} can be changed by other users (mode {mode}); make it writable "
+                     "by its owner only (chmod go-w) to load it").format(
+                         file=item.name, mode=stat.filemode(info.st_mode))
         return ""
 
     return check
@@ -421,8 +430,9 @@ class PluginHost:
                 continue
             self._fail(name, failure.error)
             info.hook, info.time = failure.hook, failure.time
-            self.failures[-1] = (name, f"{failure.error} (in {failure.hook} at {failure.time}; "
-                                       "remembered until the plugin's files change)")
+            self.failures[-1] = (name, _(
+                "{error} (in {hook} at {time}; remembered until the plugin's files change)")
+                .format(error=failure.error, hook=failure.hook, time=failure.time))
         if forgotten:
             remember(self.root, forgotten)
 
@@ -442,17 +452,21 @@ class PluginHost:
             used = chosen[name]
             self.shadowed += [PluginInfo(
                 earlier.name, earlier.source, earlier.location, earlier.version,
-                status="shadowed", error=f"not used: the {used.source} plugin of the same "
-                f"name ({used.location}) replaces it (later sources win: "
-                f"{', '.join(SOURCES)})") for earlier in earlier_ones]
+                status="shadowed", error=_(
+                    "not used: the {source} plugin of the same name ({location}) replaces it "
+                    "(later sources win: {sources})").format(
+                        source=_(SOURCE_WORDS[used.source]), location=used.location,
+                        sources=", ".join(_(SOURCE_WORDS[source]) for source in SOURCES)))
+                for earlier in earlier_ones]
         for candidate in chosen.values():
             info = PluginInfo(candidate.name, candidate.source, candidate.location,
                               candidate.version)
             self.plugins[candidate.name] = info
             if candidate.name in disabled:
-                info.status, info.error = "disabled", "disabled in workspace.toml"
+                info.status, info.error = "disabled", _("disabled in workspace.toml")
             elif allow is not None and candidate.name not in allow:
-                info.status, info.error = "disabled", f"not in {ALLOW_VARIABLE}"
+                info.status, info.error = "disabled", _("not in {variable}").format(
+                    variable=ALLOW_VARIABLE)
             elif candidate.refusal:
                 self._fail(info.name, candidate.refusal)
             else:
@@ -464,14 +478,15 @@ class PluginHost:
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # a plugin's import may raise anything, even exit
-            self._fail(info.name, f"import failed: {_one_line_error(error)}")
+            self._fail(info.name, _("import failed: {error}").format(
+                error=_one_line_error(error)))
             return
         info.version = info.version or str(getattr(module, "__version__", ""))
         misspelt = sorted(name for name in dir(module) if name.startswith("amtui_")
                           and callable(getattr(module, name)) and name not in HOOK_NAMES)
         if misspelt:
-            self._fail(info.name, f"unknown hook {misspelt[0]!r} (hooks: "
-                                  f"{', '.join(sorted(HOOK_NAMES))})")
+            self._fail(info.name, _("unknown hook {hook!r} (hooks: {hooks})").format(
+                hook=misspelt[0], hooks=", ".join(sorted(HOOK_NAMES))))
             return
         try:
             self.pm.register(module, name=info.name)
@@ -552,8 +567,8 @@ class PluginHost:
         def kwargs(name: str) -> dict[str, Any]:
             def register(item: Any) -> None:
                 if not isinstance(item, kind):
-                    problems.append((name, f"{hook_name}: expected {kind.__name__}, got "
-                                           f"{type(item).__name__}"))
+                    problems.append((name, _("{hook}: expected {kind}, got {got}").format(
+                        hook=hook_name, kind=kind.__name__, got=type(item).__name__)))
                     return
                 found.append((name, item))
             return {"register": register}
@@ -598,7 +613,8 @@ class PluginHost:
         def kwargs(name: str) -> dict[str, Any]:
             def add(item: Any) -> None:
                 if not isinstance(item, kind):
-                    raise TypeError(f"expected {kind.__name__}, got {type(item).__name__}")
+                    raise TypeError(_("expected {kind}, got {got}").format(
+                        kind=kind.__name__, got=type(item).__name__))
                 found.append((name, item))
             return {**given, "add": add}
 
@@ -630,14 +646,15 @@ class PluginHost:
         for name, table in self.tables():
             taken = workspace.table_spec(table.name)
             if taken is not None and taken.folder != name:  # amtui's or another plugin's
-                self.fail(name, f"table {table.name!r} is taken")
+                self.fail(name, _("table {table!r} is taken").format(table=table.name))
                 continue
             try:
                 workspace.register_table(StoredTable(
                     table.name, table.model, table.version, dict(table.migrations),
                     folder=name))
             except Exception as error:
-                self.fail(name, f"table {table.name!r}: {_one_line_error(error)}")
+                self.fail(name, _("table {table!r}: {error}").format(
+                    table=table.name, error=_one_line_error(error)))
                 continue
             self.openers[table.name] = (name, table.open)
         extra = workspace.settings.model_extra or {}

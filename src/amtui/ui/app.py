@@ -439,6 +439,35 @@ class AmtuiApp(App[None]):
         yield SystemCommand(_("theme: switch"), _("Choose a colour theme, previewed as you move"),
                             self.action_change_theme)
         yield SystemCommand(_("edit: undo"), _("Revert the last change (u)"), self.action_undo)
+        yield from self._language_commands()
+
+    def _language_commands(self) -> Iterable[SystemCommand]:
+        """"Language: Русский" for each language amtui speaks but this run does not."""
+        from amtui.i18n import current_language
+        from amtui.language import languages
+
+        for language in languages():
+            if language != current_language():
+                yield SystemCommand(
+                    _("Language: {language}").format(language=language_name(language)),
+                    _("Speak it from the next start (remembered in config.toml)"),
+                    partial(self._choose_language, language))
+
+    def _choose_language(self, language: str) -> None:
+        """Remember ``language`` in the user's config.toml for the next start."""
+        from amtui.storage.errors import StorageError
+        from amtui.ui.themes import remember_setting
+
+        try:
+            remember_setting("locale", language)
+        except (OSError, StorageError) as error:
+            self.notify(_("The language could not be remembered: {error}").format(
+                error=getattr(error, "strerror", None) or error), severity="warning",
+                markup=False)
+            return
+        self.notify(_("{language} from the next start of amtui (--lang and $AMTUI_LANG, when "
+                      "given, still come first)").format(language=language_name(language)),
+                    markup=False)
 
     def _run_plugin_command(self, plugin: str, run: Callable[[Any], None]) -> None:
         self.plugins.run_guarded(plugin, lambda: run(self), hook="command")
@@ -666,3 +695,10 @@ class AmtuiApp(App[None]):
                         screen.stale = True
                     elif callable(refresh := getattr(screen, "data_changed", None)):
                         refresh()  # a card or a task: one record, read at once
+
+
+def language_name(language: str) -> str:
+    """A language's name in that language, as its speakers look for it: "English", "Русский"."""
+    from babel import Locale
+
+    return Locale.parse(language).get_display_name(language).capitalize()

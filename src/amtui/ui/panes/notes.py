@@ -142,7 +142,7 @@ class NotesPane(ListPane):
             cells = [
                 cell("★" if row.pinned else ""), cell(row.title, 80), cell(row.client_name, 40),
                 cell(shown(row.kind)), cell(f"{ticked}/{total}" if total else ""),
-                cell(row.updated_at[:10]), cell(", ".join(row.tags), 30),
+                cell(changed_day(row.updated_at)), cell(", ".join(row.tags), 30),
             ]
             self._row_cells[row.id] = cells
         if not words:
@@ -322,3 +322,11 @@ def _show_note(app: Any, note: Note | None, finder: NameFinder) -> None:
         app.notify(_("That note is no longer there."), severity="warning", markup=False)
         return
     app.push_screen(NoteEditor(note, finder, new=False))
+
+
+def changed_day(updated_at: str) -> str:
+    """The day of a note's last change (stored as ISO) in numbers, as the other panes show
+    days: «23.11.2026» (made without Babel, so that the first screen does not wait for it)."""
+    from datetime import date
+
+    return date.fromisoformat(updated_at[:10]).strftime("%d.%m.%Y") if updated_at else ""
