@@ -19,11 +19,11 @@ PINNED_ACTIONS = ("help", "command_palette")
 columns, these two lead to every other key."""
 
 Hint = tuple[Content, str]
+"""A key as shown, and the key a click on it presses ("" for none: the key is disabled)."""
 
 _HINTS: dict[tuple[str, str | None, str, bool], Content] = {}
 """Each key as drawn, by key, its display, description and whether it is enabled (the same
 on every screen's bar, and drawing them was a tenth of opening a form)."""
-"""A key as shown, and the key a click on it presses ("" for none: the key is disabled)."""
 
 
 def _cells(hints: list[Hint]) -> int:
@@ -72,33 +72,19 @@ class KeyBar(Static):
         self._keys: list[tuple[int, int, str]] = []
         """Where each key is drawn: start and end column, and the key it presses."""
         self._shown: Content | None = None
-        self._due = False
-        """Whether the keys are to be drawn again once the screen is next refreshed."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._refresh_soon()
+        self.call_after_refresh(self.refresh_keys)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
-        self._refresh_soon()
+        self.refresh_keys()
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen:
-            self._refresh_soon()
-
-    def _refresh_soon(self) -> None:
-        """Draw the keys once the screen is refreshed: a screen opening changes its bindings
-        several times (mounted, laid out, each focus), and the bar is drawn once for all."""
-        if not self._due:
-            self._due = True
-            self.call_after_refresh(self._refresh_due)
-
-    def _refresh_due(self) -> None:
-        self._due = False
-        if self.is_attached:  # not when its screen has closed meanwhile
             self.refresh_keys()
 
     def refresh_keys(self) -> None:
