@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from amtui.api import weekday_names
+
 from .i18n import N_, _
 from .money import ZERO, minor_unit, money, number, rounded
 from .plan import AT_MOST_KINDS, PERCENT_KINDS, Band, Commission, Kpi, Plan, WorkHours
@@ -447,8 +449,6 @@ def hours_outside(entry: TimeFact, hours: WorkHours) -> Decimal:
 
 
 def describe_hours(hours: WorkHours) -> str:
-    from amtui.api import weekday_names
-
     names = weekday_names()
     days = ", ".join(names[day] for day in hours.weekdays) or _("no days")
     return f"{hours.start:%H:%M}–{hours.end:%H:%M} {days}"
