@@ -18,12 +18,15 @@ import importlib.util
 import os
 import stat
 import sys
+import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
+from importlib.readers import FileReader
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -100,6 +103,7 @@ def bundled_folder() -> Path:
 
 
 def user_plugin_folder() -> Path:
+    # lazy: platformdirs, only when the config dir is needed
     from platformdirs import user_config_path
 
     return user_config_path("amtui", appauthor=False) / "plugins"
@@ -173,9 +177,6 @@ class SourceOnlyFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def get_resource_reader(self, fullname: str) -> Any:
         """Lets ``importlib.resources`` read the files of a plugin package."""
-        from importlib.readers import FileReader
-        from types import SimpleNamespace
-
         spec = getattr(sys.modules.get(fullname), "__spec__", None)
         if spec is None or spec.origin is None:
             return None
@@ -284,7 +285,6 @@ def _entry_points_declared() -> bool:
 def entry_point_plugins() -> list[Candidate]:
     if not _entry_points_declared():
         return []
-    from importlib.metadata import entry_points
 
     found = []
     for entry in entry_points(group=specs.PROJECT):
@@ -369,8 +369,6 @@ def discover(workspace_root: Path | None, *, safe_mode: bool = False,
 
 
 def _one_line_error(error: BaseException) -> str:
-    import traceback
-
     frames = traceback.extract_tb(error.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     text = " ".join(str(error).split()) or type(error).__name__
@@ -622,6 +620,7 @@ class PluginHost:
     def attach(self, workspace: Workspace) -> None:
         """Give the workspace the plugins' tables (in ``data/<plugin>/``), check their
         settings sections, and tell them of every saved change from now on."""
+        # lazy: pydantic, loaded on first use
         from amtui.storage.datafile import TableSpec as StoredTable
 
         if workspace in self._attached:
