@@ -186,8 +186,6 @@ def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
     # lazy: pydantic, loaded on first use
     from .engine import Period
     from .facts import read_snapshot
-
-    # lazy: pydantic, loaded on first use
     from .statements import find_member, lock_statement
 
     member = find_member(read_snapshot(workspace, set()), args.member)

@@ -52,9 +52,8 @@ def amtui_register_tables(register: Any) -> None:
 def open_survey(app: Any, survey_id: str) -> None:
     """A survey chosen on Today: the account it is about, on the account screen."""
     # lazy: Textual, not loaded for the CLI
-    from .account import AccountScreen
-
     # lazy: pydantic, loaded on first use
+    from .account import AccountScreen
     from .models import Survey
 
     survey = app.workspace.repo(Survey).find(survey_id)

@@ -206,9 +206,9 @@ def report(error: Exception) -> int:
     from pydantic import ValidationError
 
     # lazy: kept out of `amtui --help`
-    from amtui.clock import BadClockSetting
-
     # lazy: pydantic, not loaded for --help
+    # lazy: kept out of `import amtui.cli`
+    from amtui.clock import BadClockSetting
     from amtui.models import describe_validation_error
     from amtui.storage.errors import (
         InvalidRecord,
@@ -216,8 +216,6 @@ def report(error: Exception) -> int:
         StorageError,
         WorkspaceNotFound,
     )
-
-    # lazy: kept out of `import amtui.cli`
     from amtui.text import one_line
 
     if isinstance(error, ValidationError):

@@ -313,9 +313,8 @@ def add_note(args: argparse.Namespace) -> int:
 def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tuple[str, str]:
     """The body and kind a note template gives, filled in for the client."""
     # lazy: kept out of `amtui --help`
-    from amtui.identity import os_user
-
     # lazy: pydantic, not loaded for --help
+    from amtui.identity import os_user
     from amtui.services.templates import load_templates
 
     templates = {template.key: template for template in load_templates(workspace)[0]}
@@ -383,9 +382,8 @@ def add_deal(args: argparse.Namespace) -> int:
 
 def add_member(args: argparse.Namespace) -> int:
     # lazy: pydantic, not loaded for --help
-    from amtui.models import Member
-
     # lazy: kept out of `amtui --help`
+    from amtui.models import Member
     from amtui.services.members import LoginTaken, check_login_free, login_problem
 
     workspace = open_workspace(args, create=True)

@@ -253,9 +253,8 @@ def _money(value: dict[str, Any]) -> str:
 
 def show_today(args: argparse.Namespace) -> int:
     # lazy: kept out of `amtui --help`
-    from amtui.dates import today_of
-
     # lazy: pydantic, not loaded for --help
+    from amtui.dates import today_of
     from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.storage.damage import damaged_files_read
 
@@ -346,9 +345,8 @@ def markdown_text(text: str) -> str:
 def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None:
     """Whose agenda ``--mine`` or ``--for LOGIN`` asks for (None: everyone's)."""
     # lazy: kept out of `amtui --help`
-    from amtui.identity import os_user
-
     # lazy: pydantic, not loaded for --help
+    from amtui.identity import os_user
     from amtui.services.agenda import Mine, member_by_login
 
     if args.mine:
