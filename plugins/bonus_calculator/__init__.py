@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
 
-from .cli import configure as configure_bonus, run as run_bonus
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -80,10 +79,16 @@ def amtui_register_cli(register: Any) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    # lazy: the plugin's CLI, kept out of the app start
+    from .cli import configure as configure_bonus
+
     configure_bonus(parser)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: the plugin's CLI, kept out of the app start
+    from .cli import run as run_bonus
+
     return run_bonus(args, workspace)
 
 

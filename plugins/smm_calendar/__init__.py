@@ -12,7 +12,6 @@ from typing import Any
 
 from amtui.api import CliCommand, CommandSpec, PaneSpec, SettingsSection, TableSpec, hookimpl
 
-from .cli import configure, run
 from .i18n import _
 
 __version__ = "1.0.0"
@@ -79,6 +78,9 @@ def amtui_register_commands(register: Any) -> None:
 
 @hookimpl
 def amtui_register_cli(register: Any) -> None:
+    # lazy: the plugin's CLI, kept out of the app start
+    from .cli import configure, run
+
     register(CliCommand("calendar", _("the content calendar: export, slots, plan"), configure,
                         run))
 
