@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amtui.i18n import N_, _
+from amtui.identity import os_user
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
@@ -150,7 +151,7 @@ class TodayPane(PaneScreen):
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
     def read(self) -> Agenda:
-        from amtui.identity import os_user
+        # lazy: pydantic, loaded on first use
         from amtui.services.agenda import Mine, build_agenda, member_by_login, plugin_sections
 
         workspace = self.amtui.workspace
@@ -305,8 +306,6 @@ class TodayPane(PaneScreen):
         if self.agenda is None:
             return
         if self.agenda.me is None:
-            from amtui.identity import os_user
-
             self.notify(_("You ({login}) are not a member of this workspace, so everyone's "
                           "records are shown: add yourself with `amtui add member NAME --login "
                           "{login}`.").format(login=os_user()), severity="warning",
@@ -409,6 +408,7 @@ class TodayPane(PaneScreen):
             self._run_plugin_action(item, item.done, "d")
             return
         self.acted_on = self._current_id()
+        # lazy: pydantic, loaded on first use
         from amtui.services.actions import log_contact, mark_message_done, mark_task_done
 
         workspace = self.amtui.workspace
@@ -433,6 +433,7 @@ class TodayPane(PaneScreen):
         if item is None or not item.client_id:
             self.notify(_("This line is not about a client."), severity="warning")
             return
+        # lazy: kept out of the app start
         from amtui.ui.update_screen import UpdateScreen
 
         self.app.push_screen(UpdateScreen(item.client_id))
@@ -445,7 +446,10 @@ class TodayPane(PaneScreen):
         if item is None or item.table not in ("messages", "clients"):
             self.notify(_("Only late answers and due updates can be snoozed."), markup=False)
             return
+        # lazy: pydantic, loaded on first use
         from amtui.services.actions import snooze
+
+        # lazy: kept out of the app start
         from amtui.ui.ask import AskScreen, check_days
 
         workspace = self.amtui.workspace
