@@ -18,15 +18,12 @@ import importlib.util
 import os
 import stat
 import sys
-import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import entry_points
-from importlib.readers import FileReader
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -177,6 +174,10 @@ class SourceOnlyFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def get_resource_reader(self, fullname: str) -> Any:
         """Lets ``importlib.resources`` read the files of a plugin package."""
+        # lazy: only when a plugin reads its files
+        from importlib.readers import FileReader
+        from types import SimpleNamespace
+
         spec = getattr(sys.modules.get(fullname), "__spec__", None)
         if spec is None or spec.origin is None:
             return None
@@ -285,6 +286,8 @@ def _entry_points_declared() -> bool:
 def entry_point_plugins() -> list[Candidate]:
     if not _entry_points_declared():
         return []
+    # lazy: importlib.metadata, only when entry points are declared
+    from importlib.metadata import entry_points
 
     found = []
     for entry in entry_points(group=specs.PROJECT):
@@ -369,6 +372,8 @@ def discover(workspace_root: Path | None, *, safe_mode: bool = False,
 
 
 def _one_line_error(error: BaseException) -> str:
+    import traceback  # lazy: only when a plugin fails
+
     frames = traceback.extract_tb(error.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     text = " ".join(str(error).split()) or type(error).__name__

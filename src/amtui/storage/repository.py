@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -115,6 +114,8 @@ class Repository(Generic[R]):
         if len(matches) == 1:
             return self._model(matches[0])
         if not matches:
+            import difflib  # lazy: only for a did-you-mean hint
+
             close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.75)
             hint = (" (did you mean " + ", ".join(repr(names[name]) for name in close) + "?)"
                     if close else "")
