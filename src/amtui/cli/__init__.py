@@ -111,7 +111,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
 
-    # cycle: amtui.cli imports this module
+    # cycle: each of these modules imports amtui.cli
     from amtui.cli import capture, exporting, importing, listing, maintenance, plugins, verbs
 
     for module in (capture, listing, maintenance, plugins, importing, exporting, verbs):
