@@ -18,7 +18,6 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import WorkerState
 
 from amtui.i18n import N_, _
-from amtui.identity import os_user
 from amtui.services.finder import NameFinder
 from amtui.text import one_line, visible
 from amtui.ui.ask import PickScreen
@@ -222,6 +221,8 @@ class NotesPane(ListPane):
         """Open the editor on a new note (not saved until F2 or Esc), for the client the list
         is filtered by, if any."""
         # lazy: pydantic, loaded on first use
+        # lazy: looked up at each call (tests stand in another user)
+        from amtui.identity import os_user
         from amtui.models import Note, NoteKind
 
         client_id = self.note_filter.client_id if self.note_filter else ""

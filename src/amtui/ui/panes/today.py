@@ -20,7 +20,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from amtui.i18n import N_, _
-from amtui.identity import os_user
 from amtui.text import one_line
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
@@ -152,6 +151,8 @@ class TodayPane(PaneScreen):
 
     def read(self) -> Agenda:
         # lazy: pydantic, loaded on first use
+        # lazy: looked up at each call (tests stand in another user)
+        from amtui.identity import os_user
         from amtui.services.agenda import Mine, build_agenda, member_by_login, plugin_sections
 
         workspace = self.amtui.workspace
@@ -306,6 +307,9 @@ class TodayPane(PaneScreen):
         if self.agenda is None:
             return
         if self.agenda.me is None:
+            # lazy: looked up at each call (tests stand in another user)
+            from amtui.identity import os_user
+
             self.notify(_("You ({login}) are not a member of this workspace, so everyone's "
                           "records are shown: add yourself with `amtui add member NAME --login "
                           "{login}`.").format(login=os_user()), severity="warning",
