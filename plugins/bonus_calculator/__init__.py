@@ -9,6 +9,7 @@ calculation and the pane are imported by the hooks that need them.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ PANE_ID = "bonus"
 
 @hookimpl
 def amtui_register_tables(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .plan import PLANS_TABLE, Plan
     from .records import STATEMENTS_TABLE, TIME_TABLE, LockedStatement, TimeEntry
 
@@ -36,6 +38,7 @@ def amtui_register_tables(register: Any) -> None:
 
 @hookimpl
 def amtui_register_settings(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .market import SECTION, BonusSettings
 
     register(SettingsSection(SECTION, BonusSettings))
@@ -47,7 +50,7 @@ def amtui_register_panes(register: Any) -> None:
 
 
 def make_pane() -> Any:
-    from .pane import BonusPane  # Textual is imported only when the pane opens
+    from .pane import BonusPane  # lazy: Textual, only when the pane opens
 
     return BonusPane()
 
@@ -76,12 +79,14 @@ def amtui_register_cli(register: Any) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    # lazy: the plugin's CLI, kept out of the app start
     from .cli import configure as configure_bonus
 
     configure_bonus(parser)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: the plugin's CLI, kept out of the app start
     from .cli import run as run_bonus
 
     return run_bonus(args, workspace)
@@ -89,6 +94,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 @hookimpl
 def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .views import agenda_entries
 
     for entry in agenda_entries(workspace, now):
@@ -97,6 +103,7 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
 
 @hookimpl
 def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .views import worth_section
 
     section = worth_section(workspace, client.id)
@@ -106,8 +113,6 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
 
 @hookimpl
 def amtui_event(workspace: Workspace | None, event: Event) -> None:
-    import sys
-
     facts = sys.modules.get(f"{__name__}.facts")  # not imported yet: nothing kept to forget
     if facts is not None and event.kind in ("record_saved", "record_deleted"):
         facts.forget_recent(event.table)
@@ -115,6 +120,7 @@ def amtui_event(workspace: Workspace | None, event: Event) -> None:
 
 @hookimpl
 def amtui_demo(workspace: Workspace, size: str, seed: int, say: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .demo import fill_demo
 
     fill_demo(workspace, size, seed, say)

@@ -8,9 +8,11 @@ from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amtui.api import echo
+from amtui.api import BadDate, echo, parse_date, today_of
 
+from .export import render
 from .i18n import _
+from .money import money
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -64,8 +66,10 @@ def _member_and_period(parser: argparse.ArgumentParser, required: bool = False) 
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from amtui.api import InvalidRecord
 
+    # lazy: pydantic, loaded on first use
     from .plan_file import PlanFileError
     from .statements import NotAllowed
 
@@ -90,6 +94,7 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def _member_id(args: argparse.Namespace, snapshot: Snapshot) -> str:
     """The member ``--member`` names, else the person at the keyboard."""
+    # lazy: pydantic, loaded on first use
     from .statements import NotAllowed, find_member, not_a_member, viewer_of
 
     if args.member:
@@ -101,6 +106,7 @@ def _member_id(args: argparse.Namespace, snapshot: Snapshot) -> str:
 
 
 def _who_and_when(args: argparse.Namespace, snapshot: Snapshot) -> tuple[str, Period]:
+    # lazy: pydantic, loaded on first use
     from .engine import Period
     from .statements import check_may_see
 
@@ -111,7 +117,7 @@ def _who_and_when(args: argparse.Namespace, snapshot: Snapshot) -> tuple[str, Pe
 
 
 def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .export import render
+    # lazy: pydantic, loaded on first use
     from .facts import read_snapshot
     from .statements import compute_statement
 
@@ -129,6 +135,7 @@ def _statement(args: argparse.Namespace, workspace: Workspace) -> int:
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole, readable by the owner only: pay is nobody else's
     business."""
+    # lazy: pydantic, loaded on first use
     from amtui.api import write_text_file
 
     write_text_file(path, text, private=True)
@@ -139,6 +146,7 @@ MAX_PLAN_FILE = 100_000
 
 
 def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from .facts import read_snapshot
     from .plan_file import write_plan
     from .store import save_plan
@@ -177,9 +185,9 @@ def _plan(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from .engine import Period
     from .facts import read_snapshot
-    from .money import money
     from .statements import find_member, lock_statement
 
     member = find_member(read_snapshot(workspace, set()), args.member)
@@ -190,10 +198,13 @@ def _lock(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from pydantic import ValidationError
 
+    # lazy: pydantic, loaded on first use
     from amtui.api import Client, describe_validation_error
 
+    # lazy: pydantic, loaded on first use
     from .facts import read_snapshot
     from .records import TimeEntry
     from .store import add_time_entry
@@ -212,8 +223,6 @@ def _hours(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _day(text: str, option: str, workspace: Workspace) -> date:
-    from amtui.api import BadDate, parse_date, today_of
-
     try:
         return parse_date(text, today_of(workspace))
     except BadDate as error:
@@ -229,6 +238,7 @@ def _time(text: str, option: str) -> time:
 
 
 def _market(workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from .market import settings_of
 
     for item in settings_of(workspace).market:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from .engine import Period
 from .facts import read_snapshot
 from .i18n import _, ngettext
+from .plan import Plan
+from .records import TimeEntry
 from .statements import locked_record, store_locked
 
 if TYPE_CHECKING:
@@ -26,8 +28,6 @@ BANDS = [{"from": 0, "multiplier": 0}, {"from": 50, "multiplier": 1},
 
 def demo_plans(valid_from: date, head_id: str | None) -> list[Plan]:
     """A plan per role (B2B for KAMs, B2C for account managers) and the head's own."""
-    from .plan import Plan
-
     common: dict[str, Any] = {"valid_from": valid_from, "currency": "RUB"}
     plans = [
         Plan(name="KAM 2026", role="kam", base_salary=Decimal(90_000), **common,
@@ -64,8 +64,6 @@ def demo_plans(valid_from: date, head_id: str | None) -> list[Plan]:
 def demo_hours(rng: random.Random, members: list[Any], clients: dict[str, list[str]],
                today: date) -> list[TimeEntry]:
     """Evenings and the odd Saturday over the last two months."""
-    from .records import TimeEntry
-
     entries = []
     for member in members:
         for _round in range(rng.randint(2, 5)):
@@ -84,10 +82,8 @@ def demo_hours(rng: random.Random, members: list[Any], clients: dict[str, list[s
 
 
 def fill_demo(workspace: Workspace, size: str, seed: int, say: Callable[[str], None]) -> None:
+    # lazy: orjson, loaded with the store
     from amtui.api import Client, Member, os_user
-
-    from .plan import Plan
-    from .records import TimeEntry
 
     rng = random.Random(f"bonus-{seed}")
     members = workspace.repo(Member).all()

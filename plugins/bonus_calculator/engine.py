@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from amtui.api import weekday_names
+
 from .i18n import N_, _
 from .money import ZERO, minor_unit, money, number, rounded
 from .plan import AT_MOST_KINDS, PERCENT_KINDS, Band, Commission, Kpi, Plan, WorkHours
@@ -74,7 +76,7 @@ class Period:
     @property
     def shown(self) -> str:
         """The month as a reader is told it, in the language in use: «ноябрь 2026»."""
-        from amtui.api import MONTH_YEAR, format_day
+        from amtui.api import MONTH_YEAR, format_day  # lazy: Babel, only when a month is shown
 
         return format_day(self.start, MONTH_YEAR)
 
@@ -459,8 +461,6 @@ def hours_outside(entry: TimeFact, hours: WorkHours) -> Decimal:
 
 
 def describe_hours(hours: WorkHours) -> str:
-    from amtui.api import weekday_names
-
     names = weekday_names()
     days = ", ".join(names[day] for day in hours.weekdays) or _("no days")
     return f"{hours.start:%H:%M}–{hours.end:%H:%M} {days}"

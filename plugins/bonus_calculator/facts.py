@@ -17,8 +17,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from amtui.api import Client, Deal, Member, Message
+
 from .engine import DealFact, KpiFacts, Period, PeriodFacts, TimeFact
 from .market import BonusSettings, settings_of
+from .plan import Plan
+from .records import LockedStatement, TimeEntry
 
 if TYPE_CHECKING:
     from amtui.api import Record, Workspace
@@ -175,12 +179,6 @@ SOURCE_TABLES = ("members", "clients", "deals", "messages", "bonus_plans",
 @functools.cache
 def source_models() -> tuple[type[Record], ...]:
     """The records statements are computed from (those of :data:`SOURCE_TABLES`)."""
-    # The records' modules load on first use (amtui imports the plugin for its CLI too).
-    from amtui.api import Client, Deal, Member, Message
-
-    from .plan import Plan
-    from .records import LockedStatement, TimeEntry
-
     return (Member, Client, Deal, Message, Plan, TimeEntry, LockedStatement)
 
 
@@ -210,6 +208,7 @@ def read_snapshot(workspace: Workspace, member_ids: set[str] | None = None, *,
     person at the keyboard's own; none: only members, plans and locked statements) are
     computed from. The inbox is read only ``with_inbox`` (its KPIs are then measured as if
     there were no messages). Read again only when a file has changed."""
+    # lazy: orjson, loaded with the store
     from amtui.api import os_user
 
     version = data_version(workspace)
@@ -233,12 +232,6 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
           with_inbox: bool) -> Snapshot:
     """Deals and messages first, then only the clients they (or the members) need: a
     member's statement keeps a few hundred records of a large workspace, not all of it."""
-    # The records' modules load on first use (amtui imports the plugin for its CLI too).
-    from amtui.api import Client, Member
-
-    from .plan import Plan
-    from .records import LockedStatement, TimeEntry
-
     snapshot = Snapshot(workspace.clock(), ZoneInfo(workspace.settings.timezone),
                         settings_of(workspace), workspace.settings.currency)
     for raw in workspace.repo(Member).scan():
@@ -246,6 +239,7 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
                                                  str(raw.get("role", "account_manager")),
                                                  str(raw.get("login", "")))
     if viewer_only:
+        # lazy: orjson, loaded with the store
         from amtui.api import os_user
 
         me = os_user()
@@ -300,8 +294,6 @@ Owned = tuple[str | None, str, Any]
 
 def _scan_deals(workspace: Workspace, wanted: set[str]) -> list[Owned]:
     """The deals of the wanted members, and those with no owner (their client's decides)."""
-    from amtui.api import Deal  # the records' modules load on first use
-
     found: list[Owned] = []
     for raw in workspace.repo(Deal).scan():
         owner = raw.get("owner_id")
@@ -331,8 +323,6 @@ def _scan_messages(workspace: Workspace, wanted: set[str]
                    ) -> tuple[list[Owned], dict[str, list[datetime]]]:
     """Incoming messages of the wanted members (and unassigned ones), and when we wrote to
     each client."""
-    from amtui.api import Message  # the records' modules load on first use
-
     replies: dict[str, list[datetime]] = {}
     incoming: list[Owned] = []
     for raw in workspace.repo(Message).scan():

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from amtui.api import DAY_MONTH_YEAR, format_day
+from amtui.api import DAY_MONTH_YEAR, BadDate, StorageError, format_day, parse_date
 from amtui.api.ui import (
     FormField,
     FormScreen,
@@ -28,10 +28,14 @@ from amtui.api.ui import (
     line,
 )
 
+from .cli import write_private
 from .engine import Period
+from .export import render
 from .i18n import N_, _, translate_keys
 from .money import minor_unit, money, number
 from .plan import role_name
+from .plan_file import template, write_plan
+from .records import TimeEntry
 from .screens import (
     ConfirmLock,
     LineDetail,
@@ -146,6 +150,7 @@ class BonusPane(PaneScreen):
     # reading (in a worker: no widgets here)
 
     def read(self) -> Shown:
+        # lazy: pydantic, loaded on first use
         from .facts import read_snapshot
         from .statements import compute_statement, not_a_member, viewer_of, visible_members
 
@@ -289,8 +294,6 @@ class BonusPane(PaneScreen):
             self.app.push_screen(WhatIfScreen(snapshot, self.shown.statement))
 
     def action_plan(self) -> None:
-        from .plan_file import template, write_plan
-
         current = self._current()
         if current is None:
             return
@@ -318,8 +321,6 @@ class BonusPane(PaneScreen):
         self.app.push_screen(PlanEditor(title, text, read_only=not head), closed)
 
     def action_log_hours(self) -> None:
-
-        from .records import TimeEntry
 
         current = self._current()
         if current is None:
@@ -355,6 +356,7 @@ class BonusPane(PaneScreen):
                                         fields, values, build), chosen)
 
     def action_lock(self) -> None:
+        # lazy: pydantic, loaded on first use
         from .statements import lock_statement
 
         current = self._current()
@@ -401,9 +403,6 @@ class BonusPane(PaneScreen):
 
     @work(thread=True, group="bonus-export")
     def _export(self, statement: Statement, fmt: str, path: Path) -> None:
-        from .cli import write_private
-        from .export import render
-
         try:
             write_private(path, render(statement, fmt))
         except OSError as error:
@@ -418,8 +417,7 @@ class BonusPane(PaneScreen):
 
     @work(thread=True, group="bonus-save")
     def _save(self, save: Any, done: str) -> None:
-        from amtui.api import StorageError
-
+        # lazy: pydantic, loaded on first use
         from .statements import NotAllowed
 
         try:
@@ -433,8 +431,6 @@ class BonusPane(PaneScreen):
 
 
 def _day(text: str, today: date) -> date:
-    from amtui.api import BadDate, parse_date
-
     try:
         return parse_date(text, today)
     except BadDate as error:
@@ -450,6 +446,7 @@ def _time(text: str, what: str) -> time:
 
 
 def _add_entry(workspace: Any, entry: TimeEntry) -> TimeEntry:
+    # lazy: pydantic, loaded on first use
     from .store import add_time_entry
 
     return add_time_entry(workspace, entry)

@@ -117,6 +117,7 @@ def _member_id(wanted: str, members: dict[str, MemberInfo]) -> str:
 def _number(value: Decimal) -> Item:
     """An exact decimal as a TOML number written as it reads (``1.2``, never a float's
     digits); a whole one as an integer."""
+    # lazy: tomlkit, only when a TOML file is written
     from tomlkit.items import Float, Integer, Trivia
 
     if value == value.to_integral_value():
@@ -127,6 +128,7 @@ def _number(value: Decimal) -> Item:
 
 
 def _item(value: Any, comment: str | None = None) -> Item:
+    # lazy: orjson, loaded with the store
     from amtui.api import toml_value
 
     item = _number(value) if isinstance(value, Decimal) else toml_value(value)
@@ -137,6 +139,7 @@ def _item(value: Any, comment: str | None = None) -> Item:
 
 
 def _inline(pairs: list[tuple[str, Any]]) -> InlineTable:
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     table = tomlkit.inline_table()
@@ -151,6 +154,7 @@ def _inline(pairs: list[tuple[str, Any]]) -> InlineTable:
 
 def _lines(rows: list[InlineTable], comment: str) -> Array:
     """An array written one row a line, ``comment`` above the rows."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     array = tomlkit.array()
@@ -164,6 +168,7 @@ def _lines(rows: list[InlineTable], comment: str) -> Array:
 def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
     """The plan as a TOML file that :func:`read_plan` reads back to the same plan, each key
     explained in the language in use (:func:`annotated`)."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     out = tomlkit.document()
@@ -231,6 +236,7 @@ def write_plan(plan: Plan, members: dict[str, MemberInfo]) -> str:
 def template(member: MemberInfo, valid_from: date, currency: str) -> str:
     """A starting plan for a member who has none: every component, with example values, each
     key explained in the language in use (:func:`annotated`)."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     plan = tomlkit.parse(_(TEMPLATE))

@@ -13,12 +13,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
-from amtui.api import MoneyError, format_amount, parse_money
+from amtui.api import MoneyError, StorageError, format_amount, parse_money
 from amtui.api.ui import RecordTable, cell, content, line
 
 from .engine import own_lines, total
 from .i18n import N_, _, translate_keys
 from .money import minor_unit, money, number, signed_money
+from .plan_file import PlanFileError
 from .whatif import WhatIf, apply, compare
 
 if TYPE_CHECKING:
@@ -119,9 +120,7 @@ class PlanEditor(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="bonus-plan")
     def _save(self, text: str) -> None:
-        from amtui.api import StorageError
-
-        from .plan_file import PlanFileError
+        # lazy: pydantic, loaded on first use
         from .statements import NotAllowed
         from .store import save_plan
 

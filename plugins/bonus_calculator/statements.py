@@ -20,6 +20,8 @@ from .facts import MemberInfo, Snapshot, read_snapshot
 from .i18n import _
 from .market import MarketPosition, position, segment_for
 from .plan import role_name
+from .records import STATEMENTS_TABLE, LockedStatement
+from .whatif import apply
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -125,8 +127,6 @@ def compute_statement(snapshot: Snapshot, member_id: str, period: Period,
             next=period.next()))
     else:
         if what_if is not None and plan is not None:
-            from .whatif import apply
-
             plan, facts = apply(what_if, plan, facts)
         lines = own_lines(plan, facts)
         if plan is None:
@@ -158,6 +158,7 @@ def compute_statement(snapshot: Snapshot, member_id: str, period: Period,
 
 def viewer_of(snapshot: Snapshot) -> MemberInfo | None:
     """The member at the keyboard: the one whose login is the OS user's."""
+    # lazy: orjson, loaded with the store
     from amtui.api import os_user
 
     me = os_user()
@@ -165,6 +166,7 @@ def viewer_of(snapshot: Snapshot) -> MemberInfo | None:
 
 
 def not_a_member() -> str:
+    # lazy: orjson, loaded with the store
     from amtui.api import os_user
 
     return (_("you ({os_user}) are not a member of this workspace: the head sets your login on "
@@ -226,9 +228,8 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
     """The member's statement for the month, as it is in ``snapshot``, ready to be stored
     locked. Only months that have ended, in order (the month after the last locked one).
     Raises InvalidRecord saying why not."""
+    # lazy: orjson, loaded with the store
     from amtui.api import InvalidRecord
-
-    from .records import LockedStatement
 
     member = snapshot.members[member_id]
     if period.end >= snapshot.today:
@@ -264,9 +265,8 @@ def locked_record(snapshot: Snapshot, member_id: str, period: Period, by: str) -
 def store_locked(workspace: Workspace, records: list[LockedStatement]) -> None:
     """Store locked statements in one transaction, unless a month of theirs (or a later one)
     was locked meanwhile."""
+    # lazy: orjson, loaded with the store
     from amtui.api import InvalidRecord
-
-    from .records import STATEMENTS_TABLE
 
     with workspace.transaction(STATEMENTS_TABLE) as transaction:
         first: dict[str, str] = {}
@@ -284,6 +284,7 @@ def store_locked(workspace: Workspace, records: list[LockedStatement]) -> None:
 
 def lock_statement(workspace: Workspace, member_id: str, period: Period) -> LockedStatement:
     """Lock the member's statement for the month as it is now (only the head may)."""
+    # lazy: orjson, loaded with the store
     from amtui.api import InvalidRecord
 
     snapshot = read_snapshot(workspace, {member_id})

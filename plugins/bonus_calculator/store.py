@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from .facts import Snapshot, read_snapshot
 from .i18n import _
+from .plan import Plan
 from .plan_file import PlanFileError, read_plan
+from .records import TimeEntry
 from .statements import check_head, check_may_see
 
 if TYPE_CHECKING:
@@ -46,8 +48,6 @@ def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
     """Store the plan in ``text`` (TOML): it replaces the plan for the same member or role
     from the same month, or is added. Returns the plan and whether it is new. Only the head
     may; a plan with any problem raises PlanFileError and nothing is stored."""
-    from .plan import Plan
-
     people = read_snapshot(workspace, set())
     check_head(people, _("changes plans"))
     plan = read_plan(text, people.members)
@@ -68,8 +68,6 @@ def save_plan(workspace: Workspace, text: str) -> tuple[Plan, bool]:
 
 def add_time_entry(workspace: Workspace, entry: TimeEntry) -> TimeEntry:
     """Store a time entry: a member logs their own hours; the head, anyone's."""
-    from .records import TimeEntry
-
     snapshot = read_snapshot(workspace, {entry.member_id})
     check_may_see(snapshot, entry.member_id)
     return workspace.repo(TimeEntry).add(entry)

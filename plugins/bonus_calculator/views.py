@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from amtui.api import AgendaEntry, Client, ClientSection, Deal
+
 from .engine import Period, own_lines, sales, total
 from .facts import read_snapshot
 from .i18n import N_, _
@@ -24,8 +26,6 @@ KIND_NAMES = {"commission": N_("commission"), "cap_deal": N_("cap per deal"),
 
 def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
     """Your quota so far this month; for the head, last month's statements still to lock."""
-    from amtui.api import AgendaEntry
-
     snapshot = read_snapshot(workspace, viewer_only=True, with_inbox=False)
     viewer = viewer_of(snapshot)
     if viewer is None:
@@ -70,8 +70,6 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
 def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
     """"What it is worth to me": for each open deal of the client, what winning it this month
     would add to its owner's payout under their plan. Shown to the owner and the head."""
-    from amtui.api import Client, ClientSection, Deal
-
     people = read_snapshot(workspace, set())
     viewer = viewer_of(people)
     if viewer is None:

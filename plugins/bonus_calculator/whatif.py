@@ -7,8 +7,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from .engine import DealFact, Line, Period, PeriodFacts
 from .money import ZERO
+from .plan import describe_plan_error
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -39,10 +42,6 @@ def won_in(deal: DealFact, period: Period, amount: Decimal | None = None) -> Dea
 def apply(what_if: WhatIf, plan: Plan, facts: PeriodFacts) -> tuple[Plan, PeriodFacts]:
     """The plan and facts with the changes made (copies; the originals are untouched).
     Raises ValueError if a change makes the plan invalid (a negative rate, …)."""
-    from pydantic import ValidationError
-
-    from .plan import describe_plan_error
-
     if what_if.quota is not None or what_if.tier_rates:
         data = plan.model_dump()
         if what_if.quota is not None and data["quota"] is not None:

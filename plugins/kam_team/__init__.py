@@ -43,6 +43,7 @@ UNHAPPY_DAYS = 90
 
 @hookimpl
 def amtui_register_tables(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .models import AccountHistory, AccountPlan, StageMove, Survey
 
     for model in (AccountPlan, StageMove, AccountHistory):
@@ -52,6 +53,8 @@ def amtui_register_tables(register: Any) -> None:
 
 def open_survey(app: Any, survey_id: str) -> None:
     """A survey chosen on Today: the account it is about, on the account screen."""
+    # lazy: Textual, not loaded for the CLI
+    # lazy: pydantic, loaded on first use
     from .account import AccountScreen
     from .models import Survey
 
@@ -64,6 +67,7 @@ def open_survey(app: Any, survey_id: str) -> None:
 
 @hookimpl
 def amtui_register_settings(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .models import KamSettings
 
     register(SettingsSection("kam_team", KamSettings))
@@ -75,13 +79,14 @@ def amtui_register_panes(register: Any) -> None:
 
 
 def make_pane() -> Any:
-    from .pane import TeamPane  # Textual is imported only when the pane opens
+    from .pane import TeamPane  # lazy: Textual, only when the pane opens
 
     return TeamPane()
 
 
 def _open_view(view: str) -> Any:
     def run(app: Any) -> None:
+        # lazy: Textual, not loaded for the CLI
         from .pane import open_view
 
         open_view(app, view)
@@ -110,12 +115,14 @@ def amtui_register_cli(register: Any) -> None:
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
+    # lazy: pydantic, loaded on first use
     from .report import configure
 
     configure(parser)
 
 
 def _run(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: pydantic, loaded on first use
     from .report import run
 
     return run(args, workspace)
@@ -124,8 +131,9 @@ def _run(args: argparse.Namespace, workspace: Workspace) -> int:
 @hookimpl
 def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
     """Key accounts whose latest survey answer in the last 90 days was unhappy."""
-    from amtui.api import Client  # records load on first use: `amtui --help` needs none
+    from amtui.api import Client  # lazy: records load on first use: `amtui --help` needs none
 
+    # lazy: pydantic, loaded on first use
     from .models import SURVEYS, UNHAPPY_UP_TO, Survey
 
     since = now.date() - timedelta(days=UNHAPPY_DAYS)
@@ -154,8 +162,9 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
 def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     """The account's stage, purpose, team, stakeholders and surveys; stage moves and surveys
     join the timeline."""
-    from amtui.api import Member  # records load on first use: `amtui --help` needs none
+    from amtui.api import Member  # lazy: records load on first use: `amtui --help` needs none
 
+    # lazy: pydantic, loaded on first use
     from .models import STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
 
     plan = workspace.repo(AccountPlan).find(plan_id(client.id))
@@ -205,6 +214,7 @@ def amtui_event(workspace: Workspace | None, event: Event) -> None:
     """A client saved with a new status, revenue, cost or owner: the history notes it."""
     if workspace is None or event.kind != "record_saved" or event.table != "clients":
         return  # (checked before importing anything: startup calls this before the first paint)
+    # lazy: pydantic, loaded on first use
     from .history import TRACKED, follow_client_change
 
     if TRACKED.intersection(event.fields):
@@ -213,6 +223,7 @@ def amtui_event(workspace: Workspace | None, event: Event) -> None:
 
 @hookimpl
 def amtui_demo(workspace: Workspace, size: str, seed: int, say: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .demo import fill_demo
 
     fill_demo(workspace, size, seed, say)

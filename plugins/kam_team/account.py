@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from amtui.api import department as shown_department
+from amtui.api import BadDate, StorageError, department as shown_department, parse_date, today_of
 from amtui.api.ui import (
     AskScreen,
     FormField,
@@ -29,9 +29,33 @@ from amtui.api.ui import (
 )
 
 from . import fmt
+from .actions import (
+    add_survey,
+    move_stage,
+    parse_specialists,
+    score,
+    set_purpose,
+    set_stakeholder,
+    set_team,
+)
+from .dossier import dossier, slug, write_file
 from .fmt import money
 from .i18n import N_, _, translate_keys
-from .models import CRITERION_LABELS, MAX_SCORE, AccountPlan, Attitude, Criterion, Purpose, Scale
+from .models import (
+    CRITERION_LABELS,
+    MAX_SCORE,
+    AccountPlan,
+    Attitude,
+    Criterion,
+    Purpose,
+    Scale,
+    StakeholderView,
+    Survey,
+    plan_id,
+    settings_of,
+)
+from .pane import TeamPane
+from .snapshot import read_account
 from .words import word
 
 if TYPE_CHECKING:
@@ -103,8 +127,6 @@ class AccountScreen(Screen[None]):
 
     @property
     def pane(self) -> TeamPane:
-        from .pane import TeamPane
-
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, TeamPane):
                 return screen
@@ -120,10 +142,6 @@ class AccountScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="team-account")
     def read(self) -> None:
-        from amtui.api import StorageError
-
-        from .snapshot import read_account
-
         try:
             details: AccountDetails | str = read_account(self.app.workspace, self.client_id)  # type: ignore[attr-defined]
         except StorageError as error:
@@ -232,7 +250,6 @@ class AccountScreen(Screen[None]):
     def action_dossier(self) -> None:
         if self.details is None:
             return
-        from .dossier import slug
 
         today = self.app.workspace.clock().date()  # type: ignore[attr-defined]
         default = Path.cwd() / f"dossier-{slug(self.details.client.name)}-{today}.md"
@@ -259,8 +276,6 @@ class AccountScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="team-dossier")
     def _write_dossier(self, path: Path) -> None:
-        from .dossier import dossier, write_file
-
         try:
             text, _name = dossier(self.app.workspace, self.client_id)  # type: ignore[attr-defined]
             written = write_file(path, text)
@@ -277,8 +292,6 @@ class AccountScreen(Screen[None]):
 def ask_stage_move(pane: TeamPane, client_id: str, name: str, from_stage: str | None,
                    to_stage: str, rev: int, moved: Callable[[], None]) -> None:
     """Ask why, then move the account (shown at once by ``moved``)."""
-    from .actions import move_stage
-
     def check(typed: str) -> str | None:
         return None if typed.strip() else _("Say why: every move is kept with its reason.")
 
@@ -298,8 +311,6 @@ def ask_stage_move(pane: TeamPane, client_id: str, name: str, from_stage: str | 
 
 
 def ask_purpose(pane: TeamPane, client_id: str) -> None:
-    from .actions import set_purpose
-
     plan = pane.figures.data.plans.get(client_id) if pane.figures else None
     current = plan.purpose.value if plan and plan.purpose else ""
     options = [(Content.assemble((word(purpose.value), "bold"), f"  {text}"), purpose.value)
@@ -320,17 +331,12 @@ def ask_purpose(pane: TeamPane, client_id: str) -> None:
 
 
 def _plan_now(pane: TeamPane, client_id: str) -> AccountPlan:
-    from .models import plan_id
-
     found = pane.amtui.workspace.repo(AccountPlan).find(plan_id(client_id))
     return found or AccountPlan(id=plan_id(client_id), client_id=client_id)
 
 
 def ask_scores(pane: TeamPane, client_id: str) -> None:
     """The checklist: each criterion 0–5 (empty: not scored), with its weight shown."""
-    from .actions import score
-    from .models import settings_of
-
     workspace = pane.amtui.workspace
     plan = _plan_now(pane, client_id)
     weights = settings_of(workspace).weights
@@ -360,9 +366,6 @@ def ask_scores(pane: TeamPane, client_id: str) -> None:
 
 def ask_stakeholder(pane: TeamPane, client_id: str, contact: dict[str, Any],
                     plan: AccountPlan | None) -> None:
-    from .actions import set_stakeholder
-    from .models import StakeholderView
-
     view = plan.stakeholder(contact["id"]) if plan else None
     fields = [FormField("attitude", _("Attitude towards us"),
                         [(word(attitude.value), attitude.value) for attitude in Attitude]),
@@ -388,8 +391,6 @@ def ask_stakeholder(pane: TeamPane, client_id: str, contact: dict[str, Any],
 
 
 def ask_team(pane: TeamPane, details: AccountDetails) -> None:
-    from .actions import parse_specialists, set_team
-
     plan = details.plan
     members = member_picker(pane.amtui.workspace)
     fields = [FormField("kam_id", _("KAM (leads the account team)"), picker=members,
@@ -430,9 +431,6 @@ def ask_team(pane: TeamPane, details: AccountDetails) -> None:
 
 
 def ask_survey(pane: TeamPane, client_id: str) -> None:
-    from .actions import add_survey
-    from .models import Survey
-
     workspace = pane.amtui.workspace
     fields = [FormField("on", _("Answered on"), placeholder=_("31.10.2026, yesterday, -3d")),
               FormField("scale", _("Scale"), [(_("1–5 (satisfaction)"), "csat"),
@@ -442,8 +440,6 @@ def ask_survey(pane: TeamPane, client_id: str) -> None:
     values = {"on": workspace.clock().date().isoformat(), "scale": "csat"}
 
     def build(typed: dict[str, str]) -> Any:
-        from amtui.api import BadDate, parse_date, today_of
-
         try:
             on = parse_date(typed["on"], today_of(workspace))
         except BadDate as error:

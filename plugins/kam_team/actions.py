@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from amtui.api import (
     Client,
     ConflictError,
@@ -16,6 +18,7 @@ from amtui.api import (
     Member,
     Record,
     RecordNotFound,
+    RelationshipStage,
     Undo,
     describe_validation_error,
     one_line,
@@ -112,8 +115,6 @@ def _move(workspace: Workspace, client_ids: list[str], message_ids: list[str] | 
 
 
 def _check(record_type: type[Record], raw: dict[str, Any]) -> None:
-    from pydantic import ValidationError
-
     try:
         record_type.model_validate(raw)
     except ValidationError as error:
@@ -161,8 +162,6 @@ def move_stage(workspace: Workspace, client_id: str, to_stage: RelationshipStage
                reason: str, rev: int | None = None, on: date | None = None) -> Undo:
     """Move the account to another relationship stage; the move is kept with the day, the
     reason and who made it. The reason is required."""
-    from amtui.api import RelationshipStage
-
     to_stage = RelationshipStage(to_stage) if to_stage else None
     client = workspace.repo(Client).get(client_id)
     if client.stage == to_stage:

@@ -22,6 +22,7 @@ def _steady_ticks() -> None:
     depends on Python's string hashing (a different picture in each process); keep their
     order instead. (Its internals may change: then the picture is merely less steady.)"""
     try:
+        # lazy: plotext, only when a chart is drawn
         import plotext._utility as plotext_utility
     except ImportError:
         return

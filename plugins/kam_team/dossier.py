@@ -68,6 +68,7 @@ def _moment(value: str | None) -> datetime | None:
 
 def _weekdays(days: list[int]) -> str:
     """Days of the week by their short names in the current language: "Mon, Tue", "пн, вт"."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import get_day_names
 
     names = get_day_names("abbreviated", locale=current_locale())

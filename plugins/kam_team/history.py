@@ -18,6 +18,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from amtui.api import Client
+
 from .models import HISTORY, AccountHistory, HistoryEntry, history_id
 
 if TYPE_CHECKING:
@@ -188,8 +190,6 @@ def follow_client_change(workspace: Workspace, client_id: str) -> None:
     """A client was saved with a tracked field changed: note its new state, dated today."""
     if _quiet.get():
         return
-    from amtui.api import Client  # the core records load on first use
-
     client = workspace.repo(Client).stored(client_id)
     if client is None:
         return

@@ -9,8 +9,10 @@ when it is shown.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import ValidationError
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,10 +20,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from amtui.api import InvalidRecord, describe_validation_error
 from amtui.api.ui import PaneScreen, save_change
 
+from .actions import set_key
 from .i18n import N_, _, translate_keys
+from .keyaccounts import key_accounts
+from .snapshot import completed, read_team, with_load
 from .widgets import TeamView
 
 if TYPE_CHECKING:
@@ -133,8 +140,6 @@ class TeamPane(PaneScreen):
     # reading -----------------------------------------------------------------------------
 
     def read(self) -> TeamFigures:
-        from .snapshot import read_team, with_load
-
         return with_load(read_team(self.amtui.workspace), self.accounts_period, self.figures)
 
     def show(self, payload: TeamFigures) -> None:
@@ -154,10 +159,6 @@ class TeamPane(PaneScreen):
     @work(thread=True, exclusive=True, group="team-compute")
     def _complete(self) -> None:
         """The key accounts and the KPIs, computed after the load is shown."""
-        from textual.worker import get_current_worker
-
-        from .snapshot import completed
-
         figures = self.figures
         if figures is None:
             return
@@ -173,10 +174,6 @@ class TeamPane(PaneScreen):
 
     @work(thread=True, exclusive=True, group="team-accounts")
     def _accounts_for(self, period: Period) -> None:
-        from dataclasses import replace
-
-        from .keyaccounts import key_accounts
-
         figures = self.figures
         if figures is None:
             return
@@ -185,8 +182,6 @@ class TeamPane(PaneScreen):
                                                    accounts=rows)))
 
     def on_accounts_computed(self, message: AccountsComputed) -> None:
-        from dataclasses import replace
-
         current, new = self.figures, message.figures
         if current is None or new.data is not current.data:
             return  # computed from a read that a newer one replaced
@@ -210,9 +205,6 @@ class TeamPane(PaneScreen):
         """Mark the account key, or not key: shown at once, saved in a worker."""
         if self.figures is None or client_id not in self.figures.data.clients:
             return
-        from dataclasses import replace
-
-        from .actions import set_key
 
         client = self.figures.data.clients[client_id]
         key = not client.key
@@ -237,10 +229,6 @@ class TeamPane(PaneScreen):
         read again."""
 
         def checked() -> Any:
-            from pydantic import ValidationError
-
-            from amtui.api import InvalidRecord, describe_validation_error
-
             try:
                 return save()
             except ValidationError as error:

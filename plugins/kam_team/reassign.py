@@ -8,6 +8,7 @@ from textual.content import Content
 
 from amtui.api.ui import PickScreen, line
 
+from .actions import reassign
 from .i18n import N_, _, ngettext
 from .load import ROLE_ORDER
 
@@ -50,7 +51,6 @@ def ask_reassign(view: LoadView, source: MemberLoad, client_ids: list[str]) -> N
     def chosen(member_id: str | None) -> None:
         if not member_id:
             return
-        from .actions import reassign
 
         workspace = view.pane.amtui.workspace
         target = next(member.name for member in members if member.id == member_id)

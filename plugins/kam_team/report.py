@@ -19,6 +19,7 @@ from .keyaccounts import KEY_FIGURES, SUGGESTIONS, key_accounts, line_rank
 from .kpis import KPI_FIGURES, TEAM, Figures, figures_by_scope
 from .load import LOAD_FIGURES, team_load
 from .periods import Period, month_of, parse_period
+from .snapshot import read_team
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -63,8 +64,6 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _report(args: argparse.Namespace, workspace: Workspace) -> int:
-    from .snapshot import read_team
-
     if args.format not in FORMATS:
         raise ValueError(_("--format: {format!r} is not one of {join}").format(
             format=args.format, join=', '.join(FORMATS)))
@@ -78,6 +77,7 @@ def _report(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _dossier(args: argparse.Namespace, workspace: Workspace) -> int:
+    # lazy: orjson, loaded with the store
     from .dossier import dossier, write_file
 
     text, _name = dossier(workspace, args.client)
@@ -159,6 +159,7 @@ def _cell(value: object) -> str:
 
 
 def _md(value: object) -> str:
+    # lazy: orjson, loaded with the store
     from .dossier import md
 
     return md(value, 60)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -17,13 +17,18 @@ from amtui.api import Client, Contact, Deal, Member, Message, Record, Task, mess
 from . import history
 from .history import Timeline, decimal
 from .i18n import _
+from .keyaccounts import checklist_score, key_accounts, single_threaded_because
+from .kpis import series
+from .load import team_load
 from .models import (
     AccountPlan,
     KamSettings,
     StageMove,
     Survey,
+    plan_id,
     settings_of,
 )
+from .periods import last_months, recent_months, recent_quarters
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -115,6 +120,7 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
     catching = history.missing_entries(client_raws, stored, today)
     written = True
     if write_history and catching:
+        # lazy: orjson, loaded with the store
         from amtui.api import StorageError
 
         try:
@@ -273,9 +279,6 @@ def with_load(data: TeamData, accounts_period: Any = None,
               earlier: TeamFigures | None = None) -> TeamFigures:
     """The first part: the team's load. What ``earlier`` figures had of the rest is kept until
     it is computed again (nothing blinks)."""
-    from .load import team_load
-    from .periods import last_months
-
     period = accounts_period or last_months(data.settings.pareto_months, data.today)
     return TeamFigures(data=data, load=team_load(data), accounts_period=period,
                        accounts=earlier.accounts if earlier else None,
@@ -285,12 +288,6 @@ def with_load(data: TeamData, accounts_period: Any = None,
 
 def completed(figures: TeamFigures) -> TeamFigures:
     """The rest: the key accounts of the period and the KPIs by month and quarter."""
-    from dataclasses import replace
-
-    from .keyaccounts import key_accounts
-    from .kpis import series
-    from .periods import recent_months, recent_quarters
-
     data = figures.data
     return replace(
         figures, accounts=key_accounts(data, figures.accounts_period),
@@ -323,9 +320,6 @@ class AccountDetails:
 
 
 def read_account(workspace: Workspace, client_id: str) -> AccountDetails:
-    from .keyaccounts import checklist_score, single_threaded_because
-    from .models import plan_id
-
     client = workspace.repo(Client).get(client_id)
     members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
                for raw in workspace.repo(Member).scan()]

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from amtui.api.ui import cell
 
+from .account import AccountScreen, ask_scores
 from .fmt import count, money, ratio, share as fmt_share
 from .i18n import N_, _
 from .keyaccounts import KEY_FIGURES, SUGGESTIONS, KeyRow, line_rank
@@ -134,8 +135,6 @@ class AccountsView(TeamView):
         event.stop()
         client_id = self.table.current_key()
         if client_id:
-            from .account import AccountScreen
-
             self.app.push_screen(AccountScreen(client_id))
 
     def action_key(self) -> None:
@@ -146,8 +145,6 @@ class AccountsView(TeamView):
     def action_score(self) -> None:
         client_id = self.table.current_key()
         if client_id:
-            from .account import ask_scores
-
             ask_scores(self.pane, client_id)
 
     def action_filter(self) -> None:

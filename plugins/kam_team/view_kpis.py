@@ -139,6 +139,7 @@ class KpiView(TeamView):
 
     @work(thread=True, exclusive=True, group="team-chart")
     def _import_chart(self) -> None:
+        # lazy: plotext, only when a chart is drawn
         from . import chart  # noqa: F401 (imported here, off the UI thread)
 
         self.post_message(ChartReady())
@@ -146,6 +147,7 @@ class KpiView(TeamView):
     def on_chart_ready(self, _message: ChartReady) -> None:
         if self.chart is not None:
             return
+        # lazy: plotext, only when a chart is drawn
         from .chart import TrendChart
 
         self.chart = TrendChart(id="kpi-chart")

@@ -13,9 +13,11 @@ from textual.widgets import DataTable
 
 from amtui.api.ui import cell, line
 
+from .account import AccountScreen
 from .fmt import count, money
 from .i18n import N_, _
 from .load import LOAD_FIGURES, MemberLoad, member_accounts, sort_load
+from .reassign import ask_reassign
 from .widgets import Cells, PagedTable, Remembered, TeamView, widths_for
 from .words import word
 
@@ -186,8 +188,6 @@ class LoadView(TeamView):
         else:
             client_id = self.table.current_key()
             if client_id:
-                from .account import AccountScreen
-
                 self.app.push_screen(AccountScreen(client_id))
 
     def _drill(self, member_id: str | None) -> None:
@@ -257,6 +257,5 @@ class LoadView(TeamView):
         if not chosen:
             self.app.notify(_("No accounts to reassign."), markup=False)
             return
-        from .reassign import ask_reassign
 
         ask_reassign(self, source, chosen)

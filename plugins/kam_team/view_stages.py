@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from amtui.api.ui import cell, line
 
+from .account import AccountScreen, ask_purpose, ask_stage_move
 from .fmt import compact, money
 from .i18n import N_, _, ngettext
 from .models import STAGES, Purpose
@@ -217,8 +218,6 @@ class StagesView(TeamView):
         event.stop()
         client_id = self.current_client()
         if client_id:
-            from .account import AccountScreen
-
             self.app.push_screen(AccountScreen(client_id))
 
     def action_move(self, step: int) -> None:
@@ -234,7 +233,6 @@ class StagesView(TeamView):
                             markup=False)
             return
         target = ORDER[target_index]
-        from .account import ask_stage_move
 
         ask_stage_move(self.pane, client_id, client.name, client.stage, target, client.rev,
                        lambda: self.moved(client_id, target))
@@ -252,6 +250,4 @@ class StagesView(TeamView):
     def action_purpose(self) -> None:
         client_id = self.current_client()
         if client_id:
-            from .account import ask_purpose
-
             ask_purpose(self.pane, client_id)

@@ -21,6 +21,7 @@ PANE_ID = "calendar"
 
 @hookimpl
 def amtui_register_tables(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .model import Post, SlotRule
 
     register(TableSpec(Post.table, Post, open=open_post))
@@ -41,6 +42,7 @@ def open_post(app: Any, post_id: str) -> None:
 
 @hookimpl
 def amtui_register_settings(register: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .model import PLUGIN, CalendarSettings
 
     register(SettingsSection(PLUGIN, CalendarSettings))
@@ -52,7 +54,7 @@ def amtui_register_panes(register: Any) -> None:
 
 
 def make_pane() -> Any:
-    from .pane import CalendarPane  # Textual is imported only when the pane opens
+    from .pane import CalendarPane  # lazy: Textual, only when the pane opens
 
     return CalendarPane()
 
@@ -76,6 +78,7 @@ def amtui_register_commands(register: Any) -> None:
 
 @hookimpl
 def amtui_register_cli(register: Any) -> None:
+    # lazy: the plugin's CLI, kept out of the app start
     from .cli import configure, run
 
     register(CliCommand("calendar", _("the content calendar: export, slots, plan"), configure,
@@ -84,6 +87,7 @@ def amtui_register_cli(register: Any) -> None:
 
 @hookimpl
 def amtui_agenda(workspace: Any, now: datetime, add: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .agenda import agenda_entries
 
     for entry in agenda_entries(workspace, now):
@@ -92,6 +96,7 @@ def amtui_agenda(workspace: Any, now: datetime, add: Any) -> None:
 
 @hookimpl
 def amtui_client_sections(workspace: Any, client: Any, add: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .agenda import client_section
 
     add(client_section(workspace, client, workspace.clock()))
@@ -99,6 +104,7 @@ def amtui_client_sections(workspace: Any, client: Any, add: Any) -> None:
 
 @hookimpl
 def amtui_demo(workspace: Any, size: str, seed: int, say: Any) -> None:
+    # lazy: pydantic, loaded on first use
     from .demo import fill_calendar
 
     fill_calendar(workspace, size, seed, say)

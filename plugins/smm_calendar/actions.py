@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from amtui.api import DAY_MONTH, StorageError, Workspace, format_day
 from amtui.api.ui import PaneScreen, save_change
 
+from .export import write_export
 from .forms import (
     ExportRequest,
     SlotRequest,
@@ -28,6 +29,7 @@ from .i18n import _, ngettext
 from .index import Filter, PostRow, client_of
 from .model import PostStatus
 from .screens import PlanScreen, PostScreen
+from .slots import make_slots, undo_slots
 from .times import local, month_bounds
 from .workflow import (
     PostFields,
@@ -257,8 +259,6 @@ class PostActions(_Pane):
         self.app.push_screen(PlanScreen(cast("CalendarPane", self), start, end))
 
     def fill_plan(self, item: PlanLine, start: date, end: date) -> None:
-        from .slots import make_slots, undo_slots
-
         workspace = self.workspace
         self._save_other(lambda: undo_slots(workspace, make_slots(
             workspace, item.client_id, item.channel, list(item.weekdays), item.at, start,
@@ -299,8 +299,6 @@ class PostActions(_Pane):
         self.app.push_screen(export_form(self.workspace, values), chosen)
 
     def _export(self, request: ExportRequest) -> None:
-        from .export import write_export
-
         try:
             count = write_export(self.workspace, request.path, request.start, request.end,
                                  request.client_id, request.fmt)
@@ -316,8 +314,6 @@ class PostActions(_Pane):
 
 def _make_slots(app: Any, workspace: Workspace, request: SlotRequest) -> Any:
     """Runs in the save worker: the rule kept, its slots made, and a message saying how many."""
-    from .slots import make_slots, undo_slots
-
     made = make_slots(workspace, request.client_id, request.channel, request.weekdays,
                       request.at, request.start, request.end)
     days = ", ".join(format_day(day, DAY_MONTH) for day in made.taken[:5])

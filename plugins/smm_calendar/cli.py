@@ -60,6 +60,7 @@ def _period_and_client(parser: argparse.ArgumentParser) -> None:
 
 
 def _dates(args: argparse.Namespace, workspace: Workspace) -> tuple[date, date]:
+    # lazy: pydantic, loaded on first use
     from .times import month_bounds, parse_date, zone
 
     today = workspace.clock().astimezone(zone(workspace.settings.timezone)).date()
@@ -69,6 +70,7 @@ def _dates(args: argparse.Namespace, workspace: Workspace) -> tuple[date, date]:
 
 
 def _client_id(workspace: Workspace, name: str | None) -> str | None:
+    # lazy: pydantic, loaded on first use
     from amtui.api import Client
 
     return workspace.repo(Client).resolve(name).id if name else None
@@ -78,6 +80,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     action = args.calendar_action
     start, end = _dates(args, workspace)
     if action == "export":
+        # lazy: pydantic, loaded on first use
         from .export import write_export
 
         count = write_export(workspace, args.output, start, end,
@@ -86,6 +89,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                       "{count} posts ({start} – {end}) written to {output}", count).format(
             count=count, start=start, end=end, output=args.output))
     elif action == "slots":
+        # lazy: pydantic, loaded on first use
         from .model import settings_of
         from .slots import make_slots, parse_weekdays
         from .times import parse_time
@@ -104,6 +108,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
              + ngettext("; {count} day had a post already", "; {count} days had a post already",
                         taken).format(count=taken))
     else:
+        # lazy: pydantic, loaded on first use
         from .model import settings_of
         from .slots import plan
 

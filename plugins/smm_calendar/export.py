@@ -80,6 +80,7 @@ def _text(value: object) -> str:
 
 def ics_bytes(rows: list[ExportRow], settings: CalendarSettings, name: str) -> bytes:
     """The posts as an iCalendar file, times in each client's zone (with its VTIMEZONE)."""
+    # lazy: icalendar, only for .ics
     import icalendar
 
     calendar = icalendar.Calendar()

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from amtui.api import Client, Workspace, today_of
 from amtui.api.ui import FilterForm, FormField, FormScreen, client_picker, member_picker
 
+from .export import FORMATS, format_of
 from .i18n import _
 from .index import Filter
 from .model import Post, PostStatus, Refused
 from .slots import parse_weekdays
 from .times import check_period, parse_date, parse_time
-from .workflow import PostFields, build_post, check_transition
+from .workflow import PostFields, allowed, build_post, check_transition
 
 if TYPE_CHECKING:
     from .index import CalendarData
@@ -93,8 +94,6 @@ def post_values(post: Post, data: CalendarData, client_name: str, day: date,
 
 def status_form(post: Post) -> FormScreen[Any]:
     """Where the post goes next, with a comment; dismissed with (status, comment)."""
-    from .workflow import allowed
-
     choices = [(status.label, status.value) for status in allowed(post.status)]
     fields = [FormField("status", _("From {status} to").format(status=post.status.label), choices),
               FormField("comment", _("Comment (required when the client asks for changes)"))]
@@ -158,8 +157,6 @@ class ExportRequest:
 
 
 def export_form(workspace: Workspace, values: dict[str, str]) -> FormScreen[Any]:
-    from .export import FORMATS, format_of
-
     fields = [
         FormField("path", _("File (.ics for calendar apps, .csv for spreadsheets)")),
         FormField("start", _("From"), placeholder=_("31.12.2026, tomorrow, +3d")),

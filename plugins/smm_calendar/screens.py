@@ -29,6 +29,7 @@ from amtui.api.ui import RecordTable, cell, content, editable, kept, line
 
 from .i18n import N_, _, ngettext, translate_keys
 from .model import GLYPHS, Post, PostStatus, TrailKind
+from .slots import plan
 from .times import describe_moment, in_words, local
 
 if TYPE_CHECKING:
@@ -441,8 +442,6 @@ class PlanScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="plan")
     def read(self) -> None:
-        from .slots import plan
-
         self.post_message(PlanRead(plan(self.pane.amtui.workspace, self.start, self.end)))
 
     def on_plan_read(self, message: PlanRead) -> None:

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from amtui.clock import now
 from amtui.i18n import _, current_locale, ngettext
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def parse_date(text: str, today: date | None = None) -> date:
     workspace).
 
     Raises :class:`BadDate` (a ``ValueError``) with a message for the person who typed it."""
-    from amtui.clock import now
+    # lazy: pydantic, loaded on first use
     from amtui.models.base import check_day
 
     cleaned = " ".join(text.strip().lower().replace("ё", "е").split()).rstrip(".")
@@ -136,6 +137,7 @@ def _day(day: int, month: int, year: str | None, today: date, text: str) -> date
 
 def _month_first() -> bool:
     """Whether the locale's short date puts the month before the day (en_US: 12/10/26)."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import get_date_format
 
     pattern = get_date_format("short", locale=current_locale()).pattern
@@ -153,6 +155,7 @@ def _add_months(day: date, months: int) -> date | None:
 def today_of(workspace: Workspace) -> date:
     """The day it is by the workspace's clock in its time zone (UTC if it names none known):
     what "today", "tomorrow" and "+3d" typed in it are counted from."""
+    # lazy: zoneinfo, loaded when a time zone is needed
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -190,6 +193,7 @@ TIME = "HH:mm"
 
 def format_day(day: date, pattern: str) -> str:
     """``day`` in one of the patterns above, in the current locale."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import format_date
 
     return format_date(day, pattern, locale=current_locale())
@@ -198,6 +202,7 @@ def format_day(day: date, pattern: str) -> str:
 def format_moment(moment: datetime, pattern: str) -> str:
     """``moment`` (in its own time zone) in one of the patterns above, or ``TIME`` after one
     (``f"{WEEKDAY} {TIME}"``), in the current locale."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import format_datetime
 
     return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=current_locale())
@@ -222,6 +227,7 @@ def zone_city(key: str) -> str:
 
 @lru_cache(maxsize=64)
 def _zone_city(key: str, locale: str) -> str:
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import get_timezone_location
 
     try:

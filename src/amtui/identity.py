@@ -59,6 +59,7 @@ def _etc_timezone() -> str:
 
 
 def _known_zone(name: str) -> bool:
+    # lazy: zoneinfo, loaded when a time zone is needed
     from zoneinfo import ZoneInfo
 
     if name.startswith("/") or ".." in name:

@@ -20,6 +20,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from amtui.i18n import use_locale
+
 ENVIRONMENT_VARIABLE = "AMTUI_LANG"
 ENGLISH = "en_US"
 TERRITORIES = {"en": "en_US", "ru": "ru_RU"}
@@ -90,6 +92,7 @@ def chosen(option: str | None, config_file: Path, workspace_file: Path | None,
 
 def user_config_file() -> Path:
     """``config.toml`` in the user config folder (``$XDG_CONFIG_HOME/amtui`` on Linux)."""
+    # lazy: platformdirs, only when the config dir is needed
     from platformdirs import user_config_path
 
     return user_config_path("amtui", appauthor=False) / "config.toml"
@@ -98,8 +101,6 @@ def user_config_file() -> Path:
 def choose(option: str | None, workspace_folder: Path | None,
            environ: Mapping[str, str] = os.environ) -> str:
     """Choose the language for this run (see :func:`chosen`) and use it; returns it."""
-    from amtui.i18n import use_locale
-
     workspace_file = workspace_folder / "workspace.toml" if workspace_folder else None
     locale = chosen(option, user_config_file(), workspace_file, environ)
     use_locale(locale)

@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from amtui.i18n import _, current_locale
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from babel.numbers import NumberPattern
@@ -54,6 +55,7 @@ class MoneyError(ValueError):
 
 def minor_unit(currency: str) -> int:
     """How many digits after the point the currency has (RUB: 2, JPY: 0, KWD: 3)."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.numbers import get_currency_precision
 
     return get_currency_precision(currency)
@@ -79,6 +81,7 @@ def format_number(value: Decimal | int, places: int | None = None,
     """A number grouped in thousands in the locale: ``"1 234 567,5"``, ``"1,234,567.5"``.
     ``places`` fixes the digits after the point (rounding half to even), otherwise it
     has as many as the number (trailing zeros dropped)."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.numbers import format_decimal, parse_pattern
 
     value = Decimal(value)
@@ -104,6 +107,7 @@ def format_money(amount: Decimal, currency: str, locale: str | None = None, *,
     """``amount`` of ``currency`` as the locale writes money: ``"1 200 000,50 ₽"``,
     ``"RUB 1,200,000.50"``, ``"$1,200"``. Digits after the point only when there are some,
     unless ``all_digits`` (a statement's column); never rounded."""
+    # lazy: Babel, loaded when a locale formats something
     from babel import Locale
     from babel.numbers import format_currency, get_currency_symbol
 
@@ -133,6 +137,7 @@ def _spaced(text: str, symbol: str) -> str:
 def _currency_signs(currency: str, locale: str) -> set[str]:
     """What people write for ``currency``: its code and its signs in the locale and in both of
     amtui's languages (and «руб.» for the rouble)."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.numbers import get_currency_symbol
 
     signs = {currency.casefold()}
@@ -151,8 +156,6 @@ def parse_money(text: str, currency: str, locale: str | None = None, *,
 
     Raises MoneyError saying what is wrong: empty, not a number, a sign or word that is not
     ``currency``'s, negative, too many digits after the point, too large."""
-    from amtui.text import one_line
-
     locale = locale or current_locale()
     given = places is not None
     places = minor_unit(currency) if places is None else places
@@ -207,6 +210,7 @@ def _split_unit(after: str) -> tuple[int, str]:
 
 def _read_number(digits: str, locale: str, places: int, scaled: bool) -> Decimal | None:
     """The number in ``digits`` (only digits, commas and dots), or None if it is not one."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.numbers import get_decimal_symbol
 
     marks = [char for char in digits if char in ".,"]

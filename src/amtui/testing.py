@@ -137,6 +137,7 @@ def run_app(amtui_workspace: Workspace) -> Iterator[Callable[..., Any]]:
     @asynccontextmanager
     async def run(host: PluginHost | None = None, pane: str = "today",
                   size: tuple[int, int] = (100, 30)) -> AsyncIterator[Any]:
+        # lazy: Textual, not loaded for the CLI
         from amtui.ui.app import AmtuiApp
 
         app = AmtuiApp(amtui_workspace, pane=pane, plugins=host)
@@ -162,7 +163,7 @@ def speaking(locale: str) -> Iterator[None]:
 def table_rows(pilot: Pilot[Any]) -> list[list[str]]:
     """The text of each row of the first table on the screen shown (a list pane's list),
     cell by cell, as the user reads it."""
-    from textual.widgets import DataTable  # Textual only for a UI test
+    from textual.widgets import DataTable  # lazy: Textual, only for a UI test
 
     table = pilot.app.screen.query_one(DataTable)
     return [[getattr(value, "plain", str(value)) for value in table.get_row_at(index)]

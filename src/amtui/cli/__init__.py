@@ -48,6 +48,7 @@ def workspace_option(parser: argparse.ArgumentParser, default: object = None) ->
 def language_option(parser: argparse.ArgumentParser, default: object = None) -> None:
     """``--lang``: chosen before the parser is built (see :func:`choose_language`); here so
     that every command accepts it, lists it in its help and refuses a language amtui lacks."""
+    # lazy: kept out of `import amtui.cli`
     from amtui.language import languages
 
     parser.add_argument(
@@ -59,6 +60,7 @@ def language_option(parser: argparse.ArgumentParser, default: object = None) -> 
 
 
 def _language(value: str) -> str:
+    # lazy: kept out of `import amtui.cli`
     from amtui.language import languages, normalised
 
     locale = normalised(value)
@@ -71,6 +73,7 @@ def _language(value: str) -> str:
 def choose_language(argv: Sequence[str]) -> str:
     """Use the language this run asks for (``--lang``, else the settings: see
     :mod:`amtui.language`), before any text is built; returns its locale."""
+    # lazy: kept out of `import amtui.cli`
     from amtui.cli.common import workspace_path
     from amtui.language import choose
 
@@ -86,6 +89,7 @@ def choose_language(argv: Sequence[str]) -> str:
     except UsageError:  # a bad --workspace: said in the chosen language, once it is known
         folder = None
     locale = choose(known.lang, folder)
+    # lazy: kept out of `import amtui.cli`
     from amtui.cli.argparse_words import speak
 
     speak()
@@ -108,6 +112,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--safe-mode", action="store_true", help=_("load bundled plugins only"))
     commands = parser.add_subparsers(title=_("commands"), metavar=_("COMMAND"), parser_class=Parser)
 
+    # cycle: each of these modules imports amtui.cli
     from amtui.cli import capture, exporting, importing, listing, maintenance, plugins, verbs
 
     for module in (capture, listing, maintenance, plugins, importing, exporting, verbs):
@@ -122,6 +127,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         except argparse.ArgumentError:  # the full parser says what is wrong, in one line
             known = argparse.Namespace(workspace=None, safe_mode=False)
         plugins.add_plugin_commands(commands, known)
+    # lazy: kept out of `import amtui.cli`
     from amtui.cli.open_app import open_app
 
     parser.set_defaults(handler=open_app)
@@ -156,6 +162,7 @@ PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; what it prints (help and errors included) is made visible on the
     way out (see :mod:`amtui.cli.output`)."""
+    # lazy: kept out of `import amtui.cli`
     from amtui.cli.common import discard_created_workspaces, forget_created_workspaces
     from amtui.cli.output import visible_output
 
@@ -178,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # lazy: kept out of `amtui --help`
     from amtui.clock import fixed_moment
 
     try:
@@ -195,8 +203,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def report(error: Exception) -> int:
     """Print one line for ``error`` and return the exit status: 2 bad input, 1 other failure."""
+    # lazy: pydantic, not loaded for --help
     from pydantic import ValidationError
 
+    # lazy: kept out of `amtui --help`
+    # lazy: pydantic, not loaded for --help
+    # lazy: kept out of `import amtui.cli`
     from amtui.clock import BadClockSetting
     from amtui.models import describe_validation_error
     from amtui.storage.errors import (

@@ -10,8 +10,16 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, money_option, open_workspace, parse_day, parse_moment
+from amtui.cli.common import (
+    DATE_HELP,
+    money_option,
+    open_workspace,
+    parse_day,
+    parse_moment,
+    print_json,
+)
 from amtui.i18n import _
+from amtui.services.rules import answer_hours
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -151,6 +159,7 @@ def _store(workspace: Workspace, record: Record) -> int:
 
 def _added(workspace: Workspace, record: Record) -> Record:
     """Store the new record, undoable by `amtui undo` (and ``u`` in the app)."""
+    # lazy: pydantic, not loaded for --help
     from amtui.services import journal, undo
 
     stored, change = undo.add(workspace, record, _("«{name}» added").format(
@@ -162,6 +171,7 @@ def _added(workspace: Workspace, record: Record) -> Record:
 def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
     if name_or_id is None:
         return None
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client
 
     clients = workspace.repo(Client)
@@ -171,6 +181,7 @@ def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
 def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
     if name_or_id is None:
         return None
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Member
     from amtui.storage import RecordNotFound
 
@@ -188,6 +199,7 @@ def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
 
 
 def add_client(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client
     from amtui.models.base import MONTHLY_PLACES
 
@@ -203,6 +215,7 @@ def add_client(args: argparse.Namespace) -> int:
                                     places=MONTHLY_PLACES) if args.cost else None),
         tags=args.tag,
     ))
+    # lazy: pydantic, not loaded for --help
     from amtui.services.clients import duplicates_of
 
     duplicates = duplicates_of(workspace, record.name)
@@ -215,7 +228,6 @@ def add_client(args: argparse.Namespace) -> int:
                                         named=named, more=more)) + "\n")
     if not args.json:
         return _store(workspace, record)
-    from amtui.cli.common import print_json
 
     stored = _added(workspace, record)
     print_json({"id": stored.id, "name": stored.name,
@@ -225,6 +237,7 @@ def add_client(args: argparse.Namespace) -> int:
 
 
 def add_task(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import ChecklistItem, Task
     from amtui.models.work import MAX_ESTIMATE_HOURS
 
@@ -254,9 +267,9 @@ def add_task(args: argparse.Namespace) -> int:
 
 
 def add_message(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client, Contact, Message
     from amtui.services.hours import WorkingDays, add_working_hours
-    from amtui.services.rules import answer_hours
 
     workspace = open_workspace(args, create=True)
     client = workspace.repo(Client).resolve(args.client)
@@ -292,6 +305,7 @@ def add_message(args: argparse.Namespace) -> int:
 
 
 def add_note(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Note
 
     body = args.body
@@ -312,6 +326,8 @@ def add_note(args: argparse.Namespace) -> int:
 
 def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tuple[str, str]:
     """The body and kind a note template gives, filled in for the client."""
+    # lazy: kept out of `amtui --help`
+    # lazy: pydantic, not loaded for --help
     from amtui.identity import os_user
     from amtui.services.templates import load_templates
 
@@ -327,6 +343,7 @@ def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tup
 
 def _read_body(name: str) -> str:
     """The text of FILE (``-``: stdin), read no further than a note's body may be long."""
+    # lazy: pydantic, not loaded for --help
     from amtui.models.work import MAX_NOTE_BODY
 
     try:
@@ -350,6 +367,7 @@ def _read_body(name: str) -> str:
 
 
 def add_contact(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Contact
 
     workspace = open_workspace(args, create=True)
@@ -361,6 +379,7 @@ def add_contact(args: argparse.Namespace) -> int:
 
 
 def add_deal(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Deal, Money
 
     workspace = open_workspace(args, create=True)
@@ -376,6 +395,8 @@ def add_deal(args: argparse.Namespace) -> int:
 
 
 def add_member(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
+    # lazy: kept out of `amtui --help`
     from amtui.models import Member
     from amtui.services.members import LoginTaken, check_login_free, login_problem
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError
+from amtui.cli.output import echo_json
 from amtui.i18n import N_, _
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -25,6 +28,7 @@ def workspace_path(args: argparse.Namespace) -> Path:
     chosen = getattr(args, "workspace", None) or os.environ.get(ENVIRONMENT_VARIABLE)
     if chosen:
         return expanded(chosen, "--workspace")
+    # lazy: platformdirs, only when the config dir is needed
     from platformdirs import user_data_path
 
     return user_data_path("amtui", appauthor=False) / "workspace"
@@ -57,6 +61,7 @@ def check_access(path: Path) -> None:
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror}") from None
     if is_folder and not os.access(path, os.R_OK | os.X_OK):
+        # lazy: kept out of `amtui --help`
         from amtui.identity import os_user
 
         raise UsageError(
@@ -74,6 +79,7 @@ def open_workspace(args: argparse.Namespace, *, create: bool = False,
                    name: str | None = None) -> Workspace:
     """Open the chosen workspace; ``create`` makes a new one (called ``name``) if the folder
     has none yet."""
+    # lazy: pydantic, not loaded for --help
     from amtui.storage import Workspace
     from amtui.storage.files import creation_top, log_creations
     from amtui.storage.workspace import CONFIG_NAME
@@ -95,9 +101,9 @@ def discard_created_workspaces() -> None:
     """Undo the creation of a workspace by a command that then failed: remove what it made,
     unless something there is not its own (another process saved into the new workspace
     meanwhile); then all of it is kept, and said so."""
+    # lazy: pydantic, not loaded for --help
     from amtui.storage.files import remove_created
     from amtui.storage.workspace import CONFIG_NAME
-    from amtui.text import one_line
 
     while CREATED_THIS_RUN:
         path, log, keep_folder = CREATED_THIS_RUN.pop()
@@ -111,6 +117,7 @@ def forget_created_workspaces() -> None:
     """The command is over: stop noting what it makes."""
     if not CREATED_THIS_RUN:
         return  # nothing to stop, and the store (70 ms to import) is not needed
+    # lazy: pydantic, not loaded for --help
     from amtui.storage.files import stop_logging
 
     while CREATED_THIS_RUN:
@@ -121,6 +128,7 @@ def money_option(text: str, option: str, currency: str, places: int | None = Non
                  limit: Decimal | None = None) -> Decimal:
     """The amount an option gives, read by :func:`amtui.money.parse_money` (``1 200 000,50``,
     ``1,200,000.50``, ``1,5 млн``); what cannot be read is a usage error naming the option."""
+    # lazy: kept out of `amtui --help`
     from amtui.money import MAX_AMOUNT, MoneyError, parse_money
 
     try:
@@ -152,6 +160,7 @@ def parse_day(text: str | None, option: str, workspace: Workspace) -> date | Non
     workspace's today."""
     if text is None:
         return None
+    # lazy: kept out of `amtui --help`
     from amtui.dates import BadDate, parse_date, today_of
 
     try:
@@ -162,8 +171,10 @@ def parse_day(text: str | None, option: str, workspace: Workspace) -> date | Non
 
 def parse_moment(text: str, option: str, timezone: str) -> datetime:
     """An ISO date-time; without a zone it is taken in ``timezone``."""
+    # lazy: zoneinfo, loaded when a time zone is needed
     from zoneinfo import ZoneInfo
 
+    # lazy: pydantic, not loaded for --help
     from amtui.models.base import check_moment
 
     try:
@@ -179,18 +190,12 @@ def parse_moment(text: str, option: str, timezone: str) -> datetime:
 
 
 def print_json(data: Any) -> None:
-    from amtui.cli.output import echo_json
-
     echo_json(data)
     sys.stdout.flush()
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
     """Rows as aligned columns; every cell is made visible on one line first."""
-    import shutil
-
-    from amtui.text import one_line
-
     if not rows:
         return
     width = shutil.get_terminal_size((120, 24)).columns

@@ -11,9 +11,18 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from amtui import __version__
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import table_name
+from amtui.cli.common import (
+    check_access,
+    expanded,
+    open_workspace,
+    print_json,
+    table_name,
+    workspace_path,
+)
 from amtui.cli.output import ProgressBar
+from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import _
 
 if TYPE_CHECKING:
@@ -55,7 +64,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from amtui.cli.common import expanded, open_workspace, print_json
+    # lazy: kept out of `amtui --help`
     from amtui.services.exporting import ExportRefused, Filters, check_choice, export
 
     if args.all:
@@ -89,9 +98,7 @@ def _to_stdout(data: bytes) -> None:
 
 
 def export_all(args: argparse.Namespace) -> int:
-    from amtui import __version__
-    from amtui.cli.common import expanded, open_workspace, print_json
-    from amtui.cli.plugins import load_host, report_failures
+    # lazy: orjson, loaded with the store
     from amtui.services.archive import BadArchive, export_archive
 
     if args.table or args.output or args.excel or args.client or args.open:
@@ -126,14 +133,7 @@ def export_all(args: argparse.Namespace) -> int:
 
 def import_all(args: argparse.Namespace) -> int:
     """``amtui import --all ARCHIVE``: a whole workspace into an empty one."""
-    from amtui.cli.common import (
-        check_access,
-        expanded,
-        open_workspace,
-        print_json,
-        workspace_path,
-    )
-    from amtui.cli.plugins import load_host, report_failures
+    # lazy: orjson, loaded with the store
     from amtui.services.archive import (
         BadArchive,
         NotEmpty,

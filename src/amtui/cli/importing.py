@@ -11,9 +11,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import table_name
+from amtui.cli.common import expanded, open_workspace, print_json, table_name
+from amtui.cli.exporting import import_all
 from amtui.cli.output import ProgressBar
 from amtui.i18n import _, ngettext
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -66,7 +68,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from amtui.cli.common import expanded, open_workspace
+    # lazy: pydantic, not loaded for --help
     from amtui.services.importing import (
         ImportRefused,
         Options,
@@ -77,8 +79,6 @@ def import_file(args: argparse.Namespace) -> int:
     )
 
     if args.all:
-        from amtui.cli.exporting import import_all
-
         return import_all(args)
     if not args.table or not args.file:
         raise UsageError(_("import: name a table and a FILE, or give --all ARCHIVE"))
@@ -114,11 +114,10 @@ def import_file(args: argparse.Namespace) -> int:
 def import_mail(args: argparse.Namespace, path: Path) -> int:
     """``amtui import messages PATH`` and ``amtui import telegram result.json --client C``:
     see :mod:`amtui.services.mail_import` and :mod:`amtui.services.telegram_import`."""
-    from amtui.cli.common import open_workspace, print_json
+    # lazy: pydantic, not loaded for --help
     from amtui.services.importing import UnreadableFile
     from amtui.services.mail_import import plan_mail, read_mails, run_mail_import
     from amtui.services.telegram_import import plan_chat, read_chat, run_chat_import
-    from amtui.text import one_line
 
     if args.table == "telegram" and not args.client:
         raise UsageError(_("import telegram: --client is required"))
@@ -153,11 +152,10 @@ def import_mail(args: argparse.Namespace, path: Path) -> int:
 
 def _report(plan: Plan, args: argparse.Namespace, refused: bool = False) -> None:
     """Print the outcome: JSON, or bad rows on stderr and (unless ``refused``) a summary."""
+    # lazy: pydantic, not loaded for --help
     from amtui.services.importing import Action
 
     if args.json:
-        from amtui.cli.common import print_json
-
         print_json({**plan.as_json(), "dry_run": args.dry_run,
                     "written": not (args.dry_run or refused)})
     for outcome in plan.bad:
@@ -198,8 +196,8 @@ def _line(outcome: Outcome) -> str:
 
 
 def _would(outcome: Outcome, table: str) -> str:
+    # lazy: pydantic, not loaded for --help
     from amtui.services.importing import Action
-    from amtui.text import one_line
 
     name = one_line(outcome.label, 60)
     if outcome.action is Action.CREATE:

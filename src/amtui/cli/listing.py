@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
@@ -19,6 +20,7 @@ from amtui.cli.common import (
     print_table,
     table_name,
 )
+from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import _, shown
 from amtui.services.rules import (
     message_late,
@@ -26,6 +28,7 @@ from amtui.services.rules import (
     message_without_client,
     task_overdue,
 )
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.services.agenda import AgendaItem, AgendaSection, Mine
@@ -124,6 +127,7 @@ def list_records(args: argparse.Namespace) -> int:
         raise UsageError(_("--no-client applies to messages, without --client"))
     if args.limit is not None and args.limit < 0:
         raise UsageError(_("--limit must be zero or more"))
+    # lazy: pydantic, not loaded for --help
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)
@@ -142,8 +146,6 @@ def list_records(args: argparse.Namespace) -> int:
 def warn_damaged(damaged: dict[str, str]) -> int:
     """Say on stderr which damaged files were read, and how to restore them (what was printed
     lacks their records): exit status 1 if there were any, else 0."""
-    from amtui.text import one_line
-
     for reason in damaged.values():
         sys.stderr.write(_("amtui: warning: {reason}").format(reason=one_line(reason)) + "\n")
     return 1 if damaged else 0
@@ -152,6 +154,7 @@ def warn_damaged(damaged: dict[str, str]) -> int:
 def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, Any]]:
     """The records ``list`` prints, in order; with ``--limit N`` only the first N are ever
     held, however large the table."""
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client
 
     table = args.table
@@ -202,6 +205,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
 
 
 def _member(workspace: Workspace, name_or_id: str) -> str:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Member
 
     for raw in workspace.file(Member.table).scan():
@@ -211,6 +215,7 @@ def _member(workspace: Workspace, name_or_id: str) -> str:
 
 
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:
+    # lazy: pydantic, not loaded for --help
     from amtui.models.work import department
     from amtui.services.board import column_title
     from amtui.services.inbox import sender
@@ -251,30 +256,27 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
 
 
 def _first_line(text: str, width: int = 80) -> str:
-    from amtui.text import one_line
-
     line = text.strip().splitlines()[0] if text.strip() else ""
     return one_line(line, width)
 
 
 def _amount(value: Any) -> str:
-    from decimal import Decimal
-
+    # lazy: kept out of `amtui --help`
     from amtui.money import format_amount
 
     return format_amount(Decimal(str(value or 0)))
 
 
 def _money(value: dict[str, Any]) -> str:
-    from decimal import Decimal
-
+    # lazy: kept out of `amtui --help`
     from amtui.money import format_money
 
     return format_money(Decimal(str(value["amount"])), str(value["currency"]))
 
 
 def show_today(args: argparse.Namespace) -> int:
-    from amtui.cli.plugins import load_host, report_failures
+    # lazy: kept out of `amtui --help`
+    # lazy: pydantic, not loaded for --help
     from amtui.dates import today_of
     from amtui.services.agenda import build_agenda, plugin_sections
     from amtui.storage.damage import damaged_files_read
@@ -305,8 +307,6 @@ def show_today(args: argparse.Namespace) -> int:
 def agenda_text(sections: list[AgendaSection], mine: Mine | None) -> str:
     """The agenda as plain lines: each section's title and count, then its lines indented,
     the fact first in a column as wide as the section's longest one."""
-    from amtui.text import one_line
-
     lines = []
     if mine is not None:
         lines += [_("Today for {name} ({login})").format(name=one_line(mine.name, 60),
@@ -327,8 +327,8 @@ def agenda_markdown(sections: list[AgendaSection], mine: Mine | None, day: date)
     """The agenda as Markdown, e.g. for a morning mail: a heading with the day (and whose
     it is), a second-level heading for each section, a bullet for each line with its fact
     in bold. Workspace text is escaped, so it reads as written."""
+    # lazy: kept out of `amtui --help`
     from amtui.dates import WEEKDAY_DAY_MONTH_YEAR, format_day
-    from amtui.text import one_line
 
     when = format_day(day, WEEKDAY_DAY_MONTH_YEAR)
     heading = (_("Today, {day}").format(day=when) if mine is None else
@@ -349,8 +349,6 @@ def agenda_markdown(sections: list[AgendaSection], mine: Mine | None, day: date)
 
 
 def _item_parts(item: AgendaItem) -> list[str]:
-    from amtui.text import one_line
-
     parts = [one_line(item.title, 60)]
     if item.client and item.client != item.title:
         parts.append(one_line(item.client, 40))
@@ -369,6 +367,8 @@ def markdown_text(text: str) -> str:
 
 def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None:
     """Whose agenda ``--mine`` or ``--for LOGIN`` asks for (None: everyone's)."""
+    # lazy: kept out of `amtui --help`
+    # lazy: pydantic, not loaded for --help
     from amtui.identity import os_user
     from amtui.services.agenda import Mine, member_by_login
 
@@ -390,8 +390,8 @@ def _member_asked(args: argparse.Namespace, workspace: Workspace) -> Mine | None
 
 def summary(args: argparse.Namespace) -> int:
     """What opening the workspace shows until the full-screen app is there."""
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client, Message, Task
-    from amtui.text import one_line
 
     workspace = open_workspace(args)
     now = workspace.clock()
@@ -421,11 +421,13 @@ def summary(args: argparse.Namespace) -> int:
 
 def show_report(args: argparse.Namespace) -> int:
     """Print the daily update for a client as Markdown (and log it as sent with --sent)."""
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client
     from amtui.services.report import compose_daily_update, log_update_sent
 
     if args.kind != "daily":
         raise UsageError(_("no report {kind!r}: the reports are: daily").format(kind=args.kind))
+    # lazy: pydantic, not loaded for --help
     from amtui.storage.damage import damaged_files_read
 
     workspace = open_workspace(args)

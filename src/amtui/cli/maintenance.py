@@ -7,7 +7,9 @@ import sys
 
 from amtui.cli import CommandFailed, UsageError, workspace_option
 from amtui.cli.common import open_workspace
+from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import _, ngettext
+from amtui.text import one_line
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +36,7 @@ DEMO_NAME = "Demo agency «Северный код»"
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services.demo import SIZES, fill_demo
 
     if args.size not in SIZES:
@@ -49,8 +52,6 @@ def run_demo(args: argparse.Namespace) -> int:
 
     def progress(text: str) -> None:
         sys.stderr.write(_("demo: {text}").format(text=text) + "\n")
-
-    from amtui.cli.plugins import load_host, report_failures
 
     plugins = load_host(args)
     plugins.attach(workspace)
@@ -70,9 +71,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from amtui.cli.plugins import load_host
+    # lazy: pydantic, not loaded for --help
     from amtui.services.doctor import LEVELS, check_workspace, restore_table
-    from amtui.text import one_line
 
     workspace = open_workspace(args)
     plugins = load_host(args)
@@ -100,8 +100,8 @@ def run_doctor(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     """Snapshot every data file; a damaged one is kept as ``<name>.damaged``, said on stderr
     with where its newest readable copy is, and the status is then 1."""
+    # lazy: pydantic, not loaded for --help
     from amtui.storage.datafile import readable_copies, snapshots
-    from amtui.text import one_line
 
     workspace = open_workspace(args)
     snapshot = workspace.backup()

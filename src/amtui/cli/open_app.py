@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError
 from amtui.cli.common import check_access, workspace_path
+from amtui.cli.listing import summary
+from amtui.cli.output import terminal_output
+from amtui.cli.plugins import load_host
 from amtui.i18n import _
-from amtui.ui.pane_ids import CORE_PANE_IDS
+from amtui.ui.pane_ids import CORE_PANE_IDS, panes_with_plugins
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -27,9 +30,6 @@ CONFIG_NAME = "workspace.toml"
 
 
 def open_app(args: argparse.Namespace) -> int:
-    from amtui.cli.plugins import load_host
-    from amtui.ui.pane_ids import panes_with_plugins
-
     pane = args.pane or CORE_PANE_IDS[0]
     plugins = load_host(args)
     pane_ids = [info.id for info in panes_with_plugins(plugins)]
@@ -37,8 +37,10 @@ def open_app(args: argparse.Namespace) -> int:
         raise UsageError(_("--pane: no pane {pane!r} (panes: {pane_ids})").format(
             pane=pane, pane_ids=", ".join(pane_ids)))
     if args.theme:
+        # lazy: Textual, not loaded for the CLI
         from textual.theme import BUILTIN_THEMES
 
+        # lazy: Textual, not loaded for the CLI
         from amtui.ui.themes import load_theme_files
 
         names = {*BUILTIN_THEMES, *(theme.name for theme in load_theme_files().themes),
@@ -47,17 +49,16 @@ def open_app(args: argparse.Namespace) -> int:
             raise UsageError(_("--theme: no theme {theme!r} (themes: {names})").format(
                 theme=args.theme, names=", ".join(sorted(names))))
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from amtui.cli.listing import summary
-
         return summary(args)
     path = workspace_path(args)
     check_access(path)
     new_workspace_at = path.absolute() if _no_workspace_yet(path) else None
     name, keymap = (path.name, {}) if new_workspace_at else _workspace_name_and_keymap(path)
-    from amtui.cli.output import terminal_output
+    # lazy: Textual, not loaded for the CLI
     from amtui.ui.app import AmtuiApp
 
     def open_workspace() -> Workspace:
+        # lazy: pydantic, not loaded for --help
         from amtui.storage import Workspace
 
         return Workspace.open(path)
@@ -86,6 +87,7 @@ def _workspace_name_and_keymap(path: Path) -> tuple[str, dict[str, str]]:
             settings = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         # Missing or unreadable: the store says what is wrong, as for any other command.
+        # lazy: pydantic, not loaded for --help
         from amtui.storage import Workspace
 
         workspace = Workspace.open(path)

@@ -197,6 +197,7 @@ def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON, e.g. for a command's ``--json``. No character a
     terminal acts on is left raw, and it is still JSON meaning the same: the encoder escapes C0
     controls, and DEL, C1, bidi controls and line separators come out as ``\\u009b``."""
+    # lazy: orjson, loaded with the store
     import orjson
 
     echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amtui.cli import Parser, UsageError, language_option, workspace_option
-from amtui.cli.common import check_access, expanded, readable_folder, workspace_path
+from amtui.cli.common import (
+    check_access,
+    expanded,
+    open_workspace,
+    print_json,
+    readable_folder,
+    workspace_path,
+)
 from amtui.i18n import N_, _
+from amtui.text import one_line
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -44,6 +53,7 @@ def disabled_plugins(root: Path) -> list[str]:
 
 
 def load_host(args: argparse.Namespace) -> PluginHost:
+    # lazy: kept out of `amtui --help`
     from amtui.plugins.host import PluginHost
 
     try:
@@ -57,8 +67,6 @@ def load_host(args: argparse.Namespace) -> PluginHost:
 
 def report_failures(host: PluginHost) -> None:
     """One line on stderr per plugin that failed since the last report."""
-    from amtui.text import one_line
-
     failures, host.failures = host.failures, []
     for name, error in failures:
         sys.stderr.write(_("amtui: plugin {name} failed and is switched off: {error}").format(
@@ -71,8 +79,8 @@ STATES = {"loaded": N_("loaded"), "disabled": N_("disabled"), "failed": N_("fail
 
 
 def list_plugins(args: argparse.Namespace) -> int:
+    # lazy: the plugin host's words, only when plugins are listed
     from amtui.plugins.host import SOURCE_WORDS
-    from amtui.text import one_line
 
     root = workspace_path(args)
     check_access(root)
@@ -83,8 +91,6 @@ def list_plugins(args: argparse.Namespace) -> int:
         listed.append(info)
         listed += [other for other in host.shadowed if other.name == info.name]
     if args.json:
-        from amtui.cli.common import print_json
-
         print_json([info.as_json() for info in listed])
         return 0
     if not listed:
@@ -109,6 +115,7 @@ def check_settings(host: PluginHost, root: Path) -> None:
     command do, so that a plugin they would switch off is listed as failed."""
     if not (root / "workspace.toml").is_file():
         return
+    # lazy: pydantic, not loaded for --help
     from amtui.storage import StorageError, Workspace
 
     try:
@@ -121,6 +128,7 @@ NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
 
 
 def new_plugin(args: argparse.Namespace) -> int:
+    # lazy: kept out of `amtui --help`
     from amtui.plugins.scaffold import write_plugin
 
     if not NAME.fullmatch(args.name):
@@ -141,8 +149,6 @@ def new_plugin(args: argparse.Namespace) -> int:
     try:
         write_plugin(folder, args.name)
     except OSError as error:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
         raise UsageError(_("--dir: cannot make {folder}: {strerror}").format(
             folder=folder, strerror=error.strerror)) from None
@@ -170,8 +176,6 @@ def options_everywhere(parser: argparse.ArgumentParser) -> None:
 def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         args_so_far: argparse.Namespace) -> None:
     """Add the subcommands that plugins register (loads the plugins)."""
-    from amtui.cli.common import open_workspace
-
     host = load_host(args_so_far)
     taken = set(commands.choices)
     for plugin, command in host.cli_commands():
@@ -193,6 +197,7 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
             try:
                 return int(command.run(args, workspace) or 0)
             except ValueError as error:  # the plugin's word for bad input: exit 2
+                # lazy: pydantic, not loaded for --help
                 from pydantic import ValidationError
 
                 if isinstance(error, ValidationError):

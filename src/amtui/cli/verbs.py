@@ -17,8 +17,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from amtui.cli import UsageError, workspace_option
-from amtui.cli.common import DATE_HELP, open_workspace, parse_day, print_json, table_name
+from amtui.cli.capture import _read_body
+from amtui.cli.common import (
+    DATE_HELP,
+    money_option,
+    open_workspace,
+    parse_day,
+    print_json,
+    table_name,
+)
+from amtui.cli.listing import _first_line
+from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import N_, _
+from amtui.services.rules import check_snooze_days, parse_snooze_days
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -126,6 +137,7 @@ def _changed(workspace: Workspace, args: argparse.Namespace, change: Undo, table
     """Record ``change`` for `amtui undo`, then say what it was: one line, or with --json
     the record as ``amtui list --json`` shows it (``shown``: the record as it was, for one
     that is gone)."""
+    # lazy: pydantic, not loaded for --help
     from amtui.services import journal
 
     journal.record(workspace, change)
@@ -141,8 +153,6 @@ def listed(table: str, raw: dict[str, Any]) -> dict[str, Any]:
     """A record as ``amtui list --json`` prints it (a message with a title: its first
     line)."""
     if table == "messages" and raw:
-        from amtui.cli.listing import _first_line
-
         return {"id": raw["id"], "title": _first_line(raw["text"]), **raw}
     return dict(raw)
 
@@ -155,6 +165,7 @@ def _say(description: str) -> None:
 
 
 def done(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services import actions
 
     workspace = open_workspace(args)
@@ -173,6 +184,7 @@ def done(args: argparse.Namespace) -> int:
 
 
 def move_task(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services import board
 
     workspace = open_workspace(args)
@@ -185,6 +197,7 @@ def move_task(args: argparse.Namespace) -> int:
 
 def column_named(workspace: Workspace, typed: str) -> str:
     """The board column ``typed`` names: its id, or its title (any case)."""
+    # lazy: pydantic, not loaded for --help
     from amtui.services.board import column_title
 
     settings = workspace.settings
@@ -198,6 +211,7 @@ def column_named(workspace: Workspace, typed: str) -> str:
 
 
 def assign_to(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client, Deal, Member, Message, Task
     from amtui.services import board, clients, inbox
 
@@ -221,6 +235,7 @@ def assign_to(args: argparse.Namespace) -> int:
 def member_id(workspace: Workspace, typed: str, option: str) -> str:
     """The member ``typed`` names: by login, id or name; bad input naming ``option`` if
     none."""
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Member
     from amtui.services.agenda import member_by_login
     from amtui.storage import RecordNotFound
@@ -236,6 +251,7 @@ def member_id(workspace: Workspace, typed: str, option: str) -> str:
 
 
 def snooze_record(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Message
     from amtui.services import actions, inbox
 
@@ -253,8 +269,8 @@ def snooze_record(args: argparse.Namespace) -> int:
 def snooze_days(workspace: Workspace, typed: str) -> int:
     """How many days WHEN asks for: a number of days, or a day to snooze until (checked by
     the snooze rule)."""
+    # lazy: kept out of `amtui --help`
     from amtui.dates import today_of
-    from amtui.services.rules import check_snooze_days, parse_snooze_days
 
     try:
         if typed.strip().isdigit():
@@ -267,6 +283,7 @@ def snooze_days(workspace: Workspace, typed: str) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services import actions, clients, inbox, notes
 
     workspace = open_workspace(args)
@@ -285,6 +302,7 @@ def delete(args: argparse.Namespace) -> int:
 
 
 def restore(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services import actions
 
     workspace = open_workspace(args)
@@ -296,6 +314,7 @@ def restore(args: argparse.Namespace) -> int:
 def trashed(workspace: Workspace, typed: str) -> TrashEntry:
     """The trash entry of the deleted record whose id is ``typed`` or starts with it (the
     entry's own id is taken too); the newest if it was deleted more than once."""
+    # lazy: pydantic, not loaded for --help
     from amtui.storage import TrashBin
 
     wanted = typed.strip().upper()
@@ -317,19 +336,19 @@ def trashed(workspace: Workspace, typed: str) -> TrashEntry:
 
 
 def undo_last(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.services import journal
     from amtui.services.undo import NothingToUndo
 
     workspace = open_workspace(args)
     entry = journal.last_change(workspace)
     if entry is None:
+        # lazy: kept out of `amtui --help`
         from amtui.identity import os_user
 
         raise UsageError(_("nothing to undo: no change of yours ({login}) is recorded in "
                            "this workspace").format(login=os_user()))
     if {step["table"] for step in entry.steps} - set(workspace.table_names):
-        from amtui.cli.plugins import load_host, report_failures
-
         plugins = load_host(args)  # the change was to a plugin's records
         plugins.attach(workspace)
         report_failures(plugins)
@@ -362,6 +381,7 @@ def _day(option: str) -> Callable[[str, Workspace, Found], Any]:
 
 
 def _client(value: str, workspace: Workspace, _found: Found) -> Any:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client
 
     return workspace.repo(Client).resolve(value).id
@@ -380,7 +400,7 @@ def _department(value: str, workspace: Workspace, _found: Found) -> Any:
 
 
 def _estimate(value: str, _workspace: Workspace, _found: Found) -> Any:
-    from amtui.cli.common import money_option
+    # lazy: pydantic, not loaded for --help
     from amtui.models.work import MAX_ESTIMATE_HOURS
 
     return money_option(value, "--estimate", "XXX", places=2, limit=MAX_ESTIMATE_HOURS)
@@ -388,7 +408,7 @@ def _estimate(value: str, _workspace: Workspace, _found: Found) -> Any:
 
 def _monthly(option: str) -> Callable[[str, Workspace, Found], Any]:
     def parse(value: str, workspace: Workspace, _found: Found) -> Any:
-        from amtui.cli.common import money_option
+        # lazy: pydantic, not loaded for --help
         from amtui.models.base import MONTHLY_PLACES
 
         return money_option(value, option, workspace.settings.currency, places=MONTHLY_PLACES)
@@ -397,8 +417,6 @@ def _monthly(option: str) -> Callable[[str, Workspace, Found], Any]:
 
 
 def _body_file(value: str, _workspace: Workspace, _found: Found) -> Any:
-    from amtui.cli.capture import _read_body
-
     return _read_body(value)
 
 
@@ -469,6 +487,7 @@ FIELD_NAMES = {("clients", "channel"): "preferred_channel"}
 
 
 def edit(args: argparse.Namespace) -> int:
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Client, Contact, Deal, Message, Note, Task
     from amtui.services import board, clients, inbox, notes
 
@@ -514,7 +533,7 @@ def edit(args: argparse.Namespace) -> int:
 
 def _deal_amount(workspace: Workspace, found: Found, typed: str,
                  currency: str | None) -> Any:
-    from amtui.cli.common import money_option
+    # lazy: pydantic, not loaded for --help
     from amtui.models import Money
 
     code = (currency or found.record.amount.currency).upper()  # type: ignore[attr-defined]

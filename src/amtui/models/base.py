@@ -18,6 +18,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from amtui.clock import now
 from amtui.i18n import _
@@ -251,8 +252,6 @@ def describe_validation_error(error: ValidationError) -> str:
 def in_own_words(error: ValidationError) -> ValidationError:
     """The same problems, each with amtui's message (:func:`problem_message`), for a form that
     shows ``msg`` next to each field."""
-    from pydantic_core import InitErrorDetails
-
     return ValidationError.from_exception_data(error.title, [
         InitErrorDetails(type="value_error", loc=problem["loc"], input=problem.get("input"),
                          ctx={"error": ValueError(problem_message(problem))})

@@ -69,7 +69,7 @@ def remembered(root: Path) -> dict[str, Failure]:
 def remember(root: Path, changes: dict[str, Failure | None]) -> None:
     """Remember (a Failure) or forget (None) each plugin's failure, under the lock; a
     workspace this user cannot write to remembers nothing (the failure is still shown)."""
-    # The store is imported only when there is a failure to remember or forget.
+    # lazy: the store, only when there is a failure to remember or forget
     from amtui.storage.errors import StorageError
     from amtui.storage.files import atomic_write, file_mode_for
     from amtui.storage.locks import FileLock

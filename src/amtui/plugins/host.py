@@ -104,6 +104,7 @@ def bundled_folder() -> Path:
 
 
 def user_plugin_folder() -> Path:
+    # lazy: platformdirs, only when the config dir is needed
     from platformdirs import user_config_path
 
     return user_config_path("amtui", appauthor=False) / "plugins"
@@ -177,6 +178,7 @@ class SourceOnlyFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def get_resource_reader(self, fullname: str) -> Any:
         """Lets ``importlib.resources`` read the files of a plugin package."""
+        # lazy: only when a plugin reads its files
         from importlib.readers import FileReader
         from types import SimpleNamespace
 
@@ -289,6 +291,7 @@ def _entry_points_declared() -> bool:
 def entry_point_plugins() -> list[Candidate]:
     if not _entry_points_declared():
         return []
+    # lazy: importlib.metadata, only when entry points are declared
     from importlib.metadata import entry_points
 
     found = []
@@ -378,7 +381,7 @@ def discover(workspace_root: Path | None, *, safe_mode: bool = False,
 
 
 def _one_line_error(error: BaseException) -> str:
-    import traceback
+    import traceback  # lazy: only when a plugin fails
 
     frames = traceback.extract_tb(error.__traceback__)
     where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
@@ -638,6 +641,7 @@ class PluginHost:
     def attach(self, workspace: Workspace) -> None:
         """Give the workspace the plugins' tables (in ``data/<plugin>/``), check their
         settings sections, and tell them of every saved change from now on."""
+        # lazy: pydantic, loaded on first use
         from amtui.storage.datafile import TableSpec as StoredTable
 
         if workspace in self._attached:

@@ -304,6 +304,7 @@ def write_plugin(folder: Path, name: str) -> None:
 
 def write_catalogue(folder: Path, domain: str) -> None:
     """The plugin's Russian catalogue, as text to edit (.po) and compiled (.mo)."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import write_po

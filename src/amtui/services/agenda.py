@@ -254,6 +254,7 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                 stuck_tasks.append((since, *shown))
 
     def column_title(column: str) -> str:
+        # lazy: orjson, loaded with the store
         from amtui.services.board import column_title
 
         return column_title(settings, column)

@@ -16,6 +16,7 @@ tables in one transaction; if any of it fails, what was written is taken back.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 import tomllib
@@ -84,6 +85,7 @@ class Summary:
 def export_archive(workspace: Workspace, output: Path, progress: Progress | None = None,
                    version: str = "") -> Summary:
     """Write the whole workspace to ``output`` (replaced whole, readable by the owner only)."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.datafile import data_files, encoded_blocks
 
     output = output.absolute()
@@ -144,6 +146,7 @@ def export_archive(workspace: Workspace, output: Path, progress: Progress | None
 
 def _check_whole(workspace: Workspace) -> None:
     """StorageError if a table is damaged: its invalid records would be left out."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.errors import StorageError
 
     for name in workspace.table_names:
@@ -158,6 +161,7 @@ def _check_whole(workspace: Workspace) -> None:
 
 def _read_own(root: Path, path: Path) -> bytes:
     """A workspace file's bytes, reached without following a link."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.files import FILE_FLAGS, open_in
 
     fd = open_in(root, path, os.O_RDONLY | FILE_FLAGS)
@@ -168,6 +172,7 @@ def _read_own(root: Path, path: Path) -> bytes:
 def _own_files(root: Path) -> Iterator[tuple[str, bytes]]:
     """Each plain file in the workspace's own folders, by its path in the workspace; a link
     there is refused."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.files import link_refused, walk_folder
 
     for name in OWN_FOLDERS:
@@ -308,8 +313,10 @@ def _manifest(data: bytes) -> dict[str, Any]:
 
 
 def _check_settings(data: bytes) -> None:
+    # lazy: pydantic, loaded on first use
     from pydantic import ValidationError
 
+    # lazy: pydantic, loaded on first use
     from amtui.models import describe_validation_error
     from amtui.models.workspace import WorkspaceSettings
 
@@ -322,6 +329,7 @@ def _check_settings(data: bytes) -> None:
 
 
 def _table(name: str, data: bytes, table: str) -> tuple[int, RawRecords]:
+    # lazy: pydantic, loaded on first use
     from amtui.storage.datafile import DamagedFile, parse_table_file
 
     try:
@@ -335,6 +343,7 @@ def _table(name: str, data: bytes, table: str) -> tuple[int, RawRecords]:
 
 def check_empty(workspace: Workspace) -> None:
     """NotEmpty unless the workspace holds no record in any table and no file of its own."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.datafile import data_files
 
     filled = [name for name in workspace.table_names if workspace.file(name).count()]
@@ -356,8 +365,7 @@ def import_into_new(target: Path, archive: Archive, attach: Callable[[Workspace]
     whole, so whatever stops the import (a crash, a kill) leaves no ``target`` behind, at
     most a ``.<name>.import-…`` folder. ``attach`` gives the new workspace the plugins'
     tables."""
-    import shutil
-
+    # lazy: pydantic, loaded on first use
     from amtui.storage import Workspace
 
     staging = target.parent / f".{target.name}.import-{os.urandom(4).hex()}"
@@ -380,6 +388,7 @@ def import_into_new(target: Path, archive: Archive, attach: Callable[[Workspace]
 def import_archive(workspace: Workspace, archive: Archive,
                    progress: Progress | None = None) -> Summary:
     """Write ``archive`` into the empty ``workspace``: everything, or (on any failure) nothing."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.datafile import checked_record
     from amtui.storage.errors import InvalidRecord
 
@@ -433,6 +442,7 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
            progress: Progress | None) -> None:
     """The files, then the settings, then every table in one transaction; on a failure the
     files written are removed and the settings put back."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.files import atomic_write
     from amtui.storage.workspace import CONFIG_NAME
 

@@ -196,6 +196,7 @@ def similar(clients: Iterable[ClientSummary], query: str,
     wanted = fold(query.strip())
     if not wanted:
         return []
+    # lazy: rapidfuzz, only for fuzzy search
     from rapidfuzz import fuzz, process
 
     candidates = [client for client in clients

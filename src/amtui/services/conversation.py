@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from amtui.services.board import column_title
 from amtui.services.inbox import InboxEntry, MessageView, TaskState, sender
 from amtui.services.projection import Interner
 from amtui.services.rules import from_sender, task_overdue
@@ -68,8 +69,6 @@ class Conversation:
 
 def conversation(workspace: Workspace, message_id: str, today: date) -> Conversation | None:
     """The message with its client, contact, thread and tasks; None if it is not stored."""
-    from amtui.services.board import column_title
-
     raw = workspace.file("messages").get(message_id)
     if raw is None:
         return None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import _
+from amtui.services import rules
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -109,8 +110,6 @@ def records(workspace: Workspace, table: str, filters: Filters | None = None) ->
 def _open(raw: Raw, table: str, done: str) -> bool:
     """Whether a record is open: a task not done, a message awaiting our answer (as
     :mod:`amtui.services.rules` says), a deal neither won nor lost, a client not churned."""
-    from amtui.services import rules
-
     if table == "tasks":
         return rules.task_open(raw, done)
     if table == "messages":
@@ -123,6 +122,7 @@ def _open(raw: Raw, table: str, done: str) -> bool:
 
 
 def _client_id(workspace: Workspace, name: str) -> str:
+    # lazy: pydantic, loaded on first use
     from amtui.models import Client
     from amtui.storage.errors import RecordNotFound
 
@@ -214,6 +214,7 @@ def as_csv(table: str, chosen: list[Raw], names: Names, *, excel: bool = False) 
 def as_json(table: str, chosen: list[Raw], names: Names) -> bytes:
     """A JSON array of objects with the CSV's columns (decimals as strings, flags as
     booleans)."""
+    # lazy: orjson, loaded with the store
     import orjson
 
     objects = [{column: (value if isinstance(value, bool) or not isinstance(
@@ -226,6 +227,7 @@ def as_json(table: str, chosen: list[Raw], names: Names) -> bytes:
 def as_xlsx(table: str, chosen: list[Raw], names: Names) -> bytes:
     """An Excel workbook, one sheet: text cells stored as text (never a formula), dates as
     dates, amounts as numbers where a number holds them exactly."""
+    # lazy: openpyxl, only for .xlsx
     import openpyxl  # type: ignore[import-untyped]
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
@@ -257,6 +259,7 @@ def as_xlsx(table: str, chosen: list[Raw], names: Names) -> bytes:
 def as_vcards(chosen: list[Raw], names: Names) -> bytes:
     """vCard 3.0, one card per contact: FN and N, ORG (the client), TITLE, EMAIL, TEL, and
     the messenger as IMPP."""
+    # lazy: vobject, only for vCard
     import vobject  # type: ignore[import-untyped]
 
     cards = []
@@ -282,6 +285,7 @@ def as_vcards(chosen: list[Raw], names: Names) -> bytes:
 def as_ics(chosen: list[Raw], names: Names, workspace_name: str) -> bytes:
     """An iCalendar file: each task with a due date as an all-day event on that day (which
     every calendar shows), its client and department in the description."""
+    # lazy: icalendar, only for .ics
     import icalendar
 
     calendar = icalendar.Calendar()
@@ -345,6 +349,7 @@ def write_notes(folder: Path, chosen: list[Raw], names: Names) -> list[Path]:
 
 def _note_file_name(title: str, taken: set[str]) -> str:
     """A safe file name from a title, new in this export: «План (2).md» after «План.md»."""
+    # lazy: pydantic, loaded on first use
     from amtui.services.mail_import import safe_name
 
     stem = safe_name(" ".join(title.split()))[:100].strip(" .") or "note"
@@ -358,6 +363,7 @@ def _note_file_name(title: str, taken: set[str]) -> str:
 
 def front_matter(raw: Raw, names: Names) -> str:
     """The note's fields as YAML front matter (strings quoted as JSON, which YAML reads)."""
+    # lazy: orjson, loaded with the store
     import orjson
 
     def quoted(value: object) -> str:
@@ -443,6 +449,7 @@ def check_output(output: Path) -> None:
 
 def write_file(output: Path, data: bytes) -> None:
     """Write an export whole: readers see the old file or the new (0644)."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage.files import atomic_write
 
     atomic_write(output, data, 0o644)

@@ -509,6 +509,7 @@ def build_in_child(root: Path, cancelled: Callable[[], bool] = lambda: False,
 
 def write_index() -> None:
     """In the child: index the workspace named on the command line, pickled to stdout."""
+    # lazy: pydantic, loaded on first use
     from amtui.storage import StorageError, Workspace
 
     try:

@@ -22,6 +22,7 @@ CACHED_WORDS = 64
 def warm_up() -> None:
     """Import rapidfuzz now (from a worker), so that the first typo typed does not wait the
     tens of milliseconds that takes."""
+    # lazy: rapidfuzz, only for fuzzy search
     from rapidfuzz import fuzz, process  # noqa: F401
     from rapidfuzz.distance import Levenshtein  # noqa: F401
 
@@ -43,6 +44,7 @@ def near_start(word: str, other: str) -> float:
         return 1.0
     if len(word) != TYPO_MIN_CHARS - 1:
         return 0.0
+    # lazy: rapidfuzz, only for fuzzy search
     from rapidfuzz.distance import Levenshtein
 
     size = len(word)
@@ -118,6 +120,7 @@ class Vocabulary:
             return {}
         if word in self._like_cache:
             return self._like_cache[word]
+        # lazy: rapidfuzz, only for fuzzy search
         from rapidfuzz import fuzz, process
 
         pairs = _pairs(word)

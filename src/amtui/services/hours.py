@@ -63,6 +63,7 @@ def parse_weekdays(text: str) -> list[int]:
 def describe_weekdays(days: list[int]) -> str:
     """Days of the week by their short names in the current language, as
     :func:`parse_weekdays` reads them back: "Mon-Fri", "Mon,Wed,Fri"; "пн-пт" in Russian."""
+    # lazy: Babel, loaded when a locale formats something
     from babel.dates import get_day_names
 
     names = get_day_names("abbreviated", locale=current_locale())
@@ -75,7 +76,7 @@ def describe_weekdays(days: list[int]) -> str:
 def _public_calendar(country: str, year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(public holidays, weekend days made working) of a country in a year; none for a country
     the ``holidays`` package does not know."""
-    import holidays  # about 50 ms: only when a calendar is first needed
+    import holidays  # lazy: about 50 ms, only when a calendar is first needed
 
     try:
         calendar: Any = holidays.country_holidays(country, years=year)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,14 +26,19 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from zipfile import BadZipFile
 
+import orjson
 from pydantic import ValidationError
 
+from amtui.dates import parse_date
 from amtui.i18n import _, ngettext
 from amtui.models import Client, Contact, Deal, Record, Task, describe_validation_error
 from amtui.models.base import Channel, Money, Priority
 from amtui.models.clients import Cadence, ClientKind, ClientStatus, Influence, RelationshipStage
 from amtui.models.deals import DealStatus
+from amtui.money import parse_money
+from amtui.services.clients import client_name_key, parse_tags
 from amtui.services.undo import Undo
 from amtui.text import fold, one_line
 
@@ -68,7 +74,6 @@ def read_amount(value: object, currency: str = "XXX") -> Decimal:
     spreadsheet number): through the parser every amount typed in amtui goes through."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
-    from amtui.money import parse_money
 
     return parse_money(str(value), currency)
 
@@ -97,7 +102,6 @@ def read_day(value: object) -> date:
             return date.fromisoformat(iso.group(1))
         except ValueError:
             raise ValueError(_("{text} is not a date that exists").format(text=text)) from None
-    from amtui.dates import parse_date
 
     return parse_date(text)
 
@@ -141,8 +145,6 @@ def _choice(value: object, kind: type[StrEnum], synonyms: Mapping[str, str] = {}
 
 
 def _tags(value: object) -> list[str]:
-    from amtui.services.clients import parse_tags
-
     return parse_tags(_text(value).replace(";", ","))
 
 
@@ -342,8 +344,6 @@ def read_file(path: Path) -> Sheet:
 def read_json(data: bytes) -> Sheet:
     """A JSON array of objects (as `amtui export --format json` writes) as a sheet: the keys
     are the headers; lists are joined with commas."""
-    import orjson
-
     try:
         items = orjson.loads(data)
     except orjson.JSONDecodeError as error:
@@ -367,8 +367,6 @@ def read_json(data: bytes) -> Sheet:
 def _reading(path: Path) -> Iterator[None]:
     """Read ``path`` in the block if it is a regular file (not a device such as /dev/zero, a
     pipe or a folder); a file that cannot be read is UnreadableFile, saying why."""
-    import stat
-
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             raise UnreadableFile(_("a folder, not a file") if path.is_dir()
@@ -433,8 +431,7 @@ def read_csv(data: bytes) -> Sheet:
 
 
 def _read_xlsx(path: Path) -> Sheet:
-    from zipfile import BadZipFile
-
+    # lazy: openpyxl, only for .xlsx
     import openpyxl  # type: ignore[import-untyped]
 
     try:
@@ -483,6 +480,7 @@ def read_vcards(path: Path) -> list[tuple[int, Values]]:
 
 def _card_values(card: str) -> Values:
     """One card's values; ``_problem`` says what makes it unreadable."""
+    # lazy: vobject, only for vCard
     import vobject  # type: ignore[import-untyped]
 
     try:
@@ -715,8 +713,6 @@ class _Clients:
     tax id and mail domain."""
 
     def __init__(self, source: Source, with_domains: bool) -> None:
-        from amtui.services.clients import client_name_key
-
         self.key = client_name_key
         self.by_id: dict[str, Raw] = {}
         self.by_name: dict[str, list[str]] = {}

@@ -33,6 +33,7 @@ from amtui.services.importing import UnreadableFile, mail_domain
 from amtui.services.inbox import new_message
 from amtui.services.undo import Undo
 from amtui.storage.errors import StorageError
+from amtui.storage.files import atomic_write, file_mode_for
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -321,8 +322,6 @@ def save_files(root: Path, folder: Path, files: list[tuple[str, Attachment]]) ->
     """Write each attachment under ``folder/<message id>/`` (``folder`` inside the workspace
     ``root``), as the store writes its files: each whole or not at all, reached without
     following a link, never leaving that folder, never over another file."""
-    from amtui.storage.files import atomic_write, file_mode_for
-
     mode = file_mode_for(root)
     for message_id, file in files:
         target = folder / safe_name(message_id)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from amtui.i18n import _
+
 if TYPE_CHECKING:
     from amtui.storage import Workspace
 
@@ -18,8 +20,6 @@ LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}")
 
 def login_problem(login: str) -> str | None:
     """What is wrong with ``login`` as a member's OS login (None: nothing)."""
-    from amtui.i18n import _
-
     if LOGIN.fullmatch(login):
         return None
     return _("a login is letters, digits, '.', '_', '-' and '@' (at most 64, not starting "
@@ -30,8 +30,6 @@ class LoginTaken(ValueError):
     """Another member logs in as this login already."""
 
     def __init__(self, login: str, member_id: str, name: str) -> None:
-        from amtui.i18n import _
-
         super().__init__(_("{login!r} is the login of {name!r} ({member_id}) already; "
                            "each member has their own").format(
                                login=login, name=name, member_id=member_id))

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 
 from amtui.clock import now
 from amtui.i18n import _
+from amtui.models import Member
+from amtui.models.clients import check_timezone
+from amtui.services.clients import known_timezone
+from amtui.services.demo import fill_demo
 from amtui.services.members import login_problem
 from amtui.storage import Workspace
 from amtui.storage.files import creation_top, log_creations, remove_created, stop_logging
@@ -51,9 +55,6 @@ class NewWorkspace:
     def checked(self) -> NewWorkspace:
         """The answers tidied (spaces trimmed, the currency in capitals); raises
         :class:`NewWorkspaceProblems` naming every field that is wrong."""
-        from amtui.models.clients import check_timezone
-        from amtui.services.clients import known_timezone
-
         tidy = NewWorkspace(self.agency.strip(), self.member_name.strip(), self.login.strip(),
                             known_timezone(self.timezone), self.currency.strip().upper(),
                             self.demo)
@@ -94,9 +95,6 @@ def create_workspace(root: Path, answers: NewWorkspace, clock: Clock = now,
     too). With demo data the first demo member becomes the one answering, so that the demo
     has clients and work of theirs. If a step fails, what was made is removed and the error
     raised (a plugin that fails to add its demo data is only marked failed)."""
-    from amtui.models import Member
-    from amtui.services.demo import fill_demo
-
     root = root.expanduser().absolute()
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise WorkspaceExists(_("{root} is not empty any more; nothing was made there.")

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from amtui.i18n import _
 from amtui.text import fold
 
 if TYPE_CHECKING:
@@ -135,8 +136,6 @@ def task_due_within(task: Raw, today: date, days: int, done_column: str) -> bool
 
 def check_snooze_days(days: int) -> int:
     """``days`` if a snooze may last that long; else a ValueError that says why."""
-    from amtui.i18n import _
-
     if not 1 <= days <= MAX_SNOOZE_DAYS:
         raise ValueError(_("snooze for 1 to {most} days, not {days}").format(
             most=MAX_SNOOZE_DAYS, days=days))
@@ -145,8 +144,6 @@ def check_snooze_days(days: int) -> int:
 
 def parse_snooze_days(typed: str) -> int:
     """A number of days to snooze, as typed in a form or on the command line."""
-    from amtui.i18n import _
-
     try:
         days = int(typed.strip())
     except ValueError:

@@ -78,6 +78,7 @@ def plan_edits(handle: BinaryIO, size: int, changes: dict[str, dict[str, Any] | 
     the file open as ``handle`` (``size`` bytes, in line form, as amtui wrote it). Ids in
     ``added`` must be new; those in ``fresh`` are known to be (see ``claim_fresh``) and are
     not looked for. ``known`` gives lines already found (checked again here)."""
+    # cycle: amtui.storage.datafile imports this module
     from amtui.storage.datafile import FOOTER
 
     if len(changes) > MAX_EDITS:
@@ -154,6 +155,7 @@ def confirmed_lines(handle: BinaryIO, known: Found, wanted: Iterable[str]) -> Fo
 def _read_lines(handle: BinaryIO, wanted: Iterable[str]) -> Found | None:
     """The lines of the wanted records, reading the file line by line; None if the file is
     not in line form."""
+    # cycle: amtui.storage.datafile imports this module
     from amtui.storage.datafile import FOOTER, line_id
 
     ids = set(wanted)

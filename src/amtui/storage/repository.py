@@ -114,7 +114,7 @@ class Repository(Generic[R]):
         if len(matches) == 1:
             return self._model(matches[0])
         if not matches:
-            import difflib
+            import difflib  # lazy: only for a did-you-mean hint
 
             close = difflib.get_close_matches(folded, list(names), n=3, cutoff=0.75)
             hint = (" (did you mean " + ", ".join(repr(names[name]) for name in close) + "?)"

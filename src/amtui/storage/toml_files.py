@@ -41,6 +41,7 @@ MAX_SIZE = 1_000_000
 
 def toml_string(value: str) -> Item:
     """``value`` as a TOML basic string, every character a terminal acts on escaped."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     return tomlkit.string(_ESCAPED.sub(_escape, value), escape=False)
@@ -54,6 +55,7 @@ def _escape(match: re.Match[str]) -> str:
 def toml_value(value: Any) -> Item:
     """``value`` (text, a number, a day, a list or table of them) as a tomlkit item, its
     strings escaped as :func:`toml_string` does."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
 
     if isinstance(value, str):
@@ -75,6 +77,7 @@ def read_toml_document(path: Path) -> tuple[TOMLDocument, int | None]:
     """The TOML file at ``path`` as a tomlkit document, with its permission bits; an empty
     document and None when there is no such file. Raises StorageError for a link, a file that
     is not TOML, or one that cannot be read; nothing is changed."""
+    # lazy: tomlkit, only when a TOML file is written
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 

@@ -145,8 +145,10 @@ class Workspace:
         make_folder(root, root.parent, inherit_group=False)
         for sub in ("data", ".locks", "backups"):
             make_folder(root / sub, root)
+        # lazy: tomlkit, only when a TOML file is written
         import tomlkit
 
+        # cycle: amtui.storage.toml_files imports this module
         from amtui.storage.toml_files import toml_value, write_toml_document
 
         settings = tomlkit.document()
@@ -229,6 +231,7 @@ class Workspace:
 
     def repo(self, record_type: type[R]) -> Repository[R]:
         """The repository of ``record_type``'s table: ``workspace.repo(Client).get(id)``."""
+        # cycle: amtui.storage.repository imports this module
         from amtui.storage.repository import Repository
 
         repository = self._repositories.get(record_type.table)

@@ -20,7 +20,8 @@ from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, current_language
+from amtui.language import languages
 from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
 from amtui.ui.conflict import ConflictScreen
@@ -64,6 +65,7 @@ class Palette(LightScreen, CommandPalette):
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         """Textual's countdown to "No matches found", the words in the language in use."""
+        # lazy: kept out of the app start
         from amtui.ui.textual_words import NO_MATCHES
 
         self._stop_no_matches_countdown()
@@ -82,6 +84,7 @@ class Palette(LightScreen, CommandPalette):
 
 def _finder_provider() -> type[Provider]:
     """The palette's record search, imported when the palette first opens."""
+    # lazy: kept out of the app start
     from amtui.ui.finder import FinderProvider
 
     return FinderProvider
@@ -116,6 +119,7 @@ class AmtuiApp(App[None]):
         ``new_workspace_at``: a folder with no workspace yet, made by the first-run screen
         shown first."""
         super().__init__()
+        # lazy: kept out of the app start
         from amtui.plugins.host import PluginHost
 
         self.plugins = plugins or PluginHost()
@@ -169,6 +173,7 @@ class AmtuiApp(App[None]):
     def _use_theme(self, wanted: str | None) -> None:
         """Register amtui's, the user's and the plugins' themes, then show ``wanted``, else
         the one chosen last time, else amtui's dark theme."""
+        # lazy: kept out of the app start
         from amtui.ui.themes import DEFAULT_THEME, load_theme_files, remembered_theme, theme_from
 
         loaded = load_theme_files()
@@ -189,6 +194,7 @@ class AmtuiApp(App[None]):
     def get_css_variables(self) -> dict[str, str]:
         """Textual's variables and amtui's own (``$amtui-overdue``, …), which default to the
         theme's base colours."""
+        # lazy: kept out of the app start
         from amtui.ui.themes import AMTUI_VARIABLES
 
         variables = super().get_css_variables()
@@ -198,6 +204,8 @@ class AmtuiApp(App[None]):
         return variables
 
     def _theme_chosen(self, theme: Any) -> None:
+        # lazy: pydantic, loaded after the first paint
+        # lazy: kept out of the app start
         from amtui.storage.errors import StorageError
         from amtui.ui.themes import remember_theme, remembered_theme
 
@@ -285,6 +293,7 @@ class AmtuiApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         if self.new_workspace_at is not None:
+            # lazy: kept out of the app start
             from amtui.ui.first_run import FirstRunScreen
 
             return FirstRunScreen(self.new_workspace_at, self.plugins)
@@ -310,6 +319,7 @@ class AmtuiApp(App[None]):
     def _start_plugins(self) -> None:
         """Tell the plugins amtui started, with the workspace (opened here if it is not yet),
         off the UI thread: what they do then must not hold the first screen back."""
+        # lazy: pydantic, loaded after the first paint
         from amtui.storage import StorageError
 
         try:
@@ -340,6 +350,7 @@ class AmtuiApp(App[None]):
     async def action_quit(self) -> None:
         """Quit; a note editor open under a dialog (its kind's list, "new client…") saves its
         note first, as its own ctrl+q does, and keeps amtui open if the note cannot be saved."""
+        # lazy: kept out of the app start
         from amtui.ui.note_editor import NoteEditor
 
         editor = next((screen for screen in self.screen_stack
@@ -385,21 +396,25 @@ class AmtuiApp(App[None]):
             self.show_plugin_failures()
             return
         if table == "clients":
+            # lazy: kept out of the app start
             from amtui.ui.client_card import open_card
 
             open_card(self, record_id)
             return
         if table == "tasks":
+            # lazy: pydantic, loaded after the first paint
             from amtui.ui.task_screen import TaskScreen
 
             self.push_screen(TaskScreen(record_id))
             return
         if table == "messages":
+            # lazy: zoneinfo, loaded when a time zone is needed
             from amtui.ui.message_screen import MessageScreen
 
             self.push_screen(MessageScreen(record_id))
             return
         if table == "notes":
+            # lazy: kept out of the app start
             from amtui.ui.panes.notes import open_note
 
             open_note(self, record_id)
@@ -413,6 +428,7 @@ class AmtuiApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Textual's palette (light to open), with its prompt in the language in use."""
+        # lazy: kept out of the app start
         from amtui.ui.textual_words import PALETTE_PROMPT
 
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -443,9 +459,6 @@ class AmtuiApp(App[None]):
 
     def _language_commands(self) -> Iterable[SystemCommand]:
         """"Language: Русский" for each language amtui speaks but this run does not."""
-        from amtui.i18n import current_language
-        from amtui.language import languages
-
         for language in languages():
             if language != current_language():
                 yield SystemCommand(
@@ -455,6 +468,7 @@ class AmtuiApp(App[None]):
 
     def _choose_language(self, language: str) -> None:
         """Remember ``language`` in the user's config.toml for the next start."""
+        # lazy: the settings writer (tomlkit), only when a language is chosen
         from amtui.storage.errors import StorageError
         from amtui.ui.themes import remember_setting
 
@@ -515,6 +529,7 @@ class AmtuiApp(App[None]):
     def _save_now(self, save: Callable[[], Any], done_message: str,
                   overwrite: Callable[[], Any] | None, pane: str,
                   then: Callable[[], None] | None) -> None:
+        # lazy: pydantic, loaded after the first paint
         from amtui.services import journal
         from amtui.services.undo import NothingToUndo, Undo
         from amtui.storage import ConflictError, StorageError
@@ -554,6 +569,7 @@ class AmtuiApp(App[None]):
             self.action_undo()
 
     def _changed(self, done_message: str, result: Any, pane: str) -> None:
+        # lazy: pydantic, loaded after the first paint
         from amtui.services.undo import Undo
 
         if isinstance(result, Undo):
@@ -591,6 +607,7 @@ class AmtuiApp(App[None]):
         if pane == self.current_pane:
             self._undo_last()
             return
+        # lazy: kept out of the app start
         from amtui.ui.confirm import ConfirmScreen
 
         where = dict(self.pane_titles()).get(pane, pane)
@@ -612,6 +629,7 @@ class AmtuiApp(App[None]):
         here, unless a newer one was made elsewhere since (``amtui done …``): that one then,
         and ``last`` stays to be undone next. The undo journal says which (see
         :mod:`amtui.services.journal`)."""
+        # lazy: pydantic, loaded after the first paint
         from amtui.services import journal
 
         newer = journal.newer_change(self.workspace, last, self._opened_at)
@@ -630,6 +648,7 @@ class AmtuiApp(App[None]):
         self.call_from_thread(self.notify, _("Undone: {what}").format(what=what), markup=False)
 
     def action_trash(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.trash import TrashScreen
 
         if not isinstance(self.screen, TrashScreen):
@@ -639,6 +658,8 @@ class AmtuiApp(App[None]):
     def _read_trash(self) -> None:
         """Read the trash (and the names of the clients its records were of) off the UI
         thread, then show it."""
+        # lazy: pydantic, loaded after the first paint
+        # lazy: zoneinfo, loaded when a time zone is needed
         from amtui.storage import StorageError, TrashBin
         from amtui.ui.times import agency_zone
 
@@ -658,6 +679,8 @@ class AmtuiApp(App[None]):
 
     def _show_trash(self, workspace: Workspace, entries: list[TrashEntry], now: datetime,
                     clients: dict[str, str]) -> None:
+        # lazy: pydantic, loaded after the first paint
+        # lazy: kept out of the app start
         from amtui.services import actions
         from amtui.ui.trash import TrashScreen
 
@@ -699,6 +722,6 @@ class AmtuiApp(App[None]):
 
 def language_name(language: str) -> str:
     """A language's name in that language, as its speakers look for it: "English", "Русский"."""
-    from babel import Locale
+    from babel import Locale  # lazy: Babel, only when the palette lists languages
 
     return Locale.parse(language).get_display_name(language).capitalize()

@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
 from amtui.i18n import N_, _
+from amtui.services.finder import NameFinder, search_text
+from amtui.services.rules import parse_snooze_days
 from amtui.ui.safe import content, editable, kept, line
 
 if TYPE_CHECKING:
@@ -142,7 +144,6 @@ class PickScreen(ModalScreen[str | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Show only the options whose labels match what is typed, best first."""
         event.stop()
-        from amtui.services.finder import NameFinder, search_text
 
         if search_text(event.value):
             if self._finder is None:  # indexed once, at the first letter typed
@@ -191,8 +192,6 @@ class PickScreen(ModalScreen[str | None]):
 
 def check_days(text: str) -> str | None:
     """What is wrong with ``text`` as a number of days to snooze (None: nothing)."""
-    from amtui.services.rules import parse_snooze_days
-
     try:
         parse_snooze_days(text)
     except ValueError as error:

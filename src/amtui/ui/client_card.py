@@ -20,9 +20,10 @@ from amtui.dates import TIME, WEEKDAY, duration, format_moment
 from amtui.i18n import N_, _
 from amtui.money import format_money, format_number
 from amtui.services import clients as service
+from amtui.services.actions import log_contact
 from amtui.storage import RecordNotFound, StorageError
 from amtui.text import one_line
-from amtui.ui import client_forms
+from amtui.ui import client_forms, deal_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
 from amtui.ui.times import agency_zone, day_and_time
@@ -418,6 +419,7 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         self.reload()
 
     def action_update(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.update_screen import UpdateScreen
 
         self.app.push_screen(UpdateScreen(self.client_id))
@@ -430,8 +432,6 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
             client_forms.add_contact(self.amtui, self.client_id, self.details.client.name)
 
     def action_edit_contact(self) -> None:
-        from amtui.ui import deal_forms
-
         if not self.details:
             return
         contacts = self.details.contacts
@@ -443,14 +443,10 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
                         lambda index: deal_forms.edit_contact(self.amtui, contacts[index]))
 
     def action_new_deal(self) -> None:
-        from amtui.ui import deal_forms
-
         if self.details:
             deal_forms.new_deal(self.amtui, self.client_id, self.details.client.name)
 
     def action_edit_deal(self) -> None:
-        from amtui.ui import deal_forms
-
         if not self.details:
             return
         deals = self.details.deals
@@ -462,8 +458,6 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
                         lambda index: deal_forms.edit_deal(self.amtui, deals[index]))
 
     def action_contacted(self) -> None:
-        from amtui.services.actions import log_contact
-
         workspace = self.amtui.workspace
         client_id = self.client_id
         self.amtui.change(lambda: log_contact(workspace, client_id), _("Contact logged"))

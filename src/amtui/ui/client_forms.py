@@ -29,7 +29,7 @@ from amtui.models import (
 )
 from amtui.services import clients as service
 from amtui.services.agenda import member_by_login
-from amtui.services.senders import SenderClient
+from amtui.services.senders import SenderClient, sender_client, sender_form_values
 from amtui.storage import RecordNotFound
 from amtui.text import one_line
 from amtui.ui.forms import FilterForm, FormField, FormScreen, choices_of
@@ -175,8 +175,6 @@ class SenderClientForm(FormScreen[SenderClient]):
 def sender_client_form(app: AmtuiApp, sender: Sender) -> SenderClientForm:
     """The new-client form filled from the sender of mail with no client: its name, and a
     contact with the sender's name and address (see :mod:`amtui.services.senders`)."""
-    from amtui.services.senders import sender_client, sender_form_values
-
     workspace = app.workspace
     currency = workspace.settings.currency
     name, kind, *rest = client_fields(member_picker(workspace), currency)

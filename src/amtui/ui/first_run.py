@@ -182,6 +182,7 @@ class FirstRunScreen(Screen[None]):
     def _make(self, typed: dict[str, str], demo: bool) -> None:
         """Check the answers and make the workspace, off the UI thread (which never imports
         the store for it)."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.new_workspace import (
             NewWorkspace,
             NewWorkspaceProblems,

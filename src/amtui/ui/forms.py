@@ -27,6 +27,7 @@ from amtui.i18n import N_, _
 from amtui.storage import InvalidRecord, RecordNotFound
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
+from amtui.ui.values import shown
 from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
 from amtui.ui.widgets.light import LightScreen
@@ -289,6 +290,4 @@ class FilterForm(FormScreen[R]):
 
 def choices_of(options: list[str] | Any) -> list[tuple[str, str]]:
     """Choices from enum members or strings, labelled in plain words (translated)."""
-    from amtui.ui.values import shown
-
     return [(shown(option), str(getattr(option, "value", option))) for option in options]

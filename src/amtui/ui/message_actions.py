@@ -58,6 +58,7 @@ def message_times(message: Mapping[str, Any], now: datetime,
     until when it is snoozed: in the agency's time (``now``'s), and in ``client_zone``'s
     too when given and it keeps another time. The Inbox's preview and the message view
     both show these."""
+    # lazy: pydantic, loaded on first use
     from amtui.services.inbox import countdown
 
     def when(value: object) -> Content:
@@ -110,6 +111,7 @@ class MessageActions(Screen[Any]):
 
     def _model(self, entry: InboxEntry) -> Message | None:
         """The whole message as the user saw it; None (and a notice) if it is gone."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import stored_message
 
         message = stored_message(self.amtui.workspace, entry)
@@ -130,6 +132,7 @@ class MessageActions(Screen[Any]):
     def action_done(self) -> None:
         entry = self._selected()
         if entry is not None and (message := self._model(entry)) is not None:
+            # lazy: pydantic, loaded on first use
             from amtui.services.inbox import set_status
 
             self._change_message(
@@ -148,6 +151,8 @@ class MessageActions(Screen[Any]):
         entry = self._selected()
         if entry is None:
             return
+        # lazy: pydantic, loaded on first use
+        # cycle: amtui.ui.inbox_forms imports this module
         from amtui.services.inbox import log_outgoing
         from amtui.ui.inbox_forms import OutgoingForm
 
@@ -167,6 +172,7 @@ class MessageActions(Screen[Any]):
         self.app.push_screen(form, logged)
 
     def action_status(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import set_status
 
         self._pick(_("Status"), [(Content(_(label)), value)
@@ -174,6 +180,7 @@ class MessageActions(Screen[Any]):
                      "status", set_status, _("Status changed"))
 
     def action_priority(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import set_priority
 
         self._pick(_("Priority"), [(Content(_(label)), value)
@@ -181,6 +188,8 @@ class MessageActions(Screen[Any]):
                      "priority", set_priority, _("Priority changed"))
 
     def action_assign(self) -> None:
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.inbox import assign
         from amtui.ui.picker import PickerScreen, member_picker
 
@@ -190,6 +199,7 @@ class MessageActions(Screen[Any]):
 
     def _pick(self, title: str, options: list[tuple[Content, str]], field: str,
               change: Callable[..., Undo], done_message: str) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.ask import PickScreen
 
         self._choose(lambda current: PickScreen(title, options, current), field, change,
@@ -219,6 +229,8 @@ class MessageActions(Screen[Any]):
         entry = self._selected()
         if entry is None:
             return
+        # lazy: pydantic, loaded on first use
+        # cycle: amtui.ui.inbox_forms imports this module
         from amtui.services.inbox import snooze
         from amtui.ui.inbox_forms import SnoozeForm
 
@@ -241,6 +253,7 @@ class MessageActions(Screen[Any]):
         entry = self._selected()
         if entry is None:
             return
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import delete_message
 
         workspace = self.amtui.workspace
@@ -254,6 +267,8 @@ class MessageActions(Screen[Any]):
         entry = self._selected()
         if entry is None:
             return
+        # lazy: pydantic, loaded on first use
+        # cycle: amtui.ui.inbox_forms imports this module
         from amtui.services.inbox import add_task
         from amtui.ui.inbox_forms import task_form
 
@@ -274,6 +289,8 @@ class MessageActions(Screen[Any]):
             self.notify(_("A brief starts from a client's request; this message is one we "
                           "sent."), severity="warning")
             return
+        # lazy: pydantic, loaded on first use
+        # cycle: amtui.ui.inbox_forms imports this module
         from amtui.services.inbox import save_brief
         from amtui.ui.inbox_forms import BriefForm
 
@@ -309,6 +326,8 @@ class MessageActions(Screen[Any]):
         message = self._without_client()
         if message is None:
             return
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.senders import Sender, make_client
         from amtui.ui.client_forms import sender_client_form
 
@@ -327,6 +346,8 @@ class MessageActions(Screen[Any]):
         message = self._without_client()
         if message is None:
             return
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.senders import attach_to_client
         from amtui.ui.picker import PickerScreen, client_picker
 

@@ -114,6 +114,7 @@ class MessageScreen(ReadInTurn, MessageActions):
 
     @work(thread=True, group="message-screen")
     def _read(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.conversation import conversation
         from amtui.storage import StorageError
 
@@ -182,6 +183,7 @@ class MessageScreen(ReadInTurn, MessageActions):
 
     @staticmethod
     def _tasks(found: Conversation, settings: WorkspaceSettings) -> Content:
+        # lazy: pydantic, loaded on first use
         from amtui.models.work import department
         from amtui.services.board import column_title
 

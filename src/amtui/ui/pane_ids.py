@@ -54,10 +54,12 @@ class PluginPane:
     def create(self) -> Any:
         screen = self.host.run_guarded(self.plugin, self.factory, hook="pane")
         if screen is None:
+            # lazy: Textual, not loaded for the CLI
             from amtui.ui.panes.failed import FailedPane
 
             error = self.host.plugins[self.plugin].error
             return FailedPane(self.id, self.plugin, error)
+        # lazy: Textual, not loaded for the CLI
         from amtui.ui.panes.base import PaneScreen
 
         if isinstance(screen, PaneScreen):  # what it raises then fails only the plugin

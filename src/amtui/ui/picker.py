@@ -98,6 +98,7 @@ def _finder(workspace: Workspace, table: str) -> NameFinder:
 
 def create_client(app: App[Any], typed: str, picked: Picked) -> None:
     """Ask for a new client's name and kind, save it, then tell ``picked``."""
+    # cycle: amtui.ui.client_forms imports this module
     from amtui.ui.client_forms import quick_client
 
     quick_client(app, typed, picked)

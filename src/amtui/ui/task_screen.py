@@ -19,7 +19,14 @@ from textual.widgets.option_list import Option
 from amtui.i18n import N_, _
 from amtui.models import Client, Task
 from amtui.models.work import department
-from amtui.services.board import column_title
+from amtui.services.board import (
+    add_checklist_item,
+    column_title,
+    remove_checklist_item,
+    rename_checklist_item,
+    toggle_checklist_item,
+)
+from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import AskScreen
 from amtui.ui.safe import content, line
 from amtui.ui.widgets.keybar import KeyBar
@@ -86,8 +93,6 @@ class TaskScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="task-screen")
     def _read(self) -> None:
         """Runs in a worker: finding one task in a large workspace reads its file."""
-        from amtui.ui.app import AmtuiApp
-
         app = self.app
         assert isinstance(app, AmtuiApp)
         task = app.workspace.repo(Task).find(self.task_id)
@@ -95,8 +100,6 @@ class TaskScreen(ModalScreen[None]):
         self.post_message(self.Read(task, client))
 
     def on_task_screen_read(self, message: Read) -> None:
-        from amtui.ui.app import AmtuiApp
-
         app = self.app
         assert isinstance(app, AmtuiApp)
         task, client = message.task, message.client
@@ -143,8 +146,6 @@ class TaskScreen(ModalScreen[None]):
 
     def _change(self, change: Callable[[], tuple[Task, Undo]], done: str) -> None:
         """Save a change of the task the board's way, or the app's."""
-        from amtui.ui.app import AmtuiApp
-
         if self.save is not None:
             self.save(change, done)
             return
@@ -153,8 +154,6 @@ class TaskScreen(ModalScreen[None]):
         app.change(lambda: change()[1], done)
 
     def action_tick(self) -> None:
-        from amtui.services.board import toggle_checklist_item
-
         item = self._item()
         if item is None:
             return
@@ -163,8 +162,6 @@ class TaskScreen(ModalScreen[None]):
         self._change(lambda: toggle_checklist_item(workspace, task, index), _("Ticked"))
 
     def action_add_item(self) -> None:
-        from amtui.services.board import add_checklist_item
-
         task = self.task_record
         if task is None:
             return
@@ -182,8 +179,6 @@ class TaskScreen(ModalScreen[None]):
         self.app.push_screen(AskScreen(_("New checklist item:"), check=check_item), typed)
 
     def action_rename_item(self) -> None:
-        from amtui.services.board import rename_checklist_item
-
         item = self._item()
         if item is None:
             return
@@ -199,8 +194,6 @@ class TaskScreen(ModalScreen[None]):
                                        check=check_item), typed)
 
     def action_remove_item(self) -> None:
-        from amtui.services.board import remove_checklist_item
-
         item = self._item()
         if item is None:
             return
@@ -210,8 +203,6 @@ class TaskScreen(ModalScreen[None]):
                      _("Checklist item removed; u undoes"))
 
     def _workspace(self) -> Workspace:
-        from amtui.ui.app import AmtuiApp
-
         app = self.app
         assert isinstance(app, AmtuiApp)
         return app.workspace

@@ -102,6 +102,7 @@ def shipped_theme_folder() -> Path:
 
 
 def user_config_folder() -> Path:
+    # lazy: platformdirs, only when the config dir is needed
     from platformdirs import user_config_path
 
     return user_config_path("amtui", appauthor=False)
@@ -159,7 +160,7 @@ def remember_setting(key: str, value: object, folder: Path | None = None) -> Non
     """Set ``key`` in the user's ``config.toml`` to ``value``; the file's other keys, tables
     and comments are kept byte for byte. Raises StorageError (a link there, a file that is
     not TOML, a full disk) with the file unchanged."""
-    from amtui.storage.toml_files import set_toml_keys  # tomlkit is not needed before then
+    from amtui.storage.toml_files import set_toml_keys  # lazy: tomlkit, not needed before then
 
     folder = folder or user_config_folder()
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,8 @@ from textual.widgets import Static, TextArea
 
 from amtui.i18n import N_, _
 from amtui.text import visible
+from amtui.ui.app import AmtuiApp
+from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
@@ -73,8 +75,8 @@ class UpdateScreen(ModalScreen[None]):
     def _compose_update(self) -> None:
         """Read the board and the messages off the UI thread (a large workspace takes a
         moment)."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.report import compose_daily_update
-        from amtui.ui.app import AmtuiApp
 
         app = self.app
         assert isinstance(app, AmtuiApp)
@@ -97,8 +99,8 @@ class UpdateScreen(ModalScreen[None]):
         return bool(self.client_name)
 
     def _log(self, done: str) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.report import log_update_sent
-        from amtui.ui.app import AmtuiApp
 
         app = self.app
         assert isinstance(app, AmtuiApp)
@@ -118,9 +120,9 @@ class UpdateScreen(ModalScreen[None]):
         self._log(_("Update copied and logged as sent"))
 
     def action_save(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.storage import StorageError
         from amtui.storage.files import atomic_write
-        from amtui.ui.app import AmtuiApp
 
         if not self._composed():
             return
@@ -143,7 +145,6 @@ class UpdateScreen(ModalScreen[None]):
         if not self.client_name or self.shown() == self.composed:
             self.dismiss(None)
             return
-        from amtui.ui.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:

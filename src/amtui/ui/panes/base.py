@@ -43,6 +43,7 @@ def release_free_memory() -> None:
     global _trim
     if _trim is None:
         try:
+            # lazy: kept out of the app start
             import ctypes
 
             _trim = ctypes.CDLL("libc.so.6").malloc_trim
@@ -224,6 +225,7 @@ class PaneScreen(Screen[None]):
             return [self._fail(error)]
 
     def _fail(self, error: Exception) -> Widget:
+        # cycle: amtui.ui.panes.failed imports this module
         from amtui.ui.panes.failed import failure_notice
 
         self.amtui.plugins.fail(self.plugin, error, hook="pane")
@@ -233,6 +235,7 @@ class PaneScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """Read what the pane shows, off the UI thread, noting the damaged files read."""
+        # lazy: pydantic, loaded after the first paint
         from amtui.storage import StorageError
         from amtui.storage.damage import damaged_files_read
 

@@ -122,6 +122,7 @@ class BoardPane(PaneScreen):
         # first pane shown): their headers are drawn at once, the read fills them.
         workspace = self.amtui.opened_workspace
         if workspace is not None:
+            # lazy: pydantic, loaded on first use
             from amtui.services.board import column_title
 
             view.set_columns([(column_id, ColumnHead(
@@ -133,6 +134,7 @@ class BoardPane(PaneScreen):
     # reading and showing
 
     def read(self) -> BoardData:
+        # lazy: pydantic, loaded on first use
         from amtui.services.board import board_version, load_board
 
         workspace = self.amtui.workspace
@@ -170,6 +172,7 @@ class BoardPane(PaneScreen):
         """Put the board's own saves made since it was read into what it shows; False if
         the files changed otherwise too (then the board must be read again). While a save
         of its own is under way, wait: it calls again when done."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.board import board_version
 
         if not self._last_save.is_set():
@@ -300,7 +303,7 @@ class BoardPane(PaneScreen):
         """What a card draws, made once per card (a move changes two cards of eighty)."""
         lines = self._lines.get(card)
         if lines is None:
-            from amtui.models.work import department  # pydantic, kept out of the first paint
+            from amtui.models.work import department  # lazy: pydantic, kept out of the first paint
 
             if len(self._lines) > 4 * MAX_CARDS * len(self.columns):
                 self._lines.clear()
@@ -313,6 +316,7 @@ class BoardPane(PaneScreen):
         return lines
 
     def _lane(self, card: Card) -> str:
+        # lazy: pydantic, loaded on first use
         from amtui.models.work import department
 
         return card.client if self.lanes == "client" else department(card.department)
@@ -354,6 +358,7 @@ class BoardPane(PaneScreen):
                 client: str | None) -> Undo:
         """Runs in a worker: save, and note what was saved over which version. A save that
         fails leaves the board showing its guess: it is read again."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.board import board_version, card_of
 
         workspace = self.amtui.workspace
@@ -396,6 +401,7 @@ class BoardPane(PaneScreen):
         index = ids.index(card.column) + step
         if not 0 <= index < len(ids):
             return
+        # lazy: pydantic, loaded on first use
         from amtui.services.board import move, moved_card
 
         workspace = self.amtui.workspace
@@ -427,6 +433,7 @@ class BoardPane(PaneScreen):
         beyond = index + 2 * step
         other = cards[beyond] if 0 <= beyond < len(cards) else None
         before, after = (neighbour, other) if step > 0 else (other, neighbour)
+        # lazy: pydantic, loaded on first use
         from amtui.services.board import position_between, reorder
 
         workspace = self.amtui.workspace
@@ -444,6 +451,7 @@ class BoardPane(PaneScreen):
     def action_open(self) -> None:
         card = self._current()
         if card is not None:
+            # lazy: pydantic, loaded on first use
             from amtui.ui.task_screen import TaskScreen
 
             self.app.push_screen(TaskScreen(card.id, save=lambda change, message: self._change(
@@ -451,6 +459,8 @@ class BoardPane(PaneScreen):
 
     def action_new(self) -> None:
         column = self.view.current
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.board import add_task
         from amtui.ui.task_forms import task_form
 
@@ -467,6 +477,8 @@ class BoardPane(PaneScreen):
         card = self._current()
         if card is None:
             return
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.models import Task
         from amtui.services.board import save_task
         from amtui.ui.task_forms import task_form
@@ -487,6 +499,8 @@ class BoardPane(PaneScreen):
         self.app.push_screen(task_form(workspace, task=seen), edited)
 
     def action_filter(self) -> None:
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.board import BoardFilter
         from amtui.ui.task_forms import board_filter_form
 
@@ -510,6 +524,7 @@ class BoardPane(PaneScreen):
         if not card.client_id:
             self.notify(_("This task has no client."), severity="warning")
             return
+        # lazy: kept out of the app start
         from amtui.ui.update_screen import UpdateScreen
 
         self.app.push_screen(UpdateScreen(card.client_id))

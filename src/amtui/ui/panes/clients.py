@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _
+from amtui.money import format_amount
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
 from amtui.ui.safe import cell, line
 from amtui.ui.values import shown
@@ -75,6 +76,7 @@ class ClientsPane(ListPane):
 
     # The list's rows carry what the filters look at, so read and show pass more than rows.
     def read(self) -> ClientRows:  # type: ignore[override]
+        # lazy: pydantic, loaded on first use
         from amtui.services.clients import all_tags, summarise_clients
 
         workspace = self.amtui.workspace
@@ -89,8 +91,6 @@ class ClientsPane(ListPane):
 
     @staticmethod
     def _cells(client: ClientSummary) -> list[Text]:
-        from amtui.money import format_amount
-
         return [
             cell(client.name, 60),
             cell(shown(client.status)),
@@ -114,6 +114,7 @@ class ClientsPane(ListPane):
     def _candidates(self, query: str) -> list[ClientSummary]:
         """Where to look: while the typed words only grow (and the filter stays), the clients
         found for the last keystroke; otherwise every client."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.clients import search_words
 
         words, last = search_words(query), self._narrowed
@@ -127,6 +128,7 @@ class ClientsPane(ListPane):
         if client_id is None:
             self.notify(_("No client is selected."), severity="warning")
             return
+        # lazy: kept out of the app start
         from amtui.ui.update_screen import UpdateScreen
 
         self.app.push_screen(UpdateScreen(client_id))
@@ -135,6 +137,7 @@ class ClientsPane(ListPane):
         """Show the clients the filter lets through that hold every typed word, keeping the
         cursor on the same client. When none does (a typo, most likely), the names most like
         what was typed are looked for off the UI thread and shown when found."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.clients import matching, search_words
 
         query = self.query_one("#search", Input).value
@@ -148,6 +151,7 @@ class ClientsPane(ListPane):
 
     @work(thread=True, exclusive=True, group="similar-clients")
     def _find_similar(self, query: str, client_filter: ClientFilter | None) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.clients import similar
 
         found = similar(self.clients, query, client_filter, limit=MAX_ROWS)
@@ -193,6 +197,7 @@ class ClientsPane(ListPane):
         self.query_one("#list-status", Static).update(status)
 
     def _describe_filter(self) -> Content:
+        # lazy: pydantic, loaded on first use
         from amtui.services.clients import NOBODY
 
         chosen = self.client_filter
@@ -216,6 +221,7 @@ class ClientsPane(ListPane):
 
     def data_changed(self) -> None:
         """Read again, and so does a client card open above the pane."""
+        # lazy: kept out of the app start
         from amtui.ui.client_card import ClientCard
 
         super().data_changed()
@@ -232,6 +238,7 @@ class ClientsPane(ListPane):
         return record_id, name
 
     def action_open(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.client_card import open_card
 
         record_id = self.current_id()
@@ -239,11 +246,13 @@ class ClientsPane(ListPane):
             open_card(self.amtui, record_id)
 
     def action_new(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.client_forms import new_client
 
         new_client(self.amtui)
 
     def action_edit(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.client_forms import edit_client
 
         selected = self._selected()
@@ -251,6 +260,7 @@ class ClientsPane(ListPane):
             edit_client(self.amtui, selected[0])
 
     def action_delete(self) -> None:
+        # lazy: kept out of the app start
         from amtui.ui.client_forms import delete_client
 
         selected = self._selected()
@@ -258,6 +268,8 @@ class ClientsPane(ListPane):
             delete_client(self.amtui, *selected)
 
     def action_filters(self) -> None:
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.clients import ClientFilter
         from amtui.ui.client_forms import filter_form
 

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _, shown
+from amtui.services.finder import NameFinder
 from amtui.services.rules import message_late, message_snoozed, message_without_client
 from amtui.ui.message_actions import (
     KIND_LABELS,
@@ -179,6 +180,7 @@ class InboxPane(MessageActions, ListPane):
     # reading and showing
 
     def read(self) -> InboxRows:
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import load_inbox
 
         workspace = self.amtui.workspace
@@ -197,6 +199,7 @@ class InboxPane(MessageActions, ListPane):
         return self._cells(row, self.now)
 
     def _cells(self, entry: InboxEntry, now: datetime) -> list[Text]:
+        # lazy: pydantic, loaded on first use
         from amtui.services.inbox import countdown
 
         message = entry.message
@@ -314,6 +317,7 @@ class InboxPane(MessageActions, ListPane):
 
     @staticmethod
     def _task_lines(entry: InboxEntry, settings: WorkspaceSettings) -> list[Content]:
+        # lazy: pydantic, loaded on first use
         from amtui.models.work import department
         from amtui.services.board import column_title
 
@@ -340,7 +344,8 @@ class InboxPane(MessageActions, ListPane):
         return entry
 
     def action_new(self) -> None:
-        from amtui.services.finder import NameFinder
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.inbox import add_message
         from amtui.ui.inbox_forms import NewMessageForm
 
@@ -356,7 +361,8 @@ class InboxPane(MessageActions, ListPane):
         self.app.push_screen(NewMessageForm(workspace, finder, client), logged)
 
     def action_filter(self) -> None:
-        from amtui.services.finder import NameFinder
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.inbox import InboxFilter
         from amtui.ui.inbox_forms import filter_form
 

@@ -7,6 +7,7 @@ preview under the list.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,10 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
+from textual.worker import WorkerState
 
 from amtui.i18n import N_, _
+from amtui.services.finder import NameFinder
 from amtui.text import one_line, visible
+from amtui.ui.ask import PickScreen
 from amtui.ui.panes.listing import MAX_ROWS, Column, ListPane
+from amtui.ui.picker import client_picker
 from amtui.ui.safe import cell
 from amtui.ui.values import shown
 from amtui.ui.widgets.table import RecordTable
@@ -90,7 +95,7 @@ class NotesPane(ListPane):
     def read(self) -> tuple[NoteIndex, NameFinder]:  # type: ignore[override]
         """The notes, and the clients a note's editor offers (indexed here, off the UI
         thread: for ten thousand clients it takes a tenth of a second)."""
-        from amtui.services.finder import NameFinder
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import read_notes
 
         workspace = self.amtui.workspace
@@ -107,6 +112,7 @@ class NotesPane(ListPane):
         self.refilter()
 
     def refilter(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import search_words
 
         table = self.query_one(RecordTable)
@@ -134,6 +140,7 @@ class NotesPane(ListPane):
 
     def _cells(self, row: NoteRow, words: list[str]) -> list[Text]:
         """The row's cells; kept between keystrokes, but for a title with words marked."""
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import spans_of
 
         cells = self._row_cells.get(row.id)
@@ -156,6 +163,7 @@ class NotesPane(ListPane):
         self._preview()
 
     def _preview(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import snippet
 
         box = self.query_one("#note-preview-box", Static)
@@ -182,8 +190,6 @@ class NotesPane(ListPane):
         """The clients a note's editor offers: those read with the notes (kept while they are
         read again); before the first read, a finder that reads them when first searched and
         names one by its id meanwhile, so that the editor opens without waiting."""
-        from amtui.ui.picker import client_picker
-
         if self._finder is None:
             self._finder = client_picker(self.amtui.workspace).finder
         return self._finder
@@ -194,8 +200,9 @@ class NotesPane(ListPane):
             open_note(self.amtui, note_id, self.finder())
 
     def action_new(self) -> None:
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.templates import load_templates
-        from amtui.ui.ask import PickScreen
         from amtui.ui.note_forms import template_options
 
         templates, problems = load_templates(self.amtui.workspace)
@@ -214,6 +221,8 @@ class NotesPane(ListPane):
     def new_note(self, template: NoteTemplate | None) -> None:
         """Open the editor on a new note (not saved until F2 or Esc), for the client the list
         is filtered by, if any."""
+        # lazy: pydantic, loaded on first use
+        # lazy: looked up at each call (tests stand in another user)
         from amtui.identity import os_user
         from amtui.models import Note, NoteKind
 
@@ -226,11 +235,13 @@ class NotesPane(ListPane):
             title, body = template.fill(client_name, today, os_user())
             note = Note(title=title, body=body, kind=NoteKind(template.kind),
                         client_id=client_id or None)
+        # lazy: kept out of the app start
         from amtui.ui.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor(note, self.finder(), new=True))
 
     def action_pin(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import set_pinned
 
         row = self._current_row()
@@ -241,6 +252,7 @@ class NotesPane(ListPane):
         self.amtui.change(lambda: set_pinned(workspace, row.id, not row.pinned), message)
 
     def action_delete(self) -> None:
+        # lazy: pydantic, loaded on first use
         from amtui.services.notes import delete_note
 
         row = self._current_row()
@@ -255,6 +267,8 @@ class NotesPane(ListPane):
         return self._by_id.get(note_id) if note_id else None
 
     def action_filters(self) -> None:
+        # lazy: pydantic, loaded on first use
+        # lazy: kept out of the app start
         from amtui.services.notes import NoteFilter, all_tags
         from amtui.ui.note_forms import filter_form
 
@@ -277,8 +291,7 @@ def open_note(app: Any, note_id: str, finder: NameFinder | None = None) -> None:
     one, the note and the clients it offers are read in a worker, and the editor opens when
     they are (a second open while one is being read is ignored). A file that cannot be read
     is reported."""
-    from textual.worker import WorkerState
-
+    # lazy: pydantic, loaded on first use
     from amtui.models import Note
     from amtui.storage import StorageError
 
@@ -300,8 +313,8 @@ def open_note(app: Any, note_id: str, finder: NameFinder | None = None) -> None:
 
 def _read_note(app: Any, note_id: str) -> None:
     """Read the note and the clients, then open the editor on it (in a worker)."""
+    # lazy: pydantic, loaded on first use
     from amtui.models import Note
-    from amtui.services.finder import NameFinder
     from amtui.storage import StorageError
 
     try:
@@ -316,6 +329,7 @@ def _read_note(app: Any, note_id: str) -> None:
 
 
 def _show_note(app: Any, note: Note | None, finder: NameFinder) -> None:
+    # lazy: kept out of the app start
     from amtui.ui.note_editor import NoteEditor
 
     if note is None:
@@ -327,6 +341,5 @@ def _show_note(app: Any, note: Note | None, finder: NameFinder) -> None:
 def changed_day(updated_at: str) -> str:
     """The day of a note's last change (stored as ISO) in numbers, as the other panes show
     days: «23.11.2026» (made without Babel, so that the first screen does not wait for it)."""
-    from datetime import date
 
     return date.fromisoformat(updated_at[:10]).strftime("%d.%m.%Y") if updated_at else ""

@@ -150,6 +150,8 @@ class TodayPane(PaneScreen):
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
     def read(self) -> Agenda:
+        # lazy: pydantic, loaded on first use
+        # lazy: looked up at each call (tests stand in another user)
         from amtui.identity import os_user
         from amtui.services.agenda import Mine, build_agenda, member_by_login, plugin_sections
 
@@ -309,6 +311,7 @@ class TodayPane(PaneScreen):
         if self.agenda is None:
             return
         if self.agenda.me is None:
+            # lazy: looked up at each call (tests stand in another user)
             from amtui.identity import os_user
 
             self.notify(_("You ({login}) are not a member of this workspace, so everyone's "
@@ -413,6 +416,7 @@ class TodayPane(PaneScreen):
             self._run_plugin_action(item, item.done, "d")
             return
         self.acted_on = self._current_id()
+        # lazy: pydantic, loaded on first use
         from amtui.services.actions import log_contact, mark_message_done, mark_task_done
 
         workspace = self.amtui.workspace
@@ -437,6 +441,7 @@ class TodayPane(PaneScreen):
         if item is None or not item.client_id:
             self.notify(_("This line is not about a client."), severity="warning")
             return
+        # lazy: kept out of the app start
         from amtui.ui.update_screen import UpdateScreen
 
         self.app.push_screen(UpdateScreen(item.client_id))
@@ -449,7 +454,10 @@ class TodayPane(PaneScreen):
         if item is None or item.table not in ("messages", "clients"):
             self.notify(_("Only late answers and due updates can be snoozed."), markup=False)
             return
+        # lazy: pydantic, loaded on first use
         from amtui.services.actions import snooze
+
+        # lazy: kept out of the app start
         from amtui.ui.ask import AskScreen, check_days
 
         workspace = self.amtui.workspace
