@@ -209,6 +209,25 @@ async def test_bundled_panes_keep_their_keys_and_others_come_after(
         assert ("8", "Bonus") in help_screen.global_keys
 
 
+async def test_the_eight_panes_titles_fit_whole_in_russian_at_80_columns(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight Russian titles do not fit with two spaces between them: the gaps narrow to one
+    before any title is shortened."""
+    from amtui.i18n import use_locale
+
+    monkeypatch.setattr("amtui.plugins.host.bundled_folder", BUNDLED)
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(workspace, plugins=host_for(workspace))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = bar_text(app)
+        titles = [title for _pane, title in app.pane_titles()]
+        assert len(titles) == 8 and "Календарь" in titles
+        assert len(bar.rstrip()) <= 80 and "…" not in bar
+        for number, title in enumerate(titles, start=1):
+            assert f" {number} {title}" in bar
+
+
 # A plugin switched off is off everywhere ----------------------------------------------------
 
 PANE_AND_SETTINGS = EXTRA_PANE + '''

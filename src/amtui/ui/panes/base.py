@@ -91,8 +91,9 @@ def _let_go(value: Any, depth: int) -> None:
 
 class PaneBar(Static):
     """The panes, with their number keys; the current one highlighted. When the titles do not
-    fit (Russian ones at 80 columns), the other panes' titles are shortened alike, never the
-    current one's nor a number key."""
+    fit (Russian ones at 80 columns), the gaps between the panes narrow to one space; when
+    they still do not fit, the other panes' titles are shortened alike, never the current
+    one's nor a number key."""
 
     def __init__(self, current: str) -> None:
         super().__init__(id="pane-bar")
@@ -114,22 +115,29 @@ class PaneBar(Static):
             return
         self._drawn_for = (width, titles)
 
-        def bar(longest: int) -> Content:
+        def bar(longest: int, roomy: bool) -> Content:
             parts: list[Content] = []
             for pane_id, title in titles:
                 current = pane_id == self.current
                 if not current and len(title) > longest:
                     title = title[:longest - 1] + "…"
                 key = app.pane_keys.get(pane_id, "")  # panes from the tenth on have none
-                parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
-                                              (title, "reverse bold" if current else ""), " "))
+                style = "reverse bold" if current else ""
+                if roomy:  # " 1 Today  2 Inbox "
+                    parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
+                                                  (title, style), " "))
+                else:  # " 1 Today 2 Inbox"
+                    parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
+                                                  (title, style)))
             return Content("").join(parts)
 
         longest = max((len(title) for _pane, title in titles), default=0)
-        shown = bar(longest)
+        shown = bar(longest, roomy=True)
+        if shown.cell_length > width:
+            shown = bar(longest, roomy=False)
         while shown.cell_length > width and longest > 3:
             longest -= 1
-            shown = bar(longest)
+            shown = bar(longest, roomy=False)
         self.update(shown)
 
 
