@@ -542,3 +542,4 @@ async def test_the_team_shows_no_english_word_in_russian(
         await settle(pilot)
         screen = screen_text(pilot)
     assert not TEAM_ENGLISH_WORDS & set(re.findall(r"[A-Za-z]+", screen)), screen
+    assert not re.search(r"\d{4}-Q\d", screen), screen  # a quarter in words: «4-й кв. 2026»

@@ -173,6 +173,16 @@ async def test_the_palette_names_a_plugin_panes_keys_by_its_russian_title(
         assert not re.search(rf"^{pane}:", palette_lines(app), re.MULTILINE)
 
 
+def test_a_quarter_is_said_in_words_and_stored_as_typed(host: PluginHost, russian: None
+                                                        ) -> None:
+    periods = importlib.import_module("kam_team.periods")
+    fourth = periods.quarter(2026, 4)
+    assert fourth.label == "2026-Q4" and fourth.shown == "4-й кв. 2026"
+    assert periods.month(2026, 11).shown == "2026-11"
+    span = periods.Period(date(2026, 7, 1), date(2026, 12, 31), "2026-Q3 – 2026-Q4")
+    assert span.shown == "3-й кв. 2026 – 4-й кв. 2026"
+
+
 async def test_the_key_accounts_share_and_the_stages_money_are_russian_numbers(
         workspace: Workspace, host: PluginHost, agency: dict[str, Any], russian: None) -> None:
     fmt = importlib.import_module("kam_team.fmt")

@@ -11,6 +11,7 @@ from .i18n import _
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_QUARTER_IN_LABEL = re.compile(r"(\d{4})-Q([1-4])")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
@@ -21,6 +22,16 @@ class Period:
     end: date
     """The last day (included)."""
     label: str
+    """The period as it is typed and stored: ``2026-10``, ``2026-Q4``, ``2026``, or two of them
+    joined by " – "."""
+
+    @property
+    def shown(self) -> str:
+        """The label as a reader is told it in the language in use: ``2026-Q4`` is «4-й кв.
+        2026» in Russian; months and years are numbers in every language."""
+        return _QUARTER_IN_LABEL.sub(
+            lambda found: _("{year}-Q{quarter}").format(year=found[1], quarter=found[2]),
+            self.label)
 
     def months(self) -> list[Period]:
         """The calendar months of the period, in order."""
@@ -105,7 +116,7 @@ def parse_period(text: str, today: date) -> Period:
                            "year (2026)").format(typed=typed)) from None
     if period.start > today:
         raise ValueError(_("period {label} has not started yet (today is {today})").format(
-            label=period.label, today=today))
+            label=period.shown, today=today))
     return period
 
 

@@ -74,7 +74,7 @@ class AccountsView(TeamView):
     def draw(self, figures: TeamFigures) -> None:
         if figures.accounts is None:
             self.heading(Content(_("{label} · ranking the accounts…").format(
-                label=figures.accounts_period.label)))
+                label=figures.accounts_period.shown)))
             return
         if (self._shown is None or self._shown[0] is not figures.accounts
                 or self._shown[1] != self.filter):  # (a read that changed no account keeps
@@ -94,7 +94,7 @@ class AccountsView(TeamView):
         shown_note = ("" if self.filter == "all"
                       else f" · {_(FILTER_WORDS[self.filter])}: {count(rows_shown)}")
         self.heading(Content(_("{label} · {where}{shown_note} · [ ] p: period").format(
-            label=figures.accounts_period.label, where=where, shown_note=shown_note)))
+            label=figures.accounts_period.shown, where=where, shown_note=shown_note)))
 
     def _kept(self, row: KeyRow) -> bool:
         return (self.filter == "all" or (self.filter == "key" and row.key)
@@ -172,5 +172,5 @@ class AccountsView(TeamView):
         self._compute(period)
 
     def _compute(self, period: Period) -> None:
-        self.heading(Content(_("{label} · computing…").format(label=period.label)))
+        self.heading(Content(_("{label} · computing…").format(label=period.shown)))
         self.pane.recompute_accounts(period)

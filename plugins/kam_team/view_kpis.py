@@ -97,7 +97,7 @@ class KpiView(TeamView):
         fixed[8] = max(fixed[8], max((len(money(row.cost)) for row in rows), default=0))
         self.table.fit(fixed)
         first = self.table.row_count == 0
-        self.table.fill([(row.period.label, self._cells(row)) for row in rows], same=rows)
+        self.table.fill([(row.period.shown, self._cells(row)) for row in rows], same=rows)
         if first and rows:
             self.table.move_cursor(row=len(rows) - 1, column=FIRST_CHARTED, animate=False)
         whose = _("the team") if self.scope == TEAM else figures.data.member_name(self.scope)
@@ -109,7 +109,7 @@ class KpiView(TeamView):
 
     def _cells(self, row: Figures) -> Cells:
         def cells() -> list[Text]:
-            shown: list[Text] = [cell(row.period.label)]
+            shown: list[Text] = [cell(row.period.shown)]
             for key, _width in COLUMNS[1:]:
                 value = row.value(key)
                 if key in PERCENT:
@@ -134,7 +134,7 @@ class KpiView(TeamView):
         key = self.charted()
         rows = self.series(self.figures)
         title = _(KPI_FIGURES[key][0])
-        self.chart.plot(title, [row.period.label for row in rows],
+        self.chart.plot(title, [row.period.shown for row in rows],
                         [row.value(key) for row in rows])
 
     @work(thread=True, exclusive=True, group="team-chart")
