@@ -62,3 +62,17 @@ async def test_a_new_post_with_a_bad_day_or_time_is_refused_in_russian(
     assert says in problems, problems
     assert not re.search(r"[A-Za-z]{2,}", problems.replace("Atlas Fitness", "")), problems
     assert snapshot_files(agency.workspace.root) == before
+
+
+@pytest.mark.parametrize("view", ["month", "week"])
+async def test_the_calendar_in_russian_at_80x24(agency: Agency, host: PluginHost, russian: None,
+                                               view: str) -> None:
+    from test_ui_snapshots import same_as_saved, steady_screenshot
+
+    async with calendar(agency.workspace, host) as pilot:
+        if view == "week":
+            await pilot.press("v")
+            await settle(pilot)
+        svg = await steady_screenshot(pilot, f"amtui calendar {view}")
+    same_as_saved(svg, f"calendar-{view}-80x24-ru.svg",
+                  f"the Calendar's {view} view in Russian at 80x24")

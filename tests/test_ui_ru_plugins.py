@@ -230,3 +230,35 @@ def test_a_statement_shows_its_iso_days_and_quarters_the_russian_way(russian: No
     quarter = pane.Period(2026, 12).shown_quarter
     assert pane.shown_days("Ускоритель: план продаж 2026-Q4; подписана 2026-11-03; 2026-13-40") \
         == f"Ускоритель: план продаж {quarter}; подписана 03 нояб. 2026; 2026-13-40"
+
+
+# The plugins' panes in Russian at 80x24, as pictures ---------------------------------------
+
+def same_picture(svg: str, name: str, what: str) -> None:
+    from test_ui_snapshots import same_as_saved
+
+    same_as_saved(svg, name, what)
+
+
+async def test_the_bonus_pane_in_russian_at_80x24(anna_paid: Workspace, russian: None) -> None:
+    from test_ui_snapshots import steady_screenshot
+
+    async with bonus_pane(anna_paid) as pilot:
+        svg = await steady_screenshot(pilot, "amtui bonus")
+    same_picture(svg, "bonus-80x24-ru.svg", "the Bonus pane in Russian at 80x24")
+
+
+@pytest.mark.parametrize("view", ["t", "a", "g", "i"], ids=["load", "accounts", "stages", "kpis"])
+async def test_the_team_pane_in_russian_at_80x24(workspace: Workspace, host: PluginHost,
+                                                 agency: dict[str, Any], russian: None,
+                                                 view: str) -> None:
+    from test_ui_snapshots import steady_screenshot
+
+    names = {"t": "load", "a": "accounts", "g": "stages", "i": "kpis"}
+    async with team_app(workspace, host) as pilot:
+        await pilot.press(view)
+        await settle(pilot)
+        await settle(pilot)
+        svg = await steady_screenshot(pilot, "amtui team")
+    same_picture(svg, f"team-{names[view]}-80x24-ru.svg",
+                 f"the Team pane's {names[view]} view in Russian at 80x24")

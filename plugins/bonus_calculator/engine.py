@@ -317,7 +317,7 @@ def accelerator_line(plan: Plan, facts: PeriodFacts, paid: Decimal) -> Line | No
     label = period.quarter if quota.period == "quarter" else str(period)
     if quota.period == "quarter" and period != months[-1]:
         return Line("accelerator", "accelerator", _("Accelerator: quota {label}").format(
-            label=label), ZERO, None, "",
+            label=_quota_period(period, quota.period)), ZERO, None, "",
                     "—", _("a quarterly quota is settled in {months}, on the quarter's "
                            "commission").format(
                         months=months[-1]))
@@ -347,7 +347,7 @@ def accelerator_line(plan: Plan, facts: PeriodFacts, paid: Decimal) -> Line | No
         number4=number(band.start if band else ZERO), number5=number(multiplier), of_what=of_what,
         number6=number(base), money=money(amount, currency)))
     return Line("accelerator", "accelerator", _("Accelerator: quota {label}").format(
-        label=label), amount, base,
+        label=_quota_period(period, quota.period)), amount, base,
                 currency, f"×{number(multiplier)}", detail, label)
 
 
@@ -493,7 +493,7 @@ def overtime_lines(plan: Plan, entries: Iterable[TimeFact]) -> list[Line]:
         lines.append(Line(
             "overtime", f"overtime:{entry.id}",
             _("Overtime {day} {start:%H:%M}–{end:%H:%M}{where}").format(
-                day=entry.day, start=entry.start, end=entry.end, where=where), amount, hours,
+                day=_day(entry.day), start=entry.start, end=entry.end, where=where), amount, hours,
             "h", f"{number(rounded(rate, plan.currency), minor_unit(plan.currency))}/{_('h')} "
                  f"×{number(overtime.coefficient)}",
             _("{number} h outside working hours ({describe_hours}); {rate_how}; {number} h × "
@@ -622,3 +622,15 @@ def adjustment_lines(locked_period: str, recomputed: Sequence[Line], paid: Seque
                 money2=money(will, currency)), line.source_id,
             locked_period))
     return lines
+
+
+def _quota_period(period: Period, length: str) -> str:
+    """The quota's period as a reader is told it: «4-й кв. 2026», «ноябрь 2026»."""
+    return period.shown_quarter if length == "quarter" else period.shown
+
+
+def _day(day: date) -> str:
+    """A day in a line's name, the language's way: «14 нояб.», "14 Nov"."""
+    from amtui.api import DAY_MONTH, format_day  # lazy: Babel, only when a line is named
+
+    return format_day(day, DAY_MONTH)

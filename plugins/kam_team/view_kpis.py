@@ -3,6 +3,7 @@ and a chart of the one under the cursor (← → choose it), with its definition
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from amtui.api.ui import cell, line
 
-from .fmt import money, share
+from .fmt import count, money, share
 from .i18n import N_, _
 from .kpis import KPI_FIGURES, TEAM, Figures, empty_figures
 from .view_load import right
@@ -116,8 +117,10 @@ class KpiView(TeamView):
                     shown.append(right(share(value)))  # type: ignore[arg-type]
                 elif key == "cost":
                     shown.append(right(money(value)))  # type: ignore[arg-type]
+                elif isinstance(value, Decimal):  # the satisfaction index: «75,0»
+                    shown.append(right(share(value)))
                 else:
-                    shown.append(right("—" if value is None else str(value)))
+                    shown.append(right("—" if value is None else count(value)))
             return shown
         return cells
 
