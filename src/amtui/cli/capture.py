@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import (
     DATE_HELP,
+    member_named,
     money_option,
     open_workspace,
     parse_day,
@@ -181,16 +182,11 @@ def _client_id(workspace: Workspace, name_or_id: str | None) -> str | None:
 def _member_id(workspace: Workspace, name_or_id: str | None) -> str | None:
     if name_or_id is None:
         return None
-    # lazy: pydantic, not loaded for --help
-    from amtui.models import Member
+    # lazy: the store, not loaded for --help
     from amtui.storage import RecordNotFound
 
-    members = workspace.repo(Member)
-    for member in members.all():
-        if name_or_id == member.login:
-            return member.id
     try:
-        return members.resolve(name_or_id).id
+        return member_named(workspace, name_or_id)
     except RecordNotFound:
         raise UsageError(
             _("no member {name!r}: add one with `amtui add member NAME --login LOGIN`")

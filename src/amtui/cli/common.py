@@ -124,6 +124,19 @@ def forget_created_workspaces() -> None:
         stop_logging(CREATED_THIS_RUN.pop()[1])
 
 
+def member_named(workspace: Workspace, typed: str) -> str:
+    """The id of the member ``typed`` names: their login, id or name (the store's
+    RecordNotFound when none does). Every command that takes a member asks this."""
+    # lazy: pydantic, not loaded for --help
+    from amtui.models import Member
+    from amtui.services.agenda import member_by_login
+
+    by_login = member_by_login(workspace, typed)
+    if by_login is not None:
+        return str(by_login["id"])
+    return workspace.repo(Member).resolve(typed).id
+
+
 def money_option(text: str, option: str, currency: str, places: int | None = None,
                  limit: Decimal | None = None) -> Decimal:
     """The amount an option gives, read by :func:`amtui.money.parse_money` (``1 200 000,50``,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import (
     DATE_HELP,
+    member_named,
     open_workspace,
     parse_day,
     print_json,
@@ -166,7 +167,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
         if option == "client":
             value = workspace.repo(Client).resolve(value).id
         elif option == "owner":
-            value = _member(workspace, value)
+            value = member_named(workspace, value)
         wanted[field] = value
     now = workspace.clock()
     today = now.date()
@@ -204,14 +205,6 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
     return sorted(matching(), key=key, reverse=newest_first)
 
 
-def _member(workspace: Workspace, name_or_id: str) -> str:
-    # lazy: pydantic, not loaded for --help
-    from amtui.models import Member
-
-    for raw in workspace.file(Member.table).scan():
-        if name_or_id in (raw["id"], raw.get("login")):
-            return str(raw["id"])
-    return workspace.repo(Member).resolve(name_or_id).id
 
 
 def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any]]) -> None:

@@ -20,6 +20,7 @@ from amtui.cli import UsageError, workspace_option
 from amtui.cli.capture import _read_body
 from amtui.cli.common import (
     DATE_HELP,
+    member_named,
     money_option,
     open_workspace,
     parse_day,
@@ -235,16 +236,11 @@ def assign_to(args: argparse.Namespace) -> int:
 def member_id(workspace: Workspace, typed: str, option: str) -> str:
     """The member ``typed`` names: by login, id or name; bad input naming ``option`` if
     none."""
-    # lazy: pydantic, not loaded for --help
-    from amtui.models import Member
-    from amtui.services.agenda import member_by_login
+    # lazy: the store, not loaded for --help
     from amtui.storage import RecordNotFound
 
-    by_login = member_by_login(workspace, typed)
-    if by_login is not None:
-        return str(by_login["id"])
     try:
-        return workspace.repo(Member).resolve(typed).id
+        return member_named(workspace, typed)
     except RecordNotFound:
         raise UsageError(_("{option}: no member {typed!r} (see `amtui list members`)").format(
             option=option, typed=typed)) from None
