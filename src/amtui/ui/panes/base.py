@@ -122,13 +122,9 @@ class PaneBar(Static):
                 if not current and len(title) > longest:
                     title = title[:longest - 1] + "…"
                 key = app.pane_keys.get(pane_id, "")  # panes from the tenth on have none
-                style = "reverse bold" if current else ""
-                if roomy:  # " 1 Today  2 Inbox "
-                    parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
-                                                  (title, style), " "))
-                else:  # " 1 Today 2 Inbox"
-                    parts.append(Content.assemble((f" {key} " if key else " ", "bold"),
-                                                  (title, style)))
+                parts.append(Content.assemble(  # roomy " 1 Today  2 Inbox ", else one space
+                    (f" {key} " if key else " ", "bold"),
+                    (title, "reverse bold" if current else ""), " " if roomy else ""))
             return Content("").join(parts)
 
         longest = max((len(title) for _pane, title in titles), default=0)
