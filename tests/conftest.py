@@ -45,9 +45,10 @@ def english() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def own_config_folder(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test has its own (empty) user config folder: no remembered theme, no user
-    plugins from the machine running the tests."""
+    """Each test has its own (empty) user config and cache folders: no remembered theme, no
+    user plugins from the machine running the tests, no record index another test made."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from amtui.cli.common import (
     table_name,
 )
 from amtui.cli.plugins import load_host, report_failures
-from amtui.i18n import _, shown
+from amtui.i18n import _, ngettext, shown
 from amtui.services.rules import (
     message_late,
     message_open,
@@ -103,6 +103,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                        help=_("text (default): plain lines, for a terminal or a mail; "
                               "markdown: a heading for the day and each section, a bullet "
                               "for each line"))
+    today.add_argument("--limit", type=_section_limit, metavar="N",
+                       help=_("lines shown per section (text and markdown: 10 unless given; "
+                              "JSON: all unless given); 0 shows all"))
     whose = today.add_mutually_exclusive_group()
     whose.add_argument("--mine", action="store_true",
                        help=_("only my records: the member whose login is this OS user's"))
@@ -110,6 +113,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                        help=_("only the records of the member with this login"))
     workspace_option(today, argparse.SUPPRESS)
     today.set_defaults(handler=show_today)
+
+
+TODAY_LINES = 10
+"""Lines per section ``amtui today`` prints as text or Markdown unless told (``task next``
+shows a screenful too); the section's heading counts them all."""
+
+
+def _section_limit(typed: str) -> int:
+    try:
+        number = int(typed)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("a whole number of lines, e.g. 10")) from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(_("a whole number of lines, e.g. 10"))
+    return number
 
 
 def list_records(args: argparse.Namespace) -> int:
@@ -279,9 +297,10 @@ def show_today(args: argparse.Namespace) -> int:
     plugins = load_host(args)
     plugins.attach(workspace)
     now = workspace.clock()
+    limit = args.limit if args.limit is not None else (None if args.json else TODAY_LINES)
     with damaged_files_read() as damaged:
-        sections = (build_agenda(workspace, now, mine=mine)
-                    + plugin_sections(workspace, plugins, now, mine=mine))
+        sections = (build_agenda(workspace, now, limit=limit or None, mine=mine)
+                    + plugin_sections(workspace, plugins, now, limit=limit or None, mine=mine))
     report_failures(plugins)
     if args.json:
         print_json([{"key": section.key, "title": section.title, "total": section.total,
@@ -305,13 +324,15 @@ def agenda_text(sections: list[AgendaSection], mine: Mine | None) -> str:
         lines += [_("Today for {name} ({login})").format(name=one_line(mine.name, 60),
                                                          login=one_line(mine.login, 30)), ""]
     for section in sections:
-        lines.append(f"{section.title} ({len(section.items)})")
+        lines.append(f"{section.title} ({section.total})")
         if not section.items:
             lines.append(f"  {section.empty}")
         width = max(len(item.fact) for item in section.items) if section.items else 0
         for item in section.items:
             fact = f"{one_line(item.fact):<{width}}  " if width else ""
             lines.append(f"  {fact}{' · '.join(_item_parts(item))}")
+        if more := _more(section):
+            lines.append(f"  {more}")
         lines.append("")
     return "\n".join(lines)
 
@@ -330,15 +351,26 @@ def agenda_markdown(sections: list[AgendaSection], mine: Mine | None, day: date)
                    login=markdown_text(one_line(mine.login, 30)), day=when))
     lines = [f"# {heading}", ""]
     for section in sections:
-        lines += [f"## {markdown_text(section.title)} ({len(section.items)})", ""]
+        lines += [f"## {markdown_text(section.title)} ({section.total})", ""]
         if not section.items:
             lines += [f"_{markdown_text(section.empty)}_", ""]
             continue
         for item in section.items:
             fact = f"**{markdown_text(one_line(item.fact))}** — " if item.fact else ""
             lines.append(f"- {fact}{' · '.join(map(markdown_text, _item_parts(item)))}")
+        if more := _more(section):
+            lines.append(f"- _{markdown_text(more)}_")
         lines.append("")
     return "\n".join(lines)
+
+
+def _more(section: AgendaSection) -> str:
+    """What a section shown in part leaves out, and how to see it all."""
+    left = section.total - len(section.items)
+    if left <= 0:
+        return ""
+    return ngettext("+{count} more (amtui today --limit 0 shows all)",
+                    "+{count} more (amtui today --limit 0 shows all)", left).format(count=left)
 
 
 def _item_parts(item: AgendaItem) -> list[str]:

@@ -11,21 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from amtui.dates import days as whole_days, duration
 from amtui.i18n import _
 from amtui.models import Cadence, WorkingHours
 from amtui.models.work import department
 from amtui.services.hours import WorkingDays, on_working_day
-from amtui.services.projection import Interner
 from amtui.services.rules import (
-    message_late,
-    message_open,
-    message_snoozed,
     message_urgent,
     moment,
     snoozed,
-    task_overdue,
 )
+from amtui.storage.index import microseconds, moment_of
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
@@ -109,10 +107,6 @@ def member_by_login(workspace: Workspace, login: str) -> Raw | None:
                  if member.get("login") == login), None)
 
 
-CLIENT_FIELDS = ("id", "name", "status", "cadence", "update_snoozed_until", "owner_id",
-                 "working_hours", "timezone")
-"""What the agenda needs of a client (the rest is not kept, to stay small on large data)."""
-
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
@@ -135,213 +129,250 @@ def build_agenda(workspace: Workspace, now: datetime | None = None,
                  limit: int | None = None, mine: Mine | None = None) -> list[AgendaSection]:
     """The sections of Today, most urgent first.
 
-    Each table is read once, record by record, keeping only what the agenda shows: a large
-    workspace never has to be in memory at once. With ``limit``, each section keeps its
-    first ``limit`` items (``total`` still counts them all). With ``mine``, only that
-    member's records (see :class:`Mine`).
+    Asked of the record index (:mod:`amtui.storage.index`), so the work follows what is
+    shown, not the history: each section counts its lines and reads only the first
+    ``limit`` of them (``total`` still counts them all). With ``mine``, only that member's
+    records (see :class:`Mine`).
     """
     now = now or workspace.clock()
-    settings = workspace.settings
-    shared = Interner()
-    clients = {
-        client["id"]: {key: shared(client.get(key)) for key in CLIENT_FIELDS}
-        for client in workspace.file("clients").scan()
-    }
-    done_column = settings.columns[-1]
-    me = mine.member_id if mine else None
+    return _Agenda(workspace, now, limit, mine).sections()
 
-    def client_name(client_id: str | None) -> str:
-        return str((clients.get(client_id or "") or {}).get("name") or "")
 
-    def theirs(client_id: str | None) -> bool:
-        """Records of this client are on the agenda: on everyone's always, on a member's
-        when the member owns the client."""
-        return me is None or (clients.get(client_id or "") or {}).get("owner_id") == me
+class _Agenda:
+    """The questions Today asks the record index, with what they share."""
 
-    urgent = AgendaSection("urgent", _("Urgent"), _("No urgent message waits for an answer."))
-    late = AgendaSection("late_answers", _("Answers overdue"), _("No client is waiting past their "
-                           "answer time."))
-    # sort key (the soonest answer first, none last), id, first line, client, fact
-    MessageRow = tuple[tuple[bool, datetime], str, str, str | None, str]
-    urgent_messages: list[MessageRow] = []
-    late_messages: list[MessageRow] = []
-    contacted: dict[str, datetime] = {}
-    contacted_people: dict[str, datetime] = {}
-    for message in workspace.file("messages").scan():
-        received = moment(message.get("received_at"))
-        if received:
-            for owner, latest in ((message.get("client_id"), contacted),
-                                  (message.get("contact_id"), contacted_people)):
-                if owner and (owner not in latest or received > latest[owner]):
-                    latest[owner] = received
-        if not message_open(message) or message_snoozed(message, now):
-            continue
-        client_id = message.get("client_id")
-        nobodys = not client_id and not message.get("assignee_id")  # everyone's, then
-        if me is not None and message.get("assignee_id") != me and not theirs(client_id) \
-                and not nobodys:
-            continue
-        is_late = message_late(message, now)
-        is_urgent = message_urgent(message, settings)
-        if not is_late and not is_urgent:
-            continue
-        answer_by = moment(message.get("answer_by"))
-        first_line = message["text"].strip().split("\n")[0]
-        if answer_by is None:
-            fact = _("urgent")
-        elif is_late:
-            fact = _("answer {time} late").format(time=duration(now - answer_by))
-        else:
-            fact = _("answer in {time}").format(time=duration(answer_by - now))
-        row = ((answer_by is None, answer_by or now), message["id"], first_line, client_id,
-               fact)
-        (urgent_messages if is_urgent else late_messages).append(row)
-    for section, rows in ((urgent, urgent_messages), (late, late_messages)):
-        rows.sort(key=lambda row: row[0])
-        section.total = len(rows)
-        section.items = [AgendaItem("messages", message_id, first_line,
-                                    client_name(client_id) if client_id
-                                    else _("no client yet"), "", client_id, fact)
-                         for _key, message_id, first_line, client_id, fact in rows[:limit]]
-    del urgent_messages, late_messages
+    def __init__(self, workspace: Workspace, now: datetime, limit: int | None,
+                 mine: Mine | None) -> None:
+        self.workspace, self.now, self.limit, self.mine = workspace, now, limit, mine
+        self.settings = settings = workspace.settings
+        index = workspace.index
+        index.derive("messages", "urgent", "\n".join(settings.urgent_words),
+                     lambda message: message_urgent(message, settings))
+        self.db = index.fresh(*(workspace.file(table) for table in
+                                ("clients", "messages", "tasks", "contacts")))
+        self.at = microseconds(now)
+        self.done_column = settings.columns[-1]
+        me = mine.member_id if mine else None
+        self.me = me
+        self.names = (mine.name.casefold(), mine.login.casefold()) if mine else ("", "")
 
-    today = now.date()
-    overdue = AgendaSection("overdue_tasks", _("Tasks overdue"), _("No task is past its due date."))
-    due_today = AgendaSection("due_today", _("Due today"), _("No task is due today."))
-    waiting = AgendaSection("waiting_on_client", _("Waiting on the client"),
-                            _("No task has waited on a client for long."))
-    stuck = AgendaSection("stuck_with_department", _("Stuck with a department"),
-                          _("No task has sat in one column for long."))
-    push_after = timedelta(days=settings.push_client_after_days)
-    stale_after = timedelta(days=settings.stale_after_days)
-    first_column = settings.columns[0]
-    today_text = today.isoformat()
-    delivered: dict[str, datetime] = {}
-    open_work: set[str] = set()
-    # Kept as plain tuples of what the records hold until sorted and cut to ``limit`` (there
-    # can be thousands): sort key, id, title, client, department, column.
-    Row = tuple[Any, str, str, str | None, str, str]
-    late_tasks: list[Row] = []
-    today_tasks: list[Row] = []
-    blocked_tasks: list[Row] = []
-    stuck_tasks: list[Row] = []
-    for task in workspace.file("tasks").scan():
-        client_id = task.get("client_id")
-        if task.get("column") == done_column:
-            done_at = moment(task.get("done_at"))
-            if client_id and done_at and (client_id not in delivered
-                                          or done_at > delivered[client_id]):
-                delivered[client_id] = done_at
-            continue
-        if client_id:
-            open_work.add(client_id)
-        if mine is not None and not theirs(client_id) and not mine.assignee(task.get("assignee")):
-            continue
-        shown = (task["id"], task["title"], client_id, task.get("department") or "",
-                 task.get("column") or "")
-        if task_overdue(task, today, done_column):
-            late_tasks.append((task["due"], *shown))
-        elif task.get("due") == today_text:
-            today_tasks.append((PRIORITY_ORDER.get(task.get("priority", ""), 2), *shown))
-        blocked_since = moment(task.get("blocked_since"))
-        if task.get("blocked_by_client"):
-            if blocked_since and now - blocked_since >= push_after:
-                blocked_tasks.append((blocked_since, *shown))
-        elif task.get("column") != first_column:
-            # With the department: since it came into its column (or was last changed).
-            since = moment(task.get("column_since")) or moment(task.get("updated_at"))
-            if since and now - since >= stale_after:
-                stuck_tasks.append((since, *shown))
+    def sections(self) -> list[AgendaSection]:
+        urgent, late = self.messages()
+        overdue, due_today, waiting, stuck = self.tasks()
+        updates, remarket = self.clients()
+        sections = [urgent, late, overdue, due_today, updates, waiting, stuck, remarket]
+        for section in sections:
+            section.total = max(section.total, len(section.items))
+            if self.limit is not None:
+                del section.items[self.limit:]
+        return sections
 
-    def column_title(column: str) -> str:
-        # lazy: orjson, loaded with the store
-        from amtui.services.board import column_title
+    def _page(self, query: str, parameters: dict[str, object]) -> tuple[int, list[Raw]]:
+        """How many rows ``query`` (``FROM … WHERE …``) has, and the first ``limit`` records
+        of them with their client's name (``client_name``)."""
+        # the client is joined for its name only
+        counted = query.partition(" ORDER BY ")[0].replace(
+            " LEFT JOIN clients c ON c.id = r.client_id", "")
+        total = self.db.execute(f"SELECT COUNT(*) {counted}", parameters).fetchone()[0]
+        if not total:
+            return 0, []
+        cut = "" if self.limit is None else f" LIMIT {int(self.limit)}"
+        records = []
+        for body, client_name in self.db.execute(f"SELECT r.body, c.name {query}{cut}",
+                                                 parameters):
+            record = orjson.loads(body)
+            record["client_name"] = client_name or ""
+            records.append(record)
+        return total, records
 
-        return column_title(settings, column)
+    def messages(self) -> list[AgendaSection]:
+        now = self.now
+        urgent = AgendaSection("urgent", _("Urgent"), _("No urgent message waits for an "
+                                                        "answer."))
+        late = AgendaSection("late_answers", _("Answers overdue"),
+                             _("No client is waiting past their answer time."))
+        waiting = (
+            "FROM messages r LEFT JOIN clients c ON c.id = r.client_id "
+            "WHERE r.status IN ('new', 'waiting_on_us') "
+            "AND (r.snoozed_until IS NULL OR r.snoozed_until <= :at) ")
+        if self.me is not None:
+            waiting += (f"AND (r.assignee_id = :me OR r.client_id IN {THEIR_CLIENTS} "
+                        "OR (IFNULL(r.client_id, '') = '' AND IFNULL(r.assignee_id, '') = '')) ")
+        order = " ORDER BY r.answer_by IS NULL, IFNULL(r.answer_by, :at), r.rowid"
+        parameters = {"at": self.at, "me": self.me}
+        for section, which in ((urgent, "AND r.urgent = 1"),
+                               (late, "AND r.urgent = 0 AND r.answer_by < :at")):
+            section.total, records = self._page(waiting + which + order, parameters)
+            for message in records:
+                answer_by = moment(message.get("answer_by"))
+                if answer_by is None:
+                    fact = _("urgent")
+                elif answer_by < now:
+                    fact = _("answer {time} late").format(time=duration(now - answer_by))
+                else:
+                    fact = _("answer in {time}").format(time=duration(answer_by - now))
+                client_id = message.get("client_id")
+                section.items.append(AgendaItem(
+                    "messages", message["id"], message["text"].strip().split("\n")[0],
+                    message["client_name"] if client_id else _("no client yet"), "",
+                    client_id, fact))
+        return [urgent, late]
 
-    says: list[tuple[AgendaSection, list[Row], Callable[[Row], tuple[str, str]]]] = [
-        (overdue, late_tasks, lambda row: (
-            # a due day is missed by whole days, never "24 h"
-            _("{time} overdue").format(
-                time=whole_days((today - date.fromisoformat(str(row[0]))).days)),
-            department(row[4]))),
-        (due_today, today_tasks, lambda row: (_("due today"), department(row[4]))),
-        (waiting, blocked_tasks, lambda row: (
-            _("waiting on client {time}").format(time=duration(now - row[0])),
-            department(row[4]))),
-        (stuck, stuck_tasks, lambda row: (
-            _("in {department} {time}").format(department=department(row[4]),
-                                               time=duration(now - row[0])),
-            column_title(row[5]))),
-    ]
-    for section, task_rows, fact_and_detail in says:
-        task_rows.sort(key=lambda row: row[0])
-        section.total = len(task_rows)
-        section.items = [AgendaItem("tasks", row[1], row[2], client_name(row[3]), detail,
-                                    row[3], fact)
-                         for row in task_rows[:limit] for fact, detail in [fact_and_detail(row)]]
-    del late_tasks, today_tasks, blocked_tasks, stuck_tasks
+    def tasks(self) -> list[AgendaSection]:
+        now, settings = self.now, self.settings
+        today = now.date()
+        overdue = AgendaSection("overdue_tasks", _("Tasks overdue"),
+                                _("No task is past its due date."))
+        due_today = AgendaSection("due_today", _("Due today"), _("No task is due today."))
+        waiting = AgendaSection("waiting_on_client", _("Waiting on the client"),
+                                _("No task has waited on a client for long."))
+        stuck = AgendaSection("stuck_with_department", _("Stuck with a department"),
+                              _("No task has sat in one column for long."))
+        open_tasks = ("FROM tasks r LEFT JOIN clients c ON c.id = r.client_id "
+                      "WHERE r.\"column\" IS NOT :done ")
+        if self.me is not None:
+            open_tasks += (f"AND (r.client_id IN {THEIR_CLIENTS} OR (r.assignee != '' "
+                           "AND r.assignee IN (:name, :login))) ")
+        priority = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in PRIORITY_ORDER.items())
+        parameters = {
+            "done": self.done_column, "me": self.me, "name": self.names[0],
+            "login": self.names[1], "today": today.isoformat(),
+            "first": settings.columns[0],
+            "pushed": microseconds(now - timedelta(days=settings.push_client_after_days)),
+            "stale": microseconds(now - timedelta(days=settings.stale_after_days)),
+        }
 
-    updates = AgendaSection("updates_due", _("Updates due"), _("Every client has heard from us "
-                              "on time."))
-    remarket = AgendaSection("remarket", _("Remarket"), _("No dormant or delivered client to "
-                               "offer something now."))
-    calendar = WorkingDays.of(settings)
-    dormant_after = timedelta(days=settings.dormant_contact_days)
-    remarket_after = timedelta(days=settings.remarket_after_days)
-    for client in clients.values():
-        if not theirs(client["id"]):
-            continue
-        last = contacted.get(client["id"])
-        silence = (_("no contact {time}").format(time=duration(now - last)) if last
-                   else _("never contacted"))
-        status = client.get("status")
-        if status == "active":
-            days = Cadence(client.get("cadence") or "weekly").days
-            if days and not snoozed(client.get("update_snoozed_until"), now) and _update_due(
-                client, last, days, now, calendar
-            ):
+        def column_title(column: str) -> str:
+            # lazy: orjson, loaded with the store
+            from amtui.services.board import column_title
+
+            return column_title(settings, column)
+
+        def since(task: Raw) -> datetime:
+            return moment(task.get("column_since")) or moment(task["updated_at"]) or now
+
+        questions: list[tuple[AgendaSection, str, Callable[[Raw], tuple[str, str]]]] = [
+            (overdue, "AND IFNULL(r.due, '') != '' AND r.due < :today ORDER BY r.due, r.rowid",
+             lambda task: (
+                 # a due day is missed by whole days, never "24 h"
+                 _("{time} overdue").format(time=whole_days(
+                     (today - date.fromisoformat(str(task["due"]))).days)),
+                 department(task.get("department") or ""))),
+            (due_today, f"AND r.due = :today ORDER BY CASE r.priority {priority} ELSE 2 END, "
+                        "r.rowid",
+             lambda task: (_("due today"), department(task.get("department") or ""))),
+            (waiting, "AND r.blocked_by_client = 1 AND r.blocked_since <= :pushed "
+                      "ORDER BY r.blocked_since, r.rowid",
+             lambda task: (
+                 _("waiting on client {time}").format(
+                     time=duration(now - (moment(task.get("blocked_since")) or now))),
+                 department(task.get("department") or ""))),
+            (stuck, "AND r.blocked_by_client = 0 AND r.\"column\" IS NOT :first "
+                    "AND r.since <= :stale ORDER BY r.since, r.rowid",
+             lambda task: (
+                 _("in {department} {time}").format(
+                     department=department(task.get("department") or ""),
+                     time=duration(now - since(task))),
+                 column_title(task.get("column") or ""))),
+        ]
+        for section, which, fact_and_detail in questions:
+            section.total, records = self._page(open_tasks + which, parameters)
+            for task in records:
+                fact, detail = fact_and_detail(task)
+                section.items.append(AgendaItem("tasks", task["id"], task["title"],
+                                                task["client_name"], detail,
+                                                task.get("client_id"), fact))
+        return [overdue, due_today, waiting, stuck]
+
+    def clients(self) -> list[AgendaSection]:
+        """Updates due and clients to remarket: a client's last contact and last delivery
+        come from the index, each client's working days only for updates the plain count
+        makes due."""
+        now, settings = self.now, self.settings
+        updates = AgendaSection("updates_due", _("Updates due"),
+                                _("Every client has heard from us on time."))
+        remarket = AgendaSection("remarket", _("Remarket"),
+                                 _("No dormant or delivered client to offer something now."))
+        calendar = WorkingDays.of(settings)
+        cadence_days = " ".join(f"WHEN '{cadence.value}' THEN {cadence.days}"
+                                for cadence in Cadence if cadence.days)
+        parameters = {
+            "at": self.at, "me": self.me, "done": self.done_column,
+            "remarket": microseconds(now - timedelta(days=settings.remarket_after_days)),
+            "dormant": microseconds(now - timedelta(days=settings.dormant_contact_days)),
+        }
+        last_contact = "(SELECT MAX(m.received_at) FROM messages m WHERE m.client_id = c.id)"
+        rows = self.db.execute(
+            "SELECT * FROM ("
+            f"  SELECT c.id, c.name, c.status, c.body, {last_contact} AS last, "
+            f"  CASE IFNULL(NULLIF(c.cadence, ''), 'weekly') {cadence_days} END AS days, "
+            "   (SELECT MAX(t.done_at) FROM tasks t WHERE t.client_id = c.id "
+            "    AND t.\"column\" = :done) AS delivered, c.update_snoozed_until AS snoozed "
+            "   FROM clients c WHERE c.status IN ('active', 'dormant') "
+            "   AND (:me IS NULL OR c.owner_id = :me) ORDER BY c.rowid) "
+            # what may be listed; the working days are looked at below
+            "WHERE (status = 'active' AND days IS NOT NULL AND IFNULL(snoozed, 0) <= :at "
+            f"      AND IFNULL(last, 0) + days * {DAY} <= :at) "
+            "OR (status = 'active' AND delivered <= :remarket AND IFNULL(last, 0) <= :remarket) "
+            "OR (status = 'dormant' AND IFNULL(last, 0) <= :dormant)", parameters)
+        for client_id, name, status, body, last, days, delivered, _snoozed in rows:
+            last_moment = moment_of(last) if last is not None else None
+
+            def silence(last_moment: datetime | None = last_moment) -> str:
+                return (_("no contact {time}").format(time=duration(now - last_moment))
+                        if last_moment else _("never contacted"))
+
+            if status == "active":
+                client = orjson.loads(body)
+                if days and not snoozed(client.get("update_snoozed_until"), now) \
+                        and (last is None or last + days * DAY <= self.at) \
+                        and _update_due(client, last_moment, days, now, calendar):
+                    updates.items.append(AgendaItem(
+                        "clients", client_id, name, name,
+                        _("{cadence} update").format(cadence=_(str(client.get("cadence")))),
+                        client_id, silence()))
+                if (delivered is not None and delivered <= parameters["remarket"]
+                        and (last is None or last <= parameters["remarket"])
+                        and not self._open_work(client_id)):
+                    remarket.items.append(AgendaItem(
+                        "clients", client_id, name, name, _("offer what comes next"),
+                        client_id, _("delivered {time} ago").format(
+                            time=duration(now - moment_of(delivered)))))
+            elif last is None or last <= parameters["dormant"]:
+                remarket.items.append(AgendaItem("clients", client_id, name, name,
+                                                 _("dormant"), client_id, silence()))
+        contacts = self.db.execute(
+            "SELECT p.id, p.name, p.cadence, c.id, c.name, c.body, "
+            "(SELECT MAX(m.received_at) FROM messages m WHERE m.contact_id = p.id) AS last, "
+            f"CASE p.cadence {cadence_days} END AS days "
+            "FROM contacts p JOIN clients c ON c.id = p.client_id "
+            "WHERE days IS NOT NULL AND c.status = 'active' "
+            "AND (:me IS NULL OR c.owner_id = :me) ORDER BY p.rowid", parameters)
+        for contact_id, name, cadence, client_id, client_name, body, last, days in contacts:
+            if last is not None and last + days * DAY > self.at:
+                continue
+            last_moment = moment_of(last) if last is not None else None
+            if _update_due(orjson.loads(body), last_moment, days, now, calendar):
+                silence = (_("no contact {time}").format(time=duration(now - last_moment))
+                           if last_moment else _("never contacted"))
                 updates.items.append(AgendaItem(
-                    "clients", client["id"], client["name"], client["name"],
-                    _("{cadence} update").format(cadence=_(str(client.get("cadence")))),
-                    client["id"], silence,
-                ))
-            finished = delivered.get(client["id"])
-            if (finished and client["id"] not in open_work and now - finished >= remarket_after
-                    and (last is None or now - last >= remarket_after)):
-                remarket.items.append(AgendaItem(
-                    "clients", client["id"], client["name"], client["name"],
-                    _("offer what comes next"), client["id"],
-                    _("delivered {time} ago").format(time=duration(now - finished)),
-                ))
-        elif status == "dormant" and (last is None or now - last >= dormant_after):
-            remarket.items.append(AgendaItem(
-                "clients", client["id"], client["name"], client["name"], _("dormant"),
-                client["id"], silence,
-            ))
-    for contact in workspace.file("contacts").scan():
-        cadence = contact.get("cadence")
-        client = clients.get(contact.get("client_id") or "") or {}
-        days = Cadence(cadence).days if cadence else None
-        if not days or client.get("status") != "active" or not theirs(client["id"]):
-            continue
-        last = contacted_people.get(contact["id"])
-        if _update_due(client, last, days, now, calendar):
-            silence = (_("no contact {time}").format(time=duration(now - last)) if last
-                       else _("never contacted"))
-            updates.items.append(AgendaItem(
-                "contacts", contact["id"], contact["name"], client["name"],
-                _("{cadence} update for this contact").format(cadence=_(str(cadence))),
-                client["id"], silence,
-            ))
-    updates.items.sort(key=lambda item: item.title.casefold())
-    remarket.items.sort(key=lambda item: item.title.casefold())
-    sections = [urgent, late, overdue, due_today, updates, waiting, stuck, remarket]
-    for section in sections:
-        section.total = max(section.total, len(section.items))
-        if limit is not None:
-            del section.items[limit:]
-    return sections
+                    "contacts", contact_id, name, client_name,
+                    _("{cadence} update for this contact").format(cadence=_(str(cadence))),
+                    client_id, silence))
+        updates.items.sort(key=lambda item: item.title.casefold())
+        remarket.items.sort(key=lambda item: item.title.casefold())
+        return [updates, remarket]
+
+    def _open_work(self, client_id: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM tasks WHERE client_id = ? AND \"column\" IS NOT ? LIMIT 1",
+            (client_id, self.done_column)).fetchone() is not None
+
+
+THEIR_CLIENTS = "(SELECT id FROM clients WHERE owner_id = :me)"
+"""The member's clients, in Today's questions."""
+DAY = 86_400_000_000
+"""A day in the index's moments (microseconds)."""
 
 
 def plugin_sections(workspace: Workspace, host: PluginHost, now: datetime | None = None,

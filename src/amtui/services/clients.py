@@ -328,8 +328,9 @@ class ClientDetails:
 
 
 def records_of(workspace: Workspace, record_type: type[R], client_id: str) -> list[R]:
-    """The client's records of one type (a plain scan: the tables can be large)."""
-    return workspace.repo(record_type).where(client_id=client_id)
+    """The client's records of one type, in the order stored (asked of the record index:
+    the tables can be large)."""
+    return workspace.repo(record_type).of_client(client_id)
 
 
 def client_details(workspace: Workspace, client_id: str, now: datetime | None = None,

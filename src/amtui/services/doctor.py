@@ -28,6 +28,7 @@ from amtui.storage.datafile import (
 )
 from amtui.storage.errors import InvalidRecord, RecordNotFound
 from amtui.storage.files import atomic_write, is_temp_file, walk_folder
+from amtui.storage.index import INDEXED_TABLES
 from amtui.storage.locks import FileLock
 from amtui.storage.workspace import AUDIT_NAME
 
@@ -68,9 +69,27 @@ def check_workspace(workspace: Workspace) -> list[Finding]:
                 ).format(path=os.path.join(folder, name))))
     findings.extend(_check_audit(workspace))
     findings.extend(_check_audit_covers_records(workspace))
+    findings.extend(_check_index(workspace))
     if not os.access(workspace.root / "data", os.W_OK):
         findings.append(Finding("note", _("data/ is not writable for this user: read-only")))
     return findings
+
+
+def _check_index(workspace: Workspace) -> list[Finding]:
+    """Bring the record index of the tables Today and the card ask up to date (it is rebuilt
+    from the data files whenever they changed without it)."""
+    index = workspace.index
+    names = [name for name in INDEXED_TABLES if name in workspace.table_names]
+    files = [workspace.file(name) for name in names]
+    if any(data_file.read_only_reason for data_file in files):
+        return []  # said for each damaged file above; the index follows once it is mended
+    rebuilt = index.renew(*files)
+    where = _("in memory") if index.in_memory else index.location
+    if rebuilt:
+        return [Finding("note", _("record index of {tables} was missing or out of date: "
+                                  "rebuilt ({where})").format(tables=", ".join(rebuilt),
+                                                             where=where))]
+    return [Finding("ok", _("record index up to date ({where})").format(where=where))]
 
 
 def _check_table(workspace: Workspace, name: str,

@@ -54,6 +54,7 @@ from amtui.storage.patch import (
 
 if TYPE_CHECKING:
     from amtui.models import Record
+    from amtui.storage.index import RecordIndex
 
 RawRecords = dict[str, dict[str, Any]]
 Entry = tuple[str, dict[str, Any]]
@@ -263,6 +264,9 @@ class DataFile:
         self._found: Found = {}
         """Lines found by :meth:`get` in the file as ``_signature`` says it is (a save of
         the record then need not search for it again)."""
+        self.index: RecordIndex | None = None
+        """The workspace's record index, kept along with each save and asked for single
+        records of a large file."""
         self.invalid: dict[str, str] = {}
         """Records of the file that its model does not accept: id → what is wrong. They are
         left out of every read (and the table is read-only while there are any)."""
@@ -317,6 +321,10 @@ class DataFile:
             return self._cache.get(record_id)
         if record_id in self.invalid:
             return None
+        if self.index is not None and not self._normalize:
+            indexed = self.index.get(self, record_id)
+            if indexed is not False:
+                return indexed  # type: ignore[return-value]
         line = self._find_line(record_id)
         if line is None:
             return None
@@ -431,6 +439,7 @@ class DataFile:
             return
         try:
             self.check_writable()
+            before = self._signature
             stat = self._patch_file()
             if stat is None:
                 stat = atomic_write(
@@ -440,7 +449,10 @@ class DataFile:
         except BaseException:
             self.discard()
             raise
+        changes = self._changes
         self._saved_as(stat)
+        if self.index is not None:
+            self.index.saved(self, before, _signature(stat), changes)
 
     def _patch_file(self) -> os.stat_result | None:
         """Apply the staged changes as edits of the file; None if that cannot be done safely

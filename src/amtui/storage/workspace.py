@@ -30,6 +30,7 @@ from amtui.storage.files import (
     temp_target,
     walk_folder,
 )
+from amtui.storage.index import RecordIndex
 from amtui.storage.journal import JOURNAL_SPEC
 from amtui.storage.trash import TRASH_SPEC
 
@@ -110,6 +111,9 @@ class Workspace:
         self.observers: list[Callable[[list[Change]], None]] = []
         """Called with the changes of each transaction once it is written and unlocked (the
         plugins' record events); what they raise does not undo the saved change."""
+        self.index = RecordIndex(root)
+        """The record index (see :mod:`amtui.storage.index`): ``workspace.index.fresh(
+        workspace.file("tasks"))`` is a SQLite connection with the tasks' copy up to date."""
         for record_type in CORE_RECORD_TYPES:
             self.register_table(TableSpec(record_type.table, record_type))
         self.register_table(TRASH_SPEC)
@@ -220,6 +224,7 @@ class Workspace:
             raise StorageError(_("no table named {table!r}").format(table=table))
         data_file = DataFile(self.root, self._specs[table], self.file_mode)
         data_file.lock.timeout = self.lock_timeout
+        data_file.index = self.index
         self._files[table] = data_file
         return data_file
 

@@ -1,0 +1,461 @@
+"""The record index: a copy of the workspace's records in SQLite, for the questions that must
+not read every record ever written (Today, a client's records, one record by id).
+
+The data files are the source of truth; the index is derived from them and may be deleted at
+any time. It is kept for one OS user (in their cache folder, ``amtui/index/``, readable by
+them only: nothing a teammate can write is opened as a database), one file per workspace.
+
+Each table's copy remembers the data file it was made from (inode, size, modification time,
+the schema version and the record rules): it is used only while the data file is exactly
+that. A save made by this user's amtui brings the copy along in the same step (under the data
+file's lock, so in the order of the saves); any other change to the data file (a teammate's
+save, an editor, a restored backup) makes the copy stale, and the next question rebuilds it
+from the file. When the cache folder cannot be used, the index lives in memory for the
+process.
+
+Columns: each table has ``id``, ``body`` (the record as JSON) and the fields its questions
+filter or sort by (:data:`COLUMNS`), moments as microseconds since the epoch. A *derived* column
+(Today's "urgent", which depends on the workspace's urgent words) is filled by the layer that
+knows its rule, lazily: rows saved since are NULL until the next question fills them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from amtui.storage.datafile import DataFile
+
+LAYOUT = 1
+"""The index's own format; a copy made by another layout is rebuilt."""
+KEEP_UNUSED_DAYS = 30
+"""An index file not opened for this long (a workspace removed or moved) is deleted."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a table's records kept as a column of its copy."""
+
+    name: str
+    kind: str = "text"
+    """``text`` (as stored), ``moment`` (microseconds since the epoch), ``flag`` (0 or 1),
+    ``folded`` (trimmed and case-folded text), ``since`` (``column_since``, else
+    ``updated_at``, as a moment), ``derived`` (filled by :meth:`RecordIndex.derive`)."""
+
+    @property
+    def sql_type(self) -> str:
+        return {"moment": "INTEGER", "since": "INTEGER", "flag": "INTEGER",
+                "derived": "INTEGER"}.get(self.kind, "TEXT")
+
+    def value(self, record: Mapping[str, Any]) -> object:
+        if self.kind == "since":
+            return _epoch(record.get("column_since")) or _epoch(record.get("updated_at"))
+        raw = record.get(self.name)
+        if self.kind == "moment":
+            return _epoch(raw)
+        if self.kind == "flag":
+            return 1 if raw else 0
+        if self.kind == "folded":
+            return str(raw or "").strip().casefold()
+        if self.kind == "derived":
+            return None
+        return raw if raw is None or isinstance(raw, str | int | float) else str(raw)
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "clients": (Column("name"), Column("status"), Column("owner_id"), Column("cadence"),
+                Column("update_snoozed_until", "moment")),
+    "contacts": (Column("client_id"), Column("name"), Column("cadence")),
+    "messages": (Column("client_id"), Column("contact_id"), Column("status"),
+                 Column("received_at", "moment"), Column("answer_by", "moment"),
+                 Column("snoozed_until", "moment"), Column("assignee_id"),
+                 Column("urgent", "derived")),
+    "tasks": (Column("client_id"), Column("column"), Column("due"), Column("priority"),
+              Column("assignee", "folded"), Column("blocked_by_client", "flag"),
+              Column("blocked_since", "moment"), Column("since", "since"),
+              Column("done_at", "moment")),
+}
+"""The columns of the core tables' copies; any other table's copy has ``client_id`` when its
+records have one."""
+
+INDEXED_TABLES = tuple(COLUMNS)
+"""The tables whose copies Today asks (``amtui doctor`` keeps them up to date)."""
+
+INDEXES: dict[str, tuple[str, ...]] = {
+    "clients": ("status, owner_id", "owner_id"),
+    "contacts": ("cadence, client_id", "client_id"),
+    "messages": ("client_id, received_at", "contact_id, received_at",
+                 "status, answer_by, snoozed_until, urgent"),
+    "tasks": ("client_id, \"column\", done_at", "due, \"column\", priority",
+              "blocked_by_client, blocked_since, \"column\"",
+              "since, blocked_by_client, \"column\"", "since"),
+}
+"""The indexes of the core tables' copies: what Today's questions count and sort by."""
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def microseconds(moment: datetime) -> int:
+    """An aware moment as the whole microseconds since the epoch a moment column holds."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def moment_of(value: int) -> datetime:
+    """A moment column's value as an aware moment (UTC)."""
+    return EPOCH + timedelta(microseconds=value)
+
+
+def _epoch(value: object) -> int | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return microseconds(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def quoted(name: str) -> str:
+    """A table or column name as SQL reads it."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@functools.cache
+def _layout() -> str:
+    """The index's format: :data:`LAYOUT` and a digest of the columns and indexes, so that a
+    copy made with other columns is never read."""
+    digest = hashlib.sha256(repr((COLUMNS, INDEXES)).encode()).hexdigest()[:12]
+    return f"{LAYOUT}.{digest}"
+
+
+def fingerprint_of(signature: tuple[int, int, int] | None, schema: int, rules: int) -> str:
+    """What a table's copy remembers of the data file it was made from."""
+    made = "absent" if signature is None else "{} {} {}".format(*signature)
+    return f"{made} schema {schema} rules {rules} layout {_layout()}"
+
+
+class RecordIndex:
+    """The index of one workspace for this process: one SQLite connection per thread."""
+
+    def __init__(self, root: Path, folder: Path | None = None) -> None:
+        self.root = root
+        self.folder = folder
+        """Where index files are kept (None: this user's cache folder)."""
+        self._local = threading.local()
+        self._keeper: sqlite3.Connection | None = None
+        self._columns: dict[str, tuple[Column, ...]] = {}
+        self._derived: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], object]]] = {}
+
+    # where it lives
+
+    @functools.cached_property
+    def location(self) -> str:
+        """The database's file, or a name in memory when no cache folder can be used."""
+        return self._location(self.root, self.folder)
+
+    @staticmethod
+    def _location(root: Path, folder: Path | None) -> str:
+        key_of = hashlib.sha256(os.fsencode(root))
+        try:
+            stat = os.stat(root)
+            key_of.update(f"\0{stat.st_dev}\0{stat.st_ino}".encode())
+        except OSError:
+            pass
+        key = key_of.hexdigest()
+        name = f"{key[:24]}.sqlite"
+        try:
+            if folder is None:
+                # lazy: platformdirs, only when an index is first used
+                from platformdirs import user_cache_path
+
+                folder = user_cache_path("amtui") / "index"
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            stat = os.lstat(folder)
+            if stat.st_uid != os.getuid() or stat.st_mode & 0o077 or not os.access(
+                    folder, os.W_OK):
+                raise PermissionError(folder)
+            _prune(folder, keep=name)
+            path = folder / name
+            if path.exists():
+                os.utime(path)  # in use: not pruned
+            return str(path)
+        except OSError:
+            return f"file:amtui-index-{key[:24]}-{os.getpid()}?mode=memory&cache=shared"
+
+    @property
+    def in_memory(self) -> bool:
+        return self.location.startswith("file:")
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection to the index."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            # lazy: a save to a workspace with no index never needs SQLite
+            import sqlite3
+
+            connection = sqlite3.connect(self.location, uri=self.in_memory, timeout=30,
+                                         isolation_level=None, check_same_thread=True)
+            if not self.in_memory:
+                os.chmod(self.location, 0o600)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS _copies (name TEXT PRIMARY KEY, "
+                               "fingerprint TEXT NOT NULL, derived TEXT NOT NULL DEFAULT '{}')")
+            self._local.connection = connection
+            if self.in_memory and self._keeper is None:
+                # the memory database lives while a connection to it is open
+                self._keeper = sqlite3.connect(self.location, uri=True,
+                                               check_same_thread=False)
+        return connection
+
+    # keeping copies up to date
+
+    def columns(self, data_file: DataFile) -> tuple[Column, ...]:
+        name = data_file.name
+        columns = self._columns.get(name)
+        if columns is None:
+            columns = COLUMNS.get(name) or (
+                (Column("client_id"),) if "client_id" in data_file.spec.model.model_fields
+                else ())
+            self._columns[name] = columns
+        return columns
+
+    def fingerprint(self, data_file: DataFile, signature: tuple[int, int, int] | None) -> str:
+        # lazy: datafile imports this module
+        from amtui.models.base import RECORD_RULES
+
+        return fingerprint_of(signature, data_file.spec.version, RECORD_RULES)
+
+    def fresh(self, *data_files: DataFile) -> sqlite3.Connection:
+        """The connection, with each table's copy as its data file is now (rebuilt from the
+        file if it is not)."""
+        connection = self.connection()
+        for data_file in data_files:
+            for _attempt in range(3):
+                data_file.refresh()
+                signature = data_file.version_on_disk()
+                if self._stored_fingerprint(connection, data_file.name) == self.fingerprint(
+                        data_file, signature):
+                    break
+                if self._rebuild(connection, data_file, signature):
+                    break
+            self._fill_derived(connection, data_file.name)
+        return connection
+
+    def where(self, data_file: DataFile, column: str, value: str) -> list[dict[str, Any]]:
+        """The records whose ``column`` (one the table's copy has) holds ``value``, in the
+        order of the file."""
+        if column not in {known.name for known in self.columns(data_file)}:
+            raise ValueError(f"the index of {data_file.name} has no column {column!r}")
+        connection = self.fresh(data_file)
+        return [orjson.loads(body) for (body,) in connection.execute(
+            f"SELECT body FROM {quoted(data_file.name)} WHERE {quoted(column)} = ? "
+            "ORDER BY rowid", (value,))]
+
+    def renew(self, *data_files: DataFile) -> list[str]:
+        """Bring the copies of these tables up to date (``amtui doctor``); the names of
+        those that were missing or stale and were rebuilt."""
+        stale = [data_file.name for data_file in data_files if not self.is_fresh(data_file)]
+        self.fresh(*data_files)
+        return stale
+
+    def is_fresh(self, data_file: DataFile) -> bool:
+        """Whether the table's copy is as its data file is now (nothing is rebuilt)."""
+        if not self._exists():
+            return False
+        connection = self.connection()
+        return self._stored_fingerprint(connection, data_file.name) == self.fingerprint(
+            data_file, data_file.version_on_disk())
+
+    def get(self, data_file: DataFile, record_id: str) -> dict[str, Any] | bool | None:
+        """One record from a fresh copy; False when the copy is not fresh (read the file)."""
+        if not self.is_fresh(data_file):
+            return False
+        row = self.connection().execute(
+            f"SELECT body FROM {quoted(data_file.name)} WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            # the file may have changed between the check and the read: ask the file
+            return None if self.is_fresh(data_file) else False
+        result: dict[str, Any] = orjson.loads(row[0])
+        return result
+
+    def saved(self, data_file: DataFile, before: tuple[int, int, int] | None,
+              after: tuple[int, int, int], changes: Mapping[str, dict[str, Any] | None]) -> None:
+        """Bring the table's copy along with a save (called under the data file's lock):
+        only if it was made from the file as it was before the save."""
+        if not self._exists():
+            return
+        # lazy: only when there is an index to keep
+        import sqlite3
+
+        try:
+            connection = self.connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if self._stored_fingerprint(connection, data_file.name) == self.fingerprint(
+                        data_file, before):
+                    self._apply(connection, data_file, changes)
+                    self._remember(connection, data_file.name,
+                                   self.fingerprint(data_file, after))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            self.forget(data_file)
+
+    def forget(self, data_file: DataFile) -> None:
+        """Mark the table's copy stale (rebuilt at the next question)."""
+        # lazy: only when there is an index to keep
+        import sqlite3
+
+        with contextlib.suppress(sqlite3.Error):
+            self.connection().execute("DELETE FROM _copies WHERE name = ?", (data_file.name,))
+
+    def derive(self, table: str, column: str, key: str,
+               function: Callable[[dict[str, Any]], object]) -> None:
+        """Say how a derived column is computed; ``key`` names the rule as it is now (the
+        words it looks for): when it changes, the whole column is computed again."""
+        self._derived[(table, column)] = (key, function)
+
+    # inside
+
+    def _exists(self) -> bool:
+        return self.in_memory or os.path.exists(self.location)
+
+    @staticmethod
+    def _stored_fingerprint(connection: sqlite3.Connection, name: str) -> str | None:
+        row = connection.execute("SELECT fingerprint FROM _copies WHERE name = ?",
+                                 (name,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _remember(connection: sqlite3.Connection, name: str, fingerprint: str) -> None:
+        connection.execute(
+            "INSERT INTO _copies (name, fingerprint) VALUES (?, ?) ON CONFLICT(name) DO "
+            "UPDATE SET fingerprint = excluded.fingerprint", (name, fingerprint))
+
+    def _rebuild(self, connection: sqlite3.Connection, data_file: DataFile,
+                 signature: tuple[int, int, int] | None) -> bool:
+        """Copy the table from its file; False if the file changed while it was read."""
+        columns = self.columns(data_file)
+        rows = [self._row(record, columns) for record in data_file.scan()]
+        if data_file.version_on_disk() != signature:
+            return False
+        table = quoted(data_file.name)
+        names = ", ".join(["id", "body", *(quoted(column.name) for column in columns)])
+        marks = ", ".join("?" * (len(columns) + 2))
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(f"DROP TABLE IF EXISTS {table}")
+            definition = ", ".join(["id TEXT PRIMARY KEY", "body BLOB NOT NULL",
+                                    *(f"{quoted(column.name)} {column.sql_type}"
+                                      for column in columns)])
+            connection.execute(f"CREATE TABLE {table} ({definition})")
+            connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            for number, indexed in enumerate(self._indexes(data_file.name, columns)):
+                connection.execute(f"CREATE INDEX {quoted(f'{data_file.name}_{number}')} "
+                                   f"ON {table} ({indexed})")
+            self._remember(connection, data_file.name, self.fingerprint(data_file, signature))
+            connection.execute("UPDATE _copies SET derived = '{}' WHERE name = ?",
+                               (data_file.name,))
+            connection.execute(f"ANALYZE {table}")  # what the questions' plans go by
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return True
+
+    @staticmethod
+    def _indexes(name: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
+        if name in INDEXES:
+            return INDEXES[name]
+        return ("client_id",) if columns else ()
+
+    @staticmethod
+    def _row(record: Mapping[str, Any], columns: tuple[Column, ...]) -> tuple[object, ...]:
+        return (record["id"], orjson.dumps(record), *(column.value(record)
+                                                      for column in columns))
+
+    def _apply(self, connection: sqlite3.Connection, data_file: DataFile,
+               changes: Mapping[str, dict[str, Any] | None]) -> None:
+        columns = self.columns(data_file)
+        table = quoted(data_file.name)
+        names = ["id", "body", *(quoted(column.name) for column in columns)]
+        update = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
+        statement = (f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                     f"({', '.join('?' * len(names))}) ON CONFLICT(id) DO UPDATE SET {update}")
+        removed = [(record_id,) for record_id, record in changes.items() if record is None]
+        if removed:
+            connection.executemany(f"DELETE FROM {table} WHERE id = ?", removed)
+        kept = [self._row(record, columns) for record in changes.values() if record is not None]
+        if kept:
+            connection.executemany(statement, kept)
+
+    def _fill_derived(self, connection: sqlite3.Connection, name: str) -> None:
+        """Compute the derived columns of rows that have none, or of every row when the
+        rule changed since they were computed."""
+        rules = {column: rule for (table, column), rule in self._derived.items()
+                 if table == name}
+        if not rules:
+            return
+        row = connection.execute("SELECT derived FROM _copies WHERE name = ?",
+                                 (name,)).fetchone()
+        done = orjson.loads(row[0]) if row else {}
+        table = quoted(name)
+        for column, (key, function) in rules.items():
+            where = "" if done.get(column) != key else f" WHERE {quoted(column)} IS NULL"
+            rows = connection.execute(f"SELECT id, body FROM {table}{where}").fetchall()
+            values = [(_sql_value(function(orjson.loads(body))), record_id)
+                      for record_id, body in rows]
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany(
+                    f"UPDATE {table} SET {quoted(column)} = ? WHERE id = ?", values)
+                done[column] = key
+                connection.execute("UPDATE _copies SET derived = ? WHERE name = ?",
+                                   (orjson.dumps(done).decode(), name))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+
+def _sql_value(value: object) -> object:
+    return int(value) if isinstance(value, bool) else value
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Delete index files of workspaces not opened for :data:`KEEP_UNUSED_DAYS`."""
+    cutoff = time.time() - KEEP_UNUSED_DAYS * 86400
+    try:
+        with os.scandir(folder) as entries:
+            old = [entry.name for entry in entries
+                   if entry.is_file(follow_symlinks=False) and not entry.name.startswith(keep)
+                   and entry.stat(follow_symlinks=False).st_mtime < cutoff]
+    except OSError:
+        return
+    for name in old:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+
+
+def rows_of(connection: sqlite3.Connection, query: str,
+            parameters: Iterable[object] = ()) -> Iterator[tuple[Any, ...]]:
+    """The rows a query gives (a shorthand for the services' questions)."""
+    return iter(connection.execute(query, tuple(parameters)))
