@@ -7,10 +7,13 @@ Every test runs on that clock: ``AMTUI_NOW`` holds its moment (see ``amtui.testi
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -32,6 +35,10 @@ os.environ[NOW_VARIABLE] = START.isoformat()
 # The tests read amtui's English, whatever the workspace's locale or the machine's LANG; a test
 # of another language says so (`--lang ru`, `use_locale`, or removing AMTUI_LANG).
 os.environ[LANGUAGE_VARIABLE] = "en"
+# Record indexes made by module- and session-wide fixtures go to a folder of the test run, not
+# to the user's cache (each test then has its own: see own_config_folder).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="amtui-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 
 @pytest.fixture(autouse=True)

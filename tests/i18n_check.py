@@ -61,6 +61,9 @@ ALLOWED: dict[str, set[str]] = {
     "src/amtui/ui/client_forms.py": {"Europe/Moscow, Asia/Yekaterinburg", "@username"},
     "src/amtui/ui/deal_forms.py": {"RUB"},
     "src/amtui/cli/listing.py": {"daily"},
+    # A mistake in amtui's own code (a question for a column the index does not keep), never
+    # shown to a user.
+    "src/amtui/storage/index.py": {"the index of {} has no column {}"},
     # Python's own message for a closed stream, which code reading it may compare with.
     "src/amtui/cli/output.py": {"I/O operation on closed file."},
     # Parsers of amounts, dates and working days that the money, dates and days work of

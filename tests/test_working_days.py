@@ -3,6 +3,8 @@ answer-by times, update cadences and content-plan slots; one parser of days of t
 
 from __future__ import annotations
 
+import sys
+import types
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -157,3 +159,20 @@ def test_working_hours_are_shown_in_the_interface_language(name: str, shown: str
         assert api.describe_weekdays([0, 2, 4]).count(",") == 2
     finally:
         use_locale(before)
+
+
+def test_a_countrys_year_is_computed_once_and_kept_for_the_next_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The holidays package costs a few hundred ms to import and compute a year: the next
+    process reads the kept calendar instead, and never imports it."""
+    from amtui.services import hours
+
+    hours._public_calendar.cache_clear()
+    computed = hours._public_calendar("RU", 2027)
+    assert date(2027, 1, 1) in computed[0]
+    hours._public_calendar.cache_clear()
+    # the package as found, but with nothing in it: computing a year now would fail
+    empty = types.SimpleNamespace(__spec__=sys.modules["holidays"].__spec__)
+    monkeypatch.setitem(sys.modules, "holidays", empty)
+    assert hours._public_calendar("RU", 2027) == computed
+    hours._public_calendar.cache_clear()

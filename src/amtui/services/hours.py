@@ -2,21 +2,28 @@
 and working-hours arithmetic in the client's own time zone.
 
 Public holidays come from the ``holidays`` package for the workspace's ``country``. It is
-imported on first use, not at start-up, and each (country, year) is computed once.
+imported on first use, not at start-up, and each (country, year) is computed once and kept in
+this user's cache folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from amtui.i18n import _, current_locale
 from amtui.models import WorkingHours
+from amtui.storage.index import private_folder
 from amtui.text import fold, one_line
 
 if TYPE_CHECKING:
@@ -75,14 +82,74 @@ def describe_weekdays(days: list[int]) -> str:
 @lru_cache(maxsize=64)
 def _public_calendar(country: str, year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(public holidays, weekend days made working) of a country in a year; none for a country
-    the ``holidays`` package does not know."""
-    import holidays  # lazy: about 50 ms, only when a calendar is first needed
+    the ``holidays`` package does not know. Kept in this user's cache (``holidays.json``) once
+    computed: importing the package and computing a year take a few hundred ms."""
+    key = f"{country} {year} {_holidays_release()}"
+    kept = _kept_calendars()
+    if key in kept:
+        holidays_off, workdays = kept[key]
+        return (frozenset(map(date.fromisoformat, holidays_off)),
+                frozenset(map(date.fromisoformat, workdays)))
+    import holidays  # lazy: a few hundred ms with a year's computing, only when not kept
 
     try:
         calendar: Any = holidays.country_holidays(country, years=year)
     except NotImplementedError:
-        return frozenset(), frozenset()
-    return frozenset(calendar), frozenset(getattr(calendar, "weekend_workdays", ()))
+        found: tuple[frozenset[date], frozenset[date]] = frozenset(), frozenset()
+    else:
+        found = frozenset(calendar), frozenset(getattr(calendar, "weekend_workdays", ()))
+    _keep_calendar(key, found)
+    return found
+
+
+def _holidays_release() -> str:
+    """What changes when the ``holidays`` package is upgraded (its version file's size and
+    time), found without importing it."""
+    # lazy: only when a calendar is needed
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return "none"
+    try:
+        stat = os.stat(os.path.join(os.path.dirname(spec.origin), "version.py"))
+    except OSError:
+        return "unknown"
+    return f"{stat.st_size}.{stat.st_mtime_ns}"
+
+
+def _calendars_file() -> Path | None:
+    try:
+        return private_folder("holidays") / "calendars.json"
+    except OSError:
+        return None
+
+
+def _kept_calendars() -> dict[str, list[list[str]]]:
+    path = _calendars_file()
+    if path is None:
+        return {}
+    try:
+        kept = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _keep_calendar(key: str, found: tuple[frozenset[date], frozenset[date]]) -> None:
+    """Add one year's calendar to the kept ones (written whole, then renamed into place)."""
+    path = _calendars_file()
+    if path is None:
+        return
+    kept = _kept_calendars()
+    kept[key] = [sorted(day.isoformat() for day in days) for days in found]
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(orjson.dumps(kept))
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 @dataclass(frozen=True)

@@ -179,16 +179,8 @@ class RecordIndex:
         key = key_of.hexdigest()
         name = f"{key[:24]}.sqlite"
         try:
-            if folder is None:
-                # lazy: platformdirs, only when an index is first used
-                from platformdirs import user_cache_path
-
-                folder = user_cache_path("amtui") / "index"
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            stat = os.lstat(folder)
-            if stat.st_uid != os.getuid() or stat.st_mode & 0o077 or not os.access(
-                    folder, os.W_OK):
-                raise PermissionError(folder)
+            folder = private_folder("index") if folder is None else folder
+            _check_private(folder)
             _prune(folder, keep=name)
             path = folder / name
             if path.exists():
@@ -438,6 +430,24 @@ class RecordIndex:
 
 def _sql_value(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
+
+
+def private_folder(name: str) -> Path:
+    """A folder of this user's amtui cache (``~/.cache/amtui/<name>``), made if missing, that
+    only they can reach; OSError if it is not so (another owner, others may write it)."""
+    # lazy: platformdirs, only when the cache is first used
+    from platformdirs import user_cache_path
+
+    folder = user_cache_path("amtui") / name
+    _check_private(folder)
+    return folder
+
+
+def _check_private(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stat = os.lstat(folder)
+    if stat.st_uid != os.getuid() or stat.st_mode & 0o077 or not os.access(folder, os.W_OK):
+        raise PermissionError(folder)
 
 
 def _prune(folder: Path, keep: str) -> None:
