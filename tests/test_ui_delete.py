@@ -32,7 +32,7 @@ from amtui.ui.widgets.keybar import KeyBar
 def base(workspace: Workspace, clock: StillClock) -> Workspace:
     """«Ромашка» with two contacts (Олег wrote a message), a deal and two tasks to do."""
     client = workspace.repo(Client).add(Client(name="ООО «Ромашка»"))
-    marina, oleg = workspace.repo(Contact).add_many([
+    _marina, oleg = workspace.repo(Contact).add_many([
         Contact(client_id=client.id, name="Марина Орлова", role="CMO"),
         Contact(client_id=client.id, name="Олег Петров", role="CEO"),
     ])

@@ -63,7 +63,7 @@ class TaskScreen(ModalScreen[None]):
     AUTO_FOCUS = "#task-checklist"
 
     def __init__(self, task_id: str, save: Save | None = None,
-                 delete: Callable[[], None] | None = None) -> None:
+                 delete: Callable[[Task], None] | None = None) -> None:
         """``save``: how to save a change, and ``delete``: how to move the task to the trash
         (the board's own ways, which show it without reading the board again); the app's by
         default."""
@@ -217,7 +217,7 @@ class TaskScreen(ModalScreen[None]):
 
         def delete() -> None:
             if self.delete is not None:
-                self.delete()
+                self.delete(task)
             else:
                 workspace = self._workspace()
                 app = self.app

@@ -466,7 +466,7 @@ class BoardPane(PaneScreen):
 
             self.app.push_screen(TaskScreen(card.id, save=lambda change, message: self._change(
                 change, message, was_in=card.column, client=card.client),
-                delete=lambda: self._delete(card.id)))
+                delete=lambda task: self._delete(task.id, task.title)))
 
     def action_new(self) -> None:
         column = self.view.current
@@ -517,21 +517,21 @@ class BoardPane(PaneScreen):
         from amtui.ui.confirm import ask_to_delete
 
         ask_to_delete(self.app, _("Move the task «{title}» to the trash?").format(
-            title=one_line(card.title, 60)), lambda: self._delete(card.id))
+            title=one_line(card.title, 60)), lambda: self._delete(card.id, card.title))
 
-    def _delete(self, task_id: str) -> None:
+    def _delete(self, task_id: str, title: str) -> None:
         """Move the task to the trash, after the board's earlier saves; its card leaves the
-        board at once."""
-        card = self.cards.get(task_id)
-        if card is None:
-            return
+        board at once (a task not shown is left to the board's next reading)."""
         # lazy: pydantic, loaded on first use
         from amtui.services.board import delete_task
 
         workspace = self.amtui.workspace
-        self._change(lambda: delete_task(workspace, task_id),
-                     _("«{name}» moved to the trash; u undoes").format(
-                         name=one_line(card.title, 40)),
+        done = _("«{name}» moved to the trash; u undoes").format(name=one_line(title, 40))
+        card = self.cards.get(task_id)
+        if card is None:
+            self.amtui.change(lambda: delete_task(workspace, task_id)[1], done)
+            return
+        self._change(lambda: delete_task(workspace, task_id), done,
                      was_in=card.column, client=card.client, gone=True)
         self._take_out(card)
         self._fill()
