@@ -16,6 +16,7 @@ from amtui.models import Client, Contact, Deal, Message, MessageStatus, Money, T
 from amtui.services import actions
 from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle
+from amtui.text import visible
 from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import PickScreen
 from amtui.ui.client_card import ClientCard
@@ -238,3 +239,15 @@ def test_amtui_delete_of_a_contact_unlinks_its_messages_and_restore_links_them(
     assert entry.unlinked == {"messages.contact_id": [message.id]}
     actions.restore(base, entry)
     assert base.repo(Message).get(message.id).contact_id == oleg.id
+
+
+async def test_the_question_shows_a_hostile_title_as_text(workspace: Workspace) -> None:
+    hostile = "[@click=app.quit]x[/] \x1b[31mred"
+    workspace.repo(Task).add(Task(title=hostile, column="backlog"))
+    app = AmtuiApp(workspace, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        assert question(app) == f"Move the task «{visible(hostile)}» to the trash?"
+        await pilot.press("n")
+        assert app.is_running and workspace.repo(Task).all()[0].title == hostile
