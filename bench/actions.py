@@ -9,7 +9,7 @@ is not counted: it does not hold the keyboard. Every pane, core and the plugins'
 visited once first; then the same day is played ``--rounds`` times: pane switches, cursor moves
 in each list, Today's keys (m, z, ], [, Enter on a message, d then u), the Inbox's search,
 filter, message view, new message, reply and snooze, the client card, the edit forms, the
-board's moves and swimlanes, the note editor, the palette, help and the trash.
+board's moves, delete, undo and swimlanes, the note editor, the palette, help and the trash.
 
 Prints every action sorted by its median, with its budget (50 ms for a key, 100 ms for opening a
 form, dialog, card, editor or view) and a mark when the median or the slowest is over it; then
@@ -140,6 +140,9 @@ def day(titles: list[str]) -> list[Step | Setup]:
               Step("Board: L (move the card right)", "L"),
               Step("Board: H (move the card left)", "H"),
               *open_close("Board", "e", "edit form"),
+              Step("Board: x (delete: the question)", "x", OPEN, opens=True),
+              Step("Board: y (the card to the trash)", "y", KEY, closes=True),
+              Step("Board: u (undo the delete)", "u"),
               Step("Board: w (swimlanes)", "w"), Step("Board: w (swimlanes)", "w")]
     word = "встреч"
     steps += [Step(f"switch to {titles[4]} (5)", "5"), *moves("Notes"),

@@ -603,6 +603,28 @@ def test_the_client_card_shows_stage_purpose_team_and_the_moves_on_the_timeline(
     assert host.client_sections(workspace, plain) == []  # nothing to say about it
 
 
+def test_the_client_card_counts_no_stakeholder_whose_contact_is_in_the_trash(
+        workspace: Workspace, team: dict[str, Any], host: PluginHost) -> None:
+    from amtui.services.actions import delete
+
+    romashka = team["clients"]["ООО «Ромашка»"]
+    marina, oleg = workspace.repo(Contact).add_many([
+        Contact(client_id=romashka.id, name="Марина Орлова"),
+        Contact(client_id=romashka.id, name="Олег Петров")])
+    for contact, attitude in ((marina, "supporter"), (oleg, "opponent")):
+        actions.set_stakeholder(workspace, romashka.id, models.StakeholderView(
+            contact_id=contact.id, attitude=attitude))
+    card = workspace.repo(Client).get(romashka.id)
+
+    def stakeholders() -> list[str]:
+        ((_name, section),) = host.client_sections(workspace, card)
+        return [line for line in section.lines if line.startswith("Stakeholders")]
+
+    assert stakeholders() == ["Stakeholders: 1 supporter, 1 opponent"]
+    delete(workspace, "contacts", oleg.id)
+    assert stakeholders() == ["Stakeholders: 1 supporter"]
+
+
 # The command line ----------------------------------------------------------------------------
 
 def cli(workspace: Workspace, *args: str) -> Any:

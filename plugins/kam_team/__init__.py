@@ -162,7 +162,8 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
 def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     """The account's stage, purpose, team, stakeholders and surveys; stage moves and surveys
     join the timeline."""
-    from amtui.api import Member  # lazy: records load on first use: `amtui --help` needs none
+    # lazy: records load on first use: `amtui --help` needs none
+    from amtui.api import Contact, Member
 
     # lazy: pydantic, loaded on first use
     from .models import STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
@@ -189,7 +190,9 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
         lines.append(_("KAM {name} · assistant {name2} · {count} from departments").format(
             name=name(plan.kam_id or client.owner_id), name2=name(plan.assistant_id),
             count=len(plan.specialists)))
-        attitudes = [view.attitude.value for view in plan.stakeholders]
+        contacts = workspace.repo(Contact)
+        attitudes = [view.attitude.value for view in plan.stakeholders
+                     if contacts.exists(view.contact_id)]  # not those in the trash
         if attitudes:
             lines.append(_("Stakeholders: ") + ", ".join(
                 f"{attitudes.count(kind)} {word(kind)}" for kind in dict.fromkeys(attitudes)))

@@ -84,14 +84,21 @@ DELETED = {
 }
 """The tables whose records :func:`delete` moves to the trash, with what it says."""
 
+LINKED: dict[str, tuple[tuple[type[Record], str], ...]] = {
+    Contact.table: ((Message, "contact_id"),),
+}
+"""The records that point to a deleted one: unlinked by the delete (a contact's messages stay
+the client's), linked again when it is restored."""
+
 
 def delete(workspace: Workspace, table: str, record_id: str) -> undo.Undo:
     """Move a task, contact or deal to the trash (clients, messages and notes have their own:
     see services.clients, inbox and notes)."""
     record_type, said = DELETED[table]
     record: Record = workspace.repo(record_type).get(record_id)
-    return undo.delete(workspace, record_type, record_id,
-                       _(said).format(name=one_line(record.label(), 40)))
+    return undo.delete_unlinking(workspace, record_type, record_id,
+                                 _(said).format(name=one_line(record.label(), 40)),
+                                 LINKED.get(table, ()))
 
 
 def trashed_name(entry: TrashEntry) -> str:

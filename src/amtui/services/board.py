@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import N_, _
 from amtui.models import ChecklistItem, Task
-from amtui.services import undo
+from amtui.services import actions, undo
 from amtui.services.projection import Interner
 from amtui.services.rules import task_due_within, task_overdue
 from amtui.storage import InvalidRecord
@@ -383,6 +383,12 @@ def add_task(workspace: Workspace, task: Task) -> tuple[Task, undo.Undo]:
     placed = task.model_copy(update={"position": -now.timestamp(), "column_since": now})
     return undo.add(workspace, placed, _("task «{title}» added").format(
         title=task.title[:40]))
+
+
+def delete_task(workspace: Workspace, task_id: str) -> tuple[Task, undo.Undo]:
+    """Move the task to the trash, as ``amtui delete`` does; returns the task as it was."""
+    task = workspace.repo(Task).get(task_id)
+    return task, actions.delete(workspace, Task.table, task_id)
 
 
 def save_task(workspace: Workspace, task: Task, *,

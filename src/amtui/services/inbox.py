@@ -364,17 +364,8 @@ def delete_message(workspace: Workspace, message_id: str) -> undo.Undo:
     brings the message back and links them again."""
     message = workspace.repo(Message).get(message_id)
     description = _("message {text} deleted").format(text=_quoted(message.text))
-    tasks = workspace.repo(Task)
-    unlinked: list[Task] = []
-    try:
-        for task in tasks.where(message_id=message_id):
-            unlinked.append(tasks.update(task.model_copy(update={"message_id": None})))
-        return undo.delete(workspace, Message, message_id, description,
-                           {"tasks.message_id": [task.id for task in unlinked]})
-    except Exception:
-        for task in unlinked:  # the message stays: so do its links
-            tasks.update(task.model_copy(update={"message_id": message_id}))
-        raise
+    return undo.delete_unlinking(workspace, Message, message_id, description,
+                                 ((Task, "message_id"),))
 
 
 # tasks and briefs

@@ -114,6 +114,29 @@ def delete(workspace: Workspace, record_type: type[R], record_id: str,
     return Undo(description, lambda: revert_step(workspace, step), (step,))
 
 
+def delete_unlinking(workspace: Workspace, record_type: type[R], record_id: str,
+                     description: str, links: tuple[tuple[type[Record], str], ...]) -> Undo:
+    """Move a record to the trash, first unlinking the records that point to it through each
+    ``(type, field)`` of ``links`` (they stay, pointing to nothing); undo restores it and links
+    them again. If the delete fails, they are linked again at once."""
+    unlinked: list[tuple[Repository[Any], str, Record]] = []
+    ids: dict[str, list[str]] = {}
+    try:
+        for linked_type, field in links:
+            repository: Repository[Any] = workspace.repo(linked_type)
+            key = f"{linked_type.table}.{field}"
+            ids[key] = []
+            for linked in repository.where(**{field: record_id}):
+                saved = repository.update(linked.model_copy(update={field: None}))
+                unlinked.append((repository, field, saved))
+                ids[key].append(saved.id)
+        return delete(workspace, record_type, record_id, description, ids)
+    except Exception:
+        for repository, field, record in unlinked:  # the record stays: so do its links
+            repository.update(record.model_copy(update={field: record_id}))
+        raise
+
+
 def _restore_deleted(workspace: Workspace, step: Step) -> None:
     """Bring back the record a delete put in the trash: from its entry, or from the one a
     later delete of the same record made. If it is out of the trash already, say so."""

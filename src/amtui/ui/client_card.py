@@ -32,6 +32,7 @@ from amtui.ui.widgets.keybar import KeyBar
 from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
+    from amtui.models import Contact, Deal
     from amtui.plugins.specs import ClientSection
     from amtui.services.clients import ClientDetails, DealTotals, TimelineEntry
     from amtui.ui.app import AmtuiApp
@@ -165,6 +166,10 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
                 tooltip=N_("Add a deal with the client: amount, status, dates"), show=False),
         Binding("D", "edit_deal", N_("Edit deal"), id="client_card.edit_deal",
                 tooltip=N_("Edit one of the client's deals"), show=False),
+        Binding("X", "delete_record", N_("Delete contact or deal"),
+                id="client_card.delete_record", show=False,
+                tooltip=N_("Move one of the client's contacts or deals to the trash "
+                           "(u undoes)")),
         Binding("d", "contacted", N_("Contacted"), id="client_card.contacted",
                 tooltip=N_("Log an update sent to the client: resets their cadence")),
         Binding("x,delete", "delete", N_("Delete"), id="client_card.delete",
@@ -275,8 +280,10 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         self._section("reach", [heading(_("Reaching them")), *self._reach(details)])
         self._section("updates", [heading(_("Updates")), *self._updates(details)])
         self._section("contacts", [heading(_("Contacts"), len(details.contacts),
-                                           _("c add · C edit")), *self._contacts(details)])
-        self._section("deals", [heading(_("Deals"), len(details.deals), _("n new · D edit")),
+                                           _("c add · C edit · X delete")),
+                                   *self._contacts(details)])
+        self._section("deals", [heading(_("Deals"), len(details.deals),
+                                        _("n new · D edit · X delete")),
                                 *self._deals(details)])
         self._section("timeline", [heading(_("Timeline"), len(details.timeline) + details.older),
                                    *self._timeline(details)])
@@ -456,6 +463,20 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         deal_forms.pick(self.amtui, _("Edit which deal?"),
                         [deal_forms.deal_label(deal) for deal in deals],
                         lambda index: deal_forms.edit_deal(self.amtui, deals[index]))
+
+    def action_delete_record(self) -> None:
+        if not self.details:
+            return
+        records: list[Contact | Deal] = [*self.details.contacts, *self.details.deals]
+        if not records:
+            self.notify(_("The client has no contacts or deals."), markup=False)
+            return
+        labels = [Content.assemble(line(contact.name, 60), muted(" · " + _("contact")))
+                  for contact in self.details.contacts]
+        labels += [Content.assemble(deal_forms.deal_label(deal), muted(" · " + _("deal")))
+                   for deal in self.details.deals]
+        deal_forms.pick(self.amtui, _("Delete which contact or deal?"), labels,
+                        lambda index: deal_forms.delete_record(self.amtui, records[index]))
 
     def action_contacted(self) -> None:
         workspace = self.amtui.workspace

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,8 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from amtui.i18n import N_
+from amtui.i18n import N_, _
 from amtui.ui.safe import content
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.app import App
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -54,3 +59,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_choose(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def ask_to_delete(app: App[Any], question: str, delete: Callable[[], None]) -> None:
+    """Ask ``question`` ("Move the task «Макет» to the trash?"); ``delete`` runs on yes."""
+    app.push_screen(ConfirmScreen(question, _("Delete"), _("Keep it")),
+                    lambda yes: delete() if yes else None)

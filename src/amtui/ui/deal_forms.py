@@ -1,4 +1,5 @@
-"""Editing what the client card lists: a client's deals (new, edit) and contacts (edit).
+"""Editing what the client card lists: a client's deals (new, edit) and contacts (edit), and
+either moved to the trash.
 
 Every change goes through ``AmtuiApp.change``: it runs off the UI thread and can be undone.
 """
@@ -11,13 +12,14 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from amtui.dates import today_of
-from amtui.i18n import _
+from amtui.i18n import N_, _
 from amtui.models import Contact, Deal, DealStatus
 from amtui.money import format_money
-from amtui.services import clients as service
+from amtui.services import actions, clients as service
 from amtui.text import one_line
 from amtui.ui.ask import PickScreen
 from amtui.ui.client_forms import CONTACT_FIELDS, ContactForm, member_names, my_member_id
+from amtui.ui.confirm import ask_to_delete
 from amtui.ui.forms import FormField, FormScreen, choices_of
 from amtui.ui.picker import Picker, member_picker
 from amtui.ui.safe import line
@@ -116,3 +118,20 @@ def edit_contact(app: AmtuiApp, contact: Contact) -> None:
                                 lambda values: service.contact_from_form(
                                     values, contact.client_id, contact)),
                     edited)
+
+
+DELETE_QUESTIONS = {
+    Contact.table: N_("Move the contact «{name}» to the trash? Their messages stay the "
+                      "client's."),
+    Deal.table: N_("Move the deal «{name}» to the trash?"),
+}
+
+
+def delete_record(app: AmtuiApp, record: Contact | Deal) -> None:
+    """Ask, then move the contact or deal to the trash as ``amtui delete`` does."""
+    workspace = app.workspace
+    name = record.label()
+    ask_to_delete(app, _(DELETE_QUESTIONS[record.table]).format(name=one_line(name, 60)),
+                  lambda: app.change(lambda: actions.delete(workspace, record.table, record.id),
+                                     _("«{name}» moved to the trash; u undoes").format(
+                                         name=one_line(name, 40))))

@@ -1,5 +1,5 @@
 """One task: its fields, and its checklist: ticked with the space bar, items added, renamed
-and removed by keyboard."""
+and removed by keyboard; the task itself moved to the trash."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from amtui.i18n import N_, _
 from amtui.models import Client, Task
 from amtui.models.work import department
+from amtui.services import actions
 from amtui.services.board import (
     add_checklist_item,
     column_title,
@@ -26,8 +27,10 @@ from amtui.services.board import (
     rename_checklist_item,
     toggle_checklist_item,
 )
+from amtui.text import one_line
 from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import AskScreen
+from amtui.ui.confirm import ask_to_delete
 from amtui.ui.safe import content, line
 from amtui.ui.widgets.keybar import KeyBar
 
@@ -52,18 +55,23 @@ class TaskScreen(ModalScreen[None]):
                 tooltip=N_("Change the words of the highlighted checklist item")),
         Binding("x,delete", "remove_item", N_("Remove"), id="task.remove_item",
                 tooltip=N_("Take the highlighted item off the checklist (u undoes)")),
+        Binding("X", "delete", N_("Delete task"), id="task.delete",
+                tooltip=N_("Move the task to the trash (u undoes)")),
         Binding("u,ctrl+z", "app.undo", N_("Undo"), id="task.undo",
                 tooltip=N_("Revert the last change made since amtui was opened")),
     ]
     AUTO_FOCUS = "#task-checklist"
 
-    def __init__(self, task_id: str, save: Save | None = None) -> None:
-        """``save``: how to save a change (the board's own way, which shows it without
-        reading the board again); the app's by default."""
+    def __init__(self, task_id: str, save: Save | None = None,
+                 delete: Callable[[Task], None] | None = None) -> None:
+        """``save``: how to save a change, and ``delete``: how to move the task to the trash
+        (the board's own ways, which show it without reading the board again); the app's by
+        default."""
         super().__init__()
         self.task_id = task_id
         self.task_record: Task | None = None
         self.save = save
+        self.delete = delete
         self._highlight: int | None = None
         """The checklist item to highlight once the task is read again (one just added)."""
 
@@ -201,6 +209,26 @@ class TaskScreen(ModalScreen[None]):
         workspace = self._workspace()
         self._change(lambda: remove_checklist_item(workspace, task, index),
                      _("Checklist item removed; u undoes"))
+
+    def action_delete(self) -> None:
+        task = self.task_record
+        if task is None:
+            return
+
+        def delete() -> None:
+            if self.delete is not None:
+                self.delete(task)
+            else:
+                workspace = self._workspace()
+                app = self.app
+                assert isinstance(app, AmtuiApp)
+                app.change(lambda: actions.delete(workspace, Task.table, task.id),
+                           _("«{name}» moved to the trash; u undoes").format(
+                               name=one_line(task.title, 40)))
+            self.dismiss(None)
+
+        ask_to_delete(self.app, _("Move the task «{title}» to the trash?").format(
+            title=one_line(task.title, 60)), delete)
 
     def _workspace(self) -> Workspace:
         app = self.app

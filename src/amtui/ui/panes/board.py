@@ -62,6 +62,8 @@ class Saved:
     card: Card
     was_in: str | None
     """The column the task was in before (None for a new task)."""
+    gone: bool = False
+    """The task was moved to the trash: it leaves the board."""
 
 
 class BoardPane(PaneScreen):
@@ -87,6 +89,8 @@ class BoardPane(PaneScreen):
         Binding("slash", "filter", N_("Filter"), id="board.filter",
                 tooltip=N_("Narrow the board by client, department, assignee, due date")),
         Binding("F", "clear_filter", N_("Clear filter"), id="board.clear_filter", show=False),
+        Binding("x,delete", "delete", N_("Delete"), id="board.delete",
+                tooltip=N_("Move the task to the trash (u undoes)")),
         Binding("r", "update", N_("Daily update"), id="board.update", show=False,
                 tooltip=N_("Compose today's update for the task's client")),
         Binding("w", "lanes", N_("Swimlanes"), id="board.lanes",
@@ -191,6 +195,10 @@ class BoardPane(PaneScreen):
         exactly (it was not shown)."""
         card = saved.card
         shown = self.cards.get(card.id)
+        if saved.gone:
+            if shown is not None:
+                self._take_out(shown)
+            return True
         if shown is None and saved.was_in is not None:
             return False
         if shown is not None:
@@ -337,17 +345,19 @@ class BoardPane(PaneScreen):
 
     def _change(self, save: Callable[[], tuple[Task, Undo]], done_message: str, *,
                 was_in: str | None, client: str | None = None,
-                overwrite: Callable[[], tuple[Task, Undo]] | None = None) -> None:
+                overwrite: Callable[[], tuple[Task, Undo]] | None = None,
+                gone: bool = False) -> None:
         """Save in a worker, after the board's earlier saves (a card moved twice quickly is
         saved twice in that order), and hand the task as saved back to the board.
-        ``client`` is the task's client's name if known (else it is looked up)."""
+        ``client`` is the task's client's name if known (else it is looked up); ``gone``: the
+        change moves the task to the trash."""
         previous, finished = self._last_save, threading.Event()
         self._last_save = finished
 
         def in_turn() -> Undo:
             previous.wait(SAVE_WAIT)
             try:
-                return self._record(save, was_in, client)
+                return self._record(save, was_in, client, gone)
             finally:
                 finished.set()
 
@@ -355,7 +365,7 @@ class BoardPane(PaneScreen):
                           lambda: self._record(overwrite, was_in, client))
 
     def _record(self, save: Callable[[], tuple[Task, Undo]], was_in: str | None,
-                client: str | None) -> Undo:
+                client: str | None, gone: bool = False) -> Undo:
         """Runs in a worker: save, and note what was saved over which version. A save that
         fails leaves the board showing its guess: it is read again."""
         # lazy: pydantic, loaded on first use
@@ -369,7 +379,7 @@ class BoardPane(PaneScreen):
             self.post_message(self.SaveFailed())
             raise
         after = board_version(workspace)
-        self._saved.append(Saved(before, after, card_of(workspace, task, client), was_in))
+        self._saved.append(Saved(before, after, card_of(workspace, task, client), was_in, gone))
         return undo
 
     class SaveFailed(Message):
@@ -455,7 +465,8 @@ class BoardPane(PaneScreen):
             from amtui.ui.task_screen import TaskScreen
 
             self.app.push_screen(TaskScreen(card.id, save=lambda change, message: self._change(
-                change, message, was_in=card.column, client=card.client)))
+                change, message, was_in=card.column, client=card.client),
+                delete=lambda task: self._delete(task.id, task.title)))
 
     def action_new(self) -> None:
         column = self.view.current
@@ -497,6 +508,33 @@ class BoardPane(PaneScreen):
                              overwrite=lambda: save_task(workspace, changed, overwrite=True))
 
         self.app.push_screen(task_form(workspace, task=seen), edited)
+
+    def action_delete(self) -> None:
+        card = self._current()
+        if card is None:
+            return
+        # lazy: kept out of the app start
+        from amtui.ui.confirm import ask_to_delete
+
+        ask_to_delete(self.app, _("Move the task «{title}» to the trash?").format(
+            title=one_line(card.title, 60)), lambda: self._delete(card.id, card.title))
+
+    def _delete(self, task_id: str, title: str) -> None:
+        """Move the task to the trash, after the board's earlier saves; its card leaves the
+        board at once (a task not shown is left to the board's next reading)."""
+        # lazy: pydantic, loaded on first use
+        from amtui.services.board import delete_task
+
+        workspace = self.amtui.workspace
+        done = _("«{name}» moved to the trash; u undoes").format(name=one_line(title, 40))
+        card = self.cards.get(task_id)
+        if card is None:
+            self.amtui.change(lambda: delete_task(workspace, task_id)[1], done)
+            return
+        self._change(lambda: delete_task(workspace, task_id), done,
+                     was_in=card.column, client=card.client, gone=True)
+        self._take_out(card)
+        self._fill()
 
     def action_filter(self) -> None:
         # lazy: pydantic, loaded on first use
