@@ -103,7 +103,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                        help=_("text (default): plain lines, for a terminal or a mail; "
                               "markdown: a heading for the day and each section, a bullet "
                               "for each line"))
-    today.add_argument("--limit", type=_section_limit, metavar="N",
+    today.add_argument("--limit", type=_section_limit, metavar=_("LINES"),
                        help=_("lines shown per section (text and markdown: 10 unless given; "
                               "JSON: all unless given); 0 shows all"))
     whose = today.add_mutually_exclusive_group()
