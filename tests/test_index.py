@@ -227,3 +227,18 @@ def test_two_users_of_a_team_folder_each_keep_their_own_index(clock: StillClock)
         assert not [path for path in team.rglob("*.sqlite*")]  # nothing in the shared folder
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_copy_is_made_of_what_is_stored_never_of_a_save_not_yet_written(
+        workspace: Workspace, client: Client) -> None:
+    """Today read in a worker while a save is under way keeps no record that may never be
+    written."""
+    tasks = workspace.file("tasks")
+    staged = Task(title="Not saved", client_id=client.id, due=date(2026, 11, 20))
+    with pytest.raises(RuntimeError), workspace.transaction("tasks") as change:
+        change.insert("tasks", [staged.model_dump(mode="json")])
+        workspace.index.forget(tasks)
+        assert titles(workspace, "overdue_tasks") == []
+        raise RuntimeError("the save fails")
+    assert titles(workspace, "overdue_tasks") == []
+    assert workspace.index.get(tasks, staged.id) is None

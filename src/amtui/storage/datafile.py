@@ -312,6 +312,12 @@ class DataFile:
             if staged is not None and record_id not in seen:
                 yield staged
 
+    def stored(self) -> Iterator[dict[str, Any]]:
+        """Every record as the file holds it, in file order, without the changes a
+        transaction has staged (for copies kept elsewhere, such as the record index)."""
+        self._examine()
+        return self._stored()
+
     def get(self, record_id: str) -> dict[str, Any] | None:
         """One record by id, or None; found without parsing the rest of a large file."""
         if record_id in self._changes:

@@ -35,6 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from amtui.i18n import _
+from amtui.storage.errors import StorageError
+
 if TYPE_CHECKING:
     import sqlite3
 
@@ -238,7 +241,7 @@ class RecordIndex:
         file if it is not)."""
         connection = self.connection()
         for data_file in data_files:
-            for _attempt in range(3):
+            for _attempt in range(5):
                 data_file.refresh()
                 signature = data_file.version_on_disk()
                 if self._stored_fingerprint(connection, data_file.name) == self.fingerprint(
@@ -246,6 +249,9 @@ class RecordIndex:
                     break
                 if self._rebuild(connection, data_file, signature):
                     break
+            else:
+                raise StorageError(_("{relative_name} keeps changing while it is read; try "
+                                     "again").format(relative_name=data_file.relative_name))
             self._fill_derived(connection, data_file.name)
         return connection
 
@@ -344,11 +350,10 @@ class RecordIndex:
 
     def _rebuild(self, connection: sqlite3.Connection, data_file: DataFile,
                  signature: tuple[int, int, int] | None) -> bool:
-        """Copy the table from its file; False if the file changed while it was read."""
+        """Copy the table from its file (what is stored, never what a transaction of this
+        process has staged); False if the file changed while it was read."""
         columns = self.columns(data_file)
-        rows = [self._row(record, columns) for record in data_file.scan()]
-        if data_file.version_on_disk() != signature:
-            return False
+        rows = (self._row(record, columns) for record in data_file.stored())
         table = quoted(data_file.name)
         names = ", ".join(["id", "body", *(quoted(column.name) for column in columns)])
         marks = ", ".join("?" * (len(columns) + 2))
@@ -360,6 +365,9 @@ class RecordIndex:
                                       for column in columns)])
             connection.execute(f"CREATE TABLE {table} ({definition})")
             connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            if data_file.version_on_disk() != signature:
+                connection.execute("ROLLBACK")
+                return False
             for number, indexed in enumerate(self._indexes(data_file.name, columns)):
                 connection.execute(f"CREATE INDEX {quoted(f'{data_file.name}_{number}')} "
                                    f"ON {table} ({indexed})")
