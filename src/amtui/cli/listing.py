@@ -32,7 +32,7 @@ from amtui.services.rules import (
 from amtui.text import one_line
 
 if TYPE_CHECKING:
-    from amtui.services.agenda import AgendaItem, AgendaSection, Mine
+    from amtui.services.agenda_items import AgendaItem, AgendaSection, Mine
     from amtui.storage import Workspace
 
 TABLES = ("clients", "tasks", "messages", "notes", "contacts", "deals", "members")

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from amtui.cli import UsageError
 from amtui.cli.common import check_access, workspace_path
+from amtui.cli.early_start import EarlyAgenda
 from amtui.cli.listing import summary
 from amtui.cli.output import terminal_output
 from amtui.cli.plugins import load_host
 from amtui.i18n import _
-from amtui.ui.pane_ids import CORE_PANE_IDS, panes_with_plugins
+from amtui.ui.pane_ids import CORE_PANE_IDS, TODAY_LINES, panes_with_plugins
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
@@ -54,6 +55,8 @@ def open_app(args: argparse.Namespace) -> int:
     check_access(path)
     new_workspace_at = path.absolute() if _no_workspace_yet(path) else None
     name, keymap = (path.name, {}) if new_workspace_at else _workspace_name_and_keymap(path)
+    early = (EarlyAgenda(path, TODAY_LINES)
+             if pane == CORE_PANE_IDS[0] and not new_workspace_at else None)
     # lazy: Textual, not loaded for the CLI
     from amtui.ui.app import AmtuiApp
 
@@ -65,7 +68,7 @@ def open_app(args: argparse.Namespace) -> int:
 
     with terminal_output():  # the app shows text safely itself, through Textual
         AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
-                 keymap=keymap, new_workspace_at=new_workspace_at).run()
+                 keymap=keymap, new_workspace_at=new_workspace_at, first_agenda=early).run()
     return 0
 
 

@@ -7,7 +7,6 @@ shared by the Today pane and ``amtui today``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from amtui.dates import days as whole_days, duration
 from amtui.i18n import _
 from amtui.models import Cadence, WorkingHours
 from amtui.models.work import department
+from amtui.services.agenda_items import AgendaItem, AgendaSection, FirstAgenda, Mine
 from amtui.services.hours import WorkingDays, on_working_day
 from amtui.services.rules import (
     message_urgent,
@@ -27,76 +27,19 @@ from amtui.storage.index import microseconds, moment_of
 
 if TYPE_CHECKING:
     from amtui.plugins.host import PluginHost
-    from amtui.plugins.specs import EntryAction
     from amtui.storage import Workspace
 
 Raw = dict[str, Any]
 
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
-    """One line of the agenda, pointing at the record it is about."""
+def first_agenda(workspace: Workspace, limit: int) -> FirstAgenda:
+    """amtui's own sections of Today as the pane first shows them (``limit`` lines each)."""
+    # lazy: looked up at each call (tests stand in another user)
+    from amtui.identity import os_user
 
-    table: str
-    record_id: str
-    title: str
-    client: str
-    detail: str
-    """More about it, said after the record: the department, the cadence; for a plugin's line,
-    all it says."""
-    client_id: str | None = None
-    fact: str = ""
-    """Why it is on the agenda, said first: "answer 2 d late", "3 d overdue", "due today"
-    (a plugin's line: what its plugin says, if anything)."""
-    plugin: str = ""
-    """The plugin whose line it is ("" for amtui's own)."""
-    done: EntryAction | None = None
-    """What ``d`` does on a plugin's line (None: nothing, and the key says so)."""
-    snooze: EntryAction | None = None
-    """What ``s`` does on a plugin's line."""
-
-    def as_json(self) -> dict[str, Any]:
-        """Its fields for ``amtui today --json``: what a plugin's ``d`` and ``s`` do, by
-        name (``done``, ``snooze``: their labels, "" if none)."""
-        return {"table": self.table, "record_id": self.record_id, "title": self.title,
-                "client": self.client, "detail": self.detail, "client_id": self.client_id,
-                "fact": self.fact, "plugin": self.plugin,
-                "done": self.done.label if self.done else "",
-                "snooze": self.snooze.label if self.snooze else ""}
-
-
-@dataclass
-class AgendaSection:
-    key: str
-    title: str
-    empty: str
-    """What to say when nothing is in the section."""
-    items: list[AgendaItem] = field(default_factory=list)
-    total: int = 0
-    """How many items the section has; more than ``items`` when the agenda was limited."""
-
-
-@dataclass(frozen=True)
-class Mine:
-    """Whose agenda it is: the records a member owns or is assigned to.
-
-    A client is theirs when they own it; a message when it is assigned to them or its client
-    is theirs (mail with no client yet that nobody has is everyone's); a task when its client
-    is theirs or its assignee is their name or login; a contact when its client is theirs; a
-    plugin's line when its client is theirs (a line about no client is everyone's).
-    """
-
-    member_id: str
-    name: str
-    login: str
-
-    @classmethod
-    def of(cls, member: Raw) -> Mine:
-        return cls(str(member["id"]), str(member.get("name", "")), str(member.get("login", "")))
-
-    def assignee(self, assignee: object) -> bool:
-        """A task's assignee (a name typed by someone) is this member."""
-        typed = str(assignee or "").strip().casefold()
-        return bool(typed) and typed in (self.name.casefold(), self.login.casefold())
+    member = member_by_login(workspace, os_user())
+    me = Mine.of(member) if member else None
+    now = workspace.clock()
+    return FirstAgenda(me, now, build_agenda(workspace, now, limit=limit, mine=me), limit)
 
 
 def member_by_login(workspace: Workspace, login: str) -> Raw | None:
@@ -167,13 +110,14 @@ class _Agenda:
                 del section.items[self.limit:]
         return sections
 
-    def _page(self, query: str, parameters: dict[str, object]) -> tuple[int, list[Raw]]:
-        """How many rows ``query`` (``FROM … WHERE …``) has, and the first ``limit`` records
-        of them with their client's name (``client_name``)."""
+    def _page(self, query: str, parameters: dict[str, object],
+              count: str | None = None) -> tuple[int, list[Raw]]:
+        """How many rows ``query`` (``FROM … WHERE …``) has (or ``count`` counts), and the
+        first ``limit`` records of them with their client's name (``client_name``)."""
         # the client is joined for its name only
-        counted = query.partition(" ORDER BY ")[0].replace(
+        counted = count or "SELECT COUNT(*) " + query.partition(" ORDER BY ")[0].replace(
             " LEFT JOIN clients c ON c.id = r.client_id", "")
-        total = self.db.execute(f"SELECT COUNT(*) {counted}", parameters).fetchone()[0]
+        total = self.db.execute(counted, parameters).fetchone()[0]
         if not total:
             return 0, []
         cut = "" if self.limit is None else f" LIMIT {int(self.limit)}"
@@ -276,13 +220,29 @@ class _Agenda:
                  column_title(task.get("column") or ""))),
         ]
         for section, which, fact_and_detail in questions:
-            section.total, records = self._page(open_tasks + which, parameters)
+            section.total, records = self._page(open_tasks + which, parameters,
+                                                self._count_mine(which))
             for task in records:
                 fact, detail = fact_and_detail(task)
                 section.items.append(AgendaItem("tasks", task["id"], task["title"],
                                                 task["client_name"], detail,
                                                 task.get("client_id"), fact))
         return [overdue, due_today, waiting, stuck]
+
+    def _count_mine(self, which: str) -> str | None:
+        """For a member's agenda, a count of the open tasks ``which`` picks that starts from
+        the member's clients and their assigned tasks (a few thousand of a large workspace),
+        not from every open task."""
+        if self.me is None:
+            return None
+        which = which.partition(" ORDER BY ")[0]
+        return ("SELECT COUNT(*) FROM ("
+                "  SELECT r.rowid FROM clients c JOIN tasks r ON r.client_id = c.id "
+                f"  WHERE c.owner_id = :me AND r.\"column\" IS NOT :done {which} "
+                "  UNION SELECT r.rowid FROM tasks r "
+                "  WHERE r.assignee != '' AND r.assignee IN (:name, :login) "
+                # "+r.x": SQLite's way to say the assignee's index is the one to walk
+                f"  AND r.\"column\" IS NOT :done {which.replace('r.', '+r.')})")
 
     def clients(self) -> list[AgendaSection]:
         """Updates due and clients to remarket: a client's last contact and last delivery

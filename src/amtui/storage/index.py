@@ -105,7 +105,7 @@ INDEXES: dict[str, tuple[str, ...]] = {
                  "status, answer_by, snoozed_until, urgent"),
     "tasks": ("client_id, \"column\", done_at", "due, \"column\", priority",
               "blocked_by_client, blocked_since, \"column\"",
-              "since, blocked_by_client, \"column\"", "since"),
+              "since, blocked_by_client, \"column\"", "since", "assignee"),
 }
 """The indexes of the core tables' copies: what Today's questions count and sort by."""
 

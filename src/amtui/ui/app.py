@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from amtui.plugins.host import PluginHost
+    from amtui.services.agenda_items import FirstAgenda
     from amtui.services.undo import Undo
     from amtui.storage import TrashEntry, Workspace
     from amtui.ui.first_run import FirstRunScreen
@@ -111,13 +112,15 @@ class AmtuiApp(App[None]):
                  theme: str | None = None, name: str | None = None,
                  plugins: PluginHost | None = None,
                  keymap: dict[str, str] | None = None,
-                 new_workspace_at: Path | None = None) -> None:
+                 new_workspace_at: Path | None = None,
+                 first_agenda: Callable[[], FirstAgenda | None] | None = None) -> None:
         """``workspace`` is an open Workspace, or a function that opens it (called by the
         first worker that reads); ``name`` is shown until it is open. ``plugins``: the
         loaded plugins (none if not given). ``keymap``: binding id → keys, from the
         workspace's settings (read from them if the workspace is given open).
         ``new_workspace_at``: a folder with no workspace yet, made by the first-run screen
-        shown first."""
+        shown first. ``first_agenda``: Today's first sections if they were read before the
+        app started (waits for them; None if they could not be)."""
         super().__init__()
         # lazy: kept out of the app start
         from amtui.plugins.host import PluginHost
@@ -143,6 +146,7 @@ class AmtuiApp(App[None]):
         self.first_pane = pane
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
+        self._first_agenda = first_agenda
         self.undo_stack: list[tuple[str, Undo]] = []
         self._opened_at = workspace.clock() if self._workspace is not None else None
         """When the workspace was opened: ``u`` with nothing done here since takes back a
@@ -230,6 +234,16 @@ class AmtuiApp(App[None]):
                     self._opened_at = workspace.clock()
                     self._workspace = workspace
         return self._workspace
+
+    def has_first_agenda(self) -> bool:
+        """Whether Today's first sections are being read while the app starts."""
+        return self._first_agenda is not None
+
+    def take_first_agenda(self) -> FirstAgenda | None:
+        """Today's first sections, read while the app started (once; None if they were not:
+        Today then reads them itself)."""
+        early, self._first_agenda = self._first_agenda, None
+        return early() if early is not None else None
 
     @property
     def opened_workspace(self) -> Workspace | None:

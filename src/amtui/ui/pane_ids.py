@@ -80,3 +80,8 @@ def panes_with_plugins(host: PluginHost) -> list[PaneInfo | PluginPane]:
         taken.add(spec.id)
         panes.append(PluginPane(spec.id, spec.title, plugin, spec.factory, host))
     return panes
+
+
+TODAY_LINES = 100
+"""Lines Today reads per section at first ("+K more" reads more when a section opens past
+them); ``amtui`` reads that many while the app starts (see :mod:`amtui.cli.early_start`)."""

@@ -210,7 +210,11 @@ class PaneScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.app.size.width, self.app.size.height)
         # Paint the pane first; reading a large workspace would hold the first frame back.
-        self.call_after_refresh(self.load)
+        self.call_after_refresh(self.first_load)
+
+    def first_load(self) -> None:
+        """Read what the pane shows for the first time (after its first frame)."""
+        self.load()
 
     def on_resize(self) -> None:
         self._fit(self.app.size.width, self.app.size.height)

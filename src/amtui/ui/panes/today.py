@@ -9,9 +9,11 @@ everyone's.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -21,15 +23,14 @@ from textual.widgets.option_list import Option
 
 from amtui.i18n import N_, _
 from amtui.text import one_line
+from amtui.ui.pane_ids import TODAY_LINES
 from amtui.ui.panes.base import PaneScreen
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
     from amtui.plugins.specs import EntryAction
-    from amtui.services.agenda import AgendaItem, AgendaSection, Mine
+    from amtui.services.agenda_items import AgendaItem, AgendaSection, FirstAgenda, Mine
 
-SECTION_ROWS = 100
-"""Items read per section at first; "+K more" reads more when a section opens past them."""
 
 MORE_ROWS = 100
 """Lines Enter on a section's title ("+K more") opens."""
@@ -135,12 +136,15 @@ class TodayPane(PaneScreen):
         """Section key → lines shown, for the sections opened past their head."""
         self.hidden: dict[str, int] = {}
         """Section key → how many of its lines are not shown now."""
-        self.limit = SECTION_ROWS
+        self.limit = TODAY_LINES
+        """Lines read per section; "+K more" reads more when a section opens past them."""
         self.land_on: int | None = None
         """Where the cursor goes when the agenda is next shown (the first line "+K more"
         opened)."""
         self._keys_said: tuple[object, ...] | None = None
         """What d and s were last said to do (a plugin's line's actions), if not amtui's."""
+        self._early: FirstAgenda | None = None
+        """amtui's own sections read while the app started, shown, for the first read."""
         self.acted_on: str | None = None
         """The line last marked done or snoozed: if it comes back (undone), the cursor goes
         back to it, so that the next key acts on that record again."""
@@ -149,18 +153,45 @@ class TodayPane(PaneScreen):
         yield Static("", id="today-scope")
         yield OptionList(Option(Content(_("Loading…")), disabled=True), id="agenda")
 
+    def first_load(self) -> None:
+        if self.amtui.has_first_agenda():
+            self._show_first_agenda()
+        else:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _show_first_agenda(self) -> None:
+        """Show amtui's own sections read while the app started, as soon as they are there
+        (nothing of the store is loaded in this thread: that would wait for the imports of
+        the thread opening the workspace); then read the rest once that frame is out (read
+        while it is drawn, the UI thread would wait its turns)."""
+        early = self.amtui.take_first_agenda()
+        if early is not None and self.agenda is None and self.showing_mine is None \
+                and early.limit == self.limit:
+            shown = self.CoreRead(Agenda(early.me, early.me, early.sections))
+            self.post_while_current(shown)
+            shown.drawn.wait(timeout=1.0)
+            self._early = early
+        self.app.call_from_thread(self.load)
+
     def read(self) -> Agenda:
+        early, self._early = self._early, None
+        if early is not None and self.showing_mine is not None:
+            early = None  # m was pressed meanwhile: read amtui's sections again too
         # lazy: pydantic, loaded on first use
         # lazy: looked up at each call (tests stand in another user)
         from amtui.identity import os_user
         from amtui.services.agenda import Mine, build_agenda, member_by_login, plugin_sections
 
         workspace = self.amtui.workspace
-        now = workspace.clock()
-        member = member_by_login(workspace, os_user())
-        me = Mine.of(member) if member else None
-        mine = me if (self.showing_mine is not False) else None
-        core = build_agenda(workspace, now, limit=self.limit, mine=mine)
+        if early is not None:
+            now, me, mine, core = early.at, early.me, early.me, early.sections
+        else:
+            now = workspace.clock()
+            member = member_by_login(workspace, os_user())
+            me = Mine.of(member) if member else None
+            mine = me if (self.showing_mine is not False) else None
+            core = build_agenda(workspace, now, limit=self.limit, mine=mine)
         if self.agenda is None:
             # The first read shows amtui's own sections at once: the plugins' sections can
             # take longer than all of them. A read again (a change, m) shows the agenda once,
@@ -176,9 +207,12 @@ class TodayPane(PaneScreen):
         def __init__(self, agenda: Agenda) -> None:
             super().__init__()
             self.agenda = agenda
+            self.drawn = threading.Event()
+            """Set once the sections are on screen."""
 
     def on_today_pane_core_read(self, message: CoreRead) -> None:
         self.show(message.agenda)
+        self.call_after_refresh(message.drawn.set)
 
     def show(self, payload: Agenda) -> None:
         self.amtui.show_plugin_failures()
