@@ -185,8 +185,6 @@ def _busy(app: App[Any]) -> str:
     queued = [type(pump).__name__ for pump in pumps if pump.message_queue_size]
     if queued:
         return f"messages waiting in: {', '.join(queued)}"
-    if getattr(screen, "_callbacks", None):
-        return "callbacks waiting for the next refresh"
     if getattr(screen, "loads_shown", None) == 0:
         return f"{type(screen).__name__} has not shown its data yet"
     return ""
@@ -205,8 +203,12 @@ async def settle(pilot: Pilot[Any]) -> None:
                                                                      0.001))
         if not done:
             raise AssertionError(f"the app never settled ({_busy(app)})")
+        # Whatever was queued for after the next refresh (call_after_refresh) runs before this.
+        refreshed = asyncio.Event()
+        app.screen.call_after_refresh(refreshed.set)
         await pilot.pause()
-        busy = _busy(app)
+        busy = _busy(app) or ("" if refreshed.is_set()
+                              else "callbacks waiting for the next refresh")
         quiet_rounds = 0 if busy else quiet_rounds + 1
         if busy and time.monotonic() > deadline:
             raise AssertionError(f"the app never settled ({busy})")
