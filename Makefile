@@ -36,7 +36,7 @@ check: $(STAMP)
 # snapshots, drawn by the newest) must pass there too. tests/test_textual_private.py lists the
 # few private names of Textual's amtui uses; this is where a change to them would show.
 TEXTUAL_OLDEST := 8.2.5
-OLDEST := .venv-textual-oldest
+OLDEST := .venv-oldest
 
 $(OLDEST)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(OLDEST)

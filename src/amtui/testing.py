@@ -204,8 +204,10 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not done:
             raise AssertionError(f"the app never settled ({_busy(app)})")
         # Whatever was queued for after the next refresh (call_after_refresh) runs before this.
+        # (Not once the app is told to exit: its screen is refreshed no more.)
         refreshed = asyncio.Event()
-        app.screen.call_after_refresh(refreshed.set)
+        if app.return_code is not None or not app.screen.call_after_refresh(refreshed.set):
+            refreshed.set()
         await pilot.pause()
         busy = _busy(app) or ("" if refreshed.is_set()
                               else "callbacks waiting for the next refresh")
