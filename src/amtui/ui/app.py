@@ -379,8 +379,10 @@ class AmtuiApp(App[None]):
         pane_widget_keys: KeyRows = {}
         app_keys: KeyRows = {}
         widget_keys: KeyRows = {}
+        # The keys of panes whose plugin is switched off open nothing: not listed.
+        off = {f"pane('{pane.id}')" for pane in self.panes if not self.pane_is_on(pane.id)}
         for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
-            if not binding.description:
+            if not binding.description or binding.action in off:
                 continue
             group = (app_keys if node is self else screen_keys if node is screen and binding.id
                      else pane_widget_keys if binding.id else widget_keys)
