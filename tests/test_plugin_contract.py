@@ -154,6 +154,31 @@ def test_a_switched_off_plugins_command_says_why_in_one_line(workspace: Workspac
         assert "calendar" in listing.stdout and "competitors" not in listing.stdout
 
 
+def test_a_command_whose_plugin_a_bad_settings_value_switches_off_says_so(
+        workspace: Workspace) -> None:
+    """Its settings are checked once the workspace is open: the command says why, runs not."""
+    write(workspace.root / "plugins", "rivals", COMPETITORS + '''
+from pydantic import BaseModel, Field
+from amtui.api import SettingsSection
+
+class Rivals(BaseModel):
+    days: int = Field(default=1, ge=0)
+
+@hookimpl
+def amtui_register_settings(register):
+    register(SettingsSection("rivals", Rivals))
+''')
+    settings = workspace.root / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "[rivals]\ndays = -1\n",
+                        encoding="utf-8")
+    result = run_cli("competitors", "list", "--json", workspace=workspace.root)
+    assert (result.returncode, result.stdout) == (2, "")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "amtui: error: `amtui competitors` is a command of the plugin rivals, which is "
+        "switched off: workspace.toml [rivals]: ValidationError"), line
+
+
 # Failures at run time are remembered per workspace until the plugin's files change ----------
 
 RAISES_ON_TODAY = '''

@@ -197,7 +197,9 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
         def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
             workspace = open_workspace(args)
-            host.attach(workspace)
+            host.attach(workspace)  # may switch it off: a bad value in its settings
+            if host.plugins[plugin].status != "loaded":
+                raise UsageError(switched_off(command.name, host.plugins[plugin]))
             try:
                 return int(command.run(args, workspace) or 0)
             except ValueError as error:  # the plugin's word for bad input: exit 2
