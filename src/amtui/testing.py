@@ -192,7 +192,8 @@ def _busy(app: App[Any]) -> str:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the app has nothing left to do: no worker running, every message handled,
-    and the pane shown has shown its data, twice in a row (a handler may start more work)."""
+    what was queued for after the next refresh run, and the pane shown has shown its data,
+    twice in a row (a handler may start more work)."""
     app = pilot.app
     quiet_rounds = 0
     deadline = time.monotonic() + WAIT_LIMIT
