@@ -111,6 +111,74 @@ def test_workspace_and_lang_may_come_after_a_plugin_sub_action(workspace: Worksp
                                          "root": str(workspace.root)}
 
 
+# A switched-off plugin's command says so ----------------------------------------------------
+
+SWITCHED_OFF = {
+    "workspace.toml": ("", "disabled in workspace.toml"),
+    ALLOW_VARIABLE: ("", f"not in {ALLOW_VARIABLE}"),
+    "import": ("raise ImportError('no client library')\n",
+               "import failed: ImportError: no client library (rivals.py:18)"),
+    "run time": ("@hookimpl\ndef amtui_agenda(add):\n    raise RuntimeError('rate limited')\n",
+                 "amtui_agenda: RuntimeError: rate limited (rivals.py:20)"),
+    "configure": ("def configure(parser):\n    raise RuntimeError('no parser')\n",
+                  "RuntimeError: no parser (rivals.py:19)"),
+}
+"""How the plugin is switched off → what it adds to its code, and the reason said."""
+
+
+@pytest.mark.parametrize("how", list(SWITCHED_OFF))
+def test_a_switched_off_plugins_command_says_why_in_one_line(workspace: Workspace,
+                                                             how: str) -> None:
+    """The plugin "rivals" adds the command "competitors": found in its source, not run."""
+    more, reason = SWITCHED_OFF[how]
+    write(workspace.root / "plugins", "rivals", COMPETITORS + more)
+    env = {ALLOW_VARIABLE: "smm_calendar"} if how == ALLOW_VARIABLE else {}
+    if how == "workspace.toml":
+        settings = workspace.root / "workspace.toml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            "disabled_plugins = []", 'disabled_plugins = ["rivals"]'), encoding="utf-8")
+    if how == "run time":
+        assert run_cli("today", workspace=workspace.root).returncode == 0  # fails, remembered
+    for words in (["competitors"], ["competitors", "list", "--json", "--since", "x"],
+                  ["competitors", "--help"]):
+        result = run_cli(*words, workspace=workspace.root, env=env)
+        assert (result.returncode, result.stdout) == (2, "")
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(
+            "amtui: error: `amtui competitors` is a command of the plugin rivals, which is "
+            f"switched off: {reason}"), line
+        assert line.endswith("(see `amtui plugins`)")
+    if how != "configure":  # (it failed only once its command was listed)
+        listing = run_cli("--help", "calendar", workspace=workspace.root, env=env)
+        assert listing.returncode == 0, listing.stderr
+        assert "calendar" in listing.stdout and "competitors" not in listing.stdout
+
+
+def test_a_command_whose_plugin_a_bad_settings_value_switches_off_says_so(
+        workspace: Workspace) -> None:
+    """Its settings are checked once the workspace is open: the command says why, runs not."""
+    write(workspace.root / "plugins", "rivals", COMPETITORS + '''
+from pydantic import BaseModel, Field
+from amtui.api import SettingsSection
+
+class Rivals(BaseModel):
+    days: int = Field(default=1, ge=0)
+
+@hookimpl
+def amtui_register_settings(register):
+    register(SettingsSection("rivals", Rivals))
+''')
+    settings = workspace.root / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "[rivals]\ndays = -1\n",
+                        encoding="utf-8")
+    result = run_cli("competitors", "list", "--json", workspace=workspace.root)
+    assert (result.returncode, result.stdout) == (2, "")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "amtui: error: `amtui competitors` is a command of the plugin rivals, which is "
+        "switched off: workspace.toml [rivals]: ValidationError"), line
+
+
 # Failures at run time are remembered per workspace until the plugin's files change ----------
 
 RAISES_ON_TODAY = '''
@@ -264,6 +332,26 @@ async def test_a_bad_settings_value_takes_the_plugins_pane_away(workspace: Works
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "go: Extra" not in titles and "go: Today" in titles
 
+
+async def test_help_leaves_out_the_key_of_a_switched_off_plugins_pane(
+        workspace: Workspace) -> None:
+    settings = workspace.root / "workspace.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "[extra]\ndays = -1\n",
+                        encoding="utf-8")
+    write(workspace.root / "plugins", "extra", PANE_AND_SETTINGS)
+    root = workspace.root
+    app = AmtuiApp(lambda: Workspace.open(root), plugins=PluginHost.load(root))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: "Extra" not in bar_text(app), "the pane to go")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert ("1", "Today") in help_screen.global_keys
+        assert [row for row in help_screen.global_keys if "Extra" in row[1]] == []
+        shown = "\n".join(str(line.render()) for line in help_screen.query(Static))
+        assert "Today" in shown and "Extra" not in shown
 
 RAISING_PANE_AND_LINES = EXTRA_PANE + '''
 @hookimpl

@@ -61,6 +61,24 @@ async def test_the_answers_make_the_workspace_and_today_shows(tmp_path: Path) ->
     assert workspace.repo(Client).all() == []
 
 
+async def test_key_1_comes_back_to_today_after_the_first_run(tmp_path: Path) -> None:
+    """The first pane is shown in its own mode once the first-run screen is gone."""
+    app = first_run_app(tmp_path / "agency")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Север", "f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, PaneScreen), "the Today pane")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.current_pane == "clients"
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_pane == "today"
+        assert isinstance(app.screen, PaneScreen) and app.screen.PANE_ID == "today"
+        assert "Север" in str(app.screen.query_one("#workspace-header", Static).render())
+
+
 async def test_load_demo_data_fills_the_new_workspace(tmp_path: Path) -> None:
     path = tmp_path / "agency"
     path.mkdir()  # an empty folder is a new workspace too

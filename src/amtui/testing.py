@@ -185,8 +185,6 @@ def _busy(app: App[Any]) -> str:
     queued = [type(pump).__name__ for pump in pumps if pump.message_queue_size]
     if queued:
         return f"messages waiting in: {', '.join(queued)}"
-    if getattr(screen, "_callbacks", None):
-        return "callbacks waiting for the next refresh"
     if getattr(screen, "loads_shown", None) == 0:
         return f"{type(screen).__name__} has not shown its data yet"
     return ""
@@ -194,7 +192,8 @@ def _busy(app: App[Any]) -> str:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the app has nothing left to do: no worker running, every message handled,
-    and the pane shown has shown its data, twice in a row (a handler may start more work)."""
+    what was queued for after the next refresh run, and the pane shown has shown its data,
+    twice in a row (a handler may start more work)."""
     app = pilot.app
     quiet_rounds = 0
     deadline = time.monotonic() + WAIT_LIMIT
@@ -205,8 +204,14 @@ async def settle(pilot: Pilot[Any]) -> None:
                                                                      0.001))
         if not done:
             raise AssertionError(f"the app never settled ({_busy(app)})")
+        # Whatever was queued for after the next refresh (call_after_refresh) runs before this.
+        # (Not once the app is told to exit: its screen is refreshed no more.)
+        refreshed = asyncio.Event()
+        if app.return_code is not None or not app.screen.call_after_refresh(refreshed.set):
+            refreshed.set()
         await pilot.pause()
-        busy = _busy(app)
+        busy = _busy(app) or ("" if refreshed.is_set()
+                              else "callbacks waiting for the next refresh")
         quiet_rounds = 0 if busy else quiet_rounds + 1
         if busy and time.monotonic() > deadline:
             raise AssertionError(f"the app never settled ({busy})")

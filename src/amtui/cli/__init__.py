@@ -117,7 +117,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
 
     for module in (capture, listing, maintenance, plugins, importing, exporting, verbs):
         module.add_commands(commands)
-    if argv is not None and _names_other_command(parser, argv, set(commands.choices)):
+    asked = None if argv is None else _other_command(argv, set(commands.choices))
+    if asked is not None:
         options = _Lenient(add_help=False)
         options.add_argument("--workspace", "-w")
         options.add_argument("--lang")
@@ -126,7 +127,10 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
             known = options.parse_known_args(argv)[0]
         except argparse.ArgumentError:  # the full parser says what is wrong, in one line
             known = argparse.Namespace(workspace=None, safe_mode=False)
-        plugins.add_plugin_commands(commands, known)
+        off = plugins.add_plugin_commands(commands, known, asked)
+        if off:  # a switched-off plugin's command: said at once, whatever follows it
+            sys.stderr.write(_("amtui: error: {message}").format(message=off) + "\n")
+            raise SystemExit(2)
     # lazy: kept out of `import amtui.cli`
     from amtui.cli.open_app import open_app
 
@@ -142,16 +146,16 @@ class _Lenient(argparse.ArgumentParser):
         raise argparse.ArgumentError(None, message)
 
 
-def _names_other_command(parser: Parser, argv: Sequence[str], known: set[str]) -> bool:
-    """Whether the first word of ``argv`` that is not an option names no core command."""
+def _other_command(argv: Sequence[str], known: set[str]) -> str | None:
+    """The first word of ``argv`` that is not an option, if it names no core command."""
     values = {"--workspace", "-w", "--lang", "--pane", "--theme"}
     words = iter(argv)
     for word in words:
         if word in values:
             next(words, None)
         elif not word.startswith("-"):
-            return word not in known
-    return False
+            return None if word in known else word
+    return None
 
 
 PYDANTIC_PLUGINS_SWITCH = "PYDANTIC_DISABLE_PLUGINS"

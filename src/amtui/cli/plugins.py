@@ -24,7 +24,7 @@ from amtui.i18n import N_, _
 from amtui.text import one_line
 
 if TYPE_CHECKING:
-    from amtui.plugins.host import PluginHost
+    from amtui.plugins.host import PluginHost, PluginInfo
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -174,10 +174,13 @@ def options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-                        args_so_far: argparse.Namespace) -> None:
-    """Add the subcommands that plugins register (loads the plugins)."""
+                        args_so_far: argparse.Namespace, asked: str | None = None) -> str:
+    """Add the subcommands that plugins register (loads the plugins). Returns why ``asked``,
+    the command given, cannot run if it is a switched-off plugin's ("" if not): one
+    disabled or failed before, or failing now as it adds its arguments."""
     host = load_host(args_so_far)
     taken = set(commands.choices)
+    off = None
     for plugin, command in host.cli_commands():
         if command.name in taken:
             host.fail(plugin, _("command {command!r} is taken").format(command=command.name))
@@ -188,12 +191,15 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         workspace_option(parser, argparse.SUPPRESS)
         if host.run_guarded(plugin, lambda parser=parser, command=command:  # type: ignore[misc]
                             command.configure(parser) or True) is None:
+            off = host.plugins[plugin] if command.name == asked else off
             continue
         options_everywhere(parser)
 
         def handler(args: argparse.Namespace, command=command, plugin=plugin) -> int:  # type: ignore[no-untyped-def]
             workspace = open_workspace(args)
-            host.attach(workspace)
+            host.attach(workspace)  # may switch it off: a bad value in its settings
+            if host.plugins[plugin].status != "loaded":
+                raise UsageError(switched_off(command.name, host.plugins[plugin]))
             try:
                 return int(command.run(args, workspace) or 0)
             except ValueError as error:  # the plugin's word for bad input: exit 2
@@ -205,6 +211,61 @@ def add_plugin_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
                 raise UsageError(str(error)) from None
 
         parser.set_defaults(handler=handler)
+    if asked is not None and asked not in taken:
+        off = next((info for info in host if info.status in ("disabled", "failed")
+                    and asked in declared_commands(info.source, info.location)), None)
     for name, error in host.failures:
-        sys.stderr.write(_("amtui: plugin {name} failed: {error}").format(
-            name=name, error=error) + "\n")
+        if off is None or name != off.name:  # its error is in what the command says
+            sys.stderr.write(_("amtui: plugin {name} failed: {error}").format(
+                name=name, error=error) + "\n")
+    return "" if off is None else switched_off(asked or "", off)
+
+
+def switched_off(command: str, plugin: PluginInfo) -> str:
+    """What ``amtui COMMAND`` says when its plugin is switched off."""
+    return _("`amtui {command}` is a command of the plugin {plugin}, which is switched off: "
+             "{reason} (see `amtui plugins`)").format(
+        command=command, plugin=plugin.name, reason=one_line(plugin.error, 300))
+
+
+SCANNED_FILES = 200
+"""The most files of a plugin's source :func:`declared_commands` reads."""
+
+
+def declared_commands(source: str, location: str) -> set[str]:
+    """The command names a plugin's source gives ``CliCommand("name", …)``, read without
+    running any of it (the plugin is switched off): a folder plugin's files, or an entry
+    point's package where Python would find it."""
+    import ast  # lazy: only for a command no loaded plugin has
+
+    if source == "entry point":
+        import importlib.util  # lazy: as above
+
+        try:
+            spec = importlib.util.find_spec(location.partition(":")[0].partition(".")[0])
+        except (ImportError, ValueError):
+            return set()
+        if spec is None:
+            return set()
+        paths = [Path(folder) for folder in spec.submodule_search_locations or ()] or (
+            [Path(spec.origin)] if spec.origin else [])
+    else:
+        paths = [Path(location)]
+    files = [file for path in paths
+             for file in (sorted(path.rglob("*.py")) if path.is_dir() else [path])
+             if "__pycache__" not in file.parts][:SCANNED_FILES]
+    names = set()
+    for file in files:
+        try:
+            tree = ast.parse(file.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", "")) == "CliCommand"):
+                given = node.args[:1] or [word.value for word in node.keywords
+                                          if word.arg == "name"]
+                if given and isinstance(given[0], ast.Constant) and isinstance(
+                        given[0].value, str):
+                    names.add(given[0].value)
+    return names

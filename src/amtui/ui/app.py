@@ -95,6 +95,10 @@ class AmtuiApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_finder_provider}
     TITLE = "amtui"
+    DEFAULT_MODE: ClassVar[str] = "(first pane)"
+    """The mode of the first pane, the one shown at the start: Textual makes its screen with
+    :meth:`get_default_screen`, without a mode's second pass over all CSS; named so that no
+    pane's id can take it."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(number), f"pane('{pane.id}')", pane.title, id=f"app.pane_{pane.id}",
                   show=False)
@@ -144,6 +148,9 @@ class AmtuiApp(App[None]):
         self.workspace_name = name or ""
         self._opening = threading.Lock()
         self.first_pane = pane
+        self._first_mode = self.DEFAULT_MODE
+        """The first pane's mode: Textual's default one, or the pane's id once the first-run
+        screen, shown in the default mode, has made the workspace."""
         self.new_workspace_at = new_workspace_at
         """Where the first-run screen will make the workspace (None once there is one)."""
         self._first_agenda = first_agenda
@@ -261,9 +268,9 @@ class AmtuiApp(App[None]):
         return plugin is None or self.plugins.plugins[plugin].status == "loaded"
 
     def on_mount(self) -> None:
-        # The one private name left here: Textual's add_mode refuses its default mode, which
-        # switch_mode must know to come back to the first pane (tests/test_textual_private.py).
-        self._modes[self.DEFAULT_MODE] = self.get_default_screen
+        # The first pane's screen is made already (Textual's default screen): as a mode too,
+        # switch_mode can come back to it.
+        self.add_mode(self.DEFAULT_MODE, self.get_default_screen)
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
         # Plugins hear of the start after the first frame, off the UI thread: what they do
         # then must not hold the first screen back.
@@ -326,6 +333,7 @@ class AmtuiApp(App[None]):
         self.add_mode(first.id, first.create)
         self.switch_mode(first.id)
         self.remove_mode(self.DEFAULT_MODE)
+        self._first_mode = first.id
         self.show_plugin_failures()
         self._start_plugins()
 
@@ -359,7 +367,7 @@ class AmtuiApp(App[None]):
         if pane_id != self.current_pane:
             known = any(info.id == pane_id for info in self.panes)
             self.switch_mode(pane_id if known and pane_id != self.first_pane
-                             else self.DEFAULT_MODE)
+                             else self._first_mode)
 
     async def action_quit(self) -> None:
         """Quit; a note editor open under a dialog (its kind's list, "new client…") saves its
@@ -385,8 +393,10 @@ class AmtuiApp(App[None]):
         pane_widget_keys: KeyRows = {}
         app_keys: KeyRows = {}
         widget_keys: KeyRows = {}
+        # The keys of panes whose plugin is switched off open nothing: not listed.
+        off = {f"pane('{pane.id}')" for pane in self.panes if not self.pane_is_on(pane.id)}
         for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
-            if not binding.description:
+            if not binding.description or binding.action in off:
                 continue
             group = (app_keys if node is self else screen_keys if node is screen and binding.id
                      else pane_widget_keys if binding.id else widget_keys)
@@ -725,13 +735,20 @@ class AmtuiApp(App[None]):
             refresh = getattr(screen, "data_changed", None)
             if callable(refresh):
                 refresh()
-        for mode, stack in self._screen_stacks.items():
+        for mode in [self.DEFAULT_MODE, *(info.id for info in self.panes)]:
             if mode != self.current_mode:
-                for screen in stack:
+                for screen in self._visited(mode):
                     if isinstance(screen, PaneScreen):
                         screen.stale = True
                     elif callable(refresh := getattr(screen, "data_changed", None)):
                         refresh()  # a card or a task: one record, read at once
+
+    def _visited(self, mode: str) -> list[Screen[Any]]:
+        """The screens of a pane's mode, bottom first; none if it was never shown."""
+        try:
+            return self.get_screen_stack(mode)
+        except KeyError:
+            return []
 
 
 def language_name(language: str) -> str:

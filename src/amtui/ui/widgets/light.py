@@ -21,7 +21,8 @@ class LightScreen:
 
     A new screen also gets a Resize once laid out, and Textual answers every Resize by laying
     out the screen and the screen under it again, even when neither changed size. This skips
-    such a Resize; one that changes a size (the terminal's) is handled as usual.
+    such a Resize when every screen of the stack has that size already; one that changes a
+    size (the terminal's) is handled as usual.
     """
 
     _shown_before = False
@@ -33,7 +34,6 @@ class LightScreen:
 
     async def _on_resize(self, event: events.Resize) -> None:
         screen = cast("Screen[Any]", self)
-        screens = [screen, *screen.app._background_screens]
-        if all(screen._compositor.size == event.size for screen in screens):
+        if all(shown.outer_size == event.size for shown in screen.app.screen_stack):
             event.stop()
             event.prevent_default()
