@@ -117,13 +117,13 @@ def test_a_crash_while_writing_leaves_the_target_as_it_was(
     written: list[str] = []
     failed: list[str] = []
 
-    def crashing(self: DataFile) -> None:
+    def crashing(self: DataFile, *saved_by: object) -> None:
         """The second table's write fails, once."""
         if written and not failed:
             failed.append(self.name)
             raise OSError(5, "Input/output error")
         written.append(self.name)
-        commit(self)
+        commit(self, *saved_by)  # type: ignore[arg-type]
 
     monkeypatch.setattr(DataFile, "commit", crashing)
 
@@ -146,12 +146,12 @@ def test_a_new_workspace_appears_whole_or_not_at_all(
     commit = DataFile.commit
     seen: list[list[str]] = []
 
-    def crashing(self: DataFile) -> None:
+    def crashing(self: DataFile, *saved_by: object) -> None:
         """While the second table is written, the new workspace is not there yet."""
         seen.append(sorted(path.name for path in tmp_path.iterdir()))
         if len(seen) == 2:
             raise OSError(5, "Input/output error")
-        commit(self)
+        commit(self, *saved_by)  # type: ignore[arg-type]
 
     monkeypatch.setattr(DataFile, "commit", crashing)
     with pytest.raises(OSError):

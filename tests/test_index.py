@@ -242,3 +242,82 @@ def test_a_copy_is_made_of_what_is_stored_never_of_a_save_not_yet_written(
         raise RuntimeError("the save fails")
     assert titles(workspace, "overdue_tasks") == []
     assert workspace.index.get(tasks, staged.id) is None
+
+
+# Catching up from the audit: a teammate's saves are read from the audit, not the whole file
+
+
+@pytest.fixture
+def no_rebuild(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each table rebuilt from its file (after this fixture is asked for)."""
+    from amtui.storage.index import RecordIndex
+
+    rebuilt: list[str] = []
+    rebuild = RecordIndex._rebuild
+
+    def noted(self: RecordIndex, connection: object, data_file: object,
+              signature: object) -> bool:
+        rebuilt.append(data_file.name)  # type: ignore[attr-defined]
+        return rebuild(self, connection, data_file, signature)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordIndex, "_rebuild", noted)
+    return rebuilt
+
+
+def teammate(workspace: Workspace, tmp_path: Path, *args: str) -> str:
+    """Run amtui as a teammate would: their own cache, so their own index (none here)."""
+    done = run_cli(*args, workspace=workspace.root,
+                   env={"XDG_CACHE_HOME": str(tmp_path / "teammate-cache")})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_teammates_saves_are_caught_up_from_the_audit(
+        workspace: Workspace, client: Client, tmp_path: Path, no_rebuild: list[str]) -> None:
+    tasks = workspace.repo(Task)
+    kept = tasks.add(Task(title="Отчёт", client_id=client.id, due=date(2026, 11, 20)))
+    gone = tasks.add(Task(title="Удалят", client_id=client.id, due=date(2026, 11, 19)))
+    assert titles(workspace, "overdue_tasks") == ["Удалят", "Отчёт"]
+    no_rebuild.clear()
+    teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
+             "2026-11-18")
+    teammate(workspace, tmp_path, "edit", kept.id, "--title", "Отчёт за ноябрь")
+    teammate(workspace, tmp_path, "delete", gone.id)
+    assert titles(workspace, "overdue_tasks") == ["Баннеры", "Отчёт за ноябрь"]
+    assert no_rebuild == []  # three saves read from the audit, not 50,000 records
+
+
+def test_a_file_edited_by_hand_then_saved_by_a_teammate_is_read_whole(
+        workspace: Workspace, client: Client, tmp_path: Path, no_rebuild: list[str]) -> None:
+    """The teammate's save names no transaction for the file it changed (amtui did not
+    write it as it was): the audit cannot say what the hand edit changed."""
+    task = workspace.repo(Task).add(Task(title="Отчёт", client_id=client.id,
+                                         due=date(2026, 11, 20)))
+    assert titles(workspace, "overdue_tasks") == ["Отчёт"]
+    path = workspace.root / "data" / "tasks.json"
+    data = orjson.loads(path.read_bytes())
+    data["tasks"][task.id]["title"] = "Отчёт (в редакторе)"
+    path.write_bytes(orjson.dumps(data))
+    no_rebuild.clear()
+    teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
+             "2026-11-18")
+    assert titles(workspace, "overdue_tasks") == ["Баннеры", "Отчёт (в редакторе)"]
+    assert no_rebuild == ["tasks"]
+
+
+def test_a_save_under_way_is_left_for_later(workspace: Workspace, client: Client,
+                                            tmp_path: Path, no_rebuild: list[str]) -> None:
+    """Audit lines of a save whose file is not written yet (or never was) are not read as
+    done: what was saved before them is caught up, and they wait."""
+    workspace.repo(Task).add(Task(title="Отчёт", client_id=client.id, due=date(2026, 11, 20)))
+    assert titles(workspace, "overdue_tasks") == ["Отчёт"]
+    no_rebuild.clear()
+    teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
+             "2026-11-18")
+    written, last = workspace.file("tasks").lock.peek_record()
+    assert last is not None
+    with (workspace.root / "audit.jsonl").open("ab") as audit:
+        audit.write(orjson.dumps({"action": "add", "table": "tasks", "id": "01NOTSAVEDYET",
+                                  "tx": "feedfeedfeed", "after": last}) + b"\n")
+    assert titles(workspace, "overdue_tasks") == ["Баннеры", "Отчёт"]
+    assert no_rebuild == []

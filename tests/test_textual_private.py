@@ -55,6 +55,10 @@ def private_names_defined(root: Path) -> set[str]:
     return {name for name in names if name.startswith("_") and not name.startswith("__")}
 
 
+STANDARD_MODULES = {"os", "sys"}
+"""Modules whose private names (``os._exit``) are Python's, whatever Textual calls its own."""
+
+
 def used_names(path: Path) -> set[str]:
     """The attributes a file uses, ``x._name`` or ``getattr(x, "_name")``, and the methods it
     defines (an override of a private method is a use of it)."""
@@ -62,7 +66,8 @@ def used_names(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             found.add(node.name)
-        elif isinstance(node, ast.Attribute):
+        elif isinstance(node, ast.Attribute) and not (
+                isinstance(node.value, ast.Name) and node.value.id in STANDARD_MODULES):
             found.add(node.attr)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
               and node.func.id in ("getattr", "setattr", "hasattr") and len(node.args) > 1

@@ -337,6 +337,25 @@ class DataFile:
         record = parse_line(line)[1]
         return self._as_model_reads(record) if self._normalize else record
 
+    def stored_many(self, record_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        """Several records as the file holds them (None for those it does not), found in one
+        pass over a large file; staged changes left out."""
+        wanted = list(dict.fromkeys(record_ids))
+        self._examine()
+        if self._cache is not None:
+            return {record_id: self._cache.get(record_id) for record_id in wanted}
+        found: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
+        with self._open() as handle:
+            if _signature(os.fstat(handle.fileno())) != self._signature:
+                raise StorageError(_("{relative_name} keeps changing while it is read; try "
+                                     "again").format(relative_name=self.relative_name))
+            for record_id, (_start, line) in search_lines(handle, wanted).items():
+                if record_id in self.invalid:
+                    continue
+                record = parse_line(line.rstrip(b"\n").removesuffix(b","))[1]
+                found[record_id] = self._as_model_reads(record) if self._normalize else record
+        return found
+
     def contains(self, record_id: str) -> bool:
         """Whether a record with this id is stored (or staged)."""
         if record_id in self._changes:
@@ -438,9 +457,23 @@ class DataFile:
         if self.read_only_reason:
             raise ReadOnlyError(self.read_only_reason)
 
-    def commit(self) -> None:
+    @staticmethod
+    def written_fingerprint(signature: Signature) -> str:
+        """What the lock file says of a file amtui wrote with this signature."""
+        return _fingerprint_of(signature)
+
+    def saved_by(self) -> str | None:
+        """Under the lock: the transaction that wrote the file as it is now, if amtui did (as
+        its lock file records); None if it was written otherwise or is not there."""
+        self._examine()
+        if self._signature is None or self.lock.written() != _fingerprint_of(self._signature):
+            return None
+        return self.lock.saved_by()
+
+    def commit(self, tx: str | None = None, audit_end: int | None = None) -> None:
         """Write staged changes: as edits of the changed lines when the file is as amtui wrote
-        it, else by rewriting it record by record; either way atomically."""
+        it, else by rewriting it record by record; either way atomically. ``tx``: the
+        transaction's id in the audit, whose lines end at ``audit_end``."""
         if not self._changes:
             return
         try:
@@ -456,9 +489,9 @@ class DataFile:
             self.discard()
             raise
         changes = self._changes
-        self._saved_as(stat)
+        self._saved_as(stat, tx)
         if self.index is not None:
-            self.index.saved(self, before, _signature(stat), changes)
+            self.index.saved(self, before, _signature(stat), changes, tx, audit_end)
 
     def _patch_file(self) -> os.stat_result | None:
         """Apply the staged changes as edits of the file; None if that cannot be done safely
@@ -494,8 +527,8 @@ class DataFile:
             if staged is not None and record_id not in seen:
                 yield staged
 
-    def _saved_as(self, stat: os.stat_result) -> None:
-        self.lock.record_written(_fingerprint(stat))
+    def _saved_as(self, stat: os.stat_result, tx: str | None = None) -> None:
+        self.lock.record_written(_fingerprint(stat), tx)
         cache = self._cache
         if cache is not None and stat.st_size <= CACHE_BYTES:
             cache = dict(cache)  # never changed in place: other threads may be reading it
@@ -936,4 +969,8 @@ def _signature(stat: os.stat_result) -> Signature:
 def _fingerprint(stat: os.stat_result) -> str:
     """The signature of a data file as text, as its lock file records it, with the version of
     the rules its records were checked by."""
-    return "written {} {} {} rules {}".format(*_signature(stat), RECORD_RULES)
+    return _fingerprint_of(_signature(stat))
+
+
+def _fingerprint_of(signature: Signature) -> str:
+    return "written {} {} {} rules {}".format(*signature, RECORD_RULES)

@@ -209,8 +209,9 @@ class RecordIndex:
                 os.chmod(self.location, 0o600)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("CREATE TABLE IF NOT EXISTS _copies (name TEXT PRIMARY KEY, "
-                               "fingerprint TEXT NOT NULL, derived TEXT NOT NULL DEFAULT '{}')")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS copies (name TEXT PRIMARY KEY, fingerprint TEXT NOT "
+                "NULL, saved_by TEXT, audit_at INTEGER, derived TEXT NOT NULL DEFAULT '{}')")
             self._local.connection = connection
             if self.in_memory and self._keeper is None:
                 # the memory database lives while a connection to it is open
@@ -246,6 +247,8 @@ class RecordIndex:
                 signature = data_file.version_on_disk()
                 if self._stored_fingerprint(connection, data_file.name) == self.fingerprint(
                         data_file, signature):
+                    break
+                if self._catch_up(connection, data_file, signature):
                     break
                 if self._rebuild(connection, data_file, signature):
                     break
@@ -293,9 +296,11 @@ class RecordIndex:
         return result
 
     def saved(self, data_file: DataFile, before: tuple[int, int, int] | None,
-              after: tuple[int, int, int], changes: Mapping[str, dict[str, Any] | None]) -> None:
+              after: tuple[int, int, int], changes: Mapping[str, dict[str, Any] | None],
+              tx: str | None = None, audit_end: int | None = None) -> None:
         """Bring the table's copy along with a save (called under the data file's lock):
-        only if it was made from the file as it was before the save."""
+        only if it was made from the file as it was before the save. ``tx``: the save's
+        transaction, whose audit lines end at ``audit_end``."""
         if not self._exists():
             return
         # lazy: only when there is an index to keep
@@ -309,7 +314,7 @@ class RecordIndex:
                         data_file, before):
                     self._apply(connection, data_file, changes)
                     self._remember(connection, data_file.name,
-                                   self.fingerprint(data_file, after))
+                                   self.fingerprint(data_file, after), tx, audit_end)
                 connection.execute("COMMIT")
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -323,7 +328,7 @@ class RecordIndex:
         import sqlite3
 
         with contextlib.suppress(sqlite3.Error):
-            self.connection().execute("DELETE FROM _copies WHERE name = ?", (data_file.name,))
+            self.connection().execute("DELETE FROM copies WHERE name = ?", (data_file.name,))
 
     def derive(self, table: str, column: str, key: str,
                function: Callable[[dict[str, Any]], object]) -> None:
@@ -338,21 +343,64 @@ class RecordIndex:
 
     @staticmethod
     def _stored_fingerprint(connection: sqlite3.Connection, name: str) -> str | None:
-        row = connection.execute("SELECT fingerprint FROM _copies WHERE name = ?",
+        row = connection.execute("SELECT fingerprint FROM copies WHERE name = ?",
                                  (name,)).fetchone()
         return row[0] if row else None
 
     @staticmethod
-    def _remember(connection: sqlite3.Connection, name: str, fingerprint: str) -> None:
+    def _remember(connection: sqlite3.Connection, name: str, fingerprint: str,
+                  saved_by: str | None, audit_at: int | None) -> None:
+        """What the table's copy is a copy of: the file (``fingerprint``), the transaction
+        that wrote it (if amtui did), and where in the audit the saves after it begin."""
         connection.execute(
-            "INSERT INTO _copies (name, fingerprint) VALUES (?, ?) ON CONFLICT(name) DO "
-            "UPDATE SET fingerprint = excluded.fingerprint", (name, fingerprint))
+            "INSERT INTO copies (name, fingerprint, saved_by, audit_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET fingerprint = excluded.fingerprint, "
+            "saved_by = excluded.saved_by, audit_at = excluded.audit_at",
+            (name, fingerprint, saved_by, audit_at))
+
+    def _catch_up(self, connection: sqlite3.Connection, data_file: DataFile,
+                  signature: tuple[int, int, int] | None) -> bool:
+        """Bring a stale copy up to date from the audit instead of the whole file: only when
+        every save since the copy was made is an amtui transaction that follows the last
+        (each audit line says which transaction wrote the file it changed), the last of them
+        wrote the file as it is now, and they changed few records. Whether it did."""
+        row = connection.execute("SELECT saved_by, audit_at FROM copies WHERE name = ?",
+                                 (data_file.name,)).fetchone()
+        if row is None or row[0] is None or row[1] is None or signature is None:
+            return False
+        saved_by, audit_at = row
+        written, last = data_file.lock.peek_record()
+        if last is None or written != data_file.written_fingerprint(signature):
+            return False
+        changed = audit_since(self.root, audit_at, data_file.name, saved_by, last)
+        if changed is None:
+            return False
+        ids, audit_end = changed
+        if len(ids) > CATCH_UP_MOST:
+            return False
+        records = data_file.stored_many(ids)
+        if data_file.version_on_disk() != signature:
+            return False
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            self._apply(connection, data_file, records)
+            self._remember(connection, data_file.name, self.fingerprint(data_file, signature),
+                           last, audit_end)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return True
 
     def _rebuild(self, connection: sqlite3.Connection, data_file: DataFile,
                  signature: tuple[int, int, int] | None) -> bool:
         """Copy the table from its file (what is stored, never what a transaction of this
         process has staged); False if the file changed while it was read."""
         columns = self.columns(data_file)
+        audit_at = audit_size(self.root)  # before the file is read: saves after it follow
+        written, saved_by = data_file.lock.peek_record()
+        if signature is None or written != data_file.written_fingerprint(signature):
+            saved_by = None
         rows = (self._row(record, columns) for record in data_file.stored())
         table = quoted(data_file.name)
         names = ", ".join(["id", "body", *(quoted(column.name) for column in columns)])
@@ -371,8 +419,9 @@ class RecordIndex:
             for number, indexed in enumerate(self._indexes(data_file.name, columns)):
                 connection.execute(f"CREATE INDEX {quoted(f'{data_file.name}_{number}')} "
                                    f"ON {table} ({indexed})")
-            self._remember(connection, data_file.name, self.fingerprint(data_file, signature))
-            connection.execute("UPDATE _copies SET derived = '{}' WHERE name = ?",
+            self._remember(connection, data_file.name, self.fingerprint(data_file, signature),
+                           saved_by, audit_at)
+            connection.execute("UPDATE copies SET derived = '{}' WHERE name = ?",
                                (data_file.name,))
             connection.execute(f"ANALYZE {table}")  # what the questions' plans go by
             connection.execute("COMMIT")
@@ -414,7 +463,7 @@ class RecordIndex:
                  if table == name}
         if not rules:
             return
-        row = connection.execute("SELECT derived FROM _copies WHERE name = ?",
+        row = connection.execute("SELECT derived FROM copies WHERE name = ?",
                                  (name,)).fetchone()
         done = orjson.loads(row[0]) if row else {}
         table = quoted(name)
@@ -428,7 +477,7 @@ class RecordIndex:
                 connection.executemany(
                     f"UPDATE {table} SET {quoted(column)} = ? WHERE id = ?", values)
                 done[column] = key
-                connection.execute("UPDATE _copies SET derived = ? WHERE name = ?",
+                connection.execute("UPDATE copies SET derived = ? WHERE name = ?",
                                    (orjson.dumps(done).decode(), name))
                 connection.execute("COMMIT")
             except BaseException:
@@ -471,6 +520,72 @@ def _prune(folder: Path, keep: str) -> None:
     for name in old:
         with contextlib.suppress(OSError):
             os.unlink(folder / name)
+
+
+CATCH_UP_MOST = 2000
+"""More records changed than this since a copy was made: it is made again from the file."""
+CATCH_UP_BYTES = 16 * 1024**2
+"""More audit than this written since a copy was made: it is made again from the file."""
+
+
+def audit_size(root: Path) -> int | None:
+    """How long the audit is now (None if it cannot be read)."""
+    # lazy: workspace imports this module
+    from amtui.storage.datafile import open_data
+    from amtui.storage.workspace import AUDIT_NAME
+
+    try:
+        with open_data(root, root / AUDIT_NAME) as handle:
+            return os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        return 0
+    except (OSError, StorageError):
+        return None
+
+
+def audit_since(root: Path, start: int, table: str, saved_by: str,
+                last: str) -> tuple[list[str], int] | None:
+    """The ids of ``table`` the saves after ``start`` in the audit changed, and where the
+    audit ends: if the saves to ``table`` there follow each other from the one that wrote
+    ``saved_by``'s version to ``last`` with no gap (each names the transaction that wrote
+    the file it changed). None when they do not, or when the audit cannot be read."""
+    # lazy: workspace imports this module
+    from amtui.storage.datafile import open_data
+    from amtui.storage.workspace import AUDIT_NAME
+
+    try:
+        with open_data(root, root / AUDIT_NAME) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < start or size - start > CATCH_UP_BYTES:
+                return None
+            handle.seek(start)
+            tail = handle.read(size - start)
+    except (OSError, StorageError):
+        return None
+    needle = b'"table":' + orjson.dumps(table) + b","
+    ids: list[str] = []
+    follows, reached = saved_by, start
+    if follows == last:
+        return ids, reached
+    offset = start
+    for line in tail.split(b"\n")[:-1]:  # a torn last line is not read
+        offset += len(line) + 1
+        if needle not in line:
+            continue
+        try:
+            change = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return None
+        tx = change.get("tx")
+        if tx != follows:  # the first line of the next save to this table
+            if follows == last:
+                break  # a save under way (its file not written yet): caught up with the rest
+            if change.get("after") != follows:
+                return None
+            follows = tx
+        ids.append(str(change.get("id")))
+        reached = offset
+    return (ids, reached) if follows == last else None
 
 
 def rows_of(connection: sqlite3.Connection, query: str,

@@ -132,10 +132,13 @@ class FileLock:
     def _write_holder(self, fd: int) -> None:
         since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         holder = f"{os_user()}@{host_name()} (pid {os.getpid()}, since {since})"
-        self._write(fd, holder, self._read_written(fd))
+        written, saved_by = self._read_record(fd)
+        self._write(fd, holder, written, saved_by)
 
     # The lock file's second line records the data file as this lock's holder last wrote it,
-    # so a later writer can tell the file is exactly as amtui left it without parsing it.
+    # so a later writer can tell the file is exactly as amtui left it without parsing it; the
+    # third, the transaction (its ``tx`` in the audit) that wrote it, so that a reader can
+    # follow the audit from a version of the file it knows to this one (see storage/index.py).
 
     def written(self) -> str | None:
         """What :meth:`record_written` last stored; only meaningful while holding the lock."""
@@ -144,31 +147,50 @@ class FileLock:
     def peek_written(self) -> str | None:
         """What :meth:`record_written` last stored, read without taking the lock (a reader
         compares it with the data file; a torn read just fails to match)."""
+        return self.peek_record()[0]
+
+    def peek_record(self) -> tuple[str | None, str | None]:
+        """What :meth:`record_written` last stored and the transaction that wrote it, read
+        without taking the lock."""
         try:
             fd = open_in(self.root, self.path, os.O_RDONLY)
         except (OSError, StorageError):
-            return None
+            return None, None
         try:
-            return self._read_written(fd)
+            return self._read_record(fd)
         finally:
             os.close(fd)
 
-    def record_written(self, fingerprint: str) -> None:
+    def saved_by(self) -> str | None:
+        """The transaction that wrote the data file as :meth:`written` says it is; only
+        meaningful while holding the lock."""
+        return self._read_record(self._fd)[1] if self._fd is not None else None
+
+    def record_written(self, fingerprint: str, saved_by: str | None = None) -> None:
+        """Record the data file as just written, and by which transaction (None: not by
+        one, e.g. a migration)."""
         if self._fd is not None:
             holder = self._holder(self._fd)
-            self._write(self._fd, holder, fingerprint)
+            self._write(self._fd, holder, fingerprint, saved_by)
+
+    @classmethod
+    def _read_written(cls, fd: int) -> str | None:
+        return cls._read_record(fd)[0]
 
     @staticmethod
-    def _read_written(fd: int) -> str | None:
+    def _read_record(fd: int) -> tuple[str | None, str | None]:
         try:
             lines = os.pread(fd, LOCK_RECORD_BYTES, 0).decode("utf-8", "replace").split("\n")
         except OSError:
-            return None
-        return lines[1].strip() or None if len(lines) > 1 else None
+            return None, None
+        written = lines[1].strip() or None if len(lines) > 1 else None
+        saved_by = lines[2].strip().removeprefix("tx ") or None if len(lines) > 2 else None
+        return written, saved_by if written else None
 
     @staticmethod
-    def _write(fd: int, holder: str, written: str | None) -> None:
+    def _write(fd: int, holder: str, written: str | None, saved_by: str | None = None) -> None:
         # A fixed-size record: each write covers the last one, so no truncation is needed.
-        text = f"{holder}\n{written or ''}\n".encode()[:LOCK_RECORD_BYTES]
+        tx = f"tx {saved_by}" if saved_by and written else ""
+        text = f"{holder}\n{written or ''}\n{tx}\n".encode()[:LOCK_RECORD_BYTES]
         with contextlib.suppress(OSError):
             os.pwrite(fd, text.ljust(LOCK_RECORD_BYTES), 0)

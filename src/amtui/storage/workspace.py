@@ -267,14 +267,15 @@ class Workspace:
             transaction = Transaction(self, files)
             committed = 0
             logged: Appended | None = None
+            tx = os.urandom(6).hex()
             try:
                 yield transaction
                 changed = [data_file for data_file in files.values() if data_file.has_changes()]
                 for data_file in changed:
                     data_file.check_writable()
-                logged = self._audit(transaction.changes)
+                logged = self._audit(transaction.changes, tx, files)
                 for data_file in changed:
-                    data_file.commit()
+                    data_file.commit(tx, logged.end if logged else None)
                     committed += 1
             except BaseException:
                 for data_file in files.values():
@@ -286,17 +287,22 @@ class Workspace:
             for observer in self.observers:
                 observer(transaction.changes)
 
-    def _audit(self, changes: list[Change]) -> Appended | None:
+    def _audit(self, changes: list[Change], transaction: str,
+               files: dict[str, DataFile]) -> Appended | None:
+        """Append the transaction's lines to the audit. Each also says which version of its
+        table's file the change was made to (``after``: the transaction that wrote it, if
+        amtui did as it is now), so that the record index can follow the audit from a
+        version it knows (see :mod:`amtui.storage.index`)."""
         if not changes:
             return None
         at = self.clock().astimezone(UTC).isoformat(timespec="seconds")
         user, host = os_user(), host_name()
-        transaction = os.urandom(6).hex()
+        after = {name: data_file.saved_by() for name, data_file in files.items()}
         lines = b"".join(
             orjson.dumps({
                 "at": at, "user": user, "host": host, "action": change.action,
                 "table": change.table, "id": change.record_id, "fields": change.fields,
-                "rev": change.rev, "tx": transaction,
+                "rev": change.rev, "tx": transaction, "after": after.get(change.table),
             }) + b"\n"
             for change in changes
         )
