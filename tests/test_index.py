@@ -321,3 +321,29 @@ def test_a_save_under_way_is_left_for_later(workspace: Workspace, client: Client
                                   "tx": "feedfeedfeed", "after": last}) + b"\n")
     assert titles(workspace, "overdue_tasks") == ["Баннеры", "Отчёт"]
     assert no_rebuild == []
+
+
+def test_a_table_made_by_hand_before_a_teammates_save_is_read_whole(
+        workspace: Workspace, client: Client, tmp_path: Path, no_rebuild: list[str]) -> None:
+    """A copy of a table with no file yet follows the saves that made it, but not a file
+    someone put there by hand."""
+    assert titles(workspace, "overdue_tasks") == []  # no tasks file yet
+    made = Task(title="Из таблицы", client_id=client.id, due=date(2026, 11, 10), rev=1)
+    (workspace.root / "data" / "tasks.json").write_bytes(orjson.dumps(
+        {"_meta": {"schema": 1, "table": "tasks"},
+         "tasks": {made.id: made.model_dump(mode="json")}}))
+    no_rebuild.clear()
+    teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
+             "2026-11-18")
+    assert titles(workspace, "overdue_tasks") == ["Из таблицы", "Баннеры"]
+    assert no_rebuild == ["tasks"]
+
+
+def test_a_table_saved_first_by_a_teammate_is_caught_up(
+        workspace: Workspace, client: Client, tmp_path: Path, no_rebuild: list[str]) -> None:
+    assert titles(workspace, "overdue_tasks") == []  # no tasks file yet
+    no_rebuild.clear()
+    teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
+             "2026-11-18")
+    assert titles(workspace, "overdue_tasks") == ["Баннеры"]
+    assert no_rebuild == []

@@ -49,6 +49,7 @@ from amtui.text import (
 
 if TYPE_CHECKING:
     from amtui.storage import Workspace
+    from amtui.storage.changes import Mark
 
 Raw = dict[str, Any]
 
@@ -158,49 +159,140 @@ def load_inbox(workspace: Workspace) -> list[InboxEntry]:
 
     Tables are read record by record and only what the Inbox shows is kept.
     """
-    shared = Interner()
-    clients = {client["id"]: shared(str(client.get("name", "")))
-               for client in workspace.file("clients").scan()}
-    contacts: dict[str, str] = {}
-    for person in workspace.file("contacts").scan():
-        name = str(person.get("name", ""))
-        if name and person.get("role"):
-            name += f" ({person['role']})"
-        contacts[person["id"]] = shared(name)
-    members = {member["id"]: str(member.get("name", ""))
-               for member in workspace.file("members").scan()}
-    done_column = workspace.settings.columns[-1]
-    tasks: dict[str, list[TaskState]] = {}
-    for task in workspace.file("tasks").scan():
-        if task.get("message_id"):
-            tasks.setdefault(task["message_id"], []).append(TaskState(
-                str(task.get("title", "")), shared(str(task.get("department", ""))),
-                shared(str(task.get("column", ""))), task.get("column") == done_column,
-            ))
-    messages = [MessageView.of(message, shared, _SHARED)
-                for message in workspace.file("messages").scan()]
-    messages.sort(key=lambda m: m.get("received_at", ""), reverse=True)
-    settings = workspace.settings
-    urgent = [m for m in messages if message_open(m) and message_urgent(m, settings)]
-    if urgent:
-        first = {id(m) for m in urgent}
-        messages = urgent + [m for m in messages if id(m) not in first]
-    entries = []
-    no_client = _("no client yet")  # what the Client column says, so the search finds it
-    for message in messages:
-        client = clients.get(message.get("client_id") or "", "")
-        contact = contacts.get(message.get("contact_id") or "", "")
+    return read_inbox(workspace).entries
+
+
+INBOX_TABLES = ("messages", "tasks", "clients", "contacts", "members")
+"""What the Inbox shows comes from these tables."""
+
+
+@dataclass
+class InboxRead:
+    """What :func:`read_inbox` read, and where each table was then (to read only what
+    changed next time)."""
+
+    entries: list[InboxEntry]
+    marks: dict[str, Mark]
+    tasks: dict[str, dict[str, TaskState]]
+    """Message id → its tasks (task id → where it stands)."""
+    names: _Names
+    places: dict[str, int]
+    """Message id → its place in the file (what orders messages received at one moment)."""
+
+
+class _Names:
+    """The names the Inbox shows beside a message: its client's, contact's, assignee's."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.shared = Interner()
+        self.clients = {client["id"]: self.shared(str(client.get("name", "")))
+                        for client in workspace.file("clients").scan()}
+        self.contacts: dict[str, str] = {}
+        for person in workspace.file("contacts").scan():
+            name = str(person.get("name", ""))
+            if name and person.get("role"):
+                name += f" ({person['role']})"
+            self.contacts[person["id"]] = self.shared(name)
+        self.members = {member["id"]: str(member.get("name", ""))
+                        for member in workspace.file("members").scan()}
+        self.no_client = _("no client yet")  # what the Client column says, so search finds it
+
+    def entry(self, message: View, tasks: Iterable[TaskState]) -> InboxEntry:
+        client = self.clients.get(message.get("client_id") or "", "")
+        contact = self.contacts.get(message.get("contact_id") or "", "")
         named = client
         if message_without_client(message):
             contact = contact or sender(message)
-            named = no_client
-        assignee = members.get(message.get("assignee_id") or "", "")
-        entries.append(InboxEntry(
-            message, client, contact, assignee, tuple(tasks.get(message["id"], ())),
-            str(message.get("text", "")).casefold(),
-            shared(f"{named} {contact}".casefold()),
-        ))
-    return entries
+            named = self.no_client
+        assignee = self.members.get(message.get("assignee_id") or "", "")
+        return InboxEntry(message, client, contact, assignee, tuple(tasks),
+                          str(message.get("text", "")).casefold(),
+                          self.shared(f"{named} {contact}".casefold()))
+
+
+def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> InboxRead:
+    """The Inbox's entries (see :func:`load_inbox`). Given the ``previous`` read, only the
+    messages and tasks saved since are read again, when the audit can say which (see
+    :mod:`amtui.storage.changes`) and no client, contact or member changed; else all."""
+    files = {table: workspace.file(table) for table in INBOX_TABLES}
+    marks = {table: data_file.mark() for table, data_file in files.items()}  # before reading
+    if previous is not None:
+        changed = {table: data_file.changed_since(previous.marks[table])
+                   for table, data_file in files.items()}
+        if all(changed[table] == [] for table in ("clients", "contacts", "members")) and \
+                changed["messages"] is not None and changed["tasks"] is not None:
+            return _read_again(workspace, previous, marks, changed["messages"],
+                               changed["tasks"])
+    names = _Names(workspace)
+    done_column = workspace.settings.columns[-1]
+    tasks: dict[str, dict[str, TaskState]] = {}
+    for task in files["tasks"].scan():
+        if task.get("message_id"):
+            tasks.setdefault(task["message_id"], {})[task["id"]] = _task_state(
+                task, done_column, names.shared)
+    entries = [names.entry(MessageView.of(message, names.shared, _SHARED),
+                           tasks.get(message["id"], {}).values())
+               for message in files["messages"].scan()]
+    places = {entry.id: place for place, entry in enumerate(entries)}
+    return InboxRead(_in_inbox_order(entries, places, workspace), marks, tasks, names, places)
+
+
+def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark],
+                messages: list[str], tasks: list[str]) -> InboxRead:
+    """``previous`` with the messages and tasks of these ids read again."""
+    names, states = previous.names, dict(previous.tasks)
+    touched = set(messages)
+    done_column = workspace.settings.columns[-1]
+    changed_tasks = workspace.file("tasks").stored_many(tasks)
+    owners = {task_id: message_id for message_id, held in states.items() for task_id in held
+              if task_id in changed_tasks}
+    for task_id, task in changed_tasks.items():
+        if (owner := owners.get(task_id)) is not None:
+            held = states[owner] = dict(states[owner])  # the previous read's stay as they were
+            del held[task_id]
+            touched.add(owner)
+            if not held:
+                del states[owner]
+        if task is not None and task.get("message_id"):
+            message_id = task["message_id"]
+            states[message_id] = {**states.get(message_id, {}),
+                                  task_id: _task_state(task, done_column, names.shared)}
+            touched.add(message_id)
+    read = workspace.file("messages").stored_many(touched)
+    entries = [entry for entry in previous.entries if entry.id not in touched]
+    places = dict(previous.places)
+    next_place = max(places.values(), default=-1) + 1
+    for message_id in touched:
+        message = read.get(message_id)
+        if message is None:
+            places.pop(message_id, None)
+            continue
+        if message_id not in places:  # new: after every message read before
+            places[message_id], next_place = next_place, next_place + 1
+        entries.append(names.entry(MessageView.of(message, names.shared, _SHARED),
+                                   states.get(message_id, {}).values()))
+    return InboxRead(_in_inbox_order(entries, places, workspace), marks, states, names,
+                     places)
+
+
+def _task_state(task: Raw, done_column: str, shared: Interner) -> TaskState:
+    return TaskState(str(task.get("title", "")), shared(str(task.get("department", ""))),
+                     shared(str(task.get("column", ""))), task.get("column") == done_column)
+
+
+def _in_inbox_order(entries: list[InboxEntry], places: dict[str, int],
+                    workspace: Workspace) -> list[InboxEntry]:
+    """Newest first (in file order when received at one moment), but the urgent ones
+    waiting for our answer before all."""
+    entries.sort(key=lambda entry: places[entry.id])
+    entries.sort(key=lambda entry: entry.message.get("received_at", ""), reverse=True)
+    settings = workspace.settings
+    urgent = [entry for entry in entries
+              if message_open(entry.message) and message_urgent(entry.message, settings)]
+    if not urgent:
+        return entries
+    first = {id(entry) for entry in urgent}
+    return urgent + [entry for entry in entries if id(entry) not in first]
 
 
 def sender(message: Raw | View) -> str:

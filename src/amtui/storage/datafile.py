@@ -31,6 +31,7 @@ from amtui.clock import now as clock_now
 from amtui.i18n import _
 from amtui.models.base import RECORD_RULES, describe_validation_error
 from amtui.models.ids import claim_fresh
+from amtui.storage.changes import CATCH_UP_MOST, NO_FILE, Mark, audit_since, audit_size
 from amtui.storage.damage import note_damaged
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError, UnsafePathError
 from amtui.storage.files import (
@@ -337,6 +338,35 @@ class DataFile:
         record = parse_line(line)[1]
         return self._as_model_reads(record) if self._normalize else record
 
+    def mark(self) -> Mark:
+        """Where the table is now, to ask :meth:`changed_since` later (take it before
+        reading)."""
+        audit_at = audit_size(self.root)
+        signature = self.version_on_disk()
+        written, saved_by = self.lock.peek_record()
+        if signature is None:
+            saved_by = NO_FILE
+        elif written != _fingerprint_of(signature):
+            saved_by = None
+        return Mark(signature, saved_by, audit_at)
+
+    def changed_since(self, mark: Mark) -> list[str] | None:
+        """The ids of the records saved (added, changed, removed) since ``mark``, read from
+        the audit; None when the audit cannot say (see :mod:`amtui.storage.changes`): then
+        read the table again."""
+        signature = self.version_on_disk()
+        if signature == mark.signature:
+            return []
+        if signature is None or mark.saved_by is None or mark.audit_at is None:
+            return None
+        written, last = self.lock.peek_record()
+        if last is None or written != _fingerprint_of(signature):
+            return None
+        changed = audit_since(self.root, mark.audit_at, self.name, mark.saved_by, last)
+        if changed is None or len(changed[0]) > CATCH_UP_MOST:
+            return None
+        return list(dict.fromkeys(changed[0]))
+
     def stored_many(self, record_ids: Iterable[str]) -> dict[str, dict[str, Any] | None]:
         """Several records as the file holds them (None for those it does not), found in one
         pass over a large file; staged changes left out."""
@@ -466,7 +496,9 @@ class DataFile:
         """Under the lock: the transaction that wrote the file as it is now, if amtui did (as
         its lock file records); None if it was written otherwise or is not there."""
         self._examine()
-        if self._signature is None or self.lock.written() != _fingerprint_of(self._signature):
+        if self._signature is None:
+            return NO_FILE
+        if self.lock.written() != _fingerprint_of(self._signature):
             return None
         return self.lock.saved_by()
 

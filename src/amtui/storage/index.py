@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from amtui.i18n import _
+from amtui.storage.changes import CATCH_UP_MOST, NO_FILE, audit_since, audit_size
 from amtui.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -399,7 +400,9 @@ class RecordIndex:
         columns = self.columns(data_file)
         audit_at = audit_size(self.root)  # before the file is read: saves after it follow
         written, saved_by = data_file.lock.peek_record()
-        if signature is None or written != data_file.written_fingerprint(signature):
+        if signature is None:
+            saved_by = NO_FILE
+        elif written != data_file.written_fingerprint(signature):
             saved_by = None
         rows = (self._row(record, columns) for record in data_file.stored())
         table = quoted(data_file.name)
@@ -520,72 +523,6 @@ def _prune(folder: Path, keep: str) -> None:
     for name in old:
         with contextlib.suppress(OSError):
             os.unlink(folder / name)
-
-
-CATCH_UP_MOST = 2000
-"""More records changed than this since a copy was made: it is made again from the file."""
-CATCH_UP_BYTES = 16 * 1024**2
-"""More audit than this written since a copy was made: it is made again from the file."""
-
-
-def audit_size(root: Path) -> int | None:
-    """How long the audit is now (None if it cannot be read)."""
-    # lazy: workspace imports this module
-    from amtui.storage.datafile import open_data
-    from amtui.storage.workspace import AUDIT_NAME
-
-    try:
-        with open_data(root, root / AUDIT_NAME) as handle:
-            return os.fstat(handle.fileno()).st_size
-    except FileNotFoundError:
-        return 0
-    except (OSError, StorageError):
-        return None
-
-
-def audit_since(root: Path, start: int, table: str, saved_by: str,
-                last: str) -> tuple[list[str], int] | None:
-    """The ids of ``table`` the saves after ``start`` in the audit changed, and where the
-    audit ends: if the saves to ``table`` there follow each other from the one that wrote
-    ``saved_by``'s version to ``last`` with no gap (each names the transaction that wrote
-    the file it changed). None when they do not, or when the audit cannot be read."""
-    # lazy: workspace imports this module
-    from amtui.storage.datafile import open_data
-    from amtui.storage.workspace import AUDIT_NAME
-
-    try:
-        with open_data(root, root / AUDIT_NAME) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size < start or size - start > CATCH_UP_BYTES:
-                return None
-            handle.seek(start)
-            tail = handle.read(size - start)
-    except (OSError, StorageError):
-        return None
-    needle = b'"table":' + orjson.dumps(table) + b","
-    ids: list[str] = []
-    follows, reached = saved_by, start
-    if follows == last:
-        return ids, reached
-    offset = start
-    for line in tail.split(b"\n")[:-1]:  # a torn last line is not read
-        offset += len(line) + 1
-        if needle not in line:
-            continue
-        try:
-            change = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return None
-        tx = change.get("tx")
-        if tx != follows:  # the first line of the next save to this table
-            if follows == last:
-                break  # a save under way (its file not written yet): caught up with the rest
-            if change.get("after") != follows:
-                return None
-            follows = tx
-        ids.append(str(change.get("id")))
-        reached = offset
-    return (ids, reached) if follows == last else None
 
 
 def rows_of(connection: sqlite3.Connection, query: str,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from amtui.models import Message
     from amtui.models.workspace import WorkspaceSettings
-    from amtui.services.inbox import InboxEntry, InboxFilter
+    from amtui.services.inbox import InboxEntry, InboxFilter, InboxRead
 
 STATUS_SHORT = {"new": N_("new"), "waiting_on_us": N_("on us"),
                 "waiting_on_client": N_("on client"), "done": N_("done")}
@@ -129,6 +129,8 @@ class InboxPane(MessageActions, ListPane):
         self.now: datetime | None = None
         self.late_style = Style(bold=True)
         """How a late answer-by countdown is shown: the theme's error colour."""
+        self._last_read: InboxRead | None = None
+        """The worker's last read (with where each table was), to read only what changed."""
         self._select_next: str | None = None
         """A message to put the cursor on once it is shown (one just added)."""
 
@@ -181,11 +183,13 @@ class InboxPane(MessageActions, ListPane):
 
     def read(self) -> InboxRows:
         # lazy: pydantic, loaded on first use
-        from amtui.services.inbox import load_inbox
+        from amtui.services.inbox import read_inbox
 
         workspace = self.amtui.workspace
         now = workspace.clock().astimezone(ZoneInfo(workspace.settings.timezone))
-        return InboxRows(load_inbox(workspace), now)
+        # Read again after a change, only what changed is (the audit says which records).
+        self._last_read = read_inbox(workspace, self._last_read)
+        return InboxRows(self._last_read.entries, now)
 
     # The rows are the entries themselves; cells are made only for the rows shown.
 
