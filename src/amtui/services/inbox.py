@@ -9,6 +9,7 @@ raises :class:`~amtui.storage.ConflictError` unless ``overwrite`` is given.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -41,13 +42,16 @@ from amtui.services.rules import (
     message_open,
     message_urgent,
     message_without_client,
+    moment,
     snooze_end,
 )
+from amtui.storage.index import microseconds
 from amtui.text import (
     one_line,
 )
 
 if TYPE_CHECKING:
+    from amtui.models.workspace import WorkspaceSettings
     from amtui.storage import Workspace
     from amtui.storage.changes import Mark
 
@@ -178,6 +182,8 @@ class InboxRead:
     names: _Names
     places: dict[str, int]
     """Message id → its place in the file (what orders messages received at one moment)."""
+    urgent_words: tuple[str, ...]
+    """The workspace's urgent words the order was made with."""
 
 
 class _Names:
@@ -216,7 +222,7 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
     :mod:`amtui.storage.changes`) and no client, contact or member changed; else all."""
     files = {table: workspace.file(table) for table in INBOX_TABLES}
     marks = {table: data_file.mark() for table, data_file in files.items()}  # before reading
-    if previous is not None:
+    if previous is not None and previous.urgent_words == tuple(workspace.settings.urgent_words):
         changed = {table: data_file.changed_since(previous.marks[table])
                    for table, data_file in files.items()}
         if all(changed[table] == [] for table in ("clients", "contacts", "members")) and \
@@ -234,7 +240,8 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
                            tasks.get(message["id"], {}).values())
                for message in files["messages"].scan()]
     places = {entry.id: place for place, entry in enumerate(entries)}
-    return InboxRead(_in_inbox_order(entries, places, workspace), marks, tasks, names, places)
+    return InboxRead(_in_inbox_order(entries, places, workspace), marks, tasks, names, places,
+                     tuple(workspace.settings.urgent_words))
 
 
 def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark],
@@ -258,10 +265,14 @@ def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark
             states[message_id] = {**states.get(message_id, {}),
                                   task_id: _task_state(task, done_column, names.shared)}
             touched.add(message_id)
+    if not touched:  # nothing the Inbox shows changed
+        return InboxRead(previous.entries, marks, states, names, previous.places,
+                         previous.urgent_words)
     read = workspace.file("messages").stored_many(touched)
     entries = [entry for entry in previous.entries if entry.id not in touched]
     places = dict(previous.places)
     next_place = max(places.values(), default=-1) + 1
+    order = _Order(places, workspace.settings)
     for message_id in touched:
         message = read.get(message_id)
         if message is None:
@@ -269,10 +280,24 @@ def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark
             continue
         if message_id not in places:  # new: after every message read before
             places[message_id], next_place = next_place, next_place + 1
-        entries.append(names.entry(MessageView.of(message, names.shared, _SHARED),
-                                   states.get(message_id, {}).values()))
-    return InboxRead(_in_inbox_order(entries, places, workspace), marks, states, names,
-                     places)
+        entry = names.entry(MessageView.of(message, names.shared, _SHARED),
+                            states.get(message_id, {}).values())
+        entries.insert(bisect.bisect(entries, order.key(entry), key=order.key), entry)
+    return InboxRead(entries, marks, states, names, places, previous.urgent_words)
+
+
+class _Order:
+    """The Inbox's order as a key: the urgent messages waiting for our answer first, then
+    the newest first, then in file order."""
+
+    def __init__(self, places: dict[str, int], settings: WorkspaceSettings) -> None:
+        self.places, self.settings = places, settings
+
+    def key(self, entry: InboxEntry) -> tuple[bool, int, int]:
+        message = entry.message
+        received = moment(message.get("received_at"))
+        return (not (message_open(message) and message_urgent(message, self.settings)),
+                -microseconds(received) if received else 0, self.places[entry.id])
 
 
 def _task_state(task: Raw, done_column: str, shared: Interner) -> TaskState:
@@ -284,15 +309,8 @@ def _in_inbox_order(entries: list[InboxEntry], places: dict[str, int],
                     workspace: Workspace) -> list[InboxEntry]:
     """Newest first (in file order when received at one moment), but the urgent ones
     waiting for our answer before all."""
-    entries.sort(key=lambda entry: places[entry.id])
-    entries.sort(key=lambda entry: entry.message.get("received_at", ""), reverse=True)
-    settings = workspace.settings
-    urgent = [entry for entry in entries
-              if message_open(entry.message) and message_urgent(entry.message, settings)]
-    if not urgent:
-        return entries
-    first = {id(entry) for entry in urgent}
-    return urgent + [entry for entry in entries if id(entry) not in first]
+    entries.sort(key=_Order(places, workspace.settings).key)
+    return entries
 
 
 def sender(message: Raw | View) -> str:

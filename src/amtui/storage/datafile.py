@@ -343,12 +343,21 @@ class DataFile:
         reading)."""
         audit_at = audit_size(self.root)
         signature = self.version_on_disk()
-        written, saved_by = self.lock.peek_record()
+        return Mark(signature, self.version_name(signature, *self.lock.peek_record()),
+                    audit_at)
+
+    @staticmethod
+    def version_name(signature: Signature | None, written: str | None,
+                     saved_by: str | None) -> str | None:
+        """What the audit calls the file with this signature, given what its lock file says
+        (it ``written`` by the save ``saved_by``): that save's ``tx``; for a file amtui wrote
+        before it named its saves, its signature; :data:`NO_FILE` when there is none; None
+        when amtui did not write it as it is."""
         if signature is None:
-            saved_by = NO_FILE
-        elif written != _fingerprint_of(signature):
-            saved_by = None
-        return Mark(signature, saved_by, audit_at)
+            return NO_FILE
+        if written != _fingerprint_of(signature):
+            return None
+        return saved_by or "file {} {} {}".format(*signature)
 
     def changed_since(self, mark: Mark) -> list[str] | None:
         """The ids of the records saved (added, changed, removed) since ``mark``, read from
@@ -359,8 +368,8 @@ class DataFile:
             return []
         if signature is None or mark.saved_by is None or mark.audit_at is None:
             return None
-        written, last = self.lock.peek_record()
-        if last is None or written != _fingerprint_of(signature):
+        last = self.version_name(signature, *self.lock.peek_record())
+        if last is None:
             return None
         changed = audit_since(self.root, mark.audit_at, self.name, mark.saved_by, last)
         if changed is None or len(changed[0]) > CATCH_UP_MOST:
@@ -487,20 +496,11 @@ class DataFile:
         if self.read_only_reason:
             raise ReadOnlyError(self.read_only_reason)
 
-    @staticmethod
-    def written_fingerprint(signature: Signature) -> str:
-        """What the lock file says of a file amtui wrote with this signature."""
-        return _fingerprint_of(signature)
-
     def saved_by(self) -> str | None:
-        """Under the lock: the transaction that wrote the file as it is now, if amtui did (as
-        its lock file records); None if it was written otherwise or is not there."""
+        """Under the lock: what the audit calls the file as it is now (see
+        :meth:`version_name`)."""
         self._examine()
-        if self._signature is None:
-            return NO_FILE
-        if self.lock.written() != _fingerprint_of(self._signature):
-            return None
-        return self.lock.saved_by()
+        return self.version_name(self._signature, self.lock.written(), self.lock.saved_by())
 
     def commit(self, tx: str | None = None, audit_end: int | None = None) -> None:
         """Write staged changes: as edits of the changed lines when the file is as amtui wrote

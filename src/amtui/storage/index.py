@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from amtui.i18n import _
-from amtui.storage.changes import CATCH_UP_MOST, NO_FILE, audit_since, audit_size
+from amtui.storage.changes import CATCH_UP_MOST, audit_since, audit_size
 from amtui.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -370,8 +370,8 @@ class RecordIndex:
         if row is None or row[0] is None or row[1] is None or signature is None:
             return False
         saved_by, audit_at = row
-        written, last = data_file.lock.peek_record()
-        if last is None or written != data_file.written_fingerprint(signature):
+        last = data_file.version_name(signature, *data_file.lock.peek_record())
+        if last is None:
             return False
         changed = audit_since(self.root, audit_at, data_file.name, saved_by, last)
         if changed is None:
@@ -399,11 +399,7 @@ class RecordIndex:
         process has staged); False if the file changed while it was read."""
         columns = self.columns(data_file)
         audit_at = audit_size(self.root)  # before the file is read: saves after it follow
-        written, saved_by = data_file.lock.peek_record()
-        if signature is None:
-            saved_by = NO_FILE
-        elif written != data_file.written_fingerprint(signature):
-            saved_by = None
+        saved_by = data_file.version_name(signature, *data_file.lock.peek_record())
         rows = (self._row(record, columns) for record in data_file.stored())
         table = quoted(data_file.name)
         names = ", ".join(["id", "body", *(quoted(column.name) for column in columns)])
