@@ -198,3 +198,35 @@ def test_the_done_tasks_older_than_the_cut_off_can_be_shown(
     done = board.load_board(workspace, board_filter=board.BoardFilter(done_earlier=True))[-1]
     assert sorted(card.title for card in done.cards) == ["Вчера", "Давно"]
     assert (done.total, done.older_done) == (2, 0)
+
+
+def test_the_board_asked_of_the_index_is_the_board_read_from_the_file(
+        workspace: Workspace, clock: StillClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole board's first cards and counts come from the record index; a filter that
+    lets every task through reads the file: the two agree, card for card."""
+    from amtui.services.demo import fill_demo
+
+    fill_demo(workspace, "small", seed=5)
+    now = clock()
+    add(workspace, "In a column the settings no longer name", column="archived", position=-1)
+    add(workspace, "Done long ago", column="done", done_at=now - timedelta(days=90))
+
+    def shown(columns: list[board.Column]) -> list[tuple[object, ...]]:
+        return [(column.id, column.total, column.older_done,
+                 [(card.id, card.client, card.position, card.column) for card in column.cards])
+                for column in columns]
+
+    tasks = workspace.file("tasks")
+    scan = tasks.scan
+
+    def not_read(*_args: object) -> None:
+        raise AssertionError("the whole board read every task")
+
+    for limit in (1, 5, 40):
+        monkeypatch.setattr(tasks, "scan", not_read)
+        from_index = board.load_board(workspace, now, None, limit=limit)
+        monkeypatch.setattr(tasks, "scan", scan)
+        from_file = board.load_board(workspace, now, board.BoardFilter(), limit=limit)
+        assert shown(from_index) == shown(from_file)
+    assert from_index[0].cards[0].title == "In a column the settings no longer name"
+    assert from_index[-1].older_done >= 1

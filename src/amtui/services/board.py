@@ -13,12 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from amtui.i18n import N_, _
 from amtui.models import ChecklistItem, Task
 from amtui.services import actions, undo
 from amtui.services.projection import Interner
 from amtui.services.rules import task_due_within, task_overdue
 from amtui.storage import InvalidRecord
+from amtui.storage.index import microseconds
 
 if TYPE_CHECKING:
     from amtui.models.workspace import WorkspaceSettings
@@ -142,6 +145,9 @@ def load_board(workspace: Workspace, now: datetime | None = None,
     if board_filter is not None and board_filter.done_earlier:
         done = None
     shared = Interner()
+    if board_filter is None and limit is not None:
+        _from_index(workspace, columns, done, cutoff, limit, shared)
+        return columns
     heaps: dict[str, list[tuple[float, int, Card]]] = {column.id: [] for column in columns}
     for task in workspace.file("tasks").scan():
         column = by_id.get(task.get("column") or "") or columns[0]
@@ -174,6 +180,43 @@ def load_board(workspace: Workspace, now: datetime | None = None,
                                for entry in heaps[column.id]),
                               key=lambda card: (card.position, card.id))
     return columns
+
+
+def _from_index(workspace: Workspace, columns: list[Column], done: Column | None,
+                cutoff: datetime, limit: int, shared: Interner) -> None:
+    """The whole board's first ``limit`` cards of each column and its counts, asked of the
+    record index: the work follows the cards shown, not the tasks ever made."""
+    db = workspace.index.fresh(workspace.file("tasks"), workspace.file("clients"))
+    known = [column.id for column in columns]
+    marks = ", ".join("?" * len(known))
+    shown_in = f'CASE WHEN t."column" IN ({marks}) THEN t."column" ELSE ? END'
+    older = 't."column" = ? AND t.done_at IS NOT NULL AND t.done_at < ?'
+    old_done = [done.id if done else "", microseconds(cutoff)]
+    by_id = {column.id: column for column in columns}
+    for column_id, total in db.execute(
+            f"SELECT {shown_in} AS shown, COUNT(*) FROM tasks t WHERE NOT ({older}) "
+            "GROUP BY shown", [*known, known[0], *old_done]):
+        by_id[column_id].total = total
+    if done is not None:
+        done.older_done = db.execute(f"SELECT COUNT(*) FROM tasks t WHERE {older}",
+                                     old_done).fetchone()[0]
+    for column in columns:
+        if not column.total:
+            continue
+        inside = ('t."column" = ?' if column.id != known[0]
+                  else f't."column" = ? OR t."column" NOT IN ({marks})')
+        values = [column.id] if column.id != known[0] else [column.id, *known]
+        cards = []
+        for body, client in db.execute(
+                f"SELECT t.body, c.name FROM tasks t LEFT JOIN clients c ON c.id = t.client_id "
+                f"WHERE ({inside}) AND NOT ({older}) ORDER BY t.position, t.rowid LIMIT ?",
+                [*values, *old_done, limit]):
+            task = orjson.loads(body)
+            card = _card(task, column.id, float(task.get("position") or 0.0),
+                         _moment(task.get("done_at")), shared)
+            cards.append(replace(card, client=shared(client or "")) if card.client_id
+                         else card)
+        column.cards = sorted(cards, key=lambda card: (card.position, card.id))
 
 
 def board_version(workspace: Workspace) -> tuple[object, ...]:

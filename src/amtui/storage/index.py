@@ -57,13 +57,13 @@ class Column:
     name: str
     kind: str = "text"
     """``text`` (as stored), ``moment`` (microseconds since the epoch), ``flag`` (0 or 1),
-    ``folded`` (trimmed and case-folded text), ``since`` (``column_since``, else
+    ``folded`` (trimmed and case-folded text), ``number``, ``since`` (``column_since``, else
     ``updated_at``, as a moment), ``derived`` (filled by :meth:`RecordIndex.derive`)."""
 
     @property
     def sql_type(self) -> str:
         return {"moment": "INTEGER", "since": "INTEGER", "flag": "INTEGER",
-                "derived": "INTEGER"}.get(self.kind, "TEXT")
+                "derived": "INTEGER", "number": "REAL"}.get(self.kind, "TEXT")
 
     def value(self, record: Mapping[str, Any]) -> object:
         if self.kind == "since":
@@ -73,6 +73,8 @@ class Column:
             return _epoch(raw)
         if self.kind == "flag":
             return 1 if raw else 0
+        if self.kind == "number":
+            return float(raw) if isinstance(raw, int | float) else 0.0
         if self.kind == "folded":
             return str(raw or "").strip().casefold()
         if self.kind == "derived":
@@ -91,7 +93,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "tasks": (Column("client_id"), Column("column"), Column("due"), Column("priority"),
               Column("assignee", "folded"), Column("blocked_by_client", "flag"),
               Column("blocked_since", "moment"), Column("since", "since"),
-              Column("done_at", "moment")),
+              Column("done_at", "moment"), Column("position", "number")),
 }
 """The columns of the core tables' copies; any other table's copy has ``client_id`` when its
 records have one."""
@@ -106,7 +108,8 @@ INDEXES: dict[str, tuple[str, ...]] = {
                  "status, answer_by, snoozed_until, urgent"),
     "tasks": ("client_id, \"column\", done_at", "due, \"column\", priority",
               "blocked_by_client, blocked_since, \"column\"",
-              "since, blocked_by_client, \"column\"", "since", "assignee"),
+              "since, blocked_by_client, \"column\"", "since", "assignee",
+              "\"column\", position"),
 }
 """The indexes of the core tables' copies: what Today's questions count and sort by."""
 
