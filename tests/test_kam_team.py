@@ -587,6 +587,34 @@ def test_an_unhappy_key_account_is_on_today_for_90_days(
     assert plugin_sections(workspace, host) == []  # the latest answer is happy
 
 
+def test_today_asks_the_index_for_the_answers_of_the_last_90_days(
+        workspace: Workspace, team: dict[str, Any], host: PluginHost,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first day of the 90 counts, the day before does not; of two answers on one day
+    the one stored last is the latest."""
+    clients = team["clients"]
+    for name in ("Atlas Fitness", "Байкал", "Kedr"):
+        workspace.repo(Client).update(clients[name].model_copy(update={"key_account": True}))
+    surveys = workspace.repo(models.Survey)
+    for name, days_ago, score in [("ООО «Ромашка»", 90, 2), ("Байкал", 91, 1),
+                                  ("Kedr", 3, 1), ("Kedr", 3, 5),
+                                  ("Atlas Fitness", 10, 5), ("Atlas Fitness", 10, 2)]:
+        surveys.add(models.Survey(client_id=clients[name].id, on=TODAY - timedelta(days_ago),
+                                  score=score))
+
+    def lines() -> list[tuple[str, str]]:
+        return [(item.title, item.detail) for section in plugin_sections(workspace, host)
+                for item in section.items]
+
+    expected = [("ООО «Ромашка»", f"scored 2 of 5 on {TODAY - timedelta(90):%d %b %Y}"),
+                ("Atlas Fitness", f"scored 2 of 5 on {TODAY - timedelta(10):%d %b %Y}")]
+    assert lines() == expected  # the first question makes the copy of the surveys
+    data_file = workspace.file(models.SURVEYS)
+    for name in ("scan", "stored"):
+        monkeypatch.setattr(data_file, name, lambda: pytest.fail("surveys read through"))
+    assert lines() == expected
+
+
 def test_the_client_card_shows_stage_purpose_team_and_the_moves_on_the_timeline(
         workspace: Workspace, team: dict[str, Any], host: PluginHost) -> None:
     romashka = team["clients"]["ООО «Ромашка»"]

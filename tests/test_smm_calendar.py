@@ -246,6 +246,54 @@ def test_today_lists_posts_the_client_sat_on_and_posts_due_soon_not_approved(
     assert "draft · publish in 2 days (Sat 28 Nov 2026 10:00)" in due.items[0].detail
 
 
+def refuse_reading_through(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+                           table: str) -> None:
+    """From now on the table's file may not be read whole: only the record index answers."""
+    def refused() -> Any:
+        raise AssertionError(f"{table} was read through instead of asking the record index")
+
+    monkeypatch.setattr(workspace.file(table), "scan", refused)
+    monkeypatch.setattr(workspace.file(table), "stored", refused)
+
+
+def test_today_asks_the_index_for_the_posts_at_the_edges_of_its_windows(
+        workspace: Workspace, romashka: Client, host: PluginHost, clock: StillClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Due soon: from 7 days past to 3 days ahead, both ends in; waiting: longer than the 2
+    agreed days, not exactly 2."""
+    now, minute = clock(), timedelta(minutes=1)
+    other = workspace.repo(Client).add(Client(name="Atlas", timezone=MSK))
+    for title, publish_at, status, sent in [
+            ("7 дней назад", now - timedelta(days=7), S.DRAFT, None),
+            ("7 дней и минуту назад", now - timedelta(days=7) - minute, S.IDEA, None),
+            ("Ровно через 3 дня", now + timedelta(days=3), S.INTERNAL_REVIEW, None),
+            ("Через 3 дня и минуту", now + timedelta(days=3) + minute, S.DRAFT, None),
+            ("Ждёт ровно 2 дня", now + timedelta(days=10), S.CLIENT_APPROVAL,
+             now - timedelta(days=2)),
+            ("Ждёт 2 дня и минуту", now + timedelta(days=10), S.CLIENT_APPROVAL,
+             now - timedelta(days=2) - minute),
+            ("Одобрен", now + timedelta(days=1), S.APPROVED, now - timedelta(days=5)),
+            ("Опубликован", now - timedelta(days=1), S.PUBLISHED, now - timedelta(days=5))]:
+        add_post(workspace, romashka, date(2026, 12, 1), title=title, status=status,
+                 publish_at=publish_at, sent_for_approval_at=sent)
+    add_post(workspace, other, date(2026, 12, 1), title="Чужой черновик", status=S.DRAFT,
+             publish_at=now + timedelta(days=1))
+
+    def lines() -> list[tuple[str, str, str]]:
+        return [(section.title, item.title, item.client)
+                for section in plugin_sections(workspace, host) for item in section.items]
+
+    expected = [(agenda.DUE_SOON, "7 дней назад", "ООО «Ромашка»"),
+                (agenda.DUE_SOON, "Чужой черновик", "Atlas"),
+                (agenda.DUE_SOON, "Ровно через 3 дня", "ООО «Ромашка»"),
+                (agenda.WAITING, "Ждёт 2 дня и минуту", "ООО «Ромашка»")]
+    assert lines() == expected  # the first question makes the copy of the posts
+    refuse_reading_through(workspace, monkeypatch, "posts")
+    assert lines() == expected
+    section = agenda.client_section(workspace, other, now)
+    assert section.lines[0].startswith("not approved, due soon: Чужой черновик (VK, draft")
+
+
 def test_the_agreed_approval_time_comes_from_workspace_toml(
         workspace_path: Path, clock: StillClock) -> None:
     Workspace.open(workspace_path, create=True, clock=clock)
