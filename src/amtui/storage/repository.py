@@ -76,11 +76,8 @@ class Repository(Generic[R]):
         Lookups are Django's: ``field=value``, ``field__in=[...]``, ``field__lt=value``
         (``__lte``, ``__gt``, ``__gte``), ``field__isnull=True`` (or False). A record whose
         field is empty matches only ``__isnull=True`` (``field=None`` is that too). Values
-        are given as the model holds them (a datetime, a date, a choice, a Decimal)::
-
-            since = now - timedelta(days=7)
-            posts = workspace.repo(Post).query(status__in=["draft", "review"],
-                                               publish_at__gte=since, order_by="publish_at")
+        are given as the model holds them (a datetime, a date, a choice, a Decimal), e.g.
+        ``repo.query(status__in=["draft", "review"], publish_at__gte=now, limit=20)``.
 
         When every field used is one the table's copy in the record index keeps as a column
         (``id``, ``client_id``, those of ``TableSpec.indexed``), SQLite answers and only the
