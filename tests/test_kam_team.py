@@ -381,6 +381,39 @@ def test_an_answer_in_time_is_not_late(workspace: Workspace, team: dict[str, Any
     assert rows["Анна Смирнова"].late == 0
 
 
+def test_a_change_to_tasks_computes_only_the_load_again(
+        workspace: Workspace, team: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key accounts and the KPIs come from the clients, their history, deals, plans,
+    contacts and surveys: a task saved (elsewhere, as most changes are) leaves them as they
+    were computed; a client saved computes them again."""
+    from amtui.models import Task
+
+    romashka, atlas = team["clients"]["ООО «Ромашка»"], team["clients"]["Atlas Fitness"]
+    before = snapshot.compute(snapshot.read_team(workspace))
+    computed: list[str] = []
+    for name in ("key_accounts", "series"):
+        real = getattr(snapshot, name)
+        monkeypatch.setattr(snapshot, name, lambda *args, name=name, real=real: (
+            computed.append(name), real(*args))[1])
+
+    def anna() -> Any:
+        return {row.name: row for row in after.load}["Анна Смирнова"]
+
+    workspace.repo(Task).add(Task(title="Баннеры", client_id=romashka.id))
+    after = snapshot.compute(snapshot.read_team(workspace))
+    assert computed == []
+    assert (after.accounts, after.months, after.quarters) == (
+        before.accounts, before.months, before.quarters)
+    assert anna().open == 1
+    workspace.repo(Client).update(atlas.model_copy(update={"monthly_revenue": D(900)}))
+    after = snapshot.compute(snapshot.read_team(workspace))
+    assert computed == ["key_accounts", "series", "series"]
+    revenue = {row.name: row.revenue for row in after.accounts or []}
+    assert revenue["Atlas Fitness"] > {row.name: row.revenue
+                                       for row in before.accounts or []}["Atlas Fitness"]
+    assert anna().open == 1
+
+
 # Reassignment ---------------------------------------------------------------------------------
 
 def audit_lines(workspace: Workspace) -> list[dict[str, Any]]:
