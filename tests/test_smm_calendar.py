@@ -507,6 +507,20 @@ def test_posts_are_on_their_clients_local_day_across_a_month_boundary(
     assert data.on_day(date(2027, 1, 31), chosen) == []
 
 
+def test_the_calendar_keeps_of_each_post_only_its_row_and_the_rows_are_as_from_the_post(
+        workspace: Workspace, romashka: Client) -> None:
+    made = slots.make_slots(workspace, romashka.id, "vk", [0, 1, 2, 3, 4, 5, 6], time(9),
+                            date(2026, 12, 1), date(2026, 12, 2))
+    add_post(workspace, romashka, date(2026, 12, 3), text="   ", slot_rule_id=made.rule.id)
+    add_post(workspace, romashka, date(2026, 12, 3), at=time(11), title="С текстом",
+             assignee_id=None, status=S.CLIENT_APPROVAL)
+    data = index.read_calendar(workspace)
+    stored = list(workspace.repo(Post).scan())
+    assert len(stored) == 4 and len(data.by_id) == 4
+    assert [data.by_id[raw["id"]] for raw in stored] == [data.row(raw) for raw in stored]
+    assert sum(row.empty_slot for row in data.by_id.values()) == 3
+
+
 # export --------------------------------------------------------------------------------------
 
 def parse_ics(path: Path) -> list[Any]:
