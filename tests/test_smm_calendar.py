@@ -490,6 +490,27 @@ def test_the_plan_counts_filled_empty_and_missing_slots(
     assert slots.plan(workspace, date(2026, 12, 1), date(2026, 12, 31), "other-client") == []
 
 
+def test_the_plan_counts_a_post_on_its_clients_local_day_at_either_end_of_the_month(
+        workspace: Workspace, romashka: Client) -> None:
+    """A post early on the 1st in Kiritimati (UTC+14) is still the day before in UTC; one
+    late on the 30th in Pago Pago (UTC−11) is already the 1st of the next month."""
+    east = workspace.repo(Client).add(Client(name="Kiritimati", timezone="Pacific/Kiritimati"))
+    west = workspace.repo(Client).add(Client(name="Pago Pago", timezone="Pacific/Pago_Pago"))
+    for client, day, outside in [(east, date(2026, 11, 1), date(2026, 10, 31)),
+                                 (west, date(2026, 11, 30), date(2026, 12, 1))]:
+        at = time(1) if client is east else time(23)
+        made = slots.make_slots(workspace, client.id, "vk", [day.weekday()], at, day, day)
+        [post] = made.made
+        workflow.set_text(workspace, post.id, "Написали")
+        assert post.publish_at.month != day.month  # another month in UTC
+        add_post(workspace, client, outside, at=at, channel="vk", title="Не в этом месяце")
+    lines = slots.plan(workspace, date(2026, 11, 1), date(2026, 11, 30))
+    assert [(line.client_name, line.expected, line.filled, line.missing)
+            for line in lines] == [("Kiritimati", 5, 1, 4), ("Pago Pago", 5, 1, 4)]
+    [line] = slots.plan(workspace, date(2026, 11, 1), date(2026, 11, 1), east.id)
+    assert (line.expected, line.filled) == (1, 1)
+
+
 # the calendar's index --------------------------------------------------------------------------
 
 def test_posts_are_on_their_clients_local_day_across_a_month_boundary(
