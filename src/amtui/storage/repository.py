@@ -83,8 +83,9 @@ class Repository(Generic[R]):
         (``id``, ``client_id``, those of ``TableSpec.indexed``), SQLite answers and only the
         matching records are read; otherwise the table is read through, with the same
         answer. Either way it is what the file holds: a transaction's changes not yet
-        saved are not seen. Fields of other types than a moment, day, text, choice, flag or
-        number cannot be looked up (ValueError)."""
+        saved are not seen. A core table's column is compared as it is kept: tasks'
+        ``assignee`` trimmed and case-folded. Fields of other types than a moment, day,
+        text, choice, flag or number cannot be looked up (ValueError)."""
         return [self._model(raw) for raw in self.query_raw(
             order_by=order_by, descending=descending, limit=limit, **lookups)]
 
