@@ -99,14 +99,15 @@ class Column:
                 return microseconds(value if value.tzinfo else value.replace(tzinfo=UTC))
             if isinstance(value, str) and _epoch(value) is not None:
                 return _epoch(value)
-            raise ValueError(f"{self.name} is a moment: look it up with a datetime, "
-                             f"not {value!r}")
+            raise ValueError(_("{field} is a moment: look it up with a datetime, not "
+                               "{value!r}").format(field=self.name, value=value))
         if self.kind == "flag":
             return 1 if value else 0
         if self.kind == "number":
             number = _number(value)
             if number is None:
-                raise ValueError(f"{self.name} is a number, not {value!r}")
+                raise ValueError(_("{field} is a number, not {value!r}").format(
+                    field=self.name, value=value))
             return number
         if self.kind == "folded":
             return str(value).strip().casefold()
@@ -165,11 +166,13 @@ def field_column(model: type[Record], name: str) -> Column:
         return Column("id")
     info = model.model_fields.get(name)
     if info is None:
-        raise ValueError(f"{model.__name__} has no field {name!r}")
+        raise ValueError(_("{model} has no field {field!r}").format(
+            model=model.__name__, field=name))
     kind = kind_of(info.annotation)
     if kind is None:
-        raise ValueError(f"{model.__name__}.{name} cannot be looked up or indexed: it is "
-                         "not a moment, a day, text, a choice, a flag or a number")
+        raise ValueError(_("{model}.{field} cannot be looked up or indexed: it is not a "
+                           "moment, a day, text, a choice, a flag or a number").format(
+                               model=model.__name__, field=name))
     return Column(name, kind)
 
 
@@ -199,12 +202,14 @@ class Lookup:
             name, value = "isnull", True
         if name == "in":
             if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-                raise ValueError(f"{key}: give a list of values, not {value!r}")
+                raise ValueError(_("{lookup}: give a list of values, not {value!r}").format(
+                    lookup=key, value=value))
             value = tuple(value)
         elif name == "isnull":
             value = bool(value)
         elif value is None:
-            raise ValueError(f"{key}: a value to compare with is needed, not None")
+            raise ValueError(_("{lookup}: a value to compare with is needed, not "
+                               "None").format(lookup=key))
         return cls(field, OPERATORS[name], value)
 
     def sql(self, column: Column) -> tuple[str, tuple[object, ...]]:

@@ -94,7 +94,7 @@ class Repository(Generic[R]):
         """What :meth:`query` finds, as the stored plain dicts (do not modify): for reading
         many records without building models."""
         if limit is not None and limit < 0:
-            raise ValueError(f"limit is 0 or more, not {limit}")
+            raise ValueError(_("limit is 0 or more, not {limit}").format(limit=limit))
         data_file = self.workspace.file(self.table)
         parsed = [Lookup.parse(key, value) for key, value in lookups.items()]
         fields = [lookup.field for lookup in parsed] + ([order_by] if order_by else [])
