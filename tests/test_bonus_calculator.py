@@ -755,6 +755,46 @@ def test_today_shows_my_quota(team: Workspace, clock: StillClock) -> None:
         ("October 2026 statements to lock: 1", "once paid; Bonus pane, l: Анна Смирнова")]
 
 
+@pytest.mark.parametrize(("quota", "title", "sold"), [
+    ('period = "month"', "Quota November 2026: 15% reached", "RUB\u00a0150,000.00"),
+    ('period = "quarter"', "Quota Q4 2026: 25% reached", "RUB\u00a0250,000.00")])
+def test_today_asks_the_index_for_the_deals_won_in_the_quota_period(
+        team: Workspace, clock: StillClock, monkeypatch: pytest.MonkeyPatch, quota: str,
+        title: str, sold: str) -> None:
+    """Won deals signed in the month (or the quarter so far) count: the member's own and
+    those with no owner of their clients; not another's, not one still open, not one of
+    another month."""
+    store.save_plan(team, good_plan(team).replace("[quota]\n", f"[quota]\n{quota}\n"))
+    anna, igor = member_id(team, "Анна Смирнова"), member_id(team, "Игорь Волков")
+    romashka, atlas = client_id(team, "ООО «Ромашка»"), client_id(team, "Atlas Fitness")
+    team.repo(Deal).add_many([
+        Deal(client_id=romashka, title=title, amount=Money(amount=D(amount)), status=status,
+             owner_id=owner, signed_on=signed_on)
+        for title, amount, status, owner, signed_on in [
+            ("Ноябрь", 100_000, "won", anna, date(2026, 11, 3)),
+            ("Без владельца", 50_000, "won", None, date(2026, 11, 30)),
+            ("Октябрь", 100_000, "won", anna, date(2026, 10, 31)),
+            ("Сентябрь", 100_000, "won", anna, date(2026, 9, 30)),
+            ("Декабрь", 100_000, "won", anna, date(2026, 12, 1)),
+            ("Переговоры", 100_000, "negotiation", anna, date(2026, 11, 10)),
+            ("Игоря", 100_000, "won", igor, date(2026, 11, 5))]])
+    team.repo(Deal).add(Deal(client_id=atlas, title="Клиент Игоря", status="won",
+                             amount=Money(amount=D(100_000)), signed_on=date(2026, 11, 6)))
+
+    def quota_line() -> tuple[str, str]:
+        entry = views.agenda_entries(team, clock())[0]
+        return (entry.title, entry.detail.partition(";")[0])
+
+    expected = (title, f"{sold} of RUB\u00a01,000,000.00")
+    assert quota_line() == expected  # the first question makes the copy of the deals
+    for table in ("deals", "clients", "bonus_time_entries"):
+        for name in ("scan", "stored"):
+            monkeypatch.setattr(team.file(table), name,
+                                lambda table=table: pytest.fail(f"{table} read through"))
+    facts_module.forget_recent("deals")
+    assert quota_line() == expected
+
+
 def test_the_market_reference(team: Workspace) -> None:
     assert market.position(D(20_000), "RUB", market.DEFAULT_MARKET, "b2c", "regions").text == (
         "B2C regions 15,000–30,000 RUB: in range, 33% of the way up")

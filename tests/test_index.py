@@ -314,7 +314,7 @@ def test_a_save_under_way_is_left_for_later(workspace: Workspace, client: Client
     no_rebuild.clear()
     teammate(workspace, tmp_path, "add", "task", "Баннеры", "--client", client.id, "--due",
              "2026-11-18")
-    written, last = workspace.file("tasks").lock.peek_record()
+    _written, last = workspace.file("tasks").lock.peek_record()
     assert last is not None
     with (workspace.root / "audit.jsonl").open("ab") as audit:
         audit.write(orjson.dumps({"action": "add", "table": "tasks", "id": "01NOTSAVEDYET",

@@ -381,6 +381,39 @@ def test_an_answer_in_time_is_not_late(workspace: Workspace, team: dict[str, Any
     assert rows["Анна Смирнова"].late == 0
 
 
+def test_a_change_to_tasks_computes_only_the_load_again(
+        workspace: Workspace, team: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key accounts and the KPIs come from the clients, their history, deals, plans,
+    contacts and surveys: a task saved (elsewhere, as most changes are) leaves them as they
+    were computed; a client saved computes them again."""
+    from amtui.models import Task
+
+    romashka, atlas = team["clients"]["ООО «Ромашка»"], team["clients"]["Atlas Fitness"]
+    before = snapshot.compute(snapshot.read_team(workspace))
+    computed: list[str] = []
+    for name in ("key_accounts", "series"):
+        real = getattr(snapshot, name)
+        monkeypatch.setattr(snapshot, name, lambda *args, name=name, real=real: (
+            computed.append(name), real(*args))[1])
+
+    def anna() -> Any:
+        return {row.name: row for row in after.load}["Анна Смирнова"]
+
+    workspace.repo(Task).add(Task(title="Баннеры", client_id=romashka.id))
+    after = snapshot.compute(snapshot.read_team(workspace))
+    assert computed == []
+    assert (after.accounts, after.months, after.quarters) == (
+        before.accounts, before.months, before.quarters)
+    assert anna().open == 1
+    workspace.repo(Client).update(atlas.model_copy(update={"monthly_revenue": D(900)}))
+    after = snapshot.compute(snapshot.read_team(workspace))
+    assert computed == ["key_accounts", "series", "series"]
+    revenue = {row.name: row.revenue for row in after.accounts or []}
+    assert revenue["Atlas Fitness"] > {row.name: row.revenue
+                                       for row in before.accounts or []}["Atlas Fitness"]
+    assert anna().open == 1
+
+
 # Reassignment ---------------------------------------------------------------------------------
 
 def audit_lines(workspace: Workspace) -> list[dict[str, Any]]:
@@ -585,6 +618,34 @@ def test_an_unhappy_key_account_is_on_today_for_90_days(
     surveys.add(models.Survey(client_id=clients["ООО «Ромашка»"].id, on=TODAY, scale="nps",
                               score=9))
     assert plugin_sections(workspace, host) == []  # the latest answer is happy
+
+
+def test_today_asks_the_index_for_the_answers_of_the_last_90_days(
+        workspace: Workspace, team: dict[str, Any], host: PluginHost,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first day of the 90 counts, the day before does not; of two answers on one day
+    the one stored last is the latest."""
+    clients = team["clients"]
+    for name in ("Atlas Fitness", "Байкал", "Kedr"):
+        workspace.repo(Client).update(clients[name].model_copy(update={"key_account": True}))
+    surveys = workspace.repo(models.Survey)
+    for name, days_ago, score in [("ООО «Ромашка»", 90, 2), ("Байкал", 91, 1),
+                                  ("Kedr", 3, 1), ("Kedr", 3, 5),
+                                  ("Atlas Fitness", 10, 5), ("Atlas Fitness", 10, 2)]:
+        surveys.add(models.Survey(client_id=clients[name].id, on=TODAY - timedelta(days_ago),
+                                  score=score))
+
+    def lines() -> list[tuple[str, str]]:
+        return [(item.title, item.detail) for section in plugin_sections(workspace, host)
+                for item in section.items]
+
+    expected = [("ООО «Ромашка»", f"scored 2 of 5 on {TODAY - timedelta(90):%d %b %Y}"),
+                ("Atlas Fitness", f"scored 2 of 5 on {TODAY - timedelta(10):%d %b %Y}")]
+    assert lines() == expected  # the first question makes the copy of the surveys
+    data_file = workspace.file(models.SURVEYS)
+    for name in ("scan", "stored"):
+        monkeypatch.setattr(data_file, name, lambda: pytest.fail("surveys read through"))
+    assert lines() == expected
 
 
 def test_the_client_card_shows_stage_purpose_team_and_the_moves_on_the_timeline(

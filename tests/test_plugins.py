@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -651,6 +652,47 @@ def test_loading_the_bundled_plugins_imports_neither_pydantic_nor_textual() -> N
             "print(sorted(m for m in ('pydantic', 'textual') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_plugins_indexed_fields_are_asked_of_the_index_and_a_bad_one_is_named(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(plugins_dir(workspace), "tips", '''
+        from datetime import date
+        from amtui.api import Record, TableSpec, hookimpl
+
+        class Tip(Record):
+            table = "tips"
+            text: str
+            on: date
+
+        @hookimpl
+        def amtui_register_tables(register):
+            register(TableSpec("tips", Tip, indexed=("on",)))
+    ''')
+    write(plugins_dir(workspace), "bad", '''
+        from amtui.api import Record, TableSpec, hookimpl
+
+        class Hint(Record):
+            table = "hints"
+            words: list[str] = []
+
+        @hookimpl
+        def amtui_register_tables(register):
+            register(TableSpec("hints", Hint, indexed=("words", "colour")))
+    ''')
+    host = host_for(workspace)
+    assert host.plugins["bad"].status == "failed"
+    assert "table 'hints': ValueError: Hint.words cannot be looked up or indexed" in host.plugins[
+        "bad"].error
+    assert host.plugins["tips"].status == "loaded"
+    tip = workspace.table_spec("tips")
+    assert tip is not None and tip.indexed == ("on",)
+    tips = workspace.repo(tip.model)
+    tips.add_many([tip.model(text=f"tip {day}", on=date(2026, 11, day)) for day in (3, 1, 2)])
+    assert tips.count(on__gte=date(2026, 11, 2)) == 2  # the copy is made here
+    monkeypatch.setattr(workspace.file("tips"), "stored", None)  # never read whole again
+    assert [found.text for found in tips.query(order_by="on", descending=True, limit=2)] == [
+        "tip 3", "tip 2"]
 
 
 def test_a_plugin_cannot_take_a_core_table(workspace: Workspace) -> None:

@@ -246,6 +246,54 @@ def test_today_lists_posts_the_client_sat_on_and_posts_due_soon_not_approved(
     assert "draft · publish in 2 days (Sat 28 Nov 2026 10:00)" in due.items[0].detail
 
 
+def refuse_reading_through(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+                           table: str) -> None:
+    """From now on the table's file may not be read whole: only the record index answers."""
+    def refused() -> Any:
+        raise AssertionError(f"{table} was read through instead of asking the record index")
+
+    monkeypatch.setattr(workspace.file(table), "scan", refused)
+    monkeypatch.setattr(workspace.file(table), "stored", refused)
+
+
+def test_today_asks_the_index_for_the_posts_at_the_edges_of_its_windows(
+        workspace: Workspace, romashka: Client, host: PluginHost, clock: StillClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Due soon: from 7 days past to 3 days ahead, both ends in; waiting: longer than the 2
+    agreed days, not exactly 2."""
+    now, minute = clock(), timedelta(minutes=1)
+    other = workspace.repo(Client).add(Client(name="Atlas", timezone=MSK))
+    for title, publish_at, status, sent in [
+            ("7 дней назад", now - timedelta(days=7), S.DRAFT, None),
+            ("7 дней и минуту назад", now - timedelta(days=7) - minute, S.IDEA, None),
+            ("Ровно через 3 дня", now + timedelta(days=3), S.INTERNAL_REVIEW, None),
+            ("Через 3 дня и минуту", now + timedelta(days=3) + minute, S.DRAFT, None),
+            ("Ждёт ровно 2 дня", now + timedelta(days=10), S.CLIENT_APPROVAL,
+             now - timedelta(days=2)),
+            ("Ждёт 2 дня и минуту", now + timedelta(days=10), S.CLIENT_APPROVAL,
+             now - timedelta(days=2) - minute),
+            ("Одобрен", now + timedelta(days=1), S.APPROVED, now - timedelta(days=5)),
+            ("Опубликован", now - timedelta(days=1), S.PUBLISHED, now - timedelta(days=5))]:
+        add_post(workspace, romashka, date(2026, 12, 1), title=title, status=status,
+                 publish_at=publish_at, sent_for_approval_at=sent)
+    add_post(workspace, other, date(2026, 12, 1), title="Чужой черновик", status=S.DRAFT,
+             publish_at=now + timedelta(days=1))
+
+    def lines() -> list[tuple[str, str, str]]:
+        return [(section.title, item.title, item.client)
+                for section in plugin_sections(workspace, host) for item in section.items]
+
+    expected = [(agenda.DUE_SOON, "7 дней назад", "ООО «Ромашка»"),
+                (agenda.DUE_SOON, "Чужой черновик", "Atlas"),
+                (agenda.DUE_SOON, "Ровно через 3 дня", "ООО «Ромашка»"),
+                (agenda.WAITING, "Ждёт 2 дня и минуту", "ООО «Ромашка»")]
+    assert lines() == expected  # the first question makes the copy of the posts
+    refuse_reading_through(workspace, monkeypatch, "posts")
+    assert lines() == expected
+    section = agenda.client_section(workspace, other, now)
+    assert section.lines[0].startswith("not approved, due soon: Чужой черновик (VK, draft")
+
+
 def test_the_agreed_approval_time_comes_from_workspace_toml(
         workspace_path: Path, clock: StillClock) -> None:
     Workspace.open(workspace_path, create=True, clock=clock)
@@ -442,6 +490,27 @@ def test_the_plan_counts_filled_empty_and_missing_slots(
     assert slots.plan(workspace, date(2026, 12, 1), date(2026, 12, 31), "other-client") == []
 
 
+def test_the_plan_counts_a_post_on_its_clients_local_day_at_either_end_of_the_month(
+        workspace: Workspace, romashka: Client) -> None:
+    """A post early on the 1st in Kiritimati (UTC+14) is still the day before in UTC; one
+    late on the 30th in Pago Pago (UTC−11) is already the 1st of the next month."""
+    east = workspace.repo(Client).add(Client(name="Kiritimati", timezone="Pacific/Kiritimati"))
+    west = workspace.repo(Client).add(Client(name="Pago Pago", timezone="Pacific/Pago_Pago"))
+    for client, day, outside in [(east, date(2026, 11, 1), date(2026, 10, 31)),
+                                 (west, date(2026, 11, 30), date(2026, 12, 1))]:
+        at = time(1) if client is east else time(23)
+        made = slots.make_slots(workspace, client.id, "vk", [day.weekday()], at, day, day)
+        [post] = made.made
+        workflow.set_text(workspace, post.id, "Написали")
+        assert post.publish_at.month != day.month  # another month in UTC
+        add_post(workspace, client, outside, at=at, channel="vk", title="Не в этом месяце")
+    lines = slots.plan(workspace, date(2026, 11, 1), date(2026, 11, 30))
+    assert [(line.client_name, line.expected, line.filled, line.missing)
+            for line in lines] == [("Kiritimati", 5, 1, 4), ("Pago Pago", 5, 1, 4)]
+    [line] = slots.plan(workspace, date(2026, 11, 1), date(2026, 11, 1), east.id)
+    assert (line.expected, line.filled) == (1, 1)
+
+
 # the calendar's index --------------------------------------------------------------------------
 
 def test_posts_are_on_their_clients_local_day_across_a_month_boundary(
@@ -457,6 +526,20 @@ def test_posts_are_on_their_clients_local_day_across_a_month_boundary(
         (early_east.id, "08:00")]
     chosen = index.Filter(client_id=far_east.id)
     assert data.on_day(date(2027, 1, 31), chosen) == []
+
+
+def test_the_calendar_keeps_of_each_post_only_its_row_and_the_rows_are_as_from_the_post(
+        workspace: Workspace, romashka: Client) -> None:
+    made = slots.make_slots(workspace, romashka.id, "vk", [0, 1, 2, 3, 4, 5, 6], time(9),
+                            date(2026, 12, 1), date(2026, 12, 2))
+    add_post(workspace, romashka, date(2026, 12, 3), text="   ", slot_rule_id=made.rule.id)
+    add_post(workspace, romashka, date(2026, 12, 3), at=time(11), title="С текстом",
+             assignee_id=None, status=S.CLIENT_APPROVAL)
+    data = index.read_calendar(workspace)
+    stored = list(workspace.repo(Post).scan())
+    assert len(stored) == 4 and len(data.by_id) == 4
+    assert [data.by_id[raw["id"]] for raw in stored] == [data.row(raw) for raw in stored]
+    assert sum(row.empty_slot for row in data.by_id.values()) == 3
 
 
 # export --------------------------------------------------------------------------------------

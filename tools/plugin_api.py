@@ -52,7 +52,8 @@ GROUPS: list[tuple[str, list[str]]] = [
 MEMBERS: dict[str, list[str]] = {
     "Workspace": ["open", "root", "settings", "clock", "plugin_settings", "repo", "transaction",
                   "table_names", "table_spec"],
-    "Repository": ["get", "find", "exists", "count", "all", "where", "search", "resolve", "scan",
+    "Repository": ["get", "find", "exists", "count", "query", "query_raw", "all", "where",
+                   "search", "resolve", "scan",
                    "stored", "raw", "version", "add", "add_many", "update", "delete"],
     "TrashBin": ["entries", "restore"],
     "Transaction": ["get", "scan", "put", "insert", "remove"],

@@ -32,7 +32,7 @@ def amtui_register_tables(register: Any) -> None:
     from .records import STATEMENTS_TABLE, TIME_TABLE, LockedStatement, TimeEntry
 
     register(TableSpec(PLANS_TABLE, Plan))
-    register(TableSpec(TIME_TABLE, TimeEntry))
+    register(TableSpec(TIME_TABLE, TimeEntry, indexed=("member_id", "day")))
     register(TableSpec(STATEMENTS_TABLE, LockedStatement))
 
 

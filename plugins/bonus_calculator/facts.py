@@ -11,6 +11,7 @@ import bisect
 import functools
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -203,22 +204,26 @@ files are unchanged (on the large demo a read takes most of a second)."""
 
 
 def read_snapshot(workspace: Workspace, member_ids: set[str] | None = None, *,
-                  viewer_only: bool = False, with_inbox: bool = True) -> Snapshot:
+                  viewer_only: bool = False, with_inbox: bool = True,
+                  months: tuple[Period, ...] | None = None) -> Snapshot:
     """What the statements of ``member_ids`` (all members if None; with ``viewer_only``, the
     person at the keyboard's own; none: only members, plans and locked statements) are
     computed from. The inbox is read only ``with_inbox`` (its KPIs are then measured as if
-    there were no messages). Read again only when a file has changed."""
+    there were no messages). With ``months`` (consecutive), only the deals won with a day in
+    them, the time entries of them and the clients these and the members need are read
+    (asked of the record index): enough for what was sold in those months. Read again only
+    when a file has changed."""
     # lazy: orjson, loaded with the store
     from amtui.api import os_user
 
     version = data_version(workspace)
     key = (str(workspace.root), id(workspace.settings), viewer_only and os_user(),
-           None if member_ids is None else frozenset(member_ids), with_inbox)
+           None if member_ids is None else frozenset(member_ids), with_inbox, months)
     with _RECENT_LOCK:
         recent = _RECENT.get(key)
     if recent is not None and recent.version == version:
         return replace(recent, now=workspace.clock())
-    snapshot = _read(workspace, member_ids, viewer_only, with_inbox)
+    snapshot = _read(workspace, member_ids, viewer_only, with_inbox, months)
     snapshot.version = version
     with _RECENT_LOCK:
         _RECENT.pop(key, None)
@@ -229,7 +234,7 @@ def read_snapshot(workspace: Workspace, member_ids: set[str] | None = None, *,
 
 
 def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
-          with_inbox: bool) -> Snapshot:
+          with_inbox: bool, months: tuple[Period, ...] | None = None) -> Snapshot:
     """Deals and messages first, then only the clients they (or the members) need: a
     member's statement keeps a few hundred records of a large workspace, not all of it."""
     snapshot = Snapshot(workspace.clock(), ZoneInfo(workspace.settings.timezone),
@@ -254,15 +259,19 @@ def _read(workspace: Workspace, member_ids: set[str] | None, viewer_only: bool,
                 Period.parse(str(raw.get("period"))))
     if not wanted:
         return snapshot
-    deals = _scan_deals(workspace, wanted)
+    deals = _scan_deals(workspace, wanted, months)
     messages, replies = _scan_messages(workspace, wanted) if with_inbox else ([], {})
-    entries = [raw for raw in workspace.repo(TimeEntry).scan()
-               if raw.get("member_id") in wanted]
+    if months is None:
+        entries = [raw for raw in workspace.repo(TimeEntry).scan()
+                   if raw.get("member_id") in wanted]
+    else:
+        entries = workspace.repo(TimeEntry).query_raw(
+            member_id__in=wanted, day__gte=months[0].start, day__lte=months[-1].end)
     needed = {client_id for _owner, client_id, _fact in deals} \
         | {client_id for _owner, client_id, _fact in messages} \
         | {str(raw.get("client_id")) for raw in entries if raw.get("client_id")}
     zone = snapshot.zone
-    for raw in workspace.repo(Client).scan():
+    for raw in _scan_clients(workspace, wanted, needed, months):
         owner = raw.get("owner_id")
         if owner not in wanted and raw["id"] not in needed:
             continue
@@ -292,10 +301,35 @@ Owned = tuple[str | None, str, Any]
 """(owner or assignee, if the record names one; client id; what was read of it)."""
 
 
-def _scan_deals(workspace: Workspace, wanted: set[str]) -> list[Owned]:
-    """The deals of the wanted members, and those with no owner (their client's decides)."""
+def _scan_clients(workspace: Workspace, wanted: set[str], needed: set[str],
+                  months: tuple[Period, ...] | None) -> Iterable[dict[str, Any]]:
+    """Every client, or (for ``months``) those the wanted members own and the ``needed``."""
+    clients = workspace.repo(Client)
+    if months is None:
+        return clients.scan()
+    found = {raw["id"]: raw for raw in clients.query_raw(owner_id__in=wanted)}
+    found.update((raw["id"], raw) for raw in clients.query_raw(id__in=needed - set(found)))
+    return found.values()
+
+
+def _deals_won_in(workspace: Workspace, months: tuple[Period, ...]) -> list[dict[str, Any]]:
+    """The deals won with a day signed or paid in ``months`` (consecutive)."""
+    first, last = months[0].start, months[-1].end
+    deals = workspace.repo(Deal)
+    found = {raw["id"]: raw for raw in deals.query_raw(
+        status="won", signed_on__gte=first, signed_on__lte=last)}
+    for raw in deals.query_raw(status="won", paid_on__gte=first, paid_on__lte=last):
+        found.setdefault(raw["id"], raw)
+    return list(found.values())
+
+
+def _scan_deals(workspace: Workspace, wanted: set[str],
+                months: tuple[Period, ...] | None = None) -> list[Owned]:
+    """The deals of the wanted members, and those with no owner (their client's decides);
+    for ``months``, only those won in them."""
     found: list[Owned] = []
-    for raw in workspace.repo(Deal).scan():
+    for raw in (workspace.repo(Deal).scan() if months is None
+                else _deals_won_in(workspace, months)):
         owner = raw.get("owner_id")
         if owner and owner not in wanted:
             continue

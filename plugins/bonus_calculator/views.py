@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from amtui.api import AgendaEntry, Client, ClientSection, Deal
 
@@ -26,7 +27,10 @@ KIND_NAMES = {"commission": N_("commission"), "cap_deal": N_("cap per deal"),
 
 def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
     """Your quota so far this month; for the head, last month's statements still to lock."""
-    snapshot = read_snapshot(workspace, viewer_only=True, with_inbox=False)
+    today = workspace.clock().astimezone(ZoneInfo(workspace.settings.timezone)).date()
+    # what was sold this quarter is all the lines need of the deals
+    quarter = tuple(Period.of(today).quarter_months())
+    snapshot = read_snapshot(workspace, viewer_only=True, with_inbox=False, months=quarter)
     viewer = viewer_of(snapshot)
     if viewer is None:
         return []
@@ -78,8 +82,8 @@ def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
     if viewer.role == "head":
         client = workspace.repo(Client).stored(client_id) or {}
         owners = {str(raw.get("owner_id") or client.get("owner_id"))
-                  for raw in workspace.repo(Deal).scan()
-                  if raw.get("client_id") == client_id and raw.get("status") in OPEN_STATUSES}
+                  for raw in workspace.repo(Deal).query_raw(client_id=client_id,
+                                                            status__in=OPEN_STATUSES)}
     # A deal does not change the inbox: its KPIs are the same either way, so it is not read.
     snapshot = read_snapshot(workspace, owners, with_inbox=False)
     period = Period.of(snapshot.today)

@@ -46,9 +46,12 @@ def amtui_register_tables(register: Any) -> None:
     # lazy: pydantic, loaded on first use
     from .models import AccountHistory, AccountPlan, StageMove, Survey
 
-    for model in (AccountPlan, StageMove, AccountHistory):
+    for model in (AccountPlan, AccountHistory):
         register(TableSpec(model.table, model))
-    register(TableSpec(Survey.table, Survey, open=open_survey))
+    # a client's moves and surveys (the card), and Today's unhappy answers, asked of the
+    # record index by day
+    register(TableSpec(StageMove.table, StageMove, indexed=("on",)))
+    register(TableSpec(Survey.table, Survey, open=open_survey, indexed=("on",)))
 
 
 def open_survey(app: Any, survey_id: str) -> None:
@@ -137,14 +140,14 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
     from .models import SURVEYS, UNHAPPY_UP_TO, Survey
 
     since = now.date() - timedelta(days=UNHAPPY_DAYS)
-    latest: dict[str, Survey] = {}
-    for raw in workspace.repo(Survey).scan():
-        survey = Survey.model_validate(raw)
-        known = latest.get(survey.client_id)
-        if survey.on >= since and (known is None or survey.on >= known.on):
-            latest[survey.client_id] = survey
+    latest: dict[str, dict[str, Any]] = {}
+    for raw in workspace.repo(Survey).query_raw(on__gte=since):  # in the order stored
+        known = latest.get(raw["client_id"])
+        if known is None or raw["on"] >= known["on"]:  # days as ISO text sort as days
+            latest[raw["client_id"]] = raw
     clients = workspace.repo(Client)
-    for client_id, survey in sorted(latest.items(), key=lambda pair: pair[1].on):
+    found = ((client_id, Survey.model_validate(raw)) for client_id, raw in latest.items())
+    for client_id, survey in sorted(found, key=lambda pair: pair[1].on):
         if survey.score > UNHAPPY_UP_TO[survey.scale]:
             continue
         client = clients.stored(client_id)
@@ -169,10 +172,8 @@ def amtui_client_sections(workspace: Workspace, client: Any, add: Any) -> None:
     from .models import STAGE_MOVES, SURVEYS, AccountPlan, StageMove, Survey, plan_id
 
     plan = workspace.repo(AccountPlan).find(plan_id(client.id))
-    moves = sorted((StageMove.model_validate(raw) for raw in workspace.repo(StageMove).scan()
-                    if raw.get("client_id") == client.id), key=lambda move: move.on)
-    surveys = sorted((Survey.model_validate(raw) for raw in workspace.repo(Survey).scan()
-                      if raw.get("client_id") == client.id), key=lambda survey: survey.on)
+    moves = workspace.repo(StageMove).query(client_id=client.id, order_by="on")
+    surveys = workspace.repo(Survey).query(client_id=client.id, order_by="on")
     if plan is None and not moves and not surveys and not client.key_account:
         return
     members = workspace.repo(Member)

@@ -4,6 +4,7 @@ line; imports no Textual."""
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from .keyaccounts import checklist_score, key_accounts, single_threaded_because
 from .kpis import series
 from .load import team_load
 from .models import (
+    AccountHistory,
     AccountPlan,
     KamSettings,
     StageMove,
@@ -97,6 +99,9 @@ class TeamData:
     history_written: bool = True
     """False if the history could not be brought up to date on disk (a read-only file)."""
     member_names: dict[str, str] = field(default_factory=dict)
+    figures_version: tuple[Any, ...] | None = None
+    """The files the key accounts and the KPIs are computed from as they were read (None:
+    not known, compute them again)."""
 
     def member_name(self, member_id: str | None) -> str:
         if not member_id:
@@ -104,34 +109,41 @@ class TeamData:
         return self.member_names.get(member_id, member_id)
 
 
+FIGURE_TABLES: tuple[type[Record], ...] = (Client, AccountHistory, Deal, AccountPlan, Contact,
+                                           Survey)
+"""What the key accounts and the KPIs are computed from: not the tasks and the inbox, so that
+a change to those (the usual change made elsewhere) computes only the team's load again."""
+
+
 def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
     """Read the workspace; with ``write_history`` bring the account history up to date."""
     now = workspace.clock()
     today = now.date()
+    figures_version: tuple[Any, ...] | None = (
+        str(workspace.root), today, *(workspace.repo(table).version()
+                                      for table in FIGURE_TABLES))
     members = [MemberRow(raw["id"], str(raw.get("name", "")), str(raw.get("role", "")))
                for raw in workspace.repo(Member).scan()]
-    client_raws = list(workspace.repo(Client).scan())
-    clients = {raw["id"]: ClientRow(
-        raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
-        raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
-        decimal(raw.get("monthly_revenue")), decimal(raw.get("cost_to_serve")),
-        int(raw.get("rev", 0))) for raw in client_raws}
-    stored = history.stored_histories(workspace)
-    catching = history.missing_entries(client_raws, stored, today)
+    clients, timelines, catching = _cached(workspace, "clients", (Client, AccountHistory),
+                                           lambda: _read_clients(workspace, today))
     written = True
-    if write_history and catching:
-        # lazy: orjson, loaded with the store
-        from amtui.api import StorageError
+    if catching:
+        _computed.pop((str(workspace.root), "clients"), None)  # caught up: read again
+        figures_version = None
+        if write_history:
+            # lazy: orjson, loaded with the store
+            from amtui.api import StorageError
 
-        try:
-            history.write(workspace, catching)
-        except StorageError:
-            written = False
-    timelines = history.timelines(client_raws, stored, catching)
-    del client_raws, stored
-    work, waiting_by_member, late = _cached(
-        workspace, "work", (Task, Message, Client),
-        lambda: _read_work(workspace, clients, now))
+            try:
+                history.write(workspace, catching)
+            except StorageError:
+                written = False
+    tasks = _cached(workspace, "tasks", (Task,), lambda: _read_tasks(workspace, today))
+    waiting, waiting_by_member, late = _cached(
+        workspace, "inbox", (Message, Client), lambda: _read_inbox(workspace, clients, now))
+    work = {client_id: ClientWork(*tasks.get(client_id, (0, 0)),
+                                  waiting=waiting.get(client_id, 0))
+            for client_id in {**tasks, **waiting}}
     deals, other = _cached(workspace, "deals", (Deal,),
                            lambda: _read_deals(workspace, workspace.settings.currency))
     contacts = _cached(workspace, "contacts", (Contact,), lambda: Counter(
@@ -150,8 +162,23 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
             key=lambda survey: (survey.on, survey.created_at))),
         history_written=written,
         member_names={member.id: member.name for member in members},
+        figures_version=figures_version,
     )
     return data
+
+
+def _read_clients(workspace: Workspace, today: date
+                  ) -> tuple[dict[str, ClientRow], dict[str, Timeline], history.Catching]:
+    """The clients, their timelines, and what their history lacks."""
+    client_raws = list(workspace.repo(Client).scan())
+    clients = {raw["id"]: ClientRow(
+        raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
+        raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
+        decimal(raw.get("monthly_revenue")), decimal(raw.get("cost_to_serve")),
+        int(raw.get("rev", 0))) for raw in client_raws}
+    stored = history.stored_histories(workspace)
+    catching = history.missing_entries(client_raws, stored, today)
+    return clients, history.timelines(client_raws, stored, catching), catching
 
 
 _computed: dict[tuple[str, str], tuple[Any, Any]] = {}
@@ -197,20 +224,28 @@ def _read_deals(workspace: Workspace, currency: str
     return dict(deals), other
 
 
-def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetime
-               ) -> tuple[dict[str, ClientWork], Counter[str | None], Counter[str | None]]:
-    today = now.date()
+def _read_tasks(workspace: Workspace, today: date) -> dict[str, tuple[int, int]]:
+    """Client id → its open tasks and how many of them are overdue."""
     done_column = workspace.settings.columns[-1]
-    work: dict[str, ClientWork] = defaultdict(ClientWork)
+    work: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for task in workspace.repo(Task).scan():
         client_id = task.get("client_id")
         if not client_id or task.get("column") == done_column:
             continue
         entry = work[client_id]
-        entry.open_tasks += 1
+        entry[0] += 1
         due = task.get("due")
         if due and due < today.isoformat():
-            entry.overdue_tasks += 1
+            entry[1] += 1
+    return {client_id: (open_tasks, overdue) for client_id, (open_tasks, overdue)
+            in work.items()}
+
+
+def _read_inbox(workspace: Workspace, clients: dict[str, ClientRow], now: datetime
+                ) -> tuple[dict[str, int], Counter[str | None], Counter[str | None]]:
+    """Client id → incoming messages waiting on us; the same by member; answers given late
+    in the last 30 days by member."""
+    work: Counter[str] = Counter()
     waiting_by_member: Counter[str | None] = Counter()
     answered: list[tuple[str, str, str, str | None]] = []
     """(client id, received at, answer by, the member answering) of answered requests."""
@@ -226,7 +261,7 @@ def _read_work(workspace: Workspace, clients: dict[str, ClientRow], now: datetim
         client = clients.get(client_id)
         member = message.get("assignee_id") or (client.owner_id if client else None)
         if message_open(message):
-            work[client_id].waiting += 1
+            work[client_id] += 1
             waiting_by_member[member] += 1
         elif status in ANSWERED and message.get("answer_by"):
             answered.append((client_id, message.get("received_at", ""), message["answer_by"],
@@ -287,14 +322,30 @@ def with_load(data: TeamData, accounts_period: Any = None,
 
 
 def completed(figures: TeamFigures) -> TeamFigures:
-    """The rest: the key accounts of the period and the KPIs by month and quarter."""
+    """The rest: the key accounts of the period and the KPIs by month and quarter (what was
+    computed last, when none of :data:`FIGURE_TABLES` has changed since)."""
     data = figures.data
-    return replace(
+    key = (data.figures_version, figures.accounts_period)
+    with _FIGURES_LOCK:
+        found = _figures.get(data.figures_version[0]) if data.figures_version else None
+    if found is not None and found[0] == key and found[1] == data.settings:
+        return replace(figures, accounts=found[2], months=found[3], quarters=found[4])
+    done = replace(
         figures, accounts=key_accounts(data, figures.accounts_period),
         months=series(data.timelines, data.surveys, recent_months(KPI_MONTHS, data.today),
                       data.today),
         quarters=series(data.timelines, data.surveys,
                         recent_quarters(KPI_QUARTERS, data.today), data.today))
+    if data.figures_version:
+        with _FIGURES_LOCK:
+            _figures[data.figures_version[0]] = (key, data.settings, done.accounts,
+                                                 done.months, done.quarters)
+    return done
+
+
+_figures: dict[str, tuple[Any, ...]] = {}
+"""Workspace → the key accounts and KPIs computed last, with what they were computed from."""
+_FIGURES_LOCK = threading.Lock()
 
 
 def compute(data: TeamData, accounts_period: Any = None) -> TeamFigures:

@@ -24,7 +24,9 @@ def amtui_register_tables(register: Any) -> None:
     # lazy: pydantic, loaded on first use
     from .model import Post, SlotRule
 
-    register(TableSpec(Post.table, Post, open=open_post))
+    # what Today's "needs attention" asks of the record index
+    register(TableSpec(Post.table, Post, open=open_post,
+                       indexed=("status", "publish_at", "sent_for_approval_at")))
     register(TableSpec(SlotRule.table, SlotRule))
 
 

@@ -55,13 +55,9 @@ def needing_attention(workspace: Workspace, now: datetime,
     zones: dict[str, str] = {}
     clients = workspace.repo(Client)
     found = []
-    for raw in workspace.repo(Post).scan():
+    for raw in _candidates(workspace, now, approval_limit, due_limit, client_id):
         status = raw.get("status")
-        if status not in NOT_APPROVED:
-            continue
         owner = raw.get("client_id", "")
-        if client_id is not None and owner != client_id:
-            continue
         publish_at = datetime.fromisoformat(raw["publish_at"])
         waiting: timedelta | None = None
         if status == PostStatus.CLIENT_APPROVAL and raw.get("sent_for_approval_at"):
@@ -77,6 +73,21 @@ def needing_attention(workspace: Workspace, now: datetime,
             zones[owner] = str(client.get("timezone") or workspace.settings.timezone)
         found.append(Attention(raw, zones[owner], publish_at, waiting, due_in))
     return sorted(found, key=lambda item: (item.publish_at, item.post["id"]))
+
+
+def _candidates(workspace: Workspace, now: datetime, approval_limit: timedelta,
+                due_limit: timedelta, client_id: str | None) -> list[dict[str, Any]]:
+    """The posts not approved that go out within the due window or have waited longer than
+    the approval limit (asked of the record index: not every post ever made)."""
+    posts = workspace.repo(Post)
+    whose = {} if client_id is None else {"client_id": client_id}
+    found = {raw["id"]: raw for raw in posts.query_raw(
+        status__in=NOT_APPROVED, publish_at__gte=now - FORGOTTEN,
+        publish_at__lte=now + due_limit, **whose)}
+    for raw in posts.query_raw(status=PostStatus.CLIENT_APPROVAL,
+                               sent_for_approval_at__lte=now - approval_limit, **whose):
+        found.setdefault(raw["id"], raw)
+    return list(found.values())
 
 
 def _publish(item: Attention) -> str:
@@ -127,9 +138,7 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     upcoming: dict[str, int] = {}
     timeline = []
     horizon = now + timedelta(days=30)
-    for raw in workspace.repo(Post).scan():
-        if raw.get("client_id") != client.id:
-            continue
+    for raw in workspace.repo(Post).query_raw(client_id=client.id):
         if now <= datetime.fromisoformat(raw["publish_at"]) <= horizon:
             upcoming[raw["status"]] = upcoming.get(raw["status"], 0) + 1
         for step in raw.get("trail", []):

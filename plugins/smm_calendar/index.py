@@ -155,7 +155,9 @@ def read_calendar(workspace: Workspace) -> CalendarData:
         data.members[raw["id"]] = str(raw.get("name", ""))
         if raw.get("login"):
             data.member_logins[str(raw["login"])] = str(raw.get("name", ""))
-    posts = list(workspace.repo(Post).scan())
+    # what a row is made of, not the posts' texts and trails (held all at once, those were
+    # most of the pane's memory)
+    posts = [_light(raw) for raw in workspace.repo(Post).scan()]
     wanted = {raw.get("client_id") for raw in posts}
     for raw in workspace.repo(Client).scan():
         if raw["id"] in wanted:
@@ -172,3 +174,15 @@ def read_calendar(workspace: Workspace) -> CalendarData:
     data.by_day = dict(by_day)
     data.other_channels = {row.channel for row in data.by_id.values()} - set(settings.channels)
     return data
+
+
+ROW_FIELDS = ("id", "client_id", "channel", "status", "publish_at", "title", "assignee_id",
+              "slot_rule_id")
+"""The fields of a stored post :meth:`CalendarData.row` reads (and whether it has a text)."""
+
+
+def _light(raw: dict[str, Any]) -> dict[str, Any]:
+    """What :meth:`CalendarData.row` reads of a stored post."""
+    light = {name: raw[name] for name in ROW_FIELDS if name in raw}
+    light["text"] = "text" if str(raw.get("text", "")).strip() else ""
+    return light

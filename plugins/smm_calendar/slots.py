@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from amtui.api import Client, Undo, WorkingDays, os_user, parse_weekdays as weekdays_of
@@ -51,6 +51,17 @@ def slot_days(weekdays: list[int], start: date, end: date,
             if day.weekday() in wanted and not (calendar and calendar.holiday(day))]
 
 
+def _posts_around(workspace: Workspace, start: date, end: date,
+                  client_id: str | None) -> list[dict[str, Any]]:
+    """The posts (of the client, if one is given) that may fall on a local day from ``start``
+    to ``end`` in any time zone (UTC−12 to UTC+14), in the order stored: asked of the record
+    index, not every post ever made."""
+    whose = {} if client_id is None else {"client_id": client_id}
+    return workspace.repo(Post).query_raw(
+        publish_at__gte=datetime.combine(start - timedelta(days=1), time(), UTC),
+        publish_at__lt=datetime.combine(end + timedelta(days=2), time(), UTC), **whose)
+
+
 @dataclass
 class SlotsMade:
     rule: SlotRule
@@ -63,7 +74,7 @@ def _days_taken(workspace: Workspace, client_id: str, channel: str, zone_name: s
                 start: date, end: date) -> dict[date, list[dict[str, Any]]]:
     """The client's posts on the channel (rejected ones aside) by local day in the period."""
     taken: dict[date, list[dict[str, Any]]] = defaultdict(list)
-    for raw in workspace.repo(Post).scan():
+    for raw in _posts_around(workspace, start, end, client_id):
         if (raw.get("client_id") != client_id or raw.get("channel") != channel
                 or raw.get("status") == PostStatus.REJECTED):
             continue
@@ -158,7 +169,7 @@ def plan(workspace: Workspace, start: date, end: date,
     calendar = WorkingDays.of(workspace.settings)
     # (client, channel) → day → whether a real post is there (else only an empty slot)
     days: dict[tuple[str, str], dict[date, bool]] = defaultdict(dict)
-    for raw in workspace.repo(Post).scan():
+    for raw in _posts_around(workspace, start, end, client_id):
         key = (raw.get("client_id", ""), raw.get("channel", ""))
         if key not in wanted or raw.get("status") == PostStatus.REJECTED:
             continue

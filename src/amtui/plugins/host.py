@@ -655,7 +655,7 @@ class PluginHost:
             try:
                 workspace.register_table(StoredTable(
                     table.name, table.model, table.version, dict(table.migrations),
-                    folder=name))
+                    folder=name, indexed=tuple(table.indexed)))
             except Exception as error:
                 self.fail(name, _("table {table!r}: {error}").format(
                     table=table.name, error=_one_line_error(error)))

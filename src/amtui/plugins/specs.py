@@ -63,6 +63,13 @@ class TableSpec:
     open: Callable[[PluginApp, str], None] | None = None
     """Shows one record (Enter on a Today line, the palette): called with the app and the
     record's id. Without it a record is shown as its fields."""
+    indexed: tuple[str, ...] = ()
+    """Fields kept as columns of the table's copy in the record index (``client_id`` always
+    is), so that ``Repository.query`` and ``count`` ask SQLite for the records they match
+    instead of reading the whole file: name those your Today lines and panes filter or sort
+    by. A datetime is kept as a moment, a date, text or choice as text, a bool as a flag, an
+    int, float or Decimal as a number; any other type cannot be a column. Changing the tuple
+    makes the copy be made again from the file."""
 
 
 @dataclass(frozen=True)

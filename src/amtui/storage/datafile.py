@@ -85,6 +85,17 @@ class TableSpec:
     """``{n: function}`` turns the records of version ``n`` into version ``n + 1``."""
     folder: str = ""
     """Sub-folder of ``data/`` (a plugin's name) or empty for core tables."""
+    indexed: tuple[str, ...] = ()
+    """Fields kept as columns of the table's copy in the record index, so that
+    ``Repository.query`` and ``count`` look them up in SQL (``client_id`` always is)."""
+
+    def __post_init__(self) -> None:
+        if self.indexed:
+            # lazy: the index, only for a table that names columns
+            from amtui.storage.index import field_column
+
+            for name in self.indexed:
+                field_column(self.model, name)  # ValueError for a field that cannot be one
 
     @property
     def relative_path(self) -> str:

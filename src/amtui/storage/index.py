@@ -14,7 +14,10 @@ from the file. When the cache folder cannot be used, the index lives in memory f
 process.
 
 Columns: each table has ``id``, ``body`` (the record as JSON) and the fields its questions
-filter or sort by (:data:`COLUMNS`), moments as microseconds since the epoch. A *derived* column
+filter or sort by (:data:`COLUMNS`, and a plugin table's ``TableSpec.indexed``), moments as
+microseconds since the epoch. :meth:`RecordIndex.select` answers a repository's
+``query``/``count`` lookups (:class:`Lookup`) in SQL; :func:`select_in_python` gives the same
+answer from a scan, for the fields that are not columns. A *derived* column
 (Today's "urgent", which depends on the workspace's urgent words) is filled by the layer that
 knows its rule, lazily: rows saved since are NULL until the next question fills them.
 """
@@ -24,12 +27,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import operator
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +50,7 @@ from amtui.storage.errors import StorageError
 if TYPE_CHECKING:
     import sqlite3
 
+    from amtui.models.base import Record
     from amtui.storage.datafile import DataFile
 
 LAYOUT = 1
@@ -57,8 +66,9 @@ class Column:
     name: str
     kind: str = "text"
     """``text`` (as stored), ``moment`` (microseconds since the epoch), ``flag`` (0 or 1),
-    ``folded`` (trimmed and case-folded text), ``number``, ``since`` (``column_since``, else
-    ``updated_at``, as a moment), ``derived`` (filled by :meth:`RecordIndex.derive`)."""
+    ``number`` (a float), ``folded`` (trimmed and case-folded text), ``since``
+    (``column_since``, else ``updated_at``, as a moment), ``derived`` (filled by
+    :meth:`RecordIndex.derive`)."""
 
     @property
     def sql_type(self) -> str:
@@ -74,12 +84,162 @@ class Column:
         if self.kind == "flag":
             return 1 if raw else 0
         if self.kind == "number":
-            return float(raw) if isinstance(raw, int | float) else 0.0
+            return _number(raw)
         if self.kind == "folded":
             return str(raw or "").strip().casefold()
         if self.kind == "derived":
             return None
         return raw if raw is None or isinstance(raw, str | int | float) else str(raw)
+
+    def param(self, value: object) -> object:
+        """A lookup's value as this column holds it (as :meth:`value` holds a record's)."""
+        if value is None:
+            return None
+        if self.kind in ("moment", "since"):
+            if isinstance(value, datetime):
+                return microseconds(value if value.tzinfo else value.replace(tzinfo=UTC))
+            if isinstance(value, str) and _epoch(value) is not None:
+                return _epoch(value)
+            raise ValueError(_("{field} is a moment: look it up with a datetime, not "
+                               "{value!r}").format(field=self.name, value=value))
+        if self.kind == "flag":
+            return 1 if value else 0
+        if self.kind == "number":
+            number = _number(value)
+            if number is None:
+                raise ValueError(_("{field} is a number, not {value!r}").format(
+                    field=self.name, value=value))
+            return number
+        if self.kind == "folded":
+            return str(value).strip().casefold()
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, date):
+            return value.isoformat()
+        return _stored_text(value)
+
+
+def _number(raw: object) -> float | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    try:
+        return float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _stored_text(value: object) -> object:
+    """A value as a TEXT column holds it: numbers become text there (SQLite's affinity)."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else value
+
+
+def kind_of(annotation: object) -> str | None:
+    """The kind of column a model field of this type is kept as: a datetime a ``moment``, a
+    date, text or choice ``text``, a bool a ``flag``, an int, float or Decimal a ``number``;
+    None for any other type (a list, a nested model), which cannot be one."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return kind_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        kinds = {kind_of(arg) for arg in typing.get_args(annotation) if arg is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if origin is typing.Literal:
+        choices = typing.get_args(annotation)
+        return "text" if all(isinstance(choice, str) for choice in choices) else None
+    if not isinstance(annotation, type):
+        return None
+    if issubclass(annotation, bool):
+        return "flag"
+    if issubclass(annotation, datetime):
+        return "moment"
+    if issubclass(annotation, date | str | Enum):
+        return "text"
+    if issubclass(annotation, int | float | Decimal):
+        return "number"
+    return None
+
+
+def field_column(model: type[Record], name: str) -> Column:
+    """The column a field of ``model`` is kept as (``id`` included); ValueError if the model
+    has no such field or its type cannot be a column."""
+    if name == "id":
+        return Column("id")
+    info = model.model_fields.get(name)
+    if info is None:
+        raise ValueError(_("{model} has no field {field!r}").format(
+            model=model.__name__, field=name))
+    kind = kind_of(info.annotation)
+    if kind is None:
+        raise ValueError(_("{model}.{field} cannot be looked up or indexed: it is not a "
+                           "moment, a day, text, a choice, a flag or a number").format(
+                               model=model.__name__, field=name))
+    return Column(name, kind)
+
+
+OPERATORS = {"exact": "=", "in": "IN", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
+             "isnull": "IS NULL"}
+"""The lookups a repository's ``query`` and ``count`` take, after ``field__``."""
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One condition of a query: ``field=value``, ``field__in=[...]``, ``field__lt=value``
+    (``lte``, ``gt``, ``gte``) or ``field__isnull=True``. A record whose field is empty
+    (None) matches only ``isnull``, as in SQL; ``field=None`` means ``field__isnull=True``."""
+
+    field: str
+    operator: str
+    value: object
+
+    @classmethod
+    def parse(cls, key: str, value: object) -> Lookup:
+        field, separator, name = key.rpartition("__")
+        if not separator or name not in OPERATORS:
+            field, name = key, "exact"
+        if name == "exact" and value is None:
+            name, value = "isnull", True
+        if name == "in":
+            if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+                raise ValueError(_("{lookup}: give a list of values, not {value!r}").format(
+                    lookup=key, value=value))
+            value = tuple(value)
+        elif name == "isnull":
+            value = bool(value)
+        elif value is None:
+            raise ValueError(_("{lookup}: a value to compare with is needed, not "
+                               "None").format(lookup=key))
+        return cls(field, OPERATORS[name], value)
+
+    def sql(self, column: Column) -> tuple[str, tuple[object, ...]]:
+        """The condition as SQL, with its parameters (values are never put in the text)."""
+        name = quoted(column.name)
+        if self.operator == "IS NULL":
+            return f"{name} IS {'' if self.value else 'NOT '}NULL", ()
+        if self.operator == "IN":
+            values = [value for value in self._params(column) if value is not None]
+            return (f"{name} IN (SELECT value FROM json_each(?))",
+                    (orjson.dumps(values).decode(),))
+        return f"{name} {self.operator} ?", (column.param(self.value),)
+
+    def test(self, column: Column) -> Callable[[Mapping[str, Any]], bool]:
+        """The condition as a test of a stored record, with the same meaning as :meth:`sql`."""
+        value_of = column.value if column.kind != "text" else (
+            lambda record: _stored_text(column.value(record)))
+        if self.operator == "IS NULL":
+            empty = bool(self.value)
+            return lambda record: (value_of(record) is None) is empty
+        if self.operator == "IN":
+            wanted = {value for value in self._params(column) if value is not None}
+            return lambda record: (found := value_of(record)) is not None and found in wanted
+        compare, param = _COMPARE[self.operator], column.param(self.value)
+        return lambda record: (found := value_of(record)) is not None and compare(found, param)
+
+    def _params(self, column: Column) -> list[object]:
+        assert isinstance(self.value, tuple)
+        return [column.param(value) for value in self.value]
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -90,13 +250,15 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                  Column("received_at", "moment"), Column("answer_by", "moment"),
                  Column("snoozed_until", "moment"), Column("assignee_id"),
                  Column("urgent", "derived")),
+    "deals": (Column("client_id"), Column("status"), Column("owner_id"), Column("signed_on"),
+              Column("paid_on")),
     "tasks": (Column("client_id"), Column("column"), Column("due"), Column("priority"),
               Column("assignee", "folded"), Column("blocked_by_client", "flag"),
               Column("blocked_since", "moment"), Column("since", "since"),
               Column("done_at", "moment"), Column("position", "number")),
 }
 """The columns of the core tables' copies; any other table's copy has ``client_id`` when its
-records have one."""
+records have one, and the fields its ``TableSpec.indexed`` names."""
 
 INDEXED_TABLES = tuple(COLUMNS)
 """The tables whose copies Today asks (``amtui doctor`` keeps them up to date)."""
@@ -104,6 +266,7 @@ INDEXED_TABLES = tuple(COLUMNS)
 INDEXES: dict[str, tuple[str, ...]] = {
     "clients": ("status, owner_id", "owner_id"),
     "contacts": ("cadence, client_id", "client_id"),
+    "deals": ("status, signed_on", "status, paid_on", "client_id", "owner_id"),
     "messages": ("client_id, received_at", "contact_id, received_at",
                  "status, answer_by, snoozed_until, urgent"),
     "tasks": ("client_id, \"column\", done_at", "due, \"column\", priority",
@@ -111,7 +274,8 @@ INDEXES: dict[str, tuple[str, ...]] = {
               "since, blocked_by_client, \"column\"", "since", "assignee",
               "\"column\", position"),
 }
-"""The indexes of the core tables' copies: what Today's questions count and sort by."""
+"""The indexes of the core tables' copies: what Today's questions count and sort by (any
+other table's copy has one on each of its columns)."""
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -165,7 +329,7 @@ class RecordIndex:
         """Where index files are kept (None: this user's cache folder)."""
         self._local = threading.local()
         self._keeper: sqlite3.Connection | None = None
-        self._columns: dict[str, tuple[Column, ...]] = {}
+        self._columns: dict[tuple[str, tuple[str, ...]], tuple[Column, ...]] = {}
         self._derived: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], object]]] = {}
 
     # where it lives
@@ -226,20 +390,78 @@ class RecordIndex:
     # keeping copies up to date
 
     def columns(self, data_file: DataFile) -> tuple[Column, ...]:
+        """The columns of the table's copy (besides ``id`` and ``body``)."""
         name = data_file.name
-        columns = self._columns.get(name)
+        key = (name, data_file.spec.indexed)
+        columns = self._columns.get(key)
         if columns is None:
+            model = data_file.spec.model
             columns = COLUMNS.get(name) or (
-                (Column("client_id"),) if "client_id" in data_file.spec.model.model_fields
-                else ())
-            self._columns[name] = columns
+                (Column("client_id"),) if "client_id" in model.model_fields else ())
+            known = {column.name for column in columns} | {"id", "body"}
+            columns += tuple(field_column(model, field) for field in
+                             dict.fromkeys(data_file.spec.indexed) if field not in known)
+            self._columns[key] = columns
         return columns
+
+    def column_of(self, data_file: DataFile, field: str) -> Column | None:
+        """The column of the table's copy that holds ``field`` (``id`` too), or None."""
+        if field == "id":
+            return Column("id")
+        return next((column for column in self.columns(data_file) if column.name == field),
+                    None)
+
+    def select(self, data_file: DataFile, lookups: Sequence[Lookup],
+               order_by: str | None = None, descending: bool = False,
+               limit: int | None = None) -> list[dict[str, Any]]:
+        """The records that match every lookup (each on a column of the table's copy), in
+        the order of ``order_by`` (then of the file), at most ``limit`` of them."""
+        where, parameters = self._where(data_file, lookups)
+        order = "rowid"
+        if order_by is not None:
+            column = self._known(data_file, order_by)
+            order = f"{quoted(column.name)} {'DESC' if descending else 'ASC'}, rowid"
+        cut = ""
+        if limit is not None:
+            cut, parameters = " LIMIT ?", (*parameters, limit)
+        connection = self.fresh(data_file)
+        return [orjson.loads(body) for (body,) in connection.execute(
+            f"SELECT body FROM {quoted(data_file.name)}{where} ORDER BY {order}{cut}",
+            parameters)]
+
+    def count_where(self, data_file: DataFile, lookups: Sequence[Lookup]) -> int:
+        """How many records match every lookup (each on a column of the table's copy)."""
+        where, parameters = self._where(data_file, lookups)
+        connection = self.fresh(data_file)
+        (count,) = connection.execute(
+            f"SELECT count(*) FROM {quoted(data_file.name)}{where}", parameters).fetchone()
+        return int(count)
+
+    def _known(self, data_file: DataFile, field: str) -> Column:
+        column = self.column_of(data_file, field)
+        if column is None:
+            raise ValueError(f"the index of {data_file.name} has no column {field!r}")
+        return column
+
+    def _where(self, data_file: DataFile, lookups: Sequence[Lookup]
+               ) -> tuple[str, tuple[object, ...]]:
+        clauses: list[str] = []
+        parameters: list[object] = []
+        for lookup in lookups:
+            clause, values = lookup.sql(self._known(data_file, lookup.field))
+            clauses.append(clause)
+            parameters.extend(values)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(parameters)
 
     def fingerprint(self, data_file: DataFile, signature: tuple[int, int, int] | None) -> str:
         # lazy: datafile imports this module
         from amtui.models.base import RECORD_RULES
 
-        return fingerprint_of(signature, data_file.spec.version, RECORD_RULES)
+        # the table's own columns (a plugin's ``TableSpec.indexed``): a copy made with other
+        # columns is rebuilt
+        columns = hashlib.sha256(repr(self.columns(data_file)).encode()).hexdigest()[:12]
+        made = fingerprint_of(signature, data_file.spec.version, RECORD_RULES)
+        return f"{made} columns {columns}"
 
     def fresh(self, *data_files: DataFile) -> sqlite3.Connection:
         """The connection, with each table's copy as its data file is now (rebuilt from the
@@ -436,7 +658,7 @@ class RecordIndex:
     def _indexes(name: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
         if name in INDEXES:
             return INDEXES[name]
-        return ("client_id",) if columns else ()
+        return tuple(quoted(column.name) for column in columns)
 
     @staticmethod
     def _row(record: Mapping[str, Any], columns: tuple[Column, ...]) -> tuple[object, ...]:
@@ -489,6 +711,28 @@ class RecordIndex:
 
 def _sql_value(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
+
+
+def select_in_python(records: Iterable[dict[str, Any]], columns: Mapping[str, Column],
+                     lookups: Sequence[Lookup], order_by: str | None = None,
+                     descending: bool = False, limit: int | None = None
+                     ) -> list[dict[str, Any]]:
+    """What :meth:`RecordIndex.select` answers, from records read in the file's order:
+    ``columns`` says how each field used is compared (its column, or
+    :func:`field_column`)."""
+    tests = [lookup.test(columns[lookup.field]) for lookup in lookups]
+    found = [record for record in records if all(test(record) for test in tests)]
+    if order_by is not None:
+        column = columns[order_by]
+        value_of = column.value if column.kind != "text" else (
+            lambda record: _stored_text(column.value(record)))
+
+        def key(record: Mapping[str, Any]) -> tuple[bool, Any]:
+            value = value_of(record)
+            return (value is not None, value)  # empty first, as SQL sorts NULL
+
+        found.sort(key=key, reverse=descending)  # stable: ties keep the file's order
+    return found if limit is None else found[:limit]
 
 
 def private_folder(name: str) -> Path:

@@ -13,6 +13,7 @@ from amtui.i18n import _
 from amtui.identity import os_user
 from amtui.models import Record, describe_validation_error
 from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
+from amtui.storage.index import Lookup, field_column, select_in_python
 from amtui.storage.trash import KEEP_DAYS, TrashEntry
 
 if TYPE_CHECKING:
@@ -54,9 +55,65 @@ class Repository(Generic[R]):
         and compute again when it differs."""
         return self.workspace.file(self.table).version_on_disk()
 
-    def count(self) -> int:
-        """How many records the table holds."""
-        return self.workspace.file(self.table).count()
+    def count(self, **lookups: Any) -> int:
+        """How many records the table holds; with lookups, how many match them (as
+        :meth:`query` says): ``repo.count(status="draft")``."""
+        data_file = self.workspace.file(self.table)
+        if not lookups:
+            return data_file.count()
+        parsed = [Lookup.parse(key, value) for key, value in lookups.items()]
+        index = self.workspace.index
+        if all(index.column_of(data_file, lookup.field) for lookup in parsed):
+            return index.count_where(data_file, parsed)
+        return len(self._scanned(parsed))
+
+    def query(self, *, order_by: str | None = None, descending: bool = False,
+              limit: int | None = None, **lookups: Any) -> list[R]:
+        """The records that match every lookup, as models, in the order of ``order_by``
+        (records with no value first; ties, and without ``order_by`` all, in the order
+        stored), at most ``limit`` of them.
+
+        Lookups are Django's: ``field=value``, ``field__in=[...]``, ``field__lt=value``
+        (``__lte``, ``__gt``, ``__gte``), ``field__isnull=True`` (or False). A record whose
+        field is empty matches only ``__isnull=True`` (``field=None`` is that too). Values
+        are given as the model holds them (a datetime, a date, a choice, a Decimal), e.g.
+        ``repo.query(status__in=["draft", "review"], publish_at__gte=now, limit=20)``.
+
+        When every field used is one the table's copy in the record index keeps as a column
+        (``id``, ``client_id``, those of ``TableSpec.indexed``), SQLite answers and only the
+        matching records are read; otherwise the table is read through, with the same
+        answer. Either way it is what the file holds: a transaction's changes not yet
+        saved are not seen. A core table's column is compared as it is kept: tasks'
+        ``assignee`` trimmed and case-folded. Fields of other types than a moment, day,
+        text, choice, flag or number cannot be looked up (ValueError)."""
+        return [self._model(raw) for raw in self.query_raw(
+            order_by=order_by, descending=descending, limit=limit, **lookups)]
+
+    def query_raw(self, *, order_by: str | None = None, descending: bool = False,
+                  limit: int | None = None, **lookups: Any) -> list[dict[str, Any]]:
+        """What :meth:`query` finds, as the stored plain dicts (do not modify): for reading
+        many records without building models."""
+        if limit is not None and limit < 0:
+            raise ValueError(_("limit is 0 or more, not {limit}").format(limit=limit))
+        data_file = self.workspace.file(self.table)
+        parsed = [Lookup.parse(key, value) for key, value in lookups.items()]
+        fields = [lookup.field for lookup in parsed] + ([order_by] if order_by else [])
+        index = self.workspace.index
+        if all(index.column_of(data_file, field) for field in fields):
+            return index.select(data_file, parsed, order_by, descending, limit)
+        return self._scanned(parsed, order_by, descending, limit)
+
+    def _scanned(self, lookups: list[Lookup], order_by: str | None = None,
+                 descending: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+        """:meth:`query_raw` answered from a read of the whole file."""
+        data_file = self.workspace.file(self.table)
+        index = self.workspace.index
+        columns = {field: index.column_of(data_file, field)
+                   or field_column(self.record_type, field)
+                   for field in {lookup.field for lookup in lookups} | (
+                       {order_by} if order_by else set())}
+        return select_in_python(data_file.stored(), columns, lookups, order_by, descending,
+                                limit)
 
     def exists(self, record_id: str) -> bool:
         """Whether a record has this id."""
