@@ -162,7 +162,8 @@ def test_a_large_file_is_read_by_id_from_the_index(workspace: Workspace, client:
 def test_doctor_rebuilds_a_missing_index(workspace: Workspace, client: Client) -> None:
     workspace.repo(Task).add(Task(title="Баннеры", client_id=client.id, due=date(2026, 11, 20)))
     findings = [finding.text for finding in check_workspace(workspace)]
-    assert any("record index of" in text and "made again" in text for text in findings), findings
+    assert any("record index of" in text and "brought up to date" in text
+               for text in findings), findings
     assert workspace.index.is_fresh(workspace.file("tasks"))
     again = [finding.text for finding in check_workspace(workspace)]
     assert any(text.startswith("record index up to date") for text in again), again

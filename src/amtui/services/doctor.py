@@ -76,18 +76,21 @@ def check_workspace(workspace: Workspace) -> list[Finding]:
 
 
 def _check_index(workspace: Workspace) -> list[Finding]:
-    """Bring the record index of the tables Today and the card ask up to date (it is rebuilt
-    from the data files whenever they changed without it)."""
+    """Bring the record index up to date: the tables Today and the card ask, and any other
+    it holds a copy of (a plugin's); it is made again from the data files whenever they
+    changed without it."""
     index = workspace.index
-    names = [name for name in INDEXED_TABLES if name in workspace.table_names]
+    wanted = {*INDEXED_TABLES, *index.copied()}
+    names = [name for name in workspace.table_names if name in wanted]
     files = [workspace.file(name) for name in names]
     if any(data_file.read_only_reason for data_file in files):
         return []  # said for each damaged file above; the index follows once it is mended
     rebuilt = index.renew(*files)
     where = _("in memory") if index.in_memory else index.location
     if rebuilt:  # nothing is wrong: the index is made from the files whenever needed
-        return [Finding("ok", _("record index of {tables} made again from the data files "
-                                "({where})").format(tables=", ".join(rebuilt), where=where))]
+        return [Finding("ok", _("record index of {tables} brought up to date from the data "
+                                "files ({where})").format(tables=", ".join(rebuilt),
+                                                          where=where))]
     return [Finding("ok", _("record index up to date ({where})").format(where=where))]
 
 

@@ -494,6 +494,13 @@ class RecordIndex:
             f"SELECT body FROM {quoted(data_file.name)} WHERE {quoted(column)} = ? "
             "ORDER BY rowid", (value,))]
 
+    def copied(self) -> list[str]:
+        """The tables the index holds a copy of (up to date or not)."""
+        if not self._exists():
+            return []
+        return [name for (name,) in self.connection().execute(
+            "SELECT name FROM copies ORDER BY name")]
+
     def renew(self, *data_files: DataFile) -> list[str]:
         """Bring the copies of these tables up to date (``amtui doctor``); the names of
         those that were missing or stale and were rebuilt."""
