@@ -6,6 +6,7 @@ shared by the Today pane and ``amtui today``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -63,9 +64,16 @@ def _update_due(client: dict[str, Any], last: datetime | None, days: int, now: d
     due = last + timedelta(days=days)
     if due > now:
         return False
-    hours = WorkingHours.model_validate(client.get("working_hours") or {})
+    hours = _working_hours(orjson.dumps(client.get("working_hours") or {},
+                                        option=orjson.OPT_SORT_KEYS))
     return on_working_day(due, hours.weekdays, hours.start,
                           str(client.get("timezone") or "Europe/Moscow"), calendar) <= now
+
+
+@functools.lru_cache(maxsize=256)
+def _working_hours(stored: bytes) -> WorkingHours:
+    """A client's working hours as stored (most clients share a few)."""
+    return WorkingHours.model_validate(orjson.loads(stored))
 
 
 def build_agenda(workspace: Workspace, now: datetime | None = None,
@@ -275,32 +283,27 @@ class _Agenda:
             f"      AND IFNULL(last, 0) + days * {DAY} <= :at) "
             "OR (status = 'active' AND delivered <= :remarket AND IFNULL(last, 0) <= :remarket) "
             "OR (status = 'dormant' AND IFNULL(last, 0) <= :dormant)", parameters)
+        # (title, how to make its line): the lines are made for the first ``limit`` only
+        due: list[tuple[str, Callable[[], AgendaItem]]] = []
+        offers: list[tuple[str, Callable[[], AgendaItem]]] = []
         for client_id, name, status, body, last, days, delivered, _snoozed in rows:
             last_moment = moment_of(last) if last is not None else None
-
-            def silence(last_moment: datetime | None = last_moment) -> str:
-                return (_("no contact {time}").format(time=duration(now - last_moment))
-                        if last_moment else _("never contacted"))
-
             if status == "active":
                 client = orjson.loads(body)
                 if days and not snoozed(client.get("update_snoozed_until"), now) \
                         and (last is None or last + days * DAY <= self.at) \
                         and _update_due(client, last_moment, days, now, calendar):
-                    updates.items.append(AgendaItem(
-                        "clients", client_id, name, name,
-                        _("{cadence} update").format(cadence=_(str(client.get("cadence")))),
-                        client_id, silence()))
+                    due.append((name, functools.partial(
+                        self._update_line, "clients", client_id, name, name, client_id,
+                        str(client.get("cadence")), last_moment)))
                 if (delivered is not None and delivered <= parameters["remarket"]
                         and (last is None or last <= parameters["remarket"])
                         and not self._open_work(client_id)):
-                    remarket.items.append(AgendaItem(
-                        "clients", client_id, name, name, _("offer what comes next"),
-                        client_id, _("delivered {time} ago").format(
-                            time=duration(now - moment_of(delivered)))))
+                    offers.append((name, functools.partial(
+                        self._delivered_line, client_id, name, moment_of(delivered))))
             elif last is None or last <= parameters["dormant"]:
-                remarket.items.append(AgendaItem("clients", client_id, name, name,
-                                                 _("dormant"), client_id, silence()))
+                offers.append((name, functools.partial(self._dormant_line, client_id, name,
+                                                       last_moment)))
         contacts = self.db.execute(
             "SELECT p.id, p.name, p.cadence, c.id, c.name, c.body, "
             "(SELECT MAX(m.received_at) FROM messages m WHERE m.contact_id = p.id) AS last, "
@@ -313,15 +316,34 @@ class _Agenda:
                 continue
             last_moment = moment_of(last) if last is not None else None
             if _update_due(orjson.loads(body), last_moment, days, now, calendar):
-                silence = (_("no contact {time}").format(time=duration(now - last_moment))
-                           if last_moment else _("never contacted"))
-                updates.items.append(AgendaItem(
-                    "contacts", contact_id, name, client_name,
-                    _("{cadence} update for this contact").format(cadence=_(str(cadence))),
-                    client_id, silence))
-        updates.items.sort(key=lambda item: item.title.casefold())
-        remarket.items.sort(key=lambda item: item.title.casefold())
+                due.append((name, functools.partial(
+                    self._update_line, "contacts", contact_id, name, client_name, client_id,
+                    str(cadence), last_moment)))
+        for section, lines in ((updates, due), (remarket, offers)):
+            lines.sort(key=lambda line: line[0].casefold())
+            section.total = len(lines)
+            section.items = [make() for _title, make in lines[:self.limit]]
         return [updates, remarket]
+
+    def _silence(self, last: datetime | None) -> str:
+        return (_("no contact {time}").format(time=duration(self.now - last)) if last
+                else _("never contacted"))
+
+    def _update_line(self, table: str, record_id: str, title: str, client: str,
+                     client_id: str, cadence: str, last: datetime | None) -> AgendaItem:
+        detail = (_("{cadence} update").format(cadence=_(cadence)) if table == "clients"
+                  else _("{cadence} update for this contact").format(cadence=_(cadence)))
+        return AgendaItem(table, record_id, title, client, detail, client_id,
+                          self._silence(last))
+
+    def _delivered_line(self, client_id: str, name: str, delivered: datetime) -> AgendaItem:
+        return AgendaItem("clients", client_id, name, name, _("offer what comes next"),
+                          client_id, _("delivered {time} ago").format(
+                              time=duration(self.now - delivered)))
+
+    def _dormant_line(self, client_id: str, name: str, last: datetime | None) -> AgendaItem:
+        return AgendaItem("clients", client_id, name, name, _("dormant"), client_id,
+                          self._silence(last))
 
     def _open_work(self, client_id: str) -> bool:
         return self.db.execute(

@@ -320,6 +320,12 @@ def fingerprint_of(signature: tuple[int, int, int] | None, schema: int, rules: i
     return f"{made} schema {schema} rules {rules} layout {_layout()}"
 
 
+def _made_alike(fingerprint: str) -> str:
+    """What a copy's fingerprint says of how it was made (schema, rules, layout, columns),
+    without the file it was made from."""
+    return fingerprint.partition(" schema ")[2]
+
+
 class RecordIndex:
     """The index of one workspace for this process: one SQLite connection per thread."""
 
@@ -597,11 +603,14 @@ class RecordIndex:
         every save since the copy was made is an amtui transaction that follows the last
         (each audit line says which transaction wrote the file it changed), the last of them
         wrote the file as it is now, and they changed few records. Whether it did."""
-        row = connection.execute("SELECT saved_by, audit_at FROM copies WHERE name = ?",
-                                 (data_file.name,)).fetchone()
+        row = connection.execute(
+            "SELECT saved_by, audit_at, fingerprint FROM copies WHERE name = ?",
+            (data_file.name,)).fetchone()
         if row is None or row[0] is None or row[1] is None or signature is None:
             return False
-        saved_by, audit_at = row
+        saved_by, audit_at, made = row
+        if _made_alike(made) != _made_alike(self.fingerprint(data_file, signature)):
+            return False  # made by other rules or with other columns: made again
         last = data_file.version_name(signature, *data_file.lock.peek_record())
         if last is None:
             return False
