@@ -32,6 +32,8 @@ CONFIG_NAME = "workspace.toml"
 
 def open_app(args: argparse.Namespace) -> int:
     pane = args.pane or CORE_PANE_IDS[0]
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    early = _early_agenda(args) if interactive and pane == CORE_PANE_IDS[0] else None
     plugins = load_host(args)
     pane_ids = [info.id for info in panes_with_plugins(plugins)]
     if pane not in pane_ids:
@@ -49,14 +51,12 @@ def open_app(args: argparse.Namespace) -> int:
         if args.theme not in names:
             raise UsageError(_("--theme: no theme {theme!r} (themes: {names})").format(
                 theme=args.theme, names=", ".join(sorted(names))))
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not interactive:
         return summary(args)
     path = workspace_path(args)
     check_access(path)
     new_workspace_at = path.absolute() if _no_workspace_yet(path) else None
     name, keymap = (path.name, {}) if new_workspace_at else _workspace_name_and_keymap(path)
-    early = (EarlyAgenda(path, TODAY_LINES)
-             if pane == CORE_PANE_IDS[0] and not new_workspace_at else None)
     # lazy: Textual, not loaded for the CLI
     from amtui.ui.app import AmtuiApp
 
@@ -70,6 +70,20 @@ def open_app(args: argparse.Namespace) -> int:
         AmtuiApp(open_workspace, pane, theme=args.theme, name=name, plugins=plugins,
                  keymap=keymap, new_workspace_at=new_workspace_at, first_agenda=early).run()
     return 0
+
+
+def _early_agenda(args: argparse.Namespace) -> EarlyAgenda | None:
+    """Today's first sections, read by a copy of the process from now on (before the
+    plugins load and Textual starts); None where there is nothing to read yet. Whatever is
+    wrong with the workspace is said later, as without it."""
+    try:
+        path = workspace_path(args)
+        check_access(path)
+        if _no_workspace_yet(path):
+            return None
+    except Exception:
+        return None
+    return EarlyAgenda(path, TODAY_LINES)
 
 
 def _no_workspace_yet(path: Path) -> bool:
