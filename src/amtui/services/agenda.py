@@ -271,13 +271,15 @@ class _Agenda:
         }
         last_contact = "(SELECT MAX(m.received_at) FROM messages m WHERE m.client_id = c.id)"
         rows = self.db.execute(
-            "SELECT * FROM ("
+            "SELECT *, CASE WHEN status = 'active' AND delivered <= :remarket "
+            "  AND IFNULL(last, 0) <= :remarket THEN EXISTS(SELECT 1 FROM tasks t "
+            "  WHERE t.client_id = q.id AND t.\"column\" IS NOT :done) END AS busy FROM ("
             f"  SELECT c.id, c.name, c.status, c.body, {last_contact} AS last, "
             f"  CASE IFNULL(NULLIF(c.cadence, ''), 'weekly') {cadence_days} END AS days, "
             "   (SELECT MAX(t.done_at) FROM tasks t WHERE t.client_id = c.id "
             "    AND t.\"column\" = :done) AS delivered, c.update_snoozed_until AS snoozed "
             "   FROM clients c WHERE c.status IN ('active', 'dormant') "
-            "   AND (:me IS NULL OR c.owner_id = :me) ORDER BY c.rowid) "
+            "   AND (:me IS NULL OR c.owner_id = :me) ORDER BY c.rowid) AS q "
             # what may be listed; the working days are looked at below
             "WHERE (status = 'active' AND days IS NOT NULL AND IFNULL(snoozed, 0) <= :at "
             f"      AND IFNULL(last, 0) + days * {DAY} <= :at) "
@@ -286,7 +288,7 @@ class _Agenda:
         # (title, how to make its line): the lines are made for the first ``limit`` only
         due: list[tuple[str, Callable[[], AgendaItem]]] = []
         offers: list[tuple[str, Callable[[], AgendaItem]]] = []
-        for client_id, name, status, body, last, days, delivered, _snoozed in rows:
+        for client_id, name, status, body, last, days, delivered, _snoozed, busy in rows:
             last_moment = moment_of(last) if last is not None else None
             if status == "active":
                 client = orjson.loads(body)
@@ -296,9 +298,7 @@ class _Agenda:
                     due.append((name, functools.partial(
                         self._update_line, "clients", client_id, name, name, client_id,
                         str(client.get("cadence")), last_moment)))
-                if (delivered is not None and delivered <= parameters["remarket"]
-                        and (last is None or last <= parameters["remarket"])
-                        and not self._open_work(client_id)):
+                if busy == 0:  # delivered long enough ago, quiet since, no work open
                     offers.append((name, functools.partial(
                         self._delivered_line, client_id, name, moment_of(delivered))))
             elif last is None or last <= parameters["dormant"]:
@@ -344,11 +344,6 @@ class _Agenda:
     def _dormant_line(self, client_id: str, name: str, last: datetime | None) -> AgendaItem:
         return AgendaItem("clients", client_id, name, name, _("dormant"), client_id,
                           self._silence(last))
-
-    def _open_work(self, client_id: str) -> bool:
-        return self.db.execute(
-            "SELECT 1 FROM tasks WHERE client_id = ? AND \"column\" IS NOT ? LIMIT 1",
-            (client_id, self.done_column)).fetchone() is not None
 
 
 THEIR_CLIENTS = "(SELECT id FROM clients WHERE owner_id = :me)"
