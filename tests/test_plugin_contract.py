@@ -311,15 +311,19 @@ def amtui_register_settings(register):
 '''
 
 
-async def test_a_bad_settings_value_takes_the_plugins_pane_away(workspace: Workspace) -> None:
+def app_with_a_bad_setting(workspace: Workspace) -> AmtuiApp:
+    """The app as `amtui` starts it (the workspace opened, and the settings read, after the
+    panes are known) with a plugin pane whose settings value is bad."""
     settings = workspace.root / "workspace.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "[extra]\ndays = -1\n",
                         encoding="utf-8")
     write(workspace.root / "plugins", "extra", PANE_AND_SETTINGS)
     root = workspace.root
-    # As `amtui` starts: the workspace is opened (and the settings read) after the panes
-    # are known.
-    app = AmtuiApp(lambda: Workspace.open(root), plugins=PluginHost.load(root))
+    return AmtuiApp(lambda: Workspace.open(root), plugins=PluginHost.load(root))
+
+
+async def test_a_bad_settings_value_takes_the_plugins_pane_away(workspace: Workspace) -> None:
+    app = app_with_a_bad_setting(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await wait_until(pilot, lambda: "Extra" not in bar_text(app), "the pane to go")
@@ -335,12 +339,7 @@ async def test_a_bad_settings_value_takes_the_plugins_pane_away(workspace: Works
 
 async def test_help_leaves_out_the_key_of_a_switched_off_plugins_pane(
         workspace: Workspace) -> None:
-    settings = workspace.root / "workspace.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "[extra]\ndays = -1\n",
-                        encoding="utf-8")
-    write(workspace.root / "plugins", "extra", PANE_AND_SETTINGS)
-    root = workspace.root
-    app = AmtuiApp(lambda: Workspace.open(root), plugins=PluginHost.load(root))
+    app = app_with_a_bad_setting(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await wait_until(pilot, lambda: "Extra" not in bar_text(app), "the pane to go")

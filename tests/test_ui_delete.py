@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
 from amtui.models import Client, Contact, Deal, Message, MessageStatus, Money, Task
@@ -27,6 +26,7 @@ from amtui.ui.task_screen import TaskScreen
 from amtui.ui.trash import TrashScreen
 from amtui.ui.widgets.cards import BoardView
 from amtui.ui.widgets.keybar import KeyBar
+from test_ui_editors import open_card, section
 
 
 @pytest.fixture
@@ -60,17 +60,6 @@ def question(app: AmtuiApp) -> str:
 
 def trashed(workspace: Workspace) -> list[tuple[str, str]]:
     return [(entry.source_table, entry.title) for entry in TrashBin(workspace).entries()]
-
-
-def section(app: AmtuiApp, name: str) -> str:
-    return str(app.screen.query_one(f"#card-{name}", Static).render())
-
-
-async def open_card(app: AmtuiApp, pilot: Pilot[None], workspace: Workspace) -> None:
-    (client,) = workspace.repo(Client).all()
-    app.open_record("clients", client.id)
-    await settle(pilot)
-    assert isinstance(app.screen, ClientCard)
 
 
 async def test_x_on_the_board_asks_then_moves_the_task_to_the_trash_and_u_brings_it_back(
