@@ -27,6 +27,7 @@ from .models import (
     KamSettings,
     StageMove,
     Survey,
+    SurveyScore,
     plan_id,
     settings_of,
 )
@@ -95,7 +96,8 @@ class TeamData:
     plans: dict[str, AccountPlan]
     moves: dict[str, list[StageMove]]
     """Client id → its stage moves, oldest first."""
-    surveys: list[Survey]
+    surveys: list[SurveyScore]
+    """Oldest first."""
     history_written: bool = True
     """False if the history could not be brought up to date on disk (a read-only file)."""
     member_names: dict[str, str] = field(default_factory=dict)
@@ -158,7 +160,7 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
             plan.client_id: plan for plan in workspace.repo(AccountPlan).all()}),
         moves=_cached(workspace, "moves", (StageMove,), lambda: _read_moves(workspace)),
         surveys=_cached(workspace, "surveys", (Survey,), lambda: sorted(
-            workspace.repo(Survey).all(),
+            map(SurveyScore.of, workspace.repo(Survey).scan()),
             key=lambda survey: (survey.on, survey.created_at))),
         history_written=written,
         member_names={member.id: member.name for member in members},
@@ -171,14 +173,15 @@ def _read_clients(workspace: Workspace, today: date
                   ) -> tuple[dict[str, ClientRow], dict[str, Timeline], history.Catching]:
     """The clients, their timelines, and what their history lacks."""
     client_raws = list(workspace.repo(Client).scan())
+    one = history.Shared()
     clients = {raw["id"]: ClientRow(
-        raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
-        raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
-        decimal(raw.get("monthly_revenue")), decimal(raw.get("cost_to_serve")),
+        raw["id"], str(raw.get("name", "")), one(str, raw.get("status", "active")),
+        one(str, raw.get("owner_id")), bool(raw.get("key_account")), one(str, raw.get("stage")),
+        one(decimal, raw.get("monthly_revenue") or 0), one(decimal, raw.get("cost_to_serve") or 0),
         int(raw.get("rev", 0))) for raw in client_raws}
     stored = history.stored_histories(workspace)
     catching = history.missing_entries(client_raws, stored, today)
-    return clients, history.timelines(client_raws, stored, catching), catching
+    return clients, history.timelines(client_raws, stored, catching, one), catching
 
 
 _computed: dict[tuple[str, str], tuple[Any, Any]] = {}
