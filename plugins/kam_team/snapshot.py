@@ -171,17 +171,27 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
 
 def _read_clients(workspace: Workspace, today: date
                   ) -> tuple[dict[str, ClientRow], dict[str, Timeline], history.Catching]:
-    """The clients, their timelines, and what their history lacks."""
-    client_raws = list(workspace.repo(Client).scan())
+    """The clients, their timelines, and what their history lacks. A client at a time, its
+    history let go of once its timeline is made: ten thousand clients and their histories
+    held at once would be the view's peak of memory, and much of it would stay taken."""
     one = history.Shared()
-    clients = {raw["id"]: ClientRow(
-        raw["id"], str(raw.get("name", "")), one(str, raw.get("status", "active")),
-        one(str, raw.get("owner_id")), bool(raw.get("key_account")), one(str, raw.get("stage")),
-        one(decimal, raw.get("monthly_revenue") or 0), one(decimal, raw.get("cost_to_serve") or 0),
-        int(raw.get("rev", 0))) for raw in client_raws}
     stored = history.stored_histories(workspace)
-    catching = history.missing_entries(client_raws, stored, today)
-    return clients, history.timelines(client_raws, stored, catching, one), catching
+    clients: dict[str, ClientRow] = {}
+    timelines: dict[str, Timeline] = {}
+    catching = history.Catching([], [])
+    for raw in workspace.repo(Client).scan():
+        client_id = raw["id"]
+        clients[client_id] = ClientRow(
+            client_id, str(raw.get("name", "")), one(str, raw.get("status", "active")),
+            one(str, raw.get("owner_id")), bool(raw.get("key_account")),
+            one(str, raw.get("stage")), one(decimal, raw.get("monthly_revenue") or 0),
+            one(decimal, raw.get("cost_to_serve") or 0), int(raw.get("rev", 0)))
+        own = {client_id: stored.pop(client_id)} if client_id in stored else {}
+        caught = history.missing_entries([raw], own, today)
+        catching.new += caught.new
+        catching.extended += caught.extended
+        timelines.update(history.timelines([raw], own, caught, one))
+    return clients, timelines, catching
 
 
 _computed: dict[tuple[str, str], tuple[Any, Any]] = {}
