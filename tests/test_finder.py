@@ -323,6 +323,30 @@ async def test_a_failed_build_is_told_and_commands_still_work(
                         "data/tasks.json: permission denied"]
 
 
+class _Record(dict[str, str]):
+    """A record that can be watched for being let go of."""
+
+
+def test_a_name_finder_holds_one_record_at_a_time_while_it_indexes() -> None:
+    import weakref
+
+    passed: list[weakref.ref[_Record]] = []
+
+    def records() -> Iterator[dict[str, str]]:
+        for number in range(50):
+            # every record given before the last one is let go of already
+            assert all(ref() is None for ref in passed[:-1])
+            record = _Record(id=str(number), name=f"Клиент {number}")
+            passed.append(weakref.ref(record))
+            yield record
+
+    finder = NameFinder(records())
+    finder.warm()
+    assert len(passed) == 50
+    assert finder.find("клиент 42") == [("42", "Клиент 42")]
+    assert finder.name("7") == "Клиент 7"
+
+
 def test_a_name_finder_reads_its_records_only_when_first_searched() -> None:
     read: list[str] = []
 

@@ -86,6 +86,30 @@ def test_changes_here_and_elsewhere_are_read_as_a_whole_read_would(
     assert whole_reads == [1]  # every read again took only what changed
 
 
+def test_a_task_moved_to_another_message_or_unlinked_is_read_as_a_whole_read_would(
+        workspace: Workspace, clock: StillClock, whole_reads: list[int]) -> None:
+    client = workspace.repo(Client).add(Client(name="Ромашка"))
+    messages, tasks = workspace.repo(Message), workspace.repo(Task)
+    first, second = (messages.add(Message(client_id=client.id, text=text, received_at=clock()))
+                     for text in ("Первое", "Второе"))
+    moved, kept = (tasks.add(Task(title=title, client_id=client.id, message_id=first.id))
+                   for title in ("Перенести", "Оставить"))
+    read = read_inbox(workspace)
+    tasks.update(tasks.get(moved.id).model_copy(update={"message_id": second.id}))
+    read = read_inbox(workspace, read)
+    titles = {entry.id: [task.title for task in entry.tasks] for entry in read.entries}
+    assert titles == {first.id: ["Оставить"], second.id: ["Перенести"]}
+    assert shown(read) == shown(read_inbox(workspace))
+    tasks.update(tasks.get(kept.id).model_copy(update={"message_id": None}))
+    read = read_inbox(workspace, read)
+    titles = {entry.id: [task.title for task in entry.tasks] for entry in read.entries}
+    assert titles == {first.id: [], second.id: ["Перенести"]}
+    assert shown(read) == shown(read_inbox(workspace))
+    whole_reads.pop()
+    whole_reads.pop()
+    assert whole_reads == [1]
+
+
 def test_a_renamed_client_is_read_whole(workspace: Workspace, clock: StillClock,
                                         whole_reads: list[int]) -> None:
     client = workspace.repo(Client).add(Client(name="Ромашка"))

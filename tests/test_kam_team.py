@@ -856,6 +856,25 @@ def test_the_demo_shows_key_accounts_a_single_threaded_one_and_a_churned_one(
     assert sum(row.late for row in load.team_load(data)) > 0
 
 
+def test_the_team_view_keeps_survey_scores_and_its_kpis_are_those_of_the_surveys(
+        demo: Workspace) -> None:
+    data = snapshot.read_team(demo, write_history=False)
+    assert data.surveys and all(isinstance(kept, models.SurveyScore) for kept in data.surveys)
+    surveys = sorted(demo.repo(models.Survey).all(), key=lambda survey: (survey.on,
+                                                                          survey.created_at))
+    months = periods.recent_months(12, data.today)
+    assert kpis.series(data.timelines, data.surveys, months, data.today) == kpis.series(
+        data.timelines, surveys, months, data.today)
+
+
+def test_equal_values_of_the_timelines_are_one_object(demo: Workspace) -> None:
+    data = snapshot.read_team(demo, write_history=False)
+    states = [state for timeline in data.timelines.values() for state in timeline]
+    for field in ("on", "status", "revenue", "owner_id"):
+        values = [getattr(state, field) for state in states]
+        assert len({id(value) for value in values}) == len(set(values)), field
+
+
 def test_the_demo_history_ends_where_each_client_is_now(demo: Workspace) -> None:
     clients = list(demo.file("clients").scan())
     stored = history.stored_histories(demo)

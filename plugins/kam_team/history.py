@@ -10,13 +10,13 @@ client seen for the first time gets an entry dated the day it was created.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from amtui.api import Client
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from amtui.api import Workspace
 
 Raw = dict[str, Any]
+T = TypeVar("T")
 TRACKED = frozenset({"status", "monthly_revenue", "cost_to_serve", "owner_id"})
 """The client fields the history keeps."""
 
@@ -77,16 +78,37 @@ def state_at(timeline: Timeline, day: date) -> State | None:
     return found
 
 
-def timeline_of(entries: Iterable[Raw | HistoryEntry]) -> Timeline:
+class Shared:
+    """Hands back one object for equal values read from many records (a status, an owner's
+    id, an amount, a day): ten thousand clients' timelines hold a few thousand distinct ones."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Callable[[Any], Any], type, Any], Any] = {}
+
+    def __call__(self, make: Callable[[Any], T], value: Any) -> T:
+        """``make(value)``, made once for equal values (None stays None)."""
+        if value is None:
+            return None  # type: ignore[return-value]
+        key = (make, type(value), value)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = make(value)
+        return found  # type: ignore[no-any-return]
+
+
+def timeline_of(entries: Iterable[Raw | HistoryEntry], shared: Shared | None = None
+                ) -> Timeline:
+    one = shared or Shared()
     states = []
     for entry in entries:
         if isinstance(entry, HistoryEntry):
             states.append(State(entry.on, str(entry.status), entry.revenue, entry.cost,
                                 entry.owner_id))
         else:
-            states.append(State(date.fromisoformat(entry["on"]), entry["status"],
-                                decimal(entry["revenue"]), decimal(entry["cost"]),
-                                entry.get("owner_id")))
+            states.append(State(one(date.fromisoformat, entry["on"]), one(str, entry["status"]),
+                                one(decimal, entry["revenue"] or 0),
+                                one(decimal, entry["cost"] or 0),
+                                one(str, entry.get("owner_id"))))
     states.sort(key=lambda state: state.on)  # stable: same-day entries keep their order
     return states
 
@@ -125,9 +147,10 @@ def _values(raw: Raw, status: str, revenue: str, cost: str) -> tuple[Any, ...]:
             raw.get("owner_id"))
 
 
-def timelines(clients: Iterable[Raw], stored: dict[str, Raw], catching: Catching
-              ) -> dict[str, Timeline]:
+def timelines(clients: Iterable[Raw], stored: dict[str, Raw], catching: Catching,
+              shared: Shared | None = None) -> dict[str, Timeline]:
     """Every client's timeline: what is stored plus what is being caught up."""
+    shared = shared or Shared()
     added = {history.client_id: history.entries for history in catching.new}
     extra: dict[str, list[HistoryEntry]] = {}
     for record, entry in catching.extended:
@@ -136,11 +159,11 @@ def timelines(clients: Iterable[Raw], stored: dict[str, Raw], catching: Catching
     for client in clients:
         client_id = client["id"]
         if client_id in added:
-            result[client_id] = timeline_of(added[client_id])
+            result[client_id] = timeline_of(added[client_id], shared)
             continue
         entries: list[Raw | HistoryEntry] = list(stored.get(client_id, {}).get("entries", []))
         entries.extend(extra.get(client_id, []))
-        result[client_id] = timeline_of(entries)
+        result[client_id] = timeline_of(entries, shared)
     return result
 
 

@@ -93,7 +93,7 @@ def checklist_score(scores: Mapping[Criterion, int] | None,
     return (earned * HUNDRED / (total_weight * MAX_SCORE)).quantize(TENTH, ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranked:
     client_id: str
     name: str
@@ -133,7 +133,7 @@ def pareto(revenues: Mapping[str, Decimal], names: Mapping[str, str],
     return ranked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyRow:
     """One account in the key-account list."""
 

@@ -12,17 +12,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from .history import State, Timeline, state_at
 from .i18n import N_
 from .keyaccounts import TENTH, months_until, percent
 
 if TYPE_CHECKING:
-    from .models import Survey
+    from .models import Survey, SurveyScore
     from .periods import Period
 
 Owner = str | None
+Answer: TypeAlias = "Survey | SurveyScore"
+"""A survey answer: the record, or what the team view keeps of it."""
 ZERO = Decimal(0)
 TEAM = "team"
 """The scope of the whole team (a member's scope is their id)."""
@@ -97,7 +99,7 @@ class _Tally:
     cost: Decimal = Decimal(0)
     revenue: Decimal = Decimal(0)
 
-    def figures(self, period: Period, latest: list[Survey]) -> Figures:
+    def figures(self, period: Period, latest: list[Answer]) -> Figures:
         retained = self.at_start + self.expansion - self.contraction - self.churned_revenue
         satisfied = sum(1 for survey in latest if survey.satisfied)
         index = (sum((survey.index for survey in latest), Decimal(0)) / len(latest)
@@ -115,14 +117,14 @@ class _Tally:
         )
 
 
-def figures_by_scope(timelines: Mapping[str, Timeline], surveys: Iterable[Survey],
+def figures_by_scope(timelines: Mapping[str, Timeline], surveys: Iterable[Answer],
                      period: Period, today: date) -> dict[str, Figures]:
     """The KPIs of ``period`` for the team (key "team") and for each member who owned a
     client in it (key: the member's id; "" for clients nobody owned)."""
     return series(timelines, list(surveys), [period], today)[0]
 
 
-def series(timelines: Mapping[str, Timeline], surveys: list[Survey], periods: list[Period],
+def series(timelines: Mapping[str, Timeline], surveys: list[Answer], periods: list[Period],
            today: date) -> list[dict[str, Figures]]:
     """The KPIs of each period, by scope. Each client's state is looked up once per day that
     matters (the days before the periods, their ends and their months' ends), not once per
@@ -170,7 +172,7 @@ def states_on(timeline: Timeline, days: list[date]) -> list[State | None]:
 
 def _figures(grid: list[list[State | None]], column: dict[date, int],
              served: list[dict[str, tuple[Decimal, Decimal]]],
-             timelines: Mapping[str, Timeline], surveys: list[Survey], period: Period,
+             timelines: Mapping[str, Timeline], surveys: list[Answer], period: Period,
              today: date) -> dict[str, Figures]:
     start = column[period.day_before]
     end = column[min(period.end, today)]
@@ -205,7 +207,7 @@ def _figures(grid: list[list[State | None]], column: dict[date, int],
             for tally in (team, own(owner)):
                 tally.cost += cost
                 tally.revenue += revenue
-    latest: dict[str, dict[str, Survey]] = {TEAM: {}}
+    latest: dict[str, dict[str, Answer]] = {TEAM: {}}
     for survey in surveys:  # oldest first: the last one kept is the latest
         if survey.on in period and survey.on <= today:
             then = state_at(timelines.get(survey.client_id, []), survey.on)
@@ -217,7 +219,7 @@ def _figures(grid: list[list[State | None]], column: dict[date, int],
             for scope, tally in tallies.items()}
 
 
-def figures(timelines: Mapping[str, Timeline], surveys: Iterable[Survey], period: Period,
+def figures(timelines: Mapping[str, Timeline], surveys: Iterable[Answer], period: Period,
             today: date, scope: str = TEAM) -> Figures:
     """The KPIs of ``period`` for the team (``scope`` "team") or one member (their id)."""
     found = figures_by_scope(timelines, surveys, period, today)

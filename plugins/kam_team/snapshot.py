@@ -27,6 +27,7 @@ from .models import (
     KamSettings,
     StageMove,
     Survey,
+    SurveyScore,
     plan_id,
     settings_of,
 )
@@ -95,7 +96,8 @@ class TeamData:
     plans: dict[str, AccountPlan]
     moves: dict[str, list[StageMove]]
     """Client id → its stage moves, oldest first."""
-    surveys: list[Survey]
+    surveys: list[SurveyScore]
+    """Oldest first."""
     history_written: bool = True
     """False if the history could not be brought up to date on disk (a read-only file)."""
     member_names: dict[str, str] = field(default_factory=dict)
@@ -158,7 +160,7 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
             plan.client_id: plan for plan in workspace.repo(AccountPlan).all()}),
         moves=_cached(workspace, "moves", (StageMove,), lambda: _read_moves(workspace)),
         surveys=_cached(workspace, "surveys", (Survey,), lambda: sorted(
-            workspace.repo(Survey).all(),
+            map(SurveyScore.of, workspace.repo(Survey).scan()),
             key=lambda survey: (survey.on, survey.created_at))),
         history_written=written,
         member_names={member.id: member.name for member in members},
@@ -169,16 +171,27 @@ def read_team(workspace: Workspace, *, write_history: bool = True) -> TeamData:
 
 def _read_clients(workspace: Workspace, today: date
                   ) -> tuple[dict[str, ClientRow], dict[str, Timeline], history.Catching]:
-    """The clients, their timelines, and what their history lacks."""
-    client_raws = list(workspace.repo(Client).scan())
-    clients = {raw["id"]: ClientRow(
-        raw["id"], str(raw.get("name", "")), str(raw.get("status", "active")),
-        raw.get("owner_id"), bool(raw.get("key_account")), raw.get("stage"),
-        decimal(raw.get("monthly_revenue")), decimal(raw.get("cost_to_serve")),
-        int(raw.get("rev", 0))) for raw in client_raws}
+    """The clients, their timelines, and what their history lacks. A client at a time, its
+    history let go of once its timeline is made: ten thousand clients and their histories
+    held at once would be the view's peak of memory, and much of it would stay taken."""
+    one = history.Shared()
     stored = history.stored_histories(workspace)
-    catching = history.missing_entries(client_raws, stored, today)
-    return clients, history.timelines(client_raws, stored, catching), catching
+    clients: dict[str, ClientRow] = {}
+    timelines: dict[str, Timeline] = {}
+    catching = history.Catching([], [])
+    for raw in workspace.repo(Client).scan():
+        client_id = raw["id"]
+        clients[client_id] = ClientRow(
+            client_id, str(raw.get("name", "")), one(str, raw.get("status", "active")),
+            one(str, raw.get("owner_id")), bool(raw.get("key_account")),
+            one(str, raw.get("stage")), one(decimal, raw.get("monthly_revenue") or 0),
+            one(decimal, raw.get("cost_to_serve") or 0), int(raw.get("rev", 0)))
+        own = {client_id: stored.pop(client_id)} if client_id in stored else {}
+        caught = history.missing_entries([raw], own, today)
+        catching.new += caught.new
+        catching.extended += caught.extended
+        timelines.update(history.timelines([raw], own, caught, one))
+    return clients, timelines, catching
 
 
 _computed: dict[tuple[str, str], tuple[Any, Any]] = {}

@@ -11,7 +11,7 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from amtui.api import Client, Member
 
@@ -20,6 +20,8 @@ from .times import zone
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
+
+T = TypeVar("T")
 
 
 class PostRow(NamedTuple):
@@ -93,6 +95,9 @@ class CalendarData:
     """OS login → member name (who did a step of a trail)."""
     other_channels: set[str] = field(default_factory=set)
     """Channels stored posts name that the settings do not (a channel taken out of them)."""
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """One object for equal values of many posts (a client's id, a channel, a day, a time):
+    ten thousand posts hold a few hundred distinct ones."""
 
     def on_day(self, day: date, chosen: Filter | None = None) -> list[PostRow]:
         rows = self.by_day.get(day, ())
@@ -111,13 +116,18 @@ class CalendarData:
         moment = datetime.fromisoformat(raw["publish_at"])
         shown = moment.astimezone(zone(zone_name))
         status = STATUSES.get(raw.get("status", ""), PostStatus.IDEA)
+        one = self._one
         return PostRow(
-            raw["id"], client_id, name, str(raw.get("channel", "")), status, shown.date(),
-            f"{shown.hour:02d}:{shown.minute:02d}", moment, str(raw.get("title", "")),
-            str(raw.get("assignee_id") or ""),
+            raw["id"], one(client_id), name, one(str(raw.get("channel", ""))), status,
+            one(shown.date()), one(f"{shown.hour:02d}:{shown.minute:02d}"), moment,
+            str(raw.get("title", "")), one(str(raw.get("assignee_id") or "")),
             raw.get("slot_rule_id") is not None and status is PostStatus.IDEA
             and not str(raw.get("text", "")).strip(),
             status in NOT_APPROVED and moment <= self.now)
+
+    def _one(self, value: T) -> T:
+        """``value``, or the equal one kept before."""
+        return self.shared.setdefault(value, value)  # type: ignore[no-any-return]
 
     def put(self, row: PostRow) -> None:
         """Show a saved post: in its day's place, instead of what was shown of it before."""

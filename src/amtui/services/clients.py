@@ -121,6 +121,7 @@ def summarise_clients(clients: Iterable[Raw], members: Mapping[str, Raw],
         contact_names.setdefault(shared(str(contact.get("client_id"))), []).append(
             str(contact.get("name", "")))
     summaries = []
+    amounts: dict[str, Decimal] = {}
     for client in clients:
         owner_id = shared(str(client.get("owner_id") or ""))
         owner_name = str(members.get(owner_id, {}).get("name", ""))
@@ -133,11 +134,19 @@ def summarise_clients(clients: Iterable[Raw], members: Mapping[str, Raw],
             kind=shared(str(client.get("kind", ""))),
             key_account=bool(client.get("key_account")), owner_id=owner_id,
             owner_name=shared(owner_name), tags=tags,
-            monthly_revenue=Decimal(str(client.get("monthly_revenue", 0))),
+            monthly_revenue=_amount(amounts, str(client.get("monthly_revenue", 0))),
             cadence=shared(str(client.get("cadence", ""))), searchable=fold(" ".join(words)),
         ))
     summaries.sort(key=lambda summary: fold(summary.name))
     return summaries
+
+
+def _amount(amounts: dict[str, Decimal], text: str) -> Decimal:
+    """The amount ``text`` says, one object for equal texts (many clients pay the same)."""
+    found = amounts.get(text)
+    if found is None:
+        found = amounts[text] = Decimal(text)
+    return found
 
 
 NOBODY = "-"

@@ -86,6 +86,7 @@ def _quoted(text: str) -> str:
 class TaskState:
     """Where one task made from a message stands."""
 
+    message_id: str
     title: str
     department: str
     column: str
@@ -177,8 +178,9 @@ class InboxRead:
 
     entries: list[InboxEntry]
     marks: dict[str, Mark]
-    tasks: dict[str, dict[str, TaskState]]
-    """Message id → its tasks (task id → where it stands)."""
+    tasks: dict[str, TaskState]
+    """Task id → where the task stands, of every task made from a message (one flat table:
+    a small table per message would take twice the memory)."""
     names: _Names
     places: dict[str, int]
     """Message id → its place in the file (what orders messages received at one moment)."""
@@ -231,14 +233,13 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
                                changed["tasks"])
     names = _Names(workspace)
     done_column = workspace.settings.columns[-1]
-    tasks: dict[str, dict[str, TaskState]] = {}
-    for task in files["tasks"].scan():
-        if task.get("message_id"):
-            tasks.setdefault(task["message_id"], {})[task["id"]] = _task_state(
-                task, done_column, names.shared)
+    tasks = {task["id"]: _task_state(task, done_column, names.shared)
+             for task in files["tasks"].scan() if task.get("message_id")}
+    of_message = _by_message(tasks.values())
     entries = [names.entry(MessageView.of(message, names.shared, _SHARED),
-                           tasks.get(message["id"], {}).values())
+                           of_message.get(message["id"], ()))
                for message in files["messages"].scan()]
+    del of_message
     places = {entry.id: place for place, entry in enumerate(entries)}
     return InboxRead(_in_inbox_order(entries, places, workspace), marks, tasks, names, places,
                      tuple(workspace.settings.urgent_words))
@@ -247,24 +248,17 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
 def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark],
                 messages: list[str], tasks: list[str]) -> InboxRead:
     """``previous`` with the messages and tasks of these ids read again."""
-    names, states = previous.names, dict(previous.tasks)
+    names, states = previous.names, dict(previous.tasks)  # the previous read's stay as they were
     touched = set(messages)
     done_column = workspace.settings.columns[-1]
-    changed_tasks = workspace.file("tasks").stored_many(tasks)
-    owners = {task_id: message_id for message_id, held in states.items() for task_id in held
-              if task_id in changed_tasks}
-    for task_id, task in changed_tasks.items():
-        if (owner := owners.get(task_id)) is not None:
-            held = states[owner] = dict(states[owner])  # the previous read's stay as they were
-            del held[task_id]
-            touched.add(owner)
-            if not held:
-                del states[owner]
+    for task_id, task in workspace.file("tasks").stored_many(tasks).items():
+        if (was := states.get(task_id)) is not None:
+            touched.add(was.message_id)
         if task is not None and task.get("message_id"):
-            message_id = task["message_id"]
-            states[message_id] = {**states.get(message_id, {}),
-                                  task_id: _task_state(task, done_column, names.shared)}
-            touched.add(message_id)
+            states[task_id] = _task_state(task, done_column, names.shared)
+            touched.add(task["message_id"])
+        else:
+            states.pop(task_id, None)
     if not touched:  # nothing the Inbox shows changed
         return InboxRead(previous.entries, marks, states, names, previous.places,
                          previous.urgent_words)
@@ -273,6 +267,7 @@ def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark
     places = dict(previous.places)
     next_place = max(places.values(), default=-1) + 1
     order = _Order(places, workspace.settings)
+    of_message = _by_message(state for state in states.values() if state.message_id in touched)
     for message_id in touched:
         message = read.get(message_id)
         if message is None:
@@ -281,7 +276,7 @@ def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark
         if message_id not in places:  # new: after every message read before
             places[message_id], next_place = next_place, next_place + 1
         entry = names.entry(MessageView.of(message, names.shared, _SHARED),
-                            states.get(message_id, {}).values())
+                            of_message.get(message_id, ()))
         entries.insert(bisect.bisect(entries, order.key(entry), key=order.key), entry)
     return InboxRead(entries, marks, states, names, places, previous.urgent_words)
 
@@ -301,8 +296,17 @@ class _Order:
 
 
 def _task_state(task: Raw, done_column: str, shared: Interner) -> TaskState:
-    return TaskState(str(task.get("title", "")), shared(str(task.get("department", ""))),
+    return TaskState(str(task["message_id"]), str(task.get("title", "")),
+                     shared(str(task.get("department", ""))),
                      shared(str(task.get("column", ""))), task.get("column") == done_column)
+
+
+def _by_message(states: Iterable[TaskState]) -> dict[str, list[TaskState]]:
+    """Message id → its tasks, in the order given."""
+    found: dict[str, list[TaskState]] = {}
+    for state in states:
+        found.setdefault(state.message_id, []).append(state)
+    return found
 
 
 def _in_inbox_order(entries: list[InboxEntry], places: dict[str, int],
