@@ -194,15 +194,15 @@ class _Names:
     def __init__(self, workspace: Workspace) -> None:
         self.shared = Interner()
         self.clients = {client["id"]: self.shared(str(client.get("name", "")))
-                        for client in workspace.file("clients").scan()}
+                        for client in workspace.file("clients").stored()}
         self.contacts: dict[str, str] = {}
-        for person in workspace.file("contacts").scan():
+        for person in workspace.file("contacts").stored():
             name = str(person.get("name", ""))
             if name and person.get("role"):
                 name += f" ({person['role']})"
             self.contacts[person["id"]] = self.shared(name)
         self.members = {member["id"]: str(member.get("name", ""))
-                        for member in workspace.file("members").scan()}
+                        for member in workspace.file("members").stored()}
         self.no_client = _("no client yet")  # what the Client column says, so search finds it
 
     def entry(self, message: View, tasks: Iterable[TaskState]) -> InboxEntry:
@@ -234,11 +234,11 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
     names = _Names(workspace)
     done_column = workspace.settings.columns[-1]
     tasks = {task["id"]: _task_state(task, done_column, names.shared)
-             for task in files["tasks"].scan() if task.get("message_id")}
+             for task in files["tasks"].stored() if task.get("message_id")}
     of_message = _by_message(tasks.values())
     entries = [names.entry(MessageView.of(message, names.shared, _SHARED),
                            of_message.get(message["id"], ()))
-               for message in files["messages"].scan()]
+               for message in files["messages"].stored()]
     del of_message
     places = {entry.id: place for place, entry in enumerate(entries)}
     return InboxRead(_in_inbox_order(entries, places, workspace), marks, tasks, names, places,

@@ -31,7 +31,14 @@ from amtui.clock import now as clock_now
 from amtui.i18n import _
 from amtui.models.base import RECORD_RULES, describe_validation_error
 from amtui.models.ids import claim_fresh
-from amtui.storage.changes import CATCH_UP_MOST, NO_FILE, Mark, audit_since, audit_size
+from amtui.storage.changes import (
+    CATCH_UP_MOST,
+    NO_FILE,
+    AuditPlace,
+    Mark,
+    audit_since,
+    audit_size,
+)
 from amtui.storage.damage import note_damaged
 from amtui.storage.errors import InvalidRecord, ReadOnlyError, StorageError, UnsafePathError
 from amtui.storage.files import (
@@ -516,7 +523,7 @@ class DataFile:
         self._examine()
         return self.version_name(self._signature, self.lock.written(), self.lock.saved_by())
 
-    def commit(self, tx: str | None = None, audit_end: int | None = None) -> None:
+    def commit(self, tx: str | None = None, audit_end: AuditPlace | None = None) -> None:
         """Write staged changes: as edits of the changed lines when the file is as amtui wrote
         it, else by rewriting it record by record; either way atomically. ``tx``: the
         transaction's id in the audit, whose lines end at ``audit_end``."""

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from amtui.i18n import _
-from amtui.storage.changes import CATCH_UP_MOST, audit_since, audit_size
+from amtui.storage.changes import CATCH_UP_MOST, AuditPlace, audit_since, audit_size
 from amtui.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -320,6 +320,10 @@ def fingerprint_of(signature: tuple[int, int, int] | None, schema: int, rules: i
     return f"{made} schema {schema} rules {rules} layout {_layout()}"
 
 
+COPIES = '"amtui:copies"'
+"""The index's own table: what each table's copy was made from (no table is named so)."""
+
+
 def _made_alike(fingerprint: str) -> str:
     """What a copy's fingerprint says of how it was made (schema, rules, layout, columns),
     without the file it was made from."""
@@ -384,8 +388,9 @@ class RecordIndex:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
-                "CREATE TABLE IF NOT EXISTS copies (name TEXT PRIMARY KEY, fingerprint TEXT NOT "
-                "NULL, saved_by TEXT, audit_at INTEGER, derived TEXT NOT NULL DEFAULT '{}')")
+                f"CREATE TABLE IF NOT EXISTS {COPIES} (name TEXT PRIMARY KEY, fingerprint TEXT "
+                "NOT NULL, saved_by TEXT, audit_file INTEGER, audit_at INTEGER, "
+                "derived TEXT NOT NULL DEFAULT '{}')")
             self._local.connection = connection
             if self.in_memory and self._keeper is None:
                 # the memory database lives while a connection to it is open
@@ -505,7 +510,7 @@ class RecordIndex:
         if not self._exists():
             return []
         return [name for (name,) in self.connection().execute(
-            "SELECT name FROM copies ORDER BY name")]
+            f"SELECT name FROM {COPIES} ORDER BY name")]
 
     def renew(self, *data_files: DataFile) -> list[str]:
         """Bring the copies of these tables up to date (``amtui doctor``); the names of
@@ -536,7 +541,7 @@ class RecordIndex:
 
     def saved(self, data_file: DataFile, before: tuple[int, int, int] | None,
               after: tuple[int, int, int], changes: Mapping[str, dict[str, Any] | None],
-              tx: str | None = None, audit_end: int | None = None) -> None:
+              tx: str | None = None, audit_end: AuditPlace | None = None) -> None:
         """Bring the table's copy along with a save (called under the data file's lock):
         only if it was made from the file as it was before the save. ``tx``: the save's
         transaction, whose audit lines end at ``audit_end``."""
@@ -567,7 +572,8 @@ class RecordIndex:
         import sqlite3
 
         with contextlib.suppress(sqlite3.Error):
-            self.connection().execute("DELETE FROM copies WHERE name = ?", (data_file.name,))
+            self.connection().execute(f"DELETE FROM {COPIES} WHERE name = ?",
+                                      (data_file.name,))
 
     def derive(self, table: str, column: str, key: str,
                function: Callable[[dict[str, Any]], object]) -> None:
@@ -582,20 +588,22 @@ class RecordIndex:
 
     @staticmethod
     def _stored_fingerprint(connection: sqlite3.Connection, name: str) -> str | None:
-        row = connection.execute("SELECT fingerprint FROM copies WHERE name = ?",
+        row = connection.execute(f"SELECT fingerprint FROM {COPIES} WHERE name = ?",
                                  (name,)).fetchone()
         return row[0] if row else None
 
     @staticmethod
     def _remember(connection: sqlite3.Connection, name: str, fingerprint: str,
-                  saved_by: str | None, audit_at: int | None) -> None:
+                  saved_by: str | None, audit_at: AuditPlace | None) -> None:
         """What the table's copy is a copy of: the file (``fingerprint``), the transaction
         that wrote it (if amtui did), and where in the audit the saves after it begin."""
+        audit_file, audit_offset = audit_at or (None, None)
         connection.execute(
-            "INSERT INTO copies (name, fingerprint, saved_by, audit_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET fingerprint = excluded.fingerprint, "
-            "saved_by = excluded.saved_by, audit_at = excluded.audit_at",
-            (name, fingerprint, saved_by, audit_at))
+            f"INSERT INTO {COPIES} (name, fingerprint, saved_by, audit_file, audit_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET fingerprint = "
+            "excluded.fingerprint, saved_by = excluded.saved_by, audit_file = "
+            "excluded.audit_file, audit_at = excluded.audit_at",
+            (name, fingerprint, saved_by, audit_file, audit_offset))
 
     def _catch_up(self, connection: sqlite3.Connection, data_file: DataFile,
                   signature: tuple[int, int, int] | None) -> bool:
@@ -604,27 +612,34 @@ class RecordIndex:
         (each audit line says which transaction wrote the file it changed), the last of them
         wrote the file as it is now, and they changed few records. Whether it did."""
         row = connection.execute(
-            "SELECT saved_by, audit_at, fingerprint FROM copies WHERE name = ?",
+            f"SELECT saved_by, audit_file, audit_at, fingerprint FROM {COPIES} WHERE name = ?",
             (data_file.name,)).fetchone()
-        if row is None or row[0] is None or row[1] is None or signature is None:
+        if row is None or row[0] is None or row[2] is None or signature is None:
             return False
-        saved_by, audit_at, made = row
+        saved_by, audit_file, audit_offset, made = row
         if _made_alike(made) != _made_alike(self.fingerprint(data_file, signature)):
             return False  # made by other rules or with other columns: made again
         last = data_file.version_name(signature, *data_file.lock.peek_record())
         if last is None:
             return False
-        changed = audit_since(self.root, audit_at, data_file.name, saved_by, last)
+        changed = audit_since(self.root, (audit_file, audit_offset), data_file.name,
+                              saved_by, last)
         if changed is None:
             return False
         ids, audit_end = changed
         if len(ids) > CATCH_UP_MOST:
             return False
-        records = data_file.stored_many(ids)
+        try:
+            records = data_file.stored_many(ids)
+        except StorageError:  # saved again meanwhile: the caller looks again
+            return False
         if data_file.version_on_disk() != signature:
             return False
         connection.execute("BEGIN IMMEDIATE")
         try:
+            if self._stored_fingerprint(connection, data_file.name) != made:
+                connection.execute("ROLLBACK")  # brought along by another process meanwhile
+                return False
             self._apply(connection, data_file, records)
             self._remember(connection, data_file.name, self.fingerprint(data_file, signature),
                            last, audit_end)
@@ -661,7 +676,7 @@ class RecordIndex:
                                    f"ON {table} ({indexed})")
             self._remember(connection, data_file.name, self.fingerprint(data_file, signature),
                            saved_by, audit_at)
-            connection.execute("UPDATE copies SET derived = '{}' WHERE name = ?",
+            connection.execute(f"UPDATE {COPIES} SET derived = '{{}}' WHERE name = ?",
                                (data_file.name,))
             connection.execute(f"ANALYZE {table}")  # what the questions' plans go by
             connection.execute("COMMIT")
@@ -703,21 +718,23 @@ class RecordIndex:
                  if table == name}
         if not rules:
             return
-        row = connection.execute("SELECT derived FROM copies WHERE name = ?",
-                                 (name,)).fetchone()
-        done = orjson.loads(row[0]) if row else {}
         table = quoted(name)
         for column, (key, function) in rules.items():
-            where = "" if done.get(column) != key else f" WHERE {quoted(column)} IS NULL"
-            rows = connection.execute(f"SELECT id, body FROM {table}{where}").fetchall()
-            values = [(_sql_value(function(orjson.loads(body))), record_id)
-                      for record_id, body in rows]
+            # read and written in one transaction: a save between the two would otherwise
+            # keep a value computed from the record before it
             connection.execute("BEGIN IMMEDIATE")
             try:
+                row = connection.execute(f"SELECT derived FROM {COPIES} WHERE name = ?",
+                                         (name,)).fetchone()
+                done = orjson.loads(row[0]) if row else {}
+                where = "" if done.get(column) != key else f" WHERE {quoted(column)} IS NULL"
+                rows = connection.execute(f"SELECT id, body FROM {table}{where}").fetchall()
+                values = [(_sql_value(function(orjson.loads(body))), record_id)
+                          for record_id, body in rows]
                 connection.executemany(
                     f"UPDATE {table} SET {quoted(column)} = ? WHERE id = ?", values)
                 done[column] = key
-                connection.execute("UPDATE copies SET derived = ? WHERE name = ?",
+                connection.execute(f"UPDATE {COPIES} SET derived = ? WHERE name = ?",
                                    (orjson.dumps(done).decode(), name))
                 connection.execute("COMMIT")
             except BaseException:

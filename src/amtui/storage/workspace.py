@@ -275,7 +275,7 @@ class Workspace:
                     data_file.check_writable()
                 logged = self._audit(transaction.changes, tx, files)
                 for data_file in changed:
-                    data_file.commit(tx, logged.end if logged else None)
+                    data_file.commit(tx, (logged.inode, logged.end) if logged else None)
                     committed += 1
             except BaseException:
                 for data_file in files.values():
@@ -302,9 +302,10 @@ class Workspace:
             orjson.dumps({
                 "at": at, "user": user, "host": host, "action": change.action,
                 "table": change.table, "id": change.record_id, "fields": change.fields,
-                "rev": change.rev, "tx": transaction, "after": after.get(change.table),
+                "rev": change.rev, "tx": transaction, "n": number,
+                "after": after.get(change.table),
             }) + b"\n"
-            for change in changes
+            for number, change in enumerate(changes)
         )
         try:
             return append_line(self.root / AUDIT_NAME, lines, self.file_mode, within=self.root)
