@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.align import Align
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette
@@ -24,6 +24,7 @@ from amtui.i18n import N_, _, current_language
 from amtui.language import languages
 from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
+from amtui.ui.collector import CHECK_SECONDS, IdleCollector
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.help import HelpScreen, KeyRow
 from amtui.ui.pane_ids import CORE_PANES, PluginPane, panes_with_plugins
@@ -132,6 +133,8 @@ class AmtuiApp(App[None]):
         self.plugins = plugins or PluginHost()
         self.panes = panes_with_plugins(self.plugins)
         """Every pane: the core ones, then the plugins'."""
+        self.collector = IdleCollector()
+        """Full garbage collections while the keyboard rests."""
         self.pane_plugins = {pane.id: pane.plugin for pane in self.panes
                              if isinstance(pane, PluginPane)}
         """A plugin pane's id → its plugin."""
@@ -272,6 +275,8 @@ class AmtuiApp(App[None]):
         # switch_mode can come back to it.
         self.add_mode(self.DEFAULT_MODE, self.get_default_screen)
         self.set_interval(REFRESH_SECONDS, self.look_for_changes)
+        self.collector.start()
+        self.set_interval(CHECK_SECONDS, self.collector.collect_if_idle)
         # Plugins hear of the start after the first frame, off the UI thread: what they do
         # then must not hold the first screen back.
         if self.new_workspace_at is None:  # else once the first-run screen made it
@@ -286,6 +291,12 @@ class AmtuiApp(App[None]):
 
     def on_unmount(self) -> None:
         self.plugins.emit(self._workspace, Event("shutdown"))
+        self.collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen()
+        await super().on_event(event)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:

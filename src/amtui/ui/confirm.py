@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from amtui.i18n import N_, _
 from amtui.ui.safe import content
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(LightScreen, ModalScreen[bool]):
     """Dismissed with True for ``y`` (or the first button), False for ``n`` or Esc."""
 
     DEFAULT_CSS = """

@@ -30,6 +30,7 @@ from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import content, line
 from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from amtui.models.workspace import WorkspaceSettings
@@ -46,7 +47,7 @@ class ConversationRead(Message):
         self.now = now
 
 
-class MessageScreen(ReadInTurn, MessageActions):
+class MessageScreen(LightScreen, ReadInTurn, MessageActions):
     """A message opened from the Inbox or Today; Esc goes back."""
 
     DEFAULT_CSS = """

@@ -31,6 +31,7 @@ from amtui.ui.safe import editable, kept, line
 from amtui.ui.values import shown
 from amtui.ui.widgets.choice import Choice
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from amtui.services.finder import NameFinder
@@ -43,7 +44,7 @@ SIDE_BY_SIDE_WIDTH = 100
 """From this width the preview sits beside the text; below it, it takes the text's place."""
 
 
-class NoteEditor(Screen[None]):
+class NoteEditor(LightScreen, Screen[None]):
     """Edit one note (``note`` is the stored version, or a new note not yet saved)."""
 
     DEFAULT_CSS = """

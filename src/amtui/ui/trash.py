@@ -19,6 +19,7 @@ from amtui.services.actions import trashed_name
 from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
 from amtui.ui.times import day_and_time
+from amtui.ui.widgets.light import LightScreen
 
 KINDS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("message"),
          "tasks": N_("task"), "notes": N_("note"), "deals": N_("deal"), "members": N_("member"),
@@ -26,7 +27,7 @@ KINDS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("mes
 """What a deleted record is, in words, by its table."""
 
 
-class TrashScreen(ModalScreen[TrashEntry | None]):
+class TrashScreen(LightScreen, ModalScreen[TrashEntry | None]):
     """Dismissed with the entry to restore, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
