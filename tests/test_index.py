@@ -132,7 +132,7 @@ def test_an_index_folder_others_may_write_is_not_used(workspace: Workspace, clie
                                                       tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder someone else could put a database (or a link) in is never opened: the index
-    is kept in memory instead, and Today is as right as ever."""
+    is kept in a folder of the process's own instead, and Today is as right as ever."""
     cache = tmp_path / "shared-cache"
     (cache / "amtui" / "index").mkdir(parents=True)
     os.chmod(cache / "amtui" / "index", 0o777)
@@ -140,7 +140,7 @@ def test_an_index_folder_others_may_write_is_not_used(workspace: Workspace, clie
     opened = Workspace.open(workspace.root, clock=workspace.clock)
     opened.repo(Task).add(Task(title="Баннеры", client_id=client.id, due=date(2026, 11, 20)))
     assert titles(opened, "overdue_tasks") == ["Баннеры"]
-    assert opened.index.in_memory
+    assert opened.index.temporary
     assert list((cache / "amtui" / "index").iterdir()) == []
 
 

@@ -11,8 +11,10 @@ system without ``fork``, leaves Today to read its sections itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +85,14 @@ class EarlyAgenda:
             self._read.set()
 
     def __call__(self) -> FirstAgenda | None:
-        """The sections once read; None if they could not be."""
-        self._read.wait()
+        """The sections once read; None if they could not be, or the copy takes longer than
+        :data:`WAIT_SECONDS` (it is stopped: Today reads them itself)."""
+        if not self._read.wait(WAIT_SECONDS) and self._child:
+            with contextlib.suppress(OSError):
+                os.kill(self._child, signal.SIGKILL)
+            self._read.wait()
         return self._agenda
+
+
+WAIT_SECONDS = 10.0
+"""The longest Today waits for the copy's sections (a lock held elsewhere, a slow disk)."""

@@ -37,10 +37,16 @@ def first_agenda(workspace: Workspace, limit: int) -> FirstAgenda:
     # lazy: looked up at each call (tests stand in another user)
     from amtui.identity import os_user
 
+    versions = {table: workspace.file(table).version_on_disk() for table in AGENDA_TABLES}
     member = member_by_login(workspace, os_user())
     me = Mine.of(member) if member else None
     now = workspace.clock()
-    return FirstAgenda(me, now, build_agenda(workspace, now, limit=limit, mine=me), limit)
+    return FirstAgenda(me, now, build_agenda(workspace, now, limit=limit, mine=me), limit,
+                       versions)
+
+
+AGENDA_TABLES = ("clients", "messages", "tasks", "contacts", "members")
+"""The tables amtui's own sections of Today are read from."""
 
 
 def member_by_login(workspace: Workspace, login: str) -> Raw | None:
@@ -99,8 +105,8 @@ class _Agenda:
         index = workspace.index
         index.derive("messages", "urgent", "\n".join(settings.urgent_words),
                      lambda message: message_urgent(message, settings))
-        self.db = index.fresh(*(workspace.file(table) for table in
-                                ("clients", "messages", "tasks", "contacts")))
+        self.db = index.fresh(*(workspace.file(table) for table in AGENDA_TABLES
+                                if table != "members"))
         self.at = microseconds(now)
         self.done_column = settings.columns[-1]
         me = mine.member_id if mine else None

@@ -94,3 +94,6 @@ class FirstAgenda:
     sections: list[AgendaSection]
     limit: int
     """Lines read per section."""
+    versions: dict[str, object] = field(default_factory=dict)
+    """Each table read, as it was on disk before it was read (a save after that one means
+    the sections are read again)."""

@@ -86,7 +86,7 @@ def _check_index(workspace: Workspace) -> list[Finding]:
     if any(data_file.read_only_reason for data_file in files):
         return []  # said for each damaged file above; the index follows once it is mended
     rebuilt = index.renew(*files)
-    where = _("in memory") if index.in_memory else index.location
+    where = index.location + (_(", for this run only") if index.temporary else "")
     if rebuilt:  # nothing is wrong: the index is made from the files whenever needed
         return [Finding("ok", _("record index of {tables} brought up to date from the data "
                                 "files ({where})").format(tables=", ".join(rebuilt),

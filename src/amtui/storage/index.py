@@ -10,8 +10,8 @@ the schema version and the record rules): it is used only while the data file is
 that. A save made by this user's amtui brings the copy along in the same step (under the data
 file's lock, so in the order of the saves); any other change to the data file (a teammate's
 save, an editor, a restored backup) makes the copy stale, and the next question rebuilds it
-from the file. When the cache folder cannot be used, the index lives in memory for the
-process.
+from the file. When the cache folder cannot be used, the index is kept in a temporary folder
+of the process's own, removed when it ends.
 
 Columns: each table has ``id``, ``body`` (the record as JSON) and the fields its questions
 filter or sort by (:data:`COLUMNS`, and a plugin table's ``TableSpec.indexed``), moments as
@@ -24,11 +24,14 @@ knows its rule, lazily: rows saved since are NULL until the next question fills 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
 import operator
 import os
+import shutil
+import tempfile
 import threading
 import time
 import types
@@ -338,7 +341,8 @@ class RecordIndex:
         self.folder = folder
         """Where index files are kept (None: this user's cache folder)."""
         self._local = threading.local()
-        self._keeper: sqlite3.Connection | None = None
+        self.temporary = False
+        """Whether the index is kept for this process only (no private cache folder)."""
         self._columns: dict[tuple[str, tuple[str, ...]], tuple[Column, ...]] = {}
         self._derived: dict[tuple[str, str], tuple[str, Callable[[dict[str, Any]], object]]] = {}
 
@@ -346,11 +350,11 @@ class RecordIndex:
 
     @functools.cached_property
     def location(self) -> str:
-        """The database's file, or a name in memory when no cache folder can be used."""
+        """The database's file: in this user's cache folder, or in a folder of this process's
+        own when that cannot be used."""
         return self._location(self.root, self.folder)
 
-    @staticmethod
-    def _location(root: Path, folder: Path | None) -> str:
+    def _location(self, root: Path, folder: Path | None) -> str:
         key_of = hashlib.sha256(os.fsencode(root))
         try:
             stat = os.stat(root)
@@ -368,11 +372,11 @@ class RecordIndex:
                 os.utime(path)  # in use: not pruned
             return str(path)
         except OSError:
-            return f"file:amtui-index-{key[:24]}-{os.getpid()}?mode=memory&cache=shared"
-
-    @property
-    def in_memory(self) -> bool:
-        return self.location.startswith("file:")
+            # a folder of this process's own, removed when it ends
+            self.temporary = True
+            own = tempfile.mkdtemp(prefix="amtui-index-")
+            atexit.register(shutil.rmtree, own, True)
+            return os.path.join(own, name)
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection to the index."""
@@ -381,21 +385,16 @@ class RecordIndex:
             # lazy: a save to a workspace with no index never needs SQLite
             import sqlite3
 
-            connection = sqlite3.connect(self.location, uri=self.in_memory, timeout=30,
-                                         isolation_level=None, check_same_thread=True)
-            if not self.in_memory:
-                os.chmod(self.location, 0o600)
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=NORMAL")
+            connection = sqlite3.connect(self.location, timeout=30, isolation_level=None,
+                                         check_same_thread=True)
+            os.chmod(self.location, 0o600)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
                 f"CREATE TABLE IF NOT EXISTS {COPIES} (name TEXT PRIMARY KEY, fingerprint TEXT "
                 "NOT NULL, saved_by TEXT, audit_file INTEGER, audit_at INTEGER, "
                 "derived TEXT NOT NULL DEFAULT '{}')")
             self._local.connection = connection
-            if self.in_memory and self._keeper is None:
-                # the memory database lives while a connection to it is open
-                self._keeper = sqlite3.connect(self.location, uri=True,
-                                               check_same_thread=False)
         return connection
 
     # keeping copies up to date
@@ -584,7 +583,7 @@ class RecordIndex:
     # inside
 
     def _exists(self) -> bool:
-        return self.in_memory or os.path.exists(self.location)
+        return os.path.exists(self.location)
 
     @staticmethod
     def _stored_fingerprint(connection: sqlite3.Connection, name: str) -> str | None:

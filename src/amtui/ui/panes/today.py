@@ -185,6 +185,13 @@ class TodayPane(PaneScreen):
 
         workspace = self.amtui.workspace
         if early is not None:
+            # What the copy read, as this process sees it now: looked at from here on for
+            # changes made elsewhere; read again if one was saved since the copy read it.
+            for table, version in early.versions.items():
+                workspace.file(table).refresh()
+                if workspace.file(table).version_on_disk() != version:
+                    early = None
+        if early is not None:
             now, me, mine, core = early.at, early.me, early.me, early.sections
         else:
             now = workspace.clock()
