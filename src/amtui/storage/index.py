@@ -42,6 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -773,15 +774,22 @@ def private_folder(name: str) -> Path:
     # lazy: platformdirs, only when the cache is first used
     from platformdirs import user_cache_path
 
-    folder = user_cache_path("amtui") / name
+    ours = user_cache_path("amtui")
+    ours.parent.mkdir(parents=True, exist_ok=True)
+    _check_private(ours)  # nobody else may swap what is inside it
+    folder = ours / name
     _check_private(folder)
     return folder
 
 
 def _check_private(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Make ``folder`` (0700) if missing; PermissionError unless it is a folder (not a link)
+    this user owns that nobody else may write in."""
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
     stat = os.lstat(folder)
-    if stat.st_uid != os.getuid() or stat.st_mode & 0o077 or not os.access(folder, os.W_OK):
+    if (not S_ISDIR(stat.st_mode) or stat.st_uid != os.getuid() or stat.st_mode & 0o022
+            or not os.access(folder, os.W_OK)):
         raise PermissionError(folder)
 
 
