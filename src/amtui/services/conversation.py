@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from amtui.services.board import column_title
-from amtui.services.inbox import InboxEntry, MessageView, TaskState, sender
+from amtui.services.inbox import InboxEntry, MessageView, sender, task_state
 from amtui.services.projection import Interner
 from amtui.services.rules import from_sender, task_overdue
 
@@ -115,9 +115,7 @@ def conversation(workspace: Workspace, message_id: str, today: date) -> Conversa
     entry = InboxEntry(
         MessageView.of(raw, Interner()), client_name, contact,
         str(assignee.get("name", "")) if assignee else "",
-        tuple(TaskState(str(task.get("title", "")), str(task.get("department", "")),
-                        str(task.get("column", "")), task.get("column") == done_column)
-              for task in tasks),
+        tuple(task_state(task, done_column, Interner()) for task in tasks),
         str(raw.get("text", "")).casefold(), f"{client_name} {contact}".casefold())
     return Conversation(
         entry=entry, message=dict(raw),

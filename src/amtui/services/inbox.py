@@ -233,7 +233,7 @@ def read_inbox(workspace: Workspace, previous: InboxRead | None = None) -> Inbox
                                changed["tasks"])
     names = _Names(workspace)
     done_column = workspace.settings.columns[-1]
-    tasks = {task["id"]: _task_state(task, done_column, names.shared)
+    tasks = {task["id"]: task_state(task, done_column, names.shared)
              for task in files["tasks"].stored() if task.get("message_id")}
     of_message = _by_message(tasks.values())
     entries = [names.entry(MessageView.of(message, names.shared, _SHARED),
@@ -255,7 +255,7 @@ def _read_again(workspace: Workspace, previous: InboxRead, marks: dict[str, Mark
         if (was := states.get(task_id)) is not None:
             touched.add(was.message_id)
         if task is not None and task.get("message_id"):
-            states[task_id] = _task_state(task, done_column, names.shared)
+            states[task_id] = task_state(task, done_column, names.shared)
             touched.add(task["message_id"])
         else:
             states.pop(task_id, None)
@@ -295,7 +295,8 @@ class _Order:
                 -microseconds(received) if received else 0, self.places[entry.id])
 
 
-def _task_state(task: Raw, done_column: str, shared: Interner) -> TaskState:
+def task_state(task: Raw, done_column: str, shared: Interner) -> TaskState:
+    """Where a task made from a message stands, as the Inbox and the message view show it."""
     return TaskState(str(task["message_id"]), str(task.get("title", "")),
                      shared(str(task.get("department", ""))),
                      shared(str(task.get("column", ""))), task.get("column") == done_column)
