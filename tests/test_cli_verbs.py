@@ -447,3 +447,22 @@ def test_a_change_to_a_table_no_plugin_loads_is_kept_for_later(workspace: Worksp
     with pytest.raises(StorageError, match="without the plugin of posts"):
         journal.take_back(workspace, entry.id, entry.description)
     assert journal.last_change(workspace) == entry
+
+
+def test_a_department_is_taken_as_it_is_shown(workspace: Workspace, cli: Amtui) -> None:
+    """`amtui list` shows "context ads"; add and edit take that, the stored name, any case,
+    and the Russian name with --lang ru; anything else is refused naming them as shown."""
+    added = cli("add", "task", "Кампания", "--department", "context ads")
+    assert added.status == 0, added.stderr
+    task_id = added.stdout.strip()
+    assert workspace.repo(Task).get(task_id).department == "context_ads"
+    assert cli("edit", task_id, "--department", "SEO").status == 0
+    assert workspace.repo(Task).get(task_id).department == "seo"
+    assert cli("edit", task_id, "--department", "Context_Ads").status == 0
+    assert workspace.repo(Task).get(task_id).department == "context_ads"
+    russian = cli("edit", task_id, "--department", "копирайтинг", "--lang", "ru")
+    assert russian.status == 0, russian.stderr
+    assert workspace.repo(Task).get(task_id).department == "copywriting"
+    refused = cli("edit", task_id, "--department", "marketing")
+    assert refused.status == 2 and "context ads" in refused.stderr
+    assert workspace.repo(Task).get(task_id).department == "copywriting"

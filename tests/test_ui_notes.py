@@ -213,6 +213,25 @@ async def test_edit_client_kind_and_tags_and_live_preview(base: Workspace) -> No
         assert "# Heading typed" in note.body
 
 
+async def test_tab_into_the_title_keeps_it_and_types_after_it(base: Workspace) -> None:
+    """Tab into a field never selects its text: the next key adds to it, not replaces it."""
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#records", DataTable).move_cursor(row=0)  # Brand book
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        title = editor.query_one("#note-title", Input)
+        before = title.value
+        editor.query_one("#note-kind").focus()
+        await pilot.press("shift+tab")
+        assert title.has_focus
+        await pilot.press("2")
+        assert title.value == before + "2"
+
+
 async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
         base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")

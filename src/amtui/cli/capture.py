@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import (
     DATE_HELP,
+    department_named,
     member_named,
     money_option,
     open_workspace,
@@ -238,11 +239,8 @@ def add_task(args: argparse.Namespace) -> int:
     from amtui.models.work import MAX_ESTIMATE_HOURS
 
     workspace = open_workspace(args, create=True)
-    department = args.department
-    if department is not None and department not in workspace.settings.departments:
-        known = ", ".join(workspace.settings.departments)
-        raise UsageError(_("--department: unknown department {department!r} (known: {known})")
-                         .format(department=department, known=known))
+    department = (department_named(workspace, args.department)
+                  if args.department is not None else None)
     column = args.column or workspace.settings.columns[0]
     if column not in workspace.settings.columns:
         known = ", ".join(workspace.settings.columns)

@@ -137,6 +137,26 @@ def member_named(workspace: Workspace, typed: str) -> str:
     return workspace.repo(Member).resolve(typed).id
 
 
+def department_named(workspace: Workspace, typed: str) -> str:
+    """The workspace's department ``typed`` names: as stored (``context_ads``), or as amtui
+    shows it in English or in the language in use ("context ads", «контекст»), in any case;
+    a usage error listing them when none does. Every command that takes a department asks
+    this."""
+    # lazy: pydantic, not loaded for --help
+    from amtui.models.work import department
+
+    departments = workspace.settings.departments
+    if typed in departments:
+        return typed
+    wanted = " ".join(typed.replace("_", " ").split()).casefold()
+    for name in departments:
+        if wanted in (name.replace("_", " ").casefold(), department(name).casefold()):
+            return name
+    known = ", ".join(department(name) for name in departments)
+    raise UsageError(_("--department: unknown department {department!r} (known: {known})")
+                     .format(department=typed, known=known))
+
+
 def money_option(text: str, option: str, currency: str, places: int | None = None,
                  limit: Decimal | None = None) -> Decimal:
     """The amount an option gives, read by :func:`amtui.money.parse_money` (``1 200 000,50``,

@@ -20,6 +20,7 @@ from amtui.cli import UsageError, workspace_option
 from amtui.cli.capture import _read_body
 from amtui.cli.common import (
     DATE_HELP,
+    department_named,
     member_named,
     money_option,
     open_workspace,
@@ -388,11 +389,7 @@ def _owner(value: str, workspace: Workspace, _found: Found) -> Any:
 
 
 def _department(value: str, workspace: Workspace, _found: Found) -> Any:
-    if value not in workspace.settings.departments:
-        raise UsageError(_("--department: unknown department {department!r} (known: {known})")
-                         .format(department=value,
-                                 known=", ".join(workspace.settings.departments)))
-    return value
+    return department_named(workspace, value)
 
 
 def _estimate(value: str, _workspace: Workspace, _found: Found) -> Any:

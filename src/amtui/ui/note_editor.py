@@ -107,7 +107,7 @@ class NoteEditor(LightScreen, Screen[None]):
         with Horizontal(classes="note-row"):
             yield Label(_("Title"), classes="note-label")
             yield Input(editable(note.title), placeholder=_("Title"), id="note-title",
-                        compact=True)
+                        compact=True, select_on_focus=False)
             yield Label(_("Kind"), classes="note-label")
             yield Choice([(shown(kind), kind) for kind in service.NOTE_KINDS], note.kind.value,
                          title=_("Kind"), id="note-kind", compact=True)
@@ -119,7 +119,7 @@ class NoteEditor(LightScreen, Screen[None]):
                               record_id=client_id, compact=True)
             yield Label(_("Tags"), classes="note-label")
             yield Input(editable(", ".join(note.tags)), placeholder=_("tags, comma separated"),
-                        id="note-tags", compact=True)
+                        id="note-tags", compact=True, select_on_focus=False)
         yield Static("", id="note-error")
         with Horizontal(id="note-panes"):
             yield TextArea(editable(note.body, lines=True), id="note-body",
