@@ -339,7 +339,7 @@ class ClientDetails:
 def records_of(workspace: Workspace, record_type: type[R], client_id: str) -> list[R]:
     """The client's records of one type, in the order stored (asked of the record index:
     the tables can be large)."""
-    return workspace.repo(record_type).of_client(client_id)
+    return workspace.repo(record_type).query(client_id=client_id)
 
 
 def client_details(workspace: Workspace, client_id: str, now: datetime | None = None,

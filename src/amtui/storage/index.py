@@ -495,16 +495,6 @@ class RecordIndex:
             self._fill_derived(connection, data_file.name)
         return connection
 
-    def where(self, data_file: DataFile, column: str, value: str) -> list[dict[str, Any]]:
-        """The records whose ``column`` (one the table's copy has) holds ``value``, in the
-        order of the file."""
-        if column not in {known.name for known in self.columns(data_file)}:
-            raise ValueError(f"the index of {data_file.name} has no column {column!r}")
-        connection = self.fresh(data_file)
-        return [orjson.loads(body) for (body,) in connection.execute(
-            f"SELECT body FROM {quoted(data_file.name)} WHERE {quoted(column)} = ? "
-            "ORDER BY rowid", (value,))]
-
     def copied(self) -> list[str]:
         """The tables the index holds a copy of (up to date or not)."""
         if not self._exists():

@@ -148,13 +148,6 @@ class Repository(Generic[R]):
             if all(raw.get(field) == value for field, value in values.items())
         ]
 
-    def of_client(self, client_id: str) -> list[R]:
-        """The records of one client (for tables whose records have ``client_id``), in the
-        order stored: asked of the record index, so a large table is not read through."""
-        data_file = self.workspace.file(self.table)
-        return [self._model(raw) for raw in self.workspace.index.where(
-            data_file, "client_id", client_id)]
-
     def resolve(self, name_or_id: str) -> R:
         """A record named by its id, or by its exact name (case-insensitive if unambiguous)."""
         data_file = self.workspace.file(self.table)
