@@ -23,6 +23,8 @@ import orjson
 
 from amtui.i18n import _, current_locale
 from amtui.models import WorkingHours
+from amtui.storage.errors import StorageError
+from amtui.storage.files import atomic_write
 from amtui.storage.index import private_folder
 from amtui.text import fold, one_line
 
@@ -137,19 +139,14 @@ def _kept_calendars() -> dict[str, list[list[str]]]:
 
 
 def _keep_calendar(key: str, found: tuple[frozenset[date], frozenset[date]]) -> None:
-    """Add one year's calendar to the kept ones (written whole, then renamed into place)."""
+    """Add one year's calendar to the kept ones (written atomically, as the store writes)."""
     path = _calendars_file()
     if path is None:
         return
     kept = _kept_calendars()
     kept[key] = [sorted(day.isoformat() for day in days) for days in found]
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        temporary.write_bytes(orjson.dumps(kept))
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    with contextlib.suppress(OSError, StorageError):  # kept only to be quicker next time
+        atomic_write(path, orjson.dumps(kept), 0o600, within=path.parent)
 
 
 @dataclass(frozen=True)
