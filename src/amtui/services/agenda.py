@@ -20,6 +20,7 @@ from amtui.models.work import department
 from amtui.services.agenda_items import AgendaItem, AgendaSection, FirstAgenda, Mine
 from amtui.services.hours import WorkingDays, on_working_day
 from amtui.services.rules import (
+    OPEN_MESSAGE_STATUSES,
     message_urgent,
     moment,
     snoozed,
@@ -151,7 +152,7 @@ class _Agenda:
                              _("No client is waiting past their answer time."))
         waiting = (
             "FROM messages r LEFT JOIN clients c ON c.id = r.client_id "
-            "WHERE r.status IN ('new', 'waiting_on_us') "
+            f"WHERE r.status IN ({OPEN_STATUSES}) "
             "AND (r.snoozed_until IS NULL OR r.snoozed_until <= :at) ")
         if self.me is not None:
             waiting += (f"AND (r.assignee_id = :me OR r.client_id IN {THEIR_CLIENTS} "
@@ -352,6 +353,8 @@ class _Agenda:
                           self._silence(last))
 
 
+OPEN_STATUSES = ", ".join(f"'{status}'" for status in sorted(OPEN_MESSAGE_STATUSES))
+"""The statuses of a message waiting for our answer (the rule's), as SQL reads them."""
 THEIR_CLIENTS = "(SELECT id FROM clients WHERE owner_id = :me)"
 """The member's clients, in Today's questions."""
 DAY = 86_400_000_000
