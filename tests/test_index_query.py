@@ -3,6 +3,7 @@ are columns of the table's copy, and answered the same from a read of the file w
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
@@ -90,6 +91,8 @@ LOOKUPS: list[dict[str, Any]] = [
     {"client_id": "c1"}, {"id__in": ["v03", "v17", "v59", "nobody"]},
     {"client_id__in": ["c0", "c3"], "kind": "mail", "on__isnull": False},
     {"at__gte": AT, "at__lt": AT + timedelta(hours=6), "done": False},
+    {"kind__ne": "call"}, {"score__ne": 2}, {"on__ne": date(2026, 11, 5)},
+    {"note__ne": "late", "client_id__ne": "c2"},
 ]
 ORDERS: list[dict[str, Any]] = [
     {}, {"order_by": "at"}, {"order_by": "on", "descending": True},
@@ -120,6 +123,35 @@ def test_the_index_and_a_read_through_find_the_same_records_in_the_same_order(
         assert count == plain.repo(Visit).count(**lookups)
         assert 0 < count < 60 or lookups in ({"kind__in": []}, {"on__isnull": False}), lookups
     assert asked > len(LOOKUPS) * 7  # the lookups find records: the comparison means something
+
+
+def test_counts_by_a_field_agree_with_the_records(tmp_path: Path, clock: StillClock,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed = open_with(tmp_path / "indexed", clock, EVERY_FIELD)
+    plain = open_with(tmp_path / "plain", clock, ())
+    for workspace in (indexed, plain):
+        workspace.repo(Visit).add_many(visits(), keep_timestamps=True)
+    assert indexed.repo(Visit).count() == 60
+    indexed.repo(Visit).count(kind="call")  # the copy is made here
+    read_through_is_refused(indexed, monkeypatch)
+    for lookups in LOOKUPS:
+        for field in ("client_id", "kind", "note"):
+            wanted = Counter(str(getattr(visit, field)) for visit in plain.repo(Visit).query(
+                **lookups))
+            assert indexed.repo(Visit).count_by(field, **lookups) == wanted, (field, lookups)
+            assert plain.repo(Visit).count_by(field, **lookups) == wanted, (field, lookups)
+    assert indexed.repo(Visit).count_by("kind", kind__ne="call") == {"meeting": 20, "mail": 20}
+    assert indexed.repo(Visit).count_by("client_id", score__ne=2, client_id__in=["c1"]) == {
+        "c1": sum(1 for visit in visits() if visit.client_id == "c1"
+                  and visit.score is not None and visit.score != 2)}
+
+
+def test_counts_by_a_field_that_is_not_text_are_refused(tmp_path: Path,
+                                                         clock: StillClock) -> None:
+    workspace = open_with(tmp_path / "ws", clock, EVERY_FIELD)
+    for field in ("at", "score", "done"):
+        with pytest.raises(ValueError, match="not text"):
+            workspace.repo(Visit).count_by(field)
 
 
 def test_a_lookup_on_a_field_that_is_no_column_reads_the_file(tmp_path: Path,

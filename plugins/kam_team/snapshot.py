@@ -238,20 +238,14 @@ def _read_deals(workspace: Workspace, currency: str
 
 
 def _read_tasks(workspace: Workspace, today: date) -> dict[str, tuple[int, int]]:
-    """Client id → its open tasks and how many of them are overdue."""
+    """Client id → its open tasks and how many of them are overdue (two grouped counts: the
+    record index answers them without reading every task)."""
+    tasks = workspace.repo(Task)
     done_column = workspace.settings.columns[-1]
-    work: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for task in workspace.repo(Task).scan():
-        client_id = task.get("client_id")
-        if not client_id or task.get("column") == done_column:
-            continue
-        entry = work[client_id]
-        entry[0] += 1
-        due = task.get("due")
-        if due and due < today.isoformat():
-            entry[1] += 1
-    return {client_id: (open_tasks, overdue) for client_id, (open_tasks, overdue)
-            in work.items()}
+    open_tasks = tasks.count_by("client_id", column__ne=done_column)
+    overdue = tasks.count_by("client_id", column__ne=done_column, due__lt=today)
+    return {client_id: (count, overdue.get(client_id, 0))
+            for client_id, count in open_tasks.items() if client_id}
 
 
 def _read_inbox(workspace: Workspace, clients: dict[str, ClientRow], now: datetime

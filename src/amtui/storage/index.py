@@ -181,18 +181,20 @@ def field_column(model: type[Record], name: str) -> Column:
     return Column(name, kind)
 
 
-OPERATORS = {"exact": "=", "in": "IN", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
-             "isnull": "IS NULL"}
+OPERATORS = {"exact": "=", "ne": "!=", "in": "IN", "lt": "<", "lte": "<=", "gt": ">",
+             "gte": ">=", "isnull": "IS NULL"}
 """The lookups a repository's ``query`` and ``count`` take, after ``field__``."""
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    "=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+    ">=": operator.ge}
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """One condition of a query: ``field=value``, ``field__in=[...]``, ``field__lt=value``
-    (``lte``, ``gt``, ``gte``) or ``field__isnull=True``. A record whose field is empty
-    (None) matches only ``isnull``, as in SQL; ``field=None`` means ``field__isnull=True``."""
+    """One condition of a query: ``field=value``, ``field__ne=value``, ``field__in=[...]``,
+    ``field__lt=value`` (``lte``, ``gt``, ``gte``) or ``field__isnull=True``. A record whose
+    field is empty (None) matches only ``isnull``, as in SQL; ``field=None`` means
+    ``field__isnull=True``."""
 
     field: str
     operator: str
@@ -273,7 +275,7 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "deals": ("status, signed_on", "status, paid_on", "client_id", "owner_id"),
     "messages": ("client_id, received_at", "contact_id, received_at",
                  "status, answer_by, snoozed_until, urgent"),
-    "tasks": ("client_id, \"column\", done_at", "due, \"column\", priority",
+    "tasks": ("client_id, \"column\", done_at, due", "due, \"column\", priority",
               "blocked_by_client, blocked_since, \"column\"",
               "since, blocked_by_client, \"column\"", "since", "assignee",
               "\"column\", position"),
@@ -439,6 +441,17 @@ class RecordIndex:
         return [orjson.loads(body) for (body,) in connection.execute(
             f"SELECT body FROM {quoted(data_file.name)}{where} ORDER BY {order}{cut}",
             parameters)]
+
+    def count_by(self, data_file: DataFile, field: str, lookups: Sequence[Lookup]
+                 ) -> dict[object, int]:
+        """How many records match every lookup, per value of ``field`` (a column of the
+        table's copy; records with it empty under None)."""
+        where, parameters = self._where(data_file, lookups)
+        column = quoted(self._known(data_file, field).name)
+        connection = self.fresh(data_file)
+        return {value: int(count) for value, count in connection.execute(
+            f"SELECT {column}, count(*) FROM {quoted(data_file.name)}{where} GROUP BY {column}",
+            parameters)}
 
     def count_where(self, data_file: DataFile, lookups: Sequence[Lookup]) -> int:
         """How many records match every lookup (each on a column of the table's copy)."""
