@@ -73,3 +73,39 @@ async def test_back_to_the_inbox_the_countdowns_and_a_change_show_and_the_cursor
         drawn = app.export_screenshot()
         assert "4h00" in drawn and "2h00" in drawn and "4h30" not in drawn
         assert "done" in drawn
+
+
+async def test_a_change_to_no_message_keeps_the_rows_read_and_moves_the_countdowns_on(
+        workspace: Workspace, workspace_path: Path, clock: StillClock) -> None:
+    """A task saved elsewhere changes no message: the Inbox keeps the rows it read (not every
+    message looked up and let go of again), and its countdowns still move on."""
+    from amtui.models import Task
+
+    now = clock()
+    client = workspace.repo(Client).add(Client(name="Atlas Fitness"))
+    workspace.repo(Message).add(Message(client_id=client.id, text="Лендинг",
+                                        received_at=now, answer_by=now + timedelta(hours=3)))
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, InboxPane)
+        rows, loads = pane.all_rows, pane.loads_shown
+        assert answer_column(app) == ["3h00"]
+        clock.advance(minutes=30)
+        other = Workspace.open(workspace_path, clock=clock)
+        other.repo(Task).add(Task(title="Макет", client_id=client.id))
+        app.look_for_changes()  # as its timer does
+        await wait_until(pilot, lambda: pane.loads_shown > loads, "the Inbox read again")
+        await settle(pilot)
+        assert pane.all_rows is rows
+        assert answer_column(app) == ["2h30"]
+        assert "2h30" in app.export_screenshot()
+        # a message changed: read and shown anew
+        (message,) = other.repo(Message).all()
+        other.repo(Message).update(message.model_copy(update={"text": "Лендинг к акции"}))
+        app.look_for_changes()
+        await wait_until(pilot, lambda: pane.all_rows is not rows, "the changed message")
+        await settle(pilot)
+        table = app.screen.query_one("#records", DataTable)
+        assert str(table.get_cell_at((0, 5))).startswith("Лендинг к акции")

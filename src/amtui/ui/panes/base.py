@@ -56,6 +56,13 @@ def release_free_memory() -> None:
 _trim: Any = None
 
 
+def put_text(static: Static, text: str | Content) -> None:
+    """Put ``text`` in ``static`` unless it shows that already: an update lays the whole
+    screen out again, which a pane read again with nothing new should not cost."""
+    if static.content != text:
+        static.update(text)
+
+
 def release_off_thread(objects: dict[str, Any]) -> None:
     """Drop the references in ``objects`` in a thread of its own: whatever only they kept
     alive (what a pane read last time, tens of thousands of rows on a large workspace) is
@@ -322,7 +329,7 @@ class PaneScreen(Screen[None]):
         if len(problems) > len(shown):
             lines.append(_("… and {count} more: run `amtui doctor`").format(
                 count=len(problems) - len(shown)))
-        notice.update(Content("\n".join(lines)))
+        put_text(notice, Content("\n".join(lines)))
         notice.display = bool(lines)
 
     stale: bool = False

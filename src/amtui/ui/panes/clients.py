@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from amtui.i18n import N_, _
 from amtui.money import format_amount
@@ -194,7 +194,7 @@ class ClientsPane(ListPane):
             status = Content.assemble(status, " · ", described, muted_hint(_("F clears")))
         else:
             status = Content.assemble(status, muted_hint(_("f filters")))
-        self.query_one("#list-status", Static).update(status)
+        self.say_count(status)
 
     def _describe_filter(self) -> Content:
         # lazy: pydantic, loaded on first use

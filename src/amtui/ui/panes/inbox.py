@@ -28,6 +28,7 @@ from amtui.ui.message_actions import (
     fact,
     message_times,
 )
+from amtui.ui.panes.base import put_text
 from amtui.ui.panes.listing import Column, ListPane, ListTable, Row
 from amtui.ui.safe import cell, content, line
 
@@ -131,6 +132,8 @@ class InboxPane(MessageActions, ListPane):
         """How a late answer-by countdown is shown: the theme's error colour."""
         self._last_read: InboxRead | None = None
         """The worker's last read (with where each table was), to read only what changed."""
+        self._last_rows: InboxRows | None = None
+        """What the last read gave (the load worker's own: read one at a time)."""
         self._select_next: str | None = None
         """A message to put the cursor on once it is shown (one just added)."""
 
@@ -188,8 +191,16 @@ class InboxPane(MessageActions, ListPane):
         workspace = self.amtui.workspace
         now = workspace.clock().astimezone(ZoneInfo(workspace.settings.timezone))
         # Read again after a change, only what changed is (the audit says which records).
-        self._last_read = read_inbox(workspace, self._last_read)
-        return InboxRows(self._last_read.entries, now)
+        previous, self._last_read = self._last_read, read_inbox(workspace, self._last_read)
+        entries = self._last_read.entries
+        rows = self._last_rows
+        if previous is not None and entries is previous.entries and rows is not None:
+            # No message changed (a task was saved elsewhere, the countdowns' minute): the
+            # same rows at a later time, not 20,000 looked up again (nor let go of)
+            rows.now = now
+            return rows
+        self._last_rows = rows = InboxRows(entries, now)
+        return rows
 
     # The rows are the entries themselves; cells are made only for the rows shown.
 
@@ -286,10 +297,10 @@ class InboxPane(MessageActions, ListPane):
         preview = self.query_one("#inbox-preview", Static)
         entry = self.entries.get(self.current_id() or "")
         if entry is None:
-            preview.update(Content(_("No message matches.") if self.all_rows
-                                   else _("No messages yet. n logs one.")))
+            put_text(preview, Content(_("No message matches.") if self.all_rows
+                                      else _("No messages yet. n logs one.")))
             return
-        preview.update(self._preview(entry))
+        put_text(preview, self._preview(entry))
 
     def _preview(self, entry: InboxEntry) -> Content:
         message = entry.message

@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from amtui.i18n import N_, _
-from amtui.ui.panes.base import PaneScreen
+from amtui.ui.panes.base import PaneScreen, put_text
 from amtui.ui.widgets.table import RecordTable
 
 MAX_ROWS = 60
@@ -120,7 +121,11 @@ class ListPane(PaneScreen):
         self._put(*self._window(current))
         if current in self._shown_ids:
             table.move_cursor(row=self._shown_ids.index(current))
-        self.query_one("#list-status", Static).update(self.count_note())
+        self.say_count(self.count_note())
+
+    def say_count(self, note: str | Content) -> None:
+        """Put ``note`` in the status line (below the list)."""
+        put_text(self.query_one("#list-status", Static), note)
 
     def _window(self, current: str | None) -> tuple[int, int]:
         """Which matches to put in the table (start, end): the first ones; as far as the

@@ -135,7 +135,7 @@ class NotesPane(ListPane):
             note += " · " + _("filter: {what} (F clears)").format(what=chosen.describe())
         if found > MAX_ROWS:
             note += " · " + _("type to narrow the list")
-        self.query_one("#list-status", Static).update(Content(note))
+        self.say_count(Content(note))
         self._preview()
 
     def _cells(self, row: NoteRow, words: list[str]) -> list[Text]:
