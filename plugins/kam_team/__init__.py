@@ -137,7 +137,7 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
     from amtui.api import Client  # lazy: records load on first use: `amtui --help` needs none
 
     # lazy: pydantic, loaded on first use
-    from .models import SURVEYS, UNHAPPY_UP_TO, Survey
+    from .models import SURVEYS, UNHAPPY_UP_TO, Scale, Survey
 
     since = now.date() - timedelta(days=UNHAPPY_DAYS)
     latest: dict[str, dict[str, Any]] = {}
@@ -145,14 +145,15 @@ def amtui_agenda(workspace: Workspace, now: datetime, add: Any) -> None:
         known = latest.get(raw["client_id"])
         if known is None or raw["on"] >= known["on"]:  # days as ISO text sort as days
             latest[raw["client_id"]] = raw
-    clients = workspace.repo(Client)
-    found = ((client_id, Survey.model_validate(raw)) for client_id, raw in latest.items())
+    unhappy = {client_id: raw for client_id, raw in latest.items()
+               if raw["score"] <= UNHAPPY_UP_TO[Scale(raw.get("scale", Scale.CSAT))]}
+    # the key accounts among their clients, asked at once (not a client at a time)
+    key = {str(client["id"]): client for client in workspace.repo(Client).query_raw(
+        id__in=sorted(unhappy)) if client.get("key_account")}
+    found = ((client_id, Survey.model_validate(raw)) for client_id, raw in unhappy.items()
+             if client_id in key)
     for client_id, survey in sorted(found, key=lambda pair: pair[1].on):
-        if survey.score > UNHAPPY_UP_TO[survey.scale]:
-            continue
-        client = clients.stored(client_id)
-        if client is None or not client.get("key_account"):
-            continue
+        client = key[client_id]
         scale = _("of 5") if survey.scale == "csat" else _("of 10")
         add(AgendaEntry(_("Key accounts: unhappy"), str(client.get("name", "")),
                         _("scored {score} {scale} on {on}").format(

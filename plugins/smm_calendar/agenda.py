@@ -52,10 +52,13 @@ def needing_attention(workspace: Workspace, now: datetime,
     settings = settings_of(workspace)
     approval_limit = timedelta(days=settings.approval_days)
     due_limit = timedelta(days=settings.due_soon_days)
-    zones: dict[str, str] = {}
-    clients = workspace.repo(Client)
+    candidates = _candidates(workspace, now, approval_limit, due_limit, client_id)
+    # the clients' time zones, asked of the record index at once (not a client at a time)
+    zones = {str(client["id"]): str(client.get("timezone") or workspace.settings.timezone)
+             for client in workspace.repo(Client).query_raw(
+                 id__in=sorted({raw.get("client_id", "") for raw in candidates}))}
     found = []
-    for raw in _candidates(workspace, now, approval_limit, due_limit, client_id):
+    for raw in candidates:
         status = raw.get("status")
         owner = raw.get("client_id", "")
         publish_at = datetime.fromisoformat(raw["publish_at"])
@@ -68,10 +71,8 @@ def needing_attention(workspace: Workspace, now: datetime,
             due_in = None
         if waiting is None and due_in is None:
             continue
-        if owner not in zones:
-            client = clients.stored(owner) or {}
-            zones[owner] = str(client.get("timezone") or workspace.settings.timezone)
-        found.append(Attention(raw, zones[owner], publish_at, waiting, due_in))
+        found.append(Attention(raw, zones.get(owner, workspace.settings.timezone), publish_at,
+                               waiting, due_in))
     return sorted(found, key=lambda item: (item.publish_at, item.post["id"]))
 
 
