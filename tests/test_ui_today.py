@@ -402,3 +402,41 @@ async def test_a_change_shows_the_agenda_once_with_the_plugins_sections(
         await settle(pilot)
         assert "Задача 8" not in "\n".join(lines(app))  # done: the agenda was read again
         assert drawn[first:] == [True]
+
+
+async def test_a_change_elsewhere_no_line_shows_is_not_drawn_again(
+        morning: Workspace, workspace_path: Any, clock: StillClock, as_anna: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read again after another app saved a task no section lists (nothing due, nothing
+    waiting), the agenda is the same: it is not drawn again; a task that is overdue is."""
+    from amtui.ui.panes.today import TodayPane
+
+    drawn: list[int] = []
+    render = TodayPane.render_agenda
+
+    def counted(pane: TodayPane) -> None:
+        drawn.append(1)
+        render(pane)
+
+    monkeypatch.setattr(TodayPane, "render_agenda", counted)
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, TodayPane)
+        before, loads = len(drawn), pane.loads_shown
+        other = Workspace.open(workspace_path, clock=clock)
+        (romashka,) = [c for c in other.repo(Client).all() if c.name == "ООО «Ромашка»"]
+        other.repo(Task).add(Task(title="Когда-нибудь", client_id=romashka.id))
+        app.look_for_changes()  # as its timer does
+        await wait_until(pilot, lambda: pane.loads_shown > loads, "Today read again")
+        await settle(pilot)
+        assert len(drawn) == before
+        loads = pane.loads_shown
+        other.repo(Task).add(Task(title="Срочный отчёт", client_id=romashka.id, column="todo",
+                                  due=clock().date() - timedelta(days=1)))
+        app.look_for_changes()
+        await wait_until(pilot, lambda: pane.loads_shown > loads, "Today read again")
+        await settle(pilot)
+        assert len(drawn) == before + 1
+        assert "Tasks overdue (9)" in "\n".join(lines(app))  # it counts the new one (8 before)

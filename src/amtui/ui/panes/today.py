@@ -54,6 +54,13 @@ class Agenda:
     sections: list[AgendaSection]
 
 
+def as_shown(agenda: Agenda) -> tuple[object, ...]:
+    """What the pane draws of an agenda (a plugin line's actions by their labels)."""
+    return (agenda.me, agenda.mine, [
+        (section.key, section.title, section.empty, section.total,
+         [item.as_json() for item in section.items]) for section in agenda.sections])
+
+
 def item_line(item: AgendaItem, fact_width: int, width: int) -> Content:
     """One line of the agenda in ``width`` cells: the fact in full, then the record's title and
     its client, shortened (the client first, down to a third of the room) to fit, then the
@@ -223,7 +230,10 @@ class TodayPane(PaneScreen):
 
     def show(self, payload: Agenda) -> None:
         self.amtui.show_plugin_failures()
+        unchanged = self.agenda is not None and as_shown(self.agenda) == as_shown(payload)
         self.agenda = payload
+        if unchanged:
+            return  # read again after a change elsewhere that no line shows: not drawn again
         self._show_scope()
         self.render_agenda()
 
