@@ -189,17 +189,17 @@ def _from_index(workspace: Workspace, columns: list[Column], done: Column | None
     db = workspace.index.fresh(workspace.file("tasks"), workspace.file("clients"))
     known = [column.id for column in columns]
     marks = ", ".join("?" * len(known))
-    shown_in = f'CASE WHEN t."column" IN ({marks}) THEN t."column" ELSE ? END'
     older = 't."column" = ? AND t.done_at IS NOT NULL AND t.done_at < ?'
     old_done = [done.id if done else "", microseconds(cutoff)]
     by_id = {column.id: column for column in columns}
-    for column_id, total in db.execute(
-            f"SELECT {shown_in} AS shown, COUNT(*) FROM tasks t WHERE NOT ({older}) "
-            "GROUP BY shown", [*known, known[0], *old_done]):
-        by_id[column_id].total = total
+    # counted by the index on (column, done_at), never a task read: each column's tasks
+    # (those in a column no longer named in the first), less the done ones done long ago
+    for column_id, total in db.execute('SELECT "column", COUNT(*) FROM tasks GROUP BY "column"'):
+        by_id.get(column_id, columns[0]).total += total
     if done is not None:
         done.older_done = db.execute(f"SELECT COUNT(*) FROM tasks t WHERE {older}",
                                      old_done).fetchone()[0]
+        done.total -= done.older_done
     for column in columns:
         if not column.total:
             continue

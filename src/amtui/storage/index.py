@@ -278,7 +278,7 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "tasks": ("client_id, \"column\", done_at, due", "due, \"column\", priority",
               "blocked_by_client, blocked_since, \"column\"",
               "since, blocked_by_client, \"column\"", "since", "assignee",
-              "\"column\", position"),
+              "\"column\", position", "\"column\", done_at"),
 }
 """The indexes of the core tables' copies: what Today's questions count and sort by (any
 other table's copy has one on each of its columns)."""
