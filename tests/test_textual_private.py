@@ -15,17 +15,6 @@ REPO = Path(__file__).resolve().parents[1]
 
 ALLOWED: dict[tuple[str, str], str] = {
     # Each has no public replacement in Textual 8; the reason says what it does and why not.
-    ("src/amtui/ui/app.py", "_start_no_matches_countdown"):
-        "the palette's \"No matches found\" in the language in use: Textual writes the words "
-        "inside this method, with no hook or setting, so it is overridden",
-    ("src/amtui/ui/app.py", "_stop_no_matches_countdown"): "as above",
-    ("src/amtui/ui/app.py", "_NO_MATCHES"): "as above",
-    ("src/amtui/ui/app.py", "_NO_MATCHES_COUNTDOWN"): "as above",
-    ("src/amtui/ui/app.py", "_list_visible"): "as above",
-    ("src/amtui/ui/app.py", "_no_matches_timer"): "as above",
-    ("src/amtui/i18n.py", "_bindings"):
-        "a node's key descriptions translated once the language is chosen (BINDINGS are made "
-        "at import, before it is): a node's bindings have no public setter",
     ("src/amtui/ui/panes/base.py", "_css_update_count"):
         "a pane's first screen skips Textual's second pass over all CSS (40-100 ms a visit): "
         "switch_mode compares this counter, with no public way to say a screen is styled",
