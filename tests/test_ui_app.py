@@ -401,6 +401,31 @@ async def test_the_palette_is_textuals_with_amtuis_list(filled: Workspace) -> No
         assert type(app.screen.query_one(CommandList)) is PaletteList
 
 
+async def test_a_pane_shown_the_first_time_or_again_is_not_styled_twice(
+        filled: Workspace) -> None:
+    """Textual styles every screen again when it shows a mode's screen for the first time;
+    amtui's panes are styled once, as they are made, until the theme changes."""
+    from amtui.ui.panes.base import PaneScreen
+
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        styled = app.styles_version
+        for key in "23451":
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.styles_version == styled
+        app.theme = "amtui-light"
+        await settle(pilot)
+        assert app.styles_version > styled
+        await pilot.press("3")  # made with the dark theme: styled again with the light one
+        await settle(pilot)
+        assert isinstance(app.screen, PaneScreen)
+        assert app.screen.styled_with == app.styles_version
+        light = app.get_css_variables()["background"]
+        assert app.screen.styles.background.hex.upper() == light.upper()
+
+
 async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
                                                           clock: StillClock) -> None:
     app = AmtuiApp(filled)
