@@ -1,6 +1,7 @@
-"""Forms and help over a pane, the pane dimmed under them: UI-thread work to open each, and
-to draw the dimmed pane once, with amtui's drawing (``light.DimmedScreen``: each style tinted
-once) and with Textual's (``BackgroundScreen``: each piece of text tinted through Rich).
+"""Forms and help over a pane, the pane dimmed under them, and the palette: UI-thread work to
+open each, and to draw the dimmed pane once, with amtui's drawing (``light.DimmedScreen``: each
+style tinted once) and with Textual's (``BackgroundScreen``: each piece of text tinted through
+Rich).
 
     python bench/modal_dimming.py [--rounds 3] [--before TREE]
 
@@ -40,7 +41,7 @@ if textuals:
     light.LightScreen.render = lambda self: super(light.LightScreen, self).render()
 
 SCREENS = (("3", "e", "Clients: e (edit form)"), ("2", "n", "Inbox: n (new message form)"),
-           ("2", "question_mark", "Inbox: ? (help)"))
+           ("2", "question_mark", "Inbox: ? (help)"), ("1", "ctrl+p", "Today: ctrl+p (palette)"))
 
 async def main():
     app = user_app(workspace)
@@ -55,6 +56,10 @@ async def main():
                 await pilot.press(key)
                 await settle(pilot)
                 times.setdefault(label, []).append(time.thread_time() - started)
+                if key == "ctrl+p":  # over a plain background
+                    await pilot.press("escape")
+                    await settle(pilot)
+                    continue
                 screen, below = app.screen, app.screen_stack[-2]
                 width, height = screen.size
                 started = time.thread_time()
