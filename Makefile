@@ -34,14 +34,14 @@ check: $(STAMP)
 
 # The oldest Textual pyproject.toml allows (its lower bound), in a venv of its own: part of
 # `make test`, the UI tests where a change in Textual would show first (the panes as modes,
-# the palette, screens over a pane, tables, forms, the note editor, themes; about 60 s on two
-# cores). tests/test_textual_private.py fails there if a private name of Textual's that amtui
-# still uses is missing from it. `make test-textual-oldest-all`: every UI test (but the
+# the palette, screens over a pane and the pane dimmed under them, tables, forms, the note
+# editor, themes; about 70 s on two cores). tests/test_textual_private.py fails there if a
+# private name of Textual's that amtui still uses is missing from it. `make test-textual-oldest-all`: every UI test (but the
 # snapshots, drawn by the newest).
 TEXTUAL_OLDEST := $(shell sed -n 's/^ *"textual>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 OLDEST := .venv-oldest
 OLDEST_TESTS := tests/test_textual_private.py tests/test_themes.py tests/test_testing_helpers.py \
-	tests/test_ui_app.py tests/test_ui_first_run.py tests/test_ui_today.py \
+	tests/test_ui_app.py tests/test_ui_first_run.py tests/test_ui_today.py tests/test_ui_light.py \
 	tests/test_ui_clients.py tests/test_ui_forms.py tests/test_ui_notes.py
 
 $(OLDEST)/.installed: pyproject.toml

@@ -953,3 +953,28 @@ def test_a_save_in_this_process_is_seen_at_once(igor_with_deals: Workspace,
     igor_with_deals.repo(Deal).update(corporate.model_copy(
         update={"amount": Money(amount=D(60_000))}))  # 50000 → 60000: the same length
     assert statement(igor_with_deals, "Игорь Волков", OCT).total == D("46000.00")
+
+
+async def test_the_panes_keys_are_shown_in_the_language_in_use(team: Workspace) -> None:
+    """Its keys' words, made in English when the module was imported, are shown from the
+    plugin's catalogue: in the key bar, in help and as palette commands."""
+    from textual.widgets import Static
+
+    from amtui.i18n import use_locale
+    from amtui.testing import settle
+    from amtui.ui.app import AmtuiApp
+    from amtui.ui.widgets.keybar import KeyBar
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(team, pane="bonus", plugins=load_plugin(bonus, team, "bonus_calculator"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert " Часы " in str(app.screen.query_one(KeyBar).render())
+        helps = {command.title.rpartition(": ")[2]: command.help
+                 for command in app.get_system_commands(app.screen)}
+        assert helps["часы"] == ("Записать отработанные часы; вне рабочего времени это "
+                                 "переработка (h)")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "Часы" in shown and "Hours" not in shown

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.align import Align
 from rich.text import Text
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 
 from amtui.models import Client, Message, MessageStatus, Task
@@ -355,6 +357,73 @@ async def test_palette_lists_the_panes_and_the_trash(filled: Workspace) -> None:
     async with app.run_test(size=(80, 24)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "go: Inbox" in titles and "trash: open" in titles and "edit: undo" in titles
+
+
+async def test_the_palette_says_nothing_matched_in_the_language_in_use(
+        filled: Workspace) -> None:
+    """Textual's palette says "No matches found" in English; amtui's says it in Russian."""
+    from amtui.i18n import use_locale
+    from conftest import palette_lines
+
+    use_locale("ru_RU")  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"щщщзз")
+        await wait_until(pilot, lambda: "Align" in palette_lines(app), "the palette's notice")
+        (notice,) = app.screen.query(OptionList).only_one().options
+        assert isinstance(notice.prompt, Align) and notice.disabled
+        assert str(notice.prompt.renderable) == "Ничего не найдено"
+
+
+async def test_the_palette_is_textuals_with_amtuis_list(filled: Workspace) -> None:
+    """amtui's palette makes Textual's widgets, but its list (a test of the copy of
+    CommandPalette.compose that lets it choose the list's class, at each Textual version)."""
+    from textual.command import CommandList, CommandPalette
+
+    from amtui.ui.app import Palette, PaletteList
+
+    def widgets(screen: Screen[Any]) -> list[tuple[str, str | None, list[str]]]:
+        return [("CommandList" if type(node) is PaletteList else type(node).__name__,
+                 node.id, sorted(node.classes)) for node in screen.walk_children()]
+
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CommandPalette(placeholder="Find", id="--command-palette"))
+        await settle(pilot)
+        textuals = widgets(app.screen)
+        app.pop_screen()
+        await settle(pilot)
+        await app.push_screen(Palette(placeholder="Find", id="--command-palette"))
+        await settle(pilot)
+        assert widgets(app.screen) == textuals
+        assert type(app.screen.query_one(CommandList)) is PaletteList
+
+
+async def test_a_pane_shown_the_first_time_or_again_is_not_styled_twice(
+        filled: Workspace) -> None:
+    """Textual styles every screen again when it shows a mode's screen for the first time;
+    amtui's panes are styled once, as they are made, until the theme changes."""
+    from amtui.ui.panes.base import PaneScreen
+
+    app = AmtuiApp(filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        styled = app.styles_version
+        for key in "23451":
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.styles_version == styled
+        app.theme = "amtui-light"
+        await settle(pilot)
+        assert app.styles_version > styled
+        await pilot.press("3")  # made with the dark theme: styled again with the light one
+        await settle(pilot)
+        assert isinstance(app.screen, PaneScreen)
+        assert app.screen.styled_with == app.styles_version
+        light = app.get_css_variables()["background"]
+        assert app.screen.styles.background.hex.upper() == light.upper()
 
 
 async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,

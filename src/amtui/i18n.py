@@ -15,9 +15,9 @@ catalogues are made by ``make messages`` (tools/messages.py).
 from __future__ import annotations
 
 import gettext
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 _LOCALE_DIR = Path(__file__).parent / "locale"
 _locale = "en_US"
@@ -73,16 +73,25 @@ class Domain:
         return self._catalogue().ngettext(singular, plural, n)
 
     def translate_keys(self, node: Any) -> None:
-        """Give a screen's or widget's key descriptions and tooltips (marked with ``N_`` in its
-        BINDINGS, made before the language is chosen) in the language in use, from this
-        domain: called in its ``__init__``."""
-        keys = node._bindings.key_to_bindings
-        for key, bindings in keys.items():
-            keys[key] = [replace(binding,
-                                 description=self.gettext(binding.description)
-                                 if binding.description else "",
-                                 tooltip=self.gettext(binding.tooltip) if binding.tooltip else "")
-                         for binding in bindings]
+        """Show a screen's or widget's key descriptions and tooltips (marked with ``N_`` in
+        its BINDINGS, made before the language is chosen) from this domain, in the language in
+        use where amtui shows them (the key bar, help, the palette): called in its
+        ``__init__``."""
+        _key_domains[node] = self
+
+
+_key_domains: WeakKeyDictionary[Any, Domain] = WeakKeyDictionary()
+"""The screens and widgets whose keys are described in a plugin's domain."""
+
+
+def key_words(node: Any, text: str) -> str:
+    """A key description or tooltip of ``node``'s BINDINGS in the language in use: from the
+    domain the node named with :meth:`Domain.translate_keys` (a plugin's), then amtui's (the
+    keys it has from amtui's classes)."""
+    if not text:
+        return text
+    domain = _key_domains.get(node)
+    return _(domain.gettext(text) if domain is not None else text)
 
 
 _amtui = Domain("amtui", _LOCALE_DIR)

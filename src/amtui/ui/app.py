@@ -9,18 +9,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from rich.align import Align
 from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandList, CommandPalette
+from textual.command import Command, CommandInput, CommandList, CommandPalette, SearchIcon
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widgets import Button, LoadingIndicator
 from textual.widgets.option_list import Option
 
-from amtui.i18n import N_, _, current_language
+from amtui.i18n import N_, _, current_language, key_words
 from amtui.language import languages
 from amtui.plugins.specs import Event
 from amtui.text import one_line, visible
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from textual.app import ComposeResult
     from textual.command import Provider
     from textual.notifications import SeverityLevel
+    from textual.visual import VisualType
 
     from amtui.plugins.host import PluginHost
     from amtui.services.agenda_items import FirstAgenda
@@ -57,31 +61,51 @@ NEEDS_WORKSPACE = frozenset({"pane", "undo", "trash", "command_palette"})
 WATCHED_TABLES = ("clients", "contacts", "messages", "tasks", "deals", "members", "notes")
 
 
+class PaletteList(CommandList):
+    """The palette's list of commands, whose one option that is not a command (Textual's
+    "No matches found", shown when nothing matches what was typed) is in the language in
+    use."""
+
+    def add_options(self, new_options: Iterable[Option | VisualType | None]) -> Self:
+        """Add options; the notice that is not a command gets amtui's words for it."""
+        # lazy: kept out of the app start
+        from amtui.ui.textual_words import NO_MATCHES
+
+        return super().add_options(
+            Option(Align.center(Text(_(NO_MATCHES), style="not bold")), disabled=True,
+                   id=option.id)
+            if isinstance(option, Option) and not isinstance(option, Command)
+            and option.disabled else option
+            for option in new_options)
+
+
 class Palette(LightScreen, CommandPalette):
     """Textual's command palette, opened without styling it twice, and over a plain
-    background: drawing the pane under it dimmed cost a third of its opening."""
+    background: drawing the pane under it dimmed cost a third of its opening. Its widgets
+    are Textual's (a test compares them with Textual's own palette), its list a
+    :class:`PaletteList`."""
 
     DEFAULT_CSS = """
     Palette { background: $background; }
     """
 
-    def _start_no_matches_countdown(self, search_value: str) -> None:
-        """Textual's countdown to "No matches found", the words in the language in use."""
-        # lazy: kept out of the app start
-        from amtui.ui.textual_words import NO_MATCHES
+    def __init__(self, placeholder: str, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+        self.placeholder = placeholder
+        """The words in the empty search box."""
 
-        self._stop_no_matches_countdown()
-
-        def show_no_matches() -> None:
-            if search_value:
-                self.query_one(CommandList).add_option(Option(
-                    Align.center(Text(_(NO_MATCHES), style="not bold")), disabled=True,
-                    id=self._NO_MATCHES))
-                self._list_visible = True
-            else:
-                self._list_visible = False
-
-        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+    def compose(self) -> ComposeResult:
+        """Textual's palette, as :meth:`CommandPalette.compose` makes it, with a
+        :class:`PaletteList` for its list."""
+        with Vertical(id="--container"):
+            with Horizontal(id="--input"):
+                yield SearchIcon()
+                yield CommandInput(placeholder=self.placeholder, select_on_focus=False)
+                if not self.run_on_select:
+                    yield Button("\u25b6")
+            with Vertical(id="--results"):
+                yield PaletteList()
+                yield LoadingIndicator()
 
 
 def _finder_provider() -> type[Provider]:
@@ -167,6 +191,11 @@ class AmtuiApp(App[None]):
         """``u`` was pressed while a change was still being saved: undo once it is."""
         """Changes made since the app was opened, newest last, each with the id of the pane
         it was made in."""
+        self.styles_version = 0
+        """How many times every screen shown was styled again (a theme chosen): a pane styled
+        with this version is not styled again when shown (:meth:`refresh_css`)."""
+        self.switching_panes = False
+        """A pane is being shown by :meth:`action_pane`."""
         self.theme_problems: list[str] = []
         """Theme files that were skipped, and why; shown once the app is up."""
         self._use_theme(theme)
@@ -377,8 +406,28 @@ class AmtuiApp(App[None]):
             return
         if pane_id != self.current_pane:
             known = any(info.id == pane_id for info in self.panes)
-            self.switch_mode(pane_id if known and pane_id != self.first_pane
-                             else self._first_mode)
+            self.switching_panes = True
+            try:
+                self.switch_mode(pane_id if known and pane_id != self.first_pane
+                                 else self._first_mode)
+            finally:
+                self.switching_panes = False
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Style every screen shown again, unless a pane is being shown and the screen in
+        view is a pane styled with the styles as they are. Textual does it when it shows a
+        mode's screen made or styled since the stylesheet last changed, on the first visit
+        to a pane (twice) and the first return to one: parsing all CSS again, 40-100 ms
+        each, for a screen whose widgets were styled with the same stylesheet as they were
+        mounted (widgets new to the app still bring their own CSS then)."""
+        if (self.switching_panes and isinstance(self.screen, PaneScreen)
+                and self.screen.styled_with == self.styles_version):
+            return
+        super().refresh_css(animate)
+        self.styles_version += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, PaneScreen):
+                screen.styled_with = self.styles_version
 
     async def action_quit(self) -> None:
         """Quit; a note editor open under a dialog (its kind's list, "new client…") saves its
@@ -414,7 +463,7 @@ class AmtuiApp(App[None]):
             shown = self.get_key_display(binding) or key
             keys, _description = group.get((id(node), binding.action), ("", ""))
             group[id(node), binding.action] = (f"{keys}, {shown}" if keys else shown,
-                                               described(screen, binding))
+                                               described(screen, node, binding))
         titles = dict(self.pane_titles())
         title = titles.get(getattr(screen, "PANE_ID", ""), "") or _("This screen")
         self.push_screen(HelpScreen(title, [*screen_keys.values(), *pane_widget_keys.values()],
@@ -538,8 +587,9 @@ class AmtuiApp(App[None]):
                 continue  # only amtui's own keys (they have ids), not Textual's widgets'
             seen.add(binding.action)
             key_shown = self.get_key_display(binding) or key
-            help_text = f"{_(binding.tooltip or binding.description)} ({key_shown})"
-            yield SystemCommand(f"{prefix}: {_(binding.description).lower()}", help_text,
+            help_text = f"{key_words(node, binding.tooltip or binding.description)} ({key_shown})"
+            yield SystemCommand(f"{prefix}: {key_words(node, binding.description).lower()}",
+                                help_text,
                                 partial(self.run_action, binding.action, node))
 
     def change(self, save: Callable[[], Any], done_message: str,

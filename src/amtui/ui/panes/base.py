@@ -184,10 +184,9 @@ class PaneScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        # A new screen is styled with the stylesheet as it is: without this Textual parses
-        # all CSS again for it, on the first visit and again on the first return (measured:
-        # 40-100 ms each). Widgets new to the app still bring their own CSS when mounted.
-        self._css_update_count = self.app._css_update_count
+        self.styled_with = getattr(self.app, "styles_version", 0)
+        """The app's :attr:`~amtui.ui.app.AmtuiApp.styles_version` this screen's widgets were
+        last styled with: a new screen is styled with the stylesheet as it is."""
 
     @property
     def amtui(self) -> AmtuiApp:

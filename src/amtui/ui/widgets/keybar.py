@@ -9,10 +9,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from amtui.i18n import _
+from amtui.i18n import key_words
 
 if TYPE_CHECKING:
     from textual.binding import Binding
+    from textual.dom import DOMNode
 
 PINNED_ACTIONS = ("help", "command_palette")
 """The app's keys always shown, at the right end, in this order: whatever else is cut at 80
@@ -41,12 +42,13 @@ def _fitting(hints: list[Hint], width: int) -> list[Hint]:
     return kept
 
 
-def described(screen: Screen[object], binding: Binding) -> str:
-    """What a key does: what the screen says it does now (its ``binding_description``, if
-    it has one: a plugin's Today line names its own ``d``), else the binding's
-    description."""
+def described(screen: Screen[object], node: DOMNode, binding: Binding) -> str:
+    """What a key of ``node``'s does: what the screen says it does now (its
+    ``binding_description``, if it has one: a plugin's Today line names its own ``d``), else
+    the binding's description in the language in use."""
     describe = getattr(screen, "binding_description", None)
-    return (describe(binding) if describe is not None else None) or _(binding.description)
+    return ((describe(binding) if describe is not None else None)
+            or key_words(node, binding.description))
 
 
 class KeyBar(Static):
@@ -99,7 +101,7 @@ class KeyBar(Static):
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.action in actions:
                 continue
-            hint = (self._hint(binding, enabled), binding.key if enabled else "")
+            hint = (self._hint(node, binding, enabled), binding.key if enabled else "")
             if node is self.app and binding.action in PINNED_ACTIONS:
                 if binding.action != "command_palette" or self.app.ENABLE_COMMAND_PALETTE:
                     pinned[binding.action] = hint
@@ -126,8 +128,8 @@ class KeyBar(Static):
             self._shown = content
             self.update(content)
 
-    def _hint(self, binding: Binding, enabled: bool) -> Content:
-        description = described(self.screen, binding)
+    def _hint(self, node: DOMNode, binding: Binding, enabled: bool) -> Content:
+        description = described(self.screen, node, binding)
         wanted = (binding.key, binding.key_display, description, enabled)
         made = _HINTS.get(wanted)
         if made is None:
