@@ -582,7 +582,7 @@ def card_facts(card: Card, now: datetime, settings: WorkspaceSettings) -> tuple[
     if card.due:
         due = date.fromisoformat(card.due)
         shown = due.strftime("%d.%m" if due.year == today.year else "%d.%m.%y")
-        if task_overdue({"due": card.due, "column": card.column}, today, done_column):
+        if task_overdue(card.rule_fields(), today, done_column):
             parts.append(("!" + shown, "late"))
         elif due == today and card.column != done_column:
             parts.append((_("today"), "today"))
