@@ -242,6 +242,40 @@ async def test_a_change_saved_by_someone_else_is_read_again(filled: Workspace,
         assert board.loads_shown == reads + 2
 
 
+@pytest.mark.parametrize("when", ["before", "after"])
+async def test_a_move_saved_by_another_app_at_the_same_moment_is_shown(
+        filled: Workspace, workspace_path: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str) -> None:
+    """Two apps move a card at the same moment: the other app's save lands while this
+    board's move is being saved, just before it takes the lock or just after it wrote."""
+    from amtui.services import board as service
+
+    move = service.move
+    other = Workspace.open(workspace_path)  # as another amtui would
+    metatags = stored(filled, "Метатеги").id
+
+    def at_the_same_moment(*args: Any, **kwargs: Any) -> Any:
+        if when == "before":
+            move(other, metatags, "review")
+        saved = move(*args, **kwargs)
+        if when == "after":
+            move(other, metatags, "review")
+        return saved
+
+    monkeypatch.setattr(service, "move", at_the_same_moment)
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "L")
+        await settle(pilot)
+        app.look_for_changes()  # the app's next look at the files
+        await settle(pilot)
+        assert stored(filled, "Метатеги").column == "review"
+        assert cards(app, "todo") == []
+        assert cards(app, "in_progress") == ["Тексты для лендинга"]
+        assert cards(app, "review") == ["Метатеги", HOSTILE]
+
+
 async def test_a_click_puts_the_cursor_on_a_card(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
