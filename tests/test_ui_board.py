@@ -341,6 +341,24 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
         assert isinstance(board, BoardPane) and board.loads_shown == 1  # not read again
 
 
+async def test_the_task_view_shows_days_and_times_as_people_read_them(
+        filled: Workspace, clock: StillClock) -> None:
+    task = stored(filled, "Тексты для лендинга")
+    filled.repo(Task).update(task.model_copy(update={
+        "blocked_by_client": True, "blocked_since": clock() - timedelta(days=2, hours=1)}))
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        fields = str(app.screen.query_one("#task-fields", Static).render())
+        assert "Due: 20 Nov\n" in fields
+        # 08:00 UTC is 11:00 in the agency's Moscow
+        assert "Waiting on the client since: 24.11 11:00" in fields
+        assert "2026-" not in fields
+
+
 async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from amtui.dates import TIME, WEEKDAY, duration, format_moment
+from amtui.dates import TIME, WEEKDAY, day_in_words, duration, format_moment, today_of
 from amtui.i18n import N_, _
 from amtui.money import format_money, format_number
 from amtui.services import clients as service
@@ -365,9 +365,12 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         if not details.deals:
             return [muted(_("No deals yet: n adds one."))]
         lines = []
+        today = today_of(self.amtui.workspace)
         for deal in details.deals:
-            dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
-                     _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
+            dates = [_("signed {day}").format(day=day_in_words(deal.signed_on, today))
+                     if deal.signed_on else "",
+                     _("paid {day}").format(day=day_in_words(deal.paid_on, today))
+                     if deal.paid_on else ""]
             lines.append(Content.assemble(
                 line(deal.title, 50), " · ", shown(deal.status), " · ",
                 format_money(deal.amount.amount, deal.amount.currency),
