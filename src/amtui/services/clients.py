@@ -512,6 +512,7 @@ def client_form_values(client: Client | None, owner_id: str = "") -> dict[str, s
         cost_to_serve=format_amount(shown.cost_to_serve) if client else "",
         tags=", ".join(shown.tags),
         working_hours=format_hours(shown.working_hours),
+        language=shown.language,
     )
     return values
 
@@ -541,6 +542,7 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None,
     for name in CLIENT_CHOICE_FIELDS:
         data[name] = values.get(name) or None
     data["key_account"] = values.get("key_account") == "yes"
+    data["language"] = values.get("language", "")
     data["tags"] = parse_tags(values.get("tags", ""))
     for name in ("monthly_revenue", "cost_to_serve"):
         try:

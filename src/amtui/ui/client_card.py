@@ -315,8 +315,15 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         offset = local.now.strftime("%z")
         working = (Content(_("working now")).stylize("$success") if local.working
                    else Content(_("not working now")).stylize("$warning"))
+        # lazy: Babel's names and the report's rule, when a card opens
+        from amtui.services.report import client_locale
+        from amtui.ui.app import language_name
+
+        writes_in = language_name(client_locale(self.amtui.workspace, client).partition("_")[0])
         return [
             row(_("Channel"), shown(client.preferred_channel)),
+            row(_("Messages in"), writes_in,
+                muted(" " + _("(the workspace's)")) if not client.language else ""),
             row(_("Local time"), format_moment(local.now, f"{WEEKDAY} {TIME}"), " · ",
                 line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
             row(_("Hours"), service.format_hours(local.hours), " · ", working),
