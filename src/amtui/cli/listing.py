@@ -240,6 +240,7 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
                if raw["id"] in wanted}
 
     # Days and times as the app shows them: the agency's time, the language's month names.
+    # lazy: Babel's names, only for a listing that shows days
     from amtui.dates import day_in_words, today_of
     from amtui.ui.times import agency_zone, day_and_time
 
