@@ -493,3 +493,23 @@ def test_text_listing_says_the_values_in_the_language_chosen(sample: Sample) -> 
     assert "дизайн" in tasks.stdout and "В работе" in tasks.stdout
     assert "design" not in tasks.stdout and "in_progress" not in tasks.stdout
     assert listed(sample.root, "clients")[0]["status"] in {"active", "dormant", "lead"}
+
+
+def test_text_listings_show_days_and_times_as_the_app_does_json_keeps_iso(
+        workspace: Workspace, clock: StillClock) -> None:
+    client = workspace.repo(Client).add(Client(name="Ромашка"))
+    workspace.repo(Task).add(Task(title="Тексты", client_id=client.id, due=date(2026, 12, 1)))
+    workspace.repo(Task).add(Task(title="Отчёт", client_id=client.id, due=date(2027, 1, 15)))
+    workspace.repo(Message).add(Message(client_id=client.id, text="Когда макет?",
+                                        received_at=clock() - timedelta(days=2)))
+    tasks = run_cli("list", "tasks", workspace=workspace.root, env=WIDE)
+    assert tasks.returncode == 0, tasks.stderr
+    assert re.search(r" 01 Dec +Backlog .* Тексты\n", tasks.stdout)
+    assert re.search(r" 15 Jan 2027 +Backlog .* Отчёт\n", tasks.stdout)
+    messages = run_cli("list", "messages", workspace=workspace.root, env=WIDE)
+    assert messages.returncode == 0, messages.stderr
+    assert " 24.11 12:00 " in messages.stdout  # 09:00 UTC, in the agency's Moscow
+    assert "2026-" not in tasks.stdout + messages.stdout
+    as_json = run_cli("list", "tasks", "--json", workspace=workspace.root)
+    assert sorted(task["due"] for task in json.loads(as_json.stdout)) == [
+        "2026-12-01", "2027-01-15"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
+from amtui.i18n import _, current_locale
 from amtui.models import Client, Message, MessageStatus, Task
 from amtui.services.agenda import build_agenda
 from amtui.services.report import compose_daily_update, log_update_sent
@@ -21,7 +22,8 @@ from conftest import run_cli, snapshot_files
 
 @pytest.fixture
 def client(workspace: Workspace, clock: StillClock) -> Client:
-    romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»", cadence="daily"))
+    romashka = workspace.repo(Client).add(Client(name="ООО «Ромашка»", cadence="daily",
+                                                 language="en"))
     tasks = workspace.repo(Task)
     now = clock()
     tasks.add(Task(title="Тексты для лендинга", client_id=romashka.id, column="done",
@@ -48,12 +50,30 @@ def test_the_update_says_what_was_done_what_moves_and_what_we_need(
     text = compose_daily_update(workspace, client.id).markdown
     done, moving, needed = text.split("## ")[1:]
     assert "Тексты для лендинга" in done and "Старый отчёт" not in done
-    assert "Макет главной — In progress, expected by 2026-12-01" in moving
-    assert "Просроченный баннер — Review, running late (planned for 2026-11-20)" in moving
+    assert "Макет главной — In progress, expected by 01 Dec" in moving
+    assert "Просроченный баннер — Review, running late (planned for 20 Nov)" in moving
     assert "Идея на потом" not in text and "Чужая задача" not in text
-    assert "Согласовать баннеры (we asked on 2026-11-24)" in needed
+    assert "Согласовать баннеры (we asked on 24 Nov)" in needed
     assert "Пришлите доступы к Метрике" in needed
-    assert text.startswith("# Update for ООО «Ромашка» — 2026-11-26")
+    assert text.startswith("# Update for ООО «Ромашка» — Thursday 26 November\n")
+    assert "## Done since 25 Nov 12:00\n" in text  # a day ago, in the client's time
+
+
+def test_the_update_is_written_in_the_clients_language_not_the_screens(
+        workspace: Workspace, client: Client) -> None:
+    assert workspace.settings.locale == "ru_RU" and current_locale() == "en_US"
+    clients = workspace.repo(Client)
+    russian = clients.update(client.model_copy(update={"language": ""}))  # the workspace's
+    update = compose_daily_update(workspace, client.id)
+    assert update.locale == "ru_RU"
+    assert update.markdown.startswith("# Отчёт для ООО «Ромашка» — четверг 26 ноября\n")
+    assert "Макет главной — В работе, ожидаем к 01 дек." in update.markdown
+    assert "## Что нужно от вас\n" in update.markdown
+    assert current_locale() == "en_US" and _("In progress") == "In progress"
+    far = clients.update(russian.model_copy(update={"timezone": "Pacific/Honolulu",
+                                                     "language": "en"}))  # 23:00 there
+    assert compose_daily_update(workspace, far.id).markdown.startswith(
+        "# Update for ООО «Ромашка» — Wednesday 25 November\n")
 
 
 def test_sending_resets_the_cadence_and_the_next_update_starts_there(
@@ -123,6 +143,31 @@ async def test_r_on_a_client_composes_the_update_and_f3_saves_and_logs_it(
         await settle(pilot)
         assert saved.read_text().endswith("Спасибо!")
         assert (saved.parent / "2026-11-26-ооо-ромашка-2.md").exists()
+
+
+async def test_the_composer_writes_in_the_clients_language_around_it_the_users(
+        workspace: Workspace, client: Client) -> None:
+    russian = workspace.repo(Client).update(client.model_copy(update={"language": "ru"}))
+    app = AmtuiApp(workspace, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UpdateScreen)
+        title = str(screen.query_one("#update-title", Static).render())
+        assert title.startswith("Daily update · ООО «Ромашка»") and title.endswith("in Русский")
+        assert str(screen.query_one("#update-hint", Static).render()).startswith(
+            "F2 copy and log as sent")
+        shown = screen.query_one("#update-text", TextArea).text
+        assert shown.startswith("# Отчёт для ООО «Ромашка» — четверг 26 ноября\n")
+        assert "Согласовать баннеры (запросили 24 нояб.)" in shown
+        await pilot.press("f2")
+        await settle(pilot)
+        (sent,) = [m for m in workspace.repo(Message).all() if m.kind == "update"]
+        assert sent.text == shown and sent.client_id == russian.id
+        assert any(note.message == "Update copied and logged as sent"
+                   for note in app._notifications)
 
 
 async def test_escape_leaves_the_update_unsent(workspace: Workspace, client: Client,

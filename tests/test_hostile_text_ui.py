@@ -36,7 +36,7 @@ from hostile_text import (
 SIZES = [(80, 24), (120, 40)]
 
 REFUSED = {
-    "clients": {"timezone"},  # an IANA zone name
+    "clients": {"timezone", "language"},  # an IANA zone name; a language amtui writes in
     "deals": {"amount.currency"},  # three capital letters
     "trash": {"deleted_by", "source_table", "title"},  # the OS user; a table; set on delete
     "undo": {"login"},  # the OS user at the keyboard

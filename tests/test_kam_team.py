@@ -348,6 +348,9 @@ def test_the_load_of_each_member(workspace: Workspace, team: dict[str, Any]) -> 
     tasks.add(Task(title="late", client_id=romashka.id, column="todo", due=TODAY - timedelta(1)))
     tasks.add(Task(title="open", client_id=romashka.id, column="review"))
     tasks.add(Task(title="done", client_id=romashka.id, column="done", due=date(2026, 1, 1)))
+    # past its day but waiting on the client: open, not overdue (Today's rule)
+    tasks.add(Task(title="waiting", client_id=romashka.id, column="client_approval",
+                   due=TODAY - timedelta(2), blocked_by_client=True, blocked_since=now))
     messages = workspace.repo(Message)
     messages.add(Message(client_id=romashka.id, text="?", status="new", received_at=now))
     messages.add(Message(client_id=romashka.id, text="assigned", status="waiting_on_us",
@@ -363,7 +366,7 @@ def test_the_load_of_each_member(workspace: Workspace, team: dict[str, Any]) -> 
     assert (anna.accounts, anna.key, anna.revenue) == (3, 1, 400)  # the lead counts, no revenue
     # the late answer had no assignee, so it is the owner's: answered by the reply (it came
     # before the message was closed), 20 hours after it was due
-    assert (anna.open, anna.overdue, anna.waiting, anna.late) == (2, 1, 1, 1)
+    assert (anna.open, anna.overdue, anna.waiting, anna.late) == (3, 1, 1, 1)
     assert (igor.accounts, igor.waiting, igor.late) == (1, 1, 0)
 
 

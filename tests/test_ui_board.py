@@ -242,6 +242,40 @@ async def test_a_change_saved_by_someone_else_is_read_again(filled: Workspace,
         assert board.loads_shown == reads + 2
 
 
+@pytest.mark.parametrize("when", ["before", "after"])
+async def test_a_move_saved_by_another_app_at_the_same_moment_is_shown(
+        filled: Workspace, workspace_path: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str) -> None:
+    """Two apps move a card at the same moment: the other app's save lands while this
+    board's move is being saved, just before it takes the lock or just after it wrote."""
+    from amtui.services import board as service
+
+    move = service.move
+    other = Workspace.open(workspace_path)  # as another amtui would
+    metatags = stored(filled, "Метатеги").id
+
+    def at_the_same_moment(*args: Any, **kwargs: Any) -> Any:
+        if when == "before":
+            move(other, metatags, "review")
+        saved = move(*args, **kwargs)
+        if when == "after":
+            move(other, metatags, "review")
+        return saved
+
+    monkeypatch.setattr(service, "move", at_the_same_moment)
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "L")
+        await settle(pilot)
+        app.look_for_changes()  # the app's next look at the files
+        await settle(pilot)
+        assert stored(filled, "Метатеги").column == "review"
+        assert cards(app, "todo") == []
+        assert cards(app, "in_progress") == ["Тексты для лендинга"]
+        assert cards(app, "review") == ["Метатеги", HOSTILE]
+
+
 async def test_a_click_puts_the_cursor_on_a_card(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -305,6 +339,24 @@ async def test_enter_opens_the_task_and_space_ticks_its_checklist(filled: Worksp
         assert "☑1/2" in details(app, "todo")[0]
         board = app.screen
         assert isinstance(board, BoardPane) and board.loads_shown == 1  # not read again
+
+
+async def test_the_task_view_shows_days_and_times_as_people_read_them(
+        filled: Workspace, clock: StillClock) -> None:
+    task = stored(filled, "Тексты для лендинга")
+    filled.repo(Task).update(task.model_copy(update={
+        "blocked_by_client": True, "blocked_since": clock() - timedelta(days=2, hours=1)}))
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        fields = str(app.screen.query_one("#task-fields", Static).render())
+        assert "Due: 20 Nov\n" in fields
+        # 08:00 UTC is 11:00 in the agency's Moscow
+        assert "Waiting on the client since: 24.11 11:00" in fields
+        assert "2026-" not in fields
 
 
 async def test_n_adds_a_task_to_the_column_and_e_edits_it(filled: Workspace) -> None:

@@ -22,6 +22,7 @@ from amtui.ui.client_card import ClientCard
 from amtui.ui.client_forms import ClientForm, ContactForm
 from amtui.ui.conflict import ConflictScreen
 from amtui.ui.forms import FilterForm
+from amtui.ui.widgets.choice import Choice
 from conftest import snapshot_files
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred\x1b[0m"
@@ -433,6 +434,29 @@ async def test_edit_from_the_card_and_an_empty_name_is_refused(base: Workspace) 
         assert "changed: cost to serve, name" in section(app, "timeline")
         await pilot.press("escape")
         assert names_listed(app)[0] == "Pixel Forge Studio"  # the list was read again
+
+
+async def test_the_language_of_our_messages_is_chosen_in_the_client_form(
+        base: Workspace) -> None:
+    app = AmtuiApp(base, pane="clients")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_card(app, pilot, "Pixel Forge")
+        assert "Messages in   Русский (the workspace's)\n" in section(app, "reach")
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        language = form.query_one("#field-language", Choice)
+        assert language.value == ""
+        language.focus()
+        await pilot.press("right")
+        assert language.value == "en"
+        await pilot.press("f2")
+        await settle(pilot)
+        (client,) = base.repo(Client).where(name="Pixel Forge")
+        assert client.language == "en"
+        assert isinstance(app.screen, ClientCard)
+        assert "Messages in   English\n" in section(app, "reach")
 
 
 async def conflicting_edit(app: AmtuiApp, pilot: Pilot[None], workspace: Workspace,

@@ -98,7 +98,7 @@ async def test_n_adds_a_deal_and_a_bad_amount_is_refused_with_nothing_stored(
         assert (deal.status, deal.signed_on) == ("won", date(2026, 11, 20))
         assert deal.owner_id == base.repo(Member).all()[0].id  # the user, by default
         assert isinstance(app.screen, ClientCard)
-        assert "Контекст · won · RUB\u00a0250,000.50 · signed 2026-11-20" in section(app, "deals")
+        assert "Контекст · won · RUB\u00a0250,000.50 · signed 20 Nov" in section(app, "deals")
         await pilot.press("u")
         await settle(pilot)
         assert base.repo(Deal).where(title="Контекст") == []
@@ -129,7 +129,13 @@ async def test_shift_d_edits_a_deal_and_paid_before_signed_is_refused(
         (deal,) = base.repo(Deal).all()
         assert deal.amount.amount == 120_000
         assert (deal.signed_on, deal.paid_on) == (date(2026, 11, 20), date(2026, 11, 25))
-        assert "SEO на год · proposal · RUB\u00a0120,000" in section(app, "deals")
+        assert "SEO на год · proposal · RUB\u00a0120,000 · signed 20 Nov · paid 25 Nov" in \
+            section(app, "deals")
+        await pilot.press("D")  # the days as they are typed, not ISO
+        form = app.screen
+        assert isinstance(form, DealForm)
+        assert (form.query_one("#field-signed_on", Input).value,
+                form.query_one("#field-paid_on", Input).value) == ("20.11.2026", "25.11.2026")
 
 
 async def test_the_deal_owner_is_picked_by_typing_part_of_a_members_name(

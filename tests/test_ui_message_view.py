@@ -75,7 +75,7 @@ async def test_enter_opens_the_message_in_words_and_local_times(
         assert "Received: today 10:00 · client's time 12:00 (Yekaterinburg, UTC+5)" in text
         assert "Answer by: today 11:00" in text and "late by 1h00" in text
         assert "Сайт не открывается, срочно" in text
-        assert ("· Поднять сайт · development · In progress · !overdue since 25.11.2026"
+        assert ("· Поднять сайт · development · In progress · !overdue since 25 Nov"
                 in text)
         # The conversation, newest last, each with its time and direction.
         lines = text.splitlines()

@@ -238,12 +238,15 @@ def _read_deals(workspace: Workspace, currency: str
 
 
 def _read_tasks(workspace: Workspace, today: date) -> dict[str, tuple[int, int]]:
-    """Client id → its open tasks and how many of them are overdue (two grouped counts: the
-    record index answers them without reading every task)."""
+    """Client id → its open tasks and how many of them are overdue, not waiting on the
+    client (two grouped counts: the record index answers them without reading every
+    task)."""
     tasks = workspace.repo(Task)
     done_column = workspace.settings.columns[-1]
     open_tasks = tasks.count_by("client_id", column__ne=done_column)
-    overdue = tasks.count_by("client_id", column__ne=done_column, due__lt=today)
+    # overdue as Today says (amtui's rule): a task waiting on the client is not
+    overdue = tasks.count_by("client_id", column__ne=done_column, due__lt=today,
+                             blocked_by_client=False)
     return {client_id: (count, overdue.get(client_id, 0))
             for client_id, count in open_tasks.items() if client_id}
 

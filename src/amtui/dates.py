@@ -208,6 +208,18 @@ def format_moment(moment: datetime, pattern: str) -> str:
     return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=current_locale())
 
 
+def day_in_words(day: date, today: date) -> str:
+    """A day with its month's name, and its year when it is not ``today``'s: "01 Dec",
+    "01 Dec 2027" («01 дек.»)."""
+    return format_day(day, DAY_MONTH if day.year == today.year else DAY_MONTH_YEAR)
+
+
+def day_to_edit(day: date) -> str:
+    """A day as a form shows it to be edited: "31.12.2026", which :func:`parse_date` reads
+    back in every language."""
+    return day.strftime("%d.%m.%Y")
+
+
 def weekday_names() -> tuple[str, ...]:
     """The short names of the days of the week, Monday first: "Mon"…, «пн»…."""
     return _weekday_names(current_locale())

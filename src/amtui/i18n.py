@@ -15,6 +15,9 @@ catalogues are made by ``make messages`` (tools/messages.py).
 from __future__ import annotations
 
 import gettext
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -22,22 +25,37 @@ from weakref import WeakKeyDictionary
 _LOCALE_DIR = Path(__file__).parent / "locale"
 _locale = "en_US"
 _catalogues: dict[tuple[Path, str, str], gettext.NullTranslations] = {}
+_writing = threading.local()
+"""``locale``: the locale of a text written to someone else, in the thread writing it."""
 
 
 def current_locale() -> str:
     """The Babel locale identifier that dates, numbers and money are shown in."""
-    return _locale
+    return getattr(_writing, "locale", None) or _locale
 
 
 def current_language() -> str:
     """The language part of the current locale: ``"ru"`` for ``"ru_RU"``."""
-    return _locale.partition("_")[0]
+    return current_locale().partition("_")[0]
 
 
 def use_locale(name: str) -> None:
     """Show every domain's strings, dates, numbers and money in the locale ``name``."""
     global _locale
     _locale = name
+
+
+@contextmanager
+def writing_in(name: str) -> Iterator[None]:
+    """Words, dates and numbers made inside the block in the locale ``name``, in this thread
+    only: a text written to someone else (the daily update to a client) while the screens
+    keep the user's language."""
+    before = getattr(_writing, "locale", None)
+    _writing.locale = name
+    try:
+        yield
+    finally:
+        _writing.locale = before
 
 
 class Domain:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import re
 import sys
@@ -238,6 +239,21 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
     clients = {raw["id"]: str(raw.get("name", "")) for raw in workspace.file("clients").scan()
                if raw["id"] in wanted}
 
+    # Days and times as the app shows them: the agency's time, the language's month names.
+    # lazy: Babel's names, only for a listing that shows days
+    from amtui.dates import day_in_words, today_of
+    from amtui.ui.times import agency_zone, day_and_time
+
+    now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
+    today = today_of(workspace)
+
+    @functools.cache
+    def day(stored: str) -> str:
+        return day_in_words(date.fromisoformat(stored), today) if stored else ""
+
+    def moment(stored: str) -> str:
+        return day_and_time(datetime.fromisoformat(stored), now) if stored else ""
+
     def client(raw: dict[str, Any]) -> str:
         if table == "messages" and message_without_client(raw):
             return _("no client yet: {sender}").format(sender=sender(raw))
@@ -248,10 +264,10 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
                     lambda r: [shown(r["status"]), shown(r["kind"]),
                                _amount(r.get("monthly_revenue")), r["name"]]),
         "tasks": ([_("ID"), _("DUE"), _("COLUMN"), _("DEPARTMENT"), _("CLIENT"), _("TITLE")],
-                  lambda r: [r.get("due") or "", column_title(workspace.settings, r["column"]),
+                  lambda r: [day(r.get("due") or ""), column_title(workspace.settings, r["column"]),
                              department(r["department"]), client(r), r["title"]]),
         "messages": ([_("ID"), _("RECEIVED"), _("STATUS"), _("KIND"), _("CLIENT"), _("TEXT")],
-                     lambda r: [r["received_at"][:16].replace("T", " "), shown(r["status"]),
+                     lambda r: [moment(r["received_at"]), shown(r["status"]),
                                 shown(r["kind"]), client(r), r["text"]]),
         "notes": ([_("ID"), _("KIND"), _("CLIENT"), _("TITLE")],
                   lambda r: [shown(r["kind"]), client(r), r["title"]]),

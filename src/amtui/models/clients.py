@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from amtui.i18n import _
+from amtui.language import languages, normalised
 from amtui.models.base import (
     Channel,
     Moment,
@@ -20,6 +21,18 @@ from amtui.models.base import (
     ShortText,
     Tags,
 )
+
+
+def check_language(value: str) -> str:
+    """A language amtui writes in, as its two letters ("ru", "ru_RU" and "RU" are "ru");
+    "" stays "" (the workspace's)."""
+    if not value.strip():
+        return ""
+    found = normalised(value.strip().lower())
+    if found is None:
+        raise ValueError(_("{value!r} is not a language amtui writes in ({languages})").format(
+            value=value, languages=", ".join(languages())))
+    return found.partition("_")[0]
 
 
 class ClientKind(StrEnum):
@@ -145,11 +158,19 @@ class Client(Record):
     tags: Tags = Field(default_factory=list)
     tax_id: ShortText = ""
     """The client's tax number (ИНН in Russia), as imported; tells two clients apart."""
+    language: ShortText = ""
+    """The language our messages to the client are written in ("ru", "en"); empty: the
+    workspace's (its ``locale``)."""
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        return check_language(value)
 
 
 class Contact(Record):

@@ -210,24 +210,35 @@ class _Agenda:
         def since(task: Raw) -> datetime:
             return moment(task.get("column_since")) or moment(task["updated_at"]) or now
 
+        def overdue_fact(task: Raw) -> str:
+            # a due day is missed by whole days, never "24 h"
+            return _("{time} overdue").format(time=whole_days(
+                (today - date.fromisoformat(str(task["due"]))).days))
+
+        def waiting_fact(task: Raw) -> str:
+            waited = _("waiting on client {time}").format(
+                time=duration(now - (moment(task.get("blocked_since")) or now)))
+            due = str(task.get("due") or "")
+            if due and due < today.isoformat():
+                return f"{waited}, {overdue_fact(task)}"
+            return f"{waited}, {_('due today')}" if due == today.isoformat() else waited
+
+        # Each task in one section, as rules.task_section decides: waiting on the client
+        # (pushed long enough, or due), else overdue, else due today, else stuck.
+        not_due = "(IFNULL(r.due, '') = '' OR r.due > :today)"
         questions: list[tuple[AgendaSection, str, Callable[[Raw], tuple[str, str]]]] = [
-            (overdue, "AND IFNULL(r.due, '') != '' AND r.due < :today ORDER BY r.due, r.rowid",
-             lambda task: (
-                 # a due day is missed by whole days, never "24 h"
-                 _("{time} overdue").format(time=whole_days(
-                     (today - date.fromisoformat(str(task["due"]))).days)),
-                 department(task.get("department") or ""))),
-            (due_today, f"AND r.due = :today ORDER BY CASE r.priority {priority} ELSE 2 END, "
-                        "r.rowid",
+            (overdue, "AND r.blocked_by_client = 0 AND IFNULL(r.due, '') != '' "
+                      "AND r.due < :today ORDER BY r.due, r.rowid",
+             lambda task: (overdue_fact(task), department(task.get("department") or ""))),
+            (due_today, "AND r.blocked_by_client = 0 AND r.due = :today "
+                        f"ORDER BY CASE r.priority {priority} ELSE 2 END, r.rowid",
              lambda task: (_("due today"), department(task.get("department") or ""))),
-            (waiting, "AND r.blocked_by_client = 1 AND r.blocked_since <= :pushed "
+            (waiting, "AND r.blocked_by_client = 1 AND (r.blocked_since <= :pushed "
+                      "OR (IFNULL(r.due, '') != '' AND r.due <= :today)) "
                       "ORDER BY r.blocked_since, r.rowid",
-             lambda task: (
-                 _("waiting on client {time}").format(
-                     time=duration(now - (moment(task.get("blocked_since")) or now))),
-                 department(task.get("department") or ""))),
+             lambda task: (waiting_fact(task), department(task.get("department") or ""))),
             (stuck, "AND r.blocked_by_client = 0 AND r.\"column\" IS NOT :first "
-                    "AND r.since <= :stale ORDER BY r.since, r.rowid",
+                    f"AND r.since <= :stale AND {not_due} ORDER BY r.since, r.rowid",
              lambda task: (
                  _("in {department} {time}").format(
                      department=department(task.get("department") or ""),

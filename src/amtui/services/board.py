@@ -58,6 +58,11 @@ class Card:
     """In this column since then."""
     done_at: datetime | None
 
+    def rule_fields(self) -> dict[str, Any]:
+        """The task's fields that the rules (:mod:`amtui.services.rules`) read."""
+        return {"due": self.due, "column": self.column,
+                "blocked_by_client": self.blocked_since is not None}
+
     def waiting_days(self, now: datetime) -> int:
         """Days in its current state: waiting on the client, or on the department."""
         start = self.blocked_since or self.since
@@ -111,10 +116,9 @@ class BoardFilter:
         if self.blocked and card.blocked_since is None:
             return False
         if self.due == "overdue":
-            return task_overdue({"due": card.due, "column": card.column}, today, done_column)
+            return task_overdue(card.rule_fields(), today, done_column)
         if self.due == "week":
-            return task_due_within({"due": card.due, "column": card.column}, today, 7,
-                                   done_column)
+            return task_due_within(card.rule_fields(), today, 7, done_column)
         return True
 
 

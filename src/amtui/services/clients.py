@@ -17,7 +17,7 @@ import orjson
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
-from amtui.dates import BadDate, parse_date
+from amtui.dates import BadDate, day_to_edit, parse_date
 from amtui.i18n import _
 from amtui.models import (
     Client,
@@ -512,6 +512,7 @@ def client_form_values(client: Client | None, owner_id: str = "") -> dict[str, s
         cost_to_serve=format_amount(shown.cost_to_serve) if client else "",
         tags=", ".join(shown.tags),
         working_hours=format_hours(shown.working_hours),
+        language=shown.language,
     )
     return values
 
@@ -541,6 +542,7 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None,
     for name in CLIENT_CHOICE_FIELDS:
         data[name] = values.get(name) or None
     data["key_account"] = values.get("key_account") == "yes"
+    data["language"] = values.get("language", "")
     data["tags"] = parse_tags(values.get("tags", ""))
     for name in ("monthly_revenue", "cost_to_serve"):
         try:
@@ -615,8 +617,8 @@ def deal_form_values(deal: Deal | None, currency: str, owner_id: str = "") -> di
     return {"title": deal.title, "amount": format_amount(deal.amount.amount),
             "currency": deal.amount.currency, "status": deal.status.value,
             "owner_id": deal.owner_id or "",
-            "signed_on": deal.signed_on.isoformat() if deal.signed_on else "",
-            "paid_on": deal.paid_on.isoformat() if deal.paid_on else ""}
+            "signed_on": day_to_edit(deal.signed_on) if deal.signed_on else "",
+            "paid_on": day_to_edit(deal.paid_on) if deal.paid_on else ""}
 
 
 def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None = None,

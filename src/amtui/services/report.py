@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from amtui.i18n import _
+from amtui.dates import (
+    DAY_MONTH,
+    DAY_MONTH_YEAR,
+    LONG_DAY,
+    TIME,
+    day_in_words,
+    format_day,
+    format_moment,
+)
+from amtui.i18n import _, writing_in
+from amtui.language import ENGLISH, normalised
 from amtui.models import Client, Direction, Message, MessageKind, MessageStatus
 from amtui.services import undo
 from amtui.services.board import APPROVAL_COLUMN, column_title
@@ -27,6 +38,14 @@ class DailyUpdate:
     client: Client
     since: datetime
     markdown: str
+    locale: str = ENGLISH
+    """The locale the update is written in: the client's language (see :func:`client_locale`)."""
+
+
+def client_locale(workspace: Workspace, client: Client) -> str:
+    """The locale a text to ``client`` is written in: the client's ``language``, else the
+    workspace's ``locale``, else English."""
+    return normalised(client.language) or normalised(workspace.settings.locale) or ENGLISH
 
 
 def last_update_sent(messages: Iterable[dict[str, Any]]) -> datetime | None:
@@ -44,20 +63,37 @@ def last_update_sent(messages: Iterable[dict[str, Any]]) -> datetime | None:
 def compose_daily_update(workspace: Workspace, client_id: str, since: datetime | None = None,
                          now: datetime | None = None) -> DailyUpdate:
     """The update for a client: done since ``since`` (default: the last update sent, or a
-    day ago), in progress with expected dates, and what we need from the client."""
+    day ago), in progress with expected dates, and what we need from the client.
+
+    It is written to the client: in the client's language (:func:`client_locale`), whatever
+    the screens speak, with days and times in the client's time zone."""
     now = now or workspace.clock()
     client = workspace.repo(Client).get(client_id)
     messages = [raw for raw in workspace.file(Message.table).scan()
                 if raw.get("client_id") == client_id]
     if since is None:
         since = last_update_sent(messages) or now - timedelta(days=1)
+    locale = client_locale(workspace, client)
+    with writing_in(locale):
+        markdown = _update_text(workspace, client, messages, since, now)
+    return DailyUpdate(client, since, markdown, locale)
+
+
+def _update_text(workspace: Workspace, client: Client, messages: list[dict[str, Any]],
+                 since: datetime, now: datetime) -> str:
+    zone = ZoneInfo(client.timezone)
+    today = now.astimezone(zone).date()
+
+    def day_of(moment: str) -> str:
+        return day_in_words(datetime.fromisoformat(moment).astimezone(zone).date(), today)
+
     settings = workspace.settings
     done_column = settings.columns[-1]
     done: list[tuple[str, str]] = []
     in_progress: list[tuple[str, str]] = []
     needed: list[tuple[str, str]] = []
     for task in workspace.file("tasks").scan():
-        if task.get("client_id") != client_id:
+        if task.get("client_id") != client.id:
             continue
         title = one_line(str(task.get("title", "")), 120)
         column = str(task.get("column", ""))
@@ -68,17 +104,17 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
             continue
         if task.get("blocked_by_client") or column == APPROVAL_COLUMN:
             waiting = task.get("blocked_since")
-            when = (_(" (we asked on {date})").format(date=waiting[:10]) if waiting else "")
+            when = (_(" (we asked on {date})").format(date=day_of(waiting)) if waiting else "")
             needed.append((waiting or "", f"- {title}{when}"))
             continue
         if column == settings.columns[0]:
             continue  # the backlog is not news for the client
         due = task.get("due")
         expected = ""
-        if due and due < now.date().isoformat():
-            expected = _(", running late (planned for {date})").format(date=due)
-        elif due:
-            expected = _(", expected by {date}").format(date=due)
+        if due:
+            day = day_in_words(date.fromisoformat(due), today)
+            expected = (_(", running late (planned for {date})") if due < today.isoformat()
+                        else _(", expected by {date}")).format(date=day)
         in_progress.append((due or "9999", f"- {title} — {one_line(column_title(settings, column))}"
                                            f"{expected}"))
     questions = [
@@ -86,11 +122,14 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
          f"- {one_line(str(raw.get('text', '')), 160)}")
         for raw in messages if raw.get("status") == "waiting_on_client"
     ]
+    local_since = since.astimezone(zone)
     lines = [
         "# " + _("Update for {client}").format(client=one_line(client.name, 120))
-        + f" — {now.date().isoformat()}",
+        + f" — {format_day(today, LONG_DAY)}",
         "",
-        "## " + _("Done since {date}").format(date=since.date().isoformat()),
+        "## " + _("Done since {date}").format(date=format_moment(
+            local_since, f"{DAY_MONTH if local_since.year == today.year else DAY_MONTH_YEAR} "
+                         f"{TIME}")),
         *_listed(done, _("Nothing finished since then.")),
         "",
         "## " + _("In progress"),
@@ -100,7 +139,7 @@ def compose_daily_update(workspace: Workspace, client_id: str, since: datetime |
         *_listed(needed + questions, _("Nothing: everything is with us.")),
         "",
     ]
-    return DailyUpdate(client, since, "\n".join(lines))
+    return "\n".join(lines)
 
 
 def _listed(items: list[tuple[str, str]], empty: str) -> list[str]:

@@ -14,7 +14,13 @@ Decided once:
   it was imported). The messages *from a sender* are those with no client yet from the same
   address or, when the address is at a company's domain (not public mail), from anyone at
   that domain: a client made from the sender takes them all.
-- A task is *overdue* when it has a due day before today and is not in the done column.
+- A task *waits on the client* while it is marked blocked by the client: the next step is
+  theirs. Such a task is never *overdue*: a task is overdue when it has a due day before today,
+  is not in the done column and does not wait on the client.
+- Each open task is in at most one of Today's task sections (:func:`task_section`), the most
+  urgent that fits: waiting on the client (once it has waited ``push_client_after_days``, or
+  at once when its due day has come: time to push the client, its due day shown), else
+  overdue, else due today, else stuck with a department.
 - A message is *urgent* when its priority is ``urgent`` or its text has one of the workspace's
   ``urgent_words`` as a word or with an ending of up to three letters (in any case, ё read
   as е: «упал» finds «Сайт упала», "down" does not find "download").
@@ -121,10 +127,44 @@ def task_open(task: Raw, done_column: str) -> bool:
     return task.get("column") != done_column
 
 
+def task_waiting_on_client(task: Raw) -> bool:
+    """Blocked by the client: the next step is theirs."""
+    return bool(task.get("blocked_by_client"))
+
+
 def task_overdue(task: Raw, today: date, done_column: str) -> bool:
-    """Due before ``today`` and not done."""
+    """Due before ``today``, not done and not waiting on the client."""
     due = task.get("due")
-    return bool(due) and str(due) < today.isoformat() and task_open(task, done_column)
+    return (bool(due) and str(due) < today.isoformat() and task_open(task, done_column)
+            and not task_waiting_on_client(task))
+
+
+TASK_SECTIONS = ("overdue_tasks", "due_today", "waiting_on_client", "stuck_with_department")
+"""The keys of Today's task sections."""
+
+
+def task_section(task: Raw, now: datetime, settings: WorkspaceSettings) -> str | None:
+    """The one section of Today (of :data:`TASK_SECTIONS`) that lists ``task`` at ``now``;
+    None for a task Today does not list."""
+    columns = settings.columns
+    if not task_open(task, columns[-1]):
+        return None
+    today = now.date().isoformat()
+    due = str(task.get("due") or "")
+    if task_waiting_on_client(task):
+        since = moment(task.get("blocked_since"))
+        pushed = since is not None and since <= now - timedelta(
+            days=settings.push_client_after_days)
+        return "waiting_on_client" if pushed or (due and due <= today) else None
+    if due and due < today:
+        return "overdue_tasks"
+    if due == today:
+        return "due_today"
+    since = moment(task.get("column_since")) or moment(task.get("updated_at"))
+    if task.get("column") != columns[0] and since is not None \
+            and since <= now - timedelta(days=settings.stale_after_days):
+        return "stuck_with_department"
+    return None
 
 
 def task_due_within(task: Raw, today: date, days: int, done_column: str) -> bool:

@@ -275,9 +275,10 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "deals": ("status, signed_on", "status, paid_on", "client_id", "owner_id"),
     "messages": ("client_id, received_at", "contact_id, received_at",
                  "status, answer_by, snoozed_until, urgent"),
-    "tasks": ("client_id, \"column\", done_at, due", "due, \"column\", priority",
-              "blocked_by_client, blocked_since, \"column\"",
-              "since, blocked_by_client, \"column\"", "since", "assignee",
+    "tasks": ("client_id, \"column\", done_at, due, blocked_by_client",
+              "due, \"column\", blocked_by_client, priority",
+              "blocked_by_client, blocked_since, \"column\", due",
+              "since, blocked_by_client, \"column\", due", "since", "assignee",
               "\"column\", position", "\"column\", done_at"),
 }
 """The indexes of the core tables' copies: what Today's questions count and sort by (any

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from amtui.dates import TIME, WEEKDAY, duration, format_moment
+from amtui.dates import TIME, WEEKDAY, day_in_words, duration, format_moment, today_of
 from amtui.i18n import N_, _
 from amtui.money import format_money, format_number
 from amtui.services import clients as service
@@ -315,8 +315,15 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         offset = local.now.strftime("%z")
         working = (Content(_("working now")).stylize("$success") if local.working
                    else Content(_("not working now")).stylize("$warning"))
+        # lazy: Babel's names and the report's rule, when a card opens
+        from amtui.services.report import client_locale
+        from amtui.ui.app import language_name
+
+        writes_in = language_name(client_locale(self.amtui.workspace, client).partition("_")[0])
         return [
             row(_("Channel"), shown(client.preferred_channel)),
+            row(_("Messages in"), writes_in,
+                muted(" " + _("(the workspace's)")) if not client.language else ""),
             row(_("Local time"), format_moment(local.now, f"{WEEKDAY} {TIME}"), " · ",
                 line(client.timezone), muted(f" (UTC{offset[:3]}:{offset[3:]})")),
             row(_("Hours"), service.format_hours(local.hours), " · ", working),
@@ -365,9 +372,12 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
         if not details.deals:
             return [muted(_("No deals yet: n adds one."))]
         lines = []
+        today = today_of(self.amtui.workspace)
         for deal in details.deals:
-            dates = [_("signed {day}").format(day=deal.signed_on) if deal.signed_on else "",
-                     _("paid {day}").format(day=deal.paid_on) if deal.paid_on else ""]
+            dates = [_("signed {day}").format(day=day_in_words(deal.signed_on, today))
+                     if deal.signed_on else "",
+                     _("paid {day}").format(day=day_in_words(deal.paid_on, today))
+                     if deal.paid_on else ""]
             lines.append(Content.assemble(
                 line(deal.title, 50), " · ", shown(deal.status), " · ",
                 format_money(deal.amount.amount, deal.amount.currency),

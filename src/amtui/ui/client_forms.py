@@ -52,6 +52,15 @@ def member_names(app: AmtuiApp) -> dict[str, str]:
             for member_id, member in app.workspace.file("members").records().items()}
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages amtui writes in, each by its own name: ("Русский", "ru")."""
+    # lazy: Babel's names, when a client form opens
+    from amtui.language import languages
+    from amtui.ui.app import language_name
+
+    return [(language_name(language), language) for language in languages()]
+
+
 def client_fields(owners: Picker, currency: str) -> list[FormField]:
     return [
         FormField("name", _("Name"), placeholder=_("ООО «Ромашка», or a person's name")),
@@ -66,6 +75,8 @@ def client_fields(owners: Picker, currency: str) -> list[FormField]:
         FormField("key_account", _("Key account"), [(_("no"), "no"), (_("yes"), "yes")]),
         FormField("industry", _("Industry"), placeholder=_("e-commerce, медицина, …")),
         FormField("preferred_channel", _("Preferred channel"), choices_of(list(Channel))),
+        FormField("language", _("Language of our messages to the client"),
+                  [(_("the workspace's"), ""), *language_choices()]),
         FormField("timezone", _("Time zone (IANA name)"),
                   placeholder="Europe/Moscow, Asia/Yekaterinburg"),
         FormField("working_hours", _("Working hours, in the client's time"),

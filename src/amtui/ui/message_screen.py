@@ -4,7 +4,7 @@ tasks made from it and the client's messages around it. The Inbox's keys act on 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from amtui.dates import day_in_words
 from amtui.i18n import N_, _, shown
 from amtui.text import one_line
 from amtui.ui.message_actions import (
@@ -159,7 +160,7 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
         self.query_one("#message-facts", Static).update(self._facts(found, now))
         self.query_one("#message-text", Static).update(content(found.message.get("text", "")))
         self.query_one("#message-tasks", Static).update(
-            self._tasks(found, self.amtui.workspace.settings))
+            self._tasks(found, self.amtui.workspace.settings, now.date()))
         self.query_one("#message-thread", Static).update(self._thread(found, now))
 
     @staticmethod
@@ -183,7 +184,7 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
         return Content("\n").join(rows)
 
     @staticmethod
-    def _tasks(found: Conversation, settings: WorkspaceSettings) -> Content:
+    def _tasks(found: Conversation, settings: WorkspaceSettings, today: date) -> Content:
         # lazy: pydantic, loaded on first use
         from amtui.models.work import department
         from amtui.services.board import column_title
@@ -197,10 +198,11 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
         for task in found.tasks:
             due = Content()
             if task.due is not None:
-                due = Content(" · " + _("due {day}").format(day=task.due.strftime("%d.%m.%Y")))
+                day = day_in_words(task.due, today)
+                due = Content(" · " + _("due {day}").format(day=day))
                 if task.overdue:
                     due = Content.assemble(" · ", ("!" + _("overdue since {day}").format(
-                        day=task.due.strftime("%d.%m.%Y")), "bold $amtui-overdue"))
+                        day=day), "bold $amtui-overdue"))
             rows.append(Content.assemble(
                 ("✓ ", "$success") if task.done else "· ", line(task.title, 60), " · ",
                 line(department(task.department)), " · ",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from amtui.dates import today_of
+from amtui.dates import day_to_edit, today_of
 from amtui.i18n import _
 from amtui.models import Task
 from amtui.services.board import BoardFilter
@@ -38,7 +38,7 @@ def task_form(workspace: Workspace, *, column: str | None = None,
     if task is not None:
         values = {"title": task.title, "client": task.client_id or "",
                   "department": task.department, "assignee": task.assignee,
-                  "due": task.due.isoformat() if task.due else "",
+                  "due": day_to_edit(task.due) if task.due else "",
                   "description": task.description}
 
     def build(typed: dict[str, str]) -> Task:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from amtui.dates import day_in_words
 from amtui.i18n import N_, _
 from amtui.models import Client, Task
 from amtui.models.work import department
@@ -32,6 +33,7 @@ from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import AskScreen
 from amtui.ui.confirm import ask_to_delete
 from amtui.ui.safe import content, line
+from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -116,16 +118,18 @@ class TaskScreen(ModalScreen[None]):
             self.dismiss(None)
             return
         self.task_record = task
+        workspace = app.workspace
+        now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
         self.query_one("#task-title", Static).update(line(task.title).stylize("bold"))
         rows = [
             (_("Client"), client.name if client else ""),
             (_("Column"), column_title(app.workspace.settings, task.column)),
             (_("Department"), department(task.department)),
             (_("Assignee"), task.assignee),
-            (_("Due"), task.due.isoformat() if task.due else ""),
+            (_("Due"), day_in_words(task.due, now.date()) if task.due else ""),
             (_("Waiting on the client since"),
-             task.blocked_since.date().isoformat() if task.blocked_since else ""),
-            (_("Done"), task.done_at.date().isoformat() if task.done_at else ""),
+             day_and_time(task.blocked_since, now) if task.blocked_since else ""),
+            (_("Done"), day_and_time(task.done_at, now) if task.done_at else ""),
             (_("Description"), task.description),
         ]
         self.query_one("#task-fields", Static).update(Content("\n").join(

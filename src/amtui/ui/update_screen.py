@@ -16,7 +16,7 @@ from textual.widgets import Static, TextArea
 
 from amtui.i18n import N_, _
 from amtui.text import visible
-from amtui.ui.app import AmtuiApp
+from amtui.ui.app import AmtuiApp, language_name
 from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.safe import line
 
@@ -38,7 +38,8 @@ def update_file(root: Path, client_name: str, day: str) -> Path:
 
 class UpdateScreen(ModalScreen[None]):
     """Edit the update; F2 copies it (through the terminal) and logs it as sent, F3 saves it
-    as a file and logs it as sent. Either way the client's cadence starts again."""
+    as a file and logs it as sent. Either way the client's cadence starts again. The update
+    is in the client's language; the screen around it in the user's."""
 
     DEFAULT_CSS = """
     UpdateScreen { align: center middle; }
@@ -85,8 +86,11 @@ class UpdateScreen(ModalScreen[None]):
 
     def _show(self, update: DailyUpdate) -> None:
         self.client_name = update.client.name
+        written_in = _("in {language}").format(
+            language=language_name(update.locale.partition("_")[0]))
         self.query_one("#update-title", Static).update(Content.assemble(
-            (_("Daily update") + " · ", "bold"), line(update.client.name, 80)))
+            (_("Daily update") + " · ", "bold"), line(update.client.name, 60),
+            (f" · {written_in}", "$text-muted")))
         text = self.query_one("#update-text", TextArea)
         text.load_text(visible(update.markdown))
         self.composed = text.text

@@ -58,6 +58,7 @@ class Saved:
     """A task the board saved (in a worker), and the files' version before and after."""
 
     before: object
+    """None when others saved too (the board is read again)."""
     after: object
     card: Card
     was_in: str | None
@@ -372,6 +373,8 @@ class BoardPane(PaneScreen):
         from amtui.services.board import board_version, card_of
 
         workspace = self.amtui.workspace
+        tasks = workspace.file("tasks")
+        mark = tasks.mark()
         before = board_version(workspace)
         try:
             task, undo = save()
@@ -379,7 +382,12 @@ class BoardPane(PaneScreen):
             self.post_message(self.SaveFailed())
             raise
         after = board_version(workspace)
-        self._saved.append(Saved(before, after, card_of(workspace, task, client), was_in, gone))
+        # Another process may have saved the tasks just before this save took the lock, or
+        # just after it: then ``after`` holds its change too, which the board does not show.
+        changed = tasks.changed_since(mark)
+        alone = changed is not None and set(changed) <= {task.id} and before[1] == after[1]
+        self._saved.append(Saved(before if alone else None, after,
+                                 card_of(workspace, task, client), was_in, gone))
         return undo
 
     class SaveFailed(Message):
@@ -582,7 +590,7 @@ def card_facts(card: Card, now: datetime, settings: WorkspaceSettings) -> tuple[
     if card.due:
         due = date.fromisoformat(card.due)
         shown = due.strftime("%d.%m" if due.year == today.year else "%d.%m.%y")
-        if task_overdue({"due": card.due, "column": card.column}, today, done_column):
+        if task_overdue(card.rule_fields(), today, done_column):
             parts.append(("!" + shown, "late"))
         elif due == today and card.column != done_column:
             parts.append((_("today"), "today"))
