@@ -157,11 +157,15 @@ def test_filters_narrow_the_board(workspace: Workspace, client: Client,
 def test_a_checklist_item_is_ticked_and_unticked(workspace: Workspace) -> None:
     task = add(workspace, "С чек-листом", checklist=[ChecklistItem(text="Раз"),
                                                     ChecklistItem(text="Два")])
-    ticked, _undo = board.toggle_checklist_item(workspace, task, 1)
+    ticked, undo = board.toggle_checklist_item(workspace, task, 1)
     assert [item.done for item in ticked.checklist] == [False, True]
+    assert undo.description == "checklist item of «С чек-листом» ticked"
     assert board.load_board(workspace)[0].cards[0].checklist_done == 1
+    unticked, undo = board.toggle_checklist_item(workspace, ticked, 1)
+    assert [item.done for item in unticked.checklist] == [False, False]
+    assert undo.description == "checklist item of «С чек-листом» unticked"
     with pytest.raises(InvalidRecord, match="no checklist item 3"):
-        board.toggle_checklist_item(workspace, ticked, 2)
+        board.toggle_checklist_item(workspace, unticked, 2)
 
 
 def test_a_limited_board_keeps_each_columns_first_cards_and_counts_all(

@@ -433,11 +433,11 @@ async def test_s_snoozes_a_late_answer_for_the_days_typed(filled: Workspace,
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press("backspace", "x", "enter")
+        await pilot.press("enter")
         await settle(pilot)
         assert "number of days" in str(app.screen.query_one("#ask-problem", Static).render())
         assert filled.repo(Message).all()[0].snoozed_until is None
-        await pilot.press("backspace", "3", "enter")
+        await pilot.press("3", "enter")
         await settle(pilot)
         (message,) = filled.repo(Message).all()
         assert message.snoozed_until == clock() + timedelta(days=3)

@@ -3,8 +3,10 @@ deals (new, edit), a contact, a task's checklist."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from textual import events
@@ -13,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 
 from amtui.identity import os_user
 from amtui.models import ChecklistItem, Client, Contact, Deal, Member, Money, Task
+from amtui.services.board import add_checklist_item
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
@@ -285,6 +288,73 @@ async def test_the_checklist_is_edited_by_keyboard_and_u_undoes(base: Workspace,
         assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
             "Структура", "Согласовать с клиентом", "Черновик"]
         assert checklist_shown(app)[-1] == "☐ Черновик"
+
+
+def notices(app: AmtuiApp) -> list[str]:
+    return [str(notice.message) for notice in app._notifications]
+
+
+async def test_enter_in_the_task_view_ticks_nothing_and_a_tick_says_which_way_it_went(
+        base: Workspace) -> None:
+    """Enter is not a checklist key (space is, as the key bar says): the Enter that opened
+    the view and one more change nothing; space says "Unticked" when it unticks."""
+    (task,) = base.repo(Task).all()
+    base.repo(Task).update(task.model_copy(update={"checklist": [
+        ChecklistItem(text="Структура", done=True), ChecklistItem(text="Черновик")]}))
+    app = AmtuiApp(base, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # the board's Enter opens the task, then one more
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        assert [item.done for item in base.repo(Task).get(task.id).checklist] == [True, False]
+        assert checklist_shown(app) == ["☑ Структура", "☐ Черновик"]
+        await pilot.press("space")
+        await settle(pilot)
+        assert [item.done for item in base.repo(Task).get(task.id).checklist] == [False, False]
+        assert checklist_shown(app) == ["☐ Структура", "☐ Черновик"]
+        assert notices(app)[-1] == "Unticked"
+        await pilot.press("u")
+        await settle(pilot)
+        assert [item.done for item in base.repo(Task).get(task.id).checklist] == [True, False]
+        assert notices(app)[-1] == "Undone: checklist item of «Макет главной» unticked"
+        await pilot.press("down", "space")
+        await settle(pilot)
+        assert [item.done for item in base.repo(Task).get(task.id).checklist] == [True, True]
+        assert checklist_shown(app) == ["☑ Структура", "☑ Черновик"]
+        assert notices(app)[-1] == "Ticked"
+
+
+async def test_a_key_pressed_while_an_added_item_is_saved_acts_on_that_item(
+        base: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`a`, the words, Enter, then at once `e`: `e` renames the item just added (highlighted),
+    not the one highlighted before, however long the save takes."""
+    saving = threading.Event()
+
+    def add_slowly(*args: Any, **kwargs: Any) -> Any:
+        saving.wait(10)
+        return add_checklist_item(*args, **kwargs)
+
+    monkeypatch.setattr("amtui.ui.task_screen.add_checklist_item", add_slowly)
+    (task,) = base.repo(Task).all()
+    app = AmtuiApp(base)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_record("tasks", task.id)
+        await settle(pilot)
+        try:
+            await pilot.press("a", *"Согласовать", "enter", "e")
+            await pilot.pause()
+        finally:
+            saving.set()
+        await settle(pilot)
+        assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
+            "Структура", "Согласовать", "Черновик"]
+        assert app.screen.query_one("#ask-answer", Input).value == "Согласовать"
+        await pilot.press("ctrl+u", *"Согласовать с клиентом", "enter")
+        await settle(pilot)
+        assert [item.text for item in base.repo(Task).get(task.id).checklist] == [
+            "Структура", "Согласовать с клиентом", "Черновик"]
 
 
 async def test_the_deal_picker_shows_hostile_titles_literally(base: Workspace) -> None:

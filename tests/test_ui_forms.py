@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 
 import pytest
 from textual.pilot import Pilot
@@ -16,6 +17,7 @@ from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import PickScreen
+from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.forms import FormScreen
 from amtui.ui.picker import PickerField
 from amtui.ui.widgets.choice import Choice
@@ -184,3 +186,128 @@ async def test_a_member_is_picked_by_part_of_the_name(agency: Workspace) -> None
         await settle(pilot)
     (anna,) = agency.repo(Member).all()
     assert agency.repo(Client).resolve("Кедр").owner_id == anna.id
+
+
+# typed changes are never thrown away without asking
+
+def question(app: AmtuiApp) -> str:
+    assert isinstance(app.screen, ConfirmScreen), app.screen
+    return str(app.screen.query_one("#confirm-question", Static).render())
+
+
+async def test_esc_in_a_form_with_changes_asks_before_throwing_them_away(
+        agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        await pilot.press("escape")  # nothing typed: closed at once
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+        await pilot.press("n", *"Важная задача", "escape")
+        await settle(pilot)
+        assert question(app) == "Discard your changes?"
+        await pilot.press("n")  # keep editing: the form as it was
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.query_one("#field-title", Input).value == "Важная задача"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+    assert agency.repo(Task).all() == []
+
+
+async def test_esc_in_an_edit_form_asks_only_once_something_was_changed(
+        agency: Workspace) -> None:
+    task = agency.repo(Task).add(Task(
+        title="Макет", client_id=client_id(agency, "ООО «Ромашка»"), assignee="Анна Смирнова",
+        column=agency.settings.columns[0], due=date(2026, 12, 24)))
+    async with form(agency, "board", "e") as (app, pilot):
+        await pilot.press("escape")  # the task's own values, the pickers' too: no question
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#field-due", Input).focus()
+        await pilot.press("ctrl+u", *"+3d", "escape")
+        await settle(pilot)
+        assert question(app) == "Discard your changes?"
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+    assert agency.repo(Task).get(task.id).due == date(2026, 12, 24)
+
+
+async def test_ctrl_q_from_a_form_with_changes_asks_before_quitting(agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        await pilot.press(*"Важная задача", "ctrl+q")
+        await settle(pilot)
+        assert question(app) == "Quit amtui and discard your changes?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.return_code is None
+        assert app.screen.query_one("#field-title", Input).value == "Важная задача"
+        await pilot.press("ctrl+q", "ctrl+q")  # asked, and answered with ctrl+q again
+        await wait_until(pilot, lambda: app.return_code is not None, "the app to quit")
+    assert agency.repo(Task).all() == []
+
+
+# problems and suggestions that are out of date go
+
+async def test_a_pickers_problem_goes_once_a_client_is_taken_or_made(agency: Workspace) -> None:
+    async with form(agency, "inbox", "n") as (app, pilot):
+        screen = app.screen
+        problem = screen.query_one("#error-client", Static)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "take one from the list" in str(problem.render())
+        await pilot.press(*"Ромаш", "enter")  # the first suggestion taken
+        await settle(pilot)
+        assert not problem.has_class("-shown")
+        client = screen.query_one("#field-client", Input)
+        client.focus()
+        client.value = ""
+        await pilot.press(*"Кедр", "f2")
+        await settle(pilot)
+        assert "no client matches «Кедр»" in str(problem.render())
+        await pilot.press("enter")  # "new client…": the small client form
+        await settle(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: app.screen is screen
+                         and screen.query_one("#field-client", Input).value == "Кедр",
+                         "the new client taken")
+        assert not problem.has_class("-shown")
+        assert str(problem.render()) == ""
+
+
+async def test_a_fields_problem_goes_once_its_value_is_right(agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        screen = app.screen
+        await pilot.press(*"Макет")
+        screen.query_one("#field-due", Input).focus()
+        await pilot.press(*"когда-нибудь", "f2")
+        await settle(pilot)
+        problem = screen.query_one("#error-due", Static)
+        assert "когда-нибудь" in str(problem.render())
+        await pilot.press("!")  # still no day: the problem stays, as it was
+        await settle(pilot)
+        assert problem.has_class("-shown") and "когда-нибудь" in str(problem.render())
+        await pilot.press("ctrl+u", *"tomorrow")
+        await settle(pilot)
+        assert not problem.has_class("-shown")
+    assert agency.repo(Task).all() == []
+
+
+async def test_suggestions_close_when_tab_leaves_the_field(agency: Workspace) -> None:
+    async with form(agency, "board", "n") as (app, pilot):
+        screen = app.screen
+        screen.query_one("#field-assignee", Input).focus()
+        await pilot.press(*"Ан")
+        await settle(pilot)
+        assignee = screen.query_one("#field-assignee", Input).parent
+        assert isinstance(assignee, PickerField)
+        assert assignee.has_class("-matching")
+        assert "Анна Смирнова" in [
+            str(option.prompt) for option in assignee.query_one(OptionList).options]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#field-due", Input)
+        assert not assignee.has_class("-matching")
+        assert not assignee.query_one(OptionList).display

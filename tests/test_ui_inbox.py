@@ -309,17 +309,19 @@ async def test_snooze_takes_the_message_off_today_and_undo_brings_it_back(
     async with inbox(filled) as (app, pilot):
         await pilot.press("down", "z")
         await settle(pilot)
+        assert shown(app, "#ask-question") == "Snooze until when?"
         for bad, problem in (("0", "snooze for 1 to 365 days, not 0"),
-                             ("три", "type a whole number of days")):
+                             ("три", "'три' is not a date")):
             await fill(pilot, bad)
-            await pilot.press("f2")
+            await pilot.press("enter")
             await settle(pilot)
-            assert problem in shown(app, "#error-days")
+            assert problem in shown(app, "#ask-problem")
             assert stored(filled, "Когда").snoozed_until is None
         await fill(pilot, "3")
-        await pilot.press("f2")
+        await pilot.press("enter")
         await settle(pilot)
         assert stored(filled, "Когда").snoozed_until == clock() + timedelta(days=3)
+        assert [str(note.message) for note in app._notifications][-1] == "Snoozed for 3 days"
         assert rows(app)[1][1] == "snoozed"
         # Past its answer-by time but snoozed: late nowhere, in the list, preview or view.
         assert "Snoozed until: " in preview(app) and "late by" not in preview(app)

@@ -114,6 +114,23 @@ async def test_the_inbox_keys_act_from_the_message_view(workspace: Workspace,
         assert not any("no longer there" in note for note in told)
 
 
+async def test_z_in_the_message_view_is_the_one_snooze_dialog(
+        workspace: Workspace, thread: dict[str, str], clock: StillClock) -> None:
+    """The dialog Today's `s` opens, taking what `amtui snooze` takes: a day, here."""
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(app, pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert str(app.screen.query_one("#ask-question", Static).render()) == (
+            "Snooze until when?")
+        await pilot.press(*"+1w", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageScreen)
+                         and "Snoozed until" in view_text(app), "the snooze shown")
+        assert workspace.repo(Message).get(thread["message"]).snoozed_until == (
+            clock() + timedelta(days=7))
+
+
 async def test_a_time_in_the_agencys_zone_does_not_name_a_zone(workspace: Workspace,
                                                                clock: StillClock) -> None:
     client = workspace.repo(Client).add(Client(name="Ромашка"))  # Moscow, as the agency

@@ -285,6 +285,32 @@ async def test_s_on_the_urgent_line_snoozes_the_message(morning: Workspace, as_a
         assert "Urgent" in lines(app)[-1]  # named among the clear sections
 
 
+async def test_s_takes_what_amtui_snooze_takes_in_the_one_snooze_dialog(
+        morning: Workspace, as_anna: None, clock: StillClock) -> None:
+    """A day ("tomorrow") as well as a number of days; something else is refused, saying
+    why, with nothing stored."""
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert str(app.screen.query_one("#ask-question", Static).render()) == (
+            "Snooze until when?")
+        await pilot.press(*"soon", "enter")
+        await settle(pilot)
+        assert "'soon' is not a date" in str(app.screen.query_one("#ask-problem",
+                                                                 Static).render())
+        (urgent,) = [m for m in morning.repo(Message).all() if "упал" in m.text]
+        assert urgent.snoozed_until is None
+        await pilot.press("ctrl+u", *"tomorrow", "enter")
+        await settle(pilot)
+        (urgent,) = [m for m in morning.repo(Message).all() if "упал" in m.text]
+        assert urgent.snoozed_until == clock() + timedelta(days=1)
+        assert [str(note.message) for note in app._notifications][-1] == "Snoozed for 1 day"
+        await wait_until(pilot, lambda: not any("Сайт упал" in line for line in lines(app)),
+                         "the urgent message off Today")
+
+
 async def test_snapshot_of_my_today_with_a_section_folded(workspace: Workspace,
                                                           clock: StillClock,
                                                           as_anna: None) -> None:

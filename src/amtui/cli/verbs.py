@@ -31,7 +31,7 @@ from amtui.cli.common import (
 from amtui.cli.listing import _first_line
 from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import N_, _
-from amtui.services.rules import check_snooze_days, parse_snooze_days
+from amtui.services.rules import parse_snooze_days
 from amtui.text import one_line
 
 if TYPE_CHECKING:
@@ -264,17 +264,12 @@ def snooze_record(args: argparse.Namespace) -> int:
 
 
 def snooze_days(workspace: Workspace, typed: str) -> int:
-    """How many days WHEN asks for: a number of days, or a day to snooze until (checked by
-    the snooze rule)."""
+    """How many days WHEN asks for (the snooze rule reads it)."""
     # lazy: kept out of `amtui --help`
     from amtui.dates import today_of
 
     try:
-        if typed.strip().isdigit():
-            return parse_snooze_days(typed)
-        day = parse_day(typed, "WHEN", workspace)
-        assert day is not None
-        return check_snooze_days((day - today_of(workspace)).days)
+        return parse_snooze_days(typed, today_of(workspace))
     except ValueError as error:
         raise UsageError(_("WHEN: {error}").format(error=error)) from None
 

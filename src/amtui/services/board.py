@@ -374,8 +374,10 @@ def toggle_checklist_item(workspace: Workspace, task: Task, index: int) -> tuple
     items = list(task.checklist)
     item = items[index]
     items[index] = item.model_copy(update={"done": not item.done})
+    done = (_("checklist item of «{title}» unticked") if item.done
+            else _("checklist item of «{title}» ticked"))
     return undo.update(workspace, task.model_copy(update={"checklist": items}),
-                       _("checklist of «{title}» ticked").format(title=task.title[:40]))
+                       done.format(title=task.title[:40]))
 
 
 def add_checklist_item(workspace: Workspace, task: Task, text: str,

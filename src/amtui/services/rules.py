@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from amtui.dates import parse_date
 from amtui.i18n import _
 from amtui.text import fold
 
@@ -182,13 +183,17 @@ def check_snooze_days(days: int) -> int:
     return days
 
 
-def parse_snooze_days(typed: str) -> int:
-    """A number of days to snooze, as typed in a form or on the command line."""
-    try:
-        days = int(typed.strip())
-    except ValueError:
-        raise ValueError(_("type a whole number of days, e.g. 3")) from None
-    return check_snooze_days(days)
+def parse_snooze_days(typed: str, today: date) -> int:
+    """How many days a snooze typed in the app or on the command line asks for: a number of
+    days ("3"), or the day it lasts until in any form :func:`amtui.dates.parse_date` reads
+    ("tomorrow", "fri", "10.12", "+1w"), counted from ``today``. A ValueError says what is
+    wrong."""
+    text = typed.strip()
+    if not text:
+        raise ValueError(_("type a number of days (3) or a day (tomorrow, fri, 10.12)"))
+    if text.isdigit():
+        return check_snooze_days(int(text))
+    return check_snooze_days((parse_date(text, today) - today).days)
 
 
 def snooze_end(now: datetime, days: int) -> datetime:

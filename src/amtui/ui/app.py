@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from amtui.services.agenda_items import FirstAgenda
     from amtui.services.undo import Undo
     from amtui.storage import TrashEntry, Workspace
+    from amtui.ui.confirm import ConfirmScreen
     from amtui.ui.first_run import FirstRunScreen
 
 WorkspaceOpener = Callable[[], "Workspace"]
@@ -189,6 +190,8 @@ class AmtuiApp(App[None]):
         """Changes sent to a worker and not yet saved (or failed)."""
         self._undo_waiting = False
         """``u`` was pressed while a change was still being saved: undo once it is."""
+        self._quit_question: ConfirmScreen | None = None
+        """"Quit and discard your changes?" while it is asked."""
         """Changes made since the app was opened, newest last, each with the id of the pane
         it was made in."""
         self.styles_version = 0
@@ -440,7 +443,31 @@ class AmtuiApp(App[None]):
         if editor is not None:
             editor.action_quit()
             return
+        if self._asks_before_quitting():
+            return
         await super().action_quit()
+
+    def _asks_before_quitting(self) -> bool:
+        """With a form (or the update composer) holding typed changes, ask before quitting
+        (ctrl+q once more, or y, quits); True if it asks."""
+        # lazy: kept out of the app start
+        from amtui.ui.confirm import ConfirmScreen
+
+        if self._quit_question is not None and self.screen is self._quit_question:
+            return False
+        if not any(callable(unsaved := getattr(screen, "unsaved_changes", None)) and unsaved()
+                   for screen in self.screen_stack):
+            return False
+
+        def answered(quit_now: bool | None) -> None:
+            self._quit_question = None
+            if quit_now:
+                self.exit()
+
+        self._quit_question = ConfirmScreen(_("Quit amtui and discard your changes?"),
+                                            _("Quit"), _("Keep editing"))
+        self.push_screen(self._quit_question, answered)
+        return True
 
     def action_help(self) -> None:
         screen = self.screen

@@ -1,11 +1,11 @@
-"""Two small questions: type a line ("Snooze for how many days?", a reason, a file name) or pick
+"""Two small questions: type a line ("Snooze until when?", a reason, a file name) or pick
 one of a short list (a member, a template). Workspace text in them is shown as text, never as
 markup."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,12 +15,16 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, ngettext
 from amtui.services.finder import NameFinder, search_text
 from amtui.services.rules import parse_snooze_days
 from amtui.ui.safe import content, editable, kept, line
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from textual.app import App
+
     from amtui.services.finder import NameFinder
 
 
@@ -45,22 +49,24 @@ class AskScreen(ModalScreen[str | None]):
 
     def __init__(self, question: str, default: str = "",
                  check: Callable[[str], str | None] | None = None, *, context: str = "",
-                 hint: str = "") -> None:
+                 hint: str = "", placeholder: str = "") -> None:
         """``context``: what the question is about, under it; ``hint``: the line at the
-        bottom (the keys, by default)."""
+        bottom (the keys, by default); ``placeholder``: shown while nothing is typed."""
         super().__init__()
         self.question = question
         self.default = default
         self.check = check
         self.context = context
         self.hint = hint
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(line(self.question, 200), id="ask-question")
             if self.context:
                 yield Static(content(self.context))
-            yield Input(value=editable(self.default), id="ask-answer", select_on_focus=False)
+            yield Input(value=editable(self.default), id="ask-answer", select_on_focus=False,
+                        placeholder=self.placeholder)
             yield Static("", id="ask-problem")
             yield Static(Content(self.hint or _("Enter: done · Esc: cancel")), id="ask-hint")
 
@@ -190,10 +196,27 @@ class PickScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def check_days(text: str) -> str | None:
-    """What is wrong with ``text`` as a number of days to snooze (None: nothing)."""
-    try:
-        parse_snooze_days(text)
-    except ValueError as error:
-        return str(error)
-    return None
+def ask_snooze(app: App[Any], about: str, today: date, snoozed: Callable[[int], None]) -> None:
+    """The one snooze dialog: how long ``about`` (a message, a client's update) keeps off
+    Today, typed as ``amtui snooze`` takes it (3, tomorrow, fri, 10.12); ``snoozed`` gets the
+    number of days."""
+
+    def check(text: str) -> str | None:
+        try:
+            parse_snooze_days(text, today)
+        except ValueError as error:
+            return str(error)
+        return None
+
+    def answered(text: str | None) -> None:
+        if text is not None:
+            snoozed(parse_snooze_days(text, today))
+
+    app.push_screen(AskScreen(_("Snooze until when?"), check=check, context=about,
+                              placeholder=_("days (3) or a day: tomorrow, fri, 10.12")),
+                    answered)
+
+
+def snoozed_for(days: int) -> str:
+    """The notice once a snooze is saved."""
+    return ngettext("Snoozed for {days} day", "Snoozed for {days} days", days).format(days=days)

@@ -36,6 +36,7 @@ class ConfirmScreen(LightScreen, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "choose(True)", N_("Yes"), id="confirm.yes"),
         Binding("n,escape", "choose(False)", N_("No"), id="confirm.no"),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="confirm.quit", show=False),
     ]
 
     def __init__(self, question: str, yes: str, no: str) -> None:

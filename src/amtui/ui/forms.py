@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Static
 from amtui.dates import BadDate, parse_date
 from amtui.i18n import N_, _
 from amtui.storage import InvalidRecord, RecordNotFound
+from amtui.ui.confirm import ConfirmScreen
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
 from amtui.ui.values import shown
@@ -73,7 +74,9 @@ def typed_day(typed: dict[str, str], name: str, today: date) -> date | None:
 
 class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
     """A modal form. ``build`` turns the typed values into a record (or any value) or raises
-    a ValidationError (or InvalidRecord / RecordNotFound naming a field)."""
+    a ValidationError (or InvalidRecord / RecordNotFound naming a field). Once something is
+    typed, Esc and ctrl+q ask before throwing it away; a field's problem goes once ``build``
+    finds none there."""
 
     DEFAULT_CSS = """
     FormScreen .form-error { display: none; }
@@ -84,9 +87,11 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
         Binding("ctrl+s,f2", "save", N_("Save"), id="form.save",
                 tooltip=N_("Check the fields and save")),
         Binding("ctrl+q", "app.quit", N_("Quit"), id="form.quit",
-                tooltip=N_("Quit amtui; what is typed here is not saved")),
+                tooltip=N_("Quit amtui (asks first when something is typed here)")),
     ]
     SAVE_LABEL = N_("Save (F2)")
+    ASK_TO_DISCARD = True
+    """Esc (and ctrl+q) ask before throwing away what was typed."""
     AUTO_FOCUS = ""
     """Nothing focused on compose (that would scroll): ``on_mount`` puts the cursor in the
     first field and the title stays in view."""
@@ -101,6 +106,8 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
         self.fields = fields
         self.values = values
         self.build = build
+        self._first: dict[str, str] | None = None
+        """What the fields showed when the form opened."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
@@ -142,6 +149,20 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
     def on_mount(self) -> None:
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus(scroll_visible=False)
+        self._first = self._shown()
+
+    def _shown(self) -> dict[str, str]:
+        """What each field shows now, as typed or chosen."""
+        shown: dict[str, str] = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, Input | Choice):
+                shown[spec.name] = widget.value
+        return shown
+
+    def unsaved_changes(self) -> bool:
+        """Something was typed or chosen since the form opened (Esc asks before leaving)."""
+        return self.ASK_TO_DISCARD and self._first is not None and self._shown() != self._first
 
     def typed(self) -> dict[str, str]:
         """What is in the fields now (a picker's: the id of the record taken)."""
@@ -177,13 +198,52 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field with a problem shown: the problem goes once the field is right."""
+        name = (event.input.id or "").removeprefix("field-")
+        if any(spec.name == name for spec in self.fields) and self._problem_shown(name):
+            self._check_again(name)
+
+    def on_picker_field_taken(self, event: PickerField.Taken) -> None:
+        """A record taken from a picker's list: that picker's problem is solved."""
+        for spec in self.fields:
+            if spec.picker is not None and self._problem_shown(spec.name) \
+                    and self._picker(spec.name).optional_choice() is not None:
+                self.show_problem(spec.name, "")
+
+    def _problem_shown(self, name: str) -> bool:
+        return self.query_one(f"#error-{name}").has_class("-shown")
+
+    def _check_again(self, name: str) -> None:
+        """Hide the problem of the field ``name`` if the form's check finds none there now
+        (the other fields' problems stay as they are until the next save)."""
+        try:
+            self.build(self.typed())
+        except ValidationError as error:
+            if any(name in [str(part) for part in problem["loc"]]
+                   for problem in error.errors()):
+                return
+        except Exception:  # a problem of the whole form: shown when it is saved
+            pass
+        self.show_problem(name, "")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Each button runs its action: ``form-save`` saves, ``form-cancel`` cancels."""
         event.stop()
         getattr(self, f"action_{(event.button.id or 'form-cancel').removeprefix('form-')}")()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; with changes, only once the user agrees to throw them away."""
+        if not self.unsaved_changes():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(_("Discard your changes?"), _("Discard the changes"),
+                                           _("Keep editing")), answered)
 
     def action_save(self) -> None:
         for static in self.query(".form-error").results(Static):
@@ -266,6 +326,7 @@ class FilterForm(FormScreen[R]):
         Binding("ctrl+q", "app.quit", N_("Quit"), id="filter.quit"),
     ]
     SAVE_LABEL = N_("Apply (F2)")
+    ASK_TO_DISCARD = False
 
     def __init__(self, title: str, fields: list[FormField], values: dict[str, str],
                  build: Callable[[dict[str, str]], R], cleared: R) -> None:

@@ -1,4 +1,4 @@
-"""The Inbox's dialogs: reply or call, task, snooze, brief, new message, filters, and a short
+"""The Inbox's dialogs: reply or call, task, brief, new message, filters, and a short
 list to choose one value from. Imported when first needed (it loads the models)."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from amtui.models import Channel, Message, MessageKind, MessageStatus, Note, Tas
 from amtui.models.work import department
 from amtui.services import inbox
 from amtui.services.inbox import InboxFilter
-from amtui.services.rules import parse_snooze_days
 from amtui.text import one_line
 from amtui.ui.forms import FilterForm, FormField, FormScreen, field_problem, typed_day
 from amtui.ui.message_actions import KIND_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -112,25 +111,6 @@ def task_form(workspace: Workspace, message: Message) -> FormScreen[Task]:
                                due=typed_day(typed, "due", today_of(workspace)))
 
     return FormScreen(_("Task from the message"), fields, values, build)
-
-
-class SnoozeForm(FormScreen[Message]):
-    """For how many days the message keeps off Today's late answers."""
-
-    def __init__(self, message: Message) -> None:
-        fields = [FormField("days", _("Snooze for how many days"), placeholder="1")]
-        super().__init__(_("Snooze: {text}").format(text=inbox.first_line(message.text, 50)),
-                         fields, {"days": "1"}, self._build)
-        self.snoozed = message
-        self.days = 1
-        """For how long; set when the form is saved."""
-
-    def _build(self, values: dict[str, str]) -> Message:
-        try:
-            self.days = parse_snooze_days(values["days"])
-        except ValueError as error:
-            raise field_problem("days", str(error)) from None
-        return self.snoozed
 
 
 class BriefForm(FormScreen[Note]):

@@ -230,24 +230,24 @@ class MessageActions(Screen[Any]):
         if entry is None:
             return
         # lazy: pydantic, loaded on first use
-        # cycle: amtui.ui.inbox_forms imports this module
-        from amtui.services.inbox import snooze
-        from amtui.ui.inbox_forms import SnoozeForm
+        # lazy: kept out of the app start
+        from amtui.dates import today_of
+        from amtui.services.inbox import first_line, snooze
+        from amtui.ui.ask import ask_snooze, snoozed_for
 
         message = self._model(entry)
         if message is None:
             return
-        form = SnoozeForm(message)
 
-        def snoozed(message: Message | None) -> None:
-            if message is not None:
-                self._change_message(
-                    message,
-                    lambda workspace, seen, overwrite: snooze(
-                        workspace, seen, form.days, overwrite=overwrite),
-                    _("Snoozed for {days} days").format(days=form.days))
+        def snoozed(days: int) -> None:
+            self._change_message(
+                message,
+                lambda workspace, seen, overwrite: snooze(workspace, seen, days,
+                                                          overwrite=overwrite),
+                snoozed_for(days))
 
-        self.app.push_screen(form, snoozed)
+        ask_snooze(self.app, first_line(message.text, 60), today_of(self.amtui.workspace),
+                   snoozed)
 
     def action_delete(self) -> None:
         entry = self._selected()

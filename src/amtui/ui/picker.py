@@ -26,6 +26,7 @@ from amtui.ui.safe import content, editable, line
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.widget import Widget
 
     from amtui.storage import Workspace
 
@@ -150,6 +151,14 @@ class PickerField(Vertical):
 
     def on_mount(self) -> None:
         self.run_worker(self.finder.warm, thread=True, group="picker", exit_on_error=False)
+        self.watch(self.screen, "focused", self._focus_moved, init=False)
+
+    def _focus_moved(self, focused: Widget | None) -> None:
+        """The suggestions close once the cursor leaves the field for another one (not when
+        a click on them focuses the box around it)."""
+        if focused is not None and focused not in self.ancestors_with_self \
+                and self not in focused.ancestors:
+            self._show([])
 
     def compose(self) -> ComposeResult:
         yield Input(editable(self.initial), placeholder=self.placeholder, id=self.input_id,

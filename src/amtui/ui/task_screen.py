@@ -76,6 +76,14 @@ class TaskScreen(ModalScreen[None]):
         self.delete = delete
         self._highlight: int | None = None
         """The checklist item to highlight once the task is read again (one just added)."""
+        self._reads = 0
+        """Reads of the task started; only the last one's result is shown."""
+        self._saving = 0
+        """Changes made here and not saved yet."""
+        self._read_after_save = False
+        """The task is being read again after a change made here."""
+        self._waiting: list[Callable[[], None]] = []
+        """Checklist keys pressed while a change was being saved: run once it is read."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record-box"):
@@ -88,30 +96,38 @@ class TaskScreen(ModalScreen[None]):
     class Read(Message):
         """The task and its client as the worker read them (None: the task is gone)."""
 
-        def __init__(self, task: Task | None, client: Client | None) -> None:
+        def __init__(self, task: Task | None, client: Client | None, number: int) -> None:
             super().__init__()
             self.task = task
             self.client = client
+            self.number = number
+
+    class Saved(Message):
+        """A change made here was saved (or failed): read the task again."""
 
     def on_mount(self) -> None:
         self.data_changed()
 
     def data_changed(self) -> None:
         """Read the task again (saved here, or by someone else)."""
-        self._read()
+        self._reads += 1
+        self._read(self._reads)
 
     @work(thread=True, exclusive=True, group="task-screen")
-    def _read(self) -> None:
+    def _read(self, number: int) -> None:
         """Runs in a worker: finding one task in a large workspace reads its file."""
         app = self.app
         assert isinstance(app, AmtuiApp)
         task = app.workspace.repo(Task).find(self.task_id)
         client = app.workspace.repo(Client).find(task.client_id) if task else None
-        self.post_message(self.Read(task, client))
+        self.post_message(self.Read(task, client, number))
 
     def on_task_screen_read(self, message: Read) -> None:
         app = self.app
         assert isinstance(app, AmtuiApp)
+        if message.number != self._reads:
+            return  # a later read, started after a change, shows the task
+        self._read_after_save = False
         task, client = message.task, message.client
         if task is None:
             self.notify(_("This task is no longer there."), severity="warning")
@@ -147,9 +163,29 @@ class TaskScreen(ModalScreen[None]):
             wanted = (highlighted or 0) if self._highlight is None else self._highlight
             checklist.highlighted = min(wanted, len(task.checklist) - 1)
         self._highlight = None
+        while self._waiting and not self._saving:
+            self._waiting.pop(0)()
+            if self.app.screen is not self:  # it asks something: the other keys are dropped
+                self._waiting.clear()
 
-    def _item(self) -> tuple[Task, int] | None:
-        """The task and the index of the highlighted checklist item, if there is one."""
+    def _wait_for_save(self, action: Callable[[], None]) -> bool:
+        """While a change made here is being saved, run ``action`` (a key pressed) once the
+        task is read again, so that it acts on the item the user sees highlighted then."""
+        if self._saving or self._read_after_save:
+            self._waiting.append(action)
+            return True
+        return False
+
+    def on_task_screen_saved(self, message: Saved) -> None:
+        self._saving -= 1
+        self._read_after_save = True
+        self.data_changed()
+
+    def _item(self, action: Callable[[], None]) -> tuple[Task, int] | None:
+        """The task and the index of the highlighted checklist item, if there is one (None
+        too while a change is saved: ``action`` runs once it is)."""
+        if self._wait_for_save(action):
+            return None
         task = self.task_record
         index = self.query_one("#task-checklist", OptionList).highlighted
         if task is None or index is None or not task.checklist:
@@ -157,27 +193,38 @@ class TaskScreen(ModalScreen[None]):
         return task, index
 
     def _change(self, change: Callable[[], tuple[Task, Undo]], done: str) -> None:
-        """Save a change of the task the board's way, or the app's."""
+        """Save a change of the task the board's way, or the app's; then read it again."""
+        self._saving += 1
+
+        def save() -> tuple[Task, Undo]:
+            try:
+                return change()
+            finally:
+                self.post_message(self.Saved())
+
         if self.save is not None:
-            self.save(change, done)
+            self.save(save, done)
             return
         app = self.app
         assert isinstance(app, AmtuiApp)
-        app.change(lambda: change()[1], done)
+        app.change(lambda: save()[1], done)
 
     def action_tick(self) -> None:
-        item = self._item()
+        item = self._item(self.action_tick)
         if item is None:
             return
         task, index = item
         workspace = self._workspace()
-        self._change(lambda: toggle_checklist_item(workspace, task, index), _("Ticked"))
+        self._change(lambda: toggle_checklist_item(workspace, task, index),
+                     _("Unticked") if task.checklist[index].done else _("Ticked"))
 
     def action_add_item(self) -> None:
+        if self._wait_for_save(self.action_add_item):
+            return
         task = self.task_record
         if task is None:
             return
-        item = self._item()
+        item = self._item(self.action_add_item)
         after = item[1] if item else None
         workspace = self._workspace()
 
@@ -191,7 +238,7 @@ class TaskScreen(ModalScreen[None]):
         self.app.push_screen(AskScreen(_("New checklist item:"), check=check_item), typed)
 
     def action_rename_item(self) -> None:
-        item = self._item()
+        item = self._item(self.action_rename_item)
         if item is None:
             return
         task, index = item
@@ -206,7 +253,7 @@ class TaskScreen(ModalScreen[None]):
                                        check=check_item), typed)
 
     def action_remove_item(self) -> None:
-        item = self._item()
+        item = self._item(self.action_remove_item)
         if item is None:
             return
         task, index = item
@@ -240,8 +287,8 @@ class TaskScreen(ModalScreen[None]):
         return app.workspace
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter (or a click) only highlights an item: space ticks it, as the key bar says."""
         event.stop()
-        self.action_tick()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -144,9 +144,13 @@ class UpdateScreen(ModalScreen[None]):
         self._log(_("Update saved to {path} and logged as sent").format(
             path=target.relative_to(workspace.root)))
 
+    def unsaved_changes(self) -> bool:
+        """The composed update was edited (Esc and ctrl+q ask before throwing that away)."""
+        return bool(self.client_name) and self.shown() != self.composed
+
     def action_cancel(self) -> None:
         """Close; if the update was edited, only once the user agrees to lose the edits."""
-        if not self.client_name or self.shown() == self.composed:
+        if not self.unsaved_changes():
             self.dismiss(None)
             return
 

@@ -506,22 +506,19 @@ class TodayPane(PaneScreen):
             self.notify(_("Only late answers and due updates can be snoozed."), markup=False)
             return
         # lazy: pydantic, loaded on first use
-        from amtui.services.actions import snooze
-
         # lazy: kept out of the app start
-        from amtui.ui.ask import AskScreen, check_days
+        from amtui.dates import today_of
+        from amtui.services.actions import snooze
+        from amtui.ui.ask import ask_snooze, snoozed_for
 
         workspace = self.amtui.workspace
         option_id = self._current_id()
 
-        def chosen(answer: str | None) -> None:
-            if answer:
-                days = int(answer)
-                self.acted_on = option_id
-                self.amtui.change(
-                    lambda: snooze(workspace, item.table, item.record_id, days),
-                    _("Snoozed for {days} days").format(days=days),
-                )
+        def snoozed(days: int) -> None:
+            self.acted_on = option_id
+            self.amtui.change(
+                lambda: snooze(workspace, item.table, item.record_id, days),
+                snoozed_for(days),
+            )
 
-        self.app.push_screen(AskScreen(_("Snooze for how many days?"), "1", check_days),
-                             chosen)
+        ask_snooze(self.app, item.title, today_of(workspace), snoozed)
