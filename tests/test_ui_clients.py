@@ -204,7 +204,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
             assert expected in company
         # 09:40 UTC on Thursday is 14:40 in Yekaterinburg: within 10:00-19:00
         reach = section(app, "reach")
-        assert "telegram" in reach and "Thu 14:40 · Asia/Yekaterinburg (UTC+05:00)" in reach
+        assert "Telegram" in reach and "Thu 14:40 · Asia/Yekaterinburg (UTC+05:00)" in reach
         assert "working now" in reach and "not working" not in reach
         # last contact three days before, in the agency's time (Moscow); next one a week on
         updates = section(app, "updates")
