@@ -211,6 +211,15 @@ def test_snooze_keeps_the_message_off_today_until_it_ends(filled: Workspace,
     assert message(filled, "Когда").snoozed_until is None
 
 
+def test_an_undo_description_counts_in_the_plural_form_of_its_number(
+        filled: Workspace) -> None:
+    seen = message(filled, "Когда")
+    assert inbox.snooze(filled, seen, 1).description.endswith("snoozed for 1 day")
+    seen = message(filled, "Когда")
+    assert inbox.snooze(filled, seen, 3, overwrite=True).description.endswith(
+        "snoozed for 3 days")
+
+
 @pytest.mark.parametrize("typed", ["", "abc", "2.5", "0", "-1", "366"])
 def test_snooze_days_must_be_a_whole_number_from_1_to_365(typed: str) -> None:
     with pytest.raises(ValueError, match="days"):

@@ -122,7 +122,9 @@ class _Scores(dict[int, float]):
 
 
 NO_CLIENT_YET = -2
-"""The client row of a message with no client yet (-1: a client not found)."""
+"""The client row of a message with no client yet (-1: none)."""
+DELETED_CLIENT = -3
+"""The client row of a record whose client is no longer there."""
 
 
 class _Rows:
@@ -147,8 +149,11 @@ class _Rows:
         self.shown_of.append(self.shown.setdefault(shown, len(self.shown)))
         self.state_of.append(self.states.setdefault(_state(table, record), len(self.states)))
         self.table.append(table_code)
-        self.client.append(NO_CLIENT_YET if table == "messages" and not record.get("client_id")
-                           else self.client_rows.get(record.get("client_id") or "", -1))
+        client_id = record.get("client_id") or ""
+        self.client.append(
+            NO_CLIENT_YET if table == "messages" and not client_id
+            else self.client_rows.get(client_id, DELETED_CLIENT if client_id and "clients"
+                                      in self.tables and table != "clients" else -1))
         self.ids += record["id"].encode()
         self.id_ends.append(len(self.ids))
 
@@ -386,7 +391,8 @@ class FinderIndex:
     def _row(self, row: int, score: float) -> Found:
         client = self._client_of[row]
         client_name = (self._shown_text(self._shown_of[client]) if client >= 0
-                       else _("no client yet") if client == NO_CLIENT_YET else "")
+                       else _("no client yet") if client == NO_CLIENT_YET
+                       else _("deleted client") if client == DELETED_CLIENT else "")
         table = self._tables[self._table[row]]
         state = self._state_words(table, self._states[self._state_of[row]])
         return Found(

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, ngettext
 from amtui.text import one_line
 from amtui.ui.pane_ids import TODAY_LINES
 from amtui.ui.panes.base import PaneScreen
@@ -510,7 +510,8 @@ class TodayPane(PaneScreen):
                 self.acted_on = option_id
                 self.amtui.change(
                     lambda: snooze(workspace, item.table, item.record_id, days),
-                    _("Snoozed for {days} days").format(days=days),
+                    ngettext("Snoozed for {days} day", "Snoozed for {days} days",
+                             days).format(days=days),
                 )
 
         self.app.push_screen(AskScreen(_("Snooze for how many days?"), "1", check_days),
