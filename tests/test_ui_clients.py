@@ -567,3 +567,15 @@ async def test_j_and_k_move_the_cursor_in_the_list(base: Workspace) -> None:
         assert table.cursor_row == 2
         await pilot.press("k")
         assert table.cursor_row == 1
+
+
+def test_the_cards_deal_totals_name_each_status_in_the_language_in_use(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.i18n import Domain
+    from test_cli_help_words import PseudoCatalogue, pseudo
+
+    monkeypatch.setattr(Domain, "_catalogue", lambda self: PseudoCatalogue())
+    totals = {"proposal": {"RUB": Decimal(150_000)}, "won": {"RUB": Decimal(1)},
+              "all": {"RUB": Decimal(150_001)}}
+    labels = [line.plain.split("  ")[1].strip() for line in ClientCard._totals(totals)]
+    assert labels == [pseudo("proposal"), pseudo("won"), pseudo("all deals")]

@@ -181,6 +181,9 @@ def hours_option(text: str, option: str) -> Decimal:
     try:
         hours = parse_money(text, "XXX", places=2)  # "XXX": no currency sign is taken
     except MoneyError:
+        if text.strip().startswith(("-", "−")):
+            raise UsageError(_("{option}: the hours cannot be negative ({text})").format(
+                option=option, text=one_line(text, 40))) from None
         raise UsageError(_("{option}: «{text}» is not a number of hours: type digits, e.g. "
                            "{example}").format(option=option, text=one_line(text, 40),
                                                example=format_number(Decimal("1.5")))) from None

@@ -376,8 +376,9 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
 
     @staticmethod
     def _totals(totals: DealTotals) -> list[Content]:
+        every = _("all deals")
         return [Content.assemble(
-            (f"  {_('all deals') if status == 'all' else shown(status):<{LABEL_WIDTH - 2}}",
+            (f"  {every if status == 'all' else shown(status):<{LABEL_WIDTH - 2}}",
              "bold" if status == "all" else ""),
             " · ".join(format_money(amount, currency)
                        for currency, amount in by_currency.items()))

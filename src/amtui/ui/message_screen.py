@@ -165,6 +165,7 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
 
     @staticmethod
     def _facts(found: Conversation, now: datetime, settings: WorkspaceSettings) -> Content:
+        # lazy: kept out of the app start
         from amtui.services.rules import message_urgent
 
         message = found.message
