@@ -736,7 +736,8 @@ def test_the_client_card_says_what_an_open_deal_is_worth(team: Workspace) -> Non
     assert section is not None and section.title == "What it is worth to me"
     # 12% of 500 000 + 5% of 100 000 = 65 000, and 60% of the quota: ×1, no accelerator change
     assert section.lines == [
-        "«SEO на год» 600,000 RUB: +RUB\u00a065,000.00 for Анна Смирнова if won in 2026-11",
+        "«SEO на год» RUB\u00a0600,000.00: +RUB\u00a065,000.00 for Анна Смирнова "
+        "if won in 2026-11",
         "    commission +RUB\u00a065,000.00"]
     anna = team.repo(Member).resolve("Анна Смирнова")
     team.repo(Member).update(anna.model_copy(update={"login": "not-me"}))

@@ -123,3 +123,25 @@ def test_an_error_names_the_argument_as_the_help_does(
     assert main(["assign", task_id, "nobody", "-w", workspace]) == 2
     said = capsys.readouterr().err
     assert f"{pseudo('LOGIN')}: " in said and "LOGIN" not in said, said
+
+
+@pytest.mark.usefixtures("pseudo_language")
+@pytest.mark.parametrize("args", [
+    ["add", "client", "Q", "--kind", "xyz"], ["add", "member", "Q", "--role", "boss"],
+    ["add", "client", ""], ["add", "member", ""], ["add", "client", "Q", "--cadence", "sometimes"],
+    ["add", "client", "Q", "--timezone", "Mars/Base"], ["add", "task", "T", "--due", "2026-02-30"],
+    ["add", "deal", "D", "--client", "Q", "--amount", "1", "--currency", "rubles"],
+    ["add", "deal", "D", "--client", "Q", "--amount", "1", "--status", "maybe"],
+], ids=lambda args: "-".join(word for word in args if word.startswith("--")) or args[1])
+def test_a_value_that_is_refused_is_said_in_the_language_in_use(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    """The problem and the field it is in: only the typed value, the values that may be typed
+    and names (a time zone's, a currency's) stay as they are."""
+    workspace = str(tmp_path / "ws")
+    assert main(["add", "client", "Q", "-w", workspace]) == 0
+    capsys.readouterr()
+    assert main([*args, "-w", workspace]) == 2
+    said = capsys.readouterr().err
+    words = re.sub(r"'[^']*'|--[a-z-]+|amtui|RUB|Europe/Moscow|Asia/Yekaterinburg|IANA|YYYY-MM-DD",
+                   "", said)
+    assert english(words) == [], said

@@ -354,7 +354,7 @@ BAD: list[tuple[list[str], list[str]]] = [
     (["edit", "{deals}", "--amount", "-5"], ["amount", "negative"]),
     (["edit", "{notes}", "--pin", "--unpin"], ["--pin and --unpin"]),
     (["edit", "{clients}", "--owner", "nobody"], ["--owner", "nobody"]),
-    (["edit", "{clients}", "--timezone", "Mars/Base"], ["timezone"]),
+    (["edit", "{clients}", "--timezone", "Mars/Base"], ["time zone"]),
     (["restore", MISSING_ID], ["nothing in the trash", MISSING_ID]),
     (["undo"], ["nothing to undo"]),
     (["today", "--format", "html"], ["--format", "html"]),

@@ -117,7 +117,7 @@ def test_every_table_is_found_with_its_client(workspace: Workspace,
     task = index.search("макет главной страницы")[0]
     assert (task.table, task.record_id, task.title) == ("tasks", ids["task"],
                                                         "Макет главной страницы")
-    assert task.detail == "Ромашка · todo"
+    assert task.detail == "Ромашка · To do"  # the column by its title
     note = index.search("brief landing")[0]
     assert (note.table, note.record_id, note.detail) == ("notes", ids["note"],
                                                          "Pixel Forge · brief")

@@ -165,6 +165,16 @@ def test_fill_without_a_client_leaves_no_dangling_dash() -> None:
     assert body == "by igor 2026-01-02"
 
 
+def test_a_note_is_by_the_members_name_when_the_user_is_a_member(workspace: Workspace) -> None:
+    from amtui.identity import os_user
+    from amtui.models import Member
+    from amtui.services.templates import author
+
+    assert author(workspace) == os_user()  # no member logs in as the user: the login
+    workspace.repo(Member).add(Member(name="Анна Смирнова", login=os_user()))
+    assert author(workspace) == "Анна Смирнова"
+
+
 def test_workspace_templates_add_and_replace(workspace: Workspace) -> None:
     folder = workspace.root / "templates" / "notes"
     folder.mkdir(parents=True)

@@ -323,6 +323,40 @@ def test_the_timeline_is_newest_first_with_the_audits_changes(
     assert all(entry.at.tzinfo is not None for entry in timeline)
 
 
+def test_a_deals_history_line_says_what_happened_then_not_the_deal_now(
+        workspace: Workspace, client_with_history: Client, clock: StillClock) -> None:
+    def deal_line() -> service.TimelineEntry:
+        timeline = service.client_details(workspace, client_with_history.id).timeline
+        return next(entry for entry in timeline if entry.kind == "deal")
+
+    before = deal_line()
+    (deal,) = workspace.repo(Deal).where(client_id=client_with_history.id)
+    clock.advance(hours=1)
+    deal.status, deal.amount = "lost", Money(amount=Decimal(1))  # type: ignore[assignment]
+    workspace.repo(Deal).update(deal)
+    assert deal_line() == before
+    change = service.client_details(workspace, client_with_history.id).timeline[0]
+    assert (change.kind, change.text, change.facts[:2]) == (
+        "change", "SEO на год", ("update", "amount, status"))
+
+
+def test_the_timeline_says_values_and_fields_in_the_language_in_use(
+        workspace: Workspace, client_with_history: Client, clock: StillClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.i18n import Domain
+    from test_cli_help_words import PseudoCatalogue
+
+    (deal,) = workspace.repo(Deal).where(client_id=client_with_history.id)
+    deal.signed_on = START.date()
+    clock.advance(hours=1)
+    workspace.repo(Deal).update(deal)
+    monkeypatch.setattr(Domain, "_catalogue", lambda self: PseudoCatalogue())
+    timeline = service.client_details(workspace, client_with_history.id).timeline
+    message = next(entry for entry in timeline if entry.kind == "message")
+    assert message.facts == ("инсоминг", "яуестион", "е-маил")
+    assert timeline[0].facts[1] == "сигнед он"
+
+
 def test_a_deleted_record_still_shows_in_the_timeline(
         workspace: Workspace, client_with_history: Client, clock: StillClock) -> None:
     (task,) = workspace.repo(Task).where(client_id=client_with_history.id)
@@ -391,7 +425,7 @@ def test_the_deal_form_names_the_field_that_is_wrong(typed: dict[str, str],
 
 @pytest.mark.parametrize(("typed", "words"), [
     ({"title": "и" * 501}, "can be at most 500 characters long"),
-    ({"status": "zzz"}, "'zzz' is not one of 'proposal', 'negotiation', 'won' or 'lost'"),
+    ({"status": "zzz"}, "'zzz' is not one of: 'proposal', 'negotiation', 'won', 'lost'"),
 ])
 def test_the_deal_form_says_what_is_wrong_in_amtuis_own_words(typed: dict[str, str],
                                                                words: str) -> None:

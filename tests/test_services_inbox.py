@@ -231,6 +231,15 @@ def test_a_snooze_from_1_to_365_days_or_a_message_says_what_is_wrong(typed: str,
         rules.parse_snooze_days(typed, THURSDAY)
 
 
+def test_an_undo_description_counts_in_the_plural_form_of_its_number(
+        filled: Workspace) -> None:
+    seen = message(filled, "Когда")
+    assert inbox.snooze(filled, seen, 1).description.endswith("snoozed for 1 day")
+    seen = message(filled, "Когда")
+    assert inbox.snooze(filled, seen, 3, overwrite=True).description.endswith(
+        "snoozed for 3 days")
+
+
 def test_snooze_refuses_zero_days_and_changes_nothing(filled: Workspace) -> None:
     seen = message(filled, "Когда")
     with pytest.raises(ValueError):

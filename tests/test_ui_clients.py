@@ -205,7 +205,7 @@ async def test_the_card_at_a_fixed_moment(base: Workspace, workspace_path: Path,
             assert expected in company
         # 09:40 UTC on Thursday is 14:40 in Yekaterinburg: within 10:00-19:00
         reach = section(app, "reach")
-        assert "telegram" in reach and "Thu 14:40 · Asia/Yekaterinburg (UTC+05:00)" in reach
+        assert "Telegram" in reach and "Thu 14:40 · Asia/Yekaterinburg (UTC+05:00)" in reach
         assert "working now" in reach and "not working" not in reach
         # last contact three days before, in the agency's time (Moscow); next one a week on
         updates = section(app, "updates")
@@ -591,3 +591,15 @@ async def test_j_and_k_move_the_cursor_in_the_list(base: Workspace) -> None:
         assert table.cursor_row == 2
         await pilot.press("k")
         assert table.cursor_row == 1
+
+
+def test_the_cards_deal_totals_name_each_status_in_the_language_in_use(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.i18n import Domain
+    from test_cli_help_words import PseudoCatalogue, pseudo
+
+    monkeypatch.setattr(Domain, "_catalogue", lambda self: PseudoCatalogue())
+    totals = {"proposal": {"RUB": Decimal(150_000)}, "won": {"RUB": Decimal(1)},
+              "all": {"RUB": Decimal(150_001)}}
+    labels = [line.plain.split("  ")[1].strip() for line in ClientCard._totals(totals)]
+    assert labels == [pseudo("proposal"), pseudo("won"), pseudo("all deals")]

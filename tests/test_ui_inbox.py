@@ -125,7 +125,7 @@ async def test_list_preview_and_the_late_answer_in_the_themes_error_colour(
         await pilot.press("down")
         text = preview(app)
         assert "ООО «Ромашка» · Марина (маркетолог)" in text
-        assert "question · telegram · from the client · waiting on us" in text
+        assert "question · Telegram · from the client · waiting on us" in text
         assert "Answer by: " in text and "late by 2h00" in text
         assert "Assigned to: Анна Смирнова" in text
 

@@ -68,7 +68,7 @@ async def test_enter_opens_the_message_in_words_and_local_times(
         assert screen.message_id == thread["message"]
         text = view_text(app)
         assert "Уралсталь · Ольга (маркетолог)" in text
-        assert "telegram · from the client · complaint" in text
+        assert "Telegram · from the client · complaint" in text
         assert "Status: waiting on us" in text and "Priority: urgent" in text
         assert "Assigned to: Анна Смирнова" in text
         # The agency's time, and the client's with whose it is.
@@ -129,6 +129,21 @@ async def test_z_in_the_message_view_is_the_one_snooze_dialog(
                          and "Snoozed until" in view_text(app), "the snooze shown")
         assert workspace.repo(Message).get(thread["message"]).snoozed_until == (
             clock() + timedelta(days=7))
+
+
+async def test_a_message_urgent_by_its_words_is_marked_so_and_its_channel_named(
+        workspace: Workspace, clock: StillClock) -> None:
+    """The rule that lists it under "Urgent" on Today (services.rules.message_urgent) marks it
+    in the view too, though its priority is normal."""
+    client = workspace.repo(Client).add(Client(name="Ромашка"))
+    workspace.repo(Message).add(Message(client_id=client.id, text="Срочно нужен лендинг!",
+                                        channel="whatsapp", received_at=clock()))
+    app = AmtuiApp(workspace, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(app, pilot)
+        text = view_text(app)
+        assert "Priority: normal · ! urgent (by its words)" in text, text
+        assert "WhatsApp · from the client" in text, text
 
 
 async def test_a_time_in_the_agencys_zone_does_not_name_a_zone(workspace: Workspace,

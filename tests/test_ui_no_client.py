@@ -316,6 +316,26 @@ async def test_a_bad_contact_address_in_the_form_is_named_and_nothing_is_stored(
         assert stored_state(unknown) == before
 
 
+async def test_a_deleted_clients_message_says_so_in_the_inbox_on_today_and_in_the_palette(
+        unknown: Workspace, clock: StillClock) -> None:
+    romashka = unknown.repo(Client).resolve("ООО «Ромашка»")
+    unknown.repo(Client).delete(romashka.id)
+    clock.advance(hours=6)  # its message is late: on Today
+    (late,) = [section for section in build_agenda(unknown) if section.key == "late_answers"]
+    assert {item.title: item.client for item in late.items}["Макет готов?"] == "deleted client"
+    found = {hit.title: hit.detail for hit in FinderIndex(unknown).search("макет готов")}
+    assert found["Макет готов?"].startswith("deleted client")
+    app = AmtuiApp(unknown, pane="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert client_cells(app)["Макет"] == "deleted client"
+        await go_to(app, pilot, "Макет")
+        assert preview(app).startswith("deleted client")
+        await pilot.press("slash", *"deleted")
+        await settle(pilot)
+        assert list(client_cells(app)) == ["Макет"]
+
+
 def test_the_palette_names_mail_with_no_client_yet(unknown: Workspace) -> None:
     found = {hit.title: hit.detail for hit in FinderIndex(unknown).search("хотим сайт")}
 

@@ -98,7 +98,7 @@ def worth_section(workspace: Workspace, client_id: str) -> ClientSection | None:
         owner = snapshot.members[owner_id]
         plan = snapshot.plan_for(owner_id, period)
         for deal in open_deals:
-            heading = f"«{deal.title}» {number(deal.amount)} {deal.currency}"
+            heading = f"«{deal.title}» {money(deal.amount, deal.currency)}"
             if plan is None:
                 lines.append(_("{heading}: {name} has no plan in {period}").format(
                     heading=heading, name=owner.name, period=period))

@@ -126,10 +126,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _amtui.ngettext(singular, plural, n)
 
 
+_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "email": "e-mail"}
+"""Stored values that are names, written as people write them."""
+
+
 def shown(value: object) -> str:
     """A record's value — an enum member or the value stored for it ("waiting_on_us") — in
     plain words, in the language in use. The words are marked in ``amtui.ui.values``."""
-    return _(str(getattr(value, "value", value)).replace("_", " "))
+    stored = str(getattr(value, "value", value))
+    return _(_NAMES.get(stored) or stored.replace("_", " "))
 
 
 def N_(message: str) -> str:

@@ -13,6 +13,7 @@ from amtui.cli import UsageError, workspace_option
 from amtui.cli.common import (
     DATE_HELP,
     department_named,
+    hours_option,
     member_named,
     money_option,
     open_workspace,
@@ -236,7 +237,6 @@ def add_client(args: argparse.Namespace) -> int:
 def add_task(args: argparse.Namespace) -> int:
     # lazy: pydantic, not loaded for --help
     from amtui.models import ChecklistItem, Task
-    from amtui.models.work import MAX_ESTIMATE_HOURS
 
     workspace = open_workspace(args, create=True)
     department = (department_named(workspace, args.department)
@@ -251,8 +251,7 @@ def add_task(args: argparse.Namespace) -> int:
         due=parse_day(args.due, "--due", workspace),
         department=department, assignee=args.assignee, column=column, priority=args.priority,
         description=args.description,
-        estimate_hours=(money_option(args.estimate, "--estimate", "XXX", places=2,
-                                     limit=MAX_ESTIMATE_HOURS) if args.estimate else None),
+        estimate_hours=hours_option(args.estimate, "--estimate") if args.estimate else None,
         checklist=[ChecklistItem(text=item) for item in args.check],
         blocked_by_client=args.blocked_by_client,
         blocked_since=workspace.clock() if args.blocked_by_client else None,
@@ -320,10 +319,8 @@ def add_note(args: argparse.Namespace) -> int:
 
 def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tuple[str, str]:
     """The body and kind a note template gives, filled in for the client."""
-    # lazy: kept out of `amtui --help`
     # lazy: pydantic, not loaded for --help
-    from amtui.identity import os_user
-    from amtui.services.templates import load_templates
+    from amtui.services.templates import author, load_templates
 
     templates = {template.key: template for template in load_templates(workspace)[0]}
     if key not in templates:
@@ -331,7 +328,7 @@ def _from_template(workspace: Workspace, key: str, client_id: str | None) -> tup
             key=key, templates=", ".join(sorted(templates))))
     client = workspace.file("clients").get(client_id) if client_id else None
     _title, body = templates[key].fill(str(client.get("name", "")) if client else "",
-                                       workspace.clock().date(), os_user())
+                                       workspace.clock().date(), author(workspace))
     return body, templates[key].kind
 
 

@@ -171,6 +171,28 @@ def money_option(text: str, option: str, currency: str, places: int | None = Non
         raise UsageError(f"{option}: {error}") from None
 
 
+def hours_option(text: str, option: str) -> Decimal:
+    """A number of hours an option gives (``1,5``, ``12``), with at most two digits after
+    the point and below the most a task's estimate may be."""
+    # lazy: kept out of `amtui --help`
+    from amtui.models.work import MAX_ESTIMATE_HOURS
+    from amtui.money import MoneyError, format_amount, format_number, parse_money
+
+    try:
+        hours = parse_money(text, "XXX", places=2)  # "XXX": no currency sign is taken
+    except MoneyError:
+        if text.strip().startswith(("-", "−")):
+            raise UsageError(_("{option}: the hours cannot be negative ({text})").format(
+                option=option, text=one_line(text, 40))) from None
+        raise UsageError(_("{option}: «{text}» is not a number of hours: type digits, e.g. "
+                           "{example}").format(option=option, text=one_line(text, 40),
+                                               example=format_number(Decimal("1.5")))) from None
+    if hours >= MAX_ESTIMATE_HOURS:
+        raise UsageError(_("{option}: {text} is too large (the most is {most})").format(
+            option=option, text=one_line(text, 40), most=format_amount(MAX_ESTIMATE_HOURS - 1)))
+    return hours
+
+
 TABLE_WORDS = {
     "clients": N_("clients"), "tasks": N_("tasks"), "messages": N_("messages"),
     "notes": N_("notes"), "contacts": N_("contacts"), "deals": N_("deals"),

@@ -80,7 +80,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing.add_argument("--no-client", action="store_true",
                          help=_("messages with no client yet (mail from unknown senders)"))
     listing.add_argument("--search", metavar=_("TEXT"), help=_("only records containing TEXT"))
-    listing.add_argument("--limit", type=int, metavar=_("N"), help=_("at most N records"))
+    listing.add_argument("--limit", type=int, metavar=_("N"), help=_("at most N records (0: all)"))
     workspace_option(listing, argparse.SUPPRESS)
     listing.set_defaults(handler=list_records)
 
@@ -218,7 +218,7 @@ def _matching(workspace: Workspace, args: argparse.Namespace) -> list[dict[str, 
         "notes": lambda r: r.get("updated_at", ""),
     }.get(table, lambda r: str(r.get("name", "")).casefold())
     newest_first = table in ("messages", "notes")
-    if args.limit is not None:
+    if args.limit:  # 0: all of them, as for `today`
         pick = heapq.nlargest if newest_first else heapq.nsmallest
         return pick(args.limit, matching(), key=key)
     return sorted(matching(), key=key, reverse=newest_first)

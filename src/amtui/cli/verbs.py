@@ -21,6 +21,7 @@ from amtui.cli.capture import _read_body
 from amtui.cli.common import (
     DATE_HELP,
     department_named,
+    hours_option,
     member_named,
     money_option,
     open_workspace,
@@ -388,10 +389,7 @@ def _department(value: str, workspace: Workspace, _found: Found) -> Any:
 
 
 def _estimate(value: str, _workspace: Workspace, _found: Found) -> Any:
-    # lazy: pydantic, not loaded for --help
-    from amtui.models.work import MAX_ESTIMATE_HOURS
-
-    return money_option(value, "--estimate", "XXX", places=2, limit=MAX_ESTIMATE_HOURS)
+    return hours_option(value, "--estimate")
 
 
 def _monthly(option: str) -> Callable[[str, Workspace, Found], Any]:

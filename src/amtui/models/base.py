@@ -21,8 +21,9 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from amtui.clock import now
-from amtui.i18n import _
+from amtui.i18n import N_, _, ngettext
 from amtui.models.ids import new_id
+from amtui.models.words import field_word
 from amtui.money import MAX_AMOUNT, format_amount, format_money, minor_unit
 
 if TYPE_CHECKING:
@@ -59,9 +60,13 @@ def check_amount(value: Decimal, places: int = 2, limit: Decimal = MAX_AMOUNT) -
     if (isinstance(exponent, int) and -exponent > places
             and value != value.quantize(Decimal(1).scaleb(-places))):
         shown = str(value) if len(str(value)) <= 30 else f"{value:.3E}"
-        raise ValueError(_("{shown} has more than {places} digits after the point").format(
+        raise TooManyPlaces(_("{shown} has more than {places} digits after the point").format(
             shown=shown, places=places))
     return value
+
+
+class TooManyPlaces(ValueError):
+    """An amount with more digits after the point than it may have."""
 
 
 MONTHLY_PLACES = 4
@@ -186,7 +191,7 @@ class Record(BaseModel):
             if _has_surrogates(value):
                 raise ValueError(_("{replace}: holds bytes that are not UTF-8 text; type it "
                                    "again, or convert the file to UTF-8").format(
-                                       replace=name.replace('_', ' ')))
+                                       replace=field_word(name, type(self).__name__)))
         return self
 
     def label(self) -> str:
@@ -228,10 +233,9 @@ class Money(BaseModel):
         places = max(minor_unit(self.currency), 2)
         try:
             check_amount(self.amount, places)
-        except ValueError as error:
+        except TooManyPlaces as error:
             raise ValueError(_("{error} ({currency} has {places})").format(
-                error=error, currency=self.currency, places=places)
-                             if "digits after" in str(error) else str(error)) from None
+                error=error, currency=self.currency, places=places)) from None
         return self
 
     def __str__(self) -> str:
@@ -242,10 +246,10 @@ def describe_validation_error(error: ValidationError) -> str:
     """One readable line per problem: "field: what is wrong", in amtui's own words."""
     lines = []
     for problem in error.errors():
-        field = problem_field(problem)
+        field = problem_field(problem, error.title)
         # A check of the whole record names its fields itself.
-        lines.append(f"{field}: {problem_message(problem)}" if field
-                     else problem_message(problem))
+        lines.append(_("{field}: {problem}").format(field=field, problem=problem_message(problem))
+                     if field else problem_message(problem))
     return "; ".join(lines)
 
 
@@ -258,14 +262,23 @@ def in_own_words(error: ValidationError) -> ValidationError:
         for problem in error.errors()])
 
 
-def problem_field(problem: ErrorDetails) -> str:
-    """The field a problem is about, as people say it: ``tags #2``, ``signed on``."""
-    return " ".join(f"#{part + 1}" if isinstance(part, int) else str(part).replace("_", " ")
+def problem_field(problem: ErrorDetails, record: str = "") -> str:
+    """The field a problem is about, as people say it in the language in use: ``tags #2``,
+    ``signed on``; ``record`` (the model's name, a ValidationError's ``title``) tells a
+    person's name from a company's."""
+    return " ".join(f"#{part + 1}" if isinstance(part, int) else field_word(str(part), record)
                     for part in problem["loc"])
 
 
+def _choices(expected: str) -> str:
+    """Pydantic's "'b2b' or 'b2c'" as a plain list: 'b2b', 'b2c'."""
+    values = re.findall(r"'([^']*)'", expected)
+    return ", ".join(repr(value) for value in values) if values else expected
+
+
 def problem_message(problem: ErrorDetails) -> str:
-    """What is wrong with a field, in amtui's words rather than pydantic's."""
+    """What is wrong with a field, in amtui's words rather than pydantic's, in the language
+    in use."""
     kind = problem["type"]
     context: dict[str, Any] = dict(problem.get("ctx") or {})
     typed = problem.get("input")
@@ -273,55 +286,66 @@ def problem_message(problem: ErrorDetails) -> str:
     if kind in ("value_error", "assertion_error"):
         return str(problem["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "string_too_short":
-        least = context.get("min_length", 1)
-        return "cannot be empty" if least == 1 else f"must be at least {least} characters long"
+        least = int(context.get("min_length", 1))
+        return _("cannot be empty") if least == 1 else ngettext(
+            "must be at least {count} character long", "must be at least {count} characters long",
+            least).format(count=least)
     if kind == "string_too_long":
-        return f"can be at most {context.get('max_length', 0):,} characters long".replace(",", " ")
+        most = int(context.get("max_length", 0))
+        return ngettext("can be at most {count} character long",
+                        "can be at most {count} characters long", most).format(
+                            count=f"{most:,}".replace(",", " "))
     if kind == "string_pattern_mismatch":
         if context.get("pattern") == r"^[A-Z]{3}$":
-            return f"{shown} is not a currency code: use three capital letters such as RUB"
-        return f"{shown} is not written as this field needs"
+            return _("{value} is not a currency code: use three capital letters such as RUB"
+                     ).format(value=shown)
+        return _("{value} is not written as this field needs").format(value=shown)
     if kind in ("too_short", "too_long"):
-        bound = context.get("min_length" if kind == "too_short" else "max_length", 0)
-        return (f"needs at least {bound} item{'s' if bound != 1 else ''}" if kind == "too_short"
-                else f"can hold at most {bound} items")
+        bound = int(context.get("min_length" if kind == "too_short" else "max_length", 0))
+        return (ngettext("needs at least {count} item", "needs at least {count} items", bound)
+                if kind == "too_short" else
+                ngettext("can hold at most {count} item", "can hold at most {count} items",
+                         bound)).format(count=bound)
+    if kind in ("enum", "literal_error"):
+        return _("{value} is not one of: {choices}").format(
+            value=shown, choices=_choices(str(context.get("expected", ""))))
+    bounds = {"greater_than": (N_("must be more than {bound}"), "gt"),
+              "greater_than_equal": (N_("must be at least {bound}"), "ge"),
+              "less_than": (N_("must be less than {bound}"), "lt"),
+              "less_than_equal": (N_("can be at most {bound}"), "le")}
+    if kind in bounds:
+        limit_message, limit = bounds[kind]
+        return _(limit_message).format(bound=context.get(limit))
+    not_a_date = N_("{value} is not a date: use YYYY-MM-DD")
+    not_a_moment = N_("{value} is not a date and time: use YYYY-MM-DD HH:MM")
+    not_a_number = N_("{value} is not a number")
+    not_whole = N_("{value} is not a whole number")
+    not_yes_or_no = N_("{value} is not yes or no (true/false)")
+    not_a_table = N_("must be a table of names and values")
     plain = {
-        "missing": "is required",
-        "string_unicode": "holds bytes that are not UTF-8 text",
-        "string_type": "must be text",
-        "enum": f"{shown} is not one of {context.get('expected', '')}",
-        "literal_error": f"{shown} is not one of {context.get('expected', '')}",
-        "int_parsing": f"{shown} is not a whole number",
-        "int_type": f"{shown} is not a whole number",
-        "int_from_float": f"{shown} is not a whole number",
-        "float_parsing": f"{shown} is not a number",
-        "float_type": f"{shown} is not a number",
-        "decimal_parsing": f"{shown} is not a number",
-        "decimal_type": f"{shown} is not a number",
-        "finite_number": "must be a number",
-        "decimal_max_digits": "has too many digits",
-        "decimal_max_places": "has too many digits after the point",
-        "decimal_whole_digits": "has too many digits before the point",
-        "greater_than": f"must be more than {context.get('gt')}",
-        "greater_than_equal": f"must be at least {context.get('ge')}",
-        "less_than": f"must be less than {context.get('lt')}",
-        "less_than_equal": f"can be at most {context.get('le')}",
-        "bool_parsing": f"{shown} is not yes or no (true/false)",
-        "bool_type": f"{shown} is not yes or no (true/false)",
-        "date_parsing": f"{shown} is not a date: use YYYY-MM-DD",
-        "date_from_datetime_parsing": f"{shown} is not a date: use YYYY-MM-DD",
-        "date_from_datetime_inexact": f"{shown} is a moment, not a date: use YYYY-MM-DD",
-        "date_type": f"{shown} is not a date: use YYYY-MM-DD",
-        "datetime_parsing": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
-        "datetime_from_date_parsing": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
-        "datetime_type": f"{shown} is not a date and time: use YYYY-MM-DD HH:MM",
-        "timezone_aware": "needs a time zone",
-        "list_type": "must be a list",
-        "dict_type": "must be a table of names and values",
-        "model_type": "must be a table of names and values",
-        "model_attributes_type": "must be a table of names and values",
-        "extra_forbidden": "is not a field amtui knows",
-        "frozen_instance": "cannot be changed",
-        "frozen_field": "cannot be changed",
+        "missing": N_("is required"),
+        "string_unicode": N_("holds bytes that are not UTF-8 text"),
+        "string_type": N_("must be text"),
+        "int_parsing": not_whole, "int_type": not_whole, "int_from_float": not_whole,
+        "float_parsing": not_a_number, "float_type": not_a_number,
+        "decimal_parsing": not_a_number, "decimal_type": not_a_number,
+        "finite_number": N_("must be a number"),
+        "decimal_max_digits": N_("has too many digits"),
+        "decimal_max_places": N_("has too many digits after the point"),
+        "decimal_whole_digits": N_("has too many digits before the point"),
+        "bool_parsing": not_yes_or_no, "bool_type": not_yes_or_no,
+        "date_parsing": not_a_date, "date_from_datetime_parsing": not_a_date,
+        "date_type": not_a_date,
+        "date_from_datetime_inexact": N_("{value} is a moment, not a date: use YYYY-MM-DD"),
+        "datetime_parsing": not_a_moment, "datetime_from_date_parsing": not_a_moment,
+        "datetime_type": not_a_moment,
+        "timezone_aware": N_("needs a time zone"),
+        "list_type": N_("must be a list"),
+        "dict_type": not_a_table, "model_type": not_a_table,
+        "model_attributes_type": not_a_table,
+        "extra_forbidden": N_("is not a field amtui knows"),
+        "frozen_instance": N_("cannot be changed"),
+        "frozen_field": N_("cannot be changed"),
     }
-    return plain.get(kind) or str(problem["msg"])
+    template = plain.get(kind)
+    return _(template).format(value=shown) if template else str(problem["msg"])

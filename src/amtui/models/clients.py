@@ -92,7 +92,7 @@ ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,3}")
 
 
 def check_timezone(value: str) -> str:
-    hint = "an IANA name such as Europe/Moscow or Asia/Yekaterinburg"
+    hint = _("an IANA name such as Europe/Moscow or Asia/Yekaterinburg")
     shown = repr(value) if len(value) <= 60 else repr(value[:60]) + "…"
     if len(value) > 64 or not ZONE_NAME.fullmatch(value):
         raise ValueError(_("unknown time zone {shown}: use {hint}").format(shown=shown, hint=hint))

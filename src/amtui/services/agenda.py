@@ -173,7 +173,8 @@ class _Agenda:
                 client_id = message.get("client_id")
                 section.items.append(AgendaItem(
                     "messages", message["id"], message["text"].strip().split("\n")[0],
-                    message["client_name"] if client_id else _("no client yet"), "",
+                    message["client_name"] or (_("deleted client") if client_id
+                                               else _("no client yet")), "",
                     client_id, fact))
         return [urgent, late]
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from amtui.dates import BadDate, day_to_edit, parse_date
-from amtui.i18n import _
+from amtui.i18n import _, shown as in_words
 from amtui.models import (
     Client,
     ClientStatus,
@@ -34,7 +34,8 @@ from amtui.models import (
     problem_message,
 )
 from amtui.models.base import MONTHLY_PLACES
-from amtui.money import format_amount, format_money, parse_money
+from amtui.models.words import field_word
+from amtui.money import format_amount, parse_money
 from amtui.services import undo
 from amtui.services.hours import (
     WEEKDAYS_ONLY,
@@ -314,9 +315,10 @@ class TimelineEntry:
     text: str
     """What it was: the message, the task's title, the changed fields…"""
     facts: tuple[str, ...] = ()
-    """Short values that say more: direction, kind, channel, status of a message (and the
-    contact who wrote it); department (and column) of a task; for a change: the action, the
-    changed fields and the OS user."""
+    """Short words that say more about what happened then, in the language in use: direction,
+    kind and channel of a message (and the contact who wrote it); the department of a task;
+    the kind of a note; for a change: the action, the changed fields and the OS user. Never
+    the record's state now (a deal's status, a task's column): the line would change."""
 
 
 @dataclass
@@ -370,25 +372,25 @@ def client_timeline(workspace: Workspace, client: Client, contacts: list[Contact
     entries: list[TimelineEntry] = []
     people = {contact.id: contact.name for contact in contacts}
     for message in messages:
-        facts: tuple[str, ...] = (message.direction.value, message.kind.value,
-                                  message.channel.value, message.status.value)
+        facts: tuple[str, ...] = (in_words(message.direction), in_words(message.kind),
+                                  in_words(message.channel))
         if message.contact_id in people:
             facts += (people[message.contact_id],)
         entries.append(TimelineEntry(message.received_at, "message", Message.table,
                                      message.id, message.text, facts))
     for task in records_of(workspace, Task, client.id):
         entries.append(TimelineEntry(task.created_at, "task", Task.table, task.id, task.title,
-                                     (task.department, task.column)))
+                                     (task.department,)))
         if task.done_at:
             entries.append(TimelineEntry(task.done_at, "task_done", Task.table, task.id,
                                          task.title, (task.department,)))
     for note in records_of(workspace, Note, client.id):
         entries.append(TimelineEntry(note.created_at, "note", Note.table, note.id, note.title,
-                                     (note.kind.value,)))
+                                     (in_words(note.kind),)))
     for deal in deals:
-        amount = format_money(deal.amount.amount, deal.amount.currency)
-        entries.append(TimelineEntry(deal.created_at, "deal", Deal.table, deal.id, deal.title,
-                                     (deal.status.value, amount)))
+        # Its status and amount now are not what they were then: changes to them are the
+        # audit's lines.
+        entries.append(TimelineEntry(deal.created_at, "deal", Deal.table, deal.id, deal.title))
     shown = {entry.record_id for entry in entries}
     labels = {record.id: record.label() for record in [client, *contacts]}
     labels.update({entry.record_id: entry.text for entry in entries})
@@ -396,7 +398,8 @@ def client_timeline(workspace: Workspace, client: Client, contacts: list[Contact
     for change in audit_changes(workspace, set(labels)):
         if change.get("action") == "add" and change["id"] in shown:
             continue
-        fields = ", ".join(str(name).replace("_", " ") for name in change.get("fields", []))
+        fields = ", ".join(field_word(str(name), str(change.get("table", "")))
+                           for name in change.get("fields", []))
         entries.append(TimelineEntry(
             datetime.fromisoformat(change["at"]), "change", str(change.get("table", "")),
             change["id"], labels.get(change["id"]) or str(change["id"]),
@@ -534,11 +537,11 @@ def client_from_form(values: Mapping[str, str], base: Client | None = None,
     for name in CLIENT_TEXT_FIELDS:
         data[name] = values.get(name, "").strip()
     if not data["name"]:
-        problems.append(_problem("name", "", "type the client's name"))
+        problems.append(_problem("name", "", _("type the client's name")))
     if data["timezone"]:
         data["timezone"] = known_timezone(data["timezone"])
     else:
-        problems.append(_problem("timezone", "", "type a time zone, e.g. Europe/Moscow"))
+        problems.append(_problem("timezone", "", _("type a time zone, e.g. Europe/Moscow")))
     for name in CLIENT_CHOICE_FIELDS:
         data[name] = values.get(name) or None
     data["key_account"] = values.get("key_account") == "yes"
@@ -594,7 +597,7 @@ def contact_from_form(values: Mapping[str, str], client_id: str,
     data: dict[str, Any] = {name: values.get(name, "").strip() for name in CONTACT_FIELDS}
     if not data["name"]:
         raise ValidationError.from_exception_data(
-            Contact.__name__, [_problem("name", "", "type the person's name")])
+            Contact.__name__, [_problem("name", "", _("type the person's name"))])
     data["influence"] = data["influence"] or None
     kept = {name: value for name, value in data.items() if value is not None}
     try:
@@ -634,11 +637,11 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
     problems: list[InitErrorDetails] = []
     data["title"] = values.get("title", "").strip()
     if not data["title"]:
-        problems.append(_problem("title", "", "type what the deal is for"))
+        problems.append(_problem("title", "", _("type what the deal is for")))
     currency = values.get("currency", "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
         problems.append(_problem("currency", currency,
-                                 "type a three-letter currency code, e.g. RUB"))
+                                 _("type a three-letter currency code, e.g. RUB")))
         currency = "XXX"  # ISO's "no currency": the amount is still checked
     typed_amount = values.get("amount", "")
     try:
@@ -663,7 +666,7 @@ def deal_from_form(values: Mapping[str, str], client_id: str, base: Deal | None 
             data[name] = None
     if data["status"] == DealStatus.WON.value and not values.get("signed_on", "").strip():
         # Commission and KPIs count a won deal from the day it was signed.
-        problems.append(_problem("signed_on", "", "type the day a won deal was signed"))
+        problems.append(_problem("signed_on", "", _("type the day a won deal was signed")))
     reported = {str(problem["loc"][0]) for problem in problems}
     try:
         deal = Deal.model_validate(data)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from amtui.i18n import _
+from amtui.i18n import _, shown
 from amtui.services.finder_words import TYPO_MIN_CHARS, Vocabulary, near_start
 from amtui.text import fold
 
@@ -99,7 +99,7 @@ def _title(table: str, record: dict[str, Any]) -> str:
 def _state(table: str, record: dict[str, Any]) -> str:
     field = {"clients": "status", "tasks": "column", "notes": "kind"}.get(table)
     value = record.get(field) if field else str(record.get("received_at") or "")[:10]
-    return str(value or "").replace("_", " ")
+    return str(value or "")
 
 
 class _Scores(dict[int, float]):
@@ -122,7 +122,9 @@ class _Scores(dict[int, float]):
 
 
 NO_CLIENT_YET = -2
-"""The client row of a message with no client yet (-1: a client not found)."""
+"""The client row of a message with no client yet (-1: none)."""
+DELETED_CLIENT = -3
+"""The client row of a record whose client is no longer there."""
 
 
 class _Rows:
@@ -147,8 +149,11 @@ class _Rows:
         self.shown_of.append(self.shown.setdefault(shown, len(self.shown)))
         self.state_of.append(self.states.setdefault(_state(table, record), len(self.states)))
         self.table.append(table_code)
-        self.client.append(NO_CLIENT_YET if table == "messages" and not record.get("client_id")
-                           else self.client_rows.get(record.get("client_id") or "", -1))
+        client_id = record.get("client_id") or ""
+        self.client.append(
+            NO_CLIENT_YET if table == "messages" and not client_id
+            else self.client_rows.get(client_id, DELETED_CLIENT if client_id and "clients"
+                                      in self.tables and table != "clients" else -1))
         self.ids += record["id"].encode()
         self.id_ends.append(len(self.ids))
 
@@ -160,6 +165,8 @@ class FinderIndex:
         """Read the indexed tables once, record by record."""
         self.signatures = signatures(workspace)
         """The data files as they were just before the index read them."""
+        self._column_titles = dict(workspace.settings.column_titles)
+        """The board's own names for its columns (a task's state is its column)."""
         self._read(TABLES, [workspace.file(table).scan() for table in TABLES])
 
     @classmethod
@@ -167,6 +174,7 @@ class FinderIndex:
         """An index of these records of one table only (the clients a picker offers)."""
         index = cls.__new__(cls)
         index.signatures = ()
+        index._column_titles = {}
         index._read((table,), [records])
         return index
 
@@ -383,15 +391,29 @@ class FinderIndex:
     def _row(self, row: int, score: float) -> Found:
         client = self._client_of[row]
         client_name = (self._shown_text(self._shown_of[client]) if client >= 0
-                       else _("no client yet") if client == NO_CLIENT_YET else "")
-        state = self._states[self._state_of[row]]
+                       else _("no client yet") if client == NO_CLIENT_YET
+                       else _("deleted client") if client == DELETED_CLIENT else "")
+        table = self._tables[self._table[row]]
+        state = self._state_words(table, self._states[self._state_of[row]])
         return Found(
-            table=self._tables[self._table[row]],
+            table=table,
             record_id=self._ids[self._id_ends[row - 1] if row else 0:self._id_ends[row]].decode(),
             title=self._shown_text(self._shown_of[row]),
             detail=" · ".join(part for part in (client_name, state) if part),
             score=max(score, 0.0),
         )
+
+    def _state_words(self, table: str, state: str) -> str:
+        """A record's state as the UI says it: a task's column by its title, a client's
+        status and a note's kind in words, in the language in use."""
+        if not state or table == "messages":
+            return state
+        if table == "tasks":
+            from amtui.services.board import COLUMN_TITLES  # lazy: the child needs no models
+
+            return (self._column_titles.get(state) or _(COLUMN_TITLES.get(state, ""))
+                    or state.replace("_", " "))
+        return shown(state)
 
     def _shown_text(self, shown: int) -> str:
         return self._shown[self._shown_starts[shown]:self._shown_starts[shown + 1] - 1]

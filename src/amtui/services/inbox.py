@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
 
 from amtui.dates import BadDate, duration, parse_date
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, ngettext
 from amtui.models import (
     Channel,
     Client,
@@ -203,7 +203,8 @@ class _Names:
             self.contacts[person["id"]] = self.shared(name)
         self.members = {member["id"]: str(member.get("name", ""))
                         for member in workspace.file("members").stored()}
-        self.no_client = _("no client yet")  # what the Client column says, so search finds it
+        # What the Client column says, so that search finds it.
+        self.no_client, self.deleted_client = _("no client yet"), _("deleted client")
 
     def entry(self, message: View, tasks: Iterable[TaskState]) -> InboxEntry:
         client = self.clients.get(message.get("client_id") or "", "")
@@ -212,6 +213,8 @@ class _Names:
         if message_without_client(message):
             contact = contact or sender(message)
             named = self.no_client
+        elif not client:
+            named = self.deleted_client
         assignee = self.members.get(message.get("assignee_id") or "", "")
         return InboxEntry(message, client, contact, assignee, tuple(tasks),
                           str(message.get("text", "")).casefold(),
@@ -406,7 +409,8 @@ def snooze(workspace: Workspace, message: Message, days: int, *,
            overwrite: bool = False) -> undo.Undo:
     """Keep the message off Today's late answers for ``days``."""
     until = snooze_end(workspace.clock(), days)
-    description = _("message {text} snoozed for {days} days").format(
+    description = ngettext("message {text} snoozed for {days} day",
+                           "message {text} snoozed for {days} days", days).format(
         text=_quoted(message.text), days=days)
     return _changed(workspace, message, description, overwrite, snoozed_until=until)
 
@@ -584,7 +588,8 @@ def _details(error: ValidationError) -> list[InitErrorDetails]:
 
 
 def save_brief(workspace: Workspace, plan: BriefPlan) -> undo.Undo:
-    description = _("brief {title} with {count} tasks added").format(
+    description = ngettext("brief {title} with {count} task added",
+                           "brief {title} with {count} tasks added", len(plan.tasks)).format(
         title=_quoted(plan.note.title), count=len(plan.tasks))
     steps: list[Callable[[], undo.Undo]] = [
         lambda: undo.add(workspace, plan.note, description)[1]]

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from amtui.i18n import _
+from amtui.i18n import _, ngettext
 from amtui.models import Direction, Message
 from amtui.services.importing import UnreadableFile, mail_domain
 from amtui.services.inbox import new_message
@@ -345,4 +345,5 @@ def _undo(workspace: Workspace, plan: MailPlan) -> Undo:
                 if current is not None and current.get("rev") == raw["rev"]:
                     tx.remove(Message.table, raw["id"], action="discard")
 
-    return Undo(_("import of {count} mails").format(count=len(plan.new)), revert)
+    return Undo(ngettext("import of {count} mail", "import of {count} mails",
+                         len(plan.new)).format(count=len(plan.new)), revert)

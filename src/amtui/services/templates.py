@@ -55,6 +55,18 @@ class NoteTemplate:
         return " ".join(title.split()).strip(" —-,") or self.name, body
 
 
+def author(workspace: Workspace) -> str:
+    """Who a note is by (``{{me}}``): the name of the member who logs in as the OS user, or
+    the login when no member does."""
+    # lazy: looked up at each call (tests stand in another user)
+    from amtui.identity import os_user
+    from amtui.services.agenda import member_by_login
+
+    login = os_user()
+    member = member_by_login(workspace, login)
+    return str(member.get("name") or login) if member else login
+
+
 class TemplateError(ValueError):
     """A template file that cannot be used; the message names it and says why."""
 

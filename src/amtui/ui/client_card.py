@@ -386,10 +386,10 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
 
     @staticmethod
     def _totals(totals: DealTotals) -> list[Content]:
-        labels = {"all": _("all deals")}
+        every = _("all deals")
         return [Content.assemble(
-            (f"  {labels.get(status, status):<{LABEL_WIDTH - 2}}", "bold" if status == "all"
-             else ""),
+            (f"  {every if status == 'all' else shown(status):<{LABEL_WIDTH - 2}}",
+             "bold" if status == "all" else ""),
             " · ".join(format_money(amount, currency)
                        for currency, amount in by_currency.items()))
             for status, by_currency in totals.items()]
@@ -413,7 +413,7 @@ class ClientCard(LightScreen, ReadInTurn, Screen[None]):
                 facts.append(_("by {user}").format(user=user))
         else:
             kind = _(TIMELINE_KINDS.get(entry.kind, entry.kind))
-            facts = [fact.replace("_", " ") for fact in entry.facts]
+            facts = list(entry.facts)
         return [
             Content.assemble(self._moment(entry.at), "  ", (kind, "bold"),
                              muted(line(" · " + " · ".join(facts), 100)) if facts else ""),

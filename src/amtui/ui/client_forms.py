@@ -92,7 +92,7 @@ def client_fields(owners: Picker, currency: str) -> list[FormField]:
 
 
 CONTACT_FIELDS = [
-    FormField("name", N_("Name")),
+    FormField("name", N_("Full name")),
     FormField("role", N_("Role (job title)"), placeholder=N_("CMO, генеральный директор")),
     FormField("influence", N_("Influence"), choices_of(list(Influence))),
     FormField("email", N_("E-mail")),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, ngettext
 from amtui.services.rules import message_late, message_snoozed, message_without_client, moment
 from amtui.text import one_line
 from amtui.ui.safe import line
@@ -38,12 +38,12 @@ SENDER_ACTIONS = frozenset({"make_client", "attach_client"})
 
 def client_title(entry: InboxEntry, width: int) -> Content:
     """The message's client in bold: its name, "no client yet" for mail from a sender no
-    client has, "(unknown client)" when its client is gone."""
+    client has, "deleted client" (muted) when its client is gone."""
     if entry.client:
         return line(entry.client, width).stylize("bold")
     if message_without_client(entry.message):
         return Content(_("No client yet")).stylize("bold italic")
-    return Content(_("(unknown client)")).stylize("bold")
+    return Content(_("deleted client")).stylize("italic $text-muted")
 
 
 def fact(label: str, value: Content | str) -> Content:
@@ -259,8 +259,9 @@ class MessageActions(Screen[Any]):
         workspace = self.amtui.workspace
         note = _("Message moved to the trash (u brings it back)")
         if entry.tasks:
-            note += " · " + _("its {count} tasks stay on the board").format(
-                count=len(entry.tasks))
+            note += " · " + ngettext("its {count} task stays on the board",
+                                     "its {count} tasks stay on the board",
+                                     len(entry.tasks)).format(count=len(entry.tasks))
         self.amtui.change(lambda: delete_message(workspace, entry.id), note)
 
     def action_task(self) -> None:

@@ -157,14 +157,18 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
         if entry.contact:
             title = Content.assemble(title, " · ", line(entry.contact, 60))
         self.query_one("#message-title", Static).update(title)
-        self.query_one("#message-facts", Static).update(self._facts(found, now))
+        self.query_one("#message-facts", Static).update(
+            self._facts(found, now, self.amtui.workspace.settings))
         self.query_one("#message-text", Static).update(content(found.message.get("text", "")))
         self.query_one("#message-tasks", Static).update(
             self._tasks(found, self.amtui.workspace.settings, now.date()))
         self.query_one("#message-thread", Static).update(self._thread(found, now))
 
     @staticmethod
-    def _facts(found: Conversation, now: datetime) -> Content:
+    def _facts(found: Conversation, now: datetime, settings: WorkspaceSettings) -> Content:
+        # lazy: kept out of the app start
+        from amtui.services.rules import message_urgent
+
         message = found.message
         status = str(message.get("status", ""))
         priority = str(message.get("priority", ""))
@@ -175,10 +179,14 @@ class MessageScreen(LightScreen, ReadInTurn, MessageActions):
             Content(_(KIND_LABELS.get(str(message.get("kind", "")), ""))),
         ])]
         status_text = Content(_(STATUS_LABELS.get(status, status))).stylize("bold")
+        priority_text = Content(_(PRIORITY_LABELS.get(priority, priority))).stylize(
+            "bold $amtui-overdue" if priority == "urgent" else "")
+        if priority != "urgent" and message_urgent(message, settings):
+            # The one rule that puts it under "Urgent" on Today and answers it sooner.
+            priority_text = Content.assemble(priority_text, " · ", Content(
+                "! " + _("urgent (by its words)")).stylize("bold $amtui-overdue"))
         rows.append(Content.assemble(
-            fact(_("Status"), status_text), "  ",
-            fact(_("Priority"), Content(_(PRIORITY_LABELS.get(priority, priority))).stylize(
-                "bold $amtui-overdue" if priority == "urgent" else "")), "  ",
+            fact(_("Status"), status_text), "  ", fact(_("Priority"), priority_text), "  ",
             fact(_("Assigned to"), found.entry.assignee or _("nobody"))))
         rows += message_times(message, now, found.client_zone)
         return Content("\n").join(rows)

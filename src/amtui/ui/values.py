@@ -12,7 +12,7 @@ __all__ = ["WORDS", "shown"]
 
 WORDS = (
     N_("daily"), N_("weekly"), N_("biweekly"), N_("monthly"), N_("none"),
-    N_("telegram"), N_("whatsapp"), N_("email"), N_("phone"), N_("meeting"), N_("site"),
+    N_("Telegram"), N_("WhatsApp"), N_("e-mail"), N_("phone"), N_("meeting"), N_("site"),
     N_("other"), N_("b2b"), N_("b2c"), N_("lead"), N_("active"), N_("dormant"), N_("churned"),
     N_("proposal"), N_("negotiation"), N_("won"), N_("lost"), N_("incoming"), N_("outgoing"),
     N_("decision maker"), N_("champion"), N_("blocker"), N_("stakeholder"), N_("company"),

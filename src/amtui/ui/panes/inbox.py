@@ -399,10 +399,13 @@ class InboxPane(MessageActions, ListPane):
 
 
 def client_cell(entry: InboxEntry) -> Text:
-    """The Client column: the client's name, or "no client yet" (in italics)."""
-    if entry.client or not message_without_client(entry.message):
+    """The Client column: the client's name, "no client yet" (in italics) or, when its client
+    was deleted, "deleted client" (muted)."""
+    if entry.client:
         return cell(entry.client, 18)
-    return cell(_("no client yet"), 18, style="italic")
+    if message_without_client(entry.message):
+        return cell(_("no client yet"), 18, style="italic")
+    return cell(_("deleted client"), 18, style="italic dim")
 
 
 def _when(value: str, now: datetime) -> str:

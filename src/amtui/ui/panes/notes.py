@@ -215,16 +215,15 @@ class NotesPane(ListPane):
             if key is not None:
                 self.new_note(by_key.get(key))
 
-        self.app.push_screen(PickScreen(_("New note from"), template_options(templates), ""),
-                             chosen)
+        self.app.push_screen(PickScreen(_("New note from a template"),
+                                        template_options(templates), ""), chosen)
 
     def new_note(self, template: NoteTemplate | None) -> None:
         """Open the editor on a new note (not saved until F2 or Esc), for the client the list
         is filtered by, if any."""
         # lazy: pydantic, loaded on first use
-        # lazy: looked up at each call (tests stand in another user)
-        from amtui.identity import os_user
         from amtui.models import Note, NoteKind
+        from amtui.services.templates import author
 
         client_id = self.note_filter.client_id if self.note_filter else ""
         client_name = self.note_filter.client_name if self.note_filter else ""
@@ -232,7 +231,7 @@ class NotesPane(ListPane):
             note = Note(title=_("Untitled"), client_id=client_id or None)
         else:
             today = self.amtui.workspace.clock().date()
-            title, body = template.fill(client_name, today, os_user())
+            title, body = template.fill(client_name, today, author(self.amtui.workspace))
             note = Note(title=title, body=body, kind=NoteKind(template.kind),
                         client_id=client_id or None)
         # lazy: kept out of the app start
