@@ -303,6 +303,45 @@ async def test_u_pressed_while_a_change_is_saved_undoes_that_change(
         assert happened == ["first", "second", "undo second"]
 
 
+async def test_u_pressed_twice_at_once_undoes_the_last_two_changes(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second u, pressed before the first has found what to undo, undoes the change
+    before."""
+    import threading
+
+    from amtui.services import journal
+    from amtui.services.undo import Undo
+
+    happened: list[str] = []
+    release = threading.Event()
+    newer_change = journal.newer_change
+
+    def held(*args: Any) -> Any:
+        release.wait(60)
+        return newer_change(*args)
+
+    monkeypatch.setattr(journal, "newer_change", held)
+
+    def change(name: str) -> Any:
+        def save() -> Undo:
+            happened.append(name)
+            return Undo(name, lambda: happened.append(f"undo {name}"))
+        return save
+
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.change(change("first"), "")
+        await settle(pilot)
+        app.change(change("second"), "")
+        await settle(pilot)
+        await pilot.press("u", "u")
+        release.set()
+        await wait_until(pilot, lambda: happened[-1:] == ["undo first"], "both undone")
+        await settle(pilot)
+        assert happened == ["first", "second", "undo second", "undo first"]
+
+
 async def test_undo_from_another_pane_names_it_asks_and_every_pane_shows_the_result(
         filled: Workspace) -> None:
     app = AmtuiApp(filled)

@@ -665,7 +665,8 @@ class AmtuiApp(App[None]):
             self.notify(_("Nothing to undo since amtui was opened."), markup=False)
             return
         elif not self.undo_stack or self.undo_stack[-1] is not last:
-            return  # undone meanwhile (a second u)
+            self.action_undo()  # a second u, pressed before this one was answered: the next
+            return
         else:
             pane, change = last
             if pane == self.current_pane:
