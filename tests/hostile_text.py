@@ -177,8 +177,8 @@ def build_hostile_workspace(root: Path) -> dict[str, set[str]]:
     assert not host.failures
     from amtui.services import actions, journal
 
-    journal.record(workspace, actions.mark_task_done(workspace,  # an entry in the undo journal
-                                                     workspace.repo(Task).all()[0].id))
+    journal.record(workspace, actions.mark_task_done(  # an entry in the undo journal
+        workspace, workspace.repo(Task).all()[0].id), journal.FROM_COMMAND)
     filled = fill_with_hostile_text(workspace)
     for record_type in (Note, Task):
         workspace.repo(record_type).delete(workspace.repo(record_type).all()[0].id)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from amtui import identity
 from amtui.cli import main
@@ -30,6 +30,7 @@ from amtui.models import (
 from amtui.storage import TrashBin, Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
+from amtui.ui.confirm import ConfirmScreen
 from conftest import snapshot_files
 
 
@@ -304,8 +305,10 @@ async def test_the_app_and_the_command_mark_done_alike_and_share_undo(
         fields = ("column", "done_at", "blocked_by_client", "column_since")
         assert [app_task.get(f) for f in fields] == [command_task.get(f) for f in fields]
 
-        # `u` in the app takes back the last change: the command's.
+        # `u` in the app takes back the last change, the command's, once asked.
         await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
         await wait_until(pilot, lambda: any("Семантика" in line
                                             for line in agenda_lines(app)), "undone by u")
         assert stored(workspace, "tasks", by_command)["column"] == "todo"  # type: ignore[index]
@@ -466,3 +469,63 @@ def test_a_department_is_taken_as_it_is_shown(workspace: Workspace, cli: Amtui) 
     refused = cli("edit", task_id, "--department", "marketing")
     assert refused.status == 2 and "context ads" in refused.stderr
     assert workspace.repo(Task).get(task_id).department == "copywriting"
+
+
+async def test_u_offers_the_newest_change_a_command_made_after_the_app_and_asks(
+        workspace: Workspace, agency: dict[str, str]) -> None:
+    """The app's change on the Inbox, then `amtui done` in another shell, then `u` on Today:
+    the command's change is the one named (with where it was made) and undone after `y`;
+    the next `u` offers the app's."""
+    import contextlib
+    import io
+
+    def in_shell(*args: str) -> int:
+        """`amtui ARGS` run in this process, its output kept from the app's."""
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return main([*args, "--workspace", str(workspace.root)])
+
+    message_id, task_id = agency["messages"], agency["tasks"]
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # the Inbox: the message answered there
+        await settle(pilot)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: stored(workspace, "messages", message_id)["status"]
+                         == "done", "answered in the app")  # type: ignore[index]
+        await pilot.press("1")
+        await settle(pilot)
+        assert in_shell("done", task_id) == 0  # in another shell
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert question.startswith("The last change was made with the amtui command: task "
+                                   "«Тексты для лендинга» done."), question
+        await pilot.press("y")
+        await wait_until(pilot, lambda: stored(workspace, "tasks", task_id)["column"]
+                         == "todo", "the command's change undone")  # type: ignore[index]
+        await settle(pilot)
+        assert stored(workspace, "messages", message_id)["status"] == "done"  # type: ignore[index]
+        # The next `u` on Today offers the app's own change, made on the Inbox.
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert "made in Inbox" in question and "Когда будет макет?" in question, question
+        await pilot.press("y")
+        await wait_until(pilot, lambda: stored(workspace, "messages", message_id)["status"]
+                         == "new", "the app's change undone")  # type: ignore[index]
+
+
+def test_the_journal_says_where_each_change_was_made(workspace: Workspace,
+                                                     agency: dict[str, str],
+                                                     cli: Amtui) -> None:
+    from amtui.services import actions, journal
+
+    assert cli("done", agency["tasks"]).status == 0
+    by_command = journal.last_change(workspace)
+    assert by_command is not None and by_command.origin == "command"
+    assert journal.where_made(by_command) == "with the amtui command"
+    journal.undoable(workspace, actions.mark_message_done(workspace, agency["messages"]))
+    in_app = journal.last_change(workspace)
+    assert in_app is not None and in_app.origin == "app"
+    assert journal.where_made(in_app) == "in another amtui window"

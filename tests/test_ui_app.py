@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 
-from amtui.models import Client, Message, MessageStatus, Task
+from amtui.models import Client, Message, MessageStatus, Note, Task
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
@@ -305,6 +305,45 @@ async def test_u_pressed_while_a_change_is_saved_undoes_that_change(
         assert happened == ["first", "second", "undo second"]
 
 
+async def test_u_pressed_twice_at_once_undoes_the_last_two_changes(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second u, pressed before the first has found what to undo, undoes the change
+    before."""
+    import threading
+
+    from amtui.services import journal
+    from amtui.services.undo import Undo
+
+    happened: list[str] = []
+    release = threading.Event()
+    newer_change = journal.newer_change
+
+    def held(*args: Any) -> Any:
+        release.wait(60)
+        return newer_change(*args)
+
+    monkeypatch.setattr(journal, "newer_change", held)
+
+    def change(name: str) -> Any:
+        def save() -> Undo:
+            happened.append(name)
+            return Undo(name, lambda: happened.append(f"undo {name}"))
+        return save
+
+    app = AmtuiApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.change(change("first"), "")
+        await settle(pilot)
+        app.change(change("second"), "")
+        await settle(pilot)
+        await pilot.press("u", "u")
+        release.set()
+        await wait_until(pilot, lambda: happened[-1:] == ["undo first"], "both undone")
+        await settle(pilot)
+        assert happened == ["first", "second", "undo second", "undo first"]
+
+
 async def test_undo_from_another_pane_names_it_asks_and_every_pane_shows_the_result(
         filled: Workspace) -> None:
     app = AmtuiApp(filled)
@@ -487,3 +526,45 @@ async def test_a_theme_change_redraws_a_table_shown_before(filled: Workspace) ->
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
         await settle(pilot)
         assert background() != dark
+
+
+@pytest.mark.parametrize(("pane", "key", "command_done"), [
+    ("inbox", "d", lambda workspace: workspace.repo(Message).all()[0].status == "done"),
+    ("notes", "p", lambda workspace: workspace.repo(Note).all()[0].pinned),
+    ("clients", "x", lambda workspace: workspace.repo(Client).count() == 1),  # to the trash
+])
+async def test_on_a_list_letters_are_commands_and_slash_goes_to_the_search_box(
+        filled: Workspace, pane: str, key: str, command_done: Any) -> None:
+    """The search box says how to reach it and what its keys do; a letter typed in it
+    searches and changes nothing stored; the same letter on the list is the pane's
+    command."""
+    from textual.widgets import Input
+
+    from amtui.ui.widgets.keybar import KeyBar
+    from conftest import snapshot_files
+
+    filled.repo(Note).add(Note(title="Встреча с Ромашкой"))
+    app = AmtuiApp(filled, pane=pane)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        bar = app.screen.query_one(KeyBar)
+        assert app.screen.query_one("#records", DataTable).has_focus
+        assert search.placeholder == "/ to search the list"
+        assert "/ Search" in str(bar.render())
+        await pilot.press("slash")
+        assert search.has_focus
+        assert search.placeholder == "Type to search…  (Enter or Esc: back to the list)"
+        await settle(pilot)
+        assert "Back to the list" in str(bar.render()) and "/ Search" not in str(bar.render())
+        files = snapshot_files(filled.root)
+        await pilot.press(key)
+        await settle(pilot)
+        assert search.value == key
+        assert snapshot_files(filled.root) == files  # a search, not the command
+        await pilot.press("backspace", "escape")
+        await settle(pilot)
+        assert app.screen.query_one("#records", DataTable).has_focus
+        assert search.placeholder == "/ to search the list"
+        await pilot.press(key)  # on the list: the command
+        await wait_until(pilot, lambda: command_done(filled), "the command done")

@@ -108,7 +108,7 @@ async def test_search_is_case_insensitive_any_order_and_reads_yo_as_ye(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert names_listed(app) == ["Pixel Forge", "Зелёный Квартал"]  # the first two
-        assert "first 2 of 3 found, 3 in all · type to narrow" in list_status(app)
+        assert "first 2 of 3 found, 3 in all · / to search the list" in list_status(app)
         await pilot.press("slash", *"РОМАШКА ооо")
         await settle(pilot)
         assert names_listed(app) == ["ООО «Ромашка»"]

@@ -311,3 +311,46 @@ async def test_suggestions_close_when_tab_leaves_the_field(agency: Workspace) ->
         assert screen.focused is screen.query_one("#field-due", Input)
         assert not assignee.has_class("-matching")
         assert not assignee.query_one(OptionList).display
+
+
+async def test_new_client_asks_before_making_one_esc_goes_back_and_undo_removes_it(
+        agency: Workspace) -> None:
+    """Enter on "+ new client…" opens a small form with the name typed (nothing stored yet);
+    Esc goes back to the picker, the text and its suggestions kept; the name can be mended
+    there or in the form, whose Enter makes the client and takes it; u removes it."""
+    from amtui.ui.confirm import ConfirmScreen
+    from conftest import snapshot_files
+
+    async with form(agency, "inbox", "n") as (app, pilot):
+        message_form = app.screen
+        picker_input = message_form.query_one("#field-client", Input)
+        files = snapshot_files(agency.root)
+        await pilot.press(*"Кедп")  # a typo
+        assert suggestions(app) == ["+ new client…"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not message_form and isinstance(app.screen, FormScreen)
+        name = app.screen.query_one("#field-name", Input)
+        assert name.value == "Кедп" and name.has_focus
+        assert snapshot_files(agency.root) == files  # nothing made by that Enter
+        await pilot.press("escape")  # back to the picker
+        await settle(pilot)
+        assert app.screen is message_form and picker_input.has_focus
+        assert picker_input.value == "Кедп" and suggestions(app) == ["+ new client…"]
+        assert snapshot_files(agency.root) == files
+        await pilot.press("enter")
+        await settle(pilot)
+        name = app.screen.query_one("#field-name", Input)
+        await pilot.press("backspace", "р", "enter")  # the name mended, Enter confirms
+        await wait_until(pilot, lambda: app.screen is message_form, "back in the message form")
+        await settle(pilot)
+        assert [client.name for client in agency.repo(Client).all()
+                if client.name.startswith("Кед")] == ["Кедр"]
+        assert picker_input.value == "Кедр"
+        made = agency.repo(Client).resolve("Кедр").id
+        assert message_form.query_one(PickerField).record_id == made
+        await pilot.press("escape")  # the message not logged
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: agency.repo(Client).find(made) is None, "undone")

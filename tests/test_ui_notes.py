@@ -1,5 +1,5 @@
 """The Notes pane and editor, driven by the keys a user presses: search with highlights,
-filters, pin, delete, templates, the editor's save keys, preview and checklist, and the
+filters, pin, delete, templates, the editor's save and close keys, preview and checklist, and the
 client timeline opening a note."""
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from amtui.testing import WAIT_LIMIT, StillClock, settle, wait_until
 from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import PickScreen
 from amtui.ui.client_card import ClientCard
+from amtui.ui.confirm import UnsavedScreen
 from amtui.ui.forms import FilterForm
 from amtui.ui.note_editor import NoteEditor
 from amtui.ui.panes.notes import MATCH_STYLE, NotesPane
 from amtui.ui.widgets.choice import Choice
-from conftest import palette_lines
+from amtui.ui.widgets.keybar import KeyBar
+from conftest import palette_lines, snapshot_files
 
 HOSTILE = "[@click=app.quit]x[/] \x1b[31mred"
 
@@ -172,8 +174,11 @@ async def test_new_note_from_the_checklist_template_tick_and_save(base: Workspac
         note = stored(base)["Anti-disaster checklist"]
         assert note.kind.value == "checklist"
         assert note.body.count("- [x]") == 1 and note.body.count("- [ ]") == 9
-        await pilot.press("f4")  # untick, then leave: leaving saves
+        await pilot.press("f4")  # untick, then leave: Esc asks, s saves
         await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedScreen)
+        await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, NotesPane)
         assert stored(base)["Anti-disaster checklist"].body.count("- [x]") == 0
@@ -232,7 +237,7 @@ async def test_tab_into_the_title_keeps_it_and_types_after_it(base: Workspace) -
         assert title.value == before + "2"
 
 
-async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
+async def test_blank_title_is_refused_and_esc_leaves_without_saving_once_told_to(
         base: Workspace) -> None:
     app = AmtuiApp(base, pane="notes")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -246,10 +251,10 @@ async def test_blank_title_is_refused_and_esc_twice_leaves_without_saving(
         await settle(pilot)
         error = editor.query_one("#note-error", Static)
         assert "title" in str(error.render()) and error.display
-        await pilot.press("escape")
+        await pilot.press("escape", "s")  # save: refused again, the editor stays
         await settle(pilot)
-        assert app.screen is editor  # not left: the first Esc warns
-        await pilot.press("escape")
+        assert app.screen is editor and error.display
+        await pilot.press("escape", "d")  # discard
         await settle(pilot)
         assert isinstance(app.screen, NotesPane)
         assert {title: note.rev for title, note in stored(base).items()} == before
@@ -483,3 +488,54 @@ async def test_the_day_a_note_changed_is_shown_the_russian_way(base: Workspace,
         table = app.screen.query_one("#records", DataTable)
         changed = {table.get_row_at(row)[5].plain for row in range(table.row_count)}
     assert changed == {clock().strftime("%d.%m.%Y")}, changed
+
+
+async def test_the_editor_saves_with_ctrl_s_and_stays_and_esc_asks_before_losing_changes(
+        base: Workspace) -> None:
+    """ctrl+s saves and keeps the editor open (its key bar says so); Esc with changes asks:
+    keep editing, discard (nothing written) or save; Esc with none closes at once."""
+    app = AmtuiApp(base, pane="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Brand book
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        assert "Save (stay)" in str(editor.query_one(KeyBar).render())
+        area = editor.query_one("#note-body", TextArea)
+        await pilot.press("end", "exclamation_mark")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(base)["Brand book"].body.endswith("!")
+        assert app.screen is editor
+        await pilot.press("escape")  # nothing more changed: closes
+        await settle(pilot)
+        assert isinstance(app.screen, NotesPane)
+
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        area = editor.query_one("#note-body", TextArea)
+        await paste(pilot, area, "черновик ")
+        files = snapshot_files(base.root)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UnsavedScreen)
+        question = str(app.screen.query_one("#unsaved-question", Static).render())
+        assert question == "The note has changes that are not saved."
+        await pilot.press("k")  # keep editing: the text is still there
+        await settle(pilot)
+        assert app.screen is editor and "черновик " in area.text
+        await pilot.press("escape", "d")  # discard
+        await settle(pilot)
+        assert isinstance(app.screen, NotesPane)
+        assert snapshot_files(base.root) == files
+        assert "черновик" not in stored(base)["Brand book"].body
+
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        await paste(pilot, editor.query_one("#note-body", TextArea), "итог ")
+        await pilot.press("escape", "s")  # save and close
+        await settle(pilot)
+        assert isinstance(app.screen, NotesPane)
+        assert stored(base)["Brand book"].body.startswith("итог ")

@@ -167,7 +167,7 @@ def _added(workspace: Workspace, record: Record) -> Record:
 
     stored, change = undo.add(workspace, record, _("«{name}» added").format(
         name=one_line(record.label(), 40)))
-    journal.record(workspace, change)
+    journal.record(workspace, change, journal.FROM_COMMAND)
     return stored
 
 

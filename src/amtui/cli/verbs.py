@@ -143,7 +143,7 @@ def _changed(workspace: Workspace, args: argparse.Namespace, change: Undo, table
     # lazy: pydantic, not loaded for --help
     from amtui.services import journal
 
-    journal.record(workspace, change)
+    journal.record(workspace, change, journal.FROM_COMMAND)
     if args.json:
         raw = workspace.file(table).get(record_id) if shown is None else shown
         print_json(listed(table, raw or {}))

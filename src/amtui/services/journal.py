@@ -10,7 +10,7 @@ from amtui import identity
 from amtui.i18n import _
 from amtui.services.undo import NothingToUndo, Undo, revert_step
 from amtui.storage import StorageError
-from amtui.storage.journal import KEEP_CHANGES, JournalEntry
+from amtui.storage.journal import FROM_APP, FROM_COMMAND, KEEP_CHANGES, JournalEntry
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from amtui.storage import Workspace
 
 
-def record(workspace: Workspace, change: Undo) -> str | None:
-    """Note ``change`` as this user's last; returns its entry's id. A change that only this
+def record(workspace: Workspace, change: Undo, origin: str) -> str | None:
+    """Note ``change`` as this user's last, made in ``origin`` (:data:`~amtui.storage.journal.
+    FROM_COMMAND` or ``FROM_APP``); returns its entry's id. A change that only this
     process can take back (no steps), or a journal that cannot be written (a read-only
     workspace), leaves no entry: None."""
     if not change.steps:
@@ -28,7 +29,8 @@ def record(workspace: Workspace, change: Undo) -> str | None:
     journal = workspace.repo(JournalEntry)
     try:
         saved = journal.add(JournalEntry(login=login, description=change.description,
-                                         made_at=workspace.clock(), steps=list(change.steps)))
+                                         made_at=workspace.clock(), origin=origin,
+                                         steps=list(change.steps)))
         for old in changes_of(workspace, login)[:-KEEP_CHANGES]:
             journal.discard(old.id)
     except StorageError:
@@ -46,6 +48,16 @@ def last_change(workspace: Workspace) -> JournalEntry | None:
     """This user's last change that can be undone, if any."""
     mine = changes_of(workspace, identity.os_user())
     return mine[-1] if mine else None
+
+
+def where_made(entry: JournalEntry) -> str:
+    """Where ``entry``'s change was made, as a question to undo it says it ("with the amtui
+    command"), for a change this app did not make."""
+    if entry.origin == FROM_COMMAND:
+        return _("with the amtui command")
+    if entry.origin == FROM_APP:
+        return _("in another amtui window")
+    return _("elsewhere")
 
 
 def take_back(workspace: Workspace, entry_id: str, description: str) -> None:
@@ -66,9 +78,9 @@ def take_back(workspace: Workspace, entry_id: str, description: str) -> None:
 
 
 def undoable(workspace: Workspace, change: Undo) -> Undo:
-    """``change`` recorded in the journal; its undo takes it back through the journal, so a
-    change undone elsewhere is not taken back twice."""
-    entry_id = record(workspace, change)
+    """``change``, made in the app, recorded in the journal; its undo takes it back through
+    the journal, so a change undone elsewhere is not taken back twice."""
+    entry_id = record(workspace, change, FROM_APP)
     if entry_id is None:
         return change
     return Undo(change.description,

@@ -17,6 +17,11 @@ from amtui.storage.datafile import TableSpec
 KEEP_CHANGES = 50
 """How many of a user's last changes can be undone."""
 
+FROM_COMMAND = "command"
+""":attr:`JournalEntry.origin` of a change made by the ``amtui`` command."""
+FROM_APP = "app"
+""":attr:`JournalEntry.origin` of a change made in the full-screen app."""
+
 
 class JournalEntry(Record):
     """One change a user made, and how to take it back: its steps as data (see
@@ -28,6 +33,9 @@ class JournalEntry(Record):
     """The OS user who made the change."""
     description: str
     made_at: Moment
+    origin: str = ""
+    """Where it was made: :data:`FROM_COMMAND` or :data:`FROM_APP` ("" in a journal written
+    before amtui said)."""
     steps: list[dict[str, Any]] = Field(default_factory=list)
 
     def label(self) -> str:

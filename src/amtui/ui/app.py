@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from amtui.services.agenda_items import FirstAgenda
     from amtui.services.undo import Undo
     from amtui.storage import TrashEntry, Workspace
+    from amtui.storage.journal import JournalEntry
     from amtui.ui.confirm import ConfirmScreen
     from amtui.ui.first_run import FirstRunScreen
 
@@ -183,6 +184,8 @@ class AmtuiApp(App[None]):
         """Where the first-run screen will make the workspace (None once there is one)."""
         self._first_agenda = first_agenda
         self.undo_stack: list[tuple[str, Undo]] = []
+        """Changes made since the app was opened, newest last, each with the id of the pane
+        it was made in."""
         self._opened_at = workspace.clock() if self._workspace is not None else None
         """When the workspace was opened: ``u`` with nothing done here since takes back a
         change made elsewhere (``amtui done …``) since then."""
@@ -192,8 +195,6 @@ class AmtuiApp(App[None]):
         """``u`` was pressed while a change was still being saved: undo once it is."""
         self._quit_question: ConfirmScreen | None = None
         """"Quit and discard your changes?" while it is asked."""
-        """Changes made since the app was opened, newest last, each with the id of the pane
-        it was made in."""
         self.styles_version = 0
         """How many times every screen shown was styled again (a theme chosen): a pane styled
         with this version is not styled again when shown (:meth:`refresh_css`)."""
@@ -706,58 +707,71 @@ class AmtuiApp(App[None]):
         self.push_screen(ConflictScreen(message), chosen)
 
     def action_undo(self) -> None:
-        """Revert the last change; one made in another pane only once the user says so,
-        told which pane and what it was. Pressed while a change is still being saved, it waits
-        for that change, so that it is the one undone."""
+        """Offer this user's newest change: one made on this pane is undone at once; one made
+        on another pane, with the ``amtui`` command or in another window is named, with where,
+        and undone only once the user says so. Pressed while a change is still being saved,
+        it waits for that change, so that it is the one undone."""
         if self._saving:
             self._undo_waiting = True
             return
-        if not self.undo_stack:
-            self.change(lambda: self._undo_newest(None, ""), "")
-            return
-        pane, last = self.undo_stack[-1]
-        if pane == self.current_pane:
-            self._undo_last()
-            return
-        # lazy: kept out of the app start
-        from amtui.ui.confirm import ConfirmScreen
+        self._find_newest(self.undo_stack[-1] if self.undo_stack else None)
 
-        where = dict(self.pane_titles()).get(pane, pane)
-        question = _("The last change was made in {pane}: {what}.\nUndo it from here?").format(
-            pane=where, what=one_line(last.description, 120))
-
-        def answered(yes: bool | None) -> None:
-            if yes and self.undo_stack and self.undo_stack[-1][1] is last:
-                self._undo_last()
-
-        self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
-
-    def _undo_last(self) -> None:
-        pane, last = self.undo_stack.pop()
-        self.change(lambda: self._undo_newest(last, pane), "")
-
-    def _undo_newest(self, last: Undo | None, pane: str) -> None:
-        """Take back this user's newest change (off the UI thread): ``last``, the newest made
-        here, unless a newer one was made elsewhere since (``amtui done …``): that one then,
-        and ``last`` stays to be undone next. The undo journal says which (see
-        :mod:`amtui.services.journal`)."""
+    @work(thread=True, group="undo", exit_on_error=False)
+    def _find_newest(self, last: tuple[str, Undo] | None) -> None:
+        """Whether a change made elsewhere (see :mod:`amtui.services.journal`) is newer than
+        ``last``, the newest made here; read off the UI thread, then offered."""
         # lazy: pydantic, loaded after the first paint
         from amtui.services import journal
 
-        newer = journal.newer_change(self.workspace, last, self._opened_at)
+        newer = journal.newer_change(self.workspace, last[1] if last else None,
+                                     self._opened_at)
+        self.call_from_thread(self._offer_undo, last, newer)
+
+    def _offer_undo(self, last: tuple[str, Undo] | None, newer: JournalEntry | None) -> None:
+        # lazy: pydantic, loaded after the first paint
+        # lazy: kept out of the app start
+        from amtui.services import journal
+        from amtui.ui.confirm import ConfirmScreen
+
         if newer is not None:
-            if last is not None:
-                self.call_from_thread(self.undo_stack.append, (pane, last))
-            journal.take_back(self.workspace, newer.id, newer.description)
-            what = newer.description
+            question = _("The last change was made {where}: {what}.\nUndo it?").format(
+                where=journal.where_made(newer), what=one_line(newer.description, 120))
+            undo = partial(journal.take_back, self.workspace, newer.id, newer.description)
+            description = newer.description
         elif last is None:
-            self.call_from_thread(self.notify, _("Nothing to undo since amtui was opened."),
-                                  markup=False)
+            self.notify(_("Nothing to undo since amtui was opened."), markup=False)
+            return
+        elif not self.undo_stack or self.undo_stack[-1] is not last:
+            self.action_undo()  # a second u, pressed before this one was answered: the next
             return
         else:
-            last.revert()
-            what = last.description
-        self.call_from_thread(self.notify, _("Undone: {what}").format(what=what), markup=False)
+            pane, change = last
+            if pane == self.current_pane:
+                self.undo_stack.pop()
+                self.change(partial(self._take_back, change.revert, change.description), "")
+                return
+            where = dict(self.pane_titles()).get(pane, pane)
+            question = _("The last change was made in {pane}: {what}.\n"
+                         "Undo it from here?").format(
+                pane=where, what=one_line(change.description, 120))
+            undo, description = change.revert, change.description
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if newer is None:
+                if not self.undo_stack or self.undo_stack[-1] is not last:
+                    return
+                self.undo_stack.pop()
+            self.change(partial(self._take_back, undo, description), "")
+
+        self.push_screen(ConfirmScreen(question, _("Undo it"), _("Keep it")), answered)
+
+    def _take_back(self, undo: Callable[[], object], description: str) -> None:
+        """Revert the change the user chose (off the UI thread) and say so."""
+        undo()
+        self.call_from_thread(self.notify, _("Undone: {what}").format(what=description),
+                              markup=False)
 
     def action_trash(self) -> None:
         # lazy: kept out of the app start

@@ -1,4 +1,5 @@
-"""A yes-or-no question asked before something that is hard to take back."""
+"""A yes-or-no question asked before something that is hard to take back, and the question
+an editor asks before closing with changes not saved."""
 
 from __future__ import annotations
 
@@ -61,6 +62,52 @@ class ConfirmScreen(LightScreen, ModalScreen[bool]):
 
     def action_choose(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+SAVE, DISCARD, KEEP_EDITING = "save", "discard", "keep"
+"""The answers of :class:`UnsavedScreen`."""
+
+
+class UnsavedScreen(LightScreen, ModalScreen[str]):
+    """Changes not saved: dismissed with :data:`SAVE` (``s``, or Enter on its button),
+    :data:`DISCARD` (``d``) or :data:`KEEP_EDITING` (``k`` or Esc)."""
+
+    DEFAULT_CSS = """
+    UnsavedScreen { align: center middle; }
+    UnsavedScreen > Vertical {
+        width: 90%; max-width: 70; height: auto; max-height: 90%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    UnsavedScreen #unsaved-question { height: auto; margin-bottom: 1; }
+    UnsavedScreen Horizontal { height: auto; }
+    UnsavedScreen Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "choose('save')", N_("Save"), id="unsaved.save"),
+        Binding("d", "choose('discard')", N_("Discard"), id="unsaved.discard"),
+        Binding("k,escape", "choose('keep')", N_("Keep editing"), id="unsaved.keep"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(content(self.question), id="unsaved-question")
+            with Horizontal():
+                yield Button(_("Save (s)"), id=SAVE, variant="primary")
+                yield Button(_("Discard (d)"), id=DISCARD, variant="warning")
+                yield Button(_("Keep editing (Esc)"), id=KEEP_EDITING)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{SAVE}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or KEEP_EDITING)
+
+    def action_choose(self, answer: str) -> None:
+        self.dismiss(answer)
 
 
 def ask_to_delete(app: App[Any], question: str, delete: Callable[[], None]) -> None:

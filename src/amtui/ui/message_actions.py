@@ -107,7 +107,7 @@ class MessageActions(Screen[Any]):
         if action in SENDER_ACTIONS:
             entry = self._current()
             return entry is not None and message_without_client(entry.message)
-        return True
+        return super().check_action(action, parameters)
 
     def _model(self, entry: InboxEntry) -> Message | None:
         """The whole message as the user saw it; None (and a notice) if it is gone."""

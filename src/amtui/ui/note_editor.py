@@ -1,8 +1,9 @@
 """The note editor: Markdown in a text area, a live preview beside it (or instead of it on a
 narrow terminal), the note's title, client, kind and tags above.
 
-F2 (or ctrl+s) saves; leaving with Esc saves too. F3 shows or hides the preview; F4 ticks the
-checklist item on the cursor's line.
+F2 (or ctrl+s) saves and stays in the editor; Esc closes it, asking first, when something is not
+saved, whether to save it, discard it or keep editing. F3 shows or hides the preview; F4 ticks
+the checklist item on the cursor's line.
 
 The note's text is the workspace's, so the preview shows it made visible (control characters as
 escapes) and follows no link in it: a link clicked shows its address, nothing is opened.
@@ -68,9 +69,11 @@ class NoteEditor(LightScreen, Screen[None]):
     NoteEditor #note-error.-shown { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", N_("Save and close"), id="note.leave"),
-        Binding("f2,ctrl+s", "save", N_("Save"), id="note.save",
-                tooltip=N_("Check the fields and save the note")),
+        Binding("escape", "leave", N_("Close"), id="note.leave",
+                tooltip=N_("Close the editor; with changes not saved, asks whether to save "
+                           "them, discard them or keep editing")),
+        Binding("f2,ctrl+s", "save", N_("Save (stay)"), id="note.save",
+                tooltip=N_("Check the fields and save the note; the editor stays open")),
         Binding("f3", "preview", N_("Preview"), id="note.preview",
                 tooltip=N_("Show or hide the Markdown preview")),
         Binding("f4", "tick", N_("Tick"), id="note.tick",
@@ -87,7 +90,6 @@ class NoteEditor(LightScreen, Screen[None]):
         self.new = new
         self.saved_values = self._values_of(note) if not new else None
         """What the fields held at the last save (None: never saved)."""
-        self._discard_armed = False
 
     @property
     def amtui(self) -> AmtuiApp:
@@ -147,7 +149,6 @@ class NoteEditor(LightScreen, Screen[None]):
 
     @on(TextArea.Changed, "#note-body")
     def _typed(self) -> None:
-        self._discard_armed = False
         if self.has_class("-preview"):
             self.set_timer(PREVIEW_DELAY, self._draw_preview, name="preview")
 
@@ -251,15 +252,20 @@ class NoteEditor(LightScreen, Screen[None]):
                           overwrite=None if new else overwrite)
 
     def action_leave(self) -> None:
-        if not self.changed() or self._discard_armed:
+        """Close; with changes not saved, only once the user has chosen to save them (and
+        they are saved) or to discard them."""
+        if not self.changed():
             self.dismiss(None)
             return
-        if self.action_save():
-            self.dismiss(None)
-            return
-        self._discard_armed = True
-        self.notify(_("Not saved: fix the field, or press Esc again to leave without saving."),
-                    severity="warning", markup=False)
+        # lazy: kept out of the app start
+        from amtui.ui.confirm import DISCARD, SAVE, UnsavedScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == DISCARD or (answer == SAVE and self.action_save()):
+                self.dismiss(None)
+
+        self.app.push_screen(UnsavedScreen(_("The note has changes that are not saved.")),
+                             answered)
 
     def action_quit(self) -> None:
         """Quit amtui, saving the note first (here, not in a worker that quitting would
@@ -267,7 +273,6 @@ class NoteEditor(LightScreen, Screen[None]):
         if self.changed():
             note = self._checked()
             if note is None:
-                self._discard_armed = False
                 return
             try:
                 if self.new:

@@ -269,11 +269,11 @@ class PickerField(Vertical):
         self._take(event.option)
 
     def _take(self, option: Option) -> None:
-        self._show([])
-        if option.id == NEW:
+        if option.id == NEW:  # the suggestions stay, for Esc in the form it opens
             if self.picker.create is not None:
                 self.picker.create(self.app, self.text.strip(), self.take)
             return
+        self._show([])
         if option.id == NONE and self.picker.none:
             self.take(self.picker.none[1], self.picker.none[0])
             return

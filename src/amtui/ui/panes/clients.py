@@ -185,7 +185,7 @@ class ClientsPane(ListPane):
             note = _("no exact match; similar names: {shown} of {total}").format(
                 shown=len(shown_ids), total=len(self.clients))
         elif len(found) > MAX_ROWS:
-            note = _("first {shown} of {found} found, {total} in all · type to narrow the "
+            note = _("first {shown} of {found} found, {total} in all · / to search the "
                      "list").format(shown=len(shown_ids), found=len(found),
                                     total=len(self.clients))
         status = Content(note)

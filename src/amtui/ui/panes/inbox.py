@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from amtui.i18n import N_, _, shown
 from amtui.services.finder import NameFinder
@@ -29,7 +29,7 @@ from amtui.ui.message_actions import (
     message_times,
 )
 from amtui.ui.panes.base import put_text
-from amtui.ui.panes.listing import Column, ListPane, ListTable, Row
+from amtui.ui.panes.listing import Column, ListPane, ListTable, Row, search_box
 from amtui.ui.safe import cell, content, line
 
 if TYPE_CHECKING:
@@ -138,8 +138,7 @@ class InboxPane(MessageActions, ListPane):
         """A message to put the cursor on once it is shown (one just added)."""
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
-                    id="search")
+        yield search_box()
         yield Static("", id="inbox-filters")
         with Container(id="inbox-main"):
             yield ListTable(id="records", cursor_type="row", zebra_stripes=True)

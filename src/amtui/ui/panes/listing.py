@@ -1,4 +1,7 @@
-"""A pane that lists records in a table, filtered as you type."""
+"""A pane that lists records in a table, and a search box that narrows it as you type.
+
+On the list, letters are the pane's commands (lazygit's way): ``/`` puts the cursor in the
+search box, and Enter or Esc takes it back to the list."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -47,6 +51,17 @@ class ListTable(RecordTable):
         self.post_message(self.EdgeAsked(last=True))
 
 
+SEARCH_HINT = N_("/ to search the list")
+"""The search box's placeholder while the list has the cursor."""
+SEARCHING_HINT = N_("Type to search…  (Enter or Esc: back to the list)")
+"""The search box's placeholder while it has the cursor."""
+
+
+def search_box() -> Input:
+    """A list pane's search box (see :meth:`ListPane.on_descendant_focus`)."""
+    return Input(placeholder=_(SEARCH_HINT), id="search")
+
+
 class ListPane(PaneScreen):
     """Subclasses give the table name, the columns, and how to turn records into rows."""
 
@@ -56,9 +71,12 @@ class ListPane(PaneScreen):
     """The columns: a label, or (label, width); labels are translated with amtui's ``_``."""
     AUTO_FOCUS = "#records"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", N_("Search"), id="list.search"),
+        Binding("slash", "search", N_("Search"), id="list.search",
+                tooltip=N_("Put the cursor in the search box: what you type there narrows "
+                           "the list (on the list, letters are the pane's commands)")),
         Binding("escape", "leave_search", N_("Back to the list"), id="list.leave_search",
-                show=False),
+                tooltip=N_("Take the cursor from the search box back to the list (Enter "
+                           "does too)")),
         Binding("enter", "open", N_("Open"), id="list.open", show=False),
     ]
 
@@ -74,8 +92,7 @@ class ListPane(PaneScreen):
         """Where in :attr:`matching` the table's first row is."""
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=_("Type to filter…  (/ to search, Esc to the list)"),
-                    id="search")
+        yield search_box()
         yield ListTable(id="records", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
 
@@ -217,6 +234,23 @@ class ListPane(PaneScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is shown while the list has the cursor, Esc while the search box has it."""
+        if action in ("search", "leave_search"):
+            searching = self.focused is not None and self.focused.id == "search"
+            return searching == (action == "leave_search")
+        return True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The search box's placeholder says what its keys do while it has the cursor, and
+        how to reach it while the list has it."""
+        if isinstance(event.widget, Input) and event.widget.id == "search":
+            event.widget.placeholder = _(SEARCHING_HINT)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input) and event.widget.id == "search":
+            event.widget.placeholder = _(SEARCH_HINT)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -134,7 +134,7 @@ class NotesPane(ListPane):
         if chosen:
             note += " · " + _("filter: {what} (F clears)").format(what=chosen.describe())
         if found > MAX_ROWS:
-            note += " · " + _("type to narrow the list")
+            note += " · " + _("/ to search the list")
         self.say_count(Content(note))
         self._preview()
 
