@@ -40,6 +40,7 @@ QUERIES = (
     ("typo", "рамашка"),
     ("typo, two words", "перисобрать кампанию"),
     ("other layout", "hjvfirf"),
+    ("title and client", "разметка utm ромашка"),
     ("no match", "щщщщ zzzz"),
 )
 SYLLABLES = ("ка", "ро", "ми", "ле", "ст", "но", "ва", "ту", "ше", "зо", "пи", "гу", "бр",

@@ -131,6 +131,29 @@ def test_every_table_is_found_with_its_client(workspace: Workspace,
     assert index.search("оплату") == []  # the message's second line is not its title
 
 
+def test_words_of_the_title_and_of_the_client_find_the_record(workspace: Workspace) -> None:
+    clients = workspace.repo(Client)
+    technopark = clients.add(Client(name="Технопарк Сколково"))
+    other = clients.add(Client(name="Ромашка"))
+    tasks = workspace.repo(Task)
+    wanted = tasks.add(Task(title="Разметка UTM-меток", client_id=technopark.id))
+    others = tasks.add(Task(title="Разметка UTM-меток", client_id=other.id))
+    tasks.add(Task(title="Отчёт за месяц", client_id=technopark.id))
+    index = FinderIndex(workspace)
+    for typed in ("Разметка UTM Технопарк", "технопарк разметка", "utm сколк",
+                  "меток «Технопарк»"):
+        found = index.search(typed)
+        assert [hit.record_id for hit in found] == [wanted.id], typed
+        assert found[0].detail.startswith("Технопарк Сколково")
+    assert [hit.record_id for hit in index.search("разметка ромашка")] == [others.id]
+    # every word must be somewhere: a word in neither finds nothing
+    assert index.search("разметка технопарк баннер") == []
+    # the title alone still finds both clients' tasks, first
+    assert len(index.search("разметка utm")) == 2
+    # in the other keyboard layout too
+    assert [hit.record_id for hit in index.search("hfpvtnrf nt[yjgfhr")] == [wanted.id]
+
+
 def test_many_records_with_one_title_are_limited(workspace: Workspace) -> None:
     workspace.repo(Task).add_many([Task(title=f"Отчёт {number % 3}") for number in range(40)])
     found = FinderIndex(workspace).search("отчет", limit=20)
@@ -274,6 +297,7 @@ async def test_the_palette_opens_the_client_found(workspace: Workspace,
 @pytest.mark.parametrize(("typed", "line", "screen_type"), [
     ("макет глвной", "task: Макет главной страницы", TaskScreen),
     ("когда будет", "message: Когда будет отчёт?", MessageScreen),
+    ("ромашка макет", "task: Макет главной страницы", TaskScreen),  # its client, its title
 ])
 async def test_the_palette_opens_tasks_and_messages(
         workspace: Workspace, ids: dict[str, str], typed: str, line: str,

@@ -243,7 +243,22 @@ def test_today_lists_posts_the_client_sat_on_and_posts_due_soon_not_approved(
     assert "with the client 3 days" in waiting.items[0].detail
     due = sections[agenda.DUE_SOON]
     assert [item.title for item in due.items] == ["Черновик на субботу"]
-    assert "draft · publish in 2 days (Sat 28 Nov 2026 10:00)" in due.items[0].detail
+    # the agency's time, as every time in amtui (the client keeps the agency's: nothing more)
+    assert due.items[0].detail.endswith("draft · publish in 2 days (28.11 10:00)")
+
+
+def test_a_posts_time_is_the_agencys_and_the_clients_with_its_zone_named(
+        workspace: Workspace, host: PluginHost, clock: StillClock) -> None:
+    far = workspace.repo(Client).add(Client(name="Технопарк", timezone="Asia/Novosibirsk"))
+    add_post(workspace, far, date(2026, 11, 26), at=time(22), title="Опрос: кофе",
+             status=S.CLIENT_APPROVAL, sent_for_approval_at=clock() - timedelta(days=4))
+    sections = {section.title: section for section in plugin_sections(workspace, host)}
+    when = ("publish in 6 hours (today 18:00) · client's time 22:00 (Novosibirsk, UTC+7)")
+    assert sections[agenda.WAITING].items[0].detail == (
+        f"VK · with the client 4 days · {when}")
+    assert sections[agenda.DUE_SOON].items[0].detail == f"VK · client approval · {when}"
+    [(_name, card)] = host.client_sections(workspace, far)
+    assert f"(VK, {when})" in "\n".join(card.lines)
 
 
 def refuse_reading_through(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,

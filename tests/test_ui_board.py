@@ -417,6 +417,47 @@ async def test_slash_filters_the_board_and_shift_f_clears(filled: Workspace) -> 
         assert cards(app, "todo") == ["Тексты для лендинга", "Метатеги"]
 
 
+def status_line(app: AmtuiApp) -> str:
+    return str(app.screen.query_one("#board-status", Static).render())
+
+
+async def filter_by_client(app: AmtuiApp, pilot: Any, client: str) -> None:
+    await pilot.press("slash")
+    await settle(pilot)
+    app.screen.query_one("#field-client", Input).value = client
+    await pilot.press("f2")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("language", ["en_US", "ru_RU"])
+async def test_the_line_under_the_board_fits_at_80_columns_and_keeps_the_filters_note(
+        filled: Workspace, language: str) -> None:
+    from amtui.i18n import _, use_locale
+
+    use_locale(language)  # the autouse fixture makes it English again after the test
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await open_board(app, pilot)
+        width = board.query_one("#board-status", Static).content_region.width
+        await filter_by_client(app, pilot, "ооо «ромашка»")
+        parts = status_line(app).split(" · ")
+        assert len(" · ".join(parts)) <= width  # nothing cut
+        assert parts[1] == _("filtered (F clears)")  # whole
+        assert parts[2:] in ([_("! overdue ⏸ waiting on client ◷ stale")],
+                             [_("! late ⏸ waiting ◷ stale")])  # the legend whole, or short
+        await pilot.press("w")  # swimlanes by client: the legend gives way first
+        await settle(pilot)
+        parts = status_line(app).split(" · ")
+        assert len(" · ".join(parts)) <= width
+        assert parts[1:3] == [_("filtered (F clears)"),
+                              _("swimlanes by {what}").format(what=_("client"))]
+    app = AmtuiApp(filled, pane="board")
+    async with app.run_test(size=(160, 40)) as pilot:  # wide: the whole legend
+        await open_board(app, pilot)
+        await filter_by_client(app, pilot, "ооо «ромашка»")
+        assert status_line(app).endswith(" · " + _("! overdue ⏸ waiting on client ◷ stale"))
+
+
 async def test_the_arrow_keys_move_between_columns(filled: Workspace) -> None:
     app = AmtuiApp(filled, pane="board")
     async with app.run_test(size=(120, 40)) as pilot:

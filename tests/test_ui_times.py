@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from textual.widgets import DataTable
 
+from amtui.dates import agency_zone, day_and_time, elsewhere, zone_label
 from amtui.models import Task
 from amtui.storage import Workspace
 from amtui.testing import StillClock, settle
 from amtui.ui.app import AmtuiApp
-from amtui.ui.times import agency_zone, day_and_time, elsewhere, zone_label
 from amtui.ui.trash import TrashScreen
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC).astimezone(agency_zone("Europe/Moscow"))

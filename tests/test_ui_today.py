@@ -226,6 +226,43 @@ async def test_every_sections_head_is_on_the_first_screen(morning: Workspace, as
         assert shown[-1].startswith("Clear: Updates due")
 
 
+async def test_with_more_sections_than_lines_the_least_urgent_show_their_title_only(
+        morning: Workspace, as_anna: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import amtui.services.agenda as agenda
+
+    def plugins_sections(*_args: Any, **_kwargs: Any) -> list[agenda.AgendaSection]:
+        return [agenda.AgendaSection(f"plugin:test:{number}", f"Plugin section {number}", "", [
+            agenda.AgendaItem("", "", f"Line {number}.{line}", "", "") for line in range(3)], 3)
+            for number in range(1, 11)]
+
+    monkeypatch.setattr(agenda, "plugin_sections", plugins_sections)
+    app = AmtuiApp(morning)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        agenda_list = app.screen.query_one("#agenda", OptionList)
+        shown = lines(app)
+        assert agenda_list.option_count <= agenda_list.size.height  # all on the first screen
+        titles = [line for line in shown if line.startswith(("▾", "▸"))]
+        assert len(titles) == 15  # every section's title, with its count
+        assert titles[:4] == ["▾ Urgent (1)", "▾ Answers overdue (1)",
+                              "▾ Tasks overdue (8)  +7 more", "▾ Due today (1)"]
+        assert titles[4:] == ["▸ Waiting on the client (1)"] + [
+            f"▸ Plugin section {number} (3)" for number in range(1, 11)]
+        assert shown[shown.index("▾ Tasks overdue (8)  +7 more") + 1].split()[0] == "8"
+        assert not any(line.startswith("Line ") for line in shown)
+        assert shown[-1].startswith("Clear: ")
+        await pilot.press(*["right_square_bracket"] * 5)  # from the first line
+        assert cursor(app) == "▸ Plugin section 1 (3)"
+        await pilot.press("enter")  # opens its lines
+        await settle(pilot)
+        assert cursor(app).strip() == "Line 1.0"
+        assert "Line 1.2" in [line.strip() for line in lines(app)]
+        await pilot.press("right_square_bracket", "z")  # z shows the head of a title-only one
+        await settle(pilot)
+        assert cursor(app) == "▾ Plugin section 2 (3)"
+        assert "Line 2.0" in [line.strip() for line in lines(app)]
+
+
 async def test_enter_on_more_opens_the_rest_and_d_acts_on_an_opened_line(
         morning: Workspace, as_anna: None) -> None:
     app = AmtuiApp(morning)

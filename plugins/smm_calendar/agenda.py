@@ -7,12 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from amtui.api import MONTH_YEAR, AgendaEntry, Client, ClientSection, TimelineItem, format_day
+from amtui.api import (
+    MONTH_YEAR,
+    AgendaEntry,
+    Client,
+    ClientSection,
+    TimelineItem,
+    agency_zone,
+    day_and_time,
+    elsewhere,
+    format_day,
+)
 
 from .i18n import N_, _, ngettext
 from .model import NOT_APPROVED, POSTS, Post, PostStatus, TrailKind, settings_of
 from .slots import plan
-from .times import describe_moment, in_words, month_bounds, zone
+from .times import in_words, month_bounds, zone
 
 if TYPE_CHECKING:
     from amtui.api import Workspace
@@ -91,18 +101,25 @@ def _candidates(workspace: Workspace, now: datetime, approval_limit: timedelta,
     return list(found.values())
 
 
-def _publish(item: Attention) -> str:
-    when = describe_moment(item.publish_at, item.zone_name)
+def _publish(item: Attention, here: datetime) -> str:
+    """When the post goes out, in the agency's time (``here`` is now in the agency's zone),
+    and in the client's, saying whose, when the client keeps another time."""
+    when = day_and_time(item.publish_at, here)
     if item.due_in is None:
-        return _("publish {when}").format(when=when)
-    if item.due_in < timedelta(0):
-        return _("publish time passed {how_long} ago ({when})").format(
+        shown = _("publish {when}").format(when=when)
+    elif item.due_in < timedelta(0):
+        shown = _("publish time passed {how_long} ago ({when})").format(
             how_long=in_words(item.due_in), when=when)
-    return _("publish in {how_long} ({when})").format(how_long=in_words(item.due_in), when=when)
+    else:
+        shown = _("publish in {how_long} ({when})").format(how_long=in_words(item.due_in),
+                                                            when=when)
+    there = elsewhere(item.publish_at, zone(item.zone_name), here)
+    return shown + (" · " + _("client's time {time}").format(time=there) if there else "")
 
 
 def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
     settings = settings_of(workspace)
+    here = now.astimezone(agency_zone(workspace.settings.timezone))
     entries = []
     for item in needing_attention(workspace, now):
         channel = settings.title_of(item.channel)
@@ -111,12 +128,13 @@ def agenda_entries(workspace: Workspace, now: datetime) -> list[AgendaEntry]:
         if item.waiting is not None:
             entries.append(AgendaEntry(
                 _(WAITING), title, _("{channel} · with the client {how_long} · {publish}").format(
-                    channel=channel, how_long=in_words(item.waiting), publish=_publish(item)),
+                    channel=channel, how_long=in_words(item.waiting),
+                    publish=_publish(item, here)),
                 owner, POSTS, post_id))
         if item.due_in is not None:
             status = PostStatus(item.post["status"]).label
             entries.append(AgendaEntry(_(DUE_SOON), title, f"{channel} · {status} · "
-                                       f"{_publish(item)}", owner, POSTS, post_id))
+                                       f"{_publish(item, here)}", owner, POSTS, post_id))
     return entries
 
 
@@ -124,6 +142,7 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     """The client card's "Content calendar": what needs attention, what is coming, the plan
     for this month, and the approval steps on the timeline."""
     settings = settings_of(workspace)
+    here = now.astimezone(agency_zone(workspace.settings.timezone))
     attention = needing_attention(workspace, now, client.id)
     lines = []
     waiting = [item for item in attention if item.waiting is not None]
@@ -131,11 +150,11 @@ def client_section(workspace: Workspace, client: Any, now: datetime) -> ClientSe
     for item in waiting[:CARD_LINES]:
         lines.append(_("waiting for approval {how_long}: {title} ({channel}, {publish})").format(
             how_long=in_words(item.waiting or timedelta()), title=item.post.get("title", ""),
-            channel=settings.title_of(item.channel), publish=_publish(item)))
+            channel=settings.title_of(item.channel), publish=_publish(item, here)))
     for item in due[:CARD_LINES]:
         lines.append(_("not approved, due soon: {title} ({channel}, {status}, {publish})").format(
             title=item.post.get("title", ""), channel=settings.title_of(item.channel),
-            status=PostStatus(item.post["status"]).label, publish=_publish(item)))
+            status=PostStatus(item.post["status"]).label, publish=_publish(item, here)))
     upcoming: dict[str, int] = {}
     timeline = []
     horizon = now + timedelta(days=30)

@@ -71,8 +71,11 @@ _LAZY = {
     "visible": "amtui.text", "one_line": "amtui.text", "fold": "amtui.text",
     # days as people type them (one reader for every date field) and days, times and lengths
     # of time as they read them, in the current locale (see amtui.dates)
+    # a moment in the agency's time ("today 10:30", "03.12 10:30", ``day_and_time``), and
+    # in another zone, saying whose, when it keeps another time (``elsewhere``)
     **dict.fromkeys(("BadDate", "parse_date", "today_of", "duration", "format_day",
-                     "format_moment", "weekday_names", "zone_city", "WEEKDAY", "DAY_MONTH",
+                     "format_moment", "weekday_names", "zone_city", "agency_zone",
+                     "day_and_time", "elsewhere", "zone_label", "WEEKDAY", "DAY_MONTH",
                      "DAY_MONTH_YEAR", "WEEKDAY_DAY", "WEEKDAY_DAY_MONTH",
                      "WEEKDAY_DAY_MONTH_YEAR", "LONG_DAY", "MONTH_YEAR", "MONTH", "TIME"),
                     "amtui.dates"),
@@ -116,13 +119,17 @@ if TYPE_CHECKING:  # what type checkers see: the same names, imported at once
         WEEKDAY_DAY_MONTH as WEEKDAY_DAY_MONTH,
         WEEKDAY_DAY_MONTH_YEAR as WEEKDAY_DAY_MONTH_YEAR,
         BadDate as BadDate,
+        agency_zone as agency_zone,
+        day_and_time as day_and_time,
         duration as duration,
+        elsewhere as elsewhere,
         format_day as format_day,
         format_moment as format_moment,
         parse_date as parse_date,
         today_of as today_of,
         weekday_names as weekday_names,
         zone_city as zone_city,
+        zone_label as zone_label,
     )
     from amtui.i18n import (
         N_ as N_,

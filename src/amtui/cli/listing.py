@@ -241,8 +241,7 @@ def _print_records(workspace: Workspace, table: str, records: list[dict[str, Any
 
     # Days and times as the app shows them: the agency's time, the language's month names.
     # lazy: Babel's names, only for a listing that shows days
-    from amtui.dates import day_in_words, today_of
-    from amtui.ui.times import agency_zone, day_and_time
+    from amtui.dates import agency_zone, day_and_time, day_in_words, today_of
 
     now = workspace.clock().astimezone(agency_zone(workspace.settings.timezone))
     today = today_of(workspace)

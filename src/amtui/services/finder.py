@@ -41,10 +41,11 @@ TABLES = ("clients", "tasks", "notes", "messages")
 TITLE_CHARS = 120
 """Longest title kept (a message's first line can be long)."""
 
-EXACT, TITLE_PREFIX, WORD_PREFIX, ALL_WORDS, SUBSTRING, ALL_SUBSTRINGS = (
-    1.0, 0.95, 0.9, 0.85, 0.8, 0.75)
+EXACT, TITLE_PREFIX, WORD_PREFIX, ALL_WORDS, SUBSTRING, ALL_SUBSTRINGS, WITH_CLIENT = (
+    1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.72)
 """Scores of exact matches: the whole title, its start, a word's start, every word's start in
-any order, the text inside a word, every word anywhere."""
+any order, the text inside a word, every word anywhere, every word in the title or the name
+of the record's client."""
 OTHER_LAYOUT = 0.9
 """Factor for a match found by reading the query in the other keyboard layout."""
 TYPO = 0.7
@@ -53,7 +54,8 @@ TYPO = 0.7
 CANDIDATES = 1000
 """Most titles examined for a query of words in another order, or with typos."""
 REMEMBERED_FINDS = 512
-"""Texts whose first place in the titles is remembered (the searches typed lately)."""
+"""Texts whose first place in the titles is remembered (the searches typed lately); as many
+sets of typed words whose clients are remembered."""
 
 _SEPARATORS = re.compile(r"[\W_]+")
 _LATIN = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
@@ -103,11 +105,20 @@ def _state(table: str, record: dict[str, Any]) -> str:
 
 
 class _Scores(dict[int, float]):
-    """Best score of each title found (by rank), and how many records those titles hold."""
+    """Best score of each title found (by rank), and how many records those titles hold;
+    and records found on their own (``single``: by row), not every record of their title."""
 
     def __init__(self, rows_of: array[int], limit: int) -> None:
         super().__init__()
         self.rows_of, self.limit, self.rows = rows_of, limit, 0
+        self.single: dict[int, float] = {}
+
+    def keep_row(self, row: int, score: float) -> None:
+        known = self.single.get(row)
+        if known is None:
+            self.rows += 1
+        if known is None or score > known:
+            self.single[row] = score
 
     def keep(self, title: int, score: float) -> None:
         known = self.get(title)
@@ -181,6 +192,8 @@ class FinderIndex:
     def _read(self, tables: tuple[str, ...], records: list[Iterable[dict[str, Any]]]) -> None:
         self._tables = tables
         self._firsts: dict[str, int] = {}
+        self._naming: dict[tuple[str, ...], set[int]] = {}
+        """The clients (rows) whose names hold some typed words, as the searches found."""
         rows = _Rows(tables)
         for table_code, table_records in enumerate(records):
             for record in table_records:
@@ -256,6 +269,7 @@ class FinderIndex:
     def forget_searches(self) -> None:
         """Forget what the last searches found out (to measure a search typed afresh)."""
         self._firsts.clear()
+        self._naming.clear()
         self.words.forget_searches()
 
     def is_stale(self, workspace: Workspace) -> bool:
@@ -300,6 +314,8 @@ class FinderIndex:
                 position = hay.find(needle, position + 1)
         if " " in phrase and not scores.full:
             self._every_word(phrase.split(), scores, factor)
+        if " " in phrase and not scores.full:
+            self._with_client(phrase.split(), scores, factor)
 
     def _every_word(self, words: list[str], scores: _Scores, factor: float) -> None:
         """Titles holding every word in any order (found through the longest word)."""
@@ -316,6 +332,55 @@ class FinderIndex:
             elif all(word in text for word in words):
                 scores.keep(title, ALL_SUBSTRINGS * factor)
             position = hay.find(anchor, self._title_starts[title + 1])
+
+    def _with_client(self, words: list[str], scores: _Scores, factor: float) -> None:
+        """Records whose title holds some of the words and whose client's name holds the
+        others (a task "UTM tagging" of the client «Technopark»: "tagging technopark"): found
+        through each word in turn, the longest first, in the titles that hold it."""
+        if "clients" not in self._tables:
+            return
+        clients = self._tables.index("clients")
+        for anchor in sorted(set(words), key=len, reverse=True):
+            position, examined = self._first(anchor), 0
+            while position >= 0 and examined < CANDIDATES:
+                examined += 1
+                title = self._title_at(position)
+                rows = range(self._rows_of[title], self._rows_of[title + 1])
+                # A title only clients have is no record's (clients' rows come first).
+                if self._table[rows[-1]] != clients:
+                    text = self.title_text(title)
+                    missing = tuple(word for word in words if word not in text)
+                    named = self._clients_naming(missing, clients) if missing else None
+                    for row in rows if named else ():
+                        if self._client_of[row] in named:
+                            scores.keep_row(row, WITH_CLIENT * factor)
+                            if scores.full:
+                                return
+                position = self._hay.find(anchor, self._title_starts[title + 1])
+
+    def _clients_naming(self, words: tuple[str, ...], clients: int) -> set[int]:
+        """The rows of the clients whose names hold every word (found through the longest,
+        among the first CANDIDATES titles that hold it). Remembered, as the words are typed."""
+        known = self._naming.get(words)
+        if known is not None:
+            return known
+        anchor = max(words, key=len)
+        found: set[int] = set()
+        position, examined = self._first(anchor), 0
+        while position >= 0 and examined < CANDIDATES:
+            examined += 1
+            title = self._title_at(position)
+            if all(word in self.title_text(title) for word in words):
+                found.update(row for row in range(self._rows_of[title], self._rows_of[title + 1])
+                             if self._table[row] == clients)
+            position = self._hay.find(anchor, self._title_starts[title + 1])
+        if len(self._naming) >= REMEMBERED_FINDS:
+            self._naming.clear()
+        self._naming[words] = found
+        return found
+
+    def _title_of_row(self, row: int) -> int:
+        return bisect_right(self._rows_of, row) - 1
 
     def _typos(self, words: list[str], scores: _Scores, factor: float = 1.0) -> None:
         """Titles where every typed word starts, or is like, one of the title's words; found
@@ -378,14 +443,23 @@ class FinderIndex:
         return self._hay[self._title_starts[title]:self._title_starts[title + 1] - 1]
 
     def _found(self, scores: _Scores, limit: int) -> list[Found]:
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        """The records of the titles found and the records found on their own (unless their
+        title is found), best first."""
+        ranked = [(-score, title, -1) for title, score in scores.items()]
+        for row, score in scores.single.items():
+            title = self._title_of_row(row)
+            if title not in scores:
+                ranked.append((-score, title, row))
+        ranked.sort()
         found: list[Found] = []
-        for title, score in ranked:
-            for row in range(self._rows_of[title], self._rows_of[title + 1]):
+        for negative, title, single in ranked:
+            rows = range(self._rows_of[title], self._rows_of[title + 1]) if single < 0 \
+                else (single,)
+            for row in rows:
                 if len(found) >= limit:
                     return found
                 # Strictly falling scores keep this order among other providers' hits.
-                found.append(self._row(row, score - len(found) * 1e-4))
+                found.append(self._row(row, -negative - len(found) * 1e-4))
         return found
 
     def _row(self, row: int, score: float) -> Found:

@@ -786,8 +786,8 @@ class AmtuiApp(App[None]):
         thread, then show it."""
         # lazy: pydantic, loaded after the first paint
         # lazy: zoneinfo, loaded when a time zone is needed
+        from amtui.dates import agency_zone
         from amtui.storage import StorageError, TrashBin
-        from amtui.ui.times import agency_zone
 
         try:
             workspace = self.workspace

@@ -16,7 +16,16 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from amtui.dates import TIME, WEEKDAY, day_in_words, duration, format_moment, today_of
+from amtui.dates import (
+    TIME,
+    WEEKDAY,
+    agency_zone,
+    day_and_time,
+    day_in_words,
+    duration,
+    format_moment,
+    today_of,
+)
 from amtui.i18n import N_, _
 from amtui.money import format_money, format_number
 from amtui.services import clients as service
@@ -26,7 +35,6 @@ from amtui.text import one_line
 from amtui.ui import client_forms, deal_forms
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import line
-from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.values import shown
 from amtui.ui.widgets.keybar import KeyBar
 from amtui.ui.widgets.light import LightScreen

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
+from amtui.dates import agency_zone, day_and_time, elsewhere
 from amtui.i18n import N_, _, ngettext
 from amtui.services.rules import message_late, message_snoozed, message_without_client, moment
 from amtui.text import one_line
 from amtui.ui.safe import line
-from amtui.ui.times import agency_zone, day_and_time, elsewhere
 
 if TYPE_CHECKING:
     from amtui.models import Message, Note, Task

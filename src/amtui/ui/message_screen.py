@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from amtui.dates import day_in_words
+from amtui.dates import agency_zone, day_and_time, day_in_words
 from amtui.i18n import N_, _, shown
 from amtui.text import one_line
 from amtui.ui.message_actions import (
@@ -29,7 +29,6 @@ from amtui.ui.message_actions import (
 )
 from amtui.ui.reading import ReadInTurn
 from amtui.ui.safe import content, line
-from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 from amtui.ui.widgets.light import LightScreen
 

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from amtui.dates import day_in_words
+from amtui.dates import agency_zone, day_and_time, day_in_words
 from amtui.i18n import N_, _
 from amtui.models import Client, Task
 from amtui.models.work import department
@@ -33,7 +33,6 @@ from amtui.ui.app import AmtuiApp
 from amtui.ui.ask import AskScreen
 from amtui.ui.confirm import ask_to_delete
 from amtui.ui.safe import content, line
-from amtui.ui.times import agency_zone, day_and_time
 from amtui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:

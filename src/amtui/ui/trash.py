@@ -14,11 +14,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from amtui.dates import day_and_time
 from amtui.i18n import N_, _
 from amtui.services.actions import trashed_name
 from amtui.storage import TrashEntry
 from amtui.ui.safe import cell
-from amtui.ui.times import day_and_time
 from amtui.ui.widgets.light import LightScreen
 
 KINDS = {"clients": N_("client"), "contacts": N_("contact"), "messages": N_("message"),

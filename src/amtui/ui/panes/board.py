@@ -331,16 +331,34 @@ class BoardPane(PaneScreen):
         return card.client if self.lanes == "client" else department(card.department)
 
     def _show_status(self) -> None:
+        """The count of cards, the filter and swimlanes if on, and the legend of the marks:
+        the legend's short form when the long one does not fit, none when neither does (never
+        a note cut in the middle)."""
         parts = [_("cards: {count}").format(count=sum(column.total for column in self.columns))]
         if self.board_filter is not None and self.board_filter.active:
             parts.append(_("filtered (F clears)"))
         if self.lanes:
             parts.append(_("swimlanes by {what}").format(what=_(self.lanes)))
-        parts.append(_("! overdue ⏸ waiting on client ◷ stale"))  # last: cut first
         status = self.query_one("#board-status", Static)
+        room = status.content_region.width or self.app.size.width - 2
+
+        def fits(shown: list[str]) -> bool:
+            return Content(" · ".join(shown)).cell_length <= room
+
+        for legend in (_("! overdue ⏸ waiting on client ◷ stale"), _("! late ⏸ waiting ◷ stale")):
+            if fits([*parts, legend]):
+                parts.append(legend)
+                break
+        while len(parts) > 1 and not fits(parts):
+            parts.pop()  # the swimlanes note first, then the filter's
         text = Content(" · ".join(parts))
         if status.visual != text:
             status.update(text, layout=False)
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.columns:
+            self._show_status()
 
     # saving
 

@@ -2,7 +2,8 @@
 owed, tasks waiting on the client or a department, clients to offer something.
 
 Every section shows its title, its count and its head (as many lines as the screen has room
-for, so that each section is in sight); Enter on a title that says "+K more" opens the rest. ``z``
+for, so that each section is in sight; when there are more sections than lines, the least urgent
+show their title only); Enter on a title that says "+K more" opens the rest. ``z``
 folds a section; ``]`` and ``[`` jump between sections; ``m`` shows the user's own records or
 everyone's.
 """
@@ -256,14 +257,20 @@ class TodayPane(PaneScreen):
         if self.agenda is not None:
             self.render_agenda()
 
-    def _heads(self, sections: list[AgendaSection], height: int) -> dict[str, int]:
-        """Lines of each section on the first screen: every section's title, then the screen's
-        other lines shared out one at a time, the most urgent sections first, each section at
-        least HEAD_ROWS[0] and at most HEAD_ROWS[1] lines."""
-        titles = sum(1 for s in sections if s.total) + 1  # and the line of clear sections
+    def _heads(self, sections: list[AgendaSection], height: int,
+               clear_rows: int) -> dict[str, int]:
+        """Lines of each section on the first screen: every section's title (and the
+        ``clear_rows`` lines naming the clear sections), then the screen's other lines shared
+        out one at a time, the most urgent sections first, each section at least
+        HEAD_ROWS[0] and at most HEAD_ROWS[1] lines. When there is not room for a line of
+        every section, the least urgent ones show their title only (with its count)."""
+        titles = sum(1 for s in sections if s.total) + clear_rows
         unfolded = [s for s in sections if s.total and s.key not in self.folded]
-        heads = {s.key: min(s.total, HEAD_ROWS[0]) for s in unfolded}
-        room = height - titles - sum(heads.values())
+        room = max(height - titles, 0)
+        heads = {s.key: 0 for s in unfolded}
+        for section in unfolded[:room]:
+            heads[section.key] = min(section.total, HEAD_ROWS[0])
+        room -= sum(heads.values())
         growing = True
         while room > 0 and growing:
             growing = False
@@ -283,22 +290,22 @@ class TodayPane(PaneScreen):
         highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
         index = agenda.highlighted
         sections = self.agenda.sections
-        heads = self._heads(sections, agenda.size.height or self.app.size.height - 4)
+        clear = clear_lines([section.title for section in sections
+                             if not section.total and section.empty], width)
+        heads = self._heads(sections, agenda.size.height or self.app.size.height - 4,
+                            len(clear))
         self.items = {}
         self.hidden = {}
         options: list[Option] = []
-        clear: list[str] = []
         for section in sections:
             if not section.total:
-                if section.empty:
-                    clear.append(section.title)
                 continue
             folded = section.key in self.folded
             count = self.opened.get(section.key, heads.get(section.key, 0))
             shown = [] if folded else section.items[:count]
             self.hidden[section.key] = section.total - len(shown)
             title = Content.assemble(
-                ("▸ " if folded else "▾ ", "$text-muted"), (section.title, "bold"),
+                ("▾ " if shown else "▸ ", "$text-muted"), (section.title, "bold"),
                 f" ({count_text(section.total)})")
             if shown and self.hidden[section.key]:
                 title += Content("  " + _("+{count} more").format(
@@ -311,7 +318,7 @@ class TodayPane(PaneScreen):
                     option_id += f":{len(self.items)}"
                 self.items[option_id] = item
                 options.append(Option(item_line(item, fact_width, width), id=option_id))
-        options += [Option(text, disabled=True) for text in clear_lines(clear, width)]
+        options += [Option(text, disabled=True) for text in clear]
         agenda.set_options(options)
         if self.land_on is not None:
             agenda.highlighted, self.land_on = self.land_on, None
@@ -379,8 +386,13 @@ class TodayPane(PaneScreen):
         key = self._section_of_cursor()
         if key is None:
             return
+        section = next((s for s in self.agenda.sections if s.key == key), None) \
+            if self.agenda else None
         if key in self.folded:
             self.folded.discard(key)
+        elif section is not None and self.hidden.get(key) == section.total:
+            # Shown by its title only, for want of room: its head unfolds.
+            self.opened[key] = HEAD_ROWS[1]
         else:
             self.folded.add(key)
         agenda = self.query_one("#agenda", OptionList)
