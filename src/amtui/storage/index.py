@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
     from amtui.models.base import Record
     from amtui.storage.datafile import DataFile
+    from amtui.storage.tables import StoredTable
 
 LAYOUT = 1
 """The index's own format; a copy made by another layout is rebuilt."""
@@ -400,7 +401,7 @@ class RecordIndex:
 
     # keeping copies up to date
 
-    def columns(self, data_file: DataFile) -> tuple[Column, ...]:
+    def columns(self, data_file: StoredTable) -> tuple[Column, ...]:
         """The columns of the table's copy (besides ``id`` and ``body``)."""
         name = data_file.name
         key = (name, data_file.spec.indexed)
@@ -415,7 +416,7 @@ class RecordIndex:
             self._columns[key] = columns
         return columns
 
-    def column_of(self, data_file: DataFile, field: str) -> Column | None:
+    def column_of(self, data_file: StoredTable, field: str) -> Column | None:
         """The column of the table's copy that holds ``field`` (``id`` too), or None."""
         if field == "id":
             return Column("id")
