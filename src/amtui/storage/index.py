@@ -478,6 +478,12 @@ class RecordIndex:
     def fresh(self, *data_files: DataFile) -> sqlite3.Connection:
         """The connection, with each table's copy as its data file is now (rebuilt from the
         file if it is not)."""
+        for data_file in data_files:
+            if getattr(data_file, "lock", None) is None:  # a table of another store
+                raise StorageError(_("{table}: {what} does not work on a PostgreSQL workspace "
+                                     "yet").format(table=data_file.name,
+                                                   what=_("the record index (Today, the board, "
+                                                          "the client card)")))
         connection = self.connection()
         for data_file in data_files:
             for _attempt in range(5):

@@ -103,12 +103,28 @@ def _pool(conninfo: str) -> ConnectionPool[Connection]:
         return pool
 
 
+_inherited: list[ConnectionPool[Connection]] = []
+"""Pools a forked process inherited: never used there, and never closed or collected (that
+would end the parent's sessions on the sockets they share)."""
+
+
+def _forget_pools_after_fork() -> None:
+    _inherited.extend(_pools.values())
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
+
+
 @atexit.register
 def close_pools() -> None:
     """Close every pool this process opened (at exit, and between tests)."""
     with _pools_lock:
         pools = list(_pools.values())
         _pools.clear()
+    for listener in _listeners:
+        listener.close()
+    _listeners.clear()
     for pool in pools:
         pool.close()
 
@@ -129,8 +145,22 @@ class PostgresWorkspace(Workspace):
         super().__init__(root, settings, clock=clock, lock_timeout=lock_timeout)
         self.schema = settings.store.schema_name
         """The PostgreSQL schema that holds the workspace's tables."""
-        self.pool = _pool(connection_info(settings.store))
+        self.conninfo = connection_info(settings.store)
+        self.pool = _pool(self.conninfo)
+        self.channel = f"amtui_{self.schema}"
+        """What a save notifies (``table changes``) and a :class:`ChangeListener` hears."""
+        self._listener: ChangeListener | None = None
         self._make_schema()
+
+    def listener(self) -> ChangeListener | None:
+        """The workspace's listener for saves (started on first use), or None when it
+        cannot listen (then ask the database)."""
+        if self._listener is None or not self._listener.alive:
+            try:
+                self._listener = ChangeListener(self)
+            except psycopg.Error:
+                self._listener = None
+        return self._listener
 
     def _make_schema(self) -> None:
         schema = sql.Identifier(self.schema)
@@ -238,10 +268,14 @@ class PostgresWorkspace(Workspace):
             if transaction.changes:
                 self._write_audit(connection, transaction.changes)
                 for name in sorted({change.table for change in transaction.changes}):
-                    connection.execute(
-                        sql.SQL("UPDATE {}.{} SET changes = changes + 1 WHERE name = %s")
-                        .format(sql.Identifier(self.schema), sql.Identifier(TABLES)),
-                        [name])
+                    row = connection.execute(
+                        sql.SQL("UPDATE {}.{} SET changes = changes + 1 WHERE name = %s "
+                                "RETURNING changes").format(sql.Identifier(self.schema),
+                                                            sql.Identifier(TABLES)),
+                        [name]).fetchone()
+                    if row is not None:  # heard by every listener when this commits
+                        connection.execute("SELECT pg_notify(%s, %s)",
+                                           [self.channel, f"{name} {row[0]}"])
             connection.commit()
         except psycopg.Error as error:
             self._end(connection, failed=True)
@@ -297,6 +331,51 @@ class PostgresWorkspace(Workspace):
                              "backups"))
 
 
+_listeners: list[ChangeListener] = []
+
+
+class ChangeListener:
+    """A connection of its own that ``LISTEN``s for the saves to a workspace's tables, made
+    by any process on any host: ``latest`` holds each table's count of saves as last
+    heard. Started after ``LISTEN``, it first reads every count, so nothing saved in between
+    is missed."""
+
+    def __init__(self, workspace: PostgresWorkspace) -> None:
+        self.latest: dict[str, int] = {}
+        self.alive = True
+        self._stop = threading.Event()
+        self._connection = psycopg.connect(workspace.conninfo, autocommit=True,
+                                           connect_timeout=10)
+        try:
+            self._connection.execute(sql.SQL("LISTEN {}").format(
+                sql.Identifier(workspace.channel)))
+            for name, changes in self._connection.execute(
+                    sql.SQL("SELECT name, changes FROM {}.{}").format(
+                        sql.Identifier(workspace.schema), sql.Identifier(TABLES))):
+                self.latest[name] = int(changes)
+        except psycopg.Error:
+            self._connection.close()
+            raise
+        _listeners.append(self)
+        threading.Thread(target=self._hear, name="amtui-listen", daemon=True).start()
+
+    def _hear(self) -> None:
+        try:
+            while not self._stop.is_set():
+                for notice in self._connection.notifies(timeout=1.0):
+                    table, _space, changes = notice.payload.rpartition(" ")
+                    if changes.isdigit():
+                        self.latest[table] = max(int(changes), self.latest.get(table, 0))
+        except psycopg.Error:
+            pass
+        finally:
+            self.alive = False
+            self._connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+
+
 class PostgresTable:
     """One amtui table in the database: what :class:`~amtui.storage.tables.StoredTable`
     says, answered with SQL."""
@@ -306,6 +385,8 @@ class PostgresTable:
         self.spec = spec
         self.read_only_reason: str | None = None
         self.damage: str | None = None
+        self.invalid: dict[str, str] = {}
+        """Always empty: every record is checked by its model before it is stored."""
         self.loaded = False
         self._ready = False
         self._seen: int | None = None
@@ -456,15 +537,22 @@ class PostgresTable:
             sql.SQL("SELECT changes FROM {}.{} WHERE name = %s").format(
                 sql.Identifier(self.workspace.schema), sql.Identifier(TABLES)),
             [self.name]).fetchone()
-        return None if row is None else int(row[0])
+        return int(row[0]) if row and row[0] else None
 
     def version_on_disk(self) -> int | None:
-        """The table's count of saves: different after every save, by any process."""
+        """The table's count of saves: different after every save, by any process (None
+        before the first, as a file store's table without a file)."""
         return self.workspace.run(self._changes)
 
     def changed_on_disk(self) -> bool:
-        """Whether a save was made to the table since this process last read it whole."""
-        return self.version_on_disk() != self._seen
+        """Whether a save was made to the table since this process last read it whole:
+        heard from the database (``LISTEN``), without asking it, while the workspace
+        listens."""
+        listener = self.workspace.listener()
+        if listener is None:
+            return self.version_on_disk() != self._seen
+        heard = listener.latest.get(self.name)
+        return heard is not None and (self._seen is None or heard > self._seen)
 
     def mark(self) -> int | None:
         return self.version_on_disk()
@@ -509,7 +597,8 @@ class PostgresTable:
             [ids, [int(record.get("rev") or 0) for record in new_records],
              [doc for doc, _exact in encoded], [exact for _doc, exact in encoded]])}
         if len(inserted) < len(ids):
-            taken = next(record_id for record_id in ids if record_id not in inserted)
+            taken = next((record_id for record_id in ids if record_id not in inserted),
+                         next(record_id for record_id in ids if ids.count(record_id) > 1))
             raise InvalidRecord(_("a record with id {record_id} is already there").format(
                 record_id=taken))
 

@@ -21,6 +21,8 @@ class StoredTable(Protocol):
     read_only_reason: str | None
     """Why the table cannot be changed now, or None."""
     damage: str | None
+    invalid: dict[str, str]
+    """Records the model does not accept (id → what is wrong), left out of every read."""
     loaded: bool
     """Whether this process has read the table (and so may be showing its records)."""
 
