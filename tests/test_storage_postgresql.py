@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from amtui.identity import os_user
 from amtui.models import Record, Task
 from amtui.storage import (
     ConflictError,
@@ -27,6 +28,7 @@ from amtui.storage import (
     TableSpec,
     Workspace,
 )
+from amtui.storage.index import Lookup
 from amtui.testing import StillClock
 from conftest import audit_entries, postgresql_workspace, run_cli, stored_records
 
@@ -133,7 +135,7 @@ def test_the_audit_names_the_os_user_and_the_database_role(pg: Workspace) -> Non
     pg.repo(Task).add(Task(title="Audited"))
     (line,) = audit_entries(pg)
     assert line["db_user"] == "amtui"  # the test server's role
-    assert line["user"] == __import__("amtui.identity").identity.os_user()
+    assert line["user"] == os_user()
 
 
 class Gadget(Record):
@@ -264,3 +266,30 @@ def test_a_save_on_another_host_is_heard_without_asking_the_database(
         assert not pg.file("notes").changed_on_disk()
     assert [task["title"] for task in tasks.scan()] == ["First", "Second"]
     assert not tasks.changed_on_disk()
+
+
+def test_a_query_finds_on_postgresql_what_it_finds_in_a_file(
+    pg: Workspace, clock: StillClock, tmp_path: Path,
+) -> None:
+    """Every lookup and order of test_index_query, asked of the same records in the
+    database and in a file: the same records in the same order (lookups on ids narrowed in
+    SQL, the others tested as they are read)."""
+    from test_index_query import LOOKUPS, ORDERS, Visit, open_with, visits
+
+    pg.register_table(TableSpec("visits", Visit, folder="visiting"))
+    plain = open_with(tmp_path / "plain", clock, ())
+    for workspace in (pg, plain):
+        workspace.repo(Visit).add_many(visits(), keep_timestamps=True)
+    found = 0
+    for lookups in LOOKUPS:
+        for order in ORDERS:
+            on_database = pg.repo(Visit).query(**lookups, **order)
+            in_file = plain.repo(Visit).query(**lookups, **order)
+            assert [visit.id for visit in on_database] == [visit.id for visit in in_file], (
+                lookups, order)
+            assert on_database == in_file
+            found += bool(in_file)
+        assert pg.repo(Visit).count(**lookups) == plain.repo(Visit).count(**lookups)
+    assert found > len(LOOKUPS) * 7
+    narrowed = list(pg.file("visits").candidates([Lookup.parse("client_id", "c1")]))
+    assert narrowed and {visit["client_id"] for visit in narrowed} == {"c1"}

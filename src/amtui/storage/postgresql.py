@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,12 +37,15 @@ from amtui.storage.workspace import Change, Transaction, Workspace
 
 if TYPE_CHECKING:
     from amtui.models.workspace import StoreSettings, WorkspaceSettings
+    from amtui.storage.index import Lookup
 
 DATABASE_URL = "AMTUI_DATABASE_URL"
 """The environment variable with the connection (a URL or a libpq connection string)."""
 TABLES = "amtui_tables"
 AUDIT = "amtui_audit"
 POOL_SIZE = 4
+NARROWED = ("id", "client_id")
+"""Fields whose lookups a query narrows in SQL (plain ids: the stored text is the value)."""
 """Connections a process keeps to one database at most."""
 
 Connection = psycopg.Connection[Any]
@@ -418,6 +421,9 @@ class PostgresTable:
                 .format(self._table),
                 sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (pos)").format(
                     sql.Identifier(f"{table_name(self.spec)}_pos"), self._table),
+                *([sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ((doc ->> 'client_id'))")
+                   .format(sql.Identifier(f"{table_name(self.spec)}_client_id"), self._table)]
+                  if "client_id" in self.spec.model.model_fields else []),
                 sql.SQL("INSERT INTO {}.{} (name, schema_version) VALUES ({}, {}) ON CONFLICT "
                         "DO NOTHING").format(sql.Identifier(self.workspace.schema),
                                              sql.Identifier(TABLES), sql.Literal(self.name),
@@ -501,6 +507,24 @@ class PostgresTable:
 
     def stored(self) -> Iterator[dict[str, Any]]:
         return self.scan()
+
+    def candidates(self, lookups: Sequence[Lookup]) -> Iterator[dict[str, Any]]:
+        """The records a query may find: narrowed in SQL by its lookups on ``id`` and
+        ``client_id`` (``=`` and ``in``; ``client_id`` has an index), all when it has none."""
+        conditions, params = [], []
+        for lookup in lookups:
+            if lookup.field not in NARROWED or lookup.operator not in ("=", "IN"):
+                continue
+            values = lookup.value if lookup.operator == "IN" else (lookup.value,)
+            assert isinstance(values, tuple)
+            conditions.append(sql.SQL("doc ->> {} = ANY(%s)").format(
+                sql.Literal(lookup.field)))
+            params.append([str(value) for value in values])
+        if not conditions:
+            return self.stored()
+        return iter(list(_docs(self._select(
+            sql.SQL("SELECT doc, exact FROM {} WHERE {} ORDER BY pos").format(
+                self._table, sql.SQL(" AND ").join(conditions)), params))))
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """One record, or None; in a transaction it is held until the transaction ends."""
@@ -597,8 +621,9 @@ class PostgresTable:
             [ids, [int(record.get("rev") or 0) for record in new_records],
              [doc for doc, _exact in encoded], [exact for _doc, exact in encoded]])}
         if len(inserted) < len(ids):
+            # an id stored already, else one given twice
             taken = next((record_id for record_id in ids if record_id not in inserted),
-                         next(record_id for record_id in ids if ids.count(record_id) > 1))
+                         None) or next(record_id for record_id in ids if ids.count(record_id) > 1)
             raise InvalidRecord(_("a record with id {record_id} is already there").format(
                 record_id=taken))
 

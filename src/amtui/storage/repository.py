@@ -114,8 +114,8 @@ class Repository(Generic[R]):
         columns = {field: index.column_of(data_file, field) or field_column(self.record_type, field)
                    for field in {lookup.field for lookup in lookups} | (
                        {order_by} if order_by else set())}
-        return select_in_python(data_file.stored(), columns, lookups, order_by, descending,
-                                limit)
+        return select_in_python(data_file.candidates(lookups), columns, lookups, order_by,
+                                descending, limit)
 
     def exists(self, record_id: str) -> bool:
         """Whether a record has this id."""

@@ -7,11 +7,12 @@ through repositories) and changes them only in ``workspace.transaction``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from amtui.storage.datafile import TableSpec
+    from amtui.storage.index import Lookup
 
 
 class StoredTable(Protocol):
@@ -39,6 +40,11 @@ class StoredTable(Protocol):
     def scan(self) -> Iterator[dict[str, Any]]: ...
 
     def stored(self) -> Iterator[dict[str, Any]]: ...
+
+    def candidates(self, lookups: Sequence[Lookup]) -> Iterator[dict[str, Any]]:
+        """The stored records that may match ``lookups`` (every one that does, in the order
+        stored; perhaps others): what a query reads through when no index answers it."""
+        ...
 
     def get(self, record_id: str) -> dict[str, Any] | None: ...
 
