@@ -72,6 +72,13 @@ class Server:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start")
         self.started = True
+        # Stops the server and removes its folder when this process ends, however it ends
+        # (killed too): its standard input, a pipe only this process writes, then closes.
+        self.watcher = subprocess.Popen(
+            ["sh", "-c", 'cat >/dev/null; "$0" -D "$1" -m immediate -w stop >/dev/null 2>&1; '
+             'rm -rf "$2"', str(self.bindir / "pg_ctl"), str(self.data), str(self.folder)],
+            stdin=subprocess.PIPE, preexec_fn=self.as_user, start_new_session=True,
+            cwd="/", env={**os.environ, "LC_ALL": "C", "LANG": "C"})
 
     def stop(self) -> None:
         try:
@@ -79,6 +86,10 @@ class Server:
                 self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                           "-w", "stop")
         finally:
+            if self.started:
+                assert self.watcher.stdin is not None
+                self.watcher.stdin.close()
+                self.watcher.wait(timeout=120)
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
