@@ -69,8 +69,64 @@ def workspace_path(tmp_path: Path) -> Path:
     return tmp_path / "ws"
 
 
+STORES = ("files", "postgresql")
+both_stores = pytest.mark.parametrize("store", STORES, indirect=True)
+"""Runs a test that uses ``workspace`` once on each store."""
+
+
 @pytest.fixture
-def workspace(workspace_path: Path, clock: StillClock) -> Iterator[Workspace]:
+def store(request: pytest.FixtureRequest) -> str:
+    """Where the ``workspace`` fixture's records live: "files" unless a test is parametrised
+    with ``both_stores`` (or ``indirect`` "store")."""
+    return str(getattr(request, "param", "files"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> Iterator[str]:
+    """The connection to a PostgreSQL server this test session started (see pg_server)."""
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        unavailable("psycopg is not installed (pip install -e '.[test]'), so the PostgreSQL "
+                    "store's tests cannot run")
+    from pg_server import Server, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        unavailable("PostgreSQL is not installed (no initdb), so the PostgreSQL store's tests "
+                    "cannot run")
+    root = os.geteuid() == 0
+    server = Server(bindir, as_nobody if root else None, NOBODY if root else None)
+    try:
+        server.start()
+        yield server.conninfo
+    finally:
+        from amtui.storage.postgresql import close_pools
+
+        close_pools()
+        server.stop()
+
+
+def postgresql_workspace(root: Path, clock: StillClock, schema: str | None = None) -> Workspace:
+    """A new workspace at ``root`` whose records are in the test server, in a schema of its
+    own (``AMTUI_DATABASE_URL`` must name the server)."""
+    from pg_server import new_schema
+
+    Workspace.open(root, create=True, clock=clock)
+    with open(root / "workspace.toml", "a", encoding="utf-8") as settings:
+        settings.write(f'\n[store]\nbackend = "postgresql"\nschema = "{schema or new_schema()}"\n')
+    return Workspace.open(root, clock=clock)
+
+
+@pytest.fixture
+def workspace(workspace_path: Path, clock: StillClock, store: str,
+              request: pytest.FixtureRequest) -> Iterator[Workspace]:
+    if store == "postgresql":
+        url = request.getfixturevalue("postgresql_url")
+        request.getfixturevalue("monkeypatch").setenv("AMTUI_DATABASE_URL", url)
+        yield postgresql_workspace(workspace_path, clock)
+        return
     yield Workspace.open(workspace_path, create=True, clock=clock)
 
 
@@ -102,6 +158,67 @@ def snapshot_files(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and ".locks" not in path.parts
     }
+
+
+def stored_records(workspace: Workspace, table: str) -> dict[str, dict[str, object]]:
+    """What the store holds of ``table`` (read afresh, as another process would): the data
+    file's records, or the database table's."""
+    if workspace.settings.store.backend == "postgresql":
+        return Workspace.open(workspace.root).file(table).records()
+    path = workspace.root / "data" / f"{table}.json"
+    if not path.exists():
+        return {}
+    import orjson
+
+    data = orjson.loads(path.read_bytes())
+    assert data["_meta"]["schema"] == 1
+    return data[table]  # type: ignore[no-any-return]
+
+
+def audit_entries(workspace: Workspace) -> list[dict[str, object]]:
+    """The audit, oldest first: ``audit.jsonl``'s lines, or the database's audit table."""
+    if workspace.settings.store.backend == "postgresql":
+        return workspace.audit()  # type: ignore[attr-defined, no-any-return]
+    path = workspace.root / "audit.jsonl"
+    if not path.exists():
+        return []
+    import orjson
+
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def snapshot_store(workspace: Workspace) -> object:
+    """Everything stored, to compare before and after: the workspace's files, or every
+    table of the database (records, versions, counts of saves) and the audit."""
+    if workspace.settings.store.backend != "postgresql":
+        return snapshot_files(workspace.root)
+    fresh = Workspace.open(workspace.root)
+    tables = {name: (fresh.file(name).records(), fresh.file(name).version_on_disk())
+              for name in fresh.table_names}
+    return tables, audit_entries(workspace)
+
+
+def edit_outside(workspace: Workspace, table: str, record: dict[str, object]) -> None:
+    """Store ``record`` as another program would, past amtui: into the data file, or the
+    database table (without counting a save)."""
+    if workspace.settings.store.backend == "postgresql":
+        import psycopg
+        from psycopg import sql
+        from psycopg.types.json import Jsonb
+
+        with psycopg.connect(os.environ["AMTUI_DATABASE_URL"]) as connection:
+            connection.execute(
+                sql.SQL("INSERT INTO {} (id, rev, doc) VALUES (%s, %s, %s) ON CONFLICT (id) "
+                        "DO UPDATE SET doc = excluded.doc, rev = excluded.rev").format(
+                            sql.Identifier(workspace.schema, table)),  # type: ignore[attr-defined]
+                [record["id"], record.get("rev", 0), Jsonb(record)])
+        return
+    import orjson
+
+    path = workspace.root / "data" / f"{table}.json"
+    data = orjson.loads(path.read_bytes())
+    data[table][record["id"]] = record
+    path.write_bytes(orjson.dumps(data))
 
 
 def unavailable(reason: str) -> NoReturn:

@@ -8,12 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from amtui.models import Task
 from amtui.storage import ConflictError, LockTimeout, Workspace, locks, os_user
-from conftest import snapshot_files
+from amtui.testing import StillClock
+from conftest import (
+    audit_entries,
+    both_stores,
+    postgresql_workspace,
+    snapshot_files,
+    stored_records,
+)
 
 # Forked workers start in milliseconds and need nothing pickled but their arguments.
 CONTEXT = multiprocessing.get_context("fork")
@@ -37,9 +43,21 @@ def _add_tasks(root: str, writer: int, start: Any, results: Any) -> None:
         results.put(("error", writer, repr(error)))
 
 
-def test_concurrent_adders_lose_nothing(tmp_path: Path) -> None:
+def new_workspace(root: Path, store: str, request: pytest.FixtureRequest) -> Workspace:
+    """A new workspace on ``store``; the processes forked later find its database in the
+    environment they inherit."""
+    if store == "postgresql":
+        request.getfixturevalue("monkeypatch").setenv(
+            "AMTUI_DATABASE_URL", request.getfixturevalue("postgresql_url"))
+        return postgresql_workspace(root, StillClock())
+    return Workspace.open(root, create=True)
+
+
+@both_stores
+def test_concurrent_adders_lose_nothing(tmp_path: Path, store: str,
+                                        request: pytest.FixtureRequest) -> None:
     root = tmp_path / "ws"
-    Workspace.open(root, create=True)
+    workspace = new_workspace(root, store, request)
     start = CONTEXT.Barrier(WRITERS)
     results = CONTEXT.Queue()
     workers = [CONTEXT.Process(target=_add_tasks, args=(str(root), n, start, results))
@@ -61,10 +79,9 @@ def test_concurrent_adders_lose_nothing(tmp_path: Path) -> None:
     stored = Workspace.open(root).repo(Task).all()
     assert len(stored) == len(added)
     assert {task.id for task in stored} == set(added)
-    raw = orjson.loads((root / "data" / "tasks.json").read_bytes())
-    assert set(raw["tasks"]) == set(added)
+    assert set(stored_records(workspace, "tasks")) == set(added)
     # The audit has one line per added record, none torn or interleaved.
-    lines = [orjson.loads(line) for line in (root / "audit.jsonl").read_bytes().splitlines()]
+    lines = audit_entries(workspace)
     assert sorted(line["id"] for line in lines if line["action"] == "add") == sorted(added)
 
 
@@ -85,11 +102,12 @@ def _read_then_update(root: str, record_id: str, title: str, both_read: Any,
         results.put(("error", title, repr(error)))
 
 
+@both_stores
 @pytest.mark.parametrize("trial", range(5))
-def test_two_updates_of_the_same_revision_one_wins_one_conflicts(tmp_path: Path,
-                                                                 trial: int) -> None:
+def test_two_updates_of_the_same_revision_one_wins_one_conflicts(
+        tmp_path: Path, trial: int, store: str, request: pytest.FixtureRequest) -> None:
     root = tmp_path / "ws"
-    workspace = Workspace.open(root, create=True)
+    workspace = new_workspace(root, store, request)
     original = workspace.repo(Task).add(Task(title="Original title"))
     both_read = CONTEXT.Barrier(2)
     results = CONTEXT.Queue()

@@ -48,25 +48,22 @@ from amtui.storage import (
     os_user,
 )
 from amtui.testing import START, StillClock
-from conftest import snapshot_files
+from conftest import (
+    audit_entries as audit_lines,
+    both_stores,
+    edit_outside,
+    postgresql_workspace,
+    snapshot_store,
+    stored_records,
+)
 
 BOOKKEEPING = {"rev", "created_at", "updated_at"}
-
-
-def data_json(workspace: Workspace, table: str) -> dict[str, Any]:
-    return orjson.loads((workspace.root / "data" / f"{table}.json").read_bytes())
-
-
-def audit_lines(workspace: Workspace) -> list[dict[str, Any]]:
-    path = workspace.root / "audit.jsonl"
-    if not path.exists():
-        return []
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 
 
 # add / get / update / delete / restore
 
 
+@both_stores
 def test_add_then_get_returns_the_stored_record(workspace: Workspace, clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Write the brief", due=date(2026, 12, 1),
@@ -74,15 +71,15 @@ def test_add_then_get_returns_the_stored_record(workspace: Workspace, clock: Sti
     assert stored.rev == 1
     assert stored.created_at == stored.updated_at == START
     assert tasks.get(stored.id) == stored
-    raw = data_json(workspace, "tasks")
-    assert raw["_meta"]["schema"] == 1
-    assert raw["tasks"][stored.id]["title"] == "Write the brief"
-    assert raw["tasks"][stored.id]["rev"] == 1
+    raw = stored_records(workspace, "tasks")
+    assert raw[stored.id]["title"] == "Write the brief"
+    assert raw[stored.id]["rev"] == 1
     # A second Workspace object (another process, in effect) sees the same record.
     again = Workspace.open(workspace.root, clock=clock).repo(Task).get(stored.id)
     assert again == stored
 
 
+@both_stores
 def test_update_increments_revision_keeps_created_at_and_stamps_updated_at(
     workspace: Workspace, clock: StillClock,
 ) -> None:
@@ -103,6 +100,7 @@ def test_update_increments_revision_keeps_created_at_and_stamps_updated_at(
     assert reread.created_at == START
 
 
+@both_stores
 def test_update_ignores_created_at_sent_by_the_caller(workspace: Workspace,
                                                       clock: StillClock) -> None:
     tasks = workspace.repo(Task)
@@ -113,27 +111,27 @@ def test_update_ignores_created_at_sent_by_the_caller(workspace: Workspace,
     assert tasks.get(stored.id).created_at == START
 
 
+@both_stores
 def test_unknown_fields_in_a_stored_record_survive_an_update(workspace: Workspace,
                                                              clock: StillClock) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="From a newer amtui"))
-    path = workspace.root / "data" / "tasks.json"
-    data = orjson.loads(path.read_bytes())
-    data["tasks"][stored.id]["x_plugin_score"] = {"value": 7, "by": ["Анна", "Bob"]}
-    data["tasks"][stored.id]["future_field"] = "keep me"
-    path.write_bytes(orjson.dumps(data))
+    edit_outside(workspace, "tasks", {
+        **stored_records(workspace, "tasks")[stored.id],
+        "x_plugin_score": {"value": 7, "by": ["Анна", "Bob"]}, "future_field": "keep me"})
 
     current = tasks.get(stored.id)  # the repository notices the file changed
     clock.advance(minutes=1)
     tasks.update(current.model_copy(update={"title": "Renamed"}))
 
-    raw = data_json(workspace, "tasks")["tasks"][stored.id]
+    raw = stored_records(workspace, "tasks")[stored.id]
     assert raw["title"] == "Renamed"
     assert raw["rev"] == 2
     assert raw["x_plugin_score"] == {"value": 7, "by": ["Анна", "Bob"]}
     assert raw["future_field"] == "keep me"
 
 
+@both_stores
 def test_stale_revision_is_a_conflict_with_the_stored_record(workspace: Workspace,
                                                              clock: StillClock) -> None:
     stored = workspace.repo(Task).add(Task(title="Original"))
@@ -144,17 +142,18 @@ def test_stale_revision_is_a_conflict_with_the_stored_record(workspace: Workspac
     their_copy = theirs.get(stored.id)
 
     theirs.update(their_copy.model_copy(update={"title": "Their change"}))
-    before = snapshot_files(workspace.root)
+    before = snapshot_store(workspace)
     with pytest.raises(ConflictError) as caught:
         mine.update(my_copy.model_copy(update={"title": "My change"}))
     assert isinstance(caught.value.current, Task)
     assert caught.value.current.title == "Their change"
     assert caught.value.current.rev == 2
     assert "Original" in str(caught.value) or "My change" in str(caught.value)
-    assert snapshot_files(workspace.root) == before
+    assert snapshot_store(workspace) == before
     assert workspace.repo(Task).get(stored.id).title == "Their change"
 
 
+@both_stores
 def test_overwrite_after_a_conflict_saves_over_the_newer_revision(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Original"))
@@ -169,25 +168,28 @@ def test_overwrite_after_a_conflict_saves_over_the_newer_revision(workspace: Wor
     assert tasks.get(stored.id).rev == 3
 
 
+@both_stores
 def test_update_of_a_deleted_record_is_refused(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Gone soon"))
     tasks.delete(stored.id)
     with pytest.raises(RecordNotFound):
         tasks.update(stored.model_copy(update={"title": "Too late"}))
-    assert stored.id not in data_json(workspace, "tasks")["tasks"]
+    assert stored.id not in stored_records(workspace, "tasks")
 
 
+@both_stores
 def test_adding_a_record_with_an_existing_id_is_refused(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="First"))
-    before = snapshot_files(workspace.root)
+    before = snapshot_store(workspace)
     with pytest.raises(InvalidRecord):
         tasks.add(Task(id=stored.id, title="Impostor"))
-    assert snapshot_files(workspace.root) == before
+    assert snapshot_store(workspace) == before
     assert Workspace.open(workspace.root).repo(Task).get(stored.id).title == "First"
 
 
+@both_stores
 @pytest.mark.parametrize("tasks_file_exists", [False, True])
 def test_unknown_client_reference_is_rejected_and_nothing_written(
     workspace: Workspace, tasks_file_exists: bool,
@@ -195,31 +197,33 @@ def test_unknown_client_reference_is_rejected_and_nothing_written(
     workspace.repo(Client).add(Client(name="Known"))
     if tasks_file_exists:
         workspace.repo(Task).add(Task(title="Already here"))
-    before = snapshot_files(workspace.root)
+    before = snapshot_store(workspace)
     with pytest.raises(InvalidRecord) as caught:
         workspace.repo(Task).add(Task(title="Orphan", client_id="01NOSUCHCLIENT0000000000000"))
     assert "client" in str(caught.value)
     assert "01NOSUCHCLIENT0000000000000" in str(caught.value)
-    assert snapshot_files(workspace.root) == before
+    assert snapshot_store(workspace) == before
     # The failed add leaves nothing staged behind: the next save writes only its own record.
     fresh = workspace.repo(Task).add(Task(title="Next"))
-    titles = {raw["title"] for raw in data_json(workspace, "tasks")["tasks"].values()}
+    titles = {raw["title"] for raw in stored_records(workspace, "tasks").values()}
     assert titles == ({"Already here"} if tasks_file_exists else set()) | {"Next"}
-    assert fresh.id in data_json(workspace, "tasks")["tasks"]
+    assert fresh.id in stored_records(workspace, "tasks")
 
 
+@both_stores
 def test_update_to_an_unknown_client_is_rejected_and_nothing_written(
     workspace: Workspace,
 ) -> None:
     client = workspace.repo(Client).add(Client(name="Known"))
     task = workspace.repo(Task).add(Task(title="Linked", client_id=client.id))
-    before = snapshot_files(workspace.root)
+    before = snapshot_store(workspace)
     with pytest.raises(InvalidRecord):
         workspace.repo(Task).update(task.model_copy(update={"client_id": "01NOPE"}))
-    assert snapshot_files(workspace.root) == before
+    assert snapshot_store(workspace) == before
     assert workspace.repo(Task).get(task.id).client_id == client.id
 
 
+@both_stores
 def test_delete_moves_to_trash_and_restore_brings_it_back(workspace: Workspace,
                                                           clock: StillClock) -> None:
     tasks = workspace.repo(Task)
@@ -235,7 +239,7 @@ def test_delete_moves_to_trash_and_restore_brings_it_back(workspace: Workspace,
     assert entry.deleted_by == os_user()
     with pytest.raises(RecordNotFound):
         tasks.get(stored.id)
-    assert stored.id not in data_json(workspace, "tasks")["tasks"]
+    assert stored.id not in stored_records(workspace, "tasks")
     trash = TrashBin(workspace)
     assert [e.id for e in trash.entries()] == [entry.id]
 
@@ -254,19 +258,18 @@ def test_delete_moves_to_trash_and_restore_brings_it_back(workspace: Workspace,
         trash.restore(entry.id)
 
 
+@both_stores
 def test_restore_refuses_when_the_record_is_back_already(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Twice"))
     entry = tasks.delete(stored.id)
-    path = workspace.root / "data" / "tasks.json"
-    data = orjson.loads(path.read_bytes())
-    data["tasks"][stored.id] = stored.model_dump(mode="json")
-    path.write_bytes(orjson.dumps(data))
+    edit_outside(workspace, "tasks", stored.model_dump(mode="json"))
     with pytest.raises(InvalidRecord):
         TrashBin(workspace).restore(entry.id)
     assert [e.id for e in TrashBin(workspace).entries()] == [entry.id]
 
 
+@both_stores
 def test_trash_entries_older_than_30_days_are_purged_on_the_next_delete(
     workspace: Workspace, clock: StillClock,
 ) -> None:
@@ -278,17 +281,18 @@ def test_trash_entries_older_than_30_days_are_purged_on_the_next_delete(
     clock.advance(days=29)  # old: 31 days in the trash; middle: 29 days
     # Listing already hides the expired entry, but it is still stored until the next delete.
     assert [e.id for e in TrashBin(workspace).entries()] == [middle_entry.id]
-    assert old_entry.id in data_json(workspace, "trash")["trash"]
+    assert old_entry.id in stored_records(workspace, "trash")
 
     new_entry = tasks.delete(new.id)
 
-    stored_trash = data_json(workspace, "trash")["trash"]
+    stored_trash = stored_records(workspace, "trash")
     assert set(stored_trash) == {middle_entry.id, new_entry.id}
     assert [e.id for e in TrashBin(workspace).entries()] == [new_entry.id, middle_entry.id]
     purges = [line for line in audit_lines(workspace) if line["action"] == "purge"]
     assert [(line["table"], line["id"]) for line in purges] == [("trash", old_entry.id)]
 
 
+@both_stores
 def test_audit_names_the_os_user_not_the_user_variable(
     workspace: Workspace, clock: StillClock, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -322,6 +326,7 @@ def test_audit_names_the_os_user_not_the_user_variable(
     assert entry.deleted_by == real_user
 
 
+@both_stores
 def test_failed_save_writes_no_audit_line(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Once"))
@@ -346,12 +351,14 @@ def named_clients(workspace: Workspace) -> dict[str, Client]:
     }
 
 
+@both_stores
 def test_resolve_by_id(workspace: Workspace, named_clients: dict[str, Client]) -> None:
     clients = workspace.repo(Client)
     for client in named_clients.values():
         assert clients.resolve(client.id) == client
 
 
+@both_stores
 def test_resolve_by_exact_and_case_insensitive_name(
     workspace: Workspace, named_clients: dict[str, Client],
 ) -> None:
@@ -366,6 +373,7 @@ def test_resolve_by_exact_and_case_insensitive_name(
     assert clients.resolve("GAMMA CORP").id == named_clients["GAMMA"].id
 
 
+@both_stores
 def test_resolve_ambiguous_name_names_the_candidates(
     workspace: Workspace, named_clients: dict[str, Client],
 ) -> None:
@@ -381,12 +389,14 @@ def test_resolve_ambiguous_name_names_the_candidates(
     assert named_clients["GAMMA"].id in str(caught.value)
 
 
+@both_stores
 def test_resolve_unknown_name(workspace: Workspace, named_clients: dict[str, Client]) -> None:
     with pytest.raises(RecordNotFound) as caught:
         workspace.repo(Client).resolve("Nobody Ltd")
     assert "Nobody Ltd" in str(caught.value)
 
 
+@both_stores
 def test_resolve_tasks_by_title(workspace: Workspace) -> None:
     tasks = workspace.repo(Task)
     stored = tasks.add(Task(title="Отчёт за ноябрь"))
@@ -490,12 +500,19 @@ def deals(draw: st.DrawFn, client_ids: list[str]) -> Deal:
     )
 
 
+@both_stores
 @pytest.mark.parametrize("strategy", [clients, tasks, notes, deals],
                          ids=["client", "task", "note", "deal"])
-def test_any_valid_record_round_trips_unchanged(tmp_path: Path, strategy: Any) -> None:
+def test_any_valid_record_round_trips_unchanged(tmp_path: Path, strategy: Any, store: str,
+                                                request: pytest.FixtureRequest) -> None:
     root = tmp_path / "prop"
     clock = StillClock()
-    setup = Workspace.open(root, create=True, clock=clock)
+    if store == "postgresql":
+        request.getfixturevalue("monkeypatch").setenv(
+            "AMTUI_DATABASE_URL", request.getfixturevalue("postgresql_url"))
+        setup = postgresql_workspace(root, clock)
+    else:
+        setup = Workspace.open(root, create=True, clock=clock)
     client_ids = [setup.repo(Client).add(Client(name="Клиент «Ромашка»")).id]
 
     @settings(max_examples=40, deadline=None,
@@ -605,6 +622,7 @@ def test_any_sequence_of_changes_keeps_the_file_exact(
     run()
 
 
+@both_stores
 def test_stored_and_version_are_the_fast_reads_plugins_use(workspace: Workspace) -> None:
     clients = workspace.repo(Client)
     before = clients.version()

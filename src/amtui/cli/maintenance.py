@@ -1,11 +1,11 @@
-"""``amtui demo``, ``amtui doctor`` and ``amtui backup``."""
+"""``amtui demo``, ``amtui doctor``, ``amtui backup`` and ``amtui store move``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from amtui.cli import CommandFailed, UsageError, workspace_option
+from amtui.cli import CommandFailed, Parser, UsageError, workspace_option
 from amtui.cli.common import open_workspace
 from amtui.cli.plugins import load_host, report_failures
 from amtui.i18n import _, ngettext
@@ -30,6 +30,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     backup = commands.add_parser("backup", help=_("snapshot every data file into backups/"))
     workspace_option(backup, argparse.SUPPRESS)
     backup.set_defaults(handler=run_backup)
+
+    store = commands.add_parser("store", help=_("where the records live: `store move --to "
+                                                "postgresql` (or `--to files`)"))
+    actions = store.add_subparsers(title=_("actions"), metavar=_("ACTION"), required=True,
+                                   parser_class=Parser)
+    move = actions.add_parser("move", help=_("copy every record into the other store, in one "
+                                             "transaction, and switch the workspace to it"))
+    move.add_argument("--to", required=True, metavar=_("STORE"),
+                      help=_("postgresql (connection from AMTUI_DATABASE_URL or libpq's "
+                             "settings) or files"))
+    move.add_argument("--schema", metavar=_("NAME"),
+                      help=_("the PostgreSQL schema to move into (default: [store]'s, or "
+                             "amtui)"))
+    workspace_option(move, argparse.SUPPRESS)
+    move.set_defaults(handler=run_store_move)
 
 
 DEMO_NAME = "Demo agency «Северный код»"
@@ -116,3 +131,29 @@ def run_backup(args: argparse.Namespace) -> int:
                                     "backup as {file}.damaged; {where}").format(
                                         file=relative, problem=problem, where=where)) + "\n")
     return 1 if snapshot.damaged else 0
+
+
+def run_store_move(args: argparse.Namespace) -> int:
+    """Move the records to the other store; a progress bar on a terminal."""
+    # lazy: pydantic, not loaded for --help
+    from amtui.cli.output import ProgressBar
+    from amtui.services.store_move import MoveRefused, move_store
+
+    workspace = open_workspace(args)
+    plugins = load_host(args)
+    plugins.attach(workspace)  # their tables move too
+    report_failures(plugins)
+    bar = ProgressBar(_("records"))
+    try:
+        moved = move_store(workspace, args.to, args.schema, progress=bar)
+    except MoveRefused as refused:
+        raise UsageError(str(refused)) from None
+    finally:
+        bar.done()
+    sys.stdout.write(ngettext("moved {count:,} record to {store}",
+                              "moved {count:,} records to {store}", moved.records)
+                     .format(count=moved.records, store=args.to) + "\n")
+    if moved.snapshot is not None:
+        sys.stdout.write(_("the data files are kept in {folder}").format(
+            folder=moved.snapshot.folder.relative_to(workspace.root)) + "\n")
+    return 0

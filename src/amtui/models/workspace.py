@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from amtui.i18n import _
 from amtui.models.clients import check_timezone
@@ -27,6 +27,30 @@ def _is_day(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+class StoreSettings(BaseModel):
+    """``[store]`` in ``workspace.toml``: where the records live. The connection to a database
+    is never written here (the file is shared): it comes from ``AMTUI_DATABASE_URL`` or
+    libpq's own settings (a service, ``PGHOST``…, ``~/.pgpass``)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    backend: Literal["files", "postgresql"] = "files"
+    """``files`` (the workspace folder's ``data/``) or ``postgresql``."""
+    schema_name: str = Field(default="amtui", alias="schema",
+                             pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    """The PostgreSQL schema that holds the workspace's tables."""
+    service: str = Field(default="", pattern=r"^[A-Za-z0-9_.-]*$", max_length=200)
+    """A libpq service (``~/.pg_service.conf``) to connect with; empty: the environment's."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any("password" in str(key).casefold() for key in data):
+            raise ValueError(_("[store] must not hold a password (workspace.toml is shared): "
+                               "put it in ~/.pgpass or AMTUI_DATABASE_URL"))
+        return data
 
 
 class WorkspaceSettings(BaseModel):
@@ -73,6 +97,8 @@ class WorkspaceSettings(BaseModel):
     remarket_after_days: int = Field(default=14, ge=1, le=3650)
     """A client whose last work was delivered this long ago, with nothing open, shows on Today."""
     disabled_plugins: list[str] = Field(default_factory=list)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    """Where the records live: ``[store] backend = "postgresql"`` (see docs/teams.md)."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → keys, e.g. ``"board.move_right" = "L"``."""
 

@@ -461,7 +461,8 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
             atomic_write(target, data, workspace.file_mode, within=root)
             written.append(target)
         if archive.settings:
-            atomic_write(root / CONFIG_NAME, archive.settings, workspace.file_mode, within=root)
+            atomic_write(root / CONFIG_NAME, _with_own_store(archive.settings, settings),
+                         workspace.file_mode, within=root)
         total = sum(len(records) for records in staged.values())
         done = 0
         with workspace.transaction(*staged) as tx:
@@ -481,6 +482,20 @@ def _write(workspace: Workspace, archive: Archive, staged: dict[str, list[dict[s
                     path.unlink()
         atomic_write(root / CONFIG_NAME, settings, workspace.file_mode, within=root)
         raise
+
+
+def _with_own_store(imported: bytes, own: bytes) -> bytes:
+    """The archive's settings with the workspace's own ``[store]`` (or none): where the
+    records live is the workspace's, never the archive's (it could name another database)."""
+    # lazy: tomlkit, only when settings are written
+    import tomlkit
+
+    document = tomlkit.parse(imported.decode("utf-8"))
+    document.pop("store", None)
+    store = tomlkit.parse(own.decode("utf-8")).get("store")
+    if store is not None:
+        document["store"] = store
+    return tomlkit.dumps(document).encode("utf-8")
 
 
 def _take_back(workspace: Workspace, staged: dict[str, list[dict[str, Any]]]) -> None:

@@ -54,6 +54,9 @@ SHOWN_INVALID = 20
 
 
 def check_workspace(workspace: Workspace) -> list[Finding]:
+    if workspace.settings.store.backend != "files":
+        raise StorageError(_("{what} does not work on a PostgreSQL workspace yet").format(
+            what="amtui doctor"))
     findings: list[Finding] = _check_links(workspace)
     if findings:
         return findings  # reading on could mean following one of them

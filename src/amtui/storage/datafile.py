@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,7 +62,7 @@ from amtui.storage.patch import (
 
 if TYPE_CHECKING:
     from amtui.models import Record
-    from amtui.storage.index import RecordIndex
+    from amtui.storage.index import Lookup, RecordIndex
 
 RawRecords = dict[str, dict[str, Any]]
 Entry = tuple[str, dict[str, Any]]
@@ -339,6 +339,10 @@ class DataFile:
         transaction has staged (for copies kept elsewhere, such as the record index)."""
         self._examine()
         return self._stored()
+
+    def candidates(self, lookups: Sequence[Lookup]) -> Iterator[dict[str, Any]]:
+        """Every stored record (the caller tests each against ``lookups``)."""
+        return self.stored()
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """One record by id, or None; found without parsing the rest of a large file."""

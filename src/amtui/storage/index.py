@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
     from amtui.models.base import Record
     from amtui.storage.datafile import DataFile
+    from amtui.storage.tables import StoredTable
 
 LAYOUT = 1
 """The index's own format; a copy made by another layout is rebuilt."""
@@ -403,7 +404,7 @@ class RecordIndex:
 
     # keeping copies up to date
 
-    def columns(self, data_file: DataFile) -> tuple[Column, ...]:
+    def columns(self, data_file: StoredTable) -> tuple[Column, ...]:
         """The columns of the table's copy (besides ``id`` and ``body``)."""
         name = data_file.name
         key = (name, data_file.spec.indexed)
@@ -418,7 +419,7 @@ class RecordIndex:
             self._columns[key] = columns
         return columns
 
-    def column_of(self, data_file: DataFile, field: str) -> Column | None:
+    def column_of(self, data_file: StoredTable, field: str) -> Column | None:
         """The column of the table's copy that holds ``field`` (``id`` too), or None."""
         if field == "id":
             return Column("id")
@@ -491,6 +492,12 @@ class RecordIndex:
     def fresh(self, *data_files: DataFile) -> sqlite3.Connection:
         """The connection, with each table's copy as its data file is now (rebuilt from the
         file if it is not)."""
+        for data_file in data_files:
+            if getattr(data_file, "lock", None) is None:  # a table of another store
+                raise StorageError(_("{table}: {what} does not work on a PostgreSQL workspace "
+                                     "yet").format(table=data_file.name,
+                                                   what=_("the record index (Today, the board, "
+                                                          "the client card)")))
         connection = self.connection()
         for data_file in data_files:
             for _attempt in range(5):

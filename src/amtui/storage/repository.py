@@ -13,6 +13,7 @@ from tinydb.queries import QueryLike
 from amtui.i18n import _
 from amtui.identity import os_user
 from amtui.models import Record, describe_validation_error
+from amtui.storage.datafile import DataFile
 from amtui.storage.errors import ConflictError, InvalidRecord, RecordNotFound, StorageError
 from amtui.storage.index import Lookup, field_column, select_in_python
 from amtui.storage.trash import KEEP_DAYS, TrashEntry
@@ -64,7 +65,8 @@ class Repository(Generic[R]):
             return data_file.count()
         parsed = [Lookup.parse(key, value) for key, value in lookups.items()]
         index = self.workspace.index
-        if all(index.column_of(data_file, lookup.field) for lookup in parsed):
+        if isinstance(data_file, DataFile) and all(
+                index.column_of(data_file, lookup.field) for lookup in parsed):
             return index.count_where(data_file, parsed)
         return len(self._scanned(parsed))
 
@@ -124,7 +126,8 @@ class Repository(Generic[R]):
         parsed = [Lookup.parse(key, value) for key, value in lookups.items()]
         fields = [lookup.field for lookup in parsed] + ([order_by] if order_by else [])
         index = self.workspace.index
-        if all(index.column_of(data_file, field) for field in fields):
+        if isinstance(data_file, DataFile) and all(
+                index.column_of(data_file, field) for field in fields):
             return index.select(data_file, parsed, order_by, descending, limit)
         return self._scanned(parsed, order_by, descending, limit)
 
@@ -133,12 +136,11 @@ class Repository(Generic[R]):
         """:meth:`query_raw` answered from a read of the whole file."""
         data_file = self.workspace.file(self.table)
         index = self.workspace.index
-        columns = {field: index.column_of(data_file, field)
-                   or field_column(self.record_type, field)
+        columns = {field: index.column_of(data_file, field) or field_column(self.record_type, field)
                    for field in {lookup.field for lookup in lookups} | (
                        {order_by} if order_by else set())}
-        return select_in_python(data_file.stored(), columns, lookups, order_by, descending,
-                                limit)
+        return select_in_python(data_file.candidates(lookups), columns, lookups, order_by,
+                                descending, limit)
 
     def exists(self, record_id: str) -> bool:
         """Whether a record has this id."""

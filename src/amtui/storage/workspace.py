@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from amtui.storage.trash import TRASH_SPEC
 
 if TYPE_CHECKING:
     from amtui.storage.repository import Repository
+    from amtui.storage.tables import StoredTable
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -61,7 +62,7 @@ class Transaction:
     what ``with workspace.transaction("clients", "followups") as change:`` gives. Records are
     stored dicts; ``put`` a changed copy, never change one in place."""
 
-    def __init__(self, workspace: Workspace, files: dict[str, DataFile]) -> None:
+    def __init__(self, workspace: Workspace, files: Mapping[str, StoredTable]) -> None:
         self.workspace = workspace
         self.files = files
         self.changes: list[Change] = []
@@ -140,6 +141,11 @@ class Workspace:
             folder_name = os.fsencode(root.name).decode("utf-8", "replace")  # bytes not UTF-8
             cls._create(root, name or folder_name or "Workspace", timezone, currency)
         settings = read_settings(config)
+        if settings.store.backend == "postgresql" and cls is Workspace:
+            # lazy: psycopg, only for a workspace whose records are in PostgreSQL
+            from amtui.storage.postgresql import PostgresWorkspace
+
+            return PostgresWorkspace(root, settings, clock=clock, lock_timeout=lock_timeout)
         workspace = cls(root, settings, clock=clock, lock_timeout=lock_timeout)
         workspace.remove_stale_temp_files()
         return workspace
@@ -215,7 +221,11 @@ class Workspace:
         """What ``table`` holds and where (None if the workspace has no such table)."""
         return self._specs.get(table)
 
-    def file(self, table: str) -> DataFile:
+    def file(self, table: str) -> StoredTable:
+        """Where ``table``'s records are: read them here, change them in :meth:`transaction`."""
+        return self._data_file(table)
+
+    def _data_file(self, table: str) -> DataFile:
         try:
             return self._files[table]
         except KeyError:
@@ -231,7 +241,7 @@ class Workspace:
     def _file_for_path(self, relative_path: str) -> DataFile | None:
         for spec in self._specs.values():
             if spec.relative_path == relative_path:
-                return self.file(spec.name)
+                return self._data_file(spec.name)
         return None
 
     def repo(self, record_type: type[R]) -> Repository[R]:
@@ -259,7 +269,7 @@ class Workspace:
         given, so a change spanning files puts the safe half first (a deleted record reaches
         the trash before it leaves its table).
         """
-        files = {name: self.file(name) for name in dict.fromkeys(tables)}
+        files = {name: self._data_file(name) for name in dict.fromkeys(tables)}
         with ExitStack() as locks:
             for name in sorted(files):
                 files[name].lock.acquire()
@@ -310,7 +320,8 @@ class Workspace:
         try:
             return append_line(self.root / AUDIT_NAME, lines, self.file_mode, within=self.root)
         except DiskFullError:
-            names = ", ".join(sorted({self.file(change.table).path.name for change in changes}))
+            names = ", ".join(sorted({self._data_file(change.table).path.name
+                                      for change in changes}))
             raise DiskFullError(
                 _("the disk is full: {names} was not saved and is unchanged (its audit entry "
                   "did not fit); free some space and try again").format(names=names)
