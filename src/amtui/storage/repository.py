@@ -83,8 +83,9 @@ class Repository(Generic[R]):
         if column.kind not in ("text", "folded"):
             raise ValueError(_("{field} is not text: records are counted by a text or choice "
                                "field").format(field=field))
-        if all(index.column_of(data_file, name) for name in [field] + [
-                lookup.field for lookup in parsed]):
+        if isinstance(data_file, DataFile) and all(
+                index.column_of(data_file, name)
+                for name in [field] + [lookup.field for lookup in parsed]):
             return {None if value is None else str(value): count for value, count in
                     index.count_by(data_file, field, parsed).items()}
         counts: Counter[str | None] = Counter()
