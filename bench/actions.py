@@ -2,14 +2,17 @@
 
     python bench/actions.py [--rounds N] [--size 120x40]
 
-Headless with Textual's Pilot, the bundled plugins loaded. Each action is one key press: the
-CPU time of the UI thread (``time.thread_time()``) from the press until the app has settled
-(``amtui.testing.settle``: no worker running, no message waiting). Work done in worker threads
-is not counted: it does not hold the keyboard. Every pane, core and the plugins' (keys 1-8), is
-visited once first; then the same day is played ``--rounds`` times: pane switches, cursor moves
-in each list, Today's keys (m, z, ], [, Enter on a message, d then u), the Inbox's search,
-filter, message view, new message, reply and snooze, the client card, the edit forms, the
-board's moves, delete, undo and swimlanes, the note editor, the palette, help and the trash.
+Played on a fresh copy of the large workspace (``workspaces.scratch_copy``: the day saves
+changes), headless with Textual's Pilot, the bundled plugins loaded. Each action is one key
+press: the CPU time of the UI thread (``time.thread_time()``) from the press until the app has
+settled (``amtui.testing.settle``: no worker running, no message waiting). Work done in worker
+threads is not counted: it does not hold the keyboard. Every pane, core and the plugins' (keys
+1-8), is visited once first; then the same day is played ``--rounds`` times: pane switches,
+cursor moves in each list, Today's keys (m, z, ], [, Enter on a message, d then u), the Inbox's
+search, filter, message view, new message, reply and snooze, the client card and its forms (new
+and edit contact, new and edit deal), the client filter and form, the edit forms, the board's
+new task form, task view, filter, moves, delete, undo and swimlanes, the note editor and the
+notes' filter, the palette, help and the trash.
 
 Prints every action sorted by its median, with its budget (50 ms for a key, 100 ms for opening a
 form, dialog, card, editor or view) and a mark when the median or the slowest is over it; then
@@ -38,7 +41,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import scratch_copy  # noqa: E402
 
 KEY, OPEN = 50, 100
 """Budgets in ms of UI-thread work: any key; opening a form, dialog, card, editor or view."""
@@ -60,7 +63,10 @@ class Step:
     opens: bool = False
     """The key must show another screen (a form, a dialog, a card, a view)."""
     closes: bool = False
-    """The key must go back to the pane."""
+    """The key must go back to the pane (with ``within``: to the screen under the one it
+    closes)."""
+    within: bool = False
+    """The key opens or closes a screen over another one (the client card), not over a pane."""
 
 
 @dataclass
@@ -88,9 +94,31 @@ def erase(word: str) -> list[Step]:
     return [Step("", "backspace", None) for _letter in word]
 
 
-def open_close(pane: str, key: str, what: str, close: str = "escape") -> list[Step]:
-    return [Step(f"{pane}: {key} ({what})", key, OPEN, opens=True),
-            Step(f"{pane}: {close} (close the {what})", close, KEY, closes=True)]
+def open_close(pane: str, key: str, what: str, close: str = "escape",
+               within: bool = False) -> list[Step]:
+    return [Step(f"{pane}: {key} ({what})", key, OPEN, opens=True, within=within),
+            Step(f"{pane}: {close} (close the {what})", close, KEY, closes=True, within=within)]
+
+
+def in_card(key: str, what: str) -> list[Step | Setup]:
+    """A key of the client card that opens a form over it (for a record to edit: the form, or
+    the dialog asking which one when there are several, then Enter takes the first), and Esc
+    back to the card."""
+    card = "client card"
+    return [Step(f"{card}: {key} ({what})", key, OPEN, opens=True, within=True),
+            through_pick,
+            Step(f"{card}: escape (close the {what})", "escape", KEY, closes=True,
+                 within=True)]
+
+
+async def through_pick(app: Any, pilot: Any) -> None:
+    """In the dialog asking which record to edit: Enter, the first one (its form opens)."""
+    from amtui.testing import settle
+    from amtui.ui.ask import PickScreen
+
+    if isinstance(app.screen, PickScreen):
+        await pilot.press("enter")
+        await settle(pilot)
 
 
 def on_message(app: Any, _pilot: Any) -> None:
@@ -131,6 +159,13 @@ def day(titles: list[str]) -> list[Step | Setup]:
     word = "ром"
     steps += [Step(f"switch to {titles[2]} (3)", "3"), *moves("Clients"),
               *open_close("Clients", "enter", "client card"),
+              Step("", "enter", None),
+              *in_card("c", "new contact form"), *in_card("n", "new deal form"),
+              *in_card("C", "contact form, or which contact"),
+              *in_card("D", "deal form, or which deal"),
+              Step("", "escape", None),
+              *open_close("Clients", "f", "filter"),
+              *open_close("Clients", "n", "new client form"),
               Step("Clients: / (search)", "slash"), *typing("Clients", word),
               Step("Clients: escape (leave the search)", "escape"),
               Step("", "slash", None), *erase(word), Step("", "escape", None),
@@ -140,6 +175,9 @@ def day(titles: list[str]) -> list[Step | Setup]:
               Step("Board: L (move the card right)", "L"),
               Step("Board: H (move the card left)", "H"),
               *open_close("Board", "e", "edit form"),
+              *open_close("Board", "n", "new task form"),
+              *open_close("Board", "enter", "task view"),
+              *open_close("Board", "slash", "filter"),
               Step("Board: x (delete: the question)", "x", OPEN, opens=True),
               Step("Board: y (the card to the trash)", "y", KEY, closes=True),
               Step("Board: u (undo the delete)", "u"),
@@ -147,6 +185,7 @@ def day(titles: list[str]) -> list[Step | Setup]:
     word = "встреч"
     steps += [Step(f"switch to {titles[4]} (5)", "5"), *moves("Notes"),
               *open_close("Notes", "enter", "note editor"),
+              *open_close("Notes", "f", "filter"),
               Step("Notes: / (search)", "slash"), *typing("Notes", word),
               Step("Notes: escape (leave the search)", "escape"),
               Step("", "slash", None), *erase(word), Step("", "escape", None)]
@@ -194,7 +233,9 @@ async def play(app: Any, pilot: Any, steps: list[Step | Setup], results: Results
         shown = app.screen
         if step.opens and (shown is before or isinstance(shown, PaneScreen)):
             results.problems[step.label] = f"opened nothing (still {type(shown).__name__})"
-        elif step.closes and not isinstance(shown, PaneScreen):
+        elif step.closes and step.within and (shown is before or isinstance(shown, PaneScreen)):
+            results.problems[step.label] = f"did not go back (now {type(shown).__name__})"
+        elif step.closes and not step.within and not isinstance(shown, PaneScreen):
             results.problems[step.label] = f"did not close (still {type(shown).__name__})"
             while not isinstance(app.screen, PaneScreen) and len(app.screen_stack) > 1:
                 app.pop_screen()
@@ -321,7 +362,7 @@ def main() -> int:
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
     columns, rows = (int(part) for part in args.size.split("x"))
-    workspace = ensure_large_workspace()
+    workspace = scratch_copy("large")
     results = asyncio.run(measure(workspace, args.rounds, (columns, rows)))
     report(results, args.rounds)
     print()

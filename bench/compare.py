@@ -1,5 +1,5 @@
 """Before and after: bench/actions.py's day played by another checkout and by this one, taking
-turns, on the same large demo workspace; prints each action's medians and their ratio.
+turns, on one fresh copy of the large demo workspace; prints each action's medians and their ratio.
 
     python bench/compare.py BEFORE [--runs 2] [--rounds 2] [--size 120x40]
 
@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ensure_large_workspace  # noqa: E402
+from workspaces import scratch_copy  # noqa: E402
 
 PLAY = '''
 import asyncio, json, sys
@@ -58,7 +58,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
-    workspace = ensure_large_workspace()
+    workspace = scratch_copy("large")
     trees = {"before": args.before.resolve(), "after": HERE.parent}
     samples: dict[str, Samples] = {"before": {}, "after": {}}
     budgets: dict[str, int] = {}

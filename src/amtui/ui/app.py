@@ -95,6 +95,9 @@ class Palette(LightScreen, CommandPalette):
         super().__init__(placeholder=placeholder, id=id)
         self.placeholder = placeholder
         """The words in the empty search box."""
+        # Textual shows the search box once the first commands are found ("-ready"), which
+        # styles the whole palette again; here the box is styled shown from the start.
+        self.add_class("-ready")
 
     def compose(self) -> ComposeResult:
         """Textual's palette, as :meth:`CommandPalette.compose` makes it, with a

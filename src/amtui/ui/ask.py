@@ -19,6 +19,7 @@ from amtui.i18n import N_, _, ngettext
 from amtui.services.finder import NameFinder, search_text
 from amtui.services.rules import parse_snooze_days
 from amtui.ui.safe import content, editable, kept, line
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from datetime import date
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from amtui.services.finder import NameFinder
 
 
-class AskScreen(ModalScreen[str | None]):
+class AskScreen(LightScreen, ModalScreen[str | None]):
     """One line typed; dismissed with it once ``check`` accepts it (it returns a problem or
     None). Esc cancels."""
 
@@ -94,7 +95,7 @@ def next_starting(labels: list[str], current: int, letter: str) -> int | None:
     return None
 
 
-class PickScreen(ModalScreen[str | None]):
+class PickScreen(LightScreen, ModalScreen[str | None]):
     """One value from a short list: ↑↓ (or the first letter) and Enter; Esc leaves things as
     they are. With ``search`` (a list of people, say), what is typed narrows the list as a
     picker does: any part of a word, a typo, the other keyboard layout."""

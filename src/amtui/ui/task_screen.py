@@ -34,6 +34,7 @@ from amtui.ui.ask import AskScreen
 from amtui.ui.confirm import ask_to_delete
 from amtui.ui.safe import content, line
 from amtui.ui.widgets.keybar import KeyBar
+from amtui.ui.widgets.light import LightScreen
 
 if TYPE_CHECKING:
     from amtui.services.undo import Undo
@@ -43,7 +44,7 @@ Save = Callable[[Callable[[], "tuple[Task, Undo]"], str], None]
 """Runs a change of the task in a worker; the second argument says what it was."""
 
 
-class TaskScreen(ModalScreen[None]):
+class TaskScreen(LightScreen, ModalScreen[None]):
     """A task as the board holds it; ``space`` ticks the highlighted checklist item."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
