@@ -406,7 +406,7 @@ def test_a_process_answers_as_the_in_process_run_does(
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=2000)
+@settings(FUZZ, max_examples=800)
 @given(data=st.data())
 def test_many_more_command_lines(template: Path, fuzz_environment: Path,
                                  commands: list[Command], data: st.DataObject) -> None:
@@ -414,7 +414,7 @@ def test_many_more_command_lines(template: Path, fuzz_environment: Path,
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=50)
 @given(data=st.data())
 def test_many_more_processes(template: Path, fuzz_environment: Path,
                              commands: list[Command], data: st.DataObject) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.app import App
+    from textual.screen import Screen
 
 
 class ConfirmScreen(LightScreen, ModalScreen[bool]):
@@ -114,3 +115,13 @@ def ask_to_delete(app: App[Any], question: str, delete: Callable[[], None]) -> N
     """Ask ``question`` ("Move the task «Макет» to the trash?"); ``delete`` runs on yes."""
     app.push_screen(ConfirmScreen(question, _("Delete"), _("Keep it")),
                     lambda yes: delete() if yes else None)
+
+
+def close_unless_kept(screen: Screen[Any], unsaved: bool, question: str) -> None:
+    """Close ``screen`` (dismissed with None); with ``unsaved`` changes, only once the user
+    agrees to throw them away (``question``: "Discard your changes?")."""
+    if not unsaved:
+        screen.dismiss(None)
+        return
+    screen.app.push_screen(ConfirmScreen(question, _("Discard the changes"), _("Keep editing")),
+                           lambda discard: screen.dismiss(None) if discard else None)

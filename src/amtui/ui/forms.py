@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, Label, Static
 from amtui.dates import BadDate, parse_date
 from amtui.i18n import N_, _
 from amtui.storage import InvalidRecord, RecordNotFound
-from amtui.ui.confirm import ConfirmScreen
+from amtui.ui.confirm import close_unless_kept
 from amtui.ui.picker import Picker, PickerField
 from amtui.ui.safe import editable, kept
 from amtui.ui.values import shown
@@ -234,16 +234,7 @@ class FormScreen(LightScreen, ModalScreen[R | None], Generic[R]):
 
     def action_cancel(self) -> None:
         """Close; with changes, only once the user agrees to throw them away."""
-        if not self.unsaved_changes():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(_("Discard your changes?"), _("Discard the changes"),
-                                           _("Keep editing")), answered)
+        close_unless_kept(self, self.unsaved_changes(), _("Discard your changes?"))
 
     def action_save(self) -> None:
         for static in self.query(".form-error").results(Static):

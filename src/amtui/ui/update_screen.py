@@ -17,7 +17,7 @@ from textual.widgets import Static, TextArea
 from amtui.i18n import N_, _
 from amtui.text import visible
 from amtui.ui.app import AmtuiApp, language_name
-from amtui.ui.confirm import ConfirmScreen
+from amtui.ui.confirm import close_unless_kept
 from amtui.ui.safe import line
 
 if TYPE_CHECKING:
@@ -150,14 +150,4 @@ class UpdateScreen(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         """Close; if the update was edited, only once the user agrees to lose the edits."""
-        if not self.unsaved_changes():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(_("Throw away your changes to the update?"),
-                                           _("Discard the changes"), _("Keep editing")),
-                             answered)
+        close_unless_kept(self, self.unsaved_changes(), _("Throw away your changes to the update?"))
